@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { MtcError } from '../errors.ts';
+
+/** One migration file as read from disk, with its header parsed. */
+export interface MigrationSource {
+  /** The file's stem, e.g. `0004_production_lots`. */
+  readonly id: string;
+  /** The path as the user should see it (relative to the working directory when inside it). */
+  readonly path: string;
+  /** The file's text exactly as on disk (CRLF kept: positions refer to it). */
+  readonly text: string;
+  /** sha256 (hex) of the text with CRLF normalised to LF. */
+  readonly checksum: string;
+  /** Ids named by `-- requires:` header lines, in the order written. */
+  readonly requires: readonly string[];
+  /** False when the header says `-- transaction: off`. */
+  readonly transactional: boolean;
+  /** 1-based line of each `-- requires:` entry, for messages that point at it. */
+  readonly requiresLines: Readonly<Record<string, number>>;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** sha256 over the text with CRLF (and lone CR) normalised to LF, so a Windows checkout is not a change. */
+export function checksumOf(text: string): string {
+  return createHash('sha256').update(text.replace(/\r\n?/g, '\n')).digest('hex');
+}
+
+/**
+ * Parses the header comment lines at the top of a migration file: `-- requires: a b c`
+ * (several lines add up, commas allowed) and `-- transaction: off`. The header ends at the
+ * first line that is neither blank nor a `--` comment.
+ */
+export function parseHeader(text: string, path: string): Pick<MigrationSource, 'requires' | 'transactional' | 'requiresLines'> {
+  const requires: string[] = [];
+  const requiresLines: Record<string, number> = {};
+  let transactional = true;
+  const lines = text.split(/\r\n?|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '') continue;
+    if (!line.startsWith('--')) break;
+    const m = /^--\s*([A-Za-z_-]+)\s*:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const key = (m[1] ?? '').toLowerCase();
+    const value = (m[2] ?? '').trim();
+    if (key === 'requires') {
+      for (const id of value.split(/[\s,]+/).filter(Boolean)) {
+        if (!ID_PATTERN.test(id)) {
+          throw new MtcError('MIGRATION_HEADER_INVALID', `${path}:${i + 1}: "${id}" is not a migration id (expected a file stem such as 0004_production_lots)`, 'state', { file: path, line: i + 1 });
+        }
+        if (!(id in requiresLines)) {
+          requires.push(id);
+          requiresLines[id] = i + 1;
+        }
+      }
+    } else if (key === 'transaction') {
+      const v = value.toLowerCase();
+      if (v === 'off') transactional = false;
+      else if (v !== 'on') {
+        throw new MtcError('MIGRATION_HEADER_INVALID', `${path}:${i + 1}: "-- transaction: ${value}" is not understood; write "-- transaction: off" or leave the line out`, 'state', { file: path, line: i + 1 });
+      }
+    }
+  }
+  return { requires, transactional, requiresLines };
+}
+
+/** Builds a MigrationSource from a file's path and text. */
+export function migrationFromText(path: string, text: string): MigrationSource {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  const id = base.replace(/\.sql$/i, '');
+  if (!ID_PATTERN.test(id)) {
+    throw new MtcError('MIGRATION_ID_INVALID', `${path}: "${id}" is not a valid migration id; use letters, digits, "_", "-" and "." (e.g. 0004_production_lots.sql)`, 'state', { file: path });
+  }
+  return { id, path, text, checksum: checksumOf(text), ...parseHeader(text, path) };
+}
+
+/**
+ * Reads every `*.sql` file of a migrations directory (subdirectories included, so
+ * teams can group files), sorted by id. Two files with one id are an error naming both.
+ */
+export async function loadMigrations(dir: string): Promise<MigrationSource[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { recursive: true })).filter((n) => n.toLowerCase().endsWith('.sql'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new MtcError('MIGRATIONS_DIR_MISSING', `migrations directory ${dir} does not exist; create it or pass --migrations DIR`, 'usage', { dir });
+    }
+    throw err;
+  }
+  const files = await Promise.all(
+    names.map(async (name) => {
+      const full = join(dir, name);
+      return migrationFromText(displayPath(full), await readFile(full, 'utf8'));
+    }),
+  );
+  files.sort((a, b) => compareIds(a.id, b.id) || a.path.localeCompare(b.path));
+  const seen = new Map<string, MigrationSource>();
+  const dups: string[] = [];
+  for (const f of files) {
+    const prev = seen.get(f.id);
+    if (prev) dups.push(`"${f.id}" is defined by both ${prev.path} and ${f.path}`);
+    else seen.set(f.id, f);
+  }
+  if (dups.length > 0) {
+    throw new MtcError('MIGRATION_DUPLICATE_ID', `duplicate migration id: ${dups.join('; ')}; rename one of them`, 'state', { duplicates: dups });
+  }
+  return files;
+}
+
+/** Orders ids by code point, so the order does not depend on the locale. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function displayPath(full: string): string {
+  const rel = relative(process.cwd(), full);
+  return rel.startsWith('..') ? full : rel;
+}
