@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import type { CommandContext } from '../command.ts';
+import { loadProject, plural } from '../project.ts';
+import { UsageError } from '../usage.ts';
+
+export const options = {};
+
+export const help = `Usage: mtc lint [FILES…] [--migrations DIR] [--json]
+
+Checks migrations with the real PostgreSQL parser, before any database is touched:
+  errors    syntax errors (file:line:col, inside DO blocks, function bodies and EXECUTE
+            strings too); a migration that uses a relation another migration creates
+            without requiring it (directly or through others); transaction control in a
+            migration; CONCURRENTLY without "-- transaction: off"
+  warnings  DDL that is unsafe on a table that already holds data: a rewrite (column type
+            change, volatile default), CREATE INDEX without CONCURRENTLY, a FOREIGN KEY or
+            CHECK without NOT VALID, SET NOT NULL
+With FILES, only those files are reported (the whole directory is still read, to know
+which migration creates what). Exit 1 when there is any error.`;
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const { sources } = await loadProject(ctx);
+  let only: string[] | undefined;
+  if (ctx.positionals.length > 0) {
+    only = ctx.positionals.map((p) => {
+      const full = resolve(p);
+      const hit = sources.find((s) => resolve(s.path) === full || s.id === p);
+      if (!hit) throw new UsageError(`${p} is not a migration in ${ctx.migrationsDir}`);
+      return hit.id;
+    });
+  }
+  const lint = await import('../../schema/lint/index.ts');
+  const report = await lint.lintMigrations(sources, only ? { only } : {});
+  if (ctx.json) ctx.out(JSON.stringify(report, null, 2));
+  else {
+    for (const f of report.findings) ctx.out(lint.formatFinding(f));
+    ctx.out(`${plural(report.files, 'file')} checked: ${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}`);
+  }
+  return report.errors > 0 ? 1 : 0;
+}

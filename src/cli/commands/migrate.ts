@@ -1,0 +1,123 @@
+import type { CommandContext } from '../command.ts';
+import { loadProject, plural, withDatabase } from '../project.ts';
+import { parseDuration } from '../usage.ts';
+import { assertUnchanged, migrate } from '../../schema/migrations/migrate.ts';
+import type { MigrateEvent, MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
+import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
+import { pendingMigrations } from '../../schema/migrations/plan.ts';
+import type { MigrationFailure } from '../../schema/migrations/locate.ts';
+import { formatPosition } from '../../schema/errors.ts';
+
+export const options = {
+  'dry-run': { type: 'boolean' },
+  to: { type: 'string' },
+  'lock-timeout': { type: 'string' },
+} as const;
+
+export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--database URL] [--migrations DIR] [--json]
+
+Applies the pending migrations in plan order (see mtc plan). First it lints them with the
+PostgreSQL parser and refuses on any error; then it takes the schema lock (a PostgreSQL
+advisory lock, held on a session of its own for the whole run) and applies each migration
+and its ledger row in one transaction. When a statement fails, that migration leaves
+nothing behind, the ones before it stay applied, and the error names the file, line and
+column with PostgreSQL's message and hint.
+
+Options:
+  --dry-run              run every pending migration inside one transaction that is rolled
+                         back, and report each one's outcome and time
+  --to ID                stop after ID and what it requires
+  --lock-timeout SECS    how long to wait for another run's lock (default 60), then exit 3
+
+Refuses (exit 1) when an applied migration was changed or deleted.`;
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const { sources, plan } = await loadProject(ctx);
+  const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
+  const dryRun = ctx.values['dry-run'] === true;
+  const to = ctx.values.to as string | undefined;
+  return withDatabase(
+    ctx,
+    async (db) => {
+      // A look without the lock: when nothing is pending there is nothing to lint or lock.
+      const before = compareLedger(plan.order, await readLedger(db));
+      assertUnchanged(before);
+      const pending = pendingMigrations(plan, new Set(before.applied.map((a) => a.id)), to);
+      if (pending.length === 0) {
+        if (ctx.json) ctx.out(JSON.stringify({ applied: [], steps: [], dryRun, upToDate: true }, null, 2));
+        else ctx.out(`Nothing to migrate: ${plural(before.applied.length, 'migration')} applied, the database is up to date.`);
+        return 0;
+      }
+      const lint = await import('../../schema/lint/index.ts');
+      const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id) });
+      if (report.errors > 0) {
+        if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'LINT_FAILED', message: `${plural(report.errors, 'lint error')}; nothing was applied`, details: { findings: report.findings } } }, null, 2));
+        else {
+          for (const f of report.findings) ctx.err(lint.formatFinding(f));
+          ctx.err(`mtc: ${plural(report.errors, 'lint error')} in pending migrations; nothing was applied. Fix them (mtc lint) and run again.`);
+        }
+        return 1;
+      }
+      if (!ctx.json) for (const f of report.findings) ctx.err(lint.formatFinding(f));
+      const progress = ctx.json ? undefined : textProgress(ctx, dryRun);
+      const result = await migrate(db, plan, {
+        dryRun,
+        lockTimeoutMs,
+        splitStatements: lint.splitStatements,
+        ...(to !== undefined ? { to } : {}),
+        ...(progress ? { onEvent: progress } : {}),
+      });
+      if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
+      else ctx.out(summary(result));
+      return result.failure ? 1 : 0;
+    },
+    lockTimeoutMs,
+  );
+}
+
+function textProgress(ctx: CommandContext, dryRun: boolean): (e: MigrateEvent) => void {
+  return (e) => {
+    if (e.type === 'locked' && e.waitedMs > 500) ctx.err(`waited ${(e.waitedMs / 1000).toFixed(1)} s for the schema lock`);
+    if (e.type === 'start' && ctx.isTTY) process.stderr.write(`\r\x1b[K[${e.index + 1}/${e.total}] ${dryRun ? 'rehearsing' : 'applying'} ${e.id} …`);
+    if (e.type === 'end') {
+      if (ctx.isTTY) process.stderr.write('\r\x1b[K');
+      ctx.out(stepLine(e.step, e.index, e.total));
+    }
+  };
+}
+
+function stepLine(s: StepResult, index: number, total: number): string {
+  const n = `[${String(index + 1).padStart(String(total).length)}/${total}]`;
+  const what: Record<StepResult['status'], string> = {
+    applied: 'applied',
+    rehearsed: 'ok',
+    failed: 'FAILED',
+    'not-rehearsable': 'not rehearsable',
+    'not-run': 'not run',
+  };
+  const extra = s.reason ? ` (${s.reason})` : '';
+  return `${n} ${what[s.status].padEnd(15)} ${s.id}  ${s.durationMs} ms${extra}`;
+}
+
+/** PostgreSQL's words, where the failure is, and what PostgreSQL suggests. */
+export function formatFailure(f: MigrationFailure): string {
+  const lines = [`${formatPosition(f)}: ${f.message} (SQLSTATE ${f.sqlstate})`];
+  if (f.statement) lines.push(`  at: ${f.statement}`);
+  if (f.detail) lines.push(`  detail: ${f.detail}`);
+  if (f.hint) lines.push(`  hint: ${f.hint}`);
+  return lines.join('\n');
+}
+
+function summary(r: MigrateResult): string {
+  const done = r.steps.filter((s) => s.status === 'applied' || s.status === 'rehearsed').length;
+  if (r.dryRun) {
+    const head = r.failure
+      ? `Dry run: ${done} of ${plural(r.steps.length, 'pending migration')} would apply; rolled back, nothing was changed.`
+      : `Dry run: all ${plural(r.steps.length, 'pending migration')} ran and were rolled back; nothing was changed.`;
+    return r.failure ? `${head}\n${r.steps.filter((s) => s.failure).map((s) => formatFailure(s.failure as MigrationFailure)).join('\n')}` : head;
+  }
+  if (r.failure) {
+    return `mtc: migration ${r.failure.id} failed and was rolled back; ${plural(done, 'migration')} before it stayed applied.\n${formatFailure(r.failure)}`;
+  }
+  return `Applied ${plural(done, 'migration')}.`;
+}

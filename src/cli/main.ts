@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { exitCodeOf, reportError } from './errors.ts';
+import { UsageError } from './usage.ts';
+import type { CommandContext, CommandModule } from './command.ts';
+
+/** The commands and where each lives; a command's module is loaded only when it runs. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  migrate: { summary: 'apply pending migrations in plan order (--dry-run, --to ID)', load: () => import('./commands/migrate.ts') },
+  status: { summary: 'applied, pending, changed since applied, applied but missing', load: () => import('./commands/status.ts') },
+  plan: { summary: 'the pending migrations in order, with what each requires', load: () => import('./commands/plan.ts') },
+  lint: { summary: 'check migrations with the PostgreSQL parser before they run', load: () => import('./commands/lint.ts') },
+  render: { summary: 'the pending plan as one psql script, ledger rows included', load: () => import('./commands/render.ts') },
+};
+
+const GLOBAL_OPTIONS = {
+  database: { type: 'string' },
+  migrations: { type: 'string' },
+  snapshot: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `mtc: inventory and production costing for small manufacturers, and its schema engine
+
+Usage: mtc <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Options for every command:
+  --database URL     postgres://… for a server, memory:// or a directory for embedded PGlite
+                     (default: $DATABASE_URL, else the embedded database in ./.mtc/pgdata)
+  --migrations DIR   the migrations directory (default: migrations/)
+  --json             machine-readable output
+  -h, --help         help for a command: mtc <command> --help
+
+Exit codes: 0 success; 1 the database or files are not as they should be (failed
+migration, lint error, changed migration); 2 usage or configuration error; 3 could not
+connect or lock.
+`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const name = argv[0];
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? argv[1] : undefined;
+    if (target && COMMANDS[target]) return main([target, '--help']);
+    process.stdout.write(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    const { createRequire } = await import('node:module');
+    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`mtc ${pkg.version}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`mtc: unknown command "${name}"\n\n${mainHelp()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  const options = { ...GLOBAL_OPTIONS, ...command.options };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv.slice(1), options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/^Unknown option/, 'unknown option')}; see mtc ${name} --help`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  const ctx: CommandContext = {
+    database: (values.database as string | undefined) ?? process.env.DATABASE_URL,
+    migrationsDir: (values.migrations as string | undefined) ?? 'migrations',
+    snapshot: (values.snapshot as string | undefined) ?? 'db/schema.sql',
+    json: values.json === true,
+    values,
+    positionals: parsed.positionals,
+    out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+    err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+    isTTY: process.stderr.isTTY === true,
+  };
+  return command.run(ctx);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    reportError(err, process.argv.includes('--json'));
+    process.exitCode = exitCodeOf(err);
+  },
+);

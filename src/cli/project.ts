@@ -1,0 +1,28 @@
+import type { Database } from '../db/types.ts';
+import { openDatabase } from '../db/open.ts';
+import { planMigrations } from '../schema/migrations/plan.ts';
+import type { Plan } from '../schema/migrations/plan.ts';
+import { loadMigrations } from '../schema/migrations/source.ts';
+import type { MigrationSource } from '../schema/migrations/source.ts';
+import type { CommandContext } from './command.ts';
+
+/** Reads the migrations directory and plans it: every file error is raised here, before any database work. */
+export async function loadProject(ctx: CommandContext): Promise<{ sources: MigrationSource[]; plan: Plan }> {
+  const sources = await loadMigrations(ctx.migrationsDir);
+  return { sources, plan: planMigrations(sources) };
+}
+
+/** Opens the database the context names, runs `fn`, and always closes it. */
+export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, lockTimeoutMs?: number): Promise<T> {
+  const db = await openDatabase(ctx.database, { lockTimeoutMs });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `n thing` or `n things`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,87 @@
+import pg from 'pg';
+import type { Database, Queryable, QueryResult, Session } from './types.ts';
+import { toDatabaseError } from './types.ts';
+
+// Numeric, bigint and date types stay strings: money and ids must never pass through a binary float.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700 || oid === 1082) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function wrap(client: pg.ClientBase): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      try {
+        const r = await client.query({ text: sql, values: params ? [...params] : [], types });
+        return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+      } catch (err) {
+        throw toDatabaseError(err);
+      }
+    },
+    async exec(sql: string): Promise<void> {
+      try {
+        await client.query(sql);
+      } catch (err) {
+        throw toDatabaseError(err);
+      }
+    },
+  };
+}
+
+/** A PostgreSQL server through node-postgres, with a small pool. */
+export async function openPostgres(url: string, location: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'mtc' } as pg.PoolConfig);
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const q = wrap(pool as unknown as pg.ClientBase);
+  const db: Database = {
+    kind: 'postgres',
+    location,
+    query: q.query,
+    exec: q.exec,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return withClient(pool, false, async (tx) => {
+        await tx.exec('BEGIN');
+        try {
+          const out = await fn(tx);
+          await tx.exec('COMMIT');
+          return out;
+        } catch (err) {
+          await tx.exec('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      });
+    },
+    async session<T>(fn: (s: Session) => Promise<T>): Promise<T> {
+      // A session's connection is closed afterwards, never pooled: its locks and settings die with it.
+      return withClient(pool, true, async (w) => {
+        const pidRow = await w.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        return fn({ ...w, pid: pidRow.rows[0]?.pid ?? 0 });
+      });
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+  return db;
+}
+
+async function withClient<T>(pool: pg.Pool, destroy: boolean, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw toDatabaseError(err);
+  }
+  let failed = false;
+  try {
+    return await fn(wrap(client));
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    client.release(destroy || failed);
+  }
+}

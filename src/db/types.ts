@@ -1,0 +1,107 @@
+/** The one small interface every part of MTC uses to talk to PostgreSQL, embedded or server. */
+
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows affected by INSERT/UPDATE/DELETE, or returned by SELECT. */
+  rowCount: number;
+}
+
+/** Anything that runs SQL: a database, a transaction or a session. */
+export interface Queryable {
+  /** One statement with `$1`-style parameters (extended protocol). */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** A script of any number of statements, no parameters (simple protocol). */
+  exec(sql: string): Promise<void>;
+}
+
+/** A dedicated connection: session state (advisory locks, SET, transactions) stays on it. */
+export interface Session extends Queryable {
+  /** The server process id of this session. */
+  readonly pid: number;
+}
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  /** Where it is, with any password removed, for messages. */
+  readonly location: string;
+  /**
+   * Runs `fn` inside BEGIN … COMMIT on one connection; rolls back and rethrows when `fn` throws.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` on a connection of its own, released (and its session locks with it) afterwards. */
+  session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * An error reported by PostgreSQL, the same shape from both adapters.
+ * `position` is PostgreSQL's: 1-based, in characters of the statement text sent.
+ */
+export class DatabaseError extends Error {
+  readonly code: string;
+  readonly detail: string | undefined;
+  readonly hint: string | undefined;
+  readonly position: number | undefined;
+  readonly where: string | undefined;
+  readonly internalPosition: number | undefined;
+  readonly internalQuery: string | undefined;
+  constructor(fields: {
+    message: string;
+    code: string;
+    detail?: string | undefined;
+    hint?: string | undefined;
+    position?: number | undefined;
+    where?: string | undefined;
+    internalPosition?: number | undefined;
+    internalQuery?: string | undefined;
+  }) {
+    super(fields.message);
+    this.name = 'DatabaseError';
+    this.code = fields.code;
+    this.detail = fields.detail;
+    this.hint = fields.hint;
+    this.position = fields.position;
+    this.where = fields.where;
+    this.internalPosition = fields.internalPosition;
+    this.internalQuery = fields.internalQuery;
+  }
+}
+
+interface RawPgError {
+  message?: unknown;
+  code?: unknown;
+  detail?: unknown;
+  hint?: unknown;
+  position?: unknown;
+  where?: unknown;
+  internalPosition?: unknown;
+  internalQuery?: unknown;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+function num(v: unknown): number | undefined {
+  const n = typeof v === 'string' ? Number.parseInt(v, 10) : typeof v === 'number' ? v : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Turns a driver's error into a DatabaseError when it carries a SQLSTATE; leaves others alone. */
+export function toDatabaseError(err: unknown): unknown {
+  if (err instanceof DatabaseError || typeof err !== 'object' || err === null) return err;
+  const e = err as RawPgError;
+  const code = str(e.code);
+  if (!code || !/^[0-9A-Z]{5}$/.test(code)) return err;
+  return new DatabaseError({
+    message: str(e.message) ?? 'database error',
+    code,
+    detail: str(e.detail),
+    hint: str(e.hint),
+    position: num(e.position),
+    where: str(e.where),
+    internalPosition: num(e.internalPosition),
+    internalQuery: str(e.internalQuery),
+  });
+}

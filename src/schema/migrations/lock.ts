@@ -1,0 +1,65 @@
+import type { Session } from '../../db/types.ts';
+import { DatabaseError } from '../../db/types.ts';
+import { MtcError } from '../errors.ts';
+
+/** The advisory lock every schema run holds: two int4 keys, 'MTC' and 1. */
+export const LOCK_KEYS = [0x4d5443, 1] as const;
+export const LOCK_SQL = `pg_advisory_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+export const UNLOCK_SQL = `pg_advisory_unlock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+
+interface Holder {
+  pid: number;
+  backend_start: string | null;
+  application_name: string | null;
+  client_addr: string | null;
+  usename: string | null;
+}
+
+/**
+ * Takes the schema lock on `session`, waiting up to `timeoutMs` (the server's lock_timeout
+ * does the waiting, so no polling). On timeout, raises LOCK_TIMEOUT naming the holder's
+ * pid and start time as the server reports them.
+ */
+export async function acquireSchemaLock(session: Session, timeoutMs: number): Promise<void> {
+  await session.exec(`SET lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+  try {
+    await session.query(`SELECT ${LOCK_SQL}`);
+  } catch (err) {
+    if (err instanceof DatabaseError && err.code === '55P03') {
+      const holder = await lockHolder(session).catch(() => undefined);
+      const who = holder
+        ? `process ${holder.pid}${holder.backend_start ? ` (connected since ${holder.backend_start}` : ' ('}${holder.application_name ? `, application "${holder.application_name}"` : ''}${holder.usename ? `, user ${holder.usename}` : ''}${holder.client_addr ? ` from ${holder.client_addr}` : ''})`
+        : 'another session';
+      throw new MtcError(
+        'LOCK_TIMEOUT',
+        `another migration run holds the schema lock: ${who}; waited ${formatSeconds(timeoutMs)}. Let it finish, or stop it (SELECT pg_terminate_backend(${holder?.pid ?? 'pid'})) if it is stuck, or raise --lock-timeout`,
+        'connection',
+        { holder },
+      );
+    }
+    throw err;
+  } finally {
+    await session.exec('RESET lock_timeout').catch(() => {});
+  }
+}
+
+/** Releases the schema lock (closing the session releases it too). */
+export async function releaseSchemaLock(session: Session): Promise<void> {
+  await session.query(`SELECT ${UNLOCK_SQL}`);
+}
+
+async function lockHolder(session: Session): Promise<Holder | undefined> {
+  const r = await session.query<Holder>(
+    `SELECT a.pid, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') AS backend_start, a.application_name, host(a.client_addr) AS client_addr, a.usename
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
+      LIMIT 1`,
+    [LOCK_KEYS[0], LOCK_KEYS[1]],
+  );
+  return r.rows[0];
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

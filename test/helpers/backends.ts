@@ -1,0 +1,71 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '../../src/db/open.ts';
+import type { Database } from '../../src/db/types.ts';
+import { TEMPLATE_DIR } from './template.ts';
+
+/** A database of a test's own: empty, on one backend. */
+export interface TestDatabase {
+  /** What to pass as --database or to openDatabase. */
+  url: string;
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+export interface Backend {
+  name: 'pglite' | 'postgres';
+  /** Set when the backend is not available here; tests are then reported as skipped. */
+  skip: string | false;
+  create(): Promise<TestDatabase>;
+}
+
+/** The server tests run on: MTC_TEST_DATABASE_URL (an admin URL; .ci/run sets it). */
+export const serverUrl = process.env.MTC_TEST_DATABASE_URL;
+
+export const pgliteBackend: Backend = {
+  name: 'pglite',
+  skip: false,
+  async create() {
+    const dir = await mkdtemp(join(tmpdir(), 'mtc-test-pglite-'));
+    const dataDir = join(dir, 'pgdata');
+    await cp(TEMPLATE_DIR, dataDir, { recursive: true });
+    return {
+      url: dataDir,
+      open: () => openDatabase(dataDir),
+      drop: () => rm(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
+export const postgresBackend: Backend = {
+  name: 'postgres',
+  skip: serverUrl ? false : 'no PostgreSQL server: set MTC_TEST_DATABASE_URL (.ci/run does)',
+  async create() {
+    const name = `mtc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const u = new URL(serverUrl as string);
+    u.pathname = `/${name}`;
+    const url = u.toString();
+    return {
+      url,
+      open: () => openDatabase(url),
+      drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    };
+  },
+};
+
+/** Both backends: every database test runs on each. */
+export const backends: readonly Backend[] = [pgliteBackend, postgresBackend];
+
+/** Runs one statement on the server's admin database. */
+export async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}

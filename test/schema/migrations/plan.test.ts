@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MtcError } from '../../../src/schema/errors.ts';
+import { pendingMigrations, planMigrations, requiresClosure } from '../../../src/schema/migrations/plan.ts';
+import { checksumOf, loadMigrations, migrationFromText } from '../../../src/schema/migrations/source.ts';
+
+const FIX = 'test/fixtures/migrations';
+const m = (id: string, requires: string[] = []) => migrationFromText(`${id}.sql`, `${requires.length ? `-- requires: ${requires.join(' ')}\n` : ''}SELECT 1;\n`);
+
+function errorOf(fn: () => unknown): MtcError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof MtcError, `expected an MtcError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected an error');
+}
+
+describe('plan', () => {
+  test('orders by requires, whatever the file numbers', async () => {
+    const plan = planMigrations(await loadMigrations(`${FIX}/alter-before-create-fixed`));
+    assert.deepEqual(plan.order.map((x) => x.id), ['0001_users', '0003_production_lots', '0002_fix_lot_status']);
+  });
+
+  test('breaks ties by id so every machine gets one order', () => {
+    const plan = planMigrations([m('c'), m('a'), m('b', ['c']), m('d', ['a'])]);
+    assert.deepEqual(plan.order.map((x) => x.id), ['a', 'c', 'b', 'd']);
+  });
+
+  test('a migration with a lower number that arrives later is pending once what it requires is applied', () => {
+    const plan = planMigrations([m('0001_a'), m('0003_c', ['0001_a']), m('0002_b', ['0001_a'])]);
+    assert.deepEqual(pendingMigrations(plan, new Set(['0001_a', '0003_c'])).map((x) => x.id), ['0002_b']);
+  });
+
+  test('--to selects the target and its requires closure only', () => {
+    const plan = planMigrations([m('a'), m('b', ['a']), m('c', ['a']), m('d', ['b'])]);
+    assert.deepEqual(pendingMigrations(plan, new Set(), 'd').map((x) => x.id), ['a', 'b', 'd']);
+    assert.deepEqual([...requiresClosure('d', plan.byId)].sort(), ['a', 'b']);
+    const e = errorOf(() => pendingMigrations(plan, new Set(), 'zz'));
+    assert.equal(e.code, 'MIGRATION_UNKNOWN_TARGET');
+    assert.equal(e.category, 'usage');
+  });
+
+  test('a cycle is an error naming the files in it', async () => {
+    const sources = await loadMigrations(`${FIX}/cycle`);
+    const e = errorOf(() => planMigrations(sources));
+    assert.equal(e.code, 'MIGRATION_CYCLE');
+    for (const f of ['0001_a.sql', '0002_b.sql', '0003_c.sql']) assert.match(e.message, new RegExp(f));
+    assert.doesNotMatch(e.message, /0000_root/);
+  });
+
+  test('an unknown id in requires is an error naming the file and line', async () => {
+    const e = errorOf(() => planMigrations([m('0001_a'), m('0002_b', ['0001_a', '0007_nope'])]));
+    assert.equal(e.code, 'MIGRATION_UNKNOWN_REQUIRES');
+    assert.match(e.message, /0002_b\.sql:1: requires "0007_nope"/);
+  });
+
+  test('two files with one id are an error naming both', async () => {
+    await assert.rejects(loadMigrations(`${FIX}/duplicate-id`), (e: unknown) => {
+      assert.ok(e instanceof MtcError);
+      assert.equal(e.code, 'MIGRATION_DUPLICATE_ID');
+      assert.match(e.message, /duplicate-id\/a\/0001_a\.sql/);
+      assert.match(e.message, /duplicate-id\/b\/0001_a\.sql/);
+      return true;
+    });
+  });
+});
+
+describe('migration files', () => {
+  test('the checksum ignores CRLF line endings but sees any other change', () => {
+    const lf = 'CREATE TABLE a (id int);\nSELECT 1;\n';
+    assert.equal(checksumOf(lf.replace(/\n/g, '\r\n')), checksumOf(lf));
+    assert.notEqual(checksumOf(lf.replace('1', '2')), checksumOf(lf));
+  });
+
+  test('headers: requires over several lines and commas, transaction off', () => {
+    const src = migrationFromText('migrations/0005_x.sql', '-- requires: a, b\r\n-- requires: c\r\n-- transaction: off\r\n\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n-- requires: not_header\r\n');
+    assert.equal(src.id, '0005_x');
+    assert.deepEqual(src.requires, ['a', 'b', 'c']);
+    assert.equal(src.transactional, false);
+    assert.equal(src.requiresLines.c, 2);
+  });
+
+  test('a header value that is not understood is an error naming the line', () => {
+    assert.throws(() => migrationFromText('m/0001.sql', '-- transaction: maybe\nSELECT 1;'), /m\/0001\.sql:1: .*transaction: maybe/);
+    assert.throws(() => migrationFromText('m/0001.sql', '\n-- requires: bad$id\nSELECT 1;'), /m\/0001\.sql:2: "bad\$id" is not a migration id/);
+  });
+
+  test('a missing migrations directory is a usage error', async () => {
+    await assert.rejects(loadMigrations('test/fixtures/migrations/no-such-dir'), (e: unknown) => e instanceof MtcError && e.code === 'MIGRATIONS_DIR_MISSING' && e.category === 'usage');
+  });
+});
