@@ -12,7 +12,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // The drivers and the parser stay in node_modules and load on demand; pg-protocol is bundled
+  // because the no-op path uses it and one file loads faster than a package's many.
+  external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript'],
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',

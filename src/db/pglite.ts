@@ -43,7 +43,7 @@ export async function openPglite(dir: string | undefined, location: string, opti
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       try {
         const r = await pglite.query<R>(sql, params ? [...params] : []);
-        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+        return { rows: r.rows, rowCount: Math.max(r.rows.length, r.affectedRows ?? 0) };
       } catch (err) {
         throw toDatabaseError(err);
       }

@@ -4,6 +4,8 @@ import { parseDuration } from '../usage.ts';
 import { assertUnchanged, migrate } from '../../schema/migrations/migrate.ts';
 import type { MigrateEvent, MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
 import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
+import type { MigrationStatus } from '../../schema/migrations/ledger.ts';
+import { parseDatabaseUrl } from '../../db/open.ts';
 import { pendingMigrations } from '../../schema/migrations/plan.ts';
 import type { MigrationFailure } from '../../schema/migrations/locate.ts';
 import { formatPosition } from '../../schema/errors.ts';
@@ -32,22 +34,38 @@ Options:
 Refuses (exit 1) when an applied migration was changed or deleted.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const { sources, plan } = await loadProject(ctx);
   const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
   const dryRun = ctx.values['dry-run'] === true;
   const to = ctx.values.to as string | undefined;
+  // On a server, connect while the files are read: the first look needs no lock and no driver.
+  const probing = firstLook(ctx.database);
+  let project;
+  try {
+    project = await loadProject(ctx);
+  } catch (err) {
+    void probing.then((p) => p?.close(), () => {});
+    throw err;
+  }
+  const { sources, plan } = project;
+  const probe = await probing;
+  if (probe) {
+    let before: MigrationStatus;
+    try {
+      before = compareLedger(plan.order, await readLedger(probe));
+    } finally {
+      await probe.close();
+    }
+    assertUnchanged(before);
+    if (pendingMigrations(plan, appliedIds(before), to).length === 0) return upToDate(ctx, before, dryRun);
+  }
   return withDatabase(
     ctx,
     async (db) => {
       // A look without the lock: when nothing is pending there is nothing to lint or lock.
       const before = compareLedger(plan.order, await readLedger(db));
       assertUnchanged(before);
-      const pending = pendingMigrations(plan, new Set(before.applied.map((a) => a.id)), to);
-      if (pending.length === 0) {
-        if (ctx.json) ctx.out(JSON.stringify({ applied: [], steps: [], dryRun, upToDate: true }, null, 2));
-        else ctx.out(`Nothing to migrate: ${plural(before.applied.length, 'migration')} applied, the database is up to date.`);
-        return 0;
-      }
+      const pending = pendingMigrations(plan, appliedIds(before), to);
+      if (pending.length === 0) return upToDate(ctx, before, dryRun);
       const lint = await import('../../schema/lint/index.ts');
       const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id) });
       if (report.errors > 0) {
@@ -73,6 +91,24 @@ export async function run(ctx: CommandContext): Promise<number> {
     },
     lockTimeoutMs,
   );
+}
+
+function appliedIds(s: MigrationStatus): Set<string> {
+  return new Set(s.applied.map((a) => a.id));
+}
+
+function upToDate(ctx: CommandContext, before: MigrationStatus, dryRun: boolean): number {
+  if (ctx.json) ctx.out(JSON.stringify({ before, steps: [], dryRun, failure: null, upToDate: true }, null, 2));
+  else ctx.out(`Nothing to migrate: ${plural(before.applied.length, 'migration')} applied, the database is up to date.`);
+  return 0;
+}
+
+/** A lean connection for the first look when the database is a server; undefined otherwise. */
+async function firstLook(database: string | undefined) {
+  const target = parseDatabaseUrl(database);
+  if (target.kind !== 'postgres') return undefined;
+  const { openProbe } = await import('../../db/probe.ts');
+  return openProbe(target.url);
 }
 
 function textProgress(ctx: CommandContext, dryRun: boolean): (e: MigrateEvent) => void {

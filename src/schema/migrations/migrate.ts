@@ -63,6 +63,7 @@ export async function migrate(db: Database, plan: Plan, options: MigrateOptions)
     options.onEvent?.({ type: 'locked', waitedMs: Date.now() - t0 });
     try {
       return await db.session(async (work) => {
+        await watchClient(work);
         if (!options.dryRun) await work.exec(CREATE_LEDGER_SQL);
         const before = compareLedger(plan.order, await readLedger(work));
         assertUnchanged(before);
@@ -210,4 +211,13 @@ async function locateInSavepoint(work: Queryable, m: MigrationSource, err: Datab
   } finally {
     await work.exec('ROLLBACK TO SAVEPOINT mtc_locate; RELEASE SAVEPOINT mtc_locate').catch(() => {});
   }
+}
+
+/**
+ * Asks the server (PostgreSQL 14+) to check during long statements that this client is still
+ * there, so a killed run's statement stops within a second and its transaction rolls back,
+ * instead of running on and holding locks. Older servers do not know the setting: no harm.
+ */
+async function watchClient(work: Session): Promise<void> {
+  await work.exec("SET client_connection_check_interval = '1s'").catch(() => {});
 }
