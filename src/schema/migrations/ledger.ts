@@ -81,19 +81,17 @@ export interface MigrationStatus {
 /** Compares the ledger with the files: applied, pending (in plan order), changed since applied, applied but missing. */
 export function compareLedger(order: readonly MigrationSource[], ledger: readonly LedgerRow[]): MigrationStatus {
   const rows = new Map(ledger.map((r) => [r.id, r]));
-  const onDisk = new Set(order.map((m) => m.id));
   const status: MigrationStatus = { applied: [], pending: [], changed: [], missing: [] };
   for (const m of order) {
     const row = rows.get(m.id);
     if (!row) status.pending.push({ id: m.id, path: m.path, requires: m.requires });
     else if (row.checksum !== m.checksum) status.changed.push({ id: m.id, path: m.path, appliedChecksum: row.checksum, fileChecksum: m.checksum, appliedAt: row.appliedAt });
   }
+  const byId = new Map(order.map((m) => [m.id, m]));
   for (const row of ledger) {
-    if (!onDisk.has(row.id)) status.missing.push({ id: row.id, appliedAt: row.appliedAt, checksum: row.checksum });
-    else {
-      const m = order.find((x) => x.id === row.id);
-      if (m && m.checksum === row.checksum) status.applied.push({ id: row.id, path: m.path, appliedAt: row.appliedAt, how: row.how });
-    }
+    const m = byId.get(row.id);
+    if (!m) status.missing.push({ id: row.id, appliedAt: row.appliedAt, checksum: row.checksum });
+    else if (m.checksum === row.checksum) status.applied.push({ id: row.id, path: m.path, appliedAt: row.appliedAt, how: row.how });
   }
   return status;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MtcError } from '../errors.ts';
 
@@ -84,20 +84,19 @@ export function migrationFromText(path: string, text: string): MigrationSource {
 export async function loadMigrations(dir: string): Promise<MigrationSource[]> {
   let names: string[];
   try {
-    names = (await readdir(dir, { recursive: true })).filter((n) => n.toLowerCase().endsWith('.sql'));
+    names = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.toLowerCase().endsWith('.sql'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new MtcError('MIGRATIONS_DIR_MISSING', `migrations directory ${dir} does not exist; create it or pass --migrations DIR`, 'usage', { dir });
     }
     throw err;
   }
-  const files = await Promise.all(
-    names.map(async (name) => {
-      const full = join(dir, name);
-      return migrationFromText(displayPath(full), await readFile(full, 'utf8'));
-    }),
-  );
+  // Synchronous reads: for a few hundred small files they beat a promise per file by far.
+  const files = names.map((name) => {
+    const full = join(dir, name);
+    return migrationFromText(displayPath(full), readFileSync(full, 'utf8'));
+  });
   files.sort((a, b) => compareIds(a.id, b.id) || a.path.localeCompare(b.path));
   const seen = new Map<string, MigrationSource>();
   const dups: string[] = [];
