@@ -98,6 +98,19 @@ for (const backend of backends) {
       assert.deepEqual(await publicTables(db), []);
     });
 
+    test('a dry run lists transaction: off migrations as not rehearsable', async () => {
+      const db = await fresh();
+      const dir = await copyFixture('alter-before-create-fixed');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(`${dir}/0004_index.sql`, '-- requires: 0003_production_lots\n-- transaction: off\nCREATE INDEX CONCURRENTLY IF NOT EXISTS lots_status_idx ON production_lots (status);\n');
+      const dry = await mtc(['migrate', '--dry-run', '--database', db.url, '--migrations', dir]);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /not rehearsable +0004_index/);
+      const real = await mtc(['migrate', '--database', db.url, '--migrations', dir]);
+      assert.equal(real.code, 0, real.stderr + real.stdout);
+      assert.match(real.stdout, /applied +0004_index/);
+    });
+
     test('lint errors stop the run before the database is touched: the undeclared ALTER-before-CREATE and the nested $$', async () => {
       const db = await fresh();
       const broken = await copyFixture('alter-before-create-broken');
