@@ -12,9 +12,12 @@ export async function loadProject(ctx: CommandContext): Promise<{ sources: Migra
   return { sources, plan: planMigrations(sources) };
 }
 
-/** Opens the database the context names, runs `fn`, and always closes it. */
-export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, lockTimeoutMs?: number): Promise<T> {
-  const db = await openDatabase(ctx.database, { lockTimeoutMs });
+/**
+ * Opens the database the context names (or takes `opened`, already open), runs `fn`, and
+ * always closes it.
+ */
+export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, options: { lockTimeoutMs?: number; opened?: Database } = {}): Promise<T> {
+  const db = options.opened ?? (await openDatabase(ctx.database, { lockTimeoutMs: options.lockTimeoutMs }));
   try {
     return await fn(db);
   } finally {

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult, Session } from './types.ts';
-import { toDatabaseError } from './types.ts';
+import { inTransaction, toDatabaseError } from './types.ts';
 import { MtcError } from '../schema/errors.ts';
 
 export interface PgliteOptions {
@@ -76,18 +76,7 @@ export async function openPglite(dir: string | undefined, location: string, opti
     location,
     query: (sql, params) => exclusive(() => raw.query(sql, params)),
     exec: (sql) => exclusive(() => raw.exec(sql)),
-    transaction: (fn) =>
-      exclusive(async () => {
-        await raw.exec('BEGIN');
-        try {
-          const out = await fn(raw);
-          await raw.exec('COMMIT');
-          return out;
-        } catch (err) {
-          await raw.exec('ROLLBACK').catch(() => {});
-          throw err;
-        }
-      }),
+    transaction: (fn) => exclusive(() => inTransaction(raw, fn)),
     session: <T>(fn: (s: Session) => Promise<T>) => {
       const outermost = !nested();
       return exclusive(async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable, QueryResult, Session } from './types.ts';
-import { toDatabaseError } from './types.ts';
+import { inTransaction, toDatabaseError } from './types.ts';
 
 // Numeric, bigint and date types stay strings: money and ids must never pass through a binary float.
 const types = {
@@ -41,19 +41,7 @@ export async function openPostgres(url: string, location: string): Promise<Datab
     location,
     query: q.query,
     exec: q.exec,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return withClient(pool, false, async (tx) => {
-        await tx.exec('BEGIN');
-        try {
-          const out = await fn(tx);
-          await tx.exec('COMMIT');
-          return out;
-        } catch (err) {
-          await tx.exec('ROLLBACK').catch(() => {});
-          throw err;
-        }
-      });
-    },
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => withClient(pool, false, (tx) => inTransaction(tx, fn)),
     async session<T>(fn: (s: Session) => Promise<T>): Promise<T> {
       // A session's connection is closed afterwards, never pooled: its locks and settings die with it.
       return withClient(pool, true, async (w) => {

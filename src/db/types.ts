@@ -105,3 +105,16 @@ export function toDatabaseError(err: unknown): unknown {
     internalQuery: str(e.internalQuery),
   });
 }
+
+/** Runs `fn` between BEGIN and COMMIT on `q`; rolls back and rethrows when it throws. */
+export async function inTransaction<T>(q: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  await q.exec('BEGIN');
+  try {
+    const out = await fn(q);
+    await q.exec('COMMIT');
+    return out;
+  } catch (err) {
+    await q.exec('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}

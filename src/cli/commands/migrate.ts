@@ -52,12 +52,22 @@ export async function run(ctx: CommandContext): Promise<number> {
     let before: MigrationStatus;
     try {
       before = compareLedger(plan.order, await readLedger(probe));
-    } finally {
+    } catch (err) {
       await probe.close();
+      throw err;
     }
     assertUnchanged(before);
-    if (pendingMigrations(plan, appliedIds(before), to).length === 0) return upToDate(ctx, before, dryRun);
+    if (pendingMigrations(plan, appliedIds(before), to).length === 0) {
+      await probe.close();
+      return upToDate(ctx, before, dryRun);
+    }
   }
+  // Something is pending (or not yet known): load the parser while the connections open.
+  const linter = loadLinter();
+  linter.catch(() => {});
+  const target = parseDatabaseUrl(ctx.database);
+  const { openLeanDatabase } = await import('../../db/lean.ts');
+  const lean = probe && target.kind === 'postgres' ? await openLeanDatabase(target.url, target.location, probe) : undefined;
   return withDatabase(
     ctx,
     async (db) => {
@@ -66,7 +76,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       assertUnchanged(before);
       const pending = pendingMigrations(plan, appliedIds(before), to);
       if (pending.length === 0) return upToDate(ctx, before, dryRun);
-      const lint = await import('../../schema/lint/index.ts');
+      const lint = await linter;
       const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id) });
       if (report.errors > 0) {
         if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'LINT_FAILED', message: `${plural(report.errors, 'lint error')}; nothing was applied`, details: { findings: report.findings } } }, null, 2));
@@ -89,8 +99,14 @@ export async function run(ctx: CommandContext): Promise<number> {
       else ctx.out(summary(result));
       return result.failure ? 1 : 0;
     },
-    lockTimeoutMs,
+    { lockTimeoutMs, ...(lean ? { opened: lean } : {}) },
   );
+}
+
+async function loadLinter() {
+  const lint = await import('../../schema/lint/index.ts');
+  await lint.loadPgParser();
+  return lint;
 }
 
 function appliedIds(s: MigrationStatus): Set<string> {
@@ -107,8 +123,8 @@ function upToDate(ctx: CommandContext, before: MigrationStatus, dryRun: boolean)
 async function firstLook(database: string | undefined) {
   const target = parseDatabaseUrl(database);
   if (target.kind !== 'postgres') return undefined;
-  const { openProbe } = await import('../../db/probe.ts');
-  return openProbe(target.url);
+  const { connectLean } = await import('../../db/lean.ts');
+  return connectLean(target.url);
 }
 
 function textProgress(ctx: CommandContext, dryRun: boolean): (e: MigrateEvent) => void {

@@ -53,9 +53,8 @@ async function lockHolder(session: Session): Promise<Holder | undefined> {
     `SELECT a.pid, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') AS backend_start, a.application_name, host(a.client_addr) AS client_addr, a.usename
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
+        AND l.classid = ${LOCK_KEYS[0]} AND l.objid = ${LOCK_KEYS[1]} AND l.objsubid = 2
       LIMIT 1`,
-    [LOCK_KEYS[0], LOCK_KEYS[1]],
   );
   return r.rows[0];
 }

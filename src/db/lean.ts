@@ -3,17 +3,27 @@ import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { parse, serialize } from 'pg-protocol';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
-import type { Queryable, QueryResult } from './types.ts';
-import { toDatabaseError } from './types.ts';
+import type { Database, Queryable, QueryResult, Session } from './types.ts';
+import { inTransaction, toDatabaseError } from './types.ts';
 
 /**
- * A one-connection, simple-protocol client for the commands' first look at a server (is
- * anything pending?). It loads only `net` and pg-protocol (node-postgres's own wire codec),
- * not node-postgres itself: a no-op `mtc migrate` then costs about what a Go tool's does.
- * Returns undefined when the address needs what only the full client does (TLS, a password
- * from ~/.pgpass, …): the caller then uses openDatabase.
+ * A lean client for the schema engine on a server: simple protocol only (scripts, and
+ * queries without parameters), made of `net` and pg-protocol (node-postgres's own wire
+ * codec), without node-postgres itself. The engine sends only SQL it writes itself, so it
+ * needs no parameters; skipping node-postgres's load (about 0.1 s) is what lets a no-op
+ * `mtc migrate` start as fast as a Go tool's. The application uses the full adapter.
  */
-export async function openProbe(url: string): Promise<(Queryable & { close(): Promise<void> }) | undefined> {
+
+/** One connection; `pid` is the server process, from BackendKeyData. */
+export interface LeanConnection extends Session {
+  close(): Promise<void>;
+}
+
+/**
+ * Connects, or returns undefined when the address needs what only the full client does
+ * (TLS, a password from ~/.pgpass, …): the caller then uses openDatabase.
+ */
+export async function connectLean(url: string): Promise<LeanConnection | undefined> {
   const target = probeTarget(url);
   if (!target) return undefined;
   const socket = await new Promise<Socket>((resolve, reject) => {
@@ -49,10 +59,15 @@ export async function openProbe(url: string): Promise<(Queryable & { close(): Pr
 
   socket.write(serialize.startup({ user: target.user, database: target.database, application_name: 'mtc', client_encoding: 'UTF8' }));
   let sasl: { session: unknown; mod: SaslModule } | undefined;
+  let pid = 0;
   for (;;) {
     const m = (await next()) as BackendMessage & Record<string, unknown>;
-    if (m.name === 'error') throw toDatabaseError(m);
+    if (m.name === 'error') {
+      socket.destroy();
+      throw toDatabaseError(m);
+    }
     if (m.name === 'readyForQuery') break;
+    if (m.name === 'backendKeyData') pid = m.processID as number;
     if (m.name === 'authenticationOk' || m.name === 'parameterStatus' || m.name === 'backendKeyData' || m.name === 'notice') continue;
     if (target.password === undefined) {
       // the server wants a password we do not have at hand: let the full client find one
@@ -95,19 +110,61 @@ export async function openProbe(url: string): Promise<(Queryable & { close(): Pr
     if (error) throw error;
     return { rows, rowCount: rows.length };
   };
+  // one statement or script at a time on the wire
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const r = queue.then(fn, fn);
+    queue = r.catch(() => {});
+    return r;
+  };
   return {
+    pid,
     async query<R>(sql: string, params?: readonly unknown[]) {
-      if (params && params.length > 0) throw new Error('the probe client runs plain SQL only');
-      return run<R>(sql);
+      if (params && params.length > 0) throw new Error('the lean client runs SQL without parameters; use openDatabase');
+      return serial(() => run<R>(sql));
     },
     async exec(sql: string) {
-      await run(sql);
+      await serial(() => run(sql));
     },
     async close() {
-      await new Promise<void>((resolve) => socket.end(serialize.end(), () => resolve()));
+      if (!socket.destroyed) await new Promise<void>((resolve) => socket.end(serialize.end(), () => resolve()));
       socket.destroy();
     },
   };
+}
+
+/**
+ * A Database over lean connections: each session is a connection of its own, closed
+ * afterwards. Enough for the schema engine, which sends SQL without parameters.
+ * Returns undefined when the address needs the full client.
+ */
+export async function openLeanDatabase(url: string, location: string, first?: LeanConnection): Promise<Database | undefined> {
+  const main = first ?? (await connectLean(url));
+  if (!main) return undefined;
+  const open = async (): Promise<LeanConnection> => {
+    const c = await connectLean(url);
+    if (!c) throw new Error(`cannot open a second connection to ${location}`);
+    return c;
+  };
+  const db: Database = {
+    kind: 'postgres',
+    location,
+    query: (sql, params) => main.query(sql, params),
+    exec: (sql) => main.exec(sql),
+    async session(fn) {
+      const c = await open();
+      try {
+        return await fn(c);
+      } finally {
+        await c.close();
+      }
+    },
+    transaction: (fn) => db.session((s) => inTransaction(s, fn)),
+    async close() {
+      await main.close();
+    },
+  };
+  return db;
 }
 
 // node-postgres's SCRAM code, loaded only when a server asks for SCRAM (a variable keeps it out of the bundle).
