@@ -92,12 +92,14 @@ async function main(argv: string[]): Promise<number> {
   return command.run(ctx);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    reportError(err, process.argv.includes('--json'));
-    process.exitCode = exitCodeOf(err);
-  },
-);
+// Exit once the command is done and its output written, even if a library left a handle open:
+// a command-line tool must never hang after its work.
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (err: unknown) => {
+  reportError(err, process.argv.includes('--json'));
+  exit(exitCodeOf(err));
+});

@@ -50,14 +50,16 @@ export async function run(ctx: CommandContext): Promise<number> {
   const probe = await probing;
   if (probe) {
     let before: MigrationStatus;
+    let pending: number;
     try {
       before = compareLedger(plan.order, await readLedger(probe));
+      assertUnchanged(before);
+      pending = pendingMigrations(plan, appliedIds(before), to).length;
     } catch (err) {
       await probe.close();
       throw err;
     }
-    assertUnchanged(before);
-    if (pendingMigrations(plan, appliedIds(before), to).length === 0) {
+    if (pending === 0) {
       await probe.close();
       return upToDate(ctx, before, dryRun);
     }
