@@ -66,14 +66,16 @@ function bodyOpening(text: string): number | undefined {
 
 /**
  * Finds which statement of a transactional migration fails, by running its statements one
- * at a time inside a transaction that is rolled back. Used only after the migration failed
- * with no position, so nothing it does remains.
+ * at a time and undoing them all afterwards: in a transaction that is rolled back, or, when
+ * a transaction is already open, under a savepoint rolled back to. Used only after the
+ * migration failed with no position, so nothing it does remains.
  */
 export async function replayToFindFailure(
   q: Queryable,
   statements: readonly StatementSpan[],
+  inTransaction: boolean,
 ): Promise<{ stmt: StatementSpan; err: DatabaseError } | undefined> {
-  await q.exec('BEGIN');
+  await q.exec(inTransaction ? 'SAVEPOINT mtc_locate' : 'BEGIN');
   try {
     for (const stmt of statements) {
       try {
@@ -85,7 +87,7 @@ export async function replayToFindFailure(
     }
     return undefined;
   } finally {
-    await q.exec('ROLLBACK').catch(() => {});
+    await q.exec(inTransaction ? 'ROLLBACK TO SAVEPOINT mtc_locate; RELEASE SAVEPOINT mtc_locate' : 'ROLLBACK').catch(() => {});
   }
 }
 

@@ -114,19 +114,20 @@ async function applyAll(work: Session, pending: readonly MigrationSource[], opti
   return { steps, failure: undefined };
 }
 
-const BEGIN = 'BEGIN;\n';
+// The server measures each migration's duration, from its transaction's start.
+const DURATION = '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer';
 
 /** One round trip: BEGIN; the file; its ledger row; COMMIT. */
 async function applyInTransaction(work: Session, m: MigrationSource, options: MigrateOptions): Promise<MigrationFailure | undefined> {
-  const duration = `(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer`;
-  const sent = `${BEGIN}${m.text}\n;\n${ledgerInsertSql(m, duration)};\nCOMMIT;`;
+  const prefix = 'BEGIN;\n';
+  const sent = `${prefix}${m.text}\n;\n${ledgerInsertSql(m, DURATION)};\nCOMMIT;`;
   try {
     await work.exec(sent);
     return undefined;
   } catch (err) {
     await work.exec('ROLLBACK').catch(() => {});
     if (!(err instanceof DatabaseError)) throw err;
-    return locateFailure(work, m, err, positionInFile(m, sent, BEGIN.length, err), options);
+    return locateFailure(work, m, err, positionInFile(m, sent, prefix.length, err), options, false);
   }
 }
 
@@ -145,9 +146,9 @@ async function applyStatementByStatement(work: Session, m: MigrationSource, opti
   return undefined;
 }
 
-async function locateFailure(work: Queryable, m: MigrationSource, err: DatabaseError, idx: number | undefined, options: MigrateOptions): Promise<MigrationFailure> {
+async function locateFailure(work: Queryable, m: MigrationSource, err: DatabaseError, idx: number | undefined, options: MigrateOptions, inTransaction: boolean): Promise<MigrationFailure> {
   if (idx !== undefined) return failureAt(m, idx, err);
-  const found = await replayToFindFailure(work, await options.splitStatements(m.text)).catch(() => undefined);
+  const found = await replayToFindFailure(work, await options.splitStatements(m.text), inTransaction).catch(() => undefined);
   return failureAt(m, found ? positionInStatement(found.stmt, found.err) : undefined, err);
 }
 
@@ -181,7 +182,7 @@ async function rehearse(work: Session, pending: readonly MigrationSource[], opti
           if (!(err instanceof DatabaseError)) throw err;
           await work.exec('ROLLBACK TO SAVEPOINT mtc_rehearsal; RELEASE SAVEPOINT mtc_rehearsal');
           const idx = positionInFile(m, sent, 'SAVEPOINT mtc_rehearsal;\n'.length, err);
-          const f = idx !== undefined ? failureAt(m, idx, err) : await locateInSavepoint(work, m, err, options);
+          const f = await locateFailure(work, m, err, idx, options, true);
           failure ??= f;
           broken.set(m.id, 'failed');
           step = { id: m.id, path: m.path, status: 'failed', durationMs: Math.round(performance.now() - started), failure: f };
@@ -194,23 +195,6 @@ async function rehearse(work: Session, pending: readonly MigrationSource[], opti
     await work.exec('ROLLBACK').catch(() => {});
   }
   return { steps, failure };
-}
-
-async function locateInSavepoint(work: Queryable, m: MigrationSource, err: DatabaseError, options: MigrateOptions): Promise<MigrationFailure> {
-  await work.exec('SAVEPOINT mtc_locate');
-  try {
-    for (const stmt of await options.splitStatements(m.text)) {
-      try {
-        await work.exec(stmt.text);
-      } catch (inner) {
-        if (inner instanceof DatabaseError) return failureAt(m, positionInStatement(stmt, inner), inner);
-        throw inner;
-      }
-    }
-    return failureAt(m, undefined, err);
-  } finally {
-    await work.exec('ROLLBACK TO SAVEPOINT mtc_locate; RELEASE SAVEPOINT mtc_locate').catch(() => {});
-  }
 }
 
 /**
