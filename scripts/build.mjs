@@ -1,21 +1,22 @@
-// Compiles the CLI into dist/ with esbuild: one small entry that loads each command on demand,
-// so a command loads only what it uses (a no-op `mtc migrate` never loads the SQL parser or PGlite).
+// Compiles the CLI into one CommonJS file, dist/mtc.cjs, with esbuild. One CommonJS file loads
+// much faster than a graph of ES modules (measured: docs/BENCHMARKS.md), and a no-op
+// `mtc migrate` must start fast. The drivers and the SQL parser stay in node_modules and are
+// imported on demand, so a command loads only what it uses.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/mtc.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // The drivers and the parser stay in node_modules and load on demand; pg-protocol is bundled
-  // because the no-op path uses it and one file loads faster than a package's many.
   external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript'],
+  // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
+  define: { 'import.meta.url': '__mtcModuleUrl' },
+  banner: { js: "const __mtcModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });

@@ -5,7 +5,7 @@
 //
 // Env: BENCH_RUNS (default 12), BENCH_DATABASE_URL (use that server instead of a
 // throwaway cluster; needs CREATEDB: databases mtc_bench_<tool> are dropped and
-// recreated on it), BENCH_MTC_BIN (another mtc entry point than bin/mtc.js, e.g. a
+// recreated on it), BENCH_MTC_BIN (another mtc entry point than bin/mtc.cjs, e.g. a
 // build kept elsewhere; still run from the repo root).
 //
 // For each tool: a fresh apply (database dropped and recreated first) and a no-op
@@ -41,7 +41,7 @@ function usage(code) {
   --runs N     timed runs per tool and scenario (default: BENCH_RUNS or 12)
   --only LIST  comma-separated subset of tools
 env: BENCH_RUNS, BENCH_DATABASE_URL (an existing server; else a throwaway PostgreSQL 15 cluster),
-     BENCH_MTC_BIN (mtc entry point, default bin/mtc.js)`);
+     BENCH_MTC_BIN (mtc entry point, default bin/mtc.cjs)`);
   process.exit(code);
 }
 const args = process.argv.slice(2);
@@ -206,7 +206,7 @@ function verify(tool) {
 
 // ---------------------------------------------------------------- tools
 const node = process.execPath;
-const mtcBin = process.env.BENCH_MTC_BIN ? resolve(process.env.BENCH_MTC_BIN) : 'bin/mtc.js';
+const mtcBin = process.env.BENCH_MTC_BIN ? resolve(process.env.BENCH_MTC_BIN) : 'bin/mtc.cjs';
 const tools = {
   psql: {
     label: 'psql -1 -f all.sql (floor)',
@@ -276,7 +276,7 @@ function once(tool, record) {
 
 log(`environment for every tool: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}` +
   ` (NODE_EXTRA_CA_CERTS costs each Node process ~40 ms of CA parsing here)`);
-if (mtcBin !== 'bin/mtc.js' && need('mtc')) log(`mtc: ${mtcBin} (BENCH_MTC_BIN)`);
+if (mtcBin !== 'bin/mtc.cjs' && need('mtc')) log(`mtc: ${mtcBin} (BENCH_MTC_BIN)`);
 log(`PostgreSQL ${serverVersion}; node ${process.version}; ${cpus().length} CPUs; ${runs} timed runs per tool, after one warm-up round`);
 for (const t of only) if (skipped[t]) log(`  ${t}: skipped: ${skipped[t]}`);
 

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
-export const MTC = join(ROOT, 'bin', 'mtc.js');
+export const MTC = join(ROOT, 'bin', 'mtc.cjs');
 
 export interface CliResult {
   code: number | null;
