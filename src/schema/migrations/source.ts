@@ -37,9 +37,13 @@ export function parseHeader(text: string, path: string): Pick<MigrationSource, '
   const requires: string[] = [];
   const requiresLines: Record<string, number> = {};
   let transactional = true;
-  const lines = text.split(/\r\n?|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
+  // Walk line by line only as far as the header goes (files can be large).
+  let start = 0;
+  for (let i = 0; start <= text.length; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
     if (line === '') continue;
     if (!line.startsWith('--')) break;
     const m = /^--\s*([A-Za-z_-]+)\s*:\s*(.*)$/.exec(line);
