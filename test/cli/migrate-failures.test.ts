@@ -4,16 +4,7 @@ import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { mtc } from '../helpers/cli.ts';
 import { copyFixture } from '../helpers/fixtures.ts';
-
-async function publicTables(db: TestDatabase): Promise<string[]> {
-  const conn = await db.open();
-  try {
-    const r = await conn.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'mtc_schema_history' ORDER BY 1");
-    return r.rows.map((x) => x.t);
-  } finally {
-    await conn.close();
-  }
-}
+import { publicTables } from '../helpers/db-state.ts';
 
 for (const backend of backends) {
   describe(`mtc migrate failures on ${backend.name}`, { skip: backend.skip }, () => {

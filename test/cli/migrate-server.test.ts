@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { postgresBackend } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
+import type { Database } from '../../src/db/types.ts';
 import { mtc, startMtc } from '../helpers/cli.ts';
 import { copyFixture } from '../helpers/fixtures.ts';
 
@@ -15,6 +16,12 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** How many other sessions of this database are inside the slow fixture's pg_sleep(30). */
+async function sleeping(conn: Database): Promise<number> {
+  const r = await conn.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()");
+  return r.rowCount;
 }
 
 describe('mtc migrate on a server: locks and concurrency', { skip: postgresBackend.skip }, () => {
@@ -51,7 +58,7 @@ describe('mtc migrate on a server: locks and concurrency', { skip: postgresBacke
     const first = startMtc(['migrate', '--database', db.url, '--migrations', dir]);
     const conn = await db.open();
     try {
-      await waitFor(async () => (await conn.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")).rowCount > 0, 'the slow migration to start');
+      await waitFor(async () => (await sleeping(conn)) > 0, 'the slow migration to start');
       const holder = (await conn.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows[0]?.pid;
       const second = await mtc(['migrate', '--lock-timeout', '1', '--database', db.url, '--migrations', dir]);
       assert.equal(second.code, 3, second.stderr);
@@ -70,14 +77,14 @@ describe('mtc migrate on a server: locks and concurrency', { skip: postgresBacke
     const first = startMtc(['migrate', '--database', db.url, '--migrations', dir]);
     const conn = await db.open();
     try {
-      await waitFor(async () => (await conn.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")).rowCount > 0, 'the slow migration to start');
+      await waitFor(async () => (await sleeping(conn)) > 0, 'the slow migration to start');
       first.child.kill('SIGKILL');
       await first.done;
       const ledger = await conn.query<{ id: string }>('SELECT id FROM public.mtc_schema_history ORDER BY id');
       assert.deepEqual(ledger.rows.map((r) => r.id), ['0001_first']);
       // mtc asks the server to check its client during long statements, so the orphaned
       // pg_sleep ends within seconds and its half-done migration rolls back
-      await waitFor(async () => (await conn.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")).rowCount === 0, 'the orphaned session to end', 10_000);
+      await waitFor(async () => (await sleeping(conn)) === 0, 'the orphaned session to end', 10_000);
       const during = await conn.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'during_sleep'");
       assert.equal(during.rowCount, 0, 'the killed migration left nothing behind');
       await writeFile(join(dir, '0002_slow.sql'), '-- requires: 0001_first\nCREATE TABLE during_sleep (id int);\nSELECT pg_sleep(0.1);\n');

@@ -6,26 +6,7 @@ import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { mtc } from '../helpers/cli.ts';
 import { copyFixture } from '../helpers/fixtures.ts';
-
-async function tables(db: TestDatabase): Promise<string[]> {
-  const conn = await db.open();
-  try {
-    const r = await conn.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
-    return r.rows.map((x) => x.t);
-  } finally {
-    await conn.close();
-  }
-}
-
-async function ledgerIds(db: TestDatabase): Promise<string[]> {
-  const conn = await db.open();
-  try {
-    const r = await conn.query<{ id: string }>('SELECT id FROM public.mtc_schema_history ORDER BY applied_at, id');
-    return r.rows.map((x) => x.id);
-  } finally {
-    await conn.close();
-  }
-}
+import { ledgerIds, publicTables } from '../helpers/db-state.ts';
 
 for (const backend of backends) {
   describe(`mtc migrate on ${backend.name}`, { skip: backend.skip }, () => {
@@ -67,7 +48,7 @@ for (const backend of backends) {
       const late = await run(dir, 'migrate');
       assert.equal(late.code, 0, late.stderr);
       assert.match(late.stdout, /0000_audit/);
-      assert.ok((await tables(db)).includes('audit'));
+      assert.ok((await publicTables(db)).includes('audit'));
 
       // A tampered applied file is refused, with which and what to do.
       const original = await readFile(join(dir, '0001_users.sql'), 'utf8');
