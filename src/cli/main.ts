@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   plan: { summary: 'the pending migrations in order, with what each requires', load: () => import('./commands/plan.ts') },
   lint: { summary: 'check migrations with the PostgreSQL parser before they run', load: () => import('./commands/lint.ts') },
   render: { summary: 'the pending plan as one psql script, ledger rows included', load: () => import('./commands/render.ts') },
+  graph: { summary: 'the migration dependency graph, as Mermaid or DOT', load: () => import('./commands/graph.ts') },
 };
 
 const GLOBAL_OPTIONS = {
