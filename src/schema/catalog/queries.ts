@@ -1,0 +1,161 @@
+/**
+ * The catalog queries `inspect` runs: one per object kind, each a single set-based
+ * statement without parameters (the lean client speaks only the simple protocol), each
+ * answering one row with one text column `data`, a JSON array. Text and JSON come back
+ * the same from node-postgres, PGlite and the lean client, which returns every value as text.
+ *
+ * Every query that prints names (pg_get_*def, format_type, regclass in defaults) first sets
+ * search_path to pg_catalog for its own transaction, in a one-time filter the executor
+ * evaluates before it reads a row, so that every user object comes out schema-qualified
+ * whatever the caller's search_path.
+ */
+
+import { LEDGER_TABLE } from '../migrations/ledger.ts';
+
+const [ledgerSchema, ledgerName] = LEDGER_TABLE.split('.') as [string, string];
+const LEDGER = { schema: ledgerSchema, name: ledgerName } as const;
+
+/** Evaluated once, before any row is produced (a pseudo-constant qual becomes a gating Result). */
+const QUALIFY_NAMES = `(SELECT pg_catalog.set_config('search_path', 'pg_catalog', true)) IS NOT NULL`;
+
+/** Not pg_catalog, information_schema, pg_toast, pg_temp_N or pg_toast_temp_N (no user schema may start with pg_). */
+const userSchema = (n: string) => `${n}.nspname !~ '^pg_' AND ${n}.nspname <> 'information_schema'`;
+
+/** Not a member of an extension (the extension is in the model, its objects are not). */
+const notInExtension = (catalog: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
+
+/** An ordinary or partitioned table of the user's: not the ledger, not an extension's. */
+const userTable = (c: string, n: string) =>
+  `${c}.relkind IN ('r', 'p') AND ${userSchema(n)} AND ${notInExtension('pg_class', `${c}.oid`)}` +
+  ` AND NOT (${n}.nspname = '${LEDGER.schema}' AND ${c}.relname = '${LEDGER.name}')`;
+
+const jsonRows = (select: string) => `SELECT coalesce(pg_catalog.json_agg(r), '[]')::text AS data FROM (${select}) r`;
+
+/** Column names of `attnums` (an int2vector or int2[]) of relation `rel`, in key order. */
+const columnNames = (rel: string, attnums: string) =>
+  `(SELECT coalesce(pg_catalog.json_agg(a.attname ORDER BY u.ord), '[]') FROM pg_catalog.unnest(${attnums}) WITH ORDINALITY u(attnum, ord)` +
+  ` JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = u.attnum)`;
+
+/** The caller's search_path, restored after the queries when they run inside the caller's transaction. */
+export const SEARCH_PATH_QUERY = `SELECT pg_catalog.current_setting('search_path') AS search_path`;
+
+export const restoreSearchPathQuery = (searchPath: string) =>
+  `SELECT pg_catalog.set_config('search_path', '${searchPath.replace(/'/g, "''")}', true) AS search_path`;
+
+export const CATALOG_QUERIES = {
+  schemas: jsonRows(`
+    SELECT n.nspname AS name
+    FROM pg_catalog.pg_namespace n
+    WHERE ${userSchema('n')} AND ${notInExtension('pg_namespace', 'n.oid')}`),
+
+  // plpgsql is installed by initdb in every database: it is not part of anyone's schema.
+  extensions: jsonRows(`
+    SELECT x.extname AS name, n.nspname AS schema
+    FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace
+    WHERE x.extname <> 'plpgsql'`),
+
+  enums: jsonRows(`
+    SELECT n.nspname AS schema, t.typname AS name,
+      (SELECT pg_catalog.json_agg(v.enumlabel ORDER BY v.enumsortorder) FROM pg_catalog.pg_enum v WHERE v.enumtypid = t.oid) AS values
+    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'e' AND ${userSchema('n')} AND ${notInExtension('pg_type', 't.oid')}`),
+
+  // Owner: 'a' for serial and OWNED BY, 'i' for identity.
+  sequences: jsonRows(`
+    SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type,
+      s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
+      s.seqcycle AS cycle, o.owner_table, o.owner_column
+    FROM pg_catalog.pg_sequence s
+      JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN LATERAL (
+        SELECT tc.relname AS owner_table, tn.nspname AS owner_schema, a.attname AS owner_column
+        FROM pg_catalog.pg_depend d
+          JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
+          JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+          AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+        LIMIT 1) o ON true
+    WHERE ${QUALIFY_NAMES} AND ${userSchema('n')} AND ${notInExtension('pg_class', 'c.oid')}
+      AND NOT (o.owner_schema IS NOT DISTINCT FROM '${LEDGER.schema}' AND o.owner_table IS NOT DISTINCT FROM '${LEDGER.name}')`),
+
+  tables: jsonRows(`
+    SELECT n.nspname AS schema, c.relname AS name,
+      (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+          'name', a.attname,
+          'attnum', a.attnum,
+          'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+          'notNull', a.attnotnull,
+          'default', CASE WHEN a.attgenerated = '' AND a.attidentity = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+          'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
+          'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END
+        ) ORDER BY a.attnum), '[]')
+        FROM pg_catalog.pg_attribute a
+          LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${QUALIFY_NAMES} AND ${userTable('c', 'n')}`),
+
+  // contype 'n' (PostgreSQL 18's NOT NULL constraints) and 't' (constraint triggers) are left out.
+  constraints: jsonRows(`
+    SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS kind,
+      pg_catalog.pg_get_constraintdef(k.oid) AS definition,
+      ${columnNames('k.conrelid', 'k.conkey')} AS columns,
+      fn.nspname AS ref_schema, fc.relname AS ref_table,
+      CASE WHEN k.contype = 'f' THEN ${columnNames('k.confrelid', 'k.confkey')} END AS ref_columns,
+      k.confupdtype AS on_update, k.confdeltype AS on_delete, k.confmatchtype AS match,
+      k.condeferrable AS deferrable, k.condeferred AS deferred, k.convalidated AS validated
+    FROM pg_catalog.pg_constraint k
+      JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid
+      LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+    WHERE ${QUALIFY_NAMES} AND k.contype IN ('p', 'u', 'c', 'f', 'x') AND ${userTable('c', 'n')}`),
+
+  indexes: jsonRows(`
+    SELECT n.nspname AS schema, c.relname AS table, i.relname AS name,
+      pg_catalog.pg_get_indexdef(x.indexrelid) AS definition,
+      x.indisunique AS unique, am.amname AS method,
+      (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k, true) ORDER BY k)
+        FROM pg_catalog.generate_series(1, x.indnkeyatts) k) AS keys,
+      pg_catalog.pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
+      (SELECT k.conname FROM pg_catalog.pg_constraint k
+        WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')) AS constraint
+    FROM pg_catalog.pg_index x
+      JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+      JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_am am ON am.oid = i.relam
+    WHERE ${QUALIFY_NAMES} AND ${userTable('c', 'n')}`),
+
+  // Internal triggers implement foreign keys; they are the constraint, not triggers.
+  triggers: jsonRows(`
+    SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name,
+      pg_catalog.pg_get_triggerdef(t.oid) AS definition, t.tgenabled <> 'D' AS enabled
+    FROM pg_catalog.pg_trigger t
+      JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${QUALIFY_NAMES} AND NOT t.tgisinternal AND ${userTable('c', 'n')}`),
+
+  // pg_get_functiondef refuses aggregates.
+  functions: jsonRows(`
+    SELECT n.nspname AS schema, p.proname AS name,
+      pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
+      pg_catalog.pg_get_function_result(p.oid) AS returns,
+      l.lanname AS language, p.prokind AS kind, p.provolatile AS volatility, p.prosrc AS body,
+      CASE WHEN p.prokind IN ('f', 'p') THEN pg_catalog.pg_get_functiondef(p.oid) END AS definition
+    FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+    WHERE ${QUALIFY_NAMES} AND ${userSchema('n')} AND ${notInExtension('pg_proc', 'p.oid')}`),
+
+  views: jsonRows(`
+    SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
+      pg_catalog.pg_get_viewdef(c.oid) AS definition
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${QUALIFY_NAMES} AND c.relkind IN ('v', 'm') AND ${userSchema('n')} AND ${notInExtension('pg_class', 'c.oid')}`),
+} as const;
+
+export type CatalogKind = keyof typeof CATALOG_QUERIES;
