@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   lint: { summary: 'check migrations with the PostgreSQL parser before they run', load: () => import('./commands/lint.ts') },
   render: { summary: 'the pending plan as one psql script, ledger rows included', load: () => import('./commands/render.ts') },
   graph: { summary: 'the migration dependency graph, as Mermaid or DOT', load: () => import('./commands/graph.ts') },
+  schema: { summary: 'schema dump: write the snapshot (db/schema.sql) from the database', load: () => import('./commands/schema.ts') },
+  verify: { summary: 'compare the database with the snapshot and name every difference', load: () => import('./commands/verify.ts') },
 };
 
 const GLOBAL_OPTIONS = {
