@@ -14,6 +14,7 @@ export const options = {
   'dry-run': { type: 'boolean' },
   to: { type: 'string' },
   'lock-timeout': { type: 'string' },
+  'allow-drift': { type: 'boolean' },
 } as const;
 
 export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--database URL] [--migrations DIR] [--json]
@@ -30,8 +31,12 @@ Options:
                          back, and report each one's outcome and time
   --to ID                stop after ID and what it requires
   --lock-timeout SECS    how long to wait for another run's lock (default 60), then exit 3
+  --allow-drift          apply even though the schema was changed by hand since the last
+                         run (by default that is refused, naming the differences)
 
-Refuses (exit 1) when an applied migration was changed or deleted.`;
+Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
+was changed by hand since the last run (the ledger keeps the schema each run left; the
+check runs when something is pending; mtc verify checks at any time).`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
@@ -93,12 +98,20 @@ export async function run(ctx: CommandContext): Promise<number> {
       const result = await migrate(db, plan, {
         dryRun,
         lockTimeoutMs,
+        allowDrift: ctx.values['allow-drift'] === true,
         splitStatements: lint.splitStatements,
         ...(to !== undefined ? { to } : {}),
         ...(progress ? { onEvent: progress } : {}),
       });
       if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
-      else ctx.out(summary(result));
+      else {
+        if (result.drift.length > 0) {
+          const { formatFinding } = await import('../../schema/catalog/compare.ts');
+          ctx.err(`applied over ${plural(result.drift.length, 'hand-made change')} (--allow-drift):`);
+          for (const f of result.drift) ctx.err(`  ${formatFinding(f)}`);
+        }
+        ctx.out(summary(result));
+      }
       return result.failure ? 1 : 0;
     },
     { lockTimeoutMs, ...(lean ? { opened: lean } : {}) },

@@ -15,7 +15,8 @@ export const CREATE_LEDGER_SQL = `CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE} (
   duration_ms integer NOT NULL DEFAULT 0,
   applied_by text NOT NULL DEFAULT current_user,
   how text NOT NULL DEFAULT 'applied' CHECK (how IN ('applied', 'adopted')),
-  fingerprint text
+  fingerprint text,
+  schema_model text
 )`;
 
 export interface LedgerRow {

@@ -6,6 +6,8 @@ import type { MigrationStatus } from './ledger.ts';
 import { failureAt, positionInFile, positionInStatement, replayToFindFailure } from './locate.ts';
 import type { MigrationFailure, StatementSpan } from './locate.ts';
 import { acquireSchemaLock, releaseSchemaLock } from './lock.ts';
+import { checkDrift, recordSchema } from './drift.ts';
+import type { Finding } from '../catalog/compare.ts';
 import { pendingMigrations } from './plan.ts';
 import type { Plan } from './plan.ts';
 import type { MigrationSource } from './source.ts';
@@ -15,6 +17,8 @@ export interface MigrateOptions {
   dryRun?: boolean;
   /** Stop after this migration and what it requires. */
   to?: string;
+  /** Apply even though the schema was changed by hand since the last run (see drift.ts). */
+  allowDrift?: boolean;
   /** How long to wait for another run's lock (default 60 s). */
   lockTimeoutMs?: number;
   /** Splits a migration into statements (the parser); needed for `transaction: off` files and to locate errors. */
@@ -47,6 +51,8 @@ export interface MigrateResult {
   dryRun: boolean;
   /** The first failure, if any: the run stopped there (except a dry run, which goes on with what does not depend on it). */
   failure: MigrationFailure | undefined;
+  /** Hand-made changes since the last run, applied over with allowDrift. */
+  drift: Finding[];
 }
 
 /**
@@ -68,9 +74,12 @@ export async function migrate(db: Database, plan: Plan, options: MigrateOptions)
         const before = compareLedger(plan.order, await readLedger(work));
         assertUnchanged(before);
         const pending = pendingMigrations(plan, new Set(before.applied.map((a) => a.id)), options.to);
+        const drift = pending.length > 0 ? await checkDrift(work, options.allowDrift === true) : [];
         const run = options.dryRun ? rehearse : applyAll;
         const { steps, failure } = await run(work, pending, options);
-        return { before, steps, failure, dryRun: options.dryRun === true };
+        const lastApplied = steps.filter((s) => s.status === 'applied').pop();
+        if (lastApplied && !options.dryRun) await recordSchema(work, lastApplied.id);
+        return { before, steps, failure, dryRun: options.dryRun === true, drift };
       });
     } finally {
       await releaseSchemaLock(lockSession).catch(() => {});

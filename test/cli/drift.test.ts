@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { backends } from '../helpers/backends.ts';
+import type { TestDatabase } from '../helpers/backends.ts';
+import { mtc } from '../helpers/cli.ts';
+import { copyFixture } from '../helpers/fixtures.ts';
+
+for (const backend of backends) {
+  describe(`drift guard on ${backend.name}`, { skip: backend.skip }, () => {
+    let db: TestDatabase;
+    before(async () => {
+      db = await backend.create();
+    });
+    after(async () => {
+      await db?.drop();
+    });
+
+    test('a hand-made change since the last run stops the next migrate, named; --allow-drift applies over it and records the new schema', async () => {
+      const dir = await copyFixture('alter-before-create-fixed');
+      const run = (...args: string[]) => mtc([...args, '--database', db.url, '--migrations', dir]);
+      assert.equal((await run('migrate')).code, 0);
+      const conn = await db.open();
+      try {
+        const r = await conn.query<{ id: string; fingerprint: string | null }>('SELECT id, fingerprint FROM public.mtc_schema_history ORDER BY applied_at DESC LIMIT 1');
+        assert.equal(r.rows[0]?.id, '0002_fix_lot_status');
+        assert.match(r.rows[0]?.fingerprint ?? '', /^[0-9a-f]{64}$/);
+        await conn.exec('ALTER TABLE users ADD COLUMN nickname text; DROP INDEX production_lots_created_by_idx');
+      } finally {
+        await conn.close();
+      }
+      await writeFile(join(dir, '0004_lot_notes.sql'), '-- requires: 0003_production_lots\nALTER TABLE production_lots ADD COLUMN notes text;\n');
+      const refused = await run('migrate');
+      assert.equal(refused.code, 1, refused.stdout);
+      assert.match(refused.stderr, /changed by hand since 0002_fix_lot_status/);
+      assert.match(refused.stderr, /extra column public\.users\.nickname/);
+      assert.match(refused.stderr, /missing index .*production_lots_created_by_idx/);
+      assert.match(refused.stderr, /--allow-drift/);
+      const status = JSON.parse((await run('status', '--json')).stdout) as { pending: { id: string }[] };
+      assert.deepEqual(status.pending.map((p) => p.id), ['0004_lot_notes'], 'nothing was applied');
+
+      const allowed = await run('migrate', '--allow-drift');
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.match(allowed.stderr, /applied over 2 hand-made changes/);
+      await writeFile(join(dir, '0005_lot_priority.sql'), '-- requires: 0004_lot_notes\nALTER TABLE production_lots ADD COLUMN priority int;\n');
+      const next = await run('migrate');
+      assert.equal(next.code, 0, next.stderr);
+    });
+  });
+}
