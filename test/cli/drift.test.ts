@@ -49,3 +49,39 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  describe(`mtc migrate --rehearse on ${backend.name}`, { skip: backend.skip }, () => {
+    let db: TestDatabase;
+    before(async () => {
+      db = await backend.create();
+    });
+    after(async () => {
+      await db?.drop();
+    });
+
+    test('a migration that fails on the copy of the schema never reaches the live database; one that passes is applied', async () => {
+      const dir = await copyFixture('alter-before-create-fixed');
+      const run = (...args: string[]) => mtc([...args, '--database', db.url, '--migrations', dir]);
+      assert.equal((await run('migrate', '--to', '0003_production_lots')).code, 0);
+      // valid SQL that the lint cannot fault, but the schema can: the column does not exist
+      await writeFile(join(dir, '0002_fix_lot_status.sql'), "-- requires: 0003_production_lots\nALTER TABLE production_lots ALTER COLUMN lot_status SET DEFAULT 'planning';\n");
+      const failed = await run('migrate', '--rehearse');
+      assert.equal(failed.code, 1, failed.stdout);
+      assert.match(failed.stderr, /rehearsal on a copy of the schema failed; the live database was not touched/);
+      assert.match(failed.stderr, /0002_fix_lot_status\.sql:2:\d+: column "lot_status" of relation "production_lots" does not exist/);
+      const conn = await db.open();
+      try {
+        const r = await conn.query('SELECT 1 FROM public.mtc_schema_history WHERE id = $1', ['0002_fix_lot_status']);
+        assert.equal(r.rowCount, 0);
+      } finally {
+        await conn.close();
+      }
+      await writeFile(join(dir, '0002_fix_lot_status.sql'), "-- requires: 0003_production_lots\nALTER TABLE production_lots ALTER COLUMN status SET DEFAULT 'planning';\n");
+      const ok = await run('migrate', '--rehearse');
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stderr, /rehearsal: 1 migration applied to a copy of the schema/);
+      assert.match(ok.stdout, /Applied 1 migration/);
+    });
+  });
+}

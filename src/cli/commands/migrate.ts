@@ -15,6 +15,7 @@ export const options = {
   to: { type: 'string' },
   'lock-timeout': { type: 'string' },
   'allow-drift': { type: 'boolean' },
+  rehearse: { type: 'boolean' },
 } as const;
 
 export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--database URL] [--migrations DIR] [--json]
@@ -31,6 +32,9 @@ Options:
                          back, and report each one's outcome and time
   --to ID                stop after ID and what it requires
   --lock-timeout SECS    how long to wait for another run's lock (default 60), then exit 3
+  --rehearse             first apply the pending migrations to a copy of the database's
+                         schema (not its data) in an in-process PGlite; touch the live
+                         database only if that succeeds
   --allow-drift          apply even though the schema was changed by hand since the last
                          run (by default that is refused, naming the differences)
 
@@ -94,6 +98,21 @@ export async function run(ctx: CommandContext): Promise<number> {
         return 1;
       }
       if (!ctx.json) for (const f of report.findings) ctx.err(lint.formatFinding(f));
+      if (ctx.values.rehearse === true && !dryRun) {
+        const { rehearseOnCopy } = await import('../../schema/migrations/rehearse.ts');
+        const started = performance.now();
+        const rehearsal = await rehearseOnCopy(db, plan, {
+          splitStatements: lint.splitStatements,
+          ...(to !== undefined ? { to } : {}),
+          ...(ctx.json ? {} : { onProgress: (m: string) => ctx.err(`rehearsal: ${m}`) }),
+        });
+        if (rehearsal.failure) {
+          if (ctx.json) ctx.out(JSON.stringify({ rehearsal, failure: rehearsal.failure, steps: [] }, null, 2));
+          else ctx.err(`mtc: the rehearsal on a copy of the schema failed; the live database was not touched.\n${formatFailure(rehearsal.failure)}`);
+          return 1;
+        }
+        if (!ctx.json) ctx.err(`rehearsal: ${plural(rehearsal.steps.length, 'migration')} applied to a copy of the schema in ${Math.round(performance.now() - started)} ms; now the live database`);
+      }
       const progress = ctx.json ? undefined : textProgress(ctx, dryRun);
       const result = await migrate(db, plan, {
         dryRun,
