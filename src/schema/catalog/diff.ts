@@ -194,6 +194,12 @@ class Differ {
   readonly #reshapedTables = new Set<string>();
   /** Functions dropped or dropped and recreated: views calling them are rebuilt. */
   readonly #rebuiltFunctions = new Set<string>();
+  /**
+   * Tables (schema.name) with a column converted to a rebuilt enum, and the enum's name: their
+   * triggers, and the constraints and indexes naming the enum, are dropped and created again
+   * around the conversion (PostgreSQL refuses to retype a column a trigger's WHEN reads).
+   */
+  readonly #enumRebuilt = new Map<string, string[]>();
   /** Foreign keys (schema.table.name) dropped because what they reference is; re-added when `to` has them. */
   readonly #droppedForeignKeys = new Set<string>();
 
@@ -299,6 +305,7 @@ class Differ {
         if (c.default !== null && next && next.default === c.default && next.type === c.type)
           this.#emit('enums', `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`, undefined, true);
         this.#reshapedTables.add(tableKey(t));
+        this.#enumRebuilt.set(tableKey(t), [...(this.#enumRebuilt.get(tableKey(t)) ?? []), name]);
       }
     }
     this.#emit('drop enums', `DROP TYPE ${qualified(e.schema, oldName)}`, `the old ${tableKey(e)}`, true);
@@ -422,16 +429,18 @@ class Differ {
     const newColumns = byName(t.columns);
 
     // Triggers: dropped when gone or changed, created when new or changed.
+    const rebuiltEnums = this.#enumRebuilt.get(tableKey(t));
+    const namesRebuiltEnum = rebuiltEnums ? mentionPattern(rebuiltEnums.map((n) => n.slice(n.lastIndexOf('.') + 1))) : null;
     const oldTriggers = byName(old.triggers);
     const newTriggers = byName(t.triggers);
     for (const tr of old.triggers) {
       const next = newTriggers.get(tr.name);
-      if (next && next.definition === tr.definition) continue;
+      if (next && next.definition === tr.definition && !rebuiltEnums) continue;
       this.#emit('drop triggers', `DROP TRIGGER ${quoteIdent(tr.name)} ON ${target}`, next ? undefined : `trigger ${tr.name} on ${tableKey(t)} is gone`);
     }
     for (const tr of t.triggers) {
       const prev = oldTriggers.get(tr.name);
-      if (!prev || prev.definition !== tr.definition) this.#createTrigger(t, tr);
+      if (!prev || prev.definition !== tr.definition || rebuiltEnums) this.#createTrigger(t, tr);
       else if (prev.enabled !== tr.enabled) this.#emit('create triggers', `ALTER TABLE ${target} ${tr.enabled ? 'ENABLE' : 'DISABLE'} TRIGGER ${quoteIdent(tr.name)}`);
     }
 
@@ -441,7 +450,8 @@ class Differ {
     for (const c of old.constraints) {
       if (c.kind === 'foreign key') continue;
       const next = newConstraints.get(c.name);
-      const keep = next !== undefined && sameConstraint(c, next) && (c.validated === next.validated || next.validated);
+      const keep =
+        next !== undefined && sameConstraint(c, next) && (c.validated === next.validated || next.validated) && !namesRebuiltEnum?.test(c.definition);
       if (!keep) this.#emit('drop constraints', `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}`);
     }
     for (const c of t.constraints) {
@@ -450,7 +460,7 @@ class Differ {
         if (!prev || this.#droppedForeignKeys.has(`${tableKey(t)}.${c.name}`)) this.#addConstraint(t, c);
         continue;
       }
-      if (!prev || !sameConstraint(prev, c) || (prev.validated && !c.validated)) this.#addConstraint(t, c);
+      if (!prev || !sameConstraint(prev, c) || (prev.validated && !c.validated) || namesRebuiltEnum?.test(prev.definition)) this.#addConstraint(t, c);
       else if (!prev.validated && c.validated) this.#emit('add constraints', `ALTER TABLE ${target} VALIDATE CONSTRAINT ${quoteIdent(c.name)}`);
     }
 
@@ -460,13 +470,13 @@ class Differ {
     for (const i of old.indexes) {
       if (i.constraint !== null) continue;
       const next = newIndexes.get(i.name);
-      if (next && next.shape === i.shape && next.constraint === null) continue;
+      if (next && next.shape === i.shape && next.constraint === null && !namesRebuiltEnum?.test(i.shape)) continue;
       this.#emit('drop indexes', `DROP INDEX ${qualified(t.schema, i.name)}`);
     }
     for (const i of t.indexes) {
       if (i.constraint !== null) continue;
       const prev = oldIndexes.get(i.name);
-      if (prev && prev.shape === i.shape && prev.constraint === null) continue;
+      if (prev && prev.shape === i.shape && prev.constraint === null && !namesRebuiltEnum?.test(prev.shape)) continue;
       this.#emit('create indexes', createIndexSql(i));
     }
 
