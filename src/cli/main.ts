@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   schema: { summary: 'schema dump: write the snapshot (db/schema.sql) from the database', load: () => import('./commands/schema.ts') },
   verify: { summary: 'compare the database with the snapshot and name every difference', load: () => import('./commands/verify.ts') },
   diff: { summary: 'the DDL that turns one schema (database or snapshot) into another', load: () => import('./commands/diff.ts') },
+  squash: { summary: 'fold the history up to a migration into one proven baseline', load: () => import('./commands/squash.ts') },
   check: { summary: 'for CI, no server needed: lint, replay from empty, compare with the snapshot, rehearse', load: () => import('./commands/check.ts') },
 };
 

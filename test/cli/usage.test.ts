@@ -19,7 +19,7 @@ describe('mtc command line', () => {
   test('--help lists every command, and every command has its own --help', async () => {
     const help = await mtc(['--help']);
     assert.equal(help.code, 0);
-    for (const c of ['migrate', 'status', 'plan', 'lint', 'render', 'graph', 'verify', 'check', 'diff']) {
+    for (const c of ['migrate', 'status', 'plan', 'lint', 'render', 'graph', 'verify', 'check', 'diff', 'squash']) {
       assert.match(help.stdout, new RegExp(`\\n  ${c} `));
       const own = await mtc([c, '--help']);
       assert.equal(own.code, 0, c);

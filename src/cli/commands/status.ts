@@ -17,7 +17,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)));
   if (ctx.json) ctx.out(JSON.stringify(status, null, 2));
   else ctx.out(formatStatus(status, plan.order.length));
-  return status.changed.length + status.missing.length > 0 ? 1 : 0;
+  return status.changed.length + status.missing.length + status.partial.length > 0 ? 1 : 0;
 }
 
 /** The status for a person. */
@@ -26,7 +26,7 @@ export function formatStatus(s: MigrationStatus, total: number): string {
   lines.push(`${plural(total, 'migration')} on disk: ${s.applied.length} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.missing.length} missing from disk`);
   if (s.applied.length > 0) {
     lines.push('', 'Applied:');
-    for (const a of s.applied) lines.push(`  ${a.id}  ${a.appliedAt}${a.how === 'adopted' ? '  (adopted)' : ''}`);
+    for (const a of s.applied) lines.push(`  ${a.id}  ${a.appliedAt}${a.how === 'adopted' ? '  (adopted)' : ''}${a.history ? '  (ran the history it replaces)' : ''}`);
   }
   if (s.pending.length > 0) {
     lines.push('', 'Pending (in order):');
@@ -35,6 +35,10 @@ export function formatStatus(s: MigrationStatus, total: number): string {
   if (s.changed.length > 0) {
     lines.push('', 'Changed since applied (restore the file; put changes in a new migration):');
     for (const c of s.changed) lines.push(`  ${c.path}  applied ${c.appliedAt}, checksum ${c.appliedChecksum.slice(0, 12)} → ${c.fileChecksum.slice(0, 12)}`);
+  }
+  if (s.partial.length > 0) {
+    lines.push('', 'Baselines of which only part of the history ran (apply the rest from a checkout before the squash):');
+    for (const p of s.partial) lines.push(`  ${p.id}  ran ${p.have.join(', ')}; not ${p.lack.join(', ')}`);
   }
   if (s.missing.length > 0) {
     lines.push('', 'Applied but missing from disk (restore the file):');

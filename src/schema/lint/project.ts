@@ -23,18 +23,22 @@ export function projectOf(analyses: readonly MigrationAnalysis[]): Project {
       creators.set(key, list);
     }
   }
+  // a requirement on a squashed migration is one on the baseline that replaces it
+  const replacedBy = new Map<string, string>();
+  for (const a of analyses) for (const r of a.migration.replaces) replacedBy.set(r, a.migration.id);
+  const requiresOf = (id: string): string[] => (byId.get(id)?.requires ?? []).map((r) => replacedBy.get(r) ?? r);
   const closures = new Map<string, Set<string>>();
   const closure = (id: string): Set<string> => {
     const known = closures.get(id);
     if (known) return known;
     // iterative, and safe on cycles (the planner reports those)
     const seen = new Set<string>();
-    const stack = [...(byId.get(id)?.requires ?? [])];
+    const stack = requiresOf(id);
     while (stack.length > 0) {
       const next = stack.pop() as string;
       if (seen.has(next) || next === id) continue;
       seen.add(next);
-      stack.push(...(byId.get(next)?.requires ?? []));
+      stack.push(...requiresOf(next));
     }
     closures.set(id, seen);
     return seen;

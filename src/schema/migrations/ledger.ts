@@ -73,26 +73,44 @@ export function ledgerInsertSql(m: MigrationSource, durationMsExpr: string, how:
 
 /** How each migration on disk and each ledger row relate. */
 export interface MigrationStatus {
-  applied: { id: string; path: string; appliedAt: string; how: 'applied' | 'adopted' }[];
+  /** `history` marks a baseline whose squashed migrations this database ran one by one. */
+  applied: { id: string; path: string; appliedAt: string; how: 'applied' | 'adopted'; history?: true }[];
   pending: { id: string; path: string; requires: readonly string[] }[];
   changed: { id: string; path: string; appliedChecksum: string; fileChecksum: string; appliedAt: string }[];
   missing: { id: string; appliedAt: string; checksum: string }[];
+  /** Baselines of which this database ran only part of the squashed history. */
+  partial: { id: string; path: string; have: string[]; lack: string[] }[];
 }
 
-/** Compares the ledger with the files: applied, pending (in plan order), changed since applied, applied but missing. */
+/**
+ * Compares the ledger with the files: applied, pending (in plan order), changed since
+ * applied, applied but missing. A baseline (`-- replaces:`) counts as applied where the
+ * database ran all of the history it replaces; the rows of that history are not missing.
+ */
 export function compareLedger(order: readonly MigrationSource[], ledger: readonly LedgerRow[]): MigrationStatus {
   const rows = new Map(ledger.map((r) => [r.id, r]));
-  const status: MigrationStatus = { applied: [], pending: [], changed: [], missing: [] };
+  const status: MigrationStatus = { applied: [], pending: [], changed: [], missing: [], partial: [] };
+  const replaced = new Set(order.flatMap((m) => m.replaces));
   for (const m of order) {
     const row = rows.get(m.id);
-    if (!row) status.pending.push({ id: m.id, path: m.path, requires: m.requires });
-    else if (row.checksum !== m.checksum) status.changed.push({ id: m.id, path: m.path, appliedChecksum: row.checksum, fileChecksum: m.checksum, appliedAt: row.appliedAt });
+    if (row) {
+      if (row.checksum !== m.checksum) status.changed.push({ id: m.id, path: m.path, appliedChecksum: row.checksum, fileChecksum: m.checksum, appliedAt: row.appliedAt });
+      continue;
+    }
+    const have = m.replaces.filter((r) => rows.has(r));
+    if (have.length > 0 && have.length === m.replaces.length) {
+      const appliedAt = have.map((r) => rows.get(r)?.appliedAt ?? '').sort().pop() ?? '';
+      status.applied.push({ id: m.id, path: m.path, appliedAt, how: 'applied', history: true });
+    } else if (have.length > 0) {
+      status.partial.push({ id: m.id, path: m.path, have, lack: m.replaces.filter((r) => !rows.has(r)) });
+    } else status.pending.push({ id: m.id, path: m.path, requires: m.requires });
   }
   const byId = new Map(order.map((m) => [m.id, m]));
   for (const row of ledger) {
     const m = byId.get(row.id);
-    if (!m) status.missing.push({ id: row.id, appliedAt: row.appliedAt, checksum: row.checksum });
-    else if (m.checksum === row.checksum) status.applied.push({ id: row.id, path: m.path, appliedAt: row.appliedAt, how: row.how });
+    if (!m) {
+      if (!replaced.has(row.id)) status.missing.push({ id: row.id, appliedAt: row.appliedAt, checksum: row.checksum });
+    } else if (m.checksum === row.checksum) status.applied.push({ id: row.id, path: m.path, appliedAt: row.appliedAt, how: row.how });
   }
   return status;
 }

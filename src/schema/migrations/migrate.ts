@@ -98,6 +98,15 @@ export function assertUnchanged(status: MigrationStatus): void {
       { changed: status.changed },
     );
   }
+  if (status.partial.length > 0) {
+    const list = status.partial.map((p) => `${p.path} replaces ${p.have.length + p.lack.length} migrations; this database ran ${p.have.join(', ')} but not ${p.lack.join(', ')}`).join('; ');
+    throw new MtcError(
+      'MIGRATION_PARTIAL_HISTORY',
+      `${list}. Apply the rest of that history first, from a checkout before the squash`,
+      'state',
+      { partial: status.partial },
+    );
+  }
   if (status.missing.length > 0) {
     const list = status.missing.map((c) => `${c.id} (applied ${c.appliedAt})`).join(', ');
     throw new MtcError(

@@ -6,6 +6,8 @@ import { compareIds } from './source.ts';
 export interface Plan {
   readonly order: readonly MigrationSource[];
   readonly byId: ReadonlyMap<string, MigrationSource>;
+  /** Ids squashed into a baseline (its `-- replaces:`), and that baseline. */
+  readonly replacedBy: ReadonlyMap<string, MigrationSource>;
 }
 
 /**
@@ -22,11 +24,23 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
     }
     byId.set(s.id, s);
   }
+  const replacedBy = new Map<string, MigrationSource>();
+  for (const s of sources) {
+    for (const r of s.replaces) {
+      const still = byId.get(r);
+      if (still) throw new MtcError('MIGRATION_REPLACED_STILL_PRESENT', `${s.path} replaces "${r}", but ${still.path} is still there; delete the squashed files (mtc squash does)`, 'state', { id: r });
+      const other = replacedBy.get(r);
+      if (other) throw new MtcError('MIGRATION_REPLACED_TWICE', `"${r}" is replaced by both ${other.path} and ${s.path}`, 'state', { id: r });
+      replacedBy.set(r, s);
+    }
+  }
+  // A requirement on a squashed migration is a requirement on its baseline.
+  const resolve = (r: string): string => replacedBy.get(r)?.id ?? r;
   const unknown: string[] = [];
   for (const s of sources) {
     for (const r of s.requires) {
-      if (r === s.id) unknown.push(`${s.path}:${s.requiresLines[r] ?? 1}: requires itself`);
-      else if (!byId.has(r)) unknown.push(`${s.path}:${s.requiresLines[r] ?? 1}: requires "${r}", but no migration has that id${suggest(r, byId)}`);
+      if (resolve(r) === s.id) unknown.push(`${s.path}:${s.requiresLines[r] ?? 1}: requires itself`);
+      else if (!byId.has(resolve(r))) unknown.push(`${s.path}:${s.requiresLines[r] ?? 1}: requires "${r}", but no migration has that id${suggest(r, byId)}`);
     }
   }
   if (unknown.length > 0) {
@@ -36,8 +50,9 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
   const indegree = new Map<string, number>();
   const dependents = new Map<string, string[]>();
   for (const s of sources) {
-    indegree.set(s.id, s.requires.length);
-    for (const r of s.requires) {
+    const deps = [...new Set(s.requires.map(resolve))];
+    indegree.set(s.id, deps.length);
+    for (const r of deps) {
       const list = dependents.get(r);
       if (list) list.push(s.id);
       else dependents.set(r, [s.id]);
@@ -55,21 +70,22 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
     }
   }
   if (order.length < sources.length) {
-    const cycle = findCycle(sources.filter((s) => (indegree.get(s.id) ?? 0) > 0), byId);
+    const cycle = findCycle(sources.filter((s) => (indegree.get(s.id) ?? 0) > 0), byId, resolve);
     const chain = cycle.map((id) => `${byId.get(id)?.path ?? id}`).join(' → ');
     throw new MtcError('MIGRATION_CYCLE', `migrations require each other in a cycle: ${chain}; remove one of these requires`, 'state', { cycle });
   }
-  return { order, byId };
+  return { order, byId, replacedBy };
 }
 
 /** Every migration `id` requires, directly or through others (not including `id`). */
-export function requiresClosure(id: string, byId: ReadonlyMap<string, MigrationSource>): Set<string> {
+export function requiresClosure(id: string, byId: ReadonlyMap<string, MigrationSource>, replacedBy: ReadonlyMap<string, MigrationSource> = new Map()): Set<string> {
+  const resolve = (r: string) => replacedBy.get(r)?.id ?? r;
   const seen = new Set<string>();
-  const stack = [...(byId.get(id)?.requires ?? [])];
+  const stack = [...(byId.get(id)?.requires ?? [])].map(resolve);
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     if (seen.has(next)) continue;
     seen.add(next);
-    stack.push(...(byId.get(next)?.requires ?? []));
+    stack.push(...(byId.get(next)?.requires ?? []).map(resolve));
   }
   return seen;
 }
@@ -81,16 +97,17 @@ export function requiresClosure(id: string, byId: ReadonlyMap<string, MigrationS
 export function pendingMigrations(plan: Plan, applied: ReadonlySet<string>, to?: string): MigrationSource[] {
   let wanted: Set<string> | undefined;
   if (to !== undefined) {
-    if (!plan.byId.has(to)) {
+    const target = plan.replacedBy.get(to)?.id ?? to;
+    if (!plan.byId.has(target)) {
       throw new MtcError('MIGRATION_UNKNOWN_TARGET', `--to ${to}: no migration has that id${suggest(to, plan.byId)}`, 'usage', { id: to });
     }
-    wanted = requiresClosure(to, plan.byId);
-    wanted.add(to);
+    wanted = requiresClosure(target, plan.byId, plan.replacedBy);
+    wanted.add(target);
   }
   return plan.order.filter((m) => !applied.has(m.id) && (wanted === undefined || wanted.has(m.id)));
 }
 
-function findCycle(stuck: readonly MigrationSource[], byId: ReadonlyMap<string, MigrationSource>): string[] {
+function findCycle(stuck: readonly MigrationSource[], byId: ReadonlyMap<string, MigrationSource>, resolve: (id: string) => string): string[] {
   const stuckIds = new Set(stuck.map((s) => s.id));
   const start = [...stuckIds].sort(compareIds)[0] as string;
   // Walk requires inside the stuck set until an id repeats: every stuck node has a stuck requirement.
@@ -100,7 +117,7 @@ function findCycle(stuck: readonly MigrationSource[], byId: ReadonlyMap<string, 
   while (current !== undefined && !at.has(current)) {
     at.set(current, path.length);
     path.push(current);
-    const next: string[] = (byId.get(current)?.requires ?? []).filter((r) => stuckIds.has(r));
+    const next: string[] = (byId.get(current)?.requires ?? []).map(resolve).filter((r) => stuckIds.has(r));
     current = [...next].sort(compareIds)[0];
   }
   if (current === undefined) return path;

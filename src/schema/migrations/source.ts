@@ -19,6 +19,12 @@ export interface MigrationSource {
   readonly transactional: boolean;
   /** 1-based line of each `-- requires:` entry, for messages that point at it. */
   readonly requiresLines: Readonly<Record<string, number>>;
+  /**
+   * Ids named by `-- replaces:` header lines: this file is a baseline (written by
+   * `mtc squash`) standing for that history. A database that ran the history has it;
+   * a new one runs only the baseline.
+   */
+  readonly replaces: readonly string[];
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -33,8 +39,9 @@ export function checksumOf(text: string): string {
  * (several lines add up, commas allowed) and `-- transaction: off`. The header ends at the
  * first line that is neither blank nor a `--` comment.
  */
-export function parseHeader(text: string, path: string): Pick<MigrationSource, 'requires' | 'transactional' | 'requiresLines'> {
+export function parseHeader(text: string, path: string): Pick<MigrationSource, 'requires' | 'transactional' | 'requiresLines' | 'replaces'> {
   const requires: string[] = [];
+  const replaces: string[] = [];
   const requiresLines: Record<string, number> = {};
   let transactional = true;
   // Walk line by line only as far as the header goes (files can be large).
@@ -50,12 +57,14 @@ export function parseHeader(text: string, path: string): Pick<MigrationSource, '
     if (!m) continue;
     const key = (m[1] ?? '').toLowerCase();
     const value = (m[2] ?? '').trim();
-    if (key === 'requires') {
+    if (key === 'requires' || key === 'replaces') {
       for (const id of value.split(/[\s,]+/).filter(Boolean)) {
         if (!ID_PATTERN.test(id)) {
           throw new MtcError('MIGRATION_HEADER_INVALID', `${path}:${i + 1}: "${id}" is not a migration id (expected a file stem such as 0004_production_lots)`, 'state', { file: path, line: i + 1 });
         }
-        if (!(id in requiresLines)) {
+        if (key === 'replaces') {
+          if (!replaces.includes(id)) replaces.push(id);
+        } else if (!(id in requiresLines)) {
           requires.push(id);
           requiresLines[id] = i + 1;
         }
@@ -68,7 +77,7 @@ export function parseHeader(text: string, path: string): Pick<MigrationSource, '
       }
     }
   }
-  return { requires, transactional, requiresLines };
+  return { requires, transactional, requiresLines, replaces };
 }
 
 /** Builds a MigrationSource from a file's path and text. */
