@@ -91,3 +91,34 @@ describe('migration files', () => {
     await assert.rejects(loadMigrations('test/fixtures/migrations/no-such-dir'), (e: unknown) => e instanceof MtcError && e.code === 'MIGRATIONS_DIR_MISSING' && e.category === 'usage');
   });
 });
+
+describe('baselines (-- replaces:)', () => {
+  const base = migrationFromText('0003_c_baseline.sql', '-- replaces: 0001_a 0002_b 0003_c\nCREATE TABLE a (id int);\n');
+  const later = migrationFromText('0004_d.sql', '-- requires: 0002_b\nCREATE TABLE d (id int);\n');
+
+  test('a requirement on a replaced migration is one on its baseline', () => {
+    const plan = planMigrations([later, base]);
+    assert.deepEqual(plan.order.map((x) => x.id), ['0003_c_baseline', '0004_d']);
+    assert.deepEqual(pendingMigrations(plan, new Set(), '0002_b').map((x) => x.id), ['0003_c_baseline']);
+  });
+
+  test('a replaced file still on disk, or replaced by two baselines, is an error', () => {
+    assert.equal(errorOf(() => planMigrations([base, m('0002_b')])).code, 'MIGRATION_REPLACED_STILL_PRESENT');
+    const other = migrationFromText('0009_x_baseline.sql', '-- replaces: 0002_b\nSELECT 1;\n');
+    assert.equal(errorOf(() => planMigrations([base, other])).code, 'MIGRATION_REPLACED_TWICE');
+  });
+
+  test('the ledger: applied through the whole history, partial history refused, history rows not missing', async () => {
+    const { compareLedger } = await import('../../../src/schema/migrations/ledger.ts');
+    const { assertUnchanged } = await import('../../../src/schema/migrations/migrate.ts');
+    const plan = planMigrations([base, later]);
+    const row = (id: string) => ({ id, checksum: 'x', appliedAt: `2026-01-0${id[3]}`, durationMs: 1, appliedBy: 'u', how: 'applied' as const });
+    const full = compareLedger(plan.order, [row('0001_a'), row('0002_b'), row('0003_c')]);
+    assert.deepEqual(full.applied.map((a) => a.id), ['0003_c_baseline']);
+    assert.deepEqual([full.missing.length, full.partial.length], [0, 0]);
+    assert.deepEqual(full.pending.map((p) => p.id), ['0004_d']);
+    const partial = compareLedger(plan.order, [row('0001_a')]);
+    assert.deepEqual(partial.partial, [{ id: '0003_c_baseline', path: '0003_c_baseline.sql', have: ['0001_a'], lack: ['0002_b', '0003_c'] }]);
+    assert.throws(() => assertUnchanged(partial), /ran 0001_a but not 0002_b, 0003_c/);
+  });
+});
