@@ -31,6 +31,9 @@ export async function openPglite(dir: string | undefined, location: string, opti
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
+      // One transaction that creates thousands of tables and indexes (a snapshot, a big
+      // migration) needs a lock for each; the default lock table runs out near 2,000.
+      startParams: [...PGlite.defaultStartParams, '-c', 'max_locks_per_transaction=8192'],
       ...(dir !== undefined ? { dataDir: dir } : {}),
       ...(options.template ? { loadDataDir: options.template } : {}),
       parsers,
