@@ -12,7 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   lint: { summary: 'check migrations with the PostgreSQL parser before they run', load: () => import('./commands/lint.ts') },
   render: { summary: 'the pending plan as one psql script, ledger rows included', load: () => import('./commands/render.ts') },
   graph: { summary: 'the migration dependency graph, as Mermaid or DOT', load: () => import('./commands/graph.ts') },
-  schema: { summary: 'schema dump: write the snapshot (db/schema.sql) from the database', load: () => import('./commands/schema.ts') },
+  schema: { summary: 'schema dump: write the snapshot db/schema.sql; schema show [TABLE]: describe tables', load: () => import('./commands/schema.ts') },
   verify: { summary: 'compare the database with the snapshot and name every difference', load: () => import('./commands/verify.ts') },
   diff: { summary: 'the DDL that turns one schema (database or snapshot) into another', load: () => import('./commands/diff.ts') },
   squash: { summary: 'fold the history up to a migration into one proven baseline', load: () => import('./commands/squash.ts') },
@@ -43,6 +43,7 @@ Options for every command:
   --database URL     postgres://… for a server, memory:// or a directory for embedded PGlite
                      (default: $DATABASE_URL, else the embedded database in ./.mtc/pgdata)
   --migrations DIR   the migrations directory (default: migrations/)
+  --snapshot FILE    the schema snapshot (default: db/schema.sql)
   --json             machine-readable output
   -h, --help         help for a command: mtc <command> --help
 
