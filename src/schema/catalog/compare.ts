@@ -1,3 +1,4 @@
+import { compareIds } from '../migrations/source.ts';
 import type {
   ColumnModel,
   ConstraintKind,
@@ -463,9 +464,7 @@ const OBJECT_ORDER: Record<ObjectKind, number> = {
 };
 
 /** Code point order, the same on every machine whatever its locale. */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const cmp = compareIds;
 
 function sortKey(f: Finding): (string | number)[] {
   const name = f.kind === 'duplicate' ? f.names.join('\u0000') : f.name;

@@ -1,3 +1,5 @@
+import { sqlLiteral } from '../migrations/ledger.ts';
+import { compareIds } from '../migrations/source.ts';
 import { bareConstraintDefinition } from './compare.ts';
 import type {
   ColumnModel,
@@ -11,7 +13,7 @@ import type {
   TriggerModel,
   ViewModel,
 } from './model.ts';
-import { orderViews, quoteIdent } from './render.ts';
+import { orderViews, qualified, quoteIdent } from './render.ts';
 
 /** One step of a plan. */
 export interface DiffStatement {
@@ -67,20 +69,8 @@ export function renderDiff(plan: DiffPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// SQL text (render.ts keeps these private; small enough to say again here)
-
-function qualified(schema: string, name: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
-
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const literal = sqlLiteral;
+const cmp = compareIds;
 
 const tableKey = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
 const fnKey = (f: FunctionModel) => `${f.schema}.${f.name}(${f.arguments})`;

@@ -1,3 +1,5 @@
+import { sqlLiteral } from '../migrations/ledger.ts';
+import { compareIds } from '../migrations/source.ts';
 import { bareConstraintDefinition } from './compare.ts';
 import type { ColumnModel, ConstraintKind, ConstraintModel, FunctionModel, IndexModel, SchemaModel, SequenceModel, TableModel, ViewModel } from './model.ts';
 
@@ -27,18 +29,14 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function qualified(schema: string, name: string): string {
+/** `schema.name`, each part quoted only when it must be. */
+export function qualified(schema: string, name: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
+const literal = sqlLiteral;
 /** Code point order, the same on every machine whatever its locale. */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const cmp = compareIds;
 
 function byKeys<T>(...keys: ((x: T) => string)[]): (a: T, b: T) => number {
   return (a, b) => {

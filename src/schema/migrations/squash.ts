@@ -5,6 +5,7 @@ import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel } from '../catalog/model.ts';
 import { renderSnapshot } from '../catalog/render.ts';
 import { MtcError } from '../errors.ts';
+import { sqlLiteral } from './ledger.ts';
 import { migrate } from './migrate.ts';
 import type { MigrateOptions } from './migrate.ts';
 import { requiresClosure } from './plan.ts';
@@ -85,10 +86,6 @@ async function tablesWithRows(db: Database): Promise<string[]> {
     "SELECT format('%I.%I', n.nspname, c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history') ORDER BY 1",
   );
   if (tables.rows.length === 0) return [];
-  const union = tables.rows.map((r) => `SELECT ${sqlText(r.t)} AS t WHERE EXISTS (SELECT 1 FROM ${r.t})`).join(' UNION ALL ');
+  const union = tables.rows.map((r) => `SELECT ${sqlLiteral(r.t)} AS t WHERE EXISTS (SELECT 1 FROM ${r.t})`).join(' UNION ALL ');
   return (await db.query<{ t: string }>(union)).rows.map((r) => r.t);
-}
-
-function sqlText(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
