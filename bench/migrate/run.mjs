@@ -18,21 +18,18 @@
 //
 // Plain Node ESM, no dependencies. Writes bench/.work/results.json.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync, chownSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './corpus.mjs';
+import { PGBIN, SERVER_SETTINGS, median, runner, startServer, tail, toolEnvironment } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const work = join(repo, 'bench', '.work');
 const peers = join(repo, 'bench', '.peers');
 const corpusDir = join(work, 'corpus');
-const PGBIN = process.env.BENCH_PGBIN ?? '/usr/lib/postgresql/15/bin';
-const SERVER_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 const ALL_TOOLS = ['psql', 'mtc', 'dbmate', 'dbmate-npm', 'node-pg-migrate', 'sqitch'];
 
 // ---------------------------------------------------------------- arguments
@@ -60,39 +57,12 @@ for (const t of only) if (!ALL_TOOLS.includes(t)) { console.error(`unknown tool:
 
 // ---------------------------------------------------------------- helpers
 const log = (...a) => console.log(...a);
-const tail = (s, n = 6) => String(s ?? '').trim().split('\n').slice(-n).join('\n');
 
 // Environment for every tool: NODE_EXTRA_CA_CERTS costs each Node process ~40 ms of
 // CA parsing on this machine; libpq/node-postgres variables could redirect a tool.
-const toolEnv = { ...process.env };
-const removedEnv = [];
-for (const k of Object.keys(toolEnv)) {
-  if (k === 'NODE_EXTRA_CA_CERTS' || k === 'DATABASE_URL' || /^PG[A-Z]+$/.test(k) || k === 'NODE_OPTIONS') {
-    removedEnv.push(k);
-    delete toolEnv[k];
-  }
-}
+const { env: toolEnv, removed: removedEnv } = toolEnvironment();
+const { run, mustRun, timed } = runner(toolEnv, repo, 300_000);
 
-function run(cmd, argv, opts = {}) {
-  return spawnSync(cmd, argv, { encoding: 'utf8', env: opts.env ?? toolEnv, cwd: opts.cwd ?? repo, timeout: opts.timeout ?? 300_000, maxBuffer: 64 << 20 });
-}
-function mustRun(cmd, argv, opts) {
-  const r = run(cmd, argv, opts);
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.error?.message ?? 'exit ' + r.status}):\n${tail(r.stderr || r.stdout, 20)}`);
-  return r.stdout;
-}
-function timed(cmd, argv, opts) {
-  const t0 = process.hrtime.bigint();
-  const r = run(cmd, argv, opts);
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { s, ok: r.status === 0 && !r.error, r };
-}
-const median = (xs) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2; };
-const freePort = () => new Promise((res, rej) => {
-  const srv = createServer();
-  srv.once('error', rej);
-  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
-});
 
 // ---------------------------------------------------------------- corpus
 mkdirSync(work, { recursive: true });
@@ -136,43 +106,10 @@ if (need('sqitch')) {
 }
 
 // ---------------------------------------------------------------- server
-let adminUrl;
-let cluster = null;
-function stopCluster() {
-  if (!cluster) return;
-  const { dir, asPostgres } = cluster;
-  cluster = null;
-  asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-  rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', stopCluster);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { stopCluster(); process.exit(130); });
-
-if (process.env.BENCH_DATABASE_URL) {
-  adminUrl = process.env.BENCH_DATABASE_URL;
-  log(`server: BENCH_DATABASE_URL (settings as that server has them)`);
-} else {
-  const dir = mkdtempSync(join(tmpdir(), 'mtc-bench-pg-'));
-  const root = process.getuid?.() === 0;
-  const asPostgres = (cmd, argv) => (root ? run('runuser', ['-u', 'postgres', '--', cmd, ...argv], { cwd: dir }) : run(cmd, argv, { cwd: dir }));
-  if (root) {
-    const id = (flag) => Number(mustRun('id', [flag, 'postgres']).trim());
-    chownSync(dir, id('-u'), id('-g'));
-  }
-  cluster = { dir, asPostgres };
-  const port = await freePort();
-  let r = asPostgres(join(PGBIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  if (r.status !== 0) { console.error(`initdb failed:\n${tail(r.stderr || r.error?.message, 20)}`); process.exit(1); }
-  const opts = ['-c listen_addresses=127.0.0.1', `-p ${port}`, `-c unix_socket_directories=${dir}`, ...SERVER_SETTINGS.map((s) => `-c ${s}`)].join(' ');
-  r = asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-o', opts, 'start']);
-  if (r.status !== 0) {
-    console.error(`pg_ctl start failed:\n${tail(r.stderr || r.stdout, 10)}\n${existsSync(join(dir, 'server.log')) ? tail(readFileSync(join(dir, 'server.log'), 'utf8'), 10) : ''}`);
-    process.exit(1);
-  }
-  adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  log(`server: throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${SERVER_SETTINGS.join(' ')}`);
-  log('        (fsync=off flatters tools that commit once per migration: keep it in mind when reading the table)');
-}
+const server = await startServer({ run, mustRun }, { prefix: 'mtc-bench-pg-', extraSettings: [] }).catch((err) => { console.error(err.message); process.exit(1); });
+const adminUrl = server.adminUrl;
+log(`server: ${server.description}`);
+if (!process.env.BENCH_DATABASE_URL) log('        (fsync=off flatters tools that commit once per migration: keep it in mind when reading the table)');
 const psql = join(PGBIN, 'psql');
 const serverVersion = mustRun(psql, ['-X', '-At', '-d', adminUrl, '-c', 'show server_version']).trim();
 const dbUrl = (tool) => { const u = new URL(adminUrl); u.pathname = `/mtc_bench_${tool.replace(/-/g, '_')}`; return u.toString(); };
@@ -348,5 +285,5 @@ writeFileSync(out, JSON.stringify({
   tools: res,
 }, null, 2) + '\n');
 log(`results: ${out}`);
-stopCluster();
+// the throwaway cluster stops when the process exits (bench/lib/harness.mjs)
 process.exit(Object.values(res).some((r) => r.status === 'failed') ? 1 : 0);

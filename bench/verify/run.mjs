@@ -25,18 +25,15 @@
 //
 // Plain Node ESM, no dependencies. Writes bench/.work/verify-results.json.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync, chownSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, rmSync, writeFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir, cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGBIN, SERVER_SETTINGS, median, runner, startServer, tail, toolEnvironment } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const work = join(repo, 'bench', '.work');
-const PGBIN = process.env.BENCH_PGBIN ?? '/usr/lib/postgresql/15/bin';
-const SERVER_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 
 // ---------------------------------------------------------------- arguments
 function usage(code) {
@@ -70,71 +67,13 @@ if (!(budget > 0)) { console.error('--budget must be positive'); process.exit(2)
 
 // ---------------------------------------------------------------- helpers
 const log = (...a) => console.log(...a);
-const tail = (s, n = 6) => String(s ?? '').trim().split('\n').slice(-n).join('\n');
-const toolEnv = { ...process.env };
-const removedEnv = [];
-for (const k of Object.keys(toolEnv)) {
-  if (k === 'NODE_EXTRA_CA_CERTS' || k === 'DATABASE_URL' || /^PG[A-Z]+$/.test(k) || k === 'NODE_OPTIONS') { removedEnv.push(k); delete toolEnv[k]; }
-}
-function run(cmd, argv, opts = {}) {
-  return spawnSync(cmd, argv, { encoding: 'utf8', env: toolEnv, cwd: opts.cwd ?? repo, timeout: opts.timeout ?? 900_000, maxBuffer: 64 << 20, input: opts.input });
-}
-function mustRun(cmd, argv, opts) {
-  const r = run(cmd, argv, opts);
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ').slice(0, 200)} failed (${r.error?.message ?? 'exit ' + r.status}):\n${tail(r.stderr || r.stdout, 20)}`);
-  return r.stdout;
-}
-function timed(cmd, argv) {
-  const t0 = process.hrtime.bigint();
-  const r = run(cmd, argv);
-  return { s: Number(process.hrtime.bigint() - t0) / 1e9, ok: r.status === 0 && !r.error, r };
-}
-const median = (xs) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2; };
-const freePort = () => new Promise((res, rej) => {
-  const srv = createServer();
-  srv.once('error', rej);
-  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
-});
+const { env: toolEnv, removed: removedEnv } = toolEnvironment();
+const { run, mustRun, timed } = runner(toolEnv, repo, 900_000);
 
-// ---------------------------------------------------------------- server (as bench/migrate/run.mjs)
-let adminUrl;
-let cluster = null;
-function stopCluster() {
-  if (!cluster) return;
-  const { dir, asPostgres } = cluster;
-  cluster = null;
-  asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-  rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', stopCluster);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { stopCluster(); process.exit(130); });
-
-if (process.env.BENCH_DATABASE_URL) {
-  adminUrl = process.env.BENCH_DATABASE_URL;
-  log('server: BENCH_DATABASE_URL (settings as that server has them)');
-} else {
-  const dir = mkdtempSync(join(tmpdir(), 'mtc-verify-pg-'));
-  const root = process.getuid?.() === 0;
-  const asPostgres = (cmd, argv) => (root ? run('runuser', ['-u', 'postgres', '--', cmd, ...argv], { cwd: dir }) : run(cmd, argv, { cwd: dir }));
-  if (root) {
-    const id = (flag) => Number(mustRun('id', [flag, 'postgres']).trim());
-    chownSync(dir, id('-u'), id('-g'));
-  }
-  cluster = { dir, asPostgres };
-  const port = await freePort();
-  let r = asPostgres(join(PGBIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  if (r.status !== 0) { console.error(`initdb failed:\n${tail(r.stderr || r.error?.message, 20)}`); process.exit(1); }
-  // max_locks_per_transaction: pg_dump locks every table it dumps (5,000 tables + their sequences)
-  const opts = ['-c listen_addresses=127.0.0.1', `-p ${port}`, `-c unix_socket_directories=${dir}`, '-c max_locks_per_transaction=1024',
-    ...SERVER_SETTINGS.map((s) => `-c ${s}`)].join(' ');
-  r = asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-o', opts, 'start']);
-  if (r.status !== 0) {
-    console.error(`pg_ctl start failed:\n${tail(r.stderr || r.stdout, 10)}\n${existsSync(join(dir, 'server.log')) ? tail(readFileSync(join(dir, 'server.log'), 'utf8'), 10) : ''}`);
-    process.exit(1);
-  }
-  adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  log(`server: throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${SERVER_SETTINGS.join(' ')} max_locks_per_transaction=1024`);
-}
+// ---------------------------------------------------------------- server
+const server = await startServer({ run, mustRun }, { prefix: 'mtc-verify-pg-', extraSettings: ['max_locks_per_transaction=1024'] }).catch((err) => { console.error(err.message); process.exit(1); });
+const adminUrl = server.adminUrl;
+log(`server: ${server.description}`);
 const psql = join(PGBIN, 'psql');
 const pgDump = join(PGBIN, 'pg_dump');
 const serverVersion = mustRun(psql, ['-X', '-At', '-d', adminUrl, '-c', 'show server_version']).trim();
@@ -310,5 +249,5 @@ writeFileSync(out, JSON.stringify({
   sizes: results,
 }, null, 2) + '\n');
 log(`results: ${out}`);
-stopCluster();
+// the throwaway cluster stops when the process exits (bench/lib/harness.mjs)
 process.exit(sizes.some((n) => results[n].failure || Object.values(results[n].tools).some((v) => v.status !== 'ok')) ? 1 : 0);

@@ -1,0 +1,84 @@
+// What every benchmark here needs: running tools with a clean environment, timing whole
+// processes, medians, and a throwaway PostgreSQL cluster on 127.0.0.1 (as the postgres
+// user when run as root), stopped and removed when the process exits.
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PGBIN = process.env.BENCH_PGBIN ?? '/usr/lib/postgresql/15/bin';
+export const SERVER_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+
+/** The environment every tool runs with: no NODE_EXTRA_CA_CERTS (~40 ms per Node process here), no PG* or DATABASE_URL. */
+export function toolEnvironment() {
+  const env = { ...process.env };
+  const removed = [];
+  for (const k of Object.keys(env)) {
+    if (k === 'NODE_EXTRA_CA_CERTS' || k === 'DATABASE_URL' || /^PG[A-Z]+$/.test(k) || k === 'NODE_OPTIONS') {
+      removed.push(k);
+      delete env[k];
+    }
+  }
+  return { env, removed };
+}
+
+export const tail = (s, n) => String(s ?? '').trim().split('\n').slice(-n).join('\n');
+export const median = (xs) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2; };
+
+/** run / mustRun / timed with a fixed environment and working directory. */
+export function runner(env, cwd, defaultTimeout = 300_000) {
+  const run = (cmd, argv, opts = {}) =>
+    spawnSync(cmd, argv, { encoding: 'utf8', env: opts.env ?? env, cwd: opts.cwd ?? cwd, timeout: opts.timeout ?? defaultTimeout, maxBuffer: 64 << 20, input: opts.input });
+  const mustRun = (cmd, argv, opts) => {
+    const r = run(cmd, argv, opts);
+    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ').slice(0, 200)} failed (${r.error?.message ?? 'exit ' + r.status}):\n${tail(r.stderr || r.stdout, 20)}`);
+    return r.stdout;
+  };
+  const timed = (cmd, argv, opts) => {
+    const t0 = process.hrtime.bigint();
+    const r = run(cmd, argv, opts);
+    return { s: Number(process.hrtime.bigint() - t0) / 1e9, ok: r.status === 0 && !r.error, r };
+  };
+  return { run, mustRun, timed };
+}
+
+const freePort = () => new Promise((res, rej) => {
+  const srv = createServer();
+  srv.once('error', rej);
+  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
+});
+
+/**
+ * A server to measure on: BENCH_DATABASE_URL if set, else a throwaway cluster with
+ * SERVER_SETTINGS plus `extraSettings`. Returns its admin URL and a description for the log.
+ */
+export async function startServer({ run, mustRun }, { prefix, extraSettings = [] }) {
+  if (process.env.BENCH_DATABASE_URL) return { adminUrl: process.env.BENCH_DATABASE_URL, description: 'BENCH_DATABASE_URL (settings as that server has them)' };
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const root = process.getuid?.() === 0;
+  const asPostgres = (cmd, argv) => (root ? run('runuser', ['-u', 'postgres', '--', cmd, ...argv], { cwd: dir }) : run(cmd, argv, { cwd: dir }));
+  if (root) {
+    const id = (flag) => Number(mustRun('id', [flag, 'postgres']).trim());
+    chownSync(dir, id('-u'), id('-g'));
+  }
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { stop(); process.exit(130); });
+  const port = await freePort();
+  let r = asPostgres(join(PGBIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  if (r.status !== 0) throw new Error(`initdb failed:\n${tail(r.stderr || r.error?.message, 20)}`);
+  const settings = [...SERVER_SETTINGS, ...extraSettings];
+  const opts = ['-c listen_addresses=127.0.0.1', `-p ${port}`, `-c unix_socket_directories=${dir}`, ...settings.map((s) => `-c ${s}`)].join(' ');
+  r = asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-o', opts, 'start']);
+  if (r.status !== 0) {
+    throw new Error(`pg_ctl start failed:\n${tail(r.stderr || r.stdout, 10)}\n${existsSync(join(dir, 'server.log')) ? tail(readFileSync(join(dir, 'server.log'), 'utf8'), 10) : ''}`);
+  }
+  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, description: `throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${settings.join(' ')}` };
+}
