@@ -30,6 +30,9 @@ for (const backend of backends) {
       } finally {
         await conn.close();
       }
+      const idle = await run('migrate');
+      assert.equal(idle.code, 1, 'nothing pending, but the drift is reported');
+      assert.match(idle.stderr, /changed by hand since 0002_fix_lot_status/);
       await writeFile(join(dir, '0004_lot_notes.sql'), '-- requires: 0003_production_lots\nALTER TABLE production_lots ADD COLUMN notes text;\n');
       const refused = await run('migrate');
       assert.equal(refused.code, 1, refused.stdout);

@@ -6,6 +6,7 @@ import type { MigrateEvent, MigrateResult, StepResult } from '../../schema/migra
 import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
 import type { MigrationStatus } from '../../schema/migrations/ledger.ts';
 import { parseDatabaseUrl } from '../../db/open.ts';
+import type { Queryable } from '../../db/types.ts';
 import { pendingMigrations } from '../../schema/migrations/plan.ts';
 import type { MigrationFailure } from '../../schema/migrations/locate.ts';
 import { formatPosition } from '../../schema/errors.ts';
@@ -39,8 +40,8 @@ Options:
                          run (by default that is refused, naming the differences)
 
 Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
-was changed by hand since the last run (the ledger keeps the schema each run left; the
-check runs when something is pending; mtc verify checks at any time).`;
+was changed by hand since the last run (the ledger keeps the schema each run left; mtc
+verify compares with the snapshot at any time).`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
@@ -69,7 +70,11 @@ export async function run(ctx: CommandContext): Promise<number> {
       throw err;
     }
     if (pending === 0) {
-      await probe.close();
+      try {
+        await nothingPendingButDrift(ctx, probe);
+      } finally {
+        await probe.close();
+      }
       return upToDate(ctx, before, dryRun);
     }
   }
@@ -86,7 +91,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       const before = compareLedger(plan.order, await readLedger(db));
       assertUnchanged(before);
       const pending = pendingMigrations(plan, appliedIds(before), to);
-      if (pending.length === 0) return upToDate(ctx, before, dryRun);
+      if (pending.length === 0) {
+        await nothingPendingButDrift(ctx, db);
+        return upToDate(ctx, before, dryRun);
+      }
       const lint = await linter;
       const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id) });
       if (report.errors > 0) {
@@ -141,6 +149,20 @@ async function loadLinter() {
   const lint = await import('../../schema/lint/index.ts');
   await lint.loadPgParser();
   return lint;
+}
+
+/**
+ * With nothing to apply, the drift guard still looks: a schema changed by hand since the last
+ * run is reported (exit 1), or with --allow-drift listed and let be.
+ */
+async function nothingPendingButDrift(ctx: CommandContext, q: Queryable): Promise<void> {
+  const { checkDrift } = await import('../../schema/migrations/drift.ts');
+  const drift = await checkDrift(q, ctx.values['allow-drift'] === true);
+  if (drift.length > 0 && !ctx.json) {
+    const { formatFinding } = await import('../../schema/catalog/compare.ts');
+    ctx.err(`the schema differs from what the last run left (--allow-drift):`);
+    for (const f of drift) ctx.err(`  ${formatFinding(f)}`);
+  }
 }
 
 function appliedIds(s: MigrationStatus): Set<string> {
