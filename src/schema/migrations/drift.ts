@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { compareModels, formatFinding } from '../catalog/compare.ts';
@@ -10,14 +9,59 @@ import { LEDGER_TABLE, sqlLiteral } from './ledger.ts';
 
 /**
  * The drift guard. After each run that applied migrations, the ledger row of the last one
- * keeps the schema's model (and its sha256, the fingerprint). Before the next run applies
- * anything, the live schema is read again: a different fingerprint means someone changed
+ * keeps the schema's model and a fingerprint (a hash over the catalog, one query). Before the next run applies
+ * anything, its fingerprint is taken again: a different one, confirmed by comparing models, means someone changed
  * the schema by hand since, and the two models name the differences.
  */
 
-/** sha256 of the model's JSON (inspect sorts everything, so one schema gives one text). */
-export function fingerprintOf(model: SchemaModel): string {
-  return createHash('sha256').update(JSON.stringify(model)).digest('hex');
+const userSchema = (n: string) => `${n}.nspname !~ '^pg_' AND ${n}.nspname <> 'information_schema'`;
+
+/**
+ * One query that hashes what defines the schema (relations, columns, constraints, indexes,
+ * triggers, functions, views, enum labels) in a fixed order: a cheap first look, so that a
+ * run does not read the whole catalog when nothing changed. Only compared with a value the
+ * same database gave earlier, so version differences in printing do not matter; a changed
+ * hash is then confirmed, and named, by comparing full models.
+ */
+export const FINGERPRINT_SQL = `SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg(x, E'\\n' ORDER BY x), ''), 'UTF8')), 'hex') AS fingerprint FROM (
+  SELECT 'r ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text AS x
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE ${userSchema('n')} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i') AND NOT (n.nspname = 'public' AND c.relname IN ('mtc_schema_history', 'mtc_schema_history_pkey'))
+  UNION ALL
+  SELECT 'a ' || n.nspname || '.' || c.relname || ' ' || a.attnum::text || ' ' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' ' || a.attidentity::text || ' ' || a.attgenerated::text || ' ' || coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '')
+    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+   WHERE ${userSchema('n')} AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history')
+  UNION ALL
+  SELECT 'k ' || n.nspname || '.' || c.relname || ' ' || k.conname || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
+    FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE ${userSchema('n')} AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history')
+  UNION ALL
+  SELECT 'i ' || pg_catalog.pg_get_indexdef(i.indexrelid)
+    FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE ${userSchema('n')} AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history')
+  UNION ALL
+  SELECT 't ' || pg_catalog.pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text
+    FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE ${userSchema('n')} AND NOT t.tgisinternal
+  UNION ALL
+  SELECT 'f ' || n.nspname || '.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') ' || p.prokind::text || ' ' || p.provolatile::text || ' ' || pg_catalog.md5(p.prosrc)
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+   WHERE ${userSchema('n')}
+  UNION ALL
+  SELECT 'v ' || n.nspname || '.' || c.relname || ' ' || pg_catalog.md5(pg_catalog.pg_get_viewdef(c.oid))
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE ${userSchema('n')} AND c.relkind IN ('v', 'm')
+  UNION ALL
+  SELECT 'e ' || n.nspname || '.' || t.typname || ' ' || e.enumsortorder::text || ' ' || e.enumlabel
+    FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+   WHERE ${userSchema('n')}
+) s`;
+
+/** The live schema's fingerprint (see FINGERPRINT_SQL). */
+export async function fingerprintOf(q: Queryable): Promise<string> {
+  const r = await q.query<{ fingerprint: string }>(FINGERPRINT_SQL);
+  return r.rows[0]?.fingerprint ?? '';
 }
 
 interface RecordRow {
@@ -51,9 +95,9 @@ async function lastRecord(q: Queryable): Promise<{ id: string; fingerprint: stri
 export async function checkDrift(q: Queryable, allow: boolean): Promise<Finding[]> {
   const recorded = await lastRecord(q);
   if (!recorded) return [];
-  const live = await inspect(q);
-  if (fingerprintOf(live) === recorded.fingerprint) return [];
-  const findings = compareModels(recorded.model, live);
+  if ((await fingerprintOf(q)) === recorded.fingerprint) return [];
+  // The cheap look says something changed: read the whole schema to confirm and name it.
+  const findings = compareModels(recorded.model, await inspect(q));
   if (!allow && findings.length > 0) {
     const shown = findings.slice(0, 20).map((f) => `  ${formatFinding(f)}`);
     if (findings.length > shown.length) shown.push(`  … and ${findings.length - shown.length} more (mtc verify lists them all)`);
@@ -69,6 +113,6 @@ export async function checkDrift(q: Queryable, allow: boolean): Promise<Finding[
 
 /** Records the live schema on the ledger row of `id` (the last migration this run applied). */
 export async function recordSchema(q: Queryable, id: string): Promise<void> {
-  const model = await inspect(q);
-  await q.exec(`UPDATE ${LEDGER_TABLE} SET fingerprint = ${sqlLiteral(fingerprintOf(model))}, schema_model = ${sqlLiteral(JSON.stringify(model))} WHERE id = ${sqlLiteral(id)}`);
+  const [model, fingerprint] = [await inspect(q), await fingerprintOf(q)];
+  await q.exec(`UPDATE ${LEDGER_TABLE} SET fingerprint = ${sqlLiteral(fingerprint)}, schema_model = ${sqlLiteral(JSON.stringify(model))} WHERE id = ${sqlLiteral(id)}`);
 }
