@@ -13,7 +13,7 @@ import type {
   TriggerModel,
   ViewModel,
 } from './model.ts';
-import { orderViews, qualified, quoteIdent } from './render.ts';
+import { constraintDefinition, createIndex, createView, identitySequenceNames, orderViews, qualified, quoteIdent, sequenceOptions } from './render.ts';
 
 /** One step of a plan. */
 export interface DiffStatement {
@@ -81,25 +81,6 @@ function byName<T extends { name: string }>(list: T[]): Map<string, T> {
 
 function byKey<T>(list: T[], key: (x: T) => string): Map<string, T> {
   return new Map(list.map((x) => [key(x), x]));
-}
-
-/** The constraint's clause, with DEFERRABLE and NOT VALID from its flags. */
-function constraintClause(c: ConstraintModel): string {
-  let text = bareConstraintDefinition(c);
-  if (c.deferrable) text += c.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
-  if (!c.validated) text += ' NOT VALID';
-  return text;
-}
-
-/** CREATE INDEX with the index's own name, from its shape (`CREATE [UNIQUE] INDEX ON …`). */
-function createIndexSql(i: IndexModel): string {
-  const m = /^CREATE (UNIQUE )?INDEX ON /.exec(i.shape);
-  if (!m) return i.definition.replace(/;\s*$/, '');
-  return `CREATE ${m[1] ?? ''}INDEX ${quoteIdent(i.name)} ON ${i.shape.slice(m[0].length).replace(/;\s*$/, '')}`;
-}
-
-function sequenceOptions(s: SequenceModel): string {
-  return `START WITH ${s.start} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} ${s.cycle ? 'CYCLE' : 'NO CYCLE'}`;
 }
 
 function sameConstraint(a: ConstraintModel, b: ConstraintModel): boolean {
@@ -302,8 +283,8 @@ class Differ {
   }
 
   #sequences(): void {
-    const identityFrom = identitySequences(this.from);
-    const identityTo = identitySequences(this.to);
+    const identityFrom = identitySequenceNames(this.from);
+    const identityTo = identitySequenceNames(this.to);
     const before = byKey(this.from.sequences, tableKey);
     const after = byKey(this.to.sequences, tableKey);
     for (const s of this.to.sequences) {
@@ -327,7 +308,7 @@ class Differ {
   }
 
   #ownership(): void {
-    const identityTo = identitySequences(this.to);
+    const identityTo = identitySequenceNames(this.to);
     const before = byKey(this.from.sequences, tableKey);
     for (const s of this.to.sequences) {
       if (!s.ownedBy || identityTo.has(tableKey(s))) continue;
@@ -394,7 +375,7 @@ class Differ {
     for (const c of t.columns)
       if (deferDefault(c)) this.#emit('deferred defaults', `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`);
     for (const c of t.constraints) this.#addConstraint(t, c);
-    for (const i of t.indexes) if (i.constraint === null) this.#emit('create indexes', createIndexSql(i));
+    for (const i of t.indexes) if (i.constraint === null) this.#emit('create indexes', createIndex(i));
     for (const tr of t.triggers) this.#createTrigger(t, tr);
   }
 
@@ -467,7 +448,7 @@ class Differ {
       if (i.constraint !== null) continue;
       const prev = oldIndexes.get(i.name);
       if (prev && prev.shape === i.shape && prev.constraint === null && !namesRebuiltEnum?.test(prev.shape)) continue;
-      this.#emit('create indexes', createIndexSql(i));
+      this.#emit('create indexes', createIndex(i));
     }
 
     // Columns: dropped, then altered, then added.
@@ -537,7 +518,7 @@ class Differ {
 
   #addConstraint(t: TableModel, c: ConstraintModel): void {
     const phase = c.kind === 'foreign key' ? 'add foreign keys' : 'add constraints';
-    this.#emit(phase, `ALTER TABLE ${qualified(t.schema, t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${constraintClause(c)}`);
+    this.#emit(phase, `ALTER TABLE ${qualified(t.schema, t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${constraintDefinition(c)}`);
   }
 
   #createTrigger(t: TableModel, tr: TriggerModel): void {
@@ -600,14 +581,9 @@ class Differ {
     const fromKeys = new Set(this.from.views.map(tableKey));
     for (const v of orderViews(this.to.views)) {
       if (fromKeys.has(tableKey(v)) && !drop.has(tableKey(v))) continue;
-      this.#emit('create views', createViewSql(v));
+      this.#emit('create views', createView(v));
     }
   }
-}
-
-function createViewSql(v: ViewModel): string {
-  const query = v.definition.trim().replace(/;$/, '').trimEnd();
-  return `CREATE ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${qualified(v.schema, v.name)} AS\n${query}`;
 }
 
 function byTable(a: TableModel, b: TableModel): number {
@@ -626,13 +602,6 @@ function sameIndexIn(i: IndexModel, others: Map<string, IndexModel>): boolean {
 
 function sameOwner(a: SequenceModel, b: SequenceModel): boolean {
   return a.ownedBy?.table === b.ownedBy?.table && a.ownedBy?.column === b.ownedBy?.column;
-}
-
-/** Sequences an identity column owns (schema.name): created and dropped with the column. */
-function identitySequences(model: SchemaModel): Set<string> {
-  const identity = new Set<string>();
-  for (const t of model.tables) for (const c of t.columns) if (c.identity) identity.add(`${t.schema}.${t.name}.${c.name}`);
-  return new Set(model.sequences.filter((s) => s.ownedBy && identity.has(`${s.schema}.${s.ownedBy.table}.${s.ownedBy.column}`)).map(tableKey));
 }
 
 function isSubsequence(sub: readonly string[], list: readonly string[]): boolean {

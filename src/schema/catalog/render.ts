@@ -100,7 +100,7 @@ export function renderSnapshot(model: SchemaModel): string {
         .sort(byKeys<IndexModel>((i) => i.name))
         .map((i) => `${createIndex(i)};`),
     ),
-    orderViews(model.views).map(createView),
+    orderViews(model.views).map((v) => `${createView(v)};`),
     tables.flatMap((t) =>
       [...t.triggers]
         .sort(byKeys((x) => x.name))
@@ -124,7 +124,7 @@ export function renderSnapshot(model: SchemaModel): string {
  * named in the column instead of created on their own. `ownedBy` has no schema: the
  * sequence's is assumed, as PostgreSQL creates identity sequences beside their table.
  */
-function identitySequenceNames(model: SchemaModel): Set<string> {
+export function identitySequenceNames(model: SchemaModel): Set<string> {
   const identity = new Set<string>();
   for (const t of model.tables) for (const c of t.columns) if (c.identity) identity.add(`${t.schema}.${t.name}.${c.name}`);
   return new Set(
@@ -132,7 +132,8 @@ function identitySequenceNames(model: SchemaModel): Set<string> {
   );
 }
 
-function sequenceOptions(s: SequenceModel): string {
+/** START WITH … CYCLE, as CREATE SEQUENCE and ALTER SEQUENCE take them. */
+export function sequenceOptions(s: SequenceModel): string {
   return `START WITH ${s.start} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} ${s.cycle ? 'CYCLE' : 'NO CYCLE'}`;
 }
 
@@ -183,7 +184,7 @@ function constraintStatements(tables: TableModel[]): string[] {
 }
 
 /** The definition with its DEFERRABLE and NOT VALID taken from the flags, whether or not the inspector kept them in the text. */
-function constraintDefinition(c: ConstraintModel): string {
+export function constraintDefinition(c: ConstraintModel): string {
   let text = bareConstraintDefinition(c);
   if (c.deferrable) text += c.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
   if (!c.validated) text += ' NOT VALID';
@@ -191,7 +192,7 @@ function constraintDefinition(c: ConstraintModel): string {
 }
 
 /** pg_get_indexdef's statement with the index's own name, whether the normalised text kept it or not. */
-function createIndex(i: IndexModel): string {
+export function createIndex(i: IndexModel): string {
   const source = i.definition || i.shape;
   const m = /^CREATE\s+(UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:(?:"(?:[^"]|"")*"|[^\s"]+)\s+)??ON\s+/i.exec(source);
   if (!m) return source.trimEnd().replace(/;$/, '');
@@ -199,9 +200,10 @@ function createIndex(i: IndexModel): string {
   return `CREATE ${m[1] ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${rest}`;
 }
 
-function createView(v: ViewModel): string {
+/** CREATE [MATERIALIZED] VIEW, without a final semicolon. */
+export function createView(v: ViewModel): string {
   const query = v.definition.trim().replace(/;$/, '').trimEnd();
-  return `CREATE ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${qualified(v.schema, v.name)} AS\n${query};`;
+  return `CREATE ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${qualified(v.schema, v.name)} AS\n${query}`;
 }
 
 /**
