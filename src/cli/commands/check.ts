@@ -47,6 +47,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   try {
     const result = await migrate(scratch, plan, {
       splitStatements: lint.splitStatements,
+      recordSchema: false,
       onEvent: (e) => {
         if (e.type === 'end' && ctx.isTTY && !ctx.json) process.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.step.id}`);
       },

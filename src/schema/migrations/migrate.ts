@@ -19,6 +19,8 @@ export interface MigrateOptions {
   to?: string;
   /** Apply even though the schema was changed by hand since the last run (see drift.ts). */
   allowDrift?: boolean;
+  /** Record the schema left for the drift guard (default true; off for throwaway copies). */
+  recordSchema?: boolean;
   /** How long to wait for another run's lock (default 60 s). */
   lockTimeoutMs?: number;
   /** Splits a migration into statements (the parser); needed for `transaction: off` files and to locate errors. */
@@ -78,7 +80,7 @@ export async function migrate(db: Database, plan: Plan, options: MigrateOptions)
         const run = options.dryRun ? rehearse : applyAll;
         const { steps, failure } = await run(work, pending, options);
         const lastApplied = steps.filter((s) => s.status === 'applied').pop();
-        if (lastApplied && !options.dryRun) await recordSchema(work, lastApplied.id);
+        if (lastApplied && !options.dryRun && options.recordSchema !== false) await recordSchema(work, lastApplied.id);
         return { before, steps, failure, dryRun: options.dryRun === true, drift };
       });
     } finally {

@@ -27,7 +27,7 @@ export async function rehearseOnCopy(live: Database, plan: Plan, options: Migrat
       await scratch.exec(`INSERT INTO ${LEDGER_TABLE} (id, checksum, how) VALUES ${rows}`);
     }
     options.onProgress?.('applying the pending migrations to the copy');
-    return await migrate(scratch, plan, { ...options, dryRun: false, allowDrift: true, lockTimeoutMs: 1000 });
+    return await migrate(scratch, plan, { ...options, dryRun: false, allowDrift: true, recordSchema: false, lockTimeoutMs: 1000 });
   } finally {
     await scratch.close();
   }

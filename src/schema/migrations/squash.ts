@@ -40,7 +40,7 @@ export async function squash(plan: Plan, to: string, options: Pick<MigrateOption
   const history = await openScratchDatabase(options.onProgress);
   let model: SchemaModel;
   try {
-    const result = await migrate(history, plan, { splitStatements: options.splitStatements, to });
+    const result = await migrate(history, plan, { splitStatements: options.splitStatements, to, recordSchema: false });
     if (result.failure) {
       throw new MtcError('SQUASH_REPLAY_FAILED', `the history does not replay: ${result.failure.file}:${result.failure.line}:${result.failure.column}: ${result.failure.message}`, 'state', { failure: result.failure });
     }
