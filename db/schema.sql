@@ -6,5 +6,591 @@ SET client_min_messages = warning;
 
 CREATE SCHEMA IF NOT EXISTS public;
 
+CREATE SEQUENCE public.additional_costs_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.color_master_color_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.cost_items_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.import_job_errors_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.import_jobs_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.inventory_transactions_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.item_master_item_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.item_variant_variant_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.model_master_model_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.process_subprocesses_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.processes_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.production_lot_number_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.production_lot_selections_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.production_lots_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.size_master_size_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.subprocesses_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.substitute_groups_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.suppliers_supplier_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.users_user_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.variant_supplier_pricing_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.variant_usage_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.variation_master_variation_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE TABLE public.additional_costs (
+    id integer DEFAULT nextval('public.additional_costs_id_seq'::regclass) NOT NULL,
+    process_id integer NOT NULL,
+    cost_type character varying(50) NOT NULL,
+    description text,
+    amount numeric(12,2) NOT NULL,
+    is_fixed boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.color_master (
+    color_id integer DEFAULT nextval('public.color_master_color_id_seq'::regclass) NOT NULL,
+    color_name character varying(100) NOT NULL
+);
+
+CREATE TABLE public.cost_items (
+    id integer DEFAULT nextval('public.cost_items_id_seq'::regclass) NOT NULL,
+    process_subprocess_id integer NOT NULL,
+    cost_type character varying(50) NOT NULL,
+    description text,
+    quantity numeric(12,3) DEFAULT 1 NOT NULL,
+    unit character varying(20),
+    rate numeric(12,2) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.import_job_errors (
+    id bigint DEFAULT nextval('public.import_job_errors_id_seq'::regclass) NOT NULL,
+    import_job_id bigint NOT NULL,
+    row_number integer NOT NULL,
+    field character varying(100),
+    message text NOT NULL,
+    raw_row text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.import_jobs (
+    id bigint DEFAULT nextval('public.import_jobs_id_seq'::regclass) NOT NULL,
+    import_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id integer,
+    kind character varying(50) NOT NULL,
+    status character varying(20) DEFAULT 'queued'::character varying NOT NULL,
+    message text,
+    total_rows integer DEFAULT 0 NOT NULL,
+    processed_rows integer DEFAULT 0 NOT NULL,
+    success_count integer DEFAULT 0 NOT NULL,
+    failure_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.inventory_transactions (
+    id bigint DEFAULT nextval('public.inventory_transactions_id_seq'::regclass) NOT NULL,
+    variant_id integer NOT NULL,
+    production_lot_id integer,
+    transaction_type character varying(20) NOT NULL,
+    quantity numeric(12,3) NOT NULL,
+    unit character varying(20),
+    reference_type character varying(50),
+    reference_id integer,
+    notes text,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.item_master (
+    item_id integer DEFAULT nextval('public.item_master_item_id_seq'::regclass) NOT NULL,
+    name character varying(255) NOT NULL,
+    description text,
+    category character varying(100),
+    image_path character varying(255),
+    model_id integer,
+    variation_id integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone
+);
+
+CREATE TABLE public.item_variant (
+    variant_id integer DEFAULT nextval('public.item_variant_variant_id_seq'::regclass) NOT NULL,
+    item_id integer NOT NULL,
+    color_id integer NOT NULL,
+    size_id integer NOT NULL,
+    unit character varying(50) DEFAULT 'pcs'::character varying NOT NULL,
+    stock numeric(12,3) DEFAULT 0 NOT NULL,
+    reorder_threshold numeric(12,3) DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone
+);
+
+CREATE TABLE public.model_master (
+    model_id integer DEFAULT nextval('public.model_master_model_id_seq'::regclass) NOT NULL,
+    model_name character varying(255) NOT NULL
+);
+
+CREATE TABLE public.process_subprocesses (
+    id integer DEFAULT nextval('public.process_subprocesses_id_seq'::regclass) NOT NULL,
+    process_id integer NOT NULL,
+    subprocess_id integer NOT NULL,
+    sequence_order integer NOT NULL,
+    custom_name character varying(200),
+    notes text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.processes (
+    id integer DEFAULT nextval('public.processes_id_seq'::regclass) NOT NULL,
+    name character varying(200) NOT NULL,
+    description text,
+    process_class character varying(50),
+    status character varying(20) DEFAULT 'active'::character varying NOT NULL,
+    sales_price numeric(12,2),
+    worst_case_cost numeric(12,2),
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.production_lot_selections (
+    id integer DEFAULT nextval('public.production_lot_selections_id_seq'::regclass) NOT NULL,
+    lot_id integer NOT NULL,
+    substitute_group_id integer NOT NULL,
+    variant_id integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.production_lots (
+    id integer DEFAULT nextval('public.production_lots_id_seq'::regclass) NOT NULL,
+    lot_number character varying(50) NOT NULL,
+    process_id integer NOT NULL,
+    quantity integer NOT NULL,
+    status character varying(20) DEFAULT 'planning'::character varying NOT NULL,
+    worst_case_estimated_cost numeric(12,2),
+    actual_cost numeric(12,2),
+    notes text,
+    created_by integer,
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.size_master (
+    size_id integer DEFAULT nextval('public.size_master_size_id_seq'::regclass) NOT NULL,
+    size_name character varying(100) NOT NULL
+);
+
+CREATE TABLE public.subprocesses (
+    id integer DEFAULT nextval('public.subprocesses_id_seq'::regclass) NOT NULL,
+    name character varying(200) NOT NULL,
+    description text,
+    category character varying(100),
+    estimated_time_minutes integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone
+);
+
+CREATE TABLE public.substitute_groups (
+    id integer DEFAULT nextval('public.substitute_groups_id_seq'::regclass) NOT NULL,
+    process_subprocess_id integer NOT NULL,
+    group_name character varying(255) NOT NULL,
+    group_description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone
+);
+
+CREATE TABLE public.suppliers (
+    supplier_id integer DEFAULT nextval('public.suppliers_supplier_id_seq'::regclass) NOT NULL,
+    firm_name character varying(255) NOT NULL,
+    address text,
+    gstin character varying(15),
+    email character varying(255),
+    phone character varying(40),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.users (
+    user_id integer DEFAULT nextval('public.users_user_id_seq'::regclass) NOT NULL,
+    name character varying(150) NOT NULL,
+    email character varying(255) NOT NULL,
+    role character varying(20) DEFAULT 'viewer'::character varying NOT NULL,
+    password_hash character varying(256),
+    profile_picture character varying(255),
+    company text,
+    mobile text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.variant_supplier_pricing (
+    id integer DEFAULT nextval('public.variant_supplier_pricing_id_seq'::regclass) NOT NULL,
+    supplier_id integer NOT NULL,
+    variant_id integer NOT NULL,
+    cost_per_unit numeric(12,2) NOT NULL,
+    currency character(3) NOT NULL,
+    minimum_order_quantity numeric(12,3) DEFAULT 1 NOT NULL,
+    effective_from date DEFAULT CURRENT_DATE NOT NULL,
+    effective_to date,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.variant_usage (
+    id integer DEFAULT nextval('public.variant_usage_id_seq'::regclass) NOT NULL,
+    process_subprocess_id integer NOT NULL,
+    variant_id integer NOT NULL,
+    quantity numeric(12,4) NOT NULL,
+    substitute_group_id integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.variation_master (
+    variation_id integer DEFAULT nextval('public.variation_master_variation_id_seq'::regclass) NOT NULL,
+    variation_name character varying(255) NOT NULL
+);
+
+CREATE OR REPLACE FUNCTION public.next_lot_number()
+ RETURNS character varying
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog'
+AS $function$
+SELECT 'LOT-' || to_char(now(), 'YYYYMMDD') || '-' || lpad(n::text, greatest(6, length(n::text)), '0')
+FROM (SELECT nextval('public.production_lot_number_seq'::regclass) AS n) AS next
+$function$;
+
+CREATE OR REPLACE FUNCTION public.update_updated_at_column()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END;
+$function$;
+
+ALTER TABLE public.production_lots ALTER COLUMN lot_number SET DEFAULT public.next_lot_number();
+
+ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.color_master ADD CONSTRAINT color_master_pkey PRIMARY KEY (color_id);
+
+ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.import_job_errors ADD CONSTRAINT import_job_errors_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.item_master ADD CONSTRAINT item_master_pkey PRIMARY KEY (item_id);
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_pkey PRIMARY KEY (variant_id);
+
+ALTER TABLE public.model_master ADD CONSTRAINT model_master_pkey PRIMARY KEY (model_id);
+
+ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.processes ADD CONSTRAINT processes_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.size_master ADD CONSTRAINT size_master_pkey PRIMARY KEY (size_id);
+
+ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.substitute_groups ADD CONSTRAINT substitute_groups_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_pkey PRIMARY KEY (supplier_id);
+
+ALTER TABLE public.users ADD CONSTRAINT users_pkey PRIMARY KEY (user_id);
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.variation_master ADD CONSTRAINT variation_master_pkey PRIMARY KEY (variation_id);
+
+ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_import_id_key UNIQUE (import_id);
+
+ALTER TABLE public.process_subprocesses ADD CONSTRAINT unique_process_subprocess UNIQUE (process_id, subprocess_id, sequence_order);
+
+ALTER TABLE public.processes ADD CONSTRAINT unique_process_name UNIQUE (name);
+
+ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_one_per_group UNIQUE (lot_id, substitute_group_id);
+
+ALTER TABLE public.production_lots ADD CONSTRAINT unique_lot_number UNIQUE (lot_number);
+
+ALTER TABLE public.subprocesses ADD CONSTRAINT unique_subprocess_name UNIQUE (name);
+
+ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_amount_check CHECK ((amount >= (0)::numeric));
+
+ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_cost_type_check CHECK (((cost_type)::text = ANY ((ARRAY['labour'::character varying, 'overhead'::character varying, 'electricity'::character varying, 'maintenance'::character varying, 'service'::character varying, 'packing'::character varying, 'transport'::character varying, 'other'::character varying])::text[])));
+
+ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_quantity_check CHECK ((quantity >= (0)::numeric));
+
+ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_rate_check CHECK ((rate >= (0)::numeric));
+
+ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_counts_check CHECK (((total_rows >= 0) AND (processed_rows >= 0) AND (success_count >= 0) AND (failure_count >= 0) AND ((success_count + failure_count) <= processed_rows)));
+
+ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying])::text[])));
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_check CHECK ((reorder_threshold >= (0)::numeric));
+
+ALTER TABLE public.processes ADD CONSTRAINT processes_sales_price_check CHECK ((sales_price >= (0)::numeric));
+
+ALTER TABLE public.processes ADD CONSTRAINT processes_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'inactive'::character varying, 'draft'::character varying])::text[])));
+
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_check CHECK ((quantity > 0));
+
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_status_check CHECK (((status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+
+ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_time_check CHECK ((estimated_time_minutes >= 0));
+
+ALTER TABLE public.users ADD CONSTRAINT users_role_check CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'planner'::character varying, 'operator'::character varying, 'viewer'::character varying])::text[])));
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_cost_check CHECK ((cost_per_unit >= (0)::numeric));
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text));
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_moq_check CHECK ((minimum_order_quantity > (0)::numeric));
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_period_check CHECK (((effective_to IS NULL) OR (effective_to >= effective_from)));
+
+ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_quantity_check CHECK ((quantity > (0)::numeric));
+
+ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE CASCADE;
+
+ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
+
+ALTER TABLE public.import_job_errors ADD CONSTRAINT import_job_errors_import_job_id_fkey FOREIGN KEY (import_job_id) REFERENCES public.import_jobs(id) ON DELETE CASCADE;
+
+ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_production_lot_id_fkey FOREIGN KEY (production_lot_id) REFERENCES public.production_lots(id) ON DELETE SET NULL;
+
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.item_master ADD CONSTRAINT item_master_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.model_master(model_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.item_master ADD CONSTRAINT item_master_variation_id_fkey FOREIGN KEY (variation_id) REFERENCES public.variation_master(variation_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_color_id_fkey FOREIGN KEY (color_id) REFERENCES public.color_master(color_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_size_id_fkey FOREIGN KEY (size_id) REFERENCES public.size_master(size_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE CASCADE;
+
+ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_subprocess_id_fkey FOREIGN KEY (subprocess_id) REFERENCES public.subprocesses(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.processes ADD CONSTRAINT processes_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
+
+ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_substitute_group_id_fkey FOREIGN KEY (substitute_group_id) REFERENCES public.substitute_groups(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.substitute_groups ADD CONSTRAINT substitute_groups_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE CASCADE;
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE CASCADE;
+
+ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
+
+ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_substitute_group_id_fkey FOREIGN KEY (substitute_group_id) REFERENCES public.substitute_groups(id) ON DELETE CASCADE;
+
+ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
+
+CREATE INDEX idx_additional_costs_process ON public.additional_costs USING btree (process_id);
+
+CREATE UNIQUE INDEX color_master_name_key ON public.color_master USING btree (lower((color_name)::text));
+
+CREATE INDEX idx_cost_items_subprocess ON public.cost_items USING btree (process_subprocess_id);
+
+CREATE INDEX idx_import_job_errors_job ON public.import_job_errors USING btree (import_job_id, row_number);
+
+CREATE INDEX idx_import_jobs_created_at ON public.import_jobs USING btree (created_at DESC);
+
+CREATE INDEX idx_import_jobs_status ON public.import_jobs USING btree (status);
+
+CREATE INDEX idx_import_jobs_user_id ON public.import_jobs USING btree (user_id);
+
+CREATE INDEX idx_inventory_transactions_created_at ON public.inventory_transactions USING btree (created_at);
+
+CREATE INDEX idx_inventory_transactions_created_by ON public.inventory_transactions USING btree (created_by);
+
+CREATE INDEX idx_inventory_transactions_lot ON public.inventory_transactions USING btree (production_lot_id);
+
+CREATE INDEX idx_inventory_transactions_variant ON public.inventory_transactions USING btree (variant_id);
+
+CREATE INDEX idx_item_master_category ON public.item_master USING btree (category);
+
+CREATE INDEX idx_item_master_model ON public.item_master USING btree (model_id);
+
+CREATE UNIQUE INDEX idx_item_master_unique ON public.item_master USING btree (name, model_id, variation_id, COALESCE(description, ''::text)) WHERE (deleted_at IS NULL);
+
+CREATE INDEX idx_item_master_variation ON public.item_master USING btree (variation_id);
+
+CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id);
+
+CREATE INDEX idx_item_variant_item_id ON public.item_variant USING btree (item_id);
+
+CREATE INDEX idx_item_variant_size ON public.item_variant USING btree (size_id);
+
+CREATE UNIQUE INDEX idx_item_variant_unique_combo ON public.item_variant USING btree (item_id, color_id, size_id) WHERE (deleted_at IS NULL);
+
+CREATE UNIQUE INDEX model_master_name_key ON public.model_master USING btree (lower((model_name)::text));
+
+CREATE INDEX idx_process_subprocesses_sequence ON public.process_subprocesses USING btree (process_id, sequence_order);
+
+CREATE INDEX idx_process_subprocesses_subprocess ON public.process_subprocesses USING btree (subprocess_id);
+
+CREATE INDEX idx_processes_created_by ON public.processes USING btree (created_by);
+
+CREATE INDEX idx_processes_status ON public.processes USING btree (status);
+
+CREATE INDEX idx_production_lot_selections_group ON public.production_lot_selections USING btree (substitute_group_id);
+
+CREATE INDEX idx_production_lot_selections_variant ON public.production_lot_selections USING btree (variant_id);
+
+CREATE INDEX idx_production_lots_created_by ON public.production_lots USING btree (created_by);
+
+CREATE INDEX idx_production_lots_process ON public.production_lots USING btree (process_id);
+
+CREATE INDEX idx_production_lots_status ON public.production_lots USING btree (status);
+
+CREATE UNIQUE INDEX size_master_name_key ON public.size_master USING btree (lower((size_name)::text));
+
+CREATE INDEX idx_subprocesses_category ON public.subprocesses USING btree (category);
+
+CREATE INDEX idx_substitute_groups_active ON public.substitute_groups USING btree (process_subprocess_id) WHERE (deleted_at IS NULL);
+
+CREATE INDEX idx_substitute_groups_subprocess ON public.substitute_groups USING btree (process_subprocess_id);
+
+CREATE UNIQUE INDEX suppliers_firm_name_key ON public.suppliers USING btree (lower((firm_name)::text));
+
+CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower((email)::text));
+
+CREATE INDEX idx_variant_supplier_pricing_supplier ON public.variant_supplier_pricing USING btree (supplier_id);
+
+CREATE INDEX idx_variant_supplier_pricing_variant ON public.variant_supplier_pricing USING btree (variant_id);
+
+CREATE INDEX idx_variant_usage_group ON public.variant_usage USING btree (substitute_group_id);
+
+CREATE INDEX idx_variant_usage_subprocess ON public.variant_usage USING btree (process_subprocess_id);
+
+CREATE INDEX idx_variant_usage_variant ON public.variant_usage USING btree (variant_id);
+
+CREATE UNIQUE INDEX variation_master_name_key ON public.variation_master USING btree (lower((variation_name)::text));
+
+CREATE TRIGGER update_additional_costs_updated_at BEFORE UPDATE ON public.additional_costs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_cost_items_updated_at BEFORE UPDATE ON public.cost_items FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_import_jobs_updated_at BEFORE UPDATE ON public.import_jobs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_item_variant_updated_at BEFORE UPDATE ON public.item_variant FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_process_subprocesses_updated_at BEFORE UPDATE ON public.process_subprocesses FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_processes_updated_at BEFORE UPDATE ON public.processes FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_production_lots_updated_at BEFORE UPDATE ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_subprocesses_updated_at BEFORE UPDATE ON public.subprocesses FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_substitute_groups_updated_at BEFORE UPDATE ON public.substitute_groups FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_suppliers_updated_at BEFORE UPDATE ON public.suppliers FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_users_updated_at BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_variant_supplier_pricing_updated_at BEFORE UPDATE ON public.variant_supplier_pricing FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_variant_usage_updated_at BEFORE UPDATE ON public.variant_usage FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+ALTER SEQUENCE public.additional_costs_id_seq OWNED BY public.additional_costs.id;
+
+ALTER SEQUENCE public.color_master_color_id_seq OWNED BY public.color_master.color_id;
+
+ALTER SEQUENCE public.cost_items_id_seq OWNED BY public.cost_items.id;
+
+ALTER SEQUENCE public.import_job_errors_id_seq OWNED BY public.import_job_errors.id;
+
+ALTER SEQUENCE public.import_jobs_id_seq OWNED BY public.import_jobs.id;
+
+ALTER SEQUENCE public.inventory_transactions_id_seq OWNED BY public.inventory_transactions.id;
+
+ALTER SEQUENCE public.item_master_item_id_seq OWNED BY public.item_master.item_id;
+
+ALTER SEQUENCE public.item_variant_variant_id_seq OWNED BY public.item_variant.variant_id;
+
+ALTER SEQUENCE public.model_master_model_id_seq OWNED BY public.model_master.model_id;
+
+ALTER SEQUENCE public.process_subprocesses_id_seq OWNED BY public.process_subprocesses.id;
+
+ALTER SEQUENCE public.processes_id_seq OWNED BY public.processes.id;
+
+ALTER SEQUENCE public.production_lot_selections_id_seq OWNED BY public.production_lot_selections.id;
+
+ALTER SEQUENCE public.production_lots_id_seq OWNED BY public.production_lots.id;
+
+ALTER SEQUENCE public.size_master_size_id_seq OWNED BY public.size_master.size_id;
+
+ALTER SEQUENCE public.subprocesses_id_seq OWNED BY public.subprocesses.id;
+
+ALTER SEQUENCE public.substitute_groups_id_seq OWNED BY public.substitute_groups.id;
+
+ALTER SEQUENCE public.suppliers_supplier_id_seq OWNED BY public.suppliers.supplier_id;
+
+ALTER SEQUENCE public.users_user_id_seq OWNED BY public.users.user_id;
+
+ALTER SEQUENCE public.variant_supplier_pricing_id_seq OWNED BY public.variant_supplier_pricing.id;
+
+ALTER SEQUENCE public.variant_usage_id_seq OWNED BY public.variant_usage.id;
+
+ALTER SEQUENCE public.variation_master_variation_id_seq OWNED BY public.variation_master.variation_id;
+
 RESET check_function_bodies;
 RESET client_min_messages;

@@ -9,6 +9,12 @@
  *   (`SELECT id FROM public.t c`), where 15 prints `SELECT c.id FROM public.t c`. The 15 form
  *   is rewritten to the 16+ one (see stripSingleSourcePrefix).
  *
+ * - `varchar_column IN ('a', 'b')`: PostgreSQL 18 prints the list it was created from as
+ *   `ARRAY[('a'::character varying)::text, …]`, 15 and older dumps as `ARRAY['a'::character
+ *   varying::text, …]`, and every version prints the definition it reads back from a dump or
+ *   a snapshot as `(ARRAY['a'::character varying, …])::text[]`. One check, three spellings:
+ *   all become the last, the only one that survives a round trip (see varcharArrayAsTextArray).
+ *
  * Checked and equal on both (no rule needed): pg_get_constraintdef, pg_get_indexdef,
  * pg_get_triggerdef, pg_get_functiondef, pg_get_expr of defaults, generated columns and index
  * predicates, format_type. Names are schema-qualified by the queries themselves (search_path
@@ -22,15 +28,31 @@ export function normalizeText(s: string): string {
 
 /** A default, generated expression, index key or predicate. */
 export function normalizeExpression(s: string): string {
-  return normalizeText(s).trim();
+  return varcharArrayAsTextArray(normalizeText(s).trim());
 }
 
 export function normalizeConstraintDef(s: string): string {
-  return normalizeText(s).trim();
+  return varcharArrayAsTextArray(normalizeText(s).trim());
+}
+
+const LITERAL = String.raw`'(?:[^']|'')*'`;
+const ELEMENT_OLD = new RegExp(String.raw`(${LITERAL})::character varying::text`, 'g');
+const ELEMENT = new RegExp(String.raw`\((${LITERAL})::character varying\)::text`, 'g');
+const ELEMENT_LIST = new RegExp(String.raw`ARRAY\[((?:\(${LITERAL}::character varying\)::text(?:, )?)+)\]`, 'g');
+
+/**
+ * An array of varchar literals each cast to text, in either older spelling, as one varchar
+ * array cast to text[]: the spelling PostgreSQL reads back unchanged. Literals are matched
+ * whole, so a quote inside a value cannot end one early.
+ */
+export function varcharArrayAsTextArray(definition: string): string {
+  return definition
+    .replace(ELEMENT_OLD, '($1::character varying)::text')
+    .replace(ELEMENT_LIST, (_all, list: string) => `(ARRAY[${list.replace(ELEMENT, '$1::character varying')}])::text[]`);
 }
 
 export function normalizeIndexDef(s: string): string {
-  return normalizeText(s).trim();
+  return varcharArrayAsTextArray(normalizeText(s).trim());
 }
 
 export function normalizeTriggerDef(s: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { indexShape, normalizeViewDef, stripSingleSourcePrefix } from '../../../src/schema/catalog/normalize.ts';
+import { indexShape, normalizeConstraintDef, normalizeViewDef, stripSingleSourcePrefix } from '../../../src/schema/catalog/normalize.ts';
 
 describe('normalize: view definitions', () => {
   test('a single FROM item: the PostgreSQL 15 prefix is removed, as 16+ prints it', () => {
@@ -38,5 +38,22 @@ describe('normalize: index shape', () => {
   test('drops the index name only', () => {
     assert.equal(indexShape('CREATE UNIQUE INDEX idx ON public.idx USING btree (idx)', 'idx'), 'CREATE UNIQUE INDEX ON public.idx USING btree (idx)');
     assert.equal(indexShape('CREATE INDEX "Odd Name" ON public.t USING btree (a)', 'Odd Name'), 'CREATE INDEX ON public.t USING btree (a)');
+  });
+});
+
+describe('normalize: a varchar column checked against a list', () => {
+  const roundTripped = "CHECK (((status)::text = ANY ((ARRAY['planning'::character varying, 'it''s'::character varying])::text[])))";
+  test('the PostgreSQL 18 spelling of IN (...) and the old dump spelling both become the one that survives a round trip', () => {
+    const pg18 = "CHECK (((status)::text = ANY (ARRAY[('planning'::character varying)::text, ('it''s'::character varying)::text])))";
+    const pg14Dump = "CHECK (((status)::text = ANY (ARRAY['planning'::character varying::text, 'it''s'::character varying::text])))";
+    assert.equal(normalizeConstraintDef(pg18), roundTripped);
+    assert.equal(normalizeConstraintDef(pg14Dump), roundTripped);
+    assert.equal(normalizeConstraintDef(roundTripped), roundTripped);
+  });
+
+  test('other arrays and casts are left alone', () => {
+    for (const def of ["CHECK ((u = ANY (ARRAY['a'::text, 'b'::text])))", "CHECK (((s)::text = ('x'::character varying)::text))", "CHECK ((v = 'abc'::bpchar))"]) {
+      assert.equal(normalizeConstraintDef(def), def);
+    }
   });
 });
