@@ -207,6 +207,7 @@ CREATE TABLE public.subprocesses (
     description text,
     category character varying(100),
     estimated_time_minutes integer DEFAULT 0 NOT NULL,
+    labour_cost numeric(12,2) DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone
@@ -350,6 +351,8 @@ ALTER TABLE public.production_lots ADD CONSTRAINT unique_lot_number UNIQUE (lot_
 
 ALTER TABLE public.subprocesses ADD CONSTRAINT unique_subprocess_name UNIQUE (name);
 
+ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_firm_name_key UNIQUE (firm_name);
+
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_amount_check CHECK ((amount >= (0)::numeric));
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_cost_type_check CHECK (((cost_type)::text = ANY ((ARRAY['labour'::character varying, 'overhead'::character varying, 'electricity'::character varying, 'maintenance'::character varying, 'service'::character varying, 'packing'::character varying, 'transport'::character varying, 'other'::character varying])::text[])));
@@ -373,6 +376,8 @@ ALTER TABLE public.processes ADD CONSTRAINT processes_status_check CHECK (((stat
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_check CHECK ((quantity > 0));
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_status_check CHECK (((status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+
+ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_labour_cost_check CHECK ((labour_cost >= (0)::numeric));
 
 ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_time_check CHECK ((estimated_time_minutes >= 0));
 
@@ -505,8 +510,6 @@ CREATE INDEX idx_subprocesses_category ON public.subprocesses USING btree (categ
 CREATE INDEX idx_substitute_groups_active ON public.substitute_groups USING btree (process_subprocess_id) WHERE (deleted_at IS NULL);
 
 CREATE INDEX idx_substitute_groups_subprocess ON public.substitute_groups USING btree (process_subprocess_id);
-
-CREATE UNIQUE INDEX suppliers_firm_name_key ON public.suppliers USING btree (lower((firm_name)::text));
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower((email)::text));
 

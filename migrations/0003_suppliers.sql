@@ -10,9 +10,9 @@ CREATE TABLE public.suppliers (
     email character varying(255),
     phone character varying(40),
     created_at timestamp with time zone NOT NULL DEFAULT now(),
-    updated_at timestamp with time zone NOT NULL DEFAULT now()
+    updated_at timestamp with time zone NOT NULL DEFAULT now(),
+    CONSTRAINT suppliers_firm_name_key UNIQUE (firm_name)
 );
-CREATE UNIQUE INDEX suppliers_firm_name_key ON public.suppliers (lower(firm_name));
 
 CREATE TRIGGER update_suppliers_updated_at BEFORE UPDATE ON public.suppliers
     FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();

@@ -30,11 +30,14 @@ CREATE TABLE public.subprocesses (
     description text,
     category character varying(100),
     estimated_time_minutes integer NOT NULL DEFAULT 0,
+    -- What a step of this kind costs in labour, proposed when it is added to a process.
+    labour_cost numeric(12,2) NOT NULL DEFAULT 0,
     created_at timestamp with time zone NOT NULL DEFAULT now(),
     updated_at timestamp with time zone NOT NULL DEFAULT now(),
     deleted_at timestamp with time zone,
     CONSTRAINT unique_subprocess_name UNIQUE (name),
-    CONSTRAINT subprocesses_time_check CHECK (estimated_time_minutes >= 0)
+    CONSTRAINT subprocesses_time_check CHECK (estimated_time_minutes >= 0),
+    CONSTRAINT subprocesses_labour_cost_check CHECK (labour_cost >= 0)
 );
 CREATE INDEX idx_subprocesses_category ON public.subprocesses (category);
 

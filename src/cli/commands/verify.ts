@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { CommandContext } from '../command.ts';
 import { loadConfig } from '../config.ts';
 import { withDatabase } from '../project.ts';
-import { UsageError } from '../usage.ts';
+import { loadSnapshotModel } from '../snapshot.ts';
 
 export const options = {} as const;
 
@@ -12,31 +11,18 @@ Compares the live database with the snapshot (db/schema.sql) and lists every dif
 missing, extra, changed (with before and after), and duplicate (two constraints or
 indexes with one definition). The snapshot is loaded into an in-process PostgreSQL
 (PGlite) and read back, so differences in how PostgreSQL versions print a definition are
-not reported. Objects named in mtc.config.json under "unmanaged" are listed as such,
-under "ignore" not at all. Exit 1 when there is any difference.`;
+not reported. Objects named in mtc.config.json under "unmanaged", and those mtc adopt left
+in place (recorded in the database), are listed as unmanaged; those under "ignore" not at
+all. Exit 1 when there is any difference.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig();
-  let snapshot: string;
-  try {
-    snapshot = await readFile(ctx.snapshot, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
-    throw err;
-  }
   const { inspect } = await import('../../schema/catalog/inspect.ts');
   const { compareModels, formatFinding } = await import('../../schema/catalog/compare.ts');
-  const { openScratchDatabase } = await import('../../db/scratch.ts');
-  const actual = await withDatabase(ctx, (db) => inspect(db));
-  const scratch = await openScratchDatabase(ctx.isTTY && !ctx.json ? (m) => ctx.err(m) : undefined);
-  let expected;
-  try {
-    await scratch.exec(snapshot);
-    expected = await inspect(scratch);
-  } finally {
-    await scratch.close();
-  }
-  const findings = compareModels(expected, actual, { ignore: config.ignore, unmanaged: config.unmanaged });
+  const { readUnmanaged } = await import('../../schema/adopt/adopt.ts');
+  const [actual, adopted] = await withDatabase(ctx, async (db) => [await inspect(db), await readUnmanaged(db)] as const);
+  const expected = await loadSnapshotModel(ctx);
+  const findings = compareModels(expected, actual, { ignore: config.ignore, unmanaged: [...config.unmanaged, ...adopted] });
   const drift = findings.filter((f) => f.kind !== 'unmanaged' && f.kind !== 'ignored');
   if (ctx.json) ctx.out(JSON.stringify({ findings, differences: drift.length }, null, 2));
   else {

@@ -10,10 +10,7 @@
  * whatever the caller's search_path.
  */
 
-import { LEDGER_TABLE } from '../migrations/ledger.ts';
-
-const [ledgerSchema, ledgerName] = LEDGER_TABLE.split('.') as [string, string];
-const LEDGER = { schema: ledgerSchema, name: ledgerName } as const;
+import { isEngineRelation } from '../engine-tables.ts';
 
 /** Evaluated once, before any row is produced (a pseudo-constant qual becomes a gating Result). */
 const QUALIFY_NAMES = `(SELECT pg_catalog.set_config('search_path', 'pg_catalog', true)) IS NOT NULL`;
@@ -25,10 +22,10 @@ const userSchema = (n: string) => `${n}.nspname !~ '^pg_' AND ${n}.nspname <> 'i
 const notInExtension = (catalog: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 
-/** An ordinary or partitioned table of the user's: not the ledger, not an extension's. */
+/** An ordinary or partitioned table of the user's: not the engine's own, not an extension's. */
 const userTable = (c: string, n: string) =>
   `${c}.relkind IN ('r', 'p') AND ${userSchema(n)} AND ${notInExtension('pg_class', `${c}.oid`)}` +
-  ` AND NOT (${n}.nspname = '${LEDGER.schema}' AND ${c}.relname = '${LEDGER.name}')`;
+  ` AND NOT ${isEngineRelation(`${n}.nspname`, `${c}.relname`)}`;
 
 const jsonRows = (select: string) => `SELECT coalesce(pg_catalog.json_agg(r), '[]')::text AS data FROM (${select}) r`;
 
@@ -79,7 +76,7 @@ export const CATALOG_QUERIES = {
           AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
         LIMIT 1) o ON true
     WHERE ${QUALIFY_NAMES} AND ${userSchema('n')} AND ${notInExtension('pg_class', 'c.oid')}
-      AND NOT (o.owner_schema IS NOT DISTINCT FROM '${LEDGER.schema}' AND o.owner_table IS NOT DISTINCT FROM '${LEDGER.name}')`),
+      AND NOT ${isEngineRelation('o.owner_schema', 'o.owner_table')}`),
 
   tables: jsonRows(`
     SELECT n.nspname AS schema, c.relname AS name,

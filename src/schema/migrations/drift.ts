@@ -5,6 +5,7 @@ import type { Finding } from '../catalog/compare.ts';
 import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel } from '../catalog/model.ts';
 import { MtcError } from '../errors.ts';
+import { isEngineRelation } from '../engine-tables.ts';
 import { LEDGER_TABLE, sqlLiteral } from './ledger.ts';
 
 /**
@@ -26,20 +27,20 @@ const userSchema = (n: string) => `${n}.nspname !~ '^pg_' AND ${n}.nspname <> 'i
 export const FINGERPRINT_SQL = `SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg(x, E'\\n' ORDER BY x), ''), 'UTF8')), 'hex') AS fingerprint FROM (
   SELECT 'r ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text AS x
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE ${userSchema('n')} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i') AND NOT (n.nspname = 'public' AND c.relname IN ('mtc_schema_history', 'mtc_schema_history_pkey'))
+   WHERE ${userSchema('n')} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i') AND NOT ${isEngineRelation('n.nspname', 'c.relname')}
   UNION ALL
   SELECT 'a ' || n.nspname || '.' || c.relname || ' ' || a.attnum::text || ' ' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' ' || a.attidentity::text || ' ' || a.attgenerated::text || ' ' || coalesce(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '')
     FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-   WHERE ${userSchema('n')} AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history')
+   WHERE ${userSchema('n')} AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND NOT ${isEngineRelation('n.nspname', 'c.relname')}
   UNION ALL
   SELECT 'k ' || n.nspname || '.' || c.relname || ' ' || k.conname || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
     FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE ${userSchema('n')} AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history')
+   WHERE ${userSchema('n')} AND NOT ${isEngineRelation('n.nspname', 'c.relname')}
   UNION ALL
   SELECT 'i ' || pg_catalog.pg_get_indexdef(i.indexrelid)
     FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE ${userSchema('n')} AND NOT (n.nspname = 'public' AND c.relname = 'mtc_schema_history')
+   WHERE ${userSchema('n')} AND NOT ${isEngineRelation('n.nspname', 'c.relname')}
   UNION ALL
   SELECT 't ' || pg_catalog.pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text
     FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
