@@ -14,9 +14,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   graph: { summary: 'the migration dependency graph, as Mermaid or DOT', load: () => import('./commands/graph.ts') },
   schema: { summary: 'schema dump: write the snapshot db/schema.sql; schema show [TABLE]: describe tables', load: () => import('./commands/schema.ts') },
   verify: { summary: 'compare the database with the snapshot and name every difference', load: () => import('./commands/verify.ts') },
+  adopt: { summary: 'bring a database the migrations did not make under management, with a report', load: () => import('./commands/adopt.ts') },
   diff: { summary: 'the DDL that turns one schema (database or snapshot) into another', load: () => import('./commands/diff.ts') },
   squash: { summary: 'fold the history up to a migration into one proven baseline', load: () => import('./commands/squash.ts') },
   check: { summary: 'for CI, no server needed: lint, replay from empty, compare with the snapshot, rehearse', load: () => import('./commands/check.ts') },
+  seed: { summary: 'seed --demo: fill an empty, migrated database with demo data', load: () => import('./commands/seed.ts') },
 };
 
 const GLOBAL_OPTIONS = {

@@ -176,35 +176,45 @@ function referencesTo(ctx: AdoptContext, table: string, key: string): [string, s
 }
 
 /**
- * Master rows whose names differ only in case are one value ("Black", "BLACK"): the lowest
- * key stays, every reference to the others is re-pointed to it, and the others are moved to
- * the archive. Should re-pointing make two rows of another table collide, adoption stops and
- * PostgreSQL names the key.
+ * Master rows whose names are equal whatever their case ("Black", "BLACK") are one value: the
+ * lowest key stays, every reference to the others is re-pointed to it, and the others are
+ * moved to the archive. Where re-pointing would make two rows of another table one (two
+ * variants of an item, one in "Black" and one in "BLACK", of the same size), the group is
+ * not merged: the others are renamed (their key appended) and reported, for a person to judge.
  */
 async function mergeCaseDuplicates(ctx: AdoptContext, table: string, key: string, name: string): Promise<void> {
-  if (!await ctx.hasColumn(table, key) || !await ctx.hasColumn(table, name)) return;
+  if (!(await ctx.hasColumn(table, key)) || !(await ctx.hasColumn(table, name))) return;
   const t = `public.${table}`;
   const [k, nm] = [quoteIdent(key), quoteIdent(name)];
-  const groups = await ctx.select<{ names: string; keys: string }>(
-    `SELECT string_agg(${nm}, ' | ' ORDER BY ${k}) AS names, string_agg(${k}::text, ', ' ORDER BY ${k}) AS keys FROM ${t} GROUP BY lower(${nm}) HAVING count(*) > 1 ORDER BY min(${k})`,
+  const groups = await ctx.select<{ names: string; keys: number[] }>(
+    `SELECT string_agg(${nm}, ' | ' ORDER BY ${k}) AS names, array_agg(${k} ORDER BY ${k}) AS keys FROM ${t} GROUP BY lower(${nm}) HAVING count(*) > 1 ORDER BY min(${k})`,
   );
-  if (groups.length === 0) return;
-  const pairs = `(SELECT ${k} AS dup, min(${k}) OVER (PARTITION BY lower(${nm})) AS keep FROM ${t})`;
-  for (const [child, column] of referencesTo(ctx, table, key)) {
-    const col = quoteIdent(column);
-    const [schema, rel] = child.split('.') as [string, string];
+  const refs = referencesTo(ctx, table, key);
+  for (const g of groups) {
+    const keys = g.keys.map(Number);
+    const [keep, ...dups] = keys as [number, ...number[]];
+    const list = dups.join(', ');
+    const failed = await ctx.attempt(async () => {
+      for (const [child, column] of refs) {
+        const [schema, rel] = child.split('.') as [string, string];
+        await ctx.run(
+          `UPDATE ${quoteIdent(schema)}.${quoteIdent(rel)} SET ${quoteIdent(column)} = ${keep} WHERE ${quoteIdent(column)} IN (${list})`,
+          `${child}.${column}: references to ${table} ${list} now point at ${keep}, the same name`,
+        );
+      }
+      await ctx.archive(table, `t.${k} IN (${list})`, String(keep), `${table}: the same name as ${keep} whatever its case`);
+    });
+    if (!failed) {
+      ctx.note({ kind: 'conflict', object: t, message: `the same name whatever its case: ${g.names} (keys ${keys.join(', ')}); merged into ${keep}, the others archived` });
+      continue;
+    }
+    const why = failed.message.split('PostgreSQL: ')[1]?.replace(/\n\s*/g, ' ') ?? failed.message;
     await ctx.run(
-      `UPDATE ${quoteIdent(schema)}.${quoteIdent(rel)} c SET ${col} = m.keep FROM ${pairs} m WHERE c.${col} = m.dup AND m.dup <> m.keep`,
-      `${child}.${column}: references to duplicate ${table} rows now point at the one kept`,
+      `UPDATE ${t} SET ${nm} = ${nm} || ' (' || ${k} || ')' WHERE ${k} IN (${list})`,
+      `${table} ${list}: the same name as ${keep} whatever its case, but merging them would merge rows that differ; renamed`,
     );
+    ctx.note({ kind: 'conflict', object: t, message: `the same name whatever its case: ${g.names} (keys ${keys.join(', ')}); not merged (${why}): the others renamed "<name> (<key>)"` });
   }
-  await ctx.archive(
-    table,
-    `t.${k} IN (SELECT dup FROM ${pairs} m WHERE m.dup <> m.keep)`,
-    `(SELECT min(x.${k}) FROM ${t} x WHERE lower(x.${nm}) = lower(t.${nm}))`,
-    `${table}: a name that differs only in case from one kept`,
-  );
-  for (const g of groups) ctx.note({ kind: 'conflict', object: t, message: `names differ only in case: ${g.names} (keys ${g.keys}); merged into the first, the others archived` });
 }
 
 /** Names that differ only in case where MTC allows it (items, suppliers): kept, and reported for a person to judge. */

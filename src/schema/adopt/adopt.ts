@@ -246,6 +246,23 @@ class Adoption implements AdoptContext {
     return moved;
   }
 
+  async attempt(fn: () => Promise<void>): Promise<Error | null> {
+    const sp = `mtc_adopt_${++this.#savepoints}`;
+    const [actions, archived, notes] = [this.#actions.length, this.#archived, this.#notes.length];
+    await this.q.exec(`SAVEPOINT ${sp}`);
+    try {
+      await fn();
+      await this.q.exec(`RELEASE SAVEPOINT ${sp}`);
+      return null;
+    } catch (err) {
+      await this.q.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
+      this.#actions.length = actions;
+      this.#notes.length = notes;
+      this.#archived = archived;
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
   // --- steps --------------------------------------------------------------------------------
 
   async #refresh(): Promise<void> {
@@ -379,17 +396,12 @@ class Adoption implements AdoptContext {
         const [row] = await this.select<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE ${holding}`);
         const where = `${tableKey(t)}.${c.name}`;
         if (row?.n === '0') {
-          const sp = `mtc_adopt_${++this.#savepoints}`;
-          await this.q.exec(`SAVEPOINT ${sp}`);
-          try {
+          const failed = await this.attempt(async () => {
             await this.run(`ALTER TABLE ${table} DROP COLUMN ${col}`, `${where} is not in the declared schema and holds no data`);
-            await this.q.exec(`RELEASE SAVEPOINT ${sp}`);
-            continue;
-          } catch (err) {
-            await this.q.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
-            const reason = (err as Error).message.split('PostgreSQL: ')[1]?.split('\n')[0] ?? (err as Error).message;
-            this.note({ kind: 'kept', object: where, message: `not in the declared schema, but other objects depend on it: kept (${reason})` });
-          }
+          });
+          if (!failed) continue;
+          const reason = failed.message.split('PostgreSQL: ')[1]?.split('\n')[0] ?? failed.message;
+          this.note({ kind: 'kept', object: where, message: `not in the declared schema, but other objects depend on it: kept (${reason})` });
         } else {
           this.note({ kind: 'kept', object: where, message: `not in the declared schema, and ${row?.n} row(s) hold a value in it: kept as it is` });
         }

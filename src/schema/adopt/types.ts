@@ -46,6 +46,12 @@ export interface AdoptContext {
    * `where` selects the rows; `mergedInto` is an SQL expression over the row.
    */
   archive(table: string, where: string, mergedInto: string, why: string): Promise<number>;
+  /**
+   * Runs `fn` as a unit that may fail without failing the adoption: on an error (a unique
+   * key a merge would break, say) what it did is rolled back, dropped from the report, and
+   * the error returned.
+   */
+  attempt(fn: () => Promise<void>): Promise<Error | null>;
 }
 
 /**

@@ -1,0 +1,796 @@
+/**
+ * The demo data set behind `mtc seed --demo`: a small bicycle maker, shaped like the old
+ * system's data (frames, wheels and components with model and variation masters, colours,
+ * inch and garment sizes, units pcs/mtr/kg, Indian suppliers, INR), so that a newcomer
+ * sees a working system. Every value is fictional and fixed: the same rows every run.
+ */
+import type { Database, Queryable } from '../../db/types.ts';
+import { DatabaseError } from '../../db/types.ts';
+import { MtcError } from '../../schema/errors.ts';
+
+// ---------------------------------------------------------------------------------------
+// The data
+// ---------------------------------------------------------------------------------------
+
+type Role = 'admin' | 'planner' | 'operator' | 'viewer';
+type Unit = 'pcs' | 'mtr' | 'kg';
+
+const COMPANY = 'Demo Cycles Pvt Ltd';
+
+const USERS: readonly (readonly [name: string, email: string, role: Role])[] = [
+  ['Demo Admin', 'admin@example.com', 'admin'],
+  ['Demo Planner', 'planner@example.com', 'planner'],
+  ['Demo Operator', 'operator@example.com', 'operator'],
+  ['Demo Viewer', 'viewer@example.com', 'viewer'],
+];
+
+const COLOURS = ['Black', 'White', 'Red', 'Navy', 'Sea Green', 'Pink', 'Yellow', 'Metallic Grey', 'Floro Orange', 'Plain'] as const;
+const SIZES = ['12 inch', '16 inch', '20 inch', '26 inch', 'S', 'M', 'L', 'XL', 'General'] as const;
+const MODELS = ['Sparrow', 'Comet', 'Falcon', 'Trekker', 'Breeze', 'Universal'] as const;
+const VARIATIONS = ['Steel', 'Alloy', 'Shocker', 'Single Speed', 'Standard'] as const;
+
+type Colour = (typeof COLOURS)[number];
+type Size = (typeof SIZES)[number];
+type Model = (typeof MODELS)[number];
+type Variation = (typeof VARIATIONS)[number];
+
+const FRAMES = 'Frames & Forks';
+const WHEELS = 'Wheels & Tyres';
+const PARTS = 'Components';
+const FINISH = 'Paint & Packing';
+const ACCESSORIES = 'Accessories';
+type Category = typeof FRAMES | typeof WHEELS | typeof PARTS | typeof FINISH | typeof ACCESSORIES;
+
+const WHEEL_SIZES: readonly Size[] = ['12 inch', '16 inch', '20 inch', '26 inch'];
+const KID_SIZES: readonly Size[] = ['12 inch', '16 inch', '20 inch'];
+const GARMENT_SIZES: readonly Size[] = ['S', 'M', 'L', 'XL'];
+
+/**
+ * One item and its variants: one variant per size × colour. `stock` is the usual opening
+ * stock of a variant (spread by STOCK_SPREAD), `rate` the usual supplier's rate per unit in
+ * INR for the smallest size.
+ */
+type ItemRow = readonly [
+  key: string,
+  category: Category,
+  name: string,
+  description: string,
+  model: Model,
+  variation: Variation,
+  unit: Unit,
+  rate: string,
+  stock: number,
+  reorder: number,
+  sizes: readonly Size[],
+  colours: readonly Colour[],
+];
+
+const ITEMS: readonly ItemRow[] = [
+  // key              category     name                 description                  model        variation       unit   rate     stock reorder  sizes                   colours
+  ['kora-falcon',     FRAMES,      'Kora Frame & Fork', 'MTB 2.40, unpainted',       'Falcon',    'Shocker',      'pcs', '980.00',    60,  20,   ['20 inch'],            ['Plain']],
+  ['frame-sparrow',   FRAMES,      'Painted Frame',     'IBC single bar',            'Sparrow',   'Steel',        'pcs', '760.00',    90,  25,   ['12 inch'],            ['Red', 'Navy', 'Pink', 'Sea Green', 'Yellow']],
+  ['frame-comet',     FRAMES,      'Painted Frame',     'Double bar',                'Comet',     'Steel',        'pcs', '880.00',    70,  20,   ['16 inch'],            ['Red', 'Navy', 'Black', 'Sea Green', 'Floro Orange']],
+  ['frame-trekker',   FRAMES,      'Painted Frame',     'Gents, 26 inch',            'Trekker',   'Steel',        'pcs', '1240.00',   35,  10,   ['26 inch'],            ['Black', 'Navy', 'Red', 'Metallic Grey']],
+  ['fork-falcon',     FRAMES,      'Suspension Fork',   'Coil spring',               'Falcon',    'Shocker',      'pcs', '1150.00',   40,  12,   ['20 inch', '26 inch'], ['Black', 'Metallic Grey']],
+  ['tyre',            WHEELS,      'Tyre',              'Nylon 2.125',               'Universal', 'Standard',     'pcs', '145.00',   400, 100,   WHEEL_SIZES,            ['Black']],
+  ['tube',            WHEELS,      'Tube',              'Butyl',                     'Universal', 'Standard',     'pcs', '62.00',    500, 120,   WHEEL_SIZES,            ['Black']],
+  ['rim-steel',       WHEELS,      'Steel Rim',         'Chrome plated',             'Universal', 'Steel',        'pcs', '185.00',   300,  80,   WHEEL_SIZES,            ['Plain', 'Black']],
+  ['rim-alloy',       WHEELS,      'Alloy Rim',         'Double wall',               'Universal', 'Alloy',        'pcs', '420.00',   120,  40,   ['20 inch', '26 inch'], ['Black', 'Metallic Grey']],
+  ['spokes',          WHEELS,      'Spoke & Nipple',    'Set of 36, zinc plated',    'Universal', 'Steel',        'pcs', '96.00',    350, 100,   WHEEL_SIZES,            ['Plain']],
+  ['hub',             WHEELS,      'Hub',               'Front and rear pair',       'Universal', 'Steel',        'pcs', '210.00',   220,  60,   ['General'],            ['Plain', 'Black']],
+  ['chainwheel',      PARTS,       'Chain Wheel',       '44T with cotterless crank', 'Universal', 'Single Speed', 'pcs', '240.00',   150,  40,   KID_SIZES,              ['Black', 'Plain']],
+  ['seat',            PARTS,       'Seat',              'Kids PU',                   'Universal', 'Standard',     'pcs', '135.00',   200,  50,   ['General'],            ['Black', 'Red', 'Navy', 'Pink', 'Sea Green']],
+  ['grip',            PARTS,       'Handle Grip',       'Rubber, pair',              'Universal', 'Standard',     'pcs', '38.00',    400, 100,   ['General'],            ['Black', 'Red', 'Navy', 'Pink', 'Yellow', 'Sea Green']],
+  ['brake-wire',      PARTS,       'Brake Wire',        'Inner and outer cable',     'Universal', 'Steel',        'mtr', '14.50',   1500, 400,   ['General'],            ['Black', 'White']],
+  ['mudguard',        PARTS,       'Pvc Mudguard',      'Front and rear pair',       'Universal', 'Standard',     'pcs', '72.00',    110,  30,   KID_SIZES,              ['Black', 'Red', 'Navy', 'Pink', 'Sea Green', 'Yellow']],
+  ['chaincover',      PARTS,       'Chain Cover',       'Full cover',                'Universal', 'Standard',     'pcs', '88.00',     90,  25,   KID_SIZES,              ['Black', 'Red', 'Navy', 'Pink']],
+  ['side-support',    PARTS,       'Side Support',      'Training wheels, pair',     'Universal', 'Standard',     'pcs', '165.00',   150,  40,   ['12 inch', '16 inch'], ['White', 'Black']],
+  ['powder',          FINISH,      'Powder Paint',      'Polyester, glossy',         'Universal', 'Standard',     'kg',  '385.00',    80,  25,   ['General'],            ['Black', 'White', 'Red', 'Navy', 'Sea Green', 'Pink', 'Yellow', 'Metallic Grey', 'Floro Orange']],
+  ['sticker-sparrow', FINISH,      'Sticker',           'Decal set, Sparrow',        'Sparrow',   'Standard',     'pcs', '18.00',    600, 150,   ['12 inch'],            ['White', 'Black']],
+  ['sticker-comet',   FINISH,      'Sticker',           'Decal set, Comet',          'Comet',     'Standard',     'pcs', '18.00',    600, 150,   ['16 inch'],            ['White', 'Black']],
+  ['sticker-falcon',  FINISH,      'Sticker',           'Decal set, Falcon',         'Falcon',    'Standard',     'pcs', '22.00',    400, 100,   ['20 inch'],            ['White', 'Black']],
+  ['carton',          FINISH,      'Carton',            '5-ply corrugated',          'Universal', 'Standard',     'pcs', '65.00',    260,  60,   WHEEL_SIZES,            ['Plain']],
+  ['helmet',          ACCESSORIES, 'Kids Helmet',       'EPS shell with visor',      'Universal', 'Standard',     'pcs', '340.00',    30,   8,   GARMENT_SIZES,          ['Red', 'Navy', 'Pink', 'Black', 'Yellow']],
+  ['gloves',          ACCESSORIES, 'Cycling Gloves',    'Half finger',               'Universal', 'Standard',     'pcs', '145.00',    40,  10,   GARMENT_SIZES,          ['Black', 'Red']],
+  ['basket',          ACCESSORIES, 'Basket',            'Front wire basket',         'Breeze',    'Standard',     'pcs', '180.00',    60,  20,   ['General'],            ['White', 'Pink']],
+  ['bell',            ACCESSORIES, 'Bell',              'Alloy ding-dong',           'Universal', 'Alloy',        'pcs', '42.00',    250,  60,   ['General'],            ['Metallic Grey', 'Black', 'Red']],
+];
+
+/** Opening stock of the n-th variant of an item, in percent of the item's usual stock. */
+const STOCK_SPREAD = [100, 80, 125, 65, 110, 90, 140, 75] as const;
+
+/** A variant: item key, colour, size. */
+type VariantRef = readonly [item: string, colour: Colour, size: Size];
+
+/** Variants that open short, so the reorder list is not empty. */
+const SHORT_OPENING: readonly (readonly [...VariantRef, stock: number])[] = [
+  ['helmet', 'Pink', 'XL', 4],
+  ['gloves', 'Red', 'S', 3],
+  ['powder', 'Floro Orange', 'General', 12],
+  ['mudguard', 'Yellow', '20 inch', 6],
+  ['frame-comet', 'Floro Orange', '16 inch', 9],
+  ['brake-wire', 'White', 'General', 260],
+];
+
+/** Percent of the smallest size's rate that a bigger size costs. */
+const SIZE_RATE_PERCENT: Readonly<Record<Size, number>> = {
+  '12 inch': 100,
+  '16 inch': 112,
+  '20 inch': 125,
+  '26 inch': 140,
+  S: 100,
+  M: 105,
+  L: 110,
+  XL: 115,
+  General: 100,
+};
+
+const MINIMUM_ORDER: Readonly<Record<Unit, number>> = { pcs: 50, mtr: 100, kg: 25 };
+
+const SUPPLIERS: readonly (readonly [key: string, firmName: string, address: string, gstin: string, email: string, phone: string])[] = [
+  ['ankur', 'Ankur Frame Works', 'Plot 14, Demo Industrial Area Phase II, Ludhiana, Punjab 141010', '03AAKFA1234C1Z5', 'sales.ankur@example.com', '0161-0000101'],
+  ['chakra', 'Chakra Rim & Spoke Co.', 'Gali 3, Demo Cycle Market, Ludhiana, Punjab 141008', '03AAECC5678D1Z9', 'orders.chakra@example.com', '0161-0000202'],
+  ['dhara', 'Dhara Rubber & Plastics', 'Survey 22, Demo GIDC Estate, Rajkot, Gujarat 360003', '24AAHFD2468E1Z1', 'dhara@example.com', '0281-0000303'],
+  ['rangoli', 'Rangoli Paints & Packaging', 'Unit 7, Demo MIDC Area, Bhiwandi, Maharashtra 421302', '27AABFR1357F1Z3', 'accounts.rangoli@example.com', '022-00000404'],
+  ['saarthi', 'Saarthi Cycle Accessories', 'Shop 41, Demo Cycle Market, Karol Bagh, New Delhi 110005', '07AAPFS9753G1Z7', 'saarthi@example.com', '011-00000505'],
+];
+
+/** Who sells each category: the usual supplier, a second source, and a third that once quoted. */
+const CATEGORY_SUPPLIERS: Readonly<Record<Category, readonly [string, string, string]>> = {
+  [FRAMES]: ['ankur', 'saarthi', 'chakra'],
+  [WHEELS]: ['chakra', 'dhara', 'saarthi'],
+  [PARTS]: ['saarthi', 'dhara', 'ankur'],
+  [FINISH]: ['rangoli', 'saarthi', 'dhara'],
+  [ACCESSORIES]: ['saarthi', 'rangoli', 'dhara'],
+};
+
+/** The current rates start here; the previous year's ran to the day before. */
+const RATE_YEAR = { from: '2025-04-01', lastFrom: '2024-04-01', lastTo: '2025-03-31' } as const;
+
+const SUBPROCESSES: readonly (readonly [name: string, category: string, minutes: number, description: string])[] = [
+  ['Frame Painting', 'Painting', 90, 'Pre-treatment, powder coating and stoving of a raw frame'],
+  ['Wheel Building', 'Wheels', 35, 'Lacing spokes to hub and rim, then truing'],
+  ['Tyre Fitting', 'Wheels', 15, 'Tyre and tube on a built wheel, inflated and checked'],
+  ['Final Assembly', 'Assembly', 50, 'Frame, wheels and components assembled and adjusted'],
+  ['Quality Check', 'Inspection', 10, 'Brakes, alignment and fasteners checked against the checklist'],
+  ['Packing', 'Packing', 8, 'Partly dismantled, wrapped and boxed with its decal set'],
+];
+
+type CostType = 'labour' | 'overhead' | 'electricity' | 'maintenance' | 'service' | 'packing' | 'transport' | 'other';
+/** One line of a step's cost: quantity × rate (INR). */
+type CostRow = readonly [type: CostType, description: string, quantity: string, unit: string, rate: string];
+/** A variant a step uses, and how much of it per bicycle. */
+type UseRow = readonly [...VariantRef, quantity: string];
+/** Alternatives: any one of them serves, in `quantity` per bicycle. */
+interface GroupDef {
+  name: string;
+  description: string;
+  quantity: string;
+  alternatives: readonly VariantRef[];
+}
+interface StepDef {
+  subprocess: string;
+  customName?: string;
+  uses: readonly UseRow[];
+  groups: readonly GroupDef[];
+  costs: readonly CostRow[];
+}
+interface ProcessDef {
+  name: string;
+  description: string;
+  processClass: string;
+  salesPrice: string;
+  steps: readonly StepDef[];
+  /** Costs of a whole run: fixed per lot, or (isFixed false) per bicycle. */
+  additional: readonly (readonly [type: CostType, description: string, amount: string, isFixed: boolean])[];
+}
+
+const PROCESSES: readonly ProcessDef[] = [
+  {
+    name: 'Sparrow 12 Kids Bicycle',
+    description: '12 inch kids bicycle with training wheels, from a bought-in painted frame',
+    processClass: 'Kids bicycle',
+    salesPrice: '3450.00',
+    steps: [
+      {
+        subprocess: 'Wheel Building',
+        uses: [['rim-steel', 'Black', '12 inch', '2'], ['spokes', 'Plain', '12 inch', '2'], ['hub', 'Plain', 'General', '1']],
+        groups: [],
+        costs: [['labour', 'Lacing and truing two wheels', '0.5', 'hr', '160.00'], ['overhead', 'Truing stand and workshop', '1', 'wheel set', '12.00']],
+      },
+      {
+        subprocess: 'Tyre Fitting',
+        uses: [['tyre', 'Black', '12 inch', '2'], ['tube', 'Black', '12 inch', '2']],
+        groups: [],
+        costs: [['labour', 'Tyre and tube fitting', '0.25', 'hr', '160.00']],
+      },
+      {
+        subprocess: 'Final Assembly',
+        uses: [['side-support', 'White', '12 inch', '1'], ['chainwheel', 'Black', '12 inch', '1'], ['grip', 'Black', 'General', '1'], ['brake-wire', 'Black', 'General', '1.6']],
+        groups: [
+          { name: 'Frame colour', description: 'The painted frame, in the colour the order asks for', quantity: '1', alternatives: [['frame-sparrow', 'Red', '12 inch'], ['frame-sparrow', 'Navy', '12 inch'], ['frame-sparrow', 'Pink', '12 inch']] },
+          { name: 'Seat', description: 'A seat to go with the frame', quantity: '1', alternatives: [['seat', 'Black', 'General'], ['seat', 'Red', 'General'], ['seat', 'Pink', 'General']] },
+          { name: 'Mudguards', description: 'Front and rear pair matching the frame', quantity: '1', alternatives: [['mudguard', 'Red', '12 inch'], ['mudguard', 'Navy', '12 inch'], ['mudguard', 'Pink', '12 inch']] },
+        ],
+        costs: [['labour', 'Assembly and adjustment', '1', 'hr', '180.00'], ['overhead', 'Shop floor overhead', '1', 'bicycle', '45.00'], ['electricity', 'Compressor and power tools', '0.8', 'kWh', '9.50']],
+      },
+      {
+        subprocess: 'Packing',
+        uses: [['carton', 'Plain', '12 inch', '1'], ['sticker-sparrow', 'White', '12 inch', '1']],
+        groups: [],
+        costs: [['packing', 'Wrapping and strapping', '1', 'carton', '15.00'], ['labour', 'Packing', '0.1', 'hr', '140.00']],
+      },
+    ],
+    additional: [['transport', 'Freight to the dealer, per lot', '1800.00', true], ['other', 'Final inspection, per bicycle', '6.00', false]],
+  },
+  {
+    name: 'Comet 16 Bicycle',
+    description: '16 inch double-bar bicycle with training wheels',
+    processClass: 'Kids bicycle',
+    salesPrice: '4650.00',
+    steps: [
+      {
+        subprocess: 'Wheel Building',
+        uses: [['spokes', 'Plain', '16 inch', '2'], ['hub', 'Plain', 'General', '1']],
+        groups: [{ name: 'Rims', description: 'Chrome or black steel rims, whichever is in stock', quantity: '2', alternatives: [['rim-steel', 'Plain', '16 inch'], ['rim-steel', 'Black', '16 inch']] }],
+        costs: [['labour', 'Lacing and truing two wheels', '0.5', 'hr', '160.00'], ['overhead', 'Truing stand and workshop', '1', 'wheel set', '12.00']],
+      },
+      {
+        subprocess: 'Tyre Fitting',
+        uses: [['tyre', 'Black', '16 inch', '2'], ['tube', 'Black', '16 inch', '2']],
+        groups: [],
+        costs: [['labour', 'Tyre and tube fitting', '0.25', 'hr', '160.00']],
+      },
+      {
+        subprocess: 'Final Assembly',
+        uses: [['seat', 'Black', 'General', '1'], ['grip', 'Black', 'General', '1'], ['chainwheel', 'Black', '16 inch', '1'], ['side-support', 'Black', '16 inch', '1'], ['mudguard', 'Black', '16 inch', '1'], ['brake-wire', 'Black', 'General', '1.8']],
+        groups: [
+          { name: 'Frame colour', description: 'The painted frame, in the colour the order asks for', quantity: '1', alternatives: [['frame-comet', 'Red', '16 inch'], ['frame-comet', 'Navy', '16 inch'], ['frame-comet', 'Black', '16 inch']] },
+          { name: 'Chain cover', description: 'Matching the frame', quantity: '1', alternatives: [['chaincover', 'Black', '16 inch'], ['chaincover', 'Red', '16 inch'], ['chaincover', 'Navy', '16 inch']] },
+        ],
+        costs: [['labour', 'Assembly and adjustment', '1.2', 'hr', '180.00'], ['overhead', 'Shop floor overhead', '1', 'bicycle', '50.00']],
+      },
+      {
+        subprocess: 'Packing',
+        uses: [['carton', 'Plain', '16 inch', '1'], ['sticker-comet', 'Black', '16 inch', '1']],
+        groups: [],
+        costs: [['packing', 'Wrapping and strapping', '1', 'carton', '15.00']],
+      },
+    ],
+    additional: [['transport', 'Freight to the dealer, per lot', '2100.00', true]],
+  },
+  {
+    name: 'Falcon 20 MTB',
+    description: '20 inch mountain bicycle with suspension fork, painted in house',
+    processClass: 'MTB',
+    salesPrice: '7250.00',
+    steps: [
+      {
+        subprocess: 'Frame Painting',
+        uses: [['kora-falcon', 'Plain', '20 inch', '1']],
+        groups: [{ name: 'Frame paint', description: 'Powder for one frame and fork', quantity: '0.35', alternatives: [['powder', 'Black', 'General'], ['powder', 'Metallic Grey', 'General'], ['powder', 'Floro Orange', 'General']] }],
+        costs: [['labour', 'Masking, coating and unmasking', '0.4', 'hr', '170.00'], ['electricity', 'Stoving oven', '2.5', 'kWh', '9.50'], ['overhead', 'Pre-treatment chemicals', '1', 'frame', '28.00']],
+      },
+      {
+        subprocess: 'Wheel Building',
+        customName: 'Wheel building and tyre fitting',
+        uses: [['spokes', 'Plain', '20 inch', '2'], ['hub', 'Black', 'General', '1'], ['tyre', 'Black', '20 inch', '2'], ['tube', 'Black', '20 inch', '2']],
+        groups: [{ name: 'Rims', description: 'Alloy rims, or steel when alloy is short', quantity: '2', alternatives: [['rim-alloy', 'Black', '20 inch'], ['rim-alloy', 'Metallic Grey', '20 inch'], ['rim-steel', 'Black', '20 inch']] }],
+        costs: [['labour', 'Lacing, truing and tyre fitting', '0.75', 'hr', '160.00'], ['overhead', 'Truing stand and workshop', '1', 'wheel set', '12.00']],
+      },
+      {
+        subprocess: 'Final Assembly',
+        uses: [['seat', 'Black', 'General', '1'], ['grip', 'Black', 'General', '1'], ['chainwheel', 'Black', '20 inch', '1'], ['mudguard', 'Black', '20 inch', '1'], ['brake-wire', 'Black', 'General', '2.2']],
+        groups: [{ name: 'Suspension fork', description: 'Black or grey, to go with the frame paint', quantity: '1', alternatives: [['fork-falcon', 'Black', '20 inch'], ['fork-falcon', 'Metallic Grey', '20 inch']] }],
+        costs: [['labour', 'Assembly and adjustment', '1.5', 'hr', '180.00'], ['overhead', 'Shop floor overhead', '1', 'bicycle', '60.00']],
+      },
+      {
+        subprocess: 'Packing',
+        uses: [['carton', 'Plain', '20 inch', '1'], ['sticker-falcon', 'White', '20 inch', '1']],
+        groups: [],
+        costs: [['packing', 'Wrapping and strapping', '1', 'carton', '18.00']],
+      },
+    ],
+    additional: [['transport', 'Freight to the dealer, per lot', '2400.00', true], ['other', 'Tooling wear, per bicycle', '12.00', false]],
+  },
+];
+
+export type LotStatus = 'planning' | 'ready' | 'in_progress' | 'completed';
+interface LotDef {
+  process: string;
+  quantity: number;
+  status: LotStatus;
+  notes: string;
+  /** When it was created, started and completed, in days before the seed runs. */
+  days: { created: number; started?: number; completed?: number };
+  /** The variant chosen for each substitute group of the process, by group name. */
+  picks: Readonly<Record<string, VariantRef>>;
+}
+
+const LOTS: readonly LotDef[] = [
+  {
+    process: 'Sparrow 12 Kids Bicycle',
+    quantity: 50,
+    status: 'completed',
+    notes: 'Dealer order for the festive season',
+    days: { created: 12, started: 8, completed: 3 },
+    picks: { 'Frame colour': ['frame-sparrow', 'Red', '12 inch'], Seat: ['seat', 'Black', 'General'], Mudguards: ['mudguard', 'Red', '12 inch'] },
+  },
+  {
+    process: 'Comet 16 Bicycle',
+    quantity: 40,
+    status: 'in_progress',
+    notes: 'School order, navy only',
+    days: { created: 6, started: 1 },
+    picks: { Rims: ['rim-steel', 'Black', '16 inch'], 'Frame colour': ['frame-comet', 'Navy', '16 inch'], 'Chain cover': ['chaincover', 'Navy', '16 inch'] },
+  },
+  {
+    process: 'Falcon 20 MTB',
+    quantity: 25,
+    status: 'ready',
+    notes: 'Showroom stock; orange paint is short, check before starting',
+    days: { created: 4 },
+    picks: { 'Frame paint': ['powder', 'Floro Orange', 'General'], Rims: ['rim-alloy', 'Black', '20 inch'], 'Suspension fork': ['fork-falcon', 'Black', '20 inch'] },
+  },
+  {
+    process: 'Sparrow 12 Kids Bicycle',
+    quantity: 100,
+    status: 'planning',
+    notes: 'Next month, if the pink frames arrive',
+    days: { created: 1 },
+    picks: { 'Frame colour': ['frame-sparrow', 'Pink', '12 inch'], Seat: ['seat', 'Pink', 'General'], Mudguards: ['mudguard', 'Pink', '12 inch'] },
+  },
+];
+
+// ---------------------------------------------------------------------------------------
+// Seeding
+// ---------------------------------------------------------------------------------------
+
+/** The tables of MTC's schema, parents first: all must exist, and all must be empty. */
+export const DEMO_TABLES = [
+  'users',
+  'color_master',
+  'size_master',
+  'model_master',
+  'variation_master',
+  'item_master',
+  'item_variant',
+  'suppliers',
+  'variant_supplier_pricing',
+  'subprocesses',
+  'processes',
+  'process_subprocesses',
+  'substitute_groups',
+  'variant_usage',
+  'cost_items',
+  'additional_costs',
+  'production_lots',
+  'production_lot_selections',
+  'inventory_transactions',
+  'import_jobs',
+  'import_job_errors',
+] as const;
+
+export type DemoTable = (typeof DEMO_TABLES)[number];
+
+/** What `seedDemo` wrote. */
+export interface DemoSummary {
+  /** Rows in each MTC table after seeding (import jobs stay empty). */
+  counts: Record<DemoTable, number>;
+  /** The lots made, in order, with the numbers the database gave them. */
+  lots: { lotNumber: string; process: string; status: LotStatus; quantity: number }[];
+  /** Variants whose stock is below their reorder threshold. */
+  belowReorderThreshold: number;
+}
+
+/** The database already holds MTC data; the demo fills only an empty one. */
+export class DemoNotEmptyError extends MtcError {
+  /** The tables that hold rows (all of them; the message names the first few). */
+  readonly tables: readonly DemoTable[];
+  constructor(location: string, tables: readonly DemoTable[]) {
+    super(
+      'DEMO_NOT_EMPTY',
+      `the database ${location} already holds data (${describeTables(tables)}); the demo data goes only into an empty database. ` +
+        'Use a new database (--database URL), or pass --if-empty to skip quietly when there is data.',
+      'state',
+      { tables },
+    );
+    this.name = 'DemoNotEmptyError';
+    this.tables = tables;
+  }
+}
+
+/** "rows in users, suppliers", or the first three and how many more, for a one-line message. */
+export function describeTables(tables: readonly string[]): string {
+  const shown = tables.length <= 4 ? tables : tables.slice(0, 3);
+  const more = tables.length - shown.length;
+  return `rows in ${shown.join(', ')}${more > 0 ? ` and ${more} more tables` : ''}`;
+}
+
+/** MTC's tables are not there (or only some are): the schema must be migrated first. */
+export class SchemaNotMigratedError extends MtcError {
+  constructor(location: string, missing: readonly DemoTable[]) {
+    const what = missing.length === DEMO_TABLES.length ? 'has no MTC tables' : `lacks MTC tables (${missing.join(', ')})`;
+    super('SCHEMA_NOT_MIGRATED', `the database ${location} ${what}; run mtc migrate first, then mtc seed --demo`, 'state', { missing });
+    this.name = 'SchemaNotMigratedError';
+  }
+}
+
+/** How long to wait for other writers before giving up: the seed blocks writes to every table. */
+const LOCK_TIMEOUT = '10s';
+
+/**
+ * Fills an empty, migrated MTC database with the demo data set, in one transaction: either
+ * all of it is written or nothing is. Refuses with SchemaNotMigratedError when MTC's tables
+ * are missing, and with DemoNotEmptyError (naming the tables) when any of them holds a row;
+ * a concurrent seed waits for this one and then finds the database not empty. Returns the
+ * row count of every MTC table afterwards.
+ */
+export async function seedDemo(db: Database): Promise<DemoSummary> {
+  return db.transaction(async (tx) => {
+    const missing = await missingTables(tx);
+    if (missing.length > 0) throw new SchemaNotMigratedError(db.location, missing);
+    await lockTables(tx);
+    const filled = await tablesWithRows(tx);
+    if (filled.length > 0) throw new DemoNotEmptyError(db.location, filled);
+
+    const users = await insertUsers(tx);
+    const variants = await insertItems(tx);
+    await insertRates(tx, variants);
+    const processes = await insertProcesses(tx, variants, users);
+    const lots = await insertLots(tx, processes, variants, users);
+    await insertOpeningStock(tx, users);
+    await issueCompletedLots(tx, users);
+
+    return { counts: await countRows(tx), lots, belowReorderThreshold: await countBelowReorder(tx) };
+  });
+}
+
+async function missingTables(tx: Queryable): Promise<DemoTable[]> {
+  const r = await tx.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')`,
+  );
+  const present = new Set(r.rows.map((row) => row.name));
+  return DEMO_TABLES.filter((t) => !present.has(t));
+}
+
+/** Blocks other writers (and a second seed) until commit, so the emptiness check stays true. */
+async function lockTables(tx: Queryable): Promise<void> {
+  await tx.exec(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+  try {
+    await tx.exec(`LOCK TABLE ${DEMO_TABLES.map((t) => `public.${t}`).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+  } catch (err) {
+    if (err instanceof DatabaseError && err.code === '55P03') {
+      throw new MtcError('LOCK_TIMEOUT', `could not lock MTC's tables within ${LOCK_TIMEOUT}: another session is writing to them; try again when it is done`, 'connection');
+    }
+    throw err;
+  }
+}
+
+async function tablesWithRows(tx: Queryable): Promise<DemoTable[]> {
+  const r = await tx.query<Record<DemoTable, boolean>>(`SELECT ${DEMO_TABLES.map((t) => `EXISTS (SELECT 1 FROM public.${t}) AS ${t}`).join(', ')}`);
+  const row = r.rows[0];
+  return DEMO_TABLES.filter((t) => row?.[t] === true);
+}
+
+async function countRows(tx: Queryable): Promise<Record<DemoTable, number>> {
+  const r = await tx.query<Record<DemoTable, string>>(`SELECT ${DEMO_TABLES.map((t) => `(SELECT count(*) FROM public.${t}) AS ${t}`).join(', ')}`);
+  const row = r.rows[0];
+  const counts = {} as Record<DemoTable, number>;
+  for (const t of DEMO_TABLES) counts[t] = Number(row?.[t] ?? 0);
+  return counts;
+}
+
+async function countBelowReorder(tx: Queryable): Promise<number> {
+  const r = await tx.query<{ n: string }>('SELECT count(*) AS n FROM public.item_variant WHERE deleted_at IS NULL AND stock < reorder_threshold');
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * One multi-row INSERT with parameters. `table`, `columns` and `returning` are this
+ * module's constants, never input; the values all travel as parameters.
+ */
+async function insertRows<R>(tx: Queryable, table: DemoTable, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: string): Promise<R[]> {
+  if (rows.length === 0) return [];
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    if (row.length !== columns.length) throw new Error(`demo data: a row for ${table} has ${row.length} values for ${columns.length} columns`);
+    return `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`;
+  });
+  const r = await tx.query<R>(`INSERT INTO public.${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${returning}`, params);
+  return r.rows;
+}
+
+/** Looks a key up, treating a miss as a mistake in the data above. */
+function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
+  const v = map.get(key);
+  if (v === undefined) throw new Error(`demo data: unknown ${what} ${String(key)}`);
+  return v;
+}
+
+type UserIds = Readonly<Record<Role, number>>;
+
+async function insertUsers(tx: Queryable): Promise<UserIds> {
+  const rows = await insertRows<{ user_id: number; role: Role }>(
+    tx,
+    'users',
+    ['name', 'email', 'role', 'password_hash', 'company'],
+    USERS.map(([name, email, role]) => [name, email, role, null, COMPANY]),
+    'user_id, role',
+  );
+  const byRole = new Map(rows.map((r) => [r.role, r.user_id]));
+  return { admin: must(byRole, 'admin', 'role'), planner: must(byRole, 'planner', 'role'), operator: must(byRole, 'operator', 'role'), viewer: must(byRole, 'viewer', 'role') };
+}
+
+/** Names into a master table; returns each name's id. */
+async function insertMaster(tx: Queryable, table: DemoTable, idColumn: string, nameColumn: string, names: readonly string[]): Promise<Map<string, number>> {
+  const rows = await insertRows<{ id: number; name: string }>(tx, table, [nameColumn], names.map((n) => [n]), `${idColumn} AS id, ${nameColumn} AS name`);
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+/** A variant's key in maps: `item|colour|size`. */
+function variantKey([item, colour, size]: VariantRef): string {
+  return `${item}|${colour}|${size}`;
+}
+
+/** A variant as inserted, with what its rates need. */
+interface SeededVariant {
+  id: number;
+  category: Category;
+  size: Size;
+  unit: Unit;
+  rate: string;
+}
+type VariantIds = ReadonlyMap<string, SeededVariant>;
+
+async function insertItems(tx: Queryable): Promise<VariantIds> {
+  const colours = await insertMaster(tx, 'color_master', 'color_id', 'color_name', COLOURS);
+  const sizes = await insertMaster(tx, 'size_master', 'size_id', 'size_name', SIZES);
+  const models = await insertMaster(tx, 'model_master', 'model_id', 'model_name', MODELS);
+  const variations = await insertMaster(tx, 'variation_master', 'variation_id', 'variation_name', VARIATIONS);
+
+  // Name and description tell the items apart (checked: the map must not lose one).
+  const items = await insertRows<{ item_id: number; name: string; description: string }>(
+    tx,
+    'item_master',
+    ['name', 'description', 'category', 'model_id', 'variation_id'],
+    ITEMS.map(([, category, name, description, model, variation]) => [name, description, category, must(models, model, 'model'), must(variations, variation, 'variation')]),
+    'item_id, name, description',
+  );
+  const itemIds = new Map(items.map((r) => [`${r.name}|${r.description}`, r.item_id]));
+  if (itemIds.size !== ITEMS.length) throw new Error('demo data: two items share a name and description');
+
+  const short = new Map(SHORT_OPENING.map(([item, colour, size, stock]) => [variantKey([item, colour, size]), stock]));
+  const planned = ITEMS.flatMap(([key, category, name, description, , , unit, rate, stock, reorder, itemSizes, itemColours]) => {
+    const itemId = must(itemIds, `${name}|${description}`, 'item');
+    return itemColours.flatMap((colour, c) =>
+      itemSizes.map((size, s) => {
+        const vKey = variantKey([key, colour, size]);
+        const spread = STOCK_SPREAD[(c * itemSizes.length + s) % STOCK_SPREAD.length] ?? 100;
+        return {
+          key: vKey,
+          ids: `${itemId}|${must(colours, colour, 'colour')}|${must(sizes, size, 'size')}`,
+          row: [itemId, must(colours, colour, 'colour'), must(sizes, size, 'size'), unit, String(short.get(vKey) ?? Math.round((stock * spread) / 100)), String(reorder)],
+          variant: { category, size, unit, rate },
+        };
+      }),
+    );
+  });
+  const inserted = await insertRows<{ variant_id: number; item_id: number; color_id: number; size_id: number }>(
+    tx,
+    'item_variant',
+    ['item_id', 'color_id', 'size_id', 'unit', 'stock', 'reorder_threshold'],
+    planned.map((p) => p.row),
+    'variant_id, item_id, color_id, size_id',
+  );
+  const idOf = new Map(inserted.map((r) => [`${r.item_id}|${r.color_id}|${r.size_id}`, r.variant_id]));
+  const variants = new Map(planned.map((p) => [p.key, { id: must(idOf, p.ids, 'variant'), ...p.variant }]));
+  for (const key of short.keys()) must(variants, key, 'variant');
+  return variants;
+}
+
+/** The variants some process uses, in the order the processes name them. */
+function variantsUsedByProcesses(): string[] {
+  const used = new Set<string>();
+  for (const p of PROCESSES) {
+    for (const step of p.steps) {
+      for (const [item, colour, size] of step.uses) used.add(variantKey([item, colour, size]));
+      for (const g of step.groups) for (const alt of g.alternatives) used.add(variantKey(alt));
+    }
+  }
+  return [...used];
+}
+
+/** `rate` in INR, adjusted by `percent`, to the paisa; integer arithmetic, no binary float. */
+function scaleRate(rate: string, percent: number): string {
+  const m = /^(\d+)\.(\d{2})$/.exec(rate);
+  if (!m) throw new Error(`demo data: rate ${rate} is not rupees.paise`);
+  const paise = Number(m[1]) * 100 + Number(m[2]);
+  const scaled = Math.floor((paise * percent + 50) / 100);
+  return `${Math.floor(scaled / 100)}.${String(scaled % 100).padStart(2, '0')}`;
+}
+
+/**
+ * One rate per variant from its category's usual supplier. The variants that processes use
+ * get a second source too, and every other one of them a third rate: last year's (expired)
+ * or a quote that was withdrawn (inactive).
+ */
+async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
+  const supplierRows = await insertRows<{ supplier_id: number; firm_name: string }>(
+    tx,
+    'suppliers',
+    ['firm_name', 'address', 'gstin', 'email', 'phone'],
+    SUPPLIERS.map(([, ...fields]) => fields),
+    'supplier_id, firm_name',
+  );
+  const byName = new Map(supplierRows.map((r) => [r.firm_name, r.supplier_id]));
+  const supplierId = new Map(SUPPLIERS.map(([key, firm]) => [key, must(byName, firm, 'supplier')]));
+
+  const used = new Set(variantsUsedByProcesses());
+  const rates: (readonly unknown[])[] = [];
+  let nthUsed = 0;
+  for (const [key, v] of variants) {
+    const [primary, second, third] = CATEGORY_SUPPLIERS[v.category];
+    const base = scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]);
+    const moq = MINIMUM_ORDER[v.unit];
+    const rate = (supplier: string, percent: number, minimum: number, from: string, to: string | null, active: boolean) =>
+      rates.push([must(supplierId, supplier, 'supplier'), v.id, scaleRate(base, percent), 'INR', String(minimum), from, to, active]);
+    rate(primary, 100, moq, RATE_YEAR.from, null, true);
+    if (!used.has(key)) continue;
+    rate(second, 106, moq * 2, RATE_YEAR.from, null, true);
+    if (nthUsed % 3 === 0) rate(primary, 92, moq, RATE_YEAR.lastFrom, RATE_YEAR.lastTo, true);
+    else if (nthUsed % 3 === 1) rate(third, 103, moq, RATE_YEAR.from, null, false);
+    nthUsed++;
+  }
+  await insertRows(tx, 'variant_supplier_pricing', ['supplier_id', 'variant_id', 'cost_per_unit', 'currency', 'minimum_order_quantity', 'effective_from', 'effective_to', 'is_active'], rates, 'id');
+}
+
+/** A seeded process: its id, and its substitute groups' ids by group name. */
+interface SeededProcess {
+  id: number;
+  groups: ReadonlyMap<string, { id: number; alternatives: readonly string[] }>;
+}
+
+async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserIds): Promise<ReadonlyMap<string, SeededProcess>> {
+  const subprocessRows = await insertRows<{ id: number; name: string }>(
+    tx,
+    'subprocesses',
+    ['name', 'category', 'estimated_time_minutes', 'description'],
+    SUBPROCESSES.map((s) => [...s]),
+    'id, name',
+  );
+  const subprocessIds = new Map(subprocessRows.map((r) => [r.name, r.id]));
+  const processRows = await insertRows<{ id: number; name: string }>(
+    tx,
+    'processes',
+    ['name', 'description', 'process_class', 'status', 'sales_price', 'created_by'],
+    PROCESSES.map((p) => [p.name, p.description, p.processClass, 'active', p.salesPrice, users.planner]),
+    'id, name',
+  );
+  const processIds = new Map(processRows.map((r) => [r.name, r.id]));
+
+  const steps = PROCESSES.flatMap((p) => p.steps.map((step, i) => ({ process: p, step, order: i + 1, processId: must(processIds, p.name, 'process') })));
+  const stepRows = await insertRows<{ id: number; process_id: number; sequence_order: number }>(
+    tx,
+    'process_subprocesses',
+    ['process_id', 'subprocess_id', 'sequence_order', 'custom_name'],
+    steps.map((s) => [s.processId, must(subprocessIds, s.step.subprocess, 'subprocess'), s.order, s.step.customName ?? null]),
+    'id, process_id, sequence_order',
+  );
+  const stepIds = new Map(stepRows.map((r) => [`${r.process_id}|${r.sequence_order}`, r.id]));
+  const stepIdOf = (s: (typeof steps)[number]) => must(stepIds, `${s.processId}|${s.order}`, 'step');
+
+  const groups = steps.flatMap((s) => s.step.groups.map((g) => ({ ...s, group: g, stepId: stepIdOf(s) })));
+  const groupRows = await insertRows<{ id: number; process_subprocess_id: number; group_name: string }>(
+    tx,
+    'substitute_groups',
+    ['process_subprocess_id', 'group_name', 'group_description'],
+    groups.map((g) => [g.stepId, g.group.name, g.group.description]),
+    'id, process_subprocess_id, group_name',
+  );
+  const groupIds = new Map(groupRows.map((r) => [`${r.process_subprocess_id}|${r.group_name}`, r.id]));
+  const variantId = (ref: VariantRef) => must(variants, variantKey(ref), 'variant').id;
+
+  const usage: (readonly unknown[])[] = [];
+  for (const s of steps) {
+    const stepId = stepIdOf(s);
+    for (const [item, colour, size, quantity] of s.step.uses) usage.push([stepId, variantId([item, colour, size]), quantity, null]);
+    for (const g of s.step.groups) {
+      const groupId = must(groupIds, `${stepId}|${g.name}`, 'group');
+      for (const alt of g.alternatives) usage.push([stepId, variantId(alt), g.quantity, groupId]);
+    }
+  }
+  await insertRows(tx, 'variant_usage', ['process_subprocess_id', 'variant_id', 'quantity', 'substitute_group_id'], usage, 'id');
+  await insertRows(
+    tx,
+    'cost_items',
+    ['process_subprocess_id', 'cost_type', 'description', 'quantity', 'unit', 'rate'],
+    steps.flatMap((s) => s.step.costs.map(([type, description, quantity, unit, rate]) => [stepIdOf(s), type, description, quantity, unit, rate])),
+    'id',
+  );
+  await insertRows(
+    tx,
+    'additional_costs',
+    ['process_id', 'cost_type', 'description', 'amount', 'is_fixed'],
+    PROCESSES.flatMap((p) => p.additional.map(([type, description, amount, isFixed]) => [must(processIds, p.name, 'process'), type, description, amount, isFixed])),
+    'id',
+  );
+
+  const seeded = new Map<string, SeededProcess>();
+  for (const p of PROCESSES) {
+    const g = new Map<string, { id: number; alternatives: string[] }>();
+    for (const x of groups.filter((x) => x.process === p)) {
+      if (g.has(x.group.name)) throw new Error(`demo data: ${p.name} has two groups named ${x.group.name}`);
+      g.set(x.group.name, { id: must(groupIds, `${x.stepId}|${x.group.name}`, 'group'), alternatives: x.group.alternatives.map(variantKey) });
+    }
+    seeded.set(p.name, { id: must(processIds, p.name, 'process'), groups: g });
+  }
+  return seeded;
+}
+
+/**
+ * The lots, one at a time (the database numbers them), each with a choice for every
+ * substitute group of its process.
+ */
+async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededProcess>, variants: VariantIds, users: UserIds): Promise<DemoSummary['lots']> {
+  const made: DemoSummary['lots'] = [];
+  for (const lot of LOTS) {
+    const process = must(processes, lot.process, 'process');
+    const days = (n: number | undefined) => (n === undefined ? null : `${n} days`);
+    const r = await tx.query<{ id: number; lot_number: string }>(
+      `INSERT INTO public.production_lots (process_id, quantity, status, notes, created_by, created_at, started_at, completed_at)
+       VALUES ($1, $2, $3, $4, $5, now() - $6::interval, now() - $7::interval, now() - $8::interval)
+       RETURNING id, lot_number`,
+      [process.id, lot.quantity, lot.status, lot.notes, users.planner, days(lot.days.created), days(lot.days.started), days(lot.days.completed)],
+    );
+    const row = r.rows[0];
+    if (!row) throw new Error('demo data: a lot was not inserted');
+    const picks = Object.keys(lot.picks);
+    const unknown = picks.filter((name) => !process.groups.has(name));
+    if (unknown.length > 0 || picks.length !== process.groups.size) throw new Error(`demo data: the lot of ${lot.process} must pick for exactly the groups ${[...process.groups.keys()].join(', ')}`);
+    const selections = [...process.groups].map(([name, group]) => {
+      const pick = variantKey(must(new Map(Object.entries(lot.picks)), name, 'group'));
+      if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${lot.process}'s group ${name}`);
+      return [row.id, group.id, must(variants, pick, 'variant').id];
+    });
+    await insertRows(tx, 'production_lot_selections', ['lot_id', 'substitute_group_id', 'variant_id'], selections, 'id');
+    made.push({ lotNumber: row.lot_number, process: lot.process, status: lot.status, quantity: lot.quantity });
+  }
+  return made;
+}
+
+/** One opening row per variant, a month back, equal to the stock the variant was given. */
+async function insertOpeningStock(tx: Queryable, users: UserIds): Promise<void> {
+  await tx.query(
+    `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, notes, created_by, created_at)
+     SELECT variant_id, 'opening', stock, unit, 'demo_seed', 'Opening stock', $1, now() - interval '30 days'
+     FROM public.item_variant ORDER BY variant_id`,
+    [users.admin],
+  );
+}
+
+/**
+ * What the completed lots consumed: every usage line of the process (for a substitute
+ * group, only the variant the lot chose) times the lot's quantity, as 'production' rows at
+ * the lot's completion; the variants' stock goes down by the same amounts.
+ */
+async function issueCompletedLots(tx: Queryable, users: UserIds): Promise<void> {
+  await tx.query(
+    `INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by, created_at)
+     SELECT u.variant_id, l.id, 'production', -(u.quantity * l.quantity), v.unit, 'production_lot', l.id, 'Issued to ' || l.lot_number, $1, l.completed_at
+     FROM public.production_lots l
+     JOIN public.process_subprocesses ps ON ps.process_id = l.process_id
+     JOIN public.variant_usage u ON u.process_subprocess_id = ps.id
+     JOIN public.item_variant v ON v.variant_id = u.variant_id
+     LEFT JOIN public.production_lot_selections s ON s.lot_id = l.id AND s.substitute_group_id = u.substitute_group_id
+     WHERE l.status = 'completed' AND (u.substitute_group_id IS NULL OR s.variant_id = u.variant_id)
+     ORDER BY l.id, ps.sequence_order, u.id`,
+    [users.operator],
+  );
+  await tx.query(
+    `UPDATE public.item_variant v SET stock = v.stock + t.quantity
+     FROM (SELECT variant_id, sum(quantity) AS quantity FROM public.inventory_transactions WHERE transaction_type = 'production' GROUP BY variant_id) t
+     WHERE v.variant_id = t.variant_id`,
+  );
+}

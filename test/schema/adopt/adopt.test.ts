@@ -1,0 +1,361 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { legacyMapping } from '../../../src/app/legacy/mapping.ts';
+import { openScratchDatabase } from '../../../src/db/scratch.ts';
+import type { Database } from '../../../src/db/types.ts';
+import { ARCHIVE_TABLE, adopt, readUnmanaged } from '../../../src/schema/adopt/adopt.ts';
+import type { AdoptResult } from '../../../src/schema/adopt/types.ts';
+import { compareModels } from '../../../src/schema/catalog/compare.ts';
+import { inspect } from '../../../src/schema/catalog/inspect.ts';
+import type { SchemaModel } from '../../../src/schema/catalog/model.ts';
+import { MtcError } from '../../../src/schema/errors.ts';
+import { FINGERPRINT_SQL } from '../../../src/schema/migrations/drift.ts';
+import { planMigrations } from '../../../src/schema/migrations/plan.ts';
+import type { Plan } from '../../../src/schema/migrations/plan.ts';
+import { loadMigrations } from '../../../src/schema/migrations/source.ts';
+import { backends } from '../../helpers/backends.ts';
+import type { Backend, TestDatabase } from '../../helpers/backends.ts';
+import { ROOT } from '../../helpers/cli.ts';
+import { legacyDatabase } from '../../helpers/legacy.ts';
+import { tableFingerprints } from '../../helpers/row-fingerprint.ts';
+import type { TableFingerprint } from '../../helpers/row-fingerprint.ts';
+
+let target: SchemaModel;
+let plan: Plan;
+const mapping = legacyMapping({ currency: 'INR' });
+
+before(async () => {
+  plan = planMigrations(await loadMigrations(join(ROOT, 'migrations')));
+  const scratch = await openScratchDatabase();
+  try {
+    await scratch.exec(await readFile(join(ROOT, 'db', 'schema.sql'), 'utf8'));
+    target = await inspect(scratch);
+  } finally {
+    await scratch.close();
+  }
+});
+
+const run = (db: Database, dryRun = false) => adopt(db, plan, { target, mapping, dryRun });
+
+/** What verify would say: every difference from the declared schema, what adoption left unmanaged aside. */
+async function drift(db: Database): Promise<string[]> {
+  const findings = compareModels(target, await inspect(db), { unmanaged: await readUnmanaged(db) });
+  return findings.filter((f) => f.kind !== 'unmanaged').map((f) => JSON.stringify(f));
+}
+
+interface Snapshot {
+  catalog: string;
+  keys: Map<string, TableFingerprint>;
+  rows: Map<string, TableFingerprint>;
+}
+
+/** The whole state a test compares: the catalog's fingerprint and every table's keys and rows. */
+async function snapshot(db: Database): Promise<Snapshot> {
+  const [{ fingerprint }] = (await db.query<{ fingerprint: string }>(FINGERPRINT_SQL)).rows as [{ fingerprint: string }];
+  return { catalog: fingerprint, keys: await tableFingerprints(db), rows: await tableFingerprints(db, { of: 'rows' }) };
+}
+
+async function hasTable(db: Database, name: string): Promise<boolean> {
+  return (await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t != null;
+}
+
+/** Tables with a one-column integer key: their key column and its highest value. */
+async function integerKeys(db: Database): Promise<Map<string, { column: string; max: string | null }>> {
+  const keys = (
+    await db.query<{ table: string; column: string }>(
+      `SELECT c.relname AS table, a.attname AS column FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+        WHERE n.nspname = 'public' AND i.indisprimary AND i.indnatts = 1 AND a.atttypid IN ('int4'::regtype, 'int8'::regtype) AND c.relname NOT LIKE 'mtc\\_%'`,
+    )
+  ).rows;
+  const out = new Map<string, { column: string; max: string | null }>();
+  for (const k of keys) {
+    const [row] = (await db.query<{ max: string | null }>(`SELECT max(${k.column})::text AS max FROM public.${k.table}`)).rows;
+    out.set(k.table, { column: k.column, max: row?.max ?? null });
+  }
+  return out;
+}
+
+/**
+ * Nothing lost: every row of every table that existed before is still there, by count and by a
+ * checksum of the keys, table by table. Rows adoption merged away are found in the archive,
+ * by the key they had; rows adoption added (opening balances, say) have keys above the old
+ * ones and are left out of the comparison. Tables outside the declared schema, and
+ * schema_migrations, are the same row for row.
+ */
+async function assertNothingLost(db: Database, beforeState: Snapshot, beforeKeys: Map<string, { column: string; max: string | null }>): Promise<void> {
+  const declared = new Set(target.tables.map((t) => t.name));
+  const archive = await hasTable(db, ARCHIVE_TABLE);
+  const afterKeys = await tableFingerprints(db);
+  const afterRows = await tableFingerprints(db, { of: 'rows' });
+  for (const [table, was] of beforeState.keys) {
+    assert.ok(afterKeys.has(table), `table ${table} is gone`);
+    const key = beforeKeys.get(table);
+    if (key) {
+      const archived = archive ? `UNION ALL SELECT (row_data->>'${key.column}')::bigint FROM ${ARCHIVE_TABLE} WHERE table_name = 'public.${table}'` : '';
+      const [now] = (
+        await db.query<{ n: string; sum: string }>(
+          `SELECT count(*)::text AS n, md5(coalesce(string_agg(ROW(k)::text, E'\\n' ORDER BY k), '')) AS sum
+             FROM (SELECT ${key.column}::bigint AS k FROM public.${table} ${archived}) x WHERE k <= ${key.max ?? '0'}`,
+        )
+      ).rows as [{ n: string; sum: string }];
+      assert.equal(Number(now.n), was.rows, `${table}: ${was.rows} rows before, ${now.n} of them found after (kept or archived)`);
+      assert.equal(now.sum, was.keys, `${table}: the keys are not the keys it had`);
+    } else {
+      assert.deepEqual(afterKeys.get(table), was, `${table}: rows or keys changed`);
+    }
+    if (!declared.has(table)) assert.deepEqual(afterRows.get(table), beforeState.rows.get(table), `${table} is outside MTC's schema and must be untouched`);
+  }
+}
+
+interface Scenario {
+  name: string;
+  /** null: an empty database; otherwise the legacy schema, with or without its rows. */
+  legacy: null | { data: boolean };
+  /** SQL that turns the legacy database into the partial state another environment had. */
+  setup?: string;
+  check?: (db: Database, result: AdoptResult) => Promise<void>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'an empty database',
+    legacy: null,
+    async check(db, result) {
+      assert.equal(result.adopted.length, plan.order.length);
+      assert.deepEqual(result.unmanaged, []);
+    },
+  },
+  {
+    name: "the legacy fixture's schema alone",
+    legacy: { data: false },
+    async check(db, result) {
+      assert.ok(result.unmanaged.includes('public.schema_migrations'), 'the old schema_migrations is left unmanaged');
+      assert.ok(result.notes.some((n) => n.kind === 'not-indexed' && n.object === 'public.item_variant.item_variant_color_id_fkey'));
+      assert.ok(result.notes.some((n) => n.kind === 'oddly-named' && n.object.endsWith('fk_variant_usage_substitute_group')));
+      // The lot-number trigger that called NEXTVAL unqualified is gone; numbers come from a schema-qualified default.
+      await db.exec(`INSERT INTO public.processes (name) VALUES ('P')`);
+      await db.session(async (s) => {
+        await s.exec("SET search_path = ''");
+        await s.exec('INSERT INTO public.production_lots (process_id, quantity) SELECT id, 5 FROM public.processes; INSERT INTO public.production_lots (process_id, quantity) SELECT id, 5 FROM public.processes');
+      });
+      const lots = (await db.query<{ lot_number: string; status: string }>('SELECT lot_number, status FROM public.production_lots ORDER BY id')).rows;
+      assert.equal(lots.length, 2);
+      assert.match(lots[0]!.lot_number, /^LOT-\d{8}-\d{6}$/);
+      assert.notEqual(lots[0]!.lot_number, lots[1]!.lot_number);
+      assert.equal(lots[0]!.status, 'planning');
+    },
+  },
+  {
+    name: 'the legacy schema with its data',
+    legacy: { data: true },
+    async check(db, result) {
+      const q = async (sql: string) => (await db.query<Record<string, string>>(sql)).rows;
+      assert.deepEqual(await q(`SELECT role FROM public.users`), [{ role: 'viewer' }]);
+      assert.deepEqual(await q(`SELECT DISTINCT status FROM public.processes`), [{ status: 'active' }]);
+      // Master names that differ only in case are merged, references re-pointed, the rest archived.
+      assert.deepEqual(await q(`SELECT count(*)::text AS n FROM (SELECT lower(color_name) FROM public.color_master GROUP BY 1 HAVING count(*) > 1) d`), [{ n: '0' }]);
+      assert.deepEqual(await q(`SELECT count(*)::text AS n FROM public.item_master WHERE model_id IN (42, 34)`), [{ n: '0' }]);
+      assert.ok(result.archived >= 19, `archived ${result.archived}`);
+      // The item rate became a rate of each of the item's variants.
+      assert.deepEqual(
+        await q(`SELECT count(*)::text AS n, min(cost_per_unit)::text AS cost, min(currency) AS currency FROM public.variant_supplier_pricing`),
+        await q(`SELECT count(*)::text AS n, '50.00' AS cost, 'INR' AS currency FROM public.item_variant WHERE item_id = 419`),
+      );
+      // The stock ledger adds up to the stock.
+      assert.deepEqual(
+        await q(`SELECT count(*)::text AS n FROM public.item_variant v WHERE v.stock <> coalesce((SELECT sum(quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id), 0)`),
+        [{ n: '0' }],
+      );
+      assert.deepEqual(await q(`SELECT count(*)::text AS n FROM public.schema_migrations`), [{ n: '16' }]);
+    },
+  },
+  {
+    name: 'production_lots absent',
+    legacy: { data: false },
+    setup: 'DROP TABLE public.production_lots CASCADE',
+    async check(db) {
+      assert.ok(await hasTable(db, 'public.production_lots'));
+    },
+  },
+  {
+    name: 'import_jobs made by hand, with two identical foreign keys on user_id',
+    legacy: { data: false },
+    setup: `
+      INSERT INTO public.users (user_id, name, email) VALUES (7, 'Importer', 'importer@example.com');
+      CREATE TABLE public.import_jobs (
+        id serial PRIMARY KEY, import_id uuid NOT NULL UNIQUE, user_id integer, kind varchar(50) NOT NULL,
+        status varchar(20) NOT NULL DEFAULT 'queued', message text, total_rows integer DEFAULT 0, processed_rows integer DEFAULT 0,
+        success_count integer DEFAULT 0, failure_count integer DEFAULT 0, created_at timestamp DEFAULT now(), updated_at timestamp DEFAULT now());
+      ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (user_id);
+      ALTER TABLE public.import_jobs ADD CONSTRAINT fk_import_jobs_user FOREIGN KEY (user_id) REFERENCES public.users (user_id);
+      INSERT INTO public.import_jobs (import_id, user_id, kind, status, total_rows, processed_rows, success_count)
+        VALUES ('6f1c1f0e-8d4e-4a57-9b3a-2d1f6e5c4b3a', 7, 'items', 'completed', 10, 10, 10);`,
+    async check(db, result) {
+      assert.ok(result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')), 'the duplicate is reported');
+      const fks = await db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'public.import_jobs'::regclass AND contype = 'f'`);
+      assert.equal(fks.rowCount, 1);
+      const job = await db.query<{ n: string }>(`SELECT processed_rows::text AS n FROM public.import_jobs WHERE import_id = '6f1c1f0e-8d4e-4a57-9b3a-2d1f6e5c4b3a'`);
+      assert.deepEqual(job.rows, [{ n: '10' }]);
+    },
+  },
+  {
+    name: 'lot statuses in mixed spellings',
+    legacy: { data: false },
+    setup: `
+      ALTER TABLE public.production_lots DROP CONSTRAINT production_lots_status_check;
+      INSERT INTO public.processes (id, name) VALUES (1, 'Frame Assembly');
+      INSERT INTO public.production_lots (lot_number, process_id, quantity, status) VALUES
+        ('L-1', 1, 5, 'Planning'), ('L-2', 1, 5, 'In Progress'), ('L-3', 1, 5, 'in progress'), ('L-4', 1, 5, 'completed');`,
+    async check(db, result) {
+      const rows = (await db.query<{ lot_number: string; status: string }>('SELECT lot_number, status FROM public.production_lots ORDER BY lot_number')).rows;
+      assert.deepEqual(
+        rows.map((r) => `${r.lot_number}:${r.status}`),
+        ['L-1:planning', 'L-2:in_progress', 'L-3:in_progress', 'L-4:completed'],
+      );
+      assert.ok(result.notes.some((n) => n.kind === 'mapped' && n.message.includes("'In Progress' → 'in_progress'")));
+      await assert.rejects(db.exec(`UPDATE public.production_lots SET status = 'Completed' WHERE lot_number = 'L-1'`), /production_lots_status_check/);
+    },
+  },
+  {
+    name: 'item and master names that differ only in case',
+    legacy: { data: false },
+    setup: `
+      INSERT INTO public.model_master (model_id, model_name) VALUES (1, 'Crysta'), (2, 'CRYSTA');
+      INSERT INTO public.color_master (color_id, color_name) VALUES (1, 'Black'), (2, 'BLACK');
+      INSERT INTO public.size_master (size_id, size_name) VALUES (1, 'M');
+      INSERT INTO public.item_master (item_id, name, model_id) VALUES (1, 'Bolt', 1), (2, 'BOLT', 2);
+      INSERT INTO public.item_variant (variant_id, item_id, color_id, size_id) VALUES (1, 1, 1, 1), (2, 1, 2, 1) ;`,
+    async check(db, result) {
+      // Not the same item: kept, both, and reported for a person.
+      assert.deepEqual((await db.query('SELECT item_id FROM public.item_master ORDER BY 1')).rows, [{ item_id: 1 }, { item_id: 2 }]);
+      assert.ok(result.notes.some((n) => n.kind === 'conflict' && n.object === 'public.item_master' && n.message.includes('Bolt | BOLT')));
+      // One model: merged, and the items that pointed at the duplicate point at the one kept.
+      assert.deepEqual((await db.query('SELECT model_id FROM public.item_master ORDER BY item_id')).rows, [{ model_id: 1 }, { model_id: 1 }]);
+      assert.deepEqual((await db.query('SELECT model_id FROM public.model_master')).rows, [{ model_id: 1 }]);
+      // Merging the colours would make two variants one: both kept, the second renamed, and reported.
+      assert.deepEqual((await db.query('SELECT color_id, color_name FROM public.color_master ORDER BY 1')).rows, [
+        { color_id: 1, color_name: 'Black' },
+        { color_id: 2, color_name: 'BLACK (2)' },
+      ]);
+      assert.ok(result.notes.some((n) => n.kind === 'conflict' && n.object === 'public.color_master' && /not merged \(duplicate key value/.test(n.message)));
+      await assert.rejects(db.exec(`INSERT INTO public.color_master (color_id, color_name) VALUES (99, 'black')`), /color_master_name_key/);
+    },
+  },
+];
+
+async function scenarioDatabase(backend: Backend, s: Scenario): Promise<TestDatabase> {
+  const t = s.legacy === null ? await backend.create() : await legacyDatabase(backend, { data: s.legacy.data });
+  if (s.setup) {
+    const db = await t.open();
+    try {
+      await db.exec(s.setup);
+    } finally {
+      await db.close();
+    }
+  }
+  return t;
+}
+
+for (const backend of backends) {
+  describe(`adopt on ${backend.name}`, { skip: backend.skip }, () => {
+    for (const s of scenarios) {
+      test(`${s.name}: a dry run changes nothing; adoption loses no row, verifies clean, and a second run finds nothing to do`, async () => {
+        const t = await scenarioDatabase(backend, s);
+        const db = await t.open();
+        try {
+          const initial = await snapshot(db);
+          const initialKeys = await integerKeys(db);
+          const dry = await run(db, true);
+          assert.equal(dry.dryRun, true);
+          assert.ok(dry.actions.length > 0, 'a dry run still reports what it would do');
+          assert.deepEqual(await snapshot(db), initial, 'the dry run changed the database');
+
+          const result = await run(db);
+          assert.deepEqual(
+            result.actions.map((a) => a.sql),
+            dry.actions.map((a) => a.sql),
+            'the dry run reported exactly what adoption then did',
+          );
+          assert.deepEqual(await drift(db), [], 'verify is clean');
+          await assertNothingLost(db, initial, initialKeys);
+          await s.check?.(db, result);
+
+          const afterAdopt = await snapshot(db);
+          const again = await run(db);
+          assert.deepEqual(again.actions, [], 'a second run does something');
+          assert.deepEqual(await snapshot(db), afterAdopt, 'a second run changed the database');
+        } finally {
+          await db.close();
+          await t.drop();
+        }
+      });
+    }
+
+    describe('when adoption cannot go on, nothing is changed', () => {
+      let t: TestDatabase;
+      let db: Database;
+      before(async () => {
+        t = await legacyDatabase(backend, { data: false });
+        db = await t.open();
+        await db.exec(`INSERT INTO public.processes (id, name) VALUES (1, 'P')`);
+      });
+      after(async () => {
+        await db?.close();
+        await t?.drop();
+      });
+
+      const cases: { name: string; setup: string; undo: string; code: string; message: RegExp }[] = [
+        {
+          name: 'a lot status that maps to no canonical value',
+          setup: `ALTER TABLE public.production_lots DROP CONSTRAINT production_lots_status_check; INSERT INTO public.production_lots (lot_number, process_id, quantity, status) VALUES ('B-1', 1, 1, 'On Hold')`,
+          undo: `DELETE FROM public.production_lots`,
+          code: 'ADOPT_UNMAPPED_VALUE',
+          message: /public\.production_lots\.status: 'On Hold' \(1 row\) match none of planning/,
+        },
+        {
+          name: 'two users whose emails differ only in case',
+          setup: `INSERT INTO public.users (user_id, name, email) VALUES (1, 'A', 'ann@example.com'), (2, 'B', 'Ann@Example.com')`,
+          undo: `DELETE FROM public.users`,
+          code: 'ADOPT_CONFLICT',
+          message: /ann@example\.com \(user 1\), Ann@Example\.com \(user 2\)/,
+        },
+        {
+          name: 'a value longer than the declared column allows',
+          setup: `ALTER TABLE public.users ALTER COLUMN name TYPE varchar(400); INSERT INTO public.users (user_id, name, email) VALUES (3, repeat('x', 200), 'x@example.com')`,
+          undo: `DELETE FROM public.users; ALTER TABLE public.users ALTER COLUMN name TYPE varchar(150)`,
+          code: 'ADOPT_WOULD_LOSE_DATA',
+          message: /public\.users\.name: 1 value\(s\) would not survive the change from character varying\(400\) to character varying\(150\)/,
+        },
+        {
+          name: 'a NULL where the declared schema requires a value and has no default',
+          setup: `ALTER TABLE public.production_lots ALTER COLUMN quantity DROP NOT NULL; INSERT INTO public.production_lots (lot_number, process_id, quantity) VALUES ('N-1', 1, NULL)`,
+          undo: `DELETE FROM public.production_lots; ALTER TABLE public.production_lots ALTER COLUMN quantity SET NOT NULL`,
+          code: 'ADOPT_NULLS',
+          message: /public\.production_lots\.quantity: 1 row\(s\) hold NULL/,
+        },
+      ];
+      for (const c of cases) {
+        test(`${c.name}: ${c.code}, and the database is as it was`, async () => {
+          await db.exec(c.setup);
+          try {
+            const initial = await snapshot(db);
+            await assert.rejects(run(db), (err: unknown) => {
+              assert.ok(err instanceof MtcError, String(err));
+              assert.equal(err.code, c.code);
+              assert.match(err.message, c.message);
+              return true;
+            });
+            assert.deepEqual(await snapshot(db), initial);
+            assert.equal(await hasTable(db, 'public.mtc_schema_history'), false);
+          } finally {
+            await db.exec(c.undo);
+          }
+        });
+      }
+    });
+  });
+}
