@@ -1,5 +1,6 @@
 // Checksums of a database's rows, table by table: what "adopt lost no row" is checked against.
 import type { Database } from '../../src/db/types.ts';
+import { FINGERPRINT_SQL } from '../../src/schema/migrations/drift.ts';
 
 export interface TableFingerprint {
   /** How many rows the table holds. */
@@ -73,4 +74,18 @@ function ident(name: string): string {
 
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Everything a test compares to say "the database is exactly as it was": its catalog and every table's keys and rows. */
+export interface DatabaseState {
+  /** The drift guard's one-query hash of the catalog. */
+  catalog: string;
+  keys: Map<string, TableFingerprint>;
+  rows: Map<string, TableFingerprint>;
+}
+
+/** The state of a database's schema and of every table in `public` (the `mtc_…` tables included through the catalog only). */
+export async function databaseState(db: Database): Promise<DatabaseState> {
+  const [row] = (await db.query<{ fingerprint: string }>(FINGERPRINT_SQL)).rows;
+  return { catalog: row?.fingerprint ?? '', keys: await tableFingerprints(db), rows: await tableFingerprints(db, { of: 'rows' }) };
 }

@@ -11,7 +11,6 @@ import { compareModels } from '../../../src/schema/catalog/compare.ts';
 import { inspect } from '../../../src/schema/catalog/inspect.ts';
 import type { SchemaModel } from '../../../src/schema/catalog/model.ts';
 import { MtcError } from '../../../src/schema/errors.ts';
-import { FINGERPRINT_SQL } from '../../../src/schema/migrations/drift.ts';
 import { planMigrations } from '../../../src/schema/migrations/plan.ts';
 import type { Plan } from '../../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../../src/schema/migrations/source.ts';
@@ -19,8 +18,8 @@ import { backends } from '../../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../../helpers/backends.ts';
 import { ROOT } from '../../helpers/cli.ts';
 import { legacyDatabase } from '../../helpers/legacy.ts';
-import { tableFingerprints } from '../../helpers/row-fingerprint.ts';
-import type { TableFingerprint } from '../../helpers/row-fingerprint.ts';
+import { databaseState as snapshot, tableFingerprints } from '../../helpers/row-fingerprint.ts';
+import type { DatabaseState } from '../../helpers/row-fingerprint.ts';
 
 let target: SchemaModel;
 let plan: Plan;
@@ -43,18 +42,6 @@ const run = (db: Database, dryRun = false) => adopt(db, plan, { target, mapping,
 async function drift(db: Database): Promise<string[]> {
   const findings = compareModels(target, await inspect(db), { unmanaged: await readUnmanaged(db) });
   return findings.filter((f) => f.kind !== 'unmanaged').map((f) => JSON.stringify(f));
-}
-
-interface Snapshot {
-  catalog: string;
-  keys: Map<string, TableFingerprint>;
-  rows: Map<string, TableFingerprint>;
-}
-
-/** The whole state a test compares: the catalog's fingerprint and every table's keys and rows. */
-async function snapshot(db: Database): Promise<Snapshot> {
-  const [{ fingerprint }] = (await db.query<{ fingerprint: string }>(FINGERPRINT_SQL)).rows as [{ fingerprint: string }];
-  return { catalog: fingerprint, keys: await tableFingerprints(db), rows: await tableFingerprints(db, { of: 'rows' }) };
 }
 
 async function hasTable(db: Database, name: string): Promise<boolean> {
@@ -86,7 +73,7 @@ async function integerKeys(db: Database): Promise<Map<string, { column: string; 
  * ones and are left out of the comparison. Tables outside the declared schema, and
  * schema_migrations, are the same row for row.
  */
-async function assertNothingLost(db: Database, beforeState: Snapshot, beforeKeys: Map<string, { column: string; max: string | null }>): Promise<void> {
+async function assertNothingLost(db: Database, beforeState: DatabaseState, beforeKeys: Map<string, { column: string; max: string | null }>): Promise<void> {
   const declared = new Set(target.tables.map((t) => t.name));
   const archive = await hasTable(db, ARCHIVE_TABLE);
   const afterKeys = await tableFingerprints(db);

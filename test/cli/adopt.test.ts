@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Database } from '../../src/db/types.ts';
+import { backends, postgresBackend } from '../helpers/backends.ts';
+import { mtc, startMtc } from '../helpers/cli.ts';
+import { legacyDatabase } from '../helpers/legacy.ts';
+import { databaseState } from '../helpers/row-fingerprint.ts';
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+for (const backend of backends) {
+  describe(`mtc adopt on ${backend.name}`, { skip: backend.skip }, () => {
+    test('the legacy database step by step: verify names the drift, a dry run reports and changes nothing, adopt reports what it did, verify is clean, a second adopt has nothing to do', async () => {
+      const t = await legacyDatabase(backend, { data: true });
+      const run = (...args: string[]) => mtc([...args, '--database', t.url]);
+      try {
+        const drifted = await run('verify');
+        assert.equal(drifted.code, 1, drifted.stderr);
+        assert.match(drifted.stdout, /missing table public\.import_jobs/);
+
+        const db = await t.open();
+        const initial = await databaseState(db).finally(() => db.close());
+        const dry = await run('adopt', '--dry-run');
+        assert.equal(dry.code, 0, dry.stderr);
+        assert.match(dry.stdout, /^Found: \d+ differences from db\/schema\.sql:/);
+        assert.match(dry.stdout, /conflict +public\.model_master: the same name whatever its case: CRYSTA \| Crysta/);
+        assert.match(dry.stdout, /not-indexed public\.item_variant\.item_variant_color_id_fkey/);
+        assert.match(dry.stdout, /unmanaged +public\.schema_migrations/);
+        assert.match(dry.stdout, /Would do \(\d+ steps, in one transaction\)/);
+        assert.match(dry.stdout, /Dry run: nothing was changed\. Would adopt 7 migrations/);
+        const db2 = await t.open();
+        assert.deepEqual(await databaseState(db2).finally(() => db2.close()), initial, 'the dry run changed the database');
+
+        const adopted = await run('adopt', '--json');
+        assert.equal(adopted.code, 0, adopted.stderr);
+        const report = JSON.parse(adopted.stdout) as { dryRun: boolean; adopted: string[]; actions: { step: string; sql: string }[]; notes: { kind: string }[]; archived: number };
+        assert.equal(report.dryRun, false);
+        assert.equal(report.adopted.length, 7);
+        assert.ok(report.archived > 0);
+        for (const kind of ['conflict', 'mapped', 'oddly-named', 'not-indexed', 'unmanaged']) assert.ok(report.notes.some((n) => n.kind === kind), `no ${kind} note`);
+        assert.ok(report.actions.some((a) => a.step === 'structure' && /CREATE TABLE public\.import_jobs/.test(a.sql)));
+
+        const clean = await run('verify');
+        assert.equal(clean.code, 0, clean.stdout);
+        assert.match(clean.stdout, /unmanaged table public\.schema_migrations/);
+        assert.match(clean.stdout, /The database matches db\/schema\.sql\./);
+
+        const again = await run('adopt');
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout, /Nothing to do: the database is already adopted and matches\./);
+        const status = await run('status');
+        assert.match(status.stdout, /0007_import_jobs .*\(adopted\)/);
+        const migrate = await run('migrate');
+        assert.equal(migrate.code, 0, migrate.stderr);
+        assert.match(migrate.stdout, /Nothing to migrate/);
+      } finally {
+        await t.drop();
+      }
+    });
+  });
+}
+
+describe('mtc adopt refuses', () => {
+  test('a currency that is not an ISO code: exit 2, before touching any database', async () => {
+    const r = await mtc(['adopt', '--currency', 'rupees', '--database', 'postgres://nobody@127.0.0.1:1/none']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--currency rupees: expected a three-letter ISO 4217 code/);
+  });
+
+  test('a database the migrations made, with some pending: exit 1, use mtc migrate', { skip: postgresBackend.skip }, async () => {
+    const t = await postgresBackend.create();
+    try {
+      assert.equal((await mtc(['migrate', '--to', '0003_suppliers', '--database', t.url])).code, 0);
+      const r = await mtc(['adopt', '--database', t.url]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /already managed: 3 migration\(s\) applied, 4 pending\. Apply the rest with mtc migrate/);
+    } finally {
+      await t.drop();
+    }
+  });
+});
+
+describe('mtc adopt on postgres, killed', { skip: postgresBackend.skip }, () => {
+  test('kill -9 in the middle of adoption leaves the database exactly as it was', async () => {
+    const t = await legacyDatabase(postgresBackend, { data: true });
+    const observer: Database = await t.open();
+    try {
+      const initial = await databaseState(observer);
+      // Another session holds the legacy user's row, which adoption updates (its role) after it
+      // has renamed columns of item_variant: it waits there, mid-way. (A row lock, because
+      // reading the catalog takes share locks on tables and would wait at the very start.)
+      const blocker = await t.open();
+      await blocker.exec('BEGIN; SELECT 1 FROM public.users WHERE user_id = 3 FOR UPDATE');
+      const run = startMtc(['adopt', '--database', t.url]);
+      try {
+        const waiting = async () =>
+          (await observer.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE public.users%'")).rows[0]?.pid;
+        await waitFor(async () => (await waiting()) !== undefined, 'adoption to reach the locked table');
+        const pid = (await waiting())!;
+        const held = await observer.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND l.mode = 'AccessExclusiveLock' AND c.relname = 'item_variant'`,
+          [pid],
+        );
+        assert.notEqual(held.rows[0]?.n, '0', 'adoption had changed tables when it was killed');
+        run.child.kill('SIGKILL');
+        await run.done;
+        await waitFor(async () => (await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0, 'the orphaned session to end', 20_000);
+      } finally {
+        await blocker.exec('ROLLBACK').catch(() => {});
+        await blocker.close();
+      }
+      assert.deepEqual(await databaseState(observer), initial, 'the killed adoption left something behind');
+      const ledger = await observer.query("SELECT to_regclass('public.mtc_schema_history') IS NULL AS none");
+      assert.deepEqual(ledger.rows, [{ none: true }]);
+    } finally {
+      await observer.close();
+      await t.drop();
+    }
+  });
+});
