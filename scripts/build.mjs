@@ -3,7 +3,23 @@
 // `mtc migrate` must start fast. The drivers and the SQL parser stay in node_modules and are
 // imported on demand, so a command loads only what it uses.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// What the bundle was built from: caches of derived data (a snapshot's model) are keyed by it.
+async function sourceHash(dir) {
+  const hash = createHash('sha256');
+  const walk = async (d) => {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else hash.update(p).update('\0').update(await readFile(p)).update('\0');
+    }
+  };
+  await walk(dir);
+  return hash.digest('hex');
+}
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
@@ -15,7 +31,7 @@ await build({
   target: 'node20',
   external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript'],
   // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
-  define: { 'import.meta.url': '__mtcModuleUrl' },
+  define: { 'import.meta.url': '__mtcModuleUrl', __MTC_SOURCE_HASH__: JSON.stringify(await sourceHash('src')) },
   banner: { js: "const __mtcModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: 'linked',
   logLevel: 'warning',

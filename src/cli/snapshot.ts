@@ -1,11 +1,21 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SchemaModel } from '../schema/catalog/model.ts';
 import type { CommandContext } from './command.ts';
 import { UsageError } from './usage.ts';
 
+/** Set by the build (scripts/build.mjs) to a hash of the sources; absent when run from source. */
+declare const __MTC_SOURCE_HASH__: string | undefined;
+
 /**
  * The declared schema: the snapshot file (db/schema.sql) loaded into a throwaway in-process
  * PostgreSQL and read back, so that it compares with a live database on equal terms.
+ *
+ * Loading costs a PGlite start (1.5 s and more), so the model is cached in MTC's cache
+ * directory under a key of the snapshot's bytes, the PGlite version and the sources MTC was
+ * built from: any change to one of them is a new key. Not cached when MTC runs from source
+ * (tests of the library), or with MTC_NO_CACHE=1.
  */
 export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaModel> {
   let snapshot: string;
@@ -15,13 +25,31 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
     throw err;
   }
+  const { openScratchDatabase, cacheDirectory, pgliteVersion } = await import('../db/scratch.ts');
+  const built = typeof __MTC_SOURCE_HASH__ === 'string' ? __MTC_SOURCE_HASH__ : null;
+  const cached = built !== null && process.env.MTC_NO_CACHE !== '1';
+  const file = join(cacheDirectory(), `model-${createHash('sha256').update(`${built}\0${await pgliteVersion()}\0`).update(snapshot).digest('hex').slice(0, 32)}.json`);
+  if (cached) {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as SchemaModel;
+    } catch {
+      // not cached yet, or unreadable: make it again
+    }
+  }
   const { inspect } = await import('../schema/catalog/inspect.ts');
-  const { openScratchDatabase } = await import('../db/scratch.ts');
   const scratch = await openScratchDatabase(ctx.isTTY && !ctx.json ? (m) => ctx.err(m) : undefined);
+  let model: SchemaModel;
   try {
     await scratch.exec(snapshot);
-    return await inspect(scratch);
+    model = await inspect(scratch);
   } finally {
     await scratch.close();
   }
+  if (cached) {
+    await mkdir(cacheDirectory(), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(model));
+    await rename(tmp, file);
+  }
+  return model;
 }

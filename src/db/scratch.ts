@@ -14,7 +14,7 @@ import { openPglite } from './pglite.ts';
  */
 export async function openScratchDatabase(onProgress?: (message: string) => void): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mtc');
+  const dir = cacheDirectory();
   const file = join(dir, `pglite-${await pgliteVersion()}.tar.gz`);
   if (existsSync(file)) {
     onProgress?.('starting an in-process PostgreSQL (PGlite) from its cached template');
@@ -36,7 +36,13 @@ export async function openScratchDatabase(onProgress?: (message: string) => void
   return openPglite(undefined, 'scratch (in memory)', { template: dump });
 }
 
-async function pgliteVersion(): Promise<string> {
+/** Where MTC keeps what it can make again: `$XDG_CACHE_HOME/mtc`, else `~/.cache/mtc`. */
+export function cacheDirectory(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mtc');
+}
+
+/** The installed PGlite's version, or `unknown`. */
+export async function pgliteVersion(): Promise<string> {
   const { createRequire } = await import('node:module');
   try {
     const main = createRequire(import.meta.url).resolve('@electric-sql/pglite');
