@@ -101,7 +101,7 @@ describe('mtc adopt on postgres, killed', { skip: postgresBackend.skip }, () => 
       try {
         const waiting = async () =>
           (await observer.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE public.users%'")).rows[0]?.pid;
-        await waitFor(async () => (await waiting()) !== undefined, 'adoption to reach the locked table');
+        await waitFor(async () => (await waiting()) !== undefined, 'adoption to reach the locked row', 180_000);
         const pid = (await waiting())!;
         const held = await observer.query<{ n: string }>(
           `SELECT count(*)::text AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND l.mode = 'AccessExclusiveLock' AND c.relname = 'item_variant'`,
