@@ -352,19 +352,14 @@ class Adoption implements AdoptContext {
         const have = t.columns.find((c) => c.name === want.name);
         if (!have || have.type === want.type) continue;
         const col = quoteIdent(want.name);
-        const sp = `mtc_adopt_${++this.#savepoints}`;
-        await this.q.exec(`SAVEPOINT ${sp}`);
-        let lost: string;
-        try {
+        let lost = '0';
+        const failed = await this.attempt(async () => {
           const [row] = await this.select<{ n: string }>(
             `SELECT count(*)::text AS n FROM ${qualified(t.schema, t.name)} WHERE ${col} IS NOT NULL AND (${col}::${want.type})::${have.type} IS DISTINCT FROM ${col}`,
           );
           lost = row?.n ?? '0';
-          await this.q.exec(`RELEASE SAVEPOINT ${sp}`);
-        } catch (err) {
-          await this.q.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
-          lost = `some (${(err as Error).message})`;
-        }
+        });
+        if (failed) lost = `some (${failed.message})`;
         if (lost !== '0') {
           throw new MtcError(
             'ADOPT_WOULD_LOSE_DATA',

@@ -318,6 +318,13 @@ for (const backend of backends) {
           message: /public\.users\.name: 1 value\(s\) would not survive the change from character varying\(400\) to character varying\(150\)/,
         },
         {
+          name: 'a value that does not convert to the declared type at all',
+          setup: `CREATE TABLE public.import_jobs (id serial PRIMARY KEY, import_id text NOT NULL, kind text NOT NULL); INSERT INTO public.import_jobs (import_id, kind) VALUES ('job-42', 'items')`,
+          undo: `DROP TABLE public.import_jobs`,
+          code: 'ADOPT_WOULD_LOSE_DATA',
+          message: /public\.import_jobs\.import_id: some \(.*uuid.*\) value\(s\) would not survive the change from text to uuid/,
+        },
+        {
           name: 'a NULL where the declared schema requires a value and has no default',
           setup: `ALTER TABLE public.production_lots ALTER COLUMN quantity DROP NOT NULL; INSERT INTO public.production_lots (lot_number, process_id, quantity) VALUES ('N-1', 1, NULL)`,
           undo: `DELETE FROM public.production_lots; ALTER TABLE public.production_lots ALTER COLUMN quantity SET NOT NULL`,
