@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pgliteBackend } from '../helpers/backends.ts';
 import { mtc } from '../helpers/cli.ts';
 
 test("the snapshot's model is cached by its content: a repeat run reuses it, an edited snapshot is read again, MTC_NO_CACHE=1 bypasses it", async () => {
@@ -14,7 +15,9 @@ test("the snapshot's model is cached by its content: a repeat run reuses it, an 
   for (const f of await readdir(shared).catch(() => [] as string[])) if (f.startsWith('pglite-')) await copyFile(join(shared, f), join(cache, 'mtc', f));
   const models = async () => (await readdir(join(cache, 'mtc'))).filter((f) => f.startsWith('model-'));
   const snapshot = join(work, 'schema.sql');
-  const verify = (env: NodeJS.ProcessEnv = {}) => mtc(['verify', '--database', 'memory://', '--snapshot', snapshot], { cwd: work, env: { XDG_CACHE_HOME: cache, ...env } });
+  // An empty database from the test template (memory:// would run initdb on every call).
+  const db = await pgliteBackend.create();
+  const verify = (env: NodeJS.ProcessEnv = {}) => mtc(['verify', '--database', db.url, '--snapshot', snapshot], { cwd: work, env: { XDG_CACHE_HOME: cache, ...env } });
   try {
     await writeFile(snapshot, 'CREATE TABLE public.first_table (id integer);\n');
     const first = await verify();
@@ -36,6 +39,7 @@ test("the snapshot's model is cached by its content: a repeat run reuses it, an 
     assert.match(bypassed.stdout, /missing table public\.third_table/);
     assert.equal((await models()).length, 2);
   } finally {
+    await db.drop();
     await rm(work, { recursive: true, force: true });
   }
 });
