@@ -1,10 +1,10 @@
 import type { Database, Queryable, Session } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { compareModels, formatFinding } from '../catalog/compare.ts';
-import { diffModels } from '../catalog/diff.ts';
+import { combineTableAlterations, diffModels } from '../catalog/diff.ts';
 import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel, TableModel } from '../catalog/model.ts';
-import { qualified, quoteIdent } from '../catalog/render.ts';
+import { createIndex, qualified, quoteIdent } from '../catalog/render.ts';
 import { ENGINE_SCHEMA } from '../engine-tables.ts';
 import { MtcError } from '../errors.ts';
 import { recordSchema } from '../migrations/drift.ts';
@@ -103,6 +103,7 @@ class Adoption implements AdoptContext {
   #step = 'prepare';
   #archived = 0;
   #savepoints = 0;
+  #archiveReady = false;
 
   constructor(
     readonly q: Session,
@@ -133,6 +134,7 @@ class Adoption implements AdoptContext {
 
     progress('mapping data onto the declared schema');
     this.#step = 'prepare';
+    await this.#indexForeignKeysFirst();
     await this.options.mapping?.prepare?.(this);
     await this.#refresh();
 
@@ -143,7 +145,7 @@ class Adoption implements AdoptContext {
     await this.#fillNulls();
     await this.#checkConversions();
     const plan = diffModels(this.live, adoptionTarget(this.target, this.live), { allowDrop: true });
-    for (const s of plan.statements) await this.run(s.sql, s.comment ?? 'bring the structure to the declared schema');
+    for (const s of combineTableAlterations(plan.statements)) await this.run(s.sql, s.comment ?? 'bring the structure to the declared schema');
     await this.#refresh();
 
     progress('completing the data');
@@ -236,7 +238,8 @@ class Adoption implements AdoptContext {
   async archive(table: string, where: string, mergedInto: string, why: string): Promise<number> {
     const [schema, name] = splitName(table);
     const target = qualified(schema, name);
-    await this.q.exec(CREATE_ARCHIVE_SQL);
+    if (!this.#archiveReady) await this.q.exec(CREATE_ARCHIVE_SQL);
+    this.#archiveReady = true;
     const moved = await this.run(
       `INSERT INTO ${ARCHIVE_TABLE} (table_name, row_data, merged_into, reason) SELECT ${sqlLiteral(`${schema}.${name}`)}, to_jsonb(t), (${mergedInto})::text, ${sqlLiteral(why)} FROM ${target} t WHERE ${where}`,
       `archive: ${why}`,
@@ -280,6 +283,31 @@ class Adoption implements AdoptContext {
       for (const fk of t.constraints.filter((c) => c.kind === 'foreign key')) {
         const covered = t.indexes.some((i) => i.predicate === null && fk.columns.every((c, n) => i.keys[n] === c));
         if (!covered) this.note({ kind: 'not-indexed', object: `${tableKey(t)}.${fk.name}`, message: `foreign key (${fk.columns.join(', ')}) has no index that starts with its columns` });
+      }
+    }
+  }
+
+  /**
+   * The declared indexes that serve foreign keys, built before the mapping where their
+   * columns are already as declared: merging duplicates re-points references and deletes
+   * referenced rows, and without them every such statement scans the referencing table.
+   * Built now or later makes no difference to the result; one that cannot be built now
+   * (a name taken by another relation) is left to the structure step.
+   */
+  async #indexForeignKeysFirst(): Promise<void> {
+    for (const d of this.target.tables) {
+      const t = this.#table(tableKey(d));
+      if (!t) continue;
+      const liveShapes = new Set(t.indexes.map((i) => i.shape));
+      for (const i of d.indexes) {
+        if (i.constraint !== null || i.unique || i.predicate !== null || liveShapes.has(i.shape) || t.indexes.some((x) => x.name === i.name)) continue;
+        const serves = d.constraints.some((fk) => fk.kind === 'foreign key' && fk.columns.every((c, n) => i.keys[n] === c));
+        const ready = i.keys.every((k) => {
+          const want = d.columns.find((c) => c.name === k);
+          return want !== undefined && t.columns.some((c) => c.name === k && c.type === want.type);
+        });
+        if (!serves || !ready) continue;
+        await this.attempt(() => this.run(createIndex(i), `the index for a foreign key first, so that the mapping does not scan ${tableKey(t)}`).then(() => {}));
       }
     }
   }

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../../src/db/types.ts';
 import { compareModels, formatFinding } from '../../../src/schema/catalog/compare.ts';
-import { type DiffPlan, diffModels, renderDiff } from '../../../src/schema/catalog/diff.ts';
+import { type DiffPlan, combineTableAlterations, diffModels, renderDiff } from '../../../src/schema/catalog/diff.ts';
 import { inspect } from '../../../src/schema/catalog/inspect.ts';
 import type { CommandContext } from '../../../src/cli/command.ts';
 import type { ColumnModel, SchemaModel, TableModel } from '../../../src/schema/catalog/model.ts';
@@ -392,5 +392,32 @@ describe('mtc diff', () => {
         return true;
       });
     }
+  });
+});
+
+describe('combineTableAlterations', () => {
+  test('joins consecutive column changes of one table into one ALTER TABLE, and nothing else', () => {
+    const step = (sql: string, comment?: string) => ({ sql, destructive: false, ...(comment ? { comment } : {}) });
+    const combined = combineTableAlterations([
+      step('ALTER TABLE public.t DROP CONSTRAINT t_check'),
+      step('ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT', 'a retyped'),
+      step('ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint'),
+      step('ALTER TABLE public.t ADD COLUMN b text', 'b added'),
+      step('ALTER TABLE public."odd name" ALTER COLUMN a SET NOT NULL'),
+      step('ALTER TABLE public."odd name" ALTER COLUMN c SET DEFAULT 0'),
+      step('CREATE INDEX i ON public.t USING btree (a)'),
+      step('ALTER TABLE public.t ALTER COLUMN a SET NOT NULL'),
+    ]);
+    assert.deepEqual(
+      combined.map((s) => s.sql),
+      [
+        'ALTER TABLE public.t DROP CONSTRAINT t_check',
+        'ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT,\n  ALTER COLUMN a TYPE bigint USING a::bigint,\n  ADD COLUMN b text',
+        'ALTER TABLE public."odd name" ALTER COLUMN a SET NOT NULL,\n  ALTER COLUMN c SET DEFAULT 0',
+        'CREATE INDEX i ON public.t USING btree (a)',
+        'ALTER TABLE public.t ALTER COLUMN a SET NOT NULL',
+      ],
+    );
+    assert.equal(combined[1]!.comment, 'a retyped; b added');
   });
 });
