@@ -73,6 +73,29 @@ describe('mtc adopt refuses', () => {
     assert.match(r.stderr, /--currency rupees: expected a three-letter ISO 4217 code/);
   });
 
+  test('a lock timeout that is not a number of seconds: exit 2', async () => {
+    const r = await mtc(['adopt', '--lock-timeout', 'soon', '--database', 'postgres://nobody@127.0.0.1:1/none']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--lock-timeout/);
+  });
+
+  test('while another mtc run holds the schema lock: waits, then exit 3 naming the holder', { skip: postgresBackend.skip }, async () => {
+    const t = await postgresBackend.create();
+    const holder = await t.open();
+    try {
+      await holder.session(async (s) => {
+        await s.exec('SELECT pg_advisory_lock(5067843, 1)');
+        const r = await mtc(['adopt', '--lock-timeout', '1', '--database', t.url]);
+        assert.equal(r.code, 3, r.stderr);
+        assert.match(r.stderr, new RegExp(`process ${s.pid}`));
+        await s.exec('SELECT pg_advisory_unlock(5067843, 1)');
+      });
+    } finally {
+      await holder.close();
+      await t.drop();
+    }
+  });
+
   test('a database the migrations made, with some pending: exit 1, use mtc migrate', { skip: postgresBackend.skip }, async () => {
     const t = await postgresBackend.create();
     try {

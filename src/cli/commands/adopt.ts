@@ -4,6 +4,7 @@ import type { CommandContext } from '../command.ts';
 import { loadConfig } from '../config.ts';
 import { loadProject, plural, withDatabase } from '../project.ts';
 import { loadSnapshotModel } from '../snapshot.ts';
+import { parseDuration } from '../usage.ts';
 
 export const options = {
   'dry-run': { type: 'boolean' },
@@ -11,7 +12,7 @@ export const options = {
   'lock-timeout': { type: 'string' },
 } as const;
 
-export const help = `Usage: mtc adopt [--dry-run] [--currency CODE] [--database URL] [--json]
+export const help = `Usage: mtc adopt [--dry-run] [--currency CODE] [--lock-timeout SECS] [--database URL] [--json]
 
 Brings a database that MTC's migrations did not make (the old application's, or an empty
 one) under management, in one transaction:
@@ -33,7 +34,7 @@ prints the report.
 Options:
   --dry-run            report what would be done; change nothing
   --currency CODE      ISO 4217 currency of the old item rates (default INR)
-  --lock-timeout MS    how long to wait for another mtc run (default 60000)
+  --lock-timeout SECS  how long to wait for another mtc run's lock (default 60), then exit 3
 
 Exit codes: 0 adopted (or nothing to do); 1 adoption stopped (a conflict, data that would
 not survive, a database already managed): the report says why; 2 usage; 3 could not
@@ -42,11 +43,7 @@ connect or lock.`;
 export async function run(ctx: CommandContext): Promise<number> {
   const { plan } = await loadProject(ctx);
   const config = await loadConfig();
-  const lockTimeout = ctx.values['lock-timeout'] === undefined ? undefined : Number(ctx.values['lock-timeout']);
-  if (lockTimeout !== undefined && !(Number.isInteger(lockTimeout) && lockTimeout >= 0)) {
-    const { UsageError } = await import('../usage.ts');
-    throw new UsageError(`--lock-timeout ${String(ctx.values['lock-timeout'])}: expected milliseconds, a whole number`);
-  }
+  const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
   const { legacyMapping } = await import('../../app/legacy/mapping.ts');
   const mapping = legacyMapping({ currency: (ctx.values.currency as string | undefined) ?? 'INR' });
   const target = await loadSnapshotModel(ctx);
@@ -60,10 +57,10 @@ export async function run(ctx: CommandContext): Promise<number> {
         mapping,
         dryRun: ctx.values['dry-run'] === true,
         unmanaged: config.unmanaged,
-        ...(lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {}),
+        lockTimeoutMs,
         ...(progress ? { onProgress: progress } : {}),
       }),
-    lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {},
+    { lockTimeoutMs },
   );
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(formatReport(result, ctx.snapshot));

@@ -6,7 +6,7 @@ import { legacyMapping } from '../../../src/app/legacy/mapping.ts';
 import { openScratchDatabase } from '../../../src/db/scratch.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { ARCHIVE_TABLE, adopt, readUnmanaged } from '../../../src/schema/adopt/adopt.ts';
-import type { AdoptResult } from '../../../src/schema/adopt/types.ts';
+import type { AdoptContext, AdoptResult } from '../../../src/schema/adopt/types.ts';
 import { compareModels } from '../../../src/schema/catalog/compare.ts';
 import { inspect } from '../../../src/schema/catalog/inspect.ts';
 import type { SchemaModel } from '../../../src/schema/catalog/model.ts';
@@ -325,6 +325,13 @@ for (const backend of backends) {
           message: /public\.import_jobs\.import_id: some \(.*uuid.*\) value\(s\) would not survive the change from text to uuid/,
         },
         {
+          name: 'a row the declared constraints reject',
+          setup: `INSERT INTO public.production_lots (lot_number, process_id, quantity) VALUES ('Z-1', 1, 0)`,
+          undo: `DELETE FROM public.production_lots`,
+          code: 'ADOPT_STEP_FAILED',
+          message: /production_lots_quantity_check[\s\S]*PostgreSQL: check constraint "production_lots_quantity_check" of relation "production_lots" is violated by some row/,
+        },
+        {
           name: 'a NULL where the declared schema requires a value and has no default',
           setup: `ALTER TABLE public.production_lots ALTER COLUMN quantity DROP NOT NULL; INSERT INTO public.production_lots (lot_number, process_id, quantity) VALUES ('N-1', 1, NULL)`,
           undo: `DELETE FROM public.production_lots; ALTER TABLE public.production_lots ALTER COLUMN quantity SET NOT NULL`,
@@ -332,6 +339,18 @@ for (const backend of backends) {
           message: /public\.production_lots\.quantity: 1 row\(s\) hold NULL/,
         },
       ];
+      test('a result that would not match the declared schema: ADOPT_INCOMPLETE, and the database is as it was', async () => {
+        const initial = await snapshot(db);
+        const careless = { ...mapping, complete: async (ctx: AdoptContext) => void (await ctx.run('DROP INDEX public.idx_item_master_category', 'a mapping that breaks what it should not')) };
+        await assert.rejects(adopt(db, plan, { target, mapping: careless }), (err: unknown) => {
+          assert.ok(err instanceof MtcError, String(err));
+          assert.equal(err.code, 'ADOPT_INCOMPLETE');
+          assert.match(err.message, /missing index public\.item_master\.idx_item_master_category/);
+          return true;
+        });
+        assert.deepEqual(await snapshot(db), initial);
+      });
+
       for (const c of cases) {
         test(`${c.name}: ${c.code}, and the database is as it was`, async () => {
           await db.exec(c.setup);
