@@ -32,7 +32,10 @@ export function listTables(model: SchemaModel): string {
   const names = model.tables.map((t) => `${t.schema}.${t.name}`);
   const width = Math.max(...names.map((n) => n.length));
   return model.tables
-    .map((t, i) => `${(names[i] ?? '').padEnd(width)}  ${t.columns.length} columns, ${t.indexes.length} indexes, ${t.constraints.filter((c) => c.kind === 'foreign key').length} foreign keys, ${t.triggers.length} triggers`)
+    .map((t, i) => {
+      const fks = t.constraints.filter((c) => c.kind === 'foreign key').length;
+      return `${(names[i] ?? '').padEnd(width)}  ${count(t.columns.length, 'column')}, ${count(t.indexes.length, 'index', 'indexes')}, ${count(fks, 'foreign key')}, ${count(t.triggers.length, 'trigger')}`;
+    })
     .join('\n');
 }
 
@@ -42,3 +45,5 @@ export function findTable(model: SchemaModel, name: string): TableModel | undefi
   const matches = model.tables.filter((t) => t.name === table && (schema === undefined || t.schema === schema));
   return matches.find((t) => t.schema === 'public') ?? matches[0];
 }
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
