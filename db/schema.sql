@@ -8,6 +8,10 @@ CREATE SCHEMA IF NOT EXISTS public;
 
 CREATE SEQUENCE public.additional_costs_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
+CREATE SEQUENCE public.api_tokens_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.audit_events_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
 CREATE SEQUENCE public.color_master_color_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
 CREATE SEQUENCE public.cost_items_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
@@ -42,6 +46,8 @@ CREATE SEQUENCE public.substitute_groups_id_seq AS integer START WITH 1 INCREMEN
 
 CREATE SEQUENCE public.suppliers_supplier_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
+CREATE SEQUENCE public.user_sessions_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
 CREATE SEQUENCE public.users_user_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
 CREATE SEQUENCE public.variant_supplier_pricing_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
@@ -59,6 +65,29 @@ CREATE TABLE public.additional_costs (
     is_fixed boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.api_tokens (
+    id bigint DEFAULT nextval('public.api_tokens_id_seq'::regclass) NOT NULL,
+    user_id integer NOT NULL,
+    name character varying(100) NOT NULL,
+    prefix character varying(16) NOT NULL,
+    token_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone
+);
+
+CREATE TABLE public.audit_events (
+    id bigint DEFAULT nextval('public.audit_events_id_seq'::regclass) NOT NULL,
+    user_id integer,
+    action character varying(20) NOT NULL,
+    entity character varying(50) NOT NULL,
+    entity_id text,
+    before jsonb,
+    after jsonb,
+    request_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 CREATE TABLE public.color_master (
@@ -234,6 +263,16 @@ CREATE TABLE public.suppliers (
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.user_sessions (
+    id bigint DEFAULT nextval('public.user_sessions_id_seq'::regclass) NOT NULL,
+    user_id integer NOT NULL,
+    token_hash text NOT NULL,
+    csrf_token text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
 CREATE TABLE public.users (
     user_id integer DEFAULT nextval('public.users_user_id_seq'::regclass) NOT NULL,
     name character varying(150) NOT NULL,
@@ -299,6 +338,10 @@ ALTER TABLE public.production_lots ALTER COLUMN lot_number SET DEFAULT public.ne
 
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_pkey PRIMARY KEY (id);
 
+ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+
 ALTER TABLE public.color_master ADD CONSTRAINT color_master_pkey PRIMARY KEY (color_id);
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_pkey PRIMARY KEY (id);
@@ -331,6 +374,8 @@ ALTER TABLE public.substitute_groups ADD CONSTRAINT substitute_groups_pkey PRIMA
 
 ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_pkey PRIMARY KEY (supplier_id);
 
+ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_pkey PRIMARY KEY (id);
+
 ALTER TABLE public.users ADD CONSTRAINT users_pkey PRIMARY KEY (user_id);
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_pkey PRIMARY KEY (id);
@@ -338,6 +383,8 @@ ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pric
 ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.variation_master ADD CONSTRAINT variation_master_pkey PRIMARY KEY (variation_id);
+
+ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
 
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_import_id_key UNIQUE (import_id);
 
@@ -353,7 +400,11 @@ ALTER TABLE public.subprocesses ADD CONSTRAINT unique_subprocess_name UNIQUE (na
 
 ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_firm_name_key UNIQUE (firm_name);
 
+ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_token_hash_key UNIQUE (token_hash);
+
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_amount_check CHECK ((amount >= (0)::numeric));
+
+ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_action_check CHECK (((action)::text = ANY ((ARRAY['create'::character varying, 'update'::character varying, 'delete'::character varying, 'restore'::character varying, 'login'::character varying, 'logout'::character varying])::text[])));
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_cost_type_check CHECK (((cost_type)::text = ANY ((ARRAY['labour'::character varying, 'overhead'::character varying, 'electricity'::character varying, 'maintenance'::character varying, 'service'::character varying, 'packing'::character varying, 'transport'::character varying, 'other'::character varying])::text[])));
 
@@ -395,6 +446,10 @@ ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_quantity_check CHE
 
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE CASCADE;
 
+ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE CASCADE;
+
+ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
 
 ALTER TABLE public.import_job_errors ADD CONSTRAINT import_job_errors_import_job_id_fkey FOREIGN KEY (import_job_id) REFERENCES public.import_jobs(id) ON DELETE CASCADE;
@@ -435,6 +490,8 @@ ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_process_id_fke
 
 ALTER TABLE public.substitute_groups ADD CONSTRAINT substitute_groups_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
 
+ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE CASCADE;
+
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE CASCADE;
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE CASCADE;
@@ -446,6 +503,14 @@ ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_substitute_group_i
 ALTER TABLE public.variant_usage ADD CONSTRAINT variant_usage_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
 
 CREATE INDEX idx_additional_costs_process ON public.additional_costs USING btree (process_id);
+
+CREATE INDEX idx_api_tokens_user ON public.api_tokens USING btree (user_id);
+
+CREATE INDEX idx_audit_events_created_at ON public.audit_events USING btree (created_at DESC);
+
+CREATE INDEX idx_audit_events_entity ON public.audit_events USING btree (entity, entity_id);
+
+CREATE INDEX idx_audit_events_user ON public.audit_events USING btree (user_id);
 
 CREATE UNIQUE INDEX color_master_name_key ON public.color_master USING btree (lower((color_name)::text));
 
@@ -511,6 +576,10 @@ CREATE INDEX idx_substitute_groups_active ON public.substitute_groups USING btre
 
 CREATE INDEX idx_substitute_groups_subprocess ON public.substitute_groups USING btree (process_subprocess_id);
 
+CREATE INDEX idx_user_sessions_expires ON public.user_sessions USING btree (expires_at);
+
+CREATE INDEX idx_user_sessions_user ON public.user_sessions USING btree (user_id);
+
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower((email)::text));
 
 CREATE INDEX idx_variant_supplier_pricing_supplier ON public.variant_supplier_pricing USING btree (supplier_id);
@@ -555,6 +624,10 @@ CREATE TRIGGER update_variant_usage_updated_at BEFORE UPDATE ON public.variant_u
 
 ALTER SEQUENCE public.additional_costs_id_seq OWNED BY public.additional_costs.id;
 
+ALTER SEQUENCE public.api_tokens_id_seq OWNED BY public.api_tokens.id;
+
+ALTER SEQUENCE public.audit_events_id_seq OWNED BY public.audit_events.id;
+
 ALTER SEQUENCE public.color_master_color_id_seq OWNED BY public.color_master.color_id;
 
 ALTER SEQUENCE public.cost_items_id_seq OWNED BY public.cost_items.id;
@@ -586,6 +659,8 @@ ALTER SEQUENCE public.subprocesses_id_seq OWNED BY public.subprocesses.id;
 ALTER SEQUENCE public.substitute_groups_id_seq OWNED BY public.substitute_groups.id;
 
 ALTER SEQUENCE public.suppliers_supplier_id_seq OWNED BY public.suppliers.supplier_id;
+
+ALTER SEQUENCE public.user_sessions_id_seq OWNED BY public.user_sessions.id;
 
 ALTER SEQUENCE public.users_user_id_seq OWNED BY public.users.user_id;
 

@@ -18,6 +18,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   diff: { summary: 'the DDL that turns one schema (database or snapshot) into another', load: () => import('./commands/diff.ts') },
   squash: { summary: 'fold the history up to a migration into one proven baseline', load: () => import('./commands/squash.ts') },
   check: { summary: 'for CI, no server needed: lint, replay from empty, compare with the snapshot, rehearse', load: () => import('./commands/check.ts') },
+  serve: { summary: 'serve the HTTP API (and its docs at /api/docs)', load: () => import('./commands/serve.ts') },
+  user: { summary: 'user add: create a user who can log in (the first admin, say)', load: () => import('./commands/user.ts') },
   seed: { summary: 'seed --demo: fill an empty, migrated database with demo data', load: () => import('./commands/seed.ts') },
 };
 

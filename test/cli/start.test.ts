@@ -27,7 +27,7 @@ describe('npm start', () => {
     try {
       const first = start(dir);
       assert.equal(first.status, 0, first.stderr);
-      assert.match(first.stdout, /Applied 7 migrations/);
+      assert.match(first.stdout, /Applied \d+ migrations/);
       assert.match(first.stdout, /Seeded the demo data: 4 users/);
       assert.match(first.stdout, /7 applied, 0 pending/);
       const second = start(dir);

@@ -1,0 +1,159 @@
+import type { Queryable } from '../../db/types.ts';
+import { MtcError } from '../../schema/errors.ts';
+import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets.ts';
+import { ROLES } from './roles.ts';
+import type { Role } from './roles.ts';
+
+/** A user as the API shows it: never the password hash. */
+export interface User {
+  userId: number;
+  name: string;
+  email: string;
+  role: Role;
+  hasPassword: boolean;
+  createdAt: string;
+}
+
+/** How long a browser session lasts without use. */
+export const SESSION_IDLE_HOURS = 12;
+/** The longest a session lasts at all. */
+export const SESSION_MAX_HOURS = 24 * 7;
+
+/** The columns of a User, from the users table under alias `t` (or unqualified). */
+const userColumns = (t = '') =>
+  `${t}user_id AS "userId", ${t}name, ${t}email, ${t}role, ${t}password_hash IS NOT NULL AS "hasPassword", to_char(${t}created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"`;
+const USER_COLUMNS = userColumns();
+
+export class AccessError extends MtcError {}
+
+/** Checks an email loosely (one @, something on both sides): the real check is the mail that arrives. */
+export function validEmail(email: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 255;
+}
+
+/** Creates a user. `EMAIL_TAKEN` (409) when the address is in use, whatever its case. */
+export async function createUser(q: Queryable, input: { name: string; email: string; role: Role; password?: string }): Promise<User> {
+  if (!ROLES.includes(input.role)) throw new AccessError('INVALID_ROLE', `role ${input.role}: expected one of ${ROLES.join(', ')}`, 'usage', { field: 'role' });
+  if (!validEmail(input.email)) throw new AccessError('INVALID_EMAIL', `email ${input.email}: not an email address`, 'usage', { field: 'email' });
+  const hash = input.password === undefined ? null : await hashPassword(input.password);
+  const taken = await q.query('SELECT 1 FROM public.users WHERE lower(email) = lower($1)', [input.email]);
+  if (taken.rowCount > 0) throw new AccessError('EMAIL_TAKEN', `a user with the email ${input.email} exists already`, 'state', { field: 'email' });
+  const r = await q.query<User>(`INSERT INTO public.users (name, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`, [input.name, input.email, input.role, hash]);
+  return r.rows[0]!;
+}
+
+export async function listUsers(q: Queryable): Promise<User[]> {
+  return (await q.query<User>(`SELECT ${USER_COLUMNS} FROM public.users ORDER BY user_id`)).rows;
+}
+
+export async function getUser(q: Queryable, userId: number): Promise<User | null> {
+  return (await q.query<User>(`SELECT ${USER_COLUMNS} FROM public.users WHERE user_id = $1`, [userId])).rows[0] ?? null;
+}
+
+/** Changes a user's name, role or password; returns the user before and after, or null when there is none. */
+export async function updateUser(q: Queryable, userId: number, change: { name?: string; role?: Role; password?: string }): Promise<{ before: User; after: User } | null> {
+  const before = await getUser(q, userId);
+  if (!before) return null;
+  const hash = change.password === undefined ? undefined : await hashPassword(change.password);
+  const r = await q.query<User>(
+    `UPDATE public.users SET name = coalesce($2, name), role = coalesce($3, role), password_hash = coalesce($4, password_hash) WHERE user_id = $1 RETURNING ${USER_COLUMNS}`,
+    [userId, change.name ?? null, change.role ?? null, hash ?? null],
+  );
+  if (hash !== undefined) await q.query('DELETE FROM public.user_sessions WHERE user_id = $1', [userId]);
+  return { before, after: r.rows[0]! };
+}
+
+/** The user whose email and password these are, or null (the same answer for a wrong email and a wrong password). */
+export async function checkPassword(q: Queryable, email: string, password: string): Promise<User | null> {
+  const r = await q.query<User & { hash: string | null }>(`SELECT ${USER_COLUMNS}, password_hash AS hash FROM public.users WHERE lower(email) = lower($1)`, [email]);
+  const row = r.rows[0];
+  // Verify against something even for an unknown email, so the time taken does not tell.
+  const ok = await verifyPassword(row?.hash ?? (await dummyHash()), password);
+  if (!row || !ok) return null;
+  const { hash: _hash, ...user } = row;
+  return user;
+}
+
+let dummy: Promise<string> | undefined;
+/** A real hash of nothing anyone knows, made once, to spend the same time on an unknown email. */
+const dummyHash = () => (dummy ??= hashPassword(newSecret('')));
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/** Opens a browser session; the token goes in a cookie, the CSRF token in every unsafe request's header. */
+export async function openSession(q: Queryable, userId: number): Promise<NewSession> {
+  const token = newSecret('s_');
+  const csrfToken = newSecret('c_');
+  const r = await q.query<{ expires: string }>(
+    `INSERT INTO public.user_sessions (user_id, token_hash, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))
+     RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires`,
+    [userId, secretHash(token), csrfToken, SESSION_MAX_HOURS],
+  );
+  return { token, csrfToken, expiresAt: r.rows[0]!.expires };
+}
+
+/** Who a session token belongs to, if it is live; using it keeps it alive. */
+export async function sessionUser(q: Queryable, token: string): Promise<{ user: User; sessionId: number; csrfToken: string } | null> {
+  const r = await q.query<User & { sessionId: string; csrf: string }>(
+    `UPDATE public.user_sessions s SET last_seen_at = now() FROM public.users u
+      WHERE s.token_hash = $1 AND u.user_id = s.user_id AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(hours => $2)
+      RETURNING s.id::text AS "sessionId", s.csrf_token AS csrf, ${userColumns('u.')}`,
+    [secretHash(token), SESSION_IDLE_HOURS],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  const { sessionId, csrf, ...user } = row;
+  return { user, sessionId: Number(sessionId), csrfToken: csrf };
+}
+
+export async function closeSession(q: Queryable, sessionId: number): Promise<void> {
+  await q.query('DELETE FROM public.user_sessions WHERE id = $1', [sessionId]);
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+const TOKEN_COLUMNS = `id::int AS id, name, prefix, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt",
+  to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "lastUsedAt"`;
+
+/** Makes an API token for a user; the token itself is returned this once and never stored. */
+export async function createApiToken(q: Queryable, userId: number, name: string): Promise<ApiToken & { token: string }> {
+  const token = newSecret('mtc_');
+  const r = await q.query<ApiToken>(`INSERT INTO public.api_tokens (user_id, name, prefix, token_hash) VALUES ($1, $2, $3, $4) RETURNING ${TOKEN_COLUMNS}`, [
+    userId,
+    name,
+    token.slice(0, 12),
+    secretHash(token),
+  ]);
+  return { ...r.rows[0]!, token };
+}
+
+export async function listApiTokens(q: Queryable, userId: number): Promise<ApiToken[]> {
+  return (await q.query<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM public.api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id`, [userId])).rows;
+}
+
+/** Revokes one of the user's tokens; false when there is no such live token. */
+export async function revokeApiToken(q: Queryable, userId: number, id: number): Promise<boolean> {
+  const r = await q.query('UPDATE public.api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [id, userId]);
+  return r.rowCount > 0;
+}
+
+/** Who a bearer token belongs to, if it is live. */
+export async function tokenUser(q: Queryable, token: string): Promise<User | null> {
+  const r = await q.query<User>(
+    `UPDATE public.api_tokens t SET last_used_at = now() FROM public.users u
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.user_id = t.user_id
+      RETURNING ${userColumns('u.')}`,
+    [secretHash(token)],
+  );
+  return r.rows[0] ?? null;
+}

@@ -1,0 +1,26 @@
+/**
+ * Roles and what each may do: the one permission table every route names its permission
+ * from. A role not listed for a permission is refused with 403.
+ */
+export const ROLES = ['admin', 'planner', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  /** Read items, variants, stock, suppliers and rates. */
+  'catalog.read': ['admin', 'planner', 'operator', 'viewer'],
+  /** Create, change, delete and restore items, variants, suppliers and rates. */
+  'catalog.write': ['admin', 'planner'],
+  /** Record stock movements (receipts, adjustments). */
+  'stock.write': ['admin', 'planner', 'operator'],
+  /** Manage user accounts and read the audit trail. */
+  'users.manage': ['admin'],
+  'audit.read': ['admin'],
+  /** Own session and API tokens. */
+  'self': ['admin', 'planner', 'operator', 'viewer'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function allows(role: string, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly string[]).includes(role);
+}

@@ -1,0 +1,47 @@
+import type { Queryable } from '../../db/types.ts';
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'login' | 'logout';
+
+export interface AuditEvent {
+  id: number;
+  userId: number | null;
+  action: AuditAction;
+  entity: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  createdAt: string;
+}
+
+/** Records who did what to which entity, with the values before and after; call it in the write's own transaction. */
+export async function recordAudit(
+  q: Queryable,
+  e: { userId: number | null; action: AuditAction; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; requestId?: string | null },
+): Promise<void> {
+  await q.query('INSERT INTO public.audit_events (user_id, action, entity, entity_id, before, after, request_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)', [
+    e.userId,
+    e.action,
+    e.entity,
+    e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+    e.before === undefined ? null : JSON.stringify(e.before),
+    e.after === undefined ? null : JSON.stringify(e.after),
+    e.requestId ?? null,
+  ]);
+}
+
+/** The newest events first, optionally for one entity (and one of its rows). */
+export async function listAudit(q: Queryable, filter: { entity?: string; entityId?: string; limit: number; offset: number }): Promise<{ total: number; events: AuditEvent[] }> {
+  const where = `($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_id = $2)`;
+  const params = [filter.entity ?? null, filter.entityId ?? null];
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.audit_events WHERE ${where}`, params)).rows[0]?.n ?? 0);
+  const events = (
+    await q.query<AuditEvent>(
+      `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId",
+              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+         FROM public.audit_events WHERE ${where} ORDER BY id DESC LIMIT $3 OFFSET $4`,
+      [...params, filter.limit, filter.offset],
+    )
+  ).rows;
+  return { total, events };
+}

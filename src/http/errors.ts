@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { MtcError } from '../schema/errors.ts';
+
+/** An error a route raises on purpose: its status, a stable code and a message a caller can act on. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** The one shape of every error the API answers: `{error: {code, message, details}}`. */
+export interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+const STATE_STATUS: Record<string, number> = { NOT_FOUND: 404 };
+
+/**
+ * Installs the error handler: validation failures are 400 `INVALID_INPUT` with each field's
+ * path; HttpErrors keep their status; MTC's own errors are 400 (usage) or 409 (state);
+ * anything else is 500 with a generic message (logged with the request id, never sent: no
+ * database text reaches a client).
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | HttpError | MtcError | Error, request, reply) => {
+    const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
+      reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
+    if ('validation' in err && Array.isArray(err.validation)) {
+      const fields = validationFields(err as FastifyError);
+      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, { fields });
+    }
+    if (err instanceof HttpError) return send(err.status, err.code, err.message, err.details);
+    if (err instanceof MtcError) return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, { ...err.details });
+    const status = (err as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      const code = status === 429 ? 'RATE_LIMITED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+      return send(status, code, status === 429 ? 'too many requests: wait a minute and try again' : err.message);
+    }
+    request.log.error({ err }, 'request failed');
+    return send(500, 'INTERNAL', `internal error; the server log has it under request id ${request.id}`);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: {} } } satisfies ErrorBody);
+  });
+}
+
+/**
+ * Each invalid field once, with its path (`body/role`) and what is wrong; a choice among
+ * constants (a union of literals) reads "must be one of: a, b, c", not one line per constant.
+ */
+function validationFields(err: FastifyError): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const choices = new Map<string, unknown[]>();
+  for (const v of err.validation ?? []) {
+    const params = (v.params ?? {}) as Record<string, unknown>;
+    const extra = 'missingProperty' in params ? `/${String(params.missingProperty)}` : 'additionalProperty' in params ? `/${String(params.additionalProperty)}` : '';
+    const path = `${err.validationContext ?? 'body'}${v.instancePath || ''}${extra}`;
+    if (v.keyword === 'const') {
+      choices.set(path, [...(choices.get(path) ?? []), params.allowedValue]);
+      continue;
+    }
+    if (v.keyword === 'anyOf' && choices.has(path)) {
+      out.push({ path, message: `must be one of: ${choices.get(path)!.map(String).join(', ')}` });
+      continue;
+    }
+    out.push({ path, message: v.message ?? 'is not valid' });
+  }
+  return out;
+}

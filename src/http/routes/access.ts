@@ -1,0 +1,93 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '../../db/types.ts';
+import { SESSION_MAX_HOURS, checkPassword, closeSession, createApiToken, listApiTokens, openSession, revokeApiToken } from '../../app/access/accounts.ts';
+import { recordAudit } from '../../app/audit/audit.ts';
+import { SESSION_COOKIE, callerOf } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { Email, ErrorSchema, IdParams, Name, UserSchema, errors } from '../schemas.ts';
+
+const Token = Type.Object({ id: Type.Integer(), name: Type.String(), prefix: Type.String(), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
+
+/** Logging in and out, who am I, and a user's own API tokens. */
+export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCookies: boolean; loginAttemptsPerMinute: number }> = async (app, { db, secureCookies, loginAttemptsPerMinute }) => {
+  app.post(
+    '/api/auth/login',
+    {
+      config: { permission: 'public', rateLimit: { max: loginAttemptsPerMinute, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['access'],
+        summary: 'Log in: sets the session cookie and returns the CSRF token for unsafe requests',
+        security: [],
+        body: Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.String() }), 400: ErrorSchema, 401: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = await checkPassword(db, request.body.email, request.body.password);
+      if (!user) throw new HttpError(401, 'LOGIN_FAILED', 'wrong email or password');
+      const session = await openSession(db, user.userId);
+      await recordAudit(db, { userId: user.userId, action: 'login', entity: 'session', requestId: request.id });
+      void reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', maxAge: SESSION_MAX_HOURS * 3600 });
+      return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Log out: closes this session', response: { 204: Type.Null(), ...errors() } } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (caller.sessionId !== undefined) await closeSession(db, caller.sessionId);
+      await recordAudit(db, { userId: caller.user.userId, action: 'logout', entity: 'session', requestId: request.id });
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { permission: 'self' },
+      schema: { tags: ['access'], summary: 'Who is calling (and the session’s CSRF token)', response: { 200: Type.Object({ user: UserSchema, via: Type.Union([Type.Literal('session'), Type.Literal('token')]), csrfToken: Type.Optional(Type.String()) }), ...errors() } },
+    },
+    async (request) => {
+      const c = callerOf(request);
+      return { user: c.user, via: c.via, ...(c.csrfToken ? { csrfToken: c.csrfToken } : {}) };
+    },
+  );
+
+  app.get('/api/tokens', { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Your API tokens (never the tokens themselves)', response: { 200: Type.Array(Token), ...errors() } } }, async (request) =>
+    listApiTokens(db, callerOf(request).user.userId),
+  );
+
+  app.post(
+    '/api/tokens',
+    {
+      config: { permission: 'self' },
+      schema: {
+        tags: ['access'],
+        summary: 'Make an API token for scripts: shown this once, stored only as a hash',
+        body: Type.Object({ name: Name(100) }, { additionalProperties: false }),
+        response: { 201: Type.Intersect([Token, Type.Object({ token: Type.String() })]), ...errors() },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const token = await createApiToken(db, caller.user.userId, request.body.name);
+      await recordAudit(db, { userId: caller.user.userId, action: 'create', entity: 'api_token', entityId: token.id, after: { name: token.name, prefix: token.prefix }, requestId: request.id });
+      return reply.status(201).send(token);
+    },
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Revoke one of your API tokens', params: IdParams, response: { 204: Type.Null(), ...errors(404) } } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (!(await revokeApiToken(db, caller.user.userId, request.params.id))) throw new HttpError(404, 'NOT_FOUND', `you have no live API token ${request.params.id}`);
+      await recordAudit(db, { userId: caller.user.userId, action: 'delete', entity: 'api_token', entityId: request.params.id, requestId: request.id });
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,34 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '../../db/types.ts';
+import { listAudit } from '../../app/audit/audit.ts';
+import { Page, errors } from '../schemas.ts';
+
+const Event = Type.Object({
+  id: Type.Integer(),
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  action: Type.String(),
+  entity: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+});
+
+/** The audit trail, newest first, for admins. */
+export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  app.get(
+    '/api/audit',
+    {
+      config: { permission: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Who changed what, when, with the values before and after',
+        querystring: Type.Object({ entity: Type.Optional(Type.String({ maxLength: 50 })), entityId: Type.Optional(Type.String({ maxLength: 100 })), ...Page }, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), events: Type.Array(Event) }), ...errors() },
+      },
+    },
+    async (request) => listAudit(db, request.query),
+  );
+};

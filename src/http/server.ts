@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Database } from '../db/types.ts';
+import { installAuth } from './auth.ts';
+import { installErrorHandler } from './errors.ts';
+import { accessRoutes } from './routes/access.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { healthRoutes } from './routes/health.ts';
+import { userRoutes } from './routes/users.ts';
+import type { Plan } from '../schema/migrations/plan.ts';
+
+export interface ServerOptions {
+  db: Database;
+  /** The migrations, for /ready (every one applied, no drift since). */
+  plan: Plan;
+  /** pino options, or false for no logs (tests). */
+  logger?: boolean | Record<string, unknown>;
+  /** Mark the session cookie Secure (behind HTTPS). */
+  secureCookies?: boolean;
+  /** Login attempts per address and minute (default 10). */
+  loginAttemptsPerMinute?: number;
+}
+
+export type App = FastifyInstance;
+
+/** A route as registered: what the permission walk in the tests goes through. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the API registered, with its permission. */
+    routeTable: RouteInfo[];
+  }
+}
+
+/**
+ * The HTTP API: JSON under /api, each route with request and response schemas (TypeBox)
+ * that validate input, type the handler and make the OpenAPI document at /api/docs; one
+ * error shape; every route but /health, /ready and login needs a caller with the route's
+ * permission. Listening is the caller's business (`mtc serve`, or `inject` in tests).
+ */
+export async function buildServer(options: ServerOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 1 << 20,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(import('@fastify/cookie'));
+  // Login attempts are counted per address and account (after the body is parsed), so one
+  // account under attack does not lock everyone else out of logging in.
+  await app.register(import('@fastify/rate-limit'), {
+    global: false,
+    hook: 'preHandler',
+    keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+  });
+  await app.register(import('@fastify/swagger'), {
+    openapi: {
+      info: { title: 'MTC API', version: '1', description: 'Inventory and production costing for small manufacturers.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'mtc_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(import('@fastify/swagger-ui'), { routePrefix: '/api/docs' });
+  installErrorHandler(app);
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
+  });
+  installAuth(app, options.db);
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('cache-control', 'no-store');
+  });
+  await app.register(healthRoutes, { db: options.db, plan: options.plan });
+  await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
+  await app.register(userRoutes, { db: options.db });
+  await app.register(auditRoutes, { db: options.db });
+  return app;
+}

@@ -1,0 +1,61 @@
+// An MTC API on a test database of its own, called in-process (Fastify's inject: no sockets).
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
+import type { Role } from '../../src/app/access/roles.ts';
+import type { Database } from '../../src/db/types.ts';
+import { buildServer } from '../../src/http/server.ts';
+import type { App, ServerOptions } from '../../src/http/server.ts';
+import { splitStatements } from '../../src/schema/lint/index.ts';
+import { migrate } from '../../src/schema/migrations/migrate.ts';
+import { planMigrations } from '../../src/schema/migrations/plan.ts';
+import type { Plan } from '../../src/schema/migrations/plan.ts';
+import { loadMigrations } from '../../src/schema/migrations/source.ts';
+import type { Backend, TestDatabase } from './backends.ts';
+import { ROOT } from './cli.ts';
+
+export interface TestApi {
+  app: App;
+  db: Database;
+  plan: Plan;
+  /** A user of each role, with a live API token. */
+  tokens: Record<Role, string>;
+  /** Sends a request; `as` a role uses its token. */
+  call(method: string, url: string, options?: { as?: Role; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** A migrated database on `backend` with one user per role (`<role>@example.com`, PASSWORD) and the API over it. */
+export async function testApi(backend: Backend, options: Partial<ServerOptions> = {}): Promise<TestApi> {
+  const t: TestDatabase = await backend.create();
+  const db = await t.open();
+  const plan = planMigrations(await loadMigrations(join(ROOT, 'migrations')));
+  const result = await migrate(db, plan, { splitStatements });
+  if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
+  const tokens = {} as Record<Role, string>;
+  for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
+    const user = await createUser(db, { name: `The ${role}`, email: `${role}@example.com`, role, password: PASSWORD });
+    tokens[role] = (await createApiToken(db, user.userId, 'tests')).token;
+  }
+  const app = await buildServer({ db, plan, logger: false, ...options });
+  return {
+    app,
+    db,
+    plan,
+    tokens,
+    call: (method, url, o = {}) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...(o.as ? { authorization: `Bearer ${tokens[o.as]}` } : {}), ...(o.headers ?? {}) },
+        ...(o.body !== undefined ? { payload: o.body as object } : {}),
+      }),
+    async close() {
+      await app.close();
+      await db.close();
+      await t.drop();
+    },
+  };
+}

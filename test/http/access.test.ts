@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PERMISSIONS } from '../../src/app/access/roles.ts';
+import type { Permission, Role } from '../../src/app/access/roles.ts';
+import { backends } from '../helpers/backends.ts';
+import { PASSWORD, testApi } from '../helpers/api.ts';
+import type { TestApi } from '../helpers/api.ts';
+
+const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
+
+/** Logs in and returns what a browser would keep: the session cookie and the CSRF token. */
+async function login(api: TestApi, email: string, password = PASSWORD): Promise<{ cookie: string; csrf: string }> {
+  const r = await api.call('POST', '/api/auth/login', { body: { email, password } });
+  assert.equal(r.statusCode, 200, r.body);
+  const setCookie = String(r.headers['set-cookie']);
+  return { cookie: setCookie.split(';')[0]!, csrf: json(r).csrfToken as string };
+}
+
+for (const backend of backends) {
+  describe(`the HTTP API's access control on ${backend.name}`, { skip: backend.skip }, () => {
+    let api: TestApi;
+    before(async () => {
+      api = await testApi(backend, { loginAttemptsPerMinute: 5 });
+    });
+    after(async () => {
+      await api?.close();
+    });
+
+    test('/health and /ready answer anyone; every other route refuses an anonymous caller with 401', async () => {
+      assert.deepEqual(json(await api.call('GET', '/health')), { status: 'ok' });
+      assert.deepEqual(json(await api.call('GET', '/ready')), { ready: true });
+      const routes = api.app.routeTable.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
+      assert.ok(routes.length >= 10, `only ${routes.length} routes`);
+      for (const r of routes) {
+        const res = await api.call(r.method, r.url.replace(/:\w+/g, '1'), r.method === 'GET' || r.method === 'DELETE' ? {} : { body: {} });
+        if (r.permission === 'public') assert.notEqual(res.statusCode, 401, `${r.method} ${r.url}`);
+        else {
+          assert.equal(res.statusCode, 401, `${r.method} ${r.url} answered an anonymous caller with ${res.statusCode}`);
+          assert.equal(json(res).error.code, 'UNAUTHENTICATED');
+        }
+      }
+    });
+
+    test('every route enforces the permission table: a role it does not list gets 403, one it lists gets past it', async () => {
+      const routes = api.app.routeTable.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && r.permission !== 'public');
+      for (const r of routes) {
+        assert.ok(r.permission && r.permission in PERMISSIONS, `${r.method} ${r.url} has no known permission`);
+        for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
+          if (r.url === '/api/auth/logout') continue; // would end nothing for a token, but is "self" for all
+          const res = await api.call(r.method, r.url.replace(/:\w+/g, '999999'), { as: role, ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { body: {} }) });
+          const allowed = (PERMISSIONS[r.permission as Permission] as readonly Role[]).includes(role);
+          if (allowed) assert.ok(res.statusCode !== 401 && res.statusCode !== 403, `${role} ${r.method} ${r.url}: ${res.statusCode} ${res.body}`);
+          else {
+            assert.equal(res.statusCode, 403, `${role} ${r.method} ${r.url}: ${res.statusCode}`);
+            assert.equal(json(res).error.code, 'FORBIDDEN');
+          }
+        }
+      }
+    });
+
+    test('login: a session cookie that scripts cannot read, a CSRF token required on unsafe requests, and logout ends the session', async () => {
+      const r = await api.call('POST', '/api/auth/login', { body: { email: 'PLANNER@example.com', password: PASSWORD } });
+      assert.equal(r.statusCode, 200, r.body);
+      const cookie = String(r.headers['set-cookie']);
+      assert.match(cookie, /^mtc_session=s_[\w-]{43};/);
+      assert.match(cookie, /HttpOnly/);
+      assert.match(cookie, /SameSite=Strict/);
+      const session = { cookie: cookie.split(';')[0]!, csrf: json(r).csrfToken as string };
+      const me = await api.call('GET', '/api/auth/me', { headers: { cookie: session.cookie } });
+      assert.equal(json(me).user.email, 'planner@example.com');
+      const noCsrf = await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie }, body: { name: 'x' } });
+      assert.equal(noCsrf.statusCode, 403);
+      assert.equal(json(noCsrf).error.code, 'CSRF_INVALID');
+      const wrongCsrf = await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie, 'x-csrf-token': `${session.csrf}x` }, body: { name: 'x' } });
+      assert.equal(wrongCsrf.statusCode, 403);
+      const ok = await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie, 'x-csrf-token': session.csrf }, body: { name: 'x' } });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const out = await api.call('POST', '/api/auth/logout', { headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+      assert.equal(out.statusCode, 204);
+      const after = await api.call('GET', '/api/auth/me', { headers: { cookie: session.cookie } });
+      assert.equal(after.statusCode, 401);
+      assert.equal(json(after).error.code, 'SESSION_EXPIRED');
+    });
+
+    test('a wrong password and an unknown email get the same 401; too many attempts get 429', async () => {
+      const wrong = await api.call('POST', '/api/auth/login', { body: { email: 'viewer@example.com', password: 'not the password' } });
+      const unknown = await api.call('POST', '/api/auth/login', { body: { email: 'nobody@example.com', password: 'not the password' } });
+      assert.equal(wrong.statusCode, 401);
+      assert.deepEqual(json(wrong), json(unknown));
+      assert.equal(json(wrong).error.code, 'LOGIN_FAILED');
+      let last = wrong;
+      for (let i = 0; i < 6; i++) last = await api.call('POST', '/api/auth/login', { body: { email: 'viewer@example.com', password: 'not the password' } });
+      assert.equal(last.statusCode, 429);
+      assert.equal(json(last).error.code, 'RATE_LIMITED');
+    });
+
+    test('API tokens: shown once, stored only as a hash, listed by prefix, refused once revoked', async () => {
+      const made = await api.call('POST', '/api/tokens', { as: 'operator', body: { name: 'nightly import' } });
+      assert.equal(made.statusCode, 201, made.body);
+      const token = json(made).token as string;
+      assert.match(token, /^mtc_[\w-]{43}$/);
+      const stored = await api.db.query<{ token_hash: string }>('SELECT token_hash FROM public.api_tokens WHERE id = $1', [json(made).id]);
+      assert.notEqual(stored.rows[0]?.token_hash, token);
+      assert.doesNotMatch(JSON.stringify((await api.db.query('SELECT * FROM public.api_tokens')).rows), new RegExp(token));
+      const listed = json(await api.call('GET', '/api/tokens', { as: 'operator' })) as unknown as { name: string; prefix: string; token?: string }[];
+      assert.ok(listed.some((t) => t.name === 'nightly import' && token.startsWith(t.prefix) && t.token === undefined));
+      const me = await api.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(json(me).user.role, 'operator');
+      assert.equal((await api.call('DELETE', `/api/tokens/${json(made).id}`, { as: 'operator' })).statusCode, 204);
+      const revoked = await api.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(revoked.statusCode, 401);
+      assert.equal((await api.call('DELETE', `/api/tokens/${json(made).id}`, { as: 'operator' })).statusCode, 404);
+      const malformed = await api.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: 'Basic abc' } });
+      assert.equal(malformed.statusCode, 401);
+    });
+
+    test('users: admins create and change them, with field errors, a 409 for a taken email, and every change audited without the password', async () => {
+      const bad = await api.call('POST', '/api/users', { as: 'admin', body: { name: '', email: 'not-an-email', role: 'king', password: 'short', extra: 1 } });
+      assert.equal(bad.statusCode, 400);
+      const paths = (json(bad).error.details.fields as { path: string; message: string }[]).map((f) => f.path);
+      for (const p of ['body/name', 'body/email', 'body/role', 'body/password', 'body/extra']) assert.ok(paths.includes(p), `${p} not in ${paths.join(', ')}`);
+      assert.ok((json(bad).error.details.fields as { path: string; message: string }[]).some((f) => f.path === 'body/role' && f.message === 'must be one of: admin, planner, operator, viewer'));
+
+      const made = await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Store Keeper', email: 'keeper@example.com', role: 'operator', password: 'a long enough password' } });
+      assert.equal(made.statusCode, 201, made.body);
+      assert.equal(json(made).hasPassword, true);
+      assert.equal('password_hash' in json(made), false);
+      const taken = await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Again', email: 'KEEPER@example.com', role: 'viewer', password: 'a long enough password' } });
+      assert.equal(taken.statusCode, 409);
+      assert.equal(json(taken).error.code, 'EMAIL_TAKEN');
+
+      const keeper = await login(api, 'keeper@example.com', 'a long enough password');
+      const changed = await api.call('PATCH', `/api/users/${json(made).userId}`, { as: 'admin', body: { role: 'planner', password: 'another long password' } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.equal(json(changed).role, 'planner');
+      assert.equal((await api.call('GET', '/api/auth/me', { headers: { cookie: keeper.cookie } })).statusCode, 401, 'a new password ends the old sessions');
+      assert.equal((await api.call('PATCH', '/api/users/999999', { as: 'admin', body: { name: 'x' } })).statusCode, 404);
+
+      const audit = json(await api.call('GET', `/api/audit?entity=user&entityId=${json(made).userId}`, { as: 'admin' }));
+      assert.deepEqual(
+        (audit.events as { action: string }[]).map((e) => e.action),
+        ['update', 'create'],
+      );
+      const update = audit.events[0] as { before: { role: string }; after: { role: string }; userId: number };
+      assert.equal(update.before.role, 'operator');
+      assert.equal(update.after.role, 'planner');
+      assert.doesNotMatch(JSON.stringify(audit), /argon2|password_hash|another long password/);
+      assert.equal((await api.call('GET', '/api/audit', { as: 'planner' })).statusCode, 403);
+    });
+
+    test('one error shape: unknown routes, malformed JSON, wrong content type', async () => {
+      const missing = await api.call('GET', '/api/nothing-here', { as: 'admin' });
+      assert.equal(missing.statusCode, 404);
+      assert.equal(json(missing).error.code, 'NOT_FOUND');
+      const broken = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email": ' });
+      assert.equal(broken.statusCode, 400);
+      assert.equal(typeof json(broken).error.message, 'string');
+      const text = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+      assert.equal(text.statusCode, 400);
+      assert.equal(json(text).error.code, 'INVALID_INPUT');
+      const xml = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+      assert.equal(xml.statusCode, 415);
+      assert.equal(json(xml).error.code, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    test('the OpenAPI document at /api/docs/json lists every route with its schemas', async () => {
+      const doc = json(await api.call('GET', '/api/docs/json'));
+      assert.equal(doc.openapi.startsWith('3.'), true);
+      for (const r of api.app.routeTable.filter((x) => x.url.startsWith('/api/') && !x.url.startsWith('/api/docs'))) {
+        const path = r.url.replace(/:(\w+)/g, '{$1}');
+        assert.ok(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${path} is not in the document`);
+      }
+    });
+
+    test('/ready says 503 when the schema was changed by hand since the last migration', async () => {
+      await api.db.exec('CREATE INDEX hand_made ON public.users (name)');
+      try {
+        const r = await api.call('GET', '/ready');
+        assert.equal(r.statusCode, 503);
+        assert.match(json(r).reason, /changed by hand/);
+      } finally {
+        await api.db.exec('DROP INDEX public.hand_made');
+      }
+      assert.equal((await api.call('GET', '/ready')).statusCode, 200);
+    });
+  });
+}
