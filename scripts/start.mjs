@@ -1,12 +1,17 @@
-// `npm start`: migrate the database, and on the embedded one (no DATABASE_URL) fill it with
-// the demo data while it is still empty, so a newcomer sees a working system. A server named
-// by DATABASE_URL never gets demo data by itself: run `mtc seed --demo` there if you want it.
-import { spawnSync } from 'node:child_process';
+// `npm start`: migrate the database, on the embedded one (no DATABASE_URL) fill it with the
+// demo data while it is still empty, then serve the API until stopped (Ctrl-C). A server
+// named by DATABASE_URL never gets demo data by itself: run `mtc seed --demo` there if you
+// want it.
+import { spawn, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const mtc = (...args) => spawnSync(process.execPath, [`${root}bin/mtc.cjs`, ...args], { stdio: 'inherit' }).status ?? 1;
+const bin = `${root}bin/mtc.cjs`;
+const mtc = (...args) => spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' }).status ?? 1;
 
 let code = mtc('migrate');
 if (code === 0 && !process.env.DATABASE_URL) code = mtc('seed', '--demo', '--if-empty');
-if (code === 0) code = mtc('status');
-process.exit(code);
+if (code !== 0) process.exit(code);
+// The server in the foreground; signals reach it, and its exit code is ours.
+const server = spawn(process.execPath, [bin, 'serve'], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (c, signal) => process.exit(c ?? (signal ? 0 : 1)));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,24 +15,42 @@ async function project(): Promise<string> {
   return dir;
 }
 
-function start(dir: string, env: NodeJS.ProcessEnv = {}) {
-  const clean = { ...process.env, ...env };
+/**
+ * Runs `npm start`'s script until its server answers /health, then stops it with SIGTERM;
+ * resolves with its output and exit code.
+ */
+async function start(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; health: unknown }> {
+  const clean: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
   if (!env.DATABASE_URL) delete clean.DATABASE_URL;
-  return spawnSync(process.execPath, ['scripts/start.mjs'], { cwd: dir, env: clean, encoding: 'utf8', timeout: 120_000 });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: dir, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const until = Date.now() + 120_000;
+  let address: string | undefined;
+  while (!(address = /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1])) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`npm start did not start serving:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const health = await (await fetch(`${address}/health`)).json();
+  child.kill('SIGTERM');
+  return { code: await exited, out, health };
 }
 
 describe('npm start', () => {
-  test('on the embedded database: migrates, fills it with the demo data once, and shows the status', async () => {
+  test('on the embedded database: migrates, fills it with the demo data once, serves the API, and stops cleanly', async () => {
     const dir = await project();
     try {
-      const first = start(dir);
-      assert.equal(first.status, 0, first.stderr);
-      assert.match(first.stdout, /Applied \d+ migrations/);
-      assert.match(first.stdout, /Seeded the demo data: 4 users/);
-      assert.match(first.stdout, /7 applied, 0 pending/);
-      const second = start(dir);
-      assert.equal(second.status, 0, second.stderr);
-      assert.match(second.stdout, /Nothing seeded: the database already holds data/);
+      const first = await start(dir);
+      assert.equal(first.code, 0, first.out);
+      assert.match(first.out, /Applied \d+ migrations/);
+      assert.match(first.out, /Seeded the demo data: 4 users/);
+      assert.deepEqual(first.health, { status: 'ok' });
+      assert.match(first.out, /no one can log in yet: create the first admin with +npx mtc user add --role admin/);
+      const second = await start(dir);
+      assert.equal(second.code, 0, second.out);
+      assert.match(second.out, /Nothing seeded: the database already holds data/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -42,9 +60,9 @@ describe('npm start', () => {
     const dir = await project();
     const t = await postgresBackend.create();
     try {
-      const r = start(dir, { DATABASE_URL: t.url });
-      assert.equal(r.status, 0, r.stderr);
-      assert.doesNotMatch(r.stdout, /Seeded/);
+      const r = await start(dir, { DATABASE_URL: t.url });
+      assert.equal(r.code, 0, r.out);
+      assert.doesNotMatch(r.out, /Seeded/);
       const db = await t.open();
       try {
         assert.deepEqual((await db.query('SELECT count(*)::int AS n FROM public.item_master')).rows, [{ n: 0 }]);
