@@ -83,7 +83,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
   installAuth(app, options.db);
   installTextInputCheck(app);
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('cache-control', 'no-store');
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PERMISSIONS } from '../../src/app/access/roles.ts';
 import type { Permission, Role } from '../../src/app/access/roles.ts';
+import { buildServer } from '../../src/http/server.ts';
 import { backends } from '../helpers/backends.ts';
 import { PASSWORD, testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
@@ -161,6 +162,22 @@ for (const backend of backends) {
       const xml = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
       assert.equal(xml.statusCode, 415);
       assert.equal(json(xml).error.code, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    test('each request has an id: taken from x-request-id or made, sent back, and on every log line of the request', async () => {
+      const lines: string[] = [];
+      const logged = await buildServer({ db: api.db, plan: api.plan, logger: { level: 'info', stream: { write: (l: string) => void lines.push(l) } } });
+      try {
+        const r = await logged.inject({ method: 'GET', url: '/api/users', headers: { 'x-request-id': 'support-ticket-42' } });
+        assert.equal(r.statusCode, 401);
+        assert.equal(r.headers['x-request-id'], 'support-ticket-42');
+        const mine = lines.map((l) => JSON.parse(l) as { reqId?: string; msg: string }).filter((l) => l.reqId === 'support-ticket-42');
+        assert.ok(mine.some((l) => l.msg === 'incoming request') && mine.some((l) => l.msg === 'request completed'), lines.join(''));
+        const made = await logged.inject({ method: 'GET', url: '/health' });
+        assert.match(String(made.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+      } finally {
+        await logged.close();
+      }
     });
 
     test('the OpenAPI document at /api/docs/json lists every route with its schemas', async () => {
