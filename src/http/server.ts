@@ -9,6 +9,7 @@ import { installTextInputCheck } from './text-input.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
+import { itemRoutes } from './routes/items.ts';
 import { userRoutes } from './routes/users.ts';
 import type { Plan } from '../schema/migrations/plan.ts';
 
@@ -92,5 +93,6 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
   await app.register(userRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db });
+  await app.register(itemRoutes, { db: options.db });
   return app;
 }

@@ -1,0 +1,217 @@
+import type { Queryable } from '../../db/types.ts';
+import { optionalMasterId } from './masters.ts';
+import { ItemError, folded, utc, violates } from './sql.ts';
+
+/** An item as the API shows it: its model and variation by name. */
+export interface Item {
+  itemId: number;
+  name: string;
+  description: string | null;
+  category: string | null;
+  model: string | null;
+  variation: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+/** What a client gives for an item; model and variation are master names, made when new. */
+export interface ItemInput {
+  name: string;
+  description?: string | null;
+  category?: string | null;
+  model?: string | null;
+  variation?: string | null;
+}
+
+const FROM = `FROM public.item_master i
+  LEFT JOIN public.model_master m ON m.model_id = i.model_id
+  LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id`;
+
+const ITEM_COLUMNS = `i.item_id AS "itemId", i.name, i.description, i.category, m.model_name AS model, va.variation_name AS variation,
+  ${utc('i.created_at')} AS "createdAt", ${utc('i.updated_at')} AS "updatedAt", ${utc('i.deleted_at')} AS "deletedAt"`;
+
+/** One item, deleted or not; null when there is none. */
+export async function getItem(q: Queryable, itemId: number): Promise<Item | null> {
+  return (await q.query<Item>(`SELECT ${ITEM_COLUMNS} ${FROM} WHERE i.item_id = $1`, [itemId])).rows[0] ?? null;
+}
+
+interface Stored {
+  name: string;
+  description: string | null;
+  category: string | null;
+  modelId: number | null;
+  variationId: number | null;
+}
+
+/**
+ * Refuses a live item that would duplicate another live one: same name (whatever its case),
+ * model, variation and description. Stricter than idx_item_master_unique, which lets two items
+ * without a model coexist because NULLs differ there; the index still backs this up in a race.
+ */
+async function refuseDuplicate(q: Queryable, s: Stored, exceptId: number | null): Promise<void> {
+  const r = await q.query<{ itemId: number }>(
+    `SELECT item_id AS "itemId" FROM public.item_master
+      WHERE deleted_at IS NULL AND lower(name) = lower($1) AND model_id IS NOT DISTINCT FROM $2::int AND variation_id IS NOT DISTINCT FROM $3::int
+        AND coalesce(description, '') = coalesce($4::text, '') AND item_id <> coalesce($5::int, 0)`,
+    [s.name, s.modelId, s.variationId, s.description, exceptId],
+  );
+  const other = r.rows[0];
+  if (other) throw duplicate(s.name, other.itemId);
+}
+
+const duplicate = (name: string, itemId?: number) =>
+  new ItemError('ITEM_EXISTS', `an item "${name}" with this model, variation and description exists already${itemId ? ` (item ${itemId})` : ''}`, 'state', itemId ? { itemId } : {});
+
+/** Runs a write that the unique index may refuse, turning that refusal into ITEM_EXISTS. */
+async function guarded<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (violates(err, 'idx_item_master_unique')) throw duplicate(name);
+    throw err;
+  }
+}
+
+/** Creates an item. ITEM_EXISTS (409) when a live one has its name, model, variation and description. */
+export async function createItem(q: Queryable, input: ItemInput): Promise<Item> {
+  const s: Stored = {
+    name: input.name,
+    description: input.description ?? null,
+    category: input.category ?? null,
+    modelId: await optionalMasterId(q, 'model', input.model),
+    variationId: await optionalMasterId(q, 'variation', input.variation),
+  };
+  await refuseDuplicate(q, s, null);
+  const r = await guarded(s.name, () =>
+    q.query<{ id: number }>('INSERT INTO public.item_master (name, description, category, model_id, variation_id) VALUES ($1, $2, $3, $4, $5) RETURNING item_id AS id', [
+      s.name,
+      s.description,
+      s.category,
+      s.modelId,
+      s.variationId,
+    ]),
+  );
+  return (await getItem(q, r.rows[0]!.id))!;
+}
+
+/** An item's state before and after a change. */
+export interface ItemChange {
+  before: Item;
+  after: Item;
+}
+
+async function lockStored(q: Queryable, itemId: number): Promise<(Stored & { deleted: boolean }) | null> {
+  const r = await q.query<Stored & { deleted: boolean }>(
+    `SELECT name, description, category, model_id AS "modelId", variation_id AS "variationId", deleted_at IS NOT NULL AS deleted
+       FROM public.item_master WHERE item_id = $1 FOR UPDATE`,
+    [itemId],
+  );
+  return r.rows[0] ?? null;
+}
+
+/**
+ * Changes a live item; a field left out keeps its value, null clears it. Null when there is no
+ * such item; ITEM_DELETED (409) for a deleted one (restore it first); ITEM_EXISTS (409) when it
+ * would duplicate another.
+ */
+export async function updateItem(q: Queryable, itemId: number, change: Partial<ItemInput>): Promise<ItemChange | null> {
+  const stored = await lockStored(q, itemId);
+  if (!stored) return null;
+  if (stored.deleted) throw new ItemError('ITEM_DELETED', `item ${itemId} is deleted: restore it before changing it`, 'state', { itemId });
+  const before = (await getItem(q, itemId))!;
+  const s: Stored = {
+    name: change.name ?? stored.name,
+    description: change.description === undefined ? stored.description : change.description,
+    category: change.category === undefined ? stored.category : change.category,
+    modelId: change.model === undefined ? stored.modelId : await optionalMasterId(q, 'model', change.model),
+    variationId: change.variation === undefined ? stored.variationId : await optionalMasterId(q, 'variation', change.variation),
+  };
+  await refuseDuplicate(q, s, itemId);
+  await guarded(s.name, () =>
+    q.query('UPDATE public.item_master SET name = $2, description = $3, category = $4, model_id = $5, variation_id = $6 WHERE item_id = $1', [
+      itemId,
+      s.name,
+      s.description,
+      s.category,
+      s.modelId,
+      s.variationId,
+    ]),
+  );
+  return { before, after: (await getItem(q, itemId))! };
+}
+
+/**
+ * Soft-deletes an item: it leaves lists and searches and frees its name; its variants stay
+ * as they are but take no stock movements while it is deleted. Null when there is no such
+ * item; ALREADY_DELETED (409) when it is deleted.
+ */
+export async function deleteItem(q: Queryable, itemId: number): Promise<ItemChange | null> {
+  const stored = await lockStored(q, itemId);
+  if (!stored) return null;
+  if (stored.deleted) throw new ItemError('ALREADY_DELETED', `item ${itemId} is deleted already`, 'state', { itemId });
+  const before = (await getItem(q, itemId))!;
+  await q.query('UPDATE public.item_master SET deleted_at = now() WHERE item_id = $1', [itemId]);
+  return { before, after: (await getItem(q, itemId))! };
+}
+
+/** Brings a deleted item back. Null when there is none; NOT_DELETED (409) for a live one; ITEM_EXISTS (409) when a live item took its place. */
+export async function restoreItem(q: Queryable, itemId: number): Promise<ItemChange | null> {
+  const stored = await lockStored(q, itemId);
+  if (!stored) return null;
+  if (!stored.deleted) throw new ItemError('NOT_DELETED', `item ${itemId} is not deleted`, 'state', { itemId });
+  await refuseDuplicate(q, stored, itemId);
+  const before = (await getItem(q, itemId))!;
+  await guarded(stored.name, () => q.query('UPDATE public.item_master SET deleted_at = NULL WHERE item_id = $1', [itemId]));
+  return { before, after: (await getItem(q, itemId))! };
+}
+
+/** How to list items. `q` is words that must each appear, anywhere, in the name, model, variation or category. */
+export interface ItemFilter {
+  q?: string;
+  category?: string;
+  model?: string;
+  includeDeleted?: boolean;
+  sort?: 'name' | 'createdAt';
+  direction?: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+const ORDER = { name: 'lower(i.name)', createdAt: 'i.created_at' } as const;
+const DIRECTION = { asc: 'ASC', desc: 'DESC' } as const;
+const HAYSTACK = `concat_ws(' ', i.name, m.model_name, va.variation_name, i.category)`;
+
+/**
+ * One page of items and how many match in all. Search, category and model ignore case and
+ * accents ("fram" finds "Frame", "eclair" finds "Éclair"); category and model match whole.
+ */
+export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; items: Item[] }> {
+  const where = `($1::boolean OR i.deleted_at IS NULL)
+    AND ($2::text IS NULL OR ${folded('i.category')} = ${folded('$2::text')})
+    AND ($3::text IS NULL OR ${folded('m.model_name')} = ${folded('$3::text')})
+    AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table(coalesce($4::text, ''), '\\s+') AS w(word)
+                     WHERE w.word <> '' AND strpos(${folded(HAYSTACK)}, ${folded('w.word')}) = 0)`;
+  const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, f.q ?? null];
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]!.n);
+  const dir = DIRECTION[f.direction ?? 'asc'];
+  const items = (await q.query<Item>(`SELECT ${ITEM_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${ORDER[f.sort ?? 'name']} ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6`, [...params, f.limit, f.offset])).rows;
+  return { total, items };
+}
+
+/** A category in use, and how many live items are in it. */
+export interface Category {
+  category: string;
+  itemCount: number;
+}
+
+/** The distinct categories of live items, alphabetically, with their item counts. */
+export async function listCategories(q: Queryable): Promise<Category[]> {
+  return (
+    await q.query<Category>(
+      `SELECT category, count(*)::int AS "itemCount" FROM public.item_master
+        WHERE deleted_at IS NULL AND category IS NOT NULL GROUP BY category ORDER BY lower(category), category COLLATE "C"`,
+    )
+  ).rows;
+}
+

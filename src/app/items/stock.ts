@@ -1,0 +1,123 @@
+import type { Queryable } from '../../db/types.ts';
+import { ItemError, utc } from './sql.ts';
+import { VARIANT_COLUMNS, VARIANT_FROM } from './variants.ts';
+import type { Variant } from './variants.ts';
+
+/** The movements a person records by hand; `production` belongs to production lots. */
+export const MOVEMENT_TYPES = ['opening', 'receipt', 'issue', 'adjustment'] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
+/**
+ * A movement as a person states it: `quantity` a decimal string with at most 3 decimals. An
+ * opening, receipt or issue gives how much (positive; an issue is stored negative); an
+ * adjustment gives the signed change and must say why in `reason`.
+ */
+export interface MovementInput {
+  variantId: number;
+  type: MovementType;
+  quantity: string;
+  reason?: string | null;
+}
+
+/** One row of a variant's stock ledger; `quantity` is signed (negative goes out). */
+export interface LedgerEntry {
+  id: number;
+  variantId: number;
+  type: string;
+  quantity: string;
+  unit: string | null;
+  notes: string | null;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+const DECIMAL = /^(-?)(\d{1,9})(?:\.(\d{1,3}))?$/;
+
+/**
+ * What is wrong with a movement before the database is asked, as the field and what to fix, or
+ * null. The one place these rules live: the API answers them as 400 with the field's path.
+ */
+export function movementProblem(m: Omit<MovementInput, 'variantId'>): { field: 'quantity' | 'reason'; message: string } | null {
+  const d = DECIMAL.exec(m.quantity);
+  if (!d) return { field: 'quantity', message: 'must be a decimal number with at most 9 digits before the point and 3 after' };
+  const negative = d[1] === '-';
+  const zero = /^0+$/.test(d[2]!) && /^0*$/.test(d[3] ?? '');
+  if (m.type === 'adjustment') {
+    if (zero) return { field: 'quantity', message: 'an adjustment must change the stock (not 0)' };
+    if (!m.reason?.trim()) return { field: 'reason', message: 'is required for an adjustment: say why the stock is corrected' };
+    return null;
+  }
+  if (negative) return { field: 'quantity', message: `must not be negative for ${m.type === 'issue' ? 'an issue (it is taken out as given)' : `a ${m.type}`}` };
+  if (zero && m.type !== 'opening') return { field: 'quantity', message: `must be more than 0 for ${m.type === 'issue' ? 'an issue' : 'a receipt'}` };
+  return null;
+}
+
+/** A recorded movement, with the variant's stock around it. */
+export interface Movement {
+  entry: LedgerEntry;
+  stockBefore: string;
+  stockAfter: string;
+}
+
+const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_type AS type, quantity::text AS quantity, unit, notes,
+  created_by AS "createdBy", ${utc('created_at')} AS "createdAt"`;
+
+/**
+ * Records a movement: the ledger row and the variant's stock change together, in the caller's
+ * transaction, with the variant locked meanwhile so that stock stays the sum of its ledger.
+ * Null when there is no such variant. Refused (409): STOCK_NEGATIVE when stock would go below
+ * zero, OPENING_NOT_FIRST when the variant has movements already, VARIANT_DELETED or
+ * ITEM_DELETED, STOCK_TOO_LARGE beyond what the column holds; bad input is usage (400).
+ */
+export async function recordMovement(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {
+  const problem = movementProblem(m);
+  if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field} ${problem.message}`, 'usage', { field: problem.field });
+  const signed = m.type === 'issue' ? `-${m.quantity}` : m.quantity;
+  const r = await q.query<{ stock: string; after: string; negative: boolean; tooLarge: boolean; unit: string; variantDeleted: boolean; itemDeleted: boolean; hasLedger: boolean }>(
+    `SELECT v.stock::text AS stock, (v.stock + $2::numeric)::text AS after, v.stock + $2::numeric < 0 AS negative,
+            v.stock + $2::numeric >= 1000000000 AS "tooLarge", v.unit, v.deleted_at IS NOT NULL AS "variantDeleted", i.deleted_at IS NOT NULL AS "itemDeleted",
+            EXISTS (SELECT 1 FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS "hasLedger"
+       FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+      WHERE v.variant_id = $1 FOR UPDATE OF v`,
+    [m.variantId, signed],
+  );
+  const v = r.rows[0];
+  if (!v) return null;
+  const id = { variantId: m.variantId };
+  if (v.variantDeleted) throw new ItemError('VARIANT_DELETED', `variant ${m.variantId} is deleted: restore it to move its stock`, 'state', id);
+  if (v.itemDeleted) throw new ItemError('ITEM_DELETED', `the item of variant ${m.variantId} is deleted: restore it to move stock`, 'state', id);
+  if (m.type === 'opening' && v.hasLedger) throw new ItemError('OPENING_NOT_FIRST', `variant ${m.variantId} has stock movements already: an opening balance comes first and once; use an adjustment`, 'state', id);
+  if (v.negative) throw new ItemError('STOCK_NEGATIVE', `variant ${m.variantId} has ${v.stock} ${v.unit}: taking ${signed.replace(/^-/, '')} would leave ${v.after}`, 'state', { ...id, stock: v.stock, quantity: signed });
+  if (v.tooLarge) throw new ItemError('STOCK_TOO_LARGE', `variant ${m.variantId} would hold ${v.after}, more than stock can record`, 'state', id);
+  await q.query('UPDATE public.item_variant SET stock = stock + $2::numeric WHERE variant_id = $1', [m.variantId, signed]);
+  const entry = await q.query<LedgerEntry>(
+    `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, notes, created_by) VALUES ($1, $2, $3::numeric, $4, $5, $6) RETURNING ${ENTRY_COLUMNS}`,
+    [m.variantId, m.type, signed, v.unit.slice(0, 20), m.reason?.trim() || null, userId],
+  );
+  return { entry: entry.rows[0]!, stockBefore: v.stock, stockAfter: v.after };
+}
+
+/** One page of a variant's ledger, newest first, with the count of all its rows; null when there is no such variant. */
+export async function variantLedger(q: Queryable, variantId: number, page: { limit: number; offset: number }): Promise<{ total: number; entries: LedgerEntry[] } | null> {
+  const exists = await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1', [variantId]);
+  if (exists.rowCount === 0) return null;
+  const total = Number((await q.query<{ n: string }>('SELECT count(*)::text AS n FROM public.inventory_transactions WHERE variant_id = $1', [variantId])).rows[0]!.n);
+  const entries = (
+    await q.query<LedgerEntry>(`SELECT ${ENTRY_COLUMNS} FROM public.inventory_transactions WHERE variant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [
+      variantId,
+      page.limit,
+      page.offset,
+    ])
+  ).rows;
+  return { total, entries };
+}
+
+/** Live variants of live items at or below their reorder threshold, the furthest below first, one page of them. */
+export async function lowStock(q: Queryable, page: { limit: number; offset: number }): Promise<{ total: number; variants: Variant[] }> {
+  const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.stock <= v.reorder_threshold';
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${VARIANT_FROM} WHERE ${where}`)).rows[0]!.n);
+  const variants = (
+    await q.query<Variant>(`SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE ${where} ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id LIMIT $1 OFFSET $2`, [page.limit, page.offset])
+  ).rows;
+  return { total, variants };
+}

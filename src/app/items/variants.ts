@@ -1,0 +1,148 @@
+import type { Queryable } from '../../db/types.ts';
+import { masterId } from './masters.ts';
+import { ItemError, utc, violates } from './sql.ts';
+
+/** A variant of an item: colour and size by name; quantities as decimal strings, never floats. */
+export interface Variant {
+  variantId: number;
+  itemId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  stock: string;
+  reorderThreshold: string;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+/** What a client gives for a variant. Stock is not here: it moves only through the ledger (stock.ts). */
+export interface VariantInput {
+  color: string;
+  size: string;
+  unit?: string;
+  reorderThreshold?: string;
+}
+
+/** The FROM clause and columns of a Variant, for the modules that list variants. */
+export const VARIANT_FROM = `FROM public.item_variant v
+  JOIN public.item_master i ON i.item_id = v.item_id
+  JOIN public.color_master c ON c.color_id = v.color_id
+  JOIN public.size_master s ON s.size_id = v.size_id`;
+export const VARIANT_COLUMNS = `v.variant_id AS "variantId", v.item_id AS "itemId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
+  v.stock::text AS stock, v.reorder_threshold::text AS "reorderThreshold",
+  ${utc('v.created_at')} AS "createdAt", ${utc('v.updated_at')} AS "updatedAt", ${utc('v.deleted_at')} AS "deletedAt"`;
+
+/** One variant, deleted or not; null when there is none. */
+export async function getVariant(q: Queryable, variantId: number): Promise<Variant | null> {
+  return (await q.query<Variant>(`SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE v.variant_id = $1`, [variantId])).rows[0] ?? null;
+}
+
+/** An item's variants by colour and size (deleted ones too when asked); null when there is no such item. */
+export async function listVariants(q: Queryable, itemId: number, includeDeleted = false): Promise<Variant[] | null> {
+  const item = await q.query('SELECT 1 FROM public.item_master WHERE item_id = $1', [itemId]);
+  if (item.rowCount === 0) return null;
+  return (
+    await q.query<Variant>(`SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE v.item_id = $1 AND ($2::boolean OR v.deleted_at IS NULL) ORDER BY lower(c.color_name), lower(s.size_name), v.variant_id`, [
+      itemId,
+      includeDeleted,
+    ])
+  ).rows;
+}
+
+const comboTaken = (itemId: number) => new ItemError('VARIANT_EXISTS', `item ${itemId} has a live variant of this colour and size already`, 'state', { itemId });
+
+async function guarded<T>(itemId: number, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (violates(err, 'idx_item_variant_unique_combo')) throw comboTaken(itemId);
+    throw err;
+  }
+}
+
+async function liveItem(q: Queryable, itemId: number): Promise<boolean | null> {
+  const r = await q.query<{ deleted: boolean }>('SELECT deleted_at IS NOT NULL AS deleted FROM public.item_master WHERE item_id = $1 FOR SHARE', [itemId]);
+  return r.rows[0] ? !r.rows[0].deleted : null;
+}
+
+const itemDeleted = (itemId: number) => new ItemError('ITEM_DELETED', `item ${itemId} is deleted: restore it first`, 'state', { itemId });
+
+/**
+ * Adds a variant to a live item, with no stock (record an opening balance for that). Null when
+ * there is no such item; ITEM_DELETED (409) for a deleted one; VARIANT_EXISTS (409) when the
+ * item has a live variant of this colour and size.
+ */
+export async function createVariant(q: Queryable, itemId: number, input: VariantInput): Promise<Variant | null> {
+  const live = await liveItem(q, itemId);
+  if (live === null) return null;
+  if (!live) throw itemDeleted(itemId);
+  const colorId = await masterId(q, 'color', input.color);
+  const sizeId = await masterId(q, 'size', input.size);
+  const r = await guarded(itemId, () =>
+    q.query<{ id: number }>(
+      `INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold) VALUES ($1, $2, $3, coalesce($4, 'pcs'), coalesce($5::numeric, 0)) RETURNING variant_id AS id`,
+      [itemId, colorId, sizeId, input.unit ?? null, input.reorderThreshold ?? null],
+    ),
+  );
+  return getVariant(q, r.rows[0]!.id);
+}
+
+/** A variant's state before and after a change. */
+export interface VariantChange {
+  before: Variant;
+  after: Variant;
+}
+
+async function lockVariant(q: Queryable, variantId: number): Promise<{ itemId: number; deleted: boolean; hasStock: boolean } | null> {
+  const r = await q.query<{ itemId: number; deleted: boolean; hasStock: boolean }>(
+    'SELECT item_id AS "itemId", deleted_at IS NOT NULL AS deleted, stock <> 0 AS "hasStock" FROM public.item_variant WHERE variant_id = $1 FOR UPDATE',
+    [variantId],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Changes a live variant's colour, size, unit or reorder threshold (never its stock). Null when there is none; VARIANT_DELETED or VARIANT_EXISTS (409). */
+export async function updateVariant(q: Queryable, variantId: number, change: Partial<VariantInput>): Promise<VariantChange | null> {
+  const locked = await lockVariant(q, variantId);
+  if (!locked) return null;
+  if (locked.deleted) throw new ItemError('VARIANT_DELETED', `variant ${variantId} is deleted: restore it before changing it`, 'state', { variantId });
+  const before = (await getVariant(q, variantId))!;
+  const colorId = change.color === undefined ? null : await masterId(q, 'color', change.color);
+  const sizeId = change.size === undefined ? null : await masterId(q, 'size', change.size);
+  await guarded(locked.itemId, () =>
+    q.query(
+      `UPDATE public.item_variant SET color_id = coalesce($2, color_id), size_id = coalesce($3, size_id), unit = coalesce($4, unit),
+              reorder_threshold = coalesce($5::numeric, reorder_threshold) WHERE variant_id = $1`,
+      [variantId, colorId, sizeId, change.unit ?? null, change.reorderThreshold ?? null],
+    ),
+  );
+  return { before, after: (await getVariant(q, variantId))! };
+}
+
+/**
+ * Soft-deletes a variant. Only an empty one: STOCK_NOT_ZERO (409) otherwise, so that stock
+ * never disappears from the books unrecorded (adjust it to zero first). Null when there is none;
+ * ALREADY_DELETED (409).
+ */
+export async function deleteVariant(q: Queryable, variantId: number): Promise<VariantChange | null> {
+  const locked = await lockVariant(q, variantId);
+  if (!locked) return null;
+  if (locked.deleted) throw new ItemError('ALREADY_DELETED', `variant ${variantId} is deleted already`, 'state', { variantId });
+  if (locked.hasStock) throw new ItemError('STOCK_NOT_ZERO', `variant ${variantId} still has stock: adjust it to zero before deleting it`, 'state', { variantId });
+  const before = (await getVariant(q, variantId))!;
+  await q.query('UPDATE public.item_variant SET deleted_at = now() WHERE variant_id = $1', [variantId]);
+  return { before, after: (await getVariant(q, variantId))! };
+}
+
+/** Brings a deleted variant back. Null when there is none; NOT_DELETED, ITEM_DELETED or VARIANT_EXISTS (409). */
+export async function restoreVariant(q: Queryable, variantId: number): Promise<VariantChange | null> {
+  const locked = await lockVariant(q, variantId);
+  if (!locked) return null;
+  if (!locked.deleted) throw new ItemError('NOT_DELETED', `variant ${variantId} is not deleted`, 'state', { variantId });
+  if (!(await liveItem(q, locked.itemId))) throw itemDeleted(locked.itemId);
+  const before = (await getVariant(q, variantId))!;
+  await guarded(locked.itemId, () => q.query('UPDATE public.item_variant SET deleted_at = NULL WHERE variant_id = $1', [variantId]));
+  return { before, after: (await getVariant(q, variantId))! };
+}

@@ -1,0 +1,320 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../../db/types.ts';
+import { recordAudit } from '../../app/audit/audit.ts';
+import type { AuditAction } from '../../app/audit/audit.ts';
+import { createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
+import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
+import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
+import { callerOf } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { IdParams, Name, Page, errors } from '../schemas.ts';
+
+const Nullable = <T extends ReturnType<typeof Name>>(t: T) => Type.Union([t, Type.Null()]);
+const Stamp = Type.String({ format: 'date-time' });
+/** A quantity: a decimal string, never a JSON number (no binary floats on the way). */
+const Quantity = Type.String({ pattern: '^-?\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal, up to 3 places, e.g. "12.5"' });
+const Threshold = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal ≥ 0, up to 3 places' });
+const Description = Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]);
+
+const ItemSchema = Type.Object({
+  itemId: Type.Integer(),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  category: Type.Union([Type.String(), Type.Null()]),
+  model: Type.Union([Type.String(), Type.Null()]),
+  variation: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  deletedAt: Type.Union([Stamp, Type.Null()]),
+});
+const ItemFields = {
+  name: Name(255),
+  description: Description,
+  category: Nullable(Name(100)),
+  model: Nullable(Name(255)),
+  variation: Nullable(Name(255)),
+};
+const VariantSchema = Type.Object({
+  variantId: Type.Integer(),
+  itemId: Type.Integer(),
+  item: Type.String(),
+  color: Type.String(),
+  size: Type.String(),
+  unit: Type.String(),
+  stock: Type.String(),
+  reorderThreshold: Type.String(),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  deletedAt: Type.Union([Stamp, Type.Null()]),
+});
+const VariantFields = { color: Name(100), size: Name(100), unit: Name(20), reorderThreshold: Threshold };
+const EntrySchema = Type.Object({
+  id: Type.Integer(),
+  variantId: Type.Integer(),
+  type: Type.String(),
+  quantity: Type.String(),
+  unit: Type.Union([Type.String(), Type.Null()]),
+  notes: Type.Union([Type.String(), Type.Null()]),
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Stamp,
+});
+const IncludeDeleted = Type.Optional(Type.Boolean({ default: false, description: 'list deleted ones too' }));
+
+const notFound = (what: string, id: number) => new HttpError(404, 'NOT_FOUND', `no ${what} ${id}`);
+
+/** The value, or 404 for the `what` with this id when there is none. */
+function found<T>(value: T | null, what: string, id: number): T {
+  if (value === null) throw notFound(what, id);
+  return value;
+}
+
+/** Records an audit event for a change, in the change's transaction. */
+function audit(tx: Parameters<typeof recordAudit>[0], request: FastifyRequest, action: AuditAction, entity: string, entityId: number, change: { before?: unknown; after?: unknown }) {
+  return recordAudit(tx, { userId: callerOf(request).user.userId, action, entity, entityId, ...change, requestId: request.id });
+}
+
+/**
+ * Items, their variants, categories and stock. Masters (model, variation, colour, size) are
+ * given and shown by name, made on first use. Reads need catalog.read; item and variant writes
+ * catalog.write; stock movements stock.write. Every write is audited with before and after.
+ */
+export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  const read = { permission: 'catalog.read' } as const;
+  const write = { permission: 'catalog.write' } as const;
+
+  app.get(
+    '/api/items',
+    {
+      config: read,
+      schema: {
+        tags: ['items'],
+        summary: 'Search items: words in q must each appear in the name, model, variation or category (case, accents and partial words do not matter)',
+        querystring: Type.Object(
+          {
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            category: Type.Optional(Type.String({ maxLength: 100 })),
+            model: Type.Optional(Type.String({ maxLength: 255 })),
+            includeDeleted: IncludeDeleted,
+            sort: Type.Optional(Type.Union([Type.Literal('name'), Type.Literal('createdAt')], { default: 'name' })),
+            direction: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(ItemSchema) }), ...errors() },
+      },
+    },
+    async (request) => listItems(db, request.query),
+  );
+
+  app.post(
+    '/api/items',
+    {
+      config: write,
+      schema: {
+        tags: ['items'],
+        summary: 'Create an item (model and variation by name, made when new)',
+        body: Type.Object({ name: ItemFields.name, description: Type.Optional(ItemFields.description), category: Type.Optional(ItemFields.category), model: Type.Optional(ItemFields.model), variation: Type.Optional(ItemFields.variation) }, { additionalProperties: false }),
+        response: { 201: ItemSchema, ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const item = await db.transaction(async (tx) => {
+        const made = await createItem(tx, request.body);
+        await audit(tx, request, 'create', 'item', made.itemId, { after: made });
+        return made;
+      });
+      return reply.status(201).send(item);
+    },
+  );
+
+  app.get('/api/items/:id', { config: read, schema: { tags: ['items'], summary: 'One item, deleted or not', params: IdParams, response: { 200: ItemSchema, ...errors(404) } } }, async (request) =>
+    found(await getItem(db, request.params.id), 'item', request.params.id),
+  );
+
+  app.patch(
+    '/api/items/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['items'],
+        summary: 'Change a live item: fields left out stay, null clears',
+        params: IdParams,
+        body: Type.Partial(Type.Object(ItemFields), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: ItemSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const changed = await updateItem(tx, request.params.id, request.body);
+        if (!changed) throw notFound('item', request.params.id);
+        await audit(tx, request, 'update', 'item', request.params.id, changed);
+        return changed.after;
+      }),
+  );
+
+  for (const [method, url, action, summary, change] of [
+    ['DELETE', '/api/items/:id', 'delete', 'Soft-delete an item: it leaves lists and frees its name', deleteItem],
+    ['POST', '/api/items/:id/restore', 'restore', 'Restore a deleted item', restoreItem],
+  ] as const) {
+    app.route({
+      method,
+      url,
+      config: write,
+      schema: { tags: ['items'], summary, params: IdParams, response: { 200: ItemSchema, ...errors(404, 409) } },
+      handler: async (request) =>
+        db.transaction(async (tx) => {
+          const changed = await change(tx, request.params.id);
+          if (!changed) throw notFound('item', request.params.id);
+          await audit(tx, request, action, 'item', request.params.id, changed);
+          return changed.after;
+        }),
+    });
+  }
+
+  app.get(
+    '/api/categories',
+    { config: read, schema: { tags: ['items'], summary: 'The categories of live items, with how many items each has', response: { 200: Type.Array(Type.Object({ category: Type.String(), itemCount: Type.Integer() })), ...errors() } } },
+    async () => listCategories(db),
+  );
+
+  app.get(
+    '/api/items/:id/variants',
+    {
+      config: read,
+      schema: { tags: ['variants'], summary: 'An item’s variants', params: IdParams, querystring: Type.Object({ includeDeleted: IncludeDeleted }, { additionalProperties: false }), response: { 200: Type.Array(VariantSchema), ...errors(404) } },
+    },
+    async (request) => found(await listVariants(db, request.params.id, request.query.includeDeleted), 'item', request.params.id),
+  );
+
+  app.post(
+    '/api/items/:id/variants',
+    {
+      config: write,
+      schema: {
+        tags: ['variants'],
+        summary: 'Add a variant (colour and size by name); it starts with no stock: record an opening balance',
+        params: IdParams,
+        body: Type.Object({ color: VariantFields.color, size: VariantFields.size, unit: Type.Optional(VariantFields.unit), reorderThreshold: Type.Optional(VariantFields.reorderThreshold) }, { additionalProperties: false }),
+        response: { 201: VariantSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const variant = await db.transaction(async (tx) => {
+        const made = await createVariant(tx, request.params.id, request.body);
+        if (!made) throw notFound('item', request.params.id);
+        await audit(tx, request, 'create', 'item_variant', made.variantId, { after: made });
+        return made;
+      });
+      return reply.status(201).send(variant);
+    },
+  );
+
+  app.get('/api/variants/:id', { config: read, schema: { tags: ['variants'], summary: 'One variant, deleted or not', params: IdParams, response: { 200: VariantSchema, ...errors(404) } } }, async (request) =>
+    found(await getVariant(db, request.params.id), 'variant', request.params.id),
+  );
+
+  app.patch(
+    '/api/variants/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['variants'],
+        summary: 'Change a live variant’s colour, size, unit or reorder threshold (stock moves only through /api/stock/movements)',
+        params: IdParams,
+        body: Type.Partial(Type.Object(VariantFields), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: VariantSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const changed = await updateVariant(tx, request.params.id, request.body);
+        if (!changed) throw notFound('variant', request.params.id);
+        await audit(tx, request, 'update', 'item_variant', request.params.id, changed);
+        return changed.after;
+      }),
+  );
+
+  for (const [method, url, action, summary, change] of [
+    ['DELETE', '/api/variants/:id', 'delete', 'Soft-delete a variant with no stock', deleteVariant],
+    ['POST', '/api/variants/:id/restore', 'restore', 'Restore a deleted variant', restoreVariant],
+  ] as const) {
+    app.route({
+      method,
+      url,
+      config: write,
+      schema: { tags: ['variants'], summary, params: IdParams, response: { 200: VariantSchema, ...errors(404, 409) } },
+      handler: async (request) =>
+        db.transaction(async (tx) => {
+          const changed = await change(tx, request.params.id);
+          if (!changed) throw notFound('variant', request.params.id);
+          await audit(tx, request, action, 'item_variant', request.params.id, changed);
+          return changed.after;
+        }),
+    });
+  }
+
+  app.get(
+    '/api/variants/:id/ledger',
+    {
+      config: read,
+      schema: {
+        tags: ['stock'],
+        summary: 'A variant’s stock ledger, newest first; its stock is the sum of every quantity',
+        params: IdParams,
+        querystring: Type.Object(Page, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), entries: Type.Array(EntrySchema) }), ...errors(404) },
+      },
+    },
+    async (request) => found(await variantLedger(db, request.params.id, request.query), 'variant', request.params.id),
+  );
+
+  app.post(
+    '/api/stock/movements',
+    {
+      config: { permission: 'stock.write' },
+      schema: {
+        tags: ['stock'],
+        summary: 'Record a stock movement: opening (once, first), receipt, issue (quantities given positive), or adjustment (signed, with a reason)',
+        body: Type.Object(
+          {
+            variantId: IdParams.properties.id,
+            type: Type.Union([Type.Literal('opening'), Type.Literal('receipt'), Type.Literal('issue'), Type.Literal('adjustment')]),
+            quantity: Quantity,
+            reason: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ entry: EntrySchema, stockBefore: Type.String(), stockAfter: Type.String() }), ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const problem = movementProblem(request.body);
+      if (problem) throw new HttpError(400, 'INVALID_INPUT', `invalid input: body/${problem.field} ${problem.message}`, { fields: [{ path: `body/${problem.field}`, message: problem.message }] });
+      const caller = callerOf(request);
+      const moved = await db.transaction(async (tx) => {
+        const m = await recordMovement(tx, request.body, caller.user.userId);
+        if (!m) throw notFound('variant', request.body.variantId);
+        await audit(tx, request, 'create', 'stock_movement', m.entry.id, { before: { variantId: m.entry.variantId, stock: m.stockBefore }, after: { ...m.entry, stock: m.stockAfter } });
+        return m;
+      });
+      return reply.status(201).send(moved);
+    },
+  );
+
+  app.get(
+    '/api/stock/low',
+    {
+      config: read,
+      schema: {
+        tags: ['stock'],
+        summary: 'Live variants at or below their reorder threshold, the furthest below first',
+        querystring: Type.Object(Page, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), variants: Type.Array(VariantSchema) }), ...errors() },
+      },
+    },
+    async (request) => lowStock(db, request.query),
+  );
+};

@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from '../helpers/backends.ts';
+import { testApi } from '../helpers/api.ts';
+import type { TestApi } from '../helpers/api.ts';
+
+const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
+
+/** The status and, for an error, its code: one value to compare. */
+const outcome = (r: { statusCode: number; body: string }) => (r.statusCode >= 400 ? `${r.statusCode} ${json(r).error.code}` : String(r.statusCode));
+
+const fieldPaths = (r: { body: string }) => (json(r).error.details.fields as { path: string }[]).map((f) => f.path);
+
+for (const backend of backends) {
+  describe(`items, variants and stock over HTTP on ${backend.name}`, { skip: backend.skip }, () => {
+    let api: TestApi;
+    before(async () => {
+      api = await testApi(backend);
+    });
+    after(async () => {
+      await api?.close();
+    });
+
+    const item = async (body: Record<string, unknown>) => {
+      const r = await api.call('POST', '/api/items', { as: 'planner', body });
+      assert.equal(r.statusCode, 201, r.body);
+      return json(r);
+    };
+    const variant = async (itemId: number, body: Record<string, unknown>) => {
+      const r = await api.call('POST', `/api/items/${itemId}/variants`, { as: 'planner', body });
+      assert.equal(r.statusCode, 201, r.body);
+      return json(r);
+    };
+    const move = (body: Record<string, unknown>, as: 'operator' | 'viewer' = 'operator') => api.call('POST', '/api/stock/movements', { as, body });
+    const audits = async (entity: string, id: number | string) =>
+      json(await api.call('GET', `/api/audit?entity=${entity}&entityId=${id}`, { as: 'admin' })).events as { action: string; before: any; after: any; userId: number }[];
+
+    test('an item is created with its masters by name, read back, and a duplicate is 409 ITEM_EXISTS', async () => {
+      const made = await item({ name: 'Bike Frame', description: 'steel', category: 'Frames', model: 'Roadster', variation: 'Classic' });
+      assert.deepEqual({ ...made, itemId: 0, createdAt: '', updatedAt: '' }, { itemId: 0, name: 'Bike Frame', description: 'steel', category: 'Frames', model: 'Roadster', variation: 'Classic', createdAt: '', updatedAt: '', deletedAt: null });
+      const read = await api.call('GET', `/api/items/${made.itemId}`, { as: 'viewer' });
+      assert.deepEqual(json(read), made);
+      const again = await api.call('POST', '/api/items', { as: 'planner', body: { name: 'bike frame', description: 'steel', model: 'ROADSTER', variation: 'classic', category: 'Other' } });
+      assert.equal(outcome(again), '409 ITEM_EXISTS', 'same name, model, variation and description whatever the case');
+      const noModel = await item({ name: 'Saddle' });
+      assert.equal(outcome(await api.call('POST', '/api/items', { as: 'admin', body: { name: 'Saddle' } })), '409 ITEM_EXISTS', 'two items without a model are duplicates too');
+      assert.equal((await audits('item', noModel.itemId))[0]!.action, 'create');
+      const created = (await audits('item', made.itemId))[0]!;
+      assert.equal(created.before, null);
+      assert.equal(created.after.name, 'Bike Frame');
+    });
+
+    test('invalid input is 400 with each field’s path; unknown ids are 404; a viewer may read but not write', async () => {
+      const bad = await api.call('POST', '/api/items', { as: 'planner', body: { name: '', category: { a: 1 }, extra: true } });
+      assert.equal(outcome(bad), '400 INVALID_INPUT');
+      for (const p of ['body/name', 'body/category', 'body/extra']) assert.ok(fieldPaths(bad).includes(p), `${p} in ${fieldPaths(bad).join(', ')}`);
+      const missing = await api.call('POST', '/api/items', { as: 'planner', body: {} });
+      assert.deepEqual(fieldPaths(missing), ['body/name']);
+      assert.equal(outcome(await api.call('PATCH', '/api/items/1', { as: 'planner', body: {} })), '400 INVALID_INPUT', 'a change must change something');
+      assert.equal(outcome(await api.call('GET', '/api/items?sort=price', { as: 'viewer' })), '400 INVALID_INPUT');
+      assert.equal(outcome(await api.call('GET', '/api/items/abc', { as: 'viewer' })), '400 INVALID_INPUT');
+      for (const [method, url, body] of [
+        ['GET', '/api/items/999999', undefined],
+        ['PATCH', '/api/items/999999', { name: 'x' }],
+        ['DELETE', '/api/items/999999', undefined],
+        ['POST', '/api/items/999999/restore', undefined],
+        ['GET', '/api/items/999999/variants', undefined],
+        ['POST', '/api/items/999999/variants', { color: 'Red', size: 'M' }],
+        ['GET', '/api/variants/999999', undefined],
+        ['PATCH', '/api/variants/999999', { unit: 'kg' }],
+        ['DELETE', '/api/variants/999999', undefined],
+        ['POST', '/api/variants/999999/restore', undefined],
+        ['GET', '/api/variants/999999/ledger', undefined],
+        ['POST', '/api/stock/movements', { variantId: 999999, type: 'receipt', quantity: '1' }],
+      ] as const) {
+        assert.equal(outcome(await api.call(method, url, { as: 'admin', ...(body ? { body } : {}) })), '404 NOT_FOUND', `${method} ${url}`);
+      }
+      const viewer = await api.call('POST', '/api/items', { as: 'viewer', body: { name: 'Nope' } });
+      assert.equal(outcome(viewer), '403 FORBIDDEN');
+      assert.equal(outcome(await api.call('POST', '/api/items', { as: 'operator', body: { name: 'Nope' } })), '403 FORBIDDEN', 'operators move stock, they do not edit the catalogue');
+      assert.equal(outcome(await move({ variantId: 1, type: 'receipt', quantity: '1' }, 'viewer')), '403 FORBIDDEN');
+    });
+
+    test('search ignores case and accents and finds partial words in name, model and category; filters, sorting and pagination with the total', async () => {
+      await item({ name: 'Éclair Tray', category: 'Bakeware', model: 'Pâtissier' });
+      await item({ name: 'Steel Frame', category: 'Frames', model: 'Roadster' });
+      await item({ name: 'Alu frame', category: 'frames', model: 'Città' });
+      const names = async (query: string) => (json(await api.call('GET', `/api/items?${query}`, { as: 'viewer' })).items as { name: string }[]).map((i) => i.name);
+      assert.deepEqual(await names('q=FRAM'), ['Alu frame', 'Bike Frame', 'Steel Frame']);
+      assert.deepEqual(await names('q=eclair'), ['Éclair Tray']);
+      assert.deepEqual(await names(`q=${encodeURIComponent('ÉCLAIR')}`), ['Éclair Tray']);
+      assert.deepEqual(await names('q=patiss'), ['Éclair Tray'], 'the model, without its accent');
+      assert.deepEqual(await names('q=citta'), ['Alu frame']);
+      assert.deepEqual(await names('q=bakew'), ['Éclair Tray'], 'the category');
+      assert.deepEqual(await names('q=frame%20road'), ['Bike Frame', 'Steel Frame'], 'every word must match');
+      assert.deepEqual(await names('q=100%25'), [], 'LIKE wildcards are plain characters');
+      assert.deepEqual(await names('category=FRAMES'), ['Alu frame', 'Bike Frame', 'Steel Frame']);
+      assert.deepEqual(await names('model=roadster&q=steel'), ['Steel Frame']);
+      assert.deepEqual(await names('q=frame&sort=name&direction=desc'), ['Steel Frame', 'Bike Frame', 'Alu frame']);
+      assert.deepEqual(await names('q=frame&sort=createdAt&direction=desc'), ['Alu frame', 'Steel Frame', 'Bike Frame']);
+      const page = json(await api.call('GET', '/api/items?q=frame&limit=2&offset=1', { as: 'viewer' }));
+      assert.equal(page.total, 3);
+      assert.deepEqual((page.items as { name: string }[]).map((i) => i.name), ['Bike Frame', 'Steel Frame']);
+      const all = json(await api.call('GET', '/api/items?limit=1', { as: 'viewer' }));
+      assert.equal(all.total, 5);
+      assert.equal(all.items.length, 1);
+
+      const categories = json(await api.call('GET', '/api/categories', { as: 'viewer' }));
+      assert.deepEqual(categories, [
+        { category: 'Bakeware', itemCount: 1 },
+        { category: 'Frames', itemCount: 2 },
+        { category: 'frames', itemCount: 1 },
+      ]);
+    });
+
+    test('an item is changed (null clears), soft-deleted (gone from lists, name free) and restored, each audited with before and after', async () => {
+      const made = await item({ name: 'Kickstand', category: 'Parts', model: 'Roadster' });
+      const changed = await api.call('PATCH', `/api/items/${made.itemId}`, { as: 'planner', body: { name: 'Kick stand', model: null, description: 'alloy' } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.equal(json(changed).name, 'Kick stand');
+      assert.equal(json(changed).model, null);
+      assert.equal(json(changed).category, 'Parts', 'a field left out stays');
+      const other = await item({ name: 'Bell' });
+      assert.equal(outcome(await api.call('PATCH', `/api/items/${other.itemId}`, { as: 'planner', body: { name: 'Kick Stand', description: 'alloy' } })), '409 ITEM_EXISTS');
+
+      const deleted = await api.call('DELETE', `/api/items/${made.itemId}`, { as: 'planner' });
+      assert.equal(deleted.statusCode, 200, deleted.body);
+      assert.match(json(deleted).deletedAt, /^\d{4}-\d\d-\d\dT/);
+      assert.equal(outcome(await api.call('DELETE', `/api/items/${made.itemId}`, { as: 'planner' })), '409 ALREADY_DELETED');
+      assert.equal(outcome(await api.call('PATCH', `/api/items/${made.itemId}`, { as: 'planner', body: { name: 'x' } })), '409 ITEM_DELETED');
+      const search = async (extra = '') => (json(await api.call('GET', `/api/items?q=kick${extra}`, { as: 'viewer' })).items as unknown[]).length;
+      assert.equal(await search(), 0);
+      assert.equal(await search('&includeDeleted=true'), 1);
+      assert.equal((json(await api.call('GET', '/api/categories', { as: 'viewer' })) as { category: string }[]).some((c) => c.category === 'Parts'), false);
+
+      const twin = await item({ name: 'Kick stand', description: 'alloy' });
+      assert.equal(outcome(await api.call('POST', `/api/items/${made.itemId}/restore`, { as: 'planner' })), '409 ITEM_EXISTS', 'a live item took its name');
+      await api.call('DELETE', `/api/items/${twin.itemId}`, { as: 'planner' });
+      const restored = await api.call('POST', `/api/items/${made.itemId}/restore`, { as: 'planner' });
+      assert.equal(restored.statusCode, 200, restored.body);
+      assert.equal(json(restored).deletedAt, null);
+      assert.equal(outcome(await api.call('POST', `/api/items/${made.itemId}/restore`, { as: 'planner' })), '409 NOT_DELETED');
+
+      const trail = await audits('item', made.itemId);
+      assert.deepEqual(trail.map((e) => e.action), ['restore', 'delete', 'update', 'create']);
+      assert.equal(trail[2]!.before.name, 'Kickstand');
+      assert.equal(trail[2]!.after.name, 'Kick stand');
+      assert.equal(trail[1]!.before.deletedAt, null);
+      assert.notEqual(trail[1]!.after.deletedAt, null);
+      assert.notEqual(trail[0]!.before.deletedAt, null);
+      assert.equal(trail[0]!.after.deletedAt, null);
+    });
+
+    test('variants: created without stock, colour and size by name, one live per combination, changed, deleted only when empty, restored', async () => {
+      const frame = await item({ name: 'Variant Frame' });
+      const red = await variant(frame.itemId, { color: 'Red', size: 'M', unit: 'pcs', reorderThreshold: '5' });
+      assert.equal(red.stock, '0.000');
+      assert.equal(red.reorderThreshold, '5.000');
+      assert.equal(red.item, 'Variant Frame');
+      assert.equal(outcome(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'RED', size: 'm' } })), '409 VARIANT_EXISTS');
+      const stockGiven = await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Blue', size: 'M', stock: '10' } });
+      assert.ok(fieldPaths(stockGiven).includes('body/stock'), 'stock is never set directly');
+      assert.ok(fieldPaths(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Blue', size: 'M', reorderThreshold: '-1' } })).includes('body/reorderThreshold'));
+      const blue = await variant(frame.itemId, { color: 'blue', size: 'L' });
+      assert.equal(blue.unit, 'pcs');
+      assert.equal(outcome(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { color: 'red', size: 'm' } })), '409 VARIANT_EXISTS');
+      assert.ok(fieldPaths(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { stock: '3' } })).includes('body/stock'));
+      const changed = await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { size: 'XL', reorderThreshold: '2.5' } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.equal(json(changed).size, 'XL');
+      assert.equal(json(changed).reorderThreshold, '2.500');
+      assert.equal(json(changed).color, 'blue');
+
+      assert.equal((await move({ variantId: red.variantId, type: 'opening', quantity: '3' })).statusCode, 201);
+      assert.equal(outcome(await api.call('DELETE', `/api/variants/${red.variantId}`, { as: 'planner' })), '409 STOCK_NOT_ZERO');
+      const gone = await api.call('DELETE', `/api/variants/${blue.variantId}`, { as: 'planner' });
+      assert.equal(gone.statusCode, 200, gone.body);
+      assert.equal(outcome(await api.call('DELETE', `/api/variants/${blue.variantId}`, { as: 'planner' })), '409 ALREADY_DELETED');
+      assert.equal(outcome(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { unit: 'kg' } })), '409 VARIANT_DELETED');
+      const list = async (q = '') => (json(await api.call('GET', `/api/items/${frame.itemId}/variants${q}`, { as: 'viewer' })) as { variantId: number }[]).map((v) => v.variantId);
+      assert.deepEqual(await list(), [red.variantId]);
+      assert.deepEqual(await list('?includeDeleted=true'), [blue.variantId, red.variantId]);
+      assert.equal(outcome(await api.call('POST', `/api/variants/${red.variantId}/restore`, { as: 'planner' })), '409 NOT_DELETED');
+      const back = await api.call('POST', `/api/variants/${blue.variantId}/restore`, { as: 'planner' });
+      assert.equal(back.statusCode, 200, back.body);
+      assert.equal(json(back).deletedAt, null);
+      assert.equal(json(await api.call('GET', `/api/variants/${blue.variantId}`, { as: 'viewer' })).size, 'XL');
+
+      await api.call('DELETE', `/api/items/${frame.itemId}`, { as: 'planner' });
+      assert.equal(outcome(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Green', size: 'S' } })), '409 ITEM_DELETED');
+      assert.equal(outcome(await move({ variantId: red.variantId, type: 'receipt', quantity: '1' })), '409 ITEM_DELETED');
+      await api.call('POST', `/api/items/${frame.itemId}/restore`, { as: 'planner' });
+
+      const trail = await audits('item_variant', blue.variantId);
+      assert.deepEqual(trail.map((e) => e.action), ['restore', 'delete', 'update', 'create']);
+      assert.equal(trail[2]!.before.size, 'L');
+      assert.equal(trail[2]!.after.size, 'XL');
+    });
+
+    test('stock moves only through the ledger: opening once and first, receipts, issues, adjustments with a reason; never below zero; stock is the sum of the ledger', async () => {
+      const saddle = await item({ name: 'Stock Saddle' });
+      const v = await variant(saddle.itemId, { color: 'Black', size: 'One', unit: 'kg', reorderThreshold: '4' });
+      const stock = async () => json(await api.call('GET', `/api/variants/${v.variantId}`, { as: 'viewer' })).stock as string;
+
+      const opening = await move({ variantId: v.variantId, type: 'opening', quantity: '10.5' });
+      assert.equal(opening.statusCode, 201, opening.body);
+      assert.deepEqual({ ...json(opening), entry: { ...json(opening).entry, id: 0, createdAt: '' } }, {
+        entry: { id: 0, variantId: v.variantId, type: 'opening', quantity: '10.500', unit: 'kg', notes: null, createdBy: json(opening).entry.createdBy, createdAt: '' },
+        stockBefore: '0.000',
+        stockAfter: '10.500',
+      });
+      assert.equal(outcome(await move({ variantId: v.variantId, type: 'opening', quantity: '1' })), '409 OPENING_NOT_FIRST');
+      assert.equal(json(await move({ variantId: v.variantId, type: 'receipt', quantity: '2.25' })).stockAfter, '12.750');
+      assert.equal(json(await move({ variantId: v.variantId, type: 'issue', quantity: '12.7' })).entry.quantity, '-12.700');
+      assert.equal(await stock(), '0.050');
+
+      const tooMuch = await move({ variantId: v.variantId, type: 'issue', quantity: '0.051' });
+      assert.equal(outcome(tooMuch), '409 STOCK_NEGATIVE');
+      assert.equal(json(tooMuch).error.details.stock, '0.050');
+      assert.equal(outcome(await move({ variantId: v.variantId, type: 'adjustment', quantity: '-1', reason: 'counted' })), '409 STOCK_NEGATIVE');
+      assert.equal(await stock(), '0.050', 'a refused movement changes nothing');
+
+      const noReason = await move({ variantId: v.variantId, type: 'adjustment', quantity: '2' });
+      assert.equal(outcome(noReason), '400 INVALID_INPUT');
+      assert.deepEqual(fieldPaths(noReason), ['body/reason']);
+      assert.deepEqual(fieldPaths(await move({ variantId: v.variantId, type: 'adjustment', quantity: '2', reason: '   ' })), ['body/reason']);
+      assert.deepEqual(fieldPaths(await move({ variantId: v.variantId, type: 'receipt', quantity: '-2' })), ['body/quantity']);
+      assert.deepEqual(fieldPaths(await move({ variantId: v.variantId, type: 'issue', quantity: '0' })), ['body/quantity']);
+      assert.deepEqual(fieldPaths(await move({ variantId: v.variantId, type: 'adjustment', quantity: '0.000', reason: 'x' })), ['body/quantity']);
+      assert.ok(fieldPaths(await move({ variantId: v.variantId, type: 'receipt', quantity: '1.2345' })).includes('body/quantity'));
+      assert.ok(fieldPaths(await move({ variantId: v.variantId, type: 'receipt', quantity: '1e3' })).includes('body/quantity'));
+      assert.ok(fieldPaths(await move({ variantId: v.variantId, type: 'production', quantity: '1' })).includes('body/type'));
+
+      const adjusted = await move({ variantId: v.variantId, type: 'adjustment', quantity: '3.95', reason: 'found a box' });
+      assert.equal(adjusted.statusCode, 201, adjusted.body);
+      assert.equal(json(adjusted).entry.notes, 'found a box');
+      assert.equal(await stock(), '4.000');
+
+      const ledger = json(await api.call('GET', `/api/variants/${v.variantId}/ledger`, { as: 'viewer' }));
+      assert.equal(ledger.total, 4);
+      assert.deepEqual((ledger.entries as { type: string }[]).map((e) => e.type), ['adjustment', 'issue', 'receipt', 'opening'], 'newest first');
+      const sum = await api.db.query<{ same: boolean }>(
+        'SELECT v.stock = (SELECT sum(quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS same FROM public.item_variant v WHERE v.variant_id = $1',
+        [v.variantId],
+      );
+      assert.equal(sum.rows[0]!.same, true);
+      const page = json(await api.call('GET', `/api/variants/${v.variantId}/ledger?limit=2&offset=2`, { as: 'viewer' }));
+      assert.equal(page.total, 4);
+      assert.deepEqual((page.entries as { type: string }[]).map((e) => e.type), ['receipt', 'opening']);
+
+      const trail = await audits('stock_movement', json(adjusted).entry.id);
+      assert.equal(trail.length, 1);
+      assert.deepEqual(trail[0]!.before, { variantId: v.variantId, stock: '0.050' });
+      assert.equal(trail[0]!.after.stock, '4.000');
+      assert.equal(trail[0]!.after.notes, 'found a box');
+    });
+
+    test('every route is in the OpenAPI document with its summary and tag', async () => {
+      const doc = json(await api.call('GET', '/api/docs/json'));
+      for (const path of ['/api/items', '/api/items/{id}', '/api/items/{id}/restore', '/api/items/{id}/variants', '/api/categories', '/api/variants/{id}', '/api/variants/{id}/restore', '/api/variants/{id}/ledger', '/api/stock/movements', '/api/stock/low']) {
+        const ops = Object.values(doc.paths[path] ?? {}) as { summary?: string; tags?: string[] }[];
+        assert.ok(ops.length > 0 && ops.every((o) => o.summary && o.tags?.length), path);
+      }
+    });
+
+    test('the low-stock list: live variants of live items at or below their threshold, furthest below first', async () => {
+      const chain = await item({ name: 'Low Chain' });
+      const short = await variant(chain.itemId, { color: 'Silver', size: '110', reorderThreshold: '10' });
+      const enough = await variant(chain.itemId, { color: 'Silver', size: '120', reorderThreshold: '1' });
+      const edge = await variant(chain.itemId, { color: 'Gold', size: '110', reorderThreshold: '2' });
+      await move({ variantId: short.variantId, type: 'opening', quantity: '3' });
+      await move({ variantId: enough.variantId, type: 'opening', quantity: '5' });
+      await move({ variantId: edge.variantId, type: 'opening', quantity: '2' });
+      const low = async () => {
+        const r = json(await api.call('GET', '/api/stock/low?limit=500', { as: 'viewer' }));
+        return { total: r.total as number, ids: (r.variants as { variantId: number; itemId: number }[]).filter((x) => x.itemId === chain.itemId).map((x) => x.variantId) };
+      };
+      assert.deepEqual((await low()).ids, [short.variantId, edge.variantId]);
+      const before = (await low()).total;
+      const paged = json(await api.call('GET', '/api/stock/low?limit=1', { as: 'viewer' }));
+      assert.equal(paged.total, before);
+      assert.equal(paged.variants.length, 1);
+      await api.call('DELETE', `/api/items/${chain.itemId}`, { as: 'planner' });
+      assert.deepEqual(await low(), { total: before - 2, ids: [] }, 'a deleted item’s variants are not reordered');
+    });
+  });
+}
