@@ -11,6 +11,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { userRoutes } from './routes/users.ts';
+import { supplierRoutes } from './routes/suppliers.ts';
 import type { Plan } from '../schema/migrations/plan.ts';
 
 export interface ServerOptions {
@@ -94,5 +95,6 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(userRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db });
   await app.register(itemRoutes, { db: options.db });
+  await app.register(supplierRoutes, { db: options.db });
   return app;
 }

@@ -1,0 +1,138 @@
+import type { Queryable } from '../../db/types.ts';
+import { DatabaseError } from '../../db/types.ts';
+import { MtcError } from '../../schema/errors.ts';
+
+/** A supplier as the API shows it. */
+export interface Supplier {
+  supplierId: number;
+  firmName: string;
+  address: string | null;
+  gstin: string | null;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The fields a caller sets; null clears an optional one. */
+export interface SupplierInput {
+  firmName: string;
+  address?: string | null;
+  gstin?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+/**
+ * An error of the suppliers area: `NOT_FOUND` (404), `usage` ones (400) and `state` ones
+ * (409) such as `SUPPLIER_NAME_TAKEN`, `SUPPLIER_HAS_RATES`, `RATE_OVERLAP`.
+ */
+export class SupplierError extends MtcError {}
+
+const ts = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+const SUPPLIER_COLUMNS = `supplier_id AS "supplierId", firm_name AS "firmName", address, gstin, email, phone, ${ts('created_at')} AS "createdAt", ${ts('updated_at')} AS "updatedAt"`;
+/** The optional columns, by their API name: the only names that ever reach SQL text. */
+const OPTIONAL_COLUMNS = { address: 'address', gstin: 'gstin', email: 'email', phone: 'phone' } as const;
+
+/** Suppliers whose firm name contains `search` (any case), by firm name, one page of them and how many match in all. */
+export async function listSuppliers(q: Queryable, filter: { search?: string; limit: number; offset: number }): Promise<{ total: number; suppliers: Supplier[] }> {
+  const where = `($1::text IS NULL OR position(lower($1::text) in lower(firm_name)) > 0)`;
+  const search = filter.search ?? null;
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.suppliers WHERE ${where}`, [search])).rows[0]?.n ?? 0);
+  const suppliers = (
+    await q.query<Supplier>(`SELECT ${SUPPLIER_COLUMNS} FROM public.suppliers WHERE ${where} ORDER BY lower(firm_name), supplier_id LIMIT $2 OFFSET $3`, [search, filter.limit, filter.offset])
+  ).rows;
+  return { total, suppliers };
+}
+
+/** One supplier, or null. `forUpdate` locks its row until the transaction ends (rates of one supplier are written one at a time). */
+export async function getSupplier(q: Queryable, supplierId: number, forUpdate = false): Promise<Supplier | null> {
+  return (await q.query<Supplier>(`SELECT ${SUPPLIER_COLUMNS} FROM public.suppliers WHERE supplier_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [supplierId])).rows[0] ?? null;
+}
+
+/** The supplier, or `NOT_FOUND`. */
+export async function requireSupplier(q: Queryable, supplierId: number, forUpdate = false): Promise<Supplier> {
+  const s = await getSupplier(q, supplierId, forUpdate);
+  if (!s) throw new SupplierError('NOT_FOUND', `no supplier ${supplierId}`, 'state', { supplierId });
+  return s;
+}
+
+/** `SUPPLIER_NAME_TAKEN` when another supplier has this firm name in any case ("ACME" and "Acme" are one firm). */
+async function assertNameFree(q: Queryable, firmName: string, exceptId: number | null): Promise<void> {
+  const r = await q.query('SELECT 1 FROM public.suppliers WHERE lower(firm_name) = lower($1) AND supplier_id IS DISTINCT FROM $2', [firmName, exceptId]);
+  if (r.rowCount > 0) throw nameTaken(firmName);
+}
+
+const nameTaken = (firmName: string) => new SupplierError('SUPPLIER_NAME_TAKEN', `a supplier named ${firmName} exists already`, 'state', { field: 'firmName' });
+
+/** Runs a write, turning a race on the unique firm name (suppliers_firm_name_key) into `SUPPLIER_NAME_TAKEN`. */
+async function uniqueName<T>(firmName: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof DatabaseError && err.code === '23505' && /suppliers_firm_name_key/.test(`${err.message} ${err.detail ?? ''}`)) throw nameTaken(firmName);
+    throw err;
+  }
+}
+
+/** Creates a supplier; `SUPPLIER_NAME_TAKEN` (409) when the firm name is in use. */
+export async function createSupplier(q: Queryable, input: SupplierInput): Promise<Supplier> {
+  await assertNameFree(q, input.firmName, null);
+  const r = await uniqueName(input.firmName, () =>
+    q.query<Supplier>(`INSERT INTO public.suppliers (firm_name, address, gstin, email, phone) VALUES ($1, $2, $3, $4, $5) RETURNING ${SUPPLIER_COLUMNS}`, [
+      input.firmName,
+      input.address ?? null,
+      input.gstin ?? null,
+      input.email ?? null,
+      input.phone ?? null,
+    ]),
+  );
+  return r.rows[0]!;
+}
+
+/** Changes the fields given (null clears one); returns the supplier before and after, or `NOT_FOUND`. */
+export async function updateSupplier(q: Queryable, supplierId: number, change: Partial<SupplierInput>): Promise<{ before: Supplier; after: Supplier }> {
+  const before = await requireSupplier(q, supplierId, true);
+  const sets: string[] = [];
+  const params: unknown[] = [supplierId];
+  if (change.firmName !== undefined && change.firmName !== before.firmName) {
+    await assertNameFree(q, change.firmName, supplierId);
+    params.push(change.firmName);
+    sets.push(`firm_name = $${params.length}`);
+  }
+  for (const [field, column] of Object.entries(OPTIONAL_COLUMNS)) {
+    const value = change[field as keyof typeof OPTIONAL_COLUMNS];
+    if (value === undefined) continue;
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  }
+  if (sets.length === 0) return { before, after: before };
+  const r = await uniqueName(change.firmName ?? before.firmName, () =>
+    q.query<Supplier>(`UPDATE public.suppliers SET ${sets.join(', ')} WHERE supplier_id = $1 RETURNING ${SUPPLIER_COLUMNS}`, params),
+  );
+  return { before, after: r.rows[0]! };
+}
+
+/**
+ * Deletes a supplier that has no rates; returns what was deleted. A supplier with rates,
+ * active or not, is refused with `SUPPLIER_HAS_RATES` (409): its rates are the costing
+ * history, which deleting would cascade away. Deactivate its rates instead.
+ */
+export async function deleteSupplier(q: Queryable, supplierId: number): Promise<Supplier> {
+  const before = await requireSupplier(q, supplierId, true);
+  const counts = (
+    await q.query<{ rates: number; active: number }>('SELECT count(*)::int AS rates, (count(*) FILTER (WHERE is_active))::int AS active FROM public.variant_supplier_pricing WHERE supplier_id = $1', [
+      supplierId,
+    ])
+  ).rows[0]!;
+  if (counts.rates > 0) {
+    throw new SupplierError(
+      'SUPPLIER_HAS_RATES',
+      `supplier ${supplierId} (${before.firmName}) has ${counts.rates} rate(s), ${counts.active} active: a supplier with rate history is kept; deactivate its rates (POST /api/rates/:id/deactivate) to take it out of costing`,
+      'state',
+      { supplierId, rates: counts.rates, activeRates: counts.active },
+    );
+  }
+  await q.query('DELETE FROM public.suppliers WHERE supplier_id = $1', [supplierId]);
+  return before;
+}

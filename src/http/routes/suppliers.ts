@@ -1,0 +1,263 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '../../db/types.ts';
+import { recordAudit } from '../../app/audit/audit.ts';
+import { compareSuppliers } from '../../app/suppliers/comparison.ts';
+import { createRate, getRate, rateHistory, updateRate } from '../../app/suppliers/rates.ts';
+import { createSupplier, deleteSupplier, listSuppliers, requireSupplier, updateSupplier } from '../../app/suppliers/suppliers.ts';
+import { callerOf } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { Email, IdParams, Name, Page, errors } from '../schemas.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time' });
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+/** A sum of money as a decimal string with at most two decimals (numeric(12,2)), never a float. */
+const Money = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,2})?$', description: 'decimal string, e.g. "12.50"' });
+/** A quantity above zero with at most three decimals (numeric(12,3)). */
+const Quantity = Type.String({ pattern: '^(?!0*(\\.0*)?$)\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string above zero, e.g. "100" or "2.5"' });
+const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. INR' });
+const Gstin = Type.String({ pattern: '^[0-9]{2}[A-Z0-9]{10}[0-9A-Z]Z[0-9A-Z]$', description: 'GSTIN, 15 characters, e.g. 27AAPFU0939F1ZV' });
+const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^[0-9+()\\-. ]+$' });
+
+const SupplierSchema = Type.Object({
+  supplierId: Type.Integer(),
+  firmName: Type.String(),
+  address: Type.Union([Type.String(), Type.Null()]),
+  gstin: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+const SupplierFields = {
+  address: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  gstin: Type.Optional(Nullable(Gstin)),
+  email: Type.Optional(Nullable(Email)),
+  phone: Type.Optional(Nullable(Phone)),
+};
+
+const RateSchema = Type.Object({
+  rateId: Type.Integer(),
+  supplierId: Type.Integer(),
+  firmName: Type.String(),
+  variantId: Type.Integer(),
+  costPerUnit: Type.String(),
+  currency: Type.String(),
+  minimumOrderQuantity: Type.String(),
+  effectiveFrom: Type.String(),
+  effectiveTo: Type.Union([Type.String(), Type.Null()]),
+  isActive: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+const RateTermFields = {
+  costPerUnit: Money,
+  currency: Currency,
+  minimumOrderQuantity: Quantity,
+  effectiveFrom: Day,
+  effectiveTo: Nullable(Day),
+  isActive: Type.Boolean(),
+};
+
+/** Suppliers, what each charges per variant over time, and a variant's suppliers compared. Every write is audited. */
+export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  const read = { permission: 'catalog.read' } as const;
+  const write = { permission: 'catalog.write' } as const;
+
+  app.get(
+    '/api/suppliers',
+    {
+      config: read,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Suppliers by firm name, optionally those whose name contains `search` (any case), a page at a time',
+        querystring: Type.Object({ search: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), ...Page }, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), suppliers: Type.Array(SupplierSchema) }), ...errors() },
+      },
+    },
+    async (request) => listSuppliers(db, request.query),
+  );
+
+  app.get(
+    '/api/suppliers/:id',
+    { config: read, schema: { tags: ['suppliers'], summary: 'One supplier', params: IdParams, response: { 200: SupplierSchema, ...errors(404) } } },
+    async (request) => requireSupplier(db, request.params.id),
+  );
+
+  app.post(
+    '/api/suppliers',
+    {
+      config: write,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Create a supplier (firm names are unique whatever their case)',
+        body: Type.Object({ firmName: Name(255), ...SupplierFields }, { additionalProperties: false }),
+        response: { 201: SupplierSchema, ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const created = await db.transaction(async (tx) => {
+        const s = await createSupplier(tx, request.body);
+        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'create', entity: 'supplier', entityId: s.supplierId, after: s, requestId: request.id });
+        return s;
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.patch(
+    '/api/suppliers/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Change a supplier’s fields (null clears an optional one)',
+        params: IdParams,
+        body: Type.Object({ firmName: Type.Optional(Name(255)), ...SupplierFields }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: SupplierSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const { before, after } = await updateSupplier(tx, request.params.id, request.body);
+        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'update', entity: 'supplier', entityId: after.supplierId, before, after, requestId: request.id });
+        return after;
+      }),
+  );
+
+  app.delete(
+    '/api/suppliers/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Delete a supplier without rates; one with rates is refused (409 SUPPLIER_HAS_RATES): deactivate its rates instead',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction(async (tx) => {
+        const before = await deleteSupplier(tx, request.params.id);
+        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'delete', entity: 'supplier', entityId: before.supplierId, before, requestId: request.id });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/suppliers/:id/rates',
+    { config: read, schema: { tags: ['suppliers'], summary: 'Every rate of a supplier, newest effective date first', params: IdParams, response: { 200: Type.Array(RateSchema), ...errors(404) } } },
+    async (request) => rateHistory(db, { supplierId: request.params.id }),
+  );
+
+  app.get(
+    '/api/variants/:id/rates',
+    { config: read, schema: { tags: ['suppliers'], summary: 'A variant’s rate history: every rate, active or not, newest effective date first', params: IdParams, response: { 200: Type.Array(RateSchema), ...errors(404) } } },
+    async (request) => rateHistory(db, { variantId: request.params.id }),
+  );
+
+  app.get(
+    '/api/variants/:id/supplier-comparison',
+    {
+      config: read,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'A variant’s suppliers side by side: each one’s active rate in effect on `asOf` (default today), cheapest first, with the highest (worst-case costing) and lowest',
+        params: IdParams,
+        querystring: Type.Object({ asOf: Type.Optional(Day) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            variantId: Type.Integer(),
+            asOf: Type.String(),
+            rates: Type.Array(RateSchema),
+            highest: Type.Union([RateSchema, Type.Null()]),
+            lowest: Type.Union([RateSchema, Type.Null()]),
+            currencies: Type.Array(Type.String()),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => compareSuppliers(db, request.params.id, request.query.asOf),
+  );
+
+  app.get(
+    '/api/rates/:id',
+    { config: read, schema: { tags: ['suppliers'], summary: 'One rate', params: IdParams, response: { 200: RateSchema, ...errors(404) } } },
+    async (request) => {
+      const rate = await getRate(db, request.params.id);
+      if (!rate) throw new HttpError(404, 'NOT_FOUND', `no rate ${request.params.id}`);
+      return rate;
+    },
+  );
+
+  app.post(
+    '/api/rates',
+    {
+      config: write,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Create a rate: what a supplier charges for a variant from a date; active periods of one supplier and variant may not overlap (409 RATE_OVERLAP)',
+        body: Type.Object(
+          {
+            supplierId: IdParams.properties.id,
+            variantId: IdParams.properties.id,
+            costPerUnit: Money,
+            currency: Currency,
+            minimumOrderQuantity: Type.Optional(Quantity),
+            effectiveFrom: Day,
+            effectiveTo: Type.Optional(Nullable(Day)),
+            isActive: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: RateSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const rate = await db.transaction(async (tx) => {
+        const r = await createRate(tx, { ...b, minimumOrderQuantity: b.minimumOrderQuantity ?? '1', effectiveTo: b.effectiveTo ?? null, isActive: b.isActive ?? true });
+        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'create', entity: 'supplier_rate', entityId: r.rateId, after: r, requestId: request.id });
+        return r;
+      });
+      return reply.status(201).send(rate);
+    },
+  );
+
+  app.patch(
+    '/api/rates/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Change a rate’s terms (its supplier and variant stay); the overlap rule applies',
+        params: IdParams,
+        body: Type.Partial(Type.Object(RateTermFields), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: RateSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const { before, after } = await updateRate(tx, request.params.id, request.body);
+        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'update', entity: 'supplier_rate', entityId: after.rateId, before, after, requestId: request.id });
+        return after;
+      }),
+  );
+
+  app.post(
+    '/api/rates/:id/deactivate',
+    {
+      config: write,
+      schema: { tags: ['suppliers'], summary: 'Deactivate a rate: it stays in the history but no longer counts in comparisons or costing', params: IdParams, response: { 200: RateSchema, ...errors(404) } },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const { before, after } = await updateRate(tx, request.params.id, { isActive: false });
+        if (before.isActive) await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'update', entity: 'supplier_rate', entityId: after.rateId, before, after, requestId: request.id });
+        return after;
+      }),
+  );
+};
