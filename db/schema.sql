@@ -315,6 +315,14 @@ CREATE TABLE public.variation_master (
     variation_name character varying(255) NOT NULL
 );
 
+CREATE OR REPLACE FUNCTION public.mtc_fold(value text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+SELECT lower(translate(value, 'ÀÁÂÃÄÅàáâãäåÇçČčĆćÈÉÊËèéêëĘęÌÍÎÏìíîïÑñŃńÒÓÔÕÖØòóôõöøŐőÙÚÛÜùúûüŰűÝýÿŠšŚśŽžŹźŻżŘřĞğŞşŁłĄą', 'AAAAAAaaaaaaCcCcCcEEEEeeeeEeIIIIiiiiNnNnOOOOOOooooooOoUUUUuuuuUuYyySsSsZzZzZzRrGgSsLlAa'))
+$function$;
+
 CREATE OR REPLACE FUNCTION public.next_lot_number()
  RETURNS character varying
  LANGUAGE sql
@@ -334,7 +342,13 @@ BEGIN
 END;
 $function$;
 
+ALTER TABLE public.item_master ADD COLUMN search_text text GENERATED ALWAYS AS (public.mtc_fold((((COALESCE(name, ''::character varying))::text || ' '::text) || (COALESCE(category, ''::character varying))::text))) STORED;
+
+ALTER TABLE public.model_master ADD COLUMN name_folded text GENERATED ALWAYS AS (public.mtc_fold((model_name)::text)) STORED;
+
 ALTER TABLE public.production_lots ALTER COLUMN lot_number SET DEFAULT public.next_lot_number();
+
+ALTER TABLE public.variation_master ADD COLUMN name_folded text GENERATED ALWAYS AS (public.mtc_fold((variation_name)::text)) STORED;
 
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_pkey PRIMARY KEY (id);
 

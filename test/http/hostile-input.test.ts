@@ -128,7 +128,7 @@ for (const backend of backends) {
           // Accepted: what comes back for a field is what was sent (names may be trimmed of surrounding spaces).
           const sent = body as Record<string, unknown>;
           const got = r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
-          for (const [k, v] of Object.entries(sent)) if (typeof v === "string" && typeof got[k] === "string" && got[k] !== v && got[k] !== v.trim()) failures.push(`${label}: stored ${JSON.stringify(got[k]).slice(0, 60)} for ${JSON.stringify(v).slice(0, 60)}`);
+          for (const [k, v] of Object.entries(sent)) if (typeof v === 'string' && typeof got[k] === 'string' && got[k] !== v && got[k] !== v.trim()) failures.push(`${label}: stored ${JSON.stringify(got[k]).slice(0, 60)} for ${JSON.stringify(v).slice(0, 60)}`);
         }
       };
       for (const op of ops) {

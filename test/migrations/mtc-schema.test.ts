@@ -31,9 +31,14 @@ before(async () => {
 });
 
 describe("MTC's schema", () => {
-  test('lints clean: every dependency declared, no error and no warning', async () => {
+  test('lints clean: every dependency declared, no error, and no warning but those acknowledged here', async () => {
+    // 0009 adds stored generated columns to item_master and two masters: a rewrite of each,
+    // small tables in every database MTC knows of, and said so in the migration's header.
+    const acknowledged = new Set(['0009_item_search.sql TABLE_REWRITE']);
     const report = await lintMigrations(await loadMigrations(join(ROOT, 'migrations')));
-    assert.deepEqual(report.findings, []);
+    const unexpected = report.findings.filter((f) => !acknowledged.has(`${f.file.split('/').pop()} ${f.code}`));
+    assert.deepEqual(unexpected, []);
+    assert.equal(report.errors, 0);
   });
 
   test('every foreign key has an index that starts with its columns', () => {

@@ -180,7 +180,8 @@ export interface ItemFilter {
 
 const ORDER = { name: 'lower(i.name)', createdAt: 'i.created_at' } as const;
 const DIRECTION = { asc: 'ASC', desc: 'DESC' } as const;
-const HAYSTACK = `concat_ws(' ', i.name, m.model_name, va.variation_name, i.category)`;
+/** Item name and category, model and variation, each already folded (stored generated columns). */
+const HAYSTACK = `concat_ws(' ', i.search_text, m.name_folded, va.name_folded)`;
 
 /**
  * One page of items and how many match in all. Search, category and model ignore case and
@@ -189,10 +190,12 @@ const HAYSTACK = `concat_ws(' ', i.name, m.model_name, va.variation_name, i.cate
 export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; items: Item[] }> {
   const where = `($1::boolean OR i.deleted_at IS NULL)
     AND ($2::text IS NULL OR ${folded('i.category')} = ${folded('$2::text')})
-    AND ($3::text IS NULL OR ${folded('m.model_name')} = ${folded('$3::text')})
-    AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table(coalesce($4::text, ''), '\\s+') AS w(word)
-                     WHERE w.word <> '' AND strpos(${folded(HAYSTACK)}, ${folded('w.word')}) = 0)`;
-  const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, f.q ?? null];
+    AND ($3::text IS NULL OR m.name_folded = ${folded('$3::text')})
+    AND ($4::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($4::text[]) AS w(word) WHERE strpos(${HAYSTACK}, w.word) = 0))`;
+  const words = f.q === undefined ? [] : f.q.split(/\s+/).filter((w) => w !== '');
+  // The words folded once, by the same function as the stored columns.
+  const folding = words.length === 0 ? null : (await q.query<{ w: string[] }>(`SELECT array_agg(${folded('x')}) AS w FROM unnest($1::text[]) AS x`, [words])).rows[0]!.w;
+  const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, folding];
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]!.n);
   const dir = DIRECTION[f.direction ?? 'asc'];
   const items = (await q.query<Item>(`SELECT ${ITEM_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${ORDER[f.sort ?? 'name']} ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6`, [...params, f.limit, f.offset])).rows;

@@ -7,15 +7,12 @@ export class ItemError extends MtcError {}
 /** A timestamp column as ISO-8601 UTC text, the form the API answers with. */
 export const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-// Accented letters and their plain forms, position by position. Folded before lower(),
-// because lower() leaves non-ASCII letters alone under the C locale (PGlite's), and
-// because neither unaccent nor pg_trgm can be relied on in every PostgreSQL MTC runs on.
-const ACCENTED = 'ÀÁÂÃÄÅàáâãäåÇçČčĆćÈÉÊËèéêëĘęÌÍÎÏìíîïÑñŃńÒÓÔÕÖØòóôõöøŐőÙÚÛÜùúûüŰűÝýÿŠšŚśŽžŹźŻżŘřĞğŞşŁłĄą';
-const PLAIN = 'AAAAAAaaaaaaCcCcCcEEEEeeeeEeIIIIiiiiNnNnOOOOOOooooooOoUUUUuuuuUuYyySsSsZzZzZzRrGgSsLlAa';
-if ([...ACCENTED].length !== [...PLAIN].length) throw new Error('sql.ts: ACCENTED and PLAIN differ in length');
-
-/** SQL folding a text expression for search: lower case, without accents ("Éclair" → "eclair"). */
-export const folded = (expression: string) => `lower(translate(${expression}, '${ACCENTED}', '${PLAIN}'))`;
+/**
+ * SQL folding a text expression for search: lower case, without accents ("Éclair" →
+ * "eclair"), by public.mtc_fold() (migrations/0009_item_search.sql), the one definition the
+ * stored search columns use too.
+ */
+export const folded = (expression: string) => `public.mtc_fold(${expression})`;
 
 /** True when `err` is PostgreSQL refusing a row for the unique index `index`. */
 export function violates(err: unknown, index: string): boolean {

@@ -197,6 +197,8 @@ class Differ {
    * around the conversion (PostgreSQL refuses to retype a column a trigger's WHEN reads).
    */
   readonly #enumRebuilt = new Map<string, string[]>();
+  /** Whether a column is a generated one to add after the functions (set by #tables). */
+  #deferGenerated: (c: ColumnModel) => boolean = () => false;
   /** Foreign keys (schema.table.name) dropped because what they reference is; re-added when `to` has them. */
   readonly #droppedForeignKeys = new Set<string>();
 
@@ -349,6 +351,9 @@ class Differ {
     const after = byKey(this.to.tables, tableKey);
     const callsNewFunction = mentionPattern(this.to.functions.map((f) => f.name));
     const deferDefault = (c: ColumnModel) => c.default !== null && c.identity === null && callsNewFunction !== null && callsNewFunction.test(c.default);
+    // A stored generated column computed by one of the functions is added once they exist.
+    const deferGenerated = (c: ColumnModel) => c.generated !== null && callsNewFunction !== null && callsNewFunction.test(c.generated);
+    this.#deferGenerated = deferGenerated;
 
     // Foreign keys that must go because the key they reference is dropped or rebuilt.
     const keysRebuilt = new Set<string>();
@@ -394,12 +399,13 @@ class Differ {
 
   #createTable(t: TableModel, deferDefault: (c: ColumnModel) => boolean): void {
     const target = qualified(t.schema, t.name);
-    const columns = [...t.columns]
-      .sort((a, b) => a.position - b.position)
-      .map((c) => `    ${this.#columnDefinition(t, deferDefault(c) ? { ...c, default: null } : c)}`);
+    const sorted = [...t.columns].sort((a, b) => a.position - b.position);
+    const columns = sorted.filter((c) => !this.#deferGenerated(c)).map((c) => `    ${this.#columnDefinition(t, deferDefault(c) ? { ...c, default: null } : c)}`);
     this.#emit('create tables', `CREATE TABLE ${target} (${columns.length ? `\n${columns.join(',\n')}\n` : ''})`);
-    for (const c of t.columns)
+    for (const c of sorted) {
       if (deferDefault(c)) this.#emit('deferred defaults', `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`);
+      if (this.#deferGenerated(c)) this.#emit('deferred defaults', `ALTER TABLE ${target} ADD COLUMN ${this.#columnDefinition(t, c)}`);
+    }
     for (const c of t.constraints) this.#addConstraint(t, c);
     for (const i of t.indexes) if (i.constraint === null) this.#emit('create indexes', createIndex(i));
     for (const tr of t.triggers) this.#createTrigger(t, tr);
@@ -485,6 +491,10 @@ class Differ {
     }
     for (const c of [...t.columns].sort((a, b) => a.position - b.position)) {
       const prev = oldColumns.get(c.name);
+      if (!prev && this.#deferGenerated(c)) {
+        this.#emit('deferred defaults', `ALTER TABLE ${target} ADD COLUMN ${this.#columnDefinition(t, c)}`, `${tableKey(t)}.${c.name} is computed by a function: added once it exists`);
+        continue;
+      }
       if (!prev) {
         const added = deferDefault(c) ? { ...c, default: null } : c;
         const comment =

@@ -90,8 +90,12 @@ export function renderSnapshot(model: SchemaModel): string {
     tables.flatMap((t) =>
       [...t.columns]
         .sort((a, b) => a.position - b.position)
-        .filter((c) => deferredDefault(c, callsModelFunction))
-        .map((c) => `ALTER TABLE ${qualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default};`),
+        .filter((c) => deferredDefault(c, callsModelFunction) || deferredGenerated(c, callsModelFunction))
+        .map((c) =>
+          deferredGenerated(c, callsModelFunction)
+            ? `ALTER TABLE ${qualified(t.schema, t.name)} ADD COLUMN ${columnDefinition(t, c, model.sequences)};`
+            : `ALTER TABLE ${qualified(t.schema, t.name)} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default};`,
+        ),
     ),
     constraintStatements(tables),
     tables.flatMap((t) =>
@@ -152,9 +156,15 @@ function deferredDefault(c: ColumnModel, callsModelFunction: RegExp | null): boo
   return c.identity === null && c.generated === null && c.default !== null && callsModelFunction !== null && callsModelFunction.test(c.default);
 }
 
+/** A stored generated column computed by a function of the model: added after the functions exist. */
+function deferredGenerated(c: ColumnModel, callsModelFunction: RegExp | null): boolean {
+  return c.generated !== null && callsModelFunction !== null && callsModelFunction.test(c.generated);
+}
+
 function createTable(t: TableModel, sequences: SequenceModel[], callsModelFunction: RegExp | null): string {
   const columns = [...t.columns]
     .sort((a, b) => a.position - b.position)
+    .filter((c) => !deferredGenerated(c, callsModelFunction))
     .map((c) => `    ${columnDefinition(t, deferredDefault(c, callsModelFunction) ? { ...c, default: null } : c, sequences)}`);
   return `CREATE TABLE ${qualified(t.schema, t.name)} (${columns.length ? `\n${columns.join(',\n')}\n` : ''});`;
 }
