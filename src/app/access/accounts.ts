@@ -96,17 +96,25 @@ export async function openSession(q: Queryable, userId: number): Promise<NewSess
   return { token, csrfToken, expiresAt: r.rows[0]!.expires };
 }
 
-/** Who a session token belongs to, if it is live; using it keeps it alive. */
+/** How stale a session's last_seen_at or a token's last_used_at may get before a request writes it again. */
+const TOUCH_AFTER = "interval '1 minute'";
+
+/**
+ * Who a session token belongs to, if it is live; using it keeps it alive. Reading is one
+ * query; the write that keeps it alive happens at most once a minute per session, so that
+ * concurrent requests of one session do not queue on its row.
+ */
 export async function sessionUser(q: Queryable, token: string): Promise<{ user: User; sessionId: number; csrfToken: string } | null> {
-  const r = await q.query<User & { sessionId: string; csrf: string }>(
-    `UPDATE public.user_sessions s SET last_seen_at = now() FROM public.users u
-      WHERE s.token_hash = $1 AND u.user_id = s.user_id AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(hours => $2)
-      RETURNING s.id::text AS "sessionId", s.csrf_token AS csrf, ${userColumns('u.')}`,
+  const r = await q.query<User & { sessionId: string; csrf: string; stale: boolean }>(
+    `SELECT s.id::text AS "sessionId", s.csrf_token AS csrf, s.last_seen_at < now() - ${TOUCH_AFTER} AS stale, ${userColumns('u.')}
+       FROM public.user_sessions s JOIN public.users u ON u.user_id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(hours => $2)`,
     [secretHash(token), SESSION_IDLE_HOURS],
   );
   const row = r.rows[0];
   if (!row) return null;
-  const { sessionId, csrf, ...user } = row;
+  const { sessionId, csrf, stale, ...user } = row;
+  if (stale) await q.query('UPDATE public.user_sessions SET last_seen_at = now() WHERE id = $1', [sessionId]);
   return { user, sessionId: Number(sessionId), csrfToken: csrf };
 }
 
@@ -147,13 +155,17 @@ export async function revokeApiToken(q: Queryable, userId: number, id: number): 
   return r.rowCount > 0;
 }
 
-/** Who a bearer token belongs to, if it is live. */
+/** Who a bearer token belongs to, if it is live; its last use is written at most once a minute. */
 export async function tokenUser(q: Queryable, token: string): Promise<User | null> {
-  const r = await q.query<User>(
-    `UPDATE public.api_tokens t SET last_used_at = now() FROM public.users u
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.user_id = t.user_id
-      RETURNING ${userColumns('u.')}`,
+  const r = await q.query<User & { tokenId: string; stale: boolean }>(
+    `SELECT t.id::text AS "tokenId", (t.last_used_at IS NULL OR t.last_used_at < now() - ${TOUCH_AFTER}) AS stale, ${userColumns('u.')}
+       FROM public.api_tokens t JOIN public.users u ON u.user_id = t.user_id
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
     [secretHash(token)],
   );
-  return r.rows[0] ?? null;
+  const row = r.rows[0];
+  if (!row) return null;
+  const { tokenId, stale, ...user } = row;
+  if (stale) await q.query('UPDATE public.api_tokens SET last_used_at = now() WHERE id = $1', [tokenId]);
+  return user;
 }
