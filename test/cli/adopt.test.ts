@@ -107,7 +107,7 @@ describe('mtc adopt refuses', () => {
       assert.equal((await mtc(['migrate', '--to', '0003_suppliers', '--database', t.url])).code, 0);
       const r = await mtc(['adopt', '--database', t.url]);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /already managed: 3 migration\(s\) applied, 4 pending\. Apply the rest with mtc migrate/);
+      assert.match(r.stderr, new RegExp(`already managed: 3 migration\\(s\\) applied, ${MIGRATIONS.length - 3} pending\\. Apply the rest with mtc migrate`));
     } finally {
       await t.drop();
     }
