@@ -104,6 +104,10 @@ for (const backend of backends) {
       const all = json(await api.call('GET', '/api/items?limit=1', { as: 'viewer' }));
       assert.equal(all.total, 5);
       assert.equal(all.items.length, 1);
+      const past = json(await api.call('GET', '/api/items?q=frame&limit=2&offset=10', { as: 'viewer' }));
+      assert.deepEqual([past.total, past.items], [3, []], 'a page past the end still says how many match');
+      const none = json(await api.call('GET', '/api/items?q=nothing-like-this', { as: 'viewer' }));
+      assert.deepEqual([none.total, none.items], [0, []]);
 
       const categories = json(await api.call('GET', '/api/categories', { as: 'viewer' }));
       assert.deepEqual(categories, [

@@ -188,18 +188,27 @@ const HAYSTACK = `concat_ws(' ', i.search_text, m.name_folded, va.name_folded)`;
  * accents ("fram" finds "Frame", "eclair" finds "Éclair"); category and model match whole.
  */
 export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; items: Item[] }> {
+  // The search words are folded once (a materialised CTE), by the function the stored columns use.
+  const words = `words AS MATERIALIZED (SELECT ${folded('x')} AS word FROM unnest($4::text[]) AS x WHERE x <> '')`;
   const where = `($1::boolean OR i.deleted_at IS NULL)
     AND ($2::text IS NULL OR ${folded('i.category')} = ${folded('$2::text')})
     AND ($3::text IS NULL OR m.name_folded = ${folded('$3::text')})
-    AND ($4::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($4::text[]) AS w(word) WHERE strpos(${HAYSTACK}, w.word) = 0))`;
-  const words = f.q === undefined ? [] : f.q.split(/\s+/).filter((w) => w !== '');
-  // The words folded once, by the same function as the stored columns.
-  const folding = words.length === 0 ? null : (await q.query<{ w: string[] }>(`SELECT array_agg(${folded('x')}) AS w FROM unnest($1::text[]) AS x`, [words])).rows[0]!.w;
-  const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, folding];
-  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]!.n);
+    AND ($4::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM words WHERE strpos(${HAYSTACK}, words.word) = 0))`;
+  const split = f.q === undefined ? [] : f.q.split(/\s+/).filter((w) => w !== '');
+  const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, split.length === 0 ? null : split];
   const dir = DIRECTION[f.direction ?? 'asc'];
-  const items = (await q.query<Item>(`SELECT ${ITEM_COLUMNS} ${FROM} WHERE ${where} ORDER BY ${ORDER[f.sort ?? 'name']} ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6`, [...params, f.limit, f.offset])).rows;
-  return { total, items };
+  // One scan gives the page and, beside each row, how many match in all.
+  const rows = (
+    await q.query<Item & { total: string }>(
+      `WITH ${words} SELECT ${ITEM_COLUMNS}, count(*) OVER ()::text AS total ${FROM} WHERE ${where}
+        ORDER BY ${ORDER[f.sort ?? 'name']} ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6`,
+      [...params, f.limit, f.offset],
+    )
+  ).rows;
+  // A page past the end has no row to carry the total: count on its own then.
+  const total =
+    rows.length > 0 ? Number(rows[0]!.total) : f.offset === 0 ? 0 : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]!.n);
+  return { total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 
 /** A category in use, and how many live items are in it. */
