@@ -7,17 +7,11 @@ import { backends, postgresBackend } from '../helpers/backends.ts';
 import { ROOT, mtc, startMtc } from '../helpers/cli.ts';
 import { legacyDatabase } from '../helpers/legacy.ts';
 import { databaseState } from '../helpers/row-fingerprint.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 /** MTC's migrations: adoption records every one. */
 const MIGRATIONS = readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 for (const backend of backends) {
   describe(`mtc adopt on ${backend.name}`, { skip: backend.skip }, () => {

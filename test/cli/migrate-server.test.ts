@@ -9,14 +9,8 @@ import type { TestDatabase } from '../helpers/backends.ts';
 import type { Database } from '../../src/db/types.ts';
 import { mtc, startMtc } from '../helpers/cli.ts';
 import { copyFixture } from '../helpers/fixtures.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** How many other sessions of this database are inside the slow fixture's pg_sleep(30). */
 async function sleeping(conn: Database): Promise<number> {

@@ -57,7 +57,7 @@ for (const backend of backends) {
       const s = json(made);
       assert.equal(s.firmName, 'Sharma Textiles');
       assert.equal(s.gstin, '24AAPFU0939F1ZV');
-      assert.match(s.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.match(s.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       assert.deepEqual(json(await api.call('GET', `/api/suppliers/${s.supplierId}`, { as: 'viewer' })), s);
 
       const changed = await api.call('PATCH', `/api/suppliers/${s.supplierId}`, { as: 'planner', body: { phone: null, address: '14 Mill Road, Surat' } });

@@ -3,6 +3,7 @@ import { MtcError } from '../../schema/errors.ts';
 import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets.ts';
 import { ROLES } from './roles.ts';
 import type { Role } from './roles.ts';
+import { isoUtc } from '../timestamps.ts';
 
 /** A user as the API shows it: never the password hash. */
 export interface User {
@@ -21,7 +22,7 @@ export const SESSION_MAX_HOURS = 24 * 7;
 
 /** The columns of a User, from the users table under alias `t` (or unqualified). */
 const userColumns = (t = '') =>
-  `${t}user_id AS "userId", ${t}name, ${t}email, ${t}role, ${t}password_hash IS NOT NULL AS "hasPassword", to_char(${t}created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"`;
+  `${t}user_id AS "userId", ${t}name, ${t}email, ${t}role, ${t}password_hash IS NOT NULL AS "hasPassword", ${isoUtc(`${t}created_at`)} AS "createdAt"`;
 const USER_COLUMNS = userColumns();
 
 export class AccessError extends MtcError {}
@@ -90,7 +91,7 @@ export async function openSession(q: Queryable, userId: number): Promise<NewSess
   const csrfToken = newSecret('c_');
   const r = await q.query<{ expires: string }>(
     `INSERT INTO public.user_sessions (user_id, token_hash, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))
-     RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires`,
+     RETURNING ${isoUtc('expires_at')} AS expires`,
     [userId, secretHash(token), csrfToken, SESSION_MAX_HOURS],
   );
   return { token, csrfToken, expiresAt: r.rows[0]!.expires };
@@ -130,8 +131,8 @@ export interface ApiToken {
   lastUsedAt: string | null;
 }
 
-const TOKEN_COLUMNS = `id::int AS id, name, prefix, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt",
-  to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "lastUsedAt"`;
+const TOKEN_COLUMNS = `id::int AS id, name, prefix, ${isoUtc('created_at')} AS "createdAt",
+  ${isoUtc('last_used_at')} AS "lastUsedAt"`;
 
 /** Makes an API token for a user; the token itself is returned this once and never stored. */
 export async function createApiToken(q: Queryable, userId: number, name: string): Promise<ApiToken & { token: string }> {

@@ -1,3 +1,4 @@
+import { isoUtc } from '../timestamps.ts';
 import type { Queryable } from '../../db/types.ts';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'login' | 'logout';
@@ -38,7 +39,7 @@ export async function listAudit(q: Queryable, filter: { entity?: string; entityI
   const events = (
     await q.query<AuditEvent>(
       `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId",
-              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+              ${isoUtc('created_at')} AS "createdAt"
          FROM public.audit_events WHERE ${where} ORDER BY id DESC LIMIT $3 OFFSET $4`,
       [...params, filter.limit, filter.offset],
     )

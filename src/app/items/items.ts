@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { optionalMasterId } from './masters.ts';
-import { ItemError, folded, utc, violates } from './sql.ts';
+import { ItemError, folded, violates } from './sql.ts';
+import { isoUtc } from '../timestamps.ts';
 
 /** An item as the API shows it: its model and variation by name. */
 export interface Item {
@@ -29,7 +30,7 @@ const FROM = `FROM public.item_master i
   LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id`;
 
 const ITEM_COLUMNS = `i.item_id AS "itemId", i.name, i.description, i.category, m.model_name AS model, va.variation_name AS variation,
-  ${utc('i.created_at')} AS "createdAt", ${utc('i.updated_at')} AS "updatedAt", ${utc('i.deleted_at')} AS "deletedAt"`;
+  ${isoUtc('i.created_at')} AS "createdAt", ${isoUtc('i.updated_at')} AS "updatedAt", ${isoUtc('i.deleted_at')} AS "deletedAt"`;
 
 /** One item, deleted or not; null when there is none. */
 export async function getItem(q: Queryable, itemId: number): Promise<Item | null> {

@@ -4,8 +4,6 @@ import { MtcError } from '../../schema/errors.ts';
 /** A refused change to items, variants or stock: `usage` is bad input (400), `state` a conflict (409). */
 export class ItemError extends MtcError {}
 
-/** A timestamp column as ISO-8601 UTC text, the form the API answers with. */
-export const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * SQL folding a text expression for search: lower case, without accents ("Éclair" →

@@ -1,7 +1,8 @@
 import type { Queryable } from '../../db/types.ts';
-import { ItemError, utc } from './sql.ts';
+import { ItemError } from './sql.ts';
 import { VARIANT_COLUMNS, VARIANT_FROM } from './variants.ts';
 import type { Variant } from './variants.ts';
+import { isoUtc } from '../timestamps.ts';
 
 /** The movements a person records by hand; `production` belongs to production lots. */
 export const MOVEMENT_TYPES = ['opening', 'receipt', 'issue', 'adjustment'] as const;
@@ -60,7 +61,7 @@ export interface Movement {
 }
 
 const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_type AS type, quantity::text AS quantity, unit, notes,
-  created_by AS "createdBy", ${utc('created_at')} AS "createdAt"`;
+  created_by AS "createdBy", ${isoUtc('created_at')} AS "createdAt"`;
 
 /**
  * Records a movement: the ledger row and the variant's stock change together, in the caller's

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { masterId } from './masters.ts';
-import { ItemError, utc, violates } from './sql.ts';
+import { ItemError, violates } from './sql.ts';
+import { isoUtc } from '../timestamps.ts';
 
 /** A variant of an item: colour and size by name; quantities as decimal strings, never floats. */
 export interface Variant {
@@ -32,7 +33,7 @@ export const VARIANT_FROM = `FROM public.item_variant v
   JOIN public.size_master s ON s.size_id = v.size_id`;
 export const VARIANT_COLUMNS = `v.variant_id AS "variantId", v.item_id AS "itemId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
   v.stock::text AS stock, v.reorder_threshold::text AS "reorderThreshold",
-  ${utc('v.created_at')} AS "createdAt", ${utc('v.updated_at')} AS "updatedAt", ${utc('v.deleted_at')} AS "deletedAt"`;
+  ${isoUtc('v.created_at')} AS "createdAt", ${isoUtc('v.updated_at')} AS "updatedAt", ${isoUtc('v.deleted_at')} AS "deletedAt"`;
 
 /** One variant, deleted or not; null when there is none. */
 export async function getVariant(q: Queryable, variantId: number): Promise<Variant | null> {

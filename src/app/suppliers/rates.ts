@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import { SupplierError, requireSupplier } from './suppliers.ts';
+import { isoUtc } from '../timestamps.ts';
 
 /**
  * What a supplier charges for a variant over a period. Money and quantities are decimal
@@ -31,12 +32,11 @@ export interface RateTerms {
   isActive: boolean;
 }
 
-const ts = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 /** The columns of a Rate, from variant_supplier_pricing `p` joined to suppliers `s`. */
 export const RATE_COLUMNS = `p.id AS "rateId", p.supplier_id AS "supplierId", s.firm_name AS "firmName", p.variant_id AS "variantId",
   p.cost_per_unit::text AS "costPerUnit", p.currency::text AS currency, p.minimum_order_quantity::text AS "minimumOrderQuantity",
   to_char(p.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(p.effective_to, 'YYYY-MM-DD') AS "effectiveTo", p.is_active AS "isActive",
-  ${ts('p.created_at')} AS "createdAt", ${ts('p.updated_at')} AS "updatedAt"`;
+  ${isoUtc('p.created_at')} AS "createdAt", ${isoUtc('p.updated_at')} AS "updatedAt"`;
 const RATE_FROM = 'public.variant_supplier_pricing p JOIN public.suppliers s ON s.supplier_id = p.supplier_id';
 
 /** One rate, or null. */

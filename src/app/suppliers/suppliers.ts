@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../schema/errors.ts';
+import { isoUtc } from '../timestamps.ts';
 
 /** A supplier as the API shows it. */
 export interface Supplier {
@@ -29,8 +30,7 @@ export interface SupplierInput {
  */
 export class SupplierError extends MtcError {}
 
-const ts = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
-const SUPPLIER_COLUMNS = `supplier_id AS "supplierId", firm_name AS "firmName", address, gstin, email, phone, ${ts('created_at')} AS "createdAt", ${ts('updated_at')} AS "updatedAt"`;
+const SUPPLIER_COLUMNS = `supplier_id AS "supplierId", firm_name AS "firmName", address, gstin, email, phone, ${isoUtc('created_at')} AS "createdAt", ${isoUtc('updated_at')} AS "updatedAt"`;
 /** The optional columns, by their API name: the only names that ever reach SQL text. */
 const OPTIONAL_COLUMNS = { address: 'address', gstin: 'gstin', email: 'email', phone: 'phone' } as const;
 
