@@ -32,6 +32,8 @@ CREATE SEQUENCE public.process_subprocesses_id_seq AS integer START WITH 1 INCRE
 
 CREATE SEQUENCE public.processes_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
+CREATE SEQUENCE public.production_lot_events_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
 CREATE SEQUENCE public.production_lot_number_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
 
 CREATE SEQUENCE public.production_lot_selections_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
@@ -193,12 +195,23 @@ CREATE TABLE public.processes (
     name character varying(200) NOT NULL,
     description text,
     process_class character varying(50),
-    status character varying(20) DEFAULT 'active'::character varying NOT NULL,
+    status character varying(20) DEFAULT 'draft'::character varying NOT NULL,
     sales_price numeric(12,2),
     worst_case_cost numeric(12,2),
     created_by integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone
+);
+
+CREATE TABLE public.production_lot_events (
+    id bigint DEFAULT nextval('public.production_lot_events_id_seq'::regclass) NOT NULL,
+    lot_id integer NOT NULL,
+    from_status character varying(20),
+    to_status character varying(20) NOT NULL,
+    reason text,
+    user_id integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 CREATE TABLE public.production_lot_selections (
@@ -215,14 +228,19 @@ CREATE TABLE public.production_lots (
     process_id integer NOT NULL,
     quantity integer NOT NULL,
     status character varying(20) DEFAULT 'planning'::character varying NOT NULL,
-    worst_case_estimated_cost numeric(12,2),
-    actual_cost numeric(12,2),
+    worst_case_estimated_cost numeric(16,2),
+    actual_cost numeric(16,2),
     notes text,
     created_by integer,
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    best_case_estimated_cost numeric(16,2),
+    estimate jsonb,
+    actual jsonb,
+    cost_variance numeric(16,2),
+    status_reason text
 );
 
 CREATE TABLE public.size_master (
@@ -283,7 +301,8 @@ CREATE TABLE public.users (
     company text,
     mobile text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone
 );
 
 CREATE TABLE public.variant_supplier_pricing (
@@ -376,6 +395,8 @@ ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_pkey
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_pkey PRIMARY KEY (id);
 
+ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_pkey PRIMARY KEY (id);
+
 ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_pkey PRIMARY KEY (id);
@@ -404,8 +425,6 @@ ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_import_id_key UNIQUE (
 
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT unique_process_subprocess UNIQUE (process_id, subprocess_id, sequence_order);
 
-ALTER TABLE public.processes ADD CONSTRAINT unique_process_name UNIQUE (name);
-
 ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_one_per_group UNIQUE (lot_id, substitute_group_id);
 
 ALTER TABLE public.production_lots ADD CONSTRAINT unique_lot_number UNIQUE (lot_number);
@@ -418,7 +437,7 @@ ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_token_hash_key UNI
 
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_amount_check CHECK ((amount >= (0)::numeric));
 
-ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_action_check CHECK (((action)::text = ANY ((ARRAY['create'::character varying, 'update'::character varying, 'delete'::character varying, 'restore'::character varying, 'login'::character varying, 'logout'::character varying])::text[])));
+ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_action_check CHECK (((action)::text = ANY ((ARRAY['create'::character varying, 'update'::character varying, 'delete'::character varying, 'restore'::character varying, 'login'::character varying, 'logout'::character varying, 'login_failed'::character varying, 'deactivate'::character varying, 'reactivate'::character varying, 'transition'::character varying])::text[])));
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_cost_type_check CHECK (((cost_type)::text = ANY ((ARRAY['labour'::character varying, 'overhead'::character varying, 'electricity'::character varying, 'maintenance'::character varying, 'service'::character varying, 'packing'::character varying, 'transport'::character varying, 'other'::character varying])::text[])));
 
@@ -436,9 +455,11 @@ ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_ch
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_sales_price_check CHECK ((sales_price >= (0)::numeric));
 
-ALTER TABLE public.processes ADD CONSTRAINT processes_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'inactive'::character varying, 'draft'::character varying])::text[])));
+ALTER TABLE public.processes ADD CONSTRAINT processes_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'archived'::character varying])::text[])));
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_check CHECK ((quantity > 0));
+
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_max CHECK ((quantity <= 1000000));
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_status_check CHECK (((status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
 
@@ -491,6 +512,10 @@ ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_proc
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_subprocess_id_fkey FOREIGN KEY (subprocess_id) REFERENCES public.subprocesses(id) ON DELETE RESTRICT;
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
+
+ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
 
 ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
 
@@ -570,7 +595,15 @@ CREATE INDEX idx_process_subprocesses_subprocess ON public.process_subprocesses 
 
 CREATE INDEX idx_processes_created_by ON public.processes USING btree (created_by);
 
+CREATE UNIQUE INDEX idx_processes_live_name ON public.processes USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
+
 CREATE INDEX idx_processes_status ON public.processes USING btree (status);
+
+CREATE INDEX idx_production_lot_events_created_at ON public.production_lot_events USING btree (created_at);
+
+CREATE INDEX idx_production_lot_events_lot ON public.production_lot_events USING btree (lot_id);
+
+CREATE INDEX idx_production_lot_events_user ON public.production_lot_events USING btree (user_id);
 
 CREATE INDEX idx_production_lot_selections_group ON public.production_lot_selections USING btree (substitute_group_id);
 
@@ -661,6 +694,8 @@ ALTER SEQUENCE public.model_master_model_id_seq OWNED BY public.model_master.mod
 ALTER SEQUENCE public.process_subprocesses_id_seq OWNED BY public.process_subprocesses.id;
 
 ALTER SEQUENCE public.processes_id_seq OWNED BY public.processes.id;
+
+ALTER SEQUENCE public.production_lot_events_id_seq OWNED BY public.production_lot_events.id;
 
 ALTER SEQUENCE public.production_lot_selections_id_seq OWNED BY public.production_lot_selections.id;
 

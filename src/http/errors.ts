@@ -51,25 +51,25 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 /**
- * Each invalid field once, with its path (`body/role`) and what is wrong; a choice among
- * constants (a union of literals) reads "must be one of: a, b, c", not one line per constant.
+ * Each invalid field once, with its path (`body/role`) and what is wrong. A field that may be
+ * one of several things (a union) reads as the alternatives it missed joined by "or" ("must
+ * match pattern … or must be null"), and a choice among constants as "must be one of: a, b, c".
  */
 function validationFields(err: FastifyError): { path: string; message: string }[] {
-  const out: { path: string; message: string }[] = [];
-  const choices = new Map<string, unknown[]>();
+  const byPath = new Map<string, { choices: unknown[]; messages: string[]; union: boolean }>();
   for (const v of err.validation ?? []) {
     const params = (v.params ?? {}) as Record<string, unknown>;
     const extra = 'missingProperty' in params ? `/${String(params.missingProperty)}` : 'additionalProperty' in params ? `/${String(params.additionalProperty)}` : '';
     const path = `${err.validationContext ?? 'body'}${v.instancePath || ''}${extra}`;
-    if (v.keyword === 'const') {
-      choices.set(path, [...(choices.get(path) ?? []), params.allowedValue]);
-      continue;
-    }
-    if (v.keyword === 'anyOf' && choices.has(path)) {
-      out.push({ path, message: `must be one of: ${choices.get(path)!.map(String).join(', ')}` });
-      continue;
-    }
-    out.push({ path, message: v.message ?? 'is not valid' });
+    const field = byPath.get(path) ?? { choices: [], messages: [], union: false };
+    byPath.set(path, field);
+    if (v.keyword === 'const') field.choices.push(params.allowedValue);
+    else if (v.keyword === 'anyOf') field.union = true;
+    else if (!field.messages.includes(v.message ?? 'is not valid')) field.messages.push(v.message ?? 'is not valid');
   }
-  return out;
+  return [...byPath].map(([path, f]) => {
+    const choice = f.choices.length > 0 ? [`must be one of: ${f.choices.map(String).join(', ')}`] : [];
+    const parts = [...choice, ...f.messages];
+    return { path, message: parts.length === 0 ? 'is not valid' : parts.join(f.union ? ' or ' : '; ') };
+  });
 }

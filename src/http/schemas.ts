@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { TSchema } from '@sinclair/typebox';
+import type { TNull, TSchema, TString, TUnion } from '@sinclair/typebox';
 import type { Role } from '../app/access/roles.ts';
 
 /** The error body every failing route answers with. */
@@ -26,6 +26,7 @@ export const UserSchema = Type.Object({
   email: Type.String(),
   role: RoleSchema,
   hasPassword: Type.Boolean(),
+  deactivatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -42,3 +43,17 @@ export const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
 };
+
+/**
+ * A string or null, typed as the union it is but validated as one schema (`nullable`): under the
+ * server's type coercion the null branch of a union turns "" into null, so an empty (invalid) phone
+ * or end date would silently clear the field. Here "" is judged as the string it is.
+ */
+export const Nullable = <T extends TString>(t: T) => ({ ...t, nullable: true }) as unknown as TUnion<[T, TNull]>;
+
+/** A moment, ISO-8601 in UTC. */
+export const Stamp = Type.String({ format: 'date-time' });
+/** A calendar day. */
+export const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+/** A sum of money ≥ 0 as a decimal string with at most two decimals (numeric(12,2)); never a binary float. */
+export const Money = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,2})?$', description: 'decimal string ≥ 0, at most 2 decimals, e.g. "12.50"' });

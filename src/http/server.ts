@@ -6,11 +6,14 @@ import type { Database } from '../db/types.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
 import { installTextInputCheck } from './text-input.ts';
+import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { processRoutes } from './routes/processes.ts';
 import { userRoutes } from './routes/users.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
 import type { Plan } from '../schema/migrations/plan.ts';
 
@@ -85,6 +88,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
   installAuth(app, options.db);
   installTextInputCheck(app);
+  keepInexactNumbersAsWritten(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
@@ -93,8 +97,10 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(healthRoutes, { db: options.db, plan: options.plan });
   await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
   await app.register(userRoutes, { db: options.db });
+  await app.register(sessionRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db });
   await app.register(itemRoutes, { db: options.db });
   await app.register(supplierRoutes, { db: options.db });
+  await app.register(processRoutes, { db: options.db });
   return app;
 }

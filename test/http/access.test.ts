@@ -149,6 +149,124 @@ for (const backend of backends) {
       assert.equal((await api.call('GET', '/api/audit', { as: 'planner' })).statusCode, 403);
     });
 
+    test('sessions: admins list the live ones without their tokens, and revoking one makes its cookie get 401 and is audited', async () => {
+      const first = await login(api, 'operator@example.com');
+      const second = await login(api, 'operator@example.com');
+      const operatorId = json(await api.call('GET', '/api/auth/me', { headers: { cookie: first.cookie } })).user.userId as number;
+      const listed = await api.call('GET', `/api/sessions?userId=${operatorId}`, { as: 'admin' });
+      assert.equal(listed.statusCode, 200, listed.body);
+      const sessions = json(listed) as unknown as { id: number; userId: number; email: string; createdAt: string; expiresAt: string; lastSeenAt: string }[];
+      assert.equal(sessions.length, 2);
+      for (const s of sessions) {
+        assert.deepEqual(Object.keys(s).sort(), ['createdAt', 'email', 'expiresAt', 'id', 'lastSeenAt', 'userId']);
+        assert.equal(s.userId, operatorId);
+        assert.equal(s.email, 'operator@example.com');
+        assert.ok(Date.parse(s.expiresAt) > Date.now());
+      }
+      for (const secret of [first.cookie.split('=')[1]!, first.csrf, second.cookie.split('=')[1]!, second.csrf]) assert.ok(!listed.body.includes(secret), 'a session secret was listed');
+      const everyone = json(await api.call('GET', '/api/sessions', { as: 'admin' })) as unknown as { id: number }[];
+      assert.ok(sessions.every((s) => everyone.some((e) => e.id === s.id)));
+      assert.equal((await api.call('GET', '/api/sessions', { as: 'planner' })).statusCode, 403);
+      assert.equal((await api.call('GET', '/api/sessions', { headers: { cookie: first.cookie } })).statusCode, 403, 'an operator cannot list sessions');
+
+      // Newest first: the second login is listed first.
+      const [newer, older] = sessions;
+      assert.equal((await api.call('DELETE', `/api/sessions/${older!.id}`, { as: 'admin' })).statusCode, 204);
+      const refused = await api.call('GET', '/api/auth/me', { headers: { cookie: first.cookie } });
+      assert.equal(refused.statusCode, 401);
+      assert.equal(json(refused).error.code, 'SESSION_EXPIRED');
+      assert.equal((await api.call('GET', '/api/auth/me', { headers: { cookie: second.cookie } })).statusCode, 200, 'the other session lives on');
+      assert.deepEqual((json(await api.call('GET', `/api/sessions?userId=${operatorId}`, { as: 'admin' })) as unknown as { id: number }[]).map((s) => s.id), [newer!.id]);
+
+      const again = await api.call('DELETE', `/api/sessions/${older!.id}`, { as: 'admin' });
+      assert.equal(again.statusCode, 404);
+      assert.equal(json(again).error.code, 'NOT_FOUND');
+      assert.equal((await api.call('DELETE', '/api/sessions/999999', { as: 'admin' })).statusCode, 404);
+
+      const adminId = json(await api.call('GET', '/api/auth/me', { as: 'admin' })).user.userId as number;
+      const audit = json(await api.call('GET', `/api/audit?entity=session&entityId=${older!.id}`, { as: 'admin' }));
+      assert.deepEqual(
+        (audit.events as { action: string; userId: number; before: { userId: number } }[]).map((e) => [e.action, e.userId, e.before.userId]),
+        [['delete', adminId, operatorId]],
+      );
+      assert.ok(!JSON.stringify(audit).includes(first.csrf));
+    });
+
+    test('failed logins are audited with the email tried and the address, as the account they name if any, never with the password', async () => {
+      const planner = json(await api.call('GET', '/api/auth/me', { as: 'planner' })).user.userId as number;
+      const secret = 'not-the-planner-password';
+      assert.equal((await api.call('POST', '/api/auth/login', { body: { email: ' Planner@Example.com', password: secret } })).statusCode, 400, 'an email with a space is not an email');
+      assert.equal((await api.call('POST', '/api/auth/login', { body: { email: 'Planner@Example.com', password: secret } })).statusCode, 401);
+      assert.equal((await api.call('POST', '/api/auth/login', { body: { email: 'ghost@example.com', password: secret } })).statusCode, 401);
+      const rows = await api.db.query<{ user_id: number | null; entity: string; after: { email: string; ip: string }; text: string }>(
+        `SELECT user_id, entity, after, row_to_json(a)::text AS text FROM public.audit_events a WHERE action = 'login_failed' AND after->>'email' IN ('planner@example.com', 'ghost@example.com') ORDER BY id`,
+      );
+      assert.deepEqual(
+        rows.rows.map((r) => [r.user_id, r.entity, r.after.email, r.after.ip]),
+        [
+          [planner, 'session', 'planner@example.com', '127.0.0.1'],
+          [null, 'session', 'ghost@example.com', '127.0.0.1'],
+        ],
+      );
+      for (const r of rows.rows) assert.ok(!r.text.includes(secret), 'the password tried was stored');
+      const listed = await api.call('GET', '/api/audit?action=login_failed', { as: 'admin' });
+      assert.equal(listed.statusCode, 200, listed.body);
+      const emails = (json(listed).events as { action: string; after: { email: string } }[]).map((e) => [e.action, e.after.email]);
+      assert.deepEqual(emails.slice(0, 2), [['login_failed', 'ghost@example.com'], ['login_failed', 'planner@example.com']], 'admins filter the trail by action');
+    });
+
+    test('deactivating an account ends its sessions and tokens and refuses its logins until it is reactivated; both audited', async () => {
+      const made = json(await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Leaving', email: 'leaving@example.com', role: 'operator', password: PASSWORD } }));
+      const session = await login(api, 'leaving@example.com');
+      const token = json(await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie, 'x-csrf-token': session.csrf }, body: { name: 'script' } })).token as string;
+      const bearer = { authorization: `Bearer ${token}` };
+      assert.equal((await api.call('GET', '/api/auth/me', { headers: bearer })).statusCode, 200);
+
+      const off = await api.call('POST', `/api/users/${made.userId}/deactivate`, { as: 'admin' });
+      assert.equal(off.statusCode, 200, off.body);
+      assert.ok(Date.parse(json(off).deactivatedAt) > 0);
+      assert.equal((await api.call('GET', '/api/auth/me', { headers: { cookie: session.cookie } })).statusCode, 401, 'the session outlived the account');
+      assert.equal((await api.call('GET', '/api/auth/me', { headers: bearer })).statusCode, 401, 'the token outlived the account');
+      const refused = await api.call('POST', '/api/auth/login', { body: { email: 'leaving@example.com', password: PASSWORD } });
+      assert.equal(refused.statusCode, 401);
+      assert.equal(json(refused).error.code, 'LOGIN_FAILED', 'a deactivated account answers like a wrong password');
+
+      const twice = await api.call('POST', `/api/users/${made.userId}/deactivate`, { as: 'admin' });
+      assert.equal(twice.statusCode, 409);
+      assert.equal(json(twice).error.code, 'ALREADY_DEACTIVATED');
+      const adminId = json(await api.call('GET', '/api/auth/me', { as: 'admin' })).user.userId as number;
+      const self = await api.call('POST', `/api/users/${adminId}/deactivate`, { as: 'admin' });
+      assert.equal(self.statusCode, 409);
+      assert.equal(json(self).error.code, 'SELF_DEACTIVATION');
+      assert.equal((await api.call('POST', '/api/users/999999/deactivate', { as: 'admin' })).statusCode, 404);
+      assert.equal((await api.call('POST', `/api/users/${made.userId}/deactivate`, { as: 'planner' })).statusCode, 403);
+
+      const on = await api.call('POST', `/api/users/${made.userId}/reactivate`, { as: 'admin' });
+      assert.equal(on.statusCode, 200, on.body);
+      assert.equal(json(on).deactivatedAt, null);
+      await login(api, 'leaving@example.com');
+      assert.equal((await api.call('GET', '/api/auth/me', { headers: bearer })).statusCode, 401, 'a revoked token stays revoked');
+      const again = await api.call('POST', `/api/users/${made.userId}/reactivate`, { as: 'admin' });
+      assert.equal(again.statusCode, 409);
+      assert.equal(json(again).error.code, 'NOT_DEACTIVATED');
+
+      const audit = json(await api.call('GET', `/api/audit?entity=user&entityId=${made.userId}`, { as: 'admin' }));
+      assert.deepEqual(
+        (audit.events as { action: string; userId: number }[]).map((e) => [e.action, e.userId]),
+        [['reactivate', adminId], ['deactivate', adminId], ['create', adminId]],
+      );
+    });
+
+    test('a role change applies to the user’s live sessions at once: the role is read on every request', async () => {
+      const made = json(await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Shifting', email: 'shifting@example.com', role: 'planner', password: PASSWORD } }));
+      const session = await login(api, 'shifting@example.com');
+      assert.equal((await api.call('GET', '/api/audit', { headers: { cookie: session.cookie } })).statusCode, 403);
+      assert.equal((await api.call('PATCH', `/api/users/${made.userId}`, { as: 'admin', body: { role: 'admin' } })).statusCode, 200);
+      assert.equal((await api.call('GET', '/api/audit', { headers: { cookie: session.cookie } })).statusCode, 200);
+      assert.equal((await api.call('PATCH', `/api/users/${made.userId}`, { as: 'admin', body: { role: 'viewer' } })).statusCode, 200);
+      assert.equal((await api.call('GET', '/api/audit', { headers: { cookie: session.cookie } })).statusCode, 403);
+    });
+
     test('one error shape: unknown routes, malformed JSON, wrong content type', async () => {
       const missing = await api.call('GET', '/api/nothing-here', { as: 'admin' });
       assert.equal(missing.statusCode, 404);

@@ -259,6 +259,92 @@ for (const backend of backends) {
       assert.equal(trail[0]!.after.notes, 'found a box');
     });
 
+    test('search takes %, _ and \\ as plain characters: each finds only the names that hold it, in q, category and model alike', async () => {
+      await item({ name: '100% Cotton Tee' });
+      await item({ name: 'Snake_case Hanger' });
+      await item({ name: 'Back\\slash Hook' });
+      await item({ name: 'Odd Clip', category: '%', model: '_' });
+      const found = async (query: string) => {
+        const r = json(await api.call('GET', `/api/items?${query}`, { as: 'viewer' }));
+        assert.equal(r.total, r.items.length, query);
+        return (r.items as { name: string }[]).map((i) => i.name);
+      };
+      assert.ok((await found('limit=500')).length > 3);
+      assert.deepEqual(await found('q=%25'), ['100% Cotton Tee', 'Odd Clip'], 'a % is a percent sign (the clip’s category is "%"), not "anything"');
+      assert.deepEqual(await found('q=_'), ['Odd Clip', 'Snake_case Hanger'], 'an _ is an underscore (the clip’s model is "_"), not "any one character"');
+      assert.deepEqual(await found('q=%5C'), ['Back\\slash Hook'], 'a backslash escapes nothing');
+      assert.deepEqual(await found('q=0%25%20cot'), ['100% Cotton Tee']);
+      assert.deepEqual(await found('q=%25_'), [], 'no name holds "%_"');
+      assert.deepEqual(await found(`q=${encodeURIComponent("' OR '1'='1")}`), []);
+      assert.deepEqual(await found('category=%25'), ['Odd Clip'], 'a category filter matches the category whole');
+      assert.deepEqual(await found('category=%25%25'), []);
+      assert.deepEqual(await found('model=_'), ['Odd Clip']);
+      assert.deepEqual(await found('model=__'), []);
+    });
+
+    test('stock movements at once on one variant, together more than its stock: as many as the stock covers pass, the rest are 409 STOCK_NEGATIVE, and stock stays the sum of its ledger', async () => {
+      // On a server the requests overlap on a pool of connections; PGlite serves them one at a time. The outcome must be the same.
+      const bolt = await item({ name: 'Race Bolt' });
+      const v = await variant(bolt.itemId, { color: 'Zinc', size: 'M8' });
+      const ledgerSum = async () =>
+        (await api.db.query<{ stock: string; sum: string | null }>(
+          'SELECT v.stock::text AS stock, (SELECT sum(quantity)::numeric(12,3)::text FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS sum FROM public.item_variant v WHERE v.variant_id = $1',
+          [v.variantId],
+        )).rows[0]!;
+
+      const openings = await Promise.all(Array.from({ length: 5 }, () => move({ variantId: v.variantId, type: 'opening', quantity: '10' })));
+      assert.deepEqual(openings.map(outcome).sort(), ['201', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST'], 'one opening balance, however many race');
+
+      const issues = await Promise.all(Array.from({ length: 20 }, () => move({ variantId: v.variantId, type: 'issue', quantity: '3' })));
+      const passed = issues.filter((r) => r.statusCode === 201);
+      assert.equal(passed.length, 3, issues.map(outcome).join(', '));
+      assert.ok(issues.every((r) => r.statusCode === 201 || outcome(r) === '409 STOCK_NEGATIVE'), issues.map(outcome).join(', '));
+      const steps = passed.map((r) => json(r)).sort((a, b) => Number(b.stockBefore) - Number(a.stockBefore));
+      assert.deepEqual(steps.map((m) => `${m.stockBefore} → ${m.stockAfter}`), ['10.000 → 7.000', '7.000 → 4.000', '4.000 → 1.000'], 'each saw the stock the one before left');
+      assert.deepEqual(await ledgerSum(), { stock: '1.000', sum: '1.000' });
+
+      // Receipts, issues and signed adjustments interleaved: whatever the order, no step goes below zero.
+      const mixed = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          i % 3 === 0 ? move({ variantId: v.variantId, type: 'receipt', quantity: '1' }) : i % 3 === 1 ? move({ variantId: v.variantId, type: 'issue', quantity: '1' }) : move({ variantId: v.variantId, type: 'adjustment', quantity: '-1', reason: 'race' }),
+        ),
+      );
+      assert.ok(mixed.every((r) => r.statusCode === 201 || outcome(r) === '409 STOCK_NEGATIVE'), mixed.map(outcome).join(', '));
+      const taken = mixed.filter((r, i) => r.statusCode === 201 && i % 3 !== 0).length;
+      const received = mixed.filter((r, i) => r.statusCode === 201 && i % 3 === 0).length;
+      assert.equal(received, 10, 'a receipt is never refused');
+      assert.ok(taken <= 11, `${taken} taken out of 1 + 10 received`);
+      const { stock, sum } = await ledgerSum();
+      assert.equal(stock, sum);
+      assert.equal(Number(stock), 11 - taken);
+      assert.ok(mixed.filter((r) => r.statusCode === 201).every((r) => Number(json(r).stockAfter) >= 0));
+      const ledger = json(await api.call('GET', `/api/variants/${v.variantId}/ledger?limit=500`, { as: 'viewer' }));
+      assert.equal(ledger.total, 1 + 3 + received + taken, 'a refused movement leaves no ledger row');
+    });
+
+    test('a ledger row keeps its variant’s unit whole, even a unit of 20 characters outside the Basic Multilingual Plane', async () => {
+      const unit = 'a' + '𝔘'.repeat(19);
+      const tape = await item({ name: 'Astral Tape' });
+      const v = await variant(tape.itemId, { color: 'Clear', size: '19mm', unit });
+      assert.equal(v.unit, unit);
+      const opened = await move({ variantId: v.variantId, type: 'opening', quantity: '2' });
+      assert.equal(opened.statusCode, 201, opened.body);
+      assert.equal(json(opened).entry.unit, unit);
+      assert.equal(json(await api.call('GET', `/api/variants/${v.variantId}/ledger`, { as: 'viewer' })).entries[0].unit, unit);
+    });
+
+    test('an empty category, model or variation is refused naming the field, never taken as null (null clears)', async () => {
+      const made = await item({ name: 'Empty Fields', category: 'Empties', model: 'Emptyster', variation: 'Plain' });
+      const uniquePaths = (r: { body: string }) => [...new Set(fieldPaths(r))];
+      for (const field of ['category', 'model', 'variation']) {
+        assert.deepEqual(uniquePaths(await api.call('PATCH', `/api/items/${made.itemId}`, { as: 'planner', body: { [field]: '' } })), [`body/${field}`]);
+        assert.deepEqual(uniquePaths(await api.call('POST', '/api/items', { as: 'planner', body: { name: 'Empty Twin', [field]: '' } })), [`body/${field}`]);
+      }
+      assert.deepEqual(json(await api.call('GET', `/api/items/${made.itemId}`, { as: 'viewer' })), made, 'nothing cleared');
+      const cleared = json(await api.call('PATCH', `/api/items/${made.itemId}`, { as: 'planner', body: { category: null, description: '' } }));
+      assert.deepEqual([cleared.category, cleared.description], [null, ''], 'null clears; an empty description is empty text');
+    });
+
     test('every route is in the OpenAPI document with its summary and tag', async () => {
       const doc = json(await api.call('GET', '/api/docs/json'));
       for (const path of ['/api/items', '/api/items/{id}', '/api/items/{id}/restore', '/api/items/{id}/variants', '/api/categories', '/api/variants/{id}', '/api/variants/{id}/restore', '/api/variants/{id}/ledger', '/api/stock/movements', '/api/stock/low']) {

@@ -240,6 +240,87 @@ for (const backend of backends) {
       assert.equal((await api.call('PATCH', `/api/rates/${ok.rateId}`, { as: 'planner', body: {} })).statusCode, 400);
     });
 
+    test('money sent as a JSON number is stored exactly when the column can hold what was written, and refused (400 naming the field) when it cannot, never rounded', async () => {
+      const s = await supplier('Number Buttons');
+      const v = await makeVariant(api, 'number shirt');
+      /** A rate from raw JSON text, so that a number reaches the server exactly as written. */
+      const raw = (costPerUnit: string, effectiveFrom: string, extra = '') =>
+        api.call('POST', '/api/rates', {
+          as: 'planner',
+          headers: { 'content-type': 'application/json' },
+          body: `{"supplierId": ${s}, "variantId": ${v}, "costPerUnit": ${costPerUnit}, "currency": "INR", "effectiveFrom": "${effectiveFrom}", "effectiveTo": "${effectiveFrom}"${extra}}`,
+        });
+      const rates = async () => (json(await api.call('GET', `/api/variants/${v}/rates`, { as: 'viewer' })) as unknown as unknown[]).length;
+      let day = 0;
+      const next = () => `2023-01-${String((day += 1)).padStart(2, '0')}`;
+      for (const [sent, stored] of [
+        ['12.5', '12.50'],
+        ['12.50', '12.50'],
+        ['0.1', '0.10'],
+        ['7', '7.00'],
+        ['1e1', '10.00'],
+        ['1.25E1', '12.50'],
+        ['-0', '0.00'],
+        ['12.5e-1', '1.25'],
+        ['9999999999.99', '9999999999.99'],
+      ]) {
+        const r = await raw(sent!, next());
+        assert.equal(r.statusCode, 201, `${sent}: ${r.body}`);
+        assert.equal(json(r).costPerUnit, stored, sent);
+        assert.equal(json(await api.call('GET', `/api/rates/${json(r).rateId}`, { as: 'viewer' })).costPerUnit, stored, `${sent} read back`);
+      }
+      const kept = await rates();
+      for (const sent of ['0.30000000000000004', '12.3400000000000001', '12.345', '1e21', '1e400', '1e-7', '99999999999.99', '-0.01']) {
+        const r = await raw(sent, next());
+        assert.equal(r.statusCode, 400, `${sent}: ${r.body}`);
+        assert.deepEqual(fieldPaths(r), ['body/costPerUnit'], sent);
+      }
+      const quantity = await raw('"1.00"', next(), ', "minimumOrderQuantity": 2.0000000000000001');
+      assert.deepEqual(fieldPaths(quantity), ['body/minimumOrderQuantity'], 'a quantity a double cannot hold as written is refused too');
+      assert.equal(await rates(), kept, 'a refused rate stores nothing');
+      const made = json(await raw('2.5', next(), ', "minimumOrderQuantity": 2.5'));
+      assert.equal(made.minimumOrderQuantity, '2.500');
+      const changed = await api.call('PATCH', `/api/rates/${made.rateId}`, { as: 'planner', headers: { 'content-type': 'application/json' }, body: '{"costPerUnit": 3.1}' });
+      assert.equal(json(changed).costPerUnit, '3.10', changed.body);
+      const rounded = await api.call('PATCH', `/api/rates/${made.rateId}`, { as: 'planner', headers: { 'content-type': 'application/json' }, body: '{"costPerUnit": 3.1000000000000000001}' });
+      assert.deepEqual(fieldPaths(rounded), ['body/costPerUnit']);
+      assert.equal(json(await api.call('GET', `/api/rates/${made.rateId}`, { as: 'viewer' })).costPerUnit, '3.10');
+      const proto = await api.call('POST', '/api/rates', { as: 'planner', headers: { 'content-type': 'application/json' }, body: '{"__proto__": {"isActive": false}, "costPerUnit": 1}' });
+      assert.equal(proto.statusCode, 400, 'a prototype key is still refused');
+    });
+
+    test('an empty string is not null: it never clears an optional field, it is refused naming the field', async () => {
+      const s = await supplier('Empty Strings', { phone: '+91 22 5550 1234', email: 'orders@empty.example', gstin: '27AAPFU0939F1ZV' });
+      for (const field of ['phone', 'email', 'gstin']) {
+        const r = await api.call('PATCH', `/api/suppliers/${s}`, { as: 'planner', body: { [field]: '' } });
+        assert.deepEqual([...new Set(fieldPaths(r))], [`body/${field}`], r.body);
+      }
+      const kept = json(await api.call('GET', `/api/suppliers/${s}`, { as: 'viewer' }));
+      assert.deepEqual([kept.phone, kept.email, kept.gstin], ['+91 22 5550 1234', 'orders@empty.example', '27AAPFU0939F1ZV']);
+      assert.equal(json(await api.call('PATCH', `/api/suppliers/${s}`, { as: 'planner', body: { address: '' } })).address, '', 'an address may be empty text');
+      assert.equal(json(await api.call('PATCH', `/api/suppliers/${s}`, { as: 'planner', body: { phone: null } })).phone, null, 'null clears');
+      const v = await makeVariant(api, 'empty vest');
+      const r = json(await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2024-01-01', effectiveTo: '2024-01-31' }));
+      const open = await api.call('PATCH', `/api/rates/${r.rateId}`, { as: 'planner', body: { effectiveTo: '' } });
+      assert.deepEqual(fieldPaths(open), ['body/effectiveTo'], 'an empty end is not an open end');
+      assert.equal(json(await api.call('GET', `/api/rates/${r.rateId}`, { as: 'viewer' })).effectiveTo, '2024-01-31');
+      assert.deepEqual(fieldPaths(await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2025-01-01', effectiveTo: '' })), ['body/effectiveTo']);
+    });
+
+    test('the supplier search takes %, _ and \\ as plain characters', async () => {
+      for (const n of ['50% Off Fabrics', 'Under_score Laces', 'Slash\\Dyes']) await supplier(n);
+      const names = async (search: string) => {
+        const r = json(await api.call('GET', `/api/suppliers?search=${encodeURIComponent(search)}&limit=500`, { as: 'viewer' }));
+        assert.equal(r.total, r.suppliers.length);
+        return (r.suppliers as { firmName: string }[]).map((x) => x.firmName);
+      };
+      assert.deepEqual(await names('%'), ['50% Off Fabrics']);
+      assert.deepEqual(await names('_'), ['Under_score Laces']);
+      assert.deepEqual(await names('\\'), ['Slash\\Dyes']);
+      assert.deepEqual(await names('%_'), []);
+      assert.deepEqual(await names("' OR '1'='1"), []);
+    });
+
     test('active periods of one supplier and variant may not overlap (409 RATE_OVERLAP); other suppliers, inactive rates and adjacent periods may', async () => {
       const s = await supplier('Overlap Buttons');
       const other = await supplier('Overlap Rivets');

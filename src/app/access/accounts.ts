@@ -13,6 +13,8 @@ export interface User {
   role: Role;
   hasPassword: boolean;
   createdAt: string;
+  /** When the account was deactivated (it cannot log in, its sessions and tokens ended); null while active. */
+  deactivatedAt: string | null;
 }
 
 /** How long a browser session lasts without use. */
@@ -22,7 +24,8 @@ export const SESSION_MAX_HOURS = 24 * 7;
 
 /** The columns of a User, from the users table under alias `t` (or unqualified). */
 const userColumns = (t = '') =>
-  `${t}user_id AS "userId", ${t}name, ${t}email, ${t}role, ${t}password_hash IS NOT NULL AS "hasPassword", ${isoUtc(`${t}created_at`)} AS "createdAt"`;
+  `${t}user_id AS "userId", ${t}name, ${t}email, ${t}role, ${t}password_hash IS NOT NULL AS "hasPassword", ${isoUtc(`${t}created_at`)} AS "createdAt",
+  ${isoUtc(`${t}deactivated_at`)} AS "deactivatedAt"`;
 const USER_COLUMNS = userColumns();
 
 export class AccessError extends MtcError {}
@@ -64,15 +67,45 @@ export async function updateUser(q: Queryable, userId: number, change: { name?: 
   return { before, after: r.rows[0]! };
 }
 
-/** The user whose email and password these are, or null (the same answer for a wrong email and a wrong password). */
-export async function checkPassword(q: Queryable, email: string, password: string): Promise<User | null> {
+/** What a login attempt found: the user, or (failed) the account the email names, if any, for the audit trail. */
+export type LoginResult = { ok: true; user: User } | { ok: false; userId: number | null };
+
+/**
+ * Checks an email and password. A wrong email, a wrong password and a deactivated account
+ * get the same answer, and take the same time (an unknown email is verified against a
+ * dummy hash), so the answer tells nothing about which accounts exist.
+ */
+export async function checkPassword(q: Queryable, email: string, password: string): Promise<LoginResult> {
   const r = await q.query<User & { hash: string | null }>(`SELECT ${USER_COLUMNS}, password_hash AS hash FROM public.users WHERE lower(email) = lower($1)`, [email]);
   const row = r.rows[0];
-  // Verify against something even for an unknown email, so the time taken does not tell.
   const ok = await verifyPassword(row?.hash ?? (await dummyHash()), password);
-  if (!row || !ok) return null;
+  if (!row) return { ok: false, userId: null };
+  if (!ok || row.deactivatedAt !== null) return { ok: false, userId: row.userId };
   const { hash: _hash, ...user } = row;
-  return user;
+  return { ok: true, user };
+}
+
+/**
+ * Deactivates an account: it can no longer log in, and its sessions and API tokens end now.
+ * Returns the user before and after; null when there is none. ALREADY_DEACTIVATED (409).
+ */
+export async function deactivateUser(q: Queryable, userId: number): Promise<{ before: User; after: User } | null> {
+  const before = await getUser(q, userId);
+  if (!before) return null;
+  if (before.deactivatedAt !== null) throw new AccessError('ALREADY_DEACTIVATED', `user ${userId} is deactivated already`, 'state', { userId });
+  const r = await q.query<User>(`UPDATE public.users SET deactivated_at = now() WHERE user_id = $1 RETURNING ${USER_COLUMNS}`, [userId]);
+  await q.query('DELETE FROM public.user_sessions WHERE user_id = $1', [userId]);
+  await q.query('UPDATE public.api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  return { before, after: r.rows[0]! };
+}
+
+/** Lets a deactivated account log in again (its old tokens stay revoked). NOT_DEACTIVATED (409) for an active one. */
+export async function reactivateUser(q: Queryable, userId: number): Promise<{ before: User; after: User } | null> {
+  const before = await getUser(q, userId);
+  if (!before) return null;
+  if (before.deactivatedAt === null) throw new AccessError('NOT_DEACTIVATED', `user ${userId} is active`, 'state', { userId });
+  const r = await q.query<User>(`UPDATE public.users SET deactivated_at = NULL WHERE user_id = $1 RETURNING ${USER_COLUMNS}`, [userId]);
+  return { before, after: r.rows[0]! };
 }
 
 let dummy: Promise<string> | undefined;
@@ -97,6 +130,9 @@ export async function openSession(q: Queryable, userId: number): Promise<NewSess
   return { token, csrfToken, expiresAt: r.rows[0]!.expires };
 }
 
+/** A session that can still be used (user_sessions under alias `s`): before its absolute expiry, and used within the idle limit. */
+const LIVE_SESSION = `s.expires_at > now() AND s.last_seen_at > now() - make_interval(hours => ${SESSION_IDLE_HOURS})`;
+
 /** How stale a session's last_seen_at or a token's last_used_at may get before a request writes it again. */
 const TOUCH_AFTER = "interval '1 minute'";
 
@@ -109,8 +145,8 @@ export async function sessionUser(q: Queryable, token: string): Promise<{ user: 
   const r = await q.query<User & { sessionId: string; csrf: string; stale: boolean }>(
     `SELECT s.id::text AS "sessionId", s.csrf_token AS csrf, s.last_seen_at < now() - ${TOUCH_AFTER} AS stale, ${userColumns('u.')}
        FROM public.user_sessions s JOIN public.users u ON u.user_id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(hours => $2)`,
-    [secretHash(token), SESSION_IDLE_HOURS],
+      WHERE s.token_hash = $1 AND ${LIVE_SESSION} AND u.deactivated_at IS NULL`,
+    [secretHash(token)],
   );
   const row = r.rows[0];
   if (!row) return null;
@@ -121,6 +157,40 @@ export async function sessionUser(q: Queryable, token: string): Promise<{ user: 
 
 export async function closeSession(q: Queryable, sessionId: number): Promise<void> {
   await q.query('DELETE FROM public.user_sessions WHERE id = $1', [sessionId]);
+}
+
+/** A live session as an admin sees it: whose it is and when it was used (to the minute), never its token or CSRF token. */
+export interface Session {
+  id: number;
+  userId: number;
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+const SESSION_COLUMNS = `s.id::int AS id, s.user_id AS "userId", u.email, ${isoUtc('s.created_at')} AS "createdAt",
+  ${isoUtc('s.expires_at')} AS "expiresAt", ${isoUtc('s.last_seen_at')} AS "lastSeenAt"`;
+
+/** The live sessions, newest first, of every user or of one. */
+export async function listSessions(q: Queryable, filter: { userId?: number }): Promise<Session[]> {
+  return (
+    await q.query<Session>(
+      `SELECT ${SESSION_COLUMNS} FROM public.user_sessions s JOIN public.users u ON u.user_id = s.user_id
+        WHERE ${LIVE_SESSION} AND ($1::int IS NULL OR s.user_id = $1) ORDER BY s.id DESC`,
+      [filter.userId ?? null],
+    )
+  ).rows;
+}
+
+/** Closes a live session, whoever's it is; returns it as it was, or null when there is no such live session. */
+export async function revokeSession(q: Queryable, sessionId: number): Promise<Session | null> {
+  const r = await q.query<Session>(
+    `DELETE FROM public.user_sessions s USING public.users u
+      WHERE s.id = $1 AND u.user_id = s.user_id AND ${LIVE_SESSION} RETURNING ${SESSION_COLUMNS}`,
+    [sessionId],
+  );
+  return r.rows[0] ?? null;
 }
 
 export interface ApiToken {
@@ -161,7 +231,7 @@ export async function tokenUser(q: Queryable, token: string): Promise<User | nul
   const r = await q.query<User & { tokenId: string; stale: boolean }>(
     `SELECT t.id::text AS "tokenId", (t.last_used_at IS NULL OR t.last_used_at < now() - ${TOUCH_AFTER}) AS stale, ${userColumns('u.')}
        FROM public.api_tokens t JOIN public.users u ON u.user_id = t.user_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL`,
     [secretHash(token)],
   );
   const row = r.rows[0];

@@ -12,6 +12,14 @@ export const PERMISSIONS = {
   'catalog.write': ['admin', 'planner'],
   /** Record stock movements (receipts, adjustments). */
   'stock.write': ['admin', 'planner', 'operator'],
+  /** Read processes, their costing, production lots and the production reports. */
+  'production.read': ['admin', 'planner', 'operator', 'viewer'],
+  /** Create, change, delete and restore processes and the subprocess library. */
+  'process.write': ['admin', 'planner'],
+  /** Plan lots: create them, choose their substitutes, mark them ready, cancel them. */
+  'lot.plan': ['admin', 'planner'],
+  /** Run lots on the floor: start, complete (which consumes stock) or fail them. */
+  'lot.run': ['admin', 'planner', 'operator'],
   /** Manage user accounts and read the audit trail. */
   'users.manage': ['admin'],
   'audit.read': ['admin'],

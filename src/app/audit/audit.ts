@@ -1,7 +1,7 @@
 import { isoUtc } from '../timestamps.ts';
 import type { Queryable } from '../../db/types.ts';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'login' | 'logout';
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'login' | 'logout' | 'login_failed' | 'deactivate' | 'reactivate' | 'transition';
 
 export interface AuditEvent {
   id: number;
@@ -31,16 +31,19 @@ export async function recordAudit(
   ]);
 }
 
-/** The newest events first, optionally for one entity (and one of its rows). */
-export async function listAudit(q: Queryable, filter: { entity?: string; entityId?: string; limit: number; offset: number }): Promise<{ total: number; events: AuditEvent[] }> {
-  const where = `($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_id = $2)`;
-  const params = [filter.entity ?? null, filter.entityId ?? null];
+/** The newest events first, optionally of one action, for one entity (and one of its rows), by one user. */
+export async function listAudit(
+  q: Queryable,
+  filter: { entity?: string; entityId?: string; action?: string; userId?: number; limit: number; offset: number },
+): Promise<{ total: number; events: AuditEvent[] }> {
+  const where = `($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::text IS NULL OR action = $3) AND ($4::int IS NULL OR user_id = $4)`;
+  const params = [filter.entity ?? null, filter.entityId ?? null, filter.action ?? null, filter.userId ?? null];
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.audit_events WHERE ${where}`, params)).rows[0]?.n ?? 0);
   const events = (
     await q.query<AuditEvent>(
       `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId",
               ${isoUtc('created_at')} AS "createdAt"
-         FROM public.audit_events WHERE ${where} ORDER BY id DESC LIMIT $3 OFFSET $4`,
+         FROM public.audit_events WHERE ${where} ORDER BY id DESC LIMIT $5 OFFSET $6`,
       [...params, filter.limit, filter.offset],
     )
   ).rows;

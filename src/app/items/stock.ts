@@ -91,9 +91,11 @@ export async function recordMovement(q: Queryable, m: MovementInput, userId: num
   if (v.negative) throw new ItemError('STOCK_NEGATIVE', `variant ${m.variantId} has ${v.stock} ${v.unit}: taking ${signed.replace(/^-/, '')} would leave ${v.after}`, 'state', { ...id, stock: v.stock, quantity: signed });
   if (v.tooLarge) throw new ItemError('STOCK_TOO_LARGE', `variant ${m.variantId} would hold ${v.after}, more than stock can record`, 'state', id);
   await q.query('UPDATE public.item_variant SET stock = stock + $2::numeric WHERE variant_id = $1', [m.variantId, signed]);
+  // The ledger's unit holds 20 characters, a variant's 50 (legacy rows): left() cuts by characters, where
+  // String.slice would cut by UTF-16 units and could split a character outside the BMP in half.
   const entry = await q.query<LedgerEntry>(
-    `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, notes, created_by) VALUES ($1, $2, $3::numeric, $4, $5, $6) RETURNING ${ENTRY_COLUMNS}`,
-    [m.variantId, m.type, signed, v.unit.slice(0, 20), m.reason?.trim() || null, userId],
+    `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, notes, created_by) VALUES ($1, $2, $3::numeric, left($4::text, 20), $5, $6) RETURNING ${ENTRY_COLUMNS}`,
+    [m.variantId, m.type, signed, v.unit, m.reason?.trim() || null, userId],
   );
   return { entry: entry.rows[0]!, stockBefore: v.stock, stockAfter: v.after };
 }

@@ -41,7 +41,7 @@ const VALUE_MAPS: readonly ValueMap[] = [
     canonical: ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'],
     aliases: { planned: 'planning', plan: 'planning', inprogress: 'in_progress', started: 'in_progress', running: 'in_progress', complete: 'completed', done: 'completed', canceled: 'cancelled' },
   },
-  { table: 'processes', column: 'status', canonical: ['active', 'inactive', 'draft'], aliases: {} },
+  { table: 'processes', column: 'status', canonical: ['draft', 'active', 'archived'], aliases: { inactive: 'archived' } },
   // The old application had one kind of user; the least privilege is the safe reading.
   { table: 'users', column: 'role', canonical: ['admin', 'planner', 'operator', 'viewer'], aliases: { administrator: 'admin', user: 'viewer' }, fallback: 'viewer' },
   { table: 'cost_items', column: 'cost_type', canonical: ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'], aliases: { labor: 'labour' } },

@@ -38,11 +38,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const { buildServer } = await import('../../http/server.ts');
   const app = await buildServer({ db, plan, logger: { level: process.env.LOG_LEVEL ?? 'info' }, secureCookies: ctx.values['secure-cookies'] === true });
-  const address = await app.listen({ port, host });
-  const users = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.users WHERE password_hash IS NOT NULL');
-  ctx.err(`mtc serve: listening on ${address} (API under /api, docs at ${address}/api/docs)`);
-  if (users.rows[0]?.n === '0') ctx.err('mtc serve: no one can log in yet: create the first admin with  npx mtc user add --role admin --email you@example.com --name "Your Name"');
-  await new Promise<void>((resolve) => {
+  // The signals are taken before listening: one that comes the moment the address is printed
+  // must stop the server, not be lost.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       ctx.err('mtc serve: stopping');
       app
@@ -53,5 +51,10 @@ export async function run(ctx: CommandContext): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  const address = await app.listen({ port, host });
+  const users = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.users WHERE password_hash IS NOT NULL');
+  ctx.err(`mtc serve: listening on ${address} (API under /api, docs at ${address}/api/docs)`);
+  if (users.rows[0]?.n === '0') ctx.err('mtc serve: no one can log in yet: create the first admin with  npx mtc user add --role admin --email you@example.com --name "Your Name"');
+  await stopped;
   return 0;
 }

@@ -24,8 +24,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       },
     },
     async (request, reply) => {
-      const user = await checkPassword(db, request.body.email, request.body.password);
-      if (!user) throw new HttpError(401, 'LOGIN_FAILED', 'wrong email or password');
+      const attempt = await checkPassword(db, request.body.email, request.body.password);
+      if (!attempt.ok) {
+        // Who tried, from where, and as whom: never the password.
+        const email = request.body.email.trim().toLowerCase();
+        await recordAudit(db, { userId: attempt.userId, action: 'login_failed', entity: 'session', after: { email, ip: request.ip }, requestId: request.id });
+        throw new HttpError(401, 'LOGIN_FAILED', 'wrong email or password');
+      }
+      const { user } = attempt;
       const session = await openSession(db, user.userId);
       await recordAudit(db, { userId: user.userId, action: 'login', entity: 'session', requestId: request.id });
       void reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', maxAge: SESSION_MAX_HOURS * 3600 });

@@ -25,7 +25,16 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       schema: {
         tags: ['audit'],
         summary: 'Who changed what, when, with the values before and after',
-        querystring: Type.Object({ entity: Type.Optional(Type.String({ maxLength: 50 })), entityId: Type.Optional(Type.String({ maxLength: 100 })), ...Page }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            entity: Type.Optional(Type.String({ maxLength: 50 })),
+            entityId: Type.Optional(Type.String({ maxLength: 100 })),
+            action: Type.Optional(Type.String({ maxLength: 50 })),
+            userId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ total: Type.Integer(), events: Type.Array(Event) }), ...errors() },
       },
     },

@@ -9,14 +9,12 @@ import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant,
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
 import { callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { IdParams, Name, Page, errors } from '../schemas.ts';
+import { IdParams, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
-const Nullable = <T extends ReturnType<typeof Name>>(t: T) => Type.Union([t, Type.Null()]);
-const Stamp = Type.String({ format: 'date-time' });
-/** A quantity: a decimal string, never a JSON number (no binary floats on the way). */
+/** A quantity as a decimal string (a JSON number is read as written: one with more decimals than allowed is refused, never rounded). */
 const Quantity = Type.String({ pattern: '^-?\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal, up to 3 places, e.g. "12.5"' });
 const Threshold = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal ≥ 0, up to 3 places' });
-const Description = Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]);
+const Description = Nullable(Type.String({ maxLength: 10_000 }));
 
 const ItemSchema = Type.Object({
   itemId: Type.Integer(),

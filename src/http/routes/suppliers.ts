@@ -7,13 +7,8 @@ import { createRate, getRate, rateHistory, updateRate } from '../../app/supplier
 import { createSupplier, deleteSupplier, listSuppliers, requireSupplier, updateSupplier } from '../../app/suppliers/suppliers.ts';
 import { callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { Email, IdParams, Name, Page, errors } from '../schemas.ts';
+import { Day, Email, IdParams, Money, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const Timestamp = Type.String({ format: 'date-time' });
-const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-/** A sum of money as a decimal string with at most two decimals (numeric(12,2)), never a float. */
-const Money = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,2})?$', description: 'decimal string, e.g. "12.50"' });
 /** A quantity above zero with at most three decimals (numeric(12,3)). */
 const Quantity = Type.String({ pattern: '^(?!0*(\\.0*)?$)\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string above zero, e.g. "100" or "2.5"' });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. INR' });
@@ -27,8 +22,8 @@ const SupplierSchema = Type.Object({
   gstin: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()]),
   phone: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: Stamp,
+  updatedAt: Stamp,
 });
 const SupplierFields = {
   address: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
@@ -48,8 +43,8 @@ const RateSchema = Type.Object({
   effectiveFrom: Type.String(),
   effectiveTo: Type.Union([Type.String(), Type.Null()]),
   isActive: Type.Boolean(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: Stamp,
+  updatedAt: Stamp,
 });
 const RateTermFields = {
   costPerUnit: Money,

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { createUser, getUser, listUsers, updateUser } from '../../app/access/accounts.ts';
+import { createUser, deactivateUser, getUser, listUsers, reactivateUser, updateUser } from '../../app/access/accounts.ts';
 import { recordAudit } from '../../app/audit/audit.ts';
 import { callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -68,4 +68,25 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       return result;
     },
   );
+
+  // Deactivating rather than deleting keeps what a person did attributed to them.
+  for (const [verb, change, summary] of [
+    ['deactivate', deactivateUser, 'Deactivate an account: it cannot log in, and its sessions and API tokens end now'],
+    ['reactivate', reactivateUser, 'Let a deactivated account log in again (its old API tokens stay revoked)'],
+  ] as const) {
+    app.post(
+      `/api/users/:id/${verb}`,
+      { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary, params: IdParams, response: { 200: UserSchema, ...errors(404, 409) } } },
+      async (request) => {
+        const caller = callerOf(request);
+        if (verb === 'deactivate' && request.params.id === caller.user.userId) throw new HttpError(409, 'SELF_DEACTIVATION', 'an admin cannot deactivate their own account; ask another admin');
+        return db.transaction(async (tx) => {
+          const changed = await change(tx, request.params.id);
+          if (!changed) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);
+          await recordAudit(tx, { userId: caller.user.userId, action: verb, entity: 'user', entityId: request.params.id, before: changed.before, after: changed.after, requestId: request.id });
+          return changed.after;
+        });
+      },
+    );
+  }
 };

@@ -1,0 +1,505 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Database, Queryable } from '../../db/types.ts';
+import { recordAudit } from '../../app/audit/audit.ts';
+import type { AuditAction } from '../../app/audit/audit.ts';
+import { copyProcess, createProcess, deleteProcess, restoreProcess, setProcessStatus, updateProcess } from '../../app/processes/processes.ts';
+import type { ProcessChange } from '../../app/processes/processes.ts';
+import { addStep, removeStep, reorderSteps, replaceStructure, updateStep } from '../../app/processes/steps.ts';
+import { createSubprocess, deleteSubprocess, getSubprocess, listSubprocesses, restoreSubprocess, updateSubprocess } from '../../app/processes/subprocesses.ts';
+import { getProcess, listProcesses } from '../../app/processes/tree.ts';
+import type { CostType } from '../../app/processes/tree.ts';
+import { callerOf } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { IdParams, Money, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
+
+const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
+const Id = IdParams.properties.id;
+/** How much of a variant a step uses: above zero, at most 4 decimals (numeric(12,4)). */
+const UsageQuantity = Type.String({ pattern: '^(?!0*(\\.0*)?$)\\d{1,8}(\\.\\d{1,4})?$', description: 'decimal string above zero, at most 4 decimals, e.g. "2.5"' });
+/** A cost item's quantity: ≥ 0, at most 3 decimals (numeric(12,3)). */
+const CostQuantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string ≥ 0, at most 3 decimals, e.g. "1.5"' });
+/** One of COST_TYPES (spelled out: a union built from the array loses its literal types). */
+const CostTypeSchema = Type.Union([
+  Type.Literal('labour'),
+  Type.Literal('overhead'),
+  Type.Literal('electricity'),
+  Type.Literal('maintenance'),
+  Type.Literal('service'),
+  Type.Literal('packing'),
+  Type.Literal('transport'),
+  Type.Literal('other'),
+]) satisfies { static: CostType };
+const StatusSchema = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
+
+const SubprocessSchema = Type.Object({
+  subprocessId: Type.Integer(),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  category: Type.Union([Type.String(), Type.Null()]),
+  estimatedTimeMinutes: Type.Integer(),
+  labourCost: Type.String(),
+  processCount: Type.Integer({ description: 'live processes with a step of this subprocess' }),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  deletedAt: Type.Union([Stamp, Type.Null()]),
+});
+const SubprocessFields = {
+  name: Name(200),
+  description: Text(10_000),
+  category: Nullable(Name(100)),
+  estimatedTimeMinutes: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+  labourCost: Money,
+};
+
+const LineSchema = Type.Object({
+  lineId: Type.Integer(),
+  variantId: Type.Integer(),
+  item: Type.String(),
+  color: Type.String(),
+  size: Type.String(),
+  unit: Type.String(),
+  variantDeleted: Type.Boolean(),
+  quantity: Type.String(),
+});
+const ProcessSummarySchema = {
+  processId: Type.Integer(),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  processClass: Type.Union([Type.String(), Type.Null()]),
+  status: StatusSchema,
+  salesPrice: Type.Union([Type.String(), Type.Null()]),
+  stepCount: Type.Integer(),
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  deletedAt: Type.Union([Stamp, Type.Null()]),
+};
+const ProcessSchema = Type.Object({
+  ...ProcessSummarySchema,
+  steps: Type.Array(
+    Type.Object({
+      stepId: Type.Integer(),
+      sequenceOrder: Type.Integer(),
+      subprocessId: Type.Integer(),
+      subprocessName: Type.String(),
+      subprocessDeleted: Type.Boolean(),
+      name: Type.String(),
+      customName: Type.Union([Type.String(), Type.Null()]),
+      notes: Type.Union([Type.String(), Type.Null()]),
+      estimatedTimeMinutes: Type.Integer(),
+      lines: Type.Array(LineSchema),
+      groups: Type.Array(Type.Object({ groupId: Type.Integer(), name: Type.String(), description: Type.Union([Type.String(), Type.Null()]), alternatives: Type.Array(LineSchema) })),
+      costItems: Type.Array(
+        Type.Object({
+          costItemId: Type.Integer(),
+          costType: Type.String(),
+          description: Type.Union([Type.String(), Type.Null()]),
+          quantity: Type.String(),
+          unit: Type.Union([Type.String(), Type.Null()]),
+          rate: Type.String(),
+          amount: Type.String({ description: 'quantity × rate, rounded to 2 decimals' }),
+        }),
+      ),
+    }),
+  ),
+  additionalCosts: Type.Array(
+    Type.Object({ additionalCostId: Type.Integer(), costType: Type.String(), description: Type.Union([Type.String(), Type.Null()]), amount: Type.String(), isFixed: Type.Boolean() }),
+  ),
+  warnings: Type.Array(Type.Object({ code: Type.String(), path: Type.String(), message: Type.String() }), {
+    description: 'what a planner should look at: groups with one alternative, deleted variants or subprocesses still used',
+  }),
+});
+
+const LineInput = Type.Object({ variantId: Id, quantity: UsageQuantity }, { additionalProperties: false });
+const GroupInput = Type.Object(
+  {
+    groupId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'an existing group of this step: keeps its identity (lots’ selections point at it)' })),
+    name: Name(255),
+    description: Type.Optional(Text(10_000)),
+    alternatives: Type.Array(LineInput, { minItems: 1, maxItems: 100, description: 'a lot uses exactly one; one alternative alone is accepted with a warning' }),
+  },
+  { additionalProperties: false },
+);
+const CostItemInput = Type.Object(
+  {
+    costType: CostTypeSchema,
+    description: Type.Optional(Text(2000)),
+    quantity: Type.Optional(CostQuantity),
+    unit: Type.Optional(Nullable(Name(20))),
+    rate: Money,
+  },
+  { additionalProperties: false },
+);
+const StepFields = {
+  subprocessId: Type.Optional(Id),
+  customName: Type.Optional(Nullable(Name(200))),
+  notes: Type.Optional(Text(10_000)),
+  lines: Type.Optional(Type.Array(LineInput, { maxItems: 2000 })),
+  groups: Type.Optional(Type.Array(GroupInput, { maxItems: 200 })),
+  costItems: Type.Optional(Type.Array(CostItemInput, { maxItems: 200, description: 'left out on a new step: the library subprocess’s labour cost is proposed as one labour item; [] for none' })),
+};
+const StepInput = Type.Object(
+  { stepId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'an existing step of this process; what the step leaves out stays' })), ...StepFields },
+  { additionalProperties: false },
+);
+const AdditionalCostInput = Type.Object(
+  { costType: Name(50), description: Type.Optional(Text(2000)), amount: Money, isFixed: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+const Steps = Type.Array(StepInput, { maxItems: 500 });
+const AdditionalCosts = Type.Array(AdditionalCostInput, { maxItems: 200 });
+const ProcessFields = {
+  name: Name(200),
+  description: Text(10_000),
+  processClass: Nullable(Name(50)),
+  salesPrice: Nullable(Money),
+};
+const StepParams = Type.Object({ id: Id, stepId: Id });
+
+/** Records an audit event for a change, in the change's transaction. */
+function audit(tx: Queryable, request: FastifyRequest, action: AuditAction, entity: string, entityId: number, change: { before?: unknown; after?: unknown }) {
+  return recordAudit(tx, { userId: callerOf(request).user.userId, action, entity, entityId, ...change, requestId: request.id });
+}
+
+/**
+ * Processes (a bill of materials as ordered steps, with their costs) and the subprocess
+ * library. Reads need production.read, writes process.write; every write is audited (a
+ * process's structure changes as an `update` of the process, with the whole tree before and
+ * after). Money and quantities are decimal strings.
+ */
+export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  const read = { permission: 'production.read' } as const;
+  const write = { permission: 'process.write' } as const;
+
+  /** Runs a process change in a transaction and audits it as `action` with before and after. */
+  const change = (request: FastifyRequest, processId: number, action: AuditAction, run: (tx: Queryable) => Promise<ProcessChange | null>) =>
+    db.transaction(async (tx) => {
+      const changed = await run(tx);
+      if (!changed) return (await getProcess(tx, processId))!;
+      await audit(tx, request, action, 'process', processId, changed);
+      return changed.after;
+    });
+
+  // The subprocess library.
+
+  app.get(
+    '/api/subprocesses',
+    {
+      config: read,
+      schema: {
+        tags: ['subprocesses'],
+        summary: 'The subprocess library by name: q is a part of the name (any case)',
+        querystring: Type.Object(
+          {
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            category: Type.Optional(Type.String({ maxLength: 100 })),
+            includeDeleted: Type.Optional(Type.Boolean({ default: false })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), subprocesses: Type.Array(SubprocessSchema) }), ...errors() },
+      },
+    },
+    async (request) => listSubprocesses(db, request.query),
+  );
+
+  app.post(
+    '/api/subprocesses',
+    {
+      config: write,
+      schema: {
+        tags: ['subprocesses'],
+        summary: 'Add a subprocess to the library (names are unique whatever their case, deleted ones included); its labour cost is proposed as a labour cost item when it is added to a process',
+        body: Type.Object(
+          {
+            name: SubprocessFields.name,
+            description: Type.Optional(SubprocessFields.description),
+            category: Type.Optional(SubprocessFields.category),
+            estimatedTimeMinutes: Type.Optional(SubprocessFields.estimatedTimeMinutes),
+            labourCost: Type.Optional(SubprocessFields.labourCost),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: SubprocessSchema, ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const made = await db.transaction(async (tx) => {
+        const s = await createSubprocess(tx, request.body);
+        await audit(tx, request, 'create', 'subprocess', s.subprocessId, { after: s });
+        return s;
+      });
+      return reply.status(201).send(made);
+    },
+  );
+
+  app.get(
+    '/api/subprocesses/:id',
+    { config: read, schema: { tags: ['subprocesses'], summary: 'One subprocess, deleted or not', params: IdParams, response: { 200: SubprocessSchema, ...errors(404) } } },
+    async (request) => {
+      const s = await getSubprocess(db, request.params.id);
+      if (!s) throw new HttpError(404, 'NOT_FOUND', `no subprocess ${request.params.id}`);
+      return s;
+    },
+  );
+
+  app.patch(
+    '/api/subprocesses/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['subprocesses'],
+        summary: 'Change a live subprocess: fields left out stay, null clears; steps using it show the change',
+        params: IdParams,
+        body: Type.Partial(Type.Object(SubprocessFields), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: SubprocessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const changed = await updateSubprocess(tx, request.params.id, request.body);
+        await audit(tx, request, 'update', 'subprocess', request.params.id, changed);
+        return changed.after;
+      }),
+  );
+
+  for (const [method, url, action, summary, run] of [
+    ['DELETE', '/api/subprocesses/:id', 'delete', 'Soft-delete a subprocess: it leaves the library and cannot be added again; steps using it stay (a subprocess is never hard-deleted)', deleteSubprocess],
+    ['POST', '/api/subprocesses/:id/restore', 'restore', 'Restore a deleted subprocess to the library', restoreSubprocess],
+  ] as const) {
+    app.route({
+      method,
+      url,
+      config: write,
+      schema: { tags: ['subprocesses'], summary, params: IdParams, response: { 200: SubprocessSchema, ...errors(404, 409) } },
+      handler: async (request) =>
+        db.transaction(async (tx) => {
+          const changed = await run(tx, request.params.id);
+          await audit(tx, request, action, 'subprocess', request.params.id, changed);
+          return changed.after;
+        }),
+    });
+  }
+
+  // Processes.
+
+  app.get(
+    '/api/processes',
+    {
+      config: read,
+      schema: {
+        tags: ['processes'],
+        summary: 'Processes without their structure: q is a part of the name (any case); filter by status, by a variant or a subprocess they use; a page at a time with the total',
+        querystring: Type.Object(
+          {
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            status: Type.Optional(StatusSchema),
+            variantId: Type.Optional(Id),
+            subprocessId: Type.Optional(Id),
+            includeDeleted: Type.Optional(Type.Boolean({ default: false })),
+            sort: Type.Optional(Type.Union([Type.Literal('name'), Type.Literal('createdAt'), Type.Literal('updatedAt')], { default: 'name' })),
+            direction: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), processes: Type.Array(Type.Object(ProcessSummarySchema)) }), ...errors() },
+      },
+    },
+    async (request) => listProcesses(db, request.query),
+  );
+
+  app.post(
+    '/api/processes',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Create a process as a draft, with its whole structure at once when given (steps in order, each with lines, groups and cost items; additional costs), in one transaction',
+        body: Type.Object(
+          {
+            name: ProcessFields.name,
+            description: Type.Optional(ProcessFields.description),
+            processClass: Type.Optional(ProcessFields.processClass),
+            salesPrice: Type.Optional(ProcessFields.salesPrice),
+            steps: Type.Optional(Steps),
+            additionalCosts: Type.Optional(AdditionalCosts),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ProcessSchema, ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const made = await db.transaction(async (tx) => {
+        const p = await createProcess(tx, request.body, callerOf(request).user.userId);
+        await audit(tx, request, 'create', 'process', p.processId, { after: p });
+        return p;
+      });
+      return reply.status(201).send(made);
+    },
+  );
+
+  app.get(
+    '/api/processes/:id',
+    {
+      config: read,
+      schema: {
+        tags: ['processes'],
+        summary: 'One process, deleted or not, with its whole structure: steps in order, each with its variant lines, substitute groups and their alternatives, and cost items; additional costs; warnings',
+        params: IdParams,
+        response: { 200: ProcessSchema, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const p = await getProcess(db, request.params.id);
+      if (!p) throw new HttpError(404, 'NOT_FOUND', `no process ${request.params.id}`);
+      return p;
+    },
+  );
+
+  app.patch(
+    '/api/processes/:id',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Change a live process’s name, description, class or sales price: fields left out stay, null clears',
+        params: IdParams,
+        body: Type.Partial(Type.Object(ProcessFields), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => change(request, request.params.id, 'update', (tx) => updateProcess(tx, request.params.id, request.body)),
+  );
+
+  app.put(
+    '/api/processes/:id/structure',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary:
+          'Replace a live process’s structure in one transaction: steps in the order given (a step with its stepId keeps what it leaves out; steps not listed are removed), additional costs replaced. Lots made earlier keep their frozen estimate',
+        params: IdParams,
+        body: Type.Object({ steps: Steps, additionalCosts: AdditionalCosts }, { additionalProperties: false }),
+        response: { 200: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => change(request, request.params.id, 'update', (tx) => replaceStructure(tx, request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/processes/:id/status',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Set the status: draft, active (takes new lots; needs at least one step) or archived (takes no new lots). Setting the status it has changes nothing',
+        params: IdParams,
+        body: Type.Object({ status: StatusSchema }, { additionalProperties: false }),
+        response: { 200: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => change(request, request.params.id, 'update', (tx) => setProcessStatus(tx, request.params.id, request.body.status)),
+  );
+
+  for (const [method, url, action, summary, run] of [
+    ['DELETE', '/api/processes/:id', 'delete', 'Soft-delete a process with no unfinished lots: it leaves lists and frees its name; lots that ran it keep it', deleteProcess],
+    ['POST', '/api/processes/:id/restore', 'restore', 'Restore a deleted process, with the status it had', restoreProcess],
+  ] as const) {
+    app.route({
+      method,
+      url,
+      config: write,
+      schema: { tags: ['processes'], summary, params: IdParams, response: { 200: ProcessSchema, ...errors(404, 409) } },
+      handler: async (request) => change(request, request.params.id, action, (tx) => run(tx, request.params.id)),
+    });
+  }
+
+  app.post(
+    '/api/processes/:id/copy',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Copy a process (deleted or not) as a new draft with another name: its fields, steps, lines, groups, cost items and additional costs',
+        params: IdParams,
+        body: Type.Object({ name: ProcessFields.name }, { additionalProperties: false }),
+        response: { 201: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const made = await db.transaction(async (tx) => {
+        const p = await copyProcess(tx, request.params.id, request.body.name, callerOf(request).user.userId);
+        await audit(tx, request, 'create', 'process', p.processId, { after: { ...p, copiedFrom: request.params.id } });
+        return p;
+      });
+      return reply.status(201).send(made);
+    },
+  );
+
+  // Steps, one at a time.
+
+  app.post(
+    '/api/processes/:id/steps',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Add a step (a library subprocess) at a position (1-based, default last); later steps move down. Without costItems, the subprocess’s labour cost is proposed as a labour item',
+        params: IdParams,
+        body: Type.Object({ ...StepFields, subprocessId: Id, position: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }, { additionalProperties: false }),
+        response: { 201: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await change(request, request.params.id, 'update', (tx) => addStep(tx, request.params.id, request.body))),
+  );
+
+  app.patch(
+    '/api/processes/:id/steps/:stepId',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Change a step: what the body gives (subprocess, custom name, notes, lines, groups, cost items) is replaced, the rest stays',
+        params: StepParams,
+        body: Type.Object(StepFields, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => change(request, request.params.id, 'update', (tx) => updateStep(tx, request.params.id, request.params.stepId, request.body)),
+  );
+
+  app.delete(
+    '/api/processes/:id/steps/:stepId',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Remove a step; later steps move up. Refused for the last step of an active process and for a step whose groups lots chose from',
+        params: StepParams,
+        response: { 200: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => change(request, request.params.id, 'update', (tx) => removeStep(tx, request.params.id, request.params.stepId)),
+  );
+
+  app.put(
+    '/api/processes/:id/steps/order',
+    {
+      config: write,
+      schema: {
+        tags: ['processes'],
+        summary: 'Put the steps in this order (each of the process’s step ids exactly once); sequence numbers become 1..n',
+        params: IdParams,
+        body: Type.Object({ stepIds: Type.Array(Id, { maxItems: 500 }) }, { additionalProperties: false }),
+        response: { 200: ProcessSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => change(request, request.params.id, 'update', (tx) => reorderSteps(tx, request.params.id, request.body.stepIds)),
+  );
+};
