@@ -457,6 +457,10 @@ ALTER TABLE public.processes ADD CONSTRAINT processes_sales_price_check CHECK ((
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'archived'::character varying])::text[])));
 
+ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_from_status_check CHECK (((from_status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+
+ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_to_status_check CHECK (((to_status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_check CHECK ((quantity > 0));
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_max CHECK ((quantity <= 1000000));

@@ -38,7 +38,9 @@ CREATE TABLE public.production_lot_events (
     to_status character varying(20) NOT NULL,
     reason text,
     user_id integer REFERENCES public.users (user_id) ON DELETE SET NULL,
-    created_at timestamp with time zone NOT NULL DEFAULT now()
+    created_at timestamp with time zone NOT NULL DEFAULT now(),
+    CONSTRAINT production_lot_events_from_status_check CHECK (from_status IN ('planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled')),
+    CONSTRAINT production_lot_events_to_status_check CHECK (to_status IN ('planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'))
 );
 CREATE INDEX idx_production_lot_events_lot ON public.production_lot_events (lot_id);
 CREATE INDEX idx_production_lot_events_user ON public.production_lot_events (user_id);

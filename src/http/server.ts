@@ -9,8 +9,11 @@ import { installTextInputCheck } from './text-input.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { costingRoutes } from './routes/costing.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { lotRoutes } from './routes/lots.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { processRoutes } from './routes/processes.ts';
 import { userRoutes } from './routes/users.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -102,5 +105,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(itemRoutes, { db: options.db });
   await app.register(supplierRoutes, { db: options.db });
   await app.register(processRoutes, { db: options.db });
+  await app.register(costingRoutes, { db: options.db });
+  await app.register(lotRoutes, { db: options.db });
+  await app.register(reportRoutes, { db: options.db });
   return app;
 }

@@ -182,6 +182,35 @@ for (const backend of backends) {
       assert.equal(Number(selections.rows[0]?.n), pairs.rows.length);
     });
 
+    test('the lots follow the lot rules: an estimate frozen at creation, one event per status they passed through, and the completed lot with its actual cost and consumption', async () => {
+      const c = await conn();
+      const lots = await c.query<{ id: number; status: string; worst: string | null; ranged: boolean; estimate: { total: { worst: string } } | null; actual_cost: string | null; variance_ok: boolean | null; events: string[]; consumed: string | null }>(`
+        SELECT l.id, l.status, l.worst_case_estimated_cost::text AS worst, l.estimate,
+               0 < l.best_case_estimated_cost AND l.best_case_estimated_cost <= l.worst_case_estimated_cost AS ranged,
+               l.actual_cost::text AS actual_cost, l.cost_variance = l.actual_cost - l.worst_case_estimated_cost AS variance_ok,
+               (SELECT array_agg(e.to_status ORDER BY e.created_at, e.id) FROM production_lot_events e WHERE e.lot_id = l.id) AS events,
+               (SELECT sum(t.quantity)::text FROM inventory_transactions t WHERE t.production_lot_id = l.id) AS consumed
+        FROM production_lots l ORDER BY l.id`);
+      const path: Record<string, string[]> = {
+        planning: ['planning'],
+        ready: ['planning', 'ready'],
+        in_progress: ['planning', 'ready', 'in_progress'],
+        completed: ['planning', 'ready', 'in_progress', 'completed'],
+      };
+      for (const l of lots.rows) {
+        assert.equal(l.ranged, true, `lot ${l.id}: 0 < best ≤ worst estimate`);
+        assert.equal(l.estimate?.total.worst, l.worst, `lot ${l.id}: the breakdown is the estimate's`);
+        assert.deepEqual(l.events, path[l.status], `lot ${l.id}`);
+        if (l.status === 'completed') {
+          assert.match(l.actual_cost ?? '', /^[1-9]\d*\.\d{2}$/);
+          assert.equal(l.variance_ok, true, 'variance = actual − worst estimate');
+          assert.match(l.consumed ?? '', /^-\d/, 'it consumed stock');
+        } else {
+          assert.deepEqual([l.actual_cost, l.consumed], [null, null], `lot ${l.id}`);
+        }
+      }
+    });
+
     test('the variants processes use have several rates (some inactive, some expired), the others one; all in INR', async () => {
       const c = await conn();
       const r = await c.query<{ used: boolean; min: number; max: number; variants: string }>(`

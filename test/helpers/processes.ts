@@ -81,7 +81,8 @@ export interface ProcessSpec {
   status?: 'draft' | 'active' | 'archived';
   salesPrice?: string | null;
   steps: StepSpec[];
-  additionalCosts?: { type: string; amount: string }[];
+  /** Fixed costs come once per run; `perUnit` ones with every unit made. */
+  additionalCosts?: { type: string; amount: string; perUnit?: boolean }[];
 }
 
 export interface InsertedProcess {
@@ -131,6 +132,7 @@ export async function insertProcess(q: Queryable, spec: ProcessSpec): Promise<In
     for (const c of step.costItems ?? [])
       await q.query('INSERT INTO public.cost_items (process_subprocess_id, cost_type, quantity, rate) VALUES ($1, $2, $3, $4)', [stepId, c.type, c.quantity, c.rate]);
   }
-  for (const a of spec.additionalCosts ?? []) await q.query('INSERT INTO public.additional_costs (process_id, cost_type, amount) VALUES ($1, $2, $3)', [processId, a.type, a.amount]);
+  for (const a of spec.additionalCosts ?? [])
+    await q.query('INSERT INTO public.additional_costs (process_id, cost_type, amount, is_fixed) VALUES ($1, $2, $3, $4)', [processId, a.type, a.amount, !a.perUnit]);
   return { processId, stepIds, groupIds };
 }

@@ -293,8 +293,8 @@ export interface LotDef {
   quantity: number;
   status: LotStatus;
   notes: string;
-  /** When it was created, started and completed, in days before the seed runs. */
-  days: { created: number; started?: number; completed?: number };
+  /** When it was created, marked ready, started and completed, in days before the seed runs. */
+  days: { created: number; ready?: number; started?: number; completed?: number };
   /** The variant chosen for each substitute group of the process, by group name. */
   picks: Readonly<Record<string, VariantRef>>;
 }
@@ -305,7 +305,7 @@ export const LOTS: readonly LotDef[] = [
     quantity: 50,
     status: 'completed',
     notes: 'Dealer order for the festive season',
-    days: { created: 12, started: 8, completed: 3 },
+    days: { created: 12, ready: 10, started: 8, completed: 3 },
     picks: { 'Frame colour': ['frame-sparrow', 'Red', '12 inch'], Seat: ['seat', 'Black', 'General'], Mudguards: ['mudguard', 'Red', '12 inch'] },
   },
   {
@@ -313,7 +313,7 @@ export const LOTS: readonly LotDef[] = [
     quantity: 40,
     status: 'in_progress',
     notes: 'School order, navy only',
-    days: { created: 6, started: 1 },
+    days: { created: 6, ready: 4, started: 1 },
     picks: { Rims: ['rim-steel', 'Black', '16 inch'], 'Frame colour': ['frame-comet', 'Navy', '16 inch'], 'Chain cover': ['chaincover', 'Navy', '16 inch'] },
   },
   {
@@ -321,7 +321,7 @@ export const LOTS: readonly LotDef[] = [
     quantity: 25,
     status: 'ready',
     notes: 'Showroom stock; orange paint is short, check before starting',
-    days: { created: 4 },
+    days: { created: 4, ready: 2 },
     picks: { 'Frame paint': ['powder', 'Floro Orange', 'General'], Rims: ['rim-alloy', 'Black', '20 inch'], 'Suspension fork': ['fork-falcon', 'Black', '20 inch'] },
   },
   {

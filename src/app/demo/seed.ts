@@ -5,8 +5,11 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../schema/errors.ts';
+import { createLot } from '../lots/lots.ts';
+import { transitionLot } from '../lots/lifecycle.ts';
+import type { LotAction } from '../lots/status.ts';
 import { COMPANY, USERS, COLOURS, SIZES, MODELS, VARIATIONS, ITEMS, STOCK_SPREAD, SHORT_OPENING, SIZE_RATE_PERCENT, MINIMUM_ORDER, SUPPLIERS, CATEGORY_SUPPLIERS, RATE_YEAR, SUBPROCESSES, PROCESSES, LOTS } from './data.ts';
-import type { Role, Unit, Size, Category, VariantRef, LotStatus } from './data.ts';
+import type { Role, Unit, Size, Category, VariantRef, LotDef, LotStatus } from './data.ts';
 
 /** The tables of MTC's schema, parents first: all must exist, and all must be empty. */
 export const DEMO_TABLES = [
@@ -28,6 +31,7 @@ export const DEMO_TABLES = [
   'additional_costs',
   'production_lots',
   'production_lot_selections',
+  'production_lot_events',
   'inventory_transactions',
   'import_jobs',
   'import_job_errors',
@@ -100,9 +104,8 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
     const variants = await insertItems(tx);
     await insertRates(tx, variants);
     const processes = await insertProcesses(tx, variants, users);
-    const lots = await insertLots(tx, processes, variants, users);
     await insertOpeningStock(tx, users);
-    await issueCompletedLots(tx, users);
+    const lots = await insertLots(tx, processes, variants, users);
 
     return { counts: await countRows(tx), lots, belowReorderThreshold: await countBelowReorder(tx) };
   });
@@ -391,35 +394,64 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
   return seeded;
 }
 
+/** A lot's steps after creation, by the LotDef day they happened on, and who took them. */
+const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'completed'; by: 'planner' | 'operator' }[] = [
+  { action: 'ready', day: 'ready', by: 'planner' },
+  { action: 'start', day: 'started', by: 'operator' },
+  { action: 'complete', day: 'completed', by: 'operator' },
+];
+
 /**
- * The lots, one at a time (the database numbers them), each with a choice for every
- * substitute group of its process.
+ * The lots, made and moved through their lives by the lots module itself, so that they obey
+ * its rules: each made (numbered by the database) with its estimate frozen at the rates of its
+ * creation day and a choice for every substitute group; then every step of every lot in the
+ * order the days say (marking ready checks the stock of that moment, completing consumes it
+ * through the ledger and records the actual cost at that day's rates). Afterwards the
+ * timestamps of lots, events and production ledger rows are moved back to their days.
  */
 async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededProcess>, variants: VariantIds, users: UserIds): Promise<DemoSummary['lots']> {
-  const made: DemoSummary['lots'] = [];
-  for (const lot of LOTS) {
-    const process = must(processes, lot.process, 'process');
-    const days = (n: number | undefined) => (n === undefined ? null : `${n} days`);
-    const r = await tx.query<{ id: number; lot_number: string }>(
-      `INSERT INTO public.production_lots (process_id, quantity, status, notes, created_by, created_at, started_at, completed_at)
-       VALUES ($1, $2, $3, $4, $5, now() - $6::interval, now() - $7::interval, now() - $8::interval)
-       RETURNING id, lot_number`,
-      [process.id, lot.quantity, lot.status, lot.notes, users.planner, days(lot.days.created), days(lot.days.started), days(lot.days.completed)],
-    );
-    const row = r.rows[0];
-    if (!row) throw new Error('demo data: a lot was not inserted');
-    const picks = Object.keys(lot.picks);
+  const dayAgo = async (n: number) => (await tx.query<{ d: string }>(`SELECT to_char(CURRENT_DATE - $1::int, 'YYYY-MM-DD') AS d`, [n])).rows[0]!.d;
+  const made: { id: number; def: LotDef; lotNumber: string }[] = [];
+  for (const def of LOTS) {
+    const process = must(processes, def.process, 'process');
+    const picks = Object.keys(def.picks);
     const unknown = picks.filter((name) => !process.groups.has(name));
-    if (unknown.length > 0 || picks.length !== process.groups.size) throw new Error(`demo data: the lot of ${lot.process} must pick for exactly the groups ${[...process.groups.keys()].join(', ')}`);
+    if (unknown.length > 0 || picks.length !== process.groups.size) throw new Error(`demo data: the lot of ${def.process} must pick for exactly the groups ${[...process.groups.keys()].join(', ')}`);
     const selections = [...process.groups].map(([name, group]) => {
-      const pick = variantKey(must(new Map(Object.entries(lot.picks)), name, 'group'));
-      if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${lot.process}'s group ${name}`);
-      return [row.id, group.id, must(variants, pick, 'variant').id];
+      const pick = variantKey(must(new Map(Object.entries(def.picks)), name, 'group'));
+      if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${def.process}'s group ${name}`);
+      return { groupId: group.id, variantId: must(variants, pick, 'variant').id };
     });
-    await insertRows(tx, 'production_lot_selections', ['lot_id', 'substitute_group_id', 'variant_id'], selections, 'id');
-    made.push({ lotNumber: row.lot_number, process: lot.process, status: lot.status, quantity: lot.quantity });
+    const lot = await createLot(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, users.planner, { at: await dayAgo(def.days.created) });
+    made.push({ id: lot.lotId, def, lotNumber: lot.lotNumber });
   }
-  return made;
+
+  const steps = made
+    .flatMap((lot) => LOT_STEPS.flatMap((step) => (lot.def.days[step.day] === undefined ? [] : [{ lot, step, daysAgo: lot.def.days[step.day]! }])))
+    .sort((a, b) => b.daysAgo - a.daysAgo);
+  for (const { lot, step, daysAgo } of steps) {
+    const at = await dayAgo(daysAgo);
+    const moved = await transitionLot(tx, lot.id, step.action, { userId: users[step.by], ratesAt: at });
+    if (!moved) throw new Error(`demo data: lot ${lot.lotNumber} vanished`);
+  }
+
+  const days = (n: number | undefined) => (n === undefined ? null : `${n} days`);
+  for (const { id, def } of made) {
+    const [created, ready, started, completed] = [def.days.created, def.days.ready, def.days.started, def.days.completed].map(days);
+    await tx.query(
+      `UPDATE public.production_lots SET created_at = now() - $2::interval, started_at = now() - $3::interval, completed_at = now() - $4::interval WHERE id = $1`,
+      [id, created, started, completed],
+    );
+    await tx.query(
+      `UPDATE public.production_lot_events SET created_at = now() - (CASE to_status WHEN 'planning' THEN $2 WHEN 'ready' THEN $3 WHEN 'in_progress' THEN $4 ELSE $5 END)::interval WHERE lot_id = $1`,
+      [id, created, ready, started, completed],
+    );
+    await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - $2::interval WHERE production_lot_id = $1`, [id, completed]);
+  }
+  const status = await tx.query<{ id: number; status: LotStatus }>('SELECT id, status FROM public.production_lots WHERE id = ANY($1::int[])', [made.map((m) => m.id)]);
+  const reached = new Map(status.rows.map((r) => [r.id, r.status]));
+  for (const m of made) if (reached.get(m.id) !== m.def.status) throw new Error(`demo data: lot ${m.lotNumber} is ${reached.get(m.id)}, not ${m.def.status}`);
+  return made.map((m) => ({ lotNumber: m.lotNumber, process: m.def.process, status: m.def.status, quantity: m.def.quantity }));
 }
 
 /** One opening row per variant, a month back, equal to the stock the variant was given. */
@@ -429,30 +461,5 @@ async function insertOpeningStock(tx: Queryable, users: UserIds): Promise<void> 
      SELECT variant_id, 'opening', stock, unit, 'demo_seed', 'Opening stock', $1, now() - interval '30 days'
      FROM public.item_variant ORDER BY variant_id`,
     [users.admin],
-  );
-}
-
-/**
- * What the completed lots consumed: every usage line of the process (for a substitute
- * group, only the variant the lot chose) times the lot's quantity, as 'production' rows at
- * the lot's completion; the variants' stock goes down by the same amounts.
- */
-async function issueCompletedLots(tx: Queryable, users: UserIds): Promise<void> {
-  await tx.query(
-    `INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by, created_at)
-     SELECT u.variant_id, l.id, 'production', -(u.quantity * l.quantity), v.unit, 'production_lot', l.id, 'Issued to ' || l.lot_number, $1, l.completed_at
-     FROM public.production_lots l
-     JOIN public.process_subprocesses ps ON ps.process_id = l.process_id
-     JOIN public.variant_usage u ON u.process_subprocess_id = ps.id
-     JOIN public.item_variant v ON v.variant_id = u.variant_id
-     LEFT JOIN public.production_lot_selections s ON s.lot_id = l.id AND s.substitute_group_id = u.substitute_group_id
-     WHERE l.status = 'completed' AND (u.substitute_group_id IS NULL OR s.variant_id = u.variant_id)
-     ORDER BY l.id, ps.sequence_order, u.id`,
-    [users.operator],
-  );
-  await tx.query(
-    `UPDATE public.item_variant v SET stock = v.stock + t.quantity
-     FROM (SELECT variant_id, sum(quantity) AS quantity FROM public.inventory_transactions WHERE transaction_type = 'production' GROUP BY variant_id) t
-     WHERE v.variant_id = t.variant_id`,
   );
 }

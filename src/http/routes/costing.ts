@@ -1,0 +1,105 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '../../db/types.ts';
+import { costProcess, listProcessCosts } from '../../app/costing/costing.ts';
+import { HttpError } from '../errors.ts';
+import { Day, IdParams, Page, errors } from '../schemas.ts';
+
+/** Money as NUMERIC text with 2 decimals (may be negative for a profit), never a JSON number. */
+const Amount = Type.String({ pattern: '^-?\\d+\\.\\d{2}$', description: 'decimal string with 2 places, e.g. "12.50"' });
+const Figure = Type.Object({ worst: Amount, best: Amount }, { description: 'the dearest and the cheapest case' });
+/** The day whose rates count (default today). */
+const At = Type.Optional(Day);
+const Status = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
+
+const Unpriced = Type.Object({ variantId: Type.Integer(), item: Type.String(), color: Type.String(), size: Type.String() });
+const Summary = {
+  processId: Type.Integer(),
+  name: Type.String(),
+  status: Type.String(),
+  salesPrice: Type.Union([Type.String(), Type.Null()]),
+  quantity: Type.Integer({ description: 'how many units the run makes (1 unless asked)' }),
+  total: Figure,
+  unit: Type.Object(Figure.properties, { description: 'total / quantity: one unit’s share, fixed costs spread over the run' }),
+  complete: Type.Boolean({ description: 'false when a used variant has no active rate in effect on the day: the figures are then lower bounds' }),
+  unpriced: Type.Array(Unpriced),
+  additionalCosts: Type.String({ ...Amount, description: 'the additional costs per unit' }),
+  fixedCosts: Type.String({ ...Amount, description: 'the additional costs fixed per run, counted once whatever the quantity' }),
+  profit: Type.Union([Figure, Type.Null()], { description: 'sales price × quantity − total (worst: − the worst total); null without a sales price' }),
+  margin: Type.Union([Figure, Type.Null()], { description: 'profit as a percentage of sales price × quantity, 2 places; null without a sales price or at 0' }),
+};
+/** A process's costing, step by step (the routes of costing and of lots answer it). */
+export const ProcessCostSchema = Type.Object({
+  ...Summary,
+  subprocesses: Type.Array(
+    Type.Object({
+      processSubprocessId: Type.Integer(),
+      sequenceOrder: Type.Integer(),
+      name: Type.String(),
+      lines: Figure,
+      groups: Figure,
+      costItems: Amount,
+      total: Figure,
+      groupDetail: Type.Array(
+        Type.Object({
+          groupId: Type.Integer(),
+          name: Type.String(),
+          worstVariantId: Type.Union([Type.Integer(), Type.Null()]),
+          bestVariantId: Type.Union([Type.Integer(), Type.Null()]),
+          worst: Amount,
+          best: Amount,
+        }),
+      ),
+    }),
+  ),
+});
+
+const RULES =
+  'Worst case: each variant at its highest active rate in effect on the day, each substitute group at its dearest alternative (unit cost × that alternative’s quantity); ' +
+  'best case: lowest rates, cheapest alternatives. A run of `quantity` units (default 1) costs (steps + per-unit additional costs) × quantity + the fixed costs; ' +
+  'steps are per unit. Computed on every request (a rate change shows at once). ' +
+  'A variant without such a rate is listed in `unpriced` and `complete` is false: its lines add nothing, so the figures are lower bounds.';
+
+/** Worst- and best-case costs of processes, computed on request from the current rates. */
+export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  const read = { permission: 'production.read' } as const;
+
+  app.get(
+    '/api/processes/:id/cost',
+    {
+      config: read,
+      schema: {
+        tags: ['costing'],
+        summary: 'What a run of a process costs at worst and at best (one unit, or `quantity`), step by step, with profit and margin against its sales price',
+        description: RULES,
+        params: IdParams,
+        querystring: Type.Object({ at: At, quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, { additionalProperties: false }),
+        response: { 200: ProcessCostSchema, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const { at, quantity } = request.query;
+      const cost = await costProcess(db, request.params.id, { ...(at !== undefined ? { at } : {}), ...(quantity !== undefined ? { quantity } : {}) });
+      if (!cost) throw new HttpError(404, 'NOT_FOUND', `no process ${request.params.id}`, { processId: request.params.id });
+      return cost;
+    },
+  );
+
+  app.get(
+    '/api/costing',
+    {
+      config: read,
+      schema: {
+        tags: ['costing'],
+        summary: 'Every live process’s totals (optionally of one status), by name, a page at a time',
+        description: RULES,
+        querystring: Type.Object({ status: Type.Optional(Status), at: At, ...Page }, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), processes: Type.Array(Type.Object(Summary)) }), ...errors() },
+      },
+    },
+    async (request) => {
+      const { status, at, limit, offset } = request.query;
+      return listProcessCosts(db, { limit, offset, ...(status !== undefined ? { status } : {}), ...(at !== undefined ? { at } : {}) });
+    },
+  );
+};
