@@ -11,6 +11,7 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
+import { random as seeded } from '../helpers/random.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { ROOT } from '../helpers/cli.ts';
@@ -111,18 +112,9 @@ function oracle(spec: ProcessSpec, rates: Map<number, RateSpec[]>, at: string, c
   };
 }
 
-/** A small seeded generator (mulberry32): the same cases on every run. */
+/** The shared seeded generator, with decimals for money and quantities. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
+  const { next, int, pick } = seeded(seed);
   const decimal = (maxWhole: number, places: number, positive = true) => {
     for (;;) {
       const s = `${int(0, maxWhole)}.${String(int(0, 10 ** places - 1)).padStart(places, '0')}`;

@@ -3,6 +3,7 @@
 // checks, completion that consumes stock exactly once under concurrency, and the actual cost.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { random } from '../helpers/random.ts';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
@@ -21,19 +22,6 @@ const paise = (money: string) => {
   assert.ok(m, `not money: ${money}`);
   return (m[1] ? -1n : 1n) * (BigInt(m[2]!) * 100n + BigInt(m[3]!));
 };
-
-/** A small deterministic generator (mulberry32), so a failing case can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 for (const backend of backends) {
   describe(`production lots over HTTP on ${backend.name}`, { skip: backend.skip }, () => {
