@@ -109,6 +109,12 @@ CREATE TABLE public.cost_items (
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.import_job_chunks (
+    import_job_id bigint NOT NULL,
+    seq integer NOT NULL,
+    data bytea NOT NULL
+);
+
 CREATE TABLE public.import_job_errors (
     id bigint DEFAULT nextval('public.import_job_errors_id_seq'::regclass) NOT NULL,
     import_job_id bigint NOT NULL,
@@ -119,12 +125,25 @@ CREATE TABLE public.import_job_errors (
     created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.import_job_sources (
+    import_job_id bigint NOT NULL,
+    file_name character varying(255) NOT NULL,
+    format character varying(10) NOT NULL,
+    options jsonb DEFAULT '{}'::jsonb NOT NULL,
+    size_bytes bigint NOT NULL,
+    sha256 character(64) NOT NULL,
+    worker character varying(200),
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.import_jobs (
     id bigint DEFAULT nextval('public.import_jobs_id_seq'::regclass) NOT NULL,
     import_id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id integer,
     kind character varying(50) NOT NULL,
-    status character varying(20) DEFAULT 'queued'::character varying NOT NULL,
+    status character varying(20) DEFAULT 'pending'::character varying NOT NULL,
     message text,
     total_rows integer DEFAULT 0 NOT NULL,
     processed_rows integer DEFAULT 0 NOT NULL,
@@ -379,7 +398,11 @@ ALTER TABLE public.color_master ADD CONSTRAINT color_master_pkey PRIMARY KEY (co
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_pkey PRIMARY KEY (id);
 
+ALTER TABLE public.import_job_chunks ADD CONSTRAINT import_job_chunks_pkey PRIMARY KEY (import_job_id, seq);
+
 ALTER TABLE public.import_job_errors ADD CONSTRAINT import_job_errors_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.import_job_sources ADD CONSTRAINT import_job_sources_pkey PRIMARY KEY (import_job_id);
 
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_pkey PRIMARY KEY (id);
 
@@ -445,9 +468,15 @@ ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_quantity_check CHECK ((q
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_rate_check CHECK ((rate >= (0)::numeric));
 
+ALTER TABLE public.import_job_chunks ADD CONSTRAINT import_job_chunks_seq_check CHECK ((seq >= 0));
+
+ALTER TABLE public.import_job_sources ADD CONSTRAINT import_job_sources_format_check CHECK (((format)::text = ANY ((ARRAY['csv'::character varying, 'xlsx'::character varying])::text[])));
+
+ALTER TABLE public.import_job_sources ADD CONSTRAINT import_job_sources_size_check CHECK ((size_bytes >= 0));
+
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_counts_check CHECK (((total_rows >= 0) AND (processed_rows >= 0) AND (success_count >= 0) AND (failure_count >= 0) AND ((success_count + failure_count) <= processed_rows)));
 
-ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((status)::text = ANY ((ARRAY['queued'::character varying, 'running'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'running'::character varying, 'completed'::character varying, 'completed_with_errors'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
 
 ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying])::text[])));
 
@@ -491,7 +520,11 @@ ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_user_id_fkey FOREIGN
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
 
+ALTER TABLE public.import_job_chunks ADD CONSTRAINT import_job_chunks_import_job_id_fkey FOREIGN KEY (import_job_id) REFERENCES public.import_job_sources(import_job_id) ON DELETE CASCADE;
+
 ALTER TABLE public.import_job_errors ADD CONSTRAINT import_job_errors_import_job_id_fkey FOREIGN KEY (import_job_id) REFERENCES public.import_jobs(id) ON DELETE CASCADE;
+
+ALTER TABLE public.import_job_sources ADD CONSTRAINT import_job_sources_import_job_id_fkey FOREIGN KEY (import_job_id) REFERENCES public.import_jobs(id) ON DELETE CASCADE;
 
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
 

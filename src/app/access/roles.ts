@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   'lot.plan': ['admin', 'planner'],
   /** Run lots on the floor: start, complete (which consumes stock) or fail them. */
   'lot.run': ['admin', 'planner', 'operator'],
+  /** See import jobs, their progress and their rejected rows. */
+  'imports.read': ['admin', 'planner', 'operator', 'viewer'],
+  /** Upload, preview, start and cancel imports of items, variants, suppliers and rates. */
+  'imports.run': ['admin', 'planner'],
   /** Manage user accounts and read the audit trail. */
   'users.manage': ['admin'],
   'audit.read': ['admin'],

@@ -45,6 +45,7 @@ const VALUE_MAPS: readonly ValueMap[] = [
   // The old application had one kind of user; the least privilege is the safe reading.
   { table: 'users', column: 'role', canonical: ['admin', 'planner', 'operator', 'viewer'], aliases: { administrator: 'admin', user: 'viewer' }, fallback: 'viewer' },
   { table: 'cost_items', column: 'cost_type', canonical: ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'], aliases: { labor: 'labour' } },
+  { table: 'import_jobs', column: 'status', canonical: ['pending', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'], aliases: { queued: 'pending' } },
   {
     table: 'inventory_transactions',
     column: 'transaction_type',
