@@ -181,34 +181,50 @@ export interface ItemFilter {
 
 const ORDER = { name: 'lower(i.name)', createdAt: 'i.created_at' } as const;
 const DIRECTION = { asc: 'ASC', desc: 'DESC' } as const;
-/** Item name and category, model and variation, each already folded (stored generated columns). */
-const HAYSTACK = `concat_ws(' ', i.search_text, m.name_folded, va.name_folded)`;
 
 /**
  * One page of items and how many match in all. Search, category and model ignore case and
  * accents ("fram" finds "Frame", "eclair" finds "Éclair"); category and model match whole.
+ *
+ * Every word must appear in the item's name or category (its stored folded search_text), or
+ * in its model's or variation's name. The words are folded once, and for each the few models
+ * and variations it matches are found once (a materialised CTE), so the scan of the items
+ * compares each with stored text and two small id lists; the page is chosen, with the total
+ * beside each row (count(*) OVER ()), before the masters are joined for its 50 rows only.
  */
 export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; items: Item[] }> {
-  // The search words are folded once (a materialised CTE), by the function the stored columns use.
-  const words = `words AS MATERIALIZED (SELECT ${folded('x')} AS word FROM unnest($4::text[]) AS x WHERE x <> '')`;
+  const words = `words AS MATERIALIZED (
+      SELECT w.word,
+             coalesce((SELECT array_agg(model_id) FROM public.model_master WHERE strpos(name_folded, w.word) > 0), '{}') AS models,
+             coalesce((SELECT array_agg(variation_id) FROM public.variation_master WHERE strpos(name_folded, w.word) > 0), '{}') AS variations
+        FROM (SELECT ${folded('x')} AS word FROM unnest($4::text[]) AS x WHERE x <> '') AS w)`;
   const where = `($1::boolean OR i.deleted_at IS NULL)
     AND ($2::text IS NULL OR ${folded('i.category')} = ${folded('$2::text')})
-    AND ($3::text IS NULL OR m.name_folded = ${folded('$3::text')})
-    AND ($4::text[] IS NULL OR NOT EXISTS (SELECT 1 FROM words WHERE strpos(${HAYSTACK}, words.word) = 0))`;
+    AND ($3::text IS NULL OR i.model_id IN (SELECT model_id FROM public.model_master WHERE name_folded = ${folded('$3::text')}))
+    AND ($4::text[] IS NULL OR NOT EXISTS (
+          SELECT 1 FROM words w
+           WHERE strpos(i.search_text, w.word) = 0
+             AND NOT coalesce(i.model_id = ANY (w.models), false) AND NOT coalesce(i.variation_id = ANY (w.variations), false)))`;
   const split = f.q === undefined ? [] : f.q.split(/\s+/).filter((w) => w !== '');
   const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, split.length === 0 ? null : split];
   const dir = DIRECTION[f.direction ?? 'asc'];
-  // One scan gives the page and, beside each row, how many match in all.
   const rows = (
     await q.query<Item & { total: string }>(
-      `WITH ${words} SELECT ${ITEM_COLUMNS}, count(*) OVER ()::text AS total ${FROM} WHERE ${where}
-        ORDER BY ${ORDER[f.sort ?? 'name']} ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6`,
+      `WITH ${words},
+       page AS (
+         SELECT i.item_id, ${ORDER[f.sort ?? 'name']} AS sort_key, count(*) OVER () AS total FROM public.item_master i
+          WHERE ${where} ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6)
+       SELECT ${ITEM_COLUMNS}, page.total::text AS total
+         FROM page JOIN public.item_master i ON i.item_id = page.item_id
+         LEFT JOIN public.model_master m ON m.model_id = i.model_id
+         LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
+        ORDER BY page.sort_key ${dir}, page.item_id ${dir}`,
       [...params, f.limit, f.offset],
     )
   ).rows;
   // A page past the end has no row to carry the total: count on its own then.
   const total =
-    rows.length > 0 ? Number(rows[0]!.total) : f.offset === 0 ? 0 : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]!.n);
+    rows.length > 0 ? Number(rows[0]!.total) : f.offset === 0 ? 0 : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params)).rows[0]!.n);
   return { total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 
