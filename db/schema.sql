@@ -143,7 +143,7 @@ CREATE TABLE public.import_jobs (
     import_id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id integer,
     kind character varying(50) NOT NULL,
-    status character varying(20) DEFAULT 'pending'::character varying NOT NULL,
+    status character varying(30) DEFAULT 'pending'::character varying NOT NULL,
     message text,
     total_rows integer DEFAULT 0 NOT NULL,
     processed_rows integer DEFAULT 0 NOT NULL,

@@ -15,7 +15,10 @@ ALTER TABLE public.import_jobs DROP CONSTRAINT import_jobs_status_check;
 
 UPDATE public.import_jobs SET status = 'pending' WHERE status = 'queued';
 
+-- varchar(20) cannot hold 'completed_with_errors' (21 characters); widening a varchar
+-- rewrites nothing.
 ALTER TABLE public.import_jobs
+    ALTER COLUMN status TYPE character varying(30),
     ALTER COLUMN status SET DEFAULT 'pending',
     ADD CONSTRAINT import_jobs_status_check
         CHECK (status IN ('pending', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'));

@@ -29,7 +29,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript', 'fastify', '@fastify/*', '@sinclair/typebox', '@node-rs/argon2'],
+  external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript', 'fastify', '@fastify/*', '@sinclair/typebox', '@node-rs/argon2', 'exceljs'],
   // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
   define: { 'import.meta.url': '__mtcModuleUrl', __MTC_SOURCE_HASH__: JSON.stringify(await sourceHash('src')) },
   banner: { js: "const __mtcModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

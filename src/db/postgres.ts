@@ -64,12 +64,18 @@ async function withClient<T>(pool: pg.Pool, destroy: boolean, fn: (q: Queryable)
     throw toDatabaseError(err);
   }
   let failed = false;
+  // A connection that dies while checked out (its server restarts, its backend is terminated)
+  // emits 'error' between queries; unheard, that would end the process. The next query on it
+  // fails and reports it.
+  const ignore = () => {};
+  client.on('error', ignore);
   try {
     return await fn(wrap(client));
   } catch (err) {
     failed = true;
     throw err;
   } finally {
+    client.off('error', ignore);
     client.release(destroy || failed);
   }
 }

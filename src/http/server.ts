@@ -11,6 +11,7 @@ import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { costingRoutes } from './routes/costing.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
 import { itemRoutes } from './routes/items.ts';
 import { lotRoutes } from './routes/lots.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Login attempts per address and minute (default 10). */
   loginAttemptsPerMinute?: number;
+  /** Called when the API makes an import job claimable, so this process's worker looks at once. */
+  importQueued?: () => void;
 }
 
 export type App = FastifyInstance;
@@ -108,5 +111,6 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(costingRoutes, { db: options.db });
   await app.register(lotRoutes, { db: options.db });
   await app.register(reportRoutes, { db: options.db });
+  await app.register(importRoutes, { db: options.db, queued: options.importQueued ?? (() => {}) });
   return app;
 }

@@ -46,6 +46,8 @@ describe("MTC's schema", () => {
       '0011_account_lifecycle.sql CONSTRAINT_WITHOUT_NOT_VALID',
       // The statuses' CHECK over import_jobs: one row per import, a small table.
       '0012_import_runtime.sql CONSTRAINT_WITHOUT_NOT_VALID',
+      // status varchar(20) → varchar(30), room for 'completed_with_errors': binary-compatible, nothing rewritten.
+      '0012_import_runtime.sql TABLE_REWRITE',
     ]);
     const report = await lintMigrations(await loadMigrations(join(ROOT, 'migrations')));
     const unexpected = report.findings.filter((f) => !acknowledged.has(`${f.file.split('/').pop()} ${f.code}`));

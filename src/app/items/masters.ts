@@ -29,3 +29,22 @@ export async function masterId(q: Queryable, kind: MasterKind, name: string): Pr
 export async function optionalMasterId(q: Queryable, kind: MasterKind, name: string | null | undefined): Promise<number | null> {
   return name === null || name === undefined ? null : masterId(q, kind, name);
 }
+
+/**
+ * The ids of many master names at once, made when new, keyed by each name as given (trimmed): the set-based
+ * form of masterId for bulk imports (one INSERT and one SELECT however many names).
+ */
+export async function masterIds(q: Queryable, kind: MasterKind, names: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const clean = [...new Set(names.map((n) => n.trim()))];
+  if (clean.length === 0) return out;
+  const m = MASTERS[kind];
+  // The first spelling met names a new master; ON CONFLICT leaves an existing one as it is.
+  await q.query(
+    `INSERT INTO ${m.table} (${m.name}) SELECT DISTINCT ON (lower(n)) n FROM unnest($1::text[]) WITH ORDINALITY AS t(n, o) ORDER BY lower(n), o ON CONFLICT (lower(${m.name})) DO NOTHING`,
+    [clean],
+  );
+  const r = await q.query<{ id: number; name: string }>(`SELECT m.${m.id} AS id, t.n AS name FROM unnest($1::text[]) AS t(n) JOIN ${m.table} m ON lower(m.${m.name}) = lower(t.n)`, [clean]);
+  for (const row of r.rows) out.set(row.name, row.id);
+  return out;
+}

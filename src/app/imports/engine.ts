@@ -1,0 +1,463 @@
+import { hostname } from 'node:os';
+import type { Database, Queryable } from '../../db/types.ts';
+import { DatabaseError } from '../../db/types.ts';
+import { ImportError } from './errors.ts';
+import { matchHeader } from './headers.ts';
+import type { HeaderMatch } from './headers.ts';
+import { kindNamed } from './kinds/index.ts';
+import type { FieldError, ImportKind, ParsedRow, WriteContext, WriteResult } from './kinds/kind.ts';
+import { SourceProbe, readDeclared } from './formats/detect.ts';
+import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
+import { openRows } from './formats/rows.ts';
+import type { SourceRow } from './formats/rows.ts';
+import { storedChunks } from './store.ts';
+
+/** The file of a job is stored in chunks of this size (bytea rows of import_job_chunks). */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/** What `createImportJob` needs: the kind, the file (bytes or a stream of them) and how to read it. */
+export interface CreateImportInput {
+  kind: string;
+  fileName: string;
+  bytes?: Uint8Array;
+  stream?: AsyncIterable<Uint8Array>;
+  /** Declared reading options: `encoding`, `delimiter`, `sheet`; whatever is not declared is detected. */
+  options?: DeclaredOptions;
+  userId: number | null;
+  /**
+   * The status the job starts in: `pending` (the default: a worker picks it up) or `running`
+   * (the caller runs it itself at once, as `mtc import` does).
+   */
+  status?: 'pending' | 'running';
+  /**
+   * Hold the job back until someone starts it (the API's upload without `start=true`): it is
+   * `pending` with `awaitingStart` in its source options, which no worker takes (jobs.ts).
+   */
+  awaitingStart?: boolean;
+}
+
+/** Progress as `runImport` reports it after each committed batch. */
+export interface ImportProgress {
+  processed: number;
+  success: number;
+  failure: number;
+  total: number;
+}
+
+export interface RunOptions {
+  /** Stops the run between batches: what is committed stays, the job stays `running` (to resume). */
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  /** Rows per batch (default 2000); a batch is also committed when it has gathered for `batchMs` (default 500). */
+  batchRows?: number;
+  batchMs?: number;
+}
+
+/**
+ * Creates an import job and stores its file in chunks, all in one transaction (a worker never
+ * sees a job whose file is half stored). The encoding and the delimiter are detected over the
+ * stream unless declared; the format is XLSX for a zip file, else CSV. IMPORT_UNKNOWN_KIND and
+ * IMPORT_BAD_OPTION (usage) are refused before anything is written.
+ */
+export async function createImportJob(db: Database, input: CreateImportInput): Promise<{ jobId: number; importId: string }> {
+  const kind = kindNamed(input.kind);
+  const declared = readDeclared(input.options ?? {});
+  const probe = new SourceProbe(input.fileName, declared);
+  return db.transaction(async (tx) => {
+    const job = (
+      await tx.query<{ id: string; importId: string }>(
+        `INSERT INTO public.import_jobs (user_id, kind, status) VALUES ($1, $2, $3) RETURNING id::text AS id, import_id::text AS "importId"`,
+        [input.userId, kind.name, input.status ?? 'pending'],
+      )
+    ).rows[0]!;
+    const jobId = Number(job.id);
+    // The source row first, with placeholders: the chunks reference it.
+    await tx.query(`INSERT INTO public.import_job_sources (import_job_id, file_name, format, size_bytes, sha256) VALUES ($1, $2, 'csv', 0, repeat('0', 64))`, [
+      jobId,
+      input.fileName.slice(0, 255),
+    ]);
+    let seq = 0;
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = async (all: boolean) => {
+      while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
+        const joined = Buffer.concat(pending);
+        const take = Math.min(CHUNK_BYTES, joined.length);
+        await tx.query('INSERT INTO public.import_job_chunks (import_job_id, seq, data) VALUES ($1, $2, $3)', [jobId, seq++, joined.subarray(0, take)]);
+        const rest = joined.subarray(take);
+        pending = rest.length > 0 ? [rest] : [];
+        pendingBytes = rest.length;
+      }
+    };
+    const parts: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = input.stream ?? (input.bytes ? [input.bytes] : []);
+    for await (const part of parts) {
+      const bytes = part instanceof Buffer ? part : Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+      probe.push(bytes);
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= CHUNK_BYTES) await flush(false);
+    }
+    await flush(true);
+    const source = probe.finish();
+    await tx.query(`UPDATE public.import_job_sources SET format = $2, options = $3::jsonb, size_bytes = $4, sha256 = $5 WHERE import_job_id = $1`, [
+      jobId,
+      source.format,
+      JSON.stringify(input.awaitingStart ? { ...source.options, awaitingStart: true } : source.options),
+      source.size,
+      source.sha256,
+    ]);
+    return { jobId, importId: job.importId };
+  });
+}
+
+interface JobRecord {
+  kind: string;
+  status: string;
+  userId: number | null;
+  processed: number;
+  success: number;
+  failure: number;
+  total: number;
+  fileName: string;
+  format: 'csv' | 'xlsx';
+  options: SourceOptions;
+}
+
+async function loadJob(q: Queryable, jobId: number): Promise<JobRecord> {
+  const r = await q.query<JobRecord>(
+    `SELECT j.kind, j.status, j.user_id AS "userId", j.processed_rows AS processed, j.success_count AS success, j.failure_count AS failure, j.total_rows AS total,
+            s.file_name AS "fileName", s.format, s.options
+       FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
+    [jobId],
+  );
+  const job = r.rows[0];
+  if (!job) throw new ImportError('IMPORT_NOT_FOUND', `no import job ${jobId} with a stored file`, 'state', { jobId });
+  return job;
+}
+
+const FINAL = new Set(['completed', 'completed_with_errors', 'failed', 'cancelled']);
+
+/** Thrown inside a batch's transaction when the job was cancelled meanwhile: the batch rolls back. */
+class Stop extends Error {
+  constructor(readonly status: string) {
+    super(`job is ${status}`);
+  }
+}
+
+/** The rows of a job's file, header first; reading streams the stored chunks one at a time. */
+function jobRows(db: Database, jobId: number, job: JobRecord): AsyncGenerator<SourceRow> {
+  return openRows({ format: job.format, options: job.options, chunks: storedChunks(db, jobId) });
+}
+
+/**
+ * Runs an import job to its end, or resumes it: rows up to `processed_rows` were committed by
+ * an earlier run and are skipped. Rows are validated, then written in batches, each batch (its
+ * rows, its rejected rows in import_job_errors, and the counters) in one transaction, so a
+ * crash loses at most the batch in flight and no row is written twice. Between batches it
+ * stops when the job was cancelled (writing nothing more) or when `signal` aborts (the job
+ * stays `running`, to be resumed). Ends `completed`, `completed_with_errors` (some rows
+ * rejected) or `failed` (with a message: a missing column, an unreadable file).
+ * The caller holds the job (the worker's row lock); this function takes none.
+ */
+export async function runImport(db: Database, jobId: number, options: RunOptions = {}): Promise<{ status: string }> {
+  const job = await loadJob(db, jobId);
+  if (FINAL.has(job.status)) return { status: job.status };
+  const kind = kindNamed(job.kind);
+  await db.query(
+    `WITH j AS (UPDATE public.import_jobs SET status = 'running' WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
+     UPDATE public.import_job_sources SET started_at = coalesce(started_at, now()), worker = coalesce(worker, $2) WHERE import_job_id = (SELECT id FROM j)`,
+    [jobId, `${hostname()}:${process.pid}`.slice(0, 200)],
+  );
+  try {
+    const rows = jobRows(db, jobId, job);
+    const first = await rows.next();
+    if (first.done) return await finish(db, jobId, 'failed', 'the file is empty: there is no header row');
+    const header = matchHeader(kind, first.value.cells);
+    if ('missing' in header) return await finish(db, jobId, 'failed', header.message);
+    const runner = new BatchRunner(db, jobId, kind, header, job, options);
+    // The rows are counted by a second reader. On a server it reads while the first imports,
+    // costing the import no time (the database writes meanwhile); embedded, where everything
+    // takes turns, it reads first, so the total is known from the first progress report.
+    const count = async () => {
+      const total = await countRows(jobRows(db, jobId, job));
+      await db.query('UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1', [jobId, total]);
+      runner.total = total;
+    };
+    const mustCount = job.total === 0 && job.processed === 0;
+    if (mustCount && db.kind === 'pglite') await count();
+    const counting = mustCount && db.kind !== 'pglite' ? count() : null;
+    let stopped: string | null;
+    try {
+      stopped = await runner.run(rows);
+    } finally {
+      await counting?.catch(() => {});
+    }
+    await counting;
+    if (stopped) return { status: stopped };
+    const final = runner.failure > 0 ? 'completed_with_errors' : 'completed';
+    return await finish(db, jobId, final, runner.failure > 0 ? `${runner.failure} of ${runner.processed} rows rejected` : null);
+  } catch (err) {
+    if (err instanceof Stop) return { status: err.status };
+    // Another runner owns the job now: leave it to that one, status untouched.
+    if (err instanceof ImportError && err.code === 'IMPORT_CONFLICT') return { status: 'running' };
+    if (err instanceof ImportError) return finish(db, jobId, 'failed', err.message);
+    // A lost connection, a shutdown, a deadlock or a timeout is not the job's fault: it stays
+    // running, to be resumed. Any other database error fails it, saying so.
+    if (err instanceof DatabaseError && !/^(08|57|40|53|55P03)/.test(err.code)) {
+      await finish(db, jobId, 'failed', `a database error stopped the import: ${err.message}`).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+async function countRows(rows: AsyncGenerator<SourceRow>): Promise<number> {
+  let n = -1; // the header is not a row
+  for await (const _row of rows) n++;
+  return Math.max(n, 0);
+}
+
+async function finish(db: Database, jobId: number, status: string, message: string | null): Promise<{ status: string }> {
+  const r = await db.query<{ status: string }>(
+    `WITH j AS (UPDATE public.import_jobs SET status = $2, message = $3 WHERE id = $1 AND status IN ('pending', 'running') RETURNING id, status)
+     UPDATE public.import_job_sources s SET finished_at = now() FROM j WHERE s.import_job_id = j.id RETURNING j.status`,
+    [jobId, status, message],
+  );
+  if (r.rows[0]) return { status };
+  return { status: (await db.query<{ status: string }>('SELECT status FROM public.import_jobs WHERE id = $1', [jobId])).rows[0]?.status ?? status };
+}
+
+/** One input row checked: either a value for the kind's write, or why not. */
+type Checked<T> = { row: SourceRow; parsed: ParsedRow<T> } | { row: SourceRow; errors: FieldError[] };
+
+/** Checks one source row against its kind (no database). */
+export function checkRow<T>(kind: ImportKind<T>, header: HeaderMatch, row: SourceRow): Checked<T> {
+  if (row.error) return { row, errors: [{ field: null, message: row.error }] };
+  const extra = row.cells.length > header.width && row.cells.slice(header.width).some((c) => c.trim() !== '');
+  const cells: Record<string, string> = {};
+  for (const [key, index] of header.indexes) cells[key] = unquoteFormula(row.cells[index] ?? '');
+  const parsed = kind.parse(cells);
+  const errors = 'errors' in parsed ? parsed.errors : [];
+  if (extra) errors.unshift({ field: null, message: `the row has ${row.cells.length} cells, the header ${header.width}: cells beyond the header are not read` });
+  if (errors.length > 0 || !('value' in parsed)) return { row, errors };
+  return { row, parsed: { rowNumber: row.rowNumber, raw: row.raw, value: parsed.value } };
+}
+
+/** A cell MTC exported with its formula guard (`'=…`) comes back as it was. */
+function unquoteFormula(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
+ * Writes checked rows as one would one by one: rows are split into waves in which each natural
+ * key occurs once. The set-based write runs under a savepoint; should the database refuse it
+ * (a rule the kind did not foresee), the rows are written one at a time, each under its own
+ * savepoint, so one bad row costs only itself.
+ */
+export async function writeRows<T>(tx: Queryable, kind: ImportKind<T>, rows: ParsedRow<T>[], ctx: WriteContext): Promise<WriteResult> {
+  const result: WriteResult = { rejected: new Map(), outcomes: new Map() };
+  for (const wave of waves(kind, rows)) {
+    let r: WriteResult;
+    try {
+      await tx.exec('SAVEPOINT import_batch');
+      r = await kind.write(tx, wave, ctx);
+      await tx.exec('RELEASE SAVEPOINT import_batch');
+    } catch (err) {
+      if (!refusesData(err)) throw err;
+      await tx.exec('ROLLBACK TO SAVEPOINT import_batch');
+      r = { rejected: new Map(), outcomes: new Map() };
+      for (const row of wave) {
+        try {
+          await tx.exec('SAVEPOINT import_row');
+          const one = await kind.write(tx, [row], ctx);
+          await tx.exec('RELEASE SAVEPOINT import_row');
+          for (const [n, e] of one.rejected) r.rejected.set(n, e);
+          for (const [n, o] of one.outcomes) r.outcomes.set(n, o);
+        } catch (rowErr) {
+          if (!refusesData(rowErr)) throw rowErr;
+          await tx.exec('ROLLBACK TO SAVEPOINT import_row');
+          r.rejected.set(row.rowNumber, [{ field: null, message: `the database refused the row: ${(rowErr as DatabaseError).message}` }]);
+        }
+      }
+    }
+    for (const [n, e] of r.rejected) result.rejected.set(n, e);
+    for (const [n, o] of r.outcomes) result.outcomes.set(n, o);
+  }
+  return result;
+}
+
+/**
+ * Whether the database refused the data itself (a data exception, a constraint, a raised
+ * exception): that is a row's fault. Anything else (a lost connection, a lock or statement
+ * timeout, a deadlock) is not, and fails the batch instead, so it is not recorded as rows
+ * rejected.
+ */
+function refusesData(err: unknown): err is DatabaseError {
+  return err instanceof DatabaseError && /^(22|23|P0)/.test(err.code);
+}
+
+function waves<T>(kind: ImportKind<T>, rows: ParsedRow<T>[]): ParsedRow<T>[][] {
+  const out: { rows: ParsedRow<T>[]; slots: Map<string, string> }[] = [];
+  const next = new Map<string, number>();
+  for (const row of rows) {
+    const key = kind.key(row.value);
+    const slot = kind.slot?.(row.value);
+    let w = next.get(key) ?? 0;
+    for (; ; w++) {
+      const wave = (out[w] ??= { rows: [], slots: new Map() });
+      if (!slot) break;
+      const tag = wave.slots.get(slot[0]);
+      if (tag === undefined || tag === slot[1]) {
+        wave.slots.set(slot[0], slot[1]);
+        break;
+      }
+    }
+    out[w]!.rows.push(row);
+    next.set(key, w + 1);
+  }
+  return out.map((w) => w.rows).filter((w) => w.length > 0);
+}
+
+/** Batches of a run: gathers rows, commits them with their errors and counters, checks for cancellation. */
+class BatchRunner<T> {
+  processed: number;
+  success: number;
+  failure: number;
+  /** The rows in the file, once counted (0 before). */
+  total: number;
+  private readonly ctx: WriteContext;
+  private readonly batchRows: number;
+  private readonly batchMs: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly jobId: number,
+    private readonly kind: ImportKind<T>,
+    private readonly header: HeaderMatch,
+    job: JobRecord,
+    private readonly options: RunOptions,
+  ) {
+    this.processed = job.processed;
+    this.success = job.success;
+    this.failure = job.failure;
+    this.total = job.total;
+    this.ctx = { jobId, userId: job.userId, fileName: job.fileName };
+    this.batchRows = options.batchRows ?? 2000;
+    this.batchMs = options.batchMs ?? 500;
+  }
+
+  /**
+   * Runs to the end of the rows; the status it stopped at when it stopped early, else null.
+   * One batch is written while the next is read and checked (the database and this process
+   * work at once); batches still commit one after another, in order.
+   */
+  async run(rows: AsyncGenerator<SourceRow>): Promise<string | null> {
+    let skip = this.processed;
+    let batch: Checked<T>[] = [];
+    let since = Date.now();
+    let inFlight: Promise<string | null> | null = null;
+    const hand = async (b: Checked<T>[]): Promise<string | null> => {
+      if (inFlight) {
+        const stopped = await inFlight;
+        inFlight = null;
+        if (stopped) return stopped;
+      }
+      inFlight = this.commit(b);
+      return null;
+    };
+    try {
+      for await (const row of rows) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        batch.push(checkRow(this.kind, this.header, row));
+        if (batch.length >= this.batchRows || Date.now() - since >= this.batchMs) {
+          const stopped = await hand(batch);
+          if (stopped) return stopped;
+          batch = [];
+          since = Date.now();
+        }
+      }
+      if (batch.length > 0) {
+        const stopped = await hand(batch);
+        if (stopped) return stopped;
+      }
+      const last: Promise<string | null> | null = inFlight;
+      inFlight = null;
+      return last ? await last : null;
+    } finally {
+      // A batch still being written when reading failed ends before the error goes up.
+      if (inFlight) await (inFlight as Promise<string | null>).catch(() => null);
+    }
+  }
+
+  private async commit(batch: Checked<T>[]): Promise<string | null> {
+    if (this.options.signal?.aborted) return 'running';
+    const expected = this.processed;
+    const counts = await this.db.transaction(async (tx) => {
+      const state = (await tx.query<{ status: string; processed: number }>('SELECT status, processed_rows AS processed FROM public.import_jobs WHERE id = $1 FOR UPDATE', [this.jobId]))
+        .rows[0];
+      if (!state) throw new Stop('cancelled');
+      if (state.status !== 'running') throw new Stop(state.status);
+      if (state.processed !== expected) {
+        throw new ImportError('IMPORT_CONFLICT', `job ${this.jobId} was advanced by another runner (at row ${state.processed}, expected ${expected}): stopping so no row is written twice`);
+      }
+      const valid = batch.flatMap((c) => ('parsed' in c ? [c.parsed] : []));
+      const written = valid.length > 0 ? await writeRows(tx, this.kind, valid, this.ctx) : { rejected: new Map<number, FieldError[]>(), outcomes: new Map() };
+      const errors: { row: SourceRow; errors: FieldError[] }[] = [];
+      for (const c of batch) {
+        if ('errors' in c) errors.push(c);
+        else {
+          const e = written.rejected.get(c.row.rowNumber);
+          if (e) errors.push({ row: c.row, errors: e });
+        }
+      }
+      await insertErrors(tx, this.jobId, errors);
+      const failure = errors.length;
+      const success = batch.length - failure;
+      await tx.query('UPDATE public.import_jobs SET processed_rows = processed_rows + $2, success_count = success_count + $3, failure_count = failure_count + $4 WHERE id = $1', [
+        this.jobId,
+        batch.length,
+        success,
+        failure,
+      ]);
+      return { success, failure };
+    });
+    this.processed += batch.length;
+    this.success += counts.success;
+    this.failure += counts.failure;
+    this.options.onProgress?.({ processed: this.processed, success: this.success, failure: this.failure, total: this.total });
+    return null;
+  }
+}
+
+/** The longest raw row kept with an error: enough to find and fix it, not a copy of a huge field. */
+const RAW_LIMIT = 4000;
+
+async function insertErrors(tx: Queryable, jobId: number, rows: { row: SourceRow; errors: FieldError[] }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const numbers: number[] = [];
+  const fields: (string | null)[] = [];
+  const messages: string[] = [];
+  const raws: string[] = [];
+  for (const { row, errors } of rows) {
+    for (const e of errors) {
+      numbers.push(row.rowNumber);
+      fields.push(e.field === null ? null : e.field.slice(0, 100));
+      messages.push(e.message);
+      raws.push(clean(row.raw.length > RAW_LIMIT ? `${row.raw.slice(0, RAW_LIMIT)}…` : row.raw));
+    }
+  }
+  await tx.query(
+    `INSERT INTO public.import_job_errors (import_job_id, row_number, field, message, raw_row)
+     SELECT $1, n, f, m, r FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(n, f, m, r)`,
+    [jobId, numbers, fields, messages.map(clean), raws],
+  );
+}
+
+/** PostgreSQL text holds no NUL character: a binary file's NULs are shown as U+FFFD. */
+function clean(s: string): string {
+  return s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s;
+}
+
+export { previewImport } from './preview.ts';

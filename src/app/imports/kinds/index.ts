@@ -1,0 +1,35 @@
+import { ImportError } from '../errors.ts';
+import { itemsKind } from './items.ts';
+import type { ImportKind } from './kind.ts';
+import { ratesKind } from './rates.ts';
+import { suppliersKind } from './suppliers.ts';
+
+/** Every kind of import, by its canonical name (what import_jobs.kind holds). */
+export const IMPORT_KINDS = { items: itemsKind, suppliers: suppliersKind, rates: ratesKind } as const;
+export type ImportKindName = keyof typeof IMPORT_KINDS;
+export const IMPORT_KIND_NAMES = Object.keys(IMPORT_KINDS) as ImportKindName[];
+
+/** Other names people use for a kind. */
+const ALIASES: Record<string, ImportKindName> = {
+  'items-and-variants': 'items',
+  variants: 'items',
+  item: 'items',
+  supplier: 'suppliers',
+  'supplier-rates': 'rates',
+  rate: 'rates',
+  pricing: 'rates',
+};
+
+/** The canonical name of a kind given by a person ("items-and-variants" → "items"); IMPORT_UNKNOWN_KIND (usage) otherwise. */
+export function kindName(name: string): ImportKindName {
+  const n = name.trim().toLowerCase();
+  if (n in IMPORT_KINDS) return n as ImportKindName;
+  const alias = ALIASES[n];
+  if (alias) return alias;
+  throw new ImportError('IMPORT_UNKNOWN_KIND', `unknown import kind "${name}": use ${IMPORT_KIND_NAMES.join(', ')}`, 'usage', { field: 'kind', kinds: IMPORT_KIND_NAMES });
+}
+
+/** The kind of that name (or alias). */
+export function kindNamed(name: string): ImportKind<unknown> {
+  return IMPORT_KINDS[kindName(name)] as ImportKind<unknown>;
+}

@@ -1,0 +1,312 @@
+import type { Queryable } from '../../../db/types.ts';
+import { masterIds } from '../../items/masters.ts';
+import { movementProblem } from '../../items/stock.ts';
+import { RowReader } from './fields.ts';
+import { emptyResult } from './kind.ts';
+import type { ImportKind, ParsedRow, WriteContext, WriteResult } from './kind.ts';
+
+/** One row of an items-and-variants file, checked. Empty cells are null: they leave what is stored as it is. */
+export interface ItemRow {
+  name: string;
+  /** Whether the file has a Description column: then the description is part of the item's identity. */
+  describes: boolean;
+  model: string | null;
+  variation: string | null;
+  description: string | null;
+  category: string | null;
+  color: string | null;
+  size: string | null;
+  /** The stock the variant should hold: the ledger gets the difference. */
+  stock: string | null;
+  unit: string | null;
+  threshold: string | null;
+}
+
+const lower = (s: string | null) => (s === null ? '' : s.toLowerCase());
+const itemKey = (v: ItemRow) => `${lower(v.name)}\u0000${lower(v.model)}\u0000${lower(v.variation)}`;
+
+/**
+ * Items and their variants, in the old system's columns (Item, Model, Variation, Description,
+ * Category, Color, Size, Stock, Unit, Threshold). A row names an item as the database's
+ * uniqueness rule does: name (whatever its case), model, variation and description (a file
+ * without a Description column names the oldest item of that name, model and variation);
+ * and a variant of it by colour and size. What exists is updated, what does not is made. A row without colour and size is an item alone. Stock is
+ * the level the variant should have: an opening balance when it has no ledger yet, else an
+ * adjustment by the difference, nothing when equal — so a file imported twice counts its
+ * stock once.
+ */
+export const itemsKind: ImportKind<ItemRow> = {
+  name: 'items',
+  description: 'items and their variants, with stock levels',
+  columns: [
+    { key: 'item', label: 'Item', aliases: ['item name', 'name', 'item_name', 'product'], required: true },
+    { key: 'model', label: 'Model', aliases: ['model name'], required: false },
+    { key: 'variation', label: 'Variation', aliases: ['variation name'], required: false },
+    { key: 'description', label: 'Description', aliases: ['desc', 'details'], required: false },
+    { key: 'category', label: 'Category', aliases: ['item category', 'group'], required: false },
+    { key: 'color', label: 'Color', aliases: ['colour', 'color name', 'colour name'], required: true },
+    { key: 'size', label: 'Size', aliases: ['size name'], required: true },
+    { key: 'stock', label: 'Stock', aliases: ['opening stock', 'quantity', 'qty', 'stock level', 'on hand'], required: false },
+    { key: 'unit', label: 'Unit', aliases: ['uom', 'unit of measure'], required: false },
+    { key: 'threshold', label: 'Threshold', aliases: ['reorder threshold', 'reorder level', 'min stock', 'minimum stock'], required: false },
+  ],
+
+  parse(cells) {
+    const r = new RowReader(cells);
+    const v: ItemRow = {
+      name: r.required('item', 255, 'Item') ?? '',
+      describes: 'description' in cells,
+      model: r.text('model', 255),
+      variation: r.text('variation', 255),
+      description: r.text('description', 10_000, true),
+      category: r.text('category', 100),
+      color: r.text('color', 100),
+      size: r.text('size', 100),
+      stock: r.text('stock', 40),
+      unit: r.text('unit', 20),
+      threshold: r.decimal('threshold', 9, 3),
+    };
+    if (v.stock !== null) {
+      const problem = movementProblem({ type: 'opening', quantity: v.stock });
+      if (problem) {
+        r.error('stock', `"${v.stock}" is not a stock level: a number ≥ 0 with at most 9 digits before the point and 3 after`);
+        v.stock = null;
+      }
+    }
+    const hasVariant = v.color !== null || v.size !== null;
+    if (hasVariant) {
+      if (v.color === null && !r.errors.some((e) => e.field === 'color')) r.error('color', 'Color is required with a Size: a variant is a colour and a size');
+      if (v.size === null && !r.errors.some((e) => e.field === 'size')) r.error('size', 'Size is required with a Color: a variant is a colour and a size');
+    } else {
+      for (const [field, label] of [
+        ['stock', 'Stock'],
+        ['unit', 'Unit'],
+        ['threshold', 'Threshold'],
+      ] as const) {
+        if (v[field] !== null) r.error(field, `${label} belongs to a variant: give its Color and Size`);
+      }
+    }
+    return r.result(v);
+  },
+
+  key: (v) => `${itemKey(v)}\u0000${lower(v.color)}\u0000${lower(v.size)}`,
+  slot: (v) => [itemKey(v), v.describes ? `=${v.description ?? ''}` : '\u0000any'],
+
+  write: writeItems,
+};
+
+interface ItemTarget {
+  name: string;
+  modelId: number | null;
+  variationId: number | null;
+  describes: boolean;
+  description: string | null;
+  category: string | null;
+  rows: number[];
+}
+
+async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteContext): Promise<WriteResult> {
+  const result = emptyResult();
+  const names = (pick: (v: ItemRow) => string | null) => rows.flatMap((r) => (pick(r.value) === null ? [] : [pick(r.value)!]));
+  // One after another: a transaction is one connection, which runs one statement at a time.
+  const models = await masterIds(tx, 'model', names((v) => v.model));
+  const variations = await masterIds(tx, 'variation', names((v) => v.variation));
+  const colors = await masterIds(tx, 'color', names((v) => v.color));
+  const sizes = await masterIds(tx, 'size', names((v) => v.size));
+  const id = (m: Map<string, number>, name: string | null) => (name === null ? null : m.get(name) ?? null);
+
+  // Items: one target per natural key (the rows of one share their description: the kind's slot); the last non-empty category wins, as row by row.
+  const targets = new Map<string, ItemTarget>();
+  const itemOf = new Map<number, ItemTarget>();
+  for (const r of rows) {
+    const v = r.value;
+    const k = itemKey(v);
+    let t = targets.get(k);
+    if (!t) {
+      t = { name: v.name, modelId: id(models, v.model), variationId: id(variations, v.variation), describes: v.describes, description: v.description, category: null, rows: [] };
+      targets.set(k, t);
+    }
+    if (v.category !== null) t.category = v.category;
+    t.rows.push(r.rowNumber);
+    itemOf.set(r.rowNumber, t);
+  }
+  const list = [...targets.values()];
+  const itemIds = await upsertItems(tx, list);
+  const itemWord = new Map<ItemTarget, string>();
+  for (const [t, { word }] of itemIds) itemWord.set(t, word);
+
+  // Variants: each (item, colour, size) once in a write (the kind's key). A new variant is made
+  // with its stock and its opening entry at once; an existing one's stock is brought to the target.
+  const variantRows = rows.filter((r) => r.value.color !== null && r.value.size !== null);
+  const variants = await upsertVariants(
+    tx,
+    variantRows.map((r) => ({
+      rowNumber: r.rowNumber,
+      itemId: itemIds.get(itemOf.get(r.rowNumber)!)!.id,
+      colorId: id(colors, r.value.color)!,
+      sizeId: id(sizes, r.value.size)!,
+      unit: r.value.unit,
+      threshold: r.value.threshold,
+      stock: r.value.stock,
+    })),
+    ctx,
+  );
+  const stockRows = variantRows.filter((r) => r.value.stock !== null && variants.get(r.rowNumber)!.word !== 'created');
+  const moved = await setStock(
+    tx,
+    stockRows.map((r) => ({ rowNumber: r.rowNumber, variantId: variants.get(r.rowNumber)!.id, target: r.value.stock! })),
+    ctx,
+  );
+  for (const r of variantRows) {
+    const v = variants.get(r.rowNumber)!;
+    if (v.word === 'created' && r.value.stock !== null) moved.set(r.rowNumber, v.opening === null ? 'stock unchanged' : `opening stock ${v.opening}`);
+  }
+
+  for (const r of rows) {
+    const parts = [`item ${itemWord.get(itemOf.get(r.rowNumber)!)}`];
+    const v = variants.get(r.rowNumber);
+    if (v) parts.push(`variant ${v.word}`);
+    const m = moved.get(r.rowNumber);
+    if (m) parts.push(m);
+    result.outcomes.set(r.rowNumber, parts.join(', '));
+  }
+  return result;
+}
+
+/**
+ * Finds each target's live item: same name (any case), model and variation, and the same
+ * description when the file has that column (the oldest such item when it has not). Updates
+ * the category where the file changes it, and makes the items not found.
+ */
+async function upsertItems(tx: Queryable, list: ItemTarget[]): Promise<Map<ItemTarget, { id: number; word: string }>> {
+  const out = new Map<ItemTarget, { id: number; word: string }>();
+  // coalesce(…, 0): ids are positive, and plain equality lets PostgreSQL hash the join.
+  const found = await tx.query<{ ord: string; itemId: number; changed: boolean }>(
+    `SELECT DISTINCT ON (k.ord) k.ord::text AS ord, i.item_id AS "itemId", k.category IS NOT NULL AND k.category IS DISTINCT FROM i.category AS changed
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::boolean[], $5::text[], $6::text[]) WITH ORDINALITY AS k(name, model_id, variation_id, describes, description, category, ord)
+       JOIN public.item_master i ON lower(i.name) = lower(k.name) AND coalesce(i.model_id, 0) = coalesce(k.model_id, 0)
+        AND coalesce(i.variation_id, 0) = coalesce(k.variation_id, 0) AND i.deleted_at IS NULL
+        AND (NOT k.describes OR coalesce(i.description, '') = coalesce(k.description, ''))
+      ORDER BY k.ord, i.item_id`,
+    [list.map((t) => t.name), list.map((t) => t.modelId), list.map((t) => t.variationId), list.map((t) => t.describes), list.map((t) => t.description), list.map((t) => t.category)],
+  );
+  const changed: { id: number; t: ItemTarget }[] = [];
+  for (const f of found.rows) {
+    const t = list[Number(f.ord) - 1]!;
+    out.set(t, { id: f.itemId, word: f.changed ? 'updated' : 'unchanged' });
+    if (f.changed) changed.push({ id: f.itemId, t });
+  }
+  if (changed.length > 0) {
+    await tx.query(`UPDATE public.item_master i SET category = u.category FROM unnest($1::int[], $2::text[]) AS u(id, category) WHERE i.item_id = u.id`, [
+      changed.map((c) => c.id),
+      changed.map((c) => c.t.category),
+    ]);
+  }
+  const fresh = list.filter((t) => !out.has(t));
+  if (fresh.length > 0) {
+    const made = await tx.query<{ ord: string; itemId: number }>(
+      `WITH k AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) WITH ORDINALITY AS k(name, model_id, variation_id, description, category, ord)),
+            ins AS (INSERT INTO public.item_master (name, description, category, model_id, variation_id)
+                    SELECT name, description, category, model_id, variation_id FROM k ORDER BY ord RETURNING item_id, name, model_id, variation_id)
+       SELECT k.ord::text AS ord, ins.item_id AS "itemId" FROM ins JOIN k ON k.name = ins.name
+          AND coalesce(k.model_id, 0) = coalesce(ins.model_id, 0) AND coalesce(k.variation_id, 0) = coalesce(ins.variation_id, 0)`,
+      [fresh.map((t) => t.name), fresh.map((t) => t.modelId), fresh.map((t) => t.variationId), fresh.map((t) => t.description), fresh.map((t) => t.category)],
+    );
+    for (const m of made.rows) out.set(fresh[Number(m.ord) - 1]!, { id: m.itemId, word: 'created' });
+  }
+  return out;
+}
+
+interface VariantTarget {
+  rowNumber: number;
+  itemId: number;
+  colorId: number;
+  sizeId: number;
+  unit: string | null;
+  threshold: string | null;
+  stock: string | null;
+}
+
+/** The words for the ledger's notes on a movement an import made. */
+function importReason(ctx: WriteContext): string {
+  return `import${ctx.jobId === null ? '' : ` job ${ctx.jobId}`} of ${ctx.fileName}`.slice(0, 1000);
+}
+
+async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteContext): Promise<Map<number, { id: number; word: string; opening: string | null }>> {
+  const out = new Map<number, { id: number; word: string; opening: string | null }>();
+  if (list.length === 0) return out;
+  const cols = [list.map((v) => v.itemId), list.map((v) => v.colorId), list.map((v) => v.sizeId), list.map((v) => v.unit), list.map((v) => v.threshold)];
+  // Existing live variants are updated where the file changes them; the rest are made. One
+  // statement each way. `= ANY` of the distinct items reaches them by index, where the join
+  // alone would hash the whole table in every batch.
+  const found = await tx.query<{ ord: string; variantId: number; changed: boolean }>(
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[]) WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, ord)),
+          f AS (SELECT k.*, v.variant_id,
+                       (k.unit IS NOT NULL AND k.unit <> v.unit) OR (k.threshold IS NOT NULL AND k.threshold <> v.reorder_threshold) AS changed
+                  FROM k JOIN public.item_variant v ON v.item_id = k.item_id AND v.color_id = k.color_id AND v.size_id = k.size_id
+                 WHERE v.item_id = ANY ($6::int[]) AND v.deleted_at IS NULL),
+          u AS (UPDATE public.item_variant v SET unit = coalesce(f.unit, v.unit), reorder_threshold = coalesce(f.threshold, v.reorder_threshold)
+                  FROM f WHERE v.variant_id = f.variant_id AND f.changed RETURNING v.variant_id)
+     SELECT ord::text AS ord, variant_id AS "variantId", changed FROM f`,
+    [...cols, [...new Set(list.map((v) => v.itemId))]],
+  );
+  for (const f of found.rows) out.set(list[Number(f.ord) - 1]!.rowNumber, { id: f.variantId, word: f.changed ? 'updated' : 'unchanged', opening: null });
+  const fresh = list.filter((v) => !out.has(v.rowNumber));
+  if (fresh.length > 0) {
+    const made = await tx.query<{ ord: string; variantId: number; opening: string | null }>(
+      `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
+                   WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, stock, row_number, ord)),
+            ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, stock)
+                    SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0), coalesce(stock, 0) FROM k ORDER BY ord
+                    RETURNING variant_id, item_id, color_id, size_id, unit, stock),
+            j AS (SELECT k.ord, k.row_number, ins.* FROM ins JOIN k USING (item_id, color_id, size_id)),
+            led AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
+                    SELECT variant_id, 'opening', stock, left(unit, 20), 'import', $8::int, $9 || ', row ' || row_number, $10::int FROM j WHERE stock <> 0 ORDER BY variant_id
+                    RETURNING variant_id)
+       SELECT ord::text AS ord, variant_id AS "variantId", CASE WHEN stock <> 0 THEN stock::text END AS opening FROM j`,
+      [
+        fresh.map((v) => v.itemId),
+        fresh.map((v) => v.colorId),
+        fresh.map((v) => v.sizeId),
+        fresh.map((v) => v.unit),
+        fresh.map((v) => v.threshold),
+        fresh.map((v) => v.stock),
+        fresh.map((v) => v.rowNumber),
+        ctx.jobId,
+        importReason(ctx),
+        ctx.userId,
+      ],
+    );
+    for (const m of made.rows) out.set(fresh[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: 'created', opening: m.opening });
+  }
+  return out;
+}
+
+/**
+ * Brings each variant's stock to its target through the ledger, as items/stock.ts keeps them:
+ * the variants locked in id order (two imports never deadlock), the stock set and one ledger
+ * row per change, `opening` for a variant without a ledger, else `adjustment` with the
+ * import as its reason. Equal stock writes nothing.
+ */
+async function setStock(tx: Queryable, list: { rowNumber: number; variantId: number; target: string }[], ctx: WriteContext): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (list.length === 0) return out;
+  const reason = importReason(ctx);
+  const r = await tx.query<{ row: number; type: string; quantity: string }>(
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::numeric[], $3::int[]) AS k(variant_id, target, row_number)),
+          -- = ANY reaches the rows by index (a join alone hashes whole tables, every batch).
+          led AS (SELECT DISTINCT variant_id FROM public.inventory_transactions WHERE variant_id = ANY ($1::int[])),
+          l AS (SELECT v.variant_id, v.stock, v.unit, k.target, k.row_number, led.variant_id IS NULL AND v.stock = 0 AS opening
+                  FROM public.item_variant v JOIN k USING (variant_id) LEFT JOIN led USING (variant_id)
+                 WHERE v.variant_id = ANY ($1::int[]) AND v.stock <> k.target ORDER BY v.variant_id FOR UPDATE OF v),
+          u AS (UPDATE public.item_variant v SET stock = l.target FROM l WHERE v.variant_id = l.variant_id RETURNING v.variant_id),
+          i AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
+                SELECT variant_id, CASE WHEN opening THEN 'opening' ELSE 'adjustment' END, target - stock, left(unit, 20), 'import', $4::int,
+                       $5 || ', row ' || row_number, $6::int FROM l ORDER BY variant_id RETURNING variant_id)
+     SELECT row_number AS row, CASE WHEN opening THEN 'opening' ELSE 'adjustment' END AS type, (target - stock)::text AS quantity FROM l`,
+    [list.map((s) => s.variantId), list.map((s) => s.target), list.map((s) => s.rowNumber), ctx.jobId, reason, ctx.userId],
+  );
+  for (const m of r.rows) out.set(m.row, m.type === 'opening' ? `opening stock ${m.quantity}` : `stock adjusted by ${m.quantity}`);
+  for (const s of list) if (!out.has(s.rowNumber)) out.set(s.rowNumber, 'stock unchanged');
+  return out;
+}

@@ -1,0 +1,190 @@
+import type { Queryable } from '../../../db/types.ts';
+import { RowReader } from './fields.ts';
+import { emptyResult, reject } from './kind.ts';
+import type { ImportKind, ParsedRow, WriteResult } from './kind.ts';
+
+/** One row of a supplier-rates file, checked. */
+export interface RateRow {
+  supplier: string;
+  item: string;
+  model: string | null;
+  variation: string | null;
+  color: string;
+  size: string;
+  cost: string;
+  currency: string;
+  moq: string | null;
+  /** Null: the rate in effect today (updated), or a new one from today. */
+  from: string | null;
+  to: string | null;
+  active: boolean | null;
+}
+
+const lower = (s: string | null) => (s ?? '').toLowerCase();
+/** The currency a rate gets when the file gives none: the adoption's default too. */
+export const DEFAULT_CURRENCY = 'INR';
+
+/**
+ * What suppliers charge for variants. A row names its supplier by firm name and its variant
+ * by item (name, model, variation) and colour and size, all of which must exist (import
+ * suppliers and items first). Its natural key is (supplier, variant, Effective From): an
+ * existing rate is updated, otherwise one is made; with no Effective From, the rate in effect
+ * today is updated, or a new one starts today. The rules of src/app/suppliers/rates.ts hold:
+ * a period ends on or after it starts, and active periods of one supplier and variant do not
+ * overlap.
+ */
+export const ratesKind: ImportKind<RateRow> = {
+  name: 'rates',
+  description: 'supplier rates for variants',
+  columns: [
+    { key: 'supplier', label: 'Supplier', aliases: ['firm name', 'firm', 'supplier name', 'vendor'], required: true },
+    { key: 'item', label: 'Item', aliases: ['item name', 'product'], required: true },
+    { key: 'model', label: 'Model', aliases: [], required: false },
+    { key: 'variation', label: 'Variation', aliases: [], required: false },
+    { key: 'color', label: 'Color', aliases: ['colour'], required: true },
+    { key: 'size', label: 'Size', aliases: [], required: true },
+    { key: 'cost', label: 'Cost', aliases: ['rate', 'cost per unit', 'unit cost', 'price', 'unit price'], required: true },
+    { key: 'currency', label: 'Currency', aliases: ['curr'], required: false },
+    { key: 'moq', label: 'MOQ', aliases: ['minimum order quantity', 'min order qty', 'min qty', 'minimum order'], required: false },
+    { key: 'from', label: 'Effective From', aliases: ['from', 'valid from', 'start date', 'effective date'], required: false },
+    { key: 'to', label: 'Effective To', aliases: ['to', 'valid to', 'valid until', 'end date'], required: false },
+    { key: 'active', label: 'Active', aliases: ['is active', 'status'], required: false },
+  ],
+  parse(cells) {
+    const r = new RowReader({ ...cells, currency: (cells.currency ?? '').toUpperCase() });
+    const v: RateRow = {
+      supplier: r.required('supplier', 255, 'Supplier') ?? '',
+      item: r.required('item', 255, 'Item') ?? '',
+      model: r.text('model', 255),
+      variation: r.text('variation', 255),
+      color: r.required('color', 100, 'Color') ?? '',
+      size: r.required('size', 100, 'Size') ?? '',
+      cost: r.decimal('cost', 10, 2, 'an amount') ?? '',
+      currency: r.matching('currency', 3, /^[A-Z]{3}$/, 'a currency code of three letters (e.g. INR)') ?? DEFAULT_CURRENCY,
+      moq: r.decimal('moq', 9, 3),
+      from: r.day('from'),
+      to: r.day('to'),
+      active: r.flag('active'),
+    };
+    if (v.cost === '' && !r.errors.some((e) => e.field === 'cost')) r.error('cost', 'Cost is required');
+    if (v.moq !== null && /^0*(\.0*)?$/.test(v.moq)) r.error('moq', 'the minimum order quantity must be more than 0');
+    if (v.from !== null && v.to !== null && v.to < v.from) r.error('to', `Effective To ${v.to} is before Effective From ${v.from}`);
+    return r.result(v);
+  },
+  // One supplier-and-variant pair per write: each write's overlap check sees the rows before it.
+  key: (v) => [v.supplier, v.item, v.model, v.variation, v.color, v.size].map(lower).join('\u0000'),
+  write: writeRates,
+};
+
+interface Resolved {
+  ord: string;
+  supplierId: number | null;
+  variantId: number | null;
+  rateId: number | null;
+  from: string;
+  to: string | null;
+  active: boolean;
+  changed: boolean;
+  clash: number | null;
+}
+
+async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<WriteResult> {
+  const result = emptyResult();
+  const col = <K extends keyof RateRow>(k: K) => rows.map((r) => r.value[k]);
+  // The suppliers' rows are locked in id order, as createRate does one at a time: writers of one supplier's rates queue.
+  await tx.query(
+    `SELECT 1 FROM public.suppliers WHERE lower(firm_name) IN (SELECT lower(n) FROM unnest($1::text[]) AS n) ORDER BY supplier_id FOR UPDATE`,
+    [col('supplier')],
+  );
+  // Resolve names to ids (nothing is made: a rate's supplier and variant must exist), find the
+  // rate each row means, work out its terms, and look for an active rate its period would overlap.
+  const resolved = await tx.query<Resolved>(
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::numeric[], $10::date[], $11::date[], $12::boolean[])
+                 WITH ORDINALITY AS k(supplier, item, model, variation, color, size, cost, currency, moq, "from", "to", active, ord)),
+          s AS (SELECT DISTINCT ON (k.ord) k.ord, s.supplier_id FROM k JOIN public.suppliers s ON lower(s.firm_name) = lower(k.supplier) ORDER BY k.ord, s.supplier_id),
+          v AS (SELECT DISTINCT ON (k.ord) k.ord, v.variant_id FROM k
+                  JOIN public.item_master i ON lower(i.name) = lower(k.item) AND i.deleted_at IS NULL
+                  LEFT JOIN public.model_master m ON m.model_id = i.model_id
+                  LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
+                  JOIN public.item_variant v ON v.item_id = i.item_id AND v.deleted_at IS NULL
+                  JOIN public.color_master c ON c.color_id = v.color_id AND lower(c.color_name) = lower(k.color)
+                  JOIN public.size_master z ON z.size_id = v.size_id AND lower(z.size_name) = lower(k.size)
+                 WHERE lower(coalesce(m.model_name, '')) = lower(coalesce(k.model, '')) AND lower(coalesce(va.variation_name, '')) = lower(coalesce(k.variation, ''))
+                 ORDER BY k.ord, i.item_id, v.variant_id),
+          r AS (SELECT DISTINCT ON (k.ord) k.ord, p.id, p.effective_from, p.effective_to, p.is_active, p.cost_per_unit, p.currency, p.minimum_order_quantity
+                  FROM k JOIN s USING (ord) JOIN v USING (ord)
+                  JOIN public.variant_supplier_pricing p ON p.supplier_id = s.supplier_id AND p.variant_id = v.variant_id
+                 WHERE CASE WHEN k."from" IS NOT NULL THEN p.effective_from = k."from"
+                            ELSE p.is_active AND p.effective_from <= current_date AND (p.effective_to IS NULL OR p.effective_to >= current_date) END
+                 ORDER BY k.ord, p.is_active DESC, p.id DESC),
+          t AS (SELECT k.ord, s.supplier_id, v.variant_id, r.id AS rate_id,
+                       coalesce(k."from", r.effective_from, current_date) AS "from",
+                       coalesce(k."to", r.effective_to) AS "to",
+                       coalesce(k.active, r.is_active, true) AS active,
+                       r.id IS NOT NULL AND (k.cost <> r.cost_per_unit OR k.currency <> r.currency OR coalesce(k.moq, r.minimum_order_quantity) <> r.minimum_order_quantity
+                         OR k."to" IS DISTINCT FROM NULL AND k."to" IS DISTINCT FROM r.effective_to OR k.active IS NOT NULL AND k.active <> r.is_active) AS changed
+                  FROM k LEFT JOIN s USING (ord) LEFT JOIN v USING (ord) LEFT JOIN r USING (ord))
+     SELECT t.ord::text AS ord, t.supplier_id AS "supplierId", t.variant_id AS "variantId", t.rate_id AS "rateId",
+            to_char(t."from", 'YYYY-MM-DD') AS "from", to_char(t."to", 'YYYY-MM-DD') AS "to", t.active, coalesce(t.changed, false) AS changed,
+            (SELECT p.id FROM public.variant_supplier_pricing p
+              WHERE t.active AND p.supplier_id = t.supplier_id AND p.variant_id = t.variant_id AND p.is_active AND p.id IS DISTINCT FROM t.rate_id
+                AND daterange(p.effective_from, p.effective_to, '[]') && daterange(t."from", t."to", '[]') ORDER BY p.effective_from LIMIT 1) AS clash
+       FROM t ORDER BY t.ord`,
+    [col('supplier'), col('item'), col('model'), col('variation'), col('color'), col('size'), col('cost'), col('currency'), col('moq'), col('from'), col('to'), col('active')],
+  );
+  const updates: { rateId: number; row: RateRow; to: string | null; active: boolean }[] = [];
+  const inserts: { supplierId: number; variantId: number; row: RateRow; from: string; to: string | null; active: boolean }[] = [];
+  for (const t of resolved.rows) {
+    const row = rows[Number(t.ord) - 1]!;
+    const n = row.rowNumber;
+    if (t.supplierId === null) reject(result, n, 'supplier', `no supplier named "${row.value.supplier}": import the suppliers first`);
+    if (t.variantId === null) {
+      const v = row.value;
+      const item = [v.item, v.model, v.variation].filter((x) => x !== null).join(' / ');
+      reject(result, n, 'item', `no live variant of item "${item}" in colour "${v.color}" and size "${v.size}": import the items and variants first`);
+    }
+    if (t.supplierId === null || t.variantId === null) continue;
+    if (t.to !== null && t.to < t.from) {
+      reject(result, n, 'to', `Effective To ${t.to} is before Effective From ${t.from}`);
+      continue;
+    }
+    if (t.clash !== null) {
+      reject(result, n, 'from', `supplier "${row.value.supplier}" has an active rate ${t.clash} for this variant whose period overlaps ${t.from} to ${t.to ?? 'open-ended'}: end or deactivate it first`);
+      continue;
+    }
+    if (t.rateId !== null) {
+      if (t.changed) updates.push({ rateId: t.rateId, row: row.value, to: t.to, active: t.active });
+      result.outcomes.set(n, `rate ${t.changed ? 'updated' : 'unchanged'}`);
+    } else {
+      inserts.push({ supplierId: t.supplierId, variantId: t.variantId, row: row.value, from: t.from, to: t.to, active: t.active });
+      result.outcomes.set(n, 'rate created');
+    }
+  }
+  if (updates.length > 0) {
+    await tx.query(
+      `UPDATE public.variant_supplier_pricing p SET cost_per_unit = u.cost, currency = u.currency, minimum_order_quantity = coalesce(u.moq, p.minimum_order_quantity),
+              effective_to = u."to", is_active = u.active
+         FROM unnest($1::int[], $2::numeric[], $3::text[], $4::numeric[], $5::date[], $6::boolean[]) AS u(id, cost, currency, moq, "to", active) WHERE p.id = u.id`,
+      [updates.map((u) => u.rateId), updates.map((u) => u.row.cost), updates.map((u) => u.row.currency), updates.map((u) => u.row.moq), updates.map((u) => u.to), updates.map((u) => u.active)],
+    );
+  }
+  if (inserts.length > 0) {
+    await tx.query(
+      `INSERT INTO public.variant_supplier_pricing (supplier_id, variant_id, cost_per_unit, currency, minimum_order_quantity, effective_from, effective_to, is_active)
+       SELECT supplier_id, variant_id, cost, currency, coalesce(moq, 1), "from", "to", active
+         FROM unnest($1::int[], $2::int[], $3::numeric[], $4::text[], $5::numeric[], $6::date[], $7::date[], $8::boolean[]) WITH ORDINALITY
+              AS u(supplier_id, variant_id, cost, currency, moq, "from", "to", active, ord) ORDER BY ord`,
+      [
+        inserts.map((i) => i.supplierId),
+        inserts.map((i) => i.variantId),
+        inserts.map((i) => i.row.cost),
+        inserts.map((i) => i.row.currency),
+        inserts.map((i) => i.row.moq),
+        inserts.map((i) => i.from),
+        inserts.map((i) => i.to),
+        inserts.map((i) => i.active),
+      ],
+    );
+  }
+  return result;
+}

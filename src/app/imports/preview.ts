@@ -1,0 +1,139 @@
+import type { Database } from '../../db/types.ts';
+import { checkRow, writeRows } from './engine.ts';
+import { ImportError } from './errors.ts';
+import { matchHeader } from './headers.ts';
+import { kindNamed } from './kinds/index.ts';
+import type { FieldError, ParsedRow } from './kinds/kind.ts';
+import { SourceProbe, readDeclared } from './formats/detect.ts';
+import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
+import { openRows } from './formats/rows.ts';
+import type { SourceRow } from './formats/rows.ts';
+import { storedChunks } from './store.ts';
+
+/** A file to preview that is not stored as a job (mtc import --preview). */
+export interface PreviewFile {
+  kind: string;
+  fileName: string;
+  bytes: Uint8Array;
+  options?: DeclaredOptions;
+}
+
+/** One row as it would be imported: its values by column, its errors, and what it would do. */
+export interface PreviewRow {
+  rowNumber: number;
+  values: Record<string, string>;
+  errors: FieldError[];
+  /** What writing it would do ("item created, variant created, opening stock 5"); null when rejected. */
+  outcome: string | null;
+}
+
+/** A preview: the columns as matched, the first rows, and why the file cannot be imported at all (or null). */
+export interface Preview {
+  kind: string;
+  format: 'csv' | 'xlsx';
+  encoding: string | null;
+  delimiter: string | null;
+  columns: { key: string; label: string; header: string | null; required: boolean }[];
+  /** Header cells no column reads: they are ignored. */
+  ignoredColumns: string[];
+  rows: PreviewRow[];
+  problem: string | null;
+}
+
+/** Signals the end of a preview's transaction: whatever it wrote is rolled back. */
+class RollBack extends Error {}
+
+/**
+ * The first `rows` data rows of a job's file (by job id) or of a file given whole, as they
+ * would be imported: checked, then written in a transaction that is rolled back, so each row
+ * shows the errors and the outcome the real import would give it, and nothing stays.
+ */
+export async function previewImport(db: Database, source: number | PreviewFile, options: { rows?: number } = {}): Promise<Preview> {
+  const limit = Math.max(1, Math.min(options.rows ?? 20, 1000));
+  let kindText: string;
+  let format: 'csv' | 'xlsx';
+  let opts: SourceOptions;
+  let chunks: AsyncIterable<Buffer>;
+  let fileName: string;
+  let jobId: number | null = null;
+  let userId: number | null = null;
+  if (typeof source === 'number') {
+    const r = await db.query<{ kind: string; format: 'csv' | 'xlsx'; options: SourceOptions; fileName: string; userId: number | null }>(
+      `SELECT j.kind, s.format, s.options, s.file_name AS "fileName", j.user_id AS "userId" FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
+      [source],
+    );
+    const job = r.rows[0];
+    if (!job) throw new ImportError('IMPORT_NOT_FOUND', `no import job ${source} with a stored file`, 'state', { jobId: source });
+    ({ kind: kindText, format, options: opts, fileName, userId } = job);
+    jobId = source;
+    chunks = storedChunks(db, source);
+  } else {
+    kindText = source.kind;
+    fileName = source.fileName;
+    const probe = new SourceProbe(source.fileName, readDeclared(source.options ?? {}));
+    const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
+    probe.push(bytes);
+    ({ format, options: opts } = probe.finish());
+    chunks = (async function* () {
+      yield bytes;
+    })();
+  }
+  const kind = kindNamed(kindText);
+  const preview: Preview = {
+    kind: kind.name,
+    format,
+    encoding: format === 'csv' ? opts.encoding : null,
+    delimiter: format === 'csv' ? opts.delimiter : null,
+    columns: kind.columns.map((c) => ({ key: c.key, label: c.label, header: null, required: c.required })),
+    ignoredColumns: [],
+    rows: [],
+    problem: null,
+  };
+  const rows: SourceRow[] = [];
+  let header: string[] | null = null;
+  try {
+    for await (const row of openRows({ format, options: opts, chunks })) {
+      if (header === null) header = row.cells;
+      else rows.push(row);
+      if (rows.length >= limit) break;
+    }
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    preview.problem = err.message;
+    return preview;
+  }
+  if (header === null) {
+    preview.problem = 'the file is empty: there is no header row';
+    return preview;
+  }
+  const match = matchHeader(kind, header);
+  if ('missing' in match) {
+    preview.problem = match.message;
+    return preview;
+  }
+  preview.ignoredColumns = match.ignored;
+  for (const c of preview.columns) {
+    const i = match.indexes.get(c.key);
+    c.header = i === undefined ? null : header[i] ?? null;
+  }
+  const checked = rows.map((r) => checkRow(kind, match, r));
+  const valid = checked.flatMap((c) => ('parsed' in c ? [c.parsed as ParsedRow<unknown>] : []));
+  let written = { rejected: new Map<number, FieldError[]>(), outcomes: new Map<number, string>() };
+  if (valid.length > 0) {
+    try {
+      await db.transaction(async (tx) => {
+        written = await writeRows(tx, kind, valid, { jobId, userId, fileName });
+        throw new RollBack();
+      });
+    } catch (err) {
+      if (!(err instanceof RollBack)) throw err;
+    }
+  }
+  preview.rows = checked.map((c) => {
+    const values: Record<string, string> = {};
+    for (const [key, i] of match.indexes) values[key] = c.row.cells[i] ?? '';
+    const errors = 'errors' in c ? c.errors : written.rejected.get(c.row.rowNumber) ?? [];
+    return { rowNumber: c.row.rowNumber, values, errors, outcome: errors.length === 0 ? written.outcomes.get(c.row.rowNumber) ?? null : null };
+  });
+  return preview;
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../../db/types.ts';
+import { recordAudit } from '../../app/audit/audit.ts';
+import type { AuditAction } from '../../app/audit/audit.ts';
+import { createImportJob } from '../../app/imports/engine.ts';
+import { previewImport } from '../../app/imports/preview.ts';
+import { errorsCsv } from '../../app/imports/errors-csv.ts';
+import {
+  IMPORT_STATUSES,
+  cancelImportJob,
+  getImportJob,
+  listImportErrors,
+  listImportJobs,
+  requireImportJob,
+  startImportJob,
+} from '../../app/imports/jobs.ts';
+import type { ImportJob } from '../../app/imports/jobs.ts';
+import { callerOf } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { IdParams, Page, Stamp, errors } from '../schemas.ts';
+
+/** The largest file the API takes (the command line has no limit). */
+export const UPLOAD_LIMIT_BYTES = 200 * 1024 * 1024;
+
+/** The content types a file may be sent as; the format itself is read from the bytes. */
+const UPLOAD_TYPES = [
+  'text/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  'application/csv',
+  'application/octet-stream',
+  'application/vnd.ms-excel', // what Windows browsers call a .csv file
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
+
+/**
+ * The request body of an upload: the request stream itself, not read by the parser. A class
+ * with a private field, so the hooks that walk a parsed body (text-input.ts) see nothing in it.
+ */
+class UploadBody {
+  readonly #stream: AsyncIterable<Buffer>;
+  constructor(stream: AsyncIterable<Buffer>) {
+    this.#stream = stream;
+  }
+  /** The body's bytes; HttpError 413 once more than `limit` have come. */
+  async *bytes(limit: number): AsyncGenerator<Buffer> {
+    let size = 0;
+    for await (const chunk of this.#stream) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      yield chunk;
+    }
+  }
+}
+
+/**
+ * Runs `fn` with the bytes, written to a temporary file first and read back from it (the file
+ * removed afterwards). For PGlite: storing a job holds its one session, and a slow upload must
+ * not hold it, so the upload has arrived whole before the job is stored.
+ */
+async function withSpooled<T>(bytes: AsyncIterable<Buffer>, fn: (stream: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+  const path = join(tmpdir(), `mtc-upload-${randomUUID()}`);
+  try {
+    await pipeline(Readable.from(bytes), createWriteStream(path, { mode: 0o600 }));
+    return await fn(createReadStream(path, { highWaterMark: 1 << 20 }));
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+const tooLarge = (limit: number) =>
+  new HttpError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${limit / 1024 / 1024} MB: import it with mtc import FILE on the server, or split it`, { limitBytes: limit });
+
+// Spelled out: a union built from the array loses its literal types.
+const Status = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('running'),
+  Type.Literal('completed'),
+  Type.Literal('completed_with_errors'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]) satisfies { static: (typeof IMPORT_STATUSES)[number] };
+const Count = Type.Integer({ minimum: 0 });
+
+const ImportJobSchema = Type.Object({
+  id: Type.Integer(),
+  importId: Type.String({ format: 'uuid' }),
+  kind: Type.String(),
+  status: Status,
+  message: Type.Union([Type.String(), Type.Null()], { description: 'why it failed, how many rows were rejected, or why it was cancelled' }),
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  fileName: Type.Union([Type.String(), Type.Null()]),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Null()]),
+  sizeBytes: Type.Union([Count, Type.Null()]),
+  awaitingStart: Type.Boolean({ description: 'uploaded without start=true: nothing runs until POST /api/imports/{id}/start' }),
+  totalRows: Type.Integer({ description: 'data rows in the file (the header not counted), once counted; 0 before' }),
+  processedRows: Type.Integer({ description: 'rows read and committed so far, accepted or rejected: where a resumed job goes on from' }),
+  successCount: Count,
+  failureCount: Count,
+  worker: Type.Union([Type.String(), Type.Null()], { description: 'the server process running it, or that ran it last (host:pid:tag)' }),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  startedAt: Type.Union([Stamp, Type.Null()]),
+  finishedAt: Type.Union([Stamp, Type.Null()]),
+  rowsPerSecond: Type.Union([Type.Number(), Type.Null()], { description: 'rows processed per second, from the first start to the last committed batch' }),
+  etaSeconds: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds left at that rate, while it runs' }),
+});
+
+const RowErrorSchema = Type.Object({
+  rowNumber: Type.Integer({ description: 'the line (CSV) or worksheet row the row starts on; the header is row 1' }),
+  field: Type.Union([Type.String(), Type.Null()], { description: 'the column at fault, or null for the row as a whole' }),
+  message: Type.String(),
+  rawRow: Type.Union([Type.String(), Type.Null()], { description: 'the row as it was read (cut at 4,000 characters)' }),
+});
+
+const FieldErrorSchema = Type.Object({ field: Type.Union([Type.String(), Type.Null()], { description: 'the column at fault, or null for the row as a whole' }), message: Type.String() });
+const PreviewSchema = Type.Object({
+  kind: Type.String(),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+  encoding: Type.Union([Type.String(), Type.Null()], { description: 'CSV: the encoding read with (declared or detected)' }),
+  delimiter: Type.Union([Type.String(), Type.Null()], { description: 'CSV: the delimiter read with (declared or sniffed)' }),
+  columns: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      label: Type.String(),
+      header: Type.Union([Type.String(), Type.Null()], { description: 'the file’s header cell matched to the column, or null when the file has none' }),
+      required: Type.Boolean(),
+    }),
+  ),
+  ignoredColumns: Type.Array(Type.String(), { description: 'header cells no column reads' }),
+  rows: Type.Array(
+    Type.Object({
+      rowNumber: Type.Integer(),
+      values: Type.Record(Type.String(), Type.String()),
+      errors: Type.Array(FieldErrorSchema),
+      outcome: Type.Union([Type.String(), Type.Null()], { description: 'what importing the row would do; null when it would be rejected' }),
+    }),
+  ),
+  problem: Type.Union([Type.String(), Type.Null()], { description: 'why the file cannot be imported at all (a missing column, an unreadable file), or null' }),
+});
+
+/** What the audit trail keeps of a job: what was imported from where, and its status. */
+const auditView = (job: ImportJob) => ({ kind: job.kind, fileName: job.fileName, format: job.format, sizeBytes: job.sizeBytes, status: job.status, awaitingStart: job.awaitingStart });
+
+const notFound = (id: number) => new HttpError(404, 'NOT_FOUND', `no import job ${id}`, { jobId: id });
+
+/** An import job's own 404 (IMPORT_NOT_FOUND from the module) as the API's NOT_FOUND. */
+async function found<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { code?: unknown; details?: { jobId?: unknown } };
+    if (e.code === 'IMPORT_NOT_FOUND') throw notFound(Number(e.details?.jobId));
+    throw err;
+  }
+}
+
+/** The charset of a Content-Type, when it names one: what the sender says the file is in. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return m?.[1];
+}
+
+/**
+ * Import jobs over HTTP: upload a file (the raw bytes as the body) as a job that waits for a
+ * start (to be previewed first) or starts at once, preview it, start it, follow its progress,
+ * read its rejected rows (JSON pages or one CSV download) and cancel it. Jobs run in the
+ * background on whichever `mtc serve` sharing the database takes them (src/app/imports/worker.ts).
+ * Reading needs imports.read; uploading, previewing, starting and cancelling imports.run.
+ * Uploads, starts and cancellations are audited.
+ */
+export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () => void }> = async (app, { db, queued }) => {
+  const read = { permission: 'imports.read' } as const;
+  const runs = { permission: 'imports.run' } as const;
+
+  // Within this plugin only: a file body is handed over as its stream, read as it is stored.
+  app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, new UploadBody(payload)));
+
+  const audit = (request: FastifyRequest, action: AuditAction, change: { before?: ImportJob; after: ImportJob }) =>
+    recordAudit(db, {
+      userId: callerOf(request).user.userId,
+      action,
+      entity: 'import_job',
+      entityId: change.after.id,
+      ...(change.before ? { before: auditView(change.before) } : {}),
+      after: auditView(change.after),
+      requestId: request.id,
+    });
+
+  app.post(
+    '/api/imports',
+    {
+      config: runs,
+      schema: {
+        tags: ['imports'],
+        summary:
+          'Upload a file to import: the raw bytes of a CSV or XLSX file as the body (Content-Type text/csv, application/octet-stream or the XLSX type; at most 200 MB). The job waits for POST …/start unless start=true; the encoding (UTF-8, with or without BOM, or Windows-1252) and the delimiter are detected unless given',
+        querystring: Type.Object(
+          {
+            kind: Type.String({ minLength: 1, maxLength: 50, description: 'what the rows are: items (items and variants), suppliers or supplier-rates' }),
+            fileName: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S', description: 'the file’s name, kept with the job (an .xlsx name does not decide the format: the bytes do)' }),
+            start: Type.Boolean({ default: false, description: 'run at once instead of waiting for POST …/start' }),
+            encoding: Type.Optional(Type.String({ maxLength: 40, description: 'e.g. utf-8 or windows-1252; default: the Content-Type charset, else detected' })),
+            delimiter: Type.Optional(Type.String({ maxLength: 10, description: 'one character, or comma, semicolon, tab, pipe; default: sniffed' })),
+            sheet: Type.Optional(Type.String({ maxLength: 100, description: 'XLSX: the worksheet to read (default the first)' })),
+          },
+          { additionalProperties: false },
+        ),
+        // Documents the body for each file type; any value passes (the parser hands over the stream).
+        body: { content: Object.fromEntries(UPLOAD_TYPES.map((t) => [t, { schema: { description: 'the file’s bytes: CSV or XLSX' } }])) },
+        response: { 201: ImportJobSchema, ...errors(), 413: errors()[400]!, 415: errors()[400]! },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      if (!(body instanceof UploadBody)) {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the file's bytes as the body, with Content-Type ${UPLOAD_TYPES.slice(0, 2).join(' or ')} or the XLSX type`, { accepted: UPLOAD_TYPES });
+      }
+      const declaredLength = Number(request.headers['content-length']);
+      if (Number.isFinite(declaredLength) && declaredLength > UPLOAD_LIMIT_BYTES) throw tooLarge(UPLOAD_LIMIT_BYTES);
+      const { kind, fileName, start, encoding, delimiter, sheet } = request.query;
+      const charset = encoding ?? charsetOf(request.headers['content-type']);
+      const store = (stream: AsyncIterable<Buffer>) =>
+        createImportJob(db, {
+          kind,
+          fileName,
+          stream,
+          options: { ...(charset ? { encoding: charset } : {}), ...(delimiter ? { delimiter } : {}), ...(sheet ? { sheet } : {}) },
+          userId: callerOf(request).user.userId,
+          awaitingStart: !start,
+        });
+      const bytes = body.bytes(UPLOAD_LIMIT_BYTES);
+      const { jobId } = await (db.kind === 'pglite' ? withSpooled(bytes, store) : store(bytes));
+      const job = await requireImportJob(db, jobId);
+      await audit(request, 'create', { after: job });
+      if (start) queued();
+      return reply.status(201).header('location', `/api/imports/${jobId}`).send(job);
+    },
+  );
+
+  app.get(
+    '/api/imports',
+    {
+      config: read,
+      schema: {
+        tags: ['imports'],
+        summary: 'Import jobs, newest first, by status, kind and who uploaded them, a page at a time',
+        querystring: Type.Object({ status: Type.Optional(Status), kind: Type.Optional(Type.String({ maxLength: 50 })), userId: Type.Optional(IdParams.properties.id), ...Page }, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(ImportJobSchema) }), ...errors() },
+      },
+    },
+    async (request) => listImportJobs(db, request.query),
+  );
+
+  app.get(
+    '/api/imports/:id',
+    {
+      config: read,
+      schema: {
+        tags: ['imports'],
+        summary: 'One job’s progress: status, counters (updated at least every second while it runs), rows per second and the time left',
+        params: IdParams,
+        response: { 200: ImportJobSchema, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const job = await getImportJob(db, request.params.id);
+      if (!job) throw notFound(request.params.id);
+      return job;
+    },
+  );
+
+  app.get(
+    '/api/imports/:id/preview',
+    {
+      config: runs,
+      schema: {
+        tags: ['imports'],
+        summary: 'The first rows of the job’s file as they would be imported, each with its errors; nothing is written',
+        params: IdParams,
+        querystring: Type.Object({ rows: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }, { additionalProperties: false }),
+        response: { 200: PreviewSchema, ...errors(404) },
+      },
+    },
+    async (request) => found(() => previewImport(db, request.params.id, { rows: request.query.rows })),
+  );
+
+  app.post(
+    '/api/imports/:id/start',
+    {
+      config: runs,
+      schema: {
+        tags: ['imports'],
+        summary: 'Start a job that waits for it (uploaded without start=true): a server takes it at once; 409 when it was started already or has ended',
+        params: IdParams,
+        response: { 200: ImportJobSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => {
+      const change = await found(() => startImportJob(db, request.params.id));
+      await audit(request, 'transition', change);
+      queued();
+      return change.after;
+    },
+  );
+
+  app.post(
+    '/api/imports/:id/cancel',
+    {
+      config: runs,
+      schema: {
+        tags: ['imports'],
+        summary: 'Cancel a job that has not ended: a waiting job never runs; a running one stops after the batch it is writing (rows committed before stay); 409 when it has ended',
+        params: IdParams,
+        body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' })) }, { additionalProperties: false }),
+        response: { 200: ImportJobSchema, ...errors(404, 409) },
+      },
+      // The body is optional: none means no reason.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const change = await found(() => cancelImportJob(db, request.params.id, request.body?.reason));
+      await audit(request, 'transition', change);
+      return change.after;
+    },
+  );
+
+  app.get(
+    '/api/imports/:id/errors',
+    {
+      config: read,
+      schema: {
+        tags: ['imports'],
+        summary: 'The job’s rejected rows in row order, one entry per problem (a row may have several), a page at a time',
+        params: IdParams,
+        querystring: Type.Object({ ...Page }, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }), ...errors(404) },
+      },
+    },
+    async (request) => found(() => listImportErrors(db, request.params.id, request.query)),
+  );
+
+  app.get(
+    '/api/imports/:id/errors.csv',
+    {
+      config: read,
+      schema: {
+        tags: ['imports'],
+        summary:
+          'All of the job’s rejected rows as one CSV download (UTF-8 with a BOM: row, field, message, raw row); a cell starting with =, +, - or @ is prefixed with an apostrophe so that a spreadsheet does not run it',
+        params: IdParams,
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV' }), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const job = await getImportJob(db, request.params.id);
+      if (!job) throw notFound(request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-${job.id}-errors.csv"`)
+        // A stream goes out as it is (the schema documents it; no serialiser touches it).
+        .send(Readable.from(errorsCsv(db, job.id)) as unknown as string);
+    },
+  );
+};

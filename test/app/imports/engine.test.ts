@@ -1,0 +1,230 @@
+// The import engine end to end on both backends: rows written or rejected one by one with
+// their reasons, natural keys, stock as a target level, a missing column, resumption after a
+// stop and cancellation between batches.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import type { Database } from '../../../src/db/types.ts';
+import { backends } from '../../helpers/backends.ts';
+import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';
+
+const ITEMS = `Item,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold
+Frame,Roadster,Classic,Steel frame,Frames,Black,M,10,pcs,2
+Frame,Roadster,Classic,Steel frame,Frames,Black,L,5,pcs,2
+Frame,Roadster,Classic,,Frames,Red,M,ten,pcs,2
+Wheel,,,,,Black,,3,,
+Saddle,,,Leather saddle,Seats,,,,,
+Chain,,,,,Silver,One,7.5,m,1
+`;
+
+async function importText(db: Database, text: string, kind = 'items', extra: Partial<Parameters<typeof createImportJob>[1]> = {}) {
+  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(text), userId: null, ...extra });
+  const { status } = await runImport(db, jobId);
+  return { jobId, status, state: await jobState(db, jobId), errors: await jobErrors(db, jobId) };
+}
+
+for (const backend of backends) {
+  describe(`the import engine on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: Awaited<ReturnType<typeof migratedDatabase>>;
+    before(async () => {
+      t = await migratedDatabase(backend);
+    });
+    after(() => t?.close());
+
+    test('writes the good rows, rejects the bad ones with row, field and reason, and accounts for every row', async () => {
+      const r = await importText(t.db, ITEMS);
+      assert.equal(r.status, 'completed_with_errors');
+      assert.deepEqual({ ...r.state, message: null }, { status: 'completed_with_errors', message: null, total: 6, processed: 6, success: 4, failure: 2 });
+      assert.deepEqual(
+        r.errors.map((e) => [e.row, e.field]),
+        [
+          [4, 'stock'],
+          [5, 'size'],
+        ],
+      );
+      assert.match(r.errors[0]!.message, /"ten" is not a stock level/);
+      assert.equal(r.errors[0]!.raw, 'Frame,Roadster,Classic,,Frames,Red,M,ten,pcs,2');
+      const state = await catalogState(t.db);
+      const frame = state.filter((s) => s.name === 'Frame');
+      assert.deepEqual(
+        frame.map((f) => [f.color, f.size, f.stock, f.ledger, f.threshold, f.description]),
+        [
+          ['Black', 'L', '5.000', '5.000', '2.000', 'Steel frame'],
+          ['Black', 'M', '10.000', '10.000', '2.000', 'Steel frame'],
+        ],
+      );
+      assert.deepEqual(
+        state.find((s) => s.name === 'Saddle'),
+        { name: 'Saddle', model: null, variation: null, description: 'Leather saddle', category: 'Seats', color: null, size: null, unit: null, stock: null, threshold: null, ledger: '0', movements: 0 },
+      );
+      const types = (await t.db.query<{ type: string }>(`SELECT DISTINCT transaction_type AS type FROM public.inventory_transactions`)).rows.map((x) => x.type);
+      assert.deepEqual(types, ['opening']);
+    });
+
+    test('importing the same file again updates instead of duplicating, and counts stock once', async () => {
+      const before = await catalogState(t.db);
+      const r = await importText(t.db, ITEMS);
+      assert.equal(r.state.success, 4);
+      assert.deepEqual(await catalogState(t.db), before);
+    });
+
+    test('stock is a target: an adjustment by the difference with the import as reason, nothing when equal', async () => {
+      const r = await importText(t.db, 'item,model,variation,colour,size,qty\nFRAME,roadster,CLASSIC,black,m,12\nframe,Roadster,Classic,Black,L,5\n');
+      assert.equal(r.status, 'completed');
+      const m = (
+        await t.db.query<{ size: string; type: string; quantity: string; notes: string }>(
+          `SELECT s.size_name AS size, t.transaction_type AS type, t.quantity::text AS quantity, t.notes FROM public.inventory_transactions t
+             JOIN public.item_variant v ON v.variant_id = t.variant_id JOIN public.size_master s ON s.size_id = v.size_id JOIN public.item_master i ON i.item_id = v.item_id
+            WHERE i.name = 'Frame' ORDER BY t.id`,
+        )
+      ).rows;
+      assert.deepEqual(
+        m.map((x) => [x.size, x.type, x.quantity]),
+        [
+          ['M', 'opening', '10.000'],
+          ['L', 'opening', '5.000'],
+          ['M', 'adjustment', '2.000'],
+        ],
+      );
+      assert.match(m[2]!.notes, new RegExp(`import job ${r.jobId} of items.csv, row 2`));
+      const frames = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.item_master WHERE lower(name) = 'frame'`)).rows[0]!.n;
+      assert.equal(frames, 1, 'names, models and variations match whatever their case');
+    });
+
+    test('a required column missing fails the job before any row is written, naming it', async () => {
+      const items = (await catalogState(t.db)).length;
+      const r = await importText(t.db, 'Item,Colour,Stock\nGear,Red,5\n');
+      assert.equal(r.status, 'failed');
+      assert.match(r.state.message!, /the header has no "Size" column/);
+      assert.equal(r.state.processed, 0);
+      assert.equal((await catalogState(t.db)).length, items);
+    });
+
+    test('an empty file fails; a header alone completes with no rows', async () => {
+      assert.equal((await importText(t.db, '')).state.message, 'the file is empty: there is no header row');
+      assert.deepEqual((await importText(t.db, 'Item,Color,Size\r\n')).state, { status: 'completed', message: null, total: 0, processed: 0, success: 0, failure: 0 });
+    });
+
+    test('two rows of one variant in a file are applied in order, as one by one', async () => {
+      const r = await importText(t.db, 'Item,Color,Size,Stock,Unit\nBell,Silver,One,4,pcs\nBell,Silver,One,6,\nBell,Silver,One,,box\n');
+      assert.equal(r.state.success, 3);
+      const bell = (await catalogState(t.db)).filter((s) => s.name === 'Bell');
+      assert.deepEqual(
+        bell.map((b) => [b.stock, b.ledger, b.movements, b.unit]),
+        [['6.000', '6.000', 2, 'box']],
+      );
+    });
+
+    test('a row the database refuses for a rule the kind does not know costs only itself', async () => {
+      await t.db.exec(`ALTER TABLE public.item_master ADD CONSTRAINT test_no_forbidden CHECK (name <> 'Forbidden')`);
+      try {
+        const r = await importText(t.db, 'Item,Color,Size,Stock\nAllowed 1,Grey,M,1\nForbidden,Grey,M,1\nAllowed 2,Grey,M,2\n');
+        assert.deepEqual({ success: r.state.success, failure: r.state.failure }, { success: 2, failure: 1 });
+        assert.deepEqual(
+          r.errors.map((e) => [e.row, e.field]),
+          [[3, null]],
+        );
+        assert.match(r.errors[0]!.message, /the database refused the row: .*test_no_forbidden/);
+        const made = (await t.db.query<{ name: string }>(`SELECT name FROM public.item_master WHERE name LIKE 'Allowed %' OR name = 'Forbidden' ORDER BY name`)).rows;
+        assert.deepEqual(made.map((m) => m.name), ['Allowed 1', 'Allowed 2']);
+      } finally {
+        await t.db.exec('ALTER TABLE public.item_master DROP CONSTRAINT test_no_forbidden');
+      }
+    });
+
+    test('suppliers and rates: natural keys, references that must exist, the overlap rule', async () => {
+      const s = await importText(t.db, 'Firm Name,GSTIN,Email,Phone\nAcme Cycles,27aapfu0939f1zv,sales@acme.example,+91 22 1234\nBolt & Co,BAD,nope,12\n', 'suppliers');
+      assert.deepEqual(
+        s.errors.map((e) => [e.row, e.field]),
+        [
+          [3, 'gstin'],
+          [3, 'email'],
+          [3, 'phone'],
+        ],
+      );
+      assert.equal(s.state.failure, 1);
+      const again = await importText(t.db, 'supplier name,address\nACME CYCLES,Mumbai\n', 'suppliers');
+      assert.equal(again.state.success, 1);
+      const acme = (await t.db.query<{ firm: string; address: string; gstin: string }>(`SELECT firm_name AS firm, address, gstin FROM public.suppliers`)).rows;
+      assert.deepEqual(acme, [{ firm: 'Acme Cycles', address: 'Mumbai', gstin: '27AAPFU0939F1ZV' }]);
+
+      const rates = `Supplier,Item,Model,Variation,Color,Size,Cost,Currency,MOQ,Effective From,Effective To
+Acme Cycles,Frame,Roadster,Classic,Black,M,1200.50,INR,1,2026-01-01,2026-06-30
+acme cycles,Frame,Roadster,Classic,Black,M,1300,INR,,2026-07-01,
+Acme Cycles,Frame,Roadster,Classic,Black,M,999,INR,,2026-03-01,
+Nobody,Frame,Roadster,Classic,Black,M,1,INR,,2026-01-01,
+Acme Cycles,Frame,,,Black,M,1,INR,,2026-01-01,
+Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
+`;
+      const r = await importText(t.db, rates, 'rates');
+      assert.deepEqual(
+        r.errors.map((e) => [e.row, e.field]),
+        [
+          [4, 'from'],
+          [5, 'supplier'],
+          [6, 'item'],
+          [7, 'cost'],
+          [7, 'from'],
+          [7, 'moq'],
+        ],
+      );
+      assert.match(r.errors[0]!.message, /overlaps/);
+      const again2 = await importText(t.db, rates.split('\n').slice(0, 3).join('\n').replace('1200.50', '1250'), 'rates');
+      assert.equal(again2.state.success, 2);
+      const stored = (await t.db.query<{ cost: string; from: string; to: string | null }>(
+        `SELECT cost_per_unit::text AS cost, to_char(effective_from, 'YYYY-MM-DD') AS "from", to_char(effective_to, 'YYYY-MM-DD') AS "to" FROM public.variant_supplier_pricing ORDER BY effective_from`,
+      )).rows;
+      assert.deepEqual(stored, [
+        { cost: '1250.00', from: '2026-01-01', to: '2026-06-30' },
+        { cost: '1300.00', from: '2026-07-01', to: null },
+      ]);
+    });
+
+    test('a run stopped between batches resumes after its last committed row, writing no row twice', async () => {
+      const lines = ['Item,Color,Size,Stock'];
+      for (let i = 1; i <= 250; i++) lines.push(i % 50 === 0 ? `Part ${i},Grey,S,bad` : `Part ${i},Grey,S,${i}`);
+      const text = `${lines.join('\n')}\n`;
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'parts.csv', bytes: Buffer.from(text), userId: null });
+      const stop = new AbortController();
+      let batches = 0;
+      const first = await runImport(t.db, jobId, { batchRows: 40, signal: stop.signal, onProgress: () => ++batches === 2 && stop.abort() });
+      assert.equal(first.status, 'running');
+      assert.equal((await jobState(t.db, jobId)).processed, 80);
+      const second = await runImport(t.db, jobId, { batchRows: 40 });
+      assert.equal(second.status, 'completed_with_errors');
+      assert.deepEqual(await jobState(t.db, jobId), { status: 'completed_with_errors', message: '5 of 250 rows rejected', total: 250, processed: 250, success: 245, failure: 5 });
+      assert.deepEqual(
+        (await jobErrors(t.db, jobId)).map((e) => e.row),
+        [51, 101, 151, 201, 251],
+      );
+      const parts = (await catalogState(t.db)).filter((s) => String(s.name).startsWith('Part '));
+      assert.equal(parts.length, 245);
+      assert.ok(parts.every((p) => p.movements === 1 && p.stock === p.ledger));
+
+      // The same file imported without a stop leaves the same state.
+      const fresh = await migratedDatabase(backend);
+      try {
+        await importText(fresh.db, text);
+        const norm = (rows: Record<string, unknown>[]) => rows.filter((s) => String(s.name).startsWith('Part '));
+        assert.deepEqual(norm(await catalogState(fresh.db)), parts);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    test('a job cancelled while it runs stops after the batch in flight and writes nothing more', async () => {
+      const lines = ['Item,Color,Size'];
+      for (let i = 1; i <= 100; i++) lines.push(`Spoke ${i},Steel,${i}`);
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'spokes.csv', bytes: Buffer.from(lines.join('\n')), userId: null });
+      const r = await runImport(t.db, jobId, {
+        batchRows: 30,
+        onProgress: () => void t.db.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE id = $1`, [jobId]),
+      });
+      assert.equal(r.status, 'cancelled');
+      const state = await jobState(t.db, jobId);
+      assert.ok(state.processed < 100 && state.processed % 30 === 0, `stopped at a batch end (${state.processed})`);
+      const written = (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.item_master WHERE name LIKE 'Spoke %'`)).rows[0]!.n;
+      assert.equal(written, state.processed);
+    });
+  });
+}

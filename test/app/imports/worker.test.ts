@@ -1,0 +1,207 @@
+// The import worker: which jobs it takes, that a job is run by exactly one worker however many
+// share the database, that a worker's lease is a row lock which dies with its connection (and
+// the job is then taken over), and that a stopped worker's job resumes elsewhere to the same
+// end state as an uninterrupted import.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { backends } from '../../helpers/backends.ts';
+import type { TestDatabase } from '../../helpers/backends.ts';
+import { ROOT } from '../../helpers/cli.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { itemsCsv, itemsState, jobRow } from '../../helpers/import-jobs.ts';
+import { openDatabase } from '../../../src/db/open.ts';
+import type { Database } from '../../../src/db/types.ts';
+import { splitStatements } from '../../../src/schema/lint/index.ts';
+import { migrate } from '../../../src/schema/migrations/migrate.ts';
+import { planMigrations } from '../../../src/schema/migrations/plan.ts';
+import { loadMigrations } from '../../../src/schema/migrations/source.ts';
+import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
+import type { ImportRunner, WorkerEvent } from '../../../src/app/imports/worker.ts';
+
+async function migrated(t: TestDatabase): Promise<Database> {
+  const db = await t.open();
+  const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
+  if (result.failure) throw new Error(result.failure.message);
+  return db;
+}
+
+const tinyJob = async (db: Database, options: { awaitingStart?: boolean } = {}) =>
+  (await createImportJob(db, { kind: 'items', fileName: 'tiny.csv', bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })), userId: null, ...options })).jobId;
+
+/** A stand-in for the engine: marks the job running, waits `ms` (or until stopped), then completes it. */
+function standIn(ms: number, ran: { worker: string; jobId: number }[], worker: string): ImportRunner {
+  return async (db, jobId, options = {}) => {
+    ran.push({ worker, jobId });
+    await db.query(`UPDATE public.import_jobs SET status = 'running' WHERE id = $1`, [jobId]);
+    await new Promise<void>((resolve) => {
+      if (options.signal?.aborted) return resolve();
+      const t = setTimeout(resolve, ms);
+      options.signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    if (options.signal?.aborted) return { status: 'running' };
+    await db.query(`UPDATE public.import_jobs SET status = 'completed' WHERE id = $1 AND status = 'running'`, [jobId]);
+    return { status: 'completed' };
+  };
+}
+
+for (const backend of backends) {
+  describe(`the import worker on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestDatabase;
+    let db: Database;
+    before(async () => {
+      t = await backend.create();
+      db = await migrated(t);
+    });
+    after(async () => {
+      await db?.close();
+      await t?.drop();
+    });
+
+    test('takes the oldest job it may run: pending and started, or running with no one on it; never one waiting for start, a finished one, or one it runs already', async () => {
+      const waiting = await tinyJob(db, { awaitingStart: true });
+      const first = await tinyJob(db);
+      const second = await tinyJob(db);
+      const orphan = await tinyJob(db);
+      const done = await tinyJob(db);
+      await db.query(`UPDATE public.import_jobs SET status = 'running' WHERE id = $1`, [orphan]);
+      await db.query(`UPDATE public.import_jobs SET status = 'completed' WHERE id = $1`, [done]);
+      assert.deepEqual(await pickJob(db, 'w1'), { jobId: first, takeover: false });
+      assert.equal((await jobRow(db, first)).worker, 'w1');
+      assert.deepEqual(await pickJob(db, 'w1', [first]), { jobId: second, takeover: false });
+      assert.deepEqual(await pickJob(db, 'w1', [first, second]), { jobId: orphan, takeover: true });
+      assert.equal(await pickJob(db, 'w1', [first, second, orphan]), null);
+      assert.equal(await claimJob(db, done, 'w1'), false, 'a finished job is nobody’s to claim');
+      assert.equal(await claimJob(db, waiting, 'w1'), true, 'the command line may run a job that waits');
+      await db.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE status IN ('pending', 'running')`);
+    });
+
+    test('a stopped worker leaves its job running mid-way; another takes it over, and the end state equals an uninterrupted import', async () => {
+      const csv = itemsCsv(12_000, { badEvery: 97, prefix: 'Resume' });
+      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
+      const events: WorkerEvent[] = [];
+      const a = startImportWorker(db, { name: 'a', pollMs: 20, log: (e) => events.push(e) });
+      await waitFor(async () => (await jobRow(db, jobId)).processed > 0, 'a first batch', 60_000);
+      await a.stop();
+      const stopped = await jobRow(db, jobId);
+      assert.equal(stopped.status, 'running');
+      assert.ok(stopped.processed < 12_000, `processed ${stopped.processed}: stop came too late to prove anything`);
+      assert.ok(events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'stopping'), JSON.stringify(events));
+
+      const b = startImportWorker(db, { name: 'b', pollMs: 20, log: (e) => events.push(e) });
+      await waitFor(async () => (await jobRow(db, jobId)).status !== 'running', 'the job to end', 90_000);
+      await b.stop();
+      assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover), 'b took it over');
+      const end = await jobRow(db, jobId);
+      assert.deepEqual([end.status, end.processed, end.success + end.failure, end.failure], ['completed_with_errors', 12_000, 12_000, Math.floor(12_000 / 97)]);
+      const errors = await db.query<{ n: string; rows: string }>('SELECT count(*)::text AS n, count(DISTINCT row_number)::text AS rows FROM public.import_job_errors WHERE import_job_id = $1', [
+        jobId,
+      ]);
+      assert.equal(errors.rows[0]!.rows, String(end.failure), 'an error row for each rejected row, none twice');
+
+      const fresh = await backend.create();
+      const other = await migrated(fresh);
+      try {
+        const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
+        await runImport(other, once);
+        assert.equal(await itemsState(db), await itemsState(other));
+      } finally {
+        await other.close();
+        await fresh.drop();
+      }
+    });
+  });
+}
+
+const server = backends.find((b) => b.name === 'postgres')!;
+
+describe('import workers sharing a PostgreSQL server', { skip: server.skip }, () => {
+  let t: TestDatabase;
+  let dbs: Database[];
+  before(async () => {
+    t = await server.create();
+    const first = await migrated(t);
+    // Each "server" has a pool of its own, as separate processes would.
+    dbs = [first, await openDatabase(t.url), await openDatabase(t.url)];
+  });
+  after(async () => {
+    for (const d of dbs ?? []) await d.close();
+    await t?.drop();
+  });
+
+  test('three workers share twelve jobs: each job is run by exactly one, and every job ends', async () => {
+    const [db] = dbs as [Database];
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await tinyJob(db));
+    const ran: { worker: string; jobId: number }[] = [];
+    const workers = dbs.map((d, i) => startImportWorker(d, { name: `w${i}`, pollMs: 10, run: standIn(60, ran, `w${i}`) }));
+    await waitFor(async () => (await db.query(`SELECT 1 FROM public.import_jobs WHERE id = ANY($1::bigint[]) AND status <> 'completed'`, [ids])).rowCount === 0, 'every job to end');
+    await Promise.all(workers.map((w) => w.stop()));
+    assert.deepEqual(
+      ran.map((r) => r.jobId).sort((a, b) => a - b),
+      ids,
+      'each job once',
+    );
+    assert.ok(new Set(ran.map((r) => r.worker)).size > 1, `one worker did everything: ${JSON.stringify(ran)}`);
+    const recorded = await db.query<{ id: number; worker: string; finished: boolean }>(
+      `SELECT import_job_id::int AS id, worker, finished_at IS NOT NULL AS finished FROM public.import_job_sources WHERE import_job_id = ANY($1::bigint[]) ORDER BY 1`,
+      [ids],
+    );
+    for (const r of recorded.rows) {
+      assert.equal(r.worker, ran.find((x) => x.jobId === r.id)!.worker, `job ${r.id} names the worker that ran it`);
+      assert.ok(r.finished);
+    }
+  });
+
+  test('a job is leased while it runs: no other worker claims it; when the lease’s connection dies the runner stops and another takes it over', async () => {
+    const [db1, db2] = dbs as [Database, Database];
+    const jobId = await tinyJob(db1);
+    const ran: { worker: string; jobId: number }[] = [];
+    const events: WorkerEvent[] = [];
+    const a = startImportWorker(db1, { name: 'holder', pollMs: 10, heartbeatMs: 100, run: standIn(60_000, ran, 'holder'), log: (e) => events.push(e) });
+    await waitFor(async () => ran.length === 1 && (await jobRow(db2, jobId)).status === 'running', 'the holder to run it');
+    assert.equal(await pickJob(db2, 'other'), null, 'a running job with a live lease is skipped');
+    assert.equal(await claimJob(db2, jobId, 'other'), false);
+    assert.equal((await jobRow(db2, jobId)).worker, 'holder');
+
+    // The lease's connection dies (as it does when its process is killed).
+    const killed = await db2.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mtc import lease' AND datname = current_database()`);
+    assert.equal(killed.rowCount, 1);
+    await waitFor(async () => events.some((e) => e.event === 'released' && e.why === 'lease lost'), 'the holder to notice', 10_000);
+    await a.stop();
+    assert.deepEqual(await pickJob(db2, 'other'), { jobId, takeover: true });
+    await db2.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE id = $1`, [jobId]);
+  });
+
+  test('a job run by the command line (runImportHere) holds the lease too: a server’s worker leaves it alone, and takes it over once the command lets go', async () => {
+    const [db1, db2] = dbs as [Database, Database];
+    const jobId = (await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), userId: null, status: 'running' })).jobId;
+    const stop = new AbortController();
+    const cliRan: { worker: string; jobId: number }[] = [];
+    // runImportHere has no runner option: it runs the real engine. Here the engine is the point
+    // only as far as it ends; the lease is checked while the command holds the job.
+    const claimed = await claimJob(db1, jobId, 'cli');
+    assert.ok(claimed);
+    const { runLeased } = await import('../../../src/app/imports/worker.ts');
+    const running = runLeased(db1, jobId, { name: 'cli', signal: stop.signal, run: standIn(60_000, cliRan, 'cli') });
+    await waitFor(async () => cliRan.length === 1, 'the command to start');
+    const serverRan: { worker: string; jobId: number }[] = [];
+    const w = startImportWorker(db2, { name: 'server', pollMs: 10, run: standIn(10, serverRan, 'server') });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(serverRan, [], 'the server left the command’s job alone');
+    stop.abort();
+    assert.deepEqual(await running, { acquired: true, status: 'running', leaseLost: false });
+    await waitFor(async () => (await jobRow(db2, jobId)).status === 'completed', 'the server to take it over and end it');
+    await w.stop();
+    assert.deepEqual(serverRan, [{ worker: 'server', jobId }]);
+
+    // And with the real engine, start to end.
+    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })), userId: null })).jobId;
+    const out = await runImportHere(db1, real);
+    assert.deepEqual(out, { acquired: true, status: 'completed', leaseLost: false });
+  });
+});

@@ -1,0 +1,96 @@
+// `mtc import` as a user runs it: progress on stderr, a summary, exit codes; on both backends.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openDatabase } from '../../src/db/open.ts';
+import { backends } from '../helpers/backends.ts';
+import { mtc } from '../helpers/cli.ts';
+import { migratedDatabase } from '../helpers/imports.ts';
+
+const GOOD = 'Item,Colour,Size,Qty\nFrame,Black,M,10\nFrame,Black,L,5\nBell,Silver,One,3\n';
+const BAD = 'Item,Colour,Size,Qty\nFrame,Black,M,12\nFrame,Black,L,many\nBell,,One,3\n';
+
+for (const backend of backends) {
+  describe(`mtc import on ${backend.name}`, { skip: backend.skip }, () => {
+    let url: string;
+    let drop: () => Promise<void>;
+    let dir: string;
+    const file = (name: string) => join(dir, name);
+    const count = async (sql: string) => {
+      const db = await openDatabase(url);
+      try {
+        return Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
+      } finally {
+        await db.close();
+      }
+    };
+
+    before(async () => {
+      const t = await migratedDatabase(backend);
+      await t.db.close();
+      url = t.url;
+      drop = t.drop;
+      dir = await mkdtemp(join(tmpdir(), 'mtc-import-cli-'));
+      await writeFile(file('good.csv'), GOOD);
+      await writeFile(file('bad.csv'), BAD);
+      await writeFile(file('no-size.csv'), 'Item,Colour\nFrame,Black\n');
+    });
+    after(async () => {
+      await drop?.();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    test('imports a file, prints counters on stderr and a summary, exits 0', async () => {
+      const r = await mtc(['import', file('good.csv'), '--kind', 'items', '--database', url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Imported .*good\.csv as items \(job \d+\): 3 of 3 rows imported, 0 rejected/);
+      assert.match(r.stderr, /import: 3\/3 rows \(100%\), 3 imported, 0 rejected, \d+ rows\/s, ETA 0:00/);
+      assert.equal(await count(`SELECT count(*) AS n FROM public.item_variant`), 3);
+    });
+
+    test('rejected rows: exit 1, each listed with its row and field; --json gives the whole account', async () => {
+      const r = await mtc(['import', file('bad.csv'), '--kind', 'items-and-variants', '--database', url, '--json']);
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as { status: string; successCount: number; failureCount: number; errors: { row: number; field: string }[] };
+      assert.equal(out.status, 'completed_with_errors');
+      assert.equal(out.successCount, 1);
+      assert.equal(out.failureCount, 2);
+      assert.deepEqual(
+        out.errors.map((e) => [e.row, e.field]),
+        [
+          [3, 'stock'],
+          [4, 'color'],
+        ],
+      );
+      const human = await mtc(['import', file('bad.csv'), '--kind', 'items', '--database', url]);
+      assert.equal(human.code, 1);
+      assert.match(human.stdout, /row 3, stock: "many" is not a stock level/);
+      assert.equal(await count(`SELECT count(*) AS n FROM public.item_variant`), 3, 're-imports update, never duplicate');
+      assert.equal(await count(`SELECT sum(quantity) AS n FROM public.inventory_transactions`), 12 + 5 + 3);
+    });
+
+    test('a missing column fails the job: exit 1, naming it', async () => {
+      const r = await mtc(['import', file('no-size.csv'), '--kind', 'items', '--database', url]);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /failed: the header has no "Size" column/);
+    });
+
+    test('--preview shows the rows as they would be imported and writes nothing', async () => {
+      const jobs = await count(`SELECT count(*) AS n FROM public.import_jobs`);
+      const r = await mtc(['import', file('bad.csv'), '--kind', 'items', '--preview', '--database', url]);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /row 2: ok \(item unchanged, variant unchanged, stock unchanged\)/);
+      assert.match(r.stdout, /row 3: REJECTED/);
+      assert.equal(await count(`SELECT count(*) AS n FROM public.import_jobs`), jobs);
+    });
+
+    test('usage errors exit 2', async () => {
+      for (const args of [['import', file('good.csv')], ['import', file('good.csv'), '--kind', 'widgets'], ['import', file('missing.csv'), '--kind', 'items'], ['import', '--kind', 'items']]) {
+        const r = await mtc([...args, '--database', url]);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      }
+    });
+  });
+}

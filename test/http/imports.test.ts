@@ -1,0 +1,236 @@
+// Import jobs over HTTP, on PGlite and on the server: upload (waiting for a start, or started at
+// once), preview, progress, the rejected rows as JSON pages and as a CSV download, cancel, and
+// the refusals (415, 413, 400, 404, 409). A worker runs beside the API as in `mtc serve`.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import iconv from 'iconv-lite';
+import { backends } from '../helpers/backends.ts';
+import { testApi } from '../helpers/api.ts';
+import type { TestApi } from '../helpers/api.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
+import { startImportWorker } from '../../src/app/imports/worker.ts';
+import type { ImportWorker } from '../../src/app/imports/worker.ts';
+
+const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
+
+for (const backend of backends) {
+  describe(`import jobs over HTTP on ${backend.name}`, { skip: backend.skip }, () => {
+    let api: TestApi;
+    let worker: ImportWorker | undefined;
+    before(async () => {
+      api = await testApi(backend, { importQueued: () => worker?.wake() });
+      worker = startImportWorker(api.db, { pollMs: 100 });
+    });
+    after(async () => {
+      await worker?.stop();
+      await api?.close();
+    });
+
+    /** Sends a file as the body of POST /api/imports. */
+    const upload = (body: string | Buffer, query: string, contentType = 'text/csv', as: 'admin' | 'planner' | 'operator' | 'viewer' = 'planner') =>
+      api.call('POST', `/api/imports?${query}`, { as, body, headers: { 'content-type': contentType } });
+
+    const job = async (id: number) => json(await api.call('GET', `/api/imports/${id}`, { as: 'viewer' }));
+    const ended = (id: number) => waitFor(async () => !['pending', 'running'].includes((await job(id)).status), `job ${id} to end`, 60_000);
+
+    test('an upload without start=true waits: a preview shows its first rows with their errors and writes nothing; start runs it', async () => {
+      const csv = itemsCsv(30, { badEvery: 7, prefix: 'Wait' });
+      const r = await upload(csv, 'kind=items&fileName=stock.csv');
+      assert.equal(r.statusCode, 201, r.body);
+      const made = json(r);
+      assert.equal(r.headers.location, `/api/imports/${made.id}`);
+      assert.equal(made.status, 'pending');
+      assert.equal(made.awaitingStart, true);
+      assert.equal(made.fileName, 'stock.csv');
+      assert.equal(made.format, 'csv');
+      assert.equal(made.sizeBytes, Buffer.byteLength(csv));
+      assert.equal(made.kind, 'items');
+
+      // No worker takes it, however long it waits.
+      worker!.wake();
+      await new Promise((res) => setTimeout(res, 400));
+      const waiting = await job(made.id);
+      assert.equal(waiting.status, 'pending');
+      assert.equal(waiting.processedRows, 0);
+      assert.equal(waiting.startedAt, null);
+
+      const p = await api.call('GET', `/api/imports/${made.id}/preview?rows=8`, { as: 'planner' });
+      assert.equal(p.statusCode, 200, p.body);
+      const preview = json(p);
+      assert.equal(preview.problem, null);
+      assert.equal(preview.rows.length, 8);
+      assert.equal(preview.rows[0].rowNumber, 2);
+      assert.equal(preview.rows[0].values.item, 'Wait 1');
+      assert.deepEqual(preview.rows[0].errors, []);
+      assert.ok(preview.rows[0].outcome);
+      assert.equal(preview.rows[6].errors[0].field, 'stock');
+      assert.equal(preview.rows[6].outcome, null);
+      assert.equal((await api.db.query(`SELECT 1 FROM public.item_master WHERE name LIKE 'Wait %'`)).rowCount, 0, 'a preview writes nothing');
+
+      const s = await api.call('POST', `/api/imports/${made.id}/start`, { as: 'planner' });
+      assert.equal(s.statusCode, 200, s.body);
+      assert.equal(json(s).awaitingStart, false);
+      await ended(made.id);
+      const done = await job(made.id);
+      assert.equal(done.status, 'completed_with_errors');
+      assert.deepEqual([done.totalRows, done.processedRows, done.successCount, done.failureCount], [30, 30, 26, 4]);
+      assert.match(done.message, /4 of 30 rows rejected/);
+      assert.equal(done.awaitingStart, false);
+      assert.ok(done.startedAt && done.finishedAt, 'started and finished are kept');
+      assert.equal(done.worker.split(':')[1], String(process.pid));
+      assert.equal(done.etaSeconds, null);
+
+      const again = await api.call('POST', `/api/imports/${made.id}/start`, { as: 'planner' });
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal(json(again).error.code, 'IMPORT_NOT_AWAITING_START');
+      const cancel = await api.call('POST', `/api/imports/${made.id}/cancel`, { as: 'planner' });
+      assert.equal(cancel.statusCode, 409);
+      assert.equal(json(cancel).error.code, 'IMPORT_FINISHED');
+
+      const audit = await api.db.query<{ action: string }>(`SELECT action FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1 ORDER BY id`, [String(made.id)]);
+      assert.deepEqual(
+        audit.rows.map((a) => a.action),
+        ['create', 'transition'],
+      );
+    });
+
+    test('start=true runs at once; its rejected rows come as JSON pages in row order and as one CSV download with formulas neutralised', async () => {
+      const r = await upload(itemsCsv(100, { badEvery: 10, prefix: 'Now', formulaAt: 50 }), 'kind=items&fileName=now.csv&start=true');
+      assert.equal(r.statusCode, 201, r.body);
+      const id = json(r).id as number;
+      assert.equal(json(r).awaitingStart, false);
+      await ended(id);
+      const done = await job(id);
+      assert.equal(done.status, 'completed_with_errors');
+      assert.deepEqual([done.processedRows, done.successCount, done.failureCount], [100, 90, 10]);
+      assert.ok(done.rowsPerSecond === null || done.rowsPerSecond > 0);
+
+      const page1 = json(await api.call('GET', `/api/imports/${id}/errors?limit=4`, { as: 'operator' }));
+      assert.equal(page1.total, 10);
+      assert.deepEqual(
+        page1.errors.map((e: { rowNumber: number }) => e.rowNumber),
+        [11, 21, 31, 41],
+      );
+      assert.equal(page1.errors[0].field, 'stock');
+      assert.match(page1.errors[0].rawRow, /^Now 1,M1,,"Made, of steel",Frames,Colour 0,L,lots,pcs,3$/);
+      const page3 = json(await api.call('GET', `/api/imports/${id}/errors?limit=4&offset=8`, { as: 'operator' }));
+      assert.deepEqual(
+        page3.errors.map((e: { rowNumber: number }) => e.rowNumber),
+        [91, 101],
+      );
+
+      const csv = await api.call('GET', `/api/imports/${id}/errors.csv`, { as: 'viewer' });
+      assert.equal(csv.statusCode, 200);
+      assert.match(String(csv.headers['content-type']), /^text\/csv/);
+      assert.match(String(csv.headers['content-disposition']), new RegExp(`attachment; filename="import-${id}-errors.csv"`));
+      const lines = csv.body.split('\r\n');
+      assert.equal(lines[0], '\uFEFFrow,field,message,raw_row');
+      assert.equal(lines.length, 12, 'a header, ten rows and the empty string after the last CRLF');
+      // The raw row of row 51 starts with a formula: a spreadsheet would run it, so it is guarded.
+      const formulaLine = lines.find((l) => l.startsWith('51,'));
+      assert.ok(formulaLine, csv.body);
+      assert.ok(formulaLine.endsWith(`,"'=2+5,M2,,""Made, of steel"",Frames,Colour 0,L,lots,pcs,1"`), formulaLine);
+      assert.doesNotMatch(formulaLine, /(^|,)"?[=+@-]/, 'no cell starts with a formula');
+      assert.equal(await itemsState(api.db).then((s) => s.split('\n').filter((l) => l.startsWith('Now ')).length), 90);
+    });
+
+    test('a file that is not UTF-8 is read as its Content-Type charset says', async () => {
+      const text = 'Item,Color,Size,Stock\nCafé crème,Écru,M,3\n';
+      const r = await upload(iconv.encode(text, 'windows-1252'), 'kind=items&fileName=latin.csv&start=true', 'text/csv; charset=windows-1252');
+      assert.equal(r.statusCode, 201, r.body);
+      await ended(json(r).id);
+      assert.equal((await job(json(r).id)).status, 'completed');
+      const row = await api.db.query<{ name: string }>(`SELECT name FROM public.item_master WHERE name LIKE 'Caf%'`);
+      assert.deepEqual(
+        row.rows.map((x) => x.name),
+        ['Café crème'],
+      );
+    });
+
+    test('a job is cancelled while it waits (it never runs) and while it runs (it stops after a batch; what was committed stays)', async () => {
+      const waiting = json(await upload(itemsCsv(10, { prefix: 'Never' }), 'kind=items&fileName=never.csv'));
+      const c = await api.call('POST', `/api/imports/${waiting.id}/cancel`, { as: 'admin', body: { reason: 'wrong file' } });
+      assert.equal(c.statusCode, 200, c.body);
+      assert.equal(json(c).status, 'cancelled');
+      assert.equal(json(c).message, 'cancelled: wrong file');
+      assert.ok(json(c).finishedAt);
+      const s = await api.call('POST', `/api/imports/${waiting.id}/start`, { as: 'planner' });
+      assert.equal(s.statusCode, 409);
+
+      const big = json(await upload(itemsCsv(60_000, { prefix: 'Big' }), 'kind=items&fileName=big.csv&start=true'));
+      await waitFor(async () => (await job(big.id)).processedRows > 0, 'the first batch', 60_000);
+      const c2 = await api.call('POST', `/api/imports/${big.id}/cancel`, { as: 'planner' });
+      assert.equal(c2.statusCode, 200, c2.body);
+      await waitFor(async () => worker!.running().length === 0, 'the worker to let go', 30_000);
+      const stopped = await job(big.id);
+      assert.equal(stopped.status, 'cancelled');
+      assert.ok(stopped.processedRows < 60_000, `processed ${stopped.processedRows}`);
+      const written = Number((await api.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.item_variant v JOIN public.item_master i USING (item_id) WHERE i.name LIKE 'Big %'`)).rows[0]!.n);
+      assert.equal(written, stopped.successCount, 'every committed row, and only those');
+    });
+
+    test('jobs are listed newest first, by status and kind', async () => {
+      const all = json(await api.call('GET', '/api/imports?limit=500', { as: 'viewer' }));
+      assert.ok(all.total >= 4);
+      const ids = all.jobs.map((j: { id: number }) => j.id);
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+      const cancelled = json(await api.call('GET', '/api/imports?status=cancelled', { as: 'viewer' }));
+      assert.ok(cancelled.total >= 2);
+      assert.ok(cancelled.jobs.every((j: { status: string }) => j.status === 'cancelled'));
+      assert.equal(json(await api.call('GET', '/api/imports?kind=suppliers', { as: 'viewer' })).total, 0);
+      const bad = await api.call('GET', '/api/imports?status=queued', { as: 'viewer' });
+      assert.equal(bad.statusCode, 400);
+    });
+
+    test('refusals: no file body (415), a file too large (413), an unknown kind or encoding (400), a job that does not exist (404)', async () => {
+      const asJson = await api.call('POST', '/api/imports?kind=items&fileName=x.csv', { as: 'planner', body: { rows: [] } });
+      assert.equal(asJson.statusCode, 415, asJson.body);
+      assert.equal(json(asJson).error.code, 'UNSUPPORTED_MEDIA_TYPE');
+      const huge = await api.call('POST', '/api/imports?kind=items&fileName=x.csv', {
+        as: 'planner',
+        body: 'Item,Color,Size\n',
+        headers: { 'content-type': 'text/csv', 'content-length': String(300 * 1024 * 1024) },
+      });
+      assert.equal(huge.statusCode, 413, huge.body);
+      const noKind = await upload('Item\n', 'fileName=x.csv');
+      assert.equal(noKind.statusCode, 400);
+      assert.deepEqual(
+        json(noKind).error.details.fields.map((f: { path: string }) => f.path),
+        ['querystring/kind'],
+      );
+      const unknownKind = await upload('Item\n', 'kind=widgets&fileName=x.csv');
+      assert.equal(unknownKind.statusCode, 400);
+      assert.equal(json(unknownKind).error.code, 'IMPORT_UNKNOWN_KIND');
+      const badEncoding = await upload('Item\n', 'kind=items&fileName=x.csv&encoding=klingon');
+      assert.equal(badEncoding.statusCode, 400);
+      assert.equal(json(badEncoding).error.code, 'IMPORT_BAD_OPTION');
+      const before = Number((await api.db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.import_jobs')).rows[0]!.n);
+      assert.ok(before >= 4);
+      for (const [method, url] of [
+        ['GET', '/api/imports/999999'],
+        ['GET', '/api/imports/999999/preview'],
+        ['GET', '/api/imports/999999/errors'],
+        ['GET', '/api/imports/999999/errors.csv'],
+        ['POST', '/api/imports/999999/start'],
+        ['POST', '/api/imports/999999/cancel'],
+      ] as const) {
+        const r = await api.call(method, url, { as: 'admin' });
+        assert.equal(r.statusCode, 404, `${method} ${url}: ${r.body}`);
+        assert.equal(json(r).error.code, 'NOT_FOUND');
+      }
+    });
+
+    test('an operator and a viewer may follow jobs but not upload, preview, start or cancel them', async () => {
+      for (const role of ['operator', 'viewer'] as const) {
+        const r = await upload('Item,Color,Size\n', 'kind=items&fileName=x.csv', 'text/csv', role);
+        assert.equal(r.statusCode, 403);
+      }
+      const ok = await upload('Item,Color,Size\nA,B,C\n', 'kind=items&fileName=x.csv', 'text/csv', 'admin');
+      assert.equal(ok.statusCode, 201);
+      assert.equal((await api.call('GET', `/api/imports/${json(ok).id}/preview`, { as: 'viewer' })).statusCode, 403);
+      assert.equal((await api.call('POST', `/api/imports/${json(ok).id}/start`, { as: 'operator' })).statusCode, 403);
+      assert.equal((await api.call('GET', `/api/imports/${json(ok).id}`, { as: 'viewer' })).statusCode, 200);
+    });
+  });
+}
