@@ -362,6 +362,9 @@ class BatchRunner<T> {
         if (stopped) return stopped;
       }
       inFlight = this.commit(b);
+      // Its outcome is awaited with the next batch (or at the end); until then a refusal must
+      // not count as unhandled, which would take the process down (or fail a test).
+      inFlight.catch(() => {});
       return null;
     };
     try {
