@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../helpers/backends.ts';
-import { ROOT, startMtc } from '../helpers/cli.ts';
+import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
@@ -52,14 +52,7 @@ function uninterrupted(asking: Backend): Promise<string> {
 
 async function serve(url: string): Promise<{ api: string; kill(signal: NodeJS.Signals): Promise<void> }> {
   const s = startMtc(['serve', '--port', '0', '--database', url], { env: { LOG_LEVEL: 'warn', MTC_IMPORT_POLL_MS: '100' } });
-  let err = '';
-  s.child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  let api = '';
-  const until = Date.now() + 60_000;
-  while (!(api = /listening on (http:\/\/[\d.:]+)/.exec(err)?.[1] ?? '')) {
-    if (Date.now() > until || s.child.exitCode !== null) throw new Error(`mtc serve did not start:\n${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const api = await listeningAddress(s.child);
   return {
     api,
     async kill(signal) {

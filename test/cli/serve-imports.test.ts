@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { postgresBackend } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, startMtc } from '../helpers/cli.ts';
+import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState, jobRow } from '../helpers/import-jobs.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
@@ -45,12 +45,7 @@ async function startServer(url: string): Promise<Server> {
   let out = '';
   s.child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   s.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  let api = '';
-  const until = Date.now() + 60_000;
-  while (!(api = /listening on (http:\/\/[\d.:]+)/.exec(err)?.[1] ?? '')) {
-    if (Date.now() > until || s.child.exitCode !== null) throw new Error(`mtc serve did not start:\n${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const api = await listeningAddress(s.child);
   return {
     api,
     pid: s.child.pid!,

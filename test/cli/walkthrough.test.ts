@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, mtc, startMtc } from '../helpers/cli.ts';
+import { ROOT, listeningAddress, mtc, startMtc } from '../helpers/cli.ts';
 
 /** Runs a bash script to its end; its output and exit code. */
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
@@ -35,13 +35,7 @@ for (const backend of backends) {
       assert.equal(made.code, 0, made.stderr);
       password = (JSON.parse(made.stdout) as { password: string }).password;
       server = startMtc(['serve', '--port', '0', '--database', db.url], { env: { LOG_LEVEL: 'warn' } });
-      let seen = '';
-      server.child.stderr?.on('data', (d: Buffer) => (seen += d.toString()));
-      const until = Date.now() + 60_000;
-      while (!(api = /listening on (http:\/\/[\d.:]+)/.exec(seen)?.[1] ?? '')) {
-        if (Date.now() > until || server.child.exitCode !== null) throw new Error(`mtc serve did not start:\n${seen}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      api = await listeningAddress(server.child);
     });
     after(async () => {
       server?.child.kill('SIGTERM');

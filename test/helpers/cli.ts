@@ -33,3 +33,16 @@ export function startMtc(args: readonly string[], options: { cwd?: string; env?:
 export function mtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return startMtc(args, options).done;
 }
+
+/** Waits until a started `mtc serve` prints the address it listens on, and answers it; fails with its output if it exits or takes a minute. */
+export async function listeningAddress(child: ChildProcess, timeoutMs = 60_000): Promise<string> {
+  let seen = '';
+  child.stderr?.on('data', (d: Buffer) => (seen += d.toString()));
+  const until = Date.now() + timeoutMs;
+  let address: string | undefined;
+  while (!(address = /listening on (http:\/\/[\d.:]+)/.exec(seen)?.[1])) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`mtc serve did not start:\n${seen}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return address;
+}
