@@ -610,6 +610,8 @@ CREATE INDEX idx_inventory_transactions_variant ON public.inventory_transactions
 
 CREATE INDEX idx_item_master_category ON public.item_master USING btree (category);
 
+CREATE INDEX idx_item_master_lower_name ON public.item_master USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
+
 CREATE INDEX idx_item_master_model ON public.item_master USING btree (model_id);
 
 CREATE UNIQUE INDEX idx_item_master_unique ON public.item_master USING btree (name, model_id, variation_id, COALESCE(description, ''::text)) WHERE (deleted_at IS NULL);

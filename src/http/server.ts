@@ -10,6 +10,7 @@ import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { costingRoutes } from './routes/costing.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { itemRoutes } from './routes/items.ts';
@@ -112,5 +113,6 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(lotRoutes, { db: options.db });
   await app.register(reportRoutes, { db: options.db });
   await app.register(importRoutes, { db: options.db, queued: options.importQueued ?? (() => {}) });
+  await app.register(exportRoutes, { db: options.db });
   return app;
 }

@@ -11,6 +11,7 @@ import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
 import type { SourceRow } from './formats/rows.ts';
 import { storedChunks } from './store.ts';
+import { masterCache } from '../items/masters.ts';
 
 /** The file of a job is stored in chunks of this size (bytea rows of import_job_chunks). */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -242,47 +243,60 @@ export function checkRow<T>(kind: ImportKind<T>, header: HeaderMatch, row: Sourc
   return { row, parsed: { rowNumber: row.rowNumber, raw: row.raw, value: parsed.value } };
 }
 
-/** A cell MTC exported with its formula guard (`'=…`) comes back as it was. */
+/** A cell MTC exported with its formula guard (`'=…`, `''=…` for a stored `'=…`) comes back as it was: one apostrophe less. */
 function unquoteFormula(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+  return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
 /**
- * Writes checked rows as one would one by one: rows are split into waves in which each natural
- * key occurs once. The set-based write runs under a savepoint; should the database refuse it
- * (a rule the kind did not foresee), the rows are written one at a time, each under its own
- * savepoint, so one bad row costs only itself.
+ * How writeRows meets a row the database refuses (one the kind's checks did not foresee):
+ * `guarded` writes each wave under a savepoint and, when refused, writes that wave's rows one
+ * at a time, each under its own savepoint, so one bad row costs only itself; `rows` writes
+ * every row that way from the start; `set` takes no savepoint at all (two round trips less
+ * per batch) and lets the refusal abort the transaction: the caller then runs the batch
+ * again, in a new transaction, with `rows`.
  */
-export async function writeRows<T>(tx: Queryable, kind: ImportKind<T>, rows: ParsedRow<T>[], ctx: WriteContext): Promise<WriteResult> {
+export type WriteMode = 'set' | 'guarded' | 'rows';
+
+/** Writes checked rows as one would one by one: rows are split into waves in which each natural key occurs once. */
+export async function writeRows<T>(tx: Queryable, kind: ImportKind<T>, rows: ParsedRow<T>[], ctx: WriteContext, mode: WriteMode = 'guarded'): Promise<WriteResult> {
   const result: WriteResult = { rejected: new Map(), outcomes: new Map() };
   for (const wave of waves(kind, rows)) {
-    let r: WriteResult;
-    try {
-      await tx.exec('SAVEPOINT import_batch');
-      r = await kind.write(tx, wave, ctx);
-      await tx.exec('RELEASE SAVEPOINT import_batch');
-    } catch (err) {
-      if (!refusesData(err)) throw err;
-      await tx.exec('ROLLBACK TO SAVEPOINT import_batch');
-      r = { rejected: new Map(), outcomes: new Map() };
-      for (const row of wave) {
-        try {
-          await tx.exec('SAVEPOINT import_row');
-          const one = await kind.write(tx, [row], ctx);
-          await tx.exec('RELEASE SAVEPOINT import_row');
-          for (const [n, e] of one.rejected) r.rejected.set(n, e);
-          for (const [n, o] of one.outcomes) r.outcomes.set(n, o);
-        } catch (rowErr) {
-          if (!refusesData(rowErr)) throw rowErr;
-          await tx.exec('ROLLBACK TO SAVEPOINT import_row');
-          r.rejected.set(row.rowNumber, [{ field: null, message: `the database refused the row: ${(rowErr as DatabaseError).message}` }]);
-        }
+    let r: WriteResult | null = null;
+    if (mode === 'set') r = await kind.write(tx, wave, ctx);
+    else if (mode === 'guarded') {
+      try {
+        await tx.exec('SAVEPOINT import_batch');
+        r = await kind.write(tx, wave, ctx);
+        await tx.exec('RELEASE SAVEPOINT import_batch');
+      } catch (err) {
+        if (!refusesData(err)) throw err;
+        await tx.exec('ROLLBACK TO SAVEPOINT import_batch');
       }
     }
+    r ??= await writeOneByOne(tx, kind, wave, ctx);
     for (const [n, e] of r.rejected) result.rejected.set(n, e);
     for (const [n, o] of r.outcomes) result.outcomes.set(n, o);
   }
   return result;
+}
+
+async function writeOneByOne<T>(tx: Queryable, kind: ImportKind<T>, rows: ParsedRow<T>[], ctx: WriteContext): Promise<WriteResult> {
+  const r: WriteResult = { rejected: new Map(), outcomes: new Map() };
+  for (const row of rows) {
+    try {
+      await tx.exec('SAVEPOINT import_row');
+      const one = await kind.write(tx, [row], ctx);
+      await tx.exec('RELEASE SAVEPOINT import_row');
+      for (const [n, e] of one.rejected) r.rejected.set(n, e);
+      for (const [n, o] of one.outcomes) r.outcomes.set(n, o);
+    } catch (rowErr) {
+      if (!refusesData(rowErr)) throw rowErr;
+      await tx.exec('ROLLBACK TO SAVEPOINT import_row');
+      r.rejected.set(row.rowNumber, [{ field: null, message: `the database refused the row: ${(rowErr as DatabaseError).message}` }]);
+    }
+  }
+  return r;
 }
 
 /**
@@ -317,6 +331,9 @@ function waves<T>(kind: ImportKind<T>, rows: ParsedRow<T>[]): ParsedRow<T>[][] {
   return out.map((w) => w.rows).filter((w) => w.length > 0);
 }
 
+/** Rows read between turns of the event loop while a batch is being written. */
+const YIELD_ROWS = 200;
+
 /** Batches of a run: gathers rows, commits them with their errors and counters, checks for cancellation. */
 class BatchRunner<T> {
   processed: number;
@@ -340,7 +357,7 @@ class BatchRunner<T> {
     this.success = job.success;
     this.failure = job.failure;
     this.total = job.total;
-    this.ctx = { jobId, userId: job.userId, fileName: job.fileName };
+    this.ctx = { jobId, userId: job.userId, fileName: job.fileName, masters: masterCache() };
     this.batchRows = options.batchRows ?? 2000;
     this.batchMs = options.batchMs ?? 500;
   }
@@ -374,6 +391,9 @@ class BatchRunner<T> {
           continue;
         }
         batch.push(checkRow(this.kind, this.header, row));
+        // Reading a stored chunk takes only microtasks: without a turn of the event loop now
+        // and then, the replies of the batch being written would wait for the chunk's end.
+        if (inFlight && batch.length % YIELD_ROWS === 0) await new Promise((r) => setImmediate(r));
         if (batch.length >= this.batchRows || Date.now() - since >= this.batchMs) {
           const stopped = await hand(batch);
           if (stopped) return stopped;
@@ -394,19 +414,39 @@ class BatchRunner<T> {
     }
   }
 
+  /** Why the job refused a batch: it was cancelled (or ended, or deleted), or another runner advanced it. Always throws. */
+  private async refused(tx: Queryable, expected: number): Promise<never> {
+    const state = (await tx.query<{ status: string; processed: number }>('SELECT status, processed_rows AS processed FROM public.import_jobs WHERE id = $1', [this.jobId])).rows[0];
+    if (!state) throw new Stop('cancelled');
+    if (state.status !== 'running') throw new Stop(state.status);
+    throw new ImportError('IMPORT_CONFLICT', `job ${this.jobId} was advanced by another runner (at row ${state.processed}, expected ${expected}): stopping so no row is written twice`);
+  }
+
   private async commit(batch: Checked<T>[]): Promise<string | null> {
     if (this.options.signal?.aborted) return 'running';
+    let counts: { success: number; failure: number };
+    try {
+      counts = await this.write(batch, 'set');
+    } catch (err) {
+      if (!refusesData(err)) throw err;
+      // The database refused a row: the batch rolled back whole. Again, a row at a time, each
+      // under a savepoint, with the masters looked up afresh.
+      this.ctx.masters = masterCache();
+      counts = await this.write(batch, 'rows');
+    }
+    this.processed += batch.length;
+    this.success += counts.success;
+    this.failure += counts.failure;
+    this.options.onProgress?.({ processed: this.processed, success: this.success, failure: this.failure, total: this.total });
+    return null;
+  }
+
+  /** One batch in one transaction: its rows, its rejected rows and the job's counters. */
+  private async write(batch: Checked<T>[], mode: WriteMode): Promise<{ success: number; failure: number }> {
     const expected = this.processed;
-    const counts = await this.db.transaction(async (tx) => {
-      const state = (await tx.query<{ status: string; processed: number }>('SELECT status, processed_rows AS processed FROM public.import_jobs WHERE id = $1 FOR UPDATE', [this.jobId]))
-        .rows[0];
-      if (!state) throw new Stop('cancelled');
-      if (state.status !== 'running') throw new Stop(state.status);
-      if (state.processed !== expected) {
-        throw new ImportError('IMPORT_CONFLICT', `job ${this.jobId} was advanced by another runner (at row ${state.processed}, expected ${expected}): stopping so no row is written twice`);
-      }
+    return this.db.transaction(async (tx) => {
       const valid = batch.flatMap((c) => ('parsed' in c ? [c.parsed] : []));
-      const written = valid.length > 0 ? await writeRows(tx, this.kind, valid, this.ctx) : { rejected: new Map<number, FieldError[]>(), outcomes: new Map() };
+      const written = valid.length > 0 ? await writeRows(tx, this.kind, valid, this.ctx, mode) : { rejected: new Map<number, FieldError[]>(), outcomes: new Map() };
       const errors: { row: SourceRow; errors: FieldError[] }[] = [];
       for (const c of batch) {
         if ('errors' in c) errors.push(c);
@@ -418,19 +458,16 @@ class BatchRunner<T> {
       await insertErrors(tx, this.jobId, errors);
       const failure = errors.length;
       const success = batch.length - failure;
-      await tx.query('UPDATE public.import_jobs SET processed_rows = processed_rows + $2, success_count = success_count + $3, failure_count = failure_count + $4 WHERE id = $1', [
-        this.jobId,
-        batch.length,
-        success,
-        failure,
-      ]);
+      // The job is checked last, with the counters, saving a round trip per batch: when it was
+      // cancelled meanwhile, or advanced by another runner, this batch rolls back whole.
+      const moved = await tx.query(
+        `UPDATE public.import_jobs SET processed_rows = processed_rows + $2, success_count = success_count + $3, failure_count = failure_count + $4
+          WHERE id = $1 AND status = 'running' AND processed_rows = $5`,
+        [this.jobId, batch.length, success, failure, expected],
+      );
+      if (moved.rowCount !== 1) await this.refused(tx, expected);
       return { success, failure };
     });
-    this.processed += batch.length;
-    this.success += counts.success;
-    this.failure += counts.failure;
-    this.options.onProgress?.({ processed: this.processed, success: this.success, failure: this.failure, total: this.total });
-    return null;
   }
 }
 

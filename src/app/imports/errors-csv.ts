@@ -11,7 +11,8 @@ import { importErrorsInOrder } from './jobs.ts';
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Apostrophes already in front count too: '=x goes out as ''=x, and comes back as '=x.
+  if (/^'*[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -108,11 +108,12 @@ interface ItemTarget {
 async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteContext): Promise<WriteResult> {
   const result = emptyResult();
   const names = (pick: (v: ItemRow) => string | null) => rows.flatMap((r) => (pick(r.value) === null ? [] : [pick(r.value)!]));
-  // One after another: a transaction is one connection, which runs one statement at a time.
-  const models = await masterIds(tx, 'model', names((v) => v.model));
-  const variations = await masterIds(tx, 'variation', names((v) => v.variation));
-  const colors = await masterIds(tx, 'color', names((v) => v.color));
-  const sizes = await masterIds(tx, 'size', names((v) => v.size));
+  const { model: models, variation: variations, color: colors, size: sizes } = await masterIds(tx, {
+    model: names((v) => v.model),
+    variation: names((v) => v.variation),
+    color: names((v) => v.color),
+    size: names((v) => v.size),
+  }, ctx.masters);
   const id = (m: Map<string, number>, name: string | null) => (name === null ? null : m.get(name) ?? null);
 
   // Items: one target per natural key (the rows of one share their description: the kind's slot); the last non-empty category wins, as row by row.
@@ -180,40 +181,36 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
  */
 async function upsertItems(tx: Queryable, list: ItemTarget[]): Promise<Map<ItemTarget, { id: number; word: string }>> {
   const out = new Map<ItemTarget, { id: number; word: string }>();
-  // coalesce(…, 0): ids are positive, and plain equality lets PostgreSQL hash the join.
-  const found = await tx.query<{ ord: string; itemId: number; changed: boolean }>(
-    `SELECT DISTINCT ON (k.ord) k.ord::text AS ord, i.item_id AS "itemId", k.category IS NOT NULL AND k.category IS DISTINCT FROM i.category AS changed
-       FROM unnest($1::text[], $2::int[], $3::int[], $4::boolean[], $5::text[], $6::text[]) WITH ORDINALITY AS k(name, model_id, variation_id, describes, description, category, ord)
-       JOIN public.item_master i ON lower(i.name) = lower(k.name) AND coalesce(i.model_id, 0) = coalesce(k.model_id, 0)
-        AND coalesce(i.variation_id, 0) = coalesce(k.variation_id, 0) AND i.deleted_at IS NULL
-        AND (NOT k.describes OR coalesce(i.description, '') = coalesce(k.description, ''))
-      ORDER BY k.ord, i.item_id`,
-    [list.map((t) => t.name), list.map((t) => t.modelId), list.map((t) => t.variationId), list.map((t) => t.describes), list.map((t) => t.description), list.map((t) => t.category)],
+  // One statement: find (by the index on lower(name), which `= ANY` of the batch's names
+  // reaches, where a join alone would read the whole table every batch), update the categories the file changes, make
+  // the rest. coalesce(…, 0): ids are positive, and plain equality lets PostgreSQL hash.
+  const r = await tx.query<{ ord: string; itemId: number; word: string }>(
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::boolean[], $5::text[], $6::text[])
+                 WITH ORDINALITY AS k(name, model_id, variation_id, describes, description, category, ord)),
+          f AS (SELECT DISTINCT ON (k.ord) k.ord, i.item_id, k.category, k.category IS NOT NULL AND k.category IS DISTINCT FROM i.category AS changed
+                  FROM k JOIN public.item_master i ON lower(i.name) = lower(k.name) AND coalesce(i.model_id, 0) = coalesce(k.model_id, 0)
+                   AND coalesce(i.variation_id, 0) = coalesce(k.variation_id, 0)
+                   AND (NOT k.describes OR coalesce(i.description, '') = coalesce(k.description, ''))
+                 WHERE lower(i.name) = ANY (ARRAY(SELECT DISTINCT lower(name) FROM k)) AND i.deleted_at IS NULL
+                 ORDER BY k.ord, i.item_id),
+          u AS (UPDATE public.item_master i SET category = f.category FROM f WHERE i.item_id = f.item_id AND f.changed RETURNING i.item_id),
+          n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.ord = k.ord)),
+          ins AS (INSERT INTO public.item_master (name, description, category, model_id, variation_id)
+                  SELECT name, description, category, model_id, variation_id FROM n ORDER BY ord RETURNING item_id, name, model_id, variation_id)
+     SELECT ord::text AS ord, item_id AS "itemId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word FROM f
+     UNION ALL
+     SELECT n.ord::text, ins.item_id, 'created' FROM ins JOIN n ON n.name = ins.name
+        AND coalesce(n.model_id, 0) = coalesce(ins.model_id, 0) AND coalesce(n.variation_id, 0) = coalesce(ins.variation_id, 0)`,
+    [
+      list.map((t) => t.name),
+      list.map((t) => t.modelId),
+      list.map((t) => t.variationId),
+      list.map((t) => t.describes),
+      list.map((t) => t.description),
+      list.map((t) => t.category),
+    ],
   );
-  const changed: { id: number; t: ItemTarget }[] = [];
-  for (const f of found.rows) {
-    const t = list[Number(f.ord) - 1]!;
-    out.set(t, { id: f.itemId, word: f.changed ? 'updated' : 'unchanged' });
-    if (f.changed) changed.push({ id: f.itemId, t });
-  }
-  if (changed.length > 0) {
-    await tx.query(`UPDATE public.item_master i SET category = u.category FROM unnest($1::int[], $2::text[]) AS u(id, category) WHERE i.item_id = u.id`, [
-      changed.map((c) => c.id),
-      changed.map((c) => c.t.category),
-    ]);
-  }
-  const fresh = list.filter((t) => !out.has(t));
-  if (fresh.length > 0) {
-    const made = await tx.query<{ ord: string; itemId: number }>(
-      `WITH k AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) WITH ORDINALITY AS k(name, model_id, variation_id, description, category, ord)),
-            ins AS (INSERT INTO public.item_master (name, description, category, model_id, variation_id)
-                    SELECT name, description, category, model_id, variation_id FROM k ORDER BY ord RETURNING item_id, name, model_id, variation_id)
-       SELECT k.ord::text AS ord, ins.item_id AS "itemId" FROM ins JOIN k ON k.name = ins.name
-          AND coalesce(k.model_id, 0) = coalesce(ins.model_id, 0) AND coalesce(k.variation_id, 0) = coalesce(ins.variation_id, 0)`,
-      [fresh.map((t) => t.name), fresh.map((t) => t.modelId), fresh.map((t) => t.variationId), fresh.map((t) => t.description), fresh.map((t) => t.category)],
-    );
-    for (const m of made.rows) out.set(fresh[Number(m.ord) - 1]!, { id: m.itemId, word: 'created' });
-  }
+  for (const m of r.rows) out.set(list[Number(m.ord) - 1]!, { id: m.itemId, word: m.word });
   return out;
 }
 
@@ -235,50 +232,43 @@ function importReason(ctx: WriteContext): string {
 async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteContext): Promise<Map<number, { id: number; word: string; opening: string | null }>> {
   const out = new Map<number, { id: number; word: string; opening: string | null }>();
   if (list.length === 0) return out;
-  const cols = [list.map((v) => v.itemId), list.map((v) => v.colorId), list.map((v) => v.sizeId), list.map((v) => v.unit), list.map((v) => v.threshold)];
-  // Existing live variants are updated where the file changes them; the rest are made. One
-  // statement each way. `= ANY` of the distinct items reaches them by index, where the join
-  // alone would hash the whole table in every batch.
-  const found = await tx.query<{ ord: string; variantId: number; changed: boolean }>(
-    `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[]) WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, ord)),
-          f AS (SELECT k.*, v.variant_id,
+  // One statement: existing live variants are found (by index: `= ANY` of the batch's items,
+  // where a join alone would hash the whole table every batch) and updated where the file
+  // changes them; the rest are made, each with its stock and its opening ledger entry.
+  const r = await tx.query<{ ord: string; variantId: number; word: string; opening: string | null }>(
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
+                 WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, stock, row_number, ord)),
+          f AS (SELECT k.ord, k.unit, k.threshold, v.variant_id,
                        (k.unit IS NOT NULL AND k.unit <> v.unit) OR (k.threshold IS NOT NULL AND k.threshold <> v.reorder_threshold) AS changed
                   FROM k JOIN public.item_variant v ON v.item_id = k.item_id AND v.color_id = k.color_id AND v.size_id = k.size_id
-                 WHERE v.item_id = ANY ($6::int[]) AND v.deleted_at IS NULL),
+                 WHERE v.item_id = ANY (ARRAY(SELECT DISTINCT item_id FROM k)) AND v.deleted_at IS NULL),
           u AS (UPDATE public.item_variant v SET unit = coalesce(f.unit, v.unit), reorder_threshold = coalesce(f.threshold, v.reorder_threshold)
-                  FROM f WHERE v.variant_id = f.variant_id AND f.changed RETURNING v.variant_id)
-     SELECT ord::text AS ord, variant_id AS "variantId", changed FROM f`,
-    [...cols, [...new Set(list.map((v) => v.itemId))]],
+                  FROM f WHERE v.variant_id = f.variant_id AND f.changed RETURNING v.variant_id),
+          n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.ord = k.ord)),
+          ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, stock)
+                  SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0), coalesce(stock, 0) FROM n ORDER BY ord
+                  RETURNING variant_id, item_id, color_id, size_id, unit, stock),
+          j AS (SELECT n.ord, n.row_number, ins.* FROM ins JOIN n USING (item_id, color_id, size_id)),
+          led AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
+                  SELECT variant_id, 'opening', stock, left(unit, 20), 'import', $8::int, $9 || ', row ' || row_number, $10::int FROM j WHERE stock <> 0 ORDER BY variant_id
+                  RETURNING variant_id)
+     SELECT ord::text AS ord, variant_id AS "variantId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word, NULL AS opening FROM f
+     UNION ALL
+     SELECT ord::text, variant_id, 'created', CASE WHEN stock <> 0 THEN stock::text END FROM j`,
+    [
+      list.map((v) => v.itemId),
+      list.map((v) => v.colorId),
+      list.map((v) => v.sizeId),
+      list.map((v) => v.unit),
+      list.map((v) => v.threshold),
+      list.map((v) => v.stock),
+      list.map((v) => v.rowNumber),
+      ctx.jobId,
+      importReason(ctx),
+      ctx.userId,
+    ],
   );
-  for (const f of found.rows) out.set(list[Number(f.ord) - 1]!.rowNumber, { id: f.variantId, word: f.changed ? 'updated' : 'unchanged', opening: null });
-  const fresh = list.filter((v) => !out.has(v.rowNumber));
-  if (fresh.length > 0) {
-    const made = await tx.query<{ ord: string; variantId: number; opening: string | null }>(
-      `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
-                   WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, stock, row_number, ord)),
-            ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, stock)
-                    SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0), coalesce(stock, 0) FROM k ORDER BY ord
-                    RETURNING variant_id, item_id, color_id, size_id, unit, stock),
-            j AS (SELECT k.ord, k.row_number, ins.* FROM ins JOIN k USING (item_id, color_id, size_id)),
-            led AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
-                    SELECT variant_id, 'opening', stock, left(unit, 20), 'import', $8::int, $9 || ', row ' || row_number, $10::int FROM j WHERE stock <> 0 ORDER BY variant_id
-                    RETURNING variant_id)
-       SELECT ord::text AS ord, variant_id AS "variantId", CASE WHEN stock <> 0 THEN stock::text END AS opening FROM j`,
-      [
-        fresh.map((v) => v.itemId),
-        fresh.map((v) => v.colorId),
-        fresh.map((v) => v.sizeId),
-        fresh.map((v) => v.unit),
-        fresh.map((v) => v.threshold),
-        fresh.map((v) => v.stock),
-        fresh.map((v) => v.rowNumber),
-        ctx.jobId,
-        importReason(ctx),
-        ctx.userId,
-      ],
-    );
-    for (const m of made.rows) out.set(fresh[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: 'created', opening: m.opening });
-  }
+  for (const m of r.rows) out.set(list[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: m.word, opening: m.opening });
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { MasterCache } from '../../items/masters.ts';
 import type { Queryable } from '../../../db/types.ts';
 
 /** What is wrong with one field of one row (`field` null when it is the row as a whole). */
@@ -27,6 +28,11 @@ export interface WriteContext {
   jobId: number | null;
   userId: number | null;
   fileName: string;
+  /**
+   * Master ids (colours, sizes, models, variations) already found by this run: a batch looks
+   * up only names it has not met. Cleared when a batch is refused, so a retry looks again.
+   */
+  masters?: MasterCache;
 }
 
 /** What became of the rows of a write: those refused with why, and a word on each one written. */

@@ -1,0 +1,128 @@
+// `mtc export` as a user runs it: the CSV on stdout or written to -o FILE (whole or not at all),
+// a file `mtc import` reads back as a no-op, and the usage errors (exit 2); on both backends.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createItem } from '../../src/app/items/items.ts';
+import { createVariant } from '../../src/app/items/variants.ts';
+import { createRate } from '../../src/app/suppliers/rates.ts';
+import { createSupplier } from '../../src/app/suppliers/suppliers.ts';
+import { backends } from '../helpers/backends.ts';
+import { mtc } from '../helpers/cli.ts';
+import { migratedDatabase } from '../helpers/imports.ts';
+
+const SUPPLIERS = '\uFEFFFirm Name,Address,GSTIN,Email,Phone\r\n' + `'=SUM(A1:A9),"Line 1\nLine 2",,,'+91 98765 43210\r\n` + 'Plain Traders,,,,\r\n';
+
+for (const backend of backends) {
+  describe(`mtc export on ${backend.name}`, { skip: backend.skip }, () => {
+    let url: string;
+    let drop: () => Promise<void>;
+    let dir: string;
+    const file = (name: string) => join(dir, name);
+
+    before(async () => {
+      const t = await migratedDatabase(backend);
+      const hostile = await createSupplier(t.db, { firmName: '=SUM(A1:A9)', address: 'Line 1\nLine 2', phone: '+91 98765 43210' });
+      await createSupplier(t.db, { firmName: 'Plain Traders' });
+      const item = await createItem(t.db, { name: 'Frame', category: 'Frames' });
+      const variant = await createVariant(t.db, item.itemId, { color: 'Black', size: 'M' });
+      await createRate(t.db, { supplierId: hostile.supplierId, variantId: variant!.variantId, costPerUnit: '10.50', currency: 'INR', minimumOrderQuantity: '1', effectiveFrom: '2025-04-01', effectiveTo: null, isActive: true });
+      await t.db.close();
+      url = t.url;
+      drop = t.drop;
+      dir = await mkdtemp(join(tmpdir(), 'mtc-export-cli-'));
+    });
+    after(async () => {
+      await drop?.();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    test('without -o the CSV goes to stdout, formulas guarded', async () => {
+      const r = await mtc(['export', '--kind', 'suppliers', '--database', url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, SUPPLIERS);
+      assert.equal(r.stderr, '');
+    });
+
+    test('-o writes the file and says how many rows; --json says it as JSON; no partial file is left beside it', async () => {
+      const r = await mtc(['export', '--kind', 'suppliers', '-o', file('suppliers.csv'), '--database', url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `Exported 2 rows of suppliers to ${file('suppliers.csv')}.\n`);
+      assert.equal(await readFile(file('suppliers.csv'), 'utf8'), SUPPLIERS);
+
+      const j = await mtc(['export', '--kind', 'supplier-rates', '--output', file('rates.csv'), '--database', url, '--json']);
+      assert.equal(j.code, 0, j.stderr);
+      assert.deepEqual(JSON.parse(j.stdout), { kind: 'rates', file: file('rates.csv'), rows: 1 });
+      assert.equal(
+        await readFile(file('rates.csv'), 'utf8'),
+        '\uFEFFSupplier,Item,Model,Variation,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' + `'=SUM(A1:A9),Frame,,,Black,M,10.50,INR,1.000,2025-04-01,,yes\r\n`,
+      );
+      assert.deepEqual((await readdir(dir)).sort(), ['rates.csv', 'suppliers.csv']);
+    });
+
+    test('the exported files import back into the same database as a no-op, every row accounted for', async () => {
+      for (const kind of ['items', 'suppliers', 'rates']) {
+        const out = file(`${kind}-again.csv`);
+        assert.equal((await mtc(['export', '--kind', kind, '-o', out, '--database', url])).code, 0);
+        const r = await mtc(['import', out, '--kind', kind, '--database', url, '--json']);
+        assert.equal(r.code, 0, r.stderr);
+        const summary = JSON.parse(r.stdout) as { status: string; processedRows: number; successCount: number; failureCount: number };
+        assert.deepEqual(
+          { status: summary.status, processed: summary.processedRows, success: summary.successCount, failure: summary.failureCount },
+          { status: 'completed', processed: kind === 'suppliers' ? 2 : 1, success: kind === 'suppliers' ? 2 : 1, failure: 0 },
+          kind,
+        );
+      }
+      const suppliers = await mtc(['export', '--kind', 'suppliers', '--database', url]);
+      assert.equal(suppliers.stdout, SUPPLIERS, 'the suppliers are as they were');
+    });
+
+    test('usage errors exit 2 with a message, before the database is opened: an unknown kind names the kinds', async () => {
+      const unknown = await mtc(['export', '--kind', 'widgets', '--database', url]);
+      assert.equal(unknown.code, 2);
+      assert.equal(unknown.stderr, 'mtc: unknown import kind "widgets": use items, suppliers, rates\n');
+      assert.equal(unknown.stdout, '');
+
+      const json = await mtc(['export', '--kind', 'widgets', '--database', url, '--json']);
+      assert.equal(json.code, 2);
+      assert.equal(JSON.parse(json.stdout).error.code, 'IMPORT_UNKNOWN_KIND');
+
+      const none = await mtc(['export', '--database', url]);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates/);
+
+      const positional = await mtc(['export', 'out.csv', '--kind', 'items', '--database', url]);
+      assert.equal(positional.code, 2);
+      assert.match(positional.stderr, /write to a file with -o FILE/);
+
+      const nowhere = await mtc(['export', '--kind', 'items', '-o', file('no/such/dir/items.csv'), '--database', url]);
+      assert.equal(nowhere.code, 2);
+      assert.match(nowhere.stderr, /cannot write .*items\.csv: there is no directory .*no\/such\/dir/);
+    });
+
+    test('an export that cannot connect exits 3 and leaves an old file as it was', async () => {
+      await writeFile(file('kept.csv'), 'old contents\n');
+      const r = await mtc(['export', '--kind', 'items', '-o', file('kept.csv'), '--database', 'postgres://nobody@127.0.0.1:9/none']);
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(await readFile(file('kept.csv'), 'utf8'), 'old contents\n');
+      assert.deepEqual((await readdir(dir)).filter((f) => f.includes('kept')), ['kept.csv']);
+    });
+  });
+}
+
+describe('mtc export failing half way', () => {
+  test('leaves no file, not even a half one: the header was written aside, then the first query failed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtc-export-cli-'));
+    try {
+      // An in-memory database with no tables: the header goes out, then the query for the rows fails.
+      const r = await mtc(['export', '--kind', 'suppliers', '-o', join(dir, 'suppliers.csv'), '--database', 'memory://']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /suppliers/);
+      assert.deepEqual(await readdir(dir), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
