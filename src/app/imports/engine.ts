@@ -9,6 +9,7 @@ import type { FieldError, ImportKind, ParsedRow, WriteContext, WriteResult } fro
 import { SourceProbe, readDeclared } from './formats/detect.ts';
 import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
+import { quickCsvCount } from './formats/count.ts';
 import type { SourceRow } from './formats/rows.ts';
 import { storedChunks } from './store.ts';
 import { masterCache } from '../items/masters.ts';
@@ -180,8 +181,12 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     // costing the import no time (the database writes meanwhile); embedded, where everything
     // takes turns, it reads first, so the total is known from the first progress report.
     const count = async () => {
-      const total = await countRows(jobRows(db, jobId, job));
-      await db.query('UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1', [jobId, total]);
+      // Most CSV files are counted without parsing them (formats/count.ts); the rest are read.
+      const quick = job.format === 'csv' ? await quickCsvCount(storedChunks(db, jobId), job.options, options.signal) : null;
+      const total = quick !== null ? Math.max(quick - 1, 0) : options.signal?.aborted ? null : await countRows(jobRows(db, jobId, job), options.signal);
+      if (total === null) return; // stopped: the resumption counts
+      // Not once the job has ended: a file the reader refused is not counted as rows.
+      await db.query(`UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1 AND status IN ('pending', 'running')`, [jobId, total]);
       runner.total = total;
     };
     const mustCount = job.total === 0 && job.processed === 0;
@@ -211,9 +216,15 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
   }
 }
 
-async function countRows(rows: AsyncGenerator<SourceRow>): Promise<number> {
+/** The rows after the header; null when `signal` stopped the count. */
+async function countRows(rows: AsyncGenerator<SourceRow>, signal?: AbortSignal): Promise<number | null> {
   let n = -1; // the header is not a row
-  for await (const _row of rows) n++;
+  for await (const _row of rows) {
+    if (++n % 1000 === 0 && signal?.aborted) {
+      await rows.return(undefined);
+      return null;
+    }
+  }
   return Math.max(n, 0);
 }
 
@@ -393,7 +404,15 @@ class BatchRunner<T> {
         batch.push(checkRow(this.kind, this.header, row));
         // Reading a stored chunk takes only microtasks: without a turn of the event loop now
         // and then, the replies of the batch being written would wait for the chunk's end.
-        if (inFlight && batch.length % YIELD_ROWS === 0) await new Promise((r) => setImmediate(r));
+        if (batch.length % YIELD_ROWS === 0) {
+          if (inFlight) await new Promise((r) => setImmediate(r));
+          // Stopped (Ctrl-C, a shutdown): the rows read since the last batch are left for the resumption.
+          if (this.options.signal?.aborted) {
+            const last: Promise<string | null> | null = inFlight;
+            inFlight = null;
+            return (last ? await last : null) ?? 'running';
+          }
+        }
         if (batch.length >= this.batchRows || Date.now() - since >= this.batchMs) {
           const stopped = await hand(batch);
           if (stopped) return stopped;

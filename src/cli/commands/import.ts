@@ -27,7 +27,9 @@ Imports a CSV or XLSX file as a job: the file is stored in the database, then re
 written here in batches, with a progress bar (rows per second, time left) on a terminal and
 a line of counters every second otherwise, and a summary at the end. Each batch commits its
 rows with their errors, so an interrupted import resumes where it stopped (a server running
-mtc serve on the same database takes over a job whose mtc import died).
+mtc serve on the same database takes over a job whose mtc import died). Ctrl-C stops after
+the batch being written and cancels the job: the rows committed stay, and importing the file
+again completes it.
 
 Kinds (--kind):
   items      items and variants: Item, Model, Variation, Description, Category, Color, Size,
@@ -131,23 +133,36 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
   progress.note(`storing ${basename(file)}`);
   const { jobId, importId } = await createImportJob(db, { kind, fileName: basename(file), stream: createReadStream(file), options: declared, userId: null });
   progress.note(`job ${jobId}: counting rows`);
-  // Ctrl-C stops after the batch being written and cancels the job: what is committed stays.
+  // Ctrl-C (or SIGTERM) stops after the batch being written and cancels the job: what is
+  // committed stays. The handler stays until the job is marked, so a second Ctrl-C cannot
+  // kill the process between the two and leave the job running with nobody to run it.
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onSignal = () => {
+    if (stop.signal.aborted) progress.say('import: already stopping: waiting for the batch being written to commit');
+    else progress.say('import: stopping after the batch being written; the job will be cancelled, what is committed stays');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let status: string;
   try {
-    const run = await runImportHere(db, jobId, { signal: stop.signal, onProgress: (p) => progress.update(p) });
-    status = run.acquired ? run.status : await followJob(db, jobId, progress);
+    try {
+      const run = await runImportHere(db, jobId, { signal: stop.signal, onProgress: (p) => progress.update(p) });
+      status = run.acquired ? run.status : await followJob(db, jobId, progress, stop.signal);
+    } finally {
+      progress.clear();
+    }
+    if (stop.signal.aborted && status === 'running') {
+      await db.query(
+        `WITH j AS (UPDATE public.import_jobs SET status = 'cancelled', message = 'interrupted from the command line' WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
+         UPDATE public.import_job_sources s SET finished_at = now() FROM j WHERE s.import_job_id = j.id`,
+        [jobId],
+      );
+      status = 'cancelled';
+    }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    progress.clear();
-  }
-  if (stop.signal.aborted && status === 'running') {
-    await db.query(`UPDATE public.import_jobs SET status = 'cancelled', message = 'interrupted from the command line' WHERE id = $1 AND status IN ('pending', 'running')`, [jobId]);
-    status = 'cancelled';
   }
   const summary = await summarise(db, jobId, importId, kind, file, (Date.now() - started) / 1000);
   if (ctx.json) ctx.out(JSON.stringify(summary, null, 2));
@@ -155,8 +170,8 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
   return summary.status === 'completed' ? 0 : 1;
 }
 
-/** Waits for a job another process took (a server got it first), showing its progress. */
-async function followJob(db: Database, jobId: number, progress: ProgressView): Promise<string> {
+/** Waits for a job another process took (a server got it first), showing its progress; `running` when `signal` stops the wait. */
+async function followJob(db: Database, jobId: number, progress: ProgressView, signal: AbortSignal): Promise<string> {
   progress.note(`job ${jobId} is run by a server; following it`);
   for (;;) {
     const s = (
@@ -166,6 +181,7 @@ async function followJob(db: Database, jobId: number, progress: ProgressView): P
       )
     ).rows[0]!;
     if (!['pending', 'running'].includes(s.status)) return s.status;
+    if (signal.aborted) return 'running';
     progress.update(s);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -257,6 +273,12 @@ class ProgressView {
       process.stderr.write(`\r\x1b[K${text}…`);
       this.drawn = true;
     }
+  }
+
+  /** A line that stays: on a terminal the bar is cleared first and redrawn below it by the next update. */
+  say(text: string): void {
+    this.clear();
+    this.ctx.err(text);
   }
 
   update(p: ImportProgress): void {

@@ -6,6 +6,11 @@ import { CsvReader, sniffDelimiter } from '../../../src/app/imports/formats/csv.
 import { SourceProbe } from '../../../src/app/imports/formats/detect.ts';
 import { openRows } from '../../../src/app/imports/formats/rows.ts';
 import type { SourceRow } from '../../../src/app/imports/formats/rows.ts';
+import { quickCsvCount } from '../../../src/app/imports/formats/count.ts';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { random } from '../../helpers/random.ts';
 
 function parse(text: string, delimiter = ',', chunk = text.length || 1, max?: number) {
   const r = new CsvReader(delimiter, max);
@@ -57,8 +62,9 @@ describe('the CSV reader', () => {
     );
   });
 
-  test('keeps a quote inside an unquoted field, and text after a closing quote', () => {
-    assert.deepEqual(parse('5" wheel,"a"b\n')[0]!.cells, ['5" wheel', 'ab']);
+  test('keeps a quote inside an unquoted field, and a quoted field with text after its closing quote as written', () => {
+    // csv-parse (relax_quotes) keeps `"a"b` as written; the hand-written reader before it gave `ab`.
+    assert.deepEqual(parse('5" wheel,"a"b\n')[0]!.cells, ['5" wheel', '"a"b']);
   });
 
   test('a quote that never closes costs its own line only', () => {
@@ -92,6 +98,77 @@ describe('the CSV reader', () => {
       );
       assert.ok(recs[1]!.raw.length < 300, 'the raw text of a huge record is cut');
     }
+  });
+
+  test('a quote left open mid-file costs its line once the record runs past the limit, whatever the chunking', () => {
+    const lines = ['h1,h2', '"broken,1', ...Array.from({ length: 40 }, (_, i) => `ok,${i}`)];
+    const text = `${lines.join('\r\n')}\r\n`;
+    for (const chunk of [1, 7, 64, 100_000]) {
+      const recs = parse(text, ',', chunk, 100);
+      assert.deepEqual(recs[1], { line: 2, cells: [], raw: '"broken,1', error: 'the record is longer than 100 characters (a quote that never closes?)' }, `chunk ${chunk}`);
+      assert.deepEqual(
+        recs.slice(2).map((r) => [r.line, r.error ?? null, r.cells.join('|')]),
+        Array.from({ length: 40 }, (_, i) => [i + 3, null, `ok|${i}`]),
+        `chunk ${chunk}`,
+      );
+    }
+  });
+
+  test('numbers records after a broken one by their lines, through quoted line breaks, CRLF and CR', () => {
+    const text = 'h\r\n"a\r\nb",1\r\n\r\nx,"broken\ry\r\n\rz\nlast';
+    for (const chunk of [1, 2, 3, 1000]) {
+      const recs = parse(text, ',', chunk);
+      assert.deepEqual(
+        recs.map((r) => [r.line, r.error ?? null, r.raw]),
+        [
+          [1, null, 'h'],
+          [2, null, '"a\r\nb",1'],
+          [5, 'a quoted field is never closed', 'x,"broken'],
+          [6, null, 'y'],
+          [8, null, 'z'],
+          [9, null, 'last'],
+        ],
+        `chunk ${chunk}`,
+      );
+    }
+  });
+
+  test('two broken records in one file each cost their own line', () => {
+    const recs = parse('h\n"one\nok\n"two\n', ',', 3, 8);
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.error ? 'broken' : r.cells.join('|')]),
+      [
+        [1, 'h'],
+        [2, 'broken'],
+        [3, 'ok'],
+        [4, 'broken'],
+      ],
+    );
+  });
+
+  test('a line too long to keep, its CRLF split across chunks, costs that line only', () => {
+    const long = 'x'.repeat(300);
+    const text = `h\r\n${long}\r\nnext\r\n`;
+    const cut = text.indexOf('\n', 5); // between the long line's CR and LF
+    const r = new CsvReader(',', 100);
+    const recs = [...r.push(text.slice(0, cut)), ...r.push(text.slice(cut)), ...r.end()];
+    assert.deepEqual(
+      recs.map((x) => [x.line, x.error ? 'broken' : x.cells.join('|')]),
+      [
+        [1, 'h'],
+        [2, 'broken'],
+        [3, 'next'],
+      ],
+    );
+    assert.equal(recs[1]!.raw, `${'x'.repeat(200)}…`);
+  });
+
+  test('reads any delimiter, ragged rows and non-ASCII text', () => {
+    assert.deepEqual(
+      parse('a;b;c\n"é;1";ü\n1;2;3;4\n', ';', 2).map((r) => r.cells),
+      [['a', 'b', 'c'], ['é;1', 'ü'], ['1', '2', '3', '4']],
+    );
+    assert.deepEqual(parse('a\tb\n1\t\t2\n', '\t').map((r) => r.cells), [['a', 'b'], ['1', '', '2']]);
   });
 
   test('sniffs the delimiter from the first lines', () => {
@@ -140,5 +217,55 @@ describe('reading a file', () => {
 
   test('an old binary .xls is refused with what to do', async () => {
     await assert.rejects(rowsOf(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])), /\.xls.*save it as \.xlsx or CSV/);
+  });
+});
+
+describe('counting a CSV file without parsing it (the job total)', () => {
+  /** What openRows gives, header included, and what the quick count says; both over the same chunks. */
+  async function both(bytes: Buffer, chunk: number): Promise<{ rows: number; quick: number | null }> {
+    const probe = new SourceProbe('f.csv', {});
+    probe.push(bytes);
+    const { options } = probe.finish();
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+    }
+    let rows = 0;
+    for await (const _r of openRows({ format: 'csv', options, chunks: chunks() })) rows++;
+    return { rows, quick: await quickCsvCount(chunks(), options) };
+  }
+
+  test('agrees with the reader on every fixture it can count, and gives up on any with a quote', async () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'imports');
+    let counted = 0;
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
+      const bytes = readFileSync(join(dir, name));
+      for (const chunk of [1, 3, 64, 65536]) {
+        const { rows, quick } = await both(bytes, chunk);
+        if (bytes.includes(0x22)) assert.equal(quick, null, `${name}: a quote, so no quick count`);
+        else {
+          assert.equal(quick, rows, `${name} in chunks of ${chunk}`);
+          counted++;
+        }
+      }
+    }
+    assert.ok(counted >= 8, 'most fixtures have no quote, and are counted');
+  });
+
+  test('agrees with the reader on random files of delimiters, white space, blank cells and every line end', async () => {
+    const rnd = random(7);
+    const atoms = ['a', 'Ж', '7', ' ', '\t', '\u00a0', ',', ';', ',,', '\n', '\r\n', '\r', '\r\r\n', '\n\n', ''];
+    for (let i = 0; i < 300; i++) {
+      let text = '';
+      const n = rnd.int(0, 40);
+      for (let j = 0; j < n; j++) text += rnd.pick(atoms);
+      const bytes = Buffer.from(text);
+      const { rows, quick } = await both(bytes, rnd.int(1, 5));
+      assert.equal(quick, rows, JSON.stringify(text));
+    }
+  });
+
+  test('gives up on a line too long to be sure of', async () => {
+    const { quick } = await both(Buffer.from(`Item,Color\n${'x'.repeat(70 * 1024)},Red\n`), 4096);
+    assert.equal(quick, null);
   });
 });
