@@ -230,8 +230,12 @@ for (const backend of backends) {
       await stderrMatch(run.child, /^import: stopping after the batch being written/m);
       run.child.kill('SIGINT');
       const r = await run.done;
+      // Whenever the second signal lands (while the batch in flight commits, or after, while
+      // the summary is made), it neither kills the process nor leaves the job running. When it
+      // lands while stopping, a line says so ("already stopping"); whether it does is a matter
+      // of timing, so that line is not asserted.
       assert.equal(r.code, 1, `exit 1, not killed by the second signal (${r.signal}):\n${r.stderr}`);
-      assert.match(r.stderr, /^import: already stopping: waiting for the batch being written to commit$/m);
+      assert.equal(r.signal, null);
       const { job, errors, state } = await inspect(interrupted, async (db) => ({ ...(await jobAccount(db, await lastJob(db))), state: await itemsState(db) }));
       assert.deepEqual([job.status, job.finished], ['cancelled', true]);
       assert.ok(job.processed > 0 && job.processed < ROWS, String(job.processed));

@@ -137,7 +137,9 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
   // committed stays. The handler stays until the job is marked, so a second Ctrl-C cannot
   // kill the process between the two and leave the job running with nobody to run it.
   const stop = new AbortController();
+  let done = false;
   const onSignal = () => {
+    if (done) return; // the summary is out and the process is exiting: nothing left to stop
     if (stop.signal.aborted) progress.say('import: already stopping: waiting for the batch being written to commit');
     else progress.say('import: stopping after the batch being written; the job will be cancelled, what is committed stays');
     stop.abort();
@@ -160,14 +162,15 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
       );
       status = 'cancelled';
     }
+    const summary = await summarise(db, jobId, importId, kind, file, (Date.now() - started) / 1000);
+    if (ctx.json) ctx.out(JSON.stringify(summary, null, 2));
+    else ctx.out(formatSummary(summary));
+    return summary.status === 'completed' ? 0 : 1;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    // The handlers stay until the process exits, which it does next: a Ctrl-C that comes
+    // while the summary is made or written must not kill the process with a signal's status.
+    done = true;
   }
-  const summary = await summarise(db, jobId, importId, kind, file, (Date.now() - started) / 1000);
-  if (ctx.json) ctx.out(JSON.stringify(summary, null, 2));
-  else ctx.out(formatSummary(summary));
-  return summary.status === 'completed' ? 0 : 1;
 }
 
 /** Waits for a job another process took (a server got it first), showing its progress; `running` when `signal` stops the wait. */
