@@ -105,8 +105,16 @@ export class CsvReader {
 
   /** The records completed by this text. */
   push(text: string): CsvRecord[] {
+    return this.pushBytes(Buffer.from(text, 'utf8'));
+  }
+
+  /**
+   * The records completed by these bytes of UTF-8 (a character may be split between two
+   * pieces): a UTF-8 file goes to the parser as it is stored, not decoded and encoded again.
+   */
+  pushBytes(bytes: Buffer): CsvRecord[] {
     const out: CsvRecord[] = [];
-    this.feed(Buffer.from(text, 'utf8'), false, out);
+    this.feed(bytes, false, out);
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { ImportError } from '../errors.ts';
 import { CsvReader } from './csv.ts';
+import type { CsvRecord } from './csv.ts';
 import { textDecoder } from './detect.ts';
 import type { SourceOptions } from './detect.ts';
 import { xlsxRows } from './xlsx.ts';
@@ -35,20 +36,39 @@ export async function* openRows(source: RowSource): AsyncGenerator<SourceRow> {
     }
     return;
   }
+  // UTF-8 goes to the reader as stored (its parser reads bytes; an invalid byte becomes
+  // U+FFFD as the decoder would make it); any other encoding is decoded first.
+  const utf8 = source.options.encoding === 'utf-8';
   const decoder = textDecoder(source.options.encoding);
   const reader = new CsvReader(source.options.delimiter);
-  let first = true;
-  for await (const chunk of source.chunks) {
-    if (first) {
-      first = false;
-      if (chunk.length >= 4 && chunk.readUInt32BE(0) === 0xd0cf11e0) {
-        throw new ImportError('IMPORT_UNREADABLE', 'the file is an old binary Excel workbook (.xls): save it as .xlsx or CSV and import that', 'state');
-      }
+  // The first bytes are held until there are four: enough to know an .xls or a BOM.
+  let head: Buffer | null = Buffer.alloc(0);
+  const opening = (bytes: Buffer): Buffer => {
+    if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0xd0cf11e0) {
+      throw new ImportError('IMPORT_UNREADABLE', 'the file is an old binary Excel workbook (.xls): save it as .xlsx or CSV and import that', 'state');
     }
-    for (const r of reader.push(decoder.write(chunk))) if (r.error || !blank(r.cells)) yield { rowNumber: r.line, cells: r.cells, raw: r.raw, ...(r.error ? { error: r.error } : {}) };
+    return utf8 ? withoutBom(bytes) : bytes;
+  };
+  const read = (bytes: Buffer) => (utf8 ? reader.pushBytes(bytes) : reader.push(decoder.write(bytes)));
+  for await (let chunk of source.chunks) {
+    if (head) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 4) continue;
+      chunk = opening(head);
+      head = null;
+    }
+    for (const r of read(chunk)) if (r.error || !blank(r.cells)) yield sourceRow(r);
   }
-  const tail = decoder.end();
-  for (const r of [...reader.push(tail), ...reader.end()]) if (r.error || !blank(r.cells)) yield { rowNumber: r.line, cells: r.cells, raw: r.raw, ...(r.error ? { error: r.error } : {}) };
+  const rest = head && head.length > 0 ? read(opening(head)) : [];
+  const tail = utf8 ? rest : [...rest, ...reader.push(decoder.end())];
+  for (const r of [...tail, ...reader.end()]) if (r.error || !blank(r.cells)) yield sourceRow(r);
+}
+
+const sourceRow = (r: CsvRecord): SourceRow => ({ rowNumber: r.line, cells: r.cells, raw: r.raw, ...(r.error ? { error: r.error } : {}) });
+
+/** A UTF-8 byte order mark is no part of the text (the decoder drops it the same way). */
+function withoutBom(chunk: Buffer): Buffer {
+  return chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
 }
 
 /** Cells as one CSV line (for showing a worksheet row where a raw row is wanted). */

@@ -152,12 +152,14 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
     })),
     ctx,
   );
-  const stockRows = variantRows.filter((r) => r.value.stock !== null && variants.get(r.rowNumber)!.word !== 'created');
+  // A variant not in the answer was made (the answer leaves those out unless outcomes are wanted).
+  const stockRows = variantRows.filter((r) => r.value.stock !== null && (variants.get(r.rowNumber)?.word ?? 'created') !== 'created');
   const moved = await setStock(
     tx,
     stockRows.map((r) => ({ rowNumber: r.rowNumber, variantId: variants.get(r.rowNumber)!.id, target: r.value.stock! })),
     ctx,
   );
+  if (ctx.outcomes === false) return result;
   for (const r of variantRows) {
     const v = variants.get(r.rowNumber)!;
     if (v.word === 'created' && r.value.stock !== null) moved.set(r.rowNumber, v.opening === null ? 'stock unchanged' : `opening stock ${v.opening}`);
@@ -234,7 +236,8 @@ async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteCo
   if (list.length === 0) return out;
   // One statement: existing live variants are found (by index: `= ANY` of the batch's items,
   // where a join alone would hash the whole table every batch) and updated where the file
-  // changes them; the rest are made, each with its stock and its opening ledger entry.
+  // changes them; the rest are made, each with its stock and its opening ledger entry. Made
+  // ones are in the answer only when outcomes are wanted (a preview): a run needs no word on them.
   const r = await tx.query<{ ord: string; variantId: number; word: string; opening: string | null }>(
     `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
                  WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, stock, row_number, ord)),
@@ -254,7 +257,7 @@ async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteCo
                   RETURNING variant_id)
      SELECT ord::text AS ord, variant_id AS "variantId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word, NULL AS opening FROM f
      UNION ALL
-     SELECT ord::text, variant_id, 'created', CASE WHEN stock <> 0 THEN stock::text END FROM j`,
+     SELECT ord::text, variant_id, 'created', CASE WHEN stock <> 0 THEN stock::text END FROM j WHERE $11::boolean`,
     [
       list.map((v) => v.itemId),
       list.map((v) => v.colorId),
@@ -266,6 +269,7 @@ async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteCo
       ctx.jobId,
       importReason(ctx),
       ctx.userId,
+      ctx.outcomes !== false,
     ],
   );
   for (const m of r.rows) out.set(list[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: m.word, opening: m.opening });

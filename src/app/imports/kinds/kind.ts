@@ -33,6 +33,8 @@ export interface WriteContext {
    * up only names it has not met. Cleared when a batch is refused, so a retry looks again.
    */
   masters?: MasterCache;
+  /** false: the write may leave `outcomes` empty (a run reports counts, not a word per row); a preview wants them. */
+  outcomes?: boolean;
 }
 
 /** What became of the rows of a write: those refused with why, and a word on each one written. */
