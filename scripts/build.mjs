@@ -2,10 +2,15 @@
 // much faster than a graph of ES modules (measured: docs/BENCHMARKS.md), and a no-op
 // `mtc migrate` must start fast. The drivers and the SQL parser stay in node_modules and are
 // imported on demand, so a command loads only what it uses.
+// It also builds the web app (web/) with Vite into dist/web, which `mtc serve` serves at /.
+// The two builds run side by side.
 import { build } from 'esbuild';
+import react from '@vitejs/plugin-react';
+import { build as buildWeb } from 'vite';
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // What the bundle was built from: caches of derived data (a snapshot's model) are keyed by it.
 async function sourceHash(dir) {
@@ -22,7 +27,7 @@ async function sourceHash(dir) {
 }
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
-await build({
+const cli = build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/mtc.cjs',
   bundle: true,
@@ -36,3 +41,19 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// Every asset's name carries a hash of its content, so the server can let browsers keep it for good.
+const web = buildWeb({
+  configFile: false,
+  root: fileURLToPath(new URL('../web/', import.meta.url)),
+  base: '/',
+  plugins: [react()],
+  logLevel: 'warn',
+  build: {
+    outDir: fileURLToPath(new URL('../dist/web/', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // gzip sizes are measured by test/http/web.test.ts, against the issue's budget
+    reportCompressedSize: false,
+  },
+});
+await Promise.all([cli, web]);

@@ -1,6 +1,7 @@
-// `npm test`: type-check, build the CLI, prepare a PGlite template once, then run every
-// test file with node's test runner (each database test on PGlite, and on the PostgreSQL
-// server named by MTC_TEST_DATABASE_URL when there is one).
+// `npm test`: type-check (the server and the web app), build the CLI and the web app,
+// prepare a PGlite template once, then run every test file with node's test runner (each
+// database test on PGlite, and on the PostgreSQL server named by MTC_TEST_DATABASE_URL when
+// there is one).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ process.chdir(root);
 delete process.env.NODE_EXTRA_CA_CERTS; // no TLS in tests; saves every child node process ~40 ms
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web/tsconfig.json'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', 'test/helpers/prepare-template.ts'], { stdio: 'inherit' });
 

@@ -7,6 +7,7 @@ import { installAuth } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
 import { installTextInputCheck } from './text-input.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
+import { defaultWebRoot, installWebApp } from './web-app.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { costingRoutes } from './routes/costing.ts';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   loginAttemptsPerMinute?: number;
   /** Called when the API makes an import job claimable, so this process's worker looks at once. */
   importQueued?: () => void;
+  /** The built web app to serve at / (default: dist/web in the project). */
+  webRoot?: string;
 }
 
 export type App = FastifyInstance;
@@ -56,7 +59,8 @@ declare module 'fastify' {
  * The HTTP API: JSON under /api, each route with request and response schemas (TypeBox)
  * that validate input, type the handler and make the OpenAPI document at /api/docs; one
  * error shape; every route but /health, /ready and login needs a caller with the route's
- * permission. Listening is the caller's business (`mtc serve`, or `inject` in tests).
+ * permission. The web app (built into dist/web) is served at / over the same API.
+ * Listening is the caller's business (`mtc serve`, or `inject` in tests).
  */
 export async function buildServer(options: ServerOptions): Promise<App> {
   const app = Fastify({
@@ -99,7 +103,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('cache-control', 'no-store');
+    // The web app's files say how long they keep; everything else (the API) is never cached.
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
   await app.register(healthRoutes, { db: options.db, plan: options.plan });
   await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
@@ -114,5 +119,6 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(reportRoutes, { db: options.db });
   await app.register(importRoutes, { db: options.db, queued: options.importQueued ?? (() => {}) });
   await app.register(exportRoutes, { db: options.db });
+  await installWebApp(app, options.webRoot ?? defaultWebRoot());
   return app;
 }

@@ -11,8 +11,8 @@ export const options = {
 
 export const help = `Usage: mtc serve [--port N] [--host ADDRESS] [--secure-cookies] [--import-workers N] [--database URL]
 
-Serves the HTTP API (JSON under /api, its OpenAPI document and explorer at /api/docs,
-/health and /ready) on http://127.0.0.1:3000 by default (PORT and HOST work too). The
+Serves the web app (at /, built by npm run build) and the HTTP API (JSON under /api, its
+OpenAPI document and explorer at /api/docs, /health and /ready) on http://127.0.0.1:3000 by default (PORT and HOST work too). The
 database must be migrated (mtc migrate; npm start does both). Logs are JSON lines (pino)
 on stdout, each with its request id. SIGINT or SIGTERM stops it gracefully: requests in
 flight finish, then the database is closed.
@@ -87,7 +87,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     });
   }
   const users = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.users WHERE password_hash IS NOT NULL');
-  ctx.err(`mtc serve: listening on ${address} (API under /api, docs at ${address}/api/docs)`);
+  ctx.err(`mtc serve: listening on ${address} (the web app at ${address}/, API under /api, docs at ${address}/api/docs)`);
   if (users.rows[0]?.n === '0') ctx.err('mtc serve: no one can log in yet: create the first admin with  npx mtc user add --role admin --email you@example.com --name "Your Name"');
   await stopped;
   return 0;

@@ -1,0 +1,54 @@
+import { Suspense, useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Loading } from './feedback.tsx';
+import { useSession } from './session.tsx';
+
+/** The frame of every page after login: the main navigation, who is signed in, and the page. */
+export function Layout() {
+  const { user, logOut } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  // After a client-side navigation, focus goes to the new page, as a page load would put it.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [location.pathname]);
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <nav aria-label="Main">
+          <span className="brand">MTC</span>
+          <ul className="links">
+            <li>
+              <NavLink to="/" end>
+                Dashboard
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/items">Items</NavLink>
+            </li>
+          </ul>
+          <span className="who">{user?.name}</span>
+          <button type="button" className="secondary" onClick={() => void logOut().finally(() => navigate('/login', { replace: true }))}>
+            Log out
+          </button>
+        </nav>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

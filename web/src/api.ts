@@ -1,0 +1,69 @@
+// The one way the app talks to the API: JSON over fetch, with the session cookie, the CSRF
+// token on every unsafe request, and the API's errors thrown as ApiError values.
+
+/** An error the API answered with: its HTTP status, stable code and a message that says what to do. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The first invalid field's path (`body/email`), when the API named one. */
+    readonly field: string | undefined = undefined,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | undefined;
+let onUnauthorized: () => void = () => {};
+
+/** Keeps the session's CSRF token (from login or /api/auth/me) for the unsafe requests that follow. */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+/** What to do when the API says the session is gone (401): the session provider sends the user to /login. */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+/** Query parameters, leaving out the empty ones. */
+export function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+/**
+ * Calls the API and resolves to its JSON body (undefined for 204). Rejects with an ApiError
+ * carrying the API's code and message; a 401 on anything but logging in also tells the
+ * session it is over. A network failure becomes an ApiError with code NETWORK.
+ */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The server could not be reached: check your connection, then try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return payload as T;
+  const error = (payload as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
+  const fields = error?.details?.fields as { path: string }[] | undefined;
+  const failure = new ApiError(
+    response.status,
+    error?.code ?? 'HTTP_ERROR',
+    error?.message ?? `The server answered ${response.status} ${response.statusText}: try again, and tell your administrator if it goes on.`,
+    fields?.[0]?.path,
+    error?.details ?? {},
+  );
+  if (response.status === 401 && path !== '/api/auth/login') onUnauthorized();
+  throw failure;
+}

@@ -1,0 +1,32 @@
+// How figures and moments read on the page. Quantities and money arrive as decimal strings
+// and are only re-punctuated here, never turned into binary floats.
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A moment from the API (ISO-8601) in the reader's locale and time zone. */
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso));
+}
+
+/** A decimal string with thousands separators, trailing zeros after the point dropped ("1200.500" → "1,200.5"). */
+export function formatQuantity(decimal: string): string {
+  const [whole = '0', fraction = ''] = decimal.split('.');
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const kept = fraction.replace(/0+$/, '');
+  return `${sign}${digits}${kept ? `.${kept}` : ''}`;
+}
+
+/** A sum of money as a decimal string, with two places and separators ("1234.5" → "1,234.50"). */
+export function formatMoney(decimal: string): string {
+  const [whole = '0', fraction = ''] = decimal.split('.');
+  const sign = whole.startsWith('-') ? '−' : '';
+  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${digits}.${fraction.padEnd(2, '0').slice(0, 2)}`;
+}
+
+/** A lot or job status as words ("in_progress" → "In progress"). */
+export function formatStatus(status: string): string {
+  const words = status.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

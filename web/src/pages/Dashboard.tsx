@@ -1,0 +1,233 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { query } from '../api.ts';
+import { ErrorAlert, Loading } from '../feedback.tsx';
+import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
+import { LOT_STATUSES } from '../shapes.ts';
+import type { CostVariance, ImportJob, LotsByStatus, Variant } from '../shapes.ts';
+import { usePageTitle } from '../title.ts';
+import { useApi } from '../useApi.ts';
+
+const LOW_STOCK_SHOWN = 8;
+const IMPORTS_SHOWN = 5;
+
+export default function Dashboard() {
+  usePageTitle('Dashboard');
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <div className="panels">
+        <LotsPanel />
+        <LowStockPanel />
+        <ImportsPanel />
+        <CostVariancePanel />
+      </div>
+    </>
+  );
+}
+
+/** A dashboard section: its heading, then what it loaded, or that it is loading, or the API's error. */
+function Panel<T>({ title, loaded, children }: { title: string; loaded: { data: T | undefined; error: unknown }; children: (data: T) => ReactNode }) {
+  const id = `panel-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <section className="card panel" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {loaded.error !== undefined ? <ErrorAlert error={loaded.error} /> : loaded.data === undefined ? <Loading /> : children(loaded.data)}
+    </section>
+  );
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function LotsPanel() {
+  // The last twelve months, by the day lots were created (UTC, as the report counts them).
+  const today = new Date();
+  const from = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate() + 1));
+  const loaded = useApi<LotsByStatus>(`/api/reports/lots-by-status${query({ from: isoDay(from), to: isoDay(today), period: 'month' })}`);
+  return (
+    <Panel title="Lots by status" loaded={loaded}>
+      {(report) => {
+        if (report.totals.all === 0) return <p className="empty">No lots yet in the last 12 months.</p>;
+        const most = Math.max(...LOT_STATUSES.map((s) => report.totals[s]));
+        return (
+          <>
+            <p className="caption">
+              {report.totals.all} {report.totals.all === 1 ? 'lot' : 'lots'} created in the last 12 months, by status now
+            </p>
+            <table className="bars">
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Lots
+                  </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Share</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {LOT_STATUSES.map((status) => (
+                  <tr key={status}>
+                    <th scope="row">{formatStatus(status)}</th>
+                    <td className="num">{report.totals[status]}</td>
+                    <td className="bar-cell" aria-hidden="true">
+                      <span className={`bar status-${status}`} style={{ width: `${most === 0 ? 0 : (100 * report.totals[status]) / most}%` }} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+function LowStockPanel() {
+  const loaded = useApi<{ total: number; variants: Variant[] }>(`/api/stock/low${query({ limit: LOW_STOCK_SHOWN })}`);
+  return (
+    <Panel title="Low stock" loaded={loaded}>
+      {({ total, variants }) =>
+        total === 0 ? (
+          <p className="empty">No variant is at or below its reorder threshold.</p>
+        ) : (
+          <>
+            <p className="caption">
+              {total} {total === 1 ? 'variant is' : 'variants are'} at or below the reorder threshold
+              {total > variants.length ? `; the ${variants.length} furthest below:` : ':'}
+            </p>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col">Variant</th>
+                  <th scope="col" className="num">
+                    Stock
+                  </th>
+                  <th scope="col" className="num">
+                    Threshold
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {variants.map((v) => (
+                  <tr key={v.variantId}>
+                    <td>
+                      <Link to={`/items/${v.itemId}?variant=${v.variantId}`}>{v.item}</Link>
+                    </td>
+                    <td>
+                      {v.color} / {v.size}
+                    </td>
+                    <td className="num">
+                      {formatQuantity(v.stock)} {v.unit}
+                    </td>
+                    <td className="num">{formatQuantity(v.reorderThreshold)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )
+      }
+    </Panel>
+  );
+}
+
+function ImportsPanel() {
+  const loaded = useApi<{ total: number; jobs: ImportJob[] }>(`/api/imports${query({ limit: IMPORTS_SHOWN })}`);
+  return (
+    <Panel title="Recent imports" loaded={loaded}>
+      {({ jobs }) =>
+        jobs.length === 0 ? (
+          <p className="empty">No imports yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Rows (accepted / rejected)
+                </th>
+                <th scope="col">Uploaded</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id}>
+                  <td>{j.fileName ?? `import ${j.id}`}</td>
+                  <td>{j.kind}</td>
+                  <td>
+                    <span className={`badge status-${j.status}`}>{formatStatus(j.status)}</span>
+                  </td>
+                  <td className="num">
+                    {j.successCount} / {j.failureCount}
+                  </td>
+                  <td>{formatDateTime(j.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      }
+    </Panel>
+  );
+}
+
+function CostVariancePanel() {
+  const loaded = useApi<{ processes: CostVariance[] }>('/api/reports/cost-variance');
+  return (
+    <Panel title="Cost variance" loaded={loaded}>
+      {({ processes }) =>
+        processes.length === 0 ? (
+          <p className="empty">No completed lots yet: variance shows once a lot is completed.</p>
+        ) : (
+          <>
+            <p className="caption">Actual cost against the worst-case estimate, over all completed lots; the largest overrun first.</p>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Process</th>
+                  <th scope="col" className="num">
+                    Lots
+                  </th>
+                  <th scope="col" className="num">
+                    Worst-case estimate
+                  </th>
+                  <th scope="col" className="num">
+                    Actual
+                  </th>
+                  <th scope="col" className="num">
+                    Variance
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {processes.map((p) => (
+                  <tr key={p.processId}>
+                    <td>{p.process}</td>
+                    <td className="num">{p.lots}</td>
+                    <td className="num">{formatMoney(p.worstCaseEstimate)}</td>
+                    <td className="num">
+                      {formatMoney(p.actual)}
+                      {p.incompleteActuals > 0 && <span title="a variant had no rate at completion: a lower bound"> (at least)</span>}
+                    </td>
+                    <td className={`num ${p.variance.startsWith('-') ? 'under' : p.variance === '0' || /^0(\.0+)?$/.test(p.variance) ? '' : 'over'}`}>
+                      {formatMoney(p.variance)}
+                      {p.variancePercent !== null && ` (${p.variancePercent}%)`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )
+      }
+    </Panel>
+  );
+}

@@ -1,0 +1,73 @@
+// The API's response bodies, as far as the pages read them (the OpenAPI document at /api/docs has them whole).
+
+export interface User {
+  userId: number;
+  name: string;
+  email: string;
+  role: 'admin' | 'planner' | 'operator' | 'viewer';
+}
+
+export interface Item {
+  itemId: number;
+  name: string;
+  description: string | null;
+  category: string | null;
+  model: string | null;
+  variation: string | null;
+}
+
+export interface Variant {
+  variantId: number;
+  itemId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  /** Decimal strings, never floats. */
+  stock: string;
+  reorderThreshold: string;
+}
+
+export interface LedgerEntry {
+  id: number;
+  type: string;
+  quantity: string;
+  unit: string | null;
+  notes: string | null;
+  createdAt: string;
+}
+
+export const LOT_STATUSES = ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
+export type LotStatus = (typeof LOT_STATUSES)[number];
+
+export interface LotsByStatus {
+  from: string;
+  to: string;
+  totals: Record<LotStatus | 'all', number>;
+}
+
+export interface CostVariance {
+  processId: number;
+  process: string;
+  lots: number;
+  quantity: number;
+  worstCaseEstimate: string;
+  bestCaseEstimate: string;
+  actual: string;
+  variance: string;
+  variancePercent: string | null;
+  incompleteActuals: number;
+}
+
+export interface ImportJob {
+  id: number;
+  kind: string;
+  status: string;
+  message: string | null;
+  fileName: string | null;
+  totalRows: number;
+  processedRows: number;
+  successCount: number;
+  failureCount: number;
+  createdAt: string;
+}
