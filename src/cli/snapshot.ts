@@ -25,7 +25,7 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
     throw err;
   }
-  const { openScratchDatabase, cacheDirectory, pgliteVersion } = await import('../db/scratch.ts');
+  const { cacheDirectory, pgliteVersion } = await import('../db/scratch.ts');
   const built = typeof __MTC_SOURCE_HASH__ === 'string' ? __MTC_SOURCE_HASH__ : null;
   const cached = built !== null && process.env.MTC_NO_CACHE !== '1';
   const file = join(cacheDirectory(), `model-${createHash('sha256').update(`${built}\0${await pgliteVersion()}\0`).update(snapshot).digest('hex').slice(0, 32)}.json`);
@@ -36,15 +36,7 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
       // not cached yet, or unreadable: make it again
     }
   }
-  const { inspect } = await import('../schema/catalog/inspect.ts');
-  const scratch = await openScratchDatabase(ctx.isTTY && !ctx.json ? (m) => ctx.err(m) : undefined);
-  let model: SchemaModel;
-  try {
-    await scratch.exec(snapshot);
-    model = await inspect(scratch);
-  } finally {
-    await scratch.close();
-  }
+  const model = await snapshotModel(snapshot, ctx.isTTY && !ctx.json ? (m) => ctx.err(m) : undefined);
   if (cached) {
     await mkdir(cacheDirectory(), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -52,4 +44,17 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
     await rename(tmp, file);
   }
   return model;
+}
+
+/** The schema a snapshot's SQL makes, read back from a throwaway in-process PostgreSQL (PGlite); `progress` hears of its start. */
+export async function snapshotModel(sql: string, progress?: (message: string) => void): Promise<SchemaModel> {
+  const { openScratchDatabase } = await import('../db/scratch.ts');
+  const { inspect } = await import('../schema/catalog/inspect.ts');
+  const scratch = await openScratchDatabase(progress);
+  try {
+    await scratch.exec(sql);
+    return await inspect(scratch);
+  } finally {
+    await scratch.close();
+  }
 }

@@ -13,6 +13,8 @@ import { auditRoutes } from './routes/audit.ts';
 import { costingRoutes } from './routes/costing.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
+import { schemaHealthRoutes } from './routes/schema-health.ts';
+import type { DeclaredSchema } from './routes/schema-health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { itemRoutes } from './routes/items.ts';
 import { lotRoutes } from './routes/lots.ts';
@@ -35,6 +37,8 @@ export interface ServerOptions {
   loginAttemptsPerMinute?: number;
   /** Called when the API makes an import job claimable, so this process's worker looks at once. */
   importQueued?: () => void;
+  /** The declared schema, for /api/schema/health's verify (without it, the report says verify cannot run here). */
+  declaredSchema?: DeclaredSchema;
   /** The built web app to serve at / (default: dist/web in the project). */
   webRoot?: string;
 }
@@ -119,6 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(reportRoutes, { db: options.db });
   await app.register(importRoutes, { db: options.db, queued: options.importQueued ?? (() => {}) });
   await app.register(exportRoutes, { db: options.db });
+  await app.register(schemaHealthRoutes, { db: options.db, plan: options.plan, declared: options.declaredSchema });
   await installWebApp(app, options.webRoot ?? defaultWebRoot());
   return app;
 }

@@ -50,9 +50,9 @@ export interface WatchedPage {
   assertNoProblems(): void;
 }
 
-/** Opens a page in a fresh context (no cookies) of `browser`, recording its problems. */
-export async function watchedPage(browser: Browser, baseURL: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+/** Opens a page in a fresh context (no cookies) of `browser`, recording its problems; a 1280×800 desktop unless `viewport` says otherwise. */
+export async function watchedPage(browser: Browser, baseURL: string, viewport: { width: number; height: number } = { width: 1280, height: 800 }): Promise<WatchedPage> {
+  const context = await browser.newContext({ baseURL, viewport });
   const page = await context.newPage();
   const problems: Problem[] = [];
   const allowed: RegExp[] = [];

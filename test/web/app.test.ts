@@ -4,37 +4,11 @@
 // page is screenshotted (test/.artifacts/screenshots/), has no console error, page error or
 // failed request, and no serious or critical axe-core violation.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { backends } from '../helpers/backends.ts';
-import { assertAccessible, launchChromium, screenshot, watchedPage } from '../helpers/browser.ts';
+import { test } from 'node:test';
+import type { Locator } from 'playwright-core';
 import type { WatchedPage } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { serveDemo } from './server.ts';
-import type { DemoServer } from './server.ts';
-
-/** What chromium logs for a response with this status, e.g. the 401 of a visitor not logged in. */
-const status = (code: number) => new RegExp(`Failed to load resource: the server responded with a status of ${code}\\b`);
-
-/** The <section> of the page headed by an <h2> saying exactly `name`. */
-function section(page: Page, name: string): Locator {
-  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name, exact: true }) });
-}
-
-/** Waits until nothing on the page says "Loading…". */
-async function settled(page: Page): Promise<void> {
-  await waitFor(async () => (await page.getByText('Loading…').count()) === 0, `${page.url()} to finish loading`);
-}
-
-/** The page's text with thousands separators and spaces removed, for finding a figure however it is grouped. */
-const figures = async (locator: Locator) => (await locator.innerText()).replace(/[,\s\u00a0\u202f]/g, '');
-
-/** A GET of the API with the page's session (the browser's cookies); its JSON. */
-async function api<T>(page: Page, path: string): Promise<T> {
-  const res = await page.request.get(path);
-  assert.equal(res.status(), 200, `GET ${path}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
+import { apiGet as api, arrive, figures, section, settled, status, submitLogin, webSuite } from './harness.ts';
 
 /** Chooses, in the Stock ledger's variant picker, the variant whose label has every one of `words`. */
 async function chooseVariant(ledger: Locator, words: readonly string[]): Promise<void> {
@@ -46,235 +20,172 @@ async function chooseVariant(ledger: Locator, words: readonly string[]): Promise
   await picker.selectOption({ label });
 }
 
-/**
- * Waits until the page's address passes `check`. The app moves between its pages in the
- * document (history API), so the address is read, not a navigation awaited.
- */
-async function arrive(page: Page, check: (url: URL) => boolean, what: string): Promise<void> {
-  try {
-    await waitFor(async () => check(new URL(page.url())), what, 15_000);
-  } catch {
-    throw new Error(`timed out waiting for the address to be ${what}: it is ${page.url()}`);
-  }
-}
-
-/** Fills the login form and submits it. */
-async function submitLogin(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-}
-
-// The suite runs on PGlite, and on the PostgreSQL server too when MTC_TEST_DATABASE_URL names
-// one: the pages read what the API answers, and the API's answers come from the database.
-for (const backend of backends) {
-  describe(`the web app in a real browser, on ${backend.name}`, { skip: backend.skip }, () => {
-    let browser: Browser;
-    let server: DemoServer;
-
-    before(async () => {
-      const [launched, served] = await Promise.allSettled([launchChromium(), serveDemo(backend)]);
-      if (launched.status === 'fulfilled') browser = launched.value;
-      if (served.status === 'fulfilled') server = served.value;
-      for (const r of [launched, served]) if (r.status === 'rejected') throw r.reason;
+webSuite('the web app in a real browser', ({ server, open, logInAt, checkPage }) => {
+  test('a visitor is sent to /login, a wrong password shows the API’s message, and the right one opens the dashboard', async () => {
+    const w = await open();
+    const { page } = w;
+    await w.expecting(status(401), async () => {
+      await page.goto('/');
+      await arrive(page, (u) => u.pathname === '/login', '/login');
+      await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
     });
-    after(async () => {
-      await browser?.close();
-      await server?.stop();
-    });
+    await checkPage(w, 'login');
 
-    /** A fresh page (no session) on the server. */
-    async function open(): Promise<WatchedPage> {
-      return watchedPage(browser, server.url);
+    await w.expecting(status(401), async () => {
+      const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/login');
+      await submitLogin(page, server().admin.email, `${server().admin.password}-wrong`);
+      const body = (await (await answer).json()) as { error: { message: string } };
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      const shown = await alert.innerText();
+      assert.ok(shown.includes(body.error.message), `the alert shows the API's message "${body.error.message}": ${shown}`);
+      assert.equal(new URL(page.url()).pathname, '/login');
+    });
+    await checkPage(w, 'login-failed');
+
+    await submitLogin(page, server().admin.email, server().admin.password);
+    await arrive(page, (u) => u.pathname === '/', '/');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.equal(await nav.getByRole('link', { name: 'Dashboard', exact: true }).getAttribute('href'), '/');
+    assert.equal(await nav.getByRole('link', { name: 'Items', exact: true }).getAttribute('href'), '/items');
+    await nav.getByText(server().admin.name).waitFor();
+    await nav.getByRole('button', { name: 'Log out', exact: true }).waitFor();
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
+    assert.equal(await main.getByRole('heading', { level: 1 }).count(), 1, 'the page has one h1');
+    await settled(page);
+
+    // The demo made four lots, one planning, one ready, one in progress and one completed:
+    // each status shows its count, as the API lists the lots.
+    const made = await api<{ total: number; lots: { status: string }[] }>(page, '/api/lots?limit=500');
+    const lotsText = await section(page, 'Lots by status').innerText();
+    for (const s of ['planning', 'ready', 'in_progress', 'completed']) {
+      const count = made.lots.filter((l) => l.status === s).length;
+      assert.ok(count > 0, `the demo has a lot in ${s}`);
+      assert.match(lotsText, new RegExp(`${s.replace('_', '[ _]')}\\s*:?\\s*${count}\\b`, 'i'), `Lots by status shows ${count} ${s}:\n${lotsText}`);
     }
 
-    /** Screenshots the page as NAME, then fails on any problem it had or serious accessibility violation. */
-    async function checkPage(w: WatchedPage, name: string): Promise<void> {
-      await settled(w.page);
-      await screenshot(w.page, `${backend.name}-${name}`);
-      await assertAccessible(w.page);
-      w.assertNoProblems();
+    // The variant furthest below its reorder threshold, as the API ranks them.
+    const low = await api<{ total: number; variants: { item: string; color: string; size: string }[] }>(page, '/api/stock/low?limit=1');
+    assert.ok(low.total > 0, 'the demo has variants below their threshold');
+    const lowText = await section(page, 'Low stock').innerText();
+    for (const part of [low.variants[0]!.item, low.variants[0]!.color]) assert.ok(lowText.includes(part), `Low stock shows ${part}:\n${lowText}`);
+
+    // The demo has run no import: the section says so rather than staying blank.
+    assert.match(await section(page, 'Recent imports').innerText(), /no\b.*imports?/i);
+
+    // The completed Sparrow lot, its actual cost and variance (actual − worst case) as the API figures them.
+    const variance = await api<{ processes: { process: string; actual: string; variance: string }[] }>(page, '/api/reports/cost-variance');
+    assert.equal(variance.processes.length, 1, 'the demo completed one lot');
+    const sparrow = variance.processes[0]!;
+    const costs = section(page, 'Cost variance');
+    assert.ok((await costs.innerText()).includes(sparrow.process), `Cost variance names ${sparrow.process}`);
+    for (const amount of [sparrow.actual, sparrow.variance]) {
+      const digits = Math.abs(Number(amount)).toFixed(2);
+      assert.ok((await figures(costs)).includes(digits), `Cost variance shows ${amount}:\n${await costs.innerText()}`);
     }
-
-    /** Opens `path` without a session, is sent to /login, logs in as the admin; the page, back at `path`. */
-    async function logInAt(path: string): Promise<WatchedPage> {
-      const w = await open();
-      await w.expecting(status(401), async () => {
-        await w.page.goto(path);
-        await arrive(w.page, (u) => u.pathname === '/login', '/login');
-        await w.page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
-      });
-      await submitLogin(w.page, server.admin.email, server.admin.password);
-      await arrive(w.page, (u) => u.pathname === path, path);
-      return w;
-    }
-
-    test('a visitor is sent to /login, a wrong password shows the API’s message, and the right one opens the dashboard', async () => {
-      const w = await open();
-      const { page } = w;
-      await w.expecting(status(401), async () => {
-        await page.goto('/');
-        await arrive(page, (u) => u.pathname === '/login', '/login');
-        await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
-      });
-      await checkPage(w, 'login');
-
-      await w.expecting(status(401), async () => {
-        const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/login');
-        await submitLogin(page, server.admin.email, `${server.admin.password}-wrong`);
-        const body = (await (await answer).json()) as { error: { message: string } };
-        const alert = page.getByRole('alert');
-        await alert.waitFor();
-        const shown = await alert.innerText();
-        assert.ok(shown.includes(body.error.message), `the alert shows the API's message "${body.error.message}": ${shown}`);
-        assert.equal(new URL(page.url()).pathname, '/login');
-      });
-      await checkPage(w, 'login-failed');
-
-      await submitLogin(page, server.admin.email, server.admin.password);
-      await arrive(page, (u) => u.pathname === '/', '/');
-      const nav = page.getByRole('navigation', { name: 'Main' });
-      assert.equal(await nav.getByRole('link', { name: 'Dashboard', exact: true }).getAttribute('href'), '/');
-      assert.equal(await nav.getByRole('link', { name: 'Items', exact: true }).getAttribute('href'), '/items');
-      await nav.getByText(server.admin.name).waitFor();
-      await nav.getByRole('button', { name: 'Log out', exact: true }).waitFor();
-      const main = page.getByRole('main');
-      await main.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
-      assert.equal(await main.getByRole('heading', { level: 1 }).count(), 1, 'the page has one h1');
-      await settled(page);
-
-      // The demo made four lots, one planning, one ready, one in progress and one completed:
-      // each status shows its count, as the API lists the lots.
-      const made = await api<{ total: number; lots: { status: string }[] }>(page, '/api/lots?limit=500');
-      const lotsText = await section(page, 'Lots by status').innerText();
-      for (const s of ['planning', 'ready', 'in_progress', 'completed']) {
-        const count = made.lots.filter((l) => l.status === s).length;
-        assert.ok(count > 0, `the demo has a lot in ${s}`);
-        assert.match(lotsText, new RegExp(`${s.replace('_', '[ _]')}\\s*:?\\s*${count}\\b`, 'i'), `Lots by status shows ${count} ${s}:\n${lotsText}`);
-      }
-
-      // The variant furthest below its reorder threshold, as the API ranks them.
-      const low = await api<{ total: number; variants: { item: string; color: string; size: string }[] }>(page, '/api/stock/low?limit=1');
-      assert.ok(low.total > 0, 'the demo has variants below their threshold');
-      const lowText = await section(page, 'Low stock').innerText();
-      for (const part of [low.variants[0]!.item, low.variants[0]!.color]) assert.ok(lowText.includes(part), `Low stock shows ${part}:\n${lowText}`);
-
-      // The demo has run no import: the section says so rather than staying blank.
-      assert.match(await section(page, 'Recent imports').innerText(), /no\b.*imports?/i);
-
-      // The completed Sparrow lot, its actual cost and variance (actual − worst case) as the API figures them.
-      const variance = await api<{ processes: { process: string; actual: string; variance: string }[] }>(page, '/api/reports/cost-variance');
-      assert.equal(variance.processes.length, 1, 'the demo completed one lot');
-      const sparrow = variance.processes[0]!;
-      const costs = section(page, 'Cost variance');
-      assert.ok((await costs.innerText()).includes(sparrow.process), `Cost variance names ${sparrow.process}`);
-      for (const amount of [sparrow.actual, sparrow.variance]) {
-        const digits = Math.abs(Number(amount)).toFixed(2);
-        assert.ok((await figures(costs)).includes(digits), `Cost variance shows ${amount}:\n${await costs.innerText()}`);
-      }
-      await checkPage(w, 'dashboard');
-    });
-
-    test('items are searched and paged, an item opens with its variants and a variant’s stock ledger, and its page reloads', async () => {
-      const w = await logInAt('/items');
-      const { page } = w;
-      const main = page.getByRole('main');
-      await main.getByRole('heading', { level: 1, name: 'Items', exact: true }).waitFor();
-      await settled(page);
-      const table = main.getByRole('table');
-      const names = async () => table.getByRole('link').allInnerTexts();
-      const all = await api<{ total: number; items: { itemId: number; name: string }[] }>(page, '/api/items?limit=500');
-      assert.match(await main.innerText(), new RegExp(`Page 1 of \\d+|${all.total} items`));
-
-      // Pages: Next goes on while there are more items than one page shows, and the URL keeps the page.
-      const first = await names();
-      assert.ok(first.length > 0, 'the first page lists items');
-      const next = main.getByRole('button', { name: 'Next', exact: true });
-      const previous = main.getByRole('button', { name: 'Previous', exact: true });
-      assert.equal(await previous.isDisabled(), true, 'no page before the first');
-      if (first.length < all.total) {
-        await next.click();
-        await arrive(page, (u) => u.searchParams.get('page') === '2', '?page=2');
-        await settled(page);
-        await main.getByText(/Page 2 of \d+/).waitFor();
-        const second = await names();
-        assert.ok(second.length > 0 && second.every((n) => !first.includes(n) || all.items.filter((i) => i.name === n).length > 1), `page 2 lists other items: ${second.join(', ')}`);
-        await checkPage(w, 'items-page-2');
-        await previous.click();
-        await arrive(page, (u) => (u.searchParams.get('page') ?? '1') === '1', 'page 1');
-        await settled(page);
-        assert.deepEqual(await names(), first);
-      } else {
-        assert.equal(await next.isDisabled(), true, `all ${all.total} items fit on one page, so there is no next`);
-      }
-
-      // Search: the list narrows to the items whose words match, and the URL keeps the query.
-      const search = page.getByRole('searchbox', { name: 'Search items' }).or(page.getByLabel('Search items', { exact: true })).first();
-      await search.fill('helmet');
-      await arrive(page, (u) => u.searchParams.get('q') === 'helmet', '?q=helmet');
-      await waitFor(async () => JSON.stringify(await names()) === JSON.stringify(['Kids Helmet']), 'the search for "helmet" to list only Kids Helmet');
-      await checkPage(w, 'items-search');
-      await page.reload();
-      await settled(page);
-      assert.equal(await search.inputValue(), 'helmet', 'a reload keeps the search');
-      assert.deepEqual(await names(), ['Kids Helmet']);
-
-      // The item's page: its name, its variants with their stock, and a variant's ledger.
-      const helmet = all.items.find((i) => i.name === 'Kids Helmet')!;
-      await table.getByRole('link', { name: 'Kids Helmet', exact: true }).click();
-      await arrive(page, (u) => u.pathname === `/items/${helmet.itemId}`, `/items/${helmet.itemId}`);
-      await checkItemPage(w, helmet.itemId);
-      await checkPage(w, 'item');
-      await page.reload();
-      await checkItemPage(w, helmet.itemId);
-      w.assertNoProblems();
-    });
-
-    /** The Kids Helmet's page as the demo made it: h1, Variants table, and the Pink XL helmet's ledger (opened with 4). */
-    async function checkItemPage(w: WatchedPage, itemId: number): Promise<void> {
-      const { page } = w;
-      const main = page.getByRole('main');
-      await main.getByRole('heading', { level: 1, name: 'Kids Helmet', exact: true }).waitFor();
-      await settled(page);
-      const variants = await api<{ variantId: number; color: string; size: string; stock: string }[]>(page, `/api/items/${itemId}/variants`);
-      const table = page.getByRole('table', { name: 'Variants' }).or(section(page, 'Variants').getByRole('table')).first();
-      for (const column of [/colou?r/i, /size/i, /stock/i, /unit/i, /threshold/i]) {
-        assert.equal(await table.getByRole('columnheader', { name: column }).count(), 1, `the Variants table has a ${column} column`);
-      }
-      assert.equal(await table.getByRole('row').count(), variants.length + 1, 'a row per variant, under the header');
-      const pinkXl = variants.find((v) => v.color === 'Pink' && v.size === 'XL')!;
-      const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Pink', exact: true }) }).filter({ has: page.getByRole('cell', { name: 'XL', exact: true }) });
-      const cells = await row.getByRole('cell').allInnerTexts();
-      // The stock cell may carry more than the figure (a unit, a "low" mark): it starts with it.
-      assert.ok(cells.some((c) => parseFloat(c.replace(/,/g, '')) === Number(pinkXl.stock)), `the Pink XL row shows its stock ${pinkXl.stock}: ${cells.join(' | ')}`);
-
-      // Its ledger: the demo opened the Pink XL helmet with 4, and nothing has moved it since.
-      const ledger = section(page, 'Stock ledger');
-      await chooseVariant(ledger, ['Pink', 'XL']);
-      const entries = await api<{ entries: { type: string; quantity: string }[] }>(page, `/api/variants/${pinkXl.variantId}/ledger`);
-      assert.deepEqual(entries.entries.map((e) => [e.type, Number(e.quantity)]), [['opening', 4]]);
-      // A row of the ledger reads "Opening", then 4 (with its unit, the date and notes after).
-      const shown = (text: string) => /^opening\s+4(\.0+)?\b/im.test(text);
-      await waitFor(async () => shown(await ledger.innerText()), 'the Stock ledger to show the Pink XL helmet’s opening 4').catch(async (err: Error) => {
-        throw new Error(`${err.message}:\n${await ledger.innerText()}`);
-      });
-    }
-
-    test('Log out ends the session: the app returns to /login, and / leads there again', async () => {
-      const w = await logInAt('/');
-      const { page } = w;
-      await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
-      await settled(page);
-      await w.expecting(status(401), async () => {
-        await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out', exact: true }).click();
-        await arrive(page, (u) => u.pathname === '/login', '/login');
-        await page.goto('/');
-        await arrive(page, (u) => u.pathname === '/login', '/login');
-        await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
-      });
-      const me = await page.request.get('/api/auth/me');
-      assert.equal(me.status(), 401, 'the session is over on the server too');
-      await checkPage(w, 'logged-out');
-    });
+    await checkPage(w, 'dashboard');
   });
-}
+
+  test('items are searched and paged, an item opens with its variants and a variant’s stock ledger, and its page reloads', async () => {
+    const w = await logInAt('/items');
+    const { page } = w;
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Items', exact: true }).waitFor();
+    await settled(page);
+    const table = main.getByRole('table');
+    const names = async () => table.getByRole('link').allInnerTexts();
+    const all = await api<{ total: number; items: { itemId: number; name: string }[] }>(page, '/api/items?limit=500');
+    assert.match(await main.innerText(), new RegExp(`Page 1 of \\d+|${all.total} items`));
+
+    // Pages: Next goes on while there are more items than one page shows, and the URL keeps the page.
+    const first = await names();
+    assert.ok(first.length > 0, 'the first page lists items');
+    const next = main.getByRole('button', { name: 'Next', exact: true });
+    const previous = main.getByRole('button', { name: 'Previous', exact: true });
+    assert.equal(await previous.isDisabled(), true, 'no page before the first');
+    if (first.length < all.total) {
+      await next.click();
+      await arrive(page, (u) => u.searchParams.get('page') === '2', '?page=2');
+      await settled(page);
+      await main.getByText(/Page 2 of \d+/).waitFor();
+      const second = await names();
+      assert.ok(second.length > 0 && second.every((n) => !first.includes(n) || all.items.filter((i) => i.name === n).length > 1), `page 2 lists other items: ${second.join(', ')}`);
+      await checkPage(w, 'items-page-2');
+      await previous.click();
+      await arrive(page, (u) => (u.searchParams.get('page') ?? '1') === '1', 'page 1');
+      await settled(page);
+      assert.deepEqual(await names(), first);
+    } else {
+      assert.equal(await next.isDisabled(), true, `all ${all.total} items fit on one page, so there is no next`);
+    }
+
+    // Search: the list narrows to the items whose words match, and the URL keeps the query.
+    const search = page.getByRole('searchbox', { name: 'Search items' }).or(page.getByLabel('Search items', { exact: true })).first();
+    await search.fill('helmet');
+    await arrive(page, (u) => u.searchParams.get('q') === 'helmet', '?q=helmet');
+    await waitFor(async () => JSON.stringify(await names()) === JSON.stringify(['Kids Helmet']), 'the search for "helmet" to list only Kids Helmet');
+    await checkPage(w, 'items-search');
+    await page.reload();
+    await settled(page);
+    assert.equal(await search.inputValue(), 'helmet', 'a reload keeps the search');
+    assert.deepEqual(await names(), ['Kids Helmet']);
+
+    // The item's page: its name, its variants with their stock, and a variant's ledger.
+    const helmet = all.items.find((i) => i.name === 'Kids Helmet')!;
+    await table.getByRole('link', { name: 'Kids Helmet', exact: true }).click();
+    await arrive(page, (u) => u.pathname === `/items/${helmet.itemId}`, `/items/${helmet.itemId}`);
+    await checkItemPage(w, helmet.itemId);
+    await checkPage(w, 'item');
+    await page.reload();
+    await checkItemPage(w, helmet.itemId);
+    w.assertNoProblems();
+  });
+
+  /** The Kids Helmet's page as the demo made it: h1, Variants table, and the Pink XL helmet's ledger (opened with 4). */
+  async function checkItemPage(w: WatchedPage, itemId: number): Promise<void> {
+    const { page } = w;
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Kids Helmet', exact: true }).waitFor();
+    await settled(page);
+    const variants = await api<{ variantId: number; color: string; size: string; stock: string }[]>(page, `/api/items/${itemId}/variants`);
+    const table = page.getByRole('table', { name: 'Variants' }).or(section(page, 'Variants').getByRole('table')).first();
+    for (const column of [/colou?r/i, /size/i, /stock/i, /unit/i, /threshold/i]) {
+      assert.equal(await table.getByRole('columnheader', { name: column }).count(), 1, `the Variants table has a ${column} column`);
+    }
+    assert.equal(await table.getByRole('row').count(), variants.length + 1, 'a row per variant, under the header');
+    const pinkXl = variants.find((v) => v.color === 'Pink' && v.size === 'XL')!;
+    const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Pink', exact: true }) }).filter({ has: page.getByRole('cell', { name: 'XL', exact: true }) });
+    const cells = await row.getByRole('cell').allInnerTexts();
+    // The stock cell may carry more than the figure (a unit, a "low" mark): it starts with it.
+    assert.ok(cells.some((c) => parseFloat(c.replace(/,/g, '')) === Number(pinkXl.stock)), `the Pink XL row shows its stock ${pinkXl.stock}: ${cells.join(' | ')}`);
+
+    // Its ledger: the demo opened the Pink XL helmet with 4, and nothing has moved it since.
+    const ledger = section(page, 'Stock ledger');
+    await chooseVariant(ledger, ['Pink', 'XL']);
+    const entries = await api<{ entries: { type: string; quantity: string }[] }>(page, `/api/variants/${pinkXl.variantId}/ledger`);
+    assert.deepEqual(entries.entries.map((e) => [e.type, Number(e.quantity)]), [['opening', 4]]);
+    // A row of the ledger reads "Opening", then 4 (with its unit, the date and notes after).
+    const shown = (text: string) => /^opening\s+4(\.0+)?\b/im.test(text);
+    await waitFor(async () => shown(await ledger.innerText()), 'the Stock ledger to show the Pink XL helmet’s opening 4').catch(async (err: Error) => {
+      throw new Error(`${err.message}:\n${await ledger.innerText()}`);
+    });
+  }
+
+  test('Log out ends the session: the app returns to /login, and / leads there again', async () => {
+    const w = await logInAt('/');
+    const { page } = w;
+    await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
+    await settled(page);
+    await w.expecting(status(401), async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out', exact: true }).click();
+      await arrive(page, (u) => u.pathname === '/login', '/login');
+      await page.goto('/');
+      await arrive(page, (u) => u.pathname === '/login', '/login');
+      await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    });
+    const me = await page.request.get('/api/auth/me');
+    assert.equal(me.status(), 401, 'the session is over on the server too');
+    await checkPage(w, 'logged-out');
+  });
+});

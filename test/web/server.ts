@@ -17,6 +17,8 @@ export interface DemoServer {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
   admin: { name: string; email: string; password: string };
+  /** The database it serves (a PGlite directory is the server's alone while it runs). */
+  databaseUrl: string;
   /** Stops the server (SIGTERM, as a user would) and drops its database. */
   stop(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function serveDemo(backend: Backend): Promise<DemoServer> {
       await db.close();
     }
     server = startMtc(['serve', '--port', '0', '--host', '127.0.0.1', '--database', t.url], { env: { LOG_LEVEL: 'warn' } });
-    return { url: await listeningAddress(server.child), admin, stop };
+    return { url: await listeningAddress(server.child), admin, databaseUrl: t.url, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -3,6 +3,19 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Loading } from './feedback.tsx';
 import { useSession } from './session.tsx';
 
+/** The app's sections, in the order the main navigation lists them; admin ones only for admins. */
+const SECTIONS: readonly { to: string; label: string; admin?: boolean }[] = [
+  { to: '/', label: 'Dashboard' },
+  { to: '/items', label: 'Items' },
+  { to: '/suppliers', label: 'Suppliers' },
+  { to: '/subprocesses', label: 'Subprocesses' },
+  { to: '/processes', label: 'Processes' },
+  { to: '/lots', label: 'Lots' },
+  { to: '/imports', label: 'Imports' },
+  { to: '/users', label: 'Users', admin: true },
+  { to: '/schema', label: 'Schema health', admin: true },
+];
+
 /** The frame of every page after login: the main navigation, who is signed in, and the page. */
 export function Layout() {
   const { user, logOut } = useSession();
@@ -29,14 +42,13 @@ export function Layout() {
         <nav aria-label="Main">
           <span className="brand">MTC</span>
           <ul className="links">
-            <li>
-              <NavLink to="/" end>
-                Dashboard
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to="/items">Items</NavLink>
-            </li>
+            {SECTIONS.filter((s) => !s.admin || user?.role === 'admin').map((s) => (
+              <li key={s.to}>
+                <NavLink to={s.to} end={s.to === '/'}>
+                  {s.label}
+                </NavLink>
+              </li>
+            ))}
           </ul>
           <span className="who">{user?.name}</span>
           <button type="button" className="secondary" onClick={() => void logOut().finally(() => navigate('/login', { replace: true }))}>

@@ -11,6 +11,18 @@ const Login = lazy(() => import('./pages/Login.tsx'));
 const Dashboard = lazy(() => import('./pages/Dashboard.tsx'));
 const Items = lazy(() => import('./pages/Items.tsx'));
 const ItemDetail = lazy(() => import('./pages/ItemDetail.tsx'));
+const Suppliers = lazy(() => import('./pages/Suppliers.tsx'));
+const SupplierDetail = lazy(() => import('./pages/SupplierDetail.tsx'));
+const Subprocesses = lazy(() => import('./pages/Subprocesses.tsx'));
+const Processes = lazy(() => import('./pages/Processes.tsx'));
+const ProcessEditor = lazy(() => import('./pages/ProcessEditor.tsx'));
+const Lots = lazy(() => import('./pages/Lots.tsx'));
+const LotNew = lazy(() => import('./pages/LotNew.tsx'));
+const LotDetail = lazy(() => import('./pages/LotDetail.tsx'));
+const Imports = lazy(() => import('./pages/Imports.tsx'));
+const ImportDetail = lazy(() => import('./pages/ImportDetail.tsx'));
+const Users = lazy(() => import('./pages/Users.tsx'));
+const SchemaHealth = lazy(() => import('./pages/SchemaHealth.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 createRoot(document.getElementById('root') as HTMLElement).render(
@@ -30,6 +42,18 @@ createRoot(document.getElementById('root') as HTMLElement).render(
               <Route index element={<Dashboard />} />
               <Route path="items" element={<Items />} />
               <Route path="items/:id" element={<ItemDetail />} />
+              <Route path="suppliers" element={<Suppliers />} />
+              <Route path="suppliers/:id" element={<SupplierDetail />} />
+              <Route path="subprocesses" element={<Subprocesses />} />
+              <Route path="processes" element={<Processes />} />
+              <Route path="processes/:id" element={<ProcessEditor />} />
+              <Route path="lots" element={<Lots />} />
+              <Route path="lots/new" element={<LotNew />} />
+              <Route path="lots/:id" element={<LotDetail />} />
+              <Route path="imports" element={<Imports />} />
+              <Route path="imports/:id" element={<ImportDetail />} />
+              <Route path="users" element={<Users />} />
+              <Route path="schema" element={<SchemaHealth />} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   /** Manage user accounts and read the audit trail. */
   'users.manage': ['admin'],
   'audit.read': ['admin'],
+  /** Read the schema's health: migration status and verify's findings. */
+  'schema.read': ['admin'],
   /** Own session and API tokens. */
   'self': ['admin', 'planner', 'operator', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

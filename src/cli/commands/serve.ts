@@ -1,4 +1,6 @@
 import type { CommandContext } from '../command.ts';
+import { loadConfig } from '../config.ts';
+import { loadSnapshotModel } from '../snapshot.ts';
 import { loadProject } from '../project.ts';
 import { UsageError } from '../usage.ts';
 
@@ -59,6 +61,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     secureCookies: ctx.values['secure-cookies'] === true,
     importQueued: () => worker?.wake(),
+    declaredSchema: { source: ctx.snapshot, ...(await loadConfig()), load: () => loadSnapshotModel(ctx) },
   });
   // The signals are taken before listening: one that comes the moment the address is printed
   // must stop the server, not be lost.

@@ -17,17 +17,13 @@ all. Exit 1 when there is any difference.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig();
-  const { inspect } = await import('../../schema/catalog/inspect.ts');
-  const { compareModels, formatFinding } = await import('../../schema/catalog/compare.ts');
-  const { readUnmanaged } = await import('../../schema/adopt/adopt.ts');
-  const [actual, adopted] = await withDatabase(ctx, async (db) => [await inspect(db), await readUnmanaged(db)] as const);
-  const expected = await loadSnapshotModel(ctx);
-  const findings = compareModels(expected, actual, { ignore: config.ignore, unmanaged: [...config.unmanaged, ...adopted] });
-  const drift = findings.filter((f) => f.kind !== 'unmanaged' && f.kind !== 'ignored');
-  if (ctx.json) ctx.out(JSON.stringify({ findings, differences: drift.length }, null, 2));
+  const { verifyDatabase } = await import('../../schema/catalog/verify.ts');
+  const { formatFinding } = await import('../../schema/catalog/compare.ts');
+  const { findings, differences } = await withDatabase(ctx, (db) => verifyDatabase(db, () => loadSnapshotModel(ctx), config));
+  if (ctx.json) ctx.out(JSON.stringify({ findings, differences }, null, 2));
   else {
     for (const f of findings) ctx.out(formatFinding(f));
-    ctx.out(drift.length === 0 ? `The database matches ${ctx.snapshot}.` : `${drift.length} difference${drift.length === 1 ? '' : 's'} from ${ctx.snapshot}.`);
+    ctx.out(differences === 0 ? `The database matches ${ctx.snapshot}.` : `${differences} difference${differences === 1 ? '' : 's'} from ${ctx.snapshot}.`);
   }
-  return drift.length > 0 ? 1 : 0;
+  return differences > 0 ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
@@ -27,10 +28,10 @@ export default function Dashboard() {
 }
 
 /** A dashboard section: its heading, then what it loaded, or that it is loading, or the API's error. */
-function Panel<T>({ title, loaded, children }: { title: string; loaded: { data: T | undefined; error: unknown }; children: (data: T) => ReactNode }) {
+function Panel<T>({ title, loaded, wide = false, children }: { title: string; loaded: { data: T | undefined; error: unknown }; wide?: boolean; children: (data: T) => ReactNode }) {
   const id = `panel-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
-    <section className="card panel" aria-labelledby={id}>
+    <section className={`card panel${wide ? ' wide' : ''}`} aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       {loaded.error !== undefined ? <ErrorAlert error={loaded.error} /> : loaded.data === undefined ? <Loading /> : children(loaded.data)}
     </section>
@@ -50,36 +51,18 @@ function LotsPanel() {
     <Panel title="Lots by status" loaded={loaded}>
       {(report) => {
         if (report.totals.all === 0) return <p className="empty">No lots yet in the last 12 months.</p>;
-        const most = Math.max(...LOT_STATUSES.map((s) => report.totals[s]));
         return (
           <>
             <p className="caption">
               {report.totals.all} {report.totals.all === 1 ? 'lot' : 'lots'} created in the last 12 months, by status now
             </p>
-            <table className="bars">
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Lots
-                  </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Share</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {LOT_STATUSES.map((status) => (
-                  <tr key={status}>
-                    <th scope="row">{formatStatus(status)}</th>
-                    <td className="num">{report.totals[status]}</td>
-                    <td className="bar-cell" aria-hidden="true">
-                      <span className={`bar status-${status}`} style={{ width: `${most === 0 ? 0 : (100 * report.totals[status]) / most}%` }} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <BarChart
+              label="Lots by status"
+              captionShown={false}
+              series={['Lots']}
+              bars={LOT_STATUSES.map((status) => ({ key: status, label: formatStatus(status), values: [report.totals[status]], tone: status }))}
+              format={(n) => String(n)}
+            />
           </>
         );
       }}
@@ -182,13 +165,20 @@ function ImportsPanel() {
 function CostVariancePanel() {
   const loaded = useApi<{ processes: CostVariance[] }>('/api/reports/cost-variance');
   return (
-    <Panel title="Cost variance" loaded={loaded}>
+    <Panel title="Cost variance" loaded={loaded} wide>
       {({ processes }) =>
         processes.length === 0 ? (
           <p className="empty">No completed lots yet: variance shows once a lot is completed.</p>
         ) : (
           <>
             <p className="caption">Actual cost against the worst-case estimate, over all completed lots; the largest overrun first.</p>
+            <BarChart
+              label="Worst-case estimate and actual cost by process"
+              captionShown={false}
+              series={['Worst-case estimate', 'Actual']}
+              bars={processes.map((p) => ({ key: p.processId, label: p.process, values: [Number(p.worstCaseEstimate), Number(p.actual)] }))}
+              format={(n) => formatMoney(n.toFixed(2))}
+            />
             <table>
               <thead>
                 <tr>

@@ -1,8 +1,14 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { query } from '../api.ts';
+import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatQuantity, formatStatus } from '../format.ts';
+import '../items/forms.css';
+import { Outcome, useAction } from '../items/forms.tsx';
+import { ItemForm } from '../items/ItemForm.tsx';
+import { StockMovementForm } from '../items/StockMovementForm.tsx';
+import { RateHistorySection, SupplierComparisonSection } from '../items/SupplierRates.tsx';
+import { VariantForm } from '../items/VariantForm.tsx';
 import { Pager } from '../Pager.tsx';
 import type { Item, LedgerEntry, Variant } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
@@ -10,11 +16,18 @@ import { useApi } from '../useApi.ts';
 
 const LEDGER_PAGE_SIZE = 20;
 
-/** One item: what it is, its variants with their stock, and a chosen variant's stock ledger (?variant=). */
+type Deletable<T> = T & { deletedAt: string | null };
+
+/**
+ * One item: what it is (to edit, delete or restore), its variants with their stock (to add,
+ * edit, delete or restore), and for a chosen variant (?variant=) its stock ledger, a stock
+ * movement to record, its suppliers compared and its rate history.
+ */
 export default function ItemDetail() {
   const { id } = useParams();
-  const item = useApi<Item>(`/api/items/${encodeURIComponent(id ?? '')}`);
-  const variants = useApi<Variant[]>(`/api/items/${encodeURIComponent(id ?? '')}/variants`);
+  const path = `/api/items/${encodeURIComponent(id ?? '')}`;
+  const item = useApi<Deletable<Item>>(path);
+  const variants = useApi<Deletable<Variant>[]>(`${path}/variants?includeDeleted=true`);
   usePageTitle(item.data?.name ?? 'Item');
 
   if (item.error !== undefined) {
@@ -36,89 +49,263 @@ export default function ItemDetail() {
         <Link to="/items">Items</Link>
       </p>
       <h1>{it.name}</h1>
-      <dl className="facts">
-        <div>
-          <dt>Category</dt>
-          <dd>{it.category ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Model</dt>
-          <dd>{it.model ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Variation</dt>
-          <dd>{it.variation ?? '—'}</dd>
-        </div>
-      </dl>
-      {it.description && <p className="description">{it.description}</p>}
-      {variants.error !== undefined ? <ErrorAlert error={variants.error} /> : !variants.data ? <Loading /> : <VariantsAndLedger variants={variants.data} />}
+      <ItemFacts item={it} reload={item.reload} />
+      {variants.error !== undefined ? (
+        <ErrorAlert error={variants.error} />
+      ) : !variants.data ? (
+        <Loading />
+      ) : (
+        <VariantsAndLedger item={it} all={variants.data} reload={variants.reload} />
+      )}
     </>
   );
 }
 
-function VariantsAndLedger({ variants }: { variants: Variant[] }) {
+/** What the item is, with editing it, and deleting or restoring it. */
+function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const life = useAction();
+  const deleted = item.deletedAt !== null;
+  const toggleDeleted = () =>
+    void life.run(() => (deleted ? api<Item>('POST', `/api/items/${item.itemId}/restore`) : api<Item>('DELETE', `/api/items/${item.itemId}`)), deleted ? `Restored ${item.name}.` : `Deleted ${item.name}: restore it to use it again.`).then((ok) => ok && reload());
+  return (
+    <>
+      {deleted && (
+        <p className="alert">
+          This item was deleted on {formatDateTime(item.deletedAt!)}: it is left out of lists and its stock cannot move. Restore it to use it again.
+        </p>
+      )}
+      <dl className="facts">
+        <div>
+          <dt>Category</dt>
+          <dd>{item.category ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Model</dt>
+          <dd>{item.model ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Variation</dt>
+          <dd>{item.variation ?? '—'}</dd>
+        </div>
+      </dl>
+      {item.description && <p className="description">{item.description}</p>}
+      <div className="actions spaced">
+        {!deleted && (
+          <button type="button" className="secondary" aria-expanded={editing} aria-controls="edit-item" onClick={() => setEditing(!editing)}>
+            Edit item
+          </button>
+        )}
+        <button type="button" className="secondary" disabled={life.busy} onClick={toggleDeleted}>
+          {life.busy ? (deleted ? 'Restoring…' : 'Deleting…') : deleted ? 'Restore item' : 'Delete item'}
+        </button>
+      </div>
+      <Outcome action={life} />
+      {editing && !deleted && (
+        <section id="edit-item" aria-labelledby="edit-item-heading" className="card">
+          <h2 id="edit-item-heading">Edit item</h2>
+          <ItemForm
+            idPrefix="edit-item"
+            item={item}
+            submitLabel="Save item"
+            busyLabel="Saving…"
+            onCancel={() => setEditing(false)}
+            save={async (fields) => {
+              await api<Item>('PATCH', `/api/items/${item.itemId}`, fields);
+              reload();
+              return 'Saved.';
+            }}
+          />
+        </section>
+      )}
+    </>
+  );
+}
+
+function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: Deletable<Variant>[]; reload: () => void }) {
+  const variants = all.filter((v) => v.deletedAt === null);
+  const deleted = all.filter((v) => v.deletedAt !== null);
   const [params, setParams] = useSearchParams();
   const asked = Number(params.get('variant'));
   const chosen = variants.find((v) => v.variantId === asked) ?? variants[0];
   const choose = (variantId: number) => setParams({ variant: String(variantId) }, { replace: true });
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Variant | undefined>(undefined);
+  const [moved, setMoved] = useState(0);
+  const [added, setAdded] = useState('');
+  const life = useAction();
+  const [acting, setActing] = useState<number | undefined>(undefined);
+  const lifecycle = (v: Variant, restore: boolean) => {
+    setActing(v.variantId);
+    void life
+      .run(() => api<Variant>(restore ? 'POST' : 'DELETE', `/api/variants/${v.variantId}${restore ? '/restore' : ''}`), `${restore ? 'Restored' : 'Deleted'} ${v.color} / ${v.size}.`)
+      .then((ok) => {
+        setActing(undefined);
+        if (ok) reload();
+      });
+  };
 
   return (
     <>
       <section aria-labelledby="variants-heading">
         <h2 id="variants-heading">Variants</h2>
         {variants.length === 0 ? (
-          <p className="empty">This item has no variants yet.</p>
+          <p className="empty">This item has no variants yet{item.deletedAt === null ? ': add one with Add variant.' : '.'}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Colour</th>
-                <th scope="col">Size</th>
-                <th scope="col" className="num">
-                  Stock
-                </th>
-                <th scope="col">Unit</th>
-                <th scope="col" className="num">
-                  Threshold
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {variants.map((v) => {
-                // As /api/stock/low counts it. Both have at most 9 + 3 digits: exact enough as doubles to compare.
-                const low = Number(v.stock) <= Number(v.reorderThreshold);
-                return (
-                  <tr key={v.variantId} className={v === chosen ? 'chosen' : undefined}>
-                    <td>{v.color}</td>
-                    <td>{v.size}</td>
-                    <td className="num">
-                      {formatQuantity(v.stock)}
-                      {low && <span className="badge status-failed">low stock</span>}
-                    </td>
-                    <td>{v.unit}</td>
-                    <td className="num">{formatQuantity(v.reorderThreshold)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Colour</th>
+                  <th scope="col">Size</th>
+                  <th scope="col" className="num">
+                    Stock
+                  </th>
+                  <th scope="col">Unit</th>
+                  <th scope="col" className="num">
+                    Threshold
+                  </th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {variants.map((v) => {
+                  // As /api/stock/low counts it. Both have at most 9 + 3 digits: exact enough as doubles to compare.
+                  const low = Number(v.stock) <= Number(v.reorderThreshold);
+                  return (
+                    <tr key={v.variantId} className={v === chosen ? 'chosen' : undefined}>
+                      <td>{v.color}</td>
+                      <td>{v.size}</td>
+                      <td className="num">
+                        {formatQuantity(v.stock)}
+                        {low && <span className="badge status-failed">low stock</span>}
+                      </td>
+                      <td>{v.unit}</td>
+                      <td className="num">{formatQuantity(v.reorderThreshold)}</td>
+                      <td>
+                        <div className="actions">
+                          <button type="button" className="secondary" aria-label={`Show ${v.color} / ${v.size}`} aria-pressed={v === chosen} onClick={() => choose(v.variantId)}>
+                            Show
+                          </button>
+                          <button type="button" className="secondary" aria-label={`Edit ${v.color} / ${v.size}`} onClick={() => setEditing(v)}>
+                            Edit
+                          </button>
+                          <button type="button" className="secondary" aria-label={`Delete ${v.color} / ${v.size}`} disabled={life.busy} onClick={() => lifecycle(v, false)}>
+                            {acting === v.variantId ? 'Deleting…' : 'Delete'}
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <Outcome action={life} />
+        {deleted.length > 0 && (
+          <>
+            <h3>Deleted variants</h3>
+            <ul>
+              {deleted.map((v) => (
+                <li key={v.variantId}>
+                  {v.color} / {v.size}{' '}
+                  <button type="button" className="secondary" aria-label={`Restore ${v.color} / ${v.size}`} disabled={life.busy} onClick={() => lifecycle(v, true)}>
+                    {acting === v.variantId ? 'Restoring…' : 'Restore'}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {item.deletedAt === null && (
+          <div className="actions">
+            <button type="button" className="secondary" aria-expanded={adding} aria-controls="add-variant" onClick={() => (setAdded(''), setAdding(!adding))}>
+              Add variant
+            </button>
+          </div>
+        )}
+        <p className="done" role="status">
+          {added}
+        </p>
+        {adding && (
+          <fieldset id="add-variant" className="card">
+            <legend>Add variant</legend>
+            <VariantForm
+              idPrefix="add-variant"
+              submitLabel="Add variant"
+              busyLabel="Adding…"
+              onCancel={() => setAdding(false)}
+              save={async (fields) => {
+                const made = await api<Variant>('POST', `/api/items/${item.itemId}/variants`, fields);
+                reload();
+                choose(made.variantId);
+                setAdding(false);
+                setAdded(`Added ${made.color} / ${made.size}: it has no stock yet; record its opening balance under Record stock movement.`);
+                return '';
+              }}
+            />
+          </fieldset>
+        )}
+        {editing && (
+          <fieldset className="card">
+            <legend>
+              Edit {editing.color} / {editing.size}
+            </legend>
+            <VariantForm
+              key={editing.variantId}
+              idPrefix="edit-variant"
+              variant={editing}
+              submitLabel="Save variant"
+              busyLabel="Saving…"
+              onCancel={() => setEditing(undefined)}
+              save={async (fields) => {
+                const saved = await api<Variant>('PATCH', `/api/variants/${editing.variantId}`, fields);
+                reload();
+                return `Saved ${saved.color} / ${saved.size}.`;
+              }}
+            />
+          </fieldset>
         )}
       </section>
       {chosen && (
-        <section aria-labelledby="ledger-heading">
-          <h2 id="ledger-heading">Stock ledger</h2>
-          <div className="toolbar">
-            <label htmlFor="ledger-variant">Variant</label>
-            <select id="ledger-variant" value={chosen.variantId} onChange={(e) => choose(Number(e.target.value))}>
-              {variants.map((v) => (
-                <option key={v.variantId} value={v.variantId}>
-                  {v.color} / {v.size}
-                </option>
-              ))}
-            </select>
-          </div>
-          <Ledger key={chosen.variantId} variant={chosen} />
-        </section>
+        <>
+          <section aria-labelledby="ledger-heading">
+            <h2 id="ledger-heading">Stock ledger</h2>
+            <div className="toolbar">
+              <label htmlFor="ledger-variant">Variant</label>
+              <select id="ledger-variant" value={chosen.variantId} onChange={(e) => choose(Number(e.target.value))}>
+                {variants.map((v) => (
+                  <option key={v.variantId} value={v.variantId}>
+                    {v.color} / {v.size}
+                  </option>
+                ))}
+              </select>
+              <span>
+                Stock: {formatQuantity(chosen.stock)} {chosen.unit}
+              </span>
+            </div>
+            <Ledger key={`${chosen.variantId}-${moved}`} variant={chosen} />
+          </section>
+          {item.deletedAt === null && (
+            <section aria-labelledby="movement-heading">
+              <h2 id="movement-heading">Record stock movement</h2>
+              <p className="caption">
+                For {chosen.color} / {chosen.size}: stock moves only through the ledger.
+              </p>
+              <StockMovementForm
+                key={chosen.variantId}
+                variant={chosen}
+                onRecorded={() => {
+                  setMoved((n) => n + 1);
+                  reload();
+                }}
+              />
+            </section>
+          )}
+          <SupplierComparisonSection key={`compare-${chosen.variantId}`} variant={chosen} />
+          <RateHistorySection key={`history-${chosen.variantId}`} variant={chosen} />
+        </>
       )}
     </>
   );
@@ -130,36 +317,38 @@ function Ledger({ variant }: { variant: Variant }) {
   if (loaded.error !== undefined) return <ErrorAlert error={loaded.error} />;
   if (!loaded.data) return <Loading />;
   const { total, entries } = loaded.data;
-  if (total === 0) return <p className="empty">No stock movements yet for this variant.</p>;
+  if (total === 0) return <p className="empty">No stock movements yet for this variant: record its opening balance below.</p>;
   return (
     <>
-      <table>
-        <caption className="visually-hidden">
-          Stock movements of {variant.color} / {variant.size}, newest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Type</th>
-            <th scope="col" className="num">
-              Quantity
-            </th>
-            <th scope="col">Date</th>
-            <th scope="col">Notes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td>{formatStatus(e.type)}</td>
-              <td className={`num ${e.quantity.startsWith('-') ? 'under' : ''}`}>
-                {formatQuantity(e.quantity)} {e.unit ?? variant.unit}
-              </td>
-              <td>{formatDateTime(e.createdAt)}</td>
-              <td>{e.notes ?? ''}</td>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">
+            Stock movements of {variant.color} / {variant.size}, newest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Type</th>
+              <th scope="col" className="num">
+                Quantity
+              </th>
+              <th scope="col">Date</th>
+              <th scope="col">Notes</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatStatus(e.type)}</td>
+                <td className={`num ${e.quantity.startsWith('-') ? 'under' : ''}`}>
+                  {formatQuantity(e.quantity)} {e.unit ?? variant.unit}
+                </td>
+                <td>{formatDateTime(e.createdAt)}</td>
+                <td>{e.notes ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <Pager page={page} pages={Math.max(1, Math.ceil(total / LEDGER_PAGE_SIZE))} total={total} noun={['movement', 'movements']} onPage={setPage} />
     </>
   );

@@ -1,45 +1,26 @@
-import { useEffect, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { query } from '../api.ts';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
+import '../items/forms.css';
+import { ItemForm } from '../items/ItemForm.tsx';
 import { Pager } from '../Pager.tsx';
 import type { Item } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
+import { pageCount, useSearchPage } from '../useSearchPage.ts';
 
 const PAGE_SIZE = 25;
-const TYPING_PAUSE_MS = 300;
 
-/** The items, searched and a page at a time; the address keeps the search (?q=) and the page (?page=). */
+/** The items, searched and a page at a time (the address keeps ?q= and ?page=), and a form for a new item that opens it once made. */
 export default function Items() {
   usePageTitle('Items');
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const [typed, setTyped] = useState(q);
-  const pushed = useRef(q);
-
-  // The address follows the search box once typing pauses; a new search starts at page 1.
-  useEffect(() => {
-    const wanted = typed.trim();
-    if (wanted === q) return;
-    const timer = setTimeout(() => {
-      pushed.current = wanted;
-      setParams(searchParams(wanted, 1), { replace: true });
-    }, TYPING_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [typed, q, setParams]);
-  // …and the box follows the address when something else changes it (back, forward, a link),
-  // never when the change is the box's own: that would undo what was typed since.
-  useEffect(() => {
-    if (q !== pushed.current) {
-      pushed.current = q;
-      setTyped(q);
-    }
-  }, [q]);
+  const { q, page, typed, setTyped, setPage } = useSearchPage();
+  const [adding, setAdding] = useState(false);
+  const navigate = useNavigate();
 
   const loaded = useApi<{ total: number; items: Item[] }>(`/api/items${query({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
-  const pages = loaded.data ? Math.max(1, Math.ceil(loaded.data.total / PAGE_SIZE)) : 1;
+  const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
 
   return (
     <>
@@ -47,47 +28,64 @@ export default function Items() {
       <div className="toolbar">
         <label htmlFor="item-search">Search items</label>
         <input id="item-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="name, model, variation or category" autoComplete="off" />
+        <button type="button" className="secondary" aria-expanded={adding} aria-controls="new-item" onClick={() => setAdding(!adding)}>
+          New item
+        </button>
       </div>
+      {adding && (
+        <section id="new-item" aria-labelledby="new-item-heading" className="card">
+          <h2 id="new-item-heading">New item</h2>
+          <ItemForm
+            idPrefix="new-item"
+            submitLabel="Create item"
+            busyLabel="Creating…"
+            onCancel={() => setAdding(false)}
+            save={async (fields) => {
+              const made = await api<Item>('POST', '/api/items', fields);
+              void navigate(`/items/${made.itemId}`);
+              return `Created ${made.name}.`;
+            }}
+          />
+        </section>
+      )}
       {loaded.error !== undefined ? (
         <ErrorAlert error={loaded.error} />
       ) : !loaded.data ? (
         <Loading />
       ) : loaded.data.items.length === 0 ? (
         <p className="empty">
-          {q ? `No items match “${q}”. ` : page > 1 ? 'This page is past the last item. ' : 'No items yet.'}
+          {q ? `No items match “${q}”. ` : page > 1 ? 'This page is past the last item. ' : 'No items yet: add one with New item.'}
           {(q || page > 1) && <Link to="/items">Show all items</Link>}
         </p>
       ) : (
         <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Category</th>
-                <th scope="col">Model</th>
-                <th scope="col">Variation</th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaded.data.items.map((item) => (
-                <tr key={item.itemId}>
-                  <td>
-                    <Link to={`/items/${item.itemId}`}>{item.name}</Link>
-                  </td>
-                  <td>{item.category ?? '—'}</td>
-                  <td>{item.model ?? '—'}</td>
-                  <td>{item.variation ?? '—'}</td>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Category</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Variation</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={page} pages={pages} total={loaded.data.total} noun={['item', 'items']} onPage={(p) => setParams(searchParams(q, p))} />
+              </thead>
+              <tbody>
+                {loaded.data.items.map((item) => (
+                  <tr key={item.itemId}>
+                    <td>
+                      <Link to={`/items/${item.itemId}`}>{item.name}</Link>
+                    </td>
+                    <td>{item.category ?? '—'}</td>
+                    <td>{item.model ?? '—'}</td>
+                    <td>{item.variation ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={page} pages={pages} total={loaded.data.total} noun={['item', 'items']} onPage={setPage} />
         </>
       )}
     </>
   );
-}
-
-function searchParams(q: string, page: number): Record<string, string> {
-  return { ...(q ? { q } : {}), ...(page > 1 ? { page: String(page) } : {}) };
 }

@@ -1,0 +1,120 @@
+// What every browser test of the web app shares: a suite per backend with its own `mtc serve`
+// over the demo data and one chromium, pages opened fresh or logged in at a path, and the
+// check each page passes (loaded, screenshotted, no problem, no serious axe violation).
+// Elements are found as a user finds them: by their labels, roles and headings.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { backends } from '../helpers/backends.ts';
+import type { Backend } from '../helpers/backends.ts';
+import { assertAccessible, launchChromium, screenshot, watchedPage } from '../helpers/browser.ts';
+import type { WatchedPage } from '../helpers/browser.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { serveDemo } from './server.ts';
+import type { DemoServer } from './server.ts';
+
+/** What chromium logs for a response with this status, e.g. the 401 of a visitor not logged in. */
+export const status = (code: number) => new RegExp(`Failed to load resource: the server responded with a status of ${code}\\b`);
+
+/** The <section> of the page headed by an <h2> saying exactly `name`. */
+export function section(page: Page, name: string): Locator {
+  return page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name, exact: true }) });
+}
+
+/** Waits until nothing on the page says "Loading…". */
+export async function settled(page: Page): Promise<void> {
+  await waitFor(async () => (await page.getByText('Loading…').count()) === 0, `${page.url()} to finish loading`);
+}
+
+/** The page's text with thousands separators and spaces removed, for finding a figure however it is grouped. */
+export const figures = async (locator: Locator) => (await locator.innerText()).replace(/[,\s\u00a0\u202f]/g, '');
+
+/** A GET of the API with the page's session (the browser's cookies); its JSON. */
+export async function apiGet<T>(page: Page, path: string): Promise<T> {
+  const res = await page.request.get(path);
+  assert.equal(res.status(), 200, `GET ${path}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * Waits until the page's address passes `check`. The app moves between its pages in the
+ * document (history API), so the address is read, not a navigation awaited.
+ */
+export async function arrive(page: Page, check: (url: URL) => boolean, what: string): Promise<void> {
+  try {
+    await waitFor(async () => check(new URL(page.url())), what, 15_000);
+  } catch {
+    throw new Error(`timed out waiting for the address to be ${what}: it is ${page.url()}`);
+  }
+}
+
+/** Fills the login form and submits it. */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+}
+
+/** What a suite's tests are given: the backend, its server, and ways to open pages on it. */
+export interface WebSuite {
+  backend: Backend;
+  /** Valid inside a test (set up by the suite's `before`). */
+  server(): DemoServer;
+  /** A fresh page (no session) on the server; `viewport` defaults to a 1280×800 desktop. */
+  open(viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  /** Opens `path` without a session, is sent to /login, logs in as the admin; the page, back at `path`. */
+  logInAt(path: string, viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  /** Waits for the page to load, screenshots it as BACKEND-NAME, then fails on any problem it had or serious accessibility violation. */
+  checkPage(w: WatchedPage, name: string): Promise<void>;
+}
+
+/** A tablet held upright (an iPad's CSS pixels): the narrowest width the app is laid out for. */
+export const TABLET = { width: 768, height: 1024 } as const;
+
+/**
+ * Declares `title` once per backend (PGlite, and the PostgreSQL server when
+ * MTC_TEST_DATABASE_URL names one), each with its own demo server and chromium; `body`
+ * declares the tests.
+ */
+export function webSuite(title: string, body: (s: WebSuite) => void): void {
+  for (const backend of backends) {
+    describe(`${title}, on ${backend.name}`, { skip: backend.skip }, () => {
+      let browser: Browser | undefined;
+      let server: DemoServer | undefined;
+      before(async () => {
+        const [launched, served] = await Promise.allSettled([launchChromium(), serveDemo(backend)]);
+        if (launched.status === 'fulfilled') browser = launched.value;
+        if (served.status === 'fulfilled') server = served.value;
+        for (const r of [launched, served]) if (r.status === 'rejected') throw r.reason;
+      });
+      after(async () => {
+        await browser?.close();
+        await server?.stop();
+      });
+      const s: WebSuite = {
+        backend,
+        server: () => server!,
+        open: (viewport) => watchedPage(browser!, server!.url, viewport),
+        async logInAt(path, viewport) {
+          const w = await s.open(viewport);
+          await w.expecting(status(401), async () => {
+            await w.page.goto(path);
+            await arrive(w.page, (u) => u.pathname === '/login', '/login');
+            await w.page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+          });
+          await submitLogin(w.page, server!.admin.email, server!.admin.password);
+          const target = new URL(path, server!.url);
+          await arrive(w.page, (u) => u.pathname === target.pathname, path);
+          return w;
+        },
+        async checkPage(w, name) {
+          await settled(w.page);
+          await screenshot(w.page, `${backend.name}-${name}`);
+          await assertAccessible(w.page);
+          w.assertNoProblems();
+        },
+      };
+      body(s);
+    });
+  }
+}

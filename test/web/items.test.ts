@@ -1,0 +1,122 @@
+// Items and variants in a real browser, as a storekeeper keeps them: a new item (an invalid
+// one first: the API's message names the field), edited; a variant added and edited; a stock
+// receipt recorded and seen in the stock and the ledger; an adjustment without a reason
+// refused with the API's message naming the field.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { waitFor } from '../helpers/wait.ts';
+import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
+
+interface Variant {
+  variantId: number;
+  color: string;
+  size: string;
+  unit: string;
+  stock: string;
+  reorderThreshold: string;
+}
+
+/** Waits for the page's alert to show `message` (the API's), and returns its text. */
+async function alertSays(page: Page, message: string | RegExp): Promise<string> {
+  const alert = page.getByRole('alert');
+  const says = (text: string) => (typeof message === 'string' ? text.includes(message) : message.test(text));
+  await waitFor(async () => (await alert.count()) > 0 && says(await alert.first().innerText()), `an alert saying "${message}"`).catch(async (err: Error) => {
+    throw new Error(`${err.message}; the alerts say: ${(await alert.allInnerTexts()).join(' | ')}`);
+  });
+  return alert.first().innerText();
+}
+
+webSuite('items and variants', ({ logInAt, checkPage }) => {
+  test('an item is created and edited, a variant added and edited, a receipt moves its stock and ledger, and an adjustment needs a reason', async () => {
+    const w = await logInAt('/items');
+    const { page } = w;
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Items', exact: true }).waitFor();
+    await settled(page);
+
+    // A new item: without a name the API refuses, and the alert names the field.
+    await main.getByRole('button', { name: 'New item', exact: true }).click();
+    const form = section(page, 'New item');
+    await w.expecting(status(400), async () => {
+      await form.getByRole('button', { name: 'Create item', exact: true }).click();
+      const shown = await alertSays(page, 'invalid input');
+      assert.match(shown, /^Name:/, `the alert names the field: ${shown}`);
+    });
+    await checkPage(w, 'items-new-invalid');
+    const name = `Test Bell ${Date.now()}`;
+    await form.getByLabel('Name', { exact: true }).fill(name);
+    await form.getByLabel('Category', { exact: true }).fill('Accessories');
+    await form.getByLabel('Model', { exact: true }).fill('Universal');
+    await form.getByLabel('Description', { exact: true }).fill('A loud handlebar bell');
+    await form.getByRole('button', { name: 'Create item', exact: true }).click();
+    await arrive(page, (u) => /^\/items\/\d+$/.test(u.pathname), 'the new item’s page');
+    const itemId = Number(new URL(page.url()).pathname.split('/').pop());
+    await main.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    await settled(page);
+    await main.getByText(/no variants yet/).waitFor();
+
+    // Editing the item: the variation saved shows, and the API holds it.
+    await main.getByRole('button', { name: 'Edit item', exact: true }).click();
+    const edit = section(page, 'Edit item');
+    await edit.getByLabel('Variation', { exact: true }).fill('Standard');
+    await edit.getByRole('button', { name: 'Save item', exact: true }).click();
+    await edit.getByRole('status').getByText('Saved.').waitFor();
+    await main.getByRole('definition').getByText('Standard', { exact: true }).waitFor();
+    assert.equal((await apiGet<{ variation: string }>(page, `/api/items/${itemId}`)).variation, 'Standard');
+
+    // A variant added, then its threshold edited.
+    const variants = section(page, 'Variants');
+    await variants.getByRole('button', { name: 'Add variant', exact: true }).click();
+    const adding = page.getByRole('group', { name: 'Add variant' });
+    await adding.getByLabel('Colour', { exact: true }).fill('Black');
+    await adding.getByLabel('Size', { exact: true }).fill('General');
+    await adding.getByLabel('Reorder threshold', { exact: true }).fill('2');
+    await adding.getByRole('button', { name: 'Add variant', exact: true }).click();
+    await variants.getByRole('status').getByText(/Added Black \/ General/).waitFor();
+    const row = variants.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell', { name: 'Black', exact: true }) });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Edit Black / General', exact: true }).click();
+    const editing = page.getByRole('group', { name: 'Edit Black / General' });
+    await editing.getByLabel('Reorder threshold', { exact: true }).fill('5');
+    await editing.getByRole('button', { name: 'Save variant', exact: true }).click();
+    await editing.getByRole('status').getByText('Saved Black / General.').waitFor();
+    const [made] = await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`);
+    assert.equal(Number(made!.reorderThreshold), 5);
+    await waitFor(async () => (await row.getByRole('cell').allInnerTexts()).some((c) => c.trim() === '5'), 'the row to show the threshold 5');
+
+    // A receipt of 12: the stock and the ledger follow.
+    const movement = section(page, 'Record stock movement');
+    await movement.getByLabel('Type', { exact: true }).selectOption('receipt');
+    await movement.getByLabel(/^Quantity/).fill('12');
+    await movement.getByLabel(/^Reason/).fill('Delivery note 42');
+    await movement.getByRole('button', { name: 'Record movement', exact: true }).click();
+    await movement.getByRole('status').getByText(/stock 0 → 12 pcs/).waitFor();
+    await waitFor(async () => (await row.getByRole('cell').allInnerTexts()).some((c) => parseFloat(c) === 12), 'the variant’s stock to read 12');
+    const ledger = section(page, 'Stock ledger');
+    await waitFor(async () => /^receipt\s+12 pcs\b.*Delivery note 42/im.test(await ledger.innerText()), 'the ledger to show the receipt of 12');
+    assert.equal((await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`))[0]!.stock.replace(/\.0+$/, ''), '12');
+    await checkPage(w, 'item-edited');
+
+    // An adjustment must say why: the API's message, naming the Reason field.
+    await movement.getByLabel('Type', { exact: true }).selectOption('adjustment');
+    await movement.getByLabel(/^Quantity/).fill('-2');
+    await w.expecting(status(400), async () => {
+      await movement.getByRole('button', { name: 'Record movement', exact: true }).click();
+      const shown = await alertSays(page, 'is required for an adjustment');
+      assert.match(shown, /^Reason:/, `the alert names the field: ${shown}`);
+    });
+    assert.equal(await movement.getByLabel(/^Reason/).getAttribute('aria-invalid'), 'true');
+    await checkPage(w, 'item-movement-invalid');
+
+    // At tablet width: the list with its new-item form, and the item's page.
+    await page.setViewportSize(TABLET);
+    await page.goto('/items');
+    await main.getByRole('heading', { level: 1, name: 'Items', exact: true }).waitFor();
+    await main.getByRole('button', { name: 'New item', exact: true }).click();
+    await checkPage(w, 'items-tablet');
+    await page.goto(`/items/${itemId}`);
+    await main.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    await checkPage(w, 'item-tablet');
+  });
+});

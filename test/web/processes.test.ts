@@ -1,0 +1,285 @@
+// The process editor and the subprocess library in a real browser, as a planner uses them:
+// the library searched and added to (a duplicate name refused with the API's message); a
+// new process built from the library with a line and a substitute group of two
+// alternatives, its worst and best cost changing as it is edited and agreeing with the API's
+// costing once saved; steps reordered by keyboard and by drag-and-drop; an unpriced variant
+// flagged; the API's refusals (activating a process with no step) shown.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { waitFor } from '../helpers/wait.ts';
+import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
+
+interface Cost {
+  total: { worst: string; best: string };
+  complete: boolean;
+  unpriced: { variantId: number; item: string; color: string }[];
+  subprocesses: { name: string; total: { worst: string; best: string } }[];
+  profit: { worst: string; best: string } | null;
+}
+interface Process {
+  status: string;
+  steps: { name: string; lines: { variantId: number }[]; groups: { name: string; alternatives: { variantId: number }[] }[] }[];
+}
+
+/** "1,234.50" as the API writes it: "1234.50" (a minus sign as "-"). */
+const plain = (shown: string) => shown.replace(/[,\s\u00a0\u202f]/g, '').replace('−', '-');
+
+/** The editor's worst and best total as shown in the Cost section. */
+async function shownTotal(page: Page): Promise<{ worst: string; best: string }> {
+  const cost = section(page, 'Cost');
+  return {
+    worst: plain(await cost.locator('[data-figure="worst"]').innerText()),
+    best: plain(await cost.locator('[data-figure="best"]').innerText()),
+  };
+}
+
+/** Waits until the shown total differs from `before` and no rate is still being fetched; the new total. */
+async function totalChangedFrom(page: Page, before: { worst: string; best: string }, what: string) {
+  let now = before;
+  await waitFor(async () => {
+    if ((await page.getByText(/Fetching the rates/).count()) > 0) return false;
+    now = await shownTotal(page);
+    return now.worst !== before.worst || now.best !== before.best;
+  }, `the total to change after ${what}`);
+  return now;
+}
+
+/** An unsafe API call with the page's session and its CSRF token. */
+async function apiWrite<T>(page: Page, method: 'POST' | 'PATCH', path: string, body: unknown): Promise<T> {
+  const me = await apiGet<{ csrfToken: string }>(page, '/api/auth/me');
+  const res = await page.request.fetch(path, { method, data: body, headers: { 'x-csrf-token': me.csrfToken } });
+  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** In the step card `step`, picks an item by search and the variant whose label contains `variant`, and adds it to `to`. */
+async function addVariant(step: Locator, search: string, item: RegExp, variant: string, quantity: string, to: string | RegExp) {
+  await step.getByLabel('Find an item').fill(search);
+  const items = step.getByLabel('Item', { exact: true });
+  await waitFor(async () => (await items.locator('option').allTextContents()).some((t) => item.test(t)), `items matching ${search}`);
+  const label = (await items.locator('option').allTextContents()).find((t) => item.test(t))!;
+  await items.selectOption({ label });
+  const variants = step.getByLabel('Variant', { exact: true });
+  await waitFor(async () => (await variants.locator('option').allTextContents()).some((t) => t.includes(variant)), `a variant ${variant}`);
+  const vlabel = (await variants.locator('option').allTextContents()).find((t) => t.includes(variant))!;
+  await variants.selectOption({ label: vlabel });
+  await step.getByLabel('Quantity', { exact: true }).fill(quantity);
+  const target = step.getByLabel('Add to');
+  const targets = await target.locator('option').allTextContents();
+  await target.selectOption({ label: targets.find((t) => (typeof to === 'string' ? t === to : to.test(t)))! });
+  await step.getByRole('button', { name: 'Add variant', exact: true }).click();
+}
+
+/** Fails when the page is wider than the window (a tablet would scroll it sideways). */
+async function fitsWidth(page: Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `the page at ${page.url()} is ${scroll} px wide in a ${client} px window`);
+}
+
+/** The step cards' titles, in order. */
+async function stepTitles(page: Page): Promise<string[]> {
+  return (await section(page, 'Steps').getByRole('heading', { level: 3 }).allInnerTexts()).map((t) => t.replace(/^\d+\.\s*/, '').trim());
+}
+
+webSuite('processes and the subprocess library in a real browser', ({ backend, logInAt, checkPage }) => {
+  test('the library: add a subprocess, a duplicate name is refused with the API’s message, search, edit', async () => {
+    const w = await logInAt('/subprocesses');
+    const { page } = w;
+    await page.getByRole('heading', { level: 1, name: 'Subprocesses' }).waitFor();
+    await checkPage(w, 'subprocesses');
+
+    const add = section(page, 'Add a subprocess');
+    await add.getByLabel('Name').fill('Wheel Truing');
+    await add.getByLabel('Category').fill('Wheels');
+    await add.getByLabel('Labour cost').fill('45.50');
+    await add.getByRole('button', { name: 'Add subprocess' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added “Wheel Truing”' }).waitFor();
+
+    // The same name again (another case): the API refuses, and its message is shown.
+    await w.expecting(status(409), async () => {
+      const answer = page.waitForResponse((r) => r.url().endsWith('/api/subprocesses') && r.request().method() === 'POST');
+      await add.getByLabel('Name').fill('wheel truing');
+      await add.getByRole('button', { name: 'Add subprocess' }).click();
+      const body = (await (await answer).json()) as { error: { message: string } };
+      await add.getByRole('alert').filter({ hasText: body.error.message }).waitFor();
+    });
+
+    const library = section(page, 'Library');
+    await library.getByLabel('Search subprocesses').fill('truing');
+    await arrive(page, (u) => u.searchParams.get('q') === 'truing', '?q=truing');
+    await waitFor(async () => (await library.getByRole('row').count()) === 2, 'one subprocess found');
+    const row = library.getByRole('row', { name: /Wheel Truing/ });
+    assert.match(await row.innerText(), /45\.50/);
+
+    await row.getByRole('button', { name: 'Edit Wheel Truing' }).click();
+    const edit = section(page, 'Edit “Wheel Truing”');
+    await edit.getByLabel('Labour cost').fill('50');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved “Wheel Truing”' }).waitFor();
+    await waitFor(async () => /50\.00/.test(await library.getByRole('row', { name: /Wheel Truing/ }).innerText()), 'the new labour cost in the list');
+    const found = await apiGet<{ subprocesses: { name: string; labourCost: string }[] }>(page, '/api/subprocesses?q=truing');
+    assert.deepEqual(
+      found.subprocesses.map((s) => [s.name, s.labourCost]),
+      [['Wheel Truing', '50.00']],
+    );
+    await checkPage(w, 'subprocesses-edited');
+
+    // On a tablet (the same session, the window narrowed).
+    await page.setViewportSize(TABLET);
+    await page.goto('/subprocesses');
+    await page.getByRole('heading', { level: 1, name: 'Subprocesses' }).waitFor();
+    await checkPage(w, 'subprocesses-tablet');
+    await fitsWidth(page);
+    await page.close();
+  });
+
+  test('create a process with a substitute group and see its cost, reorder its steps, an unpriced variant flagged', async () => {
+    const w = await logInAt('/processes');
+    const { page } = w;
+    await page.getByRole('heading', { level: 1, name: 'Processes' }).waitFor();
+    await settled(page);
+    await checkPage(w, 'processes');
+
+    // A new draft opens in its editor.
+    const name = `Test Tricycle ${backend.name}`;
+    const create = section(page, 'New process');
+    await create.getByLabel('Name').fill(name);
+    await create.getByLabel('Sales price').fill('2500');
+    await create.getByRole('button', { name: 'Create draft' }).click();
+    await arrive(page, (u) => /^\/processes\/\d+$/.test(u.pathname), 'the new process’s editor');
+    const processId = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+
+    // Activating it with no step: the API refuses, and says why.
+    const statusSection = section(page, 'Status');
+    await w.expecting(status(409), async () => {
+      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/processes/${processId}/status`));
+      await statusSection.getByRole('button', { name: 'Activate' }).click();
+      const body = (await (await answer).json()) as { error: { message: string } };
+      await statusSection.getByRole('alert').filter({ hasText: body.error.message }).waitFor();
+    });
+
+    // Three steps from the library.
+    const steps = section(page, 'Steps');
+    for (const sub of ['Wheel Building', 'Final Assembly', 'Quality Check']) {
+      await steps.getByLabel('Search the library').fill(sub);
+      const choice = steps.getByLabel('Subprocess', { exact: true });
+      await waitFor(async () => (await choice.locator('option').allTextContents()).some((t) => t.startsWith(sub)), `${sub} in the library`);
+      await choice.selectOption({ label: (await choice.locator('option').allTextContents()).find((t) => t.startsWith(sub))! });
+      await steps.getByRole('button', { name: 'Add step' }).click();
+    }
+    assert.deepEqual(await stepTitles(page), ['Wheel Building', 'Final Assembly', 'Quality Check']);
+    await page.getByRole('status').filter({ hasText: 'Unsaved changes' }).waitFor();
+    const labourOnly = await shownTotal(page);
+
+    // A line: two tyres in Wheel Building.
+    const wheel = steps.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Wheel Building/ }) });
+    await addVariant(wheel, 'tyre', /^Tyre/, 'Black · 16 inch', '2', 'Variant lines');
+    const withLine = await totalChangedFrom(page, labourOnly, 'a line');
+
+    // A substitute group of two seats: worst and best cost change, and differ by the seats' rates.
+    const assembly = steps.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Final Assembly/ }) });
+    await assembly.getByLabel('New substitute group').fill('Seat');
+    await assembly.getByRole('button', { name: 'Add group' }).click();
+    await addVariant(assembly, 'seat', /^Seat/, 'Black', '1', /Seat/);
+    const oneSeat = await totalChangedFrom(page, withLine, 'a first alternative');
+    await addVariant(assembly, 'seat', /^Seat/, 'Red', '1', /Seat/);
+    await assembly.getByRole('table', { name: 'Alternatives of group Seat' }).getByRole('row').nth(2).waitFor();
+    // A quantity edited: the figures follow at once.
+    await assembly.getByLabel(/^Quantity of Seat Red/).fill('3');
+    await totalChangedFrom(page, oneSeat, 'an alternative’s quantity');
+    await assembly.getByLabel(/^Quantity of Seat Red/).fill('1');
+    await waitFor(async () => (await assembly.getByText('worst case', { exact: false }).count()) > 0, 'the alternative deciding the worst case marked');
+
+    // Saved, the page's figures are the API's to the paisa: the total and each step.
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^Saved at/ }).waitFor();
+    const shown = await shownTotal(page);
+    const cost = await apiGet<Cost>(page, `/api/processes/${processId}/cost`);
+    assert.deepEqual(shown, cost.total, 'the editor’s total is the API’s');
+    assert.ok(cost.complete, 'every variant used so far has a rate');
+    const saved = await apiGet<Process>(page, `/api/processes/${processId}`);
+    assert.deepEqual(
+      saved.steps.map((s) => [s.name, s.lines.length, s.groups.map((g) => [g.name, g.alternatives.length])]),
+      [
+        ['Wheel Building', 1, []],
+        ['Final Assembly', 0, [['Seat', 2]]],
+        ['Quality Check', 0, []],
+      ],
+    );
+    const chart = page.getByRole('table', { name: /Costs by subprocess/ });
+    for (const s of cost.subprocesses) {
+      const row = plain(await chart.getByRole('row', { name: new RegExp(s.name) }).innerText());
+      assert.ok(row.includes(s.total.worst) && row.includes(s.total.best), `the chart's ${s.name} shows ${s.total.worst} and ${s.total.best}: ${row}`);
+    }
+    await checkPage(w, 'process-editor');
+
+    // Reordered by keyboard: Quality Check moved up with its button, focus staying on it.
+    const up = steps.getByRole('button', { name: 'Move up: Quality Check' });
+    await up.focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await stepTitles(page), ['Wheel Building', 'Quality Check', 'Final Assembly']);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Move up: Quality Check');
+    // …and by drag and drop: Final Assembly dragged by its handle onto the first step.
+    await page.getByTestId('drag-3').dragTo(steps.getByRole('listitem').first());
+    await waitFor(async () => (await stepTitles(page))[0] === 'Final Assembly', 'Final Assembly dragged first');
+    assert.deepEqual(await stepTitles(page), ['Final Assembly', 'Wheel Building', 'Quality Check']);
+
+    // A variant with no rate: flagged on its line and in the summary, in words.
+    const tyre = (await apiGet<{ items: { itemId: number; name: string }[] }>(page, '/api/items?q=tyre')).items.find((i) => i.name === 'Tyre')!;
+    const bare = await apiWrite<{ variantId: number }>(page, 'POST', `/api/items/${tyre.itemId}/variants`, { color: `Unpriced ${backend.name}`, size: '16 inch' });
+    const beforeBare = await shownTotal(page);
+    await addVariant(wheel, 'tyre', /^Tyre/, `Unpriced ${backend.name}`, '1', 'Variant lines');
+    await wheel.getByText('Unpriced: no active rate').waitFor();
+    const summary = section(page, 'Cost');
+    await summary.getByText(/Incomplete/).waitFor();
+    assert.match(await summary.innerText(), new RegExp(`Tyre · Unpriced ${backend.name}`));
+    assert.deepEqual(await shownTotal(page), beforeBare, 'an unpriced line adds nothing');
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^Saved at/ }).waitFor();
+    const after = await apiGet<Cost>(page, `/api/processes/${processId}/cost`);
+    assert.equal(after.complete, false);
+    assert.deepEqual(
+      after.unpriced.map((u) => u.variantId),
+      [bare.variantId],
+    );
+    assert.deepEqual(await shownTotal(page), after.total);
+    assert.deepEqual(
+      (await apiGet<Process>(page, `/api/processes/${processId}`)).steps.map((s) => s.name),
+      ['Final Assembly', 'Wheel Building', 'Quality Check'],
+      'the new order is saved',
+    );
+
+    // With steps, it can be activated.
+    await statusSection.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('heading', { level: 1, name: /Active/ }).waitFor();
+    assert.equal((await apiGet<Process>(page, `/api/processes/${processId}`)).status, 'active');
+    await checkPage(w, 'process-editor-saved');
+
+    // On a tablet (the same session, the window narrowed): the editor, and the list filtered by status.
+    await page.setViewportSize(TABLET);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+    await checkPage(w, 'process-editor-tablet');
+    await fitsWidth(page);
+    await page.goto('/processes?status=active');
+    await page.getByRole('link', { name }).waitFor();
+    await checkPage(w, 'processes-tablet');
+    await fitsWidth(page);
+
+    // Copied under another name: the copy is a draft with the same steps, opened in its editor.
+    await page.getByRole('button', { name: `Copy ${name}` }).click();
+    await page.getByLabel('Name of the copy').fill(`${name} II`);
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await arrive(page, (u) => /^\/processes\/\d+$/.test(u.pathname) && u.pathname !== `/processes/${processId}`, 'the copy’s editor');
+    await page.getByRole('heading', { level: 1, name: new RegExp(`${name} II.*Draft`) }).waitFor();
+    const copyId = Number(new URL(page.url()).pathname.split('/').pop());
+    assert.deepEqual(
+      (await apiGet<Process>(page, `/api/processes/${copyId}`)).steps.map((s) => s.name),
+      ['Final Assembly', 'Wheel Building', 'Quality Check'],
+    );
+    await page.close();
+  });
+});

@@ -1,0 +1,164 @@
+// Suppliers and their rates in a real browser, as a buyer keeps them: find a supplier, add a
+// new one (an invalid one first: the API's message names the field), edit it, add what it
+// charges for a demo variant and see that rate on the variant's item page beside the demo's
+// other suppliers, have an overlapping rate refused, deactivate the rate, and have deleting a
+// supplier with rates refused with the API's message.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { waitFor } from '../helpers/wait.ts';
+import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
+
+interface Rate {
+  rateId: number;
+  supplierId: number;
+  firmName: string;
+  variantId: number;
+  costPerUnit: string;
+  isActive: boolean;
+}
+interface Variant {
+  variantId: number;
+  itemId: number;
+  item: string;
+  color: string;
+  size: string;
+}
+
+/** Waits for the page's alert to show `message` (the API's), and returns its text. */
+async function alertSays(page: Page, message: string): Promise<string> {
+  const alert = page.getByRole('alert');
+  await waitFor(async () => (await alert.count()) > 0 && (await alert.first().innerText()).includes(message), `an alert saying "${message}"`).catch(async (err: Error) => {
+    throw new Error(`${err.message}; the alerts say: ${(await alert.allInnerTexts()).join(' | ')}`);
+  });
+  return alert.first().innerText();
+}
+
+/** A demo variant that two suppliers or more sell today: its id and its suppliers' names. */
+async function variantWithSuppliers(page: Page): Promise<{ variant: Variant; firms: string[] }> {
+  const { suppliers } = await apiGet<{ suppliers: { supplierId: number }[] }>(page, '/api/suppliers?search=Ankur');
+  const rates = await apiGet<Rate[]>(page, `/api/suppliers/${suppliers[0]!.supplierId}/rates`);
+  for (const r of rates.filter((x) => x.isActive)) {
+    const c = await apiGet<{ rates: Rate[] }>(page, `/api/variants/${r.variantId}/supplier-comparison`);
+    if (c.rates.length >= 2) return { variant: await apiGet<Variant>(page, `/api/variants/${r.variantId}`), firms: c.rates.map((x) => x.firmName) };
+  }
+  throw new Error('the demo has no variant of Ankur Frame Works with a second supplier');
+}
+
+webSuite('suppliers and rates', ({ logInAt, checkPage }) => {
+  test('a supplier is created, edited and given a rate that the variant’s comparison shows; an overlap is refused, the rate deactivated, the supplier kept', async () => {
+    const w = await logInAt('/suppliers');
+    const { page } = w;
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Suppliers', exact: true }).waitFor();
+    await settled(page);
+    const all = await apiGet<{ total: number }>(page, '/api/suppliers');
+    await main.getByText(`${all.total} suppliers`).waitFor();
+
+    // Search narrows the list by firm name, and the address keeps it.
+    await page.getByLabel('Search suppliers', { exact: true }).fill('chakra');
+    await arrive(page, (u) => u.searchParams.get('q') === 'chakra', '?q=chakra');
+    const links = () => main.getByRole('table').getByRole('link').allInnerTexts();
+    await waitFor(async () => JSON.stringify(await links()) === JSON.stringify(['Chakra Rim & Spoke Co.']), 'the search for "chakra" to list only Chakra Rim & Spoke Co.');
+    await checkPage(w, 'suppliers-search');
+
+    // A new supplier: without a firm name the API refuses, and the alert names the field.
+    await main.getByRole('button', { name: 'New supplier', exact: true }).click();
+    const form = section(page, 'New supplier');
+    await w.expecting(status(400), async () => {
+      await form.getByRole('button', { name: 'Create supplier', exact: true }).click();
+      const shown = await alertSays(page, 'invalid input');
+      assert.match(shown, /^Firm name:/, `the alert names the field: ${shown}`);
+    });
+    assert.equal(await form.getByLabel('Firm name', { exact: true }).getAttribute('aria-invalid'), 'true');
+    const firm = `Test Cycle Traders ${Date.now()}`;
+    await form.getByLabel('Firm name', { exact: true }).fill(firm);
+    await form.getByLabel('Email', { exact: true }).fill('buyer@example.com');
+    await form.getByRole('button', { name: 'Create supplier', exact: true }).click();
+    await arrive(page, (u) => /^\/suppliers\/\d+$/.test(u.pathname), 'the new supplier’s page');
+    const supplierId = Number(new URL(page.url()).pathname.split('/').pop());
+    await main.getByRole('heading', { level: 1, name: firm, exact: true }).waitFor();
+    await settled(page);
+
+    // Editing: the phone saved is what the API then holds.
+    const details = section(page, 'Details');
+    await details.getByLabel('Phone', { exact: true }).fill('0161-0000999');
+    await details.getByRole('button', { name: 'Save changes', exact: true }).click();
+    await details.getByRole('status').getByText('Saved.').waitFor();
+    assert.equal((await apiGet<{ phone: string }>(page, `/api/suppliers/${supplierId}`)).phone, '0161-0000999');
+
+    // A rate for a demo variant that other suppliers sell too, picked by searching its item.
+    const { variant, firms } = await variantWithSuppliers(page);
+    const rates = section(page, 'Rates');
+    await rates.getByText(/No rates yet/).waitFor();
+    const addRate = async (cost: string) => {
+      const adding = page.getByRole('group', { name: 'Add rate' });
+      if ((await adding.count()) === 0) await rates.getByRole('button', { name: 'Add rate', exact: true }).click();
+      await adding.getByLabel('Find item', { exact: true }).fill(variant.item);
+      const picker = adding.getByLabel('Variant', { exact: true });
+      const label = `${variant.item} — ${variant.color} / ${variant.size}`;
+      await waitFor(async () => (await picker.locator('option').allTextContents()).includes(label), `the variant picker to offer ${label}`);
+      await picker.selectOption({ label });
+      await adding.getByLabel('Rate per unit', { exact: true }).fill(cost);
+      await adding.getByRole('button', { name: 'Add rate', exact: true }).click();
+    };
+    await addRate('0.50');
+    await rates.getByRole('status').getByText(/Added the rate 0\.50 INR/).waitFor();
+    const made = await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`);
+    assert.deepEqual(made.map((r) => [r.variantId, r.costPerUnit, r.isActive]), [[variant.variantId, '0.50', true]]);
+    const row = rates.getByRole('row').filter({ hasText: `${variant.color} / ${variant.size}` });
+    await row.getByRole('cell', { name: 'Active', exact: true }).waitFor();
+    await checkPage(w, 'supplier');
+
+    // A second active rate from the same day overlaps the first: refused with the API's message.
+    await w.expecting(status(409), async () => {
+      await addRate('0.75');
+      await alertSays(page, 'overlaps this one');
+    });
+    await checkPage(w, 'supplier-rate-overlap');
+
+    // The variant's item page compares it with the demo's suppliers: ours is the cheapest.
+    await page.goto(`/items/${variant.itemId}?variant=${variant.variantId}`);
+    await main.getByRole('heading', { level: 1, name: variant.item, exact: true }).waitFor();
+    await settled(page);
+    const compared = section(page, 'Supplier rates');
+    for (const other of firms) await compared.getByRole('link', { name: other, exact: true }).waitFor();
+    const ours = compared.getByRole('row').filter({ has: page.getByRole('link', { name: firm, exact: true }) });
+    assert.match(await ours.innerText(), /0\.50[\s\S]*Cheapest/, 'our rate is marked the cheapest');
+    assert.equal(await compared.getByRole('row').filter({ hasText: 'Dearest' }).count(), 1, 'one supplier is marked the dearest');
+    const history = section(page, 'Rate history');
+    await history.getByRole('link', { name: firm, exact: true }).waitFor();
+    await checkPage(w, 'item-supplier-rates');
+
+    // Back on the supplier's page: deactivate the rate; the comparison then leaves it out.
+    await compared.getByRole('link', { name: firm, exact: true }).click();
+    await arrive(page, (u) => u.pathname === `/suppliers/${supplierId}`, `/suppliers/${supplierId}`);
+    await settled(page);
+    await row.getByRole('button', { name: /^Deactivate/ }).click();
+    await row.getByRole('cell', { name: 'Inactive', exact: true }).waitFor();
+    assert.equal((await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`))[0]!.isActive, false);
+    const after = await apiGet<{ rates: Rate[] }>(page, `/api/variants/${variant.variantId}/supplier-comparison`);
+    assert.ok(!after.rates.some((r) => r.supplierId === supplierId), 'a deactivated rate is not compared');
+
+    // A supplier with rates is kept: deleting it is refused with the API's message.
+    const removal = section(page, 'Delete supplier');
+    await removal.getByRole('button', { name: 'Delete supplier', exact: true }).click();
+    await w.expecting(status(409), async () => {
+      await removal.getByRole('button', { name: 'Yes, delete', exact: true }).click();
+      await alertSays(page, 'deactivate its rates');
+    });
+    assert.equal(new URL(page.url()).pathname, `/suppliers/${supplierId}`);
+    w.assertNoProblems();
+
+    // At tablet width, the list and a supplier's page with its rate form open.
+    await page.setViewportSize(TABLET);
+    await page.goto('/suppliers');
+    await main.getByRole('heading', { level: 1, name: 'Suppliers', exact: true }).waitFor();
+    await main.getByRole('button', { name: 'New supplier', exact: true }).click();
+    await checkPage(w, 'suppliers-tablet');
+    await page.goto(`/suppliers/${supplierId}`);
+    await main.getByRole('heading', { level: 1, name: firm, exact: true }).waitFor();
+    await rates.getByRole('button', { name: 'Add rate', exact: true }).click();
+    await checkPage(w, 'supplier-tablet');
+  });
+});

@@ -1,0 +1,40 @@
+import { useState } from 'react';
+
+/**
+ * A button for an action that cannot be undone: a first press asks, in the page, whether to go
+ * on; "Yes" runs the action (the button says `busyLabel` while it does), "No" puts it back.
+ */
+export function ConfirmButton({ label, question, confirmLabel, busyLabel, keepLabel, onConfirm }: { label: string; question: string; confirmLabel: string; busyLabel: string; keepLabel: string; onConfirm: () => Promise<void> }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className="secondary" onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <div className="import-confirm" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button
+        type="button"
+        className="import-danger"
+        disabled={busy}
+        autoFocus
+        onClick={() => {
+          setBusy(true);
+          onConfirm().finally(() => {
+            setBusy(false);
+            setAsking(false);
+          });
+        }}
+      >
+        {busy ? busyLabel : confirmLabel}
+      </button>
+      <button type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)}>
+        {keepLabel}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+// The API's lot, process and stock shapes as the lot pages read them (the OpenAPI document at
+// /api/docs has them whole). Money and quantities are decimal strings.
+import type { LotStatus } from '../shapes.ts';
+
+export type { LotStatus };
+
+export interface LotSummary {
+  lotId: number;
+  lotNumber: string;
+  processId: number;
+  process: string;
+  quantity: number;
+  status: LotStatus;
+  statusReason: string | null;
+  notes: string | null;
+  worstCaseEstimatedCost: string | null;
+  bestCaseEstimatedCost: string | null;
+  actualCost: string | null;
+  /** actual − worst-case estimate. */
+  costVariance: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+export interface CostFigure {
+  worst: string;
+  best: string;
+}
+
+export interface Unpriced {
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+}
+
+export interface LotCosting {
+  ratesAt: string;
+  quantity: number;
+  total: CostFigure;
+  complete: boolean;
+  unpriced: Unpriced[];
+}
+
+export interface LotSelection {
+  groupId: number;
+  group: string;
+  step: string;
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  quantity: string;
+}
+
+export interface UnselectedGroup {
+  groupId: number;
+  name: string;
+  step: string;
+}
+
+export interface LotEvent {
+  id: number;
+  from: LotStatus | null;
+  to: LotStatus;
+  reason: string | null;
+  user: string | null;
+  at: string;
+}
+
+export interface Lot extends LotSummary {
+  estimate: LotCosting | null;
+  actual: LotCosting | null;
+  selections: LotSelection[];
+  unselectedGroups: UnselectedGroup[];
+  events: LotEvent[];
+}
+
+export interface StockNeed {
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  needed: string;
+  available: string;
+  /** needed − available, or 0. */
+  shortfall: string;
+}
+
+export interface StockCheck {
+  sufficient: boolean;
+  needs: StockNeed[];
+  unselectedGroups: UnselectedGroup[];
+}
+
+export interface ProcessSummary {
+  processId: number;
+  name: string;
+  description: string | null;
+  processClass: string | null;
+  status: 'draft' | 'active' | 'archived';
+  stepCount: number;
+}
+
+export interface ProcessLine {
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  quantity: string;
+}
+
+export interface ProcessGroup {
+  groupId: number;
+  name: string;
+  description: string | null;
+  alternatives: ProcessLine[];
+}
+
+export interface ProcessTree extends ProcessSummary {
+  steps: { stepId: number; name: string; lines: ProcessLine[]; groups: ProcessGroup[] }[];
+}
+
+export interface ProcessCost {
+  quantity: number;
+  total: CostFigure;
+  complete: boolean;
+  unpriced: Unpriced[];
+}
+
+/** A variant as GET /api/variants/:id answers, as far as stock goes. */
+export interface VariantStock {
+  variantId: number;
+  unit: string;
+  stock: string;
+}
+
+/** GET /api/variants/:id/supplier-comparison, as far as costing goes. */
+export interface SupplierComparison {
+  highest: { costPerUnit: string; currency: string } | null;
+  lowest: { costPerUnit: string; currency: string } | null;
+}

@@ -1,0 +1,134 @@
+import { useEffect } from 'react';
+import { Link } from 'react-router';
+import { query } from '../api.ts';
+import { ErrorAlert, Loading } from '../feedback.tsx';
+import { formatDateTime, formatStatus } from '../format.ts';
+import { Pager } from '../Pager.tsx';
+import { useSession } from '../session.tsx';
+import { usePageTitle } from '../title.ts';
+import { useApi } from '../useApi.ts';
+import { pageCount, useSearchPage } from '../useSearchPage.ts';
+import { formatCount } from '../imports/format.ts';
+import { IMPORT_KINDS, kindLabel } from '../imports/kinds.ts';
+import { IMPORT_STATUSES, isActive } from '../imports/shapes.ts';
+import type { ImportJobDetail } from '../imports/shapes.ts';
+import { UploadForm } from '../imports/UploadForm.tsx';
+import '../imports/imports.css';
+
+const PAGE_SIZE = 20;
+/** How often the list is read again while a job on it runs. */
+const REFRESH_MS = 2000;
+
+/**
+ * Imports: the upload of a file to import (for those who may run imports), and the jobs,
+ * newest first, by status and kind, a page at a time; the address keeps the filters and page.
+ */
+export default function Imports() {
+  usePageTitle('Imports');
+  const { user } = useSession();
+  const canRun = user?.role === 'admin' || user?.role === 'planner';
+  const { page, setPage, filter, setFilter } = useSearchPage();
+  const status = filter('status');
+  const kind = filter('kind');
+  const loaded = useApi<{ total: number; jobs: ImportJobDetail[] }>(`/api/imports${query({ status, kind, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  const running = loaded.data?.jobs.some(isActive) ?? false;
+  const { reload } = loaded;
+  // While a job on the page runs, its counters move: read the page again every few seconds.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [running, reload]);
+  const filtered = status !== '' || kind !== '';
+
+  return (
+    <>
+      <h1>Imports</h1>
+      <section aria-labelledby="upload-heading">
+        <h2 id="upload-heading">Upload a file</h2>
+        {canRun ? (
+          <UploadForm />
+        ) : (
+          <p className="empty">Importing needs the admin or planner role: ask an administrator. You can follow the imports below.</p>
+        )}
+      </section>
+      <section aria-labelledby="jobs-heading">
+        <h2 id="jobs-heading">Imports so far</h2>
+        <div className="toolbar">
+          <label htmlFor="import-status">Status</label>
+          <select id="import-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
+            <option value="">Any status</option>
+            {IMPORT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {formatStatus(s)}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="import-kind">Kind</label>
+          <select id="import-kind" value={kind} onChange={(e) => setFilter('kind', e.target.value)}>
+            <option value="">Any kind</option>
+            {IMPORT_KINDS.map((k) => (
+              <option key={k.name} value={k.name}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {loaded.error !== undefined ? (
+          <ErrorAlert error={loaded.error} />
+        ) : !loaded.data ? (
+          <Loading />
+        ) : loaded.data.jobs.length === 0 ? (
+          <p className="empty">
+            {filtered ? 'No import matches these filters. ' : page > 1 ? 'This page is past the last import. ' : 'No imports yet: upload a file above to import it.'}
+            {(filtered || page > 1) && <Link to="/imports">Show all imports</Link>}
+          </p>
+        ) : (
+          <>
+            <div className="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Import</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="num">
+                      Rows
+                    </th>
+                    <th scope="col" className="num">
+                      Imported
+                    </th>
+                    <th scope="col" className="num">
+                      Rejected
+                    </th>
+                    <th scope="col">Uploaded</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {loaded.data.jobs.map((job) => (
+                    <tr key={job.id}>
+                      <td>
+                        <Link to={`/imports/${job.id}`}>
+                          {job.id}: {job.fileName ?? 'file'}
+                        </Link>
+                      </td>
+                      <td>{kindLabel(job.kind)}</td>
+                      <td>
+                        <span className={`badge status-${job.status}`}>{job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}</span>
+                      </td>
+                      <td className="num">{job.totalRows > 0 ? `${formatCount(job.processedRows)} of ${formatCount(job.totalRows)}` : '—'}</td>
+                      <td className="num">{formatCount(job.successCount)}</td>
+                      <td className="num">{formatCount(job.failureCount)}</td>
+                      <td>{formatDateTime(job.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager page={page} pages={pageCount(loaded.data.total, PAGE_SIZE)} total={loaded.data.total} noun={['import', 'imports']} onPage={setPage} />
+          </>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,597 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, query } from '../api.ts';
+import { BarChart } from '../Chart.tsx';
+import { ErrorAlert, Loading } from '../feedback.tsx';
+import { formatMoney, formatStatus } from '../format.ts';
+import { centsText, costDraft, money, toNumber } from '../processes/cost.ts';
+import type { ProcessCost } from '../processes/cost.ts';
+import { MONEY, draftOf, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
+import type { ApiProcess, Draft, DraftAdditionalCost, DraftFields, DraftStep, ProcessStatus, Subprocess } from '../processes/model.ts';
+import { useRates } from '../processes/rates.ts';
+import { StepCard } from '../processes/StepEditor.tsx';
+import type { UpdateStep } from '../processes/StepEditor.tsx';
+import { ActionError, StatusBadge } from '../processes/ui.tsx';
+import '../processes/processes.css';
+import { usePageTitle } from '../title.ts';
+import { useApi } from '../useApi.ts';
+
+const LABELS = { name: 'Name', description: 'Description', processClass: 'Class', salesPrice: 'Sales price', steps: 'Steps', additionalCosts: 'Additional costs' };
+const show = (micro: bigint) => formatMoney(money(micro));
+
+/** Warns before leaving with unsaved changes: closing or reloading the tab, or following a link in the app. */
+function useLeaveWarning(dirty: boolean) {
+  useEffect(() => {
+    if (!dirty) return;
+    const message = 'This process has unsaved changes. Leave without saving them?';
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = message;
+    };
+    // A link's click is caught before the router sees it (capture phase): cancelled, it goes nowhere.
+    const click = (e: MouseEvent) => {
+      const a = (e.target as Element | null)?.closest?.('a[href]');
+      if (!a || (a as HTMLAnchorElement).target === '_blank' || e.defaultPrevented) return;
+      if (!window.confirm(message)) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    document.addEventListener('click', click, true);
+    return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
+      document.removeEventListener('click', click, true);
+    };
+  }, [dirty]);
+}
+
+/** Adds a library subprocess as a new last step: search the library, choose, add. */
+function AddStep({ onAdd }: { onAdd: (s: Subprocess) => void }) {
+  const [search, setSearch] = useState('');
+  const [chosen, setChosen] = useState('');
+  const [problem, setProblem] = useState('');
+  const library = useApi<{ total: number; subprocesses: Subprocess[] }>(`/api/subprocesses${query({ q: search.trim(), limit: 50 })}`);
+  const list = library.data?.subprocesses ?? [];
+  return (
+    <fieldset className="picker">
+      <legend>Add a step from the library</legend>
+      <div className="field">
+        <label htmlFor="library-search">Search the library</label>
+        <input id="library-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="part of the name" autoComplete="off" />
+      </div>
+      <div className="field">
+        <label htmlFor="library-choice">Subprocess</label>
+        <select id="library-choice" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+          <option value="">{library.loading ? 'Loading…' : list.length === 0 ? 'None matches' : `Choose (${list.length}${library.data && library.data.total > list.length ? ` of ${library.data.total}` : ''})`}</option>
+          {list.map((s) => (
+            <option key={s.subprocessId} value={s.subprocessId}>
+              {s.name}
+              {s.category ? ` · ${s.category}` : ''}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="actions">
+        <button
+          type="button"
+          onClick={() => {
+            const s = list.find((x) => String(x.subprocessId) === chosen);
+            if (!s) return setProblem('Choose a subprocess from the library first.');
+            setProblem('');
+            onAdd(s);
+            setChosen('');
+          }}
+        >
+          Add step
+        </button>
+        <Link to="/subprocesses">Manage the library</Link>
+      </div>
+      {library.error !== undefined && <ErrorAlert error={library.error} />}
+      {problem && (
+        <p className="alert" role="alert">
+          {problem}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** The figures the editor shows as it is edited: total, profitability, what is unpriced. */
+function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: string }) {
+  const hasPrice = salesPrice.trim() !== '' && MONEY.test(salesPrice.trim());
+  return (
+    <div aria-live="polite" aria-atomic="false">
+      <dl className="facts cost-facts">
+        <div>
+          <dt>Worst case, per unit</dt>
+          <dd data-figure="worst">{show(cost.total.worst)}</dd>
+        </div>
+        <div>
+          <dt>Best case, per unit</dt>
+          <dd data-figure="best">{show(cost.total.best)}</dd>
+        </div>
+        <div>
+          <dt>Sales price</dt>
+          <dd>{hasPrice ? formatMoney(salesPrice.trim()) : 'none set'}</dd>
+        </div>
+        {cost.profit && (
+          <>
+            <div>
+              <dt>Profit, worst case</dt>
+              <dd className={cost.profit.worst < 0n ? 'over' : 'under'}>
+                {show(cost.profit.worst)}
+                {cost.margin && ` (${centsText(cost.margin.worst)}%)`}
+              </dd>
+            </div>
+            <div>
+              <dt>Profit, best case</dt>
+              <dd className={cost.profit.best < 0n ? 'over' : 'under'}>
+                {show(cost.profit.best)}
+                {cost.margin && ` (${centsText(cost.margin.best)}%)`}
+              </dd>
+            </div>
+          </>
+        )}
+      </dl>
+      {(cost.additionalCosts > 0n || cost.fixedCosts > 0n) && (
+        <p className="caption">
+          Includes additional costs of {show(cost.additionalCosts)} per unit and {show(cost.fixedCosts)} fixed per run (counted whole on one unit).
+        </p>
+      )}
+      {!hasPrice && <p className="caption">Set a sales price under Details to see the profit.</p>}
+      {cost.pending > 0 && <p className="caption">Fetching the rates of {cost.pending} line{cost.pending === 1 ? '' : 's'}: the figures will change.</p>}
+      {cost.unpriced.length > 0 && (
+        <div className="unpriced-box" role="note">
+          <p>
+            <strong>⚠ Incomplete:</strong> {cost.unpriced.length === 1 ? 'this variant has' : 'these variants have'} no active supplier rate, so {cost.unpriced.length === 1 ? 'it adds' : 'they add'} nothing
+            and the figures are lower bounds. Add a rate on the supplier’s page.
+          </p>
+          <ul>
+            {cost.unpriced.map((v) => (
+              <li key={v.variantId}>
+                {v.item} · {v.color} · {v.size}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function AdditionalCosts({ costs, onChange }: { costs: DraftAdditionalCost[]; onChange: (next: DraftAdditionalCost[]) => void }) {
+  const set = (key: string, change: Partial<DraftAdditionalCost>) => onChange(costs.map((a) => (a.key === key ? { ...a, ...change } : a)));
+  return (
+    <>
+      {costs.length === 0 ? (
+        <p className="empty">No additional costs (tooling, setup, freight…): add one if the process has them.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="lines">
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col">Description</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Fixed per run</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {costs.map((a, i) => {
+                const n = `additional cost ${i + 1}`;
+                return (
+                  <tr key={a.key}>
+                    <td>
+                      <input value={a.costType} onChange={(e) => set(a.key, { costType: e.target.value })} aria-label={`Type of ${n}`} maxLength={50} autoComplete="off" />
+                    </td>
+                    <td>
+                      <input value={a.description} onChange={(e) => set(a.key, { description: e.target.value })} aria-label={`Description of ${n}`} autoComplete="off" />
+                    </td>
+                    <td>
+                      <input className="qty" value={a.amount} onChange={(e) => set(a.key, { amount: e.target.value })} aria-label={`Amount of ${n}`} aria-invalid={!MONEY.test(a.amount.trim())} inputMode="decimal" />
+                    </td>
+                    <td>
+                      <input type="checkbox" checked={a.isFixed} onChange={(e) => set(a.key, { isFixed: e.target.checked })} aria-label={`${n} is fixed per run`} />
+                    </td>
+                    <td>
+                      <button type="button" className="secondary small" onClick={() => onChange(costs.filter((x) => x.key !== a.key))} aria-label={`Remove ${n}`}>
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <button type="button" className="secondary" onClick={() => onChange([...costs, { key: newKey('a'), costType: 'overhead', description: '', amount: '0', isFixed: false }])}>
+        Add additional cost
+      </button>
+    </>
+  );
+}
+
+const STATUS_ACTIONS: Record<ProcessStatus, { to: ProcessStatus; label: string }[]> = {
+  draft: [
+    { to: 'active', label: 'Activate' },
+    { to: 'archived', label: 'Archive' },
+  ],
+  active: [
+    { to: 'draft', label: 'Back to draft' },
+    { to: 'archived', label: 'Archive' },
+  ],
+  archived: [
+    { to: 'draft', label: 'Back to draft' },
+    { to: 'active', label: 'Activate' },
+  ],
+};
+
+/**
+ * The process editor: its details, its ordered steps and what each uses, with the worst and
+ * best cost recomputed in the browser on every edit (rates fetched once per variant), saved
+ * with one explicit Save: the details (PATCH) then the structure (PUT …/structure, one
+ * transaction). Status changes apply at once, on the saved process.
+ */
+export default function ProcessEditor() {
+  const { id } = useParams();
+  const loaded = useApi<ApiProcess>(`/api/processes/${id ?? ''}`);
+  const [saved, setSaved] = useState<ApiProcess | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [fieldsDirty, setFieldsDirty] = useState(false);
+  const [structureDirty, setStructureDirty] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<{ error: unknown; prefix: string } | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [notice, setNotice] = useState('');
+  const [statusBusy, setStatusBusy] = useState<ProcessStatus | null>(null);
+  const [statusError, setStatusError] = useState<unknown>(undefined);
+  const [announce, setAnnounce] = useState('');
+  const focusAfter = useRef<string | null>(null);
+  const dragged = useRef<string | null>(null);
+
+  usePageTitle(saved ? saved.name : 'Process');
+
+  // The process as loaded becomes the draft (once; later loads come from saving).
+  useEffect(() => {
+    if (loaded.data && (!saved || saved.processId !== loaded.data.processId)) {
+      const d = draftOf(loaded.data);
+      setSaved(loaded.data);
+      setDraft(d);
+      setExpanded(new Set(d.steps.length <= 4 ? d.steps.map((s) => s.key) : []));
+    }
+  }, [loaded.data, saved]);
+
+  const dirty = fieldsDirty || structureDirty;
+  useLeaveWarning(dirty);
+
+  const variantIds = useMemo(() => (draft ? draft.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variant.variantId)) : []), [draft]);
+  const { rates, error: ratesError } = useRates(variantIds);
+  const cost = useMemo(() => (draft ? costDraft(draft, rates) : null), [draft, rates]);
+
+  const update: UpdateStep = useCallback((stepKey, change) => {
+    setDraft((d) => (d ? { ...d, steps: d.steps.map((s) => (s.key === stepKey ? change(s) : s)) } : d));
+    setStructureDirty(true);
+    setNotice('');
+  }, []);
+  const setSteps = useCallback((change: (steps: DraftStep[]) => DraftStep[]) => {
+    setDraft((d) => (d ? { ...d, steps: change(d.steps) } : d));
+    setStructureDirty(true);
+    setNotice('');
+  }, []);
+  const setField = (k: keyof DraftFields, value: string) => {
+    setDraft((d) => (d ? { ...d, fields: { ...d.fields, [k]: value } } : d));
+    setFieldsDirty(true);
+    setNotice('');
+  };
+
+  const moveTo = useCallback(
+    (stepKey: string, to: (from: number, length: number) => number, how: string) => {
+      setSteps((steps) => {
+        const from = steps.findIndex((s) => s.key === stepKey);
+        const target = Math.max(0, Math.min(steps.length - 1, to(from, steps.length)));
+        if (from < 0 || target === from) return steps;
+        const next = [...steps];
+        const [moved] = next.splice(from, 1);
+        next.splice(target, 0, moved!);
+        setAnnounce(`Moved ${moved!.customName.trim() || moved!.subprocessName} to position ${target + 1} of ${steps.length}${how}.`);
+        return next;
+      });
+    },
+    [setSteps],
+  );
+  const onMove = useCallback(
+    (stepKey: string, by: number) => {
+      focusAfter.current = `${stepKey}-${by < 0 ? 'up' : 'down'}`;
+      moveTo(stepKey, (from) => from + by, '');
+    },
+    [moveTo],
+  );
+  // After a move, focus stays on the button pressed (or its twin when that one is now disabled).
+  useEffect(() => {
+    const wanted = focusAfter.current;
+    if (!wanted) return;
+    focusAfter.current = null;
+    const button = document.getElementById(wanted) as HTMLButtonElement | null;
+    const twin = document.getElementById(wanted.endsWith('-up') ? wanted.replace(/-up$/, '-down') : wanted.replace(/-down$/, '-up')) as HTMLButtonElement | null;
+    (button && !button.disabled ? button : twin)?.focus();
+  }, [draft?.steps]);
+  const onDragStart = useCallback((stepKey: string) => {
+    dragged.current = stepKey;
+  }, []);
+  const onDropOn = useCallback(
+    (targetKey: string) => {
+      const from = dragged.current;
+      dragged.current = null;
+      if (!from || from === targetKey) return;
+      setSteps((steps) => {
+        const target = steps.findIndex((s) => s.key === targetKey);
+        const source = steps.findIndex((s) => s.key === from);
+        if (target < 0 || source < 0) return steps;
+        const next = [...steps];
+        const [moved] = next.splice(source, 1);
+        next.splice(target, 0, moved!);
+        setAnnounce(`Moved ${moved!.customName.trim() || moved!.subprocessName} to position ${target + 1} of ${steps.length}.`);
+        return next;
+      });
+    },
+    [setSteps],
+  );
+  const onRemove = useCallback(
+    (stepKey: string) => {
+      setSteps((steps) => steps.filter((s) => s.key !== stepKey));
+      setAnnounce('Step removed (until you save, Discard changes brings it back).');
+    },
+    [setSteps],
+  );
+  const onToggle = useCallback((stepKey: string) => {
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(stepKey)) next.delete(stepKey);
+      else next.add(stepKey);
+      return next;
+    });
+  }, []);
+
+  if (loaded.error !== undefined && !saved) {
+    return (
+      <>
+        <p className="crumbs">
+          <Link to="/processes">Processes</Link>
+        </p>
+        <h1>Process</h1>
+        <ErrorAlert error={loaded.error} />
+      </>
+    );
+  }
+  if (!saved || !draft || !cost) return <Loading />;
+
+  const deleted = saved.deletedAt !== null;
+
+  async function save() {
+    if (!draft || !saved) return;
+    const found = problemsOf(draft);
+    setProblems(found);
+    setSaveError(null);
+    setNotice('');
+    if (found.length > 0) return;
+    setSaving(true);
+    const sent = draft;
+    let current = saved;
+    let fieldsSaved = false;
+    try {
+      if (fieldsDirty) {
+        current = await api<ApiProcess>('PATCH', `/api/processes/${saved.processId}`, fieldsBody(sent.fields));
+        fieldsSaved = true;
+        setFieldsDirty(false);
+        setSaved(current);
+      }
+      if (structureDirty) {
+        current = await api<ApiProcess>('PUT', `/api/processes/${saved.processId}/structure`, structureBody(sent));
+        setStructureDirty(false);
+        setSaved(current);
+        // The saved structure (with the ids of new steps and groups) becomes the draft, unless it was edited meanwhile.
+        const fresh = draftOf(current);
+        setDraft((d) => (d === sent ? fresh : d));
+        setExpanded((prev) => {
+          const keys = new Set<string>();
+          sent.steps.forEach((s, i) => {
+            if (prev.has(s.key) && fresh.steps[i]) keys.add(fresh.steps[i]!.key);
+          });
+          return keys;
+        });
+      }
+      setNotice(`Saved at ${new Date().toLocaleTimeString()}.`);
+      setStatusError(undefined);
+    } catch (error) {
+      setSaveError({
+        error,
+        prefix: fieldsSaved ? 'The details were saved, but the steps and costs were not:' : 'Nothing was saved:',
+      });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function setStatus(to: ProcessStatus) {
+    if (!saved) return;
+    setStatusBusy(to);
+    setStatusError(undefined);
+    setNotice('');
+    try {
+      const after = await api<ApiProcess>('POST', `/api/processes/${saved.processId}/status`, { status: to });
+      setSaved(after);
+      setNotice(`The process is now ${formatStatus(after.status).toLowerCase()}.`);
+    } catch (error) {
+      setStatusError(error);
+    } finally {
+      setStatusBusy(null);
+    }
+  }
+
+  function discard() {
+    if (!saved) return;
+    const d = draftOf(saved);
+    setDraft(d);
+    setFieldsDirty(false);
+    setStructureDirty(false);
+    setProblems([]);
+    setSaveError(null);
+    setExpanded(new Set(d.steps.length <= 4 ? d.steps.map((s) => s.key) : []));
+    setNotice('Changes discarded: the process is as last saved.');
+  }
+
+  const bars = draft.steps.map((s, i) => ({
+    key: s.key,
+    label: `${i + 1}. ${s.customName.trim() || s.subprocessName}`,
+    values: [toNumber(cost.steps[i]!.total.worst), toNumber(cost.steps[i]!.total.best)],
+  }));
+
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/processes">Processes</Link>
+      </p>
+      <h1>
+        {saved.name} <StatusBadge status={saved.status} />
+      </h1>
+      {deleted && (
+        <p className="alert" role="alert">
+          This process is deleted: it can be read and copied, not changed.
+        </p>
+      )}
+
+      <div className="savebar" role="region" aria-label="Saving">
+        <p className="save-state" role="status">
+          {saving ? 'Saving…' : dirty ? <strong>Unsaved changes</strong> : notice || 'All changes saved.'}
+        </p>
+        <button type="button" onClick={save} disabled={saving || !dirty || deleted}>
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" className="secondary" onClick={discard} disabled={saving || !dirty}>
+          Discard changes
+        </button>
+        <p className="savebar-total" aria-hidden="true">
+          Worst <strong>{show(cost.total.worst)}</strong> · Best <strong>{show(cost.total.best)}</strong>
+        </p>
+      </div>
+      {problems.length > 0 && (
+        <div className="alert" role="alert">
+          <p>Put these right, then save again:</p>
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {saveError && <ActionError error={saveError.error} labels={LABELS} prefix={saveError.prefix} />}
+      <p className="visually-hidden" aria-live="polite">
+        {announce}
+      </p>
+
+      <section>
+        <h2>Details</h2>
+        <div className="sp-form">
+          <div className="field">
+            <label htmlFor="process-name">Name</label>
+            <input id="process-name" value={draft.fields.name} onChange={(e) => setField('name', e.target.value)} maxLength={200} autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="process-class">Class</label>
+            <input id="process-class" value={draft.fields.processClass} onChange={(e) => setField('processClass', e.target.value)} maxLength={50} autoComplete="off" />
+          </div>
+          <div className="field narrow">
+            <label htmlFor="process-price">Sales price</label>
+            <input id="process-price" value={draft.fields.salesPrice} onChange={(e) => setField('salesPrice', e.target.value)} inputMode="decimal" aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())} autoComplete="off" />
+          </div>
+          <div className="field wide">
+            <label htmlFor="process-description">Description</label>
+            <textarea id="process-description" value={draft.fields.description} onChange={(e) => setField('description', e.target.value)} rows={2} />
+          </div>
+        </div>
+      </section>
+
+      <section>
+        <h2>Status</h2>
+        <p>
+          This process is <StatusBadge status={saved.status} />.{' '}
+          {saved.status === 'active' ? 'It takes new lots.' : saved.status === 'draft' ? 'Activate it for lots to be made of it.' : 'It takes no new lots.'}
+        </p>
+        <div className="row-actions">
+          {STATUS_ACTIONS[saved.status].map((a) => (
+            <button key={a.to} type="button" className="secondary" onClick={() => setStatus(a.to)} disabled={statusBusy !== null || dirty || deleted}>
+              {statusBusy === a.to ? 'Changing…' : a.label}
+            </button>
+          ))}
+        </div>
+        {dirty && <p className="caption">Save or discard your changes first: a status applies to the saved process.</p>}
+        {statusError !== undefined && <ActionError error={statusError} />}
+      </section>
+
+      <section>
+        <h2>Cost</h2>
+        <p className="caption">One unit, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best case at the lowest. Updated as you edit.</p>
+        {ratesError !== undefined && <ActionError error={ratesError} prefix="The rates could not be fetched, so the figures are incomplete:" />}
+        <CostSummary cost={cost} salesPrice={draft.fields.salesPrice} />
+        {draft.steps.length > 0 && <BarChart label="Costs by subprocess" series={['Worst case', 'Best case']} bars={bars} format={(n) => formatMoney(n.toFixed(2))} note="Per unit, each step’s lines, groups and cost items." />}
+      </section>
+
+      <section>
+        <h2>Steps</h2>
+        {draft.steps.length === 0 ? (
+          <p className="empty">No steps yet: add the first from the library below.</p>
+        ) : (
+          <>
+            <p className="caption">In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.</p>
+            <ol className="steps">
+              {draft.steps.map((s, i) => (
+                <StepCard
+                  key={s.key}
+                  step={s}
+                  index={i}
+                  count={draft.steps.length}
+                  cost={cost.steps[i]!}
+                  rates={rates}
+                  expanded={expanded.has(s.key)}
+                  update={update}
+                  onMove={onMove}
+                  onRemove={onRemove}
+                  onToggle={onToggle}
+                  onDragStart={onDragStart}
+                  onDropOn={onDropOn}
+                />
+              ))}
+            </ol>
+          </>
+        )}
+        <AddStep
+          onAdd={(s) => {
+            const step = newStep(s);
+            setSteps((steps) => [...steps, step]);
+            setExpanded((prev) => new Set(prev).add(step.key));
+            setAnnounce(`Added step ${s.name}.`);
+          }}
+        />
+      </section>
+
+      <section>
+        <h2>Additional costs</h2>
+        <p className="caption">Costs of the whole process: per unit, or fixed per run (tooling, a setup).</p>
+        <AdditionalCosts
+          costs={draft.additionalCosts}
+          onChange={(next) => {
+            setDraft((d) => (d ? { ...d, additionalCosts: next } : d));
+            setStructureDirty(true);
+            setNotice('');
+          }}
+        />
+      </section>
+    </>
+  );
+}

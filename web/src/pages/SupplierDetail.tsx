@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../api.ts';
+import { ErrorAlert, Loading } from '../feedback.tsx';
+import '../items/forms.css';
+import { Outcome, useAction } from '../items/forms.tsx';
+import { SupplierForm } from '../suppliers/SupplierForm.tsx';
+import { SupplierRates } from '../suppliers/SupplierRates.tsx';
+import type { Supplier } from '../suppliers/shapes.ts';
+import { usePageTitle } from '../title.ts';
+import { useApi } from '../useApi.ts';
+
+/** One supplier: its details to edit, deleting it (refused while it has rates), and its rates. */
+export default function SupplierDetail() {
+  const { id } = useParams();
+  const path = `/api/suppliers/${encodeURIComponent(id ?? '')}`;
+  const supplier = useApi<Supplier>(path);
+  usePageTitle(supplier.data?.firmName ?? 'Supplier');
+
+  if (supplier.error !== undefined) {
+    return (
+      <>
+        <h1>Supplier</h1>
+        <ErrorAlert error={supplier.error} />
+        <p>
+          <Link to="/suppliers">Back to the suppliers</Link>
+        </p>
+      </>
+    );
+  }
+  if (!supplier.data) return <Loading />;
+  const s = supplier.data;
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/suppliers">Suppliers</Link>
+      </p>
+      <h1>{s.firmName}</h1>
+      <section aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <SupplierForm
+          idPrefix="supplier"
+          supplier={s}
+          submitLabel="Save changes"
+          busyLabel="Saving…"
+          save={async (fields) => {
+            await api<Supplier>('PATCH', path, fields);
+            supplier.reload();
+            return 'Saved.';
+          }}
+        />
+      </section>
+      <SupplierRates supplier={s} />
+      <DeleteSupplier supplier={s} />
+    </>
+  );
+}
+
+/** Deleting asks once more; the API refuses a supplier with rates and says what to do instead. */
+function DeleteSupplier({ supplier }: { supplier: Supplier }) {
+  const [asked, setAsked] = useState(false);
+  const action = useAction();
+  const navigate = useNavigate();
+  const remove = () =>
+    void action.run(() => api<undefined>('DELETE', `/api/suppliers/${supplier.supplierId}`), `Deleted ${supplier.firmName}.`).then((ok) => {
+      setAsked(false);
+      if (ok) void navigate('/suppliers', { replace: true });
+    });
+  return (
+    <section aria-labelledby="delete-heading">
+      <h2 id="delete-heading">Delete supplier</h2>
+      <p className="caption">A supplier with rates is kept as costing history: deactivate its rates instead.</p>
+      <div className="actions">
+        {!asked ? (
+          <button type="button" className="secondary" onClick={() => (action.clear(), setAsked(true))}>
+            Delete supplier
+          </button>
+        ) : (
+          <>
+            <span>Delete {supplier.firmName} for good?</span>
+            <button type="button" disabled={action.busy} onClick={remove}>
+              {action.busy ? 'Deleting…' : 'Yes, delete'}
+            </button>
+            <button type="button" className="secondary" disabled={action.busy} onClick={() => setAsked(false)}>
+              Keep it
+            </button>
+          </>
+        )}
+      </div>
+      <Outcome action={action} />
+    </section>
+  );
+}

@@ -1,0 +1,260 @@
+import { useId, useMemo, useState } from 'react';
+import type { FormEvent } from 'react';
+import { api } from '../api.ts';
+import { ErrorAlert, Loading } from '../feedback.tsx';
+import { formatDateTime } from '../format.ts';
+import '../items/forms.css';
+import { Outcome, invalidIf, useAction } from '../items/forms.tsx';
+import { Pager } from '../Pager.tsx';
+import { useSession } from '../session.tsx';
+import type { User } from '../shapes.ts';
+import { usePageTitle } from '../title.ts';
+import { useApi } from '../useApi.ts';
+import { pageCount, useSearchPage } from '../useSearchPage.ts';
+
+const PAGE_SIZE = 25;
+const ROLES = ['admin', 'planner', 'operator', 'viewer'] as const;
+const ROLE_HELP: Record<User['role'], string> = {
+  admin: 'everything, and users and the schema',
+  planner: 'catalogue, processes, lots and imports',
+  operator: 'stock movements and running lots',
+  viewer: 'reads everything, changes nothing',
+};
+const LABELS = { name: 'Name', email: 'Email', role: 'Role', password: 'Password' };
+
+/** An account as the users API lists it. */
+interface Account extends User {
+  hasPassword: boolean;
+  deactivatedAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * The user accounts, for admins: searched and paged in the page (an organisation has tens of
+ * users, and the API lists them all at once), added with a password given once, edited
+ * (name, role, a new password), deactivated and reactivated.
+ */
+export default function Users() {
+  usePageTitle('Users');
+  const { user: me } = useSession();
+  const users = useApi<Account[]>('/api/users');
+  const { q, page, typed, setTyped, setPage } = useSearchPage();
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
+
+  const matching = useMemo(() => {
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    return (users.data ?? []).filter((u) => words.every((w) => `${u.name} ${u.email} ${u.role}`.toLowerCase().includes(w)));
+  }, [users.data, q]);
+  const pages = pageCount(matching.length, PAGE_SIZE);
+  const shown = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const editedUser = users.data?.find((u) => u.userId === editing);
+
+  return (
+    <>
+      <h1>Users</h1>
+      <div className="toolbar">
+        <label htmlFor="user-search">Search users</label>
+        <input id="user-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="name, email or role" autoComplete="off" />
+        <button type="button" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+          Add user
+        </button>
+      </div>
+      {adding && (
+        <AddUser
+          onAdded={() => {
+            users.reload();
+          }}
+          onClose={() => setAdding(false)}
+        />
+      )}
+      {editedUser && <EditUser key={editedUser.userId} user={editedUser} self={editedUser.userId === me?.userId} onSaved={users.reload} onClose={() => setEditing(null)} />}
+      {users.error !== undefined ? (
+        <ErrorAlert error={users.error} />
+      ) : !users.data ? (
+        <Loading />
+      ) : shown.length === 0 ? (
+        <p className="empty">{q ? `No user matches “${q}”.` : 'No users yet: add the first with Add user.'}</p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">Users</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((u) => (
+                  <tr key={u.userId}>
+                    <td>
+                      {u.name}
+                      {u.userId === me?.userId && <span className="badge">you</span>}
+                    </td>
+                    <td>{u.email}</td>
+                    <td>{u.role}</td>
+                    <td>{u.deactivatedAt ? <span className="badge status-cancelled">Deactivated {formatDateTime(u.deactivatedAt)}</span> : u.hasPassword ? 'Active' : 'Active (no password: API tokens only)'}</td>
+                    <td>
+                      <div className="actions">
+                        <button type="button" className="secondary" onClick={() => setEditing(u.userId)} aria-label={`Edit ${u.name}`}>
+                          Edit
+                        </button>
+                        <ActiveToggle user={u} onChanged={users.reload} />
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={page} pages={pages} total={matching.length} noun={['user', 'users']} onPage={setPage} />
+        </>
+      )}
+    </>
+  );
+}
+
+/** A password to hand over: 16 characters from a browser's cryptographic generator, none easily confused. */
+function generatedPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => void }) {
+  const action = useAction();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<User['role']>('viewer');
+  const form = useId();
+  const [password, setPassword] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await action.run(() => api<Account>('POST', '/api/users', { name, email, role, password }), (u) => `Added ${u.name} (${u.email}) as ${u.role}. Give them their password now: it is not shown again.`);
+    if (ok) onAdded();
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
+      <h2 id="add-user-title">Add a user</h2>
+      <div className="form-grid">
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} autoComplete="off" {...invalidIf(action, 'name')} />
+        </label>
+        <label>
+          Email
+          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={255} autoComplete="off" {...invalidIf(action, 'email')} />
+        </label>
+        <div>
+          <label htmlFor={`${form}-role`}>Role</label>
+          <select id={`${form}-role`} value={role} onChange={(e) => setRole(e.target.value as User['role'])} {...invalidIf(action, 'role')}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}: {ROLE_HELP[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label>
+          Password
+          <input type="text" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} maxLength={200} autoComplete="new-password" spellCheck={false} {...invalidIf(action, 'password')} />
+        </label>
+      </div>
+      <p className="hint">At least 10 characters. Shown here so you can hand it over; MTC keeps only its hash.</p>
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => setPassword(generatedPassword())}>
+          Generate a password
+        </button>
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Adding…' : 'Add user'}
+        </button>
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <Outcome action={action} labels={LABELS} />
+    </form>
+  );
+}
+
+function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boolean; onSaved: () => void; onClose: () => void }) {
+  const action = useAction();
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState<User['role']>(user.role);
+  const form = useId();
+  const [password, setPassword] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const change = { ...(name !== user.name ? { name } : {}), ...(role !== user.role ? { role } : {}), ...(password ? { password } : {}) };
+    if (Object.keys(change).length === 0) {
+      onClose();
+      return;
+    }
+    const ok = await action.run(() => api<Account>('PATCH', `/api/users/${user.userId}`, change), password ? `Saved. ${user.name}'s sessions have ended: they log in with the new password.` : 'Saved.');
+    if (ok) {
+      setPassword('');
+      onSaved();
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="edit-user-title">
+      <h2 id="edit-user-title">Edit {user.name}</h2>
+      <p className="hint">{user.email}</p>
+      <div className="form-grid">
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} {...invalidIf(action, 'name')} />
+        </label>
+        <div>
+          <label htmlFor={`${form}-role`}>Role</label>
+          <select id={`${form}-role`} value={role} onChange={(e) => setRole(e.target.value as User['role'])} {...invalidIf(action, 'role')}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}: {ROLE_HELP[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label>
+          New password
+          <input type="text" value={password} onChange={(e) => setPassword(e.target.value)} minLength={10} maxLength={200} autoComplete="new-password" spellCheck={false} placeholder="leave empty to keep it" {...invalidIf(action, 'password')} />
+        </label>
+      </div>
+      {self && <p className="hint">This is your own account: another admin must change your role.</p>}
+      <div className="actions">
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <Outcome action={action} labels={{ ...LABELS, password: 'New password' }} />
+    </form>
+  );
+}
+
+/** Deactivate (with a confirmation) or reactivate an account; the API's refusal (your own account) shows under the button. */
+function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => void }) {
+  const action = useAction();
+  const verb = user.deactivatedAt ? 'reactivate' : 'deactivate';
+  const act = async () => {
+    if (verb === 'deactivate' && !window.confirm(`Deactivate ${user.name}? They are logged out now and cannot log in until reactivated.`)) return;
+    if (await action.run(() => api<Account>('POST', `/api/users/${user.userId}/${verb}`), '')) onChanged();
+  };
+  return (
+    <>
+      <button type="button" className="secondary" disabled={action.busy} onClick={() => void act()} aria-label={`${verb === 'deactivate' ? 'Deactivate' : 'Reactivate'} ${user.name}`}>
+        {action.busy ? 'Working…' : verb === 'deactivate' ? 'Deactivate' : 'Reactivate'}
+      </button>
+      {action.error !== undefined && <Outcome action={action} />}
+    </>
+  );
+}

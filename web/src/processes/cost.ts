@@ -1,0 +1,224 @@
+// Worst- and best-case costing of a process draft in the browser, by the API's rules
+// (src/app/costing, GET /api/processes/:id/cost) so the figures agree to the paisa:
+// a variant's worst unit cost is its highest active rate in effect on the day, its best the
+// lowest; a line costs unit cost × quantity; a substitute group costs its dearest (worst) /
+// cheapest (best) alternative's unit cost × that alternative's quantity; a step costs its
+// lines + groups + cost items (quantity × rate); the process its steps + its additional
+// costs (per unit and fixed; one unit is costed). A variant without such a rate is unpriced:
+// it adds nothing and the figures are lower bounds. Sums are exact (integers in millionths:
+// rates have 2 decimals and line quantities 4), rounded half away from zero to 2 decimals
+// only when shown, as PostgreSQL's round() does.
+//
+// A pure function of the draft and the rates, memoised per step object: an edit replaces only
+// the step it touches, so a recost redoes that step and adds up the rest.
+import type { Draft, DraftLine, DraftStep, VariantLabel } from './model.ts';
+
+/** A variant's unit costs in paise (hundredths); null when it has no active rate in effect. */
+export interface UnitCost {
+  worst: bigint | null;
+  best: bigint | null;
+}
+/** Unit costs by variant id; a variant not in the map is still being fetched. */
+export type Rates = ReadonlyMap<number, UnitCost>;
+
+/** A money figure in millionths (exact), at worst and at best. */
+export interface Figure {
+  worst: bigint;
+  best: bigint;
+}
+export interface GroupCost {
+  key: string;
+  worst: bigint;
+  best: bigint;
+  worstVariantId: number | null;
+  bestVariantId: number | null;
+}
+export interface StepCost {
+  lines: Figure;
+  groups: Figure;
+  costItems: bigint;
+  total: Figure;
+  groupDetail: GroupCost[];
+  /** Variants with no active rate, by id. */
+  unpriced: Map<number, VariantLabel>;
+  /** Variants whose rates are not fetched yet: the figures will change. */
+  pending: number;
+}
+export interface ProcessCost {
+  steps: StepCost[];
+  additionalCosts: bigint;
+  fixedCosts: bigint;
+  total: Figure;
+  /** Sales price − total, exact; null without a (valid) sales price. */
+  profit: Figure | null;
+  /** Profit as a percentage of the sales price, in hundredths of a percent (already rounded); null without a sales price or at 0. */
+  margin: Figure | null;
+  unpriced: VariantLabel[];
+  pending: number;
+}
+
+const MICRO = 1_000_000n;
+
+/** A decimal string as an integer count of 10^-scale, or null when it is not a plain decimal with at most `scale` places. */
+export function parseScaled(text: string, scale: number): bigint | null {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m) return null;
+  const fraction = m[3] ?? '';
+  if (fraction.length > scale) return null;
+  const n = BigInt(m[2]! + fraction.padEnd(scale, '0'));
+  return m[1] === '-' ? -n : n;
+}
+
+/** a / b rounded half away from zero (b > 0). */
+function divRound(a: bigint, b: bigint): bigint {
+  const neg = a < 0n;
+  const abs = neg ? -a : a;
+  const q = (abs * 2n + b) / (2n * b);
+  return neg ? -q : q;
+}
+
+/** Hundredths as a decimal string with 2 places ("-1234.50"). */
+export function centsText(cents: bigint): string {
+  const neg = cents < 0n;
+  const abs = neg ? -cents : cents;
+  const whole = abs / 100n;
+  const frac = (abs % 100n).toString().padStart(2, '0');
+  return `${neg ? '-' : ''}${whole}.${frac}`;
+}
+
+/** Millionths rounded to 2 decimals, as the API writes money ("12.50"). */
+export function money(micro: bigint): string {
+  return centsText(divRound(micro, 10_000n));
+}
+
+/** Millionths as a number of rupees, for a bar's length only (never for a figure shown as text). */
+export const toNumber = (micro: bigint) => Number(divRound(micro, 10_000n)) / 100;
+
+const quantityOf = (l: DraftLine) => {
+  const q = parseScaled(l.quantity, 4);
+  return q !== null && q > 0n ? q : null;
+};
+
+function costStep(step: DraftStep, rates: Rates): StepCost {
+  const unpriced = new Map<number, VariantLabel>();
+  let pending = 0;
+  /** The line's cost in millionths at worst and best, or null when it adds nothing. */
+  const lineCost = (l: DraftLine): Figure | null => {
+    const unit = rates.get(l.variant.variantId);
+    if (unit === undefined) {
+      pending++;
+      return null;
+    }
+    if (unit.worst === null || unit.best === null) {
+      unpriced.set(l.variant.variantId, l.variant);
+      return null;
+    }
+    const q = quantityOf(l);
+    if (q === null) return null;
+    return { worst: unit.worst * q, best: unit.best * q }; // paise × ten-thousandths = millionths
+  };
+  let linesWorst = 0n;
+  let linesBest = 0n;
+  for (const l of step.lines) {
+    const c = lineCost(l);
+    if (c) {
+      linesWorst += c.worst;
+      linesBest += c.best;
+    }
+  }
+  let groupsWorst = 0n;
+  let groupsBest = 0n;
+  const groupDetail: GroupCost[] = [];
+  for (const g of step.groups) {
+    let worst: bigint | null = null;
+    let best: bigint | null = null;
+    let worstVariantId: number | null = null;
+    let bestVariantId: number | null = null;
+    for (const a of g.alternatives) {
+      const c = lineCost(a);
+      if (!c) continue;
+      if (worst === null || c.worst > worst) {
+        worst = c.worst;
+        worstVariantId = a.variant.variantId;
+      }
+      if (best === null || c.best < best) {
+        best = c.best;
+        bestVariantId = a.variant.variantId;
+      }
+    }
+    groupsWorst += worst ?? 0n;
+    groupsBest += best ?? 0n;
+    groupDetail.push({ key: g.key, worst: worst ?? 0n, best: best ?? 0n, worstVariantId, bestVariantId });
+  }
+  let costItems = 0n;
+  for (const c of step.costItems) {
+    const q = parseScaled(c.quantity, 3);
+    const r = parseScaled(c.rate, 2);
+    if (q !== null && r !== null && q >= 0n && r >= 0n) costItems += q * r * 10n; // thousandths × hundredths = 10^-5
+  }
+  return {
+    lines: { worst: linesWorst, best: linesBest },
+    groups: { worst: groupsWorst, best: groupsBest },
+    costItems,
+    total: { worst: linesWorst + groupsWorst + costItems, best: linesBest + groupsBest + costItems },
+    groupDetail,
+    unpriced,
+    pending,
+  };
+}
+
+const memo = new WeakMap<Rates, WeakMap<DraftStep, StepCost>>();
+
+/** One step's cost, reused while neither the step nor the rates change. */
+export function stepCost(step: DraftStep, rates: Rates): StepCost {
+  let byStep = memo.get(rates);
+  if (!byStep) {
+    byStep = new WeakMap();
+    memo.set(rates, byStep);
+  }
+  let c = byStep.get(step);
+  if (!c) {
+    c = costStep(step, rates);
+    byStep.set(step, c);
+  }
+  return c;
+}
+
+/** The process's cost for one unit, as GET /api/processes/:id/cost figures it. */
+export function costDraft(draft: Draft, rates: Rates): ProcessCost {
+  const steps = draft.steps.map((s) => stepCost(s, rates));
+  let additionalCosts = 0n;
+  let fixedCosts = 0n;
+  for (const a of draft.additionalCosts) {
+    const amount = parseScaled(a.amount, 2);
+    if (amount === null || amount < 0n) continue;
+    if (a.isFixed) fixedCosts += amount * 10_000n;
+    else additionalCosts += amount * 10_000n;
+  }
+  let worst = additionalCosts + fixedCosts;
+  let best = worst;
+  const unpriced = new Map<number, VariantLabel>();
+  let pending = 0;
+  for (const c of steps) {
+    worst += c.total.worst;
+    best += c.total.best;
+    pending += c.pending;
+    for (const [id, v] of c.unpriced) unpriced.set(id, v);
+  }
+  const salesCents = draft.fields.salesPrice.trim() === '' ? null : parseScaled(draft.fields.salesPrice, 2);
+  const sales = salesCents === null || salesCents < 0n ? null : salesCents * 10_000n;
+  const profit = sales === null ? null : { worst: sales - worst, best: sales - best };
+  const margin = sales === null || sales === 0n || !profit ? null : { worst: divRound(profit.worst * 10_000n, sales), best: divRound(profit.best * 10_000n, sales) };
+  return {
+    steps,
+    additionalCosts,
+    fixedCosts,
+    total: { worst, best },
+    profit,
+    margin,
+    unpriced: [...unpriced.values()].sort((a, b) => a.variantId - b.variantId),
+    pending,
+  };
+}
+
+export { MICRO };

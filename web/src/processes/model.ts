@@ -1,0 +1,234 @@
+// The process editor's shapes: what the API answers (GET /api/processes/:id), the draft the
+// editor changes in memory, and the body that saves it (PUT /api/processes/:id/structure).
+// Money and quantities stay decimal strings, as the API gives them.
+
+export type ProcessStatus = 'draft' | 'active' | 'archived';
+export const COST_TYPES = ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'] as const;
+export type CostType = (typeof COST_TYPES)[number];
+
+export interface Subprocess {
+  subprocessId: number;
+  name: string;
+  description: string | null;
+  category: string | null;
+  estimatedTimeMinutes: number;
+  labourCost: string;
+  processCount: number;
+  deletedAt: string | null;
+}
+
+export interface ProcessSummary {
+  processId: number;
+  name: string;
+  description: string | null;
+  processClass: string | null;
+  status: ProcessStatus;
+  salesPrice: string | null;
+  stepCount: number;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface ApiLine {
+  lineId: number;
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  variantDeleted: boolean;
+  quantity: string;
+}
+
+export interface ApiStep {
+  stepId: number;
+  sequenceOrder: number;
+  subprocessId: number;
+  subprocessName: string;
+  subprocessDeleted: boolean;
+  name: string;
+  customName: string | null;
+  notes: string | null;
+  estimatedTimeMinutes: number;
+  lines: ApiLine[];
+  groups: { groupId: number; name: string; description: string | null; alternatives: ApiLine[] }[];
+  costItems: { costItemId: number; costType: string; description: string | null; quantity: string; unit: string | null; rate: string; amount: string }[];
+}
+
+export interface ApiProcess extends ProcessSummary {
+  steps: ApiStep[];
+  additionalCosts: { additionalCostId: number; costType: string; description: string | null; amount: string; isFixed: boolean }[];
+  warnings: { code: string; path: string; message: string }[];
+}
+
+/** A variant as a line shows it. */
+export interface VariantLabel {
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  deleted?: boolean;
+}
+
+// The draft. Every object is replaced, never changed in place, when it is edited: what did
+// not change keeps its identity, so its costing (memoised per object) and its rows (React.memo)
+// are not redone.
+
+export interface DraftLine {
+  key: string;
+  variant: VariantLabel;
+  quantity: string;
+}
+export interface DraftGroup {
+  key: string;
+  groupId?: number;
+  name: string;
+  description: string | null;
+  alternatives: DraftLine[];
+}
+export interface DraftCostItem {
+  key: string;
+  costType: CostType;
+  description: string;
+  quantity: string;
+  unit: string;
+  rate: string;
+}
+export interface DraftStep {
+  key: string;
+  stepId?: number;
+  subprocessId: number;
+  subprocessName: string;
+  subprocessDeleted: boolean;
+  customName: string;
+  notes: string;
+  lines: DraftLine[];
+  groups: DraftGroup[];
+  costItems: DraftCostItem[];
+}
+export interface DraftAdditionalCost {
+  key: string;
+  costType: string;
+  description: string;
+  amount: string;
+  isFixed: boolean;
+}
+export interface DraftFields {
+  name: string;
+  description: string;
+  processClass: string;
+  salesPrice: string;
+}
+export interface Draft {
+  fields: DraftFields;
+  steps: DraftStep[];
+  additionalCosts: DraftAdditionalCost[];
+}
+
+let counter = 0;
+/** A key for a new row of the draft (React's key; never sent). */
+export const newKey = (prefix: string) => `${prefix}${++counter}`;
+
+const asCostType = (t: string): CostType => ((COST_TYPES as readonly string[]).includes(t) ? (t as CostType) : 'other');
+
+function lineOf(l: ApiLine): DraftLine {
+  return { key: newKey('l'), variant: { variantId: l.variantId, item: l.item, color: l.color, size: l.size, unit: l.unit, deleted: l.variantDeleted }, quantity: l.quantity };
+}
+
+/** The draft of a process as the API holds it. */
+export function draftOf(p: ApiProcess): Draft {
+  return {
+    fields: { name: p.name, description: p.description ?? '', processClass: p.processClass ?? '', salesPrice: p.salesPrice ?? '' },
+    steps: p.steps.map((s) => ({
+      key: `s${s.stepId}`,
+      stepId: s.stepId,
+      subprocessId: s.subprocessId,
+      subprocessName: s.subprocessName,
+      subprocessDeleted: s.subprocessDeleted,
+      customName: s.customName ?? '',
+      notes: s.notes ?? '',
+      lines: s.lines.map(lineOf),
+      groups: s.groups.map((g) => ({ key: `g${g.groupId}`, groupId: g.groupId, name: g.name, description: g.description, alternatives: g.alternatives.map(lineOf) })),
+      costItems: s.costItems.map((c) => ({
+        key: `c${c.costItemId}`,
+        costType: asCostType(c.costType),
+        description: c.description ?? '',
+        quantity: c.quantity,
+        unit: c.unit ?? '',
+        rate: c.rate,
+      })),
+    })),
+    additionalCosts: p.additionalCosts.map((a) => ({ key: `a${a.additionalCostId}`, costType: a.costType, description: a.description ?? '', amount: a.amount, isFixed: a.isFixed })),
+  };
+}
+
+/** A new step of a library subprocess, with its labour cost proposed as one labour item (as the API proposes it). */
+export function newStep(s: Subprocess): DraftStep {
+  const labour = /[1-9]/.test(s.labourCost);
+  return {
+    key: newKey('s'),
+    subprocessId: s.subprocessId,
+    subprocessName: s.name,
+    subprocessDeleted: false,
+    customName: '',
+    notes: '',
+    lines: [],
+    groups: [],
+    costItems: labour ? [{ key: newKey('c'), costType: 'labour', description: `${s.name}: labour from the library`, quantity: '1', unit: '', rate: s.labourCost }] : [],
+  };
+}
+
+const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
+
+/** The fields as PATCH /api/processes/:id takes them. */
+export function fieldsBody(f: DraftFields) {
+  return { name: f.name.trim(), description: orNull(f.description), processClass: orNull(f.processClass), salesPrice: orNull(f.salesPrice) };
+}
+
+/** The structure as PUT /api/processes/:id/structure takes it. */
+export function structureBody(d: Draft) {
+  const line = (l: DraftLine) => ({ variantId: l.variant.variantId, quantity: l.quantity.trim() });
+  return {
+    steps: d.steps.map((s) => ({
+      ...(s.stepId !== undefined ? { stepId: s.stepId } : {}),
+      subprocessId: s.subprocessId,
+      customName: orNull(s.customName),
+      notes: orNull(s.notes),
+      lines: s.lines.map(line),
+      groups: s.groups.map((g) => ({ ...(g.groupId !== undefined ? { groupId: g.groupId } : {}), name: g.name.trim(), description: g.description, alternatives: g.alternatives.map(line) })),
+      costItems: s.costItems.map((c) => ({ costType: c.costType, description: orNull(c.description), quantity: c.quantity.trim(), unit: orNull(c.unit), rate: c.rate.trim() })),
+    })),
+    additionalCosts: d.additionalCosts.map((a) => ({ costType: a.costType.trim(), description: orNull(a.description), amount: a.amount.trim(), isFixed: a.isFixed })),
+  };
+}
+
+export const USAGE_QUANTITY = /^(?!0*(\.0*)?$)\d{1,8}(\.\d{1,4})?$/;
+export const COST_QUANTITY = /^\d{1,9}(\.\d{1,3})?$/;
+export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
+
+/** What must be put right before the draft can be saved, in words a planner acts on; [] when it can be. */
+export function problemsOf(d: Draft): string[] {
+  const out: string[] = [];
+  if (d.fields.name.trim() === '') out.push('Give the process a name.');
+  if (d.fields.salesPrice.trim() !== '' && !MONEY.test(d.fields.salesPrice.trim())) out.push('Sales price: enter an amount such as 1250 or 1250.50.');
+  d.steps.forEach((s, i) => {
+    const where = `Step ${i + 1} (${s.customName.trim() || s.subprocessName})`;
+    const badLine = (l: DraftLine) => !USAGE_QUANTITY.test(l.quantity.trim());
+    for (const l of s.lines) if (badLine(l)) out.push(`${where}: the quantity of ${l.variant.item} must be above zero with at most 4 decimals.`);
+    for (const g of s.groups) {
+      if (g.name.trim() === '') out.push(`${where}: give each substitute group a name.`);
+      if (g.alternatives.length === 0) out.push(`${where}: group “${g.name}” needs at least one alternative (add one, or remove the group).`);
+      for (const l of g.alternatives) if (badLine(l)) out.push(`${where}, group “${g.name}”: the quantity of ${l.variant.item} must be above zero with at most 4 decimals.`);
+    }
+    for (const c of s.costItems) {
+      if (!COST_QUANTITY.test(c.quantity.trim())) out.push(`${where}: a ${c.costType} cost item's quantity must be 0 or more with at most 3 decimals.`);
+      if (!MONEY.test(c.rate.trim())) out.push(`${where}: a ${c.costType} cost item's rate must be an amount such as 120 or 120.50.`);
+    }
+  });
+  for (const a of d.additionalCosts) {
+    if (a.costType.trim() === '') out.push('Additional costs: give each a type (e.g. tooling).');
+    if (!MONEY.test(a.amount.trim())) out.push(`Additional cost “${a.costType || 'untitled'}”: enter an amount such as 500 or 500.50.`);
+  }
+  return out;
+}

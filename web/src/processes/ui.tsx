@@ -1,0 +1,26 @@
+// Small pieces the subprocess and process pages share.
+import { ApiError } from '../api.ts';
+import { formatStatus } from '../format.ts';
+import type { ProcessStatus } from './model.ts';
+
+/**
+ * An API refusal in role=alert: the API's message (it says what to do), and the field it
+ * names as the form labels it ("body/name" → "Name").
+ */
+export function ActionError({ error, labels = {}, prefix }: { error: unknown; labels?: Record<string, string>; prefix?: string }) {
+  const message = error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong: reload the page and try again.';
+  const field = error instanceof ApiError && error.field ? error.field.replace(/^body\//, '') : undefined;
+  const label = field ? (labels[field] ?? labels[field.split('/')[0] ?? ''] ?? field) : undefined;
+  return (
+    <p className="alert" role="alert">
+      {prefix ? `${prefix} ` : ''}
+      {label ? <strong>{label}: </strong> : null}
+      {message}
+    </p>
+  );
+}
+
+/** A process status as a badge (draft, active, archived). */
+export function StatusBadge({ status }: { status: ProcessStatus }) {
+  return <span className={`badge process-status-${status}`}>{formatStatus(status)}</span>;
+}

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { Outcome, errorField, invalidIf, useAction } from '../items/forms.tsx';
+import type { Rate } from './shapes.ts';
+import { VariantPicker } from './VariantPicker.tsx';
+
+export const RATE_LABELS: Record<string, string> = {
+  variantId: 'Variant',
+  costPerUnit: 'Rate per unit',
+  currency: 'Currency',
+  minimumOrderQuantity: 'Minimum order quantity',
+  effectiveFrom: 'Effective from',
+  effectiveTo: 'Effective to',
+  isActive: 'Active',
+};
+
+/** A rate's terms as the API takes them. */
+export interface RateTerms {
+  costPerUnit: string;
+  currency: string;
+  minimumOrderQuantity: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  isActive: boolean;
+}
+
+/** Today in the reader's calendar, as YYYY-MM-DD. */
+export function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/**
+ * A rate's terms: for a new rate (`rate` absent) with a variant picked by searching items, for
+ * an existing one with its variant fixed. `save` gets the variant (new rates) and the terms.
+ */
+export function RateForm({ idPrefix, rate, submitLabel, busyLabel, save, onCancel }: { idPrefix: string; rate?: Rate; submitLabel: string; busyLabel: string; save: (variantId: number, terms: RateTerms) => Promise<string>; onCancel?: () => void }) {
+  const [variantId, setVariantId] = useState<number | undefined>(rate?.variantId);
+  const [costPerUnit, setCost] = useState(rate?.costPerUnit ?? '');
+  const [currency, setCurrency] = useState(rate?.currency ?? 'INR');
+  const [minimum, setMinimum] = useState(rate?.minimumOrderQuantity ?? '1');
+  const [from, setFrom] = useState(rate?.effectiveFrom ?? today());
+  const [to, setTo] = useState(rate?.effectiveTo ?? '');
+  const [active, setActive] = useState(rate?.isActive ?? true);
+  const action = useAction();
+  const [noVariant, setNoVariant] = useState(false);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (variantId === undefined) {
+      setNoVariant(true);
+      return;
+    }
+    setNoVariant(false);
+    void action.run(
+      () => save(variantId, { costPerUnit: costPerUnit.trim(), currency: currency.trim().toUpperCase(), minimumOrderQuantity: minimum.trim(), effectiveFrom: from, effectiveTo: to === '' ? null : to, isActive: active }),
+      (message) => message,
+    );
+  };
+  const id = (f: string) => `${idPrefix}-${f}`;
+  return (
+    <form onSubmit={submit} noValidate>
+      <div className="form-grid">
+        {!rate && <VariantPicker idPrefix={id('pick')} value={variantId} onChange={setVariantId} invalid={noVariant || errorField(action.error) === 'variantId'} />}
+        <div>
+          <label htmlFor={id('cost')}>Rate per unit</label>
+          <input id={id('cost')} inputMode="decimal" value={costPerUnit} onChange={(e) => setCost(e.target.value)} placeholder="e.g. 1250.50" {...invalidIf(action, 'costPerUnit')} />
+        </div>
+        <div>
+          <label htmlFor={id('currency')}>Currency</label>
+          <input id={id('currency')} value={currency} onChange={(e) => setCurrency(e.target.value)} maxLength={3} placeholder="INR" {...invalidIf(action, 'currency')} />
+        </div>
+        <div>
+          <label htmlFor={id('minimum')}>Minimum order quantity</label>
+          <input id={id('minimum')} inputMode="decimal" value={minimum} onChange={(e) => setMinimum(e.target.value)} {...invalidIf(action, 'minimumOrderQuantity')} />
+        </div>
+        <div>
+          <label htmlFor={id('from')}>Effective from</label>
+          <input id={id('from')} type="date" value={from} onChange={(e) => setFrom(e.target.value)} {...invalidIf(action, 'effectiveFrom')} />
+        </div>
+        <div>
+          <label htmlFor={id('to')}>Effective to (empty: open-ended)</label>
+          <input id={id('to')} type="date" value={to} onChange={(e) => setTo(e.target.value)} {...invalidIf(action, 'effectiveTo')} />
+        </div>
+        {rate && (
+          <div>
+            <label htmlFor={id('active')}>
+              <input id={id('active')} type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active
+            </label>
+          </div>
+        )}
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? busyLabel : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {noVariant ? (
+        <p className="alert" role="alert">
+          <strong>Variant: </strong>find the item and choose its variant first.
+        </p>
+      ) : (
+        <Outcome action={action} labels={RATE_LABELS} />
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,172 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../api.ts';
+import { ErrorAlert, Loading } from '../feedback.tsx';
+import { formatMoney, formatQuantity } from '../format.ts';
+import { Outcome, useAction } from '../items/forms.tsx';
+import { useVariants, variantName } from '../items/variants.ts';
+import { Pager } from '../Pager.tsx';
+import { useApi } from '../useApi.ts';
+import { pageCount } from '../useSearchPage.ts';
+import { RateForm } from './RateForm.tsx';
+import type { Rate, Supplier } from './shapes.ts';
+
+const PAGE_SIZE = 20;
+const SHOWN = { all: 'All rates', active: 'Active rates', inactive: 'Inactive rates' } as const;
+type Shown = keyof typeof SHOWN;
+
+/**
+ * A supplier's rates, newest effective date first, a page at a time (the API lists them all:
+ * the page filters and pages them), with adding, editing and deactivating a rate.
+ */
+export function SupplierRates({ supplier }: { supplier: Supplier }) {
+  const rates = useApi<Rate[]>(`/api/suppliers/${supplier.supplierId}/rates`);
+  const [shown, setShown] = useState<Shown>('all');
+  const [page, setPage] = useState(1);
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Rate | undefined>(undefined);
+  const deactivate = useAction();
+  const [deactivating, setDeactivating] = useState<number | undefined>(undefined);
+
+  const listed = (rates.data ?? []).filter((r) => shown === 'all' || r.isActive === (shown === 'active'));
+  const pages = pageCount(listed.length, PAGE_SIZE);
+  const onPage = listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const variants = useVariants(onPage.map((r) => r.variantId).concat(editing ? [editing.variantId] : []));
+  const nameOf = (variantId: number) => {
+    const v = variants.get(variantId);
+    return v ? variantName(v) : `Variant ${variantId}`;
+  };
+
+  return (
+    <section aria-labelledby="rates-heading">
+      <h2 id="rates-heading">Rates</h2>
+      <div className="toolbar">
+        <label htmlFor="rates-shown">Show</label>
+        <select
+          id="rates-shown"
+          value={shown}
+          onChange={(e) => {
+            setShown(e.target.value as Shown);
+            setPage(1);
+          }}
+        >
+          {Object.entries(SHOWN).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="secondary" aria-expanded={adding} aria-controls="add-rate" onClick={() => setAdding(!adding)}>
+          Add rate
+        </button>
+      </div>
+      {adding && (
+        <fieldset id="add-rate" className="card">
+          <legend>Add rate</legend>
+          <RateForm
+            idPrefix="add-rate"
+            submitLabel="Add rate"
+            busyLabel="Adding…"
+            onCancel={() => setAdding(false)}
+            save={async (variantId, terms) => {
+              const made = await api<Rate>('POST', '/api/rates', { supplierId: supplier.supplierId, variantId, ...terms });
+              rates.reload();
+              return `Added the rate ${formatMoney(made.costPerUnit)} ${made.currency} from ${made.effectiveFrom}.`;
+            }}
+          />
+        </fieldset>
+      )}
+      {editing && (
+        <fieldset className="card">
+          <legend>Edit rate for {nameOf(editing.variantId)}</legend>
+          <RateForm
+            key={editing.rateId}
+            idPrefix="edit-rate"
+            rate={editing}
+            submitLabel="Save rate"
+            busyLabel="Saving…"
+            onCancel={() => setEditing(undefined)}
+            save={async (_variantId, terms) => {
+              const saved = await api<Rate>('PATCH', `/api/rates/${editing.rateId}`, terms);
+              rates.reload();
+              return `Saved the rate ${formatMoney(saved.costPerUnit)} ${saved.currency} from ${saved.effectiveFrom}.`;
+            }}
+          />
+        </fieldset>
+      )}
+      <Outcome action={deactivate} />
+      {rates.error !== undefined ? (
+        <ErrorAlert error={rates.error} />
+      ) : !rates.data ? (
+        <Loading />
+      ) : listed.length === 0 ? (
+        <p className="empty">{shown === 'all' ? 'No rates yet: add what this supplier charges for a variant with Add rate.' : `No ${shown} rates.`}</p>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">Rates of {supplier.firmName}, newest effective date first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Variant</th>
+                  <th scope="col" className="num">
+                    Rate
+                  </th>
+                  <th scope="col">Currency</th>
+                  <th scope="col" className="num">
+                    Minimum order
+                  </th>
+                  <th scope="col">Effective from</th>
+                  <th scope="col">Effective to</th>
+                  <th scope="col">Active</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {onPage.map((r) => {
+                  const v = variants.get(r.variantId);
+                  return (
+                    <tr key={r.rateId} className={editing?.rateId === r.rateId ? 'chosen' : undefined}>
+                      <td>{v ? <Link to={`/items/${v.itemId}?variant=${v.variantId}`}>{variantName(v)}</Link> : `Variant ${r.variantId}`}</td>
+                      <td className="num">{formatMoney(r.costPerUnit)}</td>
+                      <td>{r.currency}</td>
+                      <td className="num">{formatQuantity(r.minimumOrderQuantity)}</td>
+                      <td>{r.effectiveFrom}</td>
+                      <td>{r.effectiveTo ?? 'open-ended'}</td>
+                      <td>{r.isActive ? 'Active' : 'Inactive'}</td>
+                      <td>
+                        <div className="actions">
+                          <button type="button" className="secondary" aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`} onClick={() => setEditing(r)}>
+                            Edit
+                          </button>
+                          {r.isActive && (
+                            <button
+                              type="button"
+                              className="secondary"
+                              aria-label={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+                              disabled={deactivate.busy}
+                              onClick={() => {
+                                setDeactivating(r.rateId);
+                                void deactivate.run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`).then(() => {
+                                  setDeactivating(undefined);
+                                  rates.reload();
+                                });
+                              }}
+                            >
+                              {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}
+                            </button>
+                          )}
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={Math.min(page, pages)} pages={pages} total={listed.length} noun={['rate', 'rates']} onPage={setPage} />
+        </>
+      )}
+    </section>
+  );
+}
