@@ -1,16 +1,23 @@
 // The MTC a browser test talks to: a database of its own on one backend, migrated and
 // seeded with the demo data, an admin who can log in, and `mtc serve` (the built CLI, serving
 // the built web app at / and the API under /api) on 127.0.0.1 with a free port.
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createUser } from '../../src/app/access/accounts.ts';
 import { seedDemo } from '../../src/app/demo/seed.ts';
+import { openDatabase } from '../../src/db/open.ts';
 import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
-import type { Backend, TestDatabase } from '../helpers/backends.ts';
+import { adminQuery, serverUrl } from '../helpers/backends.ts';
+import type { Backend } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { TEMPLATE_DIR } from '../helpers/template.ts';
 
 /** A running `mtc serve` over the demo data, and the admin to log in as. */
 export interface DemoServer {
@@ -23,15 +30,102 @@ export interface DemoServer {
   stop(): Promise<void>;
 }
 
+/** A hash of what the demo database is made from: the migrations and the sources (the seed, the accounts). */
+async function sourcesKey(): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (dir: string) => {
+    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else hash.update(p).update('\0').update(await readFile(p)).update('\0');
+    }
+  };
+  await walk(join(ROOT, 'migrations'));
+  await walk(join(ROOT, 'src'));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Migrates the database at `url`, loads the demo data and adds the admin. */
+async function makeDemo(url: string, admin: DemoServer['admin']): Promise<void> {
+  const db = await openDatabase(url);
+  try {
+    const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
+    if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
+    await seedDemo(db);
+    await createUser(db, { ...admin, role: 'admin' });
+  } finally {
+    await db.close();
+  }
+}
+
+/** Whether the server has a database called `name`. */
+async function databaseExists(name: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    return (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A database of the test's own on `backend`, copied from a demo template made once for these
+ * migrations and sources (migrate, seed and the admin's password hash take many seconds on
+ * PGlite; a copy takes a fraction of one). Several test files may make the template at once:
+ * each makes its own and the first to rename it into place wins.
+ */
+async function demoDatabase(backend: Backend, admin: DemoServer['admin'], key: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const tag = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  if (backend.name === 'pglite') {
+    const template = `${TEMPLATE_DIR}-demo-${key}`;
+    if (!existsSync(template)) {
+      const building = `${template}.tmp-${tag}`;
+      await cp(TEMPLATE_DIR, building, { recursive: true });
+      try {
+        await makeDemo(building, admin);
+        await rename(building, template);
+      } catch (err) {
+        await rm(building, { recursive: true, force: true });
+        if (!existsSync(template)) throw err;
+      }
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'mtc-web-'));
+    const dataDir = join(dir, 'pgdata');
+    await cp(template, dataDir, { recursive: true });
+    return { url: dataDir, drop: () => rm(dir, { recursive: true, force: true }) };
+  }
+  const template = `mtc_demo_${key}`;
+  const withName = (name: string) => {
+    const u = new URL(serverUrl as string);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  if (!(await databaseExists(template))) {
+    const building = `mtc_demo_tmp_${tag}`;
+    await adminQuery(`CREATE DATABASE ${building}`);
+    try {
+      await makeDemo(withName(building), admin);
+      await adminQuery(`ALTER DATABASE ${building} RENAME TO ${template}`);
+    } catch (err) {
+      await adminQuery(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      if (!(await databaseExists(template))) throw err;
+    }
+  }
+  const name = `mtc_web_${tag}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return { url: withName(name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /**
  * Serves the demo data (what `mtc seed --demo` makes) on `backend`, with an admin "Test
- * Admin". The database is prepared in this process, in one opening: on PGlite each `mtc`
- * command boots the database anew, and migrate, seed and user add that way take over 20 s.
- * The server is the real `mtc serve`, as a user starts it.
+ * Admin" whose password comes from the template's key. The server is the real `mtc serve`,
+ * as a user starts it.
  */
 export async function serveDemo(backend: Backend): Promise<DemoServer> {
-  const t: TestDatabase = await backend.create();
-  const admin = { name: 'Test Admin', email: 'test.admin@example.com', password: randomBytes(12).toString('base64url') };
+  const key = await sourcesKey();
+  const admin = { name: 'Test Admin', email: 'test.admin@example.com', password: `pw-${createHash('sha256').update(`admin ${key}`).digest('base64url').slice(0, 16)}` };
+  const t = await demoDatabase(backend, admin, key);
   let server: ReturnType<typeof startMtc> | undefined;
   const stop = async () => {
     server?.child.kill('SIGTERM');
@@ -39,15 +133,6 @@ export async function serveDemo(backend: Backend): Promise<DemoServer> {
     await t.drop();
   };
   try {
-    const db = await t.open();
-    try {
-      const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-      if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
-      await seedDemo(db);
-      await createUser(db, { ...admin, role: 'admin' });
-    } finally {
-      await db.close();
-    }
     server = startMtc(['serve', '--port', '0', '--host', '127.0.0.1', '--database', t.url], { env: { LOG_LEVEL: 'warn' } });
     return { url: await listeningAddress(server.child), admin, databaseUrl: t.url, stop };
   } catch (err) {
