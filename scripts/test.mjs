@@ -1,4 +1,4 @@
-// `npm test`: type-check (the server and the web app), build the CLI and the web app,
+// `npm test`: type-check (the server, and the web app against the API's OpenAPI types), build the CLI and the web app,
 // prepare a PGlite template once, then run every test file with node's test runner (each
 // database test on PGlite, and on the PostgreSQL server named by MTC_TEST_DATABASE_URL when
 // there is one).
@@ -12,6 +12,8 @@ process.chdir(root);
 delete process.env.NODE_EXTRA_CA_CERTS; // no TLS in tests; saves every child node process ~40 ms
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+// The web app's types are checked against the API's, generated from its OpenAPI document.
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/api-types.ts'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web/tsconfig.json'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['--import', 'tsx', 'test/helpers/prepare-template.ts'], { stdio: 'inherit' });

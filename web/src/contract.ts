@@ -1,0 +1,43 @@
+// The web app's types of what the API sends, checked against the API itself: each line below
+// fails the type-check (`npm run typecheck`, and so `npm test`) when a page's type asks for
+// something the API's response does not give — a field renamed, removed, or of another type.
+// The API's types are generated from its OpenAPI document (scripts/api-types.ts writes
+// generated/api.ts). Only types are imported: nothing of this reaches the browser.
+import type { paths } from './generated/api.ts';
+import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The JSON body of a route's success response (200 or 201). */
+export type ResponseOf<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer R }
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : never
+  : never;
+
+/** A list response's rows: the items of its array field `K`, or of the body when it is an array. */
+export type RowOf<P extends keyof paths, K extends string = never> = [K] extends [never]
+  ? ResponseOf<P, 'get'> extends readonly (infer T)[]
+    ? T
+    : never
+  : ResponseOf<P, 'get'> extends { [k in K]: readonly (infer T)[] }
+    ? T
+    : never;
+
+/** Holds when every value the API sends (`Api`) is a value the page's type (`Page`) accepts. */
+export type Reads<Page, Api> = [Api] extends [never] ? false : [Api] extends [Page] ? true : false;
+type Holds<T extends true> = T;
+
+export type SharedShapes = [
+  Holds<Reads<{ user: User }, ResponseOf<'/api/auth/me', 'get'>>>,
+  Holds<Reads<Item, ResponseOf<'/api/items/{id}', 'get'>>>,
+  Holds<Reads<Item, RowOf<'/api/items', 'items'>>>,
+  Holds<Reads<Variant, RowOf<'/api/items/{id}/variants'>>>,
+  Holds<Reads<Variant, RowOf<'/api/stock/low', 'variants'>>>,
+  Holds<Reads<LedgerEntry, RowOf<'/api/variants/{id}/ledger', 'entries'>>>,
+  Holds<Reads<LotsByStatus, ResponseOf<'/api/reports/lots-by-status', 'get'>>>,
+  Holds<Reads<CostVariance, RowOf<'/api/reports/cost-variance', 'processes'>>>,
+  Holds<Reads<ImportJob, RowOf<'/api/imports', 'jobs'>>>,
+];
