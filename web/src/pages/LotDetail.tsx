@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api.ts';
@@ -53,9 +53,16 @@ export default function LotDetail() {
   const check = useApi<StockCheck>(lot.data && !final ? `/api/lots/${encodeURIComponent(id)}/stock-check` : null);
   const [notice, setNotice] = useState<string | null>(created ? `Lot ${created} created, in planning.` : null);
   usePageTitle(lot.data ? `Lot ${lot.data.lotNumber}` : 'Lot');
+  // After a change the button that made it may be gone: focus goes to what happened.
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    if (changes > 0) noticeRef.current?.focus();
+  }, [changes]);
 
   const changed = (message: string) => {
     setNotice(message);
+    setChanges((n) => n + 1);
     lot.reload();
     check.reload();
   };
@@ -124,7 +131,7 @@ export default function LotDetail() {
         </p>
       )}
       {notice && (
-        <p className="success" role="status">
+        <p className="success" role="status" ref={noticeRef} tabIndex={-1}>
           {notice}
         </p>
       )}
@@ -391,6 +398,7 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
                   rates={facts.rates}
                   disabled={saving !== null}
                 />
+                {lot.status === 'ready' && <p className="caption">Saving a changed choice returns this ready lot to planning: mark it ready again after.</p>}
                 <div className="wizard-buttons">
                   <button type="button" onClick={() => void save()} disabled={saving !== null}>
                     {saving === 'save' ? 'Saving…' : 'Save substitutes'}
