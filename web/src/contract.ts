@@ -4,6 +4,7 @@
 // The API's types are generated from its OpenAPI document (scripts/api-types.ts writes
 // generated/api.ts). Only types are imported: nothing of this reaches the browser.
 import type { paths } from './generated/api.ts';
+import type { Lot, LotSummary, ProcessCost, ProcessSummary as LotProcess, ProcessTree as LotProcessTree, StockCheck, SupplierComparison as LotComparison } from './lots/types.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -40,4 +41,15 @@ export type SharedShapes = [
   Holds<Reads<LotsByStatus, ResponseOf<'/api/reports/lots-by-status', 'get'>>>,
   Holds<Reads<CostVariance, RowOf<'/api/reports/cost-variance', 'processes'>>>,
   Holds<Reads<ImportJob, RowOf<'/api/imports', 'jobs'>>>,
+];
+
+export type LotShapes = [
+  Holds<Reads<LotSummary, RowOf<'/api/lots', 'lots'>>>,
+  Holds<Reads<Lot, ResponseOf<'/api/lots/{id}', 'get'>>>,
+  Holds<Reads<Lot, ResponseOf<'/api/lots', 'post'>>>,
+  Holds<Reads<StockCheck, ResponseOf<'/api/lots/{id}/stock-check', 'get'>>>,
+  Holds<Reads<LotProcess, RowOf<'/api/processes', 'processes'>>>,
+  Holds<Reads<LotProcessTree, ResponseOf<'/api/processes/{id}', 'get'>>>,
+  Holds<Reads<ProcessCost, ResponseOf<'/api/processes/{id}/cost', 'get'>>>,
+  Holds<Reads<LotComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
 ];
