@@ -66,7 +66,6 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     const exported = await page.request.get('/api/exports/items.csv');
     assert.equal(exported.status(), 200);
     assert.match(await exported.text(), /^\uFEFF?Item,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold/);
-    await checkPage(w, 'imports');
 
     // Upload: the job waits, and its page shows the preview.
     await upload.getByLabel(/^File/).setInputFiles(file);
@@ -89,7 +88,6 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     await checkPage(w, 'import-preview');
     await page.setViewportSize(TABLET);
     assert.equal(await overflows(page), false, 'the preview fits a tablet (its table scrolls inside its box)');
-    await checkPage(w, 'import-preview-tablet');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Start: the progress bar and counters follow the job to its end.
@@ -97,17 +95,8 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     const progress = section(page, 'Progress');
     const bar = progress.getByRole('progressbar', { name: 'Rows processed' });
     await bar.waitFor();
-    // The states seen on the way (never asserted: a fast machine may show only the end).
-    const seen = new Set<string>();
-    await waitFor(
-      async () => {
-        const text = await progress.innerText();
-        seen.add(text.replace(/\s+/g, ' '));
-        return /Completed with errors/.test(text);
-      },
-      'the import to end',
-      60_000,
-    );
+    // Followed to the end (how many states show on the way depends on the machine: not asserted).
+    await waitFor(async () => /Completed with errors/.test(await progress.innerText()), 'the import to end', 60_000);
     const job = await apiGet<Job>(page, `/api/imports/${id}`);
     assert.deepEqual([job.status, job.totalRows, job.processedRows, job.successCount, job.failureCount], ['completed_with_errors', ROWS, ROWS, ROWS - BAD, BAD]);
     assert.equal(await bar.getAttribute('max'), String(ROWS));
@@ -121,7 +110,6 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     for (let i = 1; i <= ROWS; i++) if (i % BAD_EVERY !== 0) items.add(`${Math.ceil(i / 10)} M${i % 3}`);
     const stored = await apiGet<{ total: number; items: { name: string; model: string | null }[] }>(page, `/api/items?q=${PREFIX}&limit=500`);
     assert.deepEqual(new Set(stored.items.map((it) => `${it.name.replace(`${PREFIX} `, '')} ${it.model}`)), items);
-    console.log(`# progress states seen: ${seen.size}`);
 
     // The rejected rows, a page at a time, naming row, field and message.
     const errors = section(page, 'Rejected rows');
@@ -203,7 +191,7 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     const preview = section(page, 'Preview');
     const problem = (await apiGet<{ problem: string | null }>(page, `/api/imports/${id}/preview`)).problem;
     assert.ok(problem, 'the API names the problem');
-    await preview.getByRole('alert').filter({ hasText: problem }).waitFor().catch(async (e: unknown) => { console.log('DEBUG', await page.getByRole('main').innerText()); throw e; });
+    await preview.getByRole('alert').filter({ hasText: problem }).waitFor();
     assert.equal(await preview.getByRole('button', { name: 'Start import', exact: true }).isDisabled(), true);
     await checkPage(w, 'import-empty-file');
 

@@ -43,9 +43,8 @@ export function query(params: Record<string, string | number | undefined>): stri
  * session it is over. A network failure becomes an ApiError with code NETWORK.
  */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...(method !== 'GET' && method !== 'HEAD' ? unsafeRequestHeaders() : {}) };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
@@ -55,15 +54,28 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => undefined);
   if (response.ok) return payload as T;
+  throw refused(path, response.status, response.statusText, payload);
+}
+
+/** The headers that let a request the app makes without api() (a file upload) change something: the session's CSRF token. */
+export function unsafeRequestHeaders(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
+/**
+ * The ApiError for a response the API refused: its status, and the API's code, message and
+ * first invalid field. A 401 on anything but logging in also tells the session it is over.
+ */
+export function refused(path: string, status: number, statusText: string, payload: unknown): ApiError {
   const error = (payload as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
   const fields = error?.details?.fields as { path: string }[] | undefined;
   const failure = new ApiError(
-    response.status,
+    status,
     error?.code ?? 'HTTP_ERROR',
-    error?.message ?? `The server answered ${response.status} ${response.statusText}: try again, and tell your administrator if it goes on.`,
+    error?.message ?? `The server answered ${status} ${statusText}: try again, and tell your administrator if it goes on.`,
     fields?.[0]?.path,
     error?.details ?? {},
   );
-  if (response.status === 401 && path !== '/api/auth/login') onUnauthorized();
-  throw failure;
+  if (status === 401 && path !== '/api/auth/login') onUnauthorized();
+  return failure;
 }

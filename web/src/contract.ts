@@ -4,6 +4,7 @@
 // The API's types are generated from its OpenAPI document (scripts/api-types.ts writes
 // generated/api.ts). Only types are imported: nothing of this reaches the browser.
 import type { paths } from './generated/api.ts';
+import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.ts';
 import type { Lot, LotSummary, ProcessCost, ProcessSummary as LotProcess, ProcessTree as LotProcessTree, StockCheck, SupplierComparison as LotComparison } from './lots/types.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
 
@@ -52,4 +53,12 @@ export type LotShapes = [
   Holds<Reads<LotProcessTree, ResponseOf<'/api/processes/{id}', 'get'>>>,
   Holds<Reads<ProcessCost, ResponseOf<'/api/processes/{id}/cost', 'get'>>>,
   Holds<Reads<LotComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
+];
+
+export type ImportShapes = [
+  Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}', 'get'>>>,
+  Holds<Reads<ImportJobDetail, RowOf<'/api/imports', 'jobs'>>>,
+  Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports', 'post'>>>,
+  Holds<Reads<ImportPreview, ResponseOf<'/api/imports/{id}/preview', 'get'>>>,
+  Holds<Reads<RowError, RowOf<'/api/imports/{id}/errors', 'errors'>>>,
 ];

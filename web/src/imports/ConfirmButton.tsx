@@ -1,15 +1,23 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 /**
  * A button for an action that cannot be undone: a first press asks, in the page, whether to go
- * on; "Yes" runs the action (the button says `busyLabel` while it does), "No" puts it back.
+ * on; "Yes" runs the action (the button says `busyLabel` while it does), "No" puts the button
+ * back, with the focus on it.
  */
 export function ConfirmButton({ label, question, confirmLabel, busyLabel, keepLabel, onConfirm }: { label: string; question: string; confirmLabel: string; busyLabel: string; keepLabel: string; onConfirm: () => Promise<void> }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!asking && asked.current) trigger.current?.focus();
+    asked.current = asking;
+  }, [asking]);
+
   if (!asking) {
     return (
-      <button type="button" className="secondary" onClick={() => setAsking(true)}>
+      <button type="button" className="secondary" ref={trigger} onClick={() => setAsking(true)}>
         {label}
       </button>
     );

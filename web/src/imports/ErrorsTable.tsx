@@ -23,12 +23,8 @@ export function ErrorsTable({ jobId, failures, ended }: { jobId: number; failure
     seen.current = { failures, ended };
     reload();
   }, [failures, ended, reload]);
-  // Keeps the table while a reload runs, so a running job's table does not flicker.
-  const [shown, setShown] = useState<{ total: number; errors: RowError[] } | undefined>(undefined);
-  useEffect(() => {
-    if (loaded.data) setShown(loaded.data);
-  }, [loaded.data]);
-  const data = loaded.data ?? shown;
+  // A reload keeps the rows shown until the new ones come (useApi), so a running job's table does not flicker.
+  const data = loaded.data;
 
   if (loaded.error !== undefined) return <ErrorAlert error={loaded.error} />;
   if (!data) return <Loading />;

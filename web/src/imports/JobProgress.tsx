@@ -23,7 +23,7 @@ export function JobProgress({ job }: { job: ImportJobDetail }) {
       <div className="import-progress">
         <label htmlFor={`${id}-bar`}>Rows processed</label>
         {counted || ended ? (
-          <progress id={`${id}-bar`} max={Math.max(job.totalRows, 1)} value={counted ? job.processedRows : ended ? 1 : 0} aria-describedby={`${id}-counters`}>
+          <progress id={`${id}-bar`} max={Math.max(job.totalRows, 1)} value={counted ? job.processedRows : 0} aria-describedby={`${id}-counters`}>
             {formatCount(job.processedRows)} of {formatCount(job.totalRows)}
           </progress>
         ) : (
@@ -37,6 +37,7 @@ export function JobProgress({ job }: { job: ImportJobDetail }) {
           <dt>Processed</dt>
           <dd>
             {formatCount(job.processedRows)} of {counted ? formatCount(job.totalRows) : ended ? '0' : 'rows being counted'}
+            {counted && ` (${Math.floor((job.processedRows / job.totalRows) * 100)}%)`}
           </dd>
         </div>
         <div>
@@ -73,6 +74,9 @@ export function JobProgress({ job }: { job: ImportJobDetail }) {
             {/* A failure or cancellation says why; "n of m rows rejected" would only repeat the counters. */}
             {job.message && (job.status === 'failed' || job.status === 'cancelled') ? ` ${job.message.charAt(0).toUpperCase()}${job.message.slice(1)}${/[.!?]$/.test(job.message) ? '' : '.'}` : ''}
           </p>
+          {job.status === 'cancelled' && job.processedRows < job.totalRows && (
+            <p>To finish it, import the same file again: the rows imported already are updated, never duplicated.</p>
+          )}
           {kind && job.successCount > 0 && (
             <p>
               <Link to={kind.listPath}>See the {kind.listPath === '/items' ? 'items' : 'suppliers'}</Link>

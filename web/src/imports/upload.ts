@@ -1,8 +1,8 @@
 // Sending a file to POST /api/imports. The API takes the file's bytes as the body (not a form),
 // which api.ts (JSON only) does not send, and a large file takes a while: this sends it with
-// XMLHttpRequest so the page can show how much has gone, and turns a refusal into an ApiError
-// as api.ts does.
-import { ApiError, api, query } from '../api.ts';
+// XMLHttpRequest so the page can show how much has gone, with the session's CSRF token, and
+// turns a refusal into an ApiError as api.ts does.
+import { ApiError, query, refused, unsafeRequestHeaders } from '../api.ts';
 import type { ImportJobDetail } from './shapes.ts';
 
 /** The largest file the API takes (src/http/routes/imports.ts): larger is refused before it is sent. */
@@ -28,31 +28,6 @@ export interface UploadRequest {
   delimiter?: string;
 }
 
-/** The session's CSRF token, as GET /api/auth/me gives it (the same for the whole session). */
-async function csrfToken(): Promise<string | undefined> {
-  const me = await api<{ csrfToken?: string }>('GET', '/api/auth/me');
-  return me.csrfToken;
-}
-
-/** The error a finished request answered with, as api.ts builds it. */
-function refusal(xhr: XMLHttpRequest): ApiError {
-  let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
-  try {
-    body = JSON.parse(xhr.responseText) as typeof body;
-  } catch {
-    body = undefined;
-  }
-  const error = body?.error;
-  const fields = error?.details?.fields as { path: string }[] | undefined;
-  return new ApiError(
-    xhr.status,
-    error?.code ?? 'HTTP_ERROR',
-    error?.message ?? `The server answered ${xhr.status} ${xhr.statusText}: try again, and tell your administrator if it goes on.`,
-    fields?.[0]?.path,
-    error?.details ?? {},
-  );
-}
-
 /**
  * Uploads `file` as an import job of `kind`; resolves to the job the API made (waiting for a
  * start unless `start`). `onProgress` hears the fraction of the file sent so far. Rejects with
@@ -61,7 +36,6 @@ function refusal(xhr: XMLHttpRequest): ApiError {
  */
 export async function uploadImport(request: UploadRequest, onProgress: (fraction: number) => void): Promise<ImportJobDetail> {
   const { file } = request;
-  const token = await csrfToken();
   // A spreadsheet's name with a type the API does not list (application/x-csv, say) goes as
   // octet-stream; any other file goes as the browser typed it, and the API's 415 refuses it.
   const spreadsheet = /\.(csv|tsv|txt|xlsx)$/i.test(file.name);
@@ -78,7 +52,7 @@ export async function uploadImport(request: UploadRequest, onProgress: (fraction
     xhr.open('POST', path);
     xhr.setRequestHeader('accept', 'application/json');
     xhr.setRequestHeader('content-type', type);
-    if (token) xhr.setRequestHeader('x-csrf-token', token);
+    for (const [name, value] of Object.entries(unsafeRequestHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };
@@ -88,9 +62,13 @@ export async function uploadImport(request: UploadRequest, onProgress: (fraction
         resolve(JSON.parse(xhr.responseText) as ImportJobDetail);
         return;
       }
-      // A 401 means the session is gone: asking the API again lets the app send the user to log in.
-      if (xhr.status === 401) void api('GET', '/api/auth/me').catch(() => undefined);
-      reject(refusal(xhr));
+      let payload: unknown;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch {
+        payload = undefined;
+      }
+      reject(refused(path, xhr.status, xhr.statusText, payload));
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The server could not be reached: check your connection, then try again.'));
     xhr.send(file);

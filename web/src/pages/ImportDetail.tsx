@@ -69,7 +69,7 @@ export default function ImportDetail() {
         <div>
           <dt>Status</dt>
           <dd>
-            <span className={`badge status-${job.status}`}>{waiting ? 'Waiting for a start' : formatStatus(job.status)}</span>
+            <span className={`badge import-status status-${job.status}`}>{waiting ? 'Waiting for a start' : formatStatus(job.status)}</span>
           </dd>
         </div>
         <div>
@@ -98,8 +98,7 @@ export default function ImportDetail() {
       {waiting && <Waiting job={job} canRun={canRun} onChange={update} />}
       {job.status === 'cancelled' && !started && (
         <p className="import-summary" role="status">
-          Cancelled before it started: nothing was imported.{job.message ? ` ${job.message}` : ''}{' '}
-          <Link to="/imports">Upload a file</Link>
+          Cancelled before it started: nothing was imported. <Link to="/imports">Upload a file</Link>
         </p>
       )}
       {started && (
@@ -138,7 +137,7 @@ function Waiting({ job, canRun, onChange }: { job: ImportJobDetail; canRun: bool
   const cancel = async () => {
     setFailure(undefined);
     try {
-      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/cancel`, { reason: 'cancelled after the preview' }));
+      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/cancel`, { reason: 'not started after its preview' }));
     } catch (error) {
       setFailure(error);
     }
@@ -187,7 +186,7 @@ function JobActions({ job, onChange }: { job: ImportJobDetail; onChange: (job: I
   const cancel = async () => {
     setFailure(undefined);
     try {
-      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/cancel`, { reason: 'cancelled in the web app' }));
+      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/cancel`, { reason: 'stopped from its page in the web app' }));
     } catch (error) {
       setFailure(error);
     }

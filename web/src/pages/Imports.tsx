@@ -114,7 +114,7 @@ export default function Imports() {
                       </td>
                       <td>{kindLabel(job.kind)}</td>
                       <td>
-                        <span className={`badge status-${job.status}`}>{job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}</span>
+                        <span className={`badge import-status status-${job.status}`}>{job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}</span>
                       </td>
                       <td className="num">{job.totalRows > 0 ? `${formatCount(job.processedRows)} of ${formatCount(job.totalRows)}` : '—'}</td>
                       <td className="num">{formatCount(job.successCount)}</td>
