@@ -5,6 +5,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime } from '../format.ts';
 import '../items/forms.css';
 import { Outcome, invalidIf, useAction } from '../items/forms.tsx';
+import type { Action } from '../items/forms.tsx';
 import { Pager } from '../Pager.tsx';
 import { useSession } from '../session.tsx';
 import type { User } from '../shapes.ts';
@@ -133,7 +134,6 @@ function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => voi
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<User['role']>('viewer');
-  const form = useId();
   const [password, setPassword] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -152,16 +152,7 @@ function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => voi
           Email
           <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={255} autoComplete="off" {...invalidIf(action, 'email')} />
         </label>
-        <div>
-          <label htmlFor={`${form}-role`}>Role</label>
-          <select id={`${form}-role`} value={role} onChange={(e) => setRole(e.target.value as User['role'])} {...invalidIf(action, 'role')}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}: {ROLE_HELP[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleSelect role={role} onChange={setRole} action={action} />
         <label>
           Password
           <input type="text" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} maxLength={200} autoComplete="new-password" spellCheck={false} {...invalidIf(action, 'password')} />
@@ -188,7 +179,6 @@ function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boole
   const action = useAction();
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<User['role']>(user.role);
-  const form = useId();
   const [password, setPassword] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -212,16 +202,7 @@ function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boole
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} {...invalidIf(action, 'name')} />
         </label>
-        <div>
-          <label htmlFor={`${form}-role`}>Role</label>
-          <select id={`${form}-role`} value={role} onChange={(e) => setRole(e.target.value as User['role'])} {...invalidIf(action, 'role')}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}: {ROLE_HELP[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleSelect role={role} onChange={setRole} action={action} />
         <label>
           New password
           <input type="text" value={password} onChange={(e) => setPassword(e.target.value)} minLength={10} maxLength={200} autoComplete="new-password" spellCheck={false} placeholder="leave empty to keep it" {...invalidIf(action, 'password')} />
@@ -256,5 +237,22 @@ function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => voi
       </button>
       {action.error !== undefined && <Outcome action={action} />}
     </>
+  );
+}
+
+/** The role, each with what it may do. A label beside the select (not around it), so its name is "Role" alone. */
+function RoleSelect({ role, onChange, action }: { role: User['role']; onChange: (role: User['role']) => void; action: Action }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id}>Role</label>
+      <select id={id} value={role} onChange={(e) => onChange(e.target.value as User['role'])} {...invalidIf(action, 'role')}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r}: {ROLE_HELP[r]}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
