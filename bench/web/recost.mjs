@@ -69,6 +69,37 @@ try {
   const lineCount = made.steps.reduce((n, s) => n + s.lines.length, 0);
   log(`process ${made.processId}: ${made.steps.length} steps, ${lineCount} lines, ${made.steps.reduce((n, s) => n + s.groups.length, 0)} groups over ${new Set(variants).size} demo variants`);
 
+  // The costing alone, in Node: the whole process from scratch (new rates: nothing memoised),
+  // and after one line's edit (one step recosted, the others reused).
+  const { draftOf } = await load('web/src/processes/model.ts');
+  const { costDraft } = await load('web/src/processes/cost.ts');
+  const draft = draftOf(made);
+  const ratesOf = () => new Map(variants.map((v, i) => [v, { worst: BigInt(10_000 + ((i * 37) % 9_000)), best: BigInt(9_000 + ((i * 37) % 9_000)) }]));
+  const fullRuns = [];
+  for (let i = 0; i < 50; i++) {
+    const r = ratesOf();
+    const s = performance.now();
+    costDraft(draft, r);
+    fullRuns.push(performance.now() - s);
+  }
+  const editRuns = [];
+  const rates = ratesOf();
+  let current = draft;
+  costDraft(current, rates);
+  for (let i = 0; i < 200; i++) {
+    const k = i % STEPS;
+    const step = current.steps[k];
+    const lines = step.lines.map((l, j) => (j === i % LINES_PER_STEP ? { ...l, quantity: `${2 + (i % 5)}` } : l));
+    current = { ...current, steps: current.steps.map((x, j) => (j === k ? { ...step, lines } : x)) };
+    const s = performance.now();
+    costDraft(current, rates);
+    editRuns.push(performance.now() - s);
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const costingFullMs = Number(med(fullRuns).toFixed(2));
+  const costingEditMs = Number(med(editRuns).toFixed(3));
+  log(`costDraft in Node: the whole process ${costingFullMs} ms, after one edit ${costingEditMs} ms (medians)`);
+
   browser = await launchChromium();
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -85,7 +116,8 @@ try {
   await page.waitForFunction(() => !document.body.innerText.includes('Fetching the rates'), null, { timeout: 120_000 });
   const openMs = performance.now() - t0;
   // Every step expanded: 500 line rows (and 150 alternatives) in the page.
-  for (const button of await page.getByRole('button', { name: /^Show details/ }).all()) await button.click();
+  const show = page.getByRole('button', { name: /^Show details/ });
+  while ((await show.count()) > 0) await show.first().click();
   const rows = await page.locator('table.lines input.qty[aria-label^="Quantity of"]').count();
   log(`editor open with rates in ${Math.round(openMs)} ms; ${rows} quantity inputs in the page`);
 
@@ -93,12 +125,14 @@ try {
   await page.evaluate(() => {
     const figure = document.querySelector('[data-figure="worst"]');
     window.__times = [];
+    window.__dom = [];
     let start = null;
     document.addEventListener('keydown', () => (start = performance.now()), true);
     new MutationObserver(() => {
       if (start === null) return;
       const s = start;
       start = null;
+      window.__dom.push(performance.now() - s);
       requestAnimationFrame(() => setTimeout(() => window.__times.push(performance.now() - s), 0));
     }).observe(figure, { characterData: true, childList: true, subtree: true });
   });
@@ -112,7 +146,25 @@ try {
     await page.keyboard.press('1');
     await page.waitForFunction((n) => window.__times.length >= n, i + 1, { timeout: 10_000 });
   }
+  // The floor: the same page, a one-character change of a small text outside React, timed the
+  // same way (change → the frame after it painted): what any visible change costs here.
+  const floor = await page.evaluate(async (n) => {
+    const span = document.createElement('span');
+    span.textContent = '0';
+    document.querySelector('h1').append(span);
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const s = performance.now();
+      span.textContent = String(i % 10);
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      out.push(performance.now() - s);
+    }
+    span.remove();
+    return out.sort((a, b) => a - b);
+  }, EDITS);
   const times = await page.evaluate(() => window.__times);
+  const dom = [...(await page.evaluate(() => window.__dom))].sort((a, b) => a - b);
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
   const sorted = [...times].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
@@ -128,6 +180,11 @@ try {
     openWithRatesMs: Math.round(openMs),
     medianMs: Number(median.toFixed(1)),
     p95Ms: Number(q(0.95).toFixed(1)),
+    medianToDomMs: Number(dom[dom.length >> 1].toFixed(1)),
+    floorMedianMs: Number(floor[floor.length >> 1].toFixed(1)),
+    floorP95Ms: Number(floor[Math.ceil(0.95 * floor.length) - 1].toFixed(1)),
+    costingFullMs,
+    costingEditMs,
     maxMs: Number(sorted[sorted.length - 1].toFixed(1)),
     budgetMs: BUDGET_MS,
     medianOfBudget: Number((median / BUDGET_MS).toFixed(2)),
@@ -138,6 +195,8 @@ try {
   else {
     log(`recost after an edit, keydown → new total painted, ${result.edits} edits of a ${lineCount}-line process:`);
     log(`  median ${result.medianMs} ms (${result.medianOfBudget} of the ${BUDGET_MS} ms budget), p95 ${result.p95Ms} ms (${result.p95OfBudget}), max ${result.maxMs} ms`);
+    log(`  floor, a small text change in the same page to its frame painted: median ${result.floorMedianMs} ms, p95 ${result.floorP95Ms} ms`);
+    log(`  of which keydown → new total in the DOM (recost and React's commit, before layout and paint): median ${result.medianToDomMs} ms`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 } finally {

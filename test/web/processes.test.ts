@@ -8,6 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../helpers/wait.ts';
+import { centsText, costDraft, money } from '../../web/src/processes/cost.ts';
+import type { Rates } from '../../web/src/processes/cost.ts';
+import { draftOf } from '../../web/src/processes/model.ts';
+import type { ApiProcess } from '../../web/src/processes/model.ts';
+import { unitCostOf } from '../../web/src/processes/rates.ts';
 import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
 
 interface Cost {
@@ -125,6 +130,12 @@ webSuite('processes and the subprocess library in a real browser', ({ backend, l
     );
     await checkPage(w, 'subprocesses-edited');
 
+    // Deleted, after a confirmation in its row: it leaves the library.
+    await library.getByRole('button', { name: 'Delete Wheel Truing' }).click();
+    await library.getByRole('button', { name: 'Delete it' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted “Wheel Truing”' }).waitFor();
+    assert.equal((await apiGet<{ total: number }>(page, '/api/subprocesses?q=truing')).total, 0);
+
     // On a tablet (the same session, the window narrowed).
     await page.setViewportSize(TABLET);
     await page.goto('/subprocesses');
@@ -138,6 +149,28 @@ webSuite('processes and the subprocess library in a real browser', ({ backend, l
     const w = await logInAt('/processes');
     const { page } = w;
     await page.getByRole('heading', { level: 1, name: 'Processes' }).waitFor();
+
+    // The editor's costing, run on the demo's processes (groups, cost items, fixed and per-unit
+    // additional costs, sales prices) from the rates it fetches, is the API's to the paisa.
+    const demo = await apiGet<{ processes: { processId: number }[] }>(page, '/api/processes?limit=100');
+    for (const { processId } of demo.processes) {
+      const p = await apiGet<ApiProcess>(page, `/api/processes/${processId}`);
+      const ids = [...new Set(p.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variantId)))];
+      const day = (await apiGet<{ asOf: string }>(page, `/api/variants/${ids[0]}/supplier-comparison`)).asOf;
+      const rates: Rates = new Map(await Promise.all(ids.map(async (id) => [id, unitCostOf(await apiGet(page, `/api/variants/${id}/rates`), day)] as const)));
+      const mine = costDraft(draftOf(p), rates);
+      const theirs = await apiGet<Cost & { margin: { worst: string; best: string } | null }>(page, `/api/processes/${processId}/cost`);
+      assert.deepEqual(
+        {
+          total: { worst: money(mine.total.worst), best: money(mine.total.best) },
+          steps: mine.steps.map((c) => ({ worst: money(c.total.worst), best: money(c.total.best) })),
+          profit: mine.profit && { worst: money(mine.profit.worst), best: money(mine.profit.best) },
+          margin: mine.margin && { worst: centsText(mine.margin.worst), best: centsText(mine.margin.best) },
+        },
+        { total: theirs.total, steps: theirs.subprocesses.map((s) => s.total), profit: theirs.profit, margin: theirs.margin },
+        `process ${processId}`,
+      );
+    }
     await settled(page);
     await checkPage(w, 'processes');
 
@@ -189,6 +222,12 @@ webSuite('processes and the subprocess library in a real browser', ({ backend, l
     // A quantity edited: the figures follow at once.
     await assembly.getByLabel(/^Quantity of Seat Red/).fill('3');
     await totalChangedFrom(page, oneSeat, 'an alternative’s quantity');
+    // A quantity that is not one: said on the line, and Save says what to put right, saving nothing.
+    await assembly.getByLabel(/^Quantity of Seat Red/).fill('0');
+    await assembly.getByText('Above zero, at most 4 decimals').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: /the quantity of Seat Red/ }).waitFor();
+    assert.equal((await apiGet<Process>(page, `/api/processes/${processId}`)).steps.length, 0, 'nothing was saved');
     await assembly.getByLabel(/^Quantity of Seat Red/).fill('1');
     await waitFor(async () => (await assembly.getByText('worst case', { exact: false }).count()) > 0, 'the alternative deciding the worst case marked');
 
@@ -236,6 +275,12 @@ webSuite('processes and the subprocess library in a real browser', ({ backend, l
     await summary.getByText(/Incomplete/).waitFor();
     assert.match(await summary.innerText(), new RegExp(`Tyre · Unpriced ${backend.name}`));
     assert.deepEqual(await shownTotal(page), beforeBare, 'an unpriced line adds nothing');
+
+    // Leaving with unsaved changes asks first; declined, the editor stays with them.
+    const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.message()))));
+    await page.getByRole('link', { name: 'Processes' }).first().click();
+    assert.match(await asked, /unsaved changes/);
+    assert.equal(new URL(page.url()).pathname, `/processes/${processId}`);
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: /^Saved at/ }).waitFor();

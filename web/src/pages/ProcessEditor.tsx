@@ -237,9 +237,14 @@ const STATUS_ACTIONS: Record<ProcessStatus, { to: ProcessStatus; label: string }
  * with one explicit Save: the details (PATCH) then the structure (PUT …/structure, one
  * transaction). Status changes apply at once, on the saved process.
  */
-export default function ProcessEditor() {
+export default function ProcessEditorPage() {
   const { id } = useParams();
-  const loaded = useApi<ApiProcess>(`/api/processes/${id ?? ''}`);
+  // Another process (a copy just made, a link) starts a fresh editor: no state carries over.
+  return <ProcessEditor key={id} id={id ?? ''} />;
+}
+
+function ProcessEditor({ id }: { id: string }) {
+  const loaded = useApi<ApiProcess>(`/api/processes/${id}`);
   const [saved, setSaved] = useState<ApiProcess | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [fieldsDirty, setFieldsDirty] = useState(false);
@@ -446,6 +451,7 @@ export default function ProcessEditor() {
     setNotice('Changes discarded: the process is as last saved.');
   }
 
+  const lineCount = variantIds.length;
   const bars = draft.steps.map((s, i) => ({
     key: s.key,
     label: `${i + 1}. ${s.customName.trim() || s.subprocessName}`,
@@ -549,7 +555,7 @@ export default function ProcessEditor() {
         ) : (
           <>
             <p className="caption">In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.</p>
-            <ol className="steps">
+            <ol className={lineCount > 100 ? 'steps big' : 'steps'}>
               {draft.steps.map((s, i) => (
                 <StepCard
                   key={s.key}

@@ -215,11 +215,12 @@ export function problemsOf(d: Draft): string[] {
   d.steps.forEach((s, i) => {
     const where = `Step ${i + 1} (${s.customName.trim() || s.subprocessName})`;
     const badLine = (l: DraftLine) => !USAGE_QUANTITY.test(l.quantity.trim());
-    for (const l of s.lines) if (badLine(l)) out.push(`${where}: the quantity of ${l.variant.item} must be above zero with at most 4 decimals.`);
+    const named = (l: DraftLine) => [l.variant.item, l.variant.color, l.variant.size].filter(Boolean).join(' ');
+    for (const l of s.lines) if (badLine(l)) out.push(`${where}: the quantity of ${named(l)} must be above zero with at most 4 decimals.`);
     for (const g of s.groups) {
       if (g.name.trim() === '') out.push(`${where}: give each substitute group a name.`);
       if (g.alternatives.length === 0) out.push(`${where}: group “${g.name}” needs at least one alternative (add one, or remove the group).`);
-      for (const l of g.alternatives) if (badLine(l)) out.push(`${where}, group “${g.name}”: the quantity of ${l.variant.item} must be above zero with at most 4 decimals.`);
+      for (const l of g.alternatives) if (badLine(l)) out.push(`${where}, group “${g.name}”: the quantity of ${named(l)} must be above zero with at most 4 decimals.`);
     }
     for (const c of s.costItems) {
       if (!COST_QUANTITY.test(c.quantity.trim())) out.push(`${where}: a ${c.costType} cost item's quantity must be 0 or more with at most 3 decimals.`);
