@@ -67,6 +67,28 @@ for (const backend of backends) {
       }
     });
 
+    test('GET /api/unit-costs gives each variant its dearest and cheapest rate in effect, in the order asked, unpriced ones as null', async () => {
+      const unpriced = await insertVariant(api.db, 'Thread', { color: 'White', size: 'M' });
+      const r = await api.call('GET', `/api/unit-costs?variantIds=${b},${unpriced},${a},999999`, { as: 'viewer' });
+      assert.equal(r.statusCode, 200, r.body);
+      const u = json(r);
+      assert.match(u.asOf, /^\d{4}-\d{2}-\d{2}$/);
+      assert.deepEqual(u.costs, [
+        { variantId: b, worst: '4.00', best: '4.00' },
+        { variantId: unpriced, worst: null, best: null },
+        { variantId: a, worst: '10.00', best: '2.00' },
+      ]);
+      // Before the rates took effect, every variant is unpriced, as the process's cost says.
+      const before = json(await api.call('GET', `/api/unit-costs?variantIds=${a}&at=2000-01-01`, { as: 'viewer' }));
+      assert.deepEqual(before, { asOf: '2000-01-01', costs: [{ variantId: a, worst: null, best: null }] });
+      assert.deepEqual(json(await api.call('GET', `/api/processes/${processId}/cost?at=2000-01-01`, { as: 'viewer' })).total, { worst: '5.00', best: '5.00' });
+      for (const bad of ['', 'x', '1,,2', '0', '99999999999', Array.from({ length: 501 }, (_, i) => i + 1).join(',')]) {
+        const refused = await api.call('GET', `/api/unit-costs?variantIds=${bad}`, { as: 'viewer' });
+        assert.equal(refused.statusCode, 400, `${bad.slice(0, 20)}: ${refused.body}`);
+        assert.deepEqual(fieldPaths(refused), ['querystring/variantIds'], refused.body);
+      }
+    });
+
     test('a rate changed through the API shows in the very next request', async () => {
       // A's dear rate 10.00 → 15.00: Fabric worst max(15, 12) = 15 → total 20.00 (A now decides).
       const changed = await api.call('PATCH', `/api/rates/${rateA}`, { as: 'planner', body: { costPerUnit: '15.00' } });

@@ -12,7 +12,8 @@ import { centsText, costDraft, money } from '../../web/src/processes/cost.ts';
 import type { Rates } from '../../web/src/processes/cost.ts';
 import { draftOf } from '../../web/src/processes/model.ts';
 import type { ApiProcess } from '../../web/src/processes/model.ts';
-import { unitCostOf } from '../../web/src/processes/rates.ts';
+import { ratesOf } from '../../web/src/processes/rates.ts';
+import type { UnitCosts } from '../../web/src/processes/rates.ts';
 import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
 
 interface Cost {
@@ -156,8 +157,7 @@ webSuite('processes and the subprocess library in a real browser', ({ backend, l
     for (const { processId } of demo.processes) {
       const p = await apiGet<ApiProcess>(page, `/api/processes/${processId}`);
       const ids = [...new Set(p.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variantId)))];
-      const day = (await apiGet<{ asOf: string }>(page, `/api/variants/${ids[0]}/supplier-comparison`)).asOf;
-      const rates: Rates = new Map(await Promise.all(ids.map(async (id) => [id, unitCostOf(await apiGet(page, `/api/variants/${id}/rates`), day)] as const)));
+      const rates: Rates = ratesOf(await apiGet<UnitCosts>(page, `/api/unit-costs?variantIds=${ids.join(',')}`));
       const mine = costDraft(draftOf(p), rates);
       const theirs = await apiGet<Cost & { margin: { worst: string; best: string } | null }>(page, `/api/processes/${processId}/cost`);
       assert.deepEqual(

@@ -5,6 +5,8 @@
 // generated/api.ts). Only types are imported: nothing of this reaches the browser.
 import type { paths } from './generated/api.ts';
 import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.ts';
+import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.ts';
+import type { UnitCosts } from './processes/rates.ts';
 import type { Lot, LotSummary, ProcessCost, ProcessSummary as LotProcess, ProcessTree as LotProcessTree, StockCheck, SupplierComparison as LotComparison } from './lots/types.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
 
@@ -61,4 +63,13 @@ export type ImportShapes = [
   Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports', 'post'>>>,
   Holds<Reads<ImportPreview, ResponseOf<'/api/imports/{id}/preview', 'get'>>>,
   Holds<Reads<RowError, RowOf<'/api/imports/{id}/errors', 'errors'>>>,
+];
+
+export type ProcessShapes = [
+  Holds<Reads<UnitCosts, ResponseOf<'/api/unit-costs', 'get'>>>,
+  Holds<Reads<Subprocess, RowOf<'/api/subprocesses', 'subprocesses'>>>,
+  Holds<Reads<Subprocess, ResponseOf<'/api/subprocesses/{id}', 'get'>>>,
+  Holds<Reads<ProcessSummary, RowOf<'/api/processes', 'processes'>>>,
+  Holds<Reads<ApiProcess, ResponseOf<'/api/processes/{id}', 'get'>>>,
+  Holds<Reads<ApiProcess, ResponseOf<'/api/processes', 'post'>>>,
 ];

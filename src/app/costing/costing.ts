@@ -125,6 +125,9 @@ export function isDay(text: string): boolean {
  * once; the alternative deciding a group is the max/min of an array [cost, ±line id,
  * variant], so no sort is needed.
  */
+/** A rate `r` that counts on the day `day.d`: active, and in effect (its period open-ended when effective_to is null). */
+const RATE_IN_EFFECT = 'r.is_active AND r.effective_from <= day.d AND (r.effective_to IS NULL OR r.effective_to >= day.d)';
+
 const COST_SQL = `
 WITH day AS (SELECT coalesce($2::date, CURRENT_DATE) AS d),
 chosen AS (SELECT DISTINCT ON (group_id) group_id, variant_id FROM unnest($3::int[], $4::int[]) AS c(group_id, variant_id)),
@@ -145,7 +148,7 @@ unit AS (
   SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best
     FROM public.variant_supplier_pricing r CROSS JOIN day
    WHERE r.variant_id IN (SELECT vu.variant_id FROM step JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id)
-     AND r.is_active AND r.effective_from <= day.d AND (r.effective_to IS NULL OR r.effective_to >= day.d)
+     AND ${RATE_IN_EFFECT}
    GROUP BY r.variant_id),
 -- Per step: its plain lines (group_id null) summed; per group: its alternatives' dearest and cheapest.
 agg AS (
@@ -342,4 +345,35 @@ export async function listProcessCosts(
     return [summary];
   });
   return { total, processes };
+}
+
+/** A variant's unit cost on a day: its dearest and cheapest rate that counts, null for both when none does (unpriced). */
+export interface UnitCost {
+  variantId: number;
+  worst: string | null;
+  best: string | null;
+}
+
+/**
+ * The unit costs of `variantIds` on `at` (YYYY-MM-DD, default the database's today), by the
+ * costing's own rule, for a page that costs a process as it is edited: every variant asked
+ * for, in the order asked, unpriced ones with nulls; unknown ids are left out.
+ */
+export async function unitCosts(q: Queryable, variantIds: readonly number[], at?: string): Promise<{ asOf: string; costs: UnitCost[] }> {
+  const r = await q.query<{ as_of: string; costs: UnitCost[] | null }>(
+    `WITH day AS (SELECT coalesce($2::date, CURRENT_DATE) AS d),
+          asked AS (SELECT id, ord FROM unnest($1::int[]) WITH ORDINALITY AS a(id, ord)),
+          unit AS (SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best
+                     FROM public.variant_supplier_pricing r CROSS JOIN day
+                    WHERE r.variant_id = ANY($1::int[]) AND ${RATE_IN_EFFECT}
+                    GROUP BY r.variant_id)
+     SELECT to_char(day.d, 'YYYY-MM-DD') AS as_of,
+            (SELECT json_agg(json_build_object('variantId', v.variant_id, 'worst', unit.worst::text, 'best', unit.best::text) ORDER BY asked.ord)
+               FROM asked JOIN public.item_variant v ON v.variant_id = asked.id
+               LEFT JOIN unit ON unit.variant_id = v.variant_id) AS costs
+       FROM day`,
+    [variantIds, at ?? null],
+  );
+  const row = r.rows[0]!;
+  return { asOf: row.as_of, costs: row.costs ?? [] };
 }

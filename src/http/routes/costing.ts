@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { costProcess, listProcessCosts } from '../../app/costing/costing.ts';
+import { costProcess, listProcessCosts, unitCosts } from '../../app/costing/costing.ts';
 import { HttpError } from '../errors.ts';
 import { Day, IdParams, Page, errors } from '../schemas.ts';
 
@@ -82,6 +82,37 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       const cost = await costProcess(db, request.params.id, { ...(at !== undefined ? { at } : {}), ...(quantity !== undefined ? { quantity } : {}) });
       if (!cost) throw new HttpError(404, 'NOT_FOUND', `no process ${request.params.id}`, { processId: request.params.id });
       return cost;
+    },
+  );
+
+  app.get(
+    '/api/unit-costs',
+    {
+      config: read,
+      schema: {
+        tags: ['costing'],
+        summary: 'Variants’ unit costs on a day by the costing rule (worst: the dearest active rate in effect, best: the cheapest; null when none), for costing a process as it is edited',
+        querystring: Type.Object(
+          {
+            variantIds: Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,499}$', description: 'up to 500 variant ids, comma-separated' }),
+            at: At,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            asOf: Day,
+            costs: Type.Array(Type.Object({ variantId: Type.Integer(), worst: Type.Union([Type.String(), Type.Null()]), best: Type.Union([Type.String(), Type.Null()]) }), { description: 'in the order asked; unknown variants left out' }),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => {
+      const ids = request.query.variantIds.split(',').map(Number);
+      const bad = ids.find((id) => id < 1 || id > 2147483647);
+      if (bad !== undefined) throw new HttpError(400, 'INVALID_INPUT', `invalid input: querystring/variantIds: ${bad} is not a variant id (1 to 2147483647)`, { fields: [{ path: 'querystring/variantIds', message: 'not a variant id' }] });
+      return unitCosts(db, ids, request.query.at);
     },
   );
 
