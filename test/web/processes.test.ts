@@ -281,6 +281,12 @@ webSuite('processes and the subprocess library in a real browser', ({ backend, l
     await page.getByRole('link', { name: 'Processes' }).first().click();
     assert.match(await asked, /unsaved changes/);
     assert.equal(new URL(page.url()).pathname, `/processes/${processId}`);
+    // …and so does the browser's Back button.
+    const askedBack = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.message()))));
+    await page.goBack();
+    assert.match(await askedBack, /unsaved changes/);
+    await arrive(page, (u) => u.pathname === `/processes/${processId}`, `back at /processes/${processId}`);
+    await wheel.getByText('Unpriced: no active rate').waitFor();
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: /^Saved at/ }).waitFor();

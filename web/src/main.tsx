@@ -1,6 +1,6 @@
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { Outlet, Route, RouterProvider, createBrowserRouter, createRoutesFromElements } from 'react-router';
 import { Loading } from './feedback.tsx';
 import { Layout } from './Layout.tsx';
 import { RequireSession, SessionProvider } from './session.tsx';
@@ -25,40 +25,53 @@ const Users = lazy(() => import('./pages/Users.tsx'));
 const SchemaHealth = lazy(() => import('./pages/SchemaHealth.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
+/** Above every page: who is signed in, and a page that is still loading its chunk. */
+function Root() {
+  return (
+    <SessionProvider>
+      <Suspense fallback={<Loading />}>
+        <Outlet />
+      </Suspense>
+    </SessionProvider>
+  );
+}
+
+// A data router, so a page can hold the user back from leaving it (useBlocker) by a link or by
+// the browser's Back button alike.
+const router = createBrowserRouter(
+  createRoutesFromElements(
+    <Route element={<Root />}>
+      <Route path="/login" element={<Login />} />
+      <Route
+        element={
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Dashboard />} />
+        <Route path="items" element={<Items />} />
+        <Route path="items/:id" element={<ItemDetail />} />
+        <Route path="suppliers" element={<Suppliers />} />
+        <Route path="suppliers/:id" element={<SupplierDetail />} />
+        <Route path="subprocesses" element={<Subprocesses />} />
+        <Route path="processes" element={<Processes />} />
+        <Route path="processes/:id" element={<ProcessEditor />} />
+        <Route path="lots" element={<Lots />} />
+        <Route path="lots/new" element={<LotNew />} />
+        <Route path="lots/:id" element={<LotDetail />} />
+        <Route path="imports" element={<Imports />} />
+        <Route path="imports/:id" element={<ImportDetail />} />
+        <Route path="users" element={<Users />} />
+        <Route path="schema" element={<SchemaHealth />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Route>,
+  ),
+);
+
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <BrowserRouter>
-      <SessionProvider>
-        <Suspense fallback={<Loading />}>
-          <Routes>
-            <Route path="/login" element={<Login />} />
-            <Route
-              element={
-                <RequireSession>
-                  <Layout />
-                </RequireSession>
-              }
-            >
-              <Route index element={<Dashboard />} />
-              <Route path="items" element={<Items />} />
-              <Route path="items/:id" element={<ItemDetail />} />
-              <Route path="suppliers" element={<Suppliers />} />
-              <Route path="suppliers/:id" element={<SupplierDetail />} />
-              <Route path="subprocesses" element={<Subprocesses />} />
-              <Route path="processes" element={<Processes />} />
-              <Route path="processes/:id" element={<ProcessEditor />} />
-              <Route path="lots" element={<Lots />} />
-              <Route path="lots/new" element={<LotNew />} />
-              <Route path="lots/:id" element={<LotDetail />} />
-              <Route path="imports" element={<Imports />} />
-              <Route path="imports/:id" element={<ImportDetail />} />
-              <Route path="users" element={<Users />} />
-              <Route path="schema" element={<SchemaHealth />} />
-              <Route path="*" element={<NotFound />} />
-            </Route>
-          </Routes>
-        </Suspense>
-      </SessionProvider>
-    </BrowserRouter>
+    <RouterProvider router={router} />
   </StrictMode>,
 );

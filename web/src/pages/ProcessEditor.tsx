@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useBlocker, useParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
@@ -19,30 +19,26 @@ import { useApi } from '../useApi.ts';
 const LABELS = { name: 'Name', description: 'Description', processClass: 'Class', salesPrice: 'Sales price', steps: 'Steps', additionalCosts: 'Additional costs' };
 const show = (micro: bigint) => formatMoney(money(micro));
 
-/** Warns before leaving with unsaved changes: closing or reloading the tab, or following a link in the app. */
+/**
+ * Warns before leaving with unsaved changes: closing or reloading the tab (the browser asks),
+ * or leaving the page in the app by a link or the Back button (the router holds the move
+ * until the user says yes).
+ */
 function useLeaveWarning(dirty: boolean) {
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    if (window.confirm('This process has unsaved changes. Leave without saving them?')) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
   useEffect(() => {
     if (!dirty) return;
-    const message = 'This process has unsaved changes. Leave without saving them?';
     const beforeUnload = (e: BeforeUnloadEvent) => {
       e.preventDefault();
-      e.returnValue = message;
-    };
-    // A link's click is caught before the router sees it (capture phase): cancelled, it goes nowhere.
-    const click = (e: MouseEvent) => {
-      const a = (e.target as Element | null)?.closest?.('a[href]');
-      if (!a || (a as HTMLAnchorElement).target === '_blank' || e.defaultPrevented) return;
-      if (!window.confirm(message)) {
-        e.preventDefault();
-        e.stopPropagation();
-      }
+      e.returnValue = 'This process has unsaved changes.';
     };
     window.addEventListener('beforeunload', beforeUnload);
-    document.addEventListener('click', click, true);
-    return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
-      document.removeEventListener('click', click, true);
-    };
+    return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [dirty]);
 }
 
