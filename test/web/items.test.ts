@@ -96,7 +96,6 @@ webSuite('items and variants', ({ logInAt, checkPage }) => {
     const ledger = section(page, 'Stock ledger');
     await waitFor(async () => /^receipt\s+12 pcs\b.*Delivery note 42/im.test(await ledger.innerText()), 'the ledger to show the receipt of 12');
     assert.equal((await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`))[0]!.stock.replace(/\.0+$/, ''), '12');
-    await checkPage(w, 'item-edited');
 
     // An adjustment must say why: the API's message, naming the Reason field.
     await movement.getByLabel('Type', { exact: true }).selectOption('adjustment');
@@ -107,7 +106,33 @@ webSuite('items and variants', ({ logInAt, checkPage }) => {
       assert.match(shown, /^Reason:/, `the alert names the field: ${shown}`);
     });
     assert.equal(await movement.getByLabel(/^Reason/).getAttribute('aria-invalid'), 'true');
-    await checkPage(w, 'item-movement-invalid');
+    await checkPage(w, 'item-edited');
+
+    // A variant with stock is not deleted: the API says what to do. One without is, and is restored.
+    await w.expecting(status(409), async () => {
+      await row.getByRole('button', { name: 'Delete Black / General', exact: true }).click();
+      await alertSays(page, 'still has stock');
+    });
+    await variants.getByRole('button', { name: 'Add variant', exact: true }).click();
+    await adding.getByLabel('Colour', { exact: true }).fill('White');
+    await adding.getByLabel('Size', { exact: true }).fill('General');
+    await adding.getByRole('button', { name: 'Add variant', exact: true }).click();
+    // The new variant is chosen: its ledger and rates load before it goes.
+    await variants.getByRole('button', { name: 'Show White / General', pressed: true }).waitFor();
+    await settled(page);
+    await variants.getByRole('button', { name: 'Delete White / General', exact: true }).click();
+    await variants.getByRole('button', { name: 'Restore White / General', exact: true }).click();
+    await variants.getByRole('button', { name: 'Delete White / General', exact: true }).waitFor();
+    assert.deepEqual((await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`)).map((v) => v.color).sort(), ['Black', 'White']);
+
+    // Deleting the item takes it out of use until it is restored.
+    await main.getByRole('button', { name: 'Delete item', exact: true }).click();
+    await main.getByText(/This item was deleted on/).waitFor();
+    assert.notEqual((await apiGet<{ deletedAt: string | null }>(page, `/api/items/${itemId}`)).deletedAt, null);
+    assert.equal(await section(page, 'Record stock movement').count(), 0, 'a deleted item’s stock does not move');
+    await main.getByRole('button', { name: 'Restore item', exact: true }).click();
+    await main.getByRole('button', { name: 'Delete item', exact: true }).waitFor();
+    assert.equal((await apiGet<{ deletedAt: string | null }>(page, `/api/items/${itemId}`)).deletedAt, null);
 
     // At tablet width: the list with its new-item form, and the item's page.
     await page.setViewportSize(TABLET);

@@ -102,20 +102,31 @@ webSuite('suppliers and rates', ({ logInAt, checkPage }) => {
       await adding.getByLabel('Rate per unit', { exact: true }).fill(cost);
       await adding.getByRole('button', { name: 'Add rate', exact: true }).click();
     };
+    // Without a variant the form says what to do before asking the API.
+    await rates.getByRole('button', { name: 'Add rate', exact: true }).click();
+    await page.getByRole('group', { name: 'Add rate' }).getByRole('button', { name: 'Add rate', exact: true }).click();
+    await alertSays(page, 'find the item and choose its variant first');
     await addRate('0.50');
     await rates.getByRole('status').getByText(/Added the rate 0\.50 INR/).waitFor();
     const made = await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`);
     assert.deepEqual(made.map((r) => [r.variantId, r.costPerUnit, r.isActive]), [[variant.variantId, '0.50', true]]);
     const row = rates.getByRole('row').filter({ hasText: `${variant.color} / ${variant.size}` });
     await row.getByRole('cell', { name: 'Active', exact: true }).waitFor();
-    await checkPage(w, 'supplier');
 
     // A second active rate from the same day overlaps the first: refused with the API's message.
     await w.expecting(status(409), async () => {
       await addRate('0.75');
       await alertSays(page, 'overlaps this one');
     });
-    await checkPage(w, 'supplier-rate-overlap');
+    await checkPage(w, 'supplier');
+
+    // Editing the rate: its new price is what the API then holds.
+    await row.getByRole('button', { name: /^Edit/ }).click();
+    const editing = page.getByRole('group', { name: /^Edit rate for/ });
+    await editing.getByLabel('Rate per unit', { exact: true }).fill('0.60');
+    await editing.getByRole('button', { name: 'Save rate', exact: true }).click();
+    await editing.getByRole('status').getByText(/Saved the rate 0\.60 INR/).waitFor();
+    assert.equal((await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`))[0]!.costPerUnit, '0.60');
 
     // The variant's item page compares it with the demo's suppliers: ours is the cheapest.
     await page.goto(`/items/${variant.itemId}?variant=${variant.variantId}`);
@@ -124,7 +135,7 @@ webSuite('suppliers and rates', ({ logInAt, checkPage }) => {
     const compared = section(page, 'Supplier rates');
     for (const other of firms) await compared.getByRole('link', { name: other, exact: true }).waitFor();
     const ours = compared.getByRole('row').filter({ has: page.getByRole('link', { name: firm, exact: true }) });
-    assert.match(await ours.innerText(), /0\.50[\s\S]*Cheapest/, 'our rate is marked the cheapest');
+    assert.match(await ours.innerText(), /0\.60[\s\S]*Cheapest/, 'our rate is marked the cheapest');
     assert.equal(await compared.getByRole('row').filter({ hasText: 'Dearest' }).count(), 1, 'one supplier is marked the dearest');
     const history = section(page, 'Rate history');
     await history.getByRole('link', { name: firm, exact: true }).waitFor();
@@ -158,6 +169,12 @@ webSuite('suppliers and rates', ({ logInAt, checkPage }) => {
     await checkPage(w, 'suppliers-tablet');
     await page.goto(`/suppliers/${supplierId}`);
     await main.getByRole('heading', { level: 1, name: firm, exact: true }).waitFor();
+    // The rates are searched by their variant's item, colour and size.
+    const search = rates.getByLabel('Search rates', { exact: true });
+    await search.fill('no such variant');
+    await rates.getByText(/No rate is for a variant matching/).waitFor();
+    await search.fill(`${variant.item} ${variant.color}`);
+    await row.getByRole('cell', { name: 'Inactive', exact: true }).waitFor();
     await rates.getByRole('button', { name: 'Add rate', exact: true }).click();
     await checkPage(w, 'supplier-tablet');
   });

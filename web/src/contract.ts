@@ -8,6 +8,7 @@ import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.
 import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.ts';
 import type { UnitCosts } from './processes/rates.ts';
 import type { Lot, LotSummary, ProcessCost, ProcessSummary as LotProcess, ProcessTree as LotProcessTree, StockCheck, SupplierComparison as LotComparison } from './lots/types.ts';
+import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -72,4 +73,12 @@ export type ProcessShapes = [
   Holds<Reads<ProcessSummary, RowOf<'/api/processes', 'processes'>>>,
   Holds<Reads<ApiProcess, ResponseOf<'/api/processes/{id}', 'get'>>>,
   Holds<Reads<ApiProcess, ResponseOf<'/api/processes', 'post'>>>,
+];
+
+export type SupplierShapes = [
+  Holds<Reads<Supplier, RowOf<'/api/suppliers', 'suppliers'>>>,
+  Holds<Reads<Supplier, ResponseOf<'/api/suppliers/{id}', 'get'>>>,
+  Holds<Reads<Rate, RowOf<'/api/suppliers/{id}/rates'>>>,
+  Holds<Reads<Rate, RowOf<'/api/variants/{id}/rates'>>>,
+  Holds<Reads<SupplierComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
 ];

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Item } from '../shapes.ts';
 import { useApi } from '../useApi.ts';
-import { Outcome, invalidIf, orNull, useAction } from './forms.tsx';
+import { Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 
 export const ITEM_LABELS: Record<string, string> = { name: 'Name', category: 'Category', model: 'Model', variation: 'Variation', description: 'Description' };
 

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import { formatQuantity } from '../format.ts';
 import type { LedgerEntry, Variant } from '../shapes.ts';
-import { Outcome, invalidIf, useAction } from './forms.tsx';
+import { Outcome, invalidIf, useAction } from '../forms.tsx';
 
 const TYPES = {
   receipt: { label: 'Receipt (stock in)', hint: 'The quantity received, above 0.' },

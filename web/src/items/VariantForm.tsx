@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Variant } from '../shapes.ts';
-import { Outcome, invalidIf, useAction } from './forms.tsx';
+import { Outcome, invalidIf, useAction } from '../forms.tsx';
 
 export const VARIANT_LABELS: Record<string, string> = { color: 'Colour', size: 'Size', unit: 'Unit', reorderThreshold: 'Reorder threshold' };
 

@@ -3,8 +3,8 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatQuantity, formatStatus } from '../format.ts';
-import '../items/forms.css';
-import { Outcome, useAction } from '../items/forms.tsx';
+import '../forms.css';
+import { Outcome, useAction } from '../forms.tsx';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { StockMovementForm } from '../items/StockMovementForm.tsx';
 import { RateHistorySection, SupplierComparisonSection } from '../items/SupplierRates.tsx';
@@ -187,7 +187,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                           <button type="button" className="secondary" aria-label={`Show ${v.color} / ${v.size}`} aria-pressed={v === chosen} onClick={() => choose(v.variantId)}>
                             Show
                           </button>
-                          <button type="button" className="secondary" aria-label={`Edit ${v.color} / ${v.size}`} onClick={() => setEditing(v)}>
+                          <button type="button" className="secondary" aria-label={`Edit ${v.color} / ${v.size}`} onClick={() => (setAdded(''), setEditing(v))}>
                             Edit
                           </button>
                           <button type="button" className="secondary" aria-label={`Delete ${v.color} / ${v.size}`} disabled={life.busy} onClick={() => lifecycle(v, false)}>
@@ -297,6 +297,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                 key={chosen.variantId}
                 variant={chosen}
                 onRecorded={() => {
+                  setAdded('');
                   setMoved((n) => n + 1);
                   reload();
                 }}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import '../items/forms.css';
+import '../forms.css';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { Pager } from '../Pager.tsx';
 import type { Item } from '../shapes.ts';
@@ -15,11 +15,16 @@ const PAGE_SIZE = 25;
 /** The items, searched and a page at a time (the address keeps ?q= and ?page=), and a form for a new item that opens it once made. */
 export default function Items() {
   usePageTitle('Items');
-  const { q, page, typed, setTyped, setPage } = useSearchPage();
+  const { q, page, typed, setTyped, setPage, filter, setFilter } = useSearchPage();
+  const withDeleted = filter('deleted') === 'shown';
+  const category = filter('category');
+  const categories = useApi<{ category: string; itemCount: number }[]>('/api/categories');
   const [adding, setAdding] = useState(false);
   const navigate = useNavigate();
 
-  const loaded = useApi<{ total: number; items: Item[] }>(`/api/items${query({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  const loaded = useApi<{ total: number; items: (Item & { deletedAt: string | null })[] }>(
+    `/api/items${query({ q, category, includeDeleted: withDeleted ? 'true' : undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
+  );
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
 
   return (
@@ -28,6 +33,19 @@ export default function Items() {
       <div className="toolbar">
         <label htmlFor="item-search">Search items</label>
         <input id="item-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="name, model, variation or category" autoComplete="off" />
+        <label htmlFor="item-category">Category</label>
+        <select id="item-category" value={category} onChange={(e) => setFilter('category', e.target.value)}>
+          <option value="">All categories</option>
+          {categories.data?.map((c) => (
+            <option key={c.category} value={c.category}>
+              {c.category} ({c.itemCount})
+            </option>
+          ))}
+          {category && !categories.data?.some((c) => c.category === category) && <option value={category}>{category}</option>}
+        </select>
+        <label className="check">
+          <input type="checkbox" checked={withDeleted} onChange={(e) => setFilter('deleted', e.target.checked ? 'shown' : '')} /> Include deleted items
+        </label>
         <button type="button" className="secondary" aria-expanded={adding} aria-controls="new-item" onClick={() => setAdding(!adding)}>
           New item
         </button>
@@ -54,8 +72,8 @@ export default function Items() {
         <Loading />
       ) : loaded.data.items.length === 0 ? (
         <p className="empty">
-          {q ? `No items match “${q}”. ` : page > 1 ? 'This page is past the last item. ' : 'No items yet: add one with New item.'}
-          {(q || page > 1) && <Link to="/items">Show all items</Link>}
+          {q || category ? `No items match${q ? ` “${q}”` : ''}${category ? ` in ${category}` : ''}. ` : page > 1 ? 'This page is past the last item. ' : 'No items yet: add one with New item.'}
+          {(q || category || page > 1) && <Link to="/items">Show all items</Link>}
         </p>
       ) : (
         <>
@@ -74,6 +92,7 @@ export default function Items() {
                   <tr key={item.itemId}>
                     <td>
                       <Link to={`/items/${item.itemId}`}>{item.name}</Link>
+                      {item.deletedAt && <span className="badge status-cancelled">deleted</span>}
                     </td>
                     <td>{item.category ?? '—'}</td>
                     <td>{item.model ?? '—'}</td>

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime } from '../format.ts';
-import '../items/forms.css';
+import '../forms.css';
 import { Pager } from '../Pager.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import '../items/forms.css';
+import '../forms.css';
 import { Pager } from '../Pager.tsx';
 import { SupplierForm } from '../suppliers/SupplierForm.tsx';
 import type { Supplier } from '../suppliers/shapes.ts';
@@ -76,7 +76,7 @@ export default function Suppliers() {
                     </td>
                     <td>{s.gstin ?? '—'}</td>
                     <td>{s.email ?? '—'}</td>
-                    <td>{s.phone ?? '—'}</td>
+                    <td className="nobreak">{s.phone ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>

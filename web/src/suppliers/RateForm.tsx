@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { Outcome, errorField, invalidIf, useAction } from '../items/forms.tsx';
+import { Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
 import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
 
@@ -84,7 +84,7 @@ export function RateForm({ idPrefix, rate, submitLabel, busyLabel, save, onCance
         </div>
         {rate && (
           <div>
-            <label htmlFor={id('active')}>
+            <label htmlFor={id('active')} className="check">
               <input id={id('active')} type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active
             </label>
           </div>

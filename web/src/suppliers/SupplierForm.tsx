@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { Outcome, invalidIf, orNull, useAction } from '../items/forms.tsx';
+import { Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 import type { Supplier } from './shapes.ts';
 
 export const SUPPLIER_LABELS: Record<string, string> = { firmName: 'Firm name', address: 'Address', gstin: 'GSTIN', email: 'Email', phone: 'Phone' };

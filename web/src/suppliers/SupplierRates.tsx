@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatQuantity } from '../format.ts';
-import { Outcome, useAction } from '../items/forms.tsx';
+import { Outcome, useAction } from '../forms.tsx';
 import { useVariants, variantName } from '../items/variants.ts';
 import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
@@ -28,10 +28,20 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
   const deactivate = useAction();
   const [deactivating, setDeactivating] = useState<number | undefined>(undefined);
 
-  const listed = (rates.data ?? []).filter((r) => shown === 'all' || r.isActive === (shown === 'active'));
+  const [search, setSearch] = useState('');
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const kept = (rates.data ?? []).filter((r) => shown === 'all' || r.isActive === (shown === 'active'));
+  // The API has no search of a supplier's rates: a search reads every listed rate's variant (each once) and filters here.
+  const named = words.length > 0 ? kept : kept.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const variants = useVariants(named.map((r) => r.variantId).concat(editing ? [editing.variantId] : []));
+  const namesLoaded = words.length === 0 || kept.every((r) => variants.has(r.variantId));
+  const listed = words.length === 0 ? kept : kept.filter((r) => {
+    const v = variants.get(r.variantId);
+    const name = v ? variantName(v).toLowerCase() : '';
+    return words.every((w) => name.includes(w));
+  });
   const pages = pageCount(listed.length, PAGE_SIZE);
   const onPage = listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const variants = useVariants(onPage.map((r) => r.variantId).concat(editing ? [editing.variantId] : []));
   const nameOf = (variantId: number) => {
     const v = variants.get(variantId);
     return v ? variantName(v) : `Variant ${variantId}`;
@@ -56,6 +66,18 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
             </option>
           ))}
         </select>
+        <label htmlFor="rates-search">Search rates</label>
+        <input
+          id="rates-search"
+          type="search"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setPage(1);
+          }}
+          placeholder="item, colour or size"
+          autoComplete="off"
+        />
         <button type="button" className="secondary" aria-expanded={adding} aria-controls="add-rate" onClick={() => setAdding(!adding)}>
           Add rate
         </button>
@@ -97,10 +119,12 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
       <Outcome action={deactivate} />
       {rates.error !== undefined ? (
         <ErrorAlert error={rates.error} />
-      ) : !rates.data ? (
+      ) : !rates.data || !namesLoaded ? (
         <Loading />
       ) : listed.length === 0 ? (
-        <p className="empty">{shown === 'all' ? 'No rates yet: add what this supplier charges for a variant with Add rate.' : `No ${shown} rates.`}</p>
+        <p className="empty">
+          {words.length > 0 ? `No ${shown === 'all' ? '' : `${shown} `}rate is for a variant matching “${search.trim()}”.` : shown === 'all' ? 'No rates yet: add what this supplier charges for a variant with Add rate.' : `No ${shown} rates.`}
+        </p>
       ) : (
         <>
           <div className="table-scroll">
@@ -114,10 +138,9 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
                   </th>
                   <th scope="col">Currency</th>
                   <th scope="col" className="num">
-                    Minimum order
+                    Min. order
                   </th>
-                  <th scope="col">Effective from</th>
-                  <th scope="col">Effective to</th>
+                  <th scope="col">Effective</th>
                   <th scope="col">Active</th>
                   <th scope="col">Actions</th>
                 </tr>
@@ -131,8 +154,9 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
                       <td className="num">{formatMoney(r.costPerUnit)}</td>
                       <td>{r.currency}</td>
                       <td className="num">{formatQuantity(r.minimumOrderQuantity)}</td>
-                      <td>{r.effectiveFrom}</td>
-                      <td>{r.effectiveTo ?? 'open-ended'}</td>
+                      <td>
+                        <span className="day">from {r.effectiveFrom}</span> <span className="day">to {r.effectiveTo ?? 'open-ended'}</span>
+                      </td>
                       <td>{r.isActive ? 'Active' : 'Inactive'}</td>
                       <td>
                         <div className="actions">

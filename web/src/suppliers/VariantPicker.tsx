@@ -17,6 +17,8 @@ export function VariantPicker({ idPrefix, value, onChange, invalid }: { idPrefix
   const q = typed.trim();
 
   useEffect(() => {
+    // What is not offered is not chosen: a new search chooses its first variant, an empty one none.
+    onChange(undefined);
     if (q === '') return;
     let current = true;
     const timer = setTimeout(() => {
@@ -38,12 +40,12 @@ export function VariantPicker({ idPrefix, value, onChange, invalid }: { idPrefix
       current = false;
       clearTimeout(timer);
     };
-    // onChange is the parent's setter: a new search picks its first variant, nothing else should.
+    // onChange is the parent's setter: only a new search changes the choice.
   }, [q]);
 
   const shown = found && found.q === q ? found : undefined;
   return (
-    <>
+    <div className="wide pick">
       <div>
         <label htmlFor={`${idPrefix}-find`}>Find item</label>
         <input id={`${idPrefix}-find`} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="item name, model or category" autoComplete="off" aria-describedby={`${idPrefix}-found`} />
@@ -70,6 +72,6 @@ export function VariantPicker({ idPrefix, value, onChange, invalid }: { idPrefix
           ))}
         </select>
       </div>
-    </>
+    </div>
   );
 }

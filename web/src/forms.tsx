@@ -1,7 +1,7 @@
-// What every form of the items and suppliers pages shares: an action that says it is running,
+// What every form of the app shares: an action that says it is running,
 // that it worked, or the API's refusal with the field it named.
 import { useCallback, useState } from 'react';
-import { ApiError } from '../api.ts';
+import { ApiError } from './api.ts';
 
 /** The field an API error named ("body/email" → "email"), if it named one. */
 export function errorField(error: unknown): string | undefined {
