@@ -119,6 +119,11 @@ for (const backend of backends) {
         page3.errors.map((e: { rowNumber: number }) => e.rowNumber),
         [91, 101],
       );
+      // q finds rows by what was wrong or what they held, whatever its case.
+      const found = json(await api.call('GET', `/api/imports/${id}/errors?q=${encodeURIComponent('NOW 3,')}`, { as: 'operator' }));
+      assert.deepEqual(found.errors.map((e: { rowNumber: number }) => e.rowNumber), [31]);
+      assert.equal(json(await api.call('GET', `/api/imports/${id}/errors?q=stock`, { as: 'operator' })).total, 10);
+      assert.equal(json(await api.call('GET', `/api/imports/${id}/errors?q=no-such-thing`, { as: 'operator' })).total, 0);
 
       const csv = await api.call('GET', `/api/imports/${id}/errors.csv`, { as: 'viewer' });
       assert.equal(csv.statusCode, 200);
@@ -179,6 +184,11 @@ for (const backend of backends) {
       assert.ok(cancelled.total >= 2);
       assert.ok(cancelled.jobs.every((j: { status: string }) => j.status === 'cancelled'));
       assert.equal(json(await api.call('GET', '/api/imports?kind=suppliers', { as: 'viewer' })).total, 0);
+      // q: a part of the file's name, whatever its case.
+      const named = all.jobs.find((j: { fileName: string | null }) => j.fileName);
+      const byName = json(await api.call('GET', `/api/imports?q=${encodeURIComponent(named.fileName.toUpperCase())}&limit=500`, { as: 'viewer' }));
+      assert.ok(byName.total >= 1 && byName.jobs.every((j: { fileName: string }) => j.fileName.toLowerCase().includes(named.fileName.toLowerCase())), JSON.stringify(byName.jobs.map((j: { fileName: string }) => j.fileName)));
+      assert.equal(json(await api.call('GET', '/api/imports?q=no-such-file-anywhere', { as: 'viewer' })).total, 0);
       const bad = await api.call('GET', '/api/imports?status=queued', { as: 'viewer' });
       assert.equal(bad.statusCode, 400);
     });

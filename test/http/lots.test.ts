@@ -449,6 +449,16 @@ for (const backend of backends) {
       assert.deepEqual(march.lots.map((l: any) => l.lotId), [ids[0]]);
       assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&from=2024-03-11`, { as: 'viewer' })).total, 2);
       assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&to=2024-03-09`, { as: 'viewer' })).total, 0);
+      // q: a part of the lot number, the process's name or the notes, whatever its case.
+      const third = mine.lots[0];
+      const byNumber = json(await api.call('GET', `/api/lots?q=${encodeURIComponent(third.lotNumber.slice(-8).toLowerCase())}`, { as: 'viewer' }));
+      assert.deepEqual(byNumber.lots.map((l: any) => l.lotId), [third.lotId]);
+      const processName = json(await api.call('GET', `/api/processes/${b.processId}`, { as: 'viewer' })).name as string;
+      assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&q=${encodeURIComponent(processName.toUpperCase())}`, { as: 'viewer' })).total, 3);
+      await api.db.query(`UPDATE public.production_lots SET notes = 'Rush order for Kumar & Sons' WHERE id = $1`, [ids[1]]);
+      assert.deepEqual(json(await api.call('GET', `/api/lots?q=${encodeURIComponent('kumar &')}`, { as: 'viewer' })).lots.map((l: any) => l.lotId), [ids[1]]);
+      assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&q=nothing-like-it`, { as: 'viewer' })).total, 0);
+      assert.equal(outcome(await api.call('GET', `/api/lots?q=${'x'.repeat(201)}`, { as: 'viewer' })), '400 INVALID_INPUT');
       for (const q of ['status=done', 'processId=0', 'from=2024-13-01', 'from=2024-03-02&to=2024-03-01', 'limit=0', 'colour=red']) {
         assert.equal(outcome(await api.call('GET', `/api/lots?${q}`, { as: 'viewer' })), '400 INVALID_INPUT', q);
       }

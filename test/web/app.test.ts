@@ -172,6 +172,23 @@ webSuite('the web app in a real browser', ({ server, open, logInAt, checkPage })
     });
   }
 
+  test('an address that is no page says so and leads to the dashboard; a lot that does not exist shows the API’s message', async () => {
+    const w = await logInAt('/no/such/page');
+    const { page } = w;
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: 'Page not found', exact: true }).waitFor();
+    await checkPage(w, 'not-found');
+    await main.getByRole('link', { name: 'dashboard', exact: true }).click();
+    await arrive(page, (u) => u.pathname === '/', '/');
+    await w.expecting(status(404), async () => {
+      await page.goto('/lots/999999');
+      const alert = main.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /999999/);
+    });
+    await checkPage(w, 'lot-not-found');
+  });
+
   test('Log out ends the session: the app returns to /login, and / leads there again', async () => {
     const w = await logInAt('/');
     const { page } = w;

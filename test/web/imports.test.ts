@@ -123,6 +123,14 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     // The 21st bad row is data row 147: file row 148.
     assert.match(await table.locator('tbody tr').first().innerText(), /^148\s+stock/);
     await checkPage(w, 'import-done');
+    // A search finds a rejected row by what it held; cleared, all of them come back.
+    const errorSearch = errors.getByLabel('Search rejected rows', { exact: true });
+    await errorSearch.fill(`${PREFIX} 15,`);
+    await arrive(page, (u) => u.searchParams.get('q') === `${PREFIX} 15,`, '?q= the row searched for');
+    await errors.getByText('Page 1 of 1 · 1 problem').waitFor();
+    assert.match(await table.locator('tbody tr').first().innerText(), /^148\s+stock/);
+    await errorSearch.fill('');
+    await errors.getByText(`Page 1 of 3 · ${BAD} problems`).waitFor();
 
     // The errors as one CSV download.
     const [download] = await Promise.all([page.waitForEvent('download'), errors.getByRole('link', { name: 'Download errors (CSV)' }).click()]);
@@ -144,6 +152,11 @@ webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
     const link = list.getByRole('link', { name: `${id}: stock.csv` });
     await link.waitFor();
     assert.match(await list.locator('tbody tr').first().innerText(), new RegExp(`Completed with errors\\s+${ROWS} of ${ROWS}\\s+${ROWS - BAD}\\s+${BAD}`));
+    await list.getByLabel('Search imports', { exact: true }).fill('STOCK.CSV');
+    await arrive(page, (u) => u.searchParams.get('q') === 'STOCK.CSV', '?q=STOCK.CSV');
+    await link.waitFor();
+    await list.getByLabel('Search imports', { exact: true }).fill('');
+    await arrive(page, (u) => !u.searchParams.has('q'), 'no ?q=');
     await list.getByLabel('Status').selectOption({ label: 'Completed with errors' });
     await arrive(page, (u) => u.searchParams.get('status') === 'completed_with_errors', '?status=completed_with_errors');
     await link.waitFor();

@@ -198,6 +198,10 @@ webSuite('production lots in a real browser', ({ logInAt, checkPage }) => {
     await settled(page);
     assert.equal(await statusFilter.inputValue(), 'planning', 'a reload keeps the filter');
     await waitFor(shows, 'the reloaded list to show only the planning lots');
+    // A search by a part of the lot number, among the planning lots, finds the big lot alone.
+    await main.getByLabel('Search lots', { exact: true }).fill(big.lotNumber.slice(-6));
+    await arrive(page, (u) => u.searchParams.get('q') === big.lotNumber.slice(-6) && u.searchParams.get('status') === 'planning', '?q= and ?status=planning');
+    await waitFor(async () => JSON.stringify(await main.getByRole('table').getByRole('link').allInnerTexts()) === JSON.stringify([big.lotNumber]), 'the search to list the big lot alone');
 
     // The big lot's page: its stock check says what is short, and marking it ready is refused with the API's message.
     await main.getByRole('link', { name: big.lotNumber, exact: true }).click();

@@ -86,12 +86,13 @@ export const notFound = (id: number) => new ImportError('IMPORT_NOT_FOUND', `no 
 /** Jobs newest first, by status, kind and who made them, a page at a time. */
 export async function listImportJobs(
   q: Queryable,
-  filter: { status?: ImportStatus | undefined; kind?: string | undefined; userId?: number | undefined; limit: number; offset: number },
+  filter: { status?: ImportStatus | undefined; kind?: string | undefined; userId?: number | undefined; q?: string | undefined; limit: number; offset: number },
 ): Promise<{ total: number; jobs: ImportJob[] }> {
-  const where = `($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR j.kind = $2) AND ($3::int IS NULL OR j.user_id = $3)`;
-  const params = [filter.status ?? null, filter.kind ?? null, filter.userId ?? null];
-  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.import_jobs j WHERE ${where}`, params)).rows[0]?.n ?? 0);
-  const jobs = (await q.query<ImportJob>(`SELECT ${COLUMNS} ${FROM} WHERE ${where} ORDER BY j.id DESC LIMIT $4 OFFSET $5`, [...params, filter.limit, filter.offset])).rows;
+  const where = `($1::text IS NULL OR j.status = $1) AND ($2::text IS NULL OR j.kind = $2) AND ($3::int IS NULL OR j.user_id = $3)
+    AND ($4::text IS NULL OR position(lower($4::text) in lower(coalesce(s.file_name, '') || ' ' || coalesce(j.message, ''))) > 0)`;
+  const params = [filter.status ?? null, filter.kind ?? null, filter.userId ?? null, filter.q?.trim() || null];
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]?.n ?? 0);
+  const jobs = (await q.query<ImportJob>(`SELECT ${COLUMNS} ${FROM} WHERE ${where} ORDER BY j.id DESC LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset])).rows;
   return { total, jobs };
 }
 
@@ -105,17 +106,13 @@ export interface ImportRowError {
 
 const ERROR_COLUMNS = `e.row_number AS "rowNumber", e.field, e.message, e.raw_row AS "rawRow"`;
 
-/** A job's errors in row order, a page at a time (IMPORT_NOT_FOUND without the job). */
-export async function listImportErrors(q: Queryable, jobId: number, page: { limit: number; offset: number }): Promise<{ total: number; errors: ImportRowError[] }> {
+/** A job's errors in row order, a page at a time, optionally those whose field, message or row holds `q` (any case); IMPORT_NOT_FOUND without the job. */
+export async function listImportErrors(q: Queryable, jobId: number, page: { q?: string | undefined; limit: number; offset: number }): Promise<{ total: number; errors: ImportRowError[] }> {
   await requireImportJob(q, jobId);
-  const total = Number((await q.query<{ n: string }>('SELECT count(*)::text AS n FROM public.import_job_errors WHERE import_job_id = $1', [jobId])).rows[0]?.n ?? 0);
-  const errors = (
-    await q.query<ImportRowError>(`SELECT ${ERROR_COLUMNS} FROM public.import_job_errors e WHERE e.import_job_id = $1 ORDER BY e.row_number, e.id LIMIT $2 OFFSET $3`, [
-      jobId,
-      page.limit,
-      page.offset,
-    ])
-  ).rows;
+  const where = `e.import_job_id = $1 AND ($2::text IS NULL OR position(lower($2::text) in lower(coalesce(e.field, '') || ' ' || e.message || ' ' || coalesce(e.raw_row, ''))) > 0)`;
+  const params = [jobId, page.q?.trim() || null];
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.import_job_errors e WHERE ${where}`, params)).rows[0]?.n ?? 0);
+  const errors = (await q.query<ImportRowError>(`SELECT ${ERROR_COLUMNS} FROM public.import_job_errors e WHERE ${where} ORDER BY e.row_number, e.id LIMIT $3 OFFSET $4`, [...params, page.limit, page.offset])).rows;
   return { total, errors };
 }
 

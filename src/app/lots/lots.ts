@@ -152,6 +152,8 @@ export interface LotFilter {
   from?: string;
   /** Created on or before this day (UTC). */
   to?: string;
+  /** A part (any case) of the lot number, the process's name or the lot's notes. */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -160,10 +162,11 @@ export interface LotFilter {
 export async function listLots(q: Queryable, filter: LotFilter): Promise<{ total: number; lots: LotSummary[] }> {
   const where = `($1::text IS NULL OR l.status = $1) AND ($2::int IS NULL OR l.process_id = $2)
     AND ($3::date IS NULL OR l.created_at >= $3::date::timestamp AT TIME ZONE 'UTC')
-    AND ($4::date IS NULL OR l.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')`;
-  const params = [filter.status ?? null, filter.processId ?? null, filter.from ?? null, filter.to ?? null];
+    AND ($4::date IS NULL OR l.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')
+    AND ($5::text IS NULL OR position(lower($5::text) in lower(l.lot_number || ' ' || p.name || ' ' || coalesce(l.notes, ''))) > 0)`;
+  const params = [filter.status ?? null, filter.processId ?? null, filter.from ?? null, filter.to ?? null, filter.q?.trim() || null];
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${LOT_FROM} WHERE ${where}`, params)).rows[0]?.n ?? 0);
-  const lots = (await q.query<LotSummary>(`SELECT ${LOT_COLUMNS} FROM ${LOT_FROM} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset])).rows;
+  const lots = (await q.query<LotSummary>(`SELECT ${LOT_COLUMNS} FROM ${LOT_FROM} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT $6 OFFSET $7`, [...params, filter.limit, filter.offset])).rows;
   return { total, lots };
 }
 

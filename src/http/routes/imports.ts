@@ -253,8 +253,8 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       config: read,
       schema: {
         tags: ['imports'],
-        summary: 'Import jobs, newest first, by status, kind and who uploaded them, a page at a time',
-        querystring: Type.Object({ status: Type.Optional(Status), kind: Type.Optional(Type.String({ maxLength: 50 })), userId: Type.Optional(IdParams.properties.id), ...Page }, { additionalProperties: false }),
+        summary: 'Import jobs, newest first, by status, kind, who uploaded them and q (a part of the file’s name or the job’s message, any case), a page at a time',
+        querystring: Type.Object({ status: Type.Optional(Status), kind: Type.Optional(Type.String({ maxLength: 50 })), userId: Type.Optional(IdParams.properties.id), q: Type.Optional(Type.String({ maxLength: 200 })), ...Page }, { additionalProperties: false }),
         response: { 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(ImportJobSchema) }), ...errors() },
       },
     },
@@ -342,9 +342,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       config: read,
       schema: {
         tags: ['imports'],
-        summary: 'The job’s rejected rows in row order, one entry per problem (a row may have several), a page at a time',
+        summary: 'The job’s rejected rows in row order, one entry per problem (a row may have several), a page at a time; q keeps those whose field, message or row as read holds it (any case)',
         params: IdParams,
-        querystring: Type.Object({ ...Page }, { additionalProperties: false }),
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), ...Page }, { additionalProperties: false }),
         response: { 200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }), ...errors(404) },
       },
     },

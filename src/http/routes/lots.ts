@@ -165,8 +165,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       config: read,
       schema: {
         tags: ['lots'],
-        summary: 'Production lots, newest first: by status, process and the days they were created (from/to inclusive, UTC), a page at a time',
-        querystring: Type.Object({ status: Type.Optional(Status), processId: Type.Optional(Id), from: Type.Optional(Day), to: Type.Optional(Day), ...Page }, { additionalProperties: false }),
+        summary: 'Production lots, newest first: by status, process, the days they were created (from/to inclusive, UTC) and q (a part of the lot number, the process’s name or the notes, any case), a page at a time',
+        querystring: Type.Object({ status: Type.Optional(Status), processId: Type.Optional(Id), from: Type.Optional(Day), to: Type.Optional(Day), q: Type.Optional(Type.String({ maxLength: 200 })), ...Page }, { additionalProperties: false }),
         response: { 200: Type.Object({ total: Type.Integer(), lots: Type.Array(LotSummarySchema) }), ...errors() },
       },
     },

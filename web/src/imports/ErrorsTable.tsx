@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
-import { pageCount } from '../useSearchPage.ts';
+import { pageCount, useSearchPage } from '../useSearchPage.ts';
 import type { RowError } from './shapes.ts';
 
 const PAGE_SIZE = 20;
@@ -14,8 +14,9 @@ const PAGE_SIZE = 20;
  * (`failures` changes while the job runs).
  */
 export function ErrorsTable({ jobId, failures, ended }: { jobId: number; failures: number; ended: boolean }) {
-  const [page, setPage] = useState(1);
-  const loaded = useApi<{ total: number; errors: RowError[] }>(`/api/imports/${jobId}/errors${query({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  // The page and a search (?q=: a field, message or value in the row) are kept in the address.
+  const { q, typed, setTyped, page, setPage } = useSearchPage();
+  const loaded = useApi<{ total: number; errors: RowError[] }>(`/api/imports/${jobId}/errors${query({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
   const { reload } = loaded;
   const seen = useRef({ failures, ended });
   useEffect(() => {
@@ -28,7 +29,23 @@ export function ErrorsTable({ jobId, failures, ended }: { jobId: number; failure
 
   if (loaded.error !== undefined) return <ErrorAlert error={loaded.error} />;
   if (!data) return <Loading />;
-  if (data.total === 0) return <p className="empty">{ended ? 'No row was rejected.' : 'No row rejected so far.'}</p>;
+  if (data.total === 0 && !q && failures === 0) return <p className="empty">{ended ? 'No row was rejected.' : 'No row rejected so far.'}</p>;
+  return (
+    <>
+      <div className="toolbar">
+        <label htmlFor="row-error-search">Search rejected rows</label>
+        <input id="row-error-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="field, message or a value in the row" autoComplete="off" />
+      </div>
+      {data.total === 0 ? (
+        <p className="empty">No rejected row matches “{q}”.</p>
+      ) : (
+        <ErrorRows jobId={jobId} data={data} page={page} setPage={setPage} />
+      )}
+    </>
+  );
+}
+
+function ErrorRows({ jobId, data, page, setPage }: { jobId: number; data: { total: number; errors: RowError[] }; page: number; setPage: (page: number) => void }) {
   return (
     <>
       <p>

@@ -27,10 +27,10 @@ export default function Imports() {
   usePageTitle('Imports');
   const { user } = useSession();
   const canRun = user?.role === 'admin' || user?.role === 'planner';
-  const { page, setPage, filter, setFilter } = useSearchPage();
+  const { q, typed, setTyped, page, setPage, filter, setFilter } = useSearchPage();
   const status = filter('status');
   const kind = filter('kind');
-  const loaded = useApi<{ total: number; jobs: ImportJobDetail[] }>(`/api/imports${query({ status, kind, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  const loaded = useApi<{ total: number; jobs: ImportJobDetail[] }>(`/api/imports${query({ q, status, kind, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
   const running = loaded.data?.jobs.some(isActive) ?? false;
   const { reload } = loaded;
   // While a job on the page runs, its counters move: read the page again every few seconds.
@@ -39,7 +39,7 @@ export default function Imports() {
     const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
   }, [running, reload]);
-  const filtered = status !== '' || kind !== '';
+  const filtered = q !== '' || status !== '' || kind !== '';
 
   return (
     <>
@@ -55,6 +55,8 @@ export default function Imports() {
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Imports so far</h2>
         <div className="toolbar">
+          <label htmlFor="import-search">Search imports</label>
+          <input id="import-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="file name or message" autoComplete="off" />
           <label htmlFor="import-status">Status</label>
           <select id="import-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">Any status</option>

@@ -24,15 +24,15 @@ const PAGE_SIZE = 25;
 export default function Lots() {
   usePageTitle('Lots');
   const { user } = useSession();
-  const { page, setPage, filter, setFilter } = useSearchPage();
+  const { q, typed, setTyped, page, setPage, filter, setFilter } = useSearchPage();
   const status = filter('status');
   const processId = filter('process');
   const from = filter('from');
   const to = filter('to');
-  const filtered = Boolean(status || processId || from || to);
+  const filtered = Boolean(q || status || processId || from || to);
 
   const processes = useApi<{ total: number; processes: ProcessSummary[] }>('/api/processes?limit=500');
-  const loaded = useApi<{ total: number; lots: LotSummary[] }>(`/api/lots${query({ status, processId, from, to, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  const loaded = useApi<{ total: number; lots: LotSummary[] }>(`/api/lots${query({ q, status, processId, from, to, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
 
   return (
@@ -46,6 +46,10 @@ export default function Lots() {
         )}
       </div>
       <div className="lot-filters" role="group" aria-label="Filters">
+        <div>
+          <label htmlFor="lot-search">Search lots</label>
+          <input id="lot-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="lot number, process or notes" autoComplete="off" />
+        </div>
         <div>
           <label htmlFor="lot-status">Status</label>
           <select id="lot-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
