@@ -78,7 +78,7 @@ export const TABLET = { width: 768, height: 1024 } as const;
  */
 export function webSuite(title: string, body: (s: WebSuite) => void): void {
   for (const backend of backends) {
-    describe(`${title}, on ${backend.name}`, { skip: backend.skip }, () => {
+    describe(`${title}, on ${backend.name}`, { skip: backend.skip, concurrency: 1 }, () => {
       let browser: Browser | undefined;
       let server: DemoServer | undefined;
       before(async () => {
@@ -117,4 +117,28 @@ export function webSuite(title: string, body: (s: WebSuite) => void): void {
       body(s);
     });
   }
+}
+
+const areas: { title: string; body: (s: WebSuite) => void }[] = [];
+
+/** Declares the tests of one part of the app; `webSuites` runs every part declared, in order. */
+export function webArea(title: string, body: (s: WebSuite) => void): void {
+  areas.push({ title, body });
+}
+
+/**
+ * One suite per backend over every area declared so far, each area a describe of its own:
+ * the areas share the suite's server and chromium, which a test file of its own would each
+ * start again (on PGlite the server's start takes seconds). An area leaves the demo data
+ * changed for those after it, so each finds what it needs by asking the API, not by
+ * assuming the demo as seeded (the first area, app, reads the dashboard as seeded). The
+ * backends' suites run at the same time.
+ */
+export function webSuites(title: string): void {
+  // The backends side by side: a browser test waits on pages far more than it computes.
+  describe(title, { concurrency: true }, () => {
+    webSuite(title, (s) => {
+      for (const area of areas) describe(area.title, () => area.body(s));
+    });
+  });
 }

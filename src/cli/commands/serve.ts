@@ -29,7 +29,10 @@ Options:
   --host ADDRESS     the address to listen on (default $HOST, else 127.0.0.1)
   --secure-cookies   mark the session cookie Secure (when served behind HTTPS)
   --import-workers N 1 (the default, or $MTC_IMPORT_WORKERS) runs import jobs here, one at
-                     a time; 0 runs none (this server only serves; others run the jobs)`;
+                     a time; 0 runs none (this server only serves; others run the jobs)
+
+Logging in is limited to 10 attempts a minute per address and account
+($MTC_LOGIN_ATTEMPTS_PER_MINUTE to change it).`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const portText = (ctx.values.port as string | undefined) ?? process.env.PORT ?? '3000';
@@ -41,6 +44,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   // One at most, for now: a running job uses up to three of a server's four database
   // connections (its lease, a batch being written, the next being read).
   if (importWorkers !== 0 && importWorkers !== 1) throw new UsageError(`--import-workers ${workersText}: expected 0 (this server runs no imports) or 1`);
+  const attemptsText = process.env.MTC_LOGIN_ATTEMPTS_PER_MINUTE ?? '10';
+  const loginAttemptsPerMinute = Number(attemptsText);
+  if (!Number.isInteger(loginAttemptsPerMinute) || loginAttemptsPerMinute < 1) throw new UsageError(`MTC_LOGIN_ATTEMPTS_PER_MINUTE=${attemptsText}: expected a whole number of login attempts, 1 or more`);
   const { plan } = await loadProject(ctx);
   const { openDatabase } = await import('../../db/open.ts');
   const { compareLedger, readLedger } = await import('../../schema/migrations/ledger.ts');
@@ -60,6 +66,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     plan,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     secureCookies: ctx.values['secure-cookies'] === true,
+    loginAttemptsPerMinute,
     importQueued: () => worker?.wake(),
     declaredSchema: { source: ctx.snapshot, ...(await loadConfig()), load: () => loadSnapshotModel(ctx) },
   });

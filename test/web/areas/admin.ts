@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openDatabase } from '../../src/db/open.ts';
-import { waitFor } from '../helpers/wait.ts';
-import { TABLET, apiGet, arrive, section, settled, status, submitLogin, webSuite } from './harness.ts';
+import { openDatabase } from '../../../src/db/open.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { TABLET, apiGet, arrive, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 interface Account {
   userId: number;
@@ -20,7 +20,7 @@ interface Account {
 /** Whether the page is wider than its viewport (something cut off or scrolling sideways). */
 const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
-webSuite('the admin pages in a real browser', ({ backend, server, open, logInAt, checkPage }) => {
+webArea('the admin pages in a real browser', ({ backend, server, open, logInAt, checkPage }) => {
   test('users: an admin adds a user who then logs in, changes their role, and deactivates them; refusals are shown', async () => {
     const w = await logInAt('/users');
     const { page } = w;

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { itemsCsv } from '../helpers/import-jobs.ts';
-import { waitFor } from '../helpers/wait.ts';
-import { TABLET, apiGet, arrive, figures, section, settled, status, webSuite } from './harness.ts';
+import { itemsCsv } from '../../helpers/import-jobs.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
 
 interface Job {
   id: number;
@@ -43,7 +43,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-webSuite('imports in a real browser', ({ logInAt, checkPage }) => {
+webArea('imports in a real browser', ({ logInAt, checkPage }) => {
   test('run an import and watch progress: upload, preview with errors, start, counters to the end, rejected rows and their CSV', async () => {
     const file = join(dir, 'stock.csv');
     await writeFile(file, itemsCsv(ROWS, { badEvery: BAD_EVERY, prefix: PREFIX }));

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import type { WatchedPage } from '../helpers/browser.ts';
-import { waitFor } from '../helpers/wait.ts';
-import { apiGet as api, arrive, figures, section, settled, status, submitLogin, webSuite } from './harness.ts';
+import type { WatchedPage } from '../../helpers/browser.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { apiGet as api, arrive, figures, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 /** Chooses, in the Stock ledger's variant picker, the variant whose label has every one of `words`. */
 async function chooseVariant(ledger: Locator, words: readonly string[]): Promise<void> {
@@ -20,7 +20,7 @@ async function chooseVariant(ledger: Locator, words: readonly string[]): Promise
   await picker.selectOption({ label });
 }
 
-webSuite('the web app in a real browser', ({ server, open, logInAt, checkPage }) => {
+webArea('the web app in a real browser', ({ server, open, logInAt, checkPage }) => {
   test('a visitor is sent to /login, a wrong password shows the API’s message, and the right one opens the dashboard', async () => {
     const w = await open();
     const { page } = w;

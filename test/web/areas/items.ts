@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { waitFor } from '../helpers/wait.ts';
-import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
 
 interface Variant {
   variantId: number;
@@ -27,7 +27,7 @@ async function alertSays(page: Page, message: string | RegExp): Promise<string> 
   return alert.first().innerText();
 }
 
-webSuite('items and variants', ({ logInAt, checkPage }) => {
+webArea('items and variants', ({ logInAt, checkPage }) => {
   test('an item is created and edited, a variant added and edited, a receipt moves its stock and ledger, and an adjustment needs a reason', async () => {
     const w = await logInAt('/items');
     const { page } = w;

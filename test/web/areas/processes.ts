@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { waitFor } from '../helpers/wait.ts';
-import { centsText, costDraft, money } from '../../web/src/processes/cost.ts';
-import type { Rates } from '../../web/src/processes/cost.ts';
-import { draftOf } from '../../web/src/processes/model.ts';
-import type { ApiProcess } from '../../web/src/processes/model.ts';
-import { ratesOf } from '../../web/src/processes/rates.ts';
-import type { UnitCosts } from '../../web/src/processes/rates.ts';
-import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { centsText, costDraft, money } from '../../../web/src/processes/cost.ts';
+import type { Rates } from '../../../web/src/processes/cost.ts';
+import { draftOf } from '../../../web/src/processes/model.ts';
+import type { ApiProcess } from '../../../web/src/processes/model.ts';
+import { ratesOf } from '../../../web/src/processes/rates.ts';
+import type { UnitCosts } from '../../../web/src/processes/rates.ts';
+import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
 
 interface Cost {
   total: { worst: string; best: string };
@@ -88,7 +88,7 @@ async function stepTitles(page: Page): Promise<string[]> {
   return (await section(page, 'Steps').getByRole('heading', { level: 3 }).allInnerTexts()).map((t) => t.replace(/^\d+\.\s*/, '').trim());
 }
 
-webSuite('processes and the subprocess library in a real browser', ({ backend, logInAt, checkPage }) => {
+webArea('processes and the subprocess library in a real browser', ({ backend, logInAt, checkPage }) => {
   test('the library: add a subprocess, a duplicate name is refused with the API’s message, search, edit', async () => {
     const w = await logInAt('/subprocesses');
     const { page } = w;

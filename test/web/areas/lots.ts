@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { waitFor } from '../helpers/wait.ts';
-import { TABLET, apiGet, arrive, figures, section, settled, status, webSuite } from './harness.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
 
 interface LotShape {
   lotId: number;
@@ -53,7 +53,7 @@ async function alertShowing(page: Page, message: string): Promise<string> {
   return shown;
 }
 
-webSuite('production lots in a real browser', ({ logInAt, checkPage }) => {
+webArea('production lots in a real browser', ({ logInAt, checkPage }) => {
   test('a lot made through the wizard with chosen substitutes passes its stock check, is readied, started and completed, and its stock falls', async () => {
     const w = await logInAt('/lots');
     const { page } = w;

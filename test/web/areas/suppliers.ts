@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { waitFor } from '../helpers/wait.ts';
-import { TABLET, apiGet, arrive, section, settled, status, webSuite } from './harness.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
 
 interface Rate {
   rateId: number;
@@ -45,7 +45,7 @@ async function variantWithSuppliers(page: Page): Promise<{ variant: Variant; fir
   throw new Error('the demo has no variant of Ankur Frame Works with a second supplier');
 }
 
-webSuite('suppliers and rates', ({ logInAt, checkPage }) => {
+webArea('suppliers and rates', ({ logInAt, checkPage }) => {
   test('a supplier is created, edited and given a rate that the variant’s comparison shows; an overlap is refused, the rate deactivated, the supplier kept', async () => {
     const w = await logInAt('/suppliers');
     const { page } = w;

@@ -1,0 +1,19 @@
+// mtc serve refuses a bad setting before it opens the database: exit 2, naming the setting
+// and what it takes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mtc } from '../helpers/cli.ts';
+
+test('a bad port, import worker count or login attempt limit is a usage error (exit 2) that names it', async () => {
+  for (const [args, env, named] of [
+    [['--port', 'abc'], {}, /--port abc: expected a port number, 0 to 65535/],
+    [['--import-workers', '3'], {}, /--import-workers 3: expected 0 .* or 1/],
+    [[], { MTC_LOGIN_ATTEMPTS_PER_MINUTE: '0' }, /MTC_LOGIN_ATTEMPTS_PER_MINUTE=0: expected a whole number of login attempts, 1 or more/],
+    [[], { MTC_LOGIN_ATTEMPTS_PER_MINUTE: 'lots' }, /MTC_LOGIN_ATTEMPTS_PER_MINUTE=lots/],
+  ] as const) {
+    const r = await mtc(['serve', ...args, '--database', 'memory://'], { env });
+    assert.equal(r.code, 2, `${args.join(' ')} ${JSON.stringify(env)}: ${r.stderr}`);
+    assert.match(r.stderr, named);
+    assert.doesNotMatch(r.stderr, /listening/);
+  }
+});

@@ -1,0 +1,15 @@
+// The web app in a real browser (Debian's chromium), over `mtc serve` with the demo data, on
+// PGlite and on the PostgreSQL server: every page, as its users use it, found by its labels,
+// roles and headings; each page screenshotted (test/.artifacts/screenshots/), with no console
+// error, page error or failed request and no serious axe-core violation. The areas are in
+// test/web/areas/, one per part of the app, and run in this order on one server per backend.
+import { webSuites } from './harness.ts';
+import './areas/app.ts';
+import './areas/admin.ts';
+import './areas/items.ts';
+import './areas/suppliers.ts';
+import './areas/processes.ts';
+import './areas/lots.ts';
+import './areas/imports.ts';
+
+webSuites('the web app in a real browser');
