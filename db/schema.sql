@@ -193,6 +193,12 @@ CREATE TABLE public.item_variant (
     deleted_at timestamp with time zone
 );
 
+CREATE TABLE public.login_attempts (
+    key text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    attempts integer NOT NULL
+);
+
 CREATE TABLE public.model_master (
     model_id integer DEFAULT nextval('public.model_master_model_id_seq'::regclass) NOT NULL,
     model_name character varying(255) NOT NULL
@@ -412,6 +418,8 @@ ALTER TABLE public.item_master ADD CONSTRAINT item_master_pkey PRIMARY KEY (item
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_pkey PRIMARY KEY (variant_id);
 
+ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_pkey PRIMARY KEY (key);
+
 ALTER TABLE public.model_master ADD CONSTRAINT model_master_pkey PRIMARY KEY (model_id);
 
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_pkey PRIMARY KEY (id);
@@ -481,6 +489,8 @@ ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((
 ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying])::text[])));
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_check CHECK ((reorder_threshold >= (0)::numeric));
+
+ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_attempts_check CHECK ((attempts > 0));
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_sales_price_check CHECK ((sales_price >= (0)::numeric));
 
@@ -625,6 +635,8 @@ CREATE INDEX idx_item_variant_item_id ON public.item_variant USING btree (item_i
 CREATE INDEX idx_item_variant_size ON public.item_variant USING btree (size_id);
 
 CREATE UNIQUE INDEX idx_item_variant_unique_combo ON public.item_variant USING btree (item_id, color_id, size_id) WHERE (deleted_at IS NULL);
+
+CREATE INDEX login_attempts_window_start_idx ON public.login_attempts USING btree (window_start);
 
 CREATE UNIQUE INDEX model_master_name_key ON public.model_master USING btree (lower((model_name)::text));
 

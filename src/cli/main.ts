@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   const name = argv[0];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? argv[1] : undefined;
-    if (target && COMMANDS[target]) return main([target, '--help']);
+    if (target && Object.hasOwn(COMMANDS, target)) return main([target, '--help']);
     process.stdout.write(mainHelp());
     return name === undefined ? 2 : 0;
   }
@@ -73,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`mtc ${pkg.version}\n`);
     return 0;
   }
-  const entry = COMMANDS[name];
+  // own properties only: `mtc constructor` is an unknown command, not Object's
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     process.stderr.write(`mtc: unknown command "${name}"\n\n${mainHelp()}`);
     return 2;

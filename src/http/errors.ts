@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MtcError } from '../schema/errors.ts';
+import { FORMAT_WORDS } from './formats.ts';
 
 /** An error a route raises on purpose: its status, a stable code and a message a caller can act on. */
 export class HttpError extends Error {
@@ -21,6 +22,14 @@ export interface ErrorBody {
 
 const STATE_STATUS: Record<string, number> = { NOT_FOUND: 404 };
 
+/** The invalid fields one answer lists at most. */
+export const MAX_FIELDS_LISTED = 20;
+
+/** The answer to a path that names no route: the same for every method, before any body is read. */
+export function notFoundBody(method: string, url: string): ErrorBody {
+  return { error: { code: 'NOT_FOUND', message: `no route ${method} ${url.split('?')[0]}`, details: {} } };
+}
+
 /**
  * Installs the error handler: validation failures are 400 `INVALID_INPUT` with each field's
  * path; HttpErrors keep their status; MTC's own errors are 400 (usage) or 409 (state);
@@ -32,8 +41,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
       reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
     if ('validation' in err && Array.isArray(err.validation)) {
-      const fields = validationFields(err as FastifyError);
-      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}`, { fields });
+      const all = validationFields(err as FastifyError);
+      // A body of a million wrong values is one error listing the first few, not a megabyte of them.
+      const fields = all.slice(0, MAX_FIELDS_LISTED);
+      const more = all.length > fields.length ? `; and ${all.length - fields.length} more` : '';
+      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}${more}`, { fields, ...(more ? { moreFields: all.length - fields.length } : {}) });
     }
     if (err instanceof HttpError) return send(err.status, err.code, err.message, err.details);
     if (err instanceof MtcError) return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, { ...err.details });
@@ -46,7 +58,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     return send(500, 'INTERNAL', `internal error; the server log has it under request id ${request.id}`);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: {} } } satisfies ErrorBody);
+    void reply.status(404).send(notFoundBody(request.method, request.url));
   });
 }
 
@@ -63,7 +75,9 @@ function validationFields(err: FastifyError): { path: string; message: string }[
     const path = `${err.validationContext ?? 'body'}${v.instancePath || ''}${extra}`;
     const field = byPath.get(path) ?? { choices: [], messages: [], union: false };
     byPath.set(path, field);
+    const format = v.keyword === 'format' && typeof params.format === 'string' && Object.hasOwn(FORMAT_WORDS, params.format) ? FORMAT_WORDS[params.format] : undefined;
     if (v.keyword === 'const') field.choices.push(params.allowedValue);
+    else if (format !== undefined) field.messages.push(format);
     else if (v.keyword === 'anyOf') field.union = true;
     else if (!field.messages.includes(v.message ?? 'is not valid')) field.messages.push(v.message ?? 'is not valid');
   }

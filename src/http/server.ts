@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/types.ts';
+import { DEFAULT_LOGIN_LIMITS } from '../app/access/throttle.ts';
+import type { LoginLimits } from '../app/access/throttle.ts';
 import { installAuth } from './auth.ts';
-import { installErrorHandler } from './errors.ts';
-import { installTextInputCheck } from './text-input.ts';
+import { installErrorHandler, notFoundBody } from './errors.ts';
+import type { ErrorBody } from './errors.ts';
+import { holdDatesToStorableYears } from './formats.ts';
+import { installInputChecks } from './input-checks.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { defaultWebRoot, installWebApp } from './web-app.ts';
 import { accessRoutes } from './routes/access.ts';
@@ -33,8 +37,8 @@ export interface ServerOptions {
   logger?: boolean | Record<string, unknown>;
   /** Mark the session cookie Secure (behind HTTPS). */
   secureCookies?: boolean;
-  /** Login attempts per address and minute (default 10). */
-  loginAttemptsPerMinute?: number;
+  /** Login attempts a minute from one address: for one account, and over all (default 10 and 30). */
+  loginLimits?: Partial<LoginLimits>;
   /** Called when the API makes an import job claimable, so this process's worker looks at once. */
   importQueued?: () => void;
   /** The declared schema, for /api/schema/health's verify (without it, the report says verify cannot run here). */
@@ -44,6 +48,28 @@ export interface ServerOptions {
 }
 
 export type App = FastifyInstance;
+
+/** The largest request body any route reads (an upload streams, and has its own limit). */
+export const MAX_BODY_BYTES = 1 << 20;
+
+/** A request id a caller may choose: 1 to 128 letters, digits and . _ : - (a UUID, a ULID, a trace id). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The API explorer's page: its own scripts and styles only (Swagger UI sets inline styles, so
+ * styles may be inline), and never inside another site's frame.
+ */
+const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
 
 /** A route as registered: what the permission walk in the tests goes through. */
 export interface RouteInfo {
@@ -69,19 +95,30 @@ declare module 'fastify' {
 export async function buildServer(options: ServerOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: () => randomUUID(),
-    requestIdHeader: 'x-request-id',
-    bodyLimit: 1 << 20,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true, useDefaults: true } },
+    // A caller's own request id is kept only when it is well formed: it is echoed, logged and
+    // stored in the audit trail, so it must not carry markup, control characters or megabytes.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    bodyLimit: MAX_BODY_BYTES,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true, useDefaults: true }, onCreate: holdDatesToStorableYears },
+    // A URL that is not one (a broken %-escape) answers in the API's one error shape too.
+    frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const bad = err.code === 'FST_ERR_BAD_URL';
+      const body: ErrorBody = bad
+        ? { error: { code: 'BAD_URL', message: 'the address is not valid: each % must start an escape of UTF-8 such as %20 or %C3%A9', details: {} } }
+        : { error: { code: 'BAD_REQUEST', message: err.message, details: {} } };
+      void reply.code(bad ? 400 : 500).header('x-content-type-options', 'nosniff').send(body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  await app.register(import('@fastify/cookie'));
-  // Login attempts are counted per address and account (after the body is parsed), so one
-  // account under attack does not lock everyone else out of logging in.
-  await app.register(import('@fastify/rate-limit'), {
-    global: false,
-    hook: 'preHandler',
-    keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+  // A path that names no route is answered before its body is read: an anonymous caller cannot
+  // make the server parse a megabyte for a 404.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return reply.code(404).send(notFoundBody(request.method, request.url));
   });
+  await app.register(import('@fastify/cookie'));
   await app.register(import('@fastify/swagger'), {
     openapi: {
       info: { title: 'MTC API', version: '1', description: 'Inventory and production costing for small manufacturers.' },
@@ -94,7 +131,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       security: [{ session: [] }, { token: [] }],
     },
   });
-  await app.register(import('@fastify/swagger-ui'), { routePrefix: '/api/docs' });
+  await app.register(import('@fastify/swagger-ui'), { routePrefix: '/api/docs', staticCSP: DOCS_CONTENT_SECURITY_POLICY });
   installErrorHandler(app);
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
@@ -102,16 +139,17 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
   });
   installAuth(app, options.db);
-  installTextInputCheck(app);
+  installInputChecks(app);
   keepInexactNumbersAsWritten(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
     // The web app's files say how long they keep; everything else (the API) is never cached.
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
   await app.register(healthRoutes, { db: options.db, plan: options.plan });
-  await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginAttemptsPerMinute: options.loginAttemptsPerMinute ?? 10 });
+  await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits } });
   await app.register(userRoutes, { db: options.db });
   await app.register(sessionRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db });

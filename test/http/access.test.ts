@@ -21,7 +21,7 @@ for (const backend of backends) {
   describe(`the HTTP API's access control on ${backend.name}`, { skip: backend.skip }, () => {
     let api: TestApi;
     before(async () => {
-      api = await testApi(backend, { loginAttemptsPerMinute: 5 });
+      api = await testApi(backend, { loginLimits: { perAccount: 5, perAddress: 1000 } });
     });
     after(async () => {
       await api?.close();

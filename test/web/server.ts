@@ -135,7 +135,7 @@ export async function serveDemo(backend: Backend): Promise<DemoServer> {
   try {
     server = startMtc(['serve', '--port', '0', '--host', '127.0.0.1', '--database', t.url], {
       // Every test logs in as the admin, more often than the 10 a minute a person is allowed.
-      env: { LOG_LEVEL: 'warn', MTC_LOGIN_ATTEMPTS_PER_MINUTE: '1000' },
+      env: { LOG_LEVEL: 'warn', MTC_LOGIN_ATTEMPTS_PER_MINUTE: '1000', MTC_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '1000' },
     });
     return { url: await listeningAddress(server.child), admin, databaseUrl: t.url, stop };
   } catch (err) {

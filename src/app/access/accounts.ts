@@ -112,6 +112,20 @@ let dummy: Promise<string> | undefined;
 /** A real hash of nothing anyone knows, made once, to spend the same time on an unknown email. */
 const dummyHash = () => (dummy ??= hashPassword(newSecret('')));
 
+/**
+ * The user $1 while active, its row locked FOR SHARE until the statement's transaction ends.
+ * A session or token is made only through it: deactivation updates that row, so it waits for a
+ * session or token being made to commit (and then revokes it with the rest), or the session or
+ * token waits for the deactivation, finds the account no longer active, and is not made. The
+ * foreign key's own lock (FOR KEY SHARE) does not conflict with that update, which let tokens
+ * made during a deactivation outlive it and come back to life on reactivation.
+ */
+const ACTIVE_OWNER = `owner AS (SELECT user_id FROM public.users WHERE user_id = $1 AND deactivated_at IS NULL FOR SHARE)`;
+
+/** A session or token asked for an account that is deactivated (or was, while it was being made). */
+const deactivatedMeanwhile = (userId: number) =>
+  new AccessError('ACCOUNT_DEACTIVATED', `user ${userId} is deactivated (or does not exist): no session or token was made; an admin can reactivate the account`, 'state', { userId });
+
 export interface NewSession {
   token: string;
   csrfToken: string;
@@ -123,10 +137,13 @@ export async function openSession(q: Queryable, userId: number): Promise<NewSess
   const token = newSecret('s_');
   const csrfToken = newSecret('c_');
   const r = await q.query<{ expires: string }>(
-    `INSERT INTO public.user_sessions (user_id, token_hash, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))
+    `WITH ${ACTIVE_OWNER}
+     INSERT INTO public.user_sessions (user_id, token_hash, csrf_token, expires_at)
+     SELECT user_id, $2, $3, now() + make_interval(hours => $4) FROM owner
      RETURNING ${isoUtc('expires_at')} AS expires`,
     [userId, secretHash(token), csrfToken, SESSION_MAX_HOURS],
   );
+  if (r.rowCount === 0) throw deactivatedMeanwhile(userId);
   return { token, csrfToken, expiresAt: r.rows[0]!.expires };
 }
 
@@ -207,12 +224,12 @@ const TOKEN_COLUMNS = `id::int AS id, name, prefix, ${isoUtc('created_at')} AS "
 /** Makes an API token for a user; the token itself is returned this once and never stored. */
 export async function createApiToken(q: Queryable, userId: number, name: string): Promise<ApiToken & { token: string }> {
   const token = newSecret('mtc_');
-  const r = await q.query<ApiToken>(`INSERT INTO public.api_tokens (user_id, name, prefix, token_hash) VALUES ($1, $2, $3, $4) RETURNING ${TOKEN_COLUMNS}`, [
-    userId,
-    name,
-    token.slice(0, 12),
-    secretHash(token),
-  ]);
+  const r = await q.query<ApiToken>(
+    `WITH ${ACTIVE_OWNER}
+     INSERT INTO public.api_tokens (user_id, name, prefix, token_hash) SELECT user_id, $2, $3, $4 FROM owner RETURNING ${TOKEN_COLUMNS}`,
+    [userId, name, token.slice(0, 12), secretHash(token)],
+  );
+  if (r.rowCount === 0) throw deactivatedMeanwhile(userId);
   return { ...r.rows[0]!, token };
 }
 

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { loadSnapshotModel } from '../snapshot.ts';
 import { loadProject } from '../project.ts';
 import { UsageError } from '../usage.ts';
+import { DEFAULT_LOGIN_LIMITS } from '../../app/access/throttle.ts';
 
 export const options = {
   port: { type: 'string' },
@@ -31,8 +32,18 @@ Options:
   --import-workers N 1 (the default, or $MTC_IMPORT_WORKERS) runs import jobs here, one at
                      a time; 0 runs none (this server only serves; others run the jobs)
 
-Logging in is limited to 10 attempts a minute per address and account
-($MTC_LOGIN_ATTEMPTS_PER_MINUTE to change it).`;
+Logging in is limited to 10 attempts a minute from one address for one account
+($MTC_LOGIN_ATTEMPTS_PER_MINUTE), and 30 a minute from one address over all accounts
+($MTC_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE). The counts are kept in the database, so every
+server on it counts against the same allowance.`;
+
+/** A whole number ≥ 1 from the environment, or its default. */
+function attemptsFrom(name: string, fallback: number): number {
+  const text = process.env[name] ?? String(fallback);
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name}=${text}: expected a whole number of login attempts, 1 or more`);
+  return n;
+}
 
 export async function run(ctx: CommandContext): Promise<number> {
   const portText = (ctx.values.port as string | undefined) ?? process.env.PORT ?? '3000';
@@ -44,9 +55,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   // One at most, for now: a running job uses up to three of a server's four database
   // connections (its lease, a batch being written, the next being read).
   if (importWorkers !== 0 && importWorkers !== 1) throw new UsageError(`--import-workers ${workersText}: expected 0 (this server runs no imports) or 1`);
-  const attemptsText = process.env.MTC_LOGIN_ATTEMPTS_PER_MINUTE ?? '10';
-  const loginAttemptsPerMinute = Number(attemptsText);
-  if (!Number.isInteger(loginAttemptsPerMinute) || loginAttemptsPerMinute < 1) throw new UsageError(`MTC_LOGIN_ATTEMPTS_PER_MINUTE=${attemptsText}: expected a whole number of login attempts, 1 or more`);
+  const loginLimits = {
+    perAccount: attemptsFrom('MTC_LOGIN_ATTEMPTS_PER_MINUTE', DEFAULT_LOGIN_LIMITS.perAccount),
+    perAddress: attemptsFrom('MTC_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE', DEFAULT_LOGIN_LIMITS.perAddress),
+  };
   const { plan } = await loadProject(ctx);
   const { openDatabase } = await import('../../db/open.ts');
   const { compareLedger, readLedger } = await import('../../schema/migrations/ledger.ts');
@@ -66,7 +78,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     plan,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     secureCookies: ctx.values['secure-cookies'] === true,
-    loginAttemptsPerMinute,
+    loginLimits,
     importQueued: () => worker?.wake(),
     declaredSchema: { source: ctx.snapshot, ...(await loadConfig()), load: () => loadSnapshotModel(ctx) },
   });

@@ -3,18 +3,25 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { SESSION_MAX_HOURS, checkPassword, closeSession, createApiToken, listApiTokens, openSession, revokeApiToken } from '../../app/access/accounts.ts';
 import { recordAudit } from '../../app/audit/audit.ts';
+import { countLoginAttempt } from '../../app/access/throttle.ts';
+import type { LoginLimits } from '../../app/access/throttle.ts';
 import { SESSION_COOKIE, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { Email, ErrorSchema, IdParams, Name, UserSchema, errors } from '../schemas.ts';
 
+/** A login body: an email (255 characters at most) and a password (200), in JSON, with room to spare. */
+const LOGIN_BODY_BYTES = 8 * 1024;
+
 const Token = Type.Object({ id: Type.Integer(), name: Type.String(), prefix: Type.String(), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
 
 /** Logging in and out, who am I, and a user's own API tokens. */
-export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCookies: boolean; loginAttemptsPerMinute: number }> = async (app, { db, secureCookies, loginAttemptsPerMinute }) => {
+export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCookies: boolean; loginLimits: LoginLimits }> = async (app, { db, secureCookies, loginLimits }) => {
   app.post(
     '/api/auth/login',
     {
-      config: { permission: 'public', rateLimit: { max: loginAttemptsPerMinute, timeWindow: '1 minute' } },
+      config: { permission: 'public' },
+      // Anyone may call it: what it reads is bounded to what an email and a password need.
+      bodyLimit: LOGIN_BODY_BYTES,
       schema: {
         tags: ['access'],
         summary: 'Log in: sets the session cookie and returns the CSRF token for unsafe requests',
@@ -24,6 +31,11 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       },
     },
     async (request, reply) => {
+      const counted = await countLoginAttempt(db, request.ip, request.body.email, loginLimits);
+      if (!counted.allowed) {
+        void reply.header('retry-after', String(counted.retryAfterSeconds));
+        throw new HttpError(429, 'RATE_LIMITED', `too many login attempts from this address: wait ${counted.retryAfterSeconds} s and try again`, { retryAfterSeconds: counted.retryAfterSeconds });
+      }
       const attempt = await checkPassword(db, request.body.email, request.body.password);
       if (!attempt.ok) {
         // Who tried, from where, and as whom: never the password.

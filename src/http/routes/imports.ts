@@ -44,7 +44,7 @@ const UPLOAD_TYPES = [
 
 /**
  * The request body of an upload: the request stream itself, not read by the parser. A class
- * with a private field, so the hooks that walk a parsed body (text-input.ts) see nothing in it.
+ * with a private field, so the hooks that walk a parsed body (input-checks.ts) see nothing in it.
  */
 class UploadBody {
   readonly #stream: AsyncIterable<Buffer>;

@@ -23,9 +23,9 @@ const ALIASES: Record<string, ImportKindName> = {
 /** The canonical name of a kind given by a person ("items-and-variants" → "items"); IMPORT_UNKNOWN_KIND (usage) otherwise. */
 export function kindName(name: string): ImportKindName {
   const n = name.trim().toLowerCase();
-  if (n in IMPORT_KINDS) return n as ImportKindName;
-  const alias = ALIASES[n];
-  if (alias) return alias;
+  // own properties only: "constructor" or "__proto__" name no kind
+  if (Object.hasOwn(IMPORT_KINDS, n)) return n as ImportKindName;
+  if (Object.hasOwn(ALIASES, n)) return ALIASES[n]!;
   throw new ImportError('IMPORT_UNKNOWN_KIND', `unknown import kind "${name}": use ${IMPORT_KIND_NAMES.join(', ')}`, 'usage', { field: 'kind', kinds: IMPORT_KIND_NAMES });
 }
 
