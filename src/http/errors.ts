@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MtcError } from '../schema/errors.ts';
 import { FORMAT_WORDS } from './formats.ts';
+import { isFirstErrorOnly } from './validation.ts';
 
 /** An error a route raises on purpose: its status, a stable code and a message a caller can act on. */
 export class HttpError extends Error {
@@ -22,7 +23,7 @@ export interface ErrorBody {
 
 const STATE_STATUS: Record<string, number> = { NOT_FOUND: 404 };
 
-/** The invalid fields one answer lists at most. */
+/** The invalid fields one answer lists at most (the errors about others are counted). */
 export const MAX_FIELDS_LISTED = 20;
 
 /** The answer to a path that names no route: the same for every method, before any body is read. */
@@ -41,11 +42,14 @@ export function installErrorHandler(app: FastifyInstance): void {
     const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
       reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
     if ('validation' in err && Array.isArray(err.validation)) {
-      const all = validationFields(err as FastifyError);
       // A body of a million wrong values is one error listing the first few, not a megabyte of them.
-      const fields = all.slice(0, MAX_FIELDS_LISTED);
-      const more = all.length > fields.length ? `; and ${all.length - fields.length} more` : '';
-      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}${more}`, { fields, ...(more ? { moreFields: all.length - fields.length } : {}) });
+      const { fields, more } = validationFields(err as FastifyError);
+      const rest = isFirstErrorOnly(err.validation)
+        ? ' (the first error found: a body this large is not searched for more)'
+        : more > 0
+          ? `; and ${more} more errors about other fields`
+          : '';
+      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}${rest}`, { fields, ...(more > 0 ? { moreErrors: more } : {}) });
     }
     if (err instanceof HttpError) return send(err.status, err.code, err.message, err.details);
     if (err instanceof MtcError) return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, { ...err.details });
@@ -63,27 +67,38 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 /**
- * Each invalid field once, with its path (`body/role`) and what is wrong. A field that may be
- * one of several things (a union) reads as the alternatives it missed joined by "or" ("must
- * match pattern … or must be null"), and a choice among constants as "must be one of: a, b, c".
+ * Each invalid field once, with its path (`body/role`) and what is wrong, for the first
+ * MAX_FIELDS_LISTED fields; the errors about further fields are only counted (a body of a
+ * hundred thousand wrong values costs a count, not a hundred thousand messages). A field that
+ * may be one of several things (a union) reads as the alternatives it missed joined by "or"
+ * ("must match pattern … or must be null"), and a choice among constants as "must be one of: a, b, c".
  */
-function validationFields(err: FastifyError): { path: string; message: string }[] {
+function validationFields(err: FastifyError): { fields: { path: string; message: string }[]; more: number } {
   const byPath = new Map<string, { choices: unknown[]; messages: string[]; union: boolean }>();
+  let more = 0;
   for (const v of err.validation ?? []) {
     const params = (v.params ?? {}) as Record<string, unknown>;
     const extra = 'missingProperty' in params ? `/${String(params.missingProperty)}` : 'additionalProperty' in params ? `/${String(params.additionalProperty)}` : '';
     const path = `${err.validationContext ?? 'body'}${v.instancePath || ''}${extra}`;
-    const field = byPath.get(path) ?? { choices: [], messages: [], union: false };
-    byPath.set(path, field);
+    let field = byPath.get(path);
+    if (!field) {
+      if (byPath.size >= MAX_FIELDS_LISTED) {
+        more += 1;
+        continue;
+      }
+      field = { choices: [], messages: [], union: false };
+      byPath.set(path, field);
+    }
     const format = v.keyword === 'format' && typeof params.format === 'string' && Object.hasOwn(FORMAT_WORDS, params.format) ? FORMAT_WORDS[params.format] : undefined;
     if (v.keyword === 'const') field.choices.push(params.allowedValue);
     else if (format !== undefined) field.messages.push(format);
     else if (v.keyword === 'anyOf') field.union = true;
     else if (!field.messages.includes(v.message ?? 'is not valid')) field.messages.push(v.message ?? 'is not valid');
   }
-  return [...byPath].map(([path, f]) => {
+  const fields = [...byPath].map(([path, f]) => {
     const choice = f.choices.length > 0 ? [`must be one of: ${f.choices.map(String).join(', ')}`] : [];
     const parts = [...choice, ...f.messages];
     return { path, message: parts.length === 0 ? 'is not valid' : parts.join(f.union ? ' or ' : '; ') };
   });
+  return { fields, more };
 }

@@ -8,7 +8,7 @@ import type { LoginLimits } from '../app/access/throttle.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandler, notFoundBody } from './errors.ts';
 import type { ErrorBody } from './errors.ts';
-import { holdDatesToStorableYears } from './formats.ts';
+import { installTwoPassValidation } from './validation.ts';
 import { installInputChecks } from './input-checks.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { defaultWebRoot, installWebApp } from './web-app.ts';
@@ -103,7 +103,9 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: MAX_BODY_BYTES,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true, useDefaults: true }, onCreate: holdDatesToStorableYears },
+    // The error handler words validation errors from err.validation; Fastify's own message would
+    // join every one of them, a megabyte of text for a body of a hundred thousand wrong values.
+    schemaErrorFormatter: (_errors, dataVar) => new Error(`${dataVar} is not valid`),
     // A URL that is not one (a broken %-escape) answers in the API's one error shape too.
     frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const bad = err.code === 'FST_ERR_BAD_URL';
@@ -113,6 +115,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       void reply.code(bad ? 400 : 500).header('x-content-type-options', 'nosniff').send(body);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  installTwoPassValidation(app);
   // A path that names no route is answered before its body is read: an anonymous caller cannot
   // make the server parse a megabyte for a 404.
   app.addHook('onRequest', async (request, reply) => {
