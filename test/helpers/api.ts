@@ -17,6 +17,8 @@ import { ROOT } from './cli.ts';
 export interface TestApi {
   app: App;
   db: Database;
+  /** The database's URL, for a second connection to it (a second server on the same database). */
+  url: string;
   plan: Plan;
   /** A user of each role, with a live API token. */
   tokens: Record<Role, string>;
@@ -43,6 +45,7 @@ export async function testApi(backend: Backend, options: Partial<ServerOptions> 
   return {
     app,
     db,
+    url: t.url,
     plan,
     tokens,
     call: (method, url, o = {}) =>

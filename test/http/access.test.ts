@@ -293,9 +293,52 @@ for (const backend of backends) {
         assert.ok(mine.some((l) => l.msg === 'incoming request') && mine.some((l) => l.msg === 'request completed'), lines.join(''));
         const made = await logged.inject({ method: 'GET', url: '/health' });
         assert.match(String(made.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+        // an id a caller sends is echoed, logged and kept in the audit trail: only a well-formed one is taken
+        for (const bad of ['<script>alert(1)</script>', 'x'.repeat(129), 'two words', 'ticket\t42', 'ünïcode', '"quoted"', '']) {
+          const r = await logged.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': bad } });
+          assert.match(String(r.headers['x-request-id']), /^[0-9a-f-]{36}$/, `${JSON.stringify(bad)} was taken as the request id`);
+        }
+        for (const good of ['support-ticket-42', 'b7f3c1d2-5e6a-4b8c-9d0e-1f2a3b4c5d6e', '01HZX3K8Q9V7T2', 'trace.span:1', 'x'.repeat(128)]) {
+          const r = await logged.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': good } });
+          assert.equal(r.headers['x-request-id'], good);
+        }
+        // and what the audit trail keeps is the id the request had
+        const login = await logged.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-request-id': '<b>hi</b>' }, payload: { email: 'viewer@example.com', password: 'wrong password' } });
+        const kept = await api.db.query<{ request_id: string }>(`SELECT request_id FROM public.audit_events WHERE action = 'login_failed' ORDER BY id DESC LIMIT 1`);
+        assert.equal(kept.rows[0]?.request_id, login.headers['x-request-id']);
+        assert.match(kept.rows[0]!.request_id, /^[0-9a-f-]{36}$/);
       } finally {
         await logged.close();
       }
+    });
+
+    test('the API explorer at /api/docs runs only its own scripts and is never framed; nothing else is framed either', async () => {
+      const page = await api.app.inject({ method: 'GET', url: '/api/docs' });
+      assert.equal(page.statusCode, 200);
+      const csp = String(page.headers['content-security-policy']);
+      for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) assert.ok(csp.includes(directive), `${directive} not in ${csp}`);
+      assert.equal(page.headers['x-frame-options'], 'DENY');
+      // the page's scripts are files of its own origin: an inline one would be blocked by that policy
+      const scripts = [...page.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+      assert.ok(scripts.length > 0);
+      for (const [, attributes, inline] of scripts) {
+        assert.match(attributes!, /src="\.?\/?[\w./-]+"/, 'a script with no src');
+        assert.equal(inline!.trim(), '', 'an inline script');
+      }
+      for (const url of ['/api/docs/json', '/health', '/api/users']) assert.equal((await api.app.inject({ method: 'GET', url })).headers['x-frame-options'], 'DENY', url);
+    });
+
+    test('a URL that is not one (a broken %-escape) is a 400 in the one error shape', async () => {
+      for (const url of ['/api/items/%E0%A4%A', '/api/items?q=%', '/%ZZ']) {
+        const r = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${api.tokens.admin}` } });
+        if (r.statusCode === 200) continue; // a query string's stray % is read as it is
+        assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+        assert.deepEqual(Object.keys(json(r)), ['error']);
+        assert.equal(json(r).error.code, 'BAD_URL');
+        assert.match(json(r).error.message, /each % must start an escape/);
+      }
+      const r = await api.app.inject({ method: 'GET', url: '/api/items/%E0%A4%A', headers: { authorization: `Bearer ${api.tokens.admin}` } });
+      assert.equal(json(r).error.code, 'BAD_URL');
     });
 
     test('the OpenAPI document at /api/docs/json lists every route with its schemas', async () => {

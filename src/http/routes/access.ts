@@ -1,13 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { SESSION_MAX_HOURS, checkPassword, closeSession, createApiToken, listApiTokens, openSession, revokeApiToken } from '../../app/access/accounts.ts';
+import { AccessError, SESSION_MAX_HOURS, checkPassword, closeSession, createApiToken, listApiTokens, openSession, revokeApiToken } from '../../app/access/accounts.ts';
 import { recordAudit } from '../../app/audit/audit.ts';
 import { countLoginAttempt } from '../../app/access/throttle.ts';
 import type { LoginLimits } from '../../app/access/throttle.ts';
 import { SESSION_COOKIE, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { Email, ErrorSchema, IdParams, Name, UserSchema, errors } from '../schemas.ts';
+
+/** Turns the app's "the account was deactivated meanwhile" into the answer `as` gives; any other error goes on as it is. */
+const endedMeanwhile = (as: () => HttpError) => (err: unknown): never => {
+  throw err instanceof AccessError && err.code === 'ACCOUNT_DEACTIVATED' ? as() : err;
+};
 
 /** A login body: an email (255 characters at most) and a password (200), in JSON, with room to spare. */
 const LOGIN_BODY_BYTES = 8 * 1024;
@@ -44,7 +49,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
         throw new HttpError(401, 'LOGIN_FAILED', 'wrong email or password');
       }
       const { user } = attempt;
-      const session = await openSession(db, user.userId);
+      // deactivated between the password check and now: the same answer as a wrong password
+      const session = await openSession(db, user.userId).catch(endedMeanwhile(() => new HttpError(401, 'LOGIN_FAILED', 'wrong email or password')));
       await recordAudit(db, { userId: user.userId, action: 'login', entity: 'session', requestId: request.id });
       void reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', maxAge: SESSION_MAX_HOURS * 3600 });
       return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
@@ -92,7 +98,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const token = await createApiToken(db, caller.user.userId, request.body.name);
+      const token = await createApiToken(db, caller.user.userId, request.body.name).catch(
+        endedMeanwhile(() => new HttpError(401, 'UNAUTHENTICATED', 'your account was deactivated: no token was made')),
+      );
       await recordAudit(db, { userId: caller.user.userId, action: 'create', entity: 'api_token', entityId: token.id, after: { name: token.name, prefix: token.prefix }, requestId: request.id });
       return reply.status(201).send(token);
     },
