@@ -69,6 +69,11 @@ export class DatabaseError extends Error {
   }
 }
 
+/** True when `err` is PostgreSQL refusing a row for the unique index (or constraint) `index`. */
+export function violates(err: unknown, index: string): boolean {
+  return err instanceof DatabaseError && err.code === '23505' && err.message.includes(`"${index}"`);
+}
+
 interface RawPgError {
   message?: unknown;
   code?: unknown;

@@ -116,6 +116,17 @@ for (const backend of backends) {
       }
     });
 
+    test('two admins adding one email at once (any case) get one user and a 409 each other time, never a 500', async () => {
+      const email = `same${++serial}@example.com`;
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api.call('POST', '/api/users', { as: 'admin', body: { name: `Same ${i}`, email: i % 2 ? email.toUpperCase() : email, role: 'viewer', password: PASSWORD } })),
+      );
+      assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, ...Array(11).fill(409)]);
+      for (const r of answers.filter((a) => a.statusCode === 409)) assert.equal(json(r).error.code, 'EMAIL_TAKEN');
+      const rows = await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.users WHERE lower(email) = lower($1)', [email]);
+      assert.equal(rows.rows[0]!.n, 1);
+    });
+
     test('sessions opened while their account is being deactivated do not survive it either', async () => {
       const email = `racer${++serial}@example.com`;
       const user = await createUser(api.db, { name: 'Racer', email, role: 'operator', password: PASSWORD });

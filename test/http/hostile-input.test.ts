@@ -32,8 +32,55 @@ const HOSTILE: unknown[] = [
   {},
   ['a', { b: 1 }],
 ];
-const PATH_VALUES = ['0', '-1', '1 OR 1=1', '99999999999999999999', '1e3', '%00', 'abc'];
+/** Names an object has by inheritance: a lookup that does not stick to own properties finds something for each. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+const PATH_VALUES = ['0', '-1', '1 OR 1=1', '99999999999999999999', '1e3', '%00', 'abc', 'Infinity', '1e999', 'NaN', '0x1F', ...PROTOTYPE_NAMES];
+/** For a number or integer: what is not a finite number, or not one a column holds. */
+const NUMBER_TEXTS = ['Infinity', '-Infinity', 'NaN', '1e999', '-1e999', '1e-999', '9223372036854775808', '-9223372036854775809', '0x10', '1.5', ' 7 '];
+/** For a number as JSON: literals a double cannot hold, or that are no number at all once read. */
+const NUMBER_LITERALS = ['1e999', '-1e999', '1e-999', '123456789012345678901234567890.5', `1${'0'.repeat(400)}`];
+/** For a day or a moment: ones that do not exist, and years PostgreSQL or YYYY cannot hold. */
+const DATE_TEXTS = ['0000-01-01', '0000-12-31T23:59:59Z', '-0001-01-01', '10000-01-01', '2026-02-30', '2026-13-01', '2026-01-01T25:00:00Z', '0001-01-01', '9999-12-31'];
+/**
+ * Whole bodies of every shape but the object a route wants, and bodies built to make a parser
+ * work: nested far too deep, an object of too many members, a string never closed, two
+ * documents, a byte-order mark.
+ */
+const BODY_SHAPES: string[] = [
+  '[]',
+  '"a string"',
+  '42',
+  'null',
+  'true',
+  `{"x": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+  `{"x": ${'['.repeat(60)}${']'.repeat(60)}}`,
+  `{${Array.from({ length: 1001 }, (_, i) => `"k${i}": 1`).join(', ')}}`,
+  '{"name": "never closed',
+  '{"a": 1}{"b": 2}',
+  '\uFEFF{}',
+  '',
+  '{"__proto__": {"polluted": true}}',
+  '{"constructor": {"prototype": {"polluted": true}}}',
+];
 const DATABASE_TEXT = /syntax error|violates|relation "|column "|duplicate key|SQLSTATE|invalid input syntax|pg_catalog|out of range for type|invalid byte sequence|unterminated/i;
+
+/** Runs the tasks, `width` at a time. */
+async function inParallel(tasks: (() => Promise<void>)[], width: number): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  }));
+}
+
+/** True when an error answer is the API's one error shape: `{"error": {"code", "message", "details"}}`. */
+function oneErrorShape(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+    return Object.keys(parsed).length === 1 && typeof parsed.error?.code === 'string' && typeof parsed.error.message === 'string' && typeof parsed.error.details === 'object';
+  } catch {
+    return false;
+  }
+}
 
 /** A value for a URL: percent-encoded, or (for half a surrogate pair, which has no UTF-8) bytes that are not UTF-8. */
 function urlValue(v: string): string {
@@ -46,6 +93,7 @@ function urlValue(v: string): string {
 
 interface JsonSchema {
   type?: string;
+  items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   anyOf?: JsonSchema[];
@@ -94,11 +142,27 @@ interface Operation {
   body: string[];
   bodySchema?: JsonSchema;
   query: string[];
+  querySchemas: Record<string, JsonSchema>;
+  /** The query parameters a route requires. */
+  required: string[];
+}
+
+/** The schemas a value of `schema` may take: itself, or each branch of its union. */
+const branches = (schema: JsonSchema | undefined): JsonSchema[] => (schema ? [schema, ...(schema.anyOf ?? [])] : []);
+
+/** Values aimed at what a schema says a field is: numbers for numbers, days for days, and prototype names for any string. */
+function aimedAt(schema: JsonSchema | undefined): string[] {
+  const kinds = branches(schema);
+  const out: string[] = [];
+  if (kinds.some((k) => k.type === 'integer' || k.type === 'number')) out.push(...NUMBER_TEXTS);
+  if (kinds.some((k) => k.format === 'date' || k.format === 'date-time')) out.push(...DATE_TEXTS);
+  if (kinds.some((k) => k.type === 'string')) out.push(...PROTOTYPE_NAMES);
+  return out;
 }
 
 /** Every operation of the OpenAPI document, with the names of its body properties and query parameters. */
 function operations(doc: {
-  paths: Record<string, Record<string, { tags?: string[]; requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }; parameters?: { in: string; name: string }[] }>>;
+  paths: Record<string, Record<string, { tags?: string[]; requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }; parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[] }>>;
 }): Operation[] {
   const out: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -106,8 +170,11 @@ function operations(doc: {
     for (const [method, op] of Object.entries(methods)) {
       const bodySchema = op.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined;
       const body = Object.keys(bodySchema?.properties ?? {});
-      const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-      out.push({ method: method.toUpperCase(), path, tags: op.tags ?? [], body, query, ...(bodySchema ? { bodySchema } : {}) });
+      const params = (op.parameters ?? []).filter((p) => p.in === 'query');
+      const query = params.map((p) => p.name);
+      const querySchemas = Object.fromEntries(params.map((p) => [p.name, p.schema ?? {}]));
+      const required = params.filter((p) => p.required).map((p) => p.name);
+      out.push({ method: method.toUpperCase(), path, tags: op.tags ?? [], body, query, querySchemas, required, ...(bodySchema ? { bodySchema } : {}) });
     }
   }
   return out;
@@ -271,15 +338,21 @@ for (const backend of backends) {
       await api?.close();
     });
 
-    test('every body property, query parameter and path parameter of every route: no 500, no database text, no prototype pollution', async () => {
+    test('every body property, query parameter and path parameter of every route, and every shape of body: no 500, no database text, one error shape, no prototype pollution', async () => {
       const doc = JSON.parse((await api.call('GET', '/api/docs/json')).body);
       const ops = operations(doc).filter((o) => o.path !== '/api/auth/logout');
       assert.ok(ops.length >= 10);
       const failures: string[] = [];
+      const admin = { authorization: `Bearer ${api.tokens.admin}` };
+      /** Sends one request; a body given as text goes as it is (for JSON no object can hold). */
       const check = async (label: string, method: string, url: string, body?: unknown) => {
-        const r = await api.call(method, url, { as: 'admin', ...(body !== undefined ? { body } : {}) });
+        const r =
+          typeof body === 'string'
+            ? await api.app.inject({ method: method as 'POST', url, headers: { ...admin, 'content-type': 'application/json' }, payload: body })
+            : await api.call(method, url, { as: 'admin', ...(body !== undefined ? { body } : {}) });
         if (r.statusCode >= 500) failures.push(`${label}: ${r.statusCode} ${r.body.slice(0, 200)}`);
         if (DATABASE_TEXT.test(r.body)) failures.push(`${label}: database text in ${r.body.slice(0, 200)}`);
+        if (r.statusCode >= 400 && !oneErrorShape(r.body)) failures.push(`${label}: ${r.statusCode} not in the error shape: ${r.body.slice(0, 200)}`);
         if (r.statusCode < 300 && body && typeof body === 'object' && !Array.isArray(body)) {
           // Accepted: what comes back for a field is what was sent (names may be trimmed of surrounding spaces).
           const sent = body as Record<string, unknown>;
@@ -287,17 +360,37 @@ for (const backend of backends) {
           for (const [k, v] of Object.entries(sent)) if (typeof v === 'string' && typeof got[k] === 'string' && got[k] !== v && got[k] !== v.trim()) failures.push(`${label}: stored ${JSON.stringify(got[k]).slice(0, 60)} for ${JSON.stringify(v).slice(0, 60)}`);
         }
       };
+      const requests: (() => Promise<void>)[] = [];
       for (const op of ops) {
         const url = op.path.replace(/\{\w+\}/g, '1');
-        for (const prop of op.body)
-          for (const v of HOSTILE) await check(`${op.method} ${op.path} body.${prop}=${JSON.stringify(v)?.slice(0, 30)}`, op.method, url, { ...(sample(op.bodySchema) as object), [prop]: v });
-        for (const q of op.query) for (const v of HOSTILE) if (typeof v !== 'object' || v === null) await check(`${op.method} ${op.path} ?${q}`, op.method, `${url}?${q}=${urlValue(String(v))}`);
-        if (op.path.includes('{')) for (const p of PATH_VALUES) await check(`${op.method} ${op.path} path=${p}`, op.method, op.path.replace(/\{\w+\}/g, urlValue(p)), op.method === 'GET' || op.method === 'DELETE' ? undefined : {});
-        if (op.method !== 'GET' && op.method !== 'DELETE') {
-          const r = await api.app.inject({ method: op.method as 'POST', url, headers: { authorization: `Bearer ${api.tokens.admin}`, 'content-type': 'application/json' }, payload: '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}' });
-          if (r.statusCode >= 500) failures.push(`${op.method} ${op.path} __proto__: ${r.statusCode}`);
+        const hasBody = op.method !== 'GET' && op.method !== 'DELETE';
+        for (const prop of op.body) {
+          const base = sample(op.bodySchema) as Record<string, unknown>;
+          const schema = op.bodySchema?.properties?.[prop];
+          for (const v of [...HOSTILE, ...aimedAt(schema)]) requests.push(() => check(`${op.method} ${op.path} body.${prop}=${JSON.stringify(v)?.slice(0, 30)}`, op.method, url, { ...base, [prop]: v }));
+          // numbers as JSON literals, which no JavaScript value can stand for in a test's object
+          for (const literal of NUMBER_LITERALS) {
+            const text = JSON.stringify({ ...base, [prop]: '\u0000literal' }).replace('"\\u0000literal"', literal);
+            requests.push(() => check(`${op.method} ${op.path} body.${prop}=${literal.slice(0, 30)}`, op.method, url, text));
+          }
         }
+        for (const q of op.query) {
+          for (const v of [...HOSTILE, ...aimedAt(op.querySchemas[q])]) {
+            if (typeof v === 'object' && v !== null) continue;
+            // the other query parameters a route needs, so that the hostile one is what it reads
+            const rest = op.required
+              .filter((name) => name !== q)
+              .map((name) => `&${name}=${urlValue(String(sample(op.querySchemas[name])))}`)
+              .join('');
+            requests.push(() => check(`${op.method} ${op.path} ?${q}=${String(v).slice(0, 30)}`, op.method, `${url}?${q}=${urlValue(String(v))}${rest}`));
+          }
+        }
+        if (op.path.includes('{')) for (const p of PATH_VALUES) requests.push(() => check(`${op.method} ${op.path} path=${p}`, op.method, op.path.replace(/\{\w+\}/g, urlValue(p)), hasBody ? {} : undefined));
+        if (hasBody) for (const shape of BODY_SHAPES) requests.push(() => check(`${op.method} ${op.path} body ${JSON.stringify(shape.slice(0, 40))}`, op.method, url, shape));
       }
+      // Eight at a time: the walk is thousands of requests, each independent of the others.
+      await inParallel(requests, 8);
+
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
       assert.deepEqual(failures, []);
     });

@@ -40,9 +40,13 @@ export async function createUser(q: Queryable, input: { name: string; email: str
   if (!ROLES.includes(input.role)) throw new AccessError('INVALID_ROLE', `role ${input.role}: expected one of ${ROLES.join(', ')}`, 'usage', { field: 'role' });
   if (!validEmail(input.email)) throw new AccessError('INVALID_EMAIL', `email ${input.email}: not an email address`, 'usage', { field: 'email' });
   const hash = input.password === undefined ? null : await hashPassword(input.password);
-  const taken = await q.query('SELECT 1 FROM public.users WHERE lower(email) = lower($1)', [input.email]);
-  if (taken.rowCount > 0) throw new AccessError('EMAIL_TAKEN', `a user with the email ${input.email} exists already`, 'state', { field: 'email' });
-  const r = await q.query<User>(`INSERT INTO public.users (name, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS}`, [input.name, input.email, input.role, hash]);
+  const taken = () => new AccessError('EMAIL_TAKEN', `a user with the email ${input.email} exists already`, 'state', { field: 'email' });
+  // The unique index on lower(email) decides: two admins adding one address at once get one user and one 409, not a 500.
+  const r = await q.query<User>(
+    `INSERT INTO public.users (name, email, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (lower(email)) DO NOTHING RETURNING ${USER_COLUMNS}`,
+    [input.name, input.email, input.role, hash],
+  );
+  if (r.rowCount === 0) throw taken();
   return r.rows[0]!;
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { optionalMasterId } from './masters.ts';
-import { ItemError, folded, violates } from './sql.ts';
+import { violates } from '../../db/types.ts';
+import { ItemError, folded } from './sql.ts';
 import { isoUtc } from '../timestamps.ts';
 
 /** An item as the API shows it: its model and variation by name. */

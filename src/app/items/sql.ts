@@ -1,4 +1,3 @@
-import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../schema/errors.ts';
 
 /** A refused change to items, variants or stock: `usage` is bad input (400), `state` a conflict (409). */
@@ -11,8 +10,3 @@ export class ItemError extends MtcError {}
  * stored search columns use too.
  */
 export const folded = (expression: string) => `public.mtc_fold(${expression})`;
-
-/** True when `err` is PostgreSQL refusing a row for the unique index `index`. */
-export function violates(err: unknown, index: string): boolean {
-  return err instanceof DatabaseError && err.code === '23505' && err.message.includes(`"${index}"`);
-}

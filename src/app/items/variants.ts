@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { masterId } from './masters.ts';
-import { ItemError, violates } from './sql.ts';
+import { violates } from '../../db/types.ts';
+import { ItemError } from './sql.ts';
 import { isoUtc } from '../timestamps.ts';
 
 /** A variant of an item: colour and size by name; quantities as decimal strings, never floats. */

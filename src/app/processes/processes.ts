@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.ts';
-import { violates } from '../items/sql.ts';
+import { violates } from '../../db/types.ts';
 import { ProcessError, notFound } from './errors.ts';
 import { lockLiveProcess, writeStructure } from './structure.ts';
 import type { AdditionalCostInput, StepInput } from './structure.ts';

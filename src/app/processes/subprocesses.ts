@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import { isoUtc } from '../timestamps.ts';
-import { violates } from '../items/sql.ts';
+import { violates } from '../../db/types.ts';
 import { ProcessError, notFound } from './errors.ts';
 
 /**
