@@ -33,6 +33,15 @@ describe('mtc command line', () => {
     assert.match(r.stderr, /unknown command "frobnicate"/);
     const none = await mtc([]);
     assert.equal(none.code, 2);
+    // commands are looked up among the commands, never among what every object inherits
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const inherited = await mtc([name]);
+      assert.equal(inherited.code, 2, `${name}: ${inherited.stderr}`);
+      assert.match(inherited.stderr, new RegExp(`unknown command "${name}"`));
+    }
+    const kind = await mtc(['import', 'test/fixtures/imports/ragged.csv', '--kind', 'constructor', '--database', 'memory://']);
+    assert.equal(kind.code, 2, kind.stderr);
+    assert.match(kind.stderr, /unknown import kind "constructor": use items, suppliers, rates/);
   });
 
   test('a missing migrations directory is a usage error: exit 2, naming it', async () => {

@@ -212,6 +212,19 @@ for (const backend of backends) {
       const unknownKind = await upload('Item\n', 'kind=widgets&fileName=x.csv');
       assert.equal(unknownKind.statusCode, 400);
       assert.equal(json(unknownKind).error.code, 'IMPORT_UNKNOWN_KIND');
+      // a kind is looked up among the kinds themselves, never among what every object inherits
+      const jobs = async () => Number((await api.db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.import_jobs')).rows[0]!.n);
+      const jobsBefore = await jobs();
+      for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype']) {
+        const r = await upload('Item\n', `kind=${name}&fileName=x.csv`);
+        assert.equal(r.statusCode, 400, `${name}: ${r.body}`);
+        assert.equal(json(r).error.code, 'IMPORT_UNKNOWN_KIND');
+        assert.equal(json(r).error.message, `unknown import kind "${name}": use items, suppliers, rates`);
+        const exported = await api.call('GET', `/api/exports/${name}.csv`, { as: 'viewer' });
+        assert.equal(exported.statusCode, 400, `${name}: ${exported.body}`);
+        assert.equal(json(exported).error.code, 'IMPORT_UNKNOWN_KIND');
+      }
+      assert.equal(await jobs(), jobsBefore, 'no job was made for a kind that does not exist');
       const badEncoding = await upload('Item\n', 'kind=items&fileName=x.csv&encoding=klingon');
       assert.equal(badEncoding.statusCode, 400);
       assert.equal(json(badEncoding).error.code, 'IMPORT_BAD_OPTION');
