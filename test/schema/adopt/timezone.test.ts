@@ -4,7 +4,7 @@ import { openDatabase } from '../../../src/db/open.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { databaseTimeZone, knownTimeZone } from '../../../src/schema/adopt/timezone.ts';
 import { MtcError } from '../../../src/schema/errors.ts';
-import { backends, postgresBackend } from '../../helpers/backends.ts';
+import { adminQuery, backends, postgresBackend } from '../../helpers/backends.ts';
 import type { TestDatabase } from '../../helpers/backends.ts';
 
 /** Sets (or, with null, removes) a TimeZone setting of this database, for every role or for this one. */
@@ -98,6 +98,29 @@ describe('time zones for adoption on postgres, with a client that sets its own',
     } finally {
       await db.close();
       await t.drop();
+    }
+  });
+
+  test("the same, for a role that may not read the server's configuration: DATABASE_TIMEZONE_UNKNOWN, a usage error that asks for the zone", async () => {
+    const t = await postgresBackend.create();
+    const role = `mtc_tz_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    await adminQuery(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(t.url);
+    url.username = role;
+    url.searchParams.set('options', '-c TimeZone=America/New_York');
+    const db = await openDatabase(url.toString());
+    try {
+      await assert.rejects(databaseTimeZone(db), (err: unknown) => {
+        assert.ok(err instanceof MtcError, String(err));
+        assert.equal(err.code, 'DATABASE_TIMEZONE_UNKNOWN');
+        assert.equal(err.category, 'usage');
+        assert.match(err.message, /the connection set its own \(TimeZone America\/New_York, from the client\).*--timezone ZONE/);
+        return true;
+      });
+    } finally {
+      await db.close();
+      await t.drop();
+      await adminQuery(`DROP ROLE ${role}`);
     }
   });
 });
