@@ -207,13 +207,13 @@ async function dropOldChecks(ctx: AdoptContext, map: ValueMap): Promise<void> {
 }
 
 /**
- * A varchar column shorter than its declared length is widened to it before values are
- * respelled into it ('completed_with_errors' is 21 characters; a hand-made status column may
- * hold 20). Widening a varchar rewrites nothing.
+ * A varchar column shorter than its declared type (a longer varchar, or text) is widened to
+ * it before longer values are written into it ('completed_with_errors' is 21 characters; a
+ * hand-made status column may hold 20). Widening a varchar rewrites nothing.
  */
 async function widenToDeclared(ctx: AdoptContext, table: string, column: string): Promise<void> {
   const declared = ctx.target.tables.find((t) => t.schema === 'public' && t.name === table)?.columns.find((c) => c.name === column)?.type;
-  const length = (type: string | undefined) => Number(/^character varying\((\d+)\)$/.exec(type ?? '')?.[1] ?? Number.NaN);
+  const length = (type: string | undefined) => (type === 'text' ? Number.POSITIVE_INFINITY : Number(/^character varying\((\d+)\)$/.exec(type ?? '')?.[1] ?? Number.NaN));
   const [have, want] = [length(liveType(ctx, table, column)), length(declared)];
   if (!(have < want)) return;
   await ctx.run(`ALTER TABLE public.${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${declared}`, `${table}.${column} widened to its declared ${declared} before values are respelled into it`);
@@ -272,6 +272,7 @@ async function legacyImportJobStatuses(ctx: AdoptContext, runnable: boolean): Pr
 
   await dropOldChecks(ctx, IMPORT_JOB_STATUS);
   await widenToDeclared(ctx, 'import_jobs', 'status');
+  await widenToDeclared(ctx, 'import_jobs', 'message');
   // What adoption says of a job goes at the head of its message; the old message stays after it.
   const said = (why: string) => `${sqlLiteral(why)} || coalesce('; ' || message, '')`;
   const cases: { value: string | null; status: string; message: string }[] = [
@@ -284,7 +285,7 @@ async function legacyImportJobStatuses(ctx: AdoptContext, runnable: boolean): Pr
     ...unknown.map((v) => ({ value: v.value, status: 'failed', message: said(`status '${v.value}' in the old database, which MTC does not know`) })),
     { value: null, status: 'failed', message: said('no status in the old database') },
   ];
-  const test = (value: string | null) => (value === null ? 'status IS NULL' : `status = ${sqlLiteral(value)}`);
+  const test = (value: string | null) => (value === null ? 'status IS NULL' : `status::text = ${sqlLiteral(value)}`);
   const choose = (pick: (c: (typeof cases)[number]) => string) => `CASE ${cases.map((c) => `WHEN ${test(c.value)} THEN ${pick(c)}`).join(' ')} END`;
   await ctx.run(
     `UPDATE ${table} SET status = ${choose((c) => sqlLiteral(c.status))}, message = ${choose((c) => c.message)} WHERE ${cases.map((c) => test(c.value)).join(' OR ')}`,
