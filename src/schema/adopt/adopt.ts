@@ -387,7 +387,10 @@ class Adoption implements AdoptContext {
     }
   }
 
-  /** NULLs in a column the declared schema makes NOT NULL take the declared default; without one, adoption stops. */
+  /**
+   * NULLs in a column the declared schema makes NOT NULL take the declared default (the table's
+   * own triggers quiet: filling a gap is not an edit); without one, adoption stops.
+   */
   async #fillNulls(): Promise<void> {
     for (const d of this.target.tables) {
       const t = this.#table(tableKey(d));
@@ -406,7 +409,9 @@ class Adoption implements AdoptContext {
             rows: Number(n),
           });
         }
-        await this.run(`UPDATE ${table} SET ${col} = ${want.default} WHERE ${col} IS NULL`, `${tableKey(t)}.${want.name} becomes NOT NULL: ${n} empty value(s) take the default ${want.default}`);
+        await this.quietly(tableKey(t), () =>
+          this.run(`UPDATE ${table} SET ${col} = ${want.default} WHERE ${col} IS NULL`, `${tableKey(t)}.${want.name} becomes NOT NULL: ${n} empty value(s) take the default ${want.default}`),
+        );
       }
     }
   }

@@ -147,10 +147,14 @@ const scenarios: Scenario[] = [
   {
     name: "the legacy fixture's schema alone (no import_jobs), its timestamps read in UTC",
     legacy: { data: false },
-    setup: `INSERT INTO public.processes (id, name, status, created_at, updated_at) VALUES (1, 'Frame Assembly', 'Active', '${LEGACY_PROCESS_TIME}', '${LEGACY_PROCESS_TIME}')`,
+    setup: `INSERT INTO public.processes (id, name, status, created_at, updated_at) VALUES
+      (1, 'Frame Assembly', 'Active', '${LEGACY_PROCESS_TIME}', '${LEGACY_PROCESS_TIME}'), (2, 'Paint Shop', 'Active', NULL, '${LEGACY_PROCESS_TIME}')`,
     options: { timeZone: 'utc' },
     async check(db, result) {
       await assertProcessTimes(db, result, 'UTC', 'option');
+      // A gap filled by the declared default (created_at NOT NULL DEFAULT now()) is not an edit either.
+      const filled = (await db.query(`SELECT created_at IS NOT NULL AS created, ${instant('updated_at')} AS updated FROM public.processes WHERE id = 2`)).rows;
+      assert.deepEqual(filled, [{ created: true, updated: LEGACY_PROCESS_IN.UTC }]);
       assert.ok(result.actions.some((a) => a.step === 'structure' && /CREATE TABLE public\.import_jobs/.test(a.sql)), 'import_jobs is created');
       assert.ok(!result.notes.some((n) => n.kind === 'mapped' && n.object.startsWith('public.import_jobs')), 'nothing of import_jobs to map');
       assert.ok(result.unmanaged.includes('public.schema_migrations'), 'the old schema_migrations is left unmanaged');
