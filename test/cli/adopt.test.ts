@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Database } from '../../src/db/types.ts';
 import { backends, postgresBackend } from '../helpers/backends.ts';
+import type { TestDatabase } from '../helpers/backends.ts';
 import { ROOT, mtc, startMtc } from '../helpers/cli.ts';
-import { legacyDatabase } from '../helpers/legacy.ts';
+import { LEGACY_DIR, legacyDatabase } from '../helpers/legacy.ts';
 import { databaseState } from '../helpers/row-fingerprint.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -13,37 +14,79 @@ import { waitFor } from '../helpers/wait.ts';
 const MIGRATIONS = readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
 
 
+/**
+ * processes 1 of the legacy data was created at 2025-11-04 19:45:31.873801, in a column without
+ * a time zone; read in Asia/Kolkata, where the old application ran, that is this instant.
+ */
+const LEGACY_PROCESS_IN_KOLKATA = '2025-11-04T14:15:31.873801Z';
+
+/** processes 1's creation as an instant (ISO, UTC, microseconds). */
+async function processCreated(t: TestDatabase): Promise<string | undefined> {
+  const db = await t.open();
+  try {
+    const sql = `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at FROM public.processes WHERE id = 1`;
+    return (await db.query<{ at: string }>(sql)).rows[0]?.at;
+  } finally {
+    await db.close();
+  }
+}
+
+const importJobsFixture = (name: string) => readFileSync(join(LEGACY_DIR, 'import_jobs', name), 'utf8');
+
+interface AdoptReport {
+  dryRun: boolean;
+  adopted: string[];
+  actions: { step: string; sql: string }[];
+  notes: { kind: string; object: string; message: string }[];
+  archived: number;
+  timeZone: { name: string; from: string; columns: string[] };
+}
+
 for (const backend of backends) {
   describe(`mtc adopt on ${backend.name}`, { skip: backend.skip }, () => {
-    test('the legacy database step by step: verify names the drift, a dry run reports and changes nothing, adopt reports what it did, verify is clean, a second adopt has nothing to do', async () => {
+    test("the seed report's database (the legacy data, import_jobs made by hand with a job, the database's TimeZone Asia/Kolkata, the session's UTC) step by step: verify names the drift, a dry run (in UTC) reports and changes nothing, adopt reports what it did, verify is clean, a second adopt has nothing to do", async () => {
       const t = await legacyDatabase(backend, { data: true });
-      const run = (...args: string[]) => mtc([...args, '--database', t.url]);
+      // The session's zone differs from the database's: PGlite never applies a database's
+      // setting to its session; a client may set its own (here through PGOPTIONS).
+      const env = { PGOPTIONS: '-c TimeZone=UTC' };
+      const run = (...args: string[]) => mtc([...args, '--database', t.url], { env });
       try {
+        const setup = await t.open();
+        await setup.exec(importJobsFixture('report-shape.sql') + importJobsFixture('report-row.sql'));
+        await setup.exec(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Asia/Kolkata'); END $$`);
+        const initial = await databaseState(setup).finally(() => setup.close());
+
         const drifted = await run('verify');
         assert.equal(drifted.code, 1, drifted.stderr);
-        assert.match(drifted.stdout, /missing table public\.import_jobs/);
+        assert.match(drifted.stdout, /missing column public\.import_jobs\.kind/);
+        assert.match(drifted.stdout, /duplicate .*public\.import_jobs/);
 
-        const db = await t.open();
-        const initial = await databaseState(db).finally(() => db.close());
-        const dry = await run('adopt', '--dry-run');
+        // The zone given wins over the database's (the conversions themselves are test/schema/adopt's).
+        const dry = await run('adopt', '--dry-run', '--timezone', 'utc');
         assert.equal(dry.code, 0, dry.stderr);
         assert.match(dry.stdout, /^Found: \d+ differences from db\/schema\.sql:/);
         assert.match(dry.stdout, /conflict +public\.model_master: the same name whatever its case: CRYSTA \| Crysta/);
         assert.match(dry.stdout, /not-indexed public\.item_variant\.item_variant_color_id_fkey/);
+        assert.match(dry.stdout, /mapped +public\.import_jobs: 1 import job of the old application kept as a job of kind items/);
         assert.match(dry.stdout, /unmanaged +public\.schema_migrations/);
+        assert.match(dry.stdout, /^Time zone: UTC \(--timezone\)\. \d+ columns of timestamp without time zone are read as UTC time:\n  .*public\.import_jobs\.created_at/m);
         assert.match(dry.stdout, /Would do \(\d+ steps, in one transaction\)/);
         assert.match(dry.stdout, new RegExp(`Dry run: nothing was changed\\. Would adopt ${MIGRATIONS.length} migrations`));
         const db2 = await t.open();
         assert.deepEqual(await databaseState(db2).finally(() => db2.close()), initial, 'the dry run changed the database');
 
+        // Without --timezone: the database's own zone, Asia/Kolkata, not the session's UTC.
         const adopted = await run('adopt', '--json');
         assert.equal(adopted.code, 0, adopted.stderr);
-        const report = JSON.parse(adopted.stdout) as { dryRun: boolean; adopted: string[]; actions: { step: string; sql: string }[]; notes: { kind: string }[]; archived: number };
+        const report = JSON.parse(adopted.stdout) as AdoptReport;
         assert.equal(report.dryRun, false);
         assert.equal(report.adopted.length, MIGRATIONS.length);
         assert.ok(report.archived > 0);
         for (const kind of ['conflict', 'mapped', 'oddly-named', 'not-indexed', 'unmanaged']) assert.ok(report.notes.some((n) => n.kind === kind), `no ${kind} note`);
-        assert.ok(report.actions.some((a) => a.step === 'structure' && /CREATE TABLE public\.import_jobs/.test(a.sql)));
+        assert.deepEqual({ ...report.timeZone, columns: undefined }, { name: 'Asia/Kolkata', from: 'database', columns: undefined });
+        assert.ok(report.timeZone.columns.includes('public.processes.created_at') && report.timeZone.columns.includes('public.import_jobs.created_at'));
+        assert.ok(report.actions.some((a) => a.step === 'structure' && /ALTER TABLE public\.import_jobs[\s\S]*created_at AT TIME ZONE 'Asia\/Kolkata'/.test(a.sql)));
+        assert.equal(await processCreated(t), LEGACY_PROCESS_IN_KOLKATA);
 
         const clean = await run('verify');
         assert.equal(clean.code, 0, clean.stdout);
@@ -70,6 +113,20 @@ describe('mtc adopt refuses', () => {
     const r = await mtc(['adopt', '--currency', 'rupees', '--database', 'postgres://nobody@127.0.0.1:1/none']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--currency rupees: expected a three-letter ISO 4217 code/);
+  });
+
+  test('a time zone the server does not know: exit 2 naming it and where the names are, and the database is as it was', { skip: postgresBackend.skip }, async () => {
+    const t = await postgresBackend.create();
+    try {
+      const r = await mtc(['adopt', '--timezone', 'Mars/Olympus', '--database', t.url]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /time zone "Mars\/Olympus" is not one this server knows.*SELECT name FROM pg_timezone_names/);
+      const db = await t.open();
+      const tables = await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`).finally(() => db.close());
+      assert.deepEqual(tables.rows, [{ n: 0 }]);
+    } finally {
+      await t.drop();
+    }
   });
 
   test('a lock timeout that is not a number of seconds: exit 2', async () => {

@@ -1,7 +1,9 @@
 import type { AdoptContext, AdoptMapping } from '../../schema/adopt/types.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { conversion } from '../../schema/catalog/diff.ts';
 import { quoteIdent } from '../../schema/catalog/render.ts';
+import { MtcError } from '../../schema/errors.ts';
 import { sqlLiteral } from '../../schema/migrations/ledger.ts';
+import { FINAL_STATUSES, IMPORT_STATUSES } from '../imports/jobs.ts';
 
 /**
  * What MTC knows about the databases the old Python application left: how their data maps
@@ -45,7 +47,6 @@ const VALUE_MAPS: readonly ValueMap[] = [
   // The old application had one kind of user; the least privilege is the safe reading.
   { table: 'users', column: 'role', canonical: ['admin', 'planner', 'operator', 'viewer'], aliases: { administrator: 'admin', user: 'viewer' }, fallback: 'viewer' },
   { table: 'cost_items', column: 'cost_type', canonical: ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'], aliases: { labor: 'labour' } },
-  { table: 'import_jobs', column: 'status', canonical: ['pending', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'], aliases: { queued: 'pending' } },
   {
     table: 'inventory_transactions',
     column: 'transaction_type',
@@ -53,6 +54,40 @@ const VALUE_MAPS: readonly ValueMap[] = [
     aliases: { debit: 'issue', credit: 'receipt' },
   },
 ];
+
+/**
+ * Import job statuses. The old application capitalised its statuses ('Completed', 'In
+ * Progress', 'Failed'); the scripts that kept import_jobs wrote whatever their author liked.
+ * Mapped apart from VALUE_MAPS: what a legacy job becomes depends on more than its spelling.
+ */
+const IMPORT_JOB_STATUS: ValueMap = {
+  table: 'import_jobs',
+  column: 'status',
+  canonical: IMPORT_STATUSES,
+  aliases: {
+    queued: 'pending',
+    waiting: 'pending',
+    new: 'pending',
+    processing: 'running',
+    in_progress: 'running',
+    started: 'running',
+    importing: 'running',
+    complete: 'completed',
+    done: 'completed',
+    finished: 'completed',
+    success: 'completed',
+    succeeded: 'completed',
+    successful: 'completed',
+    completed_with_error: 'completed_with_errors',
+    partial: 'completed_with_errors',
+    partially_completed: 'completed_with_errors',
+    partial_success: 'completed_with_errors',
+    error: 'failed',
+    errored: 'failed',
+    failure: 'failed',
+    canceled: 'cancelled',
+  },
+};
 
 /** Master tables whose names are unique whatever their case: [table, key, name column]. */
 const MASTERS: readonly [string, string, string][] = [
@@ -71,6 +106,7 @@ export function legacyMapping(options: LegacyMappingOptions): AdoptMapping {
       await softDeleteFlagAsTimestamp(ctx);
       await signLegacyLedgerQuantities(ctx);
       for (const map of VALUE_MAPS) await mapValues(ctx, map);
+      await legacyImportJobs(ctx);
       for (const [table, key, name] of MASTERS) await mergeCaseDuplicates(ctx, table, key, name);
       await reportCaseOnlyNames(ctx, 'item_master', 'item_id', 'name');
       await reportCaseOnlyNames(ctx, 'suppliers', 'supplier_id', 'firm_name');
@@ -95,8 +131,11 @@ async function renameColumn(ctx: AdoptContext, table: string, from: string, to: 
 async function softDeleteFlagAsTimestamp(ctx: AdoptContext): Promise<void> {
   if (!await ctx.hasColumn('subprocesses', 'is_deleted')) return;
   if (!await ctx.hasColumn('subprocesses', 'deleted_at')) await ctx.run('ALTER TABLE public.subprocesses ADD COLUMN deleted_at timestamp with time zone', 'soft delete is a timestamp in MTC');
-  const when = await ctx.hasColumn('subprocesses', 'updated_at') ? 'coalesce(updated_at::timestamptz, now())' : 'now()';
-  const n = await ctx.run(`UPDATE public.subprocesses SET deleted_at = ${when} WHERE is_deleted AND deleted_at IS NULL`, 'subprocesses marked deleted keep their state as deleted_at');
+  const updated = liveType(ctx, 'subprocesses', 'updated_at');
+  const when = updated === undefined ? 'now()' : `coalesce(${conversion('updated_at', updated, 'timestamp with time zone', ctx.timeZone)}, now())`;
+  const n = await ctx.quietly('public.subprocesses', () =>
+    ctx.run(`UPDATE public.subprocesses SET deleted_at = ${when} WHERE is_deleted AND deleted_at IS NULL`, 'subprocesses marked deleted keep their state as deleted_at'),
+  );
   if (n > 0) ctx.note({ kind: 'mapped', object: 'public.subprocesses.is_deleted', message: `${n} deleted subprocess(es): deleted_at set to their last update` });
   await ctx.run('ALTER TABLE public.subprocesses DROP COLUMN is_deleted', 'its data now lives in deleted_at');
 }
@@ -114,16 +153,7 @@ async function mapValues(ctx: AdoptContext, map: ValueMap): Promise<void> {
   if (!await ctx.hasColumn(map.table, map.column)) return;
   const table = `public.${map.table}`;
   const col = quoteIdent(map.column);
-  const canonical = new Set(map.canonical);
-  const found = await ctx.select<{ value: string; folded: string; n: string }>(
-    `SELECT ${col}::text AS value, ${folded(col)} AS folded, count(*)::text AS n FROM ${table} WHERE ${col} IS NOT NULL GROUP BY 1, 2 ORDER BY 1`,
-  );
-  const changes = found
-    .filter((r) => !canonical.has(r.value))
-    .map((r) => {
-      const to = canonical.has(r.folded) ? r.folded : (map.aliases[r.folded] ?? map.aliases[r.folded.replace(/_/g, '')] ?? map.fallback);
-      return { ...r, to };
-    });
+  const changes = (await spellings(ctx, map)).filter((r) => r.value !== r.to).map((r) => ({ ...r, to: r.to ?? map.fallback }));
   if (changes.length === 0) return;
   const unknown = changes.filter((c) => c.to === undefined);
   if (unknown.length > 0) {
@@ -134,20 +164,165 @@ async function mapValues(ctx: AdoptContext, map: ValueMap): Promise<void> {
       values: unknown.map((u) => u.value),
     });
   }
+  await dropOldChecks(ctx, map);
+  const cases = changes.map((c) => `WHEN ${sqlLiteral(c.value)} THEN ${sqlLiteral(c.to!)}`).join(' ');
+  const n = await ctx.quietly(table, () =>
+    ctx.run(
+      `UPDATE ${table} SET ${col} = CASE ${col}::text ${cases} END WHERE ${col}::text IN (${changes.map((c) => sqlLiteral(c.value)).join(', ')})`,
+      `${map.table}.${map.column} in MTC's spelling`,
+    ),
+  );
+  ctx.note({ kind: 'mapped', object: `${table}.${map.column}`, message: `${n} value(s) respelled: ${respelled(changes)}` });
+}
+
+/** `'Completed' → 'completed' (2), …` */
+const respelled = (changes: readonly { value: string; to?: string | undefined; n: string }[]) => changes.map((c) => `'${c.value}' → '${c.to}' (${c.n})`).join(', ');
+
+/**
+ * Each value a column holds (NULLs aside), how many rows hold it, and its canonical spelling
+ * under `map` (itself when it is one; undefined when nothing maps it).
+ */
+async function spellings(ctx: AdoptContext, map: ValueMap): Promise<{ value: string; n: string; to: string | undefined }[]> {
+  const col = quoteIdent(map.column);
+  const canonical = new Set(map.canonical);
+  const found = await ctx.select<{ value: string; folded: string; n: string }>(
+    `SELECT ${col}::text AS value, ${folded(col)} AS folded, count(*)::text AS n FROM public.${map.table} WHERE ${col} IS NOT NULL GROUP BY 1, 2 ORDER BY 1`,
+  );
+  return found.map((r) => ({
+    value: r.value,
+    n: r.n,
+    to: canonical.has(r.value) ? r.value : canonical.has(r.folded) ? r.folded : (map.aliases[r.folded] ?? map.aliases[r.folded.replace(/_/g, '')]),
+  }));
+}
+
+/** Check constraints on the mapped column that the declared schema does not have (they allow only the old spellings); the declared ones come back with the structure. */
+async function dropOldChecks(ctx: AdoptContext, map: ValueMap): Promise<void> {
   const declared = ctx.target.tables.find((t) => t.schema === 'public' && t.name === map.table);
   const live = ctx.live.tables.find((t) => t.schema === 'public' && t.name === map.table);
   for (const check of live?.constraints ?? []) {
     if (check.kind !== 'check' || !check.columns.includes(map.column)) continue;
     if (declared?.constraints.some((d) => d.name === check.name && d.definition === check.definition)) continue;
-    await ctx.run(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(check.name)}`, `${check.name} allows only the old spellings of ${map.column}`);
+    await ctx.run(`ALTER TABLE public.${map.table} DROP CONSTRAINT ${quoteIdent(check.name)}`, `${check.name} allows only the old spellings of ${map.column}`);
   }
-  const cases = changes.map((c) => `WHEN ${sqlLiteral(c.value)} THEN ${sqlLiteral(c.to!)}`).join(' ');
-  const n = await ctx.run(
-    `UPDATE ${table} SET ${col} = CASE ${col}::text ${cases} END WHERE ${col}::text IN (${changes.map((c) => sqlLiteral(c.value)).join(', ')})`,
-    `${map.table}.${map.column} in MTC's spelling`,
+}
+
+/**
+ * A varchar column shorter than its declared type (a longer varchar, or text) is widened to
+ * it before longer values are written into it ('completed_with_errors' is 21 characters; a
+ * hand-made status column may hold 20). Widening a varchar rewrites nothing.
+ */
+async function widenToDeclared(ctx: AdoptContext, table: string, column: string): Promise<void> {
+  const declared = ctx.target.tables.find((t) => t.schema === 'public' && t.name === table)?.columns.find((c) => c.name === column)?.type;
+  const length = (type: string | undefined) => (type === 'text' ? Number.POSITIVE_INFINITY : Number(/^character varying\((\d+)\)$/.exec(type ?? '')?.[1] ?? Number.NaN));
+  const [have, want] = [length(liveType(ctx, table, column)), length(declared)];
+  if (!(have < want)) return;
+  await ctx.run(`ALTER TABLE public.${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${declared}`, `${table}.${column} widened to its declared ${declared} before values are respelled into it`);
+}
+
+/** The live type of a column, as format_type prints it, or undefined. */
+function liveType(ctx: AdoptContext, table: string, column: string): string | undefined {
+  return ctx.live.tables.find((t) => t.schema === 'public' && t.name === table)?.columns.find((c) => c.name === column)?.type;
+}
+
+/**
+ * Import jobs the old application's scripts kept (the seed report's import_jobs, made by hand:
+ * no `kind`, statuses in any spelling, counters that may be empty). Every row stays a job:
+ * - its kind is `items`, what the old application imported, where it has none;
+ * - its status is respelled; a status nothing maps (or none) makes it `failed`, the old
+ *   status kept at the head of its message, and reported for a person to look at;
+ * - while import_job_sources does not exist, no job of the table can have its file: one left
+ *   pending or running would wait for ever, so it is `failed` as interrupted, saying so;
+ * - empty counters are 0, and processed_rows is at least success_count + failure_count;
+ * - import_id, user_id and the timestamps are kept (the structure step gives an import_id to
+ *   a job without one, and reads the timestamps in the adoption's zone).
+ * The table's own triggers do not fire (an updated_at trigger would date every job today).
+ */
+async function legacyImportJobs(ctx: AdoptContext): Promise<void> {
+  const live = ctx.live.tables.find((t) => t.schema === 'public' && t.name === 'import_jobs');
+  if (!live) return;
+  const table = 'public.import_jobs';
+  const [count] = await ctx.select<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+  const jobs = count?.n ?? 0;
+  // Without the table of MTC's import runner, the jobs are the old application's.
+  const runnable = await ctx.hasColumn('import_job_sources', 'import_job_id');
+
+  if (!(await ctx.hasColumn('import_jobs', 'kind'))) await ctx.run(`ALTER TABLE ${table} ADD COLUMN kind character varying(50)`, 'import jobs have a kind in MTC');
+  if (!(await ctx.hasColumn('import_jobs', 'status'))) await ctx.run(`ALTER TABLE ${table} ADD COLUMN status character varying(30)`, 'import jobs have a status in MTC');
+  if (!(await ctx.hasColumn('import_jobs', 'message'))) await ctx.run(`ALTER TABLE ${table} ADD COLUMN message text`, 'import jobs have a message in MTC');
+  if (jobs === 0) return;
+
+  await ctx.quietly(table, async () => {
+    const kinds = await ctx.run(`UPDATE ${table} SET kind = 'items' WHERE kind IS NULL`, 'the old application imported items: its jobs are of kind items');
+    if (kinds > 0) ctx.note({ kind: 'mapped', object: table, message: `${kinds} import job${kinds === 1 ? '' : 's'} of the old application kept as ${kinds === 1 ? 'a job' : 'jobs'} of kind items (what it imported)` });
+    await legacyImportJobStatuses(ctx, runnable);
+    await legacyImportJobCounters(ctx);
+  });
+}
+
+async function legacyImportJobStatuses(ctx: AdoptContext, runnable: boolean): Promise<void> {
+  const table = 'public.import_jobs';
+  const final = new Set<string>(FINAL_STATUSES);
+  const values = await spellings(ctx, IMPORT_JOB_STATUS);
+  const [none] = await ctx.select<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE status IS NULL`);
+  const respell = values.filter((v) => v.to !== undefined && v.to !== v.value && (runnable || final.has(v.to)));
+  const interrupted = runnable ? [] : values.filter((v) => v.to !== undefined && !final.has(v.to));
+  const unknown = values.filter((v) => v.to === undefined);
+  const noStatus = none?.n ?? '0';
+  if (respell.length + interrupted.length + unknown.length === 0 && noStatus === '0') return;
+
+  await dropOldChecks(ctx, IMPORT_JOB_STATUS);
+  await widenToDeclared(ctx, 'import_jobs', 'status');
+  await widenToDeclared(ctx, 'import_jobs', 'message');
+  // What adoption says of a job goes at the head of its message; the old message stays after it.
+  const said = (why: string) => `${sqlLiteral(why)} || coalesce('; ' || message, '')`;
+  const cases: { value: string | null; status: string; message: string }[] = [
+    ...respell.map((v) => ({ value: v.value, status: v.to!, message: 'message' })),
+    ...interrupted.map((v) => ({
+      value: v.value,
+      status: 'failed',
+      message: said(`interrupted: the old application left it '${v.value}', and MTC does not have its file to resume it: import the file again`),
+    })),
+    ...unknown.map((v) => ({ value: v.value, status: 'failed', message: said(`status '${v.value}' in the old database, which MTC does not know`) })),
+    { value: null, status: 'failed', message: said('no status in the old database') },
+  ];
+  const test = (value: string | null) => (value === null ? 'status IS NULL' : `status::text = ${sqlLiteral(value)}`);
+  const choose = (pick: (c: (typeof cases)[number]) => string) => `CASE ${cases.map((c) => `WHEN ${test(c.value)} THEN ${pick(c)}`).join(' ')} END`;
+  await ctx.run(
+    `UPDATE ${table} SET status = ${choose((c) => sqlLiteral(c.status))}, message = ${choose((c) => c.message)} WHERE ${cases.map((c) => test(c.value)).join(' OR ')}`,
+    'import job statuses in MTC’s spelling; jobs the old application left unfinished, or in a status MTC does not know, failed, saying why',
   );
-  const how = changes.map((c) => `'${c.value}' → '${c.to}' (${c.n})`).join(', ');
-  ctx.note({ kind: 'mapped', object: `${table}.${map.column}`, message: `${n} value(s) respelled: ${how}` });
+  const count = (list: readonly { n: string }[]) => list.reduce((sum, v) => sum + Number(v.n), 0);
+  const jobs = (n: number, what = '') => `${n} ${what}job${n === 1 ? '' : 's'}`;
+  if (respell.length > 0) ctx.note({ kind: 'mapped', object: `${table}.status`, message: `${count(respell)} value(s) respelled: ${respelled(respell)}` });
+  if (interrupted.length > 0) {
+    const list = interrupted.map((v) => `'${v.value}' (${v.n})`).join(', ');
+    ctx.note({
+      kind: 'mapped',
+      object: `${table}.status`,
+      message: `${jobs(count(interrupted), 'unfinished ')} made failed (${list}): the old application no longer runs them, and MTC does not have their files; each message says so`,
+    });
+  }
+  const strange = [...unknown.map((v) => `'${v.value}' (${v.n})`), ...(noStatus === '0' ? [] : [`no status (${noStatus})`])];
+  if (strange.length > 0) {
+    ctx.note({
+      kind: 'conflict',
+      object: `${table}.status`,
+      message: `${jobs(count(unknown) + Number(noStatus))} with a status MTC does not know (${strange.join(', ')}) made failed, the old status kept at the head of each message: look at them`,
+    });
+  }
+}
+
+async function legacyImportJobCounters(ctx: AdoptContext): Promise<void> {
+  const counters = ['total_rows', 'processed_rows', 'success_count', 'failure_count'];
+  for (const c of counters) if (!(await ctx.hasColumn('import_jobs', c))) return;
+  const n = await ctx.run(
+    `UPDATE public.import_jobs SET total_rows = coalesce(total_rows, 0), success_count = coalesce(success_count, 0), failure_count = coalesce(failure_count, 0),
+            processed_rows = greatest(coalesce(processed_rows, 0), coalesce(success_count, 0) + coalesce(failure_count, 0))
+      WHERE total_rows IS NULL OR processed_rows IS NULL OR success_count IS NULL OR failure_count IS NULL
+         OR processed_rows < coalesce(success_count, 0) + coalesce(failure_count, 0)`,
+    'import job counters the old scripts left empty, or behind what they counted',
+  );
+  if (n > 0) ctx.note({ kind: 'mapped', object: 'public.import_jobs', message: `${n} job${n === 1 ? '' : 's'}' empty or inconsistent counters: empty ones 0, processed_rows at least success_count + failure_count` });
 }
 
 /**

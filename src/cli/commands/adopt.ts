@@ -9,10 +9,12 @@ import { parseDuration } from '../usage.ts';
 export const options = {
   'dry-run': { type: 'boolean' },
   currency: { type: 'string' },
+  timezone: { type: 'string' },
   'lock-timeout': { type: 'string' },
 } as const;
 
-export const help = `Usage: mtc adopt [--dry-run] [--currency CODE] [--lock-timeout SECS] [--database URL] [--json]
+export const help = `Usage: mtc adopt [--dry-run] [--currency CODE] [--timezone ZONE] [--lock-timeout SECS]
+                 [--database URL] [--json]
 
 Brings a database that MTC's migrations did not make (the old application's, or an empty
 one) under management, in one transaction:
@@ -21,8 +23,11 @@ one) under management, in one transaction:
   2. maps the old data onto MTC's schema: renamed columns, statuses and roles in MTC's
      spelling, master names that differ only in case merged (references re-pointed, the
      merged rows kept in mtc_schema_archive), item rates as rates per variant, opening
-     stock balances in the stock ledger;
+     stock balances in the stock ledger, the old import jobs kept as jobs of kind items
+     (unfinished ones, and those in a status MTC does not know, failed, saying why);
   3. converges the structure to the snapshot without dropping anything that holds data;
+     times kept without a time zone become instants read in one zone (--timezone), named
+     in the report;
   4. keeps tables, views and columns outside MTC's schema as they are, recorded as
      unmanaged (verify lists them and does not call them drift), and leaves the old
      schema_migrations table alone;
@@ -34,6 +39,9 @@ prints the report.
 Options:
   --dry-run            report what would be done; change nothing
   --currency CODE      ISO 4217 currency of the old item rates (default INR)
+  --timezone ZONE      the zone the old application wrote its times without a time zone
+                       in, a name from pg_timezone_names such as Asia/Kolkata (default:
+                       the database's own TimeZone setting, not the connection's)
   --lock-timeout SECS  how long to wait for another mtc run's lock (default 60), then exit 3
 
 Exit codes: 0 adopted (or nothing to do); 1 adoption stopped (a conflict, data that would
@@ -56,6 +64,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         target,
         mapping,
         dryRun: ctx.values['dry-run'] === true,
+        ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
         unmanaged: config.unmanaged,
         lockTimeoutMs,
         ...(progress ? { onProgress: progress } : {}),
@@ -65,6 +74,13 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(formatReport(result, ctx.snapshot));
   return 0;
+}
+
+/** The zone adoption read times without a time zone in, where it came from, and which columns it read so. */
+function formatTimeZone(z: AdoptResult['timeZone']): string {
+  const from = z.from === 'option' ? '--timezone' : "the database's TimeZone setting; another with --timezone ZONE";
+  if (z.columns.length === 0) return `Time zone: ${z.name} (${from}). No column of timestamp without time zone to convert.`;
+  return `Time zone: ${z.name} (${from}). ${plural(z.columns.length, 'column')} of timestamp without time zone ${z.columns.length === 1 ? 'is' : 'are'} read as ${z.name} time:\n  ${z.columns.join(', ')}`;
 }
 
 /** The report for a person: what was found, what was done, what is left as it was. */
@@ -79,6 +95,7 @@ export function formatReport(r: AdoptResult, snapshot: string): string {
     lines.push('', 'Notes:');
     for (const n of notes) lines.push(`  ${n.kind.padEnd(11)} ${n.object}: ${n.message}`);
   }
+  lines.push('', formatTimeZone(r.timeZone));
   lines.push('', r.actions.length === 0 ? 'Nothing to do: the database is already adopted and matches.' : `${r.dryRun ? 'Would do' : 'Did'} (${plural(r.actions.length, 'step')}, in one transaction):`);
   for (const a of r.actions) {
     const sql = a.sql.replace(/\s+/g, ' ');

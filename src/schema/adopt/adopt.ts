@@ -1,7 +1,7 @@
 import type { Database, Queryable, Session } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { compareModels, formatFinding } from '../catalog/compare.ts';
-import { combineTableAlterations, diffModels } from '../catalog/diff.ts';
+import { changesTimeZone, combineTableAlterations, conversion, diffModels } from '../catalog/diff.ts';
 import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel, TableModel } from '../catalog/model.ts';
 import { createIndex, qualified, quoteIdent } from '../catalog/render.ts';
@@ -13,6 +13,8 @@ import { acquireSchemaLock, releaseSchemaLock } from '../migrations/lock.ts';
 import { assertUnchanged } from '../migrations/migrate.ts';
 import type { Plan } from '../migrations/plan.ts';
 import { adoptionTarget, extraColumns, involvesColumns, unmanagedObjects } from './target.ts';
+import { chooseTimeZone } from './timezone.ts';
+import type { ChosenTimeZone } from './timezone.ts';
 import type { AdoptAction, AdoptContext, AdoptNote, AdoptOptions, AdoptResult } from './types.ts';
 
 /** Objects adoption left in place outside the declared schema; `verify` does not call them drift. */
@@ -53,21 +55,26 @@ export async function readUnmanaged(q: Queryable): Promise<string[]> {
  * declared schema without dropping anything that holds data, keeps what is outside the
  * declared schema as unmanaged, records every migration as adopted, and commits only if the
  * result then matches the declared schema exactly. A dry run does all of it and rolls back.
- * Run again on an adopted database, it finds nothing to do and writes nothing.
+ * Run again on an adopted database, it finds nothing to do and writes nothing. Values of
+ * `timestamp without time zone` are read in `options.timeZone`, or the database's own
+ * TimeZone setting, never the session's; the result names the zone.
  *
- * Throws `ADOPT_MANAGED` for a database where migrations were applied and some are pending
+ * Throws `UNKNOWN_TIMEZONE` (before taking the lock), `ADOPT_MANAGED` for a database where migrations were applied and some are pending
  * (that is `migrate`'s work), `ADOPT_INCOMPLETE` when the result would not match, and any
  * mapping's own error; the database is then exactly as it was.
  */
 export async function adopt(db: Database, plan: Plan, options: AdoptOptions): Promise<AdoptResult> {
   return db.session(async (lockSession) => {
+    const zone = await chooseTimeZone(lockSession, options.timeZone);
     await acquireSchemaLock(lockSession, options.lockTimeoutMs ?? 60_000);
     try {
       return await db.session(async (work) => {
         await work.exec("SET client_connection_check_interval = '1s'").catch(() => {});
         await work.exec('BEGIN');
         try {
-          const result = await new Adoption(work, plan, options).execute();
+          // What the mapping leaves implicit (a cast, CURRENT_DATE) follows the chosen zone too.
+          await work.query("SELECT pg_catalog.set_config('TimeZone', $1, true)", [zone.name]);
+          const result = await new Adoption(work, plan, options, zone).execute();
           await work.exec(options.dryRun || result.actions.length === 0 ? 'ROLLBACK' : 'COMMIT');
           return result;
         } catch (err) {
@@ -98,6 +105,9 @@ function constantDefault(expr: string | null): string | null {
 class Adoption implements AdoptContext {
   live: SchemaModel = { schemas: [], extensions: [], enums: [], sequences: [], tables: [], views: [], functions: [] };
   readonly target: SchemaModel;
+  readonly timeZone: string;
+  /** Columns whose wall-clock times become instants in `timeZone`. */
+  readonly #zoned: string[] = [];
   readonly #notes: AdoptNote[] = [];
   readonly #actions: AdoptAction[] = [];
   #step = 'prepare';
@@ -109,8 +119,10 @@ class Adoption implements AdoptContext {
     readonly q: Session,
     readonly plan: Plan,
     readonly options: AdoptOptions,
+    readonly zone: ChosenTimeZone,
   ) {
     this.target = options.target;
+    this.timeZone = zone.name;
   }
 
   async execute(): Promise<AdoptResult> {
@@ -144,7 +156,7 @@ class Adoption implements AdoptContext {
     await this.#refresh();
     await this.#fillNulls();
     await this.#checkConversions();
-    const plan = diffModels(this.live, adoptionTarget(this.target, this.live), { allowDrop: true });
+    const plan = diffModels(this.live, adoptionTarget(this.target, this.live), { allowDrop: true, timeZone: this.timeZone });
     for (const s of combineTableAlterations(plan.statements)) await this.run(s.sql, s.comment ?? 'bring the structure to the declared schema');
     await this.#refresh();
 
@@ -193,6 +205,7 @@ class Adoption implements AdoptContext {
       unmanaged: [...new Set([...recorded, ...unmanaged])].sort(),
       adopted: adopted.map((m) => m.id),
       archived: this.#archived,
+      timeZone: { ...this.zone, columns: this.#zoned },
     };
   }
 
@@ -264,6 +277,33 @@ class Adoption implements AdoptContext {
       this.#archived = archived;
       return err instanceof Error ? err : new Error(String(err));
     }
+  }
+
+  async quietly<T>(table: string, fn: () => Promise<T>): Promise<T> {
+    const [schema, name] = splitName(table);
+    const triggers = await this.select<{ name: string }>(
+      `SELECT t.tgname AS name FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND NOT t.tgisinternal AND t.tgenabled = 'O' ORDER BY t.tgname`,
+      [schema, name],
+    );
+    if (triggers.length === 0) return fn();
+    const target = qualified(schema, name);
+    const each = (verb: string) => triggers.map((t) => `${verb} TRIGGER ${quoteIdent(t.name)}`).join(', ');
+    const names = triggers.map((t) => t.name).join(', ');
+    const sp = `mtc_adopt_${++this.#savepoints}`;
+    await this.q.exec(`SAVEPOINT ${sp}`);
+    await this.run(`ALTER TABLE ${target} ${each('DISABLE')}`, `${schema}.${name}: its triggers (${names}) do not fire while adoption maps its data`);
+    const mark = this.#actions.length;
+    const out = await fn();
+    if (this.#actions.length === mark) {
+      // fn changed nothing: neither did this, and a run with nothing to do reports no step.
+      await this.q.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
+      this.#actions.length = mark - 1;
+    } else {
+      await this.run(`ALTER TABLE ${target} ${each('ENABLE')}`, `${schema}.${name}: its triggers (${names}) fire again`);
+    }
+    await this.q.exec(`RELEASE SAVEPOINT ${sp}`);
+    return out;
   }
 
   // --- steps --------------------------------------------------------------------------------
@@ -347,7 +387,10 @@ class Adoption implements AdoptContext {
     }
   }
 
-  /** NULLs in a column the declared schema makes NOT NULL take the declared default; without one, adoption stops. */
+  /**
+   * NULLs in a column the declared schema makes NOT NULL take the declared default (the table's
+   * own triggers quiet: filling a gap is not an edit); without one, adoption stops.
+   */
   async #fillNulls(): Promise<void> {
     for (const d of this.target.tables) {
       const t = this.#table(tableKey(d));
@@ -366,12 +409,18 @@ class Adoption implements AdoptContext {
             rows: Number(n),
           });
         }
-        await this.run(`UPDATE ${table} SET ${col} = ${want.default} WHERE ${col} IS NULL`, `${tableKey(t)}.${want.name} becomes NOT NULL: ${n} empty value(s) take the default ${want.default}`);
+        await this.quietly(tableKey(t), () =>
+          this.run(`UPDATE ${table} SET ${col} = ${want.default} WHERE ${col} IS NULL`, `${tableKey(t)}.${want.name} becomes NOT NULL: ${n} empty value(s) take the default ${want.default}`),
+        );
       }
     }
   }
 
-  /** A column whose type changes must keep every value: converted and back, each must come out the same. */
+  /**
+   * A column whose type changes must keep every value: converted and back, each must come out
+   * the same (a wall-clock time that does not exist in the zone, skipped by a change to summer
+   * time, does not). Notes the columns whose times become instants in the chosen zone.
+   */
   async #checkConversions(): Promise<void> {
     for (const d of this.target.tables) {
       const t = this.#table(tableKey(d));
@@ -379,19 +428,25 @@ class Adoption implements AdoptContext {
       for (const want of d.columns) {
         const have = t.columns.find((c) => c.name === want.name);
         if (!have || have.type === want.type) continue;
+        const zoned = changesTimeZone(have.type, want.type);
+        if (zoned) this.#zoned.push(`${tableKey(t)}.${want.name}`);
         const col = quoteIdent(want.name);
+        const roundTrip = conversion(`(${conversion(col, have.type, want.type, this.timeZone)})`, want.type, have.type, this.timeZone);
         let lost = '0';
         const failed = await this.attempt(async () => {
           const [row] = await this.select<{ n: string }>(
-            `SELECT count(*)::text AS n FROM ${qualified(t.schema, t.name)} WHERE ${col} IS NOT NULL AND (${col}::${want.type})::${have.type} IS DISTINCT FROM ${col}`,
+            `SELECT count(*)::text AS n FROM ${qualified(t.schema, t.name)} WHERE ${col} IS NOT NULL AND ${roundTrip} IS DISTINCT FROM ${col}`,
           );
           lost = row?.n ?? '0';
         });
         if (failed) lost = `some (${failed.message})`;
         if (lost !== '0') {
+          const why = zoned
+            ? ` read as ${this.timeZone} time (a time the clocks skipped there does not exist); if the old application wrote them in another zone, name it, else correct them`
+            : '; correct them';
           throw new MtcError(
             'ADOPT_WOULD_LOSE_DATA',
-            `${tableKey(t)}.${want.name}: ${lost} value(s) would not survive the change from ${have.type} to ${want.type}; correct them, then run mtc adopt again`,
+            `${tableKey(t)}.${want.name}: ${lost} value(s) would not survive the change from ${have.type} to ${want.type}${why}, then run mtc adopt again`,
             'state',
             { table: tableKey(t), column: want.name, from: have.type, to: want.type },
           );

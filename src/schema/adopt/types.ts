@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.ts';
 import type { Finding } from '../catalog/compare.ts';
 import type { SchemaModel } from '../catalog/model.ts';
+import type { ChosenTimeZone } from './timezone.ts';
 
 /**
  * What adoption found in the database before it changed anything, beyond the schema
@@ -33,6 +34,12 @@ export interface AdoptContext {
   readonly q: Queryable;
   readonly live: SchemaModel;
   readonly target: SchemaModel;
+  /**
+   * The zone in which values of `timestamp without time zone` are read (the adopting
+   * transaction's TimeZone too): a mapping that turns one into an instant names it
+   * (`col AT TIME ZONE …`) rather than relying on the session.
+   */
+  readonly timeZone: string;
   /** Whether a column of a table (`schema.name`, or a bare name in `public`) exists now (asks the catalog). */
   hasColumn(table: string, column: string): Promise<boolean>;
   /** Runs one statement as a step of the adoption; returns the rows it changed. */
@@ -52,6 +59,13 @@ export interface AdoptContext {
    * the error returned.
    */
   attempt(fn: () => Promise<void>): Promise<Error | null>;
+  /**
+   * Runs `fn` with the triggers of `table` that fire now disabled, and enables them again:
+   * putting a value into its declared spelling is not an edit, and must not, say, set an
+   * `updated_at` to the time of adoption. Both steps are part of the report, unless `fn`
+   * changed nothing (then neither is done).
+   */
+  quietly<T>(table: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -76,6 +90,13 @@ export interface AdoptOptions {
   mapping?: AdoptMapping;
   dryRun?: boolean;
   lockTimeoutMs?: number;
+  /**
+   * The zone the old application wrote its `timestamp without time zone` values in: columns the
+   * declared schema makes `with time zone` are converted `AT TIME ZONE` it. A name from
+   * pg_timezone_names (UNKNOWN_TIMEZONE otherwise); without it, the database's own TimeZone
+   * setting (not the session's).
+   */
+  timeZone?: string;
   /** Patterns of objects the project config already calls unmanaged. */
   unmanaged?: readonly string[];
   onProgress?: (message: string) => void;
@@ -93,4 +114,6 @@ export interface AdoptResult {
   adopted: string[];
   /** Rows moved to the archive by this run. */
   archived: number;
+  /** The zone timestamps without a time zone were read in, and the columns (`schema.table.column`) converted so. */
+  timeZone: ChosenTimeZone & { columns: string[] };
 }

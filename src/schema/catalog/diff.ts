@@ -37,6 +37,12 @@ export interface DiffPlan {
 export interface DiffOptions {
   /** Emit destructive steps; without it they are commented out and each gives a warning. */
   allowDrop?: boolean;
+  /**
+   * The zone in which a `timestamp without time zone` column is read when it becomes `with
+   * time zone` (and written when it goes back): named in the statement, so that the result
+   * does not depend on the session running it. Without it, the session's zone.
+   */
+  timeZone?: string;
 }
 
 /**
@@ -53,7 +59,25 @@ export interface DiffOptions {
  * statement of the same transaction.
  */
 export function diffModels(from: SchemaModel, to: SchemaModel, options: DiffOptions = {}): DiffPlan {
-  return new Differ(from, to, options.allowDrop ?? false).run();
+  return new Differ(from, to, options.allowDrop ?? false, options.timeZone).run();
+}
+
+const TIMESTAMP = /^timestamp(?:\(\d+\))? (with|without) time zone$/;
+
+/** Whether a change of type turns a wall-clock time into an instant or back: the zone decides its values. */
+export function changesTimeZone(from: string, to: string): boolean {
+  const [a, b] = [TIMESTAMP.exec(from), TIMESTAMP.exec(to)];
+  return a !== null && b !== null && a[1] !== b[1];
+}
+
+/**
+ * The SQL expression that converts `column` (already quoted) from type `from` to type `to`:
+ * a cast, except between timestamps with and without a time zone with `timeZone` given, which
+ * are converted `AT TIME ZONE` it, whatever the session's zone.
+ */
+export function conversion(column: string, from: string, to: string, timeZone?: string): string {
+  if (timeZone !== undefined && changesTimeZone(from, to)) return `(${column} AT TIME ZONE ${literal(timeZone)})::${to}`;
+  return `${column}::${to}`;
 }
 
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[^\s".]+)`;
@@ -206,6 +230,7 @@ class Differ {
     readonly from: SchemaModel,
     readonly to: SchemaModel,
     readonly allowDrop: boolean,
+    readonly timeZone: string | undefined,
   ) {}
 
   run(): DiffPlan {
@@ -534,10 +559,11 @@ class Differ {
     const defaultChanged = prev.default !== c.default;
     if (prev.default !== null && (defaultChanged || typeChanged) && prev.identity === null) alter(`ALTER COLUMN ${col} DROP DEFAULT`);
     if (typeChanged) {
+      const zoned = this.timeZone !== undefined && changesTimeZone(prev.type, c.type);
       const narrowing = !isWidening(prev.type, c.type);
       alter(
-        `ALTER COLUMN ${col} TYPE ${c.type} USING ${col}::${c.type}`,
-        `column ${where}: ${prev.type} → ${c.type}${narrowing ? ' (may lose or reject values)' : ''}`,
+        `ALTER COLUMN ${col} TYPE ${c.type} USING ${conversion(col, prev.type, c.type, this.timeZone)}`,
+        `column ${where}: ${prev.type} → ${c.type}${zoned ? ` (read as ${this.timeZone} time)` : narrowing ? ' (may lose or reject values)' : ''}`,
         narrowing,
       );
       this.#reshapedTables.add(tableKey(t));

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { getImportJob } from '../../../src/app/imports/jobs.ts';
 import { legacyMapping } from '../../../src/app/legacy/mapping.ts';
 import { openScratchDatabase } from '../../../src/db/scratch.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { ARCHIVE_TABLE, adopt, readUnmanaged } from '../../../src/schema/adopt/adopt.ts';
-import type { AdoptContext, AdoptResult } from '../../../src/schema/adopt/types.ts';
+import type { AdoptContext, AdoptOptions, AdoptResult } from '../../../src/schema/adopt/types.ts';
 import { compareModels } from '../../../src/schema/catalog/compare.ts';
 import { inspect } from '../../../src/schema/catalog/inspect.ts';
 import type { SchemaModel } from '../../../src/schema/catalog/model.ts';
@@ -17,7 +19,7 @@ import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { backends } from '../../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../../helpers/backends.ts';
 import { ROOT } from '../../helpers/cli.ts';
-import { legacyDatabase } from '../../helpers/legacy.ts';
+import { LEGACY_DIR, legacyDatabase } from '../../helpers/legacy.ts';
 import { databaseState as snapshot, tableFingerprints } from '../../helpers/row-fingerprint.ts';
 import type { DatabaseState } from '../../helpers/row-fingerprint.ts';
 
@@ -36,7 +38,31 @@ before(async () => {
   }
 });
 
-const run = (db: Database, dryRun = false) => adopt(db, plan, { target, mapping, dryRun });
+const run = (db: Database, dryRun = false, options: Partial<AdoptOptions> = {}) => adopt(db, plan, { target, mapping, dryRun, ...options });
+
+/** A file of test/fixtures/legacy/import_jobs/: the import_jobs tables the old scripts left. */
+const importJobsFixture = (name: string) => readFileSync(join(LEGACY_DIR, 'import_jobs', name), 'utf8');
+
+/** The moment `value` of a timestamptz column is, in ISO form at UTC with microseconds. */
+const instant = (value: string) => `to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * processes 1 of the legacy data ("Frame Assembly"): created and last updated at this wall-clock
+ * time, in a column without a time zone. The old application ran in India (its timestamptz
+ * values carry +05:30): read in Asia/Kolkata it is 14:15:31Z; read in UTC, 5.5 hours later.
+ */
+const LEGACY_PROCESS_TIME = '2025-11-04 19:45:31.873801';
+const LEGACY_PROCESS_IN = { 'Asia/Kolkata': '2025-11-04T14:15:31.873801Z', UTC: '2025-11-04T19:45:31.873801Z' } as const;
+
+/** processes 1's creation and last update, as instants, and the zone adoption read them in. */
+async function assertProcessTimes(db: Database, result: AdoptResult, zone: keyof typeof LEGACY_PROCESS_IN, from: 'option' | 'database'): Promise<void> {
+  assert.equal(result.timeZone.name, zone);
+  assert.equal(result.timeZone.from, from);
+  assert.ok(result.timeZone.columns.includes('public.processes.created_at'), result.timeZone.columns.join(', '));
+  const rows = (await db.query(`SELECT ${instant('created_at')} AS created, ${instant('updated_at')} AS updated FROM public.processes WHERE id = 1`)).rows;
+  // updated_at too: respelling the status ('Active') is not an edit, so the old updated_at trigger must not fire.
+  assert.deepEqual(rows, [{ created: LEGACY_PROCESS_IN[zone], updated: LEGACY_PROCESS_IN[zone] }]);
+}
 
 /** What verify would say: every difference from the declared schema, what adoption left unmanaged aside. */
 async function drift(db: Database): Promise<string[]> {
@@ -104,6 +130,8 @@ interface Scenario {
   legacy: null | { data: boolean };
   /** SQL that turns the legacy database into the partial state another environment had. */
   setup?: string;
+  /** How adoption is asked to run (both the dry run and the real one). */
+  options?: Partial<AdoptOptions>;
   check?: (db: Database, result: AdoptResult) => Promise<void>;
 }
 
@@ -117,17 +145,25 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: "the legacy fixture's schema alone",
+    name: "the legacy fixture's schema alone (no import_jobs), its timestamps read in UTC",
     legacy: { data: false },
+    setup: `INSERT INTO public.processes (id, name, status, created_at, updated_at) VALUES
+      (1, 'Frame Assembly', 'Active', '${LEGACY_PROCESS_TIME}', '${LEGACY_PROCESS_TIME}'), (2, 'Paint Shop', 'Active', NULL, '${LEGACY_PROCESS_TIME}')`,
+    options: { timeZone: 'utc' },
     async check(db, result) {
+      await assertProcessTimes(db, result, 'UTC', 'option');
+      // A gap filled by the declared default (created_at NOT NULL DEFAULT now()) is not an edit either.
+      const filled = (await db.query(`SELECT created_at IS NOT NULL AS created, ${instant('updated_at')} AS updated FROM public.processes WHERE id = 2`)).rows;
+      assert.deepEqual(filled, [{ created: true, updated: LEGACY_PROCESS_IN.UTC }]);
+      assert.ok(result.actions.some((a) => a.step === 'structure' && /CREATE TABLE public\.import_jobs/.test(a.sql)), 'import_jobs is created');
+      assert.ok(!result.notes.some((n) => n.kind === 'mapped' && n.object.startsWith('public.import_jobs')), 'nothing of import_jobs to map');
       assert.ok(result.unmanaged.includes('public.schema_migrations'), 'the old schema_migrations is left unmanaged');
       assert.ok(result.notes.some((n) => n.kind === 'not-indexed' && n.object === 'public.item_variant.item_variant_color_id_fkey'));
       assert.ok(result.notes.some((n) => n.kind === 'oddly-named' && n.object.endsWith('fk_variant_usage_substitute_group')));
       // The lot-number trigger that called NEXTVAL unqualified is gone; numbers come from a schema-qualified default.
-      await db.exec(`INSERT INTO public.processes (name) VALUES ('P')`);
       await db.session(async (s) => {
         await s.exec("SET search_path = ''");
-        await s.exec('INSERT INTO public.production_lots (process_id, quantity) SELECT id, 5 FROM public.processes; INSERT INTO public.production_lots (process_id, quantity) SELECT id, 5 FROM public.processes');
+        await s.exec('INSERT INTO public.production_lots (process_id, quantity) VALUES (1, 5); INSERT INTO public.production_lots (process_id, quantity) VALUES (1, 5)');
       });
       const lots = (await db.query<{ lot_number: string; status: string }>('SELECT lot_number, status FROM public.production_lots ORDER BY id')).rows;
       assert.equal(lots.length, 2);
@@ -161,6 +197,54 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "the seed report's database: the legacy data, and import_jobs made by hand (no kind, two identical foreign keys on user_id) with one job; read in Asia/Kolkata",
+    legacy: { data: true },
+    setup: importJobsFixture('report-shape.sql') + importJobsFixture('report-row.sql'),
+    options: { timeZone: 'Asia/Kolkata' },
+    async check(db, result) {
+      await assertProcessTimes(db, result, 'Asia/Kolkata', 'option');
+      assert.ok(result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')), 'the duplicate foreign key is reported');
+      const job = await getImportJob(db, 1);
+      assert.deepEqual(
+        job && { importId: job.importId, userId: job.userId, kind: job.kind, status: job.status, message: job.message, counts: [job.totalRows, job.processedRows, job.successCount, job.failureCount], createdAt: job.createdAt, updatedAt: job.updatedAt },
+        {
+          importId: 'b3f1e2a4-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+          userId: 3,
+          kind: 'items',
+          status: 'completed',
+          message: 'Imported 12 items',
+          counts: [12, 12, 12, 0],
+          createdAt: '2025-11-06T04:45:00.000Z',
+          updatedAt: '2025-11-06T04:45:42.000Z',
+        },
+      );
+      assert.ok(result.notes.some((n) => n.kind === 'mapped' && n.object === 'public.import_jobs' && /1 import job\b.*kind items/.test(n.message)), JSON.stringify(result.notes.filter((n) => n.object.includes('import_jobs'))));
+      assert.ok(result.notes.some((n) => n.kind === 'mapped' && n.object === 'public.import_jobs.status' && n.message.includes("'Completed' → 'completed' (1)")));
+      const fks = (await db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'public.import_jobs'::regclass AND contype = 'f'`)).rows;
+      assert.deepEqual(fks, [{ conname: 'import_jobs_user_id_fkey' }]);
+      // MTC's own jobs come after it.
+      const next = (await db.query<{ id: string }>(`INSERT INTO public.import_jobs (kind) VALUES ('items') RETURNING id::text`)).rows;
+      assert.deepEqual(next, [{ id: '2' }]);
+      // The legacy rows are all there (beside what assertNothingLost checks, table by table).
+      assert.deepEqual((await db.query(`SELECT count(*)::int AS n FROM public.item_variant`)).rows, [{ n: 7345 }]);
+      assert.deepEqual((await db.query(`SELECT count(*)::int AS n FROM public.schema_migrations`)).rows, [{ n: 16 }]);
+    },
+  },
+  {
+    name: "import_jobs as the seed report found it, without rows, in a database whose own TimeZone is Asia/Kolkata (on PGlite the session's stays UTC)",
+    legacy: { data: false },
+    setup: `${importJobsFixture('report-shape.sql')};
+      DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Asia/Kolkata'); END $$;
+      INSERT INTO public.processes (id, name, status, created_at, updated_at) VALUES (1, 'Frame Assembly', 'Active', '${LEGACY_PROCESS_TIME}', '${LEGACY_PROCESS_TIME}')`,
+    async check(db, result) {
+      await assertProcessTimes(db, result, 'Asia/Kolkata', 'database');
+      assert.ok(result.timeZone.columns.includes('public.import_jobs.created_at'));
+      assert.ok(!result.notes.some((n) => n.kind === 'mapped' && n.object.startsWith('public.import_jobs')), 'no job, nothing mapped');
+      const made = (await db.query(`INSERT INTO public.import_jobs (kind, user_id) VALUES ('items', NULL) RETURNING status, import_id IS NOT NULL AS has_id`)).rows;
+      assert.deepEqual(made, [{ status: 'pending', has_id: true }]);
+    },
+  },
+  {
     name: 'production_lots absent',
     legacy: { data: false },
     setup: 'DROP TABLE public.production_lots CASCADE',
@@ -169,24 +253,52 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'import_jobs made by hand, with two identical foreign keys on user_id',
+    name: 'import_jobs made by hand (the report\'s columns, no kind), two identical foreign keys on user_id, its statuses in any spelling, its counters left empty',
     legacy: { data: false },
     setup: `
       INSERT INTO public.users (user_id, name, email) VALUES (7, 'Importer', 'importer@example.com');
-      CREATE TABLE public.import_jobs (
-        id serial PRIMARY KEY, import_id uuid NOT NULL UNIQUE, user_id integer, kind varchar(50) NOT NULL,
-        status varchar(20) NOT NULL DEFAULT 'queued', message text, total_rows integer DEFAULT 0, processed_rows integer DEFAULT 0,
-        success_count integer DEFAULT 0, failure_count integer DEFAULT 0, created_at timestamp DEFAULT now(), updated_at timestamp DEFAULT now());
-      ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users (user_id);
-      ALTER TABLE public.import_jobs ADD CONSTRAINT fk_import_jobs_user FOREIGN KEY (user_id) REFERENCES public.users (user_id);
-      INSERT INTO public.import_jobs (import_id, user_id, kind, status, total_rows, processed_rows, success_count)
-        VALUES ('6f1c1f0e-8d4e-4a57-9b3a-2d1f6e5c4b3a', 7, 'items', 'completed', 10, 10, 10);`,
+      ${importJobsFixture('report-shape.sql')};
+      ${importJobsFixture('any-status.sql')}`,
     async check(db, result) {
       assert.ok(result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')), 'the duplicate is reported');
       const fks = await db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'public.import_jobs'::regclass AND contype = 'f'`);
       assert.equal(fks.rowCount, 1);
-      const job = await db.query<{ n: string }>(`SELECT processed_rows::text AS n FROM public.import_jobs WHERE import_id = '6f1c1f0e-8d4e-4a57-9b3a-2d1f6e5c4b3a'`);
-      assert.deepEqual(job.rows, [{ n: '10' }]);
+      const jobs = (
+        await db.query<{ id: number; kind: string; status: string; message: string | null; counts: string }>(
+          `SELECT id::int AS id, kind, status, message, concat_ws('/', total_rows, processed_rows, success_count, failure_count) AS counts FROM public.import_jobs ORDER BY id`,
+        )
+      ).rows;
+      const interrupted = (was: string) =>
+        `interrupted: the old application left it '${was}', and MTC does not have its file to resume it: import the file again`;
+      assert.deepEqual(jobs, [
+        { id: 1, kind: 'items', status: 'completed', message: null, counts: '10/10/10/0' },
+        { id: 2, kind: 'items', status: 'completed', message: null, counts: '5/5/5/0' },
+        { id: 3, kind: 'items', status: 'completed', message: 'done', counts: '3/3/3/0' },
+        { id: 4, kind: 'items', status: 'completed', message: null, counts: '1/1/1/0' },
+        { id: 5, kind: 'items', status: 'completed_with_errors', message: '2 rows rejected', counts: '10/10/8/2' },
+        { id: 6, kind: 'items', status: 'completed_with_errors', message: null, counts: '4/4/3/1' },
+        { id: 7, kind: 'items', status: 'failed', message: 'bad header', counts: '0/0/0/0' },
+        { id: 8, kind: 'items', status: 'failed', message: null, counts: '0/0/0/0' },
+        { id: 9, kind: 'items', status: 'cancelled', message: null, counts: '0/0/0/0' },
+        { id: 10, kind: 'items', status: 'cancelled', message: null, counts: '0/0/0/0' },
+        { id: 11, kind: 'items', status: 'failed', message: `${interrupted('processing')}; row 40 of 100`, counts: '100/40/40/0' },
+        { id: 12, kind: 'items', status: 'failed', message: interrupted('In Progress'), counts: '0/0/0/0' },
+        { id: 13, kind: 'items', status: 'failed', message: interrupted('Pending'), counts: '0/0/0/0' },
+        { id: 14, kind: 'items', status: 'failed', message: interrupted('queued'), counts: '0/0/0/0' },
+        { id: 15, kind: 'items', status: 'failed', message: "status 'On Hold' in the old database, which MTC does not know; waiting for the supplier", counts: '0/0/0/0' },
+        { id: 16, kind: 'items', status: 'failed', message: 'no status in the old database', counts: '0/0/0/0' },
+        // Counters the old script did not keep: empty ones 0, processed at least succeeded + failed.
+        { id: 17, kind: 'items', status: 'completed_with_errors', message: null, counts: '0/6/5/1' },
+      ]);
+      const notes = result.notes.filter((n) => n.object.startsWith('public.import_jobs')).map((n) => `${n.kind} ${n.object}: ${n.message}`);
+      assert.ok(notes.some((n) => /^mapped public\.import_jobs: 17 import jobs of the old application kept as jobs of kind items/.test(n)), notes.join('\n'));
+      assert.ok(notes.some((n) => n.startsWith('mapped public.import_jobs.status:') && n.includes("'COMPLETED' → 'completed' (1)") && n.includes("'canceled' → 'cancelled' (1)")), notes.join('\n'));
+      assert.ok(notes.some((n) => /^mapped public\.import_jobs\.status: 4 unfinished jobs made failed/.test(n)), notes.join('\n'));
+      assert.ok(notes.some((n) => /^conflict public\.import_jobs\.status: 2 jobs with a status MTC does not know \('On Hold' \(1\), no status \(1\)\) made failed/.test(n)), notes.join('\n'));
+      assert.ok(notes.some((n) => /^mapped public\.import_jobs: 2 jobs' empty or inconsistent counters/.test(n)), notes.join('\n'));
+      // Job 14 had no import_id: it was given one.
+      assert.deepEqual((await db.query(`SELECT count(DISTINCT import_id)::int AS n FROM public.import_jobs`)).rows, [{ n: 17 }]);
+      await assert.rejects(db.exec(`UPDATE public.import_jobs SET status = 'Completed' WHERE id = 1`), /import_jobs_status_check/);
     },
   },
   {
@@ -256,12 +368,13 @@ for (const backend of backends) {
         try {
           const initial = await snapshot(db);
           const initialKeys = await integerKeys(db);
-          const dry = await run(db, true);
+          const dry = await run(db, true, s.options);
           assert.equal(dry.dryRun, true);
           assert.ok(dry.actions.length > 0, 'a dry run still reports what it would do');
           assert.deepEqual(await snapshot(db), initial, 'the dry run changed the database');
 
-          const result = await run(db);
+          const result = await run(db, false, s.options);
+          assert.deepEqual(dry.timeZone, result.timeZone, 'the dry run names the zone adoption then used');
           assert.deepEqual(
             result.actions.map((a) => a.sql),
             dry.actions.map((a) => a.sql),
@@ -295,7 +408,7 @@ for (const backend of backends) {
         await t?.drop();
       });
 
-      const cases: { name: string; setup: string; undo: string; code: string; message: RegExp }[] = [
+      const cases: { name: string; setup: string; undo: string; options?: Partial<AdoptOptions>; code: string; message: RegExp }[] = [
         {
           name: 'a lot status that maps to no canonical value',
           setup: `ALTER TABLE public.production_lots DROP CONSTRAINT production_lots_status_check; INSERT INTO public.production_lots (lot_number, process_id, quantity, status) VALUES ('B-1', 1, 1, 'On Hold')`,
@@ -323,6 +436,14 @@ for (const backend of backends) {
           undo: `DROP TABLE public.import_jobs`,
           code: 'ADOPT_WOULD_LOSE_DATA',
           message: /public\.import_jobs\.import_id: some \(.*uuid.*\) value\(s\) would not survive the change from text to uuid/,
+        },
+        {
+          name: 'a time without a zone that does not exist in the zone it is read in (the clocks skipped it)',
+          setup: `UPDATE public.processes SET created_at = '2025-03-30 02:30:00' WHERE id = 1`,
+          undo: `UPDATE public.processes SET created_at = '2025-01-01 00:00:00' WHERE id = 1`,
+          options: { timeZone: 'Europe/Berlin' },
+          code: 'ADOPT_WOULD_LOSE_DATA',
+          message: /public\.processes\.created_at: 1 value\(s\) would not survive the change from timestamp without time zone to timestamp with time zone read as Europe\/Berlin time \(a time the clocks skipped there does not exist\)/,
         },
         {
           name: 'a row the declared constraints reject',
@@ -356,7 +477,7 @@ for (const backend of backends) {
           await db.exec(c.setup);
           try {
             const initial = await snapshot(db);
-            await assert.rejects(run(db), (err: unknown) => {
+            await assert.rejects(run(db, false, c.options), (err: unknown) => {
               assert.ok(err instanceof MtcError, String(err));
               assert.equal(err.code, c.code);
               assert.match(err.message, c.message);

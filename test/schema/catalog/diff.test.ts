@@ -308,6 +308,25 @@ describe('diffModels', () => {
     assert.deepEqual(plan.warnings, ['not run without --allow-drop: column public.items.sku: text → character varying(10) (may lose or reject values)']);
   });
 
+  test("with a time zone, times without a zone become instants AT TIME ZONE it (and back), not in the session's; without one, a cast", () => {
+    const from = model([table([column('made', 1, 'timestamp without time zone'), column('seen', 2, 'timestamp(3) with time zone')])]);
+    const to = model([table([column('made', 1, 'timestamp with time zone'), column('seen', 2, 'timestamp(3) without time zone')])]);
+    assert.deepEqual(
+      diffModels(from, to, { allowDrop: true, timeZone: 'Asia/Kolkata' }).statements.map((s) => [s.sql, s.comment]),
+      [
+        [
+          "ALTER TABLE public.items ALTER COLUMN made TYPE timestamp with time zone USING (made AT TIME ZONE 'Asia/Kolkata')::timestamp with time zone",
+          'column public.items.made: timestamp without time zone → timestamp with time zone (read as Asia/Kolkata time)',
+        ],
+        [
+          "ALTER TABLE public.items ALTER COLUMN seen TYPE timestamp(3) without time zone USING (seen AT TIME ZONE 'Asia/Kolkata')::timestamp(3) without time zone",
+          'column public.items.seen: timestamp(3) with time zone → timestamp(3) without time zone (read as Asia/Kolkata time)',
+        ],
+      ],
+    );
+    assert.match(diffModels(from, to, { allowDrop: true }).statements[0]!.sql, /USING made::timestamp with time zone$/);
+  });
+
   test('adds enum values where they belong, without rebuilding the type', () => {
     const e = (values: string[]) => model([], { enums: [{ schema: 'public', name: 'mood', values }] });
     assert.deepEqual(
