@@ -55,8 +55,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof MtcError) return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, { ...err.details });
     const status = (err as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
+      const fastifyCode = (err as FastifyError).code;
+      if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+        const what = fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'it is empty (send {} for no fields, or no Content-Type)' : 'check its quotes, commas and brackets';
+        return send(400, 'INVALID_JSON', `the body is not valid JSON: ${what}`);
+      }
       const code = status === 429 ? 'RATE_LIMITED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-      return send(status, code, status === 429 ? 'too many requests: wait a minute and try again' : err.message);
+      const message =
+        status === 429
+          ? 'too many requests: wait a minute and try again'
+          : status === 413
+            ? 'the request body is larger than this route reads: 1 MiB of JSON (8 KiB for a login); a file to import goes to POST /api/imports'
+            : err.message;
+      return send(status, code, message);
     }
     request.log.error({ err }, 'request failed');
     return send(500, 'INTERNAL', `internal error; the server log has it under request id ${request.id}`);

@@ -273,7 +273,10 @@ for (const backend of backends) {
       assert.equal(json(missing).error.code, 'NOT_FOUND');
       const broken = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email": ' });
       assert.equal(broken.statusCode, 400);
-      assert.equal(typeof json(broken).error.message, 'string');
+      assert.deepEqual(json(broken).error, { code: 'INVALID_JSON', message: 'the body is not valid JSON: check its quotes, commas and brackets', details: {} });
+      const empty = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '' });
+      assert.equal(json(empty).error.code, 'INVALID_JSON');
+      assert.match(json(empty).error.message, /it is empty/);
       const text = await api.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
       assert.equal(text.statusCode, 400);
       assert.equal(json(text).error.code, 'INVALID_INPUT');
