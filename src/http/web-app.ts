@@ -7,20 +7,25 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
- * What the page may load: only this origin's scripts, styles and API. React sets styles
- * through the CSSOM, which style-src does not govern, so no 'unsafe-inline' is needed.
+ * What a page of ours may load: only this origin's scripts, styles and API, nothing framing it.
+ * React sets styles through the CSSOM, which style-src does not govern, so the web app needs no
+ * inline styles; Swagger UI (the explorer at /api/docs) writes style attributes, so it may.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export function contentSecurityPolicy(options: { inlineStyles: boolean }): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    options.inlineStyles ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ inlineStyles: false });
 
 /**
  * Where the built web app lives: dist/web under the project root, the nearest folder above
