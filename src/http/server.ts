@@ -91,11 +91,12 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     // join every one of them, a megabyte of text for a body of a hundred thousand wrong values.
     schemaErrorFormatter: (_errors, dataVar) => new Error(`${dataVar} is not valid`),
     // A URL that is not one (a broken %-escape) answers in the API's one error shape too.
-    frameworkErrors: (err: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const bad = err.code === 'FST_ERR_BAD_URL';
       const body: ErrorBody = bad
         ? { error: { code: 'BAD_URL', message: 'the address is not valid: each % must start an escape of UTF-8 such as %20 or %C3%A9', details: {} } }
-        : { error: { code: 'BAD_REQUEST', message: err.message, details: {} } };
+        : { error: { code: 'INTERNAL', message: `internal error; the server log has it under request id ${request.id}`, details: {} } };
+      if (!bad) request.log.error({ err }, 'request failed before routing');
       void reply.code(bad ? 400 : 500).header('x-content-type-options', 'nosniff').send(body);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
