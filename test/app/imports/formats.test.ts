@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { random } from '../../helpers/random.ts';
 
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'imports');
+
 function parse(text: string, delimiter = ',', chunk = text.length || 1, max?: number) {
   const r = new CsvReader(delimiter, max);
   const out = [];
@@ -79,6 +81,30 @@ describe('the CSV reader', () => {
       ],
     );
     assert.equal(recs[1]!.raw, '"broken,1');
+  });
+
+  test('a quote left open, with an ordinary quoted field on a later line, costs its own line only: every line is a row', () => {
+    const text = readFileSync(join(FIXTURES, 'open-quote.csv'), 'utf8');
+    for (const chunk of [1, 5, 64, 100_000]) {
+      const recs = parse(text, ',', chunk);
+      assert.deepEqual(
+        recs.map((r) => [r.line, r.error ? 'rejected' : r.cells[0]]),
+        [
+          [1, 'Item'],
+          [2, 'Frame'],
+          [3, 'rejected'],
+          [4, 'Wheel'],
+          [5, 'Bell'],
+          [6, 'Chain'],
+          [7, 'Saddle'],
+        ],
+        `chunk ${chunk}`,
+      );
+      assert.equal(recs[2]!.raw, '"Fork,R1,,Steel fork,Forks,Black,L,1,pcs,1');
+      assert.match(recs[2]!.error!, /a quote opened in field 1 \("Item"\) is never closed on line 3/);
+      assert.match(recs[2]!.error!, /write a quote that is part of the text as two \(""\)/);
+      assert.deepEqual(recs[5]!.cells.slice(0, 4), ['Chain', '', '', 'Long, steel']);
+    }
   });
 
   test('a record longer than the limit is one broken record, and reading goes on', () => {
@@ -235,7 +261,7 @@ describe('counting a CSV file without parsing it (the job total)', () => {
   }
 
   test('agrees with the reader on every fixture it can count, and gives up on any with a quote', async () => {
-    const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'imports');
+    const dir = FIXTURES;
     let counted = 0;
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
       const bytes = readFileSync(join(dir, name));
