@@ -205,7 +205,10 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
       const ids = (await t.db.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Grip' ORDER BY item_id`)).rows.map((r) => r.id);
       assert.equal(ids.length, 2);
       const before = await catalogState(t.db);
-      for (const text of ['Item,Description,Color,Size,Stock\nGRIP,,Black,M,9\n', 'Item,Color,Size,Stock\ngrip,Black,M,9\n']) {
+      for (const [name, text] of [
+        ['GRIP', 'Item,Description,Color,Size,Stock\nGRIP,,Black,M,9\n'],
+        ['grip', 'Item,Color,Size,Stock\ngrip,Black,M,9\n'],
+      ] as const) {
         const r = await importText(t.db, text);
         assert.deepEqual({ success: r.state.success, failure: r.state.failure }, { success: 0, failure: 1 }, text);
         assert.deepEqual(
@@ -214,7 +217,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
         );
         assert.equal(
           r.errors[0]!.message,
-          `"GRIP" (no model, no variation) names 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
+          `"${name}" (no model, no variation) names 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
         );
       }
       assert.deepEqual(await catalogState(t.db), before, 'nothing written');
