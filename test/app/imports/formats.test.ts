@@ -364,6 +364,27 @@ describe('the rule: a record spans lines only through a quoted field that closes
     assert.match(recs[4]!.error!, /would have 4 cells where the header has 3 cells/);
   });
 
+  test('a delimiter of more than one byte (§ in UTF-8), split between pieces, closes a quoted field as a comma does', () => {
+    const bytes = Buffer.from('a§b\n"x§y\nz"§1\n"open§2\nok§3\n"p"q§4\n');
+    for (const chunk of [1, 2, 3, 100]) {
+      const r = new CsvReader('§');
+      const recs = [];
+      for (let i = 0; i < bytes.length; i += chunk) recs.push(...r.pushBytes(bytes.subarray(i, i + chunk)));
+      recs.push(...r.end());
+      assert.deepEqual(
+        recs.map((x) => [x.line, x.error ? 'rejected' : x.cells]),
+        [
+          [1, ['a', 'b']],
+          [2, ['x§y\nz', '1']],
+          [4, 'rejected'],
+          [5, ['ok', '3']],
+          [6, ['"p"q', '4']],
+        ],
+        `chunk ${chunk}`,
+      );
+    }
+  });
+
   test('two fields with line breaks in one record; a later one that never closes properly costs the first line', () => {
     const recs = parse('a,b,c\n"x\ny","p\nq",z\n"x\ny","p\nq"r,z\nlast,,\n');
     assert.deepEqual(

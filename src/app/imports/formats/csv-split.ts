@@ -83,6 +83,31 @@ interface Meeting {
 
 type Step = 'step' | 'more' | 'size';
 
+/**
+ * Where a byte next occurs in the bytes being read, remembered: asked again from a point before
+ * the answer, it answers at once, so walking forward through `buf` costs one pass however many
+ * times it is asked. -1: nowhere up to the end of `buf`.
+ */
+class NextByte {
+  private buf: Buffer | null = null;
+  private base = 0;
+  private from = 0;
+  private at = -1;
+
+  constructor(private readonly byte: number) {}
+
+  /** The first offset (absolute) at or after `from` holding the byte, or -1. */
+  find(buf: Buffer, base: number, from: number): number {
+    if (this.buf === buf && this.base === base && from >= this.from && (this.at === -1 || from <= this.at)) return this.at;
+    const i = buf.indexOf(this.byte, from - base);
+    this.buf = buf;
+    this.base = base;
+    this.from = from;
+    this.at = i === -1 ? -1 : base + i;
+    return this.at;
+  }
+}
+
 /** Decides, line start by line start, where records end and which lines are rejected (see the top of this file). */
 export class CsvSplitter {
   /** The cells a record spanning lines must have: the header's, once the reader knows it (null: no check). */
@@ -92,9 +117,9 @@ export class CsvSplitter {
   private attempt: Attempt | null = null;
   private readonly meetings = new Map<number, Meeting>();
   private kept = 0;
-  /** No quote lies in [quoteFreeFrom, quoteFreeTo): a line waiting for its end is not searched again. */
-  private quoteFreeFrom = -1;
-  private quoteFreeTo = -1;
+  private readonly quotes = new NextByte(QUOTE);
+  private readonly lfs = new NextByte(LF);
+  private readonly crs = new NextByte(CR);
 
   constructor(
     private readonly delimiter: Buffer,
@@ -123,21 +148,61 @@ export class CsvSplitter {
 
   /** Lines without a quote from `from` on; undefined when the line at `from` holds one. */
   private quoteFree(buf: Buffer, base: number, from: number, eof: boolean): Split | null | undefined {
-    const end = base + buf.length;
-    const searchFrom = this.quoteFreeFrom === from ? Math.max(from, this.quoteFreeTo) : from;
-    const i = buf.indexOf(QUOTE, searchFrom - base);
-    const quote = i === -1 ? -1 : base + i;
-    const stop = quote === -1 ? end : lineStartOf(buf, base, from, quote);
-    if (stop === from && quote !== -1) return undefined;
-    const walk = walkLines(buf, base, from, stop, eof && quote === -1, this.max, this.oneLine);
+    const quote = this.quotes.find(buf, base, from);
+    const walk = this.walkLines(buf, base, from, quote === -1 ? base + buf.length : quote, eof && quote === -1);
     if (walk.records > 0) return { kind: 'lines', end: walk.end, records: walk.records };
     if (walk.longAt !== -1) {
-      const lineEnd = breakEnd(buf, base, walk.longAt, eof);
+      const lineEnd = this.breakEnd(buf, base, walk.longAt, eof);
       return lineEnd === -1 ? { kind: 'long' } : { kind: 'refused', end: lineEnd, why: { cause: 'long', field: 0 } };
     }
-    this.quoteFreeFrom = from;
-    this.quoteFreeTo = end;
-    return null;
+    return quote === -1 ? null : undefined;
+  }
+
+  /**
+   * The complete lines from `from` before `stop` (a quote, or the end of the data; `last`: the
+   * data ends there, and so does its last line), stopping before a line longer than `max`
+   * (`longAt`), after the first line while `oneLine`. `records` counts the lines, blank ones
+   * included: csv-parse makes a record of each.
+   */
+  private walkLines(buf: Buffer, base: number, from: number, stop: number, last: boolean): { end: number; records: number; longAt: number } {
+    const end = base + buf.length;
+    let at = from;
+    let records = 0;
+    while (at < stop) {
+      const brk = this.nextBreak(buf, base, at);
+      if (brk === -1 || brk >= stop) {
+        if (stop - at > this.max) return { end: at, records, longAt: at };
+        if (last && stop > at) return { end: stop, records: records + 1, longAt: -1 };
+        return { end: at, records, longAt: -1 };
+      }
+      if (brk - at > this.max) return { end: at, records, longAt: at };
+      let next = brk + 1;
+      if (buf[brk - base] === CR) {
+        if (brk + 1 >= end && !last) return { end: at, records, longAt: -1 }; // a CR last may be half of a CRLF
+        if (brk + 1 < end && buf[brk + 1 - base] === LF) next = brk + 2;
+      }
+      records++;
+      at = next;
+      if (this.oneLine) break;
+    }
+    return { end: at, records, longAt: -1 };
+  }
+
+  /** The first line break at or after `from`, or -1. */
+  private nextBreak(buf: Buffer, base: number, from: number): number {
+    const lf = this.lfs.find(buf, base, from);
+    const cr = this.crs.find(buf, base, from);
+    return lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+  }
+
+  /** The end (after its line break) of the line starting at `from`; the data's end at `eof`; -1 when not in `buf` yet. */
+  private breakEnd(buf: Buffer, base: number, from: number, eof: boolean): number {
+    const end = base + buf.length;
+    const brk = this.nextBreak(buf, base, from);
+    if (brk === -1) return eof ? end : -1;
+    if (buf[brk - base] === LF) return brk + 1;
+    if (brk + 1 < end) return buf[brk + 1 - base] === LF ? brk + 2 : brk + 1;
+    return eof ? end : -1;
   }
 
   private run(a: Attempt, buf: Buffer, base: number, eof: boolean): Split | null {
@@ -222,9 +287,9 @@ export class CsvSplitter {
   private quoted(a: Attempt, p: Path, buf: Buffer, base: number, end: number, eof: boolean): Step {
     const from = p.pos;
     const bound = Math.min(end, a.limit);
-    const i = from < bound ? buf.subarray(from - base, bound - base).indexOf(QUOTE) : -1;
-    if (i === -1) {
-      if (!p.crossed && hasBreak(buf, base, from, bound)) this.cross(a, p);
+    const found = from < bound ? this.quotes.find(buf, base, from) : -1;
+    if (found === -1 || found >= bound) {
+      if (!p.crossed && this.hasBreak(buf, base, from, bound)) this.cross(a, p);
       p.pos = bound;
       if (end > a.limit) return 'size';
       if (!eof) return 'more';
@@ -232,8 +297,8 @@ export class CsvSplitter {
       p.failField = p.cells;
       return 'step';
     }
-    const q = from + i;
-    if (!p.crossed && hasBreak(buf, base, from, q)) this.cross(a, p);
+    const q = found;
+    if (!p.crossed && this.hasBreak(buf, base, from, q)) this.cross(a, p);
     let r = q + 1;
     while (r < end && buf[r - base] === QUOTE) r++;
     if (r > a.limit) {
@@ -286,9 +351,15 @@ export class CsvSplitter {
 
   private refuse(a: Attempt, buf: Buffer, base: number, eof: boolean, why: Refusal): Split {
     if (why.cause === 'size' && a.firstField === 0) why = { cause: 'long', field: 0 };
-    const end = breakEnd(buf, base, a.start, eof);
+    const end = this.breakEnd(buf, base, a.start, eof);
     if (end === -1) return { kind: 'long' };
     return { kind: 'refused', end, why };
+  }
+
+  /** Whether [from, to) holds a line break. */
+  private hasBreak(buf: Buffer, base: number, from: number, to: number): boolean {
+    const brk = from < to ? this.nextBreak(buf, base, from) : -1;
+    return brk !== -1 && brk < to;
   }
 
   /** The delimiter's length when it starts at `at`, 0 when it does not, -1 when the bytes so far cannot tell. */
@@ -308,72 +379,6 @@ export class CsvSplitter {
     for (const at of this.meetings.keys()) if (at < from) this.meetings.delete(at);
     this.kept = this.meetings.size;
   }
-}
-
-/** The start of the line holding `at`, not before `from` (a line start). */
-function lineStartOf(buf: Buffer, base: number, from: number, at: number): number {
-  const s = buf.subarray(from - base, at - base);
-  return from + Math.max(s.lastIndexOf(LF), s.lastIndexOf(CR)) + 1;
-}
-
-/** Whether [from, to) holds a line break. */
-function hasBreak(buf: Buffer, base: number, from: number, to: number): boolean {
-  if (to <= from) return false;
-  const s = buf.subarray(from - base, to - base);
-  return s.indexOf(LF) !== -1 || s.indexOf(CR) !== -1;
-}
-
-/** The end (after its line break) of the line starting at `from`; the data's end at `eof`; -1 when not in `buf` yet. */
-export function breakEnd(buf: Buffer, base: number, from: number, eof: boolean): number {
-  const end = base + buf.length;
-  const lf = buf.indexOf(LF, from - base);
-  const crIn = buf.subarray(from - base, lf === -1 ? buf.length : lf).indexOf(CR);
-  if (crIn !== -1) {
-    const cr = from + crIn;
-    if (cr + 1 < end) return buf[cr + 1 - base] === LF ? cr + 2 : cr + 1;
-    return eof ? end : -1;
-  }
-  if (lf !== -1) return base + lf + 1;
-  return eof ? end : -1;
-}
-
-/**
- * The complete lines of a quote-free stretch [from, stop) (`last`: the data ends at `stop`,
- * so does its last line), stopping before a line longer than `max` (`longAt`), after the
- * first line when `one`. `records` counts the lines, blank ones included: csv-parse makes a
- * record of each.
- */
-function walkLines(buf: Buffer, base: number, from: number, stop: number, last: boolean, max: number, one: boolean): { end: number; records: number; longAt: number } {
-  const end = base + buf.length;
-  let at = from;
-  let records = 0;
-  let lf = -2;
-  let cr = -2;
-  while (at < stop) {
-    if (lf !== -1 && lf < at) lf = indexIn(buf, base, LF, at, stop);
-    if (cr !== -1 && cr < at) cr = indexIn(buf, base, CR, at, stop);
-    const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-    if (brk === -1) {
-      if (stop - at > max) return { end: at, records, longAt: at };
-      if (last) return { end: stop, records: records + 1, longAt: -1 };
-      return { end: at, records, longAt: -1 };
-    }
-    if (brk - at > max) return { end: at, records, longAt: at };
-    let next = brk + 1;
-    if (brk === cr) {
-      if (brk + 1 >= end && !last) return { end: at, records, longAt: -1 }; // a CR last may be half of a CRLF
-      if (brk + 1 < end && buf[brk + 1 - base] === LF) next = brk + 2;
-    }
-    records++;
-    at = next;
-    if (one) break;
-  }
-  return { end: at, records, longAt: -1 };
-}
-
-function indexIn(buf: Buffer, base: number, byte: number, from: number, to: number): number {
-  const i = buf.subarray(from - base, to - base).indexOf(byte);
-  return i === -1 ? -1 : from + i;
 }
 
 const cells = (n: number) => `${n} cell${n === 1 ? '' : 's'}`;
