@@ -3,7 +3,7 @@
 // stop and cancellation between batches.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { createImportJob, previewImport, runImport } from '../../../src/app/imports/engine.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';
@@ -98,6 +98,16 @@ for (const backend of backends) {
       assert.match(r.state.message!, /the header has no "Size" column/);
       assert.equal(r.state.processed, 0);
       assert.equal((await catalogState(t.db)).length, items);
+    });
+
+    test('a header row that cannot be read fails the job saying why, and the preview says so too', async () => {
+      const text = '"Item,Color,Size\nFrame,Black,M\n';
+      const r = await importText(t.db, text);
+      assert.equal(r.status, 'failed');
+      assert.equal(r.state.processed, 0);
+      assert.match(r.state.message!, /^the header row cannot be read, so nothing was imported: a quote opened in field 1 is never closed on line 1 \(nor anywhere after it\)/);
+      const preview = await previewImport(t.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(text) });
+      assert.equal(preview.problem, r.state.message);
     });
 
     test('an empty file fails; a header alone completes with no rows', async () => {
