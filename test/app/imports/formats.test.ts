@@ -364,6 +364,29 @@ describe('the rule: a record spans lines only through a quoted field that closes
     assert.match(recs[4]!.error!, /would have 4 cells where the header has 3 cells/);
   });
 
+  test('the one case the rule cannot tell from a real multi-line cell: a quote left open, closed by a cell of the same column ending in a quote', () => {
+    // Valid CSV, with the header's cells: one record. The items import then rejects it whole (a name holds no line break).
+    const recs = parse('Item,Color\n"Frame,Black\nBell,Silver\nTyre 26",Black\nLast,Red\n');
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.error ? 'rejected' : r.cells]),
+      [
+        [1, ['Item', 'Color']],
+        [2, ['Frame,Black\nBell,Silver\nTyre 26', 'Black']],
+        [5, ['Last', 'Red']],
+      ],
+    );
+    // In another column the count gives it away: the line alone is rejected.
+    assert.deepEqual(
+      parse('Item,Color,Size\n"Frame,Black,M\nBell,Silver,26"\nLast,Red,S\n').map((r) => [r.line, r.error ? 'rejected' : r.cells[0]]),
+      [
+        [1, 'Item'],
+        [2, 'rejected'],
+        [3, 'Bell'],
+        [4, 'Last'],
+      ],
+    );
+  });
+
   test('a delimiter of more than one byte (§ in UTF-8), split between pieces, closes a quoted field as a comma does', () => {
     const bytes = Buffer.from('a§b\n"x§y\nz"§1\n"open§2\nok§3\n"p"q§4\n');
     for (const chunk of [1, 2, 3, 100]) {
