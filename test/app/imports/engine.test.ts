@@ -227,7 +227,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
         );
         assert.equal(
           r.errors[0]!.message,
-          `"${name}" (no model, no variation) names 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
+          `"${name}" (no model, no variation) names 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant, or one of its own for another item (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
         );
       }
       assert.deepEqual(await catalogState(t.db), before, 'nothing written');
@@ -251,7 +251,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
           [
             2,
             'description',
-            `"Grip" (no model, no variation) in colour "Black" and size "M" is a variant of 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
+            `"Grip" (no model, no variation) in colour "Black" and size "M" is a variant of 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant, or one of its own for another item (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
           ],
         ],
       );

@@ -34,7 +34,7 @@ export function severalItems(candidates: readonly { id: number; description: str
   const list = candidates.map((c) => `#${c.id} (${c.description === null || c.description === '' ? 'no description' : `"${c.description}"`})`).join(', ');
   const todo = described
     ? 'An import cannot tell them apart: rename one of them, or delete the one not meant'
-    : 'Give the Description of the one meant (add a Description column if the file has none): a row without one names an item by its name, model and variation alone';
+    : 'Give the Description of the one meant, or one of its own for another item (add a Description column if the file has none): a row without one names an item by its name, model and variation alone';
   return `${candidates.length} items: ${list}. ${todo}`;
 }
 
