@@ -268,6 +268,18 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
       assert.deepEqual(rates, [{ description: 'Rubber', cost: '10.00' }]);
     });
 
+    test('rates: an empty Effective From is as none: the rate in effect today is updated, never a second one made', async () => {
+      const count = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`)).rows[0]!.n;
+      await importText(t.db, 'Firm Name\nBolt Works\n', 'suppliers');
+      const made = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost\nBolt Works,Grip,Rubber,Black,M,5\n', 'rates');
+      assert.equal(made.status, 'completed');
+      const empty = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost,Effective From\nBolt Works,Grip,Rubber,Black,M,6,\n', 'rates');
+      assert.equal(empty.status, 'completed');
+      assert.equal(await count(), 1);
+      const cost = (await t.db.query<{ cost: string }>(`SELECT cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`)).rows[0]!.cost;
+      assert.equal(cost, '6.00');
+    });
+
     test('variants: an empty Color and Size make no variant of an existing item, and one without the other is rejected', async () => {
       const r = await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Foam,,,\nGrip,Foam,Black,,3\nGrip,Foam,,M,3\n');
       assert.deepEqual(

@@ -177,7 +177,9 @@ export class CsvReader {
         this.openSkip = null;
         continue;
       }
+      // The first row rejected: there is no header to measure records against.
       this.headerSeen = true;
+      this.splitter.oneLine = false;
       this.write(writeFrom, this.decided);
       if (d.kind === 'refused') {
         const at = this.decided - this.base;
