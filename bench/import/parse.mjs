@@ -2,7 +2,9 @@
 // CsvReader) reads the items CSV of bench/import/run.mjs, beside its floor: csv-parse's own
 // synchronous parse of the same text with the same options, all in memory, no database.
 // The reader is fed the text in 1 MiB pieces, as openRows feeds it the stored chunks.
-// Usage: node bench/import/parse.mjs [--rows 1000000] [--runs 5] [--json]
+// Usage: node bench/import/parse.mjs [--rows 1000000] [--runs 5] [--quoted] [--json]
+// --quoted: every Description in quotes with a comma inside, as spreadsheets write such cells
+// (every line then goes through the splitter's byte-by-byte reading, csv-split.ts).
 // Plain Node ESM; src/ is loaded through tsx (a dev dependency), not dist/.
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -14,7 +16,7 @@ import { median } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, quoted: { type: 'boolean' }, json: { type: 'boolean' } } });
 const ROWS = Number(values.rows);
 const RUNS = Number(values.runs);
 const CHUNK = 1024 * 1024;
@@ -28,7 +30,8 @@ function itemsCsv(n) {
   for (let i = 0; i < n; i++) {
     const item = Math.floor(i / 20);
     const color = (i % 20 >> 2) * 5 + (i % 5);
-    lines.push(`Item ${item},Model ${item % 50},,Description of item ${item},Category ${item % 30},Colour ${color},Size ${i % 4},${i % 100}.5,pcs,${i % 7}`);
+    const description = values.quoted ? `"Description, of item ${item}"` : `Description of item ${item}`;
+    lines.push(`Item ${item},Model ${item % 50},,${description},Category ${item % 30},Colour ${color},Size ${i % 4},${i % 100}.5,pcs,${i % 7}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -64,6 +67,7 @@ for (let r = 0; r < RUNS; r++) {
 }
 const result = {
   rows: ROWS,
+  quoted: Boolean(values.quoted),
   mib: Number((text.length / 1024 / 1024).toFixed(1)),
   runs: RUNS,
   node: process.version,

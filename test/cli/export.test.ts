@@ -57,7 +57,7 @@ for (const backend of backends) {
       assert.deepEqual(JSON.parse(j.stdout), { kind: 'rates', file: file('rates.csv'), rows: 1 });
       assert.equal(
         await readFile(file('rates.csv'), 'utf8'),
-        '\uFEFFSupplier,Item,Model,Variation,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' + `'=SUM(A1:A9),Frame,,,Black,M,10.50,INR,1.000,2025-04-01,,yes\r\n`,
+        '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' + `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,2025-04-01,,yes\r\n`,
       );
       assert.deepEqual((await readdir(dir)).sort(), ['rates.csv', 'suppliers.csv']);
     });

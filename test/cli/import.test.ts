@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/open.ts';
 import { backends } from '../helpers/backends.ts';
-import { mtc } from '../helpers/cli.ts';
+import { ROOT, mtc } from '../helpers/cli.ts';
 import { migratedDatabase } from '../helpers/imports.ts';
 
 const GOOD = 'Item,Colour,Size,Qty\nFrame,Black,M,10\nFrame,Black,L,5\nBell,Silver,One,3\n';
@@ -69,6 +69,13 @@ for (const backend of backends) {
       assert.match(human.stdout, /row 3, stock: "many" is not a stock level/);
       assert.equal(await count(`SELECT count(*) AS n FROM public.item_variant`), 3, 're-imports update, never duplicate');
       assert.equal(await count(`SELECT sum(quantity) AS n FROM public.inventory_transactions`), 12 + 5 + 3);
+    });
+
+    test('a quote left open costs its own line: every data line counted, the rejected line named with what to do', async () => {
+      const r = await mtc(['import', join(ROOT, 'test', 'fixtures', 'imports', 'open-quote.csv'), '--kind', 'items', '--database', url]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /: 5 of 6 rows imported, 1 rejected/);
+      assert.match(r.stdout, /row 3: a quote opened in field 1 \("Item"\) is never closed on line 3 \(the next quote, on a later line, is followed by other text, so it does not close it\)/);
     });
 
     test('a missing column fails the job: exit 1, naming it', async () => {

@@ -3,11 +3,14 @@
 // the refusals (415, 413, 400, 404, 409). A worker runs beside the API as in `mtc serve`.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { ROOT } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { startImportWorker } from '../../src/app/imports/worker.ts';
 import type { ImportWorker } from '../../src/app/imports/worker.ts';
@@ -138,6 +141,19 @@ for (const backend of backends) {
       assert.ok(formulaLine.endsWith(`,"'=2+5,M2,,""Made, of steel"",Frames,Colour 0,L,lots,pcs,1"`), formulaLine);
       assert.doesNotMatch(formulaLine, /(^|,)"?[=+@-]/, 'no cell starts with a formula');
       assert.equal(await itemsState(api.db).then((s) => s.split('\n').filter((l) => l.startsWith('Now ')).length), 90);
+    });
+
+    test('a quote left open costs its own line only: the total is every data line, the rejected row is that line with what to do', async () => {
+      const r = await upload(readFileSync(join(ROOT, 'test', 'fixtures', 'imports', 'open-quote.csv')), 'kind=items&fileName=open-quote.csv&start=true');
+      assert.equal(r.statusCode, 201, r.body);
+      const id = json(r).id as number;
+      await ended(id);
+      const done = await job(id);
+      assert.deepEqual([done.status, done.totalRows, done.processedRows, done.successCount, done.failureCount], ['completed_with_errors', 6, 6, 5, 1]);
+      const errors = json(await api.call('GET', `/api/imports/${id}/errors`, { as: 'viewer' })).errors;
+      assert.equal(errors.length, 1);
+      assert.deepEqual([errors[0].rowNumber, errors[0].field, errors[0].rawRow], [3, null, '"Fork,R1,,Steel fork,Forks,Black,L,1,pcs,1']);
+      assert.match(errors[0].message, /^a quote opened in field 1 \("Item"\) is never closed on line 3 .*Close the quote on line 3/);
     });
 
     test('a file that is not UTF-8 is read as its Content-Type charset says', async () => {

@@ -174,6 +174,7 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     const rows = jobRows(db, jobId, job);
     const first = await rows.next();
     if (first.done) return await finish(db, jobId, 'failed', 'the file is empty: there is no header row');
+    if (first.value.error) return await finish(db, jobId, 'failed', unreadableHeader(first.value));
     const header = matchHeader(kind, first.value.cells);
     if ('missing' in header) return await finish(db, jobId, 'failed', header.message);
     const runner = new BatchRunner(db, jobId, kind, header, job, options);
@@ -214,6 +215,11 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     }
     throw err;
   }
+}
+
+/** Why a job cannot start when its header row could not be read (a quote left open in it, a line too long). */
+export function unreadableHeader(row: SourceRow): string {
+  return `the header row cannot be read, so nothing was imported: ${row.error}`;
 }
 
 /** The rows after the header; null when `signal` stopped the count. */

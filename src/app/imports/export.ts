@@ -94,7 +94,7 @@ export function exportSuppliersCsv(q: Queryable, options: ExportOptions = {}): A
 
 /**
  * Supplier rates as CSV in the rates import's own columns (Supplier, Item, Model, Variation,
- * Color, Size, Cost, Currency, MOQ, Effective From, Effective To, Active), by rate id.
+ * Description, Color, Size, Cost, Currency, MOQ, Effective From, Effective To, Active), by rate id.
  *
  * Which rates: all of them, active or not, past, current and future, each with its own period
  * and Active flag, because the rates import reads those and keys a rate by supplier, variant
@@ -106,18 +106,19 @@ export function exportSuppliersCsv(q: Queryable, options: ExportOptions = {}): A
  * Left out, because no row of this format can name them (the import would refuse the row, or
  * write it onto another rate): rates of a deleted variant or item (the import finds live ones
  * only); a rate shadowed by another of the same supplier, variant and Effective From (the
- * import takes the active one, then the newest: only that one is exported); and rates of a
- * variant whose item has the same name, model and variation as an older item with a live
- * variant of that colour and size (they differ by description, a column the rates import does
- * not read, and it takes the older item's variant); and, as in exportSuppliersCsv, rates of a
- * supplier whose firm name differs only in case from an older supplier's.
+ * import takes the active one, then the newest: only that one is exported); rates of a variant
+ * whose item shares its name, model and variation with another live item that has a live
+ * variant of that colour and size, when a row cannot tell the two apart: the item has no
+ * description (an empty Description names an item by the other three alone), or both have the
+ * same one (the import rejects such a row, naming both); and, as in exportSuppliersCsv, rates
+ * of a supplier whose firm name differs only in case from an older supplier's.
  */
 export function exportRatesCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
   return pagedCsv(ratesKind.columns, 0, options, async (after) =>
     (
       await q.query<{ rateId: number; cells: (string | null)[] }>(
         `SELECT p.id AS "rateId",
-                ARRAY[s.firm_name::text, i.name::text, m.model_name::text, va.variation_name::text, c.color_name::text, z.size_name::text,
+                ARRAY[s.firm_name::text, i.name::text, m.model_name::text, va.variation_name::text, i.description, c.color_name::text, z.size_name::text,
                       p.cost_per_unit::text, p.currency::text, p.minimum_order_quantity::text,
                       to_char(p.effective_from, 'YYYY-MM-DD'), to_char(p.effective_to, 'YYYY-MM-DD'), CASE WHEN p.is_active THEN 'yes' ELSE 'no' END] AS cells
            FROM public.variant_supplier_pricing p
@@ -133,8 +134,9 @@ export function exportRatesCsv(q: Queryable, options: ExportOptions = {}): Async
                              WHERE o.supplier_id = p.supplier_id AND o.variant_id = p.variant_id AND o.effective_from = p.effective_from
                                AND (o.is_active, o.id) > (p.is_active, p.id))
             AND NOT EXISTS (SELECT 1 FROM public.item_master i2 JOIN public.item_variant v2 ON v2.item_id = i2.item_id AND v2.deleted_at IS NULL
-                             WHERE i2.deleted_at IS NULL AND lower(i2.name) = lower(i.name) AND i2.item_id < i.item_id
+                             WHERE i2.deleted_at IS NULL AND lower(i2.name) = lower(i.name) AND i2.item_id <> i.item_id
                                AND i2.model_id IS NOT DISTINCT FROM i.model_id AND i2.variation_id IS NOT DISTINCT FROM i.variation_id
+                               AND (coalesce(i.description, '') = '' OR coalesce(i2.description, '') = i.description)
                                AND v2.color_id = v.color_id AND v2.size_id = v.size_id)
             AND NOT EXISTS (SELECT 1 FROM public.suppliers s2 WHERE lower(s2.firm_name) = lower(s.firm_name) AND s2.supplier_id < s.supplier_id)
           ORDER BY p.id LIMIT ${PAGE}`,

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/types.ts';
-import { checkRow, writeRows } from './engine.ts';
+import { checkRow, unreadableHeader, writeRows } from './engine.ts';
 import { ImportError } from './errors.ts';
 import { matchHeader } from './headers.ts';
 import { kindNamed } from './kinds/index.ts';
@@ -93,8 +93,13 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   let header: string[] | null = null;
   try {
     for await (const row of openRows({ format, options: opts, chunks })) {
-      if (header === null) header = row.cells;
-      else rows.push(row);
+      if (header === null) {
+        if (row.error) {
+          preview.problem = unreadableHeader(row);
+          return preview;
+        }
+        header = row.cells;
+      } else rows.push(row);
       if (rows.length >= limit) break;
     }
   } catch (err) {

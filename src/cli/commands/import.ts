@@ -37,13 +37,16 @@ Kinds (--kind):
              in the header). Stock is the level to have: the ledger gets an opening balance or
              an adjustment by the difference, so importing a file twice counts it once.
   suppliers  Firm Name, Address, GSTIN, Email, Phone
-  rates      Supplier, Item, Model, Variation, Color, Size, Cost, Currency, MOQ,
-             Effective From, Effective To, Active
+  rates      Supplier, Item, Model, Variation, Description, Color, Size, Cost, Currency,
+             MOQ, Effective From, Effective To, Active
 
 Headers are matched whatever their case, spacing and punctuation, and by common aliases
 (Colour, Qty, Reorder Level…). A row's natural key decides whether it updates or creates;
-empty cells leave stored values as they are. Rejected rows are recorded with their row
-number, field and reason; the good rows are imported all the same.
+empty cells leave stored values as they are, and an empty Description names an item by its
+name, model and variation alone (a row that names more than one item is rejected, naming
+them). Rejected rows are recorded with their row number, field and reason; the good rows
+are imported all the same. Every line of a CSV file is a row, or part of a record whose
+quoted field spans lines and closes properly: a quote left open costs only its own line.
 
 Options:
   --kind KIND        items, suppliers or rates (required)

@@ -3,7 +3,7 @@
 // stop and cancellation between batches.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { createImportJob, previewImport, runImport } from '../../../src/app/imports/engine.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';
@@ -100,6 +100,16 @@ for (const backend of backends) {
       assert.equal((await catalogState(t.db)).length, items);
     });
 
+    test('a header row that cannot be read fails the job saying why, and the preview says so too', async () => {
+      const text = '"Item,Color,Size\nFrame,Black,M\n';
+      const r = await importText(t.db, text);
+      assert.equal(r.status, 'failed');
+      assert.equal(r.state.processed, 0);
+      assert.match(r.state.message!, /^the header row cannot be read, so nothing was imported: a quote opened in field 1 is never closed on line 1 \(nor anywhere after it\)/);
+      const preview = await previewImport(t.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(text) });
+      assert.equal(preview.problem, r.state.message);
+    });
+
     test('an empty file fails; a header alone completes with no rows', async () => {
       assert.equal((await importText(t.db, '')).state.message, 'the file is empty: there is no header row');
       assert.deepEqual((await importText(t.db, 'Item,Color,Size\r\n')).state, { status: 'completed', message: null, total: 0, processed: 0, success: 0, failure: 0 });
@@ -178,6 +188,124 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
         { cost: '1250.00', from: '2026-01-01', to: '2026-06-30' },
         { cost: '1300.00', from: '2026-07-01', to: null },
       ]);
+    });
+
+    test('an empty Description names the item by name, model and variation, as a file without that column does: no second item', async () => {
+      const first = await importText(t.db, 'Item,Model,Variation,Description,Color,Size,Stock\nHub,Disc,Front,Alloy hub,Black,M,4\n');
+      assert.equal(first.status, 'completed');
+      const again = await importText(t.db, 'Item,Model,Variation,Description,Color,Size,Stock,Threshold\nhub,DISC,front,,Black,M,6,2\nHub,Disc,Front,,Black,L,1,\n');
+      assert.equal(again.status, 'completed');
+      const hubs = (await catalogState(t.db)).filter((s) => String(s.name).toLowerCase() === 'hub');
+      assert.deepEqual(
+        hubs.map((h) => [h.description, h.size, h.stock, h.threshold]),
+        [
+          ['Alloy hub', 'L', '1.000', '0.000'],
+          ['Alloy hub', 'M', '6.000', '2.000'],
+        ],
+        'one item, its description kept, its variant updated and a new one made',
+      );
+      const noColumn = await importText(t.db, 'Item,Model,Variation,Color,Size,Stock\nHub,Disc,Front,Black,M,7\n');
+      assert.equal(noColumn.status, 'completed');
+      assert.equal((await catalogState(t.db)).filter((s) => s.name === 'Hub' && s.size === 'M')[0]!.stock, '7.000');
+    });
+
+    test('a row that names more than one item (no Description, or one two items share) is rejected naming them, and writes nothing', async () => {
+      const made = await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Foam,Black,M,1\nGrip,Rubber,Black,M,2\nGrip,,,,\n');
+      assert.deepEqual({ success: made.state.success, failure: made.state.failure }, { success: 2, failure: 1 }, 'the third row cannot tell the two grips apart');
+      const ids = (await t.db.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Grip' ORDER BY item_id`)).rows.map((r) => r.id);
+      assert.equal(ids.length, 2);
+      const before = await catalogState(t.db);
+      for (const [name, text] of [
+        ['GRIP', 'Item,Description,Color,Size,Stock\nGRIP,,Black,M,9\n'],
+        ['grip', 'Item,Color,Size,Stock\ngrip,Black,M,9\n'],
+      ] as const) {
+        const r = await importText(t.db, text);
+        assert.deepEqual({ success: r.state.success, failure: r.state.failure }, { success: 0, failure: 1 }, text);
+        assert.deepEqual(
+          r.errors.map((e) => [e.row, e.field]),
+          [[2, 'description']],
+        );
+        assert.equal(
+          r.errors[0]!.message,
+          `"${name}" (no model, no variation) names 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant, or one of its own for another item (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
+        );
+      }
+      assert.deepEqual(await catalogState(t.db), before, 'nothing written');
+      const named = await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Rubber,Black,M,5\n');
+      assert.equal(named.status, 'completed');
+      assert.deepEqual(
+        (await catalogState(t.db)).filter((s) => s.name === 'Grip').map((g) => [g.description, g.stock]),
+        [
+          ['Foam', '1.000'],
+          ['Rubber', '5.000'],
+        ],
+      );
+    });
+
+    test('rates: an item named by name, model and variation that is more than one is rejected naming them; a Description says which', async () => {
+      const ids = (await t.db.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Grip' ORDER BY item_id`)).rows.map((r) => r.id);
+      const r = await importText(t.db, 'Supplier,Item,Color,Size,Cost,Effective From\nAcme Cycles,Grip,Black,M,10,2026-01-01\n', 'rates');
+      assert.deepEqual(
+        r.errors.map((e) => [e.row, e.field, e.message]),
+        [
+          [
+            2,
+            'description',
+            `"Grip" (no model, no variation) in colour "Black" and size "M" is a variant of 2 items: #${ids[0]} ("Foam"), #${ids[1]} ("Rubber"). Give the Description of the one meant, or one of its own for another item (add a Description column if the file has none): a row without one names an item by its name, model and variation alone`,
+          ],
+        ],
+      );
+      const named = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost,Effective From\nAcme Cycles,Grip,Rubber,Black,M,10,2026-01-01\nAcme Cycles,Grip,,Black,M,11,2026-01-01\n', 'rates');
+      assert.deepEqual(
+        named.errors.map((e) => [e.row, e.field]),
+        [[3, 'description']],
+        'an empty Description is as none',
+      );
+      const rates = (await t.db.query<{ description: string; cost: string }>(
+        `SELECT i.description, p.cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.item_variant v ON v.variant_id = p.variant_id
+           JOIN public.item_master i ON i.item_id = v.item_id WHERE i.name = 'Grip'`,
+      )).rows;
+      assert.deepEqual(rates, [{ description: 'Rubber', cost: '10.00' }]);
+    });
+
+    test('rates: an empty Effective From is as none: the rate in effect today is updated, never a second one made', async () => {
+      const count = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`)).rows[0]!.n;
+      await importText(t.db, 'Firm Name\nBolt Works\n', 'suppliers');
+      const made = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost\nBolt Works,Grip,Rubber,Black,M,5\n', 'rates');
+      assert.equal(made.status, 'completed');
+      const empty = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost,Effective From\nBolt Works,Grip,Rubber,Black,M,6,\n', 'rates');
+      assert.equal(empty.status, 'completed');
+      assert.equal(await count(), 1);
+      const cost = (await t.db.query<{ cost: string }>(`SELECT cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`)).rows[0]!.cost;
+      assert.equal(cost, '6.00');
+    });
+
+    test('variants: an empty Color and Size make no variant of an existing item, and one without the other is rejected', async () => {
+      const r = await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Foam,,,\nGrip,Foam,Black,,3\nGrip,Foam,,M,3\n');
+      assert.deepEqual(
+        r.errors.map((e) => [e.row, e.field]),
+        [
+          [3, 'size'],
+          [4, 'color'],
+        ],
+      );
+      assert.deepEqual(
+        (await catalogState(t.db)).filter((s) => s.name === 'Grip' && s.description === 'Foam').map((g) => [g.color, g.size, g.stock]),
+        [['Black', 'M', '1.000']],
+      );
+    });
+
+    test('suppliers: an empty Firm Name is rejected and makes no supplier', async () => {
+      const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.suppliers')).rows[0]!.n;
+      const r = await importText(t.db, 'Firm Name,Address\n,Nowhere\n  ,Somewhere\n', 'suppliers');
+      assert.deepEqual(
+        r.errors.map((e) => [e.row, e.field, e.message]),
+        [
+          [2, 'firmName', 'Firm Name is required'],
+          [3, 'firmName', 'Firm Name is required'],
+        ],
+      );
+      assert.equal((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.suppliers')).rows[0]!.n, before);
     });
 
     test('a run stopped between batches resumes after its last committed row, writing no row twice', async () => {

@@ -148,10 +148,10 @@ for (const backend of backends) {
     });
 
     test('rates: every rate, active or not, with its own period, in the import’s own columns', async () => {
-      assert.ok(rates.startsWith('\uFEFFSupplier,Item,Model,Variation,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n'));
+      assert.ok(rates.startsWith('\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n'));
       assert.equal(dataLines(rates).length, (await ratesState(a.db)).length);
       const hostile = dataLines(rates).filter((l) => l.includes('HYPERLINK'));
-      const item = `"'=HYPERLINK(""http://evil.example"",""x"")",,,'-red,M`;
+      const item = `"'=HYPERLINK(""http://evil.example"",""x"")",,,'+1 tricky,'-red,M`;
       assert.deepEqual(hostile, [
         `"'=HYPERLINK(""http://evil.example"",""x"")",${item},12.30,USD,2.500,2026-01-01,,yes`,
         `"'=HYPERLINK(""http://evil.example"",""x"")",${item},11.00,USD,2.500,2025-01-01,2025-12-31,yes`,
@@ -175,28 +175,40 @@ for (const backend of backends) {
       assert.deepEqual(await ratesState(a.db, true), before);
     });
 
-    test('rates no row can name are left out, so the file still imports as a no-op', async () => {
+    test('rates no row can name are left out, so the file still imports as a no-op; twins told apart by their description are not', async () => {
       const before = dataLines(rates);
       await a.db.transaction(async (tx) => {
         const supplierId = (await tx.query<{ id: number }>(`SELECT supplier_id AS id FROM public.suppliers WHERE firm_name LIKE '=%'`)).rows[0]!.id;
         // A withdrawn quote with the same start as the active rate: the import's key finds the active one.
         const variantId = (await tx.query<{ id: number }>(`SELECT variant_id AS id FROM public.variant_supplier_pricing WHERE cost_per_unit = 12.30`)).rows[0]!.id;
         await createRate(tx, { supplierId, variantId, costPerUnit: '1.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: false });
-        // A rate on the second Twin (the rates import has no Description: it finds the first Twin's variant).
+        // A rate on the second Twin: its Description names it.
         const twins = (await tx.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Twin' ORDER BY item_id`)).rows;
         await createVariant(tx, twins[0]!.id, { color: 'Black', size: 'M' });
         const right = await createVariant(tx, twins[1]!.id, { color: 'Black', size: 'M' });
         await createRate(tx, { supplierId, variantId: right!.variantId, costPerUnit: '2.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: true });
+        // A rate on a third Twin without a description: an empty Description names all three.
+        const plain = await createItem(tx, { name: 'Twin' });
+        const plainBlack = await createVariant(tx, plain.itemId, { color: 'Black', size: 'M' });
+        await createRate(tx, { supplierId, variantId: plainBlack!.variantId, costPerUnit: '4.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: true });
         // A rate of a deleted variant.
         const gone = await createVariant(tx, twins[1]!.id, { color: 'Black', size: 'L' });
         await createRate(tx, { supplierId, variantId: gone!.variantId, costPerUnit: '3.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: true });
         await deleteVariant(tx, gone!.variantId);
       });
       const again = await text(exportCsv(a.db, 'rates'));
-      assert.deepEqual(dataLines(again), before);
+      assert.deepEqual(dataLines(again), [...before, `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,2026-01-01,,yes`]);
       const state = await ratesState(a.db, true);
       assert.equal((await importCsv(a.db, 'rates', again)).failure, 0);
       assert.deepEqual(await ratesState(a.db, true), state);
+
+      // The items file names that third Twin by an empty Description, which names all three: its row is rejected, naming them.
+      const items = await text(exportItemsCsv(a.db));
+      const { jobId } = await createImportJob(a.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(items), userId: null });
+      await runImport(a.db, jobId);
+      const errors = (await a.db.query<{ message: string }>('SELECT message FROM public.import_job_errors WHERE import_job_id = $1', [jobId])).rows;
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]!.message, /^"Twin" \(no model, no variation\) names 3 items: #\d+ \("left"\), #\d+ \("right"\), #\d+ \(no description\)\. Give the Description of the one meant/);
     });
 
     test('a value that already starts with an apostrophe before a formula keeps it: guarded once more, unguarded once', async () => {

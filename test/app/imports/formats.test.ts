@@ -10,7 +10,10 @@ import { quickCsvCount } from '../../../src/app/imports/formats/count.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseSync } from 'csv-parse/sync';
 import { random } from '../../helpers/random.ts';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'imports');
 
 function parse(text: string, delimiter = ',', chunk = text.length || 1, max?: number) {
   const r = new CsvReader(delimiter, max);
@@ -70,15 +73,43 @@ describe('the CSV reader', () => {
   test('a quote that never closes costs its own line only', () => {
     const recs = parse('h1,h2\n"broken,1\nok,2\nok,3\n');
     assert.deepEqual(
-      recs.map((r) => [r.line, r.error ?? null, r.cells]),
+      recs.map((r) => [r.line, r.error ? 'rejected' : null, r.cells]),
       [
         [1, null, ['h1', 'h2']],
-        [2, 'a quoted field is never closed', []],
+        [2, 'rejected', []],
         [3, null, ['ok', '2']],
         [4, null, ['ok', '3']],
       ],
     );
     assert.equal(recs[1]!.raw, '"broken,1');
+    assert.equal(
+      recs[1]!.error,
+      'a quote opened in field 1 ("h1") is never closed on line 2 (nor anywhere after it): only line 2 is rejected, and the lines after it are read as rows. Close the quote on line 2, or write a quote that is part of the text as two ("")',
+    );
+  });
+
+  test('a quote left open, with an ordinary quoted field on a later line, costs its own line only: every line is a row', () => {
+    const text = readFileSync(join(FIXTURES, 'open-quote.csv'), 'utf8');
+    for (const chunk of [1, 5, 64, 100_000]) {
+      const recs = parse(text, ',', chunk);
+      assert.deepEqual(
+        recs.map((r) => [r.line, r.error ? 'rejected' : r.cells[0]]),
+        [
+          [1, 'Item'],
+          [2, 'Frame'],
+          [3, 'rejected'],
+          [4, 'Wheel'],
+          [5, 'Bell'],
+          [6, 'Chain'],
+          [7, 'Saddle'],
+        ],
+        `chunk ${chunk}`,
+      );
+      assert.equal(recs[2]!.raw, '"Fork,R1,,Steel fork,Forks,Black,L,1,pcs,1');
+      assert.match(recs[2]!.error!, /a quote opened in field 1 \("Item"\) is never closed on line 3/);
+      assert.match(recs[2]!.error!, /write a quote that is part of the text as two \(""\)/);
+      assert.deepEqual(recs[5]!.cells.slice(0, 4), ['Chain', '', '', 'Long, steel']);
+    }
   });
 
   test('a record longer than the limit is one broken record, and reading goes on', () => {
@@ -105,7 +136,8 @@ describe('the CSV reader', () => {
     const text = `${lines.join('\r\n')}\r\n`;
     for (const chunk of [1, 7, 64, 100_000]) {
       const recs = parse(text, ',', chunk, 100);
-      assert.deepEqual(recs[1], { line: 2, cells: [], raw: '"broken,1', error: 'the record is longer than 100 characters (a quote that never closes?)' }, `chunk ${chunk}`);
+      assert.deepEqual({ ...recs[1], error: undefined }, { line: 2, cells: [], raw: '"broken,1', error: undefined }, `chunk ${chunk}`);
+      assert.match(recs[1]!.error!, /^a quote opened in field 1 \("h1"\) is never closed on line 2 \(the record it starts would be longer than 100 bytes\)/, `chunk ${chunk}`);
       assert.deepEqual(
         recs.slice(2).map((r) => [r.line, r.error ?? null, r.cells.join('|')]),
         Array.from({ length: 40 }, (_, i) => [i + 3, null, `ok|${i}`]),
@@ -115,15 +147,15 @@ describe('the CSV reader', () => {
   });
 
   test('numbers records after a broken one by their lines, through quoted line breaks, CRLF and CR', () => {
-    const text = 'h\r\n"a\r\nb",1\r\n\r\nx,"broken\ry\r\n\rz\nlast';
+    const text = 'h,i\r\n"a\r\nb",1\r\n\r\nx,"broken\ry\r\n\rz\nlast';
     for (const chunk of [1, 2, 3, 1000]) {
       const recs = parse(text, ',', chunk);
       assert.deepEqual(
-        recs.map((r) => [r.line, r.error ?? null, r.raw]),
+        recs.map((r) => [r.line, r.error ? 'rejected' : null, r.raw]),
         [
-          [1, null, 'h'],
+          [1, null, 'h,i'],
           [2, null, '"a\r\nb",1'],
-          [5, 'a quoted field is never closed', 'x,"broken'],
+          [5, 'rejected', 'x,"broken'],
           [6, null, 'y'],
           [8, null, 'z'],
           [9, null, 'last'],
@@ -177,6 +209,263 @@ describe('the CSV reader', () => {
     assert.equal(sniffDelimiter('a|b|c\n1|2|3\n'), '|');
     assert.equal(sniffDelimiter('"a;b",c\n"1;2",3\n'), ',');
     assert.equal(sniffDelimiter('single\nvalue\n'), ',');
+  });
+});
+
+/**
+ * The rule of csv-split.ts read the slow, obvious way: from each line start, one record (a
+ * quoted field that crosses a line break closes at its first quote not doubled, and properly:
+ * before the delimiter, a line break or the end; a record spanning lines has the header's
+ * cells; its text at most `max` bytes) or that line rejected alone. Quadratic, for small files.
+ */
+function slowReading(text: string, max: number): [number, string][] {
+  const b = Buffer.from(text);
+  const n = b.length;
+  const isBreak = (c: number | undefined) => c === 10 || c === 13;
+  const after = (i: number) => (b[i] === 13 && b[i + 1] === 10 ? i + 2 : i + 1);
+  const out: [number, string][] = [];
+  let width: number | null = null;
+  let headerSeen = false;
+  let line = 1;
+  let at = 0;
+  while (at < n) {
+    let i = at;
+    let quoted = false;
+    let fieldStart = true;
+    let crossed = false;
+    let spans = false;
+    let cells = 0;
+    let ok = true;
+    let end = n;
+    for (;;) {
+      if (i >= n) {
+        if (quoted) ok = false;
+        else cells++;
+        break;
+      }
+      const c = b[i]!;
+      if (!quoted && isBreak(c)) {
+        cells++;
+        end = after(i);
+        break;
+      }
+      if (i - at >= max) {
+        ok = false;
+        break;
+      }
+      if (quoted) {
+        if (isBreak(c)) crossed = spans = true;
+        if (c !== 34) i++;
+        else if (b[i + 1] === 34) {
+          if (i + 1 - at >= max) {
+            ok = false;
+            break;
+          }
+          i += 2;
+        } else if (i + 1 >= n || b[i + 1] === 44 || isBreak(b[i + 1]) || !crossed) {
+          quoted = false;
+          i++;
+        } else {
+          ok = false;
+          break;
+        }
+      } else if (c === 34 && fieldStart) {
+        quoted = true;
+        crossed = false;
+        fieldStart = false;
+        i++;
+      } else {
+        fieldStart = c === 44;
+        if (fieldStart) cells++;
+        i++;
+      }
+    }
+    if (ok && spans && width !== null && cells !== width) ok = false;
+    if (!ok) {
+      let e = at;
+      while (e < n && !isBreak(b[e])) e++;
+      out.push([line, 'rejected']);
+      headerSeen = true;
+      line++;
+      at = e < n ? after(e) : n;
+      continue;
+    }
+    const record = b.subarray(at, end);
+    const cellsRead = (parseSync(record, { relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][])[0] ?? [''];
+    if (!cellsRead.every((x) => x.trim() === '')) {
+      if (!headerSeen) width = cellsRead.length;
+      headerSeen = true;
+    }
+    if (!(cellsRead.length === 1 && cellsRead[0] === '')) out.push([line, JSON.stringify(cellsRead)]);
+    for (let k = at; k < end; k = after(k)) {
+      while (k < end && !isBreak(b[k])) k++;
+      if (k < end) line++;
+    }
+    at = end;
+  }
+  return out;
+}
+
+describe('the rule: a record spans lines only through a quoted field that closes properly, with the header’s cells', () => {
+  const atoms = ['a', 'b', ',', ',', '"', '"', '""', '\n', '\n', '\r\n', '\r', ' ', '"a', 'a"', ',"', '",', '"\n'];
+
+  test('the reader reads random files as the slow reading does, in any chunks', () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const rnd = random(seed);
+      let text = '';
+      const k = rnd.int(0, 60);
+      for (let i = 0; i < k; i++) text += rnd.pick(atoms);
+      const max = rnd.pick([6, 12, 40, 1000]);
+      const want = slowReading(text, max);
+      for (const chunk of [1, rnd.int(2, 9), text.length || 1]) {
+        const got = parse(text, ',', chunk, max).map((r): [number, string] => [r.line, r.error ? 'rejected' : JSON.stringify(r.cells)]);
+        assert.deepEqual(got, want, `seed ${seed}, max ${max}, chunk ${chunk}: ${JSON.stringify(text)}`);
+      }
+    }
+  });
+
+  test('every line that is not blank is in exactly one record, or rejected on its own', () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const rnd = random(seed);
+      let text = 'h1,h2,h3\n';
+      const k = rnd.int(0, 80);
+      for (let i = 0; i < k; i++) text += rnd.pick(atoms);
+      const lines = text.split(/\r\n|\n|\r/);
+      const covered = new Map<number, number>();
+      for (const r of parse(text, ',', rnd.int(1, 16), 64)) {
+        const span = r.error ? 0 : r.raw.split(/\r\n|\n|\r/).length - 1;
+        for (let l = r.line; l <= r.line + span; l++) covered.set(l, (covered.get(l) ?? 0) + 1);
+      }
+      lines.forEach((l, i) => {
+        const times = covered.get(i + 1) ?? 0;
+        // A line of delimiters, quotes and white space only may be a blank row (`,"",`): it need not be in a record.
+        if (l.replace(/[,"]/g, '').trim() !== '') assert.equal(times, 1, `seed ${seed}: line ${i + 1} ${JSON.stringify(l)} in ${times} records: ${JSON.stringify(text)}`);
+        else assert.ok(times <= 1, `seed ${seed}: blank line ${i + 1} in ${times} records`);
+      });
+    }
+  });
+
+  test('a field with a line break that closes properly stays one record; with the wrong number of cells, its first line is rejected alone', () => {
+    const text = 'Firm,Address,Phone\nAcme,"12 Main St\nMumbai",123\nBolt,"1 Side St\nPune"\nCog,"x\ny",1,2\nDone,,9\n';
+    const recs = parse(text);
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.error ? 'rejected' : r.cells]),
+      [
+        [1, ['Firm', 'Address', 'Phone']],
+        [2, ['Acme', '12 Main St\nMumbai', '123']],
+        [4, 'rejected'],
+        [5, ['Pune"']],
+        [6, 'rejected'],
+        [7, ['y"', '1', '2']],
+        [8, ['Done', '', '9']],
+      ],
+    );
+    assert.match(recs[2]!.error!, /a quote opened in field 2 \("Address"\) is never closed on line 4 \(it closes on a later line, but the record would have 2 cells where the header has 3 cells; if the line break belongs in the cell, give that row all the header's cells\)/);
+    assert.match(recs[4]!.error!, /would have 4 cells where the header has 3 cells/);
+  });
+
+  test('the one case the rule cannot tell from a real multi-line cell: a quote left open, closed by a cell of the same column ending in a quote', () => {
+    // Valid CSV, with the header's cells: one record. The items import then rejects it whole (a name holds no line break).
+    const recs = parse('Item,Color\n"Frame,Black\nBell,Silver\nTyre 26",Black\nLast,Red\n');
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.error ? 'rejected' : r.cells]),
+      [
+        [1, ['Item', 'Color']],
+        [2, ['Frame,Black\nBell,Silver\nTyre 26', 'Black']],
+        [5, ['Last', 'Red']],
+      ],
+    );
+    // In another column the count gives it away: the line alone is rejected.
+    assert.deepEqual(
+      parse('Item,Color,Size\n"Frame,Black,M\nBell,Silver,26"\nLast,Red,S\n').map((r) => [r.line, r.error ? 'rejected' : r.cells[0]]),
+      [
+        [1, 'Item'],
+        [2, 'rejected'],
+        [3, 'Bell'],
+        [4, 'Last'],
+      ],
+    );
+  });
+
+  test('a delimiter of more than one byte (§ in UTF-8), split between pieces, closes a quoted field as a comma does', () => {
+    const bytes = Buffer.from('a§b\n"x§y\nz"§1\n"open§2\nok§3\n"p"q§4\n');
+    for (const chunk of [1, 2, 3, 100]) {
+      const r = new CsvReader('§');
+      const recs = [];
+      for (let i = 0; i < bytes.length; i += chunk) recs.push(...r.pushBytes(bytes.subarray(i, i + chunk)));
+      recs.push(...r.end());
+      assert.deepEqual(
+        recs.map((x) => [x.line, x.error ? 'rejected' : x.cells]),
+        [
+          [1, ['a', 'b']],
+          [2, ['x§y\nz', '1']],
+          [4, 'rejected'],
+          [5, ['ok', '3']],
+          [6, ['"p"q', '4']],
+        ],
+        `chunk ${chunk}`,
+      );
+    }
+  });
+
+  test('two fields with line breaks in one record; a later one that never closes properly costs the first line', () => {
+    const recs = parse('a,b,c\n"x\ny","p\nq",z\n"x\ny","p\nq"r,z\nlast,,\n');
+    assert.deepEqual(
+      recs.map((r) => [r.line, r.error ? 'rejected' : r.cells]),
+      [
+        [1, ['a', 'b', 'c']],
+        [2, ['x\ny', 'p\nq', 'z']],
+        [5, 'rejected'],
+        [6, 'rejected'],
+        [7, ['q"r', 'z']],
+        [8, ['last', '', '']],
+      ],
+    );
+    assert.match(recs[2]!.error!, /a quote opened in field 1 \("a"\) is never closed on line 5 \(it closes on a later line, but the record then runs into another quote that is never closed properly\)/);
+  });
+});
+
+describe('reading stays linear in the size of the file, however its quotes fall', () => {
+  /** Reads `text` in 1 MiB pieces as an import does; its records and rejected lines. */
+  function count(text: string): { records: number; rejected: number; lastLine: number } {
+    const r = new CsvReader(',');
+    const bytes = Buffer.from(text);
+    let records = 0;
+    let rejected = 0;
+    let lastLine = 0;
+    const take = (recs: ReturnType<CsvReader['end']>) => {
+      for (const x of recs) {
+        if (x.error) rejected++;
+        else records++;
+        lastLine = x.line;
+      }
+    };
+    for (let i = 0; i < bytes.length; i += 1024 * 1024) take(r.pushBytes(bytes.subarray(i, i + 1024 * 1024)));
+    take(r.end());
+    return { records, rejected, lastLine };
+  }
+
+  // Each of these re-read from every line to the end of the file (or to the 1 MiB limit) would
+  // take hours; read once, a few seconds. The time limit is the test's bound, not a benchmark.
+  test('a quote left open on line 2, then 1,000,000 lines without a quote', { timeout: 120_000 }, () => {
+    assert.deepEqual(count(`h1,h2\n"a,b\n${'x,y\n'.repeat(1_000_000)}`), { records: 1_000_001, rejected: 1, lastLine: 1_000_002 });
+  });
+
+  test('200,000 lines each closing a quoted field and opening another (every record would run past the limit)', { timeout: 120_000 }, () => {
+    assert.deepEqual(count(`h1,h2,h3\n"a\n${'b",c,"d\n'.repeat(200_000)}`), { records: 1, rejected: 200_001, lastLine: 200_002 });
+  });
+
+  test('200,000 lines each closing a quoted field and opening another, the last closing it (records too wide but the last)', { timeout: 120_000 }, () => {
+    // Line 200,002 and the closing line make a record of three cells, as the header has.
+    assert.deepEqual(count(`h1,h2,h3\n"a\n${'b",c,"d\n'.repeat(200_000)}e"\n`), { records: 2, rejected: 200_000, lastLine: 200_002 });
+  });
+
+  test('200,000 lines each opening a quote that the next line closes with text after it', { timeout: 120_000 }, () => {
+    assert.deepEqual(count(`h1,h2\n${'"a,b\n'.repeat(200_000)}`), { records: 1, rejected: 200_000, lastLine: 200_001 });
+  });
+
+  test('200,000 lines that are each a lone quote (each record would have one cell, the header two)', { timeout: 120_000 }, () => {
+    assert.deepEqual(count(`h1,h2\n${'"\n'.repeat(200_000)}`), { records: 1, rejected: 200_000, lastLine: 200_001 });
   });
 });
 
@@ -235,7 +524,7 @@ describe('counting a CSV file without parsing it (the job total)', () => {
   }
 
   test('agrees with the reader on every fixture it can count, and gives up on any with a quote', async () => {
-    const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'imports');
+    const dir = FIXTURES;
     let counted = 0;
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
       const bytes = readFileSync(join(dir, name));

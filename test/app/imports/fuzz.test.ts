@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { createImportJob, previewImport, runImport } from '../../../src/app/imports/engine.ts';
 import { SourceProbe } from '../../../src/app/imports/formats/detect.ts';
 import { openRows } from '../../../src/app/imports/formats/rows.ts';
 import type { Database } from '../../../src/db/types.ts';
@@ -51,7 +51,8 @@ async function importAndAccount(db: Database, bytes: Buffer, name: string) {
 }
 
 const EXPECTED: Record<string, { status: string; success: number; rejected: [number, string | null][] }> = {
-  'broken-quoting.csv': { status: 'completed_with_errors', success: 4, rejected: [[3, 'item'], [9, null]] },
+  'broken-quoting.csv': { status: 'completed_with_errors', success: 5, rejected: [[3, null], [9, null]] },
+  'open-quote.csv': { status: 'completed_with_errors', success: 5, rejected: [[3, null]] },
   'ragged.csv': { status: 'completed_with_errors', success: 3, rejected: [[3, 'size'], [4, null]] },
   'wrong-types.csv': {
     status: 'completed_with_errors',
@@ -71,6 +72,117 @@ function validFile(n: number): string {
   const lines = [HEADER];
   for (let i = 0; i < n; i++) lines.push(`Item ${i % 7},M${i % 3},,"Desc, ${i}",Cat,Col ${i % 5},S${i},${i}.5,pcs,${i % 4}`);
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * An items file of `rows` valid rows, some of them damaged in ways people damage CSV files:
+ * a quote opened at the start of a field and never closed, a stray quote inside a field, text
+ * after a closing quote, cells missing or added, values that are not values; LF, CRLF and CR
+ * line ends mixed, a BOM, blank lines. No line of it holds a field that legitimately runs onto
+ * the next: every quote the damage adds is followed by text (so it never closes a field
+ * properly), so each line that is not blank is one row.
+ */
+function damagedItems(seed: number): Buffer {
+  const rnd = random(seed);
+  const lines = [HEADER];
+  const rows = rnd.int(5, 40);
+  for (let i = 0; i < rows; i++) {
+    if (rnd.next() < 0.05) lines.push(rnd.pick(['', ',,,', ' ']));
+    const cells = [
+      `Part ${rnd.int(1, 9)}`,
+      rnd.pick(['', 'M1', 'M2']),
+      rnd.pick(['', 'V1']),
+      rnd.pick(['', `Desc ${i}`, `"Desc, ${i}"`, `"Say ""hi"" ${i}"`]),
+      rnd.pick(['', 'Frames', '"Bars, straight"']),
+      rnd.pick(['Black', 'Red']),
+      `S${rnd.int(1, 4)}`,
+      String(rnd.int(0, 50)),
+      'pcs',
+      String(rnd.int(0, 5)),
+    ];
+    const damage = rnd.next() < 0.5 ? rnd.int(1, 3) : 0;
+    for (let d = 0; d < damage; d++) {
+      const at = rnd.int(0, cells.length - 1);
+      const cell = cells[at]!;
+      const plain = /^[A-Za-z0-9][^",]*$/.test(cell);
+      switch (rnd.int(0, 5)) {
+        case 0: // a quote opened and never closed
+          if (plain) cells[at] = `"${cell}`;
+          break;
+        case 1: // a stray quote inside a field, text on both sides
+          if (plain && cell.length >= 2) {
+            const k = rnd.int(1, cell.length - 1);
+            cells[at] = `${cell.slice(0, k)}"${cell.slice(k)}`;
+          }
+          break;
+        case 2: // text after a closing quote
+          if (plain) cells[at] = `"${cell}"x`;
+          break;
+        case 3: // cells missing
+          cells.splice(rnd.int(1, cells.length - 1));
+          break;
+        case 4: // cells added
+          cells.push(...Array.from({ length: rnd.int(1, 3) }, (_, k) => `extra${k}`));
+          break;
+        default: // a value that is not one
+          cells[rnd.pick([7, 9])] = rnd.pick(['ten', '-1', '1e3']);
+      }
+    }
+    lines.push(cells.join(','));
+  }
+  let text = lines[0]!;
+  for (const line of lines.slice(1)) text += rnd.pick(['\n', '\n', '\r\n', '\r\n', '\r']) + line;
+  if (rnd.next() < 0.5) text += rnd.pick(['\n', '\r\n']);
+  return Buffer.from(rnd.next() < 0.3 ? `\uFEFF${text}` : text);
+}
+
+/** The data lines of a file: each physical line after the header that is not blank, by line number, with its text. */
+function physicalRows(bytes: Buffer): Map<number, string> {
+  const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const rows = new Map<number, string>();
+  lines.forEach((l, i) => {
+    if (i > 0 && l.replaceAll(',', '').trim() !== '') rows.set(i + 1, l);
+  });
+  return rows;
+}
+
+for (const backend of backends) {
+  describe(`every line of a damaged file accounted for, on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: Awaited<ReturnType<typeof migratedDatabase>>;
+    before(async () => {
+      t = await migratedDatabase(backend);
+    });
+    after(() => t?.close());
+
+    test('imported + rejected = the data lines; each rejected row is one line, numbered as that line, its text that line; the preview reads the same rows', async () => {
+      for (let seed = 1; seed <= 40; seed++) {
+        const bytes = damagedItems(seed);
+        const lines = physicalRows(bytes);
+        const say = `seed ${seed} (damagedItems(${seed}) in test/app/imports/fuzz.test.ts)`;
+        const preview = await previewImport(t.db, { kind: 'items', fileName: `damaged-${seed}.csv`, bytes }, { rows: 1000 });
+        assert.equal(preview.problem, null, say);
+        assert.deepEqual(preview.rows.map((r) => r.rowNumber), [...lines.keys()], `${say}: the preview shows every data line, as its own row`);
+        const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: `damaged-${seed}.csv`, bytes, userId: null });
+        await runImport(t.db, jobId, { batchRows: 7 });
+        const state = await jobState(t.db, jobId);
+        const errors = await jobErrors(t.db, jobId);
+        assert.equal(state.total, lines.size, `${say}: the total is the data lines`);
+        assert.equal(state.processed, lines.size, say);
+        assert.equal(state.success + state.failure, lines.size, `${say}: imported + rejected = data lines`);
+        const rejected = new Set(errors.map((e) => e.row));
+        assert.equal(rejected.size, state.failure, say);
+        for (const e of errors) {
+          assert.equal(e.raw, lines.get(e.row), `${say}: rejected row ${e.row} is line ${e.row} alone`);
+          if (e.message.startsWith('a quote opened')) assert.match(e.message, new RegExp(`is never closed on line ${e.row} \\(.*only line ${e.row} is rejected`), say);
+        }
+        assert.deepEqual(
+          preview.rows.filter((r) => r.errors.length > 0).map((r) => r.rowNumber),
+          [...rejected],
+          `${say}: the preview rejects the rows the import rejects`,
+        );
+      }
+    });
+  });
 }
 
 for (const backend of backends) {

@@ -90,8 +90,13 @@ for (const backend of backends) {
       const ledger = (await t.db.query<{ n: string }>(`SELECT coalesce(sum(quantity), 0)::text AS n FROM public.inventory_transactions`)).rows[0]!.n;
       const stock = (await t.db.query<{ n: string }>(`SELECT coalesce(sum(stock), 0)::text AS n FROM public.item_variant`)).rows[0]!.n;
       assert.equal(ledger, stock, 'the ledger adds up to the stock');
-      // What the old data holds that MTC refuses: variants whose colour or size row is gone, negative stock.
-      assert.deepEqual([...new Set(errors.map((e) => e.field))].sort(), ['color', 'stock']);
+      // What the old data holds that MTC refuses: variants whose colour or size row is gone,
+      // negative stock, and the rows of an item without a description ("Handle Grip") that
+      // shares its name, model and variation with two described ones: a row with no
+      // Description names all of them, so it is rejected, naming them.
+      assert.deepEqual([...new Set(errors.map((e) => e.field))].sort(), ['color', 'description', 'stock']);
+      const unnamed = errors.filter((e) => e.field === 'description');
+      assert.ok(unnamed.length > 0 && unnamed.every((e) => /^"Handle Grip" \(model "--", variation "--"\) names 2 items: #\d+ \("U-23"\), #\d+ \("Ring Type"\)\. Give the Description/.test(e.message)));
     });
   });
 }

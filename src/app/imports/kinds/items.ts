@@ -2,16 +2,15 @@ import type { Queryable } from '../../../db/types.ts';
 import { masterIds } from '../../items/masters.ts';
 import { movementProblem } from '../../items/stock.ts';
 import { RowReader } from './fields.ts';
-import { emptyResult } from './kind.ts';
+import { emptyResult, reject } from './kind.ts';
 import type { ImportKind, ParsedRow, WriteContext, WriteResult } from './kind.ts';
 
 /** One row of an items-and-variants file, checked. Empty cells are null: they leave what is stored as it is. */
 export interface ItemRow {
   name: string;
-  /** Whether the file has a Description column: then the description is part of the item's identity. */
-  describes: boolean;
   model: string | null;
   variation: string | null;
+  /** Null (no Description column, or its cell empty): the item is named by name, model and variation alone. */
   description: string | null;
   category: string | null;
   color: string | null;
@@ -25,15 +24,30 @@ export interface ItemRow {
 const lower = (s: string | null) => (s === null ? '' : s.toLowerCase());
 const itemKey = (v: ItemRow) => `${lower(v.name)}\u0000${lower(v.model)}\u0000${lower(v.variation)}`;
 
+/** How messages name an item: its name, with its model and variation or that it has none. */
+export function itemName(name: string, model: string | null, variation: string | null): string {
+  return `"${name}" (${model === null ? 'no model' : `model "${model}"`}, ${variation === null ? 'no variation' : `variation "${variation}"`})`;
+}
+
+/** The live items a row could mean, listed, and what to do: say which by Description, or (a row that gave one) tell them apart. */
+export function severalItems(candidates: readonly { id: number; description: string | null }[], described: boolean): string {
+  const list = candidates.map((c) => `#${c.id} (${c.description === null || c.description === '' ? 'no description' : `"${c.description}"`})`).join(', ');
+  const todo = described
+    ? 'An import cannot tell them apart: rename one of them, or delete the one not meant'
+    : 'Give the Description of the one meant, or one of its own for another item (add a Description column if the file has none): a row without one names an item by its name, model and variation alone';
+  return `${candidates.length} items: ${list}. ${todo}`;
+}
+
 /**
  * Items and their variants, in the old system's columns (Item, Model, Variation, Description,
- * Category, Color, Size, Stock, Unit, Threshold). A row names an item as the database's
- * uniqueness rule does: name (whatever its case), model, variation and description (a file
- * without a Description column names the oldest item of that name, model and variation);
- * and a variant of it by colour and size. What exists is updated, what does not is made. A row without colour and size is an item alone. Stock is
- * the level the variant should have: an opening balance when it has no ledger yet, else an
- * adjustment by the difference, nothing when equal — so a file imported twice counts its
- * stock once.
+ * Category, Color, Size, Stock, Unit, Threshold). A row names an item by name (whatever its
+ * case), model and variation (empty: none), and by description when it gives one: a row with
+ * no Description (no such column, or the cell empty) names the item by the other three alone.
+ * A row that names more than one live item is rejected, naming them; one that names none
+ * makes it. A variant is its item's colour and size. What exists is updated, what does not is
+ * made. A row without colour and size is an item alone. Stock is the level the variant should
+ * have: an opening balance when it has no ledger yet, else an adjustment by the difference,
+ * nothing when equal — so a file imported twice counts its stock once.
  */
 export const itemsKind: ImportKind<ItemRow> = {
   name: 'items',
@@ -55,7 +69,6 @@ export const itemsKind: ImportKind<ItemRow> = {
     const r = new RowReader(cells);
     const v: ItemRow = {
       name: r.required('item', 255, 'Item') ?? '',
-      describes: 'description' in cells,
       model: r.text('model', 255),
       variation: r.text('variation', 255),
       description: r.text('description', 10_000, true),
@@ -90,16 +103,17 @@ export const itemsKind: ImportKind<ItemRow> = {
   },
 
   key: (v) => `${itemKey(v)}\u0000${lower(v.color)}\u0000${lower(v.size)}`,
-  slot: (v) => [itemKey(v), v.describes ? `=${v.description ?? ''}` : '\u0000any'],
+  slot: (v) => [itemKey(v), v.description === null ? '\u0000any' : `=${v.description}`],
 
   write: writeItems,
 };
 
 interface ItemTarget {
   name: string;
+  model: string | null;
+  variation: string | null;
   modelId: number | null;
   variationId: number | null;
-  describes: boolean;
   description: string | null;
   category: string | null;
   rows: number[];
@@ -124,7 +138,7 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
     const k = itemKey(v);
     let t = targets.get(k);
     if (!t) {
-      t = { name: v.name, modelId: id(models, v.model), variationId: id(variations, v.variation), describes: v.describes, description: v.description, category: null, rows: [] };
+      t = { name: v.name, model: v.model, variation: v.variation, modelId: id(models, v.model), variationId: id(variations, v.variation), description: v.description, category: null, rows: [] };
       targets.set(k, t);
     }
     if (v.category !== null) t.category = v.category;
@@ -132,13 +146,17 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
     itemOf.set(r.rowNumber, t);
   }
   const list = [...targets.values()];
-  const itemIds = await upsertItems(tx, list);
+  const { found: itemIds, several } = await upsertItems(tx, list);
   const itemWord = new Map<ItemTarget, string>();
   for (const [t, { word }] of itemIds) itemWord.set(t, word);
+  for (const [t, candidates] of several) {
+    const message = `${itemName(t.name, t.model, t.variation)}${t.description === null ? '' : ` with description "${t.description}"`} names ${severalItems(candidates, t.description !== null)}`;
+    for (const n of t.rows) reject(result, n, t.description === null ? 'description' : 'item', message);
+  }
 
   // Variants: each (item, colour, size) once in a write (the kind's key). A new variant is made
   // with its stock and its opening entry at once; an existing one's stock is brought to the target.
-  const variantRows = rows.filter((r) => r.value.color !== null && r.value.size !== null);
+  const variantRows = rows.filter((r) => r.value.color !== null && r.value.size !== null && itemIds.has(itemOf.get(r.rowNumber)!));
   const variants = await upsertVariants(
     tx,
     variantRows.map((r) => ({
@@ -166,6 +184,7 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
   }
 
   for (const r of rows) {
+    if (result.rejected.has(r.rowNumber)) continue;
     const parts = [`item ${itemWord.get(itemOf.get(r.rowNumber)!)}`];
     const v = variants.get(r.rowNumber);
     if (v) parts.push(`variant ${v.word}`);
@@ -178,42 +197,47 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
 
 /**
  * Finds each target's live item: same name (any case), model and variation, and the same
- * description when the file has that column (the oldest such item when it has not). Updates
- * the category where the file changes it, and makes the items not found.
+ * description when the target gives one. Exactly one found: the category is updated where the
+ * file changes it; none: the item is made; more than one: nothing is written, and the
+ * candidates come back (`several`) for the rows to be rejected.
  */
-async function upsertItems(tx: Queryable, list: ItemTarget[]): Promise<Map<ItemTarget, { id: number; word: string }>> {
-  const out = new Map<ItemTarget, { id: number; word: string }>();
+async function upsertItems(
+  tx: Queryable,
+  list: ItemTarget[],
+): Promise<{ found: Map<ItemTarget, { id: number; word: string }>; several: Map<ItemTarget, { id: number; description: string | null }[]> }> {
+  const found = new Map<ItemTarget, { id: number; word: string }>();
+  const several = new Map<ItemTarget, { id: number; description: string | null }[]>();
   // One statement: find (by the index on lower(name), which `= ANY` of the batch's names
   // reaches, where a join alone would read the whole table every batch), update the categories the file changes, make
   // the rest. coalesce(…, 0): ids are positive, and plain equality lets PostgreSQL hash.
-  const r = await tx.query<{ ord: string; itemId: number; word: string }>(
-    `WITH k AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::boolean[], $5::text[], $6::text[])
-                 WITH ORDINALITY AS k(name, model_id, variation_id, describes, description, category, ord)),
-          f AS (SELECT DISTINCT ON (k.ord) k.ord, i.item_id, k.category, k.category IS NOT NULL AND k.category IS DISTINCT FROM i.category AS changed
+  const r = await tx.query<{ ord: string; itemId: number | null; word: string; candidates: { id: number; description: string | null }[] | null }>(
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[])
+                 WITH ORDINALITY AS k(name, model_id, variation_id, description, category, ord)),
+          m AS (SELECT k.ord, i.item_id, i.description, k.category, k.category IS NOT NULL AND k.category IS DISTINCT FROM i.category AS changed,
+                       count(*) OVER (PARTITION BY k.ord) AS matches
                   FROM k JOIN public.item_master i ON lower(i.name) = lower(k.name) AND coalesce(i.model_id, 0) = coalesce(k.model_id, 0)
                    AND coalesce(i.variation_id, 0) = coalesce(k.variation_id, 0)
-                   AND (NOT k.describes OR coalesce(i.description, '') = coalesce(k.description, ''))
-                 WHERE lower(i.name) = ANY (ARRAY(SELECT DISTINCT lower(name) FROM k)) AND i.deleted_at IS NULL
-                 ORDER BY k.ord, i.item_id),
+                   AND (k.description IS NULL OR coalesce(i.description, '') = k.description)
+                 WHERE lower(i.name) = ANY (ARRAY(SELECT DISTINCT lower(name) FROM k)) AND i.deleted_at IS NULL),
+          f AS (SELECT * FROM m WHERE matches = 1),
           u AS (UPDATE public.item_master i SET category = f.category FROM f WHERE i.item_id = f.item_id AND f.changed RETURNING i.item_id),
-          n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.ord = k.ord)),
+          n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.ord = k.ord)),
           ins AS (INSERT INTO public.item_master (name, description, category, model_id, variation_id)
                   SELECT name, description, category, model_id, variation_id FROM n ORDER BY ord RETURNING item_id, name, model_id, variation_id)
-     SELECT ord::text AS ord, item_id AS "itemId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word FROM f
+     SELECT ord::text AS ord, item_id AS "itemId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word, NULL::jsonb AS candidates FROM f
      UNION ALL
-     SELECT n.ord::text, ins.item_id, 'created' FROM ins JOIN n ON n.name = ins.name
-        AND coalesce(n.model_id, 0) = coalesce(ins.model_id, 0) AND coalesce(n.variation_id, 0) = coalesce(ins.variation_id, 0)`,
-    [
-      list.map((t) => t.name),
-      list.map((t) => t.modelId),
-      list.map((t) => t.variationId),
-      list.map((t) => t.describes),
-      list.map((t) => t.description),
-      list.map((t) => t.category),
-    ],
+     SELECT n.ord::text, ins.item_id, 'created', NULL FROM ins JOIN n ON n.name = ins.name
+        AND coalesce(n.model_id, 0) = coalesce(ins.model_id, 0) AND coalesce(n.variation_id, 0) = coalesce(ins.variation_id, 0)
+     UNION ALL
+     SELECT ord::text, NULL, 'several', jsonb_agg(jsonb_build_object('id', item_id, 'description', description) ORDER BY item_id) FROM m WHERE matches > 1 GROUP BY ord`,
+    [list.map((t) => t.name), list.map((t) => t.modelId), list.map((t) => t.variationId), list.map((t) => t.description), list.map((t) => t.category)],
   );
-  for (const m of r.rows) out.set(list[Number(m.ord) - 1]!, { id: m.itemId, word: m.word });
-  return out;
+  for (const m of r.rows) {
+    const t = list[Number(m.ord) - 1]!;
+    if (m.candidates !== null) several.set(t, m.candidates);
+    else found.set(t, { id: m.itemId!, word: m.word });
+  }
+  return { found, several };
 }
 
 interface VariantTarget {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../db/types.ts';
 import { RowReader } from './fields.ts';
+import { itemName, severalItems } from './items.ts';
 import { emptyResult, reject } from './kind.ts';
 import type { ImportKind, ParsedRow, WriteResult } from './kind.ts';
 
@@ -9,6 +10,8 @@ export interface RateRow {
   item: string;
   model: string | null;
   variation: string | null;
+  /** Null: the item is named by name, model and variation alone. */
+  description: string | null;
   color: string;
   size: string;
   cost: string;
@@ -26,8 +29,10 @@ export const DEFAULT_CURRENCY = 'INR';
 
 /**
  * What suppliers charge for variants. A row names its supplier by firm name and its variant
- * by item (name, model, variation) and colour and size, all of which must exist (import
- * suppliers and items first). Its natural key is (supplier, variant, Effective From): an
+ * by item (name, model, variation, and description when the row gives one, as the items import
+ * names items) and colour and size, all of which must exist (import suppliers and items
+ * first); a row whose item and colour and size are a variant of more than one item is
+ * rejected, naming them. Its natural key is (supplier, variant, Effective From): an
  * existing rate is updated, otherwise one is made; with no Effective From, the rate in effect
  * today is updated, or a new one starts today. The rules of src/app/suppliers/rates.ts hold:
  * a period ends on or after it starts, and active periods of one supplier and variant do not
@@ -41,6 +46,7 @@ export const ratesKind: ImportKind<RateRow> = {
     { key: 'item', label: 'Item', aliases: ['item name', 'product'], required: true },
     { key: 'model', label: 'Model', aliases: [], required: false },
     { key: 'variation', label: 'Variation', aliases: [], required: false },
+    { key: 'description', label: 'Description', aliases: ['desc', 'details', 'item description'], required: false },
     { key: 'color', label: 'Color', aliases: ['colour'], required: true },
     { key: 'size', label: 'Size', aliases: [], required: true },
     { key: 'cost', label: 'Cost', aliases: ['rate', 'cost per unit', 'unit cost', 'price', 'unit price'], required: true },
@@ -57,6 +63,7 @@ export const ratesKind: ImportKind<RateRow> = {
       item: r.required('item', 255, 'Item') ?? '',
       model: r.text('model', 255),
       variation: r.text('variation', 255),
+      description: r.text('description', 10_000, true),
       color: r.required('color', 100, 'Color') ?? '',
       size: r.required('size', 100, 'Size') ?? '',
       cost: r.decimal('cost', 10, 2, 'an amount') ?? '',
@@ -80,6 +87,8 @@ interface Resolved {
   ord: string;
   supplierId: number | null;
   variantId: number | null;
+  /** The items whose variants the row could mean, when more than one. */
+  several: { id: number; description: string | null }[] | null;
   rateId: number | null;
   from: string;
   to: string | null;
@@ -99,18 +108,20 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
   // Resolve names to ids (nothing is made: a rate's supplier and variant must exist), find the
   // rate each row means, work out its terms, and look for an active rate its period would overlap.
   const resolved = await tx.query<Resolved>(
-    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::numeric[], $10::date[], $11::date[], $12::boolean[])
-                 WITH ORDINALITY AS k(supplier, item, model, variation, color, size, cost, currency, moq, "from", "to", active, ord)),
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::numeric[], $10::date[], $11::date[], $12::boolean[], $13::text[])
+                 WITH ORDINALITY AS k(supplier, item, model, variation, color, size, cost, currency, moq, "from", "to", active, description, ord)),
           s AS (SELECT DISTINCT ON (k.ord) k.ord, s.supplier_id FROM k JOIN public.suppliers s ON lower(s.firm_name) = lower(k.supplier) ORDER BY k.ord, s.supplier_id),
-          v AS (SELECT DISTINCT ON (k.ord) k.ord, v.variant_id FROM k
+          vm AS (SELECT k.ord, v.variant_id, i.item_id, i.description, count(*) OVER (PARTITION BY k.ord) AS matches FROM k
                   JOIN public.item_master i ON lower(i.name) = lower(k.item) AND i.deleted_at IS NULL
+                   AND (k.description IS NULL OR coalesce(i.description, '') = k.description)
                   LEFT JOIN public.model_master m ON m.model_id = i.model_id
                   LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
                   JOIN public.item_variant v ON v.item_id = i.item_id AND v.deleted_at IS NULL
                   JOIN public.color_master c ON c.color_id = v.color_id AND lower(c.color_name) = lower(k.color)
                   JOIN public.size_master z ON z.size_id = v.size_id AND lower(z.size_name) = lower(k.size)
-                 WHERE lower(coalesce(m.model_name, '')) = lower(coalesce(k.model, '')) AND lower(coalesce(va.variation_name, '')) = lower(coalesce(k.variation, ''))
-                 ORDER BY k.ord, i.item_id, v.variant_id),
+                 WHERE lower(coalesce(m.model_name, '')) = lower(coalesce(k.model, '')) AND lower(coalesce(va.variation_name, '')) = lower(coalesce(k.variation, ''))),
+          v AS (SELECT ord, variant_id FROM vm WHERE matches = 1),
+          several AS (SELECT ord, jsonb_agg(jsonb_build_object('id', item_id, 'description', description) ORDER BY item_id) AS items FROM vm WHERE matches > 1 GROUP BY ord),
           r AS (SELECT DISTINCT ON (k.ord) k.ord, p.id, p.effective_from, p.effective_to, p.is_active, p.cost_per_unit, p.currency, p.minimum_order_quantity
                   FROM k JOIN s USING (ord) JOIN v USING (ord)
                   JOIN public.variant_supplier_pricing p ON p.supplier_id = s.supplier_id AND p.variant_id = v.variant_id
@@ -124,13 +135,13 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
                        r.id IS NOT NULL AND (k.cost <> r.cost_per_unit OR k.currency <> r.currency OR coalesce(k.moq, r.minimum_order_quantity) <> r.minimum_order_quantity
                          OR k."to" IS DISTINCT FROM NULL AND k."to" IS DISTINCT FROM r.effective_to OR k.active IS NOT NULL AND k.active <> r.is_active) AS changed
                   FROM k LEFT JOIN s USING (ord) LEFT JOIN v USING (ord) LEFT JOIN r USING (ord))
-     SELECT t.ord::text AS ord, t.supplier_id AS "supplierId", t.variant_id AS "variantId", t.rate_id AS "rateId",
+     SELECT t.ord::text AS ord, t.supplier_id AS "supplierId", t.variant_id AS "variantId", (SELECT items FROM several WHERE several.ord = t.ord) AS several, t.rate_id AS "rateId",
             to_char(t."from", 'YYYY-MM-DD') AS "from", to_char(t."to", 'YYYY-MM-DD') AS "to", t.active, coalesce(t.changed, false) AS changed,
             (SELECT p.id FROM public.variant_supplier_pricing p
               WHERE t.active AND p.supplier_id = t.supplier_id AND p.variant_id = t.variant_id AND p.is_active AND p.id IS DISTINCT FROM t.rate_id
                 AND daterange(p.effective_from, p.effective_to, '[]') && daterange(t."from", t."to", '[]') ORDER BY p.effective_from LIMIT 1) AS clash
        FROM t ORDER BY t.ord`,
-    [col('supplier'), col('item'), col('model'), col('variation'), col('color'), col('size'), col('cost'), col('currency'), col('moq'), col('from'), col('to'), col('active')],
+    [col('supplier'), col('item'), col('model'), col('variation'), col('color'), col('size'), col('cost'), col('currency'), col('moq'), col('from'), col('to'), col('active'), col('description')],
   );
   const updates: { rateId: number; row: RateRow; to: string | null; active: boolean }[] = [];
   const inserts: { supplierId: number; variantId: number; row: RateRow; from: string; to: string | null; active: boolean }[] = [];
@@ -138,10 +149,13 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
     const row = rows[Number(t.ord) - 1]!;
     const n = row.rowNumber;
     if (t.supplierId === null) reject(result, n, 'supplier', `no supplier named "${row.value.supplier}": import the suppliers first`);
-    if (t.variantId === null) {
-      const v = row.value;
+    const v = row.value;
+    if (t.several !== null) {
+      const what = `${itemName(v.item, v.model, v.variation)}${v.description === null ? '' : ` with description "${v.description}"`} in colour "${v.color}" and size "${v.size}"`;
+      reject(result, n, v.description === null ? 'description' : 'item', `${what} is a variant of ${severalItems(t.several, v.description !== null)}`);
+    } else if (t.variantId === null) {
       const item = [v.item, v.model, v.variation].filter((x) => x !== null).join(' / ');
-      reject(result, n, 'item', `no live variant of item "${item}" in colour "${v.color}" and size "${v.size}": import the items and variants first`);
+      reject(result, n, 'item', `no live variant of item "${item}"${v.description === null ? '' : ` with description "${v.description}"`} in colour "${v.color}" and size "${v.size}": import the items and variants first`);
     }
     if (t.supplierId === null || t.variantId === null) continue;
     if (t.to !== null && t.to < t.from) {
