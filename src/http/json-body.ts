@@ -145,10 +145,19 @@ export function quoteInexactNumbers(text: string): string {
       }
     } else if (c === MINUS || isDigit(c)) {
       let j = i + 1;
+      let exponent = false;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (isDigit(d) || d === DOT || d === 0x65 || d === 0x45 || d === 0x2b || d === MINUS) j++;
-        else break;
+        if (isDigit(d) || d === DOT || d === MINUS || d === 0x2b) j++;
+        else if (d === 0x65 || d === 0x45) {
+          exponent = true;
+          j++;
+        } else break;
+      }
+      // 15 characters without an exponent hold at most 15 digits: exact, nothing to read
+      if (j - i <= 15 && !exponent) {
+        i = j;
+        continue;
       }
       const literal = j - i > MAX_NUMBER_CHARS ? null : readDecimal(text, i, j);
       if (j - i > MAX_NUMBER_CHARS || (literal !== null && !isExact(literal, text, i, j))) {
