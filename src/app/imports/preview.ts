@@ -8,6 +8,7 @@ import { SourceProbe, readDeclared } from './formats/detect.ts';
 import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
 import type { SourceRow } from './formats/rows.ts';
+import type { XlsxReading } from './formats/xlsx/limits.ts';
 import { storedChunks } from './store.ts';
 
 /** A file to preview that is not stored as a job (mtc import --preview). */
@@ -48,12 +49,12 @@ class RollBack extends Error {}
  * would be imported: checked, then written in a transaction that is rolled back, so each row
  * shows the errors and the outcome the real import would give it, and nothing stays.
  */
-export async function previewImport(db: Database, source: number | PreviewFile, options: { rows?: number } = {}): Promise<Preview> {
+export async function previewImport(db: Database, source: number | PreviewFile, options: { rows?: number; xlsx?: XlsxReading } = {}): Promise<Preview> {
   const limit = Math.max(1, Math.min(options.rows ?? 20, 1000));
   let kindText: string;
   let format: 'csv' | 'xlsx';
   let opts: SourceOptions;
-  let chunks: AsyncIterable<Buffer>;
+  let chunks: () => AsyncIterable<Buffer>;
   let fileName: string;
   let jobId: number | null = null;
   let userId: number | null = null;
@@ -66,7 +67,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
     if (!job) throw new ImportError('IMPORT_NOT_FOUND', `no import job ${source} with a stored file`, 'state', { jobId: source });
     ({ kind: kindText, format, options: opts, fileName, userId } = job);
     jobId = source;
-    chunks = storedChunks(db, source);
+    chunks = () => storedChunks(db, source);
   } else {
     kindText = source.kind;
     fileName = source.fileName;
@@ -74,9 +75,9 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
     const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     probe.push(bytes);
     ({ format, options: opts } = probe.finish());
-    chunks = (async function* () {
+    chunks = async function* () {
       yield bytes;
-    })();
+    };
   }
   const kind = kindNamed(kindText);
   const preview: Preview = {
@@ -92,7 +93,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   const rows: SourceRow[] = [];
   let header: string[] | null = null;
   try {
-    for await (const row of openRows({ format, options: opts, chunks })) {
+    for await (const row of openRows({ format, options: opts, chunks, ...(options.xlsx ? { xlsx: options.xlsx } : {}) })) {
       if (header === null) header = row.cells;
       else rows.push(row);
       if (rows.length >= limit) break;

@@ -1,5 +1,7 @@
+// The second pass over a workbook, in the reading thread once the guard has passed it:
+// exceljs reads the wanted sheet's rows as a stream.
 import { Readable } from 'node:stream';
-import { ImportError } from '../errors.ts';
+import { ImportError } from '../../errors.ts';
 
 /** One row of a worksheet: its number in the sheet and its cells as text. */
 export interface SheetRow {
@@ -23,7 +25,7 @@ interface WorkbookReader {
  * the workbook. Cells become text the way a person reads them: numbers as written, dates as
  * YYYY-MM-DD, formulas as their last result, rich text as its plain text.
  */
-export async function* xlsxRows(chunks: AsyncIterable<Buffer>, sheet: string | undefined): AsyncGenerator<SheetRow> {
+export async function* sheetRows(chunks: AsyncIterable<Buffer>, sheet: string | undefined): AsyncGenerator<SheetRow> {
   const exceljs = (await import('exceljs')).default;
   const reader = new exceljs.stream.xlsx.WorkbookReader(Readable.from(chunks), {
     worksheets: 'emit',

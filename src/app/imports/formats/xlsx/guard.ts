@@ -1,0 +1,103 @@
+// The first of the two passes over a workbook: every part is inflated and watched against
+// the limits (scan.ts), and nothing is kept. Only a workbook that passes is handed to
+// exceljs, so its memory never grows with a bomb: a shared-strings part that would expand
+// to gigabytes is refused at the limit, before exceljs has cached one string of it.
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
+import { ImportError } from '../../errors.ts';
+import { PartScanner } from './scan.ts';
+import type { WorkbookCounts } from './scan.ts';
+import type { XlsxLimits } from './limits.ts';
+
+interface ZipEntry extends Readable {
+  path: string;
+}
+interface ZipParser extends NodeJS.WritableStream {
+  reachedCD?: boolean;
+  [Symbol.asyncIterator](): AsyncIterator<ZipEntry>;
+  on(event: 'error', listener: (err: Error) => void): this;
+}
+
+/**
+ * unzipper's streaming parser, the very copy exceljs's WorkbookReader reads with (resolved
+ * from exceljs's own directory): the guard must see the entries exactly as the reader will,
+ * the same bytes cut into the same parts.
+ */
+function zipParser(): ZipParser {
+  const fromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'));
+  const unzipper = fromExceljs('unzipper') as { Parse(options: { forceStream: true }): ZipParser };
+  return unzipper.Parse({ forceStream: true });
+}
+
+/**
+ * The bytes unzipper may read after the central directory. A zip has its directory and a
+ * comment there (64 KiB at most); unzipper gathers anything else whole, copying it once per
+ * chunk that arrives (quadratic), so it is refused well before that costs anything.
+ */
+const AFTER_DIRECTORY_BYTES = 16 * 1024 * 1024;
+
+const unreadable = (why: string) => new ImportError('IMPORT_UNREADABLE', `the file is not a readable XLSX workbook: ${why}`, 'state');
+
+/**
+ * Reads a whole workbook (a zip file) from `input` and inflates every part, refusing it with
+ * the ImportError of the first limit it passes (limits.ts), or IMPORT_UNREADABLE when it is
+ * not a zip file or a part does not inflate. Memory stays at a chunk and a few counters.
+ */
+export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLimits): Promise<void> {
+  const zip = zipParser();
+  const stop = new AbortController();
+  let failure: unknown = null;
+  let current: ZipEntry | null = null;
+  const fail = (err: unknown) => {
+    failure ??= err;
+    // unzipper reports a part that does not inflate on the parser, not on the part, whose
+    // stream then never ends: the part is ended here with the error.
+    current?.destroy(err as Error);
+    (zip as unknown as Readable).destroy(err as Error);
+    stop.abort();
+  };
+  zip.on('error', fail);
+  const feeding = feed(input, zip, stop.signal).catch(fail);
+  const totals: WorkbookCounts = { unpacked: 0, strings: 0, cells: 0 };
+  try {
+    for await (const entry of zip) {
+      current = entry;
+      const scanner = new PartScanner(entry.path, limits, totals);
+      for await (const chunk of entry) scanner.push(chunk as Buffer);
+      scanner.end();
+      current = null;
+    }
+  } catch (err) {
+    failure ??= err;
+  } finally {
+    stop.abort(); // what is left of the input is not wanted
+    await feeding;
+  }
+  if (failure) throw failure instanceof ImportError ? failure : unreadable((failure as Error).message);
+}
+
+/** Writes the input into the parser with backpressure, until it ends or `signal` aborts; checks its first bytes and what follows the directory. */
+async function feed(input: AsyncIterable<Buffer>, zip: ZipParser, signal: AbortSignal): Promise<void> {
+  let first = true;
+  let after = 0;
+  for await (const chunk of input) {
+    if (signal.aborted) return;
+    if (first && chunk.length > 0) {
+      // A workbook starts with a part's local header; unzipper would read anything else
+      // (a CRX header's lengths, say) into memory whole.
+      if (chunk.length < 4 || chunk.readUInt32LE(0) !== 0x04034b50) throw unreadable('it does not start as a zip file does');
+      first = false;
+    }
+    if (zip.reachedCD && (after += chunk.length) > AFTER_DIRECTORY_BYTES) throw unreadable(`more than ${AFTER_DIRECTORY_BYTES / 1024 / 1024} MiB of data follow its directory`);
+    if (!zip.write(chunk)) {
+      try {
+        await once(zip as unknown as Readable, 'drain', { signal });
+      } catch {
+        return; // stopped
+      }
+    }
+  }
+  if (first) throw unreadable('it is empty');
+  zip.end();
+}
