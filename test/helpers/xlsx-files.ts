@@ -110,18 +110,19 @@ type PartBytes = string | { deflated: Buffer; size: number };
 
 /**
  * A workbook with one sheet, "Items", in the order Excel writes its parts (the worksheet
- * before the shared strings). `sheet` and `strings` replace those parts (bytes or deflated
- * data); `extra` parts are added after them.
+ * before the shared strings; `stringsFirst` the other way round, as exceljs writes them).
+ * `sheet` and `strings` are those parts (text, or deflated data); `extra` parts follow.
  */
-export function workbook(parts: { sheet: PartBytes; strings?: PartBytes; extra?: ZipPart[] }): Buffer {
+export function workbook(parts: { sheet: PartBytes; strings?: PartBytes; extra?: ZipPart[]; stringsFirst?: boolean }): Buffer {
   const as = (name: string, p: PartBytes): ZipPart => (typeof p === 'string' ? { name, data: p } : { name, ...p });
+  const sheet = [as('xl/worksheets/sheet1.xml', parts.sheet)];
+  const strings = parts.strings !== undefined ? [as('xl/sharedStrings.xml', parts.strings)] : [];
   return zip([
     { name: '[Content_Types].xml', data: CONTENT_TYPES },
     { name: '_rels/.rels', data: ROOT_RELS },
     { name: 'xl/workbook.xml', data: WORKBOOK },
     { name: 'xl/_rels/workbook.xml.rels', data: WORKBOOK_RELS },
-    as('xl/worksheets/sheet1.xml', parts.sheet),
-    ...(parts.strings !== undefined ? [as('xl/sharedStrings.xml', parts.strings)] : []),
+    ...(parts.stringsFirst ? [...strings, ...sheet] : [...sheet, ...strings]),
     ...(parts.extra ?? []),
   ]);
 }
@@ -130,3 +131,35 @@ export function workbook(parts: { sheet: PartBytes; strings?: PartBytes; extra?:
 export function itemsWorkbook(rows: (string | number)[][]): Buffer {
   return workbook({ sheet: SHEET_HEAD + rows.map((r, i) => rowXml(i + 1, r)).join('') + SHEET_TAIL });
 }
+
+const HEADER_ROW = rowXml(1, ['Item', 'Colour', 'Size', 'Stock']);
+const ONE_ROW = SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="inlineStr"><is><t>Red</t></is></c><c r="C2" t="inlineStr"><is><t>M</t></is></c><c r="D2"><v>1</v></c></row>' + SHEET_TAIL;
+
+/**
+ * Hostile workbooks, a few megabytes each, and the refusal each must meet under the default
+ * limits. Each has an items header, so that nothing but its size can fail it.
+ */
+export const hostile = {
+  /** Like the file that took servers down: 6.6 MB whose shared strings expand to 2.7 GB. */
+  sharedStrings: () => workbook({ sheet: ONE_ROW, strings: repeated(STRINGS_HEAD, `<si><t>${'x'.repeat(1000)}</t></si>`.repeat(1040), 2600, STRINGS_TAIL) }),
+  /** Five million different texts, each short: 90 MB of shared strings. */
+  manyStrings: () => workbook({ sheet: ONE_ROW, strings: repeated(STRINGS_HEAD, '<si><t>x</t></si>'.repeat(10_000), 500, STRINGS_TAIL) }),
+  /** Five million rows in one sheet. */
+  manyRows: () => workbook({ sheet: repeated(SHEET_HEAD + HEADER_ROW, '<row r="9"><c r="A9"><v>1</v></c></row>'.repeat(10_000), 500, SHEET_TAIL) }),
+  /** Forty million empty cells in a thousand rows: 430 MB, within the unpacked limit. */
+  manyCells: () => workbook({ sheet: repeated(SHEET_HEAD + HEADER_ROW, `<row r="9">${'<c r="A9"/>'.repeat(40_000)}</row>`, 1000, SHEET_TAIL) }),
+  /** One cell of 100 MB. */
+  hugeCell: () => workbook({ sheet: repeated(SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>', 'y'.repeat(1 << 20), 100, '</t></is></c></row>' + SHEET_TAIL) }),
+  /** A part no one reads that inflates to 2.2 GB, declaring 1 KB. */
+  deflate: () => workbook({ sheet: ONE_ROW, extra: [{ name: 'docProps/custom.xml', ...repeated('', Buffer.alloc(1 << 20, 0x61), 2100, ''), size: 1024 }] }),
+} as const;
+
+/** The code of the refusal each hostile workbook meets. */
+export const HOSTILE_CODES: Record<keyof typeof hostile, string> = {
+  sharedStrings: 'IMPORT_XLSX_STRINGS_TOO_LARGE',
+  manyStrings: 'IMPORT_XLSX_TOO_MANY_STRINGS',
+  manyRows: 'IMPORT_XLSX_TOO_MANY_ROWS',
+  manyCells: 'IMPORT_XLSX_TOO_MANY_CELLS',
+  hugeCell: 'IMPORT_XLSX_CELL_TOO_LONG',
+  deflate: 'IMPORT_XLSX_TOO_LARGE',
+};

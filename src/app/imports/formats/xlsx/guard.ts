@@ -74,7 +74,15 @@ export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLi
     stop.abort(); // what is left of the input is not wanted
     await feeding;
   }
-  if (failure) throw failure instanceof ImportError ? failure : unreadable((failure as Error).message);
+  if (failure) throw failure instanceof ImportError ? failure : unreadable(zipTrouble(failure as Error));
+}
+
+/** unzipper's and zlib's words for a broken zip, as a person can act on them. */
+function zipTrouble(err: Error): string {
+  if (err.message === 'FILE_ENDED') return 'it ends in the middle of a part, as a file cut short does (upload it again)';
+  if (err.message.startsWith('invalid signature')) return `its zip structure is broken (${err.message})`;
+  if ((err as { code?: string }).code?.startsWith('Z_')) return `a part of it does not inflate (${err.message})`;
+  return err.message;
 }
 
 /** Writes the input into the parser with backpressure, until it ends or `signal` aborts; checks its first bytes and what follows the directory. */

@@ -27,7 +27,7 @@ interface WorkbookReader {
  */
 export async function* sheetRows(chunks: AsyncIterable<Buffer>, sheet: string | undefined): AsyncGenerator<SheetRow> {
   const exceljs = (await import('exceljs')).default;
-  const reader = new exceljs.stream.xlsx.WorkbookReader(Readable.from(chunks), {
+  const reader = new exceljs.stream.xlsx.WorkbookReader(Readable.from(chunks, { highWaterMark: 1 }), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
