@@ -38,7 +38,7 @@ export async function beginRun(q: Queryable, jobId: number, name: string): Promi
     [
       jobId,
       `the server running this import stopped before it ended, ${CRASHED_RUNS_LIMIT} times${where}. It is not run again, in case the file is what stops the server: ` +
-        'look in the server’s log for why it stopped (running out of memory, say), then import the file again, split or saved as CSV if it is large',
+        'look in the server’s log for why it stopped (running out of memory, say), then import the file again, in smaller parts if it is large',
     ],
   );
   return { run: false, crashedRuns: row.crashedRuns };

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { xlsxRows } from '../../../src/app/imports/formats/xlsx/host.ts';
+import { threadFailure, xlsxRows } from '../../../src/app/imports/formats/xlsx/host.ts';
 import type { SheetRow } from '../../../src/app/imports/formats/xlsx/host.ts';
 import { xlsxReading } from '../../../src/app/imports/formats/xlsx/limits.ts';
 import type { XlsxReading } from '../../../src/app/imports/formats/xlsx/limits.ts';
@@ -92,6 +92,13 @@ describe('XLSX files past the limits', () => {
         'reading the workbook took more than the 16 MB of memory an import may use, though it is within the limits on size, texts and cells: save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that, or split the workbook',
     });
     noTemporaryFiles();
+  });
+
+  test('a reading thread that dies of anything else fails the reading with IMPORT_XLSX_READER_FAILED, saying what it died of', () => {
+    const failure = threadFailure(new Error('Cannot read properties of undefined'), 1024);
+    assert.equal(failure.code, 'IMPORT_XLSX_READER_FAILED');
+    assert.equal(failure.message, "the workbook's reader stopped unexpectedly (Cannot read properties of undefined): save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that");
+    assert.equal(threadFailure(null, 1024).message.startsWith("the workbook's reader stopped unexpectedly: "), true, 'a thread that exits without a word');
   });
 
   test('a broken workbook is unreadable, saying how: not a zip, cut short, a part that does not inflate', async () => {

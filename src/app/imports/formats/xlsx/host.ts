@@ -75,7 +75,7 @@ export async function* xlsxRows(chunks: () => AsyncIterable<Buffer>, sheet: stri
       } else if (e.type === 'done') return;
       else if (e.type === 'error') throw new ImportError(e.code, e.message, 'state', e.details);
       else if (e.type === 'input') throw e.error; // reading the stored file failed: the database's error, as it is
-      else throw threadDied(e.type === 'failed' ? e.error : null, reading.heapMb);
+      else throw threadFailure(e.type === 'failed' ? e.error : null, reading.heapMb);
     }
   } finally {
     const t = thread as Worker | null;
@@ -87,7 +87,11 @@ export async function* xlsxRows(chunks: () => AsyncIterable<Buffer>, sheet: stri
   }
 }
 
-function threadDied(error: Error | null, heapMb: number): ImportError {
+/**
+ * Why the reading thread died, as the job's error: IMPORT_XLSX_OUT_OF_MEMORY when it ran out
+ * of its `heapMb`, IMPORT_XLSX_READER_FAILED (with its error's message) for anything else.
+ */
+export function threadFailure(error: Error | null, heapMb: number): ImportError {
   if ((error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new ImportError(
       'IMPORT_XLSX_OUT_OF_MEMORY',
