@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
-import { PGBIN, median, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
+import { databaseUrl, median, psqlRunner, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -47,12 +47,8 @@ async function workbook(n) {
 
 const server = await startServer({ run, mustRun }, { prefix: 'mtc-xlsx-pg-', extraSettings: ['shared_buffers=512MB', 'max_wal_size=4GB'] });
 log(`server: ${server.description}`);
-const psql = (db, ...args) => mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, ...args]);
-const dbUrl = (name) => {
-  const u = new URL(server.adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
+const psql = psqlRunner(mustRun);
+const dbUrl = (name) => databaseUrl(server.adminUrl, name);
 
 /** A migrated database for `cli`: a fresh PostgreSQL database, or a fresh PGlite directory. */
 function fresh(cli, backend) {

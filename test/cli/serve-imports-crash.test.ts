@@ -9,6 +9,7 @@ import { backends } from '../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
+import { databaseToServe } from '../helpers/imports.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { createImportJob, runImport } from '../../src/app/imports/engine.ts';
@@ -119,21 +120,16 @@ for (const backend of backends) {
 
 for (const backend of backends) {
   describe(`kill -9 of mtc serve twice during one import on ${backend.name}`, { skip: backend.skip, timeout: 600_000 }, () => {
-    let t: TestDatabase;
-    let token = '';
+    let t: Awaited<ReturnType<typeof databaseToServe>>;
     before(async () => {
-      t = await backend.create();
-      const db = await migrated(t);
-      const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
-      token = (await createApiToken(db, admin.userId, 'tests')).token;
-      await db.close();
+      t = await databaseToServe(backend);
     });
     after(async () => {
       await t?.drop();
     });
 
     test('the job is failed when the third server finds it, saying what happened and what to do, and is not run again', async () => {
-      const headers = { authorization: `Bearer ${token}` };
+      const headers = { authorization: `Bearer ${t.token}` };
       const progress = async (api: string, id: number) => (await (await fetch(`${api}/api/imports/${id}`, { headers })).json()) as Record<string, any>;
       let server = await serve(t.url);
       const r = await fetch(`${server.api}/api/imports?kind=items&fileName=twice.csv&start=true`, {

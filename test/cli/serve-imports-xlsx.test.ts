@@ -4,18 +4,12 @@
 // took the server past 2.7 GB and down).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
-import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { listeningAddress, startMtc } from '../helpers/cli.ts';
+import { databaseToServe } from '../helpers/imports.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { hostile } from '../helpers/xlsx-files.ts';
-import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 
 /**
  * The most reading the files may add to the server's peak resident set (the whole process,
@@ -77,16 +71,9 @@ function watch(api: string, pid: number): { stop(): Promise<{ answered: number; 
 
 for (const backend of backends) {
   describe(`hostile XLSX files uploaded to mtc serve on ${backend.name}`, { skip: backend.skip, timeout: 300_000 }, () => {
-    let t: TestDatabase;
-    let token = '';
+    let t: Awaited<ReturnType<typeof databaseToServe>>;
     before(async () => {
-      t = await backend.create();
-      const db = await t.open();
-      const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-      if (result.failure) throw new Error(result.failure.message);
-      const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
-      token = (await createApiToken(db, admin.userId, 'tests')).token;
-      await db.close(); // an embedded database is the server's alone
+      t = await databaseToServe(backend);
     });
     after(async () => {
       await t?.drop();
@@ -95,7 +82,7 @@ for (const backend of backends) {
     test(`each fails its job with the limit it passed, while /health answers throughout and reading them adds less than ${READING_RSS_MB} MB to the server`, async () => {
       const server = startMtc(['serve', '--port', '0', '--database', t.url], { env: { LOG_LEVEL: 'warn', MTC_IMPORT_POLL_MS: '100' } });
       const api = await listeningAddress(server.child);
-      const headers = { authorization: `Bearer ${token}` };
+      const headers = { authorization: `Bearer ${t.token}` };
       let watching: ReturnType<typeof watch> | null = null;
       try {
         // Stored first, started together: what is watched is their reading.
