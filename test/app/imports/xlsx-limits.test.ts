@@ -112,6 +112,22 @@ describe('XLSX files past the limits', () => {
     noTemporaryFiles();
   });
 
+  test('the stored file failing to be read fails the reading with that error, as it is (a lost connection is no fault of the file)', async () => {
+    const bytes = itemsWorkbook([['Item'], ['Frame']]);
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+    const failing = async function* () {
+      yield bytes.subarray(0, 100);
+      throw lost;
+    };
+    await assert.rejects(
+      (async () => {
+        for await (const _row of xlsxRows(failing, undefined));
+      })(),
+      (err) => err === lost,
+    );
+    noTemporaryFiles();
+  });
+
   test('rows are read only as fast as they are taken: a reader that stops early stops the thread, which read little of the file', async () => {
     // The shared strings first, as exceljs writes them: then the sheet is read as it streams
     // (after them, exceljs keeps it in a temporary file until they come). Text that does not

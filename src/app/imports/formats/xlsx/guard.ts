@@ -42,7 +42,8 @@ const unreadable = (why: string) => new ImportError('IMPORT_UNREADABLE', `the fi
 /**
  * Reads a whole workbook (a zip file) from `input` and inflates every part, refusing it with
  * the ImportError of the first limit it passes (limits.ts), or IMPORT_UNREADABLE when it is
- * not a zip file or a part does not inflate. Memory stays at a chunk and a few counters.
+ * not a zip file or a part does not inflate; an error of `input` itself is thrown as it is.
+ * Memory stays at a chunk and a few counters.
  */
 export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLimits): Promise<void> {
   const zip = zipParser();
@@ -58,7 +59,11 @@ export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLi
     stop.abort();
   };
   zip.on('error', fail);
-  const feeding = feed(input, zip, stop.signal).catch(fail);
+  let inputFailed = false;
+  const feeding = feed(input, zip, stop.signal).catch((err: unknown) => {
+    if (failure === null && !(err instanceof ImportError)) inputFailed = true;
+    fail(err);
+  });
   const totals: WorkbookCounts = { unpacked: 0, strings: 0, cells: 0 };
   try {
     for await (const entry of zip) {
@@ -74,7 +79,7 @@ export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLi
     stop.abort(); // what is left of the input is not wanted
     await feeding;
   }
-  if (failure) throw failure instanceof ImportError ? failure : unreadable(zipTrouble(failure as Error));
+  if (failure) throw failure instanceof ImportError || inputFailed ? failure : unreadable(zipTrouble(failure as Error));
 }
 
 /** unzipper's and zlib's words for a broken zip, as a person can act on them. */
