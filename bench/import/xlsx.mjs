@@ -72,7 +72,7 @@ for (const backend of ['postgres', 'pglite']) {
       const db = fresh(cli, backend);
       const imp = timed('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, cli, 'import', file, '--kind', 'items', '--database', db.url, '--json'], { cwd: resolve(dirname(cli), '..') });
       db.done();
-      if (imp.r.status !== 0) throw new Error(`mtc import failed (exit ${imp.r.status}): ${imp.r.stderr.slice(-2000)}`);
+      if (imp.r.status !== 0) throw new Error(`mtc import failed (exit ${imp.r.status}): ${imp.r.stdout.slice(-2000)} ${imp.r.stderr.slice(-2000)}`);
       const summary = JSON.parse(imp.r.stdout);
       if (summary.successCount !== ROWS) throw new Error(`mtc import wrote ${summary.successCount} of ${ROWS} rows`);
       const t = times.get(cli);

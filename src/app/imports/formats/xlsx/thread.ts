@@ -13,18 +13,28 @@ import type { FromHost, ThreadStart } from './protocol.ts';
 const port = parentPort!;
 const start = workerData as ThreadStart;
 
-/** Messages from the host, taken in order by whoever waits for one of their kind. */
+/**
+ * Messages from the host, taken in order by whoever waits for one of their kind: the file's
+ * chunks (exceljs may ask for the next while the rows wait for room) and room for rows.
+ */
 const chunks: FromHost[] = [];
 let credit = 0;
-let wake: (() => void) | null = null;
+const waiting = new Set<() => void>();
 port.on('message', (m: FromHost) => {
   if (m.type === 'credit') credit++;
   else chunks.push(m);
-  wake?.();
+  for (const wake of [...waiting]) wake();
 });
 const until = async (ready: () => boolean) => {
-  while (!ready()) await new Promise<void>((resolve) => (wake = resolve));
-  wake = null;
+  while (!ready()) {
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        waiting.delete(wake);
+        resolve();
+      };
+      waiting.add(wake);
+    });
+  }
 };
 
 /** The file, pass `pass` (each pass reads it from its start), a chunk per request. */
