@@ -126,12 +126,13 @@ interface JobRecord {
   fileName: string;
   format: 'csv' | 'xlsx';
   options: SourceOptions;
+  sha256: string;
 }
 
 async function loadJob(q: Queryable, jobId: number): Promise<JobRecord> {
   const r = await q.query<JobRecord>(
     `SELECT j.kind, j.status, j.user_id AS "userId", j.processed_rows AS processed, j.success_count AS success, j.failure_count AS failure, j.total_rows AS total,
-            s.file_name AS "fileName", s.format, s.options
+            s.file_name AS "fileName", s.format, s.options, s.sha256
        FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
     [jobId],
   );
@@ -151,7 +152,7 @@ class Stop extends Error {
 
 /** The rows of a job's file, header first; reading streams the stored chunks one at a time. */
 function jobRows(db: Database, jobId: number, job: JobRecord, xlsx: XlsxReading | undefined): AsyncGenerator<SourceRow> {
-  return openRows({ format: job.format, options: job.options, chunks: () => storedChunks(db, jobId), ...(xlsx ? { xlsx } : {}) });
+  return openRows({ format: job.format, options: job.options, chunks: () => storedChunks(db, jobId), sha256: job.sha256, ...(xlsx ? { xlsx } : {}) });
 }
 
 /**

@@ -56,16 +56,17 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   let opts: SourceOptions;
   let chunks: () => AsyncIterable<Buffer>;
   let fileName: string;
+  let sha256: string;
   let jobId: number | null = null;
   let userId: number | null = null;
   if (typeof source === 'number') {
-    const r = await db.query<{ kind: string; format: 'csv' | 'xlsx'; options: SourceOptions; fileName: string; userId: number | null }>(
-      `SELECT j.kind, s.format, s.options, s.file_name AS "fileName", j.user_id AS "userId" FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
+    const r = await db.query<{ kind: string; format: 'csv' | 'xlsx'; options: SourceOptions; fileName: string; userId: number | null; sha256: string }>(
+      `SELECT j.kind, s.format, s.options, s.file_name AS "fileName", j.user_id AS "userId", s.sha256 FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
       [source],
     );
     const job = r.rows[0];
     if (!job) throw new ImportError('IMPORT_NOT_FOUND', `no import job ${source} with a stored file`, 'state', { jobId: source });
-    ({ kind: kindText, format, options: opts, fileName, userId } = job);
+    ({ kind: kindText, format, options: opts, fileName, userId, sha256 } = job);
     jobId = source;
     chunks = () => storedChunks(db, source);
   } else {
@@ -74,7 +75,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
     const probe = new SourceProbe(source.fileName, readDeclared(source.options ?? {}));
     const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     probe.push(bytes);
-    ({ format, options: opts } = probe.finish());
+    ({ format, options: opts, sha256 } = probe.finish());
     chunks = async function* () {
       yield bytes;
     };
@@ -93,7 +94,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   const rows: SourceRow[] = [];
   let header: string[] | null = null;
   try {
-    for await (const row of openRows({ format, options: opts, chunks, ...(options.xlsx ? { xlsx: options.xlsx } : {}) })) {
+    for await (const row of openRows({ format, options: opts, chunks, sha256, ...(options.xlsx ? { xlsx: options.xlsx } : {}) })) {
       if (header === null) header = row.cells;
       else rows.push(row);
       if (rows.length >= limit) break;

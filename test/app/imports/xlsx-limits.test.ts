@@ -4,7 +4,7 @@
 // its reading thread; and the thread is gone, its temporary files with it, however the
 // reading ends.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,32 @@ describe('XLSX files past the limits', () => {
       (err) => err === lost,
     );
     noTemporaryFiles();
+  });
+
+  test('a file this process has seen pass the limits (by its SHA-256) is not checked again under the same limits', async () => {
+    const bytes = itemsWorkbook([['Item', 'Stock'], ['Frame', 12]]);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const perPass = Math.ceil(bytes.length / 65536);
+    const readWith = async (reading: XlsxReading) => {
+      const reads = { pieces: 0 };
+      const rows: SheetRow[] = [];
+      for await (const row of xlsxRows(file(bytes, reads), undefined, reading, sha256)) rows.push(row);
+      return { pieces: reads.pieces, rows: rows.length };
+    };
+    assert.deepEqual(await readWith(xlsxReading()), { pieces: 2 * perPass, rows: 2 }, 'checked, then read');
+    assert.deepEqual(await readWith(xlsxReading()), { pieces: perPass, rows: 2 }, 'read only');
+    assert.deepEqual(await readWith(xlsxReading({ limits: { cells: 1000 } })), { pieces: 2 * perPass, rows: 2 }, 'other limits: checked again');
+  });
+
+  test('a slow reader gets every row, in order: the thread waits for room and for the file at once without losing either', async () => {
+    const cells = Array.from({ length: 10_000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c><c r="B${i + 2}"><v>${i}</v></c></row>`).join('');
+    const bytes = workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item', 'Stock']) + cells + SHEET_TAIL, strings: `${STRINGS_HEAD}<si><t>Frame</t></si>${STRINGS_TAIL}`, stringsFirst: true });
+    let expected = 1;
+    for await (const row of xlsxRows(file(bytes), undefined)) {
+      assert.equal(row.rowNumber, expected++);
+      if (row.rowNumber % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(expected, 10_002);
   });
 
   test('rows are read only as fast as they are taken: a reader that stops early stops the thread, which read little of the file', async () => {

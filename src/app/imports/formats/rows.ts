@@ -25,6 +25,8 @@ export interface RowSource {
   chunks: () => AsyncIterable<Buffer>;
   /** How an XLSX file is read: its limits and the reading thread's heap (default: xlsx/limits.ts). */
   xlsx?: XlsxReading;
+  /** The file's SHA-256, when known: an XLSX file already checked against the limits is not checked again. */
+  sha256?: string;
 }
 
 /** A row with no text in any cell is not a row (spreadsheets leave such rows at the end). */
@@ -35,7 +37,7 @@ function blank(cells: string[]): boolean {
 /** The rows of a file, header first, blank rows left out. Streams: one chunk and one batch of records in memory. */
 export async function* openRows(source: RowSource): AsyncGenerator<SourceRow> {
   if (source.format === 'xlsx') {
-    for await (const row of xlsxRows(source.chunks, source.options.sheet, source.xlsx)) {
+    for await (const row of xlsxRows(source.chunks, source.options.sheet, source.xlsx, source.sha256)) {
       if (!blank(row.cells)) yield { rowNumber: row.rowNumber, cells: row.cells, raw: csvText(row.cells) };
     }
     return;

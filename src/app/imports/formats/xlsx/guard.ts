@@ -2,7 +2,6 @@
 // the limits (scan.ts), and nothing is kept. Only a workbook that passes is handed to
 // exceljs, so its memory never grows with a bomb: a shared-strings part that would expand
 // to gigabytes is refused at the limit, before exceljs has cached one string of it.
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { ImportError } from '../../errors.ts';
@@ -82,6 +81,20 @@ export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLi
   if (failure) throw failure instanceof ImportError || inputFailed ? failure : unreadable(zipTrouble(failure as Error));
 }
 
+/** Resolves when `stream` drains or `signal` aborts, whichever comes first. */
+function drainedOrStopped(stream: Readable, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    signal.addEventListener('abort', done);
+    if (signal.aborted) done();
+  });
+}
+
 /** unzipper's and zlib's words for a broken zip, as a person can act on them. */
 function zipTrouble(err: Error): string {
   if (err.message === 'FILE_ENDED') return 'it ends in the middle of a part, as a file cut short does (upload it again)';
@@ -104,11 +117,8 @@ async function feed(input: AsyncIterable<Buffer>, zip: ZipParser, signal: AbortS
     }
     if (zip.reachedCD && (after += chunk.length) > AFTER_DIRECTORY_BYTES) throw unreadable(`more than ${AFTER_DIRECTORY_BYTES / 1024 / 1024} MiB of data follow its directory`);
     if (!zip.write(chunk)) {
-      try {
-        await once(zip as unknown as Readable, 'drain', { signal });
-      } catch {
-        return; // stopped
-      }
+      await drainedOrStopped(zip as unknown as Readable, signal);
+      if (signal.aborted) return;
     }
   }
   if (first) throw unreadable('it is empty');

@@ -18,7 +18,22 @@ export type { SheetRow } from './sheet.ts';
 /** Rows per batch the thread sends; two batches at most wait here for the reader. */
 const BATCH_ROWS = 1000;
 
-type Event = Exclude<FromThread, { type: 'need' }> | { type: 'failed'; error: Error } | { type: 'exited'; code: number } | { type: 'input'; error: unknown };
+type Event = Exclude<FromThread, { type: 'need' | 'guarded' }> | { type: 'failed'; error: Error } | { type: 'exited'; code: number } | { type: 'input'; error: unknown };
+
+/**
+ * Files that passed the guard in this process, by their SHA-256 and the limits they passed:
+ * the same bytes under the same limits pass again, so a job's count, its rows, a resumed
+ * run and a preview check the file once between them (the guard's pass costs about a sixth
+ * of reading). The most recent are kept.
+ */
+const guarded = new Set<string>();
+const GUARDED_KEPT = 256;
+
+function remember(key: string): void {
+  guarded.delete(key);
+  guarded.add(key);
+  if (guarded.size > GUARDED_KEPT) guarded.delete(guarded.values().next().value as string);
+}
 
 /**
  * The rows of one worksheet of an XLSX file (the first, or the one named `sheet`), read in a
@@ -26,11 +41,18 @@ type Event = Exclude<FromThread, { type: 'need' }> | { type: 'failed'; error: Er
  * the file from its start each time it is called (it is read twice: first checked against
  * the limits, then read). A refusal is the guard's ImportError (limits.ts);
  * IMPORT_XLSX_OUT_OF_MEMORY when the thread runs out of heap anyway, IMPORT_XLSX_READER_FAILED
- * when it dies of anything else. Rows come in batches, each asked for when the one before
+ * when it dies of anything else. Given the file's `sha256`, a file this process has seen
+ * pass the guard under the same limits is not checked again. Rows come in batches, each asked for when the one before
  * has been taken, so a slow reader of the rows holds the thread back rather than letting
  * rows pile up.
  */
-export async function* xlsxRows(chunks: () => AsyncIterable<Buffer>, sheet: string | undefined, reading: XlsxReading = xlsxReading()): AsyncGenerator<SheetRow> {
+export async function* xlsxRows(
+  chunks: () => AsyncIterable<Buffer>,
+  sheet: string | undefined,
+  reading: XlsxReading = xlsxReading(),
+  sha256?: string,
+): AsyncGenerator<SheetRow> {
+  const key = sha256 === undefined ? null : `${sha256} ${JSON.stringify(reading.limits)}`;
   // The thread's own temporary directory (exceljs keeps a worksheet there when it comes
   // before the shared strings), removed whichever way the thread ends.
   const dir = await mkdtemp(join(tmpdir(), 'mtc-xlsx-'));
@@ -57,11 +79,13 @@ export async function* xlsxRows(chunks: () => AsyncIterable<Buffer>, sheet: stri
     }
   };
   try {
-    const start: ThreadStart = { sheet, limits: reading.limits, batchRows: BATCH_ROWS };
+    const start: ThreadStart = { sheet, limits: reading.limits, batchRows: BATCH_ROWS, guarded: key !== null && guarded.has(key) };
     thread = await startThread(start, reading.heapMb, dir);
     thread.on('message', (m: FromThread) => {
       if (m.type === 'need') feeding = feeding.then(() => answer(m.pass));
-      else events.push(m);
+      else if (m.type === 'guarded') {
+        if (key !== null) remember(key);
+      } else events.push(m);
     });
     thread.on('error', (error) => events.push({ type: 'failed', error }));
     thread.on('exit', (code) => events.push({ type: 'exited', code }));
