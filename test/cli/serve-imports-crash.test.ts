@@ -159,7 +159,7 @@ for (const backend of backends) {
       try {
         await waitFor(async () => (await progress(server.api, id)).status === 'failed', 'the third server to fail it', 60_000);
         const failed = await progress(server.api, id);
-        assert.match(failed.message, /^the server running this import stopped before it ended, 2 times; [\d,]+( of 200,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
+        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 200,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
         await new Promise((resolve) => setTimeout(resolve, 500)); // five looks for work
         const later = await progress(server.api, id);
         assert.deepEqual([later.status, later.processedRows], ['failed', failed.processedRows], 'not run again');

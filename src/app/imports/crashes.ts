@@ -37,7 +37,7 @@ export async function beginRun(q: Queryable, jobId: number, name: string): Promi
      UPDATE public.import_job_sources SET finished_at = now(), held_by = NULL WHERE import_job_id = (SELECT id FROM j)`,
     [
       jobId,
-      `the server running this import stopped before it ended, ${CRASHED_RUNS_LIMIT} times${where}. It is not run again, in case the file is what stops the server: ` +
+      `the server or command running this import stopped before it ended, ${CRASHED_RUNS_LIMIT} times${where}. It is not run again, in case the file is what stops the server: ` +
         'look in the server’s log for why it stopped (running out of memory, say), then import the file again, in smaller parts if it is large',
     ],
   );

@@ -112,7 +112,7 @@ for (const backend of backends) {
            FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
         [jobId],
       )).rows[0]!;
-      assert.match(failed.message, /^the server running this import stopped before it ended, 2 times\. It is not run again, in case the file is what stops the server: look in the server’s log/);
+      assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times\. It is not run again, in case the file is what stops the server: look in the server’s log/);
       assert.deepEqual([failed.crashedRuns, failed.heldBy, failed.finished], [2, null, true]);
       assert.equal(await pickJob(db, 'fourth'), null, 'a failed job is no one’s to take');
 

@@ -81,6 +81,15 @@ describe('XLSX files past the limits', () => {
     noTemporaryFiles();
   });
 
+  test('a zip of more parts than the limit is refused before they pile up', async () => {
+    const extra = Array.from({ length: 30 }, (_, i) => ({ name: `xl/media/image${i}.png`, data: 'x' }));
+    await assert.rejects(read(workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item']) + SHEET_TAIL, extra }), xlsxReading({ limits: { parts: 20 } })), {
+      code: 'IMPORT_XLSX_TOO_MANY_PARTS',
+      message:
+        'the workbook is made of more than 20 parts (sheets, drawings, images and the files that describe them): delete the sheets the import does not need, or save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that',
+    });
+  });
+
   test('a workbook within the limits that still takes more memory than the thread may have fails with IMPORT_XLSX_OUT_OF_MEMORY, and the process goes on', async () => {
     const texts = Array.from({ length: 60_000 }, (_, i) => `<si><t>${i} ${'z'.repeat(1000)}</t></si>`).join('');
     const wide = workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item']) + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>' + SHEET_TAIL, strings: STRINGS_HEAD + texts + STRINGS_TAIL });

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { ImportError } from '../../errors.ts';
+import { refuse } from './limits.ts';
 import { PartScanner } from './scan.ts';
 import type { WorkbookCounts } from './scan.ts';
 import type { XlsxLimits } from './limits.ts';
@@ -50,6 +51,10 @@ export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLi
   let failure: unknown = null;
   let current: ZipEntry | null = null;
   const fail = (err: unknown) => {
+    // Node's stream iterator destroys a stream it leaves before the stream's own end with an
+    // AbortError; unzipper says it has ended (when its input is used up) before its stream
+    // has, so the iterator may leave it "early", every part read. That is no failure.
+    if ((err as Error).name === 'AbortError') return;
     failure ??= err;
     // unzipper reports a part that does not inflate on the parser, not on the part, whose
     // stream then never ends: the part is ended here with the error.
@@ -64,9 +69,13 @@ export async function guardWorkbook(input: AsyncIterable<Buffer>, limits: XlsxLi
     fail(err);
   });
   const totals: WorkbookCounts = { unpacked: 0, strings: 0, cells: 0 };
+  let parts = 0;
   try {
     for await (const entry of zip) {
       current = entry;
+      // unzipper parses on while a part is read, and a small part's bytes wait in memory
+      // until it is: their number bounds that memory (the reading thread's heap does not).
+      if (++parts > limits.parts) throw refuse.parts(limits);
       const scanner = new PartScanner(entry.path, limits, totals);
       for await (const chunk of entry) scanner.push(chunk as Buffer);
       scanner.end();

@@ -19,6 +19,8 @@ export interface XlsxLimits {
   cells: number;
   /** Bytes of XML one cell or one shared string takes, markup included (also: any text or tag without a break). */
   cellBytes: number;
+  /** Parts (files) in the zip. */
+  parts: number;
 }
 
 const MiB = 1024 * 1024;
@@ -32,6 +34,7 @@ export const DEFAULT_XLSX_LIMITS: Readonly<XlsxLimits> = Object.freeze({
   rowsPerSheet: 1_048_576,
   cells: 30_000_000,
   cellBytes: 1 * MiB,
+  parts: 4000,
 });
 
 /** How a workbook is read: its limits and the heap of the thread that reads it. */
@@ -117,6 +120,13 @@ export const refuse = {
       `the workbook has more than ${count(limits.cells)} cells (every sheet is read, not only the one imported): delete the sheets and columns the import does not need, split it into several workbooks, or ${SAVE_AS_CSV}`,
       'state',
       { limit: limits.cells },
+    ),
+  parts: (limits: XlsxLimits) =>
+    new ImportError(
+      'IMPORT_XLSX_TOO_MANY_PARTS',
+      `the workbook is made of more than ${count(limits.parts)} parts (sheets, drawings, images and the files that describe them): delete the sheets the import does not need, or ${SAVE_AS_CSV}`,
+      'state',
+      { limit: limits.parts },
     ),
   cellBytes: (limits: XlsxLimits, part: string, where: string) =>
     new ImportError(
