@@ -135,7 +135,9 @@ CREATE TABLE public.import_job_sources (
     worker character varying(200),
     started_at timestamp with time zone,
     finished_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    held_by character varying(200),
+    crashed_runs smallint DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE public.import_jobs (

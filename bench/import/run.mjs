@@ -10,7 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PGBIN, median, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
+import { PGBIN, databaseUrl, median, psqlRunner, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -25,12 +25,8 @@ const { run, mustRun, timed } = runner(env, repo, 3_600_000);
 const log = (m) => process.stderr.write(`${m}\n`);
 const server = await startServer({ run, mustRun }, { prefix: 'mtc-import-pg-', extraSettings: ['shared_buffers=512MB', 'max_wal_size=4GB'] });
 log(`server: ${server.description}`);
-const psql = (db, ...args) => mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, ...args]);
-const dbUrl = (name) => {
-  const u = new URL(server.adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
+const psql = psqlRunner(mustRun);
+const dbUrl = (name) => databaseUrl(server.adminUrl, name);
 const fresh = (name) => {
   psql(server.adminUrl, '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`);
   mustRun(process.execPath, ['bin/mtc.cjs', 'migrate', '--database', dbUrl(name)]);

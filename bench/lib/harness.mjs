@@ -82,3 +82,13 @@ export async function startServer({ run, mustRun }, { prefix, extraSettings = []
   }
   return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, description: `throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${settings.join(' ')}` };
 }
+
+/** The URL of database `name` on the server of `adminUrl`. */
+export function databaseUrl(adminUrl, name) {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** psql on `db` with ON_ERROR_STOP, through `mustRun`. */
+export const psqlRunner = (mustRun) => (db, ...args) => mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, ...args]);

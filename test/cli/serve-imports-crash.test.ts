@@ -1,6 +1,7 @@
 // kill -9 of `mtc serve` in the middle of a 200,000-row import, on PGlite and on the server:
 // started again, the server resumes the job from its last committed batch, and the end state
 // is the one an uninterrupted import of the same file gives (no row lost, none written twice).
+// Killed twice while running one job, the third server fails the job instead of running it.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +9,7 @@ import { backends } from '../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
+import { databaseToServe } from '../helpers/imports.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { createImportJob, runImport } from '../../src/app/imports/engine.ts';
@@ -111,6 +113,58 @@ for (const backend of backends) {
         assert.equal(await itemsState(db), await expected);
       } finally {
         await db.close();
+      }
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe(`kill -9 of mtc serve twice during one import on ${backend.name}`, { skip: backend.skip, timeout: 600_000 }, () => {
+    let t: Awaited<ReturnType<typeof databaseToServe>>;
+    before(async () => {
+      t = await databaseToServe(backend);
+    });
+    after(async () => {
+      await t?.drop();
+    });
+
+    test('the job is failed when the third server finds it, saying what happened and what to do, and is not run again', async () => {
+      const headers = { authorization: `Bearer ${t.token}` };
+      const progress = async (api: string, id: number) => (await (await fetch(`${api}/api/imports/${id}`, { headers })).json()) as Record<string, any>;
+      let server = await serve(t.url);
+      const r = await fetch(`${server.api}/api/imports?kind=items&fileName=twice.csv&start=true`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'text/csv' },
+        body: itemsCsv(ROWS, { prefix: 'Twice' }),
+      });
+      assert.equal(r.status, 201, await r.clone().text());
+      const id = ((await r.json()) as { id: number }).id;
+      await waitFor(async () => (await progress(server.api, id)).processedRows > 0, 'a first batch', 300_000);
+      const first = await progress(server.api, id);
+      await server.kill('SIGKILL');
+
+      // The second takes it over (a batch of its own committed), and dies too.
+      server = await serve(t.url);
+      await waitFor(
+        async () => {
+          const now = await progress(server.api, id);
+          return now.worker !== first.worker && now.processedRows > first.processedRows;
+        },
+        'the second server to run it',
+        300_000,
+      );
+      await server.kill('SIGKILL');
+
+      server = await serve(t.url);
+      try {
+        await waitFor(async () => (await progress(server.api, id)).status === 'failed', 'the third server to fail it', 60_000);
+        const failed = await progress(server.api, id);
+        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 200,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
+        await new Promise((resolve) => setTimeout(resolve, 500)); // five looks for work
+        const later = await progress(server.api, id);
+        assert.deepEqual([later.status, later.processedRows], ['failed', failed.processedRows], 'not run again');
+      } finally {
+        await server.kill('SIGTERM');
       }
     });
   });

@@ -1,5 +1,6 @@
 // A migrated database for import tests, and what they read back from it.
 import { join } from 'node:path';
+import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import type { Database } from '../../src/db/types.ts';
 import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
@@ -23,6 +24,20 @@ export async function migratedDatabase(backend: Backend): Promise<{ db: Database
     },
     drop: () => t.drop(),
   };
+}
+
+/**
+ * A migrated database on `backend` with an admin and an API token of theirs, closed again so
+ * that a server can open it (an embedded database is its server's alone); `drop` when done.
+ */
+export async function databaseToServe(backend: Backend): Promise<{ url: string; token: string; drop(): Promise<void> }> {
+  const m = await migratedDatabase(backend);
+  try {
+    const admin = await createUser(m.db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
+    return { url: m.url, token: (await createApiToken(m.db, admin.userId, 'tests')).token, drop: m.drop };
+  } finally {
+    await m.db.close();
+  }
 }
 
 /** A job's counters, status and message. */

@@ -11,6 +11,7 @@ import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
 import { quickCsvCount } from './formats/count.ts';
 import type { SourceRow } from './formats/rows.ts';
+import type { XlsxReading } from './formats/xlsx/limits.ts';
 import { storedChunks } from './store.ts';
 import { masterCache } from '../items/masters.ts';
 
@@ -53,6 +54,8 @@ export interface RunOptions {
   /** Rows per batch (default 2000); a batch is also committed when it has gathered for `batchMs` (default 500). */
   batchRows?: number;
   batchMs?: number;
+  /** How an XLSX file is read: its limits and the reading thread's heap (default: formats/xlsx/limits.ts). */
+  xlsx?: XlsxReading;
 }
 
 /**
@@ -123,12 +126,13 @@ interface JobRecord {
   fileName: string;
   format: 'csv' | 'xlsx';
   options: SourceOptions;
+  sha256: string;
 }
 
 async function loadJob(q: Queryable, jobId: number): Promise<JobRecord> {
   const r = await q.query<JobRecord>(
     `SELECT j.kind, j.status, j.user_id AS "userId", j.processed_rows AS processed, j.success_count AS success, j.failure_count AS failure, j.total_rows AS total,
-            s.file_name AS "fileName", s.format, s.options
+            s.file_name AS "fileName", s.format, s.options, s.sha256
        FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
     [jobId],
   );
@@ -147,8 +151,8 @@ class Stop extends Error {
 }
 
 /** The rows of a job's file, header first; reading streams the stored chunks one at a time. */
-function jobRows(db: Database, jobId: number, job: JobRecord): AsyncGenerator<SourceRow> {
-  return openRows({ format: job.format, options: job.options, chunks: storedChunks(db, jobId) });
+function jobRows(db: Database, jobId: number, job: JobRecord, xlsx: XlsxReading | undefined): AsyncGenerator<SourceRow> {
+  return openRows({ format: job.format, options: job.options, chunks: () => storedChunks(db, jobId), sha256: job.sha256, ...(xlsx ? { xlsx } : {}) });
 }
 
 /**
@@ -170,8 +174,9 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
      UPDATE public.import_job_sources SET started_at = coalesce(started_at, now()), worker = coalesce(worker, $2) WHERE import_job_id = (SELECT id FROM j)`,
     [jobId, `${hostname()}:${process.pid}`.slice(0, 200)],
   );
+  // An XLSX file's rows come from a thread of their own: ended here on every way out.
+  const rows = jobRows(db, jobId, job, options.xlsx);
   try {
-    const rows = jobRows(db, jobId, job);
     const first = await rows.next();
     if (first.done) return await finish(db, jobId, 'failed', 'the file is empty: there is no header row');
     if (first.value.error) return await finish(db, jobId, 'failed', unreadableHeader(first.value));
@@ -184,7 +189,7 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     const count = async () => {
       // Most CSV files are counted without parsing them (formats/count.ts); the rest are read.
       const quick = job.format === 'csv' ? await quickCsvCount(storedChunks(db, jobId), job.options, options.signal) : null;
-      const total = quick !== null ? Math.max(quick - 1, 0) : options.signal?.aborted ? null : await countRows(jobRows(db, jobId, job), options.signal);
+      const total = quick !== null ? Math.max(quick - 1, 0) : options.signal?.aborted ? null : await countRows(jobRows(db, jobId, job, options.xlsx), options.signal);
       if (total === null) return; // stopped: the resumption counts
       // Not once the job has ended: a file the reader refused is not counted as rows.
       await db.query(`UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1 AND status IN ('pending', 'running')`, [jobId, total]);
@@ -214,6 +219,8 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
       await finish(db, jobId, 'failed', `a database error stopped the import: ${err.message}`).catch(() => {});
     }
     throw err;
+  } finally {
+    await rows.return(undefined);
   }
 }
 

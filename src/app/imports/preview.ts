@@ -8,6 +8,7 @@ import { SourceProbe, readDeclared } from './formats/detect.ts';
 import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
 import type { SourceRow } from './formats/rows.ts';
+import type { XlsxReading } from './formats/xlsx/limits.ts';
 import { storedChunks } from './store.ts';
 
 /** A file to preview that is not stored as a job (mtc import --preview). */
@@ -48,35 +49,36 @@ class RollBack extends Error {}
  * would be imported: checked, then written in a transaction that is rolled back, so each row
  * shows the errors and the outcome the real import would give it, and nothing stays.
  */
-export async function previewImport(db: Database, source: number | PreviewFile, options: { rows?: number } = {}): Promise<Preview> {
+export async function previewImport(db: Database, source: number | PreviewFile, options: { rows?: number; xlsx?: XlsxReading } = {}): Promise<Preview> {
   const limit = Math.max(1, Math.min(options.rows ?? 20, 1000));
   let kindText: string;
   let format: 'csv' | 'xlsx';
   let opts: SourceOptions;
-  let chunks: AsyncIterable<Buffer>;
+  let chunks: () => AsyncIterable<Buffer>;
   let fileName: string;
+  let sha256: string;
   let jobId: number | null = null;
   let userId: number | null = null;
   if (typeof source === 'number') {
-    const r = await db.query<{ kind: string; format: 'csv' | 'xlsx'; options: SourceOptions; fileName: string; userId: number | null }>(
-      `SELECT j.kind, s.format, s.options, s.file_name AS "fileName", j.user_id AS "userId" FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
+    const r = await db.query<{ kind: string; format: 'csv' | 'xlsx'; options: SourceOptions; fileName: string; userId: number | null; sha256: string }>(
+      `SELECT j.kind, s.format, s.options, s.file_name AS "fileName", j.user_id AS "userId", s.sha256 FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
       [source],
     );
     const job = r.rows[0];
     if (!job) throw new ImportError('IMPORT_NOT_FOUND', `no import job ${source} with a stored file`, 'state', { jobId: source });
-    ({ kind: kindText, format, options: opts, fileName, userId } = job);
+    ({ kind: kindText, format, options: opts, fileName, userId, sha256 } = job);
     jobId = source;
-    chunks = storedChunks(db, source);
+    chunks = () => storedChunks(db, source);
   } else {
     kindText = source.kind;
     fileName = source.fileName;
     const probe = new SourceProbe(source.fileName, readDeclared(source.options ?? {}));
     const bytes = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     probe.push(bytes);
-    ({ format, options: opts } = probe.finish());
-    chunks = (async function* () {
+    ({ format, options: opts, sha256 } = probe.finish());
+    chunks = async function* () {
       yield bytes;
-    })();
+    };
   }
   const kind = kindNamed(kindText);
   const preview: Preview = {
@@ -92,7 +94,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   const rows: SourceRow[] = [];
   let header: string[] | null = null;
   try {
-    for await (const row of openRows({ format, options: opts, chunks })) {
+    for await (const row of openRows({ format, options: opts, chunks, sha256, ...(options.xlsx ? { xlsx: options.xlsx } : {}) })) {
       if (header === null) {
         if (row.error) {
           preview.problem = unreadableHeader(row);

@@ -19,11 +19,16 @@
 // PGlite is one process and one session: there is no one to share with and a held
 // transaction would block every other query, so there the claim alone suffices, and the jobs
 // this process runs are simply not claimed twice.
+//
+// A job whose runs have ended their process twice is failed instead of run a third time
+// (crashes.ts): each run marks the job as its process's when it starts, and a run that finds
+// another process's mark knows that process died running it.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Session } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../schema/errors.ts';
+import { beginRun, endRun } from './crashes.ts';
 import { runImport } from './engine.ts';
 import type { RunOptions } from './engine.ts';
 import { CLAIMABLE } from './jobs.ts';
@@ -33,8 +38,8 @@ export type ImportRunner = typeof runImport;
 
 /** What the worker tells its host (the server's log). */
 export type WorkerEvent =
-  /** This process holds the job now (a takeover: it was running, its server gone). */
-  | { event: 'claimed'; jobId: number; takeover: boolean }
+  /** This process holds the job now (a takeover: it was running, its server gone; crashedRuns: runs of it that ended their process). */
+  | { event: 'claimed'; jobId: number; takeover: boolean; crashedRuns: number }
   | { event: 'finished'; jobId: number; status: string; ms: number }
   | { event: 'released'; jobId: number; why: 'stopping' | 'lease lost' | 'error' }
   /** Another process took the job between this one's pick and its lease: it is theirs. */
@@ -148,12 +153,13 @@ export type LeasedRun = { acquired: false } | { acquired: true; status: string; 
  * until it ends, see the top of this file), after `pickJob` or `claimJob` wrote `name` into
  * it. `acquired` is false when another process holds the job or took it since; the job is
  * then left alone. `status` is where the job stands when the run returns: `running` when
- * `signal` stopped it (or its lease was lost) before its end.
+ * `signal` stopped it (or its lease was lost) before its end; `failed` without running when
+ * its runs had ended their process too often (crashes.ts).
  */
 export async function runLeased(
   db: Database,
   jobId: number,
-  options: { name: string; signal?: AbortSignal; heartbeatMs?: number; run?: ImportRunner; onProgress?: ProgressListener; onAcquired?: () => void },
+  options: { name: string; signal?: AbortSignal; heartbeatMs?: number; run?: ImportRunner; onProgress?: ProgressListener; onAcquired?: (crashedRuns: number) => void },
 ): Promise<LeasedRun> {
   const run = options.run ?? runImport;
   const runOptions = (signal: AbortSignal): RunOptions => ({ signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
@@ -163,8 +169,11 @@ export async function runLeased(
       [jobId],
     )).rows[0];
     if (!state || state.worker !== options.name || !['pending', 'running'].includes(state.status)) return { acquired: false };
-    options.onAcquired?.();
+    const begun = await beginRun(db, jobId, options.name);
+    options.onAcquired?.(begun.crashedRuns);
+    if (!begun.run) return { acquired: true, status: 'failed', leaseLost: false };
     const { status } = await run(yielding(db), jobId, runOptions(options.signal ?? new AbortController().signal));
+    await endRun(db, jobId, options.name);
     await markFinished(db, jobId);
     return { acquired: true, status, leaseLost: false };
   }
@@ -180,7 +189,14 @@ export async function runLeased(
       await lease.exec('ROLLBACK');
       return { acquired: false as const };
     }
-    options.onAcquired?.();
+    // Counted and marked on a connection of its own, committed at once: a mark made inside the
+    // lease's transaction would die with the process it is meant to outlive.
+    const begun = await beginRun(db, jobId, options.name);
+    options.onAcquired?.(begun.crashedRuns);
+    if (!begun.run) {
+      await lease.exec('ROLLBACK');
+      return { acquired: true as const, status: 'failed', leaseLost: false };
+    }
     const stop = new AbortController();
     const onOuterAbort = () => stop.abort(options.signal?.reason);
     if (options.signal?.aborted) stop.abort(options.signal.reason);
@@ -193,6 +209,7 @@ export async function runLeased(
     try {
       const { status } = await run(db, jobId, runOptions(stop.signal));
       await heartbeat.stop();
+      await endRun(db, jobId, options.name);
       if (leaseLost) return { acquired: true as const, status, leaseLost };
       await markFinished(lease, jobId);
       await lease.exec('COMMIT');
@@ -314,7 +331,7 @@ export function startImportWorker(db: Database, options: WorkerOptions = {}): Im
       const out = await runLeased(db, jobId, {
         name,
         signal: stopping.signal,
-        onAcquired: () => log({ event: 'claimed', jobId, takeover }),
+        onAcquired: (crashedRuns) => log({ event: 'claimed', jobId, takeover, crashedRuns }),
         ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
         ...(options.run ? { run: options.run } : {}),
       });

@@ -31,7 +31,7 @@ async function rowsOf(bytes: Buffer, fileName = 'f.csv', chunk = 7): Promise<Sou
     for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
   }
   const out: SourceRow[] = [];
-  for await (const r of openRows({ format, options, chunks: chunks() })) out.push(r);
+  for await (const r of openRows({ format, options, chunks })) out.push(r);
   return out;
 }
 
@@ -519,7 +519,7 @@ describe('counting a CSV file without parsing it (the job total)', () => {
       for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
     }
     let rows = 0;
-    for await (const _r of openRows({ format: 'csv', options, chunks: chunks() })) rows++;
+    for await (const _r of openRows({ format: 'csv', options, chunks })) rows++;
     return { rows, quick: await quickCsvCount(chunks(), options) };
   }
 

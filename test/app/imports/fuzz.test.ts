@@ -22,7 +22,7 @@ async function dataRows(bytes: Buffer): Promise<number[]> {
   probe.push(bytes);
   const { format, options } = probe.finish();
   const rows: number[] = [];
-  for await (const r of openRows({ format, options, chunks: (async function* () { yield bytes; })() })) rows.push(r.rowNumber);
+  for await (const r of openRows({ format, options, chunks: async function* () { yield bytes; } })) rows.push(r.rowNumber);
   return rows.slice(1);
 }
 

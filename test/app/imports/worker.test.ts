@@ -17,6 +17,7 @@ import { migrate } from '../../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { beginRun } from '../../../src/app/imports/crashes.ts';
 import { claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
 import type { ImportRunner, WorkerEvent } from '../../../src/app/imports/worker.ts';
 
@@ -78,6 +79,52 @@ for (const backend of backends) {
       assert.equal(await claimJob(db, done, 'w1'), false, 'a finished job is nobody’s to claim');
       assert.equal(await claimJob(db, waiting, 'w1'), true, 'the command line may run a job that waits');
       await db.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE status IN ('pending', 'running')`);
+    });
+
+    test('a job whose runs ended their process twice is failed, saying why and what to do, and never taken again; a run that let go is no crash', async () => {
+      const jobId = await tinyJob(db);
+      const ran: { worker: string; jobId: number }[] = [];
+      const events: WorkerEvent[] = [];
+      // A process that began running the job and died: its run's mark is still on it.
+      await db.query(`UPDATE public.import_jobs SET status = 'running' WHERE id = $1`, [jobId]);
+      assert.deepEqual(await beginRun(db, jobId, 'died:1'), { run: true, crashedRuns: 0 });
+
+      // The next takes it over, counting one crashed run; then it dies too (it never lets go).
+      const second = startImportWorker(db, { name: 'died:2', pollMs: 10, heartbeatMs: 60_000, run: standIn(120_000, ran, 'died:2'), log: (e) => events.push(e) });
+      await waitFor(async () => ran.length === 1, 'the second run to start');
+      assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover && e.crashedRuns === 1), JSON.stringify(events));
+      if (backend.name === 'postgres') {
+        // Its lease dies with its connection, as it would with its process.
+        await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mtc import lease' AND datname = current_database()`);
+      }
+      // PGlite: one process, no lease; the second worker simply never lets go.
+      const third = startImportWorker(db, { name: 'third', pollMs: 10, run: standIn(10, ran, 'third'), log: (e) => events.push(e) });
+      await waitFor(async () => (await jobRow(db, jobId)).status === 'failed', 'the job to fail');
+      await third.stop();
+      await second.stop();
+      assert.deepEqual(
+        ran.map((r) => r.worker),
+        ['died:2'],
+        'the third worker did not run it',
+      );
+      const failed = (await db.query<{ message: string; heldBy: string | null; crashedRuns: number; finished: boolean }>(
+        `SELECT j.message, s.held_by AS "heldBy", s.crashed_runs AS "crashedRuns", s.finished_at IS NOT NULL AS finished
+           FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
+        [jobId],
+      )).rows[0]!;
+      assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times\. It is not run again, in case the file is what stops the server: look in the server’s log/);
+      assert.deepEqual([failed.crashedRuns, failed.heldBy, failed.finished], [2, null, true]);
+      assert.equal(await pickJob(db, 'fourth'), null, 'a failed job is no one’s to take');
+
+      // A worker that stops lets go of its job: the next run counts no crash.
+      const calm = await tinyJob(db);
+      const stopping = startImportWorker(db, { name: 'calm:1', pollMs: 10, run: standIn(120_000, ran, 'calm:1') });
+      await waitFor(async () => ran.some((r) => r.jobId === calm), 'the calm run to start');
+      await stopping.stop();
+      const next = startImportWorker(db, { name: 'calm:2', pollMs: 10, run: standIn(10, ran, 'calm:2'), log: (e) => events.push(e) });
+      await waitFor(async () => (await jobRow(db, calm)).status === 'completed', 'the calm job to end');
+      await next.stop();
+      assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === calm && e.takeover && e.crashedRuns === 0), JSON.stringify(events));
     });
 
     test('a stopped worker leaves its job running mid-way; another takes it over, and the end state equals an uninterrupted import', async () => {

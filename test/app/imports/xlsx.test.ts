@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { createImportJob, previewImport, runImport } from '../../../src/app/imports/engine.ts';
+import { hostile } from '../../helpers/xlsx-files.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';
 
@@ -55,6 +56,17 @@ for (const backend of backends) {
       const b = await createImportJob(t.db, { kind: 'items', fileName: 'broken.xlsx', bytes: broken, userId: null });
       assert.equal((await runImport(t.db, b.jobId)).status, 'failed');
       assert.match((await jobState(t.db, b.jobId)).message!, /not a readable XLSX workbook|empty/);
+    });
+
+    test('a hostile workbook fails its job with the limit it passed and what to do, imports nothing, and its preview says the same', async () => {
+      const catalog = await catalogState(t.db);
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'bomb.xlsx', bytes: hostile.sharedStrings(), userId: null });
+      assert.equal((await runImport(t.db, jobId)).status, 'failed');
+      const message =
+        "the workbook's texts (its shared strings, kept in memory while it is read) take more than 128 MiB: save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that, or split it into several workbooks";
+      assert.deepEqual(await jobState(t.db, jobId), { status: 'failed', message, total: 0, processed: 0, success: 0, failure: 0 });
+      assert.deepEqual(await catalogState(t.db), catalog);
+      assert.equal((await previewImport(t.db, jobId)).problem, message);
     });
   });
 }

@@ -3,7 +3,8 @@ import { CsvReader } from './csv.ts';
 import type { CsvRecord } from './csv.ts';
 import { textDecoder } from './detect.ts';
 import type { SourceOptions } from './detect.ts';
-import { xlsxRows } from './xlsx.ts';
+import { xlsxRows } from './xlsx/host.ts';
+import type { XlsxReading } from './xlsx/limits.ts';
 
 /**
  * One row of a source file, the header included: where it is (the line a CSV record starts
@@ -20,7 +21,12 @@ export interface SourceRow {
 export interface RowSource {
   format: 'csv' | 'xlsx';
   options: SourceOptions;
-  chunks: AsyncIterable<Buffer>;
+  /** The file's bytes from its start, each time it is called (an XLSX file is read twice). */
+  chunks: () => AsyncIterable<Buffer>;
+  /** How an XLSX file is read: its limits and the reading thread's heap (default: xlsx/limits.ts). */
+  xlsx?: XlsxReading;
+  /** The file's SHA-256, when known: an XLSX file already checked against the limits is not checked again. */
+  sha256?: string;
 }
 
 /** A row with no text in any cell is not a row (spreadsheets leave such rows at the end). */
@@ -31,7 +37,7 @@ function blank(cells: string[]): boolean {
 /** The rows of a file, header first, blank rows left out. Streams: one chunk and one batch of records in memory. */
 export async function* openRows(source: RowSource): AsyncGenerator<SourceRow> {
   if (source.format === 'xlsx') {
-    for await (const row of xlsxRows(source.chunks, source.options.sheet)) {
+    for await (const row of xlsxRows(source.chunks, source.options.sheet, source.xlsx, source.sha256)) {
       if (!blank(row.cells)) yield { rowNumber: row.rowNumber, cells: row.cells, raw: csvText(row.cells) };
     }
     return;
@@ -50,7 +56,7 @@ export async function* openRows(source: RowSource): AsyncGenerator<SourceRow> {
     return utf8 ? withoutBom(bytes) : bytes;
   };
   const read = (bytes: Buffer) => (utf8 ? reader.pushBytes(bytes) : reader.push(decoder.write(bytes)));
-  for await (let chunk of source.chunks) {
+  for await (let chunk of source.chunks()) {
     if (head) {
       head = Buffer.concat([head, chunk]);
       if (head.length < 4) continue;

@@ -1,5 +1,7 @@
+// The second pass over a workbook, in the reading thread once the guard has passed it:
+// exceljs reads the wanted sheet's rows as a stream.
 import { Readable } from 'node:stream';
-import { ImportError } from '../errors.ts';
+import { ImportError } from '../../errors.ts';
 
 /** One row of a worksheet: its number in the sheet and its cells as text. */
 export interface SheetRow {
@@ -23,9 +25,9 @@ interface WorkbookReader {
  * the workbook. Cells become text the way a person reads them: numbers as written, dates as
  * YYYY-MM-DD, formulas as their last result, rich text as its plain text.
  */
-export async function* xlsxRows(chunks: AsyncIterable<Buffer>, sheet: string | undefined): AsyncGenerator<SheetRow> {
+export async function* sheetRows(chunks: AsyncIterable<Buffer>, sheet: string | undefined): AsyncGenerator<SheetRow> {
   const exceljs = (await import('exceljs')).default;
-  const reader = new exceljs.stream.xlsx.WorkbookReader(Readable.from(chunks), {
+  const reader = new exceljs.stream.xlsx.WorkbookReader(flowingZip(chunks), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -55,6 +57,28 @@ export async function* xlsxRows(chunks: AsyncIterable<Buffer>, sheet: string | u
     throw new ImportError('IMPORT_UNREADABLE', `the file is not a readable XLSX workbook: ${(err as Error).message}`, 'state');
   }
   if (!found && sheet !== undefined) throw new ImportError('IMPORT_UNREADABLE', `the workbook has no worksheet "${sheet}" (it has: ${sheetNames(reader).join(', ') || 'none'})`, 'state');
+}
+
+/**
+ * The stream exceljs reads the workbook from. exceljs pipes it into unzipper's parser, and
+ * pauses the parser while it reads a part; unzipper says it has ended as soon as it has read
+ * the zip's last bytes, not once its parts have been taken, and exceljs then drops the parts
+ * still waiting: now and then the workbook's last parts were lost (its list of sheets: "no
+ * worksheet"; its shared strings: texts read as "[object Object]"). The parser is kept
+ * flowing instead, so that each part reaches exceljs's own queue as it comes. (Each part's
+ * bytes still wait to be read; the parts that can wait at once are bounded by the limit on
+ * their number, limits.ts.)
+ */
+function flowingZip(chunks: AsyncIterable<Buffer>): Readable {
+  const stream = Readable.from(chunks, { highWaterMark: 1 });
+  const pipe = stream.pipe.bind(stream);
+  stream.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+    (destination as unknown as Readable).pause = function (this: Readable) {
+      return this;
+    };
+    return pipe(destination, options);
+  };
+  return stream;
 }
 
 function sheetNames(reader: WorkbookReader): string[] {
