@@ -34,7 +34,7 @@ const bundle = (entry, outfile) => build({
   bundle: true,
   format: 'cjs',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript', 'fastify', '@fastify/*', '@sinclair/typebox', '@node-rs/argon2', 'exceljs'],
   // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
   define: { 'import.meta.url': '__mtcModuleUrl', __MTC_SOURCE_HASH__: source },

@@ -1,6 +1,6 @@
 // Takes the README's screenshots (docs/images/): the dashboard and the process editor, over
 // the demo data, in Debian's chromium at a desktop's size. Run after `npm run build`:
-//   node --import tsx scripts/readme-screenshots.ts
+//   npx node scripts/readme-screenshots.ts   (on Node 24, which strips its types)
 import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { pgliteBackend } from '../test/helpers/backends.ts';

@@ -3,8 +3,11 @@
 // named by DATABASE_URL never gets demo data by itself: run `mtc seed --demo` there if you
 // want it.
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
+// On a Node older than MTC needs, all of this runs again on the project's own Node 24.
+if (createRequire(import.meta.url)('../bin/node-runtime.cjs').relaunchOnSupportedNode(root, 'npm start')) await new Promise(() => {});
 const bin = `${root}bin/mtc.cjs`;
 const mtc = (...args) => spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' }).status ?? 1;
 

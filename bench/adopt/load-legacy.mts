@@ -2,11 +2,12 @@
 // --scale, with the test helpers' loader and scaling (test/helpers/legacy.ts), so that the
 // benchmark and the tests scale the same way:
 //
-//   node --import tsx bench/adopt/load-legacy.mts --database postgres://... [--scale N]
+//   node bench/adopt/load-legacy.mts --database postgres://... [--scale N]
 //
 // Then VACUUM (FREEZE, ANALYZE): the database is at rest, as an old application's would be
 // (hint bits set, statistics gathered), so that no copy of it pays for that later.
 // Prints one line of JSON: the seconds each stage took.
+import '../lib/node24.mjs';
 import { openDatabase } from '../../src/db/open.ts';
 import { loadLegacyData, loadLegacySchema } from '../../test/helpers/legacy.ts';
 
@@ -17,7 +18,7 @@ const arg = (name: string): string | undefined => {
 const url = arg('--database');
 const scale = Number(arg('--scale') ?? '1');
 if (!url || !/^postgres(ql)?:\/\//.test(url) || !Number.isInteger(scale) || scale < 1) {
-  console.error('usage: node --import tsx bench/adopt/load-legacy.mts --database postgres://... [--scale N]');
+  console.error('usage: node bench/adopt/load-legacy.mts --database postgres://... [--scale N]');
   process.exit(2);
 }
 

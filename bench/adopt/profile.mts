@@ -1,13 +1,14 @@
-// Where `mtc adopt`'s time goes, on the sources (src/, through tsx): the same work as
+// Where `mtc adopt`'s time goes, on the sources (src/, as it is: Node 24 strips its types): the same work as
 // src/cli/commands/adopt.ts (plan, snapshot model through PGlite, mapping, adopt), with every
 // statement sent to the server timed. Adopts for real (it commits) unless --dry-run.
 //
-//   node --import tsx bench/adopt/profile.mts --database postgres://... [--dry-run]
+//   node bench/adopt/profile.mts --database postgres://... [--dry-run]
 //
 // Prints one line of JSON: `stages` (seconds: modules, plan, snapshot model, then adopt's own
 // progress phases), `statements` (every statement of 5 ms or more: seconds, phase, kind,
 // rows, its first 200 characters), and `totals` per kind of statement (catalog inspection,
 // data, DDL, other) and phase.
+import '../lib/node24.mjs';
 import { CATALOG_QUERIES } from '../../src/schema/catalog/queries.ts';
 import type { Database, QueryResult, Session } from '../../src/db/types.ts';
 
@@ -19,7 +20,7 @@ const arg = (name: string): string | undefined => {
 const url = arg('--database');
 const dryRun = process.argv.includes('--dry-run');
 if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-  console.error('usage: node --import tsx bench/adopt/profile.mts --database postgres://... [--dry-run]');
+  console.error('usage: node bench/adopt/profile.mts --database postgres://... [--dry-run]');
   process.exit(2);
 }
 
@@ -38,7 +39,7 @@ const stamp = (label: string) => {
   stages.push([label, (now - last) / 1000]);
   last = now;
 };
-stamp('modules (through tsx)');
+stamp('modules (src/, types stripped)');
 
 const plan = planMigrations(await loadMigrations('migrations'));
 const config = await loadConfig();

@@ -11,7 +11,7 @@
 //
 // For each scale: a template database (mtc_adopt_<scale>) holding the legacy fixture
 // (test/fixtures/legacy/), its rows times the scale, loaded once by bench/adopt/load-legacy.mts
-// (the test helpers' loader and scaling, through tsx) and then VACUUM (FREEZE, ANALYZE)d.
+// (the test helpers' loader and scaling) and then VACUUM (FREEZE, ANALYZE)d.
 // Then N rounds; in each, fresh copies of the template (CREATE DATABASE … TEMPLATE …
 // STRATEGY FILE_COPY, then CHECKPOINT, untimed) and, in rotation, timed as whole processes:
 //   adopt          mtc adopt --json on its own copy (commits)
@@ -36,12 +36,13 @@
 // shows that N rounds would take more than --budget seconds (default 1800) at a scale, that
 // scale gets fewer, and the report says so.
 // --profile: after the rounds of each scale, one untimed adopt through bench/adopt/profile.mts
-// (src/ through tsx) on a fresh copy, timing each statement.
+// (src/ as it is) on a fresh copy, timing each statement.
 // --json: the results as JSON on stdout (the log goes to stderr). Always written to
 // bench/.work/adopt-results.json.
 //
-// Plain Node ESM; no dependencies besides tsx for the loader.
+// Plain Node ESM; the .mts helpers beside it run on Node 24, which strips their types.
 
+import '../lib/node24.mjs';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -60,7 +61,7 @@ function usage(code) {
   --runs N        timed rounds per scale (default: BENCH_RUNS or 3)
   --scales LIST   row multipliers of the legacy fixture (default 1,100; 100 ≈ 812,000 rows)
   --budget S      seconds of timed rounds allowed per scale; fewer rounds if exceeded (default 1800)
-  --profile       also one untimed adopt per scale with every statement timed (src/ through tsx)
+  --profile       also one untimed adopt per scale with every statement timed (src/ as it is)
   --json          print the results as JSON on stdout (the log goes to stderr)
 env: BENCH_RUNS, BENCH_DATABASE_URL (an existing server; else a throwaway PostgreSQL 15 cluster),
      BENCH_MTC_BIN (mtc entry point; default a copy of dist/mtc.cjs made for the run)`);
@@ -205,7 +206,7 @@ function buildTemplate(scale) {
   admin(`DROP DATABASE IF EXISTS ${tpl} WITH (FORCE)`);
   admin(`CREATE DATABASE ${tpl} TEMPLATE template0`);
   const t0 = Date.now();
-  const out = mustRun(node, ['--import', 'tsx', join(here, 'load-legacy.mts'), '--database', dbUrl(tpl), '--scale', String(scale)]);
+  const out = mustRun(node, [join(here, 'load-legacy.mts'), '--database', dbUrl(tpl), '--scale', String(scale)]);
   const seconds = (Date.now() - t0) / 1000;
   const stages = JSON.parse(out.trim().split('\n').pop());
   const counts = tableCounts(dbUrl(tpl));
@@ -341,10 +342,10 @@ for (const [si, scale] of scales.entries()) {
       const db = copies(scale, ['profile']);
       try {
         admin('CHECKPOINT');
-        const p = run(node, ['--import', 'tsx', join(here, 'profile.mts'), '--database', dbUrl(db.profile)]);
+        const p = run(node, [join(here, 'profile.mts'), '--database', dbUrl(db.profile)]);
         if (p.status !== 0) throw new Error(failure('profile.mts', { code: p.status, signal: p.signal, stderr: p.stderr, stdout: p.stdout }));
         r.profile = JSON.parse(p.stdout.trim().split('\n').pop());
-        log(`  profile (one adopt through src/ and tsx, ${r.profile.total_s.toFixed(2)} s in-process):`);
+        log(`  profile (one adopt through src/, ${r.profile.total_s.toFixed(2)} s in-process):`);
         for (const [label, s] of r.profile.stages) log(`    ${s.toFixed(3).padStart(8)} s  ${label}`);
         for (const [key, t] of Object.entries(r.profile.totals).sort((a, b) => b[1].s - a[1].s)) log(`    ${t.s.toFixed(3).padStart(8)} s  ${key} (${t.n} statements)`);
         const patterns = {};

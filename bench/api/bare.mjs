@@ -1,5 +1,6 @@
 // The ceiling for bench/api: a bare Fastify route that answers a fixed JSON body (the same
 // bytes the real route answered), in a process of its own, like the API's.
+import '../lib/node24.mjs';
 import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
 

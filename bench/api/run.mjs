@@ -2,6 +2,7 @@
 // 20,000 items and 100,000 variants, under 50 concurrent connections (autocannon), beside a
 // bare Fastify route answering the same bytes on the same machine in the same run (the
 // ceiling). Usage: node bench/api/run.mjs [--seconds S] [--connections N] [--json]
+import '../lib/node24.mjs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';

@@ -4,13 +4,13 @@
 // a rate change, beside the floor, a single scan of the same rows (the lines and
 // alternatives of those processes joined to every rate of their variants) in the same run.
 // Usage: node bench/costing/run.mjs [--processes N] [--variants N] [--runs N] [--json]
-// Plain Node ESM; src/ is loaded through tsx (a dev dependency), not dist/.
+// Plain Node ESM; src/ is loaded as it is (Node 24 strips its types), not dist/.
+import '../lib/node24.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { tsImport } from 'tsx/esm/api';
 import { PGBIN, median, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +39,7 @@ const SUPPLIERS = 5;
 const { env } = toolEnvironment();
 const { run, mustRun } = runner(env, repo, 1_800_000);
 const log = (m) => process.stderr.write(`${m}\n`);
-const src = (p) => tsImport(pathToFileURL(join(repo, 'src', p)).href, import.meta.url);
+const src = (p) => import(pathToFileURL(join(repo, 'src', p)).href);
 
 const server = await startServer({ run, mustRun }, { prefix: 'mtc-costing-pg-', extraSettings: ['shared_buffers=512MB'] });
 log(`server: ${server.description}`);

@@ -4,12 +4,12 @@
 // up to the 1 MiB limit. For the adversarial strings, also the regular expression the scan
 // replaced (run only up to 80 KB: it grows with the square of the size), to show the shape.
 // Usage: node bench/http/json-body.mjs [--runs 20] [--json]
-// Plain Node ESM; src/ is loaded through tsx (a dev dependency), not dist/.
+// Plain Node ESM; src/ is loaded as it is (Node 24 strips its types), not dist/.
+import '../lib/node24.mjs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { tsImport } from 'tsx/esm/api';
 import { median } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' 
 const RUNS = Number(values.runs);
 const log = (m) => process.stderr.write(`${m}\n`);
 
-const { quoteInexactNumbers } = await tsImport(pathToFileURL(resolve(repo, 'src/http/json-body.ts')).href, import.meta.url);
+const { quoteInexactNumbers } = await import(pathToFileURL(resolve(repo, 'src/http/json-body.ts')).href);
 
 /** The regular expression json-body.ts used before (commit 4cedcf7), applied as it was. */
 const OLD = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/gs;

@@ -5,13 +5,13 @@
 // Usage: node bench/import/parse.mjs [--rows 1000000] [--runs 5] [--quoted] [--json]
 // --quoted: every Description in quotes with a comma inside, as spreadsheets write such cells
 // (every line then goes through the splitter's byte-by-byte reading, csv-split.ts).
-// Plain Node ESM; src/ is loaded through tsx (a dev dependency), not dist/.
+// Plain Node ESM; src/ is loaded as it is (Node 24 strips its types), not dist/.
+import '../lib/node24.mjs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseSync } from 'csv-parse/sync';
-import { tsImport } from 'tsx/esm/api';
 import { median } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +22,7 @@ const RUNS = Number(values.runs);
 const CHUNK = 1024 * 1024;
 const log = (m) => process.stderr.write(`${m}\n`);
 
-const { CsvReader } = await tsImport(pathToFileURL(resolve(repo, 'src/app/imports/formats/csv.ts')).href, import.meta.url);
+const { CsvReader } = await import(pathToFileURL(resolve(repo, 'src/app/imports/formats/csv.ts')).href);
 
 /** The items CSV of bench/import/run.mjs: 20 variants per item, 50 models, 25 colours, 4 sizes. */
 function itemsCsv(n) {

@@ -5,6 +5,7 @@
 // resident set), which should not grow with the file: the import streams.
 // Usage: node bench/import/run.mjs [--rows 100000,1000000] [--runs N] [--json]
 // Runs the built CLI (npm run build first), as a user would.
+import '../lib/node24.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

@@ -5,6 +5,7 @@
 // so that the machine's load falls on each alike.
 // Usage: node bench/import/xlsx.mjs [--rows 100000] [--runs 3] [--mtc bin/mtc.cjs,/tmp/base/bin/mtc.cjs] [--json]
 // Runs built CLIs (npm run build first), as a user would.
+import '../lib/node24.mjs';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

@@ -18,6 +18,7 @@
 //
 // Plain Node ESM, no dependencies. Writes bench/.work/results.json.
 
+import '../lib/node24.mjs';
 import { existsSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';

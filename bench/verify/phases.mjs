@@ -1,17 +1,18 @@
-// Where `mtc verify`'s time goes, stage by stage, on the sources (src/, through tsx):
+// Where `mtc verify`'s time goes, stage by stage, on the sources (src/, as it is: Node 24 strips its types):
 //
-//   node --import tsx bench/verify/phases.mjs --database URL --snapshot FILE
+//   node bench/verify/phases.mjs --database URL --snapshot FILE
 //
 // Mirrors src/cli/commands/verify.ts: live inspection, PGlite start from the cached
 // template, the snapshot's exec, inspection of PGlite, comparison. Prints seconds per
 // stage and, for both inspections, per catalog query.
 
+import '../lib/node24.mjs';
 import { readFile } from 'node:fs/promises';
 
 const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const url = arg('--database');
 const file = arg('--snapshot');
-if (!url || !file) { console.error('usage: node --import tsx bench/verify/phases.mjs --database URL --snapshot FILE'); process.exit(2); }
+if (!url || !file) { console.error('usage: node bench/verify/phases.mjs --database URL --snapshot FILE'); process.exit(2); }
 
 const t = [];
 let last = performance.now();

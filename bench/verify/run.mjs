@@ -20,11 +20,12 @@
 // (default 600), that size gets fewer rounds, and the report says so.
 // Whole-process wall time around a child-process spawn; the median is reported.
 // --phases: after the rounds of each size, one untimed run of bench/verify/phases.mjs (on
-// src/ through tsx), which times verify's stages: live inspection, PGlite start, the
+// src/ as it is), which times verify's stages: live inspection, PGlite start, the
 // snapshot's load, PGlite inspection, comparison.
 //
 // Plain Node ESM, no dependencies. Writes bench/.work/verify-results.json.
 
+import '../lib/node24.mjs';
 import { existsSync, rmSync, writeFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir, cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -41,7 +42,7 @@ function usage(code) {
   --runs N        timed rounds per size (default: BENCH_RUNS or 5)
   --sizes LIST    table counts (default 100,1000,5000)
   --budget S      seconds of timed rounds allowed per size; fewer rounds if exceeded (default 600)
-  --phases        also time verify's stages once per size (bench/verify/phases.mjs, through tsx)
+  --phases        also time verify's stages once per size (bench/verify/phases.mjs, on src/)
 env: BENCH_RUNS, BENCH_DATABASE_URL (an existing server; else a throwaway PostgreSQL 15 cluster),
      BENCH_MTC_BIN (mtc entry point, default bin/mtc.cjs)`);
   process.exit(code);
@@ -196,9 +197,9 @@ for (const n of sizes) {
       : { status: 'ok', median: median(s.samples), min: Math.min(...s.samples), max: Math.max(...s.samples), warmup: s.warmup, samples: s.samples };
   }
   if (phases) {
-    const p = run(node, ['--import', 'tsx', join(here, 'phases.mjs'), '--database', dbUrl(n), '--snapshot', snapshot(n)]);
+    const p = run(node, [join(here, 'phases.mjs'), '--database', dbUrl(n), '--snapshot', snapshot(n)]);
     r.phases = p.status === 0 ? p.stdout.replace(/\s+$/, '') : `phases.mjs failed (exit ${p.status}): ${tail(p.stderr || p.stdout, 8)}`;
-    log(`  verify's stages (one run, src/ through tsx):\n    ${r.phases.replace(/\n/g, '\n    ')}`);
+    log(`  verify's stages (one run, on src/):\n    ${r.phases.replace(/\n/g, '\n    ')}`);
   }
   const m = (t) => (r.tools[t].median == null ? 'FAILED' : `${r.tools[t].median.toFixed(3)} s`);
   log(`  medians: pg_dump ${m('pg_dump')}, mtc verify ${m('mtc verify')}, mtc dump ${m('mtc dump')}`);

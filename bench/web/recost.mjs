@@ -7,12 +7,12 @@
 // changes, then requestAnimationFrame + a task: the frame with it is painted), against the
 // issue's budget of 100 ms.
 // Usage: npm run build && node bench/web/recost.mjs [--edits N] [--json]
-// Plain Node ESM; the test helpers (server, browser) are loaded through tsx.
+// Plain Node ESM; the test helpers (server, browser) are loaded as they are (Node 24 strips their types).
+import '../lib/node24.mjs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { tsImport } from 'tsx/esm/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -24,7 +24,7 @@ const GROUPS_PER_STEP = 5;
 const ALTERNATIVES = 3;
 const BUDGET_MS = 100;
 const log = (m) => process.stderr.write(`${m}\n`);
-const load = (p) => tsImport(pathToFileURL(join(repo, p)).href, import.meta.url);
+const load = (p) => import(pathToFileURL(join(repo, p)).href);
 
 await load('test/helpers/prepare-template.ts');
 const { serveDemo } = await load('test/web/server.ts');

@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   if (name === '--version') {
     const { createRequire } = await import('node:module');
     const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-    process.stdout.write(`mtc ${pkg.version}\n`);
+    process.stdout.write(`mtc ${pkg.version} (Node.js ${process.version})\n`);
     return 0;
   }
   // own properties only: `mtc constructor` is an unknown command, not Object's

@@ -5,13 +5,20 @@ import { isFirstErrorOnly } from './validation.ts';
 
 /** An error a route raises on purpose: its status, a stable code and a message a caller can act on. */
 export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
     this.name = 'HttpError';
   }
 }

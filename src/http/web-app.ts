@@ -30,7 +30,7 @@ const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ inlineStyles: false });
 /**
  * Where the built web app lives: dist/web under the project root, the nearest folder above
  * this module with a package.json. That holds both for the bundle (dist/mtc.cjs) and for the
- * sources run by tsx (src/http/web-app.ts).
+ * sources run as they are (src/http/web-app.ts).
  */
 export function defaultWebRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

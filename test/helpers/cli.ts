@@ -12,12 +12,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `mtc ARGS` as a user would (the built CLI); `done` resolves when it exits. */
-export function startMtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+/** Starts `mtc ARGS` as a user would (the built CLI; on `node`, else the Node running the tests); `done` resolves when it exits. */
+export function startMtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const env = { ...process.env, ...options.env };
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
-  const child = spawn(process.execPath, [MTC, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -30,7 +30,7 @@ export function startMtc(args: readonly string[], options: { cwd?: string; env?:
 }
 
 /** Runs `mtc ARGS` to completion. */
-export function mtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function mtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): Promise<CliResult> {
   return startMtc(args, options).done;
 }
 

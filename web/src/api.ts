@@ -3,15 +3,24 @@
 
 /** An error the API answered with: its HTTP status, stable code and a message that says what to do. */
 export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** The first invalid field's path (`body/email`), when the API named one. */
+  readonly field: string | undefined;
+  readonly details: Record<string, unknown>;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
-    /** The first invalid field's path (`body/email`), when the API named one. */
-    readonly field: string | undefined = undefined,
-    readonly details: Record<string, unknown> = {},
+    field: string | undefined = undefined,
+    details: Record<string, unknown> = {},
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.details = details;
     this.name = 'ApiError';
   }
 }

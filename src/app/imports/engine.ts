@@ -145,8 +145,11 @@ const FINAL = new Set(['completed', 'completed_with_errors', 'failed', 'cancelle
 
 /** Thrown inside a batch's transaction when the job was cancelled meanwhile: the batch rolls back. */
 class Stop extends Error {
-  constructor(readonly status: string) {
+  readonly status: string;
+
+  constructor(status: string) {
     super(`job is ${status}`);
+    this.status = status;
   }
 }
 
@@ -360,6 +363,11 @@ const YIELD_ROWS = 200;
 
 /** Batches of a run: gathers rows, commits them with their errors and counters, checks for cancellation. */
 class BatchRunner<T> {
+  private readonly db: Database;
+  private readonly jobId: number;
+  private readonly kind: ImportKind<T>;
+  private readonly header: HeaderMatch;
+  private readonly options: RunOptions;
   processed: number;
   success: number;
   failure: number;
@@ -370,13 +378,18 @@ class BatchRunner<T> {
   private readonly batchMs: number;
 
   constructor(
-    private readonly db: Database,
-    private readonly jobId: number,
-    private readonly kind: ImportKind<T>,
-    private readonly header: HeaderMatch,
+    db: Database,
+    jobId: number,
+    kind: ImportKind<T>,
+    header: HeaderMatch,
     job: JobRecord,
-    private readonly options: RunOptions,
+    options: RunOptions,
   ) {
+    this.db = db;
+    this.jobId = jobId;
+    this.kind = kind;
+    this.header = header;
+    this.options = options;
     this.processed = job.processed;
     this.success = job.success;
     this.failure = job.failure;

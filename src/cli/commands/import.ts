@@ -268,11 +268,14 @@ export function formatPreview(p: Preview, file: string): string {
 
 /** Progress on stderr: a bar redrawn in place on a terminal, a line of counters a second otherwise. */
 class ProgressView {
+  private readonly ctx: CommandContext;
   private readonly started = Date.now();
   private last = 0;
   private drawn = false;
 
-  constructor(private readonly ctx: CommandContext) {}
+  constructor(ctx: CommandContext) {
+    this.ctx = ctx;
+  }
 
   note(text: string): void {
     if (this.ctx.isTTY && !this.ctx.json) {

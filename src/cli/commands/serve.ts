@@ -86,6 +86,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   // must stop the server, not be lost.
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
+      // A signal can come more than once (Ctrl-C reaches every process of the terminal's
+      // group, and npm and MTC's own launcher pass it on as well): stopping is already under way.
+      if (stopping) return;
       stopping = true;
       ctx.err('mtc serve: stopping');
       // The running import stops after its current batch while the requests in flight finish.
@@ -93,8 +96,8 @@ export async function run(ctx: CommandContext): Promise<number> {
         .then(() => db.close())
         .finally(resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   const address = await app.listen({ port, host });
   if (importWorkers > 0 && !stopping) {

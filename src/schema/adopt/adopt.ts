@@ -103,6 +103,10 @@ function constantDefault(expr: string | null): string | null {
 }
 
 class Adoption implements AdoptContext {
+  readonly q: Session;
+  readonly plan: Plan;
+  readonly options: AdoptOptions;
+  readonly zone: ChosenTimeZone;
   live: SchemaModel = { schemas: [], extensions: [], enums: [], sequences: [], tables: [], views: [], functions: [] };
   readonly target: SchemaModel;
   readonly timeZone: string;
@@ -116,11 +120,15 @@ class Adoption implements AdoptContext {
   #archiveReady = false;
 
   constructor(
-    readonly q: Session,
-    readonly plan: Plan,
-    readonly options: AdoptOptions,
-    readonly zone: ChosenTimeZone,
+    q: Session,
+    plan: Plan,
+    options: AdoptOptions,
+    zone: ChosenTimeZone,
   ) {
+    this.q = q;
+    this.plan = plan;
+    this.options = options;
+    this.zone = zone;
     this.target = options.target;
     this.timeZone = zone.name;
   }

@@ -209,6 +209,10 @@ const PHASES = [
 type Phase = (typeof PHASES)[number];
 
 class Differ {
+  readonly from: SchemaModel;
+  readonly to: SchemaModel;
+  readonly allowDrop: boolean;
+  readonly timeZone: string | undefined;
   readonly #steps = new Map<Phase, DiffStatement[]>(PHASES.map((p) => [p, []]));
   readonly #warnings: string[] = [];
   /** Tables (schema.name) whose columns are dropped or retyped: views reading them are rebuilt. */
@@ -227,11 +231,16 @@ class Differ {
   readonly #droppedForeignKeys = new Set<string>();
 
   constructor(
-    readonly from: SchemaModel,
-    readonly to: SchemaModel,
-    readonly allowDrop: boolean,
-    readonly timeZone: string | undefined,
-  ) {}
+    from: SchemaModel,
+    to: SchemaModel,
+    allowDrop: boolean,
+    timeZone: string | undefined,
+  ) {
+    this.from = from;
+    this.to = to;
+    this.allowDrop = allowDrop;
+    this.timeZone = timeZone;
+  }
 
   run(): DiffPlan {
     this.#schemasAndExtensions();

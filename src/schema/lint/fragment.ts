@@ -12,15 +12,24 @@ export type FragmentKind = 'file' | 'do-body' | 'function-body' | 'plpgsql-sql' 
 
 /** A text that is (part of) a migration file, with the way back to file indices. */
 export class Fragment {
+  readonly text: string;
+  readonly kind: FragmentKind;
+  private readonly parent: Fragment | undefined;
+  private readonly toParent: (index: number) => number;
   /** No character outside ASCII: bytes and string indices agree. */
   private ascii: boolean | undefined;
 
   private constructor(
-    readonly text: string,
-    readonly kind: FragmentKind,
-    private readonly parent: Fragment | undefined,
-    private readonly toParent: (index: number) => number,
-  ) {}
+    text: string,
+    kind: FragmentKind,
+    parent: Fragment | undefined,
+    toParent: (index: number) => number,
+  ) {
+    this.text = text;
+    this.kind = kind;
+    this.parent = parent;
+    this.toParent = toParent;
+  }
 
   /** The whole file. */
   static file(text: string): Fragment {

@@ -7,11 +7,14 @@ import { lineColumnAt } from '../text-position.ts';
  * for an earlier index).
  */
 export class LineCursor {
+  private readonly text: string;
   private index = 0;
   private line = 1;
   private column = 1;
 
-  constructor(private readonly text: string) {}
+  constructor(text: string) {
+    this.text = text;
+  }
 
   /** The 1-based line and column (in code points) of string index `index`, as `lineColumnAt` counts them. */
   at(index: number): { line: number; column: number } {

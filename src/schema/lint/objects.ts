@@ -99,12 +99,14 @@ export function collectObjects(stmt: ParsedStatement): { creates: Creation[]; us
  * recognised by their fields. A table reference is classified by the node and field holding it.
  */
 class ObjectCollector {
+  private readonly stmt: ParsedStatement;
   private readonly creates: Creation[] = [];
   private readonly uses: (Use & { unqualified: boolean })[] = [];
   private readonly cteNames = new Set<string>();
   private readonly stmtIndex: number;
 
-  constructor(private readonly stmt: ParsedStatement) {
+  constructor(stmt: ParsedStatement) {
+    this.stmt = stmt;
     this.stmtIndex = stmt.fileIndexOf();
   }
 

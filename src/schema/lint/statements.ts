@@ -27,18 +27,32 @@ export interface Statement {
 
 /** A statement parsed out of a fragment, able to place its nodes' byte locations. */
 export class ParsedStatement {
+  readonly fragment: Fragment;
+  readonly node: Node;
+  /** Fragment index of the first token. */
+  readonly start: number;
+  /** Fragment index after the last token. */
+  readonly end: number;
+  /** Fragment index where the parser's statement location points. */
+  private readonly anchorIndex: number;
+  /** That location in the parsed text's bytes. */
+  private readonly anchorByte: number;
+
   constructor(
-    readonly fragment: Fragment,
-    readonly node: Node,
-    /** Fragment index of the first token. */
-    readonly start: number,
-    /** Fragment index after the last token. */
-    readonly end: number,
-    /** Fragment index where the parser's statement location points. */
-    private readonly anchorIndex: number,
-    /** That location in the parsed text's bytes. */
-    private readonly anchorByte: number,
-  ) {}
+    fragment: Fragment,
+    node: Node,
+    start: number,
+    end: number,
+    anchorIndex: number,
+    anchorByte: number,
+  ) {
+    this.fragment = fragment;
+    this.node = node;
+    this.start = start;
+    this.end = end;
+    this.anchorIndex = anchorIndex;
+    this.anchorByte = anchorByte;
+  }
 
   get text(): string {
     return this.fragment.text.slice(this.start, this.end);

@@ -89,12 +89,15 @@ type Step = 'step' | 'more' | 'size';
  * times it is asked. -1: nowhere up to the end of `buf`.
  */
 class NextByte {
+  private readonly byte: number;
   private buf: Buffer | null = null;
   private base = 0;
   private from = 0;
   private at = -1;
 
-  constructor(private readonly byte: number) {}
+  constructor(byte: number) {
+    this.byte = byte;
+  }
 
   /** The first offset (absolute) at or after `from` holding the byte, or -1. */
   find(buf: Buffer, base: number, from: number): number {
@@ -110,6 +113,8 @@ class NextByte {
 
 /** Decides, line start by line start, where records end and which lines are rejected (see the top of this file). */
 export class CsvSplitter {
+  private readonly delimiter: Buffer;
+  private readonly max: number;
   /** The cells a record spanning lines must have: the header's, once the reader knows it (null: no check). */
   width: number | null = null;
   /** While true, quote-free lines come one at a time: the reader reads the header before anything else. */
@@ -122,9 +127,12 @@ export class CsvSplitter {
   private readonly crs = new NextByte(CR);
 
   constructor(
-    private readonly delimiter: Buffer,
-    private readonly max: number,
-  ) {}
+    delimiter: Buffer,
+    max: number,
+  ) {
+    this.delimiter = delimiter;
+    this.max = max;
+  }
 
   /**
    * The decision about the bytes from `from` (a line start; absolute offset) on, given the

@@ -92,6 +92,8 @@ interface Skip {
 
 /** A push parser: feed text as it is decoded, take the complete records out. */
 export class CsvReader {
+  private readonly delimiter: string;
+  private readonly max: number;
   private parser: Parser;
   private readonly splitter: CsvSplitter;
   /** The bytes not yet decided (from `decided`), at absolute offset `base`. */
@@ -114,9 +116,11 @@ export class CsvReader {
   private skipping: { cr: boolean } | null = null;
 
   constructor(
-    private readonly delimiter: string,
-    private readonly max = MAX_RECORD_CHARS,
+    delimiter: string,
+    max = MAX_RECORD_CHARS,
   ) {
+    this.delimiter = delimiter;
+    this.max = max;
     this.parser = newParser(delimiter);
     this.splitter = new CsvSplitter(Buffer.from(delimiter), max);
   }

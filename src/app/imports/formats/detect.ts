@@ -56,6 +56,8 @@ const SAMPLE_BYTES = 64 * 1024;
  * byte order mark, and a sample to sniff the delimiter from.
  */
 export class SourceProbe {
+  private readonly fileName: string;
+  private readonly declared: DeclaredOptions;
   private readonly hash = createHash('sha256');
   private size = 0;
   private sample: Buffer[] = [];
@@ -64,9 +66,12 @@ export class SourceProbe {
   private validUtf8 = true;
 
   constructor(
-    private readonly fileName: string,
-    private readonly declared: DeclaredOptions,
-  ) {}
+    fileName: string,
+    declared: DeclaredOptions,
+  ) {
+    this.fileName = fileName;
+    this.declared = declared;
+  }
 
   push(bytes: Buffer): void {
     this.hash.update(bytes);

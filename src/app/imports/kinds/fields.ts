@@ -6,9 +6,12 @@ import type { FieldError } from './kind.ts';
  * schemas under src/http/routes/) and the columns' own.
  */
 export class RowReader {
+  private readonly cells: Readonly<Record<string, string>>;
   readonly errors: FieldError[] = [];
 
-  constructor(private readonly cells: Readonly<Record<string, string>>) {}
+  constructor(cells: Readonly<Record<string, string>>) {
+    this.cells = cells;
+  }
 
   private fail(field: string, message: string): null {
     this.errors.push({ field, message });

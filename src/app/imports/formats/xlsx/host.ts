@@ -2,10 +2,8 @@
 // workbook that would take more memory than an import may use ends its job, never the
 // process (and with it the server and every other job and request).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ImportError } from '../../errors.ts';
 import { xlsxReading } from './limits.ts';
@@ -80,7 +78,7 @@ export async function* xlsxRows(
   };
   try {
     const start: ThreadStart = { sheet, limits: reading.limits, batchRows: BATCH_ROWS, guarded: key !== null && guarded.has(key) };
-    thread = await startThread(start, reading.heapMb, dir);
+    thread = startThread(start, reading.heapMb, dir);
     thread.on('message', (m: FromThread) => {
       if (m.type === 'need') feeding = feeding.then(() => answer(m.pass));
       else if (m.type === 'guarded') {
@@ -132,38 +130,13 @@ export function threadFailure(error: Error | null, heapMb: number): ImportError 
 }
 
 /**
- * The reading thread: built, dist/xlsx-thread.cjs beside the CLI's bundle. From the sources
- * (the tests run them under tsx, whose hooks Node 20 does not give a worker's entry), thread.ts
- * bundled here the way the build bundles it, once per process.
+ * The reading thread: built, dist/xlsx-thread.cjs beside the CLI's bundle; from the sources
+ * (the tests), thread.ts itself, which Node 24 runs by stripping its types.
  */
-async function startThread(start: ThreadStart, heapMb: number, dir: string): Promise<Worker> {
+function startThread(start: ThreadStart, heapMb: number, dir: string): Worker {
   const options = { workerData: start, resourceLimits: { maxOldGenerationSizeMb: heapMb }, env: { ...process.env, TMPDIR: dir } };
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(fileURLToPath(new URL('./xlsx-thread.cjs', here)), options);
-  return new Worker(await bundledFromSources(new URL('./thread.ts', here)), { ...options, eval: true });
-}
-
-let bundled: Promise<string> | null = null;
-
-function bundledFromSources(entry: URL): Promise<string> {
-  bundled ??= (async () => {
-    const { build } = await import('esbuild');
-    const exceljs = createRequire(entry).resolve('exceljs');
-    const out = await build({
-      entryPoints: [fileURLToPath(entry)],
-      bundle: true,
-      write: false,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      define: { 'import.meta.url': JSON.stringify(entry.href) },
-      // by its path: the bundle runs as a worker's eval'd code, which resolves from nowhere in particular
-      plugins: [{ name: 'exceljs', setup: (b) => b.onResolve({ filter: /^exceljs$/ }, () => ({ path: exceljs, external: true })) }],
-      logLevel: 'silent',
-    });
-    return out.outputFiles[0]!.text;
-  })();
-  return bundled;
+  return new Worker(here.endsWith('.ts') ? new URL('./thread.ts', here) : new URL('./xlsx-thread.cjs', here), options);
 }
 
 /** Events in order, for one reader that awaits them. */

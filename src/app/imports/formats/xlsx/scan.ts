@@ -73,6 +73,9 @@ const first = (a: Breach | null, b: Breach | null): Breach | null => (!a ? b : !
  * part is refused.
  */
 export class PartScanner {
+  private readonly path: string;
+  private readonly limits: XlsxLimits;
+  private readonly totals: WorkbookCounts;
   private readonly role: PartRole;
   /** The workbook's unpacked bytes before this part. */
   private readonly before: number;
@@ -96,10 +99,13 @@ export class PartScanner {
   private rowNumber: number | null = null;
 
   constructor(
-    private readonly path: string,
-    private readonly limits: XlsxLimits,
-    private readonly totals: WorkbookCounts,
+    path: string,
+    limits: XlsxLimits,
+    totals: WorkbookCounts,
   ) {
+    this.path = path;
+    this.limits = limits;
+    this.totals = totals;
     this.role = partRole(path);
     this.before = totals.unpacked;
     this.itemAt = this.role === 'strings' ? 0 : -1;
