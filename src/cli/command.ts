@@ -5,6 +5,8 @@ export interface CommandContext {
   /** --database, else DATABASE_URL, else undefined (the embedded default). */
   database: string | undefined;
   migrationsDir: string;
+  /** --lock-timeout: how long to wait for the embedded database's directory or the schema lock (default 60 s). */
+  lockTimeoutMs: number;
   snapshot: string;
   json: boolean;
   values: Record<string, string | boolean | undefined>;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { exitCodeOf, reportError } from './errors.ts';
-import { UsageError } from './usage.ts';
+import { UsageError, parseDuration } from './usage.ts';
 import type { CommandContext, CommandModule } from './command.ts';
 
 /** The commands and where each lives; a command's module is loaded only when it runs. */
@@ -29,6 +29,7 @@ const GLOBAL_OPTIONS = {
   database: { type: 'string' },
   migrations: { type: 'string' },
   snapshot: { type: 'string' },
+  'lock-timeout': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -50,6 +51,9 @@ Options for every command:
                      (default: $DATABASE_URL, else the embedded database in ./.mtc/pgdata)
   --migrations DIR   the migrations directory (default: migrations/)
   --snapshot FILE    the schema snapshot (default: db/schema.sql)
+  --lock-timeout S   how long to wait for the embedded database while another process has
+                     it open (one that does not serve it), and for another run's schema
+                     lock (migrate, adopt); then exit 3 (default 60; 500ms, 2m also work)
   --json             machine-readable output
   -h, --help         help for a command: mtc <command> --help
 
@@ -95,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx: CommandContext = {
     database: (values.database as string | undefined) ?? process.env.DATABASE_URL,
     migrationsDir: (values.migrations as string | undefined) ?? 'migrations',
+    lockTimeoutMs: parseDuration('lock-timeout', values['lock-timeout'], 60_000),
     snapshot: (values.snapshot as string | undefined) ?? 'db/schema.sql',
     json: values.json === true,
     values,

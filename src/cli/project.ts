@@ -14,10 +14,11 @@ export async function loadProject(ctx: CommandContext): Promise<{ sources: Migra
 
 /**
  * Opens the database the context names (or takes `opened`, already open), runs `fn`, and
- * always closes it.
+ * always closes it. An embedded database that `mtc serve` has open is reached through it;
+ * one that another process has open otherwise is waited for, up to --lock-timeout.
  */
-export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, options: { lockTimeoutMs?: number; opened?: Database } = {}): Promise<T> {
-  const db = options.opened ?? (await openDatabase(ctx.database, { lockTimeoutMs: options.lockTimeoutMs }));
+export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, options: { opened?: Database } = {}): Promise<T> {
+  const db = options.opened ?? (await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs }));
   try {
     return await fn(db);
   } finally {

@@ -1,9 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable, QueryResult, Session } from './types.ts';
-import { inTransaction, toDatabaseError } from './types.ts';
+import type { Database, Queryable, QueryResult } from './types.ts';
+import { toDatabaseError } from './types.ts';
+import { oneSessionDatabase, sessionTurns } from './one-session.ts';
+import { AdvisoryLocks, heldAdvisoryLocks } from './shared/advisory.ts';
+import { readServeRecord, removeServeTraces } from './shared/place.ts';
+import type { Owner, SharedSession } from './shared/server.ts';
 import { MtcError } from '../schema/errors.ts';
 
 export interface PgliteOptions {
@@ -11,23 +14,32 @@ export interface PgliteOptions {
   template?: Blob | File | undefined;
   /** How long to wait for another process holding the data directory. */
   lockTimeoutMs?: number | undefined;
+  /**
+   * Offer the database to this machine's other mtc commands over a socket in its directory
+   * while it is open (what `mtc serve` does); refuse at once when another process serves it.
+   */
+  share?: boolean | undefined;
 }
 
 // Numeric, bigint and date stay strings, as with the server adapter.
 const parsers = { 20: (v: string) => v, 1700: (v: string) => v, 1082: (v: string) => v };
 
 /**
- * PGlite, embedded: `dir` undefined means in memory. PGlite is one session in one
- * process, so calls are serialised here, and a file-backed directory is guarded by a
- * lock file so that two processes never open it at once.
+ * PGlite, embedded: `dir` undefined means in memory. PGlite is one session in one process,
+ * so calls take turns (one-session.ts). A file-backed directory is one process's at a time,
+ * guarded by a lock file; while the process holding it serves it (`share`), other processes
+ * get the database through that process's socket instead (shared/), and only wait when the
+ * holder does not serve it.
  */
 export async function openPglite(dir: string | undefined, location: string, options: PgliteOptions = {}): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
   let release: (() => Promise<void>) | undefined;
   if (dir !== undefined) {
     await mkdir(dirname(dir), { recursive: true });
-    release = await lockDirectory(`${dir}.lock`, options.lockTimeoutMs ?? 60_000);
+    const claim = await claimDirectory(dir, location, options);
+    if ('database' in claim) return claim.database;
+    release = claim.release;
   }
+  const { PGlite } = await import('@electric-sql/pglite');
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
@@ -42,7 +54,10 @@ export async function openPglite(dir: string | undefined, location: string, opti
     await release?.();
     throw err;
   }
-  const raw: Queryable = {
+  const turns = sessionTurns();
+  const locks = options.share && dir !== undefined ? new AdvisoryLocks<Owner>() : undefined;
+  // the session as it is, for the adapter's own bookkeeping
+  const direct: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       try {
         const r = await pglite.query<R>(sql, params ? [...params] : []);
@@ -59,81 +74,144 @@ export async function openPglite(dir: string | undefined, location: string, opti
       }
     },
   };
-  // One session: whoever holds it (a transaction, a session) keeps others waiting. Calls made
-  // from inside a holder (a session within a session, say) run at once on that same session.
-  const holding = new AsyncLocalStorage<boolean>();
-  let tail: Promise<unknown> = Promise.resolve();
-  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (holding.getStore()) return fn();
-    const run = tail.then(
-      () => holding.run(true, fn),
-      () => holding.run(true, fn),
-    );
-    tail = run.catch(() => {});
-    return run;
+  // what this process's code runs: noted, so that the sharing server knows whose locks are whose
+  const raw: Queryable = locks
+    ? {
+        query: (sql, params) => {
+          locks.note(sql);
+          return direct.query(sql, params);
+        },
+        exec: (sql) => {
+          locks.note(sql);
+          return direct.exec(sql);
+        },
+      }
+    : direct;
+  let shared: SharedSession | undefined;
+  if (locks && dir !== undefined) {
+    try {
+      const { shareSession } = await import('./shared/server.ts');
+      shared = await shareSession({ dataDir: dir, exec: (m) => pglite.execProtocolRaw(m), raw: direct, turns, locks });
+    } catch (err) {
+      await pglite.close().catch(() => {});
+      await release?.();
+      throw err;
+    }
   }
-  const nested = () => holding.getStore() === true;
-  let pid: number | undefined;
-  const db: Database = {
+  return oneSessionDatabase({
     kind: 'pglite',
     location,
-    query: (sql, params) => exclusive(() => raw.query(sql, params)),
-    exec: (sql) => exclusive(() => raw.exec(sql)),
-    transaction: (fn) => exclusive(() => inTransaction(raw, fn)),
-    session: <T>(fn: (s: Session) => Promise<T>) => {
-      const outermost = !nested();
-      return exclusive(async () => {
-        pid ??= (await raw.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
-        try {
-          return await fn({ ...raw, pid: pid ?? 0 });
-        } finally {
-          // the session ends: what a server would drop with the connection goes here too
-          if (outermost) await raw.exec('ROLLBACK; SELECT pg_advisory_unlock_all(); RESET ALL').catch(() => {});
-        }
-      });
+    raw,
+    turns,
+    sharedAt: shared?.socket,
+    // The session ends: what a server would drop with the connection goes here too. Only the
+    // advisory locks it took are freed: others in the one session (a client of the sharing
+    // socket, say) keep theirs.
+    async sessionScope(q) {
+      const before = await heldAdvisoryLocks(direct);
+      return async () => {
+        await q.exec('ROLLBACK').catch(() => {});
+        const after = await heldAdvisoryLocks(direct).catch(() => new Map<string, string>());
+        for (const [key, unlock] of after) if (!before.has(key)) await q.query(unlock).catch(() => {});
+        await q.exec('RESET ALL').catch(() => {});
+      };
     },
     async close() {
-      await exclusive(async () => {
-        await pglite.close();
-      });
-      await release?.();
+      try {
+        await shared?.close();
+      } finally {
+        await turns.run(() => pglite.close());
+        await release?.();
+      }
     },
-  };
-  return db;
+  });
 }
 
 /**
- * An exclusive lock file holding the owner's pid and start time. A lock whose process is
- * gone is taken over; a live one is waited for, up to the timeout.
+ * Takes the data directory's lock, or, when the process holding it serves the database,
+ * connects through its socket (`share`: refuses instead). A lock whose process is gone is
+ * taken over, and what a killed server left (its socket, its record) is removed. A holder
+ * that does not serve is waited for, up to the lock timeout.
  */
-async function lockDirectory(path: string, timeoutMs: number): Promise<() => Promise<void>> {
+async function claimDirectory(dir: string, location: string, options: PgliteOptions): Promise<{ release: () => Promise<void> } | { database: Database }> {
+  const path = `${dir}.lock`;
+  const timeoutMs = options.lockTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      const fh = await open(path, 'wx');
-      await fh.writeFile(JSON.stringify({ pid: process.pid, started: new Date().toISOString() }));
-      await fh.close();
-      return async () => {
-        await rm(path, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const release = await tryLock(path);
+    if (release) {
+      await removeServeTraces(dir).catch(async (err: unknown) => {
+        await release();
+        throw err;
+      });
+      return { release };
     }
     const holder = await readHolder(path);
     if (holder === 'stale') {
       await rm(path, { force: true });
       continue;
     }
+    const record = await readServeRecord(dir);
+    if (record && record.pid === holder.pid) {
+      if (options.share) {
+        throw new MtcError(
+          'DATABASE_SERVED',
+          `the embedded database ${location} is already served by process ${holder.pid} (mtc serve, since ${holder.started}): stop that server first (Ctrl-C where it runs, or kill ${holder.pid}), or serve another directory with --database DIR`,
+          'connection',
+          { holderPid: holder.pid, holderStarted: holder.started, socket: record.socket },
+        );
+      }
+      const database = await connectThrough(record.socket, location, holder.pid);
+      if (database) return { database };
+    }
     if (Date.now() >= deadline) {
       throw new MtcError(
         'LOCK_TIMEOUT',
-        `the embedded database ${dirname(path)} is in use by process ${holder.pid} (since ${holder.started}); waited ${Math.round(timeoutMs / 1000)} s. Stop that process or wait for it, or raise --lock-timeout`,
+        `the embedded database ${location} is in use by process ${holder.pid} (since ${holder.started}); waited ${formatSeconds(timeoutMs)}. Wait for that process to finish and run this again, with a longer wait (--lock-timeout SECONDS), or stop it`,
         'connection',
         { holderPid: holder.pid, holderStarted: holder.started },
       );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The database through a serving process's socket; undefined while it does not answer (starting, stopping). */
+async function connectThrough(socket: string, location: string, pid: number): Promise<Database | undefined> {
+  const { connectShared } = await import('./shared/client.ts');
+  try {
+    return await connectShared(socket, location);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new MtcError(
+        'DATABASE_SERVED_TO_ANOTHER_USER',
+        `the embedded database ${location} is served by process ${pid}, whose socket ${socket} only its owner may use: run this as that user, or stop that server`,
+        'connection',
+        { holderPid: pid, socket },
+      );
+    }
+    return undefined;
+  }
+}
+
+/** Creates the lock file holding this process's pid and start time; undefined when it exists. */
+async function tryLock(path: string): Promise<(() => Promise<void>) | undefined> {
+  try {
+    const fh = await open(path, 'wx');
+    await fh.writeFile(JSON.stringify({ pid: process.pid, started: new Date().toISOString() }));
+    await fh.close();
+    return async () => {
+      await rm(path, { force: true });
+    };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return undefined;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 interface LockHolder {

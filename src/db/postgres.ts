@@ -10,7 +10,8 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-function wrap(client: pg.ClientBase): Queryable {
+/** A node-postgres client as a Queryable: numeric, bigint and date as strings, errors as DatabaseError. */
+export function wrap(client: pg.ClientBase): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       try {

@@ -26,6 +26,8 @@ export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** Where it is, with any password removed, for messages. */
   readonly location: string;
+  /** The socket through which other local processes reach this embedded database, while this process serves it (`mtc serve`). */
+  readonly sharedAt?: string;
   /**
    * Runs `fn` inside BEGIN … COMMIT on one connection; rolls back and rethrows when `fn` throws.
    */

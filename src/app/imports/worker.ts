@@ -16,9 +16,13 @@
 // (started, finished, worker) from its work connections, which would otherwise wait on a lock
 // held by the very process they work for, for ever.
 //
-// PGlite is one process and one session: there is no one to share with and a held
-// transaction would block every other query, so there the claim alone suffices, and the jobs
-// this process runs are simply not claimed twice.
+// PGlite is one session, shared by the process that has it open and, while that process is
+// `mtc serve`, by the mtc commands of the machine that reach it through its socket: a held
+// transaction would block every other query, and a row lock keeps no one out (every holder
+// is the same session). There the lease is a session-level advisory lock instead (LEASE_KEY,
+// the job's id), taken only when no one in the session holds it, and a pick skips a job whose
+// lease is held. The server frees the locks of a client that goes away, so a killed
+// `mtc import` loses its lease as a killed server's connection would.
 //
 // A job whose runs have ended their process twice is failed instead of run a third time
 // (crashes.ts): each run marks the job as its process's when it starts, and a run that finds
@@ -80,13 +84,19 @@ export function workerName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 200);
 }
 
+/** The advisory lock that is a job's lease on an embedded database: 'MTI' and the job's id. */
+export const LEASE_KEY = 0x4d5449;
+/** SQL: the embedded lease of job `id` is held by someone (always false on a server, where no one takes it). */
+const LEASED = (id: string) =>
+  `EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${LEASE_KEY} AND l.objid = (${id})::int::oid AND l.objsubid = 2)`;
+
 const CLAIM_SQL = `
 UPDATE public.import_job_sources AS s
    SET worker = $1, started_at = coalesce(s.started_at, now())
   FROM (SELECT c.import_job_id, j.status
           FROM public.import_job_sources AS c
           JOIN public.import_jobs AS j ON j.id = c.import_job_id
-         WHERE ${CLAIMABLE('j', 'c')} AND c.import_job_id <> ALL($2::bigint[])
+         WHERE ${CLAIMABLE('j', 'c')} AND c.import_job_id <> ALL($2::bigint[]) AND NOT ${LEASED('c.import_job_id')}
          ORDER BY c.import_job_id
          LIMIT 1
            FOR UPDATE OF c SKIP LOCKED) AS picked
@@ -109,7 +119,7 @@ UPDATE public.import_job_sources AS s
  WHERE s.import_job_id = (SELECT c.import_job_id
                             FROM public.import_job_sources AS c
                             JOIN public.import_jobs AS j ON j.id = c.import_job_id
-                           WHERE c.import_job_id = $2 AND j.status IN ('pending', 'running')
+                           WHERE c.import_job_id = $2 AND j.status IN ('pending', 'running') AND NOT ${LEASED('c.import_job_id')}
                              FOR UPDATE OF c SKIP LOCKED)
 RETURNING s.import_job_id`;
 
@@ -143,6 +153,15 @@ SELECT j.status
  WHERE s.import_job_id = $1 AND s.worker = $2
    FOR KEY SHARE OF s SKIP LOCKED`;
 
+// The embedded lease: taken when the job is still ours (our name in it, not ended) and no one
+// in the one session holds it (an advisory lock is re-entrant within a session).
+const EMBEDDED_LEASE_SQL = `
+SELECT CASE WHEN s.worker IS DISTINCT FROM $2 OR j.status NOT IN ('pending', 'running') OR ${LEASED('$1::int')} THEN false
+            ELSE pg_try_advisory_lock(${LEASE_KEY}, $1::int) END AS leased
+  FROM public.import_jobs AS j
+  JOIN public.import_job_sources AS s ON s.import_job_id = j.id
+ WHERE j.id = $1`;
+
 export type ProgressListener = NonNullable<RunOptions['onProgress']>;
 
 /** What became of a job handed to `runLeased`: not ours after all, or run until it ended or stopped. */
@@ -164,18 +183,21 @@ export async function runLeased(
   const run = options.run ?? runImport;
   const runOptions = (signal: AbortSignal): RunOptions => ({ signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (db.kind === 'pglite') {
-    const state = (await db.query<{ status: string; worker: string | null }>(
-      'SELECT j.status, s.worker FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1',
-      [jobId],
-    )).rows[0];
-    if (!state || state.worker !== options.name || !['pending', 'running'].includes(state.status)) return { acquired: false };
-    const begun = await beginRun(db, jobId, options.name);
-    options.onAcquired?.(begun.crashedRuns);
-    if (!begun.run) return { acquired: true, status: 'failed', leaseLost: false };
-    const { status } = await run(yielding(db), jobId, runOptions(options.signal ?? new AbortController().signal));
-    await endRun(db, jobId, options.name);
-    await markFinished(db, jobId);
-    return { acquired: true, status, leaseLost: false };
+    // One statement, so that no one else's turn comes between the look and the lock.
+    const leased = (await db.query<{ leased: boolean }>(EMBEDDED_LEASE_SQL, [jobId, options.name])).rows[0]?.leased === true;
+    if (!leased) return { acquired: false };
+    try {
+      const begun = await beginRun(db, jobId, options.name);
+      options.onAcquired?.(begun.crashedRuns);
+      if (!begun.run) return { acquired: true, status: 'failed', leaseLost: false };
+      const { status } = await run(yielding(db), jobId, runOptions(options.signal ?? new AbortController().signal));
+      await endRun(db, jobId, options.name);
+      await markFinished(db, jobId);
+      return { acquired: true, status, leaseLost: false };
+    } finally {
+      // A connection that is gone took the lease with it (the server frees a client's locks).
+      await db.query(`SELECT pg_advisory_unlock(${LEASE_KEY}, $1::int)`, [jobId]).catch(() => {});
+    }
   }
   return db.session(async (lease) => {
     // The lease must outlive any idle time the job's batches leave it; a vanished host

@@ -4,13 +4,11 @@ import type { CommandContext } from '../command.ts';
 import { loadConfig } from '../config.ts';
 import { loadProject, plural, withDatabase } from '../project.ts';
 import { loadSnapshotModel } from '../snapshot.ts';
-import { parseDuration } from '../usage.ts';
 
 export const options = {
   'dry-run': { type: 'boolean' },
   currency: { type: 'string' },
   timezone: { type: 'string' },
-  'lock-timeout': { type: 'string' },
 } as const;
 
 export const help = `Usage: mtc adopt [--dry-run] [--currency CODE] [--timezone ZONE] [--lock-timeout SECS]
@@ -51,7 +49,7 @@ connect or lock.`;
 export async function run(ctx: CommandContext): Promise<number> {
   const { plan } = await loadProject(ctx);
   const config = await loadConfig();
-  const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
+  const lockTimeoutMs = ctx.lockTimeoutMs;
   const { legacyMapping } = await import('../../app/legacy/mapping.ts');
   const mapping = legacyMapping({ currency: (ctx.values.currency as string | undefined) ?? 'INR' });
   const target = await loadSnapshotModel(ctx);
@@ -69,7 +67,6 @@ export async function run(ctx: CommandContext): Promise<number> {
         lockTimeoutMs,
         ...(progress ? { onProgress: progress } : {}),
       }),
-    { lockTimeoutMs },
   );
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(formatReport(result, ctx.snapshot));

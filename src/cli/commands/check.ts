@@ -100,7 +100,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   progress('4/4 rehearse the pending migrations on a copy of the database schema');
   const { openDatabase } = await import('../../db/open.ts');
   const { rehearseOnCopy } = await import('../../schema/migrations/rehearse.ts');
-  const live = await openDatabase(ctx.database);
+  const live = await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs });
   try {
     const rehearsal = await rehearseOnCopy(live, plan, { splitStatements: lint.splitStatements, onProgress: (m) => progress(`    ${m}`) });
     report.rehearsal = { applied: rehearsal.steps.filter((s) => s.status === 'applied').map((s) => s.id), failure: rehearsal.failure ?? null };

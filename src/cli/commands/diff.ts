@@ -64,7 +64,7 @@ async function readSchema(ctx: CommandContext, side: Side): Promise<SchemaModel>
   const { inspect } = await import('../../schema/catalog/inspect.ts');
   if (side.kind === 'database') {
     const { openDatabase } = await import('../../db/open.ts');
-    const db = await openDatabase(side.url);
+    const db = await openDatabase(side.url, { lockTimeoutMs: ctx.lockTimeoutMs });
     try {
       return await inspect(db);
     } finally {

@@ -1,6 +1,5 @@
 import type { CommandContext } from '../command.ts';
 import { loadProject, plural, withDatabase } from '../project.ts';
-import { parseDuration } from '../usage.ts';
 import { assertUnchanged, migrate } from '../../schema/migrations/migrate.ts';
 import type { MigrateEvent, MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
 import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
@@ -14,7 +13,6 @@ import { formatPosition } from '../../schema/errors.ts';
 export const options = {
   'dry-run': { type: 'boolean' },
   to: { type: 'string' },
-  'lock-timeout': { type: 'string' },
   'allow-drift': { type: 'boolean' },
   rehearse: { type: 'boolean' },
 } as const;
@@ -44,7 +42,7 @@ was changed by hand since the last run (the ledger keeps the schema each run lef
 verify compares with the snapshot at any time).`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const lockTimeoutMs = parseDuration('lock-timeout', ctx.values['lock-timeout'], 60_000);
+  const lockTimeoutMs = ctx.lockTimeoutMs;
   const dryRun = ctx.values['dry-run'] === true;
   const to = ctx.values.to as string | undefined;
   // On a server, connect while the files are read: the first look needs no lock and no driver.
@@ -141,7 +139,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       }
       return result.failure ? 1 : 0;
     },
-    { lockTimeoutMs, ...(lean ? { opened: lean } : {}) },
+    lean ? { opened: lean } : {},
   );
 }
 

@@ -62,7 +62,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { plan } = await loadProject(ctx);
   const { openDatabase } = await import('../../db/open.ts');
   const { compareLedger, readLedger } = await import('../../schema/migrations/ledger.ts');
-  const db = await openDatabase(ctx.database);
+  // An embedded database is offered to this machine's other mtc commands while it is served.
+  const db = await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs, share: true });
   const status = compareLedger(plan.order, await readLedger(db));
   if (status.pending.length > 0) {
     await db.close();
@@ -113,6 +114,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const users = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.users WHERE password_hash IS NOT NULL');
   ctx.err(`mtc serve: listening on ${address} (the web app at ${address}/, API under /api, docs at ${address}/api/docs)`);
+  if (db.sharedAt) ctx.err(`mtc serve: other mtc commands on ${db.location} go through this process meanwhile (socket ${db.sharedAt})`);
   if (users.rows[0]?.n === '0') ctx.err('mtc serve: no one can log in yet: create the first admin with  npx mtc user add --role admin --email you@example.com --name "Your Name"');
   await stopped;
   return 0;

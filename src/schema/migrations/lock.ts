@@ -15,15 +15,38 @@ interface Holder {
   usename: string | null;
 }
 
+// Held by this very session already: only where one session is shared (an embedded
+// database reached through the process serving it), and then by another command.
+const HELD_IN_THIS_SESSION = `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+  AND classid = ${LOCK_KEYS[0]} AND objid = ${LOCK_KEYS[1]} AND objsubid = 2)`;
+// An advisory lock is re-entrant within a session: taking it there again would succeed, so it
+// is taken only when the session does not hold it yet. (void::text is '', so this is true.)
+const TAKE_SQL = `SELECT CASE WHEN ${HELD_IN_THIS_SESSION} THEN false ELSE ${LOCK_SQL}::text = '' END AS taken`;
+
 /**
- * Takes the schema lock on `session`, waiting up to `timeoutMs` (the server's lock_timeout
- * does the waiting, so no polling). On timeout, raises LOCK_TIMEOUT naming the holder's
- * pid and start time as the server reports them.
+ * Takes the schema lock on `session`, waiting up to `timeoutMs`. On a server the server's
+ * lock_timeout does the waiting, so no polling; on timeout, raises LOCK_TIMEOUT naming the
+ * holder's pid and start time as the server reports them. In a session shared by several
+ * commands (an embedded database reached through `mtc serve`) the lock may be held by the
+ * session itself, for another command: then it is looked at again every 200 ms.
  */
 export async function acquireSchemaLock(session: Session, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   await session.exec(`SET lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
   try {
-    await session.query(`SELECT ${LOCK_SQL}`);
+    for (;;) {
+      const taken = (await session.query<{ taken: boolean | string }>(TAKE_SQL)).rows[0]?.taken;
+      if (taken === true || taken === 't') return;
+      if (Date.now() >= deadline) {
+        throw new MtcError(
+          'LOCK_TIMEOUT',
+          `another mtc command on this database holds the schema lock (a migrate or adopt run through the process serving the embedded database); waited ${formatSeconds(timeoutMs)}. Let it finish, or stop it, or run this again with a longer wait (--lock-timeout SECONDS)`,
+          'connection',
+          { holder: null },
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.min(200, Math.max(1, deadline - Date.now()))));
+    }
   } catch (err) {
     if (err instanceof DatabaseError && err.code === '55P03') {
       const holder = await lockHolder(session).catch(() => undefined);
@@ -32,7 +55,7 @@ export async function acquireSchemaLock(session: Session, timeoutMs: number): Pr
         : 'another session';
       throw new MtcError(
         'LOCK_TIMEOUT',
-        `another migration run holds the schema lock: ${who}; waited ${formatSeconds(timeoutMs)}. Let it finish, or stop it (SELECT pg_terminate_backend(${holder?.pid ?? 'pid'})) if it is stuck, or raise --lock-timeout`,
+        `another migration run holds the schema lock: ${who}; waited ${formatSeconds(timeoutMs)}. Let it finish, or stop it (SELECT pg_terminate_backend(${holder?.pid ?? 'pid'})) if it is stuck, or run this again with a longer wait (--lock-timeout SECONDS)`,
         'connection',
         { holder },
       );

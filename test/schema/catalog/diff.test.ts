@@ -367,6 +367,7 @@ describe('mtc diff', () => {
     const ctx: CommandContext = {
       database: undefined,
       migrationsDir: 'migrations',
+      lockTimeoutMs: 60_000,
       snapshot: 'db/schema.sql',
       json: values.json === true,
       values,
