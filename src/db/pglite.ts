@@ -18,7 +18,7 @@ export interface PgliteOptions {
    * Offer the database to this machine's other mtc commands over a socket in its directory
    * while it is open (what `mtc serve` does); refuse at once when another process serves it.
    */
-  share?: boolean | undefined;
+  share?: boolean | { idleInTransactionMs?: number } | undefined;
 }
 
 // Numeric, bigint and date stay strings, as with the server adapter.
@@ -91,7 +91,14 @@ export async function openPglite(dir: string | undefined, location: string, opti
   if (locks && dir !== undefined) {
     try {
       const { shareSession } = await import('./shared/server.ts');
-      shared = await shareSession({ dataDir: dir, exec: (m) => pglite.execProtocolRaw(m), raw: direct, turns, locks });
+      shared = await shareSession({
+        dataDir: dir,
+        exec: (m) => pglite.execProtocolRaw(m),
+        raw: direct,
+        turns,
+        locks,
+        ...(typeof options.share === 'object' ? options.share : {}),
+      });
     } catch (err) {
       await pglite.close().catch(() => {});
       await release?.();
