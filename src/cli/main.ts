@@ -57,6 +57,9 @@ Options for every command:
   --json             machine-readable output
   -h, --help         help for a command: mtc <command> --help
 
+While mtc serve (npm start) runs on an embedded database, every command on that database
+works at once, through the server.
+
 Exit codes: 0 success; 1 the database or files are not as they should be (failed
 migration, lint error, changed migration); 2 usage or configuration error; 3 could not
 connect or lock.

@@ -86,17 +86,21 @@ export function workerName(): string {
 
 /** The advisory lock that is a job's lease on an embedded database: 'MTI' and the job's id. */
 export const LEASE_KEY = 0x4d5449;
-/** SQL: the embedded lease of job `id` is held by someone (always false on a server, where no one takes it). */
+/** SQL: the embedded lease of job `id` is held by someone in the session. */
 const LEASED = (id: string) =>
   `EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${LEASE_KEY} AND l.objid = (${id})::int::oid AND l.objsubid = 2)`;
 
-const CLAIM_SQL = `
+// Only on the embedded database do the pickers look for the advisory lease: on a server the
+// lease is the row lock their SKIP LOCKED already skips.
+const unleased = (db: Database, id: string) => (db.kind === 'pglite' ? `AND NOT ${LEASED(id)}` : '');
+
+const CLAIM_SQL = (db: Database) => `
 UPDATE public.import_job_sources AS s
    SET worker = $1, started_at = coalesce(s.started_at, now())
   FROM (SELECT c.import_job_id, j.status
           FROM public.import_job_sources AS c
           JOIN public.import_jobs AS j ON j.id = c.import_job_id
-         WHERE ${CLAIMABLE('j', 'c')} AND c.import_job_id <> ALL($2::bigint[]) AND NOT ${LEASED('c.import_job_id')}
+         WHERE ${CLAIMABLE('j', 'c')} AND c.import_job_id <> ALL($2::bigint[]) ${unleased(db, 'c.import_job_id')}
          ORDER BY c.import_job_id
          LIMIT 1
            FOR UPDATE OF c SKIP LOCKED) AS picked
@@ -108,18 +112,18 @@ RETURNING s.import_job_id::int AS "jobId", picked.status AS status`;
  * first step of a claim. Null when there is nothing to do.
  */
 export async function pickJob(db: Database, name: string, exclude: readonly number[] = []): Promise<{ jobId: number; takeover: boolean } | null> {
-  const r = await db.query<{ jobId: number; status: string }>(CLAIM_SQL, [name, exclude]);
+  const r = await db.query<{ jobId: number; status: string }>(CLAIM_SQL(db), [name, exclude]);
   const row = r.rows[0];
   return row ? { jobId: row.jobId, takeover: row.status === 'running' } : null;
 }
 
-const CLAIM_ONE_SQL = `
+const CLAIM_ONE_SQL = (db: Database) => `
 UPDATE public.import_job_sources AS s
    SET worker = $1, started_at = coalesce(s.started_at, now())
  WHERE s.import_job_id = (SELECT c.import_job_id
                             FROM public.import_job_sources AS c
                             JOIN public.import_jobs AS j ON j.id = c.import_job_id
-                           WHERE c.import_job_id = $2 AND j.status IN ('pending', 'running') AND NOT ${LEASED('c.import_job_id')}
+                           WHERE c.import_job_id = $2 AND j.status IN ('pending', 'running') ${unleased(db, 'c.import_job_id')}
                              FOR UPDATE OF c SKIP LOCKED)
 RETURNING s.import_job_id`;
 
@@ -128,7 +132,7 @@ RETURNING s.import_job_id`;
  * finished or another process holds it.
  */
 export async function claimJob(db: Database, jobId: number, name: string): Promise<boolean> {
-  return (await db.query(CLAIM_ONE_SQL, [name, jobId])).rowCount > 0;
+  return (await db.query(CLAIM_ONE_SQL(db), [name, jobId])).rowCount > 0;
 }
 
 /**

@@ -13,12 +13,19 @@ export const options = {
 } as const;
 
 export const help = `Usage: mtc serve [--port N] [--host ADDRESS] [--secure-cookies] [--import-workers N] [--database URL]
+                 [--lock-timeout SECONDS]
 
 Serves the web app (at /, built by npm run build) and the HTTP API (JSON under /api, its
 OpenAPI document and explorer at /api/docs, /health and /ready) on http://127.0.0.1:3000 by default (PORT and HOST work too). The
 database must be migrated (mtc migrate; npm start does both). Logs are JSON lines (pino)
 on stdout, each with its request id. SIGINT or SIGTERM stops it gracefully: requests in
 flight finish, then the database is closed.
+
+On an embedded database (a directory, ./.mtc/pgdata by default) it shares the database with
+the other mtc commands of this machine while it runs: they reach it through this process
+over a Unix socket in the data directory that only its owner may use (.s.PGSQL.5432, named
+in mtc-serve.json), so mtc user add, status, verify, migrate, import… work at once. A
+second mtc serve on the same directory stops at once (exit 3), naming this one.
 
 It also runs import jobs in the background: every mtc serve on one database takes jobs as
 they come (each job is run by exactly one of them) and takes over the jobs of a server that

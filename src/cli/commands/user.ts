@@ -14,7 +14,7 @@ export const help = `Usage: mtc user add --email EMAIL --role admin|planner|oper
 Creates a user who can log in to the API. Without --password-stdin a strong password is
 made and printed once: note it, it is stored only as an Argon2id hash. With
 --password-stdin the first line of standard input is the password (at least 10
-characters). This is how the first admin is made after npm start.`;
+characters). This is how the first admin is made after npm start, while it runs.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const [sub] = ctx.positionals;

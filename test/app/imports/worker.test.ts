@@ -18,7 +18,7 @@ import { planMigrations } from '../../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
 import { beginRun } from '../../../src/app/imports/crashes.ts';
-import { claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
+import { LEASE_KEY, claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
 import type { ImportRunner, WorkerEvent } from '../../../src/app/imports/worker.ts';
 
 async function migrated(t: TestDatabase): Promise<Database> {
@@ -93,11 +93,14 @@ for (const backend of backends) {
       const second = startImportWorker(db, { name: 'died:2', pollMs: 10, heartbeatMs: 60_000, run: standIn(120_000, ran, 'died:2'), log: (e) => events.push(e) });
       await waitFor(async () => ran.length === 1, 'the second run to start');
       assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover && e.crashedRuns === 1), JSON.stringify(events));
+      // Its lease dies with its connection, as it would with its process. PGlite: the lease is
+      // an advisory lock of the one session, freed by the serving process when the client that
+      // held it goes away; here the second worker simply never lets go, and its lock is freed.
       if (backend.name === 'postgres') {
-        // Its lease dies with its connection, as it would with its process.
         await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mtc import lease' AND datname = current_database()`);
+      } else {
+        await db.query('SELECT pg_advisory_unlock($1, $2::int)', [LEASE_KEY, jobId]);
       }
-      // PGlite: one process, no lease; the second worker simply never lets go.
       const third = startImportWorker(db, { name: 'third', pollMs: 10, run: standIn(10, ran, 'third'), log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, jobId)).status === 'failed', 'the job to fail');
       await third.stop();
@@ -125,6 +128,19 @@ for (const backend of backends) {
       await waitFor(async () => (await jobRow(db, calm)).status === 'completed', 'the calm job to end');
       await next.stop();
       assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === calm && e.takeover && e.crashedRuns === 0), JSON.stringify(events));
+    });
+
+    test('a running job is leased: other workers and the command line leave it alone until the lease is gone', async () => {
+      const jobId = await tinyJob(db);
+      const ran: { worker: string; jobId: number }[] = [];
+      const a = startImportWorker(db, { name: 'holder', pollMs: 10, run: standIn(60_000, ran, 'holder') });
+      await waitFor(async () => ran.length === 1 && (await jobRow(db, jobId)).status === 'running', 'the holder to run it');
+      assert.equal(await pickJob(db, 'other'), null, 'a running job with its lease held is skipped');
+      assert.equal(await claimJob(db, jobId, 'other'), false);
+      assert.equal((await jobRow(db, jobId)).worker, 'holder');
+      await a.stop();
+      assert.deepEqual(await pickJob(db, 'other'), { jobId, takeover: true }, 'once let go, it is taken over');
+      await db.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE id = $1`, [jobId]);
     });
 
     test('a stopped worker leaves its job running mid-way; another takes it over, and the end state equals an uninterrupted import', async () => {
