@@ -86,6 +86,17 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`mtc: unknown command "${name}"\n\n${mainHelp()}`);
     return 2;
   }
+  if (name !== 'serve') {
+    // A command is over in seconds. V8 compiles PGlite's hottest WebAssembly functions (huge
+    // ones: the PostgreSQL executor) again with its optimising tier in the background, which
+    // PGlite's start alone sets off, and at exit the process waits for that compilation: 2 s
+    // and 500 MB for a `mtc status` here. Its baseline code alone is faster for a command's
+    // work, a 20,000-row import and a migration from empty included (docs/BENCHMARKS.md).
+    // mtc serve keeps the optimising tier: it lives long.
+    const { setFlagsFromString } = await import('node:v8');
+    // (set while running, the flags --liftoff-only implies at start must be given too)
+    setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
+  }
   const command = await entry.load();
   const options = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed;

@@ -21,6 +21,22 @@ export interface PgliteOptions {
   share?: boolean | { idleInTransactionMs?: number } | undefined;
 }
 
+// One transaction that creates thousands of tables and indexes (a snapshot, a big migration)
+// needs a lock for each, and the shared lock table holds max_locks_per_transaction for each
+// possible backend: PostgreSQL's 64 runs out near 2,000 tables. PGlite is one session, so
+// the backends PostgreSQL sizes its shared memory for (100 connections, 16 autovacuum
+// workers, 10 WAL senders) are cut to a handful: sized for 100 connections, the lock table
+// cost 0.5 s and 250 MB at every start (docs/BENCHMARKS.md). As set, 9,000 tables with their
+// keys, indexes and sequences (63,000 relations) are made in one transaction.
+const START_SETTINGS = [
+  'max_connections=4',
+  'superuser_reserved_connections=0',
+  'reserved_connections=0',
+  'autovacuum_worker_slots=1',
+  'max_wal_senders=0',
+  'max_locks_per_transaction=16384',
+];
+
 // Numeric, bigint and date stay strings, as with the server adapter.
 const parsers = { 20: (v: string) => v, 1700: (v: string) => v, 1082: (v: string) => v };
 
@@ -43,9 +59,7 @@ export async function openPglite(dir: string | undefined, location: string, opti
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
-      // One transaction that creates thousands of tables and indexes (a snapshot, a big
-      // migration) needs a lock for each; the default lock table runs out near 2,000.
-      startParams: [...PGlite.defaultStartParams, '-c', 'max_locks_per_transaction=8192'],
+      startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((s) => ['-c', s])],
       ...(dir !== undefined ? { dataDir: dir } : {}),
       ...(options.template ? { loadDataDir: options.template } : {}),
       parsers,

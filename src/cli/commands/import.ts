@@ -186,9 +186,9 @@ async function followJob(db: Database, jobId: number, progress: ProgressView, si
         [jobId],
       )
     ).rows[0]!;
+    progress.update(s); // the last one too: the counters the job ended with
     if (!['pending', 'running'].includes(s.status)) return s.status;
     if (signal.aborted) return 'running';
-    progress.update(s);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
