@@ -37,6 +37,12 @@ const START_SETTINGS = [
   'max_locks_per_transaction=16384',
 ];
 
+// A process that does not serve the database runs a command and ends: 16 MB of buffers
+// instead of 128 start 0.4 s sooner and 115 MB lighter, and measured no slower for a
+// command's work (a migration from empty, a 20,000-row import). A served database keeps
+// PostgreSQL's 128 MB: it lives long.
+const COMMAND_SETTINGS = ['shared_buffers=16MB'];
+
 // Numeric, bigint and date stay strings, as with the server adapter.
 const parsers = { 20: (v: string) => v, 1700: (v: string) => v, 1082: (v: string) => v };
 
@@ -59,7 +65,7 @@ export async function openPglite(dir: string | undefined, location: string, opti
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
-      startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((s) => ['-c', s])],
+      startParams: [...PGlite.defaultStartParams, ...[...START_SETTINGS, ...(options.share ? [] : COMMAND_SETTINGS)].flatMap((s) => ['-c', s])],
       ...(dir !== undefined ? { dataDir: dir } : {}),
       ...(options.template ? { loadDataDir: options.template } : {}),
       parsers,
