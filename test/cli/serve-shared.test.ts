@@ -189,3 +189,23 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     assert.equal(existsSync(join(t.url, RECORD_NAME)), false);
   });
 });
+
+describe('a command while a process that does not serve it has the directory open', () => {
+  test('waits up to --lock-timeout, then exits 3 naming the process; waiting longer, as the message says, works', async () => {
+    const t = await pgliteBackend.create();
+    const holder = await t.open(); // this test process: it has the directory open and does not serve it
+    try {
+      const refused = await mtc(['schema', 'show', '--lock-timeout', '1', '--database', t.url]);
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`in use by process ${process.pid} \\(since .*\\); waited 1 s\\. .*--lock-timeout SECONDS`));
+      const patient = startMtc(['schema', 'show', '--lock-timeout', '60', '--database', t.url]);
+      await new Promise((r) => setTimeout(r, 1000));
+      await holder.close();
+      const r = await patient.done;
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      await holder.close().catch(() => {});
+      await t.drop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +15,8 @@ async function project(): Promise<string> {
   return dir;
 }
 
-/**
- * Runs `npm start`'s script until its server answers /health, then stops it with SIGTERM;
- * resolves with its output and exit code.
- */
-async function start(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; health: unknown }> {
+/** Starts `npm start`'s script and waits until its server listens; `stop` sends SIGTERM and resolves with its exit code. */
+async function serving(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ address: string; output: () => string; stop: () => Promise<number | null> }> {
   const clean: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
   if (!env.DATABASE_URL) delete clean.DATABASE_URL;
   const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: dir, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -33,9 +30,25 @@ async function start(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: 
     if (Date.now() > until || child.exitCode !== null) throw new Error(`npm start did not start serving:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const health = await (await fetch(`${address}/health`)).json();
-  child.kill('SIGTERM');
-  return { code: await exited, out, health };
+  return {
+    address,
+    output: () => out,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/**
+ * Runs `npm start`'s script until its server answers /health, then stops it with SIGTERM;
+ * resolves with its output and exit code.
+ */
+async function start(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; health: unknown }> {
+  const s = await serving(dir, env);
+  const health = await (await fetch(`${s.address}/health`)).json();
+  const code = await s.stop();
+  return { code, out: s.output(), health };
 }
 
 describe('npm start', () => {
@@ -51,6 +64,31 @@ describe('npm start', () => {
       const second = await start(dir);
       assert.equal(second.code, 0, second.out);
       assert.match(second.out, /Nothing seeded: the database already holds data/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('while it serves: npx mtc user add works at once, and a second npm start stops at once, saying which process serves the database', async () => {
+    const dir = await project();
+    try {
+      const first = await serving(dir);
+      try {
+        const add = spawnSync(process.execPath, ['bin/mtc.cjs', 'user', 'add', '--role', 'admin', '--email', 'you@example.com'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+        assert.equal(add.status, 0, add.stderr);
+        assert.match(add.stdout, /Created user \d+: you <you@example\.com>, admin\./);
+        const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+        delete env.DATABASE_URL;
+        const started = Date.now();
+        const second = spawnSync(process.execPath, ['scripts/start.mjs'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+        assert.equal(second.status, 3, second.stdout + second.stderr);
+        assert.match(second.stdout, /Nothing to migrate/);
+        assert.match(second.stdout, /Nothing seeded: the database already holds data/);
+        assert.match(second.stderr, /is already served by process \d+ \(mtc serve, since .*\): stop that server first/);
+        assert.ok(Date.now() - started < 30_000, `the second npm start took ${Date.now() - started} ms`);
+      } finally {
+        assert.equal(await first.stop(), 0, first.output());
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
