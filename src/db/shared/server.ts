@@ -31,7 +31,7 @@ export interface ShareOptions {
   locks: AdvisoryLocks<Owner>;
   /** How long a client may hold a transaction open without sending anything (default 60 s). */
   idleInTransactionMs?: number;
-  /** Hears what went wrong with a client that could not be undone (PGlite failing): default stderr. */
+  /** Hears PGlite failing while it served a client, or while undoing what one left open: default stderr. */
   onError?: (err: unknown) => void;
 }
 
@@ -90,7 +90,7 @@ async function listenPrivately(server: Server, path: string): Promise<void> {
 }
 
 function reportToStderr(err: unknown): void {
-  process.stderr.write(`mtc: undoing what a client of the shared database left open failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`mtc: the shared embedded database failed a client: ${err instanceof Error ? err.message : String(err)}\n`);
 }
 
 function startupPacket(): Buffer {
@@ -133,7 +133,9 @@ function serveClient(socket: Socket, greeting: Buffer, options: ShareOptions): P
     }
     again = false;
     pumping = work()
-      .catch(() => {
+      .catch((err: unknown) => {
+        // PGlite failed (SQL errors are answers, not exceptions): this client cannot go on
+        (options.onError ?? reportToStderr)(err);
         socket.destroy();
       })
       .finally(() => {
