@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult, Session } from './types.ts';
 import { inTransaction, toDatabaseError } from './types.ts';
 import { MtcError } from '../schema/errors.ts';
+import { compileWasmQuickly } from './wasm.ts';
 
 export interface PgliteOptions {
   /** A `dumpDataDir` tarball to start from instead of running initdb (seconds faster). */
@@ -22,6 +23,7 @@ const parsers = { 20: (v: string) => v, 1700: (v: string) => v, 1082: (v: string
  * lock file so that two processes never open it at once.
  */
 export async function openPglite(dir: string | undefined, location: string, options: PgliteOptions = {}): Promise<Database> {
+  compileWasmQuickly();
   const { PGlite } = await import('@electric-sql/pglite');
   let release: (() => Promise<void>) | undefined;
   if (dir !== undefined) {
