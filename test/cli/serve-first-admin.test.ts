@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createUser } from '../../src/app/access/accounts.ts';
-import { backends } from '../helpers/backends.ts';
+import { backends, withOpen } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { listeningAddress, mtc, startMtc } from '../helpers/cli.ts';
+import { listeningAddress, migratedByMtc, startMtc } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -37,18 +37,9 @@ const loginStatus = async (address: string, email: string, password: string) =>
 for (const backend of backends) {
   describe(`mtc serve --first-admin on ${backend.name}`, { skip: backend.skip }, () => {
     let db: TestDatabase;
-    const userCount = async () => {
-      const d = await db.open();
-      try {
-        return (await d.query<{ n: number }>('SELECT count(*)::int AS n FROM public.users')).rows[0]!.n;
-      } finally {
-        await d.close();
-      }
-    };
+    const userCount = () => withOpen(db, async (d) => (await d.query<{ n: number }>('SELECT count(*)::int AS n FROM public.users')).rows[0]!.n);
     before(async () => {
-      db = await backend.create();
-      const migrated = await mtc(['migrate', '--database', db.url]);
-      assert.equal(migrated.code, 0, migrated.stderr);
+      db = await migratedByMtc(backend);
     });
     after(async () => {
       await db?.drop();
@@ -87,13 +78,10 @@ for (const backend of backends) {
     });
 
     test('when no one can log in and the email is taken by an account without a password, it makes nobody, says how to set one, and serves', async () => {
-      const d = await db.open();
-      try {
+      await withOpen(db, async (d) => {
         await d.exec('TRUNCATE public.users CASCADE');
         await createUser(d, { name: 'Owner', email: 'owner@localhost', role: 'admin' });
-      } finally {
-        await d.close();
-      }
+      });
       const r = await serve(db.url, ['--first-admin', 'owner@localhost'], async (address) => {
         assert.equal((await fetch(`${address}/health`)).status, 200);
       });

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { MTC, ROOT, mtc } from '../helpers/cli.ts';
+import { MTC, ROOT, migratedByMtc } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -62,16 +62,13 @@ async function request(address: string, path: string, requestId: string): Promis
   return res.status;
 }
 
-// eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').replaceAll('\r', '');
 
 for (const backend of backends) {
   describe(`mtc serve's log on ${backend.name}`, { skip: backend.skip }, () => {
     let db: TestDatabase;
     before(async () => {
-      db = await backend.create();
-      const migrated = await mtc(['migrate', '--database', db.url]);
-      assert.equal(migrated.code, 0, migrated.stderr);
+      db = await migratedByMtc(backend);
     });
     after(async () => {
       await db?.drop();

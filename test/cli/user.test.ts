@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { checkPassword, openSession, sessionUser } from '../../src/app/access/accounts.ts';
-import { backends } from '../helpers/backends.ts';
+import { backends, withOpen } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { MTC, ROOT, mtc } from '../helpers/cli.ts';
+import { MTC, ROOT, migratedByMtc, mtc } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 
 /** Runs `mtc ARGS` with `input` on its standard input. */
@@ -32,18 +32,9 @@ for (const backend of backends) {
     let db: TestDatabase;
     const user = (...args: string[]) => mtc(['user', ...args, '--database', db.url]);
     /** Whether the password logs in, checked the way the API's login checks it. */
-    const logsIn = async (email: string, password: string) => {
-      const d = await db.open();
-      try {
-        return (await checkPassword(d, email, password)).ok;
-      } finally {
-        await d.close();
-      }
-    };
+    const logsIn = (email: string, password: string) => withOpen(db, async (d) => (await checkPassword(d, email, password)).ok);
     before(async () => {
-      db = await backend.create();
-      const migrated = await mtc(['migrate', '--database', db.url]);
-      assert.equal(migrated.code, 0, migrated.stderr);
+      db = await migratedByMtc(backend);
     });
     after(async () => {
       await db?.drop();
@@ -71,13 +62,7 @@ for (const backend of backends) {
       const made = await user('add', '--email', 'lost@example.com', '--role', 'admin', '--json');
       assert.equal(made.code, 0, made.stderr);
       const { user: created, password: old } = JSON.parse(made.stdout) as { user: { userId: number }; password: string };
-      const d = await db.open();
-      let session;
-      try {
-        session = await openSession(d, created.userId);
-      } finally {
-        await d.close();
-      }
+      const session = await withOpen(db, (d) => openSession(d, created.userId));
 
       const reset = await user('set-password', '--email', 'LOST@example.com');
       assert.equal(reset.code, 0, reset.stderr);
@@ -86,12 +71,7 @@ for (const backend of backends) {
       assert.ok(fresh && fresh !== old, reset.stdout);
       assert.equal(await logsIn('lost@example.com', fresh), true);
       assert.equal(await logsIn('lost@example.com', old), false);
-      const after = await db.open();
-      try {
-        assert.equal(await sessionUser(after, session.token), null, 'the session opened with the old password is over');
-      } finally {
-        await after.close();
-      }
+      assert.equal(await withOpen(db, (d) => sessionUser(d, session.token)), null, 'the session opened with the old password is over');
 
       const given = await mtcWithInput(['user', 'set-password', '--email', 'lost@example.com', '--password-stdin', '--json', '--database', db.url], 'chosen by the admin\n');
       assert.equal(given.code, 0, given.stderr);
