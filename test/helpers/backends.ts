@@ -56,6 +56,16 @@ export const postgresBackend: Backend = {
   },
 };
 
+/** Opens the test database, runs `fn`, closes it (a PGlite directory admits one process at a time: an mtc the test runs cannot open it meanwhile). */
+export async function withOpen<T>(t: TestDatabase, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await t.open();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Both backends: every database test runs on each. */
 export const backends: readonly Backend[] = [pgliteBackend, postgresBackend];
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { Backend, TestDatabase } from './backends.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const MTC = join(ROOT, 'bin', 'mtc.cjs');
@@ -45,4 +46,15 @@ export async function listeningAddress(child: ChildProcess, timeoutMs = 60_000):
     await new Promise((r) => setTimeout(r, 50));
   }
   return address;
+}
+
+/** A test database of its own on `backend`, migrated by `mtc migrate` as a user would. */
+export async function migratedByMtc(backend: Backend): Promise<TestDatabase> {
+  const t = await backend.create();
+  const migrated = await mtc(['migrate', '--database', t.url]);
+  if (migrated.code !== 0) {
+    await t.drop();
+    throw new Error(`mtc migrate failed (${migrated.code}):\n${migrated.stderr}`);
+  }
+  return t;
 }
