@@ -50,8 +50,8 @@ export interface Machine {
   postgresBin: string | null;
   root: boolean;
   aptGet: boolean;
-  /** `sudo -n true` succeeds: sudo without a password (checked only when not root). */
-  sudo: boolean;
+  /** Not root: whether sudo works without a password (`sudo -n true`), asks for one, or is not here; 'none' for root. */
+  sudo: 'ready' | 'asks' | 'none';
 }
 
 /** Where to look; the defaults are the real places, a test points them elsewhere. */
@@ -103,8 +103,14 @@ export function probeMachine(places: Places = {}): Machine {
   if (onPath('script', path)) present.add('bsdutils');
   if (onPath('bash', path)) present.add('bash');
   const root = process.getuid?.() === 0;
-  const sudo = !root && NEEDS.some((n) => !present.has(n.package)) && onPath('sudo', path) !== null && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore', env: { ...process.env, PATH: path } }).status === 0;
+  // sudo is asked only when it matters: something is missing, and this is not root.
+  const sudo = root || NEEDS.every((n) => present.has(n.package)) ? 'none' : sudoState(path);
   return { present, postgresBin, root, aptGet: onPath('apt-get', path) !== null, sudo };
+}
+
+function sudoState(path: string): Machine['sudo'] {
+  if (!onPath('sudo', path)) return 'none';
+  return spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore', env: { ...process.env, PATH: path } }).status === 0 ? 'ready' : 'asks';
 }
 
 /** The Debian packages to install, in NEEDS' order; PostgreSQL only when the run starts its own server. */
@@ -123,18 +129,16 @@ export function installPlan(packages: readonly string[], machine: Pick<Machine, 
   if (packages.length === 0) return { kind: 'nothing' };
   const list = [...packages];
   const whats = NEEDS.filter((n) => list.includes(n.package)).map((n) => n.what);
-  const lacks = `the tests need ${joinWords(whats)}, which ${whats.length === 1 ? 'is' : 'are'} not on this machine`;
+  const [is, them] = whats.length === 1 ? ['is', 'it'] : ['are', 'them'];
+  const lacks = `the tests need ${joinWords(whats)}, which ${is} not on this machine`;
   const command = `apt-get install -y ${list.join(' ')}`;
   const orServer = list.includes('postgresql') ? ' (or set MTC_TEST_DATABASE_URL to the URL of a PostgreSQL server of yours instead of installing postgresql)' : '';
   if (!machine.aptGet) {
-    return { kind: 'cannot', packages: list, message: `${lacks}, and npm test installs them only with Debian's apt-get, which is not here. Install them with this system's package manager (the Debian packages: ${list.join(' ')}${orServer}), then run npm test again.` };
+    return { kind: 'cannot', packages: list, message: `${lacks}, and npm test installs ${them} only with Debian's apt-get, which is not here. Install ${them} with this system's package manager (the Debian packages: ${list.join(' ')}${orServer}), then run npm test again.` };
   }
-  if (machine.root || machine.sudo) return { kind: 'install', packages: list, sudo: !machine.root };
-  return {
-    kind: 'cannot',
-    packages: list,
-    message: `${lacks}, and npm test cannot install them itself: it does not run as root and sudo asks for a password. Run\n\n  sudo ${command}\n\nthen npm test again${orServer}.`,
-  };
+  if (machine.root || machine.sudo === 'ready') return { kind: 'install', packages: list, sudo: !machine.root };
+  const how = machine.sudo === 'asks' ? ['sudo asks for a password. Run', `sudo ${command}`] : ['there is no sudo. Run, as root,', command];
+  return { kind: 'cannot', packages: list, message: `${lacks}, and npm test cannot install ${them} itself: it does not run as root and ${how[0]}\n\n  ${how[1]}\n\nthen npm test again${orServer}.` };
 }
 
 function joinWords(words: readonly string[]): string {

@@ -1,16 +1,17 @@
 // What `npm test` does before the suite (scripts/test-setup.ts): it finds what the tests need
 // of the machine, decides what to install and how (or stops naming the one command to run),
 // and starts a throwaway PostgreSQL that is gone when the run ends, however it ends. apt-get
-// itself is not run here: every decision before it is.
+// is a stand-in script here: the real one would install on this machine.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { ROOT, startProcess } from '../helpers/cli.ts';
 import {
+  CHROMIUM,
   EXIT_MISSING,
   EXIT_NO_SERVER,
   installPlan,
@@ -36,7 +37,7 @@ function program(path: string, body = 'exit 0'): string {
   return path;
 }
 
-const machine = (present: Machine['present'], more: Partial<Machine> = {}): Machine => ({ present, postgresBin: null, root: true, aptGet: true, sudo: false, ...more });
+const machine = (present: Machine['present'], more: Partial<Machine> = {}): Machine => ({ present, postgresBin: null, root: true, aptGet: true, sudo: 'none', ...more });
 const everything = new Set(['postgresql', 'chromium', 'curl', 'bsdutils', 'bash'] as const);
 
 describe('what npm test needs of the machine', () => {
@@ -72,13 +73,13 @@ describe('what npm test needs of the machine', () => {
 
   test('apt-get installs what is missing as root, or through sudo when it asks no password', () => {
     const packages = ['postgresql', 'chromium'];
-    assert.deepEqual(installPlan([], machine(everything, { root: false, aptGet: false })), { kind: 'nothing' });
+    assert.deepEqual(installPlan([], machine(everything, { root: false, aptGet: false, sudo: 'asks' })), { kind: 'nothing' });
     assert.deepEqual(installPlan(packages, machine(new Set())), { kind: 'install', packages, sudo: false });
-    assert.deepEqual(installPlan(packages, machine(new Set(), { root: false, sudo: true })), { kind: 'install', packages, sudo: true });
+    assert.deepEqual(installPlan(packages, machine(new Set(), { root: false, sudo: 'ready' })), { kind: 'install', packages, sudo: true });
   });
 
   test('without root or a password-less sudo, the message names the one command to run', () => {
-    const plan = installPlan(['postgresql', 'chromium', 'curl', 'bsdutils'], machine(new Set(), { root: false, sudo: false }));
+    const plan = installPlan(['postgresql', 'chromium', 'curl', 'bsdutils'], machine(new Set(), { root: false, sudo: 'asks' }));
     assert.equal(plan.kind, 'cannot');
     assert.equal(
       plan.kind === 'cannot' && plan.message,
@@ -86,9 +87,12 @@ describe('what npm test needs of the machine', () => {
         'and npm test cannot install them itself: it does not run as root and sudo asks for a password. Run\n\n  sudo apt-get install -y postgresql chromium curl bsdutils\n\n' +
         'then npm test again (or set MTC_TEST_DATABASE_URL to the URL of a PostgreSQL server of yours instead of installing postgresql).',
     );
-    const curl = installPlan(['curl'], machine(new Set(), { root: false }));
-    assert.ok(curl.kind === 'cannot' && curl.message.includes('the tests need curl, which is not on this machine') && curl.message.includes('\n  sudo apt-get install -y curl\n'), JSON.stringify(curl));
-    assert.ok(!(curl.kind === 'cannot' && curl.message.includes('MTC_TEST_DATABASE_URL')), 'no server to offer instead when PostgreSQL is there');
+    const curl = installPlan(['curl'], machine(new Set(), { root: false, sudo: 'none' }));
+    assert.deepEqual(curl, {
+      kind: 'cannot',
+      packages: ['curl'],
+      message: 'the tests need curl, which is not on this machine, and npm test cannot install it itself: it does not run as root and there is no sudo. Run, as root,\n\n  apt-get install -y curl\n\nthen npm test again.',
+    }, 'no sudo to name; no server to offer instead when PostgreSQL is there');
   });
 
   test('without apt-get, the message names the Debian packages to install with the system\'s own manager', () => {
@@ -98,9 +102,10 @@ describe('what npm test needs of the machine', () => {
   });
 
   test(`npm test that cannot install what is missing stops at once, before type-checking, with exit ${EXIT_MISSING}`, async () => {
-    // A user who is not root, with apt-get but no sudo and no curl or script on the PATH.
+    // A user who is not root, with apt-get, a sudo that asks for a password, and no curl or script on the PATH.
     const path = join(scratch, 'no-curl');
     program(join(path, 'apt-get'), 'echo apt-get ran >&2; exit 99');
+    program(join(path, 'sudo'), '[ "$*" = "-n true" ] || echo sudo ran: "$*" >&2; echo "sudo: a password is required" >&2; exit 1');
     program(join(path, 'bash'), 'exec /bin/bash "$@"');
     const env = ['env', '-i', `PATH=${path}`, 'HOME=/tmp', process.execPath, 'scripts/test.mjs'];
     const r = await (root ? startProcess('runuser', ['-u', 'nobody', '--', ...env]) : startProcess(env[0]!, env.slice(1))).done;
@@ -108,8 +113,35 @@ describe('what npm test needs of the machine', () => {
     assert.equal(r.stdout, `npm test: Node.js ${process.version} (${process.execPath})\n`, 'nothing else ran: no type-check, no build, no tests');
     assert.match(r.stderr, /^npm test: the tests need .*curl and script \(util-linux\), which are not on this machine, and npm test cannot install them itself/);
     assert.match(r.stderr, /\n {2}sudo apt-get install -y (postgresql )?(chromium )?curl bsdutils\n/);
-    assert.doesNotMatch(r.stderr, /apt-get ran/);
+    assert.doesNotMatch(r.stderr, /apt-get ran|sudo ran/);
   });
+
+  // apt-get itself is stood in for by a script on the PATH: what it is asked, and what npm test
+  // does with its outcome, are the same. Only root installs without sudo.
+  const aptGetRuns = [
+    { what: 'installs the packages', update: 'exit 0', install: '/usr/bin/touch curl script && /bin/chmod +x curl script', code: 0, stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\nwent on\n$/, stderr: /^$/ },
+    { what: 'fails', update: 'echo "E: Could not resolve deb.debian.org" >&2; exit 100', install: 'exit 0', code: EXIT_MISSING, stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\n$/,
+      stderr: /^E: Could not resolve deb\.debian\.org\nnpm test: `apt-get update -qq` failed \(exit 100\)\. Run\n\n {2}apt-get install -y curl bsdutils\n\nto see why, then npm test again\.\n$/ },
+    { what: 'ends well but installs nothing', update: 'exit 0', install: 'exit 0', code: EXIT_MISSING, stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\n$/,
+      stderr: /^npm test: apt-get installed curl bsdutils, and still curl and script \(util-linux\) are not there\.\n$/ },
+  ];
+  for (const [i, run] of aptGetRuns.entries()) {
+    test(`as root, what is missing is installed with apt-get before anything else; when apt-get ${run.what}, ${run.code ? `the run stops with exit ${run.code}` : 'the run goes on'}`, { skip: !root ? 'not root: apt-get would run through sudo' : existsSync(CHROMIUM) ? false : `no ${CHROMIUM} for the stand-in to leave in place` }, async () => {
+      const dir = join(scratch, `apt-get-${i}`);
+      mkdirSync(dir);
+      // each call's frontend and arguments are logged
+      program(join(dir, 'apt-get'), `cd ${dir}\necho "$DEBIAN_FRONTEND $*" >> calls\nif [ "$1" = update ]; then ${run.update}; else ${run.install}; fi`);
+      program(join(dir, 'env'), 'exec /usr/bin/env "$@"');
+      program(join(dir, 'bash'), 'exec /bin/bash "$@"');
+      const r = await startProcess('/usr/bin/env', ['-i', `PATH=${dir}`, 'MTC_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:1/postgres', process.execPath, '--input-type=module', '-e',
+        `import { installNeeds } from ${JSON.stringify(SETUP)}; await installNeeds(); console.log('went on');`]).done;
+      assert.equal(r.code, run.code, r.stderr);
+      assert.match(r.stdout, run.stdout);
+      assert.match(r.stderr, run.stderr);
+      const calls = readFileSync(join(dir, 'calls'), 'utf8');
+      assert.equal(calls, run.what === 'fails' ? 'noninteractive update -qq\n' : 'noninteractive update -qq\nnoninteractive install -y -qq curl bsdutils\n');
+    });
+  }
 });
 
 const postgresBin = newestPostgres();
