@@ -18,7 +18,12 @@ export function startMtc(args: readonly string[], options: { cwd?: string; env?:
   const env = { ...process.env, ...options.env };
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
-  const child = spawn(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd, env });
+}
+
+/** Starts COMMAND ARGS (in ROOT unless told) with its stdout and stderr collected; `done` resolves when it exits. */
+export function startProcess(command: string, args: readonly string[], options: { cwd?: string | undefined; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
