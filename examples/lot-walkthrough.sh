@@ -3,11 +3,11 @@
 # stock, suppliers and rates, a process with a substitute group, its cost, a lot of 10 run to
 # completion, and where the stock went. Run it against a fresh MTC (README: "From a process
 # to a completed lot"); test/cli/walkthrough.test.ts runs it on every `npm test`.
-#   API=http://127.0.0.1:3000 EMAIL=you@example.com PASSWORD=… examples/lot-walkthrough.sh
+#   API=http://127.0.0.1:3000 EMAIL=admin@localhost PASSWORD=… examples/lot-walkthrough.sh
 set -euo pipefail
 API=${API:-http://127.0.0.1:3000}
-# The first admin, made with `npx mtc user add` (its password was shown once).
-EMAIL=${EMAIL:-you@example.com}; PASSWORD=${PASSWORD:?the admin password}
+# An admin: the first one npm start made (its password was shown once), or one made with `npx mtc user add`.
+EMAIL=${EMAIL:-admin@localhost}; PASSWORD=${PASSWORD:?the admin password}
 # j EXPR: picks from the JSON answer on standard input, called x (node is there: MTC needs it).
 j() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=new Function("x","return "+process.argv[1])(JSON.parse(s));console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"; }
 

@@ -1,13 +1,15 @@
-// `npm test`: type-check (the server, and the web app against the API's OpenAPI types), build the CLI and the web app,
-// prepare a PGlite template once, then run every test file with node's test runner (each
-// database test on PGlite, and on the PostgreSQL server named by MTC_TEST_DATABASE_URL when
-// there is one). Everything runs on the Node that runs MTC (bin/node-runtime.cjs), which
+// `npm test`: install what the tests need from Debian when it is missing (or stop at once,
+// naming the command to run), start a throwaway PostgreSQL unless MTC_TEST_DATABASE_URL names
+// a server (scripts/test-setup.ts), type-check (the server, and the web app against the API's
+// OpenAPI types), build the CLI and the web app, prepare a PGlite template once, then run
+// every test file with node's test runner (each database test on PGlite and on the
+// PostgreSQL server). Everything runs on the Node that runs MTC (bin/node-runtime.cjs), which
 // runs the TypeScript sources as they are, by stripping their types.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { globSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -15,11 +17,18 @@ if (createRequire(import.meta.url)('../bin/node-runtime.cjs').relaunchOnSupporte
 console.log(`npm test: Node.js ${process.version} (${process.execPath})`);
 delete process.env.NODE_EXTRA_CA_CERTS; // no TLS in tests; saves every child node process ~40 ms
 
+// Imported only now: the Node that started this file may be too old to strip its types.
+const { atEnd, installNeeds, startServerForRun } = await import('./test-setup.ts');
+const postgresBin = await installNeeds();
+
 // The steps before the tests, two at a time (they are independent but for the web app's
-// type-check, which needs the API's types first); any failure stops here with its output.
+// type-check, which needs the API's types first), and the throwaway PostgreSQL starting
+// beside them; any failure stops here with its output (and stops the other steps).
 const run = promisify(execFile);
+const steps = new AbortController();
+atEnd(() => steps.abort());
 const step = (args) =>
-  run(process.execPath, args, { maxBuffer: 64 << 20 }).then(
+  run(process.execPath, args, { maxBuffer: 64 << 20, signal: steps.signal }).then(
     ({ stdout, stderr }) => process.stdout.write(stdout + stderr),
     (err) => {
       process.stdout.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -32,6 +41,7 @@ await Promise.all([
   // The web app's types are checked against the API's, generated from its OpenAPI document.
   step(['scripts/api-types.ts']).then(() => step(['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web/tsconfig.json'])),
   step(['scripts/build.mjs']).then(() => step(['test/helpers/prepare-template.ts'])),
+  postgresBin && startServerForRun(postgresBin),
 ]);
 
 const only = process.argv.slice(2);
@@ -39,11 +49,15 @@ const only = process.argv.slice(2);
 // on pages, so started first it overlaps the CPU-bound files instead of running alone at the end.
 const FIRST = ['test/web/browser.test.ts'];
 const files = only.length > 0 ? only : globSync('test/**/*.test.ts', { exclude: (p) => /(^|\/)(fixtures|\.[^/]*)$/.test(p) }).sort((a, b) => Number(FIRST.includes(b)) - Number(FIRST.includes(a)) || (a < b ? -1 : 1));
-if (!process.env.MTC_TEST_DATABASE_URL) {
-  console.log('note: MTC_TEST_DATABASE_URL is not set, so tests on a PostgreSQL server are skipped (.ci/run starts one)');
-}
 // As many files at a time as there are cores, and at least two (measured on 2 cores: a third
 // file at a time made the whole run 8% slower, not faster).
 const concurrency = String(Math.max(2, availableParallelism()));
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Not spawnSync: a signal to this process is passed on to the runner, and this process ends
+// when the runner has (the server stopped only then); a second signal ends it at once.
+const runner = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
+atEnd((signal) => {
+  if (runner.exitCode !== null || runner.signalCode !== null) return false;
+  runner.kill(signal ?? 'SIGTERM');
+  return signal !== null;
+});
+runner.on('exit', (code, signal) => process.exit(code ?? 128 + constants.signals[signal]));

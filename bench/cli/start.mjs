@@ -2,10 +2,15 @@
 // `mtc --version` (the CLI alone), `mtc lint` (the CLI and the PostgreSQL parser's WASM) and
 // a no-op `mtc migrate` on a throwaway PostgreSQL server (the CLI, the parser, a connection
 // and the ledger), each
-//   - on the machine's Node 20, loading dist/mtc.cjs directly (how MTC ran before Node 24),
+//   - on the machine's Node 20, loading dist/mtc.cjs directly, with V8's default WebAssembly
+//     tiering (how MTC ran before Node 24),
 //   - on the project's Node 24 with Node's module compile cache off, and on (warm),
 //   - on Node 20 through bin/mtc.cjs, which starts MTC again on Node 24 (what a command run
-//     outside npm by an older Node costs).
+//     outside npm by an older Node costs),
+//   - on Node 24 with V8's default WebAssembly tiering (MTC_WASM_OPTIMISE=1) instead of MTC's
+//     Liftoff only (src/db/wasm.ts),
+// and `mtc status` on an embedded (PGlite) database, and PGlite's start and 2,000 queries in
+// one process (bench/cli/pglite-queries.mjs) with either WebAssembly setting.
 // Whole processes, in rotation after one untimed round, median of --runs (default 15).
 //
 //   node bench/cli/start.mjs [--runs N] [--json]
@@ -51,16 +56,21 @@ mustRun(node24.bin, [join(root, 'bin', 'mtc.cjs'), 'migrate', '--database', db])
 const bundle = join(root, 'dist', 'mtc.cjs');
 const bin = join(root, 'bin', 'mtc.cjs');
 const ways = [
-  { name: `Node ${version(node20)}, dist/mtc.cjs`, node: node20, entry: bundle, env: {} },
+  { name: `Node ${version(node20)}, dist/mtc.cjs, V8's default WebAssembly tiering (MTC before Node 24)`, node: node20, entry: bundle, env: { MTC_WASM_OPTIMISE: '1' } },
   { name: `Node ${node24.version}, compile cache off`, node: node24.bin, entry: bin, env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
   { name: `Node ${node24.version}, compile cache on`, node: node24.bin, entry: bin, env: { NODE_COMPILE_CACHE: cache } },
   { name: `Node ${version(node20)} → bin/mtc.cjs → Node 24`, node: node20, entry: bin, env: { NODE_COMPILE_CACHE: cache } },
+  { name: `Node ${node24.version}, compile cache on, V8's default WebAssembly tiering`, node: node24.bin, entry: bin, env: { NODE_COMPILE_CACHE: cache, MTC_WASM_OPTIMISE: '1' } },
 ];
+const embedded = mkdtempSync(join(tmpdir(), 'mtc-bench-cli-pglite-'));
+process.on('exit', () => rmSync(embedded, { recursive: true, force: true }));
+mustRun(node24.bin, [join(root, 'bin', 'mtc.cjs'), 'migrate', '--database', join(embedded, 'db')]);
 const commands = [
   { name: 'node -e 0 (floor)', argv: () => ['-e', '0'], floor: true },
   { name: 'mtc --version', argv: (w) => [w.entry, '--version'] },
   { name: 'mtc lint', argv: (w) => [w.entry, 'lint'] },
   { name: 'mtc migrate (no-op)', argv: (w) => [w.entry, 'migrate', '--database', db] },
+  { name: 'mtc status (embedded)', argv: (w) => [w.entry, 'status', '--database', join(embedded, 'db')] },
 ];
 
 const times = new Map();
@@ -78,6 +88,14 @@ for (let round = 0; round <= runs; round++) {
     }
   }
 }
+// PGlite's start and its queries in one process, with either WebAssembly setting, alternated.
+const pgliteRuns = { 'Liftoff only (MTC)': [], "V8's default tiering": [] };
+for (let round = 0; round <= Math.min(runs, 5); round++) {
+  for (const [label, extra] of [['Liftoff only (MTC)', {}], ["V8's default tiering", { MTC_WASM_OPTIMISE: '1' }]]) {
+    const out = mustRun(node24.bin, [join(root, 'bench', 'cli', 'pglite-queries.mjs')], { env: { ...env, ...extra } });
+    if (round > 0) pgliteRuns[label].push(JSON.parse(out));
+  }
+}
 const load1 = loadavg()[0];
 
 const rows = [];
@@ -89,11 +107,17 @@ for (const c of commands) {
     rows.push({ command: c.name, way: w.name, median_ms: Math.round(median(xs) * 1000), vs_node20: Number((median(xs) / base).toFixed(2)) });
   }
 }
+const pglite = Object.entries(pgliteRuns).map(([setting, xs]) => ({ setting, start_ms: Math.round(median(xs.map((x) => x.start_ms))), queries_ms: Math.round(median(xs.map((x) => x.queries_ms))) }));
 if (json) {
-  process.stdout.write(`${JSON.stringify({ runs, server: description, load: [load0, load1], rows }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ runs, server: description, load: [load0, load1], rows, pglite }, null, 2)}\n`);
 } else {
   log(`${runs} runs each, median; ${description}; load ${load0.toFixed(1)} → ${load1.toFixed(1)}`);
   log('| command | Node and entry | median (ms) | × Node 20 |');
   log('|---|---|---|---|');
   for (const r of rows) log(`| ${r.command} | ${r.way} | ${r.median_ms} | ${r.vs_node20.toFixed(2)} |`);
+  log('');
+  log(`PGlite in one process on Node ${node24.version}, median of ${Math.min(runs, 5)}:`);
+  log('| WebAssembly | start (ms) | 2,000 queries (ms) |');
+  log('|---|---|---|');
+  for (const p of pglite) log(`| ${p.setting} | ${p.start_ms} | ${p.queries_ms} |`);
 }

@@ -19,7 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   squash: { summary: 'fold the history up to a migration into one proven baseline', load: () => import('./commands/squash.ts') },
   check: { summary: 'for CI, no server needed: lint, replay from empty, compare with the snapshot, rehearse', load: () => import('./commands/check.ts') },
   serve: { summary: 'serve the HTTP API (and its docs at /api/docs)', load: () => import('./commands/serve.ts') },
-  user: { summary: 'user add: create a user who can log in (the first admin, say)', load: () => import('./commands/user.ts') },
+  user: { summary: 'user add: create a user who can log in; user set-password: a new password for one', load: () => import('./commands/user.ts') },
   import: { summary: 'import a CSV or XLSX file of items, suppliers or rates, with progress and per-row errors', load: () => import('./commands/import.ts') },
   export: { summary: 'items, suppliers or rates as a CSV file that mtc import reads back as it is', load: () => import('./commands/export.ts') },
   seed: { summary: 'seed --demo: fill an empty, migrated database with demo data', load: () => import('./commands/seed.ts') },
@@ -85,17 +85,6 @@ async function main(argv: string[]): Promise<number> {
   if (!entry) {
     process.stderr.write(`mtc: unknown command "${name}"\n\n${mainHelp()}`);
     return 2;
-  }
-  if (name !== 'serve') {
-    // A command is over in seconds. V8 compiles PGlite's hottest WebAssembly functions (huge
-    // ones: the PostgreSQL executor) again with its optimising tier in the background, which
-    // PGlite's start alone sets off, and at exit the process waits for that compilation: 2 s
-    // and 500 MB for a `mtc status` here. Its baseline code alone is faster for a command's
-    // work, a 20,000-row import and a migration from empty included (docs/BENCHMARKS.md).
-    // mtc serve keeps the optimising tier: it lives long.
-    const { setFlagsFromString } = await import('node:v8');
-    // (set while running, the flags --liftoff-only implies at start must be given too)
-    setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
   }
   const command = await entry.load();
   const options = { ...GLOBAL_OPTIONS, ...command.options };

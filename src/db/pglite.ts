@@ -8,6 +8,7 @@ import { AdvisoryLocks, heldAdvisoryLocks } from './shared/advisory.ts';
 import { readServeRecord, removeServeTraces } from './shared/place.ts';
 import type { Owner, SharedSession } from './shared/server.ts';
 import { MtcError } from '../schema/errors.ts';
+import { compileWasmQuickly } from './wasm.ts';
 
 export interface PgliteOptions {
   /** A `dumpDataDir` tarball to start from instead of running initdb (seconds faster). */
@@ -61,6 +62,7 @@ export async function openPglite(dir: string | undefined, location: string, opti
     if ('database' in claim) return claim.database;
     release = claim.release;
   }
+  compileWasmQuickly();
   const { PGlite } = await import('@electric-sql/pglite');
   let pglite: PGlite;
   try {

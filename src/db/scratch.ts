@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from './types.ts';
 import { openPglite } from './pglite.ts';
+import { compileWasmQuickly } from './wasm.ts';
 
 /**
  * A throwaway in-memory PGlite for work on a copy (loading a snapshot to read its model,
@@ -13,6 +14,7 @@ import { openPglite } from './pglite.ts';
  * progress line.
  */
 export async function openScratchDatabase(onProgress?: (message: string) => void): Promise<Database> {
+  compileWasmQuickly();
   const { PGlite } = await import('@electric-sql/pglite');
   const dir = cacheDirectory();
   const file = join(dir, `pglite-${await pgliteVersion()}.tar.gz`);

@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mtc } from '../helpers/cli.ts';
 
-test('a bad port, import worker count or login attempt limit is a usage error (exit 2) that names it', async () => {
+test('a bad port, import worker count, log format, first admin email or login attempt limit is a usage error (exit 2) that names it', async () => {
   for (const [args, env, named] of [
     [['--port', 'abc'], {}, /--port abc: expected a port number, 0 to 65535/],
     [['--import-workers', '3'], {}, /--import-workers 3: expected 0 .* or 1/],
+    [['--log-format', 'xml'], {}, /--log-format xml: expected json, or human \(also called pretty\)/],
+    [['--first-admin', 'admin'], {}, /--first-admin admin: expected an email address, such as admin@localhost/],
     [[], { MTC_LOGIN_ATTEMPTS_PER_MINUTE: '0' }, /MTC_LOGIN_ATTEMPTS_PER_MINUTE=0: expected a whole number of login attempts, 1 or more/],
     [[], { MTC_LOGIN_ATTEMPTS_PER_MINUTE: 'lots' }, /MTC_LOGIN_ATTEMPTS_PER_MINUTE=lots/],
   ] as const) {

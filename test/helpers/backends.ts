@@ -21,7 +21,7 @@ export interface Backend {
   create(): Promise<TestDatabase>;
 }
 
-/** The server tests run on: MTC_TEST_DATABASE_URL (an admin URL; .ci/run sets it). */
+/** The server tests run on: MTC_TEST_DATABASE_URL (an admin URL; npm test sets it, to a throwaway server of its own unless it is set). */
 export const serverUrl = process.env.MTC_TEST_DATABASE_URL;
 
 export const pgliteBackend: Backend = {
@@ -41,7 +41,7 @@ export const pgliteBackend: Backend = {
 
 export const postgresBackend: Backend = {
   name: 'postgres',
-  skip: serverUrl ? false : 'no PostgreSQL server: set MTC_TEST_DATABASE_URL (.ci/run does)',
+  skip: serverUrl ? false : 'no PostgreSQL server: set MTC_TEST_DATABASE_URL (npm test does)',
   async create() {
     const name = `mtc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     await adminQuery(`CREATE DATABASE ${name}`);
@@ -55,6 +55,16 @@ export const postgresBackend: Backend = {
     };
   },
 };
+
+/** Opens the test database, runs `fn`, closes it (a PGlite directory admits one process at a time: an mtc the test runs cannot open it meanwhile). */
+export async function withOpen<T>(t: TestDatabase, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await t.open();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
 
 /** Both backends: every database test runs on each. */
 export const backends: readonly Backend[] = [pgliteBackend, postgresBackend];

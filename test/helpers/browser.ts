@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM } from '../../scripts/test-setup.ts';
 import { ROOT } from './cli.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'test', '.artifacts', 'screenshots');
 
 // Headless, as root, on a machine with a closed network: without the background-networking
@@ -33,7 +33,7 @@ const FLAGS = [
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`the web app's tests need Debian's chromium at ${CHROMIUM}, and it is not there: install it with \`apt-get install chromium\` (.ci/run does); the tests never download a browser`);
+    throw new Error(`the web app's tests need Debian's chromium at ${CHROMIUM}, and it is not there: install it with \`apt-get install chromium\` (npm test does); the tests never download a browser`);
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { Backend, TestDatabase } from './backends.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const MTC = join(ROOT, 'bin', 'mtc.cjs');
@@ -17,7 +18,12 @@ export function startMtc(args: readonly string[], options: { cwd?: string; env?:
   const env = { ...process.env, ...options.env };
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
-  const child = spawn(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd, env });
+}
+
+/** Starts COMMAND ARGS (in ROOT unless told) with its stdout and stderr collected; `done` resolves when it exits. */
+export function startProcess(command: string, args: readonly string[], options: { cwd?: string | undefined; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -45,4 +51,15 @@ export async function listeningAddress(child: ChildProcess, timeoutMs = 60_000):
     await new Promise((r) => setTimeout(r, 50));
   }
   return address;
+}
+
+/** A test database of its own on `backend`, migrated by `mtc migrate` as a user would. */
+export async function migratedByMtc(backend: Backend): Promise<TestDatabase> {
+  const t = await backend.create();
+  const migrated = await mtc(['migrate', '--database', t.url]);
+  if (migrated.code !== 0) {
+    await t.drop();
+    throw new Error(`mtc migrate failed (${migrated.code}):\n${migrated.stderr}`);
+  }
+  return t;
 }

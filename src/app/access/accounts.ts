@@ -1,6 +1,6 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
 import { MtcError } from '../../schema/errors.ts';
-import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets.ts';
+import { hashPassword, newPassword, newSecret, secretHash, verifyPassword } from './secrets.ts';
 import { ROLES } from './roles.ts';
 import type { Role } from './roles.ts';
 import { isoUtc } from '../timestamps.ts';
@@ -48,6 +48,34 @@ export async function createUser(q: Queryable, input: { name: string; email: str
   );
   if (r.rowCount === 0) throw taken();
   return r.rows[0]!;
+}
+
+/** Whether anyone can log in: an active account with a password. */
+export async function anyoneCanLogIn(q: Queryable): Promise<boolean> {
+  const r = await q.query<{ yes: boolean }>('SELECT EXISTS (SELECT 1 FROM public.users WHERE password_hash IS NOT NULL AND deactivated_at IS NULL) AS yes');
+  return r.rows[0]?.yes === true;
+}
+
+/**
+ * The first admin of a database no one can log in to (no active account has a password):
+ * an admin with a new random password, made by createUser. Returns the user and the
+ * password, which exists in clear only here (the database keeps its Argon2id hash); null,
+ * making nothing, when someone can log in already. The check and the insert hold a lock on
+ * the users table, so two servers starting at once make one first admin, not two.
+ * EMAIL_TAKEN (409) when a user with that email exists but cannot log in.
+ */
+export async function createFirstAdmin(db: Database, input: { name: string; email: string }): Promise<{ user: User; password: string } | null> {
+  return db.transaction(async (tx) => {
+    await tx.exec('LOCK TABLE public.users IN SHARE ROW EXCLUSIVE MODE');
+    if (await anyoneCanLogIn(tx)) return null;
+    const password = newPassword();
+    return { user: await createUser(tx, { ...input, role: 'admin', password }), password };
+  });
+}
+
+/** The user with this email, whatever its case; null when there is none. */
+export async function findUserByEmail(q: Queryable, email: string): Promise<User | null> {
+  return (await q.query<User>(`SELECT ${USER_COLUMNS} FROM public.users WHERE lower(email) = lower($1)`, [email])).rows[0] ?? null;
 }
 
 export async function listUsers(q: Queryable): Promise<User[]> {

@@ -26,6 +26,11 @@ export function newSecret(prefix: string): string {
   return `${prefix}${randomBytes(32).toString('base64url')}`;
 }
 
+/** A new password to hand to a person: 20 characters of base64url (15 random bytes, 120 bits). */
+export function newPassword(): string {
+  return randomBytes(15).toString('base64url');
+}
+
 /** What is stored of a secret. */
 export function secretHash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

@@ -15,9 +15,10 @@ export const options = {
   to: { type: 'string' },
   'allow-drift': { type: 'boolean' },
   rehearse: { type: 'boolean' },
+  'quiet-warnings': { type: 'boolean' },
 } as const;
 
-export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--database URL] [--migrations DIR] [--json]
+export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--quiet-warnings] [--database URL] [--migrations DIR] [--json]
 
 Applies the pending migrations in plan order (see mtc plan). First it lints them with the
 PostgreSQL parser and refuses on any error; then it takes the schema lock (a PostgreSQL
@@ -36,6 +37,9 @@ Options:
                          database only if that succeeds
   --allow-drift          apply even though the schema was changed by hand since the last
                          run (by default that is refused, naming the differences)
+  --quiet-warnings       print none of the lint's warnings (risky DDL on a big table); its
+                         errors still stop the run and are printed. npm start passes it:
+                         warnings are for whoever writes migrations (mtc lint lists them)
 
 Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
 was changed by hand since the last run (the ledger keeps the schema each run left; mtc
@@ -103,7 +107,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         }
         return 1;
       }
-      if (!ctx.json) for (const f of report.findings) ctx.err(lint.formatFinding(f));
+      if (!ctx.json && ctx.values['quiet-warnings'] !== true) for (const f of report.findings) ctx.err(lint.formatFinding(f));
       if (ctx.values.rehearse === true && !dryRun) {
         const { rehearseOnCopy } = await import('../../schema/migrations/rehearse.ts');
         const started = performance.now();

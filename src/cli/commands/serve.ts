@@ -4,22 +4,30 @@ import { loadSnapshotModel } from '../snapshot.ts';
 import { loadProject } from '../project.ts';
 import { UsageError } from '../usage.ts';
 import { DEFAULT_LOGIN_LIMITS } from '../../app/access/throttle.ts';
+import { chooseLogFormat, humanLog } from '../log-format.ts';
+import type { Database } from '../../db/types.ts';
 
 export const options = {
   port: { type: 'string' },
   host: { type: 'string' },
   'secure-cookies': { type: 'boolean' },
   'import-workers': { type: 'string' },
+  'log-format': { type: 'string' },
+  'first-admin': { type: 'string' },
 } as const;
 
-export const help = `Usage: mtc serve [--port N] [--host ADDRESS] [--secure-cookies] [--import-workers N] [--database URL]
-                 [--lock-timeout SECONDS]
+export const help = `Usage: mtc serve [--port N] [--host ADDRESS] [--log-format json|human] [--first-admin EMAIL]
+                 [--secure-cookies] [--import-workers N] [--database URL] [--lock-timeout SECONDS]
 
 Serves the web app (at /, built by npm run build) and the HTTP API (JSON under /api, its
 OpenAPI document and explorer at /api/docs, /health and /ready) on http://127.0.0.1:3000 by default (PORT and HOST work too). The
-database must be migrated (mtc migrate; npm start does both). Logs are JSON lines (pino)
-on stdout, each with its request id. SIGINT or SIGTERM stops it gracefully: requests in
-flight finish, then the database is closed.
+database must be migrated (mtc migrate; npm start does both). SIGINT or SIGTERM stops it
+gracefully: requests in flight finish, then the database is closed.
+
+The log goes to stdout. On a terminal it is one line per request (time, method, path,
+status, milliseconds, request id); anywhere else (a pipe, a file, a journal) it is JSON
+lines (pino), each with its request id. --log-format chooses either way. What the server
+says of itself (where it listens, who can log in) goes to stderr.
 
 On an embedded database (a directory, ./.mtc/pgdata by default) it shares the database with
 the other mtc commands of this machine while it runs: they reach it through this process
@@ -35,6 +43,13 @@ for another server, or this one when it starts again, to finish.
 Options:
   --port N           the port (default $PORT, else 3000; 0 picks a free one)
   --host ADDRESS     the address to listen on (default $HOST, else 127.0.0.1)
+  --log-format F     json: pino's JSON lines; human (or pretty): a line per request
+                     (default: human when stdout is a terminal, else json)
+  --first-admin EMAIL  when no one can log in (no active user has a password), make an
+                     admin with this email and a new password, and print both with the
+                     address once the server listens: the password is shown this once.
+                     When someone can log in it makes nothing. npm start passes
+                     admin@localhost on the embedded database, never for DATABASE_URL
   --secure-cookies   mark the session cookie Secure (when served behind HTTPS)
   --import-workers N 1 (the default, or $MTC_IMPORT_WORKERS) runs import jobs here, one at
                      a time; 0 runs none (this server only serves; others run the jobs)
@@ -53,6 +68,8 @@ function attemptsFrom(name: string, fallback: number): number {
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
+  // A server lives long: PGlite's hot WebAssembly is worth V8's optimising compiler here.
+  (await import('../../db/wasm.ts')).keepWasmOptimising();
   const portText = (ctx.values.port as string | undefined) ?? process.env.PORT ?? '3000';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${portText}: expected a port number, 0 to 65535`);
@@ -66,6 +83,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     perAccount: attemptsFrom('MTC_LOGIN_ATTEMPTS_PER_MINUTE', DEFAULT_LOGIN_LIMITS.perAccount),
     perAddress: attemptsFrom('MTC_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE', DEFAULT_LOGIN_LIMITS.perAddress),
   };
+  const logFormat = chooseLogFormat(ctx.values['log-format'] as string | undefined, process.stdout.isTTY === true);
+  const firstAdmin = ctx.values['first-admin'] as string | undefined;
+  if (firstAdmin !== undefined) {
+    const { validEmail } = await import('../../app/access/accounts.ts');
+    if (!validEmail(firstAdmin)) throw new UsageError(`--first-admin ${firstAdmin}: expected an email address, such as admin@localhost`);
+  }
   const { plan } = await loadProject(ctx);
   const { openDatabase } = await import('../../db/open.ts');
   const { compareLedger, readLedger } = await import('../../schema/migrations/ledger.ts');
@@ -84,7 +107,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   const app = await buildServer({
     db,
     plan,
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    logger: {
+      level: process.env.LOG_LEVEL ?? 'info',
+      ...(logFormat === 'human' ? { stream: humanLog(process.stdout, { colour: process.stdout.isTTY === true && !process.env.NO_COLOR }) } : {}),
+    },
     secureCookies: ctx.values['secure-cookies'] === true,
     loginLimits,
     importQueued: () => worker?.wake(),
@@ -119,10 +145,59 @@ export async function run(ctx: CommandContext): Promise<number> {
       },
     });
   }
-  const users = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.users WHERE password_hash IS NOT NULL');
+  // After listening, not before: a first admin whose password was never shown (the port was
+  // taken, say) would lock the person out for good.
+  const login = await whoCanLogIn(db, firstAdmin);
   ctx.err(`mtc serve: listening on ${address} (the web app at ${address}/, API under /api, docs at ${address}/api/docs)`);
   if (db.sharedAt) ctx.err(`mtc serve: other mtc commands on ${db.location} go through this process meanwhile (socket ${db.sharedAt})`);
-  if (users.rows[0]?.n === '0') ctx.err('mtc serve: no one can log in yet: create the first admin with  npx mtc user add --role admin --email you@example.com --name "Your Name"');
+  ctx.err(loginAdvice(login, address));
   await stopped;
   return 0;
+}
+
+/** What the start-up summary says about logging in. */
+type Login =
+  | { kind: 'first-admin'; email: string; password: string }
+  | { kind: 'someone-can'; firstAdmin: string | undefined }
+  | { kind: 'no-one-can' }
+  | { kind: 'first-admin-blocked'; email: string };
+
+/** Who can log in; with --first-admin, the first admin made when no one can. */
+async function whoCanLogIn(db: Database, firstAdmin: string | undefined): Promise<Login> {
+  const { AccessError, anyoneCanLogIn, createFirstAdmin, findUserByEmail } = await import('../../app/access/accounts.ts');
+  if (firstAdmin === undefined) return (await anyoneCanLogIn(db)) ? { kind: 'someone-can', firstAdmin } : { kind: 'no-one-can' };
+  try {
+    const made = await createFirstAdmin(db, { name: 'Administrator', email: firstAdmin });
+    if (made) return { kind: 'first-admin', email: made.user.email, password: made.password };
+  } catch (err) {
+    if (err instanceof AccessError && err.code === 'EMAIL_TAKEN') return { kind: 'first-admin-blocked', email: firstAdmin };
+    throw err;
+  }
+  const existing = await findUserByEmail(db, firstAdmin);
+  return { kind: 'someone-can', firstAdmin: existing?.deactivatedAt === null ? existing.email : undefined };
+}
+
+/** The lines that tell a person how to log in; the password only when it was just made. */
+function loginAdvice(login: Login, address: string): string {
+  const setPassword = (email: string) => `run  npx mtc user set-password --email ${email}  (it works while the server runs)`;
+  switch (login.kind) {
+    case 'first-admin':
+      return [
+        '',
+        `  Log in at ${address}/ as the first admin:`,
+        `    email     ${login.email}`,
+        `    password  ${login.password}`,
+        '  The password is shown only this once (MTC keeps only its hash): note it now. Change it,',
+        '  and add the people who will use MTC, on the Users page once logged in.',
+        '',
+      ].join('\n');
+    case 'someone-can':
+      return login.firstAdmin
+        ? `mtc serve: log in at ${address}/ as ${login.firstAdmin} (the password shown on the first start; lost it? ${setPassword(login.firstAdmin)})`
+        : `mtc serve: log in at ${address}/`;
+    case 'first-admin-blocked':
+      return `mtc serve: no one can log in, and ${login.email} exists without a password (or is deactivated), so no first admin was made: ${setPassword(login.email)}`;
+    case 'no-one-can':
+      return 'mtc serve: no one can log in yet: create the first admin with  npx mtc user add --role admin --email you@example.com --name "Your Name"';
+  }
 }

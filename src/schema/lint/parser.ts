@@ -3,6 +3,7 @@
  * package starts compiling the WASM, which a command with nothing to lint must not pay for.
  */
 import type { ParseResult } from 'libpg-query';
+import { compileWasmQuickly } from '../../db/wasm.ts';
 
 /** The parts of libpg-query the lint uses, all synchronous once loaded. */
 export interface PgParser {
@@ -22,6 +23,7 @@ let loading: Promise<PgParser> | undefined;
 export function loadPgParser(): Promise<PgParser> {
   if (loaded) return Promise.resolve(loaded);
   loading ??= (async () => {
+    compileWasmQuickly();
     const pg = await import('libpg-query');
     await pg.loadModule();
     // The first parse pays a one-time warm-up (tens of milliseconds): pay it here, where a

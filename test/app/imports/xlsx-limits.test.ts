@@ -93,12 +93,12 @@ describe('XLSX files past the limits', () => {
   test('a workbook within the limits that still takes more memory than the thread may have fails with IMPORT_XLSX_OUT_OF_MEMORY, and the process goes on', async () => {
     const texts = Array.from({ length: 60_000 }, (_, i) => `<si><t>${i} ${'z'.repeat(1000)}</t></si>`).join('');
     const wide = workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item']) + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>' + SHEET_TAIL, strings: STRINGS_HEAD + texts + STRINGS_TAIL });
-    const tight = xlsxReading({ heapMb: 16 });
+    const tight = xlsxReading({ heapMb: 32 });
     assert.equal((await read(itemsWorkbook([['Item'], ['Frame']]), tight)).length, 2, 'a small workbook reads within that heap');
     await assert.rejects(read(wide, tight), {
       code: 'IMPORT_XLSX_OUT_OF_MEMORY',
       message:
-        'reading the workbook took more than the 16 MB of memory an import may use, though it is within the limits on size, texts and cells: save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that, or split the workbook',
+        'reading the workbook took more than the 32 MB of memory an import may use, though it is within the limits on size, texts and cells: save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that, or split the workbook',
     });
     noTemporaryFiles();
   });
