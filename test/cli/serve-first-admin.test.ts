@@ -68,7 +68,7 @@ for (const backend of backends) {
         assert.equal(await loginStatus(address, 'owner@localhost', password), 200);
       });
       assert.ok(!second.stderr.includes(password), second.stderr);
-      assert.match(second.stderr, /mtc serve: log in at http:\/\/[\d.:]+\/ as owner@localhost \(the password shown on the first start; lost it\? stop the server \(Ctrl-C\) and run +npx mtc user set-password --email owner@localhost\)/);
+      assert.match(second.stderr, /mtc serve: log in at http:\/\/[\d.:]+\/ as owner@localhost \(the password shown on the first start; lost it\? run +npx mtc user set-password --email owner@localhost +\(it works while the server runs\)\)/);
       assert.equal(await userCount(), 1);
 
       // Someone else can log in: a first admin by another address is not made either, and not named.
@@ -85,7 +85,7 @@ for (const backend of backends) {
       const r = await serve(db.url, ['--first-admin', 'owner@localhost'], async (address) => {
         assert.equal((await fetch(`${address}/health`)).status, 200);
       });
-      assert.match(r.stderr, /mtc serve: no one can log in, and owner@localhost exists without a password \(or is deactivated\), so no first admin was made: stop the server \(Ctrl-C\) and run +npx mtc user set-password --email owner@localhost/);
+      assert.match(r.stderr, /mtc serve: no one can log in, and owner@localhost exists without a password \(or is deactivated\), so no first admin was made: run +npx mtc user set-password --email owner@localhost +\(it works while the server runs\)/);
       assert.doesNotMatch(r.stderr, /password  /);
       assert.equal(await userCount(), 1);
     });

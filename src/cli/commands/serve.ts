@@ -149,8 +149,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   // taken, say) would lock the person out for good.
   const login = await whoCanLogIn(db, firstAdmin);
   ctx.err(`mtc serve: listening on ${address} (the web app at ${address}/, API under /api, docs at ${address}/api/docs)`);
-  if (db.sharedAt) ctx.err(`mtc serve: other mtc commands on ${db.location} go through this process meanwhile (socket ${db.sharedAt})`);
   ctx.err(loginAdvice(login, address));
+  if (db.sharedAt) ctx.err(`mtc serve: other mtc commands on ${db.location} go through this process meanwhile (socket ${db.sharedAt})`);
   await stopped;
   return 0;
 }
