@@ -2,7 +2,7 @@
 // `npm ci` installed, and `mtc` started by an older Node runs on that Node 24 all the same.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -119,6 +119,22 @@ describe('mtc started by an older Node', { skip: noOld }, () => {
       await assert.rejects(fetch(`${address}/health`), 'the server is gone with the command that started it');
     } finally {
       await db.drop();
+    }
+  });
+
+  test('npx mtc, run by the npm of the machine\'s Node, runs the installed command: nothing is installed again and npm does not warn', (t) => {
+    const npm = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8', env: { ...process.env, PATH: (process.env.PATH ?? '').split(delimiter).filter((d) => !d.endsWith(join('node_modules', '.bin'))).join(delimiter) } }).stdout.trim();
+    if (!npm) return t.skip('no npm on PATH besides the project\'s');
+    const cache = mkdtempSync(join(tmpdir(), 'mtc-npx-cache-'));
+    try {
+      // a fresh npm cache: nothing of an earlier npx run can hide a new install
+      const r = spawnSync(old!, [realpathSync(npm), 'exec', '--', 'mtc', '--version'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' }, timeout: 60_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `mtc 0.1.0 (Node.js ${bundled!.version})\n`);
+      assert.doesNotMatch(r.stderr, /EBADENGINE|prepare/, r.stderr);
+      assert.equal(existsSync(join(cache, '_npx')), false, 'npx installed the project into its cache instead of running node_modules/.bin/mtc');
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 
