@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { postgresBackend } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { ROOT, serveMtc } from '../helpers/cli.ts';
+import type { ServingMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState, jobRow } from '../helpers/import-jobs.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
@@ -24,49 +25,11 @@ async function migrated(t: TestDatabase): Promise<Database> {
   return db;
 }
 
-interface WorkerLog {
-  event: string;
-  jobId?: number;
-  takeover?: boolean;
-  why?: string;
-}
-
-/** A running `mtc serve`: its address, its pid, and the import worker's events from its log. */
-interface Server {
-  api: string;
-  pid: number;
-  events(): WorkerLog[];
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stderr: string }>;
-}
-
-async function startServer(url: string): Promise<Server> {
-  const s = startMtc(['serve', '--port', '0', '--database', url], { env: { LOG_LEVEL: 'info', MTC_IMPORT_POLL_MS: '100' } });
-  let err = '';
-  let out = '';
-  s.child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  s.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const api = await listeningAddress(s.child);
-  return {
-    api,
-    pid: s.child.pid!,
-    events: () =>
-      out
-        .split('\n')
-        .filter((l) => l.includes('"import worker: '))
-        .map((l) => JSON.parse(l) as WorkerLog),
-    async stop(signal = 'SIGTERM') {
-      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill(signal);
-      const { code } = await s.done;
-      return { code, stderr: err };
-    },
-  };
-}
-
 describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip: postgresBackend.skip }, () => {
   let t: TestDatabase;
   let db: Database;
   let token = '';
-  let servers: Server[] = [];
+  let servers: ServingMtc[] = [];
   /** Servers a test has stopped. */
   const gone = new Set<number>();
   before(async () => {
@@ -74,7 +37,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     db = await migrated(t);
     const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
     token = (await createApiToken(db, admin.userId, 'tests')).token;
-    servers = await Promise.all([0, 1, 2].map(() => startServer(t.url)));
+    servers = await Promise.all([0, 1, 2].map(() => serveMtc(t.url)));
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -82,7 +45,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     await t?.drop();
   });
 
-  const upload = async (server: Server, csv: string, name: string): Promise<number> => {
+  const upload = async (server: ServingMtc, csv: string, name: string): Promise<number> => {
     const r = await fetch(`${server.api}/api/imports?kind=items&fileName=${name}&start=true`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },

@@ -11,7 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { pgliteBackend } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, listeningAddress, mtc, startMtc } from '../helpers/cli.ts';
+import { ROOT, mtc, serveMtc, startMtc } from '../helpers/cli.ts';
+import type { ServingMtc } from '../helpers/cli.ts';
 import { itemsCsv } from '../helpers/import-jobs.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { RECORD_NAME } from '../../src/db/shared/place.ts';
@@ -19,34 +20,6 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
-
-interface Server {
-  api: string;
-  pid: number;
-  /** The import worker's log lines. */
-  events(): { event: string; jobId?: number }[];
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-async function serve(dir: string): Promise<Server> {
-  const s = startMtc(['serve', '--port', '0', '--database', dir], { env: { LOG_LEVEL: 'info', MTC_IMPORT_POLL_MS: '100' } });
-  let out = '';
-  s.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const api = await listeningAddress(s.child);
-  return {
-    api,
-    pid: s.child.pid!,
-    events: () =>
-      out
-        .split('\n')
-        .filter((l) => l.includes('"import worker: '))
-        .map((l) => JSON.parse(l) as { event: string; jobId?: number }),
-    async stop(signal = 'SIGTERM') {
-      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill(signal);
-      return (await s.done).code;
-    },
-  };
-}
 
 /** A plain PostgreSQL client on the served database's socket, as any program of the user's could be. */
 async function socketClient(dir: string): Promise<pg.Client> {
@@ -58,7 +31,7 @@ async function socketClient(dir: string): Promise<pg.Client> {
 
 describe('mtc commands while mtc serve holds the embedded database', () => {
   let t: TestDatabase;
-  let server: Server | undefined;
+  let server: ServingMtc | undefined;
   let token = '';
   before(async () => {
     t = await pgliteBackend.create();
@@ -71,7 +44,7 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     } finally {
       await db.close();
     }
-    server = await serve(t.url);
+    server = await serveMtc(t.url);
   });
   after(async () => {
     await server?.stop('SIGKILL');
@@ -180,10 +153,10 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     assert.equal(show.code, 0, show.stderr);
     assert.equal(existsSync(socket), false);
     assert.equal(existsSync(join(t.url, RECORD_NAME)), false);
-    server = await serve(t.url);
+    server = await serveMtc(t.url);
     const again = await mtc(['schema', 'show', '--lock-timeout', '1', '--database', t.url]);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(await server.stop('SIGTERM'), 0);
+    assert.equal((await server.stop('SIGTERM')).code, 0);
     server = undefined;
     assert.equal(existsSync(socket), false, 'a server stopped gracefully removes its socket');
     assert.equal(existsSync(join(t.url, RECORD_NAME)), false);

@@ -63,3 +63,44 @@ export async function migratedByMtc(backend: Backend): Promise<TestDatabase> {
   }
   return t;
 }
+
+/** What the import worker of a `mtc serve` logged, one event per JSON line. */
+export interface WorkerLog {
+  event: string;
+  jobId?: number;
+  takeover?: boolean;
+  why?: string;
+}
+
+/** A running `mtc serve` (JSON logs): its address, its pid, and the import worker's events from its log. */
+export interface ServingMtc {
+  api: string;
+  pid: number;
+  events(): WorkerLog[];
+  /** Signals it (SIGTERM unless told) if it still runs; its exit code and what it wrote to stderr. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts `mtc serve` on `database` with a free port, the import worker polling every 0.1 s; resolves once it listens. */
+export async function serveMtc(database: string): Promise<ServingMtc> {
+  const s = startMtc(['serve', '--port', '0', '--database', database], { env: { LOG_LEVEL: 'info', MTC_IMPORT_POLL_MS: '100' } });
+  let err = '';
+  let out = '';
+  s.child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  s.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const api = await listeningAddress(s.child);
+  return {
+    api,
+    pid: s.child.pid!,
+    events: () =>
+      out
+        .split('\n')
+        .filter((l) => l.includes('"import worker: '))
+        .map((l) => JSON.parse(l) as WorkerLog),
+    async stop(signal = 'SIGTERM') {
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill(signal);
+      const { code } = await s.done;
+      return { code, stderr: err };
+    },
+  };
+}
