@@ -115,8 +115,20 @@ function serveClient(socket: Socket, greeting: Buffer, options: ShareOptions): P
   let finished!: () => void;
   const done = new Promise<void>((r) => (finished = r));
 
+  // Chunks of a message not yet whole wait in a list and are joined once it is: joining each
+  // chunk onto what came before would copy a large message (an uploaded file as a parameter)
+  // over and over, a cost that grows with the square of its size.
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
+  let missing = 0; // bytes still to come before the first incomplete message is whole
   socket.on('data', (chunk: Buffer) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    waiting.push(chunk);
+    waitingBytes += chunk.length;
+    if (waitingBytes < missing) return;
+    pending = Buffer.concat([pending, ...waiting]);
+    waiting = [];
+    waitingBytes = 0;
+    missing = started ? bytesMissing(pending) : 0;
     pump();
   });
   socket.on('error', () => {}); // 'close' follows
@@ -240,4 +252,14 @@ function serveClient(socket: Socket, greeting: Buffer, options: ShareOptions): P
   }
 
   return done;
+}
+
+/** How many more bytes the first incomplete typed message in `buf` needs (0: none, or an impossible length to refuse). */
+function bytesMissing(buf: Buffer): number {
+  const { end } = wholeMessages(buf);
+  if (end < 0) return 0;
+  const rest = buf.length - end;
+  if (rest < 5) return 5 - rest;
+  const length = buf.readInt32BE(end + 1);
+  return length < 4 ? 0 : Math.max(0, 1 + length - rest);
 }
