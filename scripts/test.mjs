@@ -7,7 +7,7 @@
 // runs the TypeScript sources as they are, by stripping their types.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { globSync } from 'node:fs';
+import { globSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, constants } from 'node:os';
 
@@ -54,7 +54,10 @@ const files = only.length > 0 ? only : globSync('test/**/*.test.ts', { exclude: 
 const concurrency = String(Math.max(2, availableParallelism()));
 // Not spawnSync: a signal to this process is passed on to the runner, and this process ends
 // when the runner has (the server stopped only then); a second signal ends it at once.
-const runner = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// Beside the spec reporter, scripts/test-times.mjs writes how long each file took.
+mkdirSync('node_modules/.cache/mtc', { recursive: true });
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-times.mjs', '--test-reporter-destination=node_modules/.cache/mtc/test-times.txt'];
+const runner = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], { stdio: 'inherit' });
 atEnd((signal) => {
   if (runner.exitCode !== null || runner.signalCode !== null) return false;
   runner.kill(signal ?? 'SIGTERM');
