@@ -43,7 +43,7 @@ const bundle = (entry, outfile) => build({
   logLevel: 'warning',
 });
 // The thread that reads an XLSX file is a file of its own beside the CLI (src/app/imports/formats/xlsx/host.ts starts it).
-const cli = Promise.all([bundle('src/cli/main.ts', 'dist/mtc.cjs'), bundle('src/app/imports/formats/xlsx/thread.ts', 'dist/xlsx-thread.cjs')]);
+const cli = Promise.all([bundle('src/cli/bin.ts', 'dist/mtc.cjs'), bundle('src/app/imports/formats/xlsx/thread.ts', 'dist/xlsx-thread.cjs')]);
 // Every asset's name carries a hash of its content, so the server can let browsers keep it for good.
 const web = buildWeb({
   configFile: false,

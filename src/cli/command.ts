@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { Database } from '../db/types.ts';
 
 /** What a command receives: the global options resolved, its own options, and where to write. */
 export interface CommandContext {
@@ -11,11 +12,23 @@ export interface CommandContext {
   json: boolean;
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
+  /** A line to stdout (a newline added unless it ends in one). */
   out: (text: string) => void;
+  /** A line to stderr. */
   err: (text: string) => void;
+  /** Where output goes as it is (a stream, a progress bar): process.stdout and stderr, or a test's. */
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** What the command may read (user add --password-stdin). */
+  stdin: AsyncIterable<Buffer | string>;
   /** Whether stderr is a terminal (progress is drawn there). */
   isTTY: boolean;
+  /** Opens the database URL names (undefined: the embedded default), waiting for it up to --lock-timeout. */
+  connect(url: string | undefined): Promise<Database>;
 }
+
+/** What a command writes to: a writable stream (whether it is a terminal is the caller's to say). */
+export type OutputStream = NodeJS.WritableStream;
 
 /** A command module: its own options and help, and `run`, which returns the exit code. */
 export interface CommandModule {

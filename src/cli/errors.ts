@@ -1,4 +1,5 @@
 import { MtcError } from '../schema/errors.ts';
+import type { OutputStream } from './command.ts';
 
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
@@ -19,15 +20,15 @@ export function exitCodeOf(err: unknown): number {
 }
 
 /** Writes an error for a person (stderr) or, with --json, as `{"error": {code, message, details}}` on stdout. */
-export function reportError(err: unknown, json: boolean): void {
+export function reportError(err: unknown, json: boolean, io: { stdout: OutputStream; stderr: OutputStream; env: NodeJS.ProcessEnv }): void {
   const code = err instanceof MtcError ? err.code : isConnectionError(err) ? 'CONNECTION_FAILED' : ((err as { code?: string })?.code ?? 'INTERNAL');
   let message = err instanceof Error ? err.message : String(err);
   if (!(err instanceof MtcError) && isConnectionError(err)) message = `could not connect to the database: ${message}`;
   const details = err instanceof MtcError ? err.details : {};
   if (json) {
-    process.stdout.write(`${JSON.stringify({ error: { code, message, details } }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ error: { code, message, details } }, null, 2)}\n`);
   } else {
-    process.stderr.write(`mtc: ${message}\n`);
-    if (!(err instanceof MtcError) && !isConnectionError(err) && process.env.MTC_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    io.stderr.write(`mtc: ${message}\n`);
+    if (!(err instanceof MtcError) && !isConnectionError(err) && io.env.MTC_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
   }
 }

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { exitCodeOf, reportError } from './errors.ts';
 import { UsageError, parseDuration } from './usage.ts';
-import type { CommandContext, CommandModule } from './command.ts';
+import type { Database } from '../db/types.ts';
+import type { CommandContext, CommandModule, OutputStream } from './command.ts';
 
 /** The commands and where each lives; a command's module is loaded only when it runs. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
@@ -66,24 +67,50 @@ connect or lock.
 `;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where a run of the CLI reads and writes, and the environment it sees: the process's own (src/cli/bin.ts), or a test's. */
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: AsyncIterable<Buffer | string>;
+  /** Whether stderr is a terminal (progress bars are drawn there). */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  /** How a command opens a database (default: db/open.ts); a test may hand out one it holds open. `mtc serve` always opens its own. */
+  openDatabase?: (url: string | undefined, options: { lockTimeoutMs: number }) => Promise<Database>;
+}
+
+/**
+ * Runs one `mtc` command line (ARGV without `node mtc`) and resolves to its exit code; errors
+ * are reported to `io` as a person or, with --json, a program reads them. Nothing here ends
+ * the process: bin.ts does, once the output is written.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await main([...argv], io);
+  } catch (err) {
+    reportError(err, argv.includes('--json'), io);
+    return exitCodeOf(err);
+  }
+}
+
+async function main(argv: string[], io: CliIo): Promise<number> {
   const name = argv[0];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? argv[1] : undefined;
-    if (target && Object.hasOwn(COMMANDS, target)) return main([target, '--help']);
-    process.stdout.write(mainHelp());
+    if (target && Object.hasOwn(COMMANDS, target)) return main([target, '--help'], io);
+    io.stdout.write(mainHelp());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
     const { createRequire } = await import('node:module');
     const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-    process.stdout.write(`mtc ${pkg.version} (Node.js ${process.version})\n`);
+    io.stdout.write(`mtc ${pkg.version} (Node.js ${process.version})\n`);
     return 0;
   }
   // own properties only: `mtc constructor` is an unknown command, not Object's
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    process.stderr.write(`mtc: unknown command "${name}"\n\n${mainHelp()}`);
+    io.stderr.write(`mtc: unknown command "${name}"\n\n${mainHelp()}`);
     return 2;
   }
   const command = await entry.load();
@@ -96,32 +123,30 @@ async function main(argv: string[]): Promise<number> {
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) {
-    process.stdout.write(`${command.help}\n`);
+    io.stdout.write(`${command.help}\n`);
     return 0;
   }
+  const line = (stream: OutputStream) => (s: string) => void stream.write(s.endsWith('\n') ? s : `${s}\n`);
   const ctx: CommandContext = {
-    database: (values.database as string | undefined) ?? process.env.DATABASE_URL,
+    database: (values.database as string | undefined) ?? io.env.DATABASE_URL,
     migrationsDir: (values.migrations as string | undefined) ?? 'migrations',
     lockTimeoutMs: parseDuration('lock-timeout', values['lock-timeout'], 60_000),
     snapshot: (values.snapshot as string | undefined) ?? 'db/schema.sql',
     json: values.json === true,
     values,
     positionals: parsed.positionals,
-    out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
-    err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
-    isTTY: process.stderr.isTTY === true,
+    out: line(io.stdout),
+    err: line(io.stderr),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdin: io.stdin,
+    isTTY: io.isTTY,
+    connect: async (url) => {
+      const options = { lockTimeoutMs: ctx.lockTimeoutMs };
+      if (io.openDatabase) return io.openDatabase(url, options);
+      const { openDatabase } = await import('../db/open.ts');
+      return openDatabase(url, options);
+    },
   };
   return command.run(ctx);
 }
-
-// Exit once the command is done and its output written, even if a library left a handle open:
-// a command-line tool must never hang after its work.
-function exit(code: number): void {
-  process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
-
-main(process.argv.slice(2)).then(exit, (err: unknown) => {
-  reportError(err, process.argv.includes('--json'));
-  exit(exitCodeOf(err));
-});

@@ -1,5 +1,4 @@
 import type { Database } from '../db/types.ts';
-import { openDatabase } from '../db/open.ts';
 import { planMigrations } from '../schema/migrations/plan.ts';
 import type { Plan } from '../schema/migrations/plan.ts';
 import { loadMigrations } from '../schema/migrations/source.ts';
@@ -18,7 +17,7 @@ export async function loadProject(ctx: CommandContext): Promise<{ sources: Migra
  * one that another process has open otherwise is waited for, up to --lock-timeout.
  */
 export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, options: { opened?: Database } = {}): Promise<T> {
-  const db = options.opened ?? (await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs }));
+  const db = options.opened ?? (await ctx.connect(ctx.database));
   try {
     return await fn(db);
   } finally {

@@ -8,14 +8,17 @@ import { UsageError } from './usage.ts';
 /** Set by the build (scripts/build.mjs) to a hash of the sources; absent when run from source. */
 declare const __MTC_SOURCE_HASH__: string | undefined;
 
+const modelsSeen = new Map<string, SchemaModel>();
+
 /**
  * The declared schema: the snapshot file (db/schema.sql) loaded into a throwaway in-process
  * PostgreSQL and read back, so that it compares with a live database on equal terms.
  *
  * Loading costs a PGlite start (1.5 s and more), so the model is cached in MTC's cache
  * directory under a key of the snapshot's bytes, the PGlite version and the sources MTC was
- * built from: any change to one of them is a new key. Not cached when MTC runs from source
- * (tests of the library), or with MTC_NO_CACHE=1.
+ * built from: any change to one of them is a new key. Not cached on disk when MTC runs from
+ * source (tests of the library), or with MTC_NO_CACHE=1; within one process a snapshot is
+ * loaded once.
  */
 export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaModel> {
   let snapshot: string;
@@ -28,7 +31,11 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
   const { cacheDirectory, pgliteVersion } = await import('../db/scratch.ts');
   const built = typeof __MTC_SOURCE_HASH__ === 'string' ? __MTC_SOURCE_HASH__ : null;
   const cached = built !== null && process.env.MTC_NO_CACHE !== '1';
-  const file = join(cacheDirectory(), `model-${createHash('sha256').update(`${built}\0${await pgliteVersion()}\0`).update(snapshot).digest('hex').slice(0, 32)}.json`);
+  const key = createHash('sha256').update(`${built}\0${await pgliteVersion()}\0`).update(snapshot).digest('hex').slice(0, 32);
+  // a process that reads one snapshot more than once (a server, tests) loads it once
+  const known = modelsSeen.get(key);
+  if (known) return structuredClone(known);
+  const file = join(cacheDirectory(), `model-${key}.json`);
   if (cached) {
     try {
       return JSON.parse(await readFile(file, 'utf8')) as SchemaModel;
@@ -37,6 +44,7 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
     }
   }
   const model = await snapshotModel(snapshot, ctx.isTTY && !ctx.json ? (m) => ctx.err(m) : undefined);
+  modelsSeen.set(key, structuredClone(model));
   if (cached) {
     await mkdir(cacheDirectory(), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;

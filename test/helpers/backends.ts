@@ -1,6 +1,6 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database } from '../../src/db/types.ts';
@@ -31,13 +31,90 @@ export const pgliteBackend: Backend = {
     const dir = await mkdtemp(join(tmpdir(), 'mtc-test-pglite-'));
     const dataDir = join(dir, 'pgdata');
     await cp(TEMPLATE_DIR, dataDir, { recursive: true });
+    testDirectories.add(dataDir);
     return {
       url: dataDir,
-      open: () => openDatabase(dataDir),
-      drop: () => rm(dir, { recursive: true, force: true }),
+      open: () => leaseEmbedded(dataDir),
+      async drop() {
+        await closeHeld(dataDir);
+        testDirectories.delete(dataDir);
+        await rm(dir, { recursive: true, force: true });
+      },
     };
   },
 };
+
+// Opening a PGlite directory costs over half a second, and a test opens its database many
+// times (to set it up, for each `mtc` command run in this process, to check the result). So a
+// test database this process holds stays open while it is used and for a moment after: the
+// next open in that moment takes the same one. Idle for IDLE_MS it is closed, so that a
+// process the test starts (mtc serve) gets the directory after a short wait, as it waits
+// for any other process that has it open. Held only when this process has the directory
+// itself; through a serving process's socket each open is its own.
+const testDirectories = new Set<string>();
+const IDLE_MS = 300;
+interface Held {
+  db: Database;
+  users: number;
+  timer: NodeJS.Timeout | undefined;
+}
+const held = new Map<string, Promise<Held | Database>>();
+
+/** The test database in `dir` opened, or the one this process holds; its `close` lets go of it. */
+async function leaseEmbedded(dir: string): Promise<Database> {
+  let entry = held.get(dir);
+  if (!entry) {
+    entry = openDatabase(dir).then(async (db) => {
+      const lock = await readFile(`${dir}.lock`, 'utf8').catch(() => '');
+      return lock.includes(`"pid":${process.pid},`) ? { db, users: 0, timer: undefined } : db;
+    });
+    held.set(dir, entry);
+    // one this process does not hold is only for the caller that opened it
+    void entry.then((h) => 'users' in h || held.delete(dir), () => held.delete(dir));
+  }
+  const h = await entry;
+  if (!('users' in h)) return h;
+  clearTimeout(h.timer);
+  h.users += 1;
+  let closed = false;
+  const { db } = h;
+  return {
+    kind: db.kind,
+    location: db.location,
+    query: (sql, params) => db.query(sql, params),
+    exec: (sql) => db.exec(sql),
+    transaction: (fn) => db.transaction(fn),
+    session: (fn) => db.session(fn),
+    async close() {
+      if (closed) return;
+      closed = true;
+      h.users -= 1;
+      if (h.users > 0) return;
+      // what a user left in the session goes, as it would with its own connection
+      await db.exec('RESET ALL; SELECT pg_advisory_unlock_all()').catch(() => {});
+      if (h.users === 0) h.timer = setTimeout(() => void closeHeld(dir), IDLE_MS).unref();
+    },
+  };
+}
+
+/** Closes the test database in `dir` if this process holds it. */
+async function closeHeld(dir: string): Promise<void> {
+  const entry = held.get(dir);
+  if (!entry) return;
+  held.delete(dir);
+  const h = await entry.catch(() => undefined);
+  if (h && 'users' in h) {
+    clearTimeout(h.timer);
+    await h.db.close();
+  }
+}
+
+/** How `mtc` run in this process (helpers/cli.ts) opens a database: a test database this process holds is shared with it. */
+export function openForCli(url: string | undefined, options: { lockTimeoutMs: number }): Promise<Database> {
+  const target = url === undefined ? undefined : resolve(url.replace(/^file:\/\//i, ''));
+  if (target !== undefined && testDirectories.has(target)) return leaseEmbedded(target);
+  return openDatabase(url, options);
+}
 
 export const postgresBackend: Backend = {
   name: 'postgres',

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import type { Backend, TestDatabase } from './backends.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -35,9 +36,39 @@ export function startProcess(command: string, args: readonly string[], options: 
   return { child, done };
 }
 
-/** Runs `mtc ARGS` to completion. */
-export function mtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): Promise<CliResult> {
-  return startMtc(args, options).done;
+/**
+ * Runs `mtc ARGS` to completion: in this process (runCli, on the sources) unless the test is
+ * about the process itself — another Node (`node`), directory (`cwd`) or environment beyond
+ * DATABASE_URL (`env`), or `mtc serve` — when it is started as a user would (startMtc).
+ * `stdin` is what the command reads from standard input.
+ */
+export function mtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string; stdin?: string } = {}): Promise<CliResult> {
+  const ownProcess = process.env.MTC_TEST_CLI === 'process' || options.node !== undefined || options.cwd !== undefined || Object.keys(options.env ?? {}).some((k) => k !== 'DATABASE_URL') || args[0] === 'serve';
+  if (ownProcess) {
+    if (options.stdin !== undefined) throw new Error('mtc(): stdin is for a run in this process');
+    return startMtc(args, options).done;
+  }
+  return mtcHere(args, options.env?.DATABASE_URL, options.stdin);
+}
+
+/** `mtc ARGS` run by runCli in this process, as bin.ts runs it but with its output collected. */
+async function mtcHere(args: readonly string[], databaseUrl: string | undefined, stdin = ''): Promise<CliResult> {
+  const { runCli } = await import('../../src/cli/main.ts');
+  const collect = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    return { stream, text: () => text };
+  };
+  const out = collect();
+  const err = collect();
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
+  const { openForCli } = await import('./backends.ts');
+  const code = await runCli(args, { stdout: out.stream, stderr: err.stream, stdin: Readable.from([stdin]), isTTY: false, env, openDatabase: openForCli });
+  await new Promise((r) => setImmediate(r)); // what was written reaches the collectors
+  return { code, signal: null, stdout: out.text(), stderr: err.text() };
 }
 
 /** Waits until a started `mtc serve` prints the address it listens on, and answers it; fails with its output if it exits or takes a minute. */

@@ -49,10 +49,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       splitStatements: lint.splitStatements,
       recordSchema: false,
       onEvent: (e) => {
-        if (e.type === 'end' && ctx.isTTY && !ctx.json) process.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.step.id}`);
+        if (e.type === 'end' && ctx.isTTY && !ctx.json) ctx.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.step.id}`);
       },
     });
-    if (ctx.isTTY && !ctx.json) process.stderr.write('\r\x1b[K');
+    if (ctx.isTTY && !ctx.json) ctx.stderr.write('\r\x1b[K');
     report.replay = { applied: result.steps.length, failure: result.failure ?? null };
     if (result.failure) {
       if (!ctx.json) ctx.err(`mtc check: a migration fails when replayed from empty:\n${formatFailure(result.failure)}`);
@@ -98,9 +98,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     return finish(0);
   }
   progress('4/4 rehearse the pending migrations on a copy of the database schema');
-  const { openDatabase } = await import('../../db/open.ts');
   const { rehearseOnCopy } = await import('../../schema/migrations/rehearse.ts');
-  const live = await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs });
+  const live = await ctx.connect(ctx.database);
   try {
     const rehearsal = await rehearseOnCopy(live, plan, { splitStatements: lint.splitStatements, onProgress: (m) => progress(`    ${m}`) });
     report.rehearsal = { applied: rehearsal.steps.filter((s) => s.status === 'applied').map((s) => s.id), failure: rehearsal.failure ?? null };

@@ -63,8 +63,7 @@ function sideOf(ctx: CommandContext, name: 'from' | 'to'): Side {
 async function readSchema(ctx: CommandContext, side: Side): Promise<SchemaModel> {
   const { inspect } = await import('../../schema/catalog/inspect.ts');
   if (side.kind === 'database') {
-    const { openDatabase } = await import('../../db/open.ts');
-    const db = await openDatabase(side.url, { lockTimeoutMs: ctx.lockTimeoutMs });
+    const db = await ctx.connect(side.url);
     try {
       return await inspect(db);
     } finally {

@@ -52,7 +52,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     let rows = 0;
     const csv = exportCsv(db, kind, { onRows: (n) => (rows = n) });
     if (typeof output !== 'string') {
-      for await (const piece of csv) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+      for await (const piece of csv) if (!ctx.stdout.write(piece)) await once(ctx.stdout, 'drain');
       return 0;
     }
     // Beside the target, so the rename stays on one file system and replaces it in one step.

@@ -30,6 +30,6 @@ export async function run(ctx: CommandContext): Promise<number> {
   const text = renderGraph(plan, format, applied ? { applied } : {});
   const output = ctx.values.output as string | undefined;
   if (output) await writeFile(output, text);
-  else process.stdout.write(text);
+  else ctx.stdout.write(text);
   return 0;
 }

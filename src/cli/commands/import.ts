@@ -170,9 +170,11 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
     else ctx.out(formatSummary(summary));
     return summary.status === 'completed' ? 0 : 1;
   } finally {
-    // The handlers stay until the process exits, which it does next: a Ctrl-C that comes
-    // while the summary is made or written must not kill the process with a signal's status.
+    // Until here a Ctrl-C stops the import cleanly; from here the process (bin.ts) ignores
+    // one while it writes what is left and exits, so it never ends with a signal's status.
     done = true;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -279,7 +281,7 @@ class ProgressView {
 
   note(text: string): void {
     if (this.ctx.isTTY && !this.ctx.json) {
-      process.stderr.write(`\r\x1b[K${text}…`);
+      this.ctx.stderr.write(`\r\x1b[K${text}…`);
       this.drawn = true;
     }
   }
@@ -305,7 +307,7 @@ class ProgressView {
     if (tty) {
       const width = 24;
       const filled = Math.round((pct / 100) * width);
-      process.stderr.write(
+      this.ctx.stderr.write(
         `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${counts}  ${Math.round(rate).toLocaleString('en')} rows/s  ETA ${eta}  ${p.failure.toLocaleString('en')} rejected`,
       );
       this.drawn = true;
@@ -316,7 +318,7 @@ class ProgressView {
   }
 
   clear(): void {
-    if (this.drawn) process.stderr.write('\r\x1b[K');
+    if (this.drawn) this.ctx.stderr.write('\r\x1b[K');
     this.drawn = false;
   }
 }

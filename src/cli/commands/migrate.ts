@@ -188,9 +188,9 @@ async function firstLook(database: string | undefined) {
 function textProgress(ctx: CommandContext, dryRun: boolean): (e: MigrateEvent) => void {
   return (e) => {
     if (e.type === 'locked' && e.waitedMs > 500) ctx.err(`waited ${(e.waitedMs / 1000).toFixed(1)} s for the schema lock`);
-    if (e.type === 'start' && ctx.isTTY) process.stderr.write(`\r\x1b[K[${e.index + 1}/${e.total}] ${dryRun ? 'rehearsing' : 'applying'} ${e.id} …`);
+    if (e.type === 'start' && ctx.isTTY) ctx.stderr.write(`\r\x1b[K[${e.index + 1}/${e.total}] ${dryRun ? 'rehearsing' : 'applying'} ${e.id} …`);
     if (e.type === 'end') {
-      if (ctx.isTTY) process.stderr.write('\r\x1b[K');
+      if (ctx.isTTY) ctx.stderr.write('\r\x1b[K');
       ctx.out(stepLine(e.step, e.index, e.total));
     }
   };

@@ -44,6 +44,6 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (output) {
     await writeFile(output, script);
     ctx.err(`wrote ${chosen.length} migration(s) to ${output}`);
-  } else process.stdout.write(script);
+  } else ctx.stdout.write(script);
   return 0;
 }

@@ -31,7 +31,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const text = renderSnapshot(model);
   const output = (ctx.values.output as string | undefined) ?? ctx.snapshot;
   if (output === '-') {
-    process.stdout.write(text);
+    ctx.stdout.write(text);
     return 0;
   }
   await mkdir(dirname(output), { recursive: true });

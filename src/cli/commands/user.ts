@@ -30,7 +30,7 @@ async function passwordFor(ctx: CommandContext): Promise<{ password: string; gen
     return { password: newPassword(), generated: true };
   }
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  for await (const c of ctx.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
   if (password.length < 10) throw new UsageError('the password from standard input must be at least 10 characters');
   return { password, generated: false };

@@ -5,7 +5,7 @@ import type { Database } from '../../../src/db/types.ts';
 import { compareModels, formatFinding } from '../../../src/schema/catalog/compare.ts';
 import { type DiffPlan, combineTableAlterations, diffModels, renderDiff } from '../../../src/schema/catalog/diff.ts';
 import { inspect } from '../../../src/schema/catalog/inspect.ts';
-import type { CommandContext } from '../../../src/cli/command.ts';
+import { mtc } from '../../helpers/cli.ts';
 import type { ColumnModel, SchemaModel, TableModel } from '../../../src/schema/catalog/model.ts';
 import { renderSnapshot } from '../../../src/schema/catalog/render.ts';
 import { type TestDatabase, backends } from '../../helpers/backends.ts';
@@ -361,22 +361,10 @@ describe('diffModels', () => {
 // mtc diff, called as the CLI calls it.
 
 describe('mtc diff', () => {
-  async function diffCommand(values: Record<string, string | boolean | undefined>): Promise<{ code: number; out: string }> {
-    const { run } = await import('../../../src/cli/commands/diff.ts');
-    let out = '';
-    const ctx: CommandContext = {
-      database: undefined,
-      migrationsDir: 'migrations',
-      lockTimeoutMs: 60_000,
-      snapshot: 'db/schema.sql',
-      json: values.json === true,
-      values,
-      positionals: [],
-      out: (s) => (out += `${s}\n`),
-      err: () => {},
-      isTTY: false,
-    };
-    return { code: await run(ctx), out };
+  async function diffCommand(values: Record<string, string | boolean>): Promise<{ code: number | null; out: string; err: string }> {
+    const args = Object.entries(values).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)]));
+    const r = await mtc(['diff', ...args]);
+    return { code: r.code, out: r.stdout, err: r.stderr };
   }
   const file = (pair: string, side: 'from' | 'to') => new URL(`${pair}/${side}.sql`, FIXTURES).pathname;
 
@@ -406,11 +394,9 @@ describe('mtc diff', () => {
       [{ from: new URL('.', FIXTURES).pathname, to }, /not a PGlite data directory/],
     ];
     for (const [values, message] of cases) {
-      await assert.rejects(diffCommand(values), (err: Error & { code?: string }) => {
-        assert.equal(err.code, 'USAGE');
-        assert.match(err.message, message);
-        return true;
-      });
+      const r = await diffCommand(values);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, message);
     }
   });
 });
