@@ -67,6 +67,16 @@ connect or lock.
 `;
 }
 
+/** MTC's version: from the package.json above this file (dist/mtc.cjs when built, src/cli/main.ts in tests). */
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    const pkg = await readFile(new URL('package.json', dir), 'utf8').then((t) => JSON.parse(t) as { name?: string; version?: string }, () => undefined);
+    if (pkg?.name === 'mtc' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+}
+
 /** Where a run of the CLI reads and writes, and the environment it sees: the process's own (src/cli/bin.ts), or a test's. */
 export interface CliIo {
   stdout: OutputStream;
@@ -102,9 +112,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    const { createRequire } = await import('node:module');
-    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-    io.stdout.write(`mtc ${pkg.version} (Node.js ${process.version})\n`);
+    io.stdout.write(`mtc ${await version()} (Node.js ${process.version})\n`);
     return 0;
   }
   // own properties only: `mtc constructor` is an unknown command, not Object's

@@ -168,7 +168,8 @@ describe('a command while a process that does not serve it has the directory ope
     const t = await pgliteBackend.create();
     const holder = await t.open(); // this test process: it has the directory open and does not serve it
     try {
-      const refused = await mtc(['schema', 'show', '--lock-timeout', '1', '--database', t.url]);
+      // a process of its own: one in this process would share the test's open database
+      const refused = await startMtc(['schema', 'show', '--lock-timeout', '1', '--database', t.url]).done;
       assert.equal(refused.code, 3, refused.stderr);
       assert.match(refused.stderr, new RegExp(`in use by process ${process.pid} \\(since .*\\); waited 1 s\\. .*--lock-timeout SECONDS`));
       const patient = startMtc(['schema', 'show', '--lock-timeout', '60', '--database', t.url]);

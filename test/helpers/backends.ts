@@ -50,7 +50,8 @@ export const pgliteBackend: Backend = {
 // next open in that moment takes the same one. Idle for IDLE_MS it is closed, so that a
 // process the test starts (mtc serve) gets the directory after a short wait, as it waits
 // for any other process that has it open. Held only when this process has the directory
-// itself; through a serving process's socket each open is its own.
+// itself; through a serving process's socket each open is its own. While another process has
+// the directory, an open waits for it as any open does (up to --lock-timeout).
 const testDirectories = new Set<string>();
 const IDLE_MS = 300;
 interface Held {
@@ -61,10 +62,10 @@ interface Held {
 const held = new Map<string, Promise<Held | Database>>();
 
 /** The test database in `dir` opened, or the one this process holds; its `close` lets go of it. */
-async function leaseEmbedded(dir: string): Promise<Database> {
+async function leaseEmbedded(dir: string, options: { lockTimeoutMs?: number } = {}): Promise<Database> {
   let entry = held.get(dir);
   if (!entry) {
-    entry = openDatabase(dir).then(async (db) => {
+    entry = openDatabase(dir, options).then(async (db) => {
       const lock = await readFile(`${dir}.lock`, 'utf8').catch(() => '');
       return lock.includes(`"pid":${process.pid},`) ? { db, users: 0, timer: undefined } : db;
     });
@@ -112,7 +113,7 @@ async function closeHeld(dir: string): Promise<void> {
 /** How `mtc` run in this process (helpers/cli.ts) opens a database: a test database this process holds is shared with it. */
 export function openForCli(url: string | undefined, options: { lockTimeoutMs: number }): Promise<Database> {
   const target = url === undefined ? undefined : resolve(url.replace(/^file:\/\//i, ''));
-  if (target !== undefined && testDirectories.has(target)) return leaseEmbedded(target);
+  if (target !== undefined && testDirectories.has(target)) return leaseEmbedded(target, options);
   return openDatabase(url, options);
 }
 
