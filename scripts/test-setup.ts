@@ -224,7 +224,8 @@ export interface Cluster {
 /**
  * Starts a throwaway PostgreSQL cluster from `bin` on a free port of 127.0.0.1, in a temp
  * directory of its own (Debian's default cluster is left alone and no init system is needed),
- * tuned for tests: fsync off, 200 connections. As root it runs as the postgres user (initdb
+ * tuned for tests: nothing waits for the disk (fsync, synchronous commit and full-page writes
+ * off: a crash loses a throwaway cluster), 200 connections. As root it runs as the postgres user (initdb
  * refuses root), otherwise as this process's user. It is stopped and removed by `stop()` and
  * when this process ends (atEnd), also while it is still starting. Rejects with initdb's or
  * the server's own words when it does not start.
@@ -249,7 +250,7 @@ export async function startThrowawayCluster(bin: string): Promise<Cluster> {
   try {
     const port = await freePort();
     await run(...asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']), { signal: starting.signal });
-    const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c max_connections=200 -c fsync=off`;
+    const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     await run(...asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']), { signal: starting.signal });
     const { stdout } = await run(join(bin, 'postgres'), ['--version']);
     const version = /\(PostgreSQL\) (\S+)/.exec(stdout)?.[1] ?? stdout.trim();

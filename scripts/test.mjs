@@ -27,22 +27,32 @@ const postgresBin = await installNeeds();
 const run = promisify(execFile);
 const steps = new AbortController();
 atEnd(() => steps.abort());
-const step = (args) =>
-  run(process.execPath, args, { maxBuffer: 64 << 20, signal: steps.signal }).then(
-    ({ stdout, stderr }) => process.stdout.write(stdout + stderr),
+const began = performance.now();
+const seconds = (from) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
+const phases = [];
+const step = (args) => {
+  const from = performance.now();
+  return run(process.execPath, args, { maxBuffer: 64 << 20, signal: steps.signal }).then(
+    ({ stdout, stderr }) => {
+      process.stdout.write(stdout + stderr);
+      phases.push(`${args[0].replace(/^.*\//, '')} ${args.includes('web/tsconfig.json') ? '(web) ' : ''}${seconds(from)}`);
+    },
     (err) => {
       process.stdout.write(`${err.stdout ?? ''}${err.stderr ?? ''}`);
       console.error(`npm test: ${args.join(' ')} failed`);
       process.exit(1);
     },
   );
+};
 await Promise.all([
   step(['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']),
   // The web app's types are checked against the API's, generated from its OpenAPI document.
   step(['scripts/api-types.ts']).then(() => step(['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web/tsconfig.json'])),
   step(['scripts/build.mjs']).then(() => step(['test/helpers/prepare-template.ts'])),
-  postgresBin && startServerForRun(postgresBin),
+  postgresBin && startServerForRun(postgresBin).then(() => phases.push(`PostgreSQL ${seconds(began)}`)),
 ]);
+// How long each step before the tests took (they overlap; docs/BENCHMARKS.md, "npm test"), and each test file after them: node_modules/.cache/mtc/test-times.txt.
+console.log(`npm test: ready for the tests in ${seconds(began)}: ${phases.join(', ')}`);
 
 const only = process.argv.slice(2);
 // The browser tests first: their file runs longest (over three minutes) while mostly waiting

@@ -6,8 +6,6 @@ import type { Role } from '../../src/app/access/roles.ts';
 import type { Database } from '../../src/db/types.ts';
 import { buildServer } from '../../src/http/server.ts';
 import type { App, ServerOptions } from '../../src/http/server.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import type { Plan } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
@@ -31,11 +29,9 @@ export const PASSWORD = 'correct horse battery';
 
 /** A migrated database on `backend` with one user per role (`<role>@example.com`, PASSWORD) and the API over it. */
 export async function testApi(backend: Backend, options: Partial<ServerOptions> = {}): Promise<TestApi> {
-  const t: TestDatabase = await backend.create();
+  const t: TestDatabase = await backend.create({ migrated: true });
   const db = await t.open();
   const plan = planMigrations(await loadMigrations(join(ROOT, 'migrations')));
-  const result = await migrate(db, plan, { splitStatements });
-  if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
   const tokens = {} as Record<Role, string>;
   for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
     const user = await createUser(db, { name: `The ${role}`, email: `${role}@example.com`, role, password: PASSWORD });

@@ -1,10 +1,18 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database } from '../../src/db/types.ts';
+import { splitStatements } from '../../src/schema/lint/index.ts';
+import { migrate } from '../../src/schema/migrations/migrate.ts';
+import { planMigrations } from '../../src/schema/migrations/plan.ts';
+import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { TEMPLATE_DIR } from './template.ts';
+
+const MIGRATIONS = new URL('../../migrations/', import.meta.url).pathname;
 
 /** A database of a test's own: empty, on one backend. */
 export interface TestDatabase {
@@ -18,7 +26,8 @@ export interface Backend {
   name: 'pglite' | 'postgres';
   /** Set when the backend is not available here; tests are then reported as skipped. */
   skip: string | false;
-  create(): Promise<TestDatabase>;
+  /** An empty database of the test's own; `migrated`: with MTC's migrations applied (copied from a template made once). */
+  create(options?: { migrated?: boolean }): Promise<TestDatabase>;
 }
 
 /** The server tests run on: MTC_TEST_DATABASE_URL (an admin URL; npm test sets it, to a throwaway server of its own unless it is set). */
@@ -27,10 +36,11 @@ export const serverUrl = process.env.MTC_TEST_DATABASE_URL;
 export const pgliteBackend: Backend = {
   name: 'pglite',
   skip: false,
-  async create() {
+  async create(options = {}) {
+    const template = options.migrated ? await migratedPgliteTemplate() : TEMPLATE_DIR;
     const dir = await mkdtemp(join(tmpdir(), 'mtc-test-pglite-'));
     const dataDir = join(dir, 'pgdata');
-    await cp(TEMPLATE_DIR, dataDir, { recursive: true });
+    await cp(template, dataDir, { recursive: true });
     testDirectories.add(dataDir);
     return {
       url: dataDir,
@@ -120,12 +130,10 @@ export function openForCli(url: string | undefined, options: { lockTimeoutMs: nu
 export const postgresBackend: Backend = {
   name: 'postgres',
   skip: serverUrl ? false : 'no PostgreSQL server: set MTC_TEST_DATABASE_URL (npm test does)',
-  async create() {
+  async create(options = {}) {
     const name = `mtc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const u = new URL(serverUrl as string);
-    u.pathname = `/${name}`;
-    const url = u.toString();
+    await adminQuery(`CREATE DATABASE ${name}${options.migrated ? ` TEMPLATE ${await migratedServerTemplate()}` : ''}`);
+    const url = databaseUrl(name);
     return {
       url,
       open: () => openDatabase(url),
@@ -153,6 +161,76 @@ export async function adminQuery(sql: string): Promise<void> {
   await c.connect();
   try {
     await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The test server's URL for database `name`. */
+function databaseUrl(name: string): string {
+  const u = new URL(serverUrl as string);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// Migrated templates: MTC's migrations applied once per set of migrations (keyed by their
+// files) and copied by each test that needs a migrated database. Several test files may make
+// one at once: each makes its own and the first to rename it into place wins.
+
+/** A PGlite data directory with MTC's migrations applied (made by test/helpers/prepare-template.ts before the tests, or by the first test to need it). */
+export async function migratedPgliteTemplate(): Promise<string> {
+  const template = `${TEMPLATE_DIR}-mtc-${await migrationsKey()}`;
+  if (existsSync(template)) return template;
+  const building = `${template}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  await cp(TEMPLATE_DIR, building, { recursive: true });
+  try {
+    await applyMigrations(building);
+    await rename(building, template);
+  } catch (err) {
+    await rm(building, { recursive: true, force: true });
+    if (!existsSync(template)) throw err;
+  }
+  return template;
+}
+
+/** A database on the test server with MTC's migrations applied, for CREATE DATABASE … TEMPLATE. */
+async function migratedServerTemplate(): Promise<string> {
+  const template = `mtc_migrated_${await migrationsKey()}`;
+  if (await serverHas(template)) return template;
+  const building = `mtc_migrated_tmp_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await adminQuery(`CREATE DATABASE ${building}`);
+  try {
+    await applyMigrations(databaseUrl(building));
+    await adminQuery(`ALTER DATABASE ${building} RENAME TO ${template}`);
+  } catch (err) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+    if (!(await serverHas(template))) throw err;
+  }
+  return template;
+}
+
+async function applyMigrations(url: string): Promise<void> {
+  const db = await openDatabase(url);
+  try {
+    const result = await migrate(db, planMigrations(await loadMigrations(MIGRATIONS)), { splitStatements });
+    if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
+  } finally {
+    await db.close();
+  }
+}
+
+/** What the migrations are, in 16 hex digits: a template made from other migrations is another template. */
+async function migrationsKey(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of (await readdir(MIGRATIONS)).sort()) hash.update(name).update('\0').update(await readFile(join(MIGRATIONS, name))).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function serverHas(name: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    return (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
   } finally {
     await c.end();
   }

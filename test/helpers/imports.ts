@@ -1,20 +1,12 @@
 // A migrated database for import tests, and what they read back from it.
-import { join } from 'node:path';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import type { Database } from '../../src/db/types.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import type { Backend } from './backends.ts';
-import { ROOT } from './cli.ts';
 
 /** A migrated, empty database on `backend`; `close` closes and drops it, `drop` only drops it (after db.close()). */
 export async function migratedDatabase(backend: Backend): Promise<{ db: Database; url: string; close(): Promise<void>; drop(): Promise<void> }> {
-  const t = await backend.create();
+  const t = await backend.create({ migrated: true });
   const db = await t.open();
-  const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-  if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
   return {
     db,
     url: t.url,
