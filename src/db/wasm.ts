@@ -6,13 +6,16 @@
 // for the recompiling to finish (on Node 24, `mtc lint` took 2.3 s instead of 0.35 s). With
 // Liftoff only, PGlite starts in about 60% of the time and its queries run no slower
 // (docs/BENCHMARKS.md, "bench/cli"). `mtc serve`, which lives long, keeps V8's default
-// (`keepWasmOptimising`), as does any process with MTC_WASM_OPTIMISE=1.
+// (`keepWasmOptimising`), as does any process with MTC_WASM_OPTIMISE=1; with
+// MTC_WASM_OPTIMISE=0 not even `mtc serve` does (a server that lives seconds, as in tests,
+// or a small machine where the recompiling competes with the work).
 import { setFlagsFromString } from 'node:v8';
 
 let set = false;
 
 /** For a long-lived process (`mtc serve`): V8's default stays; call before compileWasmQuickly. */
 export function keepWasmOptimising(): void {
+  if (process.env.MTC_WASM_OPTIMISE === '0') return;
   set = true;
 }
 
