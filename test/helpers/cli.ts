@@ -17,7 +17,7 @@ export interface CliResult {
 /** Starts `mtc ARGS` as a user would (the built CLI; on `node`, else the Node running the tests); `done` resolves when it exits. */
 export function startMtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
   // V8 does not recompile PGlite's WebAssembly for speed in a server that lives seconds (src/db/wasm.ts)
-  const env = { MTC_WASM_OPTIMISE: '0', ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { MTC_WASM_OPTIMISE: '0', ...process.env, ...options.env };
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
   return startProcess(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd, env });
