@@ -8,7 +8,7 @@ import type { LoginLimits } from '../app/access/throttle.ts';
 import { installAuth } from './auth.ts';
 import { installErrorHandler, notFoundBody } from './errors.ts';
 import type { ErrorBody } from './errors.ts';
-import { installTwoPassValidation } from './validation.ts';
+import { installTwoPassValidation, lazyCompilers } from './validation.ts';
 import { installInputChecks } from './input-checks.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { contentSecurityPolicy, defaultWebRoot, installWebApp } from './web-app.ts';
@@ -87,6 +87,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: MAX_BODY_BYTES,
+    // each route's serializers compiled on its first answer, not all at start
+    schemaController: lazyCompilers(),
     // The error handler words validation errors from err.validation; Fastify's own message would
     // join every one of them, a megabyte of text for a body of a hundred thousand wrong values.
     schemaErrorFormatter: (_errors, dataVar) => new Error(`${dataVar} is not valid`),
