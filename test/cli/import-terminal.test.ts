@@ -45,7 +45,7 @@ const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Runs `mtc ARGS` under a pseudo-terminal: stdout and stderr both go to it, and come back as one text. */
 function mtcOnTerminal(args: readonly string[]): Promise<CliResult> {
   const command = [process.execPath, MTC, ...args].map(shellQuote).join(' ');
-  const env = { ...process.env, ...ENV };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ENV };
   delete env.DATABASE_URL;
   // -e: script exits with the command's code; -f: output flushed as written; -q: no banner.
   const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });

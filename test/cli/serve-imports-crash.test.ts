@@ -23,9 +23,9 @@ import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
 
-const ROWS = 6_000;
-/** Rows per batch: 240 batches in the file. */
-const BATCH_ROWS = 25;
+const ROWS = 3_000;
+/** Rows per batch: 150 batches in the file. */
+const BATCH_ROWS = 20;
 const BAD_EVERY = 97;
 const csv = itemsCsv(ROWS, { prefix: 'Big', badEvery: BAD_EVERY });
 
@@ -170,7 +170,7 @@ for (const backend of backends) {
         await waitFor(async () => (await progress(server.api, id)).status === 'failed', 'the third server to fail it', 60_000);
         const failed = await progress(server.api, id);
         assert.ok(failed.processedRows >= second.processedRows && failed.processedRows < ROWS, `killed mid-import the second time: ${failed.processedRows} rows kept`);
-        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 6,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
+        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 3,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
         await new Promise((resolve) => setTimeout(resolve, 500)); // five looks for work
         const later = await progress(server.api, id);
         assert.deepEqual([later.status, later.processedRows], ['failed', failed.processedRows], 'not run again');

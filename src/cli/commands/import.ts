@@ -59,7 +59,7 @@ Options:
                      nothing is written and no job is made
   --rows N           how many rows --preview shows (default 20)
 
-Each batch holds 2,000 rows ($MTC_IMPORT_BATCH_ROWS, 1 to 100,000, sets another number).
+A batch holds up to 2,000 rows ($MTC_IMPORT_BATCH_ROWS, 1 to 100,000, sets another size).
 
 Exit codes: 0 every row imported; 1 rows rejected, or the job failed or was interrupted;
 2 usage error; 3 could not connect.`;

@@ -54,8 +54,8 @@ Options:
   --import-workers N 1 (the default, or $MTC_IMPORT_WORKERS) runs import jobs here, one at
                      a time; 0 runs none (this server only serves; others run the jobs)
 
-An import job commits 2,000 rows a batch ($MTC_IMPORT_BATCH_ROWS, 1 to 100,000, sets another
-number).
+An import job commits up to 2,000 rows a batch ($MTC_IMPORT_BATCH_ROWS, 1 to 100,000, sets
+another size).
 
 Logging in is limited to 10 attempts a minute from one address for one account
 ($MTC_LOGIN_ATTEMPTS_PER_MINUTE), and 30 a minute from one address over all accounts
