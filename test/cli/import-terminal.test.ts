@@ -20,8 +20,14 @@ import type { CliResult } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { migratedDatabase } from '../helpers/imports.ts';
 
-/** Rows enough for 10 batches: a few seconds of bar on a terminal, and time to interrupt. */
-const ROWS = 20_000;
+/**
+ * Rows enough for 150 batches of BATCH_ROWS (MTC_IMPORT_BATCH_ROWS): a bar redrawn several
+ * times on a terminal, and time to interrupt between two batches, well before the end.
+ */
+const ROWS = 3_000;
+const BATCH_ROWS = 20;
+/** What every mtc import of these tests runs with. */
+const ENV = { MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) };
 const BAD_EVERY = 97;
 const REJECTED = Math.floor(ROWS / BAD_EVERY);
 const csv = itemsCsv(ROWS, { prefix: 'Tty', badEvery: BAD_EVERY });
@@ -39,7 +45,7 @@ const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Runs `mtc ARGS` under a pseudo-terminal: stdout and stderr both go to it, and come back as one text. */
 function mtcOnTerminal(args: readonly string[]): Promise<CliResult> {
   const command = [process.execPath, MTC, ...args].map(shellQuote).join(' ');
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ENV };
   delete env.DATABASE_URL;
   // -e: script exits with the command's code; -f: output flushed as written; -q: no banner.
   const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -174,7 +180,7 @@ for (const backend of backends) {
     });
 
     test('without a terminal: a line of counters instead of the bar, no escape codes, the summary on stdout', async () => {
-      const r = await mtc(['import', file('big.csv'), '--kind', 'items', '--database', shown]);
+      const r = await mtc(['import', file('big.csv'), '--kind', 'items', '--database', shown], { env: ENV });
       assert.equal(r.code, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /[\x1b\r]/, 'no escape codes or carriage returns on a pipe');
       const lines = r.stderr.trimEnd().split('\n');
@@ -184,7 +190,7 @@ for (const backend of backends) {
     });
 
     test('--json: stdout is one JSON document, progress stays on stderr as counter lines', async () => {
-      const r = await mtc(['import', file('small.csv'), '--kind', 'items', '--database', shown, '--json']);
+      const r = await mtc(['import', file('small.csv'), '--kind', 'items', '--database', shown, '--json'], { env: ENV });
       assert.equal(r.code, 1, r.stderr);
       const out = JSON.parse(r.stdout) as { status: string; processedRows: number; successCount: number; failureCount: number };
       assert.deepEqual([out.status, out.processedRows, out.successCount, out.failureCount], ['completed_with_errors', 300, 300 - 42, 42]);
@@ -194,7 +200,7 @@ for (const backend of backends) {
 
     test('Ctrl-C stops after the batch being written: cancelled, exit 1, exactly the committed rows kept; importing again ends as an uninterrupted import', async () => {
       const url = interrupted;
-      const run = startMtc(['import', file('big.csv'), '--kind', 'items', '--database', url]);
+      const run = startMtc(['import', file('big.csv'), '--kind', 'items', '--database', url], { env: ENV });
       const seen = await stderrMatch(run.child, /^import: ([1-9][\d,]*)/m);
       run.child.kill('SIGINT');
       const r = await run.done;
@@ -215,7 +221,7 @@ for (const backend of backends) {
       assert.equal(tables.ledger, tables.stocked, 'one opening entry per variant with stock');
       assert.equal(tables.quantity, tables.stock);
 
-      const again = await mtc(['import', file('big.csv'), '--kind', 'items', '--database', url]);
+      const again = await mtc(['import', file('big.csv'), '--kind', 'items', '--database', url], { env: ENV });
       assert.equal(again.code, 1, again.stderr);
       assert.match(again.stdout, new RegExp(`${(ROWS - REJECTED).toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows imported`));
       assert.equal(await inspect(url, itemsState), await uninterrupted(backend), 'the same variants, stock and ledger (stock counted once) as an uninterrupted import');
@@ -224,7 +230,7 @@ for (const backend of backends) {
     test('a second Ctrl-C while stopping does not kill the run: the job still ends cancelled, its counters and error rows agreeing', async () => {
       // On the database the test above left as an uninterrupted import leaves it: the rows are
       // all there already, so the batches change nothing, and the state must not change either.
-      const run = startMtc(['import', file('big.csv'), '--kind', 'items', '--database', interrupted]);
+      const run = startMtc(['import', file('big.csv'), '--kind', 'items', '--database', interrupted], { env: ENV });
       await stderrMatch(run.child, /^import: [1-9]/m);
       run.child.kill('SIGINT');
       await stderrMatch(run.child, /^import: stopping after the batch being written/m);

@@ -98,6 +98,11 @@ for (const backend of backends) {
         const r = await mtc([...args, '--database', url]);
         assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       }
+      const jobs = await count(`SELECT count(*) AS n FROM public.import_jobs`);
+      const r = await mtc(['import', file('good.csv'), '--kind', 'items', '--database', url], { env: { MTC_IMPORT_BATCH_ROWS: 'lots' } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /MTC_IMPORT_BATCH_ROWS=lots: expected a whole number of rows per import batch, 1 to 100,000/);
+      assert.equal(await count(`SELECT count(*) AS n FROM public.import_jobs`), jobs, 'no job made');
     });
   });
 }

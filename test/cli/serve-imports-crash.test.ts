@@ -1,7 +1,11 @@
-// kill -9 of `mtc serve` in the middle of a 200,000-row import, on PGlite and on the server:
-// started again, the server resumes the job from its last committed batch, and the end state
-// is the one an uninterrupted import of the same file gives (no row lost, none written twice).
+// kill -9 of `mtc serve` in the middle of an import, on PGlite and on the server: started
+// again, the server resumes the job from its last committed batch, and the end state is the
+// one an uninterrupted import of the same file gives (no row lost, none written twice).
 // Killed twice while running one job, the third server fails the job instead of running it.
+//
+// The servers commit BATCH_ROWS rows a batch (MTC_IMPORT_BATCH_ROWS): a file of a few
+// thousand rows is then hundreds of batches, so a kill lands between two of them, well before
+// the end, as it would in a file of hundreds of thousands of rows at the default 2,000.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,8 +23,10 @@ import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
 
-const ROWS = 200_000;
-const BAD_EVERY = 997;
+const ROWS = 3_000;
+/** Rows per batch: 150 batches in the file. */
+const BATCH_ROWS = 20;
+const BAD_EVERY = 97;
 const csv = itemsCsv(ROWS, { prefix: 'Big', badEvery: BAD_EVERY });
 
 async function migrated(t: TestDatabase): Promise<Database> {
@@ -53,7 +59,7 @@ function uninterrupted(asking: Backend): Promise<string> {
 }
 
 async function serve(url: string): Promise<{ api: string; kill(signal: NodeJS.Signals): Promise<void> }> {
-  const s = startMtc(['serve', '--port', '0', '--database', url], { env: { LOG_LEVEL: 'warn', MTC_IMPORT_POLL_MS: '100' } });
+  const s = startMtc(['serve', '--port', '0', '--database', url], { env: { LOG_LEVEL: 'warn', MTC_IMPORT_POLL_MS: '100', MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) } });
   const api = await listeningAddress(s.child);
   return {
     api,
@@ -65,7 +71,7 @@ async function serve(url: string): Promise<{ api: string; kill(signal: NodeJS.Si
 }
 
 for (const backend of backends) {
-  describe(`kill -9 of mtc serve during a ${ROWS.toLocaleString('en')}-row import on ${backend.name}`, { skip: backend.skip, timeout: 600_000 }, () => {
+  describe(`kill -9 of mtc serve during a ${ROWS.toLocaleString('en')}-row import (${ROWS / BATCH_ROWS} batches) on ${backend.name}`, { skip: backend.skip, timeout: 300_000 }, () => {
     let t: TestDatabase;
     let token = '';
     before(async () => {
@@ -88,14 +94,14 @@ for (const backend of backends) {
       const r = await fetch(`${server.api}/api/imports?kind=items&fileName=big.csv&start=true`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: csv });
       assert.equal(r.status, 201, await r.clone().text());
       const id = ((await r.json()) as { id: number }).id;
-      await waitFor(async () => (await progress(server.api, id)).processedRows >= ROWS / 4, 'a quarter of the rows', 300_000);
+      await waitFor(async () => (await progress(server.api, id)).processedRows >= ROWS / 4, 'a quarter of the rows', 120_000);
       await server.kill('SIGKILL');
 
       server = await serve(t.url);
       try {
         const resumed = await progress(server.api, id);
         assert.ok(resumed.processedRows >= ROWS / 4 && resumed.processedRows < ROWS, `resumed at ${resumed.processedRows}`);
-        await waitFor(async () => !['pending', 'running'].includes((await progress(server.api, id)).status), 'the job to end', 300_000);
+        await waitFor(async () => !['pending', 'running'].includes((await progress(server.api, id)).status), 'the job to end', 120_000);
         const end = await progress(server.api, id);
         const failures = Math.floor(ROWS / BAD_EVERY);
         assert.deepEqual([end.status, end.totalRows, end.processedRows, end.successCount, end.failureCount], ['completed_with_errors', ROWS, ROWS, ROWS - failures, failures]);
@@ -119,7 +125,7 @@ for (const backend of backends) {
 }
 
 for (const backend of backends) {
-  describe(`kill -9 of mtc serve twice during one import on ${backend.name}`, { skip: backend.skip, timeout: 600_000 }, () => {
+  describe(`kill -9 of mtc serve twice during one import on ${backend.name}`, { skip: backend.skip, timeout: 300_000 }, () => {
     let t: Awaited<ReturnType<typeof databaseToServe>>;
     before(async () => {
       t = await databaseToServe(backend);
@@ -139,27 +145,32 @@ for (const backend of backends) {
       });
       assert.equal(r.status, 201, await r.clone().text());
       const id = ((await r.json()) as { id: number }).id;
-      await waitFor(async () => (await progress(server.api, id)).processedRows > 0, 'a first batch', 300_000);
+      await waitFor(async () => (await progress(server.api, id)).processedRows > 0, 'a first batch', 120_000);
       const first = await progress(server.api, id);
       await server.kill('SIGKILL');
 
-      // The second takes it over (a batch of its own committed), and dies too.
+      // The second takes it over (a batch of its own committed: more rows than the first
+      // server left, read once it was dead), and dies too.
       server = await serve(t.url);
+      const left = await progress(server.api, id);
+      assert.ok(left.processedRows < ROWS, `the first server was killed after ${left.processedRows} rows, not before the end`);
       await waitFor(
         async () => {
           const now = await progress(server.api, id);
-          return now.worker !== first.worker && now.processedRows > first.processedRows;
+          return now.worker !== first.worker && now.processedRows > left.processedRows;
         },
         'the second server to run it',
-        300_000,
+        120_000,
       );
+      const second = await progress(server.api, id);
       await server.kill('SIGKILL');
 
       server = await serve(t.url);
       try {
         await waitFor(async () => (await progress(server.api, id)).status === 'failed', 'the third server to fail it', 60_000);
         const failed = await progress(server.api, id);
-        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 200,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
+        assert.ok(failed.processedRows >= second.processedRows && failed.processedRows < ROWS, `killed mid-import the second time: ${failed.processedRows} rows kept`);
+        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 3,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
         await new Promise((resolve) => setTimeout(resolve, 500)); // five looks for work
         const later = await progress(server.api, id);
         assert.deepEqual([later.status, later.processedRows], ['failed', failed.processedRows], 'not run again');

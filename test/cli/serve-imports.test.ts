@@ -1,6 +1,8 @@
 // Import jobs across real `mtc serve` processes on one PostgreSQL database: three servers share
 // the jobs (each claimed by exactly one), and when the one running a job is killed with
 // SIGKILL another takes the job over and ends it in the state an uninterrupted import gives.
+// The servers commit BATCH_ROWS rows a batch (MTC_IMPORT_BATCH_ROWS): a file of a few thousand
+// rows is then 150 batches, so a kill lands between two of them, well before the end.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +19,8 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
+
+const BATCH_ROWS = 20;
 
 async function migrated(t: TestDatabase): Promise<Database> {
   const db = await t.open();
@@ -37,7 +41,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     db = await migrated(t);
     const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
     token = (await createApiToken(db, admin.userId, 'tests')).token;
-    servers = await Promise.all([0, 1, 2].map(() => serveMtc(t.url)));
+    servers = await Promise.all([0, 1, 2].map(() => serveMtc(t.url, { MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) })));
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -58,14 +62,14 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
 
   test('jobs uploaded to any server are each claimed by exactly one of them and all end', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 9; i++) ids.push(await upload(servers[i % 3]!, itemsCsv(1500, { prefix: `Shared ${i}`, badEvery: 50 }), `shared-${i}.csv`));
+    for (let i = 0; i < 9; i++) ids.push(await upload(servers[i % 3]!, itemsCsv(100, { prefix: `Shared ${i}`, badEvery: 50 }), `shared-${i}.csv`));
     await waitFor(async () => (await db.query(`SELECT 1 FROM public.import_jobs WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'running')`, [ids])).rowCount === 0, 'every job to end', 120_000);
     const pids = servers.map((s) => String(s.pid));
     const ranBy = new Set<number>();
     for (const id of ids) {
       const row = await jobRow(db, id);
       assert.equal(row.status, 'completed_with_errors');
-      assert.deepEqual([row.processed, row.success, row.failure], [1500, 1470, 30]);
+      assert.deepEqual([row.processed, row.success, row.failure], [100, 98, 2]);
       const c = claims(id);
       assert.equal(c.length, 1, `job ${id} claimed ${c.length} times: ${JSON.stringify(c)}`);
       assert.equal(c[0]!.takeover, false);
@@ -76,10 +80,10 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
   });
 
   test('kill -9 of the server running a job: another takes it over and the end state equals an uninterrupted import', async () => {
-    const rows = 60_000;
+    const rows = 3_000;
     const csv = itemsCsv(rows, { prefix: 'Crash', badEvery: 101 });
     const jobId = await upload(servers[0]!, csv, 'crash.csv');
-    await waitFor(async () => (await jobRow(db, jobId)).processed >= 4000, 'a few batches', 60_000);
+    await waitFor(async () => (await jobRow(db, jobId)).processed >= 10 * BATCH_ROWS, 'a few batches', 60_000);
     const holder = claims(jobId)[0]?.server ?? -1;
     assert.ok(holder >= 0, 'someone claimed it');
     const before = await jobRow(db, jobId);
@@ -119,8 +123,8 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
   test('SIGTERM stops a server gracefully mid-job: the batch in flight commits, the job stays running, and another server finishes it', async () => {
     const live = servers.filter((_, i) => !gone.has(i));
     assert.ok(live.length >= 2);
-    const jobId = await upload(live[0]!, itemsCsv(40_000, { prefix: 'Term' }), 'term.csv');
-    await waitFor(async () => (await jobRow(db, jobId)).processed >= 4000, 'a few batches', 60_000);
+    const jobId = await upload(live[0]!, itemsCsv(3_000, { prefix: 'Term' }), 'term.csv');
+    await waitFor(async () => (await jobRow(db, jobId)).processed >= 10 * BATCH_ROWS, 'a few batches', 60_000);
     const holder = claims(jobId)[0]!.server;
     const started = Date.now();
     const { code, stderr } = await servers[holder]!.stop('SIGTERM');
@@ -132,6 +136,6 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     const c = claims(jobId);
     assert.equal(c.filter((x) => x.takeover).length, 1, JSON.stringify(c));
     const end = await jobRow(db, jobId);
-    assert.deepEqual([end.processed, end.success, end.failure], [40_000, 40_000, 0]);
+    assert.deepEqual([end.processed, end.success, end.failure], [3_000, 3_000, 0]);
   });
 });

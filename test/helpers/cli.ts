@@ -113,9 +113,9 @@ export interface ServingMtc {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stderr: string }>;
 }
 
-/** Starts `mtc serve` on `database` with a free port, the import worker polling every 0.1 s; resolves once it listens. */
-export async function serveMtc(database: string): Promise<ServingMtc> {
-  const s = startMtc(['serve', '--port', '0', '--database', database], { env: { LOG_LEVEL: 'info', MTC_IMPORT_POLL_MS: '100' } });
+/** Starts `mtc serve` on `database` with a free port, the import worker polling every 0.1 s (and `env` besides); resolves once it listens. */
+export async function serveMtc(database: string, env: NodeJS.ProcessEnv = {}): Promise<ServingMtc> {
+  const s = startMtc(['serve', '--port', '0', '--database', database], { env: { LOG_LEVEL: 'info', MTC_IMPORT_POLL_MS: '100', ...env } });
   let err = '';
   let out = '';
   s.child.stderr?.on('data', (d: Buffer) => (err += d.toString()));

@@ -11,6 +11,14 @@
 // dies, the lock with it, and the next server to look takes the job over; the engine resumes
 // it from processed_rows.
 //
+// The pickers lock the job's row too (FOR SHARE), not only its source row: a row locked by a
+// statement is read again as it is now if it changed since the statement began (PostgreSQL's
+// re-check under READ COMMITTED), and only locked rows are. With the source row alone locked,
+// a job that ended while a pick was under way (its lease released a moment after its status
+// was written) was checked against the status the pick began with, `running`, and taken: the
+// picker wrote its name over the name of the server that had run it, then found the job ended
+// and let go (seen as the three-worker test failing about one run in ten).
+//
 // The lease is FOR KEY SHARE, the weakest row lock: it conflicts with the claimers' FOR
 // UPDATE, which is all it has to keep out, and not with the engine's own updates of the row
 // (started, finished, worker) from its work connections, which would otherwise wait on a lock
@@ -62,6 +70,8 @@ export interface WorkerOptions {
   log?: (e: WorkerEvent) => void;
   /** The engine (default `runImport`). */
   run?: ImportRunner;
+  /** Rows per batch of the jobs run here (default: the engine's, 2000). */
+  batchRows?: number;
 }
 
 export interface ImportWorker {
@@ -103,7 +113,8 @@ UPDATE public.import_job_sources AS s
          WHERE ${CLAIMABLE('j', 'c')} AND c.import_job_id <> ALL($2::bigint[]) ${unleased(db, 'c.import_job_id')}
          ORDER BY c.import_job_id
          LIMIT 1
-           FOR UPDATE OF c SKIP LOCKED) AS picked
+           FOR UPDATE OF c SKIP LOCKED
+           FOR SHARE OF j SKIP LOCKED) AS picked
  WHERE s.import_job_id = picked.import_job_id
 RETURNING s.import_job_id::int AS "jobId", picked.status AS status`;
 
@@ -124,7 +135,8 @@ UPDATE public.import_job_sources AS s
                             FROM public.import_job_sources AS c
                             JOIN public.import_jobs AS j ON j.id = c.import_job_id
                            WHERE c.import_job_id = $2 AND j.status IN ('pending', 'running') ${unleased(db, 'c.import_job_id')}
-                             FOR UPDATE OF c SKIP LOCKED)
+                             FOR UPDATE OF c SKIP LOCKED
+                             FOR SHARE OF j SKIP LOCKED)
 RETURNING s.import_job_id`;
 
 /**
@@ -143,7 +155,7 @@ export async function claimJob(db: Database, jobId: number, name: string): Promi
 export async function runImportHere(
   db: Database,
   jobId: number,
-  options: { signal?: AbortSignal; onProgress?: ProgressListener; name?: string } = {},
+  options: { signal?: AbortSignal; onProgress?: ProgressListener; name?: string; batchRows?: number } = {},
 ): Promise<LeasedRun> {
   const name = options.name ?? workerName();
   if (!(await claimJob(db, jobId, name))) return { acquired: false };
@@ -182,10 +194,23 @@ export type LeasedRun = { acquired: false } | { acquired: true; status: string; 
 export async function runLeased(
   db: Database,
   jobId: number,
-  options: { name: string; signal?: AbortSignal; heartbeatMs?: number; run?: ImportRunner; onProgress?: ProgressListener; onAcquired?: (crashedRuns: number) => void },
+  options: {
+    name: string;
+    signal?: AbortSignal;
+    heartbeatMs?: number;
+    run?: ImportRunner;
+    onProgress?: ProgressListener;
+    onAcquired?: (crashedRuns: number) => void;
+    /** Rows per batch (default: the engine's). */
+    batchRows?: number;
+  },
 ): Promise<LeasedRun> {
   const run = options.run ?? runImport;
-  const runOptions = (signal: AbortSignal): RunOptions => ({ signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const runOptions = (signal: AbortSignal): RunOptions => ({
+    signal,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.batchRows ? { batchRows: options.batchRows } : {}),
+  });
   if (db.kind === 'pglite') {
     // One statement, so that no one else's turn comes between the look and the lock.
     const leased = (await db.query<{ leased: boolean }>(EMBEDDED_LEASE_SQL, [jobId, options.name])).rows[0]?.leased === true;
@@ -360,6 +385,7 @@ export function startImportWorker(db: Database, options: WorkerOptions = {}): Im
         onAcquired: (crashedRuns) => log({ event: 'claimed', jobId, takeover, crashedRuns }),
         ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
         ...(options.run ? { run: options.run } : {}),
+        ...(options.batchRows ? { batchRows: options.batchRows } : {}),
       });
       if (!out.acquired) log({ event: 'lost-race', jobId });
       else if (out.leaseLost) log({ event: 'released', jobId, why: 'lease lost' });

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { CommandContext } from '../command.ts';
 import { withDatabase } from '../project.ts';
 import { UsageError } from '../usage.ts';
+import { importBatchRows } from '../import-batch.ts';
 import type { Database } from '../../db/types.ts';
 import { createImportJob, previewImport } from '../../app/imports/engine.ts';
 import type { ImportProgress } from '../../app/imports/engine.ts';
@@ -58,6 +59,8 @@ Options:
                      nothing is written and no job is made
   --rows N           how many rows --preview shows (default 20)
 
+A batch holds up to 2,000 rows ($MTC_IMPORT_BATCH_ROWS, 1 to 100,000, sets another size).
+
 Exit codes: 0 every row imported; 1 rows rejected, or the job failed or was interrupted;
 2 usage error; 3 could not connect.`;
 
@@ -70,6 +73,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const kindOption = ctx.values.kind;
   if (typeof kindOption !== 'string') throw new UsageError(`mtc import needs --kind: one of ${IMPORT_KIND_NAMES.join(', ')}`);
   const kind = kindName(kindOption);
+  const batchRows = importBatchRows();
   const size = await stat(file).then(
     (s) => (s.isFile() ? s.size : null),
     () => null,
@@ -89,7 +93,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     else ctx.out(formatPreview(preview, file));
     return preview.problem !== null || preview.rows.some((r) => r.errors.length > 0) ? 1 : 0;
   }
-  return withDatabase(ctx, (db) => importFile(ctx, db, file, kind, declared));
+  return withDatabase(ctx, (db) => importFile(ctx, db, file, kind, declared, batchRows));
 }
 
 /** The start of a file for a preview: a CSV file up to its last whole line within PREVIEW_BYTES; an XLSX file whole. */
@@ -130,7 +134,7 @@ interface Summary {
   errors: { row: number; field: string | null; message: string }[];
 }
 
-async function importFile(ctx: CommandContext, db: Database, file: string, kind: string, declared: Record<string, string>): Promise<number> {
+async function importFile(ctx: CommandContext, db: Database, file: string, kind: string, declared: Record<string, string>, batchRows: number | undefined): Promise<number> {
   const started = Date.now();
   const progress = new ProgressView(ctx);
   progress.note(`storing ${basename(file)}`);
@@ -152,7 +156,7 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
   let status: string;
   try {
     try {
-      const run = await runImportHere(db, jobId, { signal: stop.signal, onProgress: (p) => progress.update(p) });
+      const run = await runImportHere(db, jobId, { signal: stop.signal, onProgress: (p) => progress.update(p), ...(batchRows ? { batchRows } : {}) });
       status = run.acquired ? run.status : await followJob(db, jobId, progress, stop.signal);
     } finally {
       progress.clear();

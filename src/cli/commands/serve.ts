@@ -54,6 +54,9 @@ Options:
   --import-workers N 1 (the default, or $MTC_IMPORT_WORKERS) runs import jobs here, one at
                      a time; 0 runs none (this server only serves; others run the jobs)
 
+An import job commits up to 2,000 rows a batch ($MTC_IMPORT_BATCH_ROWS, 1 to 100,000, sets
+another size).
+
 Logging in is limited to 10 attempts a minute from one address for one account
 ($MTC_LOGIN_ATTEMPTS_PER_MINUTE), and 30 a minute from one address over all accounts
 ($MTC_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE). The counts are kept in the database, so every
@@ -79,6 +82,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   // One at most, for now: a running job uses up to three of a server's four database
   // connections (its lease, a batch being written, the next being read).
   if (importWorkers !== 0 && importWorkers !== 1) throw new UsageError(`--import-workers ${workersText}: expected 0 (this server runs no imports) or 1`);
+  const { importBatchRows } = await import('../import-batch.ts');
+  const batchRows = importBatchRows();
   const loginLimits = {
     perAccount: attemptsFrom('MTC_LOGIN_ATTEMPTS_PER_MINUTE', DEFAULT_LOGIN_LIMITS.perAccount),
     perAddress: attemptsFrom('MTC_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE', DEFAULT_LOGIN_LIMITS.perAddress),
@@ -138,6 +143,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     worker = startImportWorker(db, {
       concurrency: importWorkers,
       pollMs: Number(process.env.MTC_IMPORT_POLL_MS ?? 1000) || 1000,
+      ...(batchRows ? { batchRows } : {}),
       log: (e) => {
         const { error, ...fields } = e as typeof e & { error?: unknown };
         if (e.event === 'error') app.log.error({ ...fields, err: error }, `import worker: ${e.message}`);

@@ -144,23 +144,26 @@ for (const backend of backends) {
     });
 
     test('a stopped worker leaves its job running mid-way; another takes it over, and the end state equals an uninterrupted import', async () => {
-      const csv = itemsCsv(12_000, { badEvery: 97, prefix: 'Resume' });
+      // 60 batches of 20 rows: the stop comes between two of them, well before the end.
+      const rows = 1_200;
+      const batchRows = 20;
+      const csv = itemsCsv(rows, { badEvery: 97, prefix: 'Resume' });
       const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
       const events: WorkerEvent[] = [];
-      const a = startImportWorker(db, { name: 'a', pollMs: 20, log: (e) => events.push(e) });
+      const a = startImportWorker(db, { name: 'a', pollMs: 20, batchRows, log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, jobId)).processed > 0, 'a first batch', 60_000);
       await a.stop();
       const stopped = await jobRow(db, jobId);
       assert.equal(stopped.status, 'running');
-      assert.ok(stopped.processed < 12_000, `processed ${stopped.processed}: stop came too late to prove anything`);
+      assert.ok(stopped.processed < rows, `processed ${stopped.processed}: stop came too late to prove anything`);
       assert.ok(events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'stopping'), JSON.stringify(events));
 
-      const b = startImportWorker(db, { name: 'b', pollMs: 20, log: (e) => events.push(e) });
+      const b = startImportWorker(db, { name: 'b', pollMs: 20, batchRows, log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, jobId)).status !== 'running', 'the job to end', 90_000);
       await b.stop();
       assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover), 'b took it over');
       const end = await jobRow(db, jobId);
-      assert.deepEqual([end.status, end.processed, end.success + end.failure, end.failure], ['completed_with_errors', 12_000, 12_000, Math.floor(12_000 / 97)]);
+      assert.deepEqual([end.status, end.processed, end.success + end.failure, end.failure], ['completed_with_errors', rows, rows, Math.floor(rows / 97)]);
       const errors = await db.query<{ n: string; rows: string }>('SELECT count(*)::text AS n, count(DISTINCT row_number)::text AS rows FROM public.import_job_errors WHERE import_job_id = $1', [
         jobId,
       ]);
