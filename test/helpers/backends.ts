@@ -28,6 +28,11 @@ export interface Backend {
   skip: string | false;
   /** An empty database of the test's own; `migrated`: with MTC's migrations applied (copied from a template made once). */
   create(options?: { migrated?: boolean }): Promise<TestDatabase>;
+  /**
+   * A new database holding what `source` (a database of this backend, closed) holds: a copy
+   * of its files, where loading the same content takes seconds. The caller drops it.
+   */
+  copy(source: TestDatabase): Promise<TestDatabase>;
 }
 
 /** The server tests run on: MTC_TEST_DATABASE_URL (an admin URL; npm test sets it, to a throwaway server of its own unless it is set). */
@@ -36,23 +41,29 @@ export const serverUrl = process.env.MTC_TEST_DATABASE_URL;
 export const pgliteBackend: Backend = {
   name: 'pglite',
   skip: false,
-  async create(options = {}) {
-    const template = options.migrated ? await migratedPgliteTemplate() : TEMPLATE_DIR;
-    const dir = await mkdtemp(join(tmpdir(), 'mtc-test-pglite-'));
-    const dataDir = join(dir, 'pgdata');
-    await cp(template, dataDir, { recursive: true });
-    testDirectories.add(dataDir);
-    return {
-      url: dataDir,
-      open: () => leaseEmbedded(dataDir),
-      async drop() {
-        await closeHeld(dataDir);
-        testDirectories.delete(dataDir);
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
+  create: async (options = {}) => pgliteCopy(options.migrated ? await migratedPgliteTemplate() : TEMPLATE_DIR),
+  async copy(source) {
+    await closeHeld(source.url); // its files as they are once closed
+    return pgliteCopy(source.url);
   },
 };
+
+/** A PGlite database in a directory of its own, a copy of the data directory `from`. */
+async function pgliteCopy(from: string): Promise<TestDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'mtc-test-pglite-'));
+  const dataDir = join(dir, 'pgdata');
+  await cp(from, dataDir, { recursive: true });
+  testDirectories.add(dataDir);
+  return {
+    url: dataDir,
+    open: () => leaseEmbedded(dataDir),
+    async drop() {
+      await closeHeld(dataDir);
+      testDirectories.delete(dataDir);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 // Opening a PGlite directory costs over half a second, and a test opens its database many
 // times (to set it up, for each `mtc` command run in this process, to check the result). So a
@@ -130,17 +141,22 @@ export function openForCli(url: string | undefined, options: { lockTimeoutMs: nu
 export const postgresBackend: Backend = {
   name: 'postgres',
   skip: serverUrl ? false : 'no PostgreSQL server: set MTC_TEST_DATABASE_URL (npm test does)',
-  async create(options = {}) {
-    const name = `mtc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await adminQuery(`CREATE DATABASE ${name}${options.migrated ? ` TEMPLATE ${await migratedServerTemplate()}` : ''}`);
-    const url = databaseUrl(name);
-    return {
-      url,
-      open: () => openDatabase(url),
-      drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-    };
-  },
+  create: async (options = {}) => serverDatabase(options.migrated ? ` TEMPLATE ${await migratedServerTemplate()}` : ''),
+  // The server copies the template's files; it must have no session open meanwhile.
+  copy: (source) => serverDatabase(` TEMPLATE ${new URL(source.url).pathname.slice(1)}`),
 };
+
+/** A database of its own on the test server, made by CREATE DATABASE with `options`. */
+async function serverDatabase(options: string): Promise<TestDatabase> {
+  const name = `mtc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await adminQuery(`CREATE DATABASE ${name}${options}`);
+  const url = databaseUrl(name);
+  return {
+    url,
+    open: () => openDatabase(url),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
 
 /** Opens the test database, runs `fn`, closes it (a PGlite directory admits one process at a time: an mtc the test runs cannot open it meanwhile). */
 export async function withOpen<T>(t: TestDatabase, fn: (db: Database) => Promise<T>): Promise<T> {

@@ -83,6 +83,35 @@ export async function legacyDatabase(backend: Backend, options: { data: boolean;
   }
 }
 
+/** Legacy databases copied from templates: see legacyTemplates. */
+export interface LegacyTemplates {
+  /** A fresh database holding the legacy schema and, with `data`, its rows. The caller drops it. */
+  database(options: { data: boolean }): Promise<TestDatabase>;
+  /** Drops the templates (not the databases copied from them). */
+  drop(): Promise<void>;
+}
+
+/**
+ * Legacy databases for the many tests of one file: the fixture is loaded once into a
+ * template of each kind asked for (with its rows or without), and each database is a copy of
+ * it (`backend.copy`: a file copy, where loading takes seconds).
+ */
+export function legacyTemplates(backend: Backend): LegacyTemplates {
+  const templates = new Map<boolean, Promise<TestDatabase>>();
+  return {
+    async database({ data }) {
+      let template = templates.get(data);
+      if (!template) templates.set(data, (template = legacyDatabase(backend, { data })));
+      return backend.copy(await template);
+    },
+    async drop() {
+      const made = await Promise.allSettled(templates.values());
+      templates.clear();
+      for (const r of made) if (r.status === 'fulfilled') await r.value.drop();
+    },
+  };
+}
+
 /**
  * One line of a COPY block in text format, as the server reads it: fields split at tabs, `\N`
  * is NULL, and `\b \f \n \r \t \v`, `\` + 1–3 octal digits, `\x` + 1–2 hex digits are

@@ -103,7 +103,10 @@ function constantDefault(expr: string | null): string | null {
 }
 
 class Adoption implements AdoptContext {
-  readonly q: Session;
+  /** The transaction's session as the mapping gets it: whatever is sent through it counts as a change. */
+  readonly q: Queryable;
+  /** The same session, for the engine's own reads and savepoints. */
+  readonly #session: Session;
   readonly plan: Plan;
   readonly options: AdoptOptions;
   readonly zone: ChosenTimeZone;
@@ -118,6 +121,9 @@ class Adoption implements AdoptContext {
   #archived = 0;
   #savepoints = 0;
   #archiveReady = false;
+  /** Statements that may have changed the database so far, and how many `live` has seen. */
+  #changes = 0;
+  #changesSeen = -1;
 
   constructor(
     q: Session,
@@ -125,7 +131,17 @@ class Adoption implements AdoptContext {
     options: AdoptOptions,
     zone: ChosenTimeZone,
   ) {
-    this.q = q;
+    this.#session = q;
+    this.q = {
+      query: (sql, params) => {
+        this.#changes++;
+        return q.query(sql, params);
+      },
+      exec: (sql) => {
+        this.#changes++;
+        return q.exec(sql);
+      },
+    };
     this.plan = plan;
     this.options = options;
     this.zone = zone;
@@ -135,7 +151,7 @@ class Adoption implements AdoptContext {
 
   async execute(): Promise<AdoptResult> {
     const progress = this.options.onProgress ?? (() => {});
-    const status = compareLedger(this.plan.order, (await tableExists(this.q, LEDGER_TABLE)) ? await readLedger(this.q) : []);
+    const status = compareLedger(this.plan.order, (await tableExists(this.#session, LEDGER_TABLE)) ? await readLedger(this.#session) : []);
     assertUnchanged(status);
     if (status.applied.some((a) => a.how === 'applied') && status.pending.length > 0) {
       throw new MtcError(
@@ -144,7 +160,7 @@ class Adoption implements AdoptContext {
         'state',
       );
     }
-    const recorded = await readUnmanaged(this.q);
+    const recorded = await readUnmanaged(this.#session);
     const configured = [...(this.options.unmanaged ?? []), ...recorded];
 
     progress('reading the database');
@@ -198,7 +214,8 @@ class Adoption implements AdoptContext {
     }
 
     progress('checking the result');
-    const after = compareModels(this.target, await inspect(this.q), { unmanaged: [...configured, ...unmanaged] });
+    await this.#refresh();
+    const after = compareModels(this.target, this.live, { unmanaged: [...configured, ...unmanaged] });
     const drift = after.filter((f) => f.kind !== 'unmanaged' && f.kind !== 'ignored');
     if (drift.length > 0) {
       const shown = drift.slice(0, 20).map((f) => `  ${formatFinding(f)}`);
@@ -220,6 +237,9 @@ class Adoption implements AdoptContext {
   // --- AdoptContext -------------------------------------------------------------------------
 
   async hasColumn(table: string, column: string): Promise<boolean> {
+    // While nothing has changed since the model was read, a table it holds answers for the catalog.
+    const known = this.#changesSeen === this.#changes ? this.#table(table) : undefined;
+    if (known) return known.columns.some((c) => c.name === column);
     const [schema, name] = splitName(table);
     const rows = await this.select(
       `SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -232,7 +252,7 @@ class Adoption implements AdoptContext {
   async run(sql: string, why: string, params?: readonly unknown[]): Promise<number> {
     let rows = 0;
     try {
-      rows = params ? (await this.q.query(sql, params)).rowCount : (await this.q.query(sql)).rowCount;
+      rows = params ? (await this.#session.query(sql, params)).rowCount : (await this.#session.query(sql)).rowCount;
     } catch (err) {
       if (err instanceof DatabaseError) {
         throw new MtcError('ADOPT_STEP_FAILED', `adoption stopped at a step (${why}); nothing was changed.\n  ${sql.split('\n')[0]}\n  PostgreSQL: ${err.message}${err.detail ? `\n  ${err.detail}` : ''}`, 'state', {
@@ -244,12 +264,15 @@ class Adoption implements AdoptContext {
       throw err;
     }
     // A data statement that touched no row changed nothing: not a step of the report.
-    if (rows > 0 || !/^\s*(?:WITH\b[\s\S]*?\)\s*)?(?:INSERT|UPDATE|DELETE)\b/i.test(sql)) this.#actions.push({ step: this.#step, why, sql, rows });
+    if (rows > 0 || !/^\s*(?:WITH\b[\s\S]*?\)\s*)?(?:INSERT|UPDATE|DELETE)\b/i.test(sql)) {
+      this.#actions.push({ step: this.#step, why, sql, rows });
+      this.#changes++;
+    }
     return rows;
   }
 
   async select<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-    return (await this.q.query<R>(sql, params)).rows;
+    return (await this.#session.query<R>(sql, params)).rows;
   }
 
   note(note: AdoptNote): void {
@@ -272,17 +295,18 @@ class Adoption implements AdoptContext {
 
   async attempt(fn: () => Promise<void>): Promise<Error | null> {
     const sp = `mtc_adopt_${++this.#savepoints}`;
-    const [actions, archived, notes] = [this.#actions.length, this.#archived, this.#notes.length];
-    await this.q.exec(`SAVEPOINT ${sp}`);
+    const [actions, archived, notes, changes] = [this.#actions.length, this.#archived, this.#notes.length, this.#changes];
+    await this.#session.exec(`SAVEPOINT ${sp}`);
     try {
       await fn();
-      await this.q.exec(`RELEASE SAVEPOINT ${sp}`);
+      await this.#session.exec(`RELEASE SAVEPOINT ${sp}`);
       return null;
     } catch (err) {
-      await this.q.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
+      await this.#session.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
       this.#actions.length = actions;
       this.#notes.length = notes;
       this.#archived = archived;
+      this.#changes = changes;
       return err instanceof Error ? err : new Error(String(err));
     }
   }
@@ -299,25 +323,33 @@ class Adoption implements AdoptContext {
     const each = (verb: string) => triggers.map((t) => `${verb} TRIGGER ${quoteIdent(t.name)}`).join(', ');
     const names = triggers.map((t) => t.name).join(', ');
     const sp = `mtc_adopt_${++this.#savepoints}`;
-    await this.q.exec(`SAVEPOINT ${sp}`);
+    const changes = this.#changes;
+    await this.#session.exec(`SAVEPOINT ${sp}`);
     await this.run(`ALTER TABLE ${target} ${each('DISABLE')}`, `${schema}.${name}: its triggers (${names}) do not fire while adoption maps its data`);
     const mark = this.#actions.length;
     const out = await fn();
     if (this.#actions.length === mark) {
       // fn changed nothing: neither did this, and a run with nothing to do reports no step.
-      await this.q.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
+      await this.#session.exec(`ROLLBACK TO SAVEPOINT ${sp}`);
       this.#actions.length = mark - 1;
+      this.#changes = changes;
     } else {
       await this.run(`ALTER TABLE ${target} ${each('ENABLE')}`, `${schema}.${name}: its triggers (${names}) fire again`);
     }
-    await this.q.exec(`RELEASE SAVEPOINT ${sp}`);
+    await this.#session.exec(`RELEASE SAVEPOINT ${sp}`);
     return out;
   }
 
   // --- steps --------------------------------------------------------------------------------
 
+  /**
+   * Reads the model again, unless no statement that may change the database has run since it
+   * was last read (a run with little or nothing to do would otherwise read it seven times).
+   */
   async #refresh(): Promise<void> {
-    this.live = await inspect(this.q);
+    if (this.#changesSeen === this.#changes) return;
+    this.#changesSeen = this.#changes;
+    this.live = await inspect(this.#session);
   }
 
   #table(name: string): TableModel | undefined {

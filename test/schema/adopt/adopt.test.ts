@@ -19,7 +19,8 @@ import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { backends } from '../../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../../helpers/backends.ts';
 import { ROOT } from '../../helpers/cli.ts';
-import { LEGACY_DIR, legacyDatabase } from '../../helpers/legacy.ts';
+import { LEGACY_DIR, legacyTemplates } from '../../helpers/legacy.ts';
+import type { LegacyTemplates } from '../../helpers/legacy.ts';
 import { databaseState as snapshot, tableFingerprints } from '../../helpers/row-fingerprint.ts';
 import type { DatabaseState } from '../../helpers/row-fingerprint.ts';
 
@@ -130,6 +131,8 @@ interface Scenario {
   legacy: null | { data: boolean };
   /** SQL that turns the legacy database into the partial state another environment had. */
   setup?: string;
+  /** The setup changes the database's own settings, which sessions opened after it take. */
+  reopen?: boolean;
   /** How adoption is asked to run (both the dry run and the real one). */
   options?: Partial<AdoptOptions>;
   check?: (db: Database, result: AdoptResult) => Promise<void>;
@@ -233,6 +236,7 @@ const scenarios: Scenario[] = [
   {
     name: "import_jobs as the seed report found it, without rows, in a database whose own TimeZone is Asia/Kolkata (on PGlite the session's stays UTC)",
     legacy: { data: false },
+    reopen: true,
     setup: `${importJobsFixture('report-shape.sql')};
       DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = %L', current_database(), 'Asia/Kolkata'); END $$;
       INSERT INTO public.processes (id, name, status, created_at, updated_at) VALUES (1, 'Frame Assembly', 'Active', '${LEGACY_PROCESS_TIME}', '${LEGACY_PROCESS_TIME}')`,
@@ -346,25 +350,35 @@ const scenarios: Scenario[] = [
   },
 ];
 
-async function scenarioDatabase(backend: Backend, s: Scenario): Promise<TestDatabase> {
-  const t = s.legacy === null ? await backend.create() : await legacyDatabase(backend, { data: s.legacy.data });
-  if (s.setup) {
-    const db = await t.open();
-    try {
-      await db.exec(s.setup);
-    } finally {
+/** The scenario's database, its setup done, and open. */
+async function scenarioDatabase(backend: Backend, legacy: LegacyTemplates, s: Scenario): Promise<{ t: TestDatabase; db: Database }> {
+  const t = s.legacy === null ? await backend.create() : await legacy.database({ data: s.legacy.data });
+  let db: Database | undefined;
+  try {
+    db = await t.open();
+    if (s.setup) await db.exec(s.setup);
+    if (s.reopen) {
       await db.close();
+      db = undefined;
+      db = await t.open();
     }
+    return { t, db };
+  } catch (err) {
+    await db?.close();
+    await t.drop();
+    throw err;
   }
-  return t;
 }
 
 for (const backend of backends) {
   describe(`adopt on ${backend.name}`, { skip: backend.skip }, () => {
+    // The legacy fixture is loaded once per kind, and each test's database is a copy.
+    const legacy = legacyTemplates(backend);
+    after(() => legacy.drop());
+
     for (const s of scenarios) {
       test(`${s.name}: a dry run changes nothing; adoption loses no row, verifies clean, and a second run finds nothing to do`, async () => {
-        const t = await scenarioDatabase(backend, s);
-        const db = await t.open();
+        const { t, db } = await scenarioDatabase(backend, legacy, s);
         try {
           const initial = await snapshot(db);
           const initialKeys = await integerKeys(db);
@@ -399,7 +413,7 @@ for (const backend of backends) {
       let t: TestDatabase;
       let db: Database;
       before(async () => {
-        t = await legacyDatabase(backend, { data: false });
+        t = await legacy.database({ data: false });
         db = await t.open();
         await db.exec(`INSERT INTO public.processes (id, name) VALUES (1, 'P')`);
       });
