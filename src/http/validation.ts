@@ -51,9 +51,12 @@ export function installTwoPassValidation(app: FastifyInstance): void {
   const everyError = factory({}, { customOptions: { ...OPTIONS, allErrors: true }, onCreate: holdDatesToStorableYears });
   app.setValidatorCompiler((route) => {
     const definition = { schema: route.schema, method: route.method, url: route.url, httpPart: route.httpPart ?? 'body' };
-    const quick = firstError(definition) as unknown as Validator;
+    // Compiled when a request first needs it: a server starts without compiling every route's
+    // schemas (seconds), and a route no one calls costs nothing.
+    let quick: Validator | undefined;
     let full: Validator | undefined;
     const validate: Validator = (data) => {
+      quick ??= firstError(definition) as unknown as Validator;
       if (quick(data)) return true;
       if (holdsAtMost(data, MAX_VALUES_LISTED_IN_FULL)) {
         full ??= everyError(definition) as unknown as Validator;
