@@ -1,8 +1,7 @@
 // How the API checks a request against its route's schema: quickly, and in full only when that
 // is cheap.
 import AjvCompiler from '@fastify/ajv-compiler';
-import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import type { FastifyInstance, FastifySchema, FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { holdDatesToStorableYears } from './formats.ts';
 
 /** What every validator does besides checking: numbers and booleans from query strings, defaults filled in. */
@@ -52,8 +51,8 @@ export function installTwoPassValidation(app: FastifyInstance): void {
   const everyError = factory({}, { customOptions: { ...OPTIONS, allErrors: true }, onCreate: holdDatesToStorableYears });
   app.setValidatorCompiler((route) => {
     const definition = { schema: route.schema, method: route.method, url: route.url, httpPart: route.httpPart ?? 'body' };
-    // compiled when the route is first called: compiling every route's schemas at start took
-    // most of a server's start (lazyCompilers below)
+    // Compiled when a request first needs it: a server starts without compiling every route's
+    // schemas (seconds), and a route no one calls costs nothing.
     let quick: Validator | undefined;
     let full: Validator | undefined;
     const validate: Validator = (data) => {
@@ -70,27 +69,4 @@ export function installTwoPassValidation(app: FastifyInstance): void {
     };
     return validate;
   });
-}
-
-/**
- * Fastify's schema controller with each route's response serializer (fast-json-stringify)
- * compiled when the route first answers with that status, not at start. Together with the
- * validators above, compiling every route's schemas took most of `mtc serve`'s start (seconds
- * of CPU for routes a short-lived server, or a person's first minutes, never call); a route's
- * first answer now pays for its own, in milliseconds (docs/BENCHMARKS.md, "The server's
- * start"). What a serializer writes is unchanged: the same compiler, the same schema.
- */
-export function lazyCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
-  const selector = SerializerSelector();
-  return {
-    compilersFactory: {
-      buildSerializer(externalSchemas: unknown, options: unknown) {
-        const compile = selector(externalSchemas as never, options as never);
-        return (route: Parameters<typeof compile>[0]) => {
-          let serialize: ((data: unknown) => string) | undefined;
-          return (data: unknown) => (serialize ??= compile(route) as (data: unknown) => string)(data);
-        };
-      },
-    },
-  };
 }

@@ -7,6 +7,7 @@ import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { mtc } from '../helpers/cli.ts';
+import { migrated } from '../helpers/api.ts';
 
 interface SeedJson {
   seeded: boolean;
@@ -283,8 +284,8 @@ for (const backend of backends) {
     test('a database with rows in one table only is refused, naming just that table, and nothing is added', async () => {
       const other = await backend.create();
       try {
-        assert.equal((await run(other, 'migrate')).code, 0);
         await withDb(other, async (c) => {
+          await migrated(c);
           await c.exec("INSERT INTO suppliers (firm_name) VALUES ('Existing Supplier')");
           await assert.rejects(seedDemo(c), (err: unknown) => err instanceof DemoNotEmptyError && err.code === 'DEMO_NOT_EMPTY' && err.tables.join() === 'suppliers');
           const rows = await tableContents(c);
@@ -303,7 +304,7 @@ for (const backend of backends) {
     test('two seeds at once: one fills the database, the other waits and is then refused', { skip: backend.name === 'pglite' ? 'PGlite is one session: concurrency is proven on the server' : false }, async () => {
       const target = await backend.create();
       try {
-        assert.equal((await run(target, 'migrate')).code, 0);
+        await withDb(target, migrated);
         const results = await Promise.all([run(target, 'seed', '--demo', '--json'), run(target, 'seed', '--demo', '--json')]);
         assert.deepEqual(results.map((r) => r.code).sort(), [0, 1], results.map((r) => r.stdout + r.stderr).join('\n'));
         const refused = results.find((r) => r.code === 1);

@@ -288,41 +288,63 @@ Object.assign(WRITES, {
 } satisfies Record<string, WriteRoute>);
 const WALKED_TAGS = ['items', 'variants', 'stock', 'suppliers', 'users'];
 
-/** Each row of each table in `public` by "table (key)", with the transaction that wrote it (xmin); `audit_events` by its count. */
-type Rows = Map<string, string>;
-
 const ROW_TABLES_SQL = `
 SELECT c.relname AS name,
-  (SELECT string_agg('s.' || quote_ident(a.attname), ', ' ORDER BY k.ord)
+  (SELECT string_agg('$1.' || quote_ident(a.attname), ', ' ORDER BY k.ord)
      FROM pg_catalog.pg_index i
      CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
     WHERE i.indrelid = c.oid AND i.indisprimary) AS key
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE 'mtc\\_%'
-  AND c.relname NOT IN ('audit_events', 'api_tokens', 'user_sessions')`;
+  AND c.relname NOT IN ('api_tokens', 'user_sessions')`;
 
-/**
- * A reader of every row of the database: what a request changed is the difference of two
- * readings, a row written again showing as a new xmin (cheaper than hashing every row). The
- * tables authentication writes on any request (a token's last use, a session's last sight) are
- * left out; the audit trail, which only grows, is counted.
- */
-async function rowReader(db: Database): Promise<() => Promise<Rows>> {
-  const tables = (await db.query<{ name: string; key: string | null }>(ROW_TABLES_SQL)).rows;
-  const sql = [
-    `SELECT 'audit_events' AS k, count(*)::text AS h FROM public.audit_events`,
-    ...tables.map((t) => `SELECT '${t.name} ' || ${t.key ? `ROW(${t.key})::text` : 'md5(s::text)'} AS k, s.xmin::text AS h FROM public."${t.name}" AS s`),
-  ].join('\nUNION ALL\n');
-  return async () => new Map((await db.query<{ k: string; h: string }>(sql)).rows.map((r) => [r.k, r.h]));
+/** What changed since the last look: rows added, removed or written again, audit_events aside, and how many audit events were added. */
+interface Changes {
+  changed: { key: string; added: boolean }[];
+  audits: number;
 }
 
-/** The rows added, removed or changed between two readings, audit_events aside. */
-function changedRows(before: Rows, after: Rows): { key: string; added: boolean }[] {
-  const out: { key: string; added: boolean }[] = [];
-  for (const [k, h] of after) if (k !== 'audit_events' && before.get(k) !== h) out.push({ key: k, added: !before.has(k) });
-  for (const k of before.keys()) if (!after.has(k)) out.push({ key: k, added: false });
-  return out;
+/**
+ * A watcher of every row of the database: what a request changed is what its committed
+ * transactions wrote, each row by "table (key)" (a row without a key by a hash of it). A
+ * trigger on every table in `public` notes each row written, written again or deleted in a
+ * log of its own schema (so that a write rolled back leaves no note): a look reads the notes
+ * since the last one, where reading every row of every table took longer than most requests.
+ * The tables authentication writes on any request (a token's last use, a session's last
+ * sight) are left out; of the audit trail, which only grows, the rows added are counted.
+ */
+async function changeWatcher(db: Database): Promise<() => Promise<Changes>> {
+  const tables = (await db.query<{ name: string; key: string | null }>(ROW_TABLES_SQL)).rows;
+  await db.exec(`
+    CREATE SCHEMA test_watch;
+    CREATE TABLE test_watch.notes (id bigserial PRIMARY KEY, tbl text NOT NULL, op text NOT NULL, key text NOT NULL);
+    CREATE FUNCTION test_watch.note() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      key_of text := 'SELECT ' || CASE WHEN TG_NARGS > 0 THEN 'ROW(' || TG_ARGV[0] || ')::text' ELSE 'md5($1::text)' END;
+      new_key text;
+      old_key text;
+    BEGIN
+      IF TG_OP <> 'DELETE' THEN EXECUTE key_of INTO new_key USING NEW; END IF;
+      IF TG_OP <> 'INSERT' THEN EXECUTE key_of INTO old_key USING OLD; END IF;
+      IF new_key IS NOT NULL THEN INSERT INTO test_watch.notes (tbl, op, key) VALUES (TG_TABLE_NAME, TG_OP, TG_TABLE_NAME || ' ' || new_key); END IF;
+      -- deleted, or its key changed: the old one went
+      IF old_key IS NOT NULL AND old_key IS DISTINCT FROM new_key THEN INSERT INTO test_watch.notes (tbl, op, key) VALUES (TG_TABLE_NAME, 'DELETE', TG_TABLE_NAME || ' ' || old_key); END IF;
+      RETURN NULL;
+    END $$;
+    ${tables.map((t) => `CREATE TRIGGER test_watch AFTER INSERT OR UPDATE OR DELETE ON public."${t.name}" FOR EACH ROW EXECUTE FUNCTION test_watch.note(${t.key ? `'${t.key}'` : ''});`).join('\n')}`);
+  let last = 0;
+  return async () => {
+    const notes = (await db.query<{ seq: string; tbl: string; op: string; key: string }>('SELECT id::text AS seq, tbl, op, key FROM test_watch.notes WHERE id > $1 ORDER BY id', [last])).rows;
+    const changed = new Map<string, { key: string; added: boolean }>();
+    let audits = 0;
+    for (const n of notes) {
+      last = Math.max(last, Number(n.seq));
+      if (n.tbl === 'audit_events') audits += n.op === 'INSERT' ? 1 : 0;
+      else changed.set(n.key, { key: n.key, added: changed.get(n.key)?.added ?? n.op === 'INSERT' });
+    }
+    return { changed: [...changed.values()], audits };
+  };
 }
 
 /** A decimal the route documents as such ("decimal string, e.g. ..."): answered at the column's scale, so compared as a number. */
@@ -412,8 +434,7 @@ for (const backend of backends) {
       const user = await made('POST', '/api/users', { name: 'Walk target', email: 'walk-target@example.com', role: 'viewer', password: 'walk target password' });
       const targets: Targets = { itemId: item.itemId, variantId: variant.variantId, supplierId: supplier.supplierId, rateId: rate.rateId, userId: user.userId };
 
-      const readRows = await rowReader(api.db);
-      let rows = await readRows();
+      const changes = await changeWatcher(api.db);
       const failures: string[] = [];
       let accepted = 0;
       // Changes first, then creations: a name a creation takes is then not yet taken when a change tries it.
@@ -433,10 +454,7 @@ for (const backend of backends) {
             const body = { ...(op.method === 'PATCH' ? {} : (sample(op.bodySchema) as object)), ...route.body?.(targets), [prop]: value };
             const label = `${op.method} ${op.path} ${prop}=${JSON.stringify(value).slice(0, 40)}`;
             const r = await api.call(op.method, url, { as: 'admin', body });
-            const after = await readRows();
-            const changed = changedRows(rows, after);
-            const audits = Number(after.get('audit_events')) - Number(rows.get('audit_events'));
-            rows = after;
+            const { changed, audits } = await changes();
             if (r.statusCode >= 300) {
               if (r.statusCode >= 500) failures.push(`${label}: ${r.statusCode}`);
               if (changed.length > 0 || audits !== 0) failures.push(`${label}: refused (${r.statusCode}) yet changed ${changed.map((c) => c.key).join(', ')}${audits ? ` and ${audits} audit events` : ''}`);
