@@ -3,7 +3,7 @@
 // check each page passes (loaded, screenshotted, no problem, no serious axe violation).
 // Elements are found as a user finds them: by their labels, roles and headings.
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
+import { after, afterEach, before, describe } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { backends } from '../helpers/backends.ts';
 import type { Backend } from '../helpers/backends.ts';
@@ -104,6 +104,17 @@ export function webSuite(title: string, body: (s: WebSuite) => void): void {
           await context.close();
         }
       });
+      // The pages a test opened are closed when it ends: left open, they would go on asking
+      // the server (the imports list refreshes itself) and drawing, slowing the tests after.
+      const opened: WatchedPage[] = [];
+      const watched = async (viewport?: { width: number; height: number }, state?: typeof session) => {
+        const w = await watchedPage(browser!, server!.url, viewport, state);
+        opened.push(w);
+        return w;
+      };
+      afterEach(async () => {
+        await Promise.all(opened.splice(0).map((w) => w.page.context().close()));
+      });
       after(async () => {
         await browser?.close();
         await server?.stop();
@@ -111,9 +122,9 @@ export function webSuite(title: string, body: (s: WebSuite) => void): void {
       const s: WebSuite = {
         backend,
         server: () => server!,
-        open: (viewport) => watchedPage(browser!, server!.url, viewport),
+        open: (viewport) => watched(viewport),
         async adminAt(path, viewport) {
-          const w = await watchedPage(browser!, server!.url, viewport, session);
+          const w = await watched(viewport, session);
           await w.page.goto(path);
           const target = new URL(path, server!.url);
           await arrive(w.page, (u) => u.pathname === target.pathname, path);
