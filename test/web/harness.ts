@@ -3,8 +3,8 @@
 // check each page passes (loaded, screenshotted, no problem, no serious axe violation).
 // Elements are found as a user finds them: by their labels, roles and headings.
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { after, afterEach, before, describe } from 'node:test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { backends } from '../helpers/backends.ts';
 import type { Backend } from '../helpers/backends.ts';
 import { assertAccessible, launchChromium, screenshot, watchedPage } from '../helpers/browser.ts';
@@ -64,6 +64,12 @@ export interface WebSuite {
   open(viewport?: { width: number; height: number }): Promise<WatchedPage>;
   /** Opens `path` without a session, is sent to /login, logs in as the admin; the page, back at `path`. */
   logInAt(path: string, viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  /**
+   * Opens `path` in a fresh page with the admin's session of the suite (logged in once, in
+   * `before`): for the tests of what comes after the login, not of the login itself (the
+   * app's area logs in through the form, `logInAt`). Not for a test that ends the session.
+   */
+  adminAt(path: string, viewport?: { width: number; height: number }): Promise<WatchedPage>;
   /** Waits for the page to load, screenshots it as BACKEND-NAME, then fails on any problem it had or serious accessibility violation. */
   checkPage(w: WatchedPage, name: string): Promise<void>;
 }
@@ -81,11 +87,33 @@ export function webSuite(title: string, body: (s: WebSuite) => void): void {
     describe(`${title}, on ${backend.name}`, { skip: backend.skip, concurrency: 1 }, () => {
       let browser: Browser | undefined;
       let server: DemoServer | undefined;
+      let session: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
       before(async () => {
         const [launched, served] = await Promise.allSettled([launchChromium(), serveDemo(backend)]);
         if (launched.status === 'fulfilled') browser = launched.value;
         if (served.status === 'fulfilled') server = served.value;
         for (const r of [launched, served]) if (r.status === 'rejected') throw r.reason;
+        // The admin's session, for the tests that start logged in: one login (an Argon2
+        // verification) for the suite rather than one per test.
+        const context = await browser!.newContext({ baseURL: server!.url });
+        try {
+          const res = await context.request.post('/api/auth/login', { data: { email: server!.admin.email, password: server!.admin.password } });
+          assert.equal(res.status(), 200, `the admin's login: ${await res.text()}`);
+          session = await context.storageState();
+        } finally {
+          await context.close();
+        }
+      });
+      // The pages a test opened are closed when it ends: left open, they would go on asking
+      // the server (the imports list refreshes itself) and drawing, slowing the tests after.
+      const opened: WatchedPage[] = [];
+      const watched = async (viewport?: { width: number; height: number }, state?: typeof session) => {
+        const w = await watchedPage(browser!, server!.url, viewport, state);
+        opened.push(w);
+        return w;
+      };
+      afterEach(async () => {
+        await Promise.all(opened.splice(0).map((w) => w.page.context().close()));
       });
       after(async () => {
         await browser?.close();
@@ -94,7 +122,14 @@ export function webSuite(title: string, body: (s: WebSuite) => void): void {
       const s: WebSuite = {
         backend,
         server: () => server!,
-        open: (viewport) => watchedPage(browser!, server!.url, viewport),
+        open: (viewport) => watched(viewport),
+        async adminAt(path, viewport) {
+          const w = await watched(viewport, session);
+          await w.page.goto(path);
+          const target = new URL(path, server!.url);
+          await arrive(w.page, (u) => u.pathname === target.pathname, path);
+          return w;
+        },
         async logInAt(path, viewport) {
           const w = await s.open(viewport);
           await w.expecting(status(401), async () => {

@@ -20,9 +20,9 @@ interface Account {
 /** Whether the page is wider than its viewport (something cut off or scrolling sideways). */
 const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
-webArea('the admin pages in a real browser', ({ backend, server, open, logInAt, checkPage }) => {
+webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, checkPage }) => {
   test('users: an admin adds a user who then logs in, changes their role, and deactivates them; refusals are shown', async () => {
-    const w = await logInAt('/users');
+    const w = await adminAt('/users');
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
@@ -106,7 +106,7 @@ webArea('the admin pages in a real browser', ({ backend, server, open, logInAt, 
   });
 
   test('schema health: every migration applied and no difference; a change made by hand is named with what to do', async () => {
-    const w = await logInAt('/schema');
+    const w = await adminAt('/schema');
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Schema health', exact: true }).waitFor();
@@ -140,7 +140,7 @@ webArea('the admin pages in a real browser', ({ backend, server, open, logInAt, 
   });
 
   test('at tablet width the dashboard draws its charts and no admin page is wider than the screen', async () => {
-    const w = await logInAt('/', TABLET);
+    const w = await adminAt('/', TABLET);
     const { page } = w;
     await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
     await settled(page);

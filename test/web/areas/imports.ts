@@ -43,12 +43,12 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-webArea('imports in a real browser', ({ logInAt, checkPage }) => {
+webArea('imports in a real browser', ({ adminAt, checkPage }) => {
   test('run an import and watch progress: upload, preview with errors, start, counters to the end, rejected rows and their CSV', async () => {
     const file = join(dir, 'stock.csv');
     await writeFile(file, itemsCsv(ROWS, { badEvery: BAD_EVERY, prefix: PREFIX }));
 
-    const w = await logInAt('/imports');
+    const w = await adminAt('/imports');
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Imports', exact: true }).waitFor();
@@ -173,7 +173,7 @@ webArea('imports in a real browser', ({ logInAt, checkPage }) => {
   });
 
   test('refusals say what to do: no file, a file that is not a spreadsheet, an empty file (whose import can only be cancelled)', async () => {
-    const w = await logInAt('/imports');
+    const w = await adminAt('/imports');
     const { page } = w;
     const upload = section(page, 'Upload a file');
     const submit = upload.getByRole('button', { name: 'Upload and preview', exact: true });

@@ -27,9 +27,9 @@ async function alertSays(page: Page, message: string | RegExp): Promise<string> 
   return alert.first().innerText();
 }
 
-webArea('items and variants', ({ logInAt, checkPage }) => {
+webArea('items and variants', ({ adminAt, checkPage }) => {
   test('an item is created and edited, a variant added and edited, a receipt moves its stock and ledger, and an adjustment needs a reason', async () => {
-    const w = await logInAt('/items');
+    const w = await adminAt('/items');
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Items', exact: true }).waitFor();

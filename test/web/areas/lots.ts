@@ -53,9 +53,9 @@ async function alertShowing(page: Page, message: string): Promise<string> {
   return shown;
 }
 
-webArea('production lots in a real browser', ({ logInAt, checkPage }) => {
+webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
   test('a lot made through the wizard with chosen substitutes passes its stock check, is readied, started and completed, and its stock falls', async () => {
-    const w = await logInAt('/lots');
+    const w = await adminAt('/lots');
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Lots', exact: true }).waitFor();
@@ -173,7 +173,7 @@ webArea('production lots in a real browser', ({ logInAt, checkPage }) => {
   });
 
   test('the list’s status filter narrows it and survives a reload; a refused move and a missing reason show the API’s message (tablet)', async () => {
-    const w = await logInAt('/lots', TABLET);
+    const w = await adminAt('/lots', TABLET);
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Lots', exact: true }).waitFor();

@@ -88,9 +88,9 @@ async function stepTitles(page: Page): Promise<string[]> {
   return (await section(page, 'Steps').getByRole('heading', { level: 3 }).allInnerTexts()).map((t) => t.replace(/^\d+\.\s*/, '').trim());
 }
 
-webArea('processes and the subprocess library in a real browser', ({ backend, logInAt, checkPage }) => {
+webArea('processes and the subprocess library in a real browser', ({ backend, adminAt, checkPage }) => {
   test('the library: add a subprocess, a duplicate name is refused with the API’s message, search, edit', async () => {
-    const w = await logInAt('/subprocesses');
+    const w = await adminAt('/subprocesses');
     const { page } = w;
     await page.getByRole('heading', { level: 1, name: 'Subprocesses' }).waitFor();
     await checkPage(w, 'subprocesses');
@@ -147,7 +147,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, lo
   });
 
   test('create a process with a substitute group and see its cost, reorder its steps, an unpriced variant flagged', async () => {
-    const w = await logInAt('/processes');
+    const w = await adminAt('/processes');
     const { page } = w;
     await page.getByRole('heading', { level: 1, name: 'Processes' }).waitFor();
 

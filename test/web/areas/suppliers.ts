@@ -45,9 +45,9 @@ async function variantWithSuppliers(page: Page): Promise<{ variant: Variant; fir
   throw new Error('the demo has no variant of Ankur Frame Works with a second supplier');
 }
 
-webArea('suppliers and rates', ({ logInAt, checkPage }) => {
+webArea('suppliers and rates', ({ adminAt, checkPage }) => {
   test('a supplier is created, edited and given a rate that the variant’s comparison shows; an overlap is refused, the rate deactivated, the supplier kept', async () => {
-    const w = await logInAt('/suppliers');
+    const w = await adminAt('/suppliers');
     const { page } = w;
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Suppliers', exact: true }).waitFor();
