@@ -7,7 +7,7 @@
 // runs the TypeScript sources as they are, by stripping their types.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { globSync, mkdirSync } from 'node:fs';
+import { globSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, constants } from 'node:os';
 
@@ -55,10 +55,28 @@ await Promise.all([
 console.log(`npm test: ready for the tests in ${seconds(began)}: ${phases.join(', ')}`);
 
 const only = process.argv.slice(2);
-// The browser tests first: their file runs longest (over three minutes) while mostly waiting
-// on pages, so started first it overlaps the CPU-bound files instead of running alone at the end.
-const FIRST = ['test/web/browser.test.ts'];
-const files = only.length > 0 ? only : globSync('test/**/*.test.ts', { exclude: (p) => /(^|\/)(fixtures|\.[^/]*)$/.test(p) }).sort((a, b) => Number(FIRST.includes(b)) - Number(FIRST.includes(a)) || (a < b ? -1 : 1));
+// The longest files first, so that none is left running alone at the end while the other
+// lane idles: in the order of the last run's times when this checkout has them
+// (node_modules/.cache/mtc/test-times.txt), else these, measured on 2 cores (the browser
+// tests run longest, mostly waiting on pages, so they overlap the CPU-bound files).
+const LONGEST = [
+  'test/web/browser.test.ts',
+  'test/schema/adopt/adopt.test.ts',
+  'test/http/hostile-input.test.ts',
+  'test/http/lots.test.ts',
+  'test/cli/start.test.ts',
+  'test/cli/adopt.test.ts',
+  'test/cli/serve-imports-crash.test.ts',
+  'test/cli/import-terminal.test.ts',
+];
+const lastTimes = new Map();
+try {
+  for (const m of readFileSync('node_modules/.cache/mtc/test-times.txt', 'utf8').matchAll(/^\s*([\d.]+) s\s+\d+ tests\s+(\S+)$/gm)) lastTimes.set(m[2], Number(m[1]));
+} catch {
+  // no earlier run here
+}
+const rank = (f) => (lastTimes.size > 0 ? -(lastTimes.get(f) ?? lastTimes.get(f.replace('browser.test.ts', 'harness.ts')) ?? 0) : LONGEST.includes(f) ? LONGEST.indexOf(f) - LONGEST.length : 0);
+const files = only.length > 0 ? only : globSync('test/**/*.test.ts', { exclude: (p) => /(^|\/)(fixtures|\.[^/]*)$/.test(p) }).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 // As many files at a time as there are cores, and at least two (measured on 2 cores: a third
 // file at a time made the whole run 8% slower, not faster).
 const concurrency = String(Math.max(2, availableParallelism()));

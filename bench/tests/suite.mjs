@@ -4,7 +4,8 @@
 // templates: what npm test prints as "ready for the tests in"), the tests (node's test
 // runner's duration), and the whole. The ratio HEAD/BASE is the figure (issue 17: at most 0.5).
 // The slowest files of each run are listed from node_modules/.cache/mtc/test-times.txt where
-// the commit writes it.
+// the commit writes it, and any failed test; each run's whole output is kept in the temporary
+// directory (mtc-bench-suite-base.log, mtc-bench-suite-head.log).
 //
 //   node bench/tests/suite.mjs [--base COMMIT] [--head COMMIT] [--json]
 //
@@ -12,7 +13,7 @@
 // the machine's two cores for 10–20 minutes: run it on a quiet machine.
 import '../lib/node24.mjs';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,6 +52,8 @@ async function ciRun(label, commit) {
     const field = (name) => Number(new RegExp(`^ℹ ${name} (\\d+(?:\\.\\d+)?)`, 'm').exec(output)?.[1] ?? NaN);
     const ready = /ready for the tests in ([\d.]+) s: (.*)$/m.exec(output);
     const times = join(dir, 'node_modules/.cache/mtc/test-times.txt');
+    const log = join(tmpdir(), `mtc-bench-suite-${label}.log`);
+    writeFileSync(log, output);
     return {
       label,
       commit: sha,
@@ -61,6 +64,8 @@ async function ciRun(label, commit) {
       tests: field('duration_ms') / 1000,
       total,
       counts: { tests: field('tests'), pass: field('pass'), fail: field('fail'), skipped: field('skipped') },
+      log,
+      failed: [...new Set(output.match(/^\s*✖ .*$/gm) ?? [])].map((l) => l.trim()).filter((l) => l !== '✖ failing tests:'),
       slowest: existsSync(times) ? readFileSync(times, 'utf8').split('\n').slice(0, 9).join('\n') : null,
     };
   } finally {
@@ -82,6 +87,7 @@ if (json) {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of runs) console.log(`| ${r.label} | ${r.commit} | ${r.exit} | ${s(r.npmCi)} | ${s(r.setUp)} | ${s(r.tests)} | ${s(r.total)} | ${r.counts.tests} (${r.counts.pass}/${r.counts.fail}/${r.counts.skipped}) |`);
   console.log(`head/base: tests ${result.ratio.tests.toFixed(2)}, whole run ${result.ratio.total.toFixed(2)}`);
+  for (const r of runs) if (r.failed.length > 0) console.log(`${r.label}: failed (whole output in ${r.log}):\n  ${r.failed.join('\n  ')}`);
   for (const r of runs) if (r.setUpSteps) console.log(`${r.label}: before the tests: ${r.setUpSteps}`);
   for (const r of runs) if (r.slowest) console.log(`${r.label}: slowest files\n${r.slowest}`);
 }
