@@ -79,7 +79,8 @@ const rank = (f) => (lastTimes.size > 0 ? -(lastTimes.get(f) ?? lastTimes.get(f.
 const files = only.length > 0 ? only : globSync('test/**/*.test.ts', { exclude: (p) => /(^|\/)(fixtures|\.[^/]*)$/.test(p) }).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 // As many files at a time as there are cores, and at least two (measured on 2 cores: a third
 // file at a time made the whole run 8% slower, not faster).
-const concurrency = String(Math.max(2, availableParallelism()));
+// MTC_TEST_CONCURRENCY=N chooses another number.
+const concurrency = String(Number(process.env.MTC_TEST_CONCURRENCY) || Math.max(2, availableParallelism()));
 // Not spawnSync: a signal to this process is passed on to the runner, and this process ends
 // when the runner has (the server stopped only then); a second signal ends it at once.
 // Beside the spec reporter, scripts/test-times.mjs writes how long each file took.
