@@ -32,7 +32,7 @@ export interface Backend {
    * A new database holding what `source` (a database of this backend, closed) holds: a copy
    * of its files, where loading the same content takes seconds. The caller drops it.
    */
-  copy(source: TestDatabase): Promise<TestDatabase>;
+  copy(source: Pick<TestDatabase, 'url'>): Promise<TestDatabase>;
 }
 
 /** The server tests run on: MTC_TEST_DATABASE_URL (an admin URL; npm test sets it, to a throwaway server of its own unless it is set). */
@@ -141,7 +141,10 @@ export function openForCli(url: string | undefined, options: { lockTimeoutMs: nu
 export const postgresBackend: Backend = {
   name: 'postgres',
   skip: serverUrl ? false : 'no PostgreSQL server: set MTC_TEST_DATABASE_URL (npm test does)',
-  create: async (options = {}) => serverDatabase(options.migrated ? ` TEMPLATE ${await migratedServerTemplate()}` : ''),
+  async create(options = {}) {
+    if (!options.migrated) return serverDatabase('');
+    return this.copy({ url: await template(this, `migrated-${await migrationsKey()}`, applyMigrations) });
+  },
   // The server copies the template's files; it must have no session open meanwhile.
   copy: (source) => serverDatabase(` TEMPLATE ${new URL(source.url).pathname.slice(1)}`),
 };
@@ -189,40 +192,49 @@ function databaseUrl(name: string): string {
   return u.toString();
 }
 
-// Migrated templates: MTC's migrations applied once per set of migrations (keyed by their
-// files) and copied by each test that needs a migrated database. Several test files may make
-// one at once: each makes its own and the first to rename it into place wins.
+// Templates: a database made once (migrated, seeded…) and copied by each test that needs it
+// (`copy`): a PGlite data directory, or a server database copied by CREATE DATABASE … TEMPLATE.
+// Several test files may make one at once: each builds its own aside and the first to rename
+// it into place wins.
+
+/**
+ * The template called `key` on `backend` (letters, digits, `-` and `_`), made by `fill` from
+ * an empty database if it is not there yet; its URL, for `copy`.
+ */
+export async function template(backend: Backend, key: string, fill: (url: string) => Promise<void>): Promise<string> {
+  const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  if (backend.name === 'pglite') {
+    const dir = `${TEMPLATE_DIR}-${key}`;
+    if (existsSync(dir)) return dir;
+    const building = `${dir}.tmp-${tag}`;
+    await cp(TEMPLATE_DIR, building, { recursive: true });
+    try {
+      await fill(building);
+      await rename(building, dir);
+    } catch (err) {
+      await rm(building, { recursive: true, force: true });
+      if (!existsSync(dir)) throw err;
+    }
+    return dir;
+  }
+  const name = `mtc_${key}`.replace(/-/g, '_');
+  if (!(await serverHas(name))) {
+    const building = `${name}_tmp_${tag}`.replace(/-/g, '_');
+    await adminQuery(`CREATE DATABASE ${building}`);
+    try {
+      await fill(databaseUrl(building));
+      await adminQuery(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    } catch (err) {
+      await adminQuery(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      if (!(await serverHas(name))) throw err;
+    }
+  }
+  return databaseUrl(name);
+}
 
 /** A PGlite data directory with MTC's migrations applied (made by test/helpers/prepare-template.ts before the tests, or by the first test to need it). */
 export async function migratedPgliteTemplate(): Promise<string> {
-  const template = `${TEMPLATE_DIR}-mtc-${await migrationsKey()}`;
-  if (existsSync(template)) return template;
-  const building = `${template}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  await cp(TEMPLATE_DIR, building, { recursive: true });
-  try {
-    await applyMigrations(building);
-    await rename(building, template);
-  } catch (err) {
-    await rm(building, { recursive: true, force: true });
-    if (!existsSync(template)) throw err;
-  }
-  return template;
-}
-
-/** A database on the test server with MTC's migrations applied, for CREATE DATABASE … TEMPLATE. */
-async function migratedServerTemplate(): Promise<string> {
-  const template = `mtc_migrated_${await migrationsKey()}`;
-  if (await serverHas(template)) return template;
-  const building = `mtc_migrated_tmp_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(`CREATE DATABASE ${building}`);
-  try {
-    await applyMigrations(databaseUrl(building));
-    await adminQuery(`ALTER DATABASE ${building} RENAME TO ${template}`);
-  } catch (err) {
-    await adminQuery(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
-    if (!(await serverHas(template))) throw err;
-  }
-  return template;
+  return template(pgliteBackend, `mtc-${await migrationsKey()}`, applyMigrations);
 }
 
 async function applyMigrations(url: string): Promise<void> {

@@ -2,11 +2,8 @@
 // seeded with the demo data, an admin who can log in, and `mtc serve` (the built CLI, serving
 // the built web app at / and the API under /api) on 127.0.0.1 with a free port.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createUser } from '../../src/app/access/accounts.ts';
 import { seedDemo } from '../../src/app/demo/seed.ts';
 import { openDatabase } from '../../src/db/open.ts';
@@ -14,10 +11,9 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
-import { adminQuery, serverUrl } from '../helpers/backends.ts';
+import { template } from '../helpers/backends.ts';
 import type { Backend } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
-import { TEMPLATE_DIR } from '../helpers/template.ts';
 
 /** A running `mtc serve` over the demo data, and the admin to log in as. */
 export interface DemoServer {
@@ -58,63 +54,13 @@ async function makeDemo(url: string, admin: DemoServer['admin']): Promise<void> 
   }
 }
 
-/** Whether the server has a database called `name`. */
-async function databaseExists(name: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
-  } finally {
-    await c.end();
-  }
-}
-
 /**
  * A database of the test's own on `backend`, copied from a demo template made once for these
  * migrations and sources (migrate, seed and the admin's password hash take many seconds on
- * PGlite; a copy takes a fraction of one). Several test files may make the template at once:
- * each makes its own and the first to rename it into place wins.
+ * PGlite; a copy takes a fraction of one).
  */
 async function demoDatabase(backend: Backend, admin: DemoServer['admin'], key: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const tag = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  if (backend.name === 'pglite') {
-    const template = `${TEMPLATE_DIR}-demo-${key}`;
-    if (!existsSync(template)) {
-      const building = `${template}.tmp-${tag}`;
-      await cp(TEMPLATE_DIR, building, { recursive: true });
-      try {
-        await makeDemo(building, admin);
-        await rename(building, template);
-      } catch (err) {
-        await rm(building, { recursive: true, force: true });
-        if (!existsSync(template)) throw err;
-      }
-    }
-    const dir = await mkdtemp(join(tmpdir(), 'mtc-web-'));
-    const dataDir = join(dir, 'pgdata');
-    await cp(template, dataDir, { recursive: true });
-    return { url: dataDir, drop: () => rm(dir, { recursive: true, force: true }) };
-  }
-  const template = `mtc_demo_${key}`;
-  const withName = (name: string) => {
-    const u = new URL(serverUrl as string);
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
-  if (!(await databaseExists(template))) {
-    const building = `mtc_demo_tmp_${tag}`;
-    await adminQuery(`CREATE DATABASE ${building}`);
-    try {
-      await makeDemo(withName(building), admin);
-      await adminQuery(`ALTER DATABASE ${building} RENAME TO ${template}`);
-    } catch (err) {
-      await adminQuery(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
-      if (!(await databaseExists(template))) throw err;
-    }
-  }
-  const name = `mtc_web_${tag}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  return { url: withName(name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return backend.copy({ url: await template(backend, `demo-${key}`, (url) => makeDemo(url, admin)) });
 }
 
 /**
