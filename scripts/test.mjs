@@ -16,6 +16,10 @@ process.chdir(root);
 if (createRequire(import.meta.url)('../bin/node-runtime.cjs').relaunchOnSupportedNode(root, 'npm test')) await new Promise(() => {});
 console.log(`npm test: Node.js ${process.version} (${process.execPath})`);
 delete process.env.NODE_EXTRA_CA_CERTS; // no TLS in tests; saves every child node process ~40 ms
+// Every test file is a node process of its own, and most load the same modules (PGlite,
+// Fastify, the sources): V8's compile cache, shared by all of them, saves each ~0.3 s of CPU
+// after the first (NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for bin/mtc.cjs).
+process.env.NODE_COMPILE_CACHE ??= `${root}node_modules/.cache/mtc/compile`;
 
 // Imported only now: the Node that started this file may be too old to strip its types.
 const { atEnd, installNeeds, startServerForRun } = await import('./test-setup.ts');

@@ -23,8 +23,12 @@ export interface CommandContext {
   stdin: AsyncIterable<Buffer | string>;
   /** Whether stderr is a terminal (progress is drawn there). */
   isTTY: boolean;
-  /** Opens the database URL names (undefined: the embedded default), waiting for it up to --lock-timeout. */
-  connect(url: string | undefined): Promise<Database>;
+  /**
+   * Opens the database URL names (undefined: the embedded default), waiting for it up to
+   * --lock-timeout. `lean`: the command sends only SQL without parameters and reads values as
+   * text (the schema engine), so a server or a serving process is reached without node-postgres.
+   */
+  connect(url: string | undefined, options?: { lean?: boolean }): Promise<Database>;
 }
 
 /** What a command writes to: a writable stream (whether it is a terminal is the caller's to say). */

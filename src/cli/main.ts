@@ -149,8 +149,8 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     stderr: io.stderr,
     stdin: io.stdin,
     isTTY: io.isTTY,
-    connect: async (url) => {
-      const options = { lockTimeoutMs: ctx.lockTimeoutMs };
+    connect: async (url, how = {}) => {
+      const options = { lockTimeoutMs: ctx.lockTimeoutMs, ...how };
       if (io.openDatabase) return io.openDatabase(url, options);
       const { openDatabase } = await import('../db/open.ts');
       return openDatabase(url, options);

@@ -16,8 +16,8 @@ export async function loadProject(ctx: CommandContext): Promise<{ sources: Migra
  * always closes it. An embedded database that `mtc serve` has open is reached through it;
  * one that another process has open otherwise is waited for, up to --lock-timeout.
  */
-export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, options: { opened?: Database } = {}): Promise<T> {
-  const db = options.opened ?? (await ctx.connect(ctx.database));
+export async function withDatabase<T>(ctx: CommandContext, fn: (db: Database) => Promise<T>, options: { opened?: Database; lean?: boolean } = {}): Promise<T> {
+  const db = options.opened ?? (await ctx.connect(ctx.database, { lean: options.lean === true }));
   try {
     return await fn(db);
   } finally {

@@ -23,8 +23,8 @@ export interface LeanConnection extends Session {
  * Connects, or returns undefined when the address needs what only the full client does
  * (TLS, a password from ~/.pgpass, …): the caller then uses openDatabase.
  */
-export async function connectLean(url: string): Promise<LeanConnection | undefined> {
-  const target = probeTarget(url);
+export async function connectLean(url: string | LeanTarget): Promise<LeanConnection | undefined> {
+  const target = typeof url === 'string' ? probeTarget(url) : url;
   if (!target) return undefined;
   const socket = await new Promise<Socket>((resolve, reject) => {
     const s = target.socketPath ? connect(target.socketPath) : connect(target.port, target.host);
@@ -176,7 +176,8 @@ interface SaslModule {
   finalizeSession(session: unknown, data: string): void;
 }
 
-interface ProbeTarget {
+/** Where and as whom the lean client connects (a URL says it too). */
+export interface LeanTarget {
   host: string;
   port: number;
   socketPath: string | undefined;
@@ -185,7 +186,7 @@ interface ProbeTarget {
   database: string;
 }
 
-function probeTarget(url: string): ProbeTarget | undefined {
+function probeTarget(url: string): LeanTarget | undefined {
   let u: URL;
   try {
     u = new URL(url);

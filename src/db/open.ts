@@ -40,6 +40,11 @@ export interface OpenOptions extends PgliteOptions {}
 export async function openDatabase(url?: string, options: OpenOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   if (target.kind === 'postgres') {
+    if (options.lean) {
+      const { openLeanDatabase } = await import('./lean.ts');
+      const lean = await openLeanDatabase(target.url, target.location);
+      if (lean) return lean;
+    }
     const { openPostgres } = await import('./postgres.ts');
     return openPostgres(target.url, target.location);
   }

@@ -20,6 +20,12 @@ export interface PgliteOptions {
    * while it is open (what `mtc serve` does); refuse at once when another process serves it.
    */
   share?: boolean | { idleInTransactionMs?: number } | undefined;
+  /**
+   * The caller sends only SQL without parameters and reads every value as text (the schema
+   * engine: status, verify, schema show): through a serving process's socket it then goes by
+   * the lean client, without loading node-postgres. Opened in this process, it changes nothing.
+   */
+  lean?: boolean | undefined;
 }
 
 // One transaction that creates thousands of tables and indexes (a snapshot, a big migration)
@@ -206,7 +212,7 @@ async function claimDirectory(dir: string, location: string, options: PgliteOpti
           { holderPid: holder.pid, holderStarted: holder.started, socket: record.socket },
         );
       }
-      const database = await connectThrough(record.socket, location, holder.pid);
+      const database = await connectThrough(record.socket, location, holder.pid, options.lean === true);
       if (database) return { database };
     }
     if (Date.now() >= deadline) {
@@ -222,10 +228,10 @@ async function claimDirectory(dir: string, location: string, options: PgliteOpti
 }
 
 /** The database through a serving process's socket; undefined while it does not answer (starting, stopping). */
-async function connectThrough(socket: string, location: string, pid: number): Promise<Database | undefined> {
+async function connectThrough(socket: string, location: string, pid: number, lean: boolean): Promise<Database | undefined> {
   const { connectShared } = await import('./shared/client.ts');
   try {
-    return await connectShared(socket, location);
+    return await connectShared(socket, location, { lean });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { TEMPLATE_DIR } from './template.ts';
+import { copyTree, removeTree } from './tree.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url).pathname;
 
@@ -52,7 +53,7 @@ export const pgliteBackend: Backend = {
 async function pgliteCopy(from: string): Promise<TestDatabase> {
   const dir = await mkdtemp(join(tmpdir(), 'mtc-test-pglite-'));
   const dataDir = join(dir, 'pgdata');
-  await cp(from, dataDir, { recursive: true });
+  await copyTree(from, dataDir);
   testDirectories.add(dataDir);
   return {
     url: dataDir,
@@ -60,7 +61,7 @@ async function pgliteCopy(from: string): Promise<TestDatabase> {
     async drop() {
       await closeHeld(dataDir);
       testDirectories.delete(dataDir);
-      await rm(dir, { recursive: true, force: true });
+      await removeTree(dir);
     },
   };
 }
@@ -207,12 +208,12 @@ export async function template(backend: Backend, key: string, fill: (url: string
     const dir = `${TEMPLATE_DIR}-${key}`;
     if (existsSync(dir)) return dir;
     const building = `${dir}.tmp-${tag}`;
-    await cp(TEMPLATE_DIR, building, { recursive: true });
+    await copyTree(TEMPLATE_DIR, building);
     try {
       await fill(building);
       await rename(building, dir);
     } catch (err) {
-      await rm(building, { recursive: true, force: true });
+      await removeTree(building);
       if (!existsSync(dir)) throw err;
     }
     return dir;

@@ -27,7 +27,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (sub !== 'dump') throw new UsageError(sub === undefined ? 'mtc schema: say what to do: mtc schema dump, or mtc schema show [TABLE]' : `mtc schema ${sub}: unknown; see mtc schema --help`);
   const { inspect } = await import('../../schema/catalog/inspect.ts');
   const { renderSnapshot } = await import('../../schema/catalog/render.ts');
-  const model = await withDatabase(ctx, (db) => inspect(db));
+  const model = await withDatabase(ctx, (db) => inspect(db), { lean: true });
   const text = renderSnapshot(model);
   const output = (ctx.values.output as string | undefined) ?? ctx.snapshot;
   if (output === '-') {
@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext): Promise<number> {
 async function show(ctx: CommandContext, name: string | undefined): Promise<number> {
   const { inspect } = await import('../../schema/catalog/inspect.ts');
   const { describeTable, findTable, listTables } = await import('../../schema/catalog/describe.ts');
-  const model = await withDatabase(ctx, (db) => inspect(db));
+  const model = await withDatabase(ctx, (db) => inspect(db), { lean: true });
   if (name === undefined) {
     ctx.out(ctx.json ? JSON.stringify(model.tables.map((t) => ({ schema: t.schema, name: t.name })), null, 2) : listTables(model));
     return 0;

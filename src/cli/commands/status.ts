@@ -14,7 +14,7 @@ Exit 1 when a migration is changed or missing, else 0.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const { plan } = await loadProject(ctx);
-  const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)));
+  const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)), { lean: true });
   if (ctx.json) ctx.out(JSON.stringify(status, null, 2));
   else ctx.out(formatStatus(status, plan.order.length));
   return status.changed.length + status.missing.length + status.partial.length > 0 ? 1 : 0;

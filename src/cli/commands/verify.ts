@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig();
   const { verifyDatabase } = await import('../../schema/catalog/verify.ts');
   const { formatFinding } = await import('../../schema/catalog/compare.ts');
-  const { findings, differences } = await withDatabase(ctx, (db) => verifyDatabase(db, () => loadSnapshotModel(ctx), config));
+  const { findings, differences } = await withDatabase(ctx, (db) => verifyDatabase(db, () => loadSnapshotModel(ctx), config), { lean: true });
   if (ctx.json) ctx.out(JSON.stringify({ findings, differences }, null, 2));
   else {
     for (const f of findings) ctx.out(formatFinding(f));

@@ -39,8 +39,9 @@ const CREATE_ARCHIVE_SQL = `CREATE TABLE IF NOT EXISTS ${ARCHIVE_TABLE} (
 
 /** Whether a table exists, asked without an error (which would abort a transaction). */
 async function tableExists(q: Queryable, name: string): Promise<boolean> {
-  const r = await q.query<{ found: boolean }>('SELECT pg_catalog.to_regclass($1) IS NOT NULL AS found', [name]);
-  return r.rows[0]?.found === true;
+  // Without parameters, and answering by a row or none: verify reads this over the lean client.
+  const r = await q.query(`SELECT 1 WHERE pg_catalog.to_regclass(${sqlLiteral(name)}) IS NOT NULL`);
+  return r.rows.length === 1;
 }
 
 /** The unmanaged patterns adoption recorded in this database; none when it was never adopted. */
