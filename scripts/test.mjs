@@ -34,6 +34,10 @@ atEnd(() => steps.abort());
 const began = performance.now();
 const seconds = (from) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
 const phases = [];
+// TypeScript 7, the native compiler (the `typescript-native` alias), checks the types: 4 times
+// faster than TypeScript 5's tsc, which stays only as openapi-typescript's (it builds the API's
+// types with TypeScript 5's JavaScript API, which 7 does not have).
+const TSC = 'node_modules/typescript-native/bin/tsc';
 const step = (args) => {
   const from = performance.now();
   return run(process.execPath, args, { maxBuffer: 64 << 20, signal: steps.signal }).then(
@@ -49,9 +53,9 @@ const step = (args) => {
   );
 };
 await Promise.all([
-  step(['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']),
+  step([TSC, '--noEmit', '-p', 'tsconfig.json']),
   // The web app's types are checked against the API's, generated from its OpenAPI document.
-  step(['scripts/api-types.ts']).then(() => step(['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web/tsconfig.json'])),
+  step(['scripts/api-types.ts']).then(() => step([TSC, '--noEmit', '-p', 'web/tsconfig.json'])),
   step(['scripts/build.mjs']).then(() => step(['test/helpers/prepare-template.ts'])),
   postgresBin && startServerForRun(postgresBin).then(() => phases.push(`PostgreSQL ${seconds(began)}`)),
 ]);
