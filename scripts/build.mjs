@@ -8,7 +8,8 @@ import { build } from 'esbuild';
 import react from '@vitejs/plugin-react';
 import { build as buildWeb } from 'vite';
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +26,16 @@ async function sourceHash(dir) {
   await walk(dir);
   return hash.digest('hex');
 }
+
+// Built already from these very inputs (npm ci's prepare, then npm test): nothing to do.
+// --force builds anyway.
+const inputs = createHash('sha256');
+for (const dir of ['src', 'web']) inputs.update(await sourceHash(dir));
+for (const file of ['scripts/build.mjs', 'package-lock.json']) inputs.update(await readFile(file));
+const buildKey = inputs.digest('hex');
+const keyFile = new URL('../dist/.build-key', import.meta.url);
+const built = ['mtc.cjs', 'xlsx-thread.cjs', 'web/index.html'].every((f) => existsSync(new URL(`../dist/${f}`, import.meta.url)));
+if (!process.argv.includes('--force') && built && (await readFile(keyFile, 'utf8').catch(() => '')) === buildKey) process.exit(0);
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 const source = JSON.stringify(await sourceHash('src'));
@@ -60,3 +71,4 @@ const web = buildWeb({
   },
 });
 await Promise.all([cli, web]);
+await writeFile(keyFile, buildKey);
