@@ -18,98 +18,64 @@ export async function run(ctx: CommandContext): Promise<number> {
   const progress = (m: string) => {
     if (!ctx.json) ctx.err(m);
   };
-  const report: { lint?: unknown; replay?: unknown; snapshot?: unknown; rehearsal?: unknown } = {};
-  const finish = (code: number) => {
-    if (ctx.json) ctx.out(JSON.stringify({ ok: code === 0, ...report }, null, 2));
-    return code;
-  };
   const { sources, plan } = await loadProject(ctx);
-
-  progress(`1/4 lint: ${plural(sources.length, 'migration')}`);
-  const lint = await import('../../schema/lint/index.ts');
-  const lintReport = await lint.lintMigrations(sources);
-  report.lint = { errors: lintReport.errors, warnings: lintReport.warnings, findings: lintReport.findings };
-  if (!ctx.json) for (const f of lintReport.findings) ctx.err(lint.formatFinding(f));
-  if (lintReport.errors > 0) {
-    progress(`mtc check: ${plural(lintReport.errors, 'lint error')}`);
-    return finish(1);
-  }
-
-  const { openScratchDatabase } = await import('../../db/scratch.ts');
-  const { migrate } = await import('../../schema/migrations/migrate.ts');
-  const { inspect } = await import('../../schema/catalog/inspect.ts');
-  const { renderSnapshot } = await import('../../schema/catalog/render.ts');
-  const { compareModels, formatFinding } = await import('../../schema/catalog/compare.ts');
-
-  progress('2/4 replay every migration from empty');
-  const scratch = await openScratchDatabase((m) => progress(`    ${m}`));
-  let replayed;
-  try {
-    const result = await migrate(scratch, plan, {
-      splitStatements: lint.splitStatements,
-      recordSchema: false,
-      onEvent: (e) => {
-        if (e.type === 'end' && ctx.isTTY && !ctx.json) ctx.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.step.id}`);
-      },
-    });
-    if (ctx.isTTY && !ctx.json) ctx.stderr.write('\r\x1b[K');
-    report.replay = { applied: result.steps.length, failure: result.failure ?? null };
-    if (result.failure) {
-      if (!ctx.json) ctx.err(`mtc check: a migration fails when replayed from empty:\n${formatFailure(result.failure)}`);
-      return finish(1);
-    }
-    replayed = await inspect(scratch);
-  } finally {
-    await scratch.close();
-  }
-
-  progress(`3/4 compare with ${ctx.snapshot}`);
   let snapshot: string | undefined;
   try {
     snapshot = await readFile(ctx.snapshot, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  if (snapshot === undefined) {
-    report.snapshot = { missing: true };
-    if (!ctx.json) ctx.err(`mtc check: ${ctx.snapshot} does not exist; write it with mtc schema dump and commit it`);
-    return finish(1);
+  const { checkProject } = await import('../../schema/check.ts');
+  const { formatFinding: formatLintFinding } = await import('../../schema/lint/index.ts');
+  const database = ctx.database;
+  const report = await checkProject({ sources, plan, snapshot, ...(database !== undefined ? { openLive: () => ctx.connect(database) } : {}) }, (e) => {
+    if (e.type === 'step') progress(STEP_LINES[e.what](e.migrations, ctx.snapshot));
+    else if (e.type === 'note') progress(`    ${e.message}`);
+    else if (e.type === 'linted') for (const f of e.findings) progress(formatLintFinding(f));
+    else if (ctx.isTTY && !ctx.json) ctx.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.id}`);
+  });
+  if (ctx.json) {
+    const { ok, lint, replay, snapshot: snap, rehearsal } = report;
+    const shown = rehearsal && { applied: rehearsal.applied, failure: rehearsal.failure };
+    ctx.out(JSON.stringify({ ok, lint, replay, snapshot: snap, rehearsal: shown }, null, 2));
+    return ok ? 0 : 1;
   }
-  if (renderSnapshot(replayed) !== snapshot) {
-    const copy = await openScratchDatabase();
-    let findings;
-    try {
-      await copy.exec(snapshot);
-      findings = compareModels(await inspect(copy), replayed);
-    } finally {
-      await copy.close();
-    }
-    report.snapshot = { upToDate: false, findings };
-    if (!ctx.json) {
+  if (ctx.isTTY && report.replay) ctx.stderr.write('\r\x1b[K');
+  switch (report.failedAt) {
+    case 'lint':
+      ctx.err(`mtc check: ${plural(report.lint!.errors, 'lint error')}`);
+      return 1;
+    case 'replay':
+      ctx.err(`mtc check: a migration fails when replayed from empty:\n${formatFailure(report.replay!.failure!)}`);
+      return 1;
+    case 'snapshot': {
+      const snap = report.snapshot!;
+      if ('missing' in snap) {
+        ctx.err(`mtc check: ${ctx.snapshot} does not exist; write it with mtc schema dump and commit it`);
+        return 1;
+      }
+      const findings = 'findings' in snap ? snap.findings : [];
+      const { formatFinding } = await import('../../schema/catalog/compare.ts');
       for (const f of findings) ctx.err(`    ${formatFinding(f)}`);
-      ctx.err(`mtc check: ${ctx.snapshot} is not what the migrations give${findings.length === 0 ? ' (same schema, different text: it was edited by hand)' : ''}; run mtc schema dump on a migrated database and commit it`);
+      ctx.err(
+        `mtc check: ${ctx.snapshot} is not what the migrations give${findings.length === 0 ? ' (same schema, different text: it was edited by hand)' : ''}; run mtc schema dump on a migrated database and commit it`,
+      );
+      return 1;
     }
-    return finish(1);
+    case 'rehearsal':
+      ctx.err(`mtc check: a pending migration fails on a copy of the database schema:\n${formatFailure(report.rehearsal!.failure!)}`);
+      return 1;
+    default:
+      if (report.rehearsal) progress(`    ${plural(report.rehearsal.rehearsed, 'pending migration')} rehearsed`);
+      return 0;
   }
-  report.snapshot = { upToDate: true };
-
-  if (ctx.database === undefined) {
-    progress('4/4 rehearsal skipped (no --database)');
-    return finish(0);
-  }
-  progress('4/4 rehearse the pending migrations on a copy of the database schema');
-  const { rehearseOnCopy } = await import('../../schema/migrations/rehearse.ts');
-  const live = await ctx.connect(ctx.database);
-  try {
-    const rehearsal = await rehearseOnCopy(live, plan, { splitStatements: lint.splitStatements, onProgress: (m) => progress(`    ${m}`) });
-    report.rehearsal = { applied: rehearsal.steps.filter((s) => s.status === 'applied').map((s) => s.id), failure: rehearsal.failure ?? null };
-    if (rehearsal.failure) {
-      if (!ctx.json) ctx.err(`mtc check: a pending migration fails on a copy of the database schema:\n${formatFailure(rehearsal.failure)}`);
-      return finish(1);
-    }
-    progress(`    ${plural(rehearsal.steps.length, 'pending migration')} rehearsed`);
-  } finally {
-    await live.close();
-  }
-  return finish(0);
 }
+
+/** The line each step starts with. */
+const STEP_LINES: Record<'lint' | 'replay' | 'snapshot' | 'rehearsal' | 'rehearsal-skipped', (migrations: number, snapshot: string) => string> = {
+  lint: (n) => `1/4 lint: ${plural(n, 'migration')}`,
+  replay: () => '2/4 replay every migration from empty',
+  snapshot: (_, file) => `3/4 compare with ${file}`,
+  rehearsal: () => '4/4 rehearse the pending migrations on a copy of the database schema',
+  'rehearsal-skipped': () => '4/4 rehearsal skipped (no --database)',
+};
