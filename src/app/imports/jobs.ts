@@ -162,6 +162,20 @@ export async function startImportJob(q: Queryable, id: number): Promise<{ before
 }
 
 /**
+ * Ends a job whose run was stopped in this very process (Ctrl-C in `mtc import`) before it
+ * finished: cancelled with `message`, and finished now, since no worker holds it any more;
+ * rows already committed stay. A job that ended meanwhile is left as it is. Its status after.
+ */
+export async function endStoppedRun(q: Queryable, id: number, message: string): Promise<ImportStatus | undefined> {
+  await q.query(
+    `WITH j AS (UPDATE public.import_jobs SET status = 'cancelled', message = $2 WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
+     UPDATE public.import_job_sources s SET finished_at = now() FROM j WHERE s.import_job_id = j.id`,
+    [id, message],
+  );
+  return (await getImportJob(q, id))?.status;
+}
+
+/**
  * Cancels a job that has not finished: a waiting job never runs, a running one stops after
  * the batch it is writing (the engine checks between batches); rows already committed stay.
  * IMPORT_NOT_FOUND, or IMPORT_FINISHED (409) for a job that already ended.

@@ -11,6 +11,7 @@ import type { ImportProgress } from '../../app/imports/engine.ts';
 import type { Preview } from '../../app/imports/preview.ts';
 import { IMPORT_KIND_NAMES, kindName } from '../../app/imports/kinds/index.ts';
 import { runImportHere } from '../../app/imports/worker.ts';
+import { endStoppedRun, listImportErrors, requireImportJob } from '../../app/imports/jobs.ts';
 
 export const options = {
   kind: { type: 'string' },
@@ -161,14 +162,7 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
     } finally {
       progress.clear();
     }
-    if (stop.signal.aborted && status === 'running') {
-      await db.query(
-        `WITH j AS (UPDATE public.import_jobs SET status = 'cancelled', message = 'interrupted from the command line' WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
-         UPDATE public.import_job_sources s SET finished_at = now() FROM j WHERE s.import_job_id = j.id`,
-        [jobId],
-      );
-      status = 'cancelled';
-    }
+    if (stop.signal.aborted && status === 'running') status = (await endStoppedRun(db, jobId, 'interrupted from the command line')) ?? 'cancelled';
     const summary = await summarise(db, jobId, importId, kind, file, (Date.now() - started) / 1000);
     if (ctx.json) ctx.out(JSON.stringify(summary, null, 2));
     else ctx.out(formatSummary(summary));
@@ -186,12 +180,8 @@ async function importFile(ctx: CommandContext, db: Database, file: string, kind:
 async function followJob(db: Database, jobId: number, progress: ProgressView, signal: AbortSignal): Promise<string> {
   progress.note(`job ${jobId} is run by a server; following it`);
   for (;;) {
-    const s = (
-      await db.query<{ status: string } & ImportProgress>(
-        `SELECT status, processed_rows AS processed, success_count AS success, failure_count AS failure, total_rows AS total FROM public.import_jobs WHERE id = $1`,
-        [jobId],
-      )
-    ).rows[0]!;
+    const job = await requireImportJob(db, jobId);
+    const s = { status: job.status, processed: job.processedRows, success: job.successCount, failure: job.failureCount, total: job.totalRows };
     progress.update(s); // the last one too: the counters the job ended with
     if (!['pending', 'running'].includes(s.status)) return s.status;
     if (signal.aborted) return 'running';
@@ -200,18 +190,9 @@ async function followJob(db: Database, jobId: number, progress: ProgressView, si
 }
 
 async function summarise(db: Database, jobId: number, importId: string, kind: string, file: string, seconds: number): Promise<Summary> {
-  const j = (
-    await db.query<{ status: string; message: string | null; total: number; processed: number; success: number; failure: number }>(
-      `SELECT status, message, total_rows AS total, processed_rows AS processed, success_count AS success, failure_count AS failure FROM public.import_jobs WHERE id = $1`,
-      [jobId],
-    )
-  ).rows[0]!;
-  const errors = (
-    await db.query<{ row: number; field: string | null; message: string }>(
-      'SELECT row_number AS row, field, message FROM public.import_job_errors WHERE import_job_id = $1 ORDER BY row_number, id LIMIT 100',
-      [jobId],
-    )
-  ).rows;
+  const job = await requireImportJob(db, jobId);
+  const j = { status: job.status, message: job.message, total: job.totalRows, processed: job.processedRows, success: job.successCount, failure: job.failureCount };
+  const errors = (await listImportErrors(db, jobId, { limit: 100, offset: 0 })).errors.map((e) => ({ row: e.rowNumber, field: e.field, message: e.message }));
   return {
     jobId,
     importId,
