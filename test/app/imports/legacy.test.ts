@@ -65,6 +65,7 @@ for (const backend of backends) {
       assert.equal(state.processed, rows.length);
       assert.equal(state.success + state.failure, rows.length);
       assert.equal(new Set(errors.map((e) => e.row)).size, state.failure);
+      assert.ok(errors.length > 0, 'the legacy file has rows to reject');
       assert.ok(errors.every((e) => e.message.length > 0 && e.raw));
       // The rows imported: each variant once (names matched whatever their case), with the
       // stock of the last row that named it, as the rows would one by one.
