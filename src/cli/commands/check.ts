@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { CommandContext } from '../command.ts';
+import { loadConfig } from '../config.ts';
 import { loadProject, plural } from '../project.ts';
 import { formatFailure } from './migrate.ts';
 
@@ -26,9 +27,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { sources, plan } = await loadProject(ctx);
 
   progress(`1/4 lint: ${plural(sources.length, 'migration')}`);
+  const { rules } = (await loadConfig()).lint;
   const lint = await import('../../schema/lint/index.ts');
-  const lintReport = await lint.lintMigrations(sources);
-  report.lint = { errors: lintReport.errors, warnings: lintReport.warnings, findings: lintReport.findings };
+  const lintReport = await lint.lintMigrations(sources, { rules });
+  report.lint = { errors: lintReport.errors, warnings: lintReport.warnings, findings: lintReport.findings, acknowledged: lintReport.acknowledged };
   if (!ctx.json) for (const f of lintReport.findings) ctx.err(lint.formatFinding(f));
   if (lintReport.errors > 0) {
     progress(`mtc check: ${plural(lintReport.errors, 'lint error')}`);
