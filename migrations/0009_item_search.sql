@@ -14,9 +14,12 @@ CREATE FUNCTION public.mtc_fold(value text) RETURNS text
 SELECT lower(translate(value, 'ÀÁÂÃÄÅàáâãäåÇçČčĆćÈÉÊËèéêëĘęÌÍÎÏìíîïÑñŃńÒÓÔÕÖØòóôõöøŐőÙÚÛÜùúûüŰűÝýÿŠšŚśŽžŹźŻżŘřĞğŞşŁłĄą', 'AAAAAAaaaaaaCcCcCcEEEEeeeeEeIIIIiiiiNnNnOOOOOOooooooOoUUUUuuuuUuYyySsSsZzZzZzRrGgSsLlAa'))
 $$;
 
+-- mtc:allow TABLE_REWRITE: a stored generated column is computed for each row once; item_master is a small master table (the header says so)
 ALTER TABLE public.item_master
     ADD COLUMN search_text text GENERATED ALWAYS AS (public.mtc_fold(coalesce(name, '') || ' ' || coalesce(category, ''))) STORED;
+-- mtc:allow TABLE_REWRITE: a stored generated column is computed for each row once; model_master is a small master table (the header says so)
 ALTER TABLE public.model_master
     ADD COLUMN name_folded text GENERATED ALWAYS AS (public.mtc_fold(model_name)) STORED;
+-- mtc:allow TABLE_REWRITE: a stored generated column is computed for each row once; variation_master is a small master table (the header says so)
 ALTER TABLE public.variation_master
     ADD COLUMN name_folded text GENERATED ALWAYS AS (public.mtc_fold(variation_name)) STORED;

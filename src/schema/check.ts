@@ -1,6 +1,6 @@
 import type { Database } from '../db/types.ts';
 import type { Finding } from './catalog/compare.ts';
-import type { LintFinding } from './lint/index.ts';
+import type { AcknowledgedFinding, LintFinding, RuleLevels } from './lint/index.ts';
 import type { MigrationFailure } from './migrations/locate.ts';
 import type { Plan } from './migrations/plan.ts';
 import type { MigrationSource } from './migrations/source.ts';
@@ -10,6 +10,8 @@ export interface CheckInput {
   sources: readonly MigrationSource[];
   plan: Plan;
   snapshot: string | undefined;
+  /** The lint's rule levels the project sets (mtc.config.json's `lint.rules`). */
+  lintRules?: RuleLevels;
   /** Opens the live database whose pending migrations are rehearsed; none: the rehearsal is skipped. */
   openLive?: () => Promise<Database>;
 }
@@ -25,7 +27,7 @@ export type CheckEvent =
 export interface CheckReport {
   ok: boolean;
   failedAt?: 'lint' | 'replay' | 'snapshot' | 'rehearsal';
-  lint?: { errors: number; warnings: number; findings: LintFinding[] };
+  lint?: { errors: number; warnings: number; findings: LintFinding[]; acknowledged: AcknowledgedFinding[] };
   replay?: { applied: number; failure: MigrationFailure | null };
   snapshot?: { missing: true } | { upToDate: true } | { upToDate: false; findings: Finding[] };
   rehearsal?: { applied: string[]; rehearsed: number; failure: MigrationFailure | null };
@@ -42,8 +44,11 @@ export async function checkProject(input: CheckInput, onEvent: (e: CheckEvent) =
   const migrations = input.sources.length;
   onEvent({ type: 'step', step: 1, what: 'lint', migrations });
   const lint = await import('./lint/index.ts');
-  const lintReport = await lint.lintMigrations([...input.sources]);
-  const report: CheckReport = { ok: false, lint: { errors: lintReport.errors, warnings: lintReport.warnings, findings: lintReport.findings } };
+  const lintReport = await lint.lintMigrations([...input.sources], input.lintRules ? { rules: input.lintRules } : {});
+  const report: CheckReport = {
+    ok: false,
+    lint: { errors: lintReport.errors, warnings: lintReport.warnings, findings: lintReport.findings, acknowledged: lintReport.acknowledged },
+  };
   onEvent({ type: 'linted', findings: lintReport.findings });
   if (lintReport.errors > 0) return { ...report, failedAt: 'lint' };
 

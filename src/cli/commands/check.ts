@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { CommandContext } from '../command.ts';
+import { loadConfig } from '../config.ts';
 import { loadProject, plural } from '../project.ts';
 import { formatFailure } from './migrate.ts';
 
@@ -28,7 +29,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { checkProject } = await import('../../schema/check.ts');
   const { formatFinding: formatLintFinding } = await import('../../schema/lint/index.ts');
   const database = ctx.database;
-  const report = await checkProject({ sources, plan, snapshot, ...(database !== undefined ? { openLive: () => ctx.connect(database) } : {}) }, (e) => {
+  const { rules } = (await loadConfig()).lint;
+  const report = await checkProject({ sources, plan, snapshot, lintRules: rules, ...(database !== undefined ? { openLive: () => ctx.connect(database) } : {}) }, (e) => {
     if (e.type === 'step') progress(STEP_LINES[e.what](e.migrations, ctx.snapshot));
     else if (e.type === 'note') progress(`    ${e.message}`);
     else if (e.type === 'linted') for (const f of e.findings) progress(formatLintFinding(f));

@@ -97,8 +97,10 @@ export async function run(ctx: CommandContext): Promise<number> {
         await nothingPendingButDrift(ctx, db);
         return upToDate(ctx, before, dryRun);
       }
+      const { loadConfig } = await import('../config.ts');
+      const { rules } = (await loadConfig()).lint;
       const lint = await linter;
-      const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id) });
+      const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id), rules });
       if (report.errors > 0) {
         if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'LINT_FAILED', message: `${plural(report.errors, 'lint error')}; nothing was applied`, details: { findings: report.findings } } }, null, 2));
         else {

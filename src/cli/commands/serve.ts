@@ -109,6 +109,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { startImportWorker } = await import('../../app/imports/worker.ts');
   let worker: ReturnType<typeof startImportWorker> | undefined;
   let stopping = false;
+  const { ignore, unmanaged } = await loadConfig();
   const app = await buildServer({
     db,
     plan,
@@ -119,7 +120,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     secureCookies: ctx.values['secure-cookies'] === true,
     loginLimits,
     importQueued: () => worker?.wake(),
-    declaredSchema: { source: ctx.snapshot, ...(await loadConfig()), load: () => loadSnapshotModel(ctx) },
+    declaredSchema: { source: ctx.snapshot, ignore, unmanaged, load: () => loadSnapshotModel(ctx) },
   });
   // The signals are taken before listening: one that comes the moment the address is printed
   // must stop the server, not be lost.

@@ -23,6 +23,14 @@ export interface LintFinding {
   readonly hint?: string;
 }
 
+/** A finding a migration acknowledges with `-- mtc:allow CODE: reason` on the lines before its statement. */
+export interface AcknowledgedFinding extends LintFinding {
+  /** The reason the migration gives. */
+  readonly reason: string;
+  /** 1-based line of the `-- mtc:allow` comment. */
+  readonly allowLine: number;
+}
+
 /** A finding as a check produces it: placed by file index; the lint turns that into line and column. */
 export interface Problem {
   readonly severity: Severity;

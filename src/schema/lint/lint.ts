@@ -14,16 +14,20 @@ import { sqlSyntax } from './checks/sql-syntax.ts';
 import { tableRewrite } from './checks/table-rewrite.ts';
 import { transactionControl } from './checks/transaction-control.ts';
 import { undeclaredDependency } from './checks/undeclared-dependency.ts';
-import type { LintFinding, Problem } from './finding.ts';
+import { acknowledge, type AcknowledgedProblem } from './acknowledge.ts';
+import type { AcknowledgedFinding, LintFinding, Problem } from './finding.ts';
 import { LineCursor } from './line-cursor.ts';
 import { loadPgParser } from './parser.ts';
 import { projectOf, type Project } from './project.ts';
+import { ruleLevelProblem, type RuleLevels } from './rules.ts';
 
 export interface LintReport {
-  /** Sorted by file, line, column. */
+  /** What is wrong: sorted by file, line, column. */
   readonly findings: LintFinding[];
   readonly errors: number;
   readonly warnings: number;
+  /** Findings the migrations acknowledge (`-- mtc:allow RULE: reason`): neither errors nor warnings. Sorted like `findings`. */
+  readonly acknowledged: AcknowledgedFinding[];
   /** How many files were linted (those in `only`, or all). */
   readonly files: number;
 }
@@ -31,6 +35,8 @@ export interface LintReport {
 export interface LintOptions {
   /** Report findings only for these migrations (ids or paths); the others are still read to know who creates what. */
   readonly only?: readonly string[];
+  /** Levels of the rules a project may set (`mtc.config.json`'s `lint.rules`): "off" drops a rule's findings. */
+  readonly rules?: RuleLevels;
 }
 
 /** A check reads one analysed migration (and what the whole project says) and returns its problems. */
@@ -58,19 +64,35 @@ const CHECKS: readonly Check[] = [
  * for (const f of report.findings) console.log(formatFinding(f));
  */
 export async function lintMigrations(all: readonly MigrationSource[], options: LintOptions = {}): Promise<LintReport> {
+  const rules = options.rules ?? {};
+  const wrongRules = Object.entries(rules).flatMap(([rule, level]) => ruleLevelProblem(rule, level) ?? []);
+  if (wrongRules.length > 0) throw new MtcError('LINT_RULES_INVALID', `lint rules: ${wrongRules.join('; ')}`, 'usage', { problems: wrongRules });
   const targets = selectTargets(all, options.only);
-  if (targets.size === 0) return { findings: [], errors: 0, warnings: 0, files: 0 };
+  if (targets.size === 0) return { findings: [], errors: 0, warnings: 0, acknowledged: [], files: 0 };
   const parser = await loadPgParser();
   const analyses = all.map((m) => analyzeMigration(parser, m, { creationsOnly: !targets.has(m) }));
   const project = projectOf(analyses);
   const findings: LintFinding[] = [];
+  const acknowledged: AcknowledgedFinding[] = [];
+  // A rule's level applies after the acknowledgements are matched: one for a rule set "off" still acknowledges something.
+  const leveled = <T extends Problem>(p: T): T | [] => {
+    const level = rules[p.code];
+    return level === undefined ? p : level === 'off' ? [] : { ...p, severity: level };
+  };
   for (const file of analyses) {
     if (!targets.has(file.migration)) continue;
-    findings.push(...placeProblems(file.migration, CHECKS.flatMap((check) => check(file, project))));
+    const told = acknowledge(file, CHECKS.flatMap((check) => check(file, project)));
+    const placed = placeProblems(file.migration, told.problems.flatMap(leveled), told.acknowledged.flatMap((a) => {
+      const problem = leveled(a.problem);
+      return Array.isArray(problem) ? [] : [{ ...a, problem }];
+    }));
+    findings.push(...placed.findings);
+    acknowledged.push(...placed.acknowledged);
   }
   findings.sort(compareFindings);
+  acknowledged.sort(compareFindings);
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return { findings, errors, warnings: findings.length - errors, files: targets.size };
+  return { findings, errors, warnings: findings.length - errors, acknowledged, files: targets.size };
 }
 
 function selectTargets(all: readonly MigrationSource[], only: readonly string[] | undefined): Set<MigrationSource> {
@@ -90,18 +112,22 @@ function selectTargets(all: readonly MigrationSource[], only: readonly string[] 
 }
 
 /** Turns file indices into lines and columns (one pass per file), dropping exact duplicates. */
-function placeProblems(migration: MigrationSource, problems: Problem[]): LintFinding[] {
+function placeProblems(migration: MigrationSource, problems: Problem[], acknowledged: AcknowledgedProblem[]): { findings: LintFinding[]; acknowledged: AcknowledgedFinding[] } {
   const cursor = new LineCursor(migration.text);
   const seen = new Set<string>();
-  const out: LintFinding[] = [];
-  for (const p of [...problems].sort((a, b) => a.fileIndex - b.fileIndex)) {
+  const findings: LintFinding[] = [];
+  const told: AcknowledgedFinding[] = [];
+  const items = [...problems.map((problem) => ({ problem, ack: undefined })), ...acknowledged.map((ack) => ({ problem: ack.problem, ack }))];
+  for (const { problem: p, ack } of items.sort((a, b) => a.problem.fileIndex - b.problem.fileIndex)) {
     const key = `${p.fileIndex}\u0000${p.code}\u0000${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const { fileIndex: _, ...rest } = p;
-    out.push({ ...rest, file: migration.path, ...cursor.at(p.fileIndex) });
+    const finding: LintFinding = { ...rest, file: migration.path, ...cursor.at(p.fileIndex) };
+    if (ack === undefined) findings.push(finding);
+    else told.push({ ...finding, reason: ack.reason, allowLine: cursor.at(ack.allowIndex).line });
   }
-  return out;
+  return { findings, acknowledged: told };
 }
 
 function compareFindings(a: LintFinding, b: LintFinding): number {
@@ -116,4 +142,9 @@ function compareFindings(a: LintFinding, b: LintFinding): number {
 export function formatFinding(f: LintFinding): string {
   const head = `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`;
   return f.hint === undefined ? head : `${head}\n    hint: ${f.hint}`;
+}
+
+/** An acknowledged finding as `path:line:col: acknowledged CODE: message`, then its reason and where it is given. */
+export function formatAcknowledged(f: AcknowledgedFinding): string {
+  return `${f.file}:${f.line}:${f.column}: acknowledged ${f.code}: ${f.message}\n    reason (line ${f.allowLine}): ${f.reason}`;
 }

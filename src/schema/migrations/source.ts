@@ -11,7 +11,7 @@ export interface MigrationSource {
   readonly path: string;
   /** The file's text exactly as on disk (CRLF kept: positions refer to it). */
   readonly text: string;
-  /** sha256 (hex) of the text with CRLF normalised to LF. */
+  /** sha256 (hex) of the text with CRLF normalised to LF and `-- mtc:allow` lines left out. */
   readonly checksum: string;
   /** Ids named by `-- requires:` header lines, in the order written. */
   readonly requires: readonly string[];
@@ -29,9 +29,21 @@ export interface MigrationSource {
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-/** sha256 over the text with CRLF (and lone CR) normalised to LF, so a Windows checkout is not a change. */
+/** Where a lint acknowledgement starts: `-- mtc:allow` (the lint reads the rest of the line). */
+export const ALLOW_COMMENT_START = /--[ \t]*mtc:allow\b/;
+
+/** A whole `-- mtc:allow` line (after CRLF is normalised), with its newline. */
+const ALLOW_LINE = /^[ \t]*--[ \t]*mtc:allow\b[^\n]*(?:\n|$)/gm;
+
+/**
+ * sha256 over the text with CRLF (and lone CR) normalised to LF, so a Windows checkout is
+ * not a change, and without its `-- mtc:allow` lines: acknowledging a lint finding in a
+ * migration that databases have already run does not change it (the lint makes sure such a
+ * line is a comment of its own between statements, so leaving it out changes no SQL).
+ */
 export function checksumOf(text: string): string {
-  return createHash('sha256').update(text.replace(/\r\n?/g, '\n')).digest('hex');
+  const normalised = text.replace(/\r\n?/g, '\n');
+  return createHash('sha256').update(normalised.includes('mtc:allow') ? normalised.replace(ALLOW_LINE, '') : normalised).digest('hex');
 }
 
 /**
