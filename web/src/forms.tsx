@@ -65,6 +65,43 @@ export function Outcome({ action, labels = {} }: { action: Action; labels?: Reco
   );
 }
 
+/**
+ * A form's buttons: submit (saying it is busy while the action runs) and, when the form can be
+ * closed, a secondary button that closes it (`cancelLabel`, "Cancel" unless told). With
+ * `lockCancelWhileBusy` the form cannot be closed while it is saving.
+ */
+export function FormActions({
+  busy,
+  submitLabel,
+  busyLabel,
+  onCancel,
+  cancelLabel = 'Cancel',
+  lockCancelWhileBusy = false,
+  wide = false,
+}: {
+  busy: boolean;
+  submitLabel: string;
+  busyLabel: string;
+  onCancel?: () => void;
+  cancelLabel?: string;
+  lockCancelWhileBusy?: boolean;
+  /** Across the whole width of a form grid. */
+  wide?: boolean;
+}) {
+  return (
+    <div className={wide ? 'actions wide' : 'actions'}>
+      <button type="submit" disabled={busy}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+      {onCancel && (
+        <button type="button" className="secondary" onClick={onCancel} disabled={lockCancelWhileBusy ? busy : undefined}>
+          {cancelLabel}
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** The props that mark an input invalid when the action's error named its field. */
 export function invalidIf(action: Action, field: string): { 'aria-invalid'?: true } {
   return errorField(action.error) === field ? { 'aria-invalid': true } : {};

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Item } from '../shapes.ts';
 import { useApi } from '../useApi.ts';
-import { Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
+import { FormActions, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 
 export const ITEM_LABELS: Record<string, string> = { name: 'Name', category: 'Category', model: 'Model', variation: 'Variation', description: 'Description' };
 
@@ -55,16 +55,7 @@ export function ItemForm({ idPrefix, item, submitLabel, busyLabel, save, onCance
           <textarea id={id('description')} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} maxLength={10000} {...invalidIf(action, 'description')} />
         </div>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? busyLabel : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
       <Outcome action={action} labels={ITEM_LABELS} />
     </form>
   );

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import { formatQuantity } from '../format.ts';
 import type { LedgerEntry, Variant } from '../shapes.ts';
-import { Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
 
 const TYPES = {
   receipt: { label: 'Receipt (stock in)', hint: 'The quantity received, above 0.' },
@@ -61,11 +61,7 @@ export function StockMovementForm({ variant, onRecorded }: { variant: Variant; o
           <textarea id="movement-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={2000} {...invalidIf(action, 'reason')} />
         </div>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? 'Recording…' : 'Record movement'}
-        </button>
-      </div>
+      <FormActions busy={action.busy} submitLabel="Record movement" busyLabel="Recording…" />
       <Outcome action={action} labels={MOVEMENT_LABELS} />
     </form>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Variant } from '../shapes.ts';
-import { Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
 
 export const VARIANT_LABELS: Record<string, string> = { color: 'Colour', size: 'Size', unit: 'Unit', reorderThreshold: 'Reorder threshold' };
 
@@ -40,16 +40,7 @@ export function VariantForm({ idPrefix, variant, submitLabel, busyLabel, save, o
           <input id={id('threshold')} inputMode="decimal" value={threshold} onChange={(e) => setThreshold(e.target.value)} {...invalidIf(action, 'reorderThreshold')} />
         </div>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? busyLabel : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
       <Outcome action={action} labels={VARIANT_LABELS} />
     </form>
   );

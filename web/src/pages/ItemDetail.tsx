@@ -7,7 +7,7 @@ import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { StockMovementForm } from '../items/StockMovementForm.tsx';
-import { RateHistorySection, SupplierComparisonSection } from '../items/SupplierRates.tsx';
+import { RateHistorySection, SupplierComparisonSection } from '../items/VariantRates.tsx';
 import { VariantForm } from '../items/VariantForm.tsx';
 import { Pager } from '../Pager.tsx';
 import type { Item, LedgerEntry, Variant } from '../shapes.ts';

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { Dispatch } from 'react';
 import { Link, useBlocker, useParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
@@ -6,11 +7,12 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatStatus } from '../format.ts';
 import { centsText, costDraft, money, toNumber } from '../processes/cost.ts';
 import type { ProcessCost } from '../processes/cost.ts';
-import { MONEY, draftOf, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
-import type { ApiProcess, Draft, DraftAdditionalCost, DraftFields, DraftStep, ProcessStatus, Subprocess } from '../processes/model.ts';
+import { MONEY, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
+import type { ApiProcess, DraftAdditionalCost, ProcessStatus, Subprocess } from '../processes/model.ts';
+import { editorReducer, initialEditorState, isDirty } from '../processes/editor-state.ts';
+import type { EditorAction } from '../processes/editor-state.ts';
 import { useRates } from '../processes/rates.ts';
 import { StepCard } from '../processes/StepEditor.tsx';
-import type { UpdateStep } from '../processes/StepEditor.tsx';
 import { ActionError, StatusBadge } from '../processes/ui.tsx';
 import '../processes/processes.css';
 import { usePageTitle } from '../title.ts';
@@ -156,8 +158,8 @@ function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: stri
   );
 }
 
-function AdditionalCosts({ costs, onChange }: { costs: DraftAdditionalCost[]; onChange: (next: DraftAdditionalCost[]) => void }) {
-  const set = (key: string, change: Partial<DraftAdditionalCost>) => onChange(costs.map((a) => (a.key === key ? { ...a, ...change } : a)));
+function AdditionalCosts({ costs, dispatch }: { costs: DraftAdditionalCost[]; dispatch: Dispatch<EditorAction> }) {
+  const set = (key: string, change: Partial<DraftAdditionalCost>) => dispatch({ type: 'setAdditionalCost', key, change });
   return (
     <>
       {costs.length === 0 ? (
@@ -194,7 +196,7 @@ function AdditionalCosts({ costs, onChange }: { costs: DraftAdditionalCost[]; on
                       <input type="checkbox" checked={a.isFixed} onChange={(e) => set(a.key, { isFixed: e.target.checked })} aria-label={`${n} is fixed per run`} />
                     </td>
                     <td>
-                      <button type="button" className="secondary small" onClick={() => onChange(costs.filter((x) => x.key !== a.key))} aria-label={`Remove ${n}`}>
+                      <button type="button" className="secondary small" onClick={() => dispatch({ type: 'removeAdditionalCost', key: a.key })} aria-label={`Remove ${n}`}>
                         Remove
                       </button>
                     </td>
@@ -205,7 +207,7 @@ function AdditionalCosts({ costs, onChange }: { costs: DraftAdditionalCost[]; on
           </table>
         </div>
       )}
-      <button type="button" className="secondary" onClick={() => onChange([...costs, { key: newKey('a'), costType: 'overhead', description: '', amount: '0', isFixed: false }])}>
+      <button type="button" className="secondary" onClick={() => dispatch({ type: 'addAdditionalCost', key: newKey('a') })}>
         Add additional cost
       </button>
     </>
@@ -241,78 +243,29 @@ export default function ProcessEditorPage() {
 
 function ProcessEditor({ id }: { id: string }) {
   const loaded = useApi<ApiProcess>(`/api/processes/${id}`);
-  const [saved, setSaved] = useState<ApiProcess | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [fieldsDirty, setFieldsDirty] = useState(false);
-  const [structureDirty, setStructureDirty] = useState(false);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<{ error: unknown; prefix: string } | null>(null);
-  const [problems, setProblems] = useState<string[]>([]);
-  const [notice, setNotice] = useState('');
-  const [statusBusy, setStatusBusy] = useState<ProcessStatus | null>(null);
-  const [statusError, setStatusError] = useState<unknown>(undefined);
-  const [announce, setAnnounce] = useState('');
+  const [state, dispatch] = useReducer(editorReducer, initialEditorState);
+  const { saved, draft, expanded, saving, saveError, problems, notice, statusBusy, statusError, announce } = state;
   const focusAfter = useRef<string | null>(null);
   const dragged = useRef<string | null>(null);
 
   usePageTitle(saved ? saved.name : 'Process');
 
-  // The process as loaded becomes the draft (once; later loads come from saving).
+  // The process as loaded becomes the draft (once; later answers come from saving).
   useEffect(() => {
-    if (loaded.data && (!saved || saved.processId !== loaded.data.processId)) {
-      const d = draftOf(loaded.data);
-      setSaved(loaded.data);
-      setDraft(d);
-      setExpanded(new Set(d.steps.length <= 4 ? d.steps.map((s) => s.key) : []));
-    }
-  }, [loaded.data, saved]);
+    if (loaded.data) dispatch({ type: 'loaded', process: loaded.data });
+  }, [loaded.data]);
 
-  const dirty = fieldsDirty || structureDirty;
+  const dirty = isDirty(state);
   useLeaveWarning(dirty);
 
   const variantIds = useMemo(() => (draft ? draft.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variant.variantId)) : []), [draft]);
   const { rates, error: ratesError } = useRates(variantIds);
   const cost = useMemo(() => (draft ? costDraft(draft, rates) : null), [draft, rates]);
 
-  const update: UpdateStep = useCallback((stepKey, change) => {
-    setDraft((d) => (d ? { ...d, steps: d.steps.map((s) => (s.key === stepKey ? change(s) : s)) } : d));
-    setStructureDirty(true);
-    setNotice('');
+  const onMove = useCallback((stepKey: string, by: number) => {
+    focusAfter.current = `${stepKey}-${by < 0 ? 'up' : 'down'}`;
+    dispatch({ type: 'moveStep', stepKey, by });
   }, []);
-  const setSteps = useCallback((change: (steps: DraftStep[]) => DraftStep[]) => {
-    setDraft((d) => (d ? { ...d, steps: change(d.steps) } : d));
-    setStructureDirty(true);
-    setNotice('');
-  }, []);
-  const setField = (k: keyof DraftFields, value: string) => {
-    setDraft((d) => (d ? { ...d, fields: { ...d.fields, [k]: value } } : d));
-    setFieldsDirty(true);
-    setNotice('');
-  };
-
-  const moveTo = useCallback(
-    (stepKey: string, to: (from: number, length: number) => number, how: string) => {
-      setSteps((steps) => {
-        const from = steps.findIndex((s) => s.key === stepKey);
-        const target = Math.max(0, Math.min(steps.length - 1, to(from, steps.length)));
-        if (from < 0 || target === from) return steps;
-        const next = [...steps];
-        const [moved] = next.splice(from, 1);
-        next.splice(target, 0, moved!);
-        setAnnounce(`Moved ${moved!.customName.trim() || moved!.subprocessName} to position ${target + 1} of ${steps.length}${how}.`);
-        return next;
-      });
-    },
-    [setSteps],
-  );
-  const onMove = useCallback(
-    (stepKey: string, by: number) => {
-      focusAfter.current = `${stepKey}-${by < 0 ? 'up' : 'down'}`;
-      moveTo(stepKey, (from) => from + by, '');
-    },
-    [moveTo],
-  );
   // After a move, focus stays on the button pressed (or its twin when that one is now disabled).
   useEffect(() => {
     const wanted = focusAfter.current;
@@ -325,38 +278,10 @@ function ProcessEditor({ id }: { id: string }) {
   const onDragStart = useCallback((stepKey: string) => {
     dragged.current = stepKey;
   }, []);
-  const onDropOn = useCallback(
-    (targetKey: string) => {
-      const from = dragged.current;
-      dragged.current = null;
-      if (!from || from === targetKey) return;
-      setSteps((steps) => {
-        const target = steps.findIndex((s) => s.key === targetKey);
-        const source = steps.findIndex((s) => s.key === from);
-        if (target < 0 || source < 0) return steps;
-        const next = [...steps];
-        const [moved] = next.splice(source, 1);
-        next.splice(target, 0, moved!);
-        setAnnounce(`Moved ${moved!.customName.trim() || moved!.subprocessName} to position ${target + 1} of ${steps.length}.`);
-        return next;
-      });
-    },
-    [setSteps],
-  );
-  const onRemove = useCallback(
-    (stepKey: string) => {
-      setSteps((steps) => steps.filter((s) => s.key !== stepKey));
-      setAnnounce('Step removed (until you save, Discard changes brings it back).');
-    },
-    [setSteps],
-  );
-  const onToggle = useCallback((stepKey: string) => {
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (next.has(stepKey)) next.delete(stepKey);
-      else next.add(stepKey);
-      return next;
-    });
+  const onDropOn = useCallback((targetKey: string) => {
+    const from = dragged.current;
+    dragged.current = null;
+    if (from) dispatch({ type: 'dropStep', stepKey: from, onto: targetKey });
   }, []);
 
   if (loaded.error !== undefined && !saved) {
@@ -377,74 +302,35 @@ function ProcessEditor({ id }: { id: string }) {
   async function save() {
     if (!draft || !saved) return;
     const found = problemsOf(draft);
-    setProblems(found);
-    setSaveError(null);
-    setNotice('');
+    dispatch({ type: 'saveStarted', problems: found });
     if (found.length > 0) return;
-    setSaving(true);
     const sent = draft;
-    let current = saved;
     let fieldsSaved = false;
     try {
-      if (fieldsDirty) {
-        current = await api<ApiProcess>('PATCH', `/api/processes/${saved.processId}`, fieldsBody(sent.fields));
+      if (state.fieldsDirty) {
+        const after = await api<ApiProcess>('PATCH', `/api/processes/${saved.processId}`, fieldsBody(sent.fields));
         fieldsSaved = true;
-        setFieldsDirty(false);
-        setSaved(current);
+        dispatch({ type: 'fieldsSaved', process: after, sent });
       }
-      if (structureDirty) {
-        current = await api<ApiProcess>('PUT', `/api/processes/${saved.processId}/structure`, structureBody(sent));
-        setStructureDirty(false);
-        setSaved(current);
-        // The saved structure (with the ids of new steps and groups) becomes the draft, unless it was edited meanwhile.
-        const fresh = draftOf(current);
-        setDraft((d) => (d === sent ? fresh : d));
-        setExpanded((prev) => {
-          const keys = new Set<string>();
-          sent.steps.forEach((s, i) => {
-            if (prev.has(s.key) && fresh.steps[i]) keys.add(fresh.steps[i]!.key);
-          });
-          return keys;
-        });
+      if (state.structureDirty) {
+        const after = await api<ApiProcess>('PUT', `/api/processes/${saved.processId}/structure`, structureBody(sent));
+        dispatch({ type: 'structureSaved', process: after, sent });
       }
-      setNotice(`Saved at ${new Date().toLocaleTimeString()}.`);
-      setStatusError(undefined);
+      dispatch({ type: 'saveDone', at: new Date().toLocaleTimeString() });
     } catch (error) {
-      setSaveError({
-        error,
-        prefix: fieldsSaved ? 'The details were saved, but the steps and costs were not:' : 'Nothing was saved:',
-      });
-    } finally {
-      setSaving(false);
+      dispatch({ type: 'saveFailed', error, fieldsSaved });
     }
   }
 
   async function setStatus(to: ProcessStatus) {
     if (!saved) return;
-    setStatusBusy(to);
-    setStatusError(undefined);
-    setNotice('');
+    dispatch({ type: 'statusStarted', to });
     try {
       const after = await api<ApiProcess>('POST', `/api/processes/${saved.processId}/status`, { status: to });
-      setSaved(after);
-      setNotice(`The process is now ${formatStatus(after.status).toLowerCase()}.`);
+      dispatch({ type: 'statusChanged', process: after, label: formatStatus(after.status) });
     } catch (error) {
-      setStatusError(error);
-    } finally {
-      setStatusBusy(null);
+      dispatch({ type: 'statusFailed', error });
     }
-  }
-
-  function discard() {
-    if (!saved) return;
-    const d = draftOf(saved);
-    setDraft(d);
-    setFieldsDirty(false);
-    setStructureDirty(false);
-    setProblems([]);
-    setSaveError(null);
-    setExpanded(new Set(d.steps.length <= 4 ? d.steps.map((s) => s.key) : []));
-    setNotice('Changes discarded: the process is as last saved.');
   }
 
   const lineCount = variantIds.length;
@@ -475,7 +361,7 @@ function ProcessEditor({ id }: { id: string }) {
         <button type="button" onClick={save} disabled={saving || !dirty || deleted}>
           {saving ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" className="secondary" onClick={discard} disabled={saving || !dirty}>
+        <button type="button" className="secondary" onClick={() => dispatch({ type: 'discard' })} disabled={saving || !dirty}>
           Discard changes
         </button>
         <p className="savebar-total" aria-hidden="true">
@@ -502,19 +388,19 @@ function ProcessEditor({ id }: { id: string }) {
         <div className="sp-form">
           <div className="field">
             <label htmlFor="process-name">Name</label>
-            <input id="process-name" value={draft.fields.name} onChange={(e) => setField('name', e.target.value)} maxLength={200} autoComplete="off" />
+            <input id="process-name" value={draft.fields.name} onChange={(e) => dispatch({ type: 'setField', field: 'name', value: e.target.value })} maxLength={200} autoComplete="off" />
           </div>
           <div className="field">
             <label htmlFor="process-class">Class</label>
-            <input id="process-class" value={draft.fields.processClass} onChange={(e) => setField('processClass', e.target.value)} maxLength={50} autoComplete="off" />
+            <input id="process-class" value={draft.fields.processClass} onChange={(e) => dispatch({ type: 'setField', field: 'processClass', value: e.target.value })} maxLength={50} autoComplete="off" />
           </div>
           <div className="field narrow">
             <label htmlFor="process-price">Sales price</label>
-            <input id="process-price" value={draft.fields.salesPrice} onChange={(e) => setField('salesPrice', e.target.value)} inputMode="decimal" aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())} autoComplete="off" />
+            <input id="process-price" value={draft.fields.salesPrice} onChange={(e) => dispatch({ type: 'setField', field: 'salesPrice', value: e.target.value })} inputMode="decimal" aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())} autoComplete="off" />
           </div>
           <div className="field wide">
             <label htmlFor="process-description">Description</label>
-            <textarea id="process-description" value={draft.fields.description} onChange={(e) => setField('description', e.target.value)} rows={2} />
+            <textarea id="process-description" value={draft.fields.description} onChange={(e) => dispatch({ type: 'setField', field: 'description', value: e.target.value })} rows={2} />
           </div>
         </div>
       </section>
@@ -561,10 +447,8 @@ function ProcessEditor({ id }: { id: string }) {
                   cost={cost.steps[i]!}
                   rates={rates}
                   expanded={expanded.has(s.key)}
-                  update={update}
+                  dispatch={dispatch}
                   onMove={onMove}
-                  onRemove={onRemove}
-                  onToggle={onToggle}
                   onDragStart={onDragStart}
                   onDropOn={onDropOn}
                 />
@@ -572,27 +456,13 @@ function ProcessEditor({ id }: { id: string }) {
             </ol>
           </>
         )}
-        <AddStep
-          onAdd={(s) => {
-            const step = newStep(s);
-            setSteps((steps) => [...steps, step]);
-            setExpanded((prev) => new Set(prev).add(step.key));
-            setAnnounce(`Added step ${s.name}.`);
-          }}
-        />
+        <AddStep onAdd={(s) => dispatch({ type: 'addStep', step: newStep(s) })} />
       </section>
 
       <section>
         <h2>Additional costs</h2>
         <p className="caption">Costs of the whole process: per unit, or fixed per run (tooling, a setup).</p>
-        <AdditionalCosts
-          costs={draft.additionalCosts}
-          onChange={(next) => {
-            setDraft((d) => (d ? { ...d, additionalCosts: next } : d));
-            setStructureDirty(true);
-            setNotice('');
-          }}
-        />
+        <AdditionalCosts costs={draft.additionalCosts} dispatch={dispatch} />
       </section>
     </>
   );

@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney } from '../format.ts';
+import { FormActions } from '../forms.tsx';
 import { Pager } from '../Pager.tsx';
 import type { ApiProcess, ProcessSummary } from '../processes/model.ts';
 import { MONEY } from '../processes/model.ts';
@@ -58,11 +59,7 @@ function NewProcess() {
           <label htmlFor="new-process-price">Sales price</label>
           <input id="new-process-price" value={salesPrice} onChange={(e) => setSalesPrice(e.target.value)} inputMode="decimal" autoComplete="off" />
         </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? 'Creating…' : 'Create draft'}
-          </button>
-        </div>
+        <FormActions busy={busy} submitLabel="Create draft" busyLabel="Creating…" />
         <p className="caption wide">A new process starts as a draft; its editor opens to add its steps.</p>
         {error !== undefined && (
           <div className="wide">

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney } from '../format.ts';
+import { FormActions } from '../forms.tsx';
 import { Pager } from '../Pager.tsx';
 import type { Subprocess } from '../processes/model.ts';
 import { MONEY } from '../processes/model.ts';
@@ -99,16 +100,7 @@ function SubprocessForm({ id, initial, submitLabel, busyLabel, onSubmit, onCance
           <ActionError error={error} labels={LABELS} />
         </div>
       )}
-      <div className="actions wide">
-        <button type="submit" disabled={busy}>
-          {busy ? busyLabel : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions busy={busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} lockCancelWhileBusy wide />
     </form>
   );
 }

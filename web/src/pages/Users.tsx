@@ -4,7 +4,7 @@ import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime } from '../format.ts';
 import '../forms.css';
-import { Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
 import type { Action } from '../forms.tsx';
 import { Pager } from '../Pager.tsx';
 import { useSession } from '../session.tsx';
@@ -209,14 +209,7 @@ function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boole
         </label>
       </div>
       {self && <p className="hint">This is your own account: another admin must change your role.</p>}
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="secondary" onClick={onClose}>
-          Close
-        </button>
-      </div>
+      <FormActions busy={action.busy} submitLabel="Save" busyLabel="Saving…" onCancel={onClose} cancelLabel="Close" />
       <Outcome action={action} labels={{ ...LABELS, password: 'New password' }} />
     </form>
   );

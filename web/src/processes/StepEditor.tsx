@@ -2,7 +2,7 @@
 // changed in place in the draft (the parent saves). Rows are memoised: typing a quantity
 // redraws that row and the step's figures, not the other rows.
 import { memo, useCallback, useState } from 'react';
-import type { ReactNode } from 'react';
+import type { Dispatch, ReactNode } from 'react';
 import { query } from '../api.ts';
 import { ErrorAlert } from '../feedback.tsx';
 import { formatMoney } from '../format.ts';
@@ -10,11 +10,9 @@ import type { Item, Variant } from '../shapes.ts';
 import { useApi } from '../useApi.ts';
 import { money, parseScaled } from './cost.ts';
 import type { GroupCost, Rates, StepCost, UnitCost } from './cost.ts';
+import type { EditorAction } from './editor-state.ts';
 import { COST_TYPES, COST_QUANTITY, MONEY, USAGE_QUANTITY, newKey } from './model.ts';
 import type { CostType, DraftCostItem, DraftGroup, DraftLine, DraftStep, VariantLabel } from './model.ts';
-
-/** Changes the step with this key: `change` gets the step and returns its replacement. */
-export type UpdateStep = (stepKey: string, change: (s: DraftStep) => DraftStep) => void;
 
 const variantName = (v: VariantLabel) => `${v.item} ${[v.color, v.size].filter((x) => x && x !== 'General' && x !== 'Plain').join(' ')}`.trim();
 const paise = (cents: bigint) => formatMoney(money(cents * 10_000n));
@@ -252,8 +250,8 @@ function NewGroup({ step, onAdd }: { step: DraftStep; onAdd: (name: string) => v
   );
 }
 
-function CostItems({ step, update }: { step: DraftStep; update: UpdateStep }) {
-  const set = (key: string, change: Partial<DraftCostItem>) => update(step.key, (s) => ({ ...s, costItems: s.costItems.map((c) => (c.key === key ? { ...c, ...change } : c)) }));
+function CostItems({ step, dispatch }: { step: DraftStep; dispatch: Dispatch<EditorAction> }) {
+  const set = (key: string, change: Partial<DraftCostItem>) => dispatch({ type: 'setCostItem', stepKey: step.key, key, change });
   return (
     <>
       {step.costItems.length === 0 ? (
@@ -316,7 +314,7 @@ function CostItems({ step, update }: { step: DraftStep; update: UpdateStep }) {
                       <button
                         type="button"
                         className="secondary small"
-                        onClick={() => update(step.key, (s) => ({ ...s, costItems: s.costItems.filter((x) => x.key !== c.key) }))}
+                        onClick={() => dispatch({ type: 'removeCostItem', stepKey: step.key, key: c.key })}
                         aria-label={`Remove ${n}`}
                       >
                         Remove
@@ -329,11 +327,7 @@ function CostItems({ step, update }: { step: DraftStep; update: UpdateStep }) {
           </table>
         </div>
       )}
-      <button
-        type="button"
-        className="secondary"
-        onClick={() => update(step.key, (s) => ({ ...s, costItems: [...s.costItems, { key: newKey('c'), costType: 'labour', description: '', quantity: '1', unit: '', rate: '0' }] }))}
-      >
+      <button type="button" className="secondary" onClick={() => dispatch({ type: 'addCostItem', stepKey: step.key, key: newKey('c') })}>
         Add cost item
       </button>
     </>
@@ -347,10 +341,10 @@ export interface StepCardProps {
   cost: StepCost;
   rates: Rates;
   expanded: boolean;
-  update: UpdateStep;
+  /** The editor's reducer: every change to the step is one of its actions. */
+  dispatch: Dispatch<EditorAction>;
+  /** Moves the step (the editor keeps the focus on the button pressed). */
   onMove: (stepKey: string, by: number) => void;
-  onRemove: (stepKey: string) => void;
-  onToggle: (stepKey: string) => void;
   onDragStart: (stepKey: string) => void;
   onDropOn: (stepKey: string) => void;
 }
@@ -361,28 +355,14 @@ function dropTarget(x: number, y: number): HTMLLIElement | null {
 }
 
 /** One step as a card of the ordered list: its figures, moves, and (expanded) what it uses. */
-export const StepCard = memo(function StepCard({ step, index, count, cost, rates, expanded, update, onMove, onRemove, onToggle, onDragStart, onDropOn }: StepCardProps) {
+export const StepCard = memo(function StepCard({ step, index, count, cost, rates, expanded, dispatch, onMove, onDragStart, onDropOn }: StepCardProps) {
   const name = step.customName.trim() || step.subprocessName;
   // Stable across renders, so a row whose line did not change is not redrawn.
   const onQuantity = useCallback(
-    (stepKey: string, groupKey: string | null, lineKey: string, quantity: string) =>
-      update(stepKey, (s) =>
-        groupKey === null
-          ? { ...s, lines: s.lines.map((l) => (l.key === lineKey ? { ...l, quantity } : l)) }
-          : { ...s, groups: s.groups.map((g) => (g.key === groupKey ? { ...g, alternatives: g.alternatives.map((l) => (l.key === lineKey ? { ...l, quantity } : l)) } : g)) },
-      ),
-    [update],
+    (stepKey: string, groupKey: string | null, lineKey: string, quantity: string) => dispatch({ type: 'setLineQuantity', stepKey, groupKey, lineKey, quantity }),
+    [dispatch],
   );
-  const onRemoveLine = useCallback(
-    (stepKey: string, groupKey: string | null, lineKey: string) =>
-      update(stepKey, (s) =>
-        groupKey === null
-          ? { ...s, lines: s.lines.filter((l) => l.key !== lineKey) }
-          : { ...s, groups: s.groups.map((g) => (g.key === groupKey ? { ...g, alternatives: g.alternatives.filter((l) => l.key !== lineKey) } : g)) },
-      ),
-    [update],
-  );
-  const setGroup = (groupKey: string, change: Partial<DraftGroup>) => update(step.key, (s) => ({ ...s, groups: s.groups.map((g) => (g.key === groupKey ? { ...g, ...change } : g)) }));
+  const onRemoveLine = useCallback((stepKey: string, groupKey: string | null, lineKey: string) => dispatch({ type: 'removeLine', stepKey, groupKey, lineKey }), [dispatch]);
   const detailOf = (g: DraftGroup): GroupCost | undefined => cost.groupDetail.find((d) => d.key === g.key);
   const id = step.key;
   const unpriced = cost.unpriced.size;
@@ -446,11 +426,11 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           <button type="button" className="secondary small" id={`${id}-down`} onClick={() => onMove(step.key, 1)} disabled={index === count - 1} aria-label={`Move down: ${name}`}>
             Move down
           </button>
-          <button type="button" className="secondary small" onClick={() => onToggle(step.key)} aria-expanded={expanded} aria-controls={`${id}-body`}>
+          <button type="button" className="secondary small" onClick={() => dispatch({ type: 'toggleStep', stepKey: step.key })} aria-expanded={expanded} aria-controls={`${id}-body`}>
             {expanded ? 'Hide details' : 'Show details'}
             <span className="visually-hidden"> of {name}</span>
           </button>
-          <button type="button" className="secondary small danger" onClick={() => onRemove(step.key)} aria-label={`Remove step ${name}`}>
+          <button type="button" className="secondary small danger" onClick={() => dispatch({ type: 'removeStep', stepKey: step.key })} aria-label={`Remove step ${name}`}>
             Remove step
           </button>
         </div>
@@ -460,11 +440,11 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           <div className="step-fields">
             <div className="field">
               <label htmlFor={`${id}-custom`}>Name in this process</label>
-              <input id={`${id}-custom`} value={step.customName} placeholder={step.subprocessName} onChange={(e) => update(step.key, (s) => ({ ...s, customName: e.target.value }))} maxLength={200} autoComplete="off" />
+              <input id={`${id}-custom`} value={step.customName} placeholder={step.subprocessName} onChange={(e) => dispatch({ type: 'setStepText', stepKey: step.key, field: 'customName', value: e.target.value })} maxLength={200} autoComplete="off" />
             </div>
             <div className="field wide">
               <label htmlFor={`${id}-notes`}>Notes</label>
-              <input id={`${id}-notes`} value={step.notes} onChange={(e) => update(step.key, (s) => ({ ...s, notes: e.target.value }))} autoComplete="off" />
+              <input id={`${id}-notes`} value={step.notes} onChange={(e) => dispatch({ type: 'setStepText', stepKey: step.key, field: 'notes', value: e.target.value })} autoComplete="off" />
             </div>
           </div>
 
@@ -489,7 +469,7 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
                 <div className="group-head">
                   <div className="field">
                     <label htmlFor={gid}>Group name</label>
-                    <input id={gid} value={g.name} onChange={(e) => setGroup(g.key, { name: e.target.value })} maxLength={255} autoComplete="off" />
+                    <input id={gid} value={g.name} onChange={(e) => dispatch({ type: 'renameGroup', stepKey: step.key, groupKey: g.key, name: e.target.value })} maxLength={255} autoComplete="off" />
                   </div>
                   <p className="step-figures">
                     <span>
@@ -499,12 +479,7 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
                       Best <strong>{d ? show(d.best) : '—'}</strong>
                     </span>
                   </p>
-                  <button
-                    type="button"
-                    className="secondary small"
-                    onClick={() => update(step.key, (s) => ({ ...s, groups: s.groups.filter((x) => x.key !== g.key) }))}
-                    aria-label={`Remove group ${g.name}`}
-                  >
+                  <button type="button" className="secondary small" onClick={() => dispatch({ type: 'removeGroup', stepKey: step.key, groupKey: g.key })} aria-label={`Remove group ${g.name}`}>
                     Remove group
                   </button>
                 </div>
@@ -542,20 +517,12 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
               </div>
             );
           })}
-          <NewGroup step={step} onAdd={(gname) => update(step.key, (s) => ({ ...s, groups: [...s.groups, { key: newKey('g'), name: gname, description: null, alternatives: [] }] }))} />
+          <NewGroup step={step} onAdd={(name) => dispatch({ type: 'addGroup', stepKey: step.key, key: newKey('g'), name })} />
 
-          <VariantPicker
-            step={step}
-            onAdd={(target, variant, quantity) =>
-              update(step.key, (s) => {
-                const line: DraftLine = { key: newKey('l'), variant, quantity };
-                return target === 'lines' ? { ...s, lines: [...s.lines, line] } : { ...s, groups: s.groups.map((g) => (g.key === target ? { ...g, alternatives: [...g.alternatives, line] } : g)) };
-              })
-            }
-          />
+          <VariantPicker step={step} onAdd={(target, variant, quantity) => dispatch({ type: 'addLine', stepKey: step.key, target, line: { key: newKey('l'), variant, quantity } })} />
 
           <h4>Cost items</h4>
-          <CostItems step={step} update={update} />
+          <CostItems step={step} dispatch={dispatch} />
         </div>
       )}
     </li>

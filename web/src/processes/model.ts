@@ -127,16 +127,19 @@ export interface Draft {
 }
 
 let counter = 0;
-/** A key for a new row of the draft (React's key; never sent). */
-export const newKey = (prefix: string) => `${prefix}${++counter}`;
+/**
+ * A key for a new row of the draft (React's key and the root of its elements' ids; never sent).
+ * The "n" keeps it apart from the keys of saved rows, which are their ids (s12, l40).
+ */
+export const newKey = (prefix: string) => `${prefix}n${++counter}`;
 
 const asCostType = (t: string): CostType => ((COST_TYPES as readonly string[]).includes(t) ? (t as CostType) : 'other');
 
 function lineOf(l: ApiLine): DraftLine {
-  return { key: newKey('l'), variant: { variantId: l.variantId, item: l.item, color: l.color, size: l.size, unit: l.unit, deleted: l.variantDeleted }, quantity: l.quantity };
+  return { key: `l${l.lineId}`, variant: { variantId: l.variantId, item: l.item, color: l.color, size: l.size, unit: l.unit, deleted: l.variantDeleted }, quantity: l.quantity };
 }
 
-/** The draft of a process as the API holds it. */
+/** The draft of a process as the API holds it; the same draft (keys included) every time for the same answer. */
 export function draftOf(p: ApiProcess): Draft {
   return {
     fields: { name: p.name, description: p.description ?? '', processClass: p.processClass ?? '', salesPrice: p.salesPrice ?? '' },

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
 import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
 
@@ -90,16 +90,7 @@ export function RateForm({ idPrefix, rate, submitLabel, busyLabel, save, onCance
           </div>
         )}
       </div>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? busyLabel : submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
       {noVariant ? (
         <p className="alert" role="alert">
           <strong>Variant: </strong>find the item and choose its variant first.

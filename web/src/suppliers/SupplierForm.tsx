@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
+import { FormActions, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 import type { Supplier } from './shapes.ts';
 
 export const SUPPLIER_LABELS: Record<string, string> = { firmName: 'Firm name', address: 'Address', gstin: 'GSTIN', email: 'Email', phone: 'Phone' };
@@ -48,11 +48,7 @@ export function SupplierForm({ idPrefix, supplier, submitLabel, busyLabel, save 
           <textarea id={id('address')} value={address} onChange={(e) => setAddress(e.target.value)} maxLength={2000} rows={2} {...invalidIf(action, 'address')} />
         </div>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={action.busy}>
-          {action.busy ? busyLabel : submitLabel}
-        </button>
-      </div>
+      <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} />
       <Outcome action={action} labels={SUPPLIER_LABELS} />
     </form>
   );

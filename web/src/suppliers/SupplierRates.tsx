@@ -9,6 +9,7 @@ import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
 import { RateForm } from './RateForm.tsx';
+import { RATE_COLUMNS, RatesTable } from './RatesTable.tsx';
 import type { Rate, Supplier } from './shapes.ts';
 
 const PAGE_SIZE = 20;
@@ -127,67 +128,59 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
         </p>
       ) : (
         <>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">Rates of {supplier.firmName}, newest effective date first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Variant</th>
-                  <th scope="col" className="num">
-                    Rate
-                  </th>
-                  <th scope="col">Currency</th>
-                  <th scope="col" className="num">
-                    Min. order
-                  </th>
-                  <th scope="col">Effective</th>
-                  <th scope="col">Active</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {onPage.map((r) => {
+          <RatesTable
+            caption={`Rates of ${supplier.firmName}, newest effective date first`}
+            rates={onPage}
+            rowClass={(r) => (editing?.rateId === r.rateId ? 'chosen' : undefined)}
+            columns={[
+              {
+                header: 'Variant',
+                cell: (r) => {
                   const v = variants.get(r.variantId);
-                  return (
-                    <tr key={r.rateId} className={editing?.rateId === r.rateId ? 'chosen' : undefined}>
-                      <td>{v ? <Link to={`/items/${v.itemId}?variant=${v.variantId}`}>{variantName(v)}</Link> : `Variant ${r.variantId}`}</td>
-                      <td className="num">{formatMoney(r.costPerUnit)}</td>
-                      <td>{r.currency}</td>
-                      <td className="num">{formatQuantity(r.minimumOrderQuantity)}</td>
-                      <td>
-                        <span className="day">from {r.effectiveFrom}</span> <span className="day">to {r.effectiveTo ?? 'open-ended'}</span>
-                      </td>
-                      <td>{r.isActive ? 'Active' : 'Inactive'}</td>
-                      <td>
-                        <div className="actions">
-                          <button type="button" className="secondary" aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`} onClick={() => setEditing(r)}>
-                            Edit
-                          </button>
-                          {r.isActive && (
-                            <button
-                              type="button"
-                              className="secondary"
-                              aria-label={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
-                              disabled={deactivate.busy}
-                              onClick={() => {
-                                setDeactivating(r.rateId);
-                                void deactivate.run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`).then(() => {
-                                  setDeactivating(undefined);
-                                  rates.reload();
-                                });
-                              }}
-                            >
-                              {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}
-                            </button>
-                          )}
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+                  return v ? <Link to={`/items/${v.itemId}?variant=${v.variantId}`}>{variantName(v)}</Link> : `Variant ${r.variantId}`;
+                },
+              },
+              RATE_COLUMNS.rate,
+              RATE_COLUMNS.currency,
+              { header: 'Min. order', num: true, cell: (r) => formatQuantity(r.minimumOrderQuantity) },
+              {
+                header: 'Effective',
+                cell: (r) => (
+                  <>
+                    <span className="day">from {r.effectiveFrom}</span> <span className="day">to {r.effectiveTo ?? 'open-ended'}</span>
+                  </>
+                ),
+              },
+              RATE_COLUMNS.active,
+              {
+                header: 'Actions',
+                cell: (r) => (
+                  <div className="actions">
+                    <button type="button" className="secondary" aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`} onClick={() => setEditing(r)}>
+                      Edit
+                    </button>
+                    {r.isActive && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+                        disabled={deactivate.busy}
+                        onClick={() => {
+                          setDeactivating(r.rateId);
+                          void deactivate.run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`).then(() => {
+                            setDeactivating(undefined);
+                            rates.reload();
+                          });
+                        }}
+                      >
+                        {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}
+                      </button>
+                    )}
+                  </div>
+                ),
+              },
+            ]}
+          />
           <Pager page={Math.min(page, pages)} pages={pages} total={listed.length} noun={['rate', 'rates']} onPage={setPage} />
         </>
       )}

@@ -1,9 +1,10 @@
+// A variant's supplier rates, on the item's page: its suppliers compared on a day, and every rate it has had.
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatQuantity } from '../format.ts';
+import { formatQuantity } from '../format.ts';
 import { Pager } from '../Pager.tsx';
 import type { Variant } from '../shapes.ts';
+import { RATE_COLUMNS, RatesTable } from '../suppliers/RatesTable.tsx';
 import { today } from '../suppliers/RateForm.tsx';
 import type { Rate, SupplierComparison } from '../suppliers/shapes.ts';
 import { useApi } from '../useApi.ts';
@@ -42,45 +43,18 @@ export function SupplierComparisonSection({ variant }: { variant: Variant }) {
       ) : (
         <>
           {c.currencies.length > 1 && <p className="caption">The rates are in different currencies ({c.currencies.join(', ')}), so none is marked cheapest or dearest.</p>}
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">
-                Suppliers of {variant.color} / {variant.size} on {c.asOf}, cheapest first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Supplier</th>
-                  <th scope="col" className="num">
-                    Rate
-                  </th>
-                  <th scope="col">Currency</th>
-                  <th scope="col" className="num">
-                    Minimum order
-                  </th>
-                  <th scope="col">Effective</th>
-                  <th scope="col">Compared</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.rates.map((r) => (
-                  <tr key={r.rateId}>
-                    <td>
-                      <Link to={`/suppliers/${r.supplierId}`}>{r.firmName}</Link>
-                    </td>
-                    <td className="num">{formatMoney(r.costPerUnit)}</td>
-                    <td>{r.currency}</td>
-                    <td className="num">
-                      {formatQuantity(r.minimumOrderQuantity)} {variant.unit}
-                    </td>
-                    <td>
-                      {r.effectiveFrom} to {r.effectiveTo ?? 'open-ended'}
-                    </td>
-                    <td>{mark(r)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RatesTable
+            caption={`Suppliers of ${variant.color} / ${variant.size} on ${c.asOf}, cheapest first`}
+            rates={c.rates}
+            columns={[
+              RATE_COLUMNS.supplier,
+              RATE_COLUMNS.rate,
+              RATE_COLUMNS.currency,
+              { header: 'Minimum order', num: true, cell: (r) => `${formatQuantity(r.minimumOrderQuantity)} ${variant.unit}` },
+              { header: 'Effective', cell: (r) => `${r.effectiveFrom} to ${r.effectiveTo ?? 'open-ended'}` },
+              { header: 'Compared', cell: mark },
+            ]}
+          />
         </>
       )}
     </section>
@@ -104,39 +78,18 @@ export function RateHistorySection({ variant }: { variant: Variant }) {
         <p className="empty">No supplier has quoted for {variant.color} / {variant.size} yet.</p>
       ) : (
         <>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">
-                Rates of {variant.color} / {variant.size}, newest effective date first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Supplier</th>
-                  <th scope="col" className="num">
-                    Rate
-                  </th>
-                  <th scope="col">Currency</th>
-                  <th scope="col">Effective from</th>
-                  <th scope="col">Effective to</th>
-                  <th scope="col">Active</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rates.slice((page - 1) * HISTORY_PAGE_SIZE, page * HISTORY_PAGE_SIZE).map((r) => (
-                  <tr key={r.rateId}>
-                    <td>
-                      <Link to={`/suppliers/${r.supplierId}`}>{r.firmName}</Link>
-                    </td>
-                    <td className="num">{formatMoney(r.costPerUnit)}</td>
-                    <td>{r.currency}</td>
-                    <td>{r.effectiveFrom}</td>
-                    <td>{r.effectiveTo ?? 'open-ended'}</td>
-                    <td>{r.isActive ? 'Active' : 'Inactive'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RatesTable
+            caption={`Rates of ${variant.color} / ${variant.size}, newest effective date first`}
+            rates={rates.slice((page - 1) * HISTORY_PAGE_SIZE, page * HISTORY_PAGE_SIZE)}
+            columns={[
+              RATE_COLUMNS.supplier,
+              RATE_COLUMNS.rate,
+              RATE_COLUMNS.currency,
+              { header: 'Effective from', cell: (r) => r.effectiveFrom },
+              { header: 'Effective to', cell: (r) => r.effectiveTo ?? 'open-ended' },
+              RATE_COLUMNS.active,
+            ]}
+          />
           {rates.length > HISTORY_PAGE_SIZE && <Pager page={page} pages={pages} total={rates.length} noun={['rate', 'rates']} onPage={setPage} />}
         </>
       )}

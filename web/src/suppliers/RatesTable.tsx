@@ -1,0 +1,53 @@
+// Supplier rates as a table: the one table of rates the app draws (a supplier's rates, a
+// variant's suppliers compared on a day, a variant's rate history), each choosing its columns.
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { formatMoney } from '../format.ts';
+import type { Rate } from './shapes.ts';
+
+/** One column of a rates table: its heading and what each rate shows in it. */
+export interface RateColumn {
+  header: string;
+  /** A figure: right-aligned. */
+  num?: boolean;
+  cell: (r: Rate) => ReactNode;
+}
+
+/** The columns every rates table may share. */
+export const RATE_COLUMNS = {
+  supplier: { header: 'Supplier', cell: (r) => <Link to={`/suppliers/${r.supplierId}`}>{r.firmName}</Link> },
+  rate: { header: 'Rate', num: true, cell: (r) => formatMoney(r.costPerUnit) },
+  currency: { header: 'Currency', cell: (r) => r.currency },
+  active: { header: 'Active', cell: (r) => (r.isActive ? 'Active' : 'Inactive') },
+} satisfies Record<string, RateColumn>;
+
+/** The rates in the order given, one row each, under a caption read to screen readers. */
+export function RatesTable({ caption, rates, columns, rowClass }: { caption: ReactNode; rates: Rate[]; columns: RateColumn[]; rowClass?: (r: Rate) => string | undefined }) {
+  return (
+    <div className="table-scroll">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.header} scope="col" className={c.num ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rates.map((r) => (
+            <tr key={r.rateId} className={rowClass?.(r)}>
+              {columns.map((c) => (
+                <td key={c.header} className={c.num ? 'num' : undefined}>
+                  {c.cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
