@@ -1,4 +1,4 @@
-import { MtcError } from '../schema/errors.ts';
+import { MtcError } from '../errors.ts';
 import type { OutputStream } from './command.ts';
 
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);

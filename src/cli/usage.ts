@@ -1,4 +1,4 @@
-import { MtcError } from '../schema/errors.ts';
+import { MtcError } from '../errors.ts';
 
 /** A mistake in how mtc was called: exit 2. */
 export class UsageError extends MtcError {

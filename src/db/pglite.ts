@@ -7,7 +7,7 @@ import { oneSessionDatabase, sessionTurns } from './one-session.ts';
 import { AdvisoryLocks, heldAdvisoryLocks } from './shared/advisory.ts';
 import { readServeRecord, removeServeTraces } from './shared/place.ts';
 import type { Owner, SharedSession } from './shared/server.ts';
-import { MtcError } from '../schema/errors.ts';
+import { MtcError } from '../errors.ts';
 import { compileWasmQuickly } from './wasm.ts';
 
 export interface PgliteOptions {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { MtcError } from '../schema/errors.ts';
+import { MtcError } from '../errors.ts';
 import { FORMAT_WORDS } from './formats.ts';
 import { isFirstErrorOnly } from './validation.ts';
 

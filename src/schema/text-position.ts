@@ -55,3 +55,15 @@ export function indexOfCodePoint(text: string, codePoints: number): number {
   }
   return i;
 }
+
+/** Where in a file something is; line and column count from 1. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Formats a position as `file:line:col`, the form editors and terminals link. */
+export function formatPosition(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}

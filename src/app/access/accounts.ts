@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/types.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 import { hashPassword, newPassword, newSecret, secretHash, verifyPassword } from './secrets.ts';
 import { ROLES } from './roles.ts';
 import type { Role } from './roles.ts';

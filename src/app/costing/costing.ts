@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /**
  * Worst- and best-case costing of processes, computed by PostgreSQL in NUMERIC: one query

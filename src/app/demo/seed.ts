@@ -4,7 +4,7 @@
  */
 import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 import { createLot } from '../lots/lots.ts';
 import { transitionLot } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';

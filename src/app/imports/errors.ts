@@ -1,4 +1,4 @@
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /**
  * A refused import: `usage` (400) for what the caller asked (an unknown kind, a bad option),

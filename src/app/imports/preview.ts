@@ -1,5 +1,4 @@
 import type { Database } from '../../db/types.ts';
-import { checkRow, unreadableHeader, writeRows } from './engine.ts';
 import { ImportError } from './errors.ts';
 import { matchHeader } from './headers.ts';
 import { kindNamed } from './kinds/index.ts';
@@ -10,6 +9,7 @@ import { openRows } from './formats/rows.ts';
 import type { SourceRow } from './formats/rows.ts';
 import type { XlsxReading } from './formats/xlsx/limits.ts';
 import { storedChunks } from './store.ts';
+import { checkRow, unreadableHeader, writeRows } from './write.ts';
 
 /** A file to preview that is not stored as a job (mtc import --preview). */
 export interface PreviewFile {

@@ -38,8 +38,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Session } from '../../db/types.ts';
-import { DatabaseError } from '../../db/types.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { isTransient } from '../../db/transient.ts';
+import { MtcError } from '../../errors.ts';
 import { beginRun, endRun } from './crashes.ts';
 import { runImport } from './engine.ts';
 import type { RunOptions } from './engine.ts';
@@ -333,13 +333,6 @@ async function markFinished(q: { query: Database['query'] }, jobId: number): Pro
   );
 }
 
-/** An error that says the database went away (the job is left for later), not that the job is bad. */
-function isConnectionTrouble(err: unknown): boolean {
-  if (err instanceof DatabaseError) return /^(08|57P|53)/.test(err.code);
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH)/.test(code);
-}
-
 /**
  * Starts the import worker of this process: it claims pending jobs and jobs whose server
  * died, one at a time per slot (`concurrency`), and runs them with the engine. See the top of
@@ -392,7 +385,8 @@ export function startImportWorker(db: Database, options: WorkerOptions = {}): Im
       else if (stopping.signal.aborted && (out.status === 'running' || out.status === 'pending')) log({ event: 'released', jobId, why: 'stopping' });
       else log({ event: 'finished', jobId, status: out.status, ms: Date.now() - started });
     } catch (err) {
-      if (stopping.signal.aborted || isConnectionTrouble(err)) {
+      // The database could not do it just now (src/db/transient.ts): the job is left for a later pick.
+      if (stopping.signal.aborted || isTransient(err)) {
         log({ event: 'released', jobId, why: 'error' });
         log({ event: 'error', jobId, message: (err as Error).message, error: err });
         return;

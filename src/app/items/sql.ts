@@ -1,4 +1,4 @@
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /** A refused change to items, variants or stock: `usage` is bad input (400), `state` a conflict (409). */
 export class ItemError extends MtcError {}

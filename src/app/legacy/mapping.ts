@@ -1,7 +1,7 @@
 import type { AdoptContext, AdoptMapping } from '../../schema/adopt/types.ts';
 import { conversion } from '../../schema/catalog/diff.ts';
 import { quoteIdent } from '../../schema/catalog/render.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 import { sqlLiteral } from '../../schema/migrations/ledger.ts';
 import { FINAL_STATUSES, IMPORT_STATUSES } from '../imports/jobs.ts';
 

@@ -1,4 +1,4 @@
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /**
  * An error of the lots area: `NOT_FOUND` (404), `usage` ones (400) and `state` ones (409)

@@ -1,4 +1,4 @@
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /**
  * A refused change to processes or the subprocess library: `NOT_FOUND` (404), `usage` errors

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 import { isoUtc } from '../timestamps.ts';
 
 /** A supplier as the API shows it. */

@@ -8,7 +8,7 @@ import { parseDatabaseUrl } from '../../db/open.ts';
 import type { Queryable } from '../../db/types.ts';
 import { pendingMigrations } from '../../schema/migrations/plan.ts';
 import type { MigrationFailure } from '../../schema/migrations/locate.ts';
-import { formatPosition } from '../../schema/errors.ts';
+import { formatPosition } from '../../schema/text-position.ts';
 
 export const options = {
   'dry-run': { type: 'boolean' },

@@ -102,7 +102,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const status = compareLedger(plan.order, await readLedger(db));
   if (status.pending.length > 0) {
     await db.close();
-    const { MtcError } = await import('../../schema/errors.ts');
+    const { MtcError } = await import('../../errors.ts');
     throw new MtcError('NOT_MIGRATED', `${status.pending.length} migration(s) pending: run mtc migrate first (npm start does)`);
   }
   const { buildServer } = await import('../../http/server.ts');

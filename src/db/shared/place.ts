@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MtcError } from '../../schema/errors.ts';
+import { MtcError } from '../../errors.ts';
 
 // Where a served embedded database's socket is, and the record that says so.
 //

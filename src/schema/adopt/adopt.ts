@@ -6,7 +6,7 @@ import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel, TableModel } from '../catalog/model.ts';
 import { createIndex, qualified, quoteIdent } from '../catalog/render.ts';
 import { ENGINE_SCHEMA } from '../engine-tables.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 import { recordSchema } from '../migrations/drift.ts';
 import { CREATE_LEDGER_SQL, LEDGER_TABLE, compareLedger, readLedger, sqlLiteral } from '../migrations/ledger.ts';
 import { acquireSchemaLock, releaseSchemaLock } from '../migrations/lock.ts';

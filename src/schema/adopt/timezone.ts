@@ -3,7 +3,7 @@
 // instant. Left to the session, the same dump restored on a server in another zone (or opened
 // by a client that sets its own) would move every old time by the difference.
 import type { Queryable } from '../../db/types.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /** The zone adoption used, and where it came from: the caller's choice or the database's own setting. */
 export interface ChosenTimeZone {

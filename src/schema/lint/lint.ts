@@ -3,7 +3,7 @@
  * before anything touches a database.
  */
 import { resolve } from 'node:path';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 import type { MigrationSource } from '../migrations/source.ts';
 import { analyzeMigration, type MigrationAnalysis } from './analysis.ts';
 import { concurrentlyInTransaction } from './checks/concurrently-in-transaction.ts';

@@ -9,7 +9,7 @@ import { LineCursor } from './line-cursor.ts';
 import { loadPgParser, loadedPgParser, type PgParser } from './parser.ts';
 import { lastTokenEnd, skipBlankAndComments, statementRanges } from './sql-lexer.ts';
 import { cursorPositionOf, messageOf, SqlSyntaxError } from './syntax-error.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /** One statement of a script. */
 export interface Statement {

@@ -1,4 +1,4 @@
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /** SQL that PostgreSQL's parser rejects; `line` and `column` are 1-based and count in the whole file. */
 export class SqlSyntaxError extends MtcError {

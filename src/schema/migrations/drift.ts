@@ -4,7 +4,7 @@ import { compareModels, formatFinding } from '../catalog/compare.ts';
 import type { Finding } from '../catalog/compare.ts';
 import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel } from '../catalog/model.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 import { isEngineRelation } from '../engine-tables.ts';
 import { LEDGER_TABLE, sqlLiteral } from './ledger.ts';
 

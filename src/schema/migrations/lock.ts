@@ -1,6 +1,6 @@
 import type { Session } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /** The advisory lock every schema run holds: two int4 keys, 'MTC' and 1. */
 export const LOCK_KEYS = [0x4d5443, 1] as const;

@@ -1,6 +1,6 @@
 import type { Database, Queryable, Session } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 import { CREATE_LEDGER_SQL, compareLedger, ledgerInsertSql, readLedger } from './ledger.ts';
 import type { MigrationStatus } from './ledger.ts';
 import { failureAt, positionInFile, positionInStatement, replayToFindFailure } from './locate.ts';

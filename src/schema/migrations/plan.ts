@@ -1,4 +1,4 @@
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 import type { MigrationSource } from './source.ts';
 import { compareIds } from './source.ts';
 

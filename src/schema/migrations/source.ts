@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 
 /** One migration file as read from disk, with its header parsed. */
 export interface MigrationSource {

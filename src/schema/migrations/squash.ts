@@ -4,7 +4,7 @@ import { compareModels, formatFinding } from '../catalog/compare.ts';
 import { inspect } from '../catalog/inspect.ts';
 import type { SchemaModel } from '../catalog/model.ts';
 import { renderSnapshot } from '../catalog/render.ts';
-import { MtcError } from '../errors.ts';
+import { MtcError } from '../../errors.ts';
 import { sqlLiteral } from './ledger.ts';
 import { migrate } from './migrate.ts';
 import type { MigrateOptions } from './migrate.ts';

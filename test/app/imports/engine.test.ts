@@ -3,7 +3,8 @@
 // stop and cancellation between batches.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createImportJob, previewImport, runImport } from '../../../src/app/imports/engine.ts';
+import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { previewImport } from '../../../src/app/imports/preview.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';

@@ -50,6 +50,20 @@ function standIn(ms: number, ran: { worker: string; jobId: number }[], worker: s
   };
 }
 
+/**
+ * A stand-in for the engine whose first run is stopped by the database raising `sqlstate` (a
+ * real error from PostgreSQL or PGlite, as the engine would meet it); later runs complete the job.
+ */
+function stoppedOnceBy(sqlstate: string, runs: number[]): ImportRunner {
+  return async (db, jobId) => {
+    runs.push(jobId);
+    await db.query(`UPDATE public.import_jobs SET status = 'running' WHERE id = $1`, [jobId]);
+    if (runs.length === 1) await db.exec(`DO $$ BEGIN RAISE EXCEPTION 'stopped for the test' USING ERRCODE = '${sqlstate}'; END $$`);
+    await db.query(`UPDATE public.import_jobs SET status = 'completed' WHERE id = $1 AND status = 'running'`, [jobId]);
+    return { status: 'completed' };
+  };
+}
+
 for (const backend of backends) {
   describe(`the import worker on ${backend.name}`, { skip: backend.skip }, () => {
     let t: TestDatabase;
@@ -141,6 +155,29 @@ for (const backend of backends) {
       await a.stop();
       assert.deepEqual(await pickJob(db, 'other'), { jobId, takeover: true }, 'once let go, it is taken over');
       await db.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE id = $1`, [jobId]);
+    });
+
+    test('a run stopped by a transient database error (deadlock, serialization failure, lock timeout, shutdown) leaves the job for a later pick, which ends it; any other fails it', async () => {
+      for (const sqlstate of ['40P01', '40001', '55P03', '57P01', '08006']) {
+        const jobId = await tinyJob(db);
+        const runs: number[] = [];
+        const events: WorkerEvent[] = [];
+        const w = startImportWorker(db, { name: `transient-${sqlstate}`, pollMs: 10, run: stoppedOnceBy(sqlstate, runs), log: (e) => events.push(e) });
+        await waitFor(async () => (await jobRow(db, jobId)).status === 'completed', `the job stopped by ${sqlstate} to be taken again and end`);
+        await w.stop();
+        assert.deepEqual(runs, [jobId, jobId], `${sqlstate}: run twice`);
+        assert.ok(events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'error'), `${sqlstate}: ${JSON.stringify(events)}`);
+      }
+      // A statement timeout or cancel (57014) would stop the same rows again; a constraint refused at commit (40002) is the data's fault.
+      for (const sqlstate of ['57014', '40002']) {
+        const jobId = await tinyJob(db);
+        const runs: number[] = [];
+        const w = startImportWorker(db, { name: `lasting-${sqlstate}`, pollMs: 10, run: stoppedOnceBy(sqlstate, runs) });
+        await waitFor(async () => (await jobRow(db, jobId)).status === 'failed', `the job stopped by ${sqlstate} to fail`);
+        await w.stop();
+        assert.deepEqual(runs, [jobId], `${sqlstate}: not taken again`);
+        assert.equal((await db.query<{ message: string }>('SELECT message FROM public.import_jobs WHERE id = $1', [jobId])).rows[0]?.message, `the import stopped on an unexpected error; the server log of lasting-${sqlstate} has it (job ${jobId})`);
+      }
     });
 
     test('a stopped worker leaves its job running mid-way; another takes it over, and the end state equals an uninterrupted import', async () => {

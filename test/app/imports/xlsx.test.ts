@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import { createImportJob, previewImport, runImport } from '../../../src/app/imports/engine.ts';
+import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { previewImport } from '../../../src/app/imports/preview.ts';
 import { hostile } from '../../helpers/xlsx-files.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';

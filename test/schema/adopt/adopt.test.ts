@@ -12,7 +12,7 @@ import type { AdoptContext, AdoptOptions, AdoptResult } from '../../../src/schem
 import { compareModels } from '../../../src/schema/catalog/compare.ts';
 import { inspect } from '../../../src/schema/catalog/inspect.ts';
 import type { SchemaModel } from '../../../src/schema/catalog/model.ts';
-import { MtcError } from '../../../src/schema/errors.ts';
+import { MtcError } from '../../../src/errors.ts';
 import { planMigrations } from '../../../src/schema/migrations/plan.ts';
 import type { Plan } from '../../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../../src/schema/migrations/source.ts';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../../../src/db/open.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { databaseTimeZone, knownTimeZone } from '../../../src/schema/adopt/timezone.ts';
-import { MtcError } from '../../../src/schema/errors.ts';
+import { MtcError } from '../../../src/errors.ts';
 import { adminQuery, backends, postgresBackend } from '../../helpers/backends.ts';
 import type { TestDatabase } from '../../helpers/backends.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MtcError } from '../../../src/schema/errors.ts';
+import { MtcError } from '../../../src/errors.ts';
 import { pendingMigrations, planMigrations, requiresClosure } from '../../../src/schema/migrations/plan.ts';
 import { checksumOf, loadMigrations, migrationFromText } from '../../../src/schema/migrations/source.ts';
 

@@ -1,6 +1,8 @@
 /**
- * Errors of the schema engine. Each has a stable `code` a caller can match on,
- * and a `category` that the command line turns into an exit code:
+ * The error every layer throws (the bottom of the tree: it imports nothing, and `src/db`,
+ * the schema engine, the app, the API and the command line all import it). Each has a
+ * stable `code` a caller can match on, and a `category` that the command line turns into an
+ * exit code and the API into a status:
  * `state` (1: the database or the files are not as they should be),
  * `usage` (2: a usage or configuration error), `connection` (3: could not connect or lock).
  */
@@ -17,16 +19,4 @@ export class MtcError extends Error {
     this.category = category;
     this.details = details;
   }
-}
-
-/** Where in a file something is; line and column count from 1. */
-export interface SourcePosition {
-  file: string;
-  line: number;
-  column: number;
-}
-
-/** Formats a position as `file:line:col`, the form editors and terminals link. */
-export function formatPosition(p: SourcePosition): string {
-  return `${p.file}:${p.line}:${p.column}`;
 }
