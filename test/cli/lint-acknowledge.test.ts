@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
 import { loadConfig } from '../../src/cli/config.ts';
-import type { MtcError } from '../../src/schema/errors.ts';
+import type { MtcError } from '../../src/errors.ts';
 import { mtc } from '../helpers/cli.ts';
 import { ledgerIds } from '../helpers/db-state.ts';
 
