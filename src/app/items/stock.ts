@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { ItemError } from './sql.ts';
 import { VARIANT_COLUMNS, VARIANT_FROM } from './variants.ts';
 import type { Variant } from './variants.ts';
@@ -64,13 +66,25 @@ const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_
   created_by AS "createdBy", ${isoUtc('created_at')} AS "createdAt"`;
 
 /**
- * Records a movement: the ledger row and the variant's stock change together, in the caller's
- * transaction, with the variant locked meanwhile so that stock stays the sum of its ledger.
+ * Records a movement as the actor: the ledger row and the variant's stock change together, with
+ * the variant locked meanwhile so that stock stays the sum of its ledger, and the audit event
+ * (`create` of `stock_movement`, the stock before and after), all in one transaction.
  * Null when there is no such variant. Refused (409): STOCK_NEGATIVE when stock would go below
  * zero, OPENING_NOT_FIRST when the variant has movements already, VARIANT_DELETED or
  * ITEM_DELETED, STOCK_TOO_LARGE beyond what the column holds; bad input is usage (400).
  */
-export async function recordMovement(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {
+export async function recordMovement(db: Database, m: MovementInput, actor: Actor): Promise<Movement | null> {
+  return db.transaction(async (tx) => {
+    const moved = await moveStock(tx, m, actor.userId);
+    if (moved) {
+      const { entry, stockBefore, stockAfter } = moved;
+      await auditAs(tx, actor, { action: 'create', entity: 'stock_movement', entityId: entry.id, before: { variantId: entry.variantId, stock: stockBefore }, after: { ...entry, stock: stockAfter } });
+    }
+    return moved;
+  });
+}
+
+async function moveStock(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {
   const problem = movementProblem(m);
   if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field} ${problem.message}`, 'usage', { field: problem.field });
   const signed = m.type === 'issue' ? `-${m.quantity}` : m.quantity;
