@@ -89,7 +89,8 @@ CREATE TABLE public.audit_events (
     before jsonb,
     after jsonb,
     request_id text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    via character varying(10) DEFAULT 'http'::character varying NOT NULL
 );
 
 CREATE TABLE public.color_master (
@@ -471,6 +472,8 @@ ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_token_hash_key UNI
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_amount_check CHECK ((amount >= (0)::numeric));
 
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_action_check CHECK (((action)::text = ANY ((ARRAY['create'::character varying, 'update'::character varying, 'delete'::character varying, 'restore'::character varying, 'login'::character varying, 'logout'::character varying, 'login_failed'::character varying, 'deactivate'::character varying, 'reactivate'::character varying, 'transition'::character varying])::text[])));
+
+ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_via_check CHECK (((via)::text = ANY ((ARRAY['http'::character varying, 'cli'::character varying, 'import'::character varying, 'seed'::character varying])::text[])));
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_cost_type_check CHECK (((cost_type)::text = ANY ((ARRAY['labour'::character varying, 'overhead'::character varying, 'electricity'::character varying, 'maintenance'::character varying, 'service'::character varying, 'packing'::character varying, 'transport'::character varying, 'other'::character varying])::text[])));
 

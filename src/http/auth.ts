@@ -1,3 +1,4 @@
+import type { Actor } from '../app/audit/actor.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/types.ts';
 import { sessionUser, tokenUser } from '../app/access/accounts.ts';
@@ -81,4 +82,9 @@ export function installAuth(app: FastifyInstance, db: Database): void {
 export function callerOf(request: FastifyRequest): Caller {
   if (!request.caller) throw new HttpError(401, 'UNAUTHENTICATED', 'not logged in');
   return request.caller;
+}
+
+/** The caller as the actor of a change: their user, through the API, with the request's id. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { userId: callerOf(request).user.userId, via: 'http', requestId: request.id };
 }

@@ -10,6 +10,7 @@ import type { TestDatabase } from '../helpers/backends.ts';
 import { listeningAddress, migratedByMtc, startMtc } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 /** The start-up summary's last part: what it says about logging in. */
 const ADVICE = /listening on [^\n]*\n[^]*?(?:note it now[^\n]*\n[^\n]*\n|mtc serve: (?:log in at|no one can log in)[^\n]*\n)/;
@@ -80,7 +81,7 @@ for (const backend of backends) {
     test('when no one can log in and the email is taken by an account without a password, it makes nobody, says how to set one, and serves', async () => {
       await withOpen(db, async (d) => {
         await d.exec('TRUNCATE public.users CASCADE');
-        await createUser(d, { name: 'Owner', email: 'owner@localhost', role: 'admin' });
+        await createUser(d, { name: 'Owner', email: 'owner@localhost', role: 'admin' }, CLI_ACTOR);
       });
       const r = await serve(db.url, ['--first-admin', 'owner@localhost'], async (address) => {
         assert.equal((await fetch(`${address}/health`)).status, 200);

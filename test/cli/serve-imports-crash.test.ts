@@ -22,6 +22,7 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 const ROWS = 3_000;
 /** Rows per batch: 150 batches in the file. */
@@ -77,7 +78,7 @@ for (const backend of backends) {
     before(async () => {
       t = await backend.create();
       const db = await migrated(t);
-      const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
+      const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
       token = (await createApiToken(db, admin.userId, 'tests')).token;
       await db.close(); // an embedded database is the server's alone
     });

@@ -19,6 +19,7 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 const BATCH_ROWS = 20;
 
@@ -39,7 +40,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
   before(async () => {
     t = await postgresBackend.create();
     db = await migrated(t);
-    const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
+    const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
     token = (await createApiToken(db, admin.userId, 'tests')).token;
     servers = await Promise.all([0, 1, 2].map(() => serveMtc(t.url, { MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) })));
   });

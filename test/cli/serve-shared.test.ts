@@ -20,6 +20,7 @@ import { splitStatements } from '../../src/schema/lint/index.ts';
 import { migrate } from '../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 /** A plain PostgreSQL client on the served database's socket, as any program of the user's could be. */
 async function socketClient(dir: string): Promise<pg.Client> {
@@ -39,7 +40,7 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     try {
       const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
       if (result.failure) throw new Error(result.failure.message);
-      const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
+      const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
       token = (await createApiToken(db, admin.userId, 'tests')).token;
     } finally {
       await db.close();

@@ -47,6 +47,11 @@ for (const backend of backends) {
       const password = /^Password \(shown once, note it now\): (\S+)$/m.exec(made.stdout)?.[1];
       assert.ok(password, made.stdout);
       assert.equal(await logsIn('ann@example.com', password), true);
+      // Made at a terminal: the audit trail names the CLI, with no user behind it.
+      const trail = await withOpen(db, async (d) =>
+        (await d.query<{ userId: number | null; via: string; email: string }>(`SELECT user_id AS "userId", via, after->>'email' AS email FROM public.audit_events WHERE entity = 'user' AND action = 'create'`)).rows,
+      );
+      assert.deepEqual(trail, [{ userId: null, via: 'cli', email: 'ann@example.com' }]);
 
       const given = await mtcWithInput(['user', 'add', '--email', 'bob@example.com', '--role', 'viewer', '--password-stdin', '--database', db.url], 'a long enough secret\nignored\n');
       assert.equal(given.code, 0, given.stderr);

@@ -14,6 +14,7 @@ import type { Plan } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import type { Backend, TestDatabase } from './backends.ts';
 import { ROOT } from './cli.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 export interface TestApi {
   app: App;
@@ -48,7 +49,7 @@ export async function testApi(backend: Backend, options: Partial<ServerOptions> 
   // One Argon2 hash of PASSWORD for the four (a hash takes a tenth of a second or more; the users' own tests make theirs).
   const hash = await (passwordHash ??= hashPassword(PASSWORD));
   for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
-    const user = await createUser(db, { name: `The ${role}`, email: `${role}@example.com`, role });
+    const user = await createUser(db, { name: `The ${role}`, email: `${role}@example.com`, role }, CLI_ACTOR);
     await db.query('UPDATE public.users SET password_hash = $2 WHERE user_id = $1', [user.userId, hash]);
     tokens[role] = (await createApiToken(db, user.userId, 'tests')).token;
   }

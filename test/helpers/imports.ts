@@ -2,6 +2,7 @@
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import type { Database } from '../../src/db/types.ts';
 import type { Backend } from './backends.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 /** A migrated, empty database on `backend`; `close` closes and drops it, `drop` only drops it (after db.close()). */
 export async function migratedDatabase(backend: Backend): Promise<{ db: Database; url: string; close(): Promise<void>; drop(): Promise<void> }> {
@@ -25,7 +26,7 @@ export async function migratedDatabase(backend: Backend): Promise<{ db: Database
 export async function databaseToServe(backend: Backend): Promise<{ url: string; token: string; drop(): Promise<void> }> {
   const m = await migratedDatabase(backend);
   try {
-    const admin = await createUser(m.db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' });
+    const admin = await createUser(m.db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
     return { url: m.url, token: (await createApiToken(m.db, admin.userId, 'tests')).token, drop: m.drop };
   } finally {
     await m.db.close();

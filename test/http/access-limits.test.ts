@@ -12,6 +12,7 @@ import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { backends } from '../helpers/backends.ts';
 import { PASSWORD, testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 
@@ -98,7 +99,7 @@ for (const backend of backends) {
     });
 
     test('API tokens made while their owner is being deactivated do not survive it: after reactivation none of them works', async () => {
-      const user = await createUser(api.db, { name: 'Racer', email: `racer${++serial}@example.com`, role: 'operator', password: PASSWORD });
+      const user = await createUser(api.db, { name: 'Racer', email: `racer${++serial}@example.com`, role: 'operator', password: PASSWORD }, CLI_ACTOR);
       const own = (await createApiToken(api.db, user.userId, 'first')).token;
       const made = Array.from({ length: 30 }, (_, i) =>
         api.app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${own}` }, payload: { name: `race ${i}` } }),
@@ -129,7 +130,7 @@ for (const backend of backends) {
 
     test('sessions opened while their account is being deactivated do not survive it either', async () => {
       const email = `racer${++serial}@example.com`;
-      const user = await createUser(api.db, { name: 'Racer', email, role: 'operator', password: PASSWORD });
+      const user = await createUser(api.db, { name: 'Racer', email, role: 'operator', password: PASSWORD }, CLI_ACTOR);
       const app = await server(api.db, 1000, 1000);
       // logins started one after another over the moment the deactivation happens, so that some
       // are between their password check and their session when it commits

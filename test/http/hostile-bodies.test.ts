@@ -15,6 +15,7 @@ import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 /** The bounds the issue sets: a hostile body answered within 0.2 s, /health meanwhile within 0.1 s. */
 const BODY_MS = 200;
@@ -93,7 +94,7 @@ for (const backend of backends) {
       try {
         const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
         if (migrated.failure) throw new Error(migrated.failure.message);
-        const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin' });
+        const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin' }, CLI_ACTOR);
         api.tokens.admin = (await createApiToken(db, admin.userId, 'hostile bodies')).token;
       } finally {
         await db.close();

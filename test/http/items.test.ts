@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
+import { recordMovement } from '../../src/app/items/stock.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 
@@ -33,7 +34,7 @@ for (const backend of backends) {
     };
     const move = (body: Record<string, unknown>, as: 'operator' | 'viewer' = 'operator') => api.call('POST', '/api/stock/movements', { as, body });
     const audits = async (entity: string, id: number | string) =>
-      json(await api.call('GET', `/api/audit?entity=${entity}&entityId=${id}`, { as: 'admin' })).events as { action: string; before: any; after: any; userId: number }[];
+      json(await api.call('GET', `/api/audit?entity=${entity}&entityId=${id}`, { as: 'admin' })).events as { action: string; before: any; after: any; userId: number | null; via: string }[];
 
     test('an item is created with its masters by name, read back, and a duplicate is 409 ITEM_EXISTS', async () => {
       const made = await item({ name: 'Bike Frame', description: 'steel', category: 'Frames', model: 'Roadster', variation: 'Classic' });
@@ -257,6 +258,13 @@ for (const backend of backends) {
       assert.deepEqual(trail[0]!.before, { variantId: v.variantId, stock: '0.050' });
       assert.equal(trail[0]!.after.stock, '4.000');
       assert.equal(trail[0]!.after.notes, 'found a box');
+      assert.equal(trail[0]!.via, 'http');
+
+      // The same function, called as the CLI would (no user at hand), records its one event too.
+      const byHand = await recordMovement(api.db, { variantId: v.variantId, type: 'receipt', quantity: '1' }, { userId: null, via: 'cli' });
+      const handTrail = await audits('stock_movement', byHand!.entry.id);
+      assert.equal(handTrail.length, 1);
+      assert.deepEqual({ userId: handTrail[0]!.userId, via: handTrail[0]!.via, stock: handTrail[0]!.after.stock }, { userId: null, via: 'cli', stock: '5.000' });
     });
 
     test('search takes %, _ and \\ as plain characters: each finds only the names that hold it, in q, category and model alike', async () => {

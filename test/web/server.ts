@@ -14,6 +14,7 @@ import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { template } from '../helpers/backends.ts';
 import type { Backend } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 /** A running `mtc serve` over the demo data, and the admin to log in as. */
 export interface DemoServer {
@@ -48,7 +49,7 @@ async function makeDemo(url: string, admin: DemoServer['admin']): Promise<void> 
     const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
     if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
     await seedDemo(db);
-    await createUser(db, { ...admin, role: 'admin' });
+    await createUser(db, { ...admin, role: 'admin' }, CLI_ACTOR);
   } finally {
     await db.close();
   }

@@ -4,6 +4,8 @@ import { hashPassword, newPassword, newSecret, secretHash, verifyPassword } from
 import { ROLES } from './roles.ts';
 import type { Role } from './roles.ts';
 import { isoUtc } from '../timestamps.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 
 /** A user as the API shows it: never the password hash. */
 export interface User {
@@ -35,8 +37,29 @@ export function validEmail(email: string): boolean {
   return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 255;
 }
 
-/** Creates a user. `EMAIL_TAKEN` (409) when the address is in use, whatever its case. */
-export async function createUser(q: Queryable, input: { name: string; email: string; role: Role; password?: string }): Promise<User> {
+/**
+ * Creates a user and records it in the audit trail as the actor's change, in one transaction.
+ * `EMAIL_TAKEN` (409) when the address is in use, whatever its case.
+ */
+export async function createUser(db: Database, input: NewUser, actor: Actor): Promise<User> {
+  return db.transaction((tx) => createUserIn(tx, input, actor));
+}
+
+/** What a new user is made of; the password is kept only as its hash. */
+export interface NewUser {
+  name: string;
+  email: string;
+  role: Role;
+  password?: string;
+}
+
+async function createUserIn(q: Queryable, input: NewUser, actor: Actor): Promise<User> {
+  const user = await insertUser(q, input);
+  await auditAs(q, actor, { action: 'create', entity: 'user', entityId: user.userId, after: user });
+  return user;
+}
+
+async function insertUser(q: Queryable, input: NewUser): Promise<User> {
   if (!ROLES.includes(input.role)) throw new AccessError('INVALID_ROLE', `role ${input.role}: expected one of ${ROLES.join(', ')}`, 'usage', { field: 'role' });
   if (!validEmail(input.email)) throw new AccessError('INVALID_EMAIL', `email ${input.email}: not an email address`, 'usage', { field: 'email' });
   const hash = input.password === undefined ? null : await hashPassword(input.password);
@@ -58,18 +81,18 @@ export async function anyoneCanLogIn(q: Queryable): Promise<boolean> {
 
 /**
  * The first admin of a database no one can log in to (no active account has a password):
- * an admin with a new random password, made by createUser. Returns the user and the
+ * an admin with a new random password, made by createUser (and audited as the actor's). Returns the user and the
  * password, which exists in clear only here (the database keeps its Argon2id hash); null,
  * making nothing, when someone can log in already. The check and the insert hold a lock on
  * the users table, so two servers starting at once make one first admin, not two.
  * EMAIL_TAKEN (409) when a user with that email exists but cannot log in.
  */
-export async function createFirstAdmin(db: Database, input: { name: string; email: string }): Promise<{ user: User; password: string } | null> {
+export async function createFirstAdmin(db: Database, input: { name: string; email: string }, actor: Actor): Promise<{ user: User; password: string } | null> {
   return db.transaction(async (tx) => {
     await tx.exec('LOCK TABLE public.users IN SHARE ROW EXCLUSIVE MODE');
     if (await anyoneCanLogIn(tx)) return null;
     const password = newPassword();
-    return { user: await createUser(tx, { ...input, role: 'admin', password }), password };
+    return { user: await createUserIn(tx, { ...input, role: 'admin', password }, actor), password };
   });
 }
 
@@ -97,6 +120,52 @@ export async function updateUser(q: Queryable, userId: number, change: { name?: 
   );
   if (hash !== undefined) await q.query('DELETE FROM public.user_sessions WHERE user_id = $1', [userId]);
   return { before, after: r.rows[0]! };
+}
+
+/**
+ * Changes a user's name, role or password as the actor, audited in the same transaction (never
+ * with the password); a new password ends the user's sessions. Null when there is no such
+ * user. LAST_ADMIN_GUARD (409) when an admin would take the admin role from themselves.
+ */
+export async function changeUser(db: Database, userId: number, change: { name?: string; role?: Role; password?: string }, actor: Actor): Promise<User | null> {
+  if (userId === actor.userId && change.role !== undefined && change.role !== 'admin') {
+    throw new AccessError('LAST_ADMIN_GUARD', 'an admin cannot take the admin role from themselves; ask another admin', 'state', { field: 'role' });
+  }
+  return db.transaction(async (tx) => {
+    const changed = await updateUser(tx, userId, change);
+    if (!changed) return null;
+    await auditAs(tx, actor, { action: 'update', entity: 'user', entityId: userId, before: changed.before, after: changed.after });
+    return changed.after;
+  });
+}
+
+/**
+ * Gives the user with this email (whatever its case) a new password and ends their sessions,
+ * audited as the actor's change. USER_NOT_FOUND (a state error) when no user has the email.
+ */
+export async function setPasswordByEmail(db: Database, email: string, password: string, actor: Actor): Promise<User> {
+  return db.transaction(async (tx) => {
+    const found = await findUserByEmail(tx, email);
+    if (!found) throw new AccessError('USER_NOT_FOUND', `no user has the email ${email}: see the users in the web app's Users page, or make one with mtc user add`, 'state', { field: 'email' });
+    const changed = (await updateUser(tx, found.userId, { password }))!;
+    await auditAs(tx, actor, { action: 'update', entity: 'user', entityId: found.userId, before: changed.before, after: changed.after });
+    return changed.after;
+  });
+}
+
+/**
+ * Deactivates (its sessions and tokens end) or reactivates an account as the actor, audited in
+ * the same transaction. Null when there is no such user; SELF_DEACTIVATION (409) for the
+ * actor's own account; ALREADY_DEACTIVATED or NOT_DEACTIVATED (409) when it is so already.
+ */
+export async function setAccountActive(db: Database, userId: number, verb: 'deactivate' | 'reactivate', actor: Actor): Promise<User | null> {
+  if (verb === 'deactivate' && userId === actor.userId) throw new AccessError('SELF_DEACTIVATION', 'an admin cannot deactivate their own account; ask another admin', 'state', { userId });
+  return db.transaction(async (tx) => {
+    const changed = verb === 'deactivate' ? await deactivateUser(tx, userId) : await reactivateUser(tx, userId);
+    if (!changed) return null;
+    await auditAs(tx, actor, { action: verb, entity: 'user', entityId: userId, before: changed.before, after: changed.after });
+    return changed.after;
+  });
 }
 
 /** What a login attempt found: the user, or (failed) the account the email names, if any, for the audit trail. */

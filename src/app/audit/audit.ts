@@ -1,6 +1,9 @@
 import { isoUtc } from '../timestamps.ts';
 import type { Queryable } from '../../db/types.ts';
 
+/** How a person acted: through the API, the mtc command, an import job, or the demo seed. */
+export type ActorVia = 'http' | 'cli' | 'import' | 'seed';
+
 export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'login' | 'logout' | 'login_failed' | 'deactivate' | 'reactivate' | 'transition';
 
 export interface AuditEvent {
@@ -12,15 +15,17 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
   requestId: string | null;
+  /** How the change was made: http, cli, import or seed. */
+  via: ActorVia;
   createdAt: string;
 }
 
 /** Records who did what to which entity, with the values before and after; call it in the write's own transaction. */
 export async function recordAudit(
   q: Queryable,
-  e: { userId: number | null; action: AuditAction; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; requestId?: string | null },
+  e: { userId: number | null; action: AuditAction; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; requestId?: string | null; via?: ActorVia },
 ): Promise<void> {
-  await q.query('INSERT INTO public.audit_events (user_id, action, entity, entity_id, before, after, request_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)', [
+  await q.query('INSERT INTO public.audit_events (user_id, action, entity, entity_id, before, after, request_id, via) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)', [
     e.userId,
     e.action,
     e.entity,
@@ -28,6 +33,7 @@ export async function recordAudit(
     e.before === undefined ? null : JSON.stringify(e.before),
     e.after === undefined ? null : JSON.stringify(e.after),
     e.requestId ?? null,
+    e.via ?? 'http',
   ]);
 }
 
@@ -41,7 +47,7 @@ export async function listAudit(
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.audit_events WHERE ${where}`, params)).rows[0]?.n ?? 0);
   const events = (
     await q.query<AuditEvent>(
-      `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId",
+      `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId", via,
               ${isoUtc('created_at')} AS "createdAt"
          FROM public.audit_events WHERE ${where} ORDER BY id DESC LIMIT $5 OFFSET $6`,
       [...params, filter.limit, filter.offset],

@@ -5,6 +5,7 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../errors.ts';
+import { postStock } from '../items/stock.ts';
 import { createLot } from '../lots/lots.ts';
 import { transitionLot } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
@@ -104,7 +105,7 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
     const variants = await insertItems(tx);
     await insertRates(tx, variants);
     const processes = await insertProcesses(tx, variants, users);
-    await insertOpeningStock(tx, users);
+    await insertOpeningStock(tx, variants, users);
     const lots = await insertLots(tx, processes, variants, users);
 
     return { counts: await countRows(tx), lots, belowReorderThreshold: await countBelowReorder(tx) };
@@ -206,6 +207,8 @@ interface SeededVariant {
   size: Size;
   unit: Unit;
   rate: string;
+  /** Its opening stock. */
+  opening: string;
 }
 type VariantIds = ReadonlyMap<string, SeededVariant>;
 
@@ -236,8 +239,8 @@ async function insertItems(tx: Queryable): Promise<VariantIds> {
         return {
           key: vKey,
           ids: `${itemId}|${must(colours, colour, 'colour')}|${must(sizes, size, 'size')}`,
-          row: [itemId, must(colours, colour, 'colour'), must(sizes, size, 'size'), unit, String(short.get(vKey) ?? Math.round((stock * spread) / 100)), String(reorder)],
-          variant: { category, size, unit, rate },
+          row: [itemId, must(colours, colour, 'colour'), must(sizes, size, 'size'), unit, String(reorder)],
+          variant: { category, size, unit, rate, opening: String(short.get(vKey) ?? Math.round((stock * spread) / 100)) },
         };
       }),
     );
@@ -245,7 +248,7 @@ async function insertItems(tx: Queryable): Promise<VariantIds> {
   const inserted = await insertRows<{ variant_id: number; item_id: number; color_id: number; size_id: number }>(
     tx,
     'item_variant',
-    ['item_id', 'color_id', 'size_id', 'unit', 'stock', 'reorder_threshold'],
+    ['item_id', 'color_id', 'size_id', 'unit', 'reorder_threshold'],
     planned.map((p) => p.row),
     'variant_id, item_id, color_id, size_id',
   );
@@ -454,12 +457,11 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
   return made.map((m) => ({ lotNumber: m.lotNumber, process: m.def.process, status: m.def.status, quantity: m.def.quantity }));
 }
 
-/** One opening row per variant, a month back, equal to the stock the variant was given. */
-async function insertOpeningStock(tx: Queryable, users: UserIds): Promise<void> {
-  await tx.query(
-    `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, notes, created_by, created_at)
-     SELECT variant_id, 'opening', stock, unit, 'demo_seed', 'Opening stock', $1, now() - interval '30 days'
-     FROM public.item_variant ORDER BY variant_id`,
-    [users.admin],
-  );
+/** One opening row per variant, a month back: the stock the variant is given, through the ledger as every stock change. */
+async function insertOpeningStock(tx: Queryable, variants: VariantIds, users: UserIds): Promise<void> {
+  const entries = [...variants.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((v) => ({ variantId: v.id, type: 'opening' as const, quantity: v.opening, notes: 'Opening stock', createdBy: users.admin, reference: { type: 'demo_seed', id: null } }));
+  await postStock(tx, entries);
+  await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE reference_type = 'demo_seed'`);
 }

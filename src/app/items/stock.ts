@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { ItemError } from './sql.ts';
 import { VARIANT_COLUMNS, VARIANT_FROM } from './variants.ts';
 import type { Variant } from './variants.ts';
@@ -64,13 +66,25 @@ const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_
   created_by AS "createdBy", ${isoUtc('created_at')} AS "createdAt"`;
 
 /**
- * Records a movement: the ledger row and the variant's stock change together, in the caller's
- * transaction, with the variant locked meanwhile so that stock stays the sum of its ledger.
+ * Records a movement as the actor: the ledger row and the variant's stock change together, with
+ * the variant locked meanwhile so that stock stays the sum of its ledger, and the audit event
+ * (`create` of `stock_movement`, the stock before and after), all in one transaction.
  * Null when there is no such variant. Refused (409): STOCK_NEGATIVE when stock would go below
  * zero, OPENING_NOT_FIRST when the variant has movements already, VARIANT_DELETED or
  * ITEM_DELETED, STOCK_TOO_LARGE beyond what the column holds; bad input is usage (400).
  */
-export async function recordMovement(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {
+export async function recordMovement(db: Database, m: MovementInput, actor: Actor): Promise<Movement | null> {
+  return db.transaction(async (tx) => {
+    const moved = await moveStock(tx, m, actor.userId);
+    if (moved) {
+      const { entry, stockBefore, stockAfter } = moved;
+      await auditAs(tx, actor, { action: 'create', entity: 'stock_movement', entityId: entry.id, before: { variantId: entry.variantId, stock: stockBefore }, after: { ...entry, stock: stockAfter } });
+    }
+    return moved;
+  });
+}
+
+async function moveStock(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {
   const problem = movementProblem(m);
   if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field} ${problem.message}`, 'usage', { field: problem.field });
   const signed = m.type === 'issue' ? `-${m.quantity}` : m.quantity;
@@ -90,14 +104,58 @@ export async function recordMovement(q: Queryable, m: MovementInput, userId: num
   if (m.type === 'opening' && v.hasLedger) throw new ItemError('OPENING_NOT_FIRST', `variant ${m.variantId} has stock movements already: an opening balance comes first and once; use an adjustment`, 'state', id);
   if (v.negative) throw new ItemError('STOCK_NEGATIVE', `variant ${m.variantId} has ${v.stock} ${v.unit}: taking ${signed.replace(/^-/, '')} would leave ${v.after}`, 'state', { ...id, stock: v.stock, quantity: signed });
   if (v.tooLarge) throw new ItemError('STOCK_TOO_LARGE', `variant ${m.variantId} would hold ${v.after}, more than stock can record`, 'state', id);
-  await q.query('UPDATE public.item_variant SET stock = stock + $2::numeric WHERE variant_id = $1', [m.variantId, signed]);
-  // The ledger's unit holds 20 characters, a variant's 50 (legacy rows): left() cuts by characters, where
-  // String.slice would cut by UTF-16 units and could split a character outside the BMP in half.
-  const entry = await q.query<LedgerEntry>(
-    `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, notes, created_by) VALUES ($1, $2, $3::numeric, left($4::text, 20), $5, $6) RETURNING ${ENTRY_COLUMNS}`,
-    [m.variantId, m.type, signed, v.unit, m.reason?.trim() || null, userId],
+  const [entry] = await postStock(q, [{ variantId: m.variantId, type: m.type, quantity: signed, notes: m.reason?.trim() || null, createdBy: userId }]);
+  return { entry: entry!, stockBefore: v.stock, stockAfter: v.after };
+}
+
+/**
+ * One change of a variant's stock as the ledger records it: `quantity` signed (negative goes
+ * out); `lotId` and `reference` say what caused it (a production lot, an import job, the demo).
+ */
+export interface StockEntry {
+  variantId: number;
+  type: MovementType | 'production';
+  quantity: string;
+  notes: string | null;
+  createdBy: number | null;
+  lotId?: number | null;
+  reference?: { type: string; id: number | null } | null;
+}
+
+/**
+ * The one write of stock: each entry becomes a row of the ledger and its variant's stock
+ * moves by the same quantity, in one statement in the caller's transaction, so stock stays
+ * the sum of its ledger whoever moves it (a person's movement, a lot's completion, an import,
+ * the demo). The caller has locked the variants (in variant order, where there are several)
+ * and checked the change; the ledger's unit is the variant's, cut to the ledger's 20
+ * characters (left() cuts by characters, where String.slice would cut by UTF-16 units and
+ * could split a character outside the BMP in half). Answers the rows in the entries' order.
+ */
+export async function postStock(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]> {
+  if (entries.length === 0) return [];
+  const r = await q.query<LedgerEntry>(
+    `WITH e AS (SELECT * FROM unnest($1::int[], $2::text[], $3::numeric[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[])
+                 WITH ORDINALITY AS e(variant_id, type, quantity, notes, created_by, lot_id, reference_type, reference_id, ord)),
+          s AS (UPDATE public.item_variant v SET stock = v.stock + t.total
+                  FROM (SELECT variant_id, sum(quantity) AS total FROM e GROUP BY variant_id) t WHERE v.variant_id = t.variant_id RETURNING v.variant_id),
+          l AS (INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
+                SELECT e.variant_id, e.lot_id, e.type, e.quantity, left(v.unit, 20), e.reference_type, e.reference_id, e.notes, e.created_by
+                  FROM e JOIN public.item_variant v USING (variant_id) ORDER BY e.ord
+                RETURNING *)
+     SELECT ${ENTRY_COLUMNS} FROM l ORDER BY id`,
+    [
+      entries.map((e) => e.variantId),
+      entries.map((e) => e.type),
+      entries.map((e) => e.quantity),
+      entries.map((e) => e.notes),
+      entries.map((e) => e.createdBy),
+      entries.map((e) => e.lotId ?? null),
+      entries.map((e) => e.reference?.type ?? null),
+      entries.map((e) => e.reference?.id ?? null),
+    ],
   );
-  return { entry: entry.rows[0]!, stockBefore: v.stock, stockAfter: v.after };
+  if (r.rows.length !== entries.length) throw new ItemError('VARIANT_NOT_FOUND', `a stock change names a variant that does not exist`, 'state', {});
+  return r.rows;
 }
 
 /** One page of a variant's ledger, newest first, with the count of all its rows; null when there is no such variant. */

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/types.ts';
 import { costProcess } from '../costing/costing.ts';
+import { postStock } from '../items/stock.ts';
 import { lotCosting, today } from './lots.ts';
 import type { LotCosting, LotSummary } from './lots.ts';
 import { insufficientStockError, isZero, lockVariants, lotNeeds, notReadyError, unselectedGroups } from './needs.ts';
@@ -28,21 +29,18 @@ export async function consumeAndCost(q: Queryable, lot: LotSummary, userId: numb
   const needs = await lotNeeds(q, lot.lotId);
   if (needs.some((n) => !isZero(n.shortfall))) throw insufficientStockError(lot.lotNumber, needs, 'completed');
 
-  if (needs.length > 0) {
-    const ids = needs.map((n) => n.variantId);
-    const amounts = needs.map((n) => n.needed);
-    await q.query(
-      `INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
-       SELECT v.variant_id, $1, 'production', -n.needed, left(v.unit, 20), 'production_lot', $1, 'Consumed by ' || $4, $5
-         FROM unnest($2::int[], $3::numeric[]) AS n(variant_id, needed) JOIN public.item_variant v ON v.variant_id = n.variant_id
-        ORDER BY v.variant_id`,
-      [lot.lotId, ids, amounts, lot.lotNumber, userId],
-    );
-    await q.query(
-      `UPDATE public.item_variant v SET stock = v.stock - n.needed FROM unnest($1::int[], $2::numeric[]) AS n(variant_id, needed) WHERE v.variant_id = n.variant_id`,
-      [ids, amounts],
-    );
-  }
+  await postStock(
+    q,
+    [...needs].sort((a, b) => a.variantId - b.variantId).map((n) => ({
+      variantId: n.variantId,
+      type: 'production' as const,
+      quantity: `-${n.needed}`,
+      notes: `Consumed by ${lot.lotNumber}`,
+      createdBy: userId,
+      lotId: lot.lotId,
+      reference: { type: 'production_lot', id: lot.lotId },
+    })),
+  );
 
   const chosen = (
     await q.query<{ groupId: number; variantId: number }>(

@@ -174,7 +174,8 @@ async function whoCanLogIn(db: Database, firstAdmin: string | undefined): Promis
   const { AccessError, anyoneCanLogIn, createFirstAdmin, findUserByEmail } = await import('../../app/access/accounts.ts');
   if (firstAdmin === undefined) return (await anyoneCanLogIn(db)) ? { kind: 'someone-can', firstAdmin } : { kind: 'no-one-can' };
   try {
-    const made = await createFirstAdmin(db, { name: 'Administrator', email: firstAdmin });
+    const { CLI_ACTOR } = await import('../../app/audit/actor.ts');
+    const made = await createFirstAdmin(db, { name: 'Administrator', email: firstAdmin }, CLI_ACTOR);
     if (made) return { kind: 'first-admin', email: made.user.email, password: made.password };
   } catch (err) {
     if (err instanceof AccessError && err.code === 'EMAIL_TAKEN') return { kind: 'first-admin-blocked', email: firstAdmin };

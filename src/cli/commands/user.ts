@@ -52,8 +52,9 @@ async function add(ctx: CommandContext): Promise<number> {
   if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role ${role}: expected one of ${ROLES.join(', ')}`);
   const { password, generated } = await passwordFor(ctx);
   const { createUser } = await import('../../app/access/accounts.ts');
+  const { CLI_ACTOR } = await import('../../app/audit/actor.ts');
   const name = (ctx.values.name as string | undefined) ?? email.split('@')[0]!;
-  const user = await withDatabase(ctx, (db) => createUser(db, { name, email, role: role as 'admin', password }));
+  const user = await withDatabase(ctx, (db) => createUser(db, { name, email, role: role as 'admin', password }, CLI_ACTOR));
   if (ctx.json) ctx.out(JSON.stringify({ user, ...(generated ? { password } : {}) }, null, 2));
   else {
     ctx.out(`Created user ${user.userId}: ${user.name} <${user.email}>, ${user.role}.`);
@@ -69,14 +70,9 @@ async function setPassword(ctx: CommandContext): Promise<number> {
     if (ctx.values[option] !== undefined) throw new UsageError(`mtc user set-password sets only the password: --${option} is for mtc user add (an admin changes it in the web app's Users page)`);
   }
   const { password, generated } = await passwordFor(ctx);
-  const { AccessError, findUserByEmail, updateUser } = await import('../../app/access/accounts.ts');
-  const user = await withDatabase(ctx, async (db) =>
-    db.transaction(async (tx) => {
-      const found = await findUserByEmail(tx, email);
-      if (!found) throw new AccessError('USER_NOT_FOUND', `no user has the email ${email}: see the users in the web app's Users page, or make one with mtc user add`, 'state', { field: 'email' });
-      return (await updateUser(tx, found.userId, { password }))!.after;
-    }),
-  );
+  const { setPasswordByEmail } = await import('../../app/access/accounts.ts');
+  const { CLI_ACTOR } = await import('../../app/audit/actor.ts');
+  const user = await withDatabase(ctx, (db) => setPasswordByEmail(db, email, password, CLI_ACTOR));
   if (ctx.json) ctx.out(JSON.stringify({ user, ...(generated ? { password } : {}) }, null, 2));
   else {
     ctx.out(`Set a new password for user ${user.userId}: ${user.name} <${user.email}>, ${user.role}; their sessions were ended.`);

@@ -7,7 +7,7 @@ import type { AuditAction } from '../../app/audit/audit.ts';
 import { createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
 import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
-import { callerOf } from '../auth.ts';
+import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { IdParams, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
@@ -291,13 +291,8 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     async (request, reply) => {
       const problem = movementProblem(request.body);
       if (problem) throw new HttpError(400, 'INVALID_INPUT', `invalid input: body/${problem.field} ${problem.message}`, { fields: [{ path: `body/${problem.field}`, message: problem.message }] });
-      const caller = callerOf(request);
-      const moved = await db.transaction(async (tx) => {
-        const m = await recordMovement(tx, request.body, caller.user.userId);
-        if (!m) throw notFound('variant', request.body.variantId);
-        await audit(tx, request, 'create', 'stock_movement', m.entry.id, { before: { variantId: m.entry.variantId, stock: m.stockBefore }, after: { ...m.entry, stock: m.stockAfter } });
-        return m;
-      });
+      const moved = await recordMovement(db, request.body, actorOf(request));
+      if (!moved) throw notFound('variant', request.body.variantId);
       return reply.status(201).send(moved);
     },
   );

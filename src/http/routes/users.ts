@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { createUser, deactivateUser, getUser, listUsers, reactivateUser, updateUser } from '../../app/access/accounts.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
-import { callerOf } from '../auth.ts';
+import { changeUser, createUser, getUser, listUsers, setAccountActive } from '../../app/access/accounts.ts';
+import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { Email, IdParams, Name, Password, RoleSchema, UserSchema, errors } from '../schemas.ts';
 
@@ -33,11 +32,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       },
     },
     async (request, reply) => {
-      const user = await db.transaction(async (tx) => {
-        const created = await createUser(tx, request.body);
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'create', entity: 'user', entityId: created.userId, after: created, requestId: request.id });
-        return created;
-      });
+      const user = await createUser(db, request.body, actorOf(request));
       return reply.status(201).send(user);
     },
   );
@@ -55,37 +50,24 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       },
     },
     async (request) => {
-      const caller = callerOf(request);
-      if (request.params.id === caller.user.userId && request.body.role !== undefined && request.body.role !== 'admin') {
-        throw new HttpError(409, 'LAST_ADMIN_GUARD', 'an admin cannot take the admin role from themselves; ask another admin');
-      }
-      const result = await db.transaction(async (tx) => {
-        const changed = await updateUser(tx, request.params.id, request.body);
-        if (!changed) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);
-        await recordAudit(tx, { userId: caller.user.userId, action: 'update', entity: 'user', entityId: request.params.id, before: changed.before, after: changed.after, requestId: request.id });
-        return changed.after;
-      });
-      return result;
+      const user = await changeUser(db, request.params.id, request.body, actorOf(request));
+      if (!user) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);
+      return user;
     },
   );
 
   // Deactivating rather than deleting keeps what a person did attributed to them.
-  for (const [verb, change, summary] of [
-    ['deactivate', deactivateUser, 'Deactivate an account: it cannot log in, and its sessions and API tokens end now'],
-    ['reactivate', reactivateUser, 'Let a deactivated account log in again (its old API tokens stay revoked)'],
+  for (const [verb, summary] of [
+    ['deactivate', 'Deactivate an account: it cannot log in, and its sessions and API tokens end now'],
+    ['reactivate', 'Let a deactivated account log in again (its old API tokens stay revoked)'],
   ] as const) {
     app.post(
       `/api/users/:id/${verb}`,
       { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary, params: IdParams, response: { 200: UserSchema, ...errors(404, 409) } } },
       async (request) => {
-        const caller = callerOf(request);
-        if (verb === 'deactivate' && request.params.id === caller.user.userId) throw new HttpError(409, 'SELF_DEACTIVATION', 'an admin cannot deactivate their own account; ask another admin');
-        return db.transaction(async (tx) => {
-          const changed = await change(tx, request.params.id);
-          if (!changed) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);
-          await recordAudit(tx, { userId: caller.user.userId, action: verb, entity: 'user', entityId: request.params.id, before: changed.before, after: changed.after, requestId: request.id });
-          return changed.after;
-        });
+        const user = await setAccountActive(db, request.params.id, verb, actorOf(request));
+        if (!user) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);
+        return user;
       },
     );
   }

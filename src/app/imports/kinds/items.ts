@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../db/types.ts';
 import { masterIds } from '../../items/masters.ts';
-import { movementProblem } from '../../items/stock.ts';
+import { movementProblem, postStock } from '../../items/stock.ts';
 import { RowReader } from './fields.ts';
 import { emptyResult, reject } from './kind.ts';
 import type { ImportKind, ParsedRow, WriteContext, WriteResult } from './kind.ts';
@@ -272,16 +272,13 @@ async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteCo
           u AS (UPDATE public.item_variant v SET unit = coalesce(f.unit, v.unit), reorder_threshold = coalesce(f.threshold, v.reorder_threshold)
                   FROM f WHERE v.variant_id = f.variant_id AND f.changed RETURNING v.variant_id),
           n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.ord = k.ord)),
-          ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, stock)
-                  SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0), coalesce(stock, 0) FROM n ORDER BY ord
-                  RETURNING variant_id, item_id, color_id, size_id, unit, stock),
-          j AS (SELECT n.ord, n.row_number, ins.* FROM ins JOIN n USING (item_id, color_id, size_id)),
-          led AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
-                  SELECT variant_id, 'opening', stock, left(unit, 20), 'import', $8::int, $9 || ', row ' || row_number, $10::int FROM j WHERE stock <> 0 ORDER BY variant_id
-                  RETURNING variant_id)
+          ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold)
+                  SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0) FROM n ORDER BY ord
+                  RETURNING variant_id, item_id, color_id, size_id),
+          j AS (SELECT n.ord, n.row_number, coalesce(n.stock, 0) AS stock, ins.variant_id FROM ins JOIN n USING (item_id, color_id, size_id))
      SELECT ord::text AS ord, variant_id AS "variantId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word, NULL AS opening FROM f
      UNION ALL
-     SELECT ord::text, variant_id, 'created', CASE WHEN stock <> 0 THEN stock::text END FROM j WHERE $11::boolean`,
+     SELECT ord::text, variant_id, 'created', CASE WHEN stock <> 0 THEN stock::text END FROM j`,
     [
       list.map((v) => v.itemId),
       list.map((v) => v.colorId),
@@ -290,13 +287,26 @@ async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteCo
       list.map((v) => v.threshold),
       list.map((v) => v.stock),
       list.map((v) => v.rowNumber),
-      ctx.jobId,
-      importReason(ctx),
-      ctx.userId,
-      ctx.outcomes !== false,
     ],
   );
-  for (const m of r.rows) out.set(list[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: m.word, opening: m.opening });
+  // A made variant's stock is its opening entry in the ledger, written as every stock change is.
+  const reason = importReason(ctx);
+  const made = r.rows.filter((m) => m.word === 'created');
+  await postStock(
+    tx,
+    made
+      .filter((m) => m.opening !== null)
+      .sort((a, b) => a.variantId - b.variantId)
+      .map((m) => ({
+        variantId: m.variantId,
+        type: 'opening' as const,
+        quantity: m.opening!,
+        notes: `${reason}, row ${list[Number(m.ord) - 1]!.rowNumber}`,
+        createdBy: ctx.userId,
+        reference: { type: 'import', id: ctx.jobId },
+      })),
+  );
+  for (const m of r.rows) if (m.word !== 'created' || ctx.outcomes !== false) out.set(list[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: m.word, opening: m.opening });
   return out;
 }
 
@@ -310,19 +320,19 @@ async function setStock(tx: Queryable, list: { rowNumber: number; variantId: num
   const out = new Map<number, string>();
   if (list.length === 0) return out;
   const reason = importReason(ctx);
-  const r = await tx.query<{ row: number; type: string; quantity: string }>(
+  const r = await tx.query<{ row: number; variantId: number; type: 'opening' | 'adjustment'; quantity: string }>(
     `WITH k AS (SELECT * FROM unnest($1::int[], $2::numeric[], $3::int[]) AS k(variant_id, target, row_number)),
           -- = ANY reaches the rows by index (a join alone hashes whole tables, every batch).
-          led AS (SELECT DISTINCT variant_id FROM public.inventory_transactions WHERE variant_id = ANY ($1::int[])),
-          l AS (SELECT v.variant_id, v.stock, v.unit, k.target, k.row_number, led.variant_id IS NULL AND v.stock = 0 AS opening
-                  FROM public.item_variant v JOIN k USING (variant_id) LEFT JOIN led USING (variant_id)
-                 WHERE v.variant_id = ANY ($1::int[]) AND v.stock <> k.target ORDER BY v.variant_id FOR UPDATE OF v),
-          u AS (UPDATE public.item_variant v SET stock = l.target FROM l WHERE v.variant_id = l.variant_id RETURNING v.variant_id),
-          i AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
-                SELECT variant_id, CASE WHEN opening THEN 'opening' ELSE 'adjustment' END, target - stock, left(unit, 20), 'import', $4::int,
-                       $5 || ', row ' || row_number, $6::int FROM l ORDER BY variant_id RETURNING variant_id)
-     SELECT row_number AS row, CASE WHEN opening THEN 'opening' ELSE 'adjustment' END AS type, (target - stock)::text AS quantity FROM l`,
-    [list.map((s) => s.variantId), list.map((s) => s.target), list.map((s) => s.rowNumber), ctx.jobId, reason, ctx.userId],
+          led AS (SELECT DISTINCT variant_id FROM public.inventory_transactions WHERE variant_id = ANY ($1::int[]))
+     SELECT k.row_number AS row, v.variant_id AS "variantId", CASE WHEN led.variant_id IS NULL AND v.stock = 0 THEN 'opening' ELSE 'adjustment' END AS type,
+            (k.target - v.stock)::text AS quantity
+       FROM public.item_variant v JOIN k USING (variant_id) LEFT JOIN led USING (variant_id)
+      WHERE v.variant_id = ANY ($1::int[]) AND v.stock <> k.target ORDER BY v.variant_id FOR UPDATE OF v`,
+    [list.map((s) => s.variantId), list.map((s) => s.target), list.map((s) => s.rowNumber)],
+  );
+  await postStock(
+    tx,
+    r.rows.map((m) => ({ variantId: m.variantId, type: m.type, quantity: m.quantity, notes: `${reason}, row ${m.row}`, createdBy: ctx.userId, reference: { type: 'import', id: ctx.jobId } })),
   );
   for (const m of r.rows) out.set(m.row, m.type === 'opening' ? `opening stock ${m.quantity}` : `stock adjusted by ${m.quantity}`);
   for (const s of list) if (!out.has(s.rowNumber)) out.set(s.rowNumber, 'stock unchanged');
