@@ -18,8 +18,21 @@ const root = new URL('..', import.meta.url).pathname;
 const refuse = (): never => {
   throw new Error('scripts/api-types.ts: the OpenAPI document was built with a database query; it must need none');
 };
-const db: Database = { kind: 'postgres', location: 'none (building the OpenAPI document)', query: refuse, exec: refuse, transaction: refuse, session: refuse, close: async () => {} };
-const app = await buildServer({ db, plan: planMigrations(await loadMigrations(join(root, 'migrations'))), logger: false, webRoot: join(root, 'dist', 'no-web-app') });
+const db: Database = {
+  kind: 'postgres',
+  location: 'none (building the OpenAPI document)',
+  query: refuse,
+  exec: refuse,
+  transaction: refuse,
+  session: refuse,
+  close: async () => {},
+};
+const app = await buildServer({
+  db,
+  plan: planMigrations(await loadMigrations(join(root, 'migrations'))),
+  logger: false,
+  webRoot: join(root, 'dist', 'no-web-app'),
+});
 await app.ready();
 const document = app.swagger() as unknown as OpenAPI3;
 await app.close();

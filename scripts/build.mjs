@@ -20,7 +20,12 @@ async function sourceHash(dir) {
     for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else hash.update(p).update('\0').update(await readFile(p)).update('\0');
+      else
+        hash
+          .update(p)
+          .update('\0')
+          .update(await readFile(p))
+          .update('\0');
     }
   };
   await walk(dir);
@@ -39,20 +44,34 @@ if (!process.argv.includes('--force') && built && (await readFile(keyFile, 'utf8
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 const source = JSON.stringify(await sourceHash('src'));
-const bundle = (entry, outfile) => build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node24',
-  external: ['pg', 'pg/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'libpg-query', 'esbuild', 'typescript', 'fastify', '@fastify/*', '@sinclair/typebox', '@node-rs/argon2', 'exceljs'],
-  // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
-  define: { 'import.meta.url': '__mtcModuleUrl', __MTC_SOURCE_HASH__: source },
-  banner: { js: "const __mtcModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+const bundle = (entry, outfile) =>
+  build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node24',
+    external: [
+      'pg',
+      'pg/*',
+      '@electric-sql/pglite',
+      '@electric-sql/pglite/*',
+      'libpg-query',
+      'esbuild',
+      'typescript',
+      'fastify',
+      '@fastify/*',
+      '@sinclair/typebox',
+      '@node-rs/argon2',
+      'exceljs',
+    ],
+    // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
+    define: { 'import.meta.url': '__mtcModuleUrl', __MTC_SOURCE_HASH__: source },
+    banner: { js: "const __mtcModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
 // The thread that reads an XLSX file is a file of its own beside the CLI (src/app/imports/formats/xlsx/host.ts starts it).
 const cli = Promise.all([bundle('src/cli/bin.ts', 'dist/mtc.cjs'), bundle('src/app/imports/formats/xlsx/thread.ts', 'dist/xlsx-thread.cjs')]);
 // Every asset's name carries a hash of its content, so the server can let browsers keep it for good.

@@ -14,12 +14,16 @@ try {
   await page.goto('/login');
   await submitLogin(page, server.admin.email, server.admin.password);
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-  await page.getByText('Loading…').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  await page
+    .getByText('Loading…')
+    .first()
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
   await page.waitForFunction(() => !document.body.innerText.includes('Loading…'));
   await page.screenshot({ path: join(out, 'dashboard.png'), fullPage: true });
 
   // The demo's kids' bicycle: its cost, the chart of costs by subprocess and its first steps.
-  const list = await (await page.request.get('/api/processes?q=Sparrow')).json() as { processes: { processId: number }[] };
+  const list = (await (await page.request.get('/api/processes?q=Sparrow')).json()) as { processes: { processId: number }[] };
   await page.goto(`/processes/${list.processes[0]!.processId}`);
   await page.getByRole('heading', { level: 2, name: 'Costs by subprocess' }).or(page.getByText('Costs by subprocess')).first().waitFor();
   await page.waitForFunction(() => !document.body.innerText.includes('Loading…') && !document.body.innerText.includes('Fetching the rates'));

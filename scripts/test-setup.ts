@@ -121,7 +121,7 @@ export function missingPackages(machine: Pick<Machine, 'present'>, options: { ow
 /** How to get the missing packages: apt-get as this process may run it, or why it cannot and what to run instead. */
 export type InstallPlan =
   | { kind: 'nothing' }
-  | { kind: 'install'; packages: string[]; /** run by `sudo -n` (not root, sudo without a password) */ sudo: boolean }
+  | { kind: 'install'; packages: string[] /** run by `sudo -n` (not root, sudo without a password) */; sudo: boolean }
   | { kind: 'cannot'; packages: string[]; message: string };
 
 /** Decides what to do about `packages` missing on `machine`; the message of 'cannot' names the one command to run. */
@@ -132,13 +132,23 @@ export function installPlan(packages: readonly string[], machine: Pick<Machine, 
   const [is, them] = whats.length === 1 ? ['is', 'it'] : ['are', 'them'];
   const lacks = `the tests need ${joinWords(whats)}, which ${is} not on this machine`;
   const command = `apt-get install -y ${list.join(' ')}`;
-  const orServer = list.includes('postgresql') ? ' (or set MTC_TEST_DATABASE_URL to the URL of a PostgreSQL server of yours instead of installing postgresql)' : '';
+  const orServer = list.includes('postgresql')
+    ? ' (or set MTC_TEST_DATABASE_URL to the URL of a PostgreSQL server of yours instead of installing postgresql)'
+    : '';
   if (!machine.aptGet) {
-    return { kind: 'cannot', packages: list, message: `${lacks}, and npm test installs ${them} only with Debian's apt-get, which is not here. Install ${them} with this system's package manager (the Debian packages: ${list.join(' ')}${orServer}), then run npm test again.` };
+    return {
+      kind: 'cannot',
+      packages: list,
+      message: `${lacks}, and npm test installs ${them} only with Debian's apt-get, which is not here. Install ${them} with this system's package manager (the Debian packages: ${list.join(' ')}${orServer}), then run npm test again.`,
+    };
   }
   if (machine.root || machine.sudo === 'ready') return { kind: 'install', packages: list, sudo: !machine.root };
   const how = machine.sudo === 'asks' ? ['sudo asks for a password. Run', `sudo ${command}`] : ['there is no sudo. Run, as root,', command];
-  return { kind: 'cannot', packages: list, message: `${lacks}, and npm test cannot install ${them} itself: it does not run as root and ${how[0]}\n\n  ${how[1]}\n\nthen npm test again${orServer}.` };
+  return {
+    kind: 'cannot',
+    packages: list,
+    message: `${lacks}, and npm test cannot install ${them} itself: it does not run as root and ${how[0]}\n\n  ${how[1]}\n\nthen npm test again${orServer}.`,
+  };
 }
 
 function joinWords(words: readonly string[]): string {
@@ -155,13 +165,18 @@ async function aptGetInstall(plan: Extract<InstallPlan, { kind: 'install' }>): P
   const sudo = plan.sudo ? 'sudo ' : '';
   // sudo resets the environment: the frontend is passed through env, on its command line.
   const aptGet = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
-  for (const step of [['update', '-qq'], ['install', '-y', '-qq', ...plan.packages]]) {
+  for (const step of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...plan.packages],
+  ]) {
     try {
       await (plan.sudo ? run('sudo', ['-n', ...aptGet, ...step], { maxBuffer: 64 << 20 }) : run('env', [...aptGet.slice(1), ...step], { maxBuffer: 64 << 20 }));
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; code?: number | string };
       process.stderr.write(`${e.stdout ?? ''}${e.stderr ?? ''}`);
-      throw new Error(`\`${sudo}apt-get ${step.join(' ')}\` failed (exit ${e.code}). Run\n\n  ${sudo}apt-get install -y ${plan.packages.join(' ')}\n\nto see why, then npm test again.`);
+      throw new Error(
+        `\`${sudo}apt-get ${step.join(' ')}\` failed (exit ${e.code}). Run\n\n  ${sudo}apt-get install -y ${plan.packages.join(' ')}\n\nto see why, then npm test again.`,
+      );
     }
   }
 }
@@ -236,7 +251,8 @@ export async function startThrowawayCluster(bin: string): Promise<Cluster> {
   chmodSync(dir, 0o755);
   if (root) chownSync(dir, postgresUid(), -1);
   const data = join(dir, 'data');
-  const asPostgres = (program: string, args: string[]): [string, string[]] => (root ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args]);
+  const asPostgres = (program: string, args: string[]): [string, string[]] =>
+    root ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
   const starting = new AbortController();
   let stopped = false;
   const stop = () => {
@@ -249,7 +265,9 @@ export async function startThrowawayCluster(bin: string): Promise<Cluster> {
   atEnd(stop);
   try {
     const port = await freePort();
-    await run(...asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']), { signal: starting.signal });
+    await run(...asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']), {
+      signal: starting.signal,
+    });
     const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     await run(...asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']), { signal: starting.signal });
     const { stdout } = await run(join(bin, 'postgres'), ['--version']);
@@ -306,7 +324,8 @@ export async function installNeeds(places: Places = {}): Promise<string | null> 
     }
     machine = probeMachine(places);
     const still = NEEDS.filter((n) => missingPackages(machine, { ownServer }).includes(n.package)).map((n) => n.what);
-    if (still.length > 0) fail(EXIT_MISSING, `apt-get installed ${plan.packages.join(' ')}, and still ${joinWords(still)} ${still.length === 1 ? 'is' : 'are'} not there.`);
+    if (still.length > 0)
+      fail(EXIT_MISSING, `apt-get installed ${plan.packages.join(' ')}, and still ${joinWords(still)} ${still.length === 1 ? 'is' : 'are'} not there.`);
   }
   return ownServer ? machine.postgresBin : null;
 }

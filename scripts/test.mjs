@@ -79,12 +79,21 @@ const LONGEST = [
 ];
 const lastTimes = new Map();
 try {
-  for (const m of readFileSync('node_modules/.cache/mtc/test-times.txt', 'utf8').matchAll(/^\s*([\d.]+) s\s+\d+ tests\s+(\S+)$/gm)) lastTimes.set(m[2], Number(m[1]));
+  for (const m of readFileSync('node_modules/.cache/mtc/test-times.txt', 'utf8').matchAll(/^\s*([\d.]+) s\s+\d+ tests\s+(\S+)$/gm))
+    lastTimes.set(m[2], Number(m[1]));
 } catch {
   // no earlier run here
 }
-const rank = (f) => (lastTimes.size > 0 ? -(lastTimes.get(f) ?? lastTimes.get(f.replace('browser.test.ts', 'harness.ts')) ?? 0) : LONGEST.includes(f) ? LONGEST.indexOf(f) - LONGEST.length : 0);
-const files = only.length > 0 ? only : globSync('test/**/*.test.ts', { exclude: (p) => /(^|\/)(fixtures|\.[^/]*)$/.test(p) }).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+const rank = (f) =>
+  lastTimes.size > 0
+    ? -(lastTimes.get(f) ?? lastTimes.get(f.replace('browser.test.ts', 'harness.ts')) ?? 0)
+    : LONGEST.includes(f)
+      ? LONGEST.indexOf(f) - LONGEST.length
+      : 0;
+const files =
+  only.length > 0
+    ? only
+    : globSync('test/**/*.test.ts', { exclude: (p) => /(^|\/)(fixtures|\.[^/]*)$/.test(p) }).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 // As many files at a time as there are cores, and at least two (measured on 2 cores: a third
 // file at a time made the whole run 8% slower, not faster).
 // MTC_TEST_CONCURRENCY=N chooses another number.
@@ -93,7 +102,12 @@ const concurrency = String(Number(process.env.MTC_TEST_CONCURRENCY) || Math.max(
 // when the runner has (the server stopped only then); a second signal ends it at once.
 // Beside the spec reporter, scripts/test-times.mjs writes how long each file took.
 mkdirSync('node_modules/.cache/mtc', { recursive: true });
-const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-times.mjs', '--test-reporter-destination=node_modules/.cache/mtc/test-times.txt'];
+const reporters = [
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/test-times.mjs',
+  '--test-reporter-destination=node_modules/.cache/mtc/test-times.txt',
+];
 const runner = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], { stdio: 'inherit' });
 atEnd((signal) => {
   if (runner.exitCode !== null || runner.signalCode !== null) return false;

@@ -50,11 +50,22 @@ stamp('snapshot model (db/schema.sql through PGlite)');
 
 // Every statement timed, labelled with the phase adopt last announced.
 const catalogLabels = new Map<string, string>(Object.entries(CATALOG_QUERIES).map(([k, v]) => [v as string, k]));
-interface Sample { s: number; phase: string; kind: string; rows: number; sql: string }
+interface Sample {
+  s: number;
+  phase: string;
+  kind: string;
+  rows: number;
+  sql: string;
+}
 const samples: Sample[] = [];
 let phase = 'connect, lock, read the ledger';
 const kindOf = (sql: string): string => {
-  if (catalogLabels.has(sql) || /pg_catalog\.(pg_class|pg_attribute|pg_namespace|pg_constraint|pg_index|current_setting|set_config)|to_regclass/.test(sql) && !/^\s*(INSERT|UPDATE|DELETE|ALTER|CREATE|DROP)/i.test(sql)) return 'catalog';
+  if (
+    catalogLabels.has(sql) ||
+    (/pg_catalog\.(pg_class|pg_attribute|pg_namespace|pg_constraint|pg_index|current_setting|set_config)|to_regclass/.test(sql) &&
+      !/^\s*(INSERT|UPDATE|DELETE|ALTER|CREATE|DROP)/i.test(sql))
+  )
+    return 'catalog';
   if (/^\s*(?:WITH\b[\s\S]*?\)\s*)?(INSERT|UPDATE|DELETE)\b/i.test(sql)) return 'data change';
   if (/^\s*(ALTER|CREATE|DROP|COMMENT)\b/i.test(sql)) return 'DDL';
   if (/^\s*SELECT\b/i.test(sql)) return 'data read';
@@ -62,7 +73,13 @@ const kindOf = (sql: string): string => {
 };
 function timedSession(s: Session): Session {
   const record = (sql: string, t0: number, rows: number) =>
-    samples.push({ s: (performance.now() - t0) / 1000, phase, kind: kindOf(sql), rows, sql: catalogLabels.get(sql) ?? sql.replace(/\s+/g, ' ').trim().slice(0, 200) });
+    samples.push({
+      s: (performance.now() - t0) / 1000,
+      phase,
+      kind: kindOf(sql),
+      rows,
+      sql: catalogLabels.get(sql) ?? sql.replace(/\s+/g, ' ').trim().slice(0, 200),
+    });
   return {
     pid: s.pid,
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {

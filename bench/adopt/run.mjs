@@ -82,11 +82,23 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--budget')) budget = Number(val());
   else if (a === '--profile') profile = true;
   else if (a === '--json') jsonOut = true;
-  else { console.error(`unknown argument: ${a}`); usage(2); }
+  else {
+    console.error(`unknown argument: ${a}`);
+    usage(2);
+  }
 }
-if (!Number.isInteger(runs) || runs < 1) { console.error('--runs must be a positive integer'); process.exit(2); }
-if (!scales.length || scales.some((n) => !Number.isInteger(n) || n < 1)) { console.error('--scales: whole numbers >= 1'); process.exit(2); }
-if (!(budget > 0)) { console.error('--budget must be positive'); process.exit(2); }
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('--runs must be a positive integer');
+  process.exit(2);
+}
+if (!scales.length || scales.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error('--scales: whole numbers >= 1');
+  process.exit(2);
+}
+if (!(budget > 0)) {
+  console.error('--budget must be positive');
+  process.exit(2);
+}
 
 // ---------------------------------------------------------------- helpers
 const log = (...a) => (jsonOut ? console.error(...a) : console.log(...a));
@@ -94,21 +106,37 @@ const progress = (s) => (jsonOut ? process.stderr : process.stdout).write(s);
 const { env: toolEnv, removed: removedEnv } = toolEnvironment();
 const { run, mustRun } = runner(toolEnv, repo, 3_600_000);
 const TIME = '/usr/bin/time';
-if (run(TIME, ['-f', '%M', 'true']).status !== 0) { console.error(`${TIME} is needed (GNU time, for peak RSS): apt-get install time`); process.exit(1); }
+if (run(TIME, ['-f', '%M', 'true']).status !== 0) {
+  console.error(`${TIME} is needed (GNU time, for peak RSS): apt-get install time`);
+  process.exit(1);
+}
 
 // ---------------------------------------------------------------- server
-const server = await startServer({ run, mustRun }, { prefix: 'mtc-adopt-pg-' }).catch((err) => { console.error(err.message); process.exit(1); });
+const server = await startServer({ run, mustRun }, { prefix: 'mtc-adopt-pg-' }).catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
 const adminUrl = server.adminUrl;
 log(`server: ${server.description}`);
 const psql = join(PGBIN, 'psql');
 const pgDump = join(PGBIN, 'pg_dump');
 const pgRestore = join(PGBIN, 'pg_restore');
-const dbUrl = (name) => { const u = new URL(adminUrl); u.pathname = `/${name}`; return u.toString(); };
+const dbUrl = (name) => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
 const sql = (url, text) => mustRun(psql, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', text]).trim();
 const admin = (text) => sql(adminUrl, text);
 const serverVersion = admin('show server_version');
 const jit = `jit=${admin('show jit')}${existsSync(join(PGBIN, '..', 'lib', 'llvmjit.so')) ? ' (llvmjit.so installed)' : ' (no llvmjit.so)'}`;
-const serverSettings = Object.fromEntries(admin(`select string_agg(name || '=' || setting || coalesce(unit, ''), ',' order by name) from pg_settings where name in ('shared_buffers','work_mem','maintenance_work_mem','max_wal_size','jit','fsync','synchronous_commit','full_page_writes')`).split(',').map((kv) => kv.split('=')));
+const serverSettings = Object.fromEntries(
+  admin(
+    `select string_agg(name || '=' || setting || coalesce(unit, ''), ',' order by name) from pg_settings where name in ('shared_buffers','work_mem','maintenance_work_mem','max_wal_size','jit','fsync','synchronous_commit','full_page_writes')`,
+  )
+    .split(',')
+    .map((kv) => kv.split('=')),
+);
 const pgDumpVersion = (mustRun(pgDump, ['--version']).match(/\d+\.\d+/) ?? [''])[0];
 const localServer = ['localhost', '127.0.0.1', '::1', '[::1]'].includes(new URL(adminUrl).hostname);
 
@@ -125,12 +153,20 @@ function tableCounts(url) {
 // Backends of `db` found in /proc by their process title ("postgres: USER DB HOST(PORT) …").
 function backendMemory(db, seen) {
   let names;
-  try { names = readdirSync('/proc'); } catch { return; }
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return;
+  }
   for (const pid of names) {
     if (!/^\d+$/.test(pid)) continue;
     let mine = seen.pids.get(pid);
     if (mine === undefined) {
-      try { mine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres: ') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(' ')[2] === db; } catch { mine = false; }
+      try {
+        mine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres: ') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(' ')[2] === db;
+      } catch {
+        mine = false;
+      }
       seen.pids.set(pid, mine);
     }
     if (!mine) continue;
@@ -139,7 +175,9 @@ function backendMemory(db, seen) {
       const kb = (k) => Number((st.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm')) ?? [0, 0])[1]);
       seen.hwm = Math.max(seen.hwm, kb('VmHWM'));
       seen.anon = Math.max(seen.anon, kb('RssAnon'));
-    } catch { /* it exited */ }
+    } catch {
+      /* it exited */
+    }
   }
 }
 
@@ -165,9 +203,19 @@ function measure(cmd, argv, { backendOf, env = toolEnv } = {}) {
       const s = Number(process.hrtime.bigint() - t0) / 1e9;
       if (sampler) clearInterval(sampler);
       let rssKb = null;
-      try { rssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()); } catch { /* none */ }
+      try {
+        rssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+      } catch {
+        /* none */
+      }
       resolvePromise({
-        s, ok: code === 0, code, signal, stdout, stderr, rssMb: rssKb ? rssKb / 1024 : null,
+        s,
+        ok: code === 0,
+        code,
+        signal,
+        stdout,
+        stderr,
+        rssMb: rssKb ? rssKb / 1024 : null,
         backend: sampler ? { hwmMb: seen.hwm / 1024, anonMb: seen.anon / 1024 } : null,
       });
     });
@@ -185,17 +233,33 @@ let mtcBin;
 let mtcBuild = null;
 if (process.env.BENCH_MTC_BIN) mtcBin = resolve(process.env.BENCH_MTC_BIN);
 else {
-  if (!existsSync(distFile)) { console.error('dist/mtc.cjs is missing: npm run build'); process.exit(1); }
-  const newer = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs > statSync(distFile).mtimeMs).map((e) => join(e.parentPath ?? e.path, e.name));
+  if (!existsSync(distFile)) {
+    console.error('dist/mtc.cjs is missing: npm run build');
+    process.exit(1);
+  }
+  const newer = (dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs > statSync(distFile).mtimeMs)
+      .map((e) => join(e.parentPath ?? e.path, e.name));
   const stale = newer(join(repo, 'src'));
-  if (stale.length) log(`WARNING: dist/mtc.cjs is older than ${stale.length} file(s) under src/ (${stale.slice(0, 3).map((f) => f.slice(repo.length + 1)).join(', ')}): run npm run build`);
+  if (stale.length)
+    log(
+      `WARNING: dist/mtc.cjs is older than ${stale.length} file(s) under src/ (${stale
+        .slice(0, 3)
+        .map((f) => f.slice(repo.length + 1))
+        .join(', ')}): run npm run build`,
+    );
   const frozen = join(work, 'adopt-mtc');
   mkdirSync(join(frozen, 'dist'), { recursive: true });
   copyFileSync(distFile, join(frozen, 'dist', 'mtc.cjs'));
   copyFileSync(join(repo, 'package.json'), join(frozen, 'package.json'));
   mtcBin = join(frozen, 'dist', 'mtc.cjs');
   const head = run('git', ['rev-parse', '--short', 'HEAD']);
-  mtcBuild = { sha256: createHash('sha256').update(readFileSync(mtcBin)).digest('hex').slice(0, 16), built: new Date(statSync(distFile).mtimeMs).toISOString(), git_head: head.status === 0 ? head.stdout.trim() : null };
+  mtcBuild = {
+    sha256: createHash('sha256').update(readFileSync(mtcBin)).digest('hex').slice(0, 16),
+    built: new Date(statSync(distFile).mtimeMs).toISOString(),
+    git_head: head.status === 0 ? head.stdout.trim() : null,
+  };
 }
 const mtcVersion = mustRun(node, [mtcBin, '--version']).trim();
 const migrations = readdirSync(join(repo, 'migrations')).filter((f) => f.endsWith('.sql')).length;
@@ -225,7 +289,9 @@ function copies(scale, kinds) {
   }
   return names;
 }
-const dropAll = (names) => { for (const n of Object.values(names)) admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`); };
+const dropAll = (names) => {
+  for (const n of Object.values(names)) admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+};
 
 // ---------------------------------------------------------------- one round
 // 'adopt (no cache)' is mtc adopt with MTC_NO_CACHE=1: the snapshot's model made again
@@ -233,7 +299,13 @@ const dropAll = (names) => { for (const n of Object.values(names)) admin(`DROP D
 // run once). It is a fixed cost, the same at every scale, so it is timed at the first scale only.
 const BASE_TOOLS = ['adopt', 'dump+restore', 'dry-run'];
 const COLD = 'adopt (no cache)';
-const parseJson = (text) => { try { return JSON.parse(text); } catch { return null; } };
+const parseJson = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
 const failure = (what, r) => `${what} failed (${r.signal ? `signal ${r.signal}` : `exit ${r.code}`}):\n${tail(r.stderr || r.stdout, 30)}`;
 const COPY_OF = { adopt: 'adopt', 'dry-run': 'dry', 'dump+restore': 'src', [COLD]: 'cold' };
 
@@ -242,7 +314,8 @@ async function adoptOn(db, { dryRun = false, env } = {}) {
   const r = await measure(node, [mtcBin, 'adopt', ...(dryRun ? ['--dry-run'] : []), '--database', dbUrl(db), '--json'], { backendOf: db, env });
   if (!r.ok) throw new Error(failure(what, r));
   const j = parseJson(r.stdout);
-  if (!j || j.dryRun !== dryRun || j.adopted?.length !== migrations) throw new Error(`${what} exited 0 but did not report ${migrations} migrations ${dryRun ? 'to adopt' : 'adopted'}:\n${tail(r.stdout, 10)}`);
+  if (!j || j.dryRun !== dryRun || j.adopted?.length !== migrations)
+    throw new Error(`${what} exited 0 but did not report ${migrations} migrations ${dryRun ? 'to adopt' : 'adopted'}:\n${tail(r.stdout, 10)}`);
   const ledger = sql(dbUrl(db), "SELECT to_regclass('public.mtc_schema_history') IS NOT NULL");
   if (ledger !== (dryRun ? 'f' : 't')) throw new Error(dryRun ? `${what} left a ledger behind` : `${what} reported success but left no ledger`);
   return { s: r.s, rssMb: r.rssMb, backend: r.backend, actions: j.actions.length, archived: j.archived, report: j };
@@ -258,7 +331,11 @@ async function round(scale, tpl, order) {
       else if (tool === COLD) out[COLD] = await adoptOn(db.cold, { env: { ...toolEnv, MTC_NO_CACHE: '1' } });
       else if (tool === 'dry-run') out['dry-run'] = await adoptOn(db.dry, { dryRun: true });
       else {
-        const r = await measure('bash', ['-o', 'pipefail', '-c', `"$1" -Fc -d "$2" | "$3" --exit-on-error -d "$4"`, 'bench', pgDump, dbUrl(db.src), pgRestore, dbUrl(db.dst)], { backendOf: db.dst });
+        const r = await measure(
+          'bash',
+          ['-o', 'pipefail', '-c', `"$1" -Fc -d "$2" | "$3" --exit-on-error -d "$4"`, 'bench', pgDump, dbUrl(db.src), pgRestore, dbUrl(db.dst)],
+          { backendOf: db.dst },
+        );
         if (!r.ok) throw new Error(failure('pg_dump | pg_restore', r));
         out['dump+restore'] = { s: r.s, rssMb: r.rssMb, backend: r.backend };
       }
@@ -271,10 +348,12 @@ async function round(scale, tpl, order) {
     out.verify = { s: v.s, rssMb: v.rssMb };
     for (const k of ['adopt', ...(out[COLD] ? ['cold'] : [])]) {
       const variants = Number(sql(dbUrl(db[k]), 'SELECT count(*) FROM public.item_variant'));
-      if (variants !== tpl.counts.byTable.item_variant) throw new Error(`after adopt (${k}) item_variant holds ${variants} rows, the template ${tpl.counts.byTable.item_variant}`);
+      if (variants !== tpl.counts.byTable.item_variant)
+        throw new Error(`after adopt (${k}) item_variant holds ${variants} rows, the template ${tpl.counts.byTable.item_variant}`);
     }
     const restored = tableCounts(dbUrl(db.dst));
-    if (restored.text !== tpl.counts.text) throw new Error(`the restored copy's row counts differ from the template's:\n${restored.text}\n---\n${tpl.counts.text}`);
+    if (restored.text !== tpl.counts.text)
+      throw new Error(`the restored copy's row counts differ from the template's:\n${restored.text}\n---\n${tpl.counts.text}`);
   } finally {
     dropAll(db);
   }
@@ -284,12 +363,19 @@ async function round(scale, tpl, order) {
 // ---------------------------------------------------------------- run
 mkdirSync(work, { recursive: true });
 log(`environment for every process: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}`);
-log(`PostgreSQL ${serverVersion} (pg_dump ${pgDumpVersion}); node ${process.version}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; scales ${scales.join(', ')}; ` +
-  `${runs} timed rounds per scale; budget ${budget} s of timed rounds per scale`);
-log(`server settings: ${Object.entries(serverSettings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+log(
+  `PostgreSQL ${serverVersion} (pg_dump ${pgDumpVersion}); node ${process.version}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; scales ${scales.join(', ')}; ` +
+    `${runs} timed rounds per scale; budget ${budget} s of timed rounds per scale`,
+);
+log(
+  `server settings: ${Object.entries(serverSettings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`,
+);
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
 log(`/proc/loadavg before: ${loadBefore}`);
-if (loadavg()[0] > cpus().length * 0.5) log(`WARNING: load average ${loadavg()[0].toFixed(2)} on ${cpus().length} CPUs: other work is running, timings will be inflated and noisy`);
+if (loadavg()[0] > cpus().length * 0.5)
+  log(`WARNING: load average ${loadavg()[0].toFixed(2)} on ${cpus().length} CPUs: other work is running, timings will be inflated and noisy`);
 
 const results = {};
 let failed = false;
@@ -299,10 +385,19 @@ for (const [si, scale] of scales.entries()) {
   try {
     progress(`\n[scale ${scale}] loading the template ${tplName(scale)} ... `);
     const tpl = buildTemplate(scale);
-    Object.assign(r, { rows: tpl.counts.total, item_variant: tpl.counts.byTable.item_variant, template_load_seconds: tpl.seconds, template_stages: tpl.stages, template_bytes: tpl.bytes });
-    log(`${tpl.seconds.toFixed(1)} s; ${tpl.counts.total.toLocaleString('en-US')} rows (item_variant ${tpl.counts.byTable.item_variant.toLocaleString('en-US')}), ${(tpl.bytes / 2 ** 20).toFixed(0)} MiB`);
+    Object.assign(r, {
+      rows: tpl.counts.total,
+      item_variant: tpl.counts.byTable.item_variant,
+      template_load_seconds: tpl.seconds,
+      template_stages: tpl.stages,
+      template_bytes: tpl.bytes,
+    });
+    log(
+      `${tpl.seconds.toFixed(1)} s; ${tpl.counts.total.toLocaleString('en-US')} rows (item_variant ${tpl.counts.byTable.item_variant.toLocaleString('en-US')}), ${(tpl.bytes / 2 ** 20).toFixed(0)} MiB`,
+    );
     const tools = si === 0 ? [...BASE_TOOLS, COLD] : BASE_TOOLS;
-    const summary = (o) => [...tools, 'verify'].map((t) => `${t} ${o[t].s.toFixed(2)} s${o[t].rssMb && t !== 'dump+restore' ? ` (${o[t].rssMb.toFixed(0)} MB)` : ''}`).join(', ');
+    const summary = (o) =>
+      [...tools, 'verify'].map((t) => `${t} ${o[t].s.toFixed(2)} s${o[t].rssMb && t !== 'dump+restore' ? ` (${o[t].rssMb.toFixed(0)} MB)` : ''}`).join(', ');
     if (si === 0) {
       const t0 = Date.now();
       const w = await round(scale, tpl, tools);
@@ -318,13 +413,19 @@ for (const [si, scale] of scales.entries()) {
       log(`  round ${i + 1}/${k}: ${took.toFixed(1)} s; ${summary(o)}`);
       if (i === 0 && took * runs > budget && runs > 1) {
         k = Math.max(1, Math.floor(budget / took));
-        if (k < runs) { r.reduced = true; log(`  a round takes ~${took.toFixed(0)} s: ${k} rounds instead of ${runs} (budget ${budget} s)`); }
+        if (k < runs) {
+          r.reduced = true;
+          log(`  a round takes ~${took.toFixed(0)} s: ${k} rounds instead of ${runs} (budget ${budget} s)`);
+        }
       }
     }
     r.runs = r.rounds.length;
     const med = (tool, f = (x) => x.s) => median(r.rounds.map((x) => f(x[tool])));
     r.median = {
-      adopt: med('adopt'), 'dump+restore': med('dump+restore'), 'dry-run': med('dry-run'), verify: med('verify'),
+      adopt: med('adopt'),
+      'dump+restore': med('dump+restore'),
+      'dry-run': med('dry-run'),
+      verify: med('verify'),
       [COLD]: si === 0 ? med(COLD) : null,
       adopt_rss_mb: Math.max(...r.rounds.map((x) => x.adopt.rssMb)),
       adopt_no_cache_rss_mb: si === 0 ? Math.max(...r.rounds.map((x) => x[COLD].rssMb)) : null,
@@ -347,15 +448,22 @@ for (const [si, scale] of scales.entries()) {
         r.profile = JSON.parse(p.stdout.trim().split('\n').pop());
         log(`  profile (one adopt through src/, ${r.profile.total_s.toFixed(2)} s in-process):`);
         for (const [label, s] of r.profile.stages) log(`    ${s.toFixed(3).padStart(8)} s  ${label}`);
-        for (const [key, t] of Object.entries(r.profile.totals).sort((a, b) => b[1].s - a[1].s)) log(`    ${t.s.toFixed(3).padStart(8)} s  ${key} (${t.n} statements)`);
+        for (const [key, t] of Object.entries(r.profile.totals).sort((a, b) => b[1].s - a[1].s))
+          log(`    ${t.s.toFixed(3).padStart(8)} s  ${key} (${t.n} statements)`);
         const patterns = {};
         for (const x of r.profile.statements) {
-          const key = `${x.kind}: ${x.sql.replace(/\d+/g, 'N').replace(/N(, N)+/g, 'N…').slice(0, 100)}`;
+          const key = `${x.kind}: ${x.sql
+            .replace(/\d+/g, 'N')
+            .replace(/N(, N)+/g, 'N…')
+            .slice(0, 100)}`;
           const g = (patterns[key] ??= { n: 0, s: 0 });
           g.n++;
           g.s += x.s;
         }
-        r.profile.patterns = Object.entries(patterns).sort((a, b) => b[1].s - a[1].s).slice(0, 20).map(([sqlPattern, g]) => ({ pattern: sqlPattern, ...g }));
+        r.profile.patterns = Object.entries(patterns)
+          .sort((a, b) => b[1].s - a[1].s)
+          .slice(0, 20)
+          .map(([sqlPattern, g]) => ({ pattern: sqlPattern, ...g }));
         log('    statements of 5 ms or more, by shape:');
         for (const g of r.profile.patterns.slice(0, 12)) log(`    ${g.s.toFixed(3).padStart(8)} s  ${String(g.n).padStart(5)} × ${g.pattern}`);
         log('    slowest statements:');
@@ -374,12 +482,39 @@ for (const [si, scale] of scales.entries()) {
 // ---------------------------------------------------------------- report
 const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
 const fmt = (x, d = 3) => (x == null || Number.isNaN(x) ? '—' : x.toFixed(d));
-const rows = [['scale', 'rows', 'runs', 'adopt (s)', 'dump+restore (s)', 'adopt / d+r', 'dry-run (s)', 'verify (s)', 'adopt, no cache (s)', 'mtc peak RSS (MB)', 'no cache (MB)', 'backend private (MB)']];
+const rows = [
+  [
+    'scale',
+    'rows',
+    'runs',
+    'adopt (s)',
+    'dump+restore (s)',
+    'adopt / d+r',
+    'dry-run (s)',
+    'verify (s)',
+    'adopt, no cache (s)',
+    'mtc peak RSS (MB)',
+    'no cache (MB)',
+    'backend private (MB)',
+  ],
+];
 for (const scale of scales) {
   const r = results[scale];
   const m = r.median ?? {};
-  rows.push([`${scale}×`, r.rows?.toLocaleString('en-US') ?? '—', `${r.runs}${r.reduced ? '*' : ''}`, fmt(m.adopt), fmt(m['dump+restore']),
-    m.adopt ? (m.adopt / m['dump+restore']).toFixed(2) : '—', fmt(m['dry-run']), fmt(m.verify), fmt(m[COLD]), fmt(m.adopt_rss_mb, 0), fmt(m.adopt_no_cache_rss_mb, 0), fmt(m.adopt_backend_anon_mb, 0)]);
+  rows.push([
+    `${scale}×`,
+    r.rows?.toLocaleString('en-US') ?? '—',
+    `${r.runs}${r.reduced ? '*' : ''}`,
+    fmt(m.adopt),
+    fmt(m['dump+restore']),
+    m.adopt ? (m.adopt / m['dump+restore']).toFixed(2) : '—',
+    fmt(m['dry-run']),
+    fmt(m.verify),
+    fmt(m[COLD]),
+    fmt(m.adopt_rss_mb, 0),
+    fmt(m.adopt_no_cache_rss_mb, 0),
+    fmt(m.adopt_backend_anon_mb, 0),
+  ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((x) => String(x[i]).length)));
 log('');
@@ -391,10 +526,12 @@ log('');
 if (scales.some((n) => results[n].reduced)) log(`* fewer rounds than --runs ${runs}: they would have exceeded the budget of ${budget} s`);
 for (const n of scales) if (results[n].failure) log(`scale ${n}: FAILED: ${results[n].failure.split('\n')[0]}`);
 const settings = process.env.BENCH_DATABASE_URL ? 'as configured on BENCH_DATABASE_URL' : SERVER_SETTINGS.join(' ');
-log(`${mtcVersion}${mtcBuild ? ` (dist/mtc.cjs built ${mtcBuild.built}, sha256 ${mtcBuild.sha256}, git HEAD at the run ${mtcBuild.git_head})` : ` (${mtcBin})`}`);
+log(
+  `${mtcVersion}${mtcBuild ? ` (dist/mtc.cjs built ${mtcBuild.built}, sha256 ${mtcBuild.sha256}, git HEAD at the run ${mtcBuild.git_head})` : ` (${mtcBin})`}`,
+);
 log('whole-process wall time, median; adopt with the snapshot model cached (after the warm-up); no cache = MTC_NO_CACHE=1 (PGlite loads the snapshot);');
 log('mtc peak RSS = max over rounds of /usr/bin/time %M for mtc adopt;');
-log('backend private = largest RssAnon of adopt\'s server backends, sampled every 100 ms;');
+log("backend private = largest RssAnon of adopt's server backends, sampled every 100 ms;");
 log(`server ${serverVersion} on 127.0.0.1 with ${settings}; NODE_EXTRA_CA_CERTS unset for every process.`);
 log(`/proc/loadavg before: ${loadBefore}; after: ${loadAfter} (${cpus().length} CPUs)`);
 
@@ -403,7 +540,13 @@ const report = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: totalmem() / 2 ** 30, kernel: release(), node: process.version },
   server: { version: serverVersion, pg_dump: pgDumpVersion, settings: serverSettings, own_cluster: !process.env.BENCH_DATABASE_URL, jit },
   loadavg: { before: loadBefore, after: loadAfter },
-  mtc_bin: mtcBin, mtc_version: mtcVersion, mtc_build: mtcBuild, runs, budget_seconds: budget, env_unset: removedEnv, migrations,
+  mtc_bin: mtcBin,
+  mtc_version: mtcVersion,
+  mtc_build: mtcBuild,
+  runs,
+  budget_seconds: budget,
+  env_unset: removedEnv,
+  migrations,
   scales: results,
 };
 const file = join(work, 'adopt-results.json');

@@ -16,7 +16,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const work = join(repo, 'bench', '.work');
 mkdirSync(work, { recursive: true });
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, json: { type: 'boolean' } },
+});
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const { env } = toolEnvironment();
@@ -47,7 +49,18 @@ INSERT INTO public.item_variant (item_id, color_id, size_id, unit, stock, reorde
 ANALYZE;`);
 log(`rows: ${psql('SELECT count(*) FROM public.item_master')} items, ${psql('SELECT count(*) FROM public.item_variant')} variants`);
 
-const out = mustRun(process.execPath, ['bin/mtc.cjs', 'user', 'add', '--role', 'admin', '--email', 'bench@example.com', '--database', url.toString(), '--json']);
+const out = mustRun(process.execPath, [
+  'bin/mtc.cjs',
+  'user',
+  'add',
+  '--role',
+  'admin',
+  '--email',
+  'bench@example.com',
+  '--database',
+  url.toString(),
+  '--json',
+]);
 const password = JSON.parse(out).password;
 
 /** Starts a process that prints "listening on URL" and resolves with that URL. */
@@ -67,10 +80,18 @@ function serve(argv, extraEnv = {}) {
 }
 
 const api = await serve(['bin/mtc.cjs', 'serve', '--port', '0', '--database', url.toString()], { LOG_LEVEL: 'warn' });
-const login = await fetch(`${api.address}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password }) });
+const login = await fetch(`${api.address}/api/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: 'bench@example.com', password }),
+});
 const session = login.headers.get('set-cookie').split(';')[0];
 const { csrfToken } = await login.json();
-const tokenRes = await fetch(`${api.address}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: session, 'x-csrf-token': csrfToken }, body: JSON.stringify({ name: 'bench' }) });
+const tokenRes = await fetch(`${api.address}/api/tokens`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', cookie: session, 'x-csrf-token': csrfToken },
+  body: JSON.stringify({ name: 'bench' }),
+});
 const { token } = await tokenRes.json();
 const headers = { authorization: `Bearer ${token}` };
 
@@ -102,15 +123,27 @@ for (const c of cases) {
   };
   row.ratio = row.api.rps / row.bare.rps;
   results.push(row);
-  log(`${c.name}: one request alone ${row.aloneMs} ms; api ${row.api.rps.toFixed(0)} req/s p99 ${row.api.p99} ms; bare ${row.bare.rps.toFixed(0)} req/s p99 ${row.bare.p99} ms; ratio ${row.ratio.toFixed(3)}`);
+  log(
+    `${c.name}: one request alone ${row.aloneMs} ms; api ${row.api.rps.toFixed(0)} req/s p99 ${row.api.p99} ms; bare ${row.bare.rps.toFixed(0)} req/s p99 ${row.bare.p99} ms; ratio ${row.ratio.toFixed(3)}`,
+  );
 }
 api.child.kill('SIGTERM');
-const meta = { date: new Date().toISOString(), cpus: availableParallelism(), memGiB: Math.round(totalmem() / 2 ** 30), connections, seconds, node: process.version };
+const meta = {
+  date: new Date().toISOString(),
+  cpus: availableParallelism(),
+  memGiB: Math.round(totalmem() / 2 ** 30),
+  connections,
+  seconds,
+  node: process.version,
+};
 writeFileSync(join(work, 'api-results.json'), JSON.stringify({ meta, results }, null, 2));
 if (values.json) console.log(JSON.stringify({ meta, results }, null, 2));
 else {
   console.log(`\ncase          bytes  alone ms   api req/s  api p99 ms  bare req/s  bare p99 ms  api/bare`);
-  for (const r of results) console.log(`${r.case.padEnd(12)} ${String(r.bytes).padStart(6)}  ${String(r.aloneMs).padStart(8)}  ${r.api.rps.toFixed(0).padStart(10)}  ${String(r.api.p99).padStart(10)}  ${r.bare.rps.toFixed(0).padStart(10)}  ${String(r.bare.p99).padStart(11)}  ${r.ratio.toFixed(3).padStart(8)}`);
+  for (const r of results)
+    console.log(
+      `${r.case.padEnd(12)} ${String(r.bytes).padStart(6)}  ${String(r.aloneMs).padStart(8)}  ${r.api.rps.toFixed(0).padStart(10)}  ${String(r.api.p99).padStart(10)}  ${r.bare.rps.toFixed(0).padStart(10)}  ${String(r.bare.p99).padStart(11)}  ${r.ratio.toFixed(3).padStart(8)}`,
+    );
   console.log(`${connections} connections, ${seconds} s each, ${meta.cpus} CPUs; errors: ${results.map((r) => r.api.errors + r.bare.errors).join(', ')}`);
 }
 process.exit(0);

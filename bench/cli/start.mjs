@@ -56,11 +56,21 @@ mustRun(node24.bin, [join(root, 'bin', 'mtc.cjs'), 'migrate', '--database', db])
 const bundle = join(root, 'dist', 'mtc.cjs');
 const bin = join(root, 'bin', 'mtc.cjs');
 const ways = [
-  { name: `Node ${version(node20)}, dist/mtc.cjs, V8's default WebAssembly tiering (MTC before Node 24)`, node: node20, entry: bundle, env: { MTC_WASM_OPTIMISE: '1' } },
+  {
+    name: `Node ${version(node20)}, dist/mtc.cjs, V8's default WebAssembly tiering (MTC before Node 24)`,
+    node: node20,
+    entry: bundle,
+    env: { MTC_WASM_OPTIMISE: '1' },
+  },
   { name: `Node ${node24.version}, compile cache off`, node: node24.bin, entry: bin, env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
   { name: `Node ${node24.version}, compile cache on`, node: node24.bin, entry: bin, env: { NODE_COMPILE_CACHE: cache } },
   { name: `Node ${version(node20)} → bin/mtc.cjs → Node 24`, node: node20, entry: bin, env: { NODE_COMPILE_CACHE: cache } },
-  { name: `Node ${node24.version}, compile cache on, V8's default WebAssembly tiering`, node: node24.bin, entry: bin, env: { NODE_COMPILE_CACHE: cache, MTC_WASM_OPTIMISE: '1' } },
+  {
+    name: `Node ${node24.version}, compile cache on, V8's default WebAssembly tiering`,
+    node: node24.bin,
+    entry: bin,
+    env: { NODE_COMPILE_CACHE: cache, MTC_WASM_OPTIMISE: '1' },
+  },
 ];
 const embedded = mkdtempSync(join(tmpdir(), 'mtc-bench-cli-pglite-'));
 process.on('exit', () => rmSync(embedded, { recursive: true, force: true }));
@@ -91,7 +101,10 @@ for (let round = 0; round <= runs; round++) {
 // PGlite's start and its queries in one process, with either WebAssembly setting, alternated.
 const pgliteRuns = { 'Liftoff only (MTC)': [], "V8's default tiering": [] };
 for (let round = 0; round <= Math.min(runs, 5); round++) {
-  for (const [label, extra] of [['Liftoff only (MTC)', {}], ["V8's default tiering", { MTC_WASM_OPTIMISE: '1' }]]) {
+  for (const [label, extra] of [
+    ['Liftoff only (MTC)', {}],
+    ["V8's default tiering", { MTC_WASM_OPTIMISE: '1' }],
+  ]) {
     const out = mustRun(node24.bin, [join(root, 'bench', 'cli', 'pglite-queries.mjs')], { env: { ...env, ...extra } });
     if (round > 0) pgliteRuns[label].push(JSON.parse(out));
   }
@@ -107,7 +120,11 @@ for (const c of commands) {
     rows.push({ command: c.name, way: w.name, median_ms: Math.round(median(xs) * 1000), vs_node20: Number((median(xs) / base).toFixed(2)) });
   }
 }
-const pglite = Object.entries(pgliteRuns).map(([setting, xs]) => ({ setting, start_ms: Math.round(median(xs.map((x) => x.start_ms))), queries_ms: Math.round(median(xs.map((x) => x.queries_ms))) }));
+const pglite = Object.entries(pgliteRuns).map(([setting, xs]) => ({
+  setting,
+  start_ms: Math.round(median(xs.map((x) => x.start_ms))),
+  queries_ms: Math.round(median(xs.map((x) => x.queries_ms))),
+}));
 if (json) {
   process.stdout.write(`${JSON.stringify({ runs, server: description, load: [load0, load1], rows, pglite }, null, 2)}\n`);
 } else {

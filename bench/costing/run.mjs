@@ -59,7 +59,9 @@ const db = await openDatabase(url.toString());
 const migrated = await migrate(db, planMigrations(await loadMigrations(join(repo, 'migrations'))), { splitStatements });
 if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
 
-log(`loading ${PROCESSES} processes × (${STEPS * LINES_PER_STEP} lines + ${STEPS * GROUPS_PER_STEP} groups × ${ALTERNATIVES}) over ${VARIANTS} variants × ${SUPPLIERS} suppliers`);
+log(
+  `loading ${PROCESSES} processes × (${STEPS * LINES_PER_STEP} lines + ${STEPS * GROUPS_PER_STEP} groups × ${ALTERNATIVES}) over ${VARIANTS} variants × ${SUPPLIERS} suppliers`,
+);
 const t0 = performance.now();
 // Ids start at 1 in the fresh database; variant picks are spread by multiplying with primes.
 psql(`
@@ -89,7 +91,9 @@ INSERT INTO public.additional_costs (process_id, cost_type, amount) SELECT id, '
 psql('VACUUM (FREEZE, ANALYZE)');
 const loadS = (performance.now() - t0) / 1000;
 const count = (table) => Number(psql(`SELECT count(*) FROM public.${table}`));
-const rows = Object.fromEntries(['processes', 'process_subprocesses', 'substitute_groups', 'variant_usage', 'cost_items', 'variant_supplier_pricing'].map((t) => [t, count(t)]));
+const rows = Object.fromEntries(
+  ['processes', 'process_subprocesses', 'substitute_groups', 'variant_usage', 'cost_items', 'variant_supplier_pricing'].map((t) => [t, count(t)]),
+);
 log(`loaded in ${loadS.toFixed(1)} s: ${JSON.stringify(rows)}`);
 
 const ids = (await db.query('SELECT id FROM public.processes ORDER BY id')).rows.map((r) => r.id);
@@ -126,7 +130,12 @@ const oneFloorRows = await floorRows([ids[0]]);
 // process's worst case moved.
 const all = { cost: [], floor: [] };
 let before = (await costProcess(db, ids[0])).total.worst;
-const usedVariant = (await db.query('SELECT vu.variant_id FROM public.variant_usage vu JOIN public.process_subprocesses ps ON ps.id = vu.process_subprocess_id WHERE ps.process_id = $1 AND vu.substitute_group_id IS NULL LIMIT 1', [ids[0]])).rows[0].variant_id;
+const usedVariant = (
+  await db.query(
+    'SELECT vu.variant_id FROM public.variant_usage vu JOIN public.process_subprocesses ps ON ps.id = vu.process_subprocess_id WHERE ps.process_id = $1 AND vu.substitute_group_id IS NULL LIMIT 1',
+    [ids[0]],
+  )
+).rows[0].variant_id;
 for (let i = 0; i < RUNS; i++) {
   await db.query(`UPDATE public.variant_supplier_pricing SET cost_per_unit = cost_per_unit + 1000 WHERE variant_id = $1 AND supplier_id = 1`, [usedVariant]);
   const c = await time(() => costProcesses(db, ids));
@@ -144,11 +153,36 @@ await db.close();
 const summarise = (m, floorRowCount) => {
   const cost = median(m.cost);
   const floor = median(m.floor);
-  return { costMs: Math.round(cost * 10) / 10, floorMs: Math.round(floor * 10) / 10, ratio: Math.round((cost / floor) * 100) / 100, floorRows: floorRowCount, costRuns: m.cost.map(Math.round), floorRuns: m.floor.map(Math.round) };
+  return {
+    costMs: Math.round(cost * 10) / 10,
+    floorMs: Math.round(floor * 10) / 10,
+    ratio: Math.round((cost / floor) * 100) / 100,
+    floorRows: floorRowCount,
+    costRuns: m.cost.map(Math.round),
+    floorRuns: m.floor.map(Math.round),
+  };
 };
 const results = {
-  meta: { date: new Date().toISOString(), node: process.version, server: psql('SHOW server_version'), cpus: availableParallelism(), memGiB: Math.round(totalmem() / 2 ** 30), load: loadavg()[0].toFixed(2), runs: RUNS, loadSeconds: Math.round(loadS) },
-  shape: { processes: PROCESSES, variants: VARIANTS, suppliersPerVariant: SUPPLIERS, steps: STEPS, linesPerProcess: STEPS * LINES_PER_STEP, groupsPerProcess: STEPS * GROUPS_PER_STEP, alternatives: ALTERNATIVES, rows },
+  meta: {
+    date: new Date().toISOString(),
+    node: process.version,
+    server: psql('SHOW server_version'),
+    cpus: availableParallelism(),
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    load: loadavg()[0].toFixed(2),
+    runs: RUNS,
+    loadSeconds: Math.round(loadS),
+  },
+  shape: {
+    processes: PROCESSES,
+    variants: VARIANTS,
+    suppliersPerVariant: SUPPLIERS,
+    steps: STEPS,
+    linesPerProcess: STEPS * LINES_PER_STEP,
+    groupsPerProcess: STEPS * GROUPS_PER_STEP,
+    alternatives: ALTERNATIVES,
+    rows,
+  },
   one: summarise(one, oneFloorRows),
   all: summarise(all, allFloorRows),
   sampleTotal: sample.total,
@@ -157,8 +191,13 @@ writeFileSync(join(work, 'costing-results.json'), JSON.stringify(results, null, 
 if (values.json) console.log(JSON.stringify(results, null, 2));
 else {
   console.log(`\ncase                     cost ms   floor ms   cost/floor   floor rows`);
-  for (const [name, r] of [['one process', results.one], [`all ${PROCESSES} after a rate change`, results.all]]) {
-    console.log(`${name.padEnd(24)} ${String(r.costMs).padStart(8)}  ${String(r.floorMs).padStart(9)}  ${String(r.ratio).padStart(11)}  ${String(r.floorRows).padStart(11)}`);
+  for (const [name, r] of [
+    ['one process', results.one],
+    [`all ${PROCESSES} after a rate change`, results.all],
+  ]) {
+    console.log(
+      `${name.padEnd(24)} ${String(r.costMs).padStart(8)}  ${String(r.floorMs).padStart(9)}  ${String(r.ratio).padStart(11)}  ${String(r.floorRows).padStart(11)}`,
+    );
   }
   console.log(`median of ${RUNS * 5} (one) and ${RUNS} (all) runs; ${results.meta.cpus} CPUs, load ${results.meta.load}; PostgreSQL ${results.meta.server}`);
 }

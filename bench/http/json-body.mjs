@@ -35,7 +35,15 @@ function processBody(lines) {
     steps.push({
       subprocessId: s + 1,
       lines: Array.from({ length: lines / 25 }, (_, i) => ({ variantId: s * 100 + i + 1, quantity: `${(i % 9) + 1}.25` })),
-      groups: [{ name: `Group ${s}`, alternatives: [{ variantId: 9000 + s, quantity: 1.5 }, { variantId: 9500 + s, quantity: 2 }] }],
+      groups: [
+        {
+          name: `Group ${s}`,
+          alternatives: [
+            { variantId: 9000 + s, quantity: 1.5 },
+            { variantId: 9500 + s, quantity: 2 },
+          ],
+        },
+      ],
     });
   }
   return flat(JSON.stringify({ name: 'A process of 500 lines', salesPrice: 4500.5, steps }));

@@ -16,7 +16,9 @@ import { median } from '../lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, quoted: { type: 'boolean' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, quoted: { type: 'boolean' }, json: { type: 'boolean' } },
+});
 const ROWS = Number(values.rows);
 const RUNS = Number(values.runs);
 const CHUNK = 1024 * 1024;
@@ -29,7 +31,7 @@ function itemsCsv(n) {
   const lines = ['Item,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold'];
   for (let i = 0; i < n; i++) {
     const item = Math.floor(i / 20);
-    const color = (i % 20 >> 2) * 5 + (i % 5);
+    const color = ((i % 20) >> 2) * 5 + (i % 5);
     const description = values.quoted ? `"Description, of item ${item}"` : `Description of item ${item}`;
     lines.push(`Item ${item},Model ${item % 50},,${description},Category ${item % 30},Colour ${color},Size ${i % 4},${i % 100}.5,pcs,${i % 7}`);
   }
@@ -58,7 +60,10 @@ log(`${(text.length / 1024 / 1024).toFixed(1)} MiB of text`);
 const runs = { reader: [], floor: [] };
 for (let r = 0; r < RUNS; r++) {
   // alternate, so that the machine's load falls on both alike
-  for (const [name, fn] of [['reader', timeReader], ['floor', timeFloor]]) {
+  for (const [name, fn] of [
+    ['reader', timeReader],
+    ['floor', timeFloor],
+  ]) {
     const { seconds, records } = fn(text);
     if (records !== ROWS + 1) throw new Error(`${name}: ${records} records, expected ${ROWS + 1}`);
     runs[name].push(seconds);
@@ -82,6 +87,8 @@ if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`| rows | MiB | CsvReader (s) | csv-parse sync (s) | CsvReader rows/s | csv-parse sync rows/s |`);
   console.log(`|---|---|---|---|---|---|`);
-  console.log(`| ${ROWS.toLocaleString('en')} | ${result.mib} | ${result.readerSeconds} | ${result.floorSeconds} | ${result.readerRowsPerSecond.toLocaleString('en')} | ${result.floorRowsPerSecond.toLocaleString('en')} |`);
+  console.log(
+    `| ${ROWS.toLocaleString('en')} | ${result.mib} | ${result.readerSeconds} | ${result.floorSeconds} | ${result.readerRowsPerSecond.toLocaleString('en')} | ${result.floorRowsPerSecond.toLocaleString('en')} |`,
+  );
   console.log(`node ${result.node}, ${result.cpus} CPUs, load ${result.load}`);
 }

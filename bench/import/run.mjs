@@ -17,7 +17,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const work = join(repo, 'bench', '.work', 'import');
 mkdirSync(work, { recursive: true });
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '1' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '100000,1000000' }, runs: { type: 'string', default: '1' }, json: { type: 'boolean' } },
+});
 const SIZES = values.rows.split(',').map(Number);
 const RUNS = Number(values.runs);
 
@@ -44,7 +46,7 @@ function files(n) {
   const ledger = [];
   for (let i = 0; i < n; i++) {
     const item = Math.floor(i / 20);
-    const color = (i % 20 >> 2) * 5 + (i % 5);
+    const color = ((i % 20) >> 2) * 5 + (i % 5);
     const size = i % SIZES_PER;
     const stock = `${i % 100}.5`;
     csv.push(`Item ${item},Model ${item % 50},,Description of item ${item},Category ${item % 30},Colour ${color},Size ${size},${stock},pcs,${i % 7}`);
@@ -78,22 +80,52 @@ for (const n of SIZES) {
        INSERT INTO public.size_master (size_id, size_name) SELECT g, 'Size ' || (g - 1) FROM generate_series(1, ${SIZES_PER}) g;`,
     );
     const copy = timed(join(PGBIN, 'psql'), [
-      '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', floorDb,
-      '-c', `\\copy public.item_master (item_id, name, model_id, description, category) FROM '${f.items}'`,
-      '-c', `\\copy public.item_variant (variant_id, item_id, color_id, size_id, unit, stock, reorder_threshold) FROM '${f.variants}'`,
-      '-c', `\\copy public.inventory_transactions (variant_id, transaction_type, quantity, unit) FROM '${f.ledger}'`,
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      floorDb,
+      '-c',
+      `\\copy public.item_master (item_id, name, model_id, description, category) FROM '${f.items}'`,
+      '-c',
+      `\\copy public.item_variant (variant_id, item_id, color_id, size_id, unit, stock, reorder_threshold) FROM '${f.variants}'`,
+      '-c',
+      `\\copy public.inventory_transactions (variant_id, transaction_type, quantity, unit) FROM '${f.ledger}'`,
     ]);
     if (!copy.ok) throw new Error(`COPY failed: ${copy.r.stderr}`);
     copies.push(copy.s);
     log(`  COPY: ${copy.s.toFixed(2)} s`);
 
     const importDb = fresh('mtc_import_run');
-    const imp = timed('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, 'bin/mtc.cjs', 'import', f.csv, '--kind', 'items', '--database', importDb, '--json']);
+    const imp = timed('/usr/bin/time', [
+      '-f',
+      'maxrss_kb=%M',
+      process.execPath,
+      'bin/mtc.cjs',
+      'import',
+      f.csv,
+      '--kind',
+      'items',
+      '--database',
+      importDb,
+      '--json',
+    ]);
     if (imp.r.status !== 0) throw new Error(`mtc import failed (exit ${imp.r.status}): ${imp.r.stderr.slice(-2000)}`);
     const summary = JSON.parse(imp.r.stdout);
     if (summary.successCount !== n) throw new Error(`mtc import wrote ${summary.successCount} of ${n} rows`);
-    const check = psql(importDb, '-At', '-c', 'SELECT (SELECT count(*) FROM item_variant) || \' \' || (SELECT count(*) FROM inventory_transactions) || \' \' || (SELECT sum(stock) FROM item_variant)');
-    const floorCheck = psql(floorDb, '-At', '-c', 'SELECT (SELECT count(*) FROM item_variant) || \' \' || (SELECT count(*) FROM inventory_transactions) || \' \' || (SELECT sum(stock) FROM item_variant)');
+    const check = psql(
+      importDb,
+      '-At',
+      '-c',
+      "SELECT (SELECT count(*) FROM item_variant) || ' ' || (SELECT count(*) FROM inventory_transactions) || ' ' || (SELECT sum(stock) FROM item_variant)",
+    );
+    const floorCheck = psql(
+      floorDb,
+      '-At',
+      '-c',
+      "SELECT (SELECT count(*) FROM item_variant) || ' ' || (SELECT count(*) FROM inventory_transactions) || ' ' || (SELECT sum(stock) FROM item_variant)",
+    );
     if (check.trim() !== floorCheck.trim()) throw new Error(`import and COPY differ: ${check.trim()} vs ${floorCheck.trim()}`);
     imports.push(imp.s);
     memory.push(Number(/maxrss_kb=(\d+)/.exec(imp.r.stderr)?.[1] ?? 0) / 1024);
@@ -101,12 +133,31 @@ for (const n of SIZES) {
   }
   const copyS = median(copies);
   const importS = median(imports);
-  results.push({ rows: n, copySeconds: copyS, importSeconds: importS, copyRowsPerSecond: Math.round(n / copyS), importRowsPerSecond: Math.round(n / importS), ratio: copyS / importS, peakRssMb: Math.round(Math.max(...memory)) });
+  results.push({
+    rows: n,
+    copySeconds: copyS,
+    importSeconds: importS,
+    copyRowsPerSecond: Math.round(n / copyS),
+    importRowsPerSecond: Math.round(n / importS),
+    ratio: copyS / importS,
+    peakRssMb: Math.round(Math.max(...memory)),
+  });
 }
-const meta = { date: new Date().toISOString().slice(0, 10), node: process.version, cpus: availableParallelism(), load: loadavg()[0].toFixed(2), server: server.description };
+const meta = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.version,
+  cpus: availableParallelism(),
+  load: loadavg()[0].toFixed(2),
+  server: server.description,
+};
 writeFileSync(join(work, 'results.json'), JSON.stringify({ meta, results }, null, 2));
 if (values.json) process.stdout.write(`${JSON.stringify({ meta, results }, null, 2)}\n`);
 else {
-  process.stdout.write(`| rows | COPY (s) | mtc import (s) | COPY rows/s | import rows/s | import ÷ COPY speed | import peak RSS (MB) |\n|---|---|---|---|---|---|---|\n`);
-  for (const r of results) process.stdout.write(`| ${r.rows.toLocaleString('en')} | ${r.copySeconds.toFixed(2)} | ${r.importSeconds.toFixed(2)} | ${r.copyRowsPerSecond.toLocaleString('en')} | ${r.importRowsPerSecond.toLocaleString('en')} | ${r.ratio.toFixed(2)} | ${r.peakRssMb} |\n`);
+  process.stdout.write(
+    `| rows | COPY (s) | mtc import (s) | COPY rows/s | import rows/s | import ÷ COPY speed | import peak RSS (MB) |\n|---|---|---|---|---|---|---|\n`,
+  );
+  for (const r of results)
+    process.stdout.write(
+      `| ${r.rows.toLocaleString('en')} | ${r.copySeconds.toFixed(2)} | ${r.importSeconds.toFixed(2)} | ${r.copyRowsPerSecond.toLocaleString('en')} | ${r.importRowsPerSecond.toLocaleString('en')} | ${r.ratio.toFixed(2)} | ${r.peakRssMb} |\n`,
+    );
 }

@@ -19,7 +19,12 @@ const repo = resolve(here, '..', '..');
 const work = join(repo, 'bench', '.work', 'import');
 mkdirSync(work, { recursive: true });
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, mtc: { type: 'string', default: 'bin/mtc.cjs' }, json: { type: 'boolean' } },
+  options: {
+    rows: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    mtc: { type: 'string', default: 'bin/mtc.cjs' },
+    json: { type: 'boolean' },
+  },
 });
 const ROWS = Number(values.rows);
 const RUNS = Number(values.runs);
@@ -38,8 +43,19 @@ async function workbook(n) {
   ws.addRow(['Item', 'Model', 'Variation', 'Description', 'Category', 'Color', 'Size', 'Stock', 'Unit', 'Threshold']).commit();
   for (let i = 0; i < n; i++) {
     const item = Math.floor(i / 20);
-    const color = (i % 20 >> 2) * 5 + (i % 5);
-    ws.addRow([`Item ${item}`, `Model ${item % 50}`, null, `Description of item ${item}`, `Category ${item % 30}`, `Colour ${color}`, `Size ${i % 4}`, (i % 100) + 0.5, 'pcs', i % 7]).commit();
+    const color = ((i % 20) >> 2) * 5 + (i % 5);
+    ws.addRow([
+      `Item ${item}`,
+      `Model ${item % 50}`,
+      null,
+      `Description of item ${item}`,
+      `Category ${item % 30}`,
+      `Colour ${color}`,
+      `Size ${i % 4}`,
+      (i % 100) + 0.5,
+      'pcs',
+      i % 7,
+    ]).commit();
   }
   ws.commit();
   await wb.commit();
@@ -71,7 +87,9 @@ for (const backend of ['postgres', 'pglite']) {
   for (let r = 0; r < RUNS; r++) {
     for (const cli of CLIS) {
       const db = fresh(cli, backend);
-      const imp = timed('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, cli, 'import', file, '--kind', 'items', '--database', db.url, '--json'], { cwd: resolve(dirname(cli), '..') });
+      const imp = timed('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, cli, 'import', file, '--kind', 'items', '--database', db.url, '--json'], {
+        cwd: resolve(dirname(cli), '..'),
+      });
       db.done();
       if (imp.r.status !== 0) throw new Error(`mtc import failed (exit ${imp.r.status}): ${imp.r.stdout.slice(-2000)} ${imp.r.stderr.slice(-2000)}`);
       const summary = JSON.parse(imp.r.stdout);
@@ -82,11 +100,29 @@ for (const backend of ['postgres', 'pglite']) {
       log(`  ${backend} ${cli}: ${imp.s.toFixed(2)} s, peak RSS ${t.rss.at(-1).toFixed(0)} MB`);
     }
   }
-  for (const [cli, t] of times) results.push({ backend, cli, rows: ROWS, seconds: median(t.seconds), runs: t.seconds, rowsPerSecond: Math.round(ROWS / median(t.seconds)), peakRssMb: Math.round(Math.max(...t.rss)) });
+  for (const [cli, t] of times)
+    results.push({
+      backend,
+      cli,
+      rows: ROWS,
+      seconds: median(t.seconds),
+      runs: t.seconds,
+      rowsPerSecond: Math.round(ROWS / median(t.seconds)),
+      peakRssMb: Math.round(Math.max(...t.rss)),
+    });
 }
-const meta = { date: new Date().toISOString().slice(0, 10), node: process.version, cpus: availableParallelism(), load: loadavg()[0].toFixed(2), server: server.description };
+const meta = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.version,
+  cpus: availableParallelism(),
+  load: loadavg()[0].toFixed(2),
+  server: server.description,
+};
 if (values.json) process.stdout.write(`${JSON.stringify({ meta, results }, null, 2)}\n`);
 else {
   process.stdout.write(`| backend | CLI | rows | mtc import (s, median) | runs (s) | rows/s | peak RSS (MB) |\n|---|---|---|---|---|---|---|\n`);
-  for (const r of results) process.stdout.write(`| ${r.backend} | ${r.cli} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(2)} | ${r.runs.map((s) => s.toFixed(2)).join(', ')} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.peakRssMb} |\n`);
+  for (const r of results)
+    process.stdout.write(
+      `| ${r.backend} | ${r.cli} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(2)} | ${r.runs.map((s) => s.toFixed(2)).join(', ')} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.peakRssMb} |\n`,
+    );
 }

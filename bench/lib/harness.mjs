@@ -23,16 +23,33 @@ export function toolEnvironment() {
   return { env, removed };
 }
 
-export const tail = (s, n) => String(s ?? '').trim().split('\n').slice(-n).join('\n');
-export const median = (xs) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2; };
+export const tail = (s, n) =>
+  String(s ?? '')
+    .trim()
+    .split('\n')
+    .slice(-n)
+    .join('\n');
+export const median = (xs) => {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+};
 
 /** run / mustRun / timed with a fixed environment and working directory. */
 export function runner(env, cwd, defaultTimeout = 300_000) {
   const run = (cmd, argv, opts = {}) =>
-    spawnSync(cmd, argv, { encoding: 'utf8', env: opts.env ?? env, cwd: opts.cwd ?? cwd, timeout: opts.timeout ?? defaultTimeout, maxBuffer: 64 << 20, input: opts.input });
+    spawnSync(cmd, argv, {
+      encoding: 'utf8',
+      env: opts.env ?? env,
+      cwd: opts.cwd ?? cwd,
+      timeout: opts.timeout ?? defaultTimeout,
+      maxBuffer: 64 << 20,
+      input: opts.input,
+    });
   const mustRun = (cmd, argv, opts) => {
     const r = run(cmd, argv, opts);
-    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ').slice(0, 200)} failed (${r.error?.message ?? 'exit ' + r.status}):\n${tail(r.stderr || r.stdout, 20)}`);
+    if (r.status !== 0)
+      throw new Error(`${cmd} ${argv.join(' ').slice(0, 200)} failed (${r.error?.message ?? 'exit ' + r.status}):\n${tail(r.stderr || r.stdout, 20)}`);
     return r.stdout;
   };
   const timed = (cmd, argv, opts) => {
@@ -43,11 +60,15 @@ export function runner(env, cwd, defaultTimeout = 300_000) {
   return { run, mustRun, timed };
 }
 
-const freePort = () => new Promise((res, rej) => {
-  const srv = createServer();
-  srv.once('error', rej);
-  srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => res(port)); });
-});
+const freePort = () =>
+  new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
 
 /**
  * A server to measure on: BENCH_DATABASE_URL if set, else a throwaway cluster with
@@ -70,7 +91,11 @@ export async function startServer({ run, mustRun }, { prefix, extraSettings = []
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', stop);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { stop(); process.exit(130); });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+    process.on(sig, () => {
+      stop();
+      process.exit(130);
+    });
   const port = await freePort();
   let r = asPostgres(join(PGBIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   if (r.status !== 0) throw new Error(`initdb failed:\n${tail(r.stderr || r.error?.message, 20)}`);
@@ -78,9 +103,14 @@ export async function startServer({ run, mustRun }, { prefix, extraSettings = []
   const opts = ['-c listen_addresses=127.0.0.1', `-p ${port}`, `-c unix_socket_directories=${dir}`, ...settings.map((s) => `-c ${s}`)].join(' ');
   r = asPostgres(join(PGBIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-o', opts, 'start']);
   if (r.status !== 0) {
-    throw new Error(`pg_ctl start failed:\n${tail(r.stderr || r.stdout, 10)}\n${existsSync(join(dir, 'server.log')) ? tail(readFileSync(join(dir, 'server.log'), 'utf8'), 10) : ''}`);
+    throw new Error(
+      `pg_ctl start failed:\n${tail(r.stderr || r.stdout, 10)}\n${existsSync(join(dir, 'server.log')) ? tail(readFileSync(join(dir, 'server.log'), 'utf8'), 10) : ''}`,
+    );
   }
-  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, description: `throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${settings.join(' ')}` };
+  return {
+    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    description: `throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${settings.join(' ')}`,
+  };
 }
 
 /** The URL of database `name` on the server of `adminUrl`. */
@@ -91,4 +121,7 @@ export function databaseUrl(adminUrl, name) {
 }
 
 /** psql on `db` with ON_ERROR_STOP, through `mustRun`. */
-export const psqlRunner = (mustRun) => (db, ...args) => mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, ...args]);
+export const psqlRunner =
+  (mustRun) =>
+  (db, ...args) =>
+    mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, ...args]);

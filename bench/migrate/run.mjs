@@ -50,11 +50,25 @@ for (let i = 0; i < args.length; i++) {
   const val = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i]);
   if (a === '--help' || a === '-h') usage(0);
   else if (a.startsWith('--runs')) runs = Number(val());
-  else if (a.startsWith('--only')) only = val().split(',').map((s) => s.trim()).filter(Boolean);
-  else { console.error(`unknown argument: ${a}`); usage(2); }
+  else if (a.startsWith('--only'))
+    only = val()
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  else {
+    console.error(`unknown argument: ${a}`);
+    usage(2);
+  }
 }
-if (!Number.isInteger(runs) || runs < 1) { console.error('--runs must be a positive integer'); process.exit(2); }
-for (const t of only) if (!ALL_TOOLS.includes(t)) { console.error(`unknown tool: ${t} (known: ${ALL_TOOLS.join(', ')})`); process.exit(2); }
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('--runs must be a positive integer');
+  process.exit(2);
+}
+for (const t of only)
+  if (!ALL_TOOLS.includes(t)) {
+    console.error(`unknown tool: ${t} (known: ${ALL_TOOLS.join(', ')})`);
+    process.exit(2);
+  }
 
 // ---------------------------------------------------------------- helpers
 const log = (...a) => console.log(...a);
@@ -64,13 +78,14 @@ const log = (...a) => console.log(...a);
 const { env: toolEnv, removed: removedEnv } = toolEnvironment();
 const { run, mustRun, timed } = runner(toolEnv, repo, 300_000);
 
-
 // ---------------------------------------------------------------- corpus
 mkdirSync(work, { recursive: true });
 const manifest = writeCorpus(corpusDir);
 const c = manifest.counts;
-log(`corpus: ${c.migrations} migrations, ${c.tables} tables, ${c.indexes} indexes, ${c.triggers} triggers, ${c.views} views, ` +
-  `${c.doBlocks} DO block, ${c.backfillRows}-row backfill (${corpusDir})`);
+log(
+  `corpus: ${c.migrations} migrations, ${c.tables} tables, ${c.indexes} indexes, ${c.triggers} triggers, ${c.views} views, ` +
+    `${c.doBlocks} DO block, ${c.backfillRows}-row backfill (${corpusDir})`,
+);
 
 // ---------------------------------------------------------------- peers
 const need = (t) => only.includes(t);
@@ -85,7 +100,10 @@ if (need('dbmate') || need('dbmate-npm') || need('node-pg-migrate')) {
   if (!have) {
     log('installing peers: npm install --no-save --prefix bench/.peers dbmate node-pg-migrate pg');
     mkdirSync(peers, { recursive: true });
-    const r = run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', peers, 'dbmate', 'node-pg-migrate', 'pg'], { env: process.env, timeout: 600_000 });
+    const r = run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', peers, 'dbmate', 'node-pg-migrate', 'pg'], {
+      env: process.env,
+      timeout: 600_000,
+    });
     if (r.status !== 0) log(`  npm install failed:\n${tail(r.stderr, 10)}`);
   }
   if (!existsSync(paths.dbmateGo)) skipped.dbmate = 'dbmate Go binary not installed (npm install failed?)';
@@ -102,20 +120,39 @@ if (need('sqitch')) {
       run('apt-get', ['update'], { env, timeout: 600_000 });
       r = run('apt-get', ['install', '-y', 'sqitch', 'libdbd-pg-perl'], { env, timeout: 600_000 });
     }
-    if (!ok()) { skipped.sqitch = `sqitch could not be installed with apt-get (${tail(r.stderr || r.error?.message, 2)})`; log(`  ${skipped.sqitch}; skipping sqitch`); }
+    if (!ok()) {
+      skipped.sqitch = `sqitch could not be installed with apt-get (${tail(r.stderr || r.error?.message, 2)})`;
+      log(`  ${skipped.sqitch}; skipping sqitch`);
+    }
   }
 }
 
 // ---------------------------------------------------------------- server
-const server = await startServer({ run, mustRun }, { prefix: 'mtc-bench-pg-', extraSettings: [] }).catch((err) => { console.error(err.message); process.exit(1); });
+const server = await startServer({ run, mustRun }, { prefix: 'mtc-bench-pg-', extraSettings: [] }).catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
 const adminUrl = server.adminUrl;
 log(`server: ${server.description}`);
 if (!process.env.BENCH_DATABASE_URL) log('        (fsync=off flatters tools that commit once per migration: keep it in mind when reading the table)');
 const psql = join(PGBIN, 'psql');
 const serverVersion = mustRun(psql, ['-X', '-At', '-d', adminUrl, '-c', 'show server_version']).trim();
-const dbUrl = (tool) => { const u = new URL(adminUrl); u.pathname = `/mtc_bench_${tool.replace(/-/g, '_')}`; return u.toString(); };
-const withParam = (url, k, v) => { const u = new URL(url); u.searchParams.set(k, v); return u.toString(); };
-const sqitchTarget = (url) => { const u = new URL(url); u.protocol = 'pg:'; u.search = ''; return 'db:' + u.toString(); };
+const dbUrl = (tool) => {
+  const u = new URL(adminUrl);
+  u.pathname = `/mtc_bench_${tool.replace(/-/g, '_')}`;
+  return u.toString();
+};
+const withParam = (url, k, v) => {
+  const u = new URL(url);
+  u.searchParams.set(k, v);
+  return u.toString();
+};
+const sqitchTarget = (url) => {
+  const u = new URL(url);
+  u.protocol = 'pg:';
+  u.search = '';
+  return 'db:' + u.toString();
+};
 
 function recreate(tool) {
   const db = `mtc_bench_${tool.replace(/-/g, '_')}`;
@@ -136,7 +173,10 @@ SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename
             ELSE (xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM public.item_variant', false, true, '')))[1]::text::int
        END AS rows`;
 function verify(tool) {
-  const out = mustRun(psql, ['-X', '-At', '-F', ' ', '-d', dbUrl(tool), '-c', verifySql]).trim().split(' ').map(Number);
+  const out = mustRun(psql, ['-X', '-At', '-F', ' ', '-d', dbUrl(tool), '-c', verifySql])
+    .trim()
+    .split(' ')
+    .map(Number);
   const got = { tables: out[0], indexes: out[1], views: out[2], triggers: out[3], rows: out[4] };
   const bad = Object.keys(expected).filter((k) => got[k] !== expected[k]);
   return bad.length ? `schema incomplete after apply: ${bad.map((k) => `${k} ${got[k]}/${expected[k]}`).join(', ')}` : null;
@@ -158,11 +198,25 @@ const tools = {
   },
   dbmate: {
     label: 'dbmate (Go binary)',
-    fresh: (url) => [paths.dbmateGo, ['--url', withParam(url, 'sslmode', 'disable'), '--migrations-dir', join(corpusDir, 'dbmate', 'db', 'migrations'), '--no-dump-schema', 'migrate']],
+    fresh: (url) => [
+      paths.dbmateGo,
+      ['--url', withParam(url, 'sslmode', 'disable'), '--migrations-dir', join(corpusDir, 'dbmate', 'db', 'migrations'), '--no-dump-schema', 'migrate'],
+    ],
   },
   'dbmate-npm': {
     label: 'dbmate (npm launcher)',
-    fresh: (url) => [node, [paths.dbmateNpm, '--url', withParam(url, 'sslmode', 'disable'), '--migrations-dir', join(corpusDir, 'dbmate', 'db', 'migrations'), '--no-dump-schema', 'migrate']],
+    fresh: (url) => [
+      node,
+      [
+        paths.dbmateNpm,
+        '--url',
+        withParam(url, 'sslmode', 'disable'),
+        '--migrations-dir',
+        join(corpusDir, 'dbmate', 'db', 'migrations'),
+        '--no-dump-schema',
+        'migrate',
+      ],
+    ],
   },
   'node-pg-migrate': {
     label: 'node-pg-migrate',
@@ -181,13 +235,21 @@ function version(tool) {
   const first = (r) => (r.status === 0 ? ((r.stdout || r.stderr).match(/\d+\.\d+(\.\d+)?/) ?? [null])[0] : null);
   try {
     switch (tool) {
-      case 'psql': return first(run(psql, ['--version']));
-      case 'mtc': return JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
-      case 'dbmate': case 'dbmate-npm': return first(run(paths.dbmateGo, ['--version']));
-      case 'node-pg-migrate': return JSON.parse(readFileSync(join(peers, 'node_modules', 'node-pg-migrate', 'package.json'), 'utf8')).version;
-      case 'sqitch': return first(run('sqitch', ['--version']));
+      case 'psql':
+        return first(run(psql, ['--version']));
+      case 'mtc':
+        return JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version;
+      case 'dbmate':
+      case 'dbmate-npm':
+        return first(run(paths.dbmateGo, ['--version']));
+      case 'node-pg-migrate':
+        return JSON.parse(readFileSync(join(peers, 'node_modules', 'node-pg-migrate', 'package.json'), 'utf8')).version;
+      case 'sqitch':
+        return first(run('sqitch', ['--version']));
     }
-  } catch { return null; }
+  } catch {
+    return null;
+  }
   return null;
 }
 
@@ -208,19 +270,26 @@ function once(tool, record) {
   if (!n.ok) return `no-op rerun failed (${n.r.error?.message ?? 'exit ' + n.r.status}): ${tail(n.r.stderr || n.r.stdout, 4)}`;
   const bad2 = verify(tool);
   if (bad2) return `after no-op rerun: ${bad2}`;
-  if (record) { st.fresh.push(f.s); st.noop.push(n.s); }
+  if (record) {
+    st.fresh.push(f.s);
+    st.noop.push(n.s);
+  }
   return null;
 }
 
-log(`environment for every tool: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}` +
-  ` (NODE_EXTRA_CA_CERTS costs each Node process ~40 ms of CA parsing here)`);
+log(
+  `environment for every tool: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}` +
+    ` (NODE_EXTRA_CA_CERTS costs each Node process ~40 ms of CA parsing here)`,
+);
 if (mtcBin !== 'bin/mtc.cjs' && need('mtc')) log(`mtc: ${mtcBin} (BENCH_MTC_BIN)`);
 log(`PostgreSQL ${serverVersion}; node ${process.version}; ${cpus().length} CPUs; ${runs} timed runs per tool, after one warm-up round`);
 for (const t of only) if (skipped[t]) log(`  ${t}: skipped: ${skipped[t]}`);
 
 const loadBefore = loadavg();
 if (loadBefore[0] > cpus().length * 0.5) {
-  log(`WARNING: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs: other work is running, timings will be inflated and noisy`);
+  log(
+    `WARNING: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs: other work is running, timings will be inflated and noisy`,
+  );
 }
 
 // warm-up: untimed, and the check that each tool works at all
@@ -228,14 +297,24 @@ let live = [];
 for (const t of selected) {
   process.stdout.write(`warm-up ${t} ... `);
   const err = once(t, false);
-  if (err) { state[t].failure = err; log(`FAILED\n    ${err.replace(/\n/g, '\n    ')}`); } else { live.push(t); log('ok'); }
+  if (err) {
+    state[t].failure = err;
+    log(`FAILED\n    ${err.replace(/\n/g, '\n    ')}`);
+  } else {
+    live.push(t);
+    log('ok');
+  }
 }
 for (let i = 0; i < runs; i++) {
   process.stdout.write(`\rrun ${i + 1}/${runs}`);
   const order = live.map((_, k) => live[(k + i) % live.length]);
   for (const t of order) {
     const err = once(t, true);
-    if (err) { state[t].failure = `run ${i + 1}: ${err}`; log(`\n  ${t} failed in run ${i + 1}: ${err}`); live = live.filter((x) => x !== t); }
+    if (err) {
+      state[t].failure = `run ${i + 1}: ${err}`;
+      log(`\n  ${t} failed in run ${i + 1}: ${err}`);
+      live = live.filter((x) => x !== t);
+    }
   }
 }
 process.stdout.write('\n');
@@ -245,8 +324,14 @@ const res = {};
 for (const t of only) {
   const st = state[t];
   const stat = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), samples: xs } : null);
-  res[t] = { label: tools[t].label, version: st.version, status: skipped[t] ? 'skipped' : st.failure ? 'failed' : 'ok', failure: st.failure,
-    fresh: st.failure ? null : stat(st.fresh), noop: st.failure ? null : stat(st.noop) };
+  res[t] = {
+    label: tools[t].label,
+    version: st.version,
+    status: skipped[t] ? 'skipped' : st.failure ? 'failed' : 'ok',
+    failure: st.failure,
+    fresh: st.failure ? null : stat(st.fresh),
+    noop: st.failure ? null : stat(st.noop),
+  };
 }
 const floor = res.psql?.fresh?.median;
 const mtcNoop = res.mtc?.noop?.median;
@@ -255,9 +340,18 @@ const ratio = (x, y) => (x == null || y == null ? '—' : (x / y).toFixed(2));
 const rows = [['tool', 'version', 'fresh median (s)', '× floor', 'no-op median (s)', '× mtc']];
 for (const t of only) {
   const r = res[t];
-  if (r.status !== 'ok') { rows.push([r.label, r.version ?? '', r.status.toUpperCase(), '', r.status.toUpperCase(), '']); continue; }
-  rows.push([r.label, r.version ?? '', fmt(r.fresh.median), ratio(r.fresh.median, floor),
-    fmt(r.noop.median) + (tools[t].noopNote ? ` (${tools[t].noopNote})` : ''), ratio(r.noop.median, mtcNoop)]);
+  if (r.status !== 'ok') {
+    rows.push([r.label, r.version ?? '', r.status.toUpperCase(), '', r.status.toUpperCase(), '']);
+    continue;
+  }
+  rows.push([
+    r.label,
+    r.version ?? '',
+    fmt(r.fresh.median),
+    ratio(r.fresh.median, floor),
+    fmt(r.noop.median) + (tools[t].noopNote ? ` (${tools[t].noopNote})` : ''),
+    ratio(r.noop.median, mtcNoop),
+  ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
 log('');
@@ -274,17 +368,25 @@ const loadAfter = loadavg();
 log(`load average before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toFixed(2)} (1 min) on ${cpus().length} CPUs`);
 
 const out = join(work, 'results.json');
-writeFileSync(out, JSON.stringify({
-  date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version },
-  server: { version: serverVersion, settings, own_cluster: !process.env.BENCH_DATABASE_URL },
-  load_average: { before: loadBefore, after: loadAfter },
-  mtc_bin: mtcBin,
-  runs, warmup_rounds: 1,
-  env_unset: removedEnv,
-  corpus: manifest.counts,
-  tools: res,
-}, null, 2) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version },
+      server: { version: serverVersion, settings, own_cluster: !process.env.BENCH_DATABASE_URL },
+      load_average: { before: loadBefore, after: loadAfter },
+      mtc_bin: mtcBin,
+      runs,
+      warmup_rounds: 1,
+      env_unset: removedEnv,
+      corpus: manifest.counts,
+      tools: res,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 log(`results: ${out}`);
 // the throwaway cluster stops when the process exits (bench/lib/harness.mjs)
 process.exit(Object.values(res).some((r) => r.status === 'failed') ? 1 : 0);

@@ -85,7 +85,10 @@ if (json) {
   console.log(`load ${loadBefore.toFixed(1)} → ${result.loadAfter.toFixed(1)}`);
   console.log('| run | commit | exit | npm ci | before the tests | tests | whole .ci/run | tests (pass/fail/skipped) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of runs) console.log(`| ${r.label} | ${r.commit} | ${r.exit} | ${s(r.npmCi)} | ${s(r.setUp)} | ${s(r.tests)} | ${s(r.total)} | ${r.counts.tests} (${r.counts.pass}/${r.counts.fail}/${r.counts.skipped}) |`);
+  for (const r of runs)
+    console.log(
+      `| ${r.label} | ${r.commit} | ${r.exit} | ${s(r.npmCi)} | ${s(r.setUp)} | ${s(r.tests)} | ${s(r.total)} | ${r.counts.tests} (${r.counts.pass}/${r.counts.fail}/${r.counts.skipped}) |`,
+    );
   console.log(`head/base: tests ${result.ratio.tests.toFixed(2)}, whole run ${result.ratio.total.toFixed(2)}`);
   for (const r of runs) if (r.failed.length > 0) console.log(`${r.label}: failed (whole output in ${r.log}):\n  ${r.failed.join('\n  ')}`);
   for (const r of runs) if (r.setUpSteps) console.log(`${r.label}: before the tests: ${r.setUpSteps}`);

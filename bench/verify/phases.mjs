@@ -9,14 +9,24 @@
 import '../lib/node24.mjs';
 import { readFile } from 'node:fs/promises';
 
-const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const arg = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const url = arg('--database');
 const file = arg('--snapshot');
-if (!url || !file) { console.error('usage: node bench/verify/phases.mjs --database URL --snapshot FILE'); process.exit(2); }
+if (!url || !file) {
+  console.error('usage: node bench/verify/phases.mjs --database URL --snapshot FILE');
+  process.exit(2);
+}
 
 const t = [];
 let last = performance.now();
-const stamp = (label) => { const now = performance.now(); t.push([label, (now - last) / 1000]); last = now; };
+const stamp = (label) => {
+  const now = performance.now();
+  t.push([label, (now - last) / 1000]);
+  last = now;
+};
 
 const { openDatabase } = await import('../../src/db/open.ts');
 const { inspect } = await import('../../src/schema/catalog/inspect.ts');
@@ -63,9 +73,19 @@ try {
   const dir = `${process.env.XDG_CACHE_HOME || `${homedir()}/.cache`}/mtc`;
   const { readdirSync } = await import('node:fs');
   const tpl = readdirSync(dir).find((f) => /^pglite-.*\.tar\.gz$/.test(f));
-  const pg = await PGlite.create({ loadDataDir: new Blob([await readFile(`${dir}/${tpl}`)]), parsers: { 20: (v) => v, 1700: (v) => v, 1082: (v) => v },
-    startParams: [...PGlite.defaultStartParams, '-c', 'max_locks_per_transaction=8192'] });
-  scratch = { query: async (sql, p) => { const r = await pg.query(sql, p ?? []); return { rows: r.rows, rowCount: r.rows.length }; }, exec: (sql) => pg.exec(sql), close: () => pg.close() };
+  const pg = await PGlite.create({
+    loadDataDir: new Blob([await readFile(`${dir}/${tpl}`)]),
+    parsers: { 20: (v) => v, 1700: (v) => v, 1082: (v) => v },
+    startParams: [...PGlite.defaultStartParams, '-c', 'max_locks_per_transaction=8192'],
+  });
+  scratch = {
+    query: async (sql, p) => {
+      const r = await pg.query(sql, p ?? []);
+      return { rows: r.rows, rowCount: r.rows.length };
+    },
+    exec: (sql) => pg.exec(sql),
+    close: () => pg.close(),
+  };
   stamp('PGlite: start again with max_locks_per_transaction=8192 (what-if)');
   await scratch.exec(snapshot);
   stamp(`PGlite: exec snapshot (${(snapshot.length / 1024).toFixed(0)} KiB) (what-if)`);
@@ -80,6 +100,10 @@ stamp(`compare (${findings.length} findings)`);
 const total = t.reduce((s, [, x]) => s + x, 0);
 for (const [label, s] of t) console.log(`${s.toFixed(3).padStart(8)} s  ${label}`);
 console.log(`${total.toFixed(3).padStart(8)} s  total (excluding node start)`);
-const byQuery = (xs) => xs.filter(([, s]) => s >= 0.01).map(([k, s]) => `${k} ${s.toFixed(2)}`).join(', ');
+const byQuery = (xs) =>
+  xs
+    .filter(([, s]) => s >= 0.01)
+    .map(([k, s]) => `${k} ${s.toFixed(2)}`)
+    .join(', ');
 console.log(`live queries >= 10 ms: ${byQuery(liveQ)}`);
 console.log(`PGlite queries >= 10 ms: ${byQuery(scratchQ)}`);

@@ -60,11 +60,23 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--sizes')) sizes = val().split(',').map(Number);
   else if (a.startsWith('--budget')) budget = Number(val());
   else if (a === '--phases') phases = true;
-  else { console.error(`unknown argument: ${a}`); usage(2); }
+  else {
+    console.error(`unknown argument: ${a}`);
+    usage(2);
+  }
 }
-if (!Number.isInteger(runs) || runs < 1) { console.error('--runs must be a positive integer'); process.exit(2); }
-if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n < 2)) { console.error('--sizes: integers >= 2'); process.exit(2); }
-if (!(budget > 0)) { console.error('--budget must be positive'); process.exit(2); }
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('--runs must be a positive integer');
+  process.exit(2);
+}
+if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n < 2)) {
+  console.error('--sizes: integers >= 2');
+  process.exit(2);
+}
+if (!(budget > 0)) {
+  console.error('--budget must be positive');
+  process.exit(2);
+}
 
 // ---------------------------------------------------------------- helpers
 const log = (...a) => console.log(...a);
@@ -72,26 +84,35 @@ const { env: toolEnv, removed: removedEnv } = toolEnvironment();
 const { run, mustRun, timed } = runner(toolEnv, repo, 900_000);
 
 // ---------------------------------------------------------------- server
-const server = await startServer({ run, mustRun }, { prefix: 'mtc-verify-pg-', extraSettings: ['max_locks_per_transaction=1024'] }).catch((err) => { console.error(err.message); process.exit(1); });
+const server = await startServer({ run, mustRun }, { prefix: 'mtc-verify-pg-', extraSettings: ['max_locks_per_transaction=1024'] }).catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
 const adminUrl = server.adminUrl;
 log(`server: ${server.description}`);
 const psql = join(PGBIN, 'psql');
 const pgDump = join(PGBIN, 'pg_dump');
 const serverVersion = mustRun(psql, ['-X', '-At', '-d', adminUrl, '-c', 'show server_version']).trim();
 const pgDumpVersion = (mustRun(pgDump, ['--version']).match(/\d+\.\d+/) ?? [''])[0];
-const dbUrl = (n) => { const u = new URL(adminUrl); u.pathname = `/mtc_verify_${n}`; return u.toString(); };
+const dbUrl = (n) => {
+  const u = new URL(adminUrl);
+  u.pathname = `/mtc_verify_${n}`;
+  return u.toString();
+};
 
 // ---------------------------------------------------------------- schema
 // Table t_i: identity primary key, a foreign key to an earlier table (i > 1), numeric,
 // timestamptz and text columns, an index on the foreign key and on every other table a
 // second one; every 10th table a BEFORE UPDATE trigger calling the shared touch function.
 function schemaSql(n) {
-  const out = [`CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+  const out = [
+    `CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.updated_at := now();
   RETURN NEW;
 END
-$$;`];
+$$;`,
+  ];
   const counts = { tables: n, indexes: 0, foreignKeys: 0, triggers: 0, functions: 1 };
   for (let i = 1; i <= n; i++) {
     const t = `t_${i}`;
@@ -106,8 +127,15 @@ $$;`];
   updated_at timestamptz NOT NULL DEFAULT now()
 );`);
     counts.indexes++; // primary key
-    if (parent) { counts.foreignKeys++; out.push(`CREATE INDEX ${t}_parent_id_idx ON ${t} (parent_id);`); counts.indexes++; }
-    if (i % 2 === 0 || !parent) { out.push(`CREATE UNIQUE INDEX ${t}_code_key ON ${t} (code, created_at);`); counts.indexes++; }
+    if (parent) {
+      counts.foreignKeys++;
+      out.push(`CREATE INDEX ${t}_parent_id_idx ON ${t} (parent_id);`);
+      counts.indexes++;
+    }
+    if (i % 2 === 0 || !parent) {
+      out.push(`CREATE UNIQUE INDEX ${t}_code_key ON ${t} (code, created_at);`);
+      counts.indexes++;
+    }
     if (i % 10 === 0) {
       out.push(`CREATE TRIGGER ${t}_touch BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION touch_updated_at();`);
       counts.triggers++;
@@ -149,11 +177,15 @@ function once(tool, n) {
 // ---------------------------------------------------------------- run
 mkdirSync(work, { recursive: true });
 log(`environment for every process: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}`);
-log(`PostgreSQL ${serverVersion} (pg_dump ${pgDumpVersion}); node ${process.version}; ${cpus().length} CPUs; sizes ${sizes.join(', ')}; ` +
-  `${runs} timed rounds per size after one warm-up round; budget ${budget} s of timed rounds per size`);
+log(
+  `PostgreSQL ${serverVersion} (pg_dump ${pgDumpVersion}); node ${process.version}; ${cpus().length} CPUs; sizes ${sizes.join(', ')}; ` +
+    `${runs} timed rounds per size after one warm-up round; budget ${budget} s of timed rounds per size`,
+);
 const loadBefore = loadavg();
 if (loadBefore[0] > cpus().length * 0.5) {
-  log(`WARNING: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs: other work is running, timings will be inflated and noisy`);
+  log(
+    `WARNING: load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} CPUs: other work is running, timings will be inflated and noisy`,
+  );
 }
 
 const results = {};
@@ -166,7 +198,11 @@ for (const n of sizes) {
   log(`${db.createSeconds.toFixed(1)} s (${db.counts.indexes} indexes, ${db.counts.foreignKeys} foreign keys, ${db.counts.triggers} triggers)`);
   const t0 = Date.now();
   const d = run(node, [mtcBin, 'schema', 'dump', '--database', dbUrl(n), '-o', snapshot(n)]);
-  if (d.status !== 0) { r.failure = `mtc schema dump failed: ${tail(d.stderr || d.stdout)}`; log(r.failure); continue; }
+  if (d.status !== 0) {
+    r.failure = `mtc schema dump failed: ${tail(d.stderr || d.stdout)}`;
+    log(r.failure);
+    continue;
+  }
   r.snapshot_bytes = statSync(snapshot(n)).size;
   log(`  snapshot: ${(r.snapshot_bytes / 1024).toFixed(0)} KiB in ${((Date.now() - t0) / 1000).toFixed(2)} s (${snapshot(n)})`);
   const st = Object.fromEntries(TOOLS.map((t) => [t, { samples: [], failure: null, warmup: null }]));
@@ -175,25 +211,40 @@ for (const n of sizes) {
   const w0 = Date.now();
   for (const t of TOOLS) {
     const o = once(t, n);
-    if (o.err) { st[t].failure = `warm-up: ${o.err}`; log(`  warm-up ${t}: FAILED\n    ${o.err.replace(/\n/g, '\n    ')}`); } else { st[t].warmup = o.s; live.push(t); log(`  warm-up ${t}: ok, ${o.s.toFixed(2)} s`); }
+    if (o.err) {
+      st[t].failure = `warm-up: ${o.err}`;
+      log(`  warm-up ${t}: FAILED\n    ${o.err.replace(/\n/g, '\n    ')}`);
+    } else {
+      st[t].warmup = o.s;
+      live.push(t);
+      log(`  warm-up ${t}: ok, ${o.s.toFixed(2)} s`);
+    }
   }
   const round = (Date.now() - w0) / 1000;
   let k = runs;
-  if (round * runs > budget) { k = Math.max(1, Math.floor(budget / round)); r.reduced = true; log(`  a round takes ~${round.toFixed(0)} s: ${k} rounds instead of ${runs} (budget ${budget} s)`); }
+  if (round * runs > budget) {
+    k = Math.max(1, Math.floor(budget / round));
+    r.reduced = true;
+    log(`  a round takes ~${round.toFixed(0)} s: ${k} rounds instead of ${runs} (budget ${budget} s)`);
+  }
   r.runs = k;
   for (let i = 0; i < k; i++) {
     process.stdout.write(`\r  round ${i + 1}/${k}`);
     const order = live.map((_, j) => live[(j + i) % live.length]);
     for (const t of order) {
       const o = once(t, n);
-      if (o.err) { st[t].failure = `round ${i + 1}: ${o.err}`; log(`\n  ${t} failed in round ${i + 1}: ${o.err}`); live = live.filter((x) => x !== t); }
-      else st[t].samples.push(o.s);
+      if (o.err) {
+        st[t].failure = `round ${i + 1}: ${o.err}`;
+        log(`\n  ${t} failed in round ${i + 1}: ${o.err}`);
+        live = live.filter((x) => x !== t);
+      } else st[t].samples.push(o.s);
     }
   }
   process.stdout.write('\n');
   for (const t of TOOLS) {
     const s = st[t];
-    r.tools[t] = s.failure ? { status: 'failed', failure: s.failure }
+    r.tools[t] = s.failure
+      ? { status: 'failed', failure: s.failure }
       : { status: 'ok', median: median(s.samples), min: Math.min(...s.samples), max: Math.max(...s.samples), warmup: s.warmup, samples: s.samples };
   }
   if (phases) {
@@ -216,11 +267,23 @@ const growth = (i, t) => {
   const [x, y] = [med(a, t), med(b, t)];
   return x == null || y == null ? '—' : `${((y / x) ** (1 / Math.log10(b / a))).toFixed(1)}×`;
 };
-const rows = [['tables', 'runs', 'pg_dump (s)', 'mtc verify (s)', 'verify/pg_dump', 'mtc dump (s)', 'dump/pg_dump', 'pg_dump /10×', 'verify /10×', 'dump /10×']];
+const rows = [
+  ['tables', 'runs', 'pg_dump (s)', 'mtc verify (s)', 'verify/pg_dump', 'mtc dump (s)', 'dump/pg_dump', 'pg_dump /10×', 'verify /10×', 'dump /10×'],
+];
 sizes.forEach((n, i) => {
   const r = results[n];
-  rows.push([n.toLocaleString('en-US'), `${r.runs}${r.reduced ? '*' : ''}`, fmt(med(n, 'pg_dump')), fmt(med(n, 'mtc verify')), ratio(med(n, 'mtc verify'), med(n, 'pg_dump')),
-    fmt(med(n, 'mtc dump')), ratio(med(n, 'mtc dump'), med(n, 'pg_dump')), growth(i, 'pg_dump'), growth(i, 'mtc verify'), growth(i, 'mtc dump')]);
+  rows.push([
+    n.toLocaleString('en-US'),
+    `${r.runs}${r.reduced ? '*' : ''}`,
+    fmt(med(n, 'pg_dump')),
+    fmt(med(n, 'mtc verify')),
+    ratio(med(n, 'mtc verify'), med(n, 'pg_dump')),
+    fmt(med(n, 'mtc dump')),
+    ratio(med(n, 'mtc dump'), med(n, 'pg_dump')),
+    growth(i, 'pg_dump'),
+    growth(i, 'mtc verify'),
+    growth(i, 'mtc dump'),
+  ]);
 });
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
 log('');
@@ -241,14 +304,25 @@ const loadAfter = loadavg();
 log(`load average before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toFixed(2)} (1 min) on ${cpus().length} CPUs`);
 
 const out = join(work, 'verify-results.json');
-writeFileSync(out, JSON.stringify({
-  date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version },
-  server: { version: serverVersion, pg_dump: pgDumpVersion, settings, own_cluster: !process.env.BENCH_DATABASE_URL },
-  load_average: { before: loadBefore, after: loadAfter },
-  mtc_bin: mtcBin, runs, budget_seconds: budget, warmup_rounds: 1, env_unset: removedEnv,
-  sizes: results,
-}, null, 2) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version },
+      server: { version: serverVersion, pg_dump: pgDumpVersion, settings, own_cluster: !process.env.BENCH_DATABASE_URL },
+      load_average: { before: loadBefore, after: loadAfter },
+      mtc_bin: mtcBin,
+      runs,
+      budget_seconds: budget,
+      warmup_rounds: 1,
+      env_unset: removedEnv,
+      sizes: results,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 log(`results: ${out}`);
 // the throwaway cluster stops when the process exits (bench/lib/harness.mjs)
 process.exit(sizes.some((n) => results[n].failure || Object.values(results[n].tools).some((v) => v.status !== 'ok')) ? 1 : 0);

@@ -37,12 +37,23 @@ let browser;
 try {
   log(`mtc serve on ${server.url} (PGlite, demo data)`);
   // The API, as the admin.
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: server.admin.email, password: server.admin.password }) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: server.admin.email, password: server.admin.password }),
+  });
   if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
   const { csrfToken } = await login.json();
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const call = async (method, path, body) => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
@@ -65,9 +76,16 @@ try {
       { costType: 'overhead', quantity: '1', rate: '35.50' },
     ],
   }));
-  const made = await call('POST', '/api/processes', { name: 'Bench 500-line process', salesPrice: '250000', steps, additionalCosts: [{ costType: 'tooling', amount: '500', isFixed: true }] });
+  const made = await call('POST', '/api/processes', {
+    name: 'Bench 500-line process',
+    salesPrice: '250000',
+    steps,
+    additionalCosts: [{ costType: 'tooling', amount: '500', isFixed: true }],
+  });
   const lineCount = made.steps.reduce((n, s) => n + s.lines.length, 0);
-  log(`process ${made.processId}: ${made.steps.length} steps, ${lineCount} lines, ${made.steps.reduce((n, s) => n + s.groups.length, 0)} groups over ${new Set(variants).size} demo variants`);
+  log(
+    `process ${made.processId}: ${made.steps.length} steps, ${lineCount} lines, ${made.steps.reduce((n, s) => n + s.groups.length, 0)} groups over ${new Set(variants).size} demo variants`,
+  );
 
   // The costing alone, in Node: the whole process from scratch (new rates: nothing memoised),
   // and after one line's edit (one step recosted, the others reused).
@@ -136,7 +154,11 @@ try {
       requestAnimationFrame(() => setTimeout(() => window.__times.push(performance.now() - s), 0));
     }).observe(figure, { characterData: true, childList: true, subtree: true });
   });
-  const plain = await page.locator('table.lines').filter({ has: page.locator('caption', { hasText: /^Variant lines of/ }) }).locator('input.qty').count();
+  const plain = await page
+    .locator('table.lines')
+    .filter({ has: page.locator('caption', { hasText: /^Variant lines of/ }) })
+    .locator('input.qty')
+    .count();
   for (let i = 0; i < EDITS; i++) {
     // A different plain line each time (its quantity gains a digit: the total changes).
     const table = page.locator('table.lines').filter({ has: page.locator('caption', { hasText: /^Variant lines of/ }) });
@@ -194,7 +216,9 @@ try {
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     log(`recost after an edit, keydown → new total painted, ${result.edits} edits of a ${lineCount}-line process:`);
-    log(`  median ${result.medianMs} ms (${result.medianOfBudget} of the ${BUDGET_MS} ms budget), p95 ${result.p95Ms} ms (${result.p95OfBudget}), max ${result.maxMs} ms`);
+    log(
+      `  median ${result.medianMs} ms (${result.medianOfBudget} of the ${BUDGET_MS} ms budget), p95 ${result.p95Ms} ms (${result.p95OfBudget}), max ${result.maxMs} ms`,
+    );
     log(`  floor, a small text change in the same page to its frame painted: median ${result.floorMedianMs} ms, p95 ${result.floorP95Ms} ms`);
     log(`  of which keydown → new total in the DOM (recost and React's commit, before layout and paint): median ${result.medianToDomMs} ms`);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -29,7 +29,8 @@ export async function loadConfig(path = CONFIG_FILE): Promise<ProjectConfig> {
   } catch (err) {
     throw new UsageError(`${path}: not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${path}: expected an object such as {"ignore": [], "unmanaged": []}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`${path}: expected an object such as {"ignore": [], "unmanaged": []}`);
   const config = emptyConfig();
   for (const [key, value] of Object.entries(raw)) {
     if (key === '$schema' || key === 'description') continue;

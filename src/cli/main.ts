@@ -71,7 +71,10 @@ connect or lock.
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
-    const pkg = await readFile(new URL('package.json', dir), 'utf8').then((t) => JSON.parse(t) as { name?: string; version?: string }, () => undefined);
+    const pkg = await readFile(new URL('package.json', dir), 'utf8').then(
+      (t) => JSON.parse(t) as { name?: string; version?: string },
+      () => undefined,
+    );
     if (pkg?.name === 'mtc' && pkg.version) return pkg.version;
   }
   return 'unknown';

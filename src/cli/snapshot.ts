@@ -25,13 +25,18 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
   try {
     snapshot = await readFile(ctx.snapshot, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
     throw err;
   }
   const { cacheDirectory, pgliteVersion } = await import('../db/scratch.ts');
   const built = typeof __MTC_SOURCE_HASH__ === 'string' ? __MTC_SOURCE_HASH__ : null;
   const cached = built !== null && process.env.MTC_NO_CACHE !== '1';
-  const key = createHash('sha256').update(`${built}\0${await pgliteVersion()}\0`).update(snapshot).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(`${built}\0${await pgliteVersion()}\0`)
+    .update(snapshot)
+    .digest('hex')
+    .slice(0, 32);
   // a process that reads one snapshot more than once (a server, tests) loads it once
   const known = modelsSeen.get(key);
   if (known) return structuredClone(known);

@@ -219,6 +219,10 @@ function probeTarget(url: string): LeanTarget | undefined {
 
 async function md5Password(user: string, password: string, salt: Buffer): Promise<string> {
   const { createHash } = await import('node:crypto');
-  const inner = createHash('md5').update(password + user).digest('hex');
-  return `md5${createHash('md5').update(Buffer.concat([Buffer.from(inner), salt])).digest('hex')}`;
+  const inner = createHash('md5')
+    .update(password + user)
+    .digest('hex');
+  return `md5${createHash('md5')
+    .update(Buffer.concat([Buffer.from(inner), salt]))
+    .digest('hex')}`;
 }

@@ -5,9 +5,7 @@ import type { PgliteOptions } from './pglite.ts';
 /** The embedded default when neither `--database` nor `DATABASE_URL` says otherwise. */
 export const DEFAULT_DATA_DIR = '.mtc/pgdata';
 
-export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; location: string }
-  | { kind: 'pglite'; dir: string | undefined; location: string };
+export type DatabaseTarget = { kind: 'postgres'; url: string; location: string } | { kind: 'pglite'; dir: string | undefined; location: string };
 
 /**
  * Reads a database address: `postgres://` or `postgresql://` is a server, `memory://` an

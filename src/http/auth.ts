@@ -67,7 +67,8 @@ export function installAuth(app: FastifyInstance, db: Database): void {
     if (permission === 'public' || permission === undefined) return;
     const caller = await identify(db, request);
     if (!caller) throw new HttpError(401, 'UNAUTHENTICATED', 'log in (POST /api/auth/login) or send an API token (Authorization: Bearer …)');
-    if (!allows(caller.user.role, permission)) throw new HttpError(403, 'FORBIDDEN', `the role ${caller.user.role} may not do this (needs ${permission})`, { permission });
+    if (!allows(caller.user.role, permission))
+      throw new HttpError(403, 'FORBIDDEN', `the role ${caller.user.role} may not do this (needs ${permission})`, { permission });
     if (caller.via === 'session' && UNSAFE.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !caller.csrfToken || !sameSecret(sent, caller.csrfToken)) {

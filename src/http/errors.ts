@@ -9,12 +9,7 @@ export class HttpError extends Error {
   readonly code: string;
   readonly details: Record<string, unknown>;
 
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    details: Record<string, unknown> = {},
-  ) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.status = status;
     this.code = code;
@@ -56,7 +51,10 @@ export function installErrorHandler(app: FastifyInstance): void {
         : more > 0
           ? `; and ${more} more errors about other fields`
           : '';
-      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}${rest}`, { fields, ...(more > 0 ? { moreErrors: more } : {}) });
+      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}${rest}`, {
+        fields,
+        ...(more > 0 ? { moreErrors: more } : {}),
+      });
     }
     if (err instanceof HttpError) return send(err.status, err.code, err.message, err.details);
     if (err instanceof MtcError) return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, { ...err.details });
@@ -64,7 +62,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status !== undefined && status >= 400 && status < 500) {
       const fastifyCode = (err as FastifyError).code;
       if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-        const what = fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'it is empty (send {} for no fields, or no Content-Type)' : 'check its quotes, commas and brackets';
+        const what =
+          fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'it is empty (send {} for no fields, or no Content-Type)' : 'check its quotes, commas and brackets';
         return send(400, 'INVALID_JSON', `the body is not valid JSON: ${what}`);
       }
       const code = status === 429 ? 'RATE_LIMITED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
@@ -96,7 +95,8 @@ function validationFields(err: FastifyError): { fields: { path: string; message:
   let more = 0;
   for (const v of err.validation ?? []) {
     const params = (v.params ?? {}) as Record<string, unknown>;
-    const extra = 'missingProperty' in params ? `/${String(params.missingProperty)}` : 'additionalProperty' in params ? `/${String(params.additionalProperty)}` : '';
+    const extra =
+      'missingProperty' in params ? `/${String(params.missingProperty)}` : 'additionalProperty' in params ? `/${String(params.additionalProperty)}` : '';
     const path = `${err.validationContext ?? 'body'}${v.instancePath || ''}${extra}`;
     let field = byPath.get(path);
     if (!field) {
@@ -107,7 +107,8 @@ function validationFields(err: FastifyError): { fields: { path: string; message:
       field = { choices: [], messages: [], union: false };
       byPath.set(path, field);
     }
-    const format = v.keyword === 'format' && typeof params.format === 'string' && Object.hasOwn(FORMAT_WORDS, params.format) ? FORMAT_WORDS[params.format] : undefined;
+    const format =
+      v.keyword === 'format' && typeof params.format === 'string' && Object.hasOwn(FORMAT_WORDS, params.format) ? FORMAT_WORDS[params.format] : undefined;
     if (v.keyword === 'const') field.choices.push(params.allowedValue);
     else if (format !== undefined) field.messages.push(format);
     else if (v.keyword === 'anyOf') field.union = true;

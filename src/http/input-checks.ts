@@ -31,7 +31,12 @@ function findValue(value: unknown, bad: (v: unknown) => boolean, depth = 0): str
   return null;
 }
 
-const PARTS = (request: FastifyRequest) => [['querystring', request.query], ['params', request.params], ['body', request.body]] as const;
+const PARTS = (request: FastifyRequest) =>
+  [
+    ['querystring', request.query],
+    ['params', request.params],
+    ['body', request.body],
+  ] as const;
 
 /** The path of the first bad value in the request's query, params or body, as `body/steps/2/name`. */
 function findInRequest(request: FastifyRequest, bad: (v: unknown) => boolean): string | null {
@@ -64,6 +69,9 @@ export function installInputChecks(app: FastifyInstance): void {
       });
     }
     const number = findInRequest(request, notFinite);
-    if (number) throw new HttpError(400, 'INVALID_INPUT', `invalid input: ${number} must be a finite number`, { fields: [{ path: number, message: 'must be a finite number' }] });
+    if (number)
+      throw new HttpError(400, 'INVALID_INPUT', `invalid input: ${number} must be a finite number`, {
+        fields: [{ path: number, message: 'must be a finite number' }],
+      });
   });
 }

@@ -161,7 +161,8 @@ export function quoteInexactNumbers(text: string): string {
       }
       const literal = j - i > MAX_NUMBER_CHARS ? null : readDecimal(text, i, j);
       if (j - i > MAX_NUMBER_CHARS || (literal !== null && !isExact(literal, text, i, j))) {
-        if (++inexact > MAX_INEXACT_NUMBERS) throw new BodyRefused(`more than ${MAX_INEXACT_NUMBERS} numbers have more digits than a number can hold exactly: send such values as strings`);
+        if (++inexact > MAX_INEXACT_NUMBERS)
+          throw new BodyRefused(`more than ${MAX_INEXACT_NUMBERS} numbers have more digits than a number can hold exactly: send such values as strings`);
         out += `${text.slice(copied, i)}"${text.slice(i, j)}"`;
         copied = j;
       }

@@ -18,7 +18,9 @@ export function errors(...more: (404 | 409)[]): Record<number, TSchema> {
 }
 
 /** One of ROLES (spelled out: a union built from the array loses its literal types). */
-export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('planner'), Type.Literal('operator'), Type.Literal('viewer')]) satisfies { static: Role };
+export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('planner'), Type.Literal('operator'), Type.Literal('viewer')]) satisfies {
+  static: Role;
+};
 
 export const UserSchema = Type.Object({
   userId: Type.Integer(),

@@ -111,7 +111,10 @@ export async function buildServer(options: ServerOptions): Promise<App> {
         ? { error: { code: 'BAD_URL', message: 'the address is not valid: each % must start an escape of UTF-8 such as %20 or %C3%A9', details: {} } }
         : { error: { code: 'INTERNAL', message: `internal error; the server log has it under request id ${request.id}`, details: {} } };
       if (!bad) request.log.error({ err }, 'request failed before routing');
-      void reply.code(bad ? 400 : 500).header('x-content-type-options', 'nosniff').send(body);
+      void reply
+        .code(bad ? 400 : 500)
+        .header('x-content-type-options', 'nosniff')
+        .send(body);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installTwoPassValidation(app);
@@ -151,7 +154,11 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
   await app.register(healthRoutes, { db: options.db, plan: options.plan });
-  await app.register(accessRoutes, { db: options.db, secureCookies: options.secureCookies ?? false, loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits } });
+  await app.register(accessRoutes, {
+    db: options.db,
+    secureCookies: options.secureCookies ?? false,
+    loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits },
+  });
   await app.register(userRoutes, { db: options.db });
   await app.register(sessionRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db });

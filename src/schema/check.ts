@@ -97,7 +97,10 @@ export async function checkProject(input: CheckInput, onEvent: (e: CheckEvent) =
   const { rehearseOnCopy } = await import('./migrations/rehearse.ts');
   const live = await input.openLive();
   try {
-    const rehearsal = await rehearseOnCopy(live, input.plan, { splitStatements: lint.splitStatements, onProgress: (message) => onEvent({ type: 'note', message }) });
+    const rehearsal = await rehearseOnCopy(live, input.plan, {
+      splitStatements: lint.splitStatements,
+      onProgress: (message) => onEvent({ type: 'note', message }),
+    });
     report.rehearsal = {
       applied: rehearsal.steps.filter((s) => s.status === 'applied').map((s) => s.id),
       rehearsed: rehearsal.steps.length,

@@ -170,13 +170,30 @@ for (const backend of backends) {
       //   best:  A  2 × 1 =  2, B 3 × 3 =  9 →  2 (A)
       const a = await variant('Alt A', ['S1', '10.00'], ['S2', '2.00']);
       const b = await variant('Alt B', ['S1', '4.00'], ['S3', '3.00']);
-      const p = await insertProcess(db, { name: `group ${++n}`, steps: [{ groups: [{ name: 'Fabric', alternatives: [{ variantId: a, quantity: '1' }, { variantId: b, quantity: '3' }] }] }] });
+      const p = await insertProcess(db, {
+        name: `group ${++n}`,
+        steps: [
+          {
+            groups: [
+              {
+                name: 'Fabric',
+                alternatives: [
+                  { variantId: a, quantity: '1' },
+                  { variantId: b, quantity: '3' },
+                ],
+              },
+            ],
+          },
+        ],
+      });
       const c = await cost(p.processId);
       assert.deepEqual(c.total, { worst: '12.00', best: '2.00' });
       const step = c.subprocesses[0]!;
       assert.deepEqual(step.groups, { worst: '12.00', best: '2.00' });
       assert.deepEqual(step.lines, { worst: '0.00', best: '0.00' });
-      assert.deepEqual(step.groupDetail, [{ groupId: p.groupIds.get('Fabric'), name: 'Fabric', worstVariantId: b, bestVariantId: a, worst: '12.00', best: '2.00' }]);
+      assert.deepEqual(step.groupDetail, [
+        { groupId: p.groupIds.get('Fabric'), name: 'Fabric', worstVariantId: b, bestVariantId: a, worst: '12.00', best: '2.00' },
+      ]);
       assert.equal(c.complete, true);
       assert.deepEqual(c.unpriced, []);
     });
@@ -234,11 +251,22 @@ for (const backend of backends) {
       const p = await insertProcess(db, {
         name: `unpriced ${++n}`,
         steps: [
-          { lines: [{ variantId: pv, quantity: '2' }, { variantId: d, quantity: '5' }] },
+          {
+            lines: [
+              { variantId: pv, quantity: '2' },
+              { variantId: d, quantity: '5' },
+            ],
+          },
           {
             lines: [{ variantId: d, quantity: '1' }],
             groups: [
-              { name: 'G', alternatives: [{ variantId: e, quantity: '1' }, { variantId: pv, quantity: '1' }] },
+              {
+                name: 'G',
+                alternatives: [
+                  { variantId: e, quantity: '1' },
+                  { variantId: pv, quantity: '1' },
+                ],
+              },
               { name: 'H', alternatives: [{ variantId: f, quantity: '1' }] },
             ],
           },
@@ -275,10 +303,20 @@ for (const backend of backends) {
         name: `items ${++n}`,
         salesPrice: '1000.00',
         steps: [
-          { subprocess: 'Cut', lines: [{ variantId: v, quantity: '2' }], costItems: [{ type: 'labour', quantity: '1.5', rate: '200.00' }, { type: 'overhead', quantity: '0.25', rate: '40.00' }] },
+          {
+            subprocess: 'Cut',
+            lines: [{ variantId: v, quantity: '2' }],
+            costItems: [
+              { type: 'labour', quantity: '1.5', rate: '200.00' },
+              { type: 'overhead', quantity: '0.25', rate: '40.00' },
+            ],
+          },
           { subprocess: 'Sew', customName: 'Sew the seams', costItems: [{ type: 'labour', quantity: '2', rate: '150.00' }] },
         ],
-        additionalCosts: [{ type: 'tooling', amount: '45.50' }, { type: 'freight', amount: '4.50', perUnit: true }],
+        additionalCosts: [
+          { type: 'tooling', amount: '45.50' },
+          { type: 'freight', amount: '4.50', perUnit: true },
+        ],
       });
       const c = await cost(p.processId);
       assert.equal(c.quantity, 1);
@@ -305,7 +343,13 @@ for (const backend of backends) {
       await db.query('UPDATE public.processes SET sales_price = 1000 WHERE id = $1', [p.processId]);
       const ten = (await costProcess(db, p.processId, { at: AT, quantity: 10 }))!;
       assert.deepEqual([ten.quantity, ten.total, ten.unit], [10, { worst: '6430.50', best: '6390.50' }, { worst: '643.05', best: '639.05' }]);
-      assert.deepEqual([ten.profit, ten.margin], [{ worst: '3569.50', best: '3609.50' }, { worst: '35.70', best: '36.10' }]);
+      assert.deepEqual(
+        [ten.profit, ten.margin],
+        [
+          { worst: '3569.50', best: '3609.50' },
+          { worst: '35.70', best: '36.10' },
+        ],
+      );
       assert.deepEqual(ten.subprocesses, c.subprocesses, 'steps are per unit');
       await assert.rejects(costProcess(db, p.processId, { quantity: 0 }), (e: Error & { code?: string }) => e.code === 'INVALID_QUANTITY');
     });
@@ -350,8 +394,20 @@ for (const backend of backends) {
         steps: [
           {
             groups: [
-              { name: 'Fabric', alternatives: [{ variantId: a, quantity: '1' }, { variantId: b, quantity: '3' }] },
-              { name: 'Thread', alternatives: [{ variantId: t1, quantity: '1' }, { variantId: t2, quantity: '1' }] },
+              {
+                name: 'Fabric',
+                alternatives: [
+                  { variantId: a, quantity: '1' },
+                  { variantId: b, quantity: '3' },
+                ],
+              },
+              {
+                name: 'Thread',
+                alternatives: [
+                  { variantId: t1, quantity: '1' },
+                  { variantId: t2, quantity: '1' },
+                ],
+              },
             ],
           },
         ],
@@ -361,8 +417,20 @@ for (const backend of backends) {
       assert.deepEqual((await cost(p.processId)).total, { worst: '14.00', best: '3.00' });
       const withA = await cost(p.processId, { selections: new Map([[fabric, a]]) });
       assert.deepEqual(withA.total, { worst: '12.00', best: '3.00' });
-      assert.deepEqual(withA.subprocesses[0]!.groupDetail[0], { groupId: fabric, name: 'Fabric', worstVariantId: a, bestVariantId: a, worst: '10.00', best: '2.00' });
-      const both = await cost(p.processId, { selections: new Map([[fabric, b], [thread, t1]]) });
+      assert.deepEqual(withA.subprocesses[0]!.groupDetail[0], {
+        groupId: fabric,
+        name: 'Fabric',
+        worstVariantId: a,
+        bestVariantId: a,
+        worst: '10.00',
+        best: '2.00',
+      });
+      const both = await cost(p.processId, {
+        selections: new Map([
+          [fabric, b],
+          [thread, t1],
+        ]),
+      });
       assert.deepEqual(both.total, { worst: '13.00', best: '10.00' });
       // A selection of a group elsewhere (another process's) changes nothing here.
       assert.deepEqual((await cost(p.processId, { selections: new Map([[2147483000, a]]) })).total, { worst: '14.00', best: '3.00' });
@@ -376,13 +444,20 @@ for (const backend of backends) {
       });
       // A selection of an unpriced alternative leaves the group unpriced: incomplete, not 0 known.
       const u = await variant('Sel unpriced');
-      await db.query('INSERT INTO public.variant_usage (process_subprocess_id, variant_id, quantity, substitute_group_id) VALUES ($1, $2, 1, $3)', [p.stepIds[0], u, thread]);
+      await db.query('INSERT INTO public.variant_usage (process_subprocess_id, variant_id, quantity, substitute_group_id) VALUES ($1, $2, 1, $3)', [
+        p.stepIds[0],
+        u,
+        thread,
+      ]);
       assert.equal((await cost(p.processId)).complete, false);
       const chosenPriced = await cost(p.processId, { selections: new Map([[thread, t2]]) });
       assert.equal(chosenPriced.complete, true, 'an unpriced alternative that was not chosen does not matter');
       const chosenUnpriced = await cost(p.processId, { selections: new Map([[thread, u]]) });
       assert.equal(chosenUnpriced.complete, false);
-      assert.deepEqual(chosenUnpriced.unpriced.map((x) => x.variantId), [u]);
+      assert.deepEqual(
+        chosenUnpriced.unpriced.map((x) => x.variantId),
+        [u],
+      );
     });
 
     test('deleted substitute groups are ignored; a deleted or unknown process has no cost; a process without steps costs its additional costs', async () => {
@@ -401,7 +476,10 @@ for (const backend of backends) {
 
       const empty = await insertProcess(db, { name: `empty ${++n}`, status: 'draft', steps: [], additionalCosts: [{ type: 'setup', amount: '7.25' }] });
       const e = await cost(empty.processId);
-      assert.deepEqual({ total: e.total, status: e.status, subprocesses: e.subprocesses, complete: e.complete }, { total: { worst: '7.25', best: '7.25' }, status: 'draft', subprocesses: [], complete: true });
+      assert.deepEqual(
+        { total: e.total, status: e.status, subprocesses: e.subprocesses, complete: e.complete },
+        { total: { worst: '7.25', best: '7.25' }, status: 'draft', subprocesses: [], complete: true },
+      );
 
       await db.query('UPDATE public.processes SET deleted_at = now() WHERE id = $1', [p.processId]);
       assert.equal(await costProcess(db, p.processId, { at: AT }), null);
@@ -423,7 +501,10 @@ for (const backend of backends) {
     test('an `at` that is not a real day is refused before any query', async () => {
       for (const at of ['2025-02-30', '15/06/2025', '2025-6-1', '']) {
         const q = counting(db);
-        await assert.rejects(costProcess(q, 1, { at }), (err: unknown) => err instanceof CostingError && err.code === 'INVALID_DATE' && err.category === 'usage');
+        await assert.rejects(
+          costProcess(q, 1, { at }),
+          (err: unknown) => err instanceof CostingError && err.code === 'INVALID_DATE' && err.category === 'usage',
+        );
         assert.equal(q.count, 0);
       }
     });
@@ -435,7 +516,15 @@ for (const backend of backends) {
       for (let i = 0; i < 12; i++) {
         const steps: StepSpec[] = Array.from({ length: 1 + (i % 3) }, (_, s) => ({
           lines: Array.from({ length: 1 + i }, () => ({ variantId: v, quantity: String(s + 1) })),
-          groups: [{ name: `g${i}-${s}`, alternatives: [{ variantId: v, quantity: '1' }, { variantId: v, quantity: '2' }] }],
+          groups: [
+            {
+              name: `g${i}-${s}`,
+              alternatives: [
+                { variantId: v, quantity: '1' },
+                { variantId: v, quantity: '2' },
+              ],
+            },
+          ],
         }));
         const made = await insertProcess(db, { name: `many ${++n}`, steps });
         ids.push(made.processId);
@@ -447,7 +536,10 @@ for (const backend of backends) {
       const costs = await costProcesses(all, [...ids, 2147483000], { at: AT, selections: new Map(groups.map((g) => [g, v])) });
       assert.equal(one.count, 1);
       assert.equal(all.count, 1);
-      assert.deepEqual([...costs.keys()].sort((a, b) => a - b), ids);
+      assert.deepEqual(
+        [...costs.keys()].sort((a, b) => a - b),
+        ids,
+      );
       // Process i, step s: (1 + i) lines × (s + 1) × 1.00, group worst 2 × 1.00, best 1 × 0.50.
       for (const [i, id] of ids.entries()) {
         let worst = 0;
@@ -465,7 +557,10 @@ for (const backend of backends) {
       const tag = `ov${++n}`;
       const made: number[] = [];
       for (const [i, status] of (['active', 'active', 'draft', 'active'] as const).entries()) {
-        made.push((await insertProcess(db, { name: `${tag} ${i}`, status, salesPrice: '10.00', steps: [{ lines: [{ variantId: v, quantity: String(i + 1) }] }] })).processId);
+        made.push(
+          (await insertProcess(db, { name: `${tag} ${i}`, status, salesPrice: '10.00', steps: [{ lines: [{ variantId: v, quantity: String(i + 1) }] }] }))
+            .processId,
+        );
       }
       await db.query('UPDATE public.processes SET deleted_at = now() WHERE id = $1', [made[3]]);
       const q = counting(db);
@@ -484,7 +579,10 @@ for (const backend of backends) {
       assert.ok(!('subprocesses' in mine[0]!));
       const page = await listProcessCosts(db, { status: 'active', limit: 1, offset: 1, at: AT });
       assert.equal(page.total, all.total);
-      assert.deepEqual(page.processes.map((x) => x.processId), [all.processes[1]!.processId]);
+      assert.deepEqual(
+        page.processes.map((x) => x.processId),
+        [all.processes[1]!.processId],
+      );
       const beyond = await listProcessCosts(db, { status: 'active', limit: 10, offset: 100000 });
       assert.deepEqual(beyond, { total: all.total, processes: [] });
     });
@@ -514,8 +612,15 @@ for (const backend of backends) {
           salesPrice: rng.next() < 0.5 ? rng.decimal(5000, 2, false) : null,
           steps: Array.from({ length: rng.int(0, 3) }, () => ({
             lines: Array.from({ length: rng.int(0, 4) }, line),
-            groups: Array.from({ length: rng.int(0, 3) }, (_, g) => ({ name: `G${g}-${rng.int(0, 1e9)}`, alternatives: Array.from({ length: rng.int(1, 4) }, line) })),
-            costItems: Array.from({ length: rng.int(0, 2) }, () => ({ type: rng.pick(['labour', 'overhead', 'packing']), quantity: rng.decimal(10, 3, false), rate: rng.decimal(500, 2, false) })),
+            groups: Array.from({ length: rng.int(0, 3) }, (_, g) => ({
+              name: `G${g}-${rng.int(0, 1e9)}`,
+              alternatives: Array.from({ length: rng.int(1, 4) }, line),
+            })),
+            costItems: Array.from({ length: rng.int(0, 2) }, () => ({
+              type: rng.pick(['labour', 'overhead', 'packing']),
+              quantity: rng.decimal(10, 3, false),
+              rate: rng.decimal(500, 2, false),
+            })),
           })),
           additionalCosts: Array.from({ length: rng.int(0, 2) }, () => ({ type: 'other', amount: rng.decimal(300, 2, false) })),
         };
@@ -524,7 +629,11 @@ for (const backend of backends) {
         const want = oracle(spec, rates, AT, () => undefined);
         const where = `random process ${p}: ${JSON.stringify(spec)}`;
         assert.deepEqual(got.total, { worst: money(want.worst), best: money(want.best) }, where);
-        assert.deepEqual(got.unpriced.map((u) => u.variantId), want.unpriced, where);
+        assert.deepEqual(
+          got.unpriced.map((u) => u.variantId),
+          want.unpriced,
+          where,
+        );
         assert.equal(got.complete, want.unpriced.length === 0, where);
         assert.deepEqual(
           got.subprocesses.map((s) => [s.total, s.groupDetail.map((g) => ({ worst: g.worst, best: g.best }))]),
@@ -547,7 +656,10 @@ for (const backend of backends) {
         const wantSelected = oracle(spec, rates, AT, (name) => choice.get(name));
         assert.deepEqual(selected.total, { worst: money(wantSelected.worst), best: money(wantSelected.best) }, where);
         for (const figure of selected.complete ? [fixed(selected.total.worst), fixed(selected.total.best)] : []) {
-          assert.ok(figure <= fixed(got.total.worst) && figure >= fixed(got.total.best), `${where}: selected ${JSON.stringify(selected.total)} outside ${JSON.stringify(got.total)}`);
+          assert.ok(
+            figure <= fixed(got.total.worst) && figure >= fixed(got.total.best),
+            `${where}: selected ${JSON.stringify(selected.total)} outside ${JSON.stringify(got.total)}`,
+          );
         }
       }
     });

@@ -95,8 +95,13 @@ for (const backend of backends) {
     });
 
     test('the users are one per role, @example.com, without passwords', async () => {
-      const users = (await (await conn()).query<{ role: string; email: string; password_hash: string | null }>('SELECT role, email, password_hash FROM users ORDER BY role')).rows;
-      assert.deepEqual(users.map((u) => u.role), ['admin', 'operator', 'planner', 'viewer']);
+      const users = (
+        await (await conn()).query<{ role: string; email: string; password_hash: string | null }>('SELECT role, email, password_hash FROM users ORDER BY role')
+      ).rows;
+      assert.deepEqual(
+        users.map((u) => u.role),
+        ['admin', 'operator', 'planner', 'viewer'],
+      );
       for (const u of users) {
         assert.match(u.email, /@example\.com$/);
         assert.equal(u.password_hash, null);
@@ -131,14 +136,24 @@ for (const backend of backends) {
 
     test('every process has 3 or 4 ordered steps, labour and overhead, an additional cost, a sales price, and substitute groups of 2 or more alternatives', async () => {
       const c = await conn();
-      const groups = await c.query<{ id: number; n: string }>('SELECT g.id, count(u.id) AS n FROM substitute_groups g LEFT JOIN variant_usage u ON u.substitute_group_id = g.id GROUP BY g.id');
+      const groups = await c.query<{ id: number; n: string }>(
+        'SELECT g.id, count(u.id) AS n FROM substitute_groups g LEFT JOIN variant_usage u ON u.substitute_group_id = g.id GROUP BY g.id',
+      );
       assert.ok(groups.rows.length >= 6);
       for (const g of groups.rows) assert.ok(Number(g.n) >= 2, `group ${g.id} has ${g.n} alternatives`);
       const mismatched = await c.query(`
         SELECT u.id FROM variant_usage u JOIN substitute_groups g ON g.id = u.substitute_group_id
         WHERE g.process_subprocess_id <> u.process_subprocess_id`);
       assert.deepEqual(mismatched.rows, [], 'an alternative sits in another step than its group');
-      const processes = await c.query<{ name: string; steps: number[]; groups: string; labour: string; overhead: string; additional: string; sales_price: string | null }>(`
+      const processes = await c.query<{
+        name: string;
+        steps: number[];
+        groups: string;
+        labour: string;
+        overhead: string;
+        additional: string;
+        sales_price: string | null;
+      }>(`
         SELECT p.name, p.sales_price,
           (SELECT array_agg(ps.sequence_order ORDER BY ps.sequence_order) FROM process_subprocesses ps WHERE ps.process_id = p.id) AS steps,
           (SELECT count(*) FROM substitute_groups g JOIN process_subprocesses ps ON ps.id = g.process_subprocess_id WHERE ps.process_id = p.id) AS groups,
@@ -149,12 +164,18 @@ for (const backend of backends) {
       assert.equal(processes.rows.length, 3);
       for (const p of processes.rows) {
         assert.ok(p.steps.length >= 3 && p.steps.length <= 4, `${p.name}: ${p.steps.length} steps`);
-        assert.deepEqual(p.steps, p.steps.map((_, i) => i + 1), `${p.name}: steps in order`);
+        assert.deepEqual(
+          p.steps,
+          p.steps.map((_, i) => i + 1),
+          `${p.name}: steps in order`,
+        );
         assert.ok(Number(p.groups) >= 1, `${p.name}: no substitute group`);
         assert.ok(Number(p.labour) >= 1 && Number(p.overhead) >= 1 && Number(p.additional) >= 1, `${p.name}: costs`);
         assert.ok(p.sales_price !== null && Number(p.sales_price) > 0, `${p.name}: sales price`);
       }
-      const library = await c.query<{ n: string }>('SELECT count(*) AS n FROM subprocesses s WHERE (SELECT count(DISTINCT ps.process_id) FROM process_subprocesses ps WHERE ps.subprocess_id = s.id) >= 2');
+      const library = await c.query<{ n: string }>(
+        'SELECT count(*) AS n FROM subprocesses s WHERE (SELECT count(DISTINCT ps.process_id) FROM process_subprocesses ps WHERE ps.subprocess_id = s.id) >= 2',
+      );
       assert.ok(Number(library.rows[0]?.n) >= 2, 'the subprocess library is not reused across processes');
     });
 
@@ -185,7 +206,17 @@ for (const backend of backends) {
 
     test('the lots follow the lot rules: an estimate frozen at creation, one event per status they passed through, and the completed lot with its actual cost and consumption', async () => {
       const c = await conn();
-      const lots = await c.query<{ id: number; status: string; worst: string | null; ranged: boolean; estimate: { total: { worst: string } } | null; actual_cost: string | null; variance_ok: boolean | null; events: string[]; consumed: string | null }>(`
+      const lots = await c.query<{
+        id: number;
+        status: string;
+        worst: string | null;
+        ranged: boolean;
+        estimate: { total: { worst: string } } | null;
+        actual_cost: string | null;
+        variance_ok: boolean | null;
+        events: string[];
+        consumed: string | null;
+      }>(`
         SELECT l.id, l.status, l.worst_case_estimated_cost::text AS worst, l.estimate,
                0 < l.best_case_estimated_cost AND l.best_case_estimated_cost <= l.worst_case_estimated_cost AS ranged,
                l.actual_cost::text AS actual_cost, l.cost_variance = l.actual_cost - l.worst_case_estimated_cost AS variance_ok,
@@ -287,7 +318,10 @@ for (const backend of backends) {
         await withDb(other, async (c) => {
           await migrated(c);
           await c.exec("INSERT INTO suppliers (firm_name) VALUES ('Existing Supplier')");
-          await assert.rejects(seedDemo(c), (err: unknown) => err instanceof DemoNotEmptyError && err.code === 'DEMO_NOT_EMPTY' && err.tables.join() === 'suppliers');
+          await assert.rejects(
+            seedDemo(c),
+            (err: unknown) => err instanceof DemoNotEmptyError && err.code === 'DEMO_NOT_EMPTY' && err.tables.join() === 'suppliers',
+          );
           const rows = await tableContents(c);
           assert.deepEqual(
             Object.entries(rows)
@@ -301,7 +335,9 @@ for (const backend of backends) {
       }
     });
 
-    test('two seeds at once: one fills the database, the other waits and is then refused', { skip: backend.name === 'pglite' ? 'PGlite is one session: concurrency is proven on the server' : false }, async () => {
+    test('two seeds at once: one fills the database, the other waits and is then refused', {
+      skip: backend.name === 'pglite' ? 'PGlite is one session: concurrency is proven on the server' : false,
+    }, async () => {
       const target = await backend.create();
       try {
         await withDb(target, migrated);

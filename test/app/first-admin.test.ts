@@ -14,7 +14,9 @@ for (const backend of backends) {
   describe(`the first admin on ${backend.name}`, { skip: backend.skip }, () => {
     let m: Awaited<ReturnType<typeof migratedDatabase>>;
     let db: Database;
-    const users = async () => (await db.query<{ email: string; role: string; hash: string | null }>('SELECT email, role, password_hash AS hash FROM public.users ORDER BY user_id')).rows;
+    const users = async () =>
+      (await db.query<{ email: string; role: string; hash: string | null }>('SELECT email, role, password_hash AS hash FROM public.users ORDER BY user_id'))
+        .rows;
     before(async () => {
       m = await migratedDatabase(backend);
       db = m.db;
@@ -58,7 +60,10 @@ for (const backend of backends) {
 
     test('two at once (two servers starting on one database) make one first admin', async () => {
       await db.exec('TRUNCATE public.users CASCADE');
-      const made = await Promise.all([createFirstAdmin(db, { name: 'A', email: 'a@localhost' }, CLI_ACTOR), createFirstAdmin(db, { name: 'B', email: 'b@localhost' }, CLI_ACTOR)]);
+      const made = await Promise.all([
+        createFirstAdmin(db, { name: 'A', email: 'a@localhost' }, CLI_ACTOR),
+        createFirstAdmin(db, { name: 'B', email: 'b@localhost' }, CLI_ACTOR),
+      ]);
       assert.equal(made.filter((x) => x !== null).length, 1);
       assert.equal((await users()).length, 1);
     });

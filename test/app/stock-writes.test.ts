@@ -46,7 +46,7 @@ test('only the stock module writes item_variant.stock', async () => {
 });
 
 test('the matcher finds the forms a stock write takes', () => {
-  assert.equal(stockWrites("`UPDATE public.item_variant v SET stock = v.stock - n.needed FROM x WHERE v.variant_id = 1`").length, 1);
+  assert.equal(stockWrites('`UPDATE public.item_variant v SET stock = v.stock - n.needed FROM x WHERE v.variant_id = 1`').length, 1);
   assert.equal(stockWrites("'UPDATE public.item_variant SET unit = $2, stock = $3 WHERE variant_id = $1'").length, 1);
   assert.equal(stockWrites('`INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, stock) VALUES`').length, 1);
   assert.equal(stockWrites("'UPDATE public.item_variant SET deleted_at = now() WHERE variant_id = $1'").length, 0);

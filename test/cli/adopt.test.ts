@@ -11,8 +11,9 @@ import { databaseState } from '../helpers/row-fingerprint.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /** MTC's migrations: adoption records every one. */
-const MIGRATIONS = readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
-
+const MIGRATIONS = readdirSync(join(ROOT, 'migrations'))
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 
 /**
  * processes 1 of the legacy data was created at 2025-11-04 19:45:31.873801, in a column without
@@ -69,7 +70,10 @@ for (const backend of backends) {
         assert.match(dry.stdout, /not-indexed public\.item_variant\.item_variant_color_id_fkey/);
         assert.match(dry.stdout, /mapped +public\.import_jobs: 1 import job of the old application kept as a job of kind items/);
         assert.match(dry.stdout, /unmanaged +public\.schema_migrations/);
-        assert.match(dry.stdout, /^Time zone: UTC \(--timezone\)\. \d+ columns of timestamp without time zone are read as UTC time:\n  .*public\.import_jobs\.created_at/m);
+        assert.match(
+          dry.stdout,
+          /^Time zone: UTC \(--timezone\)\. \d+ columns of timestamp without time zone are read as UTC time:\n  .*public\.import_jobs\.created_at/m,
+        );
         assert.match(dry.stdout, /Would do \(\d+ steps, in one transaction\)/);
         assert.match(dry.stdout, new RegExp(`Dry run: nothing was changed\\. Would adopt ${MIGRATIONS.length} migrations`));
         const db2 = await t.open();
@@ -82,10 +86,16 @@ for (const backend of backends) {
         assert.equal(report.dryRun, false);
         assert.equal(report.adopted.length, MIGRATIONS.length);
         assert.ok(report.archived > 0);
-        for (const kind of ['conflict', 'mapped', 'oddly-named', 'not-indexed', 'unmanaged']) assert.ok(report.notes.some((n) => n.kind === kind), `no ${kind} note`);
+        for (const kind of ['conflict', 'mapped', 'oddly-named', 'not-indexed', 'unmanaged'])
+          assert.ok(
+            report.notes.some((n) => n.kind === kind),
+            `no ${kind} note`,
+          );
         assert.deepEqual({ ...report.timeZone, columns: undefined }, { name: 'Asia/Kolkata', from: 'database', columns: undefined });
         assert.ok(report.timeZone.columns.includes('public.processes.created_at') && report.timeZone.columns.includes('public.import_jobs.created_at'));
-        assert.ok(report.actions.some((a) => a.step === 'structure' && /ALTER TABLE public\.import_jobs[\s\S]*created_at AT TIME ZONE 'Asia\/Kolkata'/.test(a.sql)));
+        assert.ok(
+          report.actions.some((a) => a.step === 'structure' && /ALTER TABLE public\.import_jobs[\s\S]*created_at AT TIME ZONE 'Asia\/Kolkata'/.test(a.sql)),
+        );
         assert.equal(await processCreated(t), LEGACY_PROCESS_IN_KOLKATA);
 
         const clean = await run('verify');
@@ -115,7 +125,9 @@ describe('mtc adopt refuses', () => {
     assert.match(r.stderr, /--currency rupees: expected a three-letter ISO 4217 code/);
   });
 
-  test('a time zone the server does not know: exit 2 naming it and where the names are, and the database is as it was', { skip: postgresBackend.skip }, async () => {
+  test('a time zone the server does not know: exit 2 naming it and where the names are, and the database is as it was', {
+    skip: postgresBackend.skip,
+  }, async () => {
     const t = await postgresBackend.create();
     try {
       const r = await mtc(['adopt', '--timezone', 'Mars/Olympus', '--database', t.url]);
@@ -179,7 +191,11 @@ describe('mtc adopt on postgres, killed', { skip: postgresBackend.skip }, () => 
       const run = startMtc(['adopt', '--database', t.url]);
       try {
         const waiting = async () =>
-          (await observer.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE public.users%'")).rows[0]?.pid;
+          (
+            await observer.query<{ pid: number }>(
+              "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE public.users%'",
+            )
+          ).rows[0]?.pid;
         await waitFor(async () => (await waiting()) !== undefined, 'adoption to reach the locked row', 180_000);
         const pid = (await waiting())!;
         const held = await observer.query<{ n: string }>(
@@ -189,7 +205,11 @@ describe('mtc adopt on postgres, killed', { skip: postgresBackend.skip }, () => 
         assert.notEqual(held.rows[0]?.n, '0', 'adoption had changed tables when it was killed');
         run.child.kill('SIGKILL');
         await run.done;
-        await waitFor(async () => (await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0, 'the orphaned session to end', 20_000);
+        await waitFor(
+          async () => (await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0,
+          'the orphaned session to end',
+          20_000,
+        );
       } finally {
         await blocker.exec('ROLLBACK').catch(() => {});
         await blocker.close();

@@ -23,7 +23,9 @@ for (const backend of backends) {
       assert.equal((await run('migrate')).code, 0);
       const conn = await db.open();
       try {
-        const r = await conn.query<{ id: string; fingerprint: string | null }>('SELECT id, fingerprint FROM public.mtc_schema_history ORDER BY applied_at DESC LIMIT 1');
+        const r = await conn.query<{ id: string; fingerprint: string | null }>(
+          'SELECT id, fingerprint FROM public.mtc_schema_history ORDER BY applied_at DESC LIMIT 1',
+        );
         assert.equal(r.rows[0]?.id, '0002_fix_lot_status');
         assert.match(r.rows[0]?.fingerprint ?? '', /^[0-9a-f]{64}$/);
         await conn.exec('ALTER TABLE users ADD COLUMN nickname text; DROP INDEX production_lots_created_by_idx');
@@ -41,7 +43,11 @@ for (const backend of backends) {
       assert.match(refused.stderr, /missing index .*production_lots_created_by_idx/);
       assert.match(refused.stderr, /--allow-drift/);
       const status = JSON.parse((await run('status', '--json')).stdout) as { pending: { id: string }[] };
-      assert.deepEqual(status.pending.map((p) => p.id), ['0004_lot_notes'], 'nothing was applied');
+      assert.deepEqual(
+        status.pending.map((p) => p.id),
+        ['0004_lot_notes'],
+        'nothing was applied',
+      );
 
       const allowed = await run('migrate', '--allow-drift');
       assert.equal(allowed.code, 0, allowed.stderr);
@@ -68,7 +74,10 @@ for (const backend of backends) {
       const run = (...args: string[]) => mtc([...args, '--database', db.url, '--migrations', dir]);
       assert.equal((await run('migrate', '--to', '0003_production_lots')).code, 0);
       // valid SQL that the lint cannot fault, but the schema can: the column does not exist
-      await writeFile(join(dir, '0002_fix_lot_status.sql'), "-- requires: 0003_production_lots\nALTER TABLE production_lots ALTER COLUMN lot_status SET DEFAULT 'planning';\n");
+      await writeFile(
+        join(dir, '0002_fix_lot_status.sql'),
+        "-- requires: 0003_production_lots\nALTER TABLE production_lots ALTER COLUMN lot_status SET DEFAULT 'planning';\n",
+      );
       const failed = await run('migrate', '--rehearse');
       assert.equal(failed.code, 1, failed.stdout);
       assert.match(failed.stderr, /rehearsal on a copy of the schema failed; the live database was not touched/);
@@ -80,7 +89,10 @@ for (const backend of backends) {
       } finally {
         await conn.close();
       }
-      await writeFile(join(dir, '0002_fix_lot_status.sql'), "-- requires: 0003_production_lots\nALTER TABLE production_lots ALTER COLUMN status SET DEFAULT 'planning';\n");
+      await writeFile(
+        join(dir, '0002_fix_lot_status.sql'),
+        "-- requires: 0003_production_lots\nALTER TABLE production_lots ALTER COLUMN status SET DEFAULT 'planning';\n",
+      );
       const ok = await run('migrate', '--rehearse');
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stderr, /rehearsal: 1 migration applied to a copy of the schema/);

@@ -28,7 +28,16 @@ for (const backend of backends) {
       await createSupplier(t.db, { firmName: 'Plain Traders' });
       const item = await createItem(t.db, { name: 'Frame', category: 'Frames' });
       const variant = await createVariant(t.db, item.itemId, { color: 'Black', size: 'M' });
-      await createRate(t.db, { supplierId: hostile.supplierId, variantId: variant!.variantId, costPerUnit: '10.50', currency: 'INR', minimumOrderQuantity: '1', effectiveFrom: '2025-04-01', effectiveTo: null, isActive: true });
+      await createRate(t.db, {
+        supplierId: hostile.supplierId,
+        variantId: variant!.variantId,
+        costPerUnit: '10.50',
+        currency: 'INR',
+        minimumOrderQuantity: '1',
+        effectiveFrom: '2025-04-01',
+        effectiveTo: null,
+        isActive: true,
+      });
       await t.db.close();
       url = t.url;
       drop = t.drop;
@@ -57,7 +66,8 @@ for (const backend of backends) {
       assert.deepEqual(JSON.parse(j.stdout), { kind: 'rates', file: file('rates.csv'), rows: 1 });
       assert.equal(
         await readFile(file('rates.csv'), 'utf8'),
-        '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' + `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,2025-04-01,,yes\r\n`,
+        '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' +
+          `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,2025-04-01,,yes\r\n`,
       );
       assert.deepEqual((await readdir(dir)).sort(), ['rates.csv', 'suppliers.csv']);
     });
@@ -107,7 +117,10 @@ for (const backend of backends) {
       const r = await mtc(['export', '--kind', 'items', '-o', file('kept.csv'), '--database', 'postgres://nobody@127.0.0.1:9/none']);
       assert.equal(r.code, 3, r.stderr);
       assert.equal(await readFile(file('kept.csv'), 'utf8'), 'old contents\n');
-      assert.deepEqual((await readdir(dir)).filter((f) => f.includes('kept')), ['kept.csv']);
+      assert.deepEqual(
+        (await readdir(dir)).filter((f) => f.includes('kept')),
+        ['kept.csv'],
+      );
     });
   });
 }

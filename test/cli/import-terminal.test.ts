@@ -112,7 +112,10 @@ async function jobAccount(db: Database, jobId: number) {
     )
   ).rows[0]!;
   const errors = (
-    await db.query<{ n: number; last: number | null }>('SELECT count(*)::int AS n, max(row_number) AS last FROM public.import_job_errors WHERE import_job_id = $1', [jobId])
+    await db.query<{ n: number; last: number | null }>(
+      'SELECT count(*)::int AS n, max(row_number) AS last FROM public.import_job_errors WHERE import_job_id = $1',
+      [jobId],
+    )
   ).rows[0]!;
   const tables = (
     await db.query<{ variants: number; stocked: number; stock: string; ledger: number; quantity: string }>(
@@ -164,7 +167,9 @@ for (const backend of backends) {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    test('on a terminal: a bar redrawn in place with its percentage, rows/s, ETA and rejected rows, then the summary', { skip: hasScript ? false : 'no `script` (util-linux) here' }, async () => {
+    test('on a terminal: a bar redrawn in place with its percentage, rows/s, ETA and rejected rows, then the summary', {
+      skip: hasScript ? false : 'no `script` (util-linux) here',
+    }, async () => {
       const r = await mtcOnTerminal(['import', file('big.csv'), '--kind', 'items', '--database', shown]);
       assert.equal(r.code, 1, `rows were rejected, so exit 1:\n${r.stdout}${r.stderr}`);
       const bars = [...r.stdout.matchAll(BAR)];
@@ -175,7 +180,12 @@ for (const backend of backends) {
       const last = bars.at(-1)!;
       assert.deepEqual([last[1], num(last[2]!), num(last[3]!), last[4], num(last[5]!)], ['100', ROWS, ROWS, '0:00', REJECTED]);
       // The bar is cleared before the summary, which ends the output on a line of its own.
-      assert.match(r.stdout, new RegExp(`\\r\\x1b\\[KImported .*big\\.csv as items \\(job \\d+\\): ${(ROWS - REJECTED).toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows imported, ${REJECTED} rejected, in [\\d.]+ s, [\\d,]+ rows/s\\.\\r\\n`));
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `\\r\\x1b\\[KImported .*big\\.csv as items \\(job \\d+\\): ${(ROWS - REJECTED).toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows imported, ${REJECTED} rejected, in [\\d.]+ s, [\\d,]+ rows/s\\.\\r\\n`,
+        ),
+      );
       assert.doesNotMatch(r.stdout, /^import: /m, 'no counter lines on a terminal');
     });
 
@@ -185,8 +195,18 @@ for (const backend of backends) {
       assert.doesNotMatch(r.stderr, /[\x1b\r]/, 'no escape codes or carriage returns on a pipe');
       const lines = r.stderr.trimEnd().split('\n');
       assert.ok(lines.length > 0 && lines.every((l) => COUNTER.test(l)), `only counter lines on stderr:\n${r.stderr}`);
-      assert.match(lines.at(-1)!, new RegExp(`^import: ${ROWS.toLocaleString('en')}/${ROWS.toLocaleString('en')} rows \\(100%\\), ${(ROWS - REJECTED).toLocaleString('en')} imported, ${REJECTED} rejected, [\\d,]+ rows/s, ETA 0:00$`));
-      assert.match(r.stdout, new RegExp(`^Imported .*big\\.csv as items \\(job \\d+\\): ${(ROWS - REJECTED).toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows imported, ${REJECTED} rejected`));
+      assert.match(
+        lines.at(-1)!,
+        new RegExp(
+          `^import: ${ROWS.toLocaleString('en')}/${ROWS.toLocaleString('en')} rows \\(100%\\), ${(ROWS - REJECTED).toLocaleString('en')} imported, ${REJECTED} rejected, [\\d,]+ rows/s, ETA 0:00$`,
+        ),
+      );
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `^Imported .*big\\.csv as items \\(job \\d+\\): ${(ROWS - REJECTED).toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows imported, ${REJECTED} rejected`,
+        ),
+      );
     });
 
     test('--json: stdout is one JSON document, progress stays on stderr as counter lines', async () => {
@@ -195,7 +215,13 @@ for (const backend of backends) {
       const out = JSON.parse(r.stdout) as { status: string; processedRows: number; successCount: number; failureCount: number };
       assert.deepEqual([out.status, out.processedRows, out.successCount, out.failureCount], ['completed_with_errors', 300, 300 - 42, 42]);
       assert.doesNotMatch(r.stderr, /[\x1b\r]/);
-      assert.ok(r.stderr.trimEnd().split('\n').every((l) => COUNTER.test(l)), r.stderr);
+      assert.ok(
+        r.stderr
+          .trimEnd()
+          .split('\n')
+          .every((l) => COUNTER.test(l)),
+        r.stderr,
+      );
     });
 
     test('Ctrl-C stops after the batch being written: cancelled, exit 1, exactly the committed rows kept; importing again ends as an uninterrupted import', async () => {
@@ -217,14 +243,21 @@ for (const backend of backends) {
       // Every row of the file is a new variant: the tables hold the processed rows, no more.
       assert.equal(tables.variants, job.success);
       assert.equal(errors.n, job.failure);
-      assert.ok(errors.last === null || errors.last <= job.processed + 1, `no error row past the processed rows (row numbers are lines; the header is 1): ${errors.last}`);
+      assert.ok(
+        errors.last === null || errors.last <= job.processed + 1,
+        `no error row past the processed rows (row numbers are lines; the header is 1): ${errors.last}`,
+      );
       assert.equal(tables.ledger, tables.stocked, 'one opening entry per variant with stock');
       assert.equal(tables.quantity, tables.stock);
 
       const again = await mtc(['import', file('big.csv'), '--kind', 'items', '--database', url], { env: ENV });
       assert.equal(again.code, 1, again.stderr);
       assert.match(again.stdout, new RegExp(`${(ROWS - REJECTED).toLocaleString('en')} of ${ROWS.toLocaleString('en')} rows imported`));
-      assert.equal(await inspect(url, itemsState), await uninterrupted(backend), 'the same variants, stock and ledger (stock counted once) as an uninterrupted import');
+      assert.equal(
+        await inspect(url, itemsState),
+        await uninterrupted(backend),
+        'the same variants, stock and ledger (stock counted once) as an uninterrupted import',
+      );
     });
 
     test('a second Ctrl-C while stopping does not kill the run: the job still ends cancelled, its counters and error rows agreeing', async () => {

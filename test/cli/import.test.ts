@@ -75,7 +75,10 @@ for (const backend of backends) {
       const r = await mtc(['import', join(ROOT, 'test', 'fixtures', 'imports', 'open-quote.csv'), '--kind', 'items', '--database', url]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /: 5 of 6 rows imported, 1 rejected/);
-      assert.match(r.stdout, /row 3: a quote opened in field 1 \("Item"\) is never closed on line 3 \(the next quote, on a later line, is followed by other text, so it does not close it\)/);
+      assert.match(
+        r.stdout,
+        /row 3: a quote opened in field 1 \("Item"\) is never closed on line 3 \(the next quote, on a later line, is followed by other text, so it does not close it\)/,
+      );
     });
 
     test('a missing column fails the job: exit 1, naming it', async () => {
@@ -94,7 +97,12 @@ for (const backend of backends) {
     });
 
     test('usage errors exit 2', async () => {
-      for (const args of [['import', file('good.csv')], ['import', file('good.csv'), '--kind', 'widgets'], ['import', file('missing.csv'), '--kind', 'items'], ['import', '--kind', 'items']]) {
+      for (const args of [
+        ['import', file('good.csv')],
+        ['import', file('good.csv'), '--kind', 'widgets'],
+        ['import', file('missing.csv'), '--kind', 'items'],
+        ['import', '--kind', 'items'],
+      ]) {
         const r = await mtc([...args, '--database', url]);
         assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       }

@@ -13,7 +13,8 @@ import { mtc } from '../helpers/cli.ts';
 import { ledgerIds } from '../helpers/db-state.ts';
 
 const LOTS = 'CREATE TABLE lots (id bigint PRIMARY KEY, qty integer, note varchar(100));\n';
-const WIDEN = '-- requires: 0001_lots\n-- mtc:allow TABLE_REWRITE: varchar(100) to varchar(200) rewrites nothing\nALTER TABLE lots ALTER COLUMN note TYPE varchar(200);\n';
+const WIDEN =
+  '-- requires: 0001_lots\n-- mtc:allow TABLE_REWRITE: varchar(100) to varchar(200) rewrites nothing\nALTER TABLE lots ALTER COLUMN note TYPE varchar(200);\n';
 const CHECK = '-- requires: 0001_lots\nALTER TABLE lots ADD CONSTRAINT qty_max CHECK (qty <= 1000);\n';
 
 interface LintJson {
@@ -39,12 +40,18 @@ describe('mtc lint and mtc check, told', () => {
   test('lists acknowledged findings with their reason, in text and --json, apart from the warnings', async () => {
     const text = await lint();
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^migrations\/0002_widen\.sql:3:\d+: acknowledged TABLE_REWRITE: ALTER COLUMN note TYPE rewrites lots.*\n {4}reason \(line 2\): varchar\(100\) to varchar\(200\) rewrites nothing$/m);
+    assert.match(
+      text.stdout,
+      /^migrations\/0002_widen\.sql:3:\d+: acknowledged TABLE_REWRITE: ALTER COLUMN note TYPE rewrites lots.*\n {4}reason \(line 2\): varchar\(100\) to varchar\(200\) rewrites nothing$/m,
+    );
     assert.match(text.stdout, /^migrations\/0003_check\.sql:2:\d+: warning CONSTRAINT_WITHOUT_NOT_VALID/m);
     assert.match(text.stdout, /3 files checked: 0 errors, 1 warning, 1 acknowledged/);
     const json = await lint('--json');
     const report = JSON.parse(json.stdout) as LintJson;
-    assert.deepEqual(report.findings.map((f) => f.code), ['CONSTRAINT_WITHOUT_NOT_VALID']);
+    assert.deepEqual(
+      report.findings.map((f) => f.code),
+      ['CONSTRAINT_WITHOUT_NOT_VALID'],
+    );
     assert.deepEqual(
       report.acknowledged.map((a) => [a.code, a.severity, a.file, a.line, a.reason, a.allowLine]),
       [['TABLE_REWRITE', 'warning', 'migrations/0002_widen.sql', 3, 'varchar(100) to varchar(200) rewrites nothing', 2]],
@@ -97,11 +104,15 @@ describe('mtc lint and mtc check, told', () => {
     try {
       for (const [value, message] of cases) {
         await config(value);
-        await assert.rejects(loadConfig(join(work, 'mtc.config.json')), (err: MtcError) => {
-          assert.equal(err.category, 'usage');
-          assert.match(err.message, new RegExp(`^${join(work, 'mtc.config.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${message.source}`));
-          return true;
-        }, JSON.stringify(value));
+        await assert.rejects(
+          loadConfig(join(work, 'mtc.config.json')),
+          (err: MtcError) => {
+            assert.equal(err.category, 'usage');
+            assert.match(err.message, new RegExp(`^${join(work, 'mtc.config.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${message.source}`));
+            return true;
+          },
+          JSON.stringify(value),
+        );
       }
       assert.deepEqual((await loadConfig(join(work, 'mtc.config.json.absent'))).lint, { rules: {} });
       // as mtc lint reports it

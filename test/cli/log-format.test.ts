@@ -8,7 +8,8 @@ import { chooseLogFormat, humanLog } from '../../src/cli/log-format.ts';
 function capture() {
   let text = '';
   const log = humanLog({ write: (t: string) => (text += t) }, { colour: false });
-  const write = (entry: Record<string, unknown>) => log.write(`${JSON.stringify({ level: 30, time: new Date(2026, 0, 2, 9, 5, 7).getTime(), pid: 1, hostname: 'h', ...entry })}\n`);
+  const write = (entry: Record<string, unknown>) =>
+    log.write(`${JSON.stringify({ level: 30, time: new Date(2026, 0, 2, 9, 5, 7).getTime(), pid: 1, hostname: 'h', ...entry })}\n`);
   return { log, write, text: () => text };
 }
 

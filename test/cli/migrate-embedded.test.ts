@@ -35,7 +35,10 @@ describe('mtc migrate on an embedded database', () => {
     await writeFile(join(dir, '0002_slow.sql'), '-- requires: 0001_first\nCREATE TABLE during_sleep (id int);\n');
     const third = await mtc(['migrate', '--json', '--database', db.url, '--migrations', dir]);
     assert.equal(third.code, 0, third.stderr);
-    const status = JSON.parse((await mtc(['status', '--json', '--database', db.url, '--migrations', dir])).stdout) as { applied: { id: string }[]; pending: unknown[] };
+    const status = JSON.parse((await mtc(['status', '--json', '--database', db.url, '--migrations', dir])).stdout) as {
+      applied: { id: string }[];
+      pending: unknown[];
+    };
     assert.deepEqual(status.applied.map((a) => a.id).sort(), ['0001_first', '0002_slow', '0003_after']);
     assert.equal(status.pending.length, 0);
   });

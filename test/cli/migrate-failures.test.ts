@@ -30,16 +30,28 @@ for (const backend of backends) {
       assert.match(r.stdout, /0003_c\.sql:4:27: column "missing_column" does not exist \(SQLSTATE 42703\)/);
       assert.match(r.stdout, /2 migrations before it stayed applied/);
       assert.deepEqual(await publicTables(db), ['a', 'b']);
-      const status = JSON.parse((await mtc(['status', '--json', '--database', db.url, '--migrations', dir])).stdout) as { applied: { id: string }[]; pending: { id: string }[] };
-      assert.deepEqual(status.applied.map((a) => a.id), ['0001_a', '0002_b']);
-      assert.deepEqual(status.pending.map((a) => a.id), ['0003_c', '0004_d', '0005_e']);
+      const status = JSON.parse((await mtc(['status', '--json', '--database', db.url, '--migrations', dir])).stdout) as {
+        applied: { id: string }[];
+        pending: { id: string }[];
+      };
+      assert.deepEqual(
+        status.applied.map((a) => a.id),
+        ['0001_a', '0002_b'],
+      );
+      assert.deepEqual(
+        status.pending.map((a) => a.id),
+        ['0003_c', '0004_d', '0005_e'],
+      );
     });
 
     test('an error with no position is located by statement, with PostgreSQL message and hint', async () => {
       const db = await fresh();
       const dir = await copyFixture('five-third-fails');
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(`${dir}/0003_c.sql`, '-- requires: 0002_b\nCREATE TABLE c (id int PRIMARY KEY);\nINSERT INTO c VALUES (1);\n\n  INSERT INTO c VALUES (1);\nCREATE TABLE c2 (id int);\n');
+      await writeFile(
+        `${dir}/0003_c.sql`,
+        '-- requires: 0002_b\nCREATE TABLE c (id int PRIMARY KEY);\nINSERT INTO c VALUES (1);\n\n  INSERT INTO c VALUES (1);\nCREATE TABLE c2 (id int);\n',
+      );
       const r = await mtc(['migrate', '--json', '--database', db.url, '--migrations', dir]);
       assert.equal(r.code, 1);
       const out = JSON.parse(r.stdout) as { failure: { file: string; line: number; column: number; sqlstate: string; detail: string } };
@@ -54,7 +66,10 @@ for (const backend of backends) {
       const db = await fresh();
       const dir = await copyFixture('five-third-fails');
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(`${dir}/0003_c.sql`, "-- requires: 0002_b\nCREATE TABLE c (id int);\nDO $$\nBEGIN\n  INSERT INTO c VALUES (1);\n  RAISE EXCEPTION 'backfill check failed' USING HINT = 'look at c';\nEND\n$$;\n");
+      await writeFile(
+        `${dir}/0003_c.sql`,
+        "-- requires: 0002_b\nCREATE TABLE c (id int);\nDO $$\nBEGIN\n  INSERT INTO c VALUES (1);\n  RAISE EXCEPTION 'backfill check failed' USING HINT = 'look at c';\nEND\n$$;\n",
+      );
       const r = await mtc(['migrate', '--database', db.url, '--migrations', dir]);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /0003_c\.sql:6:\d+: backfill check failed \(SQLSTATE P0001\)/);
@@ -69,7 +84,14 @@ for (const backend of backends) {
       assert.equal(dry.code, 0, dry.stderr);
       const out = JSON.parse(dry.stdout) as { dryRun: boolean; steps: { id: string; status: string; durationMs: number }[] };
       assert.equal(out.dryRun, true);
-      assert.deepEqual(out.steps.map((s) => [s.id, s.status]), [['0001_users', 'rehearsed'], ['0003_production_lots', 'rehearsed'], ['0002_fix_lot_status', 'rehearsed']]);
+      assert.deepEqual(
+        out.steps.map((s) => [s.id, s.status]),
+        [
+          ['0001_users', 'rehearsed'],
+          ['0003_production_lots', 'rehearsed'],
+          ['0002_fix_lot_status', 'rehearsed'],
+        ],
+      );
       assert.deepEqual(await publicTables(db), []);
 
       const to = await mtc(['migrate', '--to', '0003_production_lots', '--database', db.url, '--migrations', dir]);
@@ -85,7 +107,10 @@ for (const backend of backends) {
       const dry = await mtc(['migrate', '--dry-run', '--json', '--database', db.url, '--migrations', dir]);
       assert.equal(dry.code, 1);
       const out = JSON.parse(dry.stdout) as { steps: { id: string; status: string }[] };
-      assert.deepEqual(out.steps.map((s) => s.status), ['rehearsed', 'rehearsed', 'failed', 'not-run', 'not-run']);
+      assert.deepEqual(
+        out.steps.map((s) => s.status),
+        ['rehearsed', 'rehearsed', 'failed', 'not-run', 'not-run'],
+      );
       assert.deepEqual(await publicTables(db), []);
     });
 
@@ -93,7 +118,10 @@ for (const backend of backends) {
       const db = await fresh();
       const dir = await copyFixture('alter-before-create-fixed');
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(`${dir}/0004_index.sql`, '-- requires: 0003_production_lots\n-- transaction: off\nCREATE INDEX CONCURRENTLY IF NOT EXISTS lots_status_idx ON production_lots (status);\n');
+      await writeFile(
+        `${dir}/0004_index.sql`,
+        '-- requires: 0003_production_lots\n-- transaction: off\nCREATE INDEX CONCURRENTLY IF NOT EXISTS lots_status_idx ON production_lots (status);\n',
+      );
       const dry = await mtc(['migrate', '--dry-run', '--database', db.url, '--migrations', dir]);
       assert.equal(dry.code, 0, dry.stderr);
       assert.match(dry.stdout, /not rehearsable +0004_index/);

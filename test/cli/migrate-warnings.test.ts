@@ -45,7 +45,10 @@ for (const backend of backends) {
       assert.match(loud.stderr, /0003_numeric_qty\.sql:2:\d+: warning TABLE_REWRITE: ALTER COLUMN qty TYPE rewrites lots/);
       assert.match(loud.stderr, /hint: /);
 
-      await writeFile(join(dir, '0004_broken.sql'), '-- requires: 0001_lots\nALTER TABLE lots ALTER COLUMN qty TYPE bigint;\nALTER TABEL lots ADD COLUMN note text;\n');
+      await writeFile(
+        join(dir, '0004_broken.sql'),
+        '-- requires: 0001_lots\nALTER TABLE lots ALTER COLUMN qty TYPE bigint;\nALTER TABEL lots ADD COLUMN note text;\n',
+      );
       const broken = await migrate('--quiet-warnings');
       assert.equal(broken.code, 1);
       assert.match(broken.stderr, /0004_broken\.sql:3:\d+: error /);

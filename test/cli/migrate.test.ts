@@ -44,7 +44,10 @@ for (const backend of backends) {
       assert.equal(crlf.code, 0, crlf.stderr);
 
       // A migration with a lower number that arrives later applies.
-      await writeFile(join(dir, '0000_audit.sql'), '-- requires: 0001_users\nCREATE TABLE audit (id int, user_id bigint REFERENCES users (user_id));\nCREATE INDEX audit_user_id_idx ON audit (user_id);\n');
+      await writeFile(
+        join(dir, '0000_audit.sql'),
+        '-- requires: 0001_users\nCREATE TABLE audit (id int, user_id bigint REFERENCES users (user_id));\nCREATE INDEX audit_user_id_idx ON audit (user_id);\n',
+      );
       const late = await run(dir, 'migrate');
       assert.equal(late.code, 0, late.stderr);
       assert.match(late.stdout, /0000_audit/);

@@ -73,7 +73,8 @@ describe('the Node that runs MTC', () => {
 
   test('npm ci installs Node 24 for this platform, at the version package.json pins', (t) => {
     const name = `node-${process.platform}-${process.arch}`;
-    if (!(name in pkg.optionalDependencies)) return t.skip(`the npm registry has no Node 24 package for ${process.platform}-${process.arch}: the machine's own Node runs MTC`);
+    if (!(name in pkg.optionalDependencies))
+      return t.skip(`the npm registry has no Node 24 package for ${process.platform}-${process.arch}: the machine's own Node runs MTC`);
     assert.ok(bundled, `${name} is not installed: run npm ci`);
     assert.equal(bundled.version, `v${pkg.optionalDependencies[name]}`);
     assert.ok(Number(bundled.version.slice(1).split('.')[0]) >= runtime.MIN_MAJOR);
@@ -93,7 +94,7 @@ describe('the Node that runs MTC', () => {
 });
 
 describe('mtc started by an older Node', { skip: noOld }, () => {
-  test('runs on the project\'s Node 24 instead, with its output and exit status', { skip: bundled ? false : 'no Node 24 in node_modules' }, async () => {
+  test("runs on the project's Node 24 instead, with its output and exit status", { skip: bundled ? false : 'no Node 24 in node_modules' }, async () => {
     const version = await mtc(['--version'], { node: old! });
     assert.equal(version.code, 0, version.stderr);
     assert.equal(version.stdout, `mtc 0.1.0 (Node.js ${bundled!.version})\n`);
@@ -103,7 +104,9 @@ describe('mtc started by an older Node', { skip: noOld }, () => {
     assert.match(usage.stderr, /unknown command "frobnicate"/);
   });
 
-  test('a signal to it reaches mtc serve, which stops as it does when signalled directly', { skip: bundled ? false : 'no Node 24 in node_modules' }, async () => {
+  test('a signal to it reaches mtc serve, which stops as it does when signalled directly', {
+    skip: bundled ? false : 'no Node 24 in node_modules',
+  }, async () => {
     const db = await pgliteBackend.create();
     try {
       const migrated = await mtc(['migrate', '--database', db.url]);
@@ -122,13 +125,27 @@ describe('mtc started by an older Node', { skip: noOld }, () => {
     }
   });
 
-  test('npx mtc, run by the npm of the machine\'s Node, runs the installed command: nothing is installed again and npm does not warn', (t) => {
-    const npm = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8', env: { ...process.env, PATH: (process.env.PATH ?? '').split(delimiter).filter((d) => !d.endsWith(join('node_modules', '.bin'))).join(delimiter) } }).stdout.trim();
-    if (!npm) return t.skip('no npm on PATH besides the project\'s');
+  test("npx mtc, run by the npm of the machine's Node, runs the installed command: nothing is installed again and npm does not warn", (t) => {
+    const npm = spawnSync('sh', ['-c', 'command -v npm'], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: (process.env.PATH ?? '')
+          .split(delimiter)
+          .filter((d) => !d.endsWith(join('node_modules', '.bin')))
+          .join(delimiter),
+      },
+    }).stdout.trim();
+    if (!npm) return t.skip("no npm on PATH besides the project's");
     const cache = mkdtempSync(join(tmpdir(), 'mtc-npx-cache-'));
     try {
       // a fresh npm cache: nothing of an earlier npx run can hide a new install
-      const r = spawnSync(old!, [realpathSync(npm), 'exec', '--', 'mtc', '--version'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' }, timeout: 60_000 });
+      const r = spawnSync(old!, [realpathSync(npm), 'exec', '--', 'mtc', '--version'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+        timeout: 60_000,
+      });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, `mtc 0.1.0 (Node.js ${bundled!.version})\n`);
       assert.doesNotMatch(r.stderr, /EBADENGINE|prepare/, r.stderr);
@@ -141,7 +158,14 @@ describe('mtc started by an older Node', { skip: noOld }, () => {
   test('with no Node 24 to run on, it says what to install and exits 2', () => {
     const empty = mkdtempSync(join(tmpdir(), 'mtc-no-node-'));
     try {
-      const r = spawnSync(old!, ['-e', `require(${JSON.stringify(join(ROOT, 'bin', 'node-runtime.cjs'))}).relaunchOnSupportedNode(${JSON.stringify(empty)}, 'mtc'); console.log('went on')`], { encoding: 'utf8' });
+      const r = spawnSync(
+        old!,
+        [
+          '-e',
+          `require(${JSON.stringify(join(ROOT, 'bin', 'node-runtime.cjs'))}).relaunchOnSupportedNode(${JSON.stringify(empty)}, 'mtc'); console.log('went on')`,
+        ],
+        { encoding: 'utf8' },
+      );
       assert.equal(r.status, 2);
       assert.equal(r.stdout, '', 'nothing of MTC ran');
       assert.match(r.stderr, /^mtc: MTC runs on Node\.js 24 or later, and this is Node\.js v\d+/);

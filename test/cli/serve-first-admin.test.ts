@@ -16,7 +16,11 @@ import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 const ADVICE = /listening on [^\n]*\n[^]*?(?:note it now[^\n]*\n[^\n]*\n|mtc serve: (?:log in at|no one can log in)[^\n]*\n)/;
 
 /** Runs `mtc serve` on the database until it has said how to log in, runs `whileServing` with its address and what it said, stops it; what it wrote. */
-async function serve(url: string, args: readonly string[], whileServing: (address: string, said: string) => Promise<void> = async () => {}): Promise<CliResult> {
+async function serve(
+  url: string,
+  args: readonly string[],
+  whileServing: (address: string, said: string) => Promise<void> = async () => {},
+): Promise<CliResult> {
   const s = startMtc(['serve', '--port', '0', '--import-workers', '0', '--log-format', 'json', '--database', url, ...args], { env: { LOG_LEVEL: 'warn' } });
   let said = '';
   s.child.stderr?.on('data', (d: Buffer) => (said += d.toString()));
@@ -33,7 +37,8 @@ async function serve(url: string, args: readonly string[], whileServing: (addres
 }
 
 const loginStatus = async (address: string, email: string, password: string) =>
-  (await fetch(`${address}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).status;
+  (await fetch(`${address}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) }))
+    .status;
 
 for (const backend of backends) {
   describe(`mtc serve --first-admin on ${backend.name}`, { skip: backend.skip }, () => {
@@ -69,7 +74,10 @@ for (const backend of backends) {
         assert.equal(await loginStatus(address, 'owner@localhost', password), 200);
       });
       assert.ok(!second.stderr.includes(password), second.stderr);
-      assert.match(second.stderr, /mtc serve: log in at http:\/\/[\d.:]+\/ as owner@localhost \(the password shown on the first start; lost it\? run +npx mtc user set-password --email owner@localhost +\(it works while the server runs\)\)/);
+      assert.match(
+        second.stderr,
+        /mtc serve: log in at http:\/\/[\d.:]+\/ as owner@localhost \(the password shown on the first start; lost it\? run +npx mtc user set-password --email owner@localhost +\(it works while the server runs\)\)/,
+      );
       assert.equal(await userCount(), 1);
 
       // Someone else can log in: a first admin by another address is not made either, and not named.
@@ -86,7 +94,10 @@ for (const backend of backends) {
       const r = await serve(db.url, ['--first-admin', 'owner@localhost'], async (address) => {
         assert.equal((await fetch(`${address}/health`)).status, 200);
       });
-      assert.match(r.stderr, /mtc serve: no one can log in, and owner@localhost exists without a password \(or is deactivated\), so no first admin was made: run +npx mtc user set-password --email owner@localhost +\(it works while the server runs\)/);
+      assert.match(
+        r.stderr,
+        /mtc serve: no one can log in, and owner@localhost exists without a password \(or is deactivated\), so no first admin was made: run +npx mtc user set-password --email owner@localhost +\(it works while the server runs\)/,
+      );
       assert.doesNotMatch(r.stderr, /password  /);
       assert.equal(await userCount(), 1);
     });

@@ -60,7 +60,9 @@ function uninterrupted(asking: Backend): Promise<string> {
 }
 
 async function serve(url: string): Promise<{ api: string; kill(signal: NodeJS.Signals): Promise<void> }> {
-  const s = startMtc(['serve', '--port', '0', '--database', url], { env: { LOG_LEVEL: 'warn', MTC_IMPORT_POLL_MS: '100', MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) } });
+  const s = startMtc(['serve', '--port', '0', '--database', url], {
+    env: { LOG_LEVEL: 'warn', MTC_IMPORT_POLL_MS: '100', MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) },
+  });
   const api = await listeningAddress(s.child);
   return {
     api,
@@ -72,7 +74,10 @@ async function serve(url: string): Promise<{ api: string; kill(signal: NodeJS.Si
 }
 
 for (const backend of backends) {
-  describe(`kill -9 of mtc serve during a ${ROWS.toLocaleString('en')}-row import (${ROWS / BATCH_ROWS} batches) on ${backend.name}`, { skip: backend.skip, timeout: 300_000 }, () => {
+  describe(`kill -9 of mtc serve during a ${ROWS.toLocaleString('en')}-row import (${ROWS / BATCH_ROWS} batches) on ${backend.name}`, {
+    skip: backend.skip,
+    timeout: 300_000,
+  }, () => {
     let t: TestDatabase;
     let token = '';
     before(async () => {
@@ -92,7 +97,11 @@ for (const backend of backends) {
       const progress = async (api: string, id: number) => (await (await fetch(`${api}/api/imports/${id}`, { headers })).json()) as Record<string, any>;
 
       let server = await serve(t.url);
-      const r = await fetch(`${server.api}/api/imports?kind=items&fileName=big.csv&start=true`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: csv });
+      const r = await fetch(`${server.api}/api/imports?kind=items&fileName=big.csv&start=true`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'text/csv' },
+        body: csv,
+      });
       assert.equal(r.status, 201, await r.clone().text());
       const id = ((await r.json()) as { id: number }).id;
       await waitFor(async () => (await progress(server.api, id)).processedRows >= ROWS / 4, 'a quarter of the rows', 120_000);
@@ -105,8 +114,14 @@ for (const backend of backends) {
         await waitFor(async () => !['pending', 'running'].includes((await progress(server.api, id)).status), 'the job to end', 120_000);
         const end = await progress(server.api, id);
         const failures = Math.floor(ROWS / BAD_EVERY);
-        assert.deepEqual([end.status, end.totalRows, end.processedRows, end.successCount, end.failureCount], ['completed_with_errors', ROWS, ROWS, ROWS - failures, failures]);
-        const errors = (await (await fetch(`${server.api}/api/imports/${id}/errors?limit=500`, { headers })).json()) as { total: number; errors: { rowNumber: number }[] };
+        assert.deepEqual(
+          [end.status, end.totalRows, end.processedRows, end.successCount, end.failureCount],
+          ['completed_with_errors', ROWS, ROWS, ROWS - failures, failures],
+        );
+        const errors = (await (await fetch(`${server.api}/api/imports/${id}/errors?limit=500`, { headers })).json()) as {
+          total: number;
+          errors: { rowNumber: number }[];
+        };
         assert.equal(errors.total, failures, 'one error per rejected row, none written twice');
         assert.deepEqual(
           errors.errors.map((e) => e.rowNumber),
@@ -170,8 +185,14 @@ for (const backend of backends) {
       try {
         await waitFor(async () => (await progress(server.api, id)).status === 'failed', 'the third server to fail it', 60_000);
         const failed = await progress(server.api, id);
-        assert.ok(failed.processedRows >= second.processedRows && failed.processedRows < ROWS, `killed mid-import the second time: ${failed.processedRows} rows kept`);
-        assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 3,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/);
+        assert.ok(
+          failed.processedRows >= second.processedRows && failed.processedRows < ROWS,
+          `killed mid-import the second time: ${failed.processedRows} rows kept`,
+        );
+        assert.match(
+          failed.message,
+          /^the server or command running this import stopped before it ended, 2 times; [\d,]+( of 3,000)? rows were imported, and stay\. It is not run again, in case the file is what stops the server: look in the server’s log for why it stopped/,
+        );
         await new Promise((resolve) => setTimeout(resolve, 500)); // five looks for work
         const later = await progress(server.api, id);
         assert.deepEqual([later.status, later.processedRows], ['failed', failed.processedRows], 'not run again');

@@ -29,9 +29,15 @@ const HEALTH_TIMEOUT_MS = 10_000;
 
 /** Each file, and what its failed job must say. */
 const FILES = [
-  { name: 'sharedStrings', says: /^the workbook's texts \(its shared strings, kept in memory while it is read\) take more than 128 MiB: save the sheet to import as CSV/ },
+  {
+    name: 'sharedStrings',
+    says: /^the workbook's texts \(its shared strings, kept in memory while it is read\) take more than 128 MiB: save the sheet to import as CSV/,
+  },
   { name: 'manyRows', says: /^worksheet 1 \(xl\/worksheets\/sheet1\.xml\) has more than 1,048,576 rows, more than Excel itself allows: split it/ },
-  { name: 'hugeCell', says: /^a cell in row 2 of worksheet 1 \(xl\/worksheets\/sheet1\.xml\) takes more than 1 MiB \(Excel's own cells hold at most 32,767 characters\)/ },
+  {
+    name: 'hugeCell',
+    says: /^a cell in row 2 of worksheet 1 \(xl\/worksheets\/sheet1\.xml\) takes more than 1 MiB \(Excel's own cells hold at most 32,767 characters\)/,
+  },
   { name: 'deflate', says: /^the workbook unpacks to more than 2 GiB \(counted as its parts are inflated, whatever sizes the zip declares\)/ },
 ] as const;
 
@@ -105,7 +111,8 @@ for (const backend of backends) {
         const stored = rssMb(pid);
         watching = watch(api, pid);
         for (const { id } of jobs) assert.equal((await fetch(`${api}/api/imports/${id}/start`, { method: 'POST', headers })).status, 200);
-        const job = async (id: number) => (await (await fetch(`${api}/api/imports/${id}`, { headers })).json()) as { status: string; message: string | null; processedRows: number };
+        const job = async (id: number) =>
+          (await (await fetch(`${api}/api/imports/${id}`, { headers })).json()) as { status: string; message: string | null; processedRows: number };
         // Looked at twice a second, in one request: an embedded server's database has
         // enough to do.
         await waitFor(
@@ -130,7 +137,9 @@ for (const backend of backends) {
         // Sampled, and the peak (which a spike between two samples cannot escape, but which
         // storing the files on PGlite may have set higher already).
         const added = Math.max(watched.rss - stored.now, after.peak - stored.peak);
-        process.stderr.write(`# ${backend.name}: resident set ${Math.round(stored.now)} MB with the files stored (peak ${Math.round(stored.peak)}), at most ${Math.round(watched.rss)} MB while reading (peak ${Math.round(after.peak)}); /health answered ${watched.answered} times\n`);
+        process.stderr.write(
+          `# ${backend.name}: resident set ${Math.round(stored.now)} MB with the files stored (peak ${Math.round(stored.peak)}), at most ${Math.round(watched.rss)} MB while reading (peak ${Math.round(after.peak)}); /health answered ${watched.answered} times\n`,
+        );
         assert.ok(added < READING_RSS_MB, `reading the files added ${Math.round(added)} MB to the server's resident set`);
       } finally {
         await watching?.stop();

@@ -59,12 +59,17 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     assert.equal(r.status, 201, await r.clone().text());
     return ((await r.json()) as { id: number }).id;
   };
-  const claims = (jobId: number) => servers.flatMap((s, i) => s.events().flatMap((e) => (e.event === 'claimed' && e.jobId === jobId ? [{ server: i, takeover: e.takeover }] : [])));
+  const claims = (jobId: number) =>
+    servers.flatMap((s, i) => s.events().flatMap((e) => (e.event === 'claimed' && e.jobId === jobId ? [{ server: i, takeover: e.takeover }] : [])));
 
   test('jobs uploaded to any server are each claimed by exactly one of them and all end', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 9; i++) ids.push(await upload(servers[i % 3]!, itemsCsv(100, { prefix: `Shared ${i}`, badEvery: 50 }), `shared-${i}.csv`));
-    await waitFor(async () => (await db.query(`SELECT 1 FROM public.import_jobs WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'running')`, [ids])).rowCount === 0, 'every job to end', 120_000);
+    await waitFor(
+      async () => (await db.query(`SELECT 1 FROM public.import_jobs WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'running')`, [ids])).rowCount === 0,
+      'every job to end',
+      120_000,
+    );
     const pids = servers.map((s) => String(s.pid));
     const ranBy = new Set<number>();
     for (const id of ids) {
@@ -97,7 +102,10 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     // Claims are listed server by server: the first claim and the takeover, in either order.
     const c = claims(jobId);
     assert.equal(c.length, 2, JSON.stringify(c));
-    assert.deepEqual(c.find((x) => !x.takeover), { server: holder, takeover: false });
+    assert.deepEqual(
+      c.find((x) => !x.takeover),
+      { server: holder, takeover: false },
+    );
     assert.notEqual(c.find((x) => x.takeover)?.server ?? holder, holder, JSON.stringify(c));
     const end = await jobRow(db, jobId);
     const failures = Math.floor(rows / 101);

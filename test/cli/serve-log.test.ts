@@ -74,7 +74,9 @@ for (const backend of backends) {
       await db?.drop();
     });
 
-    test('on a terminal: one coloured line per request with its time, method, path, status, milliseconds and request id; no JSON', { skip: hasScript ? false : 'util-linux script is not installed' }, async () => {
+    test('on a terminal: one coloured line per request with its time, method, path, status, milliseconds and request id; no JSON', {
+      skip: hasScript ? false : 'util-linux script is not installed',
+    }, async () => {
       const s = await serve(db.url, [], 'terminal');
       try {
         assert.equal(await request(s.address, '/health', 'tty-health-1'), 200);
@@ -121,7 +123,17 @@ for (const backend of backends) {
         .output()
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l) as { level: number; reqId?: string; msg: string; req?: { method: string; url: string }; res?: { statusCode: number }; responseTime?: number });
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              level: number;
+              reqId?: string;
+              msg: string;
+              req?: { method: string; url: string };
+              res?: { statusCode: number };
+              responseTime?: number;
+            },
+        );
       const mine = entries.filter((e) => e.reqId === 'pipe-health-1');
       assert.deepEqual(
         mine.map((e) => e.msg),

@@ -67,7 +67,11 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     const add = await mtc(['user', 'add', '--role', 'planner', '--email', 'planner@example.com', '--json', '--lock-timeout', '1', '--database', t.url]);
     assert.equal(add.code, 0, add.stderr);
     const { password } = JSON.parse(add.stdout) as { password: string };
-    const login = await fetch(`${server!.api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'planner@example.com', password }) });
+    const login = await fetch(`${server!.api}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'planner@example.com', password }),
+    });
     assert.equal(login.status, 200, 'the server does not see the user the command added');
   });
 
@@ -82,7 +86,12 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     assert.match(r.stdout, /Imported .*stock\.csv as items \(job \d+\): 3,000 of 3,000 rows imported, 0 rejected/);
     const c = await socketClient(t.url);
     try {
-      const job = (await c.query('SELECT s.worker, s.crashed_runs, j.status FROM public.import_job_sources s JOIN public.import_jobs j ON j.id = s.import_job_id WHERE j.id = $1', [jobId])).rows[0];
+      const job = (
+        await c.query(
+          'SELECT s.worker, s.crashed_runs, j.status FROM public.import_job_sources s JOIN public.import_jobs j ON j.id = s.import_job_id WHERE j.id = $1',
+          [jobId],
+        )
+      ).rows[0];
       assert.equal(job.status, 'completed');
       assert.equal(job.crashed_runs, 0);
       const claimedByServer = server!.events().filter((e) => e.event === 'claimed' && e.jobId === jobId).length;

@@ -17,7 +17,8 @@ test("the snapshot's model is cached by its content: a repeat run reuses it, an 
   const snapshot = join(work, 'schema.sql');
   // An empty database from the test template (memory:// would run initdb on every call).
   const db = await pgliteBackend.create();
-  const verify = (env: NodeJS.ProcessEnv = {}) => mtc(['verify', '--database', db.url, '--snapshot', snapshot], { cwd: work, env: { XDG_CACHE_HOME: cache, ...env } });
+  const verify = (env: NodeJS.ProcessEnv = {}) =>
+    mtc(['verify', '--database', db.url, '--snapshot', snapshot], { cwd: work, env: { XDG_CACHE_HOME: cache, ...env } });
   try {
     await writeFile(snapshot, 'CREATE TABLE public.first_table (id integer);\n');
     const first = await verify();

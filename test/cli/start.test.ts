@@ -56,7 +56,11 @@ async function serving(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ addr
  * address, then stops it with SIGTERM; resolves with its output (stdout and stderr as one) and
  * exit code.
  */
-async function start(dir: string, env: NodeJS.ProcessEnv = {}, whileServing?: (address: string, out: string) => Promise<void>): Promise<{ code: number | null; out: string; health: unknown }> {
+async function start(
+  dir: string,
+  env: NodeJS.ProcessEnv = {},
+  whileServing?: (address: string, out: string) => Promise<void>,
+): Promise<{ code: number | null; out: string; health: unknown }> {
   const s = await serving(dir, env);
   let health: unknown;
   try {
@@ -72,13 +76,18 @@ async function start(dir: string, env: NodeJS.ProcessEnv = {}, whileServing?: (a
 
 /** Logs in through the API; the session's cookie and CSRF token, or the failed response's status. */
 async function logIn(address: string, email: string, password: string): Promise<{ status: number; cookie: string; role?: string }> {
-  const res = await fetch(`${address}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${address}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const body = (await res.json()) as { user?: { role: string } };
   return { status: res.status, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, ...(body.user ? { role: body.user.role } : {}) };
 }
 
 async function usersIn(db: Database): Promise<{ email: string; role: string; hash: string | null }[]> {
-  return (await db.query<{ email: string; role: string; hash: string | null }>('SELECT email, role, password_hash AS hash FROM public.users ORDER BY user_id')).rows;
+  return (await db.query<{ email: string; role: string; hash: string | null }>('SELECT email, role, password_hash AS hash FROM public.users ORDER BY user_id'))
+    .rows;
 }
 
 /** The login block the first start prints: the address, the email and the password. */
@@ -166,7 +175,11 @@ describe('npm start', () => {
     try {
       const first = await serving(dir);
       try {
-        const add = spawnSync(process.execPath, ['bin/mtc.cjs', 'user', 'add', '--role', 'admin', '--email', 'you@example.com'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+        const add = spawnSync(process.execPath, ['bin/mtc.cjs', 'user', 'add', '--role', 'admin', '--email', 'you@example.com'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
         assert.equal(add.status, 0, add.stderr);
         assert.match(add.stdout, /Created user \d+: you <you@example\.com>, admin\./);
         const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };

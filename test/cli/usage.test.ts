@@ -85,7 +85,10 @@ describe('mtc command line', () => {
     assert.deepEqual(order, ['0001_users', '0003_production_lots', '0002_fix_lot_status']);
     assert.match(all.stdout, /\\if :mtc_pending/);
     const from = await mtc(['render', '--from', '0003_production_lots', '--migrations', `${FIX}/alter-before-create-fixed`]);
-    assert.deepEqual([...from.stdout.matchAll(/^-- ===== (\S+)/gm)].map((m) => m[1]), ['0003_production_lots', '0002_fix_lot_status']);
+    assert.deepEqual(
+      [...from.stdout.matchAll(/^-- ===== (\S+)/gm)].map((m) => m[1]),
+      ['0003_production_lots', '0002_fix_lot_status'],
+    );
     const bad = await mtc(['render', '--from', 'nope', '--migrations', `${FIX}/alter-before-create-fixed`]);
     assert.equal(bad.code, 2);
   });

@@ -48,12 +48,21 @@ for (const backend of backends) {
       assert.ok(password, made.stdout);
       assert.equal(await logsIn('ann@example.com', password), true);
       // Made at a terminal: the audit trail names the CLI, with no user behind it.
-      const trail = await withOpen(db, async (d) =>
-        (await d.query<{ userId: number | null; via: string; email: string }>(`SELECT user_id AS "userId", via, after->>'email' AS email FROM public.audit_events WHERE entity = 'user' AND action = 'create'`)).rows,
+      const trail = await withOpen(
+        db,
+        async (d) =>
+          (
+            await d.query<{ userId: number | null; via: string; email: string }>(
+              `SELECT user_id AS "userId", via, after->>'email' AS email FROM public.audit_events WHERE entity = 'user' AND action = 'create'`,
+            )
+          ).rows,
       );
       assert.deepEqual(trail, [{ userId: null, via: 'cli', email: 'ann@example.com' }]);
 
-      const given = await mtcWithInput(['user', 'add', '--email', 'bob@example.com', '--role', 'viewer', '--password-stdin', '--database', db.url], 'a long enough secret\nignored\n');
+      const given = await mtcWithInput(
+        ['user', 'add', '--email', 'bob@example.com', '--role', 'viewer', '--password-stdin', '--database', db.url],
+        'a long enough secret\nignored\n',
+      );
       assert.equal(given.code, 0, given.stderr);
       assert.doesNotMatch(given.stdout, /Password/);
       assert.equal(await logsIn('bob@example.com', 'a long enough secret'), true);
@@ -78,7 +87,10 @@ for (const backend of backends) {
       assert.equal(await logsIn('lost@example.com', old), false);
       assert.equal(await withOpen(db, (d) => sessionUser(d, session.token)), null, 'the session opened with the old password is over');
 
-      const given = await mtcWithInput(['user', 'set-password', '--email', 'lost@example.com', '--password-stdin', '--json', '--database', db.url], 'chosen by the admin\n');
+      const given = await mtcWithInput(
+        ['user', 'set-password', '--email', 'lost@example.com', '--password-stdin', '--json', '--database', db.url],
+        'chosen by the admin\n',
+      );
       assert.equal(given.code, 0, given.stderr);
       assert.equal((JSON.parse(given.stdout) as { password?: string }).password, undefined, 'a password given is not echoed');
       assert.equal(await logsIn('lost@example.com', 'chosen by the admin'), true);

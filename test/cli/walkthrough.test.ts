@@ -53,7 +53,12 @@ for (const backend of backends) {
         // Ten: (1800 × 10 + 500) / 10 and (1480 × 10 + 500) / 10: the freight spread over the run.
         '{"worst":"1850.00","best":"1530.00"}',
       ]);
-      assert.deepEqual(lines.slice(2, 6), ['["Saddle: needs 10.000, has 50.000","Steel frame: needs 10.000, has 50.000"]', 'ready', 'in_progress', 'completed']);
+      assert.deepEqual(lines.slice(2, 6), [
+        '["Saddle: needs 10.000, has 50.000","Steel frame: needs 10.000, has 50.000"]',
+        'ready',
+        'in_progress',
+        'completed',
+      ]);
       // Estimate 1800 × 10 + 500; actual with the foam saddle at the frame's dearer rate: (1200 + 180 + 150) × 10 + 500.
       assert.match(lines[6]!, /^\["LOT-\d{8}-\d{6}","18500\.00","15800\.00","-2700\.00"\]$/);
       assert.equal(lines[7], '["production -10.000","opening 50.000"]');

@@ -117,7 +117,9 @@ describe('the embedded database shared over its socket', () => {
     await new Promise<void>((r) => s.once('connect', () => r()));
     s.write(serialize.startup({ user: 'test', database: 'postgres' }));
     await new Promise<void>((r) => s.once('data', () => r()));
-    s.write(Buffer.concat([serialize.parse({ text: "INSERT INTO shared_t VALUES (3, 'half')" }), serialize.bind({}), serialize.execute({}), serialize.flush()]));
+    s.write(
+      Buffer.concat([serialize.parse({ text: "INSERT INTO shared_t VALUES (3, 'half')" }), serialize.bind({}), serialize.execute({}), serialize.flush()]),
+    );
     await new Promise<void>((r) => s.once('data', () => r())); // the INSERT ran, in an implicit transaction not yet ended
     s.destroy();
     const r = await served.query<{ n: number }>('SELECT count(*)::int AS n FROM shared_t WHERE id = 3');
@@ -134,7 +136,7 @@ describe('the embedded database shared over its socket', () => {
     await a.end().catch(() => {});
   });
 
-  test('the schema lock is one command\'s at a time, and freed when its holder goes away without giving it back', async () => {
+  test("the schema lock is one command's at a time, and freed when its holder goes away without giving it back", async () => {
     const first = await connectShared(socket, dir);
     const second = await connectShared(socket, dir);
     try {

@@ -93,7 +93,10 @@ async function leaseEmbedded(dir: string, options: { lockTimeoutMs?: number } = 
     });
     held.set(dir, entry);
     // one this process does not hold is only for the caller that opened it
-    void entry.then((h) => 'users' in h || held.delete(dir), () => held.delete(dir));
+    void entry.then(
+      (h) => 'users' in h || held.delete(dir),
+      () => held.delete(dir),
+    );
   }
   const h = await entry;
   if (!('users' in h)) return h;
@@ -254,7 +257,12 @@ async function applyMigrations(url: string): Promise<void> {
 /** What the migrations are, in 16 hex digits: a template made from other migrations is another template. */
 async function migrationsKey(): Promise<string> {
   const hash = createHash('sha256');
-  for (const name of (await readdir(MIGRATIONS)).sort()) hash.update(name).update('\0').update(await readFile(join(MIGRATIONS, name))).update('\0');
+  for (const name of (await readdir(MIGRATIONS)).sort())
+    hash
+      .update(name)
+      .update('\0')
+      .update(await readFile(join(MIGRATIONS, name)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -33,7 +33,9 @@ const FLAGS = [
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`the web app's tests need Debian's chromium at ${CHROMIUM}, and it is not there: install it with \`apt-get install chromium\` (npm test does); the tests never download a browser`);
+    throw new Error(
+      `the web app's tests need Debian's chromium at ${CHROMIUM}, and it is not there: install it with \`apt-get install chromium\` (npm test does); the tests never download a browser`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
@@ -129,7 +131,13 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const { axe } = window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } };
     const { violations } = await axe.run(document, { resultTypes: ['violations'] });
-    return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
 }
 

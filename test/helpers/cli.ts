@@ -15,7 +15,10 @@ export interface CliResult {
 }
 
 /** Starts `mtc ARGS` as a user would (the built CLI; on `node`, else the Node running the tests); `done` resolves when it exits. */
-export function startMtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startMtc(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   // V8 does not recompile PGlite's WebAssembly for speed in a server that lives seconds (src/db/wasm.ts)
   const env: NodeJS.ProcessEnv = { MTC_WASM_OPTIMISE: '0', ...process.env, ...options.env };
   delete env.DATABASE_URL;
@@ -24,7 +27,11 @@ export function startMtc(args: readonly string[], options: { cwd?: string; env?:
 }
 
 /** Starts COMMAND ARGS (in ROOT unless told) with its stdout and stderr collected; `done` resolves when it exits. */
-export function startProcess(command: string, args: readonly string[], options: { cwd?: string | undefined; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -44,7 +51,12 @@ export function startProcess(command: string, args: readonly string[], options: 
  * `stdin` is what the command reads from standard input.
  */
 export function mtc(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string; stdin?: string } = {}): Promise<CliResult> {
-  const ownProcess = process.env.MTC_TEST_CLI === 'process' || options.node !== undefined || options.cwd !== undefined || Object.keys(options.env ?? {}).some((k) => k !== 'DATABASE_URL') || args[0] === 'serve';
+  const ownProcess =
+    process.env.MTC_TEST_CLI === 'process' ||
+    options.node !== undefined ||
+    options.cwd !== undefined ||
+    Object.keys(options.env ?? {}).some((k) => k !== 'DATABASE_URL') ||
+    args[0] === 'serve';
   if (ownProcess) {
     if (options.stdin !== undefined) throw new Error('mtc(): stdin is for a run in this process');
     return startMtc(args, options).done;

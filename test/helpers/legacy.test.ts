@@ -127,7 +127,10 @@ for (const backend of backends) {
     test('every foreign key finds its row', async () => {
       const o = await orphans(db);
       assert.equal(o.size, FOREIGN_KEY_COUNT);
-      assert.deepEqual([...o].filter(([, n]) => n > 0), []);
+      assert.deepEqual(
+        [...o].filter(([, n]) => n > 0),
+        [],
+      );
     });
 
     test('scale 3 holds three times the rows of every table', async () => {
@@ -138,7 +141,10 @@ for (const backend of backends) {
     test('scale 3: every foreign key still finds its row, within its own copy', async () => {
       const o = await orphans(db3);
       assert.equal(o.size, FOREIGN_KEY_COUNT);
-      assert.deepEqual([...o].filter(([, n]) => n > 0), []);
+      assert.deepEqual(
+        [...o].filter(([, n]) => n > 0),
+        [],
+      );
       const r = await db3.query<{ n: number }>(`
         SELECT count(*)::int AS n FROM public.item_variant v LEFT JOIN public.item_master m ON m.item_id = v.item_id
         WHERE m.item_id IS NULL OR v.variant_id / 1000000 <> m.item_id / 1000000`);
@@ -150,7 +156,9 @@ for (const backend of backends) {
         `SELECT count(*)::int AS n, count(DISTINCT color_name)::int AS distinct, count(*) FILTER (WHERE color_name LIKE '% #2')::int AS suffixed FROM public.color_master`,
       );
       assert.deepEqual(names.rows[0], { n: 258, distinct: 258, suffixed: 86 });
-      const seq = await db3.query<{ ok: boolean }>('SELECT (SELECT last_value FROM public.item_variant_variant_id_seq) >= (SELECT max(variant_id) FROM public.item_variant) AS ok');
+      const seq = await db3.query<{ ok: boolean }>(
+        'SELECT (SELECT last_value FROM public.item_variant_variant_id_seq) >= (SELECT max(variant_id) FROM public.item_variant) AS ok',
+      );
       assert.equal(seq.rows[0]?.ok, true);
     });
 
@@ -170,7 +178,10 @@ for (const backend of backends) {
       await db.exec("UPDATE public.schema_migrations SET version = 'migration_add_po_number_renamed' WHERE version = 'migration_add_po_number'");
       try {
         const after = await tableFingerprints(db);
-        assert.deepEqual([...after].filter(([k, v]) => before.get(k)?.keys !== v.keys).map(([k]) => k), ['schema_migrations']);
+        assert.deepEqual(
+          [...after].filter(([k, v]) => before.get(k)?.keys !== v.keys).map(([k]) => k),
+          ['schema_migrations'],
+        );
         assert.equal(after.get('schema_migrations')?.rows, 16);
       } finally {
         await db.exec("UPDATE public.schema_migrations SET version = 'migration_add_po_number' WHERE version = 'migration_add_po_number_renamed'");

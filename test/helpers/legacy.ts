@@ -294,7 +294,12 @@ async function replicate(tx: Queryable, scale: number): Promise<void> {
   }
   const shifts = (table: number, c: CatalogColumn) => keyed.has(`${table}.${c.num}`) && (c.type in INTEGER_MAX || TEXT_TYPES.has(c.type) || c.type === 'uuid');
   for (const u of catalog.uniques) {
-    if (!u.columns.some((n) => { const c = column(u.table, n); return c !== undefined && shifts(u.table, c); })) {
+    if (
+      !u.columns.some((n) => {
+        const c = column(u.table, n);
+        return c !== undefined && shifts(u.table, c);
+      })
+    ) {
       throw new Error(`cannot scale ${byOid.get(u.table)?.name}: unique index ${u.name} has no integer, text or uuid column to make distinct`);
     }
   }
@@ -302,7 +307,9 @@ async function replicate(tx: Queryable, scale: number): Promise<void> {
   // A power of ten above twice the largest key keeps the copies' key ranges apart, even for negative keys.
   const integerKeys = catalog.tables.flatMap((t) => t.columns.filter((c) => c.type in INTEGER_MAX && shifts(t.oid, c)).map((c) => ({ t, c })));
   const maxSql = integerKeys.map(({ t, c }) => `SELECT max(abs(${ident(c.name)}::int8)) AS m FROM ${t.name}`).join('\nUNION ALL\n');
-  const maxKey = BigInt((await tx.query<{ m: string | null }>(`SELECT coalesce(max(m), 0)::text AS m FROM (${maxSql || 'SELECT 0::int8 AS m'}) x`)).rows[0]?.m ?? '0');
+  const maxKey = BigInt(
+    (await tx.query<{ m: string | null }>(`SELECT coalesce(max(m), 0)::text AS m FROM (${maxSql || 'SELECT 0::int8 AS m'}) x`)).rows[0]?.m ?? '0',
+  );
   let offset = 10n;
   while (offset <= 2n * maxKey) offset *= 10n;
   for (const { t, c } of integerKeys) {

@@ -7,7 +7,11 @@ import type { Queryable } from '../../src/db/types.ts';
  * A new item with one variant; returns the variant's id. `stock` is recorded as an opening
  * balance; colour and size (made when new) default to "Natural" and "One size".
  */
-export async function insertVariant(q: Queryable, name: string, options: { stock?: string; unit?: string; color?: string; size?: string } = {}): Promise<number> {
+export async function insertVariant(
+  q: Queryable,
+  name: string,
+  options: { stock?: string; unit?: string; color?: string; size?: string } = {},
+): Promise<number> {
   const item = await q.query<{ id: number }>('INSERT INTO public.item_master (name) VALUES ($1) RETURNING item_id AS id', [name]);
   const color = await q.query<{ id: number }>(
     'INSERT INTO public.color_master (color_name) VALUES ($1) ON CONFLICT ((lower(color_name))) DO UPDATE SET color_name = public.color_master.color_name RETURNING color_id AS id',
@@ -17,12 +21,10 @@ export async function insertVariant(q: Queryable, name: string, options: { stock
     'INSERT INTO public.size_master (size_name) VALUES ($1) ON CONFLICT ((lower(size_name))) DO UPDATE SET size_name = public.size_master.size_name RETURNING size_id AS id',
     [options.size ?? 'One size'],
   );
-  const variant = await q.query<{ id: number }>('INSERT INTO public.item_variant (item_id, color_id, size_id, unit) VALUES ($1, $2, $3, $4) RETURNING variant_id AS id', [
-    item.rows[0]!.id,
-    color.rows[0]!.id,
-    size.rows[0]!.id,
-    options.unit ?? 'pcs',
-  ]);
+  const variant = await q.query<{ id: number }>(
+    'INSERT INTO public.item_variant (item_id, color_id, size_id, unit) VALUES ($1, $2, $3, $4) RETURNING variant_id AS id',
+    [item.rows[0]!.id, color.rows[0]!.id, size.rows[0]!.id, options.unit ?? 'pcs'],
+  );
   const id = variant.rows[0]!.id;
   if (options.stock !== undefined) await addStock(q, id, options.stock);
   return id;
@@ -30,7 +32,10 @@ export async function insertVariant(q: Queryable, name: string, options: { stock
 
 /** Records stock coming in (an opening balance) and keeps item_variant.stock equal to the ledger. */
 export async function addStock(q: Queryable, variantId: number, quantity: string): Promise<void> {
-  await q.query(`INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, notes) VALUES ($1, 'opening', $2, 'test stock')`, [variantId, quantity]);
+  await q.query(`INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, notes) VALUES ($1, 'opening', $2, 'test stock')`, [
+    variantId,
+    quantity,
+  ]);
   await q.query('UPDATE public.item_variant SET stock = stock + $2::numeric WHERE variant_id = $1', [variantId, quantity]);
 }
 
@@ -116,9 +121,16 @@ export async function insertProcess(q: Queryable, spec: ProcessSpec): Promise<In
     const stepId = ps.rows[0]!.id;
     stepIds.push(stepId);
     for (const line of step.lines ?? [])
-      await q.query('INSERT INTO public.variant_usage (process_subprocess_id, variant_id, quantity) VALUES ($1, $2, $3)', [stepId, line.variantId, line.quantity]);
+      await q.query('INSERT INTO public.variant_usage (process_subprocess_id, variant_id, quantity) VALUES ($1, $2, $3)', [
+        stepId,
+        line.variantId,
+        line.quantity,
+      ]);
     for (const group of step.groups ?? []) {
-      const g = await q.query<{ id: number }>('INSERT INTO public.substitute_groups (process_subprocess_id, group_name) VALUES ($1, $2) RETURNING id', [stepId, group.name]);
+      const g = await q.query<{ id: number }>('INSERT INTO public.substitute_groups (process_subprocess_id, group_name) VALUES ($1, $2) RETURNING id', [
+        stepId,
+        group.name,
+      ]);
       const groupId = g.rows[0]!.id;
       groupIds.set(group.name, groupId);
       for (const alt of group.alternatives)
@@ -130,9 +142,19 @@ export async function insertProcess(q: Queryable, spec: ProcessSpec): Promise<In
         ]);
     }
     for (const c of step.costItems ?? [])
-      await q.query('INSERT INTO public.cost_items (process_subprocess_id, cost_type, quantity, rate) VALUES ($1, $2, $3, $4)', [stepId, c.type, c.quantity, c.rate]);
+      await q.query('INSERT INTO public.cost_items (process_subprocess_id, cost_type, quantity, rate) VALUES ($1, $2, $3, $4)', [
+        stepId,
+        c.type,
+        c.quantity,
+        c.rate,
+      ]);
   }
   for (const a of spec.additionalCosts ?? [])
-    await q.query('INSERT INTO public.additional_costs (process_id, cost_type, amount, is_fixed) VALUES ($1, $2, $3, $4)', [processId, a.type, a.amount, !a.perUnit]);
+    await q.query('INSERT INTO public.additional_costs (process_id, cost_type, amount, is_fixed) VALUES ($1, $2, $3, $4)', [
+      processId,
+      a.type,
+      a.amount,
+      !a.perUnit,
+    ]);
   return { processId, stepIds, groupIds };
 }

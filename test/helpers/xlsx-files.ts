@@ -133,7 +133,11 @@ export function itemsWorkbook(rows: (string | number)[][]): Buffer {
 }
 
 const HEADER_ROW = rowXml(1, ['Item', 'Colour', 'Size', 'Stock']);
-const ONE_ROW = SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="inlineStr"><is><t>Red</t></is></c><c r="C2" t="inlineStr"><is><t>M</t></is></c><c r="D2"><v>1</v></c></row>' + SHEET_TAIL;
+const ONE_ROW =
+  SHEET_HEAD +
+  HEADER_ROW +
+  '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="inlineStr"><is><t>Red</t></is></c><c r="C2" t="inlineStr"><is><t>M</t></is></c><c r="D2"><v>1</v></c></row>' +
+  SHEET_TAIL;
 
 /**
  * Hostile workbooks, a few megabytes each, and the refusal each must meet under the default
@@ -149,7 +153,10 @@ export const hostile = {
   /** Forty million empty cells in a thousand rows: 430 MB, within the unpacked limit. */
   manyCells: () => workbook({ sheet: repeated(SHEET_HEAD + HEADER_ROW, `<row r="9">${'<c r="A9"/>'.repeat(40_000)}</row>`, 1000, SHEET_TAIL) }),
   /** One cell of 100 MB. */
-  hugeCell: () => workbook({ sheet: repeated(SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>', 'y'.repeat(1 << 20), 100, '</t></is></c></row>' + SHEET_TAIL) }),
+  hugeCell: () =>
+    workbook({
+      sheet: repeated(SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>', 'y'.repeat(1 << 20), 100, '</t></is></c></row>' + SHEET_TAIL),
+    }),
   /** A part no one reads that inflates to 2.2 GB, declaring 1 KB. */
   deflate: () => workbook({ sheet: ONE_ROW, extra: [{ name: 'docProps/custom.xml', ...repeated('', Buffer.alloc(1 << 20, 0x61), 2100, ''), size: 1024 }] }),
 } as const;

@@ -91,7 +91,9 @@ for (const backend of backends) {
     });
 
     test('counters of ended windows are swept as logins come, so the table does not grow with every address ever seen', async () => {
-      await api.db.query(`INSERT INTO public.login_attempts (key, window_start, attempts) SELECT 'address 192.0.2.' || g, now() - interval '2 minutes', 1 FROM generate_series(1, 150) g`);
+      await api.db.query(
+        `INSERT INTO public.login_attempts (key, window_start, attempts) SELECT 'address 192.0.2.' || g, now() - interval '2 minutes', 1 FROM generate_series(1, 150) g`,
+      );
       const app = await server(api.db, 1000, 1000);
       await attempt(app, 'nobody@example.com', 'x', address());
       const stale = await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.login_attempts WHERE window_start <= now() - interval '1 minute'`);
@@ -109,7 +111,9 @@ for (const backend of backends) {
       assert.equal((await deactivated).statusCode, 200);
       for (const r of answers) assert.ok([201, 401].includes(r.statusCode), `${r.statusCode} ${r.body}`);
       assert.equal((await api.call('POST', `/api/users/${user.userId}/reactivate`, { as: 'admin' })).statusCode, 200);
-      const live = await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.api_tokens WHERE user_id = $1 AND revoked_at IS NULL', [user.userId]);
+      const live = await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.api_tokens WHERE user_id = $1 AND revoked_at IS NULL', [
+        user.userId,
+      ]);
       assert.equal(live.rows[0]!.n, 0, 'a token made during the deactivation outlived it');
       for (const r of answers.filter((a) => a.statusCode === 201)) {
         const me = await api.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${json(r).token}` } });
@@ -120,7 +124,12 @@ for (const backend of backends) {
     test('two admins adding one email at once (any case) get one user and a 409 each other time, never a 500', async () => {
       const email = `same${++serial}@example.com`;
       const answers = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => api.call('POST', '/api/users', { as: 'admin', body: { name: `Same ${i}`, email: i % 2 ? email.toUpperCase() : email, role: 'viewer', password: PASSWORD } })),
+        Array.from({ length: 12 }, (_, i) =>
+          api.call('POST', '/api/users', {
+            as: 'admin',
+            body: { name: `Same ${i}`, email: i % 2 ? email.toUpperCase() : email, role: 'viewer', password: PASSWORD },
+          }),
+        ),
       );
       assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, ...Array(11).fill(409)]);
       for (const r of answers.filter((a) => a.statusCode === 409)) assert.equal(json(r).error.code, 'EMAIL_TAKEN');

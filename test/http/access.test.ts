@@ -48,7 +48,10 @@ for (const backend of backends) {
         assert.ok(r.permission && r.permission in PERMISSIONS, `${r.method} ${r.url} has no known permission`);
         for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
           if (r.url === '/api/auth/logout') continue; // would end nothing for a token, but is "self" for all
-          const res = await api.call(r.method, r.url.replace(/:\w+/g, '999999'), { as: role, ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { body: {} }) });
+          const res = await api.call(r.method, r.url.replace(/:\w+/g, '999999'), {
+            as: role,
+            ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { body: {} }),
+          });
           const allowed = (PERMISSIONS[r.permission as Permission] as readonly Role[]).includes(role);
           if (allowed) assert.ok(res.statusCode !== 401 && res.statusCode !== 403, `${role} ${r.method} ${r.url}: ${res.statusCode} ${res.body}`);
           else {
@@ -120,13 +123,23 @@ for (const backend of backends) {
       assert.equal(bad.statusCode, 400);
       const paths = (json(bad).error.details.fields as { path: string; message: string }[]).map((f) => f.path);
       for (const p of ['body/name', 'body/email', 'body/role', 'body/password', 'body/extra']) assert.ok(paths.includes(p), `${p} not in ${paths.join(', ')}`);
-      assert.ok((json(bad).error.details.fields as { path: string; message: string }[]).some((f) => f.path === 'body/role' && f.message === 'must be one of: admin, planner, operator, viewer'));
+      assert.ok(
+        (json(bad).error.details.fields as { path: string; message: string }[]).some(
+          (f) => f.path === 'body/role' && f.message === 'must be one of: admin, planner, operator, viewer',
+        ),
+      );
 
-      const made = await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Store Keeper', email: 'keeper@example.com', role: 'operator', password: 'a long enough password' } });
+      const made = await api.call('POST', '/api/users', {
+        as: 'admin',
+        body: { name: 'Store Keeper', email: 'keeper@example.com', role: 'operator', password: 'a long enough password' },
+      });
       assert.equal(made.statusCode, 201, made.body);
       assert.equal(json(made).hasPassword, true);
       assert.equal('password_hash' in json(made), false);
-      const taken = await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Again', email: 'KEEPER@example.com', role: 'viewer', password: 'a long enough password' } });
+      const taken = await api.call('POST', '/api/users', {
+        as: 'admin',
+        body: { name: 'Again', email: 'KEEPER@example.com', role: 'viewer', password: 'a long enough password' },
+      });
       assert.equal(taken.statusCode, 409);
       assert.equal(json(taken).error.code, 'EMAIL_TAKEN');
 
@@ -163,7 +176,8 @@ for (const backend of backends) {
         assert.equal(s.email, 'operator@example.com');
         assert.ok(Date.parse(s.expiresAt) > Date.now());
       }
-      for (const secret of [first.cookie.split('=')[1]!, first.csrf, second.cookie.split('=')[1]!, second.csrf]) assert.ok(!listed.body.includes(secret), 'a session secret was listed');
+      for (const secret of [first.cookie.split('=')[1]!, first.csrf, second.cookie.split('=')[1]!, second.csrf])
+        assert.ok(!listed.body.includes(secret), 'a session secret was listed');
       const everyone = json(await api.call('GET', '/api/sessions', { as: 'admin' })) as unknown as { id: number }[];
       assert.ok(sessions.every((s) => everyone.some((e) => e.id === s.id)));
       assert.equal((await api.call('GET', '/api/sessions', { as: 'planner' })).statusCode, 403);
@@ -176,7 +190,10 @@ for (const backend of backends) {
       assert.equal(refused.statusCode, 401);
       assert.equal(json(refused).error.code, 'SESSION_EXPIRED');
       assert.equal((await api.call('GET', '/api/auth/me', { headers: { cookie: second.cookie } })).statusCode, 200, 'the other session lives on');
-      assert.deepEqual((json(await api.call('GET', `/api/sessions?userId=${operatorId}`, { as: 'admin' })) as unknown as { id: number }[]).map((s) => s.id), [newer!.id]);
+      assert.deepEqual(
+        (json(await api.call('GET', `/api/sessions?userId=${operatorId}`, { as: 'admin' })) as unknown as { id: number }[]).map((s) => s.id),
+        [newer!.id],
+      );
 
       const again = await api.call('DELETE', `/api/sessions/${older!.id}`, { as: 'admin' });
       assert.equal(again.statusCode, 404);
@@ -195,7 +212,11 @@ for (const backend of backends) {
     test('failed logins are audited with the email tried and the address, as the account they name if any, never with the password', async () => {
       const planner = json(await api.call('GET', '/api/auth/me', { as: 'planner' })).user.userId as number;
       const secret = 'not-the-planner-password';
-      assert.equal((await api.call('POST', '/api/auth/login', { body: { email: ' Planner@Example.com', password: secret } })).statusCode, 400, 'an email with a space is not an email');
+      assert.equal(
+        (await api.call('POST', '/api/auth/login', { body: { email: ' Planner@Example.com', password: secret } })).statusCode,
+        400,
+        'an email with a space is not an email',
+      );
       assert.equal((await api.call('POST', '/api/auth/login', { body: { email: 'Planner@Example.com', password: secret } })).statusCode, 401);
       assert.equal((await api.call('POST', '/api/auth/login', { body: { email: 'ghost@example.com', password: secret } })).statusCode, 401);
       const rows = await api.db.query<{ user_id: number | null; entity: string; after: { email: string; ip: string }; text: string }>(
@@ -212,13 +233,23 @@ for (const backend of backends) {
       const listed = await api.call('GET', '/api/audit?action=login_failed', { as: 'admin' });
       assert.equal(listed.statusCode, 200, listed.body);
       const emails = (json(listed).events as { action: string; after: { email: string } }[]).map((e) => [e.action, e.after.email]);
-      assert.deepEqual(emails.slice(0, 2), [['login_failed', 'ghost@example.com'], ['login_failed', 'planner@example.com']], 'admins filter the trail by action');
+      assert.deepEqual(
+        emails.slice(0, 2),
+        [
+          ['login_failed', 'ghost@example.com'],
+          ['login_failed', 'planner@example.com'],
+        ],
+        'admins filter the trail by action',
+      );
     });
 
     test('deactivating an account ends its sessions and tokens and refuses its logins until it is reactivated; both audited', async () => {
-      const made = json(await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Leaving', email: 'leaving@example.com', role: 'operator', password: PASSWORD } }));
+      const made = json(
+        await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Leaving', email: 'leaving@example.com', role: 'operator', password: PASSWORD } }),
+      );
       const session = await login(api, 'leaving@example.com');
-      const token = json(await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie, 'x-csrf-token': session.csrf }, body: { name: 'script' } })).token as string;
+      const token = json(await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie, 'x-csrf-token': session.csrf }, body: { name: 'script' } }))
+        .token as string;
       const bearer = { authorization: `Bearer ${token}` };
       assert.equal((await api.call('GET', '/api/auth/me', { headers: bearer })).statusCode, 200);
 
@@ -253,12 +284,18 @@ for (const backend of backends) {
       const audit = json(await api.call('GET', `/api/audit?entity=user&entityId=${made.userId}`, { as: 'admin' }));
       assert.deepEqual(
         (audit.events as { action: string; userId: number }[]).map((e) => [e.action, e.userId]),
-        [['reactivate', adminId], ['deactivate', adminId], ['create', adminId]],
+        [
+          ['reactivate', adminId],
+          ['deactivate', adminId],
+          ['create', adminId],
+        ],
       );
     });
 
     test('a role change applies to the user’s live sessions at once: the role is read on every request', async () => {
-      const made = json(await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Shifting', email: 'shifting@example.com', role: 'planner', password: PASSWORD } }));
+      const made = json(
+        await api.call('POST', '/api/users', { as: 'admin', body: { name: 'Shifting', email: 'shifting@example.com', role: 'planner', password: PASSWORD } }),
+      );
       const session = await login(api, 'shifting@example.com');
       assert.equal((await api.call('GET', '/api/audit', { headers: { cookie: session.cookie } })).statusCode, 403);
       assert.equal((await api.call('PATCH', `/api/users/${made.userId}`, { as: 'admin', body: { role: 'admin' } })).statusCode, 200);
@@ -306,8 +343,15 @@ for (const backend of backends) {
           assert.equal(r.headers['x-request-id'], good);
         }
         // and what the audit trail keeps is the id the request had
-        const login = await logged.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-request-id': '<b>hi</b>' }, payload: { email: 'viewer@example.com', password: 'wrong password' } });
-        const kept = await api.db.query<{ request_id: string }>(`SELECT request_id FROM public.audit_events WHERE action = 'login_failed' ORDER BY id DESC LIMIT 1`);
+        const login = await logged.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          headers: { 'x-request-id': '<b>hi</b>' },
+          payload: { email: 'viewer@example.com', password: 'wrong password' },
+        });
+        const kept = await api.db.query<{ request_id: string }>(
+          `SELECT request_id FROM public.audit_events WHERE action = 'login_failed' ORDER BY id DESC LIMIT 1`,
+        );
         assert.equal(kept.rows[0]?.request_id, login.headers['x-request-id']);
         assert.match(kept.rows[0]!.request_id, /^[0-9a-f-]{36}$/);
       } finally {
@@ -319,7 +363,8 @@ for (const backend of backends) {
       const page = await api.app.inject({ method: 'GET', url: '/api/docs' });
       assert.equal(page.statusCode, 200);
       const csp = String(page.headers['content-security-policy']);
-      for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]) assert.ok(csp.includes(directive), `${directive} not in ${csp}`);
+      for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"])
+        assert.ok(csp.includes(directive), `${directive} not in ${csp}`);
       assert.equal(page.headers['x-frame-options'], 'DENY');
       // the page's scripts are files of its own origin: an inline one would be blocked by that policy
       const scripts = [...page.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -328,7 +373,8 @@ for (const backend of backends) {
         assert.match(attributes!, /src="\.?\/?[\w./-]+"/, 'a script with no src');
         assert.equal(inline!.trim(), '', 'an inline script');
       }
-      for (const url of ['/api/docs/json', '/health', '/api/users']) assert.equal((await api.app.inject({ method: 'GET', url })).headers['x-frame-options'], 'DENY', url);
+      for (const url of ['/api/docs/json', '/health', '/api/users'])
+        assert.equal((await api.app.inject({ method: 'GET', url })).headers['x-frame-options'], 'DENY', url);
     });
 
     test('a URL that is not one (a broken %-escape) is a 400 in the one error shape', async () => {

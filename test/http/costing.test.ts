@@ -32,7 +32,21 @@ for (const backend of backends) {
       const p = await insertProcess(api.db, {
         name: 'Tote bag',
         salesPrice: '50.00',
-        steps: [{ subprocess: 'Cut', groups: [{ name: 'Fabric', alternatives: [{ variantId: a, quantity: '1' }, { variantId: b, quantity: '3' }] }], costItems: [{ type: 'labour', quantity: '1', rate: '5.00' }] }],
+        steps: [
+          {
+            subprocess: 'Cut',
+            groups: [
+              {
+                name: 'Fabric',
+                alternatives: [
+                  { variantId: a, quantity: '1' },
+                  { variantId: b, quantity: '3' },
+                ],
+              },
+            ],
+            costItems: [{ type: 'labour', quantity: '1', rate: '5.00' }],
+          },
+        ],
       });
       processId = p.processId;
       fabric = p.groupIds.get('Fabric')!;
@@ -109,10 +123,13 @@ for (const backend of backends) {
       const c = json(r);
       assert.equal(c.complete, false);
       assert.deepEqual(c.total, { worst: '5.00', best: '5.00' });
-      assert.deepEqual(c.unpriced, [
-        { variantId: a, item: 'Denim', color: 'Blue', size: 'M' },
-        { variantId: b, item: 'Canvas', color: 'Ecru', size: 'M' },
-      ].sort((x, y) => x.variantId - y.variantId));
+      assert.deepEqual(
+        c.unpriced,
+        [
+          { variantId: a, item: 'Denim', color: 'Blue', size: 'M' },
+          { variantId: b, item: 'Canvas', color: 'Ecru', size: 'M' },
+        ].sort((x, y) => x.variantId - y.variantId),
+      );
     });
 
     test('a bad `at` or an unknown parameter is 400 with the field named', async () => {
@@ -162,7 +179,10 @@ for (const backend of backends) {
       const page = json(await api.call('GET', '/api/costing?status=active&limit=1&offset=1', { as: 'viewer' }));
       assert.deepEqual([page.total, page.processes.map((p: any) => p.name)], [2, ['Tote bag']]);
       const all = json(await api.call('GET', '/api/costing', { as: 'viewer' }));
-      assert.deepEqual(all.processes.map((p: any) => p.name), ['Apron', 'Draft cap', 'Tote bag']);
+      assert.deepEqual(
+        all.processes.map((p: any) => p.name),
+        ['Apron', 'Draft cap', 'Tote bag'],
+      );
     });
 
     test('GET /api/costing refuses an unknown status, a bad `at` or a bad page with 400', async () => {

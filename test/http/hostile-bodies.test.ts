@@ -72,11 +72,14 @@ interface Timed {
 function send(port: number, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Timed> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -130,10 +133,22 @@ for (const backend of backends) {
     }
 
     const targets = () => [
-      { who: 'an anonymous caller, to a route that does not exist', method: 'POST', path: '/api/no-such-route', headers: {} as Record<string, string>, expect: [404] },
+      {
+        who: 'an anonymous caller, to a route that does not exist',
+        method: 'POST',
+        path: '/api/no-such-route',
+        headers: {} as Record<string, string>,
+        expect: [404],
+      },
       { who: 'an anonymous caller, to a route that needs a caller', method: 'POST', path: '/api/items', headers: {}, expect: [401] },
       { who: 'an admin, to POST /api/items', method: 'POST', path: '/api/items', headers: { authorization: `Bearer ${api.tokens.admin}` }, expect: [400] },
-      { who: 'an admin, to POST /api/processes', method: 'POST', path: '/api/processes', headers: { authorization: `Bearer ${api.tokens.admin}` }, expect: [400] },
+      {
+        who: 'an admin, to POST /api/processes',
+        method: 'POST',
+        path: '/api/processes',
+        headers: { authorization: `Bearer ${api.tokens.admin}` },
+        expect: [400],
+      },
     ];
 
     test('every shape up to the 1 MiB limit: a 4xx in the one error shape within 0.2 s, and /health meanwhile within 0.1 s', async (t) => {
@@ -152,7 +167,8 @@ for (const backend of backends) {
           assert.equal(typeof error.message, 'string', label);
           assert.ok(answer.body.length < 20_000, `${label}: an answer of ${answer.body.length} bytes`);
           assert.equal(health.status, 200, label);
-          if (answer.ms >= BODY_MS || health.ms >= HEALTH_MS) slow.push(`${label}: answered in ${answer.ms.toFixed(0)} ms, /health in ${health.ms.toFixed(0)} ms`);
+          if (answer.ms >= BODY_MS || health.ms >= HEALTH_MS)
+            slow.push(`${label}: answered in ${answer.ms.toFixed(0)} ms, /health in ${health.ms.toFixed(0)} ms`);
           if (!slowest || answer.ms > slowest.ms) slowest = { label, ms: answer.ms, health: health.ms };
         }
       }
@@ -168,7 +184,8 @@ for (const backend of backends) {
         const big = await hostile('POST', '/api/auth/login', make(FULL));
         assert.equal(big.answer.status, 413, `${shape}: ${big.answer.body.slice(0, 200)}`);
         assert.equal(JSON.parse(big.answer.body).error.code, 'PAYLOAD_TOO_LARGE');
-        for (const r of [small, big]) assert.ok(r.answer.ms < BODY_MS && r.health.ms < HEALTH_MS, `${shape}: ${r.answer.ms.toFixed(0)} ms, /health ${r.health.ms.toFixed(0)} ms`);
+        for (const r of [small, big])
+          assert.ok(r.answer.ms < BODY_MS && r.health.ms < HEALTH_MS, `${shape}: ${r.answer.ms.toFixed(0)} ms, /health ${r.health.ms.toFixed(0)} ms`);
       }
     });
 
@@ -186,21 +203,37 @@ for (const backend of backends) {
       const admin = { authorization: `Bearer ${api.tokens.admin}` };
       const open = await send(port, 'POST', '/api/items', '{"name": "Frame', admin);
       assert.equal(open.status, 400);
-      assert.deepEqual(JSON.parse(open.body).error, { code: 'INVALID_JSON', message: 'the body is not valid JSON: a string opened at character 10 is never closed', details: {} });
+      assert.deepEqual(JSON.parse(open.body).error, {
+        code: 'INVALID_JSON',
+        message: 'the body is not valid JSON: a string opened at character 10 is never closed',
+        details: {},
+      });
       const deep = await send(port, 'POST', '/api/items', `${'['.repeat(65)}${']'.repeat(65)}`, admin);
       assert.equal(JSON.parse(deep.body).error.message, 'the body is not valid JSON: arrays and objects are nested more than 64 deep');
       // 64 deep is still read (and then refused by the schema, as any array would be)
       const deepest = await send(port, 'POST', '/api/items', `${'['.repeat(64)}${']'.repeat(64)}`, admin);
       assert.equal(JSON.parse(deepest.body).error.code, 'INVALID_INPUT');
       // every field of a body of a few hundred values is listed (the first 20, and the rest counted)
-      const someWrong = await send(port, 'POST', '/api/processes', JSON.stringify({ name: 'x', steps: Array.from({ length: 100 }, () => ({ subprocessId: 'no' })) }), admin);
+      const someWrong = await send(
+        port,
+        'POST',
+        '/api/processes',
+        JSON.stringify({ name: 'x', steps: Array.from({ length: 100 }, () => ({ subprocessId: 'no' })) }),
+        admin,
+      );
       const some = JSON.parse(someWrong.body).error as { message: string; details: { fields: { path: string }[]; moreErrors: number } };
       assert.equal(some.details.fields.length, 20);
       assert.equal(some.details.fields[0]!.path, 'body/steps/0/subprocessId');
       assert.ok(some.details.moreErrors >= 80, String(some.details.moreErrors));
       assert.match(some.message, /; and \d+ more errors about other fields$/);
       // a body of tens of thousands of values gets the first error found, and says so
-      const manyWrong = await send(port, 'POST', '/api/processes', fill(200_000, '{"name": "x", "steps": [', '{"subprocessId": "no"},', '{"subprocessId": "no"}]}'), admin);
+      const manyWrong = await send(
+        port,
+        'POST',
+        '/api/processes',
+        fill(200_000, '{"name": "x", "steps": [', '{"subprocessId": "no"},', '{"subprocessId": "no"}]}'),
+        admin,
+      );
       const many = JSON.parse(manyWrong.body).error as { message: string; details: { fields: unknown[] } };
       assert.equal(many.details.fields.length, 1);
       assert.match(many.message, /^invalid input: body\/steps .+ \(the first error found: a body this large is not searched for more\)$/);

@@ -40,7 +40,17 @@ const NUMBER_TEXTS = ['Infinity', '-Infinity', 'NaN', '1e999', '-1e999', '1e-999
 /** For a number as JSON: literals a double cannot hold, or that are no number at all once read. */
 const NUMBER_LITERALS = ['1e999', '-1e999', '1e-999', '123456789012345678901234567890.5', `1${'0'.repeat(400)}`];
 /** For a day or a moment: ones that do not exist, and years PostgreSQL or YYYY cannot hold. */
-const DATE_TEXTS = ['0000-01-01', '0000-12-31T23:59:59Z', '-0001-01-01', '10000-01-01', '2026-02-30', '2026-13-01', '2026-01-01T25:00:00Z', '0001-01-01', '9999-12-31'];
+const DATE_TEXTS = [
+  '0000-01-01',
+  '0000-12-31T23:59:59Z',
+  '-0001-01-01',
+  '10000-01-01',
+  '2026-02-30',
+  '2026-13-01',
+  '2026-01-01T25:00:00Z',
+  '0001-01-01',
+  '9999-12-31',
+];
 /**
  * Whole bodies of every shape but the object a route wants, and bodies built to make a parser
  * work: nested far too deep, an object of too many members, a string never closed, two
@@ -62,21 +72,29 @@ const BODY_SHAPES: string[] = [
   '{"__proto__": {"polluted": true}}',
   '{"constructor": {"prototype": {"polluted": true}}}',
 ];
-const DATABASE_TEXT = /syntax error|violates|relation "|column "|duplicate key|SQLSTATE|invalid input syntax|pg_catalog|out of range for type|invalid byte sequence|unterminated/i;
+const DATABASE_TEXT =
+  /syntax error|violates|relation "|column "|duplicate key|SQLSTATE|invalid input syntax|pg_catalog|out of range for type|invalid byte sequence|unterminated/i;
 
 /** Runs the tasks, `width` at a time. */
 async function inParallel(tasks: (() => Promise<void>)[], width: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < tasks.length) await tasks[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) await tasks[next++]!();
+    }),
+  );
 }
 
 /** True when an error answer is the API's one error shape: `{"error": {"code", "message", "details"}}`. */
 function oneErrorShape(body: string): boolean {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
-    return Object.keys(parsed).length === 1 && typeof parsed.error?.code === 'string' && typeof parsed.error.message === 'string' && typeof parsed.error.details === 'object';
+    return (
+      Object.keys(parsed).length === 1 &&
+      typeof parsed.error?.code === 'string' &&
+      typeof parsed.error.message === 'string' &&
+      typeof parsed.error.details === 'object'
+    );
   } catch {
     return false;
   }
@@ -162,7 +180,17 @@ function aimedAt(schema: JsonSchema | undefined): string[] {
 
 /** Every operation of the OpenAPI document, with the names of its body properties and query parameters. */
 function operations(doc: {
-  paths: Record<string, Record<string, { tags?: string[]; requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }; parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        tags?: string[];
+        requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+        parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[];
+      }
+    >
+  >;
 }): Operation[] {
   const out: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -252,13 +280,31 @@ interface WriteRoute {
 }
 
 /** A password is stored as a hash: what was sent must log its user in. */
-const passwordWorks = async (db: Database, stored: Record<string, any>, sent: string) => ((await checkPassword(db, stored.email as string, sent)).ok ? null : 'does not log in');
+const passwordWorks = async (db: Database, stored: Record<string, any>, sent: string) =>
+  (await checkPassword(db, stored.email as string, sent)).ok ? null : 'does not log in';
 
 /** The write routes with a body, of the areas walked (WALKED_TAGS): a new route there must be added here. */
 const WRITES: Record<string, WriteRoute> = {
-  'PATCH /api/items/{id}': { id: (t) => t.itemId, read: (id) => `/api/items/${id}`, rows: (id) => [`item_master (${id})`], masters: ['model_master', 'variation_master'], trimmed: ['model', 'variation'] },
-  'POST /api/items': { read: (_, a) => `/api/items/${a.itemId}`, rows: (_, a) => [`item_master (${a.itemId})`], masters: ['model_master', 'variation_master'], trimmed: ['model', 'variation'] },
-  'PATCH /api/variants/{id}': { id: (t) => t.variantId, read: (id) => `/api/variants/${id}`, rows: (id) => [`item_variant (${id})`], masters: ['color_master', 'size_master'], trimmed: ['color', 'size'] },
+  'PATCH /api/items/{id}': {
+    id: (t) => t.itemId,
+    read: (id) => `/api/items/${id}`,
+    rows: (id) => [`item_master (${id})`],
+    masters: ['model_master', 'variation_master'],
+    trimmed: ['model', 'variation'],
+  },
+  'POST /api/items': {
+    read: (_, a) => `/api/items/${a.itemId}`,
+    rows: (_, a) => [`item_master (${a.itemId})`],
+    masters: ['model_master', 'variation_master'],
+    trimmed: ['model', 'variation'],
+  },
+  'PATCH /api/variants/{id}': {
+    id: (t) => t.variantId,
+    read: (id) => `/api/variants/${id}`,
+    rows: (id) => [`item_variant (${id})`],
+    masters: ['color_master', 'size_master'],
+    trimmed: ['color', 'size'],
+  },
   'POST /api/items/{id}/variants': {
     id: (t) => t.itemId,
     read: (_, a) => `/api/variants/${a.variantId}`,
@@ -278,12 +324,21 @@ const WRITES: Record<string, WriteRoute> = {
   'POST /api/suppliers': { read: (_, a) => `/api/suppliers/${a.supplierId}`, rows: (_, a) => [`suppliers (${a.supplierId})`] },
   'PATCH /api/rates/{id}': { id: (t) => t.rateId, read: (id) => `/api/rates/${id}`, rows: (id) => [`variant_supplier_pricing (${id})`] },
   // Inactive, so that one rate after another is no overlap.
-  'POST /api/rates': { body: (t) => ({ supplierId: t.supplierId, variantId: t.variantId, isActive: false }), read: (_, a) => `/api/rates/${a.rateId}`, rows: (_, a) => [`variant_supplier_pricing (${a.rateId})`] },
+  'POST /api/rates': {
+    body: (t) => ({ supplierId: t.supplierId, variantId: t.variantId, isActive: false }),
+    read: (_, a) => `/api/rates/${a.rateId}`,
+    rows: (_, a) => [`variant_supplier_pricing (${a.rateId})`],
+  },
 };
 let walkUsers = 0;
 Object.assign(WRITES, {
   // A new address for each, so that one accepted name does not make the next a conflict.
-  'POST /api/users': { body: () => ({ email: `walk${++walkUsers}@example.com`, role: 'viewer' }), read: (_, a) => `/api/users/${a.userId}`, rows: (_, a) => [`users (${a.userId})`], unreadable: { password: passwordWorks } },
+  'POST /api/users': {
+    body: () => ({ email: `walk${++walkUsers}@example.com`, role: 'viewer' }),
+    read: (_, a) => `/api/users/${a.userId}`,
+    rows: (_, a) => [`users (${a.userId})`],
+    unreadable: { password: passwordWorks },
+  },
   'PATCH /api/users/{id}': { id: (t) => t.userId, read: (id) => `/api/users/${id}`, rows: (id) => [`users (${id})`], unreadable: { password: passwordWorks } },
 } satisfies Record<string, WriteRoute>);
 const WALKED_TAGS = ['items', 'variants', 'stock', 'suppliers', 'users'];
@@ -335,7 +390,12 @@ async function changeWatcher(db: Database): Promise<() => Promise<Changes>> {
     ${tables.map((t) => `CREATE TRIGGER test_watch AFTER INSERT OR UPDATE OR DELETE ON public."${t.name}" FOR EACH ROW EXECUTE FUNCTION test_watch.note(${t.key ? `'${t.key}'` : ''});`).join('\n')}`);
   let last = 0;
   return async () => {
-    const notes = (await db.query<{ seq: string; tbl: string; op: string; key: string }>('SELECT id::text AS seq, tbl, op, key FROM test_watch.notes WHERE id > $1 ORDER BY id', [last])).rows;
+    const notes = (
+      await db.query<{ seq: string; tbl: string; op: string; key: string }>(
+        'SELECT id::text AS seq, tbl, op, key FROM test_watch.notes WHERE id > $1 ORDER BY id',
+        [last],
+      )
+    ).rows;
     const changed = new Map<string, { key: string; added: boolean }>();
     let audits = 0;
     for (const n of notes) {
@@ -379,7 +439,9 @@ for (const backend of backends) {
           // Accepted: what comes back for a field is what was sent (names may be trimmed of surrounding spaces).
           const sent = body as Record<string, unknown>;
           const got = r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {};
-          for (const [k, v] of Object.entries(sent)) if (typeof v === 'string' && typeof got[k] === 'string' && got[k] !== v && got[k] !== v.trim()) failures.push(`${label}: stored ${JSON.stringify(got[k]).slice(0, 60)} for ${JSON.stringify(v).slice(0, 60)}`);
+          for (const [k, v] of Object.entries(sent))
+            if (typeof v === 'string' && typeof got[k] === 'string' && got[k] !== v && got[k] !== v.trim())
+              failures.push(`${label}: stored ${JSON.stringify(got[k]).slice(0, 60)} for ${JSON.stringify(v).slice(0, 60)}`);
         }
       };
       const requests: (() => Promise<void>)[] = [];
@@ -389,7 +451,8 @@ for (const backend of backends) {
         for (const prop of op.body) {
           const base = sample(op.bodySchema) as Record<string, unknown>;
           const schema = op.bodySchema?.properties?.[prop];
-          for (const v of [...HOSTILE, ...aimedAt(schema)]) requests.push(() => check(`${op.method} ${op.path} body.${prop}=${JSON.stringify(v)?.slice(0, 30)}`, op.method, url, { ...base, [prop]: v }));
+          for (const v of [...HOSTILE, ...aimedAt(schema)])
+            requests.push(() => check(`${op.method} ${op.path} body.${prop}=${JSON.stringify(v)?.slice(0, 30)}`, op.method, url, { ...base, [prop]: v }));
           // numbers as JSON literals, which no JavaScript value can stand for in a test's object
           for (const literal of NUMBER_LITERALS) {
             const text = JSON.stringify({ ...base, [prop]: '\u0000literal' }).replace('"\\u0000literal"', literal);
@@ -407,8 +470,12 @@ for (const backend of backends) {
             requests.push(() => check(`${op.method} ${op.path} ?${q}=${String(v).slice(0, 30)}`, op.method, `${url}?${q}=${urlValue(String(v))}${rest}`));
           }
         }
-        if (op.path.includes('{')) for (const p of PATH_VALUES) requests.push(() => check(`${op.method} ${op.path} path=${p}`, op.method, op.path.replace(/\{\w+\}/g, urlValue(p)), hasBody ? {} : undefined));
-        if (hasBody) for (const shape of BODY_SHAPES) requests.push(() => check(`${op.method} ${op.path} body ${JSON.stringify(shape.slice(0, 40))}`, op.method, url, shape));
+        if (op.path.includes('{'))
+          for (const p of PATH_VALUES)
+            requests.push(() => check(`${op.method} ${op.path} path=${p}`, op.method, op.path.replace(/\{\w+\}/g, urlValue(p)), hasBody ? {} : undefined));
+        if (hasBody)
+          for (const shape of BODY_SHAPES)
+            requests.push(() => check(`${op.method} ${op.path} body ${JSON.stringify(shape.slice(0, 40))}`, op.method, url, shape));
       }
       // Eight at a time: the walk is thousands of requests, each independent of the others.
       await inParallel(requests, 8);
@@ -420,7 +487,11 @@ for (const backend of backends) {
     test('a hostile string a write accepts reads back exactly as sent (or as the route documents it trims); a refused write changes no row; an accepted one only its own', async () => {
       const doc = JSON.parse((await api.call('GET', '/api/docs/json')).body);
       const writes = operations(doc).filter((o) => o.body.length > 0 && o.tags.some((t) => WALKED_TAGS.includes(t)));
-      assert.deepEqual(writes.map((o) => `${o.method} ${o.path}`).filter((k) => !WRITES[k]), [], 'every write route of the walked areas is in WRITES');
+      assert.deepEqual(
+        writes.map((o) => `${o.method} ${o.path}`).filter((k) => !WRITES[k]),
+        [],
+        'every write route of the walked areas is in WRITES',
+      );
       const made = async (method: string, url: string, body: unknown) => {
         const r = await api.call(method, url, { as: 'admin', body });
         assert.ok(r.statusCode < 300, r.body);
@@ -430,8 +501,19 @@ for (const backend of backends) {
       const variant = await made('POST', `/api/items/${item.itemId}/variants`, { color: 'Walk colour', size: 'Walk size' });
       await made('POST', '/api/stock/movements', { variantId: variant.variantId, type: 'opening', quantity: '1000' });
       const supplier = await made('POST', '/api/suppliers', { firmName: 'Walk target' });
-      const rate = await made('POST', '/api/rates', { supplierId: supplier.supplierId, variantId: variant.variantId, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2020-01-01' });
-      const user = await made('POST', '/api/users', { name: 'Walk target', email: 'walk-target@example.com', role: 'viewer', password: 'walk target password' });
+      const rate = await made('POST', '/api/rates', {
+        supplierId: supplier.supplierId,
+        variantId: variant.variantId,
+        costPerUnit: '1.00',
+        currency: 'INR',
+        effectiveFrom: '2020-01-01',
+      });
+      const user = await made('POST', '/api/users', {
+        name: 'Walk target',
+        email: 'walk-target@example.com',
+        role: 'viewer',
+        password: 'walk target password',
+      });
       const targets: Targets = { itemId: item.itemId, variantId: variant.variantId, supplierId: supplier.supplierId, rateId: rate.rateId, userId: user.userId };
 
       const changes = await changeWatcher(api.db);
@@ -457,8 +539,12 @@ for (const backend of backends) {
             const { changed, audits } = await changes();
             if (r.statusCode >= 300) {
               if (r.statusCode >= 500) failures.push(`${label}: ${r.statusCode}`);
-              if (changed.length > 0 || audits !== 0) failures.push(`${label}: refused (${r.statusCode}) yet changed ${changed.map((c) => c.key).join(', ')}${audits ? ` and ${audits} audit events` : ''}`);
-              if (value === longest && r.statusCode === 400 && !schema.format && [undefined, '\\S'].includes(schema.pattern)) failures.push(`${label}: refused ${max} characters, which the field allows`);
+              if (changed.length > 0 || audits !== 0)
+                failures.push(
+                  `${label}: refused (${r.statusCode}) yet changed ${changed.map((c) => c.key).join(', ')}${audits ? ` and ${audits} audit events` : ''}`,
+                );
+              if (value === longest && r.statusCode === 400 && !schema.format && [undefined, '\\S'].includes(schema.pattern))
+                failures.push(`${label}: refused ${max} characters, which the field allows`);
               continue;
             }
             accepted += 1;

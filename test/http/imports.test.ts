@@ -91,7 +91,10 @@ for (const backend of backends) {
       assert.equal(cancel.statusCode, 409);
       assert.equal(json(cancel).error.code, 'IMPORT_FINISHED');
 
-      const audit = await api.db.query<{ action: string }>(`SELECT action FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1 ORDER BY id`, [String(made.id)]);
+      const audit = await api.db.query<{ action: string }>(
+        `SELECT action FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1 ORDER BY id`,
+        [String(made.id)],
+      );
       assert.deepEqual(
         audit.rows.map((a) => a.action),
         ['create', 'transition'],
@@ -124,7 +127,10 @@ for (const backend of backends) {
       );
       // q finds rows by what was wrong or what they held, whatever its case.
       const found = json(await api.call('GET', `/api/imports/${id}/errors?q=${encodeURIComponent('NOW 3,')}`, { as: 'operator' }));
-      assert.deepEqual(found.errors.map((e: { rowNumber: number }) => e.rowNumber), [31]);
+      assert.deepEqual(
+        found.errors.map((e: { rowNumber: number }) => e.rowNumber),
+        [31],
+      );
       assert.equal(json(await api.call('GET', `/api/imports/${id}/errors?q=stock`, { as: 'operator' })).total, 10);
       assert.equal(json(await api.call('GET', `/api/imports/${id}/errors?q=no-such-thing`, { as: 'operator' })).total, 0);
 
@@ -187,7 +193,13 @@ for (const backend of backends) {
       const stopped = await job(big.id);
       assert.equal(stopped.status, 'cancelled');
       assert.ok(stopped.processedRows < 60_000, `processed ${stopped.processedRows}`);
-      const written = Number((await api.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.item_variant v JOIN public.item_master i USING (item_id) WHERE i.name LIKE 'Big %'`)).rows[0]!.n);
+      const written = Number(
+        (
+          await api.db.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM public.item_variant v JOIN public.item_master i USING (item_id) WHERE i.name LIKE 'Big %'`,
+          )
+        ).rows[0]!.n,
+      );
       assert.equal(written, stopped.successCount, 'every committed row, and only those');
     });
 
@@ -195,7 +207,10 @@ for (const backend of backends) {
       const all = json(await api.call('GET', '/api/imports?limit=500', { as: 'viewer' }));
       assert.ok(all.total >= 4);
       const ids = all.jobs.map((j: { id: number }) => j.id);
-      assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => b - a),
+      );
       const cancelled = json(await api.call('GET', '/api/imports?status=cancelled', { as: 'viewer' }));
       assert.ok(cancelled.total >= 2);
       assert.ok(cancelled.jobs.every((j: { status: string }) => j.status === 'cancelled'));
@@ -203,7 +218,10 @@ for (const backend of backends) {
       // q: a part of the file's name, whatever its case.
       const named = all.jobs.find((j: { fileName: string | null }) => j.fileName);
       const byName = json(await api.call('GET', `/api/imports?q=${encodeURIComponent(named.fileName.toUpperCase())}&limit=500`, { as: 'viewer' }));
-      assert.ok(byName.total >= 1 && byName.jobs.every((j: { fileName: string }) => j.fileName.toLowerCase().includes(named.fileName.toLowerCase())), JSON.stringify(byName.jobs.map((j: { fileName: string }) => j.fileName)));
+      assert.ok(
+        byName.total >= 1 && byName.jobs.every((j: { fileName: string }) => j.fileName.toLowerCase().includes(named.fileName.toLowerCase())),
+        JSON.stringify(byName.jobs.map((j: { fileName: string }) => j.fileName)),
+      );
       assert.equal(json(await api.call('GET', '/api/imports?q=no-such-file-anywhere', { as: 'viewer' })).total, 0);
       const bad = await api.call('GET', '/api/imports?status=queued', { as: 'viewer' });
       assert.equal(bad.statusCode, 400);

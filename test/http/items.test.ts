@@ -34,17 +34,43 @@ for (const backend of backends) {
     };
     const move = (body: Record<string, unknown>, as: 'operator' | 'viewer' = 'operator') => api.call('POST', '/api/stock/movements', { as, body });
     const audits = async (entity: string, id: number | string) =>
-      json(await api.call('GET', `/api/audit?entity=${entity}&entityId=${id}`, { as: 'admin' })).events as { action: string; before: any; after: any; userId: number | null; via: string }[];
+      json(await api.call('GET', `/api/audit?entity=${entity}&entityId=${id}`, { as: 'admin' })).events as {
+        action: string;
+        before: any;
+        after: any;
+        userId: number | null;
+        via: string;
+      }[];
 
     test('an item is created with its masters by name, read back, and a duplicate is 409 ITEM_EXISTS', async () => {
       const made = await item({ name: 'Bike Frame', description: 'steel', category: 'Frames', model: 'Roadster', variation: 'Classic' });
-      assert.deepEqual({ ...made, itemId: 0, createdAt: '', updatedAt: '' }, { itemId: 0, name: 'Bike Frame', description: 'steel', category: 'Frames', model: 'Roadster', variation: 'Classic', createdAt: '', updatedAt: '', deletedAt: null });
+      assert.deepEqual(
+        { ...made, itemId: 0, createdAt: '', updatedAt: '' },
+        {
+          itemId: 0,
+          name: 'Bike Frame',
+          description: 'steel',
+          category: 'Frames',
+          model: 'Roadster',
+          variation: 'Classic',
+          createdAt: '',
+          updatedAt: '',
+          deletedAt: null,
+        },
+      );
       const read = await api.call('GET', `/api/items/${made.itemId}`, { as: 'viewer' });
       assert.deepEqual(json(read), made);
-      const again = await api.call('POST', '/api/items', { as: 'planner', body: { name: 'bike frame', description: 'steel', model: 'ROADSTER', variation: 'classic', category: 'Other' } });
+      const again = await api.call('POST', '/api/items', {
+        as: 'planner',
+        body: { name: 'bike frame', description: 'steel', model: 'ROADSTER', variation: 'classic', category: 'Other' },
+      });
       assert.equal(outcome(again), '409 ITEM_EXISTS', 'same name, model, variation and description whatever the case');
       const noModel = await item({ name: 'Saddle' });
-      assert.equal(outcome(await api.call('POST', '/api/items', { as: 'admin', body: { name: 'Saddle' } })), '409 ITEM_EXISTS', 'two items without a model are duplicates too');
+      assert.equal(
+        outcome(await api.call('POST', '/api/items', { as: 'admin', body: { name: 'Saddle' } })),
+        '409 ITEM_EXISTS',
+        'two items without a model are duplicates too',
+      );
       assert.equal((await audits('item', noModel.itemId))[0]!.action, 'create');
       const created = (await audits('item', made.itemId))[0]!;
       assert.equal(created.before, null);
@@ -78,7 +104,11 @@ for (const backend of backends) {
       }
       const viewer = await api.call('POST', '/api/items', { as: 'viewer', body: { name: 'Nope' } });
       assert.equal(outcome(viewer), '403 FORBIDDEN');
-      assert.equal(outcome(await api.call('POST', '/api/items', { as: 'operator', body: { name: 'Nope' } })), '403 FORBIDDEN', 'operators move stock, they do not edit the catalogue');
+      assert.equal(
+        outcome(await api.call('POST', '/api/items', { as: 'operator', body: { name: 'Nope' } })),
+        '403 FORBIDDEN',
+        'operators move stock, they do not edit the catalogue',
+      );
       assert.equal(outcome(await move({ variantId: 1, type: 'receipt', quantity: '1' }, 'viewer')), '403 FORBIDDEN');
     });
 
@@ -86,7 +116,8 @@ for (const backend of backends) {
       await item({ name: 'Éclair Tray', category: 'Bakeware', model: 'Pâtissier' });
       await item({ name: 'Steel Frame', category: 'Frames', model: 'Roadster' });
       await item({ name: 'Alu frame', category: 'frames', model: 'Città' });
-      const names = async (query: string) => (json(await api.call('GET', `/api/items?${query}`, { as: 'viewer' })).items as { name: string }[]).map((i) => i.name);
+      const names = async (query: string) =>
+        (json(await api.call('GET', `/api/items?${query}`, { as: 'viewer' })).items as { name: string }[]).map((i) => i.name);
       assert.deepEqual(await names('q=FRAM'), ['Alu frame', 'Bike Frame', 'Steel Frame']);
       assert.deepEqual(await names('q=eclair'), ['Éclair Tray']);
       assert.deepEqual(await names(`q=${encodeURIComponent('ÉCLAIR')}`), ['Éclair Tray']);
@@ -101,7 +132,10 @@ for (const backend of backends) {
       assert.deepEqual(await names('q=frame&sort=createdAt&direction=desc'), ['Alu frame', 'Steel Frame', 'Bike Frame']);
       const page = json(await api.call('GET', '/api/items?q=frame&limit=2&offset=1', { as: 'viewer' }));
       assert.equal(page.total, 3);
-      assert.deepEqual((page.items as { name: string }[]).map((i) => i.name), ['Bike Frame', 'Steel Frame']);
+      assert.deepEqual(
+        (page.items as { name: string }[]).map((i) => i.name),
+        ['Bike Frame', 'Steel Frame'],
+      );
       const all = json(await api.call('GET', '/api/items?limit=1', { as: 'viewer' }));
       assert.equal(all.total, 5);
       assert.equal(all.items.length, 1);
@@ -126,7 +160,10 @@ for (const backend of backends) {
       assert.equal(json(changed).model, null);
       assert.equal(json(changed).category, 'Parts', 'a field left out stays');
       const other = await item({ name: 'Bell' });
-      assert.equal(outcome(await api.call('PATCH', `/api/items/${other.itemId}`, { as: 'planner', body: { name: 'Kick Stand', description: 'alloy' } })), '409 ITEM_EXISTS');
+      assert.equal(
+        outcome(await api.call('PATCH', `/api/items/${other.itemId}`, { as: 'planner', body: { name: 'Kick Stand', description: 'alloy' } })),
+        '409 ITEM_EXISTS',
+      );
 
       const deleted = await api.call('DELETE', `/api/items/${made.itemId}`, { as: 'planner' });
       assert.equal(deleted.statusCode, 200, deleted.body);
@@ -136,7 +173,10 @@ for (const backend of backends) {
       const search = async (extra = '') => (json(await api.call('GET', `/api/items?q=kick${extra}`, { as: 'viewer' })).items as unknown[]).length;
       assert.equal(await search(), 0);
       assert.equal(await search('&includeDeleted=true'), 1);
-      assert.equal((json(await api.call('GET', '/api/categories', { as: 'viewer' })) as { category: string }[]).some((c) => c.category === 'Parts'), false);
+      assert.equal(
+        (json(await api.call('GET', '/api/categories', { as: 'viewer' })) as { category: string }[]).some((c) => c.category === 'Parts'),
+        false,
+      );
 
       const twin = await item({ name: 'Kick stand', description: 'alloy' });
       assert.equal(outcome(await api.call('POST', `/api/items/${made.itemId}/restore`, { as: 'planner' })), '409 ITEM_EXISTS', 'a live item took its name');
@@ -147,7 +187,10 @@ for (const backend of backends) {
       assert.equal(outcome(await api.call('POST', `/api/items/${made.itemId}/restore`, { as: 'planner' })), '409 NOT_DELETED');
 
       const trail = await audits('item', made.itemId);
-      assert.deepEqual(trail.map((e) => e.action), ['restore', 'delete', 'update', 'create']);
+      assert.deepEqual(
+        trail.map((e) => e.action),
+        ['restore', 'delete', 'update', 'create'],
+      );
       assert.equal(trail[2]!.before.name, 'Kickstand');
       assert.equal(trail[2]!.after.name, 'Kick stand');
       assert.equal(trail[1]!.before.deletedAt, null);
@@ -162,13 +205,23 @@ for (const backend of backends) {
       assert.equal(red.stock, '0.000');
       assert.equal(red.reorderThreshold, '5.000');
       assert.equal(red.item, 'Variant Frame');
-      assert.equal(outcome(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'RED', size: 'm' } })), '409 VARIANT_EXISTS');
+      assert.equal(
+        outcome(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'RED', size: 'm' } })),
+        '409 VARIANT_EXISTS',
+      );
       const stockGiven = await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Blue', size: 'M', stock: '10' } });
       assert.ok(fieldPaths(stockGiven).includes('body/stock'), 'stock is never set directly');
-      assert.ok(fieldPaths(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Blue', size: 'M', reorderThreshold: '-1' } })).includes('body/reorderThreshold'));
+      assert.ok(
+        fieldPaths(
+          await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Blue', size: 'M', reorderThreshold: '-1' } }),
+        ).includes('body/reorderThreshold'),
+      );
       const blue = await variant(frame.itemId, { color: 'blue', size: 'L' });
       assert.equal(blue.unit, 'pcs');
-      assert.equal(outcome(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { color: 'red', size: 'm' } })), '409 VARIANT_EXISTS');
+      assert.equal(
+        outcome(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { color: 'red', size: 'm' } })),
+        '409 VARIANT_EXISTS',
+      );
       assert.ok(fieldPaths(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { stock: '3' } })).includes('body/stock'));
       const changed = await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { size: 'XL', reorderThreshold: '2.5' } });
       assert.equal(changed.statusCode, 200, changed.body);
@@ -182,7 +235,8 @@ for (const backend of backends) {
       assert.equal(gone.statusCode, 200, gone.body);
       assert.equal(outcome(await api.call('DELETE', `/api/variants/${blue.variantId}`, { as: 'planner' })), '409 ALREADY_DELETED');
       assert.equal(outcome(await api.call('PATCH', `/api/variants/${blue.variantId}`, { as: 'planner', body: { unit: 'kg' } })), '409 VARIANT_DELETED');
-      const list = async (q = '') => (json(await api.call('GET', `/api/items/${frame.itemId}/variants${q}`, { as: 'viewer' })) as { variantId: number }[]).map((v) => v.variantId);
+      const list = async (q = '') =>
+        (json(await api.call('GET', `/api/items/${frame.itemId}/variants${q}`, { as: 'viewer' })) as { variantId: number }[]).map((v) => v.variantId);
       assert.deepEqual(await list(), [red.variantId]);
       assert.deepEqual(await list('?includeDeleted=true'), [blue.variantId, red.variantId]);
       assert.equal(outcome(await api.call('POST', `/api/variants/${red.variantId}/restore`, { as: 'planner' })), '409 NOT_DELETED');
@@ -192,12 +246,18 @@ for (const backend of backends) {
       assert.equal(json(await api.call('GET', `/api/variants/${blue.variantId}`, { as: 'viewer' })).size, 'XL');
 
       await api.call('DELETE', `/api/items/${frame.itemId}`, { as: 'planner' });
-      assert.equal(outcome(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Green', size: 'S' } })), '409 ITEM_DELETED');
+      assert.equal(
+        outcome(await api.call('POST', `/api/items/${frame.itemId}/variants`, { as: 'planner', body: { color: 'Green', size: 'S' } })),
+        '409 ITEM_DELETED',
+      );
       assert.equal(outcome(await move({ variantId: red.variantId, type: 'receipt', quantity: '1' })), '409 ITEM_DELETED');
       await api.call('POST', `/api/items/${frame.itemId}/restore`, { as: 'planner' });
 
       const trail = await audits('item_variant', blue.variantId);
-      assert.deepEqual(trail.map((e) => e.action), ['restore', 'delete', 'update', 'create']);
+      assert.deepEqual(
+        trail.map((e) => e.action),
+        ['restore', 'delete', 'update', 'create'],
+      );
       assert.equal(trail[2]!.before.size, 'L');
       assert.equal(trail[2]!.after.size, 'XL');
     });
@@ -209,11 +269,23 @@ for (const backend of backends) {
 
       const opening = await move({ variantId: v.variantId, type: 'opening', quantity: '10.5' });
       assert.equal(opening.statusCode, 201, opening.body);
-      assert.deepEqual({ ...json(opening), entry: { ...json(opening).entry, id: 0, createdAt: '' } }, {
-        entry: { id: 0, variantId: v.variantId, type: 'opening', quantity: '10.500', unit: 'kg', notes: null, createdBy: json(opening).entry.createdBy, createdAt: '' },
-        stockBefore: '0.000',
-        stockAfter: '10.500',
-      });
+      assert.deepEqual(
+        { ...json(opening), entry: { ...json(opening).entry, id: 0, createdAt: '' } },
+        {
+          entry: {
+            id: 0,
+            variantId: v.variantId,
+            type: 'opening',
+            quantity: '10.500',
+            unit: 'kg',
+            notes: null,
+            createdBy: json(opening).entry.createdBy,
+            createdAt: '',
+          },
+          stockBefore: '0.000',
+          stockAfter: '10.500',
+        },
+      );
       assert.equal(outcome(await move({ variantId: v.variantId, type: 'opening', quantity: '1' })), '409 OPENING_NOT_FIRST');
       assert.equal(json(await move({ variantId: v.variantId, type: 'receipt', quantity: '2.25' })).stockAfter, '12.750');
       assert.equal(json(await move({ variantId: v.variantId, type: 'issue', quantity: '12.7' })).entry.quantity, '-12.700');
@@ -243,7 +315,11 @@ for (const backend of backends) {
 
       const ledger = json(await api.call('GET', `/api/variants/${v.variantId}/ledger`, { as: 'viewer' }));
       assert.equal(ledger.total, 4);
-      assert.deepEqual((ledger.entries as { type: string }[]).map((e) => e.type), ['adjustment', 'issue', 'receipt', 'opening'], 'newest first');
+      assert.deepEqual(
+        (ledger.entries as { type: string }[]).map((e) => e.type),
+        ['adjustment', 'issue', 'receipt', 'opening'],
+        'newest first',
+      );
       const sum = await api.db.query<{ same: boolean }>(
         'SELECT v.stock = (SELECT sum(quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS same FROM public.item_variant v WHERE v.variant_id = $1',
         [v.variantId],
@@ -251,7 +327,10 @@ for (const backend of backends) {
       assert.equal(sum.rows[0]!.same, true);
       const page = json(await api.call('GET', `/api/variants/${v.variantId}/ledger?limit=2&offset=2`, { as: 'viewer' }));
       assert.equal(page.total, 4);
-      assert.deepEqual((page.entries as { type: string }[]).map((e) => e.type), ['receipt', 'opening']);
+      assert.deepEqual(
+        (page.entries as { type: string }[]).map((e) => e.type),
+        ['receipt', 'opening'],
+      );
 
       const trail = await audits('stock_movement', json(adjusted).entry.id);
       assert.equal(trail.length, 1);
@@ -264,7 +343,10 @@ for (const backend of backends) {
       const byHand = await recordMovement(api.db, { variantId: v.variantId, type: 'receipt', quantity: '1' }, { userId: null, via: 'cli' });
       const handTrail = await audits('stock_movement', byHand!.entry.id);
       assert.equal(handTrail.length, 1);
-      assert.deepEqual({ userId: handTrail[0]!.userId, via: handTrail[0]!.via, stock: handTrail[0]!.after.stock }, { userId: null, via: 'cli', stock: '5.000' });
+      assert.deepEqual(
+        { userId: handTrail[0]!.userId, via: handTrail[0]!.via, stock: handTrail[0]!.after.stock },
+        { userId: null, via: 'cli', stock: '5.000' },
+      );
     });
 
     test('search takes %, _ and \\ as plain characters: each finds only the names that hold it, in q, category and model alike', async () => {
@@ -295,29 +377,49 @@ for (const backend of backends) {
       const bolt = await item({ name: 'Race Bolt' });
       const v = await variant(bolt.itemId, { color: 'Zinc', size: 'M8' });
       const ledgerSum = async () =>
-        (await api.db.query<{ stock: string; sum: string | null }>(
-          'SELECT v.stock::text AS stock, (SELECT sum(quantity)::numeric(12,3)::text FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS sum FROM public.item_variant v WHERE v.variant_id = $1',
-          [v.variantId],
-        )).rows[0]!;
+        (
+          await api.db.query<{ stock: string; sum: string | null }>(
+            'SELECT v.stock::text AS stock, (SELECT sum(quantity)::numeric(12,3)::text FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS sum FROM public.item_variant v WHERE v.variant_id = $1',
+            [v.variantId],
+          )
+        ).rows[0]!;
 
       const openings = await Promise.all(Array.from({ length: 5 }, () => move({ variantId: v.variantId, type: 'opening', quantity: '10' })));
-      assert.deepEqual(openings.map(outcome).sort(), ['201', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST'], 'one opening balance, however many race');
+      assert.deepEqual(
+        openings.map(outcome).sort(),
+        ['201', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST', '409 OPENING_NOT_FIRST'],
+        'one opening balance, however many race',
+      );
 
       const issues = await Promise.all(Array.from({ length: 20 }, () => move({ variantId: v.variantId, type: 'issue', quantity: '3' })));
       const passed = issues.filter((r) => r.statusCode === 201);
       assert.equal(passed.length, 3, issues.map(outcome).join(', '));
-      assert.ok(issues.every((r) => r.statusCode === 201 || outcome(r) === '409 STOCK_NEGATIVE'), issues.map(outcome).join(', '));
+      assert.ok(
+        issues.every((r) => r.statusCode === 201 || outcome(r) === '409 STOCK_NEGATIVE'),
+        issues.map(outcome).join(', '),
+      );
       const steps = passed.map((r) => json(r)).sort((a, b) => Number(b.stockBefore) - Number(a.stockBefore));
-      assert.deepEqual(steps.map((m) => `${m.stockBefore} → ${m.stockAfter}`), ['10.000 → 7.000', '7.000 → 4.000', '4.000 → 1.000'], 'each saw the stock the one before left');
+      assert.deepEqual(
+        steps.map((m) => `${m.stockBefore} → ${m.stockAfter}`),
+        ['10.000 → 7.000', '7.000 → 4.000', '4.000 → 1.000'],
+        'each saw the stock the one before left',
+      );
       assert.deepEqual(await ledgerSum(), { stock: '1.000', sum: '1.000' });
 
       // Receipts, issues and signed adjustments interleaved: whatever the order, no step goes below zero.
       const mixed = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
-          i % 3 === 0 ? move({ variantId: v.variantId, type: 'receipt', quantity: '1' }) : i % 3 === 1 ? move({ variantId: v.variantId, type: 'issue', quantity: '1' }) : move({ variantId: v.variantId, type: 'adjustment', quantity: '-1', reason: 'race' }),
+          i % 3 === 0
+            ? move({ variantId: v.variantId, type: 'receipt', quantity: '1' })
+            : i % 3 === 1
+              ? move({ variantId: v.variantId, type: 'issue', quantity: '1' })
+              : move({ variantId: v.variantId, type: 'adjustment', quantity: '-1', reason: 'race' }),
         ),
       );
-      assert.ok(mixed.every((r) => r.statusCode === 201 || outcome(r) === '409 STOCK_NEGATIVE'), mixed.map(outcome).join(', '));
+      assert.ok(
+        mixed.every((r) => r.statusCode === 201 || outcome(r) === '409 STOCK_NEGATIVE'),
+        mixed.map(outcome).join(', '),
+      );
       const taken = mixed.filter((r, i) => r.statusCode === 201 && i % 3 !== 0).length;
       const received = mixed.filter((r, i) => r.statusCode === 201 && i % 3 === 0).length;
       assert.equal(received, 10, 'a receipt is never refused');
@@ -355,7 +457,18 @@ for (const backend of backends) {
 
     test('every route is in the OpenAPI document with its summary and tag', async () => {
       const doc = json(await api.call('GET', '/api/docs/json'));
-      for (const path of ['/api/items', '/api/items/{id}', '/api/items/{id}/restore', '/api/items/{id}/variants', '/api/categories', '/api/variants/{id}', '/api/variants/{id}/restore', '/api/variants/{id}/ledger', '/api/stock/movements', '/api/stock/low']) {
+      for (const path of [
+        '/api/items',
+        '/api/items/{id}',
+        '/api/items/{id}/restore',
+        '/api/items/{id}/variants',
+        '/api/categories',
+        '/api/variants/{id}',
+        '/api/variants/{id}/restore',
+        '/api/variants/{id}/ledger',
+        '/api/stock/movements',
+        '/api/stock/low',
+      ]) {
         const ops = Object.values(doc.paths[path] ?? {}) as { summary?: string; tags?: string[] }[];
         assert.ok(ops.length > 0 && ops.every((o) => o.summary && o.tags?.length), path);
       }
@@ -371,7 +484,10 @@ for (const backend of backends) {
       await move({ variantId: edge.variantId, type: 'opening', quantity: '2' });
       const low = async () => {
         const r = json(await api.call('GET', '/api/stock/low?limit=500', { as: 'viewer' }));
-        return { total: r.total as number, ids: (r.variants as { variantId: number; itemId: number }[]).filter((x) => x.itemId === chain.itemId).map((x) => x.variantId) };
+        return {
+          total: r.total as number,
+          ids: (r.variants as { variantId: number; itemId: number }[]).filter((x) => x.itemId === chain.itemId).map((x) => x.variantId),
+        };
       };
       assert.deepEqual((await low()).ids, [short.variantId, edge.variantId]);
       const before = (await low()).total;

@@ -12,7 +12,9 @@ function sameButInexact(original: unknown, scanned: unknown): boolean {
   if (original !== null && typeof original === 'object') {
     if (scanned === null || typeof scanned !== 'object' || Array.isArray(scanned)) return false;
     const a = Object.entries(original);
-    return a.length === Object.keys(scanned).length && a.every(([k, v]) => Object.hasOwn(scanned, k) && sameButInexact(v, (scanned as Record<string, unknown>)[k]));
+    return (
+      a.length === Object.keys(scanned).length && a.every(([k, v]) => Object.hasOwn(scanned, k) && sameButInexact(v, (scanned as Record<string, unknown>)[k]))
+    );
   }
   return Object.is(original, scanned);
 }
@@ -21,9 +23,33 @@ const parsed = (text: string) => JSON.parse(quoteInexactNumbers(text)) as unknow
 
 describe('the JSON body scan', () => {
   test('a number a double holds exactly stays a number; one it would round comes through as the digits written', () => {
-    for (const exact of ['0', '-0', '12.5', '12.50', '1e3', '1E+3', '0.1', '-0.01', '123456789012345', '99999999999.99', '1.5e-7', '5e-324', '1.7976931348623157e308', '0.30000000000000004'])
+    for (const exact of [
+      '0',
+      '-0',
+      '12.5',
+      '12.50',
+      '1e3',
+      '1E+3',
+      '0.1',
+      '-0.01',
+      '123456789012345',
+      '99999999999.99',
+      '1.5e-7',
+      '5e-324',
+      '1.7976931348623157e308',
+      '0.30000000000000004',
+    ])
       assert.deepEqual(parsed(`{"x": ${exact}}`), { x: Number(exact) }, exact);
-    for (const inexact of ['12.3400000000000001', '0.30000000000000001', '9007199254740993', '1e400', '-1e400', '2.0000000000000001', '1' + '0'.repeat(400) + '1', '0.' + '0'.repeat(500) + '1'])
+    for (const inexact of [
+      '12.3400000000000001',
+      '0.30000000000000001',
+      '9007199254740993',
+      '1e400',
+      '-1e400',
+      '2.0000000000000001',
+      '1' + '0'.repeat(400) + '1',
+      '0.' + '0'.repeat(500) + '1',
+    ])
       assert.deepEqual(parsed(`{"x": ${inexact}}`), { x: inexact }, inexact.slice(0, 30));
   });
 

@@ -59,8 +59,20 @@ for (const backend of backends) {
           {
             subprocess: 'Assembly',
             groups: [
-              { name: 'Saddle', alternatives: [{ variantId: s1, quantity: '1' }, { variantId: s2, quantity: '2' }] },
-              { name: 'Tyre', alternatives: [{ variantId: t1, quantity: '2' }, { variantId: t2, quantity: '2' }] },
+              {
+                name: 'Saddle',
+                alternatives: [
+                  { variantId: s1, quantity: '1' },
+                  { variantId: s2, quantity: '2' },
+                ],
+              },
+              {
+                name: 'Tyre',
+                alternatives: [
+                  { variantId: t1, quantity: '2' },
+                  { variantId: t2, quantity: '2' },
+                ],
+              },
             ],
           },
         ],
@@ -87,15 +99,24 @@ for (const backend of backends) {
     const select = (lotId: number, selections: { groupId: number; variantId: number }[], as: 'planner' | 'operator' = 'planner') =>
       api.call('PUT', `/api/lots/${lotId}/selections`, { as, body: { selections } });
     const stockOf = async (variantId: number) =>
-      (await api.db.query<{ stock: string; ledger: string }>(
-        `SELECT v.stock::text AS stock, coalesce((SELECT sum(t.quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id), 0)::numeric(12,3)::text AS ledger
+      (
+        await api.db.query<{ stock: string; ledger: string }>(
+          `SELECT v.stock::text AS stock, coalesce((SELECT sum(t.quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id), 0)::numeric(12,3)::text AS ledger
            FROM public.item_variant v WHERE v.variant_id = $1`,
-        [variantId],
-      )).rows[0]!;
+          [variantId],
+        )
+      ).rows[0]!;
 
     /** A lot of `b` driven to `status` (selections S1 and T2, quantity 10). */
     async function lotIn(b: Bicycle, status: string, quantity = 10): Promise<number> {
-      const lot = await createLot({ processId: b.processId, quantity, selections: [{ groupId: b.saddle, variantId: b.s1 }, { groupId: b.tyre, variantId: b.t2 }] });
+      const lot = await createLot({
+        processId: b.processId,
+        quantity,
+        selections: [
+          { groupId: b.saddle, variantId: b.s1 },
+          { groupId: b.tyre, variantId: b.t2 },
+        ],
+      });
       const path: Record<string, [string, Record<string, unknown>?][]> = {
         planning: [],
         ready: [['ready']],
@@ -104,7 +125,8 @@ for (const backend of backends) {
         failed: [['ready'], ['start'], ['fail', { reason: 'wheel jig broke' }]],
         cancelled: [['cancel', { reason: 'order withdrawn' }]],
       };
-      for (const [action, body] of path[status]!) assert.equal(outcome(await act(lot.lotId, action, 'admin', body)), '200', `${action} on the way to ${status}`);
+      for (const [action, body] of path[status]!)
+        assert.equal(outcome(await act(lot.lotId, action, 'admin', body)), '200', `${action} on the way to ${status}`);
       return lot.lotId as number;
     }
 
@@ -124,8 +146,14 @@ for (const backend of backends) {
       assert.equal(lot.estimate.complete, true);
       assert.deepEqual(lot.estimate.selections, []);
       assert.match(lot.estimate.ratesAt, /^\d{4}-\d{2}-\d{2}$/);
-      assert.deepEqual(lot.unselectedGroups.map((g: any) => g.name), ['Saddle', 'Tyre']);
-      assert.deepEqual(lot.events.map((e: any) => [e.from, e.to, e.user]), [[null, 'planning', 'The planner']]);
+      assert.deepEqual(
+        lot.unselectedGroups.map((g: any) => g.name),
+        ['Saddle', 'Tyre'],
+      );
+      assert.deepEqual(
+        lot.events.map((e: any) => [e.from, e.to, e.user]),
+        [[null, 'planning', 'The planner']],
+      );
       assert.equal(lot.actualCost, null);
 
       // A rate change afterwards does not move the frozen estimate.
@@ -134,7 +162,10 @@ for (const backend of backends) {
       assert.equal(read.worstCaseEstimatedCost, '3640.00');
       assert.deepEqual(read.estimate, lot.estimate);
       const audit = json(await api.call('GET', `/api/audit?entity=production_lot&entityId=${lot.lotId}`, { as: 'admin' })).events;
-      assert.deepEqual(audit.map((e: any) => e.action), ['create']);
+      assert.deepEqual(
+        audit.map((e: any) => e.action),
+        ['create'],
+      );
       assert.equal(audit[0].after.lotNumber, lot.lotNumber);
       assert.deepEqual(audit[0].after.estimate.total, { worst: '3640.00', best: '3200.00' });
     });
@@ -156,11 +187,22 @@ for (const backend of backends) {
       const other = await bicycle();
       const bad = await api.call('POST', '/api/lots', {
         as: 'planner',
-        body: { processId: b.processId, quantity: 1, selections: [{ groupId: b.saddle, variantId: b.t1 }, { groupId: other.tyre, variantId: other.t1 }, { groupId: b.saddle, variantId: b.s1 }] },
+        body: {
+          processId: b.processId,
+          quantity: 1,
+          selections: [
+            { groupId: b.saddle, variantId: b.t1 },
+            { groupId: other.tyre, variantId: other.t1 },
+            { groupId: b.saddle, variantId: b.s1 },
+          ],
+        },
       });
       assert.equal(outcome(bad), '400 SELECTION_INVALID');
       assert.deepEqual(fieldPaths(bad), ['body/selections/2/groupId', 'body/selections/0/variantId', 'body/selections/1/groupId']);
-      assert.match(json(bad).error.message, new RegExp(`variant ${b.t1} is not an alternative of group ${b.saddle} \\(Saddle\\); its alternatives are variants ${b.s1}, ${b.s2}`));
+      assert.match(
+        json(bad).error.message,
+        new RegExp(`variant ${b.t1} is not an alternative of group ${b.saddle} \\(Saddle\\); its alternatives are variants ${b.s1}, ${b.s2}`),
+      );
 
       assert.equal(outcome(await api.call('POST', '/api/lots', { as: 'planner', body: { processId: 999999, quantity: 1 } })), '404 NOT_FOUND');
       for (const status of ['draft', 'archived'] as const) {
@@ -173,8 +215,15 @@ for (const backend of backends) {
       await api.db.query('UPDATE public.processes SET deleted_at = now() WHERE id = $1', [gone.processId]);
       assert.equal(outcome(await api.call('POST', '/api/lots', { as: 'planner', body: { processId: gone.processId, quantity: 1 } })), '409 PROCESS_DELETED');
       const empty = await insertProcess(api.db, { name: 'Empty process', steps: [] });
-      assert.equal(outcome(await api.call('POST', '/api/lots', { as: 'planner', body: { processId: empty.processId, quantity: 1 } })), '409 PROCESS_HAS_NO_STEPS');
-      assert.equal(outcome(await api.call('POST', '/api/lots', { as: 'operator', body: { processId: b.processId, quantity: 1 } })), '403 FORBIDDEN', 'operators run lots, planners make them');
+      assert.equal(
+        outcome(await api.call('POST', '/api/lots', { as: 'planner', body: { processId: empty.processId, quantity: 1 } })),
+        '409 PROCESS_HAS_NO_STEPS',
+      );
+      assert.equal(
+        outcome(await api.call('POST', '/api/lots', { as: 'operator', body: { processId: b.processId, quantity: 1 } })),
+        '403 FORBIDDEN',
+        'operators run lots, planners make them',
+      );
       assert.equal(outcome(await api.call('POST', '/api/lots', { as: 'viewer', body: { processId: b.processId, quantity: 1 } })), '403 FORBIDDEN');
     });
 
@@ -183,22 +232,50 @@ for (const backend of backends) {
       await insertRate(api.db, priced, { supplier: 'Alpha', cost: '2.50' });
       const unpriced = await insertVariant(api.db, 'Unpriced nut');
       await insertRate(api.db, unpriced, { supplier: 'Alpha', cost: '9.00', to: '2020-12-31', from: '2020-01-01' });
-      const p = await insertProcess(api.db, { name: 'Bolting', steps: [{ lines: [{ variantId: priced, quantity: '4' }, { variantId: unpriced, quantity: '4' }] }] });
+      const p = await insertProcess(api.db, {
+        name: 'Bolting',
+        steps: [
+          {
+            lines: [
+              { variantId: priced, quantity: '4' },
+              { variantId: unpriced, quantity: '4' },
+            ],
+          },
+        ],
+      });
       const lot = await createLot({ processId: p.processId, quantity: 3 });
       assert.equal(lot.estimate.complete, false);
-      assert.deepEqual(lot.estimate.unpriced.map((u: any) => u.variantId), [unpriced]);
+      assert.deepEqual(
+        lot.estimate.unpriced.map((u: any) => u.variantId),
+        [unpriced],
+      );
       assert.equal(lot.worstCaseEstimatedCost, '30.00', '2.50 × 4 × 3; the unpriced nut counts nothing, never 0 as known');
     });
 
     test('selections: one per group, only among its alternatives, DELETE takes one back; 404 for no lot or group; 409 once the lot has started', async () => {
       const b = await bicycle();
       const lot = await createLot({ processId: b.processId, quantity: 2, selections: [{ groupId: b.saddle, variantId: b.s2 }] });
-      assert.deepEqual(lot.selections.map((s: any) => [s.group, s.variantId, s.quantity]), [['Saddle', b.s2, '2.0000']]);
-      assert.deepEqual(lot.unselectedGroups.map((g: any) => g.name), ['Tyre']);
+      assert.deepEqual(
+        lot.selections.map((s: any) => [s.group, s.variantId, s.quantity]),
+        [['Saddle', b.s2, '2.0000']],
+      );
+      assert.deepEqual(
+        lot.unselectedGroups.map((g: any) => g.name),
+        ['Tyre'],
+      );
 
-      const changed = await select(lot.lotId, [{ groupId: b.tyre, variantId: b.t1 }, { groupId: b.saddle, variantId: b.s1 }]);
+      const changed = await select(lot.lotId, [
+        { groupId: b.tyre, variantId: b.t1 },
+        { groupId: b.saddle, variantId: b.s1 },
+      ]);
       assert.equal(outcome(changed), '200');
-      assert.deepEqual(json(changed).selections.map((s: any) => [s.group, s.variantId]), [['Saddle', b.s1], ['Tyre', b.t1]]);
+      assert.deepEqual(
+        json(changed).selections.map((s: any) => [s.group, s.variantId]),
+        [
+          ['Saddle', b.s1],
+          ['Tyre', b.t1],
+        ],
+      );
       assert.deepEqual(json(changed).unselectedGroups, []);
       for (const variantId of [null, '', 0, false]) {
         const r = await api.call('PUT', `/api/lots/${lot.lotId}/selections`, { as: 'planner', body: { selections: [{ groupId: b.tyre, variantId }] } });
@@ -207,15 +284,31 @@ for (const backend of backends) {
       }
       const cleared = await api.call('DELETE', `/api/lots/${lot.lotId}/selections/${b.tyre}`, { as: 'planner' });
       assert.equal(outcome(cleared), '200');
-      assert.deepEqual(json(cleared).selections.map((s: any) => s.group), ['Saddle']);
-      assert.deepEqual(json(cleared).unselectedGroups.map((g: any) => g.name), ['Tyre']);
+      assert.deepEqual(
+        json(cleared).selections.map((s: any) => s.group),
+        ['Saddle'],
+      );
+      assert.deepEqual(
+        json(cleared).unselectedGroups.map((g: any) => g.name),
+        ['Tyre'],
+      );
       const other = await bicycle();
-      assert.equal(outcome(await api.call('DELETE', `/api/lots/${lot.lotId}/selections/${other.tyre}`, { as: 'planner' })), '404 NOT_FOUND', 'a group of another process');
+      assert.equal(
+        outcome(await api.call('DELETE', `/api/lots/${lot.lotId}/selections/${other.tyre}`, { as: 'planner' })),
+        '404 NOT_FOUND',
+        'a group of another process',
+      );
       assert.equal(outcome(await api.call('DELETE', `/api/lots/999999/selections/${b.tyre}`, { as: 'planner' })), '404 NOT_FOUND');
       assert.equal(outcome(await api.call('DELETE', `/api/lots/${lot.lotId}/selections/${b.tyre}`, { as: 'operator' })), '403 FORBIDDEN');
       const audit = json(await api.call('GET', `/api/audit?entity=production_lot&entityId=${lot.lotId}`, { as: 'admin' })).events;
-      assert.deepEqual(audit.map((e: any) => e.action), ['update', 'update', 'create']);
-      assert.deepEqual(audit[0].before.selections, [{ groupId: b.saddle, variantId: b.s1 }, { groupId: b.tyre, variantId: b.t1 }]);
+      assert.deepEqual(
+        audit.map((e: any) => e.action),
+        ['update', 'update', 'create'],
+      );
+      assert.deepEqual(audit[0].before.selections, [
+        { groupId: b.saddle, variantId: b.s1 },
+        { groupId: b.tyre, variantId: b.t1 },
+      ]);
       assert.deepEqual(audit[0].after.selections, [{ groupId: b.saddle, variantId: b.s1 }]);
 
       const wrong = await select(lot.lotId, [{ groupId: b.tyre, variantId: b.s1 }]);
@@ -245,7 +338,10 @@ for (const backend of backends) {
       const notReady = await act(lot.lotId, 'ready', 'planner');
       assert.equal(outcome(notReady), '409 LOT_NOT_READY');
       assert.match(json(notReady).error.message, /: 2 substitute groups have no selection: Saddle, Tyre;/);
-      assert.deepEqual(json(notReady).error.details.unselectedGroups.map((g: any) => g.groupId), [b.saddle, b.tyre]);
+      assert.deepEqual(
+        json(notReady).error.details.unselectedGroups.map((g: any) => g.groupId),
+        [b.saddle, b.tyre],
+      );
       await select(lot.lotId, [{ groupId: b.saddle, variantId: b.s1 }]);
       assert.match(json(await act(lot.lotId, 'ready', 'planner')).error.message, /1 substitute group has no selection: Tyre;/);
       await select(lot.lotId, [{ groupId: b.tyre, variantId: b.t2 }]);
@@ -262,7 +358,10 @@ for (const backend of backends) {
       );
       const short = await act(lot.lotId, 'ready', 'planner');
       assert.equal(outcome(short), '409 INSUFFICIENT_STOCK');
-      assert.match(json(short).error.message, /cannot be marked ready: 2 variants are short: Frame \d+ \(Natural, One size\) needs 10\.000 pcs, 5\.000 on hand/);
+      assert.match(
+        json(short).error.message,
+        /cannot be marked ready: 2 variants are short: Frame \d+ \(Natural, One size\) needs 10\.000 pcs, 5\.000 on hand/,
+      );
       assert.deepEqual(
         json(short).error.details.shortfalls.map((s: any) => [s.variantId, s.needed, s.available, s.shortfall]),
         [
@@ -277,7 +376,13 @@ for (const backend of backends) {
       const ready = await act(lot.lotId, 'ready', 'planner');
       assert.equal(outcome(ready), '200', ready.body);
       assert.equal(json(ready).status, 'ready');
-      assert.deepEqual(json(ready).events.map((e: any) => [e.from, e.to]), [[null, 'planning'], ['planning', 'ready']]);
+      assert.deepEqual(
+        json(ready).events.map((e: any) => [e.from, e.to]),
+        [
+          [null, 'planning'],
+          ['planning', 'ready'],
+        ],
+      );
       assert.equal(json(await api.call('GET', `/api/lots/${lot.lotId}/stock-check`, { as: 'viewer' })).sufficient, true);
       const audit = json(await api.call('GET', `/api/audit?entity=production_lot&entityId=${lot.lotId}`, { as: 'admin' })).events[0];
       assert.equal(audit.action, 'transition');
@@ -310,7 +415,8 @@ for (const backend of backends) {
       const r = await act(lots.planning!, 'start');
       assert.match(json(r).error.message, /is planning: only a lot that is ready can be started \(it can be marked ready or cancelled\)/);
       assert.match(json(await act(lots.completed!, 'cancel', 'admin', { reason: 'x' })).error.message, /is completed, which is final: it cannot be cancelled/);
-      for (const [status, lotId] of Object.entries(lots)) assert.equal(json(await api.call('GET', `/api/lots/${lotId}`, { as: 'viewer' })).status, status, 'refusals change nothing');
+      for (const [status, lotId] of Object.entries(lots))
+        assert.equal(json(await api.call('GET', `/api/lots/${lotId}`, { as: 'viewer' })).status, status, 'refusals change nothing');
     });
 
     test('fail and cancel need a reason (400 body/reason), which becomes the status reason and the event’s; cancel works from planning, ready and in progress', async () => {
@@ -355,10 +461,22 @@ for (const backend of backends) {
       assert.equal(lot.actualCost, '3440.00');
       assert.equal(lot.costVariance, '-200.00');
       assert.deepEqual(lot.actual.costing.unit, { worst: '344.00', best: '324.00' });
-      assert.deepEqual(lot.actual.selections, [{ groupId: b.saddle, variantId: b.s1 }, { groupId: b.tyre, variantId: b.t2 }]);
+      assert.deepEqual(lot.actual.selections, [
+        { groupId: b.saddle, variantId: b.s1 },
+        { groupId: b.tyre, variantId: b.t2 },
+      ]);
       assert.equal(lot.actual.complete, true);
-      assert.deepEqual(lot.events.map((e: any) => e.to), ['planning', 'ready', 'in_progress', 'completed']);
-      for (const [variant, stock] of [[b.frame, '10.000'], [b.s1, '5.000'], [b.s2, '7.000'], [b.t1, '9.000'], [b.t2, '10.000']] as const) {
+      assert.deepEqual(
+        lot.events.map((e: any) => e.to),
+        ['planning', 'ready', 'in_progress', 'completed'],
+      );
+      for (const [variant, stock] of [
+        [b.frame, '10.000'],
+        [b.s1, '5.000'],
+        [b.s2, '7.000'],
+        [b.t1, '9.000'],
+        [b.t2, '10.000'],
+      ] as const) {
         assert.deepEqual(await stockOf(variant), { stock, ledger: stock }, `variant ${variant}`);
       }
       const rows = await api.db.query<{ variant_id: number; quantity: string; type: string; created_by: number }>(
@@ -387,7 +505,18 @@ for (const backend of backends) {
       const before = await api.db.query('SELECT count(*)::int AS n FROM public.inventory_transactions');
       const r = await act(id, 'complete', 'operator');
       assert.equal(outcome(r), '409 INSUFFICIENT_STOCK');
-      assert.deepEqual(json(r).error.details.shortfalls, [{ variantId: b.t2, item: `Tyre B ${serial}`, color: 'Natural', size: 'One size', unit: 'pcs', needed: '20.000', available: '19.500', shortfall: '0.500' }]);
+      assert.deepEqual(json(r).error.details.shortfalls, [
+        {
+          variantId: b.t2,
+          item: `Tyre B ${serial}`,
+          color: 'Natural',
+          size: 'One size',
+          unit: 'pcs',
+          needed: '20.000',
+          available: '19.500',
+          shortfall: '0.500',
+        },
+      ]);
       assert.deepEqual((await api.db.query('SELECT count(*)::int AS n FROM public.inventory_transactions')).rows, before.rows);
       assert.deepEqual(await stockOf(b.frame), { stock: '10.000', ledger: '10.000' });
       const lot = json(await api.call('GET', `/api/lots/${id}`, { as: 'viewer' }));
@@ -402,7 +531,10 @@ for (const backend of backends) {
       assert.equal(outcome(r), '200', r.body);
       const lot = json(r);
       assert.equal(lot.actual.complete, false);
-      assert.deepEqual(lot.actual.unpriced.map((u: any) => u.variantId), [b.s1]);
+      assert.deepEqual(
+        lot.actual.unpriced.map((u: any) => u.variantId),
+        [b.s1],
+      );
       assert.equal(lot.actualCost, '788.00', '(120 + 24 + 100 + 50) × 2 + the setup 200: the saddle is a lower bound');
       assert.equal((await stockOf(b.s1)).stock, '98.000', 'consumed all the same');
     });
@@ -410,8 +542,15 @@ for (const backend of backends) {
     test('a process changed under a running lot: a new group without a choice stops completion (409 LOT_NOT_READY), the lot can still fail; a deleted process stops it with 409 PROCESS_DELETED', async () => {
       const b = await bicycle();
       const id = await lotIn(b, 'in_progress', 1);
-      const added = await api.db.query<{ id: number }>(`INSERT INTO public.substitute_groups (process_subprocess_id, group_name) VALUES ($1, 'Bell') RETURNING id`, [b.stepIds[1]]);
-      await api.db.query('INSERT INTO public.variant_usage (process_subprocess_id, variant_id, quantity, substitute_group_id) VALUES ($1, $2, 1, $3)', [b.stepIds[1], b.t1, added.rows[0]!.id]);
+      const added = await api.db.query<{ id: number }>(
+        `INSERT INTO public.substitute_groups (process_subprocess_id, group_name) VALUES ($1, 'Bell') RETURNING id`,
+        [b.stepIds[1]],
+      );
+      await api.db.query('INSERT INTO public.variant_usage (process_subprocess_id, variant_id, quantity, substitute_group_id) VALUES ($1, $2, 1, $3)', [
+        b.stepIds[1],
+        b.t1,
+        added.rows[0]!.id,
+      ]);
       const r = await act(id, 'complete', 'operator');
       assert.equal(outcome(r), '409 LOT_NOT_READY');
       assert.match(json(r).error.message, /cannot be completed: 1 substitute group has no selection: Bell/);
@@ -439,24 +578,42 @@ for (const backend of backends) {
       const ids = [await lotIn(b, 'planning', 1), await lotIn(b, 'ready', 1), await lotIn(b, 'ready', 2)];
       const mine = json(await api.call('GET', `/api/lots?processId=${b.processId}`, { as: 'viewer' }));
       assert.equal(mine.total, 3);
-      assert.deepEqual(mine.lots.map((l: any) => l.lotId), [...ids].reverse());
+      assert.deepEqual(
+        mine.lots.map((l: any) => l.lotId),
+        [...ids].reverse(),
+      );
       const ready = json(await api.call('GET', `/api/lots?processId=${b.processId}&status=ready&limit=1`, { as: 'viewer' }));
       assert.deepEqual([ready.total, ready.lots.length, ready.lots[0].lotId], [2, 1, ids[2]]);
       const page2 = json(await api.call('GET', `/api/lots?processId=${b.processId}&status=ready&limit=1&offset=1`, { as: 'viewer' }));
-      assert.deepEqual(page2.lots.map((l: any) => l.lotId), [ids[1]]);
+      assert.deepEqual(
+        page2.lots.map((l: any) => l.lotId),
+        [ids[1]],
+      );
       await api.db.query(`UPDATE public.production_lots SET created_at = '2024-03-10T12:00:00Z' WHERE id = $1`, [ids[0]]);
       const march = json(await api.call('GET', `/api/lots?processId=${b.processId}&from=2024-03-10&to=2024-03-10`, { as: 'viewer' }));
-      assert.deepEqual(march.lots.map((l: any) => l.lotId), [ids[0]]);
+      assert.deepEqual(
+        march.lots.map((l: any) => l.lotId),
+        [ids[0]],
+      );
       assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&from=2024-03-11`, { as: 'viewer' })).total, 2);
       assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&to=2024-03-09`, { as: 'viewer' })).total, 0);
       // q: a part of the lot number, the process's name or the notes, whatever its case.
       const third = mine.lots[0];
       const byNumber = json(await api.call('GET', `/api/lots?q=${encodeURIComponent(third.lotNumber.slice(-8).toLowerCase())}`, { as: 'viewer' }));
-      assert.deepEqual(byNumber.lots.map((l: any) => l.lotId), [third.lotId]);
+      assert.deepEqual(
+        byNumber.lots.map((l: any) => l.lotId),
+        [third.lotId],
+      );
       const processName = json(await api.call('GET', `/api/processes/${b.processId}`, { as: 'viewer' })).name as string;
-      assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&q=${encodeURIComponent(processName.toUpperCase())}`, { as: 'viewer' })).total, 3);
+      assert.equal(
+        json(await api.call('GET', `/api/lots?processId=${b.processId}&q=${encodeURIComponent(processName.toUpperCase())}`, { as: 'viewer' })).total,
+        3,
+      );
       await api.db.query(`UPDATE public.production_lots SET notes = 'Rush order for Kumar & Sons' WHERE id = $1`, [ids[1]]);
-      assert.deepEqual(json(await api.call('GET', `/api/lots?q=${encodeURIComponent('kumar &')}`, { as: 'viewer' })).lots.map((l: any) => l.lotId), [ids[1]]);
+      assert.deepEqual(
+        json(await api.call('GET', `/api/lots?q=${encodeURIComponent('kumar &')}`, { as: 'viewer' })).lots.map((l: any) => l.lotId),
+        [ids[1]],
+      );
       assert.equal(json(await api.call('GET', `/api/lots?processId=${b.processId}&q=nothing-like-it`, { as: 'viewer' })).total, 0);
       assert.equal(outcome(await api.call('GET', `/api/lots?q=${'x'.repeat(201)}`, { as: 'viewer' })), '400 INVALID_INPUT');
       for (const q of ['status=done', 'processId=0', 'from=2024-13-01', 'from=2024-03-02&to=2024-03-01', 'limit=0', 'colour=red']) {
@@ -472,16 +629,36 @@ for (const backend of backends) {
       const lot = await createLot({ processId: b.processId, quantity: 3, selections: [{ groupId: b.saddle, variantId: b.s2 }] });
       const check = json(await api.call('GET', `/api/lots/${lot.lotId}/stock-check`, { as: 'operator' }));
       assert.equal(check.sufficient, false, 'a group is not chosen yet');
-      assert.deepEqual(check.unselectedGroups.map((g: any) => [g.groupId, g.name, g.step]), [[b.tyre, 'Tyre', 'Assembly']]);
-      assert.deepEqual(check.needs.map((n: any) => [n.variantId, n.needed, n.shortfall]), [
-        [b.frame, '3.000', '0'],
-        [b.s2, '6.000', '0'],
-      ]);
+      assert.deepEqual(
+        check.unselectedGroups.map((g: any) => [g.groupId, g.name, g.step]),
+        [[b.tyre, 'Tyre', 'Assembly']],
+      );
+      assert.deepEqual(
+        check.needs.map((n: any) => [n.variantId, n.needed, n.shortfall]),
+        [
+          [b.frame, '3.000', '0'],
+          [b.s2, '6.000', '0'],
+        ],
+      );
       const fine = await insertVariant(api.db, 'Grease', { stock: '1' });
-      const p = await insertProcess(api.db, { name: 'Greasing', steps: [{ lines: [{ variantId: fine, quantity: '0.0005' }, { variantId: fine, quantity: '0.0001' }] }] });
+      const p = await insertProcess(api.db, {
+        name: 'Greasing',
+        steps: [
+          {
+            lines: [
+              { variantId: fine, quantity: '0.0005' },
+              { variantId: fine, quantity: '0.0001' },
+            ],
+          },
+        ],
+      });
       const g = await createLot({ processId: p.processId, quantity: 7 });
       const gc = json(await api.call('GET', `/api/lots/${g.lotId}/stock-check`, { as: 'viewer' }));
-      assert.deepEqual(gc.needs.map((n: any) => n.needed), ['0.004'], '0.0006 × 7 = 0.0042, summed per variant, then rounded');
+      assert.deepEqual(
+        gc.needs.map((n: any) => n.needed),
+        ['0.004'],
+        '0.0006 × 7 = 0.0042, summed per variant, then rounded',
+      );
       assert.equal(gc.sufficient, true);
     });
 
@@ -499,15 +676,24 @@ for (const backend of backends) {
         }
         return made;
       });
-      assert.deepEqual((await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.production_lots WHERE id = ANY($1) AND status = 'in_progress'`, [ids])).rows, [{ n: 50 }]);
+      assert.deepEqual(
+        (await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.production_lots WHERE id = ANY($1) AND status = 'in_progress'`, [ids])).rows,
+        [{ n: 50 }],
+      );
       // On the server the completions overlap on the pool's connections; PGlite is one session, so there they run one after another.
       const complete = (id: number) => act(id, 'complete', 'operator');
-      const results = backend.name === 'postgres' ? await Promise.all(ids.map(complete)) : await ids.reduce<Promise<Awaited<ReturnType<typeof complete>>[]>>(async (acc, id) => [...(await acc), await complete(id)], Promise.resolve([]));
+      const results =
+        backend.name === 'postgres'
+          ? await Promise.all(ids.map(complete))
+          : await ids.reduce<Promise<Awaited<ReturnType<typeof complete>>[]>>(async (acc, id) => [...(await acc), await complete(id)], Promise.resolve([]));
       const outcomes = results.map(outcome);
       assert.equal(outcomes.filter((o) => o === '200').length, 30, outcomes.join(', '));
       assert.equal(outcomes.filter((o) => o === '409 INSUFFICIENT_STOCK').length, 20, outcomes.join(', '));
       for (const r of results.filter((x) => x.statusCode === 409)) {
-        assert.deepEqual(json(r).error.details.shortfalls.map((s: any) => [s.variantId, s.needed, s.available]), [[part, '1.000', '0.000']]);
+        assert.deepEqual(
+          json(r).error.details.shortfalls.map((s: any) => [s.variantId, s.needed, s.available]),
+          [[part, '1.000', '0.000']],
+        );
       }
       assert.deepEqual(await stockOf(part), { stock: '0.000', ledger: '0.000' });
       const statuses = await api.db.query<{ status: string; n: number; consumed: string }>(
@@ -521,9 +707,13 @@ for (const backend of backends) {
       ]);
     });
 
-    test('a hundred lots created at once get a hundred distinct numbers', { skip: backend.name === 'pglite' ? 'PGlite is one session: concurrency is proven on the server' : false }, async () => {
+    test('a hundred lots created at once get a hundred distinct numbers', {
+      skip: backend.name === 'pglite' ? 'PGlite is one session: concurrency is proven on the server' : false,
+    }, async () => {
       const b = await bicycle();
-      const results = await Promise.all(Array.from({ length: 100 }, () => api.call('POST', '/api/lots', { as: 'planner', body: { processId: b.processId, quantity: 1 } })));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => api.call('POST', '/api/lots', { as: 'planner', body: { processId: b.processId, quantity: 1 } })),
+      );
       assert.deepEqual([...new Set(results.map((r) => r.statusCode))], [201], results.find((r) => r.statusCode !== 201)?.body);
       const numbers = results.map((r) => json(r).lotNumber as string);
       assert.equal(new Set(numbers).size, 100);
@@ -536,19 +726,28 @@ for (const backend of backends) {
         const variants: number[] = [];
         for (let v = 0; v < 6; v++) {
           const id = await insertVariant(api.db, `Prop ${c}-${v}`, { stock: '1000000' });
-          for (let r = rnd.int(1, 3); r > 0; r--) await insertRate(api.db, id, { supplier: rnd.pick(['Alpha', 'Beta', 'Gamma']), cost: `${rnd.int(1, 500)}.${String(rnd.int(0, 99)).padStart(2, '0')}` });
+          for (let r = rnd.int(1, 3); r > 0; r--)
+            await insertRate(api.db, id, {
+              supplier: rnd.pick(['Alpha', 'Beta', 'Gamma']),
+              cost: `${rnd.int(1, 500)}.${String(rnd.int(0, 99)).padStart(2, '0')}`,
+            });
           variants.push(id);
         }
         const qty = () => `${rnd.int(1, 5)}.${rnd.int(0, 9999)}`;
         const steps = Array.from({ length: rnd.int(1, 3) }, (_, s) => ({
           lines: Array.from({ length: rnd.int(0, 2) }, () => ({ variantId: rnd.pick(variants), quantity: qty() })),
-          groups: Array.from({ length: rnd.int(0, 2) }, (_, g) => ({ name: `G${c}-${s}-${g}`, alternatives: Array.from({ length: rnd.int(2, 3) }, () => ({ variantId: rnd.pick(variants), quantity: qty() })) })),
+          groups: Array.from({ length: rnd.int(0, 2) }, (_, g) => ({
+            name: `G${c}-${s}-${g}`,
+            alternatives: Array.from({ length: rnd.int(2, 3) }, () => ({ variantId: rnd.pick(variants), quantity: qty() })),
+          })),
           costItems: rnd.int(0, 1) ? [{ type: 'labour', quantity: '1.5', rate: `${rnd.int(0, 300)}.00` }] : [],
         }));
         if (steps.every((s) => s.lines.length + s.groups.length === 0)) steps[0]!.lines.push({ variantId: variants[0]!, quantity: '1' });
         const spec: ProcessSpec = { name: `Property ${backend.name} ${c}`, steps, additionalCosts: rnd.int(0, 1) ? [{ type: 'other', amount: '12.34' }] : [] };
         const p = await insertProcess(api.db, spec);
-        const selections = spec.steps.flatMap((s) => (s.groups ?? []).map((g) => ({ groupId: p.groupIds.get(g.name)!, variantId: rnd.pick(g.alternatives).variantId })));
+        const selections = spec.steps.flatMap((s) =>
+          (s.groups ?? []).map((g) => ({ groupId: p.groupIds.get(g.name)!, variantId: rnd.pick(g.alternatives).variantId })),
+        );
         const lot = await createLot({ processId: p.processId, quantity: rnd.int(1, 50), selections });
         for (const action of ['ready', 'start', 'complete']) assert.equal(outcome(await act(lot.lotId, action)), '200', `case ${c}: ${action}`);
         const done = json(await api.call('GET', `/api/lots/${lot.lotId}`, { as: 'viewer' }));

@@ -55,10 +55,10 @@ for (const backend of backends) {
       }));
     /** A lot of a process, written with SQL (lots are another area's API): its id. */
     const lot = async (processId: number, status = 'planning'): Promise<{ id: number; number: string }> => {
-      const r = await api.db.query<{ id: number; number: string }>('INSERT INTO public.production_lots (process_id, quantity, status) VALUES ($1, 10, $2) RETURNING id, lot_number AS number', [
-        processId,
-        status,
-      ]);
+      const r = await api.db.query<{ id: number; number: string }>(
+        'INSERT INTO public.production_lots (process_id, quantity, status) VALUES ($1, 10, $2) RETURNING id, lot_number AS number',
+        [processId, status],
+      );
       return r.rows[0]!;
     };
 
@@ -71,7 +71,18 @@ for (const backend of backends) {
       const s = json(made);
       assert.deepEqual(
         { ...s, subprocessId: 0, createdAt: '', updatedAt: '' },
-        { subprocessId: 0, name: 'Cutting', description: 'cut the panels', category: 'Fabric', estimatedTimeMinutes: 15, labourCost: '12.50', processCount: 0, createdAt: '', updatedAt: '', deletedAt: null },
+        {
+          subprocessId: 0,
+          name: 'Cutting',
+          description: 'cut the panels',
+          category: 'Fabric',
+          estimatedTimeMinutes: 15,
+          labourCost: '12.50',
+          processCount: 0,
+          createdAt: '',
+          updatedAt: '',
+          deletedAt: null,
+        },
       );
       assert.match(s.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       assert.deepEqual(json(await api.call('GET', `/api/subprocesses/${s.subprocessId}`, { as: 'viewer' })), s);
@@ -80,16 +91,28 @@ for (const backend of backends) {
 
       const found = json(await api.call('GET', '/api/subprocesses?q=CUTT', { as: 'operator' }));
       assert.equal(found.total, 2);
-      assert.deepEqual(found.subprocesses.map((x: any) => x.name), ['Cutting', 'Cutting edges']);
-      assert.deepEqual(json(await api.call('GET', '/api/subprocesses?category=FABRIC', { as: 'viewer' })).subprocesses.map((x: any) => x.name), ['Cutting', 'Cutting edges']);
+      assert.deepEqual(
+        found.subprocesses.map((x: any) => x.name),
+        ['Cutting', 'Cutting edges'],
+      );
+      assert.deepEqual(
+        json(await api.call('GET', '/api/subprocesses?category=FABRIC', { as: 'viewer' })).subprocesses.map((x: any) => x.name),
+        ['Cutting', 'Cutting edges'],
+      );
       const page = json(await api.call('GET', '/api/subprocesses?q=cutt&limit=1&offset=1', { as: 'viewer' }));
       assert.deepEqual([page.total, page.subprocesses.map((x: any) => x.name)], [2, ['Cutting edges']]);
       const past = json(await api.call('GET', '/api/subprocesses?q=cutt&limit=1&offset=5', { as: 'viewer' }));
       assert.deepEqual([past.total, past.subprocesses], [2, []], 'a page past the end still has the total');
 
-      const changed = await api.call('PATCH', `/api/subprocesses/${s.subprocessId}`, { as: 'planner', body: { description: null, labourCost: '15', estimatedTimeMinutes: 20 } });
+      const changed = await api.call('PATCH', `/api/subprocesses/${s.subprocessId}`, {
+        as: 'planner',
+        body: { description: null, labourCost: '15', estimatedTimeMinutes: 20 },
+      });
       assert.equal(changed.statusCode, 200, changed.body);
-      assert.deepEqual([json(changed).description, json(changed).labourCost, json(changed).estimatedTimeMinutes, json(changed).category], [null, '15.00', 20, 'Fabric']);
+      assert.deepEqual(
+        [json(changed).description, json(changed).labourCost, json(changed).estimatedTimeMinutes, json(changed).category],
+        [null, '15.00', 20, 'Fabric'],
+      );
 
       const deleted = await api.call('DELETE', `/api/subprocesses/${s.subprocessId}`, { as: 'planner' });
       assert.equal(deleted.statusCode, 200, deleted.body);
@@ -101,7 +124,10 @@ for (const backend of backends) {
       assert.equal(json(restored).deletedAt, null);
 
       const trail = await audits('subprocess', s.subprocessId);
-      assert.deepEqual(trail.map((e) => e.action), ['restore', 'delete', 'update', 'create']);
+      assert.deepEqual(
+        trail.map((e) => e.action),
+        ['restore', 'delete', 'update', 'create'],
+      );
       assert.equal(trail[3]!.before, null);
       assert.equal(trail[3]!.after.labourCost, '12.50');
       assert.equal(trail[2]!.before.description, 'cut the panels');
@@ -110,10 +136,16 @@ for (const backend of backends) {
     });
 
     test('the library refuses: 400 with field paths, 404 unknown, 409 for a taken name (any case, deleted ones too) and for changing a deleted one', async () => {
-      const bad = await api.call('POST', '/api/subprocesses', { as: 'planner', body: { name: ' ', labourCost: '-1', estimatedTimeMinutes: -5, colour: 'red' } });
+      const bad = await api.call('POST', '/api/subprocesses', {
+        as: 'planner',
+        body: { name: ' ', labourCost: '-1', estimatedTimeMinutes: -5, colour: 'red' },
+      });
       assert.equal(outcome(bad), '400 INVALID_INPUT');
-      for (const p of ['body/name', 'body/labourCost', 'body/estimatedTimeMinutes', 'body/colour']) assert.ok(fieldPaths(bad).includes(p), `${p} not in ${fieldPaths(bad).join(', ')}`);
-      assert.deepEqual(fieldPaths(await api.call('POST', '/api/subprocesses', { as: 'planner', body: { name: 'Dyeing', labourCost: '1.234' } })), ['body/labourCost']);
+      for (const p of ['body/name', 'body/labourCost', 'body/estimatedTimeMinutes', 'body/colour'])
+        assert.ok(fieldPaths(bad).includes(p), `${p} not in ${fieldPaths(bad).join(', ')}`);
+      assert.deepEqual(fieldPaths(await api.call('POST', '/api/subprocesses', { as: 'planner', body: { name: 'Dyeing', labourCost: '1.234' } })), [
+        'body/labourCost',
+      ]);
       assert.equal(outcome(await api.call('PATCH', '/api/subprocesses/1', { as: 'planner', body: {} })), '400 INVALID_INPUT');
       assert.deepEqual(fieldPaths(await api.call('GET', '/api/subprocesses/abc', { as: 'viewer' })), ['params/id']);
       assert.deepEqual(fieldPaths(await api.call('DELETE', '/api/subprocesses/0', { as: 'planner' })), ['params/id']);
@@ -133,7 +165,11 @@ for (const backend of backends) {
       const other = await subprocess('Hemming');
       assert.equal(outcome(await api.call('POST', '/api/subprocesses', { as: 'planner', body: { name: 'STITCHING' } })), '409 SUBPROCESS_NAME_TAKEN');
       assert.equal(outcome(await api.call('PATCH', `/api/subprocesses/${other}`, { as: 'planner', body: { name: 'stitching' } })), '409 SUBPROCESS_NAME_TAKEN');
-      assert.equal((await api.call('PATCH', `/api/subprocesses/${stitching}`, { as: 'planner', body: { name: 'Stitching' } })).statusCode, 200, 'its own name is no clash');
+      assert.equal(
+        (await api.call('PATCH', `/api/subprocesses/${stitching}`, { as: 'planner', body: { name: 'Stitching' } })).statusCode,
+        200,
+        'its own name is no clash',
+      );
 
       assert.equal((await api.call('DELETE', `/api/subprocesses/${stitching}`, { as: 'planner' })).statusCode, 200);
       const reuse = await api.call('POST', '/api/subprocesses', { as: 'planner', body: { name: 'Stitching' } });
@@ -166,8 +202,20 @@ for (const backend of backends) {
             customName: 'Sew and zip',
             notes: 'double seams',
             lines: [{ variantId: thread, quantity: '0.5' }],
-            groups: [{ name: 'Zip', description: 'any zip', alternatives: [{ variantId: zipA, quantity: '1' }, { variantId: zipB, quantity: '2' }] }],
-            costItems: [{ costType: 'labour', quantity: '1.5', rate: '40.00', unit: 'hour' }, { costType: 'electricity', rate: '3.33' }],
+            groups: [
+              {
+                name: 'Zip',
+                description: 'any zip',
+                alternatives: [
+                  { variantId: zipA, quantity: '1' },
+                  { variantId: zipB, quantity: '2' },
+                ],
+              },
+            ],
+            costItems: [
+              { costType: 'labour', quantity: '1.5', rate: '40.00', unit: 'hour' },
+              { costType: 'electricity', rate: '3.33' },
+            ],
           },
           { subprocessId: cut, customName: 'Trim', costItems: [] },
         ],
@@ -188,15 +236,28 @@ for (const backend of backends) {
         },
         { order: 3, name: 'Trim', lines: [], groups: [], costs: [] },
       ]);
-      assert.equal(made.steps[0].costItems[0].description, 'Tree cutting: labour from the library', 'cost items left out: the library’s labour cost is proposed');
-      assert.deepEqual([made.steps[1].subprocessName, made.steps[1].customName, made.steps[1].notes, made.steps[1].estimatedTimeMinutes], ['Tree sewing', 'Sew and zip', 'double seams', 40]);
+      assert.equal(
+        made.steps[0].costItems[0].description,
+        'Tree cutting: labour from the library',
+        'cost items left out: the library’s labour cost is proposed',
+      );
+      assert.deepEqual(
+        [made.steps[1].subprocessName, made.steps[1].customName, made.steps[1].notes, made.steps[1].estimatedTimeMinutes],
+        ['Tree sewing', 'Sew and zip', 'double seams', 40],
+      );
       assert.equal(made.steps[1].groups[0].description, 'any zip');
-      assert.deepEqual(made.additionalCosts.map((a: any) => [a.costType, a.description, a.amount, a.isFixed]), [['freight', 'to the shop', '50.00', true]]);
+      assert.deepEqual(
+        made.additionalCosts.map((a: any) => [a.costType, a.description, a.amount, a.isFixed]),
+        [['freight', 'to the shop', '50.00', true]],
+      );
       assert.deepEqual(made.warnings, []);
       const read = json(await api.call('GET', `/api/processes/${made.processId}`, { as: 'viewer' }));
       assert.deepEqual(read, made);
       const created = await audits('process', made.processId);
-      assert.deepEqual(created.map((e) => e.action), ['create']);
+      assert.deepEqual(
+        created.map((e) => e.action),
+        ['create'],
+      );
       assert.deepEqual(created[0]!.after, made);
       assert.equal(json(await api.call('GET', `/api/subprocesses/${cut}`, { as: 'viewer' })).processCount, 1);
     });
@@ -205,8 +266,19 @@ for (const backend of backends) {
       const sub = await subprocess('Counted');
       const vs = [await variant('Counted a'), await variant('Counted b'), await variant('Counted c')];
       const small = await process({ steps: [{ subprocessId: sub, lines: [{ variantId: vs[0]!, quantity: '1' }] }] });
-      const step = { subprocessId: sub, lines: vs.map((v) => ({ variantId: v, quantity: '2' })), groups: [{ name: 'G', alternatives: vs.map((v) => ({ variantId: v, quantity: '1' })) }], costItems: [{ costType: 'labour', rate: '1' }] };
-      const big = await process({ steps: Array.from({ length: 40 }, () => step), additionalCosts: [{ costType: 'x', amount: '1' }, { costType: 'y', amount: '2' }] });
+      const step = {
+        subprocessId: sub,
+        lines: vs.map((v) => ({ variantId: v, quantity: '2' })),
+        groups: [{ name: 'G', alternatives: vs.map((v) => ({ variantId: v, quantity: '1' })) }],
+        costItems: [{ costType: 'labour', rate: '1' }],
+      };
+      const big = await process({
+        steps: Array.from({ length: 40 }, () => step),
+        additionalCosts: [
+          { costType: 'x', amount: '1' },
+          { costType: 'y', amount: '2' },
+        ],
+      });
       let queries = 0;
       const counting: Database = Object.create(api.db, {
         query: {
@@ -248,10 +320,32 @@ for (const backend of backends) {
           salesPrice: '-1',
           steps: [
             { subprocessId: sub, lines: [{ variantId: ok, quantity: '0' }] },
-            { subprocessId: sub, lines: [{ variantId: ok, quantity: '1.23456' }], costItems: [{ costType: 'bribes', rate: '1' }, { costType: 'labour', rate: '1', quantity: '-2' }] },
-            { subprocessId: sub, groups: [{ name: '', alternatives: [] }, { name: 'Zip', alternatives: [{ variantId: ok, quantity: '1' }, { variantId: ok, quantity: 'lots' }] }] },
+            {
+              subprocessId: sub,
+              lines: [{ variantId: ok, quantity: '1.23456' }],
+              costItems: [
+                { costType: 'bribes', rate: '1' },
+                { costType: 'labour', rate: '1', quantity: '-2' },
+              ],
+            },
+            {
+              subprocessId: sub,
+              groups: [
+                { name: '', alternatives: [] },
+                {
+                  name: 'Zip',
+                  alternatives: [
+                    { variantId: ok, quantity: '1' },
+                    { variantId: ok, quantity: 'lots' },
+                  ],
+                },
+              ],
+            },
           ],
-          additionalCosts: [{ costType: 'freight', amount: 12.5 }, { costType: '', amount: '1.999' }],
+          additionalCosts: [
+            { costType: 'freight', amount: 12.5 },
+            { costType: '', amount: '1.999' },
+          ],
         },
       });
       assert.equal(outcome(schema), '400 INVALID_INPUT');
@@ -275,9 +369,28 @@ for (const backend of backends) {
           name: 'Bad references',
           steps: [
             { subprocessId: 999999, lines: [{ variantId: 999999, quantity: '1' }] },
-            { subprocessId: gone, lines: [{ variantId: deleted, quantity: '1' }, { variantId: ok, quantity: '1' }, { variantId: ok, quantity: '2' }] },
+            {
+              subprocessId: gone,
+              lines: [
+                { variantId: deleted, quantity: '1' },
+                { variantId: ok, quantity: '1' },
+                { variantId: ok, quantity: '2' },
+              ],
+            },
             { stepId: 1 },
-            { subprocessId: sub, groups: [{ name: 'Zip', alternatives: [{ variantId: ok, quantity: '1' }, { variantId: ok, quantity: '1' }] }, { name: 'ZIP', groupId: 1, alternatives: [{ variantId: ok, quantity: '1' }] }] },
+            {
+              subprocessId: sub,
+              groups: [
+                {
+                  name: 'Zip',
+                  alternatives: [
+                    { variantId: ok, quantity: '1' },
+                    { variantId: ok, quantity: '1' },
+                  ],
+                },
+                { name: 'ZIP', groupId: 1, alternatives: [{ variantId: ok, quantity: '1' }] },
+              ],
+            },
           ],
         },
       });
@@ -315,7 +428,19 @@ for (const backend of backends) {
       const p = await process({
         steps: [
           { subprocessId: a, customName: 'First', lines: [{ variantId: v1, quantity: '1' }], costItems: [{ costType: 'overhead', rate: '2' }] },
-          { subprocessId: a, customName: 'Second', groups: [{ name: 'Pick', alternatives: [{ variantId: v1, quantity: '1' }, { variantId: v2, quantity: '1' }] }] },
+          {
+            subprocessId: a,
+            customName: 'Second',
+            groups: [
+              {
+                name: 'Pick',
+                alternatives: [
+                  { variantId: v1, quantity: '1' },
+                  { variantId: v2, quantity: '1' },
+                ],
+              },
+            ],
+          },
           { subprocessId: b, customName: 'Third', costItems: [] },
         ],
         additionalCosts: [{ costType: 'tooling', amount: '10' }],
@@ -325,7 +450,19 @@ for (const backend of backends) {
         as: 'planner',
         body: {
           steps: [
-            { stepId: second.stepId, groups: [{ groupId: second.groups[0].groupId, name: 'Picked', alternatives: [{ variantId: v3, quantity: '4' }, { variantId: v2, quantity: '1' }] }] },
+            {
+              stepId: second.stepId,
+              groups: [
+                {
+                  groupId: second.groups[0].groupId,
+                  name: 'Picked',
+                  alternatives: [
+                    { variantId: v3, quantity: '4' },
+                    { variantId: v2, quantity: '1' },
+                  ],
+                },
+              ],
+            },
             { stepId: first.stepId, notes: 'now second', lines: [{ variantId: v2, quantity: '3' }] },
             { subprocessId: b },
           ],
@@ -347,11 +484,13 @@ for (const backend of backends) {
       assert.equal(after.steps[0].groups[0].groupId, second.groups[0].groupId, 'a group given with its id keeps it');
       assert.equal(after.steps[1].notes, 'now second');
       assert.deepEqual(after.additionalCosts, []);
-      const counts = (await api.db.query<{ steps: number; groups: number }>(
-        `SELECT (SELECT count(*)::int FROM public.process_subprocesses WHERE process_id = $1) AS steps,
+      const counts = (
+        await api.db.query<{ steps: number; groups: number }>(
+          `SELECT (SELECT count(*)::int FROM public.process_subprocesses WHERE process_id = $1) AS steps,
                 (SELECT count(*)::int FROM public.substitute_groups g JOIN public.process_subprocesses ps ON ps.id = g.process_subprocess_id WHERE ps.process_id = $1) AS groups`,
-        [p.processId],
-      )).rows[0]!;
+          [p.processId],
+        )
+      ).rows[0]!;
       assert.deepEqual(counts, { steps: 3, groups: 1 });
       const trail = await audits('process', p.processId);
       assert.equal(trail[0]!.action, 'update');
@@ -359,44 +498,100 @@ for (const backend of backends) {
       assert.deepEqual(trail[0]!.after, after);
 
       // Steps and groups of another process are refused, and the old tree stands.
-      const other = await process({ steps: [{ subprocessId: a, groups: [{ name: 'X', alternatives: [{ variantId: v1, quantity: '1' }, { variantId: v2, quantity: '1' }] }] }] });
+      const other = await process({
+        steps: [
+          {
+            subprocessId: a,
+            groups: [
+              {
+                name: 'X',
+                alternatives: [
+                  { variantId: v1, quantity: '1' },
+                  { variantId: v2, quantity: '1' },
+                ],
+              },
+            ],
+          },
+        ],
+      });
       const foreign = await api.call('PUT', `/api/processes/${p.processId}/structure`, {
         as: 'planner',
-        body: { steps: [{ stepId: other.steps[0].stepId }, { stepId: second.stepId, groups: [{ groupId: other.steps[0].groups[0].groupId, name: 'X', alternatives: [{ variantId: v1, quantity: '1' }] }] }], additionalCosts: [] },
+        body: {
+          steps: [
+            { stepId: other.steps[0].stepId },
+            { stepId: second.stepId, groups: [{ groupId: other.steps[0].groups[0].groupId, name: 'X', alternatives: [{ variantId: v1, quantity: '1' }] }] },
+          ],
+          additionalCosts: [],
+        },
       });
       assert.equal(outcome(foreign), '400 INVALID_INPUT');
       assert.deepEqual(fieldPaths(foreign), ['body/steps/0/stepId', 'body/steps/1/groups/0/groupId']);
       assert.deepEqual(json(await api.call('GET', `/api/processes/${p.processId}`, { as: 'viewer' })), after);
-      assert.equal(outcome(await api.call('PUT', '/api/processes/999999/structure', { as: 'planner', body: { steps: [], additionalCosts: [] } })), '404 NOT_FOUND');
-      assert.deepEqual(fieldPaths(await api.call('PUT', `/api/processes/${p.processId}/structure`, { as: 'planner', body: { steps: [] } })), ['body/additionalCosts']);
+      assert.equal(
+        outcome(await api.call('PUT', '/api/processes/999999/structure', { as: 'planner', body: { steps: [], additionalCosts: [] } })),
+        '404 NOT_FOUND',
+      );
+      assert.deepEqual(fieldPaths(await api.call('PUT', `/api/processes/${p.processId}/structure`, { as: 'planner', body: { steps: [] } })), [
+        'body/additionalCosts',
+      ]);
     });
 
     test('steps one at a time: added at a place, changed, removed and reordered, the order always 1..n', async () => {
       const sub = await subprocess('Stepwise', { labourCost: '7.25' });
       const v = await variant('Stepwise v');
-      const p = await process({ steps: [{ subprocessId: sub, customName: 'A', costItems: [] }, { subprocessId: sub, customName: 'B', costItems: [] }] });
+      const p = await process({
+        steps: [
+          { subprocessId: sub, customName: 'A', costItems: [] },
+          { subprocessId: sub, customName: 'B', costItems: [] },
+        ],
+      });
       const names = (r: { body: string }) => (json(r).steps as any[]).map((s) => `${s.sequenceOrder}:${s.name}`);
 
-      const added = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub, customName: 'Between', position: 2, lines: [{ variantId: v, quantity: '2' }] } });
+      const added = await api.call('POST', `/api/processes/${p.processId}/steps`, {
+        as: 'planner',
+        body: { subprocessId: sub, customName: 'Between', position: 2, lines: [{ variantId: v, quantity: '2' }] },
+      });
       assert.equal(added.statusCode, 201, added.body);
       assert.deepEqual(names(added), ['1:A', '2:Between', '3:B']);
-      assert.deepEqual(json(added).steps[1].costItems.map((c: any) => [c.costType, c.rate]), [['labour', '7.25']], 'the library’s labour cost is proposed');
-      const last = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub, customName: 'Last', costItems: [] } });
+      assert.deepEqual(
+        json(added).steps[1].costItems.map((c: any) => [c.costType, c.rate]),
+        [['labour', '7.25']],
+        'the library’s labour cost is proposed',
+      );
+      const last = await api.call('POST', `/api/processes/${p.processId}/steps`, {
+        as: 'planner',
+        body: { subprocessId: sub, customName: 'Last', costItems: [] },
+      });
       assert.deepEqual(names(last), ['1:A', '2:Between', '3:B', '4:Last']);
       const far = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub, position: 9 } });
       assert.equal(outcome(far), '400 INVALID_INPUT');
       assert.deepEqual(fieldPaths(far), ['body/position']);
-      const badStep = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: 999999, lines: [{ variantId: v, quantity: '0' }] } });
+      const badStep = await api.call('POST', `/api/processes/${p.processId}/steps`, {
+        as: 'planner',
+        body: { subprocessId: 999999, lines: [{ variantId: v, quantity: '0' }] },
+      });
       assert.deepEqual(fieldPaths(badStep), ['body/lines/0/quantity']);
       const unknownSub = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: 999999 } });
       assert.deepEqual(fieldPaths(unknownSub), ['body/subprocessId'], 'a step’s own errors point at the body');
 
       const ids = (json(last).steps as any[]).map((s) => s.stepId as number);
-      const patched = await api.call('PATCH', `/api/processes/${p.processId}/steps/${ids[1]}`, { as: 'planner', body: { customName: null, notes: 'n', costItems: [{ costType: 'packing', quantity: '2', rate: '0.75' }] } });
+      const patched = await api.call('PATCH', `/api/processes/${p.processId}/steps/${ids[1]}`, {
+        as: 'planner',
+        body: { customName: null, notes: 'n', costItems: [{ costType: 'packing', quantity: '2', rate: '0.75' }] },
+      });
       assert.equal(patched.statusCode, 200, patched.body);
       const step = json(patched).steps[1];
-      assert.deepEqual([step.name, step.customName, step.notes, step.lines.length, step.costItems[0].amount], ['Stepwise', null, 'n', 1, '1.50'], 'what the change leaves out stays');
-      assert.deepEqual(fieldPaths(await api.call('PATCH', `/api/processes/${p.processId}/steps/${ids[1]}`, { as: 'planner', body: { lines: [{ variantId: 999999, quantity: '1' }] } })), ['body/lines/0/variantId']);
+      assert.deepEqual(
+        [step.name, step.customName, step.notes, step.lines.length, step.costItems[0].amount],
+        ['Stepwise', null, 'n', 1, '1.50'],
+        'what the change leaves out stays',
+      );
+      assert.deepEqual(
+        fieldPaths(
+          await api.call('PATCH', `/api/processes/${p.processId}/steps/${ids[1]}`, { as: 'planner', body: { lines: [{ variantId: 999999, quantity: '1' }] } }),
+        ),
+        ['body/lines/0/variantId'],
+      );
       assert.equal(outcome(await api.call('PATCH', `/api/processes/${p.processId}/steps/${ids[1]}`, { as: 'planner', body: {} })), '400 INVALID_INPUT');
 
       const removed = await api.call('DELETE', `/api/processes/${p.processId}/steps/${ids[0]}`, { as: 'planner' });
@@ -407,8 +602,15 @@ for (const backend of backends) {
       const reordered = await api.call('PUT', `/api/processes/${p.processId}/steps/order`, { as: 'planner', body: { stepIds: order } });
       assert.equal(reordered.statusCode, 200, reordered.body);
       assert.deepEqual(names(reordered), ['1:Last', '2:Stepwise', '3:B']);
-      assert.deepEqual((json(reordered).steps as any[]).map((s) => s.stepId), order);
-      for (const stepIds of [[ids[3], ids[1]], [ids[3], ids[1], ids[2], ids[0]], [ids[3], ids[1], ids[1]]]) {
+      assert.deepEqual(
+        (json(reordered).steps as any[]).map((s) => s.stepId),
+        order,
+      );
+      for (const stepIds of [
+        [ids[3], ids[1]],
+        [ids[3], ids[1], ids[2], ids[0]],
+        [ids[3], ids[1], ids[1]],
+      ]) {
         const stale = await api.call('PUT', `/api/processes/${p.processId}/steps/order`, { as: 'planner', body: { stepIds } });
         assert.equal(outcome(stale), '400 INVALID_INPUT', JSON.stringify(stepIds));
         assert.deepEqual(fieldPaths(stale), ['body/stepIds']);
@@ -426,9 +628,14 @@ for (const backend of backends) {
         const r = await api.call(method, url, { as: 'planner', ...(body ? { body } : {}) });
         assert.equal(outcome(r), '404 NOT_FOUND', `${method} ${url}: ${r.body}`);
       }
-      const orders = (await api.db.query<{ o: number }>('SELECT sequence_order AS o FROM public.process_subprocesses WHERE process_id = $1 ORDER BY 1', [p.processId])).rows.map((r) => r.o);
+      const orders = (
+        await api.db.query<{ o: number }>('SELECT sequence_order AS o FROM public.process_subprocesses WHERE process_id = $1 ORDER BY 1', [p.processId])
+      ).rows.map((r) => r.o);
       assert.deepEqual(orders, [1, 2, 3]);
-      assert.deepEqual((await audits('process', p.processId)).map((e) => e.action), ['update', 'update', 'update', 'update', 'update', 'create']);
+      assert.deepEqual(
+        (await audits('process', p.processId)).map((e) => e.action),
+        ['update', 'update', 'update', 'update', 'update', 'create'],
+      );
     });
 
     test('status: only a process with a step becomes active; an active one keeps a step; archiving; setting the same status changes nothing', async () => {
@@ -437,7 +644,10 @@ for (const backend of backends) {
       const refused = await api.call('POST', `/api/processes/${empty.processId}/status`, { as: 'planner', body: { status: 'active' } });
       assert.equal(outcome(refused), '409 PROCESS_EMPTY');
       assert.match(json(refused).error.message, /add at least one step/);
-      assert.equal(outcome(await api.call('POST', `/api/processes/${empty.processId}/status`, { as: 'planner', body: { status: 'running' } })), '400 INVALID_INPUT');
+      assert.equal(
+        outcome(await api.call('POST', `/api/processes/${empty.processId}/status`, { as: 'planner', body: { status: 'running' } })),
+        '400 INVALID_INPUT',
+      );
       assert.equal(outcome(await api.call('POST', '/api/processes/999999/status', { as: 'planner', body: { status: 'active' } })), '404 NOT_FOUND');
 
       const p = await process({ steps: [{ subprocessId: sub }] });
@@ -446,14 +656,21 @@ for (const backend of backends) {
       assert.equal(json(active).status, 'active');
       const stepId = json(active).steps[0].stepId;
       assert.equal(outcome(await api.call('DELETE', `/api/processes/${p.processId}/steps/${stepId}`, { as: 'planner' })), '409 PROCESS_EMPTY');
-      assert.equal(outcome(await api.call('PUT', `/api/processes/${p.processId}/structure`, { as: 'planner', body: { steps: [], additionalCosts: [] } })), '409 PROCESS_EMPTY');
+      assert.equal(
+        outcome(await api.call('PUT', `/api/processes/${p.processId}/structure`, { as: 'planner', body: { steps: [], additionalCosts: [] } })),
+        '409 PROCESS_EMPTY',
+      );
       const edited = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub } });
       assert.equal(edited.statusCode, 201, 'an active process may be edited');
       const again = await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'planner', body: { status: 'active' } });
       assert.equal(again.statusCode, 200);
       const archived = await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'admin', body: { status: 'archived' } });
       assert.equal(json(archived).status, 'archived');
-      assert.equal((await api.call('DELETE', `/api/processes/${p.processId}/steps/${stepId}`, { as: 'planner' })).statusCode, 200, 'an archived process may lose steps');
+      assert.equal(
+        (await api.call('DELETE', `/api/processes/${p.processId}/steps/${stepId}`, { as: 'planner' })).statusCode,
+        200,
+        'an archived process may lose steps',
+      );
       const trail = await audits('process', p.processId);
       assert.deepEqual(
         trail.filter((e) => e.before?.status !== e.after?.status).map((e) => `${e.before?.status}→${e.after.status}`),
@@ -494,8 +711,17 @@ for (const backend of backends) {
       assert.equal(restored.statusCode, 200, restored.body);
       assert.equal(json(restored).deletedAt, null);
       assert.equal(outcome(await api.call('POST', `/api/processes/${p.processId}/restore`, { as: 'planner' })), '409 NOT_DELETED');
-      for (const [method, url] of [['DELETE', '/api/processes/999999'], ['POST', '/api/processes/999999/restore'], ['GET', '/api/processes/999999'], ['PATCH', '/api/processes/999999']] as const) {
-        assert.equal(outcome(await api.call(method, url, { as: 'planner', ...(method === 'PATCH' ? { body: { name: 'x' } } : {}) })), '404 NOT_FOUND', `${method} ${url}`);
+      for (const [method, url] of [
+        ['DELETE', '/api/processes/999999'],
+        ['POST', '/api/processes/999999/restore'],
+        ['GET', '/api/processes/999999'],
+        ['PATCH', '/api/processes/999999'],
+      ] as const) {
+        assert.equal(
+          outcome(await api.call(method, url, { as: 'planner', ...(method === 'PATCH' ? { body: { name: 'x' } } : {}) })),
+          '404 NOT_FOUND',
+          `${method} ${url}`,
+        );
       }
 
       const open = await lot(p.processId, 'in_progress');
@@ -505,21 +731,34 @@ for (const backend of backends) {
       assert.deepEqual(json(busy).error.details.lots, [open.number]);
       await api.db.query(`UPDATE public.production_lots SET status = 'failed' WHERE id = $1`, [open.id]);
       assert.equal((await api.call('DELETE', `/api/processes/${p.processId}`, { as: 'planner' })).statusCode, 200, 'finished lots keep their process, deleted');
-      assert.deepEqual((await audits('process', p.processId)).map((e) => e.action), ['delete', 'restore', 'delete', 'create']);
+      assert.deepEqual(
+        (await audits('process', p.processId)).map((e) => e.action),
+        ['delete', 'restore', 'delete', 'create'],
+      );
     });
 
     test('names are unique among live processes whatever their case; the sales price is a decimal string ≥ 0', async () => {
       await process({ name: 'Unique tee' });
       const other = await process({ name: 'Other tee' });
       assert.equal(outcome(await api.call('POST', '/api/processes', { as: 'planner', body: { name: 'UNIQUE TEE' } })), '409 PROCESS_NAME_TAKEN');
-      assert.equal(outcome(await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: { name: 'unique tee' } })), '409 PROCESS_NAME_TAKEN');
-      const same = await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: { name: 'Other tee', salesPrice: '0', description: 'plain' } });
+      assert.equal(
+        outcome(await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: { name: 'unique tee' } })),
+        '409 PROCESS_NAME_TAKEN',
+      );
+      const same = await api.call('PATCH', `/api/processes/${other.processId}`, {
+        as: 'planner',
+        body: { name: 'Other tee', salesPrice: '0', description: 'plain' },
+      });
       assert.equal(same.statusCode, 200, same.body);
       assert.deepEqual([json(same).salesPrice, json(same).description], ['0.00', 'plain']);
       const cleared = json(await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: { salesPrice: null, description: null } }));
       assert.deepEqual([cleared.salesPrice, cleared.description, cleared.name], [null, null, 'Other tee']);
       for (const salesPrice of ['-1', '1.234', 'ten', '12345678901'])
-        assert.deepEqual([...new Set(fieldPaths(await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: { salesPrice } })))], ['body/salesPrice'], salesPrice);
+        assert.deepEqual(
+          [...new Set(fieldPaths(await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: { salesPrice } })))],
+          ['body/salesPrice'],
+          salesPrice,
+        );
       assert.equal(outcome(await api.call('PATCH', `/api/processes/${other.processId}`, { as: 'planner', body: {} })), '400 INVALID_INPUT');
       const trail = await audits('process', other.processId);
       assert.equal(trail[0]!.before.salesPrice, '0.00');
@@ -531,7 +770,9 @@ for (const backend of backends) {
         ['/api/processes', { name: 'Raced name' }, 'PROCESS_NAME_TAKEN'],
         ['/api/subprocesses', { name: 'Raced library name' }, 'SUBPROCESS_NAME_TAKEN'],
       ] as const) {
-        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => api.call('POST', url, { as: 'planner', body: { name: i % 2 ? body.name.toUpperCase() : body.name } })));
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => api.call('POST', url, { as: 'planner', body: { name: i % 2 ? body.name.toUpperCase() : body.name } })),
+        );
         assert.deepEqual(results.map(outcome).sort(), ['201', ...Array.from({ length: 7 }, () => `409 ${code}`)], url);
       }
     });
@@ -544,7 +785,23 @@ for (const backend of backends) {
       const made: number[] = [];
       for (const [name, steps] of [
         ['Listing alpha', [{ subprocessId: sub, lines: [{ variantId: v, quantity: '1' }] }]],
-        ['listing Beta', [{ subprocessId: lone, groups: [{ name: 'g', alternatives: [{ variantId: w, quantity: '1' }, { variantId: v, quantity: '1' }] }] }]],
+        [
+          'listing Beta',
+          [
+            {
+              subprocessId: lone,
+              groups: [
+                {
+                  name: 'g',
+                  alternatives: [
+                    { variantId: w, quantity: '1' },
+                    { variantId: v, quantity: '1' },
+                  ],
+                },
+              ],
+            },
+          ],
+        ],
         ['Listing gamma', [{ subprocessId: sub }]],
       ] as const)
         made.push((await process({ name, steps })).processId);
@@ -568,8 +825,16 @@ for (const backend of backends) {
       assert.equal(summary.steps, undefined, 'a list gives no structure');
       for (const query of ['status=running', 'sort=price', 'limit=0', 'variantId=0', 'colour=red'])
         assert.equal(outcome(await api.call('GET', `/api/processes?${query}`, { as: 'viewer' })), '400 INVALID_INPUT', query);
-      for (const [method, url] of [['GET', '/api/processes/abc'], ['DELETE', '/api/processes/0'], ['POST', '/api/processes/-1/restore'], ['DELETE', '/api/processes/1/steps/x']] as const)
-        assert.ok(fieldPaths(await api.call(method, url, { as: 'planner' })).some((p) => p.startsWith('params/')), `${method} ${url}`);
+      for (const [method, url] of [
+        ['GET', '/api/processes/abc'],
+        ['DELETE', '/api/processes/0'],
+        ['POST', '/api/processes/-1/restore'],
+        ['DELETE', '/api/processes/1/steps/x'],
+      ] as const)
+        assert.ok(
+          fieldPaths(await api.call(method, url, { as: 'planner' })).some((p) => p.startsWith('params/')),
+          `${method} ${url}`,
+        );
     });
 
     test('lots and the structure: a group lots chose from is soft-deleted, not removed; its step cannot be removed; editing an active process with planned lots is allowed', async () => {
@@ -578,7 +843,26 @@ for (const backend of backends) {
       const p = await process({
         steps: [
           { subprocessId: sub, customName: 'Keep', lines: [{ variantId: c, quantity: '1' }] },
-          { subprocessId: sub, customName: 'Chosen', groups: [{ name: 'Fabric', alternatives: [{ variantId: a, quantity: '1' }, { variantId: b, quantity: '2' }] }, { name: 'Spare', alternatives: [{ variantId: a, quantity: '1' }, { variantId: c, quantity: '1' }] }] },
+          {
+            subprocessId: sub,
+            customName: 'Chosen',
+            groups: [
+              {
+                name: 'Fabric',
+                alternatives: [
+                  { variantId: a, quantity: '1' },
+                  { variantId: b, quantity: '2' },
+                ],
+              },
+              {
+                name: 'Spare',
+                alternatives: [
+                  { variantId: a, quantity: '1' },
+                  { variantId: c, quantity: '1' },
+                ],
+              },
+            ],
+          },
         ],
       });
       await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'planner', body: { status: 'active' } });
@@ -589,27 +873,62 @@ for (const backend of backends) {
       const inUse = await api.call('DELETE', `/api/processes/${p.processId}/steps/${p.steps[1].stepId}`, { as: 'planner' });
       assert.equal(outcome(inUse), '409 STEP_IN_USE');
       assert.ok(json(inUse).error.message.includes(planned.number), json(inUse).error.message);
-      assert.equal(outcome(await api.call('PUT', `/api/processes/${p.processId}/structure`, { as: 'planner', body: { steps: [{ stepId: p.steps[0].stepId }], additionalCosts: [] } })), '409 STEP_IN_USE');
+      assert.equal(
+        outcome(
+          await api.call('PUT', `/api/processes/${p.processId}/structure`, {
+            as: 'planner',
+            body: { steps: [{ stepId: p.steps[0].stepId }], additionalCosts: [] },
+          }),
+        ),
+        '409 STEP_IN_USE',
+      );
 
       const regrouped = await api.call('PATCH', `/api/processes/${p.processId}/steps/${p.steps[1].stepId}`, {
         as: 'planner',
-        body: { groups: [{ name: 'Fabric v2', alternatives: [{ variantId: a, quantity: '3' }, { variantId: c, quantity: '3' }] }] },
+        body: {
+          groups: [
+            {
+              name: 'Fabric v2',
+              alternatives: [
+                { variantId: a, quantity: '3' },
+                { variantId: c, quantity: '3' },
+              ],
+            },
+          ],
+        },
       });
       assert.equal(regrouped.statusCode, 200, regrouped.body);
-      assert.deepEqual(json(regrouped).steps[1].groups.map((g: any) => g.name), ['Fabric v2']);
-      const groups = (await api.db.query<{ id: number; deleted: boolean; alternatives: number }>(
-        `SELECT g.id, g.deleted_at IS NOT NULL AS deleted, (SELECT count(*)::int FROM public.variant_usage u WHERE u.substitute_group_id = g.id) AS alternatives
+      assert.deepEqual(
+        json(regrouped).steps[1].groups.map((g: any) => g.name),
+        ['Fabric v2'],
+      );
+      const groups = (
+        await api.db.query<{ id: number; deleted: boolean; alternatives: number }>(
+          `SELECT g.id, g.deleted_at IS NOT NULL AS deleted, (SELECT count(*)::int FROM public.variant_usage u WHERE u.substitute_group_id = g.id) AS alternatives
            FROM public.substitute_groups g WHERE g.process_subprocess_id = $1 ORDER BY g.id`,
-        [p.steps[1].stepId],
-      )).rows;
+          [p.steps[1].stepId],
+        )
+      ).rows;
       assert.deepEqual(
         groups.map((g) => [g.id === fabric, g.deleted, g.alternatives]),
-        [[true, true, 2], [false, false, 2]],
+        [
+          [true, true, 2],
+          [false, false, 2],
+        ],
         'the chosen group stays, soft-deleted with its alternatives; the unchosen one is removed; the new one is made',
       );
-      const selection = (await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.production_lot_selections WHERE lot_id = $1 AND substitute_group_id = $2', [planned.id, fabric])).rows[0]!.n;
+      const selection = (
+        await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.production_lot_selections WHERE lot_id = $1 AND substitute_group_id = $2', [
+          planned.id,
+          fabric,
+        ])
+      ).rows[0]!.n;
       assert.equal(selection, 1, 'the lot keeps its selection');
-      assert.equal(outcome(await api.call('DELETE', `/api/processes/${p.processId}/steps/${p.steps[1].stepId}`, { as: 'planner' })), '409 STEP_IN_USE', 'a soft-deleted group still holds its step');
+      assert.equal(
+        outcome(await api.call('DELETE', `/api/processes/${p.processId}/steps/${p.steps[1].stepId}`, { as: 'planner' })),
+        '409 STEP_IN_USE',
+        'a soft-deleted group still holds its step',
+      );
       const kept = await api.call('DELETE', `/api/processes/${p.processId}/steps/${p.steps[0].stepId}`, { as: 'planner' });
       assert.equal(kept.statusCode, 200, 'a step no lot chose from goes');
     });
@@ -621,22 +940,39 @@ for (const backend of backends) {
         name: 'Original',
         salesPrice: '45.00',
         processClass: 'bags',
-        steps: [{ subprocessId: sub, notes: 'n', lines: [{ variantId: a, quantity: '1.5' }], groups: [{ name: 'Only', alternatives: [{ variantId: b, quantity: '2' }] }] }],
+        steps: [
+          {
+            subprocessId: sub,
+            notes: 'n',
+            lines: [{ variantId: a, quantity: '1.5' }],
+            groups: [{ name: 'Only', alternatives: [{ variantId: b, quantity: '2' }] }],
+          },
+        ],
         additionalCosts: [{ costType: 'freight', amount: '9.99', isFixed: false }],
       });
-      assert.deepEqual(source.warnings.map((w: any) => [w.code, w.path]), [['GROUP_SINGLE_ALTERNATIVE', 'steps/0/groups/0/alternatives']], 'one alternative is accepted, with a warning');
+      assert.deepEqual(
+        source.warnings.map((w: any) => [w.code, w.path]),
+        [['GROUP_SINGLE_ALTERNATIVE', 'steps/0/groups/0/alternatives']],
+        'one alternative is accepted, with a warning',
+      );
       await api.call('POST', `/api/processes/${source.processId}/status`, { as: 'planner', body: { status: 'active' } });
       assert.equal((await api.call('DELETE', `/api/variants/${a}`, { as: 'planner' })).statusCode, 200);
       assert.equal((await api.call('DELETE', `/api/subprocesses/${sub}`, { as: 'planner' })).statusCode, 200);
       const read = json(await api.call('GET', `/api/processes/${source.processId}`, { as: 'viewer' }));
-      assert.deepEqual(read.warnings.map((w: any) => [w.code, w.path]), [
-        ['SUBPROCESS_DELETED', 'steps/0/subprocessId'],
-        ['VARIANT_DELETED', 'steps/0/lines/0/variantId'],
-        ['GROUP_SINGLE_ALTERNATIVE', 'steps/0/groups/0/alternatives'],
-      ]);
+      assert.deepEqual(
+        read.warnings.map((w: any) => [w.code, w.path]),
+        [
+          ['SUBPROCESS_DELETED', 'steps/0/subprocessId'],
+          ['VARIANT_DELETED', 'steps/0/lines/0/variantId'],
+          ['GROUP_SINGLE_ALTERNATIVE', 'steps/0/groups/0/alternatives'],
+        ],
+      );
       assert.equal(read.steps[0].lines[0].variantDeleted, true, 'a deleted variant stays in the process');
       // What the process uses already may stay although deleted: an edit elsewhere is not refused for it.
-      const kept = await api.call('PATCH', `/api/processes/${source.processId}/steps/${read.steps[0].stepId}`, { as: 'planner', body: { lines: [{ variantId: a, quantity: '2' }] } });
+      const kept = await api.call('PATCH', `/api/processes/${source.processId}/steps/${read.steps[0].stepId}`, {
+        as: 'planner',
+        body: { lines: [{ variantId: a, quantity: '2' }] },
+      });
       assert.equal(kept.statusCode, 200, kept.body);
 
       const copied = await api.call('POST', `/api/processes/${source.processId}/copy`, { as: 'planner', body: { name: 'Original v2' } });
@@ -645,12 +981,25 @@ for (const backend of backends) {
       assert.notEqual(copy.processId, source.processId);
       assert.deepEqual([copy.name, copy.status, copy.salesPrice, copy.processClass], ['Original v2', 'draft', '45.00', 'bags']);
       assert.deepEqual(shape(copy), shape(json(kept)));
-      assert.deepEqual(copy.warnings.map((w: any) => w.code), ['SUBPROCESS_DELETED', 'VARIANT_DELETED', 'GROUP_SINGLE_ALTERNATIVE']);
-      assert.deepEqual(copy.additionalCosts.map((x: any) => [x.costType, x.amount, x.isFixed]), [['freight', '9.99', false]]);
-      assert.deepEqual(copy.steps[0].costItems.map((c: any) => [c.costType, c.rate]), [['labour', '3.00']], 'a copy copies the cost items as they are');
+      assert.deepEqual(
+        copy.warnings.map((w: any) => w.code),
+        ['SUBPROCESS_DELETED', 'VARIANT_DELETED', 'GROUP_SINGLE_ALTERNATIVE'],
+      );
+      assert.deepEqual(
+        copy.additionalCosts.map((x: any) => [x.costType, x.amount, x.isFixed]),
+        [['freight', '9.99', false]],
+      );
+      assert.deepEqual(
+        copy.steps[0].costItems.map((c: any) => [c.costType, c.rate]),
+        [['labour', '3.00']],
+        'a copy copies the cost items as they are',
+      );
       const trail = await audits('process', copy.processId);
       assert.equal(trail[0]!.after.copiedFrom, source.processId);
-      assert.equal(outcome(await api.call('POST', `/api/processes/${source.processId}/copy`, { as: 'planner', body: { name: 'original V2' } })), '409 PROCESS_NAME_TAKEN');
+      assert.equal(
+        outcome(await api.call('POST', `/api/processes/${source.processId}/copy`, { as: 'planner', body: { name: 'original V2' } })),
+        '409 PROCESS_NAME_TAKEN',
+      );
       assert.equal(outcome(await api.call('POST', '/api/processes/999999/copy', { as: 'planner', body: { name: 'Nothing' } })), '404 NOT_FOUND');
       assert.deepEqual(fieldPaths(await api.call('POST', `/api/processes/${source.processId}/copy`, { as: 'planner', body: {} })), ['body/name']);
     });
@@ -671,13 +1020,22 @@ for (const backend of backends) {
       const p = await process({ steps: Array.from({ length: 4 }, (_, i) => ({ subprocessId: sub, customName: `S${i}` })) });
       const ids = (p.steps as any[]).map((s) => s.stepId as number);
       const results = await Promise.all([
-        ...Array.from({ length: 6 }, () => api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub, position: 1 } })),
-        ...Array.from({ length: 6 }, (_, i) => api.call('PUT', `/api/processes/${p.processId}/steps/order`, { as: 'planner', body: { stepIds: i % 2 ? [...ids].reverse() : ids } })),
+        ...Array.from({ length: 6 }, () =>
+          api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub, position: 1 } }),
+        ),
+        ...Array.from({ length: 6 }, (_, i) =>
+          api.call('PUT', `/api/processes/${p.processId}/steps/order`, { as: 'planner', body: { stepIds: i % 2 ? [...ids].reverse() : ids } }),
+        ),
       ]);
       for (const r of results.slice(0, 6)) assert.equal(r.statusCode, 201, r.body);
       for (const r of results.slice(6)) assert.ok(r.statusCode === 200 || outcome(r) === '400 INVALID_INPUT', r.body);
-      const orders = (await api.db.query<{ o: number }>('SELECT sequence_order AS o FROM public.process_subprocesses WHERE process_id = $1 ORDER BY 1', [p.processId])).rows.map((r) => r.o);
-      assert.deepEqual(orders, Array.from({ length: 10 }, (_, i) => i + 1));
+      const orders = (
+        await api.db.query<{ o: number }>('SELECT sequence_order AS o FROM public.process_subprocesses WHERE process_id = $1 ORDER BY 1', [p.processId])
+      ).rows.map((r) => r.o);
+      assert.deepEqual(
+        orders,
+        Array.from({ length: 10 }, (_, i) => i + 1),
+      );
     });
   });
 }

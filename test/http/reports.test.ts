@@ -38,7 +38,11 @@ for (const backend of backends) {
     };
     /** Moves a lot's creation (and its ledger rows and completion, when given) to a past moment. */
     const backdate = async (lotId: number, created: string, completed?: string) => {
-      await api.db.query('UPDATE public.production_lots SET created_at = $2, completed_at = coalesce($3, completed_at) WHERE id = $1', [lotId, created, completed ?? null]);
+      await api.db.query('UPDATE public.production_lots SET created_at = $2, completed_at = coalesce($3, completed_at) WHERE id = $1', [
+        lotId,
+        created,
+        completed ?? null,
+      ]);
       if (completed) await api.db.query('UPDATE public.inventory_transactions SET created_at = $2 WHERE production_lot_id = $1', [lotId, completed]);
     };
 
@@ -59,13 +63,37 @@ for (const backend of backends) {
         name: 'Rep A',
         steps: [
           { subprocess: 'Rep Cutting', lines: [{ variantId: v.V1, quantity: '2' }] },
-          { subprocess: 'Rep Assembly', groups: [{ name: 'G', alternatives: [{ variantId: v.V2, quantity: '1' }, { variantId: v.V3, quantity: '1' }] }] },
+          {
+            subprocess: 'Rep Assembly',
+            groups: [
+              {
+                name: 'G',
+                alternatives: [
+                  { variantId: v.V2, quantity: '1' },
+                  { variantId: v.V3, quantity: '1' },
+                ],
+              },
+            ],
+          },
         ],
       });
       const b = await insertProcess(api.db, { name: 'Rep B', steps: [{ subprocess: 'Rep Assembly', lines: [{ variantId: v.W, quantity: '1' }] }] });
       const c = await insertProcess(api.db, {
         name: 'Rep C',
-        steps: [{ subprocess: 'Rep Painting', groups: [{ name: 'U', alternatives: [{ variantId: v.U1, quantity: '1' }, { variantId: v.U2, quantity: '3' }] }] }],
+        steps: [
+          {
+            subprocess: 'Rep Painting',
+            groups: [
+              {
+                name: 'U',
+                alternatives: [
+                  { variantId: v.U1, quantity: '1' },
+                  { variantId: v.U2, quantity: '3' },
+                ],
+              },
+            ],
+          },
+        ],
       });
       processes.A = a.processId;
       processes.B = b.processId;
@@ -109,34 +137,65 @@ for (const backend of backends) {
       ]);
       assert.deepEqual(weeks.totals, { planning: 0, ready: 0, in_progress: 0, completed: 3, failed: 0, cancelled: 1, all: 4 });
       const months = await get('/api/reports/lots-by-status?from=2023-05-15&to=2023-06-30&period=month');
-      assert.deepEqual(months.buckets.map((b: any) => [b.start, b.total]), [['2023-05-01', 0], ['2023-06-01', 1]], 'a month bucket counts only the days inside the period');
+      assert.deepEqual(
+        months.buckets.map((b: any) => [b.start, b.total]),
+        [
+          ['2023-05-01', 0],
+          ['2023-06-01', 1],
+        ],
+        'a month bucket counts only the days inside the period',
+      );
       const day = await get('/api/reports/lots-by-status?from=2023-05-02&to=2023-05-02');
-      assert.deepEqual(day.buckets, [{ start: '2023-05-02', total: 1, counts: { planning: 0, ready: 0, in_progress: 0, completed: 1, failed: 0, cancelled: 0 } }]);
+      assert.deepEqual(day.buckets, [
+        { start: '2023-05-02', total: 1, counts: { planning: 0, ready: 0, in_progress: 0, completed: 1, failed: 0, cancelled: 0 } },
+      ]);
       const today = new Date().toISOString().slice(0, 10);
       const now = await get(`/api/reports/lots-by-status?from=${today}&to=${today}`);
       assert.deepEqual([now.totals.planning, now.totals.ready], [2, 1]);
-      for (const q of ['from=2023-05-01', 'from=2023-05-02&to=2023-05-01', 'from=2000-01-01&to=2026-01-01&period=day', 'from=2023-01-01&to=2023-02-01&period=year', 'from=2023-02-30&to=2023-03-01']) {
+      for (const q of [
+        'from=2023-05-01',
+        'from=2023-05-02&to=2023-05-01',
+        'from=2000-01-01&to=2026-01-01&period=day',
+        'from=2023-01-01&to=2023-02-01&period=year',
+        'from=2023-02-30&to=2023-03-01',
+      ]) {
         const r = await api.call('GET', `/api/reports/lots-by-status?${q}`, { as: 'viewer' });
         assert.equal(outcome(r), '400 INVALID_INPUT', q);
         assert.ok(json(r).error.details.fields.length > 0, q);
       }
-      assert.deepEqual(json(await api.call('GET', '/api/reports/lots-by-status?from=2023-05-02&to=2023-05-01', { as: 'viewer' })).error.details.fields.map((f: any) => f.path), ['querystring/to']);
+      assert.deepEqual(
+        json(await api.call('GET', '/api/reports/lots-by-status?from=2023-05-02&to=2023-05-01', { as: 'viewer' })).error.details.fields.map((f: any) => f.path),
+        ['querystring/to'],
+      );
     });
 
     test('cost variance by process: sums of estimates, actuals and variance of completed lots, the largest overrun first; a period counts completions in it', async () => {
       const all = await get('/api/reports/cost-variance');
       assert.deepEqual(
-        all.processes.map((p: any) => [p.process, p.lots, p.quantity, p.worstCaseEstimate, p.bestCaseEstimate, p.actual, p.variance, p.variancePercent, p.incompleteActuals]),
+        all.processes.map((p: any) => [
+          p.process,
+          p.lots,
+          p.quantity,
+          p.worstCaseEstimate,
+          p.bestCaseEstimate,
+          p.actual,
+          p.variance,
+          p.variancePercent,
+          p.incompleteActuals,
+        ]),
         [
           ['Rep B', 1, 3, '21.00', '21.00', '21.00', '0.00', '0.00', 0],
           ['Rep A', 2, 15, '450.00', '300.00', '380.00', '-70.00', '-15.56', 0],
         ],
       );
       const june = await get('/api/reports/cost-variance?from=2023-06-01&to=2023-06-30');
-      assert.deepEqual(june.processes.map((p: any) => [p.process, p.lots, p.actual, p.variance]), [
-        ['Rep A', 1, '180.00', '30.00'],
-        ['Rep B', 1, '21.00', '0.00'],
-      ]);
+      assert.deepEqual(
+        june.processes.map((p: any) => [p.process, p.lots, p.actual, p.variance]),
+        [
+          ['Rep A', 1, '180.00', '30.00'],
+          ['Rep B', 1, '21.00', '0.00'],
+        ],
+      );
       assert.deepEqual((await get('/api/reports/cost-variance?to=2023-05-01')).processes, []);
       assert.equal(outcome(await api.call('GET', '/api/reports/cost-variance?from=2023-06-02&to=2023-06-01', { as: 'viewer' })), '400 INVALID_INPUT');
       assert.equal(outcome(await api.call('GET', '/api/reports/cost-variance?process=1', { as: 'viewer' })), '400 INVALID_INPUT');
@@ -144,18 +203,24 @@ for (const backend of backends) {
 
     test('most-used variants: what production consumed, the most first, with the lots; a period counts the ledger rows in it', async () => {
       const all = await get('/api/reports/variant-usage');
-      assert.deepEqual(all.variants.map((x: any) => [x.variantId, x.consumed, x.lots]), [
-        [v.V1, '30.000', 2],
-        [v.V2, '10.000', 1],
-        [v.V3, '5.000', 1],
-        [v.W, '3.000', 1],
-      ]);
+      assert.deepEqual(
+        all.variants.map((x: any) => [x.variantId, x.consumed, x.lots]),
+        [
+          [v.V1, '30.000', 2],
+          [v.V2, '10.000', 1],
+          [v.V3, '5.000', 1],
+          [v.W, '3.000', 1],
+        ],
+      );
       assert.equal(all.variants[0].item, 'Rep tube');
       const june = await get('/api/reports/variant-usage?from=2023-06-01&limit=2');
-      assert.deepEqual(june.variants.map((x: any) => [x.variantId, x.consumed]), [
-        [v.V1, '10.000'],
-        [v.V3, '5.000'],
-      ]);
+      assert.deepEqual(
+        june.variants.map((x: any) => [x.variantId, x.consumed]),
+        [
+          [v.V1, '10.000'],
+          [v.V3, '5.000'],
+        ],
+      );
       assert.equal(outcome(await api.call('GET', '/api/reports/variant-usage?limit=0', { as: 'viewer' })), '400 INVALID_INPUT');
     });
 
@@ -170,10 +235,13 @@ for (const backend of backends) {
         ],
       );
       const may = await get('/api/reports/subprocess-usage?from=2023-05-01&to=2023-05-31');
-      assert.deepEqual(may.subprocesses.map((s: any) => [s.name, s.unitsCompleted, s.completedLots, s.lots]), [
-        ['Rep Assembly', 10, 1, 3],
-        ['Rep Cutting', 10, 1, 2],
-      ]);
+      assert.deepEqual(
+        may.subprocesses.map((s: any) => [s.name, s.unitsCompleted, s.completedLots, s.lots]),
+        [
+          ['Rep Assembly', 10, 1, 3],
+          ['Rep Cutting', 10, 1, 2],
+        ],
+      );
     });
 
     test('stock needed by the lots in planning and ready against stock on hand: unselected groups at their worst-case alternative, each assumption listed', async () => {
@@ -199,9 +267,15 @@ for (const backend of backends) {
       const chosen = await api.call('PUT', `/api/lots/${lots.P1}/selections`, { as: 'planner', body: { selections: [{ groupId: groupG, variantId: v.V2 }] } });
       assert.equal(chosen.statusCode, 200, chosen.body);
       const after = await get('/api/reports/stock-needs');
-      assert.deepEqual(after.assumed.map((a: any) => a.lotId), [lots.P2]);
+      assert.deepEqual(
+        after.assumed.map((a: any) => a.lotId),
+        [lots.P2],
+      );
       assert.equal(after.variants.find((x: any) => x.variantId === v.V2).needed, '6.000');
-      assert.equal(after.variants.find((x: any) => x.variantId === v.V3), undefined);
+      assert.equal(
+        after.variants.find((x: any) => x.variantId === v.V3),
+        undefined,
+      );
     });
   });
 }

@@ -13,8 +13,16 @@ import type { TestApi } from '../helpers/api.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 interface Health {
-  migrations: { total: number; applied: { id: string }[]; pending: { id: string }[]; changed: { id: string; appliedChecksum: string; fileChecksum: string }[]; missing: { id: string }[] };
-  verify: { available: true; source: string; differences: number; findings: { kind: string; object: string; table?: string; name: string; text: string }[] } | { available: false; reason: string };
+  migrations: {
+    total: number;
+    applied: { id: string }[];
+    pending: { id: string }[];
+    changed: { id: string; appliedChecksum: string; fileChecksum: string }[];
+    missing: { id: string }[];
+  };
+  verify:
+    | { available: true; source: string; differences: number; findings: { kind: string; object: string; table?: string; name: string; text: string }[] }
+    | { available: false; reason: string };
 }
 
 for (const backend of backends) {
@@ -45,7 +53,10 @@ for (const backend of backends) {
     test('a migrated database: every migration applied, none pending, and no difference from the snapshot', async () => {
       const h = await health();
       assert.equal(h.migrations.total, api.plan.order.length);
-      assert.deepEqual(h.migrations.applied.map((m) => m.id), api.plan.order.map((m) => m.id));
+      assert.deepEqual(
+        h.migrations.applied.map((m) => m.id),
+        api.plan.order.map((m) => m.id),
+      );
       assert.deepEqual([h.migrations.pending, h.migrations.changed, h.migrations.missing], [[], [], []]);
       assert.ok(h.verify.available, JSON.stringify(h.verify));
       assert.equal(h.verify.source, 'db/schema.sql');
@@ -63,7 +74,10 @@ for (const backend of backends) {
       assert.ok(named.includes('missing column suppliers.phone'), named.join('\n'));
       assert.equal(h.verify.differences, 2, named.join('\n'));
       for (const f of h.verify.findings) assert.ok(f.text.includes(f.name), `each finding reads as mtc verify prints it: ${f.text}`);
-      assert.deepEqual(h.migrations.changed.map((c) => [c.id, c.appliedChecksum, c.fileChecksum]), [[last.id, 'not-the-file', last.checksum]]);
+      assert.deepEqual(
+        h.migrations.changed.map((c) => [c.id, c.appliedChecksum, c.fileChecksum]),
+        [[last.id, 'not-the-file', last.checksum]],
+      );
       assert.equal(loads, 1, 'the snapshot is read into a model once per server');
     });
 
@@ -85,7 +99,10 @@ describe('schema health without the declared schema', () => {
       assert.equal(r.statusCode, 200, r.body);
       const h = JSON.parse(r.body) as Health;
       assert.equal(h.migrations.applied.length, api.plan.order.length);
-      assert.deepEqual(h.verify, { available: false, reason: 'this server was started without the declared schema (db/schema.sql): run mtc verify on the server' });
+      assert.deepEqual(h.verify, {
+        available: false,
+        reason: 'this server was started without the declared schema (db/schema.sql): run mtc verify on the server',
+      });
     } finally {
       await api.close();
     }

@@ -12,7 +12,10 @@ async function makeVariant(api: TestApi, name: string): Promise<number> {
   const color = await api.db.query<{ id: number }>('INSERT INTO public.color_master (color_name) VALUES ($1) RETURNING color_id AS id', [`${name} black`]);
   const size = await api.db.query<{ id: number }>('INSERT INTO public.size_master (size_name) VALUES ($1) RETURNING size_id AS id', [`${name} M`]);
   const model = await api.db.query<{ id: number }>('INSERT INTO public.model_master (model_name) VALUES ($1) RETURNING model_id AS id', [`${name} model`]);
-  const item = await api.db.query<{ id: number }>('INSERT INTO public.item_master (name, model_id) VALUES ($1, $2) RETURNING item_id AS id', [name, model.rows[0]!.id]);
+  const item = await api.db.query<{ id: number }>('INSERT INTO public.item_master (name, model_id) VALUES ($1, $2) RETURNING item_id AS id', [
+    name,
+    model.rows[0]!.id,
+  ]);
   const v = await api.db.query<{ id: number }>('INSERT INTO public.item_variant (item_id, color_id, size_id) VALUES ($1, $2, $3) RETURNING variant_id AS id', [
     item.rows[0]!.id,
     color.rows[0]!.id,
@@ -51,7 +54,13 @@ for (const backend of backends) {
     test('a supplier is created, read, changed and deleted, each change audited with the values before and after', async () => {
       const made = await api.call('POST', '/api/suppliers', {
         as: 'admin',
-        body: { firmName: 'Sharma Textiles', address: '12 Mill Road, Surat', gstin: '24AAPFU0939F1ZV', email: 'sales@sharma.example', phone: '+91 261 555 0101' },
+        body: {
+          firmName: 'Sharma Textiles',
+          address: '12 Mill Road, Surat',
+          gstin: '24AAPFU0939F1ZV',
+          email: 'sales@sharma.example',
+          phone: '+91 261 555 0101',
+        },
       });
       assert.equal(made.statusCode, 201, made.body);
       const s = json(made);
@@ -83,7 +92,11 @@ for (const backend of backends) {
     });
 
     test('unknown suppliers are 404 for read, change and delete', async () => {
-      for (const [method, body] of [['GET', undefined], ['PATCH', { phone: '123' }], ['DELETE', undefined]] as const) {
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['PATCH', { phone: '123' }],
+        ['DELETE', undefined],
+      ] as const) {
         const r = await api.call(method, '/api/suppliers/999999', { as: 'admin', ...(body ? { body } : {}) });
         assert.equal(r.statusCode, 404, `${method} ${r.body}`);
         assert.equal(json(r).error.code, 'NOT_FOUND');
@@ -104,10 +117,14 @@ for (const backend of backends) {
     });
 
     test('invalid supplier input is 400 with the path of each bad field', async () => {
-      const bad = await api.call('POST', '/api/suppliers', { as: 'planner', body: { firmName: '  ', gstin: 'not-a-gstin', email: 'nope', phone: 'call me', colour: 'red' } });
+      const bad = await api.call('POST', '/api/suppliers', {
+        as: 'planner',
+        body: { firmName: '  ', gstin: 'not-a-gstin', email: 'nope', phone: 'call me', colour: 'red' },
+      });
       assert.equal(bad.statusCode, 400);
       assert.equal(json(bad).error.code, 'INVALID_INPUT');
-      for (const p of ['body/firmName', 'body/gstin', 'body/email', 'body/phone', 'body/colour']) assert.ok(fieldPaths(bad).includes(p), `${p} not in ${fieldPaths(bad).join(', ')}`);
+      for (const p of ['body/firmName', 'body/gstin', 'body/email', 'body/phone', 'body/colour'])
+        assert.ok(fieldPaths(bad).includes(p), `${p} not in ${fieldPaths(bad).join(', ')}`);
       const missing = await api.call('POST', '/api/suppliers', { as: 'planner', body: {} });
       assert.deepEqual(fieldPaths(missing), ['body/firmName']);
       const empty = await api.call('PATCH', '/api/suppliers/1', { as: 'planner', body: {} });
@@ -154,7 +171,13 @@ for (const backend of backends) {
           assert.equal(res.statusCode, 403, `${role} ${method} ${url}`);
           assert.equal(json(res).error.code, 'FORBIDDEN');
         }
-        for (const url of [`/api/suppliers/${id}`, `/api/suppliers/${id}/rates`, `/api/rates/${r.rateId}`, `/api/variants/${v}/rates`, `/api/variants/${v}/supplier-comparison`]) {
+        for (const url of [
+          `/api/suppliers/${id}`,
+          `/api/suppliers/${id}/rates`,
+          `/api/rates/${r.rateId}`,
+          `/api/variants/${v}/rates`,
+          `/api/variants/${v}/supplier-comparison`,
+        ]) {
           assert.equal((await api.call('GET', url, { as: role })).statusCode, 200, `${role} GET ${url}`);
         }
       }
@@ -185,7 +208,17 @@ for (const backend of backends) {
         },
       );
       assert.deepEqual(json(await api.call('GET', `/api/rates/${r.rateId}`, { as: 'viewer' })), r);
-      const big = json(await rate({ supplierId: s, variantId: v, costPerUnit: '9999999999.99', currency: 'USD', minimumOrderQuantity: '0.005', effectiveFrom: '2020-01-01', effectiveTo: '2020-12-31' }));
+      const big = json(
+        await rate({
+          supplierId: s,
+          variantId: v,
+          costPerUnit: '9999999999.99',
+          currency: 'USD',
+          minimumOrderQuantity: '0.005',
+          effectiveFrom: '2020-01-01',
+          effectiveTo: '2020-12-31',
+        }),
+      );
       assert.equal(big.costPerUnit, '9999999999.99', 'no float rounding');
       assert.equal(big.minimumOrderQuantity, '0.005');
       const events = await audit(api, 'supplier_rate', r.rateId);
@@ -216,9 +249,27 @@ for (const backend of backends) {
     test('invalid rate input is 400 with field paths: floats beyond cents, negative money, lower-case currency, zero quantity, impossible dates, a period ending before it starts', async () => {
       const s = await supplier('Strict Zippers');
       const v = await makeVariant(api, 'strict jacket');
-      const bad = await rate({ supplierId: 0, variantId: 'x', costPerUnit: '12.345', currency: 'inr', minimumOrderQuantity: '0', effectiveFrom: '2024-02-30', effectiveTo: 'soon', extra: true });
+      const bad = await rate({
+        supplierId: 0,
+        variantId: 'x',
+        costPerUnit: '12.345',
+        currency: 'inr',
+        minimumOrderQuantity: '0',
+        effectiveFrom: '2024-02-30',
+        effectiveTo: 'soon',
+        extra: true,
+      });
       assert.equal(bad.statusCode, 400);
-      for (const p of ['body/supplierId', 'body/variantId', 'body/costPerUnit', 'body/currency', 'body/minimumOrderQuantity', 'body/effectiveFrom', 'body/effectiveTo', 'body/extra']) {
+      for (const p of [
+        'body/supplierId',
+        'body/variantId',
+        'body/costPerUnit',
+        'body/currency',
+        'body/minimumOrderQuantity',
+        'body/effectiveFrom',
+        'body/effectiveTo',
+        'body/extra',
+      ]) {
         assert.ok(fieldPaths(bad).includes(p), `${p} not in ${fieldPaths(bad).join(', ')}`);
       }
       for (const costPerUnit of ['-1.00', '1e3', '', '12345678901.00']) {
@@ -226,11 +277,20 @@ for (const backend of backends) {
         assert.deepEqual(fieldPaths(r), ['body/costPerUnit'], costPerUnit);
       }
       assert.deepEqual(fieldPaths(await rate({ supplierId: s, variantId: v, currency: 'INR' })).sort(), ['body/costPerUnit', 'body/effectiveFrom']);
-      const backwards = await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2024-06-01', effectiveTo: '2024-05-31' });
+      const backwards = await rate({
+        supplierId: s,
+        variantId: v,
+        costPerUnit: '1.00',
+        currency: 'INR',
+        effectiveFrom: '2024-06-01',
+        effectiveTo: '2024-05-31',
+      });
       assert.equal(backwards.statusCode, 400);
       assert.equal(json(backwards).error.code, 'INVALID_PERIOD');
       assert.equal(json(backwards).error.details.field, 'effectiveTo');
-      const ok = json(await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2024-06-01', effectiveTo: '2024-06-01' }));
+      const ok = json(
+        await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2024-06-01', effectiveTo: '2024-06-01' }),
+      );
       assert.equal(ok.effectiveTo, '2024-06-01', 'a one-day period is fine');
       const patch = await api.call('PATCH', `/api/rates/${ok.rateId}`, { as: 'planner', body: { effectiveFrom: '2024-06-02' } });
       assert.equal(patch.statusCode, 400, 'moving the start past the stored end is caught too');
@@ -280,12 +340,24 @@ for (const backend of backends) {
       assert.equal(await rates(), kept, 'a refused rate stores nothing');
       const made = json(await raw('2.5', next(), ', "minimumOrderQuantity": 2.5'));
       assert.equal(made.minimumOrderQuantity, '2.500');
-      const changed = await api.call('PATCH', `/api/rates/${made.rateId}`, { as: 'planner', headers: { 'content-type': 'application/json' }, body: '{"costPerUnit": 3.1}' });
+      const changed = await api.call('PATCH', `/api/rates/${made.rateId}`, {
+        as: 'planner',
+        headers: { 'content-type': 'application/json' },
+        body: '{"costPerUnit": 3.1}',
+      });
       assert.equal(json(changed).costPerUnit, '3.10', changed.body);
-      const rounded = await api.call('PATCH', `/api/rates/${made.rateId}`, { as: 'planner', headers: { 'content-type': 'application/json' }, body: '{"costPerUnit": 3.1000000000000000001}' });
+      const rounded = await api.call('PATCH', `/api/rates/${made.rateId}`, {
+        as: 'planner',
+        headers: { 'content-type': 'application/json' },
+        body: '{"costPerUnit": 3.1000000000000000001}',
+      });
       assert.deepEqual(fieldPaths(rounded), ['body/costPerUnit']);
       assert.equal(json(await api.call('GET', `/api/rates/${made.rateId}`, { as: 'viewer' })).costPerUnit, '3.10');
-      const proto = await api.call('POST', '/api/rates', { as: 'planner', headers: { 'content-type': 'application/json' }, body: '{"__proto__": {"isActive": false}, "costPerUnit": 1}' });
+      const proto = await api.call('POST', '/api/rates', {
+        as: 'planner',
+        headers: { 'content-type': 'application/json' },
+        body: '{"__proto__": {"isActive": false}, "costPerUnit": 1}',
+      });
       assert.equal(proto.statusCode, 400, 'a prototype key is still refused');
     });
 
@@ -304,7 +376,10 @@ for (const backend of backends) {
       const open = await api.call('PATCH', `/api/rates/${r.rateId}`, { as: 'planner', body: { effectiveTo: '' } });
       assert.deepEqual(fieldPaths(open), ['body/effectiveTo'], 'an empty end is not an open end');
       assert.equal(json(await api.call('GET', `/api/rates/${r.rateId}`, { as: 'viewer' })).effectiveTo, '2024-01-31');
-      assert.deepEqual(fieldPaths(await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2025-01-01', effectiveTo: '' })), ['body/effectiveTo']);
+      assert.deepEqual(
+        fieldPaths(await rate({ supplierId: s, variantId: v, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2025-01-01', effectiveTo: '' })),
+        ['body/effectiveTo'],
+      );
     });
 
     test('the supplier search takes %, _ and \\ as plain characters', async () => {
@@ -333,22 +408,37 @@ for (const backend of backends) {
       assert.equal(json(clash).error.details.conflictingRateId, first.rateId);
       const openEnded = json(await rate({ ...base, costPerUnit: '6.00', effectiveFrom: '2024-07-01' }));
       assert.equal(openEnded.isActive, true, 'the next day is no overlap');
-      assert.equal((await rate({ ...base, costPerUnit: '7.00', effectiveFrom: '2030-01-01' })).statusCode, 409, 'an open-ended period overlaps everything after it');
-      assert.equal((await rate({ ...base, supplierId: other, costPerUnit: '7.00', effectiveFrom: '2024-01-01' })).statusCode, 201, 'another supplier is another price list');
+      assert.equal(
+        (await rate({ ...base, costPerUnit: '7.00', effectiveFrom: '2030-01-01' })).statusCode,
+        409,
+        'an open-ended period overlaps everything after it',
+      );
+      assert.equal(
+        (await rate({ ...base, supplierId: other, costPerUnit: '7.00', effectiveFrom: '2024-01-01' })).statusCode,
+        201,
+        'another supplier is another price list',
+      );
       const inactive = json(await rate({ ...base, costPerUnit: '7.00', effectiveFrom: '2024-03-01', isActive: false }));
       assert.equal(inactive.isActive, false, 'an inactive rate overlaps nothing');
       const reactivate = await api.call('PATCH', `/api/rates/${inactive.rateId}`, { as: 'planner', body: { isActive: true } });
       assert.equal(reactivate.statusCode, 409);
       const stretch = await api.call('PATCH', `/api/rates/${first.rateId}`, { as: 'planner', body: { effectiveTo: null } });
       assert.equal(stretch.statusCode, 409, 'stretching a period into the next is an overlap too');
-      assert.equal((await api.call('PATCH', `/api/rates/${first.rateId}`, { as: 'planner', body: { costPerUnit: '5.25' } })).statusCode, 200, 'a rate does not overlap itself');
+      assert.equal(
+        (await api.call('PATCH', `/api/rates/${first.rateId}`, { as: 'planner', body: { costPerUnit: '5.25' } })).statusCode,
+        200,
+        'a rate does not overlap itself',
+      );
     });
 
     test('a rate is changed and deactivated, each audited with before and after; deactivating twice records once', async () => {
       const s = await supplier('Audit Elastics');
       const v = await makeVariant(api, 'audit shorts');
       const r = json(await rate({ supplierId: s, variantId: v, costPerUnit: '3.10', currency: 'INR', effectiveFrom: '2024-01-01' }));
-      const changed = await api.call('PATCH', `/api/rates/${r.rateId}`, { as: 'admin', body: { costPerUnit: '3.25', minimumOrderQuantity: '50', effectiveTo: '2024-12-31' } });
+      const changed = await api.call('PATCH', `/api/rates/${r.rateId}`, {
+        as: 'admin',
+        body: { costPerUnit: '3.25', minimumOrderQuantity: '50', effectiveTo: '2024-12-31' },
+      });
       assert.equal(changed.statusCode, 200, changed.body);
       assert.equal(json(changed).costPerUnit, '3.25');
       assert.equal(json(changed).minimumOrderQuantity, '50.000');
@@ -384,7 +474,11 @@ for (const backend of backends) {
         ids.push(json(await rate({ supplierId, variantId: v, costPerUnit: '10.00', currency: 'INR', effectiveFrom, effectiveTo, isActive })).rateId);
       }
       await rate({ supplierId: a, variantId: other, costPerUnit: '1.00', currency: 'INR', effectiveFrom: '2025-01-01' });
-      const history = json(await api.call('GET', `/api/variants/${v}/rates`, { as: 'viewer' })) as unknown as { rateId: number; effectiveFrom: string; firmName: string }[];
+      const history = json(await api.call('GET', `/api/variants/${v}/rates`, { as: 'viewer' })) as unknown as {
+        rateId: number;
+        effectiveFrom: string;
+        firmName: string;
+      }[];
       assert.deepEqual(
         history.map((h) => h.effectiveFrom),
         ['2024-01-01', '2023-05-01', '2023-01-01', '2022-01-01'],
@@ -416,7 +510,15 @@ for (const backend of backends) {
       ];
       const today = await day(api);
       const add = async (supplierId: number, costPerUnit: string, from: number, to: number | null, isActive = true) => {
-        const r = await rate({ supplierId, variantId: v, costPerUnit, currency: 'INR', effectiveFrom: await day(api, from), effectiveTo: to === null ? null : await day(api, to), isActive });
+        const r = await rate({
+          supplierId,
+          variantId: v,
+          costPerUnit,
+          currency: 'INR',
+          effectiveFrom: await day(api, from),
+          effectiveTo: to === null ? null : await day(api, to),
+          isActive,
+        });
         assert.equal(r.statusCode, 201, r.body);
         return json(r).rateId as number;
       };

@@ -46,7 +46,9 @@ describe('lot numbers under concurrency', { skip: postgresBackend.skip }, () => 
             db.query(`INSERT INTO public.production_lots (process_id, quantity) SELECT id, 1 FROM public.processes, generate_series(1, 50)`),
           ),
         );
-        const r = await db.query<{ n: string; distinct: string }>('SELECT count(*)::text AS n, count(DISTINCT lot_number)::text AS distinct FROM public.production_lots');
+        const r = await db.query<{ n: string; distinct: string }>(
+          'SELECT count(*)::text AS n, count(DISTINCT lot_number)::text AS distinct FROM public.production_lots',
+        );
         assert.deepEqual(r.rows, [{ n: '400', distinct: '400' }]);
       } finally {
         await db.close();

@@ -58,7 +58,10 @@ describe("MTC's schema", () => {
     for (const t of model.tables) {
       for (const c of t.columns) assert.notEqual(c.type, 'timestamp without time zone', `${t.name}.${c.name}`);
       if (t.columns.some((c) => c.name === 'updated_at'))
-        assert.ok(t.triggers.some((tr) => /BEFORE UPDATE .* EXECUTE FUNCTION public\.update_updated_at_column\(\)/.test(tr.definition)), `${t.name} has no updated_at trigger`);
+        assert.ok(
+          t.triggers.some((tr) => /BEFORE UPDATE .* EXECUTE FUNCTION public\.update_updated_at_column\(\)/.test(tr.definition)),
+          `${t.name} has no updated_at trigger`,
+        );
     }
   });
 
@@ -85,15 +88,25 @@ describe("MTC's schema", () => {
     );
     assert.equal(jobs.columns.find((c) => c.name === 'import_id')?.type, 'uuid');
     const fks = jobs.constraints.filter((c) => c.kind === 'foreign key');
-    assert.deepEqual(fks.map((c) => `${c.columns.join()}→${c.references?.table}(${c.references?.columns.join()})`), ['user_id→users(user_id)']);
+    assert.deepEqual(
+      fks.map((c) => `${c.columns.join()}→${c.references?.table}(${c.references?.columns.join()})`),
+      ['user_id→users(user_id)'],
+    );
     const defs = jobs.indexes.map((i) => i.definition);
-    for (const k of ['import_id', 'user_id', 'status', 'created_at DESC']) assert.ok(defs.some((d) => d.endsWith(`USING btree (${k})`)), `no index on ${k}: ${defs.join('; ')}`);
+    for (const k of ['import_id', 'user_id', 'status', 'created_at DESC'])
+      assert.ok(
+        defs.some((d) => d.endsWith(`USING btree (${k})`)),
+        `no index on ${k}: ${defs.join('; ')}`,
+      );
     assert.ok(jobs.indexes.some((i) => i.unique && i.keys.join() === 'import_id'));
   });
 
   test('substitute groups: soft delete with a partial index on the live ones', () => {
     const groups = table('substitute_groups');
     assert.ok(groups.columns.some((c) => c.name === 'deleted_at'));
-    assert.ok(groups.indexes.some((i) => /WHERE \(deleted_at IS NULL\)$/.test(i.definition)), groups.indexes.map((i) => i.definition).join('; '));
+    assert.ok(
+      groups.indexes.some((i) => /WHERE \(deleted_at IS NULL\)$/.test(i.definition)),
+      groups.indexes.map((i) => i.definition).join('; '),
+    );
   });
 });

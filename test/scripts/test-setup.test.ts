@@ -37,7 +37,14 @@ function program(path: string, body = 'exit 0'): string {
   return path;
 }
 
-const machine = (present: Machine['present'], more: Partial<Machine> = {}): Machine => ({ present, postgresBin: null, root: true, aptGet: true, sudo: 'none', ...more });
+const machine = (present: Machine['present'], more: Partial<Machine> = {}): Machine => ({
+  present,
+  postgresBin: null,
+  root: true,
+  aptGet: true,
+  sudo: 'none',
+  ...more,
+});
 const everything = new Set(['postgresql', 'chromium', 'curl', 'bsdutils', 'bash'] as const);
 
 describe('what npm test needs of the machine', () => {
@@ -67,7 +74,11 @@ describe('what npm test needs of the machine', () => {
   test('PostgreSQL is needed only when the run starts its own server; packages come in one order', () => {
     const none = machine(new Set());
     assert.deepEqual(missingPackages(none, { ownServer: true }), ['postgresql', 'chromium', 'curl', 'bsdutils', 'bash']);
-    assert.deepEqual(missingPackages(none, { ownServer: false }), ['chromium', 'curl', 'bsdutils', 'bash'], 'MTC_TEST_DATABASE_URL names the server: no PostgreSQL to install');
+    assert.deepEqual(
+      missingPackages(none, { ownServer: false }),
+      ['chromium', 'curl', 'bsdutils', 'bash'],
+      'MTC_TEST_DATABASE_URL names the server: no PostgreSQL to install',
+    );
     assert.deepEqual(missingPackages(machine(everything), { ownServer: true }), []);
   });
 
@@ -88,17 +99,25 @@ describe('what npm test needs of the machine', () => {
         'then npm test again (or set MTC_TEST_DATABASE_URL to the URL of a PostgreSQL server of yours instead of installing postgresql).',
     );
     const curl = installPlan(['curl'], machine(new Set(), { root: false, sudo: 'none' }));
-    assert.deepEqual(curl, {
-      kind: 'cannot',
-      packages: ['curl'],
-      message: 'the tests need curl, which is not on this machine, and npm test cannot install it itself: it does not run as root and there is no sudo. Run, as root,\n\n  apt-get install -y curl\n\nthen npm test again.',
-    }, 'no sudo to name; no server to offer instead when PostgreSQL is there');
+    assert.deepEqual(
+      curl,
+      {
+        kind: 'cannot',
+        packages: ['curl'],
+        message:
+          'the tests need curl, which is not on this machine, and npm test cannot install it itself: it does not run as root and there is no sudo. Run, as root,\n\n  apt-get install -y curl\n\nthen npm test again.',
+      },
+      'no sudo to name; no server to offer instead when PostgreSQL is there',
+    );
   });
 
-  test('without apt-get, the message names the Debian packages to install with the system\'s own manager', () => {
+  test("without apt-get, the message names the Debian packages to install with the system's own manager", () => {
     const plan = installPlan(['chromium', 'bsdutils'], machine(new Set(), { aptGet: false }));
     assert.equal(plan.kind, 'cannot');
-    assert.match(plan.kind === 'cannot' ? plan.message : '', /^the tests need Debian's chromium \(\/usr\/bin\/chromium\) and script \(util-linux\), which are not on this machine, and npm test installs them only with Debian's apt-get, which is not here\. Install them with this system's package manager \(the Debian packages: chromium bsdutils\), then run npm test again\.$/);
+    assert.match(
+      plan.kind === 'cannot' ? plan.message : '',
+      /^the tests need Debian's chromium \(\/usr\/bin\/chromium\) and script \(util-linux\), which are not on this machine, and npm test installs them only with Debian's apt-get, which is not here\. Install them with this system's package manager \(the Debian packages: chromium bsdutils\), then run npm test again\.$/,
+    );
   });
 
   test(`npm test that cannot install what is missing stops at once, before type-checking, with exit ${EXIT_MISSING}`, async () => {
@@ -111,7 +130,10 @@ describe('what npm test needs of the machine', () => {
     const r = await (root ? startProcess('runuser', ['-u', 'nobody', '--', ...env]) : startProcess(env[0]!, env.slice(1))).done;
     assert.equal(r.code, EXIT_MISSING, r.stderr);
     assert.equal(r.stdout, `npm test: Node.js ${process.version} (${process.execPath})\n`, 'nothing else ran: no type-check, no build, no tests');
-    assert.match(r.stderr, /^npm test: the tests need .*curl and script \(util-linux\), which are not on this machine, and npm test cannot install them itself/);
+    assert.match(
+      r.stderr,
+      /^npm test: the tests need .*curl and script \(util-linux\), which are not on this machine, and npm test cannot install them itself/,
+    );
     assert.match(r.stderr, /\n {2}sudo apt-get install -y (postgresql )?(chromium )?curl bsdutils\n/);
     assert.doesNotMatch(r.stderr, /apt-get ran|sudo ran/);
   });
@@ -119,22 +141,51 @@ describe('what npm test needs of the machine', () => {
   // apt-get itself is stood in for by a script on the PATH: what it is asked, and what npm test
   // does with its outcome, are the same. Only root installs without sudo.
   const aptGetRuns = [
-    { what: 'installs the packages', update: 'exit 0', install: '/usr/bin/touch curl script && /bin/chmod +x curl script', code: 0, stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\nwent on\n$/, stderr: /^$/ },
-    { what: 'fails', update: 'echo "E: Could not resolve deb.debian.org" >&2; exit 100', install: 'exit 0', code: EXIT_MISSING, stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\n$/,
-      stderr: /^E: Could not resolve deb\.debian\.org\nnpm test: `apt-get update -qq` failed \(exit 100\)\. Run\n\n {2}apt-get install -y curl bsdutils\n\nto see why, then npm test again\.\n$/ },
-    { what: 'ends well but installs nothing', update: 'exit 0', install: 'exit 0', code: EXIT_MISSING, stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\n$/,
-      stderr: /^npm test: apt-get installed curl bsdutils, and still curl and script \(util-linux\) are not there\.\n$/ },
+    {
+      what: 'installs the packages',
+      update: 'exit 0',
+      install: '/usr/bin/touch curl script && /bin/chmod +x curl script',
+      code: 0,
+      stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\nwent on\n$/,
+      stderr: /^$/,
+    },
+    {
+      what: 'fails',
+      update: 'echo "E: Could not resolve deb.debian.org" >&2; exit 100',
+      install: 'exit 0',
+      code: EXIT_MISSING,
+      stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\n$/,
+      stderr:
+        /^E: Could not resolve deb\.debian\.org\nnpm test: `apt-get update -qq` failed \(exit 100\)\. Run\n\n {2}apt-get install -y curl bsdutils\n\nto see why, then npm test again\.\n$/,
+    },
+    {
+      what: 'ends well but installs nothing',
+      update: 'exit 0',
+      install: 'exit 0',
+      code: EXIT_MISSING,
+      stdout: /^npm test: installing curl bsdutils from Debian \(apt-get\)…\n$/,
+      stderr: /^npm test: apt-get installed curl bsdutils, and still curl and script \(util-linux\) are not there\.\n$/,
+    },
   ];
   for (const [i, run] of aptGetRuns.entries()) {
-    test(`as root, what is missing is installed with apt-get before anything else; when apt-get ${run.what}, ${run.code ? `the run stops with exit ${run.code}` : 'the run goes on'}`, { skip: !root ? 'not root: apt-get would run through sudo' : existsSync(CHROMIUM) ? false : `no ${CHROMIUM} for the stand-in to leave in place` }, async () => {
+    test(`as root, what is missing is installed with apt-get before anything else; when apt-get ${run.what}, ${run.code ? `the run stops with exit ${run.code}` : 'the run goes on'}`, {
+      skip: !root ? 'not root: apt-get would run through sudo' : existsSync(CHROMIUM) ? false : `no ${CHROMIUM} for the stand-in to leave in place`,
+    }, async () => {
       const dir = join(scratch, `apt-get-${i}`);
       mkdirSync(dir);
       // each call's frontend and arguments are logged
       program(join(dir, 'apt-get'), `cd ${dir}\necho "$DEBIAN_FRONTEND $*" >> calls\nif [ "$1" = update ]; then ${run.update}; else ${run.install}; fi`);
       program(join(dir, 'env'), 'exec /usr/bin/env "$@"');
       program(join(dir, 'bash'), 'exec /bin/bash "$@"');
-      const r = await startProcess('/usr/bin/env', ['-i', `PATH=${dir}`, 'MTC_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:1/postgres', process.execPath, '--input-type=module', '-e',
-        `import { installNeeds } from ${JSON.stringify(SETUP)}; await installNeeds(); console.log('went on');`]).done;
+      const r = await startProcess('/usr/bin/env', [
+        '-i',
+        `PATH=${dir}`,
+        'MTC_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:1/postgres',
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        `import { installNeeds } from ${JSON.stringify(SETUP)}; await installNeeds(); console.log('went on');`,
+      ]).done;
       assert.equal(r.code, run.code, r.stderr);
       assert.match(r.stdout, run.stdout);
       assert.match(r.stderr, run.stderr);
@@ -167,7 +218,9 @@ async function answers(url: string): Promise<boolean> {
  * Starts a process that starts the run's throwaway server as npm test does, then does `then`
  * (JavaScript); resolves once that is done, with where the server is.
  */
-async function runWithServer(then: string): Promise<{ child: ChildProcess; url: string; dir: string; exited: Promise<{ code: number | null; stderr: string }> }> {
+async function runWithServer(
+  then: string,
+): Promise<{ child: ChildProcess; url: string; dir: string; exited: Promise<{ code: number | null; stderr: string }> }> {
   const env = { ...process.env };
   delete env.MTC_TEST_DATABASE_URL;
   const script = `import { startServerForRun } from ${JSON.stringify(SETUP)};\nawait startServerForRun(${JSON.stringify(postgresBin)});\nconsole.log('url ' + process.env.MTC_TEST_DATABASE_URL);\n${then}\nconsole.log('ready');\n`;
@@ -186,7 +239,7 @@ async function runWithServer(then: string): Promise<{ child: ChildProcess; url: 
 }
 
 describe('the throwaway PostgreSQL of a run', { skip: postgresBin ? false : `no PostgreSQL under /usr/lib/postgresql to start`, concurrency: true }, () => {
-  test('starts on 127.0.0.1 with the tests\' settings, answers, and is gone with its directory once stopped', async () => {
+  test("starts on 127.0.0.1 with the tests' settings, answers, and is gone with its directory once stopped", async () => {
     const cluster = await startThrowawayCluster(postgresBin!);
     try {
       assert.match(cluster.url, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
@@ -257,7 +310,15 @@ describe('the throwaway PostgreSQL of a run', { skip: postgresBin ? false : `no 
     chmodSync(join(scratch, 'broken-postgres'), 0o755);
     const env = { ...process.env };
     delete env.MTC_TEST_DATABASE_URL;
-    const r = await startProcess(process.execPath, ['--input-type=module', '-e', `import { startServerForRun } from ${JSON.stringify(SETUP)}; await startServerForRun(${JSON.stringify(bin)}); console.log('went on');`], { env }).done;
+    const r = await startProcess(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { startServerForRun } from ${JSON.stringify(SETUP)}; await startServerForRun(${JSON.stringify(bin)}); console.log('went on');`,
+      ],
+      { env },
+    ).done;
     assert.equal(r.code, EXIT_NO_SERVER, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^npm test: the throwaway PostgreSQL cluster did not start:\n.*initdb: error: the disk is on fire/s);

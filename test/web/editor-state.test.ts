@@ -7,7 +7,16 @@ import type { EditorAction, EditorState } from '../../web/src/processes/editor-s
 import { draftOf, newStep } from '../../web/src/processes/model.ts';
 import type { ApiLine, ApiProcess, ApiStep } from '../../web/src/processes/model.ts';
 
-const line = (lineId: number, variantId: number, quantity = '1'): ApiLine => ({ lineId, variantId, item: `Item ${variantId}`, color: 'Black', size: 'M', unit: 'pcs', variantDeleted: false, quantity });
+const line = (lineId: number, variantId: number, quantity = '1'): ApiLine => ({
+  lineId,
+  variantId,
+  item: `Item ${variantId}`,
+  color: 'Black',
+  size: 'M',
+  unit: 'pcs',
+  variantDeleted: false,
+  quantity,
+});
 
 const step = (stepId: number, name: string, extra: Partial<ApiStep> = {}): ApiStep => ({
   stepId,
@@ -106,12 +115,24 @@ describe('moving steps', () => {
 
 describe('adding and removing', () => {
   test('a step added from the library comes last, open, with its labour proposed, and is announced', () => {
-    const added = newStep({ subprocessId: 99, name: 'Polish', description: null, category: null, estimatedTimeMinutes: 3, labourCost: '12.50', processCount: 0, deletedAt: null });
+    const added = newStep({
+      subprocessId: 99,
+      name: 'Polish',
+      description: null,
+      category: null,
+      estimatedTimeMinutes: 3,
+      labourCost: '12.50',
+      processCount: 0,
+      deletedAt: null,
+    });
     const s = editorReducer(loaded(), { type: 'addStep', step: added });
     assert.deepEqual(names(s), ['Cut', 'Weld', 'Paint', 'Polish']);
     assert.ok(s.expanded.has(added.key));
     assert.equal(s.announce, 'Added step Polish.');
-    assert.deepEqual(s.draft!.steps[3]!.costItems.map((c) => [c.costType, c.rate]), [['labour', '12.50']]);
+    assert.deepEqual(
+      s.draft!.steps[3]!.costItems.map((c) => [c.costType, c.rate]),
+      [['labour', '12.50']],
+    );
     assert.equal(s.structureDirty, true);
   });
 

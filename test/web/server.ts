@@ -34,7 +34,12 @@ async function sourcesKey(): Promise<string> {
     for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else hash.update(p).update('\0').update(await readFile(p)).update('\0');
+      else
+        hash
+          .update(p)
+          .update('\0')
+          .update(await readFile(p))
+          .update('\0');
     }
   };
   await walk(join(ROOT, 'migrations'));
@@ -71,7 +76,11 @@ async function demoDatabase(backend: Backend, admin: DemoServer['admin'], key: s
  */
 export async function serveDemo(backend: Backend): Promise<DemoServer> {
   const key = await sourcesKey();
-  const admin = { name: 'Test Admin', email: 'test.admin@example.com', password: `pw-${createHash('sha256').update(`admin ${key}`).digest('base64url').slice(0, 16)}` };
+  const admin = {
+    name: 'Test Admin',
+    email: 'test.admin@example.com',
+    password: `pw-${createHash('sha256').update(`admin ${key}`).digest('base64url').slice(0, 16)}`,
+  };
   const t = await demoDatabase(backend, admin, key);
   let server: ReturnType<typeof startMtc> | undefined;
   const stop = async () => {

@@ -1,5 +1,17 @@
 /** Previous and Next for a list shown a page at a time, with where the reader is. */
-export function Pager({ page, pages, total, noun, onPage }: { page: number; pages: number; total: number; noun: [string, string]; onPage: (page: number) => void }) {
+export function Pager({
+  page,
+  pages,
+  total,
+  noun,
+  onPage,
+}: {
+  page: number;
+  pages: number;
+  total: number;
+  noun: [string, string];
+  onPage: (page: number) => void;
+}) {
   return (
     <nav className="pager" aria-label="Pages">
       <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>

@@ -9,13 +9,7 @@ export class ApiError extends Error {
   readonly field: string | undefined;
   readonly details: Record<string, unknown>;
 
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    field: string | undefined = undefined,
-    details: Record<string, unknown> = {},
-  ) {
+  constructor(status: number, code: string, message: string, field: string | undefined = undefined, details: Record<string, unknown> = {}) {
     super(message);
     this.status = status;
     this.code = code;

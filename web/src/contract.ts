@@ -7,7 +7,15 @@ import type { paths } from './generated/api.ts';
 import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.ts';
 import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.ts';
 import type { UnitCosts } from './processes/rates.ts';
-import type { Lot, LotSummary, ProcessCost, ProcessSummary as LotProcess, ProcessTree as LotProcessTree, StockCheck, SupplierComparison as LotComparison } from './lots/types.ts';
+import type {
+  Lot,
+  LotSummary,
+  ProcessCost,
+  ProcessSummary as LotProcess,
+  ProcessTree as LotProcessTree,
+  StockCheck,
+  SupplierComparison as LotComparison,
+} from './lots/types.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
 

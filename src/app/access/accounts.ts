@@ -110,7 +110,11 @@ export async function getUser(q: Queryable, userId: number): Promise<User | null
 }
 
 /** Changes a user's name, role or password; returns the user before and after, or null when there is none. */
-export async function updateUser(q: Queryable, userId: number, change: { name?: string; role?: Role; password?: string }): Promise<{ before: User; after: User } | null> {
+export async function updateUser(
+  q: Queryable,
+  userId: number,
+  change: { name?: string; role?: Role; password?: string },
+): Promise<{ before: User; after: User } | null> {
   const before = await getUser(q, userId);
   if (!before) return null;
   const hash = change.password === undefined ? undefined : await hashPassword(change.password);
@@ -146,7 +150,13 @@ export async function changeUser(db: Database, userId: number, change: { name?: 
 export async function setPasswordByEmail(db: Database, email: string, password: string, actor: Actor): Promise<User> {
   return db.transaction(async (tx) => {
     const found = await findUserByEmail(tx, email);
-    if (!found) throw new AccessError('USER_NOT_FOUND', `no user has the email ${email}: see the users in the web app's Users page, or make one with mtc user add`, 'state', { field: 'email' });
+    if (!found)
+      throw new AccessError(
+        'USER_NOT_FOUND',
+        `no user has the email ${email}: see the users in the web app's Users page, or make one with mtc user add`,
+        'state',
+        { field: 'email' },
+      );
     const changed = (await updateUser(tx, found.userId, { password }))!;
     await auditAs(tx, actor, { action: 'update', entity: 'user', entityId: found.userId, before: changed.before, after: changed.after });
     return changed.after;
@@ -159,7 +169,8 @@ export async function setPasswordByEmail(db: Database, email: string, password: 
  * actor's own account; ALREADY_DEACTIVATED or NOT_DEACTIVATED (409) when it is so already.
  */
 export async function setAccountActive(db: Database, userId: number, verb: 'deactivate' | 'reactivate', actor: Actor): Promise<User | null> {
-  if (verb === 'deactivate' && userId === actor.userId) throw new AccessError('SELF_DEACTIVATION', 'an admin cannot deactivate their own account; ask another admin', 'state', { userId });
+  if (verb === 'deactivate' && userId === actor.userId)
+    throw new AccessError('SELF_DEACTIVATION', 'an admin cannot deactivate their own account; ask another admin', 'state', { userId });
   return db.transaction(async (tx) => {
     const changed = verb === 'deactivate' ? await deactivateUser(tx, userId) : await reactivateUser(tx, userId);
     if (!changed) return null;
@@ -177,7 +188,9 @@ export type LoginResult = { ok: true; user: User } | { ok: false; userId: number
  * dummy hash), so the answer tells nothing about which accounts exist.
  */
 export async function checkPassword(q: Queryable, email: string, password: string): Promise<LoginResult> {
-  const r = await q.query<User & { hash: string | null }>(`SELECT ${USER_COLUMNS}, password_hash AS hash FROM public.users WHERE lower(email) = lower($1)`, [email]);
+  const r = await q.query<User & { hash: string | null }>(`SELECT ${USER_COLUMNS}, password_hash AS hash FROM public.users WHERE lower(email) = lower($1)`, [
+    email,
+  ]);
   const row = r.rows[0];
   const ok = await verifyPassword(row?.hash ?? (await dummyHash()), password);
   if (!row) return { ok: false, userId: null };
@@ -225,7 +238,12 @@ const ACTIVE_OWNER = `owner AS (SELECT user_id FROM public.users WHERE user_id =
 
 /** A session or token asked for an account that is deactivated (or was, while it was being made). */
 const deactivatedMeanwhile = (userId: number) =>
-  new AccessError('ACCOUNT_DEACTIVATED', `user ${userId} is deactivated (or does not exist): no session or token was made; an admin can reactivate the account`, 'state', { userId });
+  new AccessError(
+    'ACCOUNT_DEACTIVATED',
+    `user ${userId} is deactivated (or does not exist): no session or token was made; an admin can reactivate the account`,
+    'state',
+    { userId },
+  );
 
 export interface NewSession {
   token: string;

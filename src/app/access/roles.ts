@@ -30,7 +30,7 @@ export const PERMISSIONS = {
   /** Read the schema's health: migration status and verify's findings. */
   'schema.read': ['admin'],
   /** Own session and API tokens. */
-  'self': ['admin', 'planner', 'operator', 'viewer'],
+  self: ['admin', 'planner', 'operator', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

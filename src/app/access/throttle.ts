@@ -19,7 +19,12 @@ const SWEEP = 100;
  * database, so every `mtc serve` on it counts against the same allowance; an attempt is
  * counted before any password is hashed, so a refused one costs no hashing.
  */
-export async function countLoginAttempt(q: Queryable, address: string, email: string, limits: LoginLimits): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
+export async function countLoginAttempt(
+  q: Queryable,
+  address: string,
+  email: string,
+  limits: LoginLimits,
+): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   const r = await q.query<{ retry: number | null }>(
     `WITH limits (key, max) AS (VALUES ('account ' || $1 || ' ' || lower($2), $3::int), ('address ' || $1, $4::int)),
      -- not this attempt's own keys: one statement must not both delete and update a row

@@ -4,7 +4,6 @@ import type { ActorVia, AuditAction } from './audit.ts';
 
 export type { ActorVia };
 
-
 /**
  * Who makes a change, passed to every business write so that it records its own audit event.
  * `userId` is null for the person at a terminal (`mtc user add`, the first admin `mtc serve`

@@ -23,18 +23,30 @@ export interface AuditEvent {
 /** Records who did what to which entity, with the values before and after; call it in the write's own transaction. */
 export async function recordAudit(
   q: Queryable,
-  e: { userId: number | null; action: AuditAction; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; requestId?: string | null; via?: ActorVia },
+  e: {
+    userId: number | null;
+    action: AuditAction;
+    entity: string;
+    entityId?: string | number | null;
+    before?: unknown;
+    after?: unknown;
+    requestId?: string | null;
+    via?: ActorVia;
+  },
 ): Promise<void> {
-  await q.query('INSERT INTO public.audit_events (user_id, action, entity, entity_id, before, after, request_id, via) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)', [
-    e.userId,
-    e.action,
-    e.entity,
-    e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
-    e.before === undefined ? null : JSON.stringify(e.before),
-    e.after === undefined ? null : JSON.stringify(e.after),
-    e.requestId ?? null,
-    e.via ?? 'http',
-  ]);
+  await q.query(
+    'INSERT INTO public.audit_events (user_id, action, entity, entity_id, before, after, request_id, via) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)',
+    [
+      e.userId,
+      e.action,
+      e.entity,
+      e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+      e.requestId ?? null,
+      e.via ?? 'http',
+    ],
+  );
 }
 
 /** The newest events first, optionally of one action, for one entity (and one of its rows), by one user. */

@@ -273,7 +273,9 @@ export async function costProcesses(q: Queryable, processIds: number[], options:
   }
   const quantity = options.quantity ?? 1;
   if (!Number.isSafeInteger(quantity) || quantity < 1) {
-    throw new CostingError('INVALID_QUANTITY', `quantity must be a whole number of at least 1, not ${JSON.stringify(options.quantity)}`, 'usage', { field: 'quantity' });
+    throw new CostingError('INVALID_QUANTITY', `quantity must be a whole number of at least 1, not ${JSON.stringify(options.quantity)}`, 'usage', {
+      field: 'quantity',
+    });
   }
   if (processIds.length === 0) return out;
   const selections = [...(options.selections ?? new Map<number, number>())];
@@ -334,7 +336,12 @@ export async function listProcessCosts(
     page.rows[0] !== undefined
       ? Number(page.rows[0].total)
       : Number(
-          (await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.processes WHERE deleted_at IS NULL AND ($1::text IS NULL OR status = $1::text)`, [filter.status ?? null])).rows[0]!.n,
+          (
+            await q.query<{ n: string }>(
+              `SELECT count(*)::text AS n FROM public.processes WHERE deleted_at IS NULL AND ($1::text IS NULL OR status = $1::text)`,
+              [filter.status ?? null],
+            )
+          ).rows[0]!.n,
         );
   const ids = page.rows.map((r) => r.id);
   const costs = await costProcesses(q, ids, filter.at !== undefined ? { at: filter.at } : {});

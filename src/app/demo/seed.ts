@@ -9,7 +9,25 @@ import { postStock } from '../items/stock.ts';
 import { createLot } from '../lots/lots.ts';
 import { transitionLot } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
-import { COMPANY, USERS, COLOURS, SIZES, MODELS, VARIATIONS, ITEMS, STOCK_SPREAD, SHORT_OPENING, SIZE_RATE_PERCENT, MINIMUM_ORDER, SUPPLIERS, CATEGORY_SUPPLIERS, RATE_YEAR, SUBPROCESSES, PROCESSES, LOTS } from './data.ts';
+import {
+  COMPANY,
+  USERS,
+  COLOURS,
+  SIZES,
+  MODELS,
+  VARIATIONS,
+  ITEMS,
+  STOCK_SPREAD,
+  SHORT_OPENING,
+  SIZE_RATE_PERCENT,
+  MINIMUM_ORDER,
+  SUPPLIERS,
+  CATEGORY_SUPPLIERS,
+  RATE_YEAR,
+  SUBPROCESSES,
+  PROCESSES,
+  LOTS,
+} from './data.ts';
 import type { Role, Unit, Size, Category, VariantRef, LotDef, LotStatus } from './data.ts';
 
 /** The tables of MTC's schema, parents first: all must exist, and all must be empty. */
@@ -128,7 +146,11 @@ async function lockTables(tx: Queryable): Promise<void> {
     await tx.exec(`LOCK TABLE ${DEMO_TABLES.map((t) => `public.${t}`).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
   } catch (err) {
     if (err instanceof DatabaseError && err.code === '55P03') {
-      throw new MtcError('LOCK_TIMEOUT', `could not lock MTC's tables within ${LOCK_TIMEOUT}: another session is writing to them; try again when it is done`, 'connection');
+      throw new MtcError(
+        'LOCK_TIMEOUT',
+        `could not lock MTC's tables within ${LOCK_TIMEOUT}: another session is writing to them; try again when it is done`,
+        'connection',
+      );
     }
     throw err;
   }
@@ -157,7 +179,13 @@ async function countBelowReorder(tx: Queryable): Promise<number> {
  * One multi-row INSERT with parameters. `table`, `columns` and `returning` are this
  * module's constants, never input; the values all travel as parameters.
  */
-async function insertRows<R>(tx: Queryable, table: DemoTable, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: string): Promise<R[]> {
+async function insertRows<R>(
+  tx: Queryable,
+  table: DemoTable,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  returning: string,
+): Promise<R[]> {
   if (rows.length === 0) return [];
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
@@ -186,12 +214,23 @@ async function insertUsers(tx: Queryable): Promise<UserIds> {
     'user_id, role',
   );
   const byRole = new Map(rows.map((r) => [r.role, r.user_id]));
-  return { admin: must(byRole, 'admin', 'role'), planner: must(byRole, 'planner', 'role'), operator: must(byRole, 'operator', 'role'), viewer: must(byRole, 'viewer', 'role') };
+  return {
+    admin: must(byRole, 'admin', 'role'),
+    planner: must(byRole, 'planner', 'role'),
+    operator: must(byRole, 'operator', 'role'),
+    viewer: must(byRole, 'viewer', 'role'),
+  };
 }
 
 /** Names into a master table; returns each name's id. */
 async function insertMaster(tx: Queryable, table: DemoTable, idColumn: string, nameColumn: string, names: readonly string[]): Promise<Map<string, number>> {
-  const rows = await insertRows<{ id: number; name: string }>(tx, table, [nameColumn], names.map((n) => [n]), `${idColumn} AS id, ${nameColumn} AS name`);
+  const rows = await insertRows<{ id: number; name: string }>(
+    tx,
+    table,
+    [nameColumn],
+    names.map((n) => [n]),
+    `${idColumn} AS id, ${nameColumn} AS name`,
+  );
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
@@ -223,7 +262,13 @@ async function insertItems(tx: Queryable): Promise<VariantIds> {
     tx,
     'item_master',
     ['name', 'description', 'category', 'model_id', 'variation_id'],
-    ITEMS.map(([, category, name, description, model, variation]) => [name, description, category, must(models, model, 'model'), must(variations, variation, 'variation')]),
+    ITEMS.map(([, category, name, description, model, variation]) => [
+      name,
+      description,
+      category,
+      must(models, model, 'model'),
+      must(variations, variation, 'variation'),
+    ]),
     'item_id, name, description',
   );
   const itemIds = new Map(items.map((r) => [`${r.name}|${r.description}`, r.item_id]));
@@ -311,7 +356,13 @@ async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
     else if (nthUsed % 3 === 1) rate(third, 103, moq, RATE_YEAR.from, null, false);
     nthUsed++;
   }
-  await insertRows(tx, 'variant_supplier_pricing', ['supplier_id', 'variant_id', 'cost_per_unit', 'currency', 'minimum_order_quantity', 'effective_from', 'effective_to', 'is_active'], rates, 'id');
+  await insertRows(
+    tx,
+    'variant_supplier_pricing',
+    ['supplier_id', 'variant_id', 'cost_per_unit', 'currency', 'minimum_order_quantity', 'effective_from', 'effective_to', 'is_active'],
+    rates,
+    'id',
+  );
 }
 
 /** A seeded process: its id, and its substitute groups' ids by group name. */
@@ -381,7 +432,9 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
     tx,
     'additional_costs',
     ['process_id', 'cost_type', 'description', 'amount', 'is_fixed'],
-    PROCESSES.flatMap((p) => p.additional.map(([type, description, amount, isFixed]) => [must(processIds, p.name, 'process'), type, description, amount, isFixed])),
+    PROCESSES.flatMap((p) =>
+      p.additional.map(([type, description, amount, isFixed]) => [must(processIds, p.name, 'process'), type, description, amount, isFixed]),
+    ),
     'id',
   );
 
@@ -419,13 +472,16 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
     const process = must(processes, def.process, 'process');
     const picks = Object.keys(def.picks);
     const unknown = picks.filter((name) => !process.groups.has(name));
-    if (unknown.length > 0 || picks.length !== process.groups.size) throw new Error(`demo data: the lot of ${def.process} must pick for exactly the groups ${[...process.groups.keys()].join(', ')}`);
+    if (unknown.length > 0 || picks.length !== process.groups.size)
+      throw new Error(`demo data: the lot of ${def.process} must pick for exactly the groups ${[...process.groups.keys()].join(', ')}`);
     const selections = [...process.groups].map(([name, group]) => {
       const pick = variantKey(must(new Map(Object.entries(def.picks)), name, 'group'));
       if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${def.process}'s group ${name}`);
       return { groupId: group.id, variantId: must(variants, pick, 'variant').id };
     });
-    const lot = await createLot(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, users.planner, { at: await dayAgo(def.days.created) });
+    const lot = await createLot(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, users.planner, {
+      at: await dayAgo(def.days.created),
+    });
     made.push({ id: lot.lotId, def, lotNumber: lot.lotNumber });
   }
 
@@ -451,7 +507,9 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
     );
     await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - $2::interval WHERE production_lot_id = $1`, [id, completed]);
   }
-  const status = await tx.query<{ id: number; status: LotStatus }>('SELECT id, status FROM public.production_lots WHERE id = ANY($1::int[])', [made.map((m) => m.id)]);
+  const status = await tx.query<{ id: number; status: LotStatus }>('SELECT id, status FROM public.production_lots WHERE id = ANY($1::int[])', [
+    made.map((m) => m.id),
+  ]);
   const reached = new Map(status.rows.map((r) => [r.id, r.status]));
   for (const m of made) if (reached.get(m.id) !== m.def.status) throw new Error(`demo data: lot ${m.lotNumber} is ${reached.get(m.id)}, not ${m.def.status}`);
   return made.map((m) => ({ lotNumber: m.lotNumber, process: m.def.process, status: m.def.status, quantity: m.def.quantity }));
@@ -461,7 +519,14 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
 async function insertOpeningStock(tx: Queryable, variants: VariantIds, users: UserIds): Promise<void> {
   const entries = [...variants.values()]
     .sort((a, b) => a.id - b.id)
-    .map((v) => ({ variantId: v.id, type: 'opening' as const, quantity: v.opening, notes: 'Opening stock', createdBy: users.admin, reference: { type: 'demo_seed', id: null } }));
+    .map((v) => ({
+      variantId: v.id,
+      type: 'opening' as const,
+      quantity: v.opening,
+      notes: 'Opening stock',
+      createdBy: users.admin,
+      reference: { type: 'demo_seed', id: null },
+    }));
   await postStock(tx, entries);
   await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE reference_type = 'demo_seed'`);
 }

@@ -31,7 +31,10 @@ export async function beginRun(q: Queryable, jobId: number, name: string): Promi
   );
   const row = r.rows[0];
   if (!row || row.crashedRuns < CRASHED_RUNS_LIMIT) return { run: true, crashedRuns: row?.crashedRuns ?? 0 };
-  const where = row.processed > 0 ? `; ${row.processed.toLocaleString('en')}${row.total > 0 ? ` of ${row.total.toLocaleString('en')}` : ''} rows were imported, and stay` : '';
+  const where =
+    row.processed > 0
+      ? `; ${row.processed.toLocaleString('en')}${row.total > 0 ? ` of ${row.total.toLocaleString('en')}` : ''} rows were imported, and stay`
+      : '';
   await q.query(
     `WITH j AS (UPDATE public.import_jobs SET status = 'failed', message = $2 WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
      UPDATE public.import_job_sources SET finished_at = now(), held_by = NULL WHERE import_job_id = (SELECT id FROM j)`,

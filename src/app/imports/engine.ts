@@ -195,7 +195,8 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     const count = async () => {
       // Most CSV files are counted without parsing them (formats/count.ts); the rest are read.
       const quick = job.format === 'csv' ? await quickCsvCount(storedChunks(db, jobId), job.options, options.signal) : null;
-      const total = quick !== null ? Math.max(quick - 1, 0) : options.signal?.aborted ? null : await countRows(jobRows(db, jobId, job, options.xlsx), options.signal);
+      const total =
+        quick !== null ? Math.max(quick - 1, 0) : options.signal?.aborted ? null : await countRows(jobRows(db, jobId, job, options.xlsx), options.signal);
       if (total === null) return; // stopped: the resumption counts
       // Not once the job has ended: a file the reader refused is not counted as rows.
       await db.query(`UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1 AND status IN ('pending', 'running')`, [jobId, total]);
@@ -272,14 +273,7 @@ class BatchRunner<T> {
   private readonly batchRows: number;
   private readonly batchMs: number;
 
-  constructor(
-    db: Database,
-    jobId: number,
-    kind: ImportKind<T>,
-    header: HeaderMatch,
-    job: JobRecord,
-    options: RunOptions,
-  ) {
+  constructor(db: Database, jobId: number, kind: ImportKind<T>, header: HeaderMatch, job: JobRecord, options: RunOptions) {
     this.db = db;
     this.jobId = jobId;
     this.kind = kind;
@@ -356,10 +350,15 @@ class BatchRunner<T> {
 
   /** Why the job refused a batch: it was cancelled (or ended, or deleted), or another runner advanced it. Always throws. */
   private async refused(tx: Queryable, expected: number): Promise<never> {
-    const state = (await tx.query<{ status: string; processed: number }>('SELECT status, processed_rows AS processed FROM public.import_jobs WHERE id = $1', [this.jobId])).rows[0];
+    const state = (
+      await tx.query<{ status: string; processed: number }>('SELECT status, processed_rows AS processed FROM public.import_jobs WHERE id = $1', [this.jobId])
+    ).rows[0];
     if (!state) throw new Stop('cancelled');
     if (state.status !== 'running') throw new Stop(state.status);
-    throw new ImportError('IMPORT_CONFLICT', `job ${this.jobId} was advanced by another runner (at row ${state.processed}, expected ${expected}): stopping so no row is written twice`);
+    throw new ImportError(
+      'IMPORT_CONFLICT',
+      `job ${this.jobId} was advanced by another runner (at row ${state.processed}, expected ${expected}): stopping so no row is written twice`,
+    );
   }
 
   private async commit(batch: Checked<T>[]): Promise<string | null> {
@@ -386,7 +385,8 @@ class BatchRunner<T> {
     const expected = this.processed;
     return this.db.transaction(async (tx) => {
       const valid = batch.flatMap((c) => ('parsed' in c ? [c.parsed] : []));
-      const written = valid.length > 0 ? await writeRows(tx, this.kind, valid, this.ctx, mode) : { rejected: new Map<number, FieldError[]>(), outcomes: new Map() };
+      const written =
+        valid.length > 0 ? await writeRows(tx, this.kind, valid, this.ctx, mode) : { rejected: new Map<number, FieldError[]>(), outcomes: new Map() };
       const errors: { row: SourceRow; errors: FieldError[] }[] = [];
       for (const c of batch) {
         if ('errors' in c) errors.push(c);

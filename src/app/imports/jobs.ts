@@ -22,7 +22,8 @@ export const AWAITING_START = 'awaitingStart';
  * import_jobs and import_job_sources): pending and started, or running (on a server, only
  * those whose source row no one has locked reach this condition: SKIP LOCKED).
  */
-export const CLAIMABLE = (job: string, source: string) => `${job}.status IN ('pending', 'running') AND NOT ${source}.options @> '{"${AWAITING_START}": true}'::jsonb`;
+export const CLAIMABLE = (job: string, source: string) =>
+  `${job}.status IN ('pending', 'running') AND NOT ${source}.options @> '{"${AWAITING_START}": true}'::jsonb`;
 
 /** A job as the API shows it: its file, its counters and how fast it goes. */
 export interface ImportJob {
@@ -92,7 +93,9 @@ export async function listImportJobs(
     AND ($4::text IS NULL OR position(lower($4::text) in lower(coalesce(s.file_name, '') || ' ' || coalesce(j.message, ''))) > 0)`;
   const params = [filter.status ?? null, filter.kind ?? null, filter.userId ?? null, filter.q?.trim() || null];
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${FROM} WHERE ${where}`, params)).rows[0]?.n ?? 0);
-  const jobs = (await q.query<ImportJob>(`SELECT ${COLUMNS} ${FROM} WHERE ${where} ORDER BY j.id DESC LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset])).rows;
+  const jobs = (
+    await q.query<ImportJob>(`SELECT ${COLUMNS} ${FROM} WHERE ${where} ORDER BY j.id DESC LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset])
+  ).rows;
   return { total, jobs };
 }
 
@@ -107,12 +110,22 @@ export interface ImportRowError {
 const ERROR_COLUMNS = `e.row_number AS "rowNumber", e.field, e.message, e.raw_row AS "rawRow"`;
 
 /** A job's errors in row order, a page at a time, optionally those whose field, message or row holds `q` (any case); IMPORT_NOT_FOUND without the job. */
-export async function listImportErrors(q: Queryable, jobId: number, page: { q?: string | undefined; limit: number; offset: number }): Promise<{ total: number; errors: ImportRowError[] }> {
+export async function listImportErrors(
+  q: Queryable,
+  jobId: number,
+  page: { q?: string | undefined; limit: number; offset: number },
+): Promise<{ total: number; errors: ImportRowError[] }> {
   await requireImportJob(q, jobId);
   const where = `e.import_job_id = $1 AND ($2::text IS NULL OR position(lower($2::text) in lower(coalesce(e.field, '') || ' ' || e.message || ' ' || coalesce(e.raw_row, ''))) > 0)`;
   const params = [jobId, page.q?.trim() || null];
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.import_job_errors e WHERE ${where}`, params)).rows[0]?.n ?? 0);
-  const errors = (await q.query<ImportRowError>(`SELECT ${ERROR_COLUMNS} FROM public.import_job_errors e WHERE ${where} ORDER BY e.row_number, e.id LIMIT $3 OFFSET $4`, [...params, page.limit, page.offset])).rows;
+  const errors = (
+    await q.query<ImportRowError>(`SELECT ${ERROR_COLUMNS} FROM public.import_job_errors e WHERE ${where} ORDER BY e.row_number, e.id LIMIT $3 OFFSET $4`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ])
+  ).rows;
   return { total, errors };
 }
 
@@ -196,7 +209,10 @@ export async function cancelImportJob(q: Queryable, id: number, reason?: string)
     );
   } else {
     const now = await requireImportJob(q, id);
-    throw new ImportError('IMPORT_FINISHED', `import job ${id} has already ended (${now.status}): there is nothing to cancel`, 'state', { jobId: id, status: now.status });
+    throw new ImportError('IMPORT_FINISHED', `import job ${id} has already ended (${now.status}): there is nothing to cancel`, 'state', {
+      jobId: id,
+      status: now.status,
+    });
   }
   return { before, after: await requireImportJob(q, id) };
 }

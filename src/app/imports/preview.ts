@@ -121,7 +121,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   preview.ignoredColumns = match.ignored;
   for (const c of preview.columns) {
     const i = match.indexes.get(c.key);
-    c.header = i === undefined ? null : header[i] ?? null;
+    c.header = i === undefined ? null : (header[i] ?? null);
   }
   const checked = rows.map((r) => checkRow(kind, match, r));
   const valid = checked.flatMap((c) => ('parsed' in c ? [c.parsed as ParsedRow<unknown>] : []));
@@ -139,8 +139,8 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   preview.rows = checked.map((c) => {
     const values: Record<string, string> = {};
     for (const [key, i] of match.indexes) values[key] = c.row.cells[i] ?? '';
-    const errors = 'errors' in c ? c.errors : written.rejected.get(c.row.rowNumber) ?? [];
-    return { rowNumber: c.row.rowNumber, values, errors, outcome: errors.length === 0 ? written.outcomes.get(c.row.rowNumber) ?? null : null };
+    const errors = 'errors' in c ? c.errors : (written.rejected.get(c.row.rowNumber) ?? []);
+    return { rowNumber: c.row.rowNumber, values, errors, outcome: errors.length === 0 ? (written.outcomes.get(c.row.rowNumber) ?? null) : null };
   });
   return preview;
 }

@@ -23,7 +23,8 @@ export function checkRow<T>(kind: ImportKind<T>, header: HeaderMatch, row: Sourc
   for (const [key, index] of header.indexes) cells[key] = unquoteFormula(row.cells[index] ?? '');
   const parsed = kind.parse(cells);
   const errors = 'errors' in parsed ? parsed.errors : [];
-  if (extra) errors.unshift({ field: null, message: `the row has ${row.cells.length} cells, the header ${header.width}: cells beyond the header are not read` });
+  if (extra)
+    errors.unshift({ field: null, message: `the row has ${row.cells.length} cells, the header ${header.width}: cells beyond the header are not read` });
   if (errors.length > 0 || !('value' in parsed)) return { row, errors };
   return { row, parsed: { rowNumber: row.rowNumber, raw: row.raw, value: parsed.value } };
 }
@@ -44,7 +45,13 @@ function unquoteFormula(cell: string): string {
 export type WriteMode = 'set' | 'guarded' | 'rows';
 
 /** Writes checked rows as one would one by one: rows are split into waves in which each natural key occurs once. */
-export async function writeRows<T>(tx: Queryable, kind: ImportKind<T>, rows: ParsedRow<T>[], ctx: WriteContext, mode: WriteMode = 'guarded'): Promise<WriteResult> {
+export async function writeRows<T>(
+  tx: Queryable,
+  kind: ImportKind<T>,
+  rows: ParsedRow<T>[],
+  ctx: WriteContext,
+  mode: WriteMode = 'guarded',
+): Promise<WriteResult> {
   const result: WriteResult = { rejected: new Map(), outcomes: new Map() };
   for (const wave of waves(kind, rows)) {
     let r: WriteResult | null = null;

@@ -63,7 +63,12 @@ async function refuseDuplicate(q: Queryable, s: Stored, exceptId: number | null)
 }
 
 const duplicate = (name: string, itemId?: number) =>
-  new ItemError('ITEM_EXISTS', `an item "${name}" with this model, variation and description exists already${itemId ? ` (item ${itemId})` : ''}`, 'state', itemId ? { itemId } : {});
+  new ItemError(
+    'ITEM_EXISTS',
+    `an item "${name}" with this model, variation and description exists already${itemId ? ` (item ${itemId})` : ''}`,
+    'state',
+    itemId ? { itemId } : {},
+  );
 
 /** Runs a write that the unique index may refuse, turning that refusal into ITEM_EXISTS. */
 async function guarded<T>(name: string, write: () => Promise<T>): Promise<T> {
@@ -86,13 +91,10 @@ export async function createItem(q: Queryable, input: ItemInput): Promise<Item> 
   };
   await refuseDuplicate(q, s, null);
   const r = await guarded(s.name, () =>
-    q.query<{ id: number }>('INSERT INTO public.item_master (name, description, category, model_id, variation_id) VALUES ($1, $2, $3, $4, $5) RETURNING item_id AS id', [
-      s.name,
-      s.description,
-      s.category,
-      s.modelId,
-      s.variationId,
-    ]),
+    q.query<{ id: number }>(
+      'INSERT INTO public.item_master (name, description, category, model_id, variation_id) VALUES ($1, $2, $3, $4, $5) RETURNING item_id AS id',
+      [s.name, s.description, s.category, s.modelId, s.variationId],
+    ),
   );
   return (await getItem(q, r.rows[0]!.id))!;
 }
@@ -225,7 +227,11 @@ export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: n
   ).rows;
   // A page past the end has no row to carry the total: count on its own then.
   const total =
-    rows.length > 0 ? Number(rows[0]!.total) : f.offset === 0 ? 0 : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params)).rows[0]!.n);
+    rows.length > 0
+      ? Number(rows[0]!.total)
+      : f.offset === 0
+        ? 0
+        : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params)).rows[0]!.n);
   return { total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 
@@ -244,4 +250,3 @@ export async function listCategories(q: Queryable): Promise<Category[]> {
     )
   ).rows;
 }
-

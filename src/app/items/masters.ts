@@ -21,7 +21,10 @@ export async function masterId(q: Queryable, kind: MasterKind, name: string): Pr
   const find = () => q.query<{ id: number }>(`SELECT ${m.id} AS id FROM ${m.table} WHERE lower(${m.name}) = lower($1)`, [clean]);
   const found = (await find()).rows[0];
   if (found) return found.id;
-  const made = await q.query<{ id: number }>(`INSERT INTO ${m.table} (${m.name}) VALUES ($1) ON CONFLICT (lower(${m.name})) DO NOTHING RETURNING ${m.id} AS id`, [clean]);
+  const made = await q.query<{ id: number }>(
+    `INSERT INTO ${m.table} (${m.name}) VALUES ($1) ON CONFLICT (lower(${m.name})) DO NOTHING RETURNING ${m.id} AS id`,
+    [clean],
+  );
   return made.rows[0]?.id ?? (await find()).rows[0]!.id;
 }
 
@@ -65,7 +68,10 @@ export async function masterIds(q: Queryable, names: Partial<Record<MasterKind, 
                  LEFT JOIN ${m.table} m ON lower(m.${m.name}) = lower(t.n) LEFT JOIN ${k} made ON lower(made.name::text) = lower(t.n)`,
     };
   });
-  const r = await q.query<{ kind: number; name: string; id: number | null }>(`WITH ${parts.map((p) => p.cte).join(',\n')}\n${parts.map((p) => p.select).join('\nUNION ALL\n')}`, lists);
+  const r = await q.query<{ kind: number; name: string; id: number | null }>(
+    `WITH ${parts.map((p) => p.cte).join(',\n')}\n${parts.map((p) => p.select).join('\nUNION ALL\n')}`,
+    lists,
+  );
   for (const row of r.rows) {
     const kind = kinds[row.kind]!;
     if (row.id !== null) out[kind].set(row.name, row.id);

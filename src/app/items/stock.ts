@@ -78,7 +78,13 @@ export async function recordMovement(db: Database, m: MovementInput, actor: Acto
     const moved = await moveStock(tx, m, actor.userId);
     if (moved) {
       const { entry, stockBefore, stockAfter } = moved;
-      await auditAs(tx, actor, { action: 'create', entity: 'stock_movement', entityId: entry.id, before: { variantId: entry.variantId, stock: stockBefore }, after: { ...entry, stock: stockAfter } });
+      await auditAs(tx, actor, {
+        action: 'create',
+        entity: 'stock_movement',
+        entityId: entry.id,
+        before: { variantId: entry.variantId, stock: stockBefore },
+        after: { ...entry, stock: stockAfter },
+      });
     }
     return moved;
   });
@@ -88,7 +94,16 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
   const problem = movementProblem(m);
   if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field} ${problem.message}`, 'usage', { field: problem.field });
   const signed = m.type === 'issue' ? `-${m.quantity}` : m.quantity;
-  const r = await q.query<{ stock: string; after: string; negative: boolean; tooLarge: boolean; unit: string; variantDeleted: boolean; itemDeleted: boolean; hasLedger: boolean }>(
+  const r = await q.query<{
+    stock: string;
+    after: string;
+    negative: boolean;
+    tooLarge: boolean;
+    unit: string;
+    variantDeleted: boolean;
+    itemDeleted: boolean;
+    hasLedger: boolean;
+  }>(
     `SELECT v.stock::text AS stock, (v.stock + $2::numeric)::text AS after, v.stock + $2::numeric < 0 AS negative,
             v.stock + $2::numeric >= 1000000000 AS "tooLarge", v.unit, v.deleted_at IS NOT NULL AS "variantDeleted", i.deleted_at IS NOT NULL AS "itemDeleted",
             EXISTS (SELECT 1 FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS "hasLedger"
@@ -101,8 +116,20 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
   const id = { variantId: m.variantId };
   if (v.variantDeleted) throw new ItemError('VARIANT_DELETED', `variant ${m.variantId} is deleted: restore it to move its stock`, 'state', id);
   if (v.itemDeleted) throw new ItemError('ITEM_DELETED', `the item of variant ${m.variantId} is deleted: restore it to move stock`, 'state', id);
-  if (m.type === 'opening' && v.hasLedger) throw new ItemError('OPENING_NOT_FIRST', `variant ${m.variantId} has stock movements already: an opening balance comes first and once; use an adjustment`, 'state', id);
-  if (v.negative) throw new ItemError('STOCK_NEGATIVE', `variant ${m.variantId} has ${v.stock} ${v.unit}: taking ${signed.replace(/^-/, '')} would leave ${v.after}`, 'state', { ...id, stock: v.stock, quantity: signed });
+  if (m.type === 'opening' && v.hasLedger)
+    throw new ItemError(
+      'OPENING_NOT_FIRST',
+      `variant ${m.variantId} has stock movements already: an opening balance comes first and once; use an adjustment`,
+      'state',
+      id,
+    );
+  if (v.negative)
+    throw new ItemError(
+      'STOCK_NEGATIVE',
+      `variant ${m.variantId} has ${v.stock} ${v.unit}: taking ${signed.replace(/^-/, '')} would leave ${v.after}`,
+      'state',
+      { ...id, stock: v.stock, quantity: signed },
+    );
   if (v.tooLarge) throw new ItemError('STOCK_TOO_LARGE', `variant ${m.variantId} would hold ${v.after}, more than stock can record`, 'state', id);
   const [entry] = await postStock(q, [{ variantId: m.variantId, type: m.type, quantity: signed, notes: m.reason?.trim() || null, createdBy: userId }]);
   return { entry: entry!, stockBefore: v.stock, stockAfter: v.after };
@@ -159,16 +186,21 @@ export async function postStock(q: Queryable, entries: readonly StockEntry[]): P
 }
 
 /** One page of a variant's ledger, newest first, with the count of all its rows; null when there is no such variant. */
-export async function variantLedger(q: Queryable, variantId: number, page: { limit: number; offset: number }): Promise<{ total: number; entries: LedgerEntry[] } | null> {
+export async function variantLedger(
+  q: Queryable,
+  variantId: number,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; entries: LedgerEntry[] } | null> {
   const exists = await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1', [variantId]);
   if (exists.rowCount === 0) return null;
-  const total = Number((await q.query<{ n: string }>('SELECT count(*)::text AS n FROM public.inventory_transactions WHERE variant_id = $1', [variantId])).rows[0]!.n);
+  const total = Number(
+    (await q.query<{ n: string }>('SELECT count(*)::text AS n FROM public.inventory_transactions WHERE variant_id = $1', [variantId])).rows[0]!.n,
+  );
   const entries = (
-    await q.query<LedgerEntry>(`SELECT ${ENTRY_COLUMNS} FROM public.inventory_transactions WHERE variant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [
-      variantId,
-      page.limit,
-      page.offset,
-    ])
+    await q.query<LedgerEntry>(
+      `SELECT ${ENTRY_COLUMNS} FROM public.inventory_transactions WHERE variant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+      [variantId, page.limit, page.offset],
+    )
   ).rows;
   return { total, entries };
 }
@@ -178,7 +210,10 @@ export async function lowStock(q: Queryable, page: { limit: number; offset: numb
   const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.stock <= v.reorder_threshold';
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${VARIANT_FROM} WHERE ${where}`)).rows[0]!.n);
   const variants = (
-    await q.query<Variant>(`SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE ${where} ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id LIMIT $1 OFFSET $2`, [page.limit, page.offset])
+    await q.query<Variant>(
+      `SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE ${where} ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id LIMIT $1 OFFSET $2`,
+      [page.limit, page.offset],
+    )
   ).rows;
   return { total, variants };
 }

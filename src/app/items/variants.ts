@@ -44,17 +44,18 @@ export async function getVariant(q: Queryable, variantId: number): Promise<Varia
 /** An item's variants by colour and size (deleted ones too when asked); null when there is no such item. */
 export async function listVariants(q: Queryable, itemId: number, includeDeleted = false): Promise<Variant[] | null> {
   const variants = (
-    await q.query<Variant>(`SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE v.item_id = $1 AND ($2::boolean OR v.deleted_at IS NULL) ORDER BY lower(c.color_name), lower(s.size_name), v.variant_id`, [
-      itemId,
-      includeDeleted,
-    ])
+    await q.query<Variant>(
+      `SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE v.item_id = $1 AND ($2::boolean OR v.deleted_at IS NULL) ORDER BY lower(c.color_name), lower(s.size_name), v.variant_id`,
+      [itemId, includeDeleted],
+    )
   ).rows;
   // No rows: an item without (live) variants, or no item at all; only then is it worth asking which.
   if (variants.length === 0 && (await q.query('SELECT 1 FROM public.item_master WHERE item_id = $1', [itemId])).rowCount === 0) return null;
   return variants;
 }
 
-const comboTaken = (itemId: number) => new ItemError('VARIANT_EXISTS', `item ${itemId} has a live variant of this colour and size already`, 'state', { itemId });
+const comboTaken = (itemId: number) =>
+  new ItemError('VARIANT_EXISTS', `item ${itemId} has a live variant of this colour and size already`, 'state', { itemId });
 
 async function guarded<T>(itemId: number, write: () => Promise<T>): Promise<T> {
   try {
@@ -133,7 +134,8 @@ export async function deleteVariant(q: Queryable, variantId: number): Promise<Va
   const locked = await lockVariant(q, variantId);
   if (!locked) return null;
   if (locked.deleted) throw new ItemError('ALREADY_DELETED', `variant ${variantId} is deleted already`, 'state', { variantId });
-  if (locked.hasStock) throw new ItemError('STOCK_NOT_ZERO', `variant ${variantId} still has stock: adjust it to zero before deleting it`, 'state', { variantId });
+  if (locked.hasStock)
+    throw new ItemError('STOCK_NOT_ZERO', `variant ${variantId} still has stock: adjust it to zero before deleting it`, 'state', { variantId });
   const before = (await getVariant(q, variantId))!;
   await q.query('UPDATE public.item_variant SET deleted_at = now() WHERE variant_id = $1', [variantId]);
   return { before, after: (await getVariant(q, variantId))! };

@@ -41,12 +41,32 @@ const VALUE_MAPS: readonly ValueMap[] = [
     table: 'production_lots',
     column: 'status',
     canonical: ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'],
-    aliases: { planned: 'planning', plan: 'planning', inprogress: 'in_progress', started: 'in_progress', running: 'in_progress', complete: 'completed', done: 'completed', canceled: 'cancelled' },
+    aliases: {
+      planned: 'planning',
+      plan: 'planning',
+      inprogress: 'in_progress',
+      started: 'in_progress',
+      running: 'in_progress',
+      complete: 'completed',
+      done: 'completed',
+      canceled: 'cancelled',
+    },
   },
   { table: 'processes', column: 'status', canonical: ['draft', 'active', 'archived'], aliases: { inactive: 'archived' } },
   // The old application had one kind of user; the least privilege is the safe reading.
-  { table: 'users', column: 'role', canonical: ['admin', 'planner', 'operator', 'viewer'], aliases: { administrator: 'admin', user: 'viewer' }, fallback: 'viewer' },
-  { table: 'cost_items', column: 'cost_type', canonical: ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'], aliases: { labor: 'labour' } },
+  {
+    table: 'users',
+    column: 'role',
+    canonical: ['admin', 'planner', 'operator', 'viewer'],
+    aliases: { administrator: 'admin', user: 'viewer' },
+    fallback: 'viewer',
+  },
+  {
+    table: 'cost_items',
+    column: 'cost_type',
+    canonical: ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'],
+    aliases: { labor: 'labour' },
+  },
   {
     table: 'inventory_transactions',
     column: 'transaction_type',
@@ -99,7 +119,8 @@ const MASTERS: readonly [string, string, string][] = [
 
 /** MTC's adoption mapping for the old application's databases. */
 export function legacyMapping(options: LegacyMappingOptions): AdoptMapping {
-  if (!/^[A-Z]{3}$/.test(options.currency)) throw new MtcError('INVALID_CURRENCY', `--currency ${options.currency}: expected a three-letter ISO 4217 code such as INR or EUR`, 'usage');
+  if (!/^[A-Z]{3}$/.test(options.currency))
+    throw new MtcError('INVALID_CURRENCY', `--currency ${options.currency}: expected a three-letter ISO 4217 code such as INR or EUR`, 'usage');
   return {
     async prepare(ctx) {
       for (const [table, from, to] of RENAMED_COLUMNS) await renameColumn(ctx, table, from, to);
@@ -122,21 +143,26 @@ export function legacyMapping(options: LegacyMappingOptions): AdoptMapping {
 }
 
 async function renameColumn(ctx: AdoptContext, table: string, from: string, to: string): Promise<void> {
-  if (!await ctx.hasColumn(table, from) || await ctx.hasColumn(table, to)) return;
+  if (!(await ctx.hasColumn(table, from)) || (await ctx.hasColumn(table, to))) return;
   ctx.note({ kind: 'mapped', object: `public.${table}.${from}`, message: `is MTC's ${to}` });
   await ctx.run(`ALTER TABLE public.${table} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`, `${table}.${from} holds what MTC calls ${to}`);
 }
 
 /** subprocesses.is_deleted (a flag) becomes deleted_at (when), as everywhere else in MTC. */
 async function softDeleteFlagAsTimestamp(ctx: AdoptContext): Promise<void> {
-  if (!await ctx.hasColumn('subprocesses', 'is_deleted')) return;
-  if (!await ctx.hasColumn('subprocesses', 'deleted_at')) await ctx.run('ALTER TABLE public.subprocesses ADD COLUMN deleted_at timestamp with time zone', 'soft delete is a timestamp in MTC');
+  if (!(await ctx.hasColumn('subprocesses', 'is_deleted'))) return;
+  if (!(await ctx.hasColumn('subprocesses', 'deleted_at')))
+    await ctx.run('ALTER TABLE public.subprocesses ADD COLUMN deleted_at timestamp with time zone', 'soft delete is a timestamp in MTC');
   const updated = liveType(ctx, 'subprocesses', 'updated_at');
   const when = updated === undefined ? 'now()' : `coalesce(${conversion('updated_at', updated, 'timestamp with time zone', ctx.timeZone)}, now())`;
   const n = await ctx.quietly('public.subprocesses', () =>
-    ctx.run(`UPDATE public.subprocesses SET deleted_at = ${when} WHERE is_deleted AND deleted_at IS NULL`, 'subprocesses marked deleted keep their state as deleted_at'),
+    ctx.run(
+      `UPDATE public.subprocesses SET deleted_at = ${when} WHERE is_deleted AND deleted_at IS NULL`,
+      'subprocesses marked deleted keep their state as deleted_at',
+    ),
   );
-  if (n > 0) ctx.note({ kind: 'mapped', object: 'public.subprocesses.is_deleted', message: `${n} deleted subprocess(es): deleted_at set to their last update` });
+  if (n > 0)
+    ctx.note({ kind: 'mapped', object: 'public.subprocesses.is_deleted', message: `${n} deleted subprocess(es): deleted_at set to their last update` });
   await ctx.run('ALTER TABLE public.subprocesses DROP COLUMN is_deleted', 'its data now lives in deleted_at');
 }
 
@@ -150,7 +176,7 @@ const folded = (col: string) => `regexp_replace(lower(btrim(${col})), '[[:space:
  * fallback.
  */
 async function mapValues(ctx: AdoptContext, map: ValueMap): Promise<void> {
-  if (!await ctx.hasColumn(map.table, map.column)) return;
+  if (!(await ctx.hasColumn(map.table, map.column))) return;
   const table = `public.${map.table}`;
   const col = quoteIdent(map.column);
   const changes = (await spellings(ctx, map)).filter((r) => r.value !== r.to).map((r) => ({ ...r, to: r.to ?? map.fallback }));
@@ -158,11 +184,16 @@ async function mapValues(ctx: AdoptContext, map: ValueMap): Promise<void> {
   const unknown = changes.filter((c) => c.to === undefined);
   if (unknown.length > 0) {
     const list = unknown.map((u) => `'${u.value}' (${u.n} row${u.n === '1' ? '' : 's'})`).join(', ');
-    throw new MtcError('ADOPT_UNMAPPED_VALUE', `${table}.${map.column}: ${list} match none of ${map.canonical.join(', ')}; correct them, then run mtc adopt again`, 'state', {
-      table,
-      column: map.column,
-      values: unknown.map((u) => u.value),
-    });
+    throw new MtcError(
+      'ADOPT_UNMAPPED_VALUE',
+      `${table}.${map.column}: ${list} match none of ${map.canonical.join(', ')}; correct them, then run mtc adopt again`,
+      'state',
+      {
+        table,
+        column: map.column,
+        values: unknown.map((u) => u.value),
+      },
+    );
   }
   await dropOldChecks(ctx, map);
   const cases = changes.map((c) => `WHEN ${sqlLiteral(c.value)} THEN ${sqlLiteral(c.to!)}`).join(' ');
@@ -176,7 +207,8 @@ async function mapValues(ctx: AdoptContext, map: ValueMap): Promise<void> {
 }
 
 /** `'Completed' → 'completed' (2), …` */
-const respelled = (changes: readonly { value: string; to?: string | undefined; n: string }[]) => changes.map((c) => `'${c.value}' → '${c.to}' (${c.n})`).join(', ');
+const respelled = (changes: readonly { value: string; to?: string | undefined; n: string }[]) =>
+  changes.map((c) => `'${c.value}' → '${c.to}' (${c.n})`).join(', ');
 
 /**
  * Each value a column holds (NULLs aside), how many rows hold it, and its canonical spelling
@@ -213,10 +245,14 @@ async function dropOldChecks(ctx: AdoptContext, map: ValueMap): Promise<void> {
  */
 async function widenToDeclared(ctx: AdoptContext, table: string, column: string): Promise<void> {
   const declared = ctx.target.tables.find((t) => t.schema === 'public' && t.name === table)?.columns.find((c) => c.name === column)?.type;
-  const length = (type: string | undefined) => (type === 'text' ? Number.POSITIVE_INFINITY : Number(/^character varying\((\d+)\)$/.exec(type ?? '')?.[1] ?? Number.NaN));
+  const length = (type: string | undefined) =>
+    type === 'text' ? Number.POSITIVE_INFINITY : Number(/^character varying\((\d+)\)$/.exec(type ?? '')?.[1] ?? Number.NaN);
   const [have, want] = [length(liveType(ctx, table, column)), length(declared)];
   if (!(have < want)) return;
-  await ctx.run(`ALTER TABLE public.${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${declared}`, `${table}.${column} widened to its declared ${declared} before values are respelled into it`);
+  await ctx.run(
+    `ALTER TABLE public.${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${declared}`,
+    `${table}.${column} widened to its declared ${declared} before values are respelled into it`,
+  );
 }
 
 /** The live type of a column, as format_type prints it, or undefined. */
@@ -246,14 +282,21 @@ async function legacyImportJobs(ctx: AdoptContext): Promise<void> {
   // Without the table of MTC's import runner, the jobs are the old application's.
   const runnable = await ctx.hasColumn('import_job_sources', 'import_job_id');
 
-  if (!(await ctx.hasColumn('import_jobs', 'kind'))) await ctx.run(`ALTER TABLE ${table} ADD COLUMN kind character varying(50)`, 'import jobs have a kind in MTC');
-  if (!(await ctx.hasColumn('import_jobs', 'status'))) await ctx.run(`ALTER TABLE ${table} ADD COLUMN status character varying(30)`, 'import jobs have a status in MTC');
+  if (!(await ctx.hasColumn('import_jobs', 'kind')))
+    await ctx.run(`ALTER TABLE ${table} ADD COLUMN kind character varying(50)`, 'import jobs have a kind in MTC');
+  if (!(await ctx.hasColumn('import_jobs', 'status')))
+    await ctx.run(`ALTER TABLE ${table} ADD COLUMN status character varying(30)`, 'import jobs have a status in MTC');
   if (!(await ctx.hasColumn('import_jobs', 'message'))) await ctx.run(`ALTER TABLE ${table} ADD COLUMN message text`, 'import jobs have a message in MTC');
   if (jobs === 0) return;
 
   await ctx.quietly(table, async () => {
     const kinds = await ctx.run(`UPDATE ${table} SET kind = 'items' WHERE kind IS NULL`, 'the old application imported items: its jobs are of kind items');
-    if (kinds > 0) ctx.note({ kind: 'mapped', object: table, message: `${kinds} import job${kinds === 1 ? '' : 's'} of the old application kept as ${kinds === 1 ? 'a job' : 'jobs'} of kind items (what it imported)` });
+    if (kinds > 0)
+      ctx.note({
+        kind: 'mapped',
+        object: table,
+        message: `${kinds} import job${kinds === 1 ? '' : 's'} of the old application kept as ${kinds === 1 ? 'a job' : 'jobs'} of kind items (what it imported)`,
+      });
     await legacyImportJobStatuses(ctx, runnable);
     await legacyImportJobCounters(ctx);
   });
@@ -322,7 +365,12 @@ async function legacyImportJobCounters(ctx: AdoptContext): Promise<void> {
          OR processed_rows < coalesce(success_count, 0) + coalesce(failure_count, 0)`,
     'import job counters the old scripts left empty, or behind what they counted',
   );
-  if (n > 0) ctx.note({ kind: 'mapped', object: 'public.import_jobs', message: `${n} job${n === 1 ? '' : 's'}' empty or inconsistent counters: empty ones 0, processed_rows at least success_count + failure_count` });
+  if (n > 0)
+    ctx.note({
+      kind: 'mapped',
+      object: 'public.import_jobs',
+      message: `${n} job${n === 1 ? '' : 's'}' empty or inconsistent counters: empty ones 0, processed_rows at least success_count + failure_count`,
+    });
 }
 
 /**
@@ -346,7 +394,13 @@ function referencesTo(ctx: AdoptContext, table: string, key: string): [string, s
   const refs: [string, string][] = [];
   for (const t of ctx.live.tables)
     for (const c of t.constraints)
-      if (c.kind === 'foreign key' && c.references?.schema === 'public' && c.references.table === table && c.references.columns.length === 1 && c.references.columns[0] === key)
+      if (
+        c.kind === 'foreign key' &&
+        c.references?.schema === 'public' &&
+        c.references.table === table &&
+        c.references.columns.length === 1 &&
+        c.references.columns[0] === key
+      )
         refs.push([`${t.schema}.${t.name}`, c.columns[0]!]);
   return refs;
 }
@@ -381,7 +435,11 @@ async function mergeCaseDuplicates(ctx: AdoptContext, table: string, key: string
       await ctx.archive(table, `t.${k} IN (${list})`, String(keep), `${table}: the same name as ${keep} whatever its case`);
     });
     if (!failed) {
-      ctx.note({ kind: 'conflict', object: t, message: `the same name whatever its case: ${g.names} (keys ${keys.join(', ')}); merged into ${keep}, the others archived` });
+      ctx.note({
+        kind: 'conflict',
+        object: t,
+        message: `the same name whatever its case: ${g.names} (keys ${keys.join(', ')}); merged into ${keep}, the others archived`,
+      });
       continue;
     }
     const why = failed.message.split('PostgreSQL: ')[1]?.replace(/\n\s*/g, ' ') ?? failed.message;
@@ -389,23 +447,32 @@ async function mergeCaseDuplicates(ctx: AdoptContext, table: string, key: string
       `UPDATE ${t} SET ${nm} = ${nm} || ' (' || ${k} || ')' WHERE ${k} IN (${list})`,
       `${table} ${list}: the same name as ${keep} whatever its case, but merging them would merge rows that differ; renamed`,
     );
-    ctx.note({ kind: 'conflict', object: t, message: `the same name whatever its case: ${g.names} (keys ${keys.join(', ')}); not merged (${why}): the others renamed "<name> (<key>)"` });
+    ctx.note({
+      kind: 'conflict',
+      object: t,
+      message: `the same name whatever its case: ${g.names} (keys ${keys.join(', ')}); not merged (${why}): the others renamed "<name> (<key>)"`,
+    });
   }
 }
 
 /** Names that differ only in case where MTC allows it (items, suppliers): kept, and reported for a person to judge. */
 async function reportCaseOnlyNames(ctx: AdoptContext, table: string, key: string, name: string): Promise<void> {
-  if (!await ctx.hasColumn(table, key) || !await ctx.hasColumn(table, name)) return;
+  if (!(await ctx.hasColumn(table, key)) || !(await ctx.hasColumn(table, name))) return;
   const [k, nm] = [quoteIdent(key), quoteIdent(name)];
   const groups = await ctx.select<{ names: string; keys: string }>(
     `SELECT string_agg(${nm}, ' | ' ORDER BY ${k}) AS names, string_agg(${k}::text, ', ' ORDER BY ${k}) AS keys FROM public.${table} GROUP BY lower(${nm}) HAVING count(DISTINCT ${nm}) > 1 ORDER BY min(${k})`,
   );
-  for (const g of groups) ctx.note({ kind: 'conflict', object: `public.${table}`, message: `names differ only in case: ${g.names} (keys ${g.keys}); kept both: merge them by hand if they are one` });
+  for (const g of groups)
+    ctx.note({
+      kind: 'conflict',
+      object: `public.${table}`,
+      message: `names differ only in case: ${g.names} (keys ${g.keys}); kept both: merge them by hand if they are one`,
+    });
 }
 
 /** MTC has one account per address whatever its case; two such users cannot be merged by a rule. */
 async function refuseCaseOnlyEmails(ctx: AdoptContext): Promise<void> {
-  if (!await ctx.hasColumn('users', 'email') || !await ctx.hasColumn('users', 'user_id')) return;
+  if (!(await ctx.hasColumn('users', 'email')) || !(await ctx.hasColumn('users', 'user_id'))) return;
   const clashes = await ctx.select<{ emails: string }>(
     `SELECT string_agg(email || ' (user ' || user_id || ')', ', ' ORDER BY user_id) AS emails FROM public.users GROUP BY lower(email) HAVING count(*) > 1`,
   );
@@ -420,7 +487,7 @@ async function refuseCaseOnlyEmails(ctx: AdoptContext): Promise<void> {
 
 /** The old item_category_master held categories by key; MTC keeps the category's name on the item. */
 async function categoryFromLegacyMaster(ctx: AdoptContext): Promise<void> {
-  if (!await ctx.hasColumn('item_master', 'item_category_id') || !await ctx.hasColumn('item_category_master', 'item_category_name')) return;
+  if (!(await ctx.hasColumn('item_master', 'item_category_id')) || !(await ctx.hasColumn('item_category_master', 'item_category_name'))) return;
   const n = await ctx.run(
     `UPDATE public.item_master i SET category = m.item_category_name FROM public.item_category_master m
       WHERE m.item_category_id = i.item_category_id AND i.category IS DISTINCT FROM m.item_category_name AND i.category IS NULL`,
@@ -435,7 +502,14 @@ async function categoryFromLegacyMaster(ctx: AdoptContext): Promise<void> {
  * Rates of zero or less, and items without variants, carry no price and are reported.
  */
 async function ratesPerVariant(ctx: AdoptContext, currency: string): Promise<void> {
-  if (!(await ctx.hasColumn('supplier_item_rates', 'supplier_id') && await ctx.hasColumn('supplier_item_rates', 'item_id') && await ctx.hasColumn('supplier_item_rates', 'rate'))) return;
+  if (
+    !(
+      (await ctx.hasColumn('supplier_item_rates', 'supplier_id')) &&
+      (await ctx.hasColumn('supplier_item_rates', 'item_id')) &&
+      (await ctx.hasColumn('supplier_item_rates', 'rate'))
+    )
+  )
+    return;
   const n = await ctx.run(
     `INSERT INTO public.variant_supplier_pricing (supplier_id, variant_id, cost_per_unit, currency, effective_from, is_active)
      SELECT r.supplier_id, v.variant_id, r.rate, $1, CURRENT_DATE, true
@@ -450,7 +524,12 @@ async function ratesPerVariant(ctx: AdoptContext, currency: string): Promise<voi
     `SELECT count(*)::text AS n FROM public.supplier_item_rates r
       WHERE r.rate <= 0 OR NOT EXISTS (SELECT 1 FROM public.item_variant v WHERE v.item_id = r.item_id AND v.deleted_at IS NULL)`,
   );
-  if (idle && idle.n !== '0') ctx.note({ kind: 'kept', object: 'public.supplier_item_rates', message: `${idle.n} rate(s) carry no price (zero, or an item without variants): left only in supplier_item_rates` });
+  if (idle && idle.n !== '0')
+    ctx.note({
+      kind: 'kept',
+      object: 'public.supplier_item_rates',
+      message: `${idle.n} rate(s) carry no price (zero, or an item without variants): left only in supplier_item_rates`,
+    });
 }
 
 /** The stock ledger must add up to the stock: what the old database held becomes one opening entry per variant. */

@@ -23,7 +23,8 @@ export async function validateSelections(q: Queryable, processId: number, select
   const problems: SelectionProblem[] = [];
   const seen = new Set<number>();
   for (const [i, s] of selections.entries()) {
-    if (seen.has(s.groupId)) problems.push({ path: `selections/${i}/groupId`, message: `chooses for group ${s.groupId} a second time: one selection per group` });
+    if (seen.has(s.groupId))
+      problems.push({ path: `selections/${i}/groupId`, message: `chooses for group ${s.groupId} a second time: one selection per group` });
     seen.add(s.groupId);
   }
   const r = await q.query<{ id: number; name: string; processId: number; deleted: boolean; alternatives: number[] }>(

@@ -24,22 +24,27 @@ export async function consumeAndCost(q: Queryable, lot: LotSummary, userId: numb
   if (unselected.length > 0) throw notReadyError(lot.lotNumber, unselected, 'completed');
 
   const planned = await lotNeeds(q, lot.lotId);
-  await lockVariants(q, planned.map((n) => n.variantId));
+  await lockVariants(
+    q,
+    planned.map((n) => n.variantId),
+  );
   // Read again now that the rows are ours: another lot may have consumed meanwhile.
   const needs = await lotNeeds(q, lot.lotId);
   if (needs.some((n) => !isZero(n.shortfall))) throw insufficientStockError(lot.lotNumber, needs, 'completed');
 
   await postStock(
     q,
-    [...needs].sort((a, b) => a.variantId - b.variantId).map((n) => ({
-      variantId: n.variantId,
-      type: 'production' as const,
-      quantity: `-${n.needed}`,
-      notes: `Consumed by ${lot.lotNumber}`,
-      createdBy: userId,
-      lotId: lot.lotId,
-      reference: { type: 'production_lot', id: lot.lotId },
-    })),
+    [...needs]
+      .sort((a, b) => a.variantId - b.variantId)
+      .map((n) => ({
+        variantId: n.variantId,
+        type: 'production' as const,
+        quantity: `-${n.needed}`,
+        notes: `Consumed by ${lot.lotNumber}`,
+        createdBy: userId,
+        lotId: lot.lotId,
+        reference: { type: 'production_lot', id: lot.lotId },
+      })),
   );
 
   const chosen = (
@@ -53,10 +58,15 @@ export async function consumeAndCost(q: Queryable, lot: LotSummary, userId: numb
   const day = ratesAt ?? (await today(q));
   const costing = await costProcess(q, lot.processId, { selections: new Map(chosen.map((c) => [c.groupId, c.variantId])), at: day, quantity: lot.quantity });
   if (!costing) {
-    throw new LotError('PROCESS_DELETED', `process ${lot.processId} (${lot.process}) of lot ${lot.lotNumber} is deleted, so its cost cannot be taken: restore the process, or fail or cancel the lot`, 'state', {
-      processId: lot.processId,
-      lotNumber: lot.lotNumber,
-    });
+    throw new LotError(
+      'PROCESS_DELETED',
+      `process ${lot.processId} (${lot.process}) of lot ${lot.lotNumber} is deleted, so its cost cannot be taken: restore the process, or fail or cancel the lot`,
+      'state',
+      {
+        processId: lot.processId,
+        lotNumber: lot.lotNumber,
+      },
+    );
   }
   const actual = lotCosting(lot.lotNumber, costing, day, chosen);
   await q.query(

@@ -46,7 +46,9 @@ async function move(q: Queryable, lot: LotSummary, action: LotAction, by: Transi
   const t = TRANSITIONS[action];
   const reason = by.reason?.trim() || null;
   if (t.needsReason && !reason) {
-    throw new LotError('REASON_REQUIRED', `say why lot ${lot.lotNumber} is ${t.to}: a reason is required`, 'usage', { fields: [{ path: 'reason', message: 'is required' }] });
+    throw new LotError('REASON_REQUIRED', `say why lot ${lot.lotNumber} is ${t.to}: a reason is required`, 'usage', {
+      fields: [{ path: 'reason', message: 'is required' }],
+    });
   }
   if (t.requires === 'selections and stock') {
     const unselected = await unselectedGroups(q, [lot.lotId]);
@@ -63,7 +65,13 @@ async function move(q: Queryable, lot: LotSummary, action: LotAction, by: Transi
       WHERE id = $1`,
     [lot.lotId, t.to, reason],
   );
-  await q.query('INSERT INTO public.production_lot_events (lot_id, from_status, to_status, reason, user_id) VALUES ($1, $2, $3, $4, $5)', [lot.lotId, lot.status, t.to, reason, by.userId]);
+  await q.query('INSERT INTO public.production_lot_events (lot_id, from_status, to_status, reason, user_id) VALUES ($1, $2, $3, $4, $5)', [
+    lot.lotId,
+    lot.status,
+    t.to,
+    reason,
+    by.userId,
+  ]);
 }
 
 /**
@@ -77,7 +85,10 @@ export async function setSelections(q: Queryable, lotId: number, selections: rea
   const lot = await lockLot(q, lotId);
   if (!lot) return null;
   if (!SELECTIONS_EDITABLE.includes(lot.status)) {
-    throw new LotError('LOT_NOT_EDITABLE', `lot ${lot.lotNumber} is ${lot.status}: its selections can change only while it is planning or ready`, 'state', { lotNumber: lot.lotNumber, status: lot.status });
+    throw new LotError('LOT_NOT_EDITABLE', `lot ${lot.lotNumber} is ${lot.status}: its selections can change only while it is planning or ready`, 'state', {
+      lotNumber: lot.lotNumber,
+      status: lot.status,
+    });
   }
   const before = (await getLot(q, lotId))!;
   const names = await validateSelections(q, lot.processId, selections);

@@ -116,7 +116,10 @@ export async function getLotSummary(q: Queryable, lotId: number): Promise<LotSum
 
 /** One lot with its selections, unselected groups, estimate, actual cost and events; null when there is none. */
 export async function getLot(q: Queryable, lotId: number): Promise<Lot | null> {
-  const r = await q.query<LotSummary & { estimate: LotCosting | null; actual: LotCosting | null }>(`SELECT ${LOT_COLUMNS}, l.estimate, l.actual FROM ${LOT_FROM} WHERE l.id = $1`, [lotId]);
+  const r = await q.query<LotSummary & { estimate: LotCosting | null; actual: LotCosting | null }>(
+    `SELECT ${LOT_COLUMNS}, l.estimate, l.actual FROM ${LOT_FROM} WHERE l.id = $1`,
+    [lotId],
+  );
   const lot = r.rows[0];
   if (!lot) return null;
   const selections = await q.query<LotSelection>(
@@ -166,7 +169,13 @@ export async function listLots(q: Queryable, filter: LotFilter): Promise<{ total
     AND ($5::text IS NULL OR position(lower($5::text) in lower(l.lot_number || ' ' || p.name || ' ' || coalesce(l.notes, ''))) > 0)`;
   const params = [filter.status ?? null, filter.processId ?? null, filter.from ?? null, filter.to ?? null, filter.q?.trim() || null];
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${LOT_FROM} WHERE ${where}`, params)).rows[0]?.n ?? 0);
-  const lots = (await q.query<LotSummary>(`SELECT ${LOT_COLUMNS} FROM ${LOT_FROM} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT $6 OFFSET $7`, [...params, filter.limit, filter.offset])).rows;
+  const lots = (
+    await q.query<LotSummary>(`SELECT ${LOT_COLUMNS} FROM ${LOT_FROM} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT $6 OFFSET $7`, [
+      ...params,
+      filter.limit,
+      filter.offset,
+    ])
+  ).rows;
   return { total, lots };
 }
 
@@ -184,10 +193,15 @@ const LOT_COST_LIMIT = 10n ** 14n;
  */
 export function lotCosting(lotNumber: string | null, costing: ProcessCost, ratesAt: string, selections: LotCosting['selections']): LotCosting {
   if ([costing.total.worst, costing.total.best].some((t) => BigInt(t.split('.')[0]!) >= LOT_COST_LIMIT)) {
-    throw new LotError('LOT_COST_TOO_LARGE', `${lotNumber ? `lot ${lotNumber}` : 'the lot'} would cost ${costing.total.worst} at worst (${costing.quantity} units), more than a lot's cost can record: make smaller lots`, 'state', {
-      unit: costing.unit,
-      quantity: costing.quantity,
-    });
+    throw new LotError(
+      'LOT_COST_TOO_LARGE',
+      `${lotNumber ? `lot ${lotNumber}` : 'the lot'} would cost ${costing.total.worst} at worst (${costing.quantity} units), more than a lot's cost can record: make smaller lots`,
+      'state',
+      {
+        unit: costing.unit,
+        quantity: costing.quantity,
+      },
+    );
   }
   return { ratesAt, quantity: costing.quantity, total: costing.total, complete: costing.complete, unpriced: costing.unpriced, selections, costing };
 }
@@ -203,7 +217,9 @@ export function lotCosting(lotNumber: string | null, costing: ProcessCost, rates
  */
 export async function createLot(q: Queryable, input: LotInput, userId: number | null, options: { at?: string } = {}): Promise<Lot> {
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_LOT_QUANTITY) {
-    throw new LotError('INVALID_QUANTITY', `quantity must be a whole number from 1 to ${MAX_LOT_QUANTITY}`, 'usage', { fields: [{ path: 'quantity', message: `must be an integer from 1 to ${MAX_LOT_QUANTITY}` }] });
+    throw new LotError('INVALID_QUANTITY', `quantity must be a whole number from 1 to ${MAX_LOT_QUANTITY}`, 'usage', {
+      fields: [{ path: 'quantity', message: `must be an integer from 1 to ${MAX_LOT_QUANTITY}` }],
+    });
   }
   // Shared lock: the process cannot be archived or deleted under a lot being made from it.
   const p = await q.query<{ name: string; status: string; deleted: boolean; steps: number }>(
@@ -214,11 +230,23 @@ export async function createLot(q: Queryable, input: LotInput, userId: number | 
   const process = p.rows[0];
   if (!process) throw new LotError('NOT_FOUND', `no process ${input.processId}`, 'state', { processId: input.processId });
   const details = { processId: input.processId, process: process.name, status: process.status };
-  if (process.deleted) throw new LotError('PROCESS_DELETED', `process ${input.processId} (${process.name}) is deleted: restore it to make lots of it`, 'state', details);
+  if (process.deleted)
+    throw new LotError('PROCESS_DELETED', `process ${input.processId} (${process.name}) is deleted: restore it to make lots of it`, 'state', details);
   if (process.status !== 'active') {
-    throw new LotError('PROCESS_NOT_ACTIVE', `process ${input.processId} (${process.name}) is ${process.status}: only an active process can be produced; activate it first`, 'state', details);
+    throw new LotError(
+      'PROCESS_NOT_ACTIVE',
+      `process ${input.processId} (${process.name}) is ${process.status}: only an active process can be produced; activate it first`,
+      'state',
+      details,
+    );
   }
-  if (process.steps === 0) throw new LotError('PROCESS_HAS_NO_STEPS', `process ${input.processId} (${process.name}) has no steps: add a subprocess before making lots of it`, 'state', details);
+  if (process.steps === 0)
+    throw new LotError(
+      'PROCESS_HAS_NO_STEPS',
+      `process ${input.processId} (${process.name}) has no steps: add a subprocess before making lots of it`,
+      'state',
+      details,
+    );
   const selections = input.selections ?? [];
   await validateSelections(q, input.processId, selections);
 
@@ -233,6 +261,9 @@ export async function createLot(q: Queryable, input: LotInput, userId: number | 
   );
   const lotId = r.rows[0]!.id;
   await writeSelections(q, lotId, selections);
-  await q.query(`INSERT INTO public.production_lot_events (lot_id, from_status, to_status, reason, user_id) VALUES ($1, NULL, 'planning', 'created', $2)`, [lotId, userId]);
+  await q.query(`INSERT INTO public.production_lot_events (lot_id, from_status, to_status, reason, user_id) VALUES ($1, NULL, 'planning', 'created', $2)`, [
+    lotId,
+    userId,
+  ]);
   return (await getLot(q, lotId))!;
 }

@@ -136,7 +136,16 @@ export function notReadyError(lotNumber: string, groups: UnselectedGroup[], what
 /** INSUFFICIENT_STOCK listing each variant that is short. */
 export function insufficientStockError(lotNumber: string, needs: StockNeed[], what: string): LotError {
   const short = needs.filter((n) => !isZero(n.shortfall));
-  const shortfalls = short.map((n) => ({ variantId: n.variantId, item: n.item, color: n.color, size: n.size, unit: n.unit, needed: n.needed, available: n.available, shortfall: n.shortfall }));
+  const shortfalls = short.map((n) => ({
+    variantId: n.variantId,
+    item: n.item,
+    color: n.color,
+    size: n.size,
+    unit: n.unit,
+    needed: n.needed,
+    available: n.available,
+    shortfall: n.shortfall,
+  }));
   const listed = shortfalls
     .slice(0, 5)
     .map((s) => `${s.item} (${s.color}, ${s.size}) needs ${s.needed} ${s.unit}, ${s.available} on hand`)

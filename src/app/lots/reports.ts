@@ -24,7 +24,10 @@ export interface StatusBucket {
 export const MAX_BUCKETS = 1000;
 
 function checkPeriod(from: string, to: string): void {
-  if (from > to) throw new LotError('INVALID_PERIOD', `the period ends (${to}) before it starts (${from})`, 'usage', { fields: [{ path: 'to', message: 'must not be before from' }] });
+  if (from > to)
+    throw new LotError('INVALID_PERIOD', `the period ends (${to}) before it starts (${from})`, 'usage', {
+      fields: [{ path: 'to', message: 'must not be before from' }],
+    });
 }
 
 /**
@@ -32,7 +35,10 @@ function checkPeriod(from: string, to: string): void {
  * status; every bucket of the period is listed, empty ones with zeros. INVALID_PERIOD (400)
  * when `to` is before `from` or the period holds more than MAX_BUCKETS buckets.
  */
-export async function lotsByStatus(q: Queryable, p: { from: string; to: string; period: Period }): Promise<{ from: string; to: string; period: Period; buckets: StatusBucket[]; totals: StatusBucket['counts'] & { all: number } }> {
+export async function lotsByStatus(
+  q: Queryable,
+  p: { from: string; to: string; period: Period },
+): Promise<{ from: string; to: string; period: Period; buckets: StatusBucket[]; totals: StatusBucket['counts'] & { all: number } }> {
   checkPeriod(p.from, p.to);
   const unit = { day: '1 day', week: '1 week', month: '1 month' }[p.period];
   // Counted, not generated: a span of thousands of years is refused without making a row per day of it.
@@ -45,9 +51,14 @@ export async function lotsByStatus(q: Queryable, p: { from: string; to: string; 
     [p.from, p.to, p.period],
   );
   if (n.rows[0]!.n > MAX_BUCKETS) {
-    throw new LotError('INVALID_PERIOD', `${n.rows[0]!.n} ${p.period}s from ${p.from} to ${p.to} is more than ${MAX_BUCKETS}: take a longer period or a shorter span`, 'usage', {
-      fields: [{ path: 'period', message: `gives more than ${MAX_BUCKETS} buckets` }],
-    });
+    throw new LotError(
+      'INVALID_PERIOD',
+      `${n.rows[0]!.n} ${p.period}s from ${p.from} to ${p.to} is more than ${MAX_BUCKETS}: take a longer period or a shorter span`,
+      'usage',
+      {
+        fields: [{ path: 'period', message: `gives more than ${MAX_BUCKETS} buckets` }],
+      },
+    );
   }
   const r = await q.query<{ start: string; status: LotStatus | null; n: number }>(
     `WITH bucket AS (SELECT b::date AS start FROM generate_series(date_trunc($3, $1::date::timestamp), $2::date::timestamp, $4::interval) AS b),
@@ -233,7 +244,8 @@ export async function stockNeededByOpenLots(q: Queryable): Promise<{ lots: numbe
   const worst = new Map<number, number>();
   if (unselected.length > 0) {
     const costs = await costProcesses(q, [...new Set(open.rows.filter((l) => unselected.some((u) => u.lotId === l.id)).map((l) => l.processId))]);
-    for (const c of costs.values()) for (const s of c.subprocesses) for (const g of s.groupDetail) if (g.worstVariantId !== null) worst.set(g.groupId, g.worstVariantId);
+    for (const c of costs.values())
+      for (const s of c.subprocesses) for (const g of s.groupDetail) if (g.worstVariantId !== null) worst.set(g.groupId, g.worstVariantId);
   }
   const unpricedGroups = [...new Set(unselected.map((u) => u.groupId).filter((id) => !worst.has(id)))];
   const largest = new Map<number, number>();
@@ -249,7 +261,14 @@ export async function stockNeededByOpenLots(q: Queryable): Promise<{ lots: numbe
   for (const u of unselected) {
     const variantId = worst.get(u.groupId) ?? largest.get(u.groupId);
     if (variantId === undefined) continue; // a group without alternatives needs nothing
-    assumed.push({ lotId: u.lotId, lotNumber: lotNumber.get(u.lotId)!, groupId: u.groupId, group: u.name, variantId, basis: worst.has(u.groupId) ? 'worst cost' : 'largest quantity' });
+    assumed.push({
+      lotId: u.lotId,
+      lotNumber: lotNumber.get(u.lotId)!,
+      groupId: u.groupId,
+      group: u.name,
+      variantId,
+      basis: worst.has(u.groupId) ? 'worst cost' : 'largest quantity',
+    });
   }
   const choices: AssumedChoice[] = assumed.map((a) => ({ lotId: a.lotId, groupId: a.groupId, variantId: a.variantId }));
   const r = await q.query<VariantNeed>(

@@ -76,7 +76,8 @@ export function transitionRefusal(lot: { lotNumber: string; status: LotStatus },
   const can = actionsFrom(lot.status);
   return new LotError(
     'LOT_TRANSITION_REFUSED',
-    `lot ${lot.lotNumber} is ${lot.status}: only a lot that is ${t.from.join(' or ')} can be ${VERB[action]}` + (can.length > 0 ? ` (it can be ${can.map((a) => VERB[a]).join(' or ')})` : ''),
+    `lot ${lot.lotNumber} is ${lot.status}: only a lot that is ${t.from.join(' or ')} can be ${VERB[action]}` +
+      (can.length > 0 ? ` (it can be ${can.map((a) => VERB[a]).join(' or ')})` : ''),
     'state',
     details,
   );

@@ -25,7 +25,10 @@ const OPEN_LOT_STATUSES = ['planning', 'ready', 'in_progress'];
 
 /** PROCESS_NAME_TAKEN when a live process other than `exceptId` has this name in any case (a deleted one frees its name). */
 async function assertNameFree(q: Queryable, name: string, exceptId: number | null): Promise<void> {
-  const r = await q.query<{ id: number }>('SELECT id FROM public.processes WHERE deleted_at IS NULL AND lower(name) = lower($1) AND id IS DISTINCT FROM $2', [name, exceptId]);
+  const r = await q.query<{ id: number }>('SELECT id FROM public.processes WHERE deleted_at IS NULL AND lower(name) = lower($1) AND id IS DISTINCT FROM $2', [
+    name,
+    exceptId,
+  ]);
   if (r.rows[0]) throw nameTaken(name, r.rows[0].id);
 }
 
@@ -57,16 +60,14 @@ export async function createProcess(
 ): Promise<Process> {
   await assertNameFree(q, input.name, null);
   const r = await uniqueName(input.name, () =>
-    q.query<{ id: number }>(`INSERT INTO public.processes (name, description, process_class, sales_price, status, created_by) VALUES ($1, $2, $3, $4::numeric, 'draft', $5) RETURNING id`, [
-      input.name,
-      input.description ?? null,
-      input.processClass ?? null,
-      input.salesPrice ?? null,
-      createdBy,
-    ]),
+    q.query<{ id: number }>(
+      `INSERT INTO public.processes (name, description, process_class, sales_price, status, created_by) VALUES ($1, $2, $3, $4::numeric, 'draft', $5) RETURNING id`,
+      [input.name, input.description ?? null, input.processClass ?? null, input.salesPrice ?? null, createdBy],
+    ),
   );
   const processId = r.rows[0]!.id;
-  if ((input.steps?.length ?? 0) > 0 || (input.additionalCosts?.length ?? 0) > 0) await writeStructure(q, processId, { steps: input.steps ?? [], additionalCosts: input.additionalCosts ?? [] }, options);
+  if ((input.steps?.length ?? 0) > 0 || (input.additionalCosts?.length ?? 0) > 0)
+    await writeStructure(q, processId, { steps: input.steps ?? [], additionalCosts: input.additionalCosts ?? [] }, options);
   return (await getProcess(q, processId))!;
 }
 
@@ -128,7 +129,10 @@ export async function deleteProcess(q: Queryable, processId: number): Promise<Pr
   if (!locked.rows[0]) throw notFound('process', { processId });
   if (locked.rows[0].deleted) throw new ProcessError('ALREADY_DELETED', `process ${processId} is deleted already`, 'state', { processId });
   const open = (
-    await q.query<{ lot: string }>('SELECT lot_number AS lot FROM public.production_lots WHERE process_id = $1 AND status = ANY($2::text[]) ORDER BY id', [processId, OPEN_LOT_STATUSES])
+    await q.query<{ lot: string }>('SELECT lot_number AS lot FROM public.production_lots WHERE process_id = $1 AND status = ANY($2::text[]) ORDER BY id', [
+      processId,
+      OPEN_LOT_STATUSES,
+    ])
   ).rows.map((r) => r.lot);
   if (open.length > 0)
     throw new ProcessError(
@@ -144,7 +148,10 @@ export async function deleteProcess(q: Queryable, processId: number): Promise<Pr
 
 /** Brings a deleted process back with the status it had. NOT_FOUND, NOT_DELETED (409), PROCESS_NAME_TAKEN (409) when a live process took its name. */
 export async function restoreProcess(q: Queryable, processId: number): Promise<ProcessChange> {
-  const locked = await q.query<{ deleted: boolean; name: string }>('SELECT deleted_at IS NOT NULL AS deleted, name FROM public.processes WHERE id = $1 FOR UPDATE', [processId]);
+  const locked = await q.query<{ deleted: boolean; name: string }>(
+    'SELECT deleted_at IS NOT NULL AS deleted, name FROM public.processes WHERE id = $1 FOR UPDATE',
+    [processId],
+  );
   const row = locked.rows[0];
   if (!row) throw notFound('process', { processId });
   if (!row.deleted) throw new ProcessError('NOT_DELETED', `process ${processId} is not deleted`, 'state', { processId });
@@ -167,7 +174,11 @@ export async function copyProcess(q: Queryable, processId: number, name: string,
     customName: s.customName,
     notes: s.notes,
     lines: s.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-    groups: s.groups.map((g) => ({ name: g.name, description: g.description, alternatives: g.alternatives.map((a) => ({ variantId: a.variantId, quantity: a.quantity })) })),
+    groups: s.groups.map((g) => ({
+      name: g.name,
+      description: g.description,
+      alternatives: g.alternatives.map((a) => ({ variantId: a.variantId, quantity: a.quantity })),
+    })),
     costItems: s.costItems.map((c) => ({ costType: c.costType, description: c.description, quantity: c.quantity, unit: c.unit, rate: c.rate })),
   }));
   const additionalCosts = source.additionalCosts.map((a) => ({ costType: a.costType, description: a.description, amount: a.amount, isFixed: a.isFixed }));

@@ -11,7 +11,9 @@ import type { ProcessChange } from './processes.ts';
 
 /** The process's step ids in order (its row is locked already, by `changed`). */
 async function stepIdsOf(q: Queryable, processId: number): Promise<number[]> {
-  return (await q.query<{ id: number }>('SELECT id FROM public.process_subprocesses WHERE process_id = $1 ORDER BY sequence_order, id', [processId])).rows.map((r) => r.id);
+  return (await q.query<{ id: number }>('SELECT id FROM public.process_subprocesses WHERE process_id = $1 ORDER BY sequence_order, id', [processId])).rows.map(
+    (r) => r.id,
+  );
 }
 
 async function changed(q: Queryable, processId: number, write: () => Promise<void>): Promise<ProcessChange> {
@@ -46,7 +48,12 @@ export async function updateStep(q: Queryable, processId: number, stepId: number
     const ids = await stepIdsOf(q, processId);
     const at = ids.indexOf(stepId);
     if (at < 0) throw notFound('step', { processId, stepId }, `process ${processId} has no step ${stepId}`);
-    await writeStructure(q, processId, { steps: ids.map((id) => (id === stepId ? { ...change, stepId } : { stepId: id })) }, { stepPath: (i) => (i === at ? 'body' : `steps/${i}`) });
+    await writeStructure(
+      q,
+      processId,
+      { steps: ids.map((id) => (id === stepId ? { ...change, stepId } : { stepId: id })) },
+      { stepPath: (i) => (i === at ? 'body' : `steps/${i}`) },
+    );
   });
 }
 
@@ -76,7 +83,9 @@ export async function reorderSteps(q: Queryable, processId: number, stepIds: num
         foreign.length > 0 ? `not steps of process ${processId}: ${foreign.join(', ')}` : '',
         twice.length > 0 ? `given twice: ${[...new Set(twice)].join(', ')}` : '',
       ].filter((p) => p !== '');
-      throw invalidInput([{ path: 'body/stepIds', message: `must name each of the process's ${ids.length} step(s) once (${ids.join(', ')}); ${parts.join('; ')}` }]);
+      throw invalidInput([
+        { path: 'body/stepIds', message: `must name each of the process's ${ids.length} step(s) once (${ids.join(', ')}); ${parts.join('; ')}` },
+      ]);
     }
     await writeStructure(q, processId, { steps: stepIds.map((stepId) => ({ stepId })) });
   });

@@ -69,12 +69,19 @@ export interface StructureOptions {
 
 /** The process row, locked for this transaction; NOT_FOUND, or PROCESS_DELETED (409) when it is soft-deleted. */
 export async function lockLiveProcess(q: Queryable, processId: number): Promise<{ status: ProcessStatus; name: string }> {
-  const r = await q.query<{ status: ProcessStatus; name: string; deleted: boolean }>('SELECT status, name, deleted_at IS NOT NULL AS deleted FROM public.processes WHERE id = $1 FOR UPDATE', [
-    processId,
-  ]);
+  const r = await q.query<{ status: ProcessStatus; name: string; deleted: boolean }>(
+    'SELECT status, name, deleted_at IS NOT NULL AS deleted FROM public.processes WHERE id = $1 FOR UPDATE',
+    [processId],
+  );
   const p = r.rows[0];
   if (!p) throw notFound('process', { processId });
-  if (p.deleted) throw new ProcessError('PROCESS_DELETED', `process ${processId} is deleted: restore it (POST /api/processes/${processId}/restore) before changing it`, 'state', { processId });
+  if (p.deleted)
+    throw new ProcessError(
+      'PROCESS_DELETED',
+      `process ${processId} is deleted: restore it (POST /api/processes/${processId}/restore) before changing it`,
+      'state',
+      { processId },
+    );
   return p;
 }
 
@@ -97,7 +104,10 @@ interface Current {
 
 async function loadCurrent(q: Queryable, processId: number): Promise<Current> {
   const steps = (
-    await q.query<CurrentStep>('SELECT id AS "stepId", subprocess_id AS "subprocessId", custom_name AS "customName", notes FROM public.process_subprocesses WHERE process_id = $1', [processId])
+    await q.query<CurrentStep>(
+      'SELECT id AS "stepId", subprocess_id AS "subprocessId", custom_name AS "customName", notes FROM public.process_subprocesses WHERE process_id = $1',
+      [processId],
+    )
   ).rows;
   const groups = (
     await q.query<{ groupId: number; stepId: number; live: boolean; lots: string[] | null }>(
@@ -161,9 +171,10 @@ async function plan(q: Queryable, processId: number, input: StructureInput, curr
   );
   const subprocesses = new Map(
     (
-      await q.query<{ id: number } & Reference>('SELECT id, deleted_at IS NULL AS live, name, labour_cost::text AS "labourCost" FROM public.subprocesses WHERE id = ANY($1::int[])', [
-        [...subprocessIds],
-      ])
+      await q.query<{ id: number } & Reference>(
+        'SELECT id, deleted_at IS NULL AS live, name, labour_cost::text AS "labourCost" FROM public.subprocesses WHERE id = ANY($1::int[])',
+        [[...subprocessIds]],
+      )
     ).rows.map((r) => [r.id, r]),
   );
   const allowedVariants = new Set([...current.variantIds, ...(options.allowDeleted?.variantIds ?? [])]);
@@ -173,14 +184,19 @@ async function plan(q: Queryable, processId: number, input: StructureInput, curr
   const checkVariant = (p: string, id: number) => {
     const v = variants.get(id);
     if (!v) problems.push({ path: `${p}/variantId`, message: `no variant ${id}` });
-    else if (!v.live && !allowedVariants.has(id)) problems.push({ path: `${p}/variantId`, message: `variant ${id} (${v.name}) is deleted: restore it or choose another` });
+    else if (!v.live && !allowedVariants.has(id))
+      problems.push({ path: `${p}/variantId`, message: `variant ${id} (${v.name}) is deleted: restore it or choose another` });
   };
   const checkLines = (p: string, lines: LineInput[], list: string) => {
     const seen = new Map<number, number>();
     for (const [k, line] of lines.entries()) {
       checkVariant(`${p}/${k}`, line.variantId);
       const first = seen.get(line.variantId);
-      if (first !== undefined && !options.allowDuplicates) problems.push({ path: `${p}/${k}/variantId`, message: `variant ${line.variantId} is in ${list}/${first} already: give it once, with the whole quantity` });
+      if (first !== undefined && !options.allowDuplicates)
+        problems.push({
+          path: `${p}/${k}/variantId`,
+          message: `variant ${line.variantId} is in ${list}/${first} already: give it once, with the whole quantity`,
+        });
       else seen.set(line.variantId, k);
     }
   };
@@ -193,7 +209,8 @@ async function plan(q: Queryable, processId: number, input: StructureInput, curr
     const existing = step.stepId === undefined ? undefined : current.steps.get(step.stepId);
     if (step.stepId !== undefined) {
       if (!existing) problems.push({ path: `${p}/stepId`, message: `process ${processId} has no step ${step.stepId}` });
-      else if (seenSteps.has(step.stepId)) problems.push({ path: `${p}/stepId`, message: `step ${step.stepId} is at steps/${seenSteps.get(step.stepId)} already` });
+      else if (seenSteps.has(step.stepId))
+        problems.push({ path: `${p}/stepId`, message: `step ${step.stepId} is at steps/${seenSteps.get(step.stepId)} already` });
       else seenSteps.set(step.stepId, i);
     }
     let subprocessId = step.subprocessId ?? existing?.subprocessId;
@@ -203,7 +220,8 @@ async function plan(q: Queryable, processId: number, input: StructureInput, curr
     } else if (step.subprocessId !== undefined) {
       const s = subprocesses.get(step.subprocessId);
       if (!s) problems.push({ path: `${p}/subprocessId`, message: `no subprocess ${step.subprocessId}` });
-      else if (!s.live && !allowedSubprocesses.has(step.subprocessId)) problems.push({ path: `${p}/subprocessId`, message: `subprocess ${step.subprocessId} (${s.name}) is deleted: restore it or choose another` });
+      else if (!s.live && !allowedSubprocesses.has(step.subprocessId))
+        problems.push({ path: `${p}/subprocessId`, message: `subprocess ${step.subprocessId} (${s.name}) is deleted: restore it or choose another` });
     }
     if (step.lines) checkLines(`${p}/lines`, step.lines, 'lines');
     if (step.groups) {
@@ -213,12 +231,17 @@ async function plan(q: Queryable, processId: number, input: StructureInput, curr
         if (group.groupId !== undefined) {
           const owner = current.groups.get(group.groupId);
           if (!existing || owner !== existing.stepId)
-            problems.push({ path: `${gp}/groupId`, message: `${existing ? `step ${existing.stepId}` : 'a new step'} has no substitute group ${group.groupId}` });
-          else if (seenGroups.has(group.groupId)) problems.push({ path: `${gp}/groupId`, message: `group ${group.groupId} is at ${seenGroups.get(group.groupId)} already` });
+            problems.push({
+              path: `${gp}/groupId`,
+              message: `${existing ? `step ${existing.stepId}` : 'a new step'} has no substitute group ${group.groupId}`,
+            });
+          else if (seenGroups.has(group.groupId))
+            problems.push({ path: `${gp}/groupId`, message: `group ${group.groupId} is at ${seenGroups.get(group.groupId)} already` });
           else seenGroups.set(group.groupId, gp);
         }
         const key = group.name.toLowerCase();
-        if (names.has(key) && !options.allowDuplicates) problems.push({ path: `${gp}/name`, message: `the step has a group "${group.name}" already (groups/${names.get(key)})` });
+        if (names.has(key) && !options.allowDuplicates)
+          problems.push({ path: `${gp}/name`, message: `the step has a group "${group.name}" already (groups/${names.get(key)})` });
         else names.set(key, j);
         checkLines(`${gp}/alternatives`, group.alternatives, 'alternatives');
       }
@@ -271,7 +294,12 @@ export async function writeStructure(q: Queryable, processId: number, input: Str
   const current = await loadCurrent(q, processId);
   const steps = await plan(q, processId, input, current, options);
   if (steps.length === 0 && process.status === 'active')
-    throw new ProcessError('PROCESS_EMPTY', `process ${processId} is active and needs at least one step: archive it or set it to draft before removing its last step`, 'state', { processId });
+    throw new ProcessError(
+      'PROCESS_EMPTY',
+      `process ${processId} is active and needs at least one step: archive it or set it to draft before removing its last step`,
+      'state',
+      { processId },
+    );
 
   const kept = new Set(steps.flatMap((s) => (s.stepId === null ? [] : [s.stepId])));
   const removed = [...current.steps.keys()].filter((id) => !kept.has(id));
@@ -280,7 +308,12 @@ export async function writeStructure(q: Queryable, processId: number, input: Str
     const lots = [...new Set(blocking.flatMap(([, c]) => c.lots))];
     throw new ProcessError(
       'STEP_IN_USE',
-      `step ${blocking.map(([, c]) => c.stepId).filter((v, i, a) => a.indexOf(v) === i).join(', ')} of process ${processId} has substitute groups that lots chose from (${lots.slice(0, 5).join(', ')}${lots.length > 5 ? ', …' : ''}): it cannot be removed; archive the process or copy it as a draft and change the copy`,
+      `step ${blocking
+        .map(([, c]) => c.stepId)
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(
+          ', ',
+        )} of process ${processId} has substitute groups that lots chose from (${lots.slice(0, 5).join(', ')}${lots.length > 5 ? ', …' : ''}): it cannot be removed; archive the process or copy it as a draft and change the copy`,
       'state',
       { processId, stepIds: [...new Set(blocking.map(([, c]) => c.stepId))], lots },
     );
@@ -342,7 +375,14 @@ export async function writeStructure(q: Queryable, processId: number, input: Str
       `INSERT INTO public.cost_items (process_subprocess_id, cost_type, description, quantity, unit, rate)
        SELECT step_id, cost_type, description, quantity::numeric, unit, rate::numeric
          FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(step_id, cost_type, description, quantity, unit, rate)`,
-      [costs.map((c) => c.stepId), costs.map((c) => c.costType), costs.map((c) => c.description ?? null), costs.map((c) => c.quantity ?? '1'), costs.map((c) => c.unit ?? null), costs.map((c) => c.rate)],
+      [
+        costs.map((c) => c.stepId),
+        costs.map((c) => c.costType),
+        costs.map((c) => c.description ?? null),
+        costs.map((c) => c.quantity ?? '1'),
+        costs.map((c) => c.unit ?? null),
+        costs.map((c) => c.rate),
+      ],
     );
 
   if (input.additionalCosts) {

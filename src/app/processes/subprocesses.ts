@@ -60,7 +60,12 @@ export async function listSubprocesses(q: Queryable, f: SubprocessFilter): Promi
       [...params, f.limit, f.offset],
     )
   ).rows;
-  const total = rows.length > 0 ? Number(rows[0]!.total) : f.offset === 0 ? 0 : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.subprocesses s WHERE ${where}`, params)).rows[0]!.n);
+  const total =
+    rows.length > 0
+      ? Number(rows[0]!.total)
+      : f.offset === 0
+        ? 0
+        : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.subprocesses s WHERE ${where}`, params)).rows[0]!.n);
   return { total, subprocesses: rows.map(({ total: _total, ...s }) => s) };
 }
 
@@ -105,19 +110,19 @@ async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> 
 export async function createSubprocess(q: Queryable, input: SubprocessInput): Promise<Subprocess> {
   await assertNameFree(q, input.name, null);
   const r = await uniqueName(input.name, () =>
-    q.query<{ id: number }>('INSERT INTO public.subprocesses (name, description, category, estimated_time_minutes, labour_cost) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
-      input.name,
-      input.description ?? null,
-      input.category ?? null,
-      input.estimatedTimeMinutes ?? 0,
-      input.labourCost ?? '0',
-    ]),
+    q.query<{ id: number }>(
+      'INSERT INTO public.subprocesses (name, description, category, estimated_time_minutes, labour_cost) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [input.name, input.description ?? null, input.category ?? null, input.estimatedTimeMinutes ?? 0, input.labourCost ?? '0'],
+    ),
   );
   return (await getSubprocess(q, r.rows[0]!.id))!;
 }
 
 async function lockSubprocess(q: Queryable, subprocessId: number): Promise<{ deleted: boolean; name: string }> {
-  const r = await q.query<{ deleted: boolean; name: string }>('SELECT deleted_at IS NOT NULL AS deleted, name FROM public.subprocesses WHERE id = $1 FOR UPDATE', [subprocessId]);
+  const r = await q.query<{ deleted: boolean; name: string }>(
+    'SELECT deleted_at IS NOT NULL AS deleted, name FROM public.subprocesses WHERE id = $1 FOR UPDATE',
+    [subprocessId],
+  );
   if (!r.rows[0]) throw notFound('subprocess', { subprocessId });
   return r.rows[0];
 }
@@ -127,9 +132,14 @@ async function lockSubprocess(q: Queryable, subprocessId: number): Promise<{ del
  * it show the new name; cost items proposed from its labour cost earlier keep their rate.
  * NOT_FOUND, SUBPROCESS_DELETED (409; restore it first), SUBPROCESS_NAME_TAKEN (409).
  */
-export async function updateSubprocess(q: Queryable, subprocessId: number, change: Partial<SubprocessInput>): Promise<{ before: Subprocess; after: Subprocess }> {
+export async function updateSubprocess(
+  q: Queryable,
+  subprocessId: number,
+  change: Partial<SubprocessInput>,
+): Promise<{ before: Subprocess; after: Subprocess }> {
   const locked = await lockSubprocess(q, subprocessId);
-  if (locked.deleted) throw new ProcessError('SUBPROCESS_DELETED', `subprocess ${subprocessId} is deleted: restore it before changing it`, 'state', { subprocessId });
+  if (locked.deleted)
+    throw new ProcessError('SUBPROCESS_DELETED', `subprocess ${subprocessId} is deleted: restore it before changing it`, 'state', { subprocessId });
   const before = (await getSubprocess(q, subprocessId))!;
   if (change.name !== undefined && change.name !== before.name) await assertNameFree(q, change.name, subprocessId);
   await uniqueName(change.name ?? before.name, () =>

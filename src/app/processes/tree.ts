@@ -190,15 +190,28 @@ export function structureWarnings(steps: Step[]): StructureWarning[] {
   const out: StructureWarning[] = [];
   for (const [i, step] of steps.entries()) {
     if (step.subprocessDeleted)
-      out.push({ code: 'SUBPROCESS_DELETED', path: `steps/${i}/subprocessId`, message: `subprocess ${step.subprocessId} (${step.subprocessName}) is deleted from the library` });
+      out.push({
+        code: 'SUBPROCESS_DELETED',
+        path: `steps/${i}/subprocessId`,
+        message: `subprocess ${step.subprocessId} (${step.subprocessName}) is deleted from the library`,
+      });
     for (const [k, line] of step.lines.entries())
-      if (line.variantDeleted) out.push({ code: 'VARIANT_DELETED', path: `steps/${i}/lines/${k}/variantId`, message: `variant ${line.variantId} (${variantName(line)}) is deleted` });
+      if (line.variantDeleted)
+        out.push({ code: 'VARIANT_DELETED', path: `steps/${i}/lines/${k}/variantId`, message: `variant ${line.variantId} (${variantName(line)}) is deleted` });
     for (const [j, group] of step.groups.entries()) {
       if (group.alternatives.length === 1)
-        out.push({ code: 'GROUP_SINGLE_ALTERNATIVE', path: `steps/${i}/groups/${j}/alternatives`, message: `group "${group.name}" has one alternative: a lot has nothing to choose; make it a line or add alternatives` });
+        out.push({
+          code: 'GROUP_SINGLE_ALTERNATIVE',
+          path: `steps/${i}/groups/${j}/alternatives`,
+          message: `group "${group.name}" has one alternative: a lot has nothing to choose; make it a line or add alternatives`,
+        });
       for (const [k, alt] of group.alternatives.entries())
         if (alt.variantDeleted)
-          out.push({ code: 'VARIANT_DELETED', path: `steps/${i}/groups/${j}/alternatives/${k}/variantId`, message: `variant ${alt.variantId} (${variantName(alt)}) is deleted` });
+          out.push({
+            code: 'VARIANT_DELETED',
+            path: `steps/${i}/groups/${j}/alternatives/${k}/variantId`,
+            message: `variant ${alt.variantId} (${variantName(alt)}) is deleted`,
+          });
     }
   }
   return out;
@@ -240,6 +253,11 @@ export async function listProcesses(q: Queryable, f: ProcessFilter): Promise<{ t
       [...params, f.limit, f.offset],
     )
   ).rows;
-  const total = rows.length > 0 ? Number(rows[0]!.total) : f.offset === 0 ? 0 : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.processes p WHERE ${where}`, params)).rows[0]!.n);
+  const total =
+    rows.length > 0
+      ? Number(rows[0]!.total)
+      : f.offset === 0
+        ? 0
+        : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.processes p WHERE ${where}`, params)).rows[0]!.n);
   return { total, processes: rows.map(({ total: _total, ...p }) => p) };
 }

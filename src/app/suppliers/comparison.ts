@@ -37,7 +37,8 @@ export async function compareSuppliers(q: Queryable, variantId: number, asOf?: s
        FROM current c ORDER BY cost, "supplierId"`,
     [variantId, asOf ?? null],
   );
-  const day = r.rows[0]?.day ?? (await q.query<{ d: string }>(`SELECT to_char(coalesce($1::date, CURRENT_DATE), 'YYYY-MM-DD') AS d`, [asOf ?? null])).rows[0]!.d;
+  const day =
+    r.rows[0]?.day ?? (await q.query<{ d: string }>(`SELECT to_char(coalesce($1::date, CURRENT_DATE), 'YYYY-MM-DD') AS d`, [asOf ?? null])).rows[0]!.d;
   const rates = r.rows.map(({ day: _d, hi: _h, lo: _l, cost: _c, ...rate }: Rate & { day: string; hi: string; lo: string; cost?: unknown }) => rate);
   const currencies = [...new Set(rates.map((x) => x.currency))].sort();
   const single = currencies.length === 1;

@@ -72,7 +72,9 @@ export async function rateHistory(q: Queryable, of: { variantId: number } | { su
  */
 async function assertRateFits(q: Queryable, rate: { rateId: number | null; supplierId: number; variantId: number } & RateTerms): Promise<void> {
   if (rate.effectiveTo !== null && rate.effectiveTo < rate.effectiveFrom) {
-    throw new SupplierError('INVALID_PERIOD', `effectiveTo ${rate.effectiveTo} is before effectiveFrom ${rate.effectiveFrom}`, 'usage', { field: 'effectiveTo' });
+    throw new SupplierError('INVALID_PERIOD', `effectiveTo ${rate.effectiveTo} is before effectiveFrom ${rate.effectiveFrom}`, 'usage', {
+      field: 'effectiveTo',
+    });
   }
   if (!rate.isActive) return;
   const clash = await q.query<{ id: number; from: string; to: string | null }>(

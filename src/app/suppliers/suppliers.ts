@@ -35,19 +35,29 @@ const SUPPLIER_COLUMNS = `supplier_id AS "supplierId", firm_name AS "firmName", 
 const OPTIONAL_COLUMNS = { address: 'address', gstin: 'gstin', email: 'email', phone: 'phone' } as const;
 
 /** Suppliers whose firm name contains `search` (any case), by firm name, one page of them and how many match in all. */
-export async function listSuppliers(q: Queryable, filter: { search?: string; limit: number; offset: number }): Promise<{ total: number; suppliers: Supplier[] }> {
+export async function listSuppliers(
+  q: Queryable,
+  filter: { search?: string; limit: number; offset: number },
+): Promise<{ total: number; suppliers: Supplier[] }> {
   const where = `($1::text IS NULL OR position(lower($1::text) in lower(firm_name)) > 0)`;
   const search = filter.search ?? null;
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.suppliers WHERE ${where}`, [search])).rows[0]?.n ?? 0);
   const suppliers = (
-    await q.query<Supplier>(`SELECT ${SUPPLIER_COLUMNS} FROM public.suppliers WHERE ${where} ORDER BY lower(firm_name), supplier_id LIMIT $2 OFFSET $3`, [search, filter.limit, filter.offset])
+    await q.query<Supplier>(`SELECT ${SUPPLIER_COLUMNS} FROM public.suppliers WHERE ${where} ORDER BY lower(firm_name), supplier_id LIMIT $2 OFFSET $3`, [
+      search,
+      filter.limit,
+      filter.offset,
+    ])
   ).rows;
   return { total, suppliers };
 }
 
 /** One supplier, or null. `forUpdate` locks its row until the transaction ends (rates of one supplier are written one at a time). */
 export async function getSupplier(q: Queryable, supplierId: number, forUpdate = false): Promise<Supplier | null> {
-  return (await q.query<Supplier>(`SELECT ${SUPPLIER_COLUMNS} FROM public.suppliers WHERE supplier_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [supplierId])).rows[0] ?? null;
+  return (
+    (await q.query<Supplier>(`SELECT ${SUPPLIER_COLUMNS} FROM public.suppliers WHERE supplier_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [supplierId]))
+      .rows[0] ?? null
+  );
 }
 
 /** The supplier, or `NOT_FOUND`. */
@@ -121,9 +131,10 @@ export async function updateSupplier(q: Queryable, supplierId: number, change: P
 export async function deleteSupplier(q: Queryable, supplierId: number): Promise<Supplier> {
   const before = await requireSupplier(q, supplierId, true);
   const counts = (
-    await q.query<{ rates: number; active: number }>('SELECT count(*)::int AS rates, (count(*) FILTER (WHERE is_active))::int AS active FROM public.variant_supplier_pricing WHERE supplier_id = $1', [
-      supplierId,
-    ])
+    await q.query<{ rates: number; active: number }>(
+      'SELECT count(*)::int AS rates, (count(*) FILTER (WHERE is_active))::int AS active FROM public.variant_supplier_pricing WHERE supplier_id = $1',
+      [supplierId],
+    )
   ).rows[0]!;
   if (counts.rates > 0) {
     throw new SupplierError(

@@ -55,18 +55,16 @@ export async function run(ctx: CommandContext): Promise<number> {
   const target = await loadSnapshotModel(ctx);
   const { adopt } = await import('../../schema/adopt/adopt.ts');
   const progress = ctx.isTTY && !ctx.json ? (m: string) => ctx.err(`mtc adopt: ${m}…`) : undefined;
-  const result = await withDatabase(
-    ctx,
-    (db) =>
-      adopt(db, plan, {
-        target,
-        mapping,
-        dryRun: ctx.values['dry-run'] === true,
-        ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
-        unmanaged: config.unmanaged,
-        lockTimeoutMs,
-        ...(progress ? { onProgress: progress } : {}),
-      }),
+  const result = await withDatabase(ctx, (db) =>
+    adopt(db, plan, {
+      target,
+      mapping,
+      dryRun: ctx.values['dry-run'] === true,
+      ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
+      unmanaged: config.unmanaged,
+      lockTimeoutMs,
+      ...(progress ? { onProgress: progress } : {}),
+    }),
   );
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(formatReport(result, ctx.snapshot));
@@ -93,7 +91,12 @@ export function formatReport(r: AdoptResult, snapshot: string): string {
     for (const n of notes) lines.push(`  ${n.kind.padEnd(11)} ${n.object}: ${n.message}`);
   }
   lines.push('', formatTimeZone(r.timeZone));
-  lines.push('', r.actions.length === 0 ? 'Nothing to do: the database is already adopted and matches.' : `${r.dryRun ? 'Would do' : 'Did'} (${plural(r.actions.length, 'step')}, in one transaction):`);
+  lines.push(
+    '',
+    r.actions.length === 0
+      ? 'Nothing to do: the database is already adopted and matches.'
+      : `${r.dryRun ? 'Would do' : 'Did'} (${plural(r.actions.length, 'step')}, in one transaction):`,
+  );
   for (const a of r.actions) {
     const sql = a.sql.replace(/\s+/g, ' ');
     lines.push(`  [${a.step}] ${a.why}${a.rows > 0 ? ` (${plural(a.rows, 'row')})` : ''}`, `      ${sql.length > 160 ? `${sql.slice(0, 157)}...` : sql}`);

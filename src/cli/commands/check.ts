@@ -30,12 +30,15 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { formatFinding: formatLintFinding } = await import('../../schema/lint/index.ts');
   const database = ctx.database;
   const { rules } = (await loadConfig()).lint;
-  const report = await checkProject({ sources, plan, snapshot, lintRules: rules, ...(database !== undefined ? { openLive: () => ctx.connect(database) } : {}) }, (e) => {
-    if (e.type === 'step') progress(STEP_LINES[e.what](e.migrations, ctx.snapshot));
-    else if (e.type === 'note') progress(`    ${e.message}`);
-    else if (e.type === 'linted') for (const f of e.findings) progress(formatLintFinding(f));
-    else if (ctx.isTTY && !ctx.json) ctx.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.id}`);
-  });
+  const report = await checkProject(
+    { sources, plan, snapshot, lintRules: rules, ...(database !== undefined ? { openLive: () => ctx.connect(database) } : {}) },
+    (e) => {
+      if (e.type === 'step') progress(STEP_LINES[e.what](e.migrations, ctx.snapshot));
+      else if (e.type === 'note') progress(`    ${e.message}`);
+      else if (e.type === 'linted') for (const f of e.findings) progress(formatLintFinding(f));
+      else if (ctx.isTTY && !ctx.json) ctx.stderr.write(`\r\x1b[K    [${e.index + 1}/${e.total}] ${e.id}`);
+    },
+  );
   if (ctx.json) {
     const { ok, lint, replay, snapshot: snap, rehearsal } = report;
     const shown = rehearsal && { applied: rehearsal.applied, failure: rehearsal.failure };

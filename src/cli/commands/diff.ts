@@ -46,10 +46,12 @@ type Side = { kind: 'snapshot'; file: string; option: string } | { kind: 'databa
 /** What --from or --to names, checked before anything is opened. */
 function sideOf(ctx: CommandContext, name: 'from' | 'to'): Side {
   const value = ctx.values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required: a database URL, a PGlite directory or a snapshot .sql file; see mtc diff --help`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError(`--${name} is required: a database URL, a PGlite directory or a snapshot .sql file; see mtc diff --help`);
   const option = `--${name} ${value}`;
   if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'database', url: value, option };
-  if (/^memory:(\/\/)?$/i.test(value)) throw new UsageError(`${option}: an in-memory database is empty when it opens; pass a database URL, a PGlite directory or a snapshot .sql file`);
+  if (/^memory:(\/\/)?$/i.test(value))
+    throw new UsageError(`${option}: an in-memory database is empty when it opens; pass a database URL, a PGlite directory or a snapshot .sql file`);
   const path = value.replace(/^file:\/\//i, '');
   if (!existsSync(path)) throw new UsageError(`${option}: no such file or directory`);
   if (statSync(path).isDirectory()) {

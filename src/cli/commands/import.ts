@@ -136,7 +136,14 @@ interface Summary {
   errors: { row: number; field: string | null; message: string }[];
 }
 
-async function importFile(ctx: CommandContext, db: Database, file: string, kind: string, declared: Record<string, string>, batchRows: number | undefined): Promise<number> {
+async function importFile(
+  ctx: CommandContext,
+  db: Database,
+  file: string,
+  kind: string,
+  declared: Record<string, string>,
+  batchRows: number | undefined,
+): Promise<number> {
   const started = Date.now();
   const progress = new ProgressView(ctx);
   progress.note(`storing ${basename(file)}`);
@@ -192,7 +199,14 @@ async function followJob(db: Database, jobId: number, progress: ProgressView, si
 
 async function summarise(db: Database, jobId: number, importId: string, kind: string, file: string, seconds: number): Promise<Summary> {
   const job = await requireImportJob(db, jobId);
-  const j = { status: job.status, message: job.message, total: job.totalRows, processed: job.processedRows, success: job.successCount, failure: job.failureCount };
+  const j = {
+    status: job.status,
+    message: job.message,
+    total: job.totalRows,
+    processed: job.processedRows,
+    success: job.successCount,
+    failure: job.failureCount,
+  };
   const errors = (await listImportErrors(db, jobId, { limit: 100, offset: 0 })).errors.map((e) => ({ row: e.rowNumber, field: e.field, message: e.message }));
   return {
     jobId,
@@ -224,7 +238,9 @@ export function formatSummary(s: Summary): string {
       s.status === 'cancelled'
         ? `Import of ${s.file} (job ${s.jobId}) was stopped after ${rows(s.processedRows)} of ${s.totalRows.toLocaleString('en')}`
         : `Imported ${s.file} as ${s.kind} (job ${s.jobId})`;
-    lines.push(`${head}: ${s.successCount.toLocaleString('en')} of ${rows(s.processedRows)} imported, ${s.failureCount.toLocaleString('en')} rejected, in ${s.seconds} s${rate}.`);
+    lines.push(
+      `${head}: ${s.successCount.toLocaleString('en')} of ${rows(s.processedRows)} imported, ${s.failureCount.toLocaleString('en')} rejected, in ${s.seconds} s${rate}.`,
+    );
   }
   if (s.errors.length > 0) {
     const listed = new Set(s.errors.map((e) => e.row)).size;
@@ -236,7 +252,9 @@ export function formatSummary(s: Summary): string {
 }
 
 export function formatPreview(p: Preview, file: string): string {
-  const lines = [`Preview of ${file} as ${p.kind} (${p.format}${p.encoding ? `, ${p.encoding}` : ''}${p.delimiter ? `, delimiter ${JSON.stringify(p.delimiter)}` : ''}); nothing was written.`];
+  const lines = [
+    `Preview of ${file} as ${p.kind} (${p.format}${p.encoding ? `, ${p.encoding}` : ''}${p.delimiter ? `, delimiter ${JSON.stringify(p.delimiter)}` : ''}); nothing was written.`,
+  ];
   if (p.problem) {
     lines.push(`It cannot be imported: ${p.problem}`);
     return lines.join('\n');
@@ -316,5 +334,3 @@ function clock(seconds: number): string {
   const r = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
 }
-
-

@@ -55,7 +55,10 @@ export async function run(ctx: CommandContext): Promise<number> {
   try {
     project = await loadProject(ctx);
   } catch (err) {
-    void probing.then((p) => p?.close(), () => {});
+    void probing.then(
+      (p) => p?.close(),
+      () => {},
+    );
     throw err;
   }
   const { sources, plan } = project;
@@ -102,7 +105,16 @@ export async function run(ctx: CommandContext): Promise<number> {
       const lint = await linter;
       const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id), rules });
       if (report.errors > 0) {
-        if (ctx.json) ctx.out(JSON.stringify({ error: { code: 'LINT_FAILED', message: `${plural(report.errors, 'lint error')}; nothing was applied`, details: { findings: report.findings } } }, null, 2));
+        if (ctx.json)
+          ctx.out(
+            JSON.stringify(
+              {
+                error: { code: 'LINT_FAILED', message: `${plural(report.errors, 'lint error')}; nothing was applied`, details: { findings: report.findings } },
+              },
+              null,
+              2,
+            ),
+          );
         else {
           for (const f of report.findings) ctx.err(lint.formatFinding(f));
           ctx.err(`mtc: ${plural(report.errors, 'lint error')} in pending migrations; nothing was applied. Fix them (mtc lint) and run again.`);
@@ -123,7 +135,10 @@ export async function run(ctx: CommandContext): Promise<number> {
           else ctx.err(`mtc: the rehearsal on a copy of the schema failed; the live database was not touched.\n${formatFailure(rehearsal.failure)}`);
           return 1;
         }
-        if (!ctx.json) ctx.err(`rehearsal: ${plural(rehearsal.steps.length, 'migration')} applied to a copy of the schema in ${Math.round(performance.now() - started)} ms; now the live database`);
+        if (!ctx.json)
+          ctx.err(
+            `rehearsal: ${plural(rehearsal.steps.length, 'migration')} applied to a copy of the schema in ${Math.round(performance.now() - started)} ms; now the live database`,
+          );
       }
       const progress = ctx.json ? undefined : textProgress(ctx, dryRun);
       const result = await migrate(db, plan, {
@@ -226,7 +241,12 @@ function summary(r: MigrateResult): string {
     const head = r.failure
       ? `Dry run: ${done} of ${plural(r.steps.length, 'pending migration')} would apply; rolled back, nothing was changed.`
       : `Dry run: all ${plural(r.steps.length, 'pending migration')} ran and were rolled back; nothing was changed.`;
-    return r.failure ? `${head}\n${r.steps.filter((s) => s.failure).map((s) => formatFailure(s.failure as MigrationFailure)).join('\n')}` : head;
+    return r.failure
+      ? `${head}\n${r.steps
+          .filter((s) => s.failure)
+          .map((s) => formatFailure(s.failure as MigrationFailure))
+          .join('\n')}`
+      : head;
   }
   if (r.failure) {
     return `mtc: migration ${r.failure.id} failed and was rolled back; ${plural(done, 'migration')} before it stayed applied.\n${formatFailure(r.failure)}`;

@@ -24,7 +24,10 @@ and mtc verify compares databases with it. -o - writes to standard output.`;
 export async function run(ctx: CommandContext): Promise<number> {
   const sub = ctx.positionals[0];
   if (sub === 'show') return show(ctx, ctx.positionals[1]);
-  if (sub !== 'dump') throw new UsageError(sub === undefined ? 'mtc schema: say what to do: mtc schema dump, or mtc schema show [TABLE]' : `mtc schema ${sub}: unknown; see mtc schema --help`);
+  if (sub !== 'dump')
+    throw new UsageError(
+      sub === undefined ? 'mtc schema: say what to do: mtc schema dump, or mtc schema show [TABLE]' : `mtc schema ${sub}: unknown; see mtc schema --help`,
+    );
   const { inspect } = await import('../../schema/catalog/inspect.ts');
   const { renderSnapshot } = await import('../../schema/catalog/render.ts');
   const model = await withDatabase(ctx, (db) => inspect(db), { lean: true });
@@ -36,7 +39,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   await mkdir(dirname(output), { recursive: true });
   await writeFile(output, text);
-  ctx.err(`wrote ${output}: ${model.tables.length} tables, ${model.views.length} views, ${model.functions.length} functions, ${model.sequences.length} sequences, ${model.enums.length} enum types`);
+  ctx.err(
+    `wrote ${output}: ${model.tables.length} tables, ${model.views.length} views, ${model.functions.length} functions, ${model.sequences.length} sequences, ${model.enums.length} enum types`,
+  );
   return 0;
 }
 
@@ -45,7 +50,15 @@ async function show(ctx: CommandContext, name: string | undefined): Promise<numb
   const { describeTable, findTable, listTables } = await import('../../schema/catalog/describe.ts');
   const model = await withDatabase(ctx, (db) => inspect(db), { lean: true });
   if (name === undefined) {
-    ctx.out(ctx.json ? JSON.stringify(model.tables.map((t) => ({ schema: t.schema, name: t.name })), null, 2) : listTables(model));
+    ctx.out(
+      ctx.json
+        ? JSON.stringify(
+            model.tables.map((t) => ({ schema: t.schema, name: t.name })),
+            null,
+            2,
+          )
+        : listTables(model),
+    );
     return 0;
   }
   const table = findTable(model, name);

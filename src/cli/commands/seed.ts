@@ -28,7 +28,8 @@ Options:
   --if-empty   when the database already holds data, do nothing and exit 0`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  if (ctx.values.demo !== true) throw new UsageError('mtc seed needs --demo: the demo data set is the only one available (mtc seed --demo; see mtc seed --help)');
+  if (ctx.values.demo !== true)
+    throw new UsageError('mtc seed needs --demo: the demo data set is the only one available (mtc seed --demo; see mtc seed --help)');
   if (ctx.positionals.length > 0) throw new UsageError(`mtc seed takes no arguments (got ${ctx.positionals.join(' ')}); see mtc seed --help`);
   let summary: DemoSummary;
   try {

@@ -66,7 +66,8 @@ server on it counts against the same allowance.`;
 function attemptsFrom(name: string, fallback: number): number {
   const text = process.env[name] ?? String(fallback);
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name}=${text}: expected a whole number of login attempts, 1 or more`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${name}=${text}: expected a whole number of login attempts, 1 or more`);
   return n;
 }
 

@@ -32,6 +32,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   await writeFile(file, baseline.text);
   for (const m of baseline.replaces) await rm(m.path);
   if (ctx.json) ctx.out(JSON.stringify({ baseline: file, replaces: baseline.replaces.map((m) => m.id) }, null, 2));
-  else ctx.out(`wrote ${file}, replacing ${plural(baseline.replaces.length, 'migration')} (${baseline.replaces.map((m) => m.id).join(', ')}); their files are deleted. Commit both.`);
+  else
+    ctx.out(
+      `wrote ${file}, replacing ${plural(baseline.replaces.length, 'migration')} (${baseline.replaces.map((m) => m.id).join(', ')}); their files are deleted. Commit both.`,
+    );
   return 0;
 }

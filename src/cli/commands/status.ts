@@ -23,10 +23,13 @@ export async function run(ctx: CommandContext): Promise<number> {
 /** The status for a person. */
 export function formatStatus(s: MigrationStatus, total: number): string {
   const lines: string[] = [];
-  lines.push(`${plural(total, 'migration')} on disk: ${s.applied.length} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.missing.length} missing from disk`);
+  lines.push(
+    `${plural(total, 'migration')} on disk: ${s.applied.length} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.missing.length} missing from disk`,
+  );
   if (s.applied.length > 0) {
     lines.push('', 'Applied:');
-    for (const a of s.applied) lines.push(`  ${a.id}  ${a.appliedAt}${a.how === 'adopted' ? '  (adopted)' : ''}${a.history ? '  (ran the history it replaces)' : ''}`);
+    for (const a of s.applied)
+      lines.push(`  ${a.id}  ${a.appliedAt}${a.how === 'adopted' ? '  (adopted)' : ''}${a.history ? '  (ran the history it replaces)' : ''}`);
   }
   if (s.pending.length > 0) {
     lines.push('', 'Pending (in order):');

@@ -67,7 +67,8 @@ async function setPassword(ctx: CommandContext): Promise<number> {
   const email = ctx.values.email as string | undefined;
   if (!email) throw new UsageError('mtc user set-password needs --email (the user whose password to set)');
   for (const option of ['role', 'name'] as const) {
-    if (ctx.values[option] !== undefined) throw new UsageError(`mtc user set-password sets only the password: --${option} is for mtc user add (an admin changes it in the web app's Users page)`);
+    if (ctx.values[option] !== undefined)
+      throw new UsageError(`mtc user set-password sets only the password: --${option} is for mtc user add (an admin changes it in the web app's Users page)`);
   }
   const { password, generated } = await passwordFor(ctx);
   const { setPasswordByEmail } = await import('../../app/access/accounts.ts');

@@ -37,7 +37,14 @@ export async function connectShared(socket: string, location: string, options: {
  */
 async function connectLeanShared(socket: string, location: string): Promise<Database> {
   const { connectLean } = await import('../lean.ts');
-  const connection = await connectLean({ host: dirname(socket), port: SOCKET_PORT, socketPath: socket, user: 'mtc', password: undefined, database: 'postgres' });
+  const connection = await connectLean({
+    host: dirname(socket),
+    port: SOCKET_PORT,
+    socketPath: socket,
+    user: 'mtc',
+    password: undefined,
+    database: 'postgres',
+  });
   if (!connection) throw new Error(`the server at ${socket} asked for a password, which it never does`);
   return oneSessionDatabase({
     kind: 'pglite',

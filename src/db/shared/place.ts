@@ -39,7 +39,11 @@ export function socketPathFor(dataDir: string): { path: string; privateDir: stri
     const path = join(dir, SOCKET_NAME);
     if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return { path, privateDir: dir };
   }
-  throw new MtcError('SOCKET_PATH_TOO_LONG', `no place for the socket of ${dataDir}: every candidate path is longer than ${MAX_SOCKET_PATH} bytes; set XDG_RUNTIME_DIR to a short directory of your own`, 'usage');
+  throw new MtcError(
+    'SOCKET_PATH_TOO_LONG',
+    `no place for the socket of ${dataDir}: every candidate path is longer than ${MAX_SOCKET_PATH} bytes; set XDG_RUNTIME_DIR to a short directory of your own`,
+    'usage',
+  );
 }
 
 /** Makes `dir` and its parent (`mtc-<uid>`) directories of this user's alone (0700), refusing ones that are someone else's or open to others. */

@@ -5,7 +5,18 @@ import type { Queryable } from '../types.ts';
 import type { SessionTurns } from '../one-session.ts';
 import { AdvisoryLocks, mentionsAdvisory } from './advisory.ts';
 import { makePrivateDirectory, removeServeTraces, socketPathFor, writeServeRecord } from './place.ts';
-import { CANCEL_REQUEST, GSSENC_REQUEST, PROTOCOL_3, SSL_REQUEST, abortMessages, errorResponse, queryMessage, readiness, startupMessage, wholeMessages } from './wire.ts';
+import {
+  CANCEL_REQUEST,
+  GSSENC_REQUEST,
+  PROTOCOL_3,
+  SSL_REQUEST,
+  abortMessages,
+  errorResponse,
+  queryMessage,
+  readiness,
+  startupMessage,
+  wholeMessages,
+} from './wire.ts';
 
 // The sharing server: `mtc serve` offers its embedded database (one PGlite, one PostgreSQL
 // session) to the other mtc commands of this machine over a Unix socket in the data
@@ -54,7 +65,10 @@ export async function shareSession(options: ShareOptions): Promise<SharedSession
   const greeting = Buffer.from(await options.turns.run(() => options.exec(startupPacket())));
   const connections = new Map<Socket, Promise<void>>();
   const server = createServer({ allowHalfOpen: false }, (socket) => {
-    connections.set(socket, serveClient(socket, greeting, options).finally(() => connections.delete(socket)));
+    connections.set(
+      socket,
+      serveClient(socket, greeting, options).finally(() => connections.delete(socket)),
+    );
   });
   await listenPrivately(server, path);
   await writeServeRecord(options.dataDir, { pid: process.pid, started: new Date().toISOString(), socket: path });
@@ -168,7 +182,8 @@ function serveClient(socket: Socket, greeting: Buffer, options: ShareOptions): P
         else if (m.code === PROTOCOL_3) {
           started = true;
           socket.write(greeting);
-        } else if (m.code === CANCEL_REQUEST) return void socket.destroy(); // nothing to cancel in one session: the statement finishes
+        } else if (m.code === CANCEL_REQUEST)
+          return void socket.destroy(); // nothing to cancel in one session: the statement finishes
         else {
           socket.end(errorResponse('FATAL', '08P01', `unsupported frontend protocol ${m.code >>> 16}.${m.code & 0xffff}: this server speaks 3.0`));
           return;
@@ -221,13 +236,21 @@ function serveClient(socket: Socket, greeting: Buffer, options: ShareOptions): P
 
   function idleTooLong(): void {
     if (socket.destroyed) return;
-    socket.end(errorResponse('FATAL', '25P03', `terminating the connection: idle in a transaction for more than ${Math.round(idleMs / 1000)} s while the embedded database's one session waited (its transaction is rolled back)`));
+    socket.end(
+      errorResponse(
+        'FATAL',
+        '25P03',
+        `terminating the connection: idle in a transaction for more than ${Math.round(idleMs / 1000)} s while the embedded database's one session waited (its transaction is rolled back)`,
+      ),
+    );
     socket.destroy();
   }
 
   let cleaning: Promise<void> | undefined;
   function cleanUpOnce(): Promise<void> {
-    cleaning ??= cleanUp().catch(options.onError ?? reportToStderr).finally(finished);
+    cleaning ??= cleanUp()
+      .catch(options.onError ?? reportToStderr)
+      .finally(finished);
     return cleaning;
   }
 

@@ -1,7 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { AccessError, SESSION_MAX_HOURS, checkPassword, closeSession, createApiToken, listApiTokens, openSession, revokeApiToken } from '../../app/access/accounts.ts';
+import {
+  AccessError,
+  SESSION_MAX_HOURS,
+  checkPassword,
+  closeSession,
+  createApiToken,
+  listApiTokens,
+  openSession,
+  revokeApiToken,
+} from '../../app/access/accounts.ts';
 import { recordAudit } from '../../app/audit/audit.ts';
 import { countLoginAttempt } from '../../app/access/throttle.ts';
 import type { LoginLimits } from '../../app/access/throttle.ts';
@@ -10,17 +19,28 @@ import { HttpError } from '../errors.ts';
 import { Email, ErrorSchema, IdParams, Name, UserSchema, errors } from '../schemas.ts';
 
 /** Turns the app's "the account was deactivated meanwhile" into the answer `as` gives; any other error goes on as it is. */
-const endedMeanwhile = (as: () => HttpError) => (err: unknown): never => {
-  throw err instanceof AccessError && err.code === 'ACCOUNT_DEACTIVATED' ? as() : err;
-};
+const endedMeanwhile =
+  (as: () => HttpError) =>
+  (err: unknown): never => {
+    throw err instanceof AccessError && err.code === 'ACCOUNT_DEACTIVATED' ? as() : err;
+  };
 
 /** A login body: an email (255 characters at most) and a password (200), in JSON, with room to spare. */
 const LOGIN_BODY_BYTES = 8 * 1024;
 
-const Token = Type.Object({ id: Type.Integer(), name: Type.String(), prefix: Type.String(), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
+const Token = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
 
 /** Logging in and out, who am I, and a user's own API tokens. */
-export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCookies: boolean; loginLimits: LoginLimits }> = async (app, { db, secureCookies, loginLimits }) => {
+export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCookies: boolean; loginLimits: LoginLimits }> = async (
+  app,
+  { db, secureCookies, loginLimits },
+) => {
   app.post(
     '/api/auth/login',
     {
@@ -32,14 +52,21 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
         summary: 'Log in: sets the session cookie and returns the CSRF token for unsafe requests',
         security: [],
         body: Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.String() }), 400: ErrorSchema, 401: ErrorSchema, 429: ErrorSchema },
+        response: {
+          200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.String() }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          429: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
       const counted = await countLoginAttempt(db, request.ip, request.body.email, loginLimits);
       if (!counted.allowed) {
         void reply.header('retry-after', String(counted.retryAfterSeconds));
-        throw new HttpError(429, 'RATE_LIMITED', `too many login attempts from this address: wait ${counted.retryAfterSeconds} s and try again`, { retryAfterSeconds: counted.retryAfterSeconds });
+        throw new HttpError(429, 'RATE_LIMITED', `too many login attempts from this address: wait ${counted.retryAfterSeconds} s and try again`, {
+          retryAfterSeconds: counted.retryAfterSeconds,
+        });
       }
       const attempt = await checkPassword(db, request.body.email, request.body.password);
       if (!attempt.ok) {
@@ -52,7 +79,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       // deactivated between the password check and now: the same answer as a wrong password
       const session = await openSession(db, user.userId).catch(endedMeanwhile(() => new HttpError(401, 'LOGIN_FAILED', 'wrong email or password')));
       await recordAudit(db, { userId: user.userId, action: 'login', entity: 'session', requestId: request.id });
-      void reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', maxAge: SESSION_MAX_HOURS * 3600 });
+      void reply.setCookie(SESSION_COOKIE, session.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        path: '/',
+        maxAge: SESSION_MAX_HOURS * 3600,
+      });
       return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     },
   );
@@ -73,7 +106,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     '/api/auth/me',
     {
       config: { permission: 'self' },
-      schema: { tags: ['access'], summary: 'Who is calling (and the session’s CSRF token)', response: { 200: Type.Object({ user: UserSchema, via: Type.Union([Type.Literal('session'), Type.Literal('token')]), csrfToken: Type.Optional(Type.String()) }), ...errors() } },
+      schema: {
+        tags: ['access'],
+        summary: 'Who is calling (and the session’s CSRF token)',
+        response: {
+          200: Type.Object({ user: UserSchema, via: Type.Union([Type.Literal('session'), Type.Literal('token')]), csrfToken: Type.Optional(Type.String()) }),
+          ...errors(),
+        },
+      },
     },
     async (request) => {
       const c = callerOf(request);
@@ -81,8 +121,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     },
   );
 
-  app.get('/api/tokens', { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Your API tokens (never the tokens themselves)', response: { 200: Type.Array(Token), ...errors() } } }, async (request) =>
-    listApiTokens(db, callerOf(request).user.userId),
+  app.get(
+    '/api/tokens',
+    {
+      config: { permission: 'self' },
+      schema: { tags: ['access'], summary: 'Your API tokens (never the tokens themselves)', response: { 200: Type.Array(Token), ...errors() } },
+    },
+    async (request) => listApiTokens(db, callerOf(request).user.userId),
   );
 
   app.post(
@@ -101,17 +146,28 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       const token = await createApiToken(db, caller.user.userId, request.body.name).catch(
         endedMeanwhile(() => new HttpError(401, 'UNAUTHENTICATED', 'your account was deactivated: no token was made')),
       );
-      await recordAudit(db, { userId: caller.user.userId, action: 'create', entity: 'api_token', entityId: token.id, after: { name: token.name, prefix: token.prefix }, requestId: request.id });
+      await recordAudit(db, {
+        userId: caller.user.userId,
+        action: 'create',
+        entity: 'api_token',
+        entityId: token.id,
+        after: { name: token.name, prefix: token.prefix },
+        requestId: request.id,
+      });
       return reply.status(201).send(token);
     },
   );
 
   app.delete(
     '/api/tokens/:id',
-    { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Revoke one of your API tokens', params: IdParams, response: { 204: Type.Null(), ...errors(404) } } },
+    {
+      config: { permission: 'self' },
+      schema: { tags: ['access'], summary: 'Revoke one of your API tokens', params: IdParams, response: { 204: Type.Null(), ...errors(404) } },
+    },
     async (request, reply) => {
       const caller = callerOf(request);
-      if (!(await revokeApiToken(db, caller.user.userId, request.params.id))) throw new HttpError(404, 'NOT_FOUND', `you have no live API token ${request.params.id}`);
+      if (!(await revokeApiToken(db, caller.user.userId, request.params.id)))
+        throw new HttpError(404, 'NOT_FOUND', `you have no live API token ${request.params.id}`);
       await recordAudit(db, { userId: caller.user.userId, action: 'delete', entity: 'api_token', entityId: request.params.id, requestId: request.id });
       return reply.status(204).send(null);
     },

@@ -13,7 +13,9 @@ const Event = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   requestId: Type.Union([Type.String(), Type.Null()]),
-  via: Type.Union([Type.Literal('http'), Type.Literal('cli'), Type.Literal('import'), Type.Literal('seed')], { description: 'How the change was made: the API, the mtc command, an import job or the demo seed' }),
+  via: Type.Union([Type.Literal('http'), Type.Literal('cli'), Type.Literal('import'), Type.Literal('seed')], {
+    description: 'How the change was made: the API, the mtc command, an import job or the demo seed',
+  }),
   createdAt: Type.String(),
 });
 

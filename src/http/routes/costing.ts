@@ -91,7 +91,8 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: read,
       schema: {
         tags: ['costing'],
-        summary: 'Variants’ unit costs on a day by the costing rule (worst: the dearest active rate in effect, best: the cheapest; null when none), for costing a process as it is edited',
+        summary:
+          'Variants’ unit costs on a day by the costing rule (worst: the dearest active rate in effect, best: the cheapest; null when none), for costing a process as it is edited',
         querystring: Type.Object(
           {
             variantIds: Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,499}$', description: 'up to 500 variant ids, comma-separated' }),
@@ -102,7 +103,10 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: {
           200: Type.Object({
             asOf: Day,
-            costs: Type.Array(Type.Object({ variantId: Type.Integer(), worst: Type.Union([Type.String(), Type.Null()]), best: Type.Union([Type.String(), Type.Null()]) }), { description: 'in the order asked; unknown variants left out' }),
+            costs: Type.Array(
+              Type.Object({ variantId: Type.Integer(), worst: Type.Union([Type.String(), Type.Null()]), best: Type.Union([Type.String(), Type.Null()]) }),
+              { description: 'in the order asked; unknown variants left out' },
+            ),
           }),
           ...errors(),
         },
@@ -111,7 +115,10 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     async (request) => {
       const ids = request.query.variantIds.split(',').map(Number);
       const bad = ids.find((id) => id < 1 || id > 2147483647);
-      if (bad !== undefined) throw new HttpError(400, 'INVALID_INPUT', `invalid input: querystring/variantIds: ${bad} is not a variant id (1 to 2147483647)`, { fields: [{ path: 'querystring/variantIds', message: 'not a variant id' }] });
+      if (bad !== undefined)
+        throw new HttpError(400, 'INVALID_INPUT', `invalid input: querystring/variantIds: ${bad} is not a variant id (1 to 2147483647)`, {
+          fields: [{ path: 'querystring/variantIds', message: 'not a variant id' }],
+        });
       return unitCosts(db, ids, request.query.at);
     },
   );

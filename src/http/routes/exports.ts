@@ -28,11 +28,13 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
       // An unknown kind is IMPORT_UNKNOWN_KIND (400, naming the kinds) here, before a byte is sent.
       const kind = kindName(request.params.kind);
       const csv = exportCsv(db, kind);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${kind}.csv"`)
-        // A stream goes out as it is (the schema documents it; no serialiser touches it).
-        .send(Readable.from(csv) as unknown as string);
+      return (
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${kind}.csv"`)
+          // A stream goes out as it is (the schema documents it; no serialiser touches it).
+          .send(Readable.from(csv) as unknown as string)
+      );
     },
   );
 };

@@ -10,15 +10,25 @@ import type { Plan } from '../../schema/migrations/plan.ts';
  * and the schema is what the last migration left (the drift guard's one-query fingerprint).
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan }> = async (app, { db, plan }) => {
-  app.get('/health', { config: { permission: 'public' }, schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get('/health', { config: { permission: 'public' }, schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
   const Ready = Type.Object({ ready: Type.Boolean(), reason: Type.Optional(Type.String()) });
   app.get('/ready', { config: { permission: 'public' }, schema: { response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
     try {
       const status = compareLedger(plan.order, await readLedger(db));
-      if (status.pending.length > 0 || status.changed.length > 0) return reply.status(503).send({ ready: false, reason: `migrations not applied: run mtc migrate (${status.pending.length} pending, ${status.changed.length} changed)` });
-      const recorded = (await db.query<{ fingerprint: string | null }>(`SELECT fingerprint FROM ${LEDGER_TABLE} WHERE fingerprint IS NOT NULL ORDER BY applied_at DESC, id DESC LIMIT 1`)).rows[0]?.fingerprint;
-      if (recorded && recorded !== (await fingerprintOf(db))) return reply.status(503).send({ ready: false, reason: 'the schema was changed by hand since the last migration: run mtc verify' });
+      if (status.pending.length > 0 || status.changed.length > 0)
+        return reply
+          .status(503)
+          .send({ ready: false, reason: `migrations not applied: run mtc migrate (${status.pending.length} pending, ${status.changed.length} changed)` });
+      const recorded = (
+        await db.query<{ fingerprint: string | null }>(
+          `SELECT fingerprint FROM ${LEDGER_TABLE} WHERE fingerprint IS NOT NULL ORDER BY applied_at DESC, id DESC LIMIT 1`,
+        )
+      ).rows[0]?.fingerprint;
+      if (recorded && recorded !== (await fingerprintOf(db)))
+        return reply.status(503).send({ ready: false, reason: 'the schema was changed by hand since the last migration: run mtc verify' });
       return { ready: true };
     } catch {
       return reply.status(503).send({ ready: false, reason: 'the database does not answer' });

@@ -14,15 +14,7 @@ import type { AuditAction } from '../../app/audit/audit.ts';
 import { createImportJob } from '../../app/imports/engine.ts';
 import { previewImport } from '../../app/imports/preview.ts';
 import { errorsCsv } from '../../app/imports/errors-csv.ts';
-import {
-  IMPORT_STATUSES,
-  cancelImportJob,
-  getImportJob,
-  listImportErrors,
-  listImportJobs,
-  requireImportJob,
-  startImportJob,
-} from '../../app/imports/jobs.ts';
+import { IMPORT_STATUSES, cancelImportJob, getImportJob, listImportErrors, listImportJobs, requireImportJob, startImportJob } from '../../app/imports/jobs.ts';
 import type { ImportJob } from '../../app/imports/jobs.ts';
 import { callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -78,7 +70,9 @@ async function withSpooled<T>(bytes: AsyncIterable<Buffer>, fn: (stream: AsyncIt
 }
 
 const tooLarge = (limit: number) =>
-  new HttpError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${limit / 1024 / 1024} MB: import it with mtc import FILE on the server, or split it`, { limitBytes: limit });
+  new HttpError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${limit / 1024 / 1024} MB: import it with mtc import FILE on the server, or split it`, {
+    limitBytes: limit,
+  });
 
 // Spelled out: a union built from the array loses its literal types.
 const Status = Type.Union([
@@ -122,7 +116,10 @@ const RowErrorSchema = Type.Object({
   rawRow: Type.Union([Type.String(), Type.Null()], { description: 'the row as it was read (cut at 4,000 characters)' }),
 });
 
-const FieldErrorSchema = Type.Object({ field: Type.Union([Type.String(), Type.Null()], { description: 'the column at fault, or null for the row as a whole' }), message: Type.String() });
+const FieldErrorSchema = Type.Object({
+  field: Type.Union([Type.String(), Type.Null()], { description: 'the column at fault, or null for the row as a whole' }),
+  message: Type.String(),
+});
 const PreviewSchema = Type.Object({
   kind: Type.String(),
   format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
@@ -149,7 +146,14 @@ const PreviewSchema = Type.Object({
 });
 
 /** What the audit trail keeps of a job: what was imported from where, and its status. */
-const auditView = (job: ImportJob) => ({ kind: job.kind, fileName: job.fileName, format: job.format, sizeBytes: job.sizeBytes, status: job.status, awaitingStart: job.awaitingStart });
+const auditView = (job: ImportJob) => ({
+  kind: job.kind,
+  fileName: job.fileName,
+  format: job.format,
+  sizeBytes: job.sizeBytes,
+  status: job.status,
+  awaitingStart: job.awaitingStart,
+});
 
 const notFound = (id: number) => new HttpError(404, 'NOT_FOUND', `no import job ${id}`, { jobId: id });
 
@@ -207,9 +211,16 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
         querystring: Type.Object(
           {
             kind: Type.String({ minLength: 1, maxLength: 50, description: 'what the rows are: items (items and variants), suppliers or supplier-rates' }),
-            fileName: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S', description: 'the file’s name, kept with the job (an .xlsx name does not decide the format: the bytes do)' }),
+            fileName: Type.String({
+              minLength: 1,
+              maxLength: 255,
+              pattern: '\\S',
+              description: 'the file’s name, kept with the job (an .xlsx name does not decide the format: the bytes do)',
+            }),
             start: Type.Boolean({ default: false, description: 'run at once instead of waiting for POST …/start' }),
-            encoding: Type.Optional(Type.String({ maxLength: 40, description: 'e.g. utf-8 or windows-1252; default: the Content-Type charset, else detected' })),
+            encoding: Type.Optional(
+              Type.String({ maxLength: 40, description: 'e.g. utf-8 or windows-1252; default: the Content-Type charset, else detected' }),
+            ),
             delimiter: Type.Optional(Type.String({ maxLength: 10, description: 'one character, or comma, semicolon, tab, pipe; default: sniffed' })),
             sheet: Type.Optional(Type.String({ maxLength: 100, description: 'XLSX: the worksheet to read (default the first)' })),
           },
@@ -223,7 +234,12 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     async (request, reply) => {
       const body = request.body as unknown;
       if (!(body instanceof UploadBody)) {
-        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the file's bytes as the body, with Content-Type ${UPLOAD_TYPES.slice(0, 2).join(' or ')} or the XLSX type`, { accepted: UPLOAD_TYPES });
+        throw new HttpError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `send the file's bytes as the body, with Content-Type ${UPLOAD_TYPES.slice(0, 2).join(' or ')} or the XLSX type`,
+          { accepted: UPLOAD_TYPES },
+        );
       }
       const declaredLength = Number(request.headers['content-length']);
       if (Number.isFinite(declaredLength) && declaredLength > UPLOAD_LIMIT_BYTES) throw tooLarge(UPLOAD_LIMIT_BYTES);
@@ -253,8 +269,18 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       config: read,
       schema: {
         tags: ['imports'],
-        summary: 'Import jobs, newest first, by status, kind, who uploaded them and q (a part of the file’s name or the job’s message, any case), a page at a time',
-        querystring: Type.Object({ status: Type.Optional(Status), kind: Type.Optional(Type.String({ maxLength: 50 })), userId: Type.Optional(IdParams.properties.id), q: Type.Optional(Type.String({ maxLength: 200 })), ...Page }, { additionalProperties: false }),
+        summary:
+          'Import jobs, newest first, by status, kind, who uploaded them and q (a part of the file’s name or the job’s message, any case), a page at a time',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Status),
+            kind: Type.Optional(Type.String({ maxLength: 50 })),
+            userId: Type.Optional(IdParams.properties.id),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(ImportJobSchema) }), ...errors() },
       },
     },
@@ -319,7 +345,8 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       config: runs,
       schema: {
         tags: ['imports'],
-        summary: 'Cancel a job that has not ended: a waiting job never runs; a running one stops after the batch it is writing (rows committed before stay); 409 when it has ended',
+        summary:
+          'Cancel a job that has not ended: a waiting job never runs; a running one stops after the batch it is writing (rows committed before stay); 409 when it has ended',
         params: IdParams,
         body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' })) }, { additionalProperties: false }),
         response: { 200: ImportJobSchema, ...errors(404, 409) },
@@ -342,7 +369,8 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       config: read,
       schema: {
         tags: ['imports'],
-        summary: 'The job’s rejected rows in row order, one entry per problem (a row may have several), a page at a time; q keeps those whose field, message or row as read holds it (any case)',
+        summary:
+          'The job’s rejected rows in row order, one entry per problem (a row may have several), a page at a time; q keeps those whose field, message or row as read holds it (any case)',
         params: IdParams,
         querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), ...Page }, { additionalProperties: false }),
         response: { 200: Type.Object({ total: Type.Integer(), errors: Type.Array(RowErrorSchema) }), ...errors(404) },
@@ -367,11 +395,13 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     async (request, reply) => {
       const job = await getImportJob(db, request.params.id);
       if (!job) throw notFound(request.params.id);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="import-${job.id}-errors.csv"`)
-        // A stream goes out as it is (the schema documents it; no serialiser touches it).
-        .send(Readable.from(errorsCsv(db, job.id)) as unknown as string);
+      return (
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="import-${job.id}-errors.csv"`)
+          // A stream goes out as it is (the schema documents it; no serialiser touches it).
+          .send(Readable.from(errorsCsv(db, job.id)) as unknown as string)
+      );
     },
   );
 };

@@ -69,7 +69,14 @@ function found<T>(value: T | null, what: string, id: number): T {
 }
 
 /** Records an audit event for a change, in the change's transaction. */
-function audit(tx: Parameters<typeof recordAudit>[0], request: FastifyRequest, action: AuditAction, entity: string, entityId: number, change: { before?: unknown; after?: unknown }) {
+function audit(
+  tx: Parameters<typeof recordAudit>[0],
+  request: FastifyRequest,
+  action: AuditAction,
+  entity: string,
+  entityId: number,
+  change: { before?: unknown; after?: unknown },
+) {
   return recordAudit(tx, { userId: callerOf(request).user.userId, action, entity, entityId, ...change, requestId: request.id });
 }
 
@@ -114,7 +121,16 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       schema: {
         tags: ['items'],
         summary: 'Create an item (model and variation by name, made when new)',
-        body: Type.Object({ name: ItemFields.name, description: Type.Optional(ItemFields.description), category: Type.Optional(ItemFields.category), model: Type.Optional(ItemFields.model), variation: Type.Optional(ItemFields.variation) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            name: ItemFields.name,
+            description: Type.Optional(ItemFields.description),
+            category: Type.Optional(ItemFields.category),
+            model: Type.Optional(ItemFields.model),
+            variation: Type.Optional(ItemFields.variation),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: ItemSchema, ...errors(409) },
       },
     },
@@ -128,8 +144,10 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     },
   );
 
-  app.get('/api/items/:id', { config: read, schema: { tags: ['items'], summary: 'One item, deleted or not', params: IdParams, response: { 200: ItemSchema, ...errors(404) } } }, async (request) =>
-    found(await getItem(db, request.params.id), 'item', request.params.id),
+  app.get(
+    '/api/items/:id',
+    { config: read, schema: { tags: ['items'], summary: 'One item, deleted or not', params: IdParams, response: { 200: ItemSchema, ...errors(404) } } },
+    async (request) => found(await getItem(db, request.params.id), 'item', request.params.id),
   );
 
   app.patch(
@@ -174,7 +192,14 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
 
   app.get(
     '/api/categories',
-    { config: read, schema: { tags: ['items'], summary: 'The categories of live items, with how many items each has', response: { 200: Type.Array(Type.Object({ category: Type.String(), itemCount: Type.Integer() })), ...errors() } } },
+    {
+      config: read,
+      schema: {
+        tags: ['items'],
+        summary: 'The categories of live items, with how many items each has',
+        response: { 200: Type.Array(Type.Object({ category: Type.String(), itemCount: Type.Integer() })), ...errors() },
+      },
+    },
     async () => listCategories(db),
   );
 
@@ -182,7 +207,13 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     '/api/items/:id/variants',
     {
       config: read,
-      schema: { tags: ['variants'], summary: 'An item’s variants', params: IdParams, querystring: Type.Object({ includeDeleted: IncludeDeleted }, { additionalProperties: false }), response: { 200: Type.Array(VariantSchema), ...errors(404) } },
+      schema: {
+        tags: ['variants'],
+        summary: 'An item’s variants',
+        params: IdParams,
+        querystring: Type.Object({ includeDeleted: IncludeDeleted }, { additionalProperties: false }),
+        response: { 200: Type.Array(VariantSchema), ...errors(404) },
+      },
     },
     async (request) => found(await listVariants(db, request.params.id, request.query.includeDeleted), 'item', request.params.id),
   );
@@ -195,7 +226,15 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         tags: ['variants'],
         summary: 'Add a variant (colour and size by name); it starts with no stock: record an opening balance',
         params: IdParams,
-        body: Type.Object({ color: VariantFields.color, size: VariantFields.size, unit: Type.Optional(VariantFields.unit), reorderThreshold: Type.Optional(VariantFields.reorderThreshold) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            color: VariantFields.color,
+            size: VariantFields.size,
+            unit: Type.Optional(VariantFields.unit),
+            reorderThreshold: Type.Optional(VariantFields.reorderThreshold),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: VariantSchema, ...errors(404, 409) },
       },
     },
@@ -210,8 +249,13 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     },
   );
 
-  app.get('/api/variants/:id', { config: read, schema: { tags: ['variants'], summary: 'One variant, deleted or not', params: IdParams, response: { 200: VariantSchema, ...errors(404) } } }, async (request) =>
-    found(await getVariant(db, request.params.id), 'variant', request.params.id),
+  app.get(
+    '/api/variants/:id',
+    {
+      config: read,
+      schema: { tags: ['variants'], summary: 'One variant, deleted or not', params: IdParams, response: { 200: VariantSchema, ...errors(404) } },
+    },
+    async (request) => found(await getVariant(db, request.params.id), 'variant', request.params.id),
   );
 
   app.patch(
@@ -290,7 +334,10 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     },
     async (request, reply) => {
       const problem = movementProblem(request.body);
-      if (problem) throw new HttpError(400, 'INVALID_INPUT', `invalid input: body/${problem.field} ${problem.message}`, { fields: [{ path: `body/${problem.field}`, message: problem.message }] });
+      if (problem)
+        throw new HttpError(400, 'INVALID_INPUT', `invalid input: body/${problem.field} ${problem.message}`, {
+          fields: [{ path: `body/${problem.field}`, message: problem.message }],
+        });
       const moved = await recordMovement(db, request.body, actorOf(request));
       if (!moved) throw notFound('variant', request.body.variantId);
       return reply.status(201).send(moved);

@@ -18,7 +18,14 @@ import { Day, IdParams, Nullable, Page, Stamp, errors } from '../schemas.ts';
 const Decimal = Type.String({ description: 'decimal string, never a JSON number' });
 const NullableDecimal = Type.Union([Decimal, Type.Null()]);
 const Id = IdParams.properties.id;
-const Status = Type.Union([Type.Literal('planning'), Type.Literal('ready'), Type.Literal('in_progress'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')]);
+const Status = Type.Union([
+  Type.Literal('planning'),
+  Type.Literal('ready'),
+  Type.Literal('in_progress'),
+  Type.Literal('completed'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
 const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept as the lot’s status reason and in its history' });
 
 const CostFigure = Type.Object({ worst: Decimal, best: Decimal });
@@ -59,7 +66,9 @@ const LotSchema = Type.Composite([
   LotSummarySchema,
   Type.Object({
     estimate: Type.Union([LotCostingSchema, Type.Null()], { description: 'frozen at creation, over every alternative: it bounds whatever is chosen' }),
-    actual: Type.Union([LotCostingSchema, Type.Null()], { description: 'taken at completion with the lot’s selections, each variant at its highest current rate' }),
+    actual: Type.Union([LotCostingSchema, Type.Null()], {
+      description: 'taken at completion with the lot’s selections, each variant at its highest current rate',
+    }),
     selections: Type.Array(
       Type.Object({
         groupId: Type.Integer(),
@@ -105,7 +114,10 @@ const StockCheckSchema = Type.Object({
   needs: Type.Array(StockNeedSchema),
   unselectedGroups: Type.Array(UnselectedGroupSchema, { description: 'groups with no choice yet: they need nothing until one is made' }),
 });
-const SelectionItem = Type.Object({ groupId: Id, variantId: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'one of the group’s alternatives' }) }, { additionalProperties: false });
+const SelectionItem = Type.Object(
+  { groupId: Id, variantId: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'one of the group’s alternatives' }) },
+  { additionalProperties: false },
+);
 
 /** What the audit trail keeps of a lot: its row and its choices, not the costing breakdown. */
 function auditView(lot: Lot) {
@@ -129,7 +141,10 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
     const fields = err instanceof LotError && err.category === 'usage' ? (err.details.fields as { path: string; message: string }[] | undefined) : undefined;
     if (!fields) throw err;
     const inBody = fields.map((f) => ({ path: `body/${f.path}`, message: f.message }));
-    throw new HttpError(400, (err as LotError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, { ...(err as LotError).details, fields: inBody });
+    throw new HttpError(400, (err as LotError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, {
+      ...(err as LotError).details,
+      fields: inBody,
+    });
   }
 }
 
@@ -165,15 +180,28 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       config: read,
       schema: {
         tags: ['lots'],
-        summary: 'Production lots, newest first: by status, process, the days they were created (from/to inclusive, UTC) and q (a part of the lot number, the process’s name or the notes, any case), a page at a time',
-        querystring: Type.Object({ status: Type.Optional(Status), processId: Type.Optional(Id), from: Type.Optional(Day), to: Type.Optional(Day), q: Type.Optional(Type.String({ maxLength: 200 })), ...Page }, { additionalProperties: false }),
+        summary:
+          'Production lots, newest first: by status, process, the days they were created (from/to inclusive, UTC) and q (a part of the lot number, the process’s name or the notes, any case), a page at a time',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Status),
+            processId: Type.Optional(Id),
+            from: Type.Optional(Day),
+            to: Type.Optional(Day),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ total: Type.Integer(), lots: Type.Array(LotSummarySchema) }), ...errors() },
       },
     },
     async (request) => {
       const { from, to } = request.query;
       if (from !== undefined && to !== undefined && from > to) {
-        throw new HttpError(400, 'INVALID_INPUT', 'invalid input: querystring/to must not be before from', { fields: [{ path: 'querystring/to', message: 'must not be before from' }] });
+        throw new HttpError(400, 'INVALID_INPUT', 'invalid input: querystring/to must not be before from', {
+          fields: [{ path: 'querystring/to', message: 'must not be before from' }],
+        });
       }
       return listLots(db, request.query);
     },
@@ -214,7 +242,15 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
 
   app.get(
     '/api/lots/:id',
-    { config: read, schema: { tags: ['lots'], summary: 'One lot: its selections, the groups still to choose, its estimate, actual cost and history', params: IdParams, response: { 200: LotSchema, ...errors(404) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['lots'],
+        summary: 'One lot: its selections, the groups still to choose, its estimate, actual cost and history',
+        params: IdParams,
+        response: { 200: LotSchema, ...errors(404) },
+      },
+    },
     async (request) => {
       const lot = await getLot(db, request.params.id);
       if (!lot) throw notFound(request.params.id);
@@ -228,7 +264,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       config: read,
       schema: {
         tags: ['lots'],
-        summary: 'What the lot needs of each variant (quantity per unit × lot quantity, for the chosen alternative of each group), what is on hand and what is short; groups not chosen yet are listed apart',
+        summary:
+          'What the lot needs of each variant (quantity per unit × lot quantity, for the chosen alternative of each group), what is on hand and what is short; groups not chosen yet are listed apart',
         params: IdParams,
         response: { 200: StockCheckSchema, ...errors(404) },
       },
@@ -246,7 +283,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       config: plan,
       schema: {
         tags: ['lots'],
-        summary: 'Choose the variant of substitute groups (the others keep theirs) while the lot is planning or ready; a ready lot whose choices change goes back to planning',
+        summary:
+          'Choose the variant of substitute groups (the others keep theirs) while the lot is planning or ready; a ready lot whose choices change goes back to planning',
         params: IdParams,
         body: Type.Object({ selections: Type.Array(SelectionItem, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
         response: { 200: LotSchema, ...errors(404, 409) },
@@ -271,7 +309,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       config: plan,
       schema: {
         tags: ['lots'],
-        summary: 'Take back the choice for one substitute group while the lot is planning or ready (a ready lot goes back to planning); 404 when the group is not one of the lot’s process',
+        summary:
+          'Take back the choice for one substitute group while the lot is planning or ready (a ready lot goes back to planning); 404 when the group is not one of the lot’s process',
         params: Type.Object({ id: Id, groupId: Id }),
         response: { 200: LotSchema, ...errors(404, 409) },
       },
@@ -287,14 +326,20 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           return change.after;
         });
       } catch (err) {
-        if (err instanceof LotError && err.code === 'SELECTION_INVALID') throw new HttpError(404, 'NOT_FOUND', `lot ${id} has no substitute group ${groupId} to choose for: ${err.message}`, { lotId: id, groupId });
+        if (err instanceof LotError && err.code === 'SELECTION_INVALID')
+          throw new HttpError(404, 'NOT_FOUND', `lot ${id} has no substitute group ${groupId} to choose for: ${err.message}`, { lotId: id, groupId });
         throw err;
       }
     },
   );
 
   const transitions: [LotAction, { permission: 'lot.plan' | 'lot.run' }, string, boolean][] = [
-    ['ready', plan, 'Mark a planning lot ready: every substitute group must have a choice (409 LOT_NOT_READY) and stock must cover every need (409 INSUFFICIENT_STOCK, with details.shortfalls)', false],
+    [
+      'ready',
+      plan,
+      'Mark a planning lot ready: every substitute group must have a choice (409 LOT_NOT_READY) and stock must cover every need (409 INSUFFICIENT_STOCK, with details.shortfalls)',
+      false,
+    ],
     ['start', run, 'Start a ready lot (in_progress)', false],
     [
       'complete',

@@ -17,7 +17,10 @@ import { IdParams, Money, Name, Nullable, Page, Stamp, errors } from '../schemas
 const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
 const Id = IdParams.properties.id;
 /** How much of a variant a step uses: above zero, at most 4 decimals (numeric(12,4)). */
-const UsageQuantity = Type.String({ pattern: '^(?!0*(\\.0*)?$)\\d{1,8}(\\.\\d{1,4})?$', description: 'decimal string above zero, at most 4 decimals, e.g. "2.5"' });
+const UsageQuantity = Type.String({
+  pattern: '^(?!0*(\\.0*)?$)\\d{1,8}(\\.\\d{1,4})?$',
+  description: 'decimal string above zero, at most 4 decimals, e.g. "2.5"',
+});
 /** A cost item's quantity: ≥ 0, at most 3 decimals (numeric(12,3)). */
 const CostQuantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string ≥ 0, at most 3 decimals, e.g. "1.5"' });
 /** One of COST_TYPES (spelled out: a union built from the array loses its literal types). */
@@ -90,7 +93,14 @@ const ProcessSchema = Type.Object({
       notes: Type.Union([Type.String(), Type.Null()]),
       estimatedTimeMinutes: Type.Integer(),
       lines: Type.Array(LineSchema),
-      groups: Type.Array(Type.Object({ groupId: Type.Integer(), name: Type.String(), description: Type.Union([Type.String(), Type.Null()]), alternatives: Type.Array(LineSchema) })),
+      groups: Type.Array(
+        Type.Object({
+          groupId: Type.Integer(),
+          name: Type.String(),
+          description: Type.Union([Type.String(), Type.Null()]),
+          alternatives: Type.Array(LineSchema),
+        }),
+      ),
       costItems: Type.Array(
         Type.Object({
           costItemId: Type.Integer(),
@@ -105,7 +115,13 @@ const ProcessSchema = Type.Object({
     }),
   ),
   additionalCosts: Type.Array(
-    Type.Object({ additionalCostId: Type.Integer(), costType: Type.String(), description: Type.Union([Type.String(), Type.Null()]), amount: Type.String(), isFixed: Type.Boolean() }),
+    Type.Object({
+      additionalCostId: Type.Integer(),
+      costType: Type.String(),
+      description: Type.Union([Type.String(), Type.Null()]),
+      amount: Type.String(),
+      isFixed: Type.Boolean(),
+    }),
   ),
   warnings: Type.Array(Type.Object({ code: Type.String(), path: Type.String(), message: Type.String() }), {
     description: 'what a planner should look at: groups with one alternative, deleted variants or subprocesses still used',
@@ -115,10 +131,16 @@ const ProcessSchema = Type.Object({
 const LineInput = Type.Object({ variantId: Id, quantity: UsageQuantity }, { additionalProperties: false });
 const GroupInput = Type.Object(
   {
-    groupId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'an existing group of this step: keeps its identity (lots’ selections point at it)' })),
+    groupId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2147483647, description: 'an existing group of this step: keeps its identity (lots’ selections point at it)' }),
+    ),
     name: Name(255),
     description: Type.Optional(Text(10_000)),
-    alternatives: Type.Array(LineInput, { minItems: 1, maxItems: 100, description: 'a lot uses exactly one; one alternative alone is accepted with a warning' }),
+    alternatives: Type.Array(LineInput, {
+      minItems: 1,
+      maxItems: 100,
+      description: 'a lot uses exactly one; one alternative alone is accepted with a warning',
+    }),
   },
   { additionalProperties: false },
 );
@@ -138,10 +160,18 @@ const StepFields = {
   notes: Type.Optional(Text(10_000)),
   lines: Type.Optional(Type.Array(LineInput, { maxItems: 2000 })),
   groups: Type.Optional(Type.Array(GroupInput, { maxItems: 200 })),
-  costItems: Type.Optional(Type.Array(CostItemInput, { maxItems: 200, description: 'left out on a new step: the library subprocess’s labour cost is proposed as one labour item; [] for none' })),
+  costItems: Type.Optional(
+    Type.Array(CostItemInput, {
+      maxItems: 200,
+      description: 'left out on a new step: the library subprocess’s labour cost is proposed as one labour item; [] for none',
+    }),
+  ),
 };
 const StepInput = Type.Object(
-  { stepId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'an existing step of this process; what the step leaves out stays' })), ...StepFields },
+  {
+    stepId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'an existing step of this process; what the step leaves out stays' })),
+    ...StepFields,
+  },
   { additionalProperties: false },
 );
 const AdditionalCostInput = Type.Object(
@@ -212,7 +242,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: write,
       schema: {
         tags: ['subprocesses'],
-        summary: 'Add a subprocess to the library (names are unique whatever their case, deleted ones included); its labour cost is proposed as a labour cost item when it is added to a process',
+        summary:
+          'Add a subprocess to the library (names are unique whatever their case, deleted ones included); its labour cost is proposed as a labour cost item when it is added to a process',
         body: Type.Object(
           {
             name: SubprocessFields.name,
@@ -238,7 +269,10 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
 
   app.get(
     '/api/subprocesses/:id',
-    { config: read, schema: { tags: ['subprocesses'], summary: 'One subprocess, deleted or not', params: IdParams, response: { 200: SubprocessSchema, ...errors(404) } } },
+    {
+      config: read,
+      schema: { tags: ['subprocesses'], summary: 'One subprocess, deleted or not', params: IdParams, response: { 200: SubprocessSchema, ...errors(404) } },
+    },
     async (request) => {
       const s = await getSubprocess(db, request.params.id);
       if (!s) throw new HttpError(404, 'NOT_FOUND', `no subprocess ${request.params.id}`);
@@ -267,7 +301,13 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
   );
 
   for (const [method, url, action, summary, run] of [
-    ['DELETE', '/api/subprocesses/:id', 'delete', 'Soft-delete a subprocess: it leaves the library and cannot be added again; steps using it stay (a subprocess is never hard-deleted)', deleteSubprocess],
+    [
+      'DELETE',
+      '/api/subprocesses/:id',
+      'delete',
+      'Soft-delete a subprocess: it leaves the library and cannot be added again; steps using it stay (a subprocess is never hard-deleted)',
+      deleteSubprocess,
+    ],
     ['POST', '/api/subprocesses/:id/restore', 'restore', 'Restore a deleted subprocess to the library', restoreSubprocess],
   ] as const) {
     app.route({
@@ -292,7 +332,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: read,
       schema: {
         tags: ['processes'],
-        summary: 'Processes without their structure: q is a part of the name (any case); filter by status, by a variant or a subprocess they use; a page at a time with the total',
+        summary:
+          'Processes without their structure: q is a part of the name (any case); filter by status, by a variant or a subprocess they use; a page at a time with the total',
         querystring: Type.Object(
           {
             q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -318,7 +359,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: write,
       schema: {
         tags: ['processes'],
-        summary: 'Create a process as a draft, with its whole structure at once when given (steps in order, each with lines, groups and cost items; additional costs), in one transaction',
+        summary:
+          'Create a process as a draft, with its whole structure at once when given (steps in order, each with lines, groups and cost items; additional costs), in one transaction',
         body: Type.Object(
           {
             name: ProcessFields.name,
@@ -349,7 +391,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: read,
       schema: {
         tags: ['processes'],
-        summary: 'One process, deleted or not, with its whole structure: steps in order, each with its variant lines, substitute groups and their alternatives, and cost items; additional costs; warnings',
+        summary:
+          'One process, deleted or not, with its whole structure: steps in order, each with its variant lines, substitute groups and their alternatives, and cost items; additional costs; warnings',
         params: IdParams,
         response: { 200: ProcessSchema, ...errors(404) },
       },
@@ -398,7 +441,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: write,
       schema: {
         tags: ['processes'],
-        summary: 'Set the status: draft, active (takes new lots; needs at least one step) or archived (takes no new lots). Setting the status it has changes nothing',
+        summary:
+          'Set the status: draft, active (takes new lots; needs at least one step) or archived (takes no new lots). Setting the status it has changes nothing',
         params: IdParams,
         body: Type.Object({ status: StatusSchema }, { additionalProperties: false }),
         response: { 200: ProcessSchema, ...errors(404, 409) },
@@ -408,7 +452,13 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
   );
 
   for (const [method, url, action, summary, run] of [
-    ['DELETE', '/api/processes/:id', 'delete', 'Soft-delete a process with no unfinished lots: it leaves lists and frees its name; lots that ran it keep it', deleteProcess],
+    [
+      'DELETE',
+      '/api/processes/:id',
+      'delete',
+      'Soft-delete a process with no unfinished lots: it leaves lists and frees its name; lots that ran it keep it',
+      deleteProcess,
+    ],
     ['POST', '/api/processes/:id/restore', 'restore', 'Restore a deleted process, with the status it had', restoreProcess],
   ] as const) {
     app.route({
@@ -450,9 +500,13 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: write,
       schema: {
         tags: ['processes'],
-        summary: 'Add a step (a library subprocess) at a position (1-based, default last); later steps move down. Without costItems, the subprocess’s labour cost is proposed as a labour item',
+        summary:
+          'Add a step (a library subprocess) at a position (1-based, default last); later steps move down. Without costItems, the subprocess’s labour cost is proposed as a labour item',
         params: IdParams,
-        body: Type.Object({ ...StepFields, subprocessId: Id, position: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { ...StepFields, subprocessId: Id, position: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) },
+          { additionalProperties: false },
+        ),
         response: { 201: ProcessSchema, ...errors(404, 409) },
       },
     },

@@ -69,7 +69,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
       config: read,
       schema: {
         tags: ['reports'],
-        summary: 'Per process, over the lots completed in the period (all time without one): worst- and best-case estimates, actual costs and the variance (actual − worst case), the largest overrun first',
+        summary:
+          'Per process, over the lots completed in the period (all time without one): worst- and best-case estimates, actual costs and the variance (actual − worst case), the largest overrun first',
         querystring: Type.Object(OptionalPeriod, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -106,7 +107,15 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
         response: {
           200: Type.Object({
             variants: Type.Array(
-              Type.Object({ variantId: Type.Integer(), item: Type.String(), color: Type.String(), size: Type.String(), unit: Type.String(), consumed: Decimal, lots: Type.Integer() }),
+              Type.Object({
+                variantId: Type.Integer(),
+                item: Type.String(),
+                color: Type.String(),
+                size: Type.String(),
+                unit: Type.String(),
+                consumed: Decimal,
+                lots: Type.Integer(),
+              }),
             ),
           }),
           ...errors(),
@@ -122,12 +131,20 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
       config: read,
       schema: {
         tags: ['reports'],
-        summary: 'Library subprocesses by use: units made and lots completed in the period by processes with a step of it, lots made in the period, and the live processes using it',
+        summary:
+          'Library subprocesses by use: units made and lots completed in the period by processes with a step of it, lots made in the period, and the live processes using it',
         querystring: Type.Object({ ...OptionalPeriod, limit: Limit }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             subprocesses: Type.Array(
-              Type.Object({ subprocessId: Type.Integer(), name: Type.String(), processes: Type.Integer(), lots: Type.Integer(), completedLots: Type.Integer(), unitsCompleted: Type.Integer() }),
+              Type.Object({
+                subprocessId: Type.Integer(),
+                name: Type.String(),
+                processes: Type.Integer(),
+                lots: Type.Integer(),
+                completedLots: Type.Integer(),
+                unitsCompleted: Type.Integer(),
+              }),
             ),
           }),
           ...errors(),

@@ -16,9 +16,22 @@ export interface DeclaredSchema extends VerifyScope {
   load(): Promise<SchemaModel>;
 }
 
-const Migration = Type.Object({ id: Type.String(), path: Type.Optional(Type.String()), appliedAt: Type.Optional(Type.String()), how: Type.Optional(Type.String()), requires: Type.Optional(Type.Array(Type.String())) });
+const Migration = Type.Object({
+  id: Type.String(),
+  path: Type.Optional(Type.String()),
+  appliedAt: Type.Optional(Type.String()),
+  how: Type.Optional(Type.String()),
+  requires: Type.Optional(Type.Array(Type.String())),
+});
 const Finding = Type.Object({
-  kind: Type.Union([Type.Literal('missing'), Type.Literal('extra'), Type.Literal('changed'), Type.Literal('duplicate'), Type.Literal('unmanaged'), Type.Literal('ignored')]),
+  kind: Type.Union([
+    Type.Literal('missing'),
+    Type.Literal('extra'),
+    Type.Literal('changed'),
+    Type.Literal('duplicate'),
+    Type.Literal('unmanaged'),
+    Type.Literal('ignored'),
+  ]),
   object: Type.String({ description: 'table, column, index, constraint, view, function, trigger, sequence…' }),
   schema: Type.String(),
   table: Type.Optional(Type.String()),
@@ -31,7 +44,9 @@ const Health = Type.Object({
     total: Type.Integer({ description: 'migrations the server was started with' }),
     applied: Type.Array(Migration),
     pending: Type.Array(Migration),
-    changed: Type.Array(Type.Object({ id: Type.String(), path: Type.String(), appliedAt: Type.String(), appliedChecksum: Type.String(), fileChecksum: Type.String() })),
+    changed: Type.Array(
+      Type.Object({ id: Type.String(), path: Type.String(), appliedAt: Type.String(), appliedChecksum: Type.String(), fileChecksum: Type.String() }),
+    ),
     missing: Type.Array(Type.Object({ id: Type.String(), appliedAt: Type.String() })),
     partial: Type.Array(Type.Object({ id: Type.String(), have: Type.Array(Type.String()), lack: Type.Array(Type.String()) })),
   }),
@@ -46,7 +61,10 @@ const Health = Type.Object({
  * server uses — the migrations applied, pending, changed since applied or missing from disk,
  * and every difference between the live schema and the declared one.
  */
-export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan; declared: DeclaredSchema | undefined }> = async (app, { db, plan, declared }) => {
+export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan; declared: DeclaredSchema | undefined }> = async (
+  app,
+  { db, plan, declared },
+) => {
   // The snapshot's model costs an in-process PostgreSQL start to make: made once per server.
   let model: Promise<SchemaModel> | undefined;
   const expected = () => {
@@ -58,13 +76,18 @@ export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan:
   };
   // Made as the server starts listening, so the first look at the page does not wait for it
   // (after the first start it is a file read: loadSnapshotModel keeps it in MTC's cache).
-  if (declared) app.addHook('onListen', async () => void expected().catch((err: unknown) => app.log.warn({ err }, 'schema health: the declared schema could not be read')));
+  if (declared)
+    app.addHook('onListen', async () => void expected().catch((err: unknown) => app.log.warn({ err }, 'schema health: the declared schema could not be read')));
 
   app.get(
     '/api/schema/health',
     {
       config: { permission: 'schema.read' },
-      schema: { tags: ['schema'], summary: 'Migration status and verify’s findings for the database this server uses (what mtc status and mtc verify report)', response: { 200: Health, ...errors() } },
+      schema: {
+        tags: ['schema'],
+        summary: 'Migration status and verify’s findings for the database this server uses (what mtc status and mtc verify report)',
+        response: { 200: Health, ...errors() },
+      },
     },
     async () => {
       const status = compareLedger(plan.order, await readLedger(db));
@@ -77,14 +100,30 @@ export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan:
         partial: status.partial.map(({ id, have, lack }) => ({ id, have, lack })),
       };
       const checkedAt = new Date().toISOString();
-      if (!declared) return { checkedAt, migrations, verify: { available: false as const, reason: 'this server was started without the declared schema (db/schema.sql): run mtc verify on the server' } };
+      if (!declared)
+        return {
+          checkedAt,
+          migrations,
+          verify: { available: false as const, reason: 'this server was started without the declared schema (db/schema.sql): run mtc verify on the server' },
+        };
       try {
         const { findings, differences } = await verifyDatabase(db, expected, declared);
-        const shown = findings.map((f) => ({ kind: f.kind, object: f.object, schema: f.schema, ...(f.table !== undefined ? { table: f.table } : {}), name: f.kind === 'duplicate' ? f.names.join(', ') : f.name, text: formatFinding(f) }));
+        const shown = findings.map((f) => ({
+          kind: f.kind,
+          object: f.object,
+          schema: f.schema,
+          ...(f.table !== undefined ? { table: f.table } : {}),
+          name: f.kind === 'duplicate' ? f.names.join(', ') : f.name,
+          text: formatFinding(f),
+        }));
         return { checkedAt, migrations, verify: { available: true as const, source: declared.source, differences, findings: shown } };
       } catch (err) {
         app.log.error({ err }, 'schema health: verify failed');
-        return { checkedAt, migrations, verify: { available: false as const, reason: `verify could not run: ${(err as Error).message}; run mtc verify on the server for details` } };
+        return {
+          checkedAt,
+          migrations,
+          verify: { available: false as const, reason: `verify could not run: ${(err as Error).message}; run mtc verify on the server for details` },
+        };
       }
     },
   );

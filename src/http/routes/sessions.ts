@@ -35,12 +35,27 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
 
   app.delete(
     '/api/sessions/:id',
-    { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'End a live session: its cookie is refused from now on', params: IdParams, response: { 204: Type.Null(), ...errors(404) } } },
+    {
+      config: { permission: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        summary: 'End a live session: its cookie is refused from now on',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(404) },
+      },
+    },
     async (request, reply) => {
       await db.transaction(async (tx) => {
         const closed = await revokeSession(tx, request.params.id);
         if (!closed) throw new HttpError(404, 'NOT_FOUND', `no live session ${request.params.id}`);
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'delete', entity: 'session', entityId: closed.id, before: closed, requestId: request.id });
+        await recordAudit(tx, {
+          userId: callerOf(request).user.userId,
+          action: 'delete',
+          entity: 'session',
+          entityId: closed.id,
+          before: closed,
+          requestId: request.id,
+        });
       });
       return reply.status(204).send(null);
     },

@@ -94,7 +94,14 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     async (request, reply) => {
       const created = await db.transaction(async (tx) => {
         const s = await createSupplier(tx, request.body);
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'create', entity: 'supplier', entityId: s.supplierId, after: s, requestId: request.id });
+        await recordAudit(tx, {
+          userId: callerOf(request).user.userId,
+          action: 'create',
+          entity: 'supplier',
+          entityId: s.supplierId,
+          after: s,
+          requestId: request.id,
+        });
         return s;
       });
       return reply.status(201).send(created);
@@ -116,7 +123,15 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     async (request) =>
       db.transaction(async (tx) => {
         const { before, after } = await updateSupplier(tx, request.params.id, request.body);
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'update', entity: 'supplier', entityId: after.supplierId, before, after, requestId: request.id });
+        await recordAudit(tx, {
+          userId: callerOf(request).user.userId,
+          action: 'update',
+          entity: 'supplier',
+          entityId: after.supplierId,
+          before,
+          after,
+          requestId: request.id,
+        });
         return after;
       }),
   );
@@ -135,7 +150,14 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     async (request, reply) => {
       await db.transaction(async (tx) => {
         const before = await deleteSupplier(tx, request.params.id);
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'delete', entity: 'supplier', entityId: before.supplierId, before, requestId: request.id });
+        await recordAudit(tx, {
+          userId: callerOf(request).user.userId,
+          action: 'delete',
+          entity: 'supplier',
+          entityId: before.supplierId,
+          before,
+          requestId: request.id,
+        });
       });
       return reply.status(204).send(null);
     },
@@ -143,13 +165,29 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
 
   app.get(
     '/api/suppliers/:id/rates',
-    { config: read, schema: { tags: ['suppliers'], summary: 'Every rate of a supplier, newest effective date first', params: IdParams, response: { 200: Type.Array(RateSchema), ...errors(404) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Every rate of a supplier, newest effective date first',
+        params: IdParams,
+        response: { 200: Type.Array(RateSchema), ...errors(404) },
+      },
+    },
     async (request) => rateHistory(db, { supplierId: request.params.id }),
   );
 
   app.get(
     '/api/variants/:id/rates',
-    { config: read, schema: { tags: ['suppliers'], summary: 'A variant’s rate history: every rate, active or not, newest effective date first', params: IdParams, response: { 200: Type.Array(RateSchema), ...errors(404) } } },
+    {
+      config: read,
+      schema: {
+        tags: ['suppliers'],
+        summary: 'A variant’s rate history: every rate, active or not, newest effective date first',
+        params: IdParams,
+        response: { 200: Type.Array(RateSchema), ...errors(404) },
+      },
+    },
     async (request) => rateHistory(db, { variantId: request.params.id }),
   );
 
@@ -159,7 +197,8 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
       config: read,
       schema: {
         tags: ['suppliers'],
-        summary: 'A variant’s suppliers side by side: each one’s active rate in effect on `asOf` (default today), cheapest first, with the highest (worst-case costing) and lowest',
+        summary:
+          'A variant’s suppliers side by side: each one’s active rate in effect on `asOf` (default today), cheapest first, with the highest (worst-case costing) and lowest',
         params: IdParams,
         querystring: Type.Object({ asOf: Type.Optional(Day) }, { additionalProperties: false }),
         response: {
@@ -194,7 +233,8 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
       config: write,
       schema: {
         tags: ['suppliers'],
-        summary: 'Create a rate: what a supplier charges for a variant from a date; active periods of one supplier and variant may not overlap (409 RATE_OVERLAP)',
+        summary:
+          'Create a rate: what a supplier charges for a variant from a date; active periods of one supplier and variant may not overlap (409 RATE_OVERLAP)',
         body: Type.Object(
           {
             supplierId: IdParams.properties.id,
@@ -214,8 +254,20 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     async (request, reply) => {
       const b = request.body;
       const rate = await db.transaction(async (tx) => {
-        const r = await createRate(tx, { ...b, minimumOrderQuantity: b.minimumOrderQuantity ?? '1', effectiveTo: b.effectiveTo ?? null, isActive: b.isActive ?? true });
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'create', entity: 'supplier_rate', entityId: r.rateId, after: r, requestId: request.id });
+        const r = await createRate(tx, {
+          ...b,
+          minimumOrderQuantity: b.minimumOrderQuantity ?? '1',
+          effectiveTo: b.effectiveTo ?? null,
+          isActive: b.isActive ?? true,
+        });
+        await recordAudit(tx, {
+          userId: callerOf(request).user.userId,
+          action: 'create',
+          entity: 'supplier_rate',
+          entityId: r.rateId,
+          after: r,
+          requestId: request.id,
+        });
         return r;
       });
       return reply.status(201).send(rate);
@@ -237,7 +289,15 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     async (request) =>
       db.transaction(async (tx) => {
         const { before, after } = await updateRate(tx, request.params.id, request.body);
-        await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'update', entity: 'supplier_rate', entityId: after.rateId, before, after, requestId: request.id });
+        await recordAudit(tx, {
+          userId: callerOf(request).user.userId,
+          action: 'update',
+          entity: 'supplier_rate',
+          entityId: after.rateId,
+          before,
+          after,
+          requestId: request.id,
+        });
         return after;
       }),
   );
@@ -246,12 +306,26 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     '/api/rates/:id/deactivate',
     {
       config: write,
-      schema: { tags: ['suppliers'], summary: 'Deactivate a rate: it stays in the history but no longer counts in comparisons or costing', params: IdParams, response: { 200: RateSchema, ...errors(404) } },
+      schema: {
+        tags: ['suppliers'],
+        summary: 'Deactivate a rate: it stays in the history but no longer counts in comparisons or costing',
+        params: IdParams,
+        response: { 200: RateSchema, ...errors(404) },
+      },
     },
     async (request) =>
       db.transaction(async (tx) => {
         const { before, after } = await updateRate(tx, request.params.id, { isActive: false });
-        if (before.isActive) await recordAudit(tx, { userId: callerOf(request).user.userId, action: 'update', entity: 'supplier_rate', entityId: after.rateId, before, after, requestId: request.id });
+        if (before.isActive)
+          await recordAudit(tx, {
+            userId: callerOf(request).user.userId,
+            action: 'update',
+            entity: 'supplier_rate',
+            entityId: after.rateId,
+            before,
+            after,
+            requestId: request.id,
+          });
         return after;
       }),
   );

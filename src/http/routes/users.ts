@@ -8,11 +8,18 @@ import { Email, IdParams, Name, Password, RoleSchema, UserSchema, errors } from 
 
 /** User accounts, for admins. Every change is audited (never with the password). */
 export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
-  app.get('/api/users', { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'Every user', response: { 200: Type.Array(UserSchema), ...errors() } } }, async () => listUsers(db));
+  app.get(
+    '/api/users',
+    { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'Every user', response: { 200: Type.Array(UserSchema), ...errors() } } },
+    async () => listUsers(db),
+  );
 
   app.get(
     '/api/users/:id',
-    { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errors(404) } } },
+    {
+      config: { permission: 'users.manage' },
+      schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errors(404) } },
+    },
     async (request) => {
       const user = await getUser(db, request.params.id);
       if (!user) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);
@@ -45,7 +52,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         tags: ['users'],
         summary: 'Change a user’s name, role or password (a new password closes their sessions)',
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Name(150)), role: Type.Optional(RoleSchema), password: Type.Optional(Password) }, { additionalProperties: false, minProperties: 1 }),
+        body: Type.Object(
+          { name: Type.Optional(Name(150)), role: Type.Optional(RoleSchema), password: Type.Optional(Password) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: UserSchema, ...errors(404) },
       },
     },

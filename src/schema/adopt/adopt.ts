@@ -126,12 +126,7 @@ class Adoption implements AdoptContext {
   #changes = 0;
   #changesSeen = -1;
 
-  constructor(
-    q: Session,
-    plan: Plan,
-    options: AdoptOptions,
-    zone: ChosenTimeZone,
-  ) {
+  constructor(q: Session, plan: Plan, options: AdoptOptions, zone: ChosenTimeZone) {
     this.#session = q;
     this.q = {
       query: (sql, params) => {
@@ -196,12 +191,16 @@ class Adoption implements AdoptContext {
 
     this.#step = 'unmanaged';
     const unmanaged = [...new Set([...unmanagedObjects(this.target, this.live), ...keptColumns])].sort();
-    for (const pattern of unmanaged) if (!configured.includes(pattern)) this.note({ kind: 'unmanaged', object: pattern, message: 'outside the declared schema: kept as it is' });
+    for (const pattern of unmanaged)
+      if (!configured.includes(pattern)) this.note({ kind: 'unmanaged', object: pattern, message: 'outside the declared schema: kept as it is' });
     const toRecord = unmanaged.filter((p) => !recorded.includes(p));
     if (toRecord.length > 0) {
       await this.run(CREATE_UNMANAGED_SQL, 'the list of objects left unmanaged');
       const values = toRecord.map((p) => `(${sqlLiteral(p)}, 'left in place by mtc adopt')`).join(', ');
-      await this.run(`INSERT INTO ${UNMANAGED_TABLE} (pattern, reason) VALUES ${values}`, `record ${toRecord.length} object(s) as unmanaged, so that verify lists them and does not call them drift`);
+      await this.run(
+        `INSERT INTO ${UNMANAGED_TABLE} (pattern, reason) VALUES ${values}`,
+        `record ${toRecord.length} object(s) as unmanaged, so that verify lists them and does not call them drift`,
+      );
     }
 
     this.#step = 'ledger';
@@ -221,7 +220,12 @@ class Adoption implements AdoptContext {
     if (drift.length > 0) {
       const shown = drift.slice(0, 20).map((f) => `  ${formatFinding(f)}`);
       if (drift.length > shown.length) shown.push(`  … and ${drift.length - shown.length} more`);
-      throw new MtcError('ADOPT_INCOMPLETE', `adoption would not leave the database matching the declared schema; nothing was changed:\n${shown.join('\n')}`, 'state', { findings: drift });
+      throw new MtcError(
+        'ADOPT_INCOMPLETE',
+        `adoption would not leave the database matching the declared schema; nothing was changed:\n${shown.join('\n')}`,
+        'state',
+        { findings: drift },
+      );
     }
     return {
       dryRun: this.options.dryRun === true,
@@ -256,11 +260,16 @@ class Adoption implements AdoptContext {
       rows = params ? (await this.#session.query(sql, params)).rowCount : (await this.#session.query(sql)).rowCount;
     } catch (err) {
       if (err instanceof DatabaseError) {
-        throw new MtcError('ADOPT_STEP_FAILED', `adoption stopped at a step (${why}); nothing was changed.\n  ${sql.split('\n')[0]}\n  PostgreSQL: ${err.message}${err.detail ? `\n  ${err.detail}` : ''}`, 'state', {
-          sql,
-          why,
-          code: err.code,
-        });
+        throw new MtcError(
+          'ADOPT_STEP_FAILED',
+          `adoption stopped at a step (${why}); nothing was changed.\n  ${sql.split('\n')[0]}\n  PostgreSQL: ${err.message}${err.detail ? `\n  ${err.detail}` : ''}`,
+          'state',
+          {
+            sql,
+            why,
+            code: err.code,
+          },
+        );
       }
       throw err;
     }
@@ -363,7 +372,12 @@ class Adoption implements AdoptContext {
     for (const t of this.live.tables) {
       for (const fk of t.constraints.filter((c) => c.kind === 'foreign key')) {
         const covered = t.indexes.some((i) => i.predicate === null && fk.columns.every((c, n) => i.keys[n] === c));
-        if (!covered) this.note({ kind: 'not-indexed', object: `${tableKey(t)}.${fk.name}`, message: `foreign key (${fk.columns.join(', ')}) has no index that starts with its columns` });
+        if (!covered)
+          this.note({
+            kind: 'not-indexed',
+            object: `${tableKey(t)}.${fk.name}`,
+            message: `foreign key (${fk.columns.join(', ')}) has no index that starts with its columns`,
+          });
       }
     }
   }
@@ -388,7 +402,9 @@ class Adoption implements AdoptContext {
           return want !== undefined && t.columns.some((c) => c.name === k && c.type === want.type);
         });
         if (!serves || !ready) continue;
-        await this.attempt(() => this.run(createIndex(i), `the index for a foreign key first, so that the mapping does not scan ${tableKey(t)}`).then(() => {}));
+        await this.attempt(() =>
+          this.run(createIndex(i), `the index for a foreign key first, so that the mapping does not scan ${tableKey(t)}`).then(() => {}),
+        );
       }
     }
   }
@@ -413,13 +429,14 @@ class Adoption implements AdoptContext {
         if (!same) continue;
         taken.add(same.name);
         this.note({ kind: 'oddly-named', object: `${tableKey(t)}.${same.name}`, message: `is the declared ${want.kind} ${want.name} under another name` });
-        await this.run(`ALTER TABLE ${table} RENAME CONSTRAINT ${quoteIdent(same.name)} TO ${quoteIdent(want.name)}`, `${same.name} is the declared ${want.name}`);
+        await this.run(
+          `ALTER TABLE ${table} RENAME CONSTRAINT ${quoteIdent(same.name)} TO ${quoteIdent(want.name)}`,
+          `${same.name} is the declared ${want.name}`,
+        );
       }
       for (const want of d.indexes) {
         if (want.constraint !== null || liveNames.has(want.name)) continue;
-        const same = t.indexes.find(
-          (i) => !taken.has(i.name) && i.constraint === null && !d.indexes.some((x) => x.name === i.name) && i.shape === want.shape,
-        );
+        const same = t.indexes.find((i) => !taken.has(i.name) && i.constraint === null && !d.indexes.some((x) => x.name === i.name) && i.shape === want.shape);
         if (!same) continue;
         taken.add(same.name);
         this.note({ kind: 'oddly-named', object: `${tableKey(t)}.${same.name}`, message: `is the declared index ${want.name} under another name` });
@@ -444,14 +461,22 @@ class Adoption implements AdoptContext {
         const [{ n }] = (await this.select<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE ${col} IS NULL`)) as [{ n: string }];
         if (n === '0') continue;
         if (want.default === null || want.identity !== null) {
-          throw new MtcError('ADOPT_NULLS', `${tableKey(t)}.${want.name}: ${n} row(s) hold NULL, and the declared schema requires a value with no default to give; fill them, then run mtc adopt again`, 'state', {
-            table: tableKey(t),
-            column: want.name,
-            rows: Number(n),
-          });
+          throw new MtcError(
+            'ADOPT_NULLS',
+            `${tableKey(t)}.${want.name}: ${n} row(s) hold NULL, and the declared schema requires a value with no default to give; fill them, then run mtc adopt again`,
+            'state',
+            {
+              table: tableKey(t),
+              column: want.name,
+              rows: Number(n),
+            },
+          );
         }
         await this.quietly(tableKey(t), () =>
-          this.run(`UPDATE ${table} SET ${col} = ${want.default} WHERE ${col} IS NULL`, `${tableKey(t)}.${want.name} becomes NOT NULL: ${n} empty value(s) take the default ${want.default}`),
+          this.run(
+            `UPDATE ${table} SET ${col} = ${want.default} WHERE ${col} IS NULL`,
+            `${tableKey(t)}.${want.name} becomes NOT NULL: ${n} empty value(s) take the default ${want.default}`,
+          ),
         );
       }
     }

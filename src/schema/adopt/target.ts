@@ -47,7 +47,10 @@ export function adoptionTarget(declared: SchemaModel, live: SchemaModel): Schema
     const ids = new Set(declaredList.map(id));
     return [...declaredList, ...liveList.filter((x) => !ids.has(id(x)))];
   };
-  out.tables = keep(out.tables, live.tables.filter((t) => !declaredTables.has(key(t))));
+  out.tables = keep(
+    out.tables,
+    live.tables.filter((t) => !declaredTables.has(key(t))),
+  );
   out.views = keep(out.views, live.views);
   out.functions = keep(out.functions, live.functions, (f) => `${f.schema}.${f.name}(${f.arguments})`);
   out.sequences = keep(out.sequences, live.sequences);

@@ -18,7 +18,9 @@ export interface ChosenTimeZone {
  * since both would silently give another zone than the one meant.
  */
 export async function knownTimeZone(q: Queryable, name: string): Promise<string> {
-  const rows = (await q.query<{ name: string }>('SELECT name FROM pg_catalog.pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC, name LIMIT 1', [name])).rows;
+  const rows = (
+    await q.query<{ name: string }>('SELECT name FROM pg_catalog.pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC, name LIMIT 1', [name])
+  ).rows;
   const found = rows[0]?.name;
   if (found === undefined) {
     throw new MtcError(
@@ -57,7 +59,8 @@ export async function databaseTimeZone(q: Queryable): Promise<string> {
   if (own) return own.zone;
   const [session] = (await q.query<{ setting: string; source: string }>(`SELECT setting, source FROM pg_catalog.pg_settings WHERE name = 'TimeZone'`)).rows;
   if (session && !SET_BY_THE_CLIENT.includes(session.source)) return session.setting;
-  const [readable] = (await q.query<{ ok: boolean }>(`SELECT pg_catalog.has_function_privilege('pg_catalog.pg_show_all_file_settings()', 'EXECUTE') AS ok`)).rows;
+  const [readable] = (await q.query<{ ok: boolean }>(`SELECT pg_catalog.has_function_privilege('pg_catalog.pg_show_all_file_settings()', 'EXECUTE') AS ok`))
+    .rows;
   if (readable?.ok) {
     const [configured] = (
       await q.query<{ setting: string }>(`SELECT setting FROM pg_catalog.pg_file_settings WHERE name = 'timezone' AND applied ORDER BY seqno DESC LIMIT 1`)

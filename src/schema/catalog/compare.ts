@@ -14,18 +14,7 @@ import type {
 } from './model.ts';
 
 /** The kinds of object a finding can be about. */
-export type ObjectKind =
-  | 'schema'
-  | 'extension'
-  | 'enum'
-  | 'sequence'
-  | 'table'
-  | 'column'
-  | 'constraint'
-  | 'index'
-  | 'trigger'
-  | 'function'
-  | 'view';
+export type ObjectKind = 'schema' | 'extension' | 'enum' | 'sequence' | 'table' | 'column' | 'constraint' | 'index' | 'trigger' | 'function' | 'view';
 
 /** A property's value as compared: enum values are a list, flags are booleans, absent is null. */
 export type FindingValue = string | boolean | null | readonly string[];
@@ -63,13 +52,29 @@ export interface ExtraFinding extends ObjectRef {
 export type ChangedProperty =
   | 'schema' // extension
   | 'values' // enum
-  | 'type' | 'start' | 'increment' | 'min' | 'max' | 'cycle' | 'ownedBy' // sequence (type: column too)
-  | 'notNull' | 'default' | 'identity' | 'generated' // column
-  | 'kind' | 'definition' | 'deferrable' | 'initiallyDeferred' | 'validated' // constraint (definition: index, trigger, view, function too)
+  | 'type'
+  | 'start'
+  | 'increment'
+  | 'min'
+  | 'max'
+  | 'cycle'
+  | 'ownedBy' // sequence (type: column too)
+  | 'notNull'
+  | 'default'
+  | 'identity'
+  | 'generated' // column
+  | 'kind'
+  | 'definition'
+  | 'deferrable'
+  | 'initiallyDeferred'
+  | 'validated' // constraint (definition: index, trigger, view, function too)
   | 'constraint' // index
   | 'enabled' // trigger
   | 'materialized' // view
-  | 'returns' | 'language' | 'volatility' | 'body'; // function (kind too)
+  | 'returns'
+  | 'language'
+  | 'volatility'
+  | 'body'; // function (kind too)
 
 export interface ChangedFinding extends ObjectRef {
   kind: 'changed';
@@ -195,19 +200,21 @@ class Comparison {
       detail: (e) => quoteList(e.values).slice(1, -1),
       same: (x, y) => sameList(x.values, y.values),
     });
-    this.#matchAll('sequence', expected.sequences.map(named), actual.sequences.map(named), (e, a, ref) =>
-      this.#compareSequence(e.value, a.value, ref),
-    );
+    this.#matchAll('sequence', expected.sequences.map(named), actual.sequences.map(named), (e, a, ref) => this.#compareSequence(e.value, a.value, ref));
     this.#matchAll('table', expected.tables.map(named), actual.tables.map(named), (e, a) => this.#compareTable(e.value, a.value), {
       same: (x, y) => columnSignature(x) === columnSignature(y),
     });
-    this.#matchAll('view', expected.views.map(named), actual.views.map(named), (e, a, ref) => {
-      this.#prop(ref, 'materialized', e.value.materialized, a.value.materialized);
-      this.#prop(ref, 'definition', e.value.definition, a.value.definition);
-    }, { same: (x, y) => x.materialized === y.materialized && x.definition === y.definition });
-    this.#matchAll('function', expected.functions.map(fnNamed), actual.functions.map(fnNamed), (e, a, ref) =>
-      this.#compareFunction(e.value, a.value, ref),
+    this.#matchAll(
+      'view',
+      expected.views.map(named),
+      actual.views.map(named),
+      (e, a, ref) => {
+        this.#prop(ref, 'materialized', e.value.materialized, a.value.materialized);
+        this.#prop(ref, 'definition', e.value.definition, a.value.definition);
+      },
+      { same: (x, y) => x.materialized === y.materialized && x.definition === y.definition },
     );
+    this.#matchAll('function', expected.functions.map(fnNamed), actual.functions.map(fnNamed), (e, a, ref) => this.#compareFunction(e.value, a.value, ref));
     for (const table of actual.tables) this.#findDuplicates(table);
   }
 
@@ -367,7 +374,14 @@ class Comparison {
         const a = first!.constraint;
         const b = other.constraint;
         if (a !== null && b !== null && (reportedConstraintPairs.has(`${a}\u0000${b}`) || reportedConstraintPairs.has(`${b}\u0000${a}`))) continue;
-        this.findings.push({ kind: 'duplicate', object: 'index', schema: table.schema, table: table.name, names: [first!.name, other.name], definition: first!.shape });
+        this.findings.push({
+          kind: 'duplicate',
+          object: 'index',
+          schema: table.schema,
+          table: table.name,
+          names: [first!.name, other.name],
+          definition: first!.shape,
+        });
       }
     }
   }

@@ -13,16 +13,34 @@ export function describeTable(model: SchemaModel, table: TableModel): string {
   const section = (title: string, lines: string[]) => {
     if (lines.length > 0) out.push('', `${title}:`, ...lines.map((l) => `  ${l}`));
   };
-  section('Constraints', table.constraints.filter((c) => c.kind !== 'foreign key').map((c) => `${c.name}: ${c.definition}`));
-  section('Indexes', table.indexes.map((i) => `${i.name}: ${i.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, (_m, u: string | undefined) => (u ? 'UNIQUE ' : ''))}${i.constraint ? `  (for ${i.constraint})` : ''}`));
-  section('Foreign keys out', table.constraints.filter((c) => c.kind === 'foreign key').map((c) => `${c.name}: ${c.definition}`));
+  section(
+    'Constraints',
+    table.constraints.filter((c) => c.kind !== 'foreign key').map((c) => `${c.name}: ${c.definition}`),
+  );
+  section(
+    'Indexes',
+    table.indexes.map(
+      (i) =>
+        `${i.name}: ${i.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, (_m, u: string | undefined) => (u ? 'UNIQUE ' : ''))}${i.constraint ? `  (for ${i.constraint})` : ''}`,
+    ),
+  );
+  section(
+    'Foreign keys out',
+    table.constraints.filter((c) => c.kind === 'foreign key').map((c) => `${c.name}: ${c.definition}`),
+  );
   const incoming = model.tables.flatMap((t) =>
     t.constraints
       .filter((c) => c.references && c.references.schema === table.schema && c.references.table === table.name)
-      .map((c) => `${t.schema}.${t.name}.${c.name}: (${c.columns.join(', ')}) → (${c.references?.columns.join(', ')}) on delete ${c.references?.onDelete.toLowerCase()}`),
+      .map(
+        (c) =>
+          `${t.schema}.${t.name}.${c.name}: (${c.columns.join(', ')}) → (${c.references?.columns.join(', ')}) on delete ${c.references?.onDelete.toLowerCase()}`,
+      ),
   );
   section('Foreign keys in', incoming);
-  section('Triggers', table.triggers.map((t) => `${t.name}${t.enabled ? '' : ' (disabled)'}: ${t.definition}`));
+  section(
+    'Triggers',
+    table.triggers.map((t) => `${t.name}${t.enabled ? '' : ' (disabled)'}: ${t.definition}`),
+  );
   return out.join('\n');
 }
 

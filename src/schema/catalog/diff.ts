@@ -143,7 +143,14 @@ function sameConstraint(a: ConstraintModel, b: ConstraintModel): boolean {
 }
 
 function sameFunction(a: FunctionModel, b: FunctionModel): boolean {
-  return a.kind === b.kind && a.returns === b.returns && a.language === b.language && a.volatility === b.volatility && a.body === b.body && a.definition === b.definition;
+  return (
+    a.kind === b.kind &&
+    a.returns === b.returns &&
+    a.language === b.language &&
+    a.volatility === b.volatility &&
+    a.body === b.body &&
+    a.definition === b.definition
+  );
 }
 
 /** A test for "names one of these objects" in a definition (best effort: a false match only adds a step). */
@@ -230,12 +237,7 @@ class Differ {
   /** Foreign keys (schema.table.name) dropped because what they reference is; re-added when `to` has them. */
   readonly #droppedForeignKeys = new Set<string>();
 
-  constructor(
-    from: SchemaModel,
-    to: SchemaModel,
-    allowDrop: boolean,
-    timeZone: string | undefined,
-  ) {
+  constructor(from: SchemaModel, to: SchemaModel, allowDrop: boolean, timeZone: string | undefined) {
     this.from = from;
     this.to = to;
     this.allowDrop = allowDrop;
@@ -270,8 +272,7 @@ class Differ {
     const fromSchemas = new Set(this.from.schemas);
     const toSchemas = new Set(this.to.schemas);
     for (const s of [...toSchemas].sort(cmp)) if (!fromSchemas.has(s)) this.#emit('create schemas', `CREATE SCHEMA ${quoteIdent(s)}`);
-    for (const s of [...fromSchemas].sort(cmp))
-      if (!toSchemas.has(s)) this.#emit('drop schemas', `DROP SCHEMA ${quoteIdent(s)}`, `schema ${s} is gone`, true);
+    for (const s of [...fromSchemas].sort(cmp)) if (!toSchemas.has(s)) this.#emit('drop schemas', `DROP SCHEMA ${quoteIdent(s)}`, `schema ${s} is gone`, true);
     const fromExt = byName(this.from.extensions);
     const toExt = byName(this.to.extensions);
     for (const e of this.to.extensions) {
@@ -332,7 +333,12 @@ class Differ {
         const target = qualified(t.schema, t.name);
         if (c.default !== null) this.#emit('enums', `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} DROP DEFAULT`, undefined, true);
         const type = c.type.endsWith('[]') ? `${name}[]` : name;
-        this.#emit('enums', `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${type} USING ${quoteIdent(c.name)}::text::${type}`, undefined, true);
+        this.#emit(
+          'enums',
+          `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${type} USING ${quoteIdent(c.name)}::text::${type}`,
+          undefined,
+          true,
+        );
         const next = toTables.get(tableKey(t))!.columns.find((x) => x.name === c.name);
         // The default is set again only here when the column's own diff sees no change to it.
         if (c.default !== null && next && next.default === c.default && next.type === c.type)
@@ -376,7 +382,10 @@ class Differ {
       if (!s.ownedBy || identityTo.has(tableKey(s))) continue;
       const old = before.get(tableKey(s));
       if (old && sameOwner(old, s)) continue;
-      this.#emit('sequence ownership', `ALTER SEQUENCE ${qualified(s.schema, s.name)} OWNED BY ${qualified(s.schema, s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}`);
+      this.#emit(
+        'sequence ownership',
+        `ALTER SEQUENCE ${qualified(s.schema, s.name)} OWNED BY ${qualified(s.schema, s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}`,
+      );
     }
   }
 
@@ -434,7 +443,9 @@ class Differ {
   #createTable(t: TableModel, deferDefault: (c: ColumnModel) => boolean): void {
     const target = qualified(t.schema, t.name);
     const sorted = [...t.columns].sort((a, b) => a.position - b.position);
-    const columns = sorted.filter((c) => !this.#deferGenerated(c)).map((c) => `    ${this.#columnDefinition(t, deferDefault(c) ? { ...c, default: null } : c)}`);
+    const columns = sorted
+      .filter((c) => !this.#deferGenerated(c))
+      .map((c) => `    ${this.#columnDefinition(t, deferDefault(c) ? { ...c, default: null } : c)}`);
     this.#emit('create tables', `CREATE TABLE ${target} (${columns.length ? `\n${columns.join(',\n')}\n` : ''})`);
     for (const c of sorted) {
       if (deferDefault(c)) this.#emit('deferred defaults', `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`);
@@ -478,7 +489,8 @@ class Differ {
     for (const tr of t.triggers) {
       const prev = oldTriggers.get(tr.name);
       if (!prev || prev.definition !== tr.definition || rebuiltEnums) this.#createTrigger(t, tr);
-      else if (prev.enabled !== tr.enabled) this.#emit('create triggers', `ALTER TABLE ${target} ${tr.enabled ? 'ENABLE' : 'DISABLE'} TRIGGER ${quoteIdent(tr.name)}`);
+      else if (prev.enabled !== tr.enabled)
+        this.#emit('create triggers', `ALTER TABLE ${target} ${tr.enabled ? 'ENABLE' : 'DISABLE'} TRIGGER ${quoteIdent(tr.name)}`);
     }
 
     // Constraints: foreign keys were dropped above; the others here. A change of `validated` alone is VALIDATE.
@@ -487,8 +499,7 @@ class Differ {
     for (const c of old.constraints) {
       if (c.kind === 'foreign key') continue;
       const next = newConstraints.get(c.name);
-      const keep =
-        next !== undefined && sameConstraint(c, next) && (c.validated === next.validated || next.validated) && !namesRebuiltEnum?.test(c.definition);
+      const keep = next !== undefined && sameConstraint(c, next) && (c.validated === next.validated || next.validated) && !namesRebuiltEnum?.test(c.definition);
       if (!keep) this.#emit('drop constraints', `ALTER TABLE ${target} DROP CONSTRAINT ${quoteIdent(c.name)}`);
     }
     for (const c of t.constraints) {
@@ -526,7 +537,11 @@ class Differ {
     for (const c of [...t.columns].sort((a, b) => a.position - b.position)) {
       const prev = oldColumns.get(c.name);
       if (!prev && this.#deferGenerated(c)) {
-        this.#emit('deferred defaults', `ALTER TABLE ${target} ADD COLUMN ${this.#columnDefinition(t, c)}`, `${tableKey(t)}.${c.name} is computed by a function: added once it exists`);
+        this.#emit(
+          'deferred defaults',
+          `ALTER TABLE ${target} ADD COLUMN ${this.#columnDefinition(t, c)}`,
+          `${tableKey(t)}.${c.name} is computed by a function: added once it exists`,
+        );
         continue;
       }
       if (!prev) {
@@ -584,7 +599,8 @@ class Differ {
     }
     if (c.identity !== null && prev.identity === null)
       alter(`ALTER COLUMN ${col} ADD GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${this.#identityOptions(t, c)}`);
-    else if (c.identity !== null && prev.identity !== c.identity) alter(`ALTER COLUMN ${col} SET GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
+    else if (c.identity !== null && prev.identity !== c.identity)
+      alter(`ALTER COLUMN ${col} SET GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
   }
 
   #addConstraint(t: TableModel, c: ConstraintModel): void {
@@ -606,7 +622,11 @@ class Differ {
       if (old && sameFunction(old, f)) continue;
       if (old && (old.kind !== f.kind || old.returns !== f.returns)) {
         // CREATE OR REPLACE cannot change what a routine returns, nor a function into a procedure.
-        this.#emit('functions', `DROP ${old.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qualified(old.schema, old.name)}(${old.arguments})`, `${fnKey(f)}: returns ${old.returns} → ${f.returns}`);
+        this.#emit(
+          'functions',
+          `DROP ${old.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qualified(old.schema, old.name)}(${old.arguments})`,
+          `${fnKey(f)}: returns ${old.returns} → ${f.returns}`,
+        );
         this.#rebuiltFunctions.add(f.name);
       }
       this.#emit('functions', f.definition.trimEnd().replace(/;$/, ''));
@@ -647,7 +667,12 @@ class Differ {
     const fromOrder = orderViews(this.from.views).filter((v) => drop.has(tableKey(v)));
     for (const v of fromOrder.reverse()) {
       const gone = !after.has(tableKey(v));
-      this.#emit('drop views', `DROP ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${qualified(v.schema, v.name)}`, gone ? `view ${tableKey(v)} is gone` : `rebuilt below`, gone);
+      this.#emit(
+        'drop views',
+        `DROP ${v.materialized ? 'MATERIALIZED ' : ''}VIEW ${qualified(v.schema, v.name)}`,
+        gone ? `view ${tableKey(v)} is gone` : `rebuilt below`,
+        gone,
+      );
     }
     const fromKeys = new Set(this.from.views.map(tableKey));
     for (const v of orderViews(this.to.views)) {

@@ -209,9 +209,7 @@ function buildModel(raw: RawCatalog): SchemaModel {
     sequences: raw.sequences.map(toSequence).sort(bySchemaAndName),
     tables: tables.sort(bySchemaAndName),
     views: raw.views.map(toView).sort(bySchemaAndName),
-    functions: raw.functions
-      .map(toFunction)
-      .sort((a, b) => bySchemaAndName(a, b) || compare(a.arguments, b.arguments)),
+    functions: raw.functions.map(toFunction).sort((a, b) => bySchemaAndName(a, b) || compare(a.arguments, b.arguments)),
   };
 }
 

@@ -108,7 +108,10 @@ function tokenize(sql: string): Token[] {
     else {
       m = [ch] as unknown as RegExpMatchArray;
       if (ch === '(') {
-        const next = sql.slice(i + 1).match(/^\s*(\w+)/)?.[1]?.toUpperCase();
+        const next = sql
+          .slice(i + 1)
+          .match(/^\s*(\w+)/)?.[1]
+          ?.toUpperCase();
         stack.push(next === 'SELECT' || next === 'WITH' || next === 'VALUES');
         out.push({ kind: 'punct', text: ch, inSubquery, depth });
       } else if (ch === ')') {

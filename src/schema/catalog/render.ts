@@ -78,15 +78,21 @@ export function renderSnapshot(model: SchemaModel): string {
   const sections: string[][] = [
     [...model.schemas].sort(cmp).map((s) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s)};`),
     [...model.extensions].sort(bySchemaName).map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)};`),
-    [...model.enums]
-      .sort(bySchemaName)
-      .map((e) => `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(literal).join(', ')});`),
+    [...model.enums].sort(bySchemaName).map((e) => `CREATE TYPE ${qualified(e.schema, e.name)} AS ENUM (${e.values.map(literal).join(', ')});`),
     [...model.sequences]
       .sort(bySchemaName)
       .filter((s) => !identitySequences.has(`${s.schema}.${s.name}`))
       .map((s) => `CREATE SEQUENCE ${qualified(s.schema, s.name)} AS ${s.type} ${sequenceOptions(s)};`),
     tables.map((t) => createTable(t, model.sequences, callsModelFunction)),
-    [...model.functions].sort(byKeys<FunctionModel>((f) => f.schema, (f) => f.name, (f) => f.arguments)).map((f) => `${f.definition.trimEnd()};`),
+    [...model.functions]
+      .sort(
+        byKeys<FunctionModel>(
+          (f) => f.schema,
+          (f) => f.name,
+          (f) => f.arguments,
+        ),
+      )
+      .map((f) => `${f.definition.trimEnd()};`),
     tables.flatMap((t) =>
       [...t.columns]
         .sort((a, b) => a.position - b.position)
@@ -235,9 +241,10 @@ export function orderViews(views: ViewModel[]): ViewModel[] {
   const done = new Set<string>();
   const out: ViewModel[] = [];
   while (out.length < sorted.length) {
-    const next = sorted.find((v) => !done.has(key(v)) && [...dependsOn.get(key(v))!].every((d) => done.has(d)))
+    const next =
+      sorted.find((v) => !done.has(key(v)) && [...dependsOn.get(key(v))!].every((d) => done.has(d))) ??
       // A cycle can only come from a false match: break it in name order.
-      ?? sorted.find((v) => !done.has(key(v)))!;
+      sorted.find((v) => !done.has(key(v)))!;
     done.add(key(next));
     out.push(next);
   }

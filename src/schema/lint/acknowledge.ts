@@ -62,7 +62,12 @@ export function acknowledge(file: MigrationAnalysis, problems: readonly Problem[
       continue;
     }
     if (text.slice(lineStart, index).trim() !== '') {
-      wrong('ALLOW_INVALID', index, '-- mtc:allow after other text on its line; put it on a line of its own just before the statement it concerns', 'only whole -- mtc:allow lines are left out of the migration\'s checksum');
+      wrong(
+        'ALLOW_INVALID',
+        index,
+        '-- mtc:allow after other text on its line; put it on a line of its own just before the statement it concerns',
+        "only whole -- mtc:allow lines are left out of the migration's checksum",
+      );
       continue;
     }
     const rest = text.slice(index + m[0].length, lineEnd).trim();
@@ -78,7 +83,11 @@ export function acknowledge(file: MigrationAnalysis, problems: readonly Problem[
       continue;
     }
     if (!Object.hasOwn(ADJUSTABLE_RULES, rule)) {
-      wrong('ALLOW_INVALID', index, `-- mtc:allow names the unknown rule "${rule}" (rules that can be acknowledged: ${Object.keys(ADJUSTABLE_RULES).join(', ')})`);
+      wrong(
+        'ALLOW_INVALID',
+        index,
+        `-- mtc:allow names the unknown rule "${rule}" (rules that can be acknowledged: ${Object.keys(ADJUSTABLE_RULES).join(', ')})`,
+      );
       continue;
     }
     if (reason === '') {
@@ -107,7 +116,8 @@ export function acknowledge(file: MigrationAnalysis, problems: readonly Problem[
   if (file.syntaxErrors.length === 0) {
     for (const a of allows) {
       if (a.used) continue;
-      if (a.statement === undefined) wrong('ALLOW_UNUSED', a.index, `-- mtc:allow ${a.rule} is followed by no statement, so it acknowledges nothing; remove it`);
+      if (a.statement === undefined)
+        wrong('ALLOW_UNUSED', a.index, `-- mtc:allow ${a.rule} is followed by no statement, so it acknowledges nothing; remove it`);
       else wrong('ALLOW_UNUSED', a.index, `-- mtc:allow ${a.rule} acknowledges nothing: the statement after it has no ${a.rule} finding; remove the line`);
     }
   }

@@ -19,12 +19,7 @@ export class Fragment {
   /** No character outside ASCII: bytes and string indices agree. */
   private ascii: boolean | undefined;
 
-  private constructor(
-    text: string,
-    kind: FragmentKind,
-    parent: Fragment | undefined,
-    toParent: (index: number) => number,
-  ) {
+  private constructor(text: string, kind: FragmentKind, parent: Fragment | undefined, toParent: (index: number) => number) {
     this.text = text;
     this.kind = kind;
     this.parent = parent;

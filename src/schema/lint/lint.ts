@@ -81,11 +81,18 @@ export async function lintMigrations(all: readonly MigrationSource[], options: L
   };
   for (const file of analyses) {
     if (!targets.has(file.migration)) continue;
-    const told = acknowledge(file, CHECKS.flatMap((check) => check(file, project)));
-    const placed = placeProblems(file.migration, told.problems.flatMap(leveled), told.acknowledged.flatMap((a) => {
-      const problem = leveled(a.problem);
-      return Array.isArray(problem) ? [] : [{ ...a, problem }];
-    }));
+    const told = acknowledge(
+      file,
+      CHECKS.flatMap((check) => check(file, project)),
+    );
+    const placed = placeProblems(
+      file.migration,
+      told.problems.flatMap(leveled),
+      told.acknowledged.flatMap((a) => {
+        const problem = leveled(a.problem);
+        return Array.isArray(problem) ? [] : [{ ...a, problem }];
+      }),
+    );
     findings.push(...placed.findings);
     acknowledged.push(...placed.acknowledged);
   }
@@ -106,13 +113,22 @@ function selectTargets(all: readonly MigrationSource[], only: readonly string[] 
     else unknown.push(wanted);
   }
   if (unknown.length > 0) {
-    throw new MtcError('LINT_FILE_UNKNOWN', `not a migration of this project: ${unknown.join(', ')}; pass files of the migrations directory (or their ids)`, 'usage', { unknown });
+    throw new MtcError(
+      'LINT_FILE_UNKNOWN',
+      `not a migration of this project: ${unknown.join(', ')}; pass files of the migrations directory (or their ids)`,
+      'usage',
+      { unknown },
+    );
   }
   return targets;
 }
 
 /** Turns file indices into lines and columns (one pass per file), dropping exact duplicates. */
-function placeProblems(migration: MigrationSource, problems: Problem[], acknowledged: AcknowledgedProblem[]): { findings: LintFinding[]; acknowledged: AcknowledgedFinding[] } {
+function placeProblems(
+  migration: MigrationSource,
+  problems: Problem[],
+  acknowledged: AcknowledgedProblem[],
+): { findings: LintFinding[]; acknowledged: AcknowledgedFinding[] } {
   const cursor = new LineCursor(migration.text);
   const seen = new Set<string>();
   const findings: LintFinding[] = [];

@@ -83,7 +83,20 @@ const FUNCTION_OBJECTS = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT
 const SEQUENCE_FUNCTIONS = new Set(['nextval', 'currval', 'setval']);
 
 /** Node types that never hold a name worth collecting: the walk does not descend into them. */
-const LEAF_NODES = new Set(['A_Const', 'ColumnRef', 'String', 'Integer', 'Float', 'Boolean', 'BitString', 'ParamRef', 'A_Star', 'RoleSpec', 'DefElem', 'SetToDefault']);
+const LEAF_NODES = new Set([
+  'A_Const',
+  'ColumnRef',
+  'String',
+  'Integer',
+  'Float',
+  'Boolean',
+  'BitString',
+  'ParamRef',
+  'A_Star',
+  'RoleSpec',
+  'DefElem',
+  'SetToDefault',
+]);
 
 /** Creations and uses of one statement (a CTE's name is not a use of a table). */
 export function collectObjects(stmt: ParsedStatement): { creates: Creation[]; uses: Use[] } {
@@ -144,7 +157,15 @@ class ObjectCollector {
       case 'CreateTableAsStmt':
       case 'ViewStmt':
       case 'CreateSeqStmt': {
-        const rv = (type === 'CreateStmt' ? body.relation : type === 'ViewStmt' ? body.view : type === 'CreateSeqStmt' ? body.sequence : (body.into as Json | undefined)?.rel) as RangeVar | undefined;
+        const rv = (
+          type === 'CreateStmt'
+            ? body.relation
+            : type === 'ViewStmt'
+              ? body.view
+              : type === 'CreateSeqStmt'
+                ? body.sequence
+                : (body.into as Json | undefined)?.rel
+        ) as RangeVar | undefined;
         if (rv?.relname !== undefined && rv.relpersistence !== 't') {
           const schema = rv.schemaname ?? 'public';
           this.create({ kind: 'relation', schema, name: rv.relname });
@@ -296,7 +317,11 @@ function renamed(body: Json): { object: ObjectName; use: boolean }[] {
   if (TYPE_OBJECTS.has(type) && body.object !== undefined) {
     const object = body.object as Node;
     const old = 'List' in object ? qualified('type', object.List.items) : namedObjects(type, [object])[0];
-    if (old) return [{ object: old, use: true }, { object: { kind: 'type', schema: old.schema, name: newname }, use: false }];
+    if (old)
+      return [
+        { object: old, use: true },
+        { object: { kind: 'type', schema: old.schema, name: newname }, use: false },
+      ];
   }
   return [];
 }

@@ -71,7 +71,8 @@ export type CompiledRoutine =
  * Static SQL is only re-parsed if it may name a relation: PL/pgSQL has already checked its
  * syntax, and most expressions (`NEW.x := now()`, `i < 3`) name none.
  */
-const MAY_NAME_RELATION = /\b(?:from|into|update|delete|table|index|join|view|sequence|trigger|references|comment|drop|alter|create|truncate|nextval|setval|currval)\b/i;
+const MAY_NAME_RELATION =
+  /\b(?:from|into|update|delete|table|index|join|view|sequence|trigger|references|comment|drop|alter|create|truncate|nextval|setval|currval)\b/i;
 
 /**
  * Messages of PL/pgSQL compilation that are syntax errors. The others come from resolving
@@ -79,7 +80,6 @@ const MAY_NAME_RELATION = /\b(?:from|into|update|delete|table|index|join|view|se
  * and would be false alarms.
  */
 const SYNTAX_MESSAGE = /^(?:syntax error|unterminated|unexpected end of function definition|mismatched parentheses|missing ")/;
-
 
 /** Compiles a PL/pgSQL DO block or function and lists the SQL inside it. */
 export function compilePlpgsql(parser: PgParser, stmt: ParsedStatement, routine: RoutineBody): CompiledRoutine {

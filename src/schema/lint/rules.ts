@@ -40,7 +40,8 @@ export type RuleLevels = Readonly<Record<string, RuleLevel>>;
 export function ruleLevelProblem(rule: string, level: unknown): string | undefined {
   const adjustable = Object.hasOwn(ADJUSTABLE_RULES, rule);
   if (!adjustable && !FIXED_RULES.includes(rule)) return `unknown lint rule "${rule}" (rules that can be set: ${Object.keys(ADJUSTABLE_RULES).join(', ')})`;
-  if (typeof level !== 'string' || !(RULE_LEVELS as readonly string[]).includes(level)) return `${JSON.stringify(level)} is not a level; use "off", "warning" or "error"`;
+  if (typeof level !== 'string' || !(RULE_LEVELS as readonly string[]).includes(level))
+    return `${JSON.stringify(level)} is not a level; use "off", "warning" or "error"`;
   if (!adjustable && level !== 'error') return `${rule} is always an error (a migration with it fails or runs out of order) and cannot be set to "${level}"`;
   return undefined;
 }

@@ -167,7 +167,7 @@ export function statementRanges(text: string): { start: number; end: number }[] 
     if (t.kind === 'word') {
       const w = text.slice(t.start, t.end).toLowerCase();
       if (w === 'atomic' && prevWord === 'begin') atomicDepth++;
-      else if (atomicDepth > 0 && (w === 'case')) atomicDepth++;
+      else if (atomicDepth > 0 && w === 'case') atomicDepth++;
       else if (atomicDepth > 0 && w === 'end') atomicDepth--;
       prevWord = w;
     } else if (t.kind === 'punct' && text.charCodeAt(t.start) === 59 && atomicDepth === 0) {

@@ -38,14 +38,7 @@ export class ParsedStatement {
   /** That location in the parsed text's bytes. */
   private readonly anchorByte: number;
 
-  constructor(
-    fragment: Fragment,
-    node: Node,
-    start: number,
-    end: number,
-    anchorIndex: number,
-    anchorByte: number,
-  ) {
+  constructor(fragment: Fragment, node: Node, start: number, end: number, anchorIndex: number, anchorByte: number) {
     this.fragment = fragment;
     this.node = node;
     this.start = start;
@@ -137,7 +130,8 @@ function statementsOf(result: ParseResult, fragment: Fragment, offset: number, r
     const rel = ascii ? byte : prev.index + indexOfByteOffset(parsedText.slice(prev.index), byte - prev.byte);
     prev = { index: rel, byte };
     const lenBytes = raw.stmt_len;
-    const relEnd = lenBytes === undefined || lenBytes === 0 ? parsedText.length : ascii ? byte + lenBytes : rel + indexOfByteOffset(parsedText.slice(rel), lenBytes);
+    const relEnd =
+      lenBytes === undefined || lenBytes === 0 ? parsedText.length : ascii ? byte + lenBytes : rel + indexOfByteOffset(parsedText.slice(rel), lenBytes);
     const start = offset + skipBlankAndComments(parsedText, rel, relEnd);
     const end = endOfStatement(text, start, offset + relEnd);
     out.push(new ParsedStatement(fragment, raw.stmt, start, end, offset + rel, byte));
@@ -183,7 +177,10 @@ function splitStatementsWith(parser: PgParser, text: string, file: string | unde
   } catch (err) {
     const problem = syntaxProblem(err, fragment, 0, text);
     const where = new LineCursor(text).at(problem.index);
-    throw new SqlSyntaxError(problem.hint === undefined ? problem.message : `${problem.message} (${problem.hint})`, file === undefined ? where : { file, ...where });
+    throw new SqlSyntaxError(
+      problem.hint === undefined ? problem.message : `${problem.message} (${problem.hint})`,
+      file === undefined ? where : { file, ...where },
+    );
   }
   const cursor = new LineCursor(text);
   return parsed.map((s) => ({ text: s.text, start: s.start, end: s.end, ...cursor.at(s.start) }));

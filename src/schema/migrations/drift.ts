@@ -115,5 +115,7 @@ export async function checkDrift(q: Queryable, allow: boolean): Promise<Finding[
 /** Records the live schema on the ledger row of `id` (the last migration this run applied). */
 export async function recordSchema(q: Queryable, id: string): Promise<void> {
   const [model, fingerprint] = [await inspect(q), await fingerprintOf(q)];
-  await q.exec(`UPDATE ${LEDGER_TABLE} SET fingerprint = ${sqlLiteral(fingerprint)}, schema_model = ${sqlLiteral(JSON.stringify(model))} WHERE id = ${sqlLiteral(id)}`);
+  await q.exec(
+    `UPDATE ${LEDGER_TABLE} SET fingerprint = ${sqlLiteral(fingerprint)}, schema_model = ${sqlLiteral(JSON.stringify(model))} WHERE id = ${sqlLiteral(id)}`,
+  );
 }

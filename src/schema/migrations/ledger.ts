@@ -94,12 +94,17 @@ export function compareLedger(order: readonly MigrationSource[], ledger: readonl
   for (const m of order) {
     const row = rows.get(m.id);
     if (row) {
-      if (row.checksum !== m.checksum) status.changed.push({ id: m.id, path: m.path, appliedChecksum: row.checksum, fileChecksum: m.checksum, appliedAt: row.appliedAt });
+      if (row.checksum !== m.checksum)
+        status.changed.push({ id: m.id, path: m.path, appliedChecksum: row.checksum, fileChecksum: m.checksum, appliedAt: row.appliedAt });
       continue;
     }
     const have = m.replaces.filter((r) => rows.has(r));
     if (have.length > 0 && have.length === m.replaces.length) {
-      const appliedAt = have.map((r) => rows.get(r)?.appliedAt ?? '').sort().pop() ?? '';
+      const appliedAt =
+        have
+          .map((r) => rows.get(r)?.appliedAt ?? '')
+          .sort()
+          .pop() ?? '';
       status.applied.push({ id: m.id, path: m.path, appliedAt, how: 'applied', history: true });
     } else if (have.length > 0) {
       status.partial.push({ id: m.id, path: m.path, have, lack: m.replaces.filter((r) => !rows.has(r)) });

@@ -93,7 +93,7 @@ export async function replayToFindFailure(
 
 /** Builds the failure record for an error at string index `idx` of migration `m`. */
 export function failureAt(m: MigrationSource, idx: number | undefined, err: DatabaseError): MigrationFailure {
-  const at = idx ?? (/^(?:\s*(?:--[^\n]*\n))*\s*/.exec(m.text)?.[0].length ?? 0);
+  const at = idx ?? /^(?:\s*(?:--[^\n]*\n))*\s*/.exec(m.text)?.[0].length ?? 0;
   const { line, column } = lineColumnAt(m.text, at);
   const lineText = m.text.split(/\r\n?|\n/)[line - 1]?.trim();
   return {

@@ -101,13 +101,12 @@ export function assertUnchanged(status: MigrationStatus): void {
     );
   }
   if (status.partial.length > 0) {
-    const list = status.partial.map((p) => `${p.path} replaces ${p.have.length + p.lack.length} migrations; this database ran ${p.have.join(', ')} but not ${p.lack.join(', ')}`).join('; ');
-    throw new MtcError(
-      'MIGRATION_PARTIAL_HISTORY',
-      `${list}. Apply the rest of that history first, from a checkout before the squash`,
-      'state',
-      { partial: status.partial },
-    );
+    const list = status.partial
+      .map((p) => `${p.path} replaces ${p.have.length + p.lack.length} migrations; this database ran ${p.have.join(', ')} but not ${p.lack.join(', ')}`)
+      .join('; ');
+    throw new MtcError('MIGRATION_PARTIAL_HISTORY', `${list}. Apply the rest of that history first, from a checkout before the squash`, 'state', {
+      partial: status.partial,
+    });
   }
   if (status.missing.length > 0) {
     const list = status.missing.map((c) => `${c.id} (applied ${c.appliedAt})`).join(', ');
@@ -120,13 +119,23 @@ export function assertUnchanged(status: MigrationStatus): void {
   }
 }
 
-async function applyAll(work: Session, pending: readonly MigrationSource[], options: MigrateOptions): Promise<{ steps: StepResult[]; failure: MigrationFailure | undefined }> {
+async function applyAll(
+  work: Session,
+  pending: readonly MigrationSource[],
+  options: MigrateOptions,
+): Promise<{ steps: StepResult[]; failure: MigrationFailure | undefined }> {
   const steps: StepResult[] = [];
   for (const [index, m] of pending.entries()) {
     options.onEvent?.({ type: 'start', id: m.id, index, total: pending.length });
     const started = performance.now();
     const failure = m.transactional ? await applyInTransaction(work, m, options) : await applyStatementByStatement(work, m, options);
-    const step: StepResult = { id: m.id, path: m.path, status: failure ? 'failed' : 'applied', durationMs: Math.round(performance.now() - started), ...(failure ? { failure } : {}) };
+    const step: StepResult = {
+      id: m.id,
+      path: m.path,
+      status: failure ? 'failed' : 'applied',
+      durationMs: Math.round(performance.now() - started),
+      ...(failure ? { failure } : {}),
+    };
     steps.push(step);
     options.onEvent?.({ type: 'end', step, index, total: pending.length });
     if (failure) return { steps, failure };
@@ -166,7 +175,14 @@ async function applyStatementByStatement(work: Session, m: MigrationSource, opti
   return undefined;
 }
 
-async function locateFailure(work: Queryable, m: MigrationSource, err: DatabaseError, idx: number | undefined, options: MigrateOptions, inTransaction: boolean): Promise<MigrationFailure> {
+async function locateFailure(
+  work: Queryable,
+  m: MigrationSource,
+  err: DatabaseError,
+  idx: number | undefined,
+  options: MigrateOptions,
+  inTransaction: boolean,
+): Promise<MigrationFailure> {
   if (idx !== undefined) return failureAt(m, idx, err);
   const found = await replayToFindFailure(work, await options.splitStatements(m.text), inTransaction).catch(() => undefined);
   return failureAt(m, found ? positionInStatement(found.stmt, found.err) : undefined, err);
@@ -176,7 +192,11 @@ async function locateFailure(work: Queryable, m: MigrationSource, err: DatabaseE
  * A dry run: every pending migration inside one transaction that is rolled back, each under a
  * savepoint so that one failure does not hide the outcome of migrations that do not depend on it.
  */
-async function rehearse(work: Session, pending: readonly MigrationSource[], options: MigrateOptions): Promise<{ steps: StepResult[]; failure: MigrationFailure | undefined }> {
+async function rehearse(
+  work: Session,
+  pending: readonly MigrationSource[],
+  options: MigrateOptions,
+): Promise<{ steps: StepResult[]; failure: MigrationFailure | undefined }> {
   const steps: StepResult[] = [];
   const broken = new Map<string, string>(); // id → why it cannot be trusted to have run
   let failure: MigrationFailure | undefined;

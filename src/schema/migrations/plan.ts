@@ -20,7 +20,10 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
   for (const s of sources) {
     const prev = byId.get(s.id);
     if (prev) {
-      throw new MtcError('MIGRATION_DUPLICATE_ID', `duplicate migration id "${s.id}": ${prev.path} and ${s.path}; rename one of them`, 'state', { id: s.id, files: [prev.path, s.path] });
+      throw new MtcError('MIGRATION_DUPLICATE_ID', `duplicate migration id "${s.id}": ${prev.path} and ${s.path}; rename one of them`, 'state', {
+        id: s.id,
+        files: [prev.path, s.path],
+      });
     }
     byId.set(s.id, s);
   }
@@ -28,7 +31,13 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
   for (const s of sources) {
     for (const r of s.replaces) {
       const still = byId.get(r);
-      if (still) throw new MtcError('MIGRATION_REPLACED_STILL_PRESENT', `${s.path} replaces "${r}", but ${still.path} is still there; delete the squashed files (mtc squash does)`, 'state', { id: r });
+      if (still)
+        throw new MtcError(
+          'MIGRATION_REPLACED_STILL_PRESENT',
+          `${s.path} replaces "${r}", but ${still.path} is still there; delete the squashed files (mtc squash does)`,
+          'state',
+          { id: r },
+        );
       const other = replacedBy.get(r);
       if (other) throw new MtcError('MIGRATION_REPLACED_TWICE', `"${r}" is replaced by both ${other.path} and ${s.path}`, 'state', { id: r });
       replacedBy.set(r, s);
@@ -70,7 +79,11 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
     }
   }
   if (order.length < sources.length) {
-    const cycle = findCycle(sources.filter((s) => (indegree.get(s.id) ?? 0) > 0), byId, resolve);
+    const cycle = findCycle(
+      sources.filter((s) => (indegree.get(s.id) ?? 0) > 0),
+      byId,
+      resolve,
+    );
     const chain = cycle.map((id) => `${byId.get(id)?.path ?? id}`).join(' → ');
     throw new MtcError('MIGRATION_CYCLE', `migrations require each other in a cycle: ${chain}; remove one of these requires`, 'state', { cycle });
   }
@@ -78,7 +91,11 @@ export function planMigrations(sources: readonly MigrationSource[]): Plan {
 }
 
 /** Every migration `id` requires, directly or through others (not including `id`). */
-export function requiresClosure(id: string, byId: ReadonlyMap<string, MigrationSource>, replacedBy: ReadonlyMap<string, MigrationSource> = new Map()): Set<string> {
+export function requiresClosure(
+  id: string,
+  byId: ReadonlyMap<string, MigrationSource>,
+  replacedBy: ReadonlyMap<string, MigrationSource> = new Map(),
+): Set<string> {
   const resolve = (r: string) => replacedBy.get(r)?.id ?? r;
   const seen = new Set<string>();
   const stack = [...(byId.get(id)?.requires ?? [])].map(resolve);

@@ -28,7 +28,7 @@ export function renderScript(migrations: readonly MigrationSource[], generatedBy
       `\\echo 'mtc: applying ${m.id.replace(/'/g, '')}'`,
     );
     if (m.transactional) {
-      out.push('BEGIN;', body, ';', `${ledgerInsertSql(m, "(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer")};`, 'COMMIT;');
+      out.push('BEGIN;', body, ';', `${ledgerInsertSql(m, '(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer')};`, 'COMMIT;');
     } else {
       out.push('-- transaction: off: each statement runs on its own', body, ';', `${ledgerInsertSql(m, '0')};`);
     }

@@ -43,7 +43,9 @@ const ALLOW_LINE = /^[ \t]*--[ \t]*mtc:allow\b[^\n]*(?:\n|$)/gm;
  */
 export function checksumOf(text: string): string {
   const normalised = text.replace(/\r\n?/g, '\n');
-  return createHash('sha256').update(normalised.includes('mtc:allow') ? normalised.replace(ALLOW_LINE, '') : normalised).digest('hex');
+  return createHash('sha256')
+    .update(normalised.includes('mtc:allow') ? normalised.replace(ALLOW_LINE, '') : normalised)
+    .digest('hex');
 }
 
 /**
@@ -72,7 +74,12 @@ export function parseHeader(text: string, path: string): Pick<MigrationSource, '
     if (key === 'requires' || key === 'replaces') {
       for (const id of value.split(/[\s,]+/).filter(Boolean)) {
         if (!ID_PATTERN.test(id)) {
-          throw new MtcError('MIGRATION_HEADER_INVALID', `${path}:${i + 1}: "${id}" is not a migration id (expected a file stem such as 0004_production_lots)`, 'state', { file: path, line: i + 1 });
+          throw new MtcError(
+            'MIGRATION_HEADER_INVALID',
+            `${path}:${i + 1}: "${id}" is not a migration id (expected a file stem such as 0004_production_lots)`,
+            'state',
+            { file: path, line: i + 1 },
+          );
         }
         if (key === 'replaces') {
           if (!replaces.includes(id)) replaces.push(id);
@@ -85,7 +92,12 @@ export function parseHeader(text: string, path: string): Pick<MigrationSource, '
       const v = value.toLowerCase();
       if (v === 'off') transactional = false;
       else if (v !== 'on') {
-        throw new MtcError('MIGRATION_HEADER_INVALID', `${path}:${i + 1}: "-- transaction: ${value}" is not understood; write "-- transaction: off" or leave the line out`, 'state', { file: path, line: i + 1 });
+        throw new MtcError(
+          'MIGRATION_HEADER_INVALID',
+          `${path}:${i + 1}: "-- transaction: ${value}" is not understood; write "-- transaction: off" or leave the line out`,
+          'state',
+          { file: path, line: i + 1 },
+        );
       }
     }
   }
@@ -97,7 +109,12 @@ export function migrationFromText(path: string, text: string): MigrationSource {
   const base = path.split(/[\\/]/).pop() ?? path;
   const id = base.replace(/\.sql$/i, '');
   if (!ID_PATTERN.test(id)) {
-    throw new MtcError('MIGRATION_ID_INVALID', `${path}: "${id}" is not a valid migration id; use letters, digits, "_", "-" and "." (e.g. 0004_production_lots.sql)`, 'state', { file: path });
+    throw new MtcError(
+      'MIGRATION_ID_INVALID',
+      `${path}: "${id}" is not a valid migration id; use letters, digits, "_", "-" and "." (e.g. 0004_production_lots.sql)`,
+      'state',
+      { file: path },
+    );
   }
   return { id, path, text, checksum: checksumOf(text), ...parseHeader(text, path) };
 }

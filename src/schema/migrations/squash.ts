@@ -28,7 +28,11 @@ export interface Baseline {
  * second PGlite; the two schemas must be equal, or nothing is written. A history that leaves
  * rows in tables is refused (a baseline carries the schema, not data).
  */
-export async function squash(plan: Plan, to: string, options: Pick<MigrateOptions, 'splitStatements'> & { onProgress?: (m: string) => void; generatedAt?: string }): Promise<Baseline> {
+export async function squash(
+  plan: Plan,
+  to: string,
+  options: Pick<MigrateOptions, 'splitStatements'> & { onProgress?: (m: string) => void; generatedAt?: string },
+): Promise<Baseline> {
   if (!plan.byId.has(to)) throw new MtcError('MIGRATION_UNKNOWN_TARGET', `--to ${to}: no migration has that id`, 'usage', { id: to });
   const members = requiresClosure(to, plan.byId, plan.replacedBy);
   members.add(to);
@@ -42,7 +46,12 @@ export async function squash(plan: Plan, to: string, options: Pick<MigrateOption
   try {
     const result = await migrate(history, plan, { splitStatements: options.splitStatements, to, recordSchema: false });
     if (result.failure) {
-      throw new MtcError('SQUASH_REPLAY_FAILED', `the history does not replay: ${result.failure.file}:${result.failure.line}:${result.failure.column}: ${result.failure.message}`, 'state', { failure: result.failure });
+      throw new MtcError(
+        'SQUASH_REPLAY_FAILED',
+        `the history does not replay: ${result.failure.file}:${result.failure.line}:${result.failure.column}: ${result.failure.message}`,
+        'state',
+        { failure: result.failure },
+      );
     }
     const withRows = await tablesWithRows(history);
     if (withRows.length > 0) {
@@ -65,7 +74,12 @@ export async function squash(plan: Plan, to: string, options: Pick<MigrateOption
     await copy.exec(schema);
     const findings = compareModels(model, await inspect(copy));
     if (findings.length > 0) {
-      throw new MtcError('SQUASH_NOT_EQUIVALENT', `the baseline would not give the same schema:\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}`, 'state', { findings });
+      throw new MtcError(
+        'SQUASH_NOT_EQUIVALENT',
+        `the baseline would not give the same schema:\n${findings.map((f) => `  ${formatFinding(f)}`).join('\n')}`,
+        'state',
+        { findings },
+      );
     }
   } finally {
     await copy.close();

@@ -56,7 +56,20 @@ for (const backend of backends) {
       );
       assert.deepEqual(
         state.find((s) => s.name === 'Saddle'),
-        { name: 'Saddle', model: null, variation: null, description: 'Leather saddle', category: 'Seats', color: null, size: null, unit: null, stock: null, threshold: null, ledger: '0', movements: 0 },
+        {
+          name: 'Saddle',
+          model: null,
+          variation: null,
+          description: 'Leather saddle',
+          category: 'Seats',
+          color: null,
+          size: null,
+          unit: null,
+          stock: null,
+          threshold: null,
+          ledger: '0',
+          movements: 0,
+        },
       );
       const types = (await t.db.query<{ type: string }>(`SELECT DISTINCT transaction_type AS type FROM public.inventory_transactions`)).rows.map((x) => x.type);
       assert.deepEqual(types, ['opening']);
@@ -106,14 +119,24 @@ for (const backend of backends) {
       const r = await importText(t.db, text);
       assert.equal(r.status, 'failed');
       assert.equal(r.state.processed, 0);
-      assert.match(r.state.message!, /^the header row cannot be read, so nothing was imported: a quote opened in field 1 is never closed on line 1 \(nor anywhere after it\)/);
+      assert.match(
+        r.state.message!,
+        /^the header row cannot be read, so nothing was imported: a quote opened in field 1 is never closed on line 1 \(nor anywhere after it\)/,
+      );
       const preview = await previewImport(t.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(text) });
       assert.equal(preview.problem, r.state.message);
     });
 
     test('an empty file fails; a header alone completes with no rows', async () => {
       assert.equal((await importText(t.db, '')).state.message, 'the file is empty: there is no header row');
-      assert.deepEqual((await importText(t.db, 'Item,Color,Size\r\n')).state, { status: 'completed', message: null, total: 0, processed: 0, success: 0, failure: 0 });
+      assert.deepEqual((await importText(t.db, 'Item,Color,Size\r\n')).state, {
+        status: 'completed',
+        message: null,
+        total: 0,
+        processed: 0,
+        success: 0,
+        failure: 0,
+      });
     });
 
     test('two rows of one variant in a file are applied in order, as one by one', async () => {
@@ -136,15 +159,23 @@ for (const backend of backends) {
           [[3, null]],
         );
         assert.match(r.errors[0]!.message, /the database refused the row: .*test_no_forbidden/);
-        const made = (await t.db.query<{ name: string }>(`SELECT name FROM public.item_master WHERE name LIKE 'Allowed %' OR name = 'Forbidden' ORDER BY name`)).rows;
-        assert.deepEqual(made.map((m) => m.name), ['Allowed 1', 'Allowed 2']);
+        const made = (await t.db.query<{ name: string }>(`SELECT name FROM public.item_master WHERE name LIKE 'Allowed %' OR name = 'Forbidden' ORDER BY name`))
+          .rows;
+        assert.deepEqual(
+          made.map((m) => m.name),
+          ['Allowed 1', 'Allowed 2'],
+        );
       } finally {
         await t.db.exec('ALTER TABLE public.item_master DROP CONSTRAINT test_no_forbidden');
       }
     });
 
     test('suppliers and rates: natural keys, references that must exist, the overlap rule', async () => {
-      const s = await importText(t.db, 'Firm Name,GSTIN,Email,Phone\nAcme Cycles,27aapfu0939f1zv,sales@acme.example,+91 22 1234\nBolt & Co,BAD,nope,12\n', 'suppliers');
+      const s = await importText(
+        t.db,
+        'Firm Name,GSTIN,Email,Phone\nAcme Cycles,27aapfu0939f1zv,sales@acme.example,+91 22 1234\nBolt & Co,BAD,nope,12\n',
+        'suppliers',
+      );
       assert.deepEqual(
         s.errors.map((e) => [e.row, e.field]),
         [
@@ -182,9 +213,11 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
       assert.match(r.errors[0]!.message, /overlaps/);
       const again2 = await importText(t.db, rates.split('\n').slice(0, 3).join('\n').replace('1200.50', '1250'), 'rates');
       assert.equal(again2.state.success, 2);
-      const stored = (await t.db.query<{ cost: string; from: string; to: string | null }>(
-        `SELECT cost_per_unit::text AS cost, to_char(effective_from, 'YYYY-MM-DD') AS "from", to_char(effective_to, 'YYYY-MM-DD') AS "to" FROM public.variant_supplier_pricing ORDER BY effective_from`,
-      )).rows;
+      const stored = (
+        await t.db.query<{ cost: string; from: string; to: string | null }>(
+          `SELECT cost_per_unit::text AS cost, to_char(effective_from, 'YYYY-MM-DD') AS "from", to_char(effective_to, 'YYYY-MM-DD') AS "to" FROM public.variant_supplier_pricing ORDER BY effective_from`,
+        )
+      ).rows;
       assert.deepEqual(stored, [
         { cost: '1250.00', from: '2026-01-01', to: '2026-06-30' },
         { cost: '1300.00', from: '2026-07-01', to: null },
@@ -194,7 +227,10 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
     test('an empty Description names the item by name, model and variation, as a file without that column does: no second item', async () => {
       const first = await importText(t.db, 'Item,Model,Variation,Description,Color,Size,Stock\nHub,Disc,Front,Alloy hub,Black,M,4\n');
       assert.equal(first.status, 'completed');
-      const again = await importText(t.db, 'Item,Model,Variation,Description,Color,Size,Stock,Threshold\nhub,DISC,front,,Black,M,6,2\nHub,Disc,Front,,Black,L,1,\n');
+      const again = await importText(
+        t.db,
+        'Item,Model,Variation,Description,Color,Size,Stock,Threshold\nhub,DISC,front,,Black,M,6,2\nHub,Disc,Front,,Black,L,1,\n',
+      );
       assert.equal(again.status, 'completed');
       const hubs = (await catalogState(t.db)).filter((s) => String(s.name).toLowerCase() === 'hub');
       assert.deepEqual(
@@ -212,7 +248,11 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
 
     test('a row that names more than one item (no Description, or one two items share) is rejected naming them, and writes nothing', async () => {
       const made = await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Foam,Black,M,1\nGrip,Rubber,Black,M,2\nGrip,,,,\n');
-      assert.deepEqual({ success: made.state.success, failure: made.state.failure }, { success: 2, failure: 1 }, 'the third row cannot tell the two grips apart');
+      assert.deepEqual(
+        { success: made.state.success, failure: made.state.failure },
+        { success: 2, failure: 1 },
+        'the third row cannot tell the two grips apart',
+      );
       const ids = (await t.db.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Grip' ORDER BY item_id`)).rows.map((r) => r.id);
       assert.equal(ids.length, 2);
       const before = await catalogState(t.db);
@@ -256,28 +296,43 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
           ],
         ],
       );
-      const named = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost,Effective From\nAcme Cycles,Grip,Rubber,Black,M,10,2026-01-01\nAcme Cycles,Grip,,Black,M,11,2026-01-01\n', 'rates');
+      const named = await importText(
+        t.db,
+        'Supplier,Item,Description,Color,Size,Cost,Effective From\nAcme Cycles,Grip,Rubber,Black,M,10,2026-01-01\nAcme Cycles,Grip,,Black,M,11,2026-01-01\n',
+        'rates',
+      );
       assert.deepEqual(
         named.errors.map((e) => [e.row, e.field]),
         [[3, 'description']],
         'an empty Description is as none',
       );
-      const rates = (await t.db.query<{ description: string; cost: string }>(
-        `SELECT i.description, p.cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.item_variant v ON v.variant_id = p.variant_id
+      const rates = (
+        await t.db.query<{ description: string; cost: string }>(
+          `SELECT i.description, p.cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.item_variant v ON v.variant_id = p.variant_id
            JOIN public.item_master i ON i.item_id = v.item_id WHERE i.name = 'Grip'`,
-      )).rows;
+        )
+      ).rows;
       assert.deepEqual(rates, [{ description: 'Rubber', cost: '10.00' }]);
     });
 
     test('rates: an empty Effective From is as none: the rate in effect today is updated, never a second one made', async () => {
-      const count = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`)).rows[0]!.n;
+      const count = async () =>
+        (
+          await t.db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`,
+          )
+        ).rows[0]!.n;
       await importText(t.db, 'Firm Name\nBolt Works\n', 'suppliers');
       const made = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost\nBolt Works,Grip,Rubber,Black,M,5\n', 'rates');
       assert.equal(made.status, 'completed');
       const empty = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost,Effective From\nBolt Works,Grip,Rubber,Black,M,6,\n', 'rates');
       assert.equal(empty.status, 'completed');
       assert.equal(await count(), 1);
-      const cost = (await t.db.query<{ cost: string }>(`SELECT cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`)).rows[0]!.cost;
+      const cost = (
+        await t.db.query<{ cost: string }>(
+          `SELECT cost_per_unit::text AS cost FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`,
+        )
+      ).rows[0]!.cost;
       assert.equal(cost, '6.00');
     });
 
@@ -321,7 +376,14 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
       assert.equal((await jobState(t.db, jobId)).processed, 80);
       const second = await runImport(t.db, jobId, { batchRows: 40 });
       assert.equal(second.status, 'completed_with_errors');
-      assert.deepEqual(await jobState(t.db, jobId), { status: 'completed_with_errors', message: '5 of 250 rows rejected', total: 250, processed: 250, success: 245, failure: 5 });
+      assert.deepEqual(await jobState(t.db, jobId), {
+        status: 'completed_with_errors',
+        message: '5 of 250 rows rejected',
+        total: 250,
+        processed: 250,
+        success: 245,
+        failure: 5,
+      });
       assert.deepEqual(
         (await jobErrors(t.db, jobId)).map((e) => e.row),
         [51, 101, 151, 201, 251],

@@ -88,8 +88,22 @@ for (const backend of backends) {
         await createSupplier(tx, { firmName: '@Acme "Best", Ltd' });
         const terms = { currency: 'USD', minimumOrderQuantity: '2.5', effectiveTo: null, isActive: true };
         await createRate(tx, { supplierId: hostile.supplierId, variantId: red!.variantId, costPerUnit: '12.30', effectiveFrom: '2026-01-01', ...terms });
-        await createRate(tx, { supplierId: hostile.supplierId, variantId: red!.variantId, costPerUnit: '11.00', effectiveFrom: '2025-01-01', ...terms, effectiveTo: '2025-12-31' });
-        await createRate(tx, { supplierId: hostile.supplierId, variantId: red!.variantId, costPerUnit: '9.99', effectiveFrom: '2025-06-01', ...terms, isActive: false });
+        await createRate(tx, {
+          supplierId: hostile.supplierId,
+          variantId: red!.variantId,
+          costPerUnit: '11.00',
+          effectiveFrom: '2025-01-01',
+          ...terms,
+          effectiveTo: '2025-12-31',
+        });
+        await createRate(tx, {
+          supplierId: hostile.supplierId,
+          variantId: red!.variantId,
+          costPerUnit: '9.99',
+          effectiveFrom: '2025-06-01',
+          ...terms,
+          isActive: false,
+        });
       });
       items = await text(exportItemsCsv(a.db));
       suppliers = await text(exportCsv(a.db, 'suppliers'));
@@ -123,7 +137,9 @@ for (const backend of backends) {
       // The hostile address holds a CRLF inside its quotes, which splits its row in two here.
       assert.equal(dataLines(suppliers).length, (await suppliersState(a.db)).length + 1);
       assert.ok(
-        suppliers.includes(`\r\n"'=HYPERLINK(""http://evil.example"",""x"")","'-1 ""Main"" Street,\nBlock @B\r\nPune",27AAPFU0939F1ZV,orders@evil.example,'+91 98765 43210\r\n`),
+        suppliers.includes(
+          `\r\n"'=HYPERLINK(""http://evil.example"",""x"")","'-1 ""Main"" Street,\nBlock @B\r\nPune",27AAPFU0939F1ZV,orders@evil.example,'+91 98765 43210\r\n`,
+        ),
         suppliers,
       );
       assert.ok(suppliers.includes(`\r\n"'@Acme ""Best"", Ltd",,,,\r\n`));
@@ -132,9 +148,18 @@ for (const backend of backends) {
 
     test('suppliers: the file imports into an empty MTC as the same suppliers, hostile cells byte for byte', async () => {
       const rows = (await suppliersState(a.db)).length;
-      assert.deepEqual(await importCsv(b.db, 'suppliers', suppliers), { status: 'completed', message: null, total: rows, processed: rows, success: rows, failure: 0 });
+      assert.deepEqual(await importCsv(b.db, 'suppliers', suppliers), {
+        status: 'completed',
+        message: null,
+        total: rows,
+        processed: rows,
+        success: rows,
+        failure: 0,
+      });
       assert.deepEqual(await suppliersState(b.db), await suppliersState(a.db));
-      const back = (await b.db.query<Record<string, string>>(`SELECT firm_name AS "firmName", address, gstin, email, phone FROM public.suppliers WHERE firm_name LIKE '=%'`)).rows;
+      const back = (
+        await b.db.query<Record<string, string>>(`SELECT firm_name AS "firmName", address, gstin, email, phone FROM public.suppliers WHERE firm_name LIKE '=%'`)
+      ).rows;
       assert.deepEqual(back, [HOSTILE]);
       // Made in the same order, they export as the same file.
       assert.equal(await text(exportCsv(b.db, 'suppliers')), suppliers);
@@ -143,7 +168,14 @@ for (const backend of backends) {
     test('suppliers: imported into the MTC it came from, nothing is written', async () => {
       const before = await suppliersState(a.db, true);
       const rows = before.length;
-      assert.deepEqual(await importCsv(a.db, 'suppliers', suppliers), { status: 'completed', message: null, total: rows, processed: rows, success: rows, failure: 0 });
+      assert.deepEqual(await importCsv(a.db, 'suppliers', suppliers), {
+        status: 'completed',
+        message: null,
+        total: rows,
+        processed: rows,
+        success: rows,
+        failure: 0,
+      });
       assert.deepEqual(await suppliersState(a.db, true), before);
     });
 
@@ -157,7 +189,10 @@ for (const backend of backends) {
         `"'=HYPERLINK(""http://evil.example"",""x"")",${item},11.00,USD,2.500,2025-01-01,2025-12-31,yes`,
         `"'=HYPERLINK(""http://evil.example"",""x"")",${item},9.99,USD,2.500,2025-06-01,,no`,
       ]);
-      assert.ok(dataLines(rates).some((l) => l.endsWith(',no') && !l.includes('HYPERLINK')), 'the demo’s withdrawn quotes are exported too');
+      assert.ok(
+        dataLines(rates).some((l) => l.endsWith(',no') && !l.includes('HYPERLINK')),
+        'the demo’s withdrawn quotes are exported too',
+      );
     });
 
     test('rates: the file imports into an empty MTC (after its items and suppliers) as the same rates', async () => {
@@ -180,20 +215,57 @@ for (const backend of backends) {
       await a.db.transaction(async (tx) => {
         const supplierId = (await tx.query<{ id: number }>(`SELECT supplier_id AS id FROM public.suppliers WHERE firm_name LIKE '=%'`)).rows[0]!.id;
         // A withdrawn quote with the same start as the active rate: the import's key finds the active one.
-        const variantId = (await tx.query<{ id: number }>(`SELECT variant_id AS id FROM public.variant_supplier_pricing WHERE cost_per_unit = 12.30`)).rows[0]!.id;
-        await createRate(tx, { supplierId, variantId, costPerUnit: '1.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: false });
+        const variantId = (await tx.query<{ id: number }>(`SELECT variant_id AS id FROM public.variant_supplier_pricing WHERE cost_per_unit = 12.30`)).rows[0]!
+          .id;
+        await createRate(tx, {
+          supplierId,
+          variantId,
+          costPerUnit: '1.00',
+          currency: 'USD',
+          minimumOrderQuantity: '1',
+          effectiveFrom: '2026-01-01',
+          effectiveTo: null,
+          isActive: false,
+        });
         // A rate on the second Twin: its Description names it.
         const twins = (await tx.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Twin' ORDER BY item_id`)).rows;
         await createVariant(tx, twins[0]!.id, { color: 'Black', size: 'M' });
         const right = await createVariant(tx, twins[1]!.id, { color: 'Black', size: 'M' });
-        await createRate(tx, { supplierId, variantId: right!.variantId, costPerUnit: '2.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: true });
+        await createRate(tx, {
+          supplierId,
+          variantId: right!.variantId,
+          costPerUnit: '2.00',
+          currency: 'USD',
+          minimumOrderQuantity: '1',
+          effectiveFrom: '2026-01-01',
+          effectiveTo: null,
+          isActive: true,
+        });
         // A rate on a third Twin without a description: an empty Description names all three.
         const plain = await createItem(tx, { name: 'Twin' });
         const plainBlack = await createVariant(tx, plain.itemId, { color: 'Black', size: 'M' });
-        await createRate(tx, { supplierId, variantId: plainBlack!.variantId, costPerUnit: '4.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: true });
+        await createRate(tx, {
+          supplierId,
+          variantId: plainBlack!.variantId,
+          costPerUnit: '4.00',
+          currency: 'USD',
+          minimumOrderQuantity: '1',
+          effectiveFrom: '2026-01-01',
+          effectiveTo: null,
+          isActive: true,
+        });
         // A rate of a deleted variant.
         const gone = await createVariant(tx, twins[1]!.id, { color: 'Black', size: 'L' });
-        await createRate(tx, { supplierId, variantId: gone!.variantId, costPerUnit: '3.00', currency: 'USD', minimumOrderQuantity: '1', effectiveFrom: '2026-01-01', effectiveTo: null, isActive: true });
+        await createRate(tx, {
+          supplierId,
+          variantId: gone!.variantId,
+          costPerUnit: '3.00',
+          currency: 'USD',
+          minimumOrderQuantity: '1',
+          effectiveFrom: '2026-01-01',
+          effectiveTo: null,
+          isActive: true,
+        });
         await deleteVariant(tx, gone!.variantId);
       });
       const again = await text(exportCsv(a.db, 'rates'));
@@ -208,7 +280,10 @@ for (const backend of backends) {
       await runImport(a.db, jobId);
       const errors = (await a.db.query<{ message: string }>('SELECT message FROM public.import_job_errors WHERE import_job_id = $1', [jobId])).rows;
       assert.equal(errors.length, 1);
-      assert.match(errors[0]!.message, /^"Twin" \(no model, no variation\) names 3 items: #\d+ \("left"\), #\d+ \("right"\), #\d+ \(no description\)\. Give the Description of the one meant/);
+      assert.match(
+        errors[0]!.message,
+        /^"Twin" \(no model, no variation\) names 3 items: #\d+ \("left"\), #\d+ \("right"\), #\d+ \(no description\)\. Give the Description of the one meant/,
+      );
     });
 
     test('a value that already starts with an apostrophe before a formula keeps it: guarded once more, unguarded once', async () => {

@@ -137,7 +137,11 @@ describe('the CSV reader', () => {
     for (const chunk of [1, 7, 64, 100_000]) {
       const recs = parse(text, ',', chunk, 100);
       assert.deepEqual({ ...recs[1], error: undefined }, { line: 2, cells: [], raw: '"broken,1', error: undefined }, `chunk ${chunk}`);
-      assert.match(recs[1]!.error!, /^a quote opened in field 1 \("h1"\) is never closed on line 2 \(the record it starts would be longer than 100 bytes\)/, `chunk ${chunk}`);
+      assert.match(
+        recs[1]!.error!,
+        /^a quote opened in field 1 \("h1"\) is never closed on line 2 \(the record it starts would be longer than 100 bytes\)/,
+        `chunk ${chunk}`,
+      );
       assert.deepEqual(
         recs.slice(2).map((r) => [r.line, r.error ?? null, r.cells.join('|')]),
         Array.from({ length: 40 }, (_, i) => [i + 3, null, `ok|${i}`]),
@@ -198,9 +202,19 @@ describe('the CSV reader', () => {
   test('reads any delimiter, ragged rows and non-ASCII text', () => {
     assert.deepEqual(
       parse('a;b;c\n"é;1";ü\n1;2;3;4\n', ';', 2).map((r) => r.cells),
-      [['a', 'b', 'c'], ['é;1', 'ü'], ['1', '2', '3', '4']],
+      [
+        ['a', 'b', 'c'],
+        ['é;1', 'ü'],
+        ['1', '2', '3', '4'],
+      ],
     );
-    assert.deepEqual(parse('a\tb\n1\t\t2\n', '\t').map((r) => r.cells), [['a', 'b'], ['1', '', '2']]);
+    assert.deepEqual(
+      parse('a\tb\n1\t\t2\n', '\t').map((r) => r.cells),
+      [
+        ['a', 'b'],
+        ['1', '', '2'],
+      ],
+    );
   });
 
   test('sniffs the delimiter from the first lines', () => {
@@ -339,7 +353,8 @@ describe('the rule: a record spans lines only through a quoted field that closes
       lines.forEach((l, i) => {
         const times = covered.get(i + 1) ?? 0;
         // A line of delimiters, quotes and white space only may be a blank row (`,"",`): it need not be in a record.
-        if (l.replace(/[,"]/g, '').trim() !== '') assert.equal(times, 1, `seed ${seed}: line ${i + 1} ${JSON.stringify(l)} in ${times} records: ${JSON.stringify(text)}`);
+        if (l.replace(/[,"]/g, '').trim() !== '')
+          assert.equal(times, 1, `seed ${seed}: line ${i + 1} ${JSON.stringify(l)} in ${times} records: ${JSON.stringify(text)}`);
         else assert.ok(times <= 1, `seed ${seed}: blank line ${i + 1} in ${times} records`);
       });
     }
@@ -360,7 +375,10 @@ describe('the rule: a record spans lines only through a quoted field that closes
         [8, ['Done', '', '9']],
       ],
     );
-    assert.match(recs[2]!.error!, /a quote opened in field 2 \("Address"\) is never closed on line 4 \(it closes on a later line, but the record would have 2 cells where the header has 3 cells; if the line break belongs in the cell, give that row all the header's cells\)/);
+    assert.match(
+      recs[2]!.error!,
+      /a quote opened in field 2 \("Address"\) is never closed on line 4 \(it closes on a later line, but the record would have 2 cells where the header has 3 cells; if the line break belongs in the cell, give that row all the header's cells\)/,
+    );
     assert.match(recs[4]!.error!, /would have 4 cells where the header has 3 cells/);
   });
 
@@ -421,7 +439,10 @@ describe('the rule: a record spans lines only through a quoted field that closes
         [8, ['last', '', '']],
       ],
     );
-    assert.match(recs[2]!.error!, /a quote opened in field 1 \("a"\) is never closed on line 5 \(it closes on a later line, but the record then runs into another quote that is never closed properly\)/);
+    assert.match(
+      recs[2]!.error!,
+      /a quote opened in field 1 \("a"\) is never closed on line 5 \(it closes on a later line, but the record then runs into another quote that is never closed properly\)/,
+    );
   });
 });
 
@@ -481,7 +502,10 @@ describe('reading a file', () => {
     const bytes = Buffer.from([...Buffer.from('Item\nCaf'), 0xe9, 0x20, 0x80, 0x0a]); // "Café €"
     probe.push(bytes);
     assert.equal(probe.finish().options.encoding, 'windows-1252');
-    assert.deepEqual((await rowsOf(bytes)).map((r) => r.cells[0]), ['Item', 'Café €']);
+    assert.deepEqual(
+      (await rowsOf(bytes)).map((r) => r.cells[0]),
+      ['Item', 'Café €'],
+    );
   });
 
   test('UTF-8 split across chunks stays UTF-8', async () => {
@@ -494,14 +518,20 @@ describe('reading a file', () => {
 
   test('UTF-16 with a BOM', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Item;Size\r\nBell;One\r\n', 'utf16le')]);
-    assert.deepEqual((await rowsOf(bytes)).map((r) => r.cells), [
-      ['Item', 'Size'],
-      ['Bell', 'One'],
-    ]);
+    assert.deepEqual(
+      (await rowsOf(bytes)).map((r) => r.cells),
+      [
+        ['Item', 'Size'],
+        ['Bell', 'One'],
+      ],
+    );
   });
 
   test('rows whose cells are all empty are not rows', async () => {
-    assert.deepEqual((await rowsOf(Buffer.from('a,b\n,\n1,2\n , \n'))).map((r) => r.rowNumber), [1, 3]);
+    assert.deepEqual(
+      (await rowsOf(Buffer.from('a,b\n,\n1,2\n , \n'))).map((r) => r.rowNumber),
+      [1, 3],
+    );
   });
 
   test('an old binary .xls is refused with what to do', async () => {

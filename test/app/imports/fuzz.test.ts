@@ -23,7 +23,14 @@ async function dataRows(bytes: Buffer): Promise<number[]> {
   probe.push(bytes);
   const { format, options } = probe.finish();
   const rows: number[] = [];
-  for await (const r of openRows({ format, options, chunks: async function* () { yield bytes; } })) rows.push(r.rowNumber);
+  for await (const r of openRows({
+    format,
+    options,
+    chunks: async function* () {
+      yield bytes;
+    },
+  }))
+    rows.push(r.rowNumber);
   return rows.slice(1);
 }
 
@@ -52,13 +59,35 @@ async function importAndAccount(db: Database, bytes: Buffer, name: string) {
 }
 
 const EXPECTED: Record<string, { status: string; success: number; rejected: [number, string | null][] }> = {
-  'broken-quoting.csv': { status: 'completed_with_errors', success: 5, rejected: [[3, null], [9, null]] },
+  'broken-quoting.csv': {
+    status: 'completed_with_errors',
+    success: 5,
+    rejected: [
+      [3, null],
+      [9, null],
+    ],
+  },
   'open-quote.csv': { status: 'completed_with_errors', success: 5, rejected: [[3, null]] },
-  'ragged.csv': { status: 'completed_with_errors', success: 3, rejected: [[3, 'size'], [4, null]] },
+  'ragged.csv': {
+    status: 'completed_with_errors',
+    success: 3,
+    rejected: [
+      [3, 'size'],
+      [4, null],
+    ],
+  },
   'wrong-types.csv': {
     status: 'completed_with_errors',
     success: 1,
-    rejected: [[2, 'stock'], [3, 'stock'], [4, 'stock'], [5, 'threshold'], [6, 'stock'], [7, 'item'], [8, 'unit']],
+    rejected: [
+      [2, 'stock'],
+      [3, 'stock'],
+      [4, 'stock'],
+      [5, 'threshold'],
+      [6, 'stock'],
+      [7, 'item'],
+      [8, 'unit'],
+    ],
   },
   'empty.csv': { status: 'failed', success: 0, rejected: [] },
   'only-blank-lines.csv': { status: 'failed', success: 0, rejected: [] },
@@ -139,7 +168,10 @@ function damagedItems(seed: number): Buffer {
 
 /** The data lines of a file: each physical line after the header that is not blank, by line number, with its text. */
 function physicalRows(bytes: Buffer): Map<number, string> {
-  const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const lines = bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/);
   const rows = new Map<number, string>();
   lines.forEach((l, i) => {
     if (i > 0 && l.replaceAll(',', '').trim() !== '') rows.set(i + 1, l);
@@ -162,7 +194,11 @@ for (const backend of backends) {
         const say = `seed ${seed} (damagedItems(${seed}) in test/app/imports/fuzz.test.ts)`;
         const preview = await previewImport(t.db, { kind: 'items', fileName: `damaged-${seed}.csv`, bytes }, { rows: 1000 });
         assert.equal(preview.problem, null, say);
-        assert.deepEqual(preview.rows.map((r) => r.rowNumber), [...lines.keys()], `${say}: the preview shows every data line, as its own row`);
+        assert.deepEqual(
+          preview.rows.map((r) => r.rowNumber),
+          [...lines.keys()],
+          `${say}: the preview shows every data line, as its own row`,
+        );
         const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: `damaged-${seed}.csv`, bytes, userId: null });
         await runImport(t.db, jobId, { batchRows: 7 });
         const state = await jobState(t.db, jobId);
@@ -174,7 +210,8 @@ for (const backend of backends) {
         assert.equal(rejected.size, state.failure, say);
         for (const e of errors) {
           assert.equal(e.raw, lines.get(e.row), `${say}: rejected row ${e.row} is line ${e.row} alone`);
-          if (e.message.startsWith('a quote opened')) assert.match(e.message, new RegExp(`is never closed on line ${e.row} \\(.*only line ${e.row} is rejected`), say);
+          if (e.message.startsWith('a quote opened'))
+            assert.match(e.message, new RegExp(`is never closed on line ${e.row} \\(.*only line ${e.row} is rejected`), say);
         }
         assert.deepEqual(
           preview.rows.filter((r) => r.errors.length > 0).map((r) => r.rowNumber),
@@ -207,9 +244,15 @@ for (const backend of backends) {
     }
 
     test('the Windows-1252 and BOM files keep their accented names', async () => {
-      const names = (await t.db.query<{ name: string }>(`SELECT name FROM public.item_master WHERE name IN ('Café chair', 'Price € tag', 'Éclair', 'Crème') ORDER BY name`)).rows;
-      assert.deepEqual(names.map((n) => n.name), ['Café chair', 'Crème', 'Price € tag', 'Éclair']);
-      const colours = (await t.db.query<{ n: string }>(`SELECT color_name AS n FROM public.color_master WHERE color_name IN ('Grün', 'Crème', 'Noir')`)).rows.length;
+      const names = (
+        await t.db.query<{ name: string }>(`SELECT name FROM public.item_master WHERE name IN ('Café chair', 'Price € tag', 'Éclair', 'Crème') ORDER BY name`)
+      ).rows;
+      assert.deepEqual(
+        names.map((n) => n.name),
+        ['Café chair', 'Crème', 'Price € tag', 'Éclair'],
+      );
+      const colours = (await t.db.query<{ n: string }>(`SELECT color_name AS n FROM public.color_master WHERE color_name IN ('Grün', 'Crème', 'Noir')`)).rows
+        .length;
       assert.equal(colours, 3);
     });
 
@@ -224,7 +267,10 @@ for (const backend of backends) {
           [3, 'description'],
         ],
       );
-      assert.ok(errors.every((e) => (e.raw ?? '').length <= 4001), 'an error keeps a bounded part of a huge row');
+      assert.ok(
+        errors.every((e) => (e.raw ?? '').length <= 4001),
+        'an error keeps a bounded part of a huge row',
+      );
     });
 
     test('binary garbage: no crash, the job fails naming the missing columns, or accounts for every row after a good header', async () => {

@@ -97,7 +97,12 @@ for (const backend of backends) {
       // Description names all of them, so it is rejected, naming them.
       assert.deepEqual([...new Set(errors.map((e) => e.field))].sort(), ['color', 'description', 'stock']);
       const unnamed = errors.filter((e) => e.field === 'description');
-      assert.ok(unnamed.length > 0 && unnamed.every((e) => /^"Handle Grip" \(model "--", variation "--"\) names 2 items: #\d+ \("U-23"\), #\d+ \("Ring Type"\)\. Give the Description/.test(e.message)));
+      assert.ok(
+        unnamed.length > 0 &&
+          unnamed.every((e) =>
+            /^"Handle Grip" \(model "--", variation "--"\) names 2 items: #\d+ \("U-23"\), #\d+ \("Ring Type"\)\. Give the Description/.test(e.message),
+          ),
+      );
     });
   });
 }

@@ -29,7 +29,15 @@ async function migrated(t: TestDatabase): Promise<Database> {
 }
 
 const tinyJob = async (db: Database, options: { awaitingStart?: boolean } = {}) =>
-  (await createImportJob(db, { kind: 'items', fileName: 'tiny.csv', bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })), userId: null, ...options })).jobId;
+  (
+    await createImportJob(db, {
+      kind: 'items',
+      fileName: 'tiny.csv',
+      bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })),
+      userId: null,
+      ...options,
+    })
+  ).jobId;
 
 /** A stand-in for the engine: marks the job running, waits `ms` (or until stopped), then completes it. */
 function standIn(ms: number, ran: { worker: string; jobId: number }[], worker: string): ImportRunner {
@@ -104,9 +112,18 @@ for (const backend of backends) {
       assert.deepEqual(await beginRun(db, jobId, 'died:1'), { run: true, crashedRuns: 0 });
 
       // The next takes it over, counting one crashed run; then it dies too (it never lets go).
-      const second = startImportWorker(db, { name: 'died:2', pollMs: 10, heartbeatMs: 60_000, run: standIn(120_000, ran, 'died:2'), log: (e) => events.push(e) });
+      const second = startImportWorker(db, {
+        name: 'died:2',
+        pollMs: 10,
+        heartbeatMs: 60_000,
+        run: standIn(120_000, ran, 'died:2'),
+        log: (e) => events.push(e),
+      });
       await waitFor(async () => ran.length === 1, 'the second run to start');
-      assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover && e.crashedRuns === 1), JSON.stringify(events));
+      assert.ok(
+        events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover && e.crashedRuns === 1),
+        JSON.stringify(events),
+      );
       // Its lease dies with its connection, as it would with its process. PGlite: the lease is
       // an advisory lock of the one session, freed by the serving process when the client that
       // held it goes away; here the second worker simply never lets go, and its lock is freed.
@@ -124,12 +141,17 @@ for (const backend of backends) {
         ['died:2'],
         'the third worker did not run it',
       );
-      const failed = (await db.query<{ message: string; heldBy: string | null; crashedRuns: number; finished: boolean }>(
-        `SELECT j.message, s.held_by AS "heldBy", s.crashed_runs AS "crashedRuns", s.finished_at IS NOT NULL AS finished
+      const failed = (
+        await db.query<{ message: string; heldBy: string | null; crashedRuns: number; finished: boolean }>(
+          `SELECT j.message, s.held_by AS "heldBy", s.crashed_runs AS "crashedRuns", s.finished_at IS NOT NULL AS finished
            FROM public.import_jobs j JOIN public.import_job_sources s ON s.import_job_id = j.id WHERE j.id = $1`,
-        [jobId],
-      )).rows[0]!;
-      assert.match(failed.message, /^the server or command running this import stopped before it ended, 2 times\. It is not run again, in case the file is what stops the server: look in the server’s log/);
+          [jobId],
+        )
+      ).rows[0]!;
+      assert.match(
+        failed.message,
+        /^the server or command running this import stopped before it ended, 2 times\. It is not run again, in case the file is what stops the server: look in the server’s log/,
+      );
       assert.deepEqual([failed.crashedRuns, failed.heldBy, failed.finished], [2, null, true]);
       assert.equal(await pickJob(db, 'fourth'), null, 'a failed job is no one’s to take');
 
@@ -141,7 +163,10 @@ for (const backend of backends) {
       const next = startImportWorker(db, { name: 'calm:2', pollMs: 10, run: standIn(10, ran, 'calm:2'), log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, calm)).status === 'completed', 'the calm job to end');
       await next.stop();
-      assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === calm && e.takeover && e.crashedRuns === 0), JSON.stringify(events));
+      assert.ok(
+        events.some((e) => e.event === 'claimed' && e.jobId === calm && e.takeover && e.crashedRuns === 0),
+        JSON.stringify(events),
+      );
     });
 
     test('a running job is leased: other workers and the command line leave it alone until the lease is gone', async () => {
@@ -166,7 +191,10 @@ for (const backend of backends) {
         await waitFor(async () => (await jobRow(db, jobId)).status === 'completed', `the job stopped by ${sqlstate} to be taken again and end`);
         await w.stop();
         assert.deepEqual(runs, [jobId, jobId], `${sqlstate}: run twice`);
-        assert.ok(events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'error'), `${sqlstate}: ${JSON.stringify(events)}`);
+        assert.ok(
+          events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'error'),
+          `${sqlstate}: ${JSON.stringify(events)}`,
+        );
       }
       // A statement timeout or cancel (57014) would stop the same rows again; a constraint refused at commit (40002) is the data's fault.
       for (const sqlstate of ['57014', '40002']) {
@@ -176,7 +204,10 @@ for (const backend of backends) {
         await waitFor(async () => (await jobRow(db, jobId)).status === 'failed', `the job stopped by ${sqlstate} to fail`);
         await w.stop();
         assert.deepEqual(runs, [jobId], `${sqlstate}: not taken again`);
-        assert.equal((await db.query<{ message: string }>('SELECT message FROM public.import_jobs WHERE id = $1', [jobId])).rows[0]?.message, `the import stopped on an unexpected error; the server log of lasting-${sqlstate} has it (job ${jobId})`);
+        assert.equal(
+          (await db.query<{ message: string }>('SELECT message FROM public.import_jobs WHERE id = $1', [jobId])).rows[0]?.message,
+          `the import stopped on an unexpected error; the server log of lasting-${sqlstate} has it (job ${jobId})`,
+        );
       }
     });
 
@@ -193,17 +224,24 @@ for (const backend of backends) {
       const stopped = await jobRow(db, jobId);
       assert.equal(stopped.status, 'running');
       assert.ok(stopped.processed < rows, `processed ${stopped.processed}: stop came too late to prove anything`);
-      assert.ok(events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'stopping'), JSON.stringify(events));
+      assert.ok(
+        events.some((e) => e.event === 'released' && e.jobId === jobId && e.why === 'stopping'),
+        JSON.stringify(events),
+      );
 
       const b = startImportWorker(db, { name: 'b', pollMs: 20, batchRows, log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, jobId)).status !== 'running', 'the job to end', 90_000);
       await b.stop();
-      assert.ok(events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover), 'b took it over');
+      assert.ok(
+        events.some((e) => e.event === 'claimed' && e.jobId === jobId && e.takeover),
+        'b took it over',
+      );
       const end = await jobRow(db, jobId);
       assert.deepEqual([end.status, end.processed, end.success + end.failure, end.failure], ['completed_with_errors', rows, rows, Math.floor(rows / 97)]);
-      const errors = await db.query<{ n: string; rows: string }>('SELECT count(*)::text AS n, count(DISTINCT row_number)::text AS rows FROM public.import_job_errors WHERE import_job_id = $1', [
-        jobId,
-      ]);
+      const errors = await db.query<{ n: string; rows: string }>(
+        'SELECT count(*)::text AS n, count(DISTINCT row_number)::text AS rows FROM public.import_job_errors WHERE import_job_id = $1',
+        [jobId],
+      );
       assert.equal(errors.rows[0]!.rows, String(end.failure), 'an error row for each rejected row, none twice');
 
       const fresh = await backend.create();
@@ -242,7 +280,10 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
     for (let i = 0; i < 12; i++) ids.push(await tinyJob(db));
     const ran: { worker: string; jobId: number }[] = [];
     const workers = dbs.map((d, i) => startImportWorker(d, { name: `w${i}`, pollMs: 10, run: standIn(60, ran, `w${i}`) }));
-    await waitFor(async () => (await db.query(`SELECT 1 FROM public.import_jobs WHERE id = ANY($1::bigint[]) AND status <> 'completed'`, [ids])).rowCount === 0, 'every job to end');
+    await waitFor(
+      async () => (await db.query(`SELECT 1 FROM public.import_jobs WHERE id = ANY($1::bigint[]) AND status <> 'completed'`, [ids])).rowCount === 0,
+      'every job to end',
+    );
     await Promise.all(workers.map((w) => w.stop()));
     assert.deepEqual(
       ran.map((r) => r.jobId).sort((a, b) => a - b),
@@ -272,7 +313,9 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
     assert.equal((await jobRow(db2, jobId)).worker, 'holder');
 
     // The lease's connection dies (as it does when its process is killed).
-    const killed = await db2.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mtc import lease' AND datname = current_database()`);
+    const killed = await db2.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mtc import lease' AND datname = current_database()`,
+    );
     assert.equal(killed.rowCount, 1);
     await waitFor(async () => events.some((e) => e.event === 'released' && e.why === 'lease lost'), 'the holder to notice', 10_000);
     await a.stop();
@@ -282,7 +325,9 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
 
   test('a job run by the command line (runImportHere) holds the lease too: a server’s worker leaves it alone, and takes it over once the command lets go', async () => {
     const [db1, db2] = dbs as [Database, Database];
-    const jobId = (await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), userId: null, status: 'running' })).jobId;
+    const jobId = (
+      await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), userId: null, status: 'running' })
+    ).jobId;
     const stop = new AbortController();
     const cliRan: { worker: string; jobId: number }[] = [];
     // runImportHere has no runner option: it runs the real engine. Here the engine is the point
@@ -303,7 +348,8 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
     assert.deepEqual(serverRan, [{ worker: 'server', jobId }]);
 
     // And with the real engine, start to end.
-    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })), userId: null })).jobId;
+    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })), userId: null }))
+      .jobId;
     const out = await runImportHere(db1, real);
     assert.deepEqual(out, { acquired: true, status: 'completed', leaseLost: false });
   });

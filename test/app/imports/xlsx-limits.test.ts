@@ -13,7 +13,18 @@ import { threadFailure, xlsxRows } from '../../../src/app/imports/formats/xlsx/h
 import type { SheetRow } from '../../../src/app/imports/formats/xlsx/host.ts';
 import { xlsxReading } from '../../../src/app/imports/formats/xlsx/limits.ts';
 import type { XlsxReading } from '../../../src/app/imports/formats/xlsx/limits.ts';
-import { HOSTILE_CODES, SHEET_HEAD, SHEET_TAIL, STRINGS_HEAD, STRINGS_TAIL, hostile, itemsWorkbook, repeated, rowXml, workbook } from '../../helpers/xlsx-files.ts';
+import {
+  HOSTILE_CODES,
+  SHEET_HEAD,
+  SHEET_TAIL,
+  STRINGS_HEAD,
+  STRINGS_TAIL,
+  hostile,
+  itemsWorkbook,
+  repeated,
+  rowXml,
+  workbook,
+} from '../../helpers/xlsx-files.ts';
 
 /** The file in pieces of 64 KiB, each call from its start; `reads` counts the pieces handed out. */
 function file(bytes: Buffer, reads = { pieces: 0 }): () => AsyncIterable<Buffer> {
@@ -46,7 +57,13 @@ describe('XLSX files past the limits', () => {
   const noTemporaryFiles = () => assert.deepEqual(readdirSync(temp), [], 'the reading thread’s temporary directory is gone');
 
   test('an ordinary workbook reads as before, and leaves nothing behind', async () => {
-    const rows = await read(itemsWorkbook([['Item', 'Stock'], ['Frame', 12], ['Wheel, front', 'lots']]));
+    const rows = await read(
+      itemsWorkbook([
+        ['Item', 'Stock'],
+        ['Frame', 12],
+        ['Wheel, front', 'lots'],
+      ]),
+    );
     assert.deepEqual(rows, [
       { rowNumber: 1, cells: ['Item', 'Stock'] },
       { rowNumber: 2, cells: ['Frame', '12'] },
@@ -73,7 +90,10 @@ describe('XLSX files past the limits', () => {
 
   // Scaled down (the cells and the unpacked size take seconds to reach at the defaults: the server's test does that).
   test('too many cells, and a part that inflates past the unpacked limit though it declares 1 KB, are refused', async () => {
-    await assert.rejects(read(hostile.manyCells(), xlsxReading({ limits: { cells: 1_000_000 } })), { code: 'IMPORT_XLSX_TOO_MANY_CELLS', message: /more than 1,000,000 cells/ });
+    await assert.rejects(read(hostile.manyCells(), xlsxReading({ limits: { cells: 1_000_000 } })), {
+      code: 'IMPORT_XLSX_TOO_MANY_CELLS',
+      message: /more than 1,000,000 cells/,
+    });
     await assert.rejects(read(hostile.deflate(), xlsxReading({ limits: { unpackedBytes: 64 * 1024 * 1024 } })), {
       code: 'IMPORT_XLSX_TOO_LARGE',
       message: /^the workbook unpacks to more than 64 MiB \(counted as its parts are inflated, whatever sizes the zip declares\)/,
@@ -92,7 +112,10 @@ describe('XLSX files past the limits', () => {
 
   test('a workbook within the limits that still takes more memory than the thread may have fails with IMPORT_XLSX_OUT_OF_MEMORY, and the process goes on', async () => {
     const texts = Array.from({ length: 60_000 }, (_, i) => `<si><t>${i} ${'z'.repeat(1000)}</t></si>`).join('');
-    const wide = workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item']) + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>' + SHEET_TAIL, strings: STRINGS_HEAD + texts + STRINGS_TAIL });
+    const wide = workbook({
+      sheet: SHEET_HEAD + rowXml(1, ['Item']) + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>' + SHEET_TAIL,
+      strings: STRINGS_HEAD + texts + STRINGS_TAIL,
+    });
     const tight = xlsxReading({ heapMb: 32 });
     assert.equal((await read(itemsWorkbook([['Item'], ['Frame']]), tight)).length, 2, 'a small workbook reads within that heap');
     await assert.rejects(read(wide, tight), {
@@ -106,12 +129,18 @@ describe('XLSX files past the limits', () => {
   test('a reading thread that dies of anything else fails the reading with IMPORT_XLSX_READER_FAILED, saying what it died of', () => {
     const failure = threadFailure(new Error('Cannot read properties of undefined'), 1024);
     assert.equal(failure.code, 'IMPORT_XLSX_READER_FAILED');
-    assert.equal(failure.message, "the workbook's reader stopped unexpectedly (Cannot read properties of undefined): save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that");
+    assert.equal(
+      failure.message,
+      "the workbook's reader stopped unexpectedly (Cannot read properties of undefined): save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that",
+    );
     assert.equal(threadFailure(null, 1024).message.startsWith("the workbook's reader stopped unexpectedly: "), true, 'a thread that exits without a word');
   });
 
   test('a broken workbook is unreadable, saying how: not a zip, cut short, a part that does not inflate', async () => {
-    await assert.rejects(read(Buffer.from('Item,Stock\nFrame,2\n')), { code: 'IMPORT_UNREADABLE', message: 'the file is not a readable XLSX workbook: it does not start as a zip file does' });
+    await assert.rejects(read(Buffer.from('Item,Stock\nFrame,2\n')), {
+      code: 'IMPORT_UNREADABLE',
+      message: 'the file is not a readable XLSX workbook: it does not start as a zip file does',
+    });
     const whole = itemsWorkbook([['Item'], ['Frame']]);
     await assert.rejects(read(whole.subarray(0, whole.length - 200)), { code: 'IMPORT_UNREADABLE', message: /cut short/ });
     const { deflated, size } = repeated('<worksheet><sheetData>', 'x', 10, '</sheetData></worksheet>');
@@ -138,7 +167,10 @@ describe('XLSX files past the limits', () => {
   });
 
   test('a file this process has seen pass the limits (by its SHA-256) is not checked again under the same limits', async () => {
-    const bytes = itemsWorkbook([['Item', 'Stock'], ['Frame', 12]]);
+    const bytes = itemsWorkbook([
+      ['Item', 'Stock'],
+      ['Frame', 12],
+    ]);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const perPass = Math.ceil(bytes.length / 65536);
     const readWith = async (reading: XlsxReading) => {
@@ -153,8 +185,14 @@ describe('XLSX files past the limits', () => {
   });
 
   test('a slow reader gets every row, in order: the thread waits for room and for the file at once without losing either', async () => {
-    const cells = Array.from({ length: 10_000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c><c r="B${i + 2}"><v>${i}</v></c></row>`).join('');
-    const bytes = workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item', 'Stock']) + cells + SHEET_TAIL, strings: `${STRINGS_HEAD}<si><t>Frame</t></si>${STRINGS_TAIL}`, stringsFirst: true });
+    const cells = Array.from({ length: 10_000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c><c r="B${i + 2}"><v>${i}</v></c></row>`).join(
+      '',
+    );
+    const bytes = workbook({
+      sheet: SHEET_HEAD + rowXml(1, ['Item', 'Stock']) + cells + SHEET_TAIL,
+      strings: `${STRINGS_HEAD}<si><t>Frame</t></si>${STRINGS_TAIL}`,
+      stringsFirst: true,
+    });
     let expected = 1;
     for await (const row of xlsxRows(file(bytes), undefined)) {
       assert.equal(row.rowNumber, expected++);
@@ -168,8 +206,16 @@ describe('XLSX files past the limits', () => {
     // (after them, exceljs keeps it in a temporary file until they come). Text that does not
     // compress, so that the file is many pieces.
     const noise = randomBytes(50_000 * 100).toString('hex');
-    const cells = Array.from({ length: 50_000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c><c r="B${i + 2}" t="inlineStr"><is><t>${noise.slice(i * 200, i * 200 + 200)}</t></is></c></row>`).join('');
-    const bytes = workbook({ sheet: SHEET_HEAD + rowXml(1, ['Item', 'Notes']) + cells + SHEET_TAIL, strings: `${STRINGS_HEAD}<si><t>Frame</t></si>${STRINGS_TAIL}`, stringsFirst: true });
+    const cells = Array.from(
+      { length: 50_000 },
+      (_, i) =>
+        `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>0</v></c><c r="B${i + 2}" t="inlineStr"><is><t>${noise.slice(i * 200, i * 200 + 200)}</t></is></c></row>`,
+    ).join('');
+    const bytes = workbook({
+      sheet: SHEET_HEAD + rowXml(1, ['Item', 'Notes']) + cells + SHEET_TAIL,
+      strings: `${STRINGS_HEAD}<si><t>Frame</t></si>${STRINGS_TAIL}`,
+      stringsFirst: true,
+    });
     const reads = { pieces: 0 };
     const taken: SheetRow[] = [];
     for await (const row of xlsxRows(file(bytes, reads), undefined)) {

@@ -39,13 +39,23 @@ const STRINGS = 'xl/sharedStrings.xml';
 describe('the XLSX scanner', () => {
   test('reads a part’s role from its path as exceljs does', () => {
     assert.deepEqual(
-      ['xl/sharedStrings.xml', 'xl/worksheets/sheet12.xml', 'xl/workbook.xml', 'xl/styles.xml', 'xl/_rels/workbook.xml.rels', 'xl/worksheets/_rels/sheet1.xml.rels', 'xl/media/image1.png'].map(partRole),
+      [
+        'xl/sharedStrings.xml',
+        'xl/worksheets/sheet12.xml',
+        'xl/workbook.xml',
+        'xl/styles.xml',
+        'xl/_rels/workbook.xml.rels',
+        'xl/worksheets/_rels/sheet1.xml.rels',
+        'xl/media/image1.png',
+      ].map(partRole),
       ['strings', 'sheet', 'model', 'model', 'model', 'other', 'other'],
     );
   });
 
   test('counts cells, rows and shared strings by their tags, not tags that begin alike', () => {
-    const xml = sheet(`<cols><col min="1" max="2" width="9"/></cols>${rowXml(1, ['Item', 'Stock'])}${rowXml(3, ['Frame', 12])}<rowBreaks count="0"/><c r="Z9"/>`);
+    const xml = sheet(
+      `<cols><col min="1" max="2" width="9"/></cols>${rowXml(1, ['Item', 'Stock'])}${rowXml(3, ['Frame', 12])}<rowBreaks count="0"/><c r="Z9"/>`,
+    );
     assert.deepEqual(scanned(SHEET, xml, small()), { counts: { unpacked: Buffer.byteLength(xml), strings: 0, cells: 5 } });
     const strings = `${STRINGS_HEAD}<si><t>a</t></si><si><r><t>b</t></r></si><sig/><si/>${STRINGS_TAIL}`;
     assert.deepEqual(scanned(STRINGS, strings, small()), { counts: { unpacked: Buffer.byteLength(strings), strings: 3, cells: 0 } });
@@ -76,11 +86,16 @@ describe('the XLSX scanner', () => {
     const pieces = sheet(`<row r="9"><c r="A9" t="inlineStr"><is><t>${'yy<b/>'.repeat(200)}</t></is></c></row>`);
     assert.match((scanned(SHEET, pieces, small()) as { message: string }).message, /^a cell in row 9 of worksheet 1/);
     const string = `${STRINGS_HEAD}<si><t>a</t></si>${`<si>${'<r><t>zz</t></r>'.repeat(100)}</si>`}${STRINGS_TAIL}`;
-    assert.match((scanned(STRINGS, string, small()) as { message: string }).message, /^shared string 2 of the workbook's shared strings \(xl\/sharedStrings\.xml\) takes more than 1,000 bytes/);
+    assert.match(
+      (scanned(STRINGS, string, small()) as { message: string }).message,
+      /^shared string 2 of the workbook's shared strings \(xl\/sharedStrings\.xml\) takes more than 1,000 bytes/,
+    );
   });
 
   test('rows without cells are not one long cell: every row begins afresh', () => {
-    const styled = sheet(`${rowXml(1, ['Item'])}${Array.from({ length: 200 }, (_, i) => `<row r="${i + 2}" ht="20" customHeight="1"/>`).join('')}${rowXml(300, ['x'])}`);
+    const styled = sheet(
+      `${rowXml(1, ['Item'])}${Array.from({ length: 200 }, (_, i) => `<row r="${i + 2}" ht="20" customHeight="1"/>`).join('')}${rowXml(300, ['x'])}`,
+    );
     assert.equal('counts' in scanned(SHEET, styled, small()), true);
     // What follows the rows (merged cells, formatting) is no cell either.
     const tail = `${SHEET_HEAD}${rowXml(1, ['Item'])}</sheetData><mergeCells>${'<mergeCell ref="A1:B2"/>'.repeat(100)}</mergeCells></worksheet>`;
@@ -89,7 +104,11 @@ describe('the XLSX scanner', () => {
 
   test('a comment or CDATA section is one token to its end, with or without a < inside; a document type is refused', () => {
     const fine = sheet(`<!-- a <c> in a comment --><row r="1"><c r="A1"><v>1</v></c></row><![CDATA[ <c><c> ]]>`);
-    assert.deepEqual(scanned(SHEET, fine, small()), { counts: { unpacked: Buffer.byteLength(fine), strings: 0, cells: 4 } }, 'tags inside are counted: more, never fewer');
+    assert.deepEqual(
+      scanned(SHEET, fine, small()),
+      { counts: { unpacked: Buffer.byteLength(fine), strings: 0, cells: 4 } },
+      'tags inside are counted: more, never fewer',
+    );
     const cdata = `${SHEET_HEAD}<row r="1"><c r="A1"><v>1</v></c></row></sheetData><![CDATA[${'<a>'.repeat(400)}]]></worksheet>`;
     assert.match((scanned(SHEET, cdata, small()) as { message: string }).message, /^a comment or CDATA section of worksheet 1 .* takes more than 1,000 bytes/);
     const comment = `${STRINGS_HEAD}<!--${'<x'.repeat(600)}-->${STRINGS_TAIL}`;

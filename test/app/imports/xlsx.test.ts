@@ -31,9 +31,22 @@ for (const backend of backends) {
     after(() => t?.close());
 
     test('reads the named sheet: numbers, formulas by their result, rich text as text, sheet row numbers', async () => {
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'stock.xlsx', bytes: await workbook(), options: { sheet: 'Stock list' }, userId: null });
+      const { jobId } = await createImportJob(t.db, {
+        kind: 'items',
+        fileName: 'stock.xlsx',
+        bytes: await workbook(),
+        options: { sheet: 'Stock list' },
+        userId: null,
+      });
       assert.equal((await runImport(t.db, jobId)).status, 'completed_with_errors');
-      assert.deepEqual(await jobState(t.db, jobId), { status: 'completed_with_errors', message: '1 of 4 rows rejected', total: 4, processed: 4, success: 3, failure: 1 });
+      assert.deepEqual(await jobState(t.db, jobId), {
+        status: 'completed_with_errors',
+        message: '1 of 4 rows rejected',
+        total: 4,
+        processed: 4,
+        success: 3,
+        failure: 1,
+      });
       assert.deepEqual(
         (await jobErrors(t.db, jobId)).map((e) => [e.row, e.field, e.raw]),
         [[5, 'stock', 'Frame,Roadster,Black,S,lots,0,Steel lugged']],
@@ -50,7 +63,13 @@ for (const backend of backends) {
     });
 
     test('an unknown sheet, or a zip that is no workbook, fails the job saying so', async () => {
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'stock.xlsx', bytes: await workbook(), options: { sheet: 'Nope' }, userId: null });
+      const { jobId } = await createImportJob(t.db, {
+        kind: 'items',
+        fileName: 'stock.xlsx',
+        bytes: await workbook(),
+        options: { sheet: 'Nope' },
+        userId: null,
+      });
       assert.equal((await runImport(t.db, jobId)).status, 'failed');
       assert.match((await jobState(t.db, jobId)).message!, /no worksheet "Nope" \(it has: Notes, Stock list\)/);
       const broken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);

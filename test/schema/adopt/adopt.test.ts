@@ -158,7 +158,10 @@ const scenarios: Scenario[] = [
       // A gap filled by the declared default (created_at NOT NULL DEFAULT now()) is not an edit either.
       const filled = (await db.query(`SELECT created_at IS NOT NULL AS created, ${instant('updated_at')} AS updated FROM public.processes WHERE id = 2`)).rows;
       assert.deepEqual(filled, [{ created: true, updated: LEGACY_PROCESS_IN.UTC }]);
-      assert.ok(result.actions.some((a) => a.step === 'structure' && /CREATE TABLE public\.import_jobs/.test(a.sql)), 'import_jobs is created');
+      assert.ok(
+        result.actions.some((a) => a.step === 'structure' && /CREATE TABLE public\.import_jobs/.test(a.sql)),
+        'import_jobs is created',
+      );
       assert.ok(!result.notes.some((n) => n.kind === 'mapped' && n.object.startsWith('public.import_jobs')), 'nothing of import_jobs to map');
       assert.ok(result.unmanaged.includes('public.schema_migrations'), 'the old schema_migrations is left unmanaged');
       assert.ok(result.notes.some((n) => n.kind === 'not-indexed' && n.object === 'public.item_variant.item_variant_color_id_fkey'));
@@ -166,7 +169,9 @@ const scenarios: Scenario[] = [
       // The lot-number trigger that called NEXTVAL unqualified is gone; numbers come from a schema-qualified default.
       await db.session(async (s) => {
         await s.exec("SET search_path = ''");
-        await s.exec('INSERT INTO public.production_lots (process_id, quantity) VALUES (1, 5); INSERT INTO public.production_lots (process_id, quantity) VALUES (1, 5)');
+        await s.exec(
+          'INSERT INTO public.production_lots (process_id, quantity) VALUES (1, 5); INSERT INTO public.production_lots (process_id, quantity) VALUES (1, 5)',
+        );
       });
       const lots = (await db.query<{ lot_number: string; status: string }>('SELECT lot_number, status FROM public.production_lots ORDER BY id')).rows;
       assert.equal(lots.length, 2);
@@ -183,7 +188,9 @@ const scenarios: Scenario[] = [
       assert.deepEqual(await q(`SELECT role FROM public.users`), [{ role: 'viewer' }]);
       assert.deepEqual(await q(`SELECT DISTINCT status FROM public.processes`), [{ status: 'active' }]);
       // Master names that differ only in case are merged, references re-pointed, the rest archived.
-      assert.deepEqual(await q(`SELECT count(*)::text AS n FROM (SELECT lower(color_name) FROM public.color_master GROUP BY 1 HAVING count(*) > 1) d`), [{ n: '0' }]);
+      assert.deepEqual(await q(`SELECT count(*)::text AS n FROM (SELECT lower(color_name) FROM public.color_master GROUP BY 1 HAVING count(*) > 1) d`), [
+        { n: '0' },
+      ]);
       assert.deepEqual(await q(`SELECT count(*)::text AS n FROM public.item_master WHERE model_id IN (42, 34)`), [{ n: '0' }]);
       assert.ok(result.archived >= 19, `archived ${result.archived}`);
       // The item rate became a rate of each of the item's variants.
@@ -193,7 +200,9 @@ const scenarios: Scenario[] = [
       );
       // The stock ledger adds up to the stock.
       assert.deepEqual(
-        await q(`SELECT count(*)::text AS n FROM public.item_variant v WHERE v.stock <> coalesce((SELECT sum(quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id), 0)`),
+        await q(
+          `SELECT count(*)::text AS n FROM public.item_variant v WHERE v.stock <> coalesce((SELECT sum(quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id), 0)`,
+        ),
         [{ n: '0' }],
       );
       assert.deepEqual(await q(`SELECT count(*)::text AS n FROM public.schema_migrations`), [{ n: '16' }]);
@@ -206,10 +215,22 @@ const scenarios: Scenario[] = [
     options: { timeZone: 'Asia/Kolkata' },
     async check(db, result) {
       await assertProcessTimes(db, result, 'Asia/Kolkata', 'option');
-      assert.ok(result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')), 'the duplicate foreign key is reported');
+      assert.ok(
+        result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')),
+        'the duplicate foreign key is reported',
+      );
       const job = await getImportJob(db, 1);
       assert.deepEqual(
-        job && { importId: job.importId, userId: job.userId, kind: job.kind, status: job.status, message: job.message, counts: [job.totalRows, job.processedRows, job.successCount, job.failureCount], createdAt: job.createdAt, updatedAt: job.updatedAt },
+        job && {
+          importId: job.importId,
+          userId: job.userId,
+          kind: job.kind,
+          status: job.status,
+          message: job.message,
+          counts: [job.totalRows, job.processedRows, job.successCount, job.failureCount],
+          createdAt: job.createdAt,
+          updatedAt: job.updatedAt,
+        },
         {
           importId: 'b3f1e2a4-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
           userId: 3,
@@ -221,8 +242,13 @@ const scenarios: Scenario[] = [
           updatedAt: '2025-11-06T04:45:42.000Z',
         },
       );
-      assert.ok(result.notes.some((n) => n.kind === 'mapped' && n.object === 'public.import_jobs' && /1 import job\b.*kind items/.test(n.message)), JSON.stringify(result.notes.filter((n) => n.object.includes('import_jobs'))));
-      assert.ok(result.notes.some((n) => n.kind === 'mapped' && n.object === 'public.import_jobs.status' && n.message.includes("'Completed' → 'completed' (1)")));
+      assert.ok(
+        result.notes.some((n) => n.kind === 'mapped' && n.object === 'public.import_jobs' && /1 import job\b.*kind items/.test(n.message)),
+        JSON.stringify(result.notes.filter((n) => n.object.includes('import_jobs'))),
+      );
+      assert.ok(
+        result.notes.some((n) => n.kind === 'mapped' && n.object === 'public.import_jobs.status' && n.message.includes("'Completed' → 'completed' (1)")),
+      );
       const fks = (await db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'public.import_jobs'::regclass AND contype = 'f'`)).rows;
       assert.deepEqual(fks, [{ conname: 'import_jobs_user_id_fkey' }]);
       // MTC's own jobs come after it.
@@ -244,7 +270,8 @@ const scenarios: Scenario[] = [
       await assertProcessTimes(db, result, 'Asia/Kolkata', 'database');
       assert.ok(result.timeZone.columns.includes('public.import_jobs.created_at'));
       assert.ok(!result.notes.some((n) => n.kind === 'mapped' && n.object.startsWith('public.import_jobs')), 'no job, nothing mapped');
-      const made = (await db.query(`INSERT INTO public.import_jobs (kind, user_id) VALUES ('items', NULL) RETURNING status, import_id IS NOT NULL AS has_id`)).rows;
+      const made = (await db.query(`INSERT INTO public.import_jobs (kind, user_id) VALUES ('items', NULL) RETURNING status, import_id IS NOT NULL AS has_id`))
+        .rows;
       assert.deepEqual(made, [{ status: 'pending', has_id: true }]);
     },
   },
@@ -257,14 +284,17 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'import_jobs made by hand (the report\'s columns, no kind), two identical foreign keys on user_id, its statuses in any spelling, its counters left empty',
+    name: "import_jobs made by hand (the report's columns, no kind), two identical foreign keys on user_id, its statuses in any spelling, its counters left empty",
     legacy: { data: false },
     setup: `
       INSERT INTO public.users (user_id, name, email) VALUES (7, 'Importer', 'importer@example.com');
       ${importJobsFixture('report-shape.sql')};
       ${importJobsFixture('any-status.sql')}`,
     async check(db, result) {
-      assert.ok(result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')), 'the duplicate is reported');
+      assert.ok(
+        result.before.some((f) => f.kind === 'duplicate' && JSON.stringify(f).includes('import_jobs')),
+        'the duplicate is reported',
+      );
       const fks = await db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'public.import_jobs'::regclass AND contype = 'f'`);
       assert.equal(fks.rowCount, 1);
       const jobs = (
@@ -289,17 +319,42 @@ const scenarios: Scenario[] = [
         { id: 12, kind: 'items', status: 'failed', message: interrupted('In Progress'), counts: '0/0/0/0' },
         { id: 13, kind: 'items', status: 'failed', message: interrupted('Pending'), counts: '0/0/0/0' },
         { id: 14, kind: 'items', status: 'failed', message: interrupted('queued'), counts: '0/0/0/0' },
-        { id: 15, kind: 'items', status: 'failed', message: "status 'On Hold' in the old database, which MTC does not know; waiting for the supplier", counts: '0/0/0/0' },
+        {
+          id: 15,
+          kind: 'items',
+          status: 'failed',
+          message: "status 'On Hold' in the old database, which MTC does not know; waiting for the supplier",
+          counts: '0/0/0/0',
+        },
         { id: 16, kind: 'items', status: 'failed', message: 'no status in the old database', counts: '0/0/0/0' },
         // Counters the old script did not keep: empty ones 0, processed at least succeeded + failed.
         { id: 17, kind: 'items', status: 'completed_with_errors', message: null, counts: '0/6/5/1' },
       ]);
       const notes = result.notes.filter((n) => n.object.startsWith('public.import_jobs')).map((n) => `${n.kind} ${n.object}: ${n.message}`);
-      assert.ok(notes.some((n) => /^mapped public\.import_jobs: 17 import jobs of the old application kept as jobs of kind items/.test(n)), notes.join('\n'));
-      assert.ok(notes.some((n) => n.startsWith('mapped public.import_jobs.status:') && n.includes("'COMPLETED' → 'completed' (1)") && n.includes("'canceled' → 'cancelled' (1)")), notes.join('\n'));
-      assert.ok(notes.some((n) => /^mapped public\.import_jobs\.status: 4 unfinished jobs made failed/.test(n)), notes.join('\n'));
-      assert.ok(notes.some((n) => /^conflict public\.import_jobs\.status: 2 jobs with a status MTC does not know \('On Hold' \(1\), no status \(1\)\) made failed/.test(n)), notes.join('\n'));
-      assert.ok(notes.some((n) => /^mapped public\.import_jobs: 2 jobs' empty or inconsistent counters/.test(n)), notes.join('\n'));
+      assert.ok(
+        notes.some((n) => /^mapped public\.import_jobs: 17 import jobs of the old application kept as jobs of kind items/.test(n)),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some(
+          (n) => n.startsWith('mapped public.import_jobs.status:') && n.includes("'COMPLETED' → 'completed' (1)") && n.includes("'canceled' → 'cancelled' (1)"),
+        ),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some((n) => /^mapped public\.import_jobs\.status: 4 unfinished jobs made failed/.test(n)),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some((n) =>
+          /^conflict public\.import_jobs\.status: 2 jobs with a status MTC does not know \('On Hold' \(1\), no status \(1\)\) made failed/.test(n),
+        ),
+        notes.join('\n'),
+      );
+      assert.ok(
+        notes.some((n) => /^mapped public\.import_jobs: 2 jobs' empty or inconsistent counters/.test(n)),
+        notes.join('\n'),
+      );
       // Job 14 had no import_id: it was given one.
       assert.deepEqual((await db.query(`SELECT count(DISTINCT import_id)::int AS n FROM public.import_jobs`)).rows, [{ n: 17 }]);
       await assert.rejects(db.exec(`UPDATE public.import_jobs SET status = 'Completed' WHERE id = 1`), /import_jobs_status_check/);
@@ -457,14 +512,16 @@ for (const backend of backends) {
           undo: `UPDATE public.processes SET created_at = '2025-01-01 00:00:00' WHERE id = 1`,
           options: { timeZone: 'Europe/Berlin' },
           code: 'ADOPT_WOULD_LOSE_DATA',
-          message: /public\.processes\.created_at: 1 value\(s\) would not survive the change from timestamp without time zone to timestamp with time zone read as Europe\/Berlin time \(a time the clocks skipped there does not exist\)/,
+          message:
+            /public\.processes\.created_at: 1 value\(s\) would not survive the change from timestamp without time zone to timestamp with time zone read as Europe\/Berlin time \(a time the clocks skipped there does not exist\)/,
         },
         {
           name: 'a row the declared constraints reject',
           setup: `INSERT INTO public.production_lots (lot_number, process_id, quantity) VALUES ('Z-1', 1, 0)`,
           undo: `DELETE FROM public.production_lots`,
           code: 'ADOPT_STEP_FAILED',
-          message: /production_lots_quantity_check[\s\S]*PostgreSQL: check constraint "production_lots_quantity_check" of relation "production_lots" is violated by some row/,
+          message:
+            /production_lots_quantity_check[\s\S]*PostgreSQL: check constraint "production_lots_quantity_check" of relation "production_lots" is violated by some row/,
         },
         {
           name: 'a NULL where the declared schema requires a value and has no default',
@@ -476,7 +533,10 @@ for (const backend of backends) {
       ];
       test('a result that would not match the declared schema: ADOPT_INCOMPLETE, and the database is as it was', async () => {
         const initial = await snapshot(db);
-        const careless = { ...mapping, complete: async (ctx: AdoptContext) => void (await ctx.run('DROP INDEX public.idx_item_master_category', 'a mapping that breaks what it should not')) };
+        const careless = {
+          ...mapping,
+          complete: async (ctx: AdoptContext) => void (await ctx.run('DROP INDEX public.idx_item_master_category', 'a mapping that breaks what it should not')),
+        };
         await assert.rejects(adopt(db, plan, { target, mapping: careless }), (err: unknown) => {
           assert.ok(err instanceof MtcError, String(err));
           assert.equal(err.code, 'ADOPT_INCOMPLETE');

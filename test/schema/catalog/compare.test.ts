@@ -79,7 +79,16 @@ describe('compareModels', () => {
       model({ tables: [lots({ default: "'Planning'::text", type: 'character varying(20)' })] }),
     );
     assert.deepEqual(findings, [
-      { kind: 'changed', object: 'column', schema: 'public', table: 'lots', name: 'status', property: 'default', before: "'planning'::text", after: "'Planning'::text" },
+      {
+        kind: 'changed',
+        object: 'column',
+        schema: 'public',
+        table: 'lots',
+        name: 'status',
+        property: 'default',
+        before: "'planning'::text",
+        after: "'Planning'::text",
+      },
       { kind: 'changed', object: 'column', schema: 'public', table: 'lots', name: 'status', property: 'notNull', before: true, after: false },
       { kind: 'changed', object: 'column', schema: 'public', table: 'lots', name: 'status', property: 'type', before: 'text', after: 'character varying(20)' },
     ]);
@@ -155,7 +164,9 @@ describe('compareModels: duplicates in the actual database', () => {
   const jobs = (more: Partial<TableModel>) => table('import_jobs', { columns: [column('user_id', 1, 'integer')], ...more });
 
   test('reports two foreign keys with one definition, whatever their names', () => {
-    const actual = jobs({ constraints: [constraint('import_jobs_user_id_fkey', 'foreign key', fkDef), constraint('fk_import_jobs_user', 'foreign key', fkDef)] });
+    const actual = jobs({
+      constraints: [constraint('import_jobs_user_id_fkey', 'foreign key', fkDef), constraint('fk_import_jobs_user', 'foreign key', fkDef)],
+    });
     const expected = jobs({ constraints: [constraint('import_jobs_user_id_fkey', 'foreign key', fkDef)] });
     const findings = compareModels(model({ tables: [expected] }), model({ tables: [actual] }));
     const dup = findings.find((f) => f.kind === 'duplicate');
@@ -184,9 +195,19 @@ describe('compareModels: duplicates in the actual database', () => {
     const actual = users({ indexes: [...users().indexes, index('users_email_idx', 'users', 'email'), index('idx_users_email', 'users', 'email')] });
     const dups = compareModels(model({ tables: [actual] }), model({ tables: [actual] }));
     assert.deepEqual(dups, [
-      { kind: 'duplicate', object: 'index', schema: 'public', table: 'users', names: ['idx_users_email', 'users_email_idx'], definition: 'CREATE INDEX ON public.users USING btree (email)' },
+      {
+        kind: 'duplicate',
+        object: 'index',
+        schema: 'public',
+        table: 'users',
+        names: ['idx_users_email', 'users_email_idx'],
+        definition: 'CREATE INDEX ON public.users USING btree (email)',
+      },
     ]);
-    assert.equal(formatFinding(dups[0]!), 'duplicate index on public.users: idx_users_email, users_email_idx (CREATE INDEX ON public.users USING btree (email))');
+    assert.equal(
+      formatFinding(dups[0]!),
+      'duplicate index on public.users: idx_users_email, users_email_idx (CREATE INDEX ON public.users USING btree (email))',
+    );
   });
 
   test('reports a unique constraint and a plain unique index on the same column as duplicate indexes', () => {
@@ -207,7 +228,11 @@ describe('compareModels: duplicates in the actual database', () => {
   test('reports two duplicate unique constraints once, not again through their indexes', () => {
     const actual = users({
       constraints: [...users().constraints, constraint('u1', 'unique', 'UNIQUE (email)'), constraint('u2', 'unique', 'UNIQUE (email)')],
-      indexes: [...users().indexes, index('u1', 'users', 'email', { unique: true, constraint: 'u1' }), index('u2', 'users', 'email', { unique: true, constraint: 'u2' })],
+      indexes: [
+        ...users().indexes,
+        index('u1', 'users', 'email', { unique: true, constraint: 'u1' }),
+        index('u2', 'users', 'email', { unique: true, constraint: 'u2' }),
+      ],
     });
     const dups = compareModels(model({ tables: [actual] }), model({ tables: [actual] }));
     assert.deepEqual(dups.map(formatFinding), ['duplicate unique constraint on public.users: u1, u2 (UNIQUE (email))']);
@@ -216,12 +241,22 @@ describe('compareModels: duplicates in the actual database', () => {
   test('pairs the first of three duplicates with each of the others', () => {
     const actual = users({ indexes: ['c', 'a', 'b'].map((n) => index(n, 'users', 'email')) });
     const dups = compareModels(model({ tables: [actual] }), model({ tables: [actual] }));
-    assert.deepEqual(dups.map((f) => f.kind === 'duplicate' && f.names), [['a', 'b'], ['a', 'c']]);
+    assert.deepEqual(
+      dups.map((f) => f.kind === 'duplicate' && f.names),
+      [
+        ['a', 'b'],
+        ['a', 'c'],
+      ],
+    );
   });
 
   test('does not count indexes that differ in uniqueness, predicate or method as duplicates', () => {
     const actual = users({
-      indexes: [index('a', 'users', 'email'), index('b', 'users', 'email', { unique: true }), index('c', 'users', 'email', { shape: 'CREATE INDEX ON public.users USING hash (email)' })],
+      indexes: [
+        index('a', 'users', 'email'),
+        index('b', 'users', 'email', { unique: true }),
+        index('c', 'users', 'email', { shape: 'CREATE INDEX ON public.users USING hash (email)' }),
+      ],
     });
     assert.deepEqual(compareModels(model({ tables: [actual] }), model({ tables: [actual] })), []);
   });
@@ -292,10 +327,15 @@ describe('compareModels: order', () => {
     actual.schemas.push('zz');
     actual.enums = [];
     const forward = compareModels(expected, actual);
-    const reverse = (m: SchemaModel): SchemaModel => ({ ...m, tables: [...m.tables].reverse(), views: [...m.views].reverse(), schemas: [...m.schemas].reverse() });
+    const reverse = (m: SchemaModel): SchemaModel => ({
+      ...m,
+      tables: [...m.tables].reverse(),
+      views: [...m.views].reverse(),
+      schemas: [...m.schemas].reverse(),
+    });
     assert.deepEqual(compareModels(reverse(expected), reverse(actual)), forward);
     assert.deepEqual(forward.map(formatFinding), [
-      'missing enum app.lot_status (\'planning\', \'in progress\', \'done\', \'it\'\'s late\')',
+      "missing enum app.lot_status ('planning', 'in progress', 'done', 'it''s late')",
       "changed column app.lots.status default: 'planning'::app.lot_status → (none)",
       'missing view public.z_user_lots',
       'missing column public.users.email (text not null)',

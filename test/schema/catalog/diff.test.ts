@@ -39,7 +39,6 @@ interface Mutation {
   apply: (m: SchemaModel, pick: <T>(list: T[]) => T) => string;
 }
 
-
 const simpleColumns = (t: TableModel) => t.columns.filter((c) => c.identity === null && c.generated === null);
 const literalFor: Record<string, string> = { text: "'mutated'::text", integer: '42', bigint: '42', boolean: 'true', 'numeric(10,2)': '0' };
 const inPrimaryKey = (t: TableModel, c: ColumnModel) => t.constraints.some((k) => k.kind === 'primary key' && k.columns.includes(c.name));
@@ -68,7 +67,11 @@ const MUTATIONS: Mutation[] = [
   {
     name: 'change a default',
     apply: (m, pick) => {
-      const candidates = m.tables.flatMap((t) => simpleColumns(t).filter((c) => literalFor[c.type] !== undefined).map((c) => ({ t, c })));
+      const candidates = m.tables.flatMap((t) =>
+        simpleColumns(t)
+          .filter((c) => literalFor[c.type] !== undefined)
+          .map((c) => ({ t, c })),
+      );
       const { t, c } = pick(candidates);
       c.default = c.default === literalFor[c.type] ? null : literalFor[c.type]!;
       return `${t.schema}.${t.name}.${c.name} default ${c.default}`;
@@ -77,7 +80,13 @@ const MUTATIONS: Mutation[] = [
   {
     name: 'set not null',
     apply: (m, pick) => {
-      const { t, c } = pick(m.tables.flatMap((t) => simpleColumns(t).filter((c) => !c.notNull).map((c) => ({ t, c }))));
+      const { t, c } = pick(
+        m.tables.flatMap((t) =>
+          simpleColumns(t)
+            .filter((c) => !c.notNull)
+            .map((c) => ({ t, c })),
+        ),
+      );
       c.notNull = true;
       return `${t.schema}.${t.name}.${c.name}`;
     },
@@ -244,7 +253,7 @@ for (const backend of backends) {
     MUTATIONS.forEach((mutation) => {
       test(`zoo: ${mutation.name}, there and back`, async () => {
         const mutated = structuredClone(base);
-        const chooser = <T,>(list: T[]): T => {
+        const chooser = <T>(list: T[]): T => {
           assert.ok(list.length > 0, `${mutation.name}: something to mutate`);
           return list[Math.floor(pick() * list.length)]!;
         };

@@ -111,8 +111,19 @@ for (const backend of backends) {
       assert.equal(col('total')?.generated, '(unit_price * (qty)::numeric)');
       assert.equal(col('status')?.default, "'planned'::inventory.lot_status");
       assert.equal(col('invoice')?.default, "nextval('inventory.invoice_no'::regclass)");
-      assert.deepEqual(col('weights'), { name: 'weights', position: 10, type: 'real[]', notNull: false, default: 'ARRAY[(1.5)::real, (2)::real]', identity: null, generated: null });
-      assert.deepEqual(items.columns.map((c) => c.position), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.deepEqual(col('weights'), {
+        name: 'weights',
+        position: 10,
+        type: 'real[]',
+        notNull: false,
+        default: 'ARRAY[(1.5)::real, (2)::real]',
+        identity: null,
+        generated: null,
+      });
+      assert.deepEqual(
+        items.columns.map((c) => c.position),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      );
       const orders = tableOf(zoo(), 'inventory', 'orders');
       assert.equal(orders.columns[0]?.identity, 'by default');
       const customers = tableOf(zoo(), 'public', 'customers');
@@ -123,14 +134,10 @@ for (const backend of backends) {
 
     test('reads constraints without NOT NULL ones: FK actions, deferrable, NOT VALID, exclude', () => {
       const orders = tableOf(zoo(), 'inventory', 'orders');
-      assert.deepEqual(orders.constraints.map((c) => c.name), [
-        'orders_customer_id_fkey',
-        'orders_item_fk',
-        'orders_item_fk_again',
-        'orders_note_length',
-        'orders_pkey',
-        'orders_status_known',
-      ]);
+      assert.deepEqual(
+        orders.constraints.map((c) => c.name),
+        ['orders_customer_id_fkey', 'orders_item_fk', 'orders_item_fk_again', 'orders_note_length', 'orders_pkey', 'orders_status_known'],
+      );
       const fk = orders.constraints.find((c) => c.name === 'orders_customer_id_fkey');
       assert.deepEqual(fk?.references, { schema: 'public', table: 'customers', columns: ['id'], onUpdate: 'CASCADE', onDelete: 'SET NULL', match: 'SIMPLE' });
       const deferred = orders.constraints.find((c) => c.name === 'orders_item_fk');
@@ -241,7 +248,10 @@ for (const backend of backends) {
           ALTER EXTENSION plpgsql ADD VIEW public.owned_view;
           CREATE TEMP TABLE scratch (id int);`);
         const m = await inspect(db);
-        assert.deepEqual(m.tables.map((t) => t.name), ['kept']);
+        assert.deepEqual(
+          m.tables.map((t) => t.name),
+          ['kept'],
+        );
         assert.deepEqual(m.sequences, []);
         assert.deepEqual(m.functions, []);
         assert.deepEqual(m.enums, []);

@@ -52,7 +52,11 @@ describe('normalize: a varchar column checked against a list', () => {
   });
 
   test('other arrays and casts are left alone', () => {
-    for (const def of ["CHECK ((u = ANY (ARRAY['a'::text, 'b'::text])))", "CHECK (((s)::text = ('x'::character varying)::text))", "CHECK ((v = 'abc'::bpchar))"]) {
+    for (const def of [
+      "CHECK ((u = ANY (ARRAY['a'::text, 'b'::text])))",
+      "CHECK (((s)::text = ('x'::character varying)::text))",
+      "CHECK ((v = 'abc'::bpchar))",
+    ]) {
       assert.equal(normalizeConstraintDef(def), def);
     }
   });

@@ -74,7 +74,10 @@ describe('renderSnapshot', () => {
       'CREATE TRIGGER users_touch ',
       'ALTER SEQUENCE public.users_user_id_seq OWNED BY public.users.user_id;',
     ].map(at);
-    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+    );
   });
 
   test('keeps NOT VALID and DEFERRABLE from the flags, never twice', () => {
@@ -120,8 +123,15 @@ describe('renderSnapshot', () => {
   });
 
   test('an empty model is the header alone, with the settings it makes and resets', () => {
-    const statements = renderSnapshot(emptyModel()).split('\n').filter((l) => l && !l.startsWith('--'));
-    assert.deepEqual(statements, ['SET check_function_bodies = false;', 'SET client_min_messages = warning;', 'RESET check_function_bodies;', 'RESET client_min_messages;']);
+    const statements = renderSnapshot(emptyModel())
+      .split('\n')
+      .filter((l) => l && !l.startsWith('--'));
+    assert.deepEqual(statements, [
+      'SET check_function_bodies = false;',
+      'SET client_min_messages = warning;',
+      'RESET check_function_bodies;',
+      'RESET client_min_messages;',
+    ]);
   });
 });
 

@@ -36,13 +36,19 @@ describe('-- mtc:allow', () => {
       WIDEN,
     ].join('\n');
     const r = await lintText(text);
-    assert.deepEqual(r.acknowledged.map((a) => `${a.line} ${a.code} ${a.allowLine}`), ['6 TABLE_REWRITE 1', '7 TABLE_REWRITE 1', '8 CONSTRAINT_WITHOUT_NOT_VALID 4']);
+    assert.deepEqual(
+      r.acknowledged.map((a) => `${a.line} ${a.code} ${a.allowLine}`),
+      ['6 TABLE_REWRITE 1', '7 TABLE_REWRITE 1', '8 CONSTRAINT_WITHOUT_NOT_VALID 4'],
+    );
     assert.deepEqual(codes(r), ['9 warning TABLE_REWRITE'], 'the statement after is not covered');
   });
 
   test('before a DO block, covers the findings inside it', async () => {
     const r = await lintText(`-- mtc:allow TABLE_REWRITE: widened\nDO $$\nBEGIN\n  ALTER TABLE lots ALTER COLUMN note TYPE varchar(200);\nEND\n$$;\n`);
-    assert.deepEqual(r.acknowledged.map((a) => `${a.line} ${a.code}`), ['4 TABLE_REWRITE']);
+    assert.deepEqual(
+      r.acknowledged.map((a) => `${a.line} ${a.code}`),
+      ['4 TABLE_REWRITE'],
+    );
     assert.deepEqual(r.findings, []);
   });
 
@@ -50,8 +56,16 @@ describe('-- mtc:allow', () => {
     ['without a reason', '-- mtc:allow TABLE_REWRITE:\n', /ALLOW_INVALID -- mtc:allow TABLE_REWRITE gives no reason/],
     ['without a colon', '-- mtc:allow TABLE_REWRITE the column is widened\n', /ALLOW_INVALID -- mtc:allow must name a rule, a colon and a reason/],
     ['naming no rule', '-- mtc:allow\n', /ALLOW_INVALID -- mtc:allow must name a rule/],
-    ['naming an unknown rule', '-- mtc:allow TABLE_REWRITES: widened\n', /ALLOW_INVALID -- mtc:allow names the unknown rule "TABLE_REWRITES" \(rules that can be acknowledged: TABLE_REWRITE, /],
-    ['naming a rule that is always an error', '-- mtc:allow UNDECLARED_DEPENDENCY: it runs later anyway\n', /ALLOW_INVALID UNDECLARED_DEPENDENCY cannot be acknowledged/],
+    [
+      'naming an unknown rule',
+      '-- mtc:allow TABLE_REWRITES: widened\n',
+      /ALLOW_INVALID -- mtc:allow names the unknown rule "TABLE_REWRITES" \(rules that can be acknowledged: TABLE_REWRITE, /,
+    ],
+    [
+      'naming a rule that is always an error',
+      '-- mtc:allow UNDECLARED_DEPENDENCY: it runs later anyway\n',
+      /ALLOW_INVALID UNDECLARED_DEPENDENCY cannot be acknowledged/,
+    ],
   ];
   for (const [what, line, message] of wrong) {
     test(`${what} is an error at its line, and acknowledges nothing`, async () => {
@@ -60,7 +74,10 @@ describe('-- mtc:allow', () => {
       const error = r.findings.find((f) => f.severity === 'error');
       assert.equal(`${error?.file}:${error?.line}`, 'migrations/0002_alter.sql:2');
       assert.match(`${error?.code} ${error?.message}`, message);
-      assert.deepEqual(codes(r).filter((c) => c.includes('warning')), ['1 warning CONSTRAINT_WITHOUT_NOT_VALID', '3 warning TABLE_REWRITE']);
+      assert.deepEqual(
+        codes(r).filter((c) => c.includes('warning')),
+        ['1 warning CONSTRAINT_WITHOUT_NOT_VALID', '3 warning TABLE_REWRITE'],
+      );
       assert.deepEqual(r.acknowledged, []);
     });
   }
@@ -95,13 +112,22 @@ describe('-- mtc:allow', () => {
 
   test('a file that does not parse gets no ALLOW_UNUSED (its statements are not all known)', async () => {
     const r = await lintText(`-- mtc:allow TABLE_REWRITE: widened\nALTER TABEL lots ADD COLUMN x int;\n`);
-    assert.deepEqual(r.findings.map((f) => f.code), ['SQL_SYNTAX']);
+    assert.deepEqual(
+      r.findings.map((f) => f.code),
+      ['SQL_SYNTAX'],
+    );
   });
 
   test('"only" reports the wrong acknowledgements of the files it names, not of the others', async () => {
     const all = [migrationFromText('migrations/0001_a.sql', '-- mtc:allow TABLE_REWRITE:\nSELECT 1;\n'), migrationFromText('migrations/0002_b.sql', WIDEN)];
-    assert.deepEqual((await lintMigrations(all, { only: ['0002_b'] })).findings.map((f) => f.code), ['TABLE_REWRITE']);
-    assert.deepEqual((await lintMigrations(all, { only: ['0001_a'] })).findings.map((f) => f.code), ['ALLOW_INVALID']);
+    assert.deepEqual(
+      (await lintMigrations(all, { only: ['0002_b'] })).findings.map((f) => f.code),
+      ['TABLE_REWRITE'],
+    );
+    assert.deepEqual(
+      (await lintMigrations(all, { only: ['0001_a'] })).findings.map((f) => f.code),
+      ['ALLOW_INVALID'],
+    );
   });
 });
 
@@ -111,7 +137,10 @@ describe("a project's rule levels", () => {
     const r = await lintText(text, { rules: { TABLE_REWRITE: 'error', CONSTRAINT_WITHOUT_NOT_VALID: 'error', SET_NOT_NULL: 'off' } });
     assert.deepEqual(codes(r), ['1 error TABLE_REWRITE']);
     assert.equal(r.errors, 1);
-    assert.deepEqual(r.acknowledged.map((a) => `${a.line} ${a.severity} ${a.code}`), ['3 error CONSTRAINT_WITHOUT_NOT_VALID']);
+    assert.deepEqual(
+      r.acknowledged.map((a) => `${a.line} ${a.severity} ${a.code}`),
+      ['3 error CONSTRAINT_WITHOUT_NOT_VALID'],
+    );
   });
 
   test('an acknowledgement of a rule set "off" still has its finding, so it is not unused', async () => {
@@ -121,8 +150,15 @@ describe("a project's rule levels", () => {
   });
 
   test('an unknown rule or level, or a rule that is always an error set lower, is a usage error naming it', async () => {
-    await assert.rejects(lintText(WIDEN, { rules: { TABLE_REWRIT: 'off' } }), { code: 'LINT_RULES_INVALID', category: 'usage', message: /unknown lint rule "TABLE_REWRIT"/ });
-    await assert.rejects(lintText(WIDEN, { rules: { TABLE_REWRITE: 'loud' as 'off' } }), { code: 'LINT_RULES_INVALID', message: /"loud" is not a level; use "off", "warning" or "error"/ });
+    await assert.rejects(lintText(WIDEN, { rules: { TABLE_REWRIT: 'off' } }), {
+      code: 'LINT_RULES_INVALID',
+      category: 'usage',
+      message: /unknown lint rule "TABLE_REWRIT"/,
+    });
+    await assert.rejects(lintText(WIDEN, { rules: { TABLE_REWRITE: 'loud' as 'off' } }), {
+      code: 'LINT_RULES_INVALID',
+      message: /"loud" is not a level; use "off", "warning" or "error"/,
+    });
     await assert.rejects(lintText(WIDEN, { rules: { SQL_SYNTAX: 'warning' } }), { code: 'LINT_RULES_INVALID', message: /SQL_SYNTAX is always an error/ });
     assert.equal((await lintText(WIDEN, { rules: { SQL_SYNTAX: 'error' } })).warnings, 1);
   });

@@ -19,7 +19,10 @@ describe('lintMigrations report', () => {
     const all = await loadFixture('alter-before-create');
     const byId = await lintMigrations(all, { only: ['0001_fix_lots'] });
     assert.equal(byId.files, 1);
-    assert.deepEqual(byId.findings.map((f) => f.code), ['UNDECLARED_DEPENDENCY']);
+    assert.deepEqual(
+      byId.findings.map((f) => f.code),
+      ['UNDECLARED_DEPENDENCY'],
+    );
     const other = await lintMigrations(all, { only: [all[1]?.path ?? ''] });
     assert.deepEqual(other.findings, []);
   });
@@ -31,18 +34,31 @@ describe('lintMigrations report', () => {
 
   test('migrations built from text lint like files', async () => {
     const report = await lintMigrations([migrationFromText('migrations/0001_a.sql', 'CREATE TABLE a (id int);\nCOMMIT;\n')]);
-    assert.deepEqual(report.findings.map((f) => [f.code, f.file, f.line, f.column]), [['TRANSACTION_CONTROL', 'migrations/0001_a.sql', 2, 1]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.code, f.file, f.line, f.column]),
+      [['TRANSACTION_CONTROL', 'migrations/0001_a.sql', 2, 1]],
+    );
   });
 });
 
 describe('formatFinding', () => {
-  const finding: LintFinding = { severity: 'error', code: 'SQL_SYNTAX', message: 'syntax error at or near "SELEC"', file: 'migrations/0001_a.sql', line: 3, column: 7 };
+  const finding: LintFinding = {
+    severity: 'error',
+    code: 'SQL_SYNTAX',
+    message: 'syntax error at or near "SELEC"',
+    file: 'migrations/0001_a.sql',
+    line: 3,
+    column: 7,
+  };
 
   test('renders path:line:col: severity CODE: message on one line', () => {
     assert.equal(formatFinding(finding), 'migrations/0001_a.sql:3:7: error SQL_SYNTAX: syntax error at or near "SELEC"');
   });
 
   test('adds an indented hint line when there is a hint', () => {
-    assert.equal(formatFinding({ ...finding, hint: 'check the spelling' }), 'migrations/0001_a.sql:3:7: error SQL_SYNTAX: syntax error at or near "SELEC"\n    hint: check the spelling');
+    assert.equal(
+      formatFinding({ ...finding, hint: 'check the spelling' }),
+      'migrations/0001_a.sql:3:7: error SQL_SYNTAX: syntax error at or near "SELEC"\n    hint: check the spelling',
+    );
   });
 });

@@ -6,9 +6,18 @@ describe('splitStatements', () => {
   test('returns each statement without its semicolon, with string indices and the line and column of its first token', async () => {
     const text = '-- header\nCREATE TABLE a (id int);\n\n  /* note */ INSERT INTO a VALUES (1);\n';
     const stmts = await splitStatements(text);
-    assert.deepEqual(stmts.map((s) => s.text), ['CREATE TABLE a (id int)', 'INSERT INTO a VALUES (1)']);
+    assert.deepEqual(
+      stmts.map((s) => s.text),
+      ['CREATE TABLE a (id int)', 'INSERT INTO a VALUES (1)'],
+    );
     for (const s of stmts) assert.equal(text.slice(s.start, s.end), s.text);
-    assert.deepEqual(stmts.map((s) => [s.line, s.column]), [[2, 1], [4, 14]]);
+    assert.deepEqual(
+      stmts.map((s) => [s.line, s.column]),
+      [
+        [2, 1],
+        [4, 14],
+      ],
+    );
   });
 
   test('does not split at semicolons inside strings, comments, quoted identifiers or dollar-quoted bodies', async () => {
@@ -25,7 +34,10 @@ describe('splitStatements', () => {
   test('places statements after non-ASCII text by string index, not by UTF-8 byte', async () => {
     const text = "-- prix en €, 数量 📦\nSELECT 'é';\nSELECT 2;";
     const stmts = await splitStatements(text);
-    assert.deepEqual(stmts.map((s) => s.text), ["SELECT 'é'", 'SELECT 2']);
+    assert.deepEqual(
+      stmts.map((s) => s.text),
+      ["SELECT 'é'", 'SELECT 2'],
+    );
     assert.equal(text.slice(stmts[1]?.start, stmts[1]?.end), 'SELECT 2');
     assert.deepEqual([stmts[1]?.line, stmts[1]?.column], [3, 1]);
   });
@@ -33,12 +45,21 @@ describe('splitStatements', () => {
   test('counts lines of CRLF text once per line break', async () => {
     const text = 'SELECT 1;\r\n\r\n  SELECT 2;\r\n';
     const stmts = await splitStatements(text);
-    assert.deepEqual(stmts.map((s) => [s.text, s.line, s.column]), [['SELECT 1', 1, 1], ['SELECT 2', 3, 3]]);
+    assert.deepEqual(
+      stmts.map((s) => [s.text, s.line, s.column]),
+      [
+        ['SELECT 1', 1, 1],
+        ['SELECT 2', 3, 3],
+      ],
+    );
   });
 
   test('keeps a last statement without a semicolon, and leaves out a trailing comment', async () => {
     const stmts = await splitStatements('SELECT 1;\nSELECT 2 -- no semicolon\n');
-    assert.deepEqual(stmts.map((s) => s.text), ['SELECT 1', 'SELECT 2']);
+    assert.deepEqual(
+      stmts.map((s) => s.text),
+      ['SELECT 1', 'SELECT 2'],
+    );
   });
 
   test('returns no statements for blank or comment-only text', async () => {

@@ -7,7 +7,19 @@ const texts = (text: string) => tokenize(text).map((t) => text.slice(t.start, t.
 
 describe('sql-lexer', () => {
   test('keeps string constants, quoted identifiers and dollar-quoted bodies whole', () => {
-    assert.deepEqual(texts(`SELECT 'a''b', E'c\\'d', "x""y", $t$ ; $$ $t$, $1;`), ['SELECT', "'a''b'", ',', "E'c\\'d'", ',', '"x""y"', ',', '$t$ ; $$ $t$', ',', '$1', ';']);
+    assert.deepEqual(texts(`SELECT 'a''b', E'c\\'d', "x""y", $t$ ; $$ $t$, $1;`), [
+      'SELECT',
+      "'a''b'",
+      ',',
+      "E'c\\'d'",
+      ',',
+      '"x""y"',
+      ',',
+      '$t$ ; $$ $t$',
+      ',',
+      '$1',
+      ';',
+    ]);
   });
 
   test('skips line comments and nested block comments', () => {
@@ -24,11 +36,10 @@ describe('sql-lexer', () => {
 
   test('splits statements at top-level semicolons only, keeping BEGIN ATOMIC bodies whole', () => {
     const text = "SELECT ';'; CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3";
-    assert.deepEqual(statementRanges(text).map((r) => text.slice(r.start, r.end)), [
-      "SELECT ';'",
-      'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END',
-      'SELECT 3',
-    ]);
+    assert.deepEqual(
+      statementRanges(text).map((r) => text.slice(r.start, r.end)),
+      ["SELECT ';'", 'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END', 'SELECT 3'],
+    );
   });
 });
 

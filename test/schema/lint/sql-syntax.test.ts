@@ -48,6 +48,9 @@ describe('SQL_SYNTAX', () => {
     // lines 14 to 23 are still lot_status() with its %ROWTYPE field: else the check below proves nothing
     const body = (await readFile(join(fixtureDir('plpgsql-syntax'), '0001_functions.sql'), 'utf8')).split('\n').slice(13, 23).join('\n');
     assert.match(body, /CREATE FUNCTION lot_status[\s\S]*%ROWTYPE[\s\S]*r\.status :=/);
-    assert.ok(report.findings.every((f) => f.line < 14 || f.line > 23), 'nothing reported in lot_status()');
+    assert.ok(
+      report.findings.every((f) => f.line < 14 || f.line > 23),
+      'nothing reported in lot_status()',
+    );
   });
 });

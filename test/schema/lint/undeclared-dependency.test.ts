@@ -40,15 +40,18 @@ describe('UNDECLARED_DEPENDENCY', () => {
   test('foreign keys, column types, sequences, trigger functions, views, comments and drops are dependencies, one finding per object', async () => {
     const report = await lintFixture('dependency-kinds');
     const found = report.findings.filter((f) => f.code === 'UNDECLARED_DEPENDENCY');
-    assert.deepEqual(found.map((f) => [f.relation, f.line]), [
-      ['public.items', 4],
-      ['public.lot_status', 5],
-      ['public.lot_numbers', 6],
-      ['public.touch', 9],
-      ['public.item_names', 10],
-      ['public.Suppliers', 11],
-      ['public.units', 12],
-    ]);
+    assert.deepEqual(
+      found.map((f) => [f.relation, f.line]),
+      [
+        ['public.items', 4],
+        ['public.lot_status', 5],
+        ['public.lot_numbers', 6],
+        ['public.touch', 9],
+        ['public.item_names', 10],
+        ['public.Suppliers', 11],
+        ['public.units', 12],
+      ],
+    );
     assert.ok(found.every((f) => /0003_uses\.sql$/.test(f.file)));
     assert.match(found[1]?.message ?? '', /uses the type lot_status,/);
     assert.match(found[3]?.message ?? '', /runs the trigger function touch,/);
@@ -57,12 +60,18 @@ describe('UNDECLARED_DEPENDENCY', () => {
 
   test('a creator in the transitive requires closure satisfies a use, whatever the case or schema qualification', async () => {
     const report = await lintFixture('dependency-kinds');
-    assert.deepEqual(placesOf(report, 'UNDECLARED_DEPENDENCY').filter((p) => p.startsWith('0005')), []);
+    assert.deepEqual(
+      placesOf(report, 'UNDECLARED_DEPENDENCY').filter((p) => p.startsWith('0005')),
+      [],
+    );
   });
 
   test('CTE names, other schemas, quoted names of another case, temporary and legacy tables are not dependencies', async () => {
     const report = await lintFixture('dependency-kinds');
-    assert.deepEqual(report.findings.filter((f) => f.file.endsWith('0006_not_dependencies.sql')), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.file.endsWith('0006_not_dependencies.sql')),
+      [],
+    );
   });
 
   test('a use of an object created by a migration that requires the user says to move the statement', async () => {
@@ -73,10 +82,13 @@ describe('UNDECLARED_DEPENDENCY', () => {
 
   test('a PL/pgSQL function body and a trigger calling a function from another migration are dependencies', async () => {
     const report = await lintFixture('function-body-dependency', { only: ['0002_log_change', '0003_orders'] });
-    assert.deepEqual(report.findings.map((f) => [f.code, f.relation]), [
-      ['UNDECLARED_DEPENDENCY', 'public.audit_log'],
-      ['UNDECLARED_DEPENDENCY', 'public.log_change'],
-    ]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.code, f.relation]),
+      [
+        ['UNDECLARED_DEPENDENCY', 'public.audit_log'],
+        ['UNDECLARED_DEPENDENCY', 'public.log_change'],
+      ],
+    );
     assert.deepEqual(placesOf(report, 'UNDECLARED_DEPENDENCY'), ['0002_log_change.sql:3:15', '0003_orders.sql:3:82']);
   });
 

@@ -11,7 +11,12 @@ const risky = (report: LintReport, code: string) =>
 describe('unsafe DDL on existing tables', () => {
   test('TABLE_REWRITE: a column type change and a volatile default, serial or identity column are warned about', async () => {
     const report = await lintFixture('unsafe-ddl');
-    assert.deepEqual(risky(report, 'TABLE_REWRITE'), [[2, 18], [3, 29], [4, 29], [5, 29]]);
+    assert.deepEqual(risky(report, 'TABLE_REWRITE'), [
+      [2, 18],
+      [3, 29],
+      [4, 29],
+      [5, 29],
+    ]);
     const rewrite = report.findings.filter((f) => f.code === 'TABLE_REWRITE');
     assert.ok(rewrite.every((f) => f.severity === 'warning' && f.relation === 'public.lots' && f.hint !== undefined));
     assert.match(rewrite[1]?.message ?? '', /volatile default gen_random_uuid\(\)/);
@@ -27,13 +32,19 @@ describe('unsafe DDL on existing tables', () => {
 
   test('INDEX_WITHOUT_CONCURRENTLY: CREATE INDEX and ADD CONSTRAINT UNIQUE on an existing table', async () => {
     const report = await lintFixture('unsafe-ddl');
-    assert.deepEqual(risky(report, 'INDEX_WITHOUT_CONCURRENTLY'), [[7, 1], [13, 22]]);
+    assert.deepEqual(risky(report, 'INDEX_WITHOUT_CONCURRENTLY'), [
+      [7, 1],
+      [13, 22],
+    ]);
     assert.match(report.findings.find((f) => f.code === 'INDEX_WITHOUT_CONCURRENTLY')?.hint ?? '', /CONCURRENTLY.*-- transaction: off/);
   });
 
   test('CONSTRAINT_WITHOUT_NOT_VALID: ADD FOREIGN KEY and ADD CHECK without NOT VALID, not with it', async () => {
     const report = await lintFixture('unsafe-ddl');
-    assert.deepEqual(risky(report, 'CONSTRAINT_WITHOUT_NOT_VALID'), [[8, 22], [10, 22]]);
+    assert.deepEqual(risky(report, 'CONSTRAINT_WITHOUT_NOT_VALID'), [
+      [8, 22],
+      [10, 22],
+    ]);
     assert.match(report.findings.find((f) => f.code === 'CONSTRAINT_WITHOUT_NOT_VALID')?.hint ?? '', /NOT VALID.*VALIDATE CONSTRAINT lots_supplier_fk/);
   });
 
@@ -45,7 +56,10 @@ describe('unsafe DDL on existing tables', () => {
 
   test('a table created earlier in the same file gets no warning', async () => {
     const report = await lintFixture('unsafe-ddl');
-    assert.deepEqual(report.findings.filter((f) => f.file.endsWith('0003_new_table.sql')), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.file.endsWith('0003_new_table.sql')),
+      [],
+    );
     assert.equal(report.errors, 0);
   });
 });

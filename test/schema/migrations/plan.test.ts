@@ -5,7 +5,8 @@ import { pendingMigrations, planMigrations, requiresClosure } from '../../../src
 import { checksumOf, loadMigrations, migrationFromText } from '../../../src/schema/migrations/source.ts';
 
 const FIX = 'test/fixtures/migrations';
-const m = (id: string, requires: string[] = []) => migrationFromText(`${id}.sql`, `${requires.length ? `-- requires: ${requires.join(' ')}\n` : ''}SELECT 1;\n`);
+const m = (id: string, requires: string[] = []) =>
+  migrationFromText(`${id}.sql`, `${requires.length ? `-- requires: ${requires.join(' ')}\n` : ''}SELECT 1;\n`);
 
 function errorOf(fn: () => unknown): MtcError {
   try {
@@ -20,22 +21,34 @@ function errorOf(fn: () => unknown): MtcError {
 describe('plan', () => {
   test('orders by requires, whatever the file numbers', async () => {
     const plan = planMigrations(await loadMigrations(`${FIX}/alter-before-create-fixed`));
-    assert.deepEqual(plan.order.map((x) => x.id), ['0001_users', '0003_production_lots', '0002_fix_lot_status']);
+    assert.deepEqual(
+      plan.order.map((x) => x.id),
+      ['0001_users', '0003_production_lots', '0002_fix_lot_status'],
+    );
   });
 
   test('breaks ties by id so every machine gets one order', () => {
     const plan = planMigrations([m('c'), m('a'), m('b', ['c']), m('d', ['a'])]);
-    assert.deepEqual(plan.order.map((x) => x.id), ['a', 'c', 'b', 'd']);
+    assert.deepEqual(
+      plan.order.map((x) => x.id),
+      ['a', 'c', 'b', 'd'],
+    );
   });
 
   test('a migration with a lower number that arrives later is pending once what it requires is applied', () => {
     const plan = planMigrations([m('0001_a'), m('0003_c', ['0001_a']), m('0002_b', ['0001_a'])]);
-    assert.deepEqual(pendingMigrations(plan, new Set(['0001_a', '0003_c'])).map((x) => x.id), ['0002_b']);
+    assert.deepEqual(
+      pendingMigrations(plan, new Set(['0001_a', '0003_c'])).map((x) => x.id),
+      ['0002_b'],
+    );
   });
 
   test('--to selects the target and its requires closure only', () => {
     const plan = planMigrations([m('a'), m('b', ['a']), m('c', ['a']), m('d', ['b'])]);
-    assert.deepEqual(pendingMigrations(plan, new Set(), 'd').map((x) => x.id), ['a', 'b', 'd']);
+    assert.deepEqual(
+      pendingMigrations(plan, new Set(), 'd').map((x) => x.id),
+      ['a', 'b', 'd'],
+    );
     assert.deepEqual([...requiresClosure('d', plan.byId)].sort(), ['a', 'b']);
     const e = errorOf(() => pendingMigrations(plan, new Set(), 'zz'));
     assert.equal(e.code, 'MIGRATION_UNKNOWN_TARGET');
@@ -75,7 +88,10 @@ describe('migration files', () => {
   });
 
   test('headers: requires over several lines and commas, transaction off', () => {
-    const src = migrationFromText('migrations/0005_x.sql', '-- requires: a, b\r\n-- requires: c\r\n-- transaction: off\r\n\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n-- requires: not_header\r\n');
+    const src = migrationFromText(
+      'migrations/0005_x.sql',
+      '-- requires: a, b\r\n-- requires: c\r\n-- transaction: off\r\n\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n-- requires: not_header\r\n',
+    );
     assert.equal(src.id, '0005_x');
     assert.deepEqual(src.requires, ['a', 'b', 'c']);
     assert.equal(src.transactional, false);
@@ -88,7 +104,10 @@ describe('migration files', () => {
   });
 
   test('a missing migrations directory is a usage error', async () => {
-    await assert.rejects(loadMigrations('test/fixtures/migrations/no-such-dir'), (e: unknown) => e instanceof MtcError && e.code === 'MIGRATIONS_DIR_MISSING' && e.category === 'usage');
+    await assert.rejects(
+      loadMigrations('test/fixtures/migrations/no-such-dir'),
+      (e: unknown) => e instanceof MtcError && e.code === 'MIGRATIONS_DIR_MISSING' && e.category === 'usage',
+    );
   });
 });
 
@@ -98,8 +117,14 @@ describe('baselines (-- replaces:)', () => {
 
   test('a requirement on a replaced migration is one on its baseline', () => {
     const plan = planMigrations([later, base]);
-    assert.deepEqual(plan.order.map((x) => x.id), ['0003_c_baseline', '0004_d']);
-    assert.deepEqual(pendingMigrations(plan, new Set(), '0002_b').map((x) => x.id), ['0003_c_baseline']);
+    assert.deepEqual(
+      plan.order.map((x) => x.id),
+      ['0003_c_baseline', '0004_d'],
+    );
+    assert.deepEqual(
+      pendingMigrations(plan, new Set(), '0002_b').map((x) => x.id),
+      ['0003_c_baseline'],
+    );
   });
 
   test('a replaced file still on disk, or replaced by two baselines, is an error', () => {
@@ -114,9 +139,15 @@ describe('baselines (-- replaces:)', () => {
     const plan = planMigrations([base, later]);
     const row = (id: string) => ({ id, checksum: 'x', appliedAt: `2026-01-0${id[3]}`, durationMs: 1, appliedBy: 'u', how: 'applied' as const });
     const full = compareLedger(plan.order, [row('0001_a'), row('0002_b'), row('0003_c')]);
-    assert.deepEqual(full.applied.map((a) => a.id), ['0003_c_baseline']);
+    assert.deepEqual(
+      full.applied.map((a) => a.id),
+      ['0003_c_baseline'],
+    );
     assert.deepEqual([full.missing.length, full.partial.length], [0, 0]);
-    assert.deepEqual(full.pending.map((p) => p.id), ['0004_d']);
+    assert.deepEqual(
+      full.pending.map((p) => p.id),
+      ['0004_d'],
+    );
     const partial = compareLedger(plan.order, [row('0001_a')]);
     assert.deepEqual(partial.partial, [{ id: '0003_c_baseline', path: '0003_c_baseline.sql', have: ['0001_a'], lack: ['0002_b', '0003_c'] }]);
     assert.throws(() => assertUnchanged(partial), /ran 0001_a but not 0002_b, 0003_c/);

@@ -81,7 +81,10 @@ webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, 
     await edit.getByLabel('Role', { exact: true }).selectOption('viewer');
     await edit.getByRole('button', { name: 'Save', exact: true }).click();
     await edit.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-    await waitFor(async () => (await apiGet<Account[]>(page, '/api/users')).find((u) => u.email === 'priya@example.com')?.role === 'viewer', 'Priya to be a viewer');
+    await waitFor(
+      async () => (await apiGet<Account[]>(page, '/api/users')).find((u) => u.email === 'priya@example.com')?.role === 'viewer',
+      'Priya to be a viewer',
+    );
     await edit.getByRole('button', { name: 'Close', exact: true }).click();
 
     // The admin cannot deactivate themselves: the API says to ask another admin.
@@ -155,7 +158,10 @@ webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, 
       ['/schema', 'schema-health'],
     ] as const) {
       if (path !== '/') {
-        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: name === 'users' ? 'Users' : 'Schema health', exact: true }).click();
+        await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: name === 'users' ? 'Users' : 'Schema health', exact: true })
+          .click();
         await arrive(page, (u) => u.pathname === path, path);
       }
       await settled(page);

@@ -110,7 +110,10 @@ webArea('the web app in a real browser', ({ server, open, logInAt, checkPage }) 
       await settled(page);
       await main.getByText(/Page 2 of \d+/).waitFor();
       const second = await names();
-      assert.ok(second.length > 0 && second.every((n) => !first.includes(n) || all.items.filter((i) => i.name === n).length > 1), `page 2 lists other items: ${second.join(', ')}`);
+      assert.ok(
+        second.length > 0 && second.every((n) => !first.includes(n) || all.items.filter((i) => i.name === n).length > 1),
+        `page 2 lists other items: ${second.join(', ')}`,
+      );
       await checkPage(w, 'items-page-2');
       await previous.click();
       await arrive(page, (u) => (u.searchParams.get('page') ?? '1') === '1', 'page 1');
@@ -121,7 +124,10 @@ webArea('the web app in a real browser', ({ server, open, logInAt, checkPage }) 
     }
 
     // Search: the list narrows to the items whose words match, and the URL keeps the query.
-    const search = page.getByRole('searchbox', { name: 'Search items' }).or(page.getByLabel('Search items', { exact: true })).first();
+    const search = page
+      .getByRole('searchbox', { name: 'Search items' })
+      .or(page.getByLabel('Search items', { exact: true }))
+      .first();
     await search.fill('helmet');
     await arrive(page, (u) => u.searchParams.get('q') === 'helmet', '?q=helmet');
     await waitFor(async () => JSON.stringify(await names()) === JSON.stringify(['Kids Helmet']), 'the search for "helmet" to list only Kids Helmet');
@@ -155,16 +161,25 @@ webArea('the web app in a real browser', ({ server, open, logInAt, checkPage }) 
     }
     assert.equal(await table.getByRole('row').count(), variants.length + 1, 'a row per variant, under the header');
     const pinkXl = variants.find((v) => v.color === 'Pink' && v.size === 'XL')!;
-    const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Pink', exact: true }) }).filter({ has: page.getByRole('cell', { name: 'XL', exact: true }) });
+    const row = table
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'Pink', exact: true }) })
+      .filter({ has: page.getByRole('cell', { name: 'XL', exact: true }) });
     const cells = await row.getByRole('cell').allInnerTexts();
     // The stock cell may carry more than the figure (a unit, a "low" mark): it starts with it.
-    assert.ok(cells.some((c) => parseFloat(c.replace(/,/g, '')) === Number(pinkXl.stock)), `the Pink XL row shows its stock ${pinkXl.stock}: ${cells.join(' | ')}`);
+    assert.ok(
+      cells.some((c) => parseFloat(c.replace(/,/g, '')) === Number(pinkXl.stock)),
+      `the Pink XL row shows its stock ${pinkXl.stock}: ${cells.join(' | ')}`,
+    );
 
     // Its ledger: the demo opened the Pink XL helmet with 4, and nothing has moved it since.
     const ledger = section(page, 'Stock ledger');
     await chooseVariant(ledger, ['Pink', 'XL']);
     const entries = await api<{ entries: { type: string; quantity: string }[] }>(page, `/api/variants/${pinkXl.variantId}/ledger`);
-    assert.deepEqual(entries.entries.map((e) => [e.type, Number(e.quantity)]), [['opening', 4]]);
+    assert.deepEqual(
+      entries.entries.map((e) => [e.type, Number(e.quantity)]),
+      [['opening', 4]],
+    );
     // A row of the ledger reads "Opening", then 4 (with its unit, the date and notes after).
     const shown = (text: string) => /^opening\s+4(\.0+)?\b/im.test(text);
     await waitFor(async () => shown(await ledger.innerText()), 'the Stock ledger to show the Pink XL helmet’s opening 4').catch(async (err: Error) => {

@@ -98,11 +98,15 @@ webArea('imports in a real browser', ({ adminAt, checkPage }) => {
     // Followed to the end (how many states show on the way depends on the machine: not asserted).
     await waitFor(async () => /Completed with errors/.test(await progress.innerText()), 'the import to end', 60_000);
     const job = await apiGet<Job>(page, `/api/imports/${id}`);
-    assert.deepEqual([job.status, job.totalRows, job.processedRows, job.successCount, job.failureCount], ['completed_with_errors', ROWS, ROWS, ROWS - BAD, BAD]);
+    assert.deepEqual(
+      [job.status, job.totalRows, job.processedRows, job.successCount, job.failureCount],
+      ['completed_with_errors', ROWS, ROWS, ROWS - BAD, BAD],
+    );
     assert.equal(await bar.getAttribute('max'), String(ROWS));
     assert.equal(await bar.getAttribute('value'), String(ROWS));
     const counters = await figures(progress);
-    for (const expected of [`Processed${ROWS}of${ROWS}`, `Imported${ROWS - BAD}`, `Rejected${BAD}`, 'Rowspersecond']) assert.ok(counters.includes(expected), `the counters show ${expected}: ${await progress.innerText()}`);
+    for (const expected of [`Processed${ROWS}of${ROWS}`, `Imported${ROWS - BAD}`, `Rejected${BAD}`, 'Rowspersecond'])
+      assert.ok(counters.includes(expected), `the counters show ${expected}: ${await progress.innerText()}`);
     assert.match(await progress.getByRole('status').innerText(), new RegExp(`Completed with errors.*${ROWS - BAD} of ${ROWS} rows imported, ${BAD} rejected`));
     assert.equal(await progress.getByRole('button', { name: 'Cancel import' }).count(), 0, 'an ended import cannot be cancelled');
     // The good rows are in: an item is its name and model (itemsCsv: name i/10, model i%3).
@@ -186,7 +190,9 @@ webArea('imports in a real browser', ({ adminAt, checkPage }) => {
     // A picture: the API refuses its type (415), and the form says what to choose instead.
     await w.expecting(status(415), async () => {
       const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/imports' && r.request().method() === 'POST');
-      await upload.getByLabel(/^File/).setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\nnot a spreadsheet', 'binary') });
+      await upload
+        .getByLabel(/^File/)
+        .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\nnot a spreadsheet', 'binary') });
       await submit.click();
       const refused = await answer;
       assert.equal(refused.status(), 415);

@@ -73,8 +73,14 @@ webArea('items and variants', ({ adminAt, checkPage }) => {
     await adding.getByLabel('Size', { exact: true }).fill('General');
     await adding.getByLabel('Reorder threshold', { exact: true }).fill('2');
     await adding.getByRole('button', { name: 'Add variant', exact: true }).click();
-    await variants.getByRole('status').getByText(/Added Black \/ General/).waitFor();
-    const row = variants.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell', { name: 'Black', exact: true }) });
+    await variants
+      .getByRole('status')
+      .getByText(/Added Black \/ General/)
+      .waitFor();
+    const row = variants
+      .getByRole('table')
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'Black', exact: true }) });
     await row.waitFor();
     await row.getByRole('button', { name: 'Edit Black / General', exact: true }).click();
     const editing = page.getByRole('group', { name: 'Edit Black / General' });
@@ -91,7 +97,10 @@ webArea('items and variants', ({ adminAt, checkPage }) => {
     await movement.getByLabel(/^Quantity/).fill('12');
     await movement.getByLabel(/^Reason/).fill('Delivery note 42');
     await movement.getByRole('button', { name: 'Record movement', exact: true }).click();
-    await movement.getByRole('status').getByText(/stock 0 → 12 pcs/).waitFor();
+    await movement
+      .getByRole('status')
+      .getByText(/stock 0 → 12 pcs/)
+      .waitFor();
     await waitFor(async () => (await row.getByRole('cell').allInnerTexts()).some((c) => parseFloat(c) === 12), 'the variant’s stock to read 12');
     const ledger = section(page, 'Stock ledger');
     await waitFor(async () => /^receipt\s+12 pcs\b.*Delivery note 42/im.test(await ledger.innerText()), 'the ledger to show the receipt of 12');

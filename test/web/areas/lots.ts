@@ -63,7 +63,11 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     // The demo's four lots, newest first, each number a link to its page.
     const listed = await apiGet<{ total: number; lots: { lotId: number; lotNumber: string }[] }>(page, '/api/lots?limit=25');
     const links = await main.getByRole('table').getByRole('link').allInnerTexts();
-    assert.deepEqual(links, listed.lots.map((l) => l.lotNumber), 'the list shows the lots as the API orders them');
+    assert.deepEqual(
+      links,
+      listed.lots.map((l) => l.lotNumber),
+      'the list shows the lots as the API orders them',
+    );
     await checkPage(w, 'lots-list');
 
     // Step 1: the process, found by searching the active ones.
@@ -81,7 +85,9 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     const quantity = main.getByLabel('Quantity', { exact: true });
     await quantity.fill('0');
     await w.expecting(status(400), async () => {
-      const message = await apiMessage(page, `/api/processes/${await processId(page)}/cost`, () => main.getByRole('button', { name: 'Next: Substitutes', exact: true }).click());
+      const message = await apiMessage(page, `/api/processes/${await processId(page)}/cost`, () =>
+        main.getByRole('button', { name: 'Next: Substitutes', exact: true }).click(),
+      );
       const shown = await alertShowing(page, message);
       assert.match(shown, /^Quantity:/, 'the error names the field');
     });
@@ -106,7 +112,10 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await main.getByRole('heading', { level: 2, name: /Step 3 of 4/ }).waitFor();
     await settled(page);
     assert.equal(await main.getByRole('radio', { name: 'Painted Frame · Navy · 12 inch' }).isChecked(), true, 'the frame chosen before is still chosen');
-    await main.getByRole('group', { name: /Mudguards/ }).getByRole('radio', { name: 'Pvc Mudguard · Navy · 12 inch' }).check();
+    await main
+      .getByRole('group', { name: /Mudguards/ })
+      .getByRole('radio', { name: 'Pvc Mudguard · Navy · 12 inch' })
+      .check();
     await main.getByRole('button', { name: 'Next: Stock check', exact: true }).click();
 
     // Step 4: the stock check covers everything; create.
@@ -121,9 +130,16 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     const lotId = Number(new URL(page.url()).pathname.split('/').pop());
     let lot = await apiGet<LotShape>(page, `/api/lots/${lotId}`);
     await main.getByRole('heading', { level: 1, name: `Lot ${lot.lotNumber}` }).waitFor();
-    await main.getByRole('status').filter({ hasText: `Lot ${lot.lotNumber} created` }).waitFor();
+    await main
+      .getByRole('status')
+      .filter({ hasText: `Lot ${lot.lotNumber} created` })
+      .waitFor();
     assert.equal(lot.status, 'planning');
-    assert.deepEqual(lot.selections.map((s) => `${s.group}: ${s.item} ${s.color}`).sort(), ['Frame colour: Painted Frame Navy', 'Mudguards: Pvc Mudguard Navy', 'Seat: Seat Red']);
+    assert.deepEqual(lot.selections.map((s) => `${s.group}: ${s.item} ${s.color}`).sort(), [
+      'Frame colour: Painted Frame Navy',
+      'Mudguards: Pvc Mudguard Navy',
+      'Seat: Seat Red',
+    ]);
     await waitForStatus(page, 'Planning');
 
     // Change a substitute on the lot's page: the Red seat becomes Black.
@@ -134,13 +150,19 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await main.getByRole('status').filter({ hasText: 'Substitutes saved' }).waitFor();
     await waitFor(async () => (await section(page, 'Substitutes').innerText()).includes('Seat · Black · General'), 'the lot to show the Black seat');
     lot = await apiGet<LotShape>(page, `/api/lots/${lotId}`);
-    assert.ok(lot.selections.some((s) => s.group === 'Seat' && s.color === 'Black'), 'the API holds the new choice');
+    assert.ok(
+      lot.selections.some((s) => s.group === 'Seat' && s.color === 'Black'),
+      'the API holds the new choice',
+    );
 
     // Only the moves the status allows: planning offers Mark ready and Cancel, not Start or Complete.
     const actions = section(page, 'Status');
     assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Mark ready', 'Cancel lot…']);
     const stockBefore = new Map<number, number>();
-    const needs = await apiGet<{ sufficient: boolean; needs: { variantId: number; needed: string; available: string }[] }>(page, `/api/lots/${lotId}/stock-check`);
+    const needs = await apiGet<{ sufficient: boolean; needs: { variantId: number; needed: string; available: string }[] }>(
+      page,
+      `/api/lots/${lotId}/stock-check`,
+    );
     assert.equal(needs.sufficient, true);
     for (const n of needs.needs) stockBefore.set(n.variantId, Number(n.available));
     assert.match(await section(page, 'Stock check').innerText(), /Stock covers all/);
@@ -167,7 +189,8 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
       assert.ok(costs.includes(Math.abs(Number(amount)).toFixed(2)), `Costs shows ${amount}:\n${await section(page, 'Costs').innerText()}`);
     }
     const history = await section(page, 'History').innerText();
-    for (const change of ['Planning → Ready', 'Ready → In progress', 'In progress → Completed']) assert.ok(history.includes(change), `History shows ${change}:\n${history}`);
+    for (const change of ['Planning → Ready', 'Ready → In progress', 'In progress → Completed'])
+      assert.ok(history.includes(change), `History shows ${change}:\n${history}`);
     assert.equal(await actions.getByRole('button').count(), 0, 'a completed lot offers no move');
     await checkPage(w, 'lot-completed');
   });
@@ -180,8 +203,12 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await settled(page);
 
     // A Sparrow lot far larger than the stock, made through the API, with every group chosen.
-    const sparrow = (await apiGet<{ processes: { processId: number }[] }>(page, `/api/processes?q=${encodeURIComponent('Sparrow 12')}&status=active`)).processes[0]!;
-    const tree = await apiGet<{ steps: { groups: { groupId: number; alternatives: { variantId: number }[] }[] }[] }>(page, `/api/processes/${sparrow.processId}`);
+    const sparrow = (await apiGet<{ processes: { processId: number }[] }>(page, `/api/processes?q=${encodeURIComponent('Sparrow 12')}&status=active`))
+      .processes[0]!;
+    const tree = await apiGet<{ steps: { groups: { groupId: number; alternatives: { variantId: number }[] }[] }[] }>(
+      page,
+      `/api/processes/${sparrow.processId}`,
+    );
     const selections = tree.steps.flatMap((s) => s.groups.map((g) => ({ groupId: g.groupId, variantId: g.alternatives[0]!.variantId })));
     const big = await apiSend<LotShape>(page, 'POST', '/api/lots', { processId: sparrow.processId, quantity: 5000, selections });
 
@@ -189,10 +216,17 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await statusFilter.selectOption('planning');
     await arrive(page, (u) => u.searchParams.get('status') === 'planning', '?status=planning');
     const planning = await apiGet<{ total: number; lots: { lotNumber: string }[] }>(page, '/api/lots?status=planning&limit=25');
-    const shows = async () => JSON.stringify(await main.getByRole('table').getByRole('link').allInnerTexts()) === JSON.stringify(planning.lots.map((l) => l.lotNumber));
+    const shows = async () =>
+      JSON.stringify(await main.getByRole('table').getByRole('link').allInnerTexts()) === JSON.stringify(planning.lots.map((l) => l.lotNumber));
     await waitFor(shows, 'the list to show only the planning lots');
-    assert.ok(planning.lots.some((l) => l.lotNumber === big.lotNumber) && planning.total < (await apiGet<{ total: number }>(page, '/api/lots?limit=1')).total, 'the filter narrows the list');
-    assert.ok((await main.getByRole('table').innerText()).split('\n').every((row) => !/Completed|In progress|Ready/.test(row)), 'no other status is listed');
+    assert.ok(
+      planning.lots.some((l) => l.lotNumber === big.lotNumber) && planning.total < (await apiGet<{ total: number }>(page, '/api/lots?limit=1')).total,
+      'the filter narrows the list',
+    );
+    assert.ok(
+      (await main.getByRole('table').innerText()).split('\n').every((row) => !/Completed|In progress|Ready/.test(row)),
+      'no other status is listed',
+    );
     await checkPage(w, 'lots-filtered-tablet');
     await page.reload();
     await settled(page);
@@ -201,7 +235,10 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     // A search by a part of the lot number, among the planning lots, finds the big lot alone.
     await main.getByLabel('Search lots', { exact: true }).fill(big.lotNumber.slice(-6));
     await arrive(page, (u) => u.searchParams.get('q') === big.lotNumber.slice(-6) && u.searchParams.get('status') === 'planning', '?q= and ?status=planning');
-    await waitFor(async () => JSON.stringify(await main.getByRole('table').getByRole('link').allInnerTexts()) === JSON.stringify([big.lotNumber]), 'the search to list the big lot alone');
+    await waitFor(
+      async () => JSON.stringify(await main.getByRole('table').getByRole('link').allInnerTexts()) === JSON.stringify([big.lotNumber]),
+      'the search to list the big lot alone',
+    );
 
     // The big lot's page: its stock check says what is short, and marking it ready is refused with the API's message.
     await main.getByRole('link', { name: big.lotNumber, exact: true }).click();
@@ -224,7 +261,9 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     const reason = actions.getByLabel('Why cancel this lot?', { exact: true });
     await reason.waitFor();
     await w.expecting(status(400), async () => {
-      const message = await apiMessage(page, `/api/lots/${big.lotId}/cancel`, () => actions.getByRole('button', { name: 'Cancel the lot', exact: true }).click());
+      const message = await apiMessage(page, `/api/lots/${big.lotId}/cancel`, () =>
+        actions.getByRole('button', { name: 'Cancel the lot', exact: true }).click(),
+      );
       assert.match(await alertShowing(page, message), /^Reason:/);
     });
     await reason.fill('Too big for the stock we have');

@@ -226,14 +226,20 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     await assembly.getByLabel(/^Quantity of Seat Red/).fill('0');
     await assembly.getByText('Above zero, at most 4 decimals').waitFor();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: /the quantity of Seat Red/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /the quantity of Seat Red/ })
+      .waitFor();
     assert.equal((await apiGet<Process>(page, `/api/processes/${processId}`)).steps.length, 0, 'nothing was saved');
     await assembly.getByLabel(/^Quantity of Seat Red/).fill('1');
     await waitFor(async () => (await assembly.getByText('worst case', { exact: false }).count()) > 0, 'the alternative deciding the worst case marked');
 
     // Saved, the page's figures are the API's to the paisa: the total and each step.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /^Saved at/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved at/ })
+      .waitFor();
     const shown = await shownTotal(page);
     const cost = await apiGet<Cost>(page, `/api/processes/${processId}/cost`);
     assert.deepEqual(shown, cost.total, 'the editor’s total is the API’s');
@@ -267,7 +273,10 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
 
     // A variant with no rate: flagged on its line and in the summary, in words.
     const tyre = (await apiGet<{ items: { itemId: number; name: string }[] }>(page, '/api/items?q=tyre')).items.find((i) => i.name === 'Tyre')!;
-    const bare = await apiWrite<{ variantId: number }>(page, 'POST', `/api/items/${tyre.itemId}/variants`, { color: `Unpriced ${backend.name}`, size: '16 inch' });
+    const bare = await apiWrite<{ variantId: number }>(page, 'POST', `/api/items/${tyre.itemId}/variants`, {
+      color: `Unpriced ${backend.name}`,
+      size: '16 inch',
+    });
     const beforeBare = await shownTotal(page);
     await addVariant(wheel, 'tyre', /^Tyre/, `Unpriced ${backend.name}`, '1', 'Variant lines');
     await wheel.getByText('Unpriced: no active rate').waitFor();
@@ -289,7 +298,10 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     await wheel.getByText('Unpriced: no active rate').waitFor();
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /^Saved at/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved at/ })
+      .waitFor();
     const after = await apiGet<Cost>(page, `/api/processes/${processId}/cost`);
     assert.equal(after.complete, false);
     assert.deepEqual(

@@ -28,9 +28,11 @@ interface Variant {
 /** Waits for the page's alert to show `message` (the API's), and returns its text. */
 async function alertSays(page: Page, message: string): Promise<string> {
   const alert = page.getByRole('alert');
-  await waitFor(async () => (await alert.count()) > 0 && (await alert.first().innerText()).includes(message), `an alert saying "${message}"`).catch(async (err: Error) => {
-    throw new Error(`${err.message}; the alerts say: ${(await alert.allInnerTexts()).join(' | ')}`);
-  });
+  await waitFor(async () => (await alert.count()) > 0 && (await alert.first().innerText()).includes(message), `an alert saying "${message}"`).catch(
+    async (err: Error) => {
+      throw new Error(`${err.message}; the alerts say: ${(await alert.allInnerTexts()).join(' | ')}`);
+    },
+  );
   return alert.first().innerText();
 }
 
@@ -59,7 +61,10 @@ webArea('suppliers and rates', ({ adminAt, checkPage }) => {
     await page.getByLabel('Search suppliers', { exact: true }).fill('chakra');
     await arrive(page, (u) => u.searchParams.get('q') === 'chakra', '?q=chakra');
     const links = () => main.getByRole('table').getByRole('link').allInnerTexts();
-    await waitFor(async () => JSON.stringify(await links()) === JSON.stringify(['Chakra Rim & Spoke Co.']), 'the search for "chakra" to list only Chakra Rim & Spoke Co.');
+    await waitFor(
+      async () => JSON.stringify(await links()) === JSON.stringify(['Chakra Rim & Spoke Co.']),
+      'the search for "chakra" to list only Chakra Rim & Spoke Co.',
+    );
     await checkPage(w, 'suppliers-search');
 
     // A new supplier: without a firm name the API refuses, and the alert names the field.
@@ -107,9 +112,15 @@ webArea('suppliers and rates', ({ adminAt, checkPage }) => {
     await page.getByRole('group', { name: 'Add rate' }).getByRole('button', { name: 'Add rate', exact: true }).click();
     await alertSays(page, 'find the item and choose its variant first');
     await addRate('0.50');
-    await rates.getByRole('status').getByText(/Added the rate 0\.50 INR/).waitFor();
+    await rates
+      .getByRole('status')
+      .getByText(/Added the rate 0\.50 INR/)
+      .waitFor();
     const made = await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`);
-    assert.deepEqual(made.map((r) => [r.variantId, r.costPerUnit, r.isActive]), [[variant.variantId, '0.50', true]]);
+    assert.deepEqual(
+      made.map((r) => [r.variantId, r.costPerUnit, r.isActive]),
+      [[variant.variantId, '0.50', true]],
+    );
     const row = rates.getByRole('row').filter({ hasText: `${variant.color} / ${variant.size}` });
     await row.getByRole('cell', { name: 'Active', exact: true }).waitFor();
 
@@ -125,7 +136,10 @@ webArea('suppliers and rates', ({ adminAt, checkPage }) => {
     const editing = page.getByRole('group', { name: /^Edit rate for/ });
     await editing.getByLabel('Rate per unit', { exact: true }).fill('0.60');
     await editing.getByRole('button', { name: 'Save rate', exact: true }).click();
-    await editing.getByRole('status').getByText(/Saved the rate 0\.60 INR/).waitFor();
+    await editing
+      .getByRole('status')
+      .getByText(/Saved the rate 0\.60 INR/)
+      .waitFor();
     assert.equal((await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`))[0]!.costPerUnit, '0.60');
 
     // The variant's item page compares it with the demo's suppliers: ours is the cheapest.

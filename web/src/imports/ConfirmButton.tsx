@@ -5,7 +5,21 @@ import { useEffect, useRef, useState } from 'react';
  * on; "Yes" runs the action (the button says `busyLabel` while it does), "No" puts the button
  * back, with the focus on it.
  */
-export function ConfirmButton({ label, question, confirmLabel, busyLabel, keepLabel, onConfirm }: { label: string; question: string; confirmLabel: string; busyLabel: string; keepLabel: string; onConfirm: () => Promise<void> }) {
+export function ConfirmButton({
+  label,
+  question,
+  confirmLabel,
+  busyLabel,
+  keepLabel,
+  onConfirm,
+}: {
+  label: string;
+  question: string;
+  confirmLabel: string;
+  busyLabel: string;
+  keepLabel: string;
+  onConfirm: () => Promise<void>;
+}) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);

@@ -34,18 +34,31 @@ export function ErrorsTable({ jobId, failures, ended }: { jobId: number; failure
     <>
       <div className="toolbar">
         <label htmlFor="row-error-search">Search rejected rows</label>
-        <input id="row-error-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="field, message or a value in the row" autoComplete="off" />
+        <input
+          id="row-error-search"
+          type="search"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder="field, message or a value in the row"
+          autoComplete="off"
+        />
       </div>
-      {data.total === 0 ? (
-        <p className="empty">No rejected row matches “{q}”.</p>
-      ) : (
-        <ErrorRows jobId={jobId} data={data} page={page} setPage={setPage} />
-      )}
+      {data.total === 0 ? <p className="empty">No rejected row matches “{q}”.</p> : <ErrorRows jobId={jobId} data={data} page={page} setPage={setPage} />}
     </>
   );
 }
 
-function ErrorRows({ jobId, data, page, setPage }: { jobId: number; data: { total: number; errors: RowError[] }; page: number; setPage: (page: number) => void }) {
+function ErrorRows({
+  jobId,
+  data,
+  page,
+  setPage,
+}: {
+  jobId: number;
+  data: { total: number; errors: RowError[] };
+  page: number;
+  setPage: (page: number) => void;
+}) {
   return (
     <>
       <p>

@@ -68,11 +68,13 @@ export function JobProgress({ job }: { job: ImportJobDetail }) {
         <div className={job.status === 'failed' ? 'alert import-summary' : 'import-summary'} role={job.status === 'failed' ? 'alert' : 'status'}>
           <p>
             <strong>{formatStatus(job.status)}</strong>
-            {job.startedAt && job.finishedAt ? ` in ${formatDuration(job.startedAt, job.finishedAt)}` : ''}: {formatCount(job.successCount)} of {formatCount(job.totalRows)} rows imported,{' '}
-            {formatCount(job.failureCount)} rejected
+            {job.startedAt && job.finishedAt ? ` in ${formatDuration(job.startedAt, job.finishedAt)}` : ''}: {formatCount(job.successCount)} of{' '}
+            {formatCount(job.totalRows)} rows imported, {formatCount(job.failureCount)} rejected
             {job.status === 'cancelled' && job.processedRows < job.totalRows ? `, ${formatCount(job.totalRows - job.processedRows)} not read` : ''}.
             {/* A failure or cancellation says why; "n of m rows rejected" would only repeat the counters. */}
-            {job.message && (job.status === 'failed' || job.status === 'cancelled') ? ` ${job.message.charAt(0).toUpperCase()}${job.message.slice(1)}${/[.!?]$/.test(job.message) ? '' : '.'}` : ''}
+            {job.message && (job.status === 'failed' || job.status === 'cancelled')
+              ? ` ${job.message.charAt(0).toUpperCase()}${job.message.slice(1)}${/[.!?]$/.test(job.message) ? '' : '.'}`
+              : ''}
           </p>
           {job.status === 'cancelled' && job.processedRows < job.totalRows && (
             <p>To finish it, import the same file again: the rows imported already are updated, never duplicated.</p>

@@ -22,8 +22,8 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
     <>
       {preview.rows.length > 0 && (
         <p className="caption">
-          Read as {read.join(', ')}. The first {preview.rows.length} rows as they would be imported: {preview.rows.length - rejected} would be imported, {rejected} rejected. Nothing
-          has been written yet.
+          Read as {read.join(', ')}. The first {preview.rows.length} rows as they would be imported: {preview.rows.length - rejected} would be imported,{' '}
+          {rejected} rejected. Nothing has been written yet.
         </p>
       )}
       {preview.problem !== null && (

@@ -22,15 +22,14 @@ const ENCODINGS = [
 /** A refusal as the form shows it: the API's message, and for a file type it does not read, what to choose instead. */
 function describe(error: unknown, file: File): { message: string; field?: string } {
   if (error instanceof ApiError) {
-    if (error.status === 415) return { message: `${file.name} is not a file the import reads (the server says: ${error.message}): choose a CSV or XLSX file.`, field: 'file' };
+    if (error.status === 415)
+      return { message: `${file.name} is not a file the import reads (the server says: ${error.message}): choose a CSV or XLSX file.`, field: 'file' };
     if (error.status === 413) return { message: error.message, field: 'file' };
     const field = error.field?.split('/').pop() ?? (typeof error.details.field === 'string' ? error.details.field : undefined);
     return field === undefined ? { message: error.message } : { message: error.message, field };
   }
   return { message: error instanceof Error ? error.message : 'The upload failed: try again.' };
 }
-
-
 
 /**
  * The upload of a file to import: its kind (with the columns it reads and the current data

@@ -37,7 +37,8 @@ export const IMPORT_KINDS: readonly ImportKindInfo[] = [
     label: 'Supplier rates',
     required: ['Supplier', 'Item', 'Color', 'Size', 'Cost'],
     optional: ['Model', 'Variation', 'Description', 'Currency', 'MOQ', 'Effective From', 'Effective To', 'Active'],
-    about: 'One row per rate: what a supplier charges for a variant from a date; the supplier and the variant must exist (a Description tells apart items of one name, model and variation).',
+    about:
+      'One row per rate: what a supplier charges for a variant from a date; the supplier and the variant must exist (a Description tells apart items of one name, model and variation).',
     listPath: '/suppliers',
   },
 ];

@@ -34,10 +34,12 @@ export function useImportJob(id: string): FollowedJob {
     // The first read at once; the next ones a second after the last answer, so slow answers never pile up.
     const timer = setTimeout(
       () => {
-        api<ImportJobDetail>('GET', `/api/imports/${encodeURIComponent(id)}`).then(
-          (next) => live && setState({ id, job: next }),
-          (error: unknown) => live && setState((s) => ({ id, ...(s.id === id && s.job ? { job: s.job } : {}), error })),
-        ).finally(() => live && setAsked((n) => n + 1));
+        api<ImportJobDetail>('GET', `/api/imports/${encodeURIComponent(id)}`)
+          .then(
+            (next) => live && setState({ id, job: next }),
+            (error: unknown) => live && setState((s) => ({ id, ...(s.id === id && s.job ? { job: s.job } : {}), error })),
+          )
+          .finally(() => live && setAsked((n) => n + 1));
       },
       first ? 0 : POLL_MS,
     );

@@ -12,7 +12,21 @@ export type ItemFields = Pick<Item, 'name' | 'category' | 'model' | 'variation' 
  * An item's fields, empty for a new one or filled from `item`. The category offers the ones
  * items have (/api/categories) and takes a new one as typed; model and variation are names too.
  */
-export function ItemForm({ idPrefix, item, submitLabel, busyLabel, save, onCancel }: { idPrefix: string; item?: Item; submitLabel: string; busyLabel: string; save: (fields: ItemFields) => Promise<string>; onCancel?: () => void }) {
+export function ItemForm({
+  idPrefix,
+  item,
+  submitLabel,
+  busyLabel,
+  save,
+  onCancel,
+}: {
+  idPrefix: string;
+  item?: Item;
+  submitLabel: string;
+  busyLabel: string;
+  save: (fields: ItemFields) => Promise<string>;
+  onCancel?: () => void;
+}) {
   const categories = useApi<{ category: string; itemCount: number }[]>('/api/categories');
   const [name, setName] = useState(item?.name ?? '');
   const [category, setCategory] = useState(item?.category ?? '');
@@ -23,7 +37,10 @@ export function ItemForm({ idPrefix, item, submitLabel, busyLabel, save, onCance
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void action.run(() => save({ name: name.trim(), category: orNull(category), model: orNull(model), variation: orNull(variation), description: orNull(description) }), (message) => message);
+    void action.run(
+      () => save({ name: name.trim(), category: orNull(category), model: orNull(model), variation: orNull(variation), description: orNull(description) }),
+      (message) => message,
+    );
   };
   const id = (f: string) => `${idPrefix}-${f}`;
   return (
@@ -35,7 +52,16 @@ export function ItemForm({ idPrefix, item, submitLabel, busyLabel, save, onCance
         </div>
         <div>
           <label htmlFor={id('category')}>Category</label>
-          <input id={id('category')} list={id('categories')} value={category} onChange={(e) => setCategory(e.target.value)} maxLength={100} placeholder="choose or type" autoComplete="off" {...invalidIf(action, 'category')} />
+          <input
+            id={id('category')}
+            list={id('categories')}
+            value={category}
+            onChange={(e) => setCategory(e.target.value)}
+            maxLength={100}
+            placeholder="choose or type"
+            autoComplete="off"
+            {...invalidIf(action, 'category')}
+          />
           <datalist id={id('categories')}>
             {categories.data?.map((c) => (
               <option key={c.category} value={c.category} />
@@ -52,7 +78,14 @@ export function ItemForm({ idPrefix, item, submitLabel, busyLabel, save, onCance
         </div>
         <div className="wide">
           <label htmlFor={id('description')}>Description</label>
-          <textarea id={id('description')} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} maxLength={10000} {...invalidIf(action, 'description')} />
+          <textarea
+            id={id('description')}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={2}
+            maxLength={10000}
+            {...invalidIf(action, 'description')}
+          />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />

@@ -26,8 +26,15 @@ export function StockMovementForm({ variant, onRecorded }: { variant: Variant; o
     e.preventDefault();
     void action
       .run(
-        () => api<{ entry: LedgerEntry; stockBefore: string; stockAfter: string }>('POST', '/api/stock/movements', { variantId: variant.variantId, type, quantity: quantity.trim(), ...(reason.trim() ? { reason: reason.trim() } : {}) }),
-        (m) => `Recorded: ${TYPES[type].label.replace(/ \(.*/, '').toLowerCase()} of ${formatQuantity(m.entry.quantity.replace(/^-/, ''))} ${variant.unit}; stock ${formatQuantity(m.stockBefore)} → ${formatQuantity(m.stockAfter)} ${variant.unit}.`,
+        () =>
+          api<{ entry: LedgerEntry; stockBefore: string; stockAfter: string }>('POST', '/api/stock/movements', {
+            variantId: variant.variantId,
+            type,
+            quantity: quantity.trim(),
+            ...(reason.trim() ? { reason: reason.trim() } : {}),
+          }),
+        (m) =>
+          `Recorded: ${TYPES[type].label.replace(/ \(.*/, '').toLowerCase()} of ${formatQuantity(m.entry.quantity.replace(/^-/, ''))} ${variant.unit}; stock ${formatQuantity(m.stockBefore)} → ${formatQuantity(m.stockAfter)} ${variant.unit}.`,
       )
       .then((ok) => {
         if (!ok) return;
@@ -58,7 +65,14 @@ export function StockMovementForm({ variant, onRecorded }: { variant: Variant; o
         </div>
         <div className="wide">
           <label htmlFor="movement-reason">Reason{type === 'adjustment' ? '' : ' (optional)'}</label>
-          <textarea id="movement-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={2000} {...invalidIf(action, 'reason')} />
+          <textarea
+            id="movement-reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            rows={2}
+            maxLength={2000}
+            {...invalidIf(action, 'reason')}
+          />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel="Record movement" busyLabel="Recording…" />

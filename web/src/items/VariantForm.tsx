@@ -8,7 +8,21 @@ export const VARIANT_LABELS: Record<string, string> = { color: 'Colour', size: '
 export type VariantFields = Pick<Variant, 'color' | 'size' | 'unit' | 'reorderThreshold'>;
 
 /** A variant's colour, size, unit and reorder threshold: empty for a new one (unit "pcs", threshold 0) or from `variant`. */
-export function VariantForm({ idPrefix, variant, submitLabel, busyLabel, save, onCancel }: { idPrefix: string; variant?: Variant; submitLabel: string; busyLabel: string; save: (fields: VariantFields) => Promise<string>; onCancel?: () => void }) {
+export function VariantForm({
+  idPrefix,
+  variant,
+  submitLabel,
+  busyLabel,
+  save,
+  onCancel,
+}: {
+  idPrefix: string;
+  variant?: Variant;
+  submitLabel: string;
+  busyLabel: string;
+  save: (fields: VariantFields) => Promise<string>;
+  onCancel?: () => void;
+}) {
   const [color, setColor] = useState(variant?.color ?? '');
   const [size, setSize] = useState(variant?.size ?? '');
   const [unit, setUnit] = useState(variant?.unit ?? 'pcs');
@@ -17,7 +31,10 @@ export function VariantForm({ idPrefix, variant, submitLabel, busyLabel, save, o
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void action.run(() => save({ color: color.trim(), size: size.trim(), unit: unit.trim(), reorderThreshold: threshold.trim() }), (message) => message);
+    void action.run(
+      () => save({ color: color.trim(), size: size.trim(), unit: unit.trim(), reorderThreshold: threshold.trim() }),
+      (message) => message,
+    );
   };
   const id = (f: string) => `${idPrefix}-${f}`;
   return (
@@ -37,7 +54,13 @@ export function VariantForm({ idPrefix, variant, submitLabel, busyLabel, save, o
         </div>
         <div>
           <label htmlFor={id('threshold')}>Reorder threshold</label>
-          <input id={id('threshold')} inputMode="decimal" value={threshold} onChange={(e) => setThreshold(e.target.value)} {...invalidIf(action, 'reorderThreshold')} />
+          <input
+            id={id('threshold')}
+            inputMode="decimal"
+            value={threshold}
+            onChange={(e) => setThreshold(e.target.value)}
+            {...invalidIf(action, 'reorderThreshold')}
+          />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />

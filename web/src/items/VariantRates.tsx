@@ -42,7 +42,9 @@ export function SupplierComparisonSection({ variant }: { variant: Variant }) {
         <p className="empty">No supplier has an active rate for this variant on {c.asOf}: add one from a supplier’s page.</p>
       ) : (
         <>
-          {c.currencies.length > 1 && <p className="caption">The rates are in different currencies ({c.currencies.join(', ')}), so none is marked cheapest or dearest.</p>}
+          {c.currencies.length > 1 && (
+            <p className="caption">The rates are in different currencies ({c.currencies.join(', ')}), so none is marked cheapest or dearest.</p>
+          )}
           <RatesTable
             caption={`Suppliers of ${variant.color} / ${variant.size} on ${c.asOf}, cheapest first`}
             rates={c.rates}
@@ -75,7 +77,9 @@ export function RateHistorySection({ variant }: { variant: Variant }) {
       ) : !loaded.data ? (
         <Loading />
       ) : rates.length === 0 ? (
-        <p className="empty">No supplier has quoted for {variant.color} / {variant.size} yet.</p>
+        <p className="empty">
+          No supplier has quoted for {variant.color} / {variant.size} yet.
+        </p>
       ) : (
         <>
           <RatesTable

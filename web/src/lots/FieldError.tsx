@@ -1,6 +1,14 @@
 import { ApiError } from '../api.ts';
 
-const LABELS: Record<string, string> = { quantity: 'Quantity', notes: 'Notes', selections: 'Substitutes', processId: 'Process', reason: 'Reason', to: 'Created to', from: 'Created from' };
+const LABELS: Record<string, string> = {
+  quantity: 'Quantity',
+  notes: 'Notes',
+  selections: 'Substitutes',
+  processId: 'Process',
+  reason: 'Reason',
+  to: 'Created to',
+  from: 'Created from',
+};
 
 /** The form field an API error names ("body/quantity" → "Quantity"), or undefined. */
 export function fieldLabel(error: unknown): string | undefined {

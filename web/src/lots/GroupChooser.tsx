@@ -73,7 +73,9 @@ export function GroupChooser({
                       Needs {formatQuantity(text(needed))} {alt.unit} ({formatQuantity(alt.quantity)} a unit)
                     </span>
                     <span className={short ? 'over' : undefined}>
-                      {onHand ? `${formatQuantity(onHand.stock)} ${onHand.unit} in stock${short ? `: short by ${formatQuantity(text(minus(needed, decimal(onHand.stock))))} ${alt.unit}` : ''}` : 'stock unknown'}
+                      {onHand
+                        ? `${formatQuantity(onHand.stock)} ${onHand.unit} in stock${short ? `: short by ${formatQuantity(text(minus(needed, decimal(onHand.stock))))} ${alt.unit}` : ''}`
+                        : 'stock unknown'}
                     </span>
                     <span>Cost for the lot: {altCost(rates.get(alt.variantId), alt.quantity, quantity)}</span>
                   </span>
@@ -86,4 +88,3 @@ export function GroupChooser({
     </div>
   );
 }
-

@@ -15,7 +15,9 @@ export function StockTable({ needs, unselected, caption }: { needs: readonly Sto
   return (
     <>
       {short.length === 0 ? (
-        <p className="verdict good">{needs.length === 0 ? 'This lot needs nothing from stock yet.' : `Stock covers all ${needs.length} variants this lot needs.`}</p>
+        <p className="verdict good">
+          {needs.length === 0 ? 'This lot needs nothing from stock yet.' : `Stock covers all ${needs.length} variants this lot needs.`}
+        </p>
       ) : (
         <p className="verdict short">
           {short.length === 1 ? '1 variant is short' : `${short.length} variants are short`}:{' '}
@@ -23,14 +25,12 @@ export function StockTable({ needs, unselected, caption }: { needs: readonly Sto
             .slice(0, SHORT_LISTED)
             .map((n) => `${n.item} (${n.color}, ${n.size}) by ${formatQuantity(n.shortfall)} ${n.unit}`)
             .join('; ')}
-          {short.length > SHORT_LISTED ? `; and ${short.length - SHORT_LISTED} more, marked in the table` : ''}. The lot cannot be marked ready or completed until stock arrives (or another
-          alternative is chosen).
+          {short.length > SHORT_LISTED ? `; and ${short.length - SHORT_LISTED} more, marked in the table` : ''}. The lot cannot be marked ready or completed
+          until stock arrives (or another alternative is chosen).
         </p>
       )}
       {unselected.length > 0 && (
-        <p className="verdict short">
-          Not counted yet, no variant chosen: {unselected.map((g) => `${g.name} (${g.step})`).join(', ')}.
-        </p>
+        <p className="verdict short">Not counted yet, no variant chosen: {unselected.map((g) => `${g.name} (${g.step})`).join(', ')}.</p>
       )}
       {needs.length > 0 && (
         <div className="table-scroll">

@@ -28,7 +28,17 @@ export default function Dashboard() {
 }
 
 /** A dashboard section: its heading, then what it loaded, or that it is loading, or the API's error. */
-function Panel<T>({ title, loaded, wide = false, children }: { title: string; loaded: { data: T | undefined; error: unknown }; wide?: boolean; children: (data: T) => ReactNode }) {
+function Panel<T>({
+  title,
+  loaded,
+  wide = false,
+  children,
+}: {
+  title: string;
+  loaded: { data: T | undefined; error: unknown };
+  wide?: boolean;
+  children: (data: T) => ReactNode;
+}) {
   const id = `panel-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
     <section className={`card panel${wide ? ' wide' : ''}`} aria-labelledby={id}>

@@ -30,7 +30,9 @@ export default function Imports() {
   const { q, typed, setTyped, page, setPage, filter, setFilter } = useSearchPage();
   const status = filter('status');
   const kind = filter('kind');
-  const loaded = useApi<{ total: number; jobs: ImportJobDetail[] }>(`/api/imports${query({ q, status, kind, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  const loaded = useApi<{ total: number; jobs: ImportJobDetail[] }>(
+    `/api/imports${query({ q, status, kind, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
+  );
   const running = loaded.data?.jobs.some(isActive) ?? false;
   const { reload } = loaded;
   // While a job on the page runs, its counters move: read the page again every few seconds.
@@ -46,17 +48,20 @@ export default function Imports() {
       <h1>Imports</h1>
       <section aria-labelledby="upload-heading">
         <h2 id="upload-heading">Upload a file</h2>
-        {canRun ? (
-          <UploadForm />
-        ) : (
-          <p className="empty">Importing needs the admin or planner role: ask an administrator. You can follow the imports below.</p>
-        )}
+        {canRun ? <UploadForm /> : <p className="empty">Importing needs the admin or planner role: ask an administrator. You can follow the imports below.</p>}
       </section>
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Imports so far</h2>
         <div className="toolbar">
           <label htmlFor="import-search">Search imports</label>
-          <input id="import-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="file name or message" autoComplete="off" />
+          <input
+            id="import-search"
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="file name or message"
+            autoComplete="off"
+          />
           <label htmlFor="import-status">Status</label>
           <select id="import-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">Any status</option>
@@ -82,7 +87,11 @@ export default function Imports() {
           <Loading />
         ) : loaded.data.jobs.length === 0 ? (
           <p className="empty">
-            {filtered ? 'No import matches these filters. ' : page > 1 ? 'This page is past the last import. ' : 'No imports yet: upload a file above to import it.'}
+            {filtered
+              ? 'No import matches these filters. '
+              : page > 1
+                ? 'This page is past the last import. '
+                : 'No imports yet: upload a file above to import it.'}
             {(filtered || page > 1) && <Link to="/imports">Show all imports</Link>}
           </p>
         ) : (
@@ -116,7 +125,9 @@ export default function Imports() {
                       </td>
                       <td>{kindLabel(job.kind)}</td>
                       <td>
-                        <span className={`badge import-status status-${job.status}`}>{job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}</span>
+                        <span className={`badge import-status status-${job.status}`}>
+                          {job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}
+                        </span>
                       </td>
                       <td className="num">{job.totalRows > 0 ? `${formatCount(job.processedRows)} of ${formatCount(job.totalRows)}` : '—'}</td>
                       <td className="num">{formatCount(job.successCount)}</td>

@@ -67,7 +67,12 @@ function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void
   const life = useAction();
   const deleted = item.deletedAt !== null;
   const toggleDeleted = () =>
-    void life.run(() => (deleted ? api<Item>('POST', `/api/items/${item.itemId}/restore`) : api<Item>('DELETE', `/api/items/${item.itemId}`)), deleted ? `Restored ${item.name}.` : `Deleted ${item.name}: restore it to use it again.`).then((ok) => ok && reload());
+    void life
+      .run(
+        () => (deleted ? api<Item>('POST', `/api/items/${item.itemId}/restore`) : api<Item>('DELETE', `/api/items/${item.itemId}`)),
+        deleted ? `Restored ${item.name}.` : `Deleted ${item.name}: restore it to use it again.`,
+      )
+      .then((ok) => ok && reload());
   return (
     <>
       {deleted && (
@@ -138,7 +143,10 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
   const lifecycle = (v: Variant, restore: boolean) => {
     setActing(v.variantId);
     void life
-      .run(() => api<Variant>(restore ? 'POST' : 'DELETE', `/api/variants/${v.variantId}${restore ? '/restore' : ''}`), `${restore ? 'Restored' : 'Deleted'} ${v.color} / ${v.size}.`)
+      .run(
+        () => api<Variant>(restore ? 'POST' : 'DELETE', `/api/variants/${v.variantId}${restore ? '/restore' : ''}`),
+        `${restore ? 'Restored' : 'Deleted'} ${v.color} / ${v.size}.`,
+      )
       .then((ok) => {
         setActing(undefined);
         if (ok) reload();
@@ -184,13 +192,25 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                       <td className="num">{formatQuantity(v.reorderThreshold)}</td>
                       <td>
                         <div className="actions">
-                          <button type="button" className="secondary" aria-label={`Show ${v.color} / ${v.size}`} aria-pressed={v === chosen} onClick={() => choose(v.variantId)}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            aria-label={`Show ${v.color} / ${v.size}`}
+                            aria-pressed={v === chosen}
+                            onClick={() => choose(v.variantId)}
+                          >
                             Show
                           </button>
                           <button type="button" className="secondary" aria-label={`Edit ${v.color} / ${v.size}`} onClick={() => (setAdded(''), setEditing(v))}>
                             Edit
                           </button>
-                          <button type="button" className="secondary" aria-label={`Delete ${v.color} / ${v.size}`} disabled={life.busy} onClick={() => lifecycle(v, false)}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            aria-label={`Delete ${v.color} / ${v.size}`}
+                            disabled={life.busy}
+                            onClick={() => lifecycle(v, false)}
+                          >
                             {acting === v.variantId ? 'Deleting…' : 'Delete'}
                           </button>
                         </div>
@@ -210,7 +230,13 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
               {deleted.map((v) => (
                 <li key={v.variantId}>
                   {v.color} / {v.size}{' '}
-                  <button type="button" className="secondary" aria-label={`Restore ${v.color} / ${v.size}`} disabled={life.busy} onClick={() => lifecycle(v, true)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Restore ${v.color} / ${v.size}`}
+                    disabled={life.busy}
+                    onClick={() => lifecycle(v, true)}
+                  >
                     {acting === v.variantId ? 'Restoring…' : 'Restore'}
                   </button>
                 </li>
@@ -314,7 +340,9 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
 
 function Ledger({ variant }: { variant: Variant }) {
   const [page, setPage] = useState(1);
-  const loaded = useApi<{ total: number; entries: LedgerEntry[] }>(`/api/variants/${variant.variantId}/ledger${query({ limit: LEDGER_PAGE_SIZE, offset: (page - 1) * LEDGER_PAGE_SIZE })}`);
+  const loaded = useApi<{ total: number; entries: LedgerEntry[] }>(
+    `/api/variants/${variant.variantId}/ledger${query({ limit: LEDGER_PAGE_SIZE, offset: (page - 1) * LEDGER_PAGE_SIZE })}`,
+  );
   if (loaded.error !== undefined) return <ErrorAlert error={loaded.error} />;
   if (!loaded.data) return <Loading />;
   const { total, entries } = loaded.data;

@@ -32,7 +32,14 @@ export default function Items() {
       <h1>Items</h1>
       <div className="toolbar">
         <label htmlFor="item-search">Search items</label>
-        <input id="item-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="name, model, variation or category" autoComplete="off" />
+        <input
+          id="item-search"
+          type="search"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder="name, model, variation or category"
+          autoComplete="off"
+        />
         <label htmlFor="item-category">Category</label>
         <select id="item-category" value={category} onChange={(e) => setFilter('category', e.target.value)}>
           <option value="">All categories</option>
@@ -72,7 +79,11 @@ export default function Items() {
         <Loading />
       ) : loaded.data.items.length === 0 ? (
         <p className="empty">
-          {q || category ? `No items match${q ? ` “${q}”` : ''}${category ? ` in ${category}` : ''}. ` : page > 1 ? 'This page is past the last item. ' : 'No items yet: add one with New item.'}
+          {q || category
+            ? `No items match${q ? ` “${q}”` : ''}${category ? ` in ${category}` : ''}. `
+            : page > 1
+              ? 'This page is past the last item. '
+              : 'No items yet: add one with New item.'}
           {(q || category || page > 1) && <Link to="/items">Show all items</Link>}
         </p>
       ) : (

@@ -21,11 +21,34 @@ import { useApi } from '../useApi.ts';
 type Action = 'ready' | 'start' | 'complete' | 'fail' | 'cancel';
 
 /** The moves a person makes, as the API's transition table (src/app/lots/status.ts) allows them, and who may make them. */
-const ACTIONS: readonly { action: Action; from: readonly LotStatus[]; plan: boolean; label: string; running: string; done: string; reason?: { label: string; submit: string } }[] = [
+const ACTIONS: readonly {
+  action: Action;
+  from: readonly LotStatus[];
+  plan: boolean;
+  label: string;
+  running: string;
+  done: string;
+  reason?: { label: string; submit: string };
+}[] = [
   { action: 'ready', from: ['planning'], plan: true, label: 'Mark ready', running: 'Marking ready…', done: 'marked ready' },
   { action: 'start', from: ['ready'], plan: false, label: 'Start', running: 'Starting…', done: 'started' },
-  { action: 'complete', from: ['in_progress'], plan: false, label: 'Complete', running: 'Completing…', done: 'completed: its stock was consumed and its actual cost recorded' },
-  { action: 'fail', from: ['in_progress'], plan: false, label: 'Fail…', running: 'Marking failed…', done: 'marked failed', reason: { label: 'Why did this lot fail?', submit: 'Mark failed' } },
+  {
+    action: 'complete',
+    from: ['in_progress'],
+    plan: false,
+    label: 'Complete',
+    running: 'Completing…',
+    done: 'completed: its stock was consumed and its actual cost recorded',
+  },
+  {
+    action: 'fail',
+    from: ['in_progress'],
+    plan: false,
+    label: 'Fail…',
+    running: 'Marking failed…',
+    done: 'marked failed',
+    reason: { label: 'Why did this lot fail?', submit: 'Mark failed' },
+  },
   {
     action: 'cancel',
     from: ['planning', 'ready', 'in_progress'],
@@ -331,7 +354,8 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
         <>
           {lot.unselectedGroups.length > 0 && (
             <p className="still-to-choose">
-              Still to choose: {lot.unselectedGroups.map((g) => `${g.name} (${g.step})`).join(', ')}. The lot cannot be marked ready until each group has a choice.
+              Still to choose: {lot.unselectedGroups.map((g) => `${g.name} (${g.step})`).join(', ')}. The lot cannot be marked ready until each group has a
+              choice.
             </p>
           )}
           {lot.selections.length > 0 && !editing && (
@@ -360,7 +384,13 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
                       <td className="num">{formatQuantity(s.quantity)}</td>
                       {editable && (
                         <td>
-                          <button type="button" className="secondary" disabled={saving !== null} onClick={() => void clear(s.groupId, s.group)} aria-label={`Clear the choice for ${s.group}`}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            disabled={saving !== null}
+                            onClick={() => void clear(s.groupId, s.group)}
+                            aria-label={`Clear the choice for ${s.group}`}
+                          >
                             {saving === `clear-${s.groupId}` ? 'Clearing…' : 'Clear'}
                           </button>
                         </td>
@@ -379,7 +409,11 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
               {lot.status === 'ready' && <span className="caption"> Changing a choice returns a ready lot to planning.</span>}
             </p>
           )}
-          {!EDITABLE.includes(lot.status) && <p className="caption">The choices are fixed once a lot is {lot.status === 'in_progress' ? 'in progress' : formatStatus(lot.status).toLowerCase()}.</p>}
+          {!EDITABLE.includes(lot.status) && (
+            <p className="caption">
+              The choices are fixed once a lot is {lot.status === 'in_progress' ? 'in progress' : formatStatus(lot.status).toLowerCase()}.
+            </p>
+          )}
           {editing &&
             (tree.error !== undefined ? (
               <ErrorAlert error={tree.error} />
@@ -458,11 +492,17 @@ function Costs({ lot }: { lot: Lot }) {
       </dl>
       {lot.estimate && !lot.estimate.complete && (
         <p className="caption">
-          The estimate is a lower bound: {lot.estimate.unpriced.map((u) => `${u.item} (${u.color}, ${u.size})`).join(', ')} had no current rate when the lot was created.
+          The estimate is a lower bound: {lot.estimate.unpriced.map((u) => `${u.item} (${u.color}, ${u.size})`).join(', ')} had no current rate when the lot was
+          created.
         </p>
       )}
       {lot.actual && !lot.actual.complete && <p className="caption">The actual cost is a lower bound: some variants had no current rate at completion.</p>}
-      {lot.estimate && <p className="caption">Estimated at the rates of {lot.estimate.ratesAt}{lot.actual ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.</p>}
+      {lot.estimate && (
+        <p className="caption">
+          Estimated at the rates of {lot.estimate.ratesAt}
+          {lot.actual ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.
+        </p>
+      )}
       {lot.actualCost && <BarChart label="Estimate against actual cost" series={['Cost']} bars={bars} format={money} />}
     </section>
   );

@@ -107,7 +107,13 @@ export default function LotNew() {
       setEstimate(await api<ProcessCost>('GET', `/api/processes/${process.processId}/cost${query({ quantity: quantity.trim() })}`));
       setStep(3);
     } catch (error) {
-      setFailure({ step: 2, error: error instanceof ApiError && error.field?.endsWith('quantity') ? new ApiError(error.status, error.code, error.message, 'body/quantity', error.details) : error });
+      setFailure({
+        step: 2,
+        error:
+          error instanceof ApiError && error.field?.endsWith('quantity')
+            ? new ApiError(error.status, error.code, error.message, 'body/quantity', error.details)
+            : error,
+      });
     } finally {
       setBusy(null);
     }
@@ -160,7 +166,12 @@ export default function LotNew() {
           <ProcessPicker chosen={process} onChoose={chooseProcess} />
           {failureHere !== undefined && <FieldError error={failureHere} />}
           <div className="wizard-buttons">
-            <button type="button" onClick={() => (process ? go(2) : setFailure({ step: 1, error: new ApiError(400, 'INVALID_INPUT', 'choose the process this lot makes', 'body/processId') }))}>
+            <button
+              type="button"
+              onClick={() =>
+                process ? go(2) : setFailure({ step: 1, error: new ApiError(400, 'INVALID_INPUT', 'choose the process this lot makes', 'body/processId') })
+              }
+            >
               Next: {STEPS[2]}
             </button>
           </div>
@@ -219,10 +230,17 @@ export default function LotNew() {
           ) : (
             <>
               <p className="caption">
-                Choose a variant for each substitute group of {process.name}, for {formatQuantity(String(units))} units. A group left unchosen can be chosen later, but the lot cannot be marked
-                ready until every group has a choice.
+                Choose a variant for each substitute group of {process.name}, for {formatQuantity(String(units))} units. A group left unchosen can be chosen
+                later, but the lot cannot be marked ready until every group has a choice.
               </p>
-              <GroupChooser groups={groups} quantity={units} choices={choices} onChoose={(groupId, variantId) => setChoices((c) => ({ ...c, [groupId]: variantId }))} stock={facts.stock} rates={facts.rates} />
+              <GroupChooser
+                groups={groups}
+                quantity={units}
+                choices={choices}
+                onChoose={(groupId, variantId) => setChoices((c) => ({ ...c, [groupId]: variantId }))}
+                stock={facts.stock}
+                rates={facts.rates}
+              />
             </>
           )}
           {failureHere !== undefined && <FieldError error={failureHere} />}
@@ -330,7 +348,8 @@ function ProcessPicker({ chosen, onChoose }: { chosen: ProcessSummary | null; on
         <Loading />
       ) : loaded.data.processes.length === 0 ? (
         <p className="empty">
-          {q ? `No active process matches “${q}”.` : 'There is no active process to make a lot of: activate one first.'} <Link to="/processes">Go to the processes</Link>
+          {q ? `No active process matches “${q}”.` : 'There is no active process to make a lot of: activate one first.'}{' '}
+          <Link to="/processes">Go to the processes</Link>
         </p>
       ) : (
         <>
@@ -339,7 +358,14 @@ function ProcessPicker({ chosen, onChoose }: { chosen: ProcessSummary | null; on
             <ul className="alternatives">
               {loaded.data.processes.map((p) => (
                 <li key={p.processId} className={chosen?.processId === p.processId ? 'chosen' : undefined}>
-                  <input type="radio" id={`process-${p.processId}`} name="process" checked={chosen?.processId === p.processId} onChange={() => onChoose(p)} aria-describedby={`process-${p.processId}-facts`} />
+                  <input
+                    type="radio"
+                    id={`process-${p.processId}`}
+                    name="process"
+                    checked={chosen?.processId === p.processId}
+                    onChange={() => onChoose(p)}
+                    aria-describedby={`process-${p.processId}-facts`}
+                  />
                   <label htmlFor={`process-${p.processId}`}>{p.name}</label>
                   <span id={`process-${p.processId}-facts`} className="alt-facts">
                     {[p.processClass, `${p.stepCount} ${p.stepCount === 1 ? 'step' : 'steps'}`, p.description].filter(Boolean).join(' · ')}
@@ -348,7 +374,13 @@ function ProcessPicker({ chosen, onChoose }: { chosen: ProcessSummary | null; on
               ))}
             </ul>
           </fieldset>
-          <Pager page={page} pages={pageCount(loaded.data.total, PROCESS_PAGE_SIZE)} total={loaded.data.total} noun={['active process', 'active processes']} onPage={setPage} />
+          <Pager
+            page={page}
+            pages={pageCount(loaded.data.total, PROCESS_PAGE_SIZE)}
+            total={loaded.data.total}
+            noun={['active process', 'active processes']}
+            onPage={setPage}
+          />
         </>
       )}
     </>

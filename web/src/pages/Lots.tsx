@@ -32,7 +32,9 @@ export default function Lots() {
   const filtered = Boolean(q || status || processId || from || to);
 
   const processes = useApi<{ total: number; processes: ProcessSummary[] }>('/api/processes?limit=500');
-  const loaded = useApi<{ total: number; lots: LotSummary[] }>(`/api/lots${query({ q, status, processId, from, to, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
+  const loaded = useApi<{ total: number; lots: LotSummary[] }>(
+    `/api/lots${query({ q, status, processId, from, to, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
+  );
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
 
   return (
@@ -48,7 +50,14 @@ export default function Lots() {
       <div className="lot-filters" role="group" aria-label="Filters">
         <div>
           <label htmlFor="lot-search">Search lots</label>
-          <input id="lot-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="lot number, process or notes" autoComplete="off" />
+          <input
+            id="lot-search"
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="lot number, process or notes"
+            autoComplete="off"
+          />
         </div>
         <div>
           <label htmlFor="lot-status">Status</label>
@@ -94,7 +103,13 @@ export default function Lots() {
         <Loading />
       ) : loaded.data.lots.length === 0 ? (
         <p className="empty">
-          {filtered ? 'No lot matches these filters. ' : page > 1 ? 'This page is past the last lot. ' : canPlan(user) ? 'No lots yet: make one with New lot.' : 'No lots yet.'}
+          {filtered
+            ? 'No lot matches these filters. '
+            : page > 1
+              ? 'This page is past the last lot. '
+              : canPlan(user)
+                ? 'No lots yet: make one with New lot.'
+                : 'No lots yet.'}
           {(filtered || page > 1) && <Link to="/lots">Show all lots</Link>}
         </p>
       ) : (

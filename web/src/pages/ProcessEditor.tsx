@@ -18,7 +18,14 @@ import '../processes/processes.css';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
-const LABELS = { name: 'Name', description: 'Description', processClass: 'Class', salesPrice: 'Sales price', steps: 'Steps', additionalCosts: 'Additional costs' };
+const LABELS = {
+  name: 'Name',
+  description: 'Description',
+  processClass: 'Class',
+  salesPrice: 'Sales price',
+  steps: 'Steps',
+  additionalCosts: 'Additional costs',
+};
 const show = (micro: bigint) => formatMoney(money(micro));
 
 /**
@@ -61,7 +68,13 @@ function AddStep({ onAdd }: { onAdd: (s: Subprocess) => void }) {
       <div className="field">
         <label htmlFor="library-choice">Subprocess</label>
         <select id="library-choice" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-          <option value="">{library.loading ? 'Loading…' : list.length === 0 ? 'None matches' : `Choose (${list.length}${library.data && library.data.total > list.length ? ` of ${library.data.total}` : ''})`}</option>
+          <option value="">
+            {library.loading
+              ? 'Loading…'
+              : list.length === 0
+                ? 'None matches'
+                : `Choose (${list.length}${library.data && library.data.total > list.length ? ` of ${library.data.total}` : ''})`}
+          </option>
           {list.map((s) => (
             <option key={s.subprocessId} value={s.subprocessId}>
               {s.name}
@@ -138,12 +151,16 @@ function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: stri
         </p>
       )}
       {!hasPrice && <p className="caption">Set a sales price under Details to see the profit.</p>}
-      {cost.pending > 0 && <p className="caption">Fetching the rates of {cost.pending} line{cost.pending === 1 ? '' : 's'}: the figures will change.</p>}
+      {cost.pending > 0 && (
+        <p className="caption">
+          Fetching the rates of {cost.pending} line{cost.pending === 1 ? '' : 's'}: the figures will change.
+        </p>
+      )}
       {cost.unpriced.length > 0 && (
         <div className="unpriced-box" role="note">
           <p>
-            <strong>⚠ Incomplete:</strong> {cost.unpriced.length === 1 ? 'this variant has' : 'these variants have'} no active supplier rate, so {cost.unpriced.length === 1 ? 'it adds' : 'they add'} nothing
-            and the figures are lower bounds. Add a rate on the supplier’s page.
+            <strong>⚠ Incomplete:</strong> {cost.unpriced.length === 1 ? 'this variant has' : 'these variants have'} no active supplier rate, so{' '}
+            {cost.unpriced.length === 1 ? 'it adds' : 'they add'} nothing and the figures are lower bounds. Add a rate on the supplier’s page.
           </p>
           <ul>
             {cost.unpriced.map((v) => (
@@ -184,19 +201,47 @@ function AdditionalCosts({ costs, dispatch }: { costs: DraftAdditionalCost[]; di
                 return (
                   <tr key={a.key}>
                     <td>
-                      <input value={a.costType} onChange={(e) => set(a.key, { costType: e.target.value })} aria-label={`Type of ${n}`} maxLength={50} autoComplete="off" />
+                      <input
+                        value={a.costType}
+                        onChange={(e) => set(a.key, { costType: e.target.value })}
+                        aria-label={`Type of ${n}`}
+                        maxLength={50}
+                        autoComplete="off"
+                      />
                     </td>
                     <td>
-                      <input value={a.description} onChange={(e) => set(a.key, { description: e.target.value })} aria-label={`Description of ${n}`} autoComplete="off" />
+                      <input
+                        value={a.description}
+                        onChange={(e) => set(a.key, { description: e.target.value })}
+                        aria-label={`Description of ${n}`}
+                        autoComplete="off"
+                      />
                     </td>
                     <td>
-                      <input className="qty" value={a.amount} onChange={(e) => set(a.key, { amount: e.target.value })} aria-label={`Amount of ${n}`} aria-invalid={!MONEY.test(a.amount.trim())} inputMode="decimal" />
+                      <input
+                        className="qty"
+                        value={a.amount}
+                        onChange={(e) => set(a.key, { amount: e.target.value })}
+                        aria-label={`Amount of ${n}`}
+                        aria-invalid={!MONEY.test(a.amount.trim())}
+                        inputMode="decimal"
+                      />
                     </td>
                     <td>
-                      <input type="checkbox" checked={a.isFixed} onChange={(e) => set(a.key, { isFixed: e.target.checked })} aria-label={`${n} is fixed per run`} />
+                      <input
+                        type="checkbox"
+                        checked={a.isFixed}
+                        onChange={(e) => set(a.key, { isFixed: e.target.checked })}
+                        aria-label={`${n} is fixed per run`}
+                      />
                     </td>
                     <td>
-                      <button type="button" className="secondary small" onClick={() => dispatch({ type: 'removeAdditionalCost', key: a.key })} aria-label={`Remove ${n}`}>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        onClick={() => dispatch({ type: 'removeAdditionalCost', key: a.key })}
+                        aria-label={`Remove ${n}`}
+                      >
                         Remove
                       </button>
                     </td>
@@ -258,7 +303,10 @@ function ProcessEditor({ id }: { id: string }) {
   const dirty = isDirty(state);
   useLeaveWarning(dirty);
 
-  const variantIds = useMemo(() => (draft ? draft.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variant.variantId)) : []), [draft]);
+  const variantIds = useMemo(
+    () => (draft ? draft.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variant.variantId)) : []),
+    [draft],
+  );
   const { rates, error: ratesError } = useRates(variantIds);
   const cost = useMemo(() => (draft ? costDraft(draft, rates) : null), [draft, rates]);
 
@@ -272,7 +320,9 @@ function ProcessEditor({ id }: { id: string }) {
     if (!wanted) return;
     focusAfter.current = null;
     const button = document.getElementById(wanted) as HTMLButtonElement | null;
-    const twin = document.getElementById(wanted.endsWith('-up') ? wanted.replace(/-up$/, '-down') : wanted.replace(/-down$/, '-up')) as HTMLButtonElement | null;
+    const twin = document.getElementById(
+      wanted.endsWith('-up') ? wanted.replace(/-up$/, '-down') : wanted.replace(/-down$/, '-up'),
+    ) as HTMLButtonElement | null;
     (button && !button.disabled ? button : twin)?.focus();
   }, [draft?.steps]);
   const onDragStart = useCallback((stepKey: string) => {
@@ -388,19 +438,43 @@ function ProcessEditor({ id }: { id: string }) {
         <div className="sp-form">
           <div className="field">
             <label htmlFor="process-name">Name</label>
-            <input id="process-name" value={draft.fields.name} onChange={(e) => dispatch({ type: 'setField', field: 'name', value: e.target.value })} maxLength={200} autoComplete="off" />
+            <input
+              id="process-name"
+              value={draft.fields.name}
+              onChange={(e) => dispatch({ type: 'setField', field: 'name', value: e.target.value })}
+              maxLength={200}
+              autoComplete="off"
+            />
           </div>
           <div className="field">
             <label htmlFor="process-class">Class</label>
-            <input id="process-class" value={draft.fields.processClass} onChange={(e) => dispatch({ type: 'setField', field: 'processClass', value: e.target.value })} maxLength={50} autoComplete="off" />
+            <input
+              id="process-class"
+              value={draft.fields.processClass}
+              onChange={(e) => dispatch({ type: 'setField', field: 'processClass', value: e.target.value })}
+              maxLength={50}
+              autoComplete="off"
+            />
           </div>
           <div className="field narrow">
             <label htmlFor="process-price">Sales price</label>
-            <input id="process-price" value={draft.fields.salesPrice} onChange={(e) => dispatch({ type: 'setField', field: 'salesPrice', value: e.target.value })} inputMode="decimal" aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())} autoComplete="off" />
+            <input
+              id="process-price"
+              value={draft.fields.salesPrice}
+              onChange={(e) => dispatch({ type: 'setField', field: 'salesPrice', value: e.target.value })}
+              inputMode="decimal"
+              aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())}
+              autoComplete="off"
+            />
           </div>
           <div className="field wide">
             <label htmlFor="process-description">Description</label>
-            <textarea id="process-description" value={draft.fields.description} onChange={(e) => dispatch({ type: 'setField', field: 'description', value: e.target.value })} rows={2} />
+            <textarea
+              id="process-description"
+              value={draft.fields.description}
+              onChange={(e) => dispatch({ type: 'setField', field: 'description', value: e.target.value })}
+              rows={2}
+            />
           </div>
         </div>
       </section>
@@ -424,10 +498,21 @@ function ProcessEditor({ id }: { id: string }) {
 
       <section>
         <h2>Cost</h2>
-        <p className="caption">One unit, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best case at the lowest. Updated as you edit.</p>
+        <p className="caption">
+          One unit, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best case at the lowest.
+          Updated as you edit.
+        </p>
         {ratesError !== undefined && <ActionError error={ratesError} prefix="The rates could not be fetched, so the figures are incomplete:" />}
         <CostSummary cost={cost} salesPrice={draft.fields.salesPrice} />
-        {draft.steps.length > 0 && <BarChart label="Costs by subprocess" series={['Worst case', 'Best case']} bars={bars} format={(n) => formatMoney(n.toFixed(2))} note="Per unit, each step’s lines, groups and cost items." />}
+        {draft.steps.length > 0 && (
+          <BarChart
+            label="Costs by subprocess"
+            series={['Worst case', 'Best case']}
+            bars={bars}
+            format={(n) => formatMoney(n.toFixed(2))}
+            note="Per unit, each step’s lines, groups and cost items."
+          />
+        )}
       </section>
 
       <section>

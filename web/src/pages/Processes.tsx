@@ -28,7 +28,8 @@ function NewProcess() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (name.trim() === '') return setError(new Error('Name: give the process a name, e.g. “Sparrow 12 Kids Bicycle”.'));
-    if (salesPrice.trim() !== '' && !MONEY.test(salesPrice.trim())) return setError(new Error('Sales price: enter an amount such as 4500 or 4500.50, or leave it empty.'));
+    if (salesPrice.trim() !== '' && !MONEY.test(salesPrice.trim()))
+      return setError(new Error('Sales price: enter an amount such as 4500 or 4500.50, or leave it empty.'));
     setBusy(true);
     setError(undefined);
     try {

@@ -78,10 +78,15 @@ function Summary({ health }: { health: Health }) {
   const m = health.migrations;
   const troubles = [
     m.pending.length > 0 && `${m.pending.length} migration${m.pending.length === 1 ? ' is' : 's are'} pending: run mtc migrate (npm start does).`,
-    m.changed.length > 0 && `${m.changed.length} applied migration${m.changed.length === 1 ? ' was' : 's were'} changed on disk: restore the file${m.changed.length === 1 ? '' : 's'} and put the change in a new migration.`,
-    m.missing.length > 0 && `${m.missing.length} applied migration${m.missing.length === 1 ? ' is' : 's are'} missing from disk: restore the file${m.missing.length === 1 ? '' : 's'}.`,
-    m.partial.length > 0 && `${m.partial.length} baseline${m.partial.length === 1 ? '' : 's'} ran only in part: apply the rest from a checkout before the squash.`,
-    health.verify.available && health.verify.differences > 0 && `The live schema differs from ${health.verify.source} in ${health.verify.differences} place${health.verify.differences === 1 ? '' : 's'}: see below.`,
+    m.changed.length > 0 &&
+      `${m.changed.length} applied migration${m.changed.length === 1 ? ' was' : 's were'} changed on disk: restore the file${m.changed.length === 1 ? '' : 's'} and put the change in a new migration.`,
+    m.missing.length > 0 &&
+      `${m.missing.length} applied migration${m.missing.length === 1 ? ' is' : 's are'} missing from disk: restore the file${m.missing.length === 1 ? '' : 's'}.`,
+    m.partial.length > 0 &&
+      `${m.partial.length} baseline${m.partial.length === 1 ? '' : 's'} ran only in part: apply the rest from a checkout before the squash.`,
+    health.verify.available &&
+      health.verify.differences > 0 &&
+      `The live schema differs from ${health.verify.source} in ${health.verify.differences} place${health.verify.differences === 1 ? '' : 's'}: see below.`,
     !health.verify.available && `Verify did not run: ${health.verify.reason}.`,
   ].filter((t): t is string => typeof t === 'string');
   return (
@@ -127,7 +132,14 @@ function Findings({ health }: { health: Health }) {
         <>
           <div className="toolbar">
             <label htmlFor="finding-search">Search findings</label>
-            <input id="finding-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="table, index, kind…" autoComplete="off" />
+            <input
+              id="finding-search"
+              type="search"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder="table, index, kind…"
+              autoComplete="off"
+            />
           </div>
           {shown.length === 0 ? (
             <p className="empty">No finding matches “{q}”.</p>
@@ -172,11 +184,23 @@ function Findings({ health }: { health: Health }) {
 function Migrations({ health }: { health: Health }) {
   const m = health.migrations;
   const rows = [
-    ...m.changed.map((c) => ({ id: c.id, state: 'Changed since applied', detail: `applied ${formatDateTime(c.appliedAt)}; checksum ${c.appliedChecksum.slice(0, 12)} then, ${c.fileChecksum.slice(0, 12)} on disk`, bad: true })),
+    ...m.changed.map((c) => ({
+      id: c.id,
+      state: 'Changed since applied',
+      detail: `applied ${formatDateTime(c.appliedAt)}; checksum ${c.appliedChecksum.slice(0, 12)} then, ${c.fileChecksum.slice(0, 12)} on disk`,
+      bad: true,
+    })),
     ...m.missing.map((c) => ({ id: c.id, state: 'Missing from disk', detail: `applied ${formatDateTime(c.appliedAt)}`, bad: true })),
     ...m.partial.map((c) => ({ id: c.id, state: 'Partly applied', detail: `ran ${c.have.join(', ')}; not ${c.lack.join(', ')}`, bad: true })),
-    ...m.pending.map((c) => ({ id: c.id, state: 'Pending', detail: c.requires && c.requires.length > 0 ? `requires ${c.requires.join(', ')}` : '', bad: true })),
-    ...[...m.applied].reverse().map((c) => ({ id: c.id, state: c.how === 'adopted' ? 'Adopted' : 'Applied', detail: c.appliedAt ? formatDateTime(c.appliedAt) : '', bad: false })),
+    ...m.pending.map((c) => ({
+      id: c.id,
+      state: 'Pending',
+      detail: c.requires && c.requires.length > 0 ? `requires ${c.requires.join(', ')}` : '',
+      bad: true,
+    })),
+    ...[...m.applied]
+      .reverse()
+      .map((c) => ({ id: c.id, state: c.how === 'adopted' ? 'Adopted' : 'Applied', detail: c.appliedAt ? formatDateTime(c.appliedAt) : '', bad: false })),
   ];
   return (
     <section aria-labelledby="schema-migrations">

@@ -34,7 +34,14 @@ const fieldsOf = (s: Subprocess): Fields => ({
 });
 
 /** The form of a subprocess, new or changed: checks what the browser can, then the API has the last word. */
-function SubprocessForm({ id, initial, submitLabel, busyLabel, onSubmit, onCancel }: {
+function SubprocessForm({
+  id,
+  initial,
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  onCancel,
+}: {
   id: string;
   initial: Fields;
   submitLabel: string;
@@ -135,7 +142,10 @@ function Row({ s, onEdit, onDeleted }: { s: Subprocess; onEdit: () => void; onDe
         {confirming ? (
           <div className="row-actions" role="group" aria-label={`Delete ${s.name}?`}>
             <span>
-              Delete “{s.name}”?{s.processCount > 0 ? ` ${s.processCount} process${s.processCount === 1 ? '' : 'es'} use it: their steps stay, but it can no longer be added.` : ''}
+              Delete “{s.name}”?
+              {s.processCount > 0
+                ? ` ${s.processCount} process${s.processCount === 1 ? '' : 'es'} use it: their steps stay, but it can no longer be added.`
+                : ''}
             </span>
             <button type="button" onClick={remove} disabled={busy}>
               {busy ? 'Deleting…' : 'Delete it'}
@@ -218,7 +228,14 @@ export default function Subprocesses() {
         <h2>Library</h2>
         <div className="toolbar">
           <label htmlFor="subprocess-search">Search subprocesses</label>
-          <input id="subprocess-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="part of the name" autoComplete="off" />
+          <input
+            id="subprocess-search"
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="part of the name"
+            autoComplete="off"
+          />
         </div>
         {loaded.error !== undefined ? (
           <ErrorAlert error={loaded.error} />

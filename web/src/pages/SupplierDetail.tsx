@@ -62,10 +62,12 @@ function DeleteSupplier({ supplier }: { supplier: Supplier }) {
   const action = useAction();
   const navigate = useNavigate();
   const remove = () =>
-    void action.run(() => api<undefined>('DELETE', `/api/suppliers/${supplier.supplierId}`), `Deleted ${supplier.firmName}.`).then((ok) => {
-      setAsked(false);
-      if (ok) void navigate('/suppliers', { replace: true });
-    });
+    void action
+      .run(() => api<undefined>('DELETE', `/api/suppliers/${supplier.supplierId}`), `Deleted ${supplier.firmName}.`)
+      .then((ok) => {
+        setAsked(false);
+        if (ok) void navigate('/suppliers', { replace: true });
+      });
   return (
     <section aria-labelledby="delete-heading">
       <h2 id="delete-heading">Delete supplier</h2>

@@ -53,7 +53,11 @@ export default function Suppliers() {
         <Loading />
       ) : loaded.data.suppliers.length === 0 ? (
         <p className="empty">
-          {q ? `No supplier’s firm name contains “${q}”. ` : page > 1 ? 'This page is past the last supplier. ' : 'No suppliers yet: add one with New supplier.'}
+          {q
+            ? `No supplier’s firm name contains “${q}”. `
+            : page > 1
+              ? 'This page is past the last supplier. '
+              : 'No suppliers yet: add one with New supplier.'}
           {(q || page > 1) && <Link to="/suppliers">Show all suppliers</Link>}
         </p>
       ) : (

@@ -69,7 +69,9 @@ export default function Users() {
           onClose={() => setAdding(false)}
         />
       )}
-      {editedUser && <EditUser key={editedUser.userId} user={editedUser} self={editedUser.userId === me?.userId} onSaved={users.reload} onClose={() => setEditing(null)} />}
+      {editedUser && (
+        <EditUser key={editedUser.userId} user={editedUser} self={editedUser.userId === me?.userId} onSaved={users.reload} onClose={() => setEditing(null)} />
+      )}
       {users.error !== undefined ? (
         <ErrorAlert error={users.error} />
       ) : !users.data ? (
@@ -101,7 +103,15 @@ export default function Users() {
                     </td>
                     <td>{u.email}</td>
                     <td>{u.role}</td>
-                    <td>{u.deactivatedAt ? <span className="badge status-cancelled">Deactivated {formatDateTime(u.deactivatedAt)}</span> : u.hasPassword ? 'Active' : 'Active (no password: API tokens only)'}</td>
+                    <td>
+                      {u.deactivatedAt ? (
+                        <span className="badge status-cancelled">Deactivated {formatDateTime(u.deactivatedAt)}</span>
+                      ) : u.hasPassword ? (
+                        'Active'
+                      ) : (
+                        'Active (no password: API tokens only)'
+                      )}
+                    </td>
                     <td>
                       <div className="actions">
                         <button type="button" className="secondary" onClick={() => setEditing(u.userId)} aria-label={`Edit ${u.name}`}>
@@ -137,7 +147,10 @@ function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => voi
   const [password, setPassword] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = await action.run(() => api<Account>('POST', '/api/users', { name, email, role, password }), (u) => `Added ${u.name} (${u.email}) as ${u.role}. Give them their password now: it is not shown again.`);
+    const ok = await action.run(
+      () => api<Account>('POST', '/api/users', { name, email, role, password }),
+      (u) => `Added ${u.name} (${u.email}) as ${u.role}. Give them their password now: it is not shown again.`,
+    );
     if (ok) onAdded();
   };
   return (
@@ -150,12 +163,30 @@ function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => voi
         </label>
         <label>
           Email
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={255} autoComplete="off" {...invalidIf(action, 'email')} />
+          <input
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+            maxLength={255}
+            autoComplete="off"
+            {...invalidIf(action, 'email')}
+          />
         </label>
         <RoleSelect role={role} onChange={setRole} action={action} />
         <label>
           Password
-          <input type="text" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} maxLength={200} autoComplete="new-password" spellCheck={false} {...invalidIf(action, 'password')} />
+          <input
+            type="text"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={10}
+            maxLength={200}
+            autoComplete="new-password"
+            spellCheck={false}
+            {...invalidIf(action, 'password')}
+          />
         </label>
       </div>
       <p className="hint">At least 10 characters. Shown here so you can hand it over; MTC keeps only its hash.</p>
@@ -187,7 +218,10 @@ function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boole
       onClose();
       return;
     }
-    const ok = await action.run(() => api<Account>('PATCH', `/api/users/${user.userId}`, change), password ? `Saved. ${user.name}'s sessions have ended: they log in with the new password.` : 'Saved.');
+    const ok = await action.run(
+      () => api<Account>('PATCH', `/api/users/${user.userId}`, change),
+      password ? `Saved. ${user.name}'s sessions have ended: they log in with the new password.` : 'Saved.',
+    );
     if (ok) {
       setPassword('');
       onSaved();
@@ -205,7 +239,17 @@ function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boole
         <RoleSelect role={role} onChange={setRole} action={action} />
         <label>
           New password
-          <input type="text" value={password} onChange={(e) => setPassword(e.target.value)} minLength={10} maxLength={200} autoComplete="new-password" spellCheck={false} placeholder="leave empty to keep it" {...invalidIf(action, 'password')} />
+          <input
+            type="text"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            minLength={10}
+            maxLength={200}
+            autoComplete="new-password"
+            spellCheck={false}
+            placeholder="leave empty to keep it"
+            {...invalidIf(action, 'password')}
+          />
         </label>
       </div>
       {self && <p className="hint">This is your own account: another admin must change your role.</p>}
@@ -225,7 +269,13 @@ function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => voi
   };
   return (
     <>
-      <button type="button" className="secondary" disabled={action.busy} onClick={() => void act()} aria-label={`${verb === 'deactivate' ? 'Deactivate' : 'Reactivate'} ${user.name}`}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={action.busy}
+        onClick={() => void act()}
+        aria-label={`${verb === 'deactivate' ? 'Deactivate' : 'Reactivate'} ${user.name}`}
+      >
         {action.busy ? 'Working…' : verb === 'deactivate' ? 'Deactivate' : 'Reactivate'}
       </button>
       {action.error !== undefined && <Outcome action={action} />}

@@ -167,7 +167,15 @@ function VariantPicker({ step, onAdd }: { step: DraftStep; onAdd: (target: strin
           }}
           disabled={!items.data}
         >
-          <option value="">{!items.data ? (items.loading ? 'Searching…' : 'Search first') : items.data.items.length === 0 ? 'No item matches' : `Choose (${items.data.items.length}${items.data.total > items.data.items.length ? ` of ${items.data.total}` : ''})`}</option>
+          <option value="">
+            {!items.data
+              ? items.loading
+                ? 'Searching…'
+                : 'Search first'
+              : items.data.items.length === 0
+                ? 'No item matches'
+                : `Choose (${items.data.items.length}${items.data.total > items.data.items.length ? ` of ${items.data.total}` : ''})`}
+          </option>
           {items.data?.items.map((i) => (
             <option key={i.itemId} value={i.itemId}>
               {i.name}
@@ -233,7 +241,8 @@ function NewGroup({ step, onAdd }: { step: DraftStep; onAdd: (name: string) => v
         className="secondary"
         onClick={() => {
           if (name.trim() === '') return setProblem('Name the group first, e.g. “Saddle”.');
-          if (step.groups.some((g) => g.name.trim().toLowerCase() === name.trim().toLowerCase())) return setProblem(`This step has a group “${name.trim()}” already.`);
+          if (step.groups.some((g) => g.name.trim().toLowerCase() === name.trim().toLowerCase()))
+            return setProblem(`This step has a group “${name.trim()}” already.`);
           setProblem('');
           onAdd(name.trim());
           setName('');
@@ -298,16 +307,41 @@ function CostItems({ step, dispatch }: { step: DraftStep; dispatch: Dispatch<Edi
                       </select>
                     </td>
                     <td>
-                      <input value={c.description} onChange={(e) => set(c.key, { description: e.target.value })} aria-label={`Description of ${n}`} autoComplete="off" />
+                      <input
+                        value={c.description}
+                        onChange={(e) => set(c.key, { description: e.target.value })}
+                        aria-label={`Description of ${n}`}
+                        autoComplete="off"
+                      />
                     </td>
                     <td>
-                      <input className="qty" value={c.quantity} onChange={(e) => set(c.key, { quantity: e.target.value })} aria-label={`Quantity of ${n}`} aria-invalid={!okQ} inputMode="decimal" />
+                      <input
+                        className="qty"
+                        value={c.quantity}
+                        onChange={(e) => set(c.key, { quantity: e.target.value })}
+                        aria-label={`Quantity of ${n}`}
+                        aria-invalid={!okQ}
+                        inputMode="decimal"
+                      />
                     </td>
                     <td>
-                      <input className="unit" value={c.unit} onChange={(e) => set(c.key, { unit: e.target.value })} aria-label={`Unit of ${n}`} maxLength={20} />
+                      <input
+                        className="unit"
+                        value={c.unit}
+                        onChange={(e) => set(c.key, { unit: e.target.value })}
+                        aria-label={`Unit of ${n}`}
+                        maxLength={20}
+                      />
                     </td>
                     <td>
-                      <input className="qty" value={c.rate} onChange={(e) => set(c.key, { rate: e.target.value })} aria-label={`Rate of ${n}`} aria-invalid={!okR} inputMode="decimal" />
+                      <input
+                        className="qty"
+                        value={c.rate}
+                        onChange={(e) => set(c.key, { rate: e.target.value })}
+                        aria-label={`Rate of ${n}`}
+                        aria-invalid={!okR}
+                        inputMode="decimal"
+                      />
                     </td>
                     <td className="num">{amount}</td>
                     <td>
@@ -359,10 +393,14 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
   const name = step.customName.trim() || step.subprocessName;
   // Stable across renders, so a row whose line did not change is not redrawn.
   const onQuantity = useCallback(
-    (stepKey: string, groupKey: string | null, lineKey: string, quantity: string) => dispatch({ type: 'setLineQuantity', stepKey, groupKey, lineKey, quantity }),
+    (stepKey: string, groupKey: string | null, lineKey: string, quantity: string) =>
+      dispatch({ type: 'setLineQuantity', stepKey, groupKey, lineKey, quantity }),
     [dispatch],
   );
-  const onRemoveLine = useCallback((stepKey: string, groupKey: string | null, lineKey: string) => dispatch({ type: 'removeLine', stepKey, groupKey, lineKey }), [dispatch]);
+  const onRemoveLine = useCallback(
+    (stepKey: string, groupKey: string | null, lineKey: string) => dispatch({ type: 'removeLine', stepKey, groupKey, lineKey }),
+    [dispatch],
+  );
   const detailOf = (g: DraftGroup): GroupCost | undefined => cost.groupDetail.find((d) => d.key === g.key);
   const id = step.key;
   const unpriced = cost.unpriced.size;
@@ -420,17 +458,42 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           {cost.pending > 0 && <span className="caption">fetching rates…</span>}
         </p>
         <div className="step-actions">
-          <button type="button" className="secondary small" id={`${id}-up`} onClick={() => onMove(step.key, -1)} disabled={index === 0} aria-label={`Move up: ${name}`}>
+          <button
+            type="button"
+            className="secondary small"
+            id={`${id}-up`}
+            onClick={() => onMove(step.key, -1)}
+            disabled={index === 0}
+            aria-label={`Move up: ${name}`}
+          >
             Move up
           </button>
-          <button type="button" className="secondary small" id={`${id}-down`} onClick={() => onMove(step.key, 1)} disabled={index === count - 1} aria-label={`Move down: ${name}`}>
+          <button
+            type="button"
+            className="secondary small"
+            id={`${id}-down`}
+            onClick={() => onMove(step.key, 1)}
+            disabled={index === count - 1}
+            aria-label={`Move down: ${name}`}
+          >
             Move down
           </button>
-          <button type="button" className="secondary small" onClick={() => dispatch({ type: 'toggleStep', stepKey: step.key })} aria-expanded={expanded} aria-controls={`${id}-body`}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => dispatch({ type: 'toggleStep', stepKey: step.key })}
+            aria-expanded={expanded}
+            aria-controls={`${id}-body`}
+          >
             {expanded ? 'Hide details' : 'Show details'}
             <span className="visually-hidden"> of {name}</span>
           </button>
-          <button type="button" className="secondary small danger" onClick={() => dispatch({ type: 'removeStep', stepKey: step.key })} aria-label={`Remove step ${name}`}>
+          <button
+            type="button"
+            className="secondary small danger"
+            onClick={() => dispatch({ type: 'removeStep', stepKey: step.key })}
+            aria-label={`Remove step ${name}`}
+          >
             Remove step
           </button>
         </div>
@@ -440,11 +503,23 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           <div className="step-fields">
             <div className="field">
               <label htmlFor={`${id}-custom`}>Name in this process</label>
-              <input id={`${id}-custom`} value={step.customName} placeholder={step.subprocessName} onChange={(e) => dispatch({ type: 'setStepText', stepKey: step.key, field: 'customName', value: e.target.value })} maxLength={200} autoComplete="off" />
+              <input
+                id={`${id}-custom`}
+                value={step.customName}
+                placeholder={step.subprocessName}
+                onChange={(e) => dispatch({ type: 'setStepText', stepKey: step.key, field: 'customName', value: e.target.value })}
+                maxLength={200}
+                autoComplete="off"
+              />
             </div>
             <div className="field wide">
               <label htmlFor={`${id}-notes`}>Notes</label>
-              <input id={`${id}-notes`} value={step.notes} onChange={(e) => dispatch({ type: 'setStepText', stepKey: step.key, field: 'notes', value: e.target.value })} autoComplete="off" />
+              <input
+                id={`${id}-notes`}
+                value={step.notes}
+                onChange={(e) => dispatch({ type: 'setStepText', stepKey: step.key, field: 'notes', value: e.target.value })}
+                autoComplete="off"
+              />
             </div>
           </div>
 
@@ -454,7 +529,15 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           ) : (
             <LinesTable caption={`Variant lines of ${name}`}>
               {step.lines.map((l) => (
-                <LineRow key={l.key} stepKey={step.key} groupKey={null} line={l} unit={rates.get(l.variant.variantId)} onQuantity={onQuantity} onRemove={onRemoveLine} />
+                <LineRow
+                  key={l.key}
+                  stepKey={step.key}
+                  groupKey={null}
+                  line={l}
+                  unit={rates.get(l.variant.variantId)}
+                  onQuantity={onQuantity}
+                  onRemove={onRemoveLine}
+                />
               ))}
             </LinesTable>
           )}
@@ -469,7 +552,13 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
                 <div className="group-head">
                   <div className="field">
                     <label htmlFor={gid}>Group name</label>
-                    <input id={gid} value={g.name} onChange={(e) => dispatch({ type: 'renameGroup', stepKey: step.key, groupKey: g.key, name: e.target.value })} maxLength={255} autoComplete="off" />
+                    <input
+                      id={gid}
+                      value={g.name}
+                      onChange={(e) => dispatch({ type: 'renameGroup', stepKey: step.key, groupKey: g.key, name: e.target.value })}
+                      maxLength={255}
+                      autoComplete="off"
+                    />
                   </div>
                   <p className="step-figures">
                     <span>
@@ -479,7 +568,12 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
                       Best <strong>{d ? show(d.best) : '—'}</strong>
                     </span>
                   </p>
-                  <button type="button" className="secondary small" onClick={() => dispatch({ type: 'removeGroup', stepKey: step.key, groupKey: g.key })} aria-label={`Remove group ${g.name}`}>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => dispatch({ type: 'removeGroup', stepKey: step.key, groupKey: g.key })}
+                    aria-label={`Remove group ${g.name}`}
+                  >
                     Remove group
                   </button>
                 </div>
@@ -519,7 +613,10 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           })}
           <NewGroup step={step} onAdd={(name) => dispatch({ type: 'addGroup', stepKey: step.key, key: newKey('g'), name })} />
 
-          <VariantPicker step={step} onAdd={(target, variant, quantity) => dispatch({ type: 'addLine', stepKey: step.key, target, line: { key: newKey('l'), variant, quantity } })} />
+          <VariantPicker
+            step={step}
+            onAdd={(target, variant, quantity) => dispatch({ type: 'addLine', stepKey: step.key, target, line: { key: newKey('l'), variant, quantity } })}
+          />
 
           <h4>Cost items</h4>
           <CostItems step={step} dispatch={dispatch} />

@@ -208,7 +208,8 @@ export function costDraft(draft: Draft, rates: Rates): ProcessCost {
   const salesCents = draft.fields.salesPrice.trim() === '' ? null : parseScaled(draft.fields.salesPrice, 2);
   const sales = salesCents === null || salesCents < 0n ? null : salesCents * 10_000n;
   const profit = sales === null ? null : { worst: sales - worst, best: sales - best };
-  const margin = sales === null || sales === 0n || !profit ? null : { worst: divRound(profit.worst * 10_000n, sales), best: divRound(profit.best * 10_000n, sales) };
+  const margin =
+    sales === null || sales === 0n || !profit ? null : { worst: divRound(profit.worst * 10_000n, sales), best: divRound(profit.best * 10_000n, sales) };
   return {
     steps,
     additionalCosts,

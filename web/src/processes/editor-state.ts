@@ -142,10 +142,17 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return { ...state, draft: { ...d, fields: { ...d.fields, [action.field]: action.value } }, fieldsDirty: true, notice: '' };
     case 'addStep':
       if (!d) return state;
-      return { ...withStructure(state, { ...d, steps: [...d.steps, action.step] }, `Added step ${action.step.subprocessName}.`), expanded: new Set(state.expanded).add(action.step.key) };
+      return {
+        ...withStructure(state, { ...d, steps: [...d.steps, action.step] }, `Added step ${action.step.subprocessName}.`),
+        expanded: new Set(state.expanded).add(action.step.key),
+      };
     case 'removeStep':
       if (!d || !d.steps.some((s) => s.key === action.stepKey)) return state;
-      return withStructure(state, { ...d, steps: d.steps.filter((s) => s.key !== action.stepKey) }, 'Step removed (until you save, Discard changes brings it back).');
+      return withStructure(
+        state,
+        { ...d, steps: d.steps.filter((s) => s.key !== action.stepKey) },
+        'Step removed (until you save, Discard changes brings it back).',
+      );
     case 'moveStep': {
       const from = d ? d.steps.findIndex((s) => s.key === action.stepKey) : -1;
       return moveStep(state, from, from + action.by);
@@ -153,7 +160,13 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'dropStep': {
       if (!d || action.stepKey === action.onto) return state;
       const onto = d.steps.findIndex((s) => s.key === action.onto);
-      return onto < 0 ? state : moveStep(state, d.steps.findIndex((s) => s.key === action.stepKey), onto);
+      return onto < 0
+        ? state
+        : moveStep(
+            state,
+            d.steps.findIndex((s) => s.key === action.stepKey),
+            onto,
+          );
     }
     case 'toggleStep': {
       const expanded = new Set(state.expanded);
@@ -165,27 +178,40 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return editStep(state, action.stepKey, (s) => ({ ...s, [action.field]: action.value }));
     case 'addLine':
       return editStep(state, action.stepKey, (s) =>
-        action.target === 'lines' ? { ...s, lines: [...s.lines, action.line] } : { ...s, groups: s.groups.map((g) => (g.key === action.target ? { ...g, alternatives: [...g.alternatives, action.line] } : g)) },
+        action.target === 'lines'
+          ? { ...s, lines: [...s.lines, action.line] }
+          : { ...s, groups: s.groups.map((g) => (g.key === action.target ? { ...g, alternatives: [...g.alternatives, action.line] } : g)) },
       );
     case 'setLineQuantity':
-      return editStep(state, action.stepKey, (s) => editLines(s, action.groupKey, (lines) => lines.map((l) => (l.key === action.lineKey ? { ...l, quantity: action.quantity } : l))));
+      return editStep(state, action.stepKey, (s) =>
+        editLines(s, action.groupKey, (lines) => lines.map((l) => (l.key === action.lineKey ? { ...l, quantity: action.quantity } : l))),
+      );
     case 'removeLine':
       return editStep(state, action.stepKey, (s) => editLines(s, action.groupKey, (lines) => lines.filter((l) => l.key !== action.lineKey)));
     case 'addGroup':
-      return editStep(state, action.stepKey, (s) => ({ ...s, groups: [...s.groups, { key: action.key, name: action.name, description: null, alternatives: [] }] }));
+      return editStep(state, action.stepKey, (s) => ({
+        ...s,
+        groups: [...s.groups, { key: action.key, name: action.name, description: null, alternatives: [] }],
+      }));
     case 'renameGroup':
       return editStep(state, action.stepKey, (s) => ({ ...s, groups: s.groups.map((g) => (g.key === action.groupKey ? { ...g, name: action.name } : g)) }));
     case 'removeGroup':
       return editStep(state, action.stepKey, (s) => ({ ...s, groups: s.groups.filter((g) => g.key !== action.groupKey) }));
     case 'addCostItem':
-      return editStep(state, action.stepKey, (s) => ({ ...s, costItems: [...s.costItems, { key: action.key, costType: 'labour', description: '', quantity: '1', unit: '', rate: '0' }] }));
+      return editStep(state, action.stepKey, (s) => ({
+        ...s,
+        costItems: [...s.costItems, { key: action.key, costType: 'labour', description: '', quantity: '1', unit: '', rate: '0' }],
+      }));
     case 'setCostItem':
       return editStep(state, action.stepKey, (s) => ({ ...s, costItems: s.costItems.map((c) => (c.key === action.key ? { ...c, ...action.change } : c)) }));
     case 'removeCostItem':
       return editStep(state, action.stepKey, (s) => ({ ...s, costItems: s.costItems.filter((c) => c.key !== action.key) }));
     case 'addAdditionalCost':
       if (!d) return state;
-      return withStructure(state, { ...d, additionalCosts: [...d.additionalCosts, { key: action.key, costType: 'overhead', description: '', amount: '0', isFixed: false }] });
+      return withStructure(state, {
+        ...d,
+        additionalCosts: [...d.additionalCosts, { key: action.key, costType: 'overhead', description: '', amount: '0', isFixed: false }],
+      });
     case 'setAdditionalCost':
       if (!d) return state;
       return withStructure(state, { ...d, additionalCosts: d.additionalCosts.map((a) => (a.key === action.key ? { ...a, ...action.change } : a)) });
@@ -212,7 +238,11 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'saveDone':
       return { ...state, saving: false, notice: `Saved at ${action.at}.`, statusError: undefined };
     case 'saveFailed':
-      return { ...state, saving: false, saveError: { error: action.error, prefix: action.fieldsSaved ? 'The details were saved, but the steps and costs were not:' : 'Nothing was saved:' } };
+      return {
+        ...state,
+        saving: false,
+        saveError: { error: action.error, prefix: action.fieldsSaved ? 'The details were saved, but the steps and costs were not:' : 'Nothing was saved:' },
+      };
     case 'statusStarted':
       return { ...state, statusBusy: action.to, statusError: undefined, notice: '' };
     case 'statusChanged':
@@ -222,7 +252,16 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'discard': {
       if (!state.saved) return state;
       const draft = draftOf(state.saved);
-      return { ...state, draft, fieldsDirty: false, structureDirty: false, problems: [], saveError: null, expanded: openAtFirst(draft), notice: 'Changes discarded: the process is as last saved.' };
+      return {
+        ...state,
+        draft,
+        fieldsDirty: false,
+        structureDirty: false,
+        problems: [],
+        saveError: null,
+        expanded: openAtFirst(draft),
+        notice: 'Changes discarded: the process is as last saved.',
+      };
     }
   }
 }

@@ -136,7 +136,11 @@ export const newKey = (prefix: string) => `${prefix}n${++counter}`;
 const asCostType = (t: string): CostType => ((COST_TYPES as readonly string[]).includes(t) ? (t as CostType) : 'other');
 
 function lineOf(l: ApiLine): DraftLine {
-  return { key: `l${l.lineId}`, variant: { variantId: l.variantId, item: l.item, color: l.color, size: l.size, unit: l.unit, deleted: l.variantDeleted }, quantity: l.quantity };
+  return {
+    key: `l${l.lineId}`,
+    variant: { variantId: l.variantId, item: l.item, color: l.color, size: l.size, unit: l.unit, deleted: l.variantDeleted },
+    quantity: l.quantity,
+  };
 }
 
 /** The draft of a process as the API holds it; the same draft (keys included) every time for the same answer. */
@@ -152,7 +156,13 @@ export function draftOf(p: ApiProcess): Draft {
       customName: s.customName ?? '',
       notes: s.notes ?? '',
       lines: s.lines.map(lineOf),
-      groups: s.groups.map((g) => ({ key: `g${g.groupId}`, groupId: g.groupId, name: g.name, description: g.description, alternatives: g.alternatives.map(lineOf) })),
+      groups: s.groups.map((g) => ({
+        key: `g${g.groupId}`,
+        groupId: g.groupId,
+        name: g.name,
+        description: g.description,
+        alternatives: g.alternatives.map(lineOf),
+      })),
       costItems: s.costItems.map((c) => ({
         key: `c${c.costItemId}`,
         costType: asCostType(c.costType),
@@ -162,7 +172,13 @@ export function draftOf(p: ApiProcess): Draft {
         rate: c.rate,
       })),
     })),
-    additionalCosts: p.additionalCosts.map((a) => ({ key: `a${a.additionalCostId}`, costType: a.costType, description: a.description ?? '', amount: a.amount, isFixed: a.isFixed })),
+    additionalCosts: p.additionalCosts.map((a) => ({
+      key: `a${a.additionalCostId}`,
+      costType: a.costType,
+      description: a.description ?? '',
+      amount: a.amount,
+      isFixed: a.isFixed,
+    })),
   };
 }
 
@@ -178,7 +194,9 @@ export function newStep(s: Subprocess): DraftStep {
     notes: '',
     lines: [],
     groups: [],
-    costItems: labour ? [{ key: newKey('c'), costType: 'labour', description: `${s.name}: labour from the library`, quantity: '1', unit: '', rate: s.labourCost }] : [],
+    costItems: labour
+      ? [{ key: newKey('c'), costType: 'labour', description: `${s.name}: labour from the library`, quantity: '1', unit: '', rate: s.labourCost }]
+      : [],
   };
 }
 
@@ -199,10 +217,26 @@ export function structureBody(d: Draft) {
       customName: orNull(s.customName),
       notes: orNull(s.notes),
       lines: s.lines.map(line),
-      groups: s.groups.map((g) => ({ ...(g.groupId !== undefined ? { groupId: g.groupId } : {}), name: g.name.trim(), description: g.description, alternatives: g.alternatives.map(line) })),
-      costItems: s.costItems.map((c) => ({ costType: c.costType, description: orNull(c.description), quantity: c.quantity.trim(), unit: orNull(c.unit), rate: c.rate.trim() })),
+      groups: s.groups.map((g) => ({
+        ...(g.groupId !== undefined ? { groupId: g.groupId } : {}),
+        name: g.name.trim(),
+        description: g.description,
+        alternatives: g.alternatives.map(line),
+      })),
+      costItems: s.costItems.map((c) => ({
+        costType: c.costType,
+        description: orNull(c.description),
+        quantity: c.quantity.trim(),
+        unit: orNull(c.unit),
+        rate: c.rate.trim(),
+      })),
     })),
-    additionalCosts: d.additionalCosts.map((a) => ({ costType: a.costType.trim(), description: orNull(a.description), amount: a.amount.trim(), isFixed: a.isFixed })),
+    additionalCosts: d.additionalCosts.map((a) => ({
+      costType: a.costType.trim(),
+      description: orNull(a.description),
+      amount: a.amount.trim(),
+      isFixed: a.isFixed,
+    })),
   };
 }
 
@@ -223,7 +257,8 @@ export function problemsOf(d: Draft): string[] {
     for (const g of s.groups) {
       if (g.name.trim() === '') out.push(`${where}: give each substitute group a name.`);
       if (g.alternatives.length === 0) out.push(`${where}: group “${g.name}” needs at least one alternative (add one, or remove the group).`);
-      for (const l of g.alternatives) if (badLine(l)) out.push(`${where}, group “${g.name}”: the quantity of ${named(l)} must be above zero with at most 4 decimals.`);
+      for (const l of g.alternatives)
+        if (badLine(l)) out.push(`${where}, group “${g.name}”: the quantity of ${named(l)} must be above zero with at most 4 decimals.`);
     }
     for (const c of s.costItems) {
       if (!COST_QUANTITY.test(c.quantity.trim())) out.push(`${where}: a ${c.costType} cost item's quantity must be 0 or more with at most 3 decimals.`);

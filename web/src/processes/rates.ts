@@ -15,7 +15,12 @@ export interface UnitCosts {
 
 /** The API's unit costs as the page's costing takes them (money in hundredths, null when unpriced). */
 export function ratesOf(answer: UnitCosts): Rates {
-  return new Map(answer.costs.map((c): [number, UnitCost] => [c.variantId, { worst: c.worst === null ? null : parseScaled(c.worst, 2), best: c.best === null ? null : parseScaled(c.best, 2) }]));
+  return new Map(
+    answer.costs.map((c): [number, UnitCost] => [
+      c.variantId,
+      { worst: c.worst === null ? null : parseScaled(c.worst, 2), best: c.best === null ? null : parseScaled(c.best, 2) },
+    ]),
+  );
 }
 
 /** The most variants one request names (the API's limit). */
@@ -29,7 +34,13 @@ export function useRates(variantIds: readonly number[]): { rates: Rates; error: 
   const key = [...new Set(variantIds)].sort((a, b) => a - b).join(',');
 
   useEffect(() => {
-    const wanted = key === '' ? [] : key.split(',').map(Number).filter((id) => !asked.current.has(id));
+    const wanted =
+      key === ''
+        ? []
+        : key
+            .split(',')
+            .map(Number)
+            .filter((id) => !asked.current.has(id));
     if (wanted.length === 0) return;
     for (const id of wanted) asked.current.add(id);
     const run = async () => {

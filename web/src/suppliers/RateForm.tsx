@@ -34,7 +34,21 @@ export function today(): string {
  * A rate's terms: for a new rate (`rate` absent) with a variant picked by searching items, for
  * an existing one with its variant fixed. `save` gets the variant (new rates) and the terms.
  */
-export function RateForm({ idPrefix, rate, submitLabel, busyLabel, save, onCancel }: { idPrefix: string; rate?: Rate; submitLabel: string; busyLabel: string; save: (variantId: number, terms: RateTerms) => Promise<string>; onCancel?: () => void }) {
+export function RateForm({
+  idPrefix,
+  rate,
+  submitLabel,
+  busyLabel,
+  save,
+  onCancel,
+}: {
+  idPrefix: string;
+  rate?: Rate;
+  submitLabel: string;
+  busyLabel: string;
+  save: (variantId: number, terms: RateTerms) => Promise<string>;
+  onCancel?: () => void;
+}) {
   const [variantId, setVariantId] = useState<number | undefined>(rate?.variantId);
   const [costPerUnit, setCost] = useState(rate?.costPerUnit ?? '');
   const [currency, setCurrency] = useState(rate?.currency ?? 'INR');
@@ -53,7 +67,15 @@ export function RateForm({ idPrefix, rate, submitLabel, busyLabel, save, onCance
     }
     setNoVariant(false);
     void action.run(
-      () => save(variantId, { costPerUnit: costPerUnit.trim(), currency: currency.trim().toUpperCase(), minimumOrderQuantity: minimum.trim(), effectiveFrom: from, effectiveTo: to === '' ? null : to, isActive: active }),
+      () =>
+        save(variantId, {
+          costPerUnit: costPerUnit.trim(),
+          currency: currency.trim().toUpperCase(),
+          minimumOrderQuantity: minimum.trim(),
+          effectiveFrom: from,
+          effectiveTo: to === '' ? null : to,
+          isActive: active,
+        }),
       (message) => message,
     );
   };
@@ -61,18 +83,40 @@ export function RateForm({ idPrefix, rate, submitLabel, busyLabel, save, onCance
   return (
     <form onSubmit={submit} noValidate>
       <div className="form-grid">
-        {!rate && <VariantPicker idPrefix={id('pick')} value={variantId} onChange={setVariantId} invalid={noVariant || errorField(action.error) === 'variantId'} />}
+        {!rate && (
+          <VariantPicker idPrefix={id('pick')} value={variantId} onChange={setVariantId} invalid={noVariant || errorField(action.error) === 'variantId'} />
+        )}
         <div>
           <label htmlFor={id('cost')}>Rate per unit</label>
-          <input id={id('cost')} inputMode="decimal" value={costPerUnit} onChange={(e) => setCost(e.target.value)} placeholder="e.g. 1250.50" {...invalidIf(action, 'costPerUnit')} />
+          <input
+            id={id('cost')}
+            inputMode="decimal"
+            value={costPerUnit}
+            onChange={(e) => setCost(e.target.value)}
+            placeholder="e.g. 1250.50"
+            {...invalidIf(action, 'costPerUnit')}
+          />
         </div>
         <div>
           <label htmlFor={id('currency')}>Currency</label>
-          <input id={id('currency')} value={currency} onChange={(e) => setCurrency(e.target.value)} maxLength={3} placeholder="INR" {...invalidIf(action, 'currency')} />
+          <input
+            id={id('currency')}
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value)}
+            maxLength={3}
+            placeholder="INR"
+            {...invalidIf(action, 'currency')}
+          />
         </div>
         <div>
           <label htmlFor={id('minimum')}>Minimum order quantity</label>
-          <input id={id('minimum')} inputMode="decimal" value={minimum} onChange={(e) => setMinimum(e.target.value)} {...invalidIf(action, 'minimumOrderQuantity')} />
+          <input
+            id={id('minimum')}
+            inputMode="decimal"
+            value={minimum}
+            onChange={(e) => setMinimum(e.target.value)}
+            {...invalidIf(action, 'minimumOrderQuantity')}
+          />
         </div>
         <div>
           <label htmlFor={id('from')}>Effective from</label>

@@ -22,7 +22,17 @@ export const RATE_COLUMNS = {
 } satisfies Record<string, RateColumn>;
 
 /** The rates in the order given, one row each, under a caption read to screen readers. */
-export function RatesTable({ caption, rates, columns, rowClass }: { caption: ReactNode; rates: Rate[]; columns: RateColumn[]; rowClass?: (r: Rate) => string | undefined }) {
+export function RatesTable({
+  caption,
+  rates,
+  columns,
+  rowClass,
+}: {
+  caption: ReactNode;
+  rates: Rate[];
+  columns: RateColumn[];
+  rowClass?: (r: Rate) => string | undefined;
+}) {
   return (
     <div className="table-scroll">
       <table>

@@ -11,7 +11,19 @@ export type SupplierFields = Pick<Supplier, 'firmName' | 'address' | 'gstin' | '
  * A supplier's fields, empty for a new one or filled from `supplier`; `save` gets them as the
  * API takes them (empty optional fields as null) and what it returns is the success message.
  */
-export function SupplierForm({ idPrefix, supplier, submitLabel, busyLabel, save }: { idPrefix: string; supplier?: Supplier; submitLabel: string; busyLabel: string; save: (fields: SupplierFields) => Promise<string> }) {
+export function SupplierForm({
+  idPrefix,
+  supplier,
+  submitLabel,
+  busyLabel,
+  save,
+}: {
+  idPrefix: string;
+  supplier?: Supplier;
+  submitLabel: string;
+  busyLabel: string;
+  save: (fields: SupplierFields) => Promise<string>;
+}) {
   const [firmName, setFirmName] = useState(supplier?.firmName ?? '');
   const [address, setAddress] = useState(supplier?.address ?? '');
   const [gstin, setGstin] = useState(supplier?.gstin ?? '');
@@ -21,7 +33,10 @@ export function SupplierForm({ idPrefix, supplier, submitLabel, busyLabel, save 
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void action.run(() => save({ firmName: firmName.trim(), address: orNull(address), gstin: orNull(gstin.toUpperCase()), email: orNull(email), phone: orNull(phone) }), (message) => message);
+    void action.run(
+      () => save({ firmName: firmName.trim(), address: orNull(address), gstin: orNull(gstin.toUpperCase()), email: orNull(email), phone: orNull(phone) }),
+      (message) => message,
+    );
   };
   const id = (f: string) => `${idPrefix}-${f}`;
   return (
@@ -29,11 +44,25 @@ export function SupplierForm({ idPrefix, supplier, submitLabel, busyLabel, save 
       <div className="form-grid">
         <div>
           <label htmlFor={id('firmName')}>Firm name</label>
-          <input id={id('firmName')} value={firmName} onChange={(e) => setFirmName(e.target.value)} required maxLength={255} {...invalidIf(action, 'firmName')} />
+          <input
+            id={id('firmName')}
+            value={firmName}
+            onChange={(e) => setFirmName(e.target.value)}
+            required
+            maxLength={255}
+            {...invalidIf(action, 'firmName')}
+          />
         </div>
         <div>
           <label htmlFor={id('gstin')}>GSTIN</label>
-          <input id={id('gstin')} value={gstin} onChange={(e) => setGstin(e.target.value)} maxLength={15} placeholder="27AAPFU0939F1ZV" {...invalidIf(action, 'gstin')} />
+          <input
+            id={id('gstin')}
+            value={gstin}
+            onChange={(e) => setGstin(e.target.value)}
+            maxLength={15}
+            placeholder="27AAPFU0939F1ZV"
+            {...invalidIf(action, 'gstin')}
+          />
         </div>
         <div>
           <label htmlFor={id('email')}>Email</label>
@@ -45,7 +74,14 @@ export function SupplierForm({ idPrefix, supplier, submitLabel, busyLabel, save 
         </div>
         <div className="wide">
           <label htmlFor={id('address')}>Address</label>
-          <textarea id={id('address')} value={address} onChange={(e) => setAddress(e.target.value)} maxLength={2000} rows={2} {...invalidIf(action, 'address')} />
+          <textarea
+            id={id('address')}
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            maxLength={2000}
+            rows={2}
+            {...invalidIf(action, 'address')}
+          />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} />

@@ -36,11 +36,14 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
   const named = words.length > 0 ? kept : kept.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   const variants = useVariants(named.map((r) => r.variantId).concat(editing ? [editing.variantId] : []));
   const namesLoaded = words.length === 0 || kept.every((r) => variants.has(r.variantId));
-  const listed = words.length === 0 ? kept : kept.filter((r) => {
-    const v = variants.get(r.variantId);
-    const name = v ? variantName(v).toLowerCase() : '';
-    return words.every((w) => name.includes(w));
-  });
+  const listed =
+    words.length === 0
+      ? kept
+      : kept.filter((r) => {
+          const v = variants.get(r.variantId);
+          const name = v ? variantName(v).toLowerCase() : '';
+          return words.every((w) => name.includes(w));
+        });
   const pages = pageCount(listed.length, PAGE_SIZE);
   const onPage = listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   const nameOf = (variantId: number) => {
@@ -124,7 +127,11 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
         <Loading />
       ) : listed.length === 0 ? (
         <p className="empty">
-          {words.length > 0 ? `No ${shown === 'all' ? '' : `${shown} `}rate is for a variant matching “${search.trim()}”.` : shown === 'all' ? 'No rates yet: add what this supplier charges for a variant with Add rate.' : `No ${shown} rates.`}
+          {words.length > 0
+            ? `No ${shown === 'all' ? '' : `${shown} `}rate is for a variant matching “${search.trim()}”.`
+            : shown === 'all'
+              ? 'No rates yet: add what this supplier charges for a variant with Add rate.'
+              : `No ${shown} rates.`}
         </p>
       ) : (
         <>
@@ -156,7 +163,12 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
                 header: 'Actions',
                 cell: (r) => (
                   <div className="actions">
-                    <button type="button" className="secondary" aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`} onClick={() => setEditing(r)}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+                      onClick={() => setEditing(r)}
+                    >
                       Edit
                     </button>
                     {r.isActive && (
@@ -167,10 +179,15 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
                         disabled={deactivate.busy}
                         onClick={() => {
                           setDeactivating(r.rateId);
-                          void deactivate.run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`).then(() => {
-                            setDeactivating(undefined);
-                            rates.reload();
-                          });
+                          void deactivate
+                            .run(
+                              () => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`),
+                              `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`,
+                            )
+                            .then(() => {
+                              setDeactivating(undefined);
+                              rates.reload();
+                            });
                         }}
                       >
                         {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}

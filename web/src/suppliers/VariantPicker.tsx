@@ -10,7 +10,17 @@ const TYPING_PAUSE_MS = 300;
  * Picks a variant by searching items: the variants of the first items whose words match what
  * is typed fill the select (one request for the items, one per item for its variants).
  */
-export function VariantPicker({ idPrefix, value, onChange, invalid }: { idPrefix: string; value: number | undefined; onChange: (variantId: number | undefined) => void; invalid?: boolean }) {
+export function VariantPicker({
+  idPrefix,
+  value,
+  onChange,
+  invalid,
+}: {
+  idPrefix: string;
+  value: number | undefined;
+  onChange: (variantId: number | undefined) => void;
+  invalid?: boolean;
+}) {
   const [typed, setTyped] = useState('');
   const [found, setFound] = useState<{ q: string; variants: Variant[]; more: boolean } | undefined>(undefined);
   const [failed, setFailed] = useState('');
@@ -48,7 +58,15 @@ export function VariantPicker({ idPrefix, value, onChange, invalid }: { idPrefix
     <div className="wide pick">
       <div>
         <label htmlFor={`${idPrefix}-find`}>Find item</label>
-        <input id={`${idPrefix}-find`} type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="item name, model or category" autoComplete="off" aria-describedby={`${idPrefix}-found`} />
+        <input
+          id={`${idPrefix}-find`}
+          type="search"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder="item name, model or category"
+          autoComplete="off"
+          aria-describedby={`${idPrefix}-found`}
+        />
         <p className="hint" id={`${idPrefix}-found`} aria-live="polite">
           {failed
             ? failed
@@ -63,7 +81,13 @@ export function VariantPicker({ idPrefix, value, onChange, invalid }: { idPrefix
       </div>
       <div>
         <label htmlFor={`${idPrefix}-variant`}>Variant</label>
-        <select id={`${idPrefix}-variant`} value={value ?? ''} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : undefined)} disabled={!shown || shown.variants.length === 0} {...(invalid ? { 'aria-invalid': true } : {})}>
+        <select
+          id={`${idPrefix}-variant`}
+          value={value ?? ''}
+          onChange={(e) => onChange(e.target.value ? Number(e.target.value) : undefined)}
+          disabled={!shown || shown.variants.length === 0}
+          {...(invalid ? { 'aria-invalid': true } : {})}
+        >
           {!shown || shown.variants.length === 0 ? <option value="">Find an item first</option> : null}
           {shown?.variants.map((v) => (
             <option key={v.variantId} value={v.variantId}>

@@ -126,10 +126,7 @@ export class CsvSplitter {
   private readonly lfs = new NextByte(LF);
   private readonly crs = new NextByte(CR);
 
-  constructor(
-    delimiter: Buffer,
-    max: number,
-  ) {
+  constructor(delimiter: Buffer, max: number) {
     this.delimiter = delimiter;
     this.max = max;
   }
@@ -143,7 +140,18 @@ export class CsvSplitter {
     if (this.attempt === null || this.attempt.start !== from) {
       const plain = this.quoteFree(buf, base, from, eof);
       if (plain !== undefined) return plain;
-      const path: Path = { pos: from, quoted: false, fieldStart: true, cells: 0, openAt: -1, crossed: false, end: -1, contentEnd: -1, failure: null, failField: 0 };
+      const path: Path = {
+        pos: from,
+        quoted: false,
+        fieldStart: true,
+        cells: 0,
+        openAt: -1,
+        crossed: false,
+        end: -1,
+        contentEnd: -1,
+        failure: null,
+        failField: 0,
+      };
       this.attempt = { start: from, limit: from + this.max, path, offset: 0, firstField: 0 };
     }
     const decision = this.run(this.attempt, buf, base, eof);
@@ -225,7 +233,8 @@ export class CsvSplitter {
       if (p.end !== -1) {
         const cells = p.cells + a.offset;
         if (p.contentEnd - a.start > this.max) return this.refuse(a, buf, base, eof, { cause: 'size', field: a.firstField });
-        if (a.firstField !== 0 && this.width !== null && cells !== this.width) return this.refuse(a, buf, base, eof, { cause: 'count', field: a.firstField, cells });
+        if (a.firstField !== 0 && this.width !== null && cells !== this.width)
+          return this.refuse(a, buf, base, eof, { cause: 'count', field: a.firstField, cells });
         return { kind: 'record', end: p.end };
       }
       const step = p.quoted ? this.quoted(a, p, buf, base, end, eof) : this.unquoted(a, p, buf, base, end, eof);

@@ -115,10 +115,7 @@ export class CsvReader {
   /** Dropping a line too long to keep, up to its end; `cr`: its last byte so far was a CR (an LF next is its). */
   private skipping: { cr: boolean } | null = null;
 
-  constructor(
-    delimiter: string,
-    max = MAX_RECORD_CHARS,
-  ) {
+  constructor(delimiter: string, max = MAX_RECORD_CHARS) {
     this.delimiter = delimiter;
     this.max = max;
     this.parser = newParser(delimiter);
@@ -187,7 +184,8 @@ export class CsvReader {
       this.write(writeFrom, this.decided);
       if (d.kind === 'refused') {
         const at = this.decided - this.base;
-        const raw = d.end - this.decided > HEAD_CHARS * 4 ? head(this.buf, at, d.end - this.base) : withoutLineBreak(this.buf.toString('utf8', at, d.end - this.base));
+        const raw =
+          d.end - this.decided > HEAD_CHARS * 4 ? head(this.buf, at, d.end - this.base) : withoutLineBreak(this.buf.toString('utf8', at, d.end - this.base));
         this.openSkip = { after: this.written, lines: 1, raw, why: d.why };
         this.skips.push(this.openSkip);
         this.decided = writeFrom = d.end;
@@ -196,7 +194,12 @@ export class CsvReader {
       // A line too long whose end has not come: what is before it comes out, and it is dropped as it comes.
       this.parser.end();
       this.take(out);
-      out.push({ line: this.line, cells: [], raw: head(this.buf, this.decided - this.base, this.buf.length), error: refusalMessage({ cause: 'long', field: 0 }, this.line, this.header, this.max) });
+      out.push({
+        line: this.line,
+        cells: [],
+        raw: head(this.buf, this.decided - this.base, this.buf.length),
+        error: refusalMessage({ cause: 'long', field: 0 }, this.line, this.header, this.max),
+      });
       this.line++;
       this.parser = newParser(this.delimiter);
       this.written = this.taken = this.skipsPlaced = 0;

@@ -27,13 +27,21 @@ export function readDeclared(o: DeclaredOptions): DeclaredOptions {
   const out: DeclaredOptions = {};
   if (o.encoding !== undefined && o.encoding !== '') {
     const e = o.encoding.trim().toLowerCase();
-    if (!iconv.encodingExists(e)) throw new ImportError('IMPORT_BAD_OPTION', `unknown encoding "${o.encoding}": use utf-8, windows-1252, utf-16le or another name iconv-lite knows`, 'usage', { field: 'encoding' });
+    if (!iconv.encodingExists(e))
+      throw new ImportError(
+        'IMPORT_BAD_OPTION',
+        `unknown encoding "${o.encoding}": use utf-8, windows-1252, utf-16le or another name iconv-lite knows`,
+        'usage',
+        { field: 'encoding' },
+      );
     out.encoding = canonicalEncoding(e);
   }
   if (o.delimiter !== undefined && o.delimiter !== '') {
     const d = DELIMITER_NAMES[o.delimiter.toLowerCase()] ?? o.delimiter;
     if ([...d].length !== 1 || d === '"' || d === '\n' || d === '\r') {
-      throw new ImportError('IMPORT_BAD_OPTION', `delimiter "${o.delimiter}" is not one character (or a name: comma, semicolon, tab, pipe)`, 'usage', { field: 'delimiter' });
+      throw new ImportError('IMPORT_BAD_OPTION', `delimiter "${o.delimiter}" is not one character (or a name: comma, semicolon, tab, pipe)`, 'usage', {
+        field: 'delimiter',
+      });
     }
     out.delimiter = d;
   }
@@ -65,10 +73,7 @@ export class SourceProbe {
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private validUtf8 = true;
 
-  constructor(
-    fileName: string,
-    declared: DeclaredOptions,
-  ) {
+  constructor(fileName: string, declared: DeclaredOptions) {
     this.fileName = fileName;
     this.declared = declared;
   }

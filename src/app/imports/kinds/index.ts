@@ -26,7 +26,10 @@ export function kindName(name: string): ImportKindName {
   // own properties only: "constructor" or "__proto__" name no kind
   if (Object.hasOwn(IMPORT_KINDS, n)) return n as ImportKindName;
   if (Object.hasOwn(ALIASES, n)) return ALIASES[n]!;
-  throw new ImportError('IMPORT_UNKNOWN_KIND', `unknown import kind "${name}": use ${IMPORT_KIND_NAMES.join(', ')}`, 'usage', { field: 'kind', kinds: IMPORT_KIND_NAMES });
+  throw new ImportError('IMPORT_UNKNOWN_KIND', `unknown import kind "${name}": use ${IMPORT_KIND_NAMES.join(', ')}`, 'usage', {
+    field: 'kind',
+    kinds: IMPORT_KIND_NAMES,
+  });
 }
 
 /** The kind of that name (or alias). */

@@ -122,13 +122,22 @@ interface ItemTarget {
 async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteContext): Promise<WriteResult> {
   const result = emptyResult();
   const names = (pick: (v: ItemRow) => string | null) => rows.flatMap((r) => (pick(r.value) === null ? [] : [pick(r.value)!]));
-  const { model: models, variation: variations, color: colors, size: sizes } = await masterIds(tx, {
-    model: names((v) => v.model),
-    variation: names((v) => v.variation),
-    color: names((v) => v.color),
-    size: names((v) => v.size),
-  }, ctx.masters);
-  const id = (m: Map<string, number>, name: string | null) => (name === null ? null : m.get(name) ?? null);
+  const {
+    model: models,
+    variation: variations,
+    color: colors,
+    size: sizes,
+  } = await masterIds(
+    tx,
+    {
+      model: names((v) => v.model),
+      variation: names((v) => v.variation),
+      color: names((v) => v.color),
+      size: names((v) => v.size),
+    },
+    ctx.masters,
+  );
+  const id = (m: Map<string, number>, name: string | null) => (name === null ? null : (m.get(name) ?? null));
 
   // Items: one target per natural key (the rows of one share their description: the kind's slot); the last non-empty category wins, as row by row.
   const targets = new Map<string, ItemTarget>();
@@ -138,7 +147,16 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
     const k = itemKey(v);
     let t = targets.get(k);
     if (!t) {
-      t = { name: v.name, model: v.model, variation: v.variation, modelId: id(models, v.model), variationId: id(variations, v.variation), description: v.description, category: null, rows: [] };
+      t = {
+        name: v.name,
+        model: v.model,
+        variation: v.variation,
+        modelId: id(models, v.model),
+        variationId: id(variations, v.variation),
+        description: v.description,
+        category: null,
+        rows: [],
+      };
       targets.set(k, t);
     }
     if (v.category !== null) t.category = v.category;
@@ -255,7 +273,11 @@ function importReason(ctx: WriteContext): string {
   return `import${ctx.jobId === null ? '' : ` job ${ctx.jobId}`} of ${ctx.fileName}`.slice(0, 1000);
 }
 
-async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteContext): Promise<Map<number, { id: number; word: string; opening: string | null }>> {
+async function upsertVariants(
+  tx: Queryable,
+  list: VariantTarget[],
+  ctx: WriteContext,
+): Promise<Map<number, { id: number; word: string; opening: string | null }>> {
   const out = new Map<number, { id: number; word: string; opening: string | null }>();
   if (list.length === 0) return out;
   // One statement: existing live variants are found (by index: `= ANY` of the batch's items,
@@ -306,7 +328,8 @@ async function upsertVariants(tx: Queryable, list: VariantTarget[], ctx: WriteCo
         reference: { type: 'import', id: ctx.jobId },
       })),
   );
-  for (const m of r.rows) if (m.word !== 'created' || ctx.outcomes !== false) out.set(list[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: m.word, opening: m.opening });
+  for (const m of r.rows)
+    if (m.word !== 'created' || ctx.outcomes !== false) out.set(list[Number(m.ord) - 1]!.rowNumber, { id: m.variantId, word: m.word, opening: m.opening });
   return out;
 }
 
@@ -332,7 +355,14 @@ async function setStock(tx: Queryable, list: { rowNumber: number; variantId: num
   );
   await postStock(
     tx,
-    r.rows.map((m) => ({ variantId: m.variantId, type: m.type, quantity: m.quantity, notes: `${reason}, row ${m.row}`, createdBy: ctx.userId, reference: { type: 'import', id: ctx.jobId } })),
+    r.rows.map((m) => ({
+      variantId: m.variantId,
+      type: m.type,
+      quantity: m.quantity,
+      notes: `${reason}, row ${m.row}`,
+      createdBy: ctx.userId,
+      reference: { type: 'import', id: ctx.jobId },
+    })),
   );
   for (const m of r.rows) out.set(m.row, m.type === 'opening' ? `opening stock ${m.quantity}` : `stock adjusted by ${m.quantity}`);
   for (const s of list) if (!out.has(s.rowNumber)) out.set(s.rowNumber, 'stock unchanged');

@@ -101,10 +101,9 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
   const result = emptyResult();
   const col = <K extends keyof RateRow>(k: K) => rows.map((r) => r.value[k]);
   // The suppliers' rows are locked in id order, as createRate does one at a time: writers of one supplier's rates queue.
-  await tx.query(
-    `SELECT 1 FROM public.suppliers WHERE lower(firm_name) IN (SELECT lower(n) FROM unnest($1::text[]) AS n) ORDER BY supplier_id FOR UPDATE`,
-    [col('supplier')],
-  );
+  await tx.query(`SELECT 1 FROM public.suppliers WHERE lower(firm_name) IN (SELECT lower(n) FROM unnest($1::text[]) AS n) ORDER BY supplier_id FOR UPDATE`, [
+    col('supplier'),
+  ]);
   // Resolve names to ids (nothing is made: a rate's supplier and variant must exist), find the
   // rate each row means, work out its terms, and look for an active rate its period would overlap.
   const resolved = await tx.query<Resolved>(
@@ -141,7 +140,21 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
               WHERE t.active AND p.supplier_id = t.supplier_id AND p.variant_id = t.variant_id AND p.is_active AND p.id IS DISTINCT FROM t.rate_id
                 AND daterange(p.effective_from, p.effective_to, '[]') && daterange(t."from", t."to", '[]') ORDER BY p.effective_from LIMIT 1) AS clash
        FROM t ORDER BY t.ord`,
-    [col('supplier'), col('item'), col('model'), col('variation'), col('color'), col('size'), col('cost'), col('currency'), col('moq'), col('from'), col('to'), col('active'), col('description')],
+    [
+      col('supplier'),
+      col('item'),
+      col('model'),
+      col('variation'),
+      col('color'),
+      col('size'),
+      col('cost'),
+      col('currency'),
+      col('moq'),
+      col('from'),
+      col('to'),
+      col('active'),
+      col('description'),
+    ],
   );
   const updates: { rateId: number; row: RateRow; to: string | null; active: boolean }[] = [];
   const inserts: { supplierId: number; variantId: number; row: RateRow; from: string; to: string | null; active: boolean }[] = [];
@@ -155,7 +168,12 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
       reject(result, n, v.description === null ? 'description' : 'item', `${what} is a variant of ${severalItems(t.several, v.description !== null)}`);
     } else if (t.variantId === null) {
       const item = [v.item, v.model, v.variation].filter((x) => x !== null).join(' / ');
-      reject(result, n, 'item', `no live variant of item "${item}"${v.description === null ? '' : ` with description "${v.description}"`} in colour "${v.color}" and size "${v.size}": import the items and variants first`);
+      reject(
+        result,
+        n,
+        'item',
+        `no live variant of item "${item}"${v.description === null ? '' : ` with description "${v.description}"`} in colour "${v.color}" and size "${v.size}": import the items and variants first`,
+      );
     }
     if (t.supplierId === null || t.variantId === null) continue;
     if (t.to !== null && t.to < t.from) {
@@ -163,7 +181,12 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
       continue;
     }
     if (t.clash !== null) {
-      reject(result, n, 'from', `supplier "${row.value.supplier}" has an active rate ${t.clash} for this variant whose period overlaps ${t.from} to ${t.to ?? 'open-ended'}: end or deactivate it first`);
+      reject(
+        result,
+        n,
+        'from',
+        `supplier "${row.value.supplier}" has an active rate ${t.clash} for this variant whose period overlaps ${t.from} to ${t.to ?? 'open-ended'}: end or deactivate it first`,
+      );
       continue;
     }
     if (t.rateId !== null) {
@@ -179,7 +202,14 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
       `UPDATE public.variant_supplier_pricing p SET cost_per_unit = u.cost, currency = u.currency, minimum_order_quantity = coalesce(u.moq, p.minimum_order_quantity),
               effective_to = u."to", is_active = u.active
          FROM unnest($1::int[], $2::numeric[], $3::text[], $4::numeric[], $5::date[], $6::boolean[]) AS u(id, cost, currency, moq, "to", active) WHERE p.id = u.id`,
-      [updates.map((u) => u.rateId), updates.map((u) => u.row.cost), updates.map((u) => u.row.currency), updates.map((u) => u.row.moq), updates.map((u) => u.to), updates.map((u) => u.active)],
+      [
+        updates.map((u) => u.rateId),
+        updates.map((u) => u.row.cost),
+        updates.map((u) => u.row.currency),
+        updates.map((u) => u.row.moq),
+        updates.map((u) => u.to),
+        updates.map((u) => u.active),
+      ],
     );
   }
   if (inserts.length > 0) {

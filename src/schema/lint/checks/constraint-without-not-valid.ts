@@ -14,9 +14,10 @@ export function constraintWithoutNotValid(file: MigrationAnalysis): Problem[] {
     problems.push({
       severity: 'warning',
       code: 'CONSTRAINT_WITHOUT_NOT_VALID',
-      message: con.contype === 'CONSTR_FOREIGN'
-        ? `ADD FOREIGN KEY checks every row of ${display} while holding a SHARE ROW EXCLUSIVE lock on it and on the referenced table: writes to both wait`
-        : `ADD CHECK scans every row of ${display} while holding an ACCESS EXCLUSIVE lock: reads and writes wait`,
+      message:
+        con.contype === 'CONSTR_FOREIGN'
+          ? `ADD FOREIGN KEY checks every row of ${display} while holding a SHARE ROW EXCLUSIVE lock on it and on the referenced table: writes to both wait`
+          : `ADD CHECK scans every row of ${display} while holding an ACCESS EXCLUSIVE lock: reads and writes wait`,
       fileIndex: stmt.fileIndexOf(con.location),
       relation,
       hint: `add it with NOT VALID (new rows are checked at once), then ALTER TABLE ${display} VALIDATE CONSTRAINT ${name} in a later migration, which takes a lighter lock`,

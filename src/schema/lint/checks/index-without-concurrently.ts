@@ -25,7 +25,14 @@ export function indexWithoutConcurrently(file: MigrationAnalysis): Problem[] {
   for (const { stmt, table, cmd } of existingTableCommands(file)) {
     const con = cmd.subtype === 'AT_AddConstraint' && cmd.def !== undefined && 'Constraint' in cmd.def ? cmd.def.Constraint : undefined;
     if (!con || con.indexname !== undefined) continue;
-    const kind = con.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : con.contype === 'CONSTR_EXCLUSION' ? 'EXCLUDE' : undefined;
+    const kind =
+      con.contype === 'CONSTR_UNIQUE'
+        ? 'UNIQUE'
+        : con.contype === 'CONSTR_PRIMARY'
+          ? 'PRIMARY KEY'
+          : con.contype === 'CONSTR_EXCLUSION'
+            ? 'EXCLUDE'
+            : undefined;
     if (kind === undefined) continue;
     const { display, relation } = names(table);
     problems.push({
@@ -34,9 +41,10 @@ export function indexWithoutConcurrently(file: MigrationAnalysis): Problem[] {
       message: `ADD CONSTRAINT … ${kind} builds its index on ${display} while holding an ACCESS EXCLUSIVE lock: reads and writes wait until it is built`,
       fileIndex: stmt.fileIndexOf(con.location),
       relation,
-      hint: kind === 'EXCLUDE'
-        ? 'on a big table, schedule it for a quiet moment'
-        : `first CREATE UNIQUE INDEX CONCURRENTLY (its own "-- transaction: off" migration), then ADD CONSTRAINT name ${kind} USING INDEX index_name`,
+      hint:
+        kind === 'EXCLUDE'
+          ? 'on a big table, schedule it for a quiet moment'
+          : `first CREATE UNIQUE INDEX CONCURRENTLY (its own "-- transaction: off" migration), then ADD CONSTRAINT name ${kind} USING INDEX index_name`,
     });
   }
   return problems;

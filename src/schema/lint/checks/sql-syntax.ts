@@ -23,6 +23,9 @@ const KIND_NAMES: Readonly<Record<FragmentKind, string>> = {
 
 /** " (in an EXECUTE string inside a DO block)", innermost first; empty at top level. */
 function placeDescription(kinds: readonly FragmentKind[]): string {
-  const names = kinds.map((k) => KIND_NAMES[k]).filter((n) => n !== '').reverse();
+  const names = kinds
+    .map((k) => KIND_NAMES[k])
+    .filter((n) => n !== '')
+    .reverse();
   return names.length === 0 ? '' : ` (in ${names.join(' inside ')})`;
 }

@@ -5,7 +5,19 @@ import { isSerialType, lastName } from '../parse-tree.ts';
 import { columnClauseIndex, existingTableCommands, names } from './existing-tables.ts';
 
 /** Functions whose value differs per row, so a column default calling them is computed for every existing row. */
-const VOLATILE_FUNCTIONS = new Set(['random', 'clock_timestamp', 'timeofday', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'nextval', 'txid_current']);
+const VOLATILE_FUNCTIONS = new Set([
+  'random',
+  'clock_timestamp',
+  'timeofday',
+  'gen_random_uuid',
+  'uuidv4',
+  'uuidv7',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'nextval',
+  'txid_current',
+]);
 
 const ADD_COLUMN_HINT = 'add the column without a default (or with a constant one), backfill existing rows in batches, then SET DEFAULT in a later step';
 

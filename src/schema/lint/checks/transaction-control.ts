@@ -1,7 +1,8 @@
 import type { MigrationAnalysis } from '../analysis.ts';
 import type { Problem } from '../finding.ts';
 
-const HINT = 'the engine runs each migration in its own transaction and records it in the same one; remove the statement (for statements that cannot run in a transaction, use a "-- transaction: off" migration)';
+const HINT =
+  'the engine runs each migration in its own transaction and records it in the same one; remove the statement (for statements that cannot run in a transaction, use a "-- transaction: off" migration)';
 
 const KEYWORDS: Readonly<Record<string, string>> = {
   TRANS_STMT_BEGIN: 'BEGIN',

@@ -124,7 +124,8 @@ async function feed(input: AsyncIterable<Buffer>, zip: ZipParser, signal: AbortS
       if (chunk.length < 4 || chunk.readUInt32LE(0) !== 0x04034b50) throw unreadable('it does not start as a zip file does');
       first = false;
     }
-    if (zip.reachedCD && (after += chunk.length) > AFTER_DIRECTORY_BYTES) throw unreadable(`more than ${AFTER_DIRECTORY_BYTES / 1024 / 1024} MiB of data follow its directory`);
+    if (zip.reachedCD && (after += chunk.length) > AFTER_DIRECTORY_BYTES)
+      throw unreadable(`more than ${AFTER_DIRECTORY_BYTES / 1024 / 1024} MiB of data follow its directory`);
     if (!zip.write(chunk)) {
       await drainedOrStopped(zip as unknown as Readable, signal);
       if (signal.aborted) return;

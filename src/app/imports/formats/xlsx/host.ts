@@ -16,7 +16,11 @@ export type { SheetRow } from './sheet.ts';
 /** Rows per batch the thread sends; two batches at most wait here for the reader. */
 const BATCH_ROWS = 1000;
 
-type Event = Exclude<FromThread, { type: 'need' | 'guarded' }> | { type: 'failed'; error: Error } | { type: 'exited'; code: number } | { type: 'input'; error: unknown };
+type Event =
+  | Exclude<FromThread, { type: 'need' | 'guarded' }>
+  | { type: 'failed'; error: Error }
+  | { type: 'exited'; code: number }
+  | { type: 'input'; error: unknown };
 
 /**
  * Files that passed the guard in this process, by their SHA-256 and the limits they passed:
@@ -96,7 +100,8 @@ export async function* xlsxRows(
         yield* e.rows;
       } else if (e.type === 'done') return;
       else if (e.type === 'error') throw new ImportError(e.code, e.message, 'state', e.details);
-      else if (e.type === 'input') throw e.error; // reading the stored file failed: the database's error, as it is
+      else if (e.type === 'input')
+        throw e.error; // reading the stored file failed: the database's error, as it is
       else throw threadFailure(e.type === 'failed' ? e.error : null, reading.heapMb);
     }
   } finally {

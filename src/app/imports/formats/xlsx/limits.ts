@@ -65,7 +65,11 @@ export function xlsxReading(over: { limits?: Partial<XlsxLimits>; heapMb?: numbe
 
 /** A size as people read it: 2 GiB, 128 MiB, 512 KiB, 900 bytes. */
 export function sizeText(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 * MiB], ['MiB', MiB], ['KiB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 1024 * MiB],
+    ['MiB', MiB],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= size && bytes % (size / 4) === 0) return `${(bytes / size).toLocaleString('en')} ${unit}`;
   }
   return `${bytes.toLocaleString('en')} bytes`;

@@ -98,11 +98,7 @@ export class PartScanner {
   /** The last row's number as its tag says (`r`), for messages; null when not read. */
   private rowNumber: number | null = null;
 
-  constructor(
-    path: string,
-    limits: XlsxLimits,
-    totals: WorkbookCounts,
-  ) {
+  constructor(path: string, limits: XlsxLimits, totals: WorkbookCounts) {
     this.path = path;
     this.limits = limits;
     this.totals = totals;
@@ -151,8 +147,10 @@ export class PartScanner {
     const size = this.base + length;
     const total = this.limits.unpackedBytes - this.before;
     let breach: Breach | null = size > total ? { at: total, refusal: () => refuse.unpacked(this.limits) } : null;
-    if (this.role === 'model' && size > this.limits.partBytes) breach = first(breach, { at: this.limits.partBytes, refusal: () => refuse.part(this.limits, this.path) });
-    if (this.role === 'strings' && size > this.limits.sharedStringBytes) breach = first(breach, { at: this.limits.sharedStringBytes, refusal: () => refuse.sharedStringBytes(this.limits) });
+    if (this.role === 'model' && size > this.limits.partBytes)
+      breach = first(breach, { at: this.limits.partBytes, refusal: () => refuse.part(this.limits, this.path) });
+    if (this.role === 'strings' && size > this.limits.sharedStringBytes)
+      breach = first(breach, { at: this.limits.sharedStringBytes, refusal: () => refuse.sharedStringBytes(this.limits) });
     return breach;
   }
 

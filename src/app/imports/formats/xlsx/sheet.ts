@@ -56,7 +56,8 @@ export async function* sheetRows(chunks: AsyncIterable<Buffer>, sheet: string | 
     if (err instanceof ImportError) throw err;
     throw new ImportError('IMPORT_UNREADABLE', `the file is not a readable XLSX workbook: ${(err as Error).message}`, 'state');
   }
-  if (!found && sheet !== undefined) throw new ImportError('IMPORT_UNREADABLE', `the workbook has no worksheet "${sheet}" (it has: ${sheetNames(reader).join(', ') || 'none'})`, 'state');
+  if (!found && sheet !== undefined)
+    throw new ImportError('IMPORT_UNREADABLE', `the workbook has no worksheet "${sheet}" (it has: ${sheetNames(reader).join(', ') || 'none'})`, 'state');
 }
 
 /**
@@ -88,7 +89,7 @@ function sheetNames(reader: WorkbookReader): string[] {
 /** The number N of xl/worksheets/sheetN.xml that holds the wanted sheet (the first by default). */
 function sheetFile(reader: WorkbookReader, sheet: string | undefined): string {
   const sheets = reader.model?.sheets ?? [];
-  const target = sheet === undefined ? sheets[0] : sheets.find((s) => s.name === sheet) ?? sheets.find((s) => s.name.toLowerCase() === sheet.toLowerCase());
+  const target = sheet === undefined ? sheets[0] : (sheets.find((s) => s.name === sheet) ?? sheets.find((s) => s.name.toLowerCase() === sheet.toLowerCase()));
   if (!target) {
     if (sheet === undefined) return '1';
     throw new ImportError('IMPORT_UNREADABLE', `the workbook has no worksheet "${sheet}" (it has: ${sheetNames(reader).join(', ') || 'none'})`, 'state');

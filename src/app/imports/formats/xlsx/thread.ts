@@ -73,6 +73,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const e = err instanceof ImportError ? err : new ImportError('IMPORT_UNREADABLE', `the file is not a readable XLSX workbook: ${(err as Error).message}`, 'state');
+  const e =
+    err instanceof ImportError ? err : new ImportError('IMPORT_UNREADABLE', `the file is not a readable XLSX workbook: ${(err as Error).message}`, 'state');
   port.postMessage({ type: 'error', code: e.code, message: e.message, details: { ...e.details } });
 });
