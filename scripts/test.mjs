@@ -54,6 +54,8 @@ const step = (args) => {
 };
 await Promise.all([
   step([TSC, '--noEmit', '-p', 'tsconfig.json']),
+  // The formatter and linter (Biome; biome.json): a file not formatted, or a lint error, fails here.
+  step(['node_modules/@biomejs/biome/bin/biome', 'ci', '--diagnostic-level=error', '--colors=off', '.']),
   // The web app's types are checked against the API's, generated from its OpenAPI document.
   step(['scripts/api-types.ts']).then(() => step([TSC, '--noEmit', '-p', 'web/tsconfig.json'])),
   step(['scripts/build.mjs']).then(() => step(['test/helpers/prepare-template.ts'])),

@@ -362,7 +362,7 @@ async function round(scale, tpl, order) {
 
 // ---------------------------------------------------------------- run
 mkdirSync(work, { recursive: true });
-log(`environment for every process: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}`);
+log(`environment for every process: ${removedEnv.length ? `${removedEnv.join(', ')} unset` : 'nothing unset'}`);
 log(
   `PostgreSQL ${serverVersion} (pg_dump ${pgDumpVersion}); node ${process.version}; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; scales ${scales.join(', ')}; ` +
     `${runs} timed rounds per scale; budget ${budget} s of timed rounds per scale`,
@@ -550,9 +550,9 @@ const report = {
   scales: results,
 };
 const file = join(work, 'adopt-results.json');
-writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 log(`results: ${file}`);
 // the throwaway cluster stops when the process exits (bench/lib/harness.mjs); with --json, once
 // stdout has taken all of the report (an exit straight after a write to a pipe cuts it at 64 KiB)
-if (jsonOut) process.stdout.write(JSON.stringify(report, null, 2) + '\n', () => process.exit(failed ? 1 : 0));
+if (jsonOut) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, () => process.exit(failed ? 1 : 0));
 else process.exit(failed ? 1 : 0);

@@ -49,7 +49,7 @@ export function runner(env, cwd, defaultTimeout = 300_000) {
   const mustRun = (cmd, argv, opts) => {
     const r = run(cmd, argv, opts);
     if (r.status !== 0)
-      throw new Error(`${cmd} ${argv.join(' ').slice(0, 200)} failed (${r.error?.message ?? 'exit ' + r.status}):\n${tail(r.stderr || r.stdout, 20)}`);
+      throw new Error(`${cmd} ${argv.join(' ').slice(0, 200)} failed (${r.error?.message ?? `exit ${r.status}`}):\n${tail(r.stderr || r.stdout, 20)}`);
     return r.stdout;
   };
   const timed = (cmd, argv, opts) => {

@@ -49,7 +49,7 @@ function table(name, body, tail = '') {
     up: `CREATE TABLE ${ident(name)} (\n${body
       .trim()
       .split('\n')
-      .map((l) => '    ' + l.trim())
+      .map((l) => `    ${l.trim()}`)
       .join('\n')}\n)${tail};`,
     down: `DROP TABLE IF EXISTS ${name};`,
     verify: `SELECT 1 / (to_regclass('public.${name}') IS NOT NULL)::int;`,
@@ -1093,7 +1093,7 @@ export function writeCorpus(dir) {
   const w = (rel, text) => {
     const p = join(dir, rel);
     mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text.endsWith('\n') ? text : text + '\n');
+    writeFileSync(p, text.endsWith('\n') ? text : `${text}\n`);
   };
 
   const header = (m) => (m.requires.length ? `-- requires: ${m.requires.join(' ')}\n` : '');

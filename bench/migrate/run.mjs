@@ -19,8 +19,8 @@
 // Plain Node ESM, no dependencies. Writes bench/.work/results.json.
 
 import '../lib/node24.mjs';
-import { existsSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir, cpus, release, loadavg } from 'node:os';
+import { existsSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './corpus.mjs';
@@ -151,7 +151,7 @@ const sqitchTarget = (url) => {
   const u = new URL(url);
   u.protocol = 'pg:';
   u.search = '';
-  return 'db:' + u.toString();
+  return `db:${u.toString()}`;
 };
 
 function recreate(tool) {
@@ -262,12 +262,12 @@ function once(tool, record) {
   recreate(tool);
   const [fc, fa, fo] = tools[tool].fresh(url);
   const f = timed(fc, fa, fo);
-  if (!f.ok) return `fresh apply failed (${f.r.error?.message ?? 'exit ' + f.r.status}): ${tail(f.r.stderr || f.r.stdout, 4)}`;
+  if (!f.ok) return `fresh apply failed (${f.r.error?.message ?? `exit ${f.r.status}`}): ${tail(f.r.stderr || f.r.stdout, 4)}`;
   const bad = verify(tool);
   if (bad) return bad;
   const [nc, na, no] = tools[tool].noop(url);
   const n = timed(nc, na, no);
-  if (!n.ok) return `no-op rerun failed (${n.r.error?.message ?? 'exit ' + n.r.status}): ${tail(n.r.stderr || n.r.stdout, 4)}`;
+  if (!n.ok) return `no-op rerun failed (${n.r.error?.message ?? `exit ${n.r.status}`}): ${tail(n.r.stderr || n.r.stdout, 4)}`;
   const bad2 = verify(tool);
   if (bad2) return `after no-op rerun: ${bad2}`;
   if (record) {
@@ -278,7 +278,7 @@ function once(tool, record) {
 }
 
 log(
-  `environment for every tool: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}` +
+  `environment for every tool: ${removedEnv.length ? `${removedEnv.join(', ')} unset` : 'nothing unset'}` +
     ` (NODE_EXTRA_CA_CERTS costs each Node process ~40 ms of CA parsing here)`,
 );
 if (mtcBin !== 'bin/mtc.cjs' && need('mtc')) log(`mtc: ${mtcBin} (BENCH_MTC_BIN)`);
@@ -370,7 +370,7 @@ log(`load average before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toF
 const out = join(work, 'results.json');
 writeFileSync(
   out,
-  JSON.stringify(
+  `${JSON.stringify(
     {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version },
@@ -385,7 +385,7 @@ writeFileSync(
     },
     null,
     2,
-  ) + '\n',
+  )}\n`,
 );
 log(`results: ${out}`);
 // the throwaway cluster stops when the process exits (bench/lib/harness.mjs)

@@ -26,8 +26,8 @@
 // Plain Node ESM, no dependencies. Writes bench/.work/verify-results.json.
 
 import '../lib/node24.mjs';
-import { existsSync, rmSync, writeFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir, cpus, release, loadavg } from 'node:os';
+import { rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGBIN, SERVER_SETTINGS, median, runner, startServer, tail, toolEnvironment } from '../lib/harness.mjs';
@@ -141,7 +141,7 @@ $$;`,
       counts.triggers++;
     }
   }
-  return { sql: out.join('\n') + '\n', counts };
+  return { sql: `${out.join('\n')}\n`, counts };
 }
 
 function createDatabase(n) {
@@ -170,13 +170,13 @@ const cmds = {
 function once(tool, n) {
   const [c, a] = cmds[tool](n);
   const t = timed(c, a);
-  if (!t.ok) return { err: `${tool} failed (${t.r.error?.message ?? 'exit ' + t.r.status}): ${tail(t.r.stderr || t.r.stdout, 8)}` };
+  if (!t.ok) return { err: `${tool} failed (${t.r.error?.message ?? `exit ${t.r.status}`}): ${tail(t.r.stderr || t.r.stdout, 8)}` };
   return { s: t.s };
 }
 
 // ---------------------------------------------------------------- run
 mkdirSync(work, { recursive: true });
-log(`environment for every process: ${removedEnv.length ? removedEnv.join(', ') + ' unset' : 'nothing unset'}`);
+log(`environment for every process: ${removedEnv.length ? `${removedEnv.join(', ')} unset` : 'nothing unset'}`);
 log(
   `PostgreSQL ${serverVersion} (pg_dump ${pgDumpVersion}); node ${process.version}; ${cpus().length} CPUs; sizes ${sizes.join(', ')}; ` +
     `${runs} timed rounds per size after one warm-up round; budget ${budget} s of timed rounds per size`,
@@ -306,7 +306,7 @@ log(`load average before/after: ${loadBefore[0].toFixed(2)} / ${loadAfter[0].toF
 const out = join(work, 'verify-results.json');
 writeFileSync(
   out,
-  JSON.stringify(
+  `${JSON.stringify(
     {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version },
@@ -321,7 +321,7 @@ writeFileSync(
     },
     null,
     2,
-  ) + '\n',
+  )}\n`,
 );
 log(`results: ${out}`);
 // the throwaway cluster stops when the process exits (bench/lib/harness.mjs)

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { parse, serialize } from 'pg-protocol';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
-import type { Database, Queryable, QueryResult, Session } from './types.ts';
+import type { Database, QueryResult, Session } from './types.ts';
 import { inTransaction, toDatabaseError } from './types.ts';
 
 /**

@@ -72,7 +72,7 @@ for (const backend of backends) {
         assert.match(dry.stdout, /unmanaged +public\.schema_migrations/);
         assert.match(
           dry.stdout,
-          /^Time zone: UTC \(--timezone\)\. \d+ columns of timestamp without time zone are read as UTC time:\n  .*public\.import_jobs\.created_at/m,
+          /^Time zone: UTC \(--timezone\)\. \d+ columns of timestamp without time zone are read as UTC time:\n {2}.*public\.import_jobs\.created_at/m,
         );
         assert.match(dry.stdout, /Would do \(\d+ steps, in one transaction\)/);
         assert.match(dry.stdout, new RegExp(`Dry run: nothing was changed\\. Would adopt ${MIGRATIONS.length} migrations`));

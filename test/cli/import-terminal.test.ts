@@ -35,7 +35,7 @@ const csv = itemsCsv(ROWS, { prefix: 'Tty', badEvery: BAD_EVERY });
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** A bar as ProgressView draws it: redrawn in place, percentage, counts, rows/s, ETA, rejected. */
-const BAR = /\r\x1b\[K\[[#.]{24}\] +(\d+)% ([\d,]+)(?:\/([\d,]+))? rows(?: \(counting\))?  [\d,]+ rows\/s  ETA (\d+:\d\d|\?)  ([\d,]+) rejected/g;
+const BAR = /\r\x1b\[K\[[#.]{24}\] +(\d+)% ([\d,]+)(?:\/([\d,]+))? rows(?: \(counting\))? {2}[\d,]+ rows\/s {2}ETA (\d+:\d\d|\?) {2}([\d,]+) rejected/g;
 /** A counter line, the form progress takes when stderr is not a terminal. */
 const COUNTER = /^import: ([\d,]+)(?:\/[\d,]+)? rows(?: \((?:\d+%|counting)\))?, [\d,]+ imported, [\d,]+ rejected, [\d,]+ rows\/s, ETA (?:\d+:\d\d|\?)$/;
 

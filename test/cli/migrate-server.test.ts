@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { postgresBackend } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import type { Database } from '../../src/db/types.ts';

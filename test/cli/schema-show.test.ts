@@ -25,7 +25,7 @@ for (const backend of backends) {
       assert.match(users.stdout, /email +text +not null/);
       assert.match(
         users.stdout,
-        /Foreign keys in:\n  public\.production_lots\.production_lots_created_by_fkey: \(created_by\) → \(user_id\) on delete set null/,
+        /Foreign keys in:\n {2}public\.production_lots\.production_lots_created_by_fkey: \(created_by\) → \(user_id\) on delete set null/,
       );
       const lots = await mtc(['schema', 'show', 'public.production_lots', '--json', '--database', db.url]);
       const t = JSON.parse(lots.stdout) as { columns: { name: string; default: string | null }[] };

@@ -155,7 +155,7 @@ export const hostile = {
   /** One cell of 100 MB. */
   hugeCell: () =>
     workbook({
-      sheet: repeated(SHEET_HEAD + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>', 'y'.repeat(1 << 20), 100, '</t></is></c></row>' + SHEET_TAIL),
+      sheet: repeated(`${SHEET_HEAD + HEADER_ROW}<row r="2"><c r="A2" t="inlineStr"><is><t>`, 'y'.repeat(1 << 20), 100, `</t></is></c></row>${SHEET_TAIL}`),
     }),
   /** A part no one reads that inflates to 2.2 GB, declaring 1 KB. */
   deflate: () => workbook({ sheet: ONE_ROW, extra: [{ name: 'docProps/custom.xml', ...repeated('', Buffer.alloc(1 << 20, 0x61), 2100, ''), size: 1024 }] }),

@@ -37,7 +37,7 @@ const SHAPES: Record<string, (bytes: number) => string> = {
   'arrays nested half a megabyte deep, closed': (n) => '['.repeat(Math.floor(n / 2)) + ']'.repeat(Math.floor(n / 2)),
   'objects nested deep': (n) => {
     const d = Math.floor((n - 1) / 6);
-    return '{"a":'.repeat(d) + '1' + '}'.repeat(d);
+    return `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`;
   },
   'a number of a megabyte of digits': (n) => fill(n, '{"name": ', '7', '}'),
   'a decimal of a megabyte of zeros, then a 1': (n) => fill(n, '{"costPerUnit": 0.', '0', '1}'),

@@ -433,7 +433,7 @@ for (const backend of backends) {
     });
 
     test('a ledger row keeps its variant’s unit whole, even a unit of 20 characters outside the Basic Multilingual Plane', async () => {
-      const unit = 'a' + '𝔘'.repeat(19);
+      const unit = `a${'𝔘'.repeat(19)}`;
       const tape = await item({ name: 'Astral Tape' });
       const v = await variant(tape.itemId, { color: 'Clear', size: '19mm', unit });
       assert.equal(v.unit, unit);

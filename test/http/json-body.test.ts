@@ -47,8 +47,8 @@ describe('the JSON body scan', () => {
       '1e400',
       '-1e400',
       '2.0000000000000001',
-      '1' + '0'.repeat(400) + '1',
-      '0.' + '0'.repeat(500) + '1',
+      `1${'0'.repeat(400)}1`,
+      `0.${'0'.repeat(500)}1`,
     ])
       assert.deepEqual(parsed(`{"x": ${inexact}}`), { x: inexact }, inexact.slice(0, 30));
   });

@@ -81,5 +81,5 @@ export function RequireSession({ children }: { children: ReactNode }) {
 
 /** Where to go after logging in: the page the user asked for, if it is one of ours. */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 }

@@ -34,7 +34,7 @@ export function socketPathFor(dataDir: string): { path: string; privateDir: stri
   const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
   const uid = process.getuid?.() ?? 0;
   for (const base of [process.env.XDG_RUNTIME_DIR, tmpdir(), '/tmp']) {
-    if (!base || !base.startsWith('/')) continue;
+    if (!base?.startsWith('/')) continue;
     const dir = join(base, `mtc-${uid}`, hash);
     const path = join(dir, SOCKET_NAME);
     if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return { path, privateDir: dir };

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Queryable } from '../types.ts';
 import type { SessionTurns } from '../one-session.ts';
-import { AdvisoryLocks, mentionsAdvisory } from './advisory.ts';
+import { type AdvisoryLocks, mentionsAdvisory } from './advisory.ts';
 import { makePrivateDirectory, removeServeTraces, socketPathFor, writeServeRecord } from './place.ts';
 import {
   CANCEL_REQUEST,

@@ -14,7 +14,15 @@ import type { AuditAction } from '../../app/audit/audit.ts';
 import { createImportJob } from '../../app/imports/engine.ts';
 import { previewImport } from '../../app/imports/preview.ts';
 import { errorsCsv } from '../../app/imports/errors-csv.ts';
-import { IMPORT_STATUSES, cancelImportJob, getImportJob, listImportErrors, listImportJobs, requireImportJob, startImportJob } from '../../app/imports/jobs.ts';
+import {
+  type IMPORT_STATUSES,
+  cancelImportJob,
+  getImportJob,
+  listImportErrors,
+  listImportJobs,
+  requireImportJob,
+  startImportJob,
+} from '../../app/imports/jobs.ts';
 import type { ImportJob } from '../../app/imports/jobs.ts';
 import { callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';

@@ -10,7 +10,6 @@ import type {
   SequenceModel,
   TableModel,
   TriggerModel,
-  ViewModel,
 } from './model.ts';
 
 /** The kinds of object a finding can be about. */

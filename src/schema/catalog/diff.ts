@@ -1,18 +1,7 @@
 import { sqlLiteral } from '../migrations/ledger.ts';
 import { compareIds } from '../migrations/source.ts';
 import { bareConstraintDefinition } from './compare.ts';
-import type {
-  ColumnModel,
-  ConstraintModel,
-  EnumModel,
-  FunctionModel,
-  IndexModel,
-  SchemaModel,
-  SequenceModel,
-  TableModel,
-  TriggerModel,
-  ViewModel,
-} from './model.ts';
+import type { ColumnModel, ConstraintModel, EnumModel, FunctionModel, IndexModel, SchemaModel, SequenceModel, TableModel, TriggerModel } from './model.ts';
 import { constraintDefinition, createIndex, createView, identitySequenceNames, orderViews, qualified, quoteIdent, sequenceOptions } from './render.ts';
 
 /** One step of a plan. */

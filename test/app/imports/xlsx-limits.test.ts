@@ -113,7 +113,7 @@ describe('XLSX files past the limits', () => {
   test('a workbook within the limits that still takes more memory than the thread may have fails with IMPORT_XLSX_OUT_OF_MEMORY, and the process goes on', async () => {
     const texts = Array.from({ length: 60_000 }, (_, i) => `<si><t>${i} ${'z'.repeat(1000)}</t></si>`).join('');
     const wide = workbook({
-      sheet: SHEET_HEAD + rowXml(1, ['Item']) + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>' + SHEET_TAIL,
+      sheet: `${SHEET_HEAD + rowXml(1, ['Item'])}<row r="2"><c r="A2" t="s"><v>7</v></c></row>${SHEET_TAIL}`,
       strings: STRINGS_HEAD + texts + STRINGS_TAIL,
     });
     const tight = xlsxReading({ heapMb: 32 });

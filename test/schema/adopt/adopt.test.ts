@@ -142,7 +142,7 @@ const scenarios: Scenario[] = [
   {
     name: 'an empty database',
     legacy: null,
-    async check(db, result) {
+    async check(_db, result) {
       assert.equal(result.adopted.length, plan.order.length);
       assert.deepEqual(result.unmanaged, []);
     },

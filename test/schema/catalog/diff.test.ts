@@ -41,7 +41,6 @@ interface Mutation {
 
 const simpleColumns = (t: TableModel) => t.columns.filter((c) => c.identity === null && c.generated === null);
 const literalFor: Record<string, string> = { text: "'mutated'::text", integer: '42', bigint: '42', boolean: 'true', 'numeric(10,2)': '0' };
-const inPrimaryKey = (t: TableModel, c: ColumnModel) => t.constraints.some((k) => k.kind === 'primary key' && k.columns.includes(c.name));
 
 const MUTATIONS: Mutation[] = [
   {

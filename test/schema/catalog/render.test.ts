@@ -110,7 +110,7 @@ describe('renderSnapshot', () => {
 
   test("sets a default that calls one of the model's functions once the function exists", () => {
     const sql = renderSnapshot(model());
-    assert.match(sql, /\n    code text NOT NULL\n/);
+    assert.match(sql, /\n {4}code text NOT NULL\n/);
     assert.ok(sql.indexOf('ALTER TABLE app.lots ALTER COLUMN code SET DEFAULT app.next_code();') > sql.indexOf('FUNCTION app.next_code()'));
     assert.match(sql, /qty numeric\(12,3\) DEFAULT 0 NOT NULL/);
   });

@@ -88,7 +88,7 @@ describe('-- mtc:allow', () => {
       r.findings.map((f) => `${f.line} ${f.code} ${f.message}`),
       [
         '1 ALLOW_UNUSED -- mtc:allow SET_NOT_NULL acknowledges nothing: the statement after it has no SET_NOT_NULL finding; remove the line',
-        '2 TABLE_REWRITE ' + (r.findings[1]?.message ?? ''),
+        `2 TABLE_REWRITE ${r.findings[1]?.message ?? ''}`,
         '3 ALLOW_UNUSED -- mtc:allow TABLE_REWRITE is followed by no statement, so it acknowledges nothing; remove it',
       ],
     );

@@ -8,8 +8,8 @@ describe('graph', () => {
   test('Mermaid: one node per migration in plan order, an edge to each requirement, status classes', async () => {
     const plan = planMigrations(await loadMigrations('test/fixtures/migrations/alter-before-create-fixed'));
     const text = renderGraph(plan, 'mermaid', { applied: new Set(['0001_users']) });
-    assert.match(text, /^flowchart BT\n  m1\["0001_users"\]\n  m2\["0003_production_lots"\]\n  m3\["0002_fix_lot_status"\]\n/);
-    assert.match(text, /  m2 --> m1\n  m3 --> m2\n/);
+    assert.match(text, /^flowchart BT\n {2}m1\["0001_users"\]\n {2}m2\["0003_production_lots"\]\n {2}m3\["0002_fix_lot_status"\]\n/);
+    assert.match(text, / {2}m2 --> m1\n {2}m3 --> m2\n/);
     assert.match(text, /class m1 applied;/);
     assert.match(text, /class m2,m3 pending;/);
   });

@@ -270,7 +270,7 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await actions.getByRole('button', { name: 'Cancel the lot', exact: true }).click();
     await waitForStatus(page, 'Cancelled');
     await waitFor(async () => (await section(page, 'History').innerText()).includes('Too big for the stock we have'), 'the history to show the reason');
-    assert.match(await section(page, 'History').innerText(), new RegExp(`Planning → Cancelled\\s+Test Admin\\s+Too big`));
+    assert.match(await section(page, 'History').innerText(), /Planning → Cancelled\s+Test Admin\s+Too big/);
 
     // The wizard at tablet width, at its widest step: the substitutes.
     await page.goto(`/lots/new?process=${sparrow.processId}`);

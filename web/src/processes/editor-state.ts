@@ -107,7 +107,7 @@ function withStructure(state: EditorState, draft: Draft, announce = state.announ
 /** The state with the step of this key replaced by `change` of it; the same state when there is no such step. */
 function editStep(state: EditorState, stepKey: string, change: (s: DraftStep) => DraftStep): EditorState {
   const d = state.draft;
-  if (!d || !d.steps.some((s) => s.key === stepKey)) return state;
+  if (!d?.steps.some((s) => s.key === stepKey)) return state;
   return withStructure(state, { ...d, steps: d.steps.map((s) => (s.key === stepKey ? change(s) : s)) });
 }
 
@@ -147,7 +147,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         expanded: new Set(state.expanded).add(action.step.key),
       };
     case 'removeStep':
-      if (!d || !d.steps.some((s) => s.key === action.stepKey)) return state;
+      if (!d?.steps.some((s) => s.key === action.stepKey)) return state;
       return withStructure(
         state,
         { ...d, steps: d.steps.filter((s) => s.key !== action.stepKey) },
