@@ -14,6 +14,7 @@ import { ROOT } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { startImportWorker } from '../../src/app/imports/worker.ts';
 import type { ImportWorker } from '../../src/app/imports/worker.ts';
+import { IMPORT_KINDS } from '../../src/app/imports/kinds/index.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 
@@ -36,6 +37,32 @@ for (const backend of backends) {
 
     const job = async (id: number) => json(await api.call('GET', `/api/imports/${id}`, { as: 'viewer' }));
     const ended = (id: number) => waitFor(async () => !['pending', 'running'].includes((await job(id)).status), `job ${id} to end`, 60_000);
+
+    test('GET /api/imports/kinds: every kind with its label and the columns its import reads, required first; for any role, not without a session', async () => {
+      const r = await api.call('GET', '/api/imports/kinds', { as: 'viewer' });
+      assert.equal(r.statusCode, 200, r.body);
+      const { kinds } = json(r) as { kinds: { name: string; label: string; about: string; listPath: string; required: string[]; optional: string[] }[] };
+      assert.deepEqual(
+        kinds.map((k) => k.name),
+        Object.keys(IMPORT_KINDS),
+      );
+      for (const k of kinds) {
+        const columns = IMPORT_KINDS[k.name as keyof typeof IMPORT_KINDS].columns;
+        assert.ok(columns.length > 0 && k.label.length > 0 && k.about.length > 0 && k.listPath.startsWith('/'), k.name);
+        assert.deepEqual(
+          k.required,
+          columns.filter((c) => c.required).map((c) => c.label),
+          k.name,
+        );
+        assert.deepEqual(
+          k.optional,
+          columns.filter((c) => !c.required).map((c) => c.label),
+          k.name,
+        );
+      }
+      assert.deepEqual(kinds.find((k) => k.name === 'suppliers')?.required, ['Firm Name']);
+      assert.equal((await api.call('GET', '/api/imports/kinds')).statusCode, 401);
+    });
 
     test('an upload without start=true waits: a preview shows its first rows with their errors and writes nothing; start runs it', async () => {
       const csv = itemsCsv(30, { badEvery: 7, prefix: 'Wait' });

@@ -4,6 +4,7 @@
 // The API's types are generated from its OpenAPI document (scripts/api-types.ts writes
 // generated/api.ts). Only types are imported: nothing of this reaches the browser.
 import type { paths } from './generated/api.ts';
+import type { ImportKindInfo } from './imports/kinds.ts';
 import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.ts';
 import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.ts';
 import type { UnitCosts } from './processes/rates.ts';
@@ -72,6 +73,7 @@ export type ImportShapes = [
   Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports', 'post'>>>,
   Holds<Reads<ImportPreview, ResponseOf<'/api/imports/{id}/preview', 'get'>>>,
   Holds<Reads<RowError, RowOf<'/api/imports/{id}/errors', 'errors'>>>,
+  Holds<Reads<ImportKindInfo, RowOf<'/api/imports/kinds', 'kinds'>>>,
 ];
 
 export type ProcessShapes = [

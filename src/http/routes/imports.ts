@@ -14,6 +14,7 @@ import type { AuditAction } from '../../app/audit/audit.ts';
 import { createImportJob } from '../../app/imports/engine.ts';
 import { previewImport } from '../../app/imports/preview.ts';
 import { errorsCsv } from '../../app/imports/errors-csv.ts';
+import { describeImportKinds } from '../../app/imports/kinds/index.ts';
 import {
   type IMPORT_STATUSES,
   cancelImportJob,
@@ -269,6 +270,33 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       if (start) queued();
       return reply.status(201).header('location', `/api/imports/${jobId}`).send(job);
     },
+  );
+
+  app.get(
+    '/api/imports/kinds',
+    {
+      config: read,
+      schema: {
+        tags: ['imports'],
+        summary: 'The kinds of import, each with what it is called, what a row makes, and the columns a file must and may have',
+        response: {
+          200: Type.Object({
+            kinds: Type.Array(
+              Type.Object({
+                name: Type.String({ description: 'the API name of the kind (POST /api/imports?kind=…)' }),
+                label: Type.String(),
+                about: Type.String(),
+                listPath: Type.String({ description: "the web app's page where the imported rows can be seen" }),
+                required: Type.Array(Type.String()),
+                optional: Type.Array(Type.String()),
+              }),
+            ),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => ({ kinds: describeImportKinds() }),
   );
 
   app.get(

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { Link } from 'react-router';
 import { formatStatus } from '../format.ts';
 import { formatCount, formatDuration, formatRate, formatSeconds } from './format.ts';
-import { importKind } from './kinds.ts';
+import { useImportKinds } from './kinds.ts';
 import { hasEnded } from './shapes.ts';
 import type { ImportJobDetail } from './shapes.ts';
 
@@ -16,7 +16,7 @@ export function JobProgress({ job }: { job: ImportJobDetail }) {
   const ended = hasEnded(job);
   const counted = job.totalRows > 0;
   const queued = job.status === 'pending';
-  const kind = importKind(job.kind);
+  const kind = useImportKinds().kinds?.find((k) => k.name === job.kind);
 
   return (
     <>

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../api.ts';
 import { formatBytes } from './format.ts';
-import { IMPORT_KINDS, importKind } from './kinds.ts';
+import { useImportKinds } from './kinds.ts';
 import { UPLOAD_LIMIT_BYTES, uploadImport } from './upload.ts';
 
 const DELIMITERS = [
@@ -40,13 +40,16 @@ export function UploadForm() {
   const navigate = useNavigate();
   const ids = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [kind, setKind] = useState<string>(IMPORT_KINDS[0]!.name);
+  const { kinds } = useImportKinds();
+  const [picked, setKind] = useState<string | null>(null);
   const [delimiter, setDelimiter] = useState('');
   const [encoding, setEncoding] = useState('');
   const [start, setStart] = useState(false);
   const [sent, setSent] = useState<number | null>(null);
   const [problem, setProblem] = useState<{ message: string; field?: string } | null>(null);
-  const chosen = importKind(kind) ?? IMPORT_KINDS[0]!;
+  // the first kind until one is picked
+  const chosen = kinds?.find((k) => k.name === picked) ?? kinds?.[0];
+  const kind = chosen?.name ?? '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -83,7 +86,7 @@ export function UploadForm() {
       <div className="import-field">
         <label htmlFor={`${ids}-kind`}>What the file holds</label>
         <select id={`${ids}-kind`} value={kind} onChange={(e) => setKind(e.target.value)} disabled={busy} aria-invalid={problem?.field === 'kind' || undefined}>
-          {IMPORT_KINDS.map((k) => (
+          {(kinds ?? []).map((k) => (
             <option key={k.name} value={k.name}>
               {k.label}
             </option>
@@ -91,16 +94,20 @@ export function UploadForm() {
         </select>
       </div>
       <div className="import-kind-help" aria-live="polite">
-        <p>
-          <strong>Columns:</strong> {chosen.required.join(', ')} (required); {chosen.optional.join(', ')}. {chosen.about} Headers match whatever their case; an
-          empty cell leaves the stored value as it is.
-        </p>
-        <p>
-          <a href={`/api/exports/${chosen.name}.csv`} download={`${chosen.name}.csv`}>
-            Download the current {chosen.label.toLowerCase()} as CSV
-          </a>{' '}
-          — in the columns this import reads, to edit and upload back.
-        </p>
+        {chosen && (
+          <>
+            <p>
+              <strong>Columns:</strong> {chosen.required.join(', ')} (required); {chosen.optional.join(', ')}. {chosen.about} Headers match whatever their case;
+              an empty cell leaves the stored value as it is.
+            </p>
+            <p>
+              <a href={`/api/exports/${chosen.name}.csv`} download={`${chosen.name}.csv`}>
+                Download the current {chosen.label.toLowerCase()} as CSV
+              </a>{' '}
+              — in the columns this import reads, to edit and upload back.
+            </p>
+          </>
+        )}
       </div>
       <div className="import-field">
         <label htmlFor={fileId}>File (CSV or XLSX, at most 200 MB)</label>

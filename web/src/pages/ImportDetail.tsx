@@ -10,7 +10,7 @@ import { ConfirmButton } from '../imports/ConfirmButton.tsx';
 import { ErrorsTable } from '../imports/ErrorsTable.tsx';
 import { formatBytes } from '../imports/format.ts';
 import { JobProgress } from '../imports/JobProgress.tsx';
-import { kindLabel } from '../imports/kinds.ts';
+import { kindLabel, useImportKinds } from '../imports/kinds.ts';
 import { PreviewTable } from '../imports/PreviewTable.tsx';
 import { hasEnded } from '../imports/shapes.ts';
 import type { ImportJobDetail, ImportPreview } from '../imports/shapes.ts';
@@ -27,6 +27,7 @@ const PREVIEW_ROWS = 20;
 export default function ImportDetail() {
   const { id = '' } = useParams();
   const { job, error, update } = useImportJob(id);
+  const { kinds } = useImportKinds();
   const { user } = useSession();
   const canRun = user?.role === 'admin' || user?.role === 'planner';
   usePageTitle(job ? `Import ${job.id}` : 'Import');
@@ -74,7 +75,7 @@ export default function ImportDetail() {
         </div>
         <div>
           <dt>Kind</dt>
-          <dd>{kindLabel(job.kind)}</dd>
+          <dd>{kindLabel(kinds, job.kind)}</dd>
         </div>
         <div>
           <dt>File</dt>

@@ -9,7 +9,7 @@ import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
 import { formatCount } from '../imports/format.ts';
-import { IMPORT_KINDS, kindLabel } from '../imports/kinds.ts';
+import { kindLabel, useImportKinds } from '../imports/kinds.ts';
 import { IMPORT_STATUSES, isActive } from '../imports/shapes.ts';
 import type { ImportJobDetail } from '../imports/shapes.ts';
 import { UploadForm } from '../imports/UploadForm.tsx';
@@ -25,6 +25,7 @@ const REFRESH_MS = 2000;
  */
 export default function Imports() {
   usePageTitle('Imports');
+  const { kinds } = useImportKinds();
   const { user } = useSession();
   const canRun = user?.role === 'admin' || user?.role === 'planner';
   const { q, typed, setTyped, page, setPage, filter, setFilter } = useSearchPage();
@@ -74,7 +75,7 @@ export default function Imports() {
           <label htmlFor="import-kind">Kind</label>
           <select id="import-kind" value={kind} onChange={(e) => setFilter('kind', e.target.value)}>
             <option value="">Any kind</option>
-            {IMPORT_KINDS.map((k) => (
+            {(kinds ?? []).map((k) => (
               <option key={k.name} value={k.name}>
                 {k.label}
               </option>
@@ -123,7 +124,7 @@ export default function Imports() {
                           {job.id}: {job.fileName ?? 'file'}
                         </Link>
                       </td>
-                      <td>{kindLabel(job.kind)}</td>
+                      <td>{kindLabel(kinds, job.kind)}</td>
                       <td>
                         <span className={`badge import-status status-${job.status}`}>
                           {job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}

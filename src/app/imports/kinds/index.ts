@@ -36,3 +36,30 @@ export function kindName(name: string): ImportKindName {
 export function kindNamed(name: string): ImportKind<unknown> {
   return IMPORT_KINDS[kindName(name)] as ImportKind<unknown>;
 }
+
+/** A kind as the web app and other clients are told it: its name, what a person calls it, and the columns it reads. */
+export interface ImportKindInfo {
+  name: ImportKindName;
+  label: string;
+  about: string;
+  listPath: string;
+  /** Headers a file must have, in the order the kind reads them. */
+  required: string[];
+  /** Headers it may have. */
+  optional: string[];
+}
+
+/** Every kind, described (GET /api/imports/kinds): the one source of the columns a file needs. */
+export function describeImportKinds(): ImportKindInfo[] {
+  return IMPORT_KIND_NAMES.map((name) => {
+    const k = IMPORT_KINDS[name] as ImportKind<unknown>;
+    return {
+      name,
+      label: k.label,
+      about: k.about,
+      listPath: k.listPath,
+      required: k.columns.filter((c) => c.required).map((c) => c.label),
+      optional: k.columns.filter((c) => !c.required).map((c) => c.label),
+    };
+  });
+}

@@ -52,6 +52,9 @@ export function severalItems(candidates: readonly { id: number; description: str
 export const itemsKind: ImportKind<ItemRow> = {
   name: 'items',
   description: 'items and their variants, with stock levels',
+  label: 'Items and variants',
+  about: 'One row per variant (an item in a colour and size); Stock is the level to have, so importing a file twice counts it once.',
+  listPath: '/items',
   columns: [
     { key: 'item', label: 'Item', aliases: ['item name', 'name', 'item_name', 'product'], required: true },
     { key: 'model', label: 'Model', aliases: ['model name'], required: false },

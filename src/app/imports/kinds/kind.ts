@@ -51,6 +51,12 @@ export interface WriteResult {
 export interface ImportKind<T> {
   name: string;
   description: string;
+  /** What a person calls it ("Supplier rates"), for lists and forms. */
+  label: string;
+  /** What a row makes, in a sentence. */
+  about: string;
+  /** The web app's page where the imported rows can be seen. */
+  listPath: string;
   columns: readonly ColumnSpec[];
   parse(cells: Readonly<Record<string, string>>): { value: T } | { errors: FieldError[] };
   key(value: T): string;

@@ -21,6 +21,9 @@ const PHONE = /^[0-9+()\-. ]{3,40}$/;
 export const suppliersKind: ImportKind<SupplierRow> = {
   name: 'suppliers',
   description: 'suppliers (firm name, address, GSTIN, email, phone)',
+  label: 'Suppliers',
+  about: 'One row per supplier, known by its firm name: a row for a firm that exists updates it.',
+  listPath: '/suppliers',
   columns: [
     { key: 'firmName', label: 'Firm Name', aliases: ['firm', 'supplier', 'supplier name', 'name', 'company', 'vendor'], required: true },
     { key: 'address', label: 'Address', aliases: ['addr'], required: false },
