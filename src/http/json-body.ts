@@ -33,6 +33,14 @@ export const MAX_OBJECT_MEMBERS = 1000;
  */
 export const MAX_INEXACT_NUMBERS = 1000;
 
+/**
+ * Characters one string or number literal of a body may take, escapes included: the API's
+ * longest field holds 10,000, so a longer value is refused by the scan at once, before
+ * JSON.parse copies it and the schema counts its characters one by one (a megabyte-long value
+ * cost the server's one thread about 20 ms more, every other caller waiting).
+ */
+export const MAX_VALUE_CHARS = 100_000;
+
 /** A decimal literal's significant digits and the power of ten of the last one: 12.50 is 125 × 10^-1. */
 interface Decimal {
   negative: boolean;
@@ -109,8 +117,8 @@ function isExact(literal: Decimal, text: string, start: number, end: number): bo
  * One pass over a JSON text: each string skipped by its closing quote, each number literal
  * checked, each bracket and an object's members counted. Returns the text with every number that
  * a double cannot hold exactly turned into a string of its digits, or throws BodyRefused for a
- * string left open, nesting deeper than MAX_JSON_DEPTH, an object of more than
- * MAX_OBJECT_MEMBERS members or more than MAX_INEXACT_NUMBERS such numbers. Anything else
+ * string left open, a value longer than MAX_VALUE_CHARS, nesting deeper than MAX_JSON_DEPTH,
+ * an object of more than MAX_OBJECT_MEMBERS members or more than MAX_INEXACT_NUMBERS such numbers. Anything else
  * malformed is left for JSON.parse to refuse.
  * Every character is looked at a bounded number of times, so the work is linear in the body's
  * length whatever it holds.
@@ -138,6 +146,8 @@ export function quoteInexactNumbers(text: string): string {
         let k = q - 1;
         while (k > i && text.charCodeAt(k) === BACKSLASH) k--;
         if ((q - 1 - k) % 2 === 0) {
+          if (q - i - 1 > MAX_VALUE_CHARS)
+            throw new BodyRefused(`a string at character ${i + 1} is over ${MAX_VALUE_CHARS.toLocaleString('en')} characters long: no field takes one`);
           i = q + 1;
           break;
         }
@@ -154,6 +164,8 @@ export function quoteInexactNumbers(text: string): string {
           j++;
         } else break;
       }
+      if (j - i > MAX_VALUE_CHARS)
+        throw new BodyRefused(`a number at character ${i + 1} is over ${MAX_VALUE_CHARS.toLocaleString('en')} characters long: no field takes one`);
       // 15 characters without an exponent hold at most 15 digits: exact, nothing to read
       if (j - i <= 15 && !exponent) {
         i = j;

@@ -2,7 +2,7 @@
 // everything else is left exactly as sent, and what it refuses it refuses in one pass.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_INEXACT_NUMBERS, MAX_JSON_DEPTH, MAX_OBJECT_MEMBERS, quoteInexactNumbers } from '../../src/http/json-body.ts';
+import { MAX_INEXACT_NUMBERS, MAX_VALUE_CHARS, MAX_JSON_DEPTH, MAX_OBJECT_MEMBERS, quoteInexactNumbers } from '../../src/http/json-body.ts';
 import { random } from '../helpers/random.ts';
 
 /** True when `scanned` is `original` but for numbers a double rounds, which it has as the digits written (not the double's own). */
@@ -84,10 +84,22 @@ describe('the JSON body scan', () => {
     }
   });
 
-  test(`a string left open, nesting beyond ${MAX_JSON_DEPTH}, an object of more than ${MAX_OBJECT_MEMBERS} members or more than ${MAX_INEXACT_NUMBERS} inexact numbers is refused, saying which`, () => {
+  test(`a string left open, a value over ${MAX_VALUE_CHARS} characters, nesting beyond ${MAX_JSON_DEPTH}, an object of more than ${MAX_OBJECT_MEMBERS} members or more than ${MAX_INEXACT_NUMBERS} inexact numbers is refused, saying which`, () => {
     assert.throws(() => quoteInexactNumbers('{"name": "Frame'), { message: 'a string opened at character 10 is never closed' });
     assert.throws(() => quoteInexactNumbers(`"${'\\"'.repeat(1000)}`), { message: 'a string opened at character 1 is never closed' });
     assert.throws(() => quoteInexactNumbers('['.repeat(MAX_JSON_DEPTH + 1)), { message: `arrays and objects are nested more than ${MAX_JSON_DEPTH} deep` });
+    // a value longer than any field takes, string or number, escapes counted
+    assert.doesNotThrow(() => quoteInexactNumbers(`{"name": "${'x'.repeat(MAX_VALUE_CHARS)}"}`));
+    assert.throws(() => quoteInexactNumbers(`{"name": "${'x'.repeat(MAX_VALUE_CHARS + 1)}"}`), {
+      message: 'a string at character 10 is over 100,000 characters long: no field takes one',
+    });
+    assert.throws(() => quoteInexactNumbers(`{"name": "${'\\\\'.repeat(MAX_VALUE_CHARS / 2 + 1)}"}`), {
+      message: 'a string at character 10 is over 100,000 characters long: no field takes one',
+    });
+    assert.doesNotThrow(() => quoteInexactNumbers(`[${'7'.repeat(MAX_VALUE_CHARS)}]`));
+    assert.throws(() => quoteInexactNumbers(`[1, ${'7'.repeat(MAX_VALUE_CHARS + 1)}]`), {
+      message: 'a number at character 5 is over 100,000 characters long: no field takes one',
+    });
     assert.doesNotThrow(() => quoteInexactNumbers('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH)));
     const members = (k: number) => `{${Array.from({ length: k }, (_, i) => `"k${i}": [1, 2]`).join(', ')}}`;
     assert.doesNotThrow(() => quoteInexactNumbers(members(MAX_OBJECT_MEMBERS)));
