@@ -35,7 +35,8 @@ async function sourceHash(dir) {
 // Built already from these very inputs (npm ci's prepare, then npm test): nothing to do.
 // --force builds anyway.
 const inputs = createHash('sha256');
-for (const dir of ['src', 'web']) inputs.update(await sourceHash(dir));
+const srcHash = await sourceHash('src');
+inputs.update(srcHash).update(await sourceHash('web'));
 for (const file of ['scripts/build.mjs', 'package-lock.json']) inputs.update(await readFile(file));
 const buildKey = inputs.digest('hex');
 const keyFile = new URL('../dist/.build-key', import.meta.url);
@@ -43,7 +44,7 @@ const built = ['mtc.cjs', 'xlsx-thread.cjs', 'web/index.html'].every((f) => exis
 if (!process.argv.includes('--force') && built && (await readFile(keyFile, 'utf8').catch(() => '')) === buildKey) process.exit(0);
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
-const source = JSON.stringify(await sourceHash('src'));
+const source = JSON.stringify(srcHash);
 const bundle = (entry, outfile) =>
   build({
     entryPoints: [entry],

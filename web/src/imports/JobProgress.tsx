@@ -2,21 +2,21 @@ import { useId } from 'react';
 import { Link } from 'react-router';
 import { formatStatus } from '../format.ts';
 import { formatCount, formatDuration, formatRate, formatSeconds } from './format.ts';
-import { useImportKinds } from './kinds.ts';
+import type { ImportKindInfo } from './kinds.ts';
 import { hasEnded } from './shapes.ts';
 import type { ImportJobDetail } from './shapes.ts';
 
 /**
  * A started job's progress: a bar of the rows processed out of the file's rows (indeterminate
  * until they are counted), the counters, the rate and the time left; once it has ended, what
- * came of it.
+ * came of it. `kinds`: the import kinds the page loaded (undefined while they load).
  */
-export function JobProgress({ job }: { job: ImportJobDetail }) {
+export function JobProgress({ job, kinds }: { job: ImportJobDetail; kinds: readonly ImportKindInfo[] | undefined }) {
   const id = useId();
   const ended = hasEnded(job);
   const counted = job.totalRows > 0;
   const queued = job.status === 'pending';
-  const kind = useImportKinds().kinds?.find((k) => k.name === job.kind);
+  const kind = kinds?.find((k) => k.name === job.kind);
 
   return (
     <>

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../api.ts';
 import { formatBytes } from './format.ts';
-import { useImportKinds } from './kinds.ts';
+import type { ImportKindInfo } from './kinds.ts';
 import { UPLOAD_LIMIT_BYTES, uploadImport } from './upload.ts';
 
 const DELIMITERS = [
@@ -34,13 +34,13 @@ function describe(error: unknown, file: File): { message: string; field?: string
 /**
  * The upload of a file to import: its kind (with the columns it reads and the current data
  * as a CSV of that kind), the file, how to read it, and whether to start at once. The job
- * made waits to be previewed, on its own page, unless "start at once" was ticked.
+ * made waits to be previewed, on its own page, unless "start at once" was ticked. `kinds`: the
+ * import kinds the page loaded (undefined while they load).
  */
-export function UploadForm() {
+export function UploadForm({ kinds }: { kinds: readonly ImportKindInfo[] | undefined }) {
   const navigate = useNavigate();
   const ids = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const { kinds } = useImportKinds();
   const [picked, setKind] = useState<string | null>(null);
   const [delimiter, setDelimiter] = useState('');
   const [encoding, setEncoding] = useState('');

@@ -105,7 +105,7 @@ export default function ImportDetail() {
       {started && (
         <section aria-labelledby="progress-heading">
           <h2 id="progress-heading">Progress</h2>
-          <JobProgress job={job} />
+          <JobProgress job={job} kinds={kinds} />
           {!ended && canRun && <JobActions job={job} onChange={update} />}
         </section>
       )}

@@ -49,7 +49,11 @@ export default function Imports() {
       <h1>Imports</h1>
       <section aria-labelledby="upload-heading">
         <h2 id="upload-heading">Upload a file</h2>
-        {canRun ? <UploadForm /> : <p className="empty">Importing needs the admin or planner role: ask an administrator. You can follow the imports below.</p>}
+        {canRun ? (
+          <UploadForm kinds={kinds} />
+        ) : (
+          <p className="empty">Importing needs the admin or planner role: ask an administrator. You can follow the imports below.</p>
+        )}
       </section>
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">Imports so far</h2>
