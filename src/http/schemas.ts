@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { TNull, TSchema, TString, TUnion } from '@sinclair/typebox';
-import type { Role } from '../app/access/roles.ts';
+import type { TLiteral, TNull, TSchema, TString, TUnion } from '@sinclair/typebox';
+import { PERMISSIONS, ROLES } from '../app/access/roles.ts';
+import type { Permission, Role } from '../app/access/roles.ts';
 
 /** The error body every failing route answers with. */
 export const ErrorSchema = Type.Object(
@@ -17,10 +18,33 @@ export function errors(...more: (404 | 409)[]): Record<number, TSchema> {
   return out;
 }
 
-/** One of ROLES (spelled out: a union built from the array loses its literal types). */
-export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('planner'), Type.Literal('operator'), Type.Literal('viewer')]) satisfies {
-  static: Role;
-};
+/** A tuple of literal schemas, one per value (the union keeps each literal type). */
+type LiteralsOf<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } extends infer U extends TSchema[] ? U : never;
+
+/** A union of string literals from a list declared once (statuses, roles): the schema never copies the list. */
+export const Literals = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  ) as unknown as TUnion<LiteralsOf<T>>;
+
+/** One of ROLES. */
+export const RoleSchema = Literals(ROLES) satisfies { static: Role };
+
+/** A permission name of the table in src/app/access/roles.ts. */
+export const PermissionSchema = Type.Unsafe<Permission>({ type: 'string', enum: Object.keys(PERMISSIONS) });
+
+/** What the caller may do next to an entity, from its state machine (src/app/rules/machine.ts): the web app offers exactly these. */
+export const ActionsSchema = Type.Array(
+  Type.Object({
+    action: Type.String({ description: 'the move, also the last part of its route (POST …/:id/{action})' }),
+    label: Type.String({ description: 'what a person reads on the button' }),
+    to: Type.String({ description: 'the status the move leads to' }),
+    needsReason: Type.Boolean({ description: 'the move’s body must carry a reason' }),
+    confirm: Type.Union([Type.String(), Type.Null()], { description: 'a sentence to confirm before a move that cannot be undone' }),
+  }),
+  { description: 'the moves the caller may make now, given the status and the caller’s role' },
+);
 
 export const UserSchema = Type.Object({
   userId: Type.Integer(),

@@ -72,6 +72,11 @@ for (const backend of backends) {
       const session = { cookie: cookie.split(';')[0]!, csrf: json(r).csrfToken as string };
       const me = await api.call('GET', '/api/auth/me', { headers: { cookie: session.cookie } });
       assert.equal(json(me).user.email, 'planner@example.com');
+      // what the web app offers comes from here: the planner's permissions, as the table has them, at login and after
+      const planner = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => (PERMISSIONS[p] as readonly string[]).includes('planner'));
+      assert.ok(planner.includes('lot.plan') && !planner.includes('users.manage'), 'the table gives planners lot.plan and not users.manage');
+      assert.deepEqual(json(r).permissions, planner);
+      assert.deepEqual(json(me).permissions, planner);
       const noCsrf = await api.call('POST', '/api/tokens', { headers: { cookie: session.cookie }, body: { name: 'x' } });
       assert.equal(noCsrf.statusCode, 403);
       assert.equal(json(noCsrf).error.code, 'CSRF_INVALID');

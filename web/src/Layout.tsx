@@ -3,8 +3,8 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Loading } from './feedback.tsx';
 import { useSession } from './session.tsx';
 
-/** The app's sections, in the order the main navigation lists them; admin ones only for admins. */
-const SECTIONS: readonly { to: string; label: string; admin?: boolean }[] = [
+/** The app's sections, in the order the main navigation lists them; each shown to whoever has the permission its page reads with. */
+const SECTIONS: readonly { to: string; label: string; needs?: string }[] = [
   { to: '/', label: 'Dashboard' },
   { to: '/items', label: 'Items' },
   { to: '/suppliers', label: 'Suppliers' },
@@ -12,13 +12,13 @@ const SECTIONS: readonly { to: string; label: string; admin?: boolean }[] = [
   { to: '/processes', label: 'Processes' },
   { to: '/lots', label: 'Lots' },
   { to: '/imports', label: 'Imports' },
-  { to: '/users', label: 'Users', admin: true },
-  { to: '/schema', label: 'Schema health', admin: true },
+  { to: '/users', label: 'Users', needs: 'users.manage' },
+  { to: '/schema', label: 'Schema health', needs: 'schema.read' },
 ];
 
 /** The frame of every page after login: the main navigation, who is signed in, and the page. */
 export function Layout() {
-  const { user, logOut } = useSession();
+  const { user, permissions, logOut } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -42,7 +42,7 @@ export function Layout() {
         <nav aria-label="Main">
           <span className="brand">MTC</span>
           <ul className="links">
-            {SECTIONS.filter((s) => !s.admin || user?.role === 'admin').map((s) => (
+            {SECTIONS.filter((s) => !s.needs || permissions.has(s.needs)).map((s) => (
               <li key={s.to}>
                 <NavLink to={s.to} end={s.to === '/'}>
                   {s.label}

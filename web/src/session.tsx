@@ -10,24 +10,30 @@ import type { User } from './shapes.ts';
 interface Session {
   /** undefined while the app asks who is signed in; null when nobody is. */
   user: User | null | undefined;
+  /** What the signed-in user's role may do, as the API says (`permissions` of /api/auth/me); empty when nobody is. */
+  permissions: ReadonlySet<string>;
   logIn(email: string, password: string): Promise<void>;
   logOut(): Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
+const NONE: ReadonlySet<string> = new Set();
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [permissions, setPermissions] = useState<ReadonlySet<string>>(NONE);
   const [startError, setStartError] = useState<unknown>(undefined);
 
   useEffect(() => {
     whenUnauthorized(() => {
       setCsrfToken(undefined);
+      setPermissions(NONE);
       setUser(null);
     });
-    api<{ user: User; csrfToken?: string }>('GET', '/api/auth/me').then(
+    api<{ user: User; permissions: string[]; csrfToken?: string }>('GET', '/api/auth/me').then(
       (me) => {
         setCsrfToken(me.csrfToken);
+        setPermissions(new Set(me.permissions));
         setUser(me.user);
       },
       (error: unknown) => {
@@ -38,8 +44,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logIn = useCallback(async (email: string, password: string) => {
-    const session = await api<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { email, password });
+    const session = await api<{ user: User; permissions: string[]; csrfToken: string }>('POST', '/api/auth/login', { email, password });
     setCsrfToken(session.csrfToken);
+    setPermissions(new Set(session.permissions));
     setUser(session.user);
   }, []);
 
@@ -48,11 +55,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await api('POST', '/api/auth/logout');
     } finally {
       setCsrfToken(undefined);
+      setPermissions(NONE);
       setUser(null);
     }
   }, []);
 
-  const value = useMemo(() => ({ user, logIn, logOut }), [user, logIn, logOut]);
+  const value = useMemo(() => ({ user, permissions, logIn, logOut }), [user, permissions, logIn, logOut]);
   if (startError !== undefined) {
     return (
       <main className="centered">
@@ -68,6 +76,14 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error('useSession outside SessionProvider');
   return session;
+}
+
+/**
+ * Whether the signed-in user may do what `permission` names (a name of the API's permission
+ * table, e.g. 'lot.plan'): pages ask this and never look at the role. The API refuses the rest anyway.
+ */
+export function useCan(permission: string): boolean {
+  return useSession().permissions.has(permission);
 }
 
 /** Its children for a signed-in user; anyone else goes to /login, and comes back here after. */

@@ -4,7 +4,8 @@ export interface User {
   userId: number;
   name: string;
   email: string;
-  role: 'admin' | 'planner' | 'operator' | 'viewer';
+  /** A role of the API's table (GET /api/roles): pages never decide anything by it. */
+  role: string;
 }
 
 export interface Item {

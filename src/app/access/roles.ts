@@ -38,3 +38,16 @@ export type Permission = keyof typeof PERMISSIONS;
 export function allows(role: string, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly string[]).includes(role);
 }
+
+/** Every permission a role has, in the table's order: what `/api/auth/me` tells the web app it may do. */
+export function permissionsOf(role: string): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => allows(role, p));
+}
+
+/** What each role is for, in a sentence a person choosing one reads. */
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  admin: 'everything, including user accounts, the audit trail and the schema’s health',
+  planner: 'the catalog, processes, imports and planning lots, and running them',
+  operator: 'running lots on the floor and recording stock movements; reads the rest',
+  viewer: 'reads everything but user accounts, the audit trail and the schema’s health; changes nothing',
+};

@@ -16,7 +16,11 @@ import { countLoginAttempt } from '../../app/access/throttle.ts';
 import type { LoginLimits } from '../../app/access/throttle.ts';
 import { SESSION_COOKIE, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { Email, ErrorSchema, IdParams, Name, UserSchema, errors } from '../schemas.ts';
+import { Email, ErrorSchema, IdParams, Name, PermissionSchema, UserSchema, errors } from '../schemas.ts';
+import { permissionsOf } from '../../app/access/roles.ts';
+
+/** What the caller's role may do (src/app/access/roles.ts): the web app shows only what these allow. */
+const Permissions = Type.Array(PermissionSchema, { description: 'every permission the caller’s role has' });
 
 /** Turns the app's "the account was deactivated meanwhile" into the answer `as` gives; any other error goes on as it is. */
 const endedMeanwhile =
@@ -53,7 +57,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
         security: [],
         body: Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ user: UserSchema, csrfToken: Type.String(), expiresAt: Type.String() }),
+          200: Type.Object({ user: UserSchema, permissions: Permissions, csrfToken: Type.String(), expiresAt: Type.String() }),
           400: ErrorSchema,
           401: ErrorSchema,
           429: ErrorSchema,
@@ -86,7 +90,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
         path: '/',
         maxAge: SESSION_MAX_HOURS * 3600,
       });
-      return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+      return { user, permissions: permissionsOf(user.role), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     },
   );
 
@@ -110,14 +114,19 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
         tags: ['access'],
         summary: 'Who is calling (and the session’s CSRF token)',
         response: {
-          200: Type.Object({ user: UserSchema, via: Type.Union([Type.Literal('session'), Type.Literal('token')]), csrfToken: Type.Optional(Type.String()) }),
+          200: Type.Object({
+            user: UserSchema,
+            permissions: Permissions,
+            via: Type.Union([Type.Literal('session'), Type.Literal('token')]),
+            csrfToken: Type.Optional(Type.String()),
+          }),
           ...errors(),
         },
       },
     },
     async (request) => {
       const c = callerOf(request);
-      return { user: c.user, via: c.via, ...(c.csrfToken ? { csrfToken: c.csrfToken } : {}) };
+      return { user: c.user, permissions: permissionsOf(c.user.role), via: c.via, ...(c.csrfToken ? { csrfToken: c.csrfToken } : {}) };
     },
   );
 
