@@ -16,6 +16,12 @@ CREATE SEQUENCE public.color_master_color_id_seq AS integer START WITH 1 INCREME
 
 CREATE SEQUENCE public.cost_items_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
+CREATE SEQUENCE public.goods_receipt_lines_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.goods_receipt_number_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.goods_receipts_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
 CREATE SEQUENCE public.import_job_errors_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
 
 CREATE SEQUENCE public.import_jobs_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
@@ -39,6 +45,12 @@ CREATE SEQUENCE public.production_lot_number_seq AS bigint START WITH 1 INCREMEN
 CREATE SEQUENCE public.production_lot_selections_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
 CREATE SEQUENCE public.production_lots_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.purchase_order_lines_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
+CREATE SEQUENCE public.purchase_order_number_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
+
+CREATE SEQUENCE public.purchase_orders_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
 CREATE SEQUENCE public.size_master_size_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
@@ -110,6 +122,35 @@ CREATE TABLE public.cost_items (
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.goods_receipt_lines (
+    id integer DEFAULT nextval('public.goods_receipt_lines_id_seq'::regclass) NOT NULL,
+    receipt_id integer NOT NULL,
+    po_line_id integer,
+    variant_id integer NOT NULL,
+    quantity numeric(12,3) NOT NULL,
+    unit_cost numeric(14,4) NOT NULL,
+    over_receipt_reason text
+);
+
+CREATE TABLE public.goods_receipts (
+    id integer DEFAULT nextval('public.goods_receipts_id_seq'::regclass) NOT NULL,
+    receipt_number character varying(50) NOT NULL,
+    supplier_id integer NOT NULL,
+    po_id integer,
+    bill_number character varying(255),
+    received_on date DEFAULT CURRENT_DATE NOT NULL,
+    tax_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    discount_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    discount_amount numeric(14,2) DEFAULT 0 NOT NULL,
+    total_amount numeric(16,4) DEFAULT 0 NOT NULL,
+    grand_total numeric(16,4) DEFAULT 0 NOT NULL,
+    reverses_receipt_id integer,
+    reason text,
+    notes text,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.import_job_chunks (
     import_job_id bigint NOT NULL,
     seq integer NOT NULL,
@@ -167,7 +208,9 @@ CREATE TABLE public.inventory_transactions (
     reference_id integer,
     notes text,
     created_by integer,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    unit_cost numeric,
+    value numeric
 );
 
 CREATE TABLE public.item_master (
@@ -193,7 +236,8 @@ CREATE TABLE public.item_variant (
     reorder_threshold numeric(12,3) DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    deleted_at timestamp with time zone
+    deleted_at timestamp with time zone,
+    stock_value numeric
 );
 
 CREATE TABLE public.login_attempts (
@@ -229,7 +273,9 @@ CREATE TABLE public.processes (
     created_by integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    deleted_at timestamp with time zone
+    deleted_at timestamp with time zone,
+    output_variant_id integer,
+    output_quantity numeric(12,3) DEFAULT 1 NOT NULL
 );
 
 CREATE TABLE public.production_lot_events (
@@ -268,7 +314,40 @@ CREATE TABLE public.production_lots (
     estimate jsonb,
     actual jsonb,
     cost_variance numeric(16,2),
-    status_reason text
+    status_reason text,
+    output_quantity numeric(12,3),
+    output_reason text,
+    output_unit_cost numeric(18,6)
+);
+
+CREATE TABLE public.purchase_order_lines (
+    id integer DEFAULT nextval('public.purchase_order_lines_id_seq'::regclass) NOT NULL,
+    po_id integer NOT NULL,
+    line_no integer NOT NULL,
+    variant_id integer NOT NULL,
+    quantity numeric(12,3) NOT NULL,
+    unit_price numeric(14,4) NOT NULL,
+    tax_rate numeric(5,2) DEFAULT 0 NOT NULL,
+    discount_rate numeric(5,2) DEFAULT 0 NOT NULL,
+    received_quantity numeric(12,3) DEFAULT 0 NOT NULL,
+    notes text
+);
+
+CREATE TABLE public.purchase_orders (
+    id integer DEFAULT nextval('public.purchase_orders_id_seq'::regclass) NOT NULL,
+    po_number character varying(50) NOT NULL,
+    supplier_id integer NOT NULL,
+    status character varying(20) DEFAULT 'draft'::character varying NOT NULL,
+    status_reason text,
+    order_date date DEFAULT CURRENT_DATE NOT NULL,
+    expected_on date,
+    currency character(3) DEFAULT 'INR'::bpchar NOT NULL,
+    notes text,
+    created_by integer,
+    sent_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 CREATE TABLE public.size_master (
@@ -370,6 +449,15 @@ AS $function$
 SELECT lower(translate(value, 'ÀÁÂÃÄÅàáâãäåÇçČčĆćÈÉÊËèéêëĘęÌÍÎÏìíîïÑñŃńÒÓÔÕÖØòóôõöøŐőÙÚÛÜùúûüŰűÝýÿŠšŚśŽžŹźŻżŘřĞğŞşŁłĄą', 'AAAAAAaaaaaaCcCcCcEEEEeeeeEeIIIIiiiiNnNnOOOOOOooooooOoUUUUuuuuUuYyySsSsZzZzZzRrGgSsLlAa'))
 $function$;
 
+CREATE OR REPLACE FUNCTION public.next_goods_receipt_number()
+ RETURNS character varying
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog'
+AS $function$
+SELECT 'GR-' || to_char(now(), 'YYYYMMDD') || '-' || lpad(n::text, greatest(6, length(n::text)), '0')
+FROM (SELECT nextval('public.goods_receipt_number_seq'::regclass) AS n) AS next
+$function$;
+
 CREATE OR REPLACE FUNCTION public.next_lot_number()
  RETURNS character varying
  LANGUAGE sql
@@ -377,6 +465,26 @@ CREATE OR REPLACE FUNCTION public.next_lot_number()
 AS $function$
 SELECT 'LOT-' || to_char(now(), 'YYYYMMDD') || '-' || lpad(n::text, greatest(6, length(n::text)), '0')
 FROM (SELECT nextval('public.production_lot_number_seq'::regclass) AS n) AS next
+$function$;
+
+CREATE OR REPLACE FUNCTION public.next_purchase_order_number()
+ RETURNS character varying
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog'
+AS $function$
+SELECT 'PO-' || to_char(now(), 'YYYYMMDD') || '-' || lpad(n::text, greatest(6, length(n::text)), '0')
+FROM (SELECT nextval('public.purchase_order_number_seq'::regclass) AS n) AS next
+$function$;
+
+CREATE OR REPLACE FUNCTION public.refuse_receipt_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog'
+AS $function$
+BEGIN
+    RAISE EXCEPTION 'a goods receipt is never changed: record a reversing receipt instead'
+        USING ERRCODE = 'restrict_violation';
+END
 $function$;
 
 CREATE OR REPLACE FUNCTION public.update_updated_at_column()
@@ -389,11 +497,15 @@ BEGIN
 END;
 $function$;
 
+ALTER TABLE public.goods_receipts ALTER COLUMN receipt_number SET DEFAULT public.next_goods_receipt_number();
+
 ALTER TABLE public.item_master ADD COLUMN search_text text GENERATED ALWAYS AS (public.mtc_fold((((COALESCE(name, ''::character varying))::text || ' '::text) || (COALESCE(category, ''::character varying))::text))) STORED;
 
 ALTER TABLE public.model_master ADD COLUMN name_folded text GENERATED ALWAYS AS (public.mtc_fold((model_name)::text)) STORED;
 
 ALTER TABLE public.production_lots ALTER COLUMN lot_number SET DEFAULT public.next_lot_number();
+
+ALTER TABLE public.purchase_orders ALTER COLUMN po_number SET DEFAULT public.next_purchase_order_number();
 
 ALTER TABLE public.variation_master ADD COLUMN name_folded text GENERATED ALWAYS AS (public.mtc_fold((variation_name)::text)) STORED;
 
@@ -406,6 +518,10 @@ ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id
 ALTER TABLE public.color_master ADD CONSTRAINT color_master_pkey PRIMARY KEY (color_id);
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.import_job_chunks ADD CONSTRAINT import_job_chunks_pkey PRIMARY KEY (import_job_id, seq);
 
@@ -435,6 +551,10 @@ ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selec
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_pkey PRIMARY KEY (id);
 
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_pkey PRIMARY KEY (id);
+
 ALTER TABLE public.size_master ADD CONSTRAINT size_master_pkey PRIMARY KEY (size_id);
 
 ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_pkey PRIMARY KEY (id);
@@ -455,6 +575,10 @@ ALTER TABLE public.variation_master ADD CONSTRAINT variation_master_pkey PRIMARY
 
 ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
 
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_receipt_number_key UNIQUE (receipt_number);
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_reverses_once UNIQUE (reverses_receipt_id);
+
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_import_id_key UNIQUE (import_id);
 
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT unique_process_subprocess UNIQUE (process_id, subprocess_id, sequence_order);
@@ -462,6 +586,10 @@ ALTER TABLE public.process_subprocesses ADD CONSTRAINT unique_process_subprocess
 ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_one_per_group UNIQUE (lot_id, substitute_group_id);
 
 ALTER TABLE public.production_lots ADD CONSTRAINT unique_lot_number UNIQUE (lot_number);
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_line_no_key UNIQUE (po_id, line_no);
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_po_number_key UNIQUE (po_number);
 
 ALTER TABLE public.subprocesses ADD CONSTRAINT unique_subprocess_name UNIQUE (name);
 
@@ -481,6 +609,16 @@ ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_quantity_check CHECK ((q
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_rate_check CHECK ((rate >= (0)::numeric));
 
+ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_quantity_check CHECK ((quantity <> (0)::numeric));
+
+ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_unit_cost_check CHECK ((unit_cost >= (0)::numeric));
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_discount_check CHECK (((discount_percentage >= (0)::numeric) AND (discount_percentage <= (100)::numeric) AND (discount_amount >= (0)::numeric)));
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_reversal_reason CHECK (((reverses_receipt_id IS NULL) OR (reason IS NOT NULL)));
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_tax_check CHECK (((tax_percentage >= (0)::numeric) AND (tax_percentage <= (100)::numeric)));
+
 ALTER TABLE public.import_job_chunks ADD CONSTRAINT import_job_chunks_seq_check CHECK ((seq >= 0));
 
 ALTER TABLE public.import_job_sources ADD CONSTRAINT import_job_sources_format_check CHECK (((format)::text = ANY ((ARRAY['csv'::character varying, 'xlsx'::character varying])::text[])));
@@ -491,11 +629,13 @@ ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_counts_check CHECK (((
 
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'running'::character varying, 'completed'::character varying, 'completed_with_errors'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
 
-ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying])::text[])));
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying, 'output'::character varying, 'revaluation'::character varying])::text[])));
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_check CHECK ((reorder_threshold >= (0)::numeric));
 
 ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_attempts_check CHECK ((attempts > 0));
+
+ALTER TABLE public.processes ADD CONSTRAINT processes_output_quantity_check CHECK ((output_quantity > (0)::numeric));
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_sales_price_check CHECK ((sales_price >= (0)::numeric));
 
@@ -505,11 +645,29 @@ ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_fr
 
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_to_status_check CHECK (((to_status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
 
+ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_output_quantity_check CHECK (((output_quantity IS NULL) OR (output_quantity >= (0)::numeric)));
+
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_check CHECK ((quantity > 0));
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_quantity_max CHECK ((quantity <= 1000000));
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_status_check CHECK (((status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_discount_rate_check CHECK (((discount_rate >= (0)::numeric) AND (discount_rate <= (100)::numeric)));
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_quantity_check CHECK ((quantity > (0)::numeric));
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_received_check CHECK ((received_quantity >= (0)::numeric));
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_tax_rate_check CHECK (((tax_rate >= (0)::numeric) AND (tax_rate <= (100)::numeric)));
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_unit_price_check CHECK ((unit_price >= (0)::numeric));
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text));
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_expected_check CHECK (((expected_on IS NULL) OR (expected_on >= order_date)));
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'sent'::character varying, 'partially_received'::character varying, 'received'::character varying, 'closed'::character varying, 'cancelled'::character varying])::text[])));
 
 ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_labour_cost_check CHECK ((labour_cost >= (0)::numeric));
 
@@ -534,6 +692,20 @@ ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
+
+ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_po_line_id_fkey FOREIGN KEY (po_line_id) REFERENCES public.purchase_order_lines(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_receipt_id_fkey FOREIGN KEY (receipt_id) REFERENCES public.goods_receipts(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_po_id_fkey FOREIGN KEY (po_id) REFERENCES public.purchase_orders(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_reverses_receipt_id_fkey FOREIGN KEY (reverses_receipt_id) REFERENCES public.goods_receipts(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE RESTRICT;
 
 ALTER TABLE public.import_job_chunks ADD CONSTRAINT import_job_chunks_import_job_id_fkey FOREIGN KEY (import_job_id) REFERENCES public.import_job_sources(import_job_id) ON DELETE CASCADE;
 
@@ -565,6 +737,8 @@ ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_subp
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
 
+ALTER TABLE public.processes ADD CONSTRAINT processes_output_variant_id_fkey FOREIGN KEY (output_variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
+
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
 
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
@@ -578,6 +752,14 @@ ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selec
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
 
 ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_po_id_fkey FOREIGN KEY (po_id) REFERENCES public.purchase_orders(id) ON DELETE CASCADE;
+
+ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE RESTRICT;
 
 ALTER TABLE public.substitute_groups ADD CONSTRAINT substitute_groups_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
 
@@ -607,6 +789,18 @@ CREATE UNIQUE INDEX color_master_name_key ON public.color_master USING btree (lo
 
 CREATE INDEX idx_cost_items_subprocess ON public.cost_items USING btree (process_subprocess_id);
 
+CREATE INDEX idx_goods_receipt_lines_po_line ON public.goods_receipt_lines USING btree (po_line_id);
+
+CREATE INDEX idx_goods_receipt_lines_receipt ON public.goods_receipt_lines USING btree (receipt_id);
+
+CREATE INDEX idx_goods_receipt_lines_variant ON public.goods_receipt_lines USING btree (variant_id);
+
+CREATE INDEX idx_goods_receipts_created_by ON public.goods_receipts USING btree (created_by);
+
+CREATE INDEX idx_goods_receipts_po ON public.goods_receipts USING btree (po_id);
+
+CREATE INDEX idx_goods_receipts_supplier ON public.goods_receipts USING btree (supplier_id);
+
 CREATE INDEX idx_import_job_errors_job ON public.import_job_errors USING btree (import_job_id, row_number);
 
 CREATE INDEX idx_import_jobs_created_at ON public.import_jobs USING btree (created_at DESC);
@@ -622,6 +816,8 @@ CREATE INDEX idx_inventory_transactions_created_by ON public.inventory_transacti
 CREATE INDEX idx_inventory_transactions_lot ON public.inventory_transactions USING btree (production_lot_id);
 
 CREATE INDEX idx_inventory_transactions_variant ON public.inventory_transactions USING btree (variant_id);
+
+CREATE INDEX idx_inventory_transactions_variant_at ON public.inventory_transactions USING btree (variant_id, created_at) INCLUDE (quantity, value);
 
 CREATE INDEX idx_item_master_category ON public.item_master USING btree (category);
 
@@ -653,6 +849,8 @@ CREATE INDEX idx_processes_created_by ON public.processes USING btree (created_b
 
 CREATE UNIQUE INDEX idx_processes_live_name ON public.processes USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
 
+CREATE INDEX idx_processes_output_variant ON public.processes USING btree (output_variant_id);
+
 CREATE INDEX idx_processes_status ON public.processes USING btree (status);
 
 CREATE INDEX idx_production_lot_events_created_at ON public.production_lot_events USING btree (created_at);
@@ -670,6 +868,14 @@ CREATE INDEX idx_production_lots_created_by ON public.production_lots USING btre
 CREATE INDEX idx_production_lots_process ON public.production_lots USING btree (process_id);
 
 CREATE INDEX idx_production_lots_status ON public.production_lots USING btree (status);
+
+CREATE INDEX idx_purchase_order_lines_variant ON public.purchase_order_lines USING btree (variant_id);
+
+CREATE INDEX idx_purchase_orders_created_by ON public.purchase_orders USING btree (created_by);
+
+CREATE INDEX idx_purchase_orders_status ON public.purchase_orders USING btree (status);
+
+CREATE INDEX idx_purchase_orders_supplier ON public.purchase_orders USING btree (supplier_id);
 
 CREATE UNIQUE INDEX size_master_name_key ON public.size_master USING btree (lower((size_name)::text));
 
@@ -701,6 +907,10 @@ CREATE TRIGGER update_additional_costs_updated_at BEFORE UPDATE ON public.additi
 
 CREATE TRIGGER update_cost_items_updated_at BEFORE UPDATE ON public.cost_items FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
+CREATE TRIGGER goods_receipt_lines_never_change BEFORE DELETE OR UPDATE ON public.goods_receipt_lines FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
+
+CREATE TRIGGER goods_receipts_never_change BEFORE DELETE OR UPDATE ON public.goods_receipts FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
+
 CREATE TRIGGER update_import_jobs_updated_at BEFORE UPDATE ON public.import_jobs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
@@ -712,6 +922,8 @@ CREATE TRIGGER update_process_subprocesses_updated_at BEFORE UPDATE ON public.pr
 CREATE TRIGGER update_processes_updated_at BEFORE UPDATE ON public.processes FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER update_production_lots_updated_at BEFORE UPDATE ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_purchase_orders_updated_at BEFORE UPDATE ON public.purchase_orders FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER update_subprocesses_updated_at BEFORE UPDATE ON public.subprocesses FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
@@ -735,6 +947,10 @@ ALTER SEQUENCE public.color_master_color_id_seq OWNED BY public.color_master.col
 
 ALTER SEQUENCE public.cost_items_id_seq OWNED BY public.cost_items.id;
 
+ALTER SEQUENCE public.goods_receipt_lines_id_seq OWNED BY public.goods_receipt_lines.id;
+
+ALTER SEQUENCE public.goods_receipts_id_seq OWNED BY public.goods_receipts.id;
+
 ALTER SEQUENCE public.import_job_errors_id_seq OWNED BY public.import_job_errors.id;
 
 ALTER SEQUENCE public.import_jobs_id_seq OWNED BY public.import_jobs.id;
@@ -756,6 +972,10 @@ ALTER SEQUENCE public.production_lot_events_id_seq OWNED BY public.production_lo
 ALTER SEQUENCE public.production_lot_selections_id_seq OWNED BY public.production_lot_selections.id;
 
 ALTER SEQUENCE public.production_lots_id_seq OWNED BY public.production_lots.id;
+
+ALTER SEQUENCE public.purchase_order_lines_id_seq OWNED BY public.purchase_order_lines.id;
+
+ALTER SEQUENCE public.purchase_orders_id_seq OWNED BY public.purchase_orders.id;
 
 ALTER SEQUENCE public.size_master_size_id_seq OWNED BY public.size_master.size_id;
 

@@ -20,6 +20,12 @@ export const PERMISSIONS = {
   'lot.plan': ['admin', 'planner'],
   /** Run lots on the floor: start, complete (which consumes stock) or fail them. */
   'lot.run': ['admin', 'planner', 'operator'],
+  /** Read purchase orders, goods receipts, stock value and the supplier ledger. */
+  'purchasing.read': ['admin', 'planner', 'operator', 'viewer'],
+  /** Make, change, send, cancel and close purchase orders. */
+  'purchasing.order': ['admin', 'planner'],
+  /** Receive goods (against an order or on their own) and reverse a receipt. */
+  'purchasing.receive': ['admin', 'planner', 'operator'],
   /** See import jobs, their progress and their rejected rows. */
   'imports.read': ['admin', 'planner', 'operator', 'viewer'],
   /** Upload, preview, start and cancel imports of items, variants, suppliers and rates. */

@@ -29,6 +29,10 @@ export interface LedgerEntry {
   type: string;
   quantity: string;
   unit: string | null;
+  /** What one unit moved at: the price paid coming in, the average cost going out; null while the variant has no cost. */
+  unitCost: string | null;
+  /** The change of the variant's stock value this row made, signed; null while the variant has no cost. */
+  value: string | null;
   notes: string | null;
   createdBy: number | null;
   createdAt: string;
@@ -62,7 +66,8 @@ export interface Movement {
   stockAfter: string;
 }
 
-const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_type AS type, quantity::text AS quantity, unit, notes,
+const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_type AS type, quantity::text AS quantity, unit,
+  trim_scale(unit_cost)::text AS "unitCost", trim_scale(value)::text AS value, notes,
   created_by AS "createdBy", ${isoUtc('created_at')} AS "createdAt"`;
 
 /**
@@ -137,12 +142,15 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
 
 /**
  * One change of a variant's stock as the ledger records it: `quantity` signed (negative goes
- * out); `lotId` and `reference` say what caused it (a production lot, an import job, the demo).
+ * out); `unitCost` the price paid for what comes in (a receipt, finished goods), absent for
+ * what moves at the variant's average cost; `lotId` and `reference` say what caused it (a
+ * production lot, a goods receipt, an import job, the demo).
  */
 export interface StockEntry {
   variantId: number;
-  type: MovementType | 'production';
+  type: MovementType | 'production' | 'output' | 'revaluation';
   quantity: string;
+  unitCost?: string | null;
   notes: string | null;
   createdBy: number | null;
   lotId?: number | null;
@@ -151,29 +159,71 @@ export interface StockEntry {
 
 /**
  * The one write of stock: each entry becomes a row of the ledger and its variant's stock
- * moves by the same quantity, in one statement in the caller's transaction, so stock stays
- * the sum of its ledger whoever moves it (a person's movement, a lot's completion, an import,
- * the demo). The caller has locked the variants (in variant order, where there are several)
- * and checked the change; the ledger's unit is the variant's, cut to the ledger's 20
- * characters (left() cuts by characters, where String.slice would cut by UTF-16 units and
- * could split a character outside the BMP in half). Answers the rows in the entries' order.
+ * moves by the same quantity, in the caller's transaction, so stock stays the sum of its
+ * ledger whoever moves it (a person's movement, a receipt, a lot's completion, an import, the
+ * demo). It keeps what stock is worth too (migration 0017): an entry with a unit cost adds
+ * quantity × cost to the variant's stock_value; any other takes its share of the value at the
+ * moment (quantity × stock_value ÷ stock, to a millionth; the last unit out takes what is
+ * left); each row records its unit cost and the value it moved. Stock that had no value is
+ * valued at the first cost received, with a `revaluation` row saying so.
+ * The caller has locked the variants (in variant order, where there are several) and checked
+ * the change; the ledger's unit is the variant's, cut to the ledger's 20 characters. A variant
+ * named twice is posted in turn (each round names a variant once, as the average moves).
+ * Answers the rows in the entries' order.
  */
 export async function postStock(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]> {
-  if (entries.length === 0) return [];
+  const rounds: StockEntry[][] = [];
+  const seen = new Map<number, number>();
+  for (const e of entries) {
+    const n = seen.get(e.variantId) ?? 0;
+    seen.set(e.variantId, n + 1);
+    (rounds[n] ??= []).push(e);
+  }
+  const posted = new Map<StockEntry, LedgerEntry>();
+  for (const round of rounds) {
+    const rows = await postRound(q, round);
+    if (rows.length !== round.length) throw new ItemError('VARIANT_NOT_FOUND', 'a stock change names a variant that does not exist', 'state', {});
+    round.forEach((e, i) => posted.set(e, rows[i]!));
+  }
+  return entries.map((e) => posted.get(e)!);
+}
+
+/** Posts entries that each name a different variant, in one statement; the rows in the entries' order. */
+async function postRound(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]> {
+  // s and rv run though nothing reads them: PostgreSQL runs every data-modifying WITH to completion.
   const r = await q.query<LedgerEntry>(
-    `WITH e AS (SELECT * FROM unnest($1::int[], $2::text[], $3::numeric[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[])
-                 WITH ORDINALITY AS e(variant_id, type, quantity, notes, created_by, lot_id, reference_type, reference_id, ord)),
-          s AS (UPDATE public.item_variant v SET stock = v.stock + t.total
-                  FROM (SELECT variant_id, sum(quantity) AS total FROM e GROUP BY variant_id) t WHERE v.variant_id = t.variant_id RETURNING v.variant_id),
-          l AS (INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, reference_type, reference_id, notes, created_by)
-                SELECT e.variant_id, e.lot_id, e.type, e.quantity, left(v.unit, 20), e.reference_type, e.reference_id, e.notes, e.created_by
-                  FROM e JOIN public.item_variant v USING (variant_id) ORDER BY e.ord
+    `WITH e AS (SELECT * FROM unnest($1::int[], $2::text[], $3::numeric[], $4::numeric[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[])
+                 WITH ORDINALITY AS e(variant_id, type, quantity, unit_cost, notes, created_by, lot_id, reference_type, reference_id, ord)),
+          c AS (SELECT e.*, left(v.unit, 20) AS unit, v.stock AS old_stock, v.stock + e.quantity AS new_stock,
+                       (v.stock_value IS NULL AND e.unit_cost IS NOT NULL AND e.quantity > 0) AS first_cost,
+                       CASE WHEN v.stock_value IS NULL AND e.unit_cost IS NOT NULL AND e.quantity > 0 THEN v.stock * e.unit_cost ELSE v.stock_value END AS base
+                  FROM e JOIN public.item_variant v USING (variant_id)),
+          m AS (SELECT c.*,
+                       CASE WHEN c.quantity > 0 AND c.unit_cost IS NOT NULL THEN c.quantity * c.unit_cost
+                            WHEN c.base IS NULL OR c.old_stock <= 0 THEN NULL
+                            WHEN c.new_stock = 0 THEN -c.base
+                            ELSE round(c.quantity * c.base / c.old_stock, 6) END AS moved,
+                       CASE WHEN c.quantity > 0 AND c.unit_cost IS NOT NULL THEN c.unit_cost
+                            WHEN c.base IS NULL OR c.old_stock <= 0 THEN NULL
+                            ELSE round(c.base / c.old_stock, 6) END AS cost
+                  FROM c),
+          s AS (UPDATE public.item_variant v SET stock = m.new_stock, stock_value = m.base + m.moved
+                  FROM m WHERE v.variant_id = m.variant_id RETURNING v.variant_id),
+          rv AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by)
+                 SELECT m.variant_id, 'revaluation', 0, m.unit, m.unit_cost, m.base, m.reference_type, m.reference_id,
+                        'stock that had no cost valued at the first cost received', m.created_by
+                   FROM m WHERE m.first_cost AND m.old_stock <> 0 ORDER BY m.ord
+                 RETURNING id),
+          l AS (INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by)
+                SELECT m.variant_id, m.lot_id, m.type, m.quantity, m.unit, m.cost, m.moved, m.reference_type, m.reference_id, m.notes, m.created_by
+                  FROM m ORDER BY m.ord
                 RETURNING *)
      SELECT ${ENTRY_COLUMNS} FROM l ORDER BY id`,
     [
       entries.map((e) => e.variantId),
       entries.map((e) => e.type),
       entries.map((e) => e.quantity),
+      entries.map((e) => e.unitCost ?? null),
       entries.map((e) => e.notes),
       entries.map((e) => e.createdBy),
       entries.map((e) => e.lotId ?? null),
@@ -181,7 +231,6 @@ export async function postStock(q: Queryable, entries: readonly StockEntry[]): P
       entries.map((e) => e.reference?.id ?? null),
     ],
   );
-  if (r.rows.length !== entries.length) throw new ItemError('VARIANT_NOT_FOUND', `a stock change names a variant that does not exist`, 'state', {});
   return r.rows;
 }
 
