@@ -128,7 +128,7 @@ CREATE TABLE public.goods_receipt_lines (
     po_line_id integer,
     variant_id integer NOT NULL,
     quantity numeric(12,3) NOT NULL,
-    unit_cost numeric(14,4) NOT NULL,
+    unit_cost numeric NOT NULL,
     over_receipt_reason text
 );
 

@@ -112,7 +112,8 @@ CREATE TABLE public.goods_receipt_lines (
     variant_id integer NOT NULL REFERENCES public.item_variant (variant_id) ON DELETE RESTRICT,
     -- Negative in a reversing receipt.
     quantity numeric(12,3) NOT NULL,
-    unit_cost numeric(14,4) NOT NULL,
+    -- Exact: a price less a discount (14.25 less 2.5% is 13.89375) is kept as it is, as the ledger keeps it.
+    unit_cost numeric NOT NULL,
     -- Why more than the order's line was received; required by the app when it is.
     over_receipt_reason text,
     CONSTRAINT goods_receipt_lines_quantity_check CHECK (quantity <> 0),

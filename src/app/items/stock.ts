@@ -164,7 +164,9 @@ export interface StockEntry {
  * demo). It keeps what stock is worth too (migration 0017): an entry with a unit cost adds
  * quantity × cost to the variant's stock_value; any other takes its share of the value at the
  * moment (quantity × stock_value ÷ stock, to a millionth; the last unit out takes what is
- * left); each row records its unit cost and the value it moved. Stock that had no value is
+ * left), except what goes out at a cost of its own (a receipt reversed leaves at the price it
+ * came in at, never taking more than the value there is); each row records its unit cost and
+ * the value it moved. Stock that had no value is
  * valued at the first cost received, with a `revaluation` row saying so.
  * The caller has locked the variants (in variant order, where there are several) and checked
  * the change; the ledger's unit is the variant's, cut to the ledger's 20 characters. A variant
@@ -202,8 +204,9 @@ async function postRound(q: Queryable, entries: readonly StockEntry[]): Promise<
                        CASE WHEN c.quantity > 0 AND c.unit_cost IS NOT NULL THEN c.quantity * c.unit_cost
                             WHEN c.base IS NULL OR c.old_stock <= 0 THEN NULL
                             WHEN c.new_stock = 0 THEN -c.base
+                            WHEN c.unit_cost IS NOT NULL THEN greatest(c.quantity * c.unit_cost, -c.base)
                             ELSE round(c.quantity * c.base / c.old_stock, 6) END AS moved,
-                       CASE WHEN c.quantity > 0 AND c.unit_cost IS NOT NULL THEN c.unit_cost
+                       CASE WHEN c.unit_cost IS NOT NULL AND (c.quantity > 0 OR c.base IS NOT NULL) THEN c.unit_cost
                             WHEN c.base IS NULL OR c.old_stock <= 0 THEN NULL
                             ELSE round(c.base / c.old_stock, 6) END AS cost
                   FROM c),

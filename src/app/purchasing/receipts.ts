@@ -1,0 +1,399 @@
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
+import { postStock } from '../items/stock.ts';
+import { isoUtc } from '../timestamps.ts';
+import { getPurchaseOrder, movePurchaseOrder } from './orders.ts';
+import type { PurchaseOrder } from './orders.ts';
+import { PO_MACHINE, PurchasingError, RECEIVABLE } from './status.ts';
+
+/**
+ * Goods receipts: what came in from a supplier, against a purchase order or on its own, as the
+ * bill says it (bill number, tax, discount, grand total, as the old stock_receipts kept them).
+ * Each line posts a `receipt` to the stock ledger at its unit cost, in the receipt's own
+ * transaction, and moves the variant's average cost. A receipt is never edited: a mistake is
+ * put right by a receipt that reverses it (reverseGoodsReceipt).
+ */
+export interface ReceiptLineInput {
+  /** A line of the order received against; its variant and (by default) its price net of discount. */
+  poLineId?: number;
+  /** For a receipt on its own (or a line the order does not have). */
+  variantId?: number;
+  quantity: string;
+  /** What one unit cost; by default the order line's unit price less its discount (tax, which is recovered, is not part of the cost). */
+  unitCost?: string | null;
+  /** Why more than the order's open quantity was received: required when it is. */
+  overReceiptReason?: string | null;
+}
+
+export interface ReceiptInput {
+  supplierId?: number;
+  purchaseOrderId?: number | null;
+  billNumber?: string | null;
+  receivedOn?: string;
+  taxPercentage?: string;
+  discountPercentage?: string;
+  discountAmount?: string;
+  /** What the bill says is payable; when it differs from the lines' figure by more than 0.01, the receipt says so in `warnings`. */
+  grandTotal?: string | null;
+  notes?: string | null;
+  lines: ReceiptLineInput[];
+}
+
+export interface GoodsReceiptLine {
+  receiptLineId: number;
+  poLineId: number | null;
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  quantity: string;
+  unitCost: string;
+  amount: string;
+  overReceiptReason: string | null;
+}
+
+export interface GoodsReceipt {
+  receiptId: number;
+  receiptNumber: string;
+  supplierId: number;
+  supplier: string;
+  purchaseOrderId: number | null;
+  poNumber: string | null;
+  billNumber: string | null;
+  receivedOn: string;
+  taxPercentage: string;
+  discountPercentage: string;
+  discountAmount: string;
+  totalAmount: string;
+  grandTotal: string;
+  reversesReceiptId: number | null;
+  reversedByReceiptId: number | null;
+  reason: string | null;
+  notes: string | null;
+  createdBy: number | null;
+  createdAt: string;
+  lines: GoodsReceiptLine[];
+  warnings: { code: 'GRAND_TOTAL_DIFFERS'; message: string }[];
+}
+
+/** The most lines one receipt holds. */
+export const MAX_RECEIPT_LINES = 1000;
+
+const QUANTITY = /^\d{1,9}(\.\d{1,3})?$/;
+const PRICE = /^\d{1,10}(\.\d{1,4})?$/;
+const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
+const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function usage(code: string, path: string, message: string, details: Record<string, unknown> = {}): PurchasingError {
+  return new PurchasingError(code, `${path} ${message}`, 'usage', { ...details, fields: [{ path, message }] });
+}
+
+function checkHeader(input: ReceiptInput): void {
+  if (input.lines.length === 0) throw usage('INVALID_RECEIPT', 'lines', 'must list at least one line received');
+  if (input.lines.length > MAX_RECEIPT_LINES)
+    throw usage('TOO_MANY_LINES', 'lines', `has ${input.lines.length} lines: a receipt holds at most ${MAX_RECEIPT_LINES}; split the bill into two receipts`);
+  if (input.receivedOn !== undefined && !DAY.test(input.receivedOn)) throw usage('INVALID_RECEIPT', 'receivedOn', 'must be a day written YYYY-MM-DD');
+  for (const f of ['taxPercentage', 'discountPercentage'] as const) {
+    const v = input[f];
+    if (v !== undefined && (!PERCENT.test(v) || Number(v) > 100))
+      throw usage('INVALID_RECEIPT', f, 'must be a percentage from 0 to 100, with at most 2 decimals');
+  }
+  for (const f of ['discountAmount', 'grandTotal'] as const) {
+    const v = input[f];
+    if (v != null && !AMOUNT.test(v)) throw usage('INVALID_RECEIPT', f, 'must be an amount of 0 or more, with at most 4 decimals');
+  }
+  input.lines.forEach((l, i) => {
+    if (!QUANTITY.test(l.quantity) || /^0+(\.0+)?$/.test(l.quantity))
+      throw usage('INVALID_LINE', `lines/${i}/quantity`, 'must be a number more than 0, with at most 9 digits before the point and 3 after');
+    if (l.unitCost != null && !PRICE.test(l.unitCost))
+      throw usage('INVALID_LINE', `lines/${i}/unitCost`, 'must be an amount of 0 or more, with at most 10 digits before the point and 4 after');
+    if ((l.poLineId === undefined) === (l.variantId === undefined))
+      throw usage('INVALID_LINE', `lines/${i}`, 'must name either poLineId (a line of the order) or variantId (a variant received on its own), not both');
+  });
+}
+
+const RECEIPT_COLUMNS = `r.id AS "receiptId", r.receipt_number AS "receiptNumber", r.supplier_id AS "supplierId", s.firm_name AS supplier,
+  r.po_id AS "purchaseOrderId", o.po_number AS "poNumber", r.bill_number AS "billNumber", to_char(r.received_on, 'YYYY-MM-DD') AS "receivedOn",
+  trim_scale(r.tax_percentage)::text AS "taxPercentage", trim_scale(r.discount_percentage)::text AS "discountPercentage",
+  trim_scale(r.discount_amount)::text AS "discountAmount", trim_scale(r.total_amount)::text AS "totalAmount", trim_scale(r.grand_total)::text AS "grandTotal",
+  r.reverses_receipt_id AS "reversesReceiptId", (SELECT x.id FROM public.goods_receipts x WHERE x.reverses_receipt_id = r.id) AS "reversedByReceiptId",
+  r.reason, r.notes, r.created_by AS "createdBy", ${isoUtc('r.created_at')} AS "createdAt"`;
+const RECEIPT_FROM = `public.goods_receipts r JOIN public.suppliers s ON s.supplier_id = r.supplier_id LEFT JOIN public.purchase_orders o ON o.id = r.po_id`;
+
+/** One receipt with its lines; null when there is none. */
+export async function getGoodsReceipt(q: Queryable, id: number): Promise<Omit<GoodsReceipt, 'warnings'> | null> {
+  const receipt = (await q.query<Omit<GoodsReceipt, 'lines' | 'warnings'>>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
+  if (!receipt) return null;
+  const lines = (
+    await q.query<GoodsReceiptLine>(
+      `SELECT l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
+              trim_scale(l.quantity)::text AS quantity, trim_scale(l.unit_cost)::text AS "unitCost", trim_scale(l.quantity * l.unit_cost)::text AS amount,
+              l.over_receipt_reason AS "overReceiptReason"
+         FROM public.goods_receipt_lines l
+         JOIN public.item_variant v ON v.variant_id = l.variant_id
+         JOIN public.item_master i ON i.item_id = v.item_id
+         JOIN public.color_master c ON c.color_id = v.color_id
+         JOIN public.size_master sz ON sz.size_id = v.size_id
+        WHERE l.receipt_id = $1 ORDER BY l.id`,
+      [id],
+    )
+  ).rows;
+  return { ...receipt, lines };
+}
+
+interface PlannedLine {
+  poLineId: number | null;
+  variantId: number;
+  quantity: string;
+  unitCost: string;
+  overReceiptReason: string | null;
+}
+
+/**
+ * Receives goods as the actor, in one transaction: the receipt and its lines, a `receipt` row
+ * of the stock ledger per line at its unit cost (the variant's average cost moves), the order's
+ * received quantities and its status (partially received or received), and the audit event.
+ * Against an order, the order is locked first, so receipts of one order racing each other are
+ * taken one after the other and cannot together receive more than allowed. Refused: an order
+ * that is not sent or partially received (PO_NOT_RECEIVABLE, 409), a line over what is open
+ * without a reason (OVER_RECEIPT, 409, naming the line and what is open), a line of another
+ * order or a variant that does not exist (400, naming the field).
+ */
+export async function createGoodsReceipt(db: Database, input: ReceiptInput, actor: Actor): Promise<GoodsReceipt> {
+  checkHeader(input);
+  return db.transaction((tx) => createGoodsReceiptIn(tx, input, actor));
+}
+
+export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, actor: Actor): Promise<GoodsReceipt> {
+  checkHeader(input);
+  let order: PurchaseOrder | null = null;
+  if (input.purchaseOrderId != null) {
+    await q.query('SELECT 1 FROM public.purchase_orders WHERE id = $1 FOR UPDATE', [input.purchaseOrderId]);
+    order = await getPurchaseOrder(q, input.purchaseOrderId);
+    if (!order) throw usage('PO_NOT_FOUND', 'purchaseOrderId', `names no purchase order (${input.purchaseOrderId})`);
+    if (!RECEIVABLE.includes(order.status))
+      throw new PurchasingError(
+        'PO_NOT_RECEIVABLE',
+        `purchase order ${order.poNumber} is ${order.status}: goods are received only against an order that is sent or partially received`,
+        'state',
+        { poNumber: order.poNumber, status: order.status },
+      );
+    if (input.supplierId !== undefined && input.supplierId !== order.supplierId)
+      throw usage('SUPPLIER_MISMATCH', 'supplierId', `is not the supplier of purchase order ${order.poNumber} (${order.supplier}); leave it out or fix it`);
+  }
+  const supplierId = order?.supplierId ?? input.supplierId;
+  if (supplierId === undefined) throw usage('INVALID_RECEIPT', 'supplierId', 'is required for a receipt without a purchase order');
+  const supplier = (await q.query('SELECT 1 FROM public.suppliers WHERE supplier_id = $1', [supplierId])).rowCount;
+  if (!supplier) throw usage('SUPPLIER_NOT_FOUND', 'supplierId', `names no supplier (${supplierId})`);
+
+  // what one unit of each order line costs by default: its price less its discount, exactly
+  const netPrices = new Map<number, string>(
+    order
+      ? (
+          await q.query<{ id: number; net: string }>(
+            'SELECT id, trim_scale(unit_price * (1 - discount_rate / 100))::text AS net FROM public.purchase_order_lines WHERE po_id = $1',
+            [order.purchaseOrderId],
+          )
+        ).rows.map((r) => [r.id, r.net])
+      : [],
+  );
+  const planned: PlannedLine[] = [];
+  const receivedNow = new Map<number, bigint>();
+  for (const [i, l] of input.lines.entries()) {
+    if (l.poLineId !== undefined) {
+      const line = order?.lines.find((x) => x.lineId === l.poLineId);
+      if (!line)
+        throw usage(
+          'PO_LINE_NOT_FOUND',
+          `lines/${i}/poLineId`,
+          order ? `is not a line of purchase order ${order.poNumber}` : 'needs purchaseOrderId: name the order it is a line of',
+        );
+      const now = (receivedNow.get(line.lineId) ?? 0n) + milli(l.quantity);
+      receivedNow.set(line.lineId, now);
+      const open = milli(line.quantity) - milli(line.receivedQuantity);
+      const reason = l.overReceiptReason?.trim() || null;
+      if (now > open && !reason)
+        throw new PurchasingError(
+          'OVER_RECEIPT',
+          `lines/${i}: ${fromMilli(now)} of ${line.item} ${line.color} ${line.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or give overReceiptReason`,
+          'state',
+          { line: i, poLineId: line.lineId, open: fromMilli(open > 0n ? open : 0n), received: fromMilli(now) },
+        );
+      planned.push({
+        poLineId: line.lineId,
+        variantId: line.variantId,
+        quantity: l.quantity,
+        unitCost: l.unitCost ?? netPrices.get(line.lineId)!,
+        overReceiptReason: now > open ? reason : null,
+      });
+    } else {
+      const exists = (await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1 AND deleted_at IS NULL', [l.variantId])).rowCount;
+      if (!exists) throw usage('VARIANT_NOT_FOUND', `lines/${i}/variantId`, `names no variant in the catalog (${l.variantId})`);
+      if (l.unitCost == null) throw usage('INVALID_LINE', `lines/${i}/unitCost`, 'is required for a line that is not on the order: say what one unit cost');
+      planned.push({ poLineId: null, variantId: l.variantId!, quantity: l.quantity, unitCost: l.unitCost, overReceiptReason: null });
+    }
+  }
+  return writeReceipt(q, { supplierId, order, input, planned, reverses: null, reason: null }, actor);
+}
+
+const milli = (d: string): bigint => {
+  const [w, f = ''] = d.split('.');
+  return BigInt(w! + f.padEnd(3, '0').slice(0, 3));
+};
+const fromMilli = (m: bigint): string => {
+  const s = `${m / 1000n}.${String(m % 1000n).padStart(3, '0')}`.replace(/\.?0+$/, '');
+  return s === '' ? '0' : s;
+};
+
+async function writeReceipt(
+  q: Queryable,
+  r: {
+    supplierId: number;
+    order: PurchaseOrder | null;
+    input: Omit<ReceiptInput, 'lines'>;
+    planned: PlannedLine[];
+    reverses: number | null;
+    reason: string | null;
+  },
+  actor: Actor,
+): Promise<GoodsReceipt> {
+  const { input } = r;
+  const made = (
+    await q.query<{ id: number; computed: string }>(
+      `WITH l AS (SELECT sum(q * c) AS total FROM unnest($10::numeric[], $11::numeric[]) AS x(q, c)),
+            f AS (SELECT l.total, (l.total - $7::numeric - l.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM l)
+       INSERT INTO public.goods_receipts (supplier_id, po_id, bill_number, received_on, tax_percentage, discount_percentage, discount_amount,
+                                          total_amount, grand_total, reverses_receipt_id, reason, notes, created_by)
+       SELECT $1, $2, $3, coalesce($4::date, CURRENT_DATE), $5, $6, $7, f.total, coalesce($8::numeric, f.grand), $9, $12, $13, $14 FROM f
+       RETURNING id, trim_scale((SELECT grand FROM f))::text AS computed`,
+      [
+        r.supplierId,
+        r.order?.purchaseOrderId ?? null,
+        input.billNumber ?? null,
+        input.receivedOn ?? null,
+        input.taxPercentage ?? '0',
+        input.discountPercentage ?? '0',
+        input.discountAmount ?? '0',
+        input.grandTotal ?? null,
+        r.reverses,
+        r.planned.map((l) => l.quantity),
+        r.planned.map((l) => l.unitCost),
+        r.reason,
+        input.notes ?? null,
+        actor.userId,
+      ],
+    )
+  ).rows[0]!;
+  await q.query(
+    `INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
+     SELECT $1, * FROM unnest($2::int[], $3::int[], $4::numeric[], $5::numeric[], $6::text[])`,
+    [
+      made.id,
+      r.planned.map((l) => l.poLineId),
+      r.planned.map((l) => l.variantId),
+      r.planned.map((l) => l.quantity),
+      r.planned.map((l) => l.unitCost),
+      r.planned.map((l) => l.overReceiptReason),
+    ],
+  );
+  // the variants in variant order (as every stock write locks them), then the ledger
+  const variants = [...new Set(r.planned.map((l) => l.variantId))].sort((a, b) => a - b);
+  await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = ANY($1::int[]) ORDER BY variant_id FOR UPDATE', [variants]);
+  if (r.reverses !== null) {
+    const short = await q.query<{ variantId: number; stock: string }>(
+      `SELECT v.variant_id AS "variantId", trim_scale(v.stock)::text AS stock
+         FROM public.item_variant v JOIN (SELECT x.v, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(v, q) GROUP BY x.v) n ON n.v = v.variant_id
+        WHERE v.stock + n.q < 0`,
+      [r.planned.map((l) => l.variantId), r.planned.map((l) => l.quantity)],
+    );
+    if (short.rows.length > 0)
+      throw new PurchasingError(
+        'STOCK_NEGATIVE',
+        `the receipt cannot be reversed: ${short.rows.map((s) => `variant ${s.variantId} has only ${s.stock} in stock`).join(', ')}; what it brought has been used since`,
+        'state',
+        { variants: short.rows },
+      );
+  }
+  await postStock(
+    q,
+    r.planned.map((l) => ({
+      variantId: l.variantId,
+      type: 'receipt' as const,
+      quantity: l.quantity,
+      unitCost: l.unitCost,
+      notes: null,
+      createdBy: actor.userId,
+      reference: { type: 'goods_receipt', id: made.id },
+    })),
+  );
+  if (r.order) {
+    await q.query(
+      `UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q
+         FROM (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id) n WHERE l.id = n.id`,
+      [r.planned.map((l) => l.poLineId), r.planned.map((l) => l.quantity)],
+    );
+    const after = (await getPurchaseOrder(q, r.order.purchaseOrderId))!;
+    const anything = after.lines.some((l) => Number(l.receivedQuantity) > 0);
+    const all = after.lines.every((l) => Number(l.openQuantity) === 0);
+    const action = !anything ? 'reopen' : all ? 'receive_all' : 'receive_part';
+    const target = action === 'reopen' ? 'sent' : action === 'receive_all' ? 'received' : 'partially_received';
+    // a closed or cancelled order keeps its status: a reversal still takes its quantities back
+    if (after.status !== target && !PO_MACHINE.final.includes(after.status)) await movePurchaseOrder(q, after, action, null);
+  }
+  const receipt = (await getGoodsReceipt(q, made.id))!;
+  const warnings: GoodsReceipt['warnings'] = [];
+  if (input.grandTotal != null && Math.abs(Number(input.grandTotal) - Number(made.computed)) > 0.01)
+    warnings.push({
+      code: 'GRAND_TOTAL_DIFFERS',
+      message: `the bill's grand total ${input.grandTotal} differs from the lines' ${made.computed} (after discount and tax): check the bill`,
+    });
+  await auditAs(q, actor, { action: 'create', entity: 'goods_receipt', entityId: made.id, after: receipt });
+  return { ...receipt, warnings };
+}
+
+/**
+ * Reverses a receipt as the actor, saying why: a new receipt with every line negated at the
+ * same unit cost, the stock and the order's received quantities taken back, the order's status
+ * with them. Refused: a receipt already reversed or itself a reversal (RECEIPT_REVERSED, 409),
+ * stock that has been used since (STOCK_NEGATIVE, 409), no reason (400).
+ */
+export async function reverseGoodsReceipt(db: Database, receiptId: number, reason: string, actor: Actor): Promise<GoodsReceipt> {
+  const why = reason.trim();
+  if (!why) throw usage('REASON_REQUIRED', 'reason', 'is required: say why the receipt is reversed');
+  return db.transaction(async (tx) => {
+    const head = (await tx.query<{ po: number | null }>('SELECT po_id AS po FROM public.goods_receipts WHERE id = $1', [receiptId])).rows[0];
+    if (!head) throw new PurchasingError('NOT_FOUND', `no goods receipt ${receiptId}`, 'state', { receiptId });
+    if (head.po !== null) await tx.query('SELECT 1 FROM public.purchase_orders WHERE id = $1 FOR UPDATE', [head.po]);
+    const original = (await getGoodsReceipt(tx, receiptId))!;
+    if (original.reversesReceiptId !== null || original.reversedByReceiptId !== null)
+      throw new PurchasingError(
+        'RECEIPT_REVERSED',
+        original.reversesReceiptId !== null
+          ? `receipt ${original.receiptNumber} is itself a reversal: record a new receipt instead`
+          : `receipt ${original.receiptNumber} has been reversed already`,
+        'state',
+        { receiptNumber: original.receiptNumber },
+      );
+    const order = head.po === null ? null : await getPurchaseOrder(tx, head.po);
+    return writeReceipt(
+      tx,
+      {
+        supplierId: original.supplierId,
+        order,
+        input: { billNumber: original.billNumber, receivedOn: undefined, notes: null },
+        planned: original.lines.map((l) => ({
+          poLineId: l.poLineId,
+          variantId: l.variantId,
+          quantity: `-${l.quantity}`,
+          unitCost: l.unitCost,
+          overReceiptReason: null,
+        })),
+        reverses: receiptId,
+        reason: why,
+      },
+      actor,
+    );
+  });
+}
