@@ -26,6 +26,7 @@ import { itemRoutes } from './routes/items.ts';
 import { lotRoutes } from './routes/lots.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { processRoutes } from './routes/processes.ts';
+import { purchasingRoutes } from './routes/purchasing.ts';
 import { userRoutes } from './routes/users.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
@@ -167,6 +168,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(processRoutes, { db: options.db });
   await app.register(costingRoutes, { db: options.db });
   await app.register(lotRoutes, { db: options.db });
+  await app.register(purchasingRoutes, { db: options.db });
   await app.register(reportRoutes, { db: options.db });
   await app.register(importRoutes, { db: options.db, queued: options.importQueued ?? (() => {}) });
   await app.register(exportRoutes, { db: options.db });

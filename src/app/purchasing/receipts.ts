@@ -397,3 +397,24 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
     );
   });
 }
+
+export type GoodsReceiptSummary = Omit<GoodsReceipt, 'lines' | 'warnings'>;
+
+/** Receipts, newest first, of a supplier, of an order, and by a part of the receipt's or the bill's number. */
+export async function listGoodsReceipts(
+  q: Queryable,
+  f: { supplierId?: number; purchaseOrderId?: number; q?: string; limit: number; offset: number },
+): Promise<{ total: number; receipts: GoodsReceiptSummary[] }> {
+  const where = `($1::int IS NULL OR r.supplier_id = $1) AND ($2::int IS NULL OR r.po_id = $2)
+    AND ($3::text IS NULL OR position(lower($3::text) in lower(r.receipt_number || ' ' || coalesce(r.bill_number, '') || ' ' || s.firm_name)) > 0)`;
+  const params = [f.supplierId ?? null, f.purchaseOrderId ?? null, f.q?.trim() || null];
+  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${RECEIPT_FROM} WHERE ${where}`, params)).rows[0]!.n);
+  const receipts = (
+    await q.query<GoodsReceiptSummary>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE ${where} ORDER BY r.id DESC LIMIT $4 OFFSET $5`, [
+      ...params,
+      f.limit,
+      f.offset,
+    ])
+  ).rows;
+  return { total, receipts };
+}

@@ -1,0 +1,426 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { offeredMoves, nextActions } from '../../app/rules/machine.ts';
+import {
+  MAX_ORDER_LINES,
+  addPurchaseOrderLine,
+  changePurchaseOrder,
+  changePurchaseOrderLine,
+  createPurchaseOrder,
+  getPurchaseOrder,
+  listPurchaseOrders,
+  removePurchaseOrderLine,
+  transitionPurchaseOrder,
+} from '../../app/purchasing/orders.ts';
+import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
+import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
+import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
+import type { Database } from '../../db/types.ts';
+import { actorOf, callerOf } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { ActionsSchema, Day, IdParams, Literals, Page, Stamp, errors } from '../schemas.ts';
+
+const Id = IdParams.properties.id;
+const Decimal = Type.String({ description: 'a decimal string, exact: never a JSON number' });
+const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'more than 0, at most 3 decimals, e.g. "12.5"' });
+const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
+const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'a percentage from 0 to 100, at most 2 decimals' });
+const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals' });
+const Text = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
+const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change' });
+const Status = Literals(PO_STATUSES);
+
+const LineSchema = Type.Object({
+  lineId: Type.Integer(),
+  lineNo: Type.Integer(),
+  variantId: Type.Integer(),
+  item: Type.String(),
+  color: Type.String(),
+  size: Type.String(),
+  unit: Type.String(),
+  quantity: Decimal,
+  unitPrice: Decimal,
+  taxRate: Decimal,
+  discountRate: Decimal,
+  receivedQuantity: Decimal,
+  openQuantity: Decimal,
+  net: Type.String({ description: 'quantity × unit price less the discount, exact' }),
+  tax: Decimal,
+  total: Decimal,
+  notes: Type.Union([Type.String(), Type.Null()]),
+});
+const SummaryFields = {
+  purchaseOrderId: Type.Integer(),
+  poNumber: Type.String({ description: 'PO-YYYYMMDD-NNNNNN' }),
+  supplierId: Type.Integer(),
+  supplier: Type.String(),
+  status: Status,
+  statusLabel: Type.String(),
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  orderDate: Day,
+  expectedOn: Type.Union([Day, Type.Null()]),
+  currency: Type.String(),
+  notes: Type.Union([Type.String(), Type.Null()]),
+  lineCount: Type.Integer(),
+  net: Decimal,
+  tax: Decimal,
+  total: Type.String({ description: 'net + tax, exact: round only to show it' }),
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Stamp,
+  updatedAt: Stamp,
+  sentAt: Type.Union([Stamp, Type.Null()]),
+  closedAt: Type.Union([Stamp, Type.Null()]),
+  linesEditable: Type.Boolean({ description: 'lines may be added, changed or removed now (a draft)' }),
+  receivable: Type.Boolean({ description: 'goods may be received against the order now' }),
+  actions: ActionsSchema,
+};
+const SummarySchema = Type.Object(SummaryFields);
+const OrderSchema = Type.Object({
+  ...SummaryFields,
+  lines: Type.Array(LineSchema),
+  warnings: Type.Array(Type.Object({ lineNo: Type.Integer(), code: Type.String(), message: Type.String() })),
+});
+const LineBody = Type.Object(
+  {
+    variantId: Id,
+    quantity: Quantity,
+    unitPrice: Type.Optional(Type.Union([Price, Type.Null()], { description: 'omitted or null: the supplier’s rate in effect on the order’s date' })),
+    taxRate: Type.Optional(Percent),
+    discountRate: Type.Optional(Percent),
+    notes: Type.Optional(Text(2000)),
+  },
+  { additionalProperties: false },
+);
+const ReceiptLineSchema = Type.Object({
+  receiptLineId: Type.Integer(),
+  poLineId: Type.Union([Type.Integer(), Type.Null()]),
+  variantId: Type.Integer(),
+  item: Type.String(),
+  color: Type.String(),
+  size: Type.String(),
+  quantity: Type.String({ description: 'negative in a reversing receipt' }),
+  unitCost: Decimal,
+  amount: Decimal,
+  overReceiptReason: Type.Union([Type.String(), Type.Null()]),
+});
+const ReceiptFields = {
+  receiptId: Type.Integer(),
+  receiptNumber: Type.String({ description: 'GR-YYYYMMDD-NNNNNN' }),
+  supplierId: Type.Integer(),
+  supplier: Type.String(),
+  purchaseOrderId: Type.Union([Type.Integer(), Type.Null()]),
+  poNumber: Type.Union([Type.String(), Type.Null()]),
+  billNumber: Type.Union([Type.String(), Type.Null()]),
+  receivedOn: Day,
+  taxPercentage: Decimal,
+  discountPercentage: Decimal,
+  discountAmount: Decimal,
+  totalAmount: Type.String({ description: 'the lines’ quantity × unit cost, before discount and tax' }),
+  grandTotal: Type.String({ description: 'what the bill says is payable (computed when not given)' }),
+  reversesReceiptId: Type.Union([Type.Integer(), Type.Null()]),
+  reversedByReceiptId: Type.Union([Type.Integer(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  notes: Type.Union([Type.String(), Type.Null()]),
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Stamp,
+};
+const ReceiptSummarySchema = Type.Object(ReceiptFields);
+const ReceiptSchema = Type.Object({
+  ...ReceiptFields,
+  lines: Type.Array(ReceiptLineSchema),
+  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+
+/** A module's input problems (`details.fields`, paths relative to the body) as the API spells them: 400 with `body/…` paths. */
+async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const fields =
+      err instanceof PurchasingError && err.category === 'usage' ? (err.details.fields as { path: string; message: string }[] | undefined) : undefined;
+    if (!fields) throw err;
+    const inBody = fields.map((f) => ({ path: f.path === 'body' ? 'body' : `body/${f.path.replace(/^body\//, '')}`, message: f.message }));
+    throw new HttpError(400, (err as PurchasingError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, {
+      ...(err as PurchasingError).details,
+      fields: inBody,
+    });
+  }
+}
+
+/**
+ * Purchasing: purchase orders to suppliers and the goods received (src/app/purchasing). Reads
+ * need purchasing.read; making, changing, sending, cancelling and closing orders
+ * purchasing.order; receiving goods and reversing a receipt purchasing.receive (operators
+ * receive). The order's moves are routes made from PO_MACHINE, and every order carries the
+ * moves its caller may make (`actions`). Every write is an audited app-layer function.
+ */
+export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  const read = { permission: 'purchasing.read' } as const;
+  const order = { permission: 'purchasing.order' } as const;
+  const receive = { permission: 'purchasing.receive' } as const;
+
+  const view = <T extends PurchaseOrderSummary>(request: FastifyRequest, po: T) => ({
+    ...po,
+    statusLabel: PO_STATUS_LABELS[po.status],
+    linesEditable: LINES_EDITABLE.includes(po.status),
+    receivable: RECEIVABLE.includes(po.status),
+    actions: nextActions(PO_MACHINE, po.status, callerOf(request).user.role),
+  });
+  const notFound = (id: number) => new HttpError(404, 'NOT_FOUND', `no purchase order ${id}`, { purchaseOrderId: id });
+
+  app.get(
+    '/api/purchase-orders',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'Purchase orders, newest first: by status, supplier and q (a part of the number or the supplier’s name, any case), a page at a time',
+        querystring: Type.Object(
+          { status: Type.Optional(Status), supplierId: Type.Optional(Id), q: Type.Optional(Type.String({ maxLength: 200 })), ...Page },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), purchaseOrders: Type.Array(SummarySchema) }), ...errors() },
+      },
+    },
+    async (request) => {
+      const page = await listPurchaseOrders(db, request.query);
+      return { total: page.total, purchaseOrders: page.purchaseOrders.map((po) => view(request, po)) };
+    },
+  );
+
+  app.get(
+    '/api/purchase-orders/statuses',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'A purchase order’s statuses in order, each with its label and whether it is final',
+        response: { 200: Type.Array(Type.Object({ name: Status, label: Type.String(), final: Type.Boolean() })), ...errors() },
+      },
+    },
+    async () => PO_STATUSES.map((name) => ({ name, label: PO_STATUS_LABELS[name], final: PO_MACHINE.final.includes(name) })),
+  );
+
+  app.post(
+    '/api/purchase-orders',
+    {
+      config: order,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'Make a draft order to a supplier (numbered PO-YYYYMMDD-NNNNNN), with lines if given: a line without a unit price takes the supplier’s rate in effect on the order’s date; a quantity below the rate’s minimum order quantity is warned of in `warnings`',
+        body: Type.Object(
+          {
+            supplierId: Id,
+            orderDate: Type.Optional(Day),
+            expectedOn: Type.Optional(Type.Union([Day, Type.Null()])),
+            currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; INR when not given' })),
+            notes: Type.Optional(Text(2000)),
+            lines: Type.Optional(Type.Array(LineBody, { maxItems: MAX_ORDER_LINES })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: OrderSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(view(request, await withBodyPaths(() => createPurchaseOrder(db, request.body, actorOf(request))))),
+  );
+
+  app.get(
+    '/api/purchase-orders/:id',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'One order with its lines, what is open on each, and its totals',
+        params: IdParams,
+        response: { 200: OrderSchema, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const po = await getPurchaseOrder(db, request.params.id);
+      if (!po) throw notFound(request.params.id);
+      return view(request, po);
+    },
+  );
+
+  app.patch(
+    '/api/purchase-orders/:id',
+    {
+      config: order,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'Change the day an order is expected or its notes (until it is closed or cancelled)',
+        params: IdParams,
+        body: Type.Object({ expectedOn: Type.Optional(Type.Union([Day, Type.Null()])), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
+        response: { 200: OrderSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => view(request, await withBodyPaths(() => changePurchaseOrder(db, request.params.id, request.body, actorOf(request)))),
+  );
+
+  app.post(
+    '/api/purchase-orders/:id/lines',
+    {
+      config: order,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent)',
+        params: IdParams,
+        body: LineBody,
+        response: { 200: OrderSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => view(request, await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)))),
+  );
+
+  app.patch(
+    '/api/purchase-orders/:id/lines/:lineId',
+    {
+      config: order,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes',
+        params: Type.Object({ id: Id, lineId: Id }),
+        body: Type.Object(
+          {
+            quantity: Type.Optional(Quantity),
+            unitPrice: Type.Optional(Price),
+            taxRate: Type.Optional(Percent),
+            discountRate: Type.Optional(Percent),
+            notes: Type.Optional(Text(2000)),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: OrderSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      view(request, await withBodyPaths(() => changePurchaseOrderLine(db, request.params.id, request.params.lineId, request.body, actorOf(request)))),
+  );
+
+  app.delete(
+    '/api/purchase-orders/:id/lines/:lineId',
+    {
+      config: order,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'Take a line off a draft order',
+        params: Type.Object({ id: Id, lineId: Id }),
+        response: { 200: OrderSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => view(request, await removePurchaseOrderLine(db, request.params.id, request.params.lineId, actorOf(request))),
+  );
+
+  // One route per move a person makes, from the table: its permission, its summary, a reason when it needs one.
+  for (const [action, move] of offeredMoves(PO_MACHINE)) {
+    app.post(
+      `/api/purchase-orders/:id/${action}`,
+      {
+        config: { permission: move.permission },
+        schema: {
+          tags: ['purchasing'],
+          summary: move.summary,
+          params: IdParams,
+          ...(move.needsReason ? { body: Type.Object({ reason: Reason }, { additionalProperties: false }) } : {}),
+          response: { 200: OrderSchema, ...errors(404, 409) },
+        },
+      },
+      async (request) => {
+        const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
+        return view(request, await withBodyPaths(() => transitionPurchaseOrder(db, request.params.id, action, { reason }, actorOf(request))));
+      },
+    );
+  }
+
+  app.get(
+    '/api/goods-receipts',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'Goods receipts, newest first: of a supplier, of an order, by q (a part of the receipt’s or bill’s number or the supplier’s name), a page at a time',
+        querystring: Type.Object(
+          { supplierId: Type.Optional(Id), purchaseOrderId: Type.Optional(Id), q: Type.Optional(Type.String({ maxLength: 200 })), ...Page },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), receipts: Type.Array(ReceiptSummarySchema) }), ...errors() },
+      },
+    },
+    async (request) => listGoodsReceipts(db, request.query),
+  );
+
+  app.get(
+    '/api/goods-receipts/:id',
+    {
+      config: read,
+      schema: { tags: ['purchasing'], summary: 'One receipt with its lines', params: IdParams, response: { 200: ReceiptSchema, ...errors(404) } },
+    },
+    async (request) => {
+      const r = await getGoodsReceipt(db, request.params.id);
+      if (!r) throw new HttpError(404, 'NOT_FOUND', `no goods receipt ${request.params.id}`, { receiptId: request.params.id });
+      return { ...r, warnings: [] };
+    },
+  );
+
+  app.post(
+    '/api/goods-receipts',
+    {
+      config: receive,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'Receive goods, against an order (each line names its poLineId; the unit cost defaults to the line’s price less its discount) or on their own (supplierId, and each line its variantId and unitCost). Each line goes into stock at its unit cost, in one transaction; more than is open on an order line is refused (409 OVER_RECEIPT) unless overReceiptReason says why',
+        body: Type.Object(
+          {
+            supplierId: Type.Optional(Id),
+            purchaseOrderId: Type.Optional(Type.Union([Id, Type.Null()])),
+            billNumber: Type.Optional(Text(255)),
+            receivedOn: Type.Optional(Day),
+            taxPercentage: Type.Optional(Percent),
+            discountPercentage: Type.Optional(Percent),
+            discountAmount: Type.Optional(Amount),
+            grandTotal: Type.Optional(Type.Union([Amount, Type.Null()])),
+            notes: Type.Optional(Text(2000)),
+            lines: Type.Array(
+              Type.Object(
+                {
+                  poLineId: Type.Optional(Id),
+                  variantId: Type.Optional(Id),
+                  quantity: Quantity,
+                  unitCost: Type.Optional(Type.Union([Price, Type.Null()])),
+                  overReceiptReason: Type.Optional(Text(2000)),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: MAX_RECEIPT_LINES },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ReceiptSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await withBodyPaths(() => createGoodsReceipt(db, request.body, actorOf(request)))),
+  );
+
+  app.post(
+    '/api/goods-receipts/:id/reverse',
+    {
+      config: receive,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'Reverse a receipt, saying why: a new receipt takes back each line at the cost it came in at, from stock and from the order (409 STOCK_NEGATIVE when what it brought has been used since; 409 RECEIPT_REVERSED when it was reversed already)',
+        params: IdParams,
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
+        response: { 201: ReceiptSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await withBodyPaths(() => reverseGoodsReceipt(db, request.params.id, request.body.reason, actorOf(request)))),
+  );
+};
