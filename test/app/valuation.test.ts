@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postStock } from '../../src/app/items/stock.ts';
+import { stockValue } from '../../src/app/items/value.ts';
 import type { StockEntry } from '../../src/app/items/stock.ts';
 import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { insertVariant } from '../helpers/processes.ts';
+import { addStock } from '../helpers/processes.ts';
 
 const entry = (variantId: number, type: StockEntry['type'], quantity: string, unitCost?: string): StockEntry => ({
   variantId,
@@ -43,6 +44,45 @@ for (const backend of backends) {
         )
       ).rows[0]!;
     const post = (...entries: StockEntry[]) => db.transaction((tx) => postStock(tx, entries));
+    let n = 0;
+    /** A variant of its own, of an item in `category`; `stock` an opening balance from before costs were kept. */
+    const insertVariant = async (_db: Database, name: string, options: { stock?: string; category?: string; item?: number } = {}) => {
+      const item =
+        options.item ??
+        (
+          await db.query<{ id: number }>('INSERT INTO public.item_master (name, category) VALUES ($1, $2) RETURNING item_id AS id', [
+            name,
+            options.category ?? null,
+          ])
+        ).rows[0]!.id;
+      const color = (
+        await db.query<{ id: number }>(
+          'INSERT INTO public.color_master (color_name) VALUES ($1) ON CONFLICT ((lower(color_name))) DO UPDATE SET color_name = EXCLUDED.color_name RETURNING color_id AS id',
+          [`Shade ${++n}`],
+        )
+      ).rows[0]!.id;
+      const size = (
+        await db.query<{ id: number }>(
+          "INSERT INTO public.size_master (size_name) VALUES ('One') ON CONFLICT ((lower(size_name))) DO UPDATE SET size_name = EXCLUDED.size_name RETURNING size_id AS id",
+        )
+      ).rows[0]!.id;
+      const v = (
+        await db.query<{ id: number }>('INSERT INTO public.item_variant (item_id, color_id, size_id) VALUES ($1, $2, $3) RETURNING variant_id AS id', [
+          item,
+          color,
+          size,
+        ])
+      ).rows[0]!.id;
+      if (options.stock) await addStock(db, v, options.stock);
+      return v;
+    };
+    /** Moves a variant's ledger rows of today to `day` (the ledger stamps rows with now()). */
+    const dated = async (variantId: number, day: string) => {
+      await db.query(
+        `UPDATE public.inventory_transactions SET created_at = $2::date + time '12:00' WHERE variant_id = $1 AND created_at > now() - interval '1 hour'`,
+        [variantId, day],
+      );
+    };
 
     test('receipts move the average, issues leave at it, the last unit out takes what is left, and the ledger sums to the value', async () => {
       const v = await insertVariant(db, 'Valued spoke', { stock: '10' });
@@ -98,6 +138,49 @@ for (const backend of backends) {
       assert.equal(out!.value, null);
       assert.equal(out!.unitCost, null);
       assert.deepEqual(await state(v), { stock: '5', value: null, ledger: null });
+    });
+
+    test('stock value as of a day, per variant, item and category; stock with no cost counted apart, never as worth 0', async () => {
+      const a = await insertVariant(db, 'Dated bell', { category: 'Dated bells' });
+      const item = (await db.query<{ id: number }>('SELECT item_id AS id FROM public.item_variant WHERE variant_id = $1', [a])).rows[0]!.id;
+      const b = await insertVariant(db, 'Dated bell', { item, stock: '3' });
+      // day 1: A receives 10 @ 5 (50); B has 3 from before, without a cost
+      await post(entry(a, 'receipt', '10', '5'));
+      await dated(a, '2026-01-01');
+      await dated(b, '2026-01-01');
+      // day 2: A issues 4 (−20, leaving 30); B receives 2 @ 10: its 3 valued at 10 (30) and 20 more
+      await post(entry(a, 'issue', '-4'), entry(b, 'receipt', '2', '10'));
+      await dated(a, '2026-01-02');
+      await dated(b, '2026-01-02');
+      const day1 = await stockValue(db, { asOf: '2026-01-01', by: 'variant', q: 'Dated bell', limit: 10, offset: 0 });
+      assert.deepEqual(
+        day1.rows.map((r) => [r.key, r.stock, r.value, r.averageCost, r.unvaluedStock]),
+        [
+          [String(a), '10', '50', '5', null],
+          [String(b), '3', '0', null, '3'],
+        ],
+      );
+      assert.deepEqual(day1.total, { value: '50', variants: 2, unvaluedVariants: 1 });
+      const day2 = await stockValue(db, { asOf: '2026-01-02', by: 'variant', q: 'Dated bell', limit: 10, offset: 0 });
+      assert.deepEqual(
+        day2.rows.map((r) => [r.key, r.stock, r.value]),
+        [
+          [String(b), '5', '50'],
+          [String(a), '6', '30'],
+        ],
+      );
+      const byItem = await stockValue(db, { asOf: '2026-01-02', by: 'item', q: 'Dated bell', limit: 10, offset: 0 });
+      assert.deepEqual(
+        byItem.rows.map((r) => [r.key, r.value, r.unvaluedVariants]),
+        [[String(item), '80', 0]],
+      );
+      const byCategory = await stockValue(db, { asOf: '2026-01-01', by: 'category', q: 'Dated bells', limit: 10, offset: 0 });
+      assert.deepEqual(
+        byCategory.rows.map((r) => [r.name, r.value, r.unvaluedVariants]),
+        [['Dated bells', '50', 1]],
+      );
+      const before = await stockValue(db, { asOf: '2025-12-31', by: 'variant', q: 'Dated bell', limit: 10, offset: 0 });
+      assert.deepEqual(before.rows, [], 'nothing was in stock before the first row');
     });
   });
 }

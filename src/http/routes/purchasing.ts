@@ -16,6 +16,7 @@ import {
 import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
 import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
 import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
+import { stockValue } from '../../app/items/value.ts';
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -422,5 +423,48 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     },
     async (request, reply) =>
       reply.status(201).send(await withBodyPaths(() => reverseGoodsReceipt(db, request.params.id, request.body.reason, actorOf(request)))),
+  );
+
+  app.get(
+    '/api/stock/value',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What stock is worth at the end of a day (UTC; today when not given), by moving weighted-average cost, per variant, item or category, the most valuable first, with the total; stock with no cost yet (from before costs were kept) is counted apart, never as worth 0',
+        querystring: Type.Object(
+          {
+            asOf: Type.Optional(Day),
+            by: Type.Optional(Literals(['variant', 'item', 'category'] as const, { description: 'variant when not given' })),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            ...Page,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            asOf: Day,
+            by: Type.String(),
+            total: Type.Object({ value: Decimal, variants: Type.Integer(), unvaluedVariants: Type.Integer() }),
+            count: Type.Integer(),
+            rows: Type.Array(
+              Type.Object({
+                key: Type.String({ description: 'the variant’s or item’s id, or the category' }),
+                name: Type.String(),
+                stock: Type.Union([Decimal, Type.Null()], { description: 'per variant only' }),
+                unit: Type.Union([Type.String(), Type.Null()]),
+                value: Decimal,
+                averageCost: Type.Union([Decimal, Type.Null()]),
+                unvaluedVariants: Type.Integer(),
+                unvaluedStock: Type.Union([Decimal, Type.Null()]),
+              }),
+            ),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => stockValue(db, { ...request.query, by: request.query.by ?? 'variant' }),
   );
 };
