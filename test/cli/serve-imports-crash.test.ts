@@ -48,7 +48,7 @@ function uninterrupted(asking: Backend): Promise<string> {
     const t = await backend.create();
     const db = await migrated(t);
     try {
-      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'big.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'big.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       assert.equal((await runImport(db, jobId)).status, 'completed_with_errors');
       return await itemsState(db);
     } finally {

@@ -119,7 +119,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     const fresh = await postgresBackend.create();
     const other = await migrated(fresh);
     try {
-      const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'crash.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'crash.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       await runImport(other, once);
       const crashed = (await itemsState(db)).split('\n').filter((l) => l.startsWith('Crash '));
       assert.equal(crashed.join('\n'), await itemsState(other));

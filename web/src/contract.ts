@@ -5,7 +5,7 @@
 // generated/api.ts). Only types are imported: nothing of this reaches the browser.
 import type { paths } from './generated/api.ts';
 import type { ImportKindInfo } from './imports/kinds.ts';
-import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.ts';
+import type { ImportJobDetail, ImportPreview, ImportStatusInfo, RowError } from './imports/shapes.ts';
 import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.ts';
 import type { UnitCosts } from './processes/rates.ts';
 import type {
@@ -71,6 +71,9 @@ export type ImportShapes = [
   Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}', 'get'>>>,
   Holds<Reads<ImportJobDetail, RowOf<'/api/imports', 'jobs'>>>,
   Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports', 'post'>>>,
+  Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}/start', 'post'>>>,
+  Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}/cancel', 'post'>>>,
+  Holds<Reads<ImportStatusInfo, RowOf<'/api/imports/statuses', 'statuses'>>>,
   Holds<Reads<ImportPreview, ResponseOf<'/api/imports/{id}/preview', 'get'>>>,
   Holds<Reads<RowError, RowOf<'/api/imports/{id}/errors', 'errors'>>>,
   Holds<Reads<ImportKindInfo, RowOf<'/api/imports/kinds', 'kinds'>>>,

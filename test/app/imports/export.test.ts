@@ -7,6 +7,7 @@ import { seedDemo } from '../../../src/app/demo/seed.ts';
 import { createItem } from '../../../src/app/items/items.ts';
 import { createVariant, deleteVariant } from '../../../src/app/items/variants.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { exportCsv, exportItemsCsv } from '../../../src/app/imports/export.ts';
 import { createRate } from '../../../src/app/suppliers/rates.ts';
 import { createSupplier } from '../../../src/app/suppliers/suppliers.ts';
@@ -25,7 +26,7 @@ const dataLines = (csv: string) => csv.split('\r\n').slice(1, -1);
 
 /** Imports `csv` as `kind` and runs the job to its end; its counters. */
 async function importCsv(db: Database, kind: string, csv: string) {
-  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(csv), userId: null });
+  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(csv) }, CLI_ACTOR);
   await runImport(db, jobId);
   return jobState(db, jobId);
 }
@@ -276,7 +277,7 @@ for (const backend of backends) {
 
       // The items file names that third Twin by an empty Description, which names all three: its row is rejected, naming them.
       const items = await text(exportItemsCsv(a.db));
-      const { jobId } = await createImportJob(a.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(items), userId: null });
+      const { jobId } = await createImportJob(a.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(items) }, CLI_ACTOR);
       await runImport(a.db, jobId);
       const errors = (await a.db.query<{ message: string }>('SELECT message FROM public.import_job_errors WHERE import_job_id = $1', [jobId])).rows;
       assert.equal(errors.length, 1);

@@ -17,6 +17,7 @@ import { migrate } from '../../../src/schema/migrations/migrate.ts';
 import { planMigrations } from '../../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { beginRun } from '../../../src/app/imports/crashes.ts';
 import { LEASE_KEY, claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
 import type { ImportRunner, WorkerEvent } from '../../../src/app/imports/worker.ts';
@@ -30,13 +31,16 @@ async function migrated(t: TestDatabase): Promise<Database> {
 
 const tinyJob = async (db: Database, options: { awaitingStart?: boolean } = {}) =>
   (
-    await createImportJob(db, {
-      kind: 'items',
-      fileName: 'tiny.csv',
-      bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })),
-      userId: null,
-      ...options,
-    })
+    await createImportJob(
+      db,
+      {
+        kind: 'items',
+        fileName: 'tiny.csv',
+        bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })),
+        ...options,
+      },
+      CLI_ACTOR,
+    )
   ).jobId;
 
 /** A stand-in for the engine: marks the job running, waits `ms` (or until stopped), then completes it. */
@@ -216,7 +220,7 @@ for (const backend of backends) {
       const rows = 1_200;
       const batchRows = 20;
       const csv = itemsCsv(rows, { badEvery: 97, prefix: 'Resume' });
-      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       const events: WorkerEvent[] = [];
       const a = startImportWorker(db, { name: 'a', pollMs: 20, batchRows, log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, jobId)).processed > 0, 'a first batch', 60_000);
@@ -247,7 +251,7 @@ for (const backend of backends) {
       const fresh = await backend.create();
       const other = await migrated(fresh);
       try {
-        const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
+        const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
         await runImport(other, once);
         assert.equal(await itemsState(db), await itemsState(other));
       } finally {
@@ -326,7 +330,7 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
   test('a job run by the command line (runImportHere) holds the lease too: a server’s worker leaves it alone, and takes it over once the command lets go', async () => {
     const [db1, db2] = dbs as [Database, Database];
     const jobId = (
-      await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), userId: null, status: 'running' })
+      await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), status: 'running' }, CLI_ACTOR)
     ).jobId;
     const stop = new AbortController();
     const cliRan: { worker: string; jobId: number }[] = [];
@@ -348,8 +352,7 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
     assert.deepEqual(serverRan, [{ worker: 'server', jobId }]);
 
     // And with the real engine, start to end.
-    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })), userId: null }))
-      .jobId;
+    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })) }, CLI_ACTOR)).jobId;
     const out = await runImportHere(db1, real);
     assert.deepEqual(out, { acquired: true, status: 'completed', leaseLost: false });
   });
