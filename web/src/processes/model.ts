@@ -2,7 +2,23 @@
 // editor changes in memory, and the body that saves it (PUT /api/processes/:id/structure).
 // Money and quantities stay decimal strings, as the API gives them.
 
-export type ProcessStatus = 'draft' | 'active' | 'archived';
+/** A process's status as the API names it; what each means, and the moves from it, come from the API (`actions`, GET /api/processes/statuses). */
+export type ProcessStatus = string;
+/** A status move the caller may make now, as the API offers it (`actions` of a process): the page shows exactly these. */
+export interface ProcessAction {
+  action: string;
+  label: string;
+  to: string;
+  needsReason: boolean;
+  /** A sentence to confirm before the move; null when none is asked. */
+  confirm: string | null;
+}
+/** A status with the words the API gives for it (GET /api/processes/statuses). */
+export interface ProcessStatusInfo {
+  status: ProcessStatus;
+  label: string;
+  description: string;
+}
 export const COST_TYPES = ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'] as const;
 export type CostType = (typeof COST_TYPES)[number];
 
@@ -27,6 +43,7 @@ export interface ProcessSummary {
   stepCount: number;
   updatedAt: string;
   deletedAt: string | null;
+  actions: ProcessAction[];
 }
 
 export interface ApiLine {
