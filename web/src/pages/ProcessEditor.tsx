@@ -176,12 +176,12 @@ function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: stri
   );
 }
 
-function AdditionalCosts({ costs, dispatch }: { costs: DraftAdditionalCost[]; dispatch: Dispatch<EditorAction> }) {
+function AdditionalCosts({ costs, dispatch, readOnly }: { costs: DraftAdditionalCost[]; dispatch: Dispatch<EditorAction>; readOnly: boolean }) {
   const set = (key: string, change: Partial<DraftAdditionalCost>) => dispatch({ type: 'setAdditionalCost', key, change });
   return (
     <>
       {costs.length === 0 ? (
-        <p className="empty">No additional costs (tooling, setup, freight…): add one if the process has them.</p>
+        <p className="empty">{readOnly ? 'No additional costs.' : 'No additional costs (tooling, setup, freight…): add one if the process has them.'}</p>
       ) : (
         <div className="table-scroll">
           <table className="lines">
@@ -253,9 +253,11 @@ function AdditionalCosts({ costs, dispatch }: { costs: DraftAdditionalCost[]; di
           </table>
         </div>
       )}
-      <button type="button" className="secondary" onClick={() => dispatch({ type: 'addAdditionalCost', key: newKey('a') })}>
-        Add additional cost
-      </button>
+      {!readOnly && (
+        <button type="button" className="secondary" onClick={() => dispatch({ type: 'addAdditionalCost', key: newKey('a') })}>
+          Add additional cost
+        </button>
+      )}
     </>
   );
 }
@@ -515,42 +517,45 @@ function ProcessEditor({ id }: { id: string }) {
         )}
       </section>
 
-      <fieldset className="plain" disabled={readOnly}>
-        <section>
-          <h2>Steps</h2>
-          {draft.steps.length === 0 ? (
-            <p className="empty">{readOnly ? 'No steps.' : 'No steps yet: add the first from the library below.'}</p>
-          ) : (
-            <>
-              <p className="caption">In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.</p>
-              <ol className={lineCount > 100 ? 'steps big' : 'steps'}>
-                {draft.steps.map((s, i) => (
-                  <StepCard
-                    key={s.key}
-                    step={s}
-                    index={i}
-                    count={draft.steps.length}
-                    cost={cost.steps[i]!}
-                    rates={rates}
-                    expanded={expanded.has(s.key)}
-                    dispatch={dispatch}
-                    onMove={onMove}
-                    onDragStart={onDragStart}
-                    onDropOn={onDropOn}
-                  />
-                ))}
-              </ol>
-            </>
-          )}
-          {!readOnly && <AddStep onAdd={(s) => dispatch({ type: 'addStep', step: newStep(s) })} />}
-        </section>
+      <section>
+        <h2>Steps</h2>
+        {draft.steps.length === 0 ? (
+          <p className="empty">{readOnly ? 'No steps.' : 'No steps yet: add the first from the library below.'}</p>
+        ) : (
+          <>
+            <p className="caption">
+              {readOnly ? 'In the order they are done.' : 'In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.'}
+            </p>
+            <ol className={lineCount > 100 ? 'steps big' : 'steps'}>
+              {draft.steps.map((s, i) => (
+                <StepCard
+                  key={s.key}
+                  step={s}
+                  index={i}
+                  count={draft.steps.length}
+                  cost={cost.steps[i]!}
+                  rates={rates}
+                  expanded={expanded.has(s.key)}
+                  dispatch={dispatch}
+                  onMove={onMove}
+                  onDragStart={onDragStart}
+                  onDropOn={onDropOn}
+                  readOnly={readOnly}
+                />
+              ))}
+            </ol>
+          </>
+        )}
+        {!readOnly && <AddStep onAdd={(s) => dispatch({ type: 'addStep', step: newStep(s) })} />}
+      </section>
 
-        <section>
-          <h2>Additional costs</h2>
-          <p className="caption">Costs of the whole process: per unit, or fixed per run (tooling, a setup).</p>
-          <AdditionalCosts costs={draft.additionalCosts} dispatch={dispatch} />
-        </section>
-      </fieldset>
+      <section>
+        <h2>Additional costs</h2>
+        <p className="caption">Costs of the whole process: per unit, or fixed per run (tooling, a setup).</p>
+        <fieldset className="plain" disabled={readOnly}>
+          <AdditionalCosts costs={draft.additionalCosts} dispatch={dispatch} readOnly={readOnly} />
+        </fieldset>
+      </section>
     </>
   );
 }
