@@ -6,7 +6,7 @@ import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
 import { PROCESS_MACHINE } from '../../src/app/processes/status.ts';
-import { PROCESS_STATUSES } from '../../src/app/processes/tree.ts';
+import { COST_TYPES, PROCESS_STATUSES } from '../../src/app/processes/tree.ts';
 import { offeredMoves } from '../../src/app/rules/machine.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
@@ -730,7 +730,7 @@ for (const backend of backends) {
         }
     });
 
-    test('actions: a planner and an admin are offered the moves of the process’s status, a viewer and an operator none; a deleted process offers none', async () => {
+    test('actions: a planner and an admin are offered the moves of the process’s status, a viewer and an operator none; a deleted process offers none; the statuses and cost types are served', async () => {
       const sub = await subprocess('Offered');
       const p = await process({ name: 'Offering', steps: [{ subprocessId: sub }] });
       assert.deepEqual(
@@ -763,6 +763,7 @@ for (const backend of backends) {
         statuses.map((s) => `${s.status}: ${s.label}`),
         ['draft: Draft', 'active: Active', 'archived: Archived'],
       );
+      assert.deepEqual(json(await api.call('GET', '/api/processes/cost-types', { as: 'viewer' })).costTypes, [...COST_TYPES]);
     });
 
     test('every write is audited via http with the request’s id; a refused write leaves no event and no change', async () => {

@@ -7,7 +7,7 @@ import { copyProcess, createProcess, deleteProcess, moveProcess, restoreProcess,
 import { PROCESS_MACHINE, PROCESS_STATUS_INFO, processActions } from '../../app/processes/status.ts';
 import { addStep, removeStep, reorderSteps, replaceStructure, updateStep } from '../../app/processes/steps.ts';
 import { createSubprocess, deleteSubprocess, getSubprocess, listSubprocesses, restoreSubprocess, updateSubprocess } from '../../app/processes/subprocesses.ts';
-import { PROCESS_STATUSES, getProcess, listProcesses } from '../../app/processes/tree.ts';
+import { COST_TYPES, PROCESS_STATUSES, getProcess, listProcesses } from '../../app/processes/tree.ts';
 import type { CostType, ProcessStatus, ProcessSummary } from '../../app/processes/tree.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -22,17 +22,8 @@ const UsageQuantity = Type.String({
 });
 /** A cost item's quantity: ≥ 0, at most 3 decimals (numeric(12,3)). */
 const CostQuantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string ≥ 0, at most 3 decimals, e.g. "1.5"' });
-/** One of COST_TYPES (spelled out: a union built from the array loses its literal types). */
-const CostTypeSchema = Type.Union([
-  Type.Literal('labour'),
-  Type.Literal('overhead'),
-  Type.Literal('electricity'),
-  Type.Literal('maintenance'),
-  Type.Literal('service'),
-  Type.Literal('packing'),
-  Type.Literal('transport'),
-  Type.Literal('other'),
-]) satisfies { static: CostType };
+/** One of COST_TYPES. */
+const CostTypeSchema = Literals(COST_TYPES) satisfies { static: CostType };
 const StatusSchema = Literals(PROCESS_STATUSES) satisfies { static: ProcessStatus };
 
 const SubprocessSchema = Type.Object({
@@ -345,6 +336,19 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       },
     },
     async () => ({ statuses: PROCESS_STATUSES.map((status) => ({ status, ...PROCESS_STATUS_INFO[status] })) }),
+  );
+
+  app.get(
+    '/api/processes/cost-types',
+    {
+      config: read,
+      schema: {
+        tags: ['processes'],
+        summary: 'The kinds of cost item a step may have, in order',
+        response: { 200: Type.Object({ costTypes: Type.Array(CostTypeSchema) }), ...errors() },
+      },
+    },
+    async () => ({ costTypes: [...COST_TYPES] }),
   );
 
   app.post(

@@ -14,7 +14,7 @@ import { editorReducer, initialEditorState, isDirty } from '../processes/editor-
 import type { EditorAction } from '../processes/editor-state.ts';
 import { useRates } from '../processes/rates.ts';
 import { StepCard } from '../processes/StepEditor.tsx';
-import { ActionError, StatusBadge, useProcessStatuses } from '../processes/ui.tsx';
+import { ActionError, StatusBadge, useCostTypes, useProcessStatuses } from '../processes/ui.tsx';
 import '../processes/processes.css';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -279,6 +279,7 @@ export default function ProcessEditorPage() {
 function ProcessEditor({ id }: { id: string }) {
   const loaded = useApi<ApiProcess>(`/api/processes/${id}`);
   const statuses = useProcessStatuses();
+  const costTypes = useCostTypes();
   const canWrite = useCan('process.write');
   const [state, dispatch] = useReducer(editorReducer, initialEditorState);
   const { saved, draft, expanded, saving, saveError, problems, notice, statusBusy, statusError, announce } = state;
@@ -541,6 +542,7 @@ function ProcessEditor({ id }: { id: string }) {
                   onDragStart={onDragStart}
                   onDropOn={onDropOn}
                   readOnly={readOnly}
+                  costTypes={costTypes}
                 />
               ))}
             </ol>

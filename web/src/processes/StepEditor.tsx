@@ -11,8 +11,8 @@ import { useApi } from '../useApi.ts';
 import { money, parseScaled } from './cost.ts';
 import type { GroupCost, Rates, StepCost, UnitCost } from './cost.ts';
 import type { EditorAction } from './editor-state.ts';
-import { COST_TYPES, COST_QUANTITY, MONEY, USAGE_QUANTITY, newKey } from './model.ts';
-import type { CostType, DraftCostItem, DraftGroup, DraftLine, DraftStep, VariantLabel } from './model.ts';
+import { COST_QUANTITY, MONEY, USAGE_QUANTITY, newKey } from './model.ts';
+import type { DraftCostItem, DraftGroup, DraftLine, DraftStep, VariantLabel } from './model.ts';
 
 const variantName = (v: VariantLabel) => `${v.item} ${[v.color, v.size].filter((x) => x && x !== 'General' && x !== 'Plain').join(' ')}`.trim();
 const paise = (cents: bigint) => formatMoney(money(cents * 10_000n));
@@ -259,7 +259,7 @@ function NewGroup({ step, onAdd }: { step: DraftStep; onAdd: (name: string) => v
   );
 }
 
-function CostItems({ step, dispatch }: { step: DraftStep; dispatch: Dispatch<EditorAction> }) {
+function CostItems({ step, costTypes, dispatch }: { step: DraftStep; costTypes: readonly string[] | undefined; dispatch: Dispatch<EditorAction> }) {
   const set = (key: string, change: Partial<DraftCostItem>) => dispatch({ type: 'setCostItem', stepKey: step.key, key, change });
   return (
     <>
@@ -298,8 +298,8 @@ function CostItems({ step, dispatch }: { step: DraftStep; dispatch: Dispatch<Edi
                 return (
                   <tr key={c.key}>
                     <td>
-                      <select value={c.costType} onChange={(e) => set(c.key, { costType: e.target.value as CostType })} aria-label={`Type of ${n}`}>
-                        {COST_TYPES.map((t) => (
+                      <select value={c.costType} onChange={(e) => set(c.key, { costType: e.target.value })} aria-label={`Type of ${n}`}>
+                        {(costTypes?.includes(c.costType) ? costTypes : [c.costType, ...(costTypes ?? [])]).map((t) => (
                           <option key={t} value={t}>
                             {t}
                           </option>
@@ -383,6 +383,8 @@ export interface StepCardProps {
   onDropOn: (stepKey: string) => void;
   /** Shown, not changed (a caller without process.write, a deleted process): details open and close, nothing else. */
   readOnly: boolean;
+  /** The kinds of cost item, as the API serves them (undefined while they load). */
+  costTypes: readonly string[] | undefined;
 }
 
 /** The step card under a point of the screen (where a dragged step is dropped). */
@@ -403,6 +405,7 @@ export const StepCard = memo(function StepCard({
   onDragStart,
   onDropOn,
   readOnly,
+  costTypes,
 }: StepCardProps) {
   const name = step.customName.trim() || step.subprocessName;
   // Stable across renders, so a row whose line did not change is not redrawn.
@@ -644,7 +647,7 @@ export const StepCard = memo(function StepCard({
           )}
 
           <h4>Cost items</h4>
-          <CostItems step={step} dispatch={dispatch} />
+          <CostItems step={step} costTypes={costTypes} dispatch={dispatch} />
         </fieldset>
       )}
     </li>

@@ -19,8 +19,8 @@ export interface ProcessStatusInfo {
   label: string;
   description: string;
 }
-export const COST_TYPES = ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'] as const;
-export type CostType = (typeof COST_TYPES)[number];
+/** A kind of cost item as the API names it; the kinds there are come from the API (GET /api/processes/cost-types). */
+export type CostType = string;
 
 export interface Subprocess {
   subprocessId: number;
@@ -150,8 +150,6 @@ let counter = 0;
  */
 export const newKey = (prefix: string) => `${prefix}n${++counter}`;
 
-const asCostType = (t: string): CostType => ((COST_TYPES as readonly string[]).includes(t) ? (t as CostType) : 'other');
-
 function lineOf(l: ApiLine): DraftLine {
   return {
     key: `l${l.lineId}`,
@@ -182,7 +180,7 @@ export function draftOf(p: ApiProcess): Draft {
       })),
       costItems: s.costItems.map((c) => ({
         key: `c${c.costItemId}`,
-        costType: asCostType(c.costType),
+        costType: c.costType,
         description: c.description ?? '',
         quantity: c.quantity,
         unit: c.unit ?? '',

@@ -30,3 +30,8 @@ export function StatusBadge({ status }: { status: ProcessStatus }) {
 export function useProcessStatuses(): ProcessStatusInfo[] | undefined {
   return useApi<{ statuses: ProcessStatusInfo[] }>('/api/processes/statuses').data?.statuses;
 }
+
+/** The kinds of cost item a step may have, as the API serves them; undefined while they load. */
+export function useCostTypes(): string[] | undefined {
+  return useApi<{ costTypes: string[] }>('/api/processes/cost-types').data?.costTypes;
+}
