@@ -134,6 +134,23 @@ for (const backend of backends) {
       assert.ok(seeded.belowReorderThreshold >= 3 && seeded.belowReorderThreshold <= 15, `${seeded.belowReorderThreshold} below the threshold`);
     });
 
+    test('the subprocesses and processes are written by their module: each in the audit trail via seed, every process activated by a transition', async () => {
+      const c = await conn();
+      const r = await c.query<{ entity: string; action: string; via: string; n: string }>(
+        `SELECT entity, action, via, count(*) AS n FROM audit_events WHERE entity IN ('process', 'subprocess') GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      );
+      assert.deepEqual(
+        r.rows.map((e) => `${e.entity} ${e.action} ${e.via} ${e.n}`),
+        [
+          `process create seed ${seeded.counts.processes}`,
+          `process transition seed ${seeded.counts.processes}`,
+          `subprocess create seed ${seeded.counts.subprocesses}`,
+        ],
+      );
+      const active = await c.query<{ n: string }>(`SELECT count(*) AS n FROM processes WHERE status = 'active'`);
+      assert.equal(Number(active.rows[0]!.n), seeded.counts.processes);
+    });
+
     test('every process has 3 or 4 ordered steps, labour and overhead, an additional cost, a sales price, and substitute groups of 2 or more alternatives', async () => {
       const c = await conn();
       const groups = await c.query<{ id: number; n: string }>(

@@ -5,10 +5,13 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../errors.ts';
+import type { Actor } from '../audit/actor.ts';
 import { postStock } from '../items/stock.ts';
 import { createLot } from '../lots/lots.ts';
 import { transitionLot } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
+import { createProcessIn, moveProcessIn } from '../processes/processes.ts';
+import { createSubprocessIn } from '../processes/subprocesses.ts';
 import {
   COMPANY,
   USERS,
@@ -371,81 +374,52 @@ interface SeededProcess {
   groups: ReadonlyMap<string, { id: number; alternatives: readonly string[] }>;
 }
 
+/**
+ * The subprocess library and the processes, written by the processes module itself (each
+ * audited as the seed's, with the planner as the processes' maker): every process is created
+ * as a draft with its whole structure, then activated.
+ */
 async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserIds): Promise<ReadonlyMap<string, SeededProcess>> {
-  const subprocessRows = await insertRows<{ id: number; name: string }>(
-    tx,
-    'subprocesses',
-    ['name', 'category', 'estimated_time_minutes', 'description'],
-    SUBPROCESSES.map((s) => [...s]),
-    'id, name',
-  );
-  const subprocessIds = new Map(subprocessRows.map((r) => [r.name, r.id]));
-  const processRows = await insertRows<{ id: number; name: string }>(
-    tx,
-    'processes',
-    ['name', 'description', 'process_class', 'status', 'sales_price', 'created_by'],
-    PROCESSES.map((p) => [p.name, p.description, p.processClass, 'active', p.salesPrice, users.planner]),
-    'id, name',
-  );
-  const processIds = new Map(processRows.map((r) => [r.name, r.id]));
-
-  const steps = PROCESSES.flatMap((p) => p.steps.map((step, i) => ({ process: p, step, order: i + 1, processId: must(processIds, p.name, 'process') })));
-  const stepRows = await insertRows<{ id: number; process_id: number; sequence_order: number }>(
-    tx,
-    'process_subprocesses',
-    ['process_id', 'subprocess_id', 'sequence_order', 'custom_name'],
-    steps.map((s) => [s.processId, must(subprocessIds, s.step.subprocess, 'subprocess'), s.order, s.step.customName ?? null]),
-    'id, process_id, sequence_order',
-  );
-  const stepIds = new Map(stepRows.map((r) => [`${r.process_id}|${r.sequence_order}`, r.id]));
-  const stepIdOf = (s: (typeof steps)[number]) => must(stepIds, `${s.processId}|${s.order}`, 'step');
-
-  const groups = steps.flatMap((s) => s.step.groups.map((g) => ({ ...s, group: g, stepId: stepIdOf(s) })));
-  const groupRows = await insertRows<{ id: number; process_subprocess_id: number; group_name: string }>(
-    tx,
-    'substitute_groups',
-    ['process_subprocess_id', 'group_name', 'group_description'],
-    groups.map((g) => [g.stepId, g.group.name, g.group.description]),
-    'id, process_subprocess_id, group_name',
-  );
-  const groupIds = new Map(groupRows.map((r) => [`${r.process_subprocess_id}|${r.group_name}`, r.id]));
+  const actor: Actor = { userId: users.planner, via: 'seed' };
+  const subprocessIds = new Map<string, number>();
+  for (const [name, category, estimatedTimeMinutes, description] of SUBPROCESSES)
+    subprocessIds.set(name, (await createSubprocessIn(tx, { name, category, estimatedTimeMinutes, description }, actor)).subprocessId);
   const variantId = (ref: VariantRef) => must(variants, variantKey(ref), 'variant').id;
-
-  const usage: (readonly unknown[])[] = [];
-  for (const s of steps) {
-    const stepId = stepIdOf(s);
-    for (const [item, colour, size, quantity] of s.step.uses) usage.push([stepId, variantId([item, colour, size]), quantity, null]);
-    for (const g of s.step.groups) {
-      const groupId = must(groupIds, `${stepId}|${g.name}`, 'group');
-      for (const alt of g.alternatives) usage.push([stepId, variantId(alt), g.quantity, groupId]);
-    }
-  }
-  await insertRows(tx, 'variant_usage', ['process_subprocess_id', 'variant_id', 'quantity', 'substitute_group_id'], usage, 'id');
-  await insertRows(
-    tx,
-    'cost_items',
-    ['process_subprocess_id', 'cost_type', 'description', 'quantity', 'unit', 'rate'],
-    steps.flatMap((s) => s.step.costs.map(([type, description, quantity, unit, rate]) => [stepIdOf(s), type, description, quantity, unit, rate])),
-    'id',
-  );
-  await insertRows(
-    tx,
-    'additional_costs',
-    ['process_id', 'cost_type', 'description', 'amount', 'is_fixed'],
-    PROCESSES.flatMap((p) =>
-      p.additional.map(([type, description, amount, isFixed]) => [must(processIds, p.name, 'process'), type, description, amount, isFixed]),
-    ),
-    'id',
-  );
 
   const seeded = new Map<string, SeededProcess>();
   for (const p of PROCESSES) {
+    const made = await createProcessIn(
+      tx,
+      {
+        name: p.name,
+        description: p.description,
+        processClass: p.processClass,
+        salesPrice: p.salesPrice,
+        steps: p.steps.map((step) => ({
+          subprocessId: must(subprocessIds, step.subprocess, 'subprocess'),
+          customName: step.customName ?? null,
+          lines: step.uses.map(([item, colour, size, quantity]) => ({ variantId: variantId([item, colour, size]), quantity })),
+          groups: step.groups.map((g) => ({
+            name: g.name,
+            description: g.description,
+            alternatives: g.alternatives.map((alt) => ({ variantId: variantId(alt), quantity: g.quantity })),
+          })),
+          costItems: step.costs.map(([costType, description, quantity, unit, rate]) => ({ costType, description, quantity, unit, rate })),
+        })),
+        additionalCosts: p.additional.map(([costType, description, amount, isFixed]) => ({ costType, description, amount, isFixed })),
+      },
+      actor,
+    );
+    await moveProcessIn(tx, made.processId, 'activate', actor);
     const g = new Map<string, { id: number; alternatives: string[] }>();
-    for (const x of groups.filter((x) => x.process === p)) {
-      if (g.has(x.group.name)) throw new Error(`demo data: ${p.name} has two groups named ${x.group.name}`);
-      g.set(x.group.name, { id: must(groupIds, `${x.stepId}|${x.group.name}`, 'group'), alternatives: x.group.alternatives.map(variantKey) });
-    }
-    seeded.set(p.name, { id: must(processIds, p.name, 'process'), groups: g });
+    for (const [i, step] of p.steps.entries())
+      for (const [j, group] of step.groups.entries()) {
+        if (g.has(group.name)) throw new Error(`demo data: ${p.name} has two groups named ${group.name}`);
+        const written = made.steps[i]?.groups[j];
+        if (written?.name !== group.name) throw new Error(`demo data: ${p.name}'s group ${group.name} was not written`);
+        g.set(group.name, { id: written.groupId, alternatives: group.alternatives.map(variantKey) });
+      }
+    seeded.set(p.name, { id: made.processId, groups: g });
   }
   return seeded;
 }
