@@ -145,7 +145,7 @@ for (const backend of backends) {
       );
       const dearer = await updateRate(db, rate.rateId, { costPerUnit: '125.50' }, CLI_ACTOR);
       const off = await deactivateRate(db, rate.rateId, CLI_ACTOR);
-      await deactivateRate(db, rate.rateId, CLI_ACTOR);
+      assert.deepEqual(await deactivateRate(db, rate.rateId, CLI_ACTOR), off, 'deactivated already: unchanged, updatedAt too');
       const gone = await createSupplier(db, { firmName: 'Short Lived' }, CLI_ACTOR);
       await deleteSupplier(db, gone.supplierId, CLI_ACTOR);
       const events = (await eventsAfter(db, since)).filter((e) => e.entity === 'supplier' || e.entity === 'supplier_rate');

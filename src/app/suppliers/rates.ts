@@ -167,7 +167,10 @@ async function changeRate(q: Queryable, rateId: number, change: Partial<RateTerm
   await assertRateFits(q, { ...terms, rateId, supplierId: before.supplierId, variantId: before.variantId });
   await q.query(
     `UPDATE public.variant_supplier_pricing SET cost_per_unit = $2::numeric, currency = $3, minimum_order_quantity = $4::numeric,
-            effective_from = $5::date, effective_to = $6::date, is_active = $7 WHERE id = $1`,
+            effective_from = $5::date, effective_to = $6::date, is_active = $7
+      WHERE id = $1 -- a change to the same terms writes nothing (updated_at stays, as the trail does)
+        AND (cost_per_unit, currency, minimum_order_quantity, effective_from, effective_to, is_active)
+            IS DISTINCT FROM ($2::numeric, $3, $4::numeric, $5::date, $6::date, $7)`,
     [rateId, terms.costPerUnit, terms.currency, terms.minimumOrderQuantity, terms.effectiveFrom, terms.effectiveTo, terms.isActive],
   );
   return { before, after: (await getRate(q, rateId))! };
