@@ -84,7 +84,7 @@ for (const backend of backends) {
       t = await backend.create();
       const db = await migrated(t);
       const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-      token = (await createApiToken(db, admin.userId, 'tests')).token;
+      token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
       await db.close(); // an embedded database is the server's alone
     });
     after(async () => {

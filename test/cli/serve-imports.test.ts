@@ -41,7 +41,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     t = await postgresBackend.create();
     db = await migrated(t);
     const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-    token = (await createApiToken(db, admin.userId, 'tests')).token;
+    token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
     servers = await Promise.all([0, 1, 2].map(() => serveMtc(t.url, { MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) })));
   });
   after(async () => {

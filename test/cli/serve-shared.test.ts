@@ -41,7 +41,7 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
       const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
       if (result.failure) throw new Error(result.failure.message);
       const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-      token = (await createApiToken(db, admin.userId, 'tests')).token;
+      token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
     } finally {
       await db.close();
     }

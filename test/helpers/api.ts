@@ -51,7 +51,7 @@ export async function testApi(backend: Backend, options: Partial<ServerOptions> 
   for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
     const user = await createUser(db, { name: `The ${role}`, email: `${role}@example.com`, role }, CLI_ACTOR);
     await db.query('UPDATE public.users SET password_hash = $2 WHERE user_id = $1', [user.userId, hash]);
-    tokens[role] = (await createApiToken(db, user.userId, 'tests')).token;
+    tokens[role] = (await createApiToken(db, user.userId, 'tests', CLI_ACTOR)).token;
   }
   const app = await buildServer({ db, plan, logger: false, ...options });
   return {

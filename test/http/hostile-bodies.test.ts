@@ -98,7 +98,7 @@ for (const backend of backends) {
         const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
         if (migrated.failure) throw new Error(migrated.failure.message);
         const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin' }, CLI_ACTOR);
-        api.tokens.admin = (await createApiToken(db, admin.userId, 'hostile bodies')).token;
+        api.tokens.admin = (await createApiToken(db, admin.userId, 'hostile bodies', CLI_ACTOR)).token;
       } finally {
         await db.close();
       }

@@ -18,7 +18,7 @@ import type {
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
-import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
+import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -46,6 +46,7 @@ type Holds<T extends true> = T;
 
 export type SharedShapes = [
   Holds<Reads<{ user: User }, ResponseOf<'/api/auth/me', 'get'>>>,
+  Holds<Reads<RoleInfo, RowOf<'/api/roles'>>>,
   Holds<Reads<Item, ResponseOf<'/api/items/{id}', 'get'>>>,
   Holds<Reads<Item, RowOf<'/api/items', 'items'>>>,
   Holds<Reads<Variant, RowOf<'/api/items/{id}/variants'>>>,

@@ -8,6 +8,13 @@ export interface User {
   role: string;
 }
 
+/** A role as GET /api/roles serves it: what it is for, and what it may do. */
+export interface RoleInfo {
+  role: string;
+  description: string;
+  permissions: string[];
+}
+
 export interface Item {
   itemId: number;
   name: string;

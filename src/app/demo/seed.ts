@@ -5,8 +5,14 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../errors.ts';
+import { SEED_ACTOR } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
+import { createItemIn } from '../items/items.ts';
+import { masterId } from '../items/masters.ts';
 import { postStock } from '../items/stock.ts';
+import { createVariantIn } from '../items/variants.ts';
+import { createRateIn } from '../suppliers/rates.ts';
+import { createSupplierIn } from '../suppliers/suppliers.ts';
 import { createLot } from '../lots/lots.ts';
 import { transitionLot } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
@@ -225,18 +231,6 @@ async function insertUsers(tx: Queryable): Promise<UserIds> {
   };
 }
 
-/** Names into a master table; returns each name's id. */
-async function insertMaster(tx: Queryable, table: DemoTable, idColumn: string, nameColumn: string, names: readonly string[]): Promise<Map<string, number>> {
-  const rows = await insertRows<{ id: number; name: string }>(
-    tx,
-    table,
-    [nameColumn],
-    names.map((n) => [n]),
-    `${idColumn} AS id, ${nameColumn} AS name`,
-  );
-  return new Map(rows.map((r) => [r.name, r.id]));
-}
-
 /** A variant's key in maps: `item|colour|size`. */
 function variantKey([item, colour, size]: VariantRef): string {
   return `${item}|${colour}|${size}`;
@@ -254,54 +248,34 @@ interface SeededVariant {
 }
 type VariantIds = ReadonlyMap<string, SeededVariant>;
 
+/**
+ * The items and their variants, made one by one by the items module as a person would make them
+ * (its checks, its audit events, as the seed), in the data's order; the masters first, in the
+ * data's order, so that their ids follow the lists.
+ */
 async function insertItems(tx: Queryable): Promise<VariantIds> {
-  const colours = await insertMaster(tx, 'color_master', 'color_id', 'color_name', COLOURS);
-  const sizes = await insertMaster(tx, 'size_master', 'size_id', 'size_name', SIZES);
-  const models = await insertMaster(tx, 'model_master', 'model_id', 'model_name', MODELS);
-  const variations = await insertMaster(tx, 'variation_master', 'variation_id', 'variation_name', VARIATIONS);
-
-  // Name and description tell the items apart (checked: the map must not lose one).
-  const items = await insertRows<{ item_id: number; name: string; description: string }>(
-    tx,
-    'item_master',
-    ['name', 'description', 'category', 'model_id', 'variation_id'],
-    ITEMS.map(([, category, name, description, model, variation]) => [
-      name,
-      description,
-      category,
-      must(models, model, 'model'),
-      must(variations, variation, 'variation'),
-    ]),
-    'item_id, name, description',
-  );
-  const itemIds = new Map(items.map((r) => [`${r.name}|${r.description}`, r.item_id]));
-  if (itemIds.size !== ITEMS.length) throw new Error('demo data: two items share a name and description');
+  for (const [kind, names] of [
+    ['color', COLOURS],
+    ['size', SIZES],
+    ['model', MODELS],
+    ['variation', VARIATIONS],
+  ] as const)
+    for (const name of names) await masterId(tx, kind, name);
 
   const short = new Map(SHORT_OPENING.map(([item, colour, size, stock]) => [variantKey([item, colour, size]), stock]));
-  const planned = ITEMS.flatMap(([key, category, name, description, , , unit, rate, stock, reorder, itemSizes, itemColours]) => {
-    const itemId = must(itemIds, `${name}|${description}`, 'item');
-    return itemColours.flatMap((colour, c) =>
-      itemSizes.map((size, s) => {
+  const variants = new Map<string, SeededVariant>();
+  for (const [key, category, name, description, model, variation, unit, rate, stock, reorder, itemSizes, itemColours] of ITEMS) {
+    const item = await createItemIn(tx, { name, description, category, model, variation }, SEED_ACTOR);
+    for (const [c, colour] of itemColours.entries()) {
+      for (const [s, size] of itemSizes.entries()) {
+        const made = await createVariantIn(tx, item.itemId, { color: colour, size, unit, reorderThreshold: String(reorder) }, SEED_ACTOR);
+        if (!made) throw new Error(`demo data: item ${name} vanished`);
         const vKey = variantKey([key, colour, size]);
         const spread = STOCK_SPREAD[(c * itemSizes.length + s) % STOCK_SPREAD.length] ?? 100;
-        return {
-          key: vKey,
-          ids: `${itemId}|${must(colours, colour, 'colour')}|${must(sizes, size, 'size')}`,
-          row: [itemId, must(colours, colour, 'colour'), must(sizes, size, 'size'), unit, String(reorder)],
-          variant: { category, size, unit, rate, opening: String(short.get(vKey) ?? Math.round((stock * spread) / 100)) },
-        };
-      }),
-    );
-  });
-  const inserted = await insertRows<{ variant_id: number; item_id: number; color_id: number; size_id: number }>(
-    tx,
-    'item_variant',
-    ['item_id', 'color_id', 'size_id', 'unit', 'reorder_threshold'],
-    planned.map((p) => p.row),
-    'variant_id, item_id, color_id, size_id',
-  );
-  const idOf = new Map(inserted.map((r) => [`${r.item_id}|${r.color_id}|${r.size_id}`, r.variant_id]));
-  const variants = new Map(planned.map((p) => [p.key, { id: must(idOf, p.ids, 'variant'), ...p.variant }]));
+        variants.set(vKey, { id: made.variantId, category, size, unit, rate, opening: String(short.get(vKey) ?? Math.round((stock * spread) / 100)) });
+      }
+    }
+  }
   for (const key of short.keys()) must(variants, key, 'variant');
   return variants;
 }
@@ -333,39 +307,38 @@ function scaleRate(rate: string, percent: number): string {
  * or a quote that was withdrawn (inactive).
  */
 async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
-  const supplierRows = await insertRows<{ supplier_id: number; firm_name: string }>(
-    tx,
-    'suppliers',
-    ['firm_name', 'address', 'gstin', 'email', 'phone'],
-    SUPPLIERS.map(([, ...fields]) => fields),
-    'supplier_id, firm_name',
-  );
-  const byName = new Map(supplierRows.map((r) => [r.firm_name, r.supplier_id]));
-  const supplierId = new Map(SUPPLIERS.map(([key, firm]) => [key, must(byName, firm, 'supplier')]));
+  const supplierId = new Map<string, number>();
+  for (const [key, firmName, address, gstin, email, phone] of SUPPLIERS)
+    supplierId.set(key, (await createSupplierIn(tx, { firmName, address, gstin, email, phone }, SEED_ACTOR)).supplierId);
 
   const used = new Set(variantsUsedByProcesses());
-  const rates: (readonly unknown[])[] = [];
   let nthUsed = 0;
   for (const [key, v] of variants) {
     const [primary, second, third] = CATEGORY_SUPPLIERS[v.category];
     const base = scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]);
     const moq = MINIMUM_ORDER[v.unit];
-    const rate = (supplier: string, percent: number, minimum: number, from: string, to: string | null, active: boolean) =>
-      rates.push([must(supplierId, supplier, 'supplier'), v.id, scaleRate(base, percent), 'INR', String(minimum), from, to, active]);
-    rate(primary, 100, moq, RATE_YEAR.from, null, true);
+    const rate = (supplier: string, percent: number, minimum: number, effectiveFrom: string, effectiveTo: string | null, isActive: boolean) =>
+      createRateIn(
+        tx,
+        {
+          supplierId: must(supplierId, supplier, 'supplier'),
+          variantId: v.id,
+          costPerUnit: scaleRate(base, percent),
+          currency: 'INR',
+          minimumOrderQuantity: String(minimum),
+          effectiveFrom,
+          effectiveTo,
+          isActive,
+        },
+        SEED_ACTOR,
+      );
+    await rate(primary, 100, moq, RATE_YEAR.from, null, true);
     if (!used.has(key)) continue;
-    rate(second, 106, moq * 2, RATE_YEAR.from, null, true);
-    if (nthUsed % 3 === 0) rate(primary, 92, moq, RATE_YEAR.lastFrom, RATE_YEAR.lastTo, true);
-    else if (nthUsed % 3 === 1) rate(third, 103, moq, RATE_YEAR.from, null, false);
+    await rate(second, 106, moq * 2, RATE_YEAR.from, null, true);
+    if (nthUsed % 3 === 0) await rate(primary, 92, moq, RATE_YEAR.lastFrom, RATE_YEAR.lastTo, true);
+    else if (nthUsed % 3 === 1) await rate(third, 103, moq, RATE_YEAR.from, null, false);
     nthUsed++;
   }
-  await insertRows(
-    tx,
-    'variant_supplier_pricing',
-    ['supplier_id', 'variant_id', 'cost_per_unit', 'currency', 'minimum_order_quantity', 'effective_from', 'effective_to', 'is_active'],
-    rates,
-    'id',
-  );
 }
 
 /** A seeded process: its id, and its substitute groups' ids by group name. */
