@@ -4,18 +4,14 @@
 // else meanwhile (a /health sent at the same moment answers at once). Up to the 1 MiB limit.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { MAX_BODY_BYTES } from '../../src/http/server.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { listeningAddress, startMtc } from '../helpers/cli.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 /** The bounds the issue sets: a hostile body answered within 0.2 s, /health meanwhile within 0.1 s. */
 const BODY_MS = 200;
@@ -95,8 +91,7 @@ for (const backend of backends) {
       database = await backend.create();
       const db = await database.open();
       try {
-        const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-        if (migrated.failure) throw new Error(migrated.failure.message);
+        await migrateProject(db);
         const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin' }, CLI_ACTOR);
         api.tokens.admin = (await createApiToken(db, admin.userId, 'hostile bodies')).token;
       } finally {
