@@ -3,29 +3,23 @@
 // the job is then taken over), and that a stopped worker's job resumes elsewhere to the same
 // end state as an uninterrupted import.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../../helpers/backends.ts';
 import type { TestDatabase } from '../../helpers/backends.ts';
-import { ROOT } from '../../helpers/cli.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { itemsCsv, itemsState, jobRow } from '../../helpers/import-jobs.ts';
 import { openDatabase } from '../../../src/db/open.ts';
 import type { Database } from '../../../src/db/types.ts';
-import { splitStatements } from '../../../src/schema/lint/index.ts';
-import { migrate } from '../../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
 import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { beginRun } from '../../../src/app/imports/crashes.ts';
 import { LEASE_KEY, claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
 import type { ImportRunner, WorkerEvent } from '../../../src/app/imports/worker.ts';
+import { migrateProject } from '../../helpers/migrated.ts';
 
 async function migrated(t: TestDatabase): Promise<Database> {
   const db = await t.open();
-  const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-  if (result.failure) throw new Error(result.failure.message);
+  await migrateProject(db);
   return db;
 }
 
