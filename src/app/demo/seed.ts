@@ -6,9 +6,10 @@ import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../errors.ts';
 import { postStock } from '../items/stock.ts';
-import { createLot } from '../lots/lots.ts';
-import { transitionLot } from '../lots/lifecycle.ts';
+import { createLotIn } from '../lots/lots.ts';
+import { transitionLotIn } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
+import type { Actor } from '../audit/actor.ts';
 import {
   COMPANY,
   USERS,
@@ -450,6 +451,9 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
   return seeded;
 }
 
+/** The demo user who made a change, as the seed: the audit trail says both. */
+const seededBy = (userId: number): Actor => ({ userId, via: 'seed' });
+
 /** A lot's steps after creation, by the LotDef day they happened on, and who took them. */
 const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'completed'; by: 'planner' | 'operator' }[] = [
   { action: 'ready', day: 'ready', by: 'planner' },
@@ -459,7 +463,7 @@ const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'compl
 
 /**
  * The lots, made and moved through their lives by the lots module itself, so that they obey
- * its rules: each made (numbered by the database) with its estimate frozen at the rates of its
+ * its rules and are in the audit trail (via 'seed', by the demo planner and operator): each made (numbered by the database) with its estimate frozen at the rates of its
  * creation day and a choice for every substitute group; then every step of every lot in the
  * order the days say (marking ready checks the stock of that moment, completing consumes it
  * through the ledger and records the actual cost at that day's rates). Afterwards the
@@ -479,7 +483,7 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
       if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${def.process}'s group ${name}`);
       return { groupId: group.id, variantId: must(variants, pick, 'variant').id };
     });
-    const lot = await createLot(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, users.planner, {
+    const lot = await createLotIn(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, seededBy(users.planner), {
       at: await dayAgo(def.days.created),
     });
     made.push({ id: lot.lotId, def, lotNumber: lot.lotNumber });
@@ -490,8 +494,7 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
     .sort((a, b) => b.daysAgo - a.daysAgo);
   for (const { lot, step, daysAgo } of steps) {
     const at = await dayAgo(daysAgo);
-    const moved = await transitionLot(tx, lot.id, step.action, { userId: users[step.by], ratesAt: at });
-    if (!moved) throw new Error(`demo data: lot ${lot.lotNumber} vanished`);
+    await transitionLotIn(tx, lot.id, step.action, seededBy(users[step.by]), { ratesAt: at });
   }
 
   const days = (n: number | undefined) => (n === undefined ? null : `${n} days`);
