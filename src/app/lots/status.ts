@@ -12,10 +12,6 @@ export class LotError extends MtcError {}
 export const LOT_STATUSES = ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
 export type LotStatus = (typeof LOT_STATUSES)[number];
 
-/** What a person (or a change of selections) does to a lot's status. */
-export const LOT_ACTIONS = ['ready', 'start', 'complete', 'fail', 'cancel', 'replan'] as const;
-export type LotAction = (typeof LOT_ACTIONS)[number];
-
 /** A move of a lot: the machine's move, and what has to hold beyond the status (checked by lifecycle.ts before the move). */
 export interface LotMove extends Move<LotStatus> {
   requires: 'nothing' | 'selections and stock' | 'stock consumed';
@@ -33,84 +29,92 @@ export interface LotMove extends Move<LotStatus> {
  * the selections of a ready lot does, because readiness (every group chosen, stock enough) was
  * checked for the old choice; the planner marks the lot ready again, which checks anew.
  */
+const MOVES = {
+  ready: {
+    from: ['planning'],
+    to: 'ready',
+    permission: 'lot.plan',
+    needsReason: false,
+    label: 'Mark ready',
+    offered: true,
+    requires: 'selections and stock',
+    done: 'marked ready',
+    summary:
+      'Mark a planning lot ready: every substitute group must have a choice (409 LOT_NOT_READY) and stock must cover every need (409 INSUFFICIENT_STOCK, with details.shortfalls)',
+  },
+  start: {
+    from: ['ready'],
+    to: 'in_progress',
+    permission: 'lot.run',
+    needsReason: false,
+    label: 'Start',
+    offered: true,
+    requires: 'nothing',
+    done: 'started',
+    summary: 'Start a ready lot (in_progress)',
+  },
+  complete: {
+    from: ['in_progress'],
+    to: 'completed',
+    permission: 'lot.run',
+    needsReason: false,
+    label: 'Complete',
+    offered: true,
+    requires: 'stock consumed',
+    done: 'completed',
+    confirm: 'Completing the lot takes what it needs from stock and records its actual cost; it cannot be undone.',
+    summary:
+      'Complete a lot in progress, in one transaction: stock is checked again with the variants locked (409 INSUFFICIENT_STOCK, nothing changed, when short), consumed through the ledger, and the actual cost taken at today’s rates with its variance against the estimate',
+  },
+  fail: {
+    from: ['in_progress'],
+    to: 'failed',
+    permission: 'lot.run',
+    needsReason: true,
+    label: 'Mark failed',
+    offered: true,
+    requires: 'nothing',
+    done: 'failed',
+    confirm: 'A failed lot is final: it cannot be run again.',
+    summary: 'Mark a lot in progress failed, saying why (no stock is consumed)',
+  },
+  cancel: {
+    from: ['planning', 'ready', 'in_progress'],
+    to: 'cancelled',
+    permission: 'lot.plan',
+    needsReason: true,
+    label: 'Cancel lot',
+    offered: true,
+    requires: 'nothing',
+    done: 'cancelled',
+    confirm: 'A cancelled lot is final: it cannot be planned or run again.',
+    summary: 'Cancel a lot that is planning, ready or in progress, saying why',
+  },
+  replan: {
+    from: ['ready'],
+    to: 'planning',
+    permission: 'lot.plan',
+    needsReason: false,
+    label: 'Return to planning',
+    offered: false,
+    requires: 'nothing',
+    done: 'returned to planning',
+    summary: 'What changing the selections of a ready lot does',
+  },
+} satisfies Record<string, LotMove>;
+
+/** What a person (or a change of selections) does to a lot's status: a move of the machine. */
+export type LotAction = keyof typeof MOVES;
+
 export const LOT_MACHINE: Machine<LotStatus, LotAction> & { moves: Readonly<Record<LotAction, LotMove>> } = {
   entity: 'production_lot',
   statuses: LOT_STATUSES,
   final: ['completed', 'failed', 'cancelled'],
-  moves: {
-    ready: {
-      from: ['planning'],
-      to: 'ready',
-      permission: 'lot.plan',
-      needsReason: false,
-      label: 'Mark ready',
-      offered: true,
-      requires: 'selections and stock',
-      done: 'marked ready',
-      summary:
-        'Mark a planning lot ready: every substitute group must have a choice (409 LOT_NOT_READY) and stock must cover every need (409 INSUFFICIENT_STOCK, with details.shortfalls)',
-    },
-    start: {
-      from: ['ready'],
-      to: 'in_progress',
-      permission: 'lot.run',
-      needsReason: false,
-      label: 'Start',
-      offered: true,
-      requires: 'nothing',
-      done: 'started',
-      summary: 'Start a ready lot (in_progress)',
-    },
-    complete: {
-      from: ['in_progress'],
-      to: 'completed',
-      permission: 'lot.run',
-      needsReason: false,
-      label: 'Complete',
-      offered: true,
-      requires: 'stock consumed',
-      done: 'completed',
-      confirm: 'Completing the lot takes what it needs from stock and records its actual cost; it cannot be undone.',
-      summary:
-        'Complete a lot in progress, in one transaction: stock is checked again with the variants locked (409 INSUFFICIENT_STOCK, nothing changed, when short), consumed through the ledger, and the actual cost taken at today’s rates with its variance against the estimate',
-    },
-    fail: {
-      from: ['in_progress'],
-      to: 'failed',
-      permission: 'lot.run',
-      needsReason: true,
-      label: 'Mark failed',
-      offered: true,
-      requires: 'nothing',
-      done: 'failed',
-      confirm: 'A failed lot is final: it cannot be run again.',
-      summary: 'Mark a lot in progress failed, saying why (no stock is consumed)',
-    },
-    cancel: {
-      from: ['planning', 'ready', 'in_progress'],
-      to: 'cancelled',
-      permission: 'lot.plan',
-      needsReason: true,
-      label: 'Cancel lot',
-      offered: true,
-      requires: 'nothing',
-      done: 'cancelled',
-      confirm: 'A cancelled lot is final: it cannot be planned or run again.',
-      summary: 'Cancel a lot that is planning, ready or in progress, saying why',
-    },
-    replan: {
-      from: ['ready'],
-      to: 'planning',
-      permission: 'lot.plan',
-      needsReason: false,
-      label: 'Return to planning',
-      offered: false,
-      requires: 'nothing',
-      done: 'returned to planning',
-      summary: 'What changing the selections of a ready lot does',
-    },
-  },
+  moves: MOVES,
 };
+
+/** The machine's moves, in its order. */
+export const LOT_ACTIONS = Object.keys(MOVES) as LotAction[];
 
 /** Statuses a lot never leaves. */
 export const FINAL_STATUSES: readonly LotStatus[] = LOT_MACHINE.final;
