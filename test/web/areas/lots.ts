@@ -156,14 +156,11 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
       'the API holds the new choice',
     );
 
-    // Only the moves the API offers: planning offers Mark ready and Cancel, not Start or Complete.
+    // Exactly the moves the API offers, as buttons (… when the move asks first): planning offers Mark ready and Cancel.
     const actions = section(page, 'Status');
+    const buttonsOf = (lot: LotShape) => lot.actions.map((a) => (a.needsReason || a.confirm !== null ? `${a.label}…` : a.label));
+    assert.deepEqual(await actions.getByRole('button').allInnerTexts(), buttonsOf(lot));
     assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Mark ready', 'Cancel lot…']);
-    assert.deepEqual(
-      lot.actions.map((a) => a.label),
-      ['Mark ready', 'Cancel lot'],
-      'the buttons are the lot’s actions',
-    );
     const stockBefore = new Map<number, number>();
     const needs = await apiGet<{ sufficient: boolean; needs: { variantId: number; needed: string; available: string }[] }>(
       page,
@@ -177,7 +174,7 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     await waitForStatus(page, 'Ready');
     await actions.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStatus(page, 'In progress');
-    assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Complete…', 'Mark failed…', 'Cancel lot…']);
+    assert.deepEqual(await actions.getByRole('button').allInnerTexts(), buttonsOf(await apiGet<LotShape>(page, `/api/lots/${lotId}`)));
     // Completing cannot be undone: the page shows the API's sentence and asks again before it.
     await actions.getByRole('button', { name: 'Complete…', exact: true }).click();
     const confirmation = actions.getByRole('form', { name: 'Complete' });
@@ -322,12 +319,13 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     await main.getByRole('heading', { level: 1, name: `Lot ${running.lotNumber}` }).waitFor();
     await settled(page);
     const lot = await apiGet<LotShape>(page, `/api/lots/${running.lotId}`);
+    const offered = lot.actions.map((a) => a.action);
+    assert.ok(offered.includes('complete') && offered.includes('fail') && !offered.includes('cancel'), `the API offers an operator ${offered.join(', ')}`);
     assert.deepEqual(
-      lot.actions.map((a) => a.action),
-      ['complete', 'fail'],
-      'the API offers an operator these',
+      await section(page, 'Status').getByRole('button').allInnerTexts(),
+      lot.actions.map((a) => `${a.label}…`),
+      'each of an operator’s moves there asks first (a sentence to confirm, or a reason)',
     );
-    assert.deepEqual(await section(page, 'Status').getByRole('button').allInnerTexts(), ['Complete…', 'Mark failed…']);
     assert.equal(await section(page, 'Substitutes').getByRole('button').count(), 0, 'an operator changes no substitutes');
     await checkPage(w, 'lot-operator');
     await main.getByRole('link', { name: 'Lots', exact: true }).first().click();
