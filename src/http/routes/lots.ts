@@ -151,10 +151,12 @@ const reasonBody = Type.Object({ reason: Reason }, { additionalProperties: false
 /**
  * Production lots: made from an active process in a quantity, with a worst- and best-case
  * estimate frozen at creation; a substitute chosen for each group; moved through planning →
- * ready → in_progress → completed (or failed, or cancelled) by the transition table of
- * src/app/lots/status.ts; completion consumes stock and records the actual cost. Reads need
- * production.read; creating, choosing, marking ready and cancelling lot.plan; starting,
- * completing and failing lot.run. Every write is audited.
+ * ready → in_progress → completed (or failed, or cancelled) by LOT_MACHINE
+ * (src/app/lots/status.ts), from which the move routes and their permissions are made;
+ * completion consumes stock and records the actual cost. Reads need production.read;
+ * creating and choosing lot.plan. Each write is one call of the lots module's audited
+ * functions (their transaction and audit event are theirs); every lot answered carries the
+ * caller's `actions`.
  */
 export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const read = { permission: 'production.read' } as const;
