@@ -10,6 +10,7 @@ import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.t
 import type { UnitCosts } from './processes/rates.ts';
 import type {
   Lot,
+  LotStatusInfo,
   LotSummary,
   ProcessCost,
   ProcessSummary as LotProcess,
@@ -59,6 +60,7 @@ export type SharedShapes = [
 
 export type LotShapes = [
   Holds<Reads<LotSummary, RowOf<'/api/lots', 'lots'>>>,
+  Holds<Reads<LotStatusInfo, RowOf<'/api/lots/statuses'>>>,
   Holds<Reads<Lot, ResponseOf<'/api/lots/{id}', 'get'>>>,
   Holds<Reads<Lot, ResponseOf<'/api/lots', 'post'>>>,
   Holds<Reads<StockCheck, ResponseOf<'/api/lots/{id}/stock-check', 'get'>>>,

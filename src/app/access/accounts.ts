@@ -53,7 +53,8 @@ export interface NewUser {
   password?: string;
 }
 
-async function createUserIn(q: Queryable, input: NewUser, actor: Actor): Promise<User> {
+/** createUser in the caller's transaction (the demo seed's). */
+export async function createUserIn(q: Queryable, input: NewUser, actor: Actor): Promise<User> {
   const user = await insertUser(q, input);
   await auditAs(q, actor, { action: 'create', entity: 'user', entityId: user.userId, after: user });
   return user;

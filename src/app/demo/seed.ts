@@ -9,17 +9,17 @@ import { SEED_ACTOR } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { createItemIn } from '../items/items.ts';
 import { masterId } from '../items/masters.ts';
-import { postStock } from '../items/stock.ts';
+import { recordMovementIn } from '../items/stock.ts';
+import { createUserIn } from '../access/accounts.ts';
 import { createVariantIn } from '../items/variants.ts';
 import { createRateIn } from '../suppliers/rates.ts';
 import { createSupplierIn } from '../suppliers/suppliers.ts';
-import { createLot } from '../lots/lots.ts';
-import { transitionLot } from '../lots/lifecycle.ts';
+import { createLotIn } from '../lots/lots.ts';
+import { transitionLotIn } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
 import { createProcessIn, moveProcessIn } from '../processes/processes.ts';
 import { createSubprocessIn } from '../processes/subprocesses.ts';
 import {
-  COMPANY,
   USERS,
   COLOURS,
   SIZES,
@@ -184,27 +184,6 @@ async function countBelowReorder(tx: Queryable): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
-/**
- * One multi-row INSERT with parameters. `table`, `columns` and `returning` are this
- * module's constants, never input; the values all travel as parameters.
- */
-async function insertRows<R>(
-  tx: Queryable,
-  table: DemoTable,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  returning: string,
-): Promise<R[]> {
-  if (rows.length === 0) return [];
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    if (row.length !== columns.length) throw new Error(`demo data: a row for ${table} has ${row.length} values for ${columns.length} columns`);
-    return `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`;
-  });
-  const r = await tx.query<R>(`INSERT INTO public.${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${returning}`, params);
-  return r.rows;
-}
-
 /** Looks a key up, treating a miss as a mistake in the data above. */
 function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
   const v = map.get(key);
@@ -215,14 +194,8 @@ function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
 type UserIds = Readonly<Record<Role, number>>;
 
 async function insertUsers(tx: Queryable): Promise<UserIds> {
-  const rows = await insertRows<{ user_id: number; role: Role }>(
-    tx,
-    'users',
-    ['name', 'email', 'role', 'password_hash', 'company'],
-    USERS.map(([name, email, role]) => [name, email, role, null, COMPANY]),
-    'user_id, role',
-  );
-  const byRole = new Map(rows.map((r) => [r.role, r.user_id]));
+  const byRole = new Map<Role, number>();
+  for (const [name, email, role] of USERS) byRole.set(role, (await createUserIn(tx, { name, email, role }, SEED_ACTOR)).userId);
   return {
     admin: must(byRole, 'admin', 'role'),
     planner: must(byRole, 'planner', 'role'),
@@ -397,6 +370,9 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
   return seeded;
 }
 
+/** The demo user who made a change, as the seed: the audit trail says both. */
+const seededBy = (userId: number): Actor => ({ userId, via: 'seed' });
+
 /** A lot's steps after creation, by the LotDef day they happened on, and who took them. */
 const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'completed'; by: 'planner' | 'operator' }[] = [
   { action: 'ready', day: 'ready', by: 'planner' },
@@ -406,7 +382,7 @@ const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'compl
 
 /**
  * The lots, made and moved through their lives by the lots module itself, so that they obey
- * its rules: each made (numbered by the database) with its estimate frozen at the rates of its
+ * its rules and are in the audit trail (via 'seed', by the demo planner and operator): each made (numbered by the database) with its estimate frozen at the rates of its
  * creation day and a choice for every substitute group; then every step of every lot in the
  * order the days say (marking ready checks the stock of that moment, completing consumes it
  * through the ledger and records the actual cost at that day's rates). Afterwards the
@@ -426,7 +402,7 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
       if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${def.process}'s group ${name}`);
       return { groupId: group.id, variantId: must(variants, pick, 'variant').id };
     });
-    const lot = await createLot(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, users.planner, {
+    const lot = await createLotIn(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, seededBy(users.planner), {
       at: await dayAgo(def.days.created),
     });
     made.push({ id: lot.lotId, def, lotNumber: lot.lotNumber });
@@ -437,8 +413,7 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
     .sort((a, b) => b.daysAgo - a.daysAgo);
   for (const { lot, step, daysAgo } of steps) {
     const at = await dayAgo(daysAgo);
-    const moved = await transitionLot(tx, lot.id, step.action, { userId: users[step.by], ratesAt: at });
-    if (!moved) throw new Error(`demo data: lot ${lot.lotNumber} vanished`);
+    await transitionLotIn(tx, lot.id, step.action, seededBy(users[step.by]), { ratesAt: at });
   }
 
   const days = (n: number | undefined) => (n === undefined ? null : `${n} days`);
@@ -462,18 +437,11 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
   return made.map((m) => ({ lotNumber: m.lotNumber, process: m.def.process, status: m.def.status, quantity: m.def.quantity }));
 }
 
-/** One opening row per variant, a month back: the stock the variant is given, through the ledger as every stock change. */
+/** One opening movement per variant, a month back: the stock the variant is given, recorded and audited as any movement. */
 async function insertOpeningStock(tx: Queryable, variants: VariantIds, users: UserIds): Promise<void> {
-  const entries = [...variants.values()]
-    .sort((a, b) => a.id - b.id)
-    .map((v) => ({
-      variantId: v.id,
-      type: 'opening' as const,
-      quantity: v.opening,
-      notes: 'Opening stock',
-      createdBy: users.admin,
-      reference: { type: 'demo_seed', id: null },
-    }));
-  await postStock(tx, entries);
-  await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE reference_type = 'demo_seed'`);
+  for (const v of [...variants.values()].sort((a, b) => a.id - b.id)) {
+    await recordMovementIn(tx, { variantId: v.id, type: 'opening', quantity: v.opening }, seededBy(users.admin));
+  }
+  // the demo's history: its openings a month back (the seed runs on an empty database)
+  await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE transaction_type = 'opening'`);
 }
