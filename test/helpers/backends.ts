@@ -103,6 +103,7 @@ async function leaseEmbedded(dir: string, options: { lockTimeoutMs?: number } = 
   const { db } = h;
   return {
     kind: db.kind,
+    concurrent: db.concurrent,
     location: db.location,
     query: (sql, params) => db.query(sql, params),
     exec: (sql) => db.exec(sql),

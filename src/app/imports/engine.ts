@@ -210,8 +210,8 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
       runner.total = total;
     };
     const mustCount = job.total === 0 && job.processed === 0;
-    if (mustCount && db.kind === 'pglite') await count();
-    const counting = mustCount && db.kind !== 'pglite' ? count() : null;
+    if (mustCount && !db.concurrent) await count();
+    const counting = mustCount && db.concurrent ? count() : null;
     let stopped: string | null;
     try {
       stopped = await runner.run(rows);

@@ -105,9 +105,9 @@ export const LEASE_KEY = 0x4d5449;
 const LEASED = (id: string) =>
   `EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${LEASE_KEY} AND l.objid = (${id})::int::oid AND l.objsubid = 2)`;
 
-// Only on the embedded database do the pickers look for the advisory lease: on a server the
-// lease is the row lock their SKIP LOCKED already skips.
-const unleased = (db: Database, id: string) => (db.kind === 'pglite' ? `AND NOT ${LEASED(id)}` : '');
+// Only on the embedded database (one connection for everyone) do the pickers look for the
+// advisory lease: on a server the lease is the row lock their SKIP LOCKED already skips.
+const unleased = (db: Database, id: string) => (db.concurrent ? '' : `AND NOT ${LEASED(id)}`);
 
 const CLAIM_SQL = (db: Database) => `
 UPDATE public.import_job_sources AS s
@@ -216,7 +216,7 @@ export async function runLeased(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.batchRows ? { batchRows: options.batchRows } : {}),
   });
-  if (db.kind === 'pglite') {
+  if (!db.concurrent) {
     // One statement, so that no one else's turn comes between the look and the lock.
     const leased = (await db.query<{ leased: boolean }>(EMBEDDED_LEASE_SQL, [jobId, options.name])).rows[0]?.leased === true;
     if (!leased) return { acquired: false };

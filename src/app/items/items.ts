@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/types.ts';
+import { pageTotal } from '../paging.ts';
 import { auditAs, auditedChange } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { optionalMasterId } from './masters.ts';
@@ -253,13 +254,7 @@ export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: n
       [...params, f.limit, f.offset],
     )
   ).rows;
-  // A page past the end has no row to carry the total: count on its own then.
-  const total =
-    rows.length > 0
-      ? Number(rows[0]!.total)
-      : f.offset === 0
-        ? 0
-        : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params)).rows[0]!.n);
+  const total = await pageTotal(q, rows, f.offset, `WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params);
   return { total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 

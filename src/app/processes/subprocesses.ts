@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../../db/types.ts';
+import { pageTotal } from '../paging.ts';
 import { isoUtc } from '../timestamps.ts';
 import { violates } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
@@ -63,12 +64,7 @@ export async function listSubprocesses(q: Queryable, f: SubprocessFilter): Promi
       [...params, f.limit, f.offset],
     )
   ).rows;
-  const total =
-    rows.length > 0
-      ? Number(rows[0]!.total)
-      : f.offset === 0
-        ? 0
-        : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.subprocesses s WHERE ${where}`, params)).rows[0]!.n);
+  const total = await pageTotal(q, rows, f.offset, `SELECT count(*)::text AS n FROM public.subprocesses s WHERE ${where}`, params);
   return { total, subprocesses: rows.map(({ total: _total, ...s }) => s) };
 }
 

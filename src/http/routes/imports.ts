@@ -245,7 +245,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
           actorOf(request),
         );
       const bytes = body.bytes(UPLOAD_LIMIT_BYTES);
-      const { jobId, job } = await (db.kind === 'pglite' ? withSpooled(bytes, store) : store(bytes));
+      const { jobId, job } = await (db.concurrent ? store(bytes) : withSpooled(bytes, store));
       if (start) queued();
       return reply.status(201).header('location', `/api/imports/${jobId}`).send(view(request, job));
     },
