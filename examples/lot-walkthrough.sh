@@ -42,7 +42,7 @@ PROCESS=$(post /api/processes "{\"name\": \"City bicycle\", \"salesPrice\": \"25
   \"steps\": [{\"subprocessId\": $ASSEMBLY, \"lines\": [{\"variantId\": $FRAME_V, \"quantity\": \"1\"}],
     \"groups\": [{\"name\": \"Saddle\", \"alternatives\": [{\"variantId\": $SADDLE_LEATHER, \"quantity\": \"1\"}, {\"variantId\": $SADDLE_FOAM, \"quantity\": \"1\"}]}]}],
   \"additionalCosts\": [{\"costType\": \"transport\", \"amount\": \"500.00\", \"isFixed\": true}]}" | j x.processId)
-post /api/processes/$PROCESS/status '{"status": "active"}' > /dev/null
+post /api/processes/$PROCESS/activate '{}' > /dev/null
 
 # 4. What it costs: one bicycle, and a run of 10 (the freight spread over the run).
 get /api/processes/$PROCESS/cost | j x.total

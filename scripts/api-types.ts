@@ -20,6 +20,7 @@ const refuse = (): never => {
 };
 const db: Database = {
   kind: 'postgres',
+  concurrent: true,
   location: 'none (building the OpenAPI document)',
   query: refuse,
   exec: refuse,

@@ -99,6 +99,7 @@ function timedSession(s: Session): Session {
 const db = await openDatabase(url);
 const timed: Database = {
   kind: db.kind,
+  concurrent: db.concurrent,
   location: db.location,
   query: (sql, params) => db.query(sql, params),
   exec: (sql) => db.exec(sql),

@@ -148,6 +148,7 @@ export async function openLeanDatabase(url: string, location: string, first?: Le
   };
   const db: Database = {
     kind: 'postgres',
+    concurrent: true,
     location,
     query: (sql, params) => main.query(sql, params),
     exec: (sql) => main.exec(sql),

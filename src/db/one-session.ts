@@ -61,6 +61,8 @@ export function oneSessionDatabase(parts: {
   let pid: number | undefined;
   return {
     kind: parts.kind,
+    // one session serves every caller in turn
+    concurrent: false,
     location: parts.location,
     ...(parts.sharedAt !== undefined ? { sharedAt: parts.sharedAt } : {}),
     query: (sql, params) => turns.run(() => raw.query(sql, params)),

@@ -39,6 +39,7 @@ export async function openPostgres(url: string, location: string): Promise<Datab
   const q = wrap(pool as unknown as pg.ClientBase);
   const db: Database = {
     kind: 'postgres',
+    concurrent: true,
     location,
     query: q.query,
     exec: q.exec,

@@ -24,6 +24,13 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
+  /**
+   * Whether callers' statements run at the same time: true on a server (a pool of
+   * connections), false on the embedded database (one connection serves every caller in
+   * turn, so a long statement or an open transaction makes everyone else wait). Code above
+   * src/db asks this, never `kind`.
+   */
+  readonly concurrent: boolean;
   /** Where it is, with any password removed, for messages. */
   readonly location: string;
   /** The socket through which other local processes reach this embedded database, while this process serves it (`mtc serve`). */

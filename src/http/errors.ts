@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MtcError } from '../errors.ts';
 import { FORMAT_WORDS } from './formats.ts';
+import { formatBytes } from './body-limits.ts';
 import { isFirstErrorOnly } from './validation.ts';
 
 /** An error a route raises on purpose: its status, a stable code and a message a caller can act on. */
@@ -71,9 +72,9 @@ export function installErrorHandler(app: FastifyInstance): void {
         status === 429
           ? 'too many requests: wait a minute and try again'
           : status === 413
-            ? 'the request body is larger than this route reads: 1 MiB of JSON (8 KiB for a login); a file to import goes to POST /api/imports'
+            ? `the request body is larger than this route reads: ${formatBytes(request.routeOptions.bodyLimit)} of JSON; a file to import goes to POST /api/imports`
             : err.message;
-      return send(status, code, message);
+      return send(status, code, message, status === 413 ? { limitBytes: request.routeOptions.bodyLimit } : {});
     }
     request.log.error({ err }, 'request failed');
     return send(500, 'INTERNAL', `internal error; the server log has it under request id ${request.id}`);

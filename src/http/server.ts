@@ -13,6 +13,7 @@ import type { ErrorBody } from './errors.ts';
 import { installTwoPassValidation } from './validation.ts';
 import { installInputChecks } from './input-checks.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
+import { MAX_BODY_BYTES, installBodyLimits } from './body-limits.ts';
 import { contentSecurityPolicy, defaultWebRoot, installWebApp } from './web-app.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -61,8 +62,7 @@ const lazySerializers: SerializerFactory = (externalSchemas, serializerOpts) => 
   };
 };
 
-/** The largest request body any route reads (an upload streams, and has its own limit). */
-export const MAX_BODY_BYTES = 1 << 20;
+export { MAX_BODY_BYTES };
 
 /** A request id a caller may choose: 1 to 128 letters, digits and . _ : - (a UUID, a ULID, a trace id). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -119,6 +119,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installTwoPassValidation(app);
+  // Each route reads at most what its largest valid body needs (body-limits.ts).
+  installBodyLimits(app);
   // A path that names no route is answered before its body is read: an anonymous caller cannot
   // make the server parse a megabyte for a 404.
   app.addHook('onRequest', async (request, reply) => {

@@ -2,21 +2,16 @@
 // computed by hand in the comments, and property tests against an exact oracle written here
 // in BigInt arithmetic over seeded random processes.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CostingError, costProcess, costProcesses, listProcessCosts } from '../../src/app/costing/costing.ts';
 import type { ProcessCost } from '../../src/app/costing/costing.ts';
 import type { Database, Queryable } from '../../src/db/types.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { random as seeded } from '../helpers/random.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT } from '../helpers/cli.ts';
 import { insertProcess, insertRate, insertVariant } from '../helpers/processes.ts';
 import type { LineSpec, ProcessSpec, RateSpec, StepSpec } from '../helpers/processes.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 /** The day every case costs at, so that "expired" and "future" do not depend on the calendar. */
 const AT = '2025-06-15';
@@ -128,9 +123,7 @@ function random(seed: number) {
 
 async function migratedDatabase(t: TestDatabase): Promise<Database> {
   const db = await t.open();
-  const plan = planMigrations(await loadMigrations(join(ROOT, 'migrations')));
-  const result = await migrate(db, plan, { splitStatements });
-  if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
+  await migrateProject(db);
   return db;
 }
 

@@ -134,6 +134,23 @@ for (const backend of backends) {
       assert.ok(seeded.belowReorderThreshold >= 3 && seeded.belowReorderThreshold <= 15, `${seeded.belowReorderThreshold} below the threshold`);
     });
 
+    test('the subprocesses and processes are written by their module: each in the audit trail via seed, every process activated by a transition', async () => {
+      const c = await conn();
+      const r = await c.query<{ entity: string; action: string; via: string; n: string }>(
+        `SELECT entity, action, via, count(*) AS n FROM audit_events WHERE entity IN ('process', 'subprocess') GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      );
+      assert.deepEqual(
+        r.rows.map((e) => `${e.entity} ${e.action} ${e.via} ${e.n}`),
+        [
+          `process create seed ${seeded.counts.processes}`,
+          `process transition seed ${seeded.counts.processes}`,
+          `subprocess create seed ${seeded.counts.subprocesses}`,
+        ],
+      );
+      const active = await c.query<{ n: string }>(`SELECT count(*) AS n FROM processes WHERE status = 'active'`);
+      assert.equal(Number(active.rows[0]!.n), seeded.counts.processes);
+    });
+
     test('every process has 3 or 4 ordered steps, labour and overhead, an additional cost, a sales price, and substitute groups of 2 or more alternatives', async () => {
       const c = await conn();
       const groups = await c.query<{ id: number; n: string }>(
@@ -240,6 +257,40 @@ for (const backend of backends) {
         } else {
           assert.deepEqual([l.actual_cost, l.consumed], [null, null], `lot ${l.id}`);
         }
+      }
+    });
+
+    test('the lots are in the audit trail via seed: each made by the planner, each move by the planner (ready) or the operator (start, complete), as its history says', async () => {
+      const c = await conn();
+      const lots = await c.query<{ id: number; status: string; moves: number }>(
+        `SELECT l.id, l.status, (SELECT count(*)::int FROM production_lot_events e WHERE e.lot_id = l.id AND e.from_status IS NOT NULL) AS moves
+           FROM production_lots l ORDER BY l.id`,
+      );
+      assert.equal(lots.rows.length, 4);
+      const roles = new Map((await c.query<{ user_id: number; role: string }>('SELECT user_id, role FROM users')).rows.map((u) => [u.user_id, u.role]));
+      for (const lot of lots.rows) {
+        const events = (
+          await c.query<{ action: string; via: string; user_id: number | null; before: { status: string } | null; after: { status: string } }>(
+            `SELECT action, via, user_id, before, after FROM audit_events WHERE entity = 'production_lot' AND entity_id = $1 ORDER BY id`,
+            [String(lot.id)],
+          )
+        ).rows;
+        assert.equal(events.length, 1 + lot.moves, `lot ${lot.id}: its creation and each of its ${lot.moves} moves`);
+        assert.ok(
+          events.every((e) => e.via === 'seed'),
+          `lot ${lot.id}: via seed`,
+        );
+        assert.deepEqual(
+          events.map((e) => [e.action, roles.get(e.user_id!), e.before?.status ?? null, e.after.status]),
+          [
+            ['create', 'planner', null, 'planning'],
+            ['transition', 'planner', 'planning', 'ready'],
+            ['transition', 'operator', 'ready', 'in_progress'],
+            ['transition', 'operator', 'in_progress', 'completed'],
+          ].slice(0, 1 + lot.moves),
+          `lot ${lot.id}`,
+        );
+        assert.equal(events.at(-1)!.after.status, lot.status);
       }
     });
 

@@ -9,6 +9,7 @@ import { createItem } from '../../src/app/items/items.ts';
 import { createVariant } from '../../src/app/items/variants.ts';
 import { createRate } from '../../src/app/suppliers/rates.ts';
 import { createSupplier } from '../../src/app/suppliers/suppliers.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 import { backends } from '../helpers/backends.ts';
 import { mtc } from '../helpers/cli.ts';
 import { migratedDatabase } from '../helpers/imports.ts';
@@ -24,20 +25,24 @@ for (const backend of backends) {
 
     before(async () => {
       const t = await migratedDatabase(backend);
-      const hostile = await createSupplier(t.db, { firmName: '=SUM(A1:A9)', address: 'Line 1\nLine 2', phone: '+91 98765 43210' });
-      await createSupplier(t.db, { firmName: 'Plain Traders' });
-      const item = await createItem(t.db, { name: 'Frame', category: 'Frames' });
-      const variant = await createVariant(t.db, item.itemId, { color: 'Black', size: 'M' });
-      await createRate(t.db, {
-        supplierId: hostile.supplierId,
-        variantId: variant!.variantId,
-        costPerUnit: '10.50',
-        currency: 'INR',
-        minimumOrderQuantity: '1',
-        effectiveFrom: '2025-04-01',
-        effectiveTo: null,
-        isActive: true,
-      });
+      const hostile = await createSupplier(t.db, { firmName: '=SUM(A1:A9)', address: 'Line 1\nLine 2', phone: '+91 98765 43210' }, CLI_ACTOR);
+      await createSupplier(t.db, { firmName: 'Plain Traders' }, CLI_ACTOR);
+      const item = await createItem(t.db, { name: 'Frame', category: 'Frames' }, CLI_ACTOR);
+      const variant = await createVariant(t.db, item.itemId, { color: 'Black', size: 'M' }, CLI_ACTOR);
+      await createRate(
+        t.db,
+        {
+          supplierId: hostile.supplierId,
+          variantId: variant!.variantId,
+          costPerUnit: '10.50',
+          currency: 'INR',
+          minimumOrderQuantity: '1',
+          effectiveFrom: '2025-04-01',
+          effectiveTo: null,
+          isActive: true,
+        },
+        CLI_ACTOR,
+      );
       await t.db.close();
       url = t.url;
       drop = t.drop;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createImportJob, runImport } from '../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
@@ -92,7 +93,7 @@ function uninterrupted(asking: Backend): Promise<string> {
   reference ??= (async () => {
     const t = await migratedDatabase(backend);
     try {
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'big.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'big.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       assert.equal((await runImport(t.db, jobId)).status, 'completed_with_errors');
       return await itemsState(t.db);
     } finally {
@@ -235,7 +236,20 @@ for (const backend of backends) {
       assert.match(r.stdout, new RegExp(`^Import of .*big\\.csv \\(job \\d+\\) was stopped after [\\d,]+ rows of ${ROWS.toLocaleString('en')}: `));
 
       const { job, errors, tables } = await inspect(url, async (db) => jobAccount(db, await lastJob(db)));
-      assert.deepEqual([job.status, job.message, job.total, job.finished], ['cancelled', 'interrupted from the command line', ROWS, true]);
+      assert.deepEqual([job.status, job.message, job.total, job.finished], ['cancelled', 'cancelled: interrupted from the command line', ROWS, true]);
+      // The cancel is the person at the terminal's move, recorded as theirs (no import end follows it).
+      const events = await inspect(url, async (db) =>
+        (
+          await db.query<{ action: string; via: string; status: string }>(
+            `SELECT action, via, after->>'status' AS status FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1::text ORDER BY id`,
+            [await lastJob(db)],
+          )
+        ).rows.map((e) => [e.action, e.via, e.status]),
+      );
+      assert.deepEqual(events, [
+        ['create', 'cli', 'pending'],
+        ['transition', 'cli', 'cancelled'],
+      ]);
       assert.ok(job.processed >= num(seen[1]!) && job.processed < ROWS, `stopped between the rows seen (${seen[1]}) and the end: ${job.processed}`);
       assert.match(r.stdout, new RegExp(`stopped after ${job.processed.toLocaleString('en')} rows`));
       assert.equal(job.success + job.failure, job.processed);

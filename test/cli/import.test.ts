@@ -48,6 +48,28 @@ for (const backend of backends) {
       assert.match(r.stdout, /Imported .*good\.csv as items \(job \d+\): 3 of 3 rows imported, 0 rejected/);
       assert.match(r.stderr, /import: 3\/3 rows \(100%\), 3 imported, 0 rejected, \d+ rows\/s, ETA 0:00/);
       assert.equal(await count(`SELECT count(*) AS n FROM public.item_variant`), 3);
+      // The person at the terminal made the job (no user: the CLI); the import wrote its rows
+      // for them: one event for the job's end, with what it wrote, not one per row.
+      const jobId = Number(/\(job (\d+)\)/.exec(r.stdout)?.[1]);
+      const db = await openDatabase(url);
+      try {
+        const events = (
+          await db.query<{ action: string; via: string; userId: number | null; after: { status: string; kind: string; rows: unknown } }>(
+            `SELECT action, via, user_id AS "userId", after FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1 ORDER BY id`,
+            [String(jobId)],
+          )
+        ).rows;
+        assert.deepEqual(
+          events.map((e) => [e.action, e.via, e.userId, e.after.status, e.after.kind]),
+          [
+            ['create', 'cli', null, 'pending', 'items'],
+            ['transition', 'import', null, 'completed', 'items'],
+          ],
+        );
+        assert.deepEqual(events[1]!.after.rows, { processed: 3, imported: 3, rejected: 0 });
+      } finally {
+        await db.close();
+      }
     });
 
     test('rejected rows: exit 1, each listed with its row and field; --json gives the whole account', async () => {

@@ -7,22 +7,18 @@
 // thousand rows is then hundreds of batches, so a kill lands between two of them, well before
 // the end, as it would in a file of hundreds of thousands of rows at the default 2,000.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../helpers/backends.ts';
-import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { listeningAddress, startMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { databaseToServe } from '../helpers/imports.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { createImportJob, runImport } from '../../src/app/imports/engine.ts';
 import type { Database } from '../../src/db/types.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 const ROWS = 3_000;
 /** Rows per batch: 150 batches in the file. */
@@ -32,8 +28,7 @@ const csv = itemsCsv(ROWS, { prefix: 'Big', badEvery: BAD_EVERY });
 
 async function migrated(t: TestDatabase): Promise<Database> {
   const db = await t.open();
-  const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-  if (result.failure) throw new Error(result.failure.message);
+  await migrateProject(db);
   return db;
 }
 
@@ -48,7 +43,7 @@ function uninterrupted(asking: Backend): Promise<string> {
     const t = await backend.create();
     const db = await migrated(t);
     try {
-      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'big.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'big.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       assert.equal((await runImport(db, jobId)).status, 'completed_with_errors');
       return await itemsState(db);
     } finally {
@@ -84,7 +79,7 @@ for (const backend of backends) {
       t = await backend.create();
       const db = await migrated(t);
       const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-      token = (await createApiToken(db, admin.userId, 'tests')).token;
+      token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
       await db.close(); // an embedded database is the server's alone
     });
     after(async () => {

@@ -4,29 +4,24 @@
 // The servers commit BATCH_ROWS rows a batch (MTC_IMPORT_BATCH_ROWS): a file of a few thousand
 // rows is then 150 batches, so a kill lands between two of them, well before the end.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { postgresBackend } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, serveMtc } from '../helpers/cli.ts';
+import { serveMtc } from '../helpers/cli.ts';
 import type { ServingMtc } from '../helpers/cli.ts';
 import { itemsCsv, itemsState, jobRow } from '../helpers/import-jobs.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { createImportJob, runImport } from '../../src/app/imports/engine.ts';
 import type { Database } from '../../src/db/types.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 const BATCH_ROWS = 20;
 
 async function migrated(t: TestDatabase): Promise<Database> {
   const db = await t.open();
-  const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-  if (result.failure) throw new Error(result.failure.message);
+  await migrateProject(db);
   return db;
 }
 
@@ -41,7 +36,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     t = await postgresBackend.create();
     db = await migrated(t);
     const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-    token = (await createApiToken(db, admin.userId, 'tests')).token;
+    token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
     servers = await Promise.all([0, 1, 2].map(() => serveMtc(t.url, { MTC_IMPORT_BATCH_ROWS: String(BATCH_ROWS) })));
   });
   after(async () => {
@@ -119,7 +114,7 @@ describe('import jobs shared by three mtc serve processes on PostgreSQL', { skip
     const fresh = await postgresBackend.create();
     const other = await migrated(fresh);
     try {
-      const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'crash.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'crash.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       await runImport(other, once);
       const crashed = (await itemsState(db)).split('\n').filter((l) => l.startsWith('Crash '));
       assert.equal(crashed.join('\n'), await itemsState(other));

@@ -16,11 +16,8 @@ import type { ServingMtc } from '../helpers/cli.ts';
 import { itemsCsv } from '../helpers/import-jobs.ts';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { RECORD_NAME } from '../../src/db/shared/place.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 /** A plain PostgreSQL client on the served database's socket, as any program of the user's could be. */
 async function socketClient(dir: string): Promise<pg.Client> {
@@ -38,10 +35,9 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     t = await pgliteBackend.create();
     const db = await t.open();
     try {
-      const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-      if (result.failure) throw new Error(result.failure.message);
+      await migrateProject(db);
       const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-      token = (await createApiToken(db, admin.userId, 'tests')).token;
+      token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
     } finally {
       await db.close();
     }

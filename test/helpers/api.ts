@@ -1,5 +1,4 @@
 // An MTC API on a test database of its own, called in-process (Fastify's inject: no sockets).
-import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import type { Role } from '../../src/app/access/roles.ts';
@@ -7,13 +6,9 @@ import { hashPassword } from '../../src/app/access/secrets.ts';
 import type { Database } from '../../src/db/types.ts';
 import { buildServer } from '../../src/http/server.ts';
 import type { App, ServerOptions } from '../../src/http/server.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
+import { migrateProject, projectPlan } from './migrated.ts';
 import type { Plan } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import type { Backend, TestDatabase } from './backends.ts';
-import { ROOT } from './cli.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 export interface TestApi {
@@ -34,24 +29,21 @@ let passwordHash: Promise<string> | undefined;
 
 /** Applies the project's migrations to `db` in this process (quicker than running mtc migrate, which a test of migrate itself does). */
 export async function migrated(db: Database): Promise<Plan> {
-  const plan = planMigrations(await loadMigrations(join(ROOT, 'migrations')));
-  const result = await migrate(db, plan, { splitStatements });
-  if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
-  return plan;
+  return migrateProject(db);
 }
 
 /** A migrated database on `backend` with one user per role (`<role>@example.com`, PASSWORD) and the API over it. */
 export async function testApi(backend: Backend, options: Partial<ServerOptions> = {}): Promise<TestApi> {
   const t: TestDatabase = await backend.create({ migrated: true });
   const db = await t.open();
-  const plan = planMigrations(await loadMigrations(join(ROOT, 'migrations')));
+  const plan = await projectPlan();
   const tokens = {} as Record<Role, string>;
   // One Argon2 hash of PASSWORD for the four (a hash takes a tenth of a second or more; the users' own tests make theirs).
   const hash = await (passwordHash ??= hashPassword(PASSWORD));
   for (const role of ['admin', 'planner', 'operator', 'viewer'] as const) {
     const user = await createUser(db, { name: `The ${role}`, email: `${role}@example.com`, role }, CLI_ACTOR);
     await db.query('UPDATE public.users SET password_hash = $2 WHERE user_id = $1', [user.userId, hash]);
-    tokens[role] = (await createApiToken(db, user.userId, 'tests')).token;
+    tokens[role] = (await createApiToken(db, user.userId, 'tests', CLI_ACTOR)).token;
   }
   const app = await buildServer({ db, plan, logger: false, ...options });
   return {

@@ -6,10 +6,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database } from '../../src/db/types.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
+import { migrateProject } from './migrated.ts';
 import { TEMPLATE_DIR } from './template.ts';
 import { copyTree, removeTree } from './tree.ts';
 
@@ -106,6 +103,7 @@ async function leaseEmbedded(dir: string, options: { lockTimeoutMs?: number } = 
   const { db } = h;
   return {
     kind: db.kind,
+    concurrent: db.concurrent,
     location: db.location,
     query: (sql, params) => db.query(sql, params),
     exec: (sql) => db.exec(sql),
@@ -247,8 +245,7 @@ export async function migratedPgliteTemplate(): Promise<string> {
 async function applyMigrations(url: string): Promise<void> {
   const db = await openDatabase(url);
   try {
-    const result = await migrate(db, planMigrations(await loadMigrations(MIGRATIONS)), { splitStatements });
-    if (result.failure) throw new Error(`migrate failed: ${result.failure.message}`);
+    await migrateProject(db);
   } finally {
     await db.close();
   }

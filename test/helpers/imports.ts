@@ -27,7 +27,7 @@ export async function databaseToServe(backend: Backend): Promise<{ url: string; 
   const m = await migratedDatabase(backend);
   try {
     const admin = await createUser(m.db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-    return { url: m.url, token: (await createApiToken(m.db, admin.userId, 'tests')).token, drop: m.drop };
+    return { url: m.url, token: (await createApiToken(m.db, admin.userId, 'tests', CLI_ACTOR)).token, drop: m.drop };
   } finally {
     await m.db.close();
   }

@@ -102,7 +102,7 @@ for (const backend of backends) {
 
     test('API tokens made while their owner is being deactivated do not survive it: after reactivation none of them works', async () => {
       const user = await createUser(api.db, { name: 'Racer', email: `racer${++serial}@example.com`, role: 'operator', password: PASSWORD }, CLI_ACTOR);
-      const own = (await createApiToken(api.db, user.userId, 'first')).token;
+      const own = (await createApiToken(api.db, user.userId, 'first', CLI_ACTOR)).token;
       const made = Array.from({ length: 30 }, (_, i) =>
         api.app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${own}` }, payload: { name: `race ${i}` } }),
       );

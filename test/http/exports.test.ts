@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { exportCsv } from '../../src/app/imports/export.ts';
 import { createSupplier } from '../../src/app/suppliers/suppliers.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
@@ -15,7 +16,7 @@ for (const backend of backends) {
     let api: TestApi;
     before(async () => {
       api = await testApi(backend);
-      await createSupplier(api.db, { firmName: '=cmd|"/C calc"!A0', address: '+1 Way,\n"Unit" 2', phone: '+91 22 1234 5678' });
+      await createSupplier(api.db, { firmName: '=cmd|"/C calc"!A0', address: '+1 Way,\n"Unit" 2', phone: '+91 22 1234 5678' }, CLI_ACTOR);
       // More suppliers than one page of the export holds, so the download spans pages.
       await api.db.query(`INSERT INTO public.suppliers (firm_name) SELECT 'Firm ' || lpad(n::text, 5, '0') FROM generate_series(1, 4100) AS n`);
     });

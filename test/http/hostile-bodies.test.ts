@@ -4,18 +4,14 @@
 // else meanwhile (a /health sent at the same moment answers at once). Up to the 1 MiB limit.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken, createUser } from '../../src/app/access/accounts.ts';
 import { MAX_BODY_BYTES } from '../../src/http/server.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
+import { listeningAddress, startMtc } from '../helpers/cli.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 /** The bounds the issue sets: a hostile body answered within 0.2 s, /health meanwhile within 0.1 s. */
 const BODY_MS = 200;
@@ -25,6 +21,9 @@ const HEALTH_MS = 100;
 const fill = (bytes: number, head: string, unit: string, tail = '') => head + unit.repeat(Math.floor((bytes - head.length - tail.length) / unit.length)) + tail;
 
 const FULL = MAX_BODY_BYTES - 16;
+
+/** POST /api/items reads 64 KiB at most (its largest valid body: src/http/body-limits.ts). */
+const ITEMS_LIMIT = 64 * 1024;
 
 /** Each adversarial shape, by what it is built to do to a parser. */
 const SHAPES: Record<string, (bytes: number) => string> = {
@@ -95,10 +94,9 @@ for (const backend of backends) {
       database = await backend.create();
       const db = await database.open();
       try {
-        const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-        if (migrated.failure) throw new Error(migrated.failure.message);
+        await migrateProject(db);
         const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin' }, CLI_ACTOR);
-        api.tokens.admin = (await createApiToken(db, admin.userId, 'hostile bodies')).token;
+        api.tokens.admin = (await createApiToken(db, admin.userId, 'hostile bodies', CLI_ACTOR)).token;
       } finally {
         await db.close();
       }
@@ -138,15 +136,33 @@ for (const backend of backends) {
         method: 'POST',
         path: '/api/no-such-route',
         headers: {} as Record<string, string>,
+        bytes: FULL,
         expect: [404],
       },
-      { who: 'an anonymous caller, to a route that needs a caller', method: 'POST', path: '/api/items', headers: {}, expect: [401] },
-      { who: 'an admin, to POST /api/items', method: 'POST', path: '/api/items', headers: { authorization: `Bearer ${api.tokens.admin}` }, expect: [400] },
+      { who: 'an anonymous caller, to a route that needs a caller', method: 'POST', path: '/api/items', headers: {}, bytes: FULL, expect: [401] },
+      // over the route's own limit: refused unread
+      {
+        who: 'an admin, to POST /api/items (over its 64 KiB)',
+        method: 'POST',
+        path: '/api/items',
+        headers: { authorization: `Bearer ${api.tokens.admin}` },
+        bytes: FULL,
+        expect: [413],
+      },
+      {
+        who: 'an admin, to POST /api/items (within its 64 KiB)',
+        method: 'POST',
+        path: '/api/items',
+        headers: { authorization: `Bearer ${api.tokens.admin}` },
+        bytes: ITEMS_LIMIT - 16,
+        expect: [400],
+      },
       {
         who: 'an admin, to POST /api/processes',
         method: 'POST',
         path: '/api/processes',
         headers: { authorization: `Bearer ${api.tokens.admin}` },
+        bytes: FULL,
         expect: [400],
       },
     ];
@@ -157,9 +173,9 @@ for (const backend of backends) {
       const slow: string[] = [];
       let slowest: { label: string; ms: number; health: number } | undefined;
       for (const [shape, make] of Object.entries(SHAPES)) {
-        const body = make(FULL);
-        assert.ok(body.length <= MAX_BODY_BYTES && body.length > FULL - 100, `${shape}: ${body.length} bytes`);
         for (const t of targets()) {
+          const body = make(t.bytes);
+          assert.ok(body.length <= t.bytes && body.length > t.bytes - 100, `${shape}: ${body.length} bytes`);
           const { answer, health } = await hostile(t.method, t.path, body, t.headers);
           const label = `${shape}, from ${t.who}`;
           assert.ok(t.expect.includes(answer.status), `${label}: ${answer.status} ${answer.body.slice(0, 300)}`);
@@ -189,13 +205,15 @@ for (const backend of backends) {
       }
     });
 
-    test('a body over 1 MiB is refused with 413 before it is parsed', async () => {
-      const r = await send(port, 'POST', '/api/items', fill(MAX_BODY_BYTES + 1000, '{"name": "', 'a', '"}'), { authorization: `Bearer ${api.tokens.admin}` });
+    test('a body over 1 MiB is refused with 413 before it is parsed, naming the limit', async () => {
+      const r = await send(port, 'POST', '/api/processes', fill(MAX_BODY_BYTES + 1000, '{"name": "', 'a', '"}'), {
+        authorization: `Bearer ${api.tokens.admin}`,
+      });
       assert.equal(r.status, 413);
       assert.deepEqual(JSON.parse(r.body).error, {
         code: 'PAYLOAD_TOO_LARGE',
-        message: 'the request body is larger than this route reads: 1 MiB of JSON (8 KiB for a login); a file to import goes to POST /api/imports',
-        details: {},
+        message: 'the request body is larger than this route reads: 1 MiB of JSON; a file to import goes to POST /api/imports',
+        details: { limitBytes: MAX_BODY_BYTES },
       });
     });
 

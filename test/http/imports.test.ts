@@ -15,6 +15,9 @@ import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { startImportWorker } from '../../src/app/imports/worker.ts';
 import type { ImportWorker } from '../../src/app/imports/worker.ts';
 import { IMPORT_KINDS } from '../../src/app/imports/kinds/index.ts';
+import { FINAL_STATUSES, IMPORT_ACTIONS, IMPORT_MACHINE, IMPORT_STATUSES, personMoves } from '../../src/app/imports/status.ts';
+import { moveImportJob } from '../../src/app/imports/moves.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 
@@ -34,6 +37,22 @@ for (const backend of backends) {
     /** Sends a file as the body of POST /api/imports. */
     const upload = (body: string | Buffer, query: string, contentType = 'text/csv', as: 'admin' | 'planner' | 'operator' | 'viewer' = 'planner') =>
       api.call('POST', `/api/imports?${query}`, { as, body, headers: { 'content-type': contentType } });
+
+    /** The audit events of job `id`, oldest first. */
+    const eventsOf = async (id: number) =>
+      (
+        await api.db.query<{
+          action: string;
+          via: string;
+          userId: number | null;
+          requestId: string | null;
+          before: Record<string, any> | null;
+          after: Record<string, any>;
+        }>(
+          `SELECT action, via, user_id AS "userId", request_id AS "requestId", before, after FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1 ORDER BY id`,
+          [String(id)],
+        )
+      ).rows;
 
     const job = async (id: number) => json(await api.call('GET', `/api/imports/${id}`, { as: 'viewer' }));
     const ended = (id: number) => waitFor(async () => !['pending', 'running'].includes((await job(id)).status), `job ${id} to end`, 60_000);
@@ -118,14 +137,30 @@ for (const backend of backends) {
       assert.equal(cancel.statusCode, 409);
       assert.equal(json(cancel).error.code, 'IMPORT_FINISHED');
 
-      const audit = await api.db.query<{ action: string }>(
-        `SELECT action FROM public.audit_events WHERE entity = 'import_job' AND entity_id = $1 ORDER BY id`,
-        [String(made.id)],
-      );
+      // The upload and the start as the planner did them through the API; the end as the
+      // import did it for them, with what it wrote. The refused start and cancel left nothing.
+      const planner = (await api.db.query<{ id: number }>(`SELECT user_id AS id FROM public.users WHERE email = 'planner@example.com'`)).rows[0]!.id;
+      const events = await eventsOf(made.id);
       assert.deepEqual(
-        audit.rows.map((a) => a.action),
-        ['create', 'transition'],
+        events.map((e) => [e.action, e.via, e.userId, e.before?.status ?? null, e.after.status]),
+        [
+          ['create', 'http', planner, null, 'pending'],
+          ['transition', 'http', planner, 'pending', 'pending'],
+          ['transition', 'import', planner, 'running', 'completed_with_errors'],
+        ],
       );
+      assert.ok(events[0]!.requestId && events[1]!.requestId, 'an API change names its request');
+      assert.deepEqual([events[1]!.before!.awaitingStart, events[1]!.after.awaitingStart], [true, false]);
+      assert.deepEqual(events[2]!.after, {
+        kind: 'items',
+        fileName: 'stock.csv',
+        format: 'csv',
+        sizeBytes: Buffer.byteLength(csv),
+        status: 'completed_with_errors',
+        awaitingStart: false,
+        message: '4 of 30 rows rejected',
+        rows: { processed: 30, imported: 26, rejected: 4 },
+      });
     });
 
     test('start=true runs at once; its rejected rows come as JSON pages in row order and as one CSV download with formulas neutralised', async () => {
@@ -206,11 +241,24 @@ for (const backend of backends) {
       const waiting = json(await upload(itemsCsv(10, { prefix: 'Never' }), 'kind=items&fileName=never.csv'));
       const c = await api.call('POST', `/api/imports/${waiting.id}/cancel`, { as: 'admin', body: { reason: 'wrong file' } });
       assert.equal(c.statusCode, 200, c.body);
+      assert.deepEqual(json(c).actions, [], 'nothing more can be done to a cancelled job');
       assert.equal(json(c).status, 'cancelled');
       assert.equal(json(c).message, 'cancelled: wrong file');
       assert.ok(json(c).finishedAt);
       const s = await api.call('POST', `/api/imports/${waiting.id}/start`, { as: 'planner' });
       assert.equal(s.statusCode, 409);
+      // A refused move leaves no event: the upload and the cancel only.
+      const refusedAgain = await api.call('POST', `/api/imports/${waiting.id}/cancel`, { as: 'admin', body: { reason: 'twice' } });
+      assert.equal(refusedAgain.statusCode, 409);
+      assert.equal(json(refusedAgain).error.code, 'IMPORT_FINISHED');
+      assert.equal(json(await api.call('GET', `/api/imports/${waiting.id}`, { as: 'viewer' })).message, 'cancelled: wrong file');
+      assert.deepEqual(
+        (await eventsOf(waiting.id)).map((e) => [e.action, e.before?.status ?? null, e.after.status, e.after.message]),
+        [
+          ['create', null, 'pending', null],
+          ['transition', 'pending', 'cancelled', 'cancelled: wrong file'],
+        ],
+      );
 
       const big = json(await upload(itemsCsv(60_000, { prefix: 'Big' }), 'kind=items&fileName=big.csv&start=true'));
       await waitFor(async () => (await job(big.id)).processedRows > 0, 'the first batch', 60_000);
@@ -228,6 +276,14 @@ for (const backend of backends) {
         ).rows[0]!.n,
       );
       assert.equal(written, stopped.successCount, 'every committed row, and only those');
+      // The cancel is the planner's event; a job a person stopped gets no end of the import's own.
+      assert.deepEqual(
+        (await eventsOf(big.id)).map((e) => [e.action, e.via, e.after.status]),
+        [
+          ['create', 'http', 'pending'],
+          ['transition', 'http', 'cancelled'],
+        ],
+      );
     });
 
     test('jobs are listed newest first, by status and kind', async () => {
@@ -315,6 +371,59 @@ for (const backend of backends) {
       assert.equal((await api.call('GET', `/api/imports/${json(ok).id}/preview`, { as: 'viewer' })).statusCode, 403);
       assert.equal((await api.call('POST', `/api/imports/${json(ok).id}/start`, { as: 'operator' })).statusCode, 403);
       assert.equal((await api.call('GET', `/api/imports/${json(ok).id}`, { as: 'viewer' })).statusCode, 200);
+    });
+
+    test('every job returned carries the moves its caller may make: a planner may start or cancel a waiting job, a viewer nothing', async () => {
+      const start = { action: 'start', label: 'Start import', to: 'pending', needsReason: false, confirm: null };
+      const cancel = { action: 'cancel', label: 'Cancel import', to: 'cancelled', needsReason: false, confirm: IMPORT_MACHINE.moves.cancel.confirm };
+      const made = await upload(itemsCsv(3, { prefix: 'Acts' }), 'kind=items&fileName=acts.csv');
+      assert.equal(made.statusCode, 201, made.body);
+      const id = json(made).id as number;
+      assert.deepEqual(json(made).actions, [start, cancel], 'the upload’s body');
+      assert.equal(json(made).statusLabel, 'Waiting for a start');
+      assert.equal(json(made).ended, false);
+      const detail = (as: 'planner' | 'viewer') => api.call('GET', `/api/imports/${id}`, { as }).then(json);
+      const row = async (as: 'planner' | 'viewer') =>
+        (await api.call('GET', '/api/imports?limit=500', { as }).then(json)).jobs.find((j: { id: number }) => j.id === id);
+      assert.deepEqual((await detail('planner')).actions, [start, cancel]);
+      assert.deepEqual((await row('planner')).actions, [start, cancel]);
+      assert.deepEqual((await detail('viewer')).actions, []);
+      assert.deepEqual((await row('viewer')).actions, []);
+      assert.equal((await row('viewer')).statusLabel, 'Waiting for a start');
+
+      const started = await api.call('POST', `/api/imports/${id}/start`, { as: 'planner' });
+      assert.equal(started.statusCode, 200, started.body);
+      // Started, it waits for a server (or runs, or has already ended): no second start; cancel while it has not ended.
+      assert.ok(!json(started).actions.some((a: { action: string }) => a.action === 'start'), started.body);
+      await ended(id);
+      const done = await detail('planner');
+      assert.deepEqual([done.status, done.statusLabel, done.ended, done.actions], ['completed', 'Completed', true, []]);
+    });
+
+    test('the routes of the moves are the table’s: one POST per move a person makes, none for the system’s', async () => {
+      const person = personMoves().map(([a]) => a);
+      assert.deepEqual(person, ['start', 'cancel']);
+      for (const action of IMPORT_ACTIONS) {
+        const registered = api.app.hasRoute({ method: 'POST', url: `/api/imports/:id/${action}` });
+        assert.equal(registered, person.includes(action), `POST /api/imports/:id/${action}`);
+      }
+      // The app layer refuses a system move asked for by a person.
+      await assert.rejects(moveImportJob(api.db, 1, 'complete', CLI_ACTOR), { code: 'IMPORT_MOVE_NOT_OFFERED' });
+    });
+
+    test('GET /api/imports/statuses: every status in order with its label and whether it is final', async () => {
+      const r = await api.call('GET', '/api/imports/statuses', { as: 'viewer' });
+      assert.equal(r.statusCode, 200, r.body);
+      const { statuses } = json(r) as { statuses: { name: string; label: string; final: boolean }[] };
+      assert.deepEqual(
+        statuses.map((s) => s.name),
+        [...IMPORT_STATUSES],
+      );
+      assert.deepEqual(
+        statuses.filter((s) => s.final).map((s) => s.name),
+        [...FINAL_STATUSES],
+      );
+      assert.equal(statuses.find((s) => s.name === 'completed_with_errors')?.label, 'Completed with errors');
     });
   });
 }

@@ -11,6 +11,7 @@ import { addStock, insertProcess, insertRate, insertVariant } from '../helpers/p
 import type { ProcessSpec } from '../helpers/processes.ts';
 import * as lifecycle from '../../src/app/lots/lifecycle.ts';
 import * as lots from '../../src/app/lots/lots.ts';
+import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 const outcome = (r: { statusCode: number; body: string }) => (r.statusCode >= 400 ? `${r.statusCode} ${json(r).error.code}` : String(r.statusCode));
@@ -670,8 +671,8 @@ for (const backend of backends) {
       const ids = await api.db.transaction(async (tx) => {
         const made: number[] = [];
         for (let i = 0; i < 50; i++) {
-          const lot = await lots.createLot(tx, { processId: p.processId, quantity: 1 }, null);
-          for (const action of ['ready', 'start'] as const) assert.ok(await lifecycle.transitionLot(tx, lot.lotId, action, { userId: null }));
+          const lot = await lots.createLotIn(tx, { processId: p.processId, quantity: 1 }, CLI_ACTOR);
+          for (const action of ['ready', 'start'] as const) await lifecycle.transitionLotIn(tx, lot.lotId, action, CLI_ACTOR);
           made.push(lot.lotId);
         }
         return made;

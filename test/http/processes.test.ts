@@ -5,10 +5,15 @@ import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
+import { PROCESS_MACHINE } from '../../src/app/processes/status.ts';
+import { COST_TYPES, PROCESS_STATUSES } from '../../src/app/processes/tree.ts';
+import { offeredMoves } from '../../src/app/rules/machine.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 /** The status and, for an error, its code: one value to compare. */
 const outcome = (r: { statusCode: number; body: string }) => (r.statusCode >= 400 ? `${r.statusCode} ${json(r).error.code}` : String(r.statusCode));
+/** A process as the audit trail keeps it: without the caller's `actions`. */
+const bare = ({ actions: _actions, ...p }: Record<string, any>) => p;
 const fieldPaths = (r: { body: string }) => (json(r).error.details.fields as { path: string }[]).map((f) => f.path);
 
 for (const backend of backends) {
@@ -252,13 +257,14 @@ for (const backend of backends) {
       );
       assert.deepEqual(made.warnings, []);
       const read = json(await api.call('GET', `/api/processes/${made.processId}`, { as: 'viewer' }));
-      assert.deepEqual(read, made);
+      assert.deepEqual(bare(read), bare(made));
+      assert.deepEqual(read.actions, [], 'a viewer may make no move');
       const created = await audits('process', made.processId);
       assert.deepEqual(
         created.map((e) => e.action),
         ['create'],
       );
-      assert.deepEqual(created[0]!.after, made);
+      assert.deepEqual(created[0]!.after, bare(made));
       assert.equal(json(await api.call('GET', `/api/subprocesses/${cut}`, { as: 'viewer' })).processCount, 1);
     });
 
@@ -494,8 +500,8 @@ for (const backend of backends) {
       assert.deepEqual(counts, { steps: 3, groups: 1 });
       const trail = await audits('process', p.processId);
       assert.equal(trail[0]!.action, 'update');
-      assert.deepEqual(trail[0]!.before, p);
-      assert.deepEqual(trail[0]!.after, after);
+      assert.deepEqual(trail[0]!.before, bare(p));
+      assert.deepEqual(trail[0]!.after, bare(after));
 
       // Steps and groups of another process are refused, and the old tree stands.
       const other = await process({
@@ -526,7 +532,7 @@ for (const backend of backends) {
       });
       assert.equal(outcome(foreign), '400 INVALID_INPUT');
       assert.deepEqual(fieldPaths(foreign), ['body/steps/0/stepId', 'body/steps/1/groups/0/groupId']);
-      assert.deepEqual(json(await api.call('GET', `/api/processes/${p.processId}`, { as: 'viewer' })), after);
+      assert.deepEqual(bare(json(await api.call('GET', `/api/processes/${p.processId}`, { as: 'viewer' }))), bare(after));
       assert.equal(
         outcome(await api.call('PUT', '/api/processes/999999/structure', { as: 'planner', body: { steps: [], additionalCosts: [] } })),
         '404 NOT_FOUND',
@@ -638,22 +644,34 @@ for (const backend of backends) {
       );
     });
 
-    test('status: only a process with a step becomes active; an active one keeps a step; archiving; setting the same status changes nothing', async () => {
+    test('status moves: only a process with a step becomes active; an active one keeps a step; a move the table lacks is refused; each is a transition', async () => {
       const sub = await subprocess('Statused');
       const empty = await process({});
-      const refused = await api.call('POST', `/api/processes/${empty.processId}/status`, { as: 'planner', body: { status: 'active' } });
+      const refused = await api.call('POST', `/api/processes/${empty.processId}/activate`, { as: 'planner' });
       assert.equal(outcome(refused), '409 PROCESS_EMPTY');
       assert.match(json(refused).error.message, /add at least one step/);
-      assert.equal(
-        outcome(await api.call('POST', `/api/processes/${empty.processId}/status`, { as: 'planner', body: { status: 'running' } })),
-        '400 INVALID_INPUT',
+      assert.equal(outcome(await api.call('POST', `/api/processes/${empty.processId}/run`, { as: 'planner' })), '404 NOT_FOUND', 'no such move');
+      assert.equal(outcome(await api.call('POST', '/api/processes/999999/activate', { as: 'planner' })), '404 NOT_FOUND');
+      const stillDraft = await api.call('POST', `/api/processes/${empty.processId}/redraft`, { as: 'planner' });
+      assert.equal(outcome(stillDraft), '409 PROCESS_TRANSITION_REFUSED', 'a draft is not set back to draft');
+      assert.match(
+        json(stillDraft).error.message,
+        /process \d+ is draft: only a process that is active or archived can be set back to draft \(it can be activated or archived\)/,
       );
-      assert.equal(outcome(await api.call('POST', '/api/processes/999999/status', { as: 'planner', body: { status: 'active' } })), '404 NOT_FOUND');
+      assert.deepEqual(
+        (await audits('process', empty.processId)).map((e) => e.action),
+        ['create'],
+        'a refused move is not audited',
+      );
 
       const p = await process({ steps: [{ subprocessId: sub }] });
-      const active = await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'planner', body: { status: 'active' } });
+      const active = await api.call('POST', `/api/processes/${p.processId}/activate`, { as: 'planner' });
       assert.equal(active.statusCode, 200, active.body);
       assert.equal(json(active).status, 'active');
+      assert.deepEqual(
+        json(active).actions.map((a: any) => a.action),
+        ['archive', 'redraft'],
+      );
       const stepId = json(active).steps[0].stepId;
       assert.equal(outcome(await api.call('DELETE', `/api/processes/${p.processId}/steps/${stepId}`, { as: 'planner' })), '409 PROCESS_EMPTY');
       assert.equal(
@@ -662,22 +680,123 @@ for (const backend of backends) {
       );
       const edited = await api.call('POST', `/api/processes/${p.processId}/steps`, { as: 'planner', body: { subprocessId: sub } });
       assert.equal(edited.statusCode, 201, 'an active process may be edited');
-      const again = await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'planner', body: { status: 'active' } });
-      assert.equal(again.statusCode, 200);
-      const archived = await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'admin', body: { status: 'archived' } });
+      assert.equal(outcome(await api.call('POST', `/api/processes/${p.processId}/activate`, { as: 'planner' })), '409 PROCESS_TRANSITION_REFUSED');
+      const archived = await api.call('POST', `/api/processes/${p.processId}/archive`, { as: 'admin' });
       assert.equal(json(archived).status, 'archived');
       assert.equal(
         (await api.call('DELETE', `/api/processes/${p.processId}/steps/${stepId}`, { as: 'planner' })).statusCode,
         200,
         'an archived process may lose steps',
       );
+      const redrafted = await api.call('POST', `/api/processes/${p.processId}/redraft`, { as: 'planner' });
+      assert.equal(json(redrafted).status, 'draft');
       const trail = await audits('process', p.processId);
       assert.deepEqual(
-        trail.filter((e) => e.before?.status !== e.after?.status).map((e) => `${e.before?.status}→${e.after.status}`),
-        ['active→archived', 'draft→active', 'undefined→draft'],
-        'setting the status it has is not audited as a change',
+        trail.filter((e) => e.action === 'transition').map((e) => `${e.before.status}→${e.after.status}`),
+        ['archived→draft', 'active→archived', 'draft→active'],
       );
-      assert.equal(trail.length, 5);
+      assert.deepEqual(
+        trail.map((e) => e.action),
+        ['transition', 'update', 'transition', 'update', 'transition', 'create'],
+      );
+    });
+
+    test('the move routes are the machine’s: one POST per offered move with its permission, and nothing else changes a status', async () => {
+      const moves = offeredMoves(PROCESS_MACHINE);
+      assert.deepEqual(
+        moves.map(([a]) => a),
+        ['activate', 'archive', 'redraft'],
+      );
+      const routes = api.app.routeTable.filter((r) => r.url.startsWith('/api/processes/:id/'));
+      for (const [action, move] of moves) {
+        const route = routes.find((r) => r.method === 'POST' && r.url === `/api/processes/:id/${action}`);
+        assert.equal(route?.permission, move.permission, `POST /api/processes/:id/${action}`);
+      }
+      assert.equal(
+        routes.find((r) => r.url === '/api/processes/:id/status'),
+        undefined,
+        'the old POST …/status (any status to any) is gone',
+      );
+      // every move of the table, from every status, does what the table says, and nothing else is allowed
+      const sub = await subprocess('Machine walk');
+      for (const from of PROCESS_STATUSES)
+        for (const [action, move] of moves) {
+          const p = await process({ steps: [{ subprocessId: sub }] });
+          const path = { draft: [], active: ['activate'], archived: ['archive'] }[from];
+          for (const step of path) assert.equal((await api.call('POST', `/api/processes/${p.processId}/${step}`, { as: 'planner' })).statusCode, 200);
+          const r = await api.call('POST', `/api/processes/${p.processId}/${action}`, { as: 'planner' });
+          if (move.from.includes(from)) assert.equal(json(r).status, move.to, `${action} from ${from}`);
+          else assert.equal(outcome(r), '409 PROCESS_TRANSITION_REFUSED', `${action} from ${from}`);
+        }
+    });
+
+    test('actions: a planner and an admin are offered the moves of the process’s status, a viewer and an operator none; a deleted process offers none; the statuses and cost types are served', async () => {
+      const sub = await subprocess('Offered');
+      const p = await process({ name: 'Offering', steps: [{ subprocessId: sub }] });
+      assert.deepEqual(
+        p.actions,
+        [
+          { action: 'activate', label: 'Activate', to: 'active', needsReason: false, confirm: null },
+          { action: 'archive', label: 'Archive', to: 'archived', needsReason: false, confirm: null },
+        ],
+        'the body of a write carries them',
+      );
+      const offered = async (as: 'admin' | 'planner' | 'operator' | 'viewer') => {
+        const detail = json(await api.call('GET', `/api/processes/${p.processId}`, { as }));
+        const row = json(await api.call('GET', '/api/processes?q=offering&includeDeleted=true', { as })).processes[0];
+        assert.deepEqual(row.actions, detail.actions, `${as}: a list row offers what the detail offers`);
+        return (detail.actions as { action: string }[]).map((a) => a.action);
+      };
+      assert.deepEqual(await offered('planner'), ['activate', 'archive']);
+      assert.deepEqual(await offered('admin'), ['activate', 'archive']);
+      assert.deepEqual(await offered('viewer'), []);
+      assert.deepEqual(await offered('operator'), []);
+      assert.equal(outcome(await api.call('POST', `/api/processes/${p.processId}/activate`, { as: 'operator' })), '403 FORBIDDEN');
+      assert.equal(outcome(await api.call('POST', `/api/processes/${p.processId}/archive`, { as: 'viewer' })), '403 FORBIDDEN');
+      assert.equal(json(await api.call('GET', `/api/processes/${p.processId}`, { as: 'viewer' })).status, 'draft', 'a refused move changes nothing');
+      await api.call('POST', `/api/processes/${p.processId}/archive`, { as: 'planner' });
+      assert.deepEqual(await offered('planner'), ['activate', 'redraft']);
+      await api.call('DELETE', `/api/processes/${p.processId}`, { as: 'planner' });
+      assert.deepEqual(await offered('planner'), [], 'a deleted process takes no move');
+      const statuses = json(await api.call('GET', '/api/processes/statuses', { as: 'viewer' })).statuses as { status: string; label: string }[];
+      assert.deepEqual(
+        statuses.map((s) => `${s.status}: ${s.label}`),
+        ['draft: Draft', 'active: Active', 'archived: Archived'],
+      );
+      assert.deepEqual(json(await api.call('GET', '/api/processes/cost-types', { as: 'viewer' })).costTypes, [...COST_TYPES]);
+    });
+
+    test('every write is audited via http with the request’s id; a refused write leaves no event and no change', async () => {
+      const sub = await subprocess('Audited');
+      const made = await api.call('POST', '/api/processes', { as: 'planner', body: { name: 'Audited one', steps: [{ subprocessId: sub }] } });
+      const id = json(made).processId as number;
+      const events = await api.db.query<{ via: string; request_id: string | null; user_id: number | null }>(
+        `SELECT via, request_id, user_id FROM public.audit_events WHERE entity = 'process' AND entity_id = $1`,
+        [String(id)],
+      );
+      assert.deepEqual(
+        events.rows.map((e) => [e.via, e.request_id]),
+        [['http', made.headers['x-request-id']]],
+      );
+      const planner = await api.db.query<{ user_id: number }>(`SELECT user_id FROM public.users WHERE email = 'planner@example.com'`);
+      assert.equal(events.rows[0]!.user_id, planner.rows[0]!.user_id);
+      const count = async () =>
+        Number((await api.db.query<{ n: string }>(`SELECT count(*) AS n FROM public.audit_events WHERE entity IN ('process', 'subprocess')`)).rows[0]!.n);
+      const before = await count();
+      const tree = json(await api.call('GET', `/api/processes/${id}`, { as: 'planner' }));
+      for (const [method, url, body, expected] of [
+        ['PATCH', `/api/processes/${id}`, { name: 'Audited one', salesPrice: '-1' }, '400 INVALID_INPUT'],
+        ['PUT', `/api/processes/${id}/structure`, { steps: [{ subprocessId: sub }, { subprocessId: 999999 }], additionalCosts: [] }, '400 INVALID_INPUT'],
+        ['POST', `/api/processes/${id}/redraft`, undefined, '409 PROCESS_TRANSITION_REFUSED'],
+        ['POST', `/api/processes/${id}/copy`, { name: 'AUDITED ONE' }, '409 PROCESS_NAME_TAKEN'],
+        ['POST', '/api/subprocesses', { name: 'audited' }, '409 SUBPROCESS_NAME_TAKEN'],
+        ['POST', `/api/subprocesses/${sub}/restore`, undefined, '409 NOT_DELETED'],
+      ] as const) {
+        const r = await api.call(method, url, { as: 'planner', ...(body ? { body } : {}) });
+        assert.equal(outcome(r), expected, `${method} ${url}`);
+      }
+      assert.equal(await count(), before, 'no audit event for a refused write');
+      assert.deepEqual(json(await api.call('GET', `/api/processes/${id}`, { as: 'planner' })), tree, 'and no change');
     });
 
     test('a deleted process leaves lists, frees its name and refuses changes until restored; one with unfinished lots is not deleted', async () => {
@@ -693,7 +812,7 @@ for (const backend of backends) {
       for (const [method, url, body] of [
         ['PATCH', `/api/processes/${p.processId}`, { salesPrice: '1' }],
         ['PUT', `/api/processes/${p.processId}/structure`, { steps: [], additionalCosts: [] }],
-        ['POST', `/api/processes/${p.processId}/status`, { status: 'active' }],
+        ['POST', `/api/processes/${p.processId}/activate`, undefined],
         ['POST', `/api/processes/${p.processId}/steps`, { subprocessId: sub }],
         ['PATCH', `/api/processes/${p.processId}/steps/${stepId}`, { notes: 'x' }],
         ['DELETE', `/api/processes/${p.processId}/steps/${stepId}`, undefined],
@@ -805,7 +924,7 @@ for (const backend of backends) {
         ['Listing gamma', [{ subprocessId: sub }]],
       ] as const)
         made.push((await process({ name, steps })).processId);
-      await api.call('POST', `/api/processes/${made[2]}/status`, { as: 'planner', body: { status: 'active' } });
+      assert.equal((await api.call('POST', `/api/processes/${made[2]}/activate`, { as: 'planner' })).statusCode, 200);
       const names = async (query: string) => {
         const r = await api.call('GET', `/api/processes?${query}`, { as: 'viewer' });
         assert.equal(r.statusCode, 200, r.body);
@@ -865,7 +984,7 @@ for (const backend of backends) {
           },
         ],
       });
-      await api.call('POST', `/api/processes/${p.processId}/status`, { as: 'planner', body: { status: 'active' } });
+      assert.equal((await api.call('POST', `/api/processes/${p.processId}/activate`, { as: 'planner' })).statusCode, 200);
       const planned = await lot(p.processId, 'planning');
       const fabric = p.steps[1].groups[0].groupId as number;
       await api.db.query('INSERT INTO public.production_lot_selections (lot_id, substitute_group_id, variant_id) VALUES ($1, $2, $3)', [planned.id, fabric, b]);
@@ -955,7 +1074,7 @@ for (const backend of backends) {
         [['GROUP_SINGLE_ALTERNATIVE', 'steps/0/groups/0/alternatives']],
         'one alternative is accepted, with a warning',
       );
-      await api.call('POST', `/api/processes/${source.processId}/status`, { as: 'planner', body: { status: 'active' } });
+      assert.equal((await api.call('POST', `/api/processes/${source.processId}/activate`, { as: 'planner' })).statusCode, 200);
       assert.equal((await api.call('DELETE', `/api/variants/${a}`, { as: 'planner' })).statusCode, 200);
       assert.equal((await api.call('DELETE', `/api/subprocesses/${sub}`, { as: 'planner' })).statusCode, 200);
       const read = json(await api.call('GET', `/api/processes/${source.processId}`, { as: 'viewer' }));

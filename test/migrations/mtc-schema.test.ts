@@ -11,6 +11,7 @@ import { planMigrations } from '../../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { lintMigrations, splitStatements } from '../../src/schema/lint/index.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { LOT_STATUSES } from '../../src/app/lots/status.ts';
 
 let model: SchemaModel;
 const table = (name: string): TableModel => {
@@ -65,10 +66,16 @@ describe("MTC's schema", () => {
     }
   });
 
-  test('production lots: canonical statuses by CHECK and an index on status; lot numbers from a function that pins its search_path', () => {
+  test('production lots: the statuses of the lot machine (LOT_STATUSES) and no other by CHECK, on lots and their events, and an index on status; lot numbers from a function that pins its search_path', () => {
     const lots = table('production_lots');
-    const check = lots.constraints.find((c) => c.name === 'production_lots_status_check');
-    for (const s of ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled']) assert.match(check?.definition ?? '', new RegExp(`'${s}'`));
+    const events = table('production_lot_events');
+    const checked = (t: TableModel, name: string) => {
+      const definition = t.constraints.find((c) => c.name === name)?.definition ?? '';
+      return [...definition.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+    };
+    assert.deepEqual(checked(lots, 'production_lots_status_check'), [...LOT_STATUSES]);
+    assert.deepEqual(checked(events, 'production_lot_events_from_status_check'), [...LOT_STATUSES]);
+    assert.deepEqual(checked(events, 'production_lot_events_to_status_check'), [...LOT_STATUSES]);
     assert.ok(lots.indexes.some((i) => i.keys.join() === 'status'));
     assert.equal(lots.columns.find((c) => c.name === 'lot_number')?.default, 'public.next_lot_number()');
     assert.match(model.functions.find((f) => f.name === 'next_lot_number')?.definition ?? '', /SET search_path TO 'pg_catalog'/);

@@ -45,6 +45,7 @@ const PROCESS: ApiProcess = {
   stepCount: 3,
   updatedAt: '2024-01-01T00:00:00Z',
   deletedAt: null,
+  actions: [{ action: 'activate', label: 'Activate', to: 'active', needsReason: false, confirm: null }],
   steps: [
     step(1, 'Cut'),
     step(2, 'Weld', {
@@ -301,18 +302,18 @@ describe('unsaved changes', () => {
 
 describe('status', () => {
   test('a status change in flight is shown, then the saved process and its new status', () => {
-    let s = editorReducer(loaded(), { type: 'statusStarted', to: 'active' });
-    assert.equal(s.statusBusy, 'active');
+    let s = editorReducer(loaded(), { type: 'statusStarted', action: 'activate' });
+    assert.equal(s.statusBusy, 'activate');
     s = editorReducer(s, { type: 'statusChanged', process: { ...PROCESS, status: 'active' }, label: 'Active' });
     assert.deepEqual([s.statusBusy, s.saved!.status, s.notice], [null, 'active', 'The process is now active.']);
   });
 
   test('a refused status change keeps its error until the next try', () => {
     const error = new Error('no');
-    let s = editorReducer(loaded(), { type: 'statusStarted', to: 'archived' });
+    let s = editorReducer(loaded(), { type: 'statusStarted', action: 'archive' });
     s = editorReducer(s, { type: 'statusFailed', error });
     assert.deepEqual([s.statusBusy, s.statusError], [null, error]);
-    s = editorReducer(s, { type: 'statusStarted', to: 'archived' });
+    s = editorReducer(s, { type: 'statusStarted', action: 'archive' });
     assert.equal(s.statusError, undefined);
   });
 });

@@ -7,14 +7,11 @@ import { join } from 'node:path';
 import { createUser } from '../../src/app/access/accounts.ts';
 import { seedDemo } from '../../src/app/demo/seed.ts';
 import { openDatabase } from '../../src/db/open.ts';
-import { splitStatements } from '../../src/schema/lint/index.ts';
-import { migrate } from '../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../src/schema/migrations/source.ts';
 import { template } from '../helpers/backends.ts';
 import type { Backend } from '../helpers/backends.ts';
 import { ROOT, listeningAddress, startMtc } from '../helpers/cli.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { migrateProject } from '../helpers/migrated.ts';
 
 /** A running `mtc serve` over the demo data, and the admin to log in as. */
 export interface DemoServer {
@@ -51,8 +48,7 @@ async function sourcesKey(): Promise<string> {
 async function makeDemo(url: string, admin: DemoServer['admin']): Promise<void> {
   const db = await openDatabase(url);
   try {
-    const migrated = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-    if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
+    await migrateProject(db);
     await seedDemo(db);
     await createUser(db, { ...admin, role: 'admin' }, CLI_ACTOR);
   } finally {

@@ -5,11 +5,12 @@
 // generated/api.ts). Only types are imported: nothing of this reaches the browser.
 import type { paths } from './generated/api.ts';
 import type { ImportKindInfo } from './imports/kinds.ts';
-import type { ImportJobDetail, ImportPreview, RowError } from './imports/shapes.ts';
+import type { ImportJobDetail, ImportPreview, ImportStatusInfo, RowError } from './imports/shapes.ts';
 import type { ApiProcess, ProcessSummary, Subprocess } from './processes/model.ts';
 import type { UnitCosts } from './processes/rates.ts';
 import type {
   Lot,
+  LotStatusInfo,
   LotSummary,
   ProcessCost,
   ProcessSummary as LotProcess,
@@ -18,7 +19,7 @@ import type {
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
-import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, User, Variant } from './shapes.ts';
+import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -46,6 +47,7 @@ type Holds<T extends true> = T;
 
 export type SharedShapes = [
   Holds<Reads<{ user: User }, ResponseOf<'/api/auth/me', 'get'>>>,
+  Holds<Reads<RoleInfo, RowOf<'/api/roles'>>>,
   Holds<Reads<Item, ResponseOf<'/api/items/{id}', 'get'>>>,
   Holds<Reads<Item, RowOf<'/api/items', 'items'>>>,
   Holds<Reads<Variant, RowOf<'/api/items/{id}/variants'>>>,
@@ -58,6 +60,7 @@ export type SharedShapes = [
 
 export type LotShapes = [
   Holds<Reads<LotSummary, RowOf<'/api/lots', 'lots'>>>,
+  Holds<Reads<LotStatusInfo, RowOf<'/api/lots/statuses'>>>,
   Holds<Reads<Lot, ResponseOf<'/api/lots/{id}', 'get'>>>,
   Holds<Reads<Lot, ResponseOf<'/api/lots', 'post'>>>,
   Holds<Reads<StockCheck, ResponseOf<'/api/lots/{id}/stock-check', 'get'>>>,
@@ -71,6 +74,9 @@ export type ImportShapes = [
   Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}', 'get'>>>,
   Holds<Reads<ImportJobDetail, RowOf<'/api/imports', 'jobs'>>>,
   Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports', 'post'>>>,
+  Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}/start', 'post'>>>,
+  Holds<Reads<ImportJobDetail, ResponseOf<'/api/imports/{id}/cancel', 'post'>>>,
+  Holds<Reads<ImportStatusInfo, RowOf<'/api/imports/statuses', 'statuses'>>>,
   Holds<Reads<ImportPreview, ResponseOf<'/api/imports/{id}/preview', 'get'>>>,
   Holds<Reads<RowError, RowOf<'/api/imports/{id}/errors', 'errors'>>>,
   Holds<Reads<ImportKindInfo, RowOf<'/api/imports/kinds', 'kinds'>>>,

@@ -8,6 +8,13 @@ export interface User {
   role: string;
 }
 
+/** A role as GET /api/roles serves it: what it is for, and what it may do. */
+export interface RoleInfo {
+  role: string;
+  description: string;
+  permissions: string[];
+}
+
 export interface Item {
   itemId: number;
   name: string;
@@ -38,13 +45,11 @@ export interface LedgerEntry {
   createdAt: string;
 }
 
-export const LOT_STATUSES = ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
-export type LotStatus = (typeof LOT_STATUSES)[number];
-
 export interface LotsByStatus {
   from: string;
   to: string;
-  totals: Record<LotStatus | 'all', number>;
+  /** A count per lot status, in the order of a lot's life as the API sends them, and `all`. */
+  totals: Record<string, number> & { all: number };
 }
 
 export interface CostVariance {

@@ -53,7 +53,8 @@ export interface NewUser {
   password?: string;
 }
 
-async function createUserIn(q: Queryable, input: NewUser, actor: Actor): Promise<User> {
+/** createUser in the caller's transaction (the demo seed's). */
+export async function createUserIn(q: Queryable, input: NewUser, actor: Actor): Promise<User> {
   const user = await insertUser(q, input);
   await auditAs(q, actor, { action: 'create', entity: 'user', entityId: user.userId, after: user });
   return user;
@@ -319,14 +320,22 @@ export async function listSessions(q: Queryable, filter: { userId?: number }): P
   ).rows;
 }
 
-/** Closes a live session, whoever's it is; returns it as it was, or null when there is no such live session. */
-export async function revokeSession(q: Queryable, sessionId: number): Promise<Session | null> {
-  const r = await q.query<Session>(
-    `DELETE FROM public.user_sessions s USING public.users u
-      WHERE s.id = $1 AND u.user_id = s.user_id AND ${LIVE_SESSION} RETURNING ${SESSION_COLUMNS}`,
-    [sessionId],
-  );
-  return r.rows[0] ?? null;
+/**
+ * Ends a live session, whoever's it is, as the actor (an admin), audited (`delete` of `session`,
+ * with the session as it was, never its tokens) in the same transaction; returns it as it was,
+ * or null, recording nothing, when there is no such live session.
+ */
+export async function revokeSession(db: Database, sessionId: number, actor: Actor): Promise<Session | null> {
+  return db.transaction(async (tx) => {
+    const r = await tx.query<Session>(
+      `DELETE FROM public.user_sessions s USING public.users u
+        WHERE s.id = $1 AND u.user_id = s.user_id AND ${LIVE_SESSION} RETURNING ${SESSION_COLUMNS}`,
+      [sessionId],
+    );
+    const closed = r.rows[0] ?? null;
+    if (closed) await auditAs(tx, actor, { action: 'delete', entity: 'session', entityId: closed.id, before: closed });
+    return closed;
+  });
 }
 
 export interface ApiToken {
@@ -340,26 +349,44 @@ export interface ApiToken {
 const TOKEN_COLUMNS = `id::int AS id, name, prefix, ${isoUtc('created_at')} AS "createdAt",
   ${isoUtc('last_used_at')} AS "lastUsedAt"`;
 
-/** Makes an API token for a user; the token itself is returned this once and never stored. */
-export async function createApiToken(q: Queryable, userId: number, name: string): Promise<ApiToken & { token: string }> {
+/**
+ * Makes an API token for a user as the actor, audited (`create` of `api_token`, with its name
+ * and prefix, never the token) in the same transaction; the token itself is returned this once
+ * and never stored. ACCOUNT_DEACTIVATED (409) when the user is not active: nothing is made.
+ */
+export async function createApiToken(db: Database, userId: number, name: string, actor: Actor): Promise<ApiToken & { token: string }> {
   const token = newSecret('mtc_');
-  const r = await q.query<ApiToken>(
-    `WITH ${ACTIVE_OWNER}
-     INSERT INTO public.api_tokens (user_id, name, prefix, token_hash) SELECT user_id, $2, $3, $4 FROM owner RETURNING ${TOKEN_COLUMNS}`,
-    [userId, name, token.slice(0, 12), secretHash(token)],
-  );
-  if (r.rowCount === 0) throw deactivatedMeanwhile(userId);
-  return { ...r.rows[0]!, token };
+  return db.transaction(async (tx) => {
+    const r = await tx.query<ApiToken>(
+      `WITH ${ACTIVE_OWNER}
+       INSERT INTO public.api_tokens (user_id, name, prefix, token_hash) SELECT user_id, $2, $3, $4 FROM owner RETURNING ${TOKEN_COLUMNS}`,
+      [userId, name, token.slice(0, 12), secretHash(token)],
+    );
+    if (r.rowCount === 0) throw deactivatedMeanwhile(userId);
+    const made = r.rows[0]!;
+    await auditAs(tx, actor, { action: 'create', entity: 'api_token', entityId: made.id, after: { name: made.name, prefix: made.prefix } });
+    return { ...made, token };
+  });
 }
 
 export async function listApiTokens(q: Queryable, userId: number): Promise<ApiToken[]> {
   return (await q.query<ApiToken>(`SELECT ${TOKEN_COLUMNS} FROM public.api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id`, [userId])).rows;
 }
 
-/** Revokes one of the user's tokens; false when there is no such live token. */
-export async function revokeApiToken(q: Queryable, userId: number, id: number): Promise<boolean> {
-  const r = await q.query('UPDATE public.api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [id, userId]);
-  return r.rowCount > 0;
+/**
+ * Revokes one of the user's tokens as the actor, audited (`delete` of `api_token`, with its name
+ * and prefix) in the same transaction; false, recording nothing, when the user has no such live token.
+ */
+export async function revokeApiToken(db: Database, userId: number, id: number, actor: Actor): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ name: string; prefix: string }>(
+      'UPDATE public.api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING name, prefix',
+      [id, userId],
+    );
+    const revoked = r.rows[0];
+    if (revoked) await auditAs(tx, actor, { action: 'delete', entity: 'api_token', entityId: id, before: revoked });
+    return revoked !== undefined;
+  });
 }
 
 /** Who a bearer token belongs to, if it is live; its last use is written at most once a minute. */

@@ -57,3 +57,15 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
   operator: 'running lots on the floor and recording stock movements; reads the rest',
   viewer: 'reads everything but user accounts, the audit trail and the schema’s health; changes nothing',
 };
+
+/** A role as the API serves it: its name, what it is for, and every permission it has. */
+export interface RoleDescription {
+  role: Role;
+  description: string;
+  permissions: Permission[];
+}
+
+/** Every role, in the table's order, with its description and permissions: what GET /api/roles serves. */
+export function describeRoles(): RoleDescription[] {
+  return ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role], permissions: permissionsOf(role) }));
+}

@@ -5,12 +5,21 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import { MtcError } from '../../errors.ts';
-import { postStock } from '../items/stock.ts';
-import { createLot } from '../lots/lots.ts';
-import { transitionLot } from '../lots/lifecycle.ts';
+import { SEED_ACTOR } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
+import { createItemIn } from '../items/items.ts';
+import { masterId } from '../items/masters.ts';
+import { recordMovementIn } from '../items/stock.ts';
+import { createUserIn } from '../access/accounts.ts';
+import { createVariantIn } from '../items/variants.ts';
+import { createRateIn } from '../suppliers/rates.ts';
+import { createSupplierIn } from '../suppliers/suppliers.ts';
+import { createLotIn } from '../lots/lots.ts';
+import { transitionLotIn } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
+import { createProcessIn, moveProcessIn } from '../processes/processes.ts';
+import { createSubprocessIn } from '../processes/subprocesses.ts';
 import {
-  COMPANY,
   USERS,
   COLOURS,
   SIZES,
@@ -175,27 +184,6 @@ async function countBelowReorder(tx: Queryable): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
-/**
- * One multi-row INSERT with parameters. `table`, `columns` and `returning` are this
- * module's constants, never input; the values all travel as parameters.
- */
-async function insertRows<R>(
-  tx: Queryable,
-  table: DemoTable,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  returning: string,
-): Promise<R[]> {
-  if (rows.length === 0) return [];
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    if (row.length !== columns.length) throw new Error(`demo data: a row for ${table} has ${row.length} values for ${columns.length} columns`);
-    return `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`;
-  });
-  const r = await tx.query<R>(`INSERT INTO public.${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${returning}`, params);
-  return r.rows;
-}
-
 /** Looks a key up, treating a miss as a mistake in the data above. */
 function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
   const v = map.get(key);
@@ -206,32 +194,14 @@ function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
 type UserIds = Readonly<Record<Role, number>>;
 
 async function insertUsers(tx: Queryable): Promise<UserIds> {
-  const rows = await insertRows<{ user_id: number; role: Role }>(
-    tx,
-    'users',
-    ['name', 'email', 'role', 'password_hash', 'company'],
-    USERS.map(([name, email, role]) => [name, email, role, null, COMPANY]),
-    'user_id, role',
-  );
-  const byRole = new Map(rows.map((r) => [r.role, r.user_id]));
+  const byRole = new Map<Role, number>();
+  for (const [name, email, role] of USERS) byRole.set(role, (await createUserIn(tx, { name, email, role }, SEED_ACTOR)).userId);
   return {
     admin: must(byRole, 'admin', 'role'),
     planner: must(byRole, 'planner', 'role'),
     operator: must(byRole, 'operator', 'role'),
     viewer: must(byRole, 'viewer', 'role'),
   };
-}
-
-/** Names into a master table; returns each name's id. */
-async function insertMaster(tx: Queryable, table: DemoTable, idColumn: string, nameColumn: string, names: readonly string[]): Promise<Map<string, number>> {
-  const rows = await insertRows<{ id: number; name: string }>(
-    tx,
-    table,
-    [nameColumn],
-    names.map((n) => [n]),
-    `${idColumn} AS id, ${nameColumn} AS name`,
-  );
-  return new Map(rows.map((r) => [r.name, r.id]));
 }
 
 /** A variant's key in maps: `item|colour|size`. */
@@ -251,54 +221,34 @@ interface SeededVariant {
 }
 type VariantIds = ReadonlyMap<string, SeededVariant>;
 
+/**
+ * The items and their variants, made one by one by the items module as a person would make them
+ * (its checks, its audit events, as the seed), in the data's order; the masters first, in the
+ * data's order, so that their ids follow the lists.
+ */
 async function insertItems(tx: Queryable): Promise<VariantIds> {
-  const colours = await insertMaster(tx, 'color_master', 'color_id', 'color_name', COLOURS);
-  const sizes = await insertMaster(tx, 'size_master', 'size_id', 'size_name', SIZES);
-  const models = await insertMaster(tx, 'model_master', 'model_id', 'model_name', MODELS);
-  const variations = await insertMaster(tx, 'variation_master', 'variation_id', 'variation_name', VARIATIONS);
-
-  // Name and description tell the items apart (checked: the map must not lose one).
-  const items = await insertRows<{ item_id: number; name: string; description: string }>(
-    tx,
-    'item_master',
-    ['name', 'description', 'category', 'model_id', 'variation_id'],
-    ITEMS.map(([, category, name, description, model, variation]) => [
-      name,
-      description,
-      category,
-      must(models, model, 'model'),
-      must(variations, variation, 'variation'),
-    ]),
-    'item_id, name, description',
-  );
-  const itemIds = new Map(items.map((r) => [`${r.name}|${r.description}`, r.item_id]));
-  if (itemIds.size !== ITEMS.length) throw new Error('demo data: two items share a name and description');
+  for (const [kind, names] of [
+    ['color', COLOURS],
+    ['size', SIZES],
+    ['model', MODELS],
+    ['variation', VARIATIONS],
+  ] as const)
+    for (const name of names) await masterId(tx, kind, name);
 
   const short = new Map(SHORT_OPENING.map(([item, colour, size, stock]) => [variantKey([item, colour, size]), stock]));
-  const planned = ITEMS.flatMap(([key, category, name, description, , , unit, rate, stock, reorder, itemSizes, itemColours]) => {
-    const itemId = must(itemIds, `${name}|${description}`, 'item');
-    return itemColours.flatMap((colour, c) =>
-      itemSizes.map((size, s) => {
+  const variants = new Map<string, SeededVariant>();
+  for (const [key, category, name, description, model, variation, unit, rate, stock, reorder, itemSizes, itemColours] of ITEMS) {
+    const item = await createItemIn(tx, { name, description, category, model, variation }, SEED_ACTOR);
+    for (const [c, colour] of itemColours.entries()) {
+      for (const [s, size] of itemSizes.entries()) {
+        const made = await createVariantIn(tx, item.itemId, { color: colour, size, unit, reorderThreshold: String(reorder) }, SEED_ACTOR);
+        if (!made) throw new Error(`demo data: item ${name} vanished`);
         const vKey = variantKey([key, colour, size]);
         const spread = STOCK_SPREAD[(c * itemSizes.length + s) % STOCK_SPREAD.length] ?? 100;
-        return {
-          key: vKey,
-          ids: `${itemId}|${must(colours, colour, 'colour')}|${must(sizes, size, 'size')}`,
-          row: [itemId, must(colours, colour, 'colour'), must(sizes, size, 'size'), unit, String(reorder)],
-          variant: { category, size, unit, rate, opening: String(short.get(vKey) ?? Math.round((stock * spread) / 100)) },
-        };
-      }),
-    );
-  });
-  const inserted = await insertRows<{ variant_id: number; item_id: number; color_id: number; size_id: number }>(
-    tx,
-    'item_variant',
-    ['item_id', 'color_id', 'size_id', 'unit', 'reorder_threshold'],
-    planned.map((p) => p.row),
-    'variant_id, item_id, color_id, size_id',
-  );
-  const idOf = new Map(inserted.map((r) => [`${r.item_id}|${r.color_id}|${r.size_id}`, r.variant_id]));
-  const variants = new Map(planned.map((p) => [p.key, { id: must(idOf, p.ids, 'variant'), ...p.variant }]));
+        variants.set(vKey, { id: made.variantId, category, size, unit, rate, opening: String(short.get(vKey) ?? Math.round((stock * spread) / 100)) });
+      }
+    }
+  }
   for (const key of short.keys()) must(variants, key, 'variant');
   return variants;
 }
@@ -330,39 +280,38 @@ function scaleRate(rate: string, percent: number): string {
  * or a quote that was withdrawn (inactive).
  */
 async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
-  const supplierRows = await insertRows<{ supplier_id: number; firm_name: string }>(
-    tx,
-    'suppliers',
-    ['firm_name', 'address', 'gstin', 'email', 'phone'],
-    SUPPLIERS.map(([, ...fields]) => fields),
-    'supplier_id, firm_name',
-  );
-  const byName = new Map(supplierRows.map((r) => [r.firm_name, r.supplier_id]));
-  const supplierId = new Map(SUPPLIERS.map(([key, firm]) => [key, must(byName, firm, 'supplier')]));
+  const supplierId = new Map<string, number>();
+  for (const [key, firmName, address, gstin, email, phone] of SUPPLIERS)
+    supplierId.set(key, (await createSupplierIn(tx, { firmName, address, gstin, email, phone }, SEED_ACTOR)).supplierId);
 
   const used = new Set(variantsUsedByProcesses());
-  const rates: (readonly unknown[])[] = [];
   let nthUsed = 0;
   for (const [key, v] of variants) {
     const [primary, second, third] = CATEGORY_SUPPLIERS[v.category];
     const base = scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]);
     const moq = MINIMUM_ORDER[v.unit];
-    const rate = (supplier: string, percent: number, minimum: number, from: string, to: string | null, active: boolean) =>
-      rates.push([must(supplierId, supplier, 'supplier'), v.id, scaleRate(base, percent), 'INR', String(minimum), from, to, active]);
-    rate(primary, 100, moq, RATE_YEAR.from, null, true);
+    const rate = (supplier: string, percent: number, minimum: number, effectiveFrom: string, effectiveTo: string | null, isActive: boolean) =>
+      createRateIn(
+        tx,
+        {
+          supplierId: must(supplierId, supplier, 'supplier'),
+          variantId: v.id,
+          costPerUnit: scaleRate(base, percent),
+          currency: 'INR',
+          minimumOrderQuantity: String(minimum),
+          effectiveFrom,
+          effectiveTo,
+          isActive,
+        },
+        SEED_ACTOR,
+      );
+    await rate(primary, 100, moq, RATE_YEAR.from, null, true);
     if (!used.has(key)) continue;
-    rate(second, 106, moq * 2, RATE_YEAR.from, null, true);
-    if (nthUsed % 3 === 0) rate(primary, 92, moq, RATE_YEAR.lastFrom, RATE_YEAR.lastTo, true);
-    else if (nthUsed % 3 === 1) rate(third, 103, moq, RATE_YEAR.from, null, false);
+    await rate(second, 106, moq * 2, RATE_YEAR.from, null, true);
+    if (nthUsed % 3 === 0) await rate(primary, 92, moq, RATE_YEAR.lastFrom, RATE_YEAR.lastTo, true);
+    else if (nthUsed % 3 === 1) await rate(third, 103, moq, RATE_YEAR.from, null, false);
     nthUsed++;
   }
-  await insertRows(
-    tx,
-    'variant_supplier_pricing',
-    ['supplier_id', 'variant_id', 'cost_per_unit', 'currency', 'minimum_order_quantity', 'effective_from', 'effective_to', 'is_active'],
-    rates,
-    'id',
-  );
 }
 
 /** A seeded process: its id, and its substitute groups' ids by group name. */
@@ -371,84 +320,58 @@ interface SeededProcess {
   groups: ReadonlyMap<string, { id: number; alternatives: readonly string[] }>;
 }
 
+/**
+ * The subprocess library and the processes, written by the processes module itself (each
+ * audited as the seed's, with the planner as the processes' maker): every process is created
+ * as a draft with its whole structure, then activated.
+ */
 async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserIds): Promise<ReadonlyMap<string, SeededProcess>> {
-  const subprocessRows = await insertRows<{ id: number; name: string }>(
-    tx,
-    'subprocesses',
-    ['name', 'category', 'estimated_time_minutes', 'description'],
-    SUBPROCESSES.map((s) => [...s]),
-    'id, name',
-  );
-  const subprocessIds = new Map(subprocessRows.map((r) => [r.name, r.id]));
-  const processRows = await insertRows<{ id: number; name: string }>(
-    tx,
-    'processes',
-    ['name', 'description', 'process_class', 'status', 'sales_price', 'created_by'],
-    PROCESSES.map((p) => [p.name, p.description, p.processClass, 'active', p.salesPrice, users.planner]),
-    'id, name',
-  );
-  const processIds = new Map(processRows.map((r) => [r.name, r.id]));
-
-  const steps = PROCESSES.flatMap((p) => p.steps.map((step, i) => ({ process: p, step, order: i + 1, processId: must(processIds, p.name, 'process') })));
-  const stepRows = await insertRows<{ id: number; process_id: number; sequence_order: number }>(
-    tx,
-    'process_subprocesses',
-    ['process_id', 'subprocess_id', 'sequence_order', 'custom_name'],
-    steps.map((s) => [s.processId, must(subprocessIds, s.step.subprocess, 'subprocess'), s.order, s.step.customName ?? null]),
-    'id, process_id, sequence_order',
-  );
-  const stepIds = new Map(stepRows.map((r) => [`${r.process_id}|${r.sequence_order}`, r.id]));
-  const stepIdOf = (s: (typeof steps)[number]) => must(stepIds, `${s.processId}|${s.order}`, 'step');
-
-  const groups = steps.flatMap((s) => s.step.groups.map((g) => ({ ...s, group: g, stepId: stepIdOf(s) })));
-  const groupRows = await insertRows<{ id: number; process_subprocess_id: number; group_name: string }>(
-    tx,
-    'substitute_groups',
-    ['process_subprocess_id', 'group_name', 'group_description'],
-    groups.map((g) => [g.stepId, g.group.name, g.group.description]),
-    'id, process_subprocess_id, group_name',
-  );
-  const groupIds = new Map(groupRows.map((r) => [`${r.process_subprocess_id}|${r.group_name}`, r.id]));
+  const actor: Actor = { userId: users.planner, via: 'seed' };
+  const subprocessIds = new Map<string, number>();
+  for (const [name, category, estimatedTimeMinutes, description] of SUBPROCESSES)
+    subprocessIds.set(name, (await createSubprocessIn(tx, { name, category, estimatedTimeMinutes, description }, actor)).subprocessId);
   const variantId = (ref: VariantRef) => must(variants, variantKey(ref), 'variant').id;
-
-  const usage: (readonly unknown[])[] = [];
-  for (const s of steps) {
-    const stepId = stepIdOf(s);
-    for (const [item, colour, size, quantity] of s.step.uses) usage.push([stepId, variantId([item, colour, size]), quantity, null]);
-    for (const g of s.step.groups) {
-      const groupId = must(groupIds, `${stepId}|${g.name}`, 'group');
-      for (const alt of g.alternatives) usage.push([stepId, variantId(alt), g.quantity, groupId]);
-    }
-  }
-  await insertRows(tx, 'variant_usage', ['process_subprocess_id', 'variant_id', 'quantity', 'substitute_group_id'], usage, 'id');
-  await insertRows(
-    tx,
-    'cost_items',
-    ['process_subprocess_id', 'cost_type', 'description', 'quantity', 'unit', 'rate'],
-    steps.flatMap((s) => s.step.costs.map(([type, description, quantity, unit, rate]) => [stepIdOf(s), type, description, quantity, unit, rate])),
-    'id',
-  );
-  await insertRows(
-    tx,
-    'additional_costs',
-    ['process_id', 'cost_type', 'description', 'amount', 'is_fixed'],
-    PROCESSES.flatMap((p) =>
-      p.additional.map(([type, description, amount, isFixed]) => [must(processIds, p.name, 'process'), type, description, amount, isFixed]),
-    ),
-    'id',
-  );
 
   const seeded = new Map<string, SeededProcess>();
   for (const p of PROCESSES) {
+    const made = await createProcessIn(
+      tx,
+      {
+        name: p.name,
+        description: p.description,
+        processClass: p.processClass,
+        salesPrice: p.salesPrice,
+        steps: p.steps.map((step) => ({
+          subprocessId: must(subprocessIds, step.subprocess, 'subprocess'),
+          customName: step.customName ?? null,
+          lines: step.uses.map(([item, colour, size, quantity]) => ({ variantId: variantId([item, colour, size]), quantity })),
+          groups: step.groups.map((g) => ({
+            name: g.name,
+            description: g.description,
+            alternatives: g.alternatives.map((alt) => ({ variantId: variantId(alt), quantity: g.quantity })),
+          })),
+          costItems: step.costs.map(([costType, description, quantity, unit, rate]) => ({ costType, description, quantity, unit, rate })),
+        })),
+        additionalCosts: p.additional.map(([costType, description, amount, isFixed]) => ({ costType, description, amount, isFixed })),
+      },
+      actor,
+    );
+    await moveProcessIn(tx, made.processId, 'activate', actor);
     const g = new Map<string, { id: number; alternatives: string[] }>();
-    for (const x of groups.filter((x) => x.process === p)) {
-      if (g.has(x.group.name)) throw new Error(`demo data: ${p.name} has two groups named ${x.group.name}`);
-      g.set(x.group.name, { id: must(groupIds, `${x.stepId}|${x.group.name}`, 'group'), alternatives: x.group.alternatives.map(variantKey) });
-    }
-    seeded.set(p.name, { id: must(processIds, p.name, 'process'), groups: g });
+    for (const [i, step] of p.steps.entries())
+      for (const [j, group] of step.groups.entries()) {
+        if (g.has(group.name)) throw new Error(`demo data: ${p.name} has two groups named ${group.name}`);
+        const written = made.steps[i]?.groups[j];
+        if (written?.name !== group.name) throw new Error(`demo data: ${p.name}'s group ${group.name} was not written`);
+        g.set(group.name, { id: written.groupId, alternatives: group.alternatives.map(variantKey) });
+      }
+    seeded.set(p.name, { id: made.processId, groups: g });
   }
   return seeded;
 }
+
+/** The demo user who made a change, as the seed: the audit trail says both. */
+const seededBy = (userId: number): Actor => ({ userId, via: 'seed' });
 
 /** A lot's steps after creation, by the LotDef day they happened on, and who took them. */
 const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'completed'; by: 'planner' | 'operator' }[] = [
@@ -459,7 +382,7 @@ const LOT_STEPS: readonly { action: LotAction; day: 'ready' | 'started' | 'compl
 
 /**
  * The lots, made and moved through their lives by the lots module itself, so that they obey
- * its rules: each made (numbered by the database) with its estimate frozen at the rates of its
+ * its rules and are in the audit trail (via 'seed', by the demo planner and operator): each made (numbered by the database) with its estimate frozen at the rates of its
  * creation day and a choice for every substitute group; then every step of every lot in the
  * order the days say (marking ready checks the stock of that moment, completing consumes it
  * through the ledger and records the actual cost at that day's rates). Afterwards the
@@ -479,7 +402,7 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
       if (!group.alternatives.includes(pick)) throw new Error(`demo data: ${pick} is not an alternative of ${def.process}'s group ${name}`);
       return { groupId: group.id, variantId: must(variants, pick, 'variant').id };
     });
-    const lot = await createLot(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, users.planner, {
+    const lot = await createLotIn(tx, { processId: process.id, quantity: def.quantity, notes: def.notes, selections }, seededBy(users.planner), {
       at: await dayAgo(def.days.created),
     });
     made.push({ id: lot.lotId, def, lotNumber: lot.lotNumber });
@@ -490,8 +413,7 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
     .sort((a, b) => b.daysAgo - a.daysAgo);
   for (const { lot, step, daysAgo } of steps) {
     const at = await dayAgo(daysAgo);
-    const moved = await transitionLot(tx, lot.id, step.action, { userId: users[step.by], ratesAt: at });
-    if (!moved) throw new Error(`demo data: lot ${lot.lotNumber} vanished`);
+    await transitionLotIn(tx, lot.id, step.action, seededBy(users[step.by]), { ratesAt: at });
   }
 
   const days = (n: number | undefined) => (n === undefined ? null : `${n} days`);
@@ -515,18 +437,11 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
   return made.map((m) => ({ lotNumber: m.lotNumber, process: m.def.process, status: m.def.status, quantity: m.def.quantity }));
 }
 
-/** One opening row per variant, a month back: the stock the variant is given, through the ledger as every stock change. */
+/** One opening movement per variant, a month back: the stock the variant is given, recorded and audited as any movement. */
 async function insertOpeningStock(tx: Queryable, variants: VariantIds, users: UserIds): Promise<void> {
-  const entries = [...variants.values()]
-    .sort((a, b) => a.id - b.id)
-    .map((v) => ({
-      variantId: v.id,
-      type: 'opening' as const,
-      quantity: v.opening,
-      notes: 'Opening stock',
-      createdBy: users.admin,
-      reference: { type: 'demo_seed', id: null },
-    }));
-  await postStock(tx, entries);
-  await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE reference_type = 'demo_seed'`);
+  for (const v of [...variants.values()].sort((a, b) => a.id - b.id)) {
+    await recordMovementIn(tx, { variantId: v.id, type: 'opening', quantity: v.opening }, seededBy(users.admin));
+  }
+  // the demo's history: its openings a month back (the seed runs on an empty database)
+  await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE transaction_type = 'opening'`);
 }

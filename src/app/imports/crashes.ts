@@ -8,7 +8,8 @@
 // job to be resumed. A run that starts and finds the name of another process there knows
 // that process died while running the job: that is a crashed run. The same process taking
 // its own job again (after the database went away and came back) is not.
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { endImportJob } from './moves.ts';
 
 /** Crashed runs after which a job is failed instead of run again. */
 export const CRASHED_RUNS_LIMIT = 2;
@@ -19,8 +20,8 @@ export const CRASHED_RUNS_LIMIT = 2;
  * instead, its message saying what happened and what to do, and `run` is false: the caller
  * must not run it.
  */
-export async function beginRun(q: Queryable, jobId: number, name: string): Promise<{ run: boolean; crashedRuns: number }> {
-  const r = await q.query<{ crashedRuns: number; processed: number; total: number }>(
+export async function beginRun(db: Database, jobId: number, name: string): Promise<{ run: boolean; crashedRuns: number }> {
+  const r = await db.query<{ crashedRuns: number; processed: number; total: number }>(
     `UPDATE public.import_job_sources AS s
         SET crashed_runs = s.crashed_runs + CASE WHEN s.held_by IS NOT NULL AND s.held_by <> $2 THEN 1 ELSE 0 END,
             held_by = $2
@@ -35,15 +36,14 @@ export async function beginRun(q: Queryable, jobId: number, name: string): Promi
     row.processed > 0
       ? `; ${row.processed.toLocaleString('en')}${row.total > 0 ? ` of ${row.total.toLocaleString('en')}` : ''} rows were imported, and stay`
       : '';
-  await q.query(
-    `WITH j AS (UPDATE public.import_jobs SET status = 'failed', message = $2 WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
-     UPDATE public.import_job_sources SET finished_at = now(), held_by = NULL WHERE import_job_id = (SELECT id FROM j)`,
-    [
-      jobId,
-      `the server or command running this import stopped before it ended, ${CRASHED_RUNS_LIMIT} times${where}. It is not run again, in case the file is what stops the server: ` +
-        'look in the server’s log for why it stopped (running out of memory, say), then import the file again, in smaller parts if it is large',
-    ],
+  await endImportJob(
+    db,
+    jobId,
+    'fail',
+    `the server or command running this import stopped before it ended, ${CRASHED_RUNS_LIMIT} times${where}. It is not run again, in case the file is what stops the server: ` +
+      'look in the server’s log for why it stopped (running out of memory, say), then import the file again, in smaller parts if it is large',
   );
+  await endRun(db, jobId, name);
   return { run: false, crashedRuns: row.crashedRuns };
 }
 

@@ -17,6 +17,12 @@ import { storedChunks } from './store.ts';
 import { masterCache } from '../items/masters.ts';
 import { checkRow, refusesData, unreadableHeader, writeRows } from './write.ts';
 import type { Checked, WriteMode } from './write.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditCreated, endImportJob } from './moves.ts';
+import type { SystemEnd } from './moves.ts';
+import type { ImportJob } from './jobs.ts';
+import { FINAL_STATUSES, IMPORT_MACHINE, sqlStatuses } from './status.ts';
+import type { ImportStatus } from './status.ts';
 
 /** The file of a job is stored in chunks of this size (bytea rows of import_job_chunks). */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -29,7 +35,6 @@ export interface CreateImportInput {
   stream?: AsyncIterable<Uint8Array>;
   /** Declared reading options: `encoding`, `delimiter`, `sheet`; whatever is not declared is detected. */
   options?: DeclaredOptions;
-  userId: number | null;
   /**
    * The status the job starts in: `pending` (the default: a worker picks it up) or `running`
    * (the caller runs it itself at once, as `mtc import` does).
@@ -62,12 +67,13 @@ export interface RunOptions {
 }
 
 /**
- * Creates an import job and stores its file in chunks, all in one transaction (a worker never
- * sees a job whose file is half stored). The encoding and the delimiter are detected over the
- * stream unless declared; the format is XLSX for a zip file, else CSV. IMPORT_UNKNOWN_KIND and
+ * Creates an import job for `actor` (its user is the job's) and stores its file in chunks, all
+ * in one transaction with the job's `create` audit event (a worker never sees a job whose file
+ * is half stored). The encoding and the delimiter are detected over the stream unless
+ * declared; the format is XLSX for a zip file, else CSV. IMPORT_UNKNOWN_KIND and
  * IMPORT_BAD_OPTION (usage) are refused before anything is written.
  */
-export async function createImportJob(db: Database, input: CreateImportInput): Promise<{ jobId: number; importId: string }> {
+export async function createImportJob(db: Database, input: CreateImportInput, actor: Actor): Promise<{ jobId: number; importId: string; job: ImportJob }> {
   const kind = kindNamed(input.kind);
   const declared = readDeclared(input.options ?? {});
   const probe = new SourceProbe(input.fileName, declared);
@@ -75,7 +81,7 @@ export async function createImportJob(db: Database, input: CreateImportInput): P
     const job = (
       await tx.query<{ id: string; importId: string }>(
         `INSERT INTO public.import_jobs (user_id, kind, status) VALUES ($1, $2, $3) RETURNING id::text AS id, import_id::text AS "importId"`,
-        [input.userId, kind.name, input.status ?? 'pending'],
+        [actor.userId, kind.name, input.status ?? 'pending'],
       )
     ).rows[0]!;
     const jobId = Number(job.id);
@@ -114,13 +120,13 @@ export async function createImportJob(db: Database, input: CreateImportInput): P
       source.size,
       source.sha256,
     ]);
-    return { jobId, importId: job.importId };
+    return { jobId, importId: job.importId, job: await auditCreated(tx, jobId, actor) };
   });
 }
 
 interface JobRecord {
   kind: string;
-  status: string;
+  status: ImportStatus;
   userId: number | null;
   processed: number;
   success: number;
@@ -143,8 +149,6 @@ async function loadJob(q: Queryable, jobId: number): Promise<JobRecord> {
   if (!job) throw new ImportError('IMPORT_NOT_FOUND', `no import job ${jobId} with a stored file`, 'state', { jobId });
   return job;
 }
-
-const FINAL = new Set(['completed', 'completed_with_errors', 'failed', 'cancelled']);
 
 /** Thrown inside a batch's transaction when the job was cancelled meanwhile: the batch rolls back. */
 class Stop extends Error {
@@ -173,10 +177,10 @@ function jobRows(db: Database, jobId: number, job: JobRecord, xlsx: XlsxReading 
  */
 export async function runImport(db: Database, jobId: number, options: RunOptions = {}): Promise<{ status: string }> {
   const job = await loadJob(db, jobId);
-  if (FINAL.has(job.status)) return { status: job.status };
+  if (FINAL_STATUSES.includes(job.status)) return { status: job.status };
   const kind = kindNamed(job.kind);
   await db.query(
-    `WITH j AS (UPDATE public.import_jobs SET status = 'running' WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
+    `WITH j AS (UPDATE public.import_jobs SET status = 'running' WHERE id = $1 AND status IN (${sqlStatuses(IMPORT_MACHINE.moves.run.from)}) RETURNING id)
      UPDATE public.import_job_sources SET started_at = coalesce(started_at, now()), worker = coalesce(worker, $2) WHERE import_job_id = (SELECT id FROM j)`,
     [jobId, `${hostname()}:${process.pid}`.slice(0, 200)],
   );
@@ -184,10 +188,10 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
   const rows = jobRows(db, jobId, job, options.xlsx);
   try {
     const first = await rows.next();
-    if (first.done) return await finish(db, jobId, 'failed', 'the file is empty: there is no header row');
-    if (first.value.error) return await finish(db, jobId, 'failed', unreadableHeader(first.value));
+    if (first.done) return await finish(db, jobId, 'fail', 'the file is empty: there is no header row');
+    if (first.value.error) return await finish(db, jobId, 'fail', unreadableHeader(first.value));
     const header = matchHeader(kind, first.value.cells);
-    if ('missing' in header) return await finish(db, jobId, 'failed', header.message);
+    if ('missing' in header) return await finish(db, jobId, 'fail', header.message);
     const runner = new BatchRunner(db, jobId, kind, header, job, options);
     // The rows are counted by a second reader. On a server it reads while the first imports,
     // costing the import no time (the database writes meanwhile); embedded, where everything
@@ -199,12 +203,15 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
         quick !== null ? Math.max(quick - 1, 0) : options.signal?.aborted ? null : await countRows(jobRows(db, jobId, job, options.xlsx), options.signal);
       if (total === null) return; // stopped: the resumption counts
       // Not once the job has ended: a file the reader refused is not counted as rows.
-      await db.query(`UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1 AND status IN ('pending', 'running')`, [jobId, total]);
+      await db.query(`UPDATE public.import_jobs SET total_rows = $2 WHERE id = $1 AND status IN (${sqlStatuses(IMPORT_MACHINE.moves.run.from)})`, [
+        jobId,
+        total,
+      ]);
       runner.total = total;
     };
     const mustCount = job.total === 0 && job.processed === 0;
-    if (mustCount && db.kind === 'pglite') await count();
-    const counting = mustCount && db.kind !== 'pglite' ? count() : null;
+    if (mustCount && !db.concurrent) await count();
+    const counting = mustCount && db.concurrent ? count() : null;
     let stopped: string | null;
     try {
       stopped = await runner.run(rows);
@@ -213,18 +220,18 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     }
     await counting;
     if (stopped) return { status: stopped };
-    const final = runner.failure > 0 ? 'completed_with_errors' : 'completed';
+    const final = runner.failure > 0 ? 'complete_with_errors' : 'complete';
     return await finish(db, jobId, final, runner.failure > 0 ? `${runner.failure} of ${runner.processed} rows rejected` : null);
   } catch (err) {
     if (err instanceof Stop) return { status: err.status };
     // Another runner owns the job now: leave it to that one, status untouched.
     if (err instanceof ImportError && err.code === 'IMPORT_CONFLICT') return { status: 'running' };
-    if (err instanceof ImportError) return finish(db, jobId, 'failed', err.message);
+    if (err instanceof ImportError) return finish(db, jobId, 'fail', err.message);
     // A lost connection, a shutdown, a deadlock or a lock timeout is not the job's fault
     // (src/db/transient.ts): it stays running, to be resumed. Any other database error fails
     // it, saying so.
     if (err instanceof DatabaseError && !isTransient(err)) {
-      await finish(db, jobId, 'failed', `a database error stopped the import: ${err.message}`).catch(() => {});
+      await finish(db, jobId, 'fail', `a database error stopped the import: ${err.message}`).catch(() => {});
     }
     throw err;
   } finally {
@@ -244,14 +251,9 @@ async function countRows(rows: AsyncGenerator<SourceRow>, signal?: AbortSignal):
   return Math.max(n, 0);
 }
 
-async function finish(db: Database, jobId: number, status: string, message: string | null): Promise<{ status: string }> {
-  const r = await db.query<{ status: string }>(
-    `WITH j AS (UPDATE public.import_jobs SET status = $2, message = $3 WHERE id = $1 AND status IN ('pending', 'running') RETURNING id, status)
-     UPDATE public.import_job_sources s SET finished_at = now() FROM j WHERE s.import_job_id = j.id RETURNING j.status`,
-    [jobId, status, message],
-  );
-  if (r.rows[0]) return { status };
-  return { status: (await db.query<{ status: string }>('SELECT status FROM public.import_jobs WHERE id = $1', [jobId])).rows[0]?.status ?? status };
+/** Ends the run's job by `end` (moves.ts: its audit event, via import, says what the job wrote); the job's status after. */
+async function finish(db: Database, jobId: number, end: SystemEnd, message: string | null): Promise<{ status: string }> {
+  return { status: (await endImportJob(db, jobId, end, message)) ?? IMPORT_MACHINE.moves[end].to };
 }
 
 /** Rows read between turns of the event loop while a batch is being written. */

@@ -1,14 +1,14 @@
 // Import jobs as people and the API see them: reading a job's progress, listing jobs and their
-// rejected rows, starting a job that waits for it and cancelling one. Running them is the
+// rejected rows. Their state machine is status.ts, its moves moves.ts; running them is the
 // engine's (engine.ts) and the worker's (worker.ts).
 import type { Queryable } from '../../db/types.ts';
 import { isoUtc } from '../timestamps.ts';
 import { ImportError } from './errors.ts';
+import { IMPORT_MACHINE, sqlStatuses } from './status.ts';
+import type { ImportStatus } from './status.ts';
 
-export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
-/** Statuses a job never leaves. */
-export const FINAL_STATUSES: readonly ImportStatus[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
+export { FINAL_STATUSES, IMPORT_STATUSES } from './status.ts';
+export type { ImportStatus } from './status.ts';
 
 /**
  * The key of `import_job_sources.options` that holds an uploaded job back until someone
@@ -23,7 +23,7 @@ export const AWAITING_START = 'awaitingStart';
  * those whose source row no one has locked reach this condition: SKIP LOCKED).
  */
 export const CLAIMABLE = (job: string, source: string) =>
-  `${job}.status IN ('pending', 'running') AND NOT ${source}.options @> '{"${AWAITING_START}": true}'::jsonb`;
+  `${job}.status IN (${sqlStatuses(IMPORT_MACHINE.moves.run.from)}) AND NOT ${source}.options @> '{"${AWAITING_START}": true}'::jsonb`;
 
 /** A job as the API shows it: its file, its counters and how fast it goes. */
 export interface ImportJob {
@@ -149,70 +149,4 @@ export async function* importErrorsInOrder(q: Queryable, jobId: number, pageSize
     if (!last || rows.length < pageSize) return;
     after = { row: last.rowNumber, id: last.id };
   }
-}
-
-/**
- * Lets a job that waits for it run: a worker takes it at its next look. IMPORT_NOT_FOUND,
- * or IMPORT_NOT_AWAITING_START (409) when it was started already or is finished.
- */
-export async function startImportJob(q: Queryable, id: number): Promise<{ before: ImportJob; after: ImportJob }> {
-  const before = await requireImportJob(q, id);
-  const r = await q.query(
-    `UPDATE public.import_job_sources s SET options = s.options - '${AWAITING_START}'
-      FROM public.import_jobs j
-     WHERE s.import_job_id = $1 AND j.id = s.import_job_id AND j.status = 'pending' AND s.options @> '{"${AWAITING_START}": true}'::jsonb`,
-    [id],
-  );
-  if (r.rowCount === 0) {
-    throw new ImportError(
-      'IMPORT_NOT_AWAITING_START',
-      `import job ${id} is ${before.status}${before.status === 'pending' || before.status === 'running' ? ' and already started' : ''}: only a job uploaded without start=true waits to be started`,
-      'state',
-      { jobId: id, status: before.status },
-    );
-  }
-  return { before, after: await requireImportJob(q, id) };
-}
-
-/**
- * Ends a job whose run was stopped in this very process (Ctrl-C in `mtc import`) before it
- * finished: cancelled with `message`, and finished now, since no worker holds it any more;
- * rows already committed stay. A job that ended meanwhile is left as it is. Its status after.
- */
-export async function endStoppedRun(q: Queryable, id: number, message: string): Promise<ImportStatus | undefined> {
-  await q.query(
-    `WITH j AS (UPDATE public.import_jobs SET status = 'cancelled', message = $2 WHERE id = $1 AND status IN ('pending', 'running') RETURNING id)
-     UPDATE public.import_job_sources s SET finished_at = now() FROM j WHERE s.import_job_id = j.id`,
-    [id, message],
-  );
-  return (await getImportJob(q, id))?.status;
-}
-
-/**
- * Cancels a job that has not finished: a waiting job never runs, a running one stops after
- * the batch it is writing (the engine checks between batches); rows already committed stay.
- * IMPORT_NOT_FOUND, or IMPORT_FINISHED (409) for a job that already ended.
- */
-export async function cancelImportJob(q: Queryable, id: number, reason?: string): Promise<{ before: ImportJob; after: ImportJob }> {
-  const before = await requireImportJob(q, id);
-  const r = await q.query(`UPDATE public.import_jobs SET status = 'cancelled', message = $2 WHERE id = $1 AND status IN ('pending', 'running')`, [
-    id,
-    reason ? `cancelled: ${reason}` : 'cancelled',
-  ]);
-  if (r.rowCount > 0) {
-    // A job no worker holds ends now; a running one is marked by its worker when it stops.
-    // SKIP LOCKED: the source row of a running job is its worker's lease, never to wait on.
-    await q.query(
-      `UPDATE public.import_job_sources SET finished_at = now()
-        WHERE import_job_id = (SELECT import_job_id FROM public.import_job_sources WHERE import_job_id = $1 FOR UPDATE SKIP LOCKED) AND $2`,
-      [id, before.status === 'pending'],
-    );
-  } else {
-    const now = await requireImportJob(q, id);
-    throw new ImportError('IMPORT_FINISHED', `import job ${id} has already ended (${now.status}): there is nothing to cancel`, 'state', {
-      jobId: id,
-      status: now.status,
-    });
-  }
-  return { before, after: await requireImportJob(q, id) };
 }

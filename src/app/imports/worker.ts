@@ -44,6 +44,11 @@ import { beginRun, endRun } from './crashes.ts';
 import { runImport } from './engine.ts';
 import type { RunOptions } from './engine.ts';
 import { CLAIMABLE } from './jobs.ts';
+import { endImportJob } from './moves.ts';
+import { FINAL_STATUSES, IMPORT_MACHINE, sqlStatuses } from './status.ts';
+
+/** The statuses a run takes a job from: pending, or running (to resume it). */
+const RUNNABLE = IMPORT_MACHINE.moves.run.from;
 
 /** The engine's entry point, or a stand-in for it (tests). */
 export type ImportRunner = typeof runImport;
@@ -100,9 +105,9 @@ export const LEASE_KEY = 0x4d5449;
 const LEASED = (id: string) =>
   `EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${LEASE_KEY} AND l.objid = (${id})::int::oid AND l.objsubid = 2)`;
 
-// Only on the embedded database do the pickers look for the advisory lease: on a server the
-// lease is the row lock their SKIP LOCKED already skips.
-const unleased = (db: Database, id: string) => (db.kind === 'pglite' ? `AND NOT ${LEASED(id)}` : '');
+// Only on the embedded database (one connection for everyone) do the pickers look for the
+// advisory lease: on a server the lease is the row lock their SKIP LOCKED already skips.
+const unleased = (db: Database, id: string) => (db.concurrent ? '' : `AND NOT ${LEASED(id)}`);
 
 const CLAIM_SQL = (db: Database) => `
 UPDATE public.import_job_sources AS s
@@ -134,7 +139,7 @@ UPDATE public.import_job_sources AS s
  WHERE s.import_job_id = (SELECT c.import_job_id
                             FROM public.import_job_sources AS c
                             JOIN public.import_jobs AS j ON j.id = c.import_job_id
-                           WHERE c.import_job_id = $2 AND j.status IN ('pending', 'running') ${unleased(db, 'c.import_job_id')}
+                           WHERE c.import_job_id = $2 AND j.status IN (${sqlStatuses(RUNNABLE)}) ${unleased(db, 'c.import_job_id')}
                              FOR UPDATE OF c SKIP LOCKED
                              FOR SHARE OF j SKIP LOCKED)
 RETURNING s.import_job_id`;
@@ -172,7 +177,7 @@ SELECT j.status
 // The embedded lease: taken when the job is still ours (our name in it, not ended) and no one
 // in the one session holds it (an advisory lock is re-entrant within a session).
 const EMBEDDED_LEASE_SQL = `
-SELECT CASE WHEN s.worker IS DISTINCT FROM $2 OR j.status NOT IN ('pending', 'running') OR ${LEASED('$1::int')} THEN false
+SELECT CASE WHEN s.worker IS DISTINCT FROM $2 OR j.status NOT IN (${sqlStatuses(RUNNABLE)}) OR ${LEASED('$1::int')} THEN false
             ELSE pg_try_advisory_lock(${LEASE_KEY}, $1::int) END AS leased
   FROM public.import_jobs AS j
   JOIN public.import_job_sources AS s ON s.import_job_id = j.id
@@ -211,7 +216,7 @@ export async function runLeased(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.batchRows ? { batchRows: options.batchRows } : {}),
   });
-  if (db.kind === 'pglite') {
+  if (!db.concurrent) {
     // One statement, so that no one else's turn comes between the look and the lock.
     const leased = (await db.query<{ leased: boolean }>(EMBEDDED_LEASE_SQL, [jobId, options.name])).rows[0]?.leased === true;
     if (!leased) return { acquired: false };
@@ -236,7 +241,7 @@ export async function runLeased(
     );
     await lease.exec('BEGIN');
     const held = (await lease.query<{ status: string }>(LEASE_SQL, [jobId, options.name])).rows[0];
-    if (!held || !['pending', 'running'].includes(held.status)) {
+    if (!held || !(RUNNABLE as readonly string[]).includes(held.status)) {
       await lease.exec('ROLLBACK');
       return { acquired: false as const };
     }
@@ -328,7 +333,7 @@ function keepAlive(lease: Session, ms: number, lost: () => void): { stop(): Prom
 async function markFinished(q: { query: Database['query'] }, jobId: number): Promise<void> {
   await q.query(
     `UPDATE public.import_job_sources SET finished_at = now()
-      WHERE import_job_id = $1 AND (SELECT status FROM public.import_jobs WHERE id = $1) IN ('completed', 'completed_with_errors', 'failed', 'cancelled')`,
+      WHERE import_job_id = $1 AND (SELECT status FROM public.import_jobs WHERE id = $1) IN (${sqlStatuses(FINAL_STATUSES)})`,
     [jobId],
   );
 }
@@ -396,10 +401,7 @@ export function startImportWorker(db: Database, options: WorkerOptions = {}): Im
       // taken up again and again by every server.
       log({ event: 'error', jobId, message: (err as Error).message, error: err });
       const message = err instanceof MtcError ? err.message : `the import stopped on an unexpected error; the server log of ${name} has it (job ${jobId})`;
-      await db
-        .query(`UPDATE public.import_jobs SET status = 'failed', message = $2 WHERE id = $1 AND status IN ('pending', 'running')`, [jobId, message])
-        .then(() => markFinished(db, jobId))
-        .catch(() => {});
+      await endImportJob(db, jobId, 'fail', message).catch(() => {});
     }
   }
 

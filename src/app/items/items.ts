@@ -1,4 +1,7 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { pageTotal } from '../paging.ts';
+import { auditAs, auditedChange } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { optionalMasterId } from './masters.ts';
 import { violates } from '../../db/types.ts';
 import { ItemError, folded } from './sql.ts';
@@ -80,8 +83,17 @@ async function guarded<T>(name: string, write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates an item. ITEM_EXISTS (409) when a live one has its name, model, variation and description. */
-export async function createItem(q: Queryable, input: ItemInput): Promise<Item> {
+/**
+ * Creates an item as the actor, audited (`create` of `item`) in the same transaction; its model
+ * and variation are made when new. ITEM_EXISTS (409) when a live one has its name, model,
+ * variation and description: then nothing is written.
+ */
+export async function createItem(db: Database, input: ItemInput, actor: Actor): Promise<Item> {
+  return db.transaction((tx) => createItemIn(tx, input, actor));
+}
+
+/** createItem inside the caller's transaction (the demo seed's, a test's). */
+export async function createItemIn(q: Queryable, input: ItemInput, actor: Actor): Promise<Item> {
   const s: Stored = {
     name: input.name,
     description: input.description ?? null,
@@ -96,11 +108,13 @@ export async function createItem(q: Queryable, input: ItemInput): Promise<Item> 
       [s.name, s.description, s.category, s.modelId, s.variationId],
     ),
   );
-  return (await getItem(q, r.rows[0]!.id))!;
+  const item = (await getItem(q, r.rows[0]!.id))!;
+  await auditAs(q, actor, { action: 'create', entity: 'item', entityId: item.itemId, after: item });
+  return item;
 }
 
 /** An item's state before and after a change. */
-export interface ItemChange {
+interface ItemChange {
   before: Item;
   after: Item;
 }
@@ -115,11 +129,15 @@ async function lockStored(q: Queryable, itemId: number): Promise<(Stored & { del
 }
 
 /**
- * Changes a live item; a field left out keeps its value, null clears it. Null when there is no
- * such item; ITEM_DELETED (409) for a deleted one (restore it first); ITEM_EXISTS (409) when it
- * would duplicate another.
+ * Changes a live item as the actor, audited with before and after; a field left out keeps its
+ * value, null clears it. Null when there is no such item; ITEM_DELETED (409) for a deleted one
+ * (restore it first); ITEM_EXISTS (409) when it would duplicate another.
  */
-export async function updateItem(q: Queryable, itemId: number, change: Partial<ItemInput>): Promise<ItemChange | null> {
+export async function updateItem(db: Database, itemId: number, change: Partial<ItemInput>, actor: Actor): Promise<Item | null> {
+  return auditedChange(db, actor, { action: 'update', entity: 'item', entityId: itemId }, (tx) => changeItem(tx, itemId, change));
+}
+
+async function changeItem(q: Queryable, itemId: number, change: Partial<ItemInput>): Promise<ItemChange | null> {
   const stored = await lockStored(q, itemId);
   if (!stored) return null;
   if (stored.deleted) throw new ItemError('ITEM_DELETED', `item ${itemId} is deleted: restore it before changing it`, 'state', { itemId });
@@ -146,11 +164,15 @@ export async function updateItem(q: Queryable, itemId: number, change: Partial<I
 }
 
 /**
- * Soft-deletes an item: it leaves lists and searches and frees its name; its variants stay
- * as they are but take no stock movements while it is deleted. Null when there is no such
- * item; ALREADY_DELETED (409) when it is deleted.
+ * Soft-deletes an item as the actor, audited: it leaves lists and searches and frees its name;
+ * its variants stay as they are but take no stock movements while it is deleted. Null when
+ * there is no such item; ALREADY_DELETED (409) when it is deleted.
  */
-export async function deleteItem(q: Queryable, itemId: number): Promise<ItemChange | null> {
+export async function deleteItem(db: Database, itemId: number, actor: Actor): Promise<Item | null> {
+  return auditedChange(db, actor, { action: 'delete', entity: 'item', entityId: itemId }, (tx) => markDeleted(tx, itemId));
+}
+
+async function markDeleted(q: Queryable, itemId: number): Promise<ItemChange | null> {
   const stored = await lockStored(q, itemId);
   if (!stored) return null;
   if (stored.deleted) throw new ItemError('ALREADY_DELETED', `item ${itemId} is deleted already`, 'state', { itemId });
@@ -159,8 +181,15 @@ export async function deleteItem(q: Queryable, itemId: number): Promise<ItemChan
   return { before, after: (await getItem(q, itemId))! };
 }
 
-/** Brings a deleted item back. Null when there is none; NOT_DELETED (409) for a live one; ITEM_EXISTS (409) when a live item took its place. */
-export async function restoreItem(q: Queryable, itemId: number): Promise<ItemChange | null> {
+/**
+ * Brings a deleted item back as the actor, audited. Null when there is none; NOT_DELETED (409)
+ * for a live one; ITEM_EXISTS (409) when a live item took its place.
+ */
+export async function restoreItem(db: Database, itemId: number, actor: Actor): Promise<Item | null> {
+  return auditedChange(db, actor, { action: 'restore', entity: 'item', entityId: itemId }, (tx) => markRestored(tx, itemId));
+}
+
+async function markRestored(q: Queryable, itemId: number): Promise<ItemChange | null> {
   const stored = await lockStored(q, itemId);
   if (!stored) return null;
   if (!stored.deleted) throw new ItemError('NOT_DELETED', `item ${itemId} is not deleted`, 'state', { itemId });
@@ -225,13 +254,7 @@ export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: n
       [...params, f.limit, f.offset],
     )
   ).rows;
-  // A page past the end has no row to carry the total: count on its own then.
-  const total =
-    rows.length > 0
-      ? Number(rows[0]!.total)
-      : f.offset === 0
-        ? 0
-        : Number((await q.query<{ n: string }>(`WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params)).rows[0]!.n);
+  const total = await pageTotal(q, rows, f.offset, `WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params);
   return { total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 

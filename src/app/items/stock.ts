@@ -79,20 +79,23 @@ const ENTRY_COLUMNS = `id::float8 AS id, variant_id AS "variantId", transaction_
  * ITEM_DELETED, STOCK_TOO_LARGE beyond what the column holds; bad input is usage (400).
  */
 export async function recordMovement(db: Database, m: MovementInput, actor: Actor): Promise<Movement | null> {
-  return db.transaction(async (tx) => {
-    const moved = await moveStock(tx, m, actor.userId);
-    if (moved) {
-      const { entry, stockBefore, stockAfter } = moved;
-      await auditAs(tx, actor, {
-        action: 'create',
-        entity: 'stock_movement',
-        entityId: entry.id,
-        before: { variantId: entry.variantId, stock: stockBefore },
-        after: { ...entry, stock: stockAfter },
-      });
-    }
-    return moved;
-  });
+  return db.transaction((tx) => recordMovementIn(tx, m, actor));
+}
+
+/** recordMovement in the caller's transaction (the demo seed's). */
+export async function recordMovementIn(q: Queryable, m: MovementInput, actor: Actor): Promise<Movement | null> {
+  const moved = await moveStock(q, m, actor.userId);
+  if (moved) {
+    const { entry, stockBefore, stockAfter } = moved;
+    await auditAs(q, actor, {
+      action: 'create',
+      entity: 'stock_movement',
+      entityId: entry.id,
+      before: { variantId: entry.variantId, stock: stockBefore },
+      after: { ...entry, stock: stockAfter },
+    });
+  }
+  return moved;
 }
 
 async function moveStock(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {

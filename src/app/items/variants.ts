@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs, auditedChange } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { masterId } from './masters.ts';
 import { violates } from '../../db/types.ts';
 import { ItemError } from './sql.ts';
@@ -74,11 +76,17 @@ async function liveItem(q: Queryable, itemId: number): Promise<boolean | null> {
 const itemDeleted = (itemId: number) => new ItemError('ITEM_DELETED', `item ${itemId} is deleted: restore it first`, 'state', { itemId });
 
 /**
- * Adds a variant to a live item, with no stock (record an opening balance for that). Null when
- * there is no such item; ITEM_DELETED (409) for a deleted one; VARIANT_EXISTS (409) when the
- * item has a live variant of this colour and size.
+ * Adds a variant to a live item as the actor, audited (`create` of `item_variant`) in the same
+ * transaction, with no stock (record an opening balance for that); its colour and size are made
+ * when new. Null when there is no such item; ITEM_DELETED (409) for a deleted one;
+ * VARIANT_EXISTS (409) when the item has a live variant of this colour and size.
  */
-export async function createVariant(q: Queryable, itemId: number, input: VariantInput): Promise<Variant | null> {
+export async function createVariant(db: Database, itemId: number, input: VariantInput, actor: Actor): Promise<Variant | null> {
+  return db.transaction((tx) => createVariantIn(tx, itemId, input, actor));
+}
+
+/** createVariant inside the caller's transaction (the demo seed's, a test's). */
+export async function createVariantIn(q: Queryable, itemId: number, input: VariantInput, actor: Actor): Promise<Variant | null> {
   const live = await liveItem(q, itemId);
   if (live === null) return null;
   if (!live) throw itemDeleted(itemId);
@@ -90,11 +98,13 @@ export async function createVariant(q: Queryable, itemId: number, input: Variant
       [itemId, colorId, sizeId, input.unit ?? null, input.reorderThreshold ?? null],
     ),
   );
-  return getVariant(q, r.rows[0]!.id);
+  const variant = (await getVariant(q, r.rows[0]!.id))!;
+  await auditAs(q, actor, { action: 'create', entity: 'item_variant', entityId: variant.variantId, after: variant });
+  return variant;
 }
 
 /** A variant's state before and after a change. */
-export interface VariantChange {
+interface VariantChange {
   before: Variant;
   after: Variant;
 }
@@ -107,8 +117,16 @@ async function lockVariant(q: Queryable, variantId: number): Promise<{ itemId: n
   return r.rows[0] ?? null;
 }
 
-/** Changes a live variant's colour, size, unit or reorder threshold (never its stock). Null when there is none; VARIANT_DELETED or VARIANT_EXISTS (409). */
-export async function updateVariant(q: Queryable, variantId: number, change: Partial<VariantInput>): Promise<VariantChange | null> {
+/**
+ * Changes a live variant's colour, size, unit or reorder threshold (never its stock) as the
+ * actor, audited with before and after. Null when there is none; VARIANT_DELETED or
+ * VARIANT_EXISTS (409).
+ */
+export async function updateVariant(db: Database, variantId: number, change: Partial<VariantInput>, actor: Actor): Promise<Variant | null> {
+  return auditedChange(db, actor, { action: 'update', entity: 'item_variant', entityId: variantId }, (tx) => changeVariant(tx, variantId, change));
+}
+
+async function changeVariant(q: Queryable, variantId: number, change: Partial<VariantInput>): Promise<VariantChange | null> {
   const locked = await lockVariant(q, variantId);
   if (!locked) return null;
   if (locked.deleted) throw new ItemError('VARIANT_DELETED', `variant ${variantId} is deleted: restore it before changing it`, 'state', { variantId });
@@ -126,11 +144,15 @@ export async function updateVariant(q: Queryable, variantId: number, change: Par
 }
 
 /**
- * Soft-deletes a variant. Only an empty one: STOCK_NOT_ZERO (409) otherwise, so that stock
- * never disappears from the books unrecorded (adjust it to zero first). Null when there is none;
- * ALREADY_DELETED (409).
+ * Soft-deletes a variant as the actor, audited. Only an empty one: STOCK_NOT_ZERO (409)
+ * otherwise, so that stock never disappears from the books unrecorded (adjust it to zero
+ * first). Null when there is none; ALREADY_DELETED (409).
  */
-export async function deleteVariant(q: Queryable, variantId: number): Promise<VariantChange | null> {
+export async function deleteVariant(db: Database, variantId: number, actor: Actor): Promise<Variant | null> {
+  return auditedChange(db, actor, { action: 'delete', entity: 'item_variant', entityId: variantId }, (tx) => markVariantDeleted(tx, variantId));
+}
+
+async function markVariantDeleted(q: Queryable, variantId: number): Promise<VariantChange | null> {
   const locked = await lockVariant(q, variantId);
   if (!locked) return null;
   if (locked.deleted) throw new ItemError('ALREADY_DELETED', `variant ${variantId} is deleted already`, 'state', { variantId });
@@ -141,8 +163,12 @@ export async function deleteVariant(q: Queryable, variantId: number): Promise<Va
   return { before, after: (await getVariant(q, variantId))! };
 }
 
-/** Brings a deleted variant back. Null when there is none; NOT_DELETED, ITEM_DELETED or VARIANT_EXISTS (409). */
-export async function restoreVariant(q: Queryable, variantId: number): Promise<VariantChange | null> {
+/** Brings a deleted variant back as the actor, audited. Null when there is none; NOT_DELETED, ITEM_DELETED or VARIANT_EXISTS (409). */
+export async function restoreVariant(db: Database, variantId: number, actor: Actor): Promise<Variant | null> {
+  return auditedChange(db, actor, { action: 'restore', entity: 'item_variant', entityId: variantId }, (tx) => markVariantRestored(tx, variantId));
+}
+
+async function markVariantRestored(q: Queryable, variantId: number): Promise<VariantChange | null> {
   const locked = await lockVariant(q, variantId);
   if (!locked) return null;
   if (!locked.deleted) throw new ItemError('NOT_DELETED', `variant ${variantId} is not deleted`, 'state', { variantId });

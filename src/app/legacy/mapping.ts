@@ -4,6 +4,7 @@ import { quoteIdent } from '../../schema/catalog/render.ts';
 import { MtcError } from '../../errors.ts';
 import { sqlLiteral } from '../../schema/migrations/ledger.ts';
 import { FINAL_STATUSES, IMPORT_STATUSES } from '../imports/jobs.ts';
+import { LOT_STATUSES } from '../lots/status.ts';
 
 /**
  * What MTC knows about the databases the old Python application left: how their data maps
@@ -40,7 +41,7 @@ const VALUE_MAPS: readonly ValueMap[] = [
   {
     table: 'production_lots',
     column: 'status',
-    canonical: ['planning', 'ready', 'in_progress', 'completed', 'failed', 'cancelled'],
+    canonical: LOT_STATUSES,
     aliases: {
       planned: 'planning',
       plan: 'planning',

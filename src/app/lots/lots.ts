@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { costProcess } from '../costing/costing.ts';
 import type { CostFigure, ProcessCost, UnpricedVariant } from '../costing/costing.ts';
 import { isoUtc } from '../timestamps.ts';
@@ -6,7 +8,7 @@ import { validateSelections, writeSelections } from './choices.ts';
 import type { SelectionInput } from './choices.ts';
 import { unselectedGroups } from './needs.ts';
 import type { UnselectedGroup } from './needs.ts';
-import { LotError } from './status.ts';
+import { LOT_MACHINE, LotError } from './status.ts';
 import type { LotStatus } from './status.ts';
 
 /**
@@ -213,9 +215,16 @@ export function lotCosting(lotNumber: string | null, costing: ProcessCost, rates
  * has no rate), the selections given, and its first event (→ planning). Refusals: NOT_FOUND (no
  * such process), PROCESS_DELETED, PROCESS_NOT_ACTIVE, PROCESS_HAS_NO_STEPS, LOT_COST_TOO_LARGE
  * (409); INVALID_QUANTITY, SELECTION_INVALID (400). `options.at` costs at another day's rates
- * (the demo seed's lots made in the past).
+ * (the demo seed's lots made in the past). The lot and its audit event (production_lot,
+ * create, by `actor`) are written in one transaction: a refusal writes nothing.
  */
-export async function createLot(q: Queryable, input: LotInput, userId: number | null, options: { at?: string } = {}): Promise<Lot> {
+export async function createLot(db: Database, input: LotInput, actor: Actor, options: { at?: string } = {}): Promise<Lot> {
+  return db.transaction((tx) => createLotIn(tx, input, actor, options));
+}
+
+/** `createLot` inside the caller's transaction (the demo seed makes its lots in its own). */
+export async function createLotIn(q: Queryable, input: LotInput, actor: Actor, options: { at?: string } = {}): Promise<Lot> {
+  const userId = actor.userId;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_LOT_QUANTITY) {
     throw new LotError('INVALID_QUANTITY', `quantity must be a whole number from 1 to ${MAX_LOT_QUANTITY}`, 'usage', {
       fields: [{ path: 'quantity', message: `must be an integer from 1 to ${MAX_LOT_QUANTITY}` }],
@@ -265,5 +274,18 @@ export async function createLot(q: Queryable, input: LotInput, userId: number | 
     lotId,
     userId,
   ]);
-  return (await getLot(q, lotId))!;
+  const lot = (await getLot(q, lotId))!;
+  await auditAs(q, actor, { action: 'create', entity: LOT_MACHINE.entity, entityId: lotId, after: lotAuditView(lot) });
+  return lot;
+}
+
+/** What the audit trail keeps of a lot: its row and its choices, not the costing breakdown. */
+export function lotAuditView(lot: Lot) {
+  const { estimate, actual, events: _events, unselectedGroups: _unselected, selections, ...row } = lot;
+  return {
+    ...row,
+    estimate: estimate && { ratesAt: estimate.ratesAt, total: estimate.total, complete: estimate.complete },
+    actual: actual && { ratesAt: actual.ratesAt, total: actual.total, complete: actual.complete },
+    selections: selections.map((s) => ({ groupId: s.groupId, variantId: s.variantId })),
+  };
 }

@@ -1,13 +1,16 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { invalidInput, notFound } from './errors.ts';
 import { lockLiveProcess, writeStructure } from './structure.ts';
 import type { StepInput, StructureInput } from './structure.ts';
 import { getProcess } from './tree.ts';
-import type { ProcessChange } from './processes.ts';
+import type { Process } from './tree.ts';
 
-// Every change of a process's structure, whole or one step, is one writeStructure call in the
-// caller's transaction with the process row locked: the rules (sequence 1..n, lots' groups
-// kept, an active process keeps a step) live in one place.
+// Every change of a process's structure, whole or one step, is one writeStructure call in its
+// own transaction with the process row locked: the rules (sequence 1..n, lots' groups kept, an
+// active process keeps a step) live in one place. Each is audited as an `update` of the
+// process by the actor, with the whole tree before and after.
 
 /** The process's step ids in order (its row is locked already, by `changed`). */
 async function stepIdsOf(q: Queryable, processId: number): Promise<number[]> {
@@ -16,22 +19,26 @@ async function stepIdsOf(q: Queryable, processId: number): Promise<number[]> {
   );
 }
 
-async function changed(q: Queryable, processId: number, write: () => Promise<void>): Promise<ProcessChange> {
-  // Locked before the first read, so that `before` is what this change replaces.
-  await lockLiveProcess(q, processId);
-  const before = (await getProcess(q, processId))!;
-  await write();
-  return { before, after: (await getProcess(q, processId))! };
+function changed(db: Database, processId: number, actor: Actor, write: (q: Queryable) => Promise<void>): Promise<Process> {
+  return db.transaction(async (q) => {
+    // Locked before the first read, so that `before` is what this change replaces.
+    await lockLiveProcess(q, processId);
+    const before = (await getProcess(q, processId))!;
+    await write(q);
+    const after = (await getProcess(q, processId))!;
+    await auditAs(q, actor, { action: 'update', entity: 'process', entityId: processId, before, after });
+    return after;
+  });
 }
 
 /** Replaces a live process's structure: see writeStructure for what is kept, what is replaced and each refusal. */
-export async function replaceStructure(q: Queryable, processId: number, input: StructureInput): Promise<ProcessChange> {
-  return changed(q, processId, () => writeStructure(q, processId, input));
+export async function replaceStructure(db: Database, processId: number, input: StructureInput, actor: Actor): Promise<Process> {
+  return changed(db, processId, actor, (q) => writeStructure(q, processId, input));
 }
 
 /** Adds a step at `position` (1-based; default after the last), later steps move down one. Errors point at `body/...`. */
-export async function addStep(q: Queryable, processId: number, step: Omit<StepInput, 'stepId'> & { position?: number }): Promise<ProcessChange> {
-  return changed(q, processId, async () => {
+export async function addStep(db: Database, processId: number, step: Omit<StepInput, 'stepId'> & { position?: number }, actor: Actor): Promise<Process> {
+  return changed(db, processId, actor, async (q) => {
     const ids = await stepIdsOf(q, processId);
     const { position, ...fresh } = step;
     const at = (position ?? ids.length + 1) - 1;
@@ -43,8 +50,8 @@ export async function addStep(q: Queryable, processId: number, step: Omit<StepIn
 }
 
 /** Changes one step: what the change gives is replaced, the rest stays. NOT_FOUND for a step not of this process. */
-export async function updateStep(q: Queryable, processId: number, stepId: number, change: Omit<StepInput, 'stepId'>): Promise<ProcessChange> {
-  return changed(q, processId, async () => {
+export async function updateStep(db: Database, processId: number, stepId: number, change: Omit<StepInput, 'stepId'>, actor: Actor): Promise<Process> {
+  return changed(db, processId, actor, async (q) => {
     const ids = await stepIdsOf(q, processId);
     const at = ids.indexOf(stepId);
     if (at < 0) throw notFound('step', { processId, stepId }, `process ${processId} has no step ${stepId}`);
@@ -58,8 +65,8 @@ export async function updateStep(q: Queryable, processId: number, stepId: number
 }
 
 /** Removes one step; the steps after it move up, so the order stays 1..n. NOT_FOUND, PROCESS_EMPTY (409), STEP_IN_USE (409). */
-export async function removeStep(q: Queryable, processId: number, stepId: number): Promise<ProcessChange> {
-  return changed(q, processId, async () => {
+export async function removeStep(db: Database, processId: number, stepId: number, actor: Actor): Promise<Process> {
+  return changed(db, processId, actor, async (q) => {
     const ids = await stepIdsOf(q, processId);
     if (!ids.includes(stepId)) throw notFound('step', { processId, stepId }, `process ${processId} has no step ${stepId}`);
     await writeStructure(q, processId, { steps: ids.filter((id) => id !== stepId).map((id) => ({ stepId: id })) });
@@ -71,8 +78,8 @@ export async function removeStep(q: Queryable, processId: number, stepId: number
  * once (INVALID_INPUT otherwise, listing what is missing or foreign: a stale page gets an
  * answer, not a half-applied order).
  */
-export async function reorderSteps(q: Queryable, processId: number, stepIds: number[]): Promise<ProcessChange> {
-  return changed(q, processId, async () => {
+export async function reorderSteps(db: Database, processId: number, stepIds: number[], actor: Actor): Promise<Process> {
+  return changed(db, processId, actor, async (q) => {
     const ids = await stepIdsOf(q, processId);
     const missing = ids.filter((id) => !stepIds.includes(id));
     const foreign = stepIds.filter((id) => !ids.includes(id));

@@ -1,6 +1,10 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { pageTotal } from '../paging.ts';
 import { isoUtc } from '../timestamps.ts';
 import { violates } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
+import type { AuditAction } from '../audit/audit.ts';
 import { ProcessError, notFound } from './errors.ts';
 
 /**
@@ -60,12 +64,7 @@ export async function listSubprocesses(q: Queryable, f: SubprocessFilter): Promi
       [...params, f.limit, f.offset],
     )
   ).rows;
-  const total =
-    rows.length > 0
-      ? Number(rows[0]!.total)
-      : f.offset === 0
-        ? 0
-        : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.subprocesses s WHERE ${where}`, params)).rows[0]!.n);
+  const total = await pageTotal(q, rows, f.offset, `SELECT count(*)::text AS n FROM public.subprocesses s WHERE ${where}`, params);
   return { total, subprocesses: rows.map(({ total: _total, ...s }) => s) };
 }
 
@@ -106,8 +105,23 @@ async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> 
   }
 }
 
-/** Adds a subprocess to the library; SUBPROCESS_NAME_TAKEN (409) when its name is in use. */
-export async function createSubprocess(q: Queryable, input: SubprocessInput): Promise<Subprocess> {
+// Each write below opens its own transaction and records its audit event as the actor's, so a
+// refused change leaves neither a row nor an event; the `...In` variants run in a caller's
+// transaction (the demo seed's).
+
+/** Records a subprocess's change as the actor's; the subprocess as it is now. */
+async function audited(q: Queryable, actor: Actor, action: AuditAction, change: { before: Subprocess; after: Subprocess }): Promise<Subprocess> {
+  await auditAs(q, actor, { action, entity: 'subprocess', entityId: change.after.subprocessId, before: change.before, after: change.after });
+  return change.after;
+}
+
+/** Adds a subprocess to the library, audited as a create; SUBPROCESS_NAME_TAKEN (409) when its name is in use. */
+export async function createSubprocess(db: Database, input: SubprocessInput, actor: Actor): Promise<Subprocess> {
+  return db.transaction((tx) => createSubprocessIn(tx, input, actor));
+}
+
+/** createSubprocess in the caller's transaction. */
+export async function createSubprocessIn(q: Queryable, input: SubprocessInput, actor: Actor): Promise<Subprocess> {
   await assertNameFree(q, input.name, null);
   const r = await uniqueName(input.name, () =>
     q.query<{ id: number }>(
@@ -115,7 +129,9 @@ export async function createSubprocess(q: Queryable, input: SubprocessInput): Pr
       [input.name, input.description ?? null, input.category ?? null, input.estimatedTimeMinutes ?? 0, input.labourCost ?? '0'],
     ),
   );
-  return (await getSubprocess(q, r.rows[0]!.id))!;
+  const made = (await getSubprocess(q, r.rows[0]!.id))!;
+  await auditAs(q, actor, { action: 'create', entity: 'subprocess', entityId: made.subprocessId, after: made });
+  return made;
 }
 
 async function lockSubprocess(q: Queryable, subprocessId: number): Promise<{ deleted: boolean; name: string }> {
@@ -128,59 +144,61 @@ async function lockSubprocess(q: Queryable, subprocessId: number): Promise<{ del
 }
 
 /**
- * Changes a live subprocess: a field left out keeps its value, null clears it. Steps that use
+ * Changes a live subprocess, audited as an update: a field left out keeps its value, null clears it. Steps that use
  * it show the new name; cost items proposed from its labour cost earlier keep their rate.
  * NOT_FOUND, SUBPROCESS_DELETED (409; restore it first), SUBPROCESS_NAME_TAKEN (409).
  */
-export async function updateSubprocess(
-  q: Queryable,
-  subprocessId: number,
-  change: Partial<SubprocessInput>,
-): Promise<{ before: Subprocess; after: Subprocess }> {
-  const locked = await lockSubprocess(q, subprocessId);
-  if (locked.deleted)
-    throw new ProcessError('SUBPROCESS_DELETED', `subprocess ${subprocessId} is deleted: restore it before changing it`, 'state', { subprocessId });
-  const before = (await getSubprocess(q, subprocessId))!;
-  if (change.name !== undefined && change.name !== before.name) await assertNameFree(q, change.name, subprocessId);
-  await uniqueName(change.name ?? before.name, () =>
-    q.query(
-      `UPDATE public.subprocesses SET name = coalesce($2, name), description = CASE WHEN $3::boolean THEN $4 ELSE description END,
+export async function updateSubprocess(db: Database, subprocessId: number, change: Partial<SubprocessInput>, actor: Actor): Promise<Subprocess> {
+  return db.transaction(async (q) => {
+    const locked = await lockSubprocess(q, subprocessId);
+    if (locked.deleted)
+      throw new ProcessError('SUBPROCESS_DELETED', `subprocess ${subprocessId} is deleted: restore it before changing it`, 'state', { subprocessId });
+    const before = (await getSubprocess(q, subprocessId))!;
+    if (change.name !== undefined && change.name !== before.name) await assertNameFree(q, change.name, subprocessId);
+    await uniqueName(change.name ?? before.name, () =>
+      q.query(
+        `UPDATE public.subprocesses SET name = coalesce($2, name), description = CASE WHEN $3::boolean THEN $4 ELSE description END,
               category = CASE WHEN $5::boolean THEN $6 ELSE category END, estimated_time_minutes = coalesce($7, estimated_time_minutes), labour_cost = coalesce($8::numeric, labour_cost)
         WHERE id = $1`,
-      [
-        subprocessId,
-        change.name ?? null,
-        change.description !== undefined,
-        change.description ?? null,
-        change.category !== undefined,
-        change.category ?? null,
-        change.estimatedTimeMinutes ?? null,
-        change.labourCost ?? null,
-      ],
-    ),
-  );
-  return { before, after: (await getSubprocess(q, subprocessId))! };
+        [
+          subprocessId,
+          change.name ?? null,
+          change.description !== undefined,
+          change.description ?? null,
+          change.category !== undefined,
+          change.category ?? null,
+          change.estimatedTimeMinutes ?? null,
+          change.labourCost ?? null,
+        ],
+      ),
+    );
+    return audited(q, actor, 'update', { before, after: (await getSubprocess(q, subprocessId))! });
+  });
 }
 
 /**
  * Soft-deletes a subprocess: it leaves the library's lists and cannot be added to a process
  * again, but the steps that use it stay as they are (a subprocess is never hard-deleted: the
- * steps of live and historic processes refer to it). NOT_FOUND, ALREADY_DELETED (409).
+ * steps of live and historic processes refer to it). Audited as a delete. NOT_FOUND, ALREADY_DELETED (409).
  */
-export async function deleteSubprocess(q: Queryable, subprocessId: number): Promise<{ before: Subprocess; after: Subprocess }> {
-  const locked = await lockSubprocess(q, subprocessId);
-  if (locked.deleted) throw new ProcessError('ALREADY_DELETED', `subprocess ${subprocessId} is deleted already`, 'state', { subprocessId });
-  const before = (await getSubprocess(q, subprocessId))!;
-  await q.query('UPDATE public.subprocesses SET deleted_at = now() WHERE id = $1', [subprocessId]);
-  return { before, after: (await getSubprocess(q, subprocessId))! };
+export async function deleteSubprocess(db: Database, subprocessId: number, actor: Actor): Promise<Subprocess> {
+  return db.transaction(async (q) => {
+    const locked = await lockSubprocess(q, subprocessId);
+    if (locked.deleted) throw new ProcessError('ALREADY_DELETED', `subprocess ${subprocessId} is deleted already`, 'state', { subprocessId });
+    const before = (await getSubprocess(q, subprocessId))!;
+    await q.query('UPDATE public.subprocesses SET deleted_at = now() WHERE id = $1', [subprocessId]);
+    return audited(q, actor, 'delete', { before, after: (await getSubprocess(q, subprocessId))! });
+  });
 }
 
-/** Brings a deleted subprocess back into the library. NOT_FOUND, NOT_DELETED (409), SUBPROCESS_NAME_TAKEN (409). */
-export async function restoreSubprocess(q: Queryable, subprocessId: number): Promise<{ before: Subprocess; after: Subprocess }> {
-  const locked = await lockSubprocess(q, subprocessId);
-  if (!locked.deleted) throw new ProcessError('NOT_DELETED', `subprocess ${subprocessId} is not deleted`, 'state', { subprocessId });
-  await assertNameFree(q, locked.name, subprocessId, true);
-  const before = (await getSubprocess(q, subprocessId))!;
-  await q.query('UPDATE public.subprocesses SET deleted_at = NULL WHERE id = $1', [subprocessId]);
-  return { before, after: (await getSubprocess(q, subprocessId))! };
+/** Brings a deleted subprocess back into the library, audited as a restore. NOT_FOUND, NOT_DELETED (409), SUBPROCESS_NAME_TAKEN (409). */
+export async function restoreSubprocess(db: Database, subprocessId: number, actor: Actor): Promise<Subprocess> {
+  return db.transaction(async (q) => {
+    const locked = await lockSubprocess(q, subprocessId);
+    if (!locked.deleted) throw new ProcessError('NOT_DELETED', `subprocess ${subprocessId} is not deleted`, 'state', { subprocessId });
+    await assertNameFree(q, locked.name, subprocessId, true);
+    const before = (await getSubprocess(q, subprocessId))!;
+    await q.query('UPDATE public.subprocesses SET deleted_at = NULL WHERE id = $1', [subprocessId]);
+    return audited(q, actor, 'restore', { before, after: (await getSubprocess(q, subprocessId))! });
+  });
 }

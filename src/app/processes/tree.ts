@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/types.ts';
+import { pageTotal } from '../paging.ts';
 import { isoUtc } from '../timestamps.ts';
 
 /** The kinds of cost item a step may have (cost_items_cost_type_check). */
@@ -253,11 +254,6 @@ export async function listProcesses(q: Queryable, f: ProcessFilter): Promise<{ t
       [...params, f.limit, f.offset],
     )
   ).rows;
-  const total =
-    rows.length > 0
-      ? Number(rows[0]!.total)
-      : f.offset === 0
-        ? 0
-        : Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.processes p WHERE ${where}`, params)).rows[0]!.n);
+  const total = await pageTotal(q, rows, f.offset, `SELECT count(*)::text AS n FROM public.processes p WHERE ${where}`, params);
   return { total, processes: rows.map(({ total: _total, ...p }) => p) };
 }

@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
+import { auditAs } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { SupplierError, requireSupplier } from './suppliers.ts';
 import { isoUtc } from '../timestamps.ts';
 
@@ -95,8 +97,20 @@ async function assertRateFits(q: Queryable, rate: { rateId: number | null; suppl
   }
 }
 
-/** Creates a rate; `NOT_FOUND` for an unknown supplier or variant, and the rules of `assertRateFits`. */
-export async function createRate(q: Queryable, input: { supplierId: number; variantId: number } & RateTerms): Promise<Rate> {
+/** What a new rate is: its supplier and variant, and its terms. */
+export type NewRate = { supplierId: number; variantId: number } & RateTerms;
+
+/**
+ * Creates a rate as the actor, audited (`create` of `supplier_rate`) in the same transaction;
+ * `NOT_FOUND` (404) for an unknown supplier or variant, and the rules of `assertRateFits`
+ * (`INVALID_PERIOD`, `RATE_OVERLAP`): a refused rate writes nothing.
+ */
+export async function createRate(db: Database, input: NewRate, actor: Actor): Promise<Rate> {
+  return db.transaction((tx) => createRateIn(tx, input, actor));
+}
+
+/** createRate inside the caller's transaction (the demo seed's, a test's). */
+export async function createRateIn(q: Queryable, input: NewRate, actor: Actor): Promise<Rate> {
   await requireSupplier(q, input.supplierId, true);
   await requireVariant(q, input.variantId);
   await assertRateFits(q, { ...input, rateId: null });
@@ -105,11 +119,40 @@ export async function createRate(q: Queryable, input: { supplierId: number; vari
      VALUES ($1, $2, $3::numeric, $4, $5::numeric, $6::date, $7::date, $8) RETURNING id`,
     [input.supplierId, input.variantId, input.costPerUnit, input.currency, input.minimumOrderQuantity, input.effectiveFrom, input.effectiveTo, input.isActive],
   );
-  return (await getRate(q, r.rows[0]!.id))!;
+  const rate = (await getRate(q, r.rows[0]!.id))!;
+  await auditAs(q, actor, { action: 'create', entity: 'supplier_rate', entityId: rate.rateId, after: rate });
+  return rate;
 }
 
-/** Changes a rate's terms (supplier and variant stay: another pair is another rate); returns it before and after. */
-export async function updateRate(q: Queryable, rateId: number, change: Partial<RateTerms>): Promise<{ before: Rate; after: Rate }> {
+/**
+ * Changes a rate's terms as the actor (supplier and variant stay: another pair is another rate),
+ * audited with before and after; answers the rate after. `NOT_FOUND` (404) and the rules of
+ * `assertRateFits`. A change that changes nothing (deactivating an inactive rate) records no event.
+ */
+export async function updateRate(db: Database, rateId: number, change: Partial<RateTerms>, actor: Actor): Promise<Rate> {
+  return db.transaction(async (tx) => {
+    const { before, after } = await changeRate(tx, rateId, change);
+    if (JSON.stringify(termsOf(before)) !== JSON.stringify(termsOf(after)))
+      await auditAs(tx, actor, { action: 'update', entity: 'supplier_rate', entityId: rateId, before, after });
+    return after;
+  });
+}
+
+/** Takes a rate out of comparisons and costing as the actor; it stays in the history. Audited when it was active. */
+export async function deactivateRate(db: Database, rateId: number, actor: Actor): Promise<Rate> {
+  return updateRate(db, rateId, { isActive: false }, actor);
+}
+
+const termsOf = (r: Rate): RateTerms => ({
+  costPerUnit: r.costPerUnit,
+  currency: r.currency,
+  minimumOrderQuantity: r.minimumOrderQuantity,
+  effectiveFrom: r.effectiveFrom,
+  effectiveTo: r.effectiveTo,
+  isActive: r.isActive,
+});
+
+async function changeRate(q: Queryable, rateId: number, change: Partial<RateTerms>): Promise<{ before: Rate; after: Rate }> {
   const found = await requireRate(q, rateId);
   await requireSupplier(q, found.supplierId, true);
   const before = await requireRate(q, rateId); // read again under the lock
@@ -124,7 +167,10 @@ export async function updateRate(q: Queryable, rateId: number, change: Partial<R
   await assertRateFits(q, { ...terms, rateId, supplierId: before.supplierId, variantId: before.variantId });
   await q.query(
     `UPDATE public.variant_supplier_pricing SET cost_per_unit = $2::numeric, currency = $3, minimum_order_quantity = $4::numeric,
-            effective_from = $5::date, effective_to = $6::date, is_active = $7 WHERE id = $1`,
+            effective_from = $5::date, effective_to = $6::date, is_active = $7
+      WHERE id = $1 -- a change to the same terms writes nothing (updated_at stays, as the trail does)
+        AND (cost_per_unit, currency, minimum_order_quantity, effective_from, effective_to, is_active)
+            IS DISTINCT FROM ($2::numeric, $3, $4::numeric, $5::date, $6::date, $7)`,
     [rateId, terms.costPerUnit, terms.currency, terms.minimumOrderQuantity, terms.effectiveFrom, terms.effectiveTo, terms.isActive],
   );
   return { before, after: (await getRate(q, rateId))! };

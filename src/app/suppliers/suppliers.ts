@@ -1,5 +1,7 @@
-import type { Queryable } from '../../db/types.ts';
+import type { Database, Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
+import { auditAs, auditedChange } from '../audit/actor.ts';
+import type { Actor } from '../audit/actor.ts';
 import { MtcError } from '../../errors.ts';
 import { isoUtc } from '../timestamps.ts';
 
@@ -85,8 +87,16 @@ async function uniqueName<T>(firmName: string, write: () => Promise<T>): Promise
   }
 }
 
-/** Creates a supplier; `SUPPLIER_NAME_TAKEN` (409) when the firm name is in use. */
-export async function createSupplier(q: Queryable, input: SupplierInput): Promise<Supplier> {
+/**
+ * Creates a supplier as the actor, audited (`create` of `supplier`) in the same transaction;
+ * `SUPPLIER_NAME_TAKEN` (409) when the firm name is in use, and then nothing is written.
+ */
+export async function createSupplier(db: Database, input: SupplierInput, actor: Actor): Promise<Supplier> {
+  return db.transaction((tx) => createSupplierIn(tx, input, actor));
+}
+
+/** createSupplier inside the caller's transaction (the demo seed's, a test's). */
+export async function createSupplierIn(q: Queryable, input: SupplierInput, actor: Actor): Promise<Supplier> {
   await assertNameFree(q, input.firmName, null);
   const r = await uniqueName(input.firmName, () =>
     q.query<Supplier>(`INSERT INTO public.suppliers (firm_name, address, gstin, email, phone) VALUES ($1, $2, $3, $4, $5) RETURNING ${SUPPLIER_COLUMNS}`, [
@@ -97,11 +107,21 @@ export async function createSupplier(q: Queryable, input: SupplierInput): Promis
       input.phone ?? null,
     ]),
   );
-  return r.rows[0]!;
+  const made = r.rows[0]!;
+  await auditAs(q, actor, { action: 'create', entity: 'supplier', entityId: made.supplierId, after: made });
+  return made;
 }
 
-/** Changes the fields given (null clears one); returns the supplier before and after, or `NOT_FOUND`. */
-export async function updateSupplier(q: Queryable, supplierId: number, change: Partial<SupplierInput>): Promise<{ before: Supplier; after: Supplier }> {
+/**
+ * Changes the fields given (null clears one) as the actor, audited with before and after;
+ * answers the supplier after. `NOT_FOUND` (404), `SUPPLIER_NAME_TAKEN` (409).
+ */
+export async function updateSupplier(db: Database, supplierId: number, change: Partial<SupplierInput>, actor: Actor): Promise<Supplier> {
+  const after = await auditedChange(db, actor, { action: 'update', entity: 'supplier', entityId: supplierId }, (tx) => changeSupplier(tx, supplierId, change));
+  return after!;
+}
+
+async function changeSupplier(q: Queryable, supplierId: number, change: Partial<SupplierInput>): Promise<{ before: Supplier; after: Supplier }> {
   const before = await requireSupplier(q, supplierId, true);
   const sets: string[] = [];
   const params: unknown[] = [supplierId];
@@ -124,11 +144,20 @@ export async function updateSupplier(q: Queryable, supplierId: number, change: P
 }
 
 /**
- * Deletes a supplier that has no rates; returns what was deleted. A supplier with rates,
- * active or not, is refused with `SUPPLIER_HAS_RATES` (409): its rates are the costing
- * history, which deleting would cascade away. Deactivate its rates instead.
+ * Deletes a supplier that has no rates as the actor, audited with what was deleted; returns it.
+ * `NOT_FOUND` (404). A supplier with rates, active or not, is refused with `SUPPLIER_HAS_RATES`
+ * (409): its rates are the costing history, which deleting would cascade away. Deactivate its
+ * rates instead.
  */
-export async function deleteSupplier(q: Queryable, supplierId: number): Promise<Supplier> {
+export async function deleteSupplier(db: Database, supplierId: number, actor: Actor): Promise<Supplier> {
+  return db.transaction(async (tx) => {
+    const before = await removeSupplier(tx, supplierId);
+    await auditAs(tx, actor, { action: 'delete', entity: 'supplier', entityId: supplierId, before });
+    return before;
+  });
+}
+
+async function removeSupplier(q: Queryable, supplierId: number): Promise<Supplier> {
   const before = await requireSupplier(q, supplierId, true);
   const counts = (
     await q.query<{ rates: number; active: number }>(

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../command.ts';
 import { loadProject, withDatabase } from '../project.ts';
 import { UsageError } from '../usage.ts';
-import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
+import { createMigrator } from '../../schema/migrator.ts';
 import { renderGraph } from '../../schema/migrations/graph.ts';
 
 export const options = {
@@ -21,10 +21,11 @@ drawn green and pending ones amber. transaction: off migrations have a double bo
 export async function run(ctx: CommandContext): Promise<number> {
   const format = (ctx.values.format as string | undefined) ?? 'mermaid';
   if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format ${format}: expected mermaid or dot`);
-  const { plan } = await loadProject(ctx);
+  const project = await loadProject(ctx);
+  const { plan } = project;
   let applied: Set<string> | undefined;
   if (ctx.values.status === true) {
-    const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)));
+    const status = await withDatabase(ctx, (db) => createMigrator(db, project).status());
     applied = new Set(status.applied.map((a) => a.id));
   }
   const text = renderGraph(plan, format, applied ? { applied } : {});

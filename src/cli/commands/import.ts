@@ -12,7 +12,10 @@ import type { ImportProgress } from '../../app/imports/engine.ts';
 import type { Preview } from '../../app/imports/preview.ts';
 import { IMPORT_KIND_NAMES, kindName } from '../../app/imports/kinds/index.ts';
 import { runImportHere } from '../../app/imports/worker.ts';
-import { endStoppedRun, listImportErrors, requireImportJob } from '../../app/imports/jobs.ts';
+import { listImportErrors, requireImportJob } from '../../app/imports/jobs.ts';
+import { moveImportJob } from '../../app/imports/moves.ts';
+import { ImportError } from '../../app/imports/errors.ts';
+import { CLI_ACTOR } from '../../app/audit/actor.ts';
 
 export const options = {
   kind: { type: 'string' },
@@ -147,7 +150,7 @@ async function importFile(
   const started = Date.now();
   const progress = new ProgressView(ctx);
   progress.note(`storing ${basename(file)}`);
-  const { jobId, importId } = await createImportJob(db, { kind, fileName: basename(file), stream: createReadStream(file), options: declared, userId: null });
+  const { jobId, importId } = await createImportJob(db, { kind, fileName: basename(file), stream: createReadStream(file), options: declared }, CLI_ACTOR);
   progress.note(`job ${jobId}: counting rows`);
   // Ctrl-C (or SIGTERM) stops after the batch being written and cancels the job: what is
   // committed stays. The handler stays until the job is marked, so a second Ctrl-C cannot
@@ -170,7 +173,7 @@ async function importFile(
     } finally {
       progress.clear();
     }
-    if (stop.signal.aborted && status === 'running') status = (await endStoppedRun(db, jobId, 'interrupted from the command line')) ?? 'cancelled';
+    if (stop.signal.aborted && status === 'running') status = await cancelStopped(db, jobId);
     const summary = await summarise(db, jobId, importId, kind, file, (Date.now() - started) / 1000);
     if (ctx.json) ctx.out(JSON.stringify(summary, null, 2));
     else ctx.out(formatSummary(summary));
@@ -181,6 +184,19 @@ async function importFile(
     done = true;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Cancels the job whose run Ctrl-C stopped here (its run has let go of it: it ends now), as the
+ * person at the terminal; a job that ended meanwhile is left as it is. Its status after.
+ */
+async function cancelStopped(db: Database, jobId: number): Promise<string> {
+  try {
+    return (await moveImportJob(db, jobId, 'cancel', CLI_ACTOR, { reason: 'interrupted from the command line', stoppedHere: true })).status;
+  } catch (err) {
+    if (err instanceof ImportError && err.code === 'IMPORT_FINISHED') return (await requireImportJob(db, jobId)).status;
+    throw err;
   }
 }
 

@@ -1,14 +1,12 @@
 import type { CommandContext } from '../command.ts';
 import { loadProject, plural, withDatabase } from '../project.ts';
-import { assertUnchanged, migrate } from '../../schema/migrations/migrate.ts';
-import type { MigrateEvent, MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
-import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
-import type { MigrationStatus } from '../../schema/migrations/ledger.ts';
+import type { MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
 import { parseDatabaseUrl } from '../../db/open.ts';
-import type { Queryable } from '../../db/types.ts';
-import { pendingMigrations } from '../../schema/migrations/plan.ts';
 import type { MigrationFailure } from '../../schema/migrations/locate.ts';
 import { formatPosition } from '../../schema/text-position.ts';
+import type { Finding } from '../../schema/catalog/compare.ts';
+import { createMigrator } from '../../schema/migrator.ts';
+import type { MigratorEvent, MigratorOutcome } from '../../schema/migrator.ts';
 
 export const options = {
   'dry-run': { type: 'boolean' },
@@ -46,164 +44,100 @@ was changed by hand since the last run (the ledger keeps the schema each run lef
 verify compares with the snapshot at any time).`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const lockTimeoutMs = ctx.lockTimeoutMs;
   const dryRun = ctx.values['dry-run'] === true;
   const to = ctx.values.to as string | undefined;
-  // On a server, connect while the files are read: the first look needs no lock and no driver.
-  const probing = firstLook(ctx.database);
+  const allowDrift = ctx.values['allow-drift'] === true;
+  // On a server, connect while the files are read: the first look needs no lock and no driver
+  // (the lean client; the full one only where the address needs it).
+  const opening = parseDatabaseUrl(ctx.database).kind === 'postgres' ? ctx.connect(ctx.database, { lean: true }) : undefined;
   let project;
   try {
     project = await loadProject(ctx);
   } catch (err) {
-    void probing.then(
-      (p) => p?.close(),
+    void opening?.then(
+      (db) => db.close(),
       () => {},
     );
     throw err;
   }
-  const { sources, plan } = project;
-  const probe = await probing;
-  if (probe) {
-    let before: MigrationStatus;
-    let pending: number;
-    try {
-      before = compareLedger(plan.order, await readLedger(probe));
-      assertUnchanged(before);
-      pending = pendingMigrations(plan, appliedIds(before), to).length;
-    } catch (err) {
-      await probe.close();
-      throw err;
-    }
-    if (pending === 0) {
-      try {
-        await nothingPendingButDrift(ctx, probe);
-      } finally {
-        await probe.close();
-      }
-      return upToDate(ctx, before, dryRun);
-    }
-  }
-  // Something is pending (or not yet known): load the parser while the connections open.
-  const linter = loadLinter();
-  linter.catch(() => {});
-  const target = parseDatabaseUrl(ctx.database);
-  const { openLeanDatabase } = await import('../../db/lean.ts');
-  const lean = probe && target.kind === 'postgres' ? await openLeanDatabase(target.url, target.location, probe) : undefined;
+  const opened = opening ? await opening : undefined;
   return withDatabase(
     ctx,
     async (db) => {
-      // A look without the lock: when nothing is pending there is nothing to lint or lock.
-      const before = compareLedger(plan.order, await readLedger(db));
-      assertUnchanged(before);
-      const pending = pendingMigrations(plan, appliedIds(before), to);
-      if (pending.length === 0) {
-        await nothingPendingButDrift(ctx, db);
-        return upToDate(ctx, before, dryRun);
-      }
-      const { loadConfig } = await import('../config.ts');
-      const { rules } = (await loadConfig()).lint;
-      const lint = await linter;
-      const report = await lint.lintMigrations(sources, { only: pending.map((m) => m.id), rules });
-      if (report.errors > 0) {
-        if (ctx.json)
-          ctx.out(
-            JSON.stringify(
-              {
-                error: { code: 'LINT_FAILED', message: `${plural(report.errors, 'lint error')}; nothing was applied`, details: { findings: report.findings } },
-              },
-              null,
-              2,
-            ),
-          );
-        else {
-          for (const f of report.findings) ctx.err(lint.formatFinding(f));
-          ctx.err(`mtc: ${plural(report.errors, 'lint error')} in pending migrations; nothing was applied. Fix them (mtc lint) and run again.`);
-        }
-        return 1;
-      }
-      if (!ctx.json && ctx.values['quiet-warnings'] !== true) for (const f of report.findings) ctx.err(lint.formatFinding(f));
-      if (ctx.values.rehearse === true && !dryRun) {
-        const { rehearseOnCopy } = await import('../../schema/migrations/rehearse.ts');
-        const started = performance.now();
-        const rehearsal = await rehearseOnCopy(db, plan, {
-          splitStatements: lint.splitStatements,
-          ...(to !== undefined ? { to } : {}),
-          ...(ctx.json ? {} : { onProgress: (m: string) => ctx.err(`rehearsal: ${m}`) }),
-        });
-        if (rehearsal.failure) {
-          if (ctx.json) ctx.out(JSON.stringify({ rehearsal, failure: rehearsal.failure, steps: [] }, null, 2));
-          else ctx.err(`mtc: the rehearsal on a copy of the schema failed; the live database was not touched.\n${formatFailure(rehearsal.failure)}`);
-          return 1;
-        }
-        if (!ctx.json)
-          ctx.err(
-            `rehearsal: ${plural(rehearsal.steps.length, 'migration')} applied to a copy of the schema in ${Math.round(performance.now() - started)} ms; now the live database`,
-          );
-      }
-      const progress = ctx.json ? undefined : textProgress(ctx, dryRun);
-      const result = await migrate(db, plan, {
-        dryRun,
-        lockTimeoutMs,
-        allowDrift: ctx.values['allow-drift'] === true,
-        splitStatements: lint.splitStatements,
-        ...(to !== undefined ? { to } : {}),
-        ...(progress ? { onEvent: progress } : {}),
+      const migrator = createMigrator(db, project, {
+        lockTimeoutMs: ctx.lockTimeoutMs,
+        lintRules: async () => (await (await import('../config.ts')).loadConfig()).lint.rules,
       });
-      if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
-      else {
-        if (result.drift.length > 0) {
-          const { formatFinding } = await import('../../schema/catalog/compare.ts');
-          ctx.err(`applied over ${plural(result.drift.length, 'hand-made change')} (--allow-drift):`);
-          for (const f of result.drift) ctx.err(`  ${formatFinding(f)}`);
-        }
-        ctx.out(summary(result));
-      }
-      return result.failure ? 1 : 0;
+      const outcome = await migrator.migrate({
+        dryRun,
+        allowDrift,
+        rehearse: ctx.values.rehearse === true,
+        ...(to !== undefined ? { to } : {}),
+        onEvent: ctx.json ? undefined : textProgress(ctx, dryRun, ctx.values['quiet-warnings'] !== true),
+      });
+      return report(ctx, outcome);
     },
-    lean ? { opened: lean } : {},
+    opened ? { opened } : {},
   );
 }
 
-async function loadLinter() {
-  const lint = await import('../../schema/lint/index.ts');
-  await lint.loadPgParser();
-  return lint;
-}
-
-/**
- * With nothing to apply, the drift guard still looks: a schema changed by hand since the last
- * run is reported (exit 1), or with --allow-drift listed and let be.
- */
-async function nothingPendingButDrift(ctx: CommandContext, q: Queryable): Promise<void> {
-  const { checkDrift } = await import('../../schema/migrations/drift.ts');
-  const drift = await checkDrift(q, ctx.values['allow-drift'] === true);
-  if (drift.length > 0 && !ctx.json) {
-    const { formatFinding } = await import('../../schema/catalog/compare.ts');
-    ctx.err(`the schema differs from what the last run left (--allow-drift):`);
-    for (const f of drift) ctx.err(`  ${formatFinding(f)}`);
+/** Prints what the migrator did; the exit code. */
+async function report(ctx: CommandContext, outcome: MigratorOutcome): Promise<number> {
+  switch (outcome.kind) {
+    case 'up-to-date': {
+      if (ctx.json) ctx.out(JSON.stringify({ before: outcome.before, steps: [], dryRun: outcome.dryRun, failure: null, upToDate: true }, null, 2));
+      else {
+        // With nothing to apply, the drift guard still looked: hand-made changes let be (--allow-drift) are listed.
+        await listDrift(ctx, 'the schema differs from what the last run left (--allow-drift):', outcome.drift);
+        ctx.out(`Nothing to migrate: ${plural(outcome.before.applied.length, 'migration')} applied, the database is up to date.`);
+      }
+      return 0;
+    }
+    case 'lint-failed': {
+      const { errors, findings } = outcome.lint;
+      if (ctx.json)
+        ctx.out(
+          JSON.stringify({ error: { code: 'LINT_FAILED', message: `${plural(errors, 'lint error')}; nothing was applied`, details: { findings } } }, null, 2),
+        );
+      else {
+        for (const line of outcome.lines) ctx.err(line);
+        ctx.err(`mtc: ${plural(errors, 'lint error')} in pending migrations; nothing was applied. Fix them (mtc lint) and run again.`);
+      }
+      return 1;
+    }
+    case 'rehearsal-failed': {
+      const { rehearsal } = outcome;
+      if (ctx.json) ctx.out(JSON.stringify({ rehearsal, failure: rehearsal.failure, steps: [] }, null, 2));
+      else
+        ctx.err(
+          `mtc: the rehearsal on a copy of the schema failed; the live database was not touched.\n${formatFailure(rehearsal.failure as MigrationFailure)}`,
+        );
+      return 1;
+    }
+    case 'ran': {
+      const { result } = outcome;
+      if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
+      else {
+        await listDrift(ctx, `applied over ${plural(result.drift.length, 'hand-made change')} (--allow-drift):`, result.drift);
+        ctx.out(summary(result));
+      }
+      return result.failure ? 1 : 0;
+    }
   }
 }
 
-function appliedIds(s: MigrationStatus): Set<string> {
-  return new Set(s.applied.map((a) => a.id));
+async function listDrift(ctx: CommandContext, head: string, drift: readonly Finding[]): Promise<void> {
+  if (drift.length === 0) return;
+  const { formatFinding } = await import('../../schema/catalog/compare.ts');
+  ctx.err(head);
+  for (const f of drift) ctx.err(`  ${formatFinding(f)}`);
 }
 
-function upToDate(ctx: CommandContext, before: MigrationStatus, dryRun: boolean): number {
-  if (ctx.json) ctx.out(JSON.stringify({ before, steps: [], dryRun, failure: null, upToDate: true }, null, 2));
-  else ctx.out(`Nothing to migrate: ${plural(before.applied.length, 'migration')} applied, the database is up to date.`);
-  return 0;
-}
-
-/** A lean connection for the first look when the database is a server; undefined otherwise. */
-async function firstLook(database: string | undefined) {
-  const target = parseDatabaseUrl(database);
-  if (target.kind !== 'postgres') return undefined;
-  const { connectLean } = await import('../../db/lean.ts');
-  return connectLean(target.url);
-}
-
-function textProgress(ctx: CommandContext, dryRun: boolean): (e: MigrateEvent) => void {
+function textProgress(ctx: CommandContext, dryRun: boolean, warnings: boolean): (e: MigratorEvent) => void {
   return (e) => {
+    if (e.type === 'linted' && warnings) for (const line of e.lines) ctx.err(line);
+    if (e.type === 'rehearsal') ctx.err(`rehearsal: ${e.message}`);
+    if (e.type === 'rehearsed') ctx.err(`rehearsal: ${plural(e.migrations, 'migration')} applied to a copy of the schema in ${e.ms} ms; now the live database`);
     if (e.type === 'locked' && e.waitedMs > 500) ctx.err(`waited ${(e.waitedMs / 1000).toFixed(1)} s for the schema lock`);
     if (e.type === 'start' && ctx.isTTY) ctx.stderr.write(`\r\x1b[K[${e.index + 1}/${e.total}] ${dryRun ? 'rehearsing' : 'applying'} ${e.id} …`);
     if (e.type === 'end') {

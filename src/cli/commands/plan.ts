@@ -1,8 +1,6 @@
 import type { CommandContext } from '../command.ts';
 import { loadProject, plural, withDatabase } from '../project.ts';
-import { assertUnchanged } from '../../schema/migrations/migrate.ts';
-import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
-import { pendingMigrations } from '../../schema/migrations/plan.ts';
+import { createMigrator } from '../../schema/migrator.ts';
 
 export const options = { to: { type: 'string' } } as const;
 
@@ -13,10 +11,8 @@ The order is a topological order of the requires graph, ties broken by id, so it
 same on every machine. With --to ID, only ID and what it requires.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const { plan } = await loadProject(ctx);
-  const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)));
-  assertUnchanged(status);
-  const pending = pendingMigrations(plan, new Set(status.applied.map((a) => a.id)), ctx.values.to as string | undefined);
+  const project = await loadProject(ctx);
+  const { pending } = await withDatabase(ctx, (db) => createMigrator(db, project).plan(ctx.values.to as string | undefined));
   if (ctx.json) {
     ctx.out(JSON.stringify({ pending: pending.map((m) => ({ id: m.id, path: m.path, requires: m.requires, transactional: m.transactional })) }, null, 2));
     return 0;

@@ -2,9 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../command.ts';
 import { loadProject, withDatabase } from '../project.ts';
 import { UsageError } from '../usage.ts';
-import { assertUnchanged } from '../../schema/migrations/migrate.ts';
-import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
-import { pendingMigrations } from '../../schema/migrations/plan.ts';
+import { createMigrator } from '../../schema/migrator.ts';
 import { renderScript } from '../../schema/migrations/render.ts';
 
 export const options = {
@@ -27,7 +25,8 @@ it is safe to run twice or over a partly migrated database.
   -o, --output   write to FILE instead of standard output`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const { plan } = await loadProject(ctx);
+  const project = await loadProject(ctx);
+  const { plan } = project;
   const from = ctx.values.from as string | undefined;
   let chosen;
   if (from !== undefined || ctx.values.all === true) {
@@ -35,9 +34,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (start < 0) throw new UsageError(`--from ${from}: no migration has that id`);
     chosen = plan.order.slice(start);
   } else {
-    const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)));
-    assertUnchanged(status);
-    chosen = pendingMigrations(plan, new Set(status.applied.map((a) => a.id)));
+    chosen = (await withDatabase(ctx, (db) => createMigrator(db, project).plan())).pending;
   }
   const script = renderScript(chosen, `rendered by mtc render at ${new Date().toISOString()}`);
   const output = ctx.values.output as string | undefined;

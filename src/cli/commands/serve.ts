@@ -95,12 +95,18 @@ export async function run(ctx: CommandContext): Promise<number> {
     const { validEmail } = await import('../../app/access/accounts.ts');
     if (!validEmail(firstAdmin)) throw new UsageError(`--first-admin ${firstAdmin}: expected an email address, such as admin@localhost`);
   }
-  const { plan } = await loadProject(ctx);
+  const project = await loadProject(ctx);
+  const { plan } = project;
   const { openDatabase } = await import('../../db/open.ts');
-  const { compareLedger, readLedger } = await import('../../schema/migrations/ledger.ts');
+  const { createMigrator } = await import('../../schema/migrator.ts');
   // An embedded database is offered to this machine's other mtc commands while it is served.
   const db = await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs, share: true });
-  const status = compareLedger(plan.order, await readLedger(db));
+  const status = await createMigrator(db, project)
+    .status()
+    .catch(async (err: unknown) => {
+      await db.close();
+      throw err;
+    });
   if (status.pending.length > 0) {
     await db.close();
     const { MtcError } = await import('../../errors.ts');

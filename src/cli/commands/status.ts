@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command.ts';
 import { loadProject, plural, withDatabase } from '../project.ts';
-import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
+import { createMigrator } from '../../schema/migrator.ts';
 import type { MigrationStatus } from '../../schema/migrations/ledger.ts';
 
 export const options = {};
@@ -13,8 +13,9 @@ were applied (checksum differs), and the ones applied but missing from disk.
 Exit 1 when a migration is changed or missing, else 0.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const { plan } = await loadProject(ctx);
-  const status = await withDatabase(ctx, async (db) => compareLedger(plan.order, await readLedger(db)), { lean: true });
+  const project = await loadProject(ctx);
+  const { plan } = project;
+  const status = await withDatabase(ctx, (db) => createMigrator(db, project).status(), { lean: true });
   if (ctx.json) ctx.out(JSON.stringify(status, null, 2));
   else ctx.out(formatStatus(status, plan.order.length));
   return status.changed.length + status.missing.length + status.partial.length > 0 ? 1 : 0;

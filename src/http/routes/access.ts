@@ -1,20 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import {
-  AccessError,
-  SESSION_MAX_HOURS,
-  checkPassword,
-  closeSession,
-  createApiToken,
-  listApiTokens,
-  openSession,
-  revokeApiToken,
-} from '../../app/access/accounts.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
+import { AccessError, SESSION_MAX_HOURS, createApiToken, listApiTokens, revokeApiToken } from '../../app/access/accounts.ts';
+import { logIn, logOut } from '../../app/access/login.ts';
 import { countLoginAttempt } from '../../app/access/throttle.ts';
 import type { LoginLimits } from '../../app/access/throttle.ts';
-import { SESSION_COOKIE, callerOf } from '../auth.ts';
+import { SESSION_COOKIE, actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { Email, ErrorSchema, IdParams, Name, PermissionSchema, UserSchema, errors } from '../schemas.ts';
 import { permissionsOf } from '../../app/access/roles.ts';
@@ -72,17 +63,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
           retryAfterSeconds: counted.retryAfterSeconds,
         });
       }
-      const attempt = await checkPassword(db, request.body.email, request.body.password);
-      if (!attempt.ok) {
-        // Who tried, from where, and as whom: never the password.
-        const email = request.body.email.trim().toLowerCase();
-        await recordAudit(db, { userId: attempt.userId, action: 'login_failed', entity: 'session', after: { email, ip: request.ip }, requestId: request.id });
-        throw new HttpError(401, 'LOGIN_FAILED', 'wrong email or password');
-      }
-      const { user } = attempt;
-      // deactivated between the password check and now: the same answer as a wrong password
-      const session = await openSession(db, user.userId).catch(endedMeanwhile(() => new HttpError(401, 'LOGIN_FAILED', 'wrong email or password')));
-      await recordAudit(db, { userId: user.userId, action: 'login', entity: 'session', requestId: request.id });
+      const attempt = await logIn(db, { ...request.body, address: request.ip }, { via: 'http', requestId: request.id });
+      if (!attempt.ok) throw new HttpError(401, 'LOGIN_FAILED', 'wrong email or password');
+      const { user, session } = attempt;
       void reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -98,9 +81,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     '/api/auth/logout',
     { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Log out: closes this session', response: { 204: Type.Null(), ...errors() } } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      if (caller.sessionId !== undefined) await closeSession(db, caller.sessionId);
-      await recordAudit(db, { userId: caller.user.userId, action: 'logout', entity: 'session', requestId: request.id });
+      await logOut(db, callerOf(request).sessionId, actorOf(request));
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
@@ -151,18 +132,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
-      const token = await createApiToken(db, caller.user.userId, request.body.name).catch(
+      const token = await createApiToken(db, callerOf(request).user.userId, request.body.name, actorOf(request)).catch(
         endedMeanwhile(() => new HttpError(401, 'UNAUTHENTICATED', 'your account was deactivated: no token was made')),
       );
-      await recordAudit(db, {
-        userId: caller.user.userId,
-        action: 'create',
-        entity: 'api_token',
-        entityId: token.id,
-        after: { name: token.name, prefix: token.prefix },
-        requestId: request.id,
-      });
       return reply.status(201).send(token);
     },
   );
@@ -174,10 +146,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       schema: { tags: ['access'], summary: 'Revoke one of your API tokens', params: IdParams, response: { 204: Type.Null(), ...errors(404) } },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
-      if (!(await revokeApiToken(db, caller.user.userId, request.params.id)))
+      if (!(await revokeApiToken(db, callerOf(request).user.userId, request.params.id, actorOf(request))))
         throw new HttpError(404, 'NOT_FOUND', `you have no live API token ${request.params.id}`);
-      await recordAudit(db, { userId: caller.user.userId, action: 'delete', entity: 'api_token', entityId: request.params.id, requestId: request.id });
       return reply.status(204).send(null);
     },
   );

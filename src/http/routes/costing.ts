@@ -3,14 +3,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { costProcess, listProcessCosts, unitCosts } from '../../app/costing/costing.ts';
 import { HttpError } from '../errors.ts';
-import { Day, IdParams, Page, errors } from '../schemas.ts';
+import { PROCESS_STATUSES } from '../../app/processes/tree.ts';
+import { Day, IdParams, Literals, Page, errors } from '../schemas.ts';
 
 /** Money as NUMERIC text with 2 decimals (may be negative for a profit), never a JSON number. */
 const Amount = Type.String({ pattern: '^-?\\d+\\.\\d{2}$', description: 'decimal string with 2 places, e.g. "12.50"' });
 const Figure = Type.Object({ worst: Amount, best: Amount }, { description: 'the dearest and the cheapest case' });
 /** The day whose rates count (default today). */
 const At = Type.Optional(Day);
-const Status = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
+const Status = Literals(PROCESS_STATUSES);
 
 const Unpriced = Type.Object({ variantId: Type.Integer(), item: Type.String(), color: Type.String(), size: Type.String() });
 const Summary = {

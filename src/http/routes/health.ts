@@ -2,14 +2,16 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { fingerprintOf } from '../../schema/migrations/drift.ts';
-import { LEDGER_TABLE, compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
+import { LEDGER_TABLE } from '../../schema/migrations/ledger.ts';
 import type { Plan } from '../../schema/migrations/plan.ts';
+import { createMigrator } from '../../schema/migrator.ts';
 
 /**
  * /health: the process answers. /ready: the database answers, every migration is applied
  * and the schema is what the last migration left (the drift guard's one-query fingerprint).
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan }> = async (app, { db, plan }) => {
+  const migrator = createMigrator(db, { plan });
   app.get('/health', { config: { permission: 'public' }, schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
     status: 'ok' as const,
   }));
@@ -17,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan 
   const Ready = Type.Object({ ready: Type.Boolean(), reason: Type.Optional(Type.String()) });
   app.get('/ready', { config: { permission: 'public' }, schema: { response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
     try {
-      const status = compareLedger(plan.order, await readLedger(db));
+      const status = await migrator.status();
       if (status.pending.length > 0 || status.changed.length > 0)
         return reply
           .status(503)

@@ -9,25 +9,18 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../db/types.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
-import type { AuditAction } from '../../app/audit/audit.ts';
 import { createImportJob } from '../../app/imports/engine.ts';
 import { previewImport } from '../../app/imports/preview.ts';
 import { errorsCsv } from '../../app/imports/errors-csv.ts';
 import { describeImportKinds } from '../../app/imports/kinds/index.ts';
-import {
-  type IMPORT_STATUSES,
-  cancelImportJob,
-  getImportJob,
-  listImportErrors,
-  listImportJobs,
-  requireImportJob,
-  startImportJob,
-} from '../../app/imports/jobs.ts';
+import { getImportJob, listImportErrors, listImportJobs } from '../../app/imports/jobs.ts';
 import type { ImportJob } from '../../app/imports/jobs.ts';
-import { callerOf } from '../auth.ts';
+import { jobView, moveImportJob } from '../../app/imports/moves.ts';
+import { IMPORT_STATUSES, describeImportStatuses, personMoves } from '../../app/imports/status.ts';
+import type { ImportStatus } from '../../app/imports/status.ts';
+import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { IdParams, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, IdParams, Literals, Page, Stamp, errors } from '../schemas.ts';
 
 /** The largest file the API takes (the command line has no limit). */
 export const UPLOAD_LIMIT_BYTES = 200 * 1024 * 1024;
@@ -83,15 +76,7 @@ const tooLarge = (limit: number) =>
     limitBytes: limit,
   });
 
-// Spelled out: a union built from the array loses its literal types.
-const Status = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('running'),
-  Type.Literal('completed'),
-  Type.Literal('completed_with_errors'),
-  Type.Literal('failed'),
-  Type.Literal('cancelled'),
-]) satisfies { static: (typeof IMPORT_STATUSES)[number] };
+const Status = Literals(IMPORT_STATUSES) satisfies { static: ImportStatus };
 const Count = Type.Integer({ minimum: 0 });
 
 const ImportJobSchema = Type.Object({
@@ -116,6 +101,9 @@ const ImportJobSchema = Type.Object({
   finishedAt: Type.Union([Stamp, Type.Null()]),
   rowsPerSecond: Type.Union([Type.Number(), Type.Null()], { description: 'rows processed per second, from the first start to the last committed batch' }),
   etaSeconds: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds left at that rate, while it runs' }),
+  statusLabel: Type.String({ description: 'the status as a person reads it (“Waiting for a start” for a job awaiting its start)' }),
+  ended: Type.Boolean({ description: 'the status is final: nothing more will happen to the job' }),
+  actions: ActionsSchema,
 });
 
 const RowErrorSchema = Type.Object({
@@ -154,15 +142,14 @@ const PreviewSchema = Type.Object({
   problem: Type.Union([Type.String(), Type.Null()], { description: 'why the file cannot be imported at all (a missing column, an unreadable file), or null' }),
 });
 
-/** What the audit trail keeps of a job: what was imported from where, and its status. */
-const auditView = (job: ImportJob) => ({
-  kind: job.kind,
-  fileName: job.fileName,
-  format: job.format,
-  sizeBytes: job.sizeBytes,
-  status: job.status,
-  awaitingStart: job.awaitingStart,
-});
+/** The job as the caller sees it: with the moves their role may make on it now. */
+const view = (request: FastifyRequest, job: ImportJob) => jobView(job, callerOf(request).user.role);
+
+/** The body of a move that takes a reason (optional unless the move needs one). */
+const reasonBody = (required: boolean) => {
+  const reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why; kept in the job’s message' });
+  return Type.Object({ reason: required ? reason : Type.Optional(reason) }, { additionalProperties: false });
+};
 
 const notFound = (id: number) => new HttpError(404, 'NOT_FOUND', `no import job ${id}`, { jobId: id });
 
@@ -189,7 +176,9 @@ function charsetOf(contentType: string | undefined): string | undefined {
  * read its rejected rows (JSON pages or one CSV download) and cancel it. Jobs run in the
  * background on whichever `mtc serve` sharing the database takes them (src/app/imports/worker.ts).
  * Reading needs imports.read; uploading, previewing, starting and cancelling imports.run.
- * Uploads, starts and cancellations are audited.
+ * The moves (start, cancel) are one route each, generated from the job's state machine
+ * (src/app/imports/status.ts); every job returned carries the moves its caller may make.
+ * The app layer records the audit events of uploads and moves.
  */
 export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () => void }> = async (app, { db, queued }) => {
   const read = { permission: 'imports.read' } as const;
@@ -197,17 +186,6 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
 
   // Within this plugin only: a file body is handed over as its stream, read as it is stored.
   app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, new UploadBody(payload)));
-
-  const audit = (request: FastifyRequest, action: AuditAction, change: { before?: ImportJob; after: ImportJob }) =>
-    recordAudit(db, {
-      userId: callerOf(request).user.userId,
-      action,
-      entity: 'import_job',
-      entityId: change.after.id,
-      ...(change.before ? { before: auditView(change.before) } : {}),
-      after: auditView(change.after),
-      requestId: request.id,
-    });
 
   app.post(
     '/api/imports',
@@ -255,20 +233,21 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       const { kind, fileName, start, encoding, delimiter, sheet } = request.query;
       const charset = encoding ?? charsetOf(request.headers['content-type']);
       const store = (stream: AsyncIterable<Buffer>) =>
-        createImportJob(db, {
-          kind,
-          fileName,
-          stream,
-          options: { ...(charset ? { encoding: charset } : {}), ...(delimiter ? { delimiter } : {}), ...(sheet ? { sheet } : {}) },
-          userId: callerOf(request).user.userId,
-          awaitingStart: !start,
-        });
+        createImportJob(
+          db,
+          {
+            kind,
+            fileName,
+            stream,
+            options: { ...(charset ? { encoding: charset } : {}), ...(delimiter ? { delimiter } : {}), ...(sheet ? { sheet } : {}) },
+            awaitingStart: !start,
+          },
+          actorOf(request),
+        );
       const bytes = body.bytes(UPLOAD_LIMIT_BYTES);
-      const { jobId } = await (db.kind === 'pglite' ? withSpooled(bytes, store) : store(bytes));
-      const job = await requireImportJob(db, jobId);
-      await audit(request, 'create', { after: job });
+      const { jobId, job } = await (db.concurrent ? store(bytes) : withSpooled(bytes, store));
       if (start) queued();
-      return reply.status(201).header('location', `/api/imports/${jobId}`).send(job);
+      return reply.status(201).header('location', `/api/imports/${jobId}`).send(view(request, job));
     },
   );
 
@@ -300,6 +279,24 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
   );
 
   app.get(
+    '/api/imports/statuses',
+    {
+      config: read,
+      schema: {
+        tags: ['imports'],
+        summary: 'The statuses an import job can be in, in order, each with what a person reads and whether it is final',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(Type.Object({ name: Status, label: Type.String(), final: Type.Boolean({ description: 'a job never leaves it' }) })),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => ({ statuses: describeImportStatuses() }),
+  );
+
+  app.get(
     '/api/imports',
     {
       config: read,
@@ -320,7 +317,10 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
         response: { 200: Type.Object({ total: Type.Integer(), jobs: Type.Array(ImportJobSchema) }), ...errors() },
       },
     },
-    async (request) => listImportJobs(db, request.query),
+    async (request) => {
+      const { total, jobs } = await listImportJobs(db, request.query);
+      return { total, jobs: jobs.map((job) => view(request, job)) };
+    },
   );
 
   app.get(
@@ -337,7 +337,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     async (request) => {
       const job = await getImportJob(db, request.params.id);
       if (!job) throw notFound(request.params.id);
-      return job;
+      return view(request, job);
     },
   );
 
@@ -356,48 +356,38 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     async (request) => found(() => previewImport(db, request.params.id, { rows: request.query.rows })),
   );
 
-  app.post(
-    '/api/imports/:id/start',
-    {
-      config: runs,
-      schema: {
-        tags: ['imports'],
-        summary: 'Start a job that waits for it (uploaded without start=true): a server takes it at once; 409 when it was started already or has ended',
-        params: IdParams,
-        response: { 200: ImportJobSchema, ...errors(404, 409) },
+  // One route per move a person makes, from the table: its permission, its summary, a reason
+  // body when it takes one (optional unless it needs one).
+  for (const [action, move] of personMoves()) {
+    const takesReason = move.needsReason || move.takesReason;
+    app.post(
+      `/api/imports/:id/${action}`,
+      {
+        config: { permission: move.permission },
+        schema: {
+          tags: ['imports'],
+          summary: move.summary,
+          params: IdParams,
+          ...(takesReason ? { body: reasonBody(move.needsReason) } : {}),
+          response: { 200: ImportJobSchema, ...errors(404, 409) },
+        },
+        // A reason that is optional may come with no body at all.
+        ...(takesReason && !move.needsReason
+          ? {
+              preValidation: async (request: FastifyRequest) => {
+                request.body ??= {};
+              },
+            }
+          : {}),
       },
-    },
-    async (request) => {
-      const change = await found(() => startImportJob(db, request.params.id));
-      await audit(request, 'transition', change);
-      queued();
-      return change.after;
-    },
-  );
-
-  app.post(
-    '/api/imports/:id/cancel',
-    {
-      config: runs,
-      schema: {
-        tags: ['imports'],
-        summary:
-          'Cancel a job that has not ended: a waiting job never runs; a running one stops after the batch it is writing (rows committed before stay); 409 when it has ended',
-        params: IdParams,
-        body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' })) }, { additionalProperties: false }),
-        response: { 200: ImportJobSchema, ...errors(404, 409) },
+      async (request) => {
+        const reason = (request.body as { reason?: string } | undefined)?.reason;
+        const job = await found(() => moveImportJob(db, request.params.id, action, actorOf(request), { reason }));
+        queued();
+        return view(request, job);
       },
-      // The body is optional: none means no reason.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-    },
-    async (request) => {
-      const change = await found(() => cancelImportJob(db, request.params.id, request.body?.reason));
-      await audit(request, 'transition', change);
-      return change.after;
-    },
-  );
+    );
+  }
 
   app.get(
     '/api/imports/:id/errors',

@@ -1,13 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../db/types.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
-import type { AuditAction } from '../../app/audit/audit.ts';
 import { createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
 import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
-import { actorOf, callerOf } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { IdParams, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
@@ -60,30 +57,16 @@ const EntrySchema = Type.Object({
 });
 const IncludeDeleted = Type.Optional(Type.Boolean({ default: false, description: 'list deleted ones too' }));
 
-const notFound = (what: string, id: number) => new HttpError(404, 'NOT_FOUND', `no ${what} ${id}`);
-
 /** The value, or 404 for the `what` with this id when there is none. */
 function found<T>(value: T | null, what: string, id: number): T {
-  if (value === null) throw notFound(what, id);
+  if (value === null) throw new HttpError(404, 'NOT_FOUND', `no ${what} ${id}`);
   return value;
-}
-
-/** Records an audit event for a change, in the change's transaction. */
-function audit(
-  tx: Parameters<typeof recordAudit>[0],
-  request: FastifyRequest,
-  action: AuditAction,
-  entity: string,
-  entityId: number,
-  change: { before?: unknown; after?: unknown },
-) {
-  return recordAudit(tx, { userId: callerOf(request).user.userId, action, entity, entityId, ...change, requestId: request.id });
 }
 
 /**
  * Items, their variants, categories and stock. Masters (model, variation, colour, size) are
  * given and shown by name, made on first use. Reads need catalog.read; item and variant writes
- * catalog.write; stock movements stock.write. Every write is audited with before and after.
+ * catalog.write; stock movements stock.write. Each write is one app function, which records its audit event.
  */
 export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const read = { permission: 'catalog.read' } as const;
@@ -134,14 +117,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         response: { 201: ItemSchema, ...errors(409) },
       },
     },
-    async (request, reply) => {
-      const item = await db.transaction(async (tx) => {
-        const made = await createItem(tx, request.body);
-        await audit(tx, request, 'create', 'item', made.itemId, { after: made });
-        return made;
-      });
-      return reply.status(201).send(item);
-    },
+    async (request, reply) => reply.status(201).send(await createItem(db, request.body, actorOf(request))),
   );
 
   app.get(
@@ -162,31 +138,19 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         response: { 200: ItemSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      db.transaction(async (tx) => {
-        const changed = await updateItem(tx, request.params.id, request.body);
-        if (!changed) throw notFound('item', request.params.id);
-        await audit(tx, request, 'update', 'item', request.params.id, changed);
-        return changed.after;
-      }),
+    async (request) => found(await updateItem(db, request.params.id, request.body, actorOf(request)), 'item', request.params.id),
   );
 
-  for (const [method, url, action, summary, change] of [
-    ['DELETE', '/api/items/:id', 'delete', 'Soft-delete an item: it leaves lists and frees its name', deleteItem],
-    ['POST', '/api/items/:id/restore', 'restore', 'Restore a deleted item', restoreItem],
+  for (const [method, url, summary, change] of [
+    ['DELETE', '/api/items/:id', 'Soft-delete an item: it leaves lists and frees its name', deleteItem],
+    ['POST', '/api/items/:id/restore', 'Restore a deleted item', restoreItem],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
       schema: { tags: ['items'], summary, params: IdParams, response: { 200: ItemSchema, ...errors(404, 409) } },
-      handler: async (request) =>
-        db.transaction(async (tx) => {
-          const changed = await change(tx, request.params.id);
-          if (!changed) throw notFound('item', request.params.id);
-          await audit(tx, request, action, 'item', request.params.id, changed);
-          return changed.after;
-        }),
+      handler: async (request) => found(await change(db, request.params.id, actorOf(request)), 'item', request.params.id),
     });
   }
 
@@ -238,15 +202,8 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         response: { 201: VariantSchema, ...errors(404, 409) },
       },
     },
-    async (request, reply) => {
-      const variant = await db.transaction(async (tx) => {
-        const made = await createVariant(tx, request.params.id, request.body);
-        if (!made) throw notFound('item', request.params.id);
-        await audit(tx, request, 'create', 'item_variant', made.variantId, { after: made });
-        return made;
-      });
-      return reply.status(201).send(variant);
-    },
+    async (request, reply) =>
+      reply.status(201).send(found(await createVariant(db, request.params.id, request.body, actorOf(request)), 'item', request.params.id)),
   );
 
   app.get(
@@ -270,31 +227,19 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         response: { 200: VariantSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      db.transaction(async (tx) => {
-        const changed = await updateVariant(tx, request.params.id, request.body);
-        if (!changed) throw notFound('variant', request.params.id);
-        await audit(tx, request, 'update', 'item_variant', request.params.id, changed);
-        return changed.after;
-      }),
+    async (request) => found(await updateVariant(db, request.params.id, request.body, actorOf(request)), 'variant', request.params.id),
   );
 
-  for (const [method, url, action, summary, change] of [
-    ['DELETE', '/api/variants/:id', 'delete', 'Soft-delete a variant with no stock', deleteVariant],
-    ['POST', '/api/variants/:id/restore', 'restore', 'Restore a deleted variant', restoreVariant],
+  for (const [method, url, summary, change] of [
+    ['DELETE', '/api/variants/:id', 'Soft-delete a variant with no stock', deleteVariant],
+    ['POST', '/api/variants/:id/restore', 'Restore a deleted variant', restoreVariant],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
       schema: { tags: ['variants'], summary, params: IdParams, response: { 200: VariantSchema, ...errors(404, 409) } },
-      handler: async (request) =>
-        db.transaction(async (tx) => {
-          const changed = await change(tx, request.params.id);
-          if (!changed) throw notFound('variant', request.params.id);
-          await audit(tx, request, action, 'item_variant', request.params.id, changed);
-          return changed.after;
-        }),
+      handler: async (request) => found(await change(db, request.params.id, actorOf(request)), 'variant', request.params.id),
     });
   }
 
@@ -338,9 +283,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         throw new HttpError(400, 'INVALID_INPUT', `invalid input: body/${problem.field} ${problem.message}`, {
           fields: [{ path: `body/${problem.field}`, message: problem.message }],
         });
-      const moved = await recordMovement(db, request.body, actorOf(request));
-      if (!moved) throw notFound('variant', request.body.variantId);
-      return reply.status(201).send(moved);
+      return reply.status(201).send(found(await recordMovement(db, request.body, actorOf(request)), 'variant', request.body.variantId));
     },
   );
 

@@ -1,31 +1,22 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Database, Queryable } from '../../db/types.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
-import type { AuditAction } from '../../app/audit/audit.ts';
+import type { Database } from '../../db/types.ts';
 import { createLot, getLot, getLotSummary, listLots, MAX_LOT_QUANTITY } from '../../app/lots/lots.ts';
-import type { Lot } from '../../app/lots/lots.ts';
-import { setSelections, transitionLot } from '../../app/lots/lifecycle.ts';
+import type { LotSummary } from '../../app/lots/lots.ts';
+import { clearSelection, setSelections, transitionLot } from '../../app/lots/lifecycle.ts';
 import { stockCheck } from '../../app/lots/needs.ts';
-import { LotError } from '../../app/lots/status.ts';
-import type { LotAction } from '../../app/lots/status.ts';
-import { callerOf } from '../auth.ts';
+import { FINAL_STATUSES, LOT_MACHINE, LOT_STATUSES, LotError, lotStatusLabel, SELECTIONS_EDITABLE } from '../../app/lots/status.ts';
+import { nextActions, offeredMoves } from '../../app/rules/machine.ts';
+import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { ProcessCostSchema } from './costing.ts';
-import { Day, IdParams, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 const Decimal = Type.String({ description: 'decimal string, never a JSON number' });
 const NullableDecimal = Type.Union([Decimal, Type.Null()]);
 const Id = IdParams.properties.id;
-const Status = Type.Union([
-  Type.Literal('planning'),
-  Type.Literal('ready'),
-  Type.Literal('in_progress'),
-  Type.Literal('completed'),
-  Type.Literal('failed'),
-  Type.Literal('cancelled'),
-]);
+const Status = Literals(LOT_STATUSES);
 const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept as the lot’s status reason and in its history' });
 
 const CostFigure = Type.Object({ worst: Decimal, best: Decimal });
@@ -60,7 +51,14 @@ const LotSummarySchema = Type.Object({
   updatedAt: Stamp,
   startedAt: Type.Union([Stamp, Type.Null()]),
   completedAt: Type.Union([Stamp, Type.Null()]),
+  final: Type.Boolean({ description: 'the status is one a lot never leaves' }),
+  selectionsEditable: Type.Boolean({ description: 'the status lets the substitute choices change (given lot.plan)' }),
+  actions: ActionsSchema,
 });
+const StatusesSchema = Type.Array(
+  Type.Object({ status: Status, label: Type.String({ description: 'the status as a person reads it' }), final: Type.Boolean() }),
+  { description: 'every status a lot can have, in the order of its life' },
+);
 const UnselectedGroupSchema = Type.Object({ groupId: Type.Integer(), name: Type.String(), processSubprocessId: Type.Integer(), step: Type.String() });
 const LotSchema = Type.Composite([
   LotSummarySchema,
@@ -119,14 +117,13 @@ const SelectionItem = Type.Object(
   { additionalProperties: false },
 );
 
-/** What the audit trail keeps of a lot: its row and its choices, not the costing breakdown. */
-function auditView(lot: Lot) {
-  const { estimate, actual, events: _events, unselectedGroups: _unselected, selections, ...row } = lot;
+/** A lot as the API answers it to this caller: what its status means, and the moves the caller may make next. */
+function presented<L extends LotSummary>(lot: L, request: FastifyRequest) {
   return {
-    ...row,
-    estimate: estimate && { ratesAt: estimate.ratesAt, total: estimate.total, complete: estimate.complete },
-    actual: actual && { ratesAt: actual.ratesAt, total: actual.total, complete: actual.complete },
-    selections: selections.map((s) => ({ groupId: s.groupId, variantId: s.variantId })),
+    ...lot,
+    final: FINAL_STATUSES.includes(lot.status),
+    selectionsEditable: SELECTIONS_EDITABLE.includes(lot.status),
+    actions: nextActions(LOT_MACHINE, lot.status, callerOf(request).user.role),
   };
 }
 
@@ -149,30 +146,21 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const notFound = (id: number) => new HttpError(404, 'NOT_FOUND', `no production lot ${id}`, { lotId: id });
+const reasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
 
 /**
  * Production lots: made from an active process in a quantity, with a worst- and best-case
  * estimate frozen at creation; a substitute chosen for each group; moved through planning →
- * ready → in_progress → completed (or failed, or cancelled) by the transition table of
- * src/app/lots/status.ts; completion consumes stock and records the actual cost. Reads need
- * production.read; creating, choosing, marking ready and cancelling lot.plan; starting,
- * completing and failing lot.run. Every write is audited.
+ * ready → in_progress → completed (or failed, or cancelled) by LOT_MACHINE
+ * (src/app/lots/status.ts), from which the move routes and their permissions are made;
+ * completion consumes stock and records the actual cost. Reads need production.read;
+ * creating and choosing lot.plan. Each write is one call of the lots module's audited
+ * functions (their transaction and audit event are theirs); every lot answered carries the
+ * caller's `actions`.
  */
 export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const read = { permission: 'production.read' } as const;
   const plan = { permission: 'lot.plan' } as const;
-  const run = { permission: 'lot.run' } as const;
-
-  const audit = (tx: Queryable, request: FastifyRequest, action: AuditAction, lotId: number, change: { before?: Lot; after: Lot }) =>
-    recordAudit(tx, {
-      userId: callerOf(request).user.userId,
-      action,
-      entity: 'production_lot',
-      entityId: lotId,
-      ...(change.before ? { before: auditView(change.before) } : {}),
-      after: auditView(change.after),
-      requestId: request.id,
-    });
 
   app.get(
     '/api/lots',
@@ -203,8 +191,22 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           fields: [{ path: 'querystring/to', message: 'must not be before from' }],
         });
       }
-      return listLots(db, request.query);
+      const { total, lots } = await listLots(db, request.query);
+      return { total, lots: lots.map((lot) => presented(lot, request)) };
     },
+  );
+
+  app.get(
+    '/api/lots/statuses',
+    {
+      config: read,
+      schema: {
+        tags: ['lots'],
+        summary: 'Every status a lot can have, with the words a person reads for it and whether it is final (a lot never leaves it)',
+        response: { 200: StatusesSchema, ...errors() },
+      },
+    },
+    async () => LOT_STATUSES.map((status) => ({ status, label: lotStatusLabel(status), final: FINAL_STATUSES.includes(status) })),
   );
 
   app.post(
@@ -228,15 +230,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       },
     },
     async (request, reply) => {
-      const userId = callerOf(request).user.userId;
-      const lot = await withBodyPaths(() =>
-        db.transaction(async (tx) => {
-          const made = await createLot(tx, request.body, userId);
-          await audit(tx, request, 'create', made.lotId, { after: made });
-          return made;
-        }),
-      );
-      return reply.status(201).send(lot);
+      const lot = await withBodyPaths(() => createLot(db, request.body, actorOf(request)));
+      return reply.status(201).send(presented(lot, request));
     },
   );
 
@@ -254,7 +249,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     async (request) => {
       const lot = await getLot(db, request.params.id);
       if (!lot) throw notFound(request.params.id);
-      return lot;
+      return presented(lot, request);
     },
   );
 
@@ -290,17 +285,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
         response: { 200: LotSchema, ...errors(404, 409) },
       },
     },
-    async (request) => {
-      const userId = callerOf(request).user.userId;
-      return withBodyPaths(() =>
-        db.transaction(async (tx) => {
-          const change = await setSelections(tx, request.params.id, request.body.selections, userId);
-          if (!change) throw notFound(request.params.id);
-          await audit(tx, request, 'update', request.params.id, change);
-          return change.after;
-        }),
-      );
-    },
+    async (request) => presented(await withBodyPaths(() => setSelections(db, request.params.id, request.body.selections, actorOf(request))), request),
   );
 
   app.delete(
@@ -315,65 +300,26 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
         response: { 200: LotSchema, ...errors(404, 409) },
       },
     },
-    async (request) => {
-      const userId = callerOf(request).user.userId;
-      const { id, groupId } = request.params;
-      try {
-        return await db.transaction(async (tx) => {
-          const change = await setSelections(tx, id, [{ groupId, variantId: null }], userId);
-          if (!change) throw notFound(id);
-          await audit(tx, request, 'update', id, change);
-          return change.after;
-        });
-      } catch (err) {
-        if (err instanceof LotError && err.code === 'SELECTION_INVALID')
-          throw new HttpError(404, 'NOT_FOUND', `lot ${id} has no substitute group ${groupId} to choose for: ${err.message}`, { lotId: id, groupId });
-        throw err;
-      }
-    },
+    async (request) => presented(await clearSelection(db, request.params.id, request.params.groupId, actorOf(request)), request),
   );
 
-  const transitions: [LotAction, { permission: 'lot.plan' | 'lot.run' }, string, boolean][] = [
-    [
-      'ready',
-      plan,
-      'Mark a planning lot ready: every substitute group must have a choice (409 LOT_NOT_READY) and stock must cover every need (409 INSUFFICIENT_STOCK, with details.shortfalls)',
-      false,
-    ],
-    ['start', run, 'Start a ready lot (in_progress)', false],
-    [
-      'complete',
-      run,
-      'Complete a lot in progress, in one transaction: stock is checked again with the variants locked (409 INSUFFICIENT_STOCK, nothing changed, when short), consumed through the ledger, and the actual cost taken at today’s rates with its variance against the estimate',
-      false,
-    ],
-    ['fail', run, 'Mark a lot in progress failed, saying why (no stock is consumed)', true],
-    ['cancel', plan, 'Cancel a lot that is planning, ready or in progress, saying why', true],
-  ];
-  for (const [action, config, summary, needsReason] of transitions) {
+  // One route per move the machine offers: its permission, its summary and whether it takes a reason are the machine's.
+  for (const [action, move] of offeredMoves(LOT_MACHINE)) {
     app.post(
       `/api/lots/:id/${action}`,
       {
-        config,
+        config: { permission: move.permission },
         schema: {
           tags: ['lots'],
-          summary,
+          summary: move.summary,
           params: IdParams,
-          ...(needsReason ? { body: Type.Object({ reason: Reason }, { additionalProperties: false }) } : {}),
+          ...(move.needsReason ? { body: reasonBody } : {}),
           response: { 200: LotSchema, ...errors(404, 409) },
         },
       },
       async (request) => {
-        const userId = callerOf(request).user.userId;
         const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
-        return withBodyPaths(() =>
-          db.transaction(async (tx) => {
-            const change = await transitionLot(tx, request.params.id, action, { userId, reason });
-            if (!change) throw notFound(request.params.id);
-            await audit(tx, request, 'transition', request.params.id, change);
-            return change.after;
-          }),
-        );
+        return presented(await withBodyPaths(() => transitionLot(db, request.params.id, action, actorOf(request), { reason })), request);
       },
     );
   }

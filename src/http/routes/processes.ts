@@ -1,18 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Database, Queryable } from '../../db/types.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
-import type { AuditAction } from '../../app/audit/audit.ts';
-import { copyProcess, createProcess, deleteProcess, restoreProcess, setProcessStatus, updateProcess } from '../../app/processes/processes.ts';
-import type { ProcessChange } from '../../app/processes/processes.ts';
+import type { Database } from '../../db/types.ts';
+import { offeredMoves } from '../../app/rules/machine.ts';
+import { copyProcess, createProcess, deleteProcess, moveProcess, restoreProcess, updateProcess } from '../../app/processes/processes.ts';
+import { PROCESS_MACHINE, PROCESS_STATUS_INFO, processActions } from '../../app/processes/status.ts';
 import { addStep, removeStep, reorderSteps, replaceStructure, updateStep } from '../../app/processes/steps.ts';
 import { createSubprocess, deleteSubprocess, getSubprocess, listSubprocesses, restoreSubprocess, updateSubprocess } from '../../app/processes/subprocesses.ts';
-import { getProcess, listProcesses } from '../../app/processes/tree.ts';
-import type { CostType } from '../../app/processes/tree.ts';
-import { callerOf } from '../auth.ts';
+import { COST_TYPES, PROCESS_STATUSES, getProcess, listProcesses } from '../../app/processes/tree.ts';
+import type { CostType, ProcessStatus, ProcessSummary } from '../../app/processes/tree.ts';
+import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { IdParams, Money, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, IdParams, Literals, Money, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
 const Id = IdParams.properties.id;
@@ -23,18 +22,9 @@ const UsageQuantity = Type.String({
 });
 /** A cost item's quantity: ≥ 0, at most 3 decimals (numeric(12,3)). */
 const CostQuantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string ≥ 0, at most 3 decimals, e.g. "1.5"' });
-/** One of COST_TYPES (spelled out: a union built from the array loses its literal types). */
-const CostTypeSchema = Type.Union([
-  Type.Literal('labour'),
-  Type.Literal('overhead'),
-  Type.Literal('electricity'),
-  Type.Literal('maintenance'),
-  Type.Literal('service'),
-  Type.Literal('packing'),
-  Type.Literal('transport'),
-  Type.Literal('other'),
-]) satisfies { static: CostType };
-const StatusSchema = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
+/** One of COST_TYPES. */
+const CostTypeSchema = Literals(COST_TYPES) satisfies { static: CostType };
+const StatusSchema = Literals(PROCESS_STATUSES) satisfies { static: ProcessStatus };
 
 const SubprocessSchema = Type.Object({
   subprocessId: Type.Integer(),
@@ -78,6 +68,7 @@ const ProcessSummarySchema = {
   createdAt: Stamp,
   updatedAt: Stamp,
   deletedAt: Type.Union([Stamp, Type.Null()]),
+  actions: ActionsSchema,
 };
 const ProcessSchema = Type.Object({
   ...ProcessSummarySchema,
@@ -188,29 +179,20 @@ const ProcessFields = {
 };
 const StepParams = Type.Object({ id: Id, stepId: Id });
 
-/** Records an audit event for a change, in the change's transaction. */
-function audit(tx: Queryable, request: FastifyRequest, action: AuditAction, entity: string, entityId: number, change: { before?: unknown; after?: unknown }) {
-  return recordAudit(tx, { userId: callerOf(request).user.userId, action, entity, entityId, ...change, requestId: request.id });
-}
+/** A process as a response carries it: with the moves its caller may make now (none for a viewer or an operator). */
+const withActions = <P extends ProcessSummary>(request: FastifyRequest, p: P) => ({ ...p, actions: processActions(p, callerOf(request).user.role) });
 
 /**
  * Processes (a bill of materials as ordered steps, with their costs) and the subprocess
  * library. Reads need production.read, writes process.write; every write is audited (a
  * process's structure changes as an `update` of the process, with the whole tree before and
- * after). Money and quantities are decimal strings.
+ * after; a status move as a `transition`). Money and quantities are decimal strings. Each
+ * write is one function of src/app/processes (which owns its transaction and audit event);
+ * the status moves are routes made from PROCESS_MACHINE (src/app/processes/status.ts).
  */
 export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const read = { permission: 'production.read' } as const;
   const write = { permission: 'process.write' } as const;
-
-  /** Runs a process change in a transaction and audits it as `action` with before and after. */
-  const change = (request: FastifyRequest, processId: number, action: AuditAction, run: (tx: Queryable) => Promise<ProcessChange | null>) =>
-    db.transaction(async (tx) => {
-      const changed = await run(tx);
-      if (!changed) return (await getProcess(tx, processId))!;
-      await audit(tx, request, action, 'process', processId, changed);
-      return changed.after;
-    });
 
   // The subprocess library.
 
@@ -257,14 +239,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 201: SubprocessSchema, ...errors(409) },
       },
     },
-    async (request, reply) => {
-      const made = await db.transaction(async (tx) => {
-        const s = await createSubprocess(tx, request.body);
-        await audit(tx, request, 'create', 'subprocess', s.subprocessId, { after: s });
-        return s;
-      });
-      return reply.status(201).send(made);
-    },
+    async (request, reply) => reply.status(201).send(await createSubprocess(db, request.body, actorOf(request))),
   );
 
   app.get(
@@ -292,35 +267,24 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: SubprocessSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      db.transaction(async (tx) => {
-        const changed = await updateSubprocess(tx, request.params.id, request.body);
-        await audit(tx, request, 'update', 'subprocess', request.params.id, changed);
-        return changed.after;
-      }),
+    async (request) => updateSubprocess(db, request.params.id, request.body, actorOf(request)),
   );
 
-  for (const [method, url, action, summary, run] of [
+  for (const [method, url, summary, run] of [
     [
       'DELETE',
       '/api/subprocesses/:id',
-      'delete',
       'Soft-delete a subprocess: it leaves the library and cannot be added again; steps using it stay (a subprocess is never hard-deleted)',
       deleteSubprocess,
     ],
-    ['POST', '/api/subprocesses/:id/restore', 'restore', 'Restore a deleted subprocess to the library', restoreSubprocess],
+    ['POST', '/api/subprocesses/:id/restore', 'Restore a deleted subprocess to the library', restoreSubprocess],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
       schema: { tags: ['subprocesses'], summary, params: IdParams, response: { 200: SubprocessSchema, ...errors(404, 409) } },
-      handler: async (request) =>
-        db.transaction(async (tx) => {
-          const changed = await run(tx, request.params.id);
-          await audit(tx, request, action, 'subprocess', request.params.id, changed);
-          return changed.after;
-        }),
+      handler: async (request) => run(db, request.params.id, actorOf(request)),
     });
   }
 
@@ -350,7 +314,41 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: Type.Object({ total: Type.Integer(), processes: Type.Array(Type.Object(ProcessSummarySchema)) }), ...errors() },
       },
     },
-    async (request) => listProcesses(db, request.query),
+    async (request) => {
+      const page = await listProcesses(db, request.query);
+      return { total: page.total, processes: page.processes.map((p) => withActions(request, p)) };
+    },
+  );
+
+  app.get(
+    '/api/processes/statuses',
+    {
+      config: read,
+      schema: {
+        tags: ['processes'],
+        summary: 'The statuses a process can be in, in order, each with the words a person reads for it',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(Type.Object({ status: StatusSchema, label: Type.String(), description: Type.String() })),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => ({ statuses: PROCESS_STATUSES.map((status) => ({ status, ...PROCESS_STATUS_INFO[status] })) }),
+  );
+
+  app.get(
+    '/api/processes/cost-types',
+    {
+      config: read,
+      schema: {
+        tags: ['processes'],
+        summary: 'The kinds of cost item a step may have, in order',
+        response: { 200: Type.Object({ costTypes: Type.Array(CostTypeSchema) }), ...errors() },
+      },
+    },
+    async () => ({ costTypes: [...COST_TYPES] }),
   );
 
   app.post(
@@ -375,14 +373,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 201: ProcessSchema, ...errors(409) },
       },
     },
-    async (request, reply) => {
-      const made = await db.transaction(async (tx) => {
-        const p = await createProcess(tx, request.body, callerOf(request).user.userId);
-        await audit(tx, request, 'create', 'process', p.processId, { after: p });
-        return p;
-      });
-      return reply.status(201).send(made);
-    },
+    async (request, reply) => reply.status(201).send(withActions(request, await createProcess(db, request.body, actorOf(request)))),
   );
 
   app.get(
@@ -400,7 +391,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     async (request) => {
       const p = await getProcess(db, request.params.id);
       if (!p) throw new HttpError(404, 'NOT_FOUND', `no process ${request.params.id}`);
-      return p;
+      return withActions(request, p);
     },
   );
 
@@ -416,7 +407,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request) => change(request, request.params.id, 'update', (tx) => updateProcess(tx, request.params.id, request.body)),
+    async (request) => withActions(request, await updateProcess(db, request.params.id, request.body, actorOf(request))),
   );
 
   app.put(
@@ -432,41 +423,42 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request) => change(request, request.params.id, 'update', (tx) => replaceStructure(tx, request.params.id, request.body)),
+    async (request) => withActions(request, await replaceStructure(db, request.params.id, request.body, actorOf(request))),
   );
 
-  app.post(
-    '/api/processes/:id/status',
-    {
-      config: write,
-      schema: {
-        tags: ['processes'],
-        summary:
-          'Set the status: draft, active (takes new lots; needs at least one step) or archived (takes no new lots). Setting the status it has changes nothing',
-        params: IdParams,
-        body: Type.Object({ status: StatusSchema }, { additionalProperties: false }),
-        response: { 200: ProcessSchema, ...errors(404, 409) },
+  // The status moves: one route per move of PROCESS_MACHINE, with the move's permission.
+  for (const [action, move] of offeredMoves(PROCESS_MACHINE)) {
+    if (move.needsReason) throw new Error(`process move ${action} needs a reason, which no process move takes yet: give moveProcess a reason first`);
+    app.post(
+      `/api/processes/:id/${action}`,
+      {
+        config: { permission: move.permission },
+        schema: {
+          tags: ['processes'],
+          summary: `${move.summary} (from ${move.from.join(' or ')})`,
+          params: IdParams,
+          response: { 200: ProcessSchema, ...errors(404, 409) },
+        },
       },
-    },
-    async (request) => change(request, request.params.id, 'update', (tx) => setProcessStatus(tx, request.params.id, request.body.status)),
-  );
+      async (request) => withActions(request, await moveProcess(db, request.params.id, action, actorOf(request))),
+    );
+  }
 
-  for (const [method, url, action, summary, run] of [
+  for (const [method, url, summary, run] of [
     [
       'DELETE',
       '/api/processes/:id',
-      'delete',
       'Soft-delete a process with no unfinished lots: it leaves lists and frees its name; lots that ran it keep it',
       deleteProcess,
     ],
-    ['POST', '/api/processes/:id/restore', 'restore', 'Restore a deleted process, with the status it had', restoreProcess],
+    ['POST', '/api/processes/:id/restore', 'Restore a deleted process, with the status it had', restoreProcess],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
       schema: { tags: ['processes'], summary, params: IdParams, response: { 200: ProcessSchema, ...errors(404, 409) } },
-      handler: async (request) => change(request, request.params.id, action, (tx) => run(tx, request.params.id)),
+      handler: async (request) => withActions(request, await run(db, request.params.id, actorOf(request))),
     });
   }
 
@@ -482,14 +474,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 201: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request, reply) => {
-      const made = await db.transaction(async (tx) => {
-        const p = await copyProcess(tx, request.params.id, request.body.name, callerOf(request).user.userId);
-        await audit(tx, request, 'create', 'process', p.processId, { after: { ...p, copiedFrom: request.params.id } });
-        return p;
-      });
-      return reply.status(201).send(made);
-    },
+    async (request, reply) => reply.status(201).send(withActions(request, await copyProcess(db, request.params.id, request.body.name, actorOf(request)))),
   );
 
   // Steps, one at a time.
@@ -510,7 +495,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 201: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request, reply) => reply.status(201).send(await change(request, request.params.id, 'update', (tx) => addStep(tx, request.params.id, request.body))),
+    async (request, reply) => reply.status(201).send(withActions(request, await addStep(db, request.params.id, request.body, actorOf(request)))),
   );
 
   app.patch(
@@ -525,7 +510,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request) => change(request, request.params.id, 'update', (tx) => updateStep(tx, request.params.id, request.params.stepId, request.body)),
+    async (request) => withActions(request, await updateStep(db, request.params.id, request.params.stepId, request.body, actorOf(request))),
   );
 
   app.delete(
@@ -539,7 +524,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request) => change(request, request.params.id, 'update', (tx) => removeStep(tx, request.params.id, request.params.stepId)),
+    async (request) => withActions(request, await removeStep(db, request.params.id, request.params.stepId, actorOf(request))),
   );
 
   app.put(
@@ -554,6 +539,6 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         response: { 200: ProcessSchema, ...errors(404, 409) },
       },
     },
-    async (request) => change(request, request.params.id, 'update', (tx) => reorderSteps(tx, request.params.id, request.body.stepIds)),
+    async (request) => withActions(request, await reorderSteps(db, request.params.id, request.body.stepIds, actorOf(request))),
   );
 };

@@ -1,22 +1,18 @@
 import { Type } from '@sinclair/typebox';
+import type { TInteger } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { costVarianceByProcess, lotsByStatus, MAX_BUCKETS, mostUsedSubprocesses, mostUsedVariants, stockNeededByOpenLots } from '../../app/lots/reports.ts';
-import { LotError } from '../../app/lots/status.ts';
+import { LOT_STATUSES, LotError } from '../../app/lots/status.ts';
+import type { LotStatus } from '../../app/lots/status.ts';
 import { HttpError } from '../errors.ts';
 import { errors } from '../schemas.ts';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD (UTC), inclusive' });
 const Decimal = Type.String({ description: 'decimal string, never a JSON number' });
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 20 });
-const Counts = Type.Object({
-  planning: Type.Integer(),
-  ready: Type.Integer(),
-  in_progress: Type.Integer(),
-  completed: Type.Integer(),
-  failed: Type.Integer(),
-  cancelled: Type.Integer(),
-});
+/** A count per lot status, every status of LOT_STATUSES in its order. */
+const Counts = Type.Object(Object.fromEntries(LOT_STATUSES.map((s) => [s, Type.Integer()])) as Record<LotStatus, TInteger>);
 const OptionalPeriod = { from: Type.Optional(Day), to: Type.Optional(Day) };
 
 /** A report's period problem as the API spells input problems: 400 INVALID_INPUT with querystring paths. */

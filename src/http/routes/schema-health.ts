@@ -5,7 +5,7 @@ import { formatFinding } from '../../schema/catalog/compare.ts';
 import type { SchemaModel } from '../../schema/catalog/model.ts';
 import { verifyDatabase } from '../../schema/catalog/verify.ts';
 import type { VerifyScope } from '../../schema/catalog/verify.ts';
-import { compareLedger, readLedger } from '../../schema/migrations/ledger.ts';
+import { createMigrator } from '../../schema/migrator.ts';
 import type { Plan } from '../../schema/migrations/plan.ts';
 import { errors } from '../schemas.ts';
 
@@ -90,7 +90,7 @@ export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan:
       },
     },
     async () => {
-      const status = compareLedger(plan.order, await readLedger(db));
+      const status = await createMigrator(db, { plan }).status();
       const migrations = {
         total: plan.order.length,
         applied: status.applied.map(({ id, path, appliedAt, how }) => ({ id, path, appliedAt, how })),

@@ -2,8 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { listSessions, revokeSession } from '../../app/access/accounts.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
-import { callerOf } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { IdParams, errors } from '../schemas.ts';
 
@@ -45,18 +44,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       },
     },
     async (request, reply) => {
-      await db.transaction(async (tx) => {
-        const closed = await revokeSession(tx, request.params.id);
-        if (!closed) throw new HttpError(404, 'NOT_FOUND', `no live session ${request.params.id}`);
-        await recordAudit(tx, {
-          userId: callerOf(request).user.userId,
-          action: 'delete',
-          entity: 'session',
-          entityId: closed.id,
-          before: closed,
-          requestId: request.id,
-        });
-      });
+      if (!(await revokeSession(db, request.params.id, actorOf(request)))) throw new HttpError(404, 'NOT_FOUND', `no live session ${request.params.id}`);
       return reply.status(204).send(null);
     },
   );

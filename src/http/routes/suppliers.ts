@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { recordAudit } from '../../app/audit/audit.ts';
 import { compareSuppliers } from '../../app/suppliers/comparison.ts';
-import { createRate, getRate, rateHistory, updateRate } from '../../app/suppliers/rates.ts';
+import { createRate, deactivateRate, getRate, rateHistory, updateRate } from '../../app/suppliers/rates.ts';
 import { createSupplier, deleteSupplier, listSuppliers, requireSupplier, updateSupplier } from '../../app/suppliers/suppliers.ts';
-import { callerOf } from '../auth.ts';
+import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { Day, Email, IdParams, Money, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
@@ -55,7 +54,7 @@ const RateTermFields = {
   isActive: Type.Boolean(),
 };
 
-/** Suppliers, what each charges per variant over time, and a variant's suppliers compared. Every write is audited. */
+/** Suppliers, what each charges per variant over time, and a variant's suppliers compared. Each write is one app function, which records its audit event. */
 export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const read = { permission: 'catalog.read' } as const;
   const write = { permission: 'catalog.write' } as const;
@@ -91,21 +90,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
         response: { 201: SupplierSchema, ...errors(409) },
       },
     },
-    async (request, reply) => {
-      const created = await db.transaction(async (tx) => {
-        const s = await createSupplier(tx, request.body);
-        await recordAudit(tx, {
-          userId: callerOf(request).user.userId,
-          action: 'create',
-          entity: 'supplier',
-          entityId: s.supplierId,
-          after: s,
-          requestId: request.id,
-        });
-        return s;
-      });
-      return reply.status(201).send(created);
-    },
+    async (request, reply) => reply.status(201).send(await createSupplier(db, request.body, actorOf(request))),
   );
 
   app.patch(
@@ -120,20 +105,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
         response: { 200: SupplierSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      db.transaction(async (tx) => {
-        const { before, after } = await updateSupplier(tx, request.params.id, request.body);
-        await recordAudit(tx, {
-          userId: callerOf(request).user.userId,
-          action: 'update',
-          entity: 'supplier',
-          entityId: after.supplierId,
-          before,
-          after,
-          requestId: request.id,
-        });
-        return after;
-      }),
+    async (request) => updateSupplier(db, request.params.id, request.body, actorOf(request)),
   );
 
   app.delete(
@@ -148,17 +120,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
       },
     },
     async (request, reply) => {
-      await db.transaction(async (tx) => {
-        const before = await deleteSupplier(tx, request.params.id);
-        await recordAudit(tx, {
-          userId: callerOf(request).user.userId,
-          action: 'delete',
-          entity: 'supplier',
-          entityId: before.supplierId,
-          before,
-          requestId: request.id,
-        });
-      });
+      await deleteSupplier(db, request.params.id, actorOf(request));
       return reply.status(204).send(null);
     },
   );
@@ -253,24 +215,8 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     },
     async (request, reply) => {
       const b = request.body;
-      const rate = await db.transaction(async (tx) => {
-        const r = await createRate(tx, {
-          ...b,
-          minimumOrderQuantity: b.minimumOrderQuantity ?? '1',
-          effectiveTo: b.effectiveTo ?? null,
-          isActive: b.isActive ?? true,
-        });
-        await recordAudit(tx, {
-          userId: callerOf(request).user.userId,
-          action: 'create',
-          entity: 'supplier_rate',
-          entityId: r.rateId,
-          after: r,
-          requestId: request.id,
-        });
-        return r;
-      });
-      return reply.status(201).send(rate);
+      const terms = { minimumOrderQuantity: b.minimumOrderQuantity ?? '1', effectiveTo: b.effectiveTo ?? null, isActive: b.isActive ?? true };
+      return reply.status(201).send(await createRate(db, { ...b, ...terms }, actorOf(request)));
     },
   );
 
@@ -286,20 +232,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
         response: { 200: RateSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      db.transaction(async (tx) => {
-        const { before, after } = await updateRate(tx, request.params.id, request.body);
-        await recordAudit(tx, {
-          userId: callerOf(request).user.userId,
-          action: 'update',
-          entity: 'supplier_rate',
-          entityId: after.rateId,
-          before,
-          after,
-          requestId: request.id,
-        });
-        return after;
-      }),
+    async (request) => updateRate(db, request.params.id, request.body, actorOf(request)),
   );
 
   app.post(
@@ -313,20 +246,6 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
         response: { 200: RateSchema, ...errors(404) },
       },
     },
-    async (request) =>
-      db.transaction(async (tx) => {
-        const { before, after } = await updateRate(tx, request.params.id, { isActive: false });
-        if (before.isActive)
-          await recordAudit(tx, {
-            userId: callerOf(request).user.userId,
-            action: 'update',
-            entity: 'supplier_rate',
-            entityId: after.rateId,
-            before,
-            after,
-            requestId: request.id,
-          });
-        return after;
-      }),
+    async (request) => deactivateRate(db, request.params.id, actorOf(request)),
   );
 };

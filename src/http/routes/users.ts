@@ -2,12 +2,34 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { changeUser, createUser, getUser, listUsers, setAccountActive } from '../../app/access/accounts.ts';
+import { describeRoles } from '../../app/access/roles.ts';
 import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { Email, IdParams, Name, Password, RoleSchema, UserSchema, errors } from '../schemas.ts';
+import { Email, IdParams, Name, Password, PermissionSchema, RoleSchema, UserSchema, errors } from '../schemas.ts';
 
-/** User accounts, for admins. Every change is audited (never with the password). */
+const RoleDescriptionSchema = Type.Object({
+  role: RoleSchema,
+  description: Type.String({ description: 'what the role is for, in a sentence' }),
+  permissions: Type.Array(PermissionSchema, { description: 'every permission the role has' }),
+});
+
+/** User accounts, for admins (every change audited, never with the password), and the roles anyone signed in may read. */
 export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  // Any signed-in user: the table holds no secret, and a page saying who may do what (or why a
+  // button is absent) reads it rather than naming roles itself.
+  app.get(
+    '/api/roles',
+    {
+      config: { permission: 'self' },
+      schema: {
+        tags: ['users'],
+        summary: 'Every role, with what it is for and its permissions (src/app/access/roles.ts), in the table’s order',
+        response: { 200: Type.Array(RoleDescriptionSchema), ...errors() },
+      },
+    },
+    async () => describeRoles(),
+  );
+
   app.get(
     '/api/users',
     { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'Every user', response: { 200: Type.Array(UserSchema), ...errors() } } },

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { previewImport } from '../../../src/app/imports/preview.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { backends } from '../../helpers/backends.ts';
@@ -19,7 +20,7 @@ Chain,,,,,Silver,One,7.5,m,1
 `;
 
 async function importText(db: Database, text: string, kind = 'items', extra: Partial<Parameters<typeof createImportJob>[1]> = {}) {
-  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(text), userId: null, ...extra });
+  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(text), ...extra }, CLI_ACTOR);
   const { status } = await runImport(db, jobId);
   return { jobId, status, state: await jobState(db, jobId), errors: await jobErrors(db, jobId) };
 }
@@ -368,7 +369,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
       const lines = ['Item,Color,Size,Stock'];
       for (let i = 1; i <= 250; i++) lines.push(i % 50 === 0 ? `Part ${i},Grey,S,bad` : `Part ${i},Grey,S,${i}`);
       const text = `${lines.join('\n')}\n`;
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'parts.csv', bytes: Buffer.from(text), userId: null });
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'parts.csv', bytes: Buffer.from(text) }, CLI_ACTOR);
       const stop = new AbortController();
       let batches = 0;
       const first = await runImport(t.db, jobId, { batchRows: 40, signal: stop.signal, onProgress: () => ++batches === 2 && stop.abort() });
@@ -406,7 +407,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
     test('a job cancelled while it runs stops after the batch in flight and writes nothing more', async () => {
       const lines = ['Item,Color,Size'];
       for (let i = 1; i <= 100; i++) lines.push(`Spoke ${i},Steel,${i}`);
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'spokes.csv', bytes: Buffer.from(lines.join('\n')), userId: null });
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'spokes.csv', bytes: Buffer.from(lines.join('\n')) }, CLI_ACTOR);
       const r = await runImport(t.db, jobId, {
         batchRows: 30,
         onProgress: () => void t.db.query(`UPDATE public.import_jobs SET status = 'cancelled' WHERE id = $1`, [jobId]),

@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { seedDemo } from '../../../src/app/demo/seed.ts';
-import { createItem } from '../../../src/app/items/items.ts';
-import { createVariant, deleteVariant } from '../../../src/app/items/variants.ts';
+import { createItemIn } from '../../../src/app/items/items.ts';
+import { createVariantIn, deleteVariant } from '../../../src/app/items/variants.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { exportCsv, exportItemsCsv } from '../../../src/app/imports/export.ts';
-import { createRate } from '../../../src/app/suppliers/rates.ts';
-import { createSupplier } from '../../../src/app/suppliers/suppliers.ts';
+import { createRateIn } from '../../../src/app/suppliers/rates.ts';
+import { createSupplier, createSupplierIn } from '../../../src/app/suppliers/suppliers.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobState, migratedDatabase } from '../../helpers/imports.ts';
@@ -25,7 +26,7 @@ const dataLines = (csv: string) => csv.split('\r\n').slice(1, -1);
 
 /** Imports `csv` as `kind` and runs the job to its end; its counters. */
 async function importCsv(db: Database, kind: string, csv: string) {
-  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(csv), userId: null });
+  const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(csv) }, CLI_ACTOR);
   await runImport(db, jobId);
   return jobState(db, jobId);
 }
@@ -79,31 +80,43 @@ for (const backend of backends) {
       b = await migratedDatabase(backend);
       await seedDemo(a.db);
       await a.db.transaction(async (tx) => {
-        const formula = await createItem(tx, { name: '=HYPERLINK("http://evil.example","x")', category: '@risk', description: '+1 tricky' });
-        const red = await createVariant(tx, formula.itemId, { color: '-red', size: 'M' });
+        const formula = await createItemIn(tx, { name: '=HYPERLINK("http://evil.example","x")', category: '@risk', description: '+1 tricky' }, CLI_ACTOR);
+        const red = await createVariantIn(tx, formula.itemId, { color: '-red', size: 'M' }, CLI_ACTOR);
         // Two items that differ only in their description are two items.
-        await createItem(tx, { name: 'Twin', description: 'left' });
-        await createItem(tx, { name: 'Twin', description: 'right' });
-        const hostile = await createSupplier(tx, HOSTILE);
-        await createSupplier(tx, { firmName: '@Acme "Best", Ltd' });
+        await createItemIn(tx, { name: 'Twin', description: 'left' }, CLI_ACTOR);
+        await createItemIn(tx, { name: 'Twin', description: 'right' }, CLI_ACTOR);
+        const hostile = await createSupplierIn(tx, HOSTILE, CLI_ACTOR);
+        await createSupplierIn(tx, { firmName: '@Acme "Best", Ltd' }, CLI_ACTOR);
         const terms = { currency: 'USD', minimumOrderQuantity: '2.5', effectiveTo: null, isActive: true };
-        await createRate(tx, { supplierId: hostile.supplierId, variantId: red!.variantId, costPerUnit: '12.30', effectiveFrom: '2026-01-01', ...terms });
-        await createRate(tx, {
-          supplierId: hostile.supplierId,
-          variantId: red!.variantId,
-          costPerUnit: '11.00',
-          effectiveFrom: '2025-01-01',
-          ...terms,
-          effectiveTo: '2025-12-31',
-        });
-        await createRate(tx, {
-          supplierId: hostile.supplierId,
-          variantId: red!.variantId,
-          costPerUnit: '9.99',
-          effectiveFrom: '2025-06-01',
-          ...terms,
-          isActive: false,
-        });
+        await createRateIn(
+          tx,
+          { supplierId: hostile.supplierId, variantId: red!.variantId, costPerUnit: '12.30', effectiveFrom: '2026-01-01', ...terms },
+          CLI_ACTOR,
+        );
+        await createRateIn(
+          tx,
+          {
+            supplierId: hostile.supplierId,
+            variantId: red!.variantId,
+            costPerUnit: '11.00',
+            effectiveFrom: '2025-01-01',
+            ...terms,
+            effectiveTo: '2025-12-31',
+          },
+          CLI_ACTOR,
+        );
+        await createRateIn(
+          tx,
+          {
+            supplierId: hostile.supplierId,
+            variantId: red!.variantId,
+            costPerUnit: '9.99',
+            effectiveFrom: '2025-06-01',
+            ...terms,
+            isActive: false,
+          },
+          CLI_ACTOR,
+        );
       });
       items = await text(exportItemsCsv(a.db));
       suppliers = await text(exportCsv(a.db, 'suppliers'));
@@ -212,62 +225,79 @@ for (const backend of backends) {
 
     test('rates no row can name are left out, so the file still imports as a no-op; twins told apart by their description are not', async () => {
       const before = dataLines(rates);
-      await a.db.transaction(async (tx) => {
+      const goneId = await a.db.transaction(async (tx) => {
         const supplierId = (await tx.query<{ id: number }>(`SELECT supplier_id AS id FROM public.suppliers WHERE firm_name LIKE '=%'`)).rows[0]!.id;
         // A withdrawn quote with the same start as the active rate: the import's key finds the active one.
         const variantId = (await tx.query<{ id: number }>(`SELECT variant_id AS id FROM public.variant_supplier_pricing WHERE cost_per_unit = 12.30`)).rows[0]!
           .id;
-        await createRate(tx, {
-          supplierId,
-          variantId,
-          costPerUnit: '1.00',
-          currency: 'USD',
-          minimumOrderQuantity: '1',
-          effectiveFrom: '2026-01-01',
-          effectiveTo: null,
-          isActive: false,
-        });
+        await createRateIn(
+          tx,
+          {
+            supplierId,
+            variantId,
+            costPerUnit: '1.00',
+            currency: 'USD',
+            minimumOrderQuantity: '1',
+            effectiveFrom: '2026-01-01',
+            effectiveTo: null,
+            isActive: false,
+          },
+          CLI_ACTOR,
+        );
         // A rate on the second Twin: its Description names it.
         const twins = (await tx.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Twin' ORDER BY item_id`)).rows;
-        await createVariant(tx, twins[0]!.id, { color: 'Black', size: 'M' });
-        const right = await createVariant(tx, twins[1]!.id, { color: 'Black', size: 'M' });
-        await createRate(tx, {
-          supplierId,
-          variantId: right!.variantId,
-          costPerUnit: '2.00',
-          currency: 'USD',
-          minimumOrderQuantity: '1',
-          effectiveFrom: '2026-01-01',
-          effectiveTo: null,
-          isActive: true,
-        });
+        await createVariantIn(tx, twins[0]!.id, { color: 'Black', size: 'M' }, CLI_ACTOR);
+        const right = await createVariantIn(tx, twins[1]!.id, { color: 'Black', size: 'M' }, CLI_ACTOR);
+        await createRateIn(
+          tx,
+          {
+            supplierId,
+            variantId: right!.variantId,
+            costPerUnit: '2.00',
+            currency: 'USD',
+            minimumOrderQuantity: '1',
+            effectiveFrom: '2026-01-01',
+            effectiveTo: null,
+            isActive: true,
+          },
+          CLI_ACTOR,
+        );
         // A rate on a third Twin without a description: an empty Description names all three.
-        const plain = await createItem(tx, { name: 'Twin' });
-        const plainBlack = await createVariant(tx, plain.itemId, { color: 'Black', size: 'M' });
-        await createRate(tx, {
-          supplierId,
-          variantId: plainBlack!.variantId,
-          costPerUnit: '4.00',
-          currency: 'USD',
-          minimumOrderQuantity: '1',
-          effectiveFrom: '2026-01-01',
-          effectiveTo: null,
-          isActive: true,
-        });
+        const plain = await createItemIn(tx, { name: 'Twin' }, CLI_ACTOR);
+        const plainBlack = await createVariantIn(tx, plain.itemId, { color: 'Black', size: 'M' }, CLI_ACTOR);
+        await createRateIn(
+          tx,
+          {
+            supplierId,
+            variantId: plainBlack!.variantId,
+            costPerUnit: '4.00',
+            currency: 'USD',
+            minimumOrderQuantity: '1',
+            effectiveFrom: '2026-01-01',
+            effectiveTo: null,
+            isActive: true,
+          },
+          CLI_ACTOR,
+        );
         // A rate of a deleted variant.
-        const gone = await createVariant(tx, twins[1]!.id, { color: 'Black', size: 'L' });
-        await createRate(tx, {
-          supplierId,
-          variantId: gone!.variantId,
-          costPerUnit: '3.00',
-          currency: 'USD',
-          minimumOrderQuantity: '1',
-          effectiveFrom: '2026-01-01',
-          effectiveTo: null,
-          isActive: true,
-        });
-        await deleteVariant(tx, gone!.variantId);
+        const gone = await createVariantIn(tx, twins[1]!.id, { color: 'Black', size: 'L' }, CLI_ACTOR);
+        await createRateIn(
+          tx,
+          {
+            supplierId,
+            variantId: gone!.variantId,
+            costPerUnit: '3.00',
+            currency: 'USD',
+            minimumOrderQuantity: '1',
+            effectiveFrom: '2026-01-01',
+            effectiveTo: null,
+            isActive: true,
+          },
+          CLI_ACTOR,
+        );
+        return gone!.variantId;
       });
+      await deleteVariant(a.db, goneId, CLI_ACTOR);
       const again = await text(exportCsv(a.db, 'rates'));
       assert.deepEqual(dataLines(again), [...before, `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,2026-01-01,,yes`]);
       const state = await ratesState(a.db, true);
@@ -276,7 +306,7 @@ for (const backend of backends) {
 
       // The items file names that third Twin by an empty Description, which names all three: its row is rejected, naming them.
       const items = await text(exportItemsCsv(a.db));
-      const { jobId } = await createImportJob(a.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(items), userId: null });
+      const { jobId } = await createImportJob(a.db, { kind: 'items', fileName: 'items.csv', bytes: Buffer.from(items) }, CLI_ACTOR);
       await runImport(a.db, jobId);
       const errors = (await a.db.query<{ message: string }>('SELECT message FROM public.import_job_errors WHERE import_job_id = $1', [jobId])).rows;
       assert.equal(errors.length, 1);
@@ -289,7 +319,7 @@ for (const backend of backends) {
     test('a value that already starts with an apostrophe before a formula keeps it: guarded once more, unguarded once', async () => {
       const c = await migratedDatabase(backend);
       try {
-        for (const firmName of ["'=already guarded", "''+twice", "'plain quote"]) await createSupplier(c.db, { firmName });
+        for (const firmName of ["'=already guarded", "''+twice", "'plain quote"]) await createSupplier(c.db, { firmName }, CLI_ACTOR);
         const csv = await text(exportCsv(c.db, 'suppliers'));
         const names = dataLines(csv).map((l) => l.split(',')[0]);
         assert.deepEqual(names.sort(), ["'''+twice", "''=already guarded", "'plain quote"].sort());

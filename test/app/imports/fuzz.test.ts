@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { previewImport } from '../../../src/app/imports/preview.ts';
 import { SourceProbe } from '../../../src/app/imports/formats/detect.ts';
 import { openRows } from '../../../src/app/imports/formats/rows.ts';
@@ -36,7 +37,7 @@ async function dataRows(bytes: Buffer): Promise<number[]> {
 
 /** Imports `bytes` and checks the account: every row processed, each either written or with its error rows. */
 async function importAndAccount(db: Database, bytes: Buffer, name: string) {
-  const { jobId } = await createImportJob(db, { kind: 'items', fileName: name, bytes, userId: null });
+  const { jobId } = await createImportJob(db, { kind: 'items', fileName: name, bytes }, CLI_ACTOR);
   const { status } = await runImport(db, jobId, { batchRows: 16 });
   const state = await jobState(db, jobId);
   const errors = await jobErrors(db, jobId);
@@ -199,7 +200,7 @@ for (const backend of backends) {
           [...lines.keys()],
           `${say}: the preview shows every data line, as its own row`,
         );
-        const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: `damaged-${seed}.csv`, bytes, userId: null });
+        const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: `damaged-${seed}.csv`, bytes }, CLI_ACTOR);
         await runImport(t.db, jobId, { batchRows: 7 });
         const state = await jobState(t.db, jobId);
         const errors = await jobErrors(t.db, jobId);

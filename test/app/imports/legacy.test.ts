@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { csvLine } from '../../../src/app/imports/errors-csv.ts';
 import { backends } from '../../helpers/backends.ts';
 import type { TestDatabase } from '../../helpers/backends.ts';
@@ -57,7 +58,7 @@ for (const backend of backends) {
         rowNumbers.push(line);
         line += (l.match(/\r\n|\r|\n/g) ?? []).length;
       }
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'legacy-items.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'legacy-items.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       await runImport(t.db, jobId);
       const state = await jobState(t.db, jobId);
       const errors = await jobErrors(t.db, jobId);

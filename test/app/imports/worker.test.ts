@@ -3,40 +3,38 @@
 // the job is then taken over), and that a stopped worker's job resumes elsewhere to the same
 // end state as an uninterrupted import.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../../helpers/backends.ts';
 import type { TestDatabase } from '../../helpers/backends.ts';
-import { ROOT } from '../../helpers/cli.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { itemsCsv, itemsState, jobRow } from '../../helpers/import-jobs.ts';
 import { openDatabase } from '../../../src/db/open.ts';
 import type { Database } from '../../../src/db/types.ts';
-import { splitStatements } from '../../../src/schema/lint/index.ts';
-import { migrate } from '../../../src/schema/migrations/migrate.ts';
-import { planMigrations } from '../../../src/schema/migrations/plan.ts';
-import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { beginRun } from '../../../src/app/imports/crashes.ts';
 import { LEASE_KEY, claimJob, pickJob, runImportHere, startImportWorker } from '../../../src/app/imports/worker.ts';
 import type { ImportRunner, WorkerEvent } from '../../../src/app/imports/worker.ts';
+import { migrateProject } from '../../helpers/migrated.ts';
 
 async function migrated(t: TestDatabase): Promise<Database> {
   const db = await t.open();
-  const result = await migrate(db, planMigrations(await loadMigrations(join(ROOT, 'migrations'))), { splitStatements });
-  if (result.failure) throw new Error(result.failure.message);
+  await migrateProject(db);
   return db;
 }
 
 const tinyJob = async (db: Database, options: { awaitingStart?: boolean } = {}) =>
   (
-    await createImportJob(db, {
-      kind: 'items',
-      fileName: 'tiny.csv',
-      bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })),
-      userId: null,
-      ...options,
-    })
+    await createImportJob(
+      db,
+      {
+        kind: 'items',
+        fileName: 'tiny.csv',
+        bytes: Buffer.from(itemsCsv(3, { prefix: `Tiny ${Math.random()}` })),
+        ...options,
+      },
+      CLI_ACTOR,
+    )
   ).jobId;
 
 /** A stand-in for the engine: marks the job running, waits `ms` (or until stopped), then completes it. */
@@ -216,7 +214,7 @@ for (const backend of backends) {
       const rows = 1_200;
       const batchRows = 20;
       const csv = itemsCsv(rows, { badEvery: 97, prefix: 'Resume' });
-      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
+      const { jobId } = await createImportJob(db, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
       const events: WorkerEvent[] = [];
       const a = startImportWorker(db, { name: 'a', pollMs: 20, batchRows, log: (e) => events.push(e) });
       await waitFor(async () => (await jobRow(db, jobId)).processed > 0, 'a first batch', 60_000);
@@ -247,7 +245,7 @@ for (const backend of backends) {
       const fresh = await backend.create();
       const other = await migrated(fresh);
       try {
-        const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv), userId: null });
+        const { jobId: once } = await createImportJob(other, { kind: 'items', fileName: 'resume.csv', bytes: Buffer.from(csv) }, CLI_ACTOR);
         await runImport(other, once);
         assert.equal(await itemsState(db), await itemsState(other));
       } finally {
@@ -326,7 +324,7 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
   test('a job run by the command line (runImportHere) holds the lease too: a server’s worker leaves it alone, and takes it over once the command lets go', async () => {
     const [db1, db2] = dbs as [Database, Database];
     const jobId = (
-      await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), userId: null, status: 'running' })
+      await createImportJob(db1, { kind: 'items', fileName: 'cli.csv', bytes: Buffer.from(itemsCsv(3, { prefix: 'Cli' })), status: 'running' }, CLI_ACTOR)
     ).jobId;
     const stop = new AbortController();
     const cliRan: { worker: string; jobId: number }[] = [];
@@ -348,8 +346,7 @@ describe('import workers sharing a PostgreSQL server', { skip: server.skip }, ()
     assert.deepEqual(serverRan, [{ worker: 'server', jobId }]);
 
     // And with the real engine, start to end.
-    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })), userId: null }))
-      .jobId;
+    const real = (await createImportJob(db1, { kind: 'items', fileName: 'cli2.csv', bytes: Buffer.from(itemsCsv(50, { prefix: 'Cli2' })) }, CLI_ACTOR)).jobId;
     const out = await runImportHere(db1, real);
     assert.deepEqual(out, { acquired: true, status: 'completed', leaseLost: false });
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
+import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { previewImport } from '../../../src/app/imports/preview.ts';
 import { hostile } from '../../helpers/xlsx-files.ts';
 import { backends } from '../../helpers/backends.ts';
@@ -31,13 +32,16 @@ for (const backend of backends) {
     after(() => t?.close());
 
     test('reads the named sheet: numbers, formulas by their result, rich text as text, sheet row numbers', async () => {
-      const { jobId } = await createImportJob(t.db, {
-        kind: 'items',
-        fileName: 'stock.xlsx',
-        bytes: await workbook(),
-        options: { sheet: 'Stock list' },
-        userId: null,
-      });
+      const { jobId } = await createImportJob(
+        t.db,
+        {
+          kind: 'items',
+          fileName: 'stock.xlsx',
+          bytes: await workbook(),
+          options: { sheet: 'Stock list' },
+        },
+        CLI_ACTOR,
+      );
       assert.equal((await runImport(t.db, jobId)).status, 'completed_with_errors');
       assert.deepEqual(await jobState(t.db, jobId), {
         status: 'completed_with_errors',
@@ -63,24 +67,27 @@ for (const backend of backends) {
     });
 
     test('an unknown sheet, or a zip that is no workbook, fails the job saying so', async () => {
-      const { jobId } = await createImportJob(t.db, {
-        kind: 'items',
-        fileName: 'stock.xlsx',
-        bytes: await workbook(),
-        options: { sheet: 'Nope' },
-        userId: null,
-      });
+      const { jobId } = await createImportJob(
+        t.db,
+        {
+          kind: 'items',
+          fileName: 'stock.xlsx',
+          bytes: await workbook(),
+          options: { sheet: 'Nope' },
+        },
+        CLI_ACTOR,
+      );
       assert.equal((await runImport(t.db, jobId)).status, 'failed');
       assert.match((await jobState(t.db, jobId)).message!, /no worksheet "Nope" \(it has: Notes, Stock list\)/);
       const broken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);
-      const b = await createImportJob(t.db, { kind: 'items', fileName: 'broken.xlsx', bytes: broken, userId: null });
+      const b = await createImportJob(t.db, { kind: 'items', fileName: 'broken.xlsx', bytes: broken }, CLI_ACTOR);
       assert.equal((await runImport(t.db, b.jobId)).status, 'failed');
       assert.match((await jobState(t.db, b.jobId)).message!, /not a readable XLSX workbook|empty/);
     });
 
     test('a hostile workbook fails its job with the limit it passed and what to do, imports nothing, and its preview says the same', async () => {
       const catalog = await catalogState(t.db);
-      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'bomb.xlsx', bytes: hostile.sharedStrings(), userId: null });
+      const { jobId } = await createImportJob(t.db, { kind: 'items', fileName: 'bomb.xlsx', bytes: hostile.sharedStrings() }, CLI_ACTOR);
       assert.equal((await runImport(t.db, jobId)).status, 'failed');
       const message =
         "the workbook's texts (its shared strings, kept in memory while it is read) take more than 128 MiB: save the sheet to import as CSV (in Excel: File › Save As › CSV UTF-8) and import that, or split it into several workbooks";

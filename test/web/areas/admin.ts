@@ -36,7 +36,16 @@ webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, 
     const form = main.getByRole('form', { name: 'Add a user' });
     await form.getByLabel('Name', { exact: true }).fill('Priya Planner');
     await form.getByLabel('Email', { exact: true }).fill('priya@example.com');
-    await form.getByLabel('Role', { exact: true }).selectOption('planner');
+    // The roles offered are the API's, each with what it is for; a new user starts with the one that may do least.
+    const roles = await apiGet<{ role: string; description: string; permissions: string[] }[]>(page, '/api/roles');
+    const picker = form.getByLabel('Role', { exact: true });
+    assert.deepEqual(
+      await picker.locator('option').allInnerTexts(),
+      roles.map((r) => `${r.role}: ${r.description}`),
+    );
+    assert.equal(await picker.inputValue(), [...roles].sort((a, b) => a.permissions.length - b.permissions.length)[0]!.role);
+    await picker.selectOption('planner');
+    await form.getByText(`Planner: ${roles.find((r) => r.role === 'planner')!.description}.`).waitFor();
     await form.getByRole('button', { name: 'Generate a password', exact: true }).click();
     const password = await form.getByLabel('Password', { exact: true }).inputValue();
     assert.equal(password.length, 16, `a generated password: ${password}`);

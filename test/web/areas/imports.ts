@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { itemsCsv } from '../../helpers/import-jobs.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
+import { TABLET, apiGet, arrive, figures, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 interface Job {
   id: number;
@@ -43,7 +43,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-webArea('imports in a real browser', ({ adminAt, checkPage }) => {
+webArea('imports in a real browser', ({ adminAt, open, checkPage }) => {
   test('run an import and watch progress: upload, preview with errors, start, counters to the end, rejected rows and their CSV', async () => {
     const file = join(dir, 'stock.csv');
     await writeFile(file, itemsCsv(ROWS, { badEvery: BAD_EVERY, prefix: PREFIX }));
@@ -214,15 +214,60 @@ webArea('imports in a real browser', ({ adminAt, checkPage }) => {
     assert.equal(await preview.getByRole('button', { name: 'Start import', exact: true }).isDisabled(), true);
     await checkPage(w, 'import-empty-file');
 
-    // Cancel asks first; "No" keeps the job, "Yes" cancels it.
-    await preview.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await preview.getByRole('button', { name: 'No, keep it', exact: true }).click();
+    // The buttons are the moves the API offers, in its words; cancel asks the API's sentence
+    // first; "No" keeps the job, "Yes" cancels it.
+    const offered = (await apiGet<{ actions: { label: string; confirm: string | null }[] }>(page, `/api/imports/${id}`)).actions;
+    assert.deepEqual(
+      offered.map((a) => a.label),
+      ['Start import', 'Cancel import'],
+    );
+    await preview.getByRole('button', { name: 'Cancel import', exact: true }).click();
+    await preview.getByRole('group', { name: offered[1]!.confirm! }).waitFor();
+    await preview.getByRole('button', { name: 'No, go back', exact: true }).click();
     assert.equal((await apiGet<Job>(page, `/api/imports/${id}`)).status, 'pending');
-    await preview.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await preview.getByRole('button', { name: 'Yes, cancel the import', exact: true }).click();
+    await preview.getByRole('button', { name: 'Cancel import', exact: true }).click();
+    await preview.getByRole('button', { name: 'Yes, cancel import', exact: true }).click();
     await page.getByRole('main').getByText('Cancelled before it started: nothing was imported.').waitFor();
     assert.equal((await apiGet<Job>(page, `/api/imports/${id}`)).status, 'cancelled');
+    assert.equal(await page.getByRole('main').getByRole('button').count(), 0, 'a cancelled job offers nothing');
     await settled(page);
     w.assertNoProblems();
+  });
+
+  test('a viewer follows imports but is offered no upload and no move: the page shows what the API allows', async () => {
+    const w = await adminAt('/imports');
+    const { page } = w;
+    const me = await apiGet<{ csrfToken: string }>(page, '/api/auth/me');
+    const headers = { 'x-csrf-token': me.csrfToken };
+    const password = 'a viewer’s password';
+    const made = await page.request.post('/api/users', { headers, data: { name: 'Vera Viewer', email: 'vera@example.com', role: 'viewer', password } });
+    assert.equal(made.status(), 201, await made.text());
+    const uploaded = await page.request.post('/api/imports?kind=items&fileName=waiting.csv', {
+      headers: { ...headers, 'content-type': 'text/csv' },
+      data: itemsCsv(3, { prefix: 'Viewed' }),
+    });
+    assert.equal(uploaded.status(), 201, await uploaded.text());
+    const id = ((await uploaded.json()) as Job).id;
+
+    const v = await open();
+    await v.expecting(status(401), async () => {
+      await v.page.goto('/login');
+      await v.page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+      await submitLogin(v.page, 'vera@example.com', password);
+      await arrive(v.page, (u) => u.pathname === '/', '/');
+    });
+    assert.deepEqual((await apiGet<{ actions: unknown[] }>(v.page, `/api/imports/${id}`)).actions, []);
+    await v.page.goto('/imports');
+    const main = v.page.getByRole('main');
+    await section(v.page, 'Upload a file').getByText('Importing needs the permission to run imports').waitFor();
+    assert.equal(await section(v.page, 'Upload a file').getByRole('button').count(), 0, 'no upload for a viewer');
+    await section(v.page, 'Imports so far')
+      .getByRole('link', { name: `${id}: waiting.csv` })
+      .click();
+    await arrive(v.page, (u) => u.pathname === `/imports/${id}`, `/imports/${id}`);
+    await section(v.page, 'Preview').getByText('This file waits for someone who may run imports to preview and start it.').waitFor();
+    await settled(v.page);
+    assert.equal(await main.getByRole('button').count(), 0, 'no start and no cancel for a viewer');
+    v.assertNoProblems();
   });
 });

@@ -1,12 +1,14 @@
 // Items and variants in a real browser, as a storekeeper keeps them: a new item (an invalid
 // one first: the API's message names the field), edited; a variant added and edited; a stock
 // receipt recorded and seen in the stock and the ledger; an adjustment without a reason
-// refused with the API's message naming the field.
+// refused with the API's message naming the field. And what each role is shown: a viewer no
+// control that changes anything, an operator only the stock movement, a planner every control.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
+import { pageAsRole } from '../roles.ts';
 
 interface Variant {
   variantId: number;
@@ -27,7 +29,61 @@ async function alertSays(page: Page, message: string | RegExp): Promise<string> 
   return alert.first().innerText();
 }
 
-webArea('items and variants', ({ adminAt, checkPage }) => {
+webArea('items and variants', (suite) => {
+  const { adminAt, checkPage } = suite;
+
+  test('a viewer is shown no control that changes an item; an operator may record a stock movement only; a planner sees every control', async () => {
+    const [viewer, operator, planner] = [
+      await pageAsRole(suite, 'viewer', '/items'),
+      await pageAsRole(suite, 'operator', '/items'),
+      await pageAsRole(suite, 'planner', '/items'),
+    ];
+    const { items } = await apiGet<{ items: { itemId: number; name: string }[] }>(viewer.page, '/api/items?limit=1');
+    const item = items[0]!;
+    const [first] = await apiGet<Variant[]>(viewer.page, `/api/items/${item.itemId}/variants`);
+    assert.ok(first, 'a demo item with variants');
+    const variantName = `${first.color} / ${first.size}`;
+    /** The write controls the item's page and the items list show, by their names. */
+    const shown = async (w: typeof viewer) => {
+      const { page } = w;
+      const main = page.getByRole('main');
+      await page.goto('/items');
+      await main.getByRole('heading', { level: 1, name: 'Items', exact: true }).waitFor();
+      await settled(page);
+      await main.getByRole('link', { name: item.name, exact: true }).first().waitFor();
+      const onList = await main.getByRole('button', { name: 'New item', exact: true }).count();
+      await page.goto(`/items/${item.itemId}`);
+      await main.getByRole('heading', { level: 1, name: item.name, exact: true }).waitFor();
+      await settled(page);
+      // Read-only controls are there for everyone: the page has loaded what the check looks for.
+      await section(page, 'Variants')
+        .getByRole('button', { name: `Show ${variantName}`, exact: true })
+        .waitFor();
+      await section(page, 'Stock ledger').waitFor();
+      const controls = {
+        'New item': onList,
+        'Edit item': await main.getByRole('button', { name: 'Edit item', exact: true }).count(),
+        'Delete item': await main.getByRole('button', { name: 'Delete item', exact: true }).count(),
+        'Add variant': await main.getByRole('button', { name: 'Add variant', exact: true }).count(),
+        'Edit variant': await main.getByRole('button', { name: `Edit ${variantName}`, exact: true }).count(),
+        'Delete variant': await main.getByRole('button', { name: `Delete ${variantName}`, exact: true }).count(),
+        'Record stock movement': await section(page, 'Record stock movement').count(),
+      };
+      return Object.entries(controls)
+        .filter(([, n]) => n > 0)
+        .map(([name]) => name);
+    };
+    assert.deepEqual(await shown(viewer), [], 'a viewer changes nothing');
+    await checkPage(viewer, 'item-as-viewer');
+    assert.deepEqual(await shown(operator), ['Record stock movement'], 'an operator records stock movements only');
+    assert.deepEqual(
+      await shown(planner),
+      ['New item', 'Edit item', 'Delete item', 'Add variant', 'Edit variant', 'Delete variant', 'Record stock movement'],
+      'a planner keeps the catalog',
+    );
+    for (const w of [viewer, operator, planner]) w.assertNoProblems();
+  });
+
   test('an item is created and edited, a variant added and edited, a receipt moves its stock and ledger, and an adjustment needs a reason', async () => {
     const w = await adminAt('/items');
     const { page } = w;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
-import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
+import { TABLET, apiGet, arrive, figures, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 interface LotShape {
   lotId: number;
@@ -16,6 +16,7 @@ interface LotShape {
   costVariance: string | null;
   selections: { groupId: number; group: string; variantId: number; item: string; color: string; size: string; quantity: string }[];
   unselectedGroups: { groupId: number; name: string }[];
+  actions: { action: string; label: string; needsReason: boolean; confirm: string | null }[];
 }
 
 const SPARROW = 'Sparrow 12 Kids Bicycle';
@@ -53,7 +54,7 @@ async function alertShowing(page: Page, message: string): Promise<string> {
   return shown;
 }
 
-webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
+webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
   test('a lot made through the wizard with chosen substitutes passes its stock check, is readied, started and completed, and its stock falls', async () => {
     const w = await adminAt('/lots');
     const { page } = w;
@@ -155,8 +156,10 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
       'the API holds the new choice',
     );
 
-    // Only the moves the status allows: planning offers Mark ready and Cancel, not Start or Complete.
+    // Exactly the moves the API offers, as buttons (… when the move asks first): planning offers Mark ready and Cancel.
     const actions = section(page, 'Status');
+    const buttonsOf = (lot: LotShape) => lot.actions.map((a) => (a.needsReason || a.confirm !== null ? `${a.label}…` : a.label));
+    assert.deepEqual(await actions.getByRole('button').allInnerTexts(), buttonsOf(lot));
     assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Mark ready', 'Cancel lot…']);
     const stockBefore = new Map<number, number>();
     const needs = await apiGet<{ sufficient: boolean; needs: { variantId: number; needed: string; available: string }[] }>(
@@ -171,8 +174,19 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await waitForStatus(page, 'Ready');
     await actions.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStatus(page, 'In progress');
-    assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Complete', 'Fail…', 'Cancel lot…']);
-    await actions.getByRole('button', { name: 'Complete', exact: true }).click();
+    assert.deepEqual(await actions.getByRole('button').allInnerTexts(), buttonsOf(await apiGet<LotShape>(page, `/api/lots/${lotId}`)));
+    // Completing cannot be undone: the page shows the API's sentence and asks again before it.
+    await actions.getByRole('button', { name: 'Complete…', exact: true }).click();
+    const confirmation = actions.getByRole('form', { name: 'Complete' });
+    const { actions: offered } = await apiGet<LotShape>(page, `/api/lots/${lotId}`);
+    const sentence = offered.find((a) => a.action === 'complete')?.confirm;
+    assert.ok(sentence, 'the API asks to confirm completion');
+    assert.ok((await confirmation.innerText()).includes(sentence), `the page shows "${sentence}"`);
+    await confirmation.getByRole('button', { name: 'Keep it as it is', exact: true }).click();
+    await confirmation.waitFor({ state: 'detached' });
+    assert.equal((await apiGet<LotShape>(page, `/api/lots/${lotId}`)).status, 'in_progress', 'keeping it changes nothing');
+    await actions.getByRole('button', { name: 'Complete…', exact: true }).click();
+    await confirmation.getByRole('button', { name: 'Complete', exact: true }).click();
     await waitForStatus(page, 'Completed');
     await settled(page);
 
@@ -258,16 +272,19 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
 
     // Cancelling asks why: none given, the API's message names the field; then the reason is kept in the history.
     await actions.getByRole('button', { name: 'Cancel lot…', exact: true }).click();
-    const reason = actions.getByLabel('Why cancel this lot?', { exact: true });
+    const reason = actions.getByLabel('Reason', { exact: true });
     await reason.waitFor();
+    assert.match(
+      await actions.getByRole('form', { name: 'Cancel lot' }).innerText(),
+      /cannot be planned or run again/,
+      'cancelling is confirmed: the API’s sentence',
+    );
     await w.expecting(status(400), async () => {
-      const message = await apiMessage(page, `/api/lots/${big.lotId}/cancel`, () =>
-        actions.getByRole('button', { name: 'Cancel the lot', exact: true }).click(),
-      );
+      const message = await apiMessage(page, `/api/lots/${big.lotId}/cancel`, () => actions.getByRole('button', { name: 'Cancel lot', exact: true }).click());
       assert.match(await alertShowing(page, message), /^Reason:/);
     });
     await reason.fill('Too big for the stock we have');
-    await actions.getByRole('button', { name: 'Cancel the lot', exact: true }).click();
+    await actions.getByRole('button', { name: 'Cancel lot', exact: true }).click();
     await waitForStatus(page, 'Cancelled');
     await waitFor(async () => (await section(page, 'History').innerText()).includes('Too big for the stock we have'), 'the history to show the reason');
     assert.match(await section(page, 'History').innerText(), /Planning → Cancelled\s+Test Admin\s+Too big/);
@@ -281,6 +298,41 @@ webArea('production lots in a real browser', ({ adminAt, checkPage }) => {
     await main.getByRole('heading', { level: 2, name: /Step 3 of 4/ }).waitFor();
     await settled(page);
     await checkPage(w, 'lot-new-substitutes-tablet');
+  });
+
+  test('an operator sees the moves the API offers an operator: a running lot’s Complete and Mark failed, no Cancel, no New lot, no substitutes to change', async () => {
+    const admin = await adminAt('/lots');
+    const running = (await apiGet<{ lots: { lotId: number; lotNumber: string }[] }>(admin.page, '/api/lots?status=in_progress&limit=1')).lots[0];
+    assert.ok(running, 'the demo has a lot in progress');
+    const password = 'operator-on-the-floor-1';
+    await apiSend(admin.page, 'POST', '/api/users', { name: 'Olu Operator', email: 'olu@example.com', role: 'operator', password });
+
+    const w = await open();
+    const { page } = w;
+    await w.expecting(status(401), async () => {
+      await page.goto(`/lots/${running.lotId}`);
+      await arrive(page, (u) => u.pathname === '/login', '/login');
+    });
+    await submitLogin(page, 'olu@example.com', password);
+    await arrive(page, (u) => u.pathname === `/lots/${running.lotId}`, `/lots/${running.lotId}`);
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { level: 1, name: `Lot ${running.lotNumber}` }).waitFor();
+    await settled(page);
+    const lot = await apiGet<LotShape>(page, `/api/lots/${running.lotId}`);
+    const offered = lot.actions.map((a) => a.action);
+    assert.ok(offered.includes('complete') && offered.includes('fail') && !offered.includes('cancel'), `the API offers an operator ${offered.join(', ')}`);
+    assert.deepEqual(
+      await section(page, 'Status').getByRole('button').allInnerTexts(),
+      lot.actions.map((a) => `${a.label}…`),
+      'each of an operator’s moves there asks first (a sentence to confirm, or a reason)',
+    );
+    assert.equal(await section(page, 'Substitutes').getByRole('button').count(), 0, 'an operator changes no substitutes');
+    await checkPage(w, 'lot-operator');
+    await main.getByRole('link', { name: 'Lots', exact: true }).first().click();
+    await arrive(page, (u) => u.pathname === '/lots', '/lots');
+    await main.getByRole('heading', { level: 1, name: 'Lots', exact: true }).waitFor();
+    await settled(page);
+    assert.equal(await main.getByRole('link', { name: 'New lot', exact: true }).count(), 0, 'an operator makes no lots');
   });
 });
 

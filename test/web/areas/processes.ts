@@ -14,7 +14,7 @@ import { draftOf } from '../../../web/src/processes/model.ts';
 import type { ApiProcess } from '../../../web/src/processes/model.ts';
 import { ratesOf } from '../../../web/src/processes/rates.ts';
 import type { UnitCosts } from '../../../web/src/processes/rates.ts';
-import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
+import { TABLET, apiGet, arrive, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 interface Cost {
   total: { worst: string; best: string };
@@ -88,7 +88,7 @@ async function stepTitles(page: Page): Promise<string[]> {
   return (await section(page, 'Steps').getByRole('heading', { level: 3 }).allInnerTexts()).map((t) => t.replace(/^\d+\.\s*/, '').trim());
 }
 
-webArea('processes and the subprocess library in a real browser', ({ backend, adminAt, checkPage }) => {
+webArea('processes and the subprocess library in a real browser', ({ backend, adminAt, open, checkPage }) => {
   test('the library: add a subprocess, a duplicate name is refused with the API’s message, search, edit', async () => {
     const w = await adminAt('/subprocesses');
     const { page } = w;
@@ -187,7 +187,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     // Activating it with no step: the API refuses, and says why.
     const statusSection = section(page, 'Status');
     await w.expecting(status(409), async () => {
-      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/processes/${processId}/status`));
+      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/processes/${processId}/activate`));
       await statusSection.getByRole('button', { name: 'Activate' }).click();
       const body = (await (await answer).json()) as { error: { message: string } };
       await statusSection.getByRole('alert').filter({ hasText: body.error.message }).waitFor();
@@ -315,10 +315,16 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
       'the new order is saved',
     );
 
-    // With steps, it can be activated.
+    // With steps, it can be activated; the buttons are then the moves the API offers an active process.
     await statusSection.getByRole('button', { name: 'Activate' }).click();
     await page.getByRole('heading', { level: 1, name: /Active/ }).waitFor();
-    assert.equal((await apiGet<Process>(page, `/api/processes/${processId}`)).status, 'active');
+    const activated = await apiGet<Process & { actions: { label: string }[] }>(page, `/api/processes/${processId}`);
+    assert.equal(activated.status, 'active');
+    assert.deepEqual(
+      await statusSection.getByRole('button').allInnerTexts(),
+      activated.actions.map((a) => a.label),
+    );
+    await statusSection.getByText('It takes new lots.').waitFor();
     await checkPage(w, 'process-editor-saved');
 
     // On a tablet (the same session, the window narrowed): the editor, and the list filtered by status.
@@ -344,5 +350,60 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
       ['Final Assembly', 'Wheel Building', 'Quality Check'],
     );
     await page.close();
+  });
+  test('a viewer reads processes and the library but is offered no change: no New process, no Copy, no status move, no Save, no Edit', async () => {
+    const w = await adminAt('/processes');
+    const email = `process.viewer.${backend.name}@example.com`;
+    const password = `viewer-pw-${backend.name}-1`;
+    await apiWrite(w.page, 'POST', '/api/users', { name: 'Process Viewer', email, role: 'viewer', password });
+    const demo = await apiGet<{ processes: { processId: number; name: string; actions: unknown[] }[] }>(w.page, '/api/processes?status=active&limit=1');
+    const target = demo.processes[0]!;
+    assert.ok(target.actions.length > 0, 'the admin is offered moves of the same process');
+
+    const v = await open();
+    const { page } = v;
+    await v.expecting(status(401), async () => {
+      await page.goto('/login');
+      await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+      await submitLogin(page, email, password);
+      await arrive(page, (u) => u.pathname === '/', '/');
+    });
+    await page.goto('/processes');
+    await page.getByRole('heading', { level: 1, name: 'Processes' }).waitFor();
+    await page.getByRole('link', { name: target.name }).waitFor();
+    assert.equal(await section(page, 'New process').count(), 0, 'no New process form');
+    assert.equal(await page.getByRole('button', { name: /^Copy / }).count(), 0, 'no Copy');
+    assert.deepEqual(
+      await page.getByLabel('Status', { exact: true }).locator('option').allInnerTexts(),
+      ['Any', 'Draft', 'Active', 'Archived'],
+      'the statuses as the API lists them',
+    );
+    await checkPage(v, 'processes-viewer');
+
+    await page.getByRole('link', { name: target.name }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(target.name) }).waitFor();
+    await settled(page);
+    const statusSection = section(page, 'Status');
+    await statusSection.getByText('It takes new lots.').waitFor();
+    assert.equal(await statusSection.getByRole('button').count(), 0, 'no status move');
+    assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).count(), 0, 'no Save');
+    assert.equal(await page.getByRole('button', { name: 'Add step' }).count(), 0, 'no Add step');
+    assert.equal(await page.getByRole('button', { name: /^(Move up|Move down|Remove step)/ }).count(), 0, 'no step moved or removed');
+    // The steps' details still open and close: reading is not changing.
+    const hide = page.getByRole('button', { name: /^Hide details/ });
+    const shown = await hide.count();
+    assert.ok(shown > 0, 'the demo process shows its steps open');
+    await hide.first().click();
+    await waitFor(async () => (await hide.count()) === shown - 1, 'a step closed');
+    assert.ok(await page.getByLabel('Name', { exact: true }).isDisabled(), 'the name cannot be edited');
+    await page.getByText('your role does not change processes').waitFor();
+    await checkPage(v, 'process-editor-viewer');
+
+    await page.goto('/subprocesses');
+    await page.getByRole('heading', { level: 1, name: 'Subprocesses' }).waitFor();
+    await settled(page);
+    assert.equal(await section(page, 'Add a subprocess').count(), 0, 'no Add a subprocess form');
+    assert.equal(await page.getByRole('button', { name: /^(Edit|Delete) / }).count(), 0, 'no Edit or Delete');
+    await checkPage(v, 'subprocesses-viewer');
   });
 });

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
+import { pageAsRole } from '../roles.ts';
 
 interface Rate {
   rateId: number;
@@ -47,7 +48,47 @@ async function variantWithSuppliers(page: Page): Promise<{ variant: Variant; fir
   throw new Error('the demo has no variant of Ankur Frame Works with a second supplier');
 }
 
-webArea('suppliers and rates', ({ adminAt, checkPage }) => {
+webArea('suppliers and rates', (suite) => {
+  const { adminAt, checkPage } = suite;
+
+  test('a viewer reads a supplier’s details and rates with no control that changes them; a planner sees every control', async () => {
+    const viewer = await pageAsRole(suite, 'viewer', '/suppliers');
+    const planner = await pageAsRole(suite, 'planner', '/suppliers');
+    const { suppliers } = await apiGet<{ suppliers: { supplierId: number; firmName: string }[] }>(viewer.page, '/api/suppliers?search=Ankur');
+    const supplier = suppliers[0]!;
+    const shown = async (w: typeof viewer) => {
+      const { page } = w;
+      const main = page.getByRole('main');
+      await page.goto('/suppliers');
+      await main.getByRole('heading', { level: 1, name: 'Suppliers', exact: true }).waitFor();
+      await settled(page);
+      await main.getByRole('link', { name: supplier.firmName, exact: true }).waitFor();
+      const onList = await main.getByRole('button', { name: 'New supplier', exact: true }).count();
+      await page.goto(`/suppliers/${supplier.supplierId}`);
+      await main.getByRole('heading', { level: 1, name: supplier.firmName, exact: true }).waitFor();
+      await settled(page);
+      // The rates have loaded: the table is there for everyone.
+      await section(page, 'Rates').getByRole('table').waitFor();
+      const controls = {
+        'New supplier': onList,
+        'Save changes': await main.getByRole('button', { name: 'Save changes', exact: true }).count(),
+        'Add rate': await main.getByRole('button', { name: 'Add rate', exact: true }).count(),
+        'Edit rate': await main.getByRole('button', { name: /^Edit the rate for / }).count(),
+        'Deactivate rate': await main.getByRole('button', { name: /^Deactivate the rate for / }).count(),
+        'Delete supplier': await main.getByRole('button', { name: 'Delete supplier', exact: true }).count(),
+      };
+      return Object.entries(controls)
+        .filter(([, n]) => n > 0)
+        .map(([name]) => name);
+    };
+    assert.deepEqual(await shown(viewer), [], 'a viewer changes nothing');
+    // What the form would hold, the viewer reads.
+    await section(viewer.page, 'Details').getByRole('definition').getByText(supplier.firmName, { exact: true }).waitFor();
+    await checkPage(viewer, 'supplier-as-viewer');
+    assert.deepEqual(await shown(planner), ['New supplier', 'Save changes', 'Add rate', 'Edit rate', 'Deactivate rate', 'Delete supplier']);
+    for (const w of [viewer, planner]) w.assertNoProblems();
+  });
+
   test('a supplier is created, edited and given a rate that the variant’s comparison shows; an overlap is refused, the rate deactivated, the supplier kept', async () => {
     const w = await adminAt('/suppliers');
     const { page } = w;

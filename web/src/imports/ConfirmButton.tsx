@@ -11,6 +11,7 @@ export function ConfirmButton({
   confirmLabel,
   busyLabel,
   keepLabel,
+  disabled = false,
   onConfirm,
 }: {
   label: string;
@@ -18,6 +19,8 @@ export function ConfirmButton({
   confirmLabel: string;
   busyLabel: string;
   keepLabel: string;
+  /** The first button is off (another action runs, or the page holds this one back). */
+  disabled?: boolean;
   onConfirm: () => Promise<void>;
 }) {
   const [asking, setAsking] = useState(false);
@@ -31,7 +34,7 @@ export function ConfirmButton({
 
   if (!asking) {
     return (
-      <button type="button" className="secondary" ref={trigger} onClick={() => setAsking(true)}>
+      <button type="button" className="secondary" ref={trigger} disabled={disabled} onClick={() => setAsking(true)}>
         {label}
       </button>
     );

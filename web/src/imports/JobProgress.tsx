@@ -1,9 +1,7 @@
 import { useId } from 'react';
 import { Link } from 'react-router';
-import { formatStatus } from '../format.ts';
 import { formatCount, formatDuration, formatRate, formatSeconds } from './format.ts';
 import type { ImportKindInfo } from './kinds.ts';
-import { hasEnded } from './shapes.ts';
 import type { ImportJobDetail } from './shapes.ts';
 
 /**
@@ -13,7 +11,7 @@ import type { ImportJobDetail } from './shapes.ts';
  */
 export function JobProgress({ job, kinds }: { job: ImportJobDetail; kinds: readonly ImportKindInfo[] | undefined }) {
   const id = useId();
-  const ended = hasEnded(job);
+  const ended = job.ended;
   const counted = job.totalRows > 0;
   const queued = job.status === 'pending';
   const kind = kinds?.find((k) => k.name === job.kind);
@@ -67,7 +65,7 @@ export function JobProgress({ job, kinds }: { job: ImportJobDetail; kinds: reado
       {ended && (
         <div className={job.status === 'failed' ? 'alert import-summary' : 'import-summary'} role={job.status === 'failed' ? 'alert' : 'status'}>
           <p>
-            <strong>{formatStatus(job.status)}</strong>
+            <strong>{job.statusLabel}</strong>
             {job.startedAt && job.finishedAt ? ` in ${formatDuration(job.startedAt, job.finishedAt)}` : ''}: {formatCount(job.successCount)} of{' '}
             {formatCount(job.totalRows)} rows imported, {formatCount(job.failureCount)} rejected
             {job.status === 'cancelled' && job.processedRows < job.totalRows ? `, ${formatCount(job.totalRows - job.processedRows)} not read` : ''}.

@@ -1,13 +1,36 @@
 // The import API's bodies as the import pages read them (the OpenAPI document at /api/docs has them whole).
+// The job's state machine is the API's: a job says what it is called, whether it has ended and
+// what the caller may do to it next; the statuses to filter by come from GET /api/imports/statuses.
 
-export const IMPORT_STATUSES = ['pending', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+/** A move the caller may make on a job now, as the API offers it. */
+export interface JobAction {
+  /** The move, and the last part of its route (POST /api/imports/{id}/{action}). */
+  action: string;
+  label: string;
+  to: string;
+  needsReason: boolean;
+  /** The sentence to confirm before the move, or null when none is asked. */
+  confirm: string | null;
+}
+
+/** A status a job can be in, as GET /api/imports/statuses lists it. */
+export interface ImportStatusInfo {
+  name: string;
+  label: string;
+  final: boolean;
+}
 
 /** A job: what was uploaded, where it stands, and its counters. */
 export interface ImportJobDetail {
   id: number;
   kind: string;
-  status: ImportStatus;
+  status: string;
+  /** The status as a person reads it. */
+  statusLabel: string;
+  /** Nothing more will happen to it. */
+  ended: boolean;
+  /** What the signed-in user may do to it now. */
+  actions: JobAction[];
   /** Why it failed, how many rows were rejected, or why it was cancelled. */
   message: string | null;
   userId: number | null;
@@ -59,11 +82,11 @@ export interface ImportPreview {
 }
 
 /** A job the server is working on or will take up by itself: its page keeps asking how it goes. */
-export function isActive(job: Pick<ImportJobDetail, 'status' | 'awaitingStart'>): boolean {
-  return job.status === 'running' || (job.status === 'pending' && !job.awaitingStart);
+export function isActive(job: Pick<ImportJobDetail, 'ended' | 'awaitingStart'>): boolean {
+  return !job.ended && !job.awaitingStart;
 }
 
-/** A job that has ended: nothing more will happen to it. */
-export function hasEnded(job: Pick<ImportJobDetail, 'status'>): boolean {
-  return job.status !== 'pending' && job.status !== 'running';
+/** A job uploaded to be previewed, that waits for someone to start it. */
+export function isWaiting(job: Pick<ImportJobDetail, 'ended' | 'awaitingStart'>): boolean {
+  return !job.ended && job.awaitingStart;
 }

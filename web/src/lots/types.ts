@@ -1,8 +1,23 @@
 // The API's lot, process and stock shapes as the lot pages read them (the OpenAPI document at
-// /api/docs has them whole). Money and quantities are decimal strings.
-import type { LotStatus } from '../shapes.ts';
+// /api/docs has them whole). Money and quantities are decimal strings. A lot's statuses and
+// moves are the API's (GET /api/lots/statuses, a lot's `actions`): the pages keep no list of them.
 
-export type { LotStatus };
+/** A move the signed-in user may make on a lot now, as the API offers it. */
+export interface LotAction {
+  action: string;
+  label: string;
+  to: string;
+  needsReason: boolean;
+  /** A sentence to confirm before a move that cannot be undone. */
+  confirm: string | null;
+}
+
+/** A status a lot can have (GET /api/lots/statuses). */
+export interface LotStatusInfo {
+  status: string;
+  label: string;
+  final: boolean;
+}
 
 export interface LotSummary {
   lotId: number;
@@ -10,7 +25,7 @@ export interface LotSummary {
   processId: number;
   process: string;
   quantity: number;
-  status: LotStatus;
+  status: string;
   statusReason: string | null;
   notes: string | null;
   worstCaseEstimatedCost: string | null;
@@ -21,6 +36,11 @@ export interface LotSummary {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** The lot never leaves its status. */
+  final: boolean;
+  /** Its status lets its substitutes change (for a user with lot.plan). */
+  selectionsEditable: boolean;
+  actions: LotAction[];
 }
 
 export interface CostFigure {
@@ -62,8 +82,8 @@ export interface UnselectedGroup {
 
 export interface LotEvent {
   id: number;
-  from: LotStatus | null;
-  to: LotStatus;
+  from: string | null;
+  to: string;
   reason: string | null;
   user: string | null;
   at: string;

@@ -4,7 +4,6 @@ import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
-import { LOT_STATUSES } from '../shapes.ts';
 import type { CostVariance, ImportJob, LotsByStatus, Variant } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -70,7 +69,9 @@ function LotsPanel() {
               label="Lots by status"
               captionShown={false}
               series={['Lots']}
-              bars={LOT_STATUSES.map((status) => ({ key: status, label: formatStatus(status), values: [report.totals[status]], tone: status }))}
+              bars={Object.entries(report.totals)
+                .filter(([status]) => status !== 'all')
+                .map(([status, n]) => ({ key: status, label: formatStatus(status), values: [n], tone: status }))}
               format={(n) => String(n)}
             />
           </>

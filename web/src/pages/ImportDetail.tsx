@@ -1,18 +1,16 @@
-import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatStatus } from '../format.ts';
-import { useSession } from '../session.tsx';
+import { formatDateTime } from '../format.ts';
+import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
-import { ConfirmButton } from '../imports/ConfirmButton.tsx';
 import { ErrorsTable } from '../imports/ErrorsTable.tsx';
 import { formatBytes } from '../imports/format.ts';
+import { JobActions } from '../imports/JobActions.tsx';
 import { JobProgress } from '../imports/JobProgress.tsx';
 import { kindLabel, useImportKinds } from '../imports/kinds.ts';
 import { PreviewTable } from '../imports/PreviewTable.tsx';
-import { hasEnded } from '../imports/shapes.ts';
+import { isWaiting } from '../imports/shapes.ts';
 import type { ImportJobDetail, ImportPreview } from '../imports/shapes.ts';
 import { useImportJob } from '../imports/useImportJob.ts';
 import '../imports/imports.css';
@@ -20,16 +18,16 @@ import '../imports/imports.css';
 const PREVIEW_ROWS = 20;
 
 /**
- * One import job: a waiting job's preview with Start and Cancel; a running job's live
- * progress (read every second) with Cancel; at the end what came of it; and the rejected rows,
- * a page at a time and as a CSV download.
+ * One import job: a waiting job's preview; a running job's live progress (read every second);
+ * at the end what came of it; and the rejected rows, a page at a time and as a CSV download.
+ * The buttons (start, cancel) are the moves the API says the user may make on the job now.
  */
 export default function ImportDetail() {
   const { id = '' } = useParams();
   const { job, error, update } = useImportJob(id);
   const { kinds } = useImportKinds();
-  const { user } = useSession();
-  const canRun = user?.role === 'admin' || user?.role === 'planner';
+  // Previewing a file is part of running imports: the API lets only those who may run them.
+  const canPreview = useCan('imports.run');
   usePageTitle(job ? `Import ${job.id}` : 'Import');
 
   if (!job) {
@@ -53,8 +51,8 @@ export default function ImportDetail() {
     );
   }
 
-  const waiting = job.status === 'pending' && job.awaitingStart;
-  const ended = hasEnded(job);
+  const waiting = isWaiting(job);
+  const ended = job.ended;
   // A job cancelled before it started has no progress to show.
   const started = !waiting && !(job.status === 'cancelled' && job.startedAt === null);
   return (
@@ -70,7 +68,7 @@ export default function ImportDetail() {
         <div>
           <dt>Status</dt>
           <dd>
-            <span className={`badge import-status status-${job.status}`}>{waiting ? 'Waiting for a start' : formatStatus(job.status)}</span>
+            <span className={`badge import-status status-${job.status}`}>{job.statusLabel}</span>
           </dd>
         </div>
         <div>
@@ -96,7 +94,7 @@ export default function ImportDetail() {
         )}
       </dl>
       {error !== undefined && <ErrorAlert error={error} />}
-      {waiting && <Waiting job={job} canRun={canRun} onChange={update} />}
+      {waiting && <Waiting job={job} canPreview={canPreview} onChange={update} />}
       {job.status === 'cancelled' && !started && (
         <p className="import-summary" role="status">
           Cancelled before it started: nothing was imported. <Link to="/imports">Upload a file</Link>
@@ -106,7 +104,7 @@ export default function ImportDetail() {
         <section aria-labelledby="progress-heading">
           <h2 id="progress-heading">Progress</h2>
           <JobProgress job={job} kinds={kinds} />
-          {!ended && canRun && <JobActions job={job} onChange={update} />}
+          {!ended && <JobActions job={job} onChange={update} />}
         </section>
       )}
       {started && (
@@ -119,36 +117,17 @@ export default function ImportDetail() {
   );
 }
 
-/** A job waiting to be started: its preview, and Start or Cancel. */
-function Waiting({ job, canRun, onChange }: { job: ImportJobDetail; canRun: boolean; onChange: (job: ImportJobDetail) => void }) {
-  const preview = useApi<ImportPreview>(canRun ? `/api/imports/${job.id}/preview?rows=${PREVIEW_ROWS}` : null);
-  const [starting, setStarting] = useState(false);
-  const [failure, setFailure] = useState<unknown>(undefined);
-
-  const start = async () => {
-    setStarting(true);
-    setFailure(undefined);
-    try {
-      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/start`));
-    } catch (error) {
-      setFailure(error);
-      setStarting(false);
-    }
-  };
-  const cancel = async () => {
-    setFailure(undefined);
-    try {
-      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/cancel`, { reason: 'not started after its preview' }));
-    } catch (error) {
-      setFailure(error);
-    }
-  };
+/** A job waiting to be started: its preview, and the moves the user may make (start, cancel). */
+function Waiting({ job, canPreview, onChange }: { job: ImportJobDetail; canPreview: boolean; onChange: (job: ImportJobDetail) => void }) {
+  const preview = useApi<ImportPreview>(canPreview ? `/api/imports/${job.id}/preview?rows=${PREVIEW_ROWS}` : null);
+  // A start waits for the preview, and is held back when it shows the file cannot be imported.
+  const importable = preview.data !== undefined && preview.data.problem === null;
 
   return (
     <section aria-labelledby="preview-heading">
       <h2 id="preview-heading">Preview</h2>
-      {!canRun ? (
-        <p className="empty">This file waits for someone with the admin or planner role to preview and start it.</p>
+      {!canPreview ? (
+        <p className="empty">This file waits for someone who may run imports to preview and start it.</p>
       ) : preview.error !== undefined ? (
         <ErrorAlert error={preview.error} />
       ) : !preview.data ? (
@@ -161,50 +140,7 @@ function Waiting({ job, canRun, onChange }: { job: ImportJobDetail; canRun: bool
           Correct the file and <Link to="/imports">upload it again</Link>, or cancel this import.
         </p>
       )}
-      {failure !== undefined && <ErrorAlert error={failure} />}
-      {canRun && (
-        <div className="import-actions">
-          <button type="button" onClick={() => void start()} disabled={starting || !preview.data || preview.data.problem !== null}>
-            {starting ? 'Starting…' : 'Start import'}
-          </button>
-          <ConfirmButton
-            label="Cancel"
-            question="Cancel this import? The file will not be imported."
-            confirmLabel="Yes, cancel the import"
-            busyLabel="Cancelling…"
-            keepLabel="No, keep it"
-            onConfirm={cancel}
-          />
-        </div>
-      )}
+      <JobActions job={job} onChange={onChange} disabled={(a) => a.action === 'start' && !importable} />
     </section>
-  );
-}
-
-/** Cancel for a job that runs or is queued, after asking. */
-function JobActions({ job, onChange }: { job: ImportJobDetail; onChange: (job: ImportJobDetail) => void }) {
-  const [failure, setFailure] = useState<unknown>(undefined);
-  const cancel = async () => {
-    setFailure(undefined);
-    try {
-      onChange(await api<ImportJobDetail>('POST', `/api/imports/${job.id}/cancel`, { reason: 'stopped from its page in the web app' }));
-    } catch (error) {
-      setFailure(error);
-    }
-  };
-  return (
-    <>
-      {failure !== undefined && <ErrorAlert error={failure} />}
-      <div className="import-actions">
-        <ConfirmButton
-          label="Cancel import"
-          question="Stop this import? Rows already imported stay; the rest are not read."
-          confirmLabel="Yes, stop it"
-          busyLabel="Cancelling…"
-          keepLabel="No, let it run"
-          onConfirm={cancel}
-        />
-      </div>
-    </>
   );
 }

@@ -2,16 +2,16 @@ import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatStatus } from '../format.ts';
+import { formatDateTime } from '../format.ts';
 import { Pager } from '../Pager.tsx';
-import { useSession } from '../session.tsx';
+import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
 import { formatCount } from '../imports/format.ts';
 import { kindLabel, useImportKinds } from '../imports/kinds.ts';
-import { IMPORT_STATUSES, isActive } from '../imports/shapes.ts';
-import type { ImportJobDetail } from '../imports/shapes.ts';
+import { isActive } from '../imports/shapes.ts';
+import type { ImportJobDetail, ImportStatusInfo } from '../imports/shapes.ts';
 import { UploadForm } from '../imports/UploadForm.tsx';
 import '../imports/imports.css';
 
@@ -26,8 +26,8 @@ const REFRESH_MS = 2000;
 export default function Imports() {
   usePageTitle('Imports');
   const { kinds } = useImportKinds();
-  const { user } = useSession();
-  const canRun = user?.role === 'admin' || user?.role === 'planner';
+  const canRun = useCan('imports.run');
+  const statuses = useApi<{ statuses: ImportStatusInfo[] }>('/api/imports/statuses').data?.statuses;
   const { q, typed, setTyped, page, setPage, filter, setFilter } = useSearchPage();
   const status = filter('status');
   const kind = filter('kind');
@@ -52,7 +52,7 @@ export default function Imports() {
         {canRun ? (
           <UploadForm kinds={kinds} />
         ) : (
-          <p className="empty">Importing needs the admin or planner role: ask an administrator. You can follow the imports below.</p>
+          <p className="empty">Importing needs the permission to run imports: ask an administrator. You can follow the imports below.</p>
         )}
       </section>
       <section aria-labelledby="jobs-heading">
@@ -70,9 +70,9 @@ export default function Imports() {
           <label htmlFor="import-status">Status</label>
           <select id="import-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">Any status</option>
-            {IMPORT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {formatStatus(s)}
+            {(statuses ?? []).map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.label}
               </option>
             ))}
           </select>
@@ -130,9 +130,7 @@ export default function Imports() {
                       </td>
                       <td>{kindLabel(kinds, job.kind)}</td>
                       <td>
-                        <span className={`badge import-status status-${job.status}`}>
-                          {job.status === 'pending' && job.awaitingStart ? 'Waiting for a start' : formatStatus(job.status)}
-                        </span>
+                        <span className={`badge import-status status-${job.status}`}>{job.statusLabel}</span>
                       </td>
                       <td className="num">{job.totalRows > 0 ? `${formatCount(job.processedRows)} of ${formatCount(job.totalRows)}` : '—'}</td>
                       <td className="num">{formatCount(job.successCount)}</td>

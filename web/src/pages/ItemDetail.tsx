@@ -10,6 +10,7 @@ import { StockMovementForm } from '../items/StockMovementForm.tsx';
 import { RateHistorySection, SupplierComparisonSection } from '../items/VariantRates.tsx';
 import { VariantForm } from '../items/VariantForm.tsx';
 import { Pager } from '../Pager.tsx';
+import { useCan } from '../session.tsx';
 import type { Item, LedgerEntry, Variant } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -21,7 +22,8 @@ type Deletable<T> = T & { deletedAt: string | null };
 /**
  * One item: what it is (to edit, delete or restore), its variants with their stock (to add,
  * edit, delete or restore), and for a chosen variant (?variant=) its stock ledger, a stock
- * movement to record, its suppliers compared and its rate history.
+ * movement to record, its suppliers compared and its rate history. The controls that change
+ * something show only to a user whose role may (catalog.write, stock.write: useCan).
  */
 export default function ItemDetail() {
   const { id } = useParams();
@@ -63,6 +65,7 @@ export default function ItemDetail() {
 
 /** What the item is, with editing it, and deleting or restoring it. */
 function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void }) {
+  const canWrite = useCan('catalog.write');
   const [editing, setEditing] = useState(false);
   const life = useAction();
   const deleted = item.deletedAt !== null;
@@ -77,7 +80,8 @@ function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void
     <>
       {deleted && (
         <p className="alert">
-          This item was deleted on {formatDateTime(item.deletedAt!)}: it is left out of lists and its stock cannot move. Restore it to use it again.
+          This item was deleted on {formatDateTime(item.deletedAt!)}: it is left out of lists and its stock cannot move.
+          {canWrite && ' Restore it to use it again.'}
         </p>
       )}
       <dl className="facts">
@@ -95,18 +99,20 @@ function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void
         </div>
       </dl>
       {item.description && <p className="description">{item.description}</p>}
-      <div className="actions spaced">
-        {!deleted && (
-          <button type="button" className="secondary" aria-expanded={editing} aria-controls="edit-item" onClick={() => setEditing(!editing)}>
-            Edit item
+      {canWrite && (
+        <div className="actions spaced">
+          {!deleted && (
+            <button type="button" className="secondary" aria-expanded={editing} aria-controls="edit-item" onClick={() => setEditing(!editing)}>
+              Edit item
+            </button>
+          )}
+          <button type="button" className="secondary" disabled={life.busy} onClick={toggleDeleted}>
+            {life.busy ? (deleted ? 'Restoring…' : 'Deleting…') : deleted ? 'Restore item' : 'Delete item'}
           </button>
-        )}
-        <button type="button" className="secondary" disabled={life.busy} onClick={toggleDeleted}>
-          {life.busy ? (deleted ? 'Restoring…' : 'Deleting…') : deleted ? 'Restore item' : 'Delete item'}
-        </button>
-      </div>
+        </div>
+      )}
       <Outcome action={life} />
-      {editing && !deleted && (
+      {editing && !deleted && canWrite && (
         <section id="edit-item" aria-labelledby="edit-item-heading" className="card">
           <h2 id="edit-item-heading">Edit item</h2>
           <ItemForm
@@ -128,6 +134,9 @@ function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void
 }
 
 function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: Deletable<Variant>[]; reload: () => void }) {
+  const canWrite = useCan('catalog.write');
+  const canMove = useCan('stock.write');
+  const live = item.deletedAt === null;
   const variants = all.filter((v) => v.deletedAt === null);
   const deleted = all.filter((v) => v.deletedAt !== null);
   const [params, setParams] = useSearchParams();
@@ -158,7 +167,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
       <section aria-labelledby="variants-heading">
         <h2 id="variants-heading">Variants</h2>
         {variants.length === 0 ? (
-          <p className="empty">This item has no variants yet{item.deletedAt === null ? ': add one with Add variant.' : '.'}</p>
+          <p className="empty">This item has no variants yet{live && canWrite ? ': add one with Add variant.' : '.'}</p>
         ) : (
           <div className="table-scroll">
             <table>
@@ -201,18 +210,27 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                           >
                             Show
                           </button>
-                          <button type="button" className="secondary" aria-label={`Edit ${v.color} / ${v.size}`} onClick={() => (setAdded(''), setEditing(v))}>
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="secondary"
-                            aria-label={`Delete ${v.color} / ${v.size}`}
-                            disabled={life.busy}
-                            onClick={() => lifecycle(v, false)}
-                          >
-                            {acting === v.variantId ? 'Deleting…' : 'Delete'}
-                          </button>
+                          {canWrite && (
+                            <>
+                              <button
+                                type="button"
+                                className="secondary"
+                                aria-label={`Edit ${v.color} / ${v.size}`}
+                                onClick={() => (setAdded(''), setEditing(v))}
+                              >
+                                Edit
+                              </button>
+                              <button
+                                type="button"
+                                className="secondary"
+                                aria-label={`Delete ${v.color} / ${v.size}`}
+                                disabled={life.busy}
+                                onClick={() => lifecycle(v, false)}
+                              >
+                                {acting === v.variantId ? 'Deleting…' : 'Delete'}
+                              </button>
+                            </>
+                          )}
                         </div>
                       </td>
                     </tr>
@@ -230,21 +248,23 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
               {deleted.map((v) => (
                 <li key={v.variantId}>
                   {v.color} / {v.size}{' '}
-                  <button
-                    type="button"
-                    className="secondary"
-                    aria-label={`Restore ${v.color} / ${v.size}`}
-                    disabled={life.busy}
-                    onClick={() => lifecycle(v, true)}
-                  >
-                    {acting === v.variantId ? 'Restoring…' : 'Restore'}
-                  </button>
+                  {canWrite && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Restore ${v.color} / ${v.size}`}
+                      disabled={life.busy}
+                      onClick={() => lifecycle(v, true)}
+                    >
+                      {acting === v.variantId ? 'Restoring…' : 'Restore'}
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
           </>
         )}
-        {item.deletedAt === null && (
+        {live && canWrite && (
           <div className="actions">
             <button type="button" className="secondary" aria-expanded={adding} aria-controls="add-variant" onClick={() => (setAdded(''), setAdding(!adding))}>
               Add variant
@@ -254,7 +274,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
         <p className="done" role="status">
           {added}
         </p>
-        {adding && (
+        {adding && canWrite && (
           <fieldset id="add-variant" className="card">
             <legend>Add variant</legend>
             <VariantForm
@@ -273,7 +293,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
             />
           </fieldset>
         )}
-        {editing && (
+        {editing && canWrite && (
           <fieldset className="card">
             <legend>
               Edit {editing.color} / {editing.size}
@@ -311,9 +331,9 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                 Stock: {formatQuantity(chosen.stock)} {chosen.unit}
               </span>
             </div>
-            <Ledger key={`${chosen.variantId}-${moved}`} variant={chosen} />
+            <Ledger key={`${chosen.variantId}-${moved}`} variant={chosen} canMove={canMove && live} />
           </section>
-          {item.deletedAt === null && (
+          {live && canMove && (
             <section aria-labelledby="movement-heading">
               <h2 id="movement-heading">Record stock movement</h2>
               <p className="caption">
@@ -338,7 +358,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
   );
 }
 
-function Ledger({ variant }: { variant: Variant }) {
+function Ledger({ variant, canMove }: { variant: Variant; canMove: boolean }) {
   const [page, setPage] = useState(1);
   const loaded = useApi<{ total: number; entries: LedgerEntry[] }>(
     `/api/variants/${variant.variantId}/ledger${query({ limit: LEDGER_PAGE_SIZE, offset: (page - 1) * LEDGER_PAGE_SIZE })}`,
@@ -346,7 +366,7 @@ function Ledger({ variant }: { variant: Variant }) {
   if (loaded.error !== undefined) return <ErrorAlert error={loaded.error} />;
   if (!loaded.data) return <Loading />;
   const { total, entries } = loaded.data;
-  if (total === 0) return <p className="empty">No stock movements yet for this variant: record its opening balance below.</p>;
+  if (total === 0) return <p className="empty">No stock movements yet for this variant{canMove ? ': record its opening balance below.' : '.'}</p>;
   return (
     <>
       <div className="table-scroll">

@@ -5,6 +5,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { Pager } from '../Pager.tsx';
+import { useCan } from '../session.tsx';
 import type { Item } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -21,6 +22,7 @@ export default function Items() {
   const categories = useApi<{ category: string; itemCount: number }[]>('/api/categories');
   const [adding, setAdding] = useState(false);
   const navigate = useNavigate();
+  const canWrite = useCan('catalog.write');
 
   const loaded = useApi<{ total: number; items: (Item & { deletedAt: string | null })[] }>(
     `/api/items${query({ q, category, includeDeleted: withDeleted ? 'true' : undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
@@ -53,11 +55,13 @@ export default function Items() {
         <label className="check">
           <input type="checkbox" checked={withDeleted} onChange={(e) => setFilter('deleted', e.target.checked ? 'shown' : '')} /> Include deleted items
         </label>
-        <button type="button" className="secondary" aria-expanded={adding} aria-controls="new-item" onClick={() => setAdding(!adding)}>
-          New item
-        </button>
+        {canWrite && (
+          <button type="button" className="secondary" aria-expanded={adding} aria-controls="new-item" onClick={() => setAdding(!adding)}>
+            New item
+          </button>
+        )}
       </div>
-      {adding && (
+      {adding && canWrite && (
         <section id="new-item" aria-labelledby="new-item-heading" className="card">
           <h2 id="new-item-heading">New item</h2>
           <ItemForm
@@ -83,7 +87,7 @@ export default function Items() {
             ? `No items match${q ? ` “${q}”` : ''}${category ? ` in ${category}` : ''}. `
             : page > 1
               ? 'This page is past the last item. '
-              : 'No items yet: add one with New item.'}
+              : `No items yet${canWrite ? ': add one with New item.' : '.'}`}
           {(q || category || page > 1) && <Link to="/items">Show all items</Link>}
         </p>
       ) : (

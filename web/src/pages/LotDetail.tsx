@@ -9,70 +9,25 @@ import { FieldError } from '../lots/FieldError.tsx';
 import { GroupChooser } from '../lots/GroupChooser.tsx';
 import { useVariantFacts } from '../lots/facts.ts';
 import { groupsOf } from '../lots/needs.ts';
-import { canPlan, canRun } from '../lots/roles.ts';
 import { StatusBadge } from '../lots/StatusBadge.tsx';
 import { StockTable } from '../lots/StockTable.tsx';
-import type { Lot, LotStatus, ProcessTree, StockCheck } from '../lots/types.ts';
+import type { Lot, LotAction, ProcessTree, StockCheck } from '../lots/types.ts';
 import '../lots/lots.css';
-import { useSession } from '../session.tsx';
+import { useCan, useSession } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
-type Action = 'ready' | 'start' | 'complete' | 'fail' | 'cancel';
-
-/** The moves a person makes, as the API's transition table (src/app/lots/status.ts) allows them, and who may make them. */
-const ACTIONS: readonly {
-  action: Action;
-  from: readonly LotStatus[];
-  plan: boolean;
-  label: string;
-  running: string;
-  done: string;
-  reason?: { label: string; submit: string };
-}[] = [
-  { action: 'ready', from: ['planning'], plan: true, label: 'Mark ready', running: 'Marking ready…', done: 'marked ready' },
-  { action: 'start', from: ['ready'], plan: false, label: 'Start', running: 'Starting…', done: 'started' },
-  {
-    action: 'complete',
-    from: ['in_progress'],
-    plan: false,
-    label: 'Complete',
-    running: 'Completing…',
-    done: 'completed: its stock was consumed and its actual cost recorded',
-  },
-  {
-    action: 'fail',
-    from: ['in_progress'],
-    plan: false,
-    label: 'Fail…',
-    running: 'Marking failed…',
-    done: 'marked failed',
-    reason: { label: 'Why did this lot fail?', submit: 'Mark failed' },
-  },
-  {
-    action: 'cancel',
-    from: ['planning', 'ready', 'in_progress'],
-    plan: true,
-    label: 'Cancel lot…',
-    running: 'Cancelling…',
-    done: 'cancelled',
-    reason: { label: 'Why cancel this lot?', submit: 'Cancel the lot' },
-  },
-];
-const FINAL: readonly LotStatus[] = ['completed', 'failed', 'cancelled'];
-const EDITABLE: readonly LotStatus[] = ['planning', 'ready'];
-
 /**
- * One production lot: what it makes, its status and the moves its status allows, its
- * substitute choices (changeable while planning or ready), the stock check, the estimate
- * against the actual cost, and its history.
+ * One production lot: what it makes, its status and the moves the API offers the user now
+ * (`actions`), its substitute choices (changeable while the API says `selectionsEditable`),
+ * the stock check, the estimate against the actual cost, and its history.
  */
 export default function LotDetail() {
   const { id = '' } = useParams();
   const location = useLocation();
   const created = (location.state as { created?: string } | null)?.created;
   const lot = useApi<Lot>(`/api/lots/${encodeURIComponent(id)}`);
-  const final = lot.data ? FINAL.includes(lot.data.status) : true;
+  const final = lot.data?.final ?? true;
   const check = useApi<StockCheck>(lot.data && !final ? `/api/lots/${encodeURIComponent(id)}/stock-check` : null);
   const [notice, setNotice] = useState<string | null>(created ? `Lot ${created} created, in planning.` : null);
   usePageTitle(lot.data ? `Lot ${lot.data.lotNumber}` : 'Lot');
@@ -148,7 +103,7 @@ export default function LotDetail() {
         )}
       </dl>
       {l.notes && <p className="description">Notes: {l.notes}</p>}
-      {l.statusReason && (l.status === 'failed' || l.status === 'cancelled') && (
+      {l.statusReason && (
         <p>
           {formatStatus(l.status)} because: {l.statusReason}
         </p>
@@ -164,7 +119,7 @@ export default function LotDetail() {
 
       <section>
         <h2>Stock check</h2>
-        {l.status === 'completed' ? (
+        {l.actual ? (
           <p className="caption">Stock was consumed when this lot was completed: the items’ stock ledgers show each movement.</p>
         ) : final ? (
           <p className="caption">This lot is {formatStatus(l.status).toLowerCase()}: it takes nothing from stock.</p>
@@ -209,25 +164,27 @@ export default function LotDetail() {
   );
 }
 
-/** The transitions the lot's status allows and the user may make, as buttons; fail and cancel ask why first. */
+/**
+ * The moves the API offers the user on this lot, as buttons: a move that needs a reason asks
+ * for it, and one that cannot be undone shows its sentence to confirm, before it is made.
+ */
 function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: string) => void }) {
   const { user } = useSession();
-  const [running, setRunning] = useState<Action | null>(null);
-  const [asking, setAsking] = useState<Action | null>(null);
+  const [running, setRunning] = useState<string | null>(null);
+  const [asking, setAsking] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [failure, setFailure] = useState<unknown>(undefined);
-  const allowed = ACTIONS.filter((a) => a.from.includes(lot.status));
-  const mine = allowed.filter((a) => (a.plan ? canPlan(user) : canRun(user)));
-  const asked = ACTIONS.find((a) => a.action === asking);
+  const asked = lot.actions.find((a) => a.action === asking);
+  const status = formatStatus(lot.status).toLowerCase();
 
-  async function run(action: Action, body?: { reason: string }) {
-    setRunning(action);
+  async function run(a: LotAction) {
+    setRunning(a.action);
     setFailure(undefined);
     try {
-      await api<Lot>('POST', `/api/lots/${lot.lotId}/${action}`, body);
+      const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, a.needsReason ? { reason } : undefined);
       setAsking(null);
       setReason('');
-      onChanged(`Lot ${lot.lotNumber} ${ACTIONS.find((a) => a.action === action)!.done}.`);
+      onChanged(`Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.`);
     } catch (error) {
       setFailure(error);
     } finally {
@@ -235,47 +192,66 @@ function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: stri
     }
   }
 
-  const submitReason = (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (asking) void run(asking, { reason });
+    if (asked) void run(asked);
   };
 
   return (
     <section>
       <h2>Status</h2>
-      {allowed.length === 0 ? (
-        <p className="caption">This lot is {formatStatus(lot.status).toLowerCase()}, which is final: nothing more can happen to it.</p>
-      ) : mine.length === 0 ? (
+      {lot.final ? (
+        <p className="caption">This lot is {status}, which is final: nothing more can happen to it.</p>
+      ) : lot.actions.length === 0 ? (
         <p className="caption">
-          This lot can be {allowed.map((a) => a.done.split(':')[0]).join(' or ')}, but your role ({user?.role}) may not do that.
+          This lot is {status}: your role ({user?.role}) may not move it on from here.
         </p>
       ) : (
         <div className="lot-actions">
-          {mine.map((a) => (
-            <button
-              key={a.action}
-              type="button"
-              className={a.reason ? 'secondary' : undefined}
-              disabled={running !== null}
-              aria-expanded={a.reason ? asking === a.action : undefined}
-              onClick={() => {
-                setFailure(undefined);
-                if (a.reason) setAsking(asking === a.action ? null : a.action);
-                else void run(a.action);
-              }}
-            >
-              {running === a.action ? a.running : a.label}
-            </button>
-          ))}
+          {lot.actions.map((a) => {
+            const asks = a.needsReason || a.confirm !== null;
+            return (
+              <button
+                key={a.action}
+                type="button"
+                className={a.needsReason ? 'secondary' : undefined}
+                disabled={running !== null}
+                aria-expanded={asks ? asking === a.action : undefined}
+                onClick={() => {
+                  setFailure(undefined);
+                  if (asks) setAsking(asking === a.action ? null : a.action);
+                  else void run(a);
+                }}
+              >
+                {running === a.action ? 'Working…' : asks ? `${a.label}…` : a.label}
+              </button>
+            );
+          })}
         </div>
       )}
-      {asked?.reason && (
-        <form className="reason-form" onSubmit={submitReason} noValidate>
-          <label htmlFor="lot-reason">{asked.reason.label}</label>
-          <textarea id="lot-reason" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} required />
+      {asked && (
+        <form className="reason-form" onSubmit={submit} noValidate aria-label={asked.label}>
+          {asked.confirm && <p>{asked.confirm}</p>}
+          {asked.needsReason && (
+            <>
+              <label htmlFor="lot-reason">Reason</label>
+              <textarea
+                id="lot-reason"
+                rows={3}
+                maxLength={2000}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                aria-describedby="lot-reason-help"
+                required
+              />
+              <p id="lot-reason-help" className="caption">
+                Why: it is kept in the lot’s history.
+              </p>
+            </>
+          )}
           <div className="wizard-buttons">
             <button type="submit" disabled={running !== null}>
-              {running === asked.action ? asked.running : asked.reason.submit}
+              {running === asked.action ? 'Working…' : asked.label}
             </button>
             <button type="button" className="secondary" onClick={() => setAsking(null)} disabled={running !== null}>
               Keep it as it is
@@ -288,10 +264,9 @@ function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: stri
   );
 }
 
-/** The lot's substitute choices and the groups still to choose; changeable while planning or ready. */
+/** The lot's substitute choices and the groups still to choose; changeable while the API says so, by a user with lot.plan. */
 function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string) => void }) {
-  const { user } = useSession();
-  const editable = EDITABLE.includes(lot.status) && canPlan(user);
+  const editable = useCan('lot.plan') && lot.selectionsEditable;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Record<number, number>>({});
   const [saving, setSaving] = useState<string | null>(null);
@@ -304,6 +279,9 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
   );
   const current = Object.fromEntries(lot.selections.map((s) => [s.groupId, s.variantId]));
   const total = lot.selections.length + lot.unselectedGroups.length;
+
+  /** What a change of choices did to the lot's status (a ready lot goes back to planning). */
+  const moved = (after: Lot) => (after.status === lot.status ? '' : ` The lot is back in ${formatStatus(after.status).toLowerCase()}.`);
 
   const startEditing = () => {
     setDraft(current);
@@ -324,7 +302,7 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
     try {
       const after = await api<Lot>('PUT', `/api/lots/${lot.lotId}/selections`, { selections: changes });
       setEditing(false);
-      onChanged(`Substitutes saved.${lot.status === 'ready' && after.status === 'planning' ? ' The lot is back in planning: mark it ready again.' : ''}`);
+      onChanged(`Substitutes saved.${moved(after)}`);
     } catch (error) {
       setFailure(error);
     } finally {
@@ -337,7 +315,7 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
     setFailure(undefined);
     try {
       const after = await api<Lot>('DELETE', `/api/lots/${lot.lotId}/selections/${groupId}`);
-      onChanged(`The choice for ${name} was cleared.${lot.status === 'ready' && after.status === 'planning' ? ' The lot is back in planning.' : ''}`);
+      onChanged(`The choice for ${name} was cleared.${moved(after)}`);
     } catch (error) {
       setFailure(error);
     } finally {
@@ -406,14 +384,10 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
               <button type="button" onClick={startEditing}>
                 Change substitutes
               </button>
-              {lot.status === 'ready' && <span className="caption"> Changing a choice returns a ready lot to planning.</span>}
+              <span className="caption"> A ready lot whose choices change goes back to planning, to be marked ready again.</span>
             </p>
           )}
-          {!EDITABLE.includes(lot.status) && (
-            <p className="caption">
-              The choices are fixed once a lot is {lot.status === 'in_progress' ? 'in progress' : formatStatus(lot.status).toLowerCase()}.
-            </p>
-          )}
+          {!lot.selectionsEditable && <p className="caption">The choices are fixed once a lot is {formatStatus(lot.status).toLowerCase()}.</p>}
           {editing &&
             (tree.error !== undefined ? (
               <ErrorAlert error={tree.error} />
@@ -432,7 +406,6 @@ function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string)
                   rates={facts.rates}
                   disabled={saving !== null}
                 />
-                {lot.status === 'ready' && <p className="caption">Saving a changed choice returns this ready lot to planning: mark it ready again after.</p>}
                 <div className="wizard-buttons">
                   <button type="button" onClick={() => void save()} disabled={saving !== null}>
                     {saving === 'save' ? 'Saving…' : 'Save substitutes'}
@@ -475,7 +448,7 @@ function Costs({ lot }: { lot: Lot }) {
         </div>
         <div>
           <dt>Actual cost</dt>
-          <dd>{lot.actualCost ? formatMoney(lot.actualCost) : lot.status === 'completed' ? '—' : 'known once completed'}</dd>
+          <dd>{lot.actualCost ? formatMoney(lot.actualCost) : lot.final ? '—' : 'known once completed'}</dd>
         </div>
         <div>
           <dt>Variance (actual − worst case)</dt>

@@ -3,13 +3,11 @@ import { query } from '../api.ts';
 import { Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
 import { FieldError } from '../lots/FieldError.tsx';
-import { canPlan } from '../lots/roles.ts';
 import { StatusBadge } from '../lots/StatusBadge.tsx';
-import type { LotSummary, ProcessSummary } from '../lots/types.ts';
+import type { LotStatusInfo, LotSummary, ProcessSummary } from '../lots/types.ts';
 import '../lots/lots.css';
 import { Pager } from '../Pager.tsx';
-import { useSession } from '../session.tsx';
-import { LOT_STATUSES } from '../shapes.ts';
+import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
@@ -23,7 +21,7 @@ const PAGE_SIZE = 25;
  */
 export default function Lots() {
   usePageTitle('Lots');
-  const { user } = useSession();
+  const canPlan = useCan('lot.plan');
   const { q, typed, setTyped, page, setPage, filter, setFilter } = useSearchPage();
   const status = filter('status');
   const processId = filter('process');
@@ -31,6 +29,7 @@ export default function Lots() {
   const to = filter('to');
   const filtered = Boolean(q || status || processId || from || to);
 
+  const statuses = useApi<LotStatusInfo[]>('/api/lots/statuses');
   const processes = useApi<{ total: number; processes: ProcessSummary[] }>('/api/processes?limit=500');
   const loaded = useApi<{ total: number; lots: LotSummary[] }>(
     `/api/lots${query({ q, status, processId, from, to, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
@@ -41,7 +40,7 @@ export default function Lots() {
     <div className="lots-page">
       <div className="page-head">
         <h1>Lots</h1>
-        {canPlan(user) && (
+        {canPlan && (
           <Link className="button" to="/lots/new">
             New lot
           </Link>
@@ -63,9 +62,10 @@ export default function Lots() {
           <label htmlFor="lot-status">Status</label>
           <select id="lot-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">Any status</option>
-            {LOT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {formatStatus(s)}
+            {status && !statuses.data?.some((s) => s.status === status) && <option value={status}>{formatStatus(status)}</option>}
+            {statuses.data?.map((s) => (
+              <option key={s.status} value={s.status}>
+                {s.label}
               </option>
             ))}
           </select>
@@ -96,6 +96,7 @@ export default function Lots() {
           </Link>
         )}
       </div>
+      {statuses.error !== undefined && <FieldError error={statuses.error} />}
       {processes.error !== undefined && <FieldError error={processes.error} />}
       {loaded.error !== undefined ? (
         <FieldError error={loaded.error} />
@@ -107,7 +108,7 @@ export default function Lots() {
             ? 'No lot matches these filters. '
             : page > 1
               ? 'This page is past the last lot. '
-              : canPlan(user)
+              : canPlan
                 ? 'No lots yet: make one with New lot.'
                 : 'No lots yet.'}
           {(filtered || page > 1) && <Link to="/lots">Show all lots</Link>}

@@ -5,15 +5,16 @@ import { api, query } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatStatus } from '../format.ts';
+import { useCan } from '../session.tsx';
 import { centsText, costDraft, money, toNumber } from '../processes/cost.ts';
 import type { ProcessCost } from '../processes/cost.ts';
 import { MONEY, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
-import type { ApiProcess, DraftAdditionalCost, ProcessStatus, Subprocess } from '../processes/model.ts';
+import type { ApiProcess, DraftAdditionalCost, ProcessAction, Subprocess } from '../processes/model.ts';
 import { editorReducer, initialEditorState, isDirty } from '../processes/editor-state.ts';
 import type { EditorAction } from '../processes/editor-state.ts';
 import { useRates } from '../processes/rates.ts';
 import { StepCard } from '../processes/StepEditor.tsx';
-import { ActionError, StatusBadge } from '../processes/ui.tsx';
+import { ActionError, StatusBadge, useCostTypes, useProcessStatuses } from '../processes/ui.tsx';
 import '../processes/processes.css';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -175,12 +176,12 @@ function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: stri
   );
 }
 
-function AdditionalCosts({ costs, dispatch }: { costs: DraftAdditionalCost[]; dispatch: Dispatch<EditorAction> }) {
+function AdditionalCosts({ costs, dispatch, readOnly }: { costs: DraftAdditionalCost[]; dispatch: Dispatch<EditorAction>; readOnly: boolean }) {
   const set = (key: string, change: Partial<DraftAdditionalCost>) => dispatch({ type: 'setAdditionalCost', key, change });
   return (
     <>
       {costs.length === 0 ? (
-        <p className="empty">No additional costs (tooling, setup, freight…): add one if the process has them.</p>
+        <p className="empty">{readOnly ? 'No additional costs.' : 'No additional costs (tooling, setup, freight…): add one if the process has them.'}</p>
       ) : (
         <div className="table-scroll">
           <table className="lines">
@@ -252,33 +253,22 @@ function AdditionalCosts({ costs, dispatch }: { costs: DraftAdditionalCost[]; di
           </table>
         </div>
       )}
-      <button type="button" className="secondary" onClick={() => dispatch({ type: 'addAdditionalCost', key: newKey('a') })}>
-        Add additional cost
-      </button>
+      {!readOnly && (
+        <button type="button" className="secondary" onClick={() => dispatch({ type: 'addAdditionalCost', key: newKey('a') })}>
+          Add additional cost
+        </button>
+      )}
     </>
   );
 }
-
-const STATUS_ACTIONS: Record<ProcessStatus, { to: ProcessStatus; label: string }[]> = {
-  draft: [
-    { to: 'active', label: 'Activate' },
-    { to: 'archived', label: 'Archive' },
-  ],
-  active: [
-    { to: 'draft', label: 'Back to draft' },
-    { to: 'archived', label: 'Archive' },
-  ],
-  archived: [
-    { to: 'draft', label: 'Back to draft' },
-    { to: 'active', label: 'Activate' },
-  ],
-};
 
 /**
  * The process editor: its details, its ordered steps and what each uses, with the worst and
  * best cost recomputed in the browser on every edit (rates fetched once per variant), saved
  * with one explicit Save: the details (PATCH) then the structure (PUT …/structure, one
- * transaction). Status changes apply at once, on the saved process.
+ * transaction). Status changes apply at once, on the saved process: the buttons are the moves
+ * the API offers the caller (`actions`). A caller without process.write, or a deleted
+ * process, is shown the process read-only.
  */
 export default function ProcessEditorPage() {
   const { id } = useParams();
@@ -288,6 +278,9 @@ export default function ProcessEditorPage() {
 
 function ProcessEditor({ id }: { id: string }) {
   const loaded = useApi<ApiProcess>(`/api/processes/${id}`);
+  const statuses = useProcessStatuses();
+  const costTypes = useCostTypes();
+  const canWrite = useCan('process.write');
   const [state, dispatch] = useReducer(editorReducer, initialEditorState);
   const { saved, draft, expanded, saving, saveError, problems, notice, statusBusy, statusError, announce } = state;
   const focusAfter = useRef<string | null>(null);
@@ -348,6 +341,8 @@ function ProcessEditor({ id }: { id: string }) {
   if (!saved || !draft || !cost) return <Loading />;
 
   const deleted = saved.deletedAt !== null;
+  const readOnly = deleted || !canWrite;
+  const statusInfo = statuses?.find((x) => x.status === saved.status);
 
   async function save() {
     if (!draft || !saved) return;
@@ -372,12 +367,14 @@ function ProcessEditor({ id }: { id: string }) {
     }
   }
 
-  async function setStatus(to: ProcessStatus) {
+  async function move(a: ProcessAction) {
     if (!saved) return;
-    dispatch({ type: 'statusStarted', to });
+    if (a.confirm !== null && !window.confirm(a.confirm)) return;
+    dispatch({ type: 'statusStarted', action: a.action });
     try {
-      const after = await api<ApiProcess>('POST', `/api/processes/${saved.processId}/status`, { status: to });
-      dispatch({ type: 'statusChanged', process: after, label: formatStatus(after.status) });
+      const after = await api<ApiProcess>('POST', `/api/processes/${saved.processId}/${a.action}`);
+      const label = statuses?.find((x) => x.status === after.status)?.label ?? formatStatus(after.status);
+      dispatch({ type: 'statusChanged', process: after, label });
     } catch (error) {
       dispatch({ type: 'statusFailed', error });
     }
@@ -403,21 +400,24 @@ function ProcessEditor({ id }: { id: string }) {
           This process is deleted: it can be read and copied, not changed.
         </p>
       )}
+      {!deleted && !canWrite && <p className="notice">You may read this process; your role does not change processes.</p>}
 
-      <div className="savebar" role="region" aria-label="Saving">
-        <p className="save-state" role="status">
-          {saving ? 'Saving…' : dirty ? <strong>Unsaved changes</strong> : notice || 'All changes saved.'}
-        </p>
-        <button type="button" onClick={save} disabled={saving || !dirty || deleted}>
-          {saving ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="secondary" onClick={() => dispatch({ type: 'discard' })} disabled={saving || !dirty}>
-          Discard changes
-        </button>
-        <p className="savebar-total" aria-hidden="true">
-          Worst <strong>{show(cost.total.worst)}</strong> · Best <strong>{show(cost.total.best)}</strong>
-        </p>
-      </div>
+      {!readOnly && (
+        <div className="savebar" role="region" aria-label="Saving">
+          <p className="save-state" role="status">
+            {saving ? 'Saving…' : dirty ? <strong>Unsaved changes</strong> : notice || 'All changes saved.'}
+          </p>
+          <button type="button" onClick={save} disabled={saving || !dirty}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" className="secondary" onClick={() => dispatch({ type: 'discard' })} disabled={saving || !dirty}>
+            Discard changes
+          </button>
+          <p className="savebar-total" aria-hidden="true">
+            Worst <strong>{show(cost.total.worst)}</strong> · Best <strong>{show(cost.total.best)}</strong>
+          </p>
+        </div>
+      )}
       {problems.length > 0 && (
         <div className="alert" role="alert">
           <p>Put these right, then save again:</p>
@@ -435,64 +435,67 @@ function ProcessEditor({ id }: { id: string }) {
 
       <section>
         <h2>Details</h2>
-        <div className="sp-form">
-          <div className="field">
-            <label htmlFor="process-name">Name</label>
-            <input
-              id="process-name"
-              value={draft.fields.name}
-              onChange={(e) => dispatch({ type: 'setField', field: 'name', value: e.target.value })}
-              maxLength={200}
-              autoComplete="off"
-            />
+        <fieldset className="plain" disabled={readOnly}>
+          <div className="sp-form">
+            <div className="field">
+              <label htmlFor="process-name">Name</label>
+              <input
+                id="process-name"
+                value={draft.fields.name}
+                onChange={(e) => dispatch({ type: 'setField', field: 'name', value: e.target.value })}
+                maxLength={200}
+                autoComplete="off"
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="process-class">Class</label>
+              <input
+                id="process-class"
+                value={draft.fields.processClass}
+                onChange={(e) => dispatch({ type: 'setField', field: 'processClass', value: e.target.value })}
+                maxLength={50}
+                autoComplete="off"
+              />
+            </div>
+            <div className="field narrow">
+              <label htmlFor="process-price">Sales price</label>
+              <input
+                id="process-price"
+                value={draft.fields.salesPrice}
+                onChange={(e) => dispatch({ type: 'setField', field: 'salesPrice', value: e.target.value })}
+                inputMode="decimal"
+                aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())}
+                autoComplete="off"
+              />
+            </div>
+            <div className="field wide">
+              <label htmlFor="process-description">Description</label>
+              <textarea
+                id="process-description"
+                value={draft.fields.description}
+                onChange={(e) => dispatch({ type: 'setField', field: 'description', value: e.target.value })}
+                rows={2}
+              />
+            </div>
           </div>
-          <div className="field">
-            <label htmlFor="process-class">Class</label>
-            <input
-              id="process-class"
-              value={draft.fields.processClass}
-              onChange={(e) => dispatch({ type: 'setField', field: 'processClass', value: e.target.value })}
-              maxLength={50}
-              autoComplete="off"
-            />
-          </div>
-          <div className="field narrow">
-            <label htmlFor="process-price">Sales price</label>
-            <input
-              id="process-price"
-              value={draft.fields.salesPrice}
-              onChange={(e) => dispatch({ type: 'setField', field: 'salesPrice', value: e.target.value })}
-              inputMode="decimal"
-              aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())}
-              autoComplete="off"
-            />
-          </div>
-          <div className="field wide">
-            <label htmlFor="process-description">Description</label>
-            <textarea
-              id="process-description"
-              value={draft.fields.description}
-              onChange={(e) => dispatch({ type: 'setField', field: 'description', value: e.target.value })}
-              rows={2}
-            />
-          </div>
-        </div>
+        </fieldset>
       </section>
 
       <section>
         <h2>Status</h2>
         <p>
-          This process is <StatusBadge status={saved.status} />.{' '}
-          {saved.status === 'active' ? 'It takes new lots.' : saved.status === 'draft' ? 'Activate it for lots to be made of it.' : 'It takes no new lots.'}
+          This process is <StatusBadge status={saved.status} />. {statusInfo?.description}
         </p>
-        <div className="row-actions">
-          {STATUS_ACTIONS[saved.status].map((a) => (
-            <button key={a.to} type="button" className="secondary" onClick={() => setStatus(a.to)} disabled={statusBusy !== null || dirty || deleted}>
-              {statusBusy === a.to ? 'Changing…' : a.label}
-            </button>
-          ))}
-        </div>
-        {dirty && <p className="caption">Save or discard your changes first: a status applies to the saved process.</p>}
+        {saved.actions.length > 0 && (
+          <div className="row-actions">
+            {saved.actions.map((a) => (
+              <button key={a.action} type="button" className="secondary" onClick={() => move(a)} disabled={statusBusy !== null || dirty}>
+                {statusBusy === a.action ? 'Changing…' : a.label}
+              </button>
+            ))}
+          </div>
+        )}
+        {dirty && saved.actions.length > 0 && <p className="caption">Save or discard your changes first: a status applies to the saved process.</p>}
         {statusError !== undefined && <ActionError error={statusError} />}
       </section>
 
@@ -518,10 +521,12 @@ function ProcessEditor({ id }: { id: string }) {
       <section>
         <h2>Steps</h2>
         {draft.steps.length === 0 ? (
-          <p className="empty">No steps yet: add the first from the library below.</p>
+          <p className="empty">{readOnly ? 'No steps.' : 'No steps yet: add the first from the library below.'}</p>
         ) : (
           <>
-            <p className="caption">In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.</p>
+            <p className="caption">
+              {readOnly ? 'In the order they are done.' : 'In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.'}
+            </p>
             <ol className={lineCount > 100 ? 'steps big' : 'steps'}>
               {draft.steps.map((s, i) => (
                 <StepCard
@@ -536,18 +541,22 @@ function ProcessEditor({ id }: { id: string }) {
                   onMove={onMove}
                   onDragStart={onDragStart}
                   onDropOn={onDropOn}
+                  readOnly={readOnly}
+                  costTypes={costTypes}
                 />
               ))}
             </ol>
           </>
         )}
-        <AddStep onAdd={(s) => dispatch({ type: 'addStep', step: newStep(s) })} />
+        {!readOnly && <AddStep onAdd={(s) => dispatch({ type: 'addStep', step: newStep(s) })} />}
       </section>
 
       <section>
         <h2>Additional costs</h2>
         <p className="caption">Costs of the whole process: per unit, or fixed per run (tooling, a setup).</p>
-        <AdditionalCosts costs={draft.additionalCosts} dispatch={dispatch} />
+        <fieldset className="plain" disabled={readOnly}>
+          <AdditionalCosts costs={draft.additionalCosts} dispatch={dispatch} readOnly={readOnly} />
+        </fieldset>
       </section>
     </>
   );

@@ -8,7 +8,8 @@ import { FormActions } from '../forms.tsx';
 import { Pager } from '../Pager.tsx';
 import type { ApiProcess, ProcessSummary } from '../processes/model.ts';
 import { MONEY } from '../processes/model.ts';
-import { ActionError, StatusBadge } from '../processes/ui.tsx';
+import { ActionError, StatusBadge, useProcessStatuses } from '../processes/ui.tsx';
+import { useCan } from '../session.tsx';
 import '../processes/processes.css';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -72,8 +73,8 @@ function NewProcess() {
   );
 }
 
-/** One process's row, with Copy (asks for the copy's name in the row, then opens the copy). */
-function Row({ p }: { p: ProcessSummary }) {
+/** One process's row, with Copy for a caller who may write processes (asks for the copy's name in the row, then opens the copy). */
+function Row({ p, canWrite }: { p: ProcessSummary; canWrite: boolean }) {
   const navigate = useNavigate();
   const [copying, setCopying] = useState(false);
   const [name, setName] = useState(`${p.name} (copy)`);
@@ -105,32 +106,36 @@ function Row({ p }: { p: ProcessSummary }) {
       <td className="num">{p.stepCount}</td>
       <td className="num">{p.salesPrice === null ? '—' : formatMoney(p.salesPrice)}</td>
       <td>{formatDateTime(p.updatedAt)}</td>
-      <td>
-        {copying ? (
-          <form className="row-actions" onSubmit={copy}>
-            <label htmlFor={id}>Name of the copy</label>
-            <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoComplete="off" />
-            <button type="submit" disabled={busy}>
-              {busy ? 'Copying…' : 'Copy'}
+      {canWrite && (
+        <td>
+          {copying ? (
+            <form className="row-actions" onSubmit={copy}>
+              <label htmlFor={id}>Name of the copy</label>
+              <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoComplete="off" />
+              <button type="submit" disabled={busy}>
+                {busy ? 'Copying…' : 'Copy'}
+              </button>
+              <button type="button" className="secondary" onClick={() => setCopying(false)} disabled={busy}>
+                Cancel
+              </button>
+            </form>
+          ) : (
+            <button type="button" className="secondary" onClick={() => setCopying(true)} aria-label={`Copy ${p.name}`}>
+              Copy
             </button>
-            <button type="button" className="secondary" onClick={() => setCopying(false)} disabled={busy}>
-              Cancel
-            </button>
-          </form>
-        ) : (
-          <button type="button" className="secondary" onClick={() => setCopying(true)} aria-label={`Copy ${p.name}`}>
-            Copy
-          </button>
-        )}
-        {error !== undefined && <ActionError error={error} labels={{ name: 'Name of the copy' }} />}
-      </td>
+          )}
+          {error !== undefined && <ActionError error={error} labels={{ name: 'Name of the copy' }} />}
+        </td>
+      )}
     </tr>
   );
 }
 
-/** The processes: searched, filtered by status, a page at a time; a new one opens in its editor. */
+/** The processes: searched, filtered by status (the API's list), a page at a time; a new one opens in its editor. */
 export default function Processes() {
   usePageTitle('Processes');
+  const canWrite = useCan('process.write');
+  const statuses = useProcessStatuses();
   const { q, page, typed, setTyped, setPage, filter, setFilter } = useSearchPage();
   const status = filter('status');
   const subprocessId = filter('subprocessId');
@@ -143,7 +148,7 @@ export default function Processes() {
   return (
     <>
       <h1>Processes</h1>
-      <NewProcess />
+      {canWrite && <NewProcess />}
       <section>
         <h2>All processes</h2>
         <div className="toolbar">
@@ -152,9 +157,11 @@ export default function Processes() {
           <label htmlFor="process-status">Status</label>
           <select id="process-status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">Any</option>
-            <option value="draft">Draft</option>
-            <option value="active">Active</option>
-            <option value="archived">Archived</option>
+            {statuses?.map((x) => (
+              <option key={x.status} value={x.status}>
+                {x.label}
+              </option>
+            ))}
           </select>
         </div>
         {subprocessId && (
@@ -171,7 +178,7 @@ export default function Processes() {
           <Loading />
         ) : loaded.data.processes.length === 0 ? (
           <p className="empty">
-            {filtered ? 'No process matches. ' : 'No processes yet: create one above.'}
+            {filtered ? 'No process matches. ' : canWrite ? 'No processes yet: create one above.' : 'No processes yet.'}
             {filtered && <Link to="/processes">Show all processes</Link>}
           </p>
         ) : (
@@ -190,12 +197,12 @@ export default function Processes() {
                       Sales price
                     </th>
                     <th scope="col">Updated</th>
-                    <th scope="col">Actions</th>
+                    {canWrite && <th scope="col">Actions</th>}
                   </tr>
                 </thead>
                 <tbody>
                   {loaded.data.processes.map((p) => (
-                    <Row key={p.processId} p={p} />
+                    <Row key={p.processId} p={p} canWrite={canWrite} />
                   ))}
                 </tbody>
               </table>

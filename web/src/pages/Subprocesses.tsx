@@ -10,6 +10,7 @@ import type { Subprocess } from '../processes/model.ts';
 import { MONEY } from '../processes/model.ts';
 import { ActionError } from '../processes/ui.tsx';
 import '../processes/processes.css';
+import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
@@ -112,8 +113,8 @@ function SubprocessForm({
   );
 }
 
-/** One subprocess's row: its figures, and Edit / Delete (Delete asks first, in the row). */
-function Row({ s, onEdit, onDeleted }: { s: Subprocess; onEdit: () => void; onDeleted: (name: string) => void }) {
+/** One subprocess's row: its figures, and for a caller who may write processes Edit / Delete (Delete asks first, in the row). */
+function Row({ s, canWrite, onEdit, onDeleted }: { s: Subprocess; canWrite: boolean; onEdit: () => void; onDeleted: (name: string) => void }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
@@ -138,41 +139,44 @@ function Row({ s, onEdit, onDeleted }: { s: Subprocess; onEdit: () => void; onDe
       <td className="num">{s.estimatedTimeMinutes} min</td>
       <td className="num">{formatMoney(s.labourCost)}</td>
       <td className="num">{s.processCount > 0 ? <Link to={`/processes?subprocessId=${s.subprocessId}`}>{s.processCount}</Link> : 0}</td>
-      <td>
-        {confirming ? (
-          <div className="row-actions" role="group" aria-label={`Delete ${s.name}?`}>
-            <span>
-              Delete “{s.name}”?
-              {s.processCount > 0
-                ? ` ${s.processCount} process${s.processCount === 1 ? '' : 'es'} use it: their steps stay, but it can no longer be added.`
-                : ''}
-            </span>
-            <button type="button" onClick={remove} disabled={busy}>
-              {busy ? 'Deleting…' : 'Delete it'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(false)} disabled={busy}>
-              Keep it
-            </button>
-          </div>
-        ) : (
-          <div className="row-actions">
-            <button type="button" className="secondary" onClick={onEdit} aria-label={`Edit ${s.name}`}>
-              Edit
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(true)} aria-label={`Delete ${s.name}`}>
-              Delete
-            </button>
-          </div>
-        )}
-        {error !== undefined && <ActionError error={error} />}
-      </td>
+      {canWrite && (
+        <td>
+          {confirming ? (
+            <div className="row-actions" role="group" aria-label={`Delete ${s.name}?`}>
+              <span>
+                Delete “{s.name}”?
+                {s.processCount > 0
+                  ? ` ${s.processCount} process${s.processCount === 1 ? '' : 'es'} use it: their steps stay, but it can no longer be added.`
+                  : ''}
+              </span>
+              <button type="button" onClick={remove} disabled={busy}>
+                {busy ? 'Deleting…' : 'Delete it'}
+              </button>
+              <button type="button" className="secondary" onClick={() => setConfirming(false)} disabled={busy}>
+                Keep it
+              </button>
+            </div>
+          ) : (
+            <div className="row-actions">
+              <button type="button" className="secondary" onClick={onEdit} aria-label={`Edit ${s.name}`}>
+                Edit
+              </button>
+              <button type="button" className="secondary" onClick={() => setConfirming(true)} aria-label={`Delete ${s.name}`}>
+                Delete
+              </button>
+            </div>
+          )}
+          {error !== undefined && <ActionError error={error} />}
+        </td>
+      )}
     </tr>
   );
 }
 
-/** The subprocess library: searched and a page at a time; add, change and delete subprocesses. */
+/** The subprocess library: searched and a page at a time; add, change and delete subprocesses (with process.write). */
 export default function Subprocesses() {
   usePageTitle('Subprocesses');
+  const canWrite = useCan('process.write');
   const { q, page, typed, setTyped, setPage } = useSearchPage();
   const loaded = useApi<{ total: number; subprocesses: Subprocess[] }>(`/api/subprocesses${query({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
@@ -189,7 +193,7 @@ export default function Subprocesses() {
           {done}
         </p>
       )}
-      {editing ? (
+      {!canWrite ? null : editing ? (
         <section className="card" key={`edit-${editing.subprocessId}`}>
           <h2>Edit “{editing.name}”</h2>
           <SubprocessForm
@@ -243,7 +247,13 @@ export default function Subprocesses() {
           <Loading />
         ) : loaded.data.subprocesses.length === 0 ? (
           <p className="empty">
-            {q ? `No subprocess matches “${q}”. ` : page > 1 ? 'This page is past the last subprocess. ' : 'The library is empty: add a subprocess above.'}
+            {q
+              ? `No subprocess matches “${q}”. `
+              : page > 1
+                ? 'This page is past the last subprocess. '
+                : canWrite
+                  ? 'The library is empty: add a subprocess above.'
+                  : 'The library is empty.'}
             {(q || page > 1) && <Link to="/subprocesses">Show all subprocesses</Link>}
           </p>
         ) : (
@@ -263,7 +273,7 @@ export default function Subprocesses() {
                     <th scope="col" className="num">
                       Processes
                     </th>
-                    <th scope="col">Actions</th>
+                    {canWrite && <th scope="col">Actions</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -271,6 +281,7 @@ export default function Subprocesses() {
                     <Row
                       key={s.subprocessId}
                       s={s}
+                      canWrite={canWrite}
                       onEdit={() => {
                         setDone('');
                         setEditing(s);

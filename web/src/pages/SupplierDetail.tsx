@@ -4,17 +4,22 @@ import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
-import { SupplierForm } from '../suppliers/SupplierForm.tsx';
+import { useCan } from '../session.tsx';
+import { SUPPLIER_LABELS, SupplierForm } from '../suppliers/SupplierForm.tsx';
 import { SupplierRates } from '../suppliers/SupplierRates.tsx';
 import type { Supplier } from '../suppliers/shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
-/** One supplier: its details to edit, deleting it (refused while it has rates), and its rates. */
+/**
+ * One supplier: its details (to edit), deleting it (refused while it has rates), and its rates.
+ * A user whose role may not change the catalog (useCan('catalog.write')) reads the details and rates only.
+ */
 export default function SupplierDetail() {
   const { id } = useParams();
   const path = `/api/suppliers/${encodeURIComponent(id ?? '')}`;
   const supplier = useApi<Supplier>(path);
+  const canWrite = useCan('catalog.write');
   usePageTitle(supplier.data?.firmName ?? 'Supplier');
 
   if (supplier.error !== undefined) {
@@ -38,21 +43,39 @@ export default function SupplierDetail() {
       <h1>{s.firmName}</h1>
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
-        <SupplierForm
-          idPrefix="supplier"
-          supplier={s}
-          submitLabel="Save changes"
-          busyLabel="Saving…"
-          save={async (fields) => {
-            await api<Supplier>('PATCH', path, fields);
-            supplier.reload();
-            return 'Saved.';
-          }}
-        />
+        {canWrite ? (
+          <SupplierForm
+            idPrefix="supplier"
+            supplier={s}
+            submitLabel="Save changes"
+            busyLabel="Saving…"
+            save={async (fields) => {
+              await api<Supplier>('PATCH', path, fields);
+              supplier.reload();
+              return 'Saved.';
+            }}
+          />
+        ) : (
+          <SupplierFacts supplier={s} />
+        )}
       </section>
-      <SupplierRates supplier={s} />
-      <DeleteSupplier supplier={s} />
+      <SupplierRates supplier={s} canWrite={canWrite} />
+      {canWrite && <DeleteSupplier supplier={s} />}
     </>
+  );
+}
+
+/** The supplier's details to read, labelled as the form labels them. */
+function SupplierFacts({ supplier }: { supplier: Supplier }) {
+  return (
+    <dl className="facts">
+      {(['firmName', 'address', 'gstin', 'email', 'phone'] as const).map((field) => (
+        <div key={field}>
+          <dt>{SUPPLIER_LABELS[field]}</dt>
+          <dd>{supplier[field] ?? '—'}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 

@@ -4,6 +4,7 @@ import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { Pager } from '../Pager.tsx';
+import { useCan } from '../session.tsx';
 import { SupplierForm } from '../suppliers/SupplierForm.tsx';
 import type { Supplier } from '../suppliers/shapes.ts';
 import { usePageTitle } from '../title.ts';
@@ -18,6 +19,7 @@ export default function Suppliers() {
   const { q, page, typed, setTyped, setPage } = useSearchPage();
   const [adding, setAdding] = useState(false);
   const navigate = useNavigate();
+  const canWrite = useCan('catalog.write');
 
   const loaded = useApi<{ total: number; suppliers: Supplier[] }>(`/api/suppliers${query({ search: q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`);
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
@@ -28,11 +30,13 @@ export default function Suppliers() {
       <div className="toolbar">
         <label htmlFor="supplier-search">Search suppliers</label>
         <input id="supplier-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="firm name" autoComplete="off" />
-        <button type="button" className="secondary" aria-expanded={adding} aria-controls="new-supplier" onClick={() => setAdding(!adding)}>
-          New supplier
-        </button>
+        {canWrite && (
+          <button type="button" className="secondary" aria-expanded={adding} aria-controls="new-supplier" onClick={() => setAdding(!adding)}>
+            New supplier
+          </button>
+        )}
       </div>
-      {adding && (
+      {adding && canWrite && (
         <section id="new-supplier" aria-labelledby="new-supplier-heading" className="card">
           <h2 id="new-supplier-heading">New supplier</h2>
           <SupplierForm
@@ -57,7 +61,7 @@ export default function Suppliers() {
             ? `No supplier’s firm name contains “${q}”. `
             : page > 1
               ? 'This page is past the last supplier. '
-              : 'No suppliers yet: add one with New supplier.'}
+              : `No suppliers yet${canWrite ? ': add one with New supplier.' : '.'}`}
           {(q || page > 1) && <Link to="/suppliers">Show all suppliers</Link>}
         </p>
       ) : (

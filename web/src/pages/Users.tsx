@@ -8,19 +8,12 @@ import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
 import type { Action } from '../forms.tsx';
 import { Pager } from '../Pager.tsx';
 import { useSession } from '../session.tsx';
-import type { User } from '../shapes.ts';
+import type { RoleInfo, User } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
 
 const PAGE_SIZE = 25;
-const ROLES = ['admin', 'planner', 'operator', 'viewer'] as const;
-const ROLE_HELP: Record<User['role'], string> = {
-  admin: 'everything, and users and the schema',
-  planner: 'catalogue, processes, lots and imports',
-  operator: 'stock movements and running lots',
-  viewer: 'reads everything, changes nothing',
-};
 const LABELS = { name: 'Name', email: 'Email', role: 'Role', password: 'Password' };
 
 /** An account as the users API lists it. */
@@ -39,6 +32,8 @@ export default function Users() {
   usePageTitle('Users');
   const { user: me } = useSession();
   const users = useApi<Account[]>('/api/users');
+  // The roles and what each is for, from the API's table: the page names none itself.
+  const roles = useApi<RoleInfo[]>('/api/roles');
   const { q, page, typed, setTyped, setPage } = useSearchPage();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<number | null>(null);
@@ -61,20 +56,29 @@ export default function Users() {
           Add user
         </button>
       </div>
-      {adding && (
+      {roles.error !== undefined && <ErrorAlert error={roles.error} />}
+      {adding && roles.data && (
         <AddUser
+          roles={roles.data}
           onAdded={() => {
             users.reload();
           }}
           onClose={() => setAdding(false)}
         />
       )}
-      {editedUser && (
-        <EditUser key={editedUser.userId} user={editedUser} self={editedUser.userId === me?.userId} onSaved={users.reload} onClose={() => setEditing(null)} />
+      {editedUser && roles.data && (
+        <EditUser
+          key={editedUser.userId}
+          user={editedUser}
+          roles={roles.data}
+          self={editedUser.userId === me?.userId}
+          onSaved={users.reload}
+          onClose={() => setEditing(null)}
+        />
       )}
       {users.error !== undefined ? (
         <ErrorAlert error={users.error} />
-      ) : !users.data ? (
+      ) : !users.data || !roles.data ? (
         <Loading />
       ) : shown.length === 0 ? (
         <p className="empty">{q ? `No user matches “${q}”.` : 'No users yet: add the first with Add user.'}</p>
@@ -139,11 +143,16 @@ function generatedPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => void }) {
+/** The role that may do least (the fewest permissions; the last such in the API's order): a new user's role until another is chosen. */
+function leastRole(roles: RoleInfo[]): string {
+  return roles.reduce<RoleInfo | undefined>((least, r) => (least && least.permissions.length < r.permissions.length ? least : r), undefined)?.role ?? '';
+}
+
+function AddUser({ roles, onAdded, onClose }: { roles: RoleInfo[]; onAdded: () => void; onClose: () => void }) {
   const action = useAction();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<User['role']>('viewer');
+  const [role, setRole] = useState<User['role']>(() => leastRole(roles));
   const [password, setPassword] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -173,7 +182,7 @@ function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => voi
             {...invalidIf(action, 'email')}
           />
         </label>
-        <RoleSelect role={role} onChange={setRole} action={action} />
+        <RoleSelect roles={roles} role={role} onChange={setRole} action={action} />
         <label>
           Password
           <input
@@ -206,7 +215,7 @@ function AddUser({ onAdded, onClose }: { onAdded: () => void; onClose: () => voi
   );
 }
 
-function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boolean; onSaved: () => void; onClose: () => void }) {
+function EditUser({ user, roles, self, onSaved, onClose }: { user: Account; roles: RoleInfo[]; self: boolean; onSaved: () => void; onClose: () => void }) {
   const action = useAction();
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<User['role']>(user.role);
@@ -236,7 +245,7 @@ function EditUser({ user, self, onSaved, onClose }: { user: Account; self: boole
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} {...invalidIf(action, 'name')} />
         </label>
-        <RoleSelect role={role} onChange={setRole} action={action} />
+        <RoleSelect roles={roles} role={role} onChange={setRole} action={action} />
         <label>
           New password
           <input
@@ -283,19 +292,27 @@ function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => voi
   );
 }
 
-/** The role, each with what it may do. A label beside the select (not around it), so its name is "Role" alone. */
-function RoleSelect({ role, onChange, action }: { role: User['role']; onChange: (role: User['role']) => void; action: Action }) {
+/**
+ * The roles the API serves, each with what it is for; the chosen one's description is said
+ * again under the select (an option's text may be cut short). A label beside the select (not
+ * around it), so its name is "Role" alone.
+ */
+function RoleSelect({ roles, role, onChange, action }: { roles: RoleInfo[]; role: string; onChange: (role: string) => void; action: Action }) {
   const id = useId();
+  const chosen = roles.find((r) => r.role === role);
   return (
     <div>
       <label htmlFor={id}>Role</label>
-      <select id={id} value={role} onChange={(e) => onChange(e.target.value as User['role'])} {...invalidIf(action, 'role')}>
-        {ROLES.map((r) => (
-          <option key={r} value={r}>
-            {r}: {ROLE_HELP[r]}
+      <select id={id} value={role} onChange={(e) => onChange(e.target.value)} aria-describedby={`${id}-what`} {...invalidIf(action, 'role')}>
+        {roles.map((r) => (
+          <option key={r.role} value={r.role}>
+            {r.role}: {r.description}
           </option>
         ))}
       </select>
+      <p className="hint" id={`${id}-what`}>
+        {chosen ? `${chosen.role[0]?.toUpperCase()}${chosen.role.slice(1)}: ${chosen.description}.` : ''}
+      </p>
     </div>
   );
 }

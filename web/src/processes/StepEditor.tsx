@@ -11,8 +11,8 @@ import { useApi } from '../useApi.ts';
 import { money, parseScaled } from './cost.ts';
 import type { GroupCost, Rates, StepCost, UnitCost } from './cost.ts';
 import type { EditorAction } from './editor-state.ts';
-import { COST_TYPES, COST_QUANTITY, MONEY, USAGE_QUANTITY, newKey } from './model.ts';
-import type { CostType, DraftCostItem, DraftGroup, DraftLine, DraftStep, VariantLabel } from './model.ts';
+import { COST_QUANTITY, MONEY, USAGE_QUANTITY, newKey } from './model.ts';
+import type { DraftCostItem, DraftGroup, DraftLine, DraftStep, VariantLabel } from './model.ts';
 
 const variantName = (v: VariantLabel) => `${v.item} ${[v.color, v.size].filter((x) => x && x !== 'General' && x !== 'Plain').join(' ')}`.trim();
 const paise = (cents: bigint) => formatMoney(money(cents * 10_000n));
@@ -259,7 +259,7 @@ function NewGroup({ step, onAdd }: { step: DraftStep; onAdd: (name: string) => v
   );
 }
 
-function CostItems({ step, dispatch }: { step: DraftStep; dispatch: Dispatch<EditorAction> }) {
+function CostItems({ step, costTypes, dispatch }: { step: DraftStep; costTypes: readonly string[] | undefined; dispatch: Dispatch<EditorAction> }) {
   const set = (key: string, change: Partial<DraftCostItem>) => dispatch({ type: 'setCostItem', stepKey: step.key, key, change });
   return (
     <>
@@ -298,8 +298,8 @@ function CostItems({ step, dispatch }: { step: DraftStep; dispatch: Dispatch<Edi
                 return (
                   <tr key={c.key}>
                     <td>
-                      <select value={c.costType} onChange={(e) => set(c.key, { costType: e.target.value as CostType })} aria-label={`Type of ${n}`}>
-                        {COST_TYPES.map((t) => (
+                      <select value={c.costType} onChange={(e) => set(c.key, { costType: e.target.value })} aria-label={`Type of ${n}`}>
+                        {(costTypes?.includes(c.costType) ? costTypes : [c.costType, ...(costTypes ?? [])]).map((t) => (
                           <option key={t} value={t}>
                             {t}
                           </option>
@@ -381,6 +381,10 @@ export interface StepCardProps {
   onMove: (stepKey: string, by: number) => void;
   onDragStart: (stepKey: string) => void;
   onDropOn: (stepKey: string) => void;
+  /** Shown, not changed (a caller without process.write, a deleted process): details open and close, nothing else. */
+  readOnly: boolean;
+  /** The kinds of cost item, as the API serves them (undefined while they load). */
+  costTypes: readonly string[] | undefined;
 }
 
 /** The step card under a point of the screen (where a dragged step is dropped). */
@@ -389,7 +393,20 @@ function dropTarget(x: number, y: number): HTMLLIElement | null {
 }
 
 /** One step as a card of the ordered list: its figures, moves, and (expanded) what it uses. */
-export const StepCard = memo(function StepCard({ step, index, count, cost, rates, expanded, dispatch, onMove, onDragStart, onDropOn }: StepCardProps) {
+export const StepCard = memo(function StepCard({
+  step,
+  index,
+  count,
+  cost,
+  rates,
+  expanded,
+  dispatch,
+  onMove,
+  onDragStart,
+  onDropOn,
+  readOnly,
+  costTypes,
+}: StepCardProps) {
   const name = step.customName.trim() || step.subprocessName;
   // Stable across renders, so a row whose line did not change is not redrawn.
   const onQuantity = useCallback(
@@ -408,36 +425,38 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
   return (
     <li className="step" data-step={step.key}>
       <div className="step-head">
-        <span
-          className="drag-handle"
-          onPointerDown={(e) => {
-            if (e.button !== 0) return;
-            e.preventDefault();
-            e.currentTarget.setPointerCapture(e.pointerId);
-            onDragStart(step.key);
-          }}
-          onPointerMove={(e) => {
-            if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
-            const target = dropTarget(e.clientX, e.clientY);
-            for (const li of document.querySelectorAll('li.step.drop-over')) if (li !== target) li.classList.remove('drop-over');
-            target?.classList.add('drop-over');
-          }}
-          onPointerUp={(e) => {
-            if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
-            e.currentTarget.releasePointerCapture(e.pointerId);
-            const target = dropTarget(e.clientX, e.clientY);
-            for (const li of document.querySelectorAll('li.step.drop-over')) li.classList.remove('drop-over');
-            if (target?.dataset.step) onDropOn(target.dataset.step);
-          }}
-          onPointerCancel={() => {
-            for (const li of document.querySelectorAll('li.step.drop-over')) li.classList.remove('drop-over');
-          }}
-          title="Drag to reorder (or use Move up / Move down)"
-          data-testid={`drag-${index + 1}`}
-          aria-hidden="true"
-        >
-          ⠿
-        </span>
+        {!readOnly && (
+          <span
+            className="drag-handle"
+            onPointerDown={(e) => {
+              if (e.button !== 0) return;
+              e.preventDefault();
+              e.currentTarget.setPointerCapture(e.pointerId);
+              onDragStart(step.key);
+            }}
+            onPointerMove={(e) => {
+              if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
+              const target = dropTarget(e.clientX, e.clientY);
+              for (const li of document.querySelectorAll('li.step.drop-over')) if (li !== target) li.classList.remove('drop-over');
+              target?.classList.add('drop-over');
+            }}
+            onPointerUp={(e) => {
+              if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
+              e.currentTarget.releasePointerCapture(e.pointerId);
+              const target = dropTarget(e.clientX, e.clientY);
+              for (const li of document.querySelectorAll('li.step.drop-over')) li.classList.remove('drop-over');
+              if (target?.dataset.step) onDropOn(target.dataset.step);
+            }}
+            onPointerCancel={() => {
+              for (const li of document.querySelectorAll('li.step.drop-over')) li.classList.remove('drop-over');
+            }}
+            title="Drag to reorder (or use Move up / Move down)"
+            data-testid={`drag-${index + 1}`}
+            aria-hidden="true"
+          >
+            ⠿
+          </span>
+        )}
         <h3 id={`${id}-title`}>
           <span className="step-number">{index + 1}.</span> {name}
           {step.customName.trim() && <span className="caption"> ({step.subprocessName})</span>}
@@ -458,26 +477,30 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
           {cost.pending > 0 && <span className="caption">fetching rates…</span>}
         </p>
         <div className="step-actions">
-          <button
-            type="button"
-            className="secondary small"
-            id={`${id}-up`}
-            onClick={() => onMove(step.key, -1)}
-            disabled={index === 0}
-            aria-label={`Move up: ${name}`}
-          >
-            Move up
-          </button>
-          <button
-            type="button"
-            className="secondary small"
-            id={`${id}-down`}
-            onClick={() => onMove(step.key, 1)}
-            disabled={index === count - 1}
-            aria-label={`Move down: ${name}`}
-          >
-            Move down
-          </button>
+          {!readOnly && (
+            <button
+              type="button"
+              className="secondary small"
+              id={`${id}-up`}
+              onClick={() => onMove(step.key, -1)}
+              disabled={index === 0}
+              aria-label={`Move up: ${name}`}
+            >
+              Move up
+            </button>
+          )}
+          {!readOnly && (
+            <button
+              type="button"
+              className="secondary small"
+              id={`${id}-down`}
+              onClick={() => onMove(step.key, 1)}
+              disabled={index === count - 1}
+              aria-label={`Move down: ${name}`}
+            >
+              Move down
+            </button>
+          )}
           <button
             type="button"
             className="secondary small"
@@ -488,18 +511,20 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
             {expanded ? 'Hide details' : 'Show details'}
             <span className="visually-hidden"> of {name}</span>
           </button>
-          <button
-            type="button"
-            className="secondary small danger"
-            onClick={() => dispatch({ type: 'removeStep', stepKey: step.key })}
-            aria-label={`Remove step ${name}`}
-          >
-            Remove step
-          </button>
+          {!readOnly && (
+            <button
+              type="button"
+              className="secondary small danger"
+              onClick={() => dispatch({ type: 'removeStep', stepKey: step.key })}
+              aria-label={`Remove step ${name}`}
+            >
+              Remove step
+            </button>
+          )}
         </div>
       </div>
       {expanded && (
-        <div className="step-body" id={`${id}-body`}>
+        <fieldset className="plain step-body" id={`${id}-body`} disabled={readOnly}>
           <div className="step-fields">
             <div className="field">
               <label htmlFor={`${id}-custom`}>Name in this process</label>
@@ -611,16 +636,19 @@ export const StepCard = memo(function StepCard({ step, index, count, cost, rates
               </div>
             );
           })}
-          <NewGroup step={step} onAdd={(name) => dispatch({ type: 'addGroup', stepKey: step.key, key: newKey('g'), name })} />
-
-          <VariantPicker
-            step={step}
-            onAdd={(target, variant, quantity) => dispatch({ type: 'addLine', stepKey: step.key, target, line: { key: newKey('l'), variant, quantity } })}
-          />
+          {!readOnly && (
+            <>
+              <NewGroup step={step} onAdd={(name) => dispatch({ type: 'addGroup', stepKey: step.key, key: newKey('g'), name })} />
+              <VariantPicker
+                step={step}
+                onAdd={(target, variant, quantity) => dispatch({ type: 'addLine', stepKey: step.key, target, line: { key: newKey('l'), variant, quantity } })}
+              />
+            </>
+          )}
 
           <h4>Cost items</h4>
-          <CostItems step={step} dispatch={dispatch} />
-        </div>
+          <CostItems step={step} costTypes={costTypes} dispatch={dispatch} />
+        </fieldset>
       )}
     </li>
   );

@@ -3,7 +3,7 @@
 // Nothing here reads the clock, the DOM or a counter: new rows arrive with their keys, a save
 // with its time, so each transition can be tested on plain data (test/web/editor-state.test.ts).
 import { draftOf } from './model.ts';
-import type { ApiProcess, Draft, DraftAdditionalCost, DraftCostItem, DraftFields, DraftGroup, DraftLine, DraftStep, ProcessStatus } from './model.ts';
+import type { ApiProcess, Draft, DraftAdditionalCost, DraftCostItem, DraftFields, DraftGroup, DraftLine, DraftStep } from './model.ts';
 
 export interface EditorState {
   /** The process as the API last answered it; null until it has loaded. */
@@ -22,8 +22,8 @@ export interface EditorState {
   problems: string[];
   /** The save bar's line once everything is saved ("Saved at …"). */
   notice: string;
-  /** The status being set, while its request runs. */
-  statusBusy: ProcessStatus | null;
+  /** The status move being made (its action, as the API's `actions` name it), while its request runs. */
+  statusBusy: string | null;
   statusError: unknown;
   /** What a screen reader is told after a move, an addition or a removal. */
   announce: string;
@@ -62,7 +62,7 @@ export type EditorAction =
   | { type: 'structureSaved'; process: ApiProcess; sent: Draft }
   | { type: 'saveDone'; at: string }
   | { type: 'saveFailed'; error: unknown; fieldsSaved: boolean }
-  | { type: 'statusStarted'; to: ProcessStatus }
+  | { type: 'statusStarted'; action: string }
   | { type: 'statusChanged'; process: ApiProcess; label: string }
   | { type: 'statusFailed'; error: unknown }
   | { type: 'discard' };
@@ -244,7 +244,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         saveError: { error: action.error, prefix: action.fieldsSaved ? 'The details were saved, but the steps and costs were not:' : 'Nothing was saved:' },
       };
     case 'statusStarted':
-      return { ...state, statusBusy: action.to, statusError: undefined, notice: '' };
+      return { ...state, statusBusy: action.action, statusError: undefined, notice: '' };
     case 'statusChanged':
       return { ...state, saved: action.process, statusBusy: null, notice: `The process is now ${action.label.toLowerCase()}.` };
     case 'statusFailed':

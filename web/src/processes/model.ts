@@ -2,9 +2,25 @@
 // editor changes in memory, and the body that saves it (PUT /api/processes/:id/structure).
 // Money and quantities stay decimal strings, as the API gives them.
 
-export type ProcessStatus = 'draft' | 'active' | 'archived';
-export const COST_TYPES = ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'] as const;
-export type CostType = (typeof COST_TYPES)[number];
+/** A process's status as the API names it; what each means, and the moves from it, come from the API (`actions`, GET /api/processes/statuses). */
+export type ProcessStatus = string;
+/** A status move the caller may make now, as the API offers it (`actions` of a process): the page shows exactly these. */
+export interface ProcessAction {
+  action: string;
+  label: string;
+  to: string;
+  needsReason: boolean;
+  /** A sentence to confirm before the move; null when none is asked. */
+  confirm: string | null;
+}
+/** A status with the words the API gives for it (GET /api/processes/statuses). */
+export interface ProcessStatusInfo {
+  status: ProcessStatus;
+  label: string;
+  description: string;
+}
+/** A kind of cost item as the API names it; the kinds there are come from the API (GET /api/processes/cost-types). */
+export type CostType = string;
 
 export interface Subprocess {
   subprocessId: number;
@@ -27,6 +43,7 @@ export interface ProcessSummary {
   stepCount: number;
   updatedAt: string;
   deletedAt: string | null;
+  actions: ProcessAction[];
 }
 
 export interface ApiLine {
@@ -133,8 +150,6 @@ let counter = 0;
  */
 export const newKey = (prefix: string) => `${prefix}n${++counter}`;
 
-const asCostType = (t: string): CostType => ((COST_TYPES as readonly string[]).includes(t) ? (t as CostType) : 'other');
-
 function lineOf(l: ApiLine): DraftLine {
   return {
     key: `l${l.lineId}`,
@@ -165,7 +180,7 @@ export function draftOf(p: ApiProcess): Draft {
       })),
       costItems: s.costItems.map((c) => ({
         key: `c${c.costItemId}`,
-        costType: asCostType(c.costType),
+        costType: c.costType,
         description: c.description ?? '',
         quantity: c.quantity,
         unit: c.unit ?? '',

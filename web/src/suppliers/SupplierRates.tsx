@@ -10,6 +10,7 @@ import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
 import { RateForm } from './RateForm.tsx';
 import { RATE_COLUMNS, RatesTable } from './RatesTable.tsx';
+import type { RateColumn } from './RatesTable.tsx';
 import type { Rate, Supplier } from './shapes.ts';
 
 const PAGE_SIZE = 20;
@@ -18,9 +19,9 @@ type Shown = keyof typeof SHOWN;
 
 /**
  * A supplier's rates, newest effective date first, a page at a time (the API lists them all:
- * the page filters and pages them), with adding, editing and deactivating a rate.
+ * the page filters and pages them), with adding, editing and deactivating a rate when `canWrite`.
  */
-export function SupplierRates({ supplier }: { supplier: Supplier }) {
+export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canWrite: boolean }) {
   const rates = useApi<Rate[]>(`/api/suppliers/${supplier.supplierId}/rates`);
   const [shown, setShown] = useState<Shown>('all');
   const [page, setPage] = useState(1);
@@ -49,6 +50,41 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
   const nameOf = (variantId: number) => {
     const v = variants.get(variantId);
     return v ? variantName(v) : `Variant ${variantId}`;
+  };
+
+  const actionsColumn: RateColumn = {
+    header: 'Actions',
+    cell: (r) => (
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+          onClick={() => setEditing(r)}
+        >
+          Edit
+        </button>
+        {r.isActive && (
+          <button
+            type="button"
+            className="secondary"
+            aria-label={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+            disabled={deactivate.busy}
+            onClick={() => {
+              setDeactivating(r.rateId);
+              void deactivate
+                .run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`)
+                .then(() => {
+                  setDeactivating(undefined);
+                  rates.reload();
+                });
+            }}
+          >
+            {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}
+          </button>
+        )}
+      </div>
+    ),
   };
 
   return (
@@ -82,11 +118,13 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
           placeholder="item, colour or size"
           autoComplete="off"
         />
-        <button type="button" className="secondary" aria-expanded={adding} aria-controls="add-rate" onClick={() => setAdding(!adding)}>
-          Add rate
-        </button>
+        {canWrite && (
+          <button type="button" className="secondary" aria-expanded={adding} aria-controls="add-rate" onClick={() => setAdding(!adding)}>
+            Add rate
+          </button>
+        )}
       </div>
-      {adding && (
+      {adding && canWrite && (
         <fieldset id="add-rate" className="card">
           <legend>Add rate</legend>
           <RateForm
@@ -102,7 +140,7 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
           />
         </fieldset>
       )}
-      {editing && (
+      {editing && canWrite && (
         <fieldset className="card">
           <legend>Edit rate for {nameOf(editing.variantId)}</legend>
           <RateForm
@@ -130,7 +168,7 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
           {words.length > 0
             ? `No ${shown === 'all' ? '' : `${shown} `}rate is for a variant matching “${search.trim()}”.`
             : shown === 'all'
-              ? 'No rates yet: add what this supplier charges for a variant with Add rate.'
+              ? `No rates yet${canWrite ? ': add what this supplier charges for a variant with Add rate.' : '.'}`
               : `No ${shown} rates.`}
         </p>
       ) : (
@@ -159,43 +197,7 @@ export function SupplierRates({ supplier }: { supplier: Supplier }) {
                 ),
               },
               RATE_COLUMNS.active,
-              {
-                header: 'Actions',
-                cell: (r) => (
-                  <div className="actions">
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
-                      onClick={() => setEditing(r)}
-                    >
-                      Edit
-                    </button>
-                    {r.isActive && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        aria-label={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
-                        disabled={deactivate.busy}
-                        onClick={() => {
-                          setDeactivating(r.rateId);
-                          void deactivate
-                            .run(
-                              () => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`),
-                              `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`,
-                            )
-                            .then(() => {
-                              setDeactivating(undefined);
-                              rates.reload();
-                            });
-                        }}
-                      >
-                        {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}
-                      </button>
-                    )}
-                  </div>
-                ),
-              },
+              ...(canWrite ? [actionsColumn] : []),
             ]}
           />
           <Pager page={Math.min(page, pages)} pages={pages} total={listed.length} noun={['rate', 'rates']} onPage={setPage} />
