@@ -15,6 +15,8 @@ import type { LotAction } from './status.ts';
 export interface TransitionOptions {
   reason?: string | null;
   ratesAt?: string;
+  /** At completion: what the lot actually yielded, when it is not the process's yield × the lot's quantity (the reason says why). */
+  outputQuantity?: string | null;
 }
 
 /**
@@ -66,7 +68,7 @@ async function move(q: Queryable, lot: LotSummary, action: LotAction, userId: nu
     const needs = await lotNeeds(q, lot.lotId);
     if (needs.some((n) => !isZero(n.shortfall))) throw insufficientStockError(lot.lotNumber, needs, t.done);
   } else if (t.requires === 'stock consumed') {
-    await consumeAndCost(q, lot, userId, options.ratesAt);
+    await consumeAndCost(q, lot, userId, { ratesAt: options.ratesAt, outputQuantity: options.outputQuantity ?? null, reason });
   }
   await q.query(
     `UPDATE public.production_lots SET status = $2::text, status_reason = $3,

@@ -29,6 +29,12 @@ export interface LotCosting {
   selections: { groupId: number; variantId: number }[];
   /** The process costed for the lot's quantity (its steps per unit), as costing computed it. */
   costing: ProcessCost;
+  /**
+   * At completion: what the lot really cost, from the stock ledger. `materials` is what it
+   * consumed at the stock's average cost, `conversion` its labour and additional costs;
+   * `complete` false (and `uncosted` naming the variants) when some stock it used had no cost.
+   */
+  valuation?: { materials: string; conversion: string; total: string; complete: boolean; uncosted: number[] };
 }
 
 /** A lot as lists show it. Money is a decimal string. */
@@ -50,6 +56,10 @@ export interface LotSummary {
   updatedAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** At completion, for a process that names its output: what went into stock, why it differs from the plan (if it does), and at what unit cost. */
+  outputQuantity: string | null;
+  outputReason: string | null;
+  outputUnitCost: string | null;
 }
 
 /** A lot's choice for one substitute group. */
@@ -99,7 +109,8 @@ const LOT_COLUMNS = `l.id AS "lotId", l.lot_number AS "lotNumber", l.process_id 
   l.status_reason AS "statusReason", l.notes, l.worst_case_estimated_cost::text AS "worstCaseEstimatedCost",
   l.best_case_estimated_cost::text AS "bestCaseEstimatedCost", l.actual_cost::text AS "actualCost", l.cost_variance::text AS "costVariance",
   l.created_by AS "createdBy", ${isoUtc('l.created_at')} AS "createdAt", ${isoUtc('l.updated_at')} AS "updatedAt",
-  ${isoUtc('l.started_at')} AS "startedAt", ${isoUtc('l.completed_at')} AS "completedAt"`;
+  ${isoUtc('l.started_at')} AS "startedAt", ${isoUtc('l.completed_at')} AS "completedAt",
+  trim_scale(l.output_quantity)::text AS "outputQuantity", l.output_reason AS "outputReason", trim_scale(l.output_unit_cost)::text AS "outputUnitCost"`;
 
 /** A lot's row, locked until the transaction ends (every change of a lot takes this lock first); null when there is none. */
 export async function lockLot(q: Queryable, lotId: number): Promise<LotSummary | null> {

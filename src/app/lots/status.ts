@@ -17,6 +17,8 @@ export interface LotMove extends Move<LotStatus> {
   requires: 'nothing' | 'selections and stock' | 'stock consumed';
   /** The move in a refusal's sentence: "lot … cannot be <done>". */
   done: string;
+  /** The move may record what the lot yielded (outputQuantity, with a reason when it is not the planned yield). */
+  recordsOutput?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ const MOVES = {
     offered: true,
     requires: 'stock consumed',
     done: 'completed',
+    recordsOutput: true,
     confirm: 'Completing the lot takes what it needs from stock and records its actual cost; it cannot be undone.',
     summary:
       'Complete a lot in progress, in one transaction: stock is checked again with the variants locked (409 INSUFFICIENT_STOCK, nothing changed, when short), consumed through the ledger, and the actual cost taken at today’s rates with its variance against the estimate',

@@ -30,6 +30,18 @@ const LotCostingSchema = Type.Object(
     unpriced: Type.Array(Unpriced),
     selections: Type.Array(Type.Object({ groupId: Type.Integer(), variantId: Type.Integer() })),
     costing: ProcessCostSchema,
+    valuation: Type.Optional(
+      Type.Object(
+        {
+          materials: Type.String({ description: 'what the lot consumed, at the stock’s average cost' }),
+          conversion: Type.String({ description: 'its labour and additional costs' }),
+          total: Decimal,
+          complete: Type.Boolean({ description: 'false when stock it used had no cost yet: the total is then a lower bound' }),
+          uncosted: Type.Array(Type.Integer()),
+        },
+        { description: 'at completion: what the lot really cost, from the stock ledger (its actualCost)' },
+      ),
+    ),
   },
   { description: 'the process costed for the lot’s quantity, at the rates of `ratesAt`' },
 );
@@ -51,6 +63,9 @@ const LotSummarySchema = Type.Object({
   updatedAt: Stamp,
   startedAt: Type.Union([Stamp, Type.Null()]),
   completedAt: Type.Union([Stamp, Type.Null()]),
+  outputQuantity: Type.Union([Decimal, Type.Null()], { description: 'what the lot put into stock at completion (its process’s output)' }),
+  outputReason: Type.Union([Type.String(), Type.Null()], { description: 'why the output differs from the planned yield' }),
+  outputUnitCost: Type.Union([Decimal, Type.Null()], { description: 'the unit cost the output went into stock at: the actual cost ÷ the output' }),
   final: Type.Boolean({ description: 'the status is one a lot never leaves' }),
   selectionsEditable: Type.Boolean({ description: 'the status lets the substitute choices change (given lot.plan)' }),
   actions: ActionsSchema,
@@ -147,6 +162,16 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
 
 const notFound = (id: number) => new HttpError(404, 'NOT_FOUND', `no production lot ${id}`, { lotId: id });
 const reasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+/** The body of a move that records the lot's output: both optional, the reason required when the output is not the planned one. */
+const outputBody = Type.Object(
+  {
+    outputQuantity: Type.Optional(
+      Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'what the lot really yielded, when not its process’s yield × its quantity' }),
+    ),
+    reason: Type.Optional(Reason),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Production lots: made from an active process in a quantity, with a worst- and best-case
@@ -304,7 +329,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
   );
 
   // One route per move the machine offers: its permission, its summary and whether it takes a reason are the machine's.
-  for (const [action, move] of offeredMoves(LOT_MACHINE)) {
+  for (const [action] of offeredMoves(LOT_MACHINE)) {
+    const move = LOT_MACHINE.moves[action];
     app.post(
       `/api/lots/:id/${action}`,
       {
@@ -313,13 +339,22 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           tags: ['lots'],
           summary: move.summary,
           params: IdParams,
-          ...(move.needsReason ? { body: reasonBody } : {}),
+          ...(move.needsReason ? { body: reasonBody } : move.recordsOutput ? { body: outputBody } : {}),
           response: { 200: LotSchema, ...errors(404, 409) },
         },
+        // A move whose body is all optional may come with no body at all.
+        ...(move.recordsOutput && !move.needsReason
+          ? {
+              preValidation: async (request: FastifyRequest) => {
+                request.body ??= {};
+              },
+            }
+          : {}),
       },
       async (request) => {
-        const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
-        return presented(await withBodyPaths(() => transitionLot(db, request.params.id, action, actorOf(request), { reason })), request);
+        const body = request.body as { reason?: string; outputQuantity?: string } | undefined;
+        const options = { reason: body?.reason ?? null, outputQuantity: body?.outputQuantity ?? null };
+        return presented(await withBodyPaths(() => transitionLot(db, request.params.id, action, actorOf(request), options)), request);
       },
     );
   }
