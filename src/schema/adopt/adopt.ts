@@ -289,13 +289,13 @@ class Adoption implements AdoptContext {
     this.#notes.push(note);
   }
 
-  async archive(table: string, where: string, mergedInto: string, why: string): Promise<number> {
+  async archive(table: string, where: string, mergedInto: string, why: string, options: { as?: string } = {}): Promise<number> {
     const [schema, name] = splitName(table);
     const target = qualified(schema, name);
     if (!this.#archiveReady) await this.q.exec(CREATE_ARCHIVE_SQL);
     this.#archiveReady = true;
     const moved = await this.run(
-      `INSERT INTO ${ARCHIVE_TABLE} (table_name, row_data, merged_into, reason) SELECT ${sqlLiteral(`${schema}.${name}`)}, to_jsonb(t), (${mergedInto})::text, ${sqlLiteral(why)} FROM ${target} t WHERE ${where}`,
+      `INSERT INTO ${ARCHIVE_TABLE} (table_name, row_data, merged_into, reason) SELECT ${sqlLiteral(options.as ?? `${schema}.${name}`)}, to_jsonb(t), (${mergedInto})::text, ${sqlLiteral(why)} FROM ${target} t WHERE ${where}`,
       `archive: ${why}`,
     );
     await this.run(`DELETE FROM ${target} t WHERE ${where}`, why);

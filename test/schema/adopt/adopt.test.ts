@@ -98,7 +98,10 @@ async function integerKeys(db: Database): Promise<Map<string, { column: string; 
  * checksum of the keys, table by table. Rows adoption merged away are found in the archive,
  * by the key they had; rows adoption added (opening balances, say) have keys above the old
  * ones and are left out of the comparison. Tables outside the declared schema, and
- * schema_migrations, are the same row for row.
+ * schema_migrations, are the same row for row. A table whose rows adoption took into
+ * MTC's tables (the old purchasing: gone, or its old key no longer there) has every row in
+ * the archive by the key it had, each naming the row it became (`public.<table> <id>`),
+ * and that row exists.
  */
 async function assertNothingLost(db: Database, beforeState: DatabaseState, beforeKeys: Map<string, { column: string; max: string | null }>): Promise<void> {
   const declared = new Set(target.tables.map((t) => t.name));
@@ -106,8 +109,17 @@ async function assertNothingLost(db: Database, beforeState: DatabaseState, befor
   const afterKeys = await tableFingerprints(db);
   const afterRows = await tableFingerprints(db, { of: 'rows' });
   for (const [table, was] of beforeState.keys) {
-    assert.ok(afterKeys.has(table), `table ${table} is gone`);
     const key = beforeKeys.get(table);
+    const keyKept =
+      afterKeys.has(table) &&
+      key !== undefined &&
+      (await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`, [`public.${table}`, key.column]))
+        .rowCount === 1;
+    if (key && !keyKept && archive) {
+      await assertTakenIn(db, table, key.column, was);
+      continue;
+    }
+    assert.ok(afterKeys.has(table), `table ${table} is gone`);
     if (key) {
       const archived = archive ? `UNION ALL SELECT (row_data->>'${key.column}')::bigint FROM ${ARCHIVE_TABLE} WHERE table_name = 'public.${table}'` : '';
       const [now] = (
@@ -122,6 +134,30 @@ async function assertNothingLost(db: Database, beforeState: DatabaseState, befor
       assert.deepEqual(afterKeys.get(table), was, `${table}: rows or keys changed`);
     }
     if (!declared.has(table)) assert.deepEqual(afterRows.get(table), beforeState.rows.get(table), `${table} is outside MTC's schema and must be untouched`);
+  }
+}
+
+/** Every row of an old table adoption took into MTC's tables is in the archive by its old key, and the row it became exists. */
+async function assertTakenIn(db: Database, table: string, column: string, was: { rows: number; keys: string }): Promise<void> {
+  const [archived] = (
+    await db.query<{ n: string; sum: string }>(
+      `SELECT count(*)::text AS n, md5(coalesce(string_agg(ROW(k)::text, E'\\n' ORDER BY k), '')) AS sum
+         FROM (SELECT (row_data->>'${column}')::bigint AS k FROM ${ARCHIVE_TABLE} WHERE table_name = $1) x`,
+      [`public.${table}`],
+    )
+  ).rows as [{ n: string; sum: string }];
+  assert.equal(Number(archived.n), was.rows, `${table}: ${was.rows} rows before, ${archived.n} of them in the archive`);
+  assert.equal(archived.sum, was.keys, `${table}: the archived keys are not the keys it had`);
+  const targets = (
+    await db.query<{ into: string; ids: string[] }>(
+      `SELECT split_part(merged_into, ' ', 1) AS into, array_agg(split_part(merged_into, ' ', 2)) AS ids FROM ${ARCHIVE_TABLE} WHERE table_name = $1 GROUP BY 1`,
+      [`public.${table}`],
+    )
+  ).rows;
+  for (const t of targets) {
+    assert.match(t.into, /^public\.\w+$/, `${table}: an archived row names no row it became`);
+    const [found] = (await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${t.into} WHERE id::text = ANY($1)`, [t.ids])).rows;
+    assert.equal(Number(found?.n), new Set(t.ids).size, `${table}: rows it became are missing from ${t.into}`);
   }
 }
 
