@@ -80,7 +80,18 @@ export async function movePurchasingAside(ctx: AdoptContext): Promise<void> {
   await ctx.run(`CREATE SCHEMA ${L}`, 'the old purchasing tables step aside while MTC’s are made (the old purchase_orders has their name)');
   for (const t of move)
     await ctx.run(`ALTER TABLE public.${t} SET SCHEMA ${L}`, `the old ${t}, with its keys and indexes, aside until its rows are taken into MTC's tables`);
+  // The old order number sequence has the name of MTC's: aside too, so that MTC's is made in
+  // this transaction and takes its value (a sequence is not rolled back: a dry run that drew a
+  // number from the old one would change it).
+  if (move.includes('purchase_orders') && ctx.live.sequences.some((q) => q.schema === 'public' && q.name === 'purchase_order_number_seq'))
+    await ctx.run(
+      `ALTER SEQUENCE public.purchase_order_number_seq SET SCHEMA ${L}`,
+      'the old order number sequence aside: MTC’s of that name continues from it',
+    );
 }
+
+/** Whether the old order number sequence was moved aside. */
+const oldNumberSequence = (ctx: AdoptContext) => ctx.live.sequences.some((q) => q.schema === L && q.name === 'purchase_order_number_seq');
 
 /** The live type of a column of an old table moved aside, or undefined when it has none. */
 function oldType(ctx: AdoptContext, table: string, column: string): string | undefined {
@@ -147,6 +158,11 @@ async function takeInOrders(ctx: AdoptContext, currency: string, lines: boolean)
     if (oldType(ctx, 'purchase_order_items', 'received_quantity'))
       await refuseRows(ctx, 'purchase_order_items', 'i', 'po_item_id', 'i.received_quantity < 0', 'a negative received_quantity');
   }
+  if (oldNumberSequence(ctx))
+    await ctx.run(
+      `SELECT pg_catalog.setval('public.purchase_order_number_seq', last_value, is_called) FROM ${L}.purchase_order_number_seq`,
+      'purchase order numbers continue from the old sequence',
+    );
   await numbersAfterLegacyOnes(ctx, {
     from: `${L}.purchase_orders`,
     column: 'po_number',
@@ -434,5 +450,6 @@ export async function dropLegacyPurchasing(ctx: AdoptContext): Promise<void> {
   for (const [table, key, to] of present)
     await ctx.archive(`${L}.${table}`, 'true', `'public.${to} ' || t.${key}`, `the old ${table}: taken into ${to} (the same key)`, { as: `public.${table}` });
   await ctx.run(`DROP TABLE ${present.map(([t]) => `${L}.${t}`).join(', ')}`, 'the old purchasing tables: every row is in MTC’s and in the archive');
+  if (oldNumberSequence(ctx)) await ctx.run(`DROP SEQUENCE ${L}.purchase_order_number_seq`, 'the old order number sequence: MTC’s continues from it');
   await ctx.run(`DROP SCHEMA ${L}`, 'the old purchasing tables’ schema, now empty');
 }
