@@ -119,9 +119,9 @@ const madeReceiptNumber = (day: string) =>
   `'GR-' || to_char(${day}, 'YYYYMMDD') || '-' || (SELECT lpad(n::text, greatest(6, length(n::text)), '0') FROM (SELECT nextval('public.goods_receipt_number_seq'::regclass) AS n) x)`;
 
 /** Stops adoption when old rows break a rule MTC's tables hold, naming them (up to 20) and what to correct. */
-async function refuseRows(ctx: AdoptContext, table: string, alias: string, key: string, where: string, problem: string): Promise<void> {
+async function refuseRows(ctx: AdoptContext, table: string, alias: string, key: string, where: string, problem: string, join = ''): Promise<void> {
   const k = `${alias}.${quoteIdent(key)}`;
-  const rows = await ctx.select<{ k: string }>(`SELECT ${k}::text AS k FROM ${L}.${table} ${alias} WHERE ${where} ORDER BY ${k} LIMIT 21`);
+  const rows = await ctx.select<{ k: string }>(`SELECT ${k}::text AS k FROM ${L}.${table} ${alias} ${join} WHERE ${where} ORDER BY ${k} LIMIT 21`);
   if (rows.length === 0) return;
   const keys = rows.slice(0, 20).map((r) => r.k);
   throw new MtcError(
@@ -254,12 +254,14 @@ async function takeInReceipts(ctx: AdoptContext, have: { orders: boolean; receip
     if (oldType(ctx, 'stock_entries', 'cost_per_unit'))
       await refuseRows(ctx, 'stock_entries', 'e', 'entry_id', 'e.cost_per_unit < 0', 'a negative cost_per_unit, which a receipt line cannot have');
   }
-  /** What the entries of receipt r say (an aggregate over x, the old stock_entries), or NULL where entries name no receipt. */
-  const ofEntries = (what: (x: (c: string) => string) => string | undefined) => {
-    const expr = linked ? what((c) => oldColumn(ctx, 'stock_entries', 'x', c)) : undefined;
-    return expr === undefined ? 'NULL' : `(SELECT ${expr} FROM ${L}.stock_entries x WHERE x.receipt_id = r.receipt_id)`;
-  };
-  const receiptSupplier = `coalesce(${r('supplier_id')}, ${ofEntries((x) => `min(${x('supplier_id')})`)}, ${orderSupplier(receiptPo)})`;
+  // What the entries of each receipt r say (x: a supplier, the first entry's time, their notes), grouped once.
+  const entryAt = oldType(ctx, 'stock_entries', 'entry_date') ? oldInstant(ctx, 'stock_entries', 'x', 'entry_date') : 'NULL::timestamp with time zone';
+  const entryNotes = oldType(ctx, 'stock_entries', 'notes') ? `string_agg(nullif(btrim(x.notes), ''), '; ' ORDER BY x.entry_id)` : 'NULL::text';
+  const perReceipt = linked
+    ? `LEFT JOIN (SELECT x.receipt_id, min(${oldColumn(ctx, 'stock_entries', 'x', 'supplier_id')}) AS supplier, min(${entryAt}) AS at, ${entryNotes} AS notes
+                    FROM ${L}.stock_entries x WHERE x.receipt_id IS NOT NULL GROUP BY x.receipt_id) x ON x.receipt_id = r.receipt_id`
+    : 'LEFT JOIN (SELECT NULL::integer AS supplier, NULL::timestamp with time zone AS at, NULL::text AS notes) x ON true';
+  const receiptSupplier = `coalesce(${r('supplier_id')}, x.supplier, ${orderSupplier(receiptPo)})`;
   const entrySupplier = `coalesce(${e('supplier_id')}, ${orderSupplier(entryPo)})`;
   if (have.receipts)
     await refuseRows(
@@ -269,6 +271,7 @@ async function takeInReceipts(ctx: AdoptContext, have: { orders: boolean; receip
       'receipt_id',
       `${receiptSupplier} IS NULL`,
       'no supplier (neither the receipt, its entries nor its order name one), and a goods receipt is from a supplier',
+      perReceipt,
     );
   if (have.entries)
     await refuseRows(
@@ -303,11 +306,8 @@ async function takeInReceipts(ctx: AdoptContext, have: { orders: boolean; receip
   let renumbered = '0';
   let madeNumbers = '0';
   if (have.receipts) {
-    const entryAt = oldType(ctx, 'stock_entries', 'entry_date') ? `min(${oldInstant(ctx, 'stock_entries', 'x', 'entry_date')})` : undefined;
-    const at = `coalesce(${oldInstant(ctx, 'stock_receipts', 'r', 'receipt_date')}, ${ofEntries(() => entryAt)}, now())`;
+    const at = `coalesce(${oldInstant(ctx, 'stock_receipts', 'r', 'receipt_date')}, x.at, now())`;
     const number = r('receipt_number');
-    const entryNotes = oldType(ctx, 'stock_entries', 'notes') ? `string_agg(nullif(btrim(x.notes), ''), '; ' ORDER BY x.entry_id)` : undefined;
-    const notes = ofEntries(() => entryNotes);
     const numbers = await ctx.select<{ made: string; renumbered: string }>(
       `SELECT count(*) FILTER (WHERE nullif(btrim(n), '') IS NULL)::text AS made, count(*) FILTER (WHERE nullif(btrim(n), '') IS NOT NULL AND rank > 1)::text AS renumbered
          FROM (SELECT ${number} AS n, row_number() OVER (PARTITION BY ${number} ORDER BY r.receipt_id) AS rank FROM ${L}.stock_receipts r) x`,
@@ -324,8 +324,8 @@ async function takeInReceipts(ctx: AdoptContext, have: { orders: boolean; receip
          FROM (SELECT r.receipt_id, ${number} AS number, row_number() OVER (PARTITION BY ${number} ORDER BY r.receipt_id) AS rank,
                       ${receiptSupplier} AS supplier, ${receiptPo} AS po, ${r('bill_number')} AS bill, ${dayOf(ctx, at)} AS day, ${at} AS at,
                       coalesce(${r('tax_percentage')}, 0) AS tax, coalesce(${r('discount_percentage')}, 0) AS discount, coalesce(${r('discount_amount')}, 0) AS discount_amount,
-                      coalesce(${r('total_amount')}, 0) AS total, coalesce(${r('grand_total')}, 0) AS grand, ${notes} AS notes
-                 FROM ${L}.stock_receipts r) r
+                      coalesce(${r('total_amount')}, 0) AS total, coalesce(${r('grand_total')}, 0) AS grand, x.notes
+                 FROM ${L}.stock_receipts r ${perReceipt}) r
         ORDER BY r.receipt_id`,
       "the old stock receipts as MTC's goods receipts, keys and numbers kept (one without a number numbered as MTC numbers receipts), the day read in the adoption's zone",
     );
@@ -335,7 +335,7 @@ async function takeInReceipts(ctx: AdoptContext, have: { orders: boolean; receip
   let inReceipts = 0;
   let loose = 0;
   if (have.entries) {
-    const entryAt = oldInstant(ctx, 'stock_entries', 'e', 'entry_date');
+    const enteredAt = oldInstant(ctx, 'stock_entries', 'e', 'entry_date');
     if (linked) {
       inReceipts = await ctx.run(
         `INSERT INTO public.goods_receipt_lines (id, receipt_id, po_line_id, variant_id, quantity, unit_cost)
@@ -350,7 +350,7 @@ async function takeInReceipts(ctx: AdoptContext, have: { orders: boolean; receip
       `WITH loose AS MATERIALIZED (
          SELECT e.*, nextval(pg_catalog.pg_get_serial_sequence('public.goods_receipts', 'id')) AS rid
            FROM (SELECT e.entry_id, e.variant_id, e.quantity_added, ${entrySupplier} AS supplier, ${entryPo} AS po, ${poLine(entryPo)} AS po_line,
-                        ${cost(entryPo)} AS cost, ${e('notes')} AS notes, coalesce(${entryAt}, now()) AS at
+                        ${cost(entryPo)} AS cost, ${e('notes')} AS notes, coalesce(${enteredAt}, now()) AS at
                    FROM ${L}.stock_entries e WHERE ${linked ? 'e.receipt_id IS NULL' : 'true'} ORDER BY e.entry_id) e),
        made AS (
          INSERT INTO public.goods_receipts (id, receipt_number, supplier_id, po_id, received_on, total_amount, grand_total, notes, created_at)
