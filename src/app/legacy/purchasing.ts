@@ -69,6 +69,13 @@ const PO_STATUS: ValueMap = {
 
 /** Before the structure converges: the old purchasing tables, where they have the old shape, moved aside whole. */
 export async function movePurchasingAside(ctx: AdoptContext): Promise<void> {
+  // Only where the declared schema has MTC's purchasing (an older MTC leaves the old tables unmanaged).
+  if (
+    !['purchase_orders', 'purchase_order_lines', 'goods_receipts', 'goods_receipt_lines'].every((n) =>
+      ctx.target.tables.some((t) => t.schema === 'public' && t.name === n),
+    )
+  )
+    return;
   const move: string[] = [];
   for (const s of SHAPES) {
     let shaped = true;

@@ -103,7 +103,13 @@ async function integerKeys(db: Database): Promise<Map<string, { column: string; 
  * the archive by the key it had, each naming the row it became (`public.<table> <id>`),
  * and that row exists.
  */
-async function assertNothingLost(db: Database, beforeState: DatabaseState, beforeKeys: Map<string, { column: string; max: string | null }>): Promise<void> {
+async function assertNothingLost(
+  db: Database,
+  beforeState: DatabaseState,
+  beforeKeys: Map<string, { column: string; max: string | null }>,
+  /** The archive's rows up to this id are an earlier adoption's. */
+  archivedBefore = 0,
+): Promise<void> {
   const declared = new Set(target.tables.map((t) => t.name));
   const archive = await hasTable(db, ARCHIVE_TABLE);
   const afterKeys = await tableFingerprints(db);
@@ -116,12 +122,14 @@ async function assertNothingLost(db: Database, beforeState: DatabaseState, befor
       (await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`, [`public.${table}`, key.column]))
         .rowCount === 1;
     if (key && !keyKept && archive) {
-      await assertTakenIn(db, table, key.column, was);
+      await assertTakenIn(db, table, key.column, was, archivedBefore);
       continue;
     }
     assert.ok(afterKeys.has(table), `table ${table} is gone`);
     if (key) {
-      const archived = archive ? `UNION ALL SELECT (row_data->>'${key.column}')::bigint FROM ${ARCHIVE_TABLE} WHERE table_name = 'public.${table}'` : '';
+      const archived = archive
+        ? `UNION ALL SELECT (row_data->>'${key.column}')::bigint FROM ${ARCHIVE_TABLE} WHERE table_name = 'public.${table}' AND id > ${archivedBefore}`
+        : '';
       const [now] = (
         await db.query<{ n: string; sum: string }>(
           `SELECT count(*)::text AS n, md5(coalesce(string_agg(ROW(k)::text, E'\\n' ORDER BY k), '')) AS sum
@@ -138,11 +146,11 @@ async function assertNothingLost(db: Database, beforeState: DatabaseState, befor
 }
 
 /** Every row of an old table adoption took into MTC's tables is in the archive by its old key, and the row it became exists. */
-async function assertTakenIn(db: Database, table: string, column: string, was: { rows: number; keys: string }): Promise<void> {
+async function assertTakenIn(db: Database, table: string, column: string, was: { rows: number; keys: string }, archivedBefore: number): Promise<void> {
   const [archived] = (
     await db.query<{ n: string; sum: string }>(
       `SELECT count(*)::text AS n, md5(coalesce(string_agg(ROW(k)::text, E'\\n' ORDER BY k), '')) AS sum
-         FROM (SELECT (row_data->>'${column}')::bigint AS k FROM ${ARCHIVE_TABLE} WHERE table_name = $1) x`,
+         FROM (SELECT (row_data->>'${column}')::bigint AS k FROM ${ARCHIVE_TABLE} WHERE table_name = $1 AND id > ${archivedBefore}) x`,
       [`public.${table}`],
     )
   ).rows as [{ n: string; sum: string }];
@@ -150,7 +158,7 @@ async function assertTakenIn(db: Database, table: string, column: string, was: {
   assert.equal(archived.sum, was.keys, `${table}: the archived keys are not the keys it had`);
   const targets = (
     await db.query<{ into: string; ids: string[] }>(
-      `SELECT split_part(merged_into, ' ', 1) AS into, array_agg(split_part(merged_into, ' ', 2)) AS ids FROM ${ARCHIVE_TABLE} WHERE table_name = $1 GROUP BY 1`,
+      `SELECT split_part(merged_into, ' ', 1) AS into, array_agg(split_part(merged_into, ' ', 2)) AS ids FROM ${ARCHIVE_TABLE} WHERE table_name = $1 AND id > ${archivedBefore} GROUP BY 1`,
       [`public.${table}`],
     )
   ).rows;
@@ -781,6 +789,57 @@ for (const backend of backends) {
         }
       });
     }
+
+    test('a database an older MTC adopted (before it declared purchasing: the old purchasing left unmanaged), adopted again: the old purchasing is taken in, no longer recorded as unmanaged, nothing lost, verify clean', async () => {
+      // The older MTC: migrations up to 0015, its declared schema theirs.
+      const early = plan.order.filter((m) => m.id < '0016');
+      const earlyPlan = planMigrations(early);
+      const scratch = await openScratchDatabase();
+      let earlyTarget: SchemaModel;
+      try {
+        for (const m of early) await scratch.exec(m.text.replaceAll('CONCURRENTLY', ''));
+        earlyTarget = await inspect(scratch);
+      } finally {
+        await scratch.close();
+      }
+      const t = await legacy.database({ data: true });
+      const db = await t.open();
+      try {
+        const first = await adopt(db, earlyPlan, { target: earlyTarget, mapping });
+        for (const old of ['purchase_orders', 'purchase_order_items', 'stock_receipts', 'stock_entries'])
+          assert.ok(first.unmanaged.includes(`public.${old}`), `the older MTC leaves ${old} unmanaged`);
+        const initial = await snapshot(db);
+        const initialKeys = await integerKeys(db);
+        const archived = Number((await db.query<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM ${ARCHIVE_TABLE}`)).rows[0]!.n);
+
+        const result = await run(db);
+        assert.deepEqual(
+          result.adopted,
+          plan.order.filter((m) => m.id >= '0016').map((m) => m.id),
+        );
+        assert.deepEqual(await drift(db), [], 'verify is clean');
+        await assertNothingLost(db, initial, initialKeys, archived);
+        for (const old of ['purchase_orders', 'purchase_order_items', 'stock_receipts', 'stock_entries', 'purchase_orders_po_id_seq']) {
+          assert.ok(!result.unmanaged.includes(`public.${old}`), `${old} is still listed as unmanaged`);
+          assert.ok(!(await readUnmanaged(db)).includes(`public.${old}`), `${old} is still recorded as unmanaged`);
+        }
+        const counts = (
+          await db.query(
+            `SELECT (SELECT count(*) FROM public.purchase_orders)::int AS orders, (SELECT count(*) FROM public.purchase_order_lines)::int AS lines,
+                    (SELECT count(*) FROM public.goods_receipts)::int AS receipts, (SELECT count(*) FROM public.goods_receipt_lines)::int AS receipt_lines,
+                    (SELECT count(*) FROM public.item_variant WHERE stock_value IS NOT NULL)::int AS valued,
+                    (SELECT count(*) FROM public.item_variant v WHERE v.stock <> (SELECT coalesce(sum(quantity), 0) FROM public.inventory_transactions x WHERE x.variant_id = v.variant_id))::int AS unbalanced`,
+          )
+        ).rows;
+        assert.deepEqual(counts, [{ orders: 3, lines: 6, receipts: 3, receipt_lines: 3, valued: 2, unbalanced: 0 }]);
+        const afterAdopt = await snapshot(db);
+        assert.deepEqual((await run(db)).actions, [], 'a third run does something');
+        assert.deepEqual(await snapshot(db), afterAdopt);
+      } finally {
+        await db.close();
+        await t.drop();
+      }
+    });
 
     describe('when adoption cannot go on, nothing is changed', () => {
       let t: TestDatabase;
