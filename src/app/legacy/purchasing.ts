@@ -3,6 +3,7 @@ import type { AdoptContext } from '../../schema/adopt/types.ts';
 import { conversion } from '../../schema/catalog/diff.ts';
 import { quoteIdent } from '../../schema/catalog/render.ts';
 import { sqlLiteral } from '../../schema/migrations/ledger.ts';
+import { PO_STATUSES } from '../purchasing/status.ts';
 import { numbersAfterLegacyOnes, respelled, spellings } from './common.ts';
 import type { ValueMap } from './common.ts';
 
@@ -25,7 +26,7 @@ import type { ValueMap } from './common.ts';
  * balance; posting them to the ledger again would count it twice. Their prices give the stock
  * as found its first value (valueStockFromReceipts).
  */
-export const LEGACY_PURCHASING_SCHEMA = 'mtc_adopt_legacy_purchasing';
+const LEGACY_PURCHASING_SCHEMA = 'mtc_adopt_legacy_purchasing';
 const L = LEGACY_PURCHASING_SCHEMA;
 
 /** The old tables and the columns that tell their shape (without them a table is not the old application's and stays where it is). */
@@ -39,7 +40,7 @@ const SHAPES: readonly { table: string; columns: readonly string[] }[] = [
 const PO_STATUS: ValueMap = {
   table: 'purchase_orders',
   column: 'status',
-  canonical: ['draft', 'sent', 'partially_received', 'received', 'closed', 'cancelled'],
+  canonical: PO_STATUSES,
   aliases: {
     new: 'draft',
     open: 'sent',
@@ -143,18 +144,17 @@ const has = (ctx: AdoptContext, table: string) => ctx.live.tables.some((t) => t.
 
 /**
  * Once MTC's purchasing tables exist: the old rows copied into them (keys kept), with what
- * differs reported. Answers whether there was old purchasing to take in; the old tables stay
- * aside until dropLegacyPurchasing, for valueStockFromReceipts to read.
+ * differs reported. The old tables stay aside until dropLegacyPurchasing, for
+ * valueStockFromReceipts to read.
  */
-export async function takeInPurchasing(ctx: AdoptContext, currency: string): Promise<boolean> {
-  if (!ctx.live.schemas.includes(L)) return false;
+export async function takeInPurchasing(ctx: AdoptContext, currency: string): Promise<void> {
+  if (!ctx.live.schemas.includes(L)) return;
   const orders = has(ctx, 'purchase_orders');
   const lines = has(ctx, 'purchase_order_items');
   const receipts = has(ctx, 'stock_receipts');
   const entries = has(ctx, 'stock_entries');
   if (orders) await takeInOrders(ctx, currency, lines);
   if (receipts || entries) await takeInReceipts(ctx, { orders, receipts, entries });
-  return true;
 }
 
 async function takeInOrders(ctx: AdoptContext, currency: string, lines: boolean): Promise<void> {
