@@ -122,9 +122,11 @@ function oldInstant(ctx: AdoptContext, table: string, alias: string, column: str
 /** The day of an instant in the adoption's zone. */
 const dayOf = (ctx: AdoptContext, instant: string) => `(${instant} AT TIME ZONE ${sqlLiteral(ctx.timeZone)})::date`;
 
-/** A made receipt number: GR-<the day it was received>-<the next of MTC's receipt numbers>, so no later receipt repeats it. */
-const madeReceiptNumber = (day: string) =>
-  `'GR-' || to_char(${day}, 'YYYYMMDD') || '-' || (SELECT lpad(n::text, greatest(6, length(n::text)), '0') FROM (SELECT nextval('public.goods_receipt_number_seq'::regclass) AS n) x)`;
+/**
+ * A made receipt number: MTC's next one (next_goods_receipt_number(), a volatile call: one per
+ * row), dated the day the goods were received rather than today. No later receipt repeats it.
+ */
+const madeReceiptNumber = (day: string) => `'GR-' || to_char(${day}, 'YYYYMMDD') || substr(public.next_goods_receipt_number(), 12)`;
 
 /** Stops adoption when old rows break a rule MTC's tables hold, naming them (up to 20) and what to correct. */
 async function refuseRows(ctx: AdoptContext, table: string, alias: string, key: string, where: string, problem: string, join = ''): Promise<void> {
