@@ -70,6 +70,17 @@ for (const backend of backends) {
         assert.match(dry.stdout, /not-indexed public\.item_variant\.item_variant_color_id_fkey/);
         assert.match(dry.stdout, /mapped +public\.import_jobs: 1 import job of the old application kept as a job of kind items/);
         assert.match(dry.stdout, /unmanaged +public\.schema_migrations/);
+        // The old purchasing is taken in, its receipts as records only (the stock held counts them), none of it left unmanaged.
+        assert.match(
+          dry.stdout,
+          /mapped +public\.purchase_orders: 3 purchase order\(s\) and 6 line\(s\) taken from the old purchase_orders and purchase_order_items/,
+        );
+        assert.match(
+          dry.stdout,
+          /mapped +public\.goods_receipts: 2 goods receipt\(s\) taken from the old stock_receipts; 3 line\(s\) .*not posted to the stock ledger again/,
+        );
+        assert.match(dry.stdout, /mapped +public\.item_variant\.stock_value: 2 variant\(s\) with stock valued at the average cost their old receipts paid/);
+        assert.doesNotMatch(dry.stdout, /unmanaged +public\.(purchase_orders|purchase_order_items|stock_receipts|stock_entries)\b/);
         assert.match(
           dry.stdout,
           /^Time zone: UTC \(--timezone\)\. \d+ columns of timestamp without time zone are read as UTC time:\n {2}.*public\.import_jobs\.created_at/m,
@@ -101,6 +112,7 @@ for (const backend of backends) {
         const clean = await run('verify');
         assert.equal(clean.code, 0, clean.stdout);
         assert.match(clean.stdout, /unmanaged table public\.schema_migrations/);
+        assert.doesNotMatch(clean.stdout, /public\.(purchase_order_items|stock_receipts|stock_entries)\b/);
         assert.match(clean.stdout, /The database matches db\/schema\.sql\./);
 
         const again = await run('adopt');

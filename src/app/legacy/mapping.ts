@@ -5,6 +5,9 @@ import { MtcError } from '../../errors.ts';
 import { sqlLiteral } from '../../schema/migrations/ledger.ts';
 import { FINAL_STATUSES, IMPORT_STATUSES } from '../imports/jobs.ts';
 import { LOT_STATUSES } from '../lots/status.ts';
+import { folded, numbersAfterLegacyOnes, respelled, spellings } from './common.ts';
+import type { ValueMap } from './common.ts';
+import { dropLegacyPurchasing, movePurchasingAside, takeInPurchasing, valueStockFromReceipts } from './purchasing.ts';
 
 /**
  * What MTC knows about the databases the old Python application left: how their data maps
@@ -27,15 +30,8 @@ const RENAMED_COLUMNS: readonly [string, string, string][] = [
   ['subprocesses', 'labor_cost', 'labour_cost'],
 ];
 
-interface ValueMap {
-  table: string;
-  column: string;
-  canonical: readonly string[];
-  /** Other spellings (after lower-casing, trimming, and spaces or dashes made underscores). */
-  aliases: Readonly<Record<string, string>>;
-  /** For values nothing maps: a value to give them (reported), or none to stop adoption. */
-  fallback?: string;
-}
+/** The stock ledger's types in MTC (migration 0017 added output and revaluation): rows already so spelt are MTC's own. */
+const LEDGER_TYPES = ['opening', 'receipt', 'issue', 'production', 'adjustment', 'output', 'revaluation'] as const;
 
 const VALUE_MAPS: readonly ValueMap[] = [
   {
@@ -71,7 +67,7 @@ const VALUE_MAPS: readonly ValueMap[] = [
   {
     table: 'inventory_transactions',
     column: 'transaction_type',
-    canonical: ['opening', 'receipt', 'issue', 'production', 'adjustment'],
+    canonical: LEDGER_TYPES,
     aliases: { debit: 'issue', credit: 'receipt' },
   },
 ];
@@ -133,12 +129,22 @@ export function legacyMapping(options: LegacyMappingOptions): AdoptMapping {
       await reportCaseOnlyNames(ctx, 'item_master', 'item_id', 'name');
       await reportCaseOnlyNames(ctx, 'suppliers', 'supplier_id', 'firm_name');
       await refuseCaseOnlyEmails(ctx);
+      await movePurchasingAside(ctx);
     },
     async complete(ctx) {
       await categoryFromLegacyMaster(ctx);
       await ratesPerVariant(ctx, options.currency);
+      await takeInPurchasing(ctx, options.currency);
       await openingBalances(ctx);
-      await lotNumbersAfterLegacyOnes(ctx);
+      await valueStockFromReceipts(ctx);
+      await dropLegacyPurchasing(ctx);
+      await numbersAfterLegacyOnes(ctx, {
+        from: 'public.production_lots',
+        column: 'lot_number',
+        prefix: 'LOT',
+        sequence: 'public.production_lot_number_seq',
+        what: 'lot numbers',
+      });
     },
   };
 }
@@ -166,9 +172,6 @@ async function softDeleteFlagAsTimestamp(ctx: AdoptContext): Promise<void> {
     ctx.note({ kind: 'mapped', object: 'public.subprocesses.is_deleted', message: `${n} deleted subprocess(es): deleted_at set to their last update` });
   await ctx.run('ALTER TABLE public.subprocesses DROP COLUMN is_deleted', 'its data now lives in deleted_at');
 }
-
-/** The SQL that spells a value the way `map` expects it before the alias lookup. */
-const folded = (col: string) => `regexp_replace(lower(btrim(${col})), '[[:space:]-]+', '_', 'g')`;
 
 /**
  * Puts a column's values into their canonical spelling. Check constraints on the column that
@@ -205,27 +208,6 @@ async function mapValues(ctx: AdoptContext, map: ValueMap): Promise<void> {
     ),
   );
   ctx.note({ kind: 'mapped', object: `${table}.${map.column}`, message: `${n} value(s) respelled: ${respelled(changes)}` });
-}
-
-/** `'Completed' → 'completed' (2), …` */
-const respelled = (changes: readonly { value: string; to?: string | undefined; n: string }[]) =>
-  changes.map((c) => `'${c.value}' → '${c.to}' (${c.n})`).join(', ');
-
-/**
- * Each value a column holds (NULLs aside), how many rows hold it, and its canonical spelling
- * under `map` (itself when it is one; undefined when nothing maps it).
- */
-async function spellings(ctx: AdoptContext, map: ValueMap): Promise<{ value: string; n: string; to: string | undefined }[]> {
-  const col = quoteIdent(map.column);
-  const canonical = new Set(map.canonical);
-  const found = await ctx.select<{ value: string; folded: string; n: string }>(
-    `SELECT ${col}::text AS value, ${folded(col)} AS folded, count(*)::text AS n FROM public.${map.table} WHERE ${col} IS NOT NULL GROUP BY 1, 2 ORDER BY 1`,
-  );
-  return found.map((r) => ({
-    value: r.value,
-    n: r.n,
-    to: canonical.has(r.value) ? r.value : canonical.has(r.folded) ? r.folded : (map.aliases[r.folded] ?? map.aliases[r.folded.replace(/_/g, '')]),
-  }));
 }
 
 /** Check constraints on the mapped column that the declared schema does not have (they allow only the old spellings); the declared ones come back with the structure. */
@@ -381,7 +363,7 @@ async function legacyImportJobCounters(ctx: AdoptContext): Promise<void> {
  */
 async function signLegacyLedgerQuantities(ctx: AdoptContext): Promise<void> {
   if (!(await ctx.hasColumn('inventory_transactions', 'transaction_type')) || !(await ctx.hasColumn('inventory_transactions', 'quantity'))) return;
-  const canonical = ['opening', 'receipt', 'issue', 'production', 'adjustment'].map(sqlLiteral).join(', ');
+  const canonical = LEDGER_TYPES.map(sqlLiteral).join(', ');
   const n = await ctx.run(
     `UPDATE public.inventory_transactions SET quantity = -quantity
       WHERE transaction_type::text NOT IN (${canonical}) AND ${folded('transaction_type')} IN ('debit', 'issue', 'production') AND quantity > 0`,
@@ -544,16 +526,4 @@ async function openingBalances(ctx: AdoptContext): Promise<void> {
     'opening balances, so that the stock ledger adds up to each variant’s stock',
   );
   if (n > 0) ctx.note({ kind: 'mapped', object: 'public.inventory_transactions', message: `${n} opening balance(s) entered for the stock held` });
-}
-
-/** New lot numbers continue after the old application's, so one made today cannot repeat one it made today. */
-async function lotNumbersAfterLegacyOnes(ctx: AdoptContext): Promise<void> {
-  const [row] = await ctx.select<{ highest: string | null; last: string; called: boolean }>(
-    `SELECT (SELECT max(substring(lot_number FROM '^LOT-[0-9]{8}-([0-9]+)$')::bigint) FROM public.production_lots)::text AS highest,
-            last_value::text AS last, is_called AS called FROM public.production_lot_number_seq`,
-  );
-  if (!row || row.highest === null) return;
-  const next = BigInt(row.called ? row.last : BigInt(row.last) - 1n);
-  if (BigInt(row.highest) <= next) return;
-  await ctx.run(`SELECT setval('public.production_lot_number_seq', ${row.highest})`, 'lot numbers continue after the highest one the old application gave');
 }

@@ -22,7 +22,10 @@ one) under management, in one transaction:
      spelling, master names that differ only in case merged (references re-pointed, the
      merged rows kept in mtc_schema_archive), item rates as rates per variant, opening
      stock balances in the stock ledger, the old import jobs kept as jobs of kind items
-     (unfinished ones, and those in a status MTC does not know, failed, saying why);
+     (unfinished ones, and those in a status MTC does not know, failed, saying why), the
+     old purchase orders and stock receipts as MTC's orders and goods receipts (keys and
+     numbers kept; the receipts are records only, never posted to the stock ledger again:
+     the stock held already counts them; their prices value that stock);
   3. converges the structure to the snapshot without dropping anything that holds data;
      times kept without a time zone become instants read in one zone (--timezone), named
      in the report;

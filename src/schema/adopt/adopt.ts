@@ -157,7 +157,7 @@ class Adoption implements AdoptContext {
       );
     }
     const recorded = await readUnmanaged(this.#session);
-    const configured = [...(this.options.unmanaged ?? []), ...recorded];
+    let configured = [...(this.options.unmanaged ?? []), ...recorded];
 
     progress('reading the database');
     await this.#refresh();
@@ -193,6 +193,17 @@ class Adoption implements AdoptContext {
     const unmanaged = [...new Set([...unmanagedObjects(this.target, this.live), ...keptColumns])].sort();
     for (const pattern of unmanaged)
       if (!configured.includes(pattern)) this.note({ kind: 'unmanaged', object: pattern, message: 'outside the declared schema: kept as it is' });
+    // What an earlier adoption left unmanaged and is no longer outside the declared schema (the
+    // mapping took it in, or the declared schema now has it) is no longer recorded so.
+    const stale = recorded.length === 0 ? [] : await this.#staleUnmanaged(recorded, unmanaged);
+    if (stale.length > 0) {
+      await this.run(
+        `DELETE FROM ${UNMANAGED_TABLE} WHERE pattern IN (${stale.map(sqlLiteral).join(', ')})`,
+        `${stale.length} object(s) an earlier adoption left unmanaged are no longer outside the declared schema`,
+      );
+      for (const p of stale) recorded.splice(recorded.indexOf(p), 1);
+      configured = [...(this.options.unmanaged ?? []), ...recorded];
+    }
     const toRecord = unmanaged.filter((p) => !recorded.includes(p));
     if (toRecord.length > 0) {
       await this.run(CREATE_UNMANAGED_SQL, 'the list of objects left unmanaged');
@@ -289,13 +300,13 @@ class Adoption implements AdoptContext {
     this.#notes.push(note);
   }
 
-  async archive(table: string, where: string, mergedInto: string, why: string): Promise<number> {
+  async archive(table: string, where: string, mergedInto: string, why: string, options: { as?: string } = {}): Promise<number> {
     const [schema, name] = splitName(table);
     const target = qualified(schema, name);
     if (!this.#archiveReady) await this.q.exec(CREATE_ARCHIVE_SQL);
     this.#archiveReady = true;
     const moved = await this.run(
-      `INSERT INTO ${ARCHIVE_TABLE} (table_name, row_data, merged_into, reason) SELECT ${sqlLiteral(`${schema}.${name}`)}, to_jsonb(t), (${mergedInto})::text, ${sqlLiteral(why)} FROM ${target} t WHERE ${where}`,
+      `INSERT INTO ${ARCHIVE_TABLE} (table_name, row_data, merged_into, reason) SELECT ${sqlLiteral(options.as ?? `${schema}.${name}`)}, to_jsonb(t), (${mergedInto})::text, ${sqlLiteral(why)} FROM ${target} t WHERE ${where}`,
       `archive: ${why}`,
     );
     await this.run(`DELETE FROM ${target} t WHERE ${where}`, why);
@@ -351,6 +362,16 @@ class Adoption implements AdoptContext {
   }
 
   // --- steps --------------------------------------------------------------------------------
+
+  /** Recorded patterns adoption wrote ('left in place by mtc adopt') whose object is no longer left unmanaged now. */
+  async #staleUnmanaged(recorded: readonly string[], unmanaged: readonly string[]): Promise<string[]> {
+    const gone = recorded.filter((p) => !unmanaged.includes(p));
+    if (gone.length === 0) return [];
+    const rows = await this.select<{ pattern: string }>(
+      `SELECT pattern FROM ${UNMANAGED_TABLE} WHERE reason = 'left in place by mtc adopt' AND pattern IN (${gone.map(sqlLiteral).join(', ')}) ORDER BY pattern`,
+    );
+    return rows.map((r) => r.pattern);
+  }
 
   /**
    * Reads the model again, unless no statement that may change the database has run since it

@@ -50,9 +50,11 @@ export interface AdoptContext {
   /**
    * Moves rows out of `table` into the archive (`mtc_schema_archive`, with the row as JSON,
    * the key it was merged into and why) and deletes them there: nothing merged is lost.
-   * `where` selects the rows; `mergedInto` is an SQL expression over the row.
+   * `where` selects the rows; `mergedInto` is an SQL expression over the row. `as` names the
+   * table the rows are recorded under, where that is not `table` (a table the mapping moved
+   * aside keeps the name it had).
    */
-  archive(table: string, where: string, mergedInto: string, why: string): Promise<number>;
+  archive(table: string, where: string, mergedInto: string, why: string, options?: { as?: string }): Promise<number>;
   /**
    * Runs `fn` as a unit that may fail without failing the adoption: on an error (a unique
    * key a merge would break, say) what it did is rolled back, dropped from the report, and

@@ -19,7 +19,7 @@ import { loadMigrations } from '../../../src/schema/migrations/source.ts';
 import { backends } from '../../helpers/backends.ts';
 import type { Backend, TestDatabase } from '../../helpers/backends.ts';
 import { ROOT } from '../../helpers/cli.ts';
-import { LEGACY_DIR, legacyTemplates } from '../../helpers/legacy.ts';
+import { LEGACY_DIR, legacyTemplates, parseCopyRow } from '../../helpers/legacy.ts';
 import type { LegacyTemplates } from '../../helpers/legacy.ts';
 import { databaseState as snapshot, tableFingerprints } from '../../helpers/row-fingerprint.ts';
 import type { DatabaseState } from '../../helpers/row-fingerprint.ts';
@@ -98,18 +98,38 @@ async function integerKeys(db: Database): Promise<Map<string, { column: string; 
  * checksum of the keys, table by table. Rows adoption merged away are found in the archive,
  * by the key they had; rows adoption added (opening balances, say) have keys above the old
  * ones and are left out of the comparison. Tables outside the declared schema, and
- * schema_migrations, are the same row for row.
+ * schema_migrations, are the same row for row. A table whose rows adoption took into
+ * MTC's tables (the old purchasing: gone, or its old key no longer there) has every row in
+ * the archive by the key it had, each naming the row it became (`public.<table> <id>`),
+ * and that row exists.
  */
-async function assertNothingLost(db: Database, beforeState: DatabaseState, beforeKeys: Map<string, { column: string; max: string | null }>): Promise<void> {
+async function assertNothingLost(
+  db: Database,
+  beforeState: DatabaseState,
+  beforeKeys: Map<string, { column: string; max: string | null }>,
+  /** The archive's rows up to this id are an earlier adoption's. */
+  archivedBefore = 0,
+): Promise<void> {
   const declared = new Set(target.tables.map((t) => t.name));
   const archive = await hasTable(db, ARCHIVE_TABLE);
   const afterKeys = await tableFingerprints(db);
   const afterRows = await tableFingerprints(db, { of: 'rows' });
   for (const [table, was] of beforeState.keys) {
-    assert.ok(afterKeys.has(table), `table ${table} is gone`);
     const key = beforeKeys.get(table);
+    const keyKept =
+      afterKeys.has(table) &&
+      key !== undefined &&
+      (await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`, [`public.${table}`, key.column]))
+        .rowCount === 1;
+    if (key && !keyKept && archive) {
+      await assertTakenIn(db, table, key.column, was, archivedBefore);
+      continue;
+    }
+    assert.ok(afterKeys.has(table), `table ${table} is gone`);
     if (key) {
-      const archived = archive ? `UNION ALL SELECT (row_data->>'${key.column}')::bigint FROM ${ARCHIVE_TABLE} WHERE table_name = 'public.${table}'` : '';
+      const archived = archive
+        ? `UNION ALL SELECT (row_data->>'${key.column}')::bigint FROM ${ARCHIVE_TABLE} WHERE table_name = 'public.${table}' AND id > ${archivedBefore}`
+        : '';
       const [now] = (
         await db.query<{ n: string; sum: string }>(
           `SELECT count(*)::text AS n, md5(coalesce(string_agg(ROW(k)::text, E'\\n' ORDER BY k), '')) AS sum
@@ -123,6 +143,206 @@ async function assertNothingLost(db: Database, beforeState: DatabaseState, befor
     }
     if (!declared.has(table)) assert.deepEqual(afterRows.get(table), beforeState.rows.get(table), `${table} is outside MTC's schema and must be untouched`);
   }
+}
+
+/** Every row of an old table adoption took into MTC's tables is in the archive by its old key, and the row it became exists. */
+async function assertTakenIn(db: Database, table: string, column: string, was: { rows: number; keys: string }, archivedBefore: number): Promise<void> {
+  const [archived] = (
+    await db.query<{ n: string; sum: string }>(
+      `SELECT count(*)::text AS n, md5(coalesce(string_agg(ROW(k)::text, E'\\n' ORDER BY k), '')) AS sum
+         FROM (SELECT (row_data->>'${column}')::bigint AS k FROM ${ARCHIVE_TABLE} WHERE table_name = $1 AND id > ${archivedBefore}) x`,
+      [`public.${table}`],
+    )
+  ).rows as [{ n: string; sum: string }];
+  assert.equal(Number(archived.n), was.rows, `${table}: ${was.rows} rows before, ${archived.n} of them in the archive`);
+  assert.equal(archived.sum, was.keys, `${table}: the archived keys are not the keys it had`);
+  const targets = (
+    await db.query<{ into: string; ids: string[] }>(
+      `SELECT split_part(merged_into, ' ', 1) AS into, array_agg(split_part(merged_into, ' ', 2)) AS ids FROM ${ARCHIVE_TABLE} WHERE table_name = $1 AND id > ${archivedBefore} GROUP BY 1`,
+      [`public.${table}`],
+    )
+  ).rows;
+  for (const t of targets) {
+    assert.match(t.into, /^public\.\w+$/, `${table}: an archived row names no row it became`);
+    const [found] = (await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${t.into} WHERE id::text = ANY($1)`, [t.ids])).rows;
+    assert.equal(Number(found?.n), new Set(t.ids).size, `${table}: rows it became are missing from ${t.into}`);
+  }
+}
+
+/** Each variant's opening_stock in the fixture's data file: [variant_id, opening_stock (NULL as 0)]. */
+function fixtureOpeningStock(): [number, string][] {
+  const lines = readFileSync(join(LEGACY_DIR, 'mtc_legacy_data.sql'), 'utf8').split('\n');
+  const head = lines.findIndex((l) => l.startsWith('COPY public.item_variant '));
+  const columns = /\((.*)\)/.exec(lines[head]!)![1]!.split(', ');
+  const [id, stock] = [columns.indexOf('variant_id'), columns.indexOf('opening_stock')];
+  const out: [number, string][] = [];
+  for (let i = head + 1; lines[i] !== '\\.'; i++) {
+    const row = parseCopyRow(lines[i]!);
+    out.push([Number(row[id]), row[stock] ?? '0']);
+  }
+  return out;
+}
+
+/**
+ * The old purchasing of the legacy fixture after adoption: 3 orders (6 lines), 2 receipts and
+ * 3 stock entries (one without a receipt) taken in with their keys; no receipt posted to the
+ * ledger again, so each variant's stock is its old opening_stock and the ledger adds up to it;
+ * the stock the receipts paid for valued at their average cost; the old tables gone, their
+ * rows in the archive, none of them unmanaged.
+ */
+async function assertLegacyPurchasing(db: Database, result: AdoptResult): Promise<void> {
+  const q = async (sql: string, params?: unknown[]) => (await db.query<Record<string, unknown>>(sql, params)).rows;
+  assert.deepEqual(
+    await q(`SELECT id, po_number, supplier_id, status, to_char(order_date, 'YYYY-MM-DD') AS ordered, currency, notes FROM public.purchase_orders ORDER BY id`),
+    [
+      { id: 2, po_number: 'PO-0001', supplier_id: 3, status: 'draft', ordered: '2025-10-24', currency: 'INR', notes: null },
+      { id: 3, po_number: 'PO-0002', supplier_id: 3, status: 'draft', ordered: '2025-10-26', currency: 'INR', notes: null },
+      { id: 4, po_number: 'PO-0003', supplier_id: 3, status: 'draft', ordered: '2025-10-26', currency: 'INR', notes: '' },
+    ],
+  );
+  assert.deepEqual(
+    await q(
+      `SELECT id, po_id, line_no, variant_id, quantity::text, unit_price::float8 AS price, received_quantity::float8 AS received FROM public.purchase_order_lines ORDER BY id`,
+    ),
+    [
+      { id: 2, po_id: 2, line_no: 1, variant_id: 53019, quantity: '1000.000', price: 46, received: 0 },
+      { id: 3, po_id: 2, line_no: 2, variant_id: 53010, quantity: '1000.000', price: 51, received: 0 },
+      { id: 4, po_id: 3, line_no: 1, variant_id: 34039, quantity: '1.000', price: 0, received: 0 },
+      { id: 5, po_id: 3, line_no: 2, variant_id: 53019, quantity: '1.000', price: 0, received: 0 },
+      { id: 6, po_id: 4, line_no: 1, variant_id: 34039, quantity: '1.000', price: 0, received: 0 },
+      { id: 7, po_id: 4, line_no: 2, variant_id: 53010, quantity: '1.000', price: 0, received: 0 },
+    ],
+  );
+  // Receipts: the day each was received in the adoption's zone; receipt 1 had no number (one is made, dated that day).
+  const zone = result.timeZone.name;
+  assert.deepEqual(
+    await q(
+      `SELECT r.id, r.receipt_number ~ ('^GR-' || to_char(r.received_on, 'YYYYMMDD') || '-[0-9]{6}$') AS made, r.receipt_number, r.supplier_id, r.po_id, r.bill_number,
+              r.received_on = (r.created_at AT TIME ZONE $1)::date AS on_day, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at,
+              r.tax_percentage::float8 AS tax, r.discount_percentage::float8 AS discount, r.discount_amount::float8 AS discount_amount,
+              r.total_amount::float8 AS total, r.grand_total::float8 AS grand
+         FROM public.goods_receipts r ORDER BY r.id`,
+      [zone],
+    ).then((rows) => rows.map((r) => ({ ...r, receipt_number: r.made ? 'made' : r.receipt_number }))),
+    [
+      {
+        id: 1,
+        made: true,
+        receipt_number: 'made',
+        supplier_id: 3,
+        po_id: null,
+        bill_number: '1234',
+        on_day: true,
+        at: '2025-10-25 19:10:20',
+        tax: 5,
+        discount: 0,
+        discount_amount: 0,
+        total: 23000,
+        grand: 24150,
+      },
+      {
+        id: 2,
+        made: false,
+        receipt_number: 'RCPT-4',
+        supplier_id: 3,
+        po_id: null,
+        bill_number: '1234',
+        on_day: true,
+        at: '2025-10-27 13:50:30',
+        tax: 5,
+        discount: 2,
+        discount_amount: 40,
+        total: 2000,
+        grand: 2060,
+      },
+      // stock entry 1 had no receipt: a receipt of its own, its quantity × cost the total.
+      {
+        id: 3,
+        made: true,
+        receipt_number: 'made',
+        supplier_id: 3,
+        po_id: null,
+        bill_number: null,
+        on_day: true,
+        at: '2025-10-25 13:33:31',
+        tax: 0,
+        discount: 0,
+        discount_amount: 0,
+        total: 108,
+        grand: 108,
+      },
+    ],
+  );
+  assert.deepEqual(
+    await q(
+      `SELECT id, receipt_id, po_line_id, variant_id, quantity::float8 AS quantity, unit_cost::float8 AS cost FROM public.goods_receipt_lines ORDER BY id`,
+    ),
+    [
+      { id: 1, receipt_id: 3, po_line_id: null, variant_id: 34038, quantity: 2, cost: 54 },
+      { id: 2, receipt_id: 1, po_line_id: null, variant_id: 34038, quantity: 500, cost: 46 },
+      { id: 3, receipt_id: 2, po_line_id: null, variant_id: 34039, quantity: 40, cost: 50 },
+    ],
+  );
+  // Not counted twice: every variant holds exactly its old opening_stock, and its ledger adds up to it.
+  const opening = fixtureOpeningStock();
+  assert.equal(opening.length, 7345);
+  assert.deepEqual(
+    await q(
+      `SELECT count(*)::int AS variants, count(*) FILTER (WHERE v.stock <> o.stock)::int AS differ,
+              count(*) FILTER (WHERE v.stock <> coalesce((SELECT sum(t.quantity) FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id), 0))::int AS unbalanced
+         FROM unnest($1::int[], $2::numeric[]) AS o(variant_id, stock) JOIN public.item_variant v USING (variant_id)`,
+      [opening.map(([id]) => id), opening.map(([, stock]) => stock)],
+    ),
+    [{ variants: 7345, differ: 0, unbalanced: 0 }],
+  );
+  assert.deepEqual(
+    await q(`SELECT count(*)::int AS n FROM public.inventory_transactions WHERE reference_type = 'goods_receipt' OR transaction_type = 'receipt'`),
+    [{ n: 0 }],
+  );
+  // The stock as found valued at the average its receipts paid: 34038 (1,170) at (2 × 54 + 500 × 46) ÷ 502, 34039 (400) at 50.
+  assert.deepEqual(
+    await q(
+      `SELECT v.variant_id, v.stock::text, trim_scale(v.stock_value)::text AS value, trim_scale(t.unit_cost)::text AS cost, trim_scale(t.value)::text AS row_value,
+              (SELECT trim_scale(sum(x.value))::text FROM public.inventory_transactions x WHERE x.variant_id = v.variant_id) AS ledger_value
+         FROM public.item_variant v JOIN public.inventory_transactions t ON t.variant_id = v.variant_id AND t.transaction_type = 'revaluation' ORDER BY 1`,
+    ),
+    [
+      { variant_id: 34038, stock: '1170.000', value: '53857.29141', cost: '46.031873', row_value: '53857.29141', ledger_value: '53857.29141' },
+      { variant_id: 34039, stock: '400.000', value: '20000', cost: '50', row_value: '20000', ledger_value: '20000' },
+    ],
+  );
+  assert.deepEqual(await q(`SELECT count(*)::int AS n FROM public.item_variant WHERE stock_value IS NOT NULL`), [{ n: 2 }]);
+  // The old tables are gone, their rows in the archive; none is left unmanaged.
+  for (const t of ['purchase_order_items', 'stock_receipts', 'stock_entries']) assert.equal(await hasTable(db, `public.${t}`), false, `${t} is still there`);
+  assert.deepEqual(
+    await q(
+      `SELECT table_name, count(*)::int AS n FROM ${ARCHIVE_TABLE} WHERE table_name IN ('public.purchase_orders', 'public.purchase_order_items', 'public.stock_receipts', 'public.stock_entries') GROUP BY 1 ORDER BY 1`,
+    ),
+    [
+      { table_name: 'public.purchase_order_items', n: 6 },
+      { table_name: 'public.purchase_orders', n: 3 },
+      { table_name: 'public.stock_entries', n: 3 },
+      { table_name: 'public.stock_receipts', n: 2 },
+    ],
+  );
+  for (const t of ['purchase_orders', 'purchase_order_items', 'stock_receipts', 'stock_entries'])
+    assert.ok(!result.unmanaged.includes(`public.${t}`), `${t} is listed as unmanaged`);
+  const said = result.notes.map((n) => `${n.kind} ${n.object}: ${n.message}`);
+  for (const re of [
+    /^mapped public\.purchase_orders: 3 purchase order\(s\) and 6 line\(s\) taken from the old purchase_orders and purchase_order_items, keys and numbers kept; statuses respelled: 'Draft' → 'draft' \(3\)$/,
+    /^mapped public\.goods_receipts: 2 goods receipt\(s\) taken from the old stock_receipts; 3 line\(s\) from the old stock_entries; 1 entry without a receipt made a receipt of its own; 1 receipt\(s\) without a number .*not posted to the stock ledger again$/,
+    /^mapped public\.item_variant\.stock_value: 2 variant\(s\) with stock valued at the average cost their old receipts paid/,
+  ])
+    assert.ok(
+      said.some((n) => re.test(n)),
+      `no note ${re}:\n${said.join('\n')}`,
+    );
+  // A receipt is still never changed, and MTC numbers what comes next after the old keys and numbers.
+  await assert.rejects(db.exec(`UPDATE public.goods_receipts SET bill_number = 'x' WHERE id = 1`), /a goods receipt is never changed/);
+  assert.deepEqual(await q(`INSERT INTO public.purchase_orders (supplier_id) VALUES (3) RETURNING id, po_number ~ '^PO-[0-9]{8}-000004$' AS numbered`), [
+    { id: 5, numbered: true },
+  ]);
+  assert.deepEqual(await q(`INSERT INTO public.goods_receipts (supplier_id) VALUES (3) RETURNING id`), [{ id: 4 }]);
 }
 
 interface Scenario {
@@ -206,6 +426,7 @@ const scenarios: Scenario[] = [
         [{ n: '0' }],
       );
       assert.deepEqual(await q(`SELECT count(*)::text AS n FROM public.schema_migrations`), [{ n: '16' }]);
+      await assertLegacyPurchasing(db, result);
     },
   },
   {
@@ -361,6 +582,113 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'old purchasing in every shape it took: statuses in any spelling, orders and receipts without numbers, a repeated receipt number, entries without a receipt, a cost or a supplier, totals that disagree with the lines',
+    legacy: { data: false },
+    options: { timeZone: 'Asia/Kolkata' },
+    setup: `
+      INSERT INTO public.suppliers (supplier_id, firm_name) VALUES (3, 'Steel Co'), (4, 'Bolt Co');
+      INSERT INTO public.color_master (color_id, color_name) VALUES (1, 'Black');
+      INSERT INTO public.size_master (size_id, size_name) VALUES (1, 'M'), (2, 'L'), (3, 'XL');
+      INSERT INTO public.item_master (item_id, name) VALUES (1, 'Bolt');
+      INSERT INTO public.item_variant (variant_id, item_id, color_id, size_id, opening_stock) VALUES (1, 1, 1, 1, 100), (2, 1, 1, 2, 10), (3, 1, 1, 3, 0);
+      INSERT INTO public.purchase_orders (po_id, po_number, supplier_id, order_date, status, total_amount, notes) VALUES
+        (1, 'PO-A', 3, '2025-01-10', 'Sent', 100.00, 'urgent'),
+        (2, NULL, 3, '2025-01-11', 'Partially Received', 12.00, NULL),
+        (3, 'PO-20250101-000007', 4, '2025-01-12', 'On Hold', 8.00, NULL),
+        (4, 'PO-C', 3, '2025-01-13', 'canceled', 0.00, NULL);
+      INSERT INTO public.purchase_order_items (po_item_id, po_id, variant_id, quantity, rate, received_quantity) VALUES
+        (11, 1, 2, 5, 2.50, 0), (10, 1, 1, 10, 5.00, 10), (12, 2, 1, 3, 4.00, 1), (13, 3, 2, 4, 2.00, 4), (14, 4, 1, 1, 0.00, NULL);
+      INSERT INTO public.stock_receipts (receipt_id, bill_number, supplier_id, receipt_date, total_amount, tax_percentage, grand_total, discount_percentage, receipt_number, po_id, discount_amount) VALUES
+        (1, 'B-1', NULL, '2025-01-14 23:30:00+00', 50.00, 0, 50.00, 0, 'R-1', 1, 0),
+        (2, 'B-2', 3, '2025-01-15 10:00:00+05:30', 0, 0, 0, 0, 'R-1', NULL, 0),
+        (3, NULL, 4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+      INSERT INTO public.stock_entries (entry_id, variant_id, supplier_id, po_id, quantity_added, entry_date, cost_per_unit, notes, receipt_id) VALUES
+        (1, 1, 3, 1, 10, '2025-01-14 23:30:00+00', 5.00, 'first', 1),
+        (2, 2, NULL, NULL, 5, '2025-01-15 10:00:00+05:30', NULL, NULL, 2),
+        (3, 1, 4, NULL, 7, '2025-01-16 09:00:00+05:30', 6.00, 'loose', NULL),
+        (4, 1, NULL, 2, 2, '2025-01-16 10:00:00+05:30', NULL, NULL, NULL);`,
+    async check(db, result) {
+      const q = async (sql: string) => (await db.query<Record<string, unknown>>(sql)).rows;
+      // Today in the zone adoption ran in (what numbers and dates made then follow).
+      const today = (await q(`SELECT to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYYMMDD') AS d`))[0]!.d as string;
+      assert.deepEqual(await q(`SELECT id, po_number, supplier_id, status, notes FROM public.purchase_orders ORDER BY id`), [
+        { id: 1, po_number: 'PO-A', supplier_id: 3, status: 'sent', notes: 'urgent' },
+        // No number: numbered as MTC numbers orders, after the highest old number of that form.
+        { id: 2, po_number: `PO-${today}-000008`, supplier_id: 3, status: 'partially_received', notes: null },
+        // 'On Hold' maps to nothing: its lines were received in full, so it is received.
+        { id: 3, po_number: 'PO-20250101-000007', supplier_id: 4, status: 'received', notes: null },
+        { id: 4, po_number: 'PO-C', supplier_id: 3, status: 'cancelled', notes: null },
+      ]);
+      // Line numbers follow po_item_id, not the order rows were written in.
+      assert.deepEqual(await q(`SELECT id, po_id, line_no, received_quantity::float8 AS received FROM public.purchase_order_lines ORDER BY id`), [
+        { id: 10, po_id: 1, line_no: 1, received: 10 },
+        { id: 11, po_id: 1, line_no: 2, received: 0 },
+        { id: 12, po_id: 2, line_no: 1, received: 1 },
+        { id: 13, po_id: 3, line_no: 1, received: 4 },
+        { id: 14, po_id: 4, line_no: 1, received: 0 },
+      ]);
+      assert.deepEqual(
+        await q(
+          `SELECT id, receipt_number ~ ('^GR-' || to_char(received_on, 'YYYYMMDD') || '-[0-9]{6}$') AS made, CASE WHEN receipt_number LIKE 'R-%' THEN receipt_number END AS number,
+                  supplier_id, po_id, to_char(received_on, 'YYYY-MM-DD') AS received_on, total_amount::float8 AS total, notes FROM public.goods_receipts ORDER BY id`,
+        ),
+        [
+          // No supplier: its entries name one. 23:30 UTC is the next day in Asia/Kolkata.
+          { id: 1, made: false, number: 'R-1', supplier_id: 3, po_id: 1, received_on: '2025-01-15', total: 50, notes: 'first' },
+          // The same number as receipt 1: the first keeps it.
+          { id: 2, made: false, number: 'R-1 (2)', supplier_id: 3, po_id: null, received_on: '2025-01-15', total: 0, notes: null },
+          // No number, no date, no entries: numbered, dated today.
+          {
+            id: 3,
+            made: true,
+            number: null,
+            supplier_id: 4,
+            po_id: null,
+            received_on: `${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6)}`,
+            total: 0,
+            notes: null,
+          },
+          // Entries without a receipt: a receipt each, from the entry's supplier or its order's.
+          { id: 4, made: true, number: null, supplier_id: 4, po_id: null, received_on: '2025-01-16', total: 42, notes: 'loose' },
+          { id: 5, made: true, number: null, supplier_id: 3, po_id: 2, received_on: '2025-01-16', total: 8, notes: null },
+        ],
+      );
+      // Numbers made on one day are still each MTC's next.
+      assert.deepEqual(await q(`SELECT count(DISTINCT substr(receipt_number, 13))::int AS n FROM public.goods_receipts WHERE id IN (3, 4, 5)`), [{ n: 3 }]);
+      // Entry 1 is the one line of its order for variant 1; entry 4 takes its order line's price, entry 2 has none (0).
+      assert.deepEqual(
+        await q(`SELECT id, receipt_id, po_line_id, quantity::float8 AS quantity, unit_cost::float8 AS cost FROM public.goods_receipt_lines ORDER BY id`),
+        [
+          { id: 1, receipt_id: 1, po_line_id: 10, quantity: 10, cost: 5 },
+          { id: 2, receipt_id: 2, po_line_id: null, quantity: 5, cost: 0 },
+          { id: 3, receipt_id: 4, po_line_id: null, quantity: 7, cost: 6 },
+          { id: 4, receipt_id: 5, po_line_id: 12, quantity: 2, cost: 4 },
+        ],
+      );
+      // Stock as found; variant 1 valued at what its receipts with a cost paid: (10 × 5 + 7 × 6) ÷ 17; variant 2's only receipt had no cost.
+      assert.deepEqual(await q(`SELECT variant_id, stock::float8 AS stock, trim_scale(stock_value)::text AS value FROM public.item_variant ORDER BY 1`), [
+        { variant_id: 1, stock: 100, value: '541.1765' },
+        { variant_id: 2, stock: 10, value: null },
+        { variant_id: 3, stock: 0, value: null },
+      ]);
+      const said = result.notes.map((n) => `${n.kind} ${n.object}: ${n.message}`);
+      for (const re of [
+        /^mapped public\.purchase_orders: 4 purchase order\(s\) and 5 line\(s\) .*statuses respelled: 'Partially Received' → 'partially_received' \(1\), 'Sent' → 'sent' \(1\), 'canceled' → 'cancelled' \(1\)$/,
+        /^mapped public\.purchase_orders\.po_number: 1 order\(s\) without a number numbered/,
+        /^conflict public\.purchase_orders\.status: 'On Hold' \(1\) match none of draft, sent/,
+        /^conflict public\.purchase_orders: 1 old order\(s\) \(po_id 1\) have a total_amount other than their lines'/,
+        /^mapped public\.goods_receipts: 3 goods receipt\(s\) taken from the old stock_receipts; 4 line\(s\) from the old stock_entries; 2 entries without a receipt made a receipt of their own; 1 receipt\(s\) without a number/,
+        /^conflict public\.goods_receipts\.receipt_number: 1 old receipt\(s\) repeat another's receipt_number/,
+        /^conflict public\.goods_receipt_lines\.unit_cost: 1 old stock entr\(ies\) \(entry_id 2\) have no cost and no order price/,
+        /^mapped public\.item_variant\.stock_value: 1 variant\(s\)/,
+      ])
+        assert.ok(
+          said.some((n) => re.test(n)),
+          `no note ${re}:\n${said.join('\n')}`,
+        );
+    },
+  },
+  {
     name: 'lot statuses in mixed spellings',
     legacy: { data: false },
     setup: `
@@ -464,6 +792,57 @@ for (const backend of backends) {
       });
     }
 
+    test('a database an older MTC adopted (before it declared purchasing: the old purchasing left unmanaged), adopted again: the old purchasing is taken in, no longer recorded as unmanaged, nothing lost, verify clean', async () => {
+      // The older MTC: migrations up to 0015, its declared schema theirs.
+      const early = plan.order.filter((m) => m.id < '0016');
+      const earlyPlan = planMigrations(early);
+      const scratch = await openScratchDatabase();
+      let earlyTarget: SchemaModel;
+      try {
+        for (const m of early) await scratch.exec(m.text.replaceAll('CONCURRENTLY', ''));
+        earlyTarget = await inspect(scratch);
+      } finally {
+        await scratch.close();
+      }
+      const t = await legacy.database({ data: true });
+      const db = await t.open();
+      try {
+        const first = await adopt(db, earlyPlan, { target: earlyTarget, mapping });
+        for (const old of ['purchase_orders', 'purchase_order_items', 'stock_receipts', 'stock_entries'])
+          assert.ok(first.unmanaged.includes(`public.${old}`), `the older MTC leaves ${old} unmanaged`);
+        const initial = await snapshot(db);
+        const initialKeys = await integerKeys(db);
+        const archived = Number((await db.query<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM ${ARCHIVE_TABLE}`)).rows[0]!.n);
+
+        const result = await run(db);
+        assert.deepEqual(
+          result.adopted,
+          plan.order.filter((m) => m.id >= '0016').map((m) => m.id),
+        );
+        assert.deepEqual(await drift(db), [], 'verify is clean');
+        await assertNothingLost(db, initial, initialKeys, archived);
+        for (const old of ['purchase_orders', 'purchase_order_items', 'stock_receipts', 'stock_entries', 'purchase_orders_po_id_seq']) {
+          assert.ok(!result.unmanaged.includes(`public.${old}`), `${old} is still listed as unmanaged`);
+          assert.ok(!(await readUnmanaged(db)).includes(`public.${old}`), `${old} is still recorded as unmanaged`);
+        }
+        const counts = (
+          await db.query(
+            `SELECT (SELECT count(*) FROM public.purchase_orders)::int AS orders, (SELECT count(*) FROM public.purchase_order_lines)::int AS lines,
+                    (SELECT count(*) FROM public.goods_receipts)::int AS receipts, (SELECT count(*) FROM public.goods_receipt_lines)::int AS receipt_lines,
+                    (SELECT count(*) FROM public.item_variant WHERE stock_value IS NOT NULL)::int AS valued,
+                    (SELECT count(*) FROM public.item_variant v WHERE v.stock <> (SELECT coalesce(sum(quantity), 0) FROM public.inventory_transactions x WHERE x.variant_id = v.variant_id))::int AS unbalanced`,
+          )
+        ).rows;
+        assert.deepEqual(counts, [{ orders: 3, lines: 6, receipts: 3, receipt_lines: 3, valued: 2, unbalanced: 0 }]);
+        const afterAdopt = await snapshot(db);
+        assert.deepEqual((await run(db)).actions, [], 'a third run does something');
+        assert.deepEqual(await snapshot(db), afterAdopt);
+      } finally {
+        await db.close();
+        await t.drop();
+      }
+    });
+
     describe('when adoption cannot go on, nothing is changed', () => {
       let t: TestDatabase;
       let db: Database;
@@ -522,6 +901,33 @@ for (const backend of backends) {
           code: 'ADOPT_STEP_FAILED',
           message:
             /production_lots_quantity_check[\s\S]*PostgreSQL: check constraint "production_lots_quantity_check" of relation "production_lots" is violated by some row/,
+        },
+        {
+          name: 'an old stock receipt whose supplier nothing names (not the receipt, its entries or its order)',
+          setup: `INSERT INTO public.stock_receipts (receipt_id, receipt_number) VALUES (9, 'R-9'), (10, 'R-10')`,
+          undo: `DELETE FROM public.stock_receipts`,
+          code: 'ADOPT_UNMAPPABLE_ROWS',
+          message: /public\.stock_receipts receipt_id 9, 10: no supplier \(neither the receipt, its entries nor its order name one\)/,
+        },
+        {
+          name: 'an old order line of quantity 0',
+          setup: `INSERT INTO public.suppliers (supplier_id, firm_name) VALUES (3, 'S'); INSERT INTO public.color_master VALUES (1, 'Black'); INSERT INTO public.size_master VALUES (1, 'M');
+            INSERT INTO public.item_master (item_id, name) VALUES (1, 'Bolt'); INSERT INTO public.item_variant (variant_id, item_id, color_id, size_id) VALUES (1, 1, 1, 1);
+            INSERT INTO public.purchase_orders (po_id, po_number, supplier_id) VALUES (1, 'PO-1', 3);
+            INSERT INTO public.purchase_order_items (po_item_id, po_id, variant_id, quantity, rate) VALUES (1, 1, 1, 5, 2), (2, 1, 1, 0, 2)`,
+          undo: `DELETE FROM public.purchase_orders; DELETE FROM public.item_variant; DELETE FROM public.item_master; DELETE FROM public.color_master; DELETE FROM public.size_master; DELETE FROM public.suppliers`,
+          code: 'ADOPT_UNMAPPABLE_ROWS',
+          message:
+            /public\.purchase_order_items po_item_id 2: a quantity of 0 or less, which an order line cannot have; correct them, then run mtc adopt again/,
+        },
+        {
+          name: 'an old stock entry that added nothing',
+          setup: `INSERT INTO public.suppliers (supplier_id, firm_name) VALUES (3, 'S'); INSERT INTO public.color_master VALUES (1, 'Black'); INSERT INTO public.size_master VALUES (1, 'M');
+            INSERT INTO public.item_master (item_id, name) VALUES (1, 'Bolt'); INSERT INTO public.item_variant (variant_id, item_id, color_id, size_id) VALUES (1, 1, 1, 1);
+            INSERT INTO public.stock_entries (entry_id, variant_id, supplier_id, quantity_added) VALUES (4, 1, 3, 0)`,
+          undo: `DELETE FROM public.stock_entries; DELETE FROM public.item_variant; DELETE FROM public.item_master; DELETE FROM public.color_master; DELETE FROM public.size_master; DELETE FROM public.suppliers`,
+          code: 'ADOPT_UNMAPPABLE_ROWS',
+          message: /public\.stock_entries entry_id 4: a quantity_added of 0/,
         },
         {
           name: 'a NULL where the declared schema requires a value and has no default',
