@@ -113,14 +113,29 @@ for (const backend of backends) {
       assert.ok(!routes.some(([a]) => a === 'replan'));
     });
 
-    test('a move that needs a reason takes one in its body (400 body/reason without); the others take no body schema', async () => {
+    test('a move that needs a reason takes one in its body (400 body/reason without); complete takes an optional output body; the others take no body schema', async () => {
       const doc = json(await api.call('GET', '/api/docs/json'));
+      const bodyOf = (op: Record<string, any>) => op.requestBody?.content?.['application/json']?.schema as Record<string, any> | undefined;
+      const recording: string[] = [];
       for (const [action, move] of offeredMoves(LOT_MACHINE)) {
         const op = doc.paths[`/api/lots/{id}/${action}`]?.post;
         assert.ok(op, `the OpenAPI document has ${action}`);
         assert.equal(op.summary, move.summary, action);
-        assert.equal(Boolean(op.requestBody), move.needsReason, `${action} has a body exactly when it needs a reason`);
+        const body = bodyOf(op);
+        if (move.needsReason) {
+          assert.ok(body, `${action} takes a body: it needs a reason`);
+          assert.deepEqual(Object.keys(body.properties), ['reason'], action);
+          assert.deepEqual(body.required, ['reason'], `${action} requires its reason`);
+        } else if (move.recordsOutput) {
+          recording.push(action);
+          assert.ok(body, `${action} takes a body: what the lot yielded`);
+          assert.deepEqual(Object.keys(body.properties).sort(), ['outputQuantity', 'reason'], action);
+          assert.deepEqual(body.required ?? [], [], `${action}'s body is all optional`);
+        } else {
+          assert.equal(op.requestBody, undefined, `${action} takes no body`);
+        }
       }
+      assert.deepEqual(recording, ['complete'], 'complete, and only complete, records the output');
       const p = await process();
       const lot = json(await api.call('POST', '/api/lots', { as: 'planner', body: lotBody(p) }));
       const r = await act(lot.lotId, 'cancel', 'planner', {});
@@ -129,6 +144,26 @@ for (const backend of backends) {
         json(r).error.details.fields.some((f: { path: string }) => f.path === 'body/reason'),
         r.body,
       );
+      // complete's body is checked as a body: a field it does not know, an output that is not a
+      // quantity, or an output for a process that names none (this one makes nothing).
+      await act(lot.lotId, 'ready', 'planner');
+      await act(lot.lotId, 'start', 'operator');
+      const before = await stateOf(lot.lotId);
+      for (const [body, code, path] of [
+        [{ outputQty: '1' }, 'INVALID_INPUT', 'body/outputQty'],
+        [{ outputQuantity: '-1' }, 'INVALID_INPUT', 'body/outputQuantity'],
+        [{ outputQuantity: '1.2345' }, 'INVALID_INPUT', 'body/outputQuantity'],
+        [{ outputQuantity: '1' }, 'NO_OUTPUT', 'body/outputQuantity'],
+      ] as const) {
+        const bad = await act(lot.lotId, 'complete', 'operator', body);
+        assert.equal(outcome(bad), `400 ${code}`, JSON.stringify(body));
+        assert.ok(
+          json(bad).error.details.fields.some((f: { path: string }) => f.path === path),
+          `${JSON.stringify(body)}: ${bad.body}`,
+        );
+      }
+      assert.equal(await stateOf(lot.lotId), before, 'a refused complete changes nothing');
+      assert.equal(outcome(await act(lot.lotId, 'complete', 'operator')), '200', 'complete with no body at all');
     });
 
     test('every lot the API answers carries the moves its caller may make: an operator starts, completes and fails, a viewer does nothing', async () => {
