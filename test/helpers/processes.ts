@@ -1,16 +1,18 @@
 // Builders for costing and lot tests: variants, supplier rates, stock and whole processes,
 // written straight into a migrated database with SQL (what the API would store), so that a
 // test states its case in a few lines and computes the expected figures by hand.
+import { postStock } from '../../src/app/items/stock.ts';
 import type { Queryable } from '../../src/db/types.ts';
 
 /**
  * A new item with one variant; returns the variant's id. `stock` is recorded as an opening
- * balance; colour and size (made when new) default to "Natural" and "One size".
+ * balance without a cost (addStock), or, with `cost`, received at that cost per unit
+ * (receiveStock); colour and size (made when new) default to "Natural" and "One size".
  */
 export async function insertVariant(
   q: Queryable,
   name: string,
-  options: { stock?: string; unit?: string; color?: string; size?: string } = {},
+  options: { stock?: string; cost?: string; unit?: string; color?: string; size?: string } = {},
 ): Promise<number> {
   const item = await q.query<{ id: number }>('INSERT INTO public.item_master (name) VALUES ($1) RETURNING item_id AS id', [name]);
   const color = await q.query<{ id: number }>(
@@ -26,11 +28,28 @@ export async function insertVariant(
     [item.rows[0]!.id, color.rows[0]!.id, size.rows[0]!.id, options.unit ?? 'pcs'],
   );
   const id = variant.rows[0]!.id;
-  if (options.stock !== undefined) await addStock(q, id, options.stock);
+  if (options.stock !== undefined) {
+    if (options.cost !== undefined) await receiveStock(q, id, options.stock, options.cost);
+    else await addStock(q, id, options.stock);
+  }
   return id;
 }
 
-/** Records stock coming in (an opening balance) and keeps item_variant.stock equal to the ledger. */
+/**
+ * Receives stock at a cost, as a goods receipt would: a `receipt` of `quantity` at `unitCost`
+ * per unit through postStock (the app's one write of stock), so the variant's stock and its
+ * value (moving average cost) move together with the ledger. Stock that had no cost is valued
+ * at this one (postStock's revaluation).
+ */
+export async function receiveStock(q: Queryable, variantId: number, quantity: string, unitCost: string): Promise<void> {
+  await postStock(q, [{ variantId, type: 'receipt', quantity, unitCost, notes: 'test receipt', createdBy: null }]);
+}
+
+/**
+ * Records stock coming in as an opening balance without a cost (as stock found before
+ * valuation was), keeping item_variant.stock equal to the ledger; its value is not touched, so
+ * a variant with only such stock has none (its consumption is uncosted).
+ */
 export async function addStock(q: Queryable, variantId: number, quantity: string): Promise<void> {
   await q.query(`INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, notes) VALUES ($1, 'opening', $2, 'test stock')`, [
     variantId,

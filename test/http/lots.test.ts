@@ -7,7 +7,7 @@ import { random } from '../helpers/random.ts';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
-import { addStock, insertProcess, insertRate, insertVariant } from '../helpers/processes.ts';
+import { addStock, insertProcess, insertRate, insertVariant, receiveStock } from '../helpers/processes.ts';
 import type { ProcessSpec } from '../helpers/processes.ts';
 import * as lifecycle from '../../src/app/lots/lifecycle.ts';
 import * as lots from '../../src/app/lots/lots.ts';
@@ -35,14 +35,24 @@ for (const backend of backends) {
     });
 
     let serial = 0;
-    /** A bicycle-ish process whose figures are worked out by hand below. */
-    async function bicycle(stock: { frame?: string; s1?: string; s2?: string; t1?: string; t2?: string } = {}) {
+    type Parts<T> = { frame?: T; s1?: T; s2?: T; t1?: T; t2?: T };
+    /** What the bicycle's stock was bought at by default (per unit): each within its variant's current rates. */
+    const PAID = { frame: '110.00', s1: '30.00', s2: '22.00', t1: '10.00', t2: '12.00' };
+    /**
+     * A bicycle-ish process whose figures are worked out by hand below. Its parts' stock is
+     * received at `cost` per unit (default PAID; null: an opening balance without a cost).
+     */
+    async function bicycle(stock: Parts<string> = {}, cost: Parts<string | null> = {}) {
       const n = ++serial;
-      const frame = await insertVariant(api.db, `Frame ${n}`, { stock: stock.frame ?? '100' });
-      const s1 = await insertVariant(api.db, `Saddle A ${n}`, { stock: stock.s1 ?? '100' });
-      const s2 = await insertVariant(api.db, `Saddle B ${n}`, { stock: stock.s2 ?? '100' });
-      const t1 = await insertVariant(api.db, `Tyre A ${n}`, { stock: stock.t1 ?? '100' });
-      const t2 = await insertVariant(api.db, `Tyre B ${n}`, { stock: stock.t2 ?? '100' });
+      const part = (name: string, key: keyof typeof PAID) => {
+        const paid = cost[key] === undefined ? PAID[key] : cost[key];
+        return insertVariant(api.db, `${name} ${n}`, { stock: stock[key] ?? '100', ...(paid === null ? {} : { cost: paid }) });
+      };
+      const frame = await part('Frame', 'frame');
+      const s1 = await part('Saddle A', 's1');
+      const s2 = await part('Saddle B', 's2');
+      const t1 = await part('Tyre A', 't1');
+      const t2 = await part('Tyre B', 't2');
       await insertRate(api.db, frame, { supplier: 'Alpha', cost: '100.00' });
       await insertRate(api.db, frame, { supplier: 'Beta', cost: '120.00' });
       await insertRate(api.db, frame, { supplier: 'Gamma', cost: '500.00', active: false });
@@ -99,6 +109,13 @@ for (const backend of backends) {
       api.call('POST', `/api/lots/${lotId}/${action}`, { as, ...(body ? { body } : {}) });
     const select = (lotId: number, selections: { groupId: number; variantId: number }[], as: 'planner' | 'operator' = 'planner') =>
       api.call('PUT', `/api/lots/${lotId}/selections`, { as, body: { selections } });
+    /** What a variant's stock is worth (its stock value), to the last significant digit. */
+    const stockValue = async (variantId: number) =>
+      (
+        await api.db.query<{ value: string | null }>('SELECT trim_scale(stock_value)::text AS value FROM public.item_variant WHERE variant_id = $1', [
+          variantId,
+        ])
+      ).rows[0]!.value;
     const stockOf = async (variantId: number) =>
       (
         await api.db.query<{ stock: string; ledger: string }>(
@@ -448,8 +465,10 @@ for (const backend of backends) {
       for (const action of ['fail', 'cancel']) assert.equal(outcome(await act(999999, action, 'admin', { reason: 'x' })), '404 NOT_FOUND', action);
     });
 
-    test('completion consumes the chosen alternatives (quantity × lot quantity) through the ledger, records the actual cost at today’s rates and its variance', async () => {
-      const b = await bicycle({ frame: '20', s1: '15', s2: '7', t1: '9', t2: '30' });
+    test('completion consumes the chosen alternatives (quantity × lot quantity) through the ledger, records the actual cost (what it consumed at the stock’s average cost, plus labour and additional costs) and its variance', async () => {
+      // Frames bought 10 at 100 and 10 at 120 (average 110); tyres B bought at 11.50, below their rate of 12.
+      const b = await bicycle({ frame: '10', s1: '15', s2: '7', t1: '9', t2: '30' }, { frame: '100.00', t2: '11.50' });
+      await receiveStock(api.db, b.frame, '10', '120.00');
       const id = await lotIn(b, 'in_progress', 10);
       const started = json(await api.call('GET', `/api/lots/${id}`, { as: 'viewer' }));
       assert.ok(started.startedAt);
@@ -458,9 +477,13 @@ for (const backend of backends) {
       const lot = json(done);
       assert.equal(lot.status, 'completed');
       assert.ok(lot.completedAt);
-      // Chosen: saddle S1 (30 × 1) and tyre T2 (12 × 2): per unit 120 + 30 + 24 + 100 + 50 = 324; × 10 + the setup 200.
-      assert.equal(lot.actualCost, '3440.00');
-      assert.equal(lot.costVariance, '-200.00');
+      // Consumed: 10 frames at 110 = 1100, 10 saddles S1 at 30 = 300, 20 tyres T2 at 11.50 = 230: 1630.
+      // Labour 100 and freight 50 per unit × 10, and the setup 200 once: 1700. Actual 3330.
+      // The worst-case estimate (at the highest rates): 344 × 10 + 200 = 3640, so the variance is −310.
+      assert.equal(lot.actualCost, '3330.00');
+      assert.equal(lot.costVariance, '-310.00');
+      assert.deepEqual(lot.actual.valuation, { materials: '1630', conversion: '1700', total: '3330.00', complete: true, uncosted: [] });
+      // The choices costed at today's rates, for comparison with the estimate: S1 (30 × 1) and T2 (12 × 2) make 324 a unit.
       assert.deepEqual(lot.actual.costing.unit, { worst: '344.00', best: '324.00' });
       assert.deepEqual(lot.actual.selections, [
         { groupId: b.saddle, variantId: b.s1 },
@@ -471,25 +494,27 @@ for (const backend of backends) {
         lot.events.map((e: any) => e.to),
         ['planning', 'ready', 'in_progress', 'completed'],
       );
-      for (const [variant, stock] of [
-        [b.frame, '10.000'],
-        [b.s1, '5.000'],
-        [b.s2, '7.000'],
-        [b.t1, '9.000'],
-        [b.t2, '10.000'],
+      for (const [variant, stock, value] of [
+        [b.frame, '10.000', '1100'],
+        [b.s1, '5.000', '150'],
+        [b.s2, '7.000', '154'],
+        [b.t1, '9.000', '90'],
+        [b.t2, '10.000', '115'],
       ] as const) {
         assert.deepEqual(await stockOf(variant), { stock, ledger: stock }, `variant ${variant}`);
+        assert.equal(await stockValue(variant), value, `the value of variant ${variant}'s stock`);
       }
-      const rows = await api.db.query<{ variant_id: number; quantity: string; type: string; created_by: number }>(
-        `SELECT variant_id, quantity::text AS quantity, transaction_type AS type, created_by FROM public.inventory_transactions WHERE production_lot_id = $1 ORDER BY variant_id`,
+      const rows = await api.db.query<{ variant_id: number; quantity: string; type: string; unit_cost: string; value: string; created_by: number }>(
+        `SELECT variant_id, quantity::text AS quantity, transaction_type AS type, trim_scale(unit_cost)::text AS unit_cost, trim_scale(value)::text AS value, created_by
+           FROM public.inventory_transactions WHERE production_lot_id = $1 ORDER BY variant_id`,
         [id],
       );
       assert.deepEqual(
-        rows.rows.map((r) => [r.variant_id, r.quantity, r.type]),
+        rows.rows.map((r) => [r.variant_id, r.quantity, r.type, r.unit_cost, r.value]),
         [
-          [b.frame, '-10.000', 'production'],
-          [b.s1, '-10.000', 'production'],
-          [b.t2, '-20.000', 'production'],
+          [b.frame, '-10.000', 'production', '110', '-1100'],
+          [b.s1, '-10.000', 'production', '30', '-300'],
+          [b.t2, '-20.000', 'production', '11.5', '-230'],
         ],
       );
       const operator = (await api.db.query<{ id: number }>(`SELECT user_id AS id FROM public.users WHERE email = 'operator@example.com'`)).rows[0]!.id;
@@ -524,20 +549,42 @@ for (const backend of backends) {
       assert.deepEqual([lot.status, lot.actualCost, lot.events.length], ['in_progress', null, 3]);
     });
 
-    test('a consumed variant without a current rate at completion: the lot completes, its actual marked incomplete and naming the variant', async () => {
+    test('a consumed variant without a current rate at completion: the lot completes at what its stock cost, the costing at today’s rates marked incomplete and naming the variant', async () => {
       const b = await bicycle();
       const id = await lotIn(b, 'in_progress', 2);
       await api.db.query('UPDATE public.variant_supplier_pricing SET is_active = false WHERE variant_id = $1', [b.s1]);
       const r = await act(id, 'complete', 'operator');
       assert.equal(outcome(r), '200', r.body);
       const lot = json(r);
+      // The comparison at today's rates lacks the saddle: incomplete, naming it.
       assert.equal(lot.actual.complete, false);
       assert.deepEqual(
         lot.actual.unpriced.map((u: any) => u.variantId),
         [b.s1],
       );
-      assert.equal(lot.actualCost, '788.00', '(120 + 24 + 100 + 50) × 2 + the setup 200: the saddle is a lower bound');
+      // What the lot cost does not need a rate: the saddles' stock cost 30 each. Consumed 2 frames at 110,
+      // 2 saddles at 30 and 4 tyres at 12: 328; (100 + 50) × 2 + the setup 200: 500. The estimate was 344 × 2 + 200 = 888.
+      assert.deepEqual(lot.actual.valuation, { materials: '328', conversion: '500', total: '828.00', complete: true, uncosted: [] });
+      assert.deepEqual([lot.actualCost, lot.costVariance], ['828.00', '-60.00']);
       assert.equal((await stockOf(b.s1)).stock, '98.000', 'consumed all the same');
+    });
+
+    test('consumed stock without a cost (an opening balance before valuation): the lot completes, its valuation marked incomplete and naming the variant, the actual a lower bound', async () => {
+      const b = await bicycle({}, { t2: null });
+      const id = await lotIn(b, 'in_progress', 2);
+      const r = await act(id, 'complete', 'operator');
+      assert.equal(outcome(r), '200', r.body);
+      const lot = json(r);
+      assert.equal(lot.actual.complete, true, 'every variant has a current rate');
+      // 2 frames at 110 and 2 saddles at 30: 280; the tyres' stock has no cost; conversion 500.
+      assert.deepEqual(lot.actual.valuation, { materials: '280', conversion: '500', total: '780.00', complete: false, uncosted: [b.t2] });
+      assert.deepEqual([lot.actualCost, lot.costVariance], ['780.00', '-108.00']);
+      const tyres = await api.db.query<{ quantity: string; unitCost: string | null; value: string | null }>(
+        `SELECT quantity::text AS quantity, unit_cost::text AS "unitCost", value::text AS value FROM public.inventory_transactions WHERE production_lot_id = $1 AND variant_id = $2`,
+        [id, b.t2],
+      );
+      assert.deepEqual(tyres.rows, [{ quantity: '-4.000', unitCost: null, value: null }], 'consumed all the same, at no cost');
+      assert.equal((await stockOf(b.t2)).stock, '96.000');
     });
 
     test('a process changed under a running lot: a new group without a choice stops completion (409 LOT_NOT_READY), the lot can still fail; a deleted process stops it with 409 PROCESS_DELETED', async () => {
@@ -721,26 +768,30 @@ for (const backend of backends) {
       for (const n of numbers) assert.match(n, /^LOT-\d{8}-\d{6,}$/);
     });
 
-    test('property: with rates unchanged, a completed lot’s actual cost lies between its best- and worst-case estimates, whatever the process and choices', async () => {
+    test('property: with rates unchanged and stock bought at prices within them, a completed lot’s actual cost lies between its best- and worst-case estimates, whatever the process and choices', async () => {
       const rnd = random(backend.name === 'pglite' ? 6 : 7);
+      const money = (paise: number) => `${Math.floor(paise / 100)}.${String(paise % 100).padStart(2, '0')}`;
       for (let c = 0; c < 12; c++) {
         const variants: number[] = [];
         for (let v = 0; v < 6; v++) {
-          const id = await insertVariant(api.db, `Prop ${c}-${v}`, { stock: '1000000' });
-          for (let r = rnd.int(1, 3); r > 0; r--)
-            await insertRate(api.db, id, {
-              supplier: rnd.pick(['Alpha', 'Beta', 'Gamma']),
-              cost: `${rnd.int(1, 500)}.${String(rnd.int(0, 99)).padStart(2, '0')}`,
-            });
+          const id = await insertVariant(api.db, `Prop ${c}-${v}`);
+          const rates = Array.from({ length: rnd.int(1, 3) }, () => rnd.int(100, 50099));
+          for (const rate of rates) await insertRate(api.db, id, { supplier: rnd.pick(['Alpha', 'Beta', 'Gamma']), cost: money(rate) });
+          // Bought in one to three receipts, each at a price between the variant's lowest and highest rate: so is their average.
+          for (let r = rnd.int(1, 3); r > 0; r--) await receiveStock(api.db, id, '400000', money(rnd.int(Math.min(...rates), Math.max(...rates))));
           variants.push(id);
         }
-        const qty = () => `${rnd.int(1, 5)}.${rnd.int(0, 9999)}`;
+        // Quantities at the ledger's 3 decimals, so a lot consumes exactly what its estimate counts.
+        const qty = () => `${rnd.int(1, 5)}.${String(rnd.int(0, 999)).padStart(3, '0')}`;
+        // A variant at most once in a step's lines and in a group, as the process editor allows
+        // (a variant may still be in a line and a group, or in several groups and steps).
+        const distinct = (k: number) => {
+          const pool = [...variants];
+          return Array.from({ length: k }, () => ({ variantId: pool.splice(rnd.int(0, pool.length - 1), 1)[0]!, quantity: qty() }));
+        };
         const steps = Array.from({ length: rnd.int(1, 3) }, (_, s) => ({
-          lines: Array.from({ length: rnd.int(0, 2) }, () => ({ variantId: rnd.pick(variants), quantity: qty() })),
-          groups: Array.from({ length: rnd.int(0, 2) }, (_, g) => ({
-            name: `G${c}-${s}-${g}`,
-            alternatives: Array.from({ length: rnd.int(2, 3) }, () => ({ variantId: rnd.pick(variants), quantity: qty() })),
-          })),
+          lines: distinct(rnd.int(0, 2)),
+          groups: Array.from({ length: rnd.int(0, 2) }, (_, g) => ({ name: `G${c}-${s}-${g}`, alternatives: distinct(rnd.int(2, 3)) })),
           costItems: rnd.int(0, 1) ? [{ type: 'labour', quantity: '1.5', rate: `${rnd.int(0, 300)}.00` }] : [],
         }));
         if (steps.every((s) => s.lines.length + s.groups.length === 0)) steps[0]!.lines.push({ variantId: variants[0]!, quantity: '1' });
