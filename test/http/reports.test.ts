@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
-import { insertProcess, insertRate, insertVariant } from '../helpers/processes.ts';
+import { insertProcess, insertRate, insertVariant, receiveStock } from '../helpers/processes.ts';
 import { LOT_STATUSES } from '../../src/app/lots/status.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
@@ -49,9 +49,11 @@ for (const backend of backends) {
 
     before(async () => {
       api = await testApi(backend);
-      v.V1 = await insertVariant(api.db, 'Rep tube', { stock: '40' });
-      v.V2 = await insertVariant(api.db, 'Rep saddle cheap', { stock: '100' });
-      v.V3 = await insertVariant(api.db, 'Rep saddle dear', { stock: '100' });
+      // Bought: 30 tubes at 4.50 (under their rate), the saddles at their rates; the bells are an
+      // opening balance without a cost, so what a lot spends on them is not known.
+      v.V1 = await insertVariant(api.db, 'Rep tube', { stock: '30', cost: '4.50' });
+      v.V2 = await insertVariant(api.db, 'Rep saddle cheap', { stock: '100', cost: '10.00' });
+      v.V3 = await insertVariant(api.db, 'Rep saddle dear', { stock: '100', cost: '20.00' });
       v.W = await insertVariant(api.db, 'Rep bell', { stock: '100' });
       v.U1 = await insertVariant(api.db, 'Rep unpriced one', { stock: '1' });
       v.U2 = await insertVariant(api.db, 'Rep unpriced two', { stock: '1' });
@@ -106,17 +108,20 @@ for (const backend of backends) {
       lots.A2 = await lot(a.processId, 5, [{ groupId: groupG, variantId: v.V3 }]); // estimate 150 / 100
       lots.B1 = await lot(b.processId, 3); // 21 / 21
       lots.X1 = await lot(b.processId, 1);
-      await act(lots.A1, 'ready', 'start', 'complete'); // actual (10 + 10) × 10 = 200: −100
-      await act(lots.B1, 'ready', 'start', 'complete'); // 21: 0
+      // The actual cost: what a lot consumed at the stock's average cost (no labour or additional costs here).
+      await act(lots.A1, 'ready', 'start', 'complete'); // 20 tubes at 4.50 + 10 saddles at 10 = 190: −110
+      await act(lots.B1, 'ready', 'start', 'complete'); // 3 bells without a cost: 0, a lower bound: −21
       await act(lots.A2, 'ready', 'start');
-      await insertRate(api.db, v.V1, { supplier: 'Beta', cost: '8.00' });
-      await act(lots.A2, 'complete'); // actual (2 × 8 + 20) × 5 = 180: +30
+      // Tubes dearer now: 10 more bought at 14 (Beta's rate); the 10 left cost 45, so the average is (45 + 140) / 20 = 9.25.
+      await insertRate(api.db, v.V1, { supplier: 'Beta', cost: '14.00' });
+      await receiveStock(api.db, v.V1, '10', '14.00');
+      await act(lots.A2, 'complete'); // 10 tubes at 9.25 + 5 saddles at 20 = 192.50: +42.50
       await act(lots.X1, 'cancel');
       await backdate(lots.A1, '2023-05-02T10:00:00Z', '2023-05-10T10:00:00Z');
       await backdate(lots.X1, '2023-05-03T10:00:00Z');
       await backdate(lots.A2, '2023-05-09T10:00:00Z', '2023-06-20T10:00:00Z');
       await backdate(lots.B1, '2023-06-15T10:00:00Z', '2023-06-21T10:00:00Z');
-      // Tube stock now 40 − 20 − 10 = 10. Open lots: P1 (A × 4, nothing chosen), R1 (A × 2, V2, ready), P2 (C × 2, nothing chosen).
+      // Tube stock now 30 − 20 + 10 − 10 = 10. Open lots: P1 (A × 4, nothing chosen), R1 (A × 2, V2, ready), P2 (C × 2, nothing chosen).
       lots.P1 = await lot(a.processId, 4);
       lots.R1 = await lot(a.processId, 2, [{ groupId: groupG, variantId: v.V2 }]);
       await act(lots.R1, 'ready');
@@ -185,16 +190,16 @@ for (const backend of backends) {
           p.incompleteActuals,
         ]),
         [
-          ['Rep B', 1, 3, '21.00', '21.00', '21.00', '0.00', '0.00', 0],
-          ['Rep A', 2, 15, '450.00', '300.00', '380.00', '-70.00', '-15.56', 0],
+          ['Rep B', 1, 3, '21.00', '21.00', '0.00', '-21.00', '-100.00', 1],
+          ['Rep A', 2, 15, '450.00', '300.00', '382.50', '-67.50', '-15.00', 0],
         ],
       );
       const june = await get('/api/reports/cost-variance?from=2023-06-01&to=2023-06-30');
       assert.deepEqual(
         june.processes.map((p: any) => [p.process, p.lots, p.actual, p.variance]),
         [
-          ['Rep A', 1, '180.00', '30.00'],
-          ['Rep B', 1, '21.00', '0.00'],
+          ['Rep A', 1, '192.50', '42.50'],
+          ['Rep B', 1, '0.00', '-21.00'],
         ],
       );
       assert.deepEqual((await get('/api/reports/cost-variance?to=2023-05-01')).processes, []);

@@ -99,7 +99,11 @@ export interface ProcessVariance {
   variance: string;
   /** variance as a percentage of the worst-case estimate, null when that is 0. */
   variancePercent: string | null;
-  /** Completed lots whose actual cost is a lower bound (a variant had no rate). */
+  /**
+   * Completed lots whose actual cost is a lower bound: stock they consumed had no cost (their
+   * valuation incomplete); for a lot completed before valuation, whose actual was taken at the
+   * rates, a variant had no rate.
+   */
   incompleteActuals: number;
 }
 
@@ -119,7 +123,7 @@ export async function costVarianceByProcess(q: Queryable, p: { from?: string; to
             sum(l.worst_case_estimated_cost)::text AS "worstCaseEstimate", coalesce(sum(l.best_case_estimated_cost), 0)::text AS "bestCaseEstimate",
             sum(l.actual_cost)::text AS actual, (sum(l.actual_cost) - sum(l.worst_case_estimated_cost))::text AS variance,
             round((sum(l.actual_cost) - sum(l.worst_case_estimated_cost)) * 100 / nullif(sum(l.worst_case_estimated_cost), 0), 2)::text AS "variancePercent",
-            count(*) FILTER (WHERE (l.actual ->> 'complete')::boolean IS FALSE)::int AS "incompleteActuals"
+            count(*) FILTER (WHERE coalesce(l.actual -> 'valuation' ->> 'complete', l.actual ->> 'complete')::boolean IS FALSE)::int AS "incompleteActuals"
        FROM public.production_lots l JOIN public.processes pr ON pr.id = l.process_id
       WHERE l.status = 'completed' AND l.actual_cost IS NOT NULL AND l.worst_case_estimated_cost IS NOT NULL AND ${inPeriod('l.completed_at', '$1', '$2')}
       GROUP BY l.process_id, pr.name

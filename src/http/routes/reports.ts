@@ -81,7 +81,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
                 actual: Decimal,
                 variance: Decimal,
                 variancePercent: Type.Union([Decimal, Type.Null()]),
-                incompleteActuals: Type.Integer({ description: 'lots whose actual cost is a lower bound (a variant had no rate at completion)' }),
+                incompleteActuals: Type.Integer({
+                  description:
+                    'lots whose actual cost is a lower bound: stock they consumed had no cost (before valuation: a variant had no rate at completion)',
+                }),
               }),
             ),
           }),
