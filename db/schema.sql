@@ -817,7 +817,7 @@ CREATE INDEX idx_inventory_transactions_lot ON public.inventory_transactions USI
 
 CREATE INDEX idx_inventory_transactions_variant ON public.inventory_transactions USING btree (variant_id);
 
-CREATE INDEX idx_inventory_transactions_variant_at ON public.inventory_transactions USING btree (variant_id, created_at) INCLUDE (quantity, value);
+CREATE INDEX idx_inventory_transactions_variant_at ON public.inventory_transactions USING btree (variant_id, created_at) INCLUDE (quantity, value, id);
 
 CREATE INDEX idx_item_master_category ON public.item_master USING btree (category);
 
