@@ -119,6 +119,12 @@ for (const backend of backends) {
         'INVALID_LINE',
       );
       await refused(() => createPurchaseOrder(db, { supplierId: 999999 }, ACTOR), 'SUPPLIER_NOT_FOUND');
+      // expected before it is ordered (the hostile walk sent 0001-01-01 and got a 500 from the CHECK)
+      const early = await refused(
+        () => createPurchaseOrder(db, { supplierId: supplier, orderDate: '2026-03-10', expectedOn: '0001-01-01' }, ACTOR),
+        'INVALID_ORDER',
+      );
+      assert.match(early.message, /^expectedOn must be a day written YYYY-MM-DD, not before the order's date 2026-03-10/);
       const after = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM public.purchase_orders')).rows[0]!.n);
       assert.equal(after, before, 'no order was left half-made');
     });

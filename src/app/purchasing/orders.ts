@@ -257,6 +257,11 @@ export async function createPurchaseOrderIn(q: Queryable, input: OrderInput, act
   if (input.orderDate !== undefined && !DAY.test(input.orderDate)) throw usage('INVALID_ORDER', 'orderDate', 'must be a day written YYYY-MM-DD');
   if (input.currency !== undefined && !/^[A-Z]{3}$/.test(input.currency))
     throw usage('INVALID_ORDER', 'currency', 'must be a three-letter currency code such as INR');
+  if (input.expectedOn != null) {
+    const day = input.orderDate ?? (await q.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
+    if (!DAY.test(input.expectedOn) || input.expectedOn < day)
+      throw usage('INVALID_ORDER', 'expectedOn', `must be a day written YYYY-MM-DD, not before the order's date ${day}`);
+  }
   const supplier = (await q.query<{ name: string }>('SELECT firm_name AS name FROM public.suppliers WHERE supplier_id = $1', [input.supplierId])).rows[0];
   if (!supplier) throw usage('SUPPLIER_NOT_FOUND', 'supplierId', `names no supplier (${input.supplierId})`);
   const made = (
