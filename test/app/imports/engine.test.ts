@@ -18,6 +18,14 @@ Saddle,,,Leather saddle,Seats,,,,,
 Chain,,,,,Silver,One,7.5,m,1
 `;
 
+/** The frames of ITEMS without their stock: importing them again adds nothing and moves no stock. */
+const FRAMES = `Item,Model,Variation,Description,Category,Color,Size
+Frame,Roadster,Classic,Steel frame,Frames,Black,M
+Frame,Roadster,Classic,Steel frame,Frames,Black,L
+`;
+/** Two items of one name told apart by their Description, each with a Black M variant, without stock. */
+const GRIPS = 'Item,Description,Color,Size\nGrip,Foam,Black,M\nGrip,Rubber,Black,M\n';
+
 async function importText(db: Database, text: string, kind = 'items', extra: Partial<Parameters<typeof createImportJob>[1]> = {}) {
   const { jobId } = await createImportJob(db, { kind, fileName: `${kind}.csv`, bytes: Buffer.from(text), userId: null, ...extra });
   const { status } = await runImport(db, jobId);
@@ -76,6 +84,7 @@ for (const backend of backends) {
     });
 
     test('importing the same file again updates instead of duplicating, and counts stock once', async () => {
+      await importText(t.db, ITEMS);
       const before = await catalogState(t.db);
       const r = await importText(t.db, ITEMS);
       assert.equal(r.state.success, 4);
@@ -83,6 +92,7 @@ for (const backend of backends) {
     });
 
     test('stock is a target: an adjustment by the difference with the import as reason, nothing when equal', async () => {
+      await importText(t.db, ITEMS); // the frames' opening stock (nothing when the tests before imported it)
       const r = await importText(t.db, 'item,model,variation,colour,size,qty\nFRAME,roadster,CLASSIC,black,m,12\nframe,Roadster,Classic,Black,L,5\n');
       assert.equal(r.status, 'completed');
       const m = (
@@ -171,6 +181,7 @@ for (const backend of backends) {
     });
 
     test('suppliers and rates: natural keys, references that must exist, the overlap rule', async () => {
+      await importText(t.db, FRAMES);
       const s = await importText(
         t.db,
         'Firm Name,GSTIN,Email,Phone\nAcme Cycles,27aapfu0939f1zv,sales@acme.example,+91 22 1234\nBolt & Co,BAD,nope,12\n',
@@ -284,6 +295,8 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
     });
 
     test('rates: an item named by name, model and variation that is more than one is rejected naming them; a Description says which', async () => {
+      await importText(t.db, GRIPS);
+      await importText(t.db, 'Firm Name\nAcme Cycles\n', 'suppliers');
       const ids = (await t.db.query<{ id: number }>(`SELECT item_id AS id FROM public.item_master WHERE name = 'Grip' ORDER BY item_id`)).rows.map((r) => r.id);
       const r = await importText(t.db, 'Supplier,Item,Color,Size,Cost,Effective From\nAcme Cycles,Grip,Black,M,10,2026-01-01\n', 'rates');
       assert.deepEqual(
@@ -322,6 +335,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
             `SELECT count(*)::int AS n FROM public.variant_supplier_pricing p JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Bolt Works'`,
           )
         ).rows[0]!.n;
+      await importText(t.db, GRIPS);
       await importText(t.db, 'Firm Name\nBolt Works\n', 'suppliers');
       const made = await importText(t.db, 'Supplier,Item,Description,Color,Size,Cost\nBolt Works,Grip,Rubber,Black,M,5\n', 'rates');
       assert.equal(made.status, 'completed');
@@ -337,6 +351,7 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
     });
 
     test('variants: an empty Color and Size make no variant of an existing item, and one without the other is rejected', async () => {
+      await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Foam,Black,M,1\n');
       const r = await importText(t.db, 'Item,Description,Color,Size,Stock\nGrip,Foam,,,\nGrip,Foam,Black,,3\nGrip,Foam,,M,3\n');
       assert.deepEqual(
         r.errors.map((e) => [e.row, e.field]),
