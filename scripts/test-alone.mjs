@@ -3,14 +3,20 @@
 // process of its own (node's --test-name-pattern with the test's full name, anchored: the
 // describe blocks around it and their before/after hooks still run, the other tests do not),
 // and lists the tests that pass in the file but fail alone. A test here is one declared in a
-// describe or at the top of the file; its subtests (t.test) run with it.
+// describe or at the top of the file; its subtests (t.test) run with it. Running alone finds a
+// test that needs what a test before it made; a test broken by what a test before it left
+// (a count that takes in another test's rows) shows when the file runs in another order:
+// --shuffle.
 //
 //   --name <regex>  only the tests whose full name matches, in the file's run as alone (e.g.
 //                   --name 'on postgres': the describe blocks of one backend, for half the time)
+//   --shuffle <n>   also run the whole file n times in random orders (node's --test-randomize),
+//                   and list the tests that fail in one, with the seed that repeats it
+//   --no-alone      only the shuffled runs
 //   --json          one JSON document on stdout (progress still goes to stderr)
 //
-// Exit code: 0 when every test passes alone, 1 when one fails alone or a file fails whole,
-// 2 for bad arguments. Run it on the Node that runs MTC (node_modules/.bin/node), with
+// Exit code: 0 when every test passes alone (and shuffled), 1 when one fails alone or in a
+// shuffled order, or a file fails whole, 2 for bad arguments. Run it on the Node that runs MTC (node_modules/.bin/node), with
 // MTC_TEST_DATABASE_URL set for the PostgreSQL tests (without it they are skipped), after
 // scripts/build.mjs and test/helpers/prepare-template.ts, as for any test. One process at a
 // time: a file of n tests costs n + 1 runs of it.
@@ -18,11 +24,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { run } from 'node:test';
 
-const USAGE = 'usage: node scripts/test-alone.mjs [--json] [--name <regex>] <test file>...';
+const USAGE = 'usage: node scripts/test-alone.mjs [--json] [--name <regex>] [--shuffle <n>] [--no-alone] <test file>...';
 const args = process.argv.slice(2);
 const files = [];
 let json = false;
 let only;
+let shuffles = 0;
+let runAlone = true;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--json') json = true;
@@ -34,7 +42,11 @@ for (let i = 0; i < args.length; i++) {
     } catch (err) {
       usage(`--name: ${err.message}`);
     }
-  } else if (a === '--help' || a === '-h') {
+  } else if (a === '--shuffle') {
+    shuffles = Number(args[++i]);
+    if (!Number.isInteger(shuffles) || shuffles < 1) usage('--shuffle needs a number of runs, 1 or more');
+  } else if (a === '--no-alone') runAlone = false;
+  else if (a === '--help' || a === '-h') {
     console.log(USAGE);
     process.exit(0);
   } else if (a.startsWith('-')) usage(`unknown option ${a}`);
@@ -42,9 +54,10 @@ for (let i = 0; i < args.length; i++) {
   else files.push(a);
 }
 if (files.length === 0) usage('name at least one test file');
+if (!runAlone && shuffles === 0) usage('--no-alone leaves nothing to run without --shuffle <n>');
 if (!process.env.MTC_TEST_DATABASE_URL) progress('test-alone: MTC_TEST_DATABASE_URL is not set: the tests on PostgreSQL are skipped');
 
-const report = { files: [], dependent: [] };
+const report = { files: [], dependent: [], shuffled: [] };
 for (const file of files) {
   const started = performance.now();
   progress(`test-alone: ${file}: the whole file…`);
@@ -56,6 +69,7 @@ for (const file of files) {
     failedInFile: tests.filter((t) => t.result === 'fail').map(({ name, line, error }) => ({ name, line, error })),
     fileError: whole.fileError,
     alone: [],
+    shuffled: [],
   };
   report.files.push(entry);
   if (whole.fileError) progress(`test-alone: ${file}: the file failed outside its tests: ${whole.fileError}`);
@@ -63,7 +77,7 @@ for (const file of files) {
   progress(
     `test-alone: ${file}: ${tests.length} tests, ${passing.length} pass in the file${entry.failedInFile.length ? `, ${entry.failedInFile.length} fail in it (not run alone)` : ''}`,
   );
-  for (const [i, t] of passing.entries()) {
+  for (const [i, t] of (runAlone ? passing : []).entries()) {
     const from = performance.now();
     const alone = await runFile(file, new RegExp(`^${RegExp.escape(t.name)}$`));
     const mine = alone.tests.filter((a) => a.name === t.name);
@@ -77,6 +91,24 @@ for (const file of files) {
       `  [${i + 1}/${passing.length}] ${result.padEnd(7)} ${t.name} (${seconds(from)})${mine.length > 1 ? ` [${mine.length} tests share this name: run together]` : ''}${error ? `\n            ${error}` : ''}`,
     );
   }
+  for (let n = 1; n <= shuffles; n++) {
+    const from = performance.now();
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    const shuffled = await runFile(file, only, seed);
+    const failing = shuffled.tests.filter((t) => t.result === 'fail' && passing.some((p) => p.name === t.name));
+    const row = {
+      seed,
+      failing: failing.map(({ name, line, error }) => ({ name, line, error })),
+      ...(shuffled.fileError ? { fileError: shuffled.fileError } : {}),
+    };
+    entry.shuffled.push(row);
+    if (failing.length > 0 || shuffled.fileError) report.shuffled.push({ file, ...row });
+    progress(
+      `  [shuffled ${n}/${shuffles}] seed ${seed}: ${failing.length === 0 && !shuffled.fileError ? 'pass' : `${failing.length} fail`} (${seconds(from)})`,
+    );
+    for (const t of failing) progress(`            ${t.name}\n              ${t.error}`);
+    if (shuffled.fileError) progress(`            the file: ${shuffled.fileError}`);
+  }
   progress(`test-alone: ${file}: done in ${seconds(started)}`);
 }
 
@@ -86,19 +118,31 @@ else {
   const total = report.files.reduce((s, f) => s + f.alone.length, 0);
   console.log(`\ntest-alone: ${total} tests run alone in ${report.files.length} files; ${report.dependent.length} fail alone but pass in their file`);
   for (const d of report.dependent) console.log(`  ${d.file}:${d.line}  ${d.name}\n      ${d.error}`);
+  if (shuffles > 0) {
+    console.log(`test-alone: ${report.files.length * shuffles} shuffled runs; ${report.shuffled.length} with a test that fails in that order`);
+    for (const r of report.shuffled) {
+      console.log(`  ${r.file}, seed ${r.seed} (node --test --test-randomize --test-random-seed=${r.seed} ${r.file}):`);
+      for (const t of r.failing) console.log(`    ${t.line}  ${t.name}\n        ${t.error}`);
+      if (r.fileError) console.log(`    the file: ${r.fileError}`);
+    }
+  }
   for (const f of broken)
     console.log(`  ${f.file}: fails in the file itself (${f.fileError ?? f.failedInFile.map((t) => `${t.name}: ${t.error}`).join('; ')}): fix that first`);
 }
-process.exitCode = report.dependent.length > 0 || broken.length > 0 ? 1 : 0;
+process.exitCode = report.dependent.length > 0 || report.shuffled.length > 0 || broken.length > 0 ? 1 : 0;
 
 /**
  * Runs `file` in a process of its own (only the tests whose full name matches `pattern`, if
- * given) and returns each test's full name, line and result. The full name is what
+ * given; in a random order when given a `seed`) and returns each test's full name, line and result. The full name is what
  * --test-name-pattern matches: the names of the describe blocks around the test and its own,
  * joined by spaces.
  */
-async function runFile(file, pattern) {
-  const stream = run({ files: [resolve(file)], ...(pattern ? { testNamePatterns: [pattern] } : {}) });
+async function runFile(file, pattern, seed) {
+  const stream = run({
+    files: [resolve(file)],
+    ...(pattern ? { testNamePatterns: [pattern] } : {}),
+    ...(seed === undefined ? {} : { randomize: true, randomSeed: seed }),
+  });
   const target = resolve(file);
   const stack = []; // the test started at each nesting level
   const nodes = [];
