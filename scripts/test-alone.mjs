@@ -12,6 +12,7 @@
 //                   --name 'on postgres': the describe blocks of one backend, for half the time)
 //   --shuffle <n>   also run the whole file n times in random orders (node's --test-randomize),
 //                   and list the tests that fail in one, with the seed that repeats it
+//   --seed <n>      the first shuffled run's seed (the next ones n + 1, n + 2…), to repeat runs
 //   --no-alone      only the shuffled runs
 //   --json          one JSON document on stdout (progress still goes to stderr)
 //
@@ -24,12 +25,17 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { run } from 'node:test';
 
-const USAGE = 'usage: node scripts/test-alone.mjs [--json] [--name <regex>] [--shuffle <n>] [--no-alone] <test file>...';
+// Started from a test (test/scripts/test-alone.test.ts), this process would pass that on to the
+// files it runs, which would then report to a runner that is not there.
+delete process.env.NODE_TEST_CONTEXT;
+
+const USAGE = 'usage: node scripts/test-alone.mjs [--json] [--name <regex>] [--shuffle <n> [--seed <n>]] [--no-alone] <test file>...';
 const args = process.argv.slice(2);
 const files = [];
 let json = false;
 let only;
 let shuffles = 0;
+let firstSeed;
 let runAlone = true;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -45,6 +51,9 @@ for (let i = 0; i < args.length; i++) {
   } else if (a === '--shuffle') {
     shuffles = Number(args[++i]);
     if (!Number.isInteger(shuffles) || shuffles < 1) usage('--shuffle needs a number of runs, 1 or more');
+  } else if (a === '--seed') {
+    firstSeed = Number(args[++i]);
+    if (!Number.isInteger(firstSeed) || firstSeed < 0) usage('--seed needs a whole number, 0 or more');
   } else if (a === '--no-alone') runAlone = false;
   else if (a === '--help' || a === '-h') {
     console.log(USAGE);
@@ -74,6 +83,7 @@ for (const file of files) {
   report.files.push(entry);
   if (whole.fileError) progress(`test-alone: ${file}: the file failed outside its tests: ${whole.fileError}`);
   const passing = tests.filter((t) => t.result === 'pass');
+  if (tests.length === 0 && !whole.fileError) progress(`test-alone: ${file}: no test${only ? ` whose full name matches ${only}` : ''}`);
   progress(
     `test-alone: ${file}: ${tests.length} tests, ${passing.length} pass in the file${entry.failedInFile.length ? `, ${entry.failedInFile.length} fail in it (not run alone)` : ''}`,
   );
@@ -93,7 +103,7 @@ for (const file of files) {
   }
   for (let n = 1; n <= shuffles; n++) {
     const from = performance.now();
-    const seed = Math.floor(Math.random() * 2 ** 31);
+    const seed = firstSeed === undefined ? Math.floor(Math.random() * 2 ** 31) : firstSeed + n - 1;
     const shuffled = await runFile(file, only, seed);
     const failing = shuffled.tests.filter((t) => t.result === 'fail' && passing.some((p) => p.name === t.name));
     const row = {
