@@ -14,6 +14,8 @@
 //                   and list the tests that fail in one, with the seed that repeats it
 //   --seed <n>      the first shuffled run's seed (the next ones n + 1, n + 2…), to repeat runs
 //   --no-alone      only the shuffled runs
+//   --static        run nothing: list the variables declared outside the tests that one test
+//                   writes and another reads (scripts/test-alone-static.mjs), a first pass
 //   --json          one JSON document on stdout (progress still goes to stderr)
 //
 // Exit code: 0 when every test passes alone (and shuffled), 1 when one fails alone or in a
@@ -29,7 +31,7 @@ import { run } from 'node:test';
 // files it runs, which would then report to a runner that is not there.
 delete process.env.NODE_TEST_CONTEXT;
 
-const USAGE = 'usage: node scripts/test-alone.mjs [--json] [--name <regex>] [--shuffle <n> [--seed <n>]] [--no-alone] <test file>...';
+const USAGE = 'usage: node scripts/test-alone.mjs [--json] [--name <regex>] [--shuffle <n> [--seed <n>]] [--no-alone] [--static] <test file>...';
 const args = process.argv.slice(2);
 const files = [];
 let json = false;
@@ -37,6 +39,7 @@ let only;
 let shuffles = 0;
 let firstSeed;
 let runAlone = true;
+let staticOnly = false;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--json') json = true;
@@ -55,6 +58,7 @@ for (let i = 0; i < args.length; i++) {
     firstSeed = Number(args[++i]);
     if (!Number.isInteger(firstSeed) || firstSeed < 0) usage('--seed needs a whole number, 0 or more');
   } else if (a === '--no-alone') runAlone = false;
+  else if (a === '--static') staticOnly = true;
   else if (a === '--help' || a === '-h') {
     console.log(USAGE);
     process.exit(0);
@@ -64,6 +68,19 @@ for (let i = 0; i < args.length; i++) {
 }
 if (files.length === 0) usage('name at least one test file');
 if (!runAlone && shuffles === 0) usage('--no-alone leaves nothing to run without --shuffle <n>');
+if (staticOnly) {
+  const { sharedState } = await import('./test-alone-static.mjs'); // TypeScript's parser, loaded only for this
+  const found = files.flatMap((file) => sharedState(file).map((v) => ({ file, ...v })));
+  if (json) console.log(JSON.stringify({ shared: found }, null, 2));
+  else {
+    console.log(`test-alone --static: ${files.length} files; ${found.length} variables one test writes and another reads`);
+    for (const v of found)
+      console.log(
+        `  ${v.file}:${v.line}  ${v.name}\n      written by ${v.writtenBy.map((t) => `${t.line} ${t.name}`).join('; ')}\n      read by ${v.readBy.map((t) => `${t.line} ${t.name}`).join('; ')}`,
+      );
+  }
+  process.exit(found.length > 0 ? 1 : 0);
+}
 if (!process.env.MTC_TEST_DATABASE_URL) progress('test-alone: MTC_TEST_DATABASE_URL is not set: the tests on PostgreSQL are skipped');
 
 const report = { files: [], dependent: [], shuffled: [] };

@@ -70,8 +70,26 @@ test('--shuffle names the seed of an order in which a test fails, and only that 
 test('a file whose tests stand alone and in any order: exit 0 and a summary saying so', async () => {
   const r = await testAlone('--shuffle', '2', CLEAN);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /2 tests run alone in 1 files; 0 fail alone but pass in their file/);
+  assert.match(r.stdout, /3 tests run alone in 1 files; 0 fail alone but pass in their file/);
   assert.match(r.stdout, /2 shuffled runs; 0 with a test that fails in that order/);
+});
+
+test('--static lists the variables one test writes and another reads, without running anything; counters and names of other blocks are not', async () => {
+  const r = await testAlone('--static', '--json', ORDER, CLEAN);
+  assert.equal(r.code, 1, r.stderr);
+  const { shared } = JSON.parse(r.stdout) as {
+    shared: { file: string; name: string; line: number; writtenBy: { line: number }[]; readBy: { line: number }[] }[];
+  };
+  assert.deepEqual(
+    shared.map((v) => [v.file, v.name, v.line, v.writtenBy.map((t) => t.line), v.readBy.map((t) => t.line)]),
+    [
+      [ORDER, 'made', 7, [11], [14]],
+      [ORDER, 'left', 8, [20], [17]],
+    ],
+  );
+  const clean = await testAlone('--static', CLEAN);
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.match(clean.stdout, /1 files; 0 variables one test writes and another reads/);
 });
 
 test('bad arguments exit 2 naming what is wrong', async () => {
