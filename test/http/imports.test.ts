@@ -294,8 +294,6 @@ for (const backend of backends) {
       const badEncoding = await upload('Item\n', 'kind=items&fileName=x.csv&encoding=klingon');
       assert.equal(badEncoding.statusCode, 400);
       assert.equal(json(badEncoding).error.code, 'IMPORT_BAD_OPTION');
-      const before = Number((await api.db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.import_jobs')).rows[0]!.n);
-      assert.ok(before >= 4);
       for (const [method, url] of [
         ['GET', '/api/imports/999999'],
         ['GET', '/api/imports/999999/preview'],
