@@ -50,7 +50,7 @@ for (const backend of backends) {
       assert.equal(await count(`SELECT count(*) AS n FROM public.item_variant`), 3);
     });
 
-    /** good.csv imported (again, when a test before did: a re-import changes nothing), for a test that starts from its rows. */
+    /** good.csv imported, for a test that starts from its rows: its three variants at its stock levels, whichever tests ran before. */
     const importGood = async () => assert.equal((await mtc(['import', file('good.csv'), '--kind', 'items', '--database', url])).code, 0);
 
     test('rejected rows: exit 1, each listed with its row and field; --json gives the whole account', async () => {
