@@ -13,7 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   lint: { summary: 'check migrations with the PostgreSQL parser before they run', load: () => import('./commands/lint.ts') },
   render: { summary: 'the pending plan as one psql script, ledger rows included', load: () => import('./commands/render.ts') },
   graph: { summary: 'the migration dependency graph, as Mermaid or DOT', load: () => import('./commands/graph.ts') },
-  schema: { summary: 'schema dump: write the snapshot db/schema.sql; schema show [TABLE]: describe tables', load: () => import('./commands/schema.ts') },
+  schema: {
+    summary: 'schema dump: write the snapshot db/schema.sql; schema show [TABLE]: describe tables',
+    load: () => import('./commands/schema-command.ts'),
+  },
   verify: { summary: 'compare the database with the snapshot and name every difference', load: () => import('./commands/verify.ts') },
   adopt: { summary: 'bring a database the migrations did not make under management, with a report', load: () => import('./commands/adopt.ts') },
   diff: { summary: 'the DDL that turns one schema (database or snapshot) into another', load: () => import('./commands/diff.ts') },

@@ -164,20 +164,36 @@ for (const backend of backends) {
       await writeFile(join(dir(), '0002_widen.sql'), WIDEN);
     });
 
-    test('a rule set to "error" stops mtc migrate with nothing applied; once acknowledged it applies without a warning', async () => {
-      await writeFile(join(work, 'mtc.config.json'), JSON.stringify({ lint: { rules: { CONSTRAINT_WITHOUT_NOT_VALID: 'error' } } }));
-      await writeFile(join(dir(), '0003_check.sql'), CHECK);
-      const refused = await mtc(['migrate', '--database', db.url, '--migrations', 'migrations'], { cwd: work });
+    test('a rule set to "error" stops mtc migrate with nothing applied; once acknowledged it applies without a warning', async (ctx) => {
+      // a database and migrations of its own, 0001 and 0002 applied: the test above changes its own as it goes
+      const own = await backend.create();
+      const mine = await mkdtemp(join(tmpdir(), 'mtc-lint-told-db-'));
+      ctx.after(async () => {
+        await own.drop();
+        await rm(mine, { recursive: true, force: true });
+      });
+      await mkdir(join(mine, 'migrations'));
+      await writeFile(join(mine, 'migrations', '0001_lots.sql'), LOTS);
+      await writeFile(join(mine, 'migrations', '0002_widen.sql'), WIDEN);
+      const first = await mtc(['migrate', '--database', own.url, '--migrations', 'migrations'], { cwd: mine });
+      assert.equal(first.code, 0, first.stderr);
+
+      await writeFile(join(mine, 'mtc.config.json'), JSON.stringify({ lint: { rules: { CONSTRAINT_WITHOUT_NOT_VALID: 'error' } } }));
+      await writeFile(join(mine, 'migrations', '0003_check.sql'), CHECK);
+      const refused = await mtc(['migrate', '--database', own.url, '--migrations', 'migrations'], { cwd: mine });
       assert.equal(refused.code, 1, refused.stderr);
       assert.match(refused.stderr, /0003_check\.sql:2:\d+: error CONSTRAINT_WITHOUT_NOT_VALID/);
       assert.match(refused.stderr, /1 lint error in pending migrations; nothing was applied/);
-      assert.deepEqual(await ledgerIds(db), ['0001_lots', '0002_widen']);
+      assert.deepEqual(await ledgerIds(own), ['0001_lots', '0002_widen']);
 
-      await writeFile(join(dir(), '0003_check.sql'), CHECK.replace('ALTER', '-- mtc:allow CONSTRAINT_WITHOUT_NOT_VALID: lots holds a few rows\nALTER'));
-      const applied = await mtc(['migrate', '--database', db.url, '--migrations', 'migrations'], { cwd: work });
+      await writeFile(
+        join(mine, 'migrations', '0003_check.sql'),
+        CHECK.replace('ALTER', '-- mtc:allow CONSTRAINT_WITHOUT_NOT_VALID: lots holds a few rows\nALTER'),
+      );
+      const applied = await mtc(['migrate', '--database', own.url, '--migrations', 'migrations'], { cwd: mine });
       assert.equal(applied.code, 0, applied.stderr);
       assert.doesNotMatch(applied.stderr, /CONSTRAINT_WITHOUT_NOT_VALID|warning/);
-      assert.deepEqual(await ledgerIds(db), ['0001_lots', '0002_widen', '0003_check']);
+      assert.deepEqual(await ledgerIds(own), ['0001_lots', '0002_widen', '0003_check']);
     });
   });
 }

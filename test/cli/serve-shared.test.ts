@@ -108,8 +108,18 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
   });
 
-  test('migrate applies a new migration under the schema lock while the server goes on answering', async () => {
+  test('migrate applies a new migration under the schema lock while the server goes on answering', async (ctx) => {
     const migrations = await mkdtemp(join(tmpdir(), 'mtc-shared-migrations-'));
+    // the migration undone afterwards, so that the database matches db/schema.sql again for the other tests
+    ctx.after(async () => {
+      const c = await socketClient(t.url);
+      try {
+        await c.query('DROP TABLE IF EXISTS public.shared_extra');
+        await c.query("DELETE FROM public.mtc_schema_history WHERE id = '0099_shared_extra'");
+      } finally {
+        await c.end();
+      }
+    });
     try {
       await cp(join(ROOT, 'migrations'), migrations, { recursive: true });
       await writeFile(join(migrations, '0099_shared_extra.sql'), 'CREATE TABLE public.shared_extra (id int PRIMARY KEY);\n');
@@ -166,6 +176,7 @@ describe('mtc commands while mtc serve holds the embedded database', () => {
     server = undefined;
     assert.equal(existsSync(socket), false, 'a server stopped gracefully removes its socket');
     assert.equal(existsSync(join(t.url, RECORD_NAME)), false);
+    server = await serveMtc(t.url); // serving again, as the other tests expect
   });
 });
 

@@ -15,7 +15,8 @@ import { itemsCsv, itemsState } from '../helpers/import-jobs.ts';
 import { startImportWorker } from '../../src/app/imports/worker.ts';
 import type { ImportWorker } from '../../src/app/imports/worker.ts';
 import { IMPORT_KINDS } from '../../src/app/imports/kinds/index.ts';
-import { FINAL_STATUSES, IMPORT_ACTIONS, IMPORT_MACHINE, IMPORT_STATUSES, personMoves } from '../../src/app/imports/status.ts';
+import { FINAL_STATUSES, IMPORT_ACTIONS, IMPORT_MACHINE, IMPORT_STATUSES } from '../../src/app/imports/status.ts';
+import { offeredMoves } from '../../src/app/rules/machine.ts';
 import { moveImportJob } from '../../src/app/imports/moves.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
 
@@ -287,6 +288,11 @@ for (const backend of backends) {
     });
 
     test('jobs are listed newest first, by status and kind', async () => {
+      // four jobs of its own, uploaded and cancelled (waiting, they would never end), whatever the tests before it made
+      for (let i = 1; i <= 4; i++) {
+        const made = json(await upload(itemsCsv(2, { prefix: `Listed ${i}` }), `kind=items&fileName=listed-${i}.csv`));
+        assert.equal((await api.call('POST', `/api/imports/${made.id}/cancel`, { as: 'planner' })).statusCode, 200);
+      }
       const all = json(await api.call('GET', '/api/imports?limit=500', { as: 'viewer' }));
       assert.ok(all.total >= 4);
       const ids = all.jobs.map((j: { id: number }) => j.id);
@@ -345,8 +351,6 @@ for (const backend of backends) {
       const badEncoding = await upload('Item\n', 'kind=items&fileName=x.csv&encoding=klingon');
       assert.equal(badEncoding.statusCode, 400);
       assert.equal(json(badEncoding).error.code, 'IMPORT_BAD_OPTION');
-      const before = Number((await api.db.query<{ n: string }>('SELECT count(*)::text AS n FROM public.import_jobs')).rows[0]!.n);
-      assert.ok(before >= 4);
       for (const [method, url] of [
         ['GET', '/api/imports/999999'],
         ['GET', '/api/imports/999999/preview'],
@@ -401,7 +405,7 @@ for (const backend of backends) {
     });
 
     test('the routes of the moves are the table’s: one POST per move a person makes, none for the system’s', async () => {
-      const person = personMoves().map(([a]) => a);
+      const person = offeredMoves(IMPORT_MACHINE).map(([a]) => a);
       assert.deepEqual(person, ['start', 'cancel']);
       for (const action of IMPORT_ACTIONS) {
         const registered = api.app.hasRoute({ method: 'POST', url: `/api/imports/:id/${action}` });

@@ -302,6 +302,7 @@ for (const backend of backends) {
           assert.equal(r.statusCode, 200, r.body);
           return { queries, steps: json(r).steps.length as number };
         };
+        await count(small.processId); // not counted: the first request a test process serves costs more (alone, it is this one)
         const one = await count(small.processId);
         const forty = await count(big.processId);
         assert.deepEqual([one.steps, forty.steps], [1, 40]);

@@ -148,7 +148,8 @@ for (const backend of backends) {
         page.suppliers.map((s: { firmName: string }) => s.firmName),
         ['Royal Kirana Threads'],
       );
-      assert.equal(json(await api.call('GET', '/api/suppliers?search=%25', { as: 'viewer' })).total, 0, 'a % is a character, not a wildcard');
+      // (after "kiran": another test makes a supplier with a % in its name)
+      assert.equal(json(await api.call('GET', '/api/suppliers?search=kiran%25', { as: 'viewer' })).total, 0, 'a % is a character, not a wildcard');
       const everyone = json(await api.call('GET', '/api/suppliers', { as: 'viewer' }));
       assert.ok(everyone.total >= 4 && everyone.suppliers.length === everyone.total);
       assert.equal((await api.call('GET', '/api/suppliers?limit=0', { as: 'viewer' })).statusCode, 400);

@@ -2,7 +2,7 @@
 // makes (start a job that waits for it, cancel one) and those the system makes itself (a server
 // takes the job, the engine ends it). moves.ts applies it; the HTTP routes for the person moves
 // are generated from it; every job the API returns carries the moves its caller may make.
-import { nextActions, offeredMoves } from '../rules/machine.ts';
+import { nextActions } from '../rules/machine.ts';
 import type { Machine, Move, NextAction } from '../rules/machine.ts';
 import { ImportError } from './errors.ts';
 
@@ -33,9 +33,7 @@ export interface ImportMove extends Move<ImportStatus> {
   takesReason: boolean;
 }
 
-export interface ImportMachine extends Machine<ImportStatus, ImportAction> {
-  moves: Readonly<Record<ImportAction, ImportMove>>;
-}
+export type ImportMachine = Machine<ImportStatus, ImportAction, ImportMove>;
 
 /**
  * The import job state machine. A person starts a job that waits for it (it stays `pending`,
@@ -182,9 +180,4 @@ export function moveRefusal(job: JobState, action: ImportAction): ImportError | 
 /** The statuses in order, each with its label and whether it is final: what `GET /api/imports/statuses` serves. */
 export function describeImportStatuses(): { name: ImportStatus; label: string; final: boolean }[] {
   return IMPORT_STATUSES.map((name) => ({ name, label: IMPORT_STATUS_LABELS[name], final: FINAL_STATUSES.includes(name) }));
-}
-
-/** The moves a person makes, in the table's order, each with its own fields: one route each. */
-export function personMoves(): [ImportAction, ImportMove][] {
-  return offeredMoves(IMPORT_MACHINE).map(([action]) => [action, IMPORT_MACHINE.moves[action]]);
 }

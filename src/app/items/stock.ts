@@ -102,6 +102,10 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
   const problem = movementProblem(m);
   if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field} ${problem.message}`, 'usage', { field: problem.field });
   const signed = m.type === 'issue' ? `-${m.quantity}` : m.quantity;
+  // The lock first, in a statement of its own: a statement that waited for it still reads with
+  // the snapshot it began with (READ COMMITTED), so it would not see the ledger row of the
+  // movement it waited for, and two openings racing would both find none. Read after the lock.
+  await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1 FOR UPDATE', [m.variantId]);
   const r = await q.query<{
     stock: string;
     after: string;
@@ -116,7 +120,7 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
             v.stock + $2::numeric >= 1000000000 AS "tooLarge", v.unit, v.deleted_at IS NOT NULL AS "variantDeleted", i.deleted_at IS NOT NULL AS "itemDeleted",
             EXISTS (SELECT 1 FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS "hasLedger"
        FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
-      WHERE v.variant_id = $1 FOR UPDATE OF v`,
+      WHERE v.variant_id = $1`,
     [m.variantId, signed],
   );
   const v = r.rows[0];

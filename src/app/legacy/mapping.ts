@@ -3,11 +3,13 @@ import { conversion } from '../../schema/catalog/diff.ts';
 import { quoteIdent } from '../../schema/catalog/render.ts';
 import { MtcError } from '../../errors.ts';
 import { sqlLiteral } from '../../schema/migrations/ledger.ts';
-import { FINAL_STATUSES, IMPORT_STATUSES } from '../imports/jobs.ts';
+import { FINAL_STATUSES, IMPORT_STATUSES } from '../imports/status.ts';
 import { LOT_STATUSES } from '../lots/status.ts';
 import { folded, numbersAfterLegacyOnes, respelled, spellings } from './common.ts';
 import type { ValueMap } from './common.ts';
 import { dropLegacyPurchasing, movePurchasingAside, takeInPurchasing, valueStockFromReceipts } from './purchasing.ts';
+import { ROLES } from '../access/roles.ts';
+import { COST_TYPES, PROCESS_STATUSES } from '../processes/tree.ts';
 
 /**
  * What MTC knows about the databases the old Python application left: how their data maps
@@ -49,19 +51,19 @@ const VALUE_MAPS: readonly ValueMap[] = [
       canceled: 'cancelled',
     },
   },
-  { table: 'processes', column: 'status', canonical: ['draft', 'active', 'archived'], aliases: { inactive: 'archived' } },
+  { table: 'processes', column: 'status', canonical: PROCESS_STATUSES, aliases: { inactive: 'archived' } },
   // The old application had one kind of user; the least privilege is the safe reading.
   {
     table: 'users',
     column: 'role',
-    canonical: ['admin', 'planner', 'operator', 'viewer'],
+    canonical: ROLES,
     aliases: { administrator: 'admin', user: 'viewer' },
     fallback: 'viewer',
   },
   {
     table: 'cost_items',
     column: 'cost_type',
-    canonical: ['labour', 'overhead', 'electricity', 'maintenance', 'service', 'packing', 'transport', 'other'],
+    canonical: COST_TYPES,
     aliases: { labor: 'labour' },
   },
   {

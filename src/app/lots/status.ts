@@ -109,7 +109,7 @@ const MOVES = {
 /** What a person (or a change of selections) does to a lot's status: a move of the machine. */
 export type LotAction = keyof typeof MOVES;
 
-export const LOT_MACHINE: Machine<LotStatus, LotAction> & { moves: Readonly<Record<LotAction, LotMove>> } = {
+export const LOT_MACHINE: Machine<LotStatus, LotAction, LotMove> = {
   entity: 'production_lot',
   statuses: LOT_STATUSES,
   final: ['completed', 'failed', 'cancelled'],

@@ -20,7 +20,7 @@ export interface ProcessMove extends Move<ProcessStatus> {
  * refuses a move not in this table; the routes `POST /api/processes/:id/{action}` are made
  * from it; responses carry the moves their caller may make (`processActions`).
  */
-export const PROCESS_MACHINE: Machine<ProcessStatus, ProcessAction> & { moves: Readonly<Record<ProcessAction, ProcessMove>> } = {
+export const PROCESS_MACHINE: Machine<ProcessStatus, ProcessAction, ProcessMove> = {
   entity: 'process',
   statuses: PROCESS_STATUSES,
   final: [],

@@ -27,13 +27,14 @@ export interface Move<S extends string> {
   summary: string;
 }
 
-export interface Machine<S extends string, A extends string> {
+/** `M` is the area's own move (a Move with fields of its own, such as the lot's `requires`). */
+export interface Machine<S extends string, A extends string, M extends Move<S> = Move<S>> {
   /** The entity, as the audit trail names it (production_lot, process, import_job). */
   entity: string;
   statuses: readonly S[];
   /** Statuses never left. */
   final: readonly S[];
-  moves: Readonly<Record<A, Move<S>>>;
+  moves: Readonly<Record<A, M>>;
 }
 
 /** A move the caller may make now, as responses carry it in `actions`. */
@@ -46,16 +47,16 @@ export interface NextAction {
 }
 
 /** The moves the machine offers from `status` that `role` may make, in the table's order. */
-export function nextActions<S extends string, A extends string>(machine: Machine<S, A>, status: S, role: string): NextAction[] {
+export function nextActions<S extends string, A extends string, M extends Move<S>>(machine: Machine<S, A, M>, status: S, role: string): NextAction[] {
   const out: NextAction[] = [];
-  for (const [action, m] of Object.entries(machine.moves) as [A, Move<S>][]) {
+  for (const [action, m] of Object.entries(machine.moves) as [A, M][]) {
     if (!m.offered || !m.from.includes(status) || !allows(role, m.permission)) continue;
     out.push({ action, label: m.label, to: m.to, needsReason: m.needsReason, confirm: m.confirm ?? null });
   }
   return out;
 }
 
-/** The offered moves, for generating one route per move. */
-export function offeredMoves<S extends string, A extends string>(machine: Machine<S, A>): [A, Move<S>][] {
-  return (Object.entries(machine.moves) as [A, Move<S>][]).filter(([, m]) => m.offered);
+/** The offered moves, each with the area's own fields, in the table's order: one route per move. */
+export function offeredMoves<S extends string, A extends string, M extends Move<S>>(machine: Machine<S, A, M>): [A, M][] {
+  return (Object.entries(machine.moves) as [A, M][]).filter(([, m]) => m.offered);
 }

@@ -16,7 +16,8 @@ import { describeImportKinds } from '../../app/imports/kinds/index.ts';
 import { getImportJob, listImportErrors, listImportJobs } from '../../app/imports/jobs.ts';
 import type { ImportJob } from '../../app/imports/jobs.ts';
 import { jobView, moveImportJob } from '../../app/imports/moves.ts';
-import { IMPORT_STATUSES, describeImportStatuses, personMoves } from '../../app/imports/status.ts';
+import { offeredMoves } from '../../app/rules/machine.ts';
+import { IMPORT_MACHINE, IMPORT_STATUSES, describeImportStatuses } from '../../app/imports/status.ts';
 import type { ImportStatus } from '../../app/imports/status.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -358,7 +359,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
 
   // One route per move a person makes, from the table: its permission, its summary, a reason
   // body when it takes one (optional unless it needs one).
-  for (const [action, move] of personMoves()) {
+  for (const [action, move] of offeredMoves(IMPORT_MACHINE)) {
     const takesReason = move.needsReason || move.takesReason;
     app.post(
       `/api/imports/:id/${action}`,

@@ -75,11 +75,10 @@ for (const backend of backends) {
     let items: string;
     let suppliers: string;
     let rates: string;
-    before(async () => {
-      a = await migratedDatabase(backend);
-      b = await migratedDatabase(backend);
-      await seedDemo(a.db);
-      await a.db.transaction(async (tx) => {
+    /** The source catalogue: the demo, with hostile cells, twins and rates of every kind. */
+    const fill = async (db: Database) => {
+      await seedDemo(db);
+      await db.transaction(async (tx) => {
         const formula = await createItemIn(tx, { name: '=HYPERLINK("http://evil.example","x")', category: '@risk', description: '+1 tricky' }, CLI_ACTOR);
         const red = await createVariantIn(tx, formula.itemId, { color: '-red', size: 'M' }, CLI_ACTOR);
         // Two items that differ only in their description are two items.
@@ -118,6 +117,11 @@ for (const backend of backends) {
           CLI_ACTOR,
         );
       });
+    };
+    before(async () => {
+      a = await migratedDatabase(backend);
+      b = await migratedDatabase(backend);
+      await fill(a.db);
       items = await text(exportItemsCsv(a.db));
       suppliers = await text(exportCsv(a.db, 'suppliers'));
       rates = await text(exportCsv(a.db, 'supplier-rates'));
@@ -209,7 +213,12 @@ for (const backend of backends) {
     });
 
     test('rates: the file imports into an empty MTC (after its items and suppliers) as the same rates', async () => {
-      // b holds the items and suppliers the tests above imported.
+      // the items and suppliers first, as the tests above import them (again, when they ran: a no-op)
+      for (const [kind, file] of [
+        ['items', items],
+        ['suppliers', suppliers],
+      ] as const)
+        assert.equal((await importCsv(b.db, kind, file)).status, 'completed', kind);
       const rows = dataLines(rates).length;
       assert.deepEqual(await importCsv(b.db, 'rates', rates), { status: 'completed', message: null, total: rows, processed: rows, success: rows, failure: 0 });
       assert.deepEqual(await ratesState(b.db), await ratesState(a.db));
@@ -223,7 +232,11 @@ for (const backend of backends) {
       assert.deepEqual(await ratesState(a.db, true), before);
     });
 
-    test('rates no row can name are left out, so the file still imports as a no-op; twins told apart by their description are not', async () => {
+    test('rates no row can name are left out, so the file still imports as a no-op; twins told apart by their description are not', async (t) => {
+      // it adds to its source: a source of its own, so the other tests' stays as they read it
+      const a = await migratedDatabase(backend);
+      t.after(() => a.close());
+      await fill(a.db);
       const before = dataLines(rates);
       const goneId = await a.db.transaction(async (tx) => {
         const supplierId = (await tx.query<{ id: number }>(`SELECT supplier_id AS id FROM public.suppliers WHERE firm_name LIKE '=%'`)).rows[0]!.id;

@@ -96,7 +96,9 @@ export default function Imports() {
               ? 'No import matches these filters. '
               : page > 1
                 ? 'This page is past the last import. '
-                : 'No imports yet: upload a file above to import it.'}
+                : canRun
+                  ? 'No imports yet: upload a file above to import it.'
+                  : 'No imports yet.'}
             {(filtered || page > 1) && <Link to="/imports">Show all imports</Link>}
           </p>
         ) : (

@@ -1,3 +1,5 @@
+// `mtc schema dump` and `mtc schema show` (the file is not called schema.ts, which tools that
+// resolve a module by its base name confuse with the snapshot db/schema.sql).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CommandContext } from '../command.ts';
