@@ -33,7 +33,7 @@ export interface PoMove extends Move<PoStatus> {
  * closes; receipts move an order to partially received or received, and a reversing receipt
  * back (those are not offered). Lines change only while the order is a draft.
  */
-export const PO_MACHINE: Machine<PoStatus, PoAction> & { moves: Readonly<Record<PoAction, PoMove>> } = {
+export const PO_MACHINE: Machine<PoStatus, PoAction, PoMove> = {
   entity: 'purchase_order',
   statuses: PO_STATUSES,
   final: ['closed', 'cancelled'],
