@@ -70,6 +70,33 @@ for (const backend of backends) {
       assert.equal((await api.call('POST', `${url}/lines`, { as: 'planner', body: { variantId: variant, quantity: '1' } })).statusCode, 409);
     });
 
+    test('twenty receipts of one order line sent to the server at once receive no more than was ordered, and each refused one says why', {
+      skip: backend.name === 'pglite' ? 'PGlite is one session: concurrency is proven on the server' : false,
+    }, async () => {
+      const po = json(
+        await api.call('POST', '/api/purchase-orders', { as: 'planner', body: { supplierId: supplier, lines: [{ variantId: variant, quantity: '7' }] } }),
+      );
+      assert.equal((await api.call('POST', `/api/purchase-orders/${po.purchaseOrderId}/send`, { as: 'planner' })).statusCode, 200);
+      const stockBefore = (await api.db.query<{ s: string }>('SELECT stock::text AS s FROM public.item_variant WHERE variant_id = $1', [variant])).rows[0]!.s;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          api.call('POST', '/api/goods-receipts', {
+            as: 'operator',
+            body: { purchaseOrderId: po.purchaseOrderId, lines: [{ poLineId: po.lines[0].lineId, quantity: '1' }] },
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.statusCode === 201).length, 7, 'as many as were ordered');
+      for (const r of results.filter((r) => r.statusCode !== 201)) {
+        assert.equal(r.statusCode, 409, r.body);
+        assert.ok(['OVER_RECEIPT', 'PO_NOT_RECEIVABLE'].includes(json(r).error.code), r.body);
+      }
+      const after = json(await api.call('GET', `/api/purchase-orders/${po.purchaseOrderId}`, { as: 'viewer' }));
+      assert.deepEqual([after.status, after.lines[0].receivedQuantity], ['received', '7.000']);
+      const stockAfter = (await api.db.query<{ s: string }>('SELECT stock::text AS s FROM public.item_variant WHERE variant_id = $1', [variant])).rows[0]!.s;
+      assert.equal(Number(stockAfter) - Number(stockBefore), 7, 'stock rose by what was received, once each');
+    });
+
     test('a planner orders and an operator receives; each is offered only the moves its role may make; a viewer changes nothing', async () => {
       const made = await api.call('POST', '/api/purchase-orders', {
         as: 'planner',
