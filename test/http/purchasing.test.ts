@@ -97,6 +97,34 @@ for (const backend of backends) {
       assert.equal(Number(stockAfter) - Number(stockBefore), 7, 'stock rose by what was received, once each');
     });
 
+    test('what is on order: a sent order late and part received counts by status, overdue and its open worth; a draft apart; a received one not at all', async () => {
+      const open = async () => json(await api.call('GET', '/api/purchase-orders/open', { as: 'viewer' }));
+      const count = (o: Record<string, any>, status: string) => o.statuses.find((s: { status: string }) => s.status === status).count as number;
+      const openInr = (o: Record<string, any>) => Number(o.amounts.find((a: { currency: string }) => a.currency === 'INR')?.open ?? 0);
+      const before = await open();
+      assert.deepEqual(
+        before.statuses.map((s: { label: string }) => s.label),
+        ['Sent', 'Partially received'],
+      );
+      const late = json(
+        await api.call('POST', '/api/purchase-orders', {
+          as: 'planner',
+          body: { supplierId: supplier, orderDate: '2020-01-01', expectedOn: '2020-01-02', lines: [{ variantId: variant, quantity: '10', taxRate: '10' }] },
+        }),
+      );
+      await api.call('POST', `/api/purchase-orders/${late.purchaseOrderId}/send`, { as: 'planner' });
+      await api.call('POST', '/api/goods-receipts', {
+        as: 'operator',
+        body: { purchaseOrderId: late.purchaseOrderId, lines: [{ poLineId: late.lines[0].lineId, quantity: '4' }] },
+      });
+      await api.call('POST', '/api/purchase-orders', { as: 'planner', body: { supplierId: supplier } });
+      const after = await open();
+      assert.equal(count(after, 'partially_received') - count(before, 'partially_received'), 1);
+      assert.equal(after.drafts - before.drafts, 1);
+      assert.equal(after.overdue - before.overdue, 1, 'expected on 2 January 2020 and not all in');
+      assert.equal(Math.round((openInr(after) - openInr(before)) * 1e4) / 1e4, 55.44, 'the 6 still open × 8.40 + 10% tax');
+    });
+
     test('a planner orders and an operator receives; each is offered only the moves its role may make; a viewer changes nothing', async () => {
       const made = await api.call('POST', '/api/purchase-orders', {
         as: 'planner',

@@ -10,6 +10,7 @@ import {
   createPurchaseOrder,
   getPurchaseOrder,
   listPurchaseOrders,
+  openPurchaseOrders,
   removePurchaseOrderLine,
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
@@ -203,6 +204,31 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async () => PO_STATUSES.map((name) => ({ name, label: PO_STATUS_LABELS[name], final: PO_MACHINE.final.includes(name) })),
+  );
+
+  app.get(
+    '/api/purchase-orders/open',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What is on order now: the orders waiting for goods by status (with their labels), the drafts, what is still to come in per currency (tax included, exact), and how many are past their expected day',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(Type.Object({ status: Status, label: Type.String(), count: Type.Integer() })),
+            drafts: Type.Integer(),
+            amounts: Type.Array(Type.Object({ currency: Type.String(), open: Decimal })),
+            overdue: Type.Integer(),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => {
+      const open = await openPurchaseOrders(db);
+      return { ...open, statuses: open.statuses.map((s) => ({ ...s, label: PO_STATUS_LABELS[s.status] })) };
+    },
   );
 
   app.post(
