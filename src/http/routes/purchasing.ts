@@ -21,16 +21,16 @@ import { stockValue } from '../../app/items/value.ts';
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { ActionsSchema, Day, IdParams, Literals, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 const Id = IdParams.properties.id;
 const Decimal = Type.String({ description: 'a decimal string, exact: never a JSON number' });
-const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'more than 0, at most 3 decimals, e.g. "12.5"' });
-const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
-const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'a percentage from 0 to 100, at most 2 decimals' });
-const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals' });
-const Text = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
-const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change' });
+const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string more than 0, at most 3 decimals, e.g. "12.5"' });
+const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'decimal string: an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
+const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'decimal string: a percentage from 0 to 100, at most 2 decimals' });
+const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'decimal string: an amount ≥ 0, at most 4 decimals' });
+const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
+const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change, trimmed of surrounding white space' });
 const Status = Literals(PO_STATUSES);
 
 const LineSchema = Type.Object({
@@ -89,7 +89,10 @@ const LineBody = Type.Object(
   {
     variantId: Id,
     quantity: Quantity,
-    unitPrice: Type.Optional(Type.Union([Price, Type.Null()], { description: 'omitted or null: the supplier’s rate in effect on the order’s date' })),
+    unitPrice: Type.Optional({
+      ...Nullable(Price),
+      description: 'decimal string, an amount ≥ 0 with at most 4 decimals; omitted or null: the supplier’s rate in effect on the order’s date',
+    }),
     taxRate: Type.Optional(Percent),
     discountRate: Type.Optional(Percent),
     notes: Type.Optional(Text(2000)),
@@ -243,7 +246,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           {
             supplierId: Id,
             orderDate: Type.Optional(Day),
-            expectedOn: Type.Optional(Type.Union([Day, Type.Null()])),
+            expectedOn: Type.Optional(Nullable(Day)),
             currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; INR when not given' })),
             notes: Type.Optional(Text(2000)),
             lines: Type.Optional(Type.Array(LineBody, { maxItems: MAX_ORDER_LINES })),
@@ -282,7 +285,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         tags: ['purchasing'],
         summary: 'Change the day an order is expected or its notes (until it is closed or cancelled)',
         params: IdParams,
-        body: Type.Object({ expectedOn: Type.Optional(Type.Union([Day, Type.Null()])), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
+        body: Type.Object({ expectedOn: Type.Optional(Nullable(Day)), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
         response: { 200: OrderSchema, ...errors(404, 409) },
       },
     },
@@ -420,7 +423,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             taxPercentage: Type.Optional(Percent),
             discountPercentage: Type.Optional(Percent),
             discountAmount: Type.Optional(Amount),
-            grandTotal: Type.Optional(Type.Union([Amount, Type.Null()])),
+            grandTotal: Type.Optional(Nullable(Amount)),
             notes: Type.Optional(Text(2000)),
             lines: Type.Array(
               Type.Object(
@@ -428,7 +431,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
                   poLineId: Type.Optional(Id),
                   variantId: Type.Optional(Id),
                   quantity: Quantity,
-                  unitCost: Type.Optional(Type.Union([Price, Type.Null()])),
+                  unitCost: Type.Optional(Nullable(Price)),
                   overReceiptReason: Type.Optional(Text(2000)),
                 },
                 { additionalProperties: false },
