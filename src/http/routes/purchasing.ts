@@ -11,6 +11,7 @@ import {
   createPurchaseOrder,
   getPurchaseOrder,
   listPurchaseOrders,
+  openPurchaseOrders,
   removePurchaseOrderLine,
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
@@ -85,6 +86,8 @@ const OrderSchema = Type.Object({
   lines: Type.Array(LineSchema),
   warnings: Type.Array(Type.Object({ lineNo: Type.Integer(), code: Type.String(), message: Type.String() })),
 });
+/** A line added or changed: the line as it is now, and its order (the order's own notes are not the line's). */
+const LineChangeSchema = Type.Object({ line: LineSchema, order: OrderSchema });
 const LineBody = Type.Object(
   {
     variantId: Id,
@@ -242,6 +245,31 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     async () => PO_STATUSES.map((name) => ({ name, label: PO_STATUS_LABELS[name], final: PO_MACHINE.final.includes(name) })),
   );
 
+  app.get(
+    '/api/purchase-orders/open',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What is on order now: the orders waiting for goods by status (with their labels), the drafts, what is still to come in per currency (tax included, exact), and how many are past their expected day',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(Type.Object({ status: Status, label: Type.String(), count: Type.Integer() })),
+            drafts: Type.Integer(),
+            amounts: Type.Array(Type.Object({ currency: Type.String(), open: Decimal })),
+            overdue: Type.Integer(),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => {
+      const open = await openPurchaseOrders(db);
+      return { ...open, statuses: open.statuses.map((s) => ({ ...s, label: PO_STATUS_LABELS[s.status] })) };
+    },
+  );
+
   app.post(
     '/api/purchase-orders',
     {
@@ -306,13 +334,17 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       config: order,
       schema: {
         tags: ['purchasing'],
-        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent)',
+        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent): answers the new line and the whole order with its new totals',
         params: IdParams,
         body: LineBody,
-        response: { 200: OrderSchema, ...errors(404, 409) },
+        response: { 201: LineChangeSchema, ...errors(404, 409) },
       },
     },
-    async (request) => view(request, await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)))),
+    async (request, reply) => {
+      const po = await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)));
+      const line = po.lines.reduce((a, b) => (b.lineNo > a.lineNo ? b : a));
+      return reply.status(201).send({ line, order: view(request, po) });
+    },
   );
 
   app.patch(
@@ -321,7 +353,8 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       config: order,
       schema: {
         tags: ['purchasing'],
-        summary: 'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes',
+        summary:
+          'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes; answers the line as it is now and the whole order with its new totals',
         params: Type.Object({ id: Id, lineId: Id }),
         body: Type.Object(
           {
@@ -333,11 +366,14 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: OrderSchema, ...errors(404, 409) },
+        response: { 200: LineChangeSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      view(request, await withBodyPaths(() => changePurchaseOrderLine(db, request.params.id, request.params.lineId, request.body, actorOf(request)))),
+    async (request) => {
+      const { id, lineId } = request.params;
+      const po = await withBodyPaths(() => changePurchaseOrderLine(db, id, lineId, request.body, actorOf(request)));
+      return { line: po.lines.find((l) => l.lineId === lineId)!, order: view(request, po) };
+    },
   );
 
   app.delete(
