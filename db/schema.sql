@@ -237,7 +237,8 @@ CREATE TABLE public.item_variant (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
-    stock_value numeric
+    stock_value numeric,
+    preferred_supplier_id integer
 );
 
 CREATE TABLE public.login_attempts (
@@ -729,6 +730,8 @@ ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_color_id_fkey FOREIG
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE RESTRICT;
 
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_preferred_supplier_id_fkey FOREIGN KEY (preferred_supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE SET NULL;
+
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_size_id_fkey FOREIGN KEY (size_id) REFERENCES public.size_master(size_id) ON DELETE RESTRICT;
 
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE CASCADE;
@@ -832,6 +835,8 @@ CREATE INDEX idx_item_master_variation ON public.item_master USING btree (variat
 CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id);
 
 CREATE INDEX idx_item_variant_item_id ON public.item_variant USING btree (item_id);
+
+CREATE INDEX idx_item_variant_preferred_supplier ON public.item_variant USING btree (preferred_supplier_id);
 
 CREATE INDEX idx_item_variant_size ON public.item_variant USING btree (size_id);
 
