@@ -151,7 +151,7 @@ const SuggestionSchema = Type.Object({
   unit: Type.String(),
   stock: Decimal,
   threshold: Type.String({ description: 'the variant’s reorder threshold' }),
-  demand: Type.String({ description: 'what the lots in planning and ready need of it (a substitute group counts once chosen)' }),
+  demand: Type.String({ description: 'what the lots in planning, ready and in progress need of it (a substitute group counts once chosen)' }),
   onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
   shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
   minimumOrderQuantity: Nullable(Decimal),
@@ -510,7 +510,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       schema: {
         tags: ['purchasing'],
         summary:
-          'What to buy next: each live variant whose threshold + what lots in planning and ready need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
+          'What to buy next: each live variant whose threshold + what lots in planning, ready and in progress need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
         querystring: Type.Object(
           {
             supplierId: Type.Optional(Id),
