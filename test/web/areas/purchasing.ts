@@ -304,6 +304,18 @@ webArea('purchasing in a real browser', (suite) => {
     await checkPage(w, 'purchase-order-printed');
     await page.emulateMedia({ media: 'screen' });
 
+    // The list, filtered by status: the order is there, partially received.
+    await page.goto('/purchase-orders');
+    await main.getByRole('heading', { level: 1, name: 'Purchase orders', exact: true }).waitFor();
+    await settled(page);
+    await main.getByLabel('Status', { exact: true }).selectOption({ label: 'Partially received' });
+    await arrive(page, (u) => u.searchParams.get('status') === 'partially_received', '?status=partially_received');
+    const listed = main.getByRole('row').filter({ has: page.getByRole('link', { name: po.poNumber, exact: true }) });
+    await listed.waitFor();
+    assert.match(await listed.innerText(), /Partially received/);
+    assert.ok((await figures(listed)).includes(cents(po.total)), 'the list shows the order’s total rounded to cents');
+    await checkPage(w, 'purchase-orders-filtered');
+
     // At tablet width, the order's page.
     await page.setViewportSize(TABLET);
     await page.goto(`/purchase-orders/${id}`);
@@ -361,6 +373,8 @@ webArea('purchasing in a real browser', (suite) => {
 
     await main.getByRole('link', { name: 'New receipt', exact: true }).click();
     await arrive(page, (u) => u.pathname === '/goods-receipts/new', '/goods-receipts/new');
+    await main.getByRole('heading', { level: 1, name: 'New goods receipt', exact: true }).waitFor();
+    await settled(page);
     await main.getByLabel('Supplier', { exact: true }).selectOption({ label: firm });
     const bill = `LOOSE-${Date.now()}`;
     await main.getByLabel('Bill number (optional)', { exact: true }).fill(bill);

@@ -83,14 +83,24 @@ export default function GoodsReceiptNew() {
       <form onSubmit={submit} noValidate>
         <section className="card" aria-labelledby="gr-head">
           <h2 id="gr-head">The bill</h2>
-          <div className="form-grid">
-            <div>
-              <label htmlFor="gr-supplier">Supplier</label>
-              <SupplierSelect id="gr-supplier" value={supplierId} onChange={setSupplierId} emptyLabel="Choose a supplier" invalid={isAt(error, 'supplierId')} />
-              <ProblemAt error={error} path="supplierId" label="Supplier" />
-            </div>
-          </div>
-          <ReceiptHeaderFields header={header} onChange={(patch) => setHeader((h) => ({ ...h, ...patch }))} error={error} />
+          <ReceiptHeaderFields
+            header={header}
+            onChange={(patch) => setHeader((h) => ({ ...h, ...patch }))}
+            error={error}
+            lead={
+              <div>
+                <label htmlFor="gr-supplier">Supplier</label>
+                <SupplierSelect
+                  id="gr-supplier"
+                  value={supplierId}
+                  onChange={setSupplierId}
+                  emptyLabel="Choose a supplier"
+                  invalid={isAt(error, 'supplierId')}
+                />
+                <ProblemAt error={error} path="supplierId" label="Supplier" />
+              </div>
+            }
+          />
         </section>
         {lines.map((line, i) => {
           const at = (f: string) => `lines/${i}/${f}`;

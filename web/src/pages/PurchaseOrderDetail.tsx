@@ -152,7 +152,12 @@ export default function PurchaseOrderDetail() {
         ) : receipts.data.receipts.length === 0 ? (
           <p className="empty">Nothing has been received against this order yet.</p>
         ) : (
-          <ReceiptsTable receipts={receipts.data.receipts} caption={`Goods received against ${po.poNumber}, newest first`} showOrder={false} />
+          <ReceiptsTable
+            receipts={receipts.data.receipts}
+            caption={`Goods received against ${po.poNumber}, newest first`}
+            showOrder={false}
+            showSupplier={false}
+          />
         )}
       </section>
     </div>
@@ -314,7 +319,6 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
     void send('new', () => api('POST', base, lineBody(adding)), 'Line added.');
   };
   const errorOf = (lineId: number | 'new') => (failure?.lineId === lineId ? failure.error : undefined);
-  const cols = editable ? 12 : 11;
 
   return (
     <section aria-labelledby="po-lines">
@@ -341,12 +345,16 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                 <th scope="col" className="num">
                   Discount %
                 </th>
-                <th scope="col" className="num">
-                  Received
-                </th>
-                <th scope="col" className="num">
-                  Open
-                </th>
+                {!order.linesEditable && (
+                  <>
+                    <th scope="col" className="num">
+                      Received
+                    </th>
+                    <th scope="col" className="num">
+                      Open
+                    </th>
+                  </>
+                )}
                 <th scope="col" className="num">
                   Net
                 </th>
@@ -389,7 +397,7 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                       {field('unitPrice', 'Unit price')}
                       {field('taxRate', 'Tax %')}
                       {field('discountRate', 'Discount %')}
-                      <td colSpan={5} />
+                      <td colSpan={order.linesEditable ? 3 : 5} />
                       <td>
                         <div className="actions">
                           <button type="button" disabled={busy} onClick={() => saveEdit(l)}>
@@ -414,8 +422,12 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                     <td className="num">{formatQuantity(l.unitPrice)}</td>
                     <td className="num">{formatQuantity(l.taxRate)}</td>
                     <td className="num">{formatQuantity(l.discountRate)}</td>
-                    <td className="num">{formatQuantity(l.receivedQuantity)}</td>
-                    <td className="num">{formatQuantity(l.openQuantity)}</td>
+                    {!order.linesEditable && (
+                      <>
+                        <td className="num">{formatQuantity(l.receivedQuantity)}</td>
+                        <td className="num">{formatQuantity(l.openQuantity)}</td>
+                      </>
+                    )}
                     <td className="num">{formatMoney(l.net)}</td>
                     <td className="num">{formatMoney(l.tax)}</td>
                     <td className="num">{formatMoney(l.total)}</td>
@@ -444,7 +456,7 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={8} className="num">
+                <th scope="row" colSpan={order.linesEditable ? 6 : 8} className="num">
                   Totals ({order.currency})
                 </th>
                 <td className="num">{formatMoney(order.net)}</td>
@@ -452,7 +464,7 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                 <td className="num" aria-label="Order total">
                   {formatMoney(order.total)}
                 </td>
-                {cols === 12 && <td />}
+                {editable && <td />}
               </tr>
             </tfoot>
           </table>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
@@ -34,6 +34,11 @@ function lineCost(l: OrderLine): string {
     .replace(/\.$/, '');
 }
 
+/** A line's row before anything is typed: what is open on it, at the line's cost. */
+function startingRow(l: OrderLine): Row {
+  return { quantity: formatQuantity(l.openQuantity).replace(/,/g, ''), unitCost: lineCost(l), overReceiptReason: '' };
+}
+
 /** Whether the typed quantity is more than what is open on the line. */
 function over(row: Row, l: OrderLine): boolean {
   return QUANTITY.test(row.quantity.trim()) && compare(decimal(row.quantity.trim()), decimal(l.openQuantity)) > 0;
@@ -57,16 +62,6 @@ export default function PurchaseOrderReceive() {
   const [busy, setBusy] = useState(false);
   const open = order.data?.lines.filter((l) => compare(decimal(l.openQuantity), ZERO) > 0) ?? [];
 
-  // Each open line starts with what is open, at the line's cost.
-  useEffect(() => {
-    if (!order.data) return;
-    setRows(
-      Object.fromEntries(
-        order.data.lines.map((l) => [l.lineId, { quantity: formatQuantity(l.openQuantity).replace(/,/g, ''), unitCost: lineCost(l), overReceiptReason: '' }]),
-      ),
-    );
-  }, [order.data]);
-
   if (order.error !== undefined) return <ErrorAlert error={order.error} />;
   if (!order.data) return <Loading />;
   const po = order.data;
@@ -89,16 +84,17 @@ export default function PurchaseOrderReceive() {
     );
 
   // The lines sent, in the order of the rows: what the API's `lines/N` refers to.
+  const rowOf = (l: OrderLine): Row => rows[l.lineId] ?? startingRow(l);
   const sent = open.filter((l) => {
-    const q = rows[l.lineId]?.quantity.trim() ?? '';
+    const q = rowOf(l).quantity.trim();
     return q !== '' && !(QUANTITY.test(q) && compare(decimal(q), ZERO) === 0);
   });
   const amount = sent.reduce((sum, l) => {
-    const r = rows[l.lineId];
-    if (!r || !QUANTITY.test(r.quantity.trim()) || !QUANTITY.test(r.unitCost.trim())) return sum;
+    const r = rowOf(l);
+    if (!QUANTITY.test(r.quantity.trim()) || !QUANTITY.test(r.unitCost.trim())) return sum;
     return plus(sum, times(decimal(r.quantity.trim()), decimal(r.unitCost.trim())));
   }, ZERO);
-  const change = (lineId: number, patch: Partial<Row>) => setRows((rs) => ({ ...rs, [lineId]: { ...(rs[lineId] as Row), ...patch } }));
+  const change = (l: OrderLine, patch: Partial<Row>) => setRows((rs) => ({ ...rs, [l.lineId]: { ...(rs[l.lineId] ?? startingRow(l)), ...patch } }));
   const errorLine = lineOf(error);
   const errorLineId = errorLine === undefined ? undefined : sent[errorLine]?.lineId;
 
@@ -115,7 +111,7 @@ export default function PurchaseOrderReceive() {
         purchaseOrderId: po.purchaseOrderId,
         ...headerBody(header),
         lines: sent.map((l) => {
-          const r = rows[l.lineId] as Row;
+          const r = rowOf(l);
           return {
             poLineId: l.lineId,
             quantity: r.quantity.trim(),
@@ -160,7 +156,7 @@ export default function PurchaseOrderReceive() {
             </thead>
             <tbody>
               {open.map((l) => {
-                const r = rows[l.lineId] ?? { quantity: '', unitCost: '', overReceiptReason: '' };
+                const r = rowOf(l);
                 const lineError = l.lineId === errorLineId ? error : undefined;
                 const index = sent.indexOf(l);
                 const name = variantName(l);
@@ -181,7 +177,7 @@ export default function PurchaseOrderReceive() {
                         id={`rcv-${l.lineId}-quantity`}
                         inputMode="decimal"
                         value={r.quantity}
-                        onChange={(e) => change(l.lineId, { quantity: e.target.value })}
+                        onChange={(e) => change(l, { quantity: e.target.value })}
                         {...invalidAt(lineError, `lines/${index}/quantity`)}
                         {...(lineError !== undefined && pathOf(lineError) === undefined ? { 'aria-invalid': true } : {})}
                       />
@@ -195,7 +191,7 @@ export default function PurchaseOrderReceive() {
                             className="wide"
                             value={r.overReceiptReason}
                             maxLength={2000}
-                            onChange={(e) => change(l.lineId, { overReceiptReason: e.target.value })}
+                            onChange={(e) => change(l, { overReceiptReason: e.target.value })}
                             {...invalidAt(lineError, `lines/${index}/overReceiptReason`)}
                           />
                           <ProblemAt error={lineError} path={`lines/${index}/overReceiptReason`} label="Reason" />
@@ -210,7 +206,7 @@ export default function PurchaseOrderReceive() {
                         id={`rcv-${l.lineId}-cost`}
                         inputMode="decimal"
                         value={r.unitCost}
-                        onChange={(e) => change(l.lineId, { unitCost: e.target.value })}
+                        onChange={(e) => change(l, { unitCost: e.target.value })}
                         {...invalidAt(lineError, `lines/${index}/unitCost`)}
                       />
                       <ProblemAt error={lineError} path={`lines/${index}/unitCost`} label="Unit cost" />

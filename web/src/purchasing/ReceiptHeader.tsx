@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ProblemAt, invalidAt } from './problems.tsx';
 import { today } from './days.ts';
 
@@ -31,10 +32,13 @@ export function ReceiptHeaderFields({
   header,
   onChange,
   error,
+  lead,
 }: {
   header: ReceiptHeaderDraft;
   onChange: (patch: Partial<ReceiptHeaderDraft>) => void;
   error: unknown;
+  /** A field of the form's own before the bill's (the supplier of a receipt on its own). */
+  lead?: ReactNode;
 }) {
   const field = (key: (typeof HEADER_PATHS)[number], label: string, props: Record<string, string> = {}, hint?: string) => (
     <div>
@@ -57,6 +61,7 @@ export function ReceiptHeaderFields({
   );
   return (
     <div className="form-grid">
+      {lead}
       {field('billNumber', 'Bill number (optional)', { maxLength: '255', autoComplete: 'off' })}
       {field('receivedOn', 'Received on', { type: 'date' })}
       {field('taxPercentage', 'Tax %', { inputMode: 'decimal', placeholder: '0' })}

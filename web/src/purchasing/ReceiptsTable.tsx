@@ -45,7 +45,7 @@ export function ReceiptsTable({
               {showOrder && (
                 <td className="nobreak">{r.purchaseOrderId && r.poNumber ? <Link to={`/purchase-orders/${r.purchaseOrderId}`}>{r.poNumber}</Link> : '—'}</td>
               )}
-              <td>{r.billNumber ?? '—'}</td>
+              <td className="nobreak">{r.billNumber ?? '—'}</td>
               <td className="num">{formatMoney(r.totalAmount)}</td>
               <td className="num">{formatMoney(r.grandTotal)}</td>
               <td>{r.reversesReceiptId ? 'Reverses another receipt' : r.reversedByReceiptId ? 'Reversed' : ''}</td>
