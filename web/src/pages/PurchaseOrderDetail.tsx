@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
+import { MoveButtons } from '../MoveButtons.tsx';
 import { formatDateTime, formatMoney, formatQuantity } from '../format.ts';
 import '../forms.css';
 import { variantName } from '../items/variants.ts';
@@ -164,94 +165,21 @@ export default function PurchaseOrderDetail() {
   );
 }
 
-/**
- * The moves the API offers the user on this order, as buttons: a move that needs a reason asks
- * for it, and one that cannot be undone shows its sentence to confirm, before it is made.
- */
+/** The moves the API offers the user on this order (none: no section). */
 function StatusActions({ order, onChanged }: { order: Order; onChanged: (message: string) => void }) {
-  const [running, setRunning] = useState<string | null>(null);
-  const [asking, setAsking] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [failure, setFailure] = useState<unknown>(undefined);
-  const asked = order.actions.find((a) => a.action === asking);
-
-  async function run(a: OrderAction) {
-    setRunning(a.action);
-    setFailure(undefined);
-    try {
-      const after = await api<Order>('POST', `/api/purchase-orders/${order.purchaseOrderId}/${a.action}`, a.needsReason ? { reason } : undefined);
-      setAsking(null);
-      setReason('');
-      onChanged(`Purchase order ${order.poNumber} is ${after.statusLabel.toLowerCase()} now.`);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setRunning(null);
-    }
-  }
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (asked) void run(asked);
-  };
-
   if (order.actions.length === 0) return null;
   return (
     <section aria-labelledby="po-status-heading">
       <h2 id="po-status-heading">Status</h2>
-      <div className="actions">
-        {order.actions.map((a) => {
-          const asks = a.needsReason || a.confirm !== null;
-          return (
-            <button
-              key={a.action}
-              type="button"
-              className={a.needsReason ? 'secondary' : undefined}
-              disabled={running !== null}
-              aria-expanded={asks ? asking === a.action : undefined}
-              onClick={() => {
-                setFailure(undefined);
-                if (asks) setAsking(asking === a.action ? null : a.action);
-                else void run(a);
-              }}
-            >
-              {running === a.action ? 'Working…' : asks ? `${a.label}…` : a.label}
-            </button>
-          );
-        })}
-      </div>
-      {asked && (
-        <form className="reason-form" onSubmit={submit} noValidate aria-label={asked.label}>
-          {asked.confirm && <p>{asked.confirm}</p>}
-          {asked.needsReason && (
-            <>
-              <label htmlFor="po-reason">Reason</label>
-              <textarea
-                id="po-reason"
-                rows={3}
-                maxLength={2000}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                aria-describedby="po-reason-help"
-                {...invalidAt(failure, 'reason')}
-              />
-              <p id="po-reason-help" className="hint">
-                Why: it is kept with the order.
-              </p>
-              <ProblemAt error={failure} path="reason" label="Reason" />
-            </>
-          )}
-          <div className="actions">
-            <button type="submit" disabled={running !== null}>
-              {running === asked.action ? 'Working…' : asked.label}
-            </button>
-            <button type="button" className="secondary" onClick={() => setAsking(null)} disabled={running !== null}>
-              Keep it as it is
-            </button>
-          </div>
-        </form>
-      )}
-      <ProblemElsewhere error={failure} shown={(err) => asked?.needsReason === true && isAt(err, 'reason')} />
+      <MoveButtons
+        moves={order.actions}
+        idPrefix="po"
+        reasonHelp="Why: it is kept with the order."
+        onMove={async (a: OrderAction, reason) => {
+          const after = await api<Order>('POST', `/api/purchase-orders/${order.purchaseOrderId}/${a.action}`, a.needsReason ? { reason } : undefined);
+          onChanged(`Purchase order ${order.poNumber} is ${after.statusLabel.toLowerCase()} now.`);
+        }}
+      />
     </section>
   );
 }
