@@ -186,6 +186,20 @@ webArea('purchasing in a real browser', (suite) => {
     await orderShows(page, 'Sent');
     assert.equal(await lines.getByRole('button', { name: /^Change line/ }).count(), 0, 'a sent order’s lines are fixed');
 
+    // Its expected day still changes: a day before the order's is refused next to the field.
+    const details = section(page, 'Expected day and notes');
+    await details.getByRole('button', { name: 'Change expected day or notes', exact: true }).click();
+    await details.getByLabel('Expected on', { exact: true }).fill('2020-01-01');
+    await w.expecting(status(400), async () => {
+      await details.getByRole('button', { name: 'Save', exact: true }).click();
+      await alertIn(details, 'Expected on: must be a day written YYYY-MM-DD, not before the order');
+    });
+    await details.getByLabel('Expected on', { exact: true }).fill('2099-01-31');
+    await details.getByLabel('Notes', { exact: true }).fill('Deliver to the back gate.');
+    await details.getByRole('button', { name: 'Save', exact: true }).click();
+    await main.getByRole('status').filter({ hasText: 'Expected day and notes saved.' }).waitFor();
+    await main.getByText('Notes: Deliver to the back gate.').waitFor();
+
     // Received in part: 10 of line 1's 24, nothing of line 2.
     await main.getByRole('link', { name: 'Receive goods', exact: true }).click();
     await arrive(page, (u) => u.pathname === `/purchase-orders/${id}/receive`, 'the receive page');
@@ -348,7 +362,7 @@ webArea('purchasing in a real browser', (suite) => {
     await settled(page);
     await orderShows(page, 'Sent');
     assert.equal(await main.getByRole('heading', { level: 2, name: 'Status', exact: true }).count(), 0, 'no move is offered');
-    assert.equal(await main.getByRole('button', { name: /^(Mark sent|Cancel order|Close)/ }).count(), 0);
+    assert.equal(await main.getByRole('button', { name: /^(Mark sent|Cancel order|Close|Change)/ }).count(), 0, 'nor a change to the order');
     await checkPage(w, 'purchase-order-as-operator');
     await main.getByRole('link', { name: 'Receive goods', exact: true }).click();
     await arrive(page, (u) => u.pathname === `/purchase-orders/${made.purchaseOrderId}/receive`, 'the receive page');

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import '../forms.css';
+import { LineCards } from '../purchasing/LineCards.tsx';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt, pathOf, refusal } from '../purchasing/problems.tsx';
 import '../purchasing/purchasing.css';
 import { HEADER_PATHS, ReceiptHeaderFields, emptyHeader, headerBody } from '../purchasing/ReceiptHeader.tsx';
@@ -102,12 +103,14 @@ export default function GoodsReceiptNew() {
             }
           />
         </section>
-        {lines.map((line, i) => {
-          const at = (f: string) => `lines/${i}/${f}`;
-          const id = `gr-line-${line.key}`;
-          return (
-            <fieldset key={line.key} className="card">
-              <legend>Line {i + 1}</legend>
+        <LineCards
+          lines={lines}
+          setLines={setLines}
+          empty={emptyLine}
+          fields={(line, i) => {
+            const at = (f: string) => `lines/${i}/${f}`;
+            const id = `gr-line-${line.key}`;
+            return (
               <div className="form-grid">
                 <VariantPicker
                   idPrefix={id}
@@ -141,19 +144,9 @@ export default function GoodsReceiptNew() {
                   <ProblemAt error={error} path={at('unitCost')} label="Unit cost" />
                 </div>
               </div>
-              {lines.length > 1 && (
-                <button type="button" className="secondary" onClick={() => setLines((ls) => ls.filter((l) => l.key !== line.key))}>
-                  Remove line {i + 1}
-                </button>
-              )}
-            </fieldset>
-          );
-        })}
-        <div className="actions spaced">
-          <button type="button" className="secondary" onClick={() => setLines((ls) => [...ls, emptyLine()])}>
-            Add line
-          </button>
-        </div>
+            );
+          }}
+        />
         <ProblemElsewhere error={error} shown={shownHere} />
         <div className="actions">
           <button type="submit" disabled={busy}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
@@ -16,6 +16,7 @@ import '../lots/lots.css';
 import { useCan, useSession } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
+import { useNotice } from '../useNotice.ts';
 
 /**
  * One production lot: what it makes, its status and the moves the API offers the user now
@@ -29,18 +30,11 @@ export default function LotDetail() {
   const lot = useApi<Lot>(`/api/lots/${encodeURIComponent(id)}`);
   const final = lot.data?.final ?? true;
   const check = useApi<StockCheck>(lot.data && !final ? `/api/lots/${encodeURIComponent(id)}/stock-check` : null);
-  const [notice, setNotice] = useState<string | null>(created ? `Lot ${created} created, in planning.` : null);
+  const { notice, ref: noticeRef, say } = useNotice(created ? `Lot ${created} created, in planning.` : null);
   usePageTitle(lot.data ? `Lot ${lot.data.lotNumber}` : 'Lot');
-  // After a change the button that made it may be gone: focus goes to what happened.
-  const noticeRef = useRef<HTMLParagraphElement>(null);
-  const [changes, setChanges] = useState(0);
-  useEffect(() => {
-    if (changes > 0) noticeRef.current?.focus();
-  }, [changes]);
 
   const changed = (message: string) => {
-    setNotice(message);
-    setChanges((n) => n + 1);
+    say(message);
     lot.reload();
     check.reload();
   };

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api, query } from '../api.ts';
@@ -6,6 +6,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { MoveButtons } from '../MoveButtons.tsx';
 import { formatDateTime, formatMoney, formatQuantity } from '../format.ts';
 import '../forms.css';
+import { FormActions, orNull } from '../forms.tsx';
 import { variantName } from '../items/variants.ts';
 import { OrderLineFields, emptyLine, lineBody } from '../purchasing/OrderLineFields.tsx';
 import type { LineDraft } from '../purchasing/OrderLineFields.tsx';
@@ -13,10 +14,11 @@ import { OrderStatus } from '../purchasing/OrderStatus.tsx';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt, refusal } from '../purchasing/problems.tsx';
 import '../purchasing/purchasing.css';
 import { ReceiptsTable } from '../purchasing/ReceiptsTable.tsx';
-import type { Order, OrderAction, OrderLine, ReceiptSummary } from '../purchasing/shapes.ts';
+import type { Order, OrderAction, OrderLine, OrderStatusInfo, ReceiptSummary } from '../purchasing/shapes.ts';
 import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
+import { useNotice } from '../useNotice.ts';
 
 /**
  * One purchase order: its supplier, days and status, the moves the API offers the user now
@@ -33,20 +35,17 @@ export default function PurchaseOrderDetail() {
     /^\d+$/.test(id) ? `/api/goods-receipts${query({ purchaseOrderId: id, limit: 500 })}` : null,
   );
   const canReceive = useCan('purchasing.receive');
-  const [notice, setNotice] = useState<string | null>(
+  const {
+    notice,
+    ref: noticeRef,
+    say,
+  } = useNotice(
     arrived?.created ? `Purchase order ${arrived.created} made, a draft.` : arrived?.received ? `Goods received: receipt ${arrived.received}.` : null,
   );
   const receiptWarnings = arrived?.received ? (arrived.warnings ?? []) : [];
   usePageTitle(order.data ? `Purchase order ${order.data.poNumber}` : 'Purchase order');
-  // After a change the button that made it may be gone: focus goes to what happened.
-  const noticeRef = useRef<HTMLParagraphElement>(null);
-  const [changes, setChanges] = useState(0);
-  useEffect(() => {
-    if (changes > 0) noticeRef.current?.focus();
-  }, [changes]);
   const changed = (message: string) => {
-    setNotice(message);
-    setChanges((n) => n + 1);
+    say(message);
     order.reload();
     receipts.reload();
   };
@@ -142,6 +141,7 @@ export default function PurchaseOrderDetail() {
       </div>
 
       <StatusActions order={po} onChanged={changed} />
+      <Details order={po} onChanged={changed} />
       <Lines order={po} onChanged={changed} />
 
       <section aria-labelledby="po-receipts">
@@ -180,6 +180,73 @@ function StatusActions({ order, onChanged }: { order: Order; onChanged: (message
           onChanged(`Purchase order ${order.poNumber} is ${after.statusLabel.toLowerCase()} now.`);
         }}
       />
+    </section>
+  );
+}
+
+/**
+ * The day the order is expected and its notes, changed by a user who may order until the
+ * order's status is final (as GET /api/purchase-orders/statuses says).
+ */
+function Details({ order, onChanged }: { order: Order; onChanged: (message: string) => void }) {
+  const canOrder = useCan('purchasing.order');
+  const statuses = useApi<OrderStatusInfo[]>(canOrder ? '/api/purchase-orders/statuses' : null);
+  const final = statuses.data?.find((s) => s.name === order.status)?.final ?? true;
+  const [open, setOpen] = useState(false);
+  const [expectedOn, setExpectedOn] = useState('');
+  const [notes, setNotes] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  if (!canOrder || final) return null;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('PATCH', `/api/purchase-orders/${order.purchaseOrderId}`, { expectedOn: expectedOn || null, notes: orNull(notes) });
+      setOpen(false);
+      onChanged('Expected day and notes saved.');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section aria-labelledby="po-details">
+      <h2 id="po-details">Expected day and notes</h2>
+      {!open ? (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            setExpectedOn(order.expectedOn ?? '');
+            setNotes(order.notes ?? '');
+            setError(undefined);
+            setOpen(true);
+          }}
+        >
+          Change expected day or notes
+        </button>
+      ) : (
+        <form onSubmit={submit} noValidate aria-label="Expected day and notes">
+          <div className="form-grid">
+            <div>
+              <label htmlFor="po-edit-expected">Expected on</label>
+              <input id="po-edit-expected" type="date" value={expectedOn} onChange={(e) => setExpectedOn(e.target.value)} {...invalidAt(error, 'expectedOn')} />
+              <ProblemAt error={error} path="expectedOn" label="Expected on" />
+            </div>
+            <div className="wide">
+              <label htmlFor="po-edit-notes">Notes</label>
+              <textarea id="po-edit-notes" rows={2} maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} {...invalidAt(error, 'notes')} />
+              <ProblemAt error={error} path="notes" label="Notes" />
+            </div>
+          </div>
+          <ProblemElsewhere error={error} shown={(err) => isAt(err, 'expectedOn') || isAt(err, 'notes')} />
+          <FormActions busy={busy} submitLabel="Save" busyLabel="Saving…" onCancel={() => setOpen(false)} />
+        </form>
+      )}
     </section>
   );
 }

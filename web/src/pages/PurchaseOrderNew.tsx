@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import '../forms.css';
+import { LineCards } from '../purchasing/LineCards.tsx';
 import { OrderLineFields, emptyLine, lineBody } from '../purchasing/OrderLineFields.tsx';
 import type { LineDraft } from '../purchasing/OrderLineFields.tsx';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt, pathOf, refusal } from '../purchasing/problems.tsx';
@@ -122,22 +123,14 @@ export default function PurchaseOrderNew() {
             </div>
           </div>
         </section>
-        {lines.map((line, i) => (
-          <fieldset key={line.key} className="card">
-            <legend>Line {i + 1}</legend>
+        <LineCards
+          lines={lines}
+          setLines={setLines}
+          empty={emptyLine}
+          fields={(line, i) => (
             <OrderLineFields idPrefix={`line-${line.key}`} line={line} onChange={(patch) => change(line.key, patch)} error={error} path={`lines/${i}`} />
-            {lines.length > 1 && (
-              <button type="button" className="secondary" onClick={() => setLines((ls) => ls.filter((l) => l.key !== line.key))}>
-                Remove line {i + 1}
-              </button>
-            )}
-          </fieldset>
-        ))}
-        <div className="actions spaced">
-          <button type="button" className="secondary" onClick={() => setLines((ls) => [...ls, emptyLine()])}>
-            Add line
-          </button>
-        </div>
+          )}
+        />
         <ProblemElsewhere error={error} shown={shownByField} />
         <div className="actions">
           <button type="submit" disabled={busy}>
