@@ -140,10 +140,10 @@ export default function GoodsReceiptDetail() {
         <dl className="totals">
           <dt>Lines’ amount</dt>
           <dd>{formatMoney(r.totalAmount)}</dd>
-          <dt>Discount</dt>
-          <dd>
-            {formatQuantity(r.discountPercentage)}% + {formatMoney(r.discountAmount)}
-          </dd>
+          <dt>Discount %</dt>
+          <dd>{formatQuantity(r.discountPercentage)}%</dd>
+          <dt>Discount amount</dt>
+          <dd>{formatMoney(r.discountAmount)}</dd>
           <dt>Tax</dt>
           <dd>{formatQuantity(r.taxPercentage)}%</dd>
           <dt className="grand">Grand total</dt>

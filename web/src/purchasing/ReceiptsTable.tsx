@@ -48,7 +48,7 @@ export function ReceiptsTable({
               <td className="nobreak">{r.billNumber ?? '—'}</td>
               <td className="num">{formatMoney(r.totalAmount)}</td>
               <td className="num">{formatMoney(r.grandTotal)}</td>
-              <td>{r.reversesReceiptId ? 'Reverses another receipt' : r.reversedByReceiptId ? 'Reversed' : ''}</td>
+              <td>{r.reversesReceiptId ? 'A reversal' : r.reversedByReceiptId ? 'Reversed' : ''}</td>
             </tr>
           ))}
         </tbody>
