@@ -449,21 +449,18 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                 );
               })}
             </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={order.linesEditable ? 6 : 8} className="num">
-                  Totals ({order.currency})
-                </th>
-                <td className="num">{formatMoney(order.net)}</td>
-                <td className="num">{formatMoney(order.tax)}</td>
-                <td className="num" aria-label="Order total">
-                  {formatMoney(order.total)}
-                </td>
-                {editable && <td />}
-              </tr>
-            </tfoot>
           </table>
         </div>
+      )}
+      {order.lines.length > 0 && (
+        <dl className="totals">
+          <dt>Net</dt>
+          <dd>{formatMoney(order.net)}</dd>
+          <dt>Tax</dt>
+          <dd>{formatMoney(order.tax)}</dd>
+          <dt className="grand">Total ({order.currency})</dt>
+          <dd className="grand">{formatMoney(order.total)}</dd>
+        </dl>
       )}
       {editable &&
         (adding ? (
