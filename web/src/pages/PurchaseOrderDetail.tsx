@@ -12,6 +12,7 @@ import { OrderLineFields, emptyLine, lineBody } from '../purchasing/OrderLineFie
 import type { LineDraft } from '../purchasing/OrderLineFields.tsx';
 import { OrderStatus } from '../purchasing/OrderStatus.tsx';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt, refusal } from '../purchasing/problems.tsx';
+import { OrderTotals } from '../purchasing/OrderTotals.tsx';
 import '../purchasing/purchasing.css';
 import { ReceiptsTable } from '../purchasing/ReceiptsTable.tsx';
 import type { Order, OrderAction, OrderLine, OrderStatusInfo, ReceiptSummary } from '../purchasing/shapes.ts';
@@ -452,16 +453,7 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
           </table>
         </div>
       )}
-      {order.lines.length > 0 && (
-        <dl className="totals">
-          <dt>Net</dt>
-          <dd>{formatMoney(order.net)}</dd>
-          <dt>Tax</dt>
-          <dd>{formatMoney(order.tax)}</dd>
-          <dt className="grand">Total ({order.currency})</dt>
-          <dd className="grand">{formatMoney(order.total)}</dd>
-        </dl>
-      )}
+      {order.lines.length > 0 && <OrderTotals order={order} />}
       {editable &&
         (adding ? (
           <form className="card line-form" onSubmit={addLine} noValidate aria-label="Add a line">
