@@ -18,6 +18,7 @@ import type {
   StockCheck,
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
+import type { Order, OrderStatusInfo, OrderSummary, Receipt, ReceiptSummary } from './purchasing/shapes.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, RoleInfo, User, Variant } from './shapes.ts';
 
@@ -97,4 +98,17 @@ export type SupplierShapes = [
   Holds<Reads<Rate, RowOf<'/api/suppliers/{id}/rates'>>>,
   Holds<Reads<Rate, RowOf<'/api/variants/{id}/rates'>>>,
   Holds<Reads<SupplierComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
+];
+
+export type PurchasingShapes = [
+  Holds<Reads<OrderStatusInfo, RowOf<'/api/purchase-orders/statuses'>>>,
+  Holds<Reads<OrderSummary, RowOf<'/api/purchase-orders', 'purchaseOrders'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}', 'get'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders', 'post'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}/lines', 'post'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}/send', 'post'>>>,
+  Holds<Reads<ReceiptSummary, RowOf<'/api/goods-receipts', 'receipts'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}', 'get'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts', 'post'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}/reverse', 'post'>>>,
 ];

@@ -1,5 +1,7 @@
 // How figures and moments read on the page. Quantities and money arrive as decimal strings
-// and are only re-punctuated here, never turned into binary floats.
+// and are only re-punctuated here (money rounded to cents, exactly), never turned into binary floats.
+
+import { decimal, round, text } from './lots/decimal.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -17,12 +19,15 @@ export function formatQuantity(decimal: string): string {
   return `${sign}${digits}${kept ? `.${kept}` : ''}`;
 }
 
-/** A sum of money as a decimal string, with two places and separators ("1234.5" → "1,234.50"). */
-export function formatMoney(decimal: string): string {
-  const [whole = '0', fraction = ''] = decimal.split('.');
-  const sign = whole.startsWith('-') ? '−' : '';
+/**
+ * A sum of money as a decimal string, rounded to two places (halves away from zero, as
+ * PostgreSQL rounds) with separators ("1234.5" → "1,234.50", "10.005" → "10.01").
+ */
+export function formatMoney(amount: string): string {
+  const [whole = '0', fraction = ''] = text(round(decimal(amount), 2)).split('.');
+  const sign = whole.startsWith('-') && /[1-9]/.test(whole + fraction) ? '−' : '';
   const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${digits}.${fraction.padEnd(2, '0').slice(0, 2)}`;
+  return `${sign}${digits}.${fraction}`;
 }
 
 /** A lot or job status as words ("in_progress" → "In progress"). */

@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
+import { MoveButtons } from '../MoveButtons.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
 import { FieldError } from '../lots/FieldError.tsx';
 import { GroupChooser } from '../lots/GroupChooser.tsx';
@@ -16,6 +16,7 @@ import '../lots/lots.css';
 import { useCan, useSession } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
+import { useNotice } from '../useNotice.ts';
 
 /**
  * One production lot: what it makes, its status and the moves the API offers the user now
@@ -29,18 +30,11 @@ export default function LotDetail() {
   const lot = useApi<Lot>(`/api/lots/${encodeURIComponent(id)}`);
   const final = lot.data?.final ?? true;
   const check = useApi<StockCheck>(lot.data && !final ? `/api/lots/${encodeURIComponent(id)}/stock-check` : null);
-  const [notice, setNotice] = useState<string | null>(created ? `Lot ${created} created, in planning.` : null);
+  const { notice, ref: noticeRef, say } = useNotice(created ? `Lot ${created} created, in planning.` : null);
   usePageTitle(lot.data ? `Lot ${lot.data.lotNumber}` : 'Lot');
-  // After a change the button that made it may be gone: focus goes to what happened.
-  const noticeRef = useRef<HTMLParagraphElement>(null);
-  const [changes, setChanges] = useState(0);
-  useEffect(() => {
-    if (changes > 0) noticeRef.current?.focus();
-  }, [changes]);
 
   const changed = (message: string) => {
-    setNotice(message);
-    setChanges((n) => n + 1);
+    say(message);
     lot.reload();
     check.reload();
   };
@@ -170,33 +164,7 @@ export default function LotDetail() {
  */
 function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: string) => void }) {
   const { user } = useSession();
-  const [running, setRunning] = useState<string | null>(null);
-  const [asking, setAsking] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [failure, setFailure] = useState<unknown>(undefined);
-  const asked = lot.actions.find((a) => a.action === asking);
   const status = formatStatus(lot.status).toLowerCase();
-
-  async function run(a: LotAction) {
-    setRunning(a.action);
-    setFailure(undefined);
-    try {
-      const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, a.needsReason ? { reason } : undefined);
-      setAsking(null);
-      setReason('');
-      onChanged(`Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.`);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setRunning(null);
-    }
-  }
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (asked) void run(asked);
-  };
-
   return (
     <section>
       <h2>Status</h2>
@@ -207,59 +175,16 @@ function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: stri
           This lot is {status}: your role ({user?.role}) may not move it on from here.
         </p>
       ) : (
-        <div className="lot-actions">
-          {lot.actions.map((a) => {
-            const asks = a.needsReason || a.confirm !== null;
-            return (
-              <button
-                key={a.action}
-                type="button"
-                className={a.needsReason ? 'secondary' : undefined}
-                disabled={running !== null}
-                aria-expanded={asks ? asking === a.action : undefined}
-                onClick={() => {
-                  setFailure(undefined);
-                  if (asks) setAsking(asking === a.action ? null : a.action);
-                  else void run(a);
-                }}
-              >
-                {running === a.action ? 'Working…' : asks ? `${a.label}…` : a.label}
-              </button>
-            );
-          })}
-        </div>
+        <MoveButtons
+          moves={lot.actions}
+          idPrefix="lot"
+          reasonHelp="Why: it is kept in the lot’s history."
+          onMove={async (a: LotAction, reason) => {
+            const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, a.needsReason ? { reason } : undefined);
+            onChanged(`Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.`);
+          }}
+        />
       )}
-      {asked && (
-        <form className="reason-form" onSubmit={submit} noValidate aria-label={asked.label}>
-          {asked.confirm && <p>{asked.confirm}</p>}
-          {asked.needsReason && (
-            <>
-              <label htmlFor="lot-reason">Reason</label>
-              <textarea
-                id="lot-reason"
-                rows={3}
-                maxLength={2000}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                aria-describedby="lot-reason-help"
-                required
-              />
-              <p id="lot-reason-help" className="caption">
-                Why: it is kept in the lot’s history.
-              </p>
-            </>
-          )}
-          <div className="wizard-buttons">
-            <button type="submit" disabled={running !== null}>
-              {running === asked.action ? 'Working…' : asked.label}
-            </button>
-            <button type="button" className="secondary" onClick={() => setAsking(null)} disabled={running !== null}>
-              Keep it as it is
-            </button>
-          </div>
-        </form>
-      )}
-      {failure !== undefined && <FieldError error={failure} />}
     </section>
   );
 }
