@@ -142,7 +142,8 @@ const ReceiptSchema = Type.Object({
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** Any schema or null, for answers (a request's nullable string is schemas.ts's Nullable, which judges "" as the string it is). */
+const NullOr = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const SuggestionSchema = Type.Object({
   variantId: Type.Integer(),
   item: Type.String(),
@@ -154,14 +155,14 @@ const SuggestionSchema = Type.Object({
   demand: Type.String({ description: 'what the lots in planning, ready and in progress need of it (a substitute group counts once chosen)' }),
   onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
   shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
-  minimumOrderQuantity: Nullable(Decimal),
+  minimumOrderQuantity: NullOr(Decimal),
   quantity: Type.String({ description: 'max(shortfall, the chosen rate’s minimum order quantity)' }),
-  supplierId: Nullable(Type.Integer()),
-  supplier: Nullable(Type.String()),
-  unitPrice: Nullable(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
-  currency: Nullable(Type.String({ description: 'the chosen rate’s currency' })),
-  amount: Nullable(Type.String({ description: 'quantity × unit price' })),
-  why: Nullable(Literals(['preferred supplier', 'lowest rate'] as const)),
+  supplierId: NullOr(Type.Integer()),
+  supplier: NullOr(Type.String()),
+  unitPrice: NullOr(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
+  currency: NullOr(Type.String({ description: 'the chosen rate’s currency' })),
+  amount: NullOr(Type.String({ description: 'quantity × unit price' })),
+  why: NullOr(Literals(['preferred supplier', 'lowest rate'] as const)),
 });
 const LedgerVariantSchema = Type.Object({
   variantId: Type.Integer(),
@@ -172,10 +173,10 @@ const LedgerVariantSchema = Type.Object({
   orderedQuantity: Type.String({ description: 'on orders not cancelled' }),
   receivedQuantity: Type.String({ description: 'over all receipts, net of reversals' }),
   openQuantity: Type.String({ description: 'still to come on orders sent or partially received' }),
-  lastPricePaid: Nullable(Type.String({ description: 'the unit cost of the last receipt that stands (neither a reversal nor reversed)' })),
-  lastReceivedOn: Nullable(Day),
-  rateInEffect: Nullable(Type.String({ description: 'the supplier’s active rate today' })),
-  difference: Nullable(Type.String({ description: 'lastPricePaid − rateInEffect' })),
+  lastPricePaid: NullOr(Type.String({ description: 'the unit cost of the last receipt that stands (neither a reversal nor reversed)' })),
+  lastReceivedOn: NullOr(Day),
+  rateInEffect: NullOr(Type.String({ description: 'the supplier’s active rate today' })),
+  difference: NullOr(Type.String({ description: 'lastPricePaid − rateInEffect' })),
 });
 
 /** A module's input problems (`details.fields`, paths relative to the body) as the API spells them: 400 with `body/…` paths. */
@@ -585,7 +586,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             receipts: Type.Object({
               count: Type.Integer({ description: 'receipts that stand: neither a reversal nor reversed' }),
               receivedAmount: Type.String({ description: 'Σ the receipts’ totalAmount, net of reversals' }),
-              lastReceivedOn: Nullable(Day),
+              lastReceivedOn: NullOr(Day),
             }),
             onTime: Type.Object({
               due: Type.Integer(),
