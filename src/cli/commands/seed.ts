@@ -52,7 +52,8 @@ export function formatSummary(s: DemoSummary): string {
     `Seeded the demo data: ${plural(c.users, 'user')}, ${plural(c.item_master, 'item')}, ${plural(c.item_variant, 'variant')} ` +
       `(${s.belowReorderThreshold} below their reorder threshold), ${plural(c.suppliers, 'supplier')} with ${plural(c.variant_supplier_pricing, 'rate')}, ` +
       `${c.processes} process${c.processes === 1 ? '' : 'es'} of ${plural(c.process_subprocesses, 'step')} with ${plural(c.substitute_groups, 'substitute group')}, ` +
-      `${plural(c.production_lots, 'production lot')}, ${plural(c.inventory_transactions, 'stock movement')}.`,
+      `${plural(c.purchase_orders, 'purchase order')} with ${plural(c.goods_receipts, 'goods receipt')}, ` +
+      `${plural(c.production_lots, 'production lot')}, ${plural(c.inventory_transactions, 'stock movement')}; the stock is worth INR ${s.stockValue}.`,
     `Lots: ${s.lots.map((l) => `${l.lotNumber} (${l.process}, ${l.quantity}, ${l.status.replace('_', ' ')})`).join('; ')}.`,
     'Try: mtc schema show item_variant, or mtc verify.',
   ].join('\n');
