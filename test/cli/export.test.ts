@@ -98,7 +98,7 @@ for (const backend of backends) {
     test('usage errors exit 2 with a message, before the database is opened: an unknown kind names the kinds', async () => {
       const unknown = await mtc(['export', '--kind', 'widgets', '--database', url]);
       assert.equal(unknown.code, 2);
-      assert.equal(unknown.stderr, 'mtc: unknown import kind "widgets": use items, suppliers, rates\n');
+      assert.equal(unknown.stderr, 'mtc: unknown export kind "widgets": use items, suppliers, rates, purchase-orders, goods-receipts\n');
       assert.equal(unknown.stdout, '');
 
       const json = await mtc(['export', '--kind', 'widgets', '--database', url, '--json']);
@@ -107,7 +107,7 @@ for (const backend of backends) {
 
       const none = await mtc(['export', '--database', url]);
       assert.equal(none.code, 2);
-      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates/);
+      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates, purchase-orders, goods-receipts/);
 
       const positional = await mtc(['export', 'out.csv', '--kind', 'items', '--database', url]);
       assert.equal(positional.code, 2);

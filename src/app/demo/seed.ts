@@ -362,6 +362,8 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
         description: p.description,
         processClass: p.processClass,
         salesPrice: p.salesPrice,
+        outputVariantId: variantId(p.output),
+        outputQuantity: '1',
         steps: p.steps.map((step) => ({
           subprocessId: must(subprocessIds, step.subprocess, 'subprocess'),
           customName: step.customName ?? null,
@@ -461,11 +463,13 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
 /**
  * One opening movement per variant, a month back: the stock the variant is given, recorded and
  * audited as any movement, and valued at OPENING_COST_PERCENT of its usual supplier's rate (last
- * year's price), so the stock has a value from the start. What the maker makes opens empty.
+ * year's price), so the stock has a value from the start. What the maker makes has no opening:
+ * it comes only from the lots that make it.
  */
 async function insertOpeningStock(tx: Queryable, variants: VariantIds, users: UserIds): Promise<void> {
   for (const v of [...variants.values()].sort((a, b) => a.id - b.id)) {
-    const unitCost = v.rate === null ? null : scaleRate(scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]), OPENING_COST_PERCENT);
+    if (v.rate === null) continue;
+    const unitCost = scaleRate(scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]), OPENING_COST_PERCENT);
     await recordMovementIn(tx, { variantId: v.id, type: 'opening', quantity: v.opening, unitCost }, seededBy(users.admin));
   }
   // the demo's history: its openings a month back (the seed runs on an empty database)
