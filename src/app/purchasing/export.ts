@@ -84,6 +84,9 @@ const RECEIPT_NUMBERS = indexes(GOODS_RECEIPT_COLUMNS, [
 ]);
 
 const LINE_MONEY = '(l.quantity * l.unit_price * (1 - l.discount_rate / 100))';
+/** The names of a line's variant (i, c, sz, v), when there is a line `l`. */
+const LINE_VARIANT = `LEFT JOIN public.item_variant v ON v.variant_id = l.variant_id LEFT JOIN public.item_master i ON i.item_id = v.item_id
+             LEFT JOIN public.color_master c ON c.color_id = v.color_id LEFT JOIN public.size_master sz ON sz.size_id = v.size_id`;
 
 /** Every purchase order, oldest first, a row per line in line order (the columns of PURCHASE_ORDER_COLUMNS). */
 export function exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
@@ -103,10 +106,7 @@ export function exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {
              FROM public.purchase_orders o
              JOIN public.suppliers s ON s.supplier_id = o.supplier_id
              LEFT JOIN public.purchase_order_lines l ON l.po_id = o.id
-             LEFT JOIN public.item_variant v ON v.variant_id = l.variant_id
-             LEFT JOIN public.item_master i ON i.item_id = v.item_id
-             LEFT JOIN public.color_master c ON c.color_id = v.color_id
-             LEFT JOIN public.size_master sz ON sz.size_id = v.size_id
+             ${LINE_VARIANT}
             WHERE (o.id, coalesce(l.line_no, 0)) > ($1::int, $2::int)
             ORDER BY o.id, coalesce(l.line_no, 0) LIMIT ${PAGE}`,
           [after.order, after.line],
@@ -140,10 +140,7 @@ export function exportGoodsReceiptsCsv(q: Queryable, options: ExportOptions = {}
              LEFT JOIN public.purchase_orders o ON o.id = r.po_id
              LEFT JOIN public.goods_receipts x ON x.id = r.reverses_receipt_id
              LEFT JOIN public.goods_receipt_lines l ON l.receipt_id = r.id
-             LEFT JOIN public.item_variant v ON v.variant_id = l.variant_id
-             LEFT JOIN public.item_master i ON i.item_id = v.item_id
-             LEFT JOIN public.color_master c ON c.color_id = v.color_id
-             LEFT JOIN public.size_master sz ON sz.size_id = v.size_id
+             ${LINE_VARIANT}
             WHERE (r.id, coalesce(l.id, 0)) > ($1::int, $2::int)
             ORDER BY r.id, coalesce(l.id, 0) LIMIT ${PAGE}`,
           [after.receipt, after.line],
