@@ -114,7 +114,7 @@ for (const backend of backends) {
       const off = await c.query(`
         SELECT v.variant_id, v.stock, sum(t.quantity) AS ledger
         FROM item_variant v LEFT JOIN inventory_transactions t USING (variant_id)
-        GROUP BY v.variant_id, v.stock HAVING v.stock IS DISTINCT FROM sum(t.quantity)`);
+        GROUP BY v.variant_id, v.stock HAVING v.stock IS DISTINCT FROM coalesce(sum(t.quantity), 0)`);
       assert.deepEqual(off.rows, []);
       const openings = await c.query<{ n: string }>(`
         SELECT count(*) AS n FROM item_variant v
