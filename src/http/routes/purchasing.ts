@@ -10,6 +10,7 @@ import {
   createPurchaseOrder,
   getPurchaseOrder,
   listPurchaseOrders,
+  openPurchaseOrders,
   removePurchaseOrderLine,
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
@@ -20,16 +21,16 @@ import { stockValue } from '../../app/items/value.ts';
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { ActionsSchema, Day, IdParams, Literals, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 const Id = IdParams.properties.id;
 const Decimal = Type.String({ description: 'a decimal string, exact: never a JSON number' });
-const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'more than 0, at most 3 decimals, e.g. "12.5"' });
-const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
-const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'a percentage from 0 to 100, at most 2 decimals' });
-const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals' });
-const Text = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
-const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change' });
+const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string more than 0, at most 3 decimals, e.g. "12.5"' });
+const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'decimal string: an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
+const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'decimal string: a percentage from 0 to 100, at most 2 decimals' });
+const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'decimal string: an amount ≥ 0, at most 4 decimals' });
+const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
+const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change, trimmed of surrounding white space' });
 const Status = Literals(PO_STATUSES);
 
 const LineSchema = Type.Object({
@@ -82,11 +83,16 @@ const OrderSchema = Type.Object({
   lines: Type.Array(LineSchema),
   warnings: Type.Array(Type.Object({ lineNo: Type.Integer(), code: Type.String(), message: Type.String() })),
 });
+/** A line added or changed: the line as it is now, and its order (the order's own notes are not the line's). */
+const LineChangeSchema = Type.Object({ line: LineSchema, order: OrderSchema });
 const LineBody = Type.Object(
   {
     variantId: Id,
     quantity: Quantity,
-    unitPrice: Type.Optional(Type.Union([Price, Type.Null()], { description: 'omitted or null: the supplier’s rate in effect on the order’s date' })),
+    unitPrice: Type.Optional({
+      ...Nullable(Price),
+      description: 'decimal string, an amount ≥ 0 with at most 4 decimals; omitted or null: the supplier’s rate in effect on the order’s date',
+    }),
     taxRate: Type.Optional(Percent),
     discountRate: Type.Optional(Percent),
     notes: Type.Optional(Text(2000)),
@@ -203,6 +209,31 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     async () => PO_STATUSES.map((name) => ({ name, label: PO_STATUS_LABELS[name], final: PO_MACHINE.final.includes(name) })),
   );
 
+  app.get(
+    '/api/purchase-orders/open',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What is on order now: the orders waiting for goods by status (with their labels), the drafts, what is still to come in per currency (tax included, exact), and how many are past their expected day',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(Type.Object({ status: Status, label: Type.String(), count: Type.Integer() })),
+            drafts: Type.Integer(),
+            amounts: Type.Array(Type.Object({ currency: Type.String(), open: Decimal })),
+            overdue: Type.Integer(),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => {
+      const open = await openPurchaseOrders(db);
+      return { ...open, statuses: open.statuses.map((s) => ({ ...s, label: PO_STATUS_LABELS[s.status] })) };
+    },
+  );
+
   app.post(
     '/api/purchase-orders',
     {
@@ -215,7 +246,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           {
             supplierId: Id,
             orderDate: Type.Optional(Day),
-            expectedOn: Type.Optional(Type.Union([Day, Type.Null()])),
+            expectedOn: Type.Optional(Nullable(Day)),
             currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; INR when not given' })),
             notes: Type.Optional(Text(2000)),
             lines: Type.Optional(Type.Array(LineBody, { maxItems: MAX_ORDER_LINES })),
@@ -254,7 +285,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         tags: ['purchasing'],
         summary: 'Change the day an order is expected or its notes (until it is closed or cancelled)',
         params: IdParams,
-        body: Type.Object({ expectedOn: Type.Optional(Type.Union([Day, Type.Null()])), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
+        body: Type.Object({ expectedOn: Type.Optional(Nullable(Day)), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
         response: { 200: OrderSchema, ...errors(404, 409) },
       },
     },
@@ -267,13 +298,17 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       config: order,
       schema: {
         tags: ['purchasing'],
-        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent)',
+        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent): answers the new line and the whole order with its new totals',
         params: IdParams,
         body: LineBody,
-        response: { 200: OrderSchema, ...errors(404, 409) },
+        response: { 201: LineChangeSchema, ...errors(404, 409) },
       },
     },
-    async (request) => view(request, await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)))),
+    async (request, reply) => {
+      const po = await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)));
+      const line = po.lines.reduce((a, b) => (b.lineNo > a.lineNo ? b : a));
+      return reply.status(201).send({ line, order: view(request, po) });
+    },
   );
 
   app.patch(
@@ -282,7 +317,8 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       config: order,
       schema: {
         tags: ['purchasing'],
-        summary: 'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes',
+        summary:
+          'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes; answers the line as it is now and the whole order with its new totals',
         params: Type.Object({ id: Id, lineId: Id }),
         body: Type.Object(
           {
@@ -294,11 +330,14 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: OrderSchema, ...errors(404, 409) },
+        response: { 200: LineChangeSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      view(request, await withBodyPaths(() => changePurchaseOrderLine(db, request.params.id, request.params.lineId, request.body, actorOf(request)))),
+    async (request) => {
+      const { id, lineId } = request.params;
+      const po = await withBodyPaths(() => changePurchaseOrderLine(db, id, lineId, request.body, actorOf(request)));
+      return { line: po.lines.find((l) => l.lineId === lineId)!, order: view(request, po) };
+    },
   );
 
   app.delete(
@@ -384,7 +423,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             taxPercentage: Type.Optional(Percent),
             discountPercentage: Type.Optional(Percent),
             discountAmount: Type.Optional(Amount),
-            grandTotal: Type.Optional(Type.Union([Amount, Type.Null()])),
+            grandTotal: Type.Optional(Nullable(Amount)),
             notes: Type.Optional(Text(2000)),
             lines: Type.Array(
               Type.Object(
@@ -392,7 +431,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
                   poLineId: Type.Optional(Id),
                   variantId: Type.Optional(Id),
                   quantity: Quantity,
-                  unitCost: Type.Optional(Type.Union([Price, Type.Null()])),
+                  unitCost: Type.Optional(Nullable(Price)),
                   overReceiptReason: Type.Optional(Text(2000)),
                 },
                 { additionalProperties: false },
