@@ -161,8 +161,14 @@ async function missingTables(tx: Queryable): Promise<DemoTable[]> {
   return DEMO_TABLES.filter((t) => !present.has(t));
 }
 
-/** Blocks other writers (and a second seed) until commit, so the emptiness check stays true. */
+/**
+ * Blocks other writers (and a second seed) until commit, so the emptiness check stays true. A
+ * second seed queues behind the first on a lock of the seed's own, however long the first
+ * takes, and then finds the database filled; the wait for the tables is bounded only against
+ * other writers (a server busy with its own work).
+ */
 async function lockTables(tx: Queryable): Promise<void> {
+  await tx.exec(`SELECT pg_advisory_xact_lock(hashtext('mtc.demo.seed'))`);
   await tx.exec(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   try {
     await tx.exec(`LOCK TABLE ${DEMO_TABLES.map((t) => `public.${t}`).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
