@@ -116,8 +116,8 @@ for (const backend of backends) {
         csv,
         RECEIPT_HEADER +
           `${receipt},${evil},${po},'-INV 7,2026-03-09,,,12,0,100,4681.95,5131.784,1,Frame,Black,M,pcs,4,1170.4875,4681.95,\r\n` +
-          // the reversal takes back the lines at their cost (the bill's tax and discount are not on it)
-          `${reversal},${evil},${po},'-INV 7,${today},${receipt},,0,0,0,-4681.95,-4681.95,1,Frame,Black,M,pcs,-4,1170.4875,-4681.95,\r\n` +
+          // the reversal takes back the lines at their cost, with the bill's tax and discount, and its grand total whole
+          `${reversal},${evil},${po},'-INV 7,${today},${receipt},,12,0,100,-4681.95,-5131.784,1,Frame,Black,M,pcs,-4,1170.4875,-4681.95,\r\n` +
           `${counter},Plain Traders,,,2026-03-11,,'+cash,0,0,0,80,80,1,'@Bell,Red,'-1,pcs,2,40,80,\r\n`,
       );
     });

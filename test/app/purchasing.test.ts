@@ -183,10 +183,25 @@ for (const backend of backends) {
       const { supplier, variant } = await setUp('5');
       let po = await createPurchaseOrder(db, { supplierId: supplier, lines: [{ variantId: variant, quantity: '10' }] }, ACTOR);
       po = await transitionPurchaseOrder(db, po.purchaseOrderId, 'send', {}, ACTOR);
-      const r = await createGoodsReceipt(db, { purchaseOrderId: po.purchaseOrderId, lines: [{ poLineId: po.lines[0]!.lineId, quantity: '10' }] }, ACTOR);
+      const r = await createGoodsReceipt(
+        db,
+        {
+          purchaseOrderId: po.purchaseOrderId,
+          taxPercentage: '18',
+          discountAmount: '3',
+          grandTotal: '61.02',
+          lines: [{ poLineId: po.lines[0]!.lineId, quantity: '10' }],
+        },
+        ACTOR,
+      );
       await refused(() => reverseGoodsReceipt(db, r.receiptId, ' ', ACTOR), 'REASON_REQUIRED');
       const back = await reverseGoodsReceipt(db, r.receiptId, 'wrong variant delivered', ACTOR);
       assert.equal(back.reversesReceiptId, r.receiptId);
+      assert.deepEqual(
+        [back.taxPercentage, back.discountAmount, back.totalAmount, back.grandTotal],
+        ['18', '3', `-${r.totalAmount}`, '-61.02'],
+        'the bill is taken back whole: its tax and discount, and its grand total as the bill said it',
+      );
       assert.equal(back.lines[0]!.quantity, '-10');
       assert.deepEqual(await stock(variant), { stock: '0', value: '0' });
       const status = (await db.query<{ status: string }>('SELECT status FROM public.purchase_orders WHERE id = $1', [po.purchaseOrderId])).rows[0]!.status;

@@ -359,6 +359,9 @@ async function writeReceipt(
  * with them. Refused: a receipt already reversed or itself a reversal (RECEIPT_REVERSED, 409),
  * stock that has been used since (STOCK_NEGATIVE, 409), no reason (400).
  */
+/** A decimal string with its sign turned ("0" stays "0"). */
+const negated = (d: string) => (d.startsWith('-') ? d.slice(1) : /^[0.]+$/.test(d) ? d : `-${d}`);
+
 export async function reverseGoodsReceipt(db: Database, receiptId: number, reason: string, actor: Actor): Promise<GoodsReceipt> {
   const why = reason.trim();
   if (!why) throw usage('REASON_REQUIRED', 'reason', 'is required: say why the receipt is reversed');
@@ -382,7 +385,16 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
       {
         supplierId: original.supplierId,
         order,
-        input: { billNumber: original.billNumber, receivedOn: undefined, notes: null },
+        // The bill's tax and discount come along, and its grand total is taken back whole.
+        input: {
+          billNumber: original.billNumber,
+          receivedOn: undefined,
+          notes: null,
+          taxPercentage: original.taxPercentage,
+          discountPercentage: original.discountPercentage,
+          discountAmount: original.discountAmount,
+          grandTotal: negated(original.grandTotal),
+        },
         planned: original.lines.map((l) => ({
           poLineId: l.poLineId,
           variantId: l.variantId,
