@@ -151,7 +151,7 @@ interface ReceivingOrder {
   supplierId: number;
   supplier: string;
   status: PoStatus;
-  lines: (Pick<PurchaseOrderLine, 'lineId' | 'lineNo' | 'variantId' | 'item' | 'color' | 'size' | 'quantity' | 'receivedQuantity'> & {
+  lines: (Pick<PurchaseOrderLine, 'lineId' | 'lineNo' | 'variantId' | 'quantity' | 'receivedQuantity'> & {
     /** The unit price less the line's discount, exactly (tax, which is recovered, is not part of the cost). */
     net: string;
   })[];
@@ -169,10 +169,9 @@ async function receivingOrder(q: Queryable, id: number): Promise<ReceivingOrder 
   if (!head) return null;
   const lines = (
     await q.query<ReceivingOrder['lines'][number]>(
-      `SELECT l.id AS "lineId", l.line_no AS "lineNo", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
+      `SELECT l.id AS "lineId", l.line_no AS "lineNo", l.variant_id AS "variantId",
               l.quantity::text AS quantity, l.received_quantity::text AS "receivedQuantity", trim_scale(l.unit_price * (1 - l.discount_rate / 100))::text AS net
-         FROM public.purchase_order_lines l ${LINE_VARIANT}
-        WHERE l.po_id = $1 ORDER BY l.line_no`,
+         FROM public.purchase_order_lines l WHERE l.po_id = $1 ORDER BY l.line_no`,
       [id],
     )
   ).rows;
@@ -252,13 +251,21 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
       receivedNow.set(line.lineId, now);
       const open = milli(line.quantity) - milli(line.receivedQuantity);
       const reason = l.overReceiptReason?.trim() || null;
-      if (now > open && !reason)
+      if (now > open && !reason) {
+        // the line's variant named only for the message
+        const v = (
+          await q.query<{ item: string; color: string; size: string }>(
+            `SELECT i.name AS item, c.color_name AS color, sz.size_name AS size FROM public.purchase_order_lines l ${LINE_VARIANT} WHERE l.id = $1`,
+            [line.lineId],
+          )
+        ).rows[0]!;
         throw new PurchasingError(
           'OVER_RECEIPT',
-          `lines/${i}: ${fromMilli(now)} of ${line.item} ${line.color} ${line.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or give overReceiptReason`,
+          `lines/${i}: ${fromMilli(now)} of ${v.item} ${v.color} ${v.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or give overReceiptReason`,
           'state',
           { line: i, poLineId: line.lineId, open: fromMilli(open > 0n ? open : 0n), received: fromMilli(now) },
         );
+      }
       planned.push({
         poLineId: line.lineId,
         variantId: line.variantId,
