@@ -304,14 +304,19 @@ async function writeReceipt(
   actor: Actor,
 ): Promise<GoodsReceipt> {
   const { input } = r;
+  // the receipt and its lines (in the order given) in one statement
   const made = (
     await q.query<{ id: number; computed: string }>(
-      `WITH l AS (SELECT sum(q * c) AS total FROM unnest($10::numeric[], $11::numeric[]) AS x(q, c)),
-            f AS (SELECT l.total, (l.total - $7::numeric - l.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM l)
-       INSERT INTO public.goods_receipts (supplier_id, po_id, bill_number, received_on, tax_percentage, discount_percentage, discount_amount,
-                                          total_amount, grand_total, reverses_receipt_id, reason, notes, created_by)
-       SELECT $1, $2, $3, coalesce($4::date, CURRENT_DATE), $5, $6, $7, f.total, coalesce($8::numeric, f.grand), $9, $12, $13, $14 FROM f
-       RETURNING id, trim_scale((SELECT grand FROM f))::text AS computed`,
+      `WITH x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
+            t AS (SELECT sum(x.q * x.c) AS total FROM x),
+            f AS (SELECT t.total, (t.total - $7::numeric - t.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM t),
+            r AS (INSERT INTO public.goods_receipts (supplier_id, po_id, bill_number, received_on, tax_percentage, discount_percentage, discount_amount,
+                                                     total_amount, grand_total, reverses_receipt_id, reason, notes, created_by)
+                  SELECT $1, $2, $3, coalesce($4::date, CURRENT_DATE), $5, $6, $7, f.total, coalesce($8::numeric, f.grand), $9, $12, $13, $14 FROM f
+                  RETURNING id),
+            l AS (INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
+                  SELECT r.id, x.po_line_id, x.variant_id, x.q, x.c, x.why FROM r, x ORDER BY x.n)
+       SELECT r.id, trim_scale(f.grand)::text AS computed FROM r, f`,
       [
         r.supplierId,
         r.order?.purchaseOrderId ?? null,
@@ -327,21 +332,12 @@ async function writeReceipt(
         r.reason,
         input.notes ?? null,
         actor.userId,
+        r.planned.map((l) => l.poLineId),
+        r.planned.map((l) => l.variantId),
+        r.planned.map((l) => l.overReceiptReason),
       ],
     )
   ).rows[0]!;
-  await q.query(
-    `INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
-     SELECT $1, * FROM unnest($2::int[], $3::int[], $4::numeric[], $5::numeric[], $6::text[])`,
-    [
-      made.id,
-      r.planned.map((l) => l.poLineId),
-      r.planned.map((l) => l.variantId),
-      r.planned.map((l) => l.quantity),
-      r.planned.map((l) => l.unitCost),
-      r.planned.map((l) => l.overReceiptReason),
-    ],
-  );
   // the variants in variant order (as every stock write locks them), then the ledger
   const variants = [...new Set(r.planned.map((l) => l.variantId))].sort((a, b) => a - b);
   await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = ANY($1::int[]) ORDER BY variant_id FOR UPDATE', [variants]);
@@ -373,17 +369,18 @@ async function writeReceipt(
     })),
   );
   if (r.order) {
-    await q.query(
-      `UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q
-         FROM (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id) n WHERE l.id = n.id`,
-      [r.planned.map((l) => l.poLineId), r.planned.map((l) => l.quantity)],
-    );
-    // whether anything of the order has come, and whether all of it has
+    // the order's received quantities, then whether anything and whether all of it has come
+    // (the lines not received now as they were, those received now as the update left them)
     const after = (
       await q.query<{ status: PoStatus; anything: boolean; all: boolean }>(
-        `SELECT o.status, coalesce(bool_or(l.received_quantity > 0), false) AS anything, coalesce(bool_and(l.received_quantity >= l.quantity), true) AS "all"
-           FROM public.purchase_orders o LEFT JOIN public.purchase_order_lines l ON l.po_id = o.id WHERE o.id = $1 GROUP BY o.id`,
-        [r.order.purchaseOrderId],
+        `WITH n AS (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id),
+              u AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q FROM n WHERE l.id = n.id
+                    RETURNING l.id, l.received_quantity)
+         SELECT o.status, coalesce(bool_or(coalesce(u.received_quantity, l.received_quantity) > 0), false) AS anything,
+                coalesce(bool_and(coalesce(u.received_quantity, l.received_quantity) >= l.quantity), true) AS "all"
+           FROM public.purchase_orders o LEFT JOIN public.purchase_order_lines l ON l.po_id = o.id LEFT JOIN u ON u.id = l.id
+          WHERE o.id = $3 GROUP BY o.id`,
+        [r.planned.map((l) => l.poLineId), r.planned.map((l) => l.quantity), r.order.purchaseOrderId],
       )
     ).rows[0]!;
     const action = !after.anything ? 'reopen' : after.all ? 'receive_all' : 'receive_part';
