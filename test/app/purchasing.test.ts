@@ -165,7 +165,8 @@ for (const backend of backends) {
         () => createGoodsReceipt(db, { purchaseOrderId: po.purchaseOrderId, lines: [{ poLineId: line, quantity: '7' }] }, ACTOR),
         'OVER_RECEIPT',
       );
-      assert.match(over.message, /7 of .* is more than the 6 still open on line 1/);
+      // the message names the variant: item, colour and size
+      assert.match(over.message, /^lines\/0: 7 of Bought part \d+ Natural One size is more than the 6 still open on line 1 of PO-/);
       // the rest, and one more with a reason, at a price of its own: 7 × 12 = 84
       const second = await createGoodsReceipt(
         db,

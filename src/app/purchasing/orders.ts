@@ -458,7 +458,7 @@ export async function transitionPurchaseOrderIn(
 /** The move itself, in the caller's transaction with the order locked; receipts call it with their own (not offered) moves. */
 export async function movePurchaseOrder(
   q: Queryable,
-  order: PurchaseOrderSummary & { lines: PurchaseOrderLine[] },
+  order: Pick<PurchaseOrderSummary, 'purchaseOrderId' | 'poNumber' | 'status'> & { lines: readonly unknown[] },
   action: PoAction,
   reason: string | null,
 ): Promise<void> {
