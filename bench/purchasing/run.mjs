@@ -59,7 +59,7 @@ const { planMigrations } = await src('schema/migrations/plan.ts');
 const { migrate } = await src('schema/migrations/migrate.ts');
 const { splitStatements } = await src('schema/lint/index.ts');
 const { createGoodsReceipt } = await src('app/purchasing/receipts.ts');
-const { stockValue } = await src('app/items/value.ts');
+const { stockValue, stockValueTotal } = await src('app/items/value.ts');
 const { CLI_ACTOR } = await src('app/audit/actor.ts');
 
 /**
@@ -190,8 +190,14 @@ async function benchBackend(kind) {
     variant: { app: () => stockValue(db, { asOf, by: 'variant', limit: 50, offset: 0 }), floor: valueFloor('v.variant_id') },
     item: { app: () => stockValue(db, { asOf, by: 'item', limit: 50, offset: 0 }), floor: valueFloor('i.item_id') },
     category: { app: () => stockValue(db, { asOf, by: 'category', limit: 50, offset: 0 }), floor: valueFloor("coalesce(i.category, '')") },
-    // the total comes with every grouping: the cheapest call that answers it
-    total: { app: () => stockValue(db, { asOf, by: 'category', limit: 1, offset: 0 }), floor: TOTAL_FLOOR },
+    // the total alone (GET /api/stock/value/total): stockValueTotal, in the grouped answer's shape for the checks below
+    total: {
+      app: async () => {
+        const t = await stockValueTotal(db, { asOf });
+        return { total: t, count: t.variants };
+      },
+      floor: TOTAL_FLOOR,
+    },
   };
   const value = {};
   for (const [name, c] of Object.entries(cases)) {

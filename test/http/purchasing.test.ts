@@ -151,6 +151,17 @@ for (const backend of backends) {
       );
     });
 
+    test('what all stock is worth, alone: the total of the stock value, for any role that reads; a day that is no day is a 400 naming asOf', async () => {
+      const total = await api.call('GET', '/api/stock/value/total?asOf=2099-12-31', { as: 'operator' });
+      assert.equal(total.statusCode, 200, total.body);
+      const grouped = json(await api.call('GET', '/api/stock/value?asOf=2099-12-31&by=category&limit=1', { as: 'viewer' }));
+      assert.deepEqual(json(total), { asOf: '2099-12-31', ...grouped.total });
+      const bad = await api.call('GET', '/api/stock/value/total?asOf=2026-02-30', { as: 'viewer' });
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.match(json(bad).error.message, /asOf/);
+      assert.equal((await api.app.inject({ method: 'GET', url: '/api/stock/value/total' })).statusCode, 401);
+    });
+
     test('a planner orders and an operator receives; each is offered only the moves its role may make; a viewer changes nothing', async () => {
       const made = await api.call('POST', '/api/purchase-orders', {
         as: 'planner',

@@ -100,3 +100,32 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
     rows: r.rows.map(({ count: _c, totalValue: _t, totalUnvalued: _u, ...row }) => row),
   };
 }
+
+/** What all stock is worth on a day, without rows: the grouped answer's total, read in one pass over the ledger. */
+export interface StockValueTotal {
+  asOf: string;
+  /** The value of the stock that has a cost, exact. */
+  value: string;
+  /** Variants with stock or value that day. */
+  variants: number;
+  /** Of those, the ones whose stock has no cost that day (counted apart, never as worth 0). */
+  unvaluedVariants: number;
+}
+
+/**
+ * The total of stockValue on `asOf` (today when not given), for a caller that wants only it
+ * (the dashboard): the per-variant pass over the ledger and a sum, with no join to the
+ * catalog, no grouping and no page.
+ */
+export async function stockValueTotal(q: Queryable, f: { asOf?: string } = {}): Promise<StockValueTotal> {
+  const r = await q.query<StockValueTotal>(
+    `WITH pv AS (${PER_VARIANT.replace('$1::date', 'coalesce($1::date, CURRENT_DATE)')})
+     SELECT to_char(coalesce($1::date, CURRENT_DATE), 'YYYY-MM-DD') AS "asOf",
+            trim_scale(coalesce(sum(value) FILTER (WHERE NOT unvalued), 0))::text AS value,
+            count(*) FILTER (WHERE stock <> 0 OR value <> 0)::int AS variants,
+            count(*) FILTER (WHERE unvalued AND stock <> 0)::int AS "unvaluedVariants"
+       FROM pv`,
+    [f.asOf ?? null],
+  );
+  return r.rows[0]!;
+}

@@ -18,7 +18,7 @@ import {
 import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
 import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
 import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
-import { stockValue } from '../../app/items/value.ts';
+import { stockValue, stockValueTotal } from '../../app/items/value.ts';
 import { supplierLedger, supplierVariantHistory } from '../../app/purchasing/ledger.ts';
 import { createOrdersFromSuggestions, reorderSuggestions } from '../../app/purchasing/suggestions.ts';
 import type { Database } from '../../db/types.ts';
@@ -633,6 +633,21 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async (request) => supplierVariantHistory(db, request.params.id, request.params.variantId, request.query),
+  );
+
+  app.get(
+    '/api/stock/value/total',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What all stock is worth at the end of a day (UTC; today when not given): the total of GET /api/stock/value alone, with the variants that have stock and those whose stock has no cost yet (counted apart, never as worth 0)',
+        querystring: Type.Object({ asOf: Type.Optional(Day) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ asOf: Day, value: Decimal, variants: Type.Integer(), unvaluedVariants: Type.Integer() }), ...errors() },
+      },
+    },
+    async (request) => stockValueTotal(db, request.query),
   );
 
   app.get(
