@@ -287,6 +287,8 @@ for (const backend of backends) {
             type: 'opening',
             quantity: '10.500',
             unit: 'kg',
+            unitCost: null, // an opening typed in without a price has no cost until a receipt values it
+            value: null,
             notes: null,
             createdBy: json(opening).entry.createdBy,
             createdAt: '',

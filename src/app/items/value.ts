@@ -74,7 +74,7 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
     WITH pv AS MATERIALIZED (${PER_VARIANT}),
          g AS (${g}),
          page AS (
-           SELECT g.*, g.k::text AS key, count(*) OVER () AS count, sum(g.sort) OVER () AS total, sum(g.unvalued_variants) OVER () AS total_unvalued
+           SELECT g.*, g.k::text AS key, count(*) OVER () AS count, sum(g.n) OVER () AS total_variants, sum(g.sort) OVER () AS total, sum(g.unvalued_variants) OVER () AS total_unvalued
              FROM g
             WHERE $2::text IS NULL OR position(lower($2::text) in lower(g.name)) > 0
             ORDER BY g.sort DESC, g.name, key
@@ -86,18 +86,23 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
            CASE WHEN n = 1 AND NOT unvalued AND stock > 0 THEN trim_scale(round(one_value / stock, 6))::text END AS "averageCost",
            unvalued_variants::int AS "unvaluedVariants",
            CASE WHEN n = 1 AND unvalued THEN trim_scale(stock)::text END AS "unvaluedStock",
-           count::int AS count, trim_scale(total)::text AS "totalValue", total_unvalued::int AS "totalUnvalued"
+           count::int AS count, total_variants::int AS "totalVariants", trim_scale(total)::text AS "totalValue", total_unvalued::int AS "totalUnvalued"
       FROM page
      ORDER BY sort DESC, name, key`;
-  const r = await q.query<StockValueRow & { count: number; totalValue: string; totalUnvalued: number }>(sql, [asOf, f.q?.trim() || null, f.limit, f.offset]);
+  const r = await q.query<StockValueRow & { count: number; totalVariants: number; totalValue: string; totalUnvalued: number }>(sql, [
+    asOf,
+    f.q?.trim() || null,
+    f.limit,
+    f.offset,
+  ]);
   const first = r.rows[0];
-  const totals = first ?? { count: 0, totalValue: '0', totalUnvalued: 0 };
+  const totals = first ?? { count: 0, totalVariants: 0, totalValue: '0', totalUnvalued: 0 };
   return {
     asOf,
     by: f.by,
-    total: { value: totals.totalValue ?? '0', variants: totals.count, unvaluedVariants: totals.totalUnvalued },
+    total: { value: totals.totalValue ?? '0', variants: totals.totalVariants, unvaluedVariants: totals.totalUnvalued },
     count: totals.count,
-    rows: r.rows.map(({ count: _c, totalValue: _t, totalUnvalued: _u, ...row }) => row),
+    rows: r.rows.map(({ count: _c, totalVariants: _v, totalValue: _t, totalUnvalued: _u, ...row }) => row),
   };
 }
 
