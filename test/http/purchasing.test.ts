@@ -83,6 +83,37 @@ for (const backend of backends) {
       assert.equal(viewerReceives.statusCode, 403);
     });
 
+    test('orders per status: every status in its order, counted, with their totals and what is still to be received', async () => {
+      const before = json(await api.call('GET', '/api/reports/purchase-orders', { as: 'viewer' })).statuses as Record<string, any>[];
+      assert.deepEqual(
+        before.map((s) => s.status),
+        [...PO_MACHINE.statuses],
+      );
+      const made = json(
+        await api.call('POST', '/api/purchase-orders', {
+          as: 'planner',
+          body: { supplierId: supplier, lines: [{ variantId: variant, quantity: '10', unitPrice: '2.5', taxRate: '10', discountRate: '20' }] },
+        }),
+      );
+      assert.equal((await api.call('POST', `/api/purchase-orders/${made.purchaseOrderId}/send`, { as: 'planner' })).statusCode, 200);
+      const received = await api.call('POST', '/api/goods-receipts', {
+        as: 'operator',
+        body: { purchaseOrderId: made.purchaseOrderId, lines: [{ poLineId: made.lines[0].lineId, quantity: '4' }] },
+      });
+      assert.equal(received.statusCode, 201, received.body);
+      const after = json(await api.call('GET', '/api/reports/purchase-orders', { as: 'viewer' })).statuses as Record<string, any>[];
+      const was = before.find((s) => s.status === 'partially_received')!;
+      const now = after.find((s) => s.status === 'partially_received')!;
+      assert.equal(now.label, 'Partially received');
+      assert.equal(now.final, false);
+      assert.equal(now.count, was.count + 1);
+      // 10 × 2.5 less 20% is 20, plus 10% tax: 22; 6 still open: 6 × 2.5 × 0.8 × 1.1 = 13.2
+      assert.equal(Number(now.total) - Number(was.total), 22);
+      assert.equal(Number(now.openAmount) - Number(was.openAmount), 13.2);
+      assert.equal(after.find((s) => s.status === 'cancelled')!.final, true);
+      assert.equal((await api.call('GET', '/api/reports/purchase-orders')).statusCode, 401);
+    });
+
     test('bad input is a 400 naming the field in the body; a state that forbids it a 409 saying what to do', async () => {
       const bad = await api.call('POST', '/api/purchase-orders', {
         as: 'planner',

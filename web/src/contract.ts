@@ -19,7 +19,8 @@ import type {
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
-import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, RoleInfo, User, Variant } from './shapes.ts';
+import type { StockValue } from './valuation/shapes.ts';
+import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OrdersByStatus, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -97,4 +98,9 @@ export type SupplierShapes = [
   Holds<Reads<Rate, RowOf<'/api/suppliers/{id}/rates'>>>,
   Holds<Reads<Rate, RowOf<'/api/variants/{id}/rates'>>>,
   Holds<Reads<SupplierComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
+];
+
+export type ValuationShapes = [
+  Holds<Reads<StockValue, ResponseOf<'/api/stock/value', 'get'>>>,
+  Holds<Reads<OrdersByStatus, ResponseOf<'/api/reports/purchase-orders', 'get'>>>,
 ];

@@ -77,3 +77,18 @@ export interface ImportJob {
   failureCount: number;
   createdAt: string;
 }
+
+/** Purchase orders per status (GET /api/reports/purchase-orders), every status in the API's order. */
+export interface OrdersByStatus {
+  statuses: {
+    status: string;
+    label: string;
+    /** An order in it never leaves it. */
+    final: boolean;
+    count: number;
+    /** Σ the orders' totals, exact. */
+    total: string;
+    /** What of them is still to be received, with tax. */
+    openAmount: string;
+  }[];
+}

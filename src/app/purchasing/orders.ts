@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { isoUtc } from '../timestamps.ts';
-import { LINES_EDITABLE, PO_MACHINE, PurchasingError } from './status.ts';
+import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PurchasingError } from './status.ts';
 import type { PoAction, PoStatus } from './status.ts';
 
 /**
@@ -115,6 +115,34 @@ const PO_COLUMNS = `o.id AS "purchaseOrderId", o.po_number AS "poNumber", o.supp
 const PO_TOTALS = `LEFT JOIN LATERAL (
     SELECT count(*)::int AS "lineCount", coalesce(sum(${LINE_MONEY}), 0) AS net, coalesce(sum(${LINE_MONEY} * l.tax_rate / 100), 0) AS tax
       FROM public.purchase_order_lines l WHERE l.po_id = o.id) t ON true`;
+
+/** The orders in one status: how many, what they come to, and what of them is still to be received. */
+export interface OrdersInStatus {
+  status: PoStatus;
+  count: number;
+  /** Σ the orders' totals (net + tax), exact. */
+  total: string;
+  /** Σ each line's open quantity at its price less discount, plus tax: what is still to come. */
+  openAmount: string;
+}
+
+/** Every status of PO_STATUSES in its order, with its orders counted and summed (0 for a status no order has). */
+export async function ordersByStatus(q: Queryable): Promise<OrdersInStatus[]> {
+  const open = `(greatest(l.quantity - l.received_quantity, 0) * l.unit_price * (1 - l.discount_rate / 100) * (1 + l.tax_rate / 100))`;
+  const rows = (
+    await q.query<OrdersInStatus>(
+      `SELECT s.status, count(o.id)::int AS count, trim_scale(coalesce(sum(t.total), 0))::text AS total, trim_scale(coalesce(sum(t.open), 0))::text AS "openAmount"
+         FROM unnest($1::text[]) AS s(status)
+         LEFT JOIN public.purchase_orders o ON o.status = s.status
+         LEFT JOIN LATERAL (
+           SELECT coalesce(sum(${LINE_MONEY} * (1 + l.tax_rate / 100)), 0) AS total, coalesce(sum(${open}), 0) AS open
+             FROM public.purchase_order_lines l WHERE l.po_id = o.id) t ON o.id IS NOT NULL
+        GROUP BY s.status`,
+      [PO_STATUSES],
+    )
+  ).rows;
+  return PO_STATUSES.map((status) => rows.find((r) => r.status === status) ?? { status, count: 0, total: '0', openAmount: '0' });
+}
 
 export async function getPurchaseOrderSummary(q: Queryable, id: number): Promise<PurchaseOrderSummary | null> {
   return (await q.query<PurchaseOrderSummary>(`SELECT ${PO_COLUMNS} FROM ${PO_FROM} ${PO_TOTALS} WHERE o.id = $1`, [id])).rows[0] ?? null;

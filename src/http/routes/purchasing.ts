@@ -10,6 +10,7 @@ import {
   createPurchaseOrder,
   getPurchaseOrder,
   listPurchaseOrders,
+  ordersByStatus,
   removePurchaseOrderLine,
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
@@ -466,5 +467,35 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async (request) => stockValue(db, { ...request.query, by: request.query.by ?? 'variant' }),
+  );
+
+  app.get(
+    '/api/reports/purchase-orders',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'Purchase orders per status, every status in its order: how many, their total (net + tax) and what of them is still to be received (open quantity × price less discount, plus tax)',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(
+              Type.Object({
+                status: Status,
+                label: Type.String(),
+                final: Type.Boolean({ description: 'an order in it never leaves it' }),
+                count: Type.Integer(),
+                total: Decimal,
+                openAmount: Decimal,
+              }),
+            ),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => ({
+      statuses: (await ordersByStatus(db)).map((s) => ({ ...s, label: PO_STATUS_LABELS[s.status], final: PO_MACHINE.final.includes(s.status) })),
+    }),
   );
 };

@@ -4,7 +4,9 @@ import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
-import type { CostVariance, ImportJob, LotsByStatus, Variant } from '../shapes.ts';
+import type { CostVariance, ImportJob, LotsByStatus, OrdersByStatus, Variant } from '../shapes.ts';
+import { useCan } from '../session.tsx';
+import type { StockValue } from '../valuation/shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
@@ -13,12 +15,15 @@ const IMPORTS_SHOWN = 5;
 
 export default function Dashboard() {
   usePageTitle('Dashboard');
+  const canReadPurchasing = useCan('purchasing.read');
   return (
     <>
       <h1>Dashboard</h1>
       <div className="panels">
         <LotsPanel />
         <LowStockPanel />
+        {canReadPurchasing && <OpenOrdersPanel />}
+        {canReadPurchasing && <StockValuePanel />}
         <ImportsPanel />
         <CostVariancePanel />
       </div>
@@ -131,6 +136,85 @@ function LowStockPanel() {
   );
 }
 
+/** The orders not yet closed or cancelled, per status (each a link to the orders in it), with what they come to and what is still to be received. */
+function OpenOrdersPanel() {
+  const loaded = useApi<OrdersByStatus>('/api/reports/purchase-orders');
+  return (
+    <Panel title="Open purchase orders" loaded={loaded}>
+      {({ statuses }) => {
+        const open = statuses.filter((s) => !s.final && s.count > 0);
+        const count = open.reduce((n, s) => n + s.count, 0);
+        if (count === 0)
+          return (
+            <p className="empty">
+              No open purchase orders. <Link to="/purchasing/suggestions">See what to buy next</Link>
+            </p>
+          );
+        return (
+          <>
+            <p className="caption">
+              {count} {count === 1 ? 'order is' : 'orders are'} not yet closed or cancelled; “still to come” is what has not been received, with tax.
+            </p>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Orders
+                  </th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                  <th scope="col" className="num">
+                    Still to come
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {open.map((s) => (
+                  <tr key={s.status}>
+                    <td>
+                      <Link to={`/purchase-orders${query({ status: s.status })}`}>{s.label}</Link>
+                    </td>
+                    <td className="num">{s.count}</td>
+                    <td className="num">{formatMoney(s.total)}</td>
+                    <td className="num">{formatMoney(s.openAmount)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+/** What stock is worth today, and how much of it has no cost yet (counted apart). */
+function StockValuePanel() {
+  const loaded = useApi<StockValue>(`/api/stock/value${query({ limit: 1 })}`);
+  return (
+    <Panel title="Stock value" loaded={loaded}>
+      {({ total }) => (
+        <>
+          <p className="figure">{formatMoney(total.value)}</p>
+          <p className="caption">
+            What stock is worth today at moving weighted-average cost, over {total.variants} {total.variants === 1 ? 'variant' : 'variants'}.
+          </p>
+          {total.unvaluedVariants > 0 && (
+            <p className="unvalued-note">
+              {total.unvaluedVariants} {total.unvaluedVariants === 1 ? 'variant has' : 'variants have'} stock with no cost yet: not counted in the total.
+            </p>
+          )}
+          <p>
+            <Link to="/stock/value">Stock value by variant, item or category</Link>
+          </p>
+        </>
+      )}
+    </Panel>
+  );
+}
+
 function ImportsPanel() {
   const loaded = useApi<{ total: number; jobs: ImportJob[] }>(`/api/imports${query({ limit: IMPORTS_SHOWN })}`);
   return (
@@ -182,7 +266,10 @@ function CostVariancePanel() {
           <p className="empty">No completed lots yet: variance shows once a lot is completed.</p>
         ) : (
           <>
-            <p className="caption">Actual cost against the worst-case estimate, over all completed lots; the largest overrun first.</p>
+            <p className="caption">
+              What completed lots really cost (the stock they consumed at its average cost, plus labour and overheads) against the worst-case estimate; the
+              largest overrun first.
+            </p>
             <BarChart
               label="Worst-case estimate and actual cost by process"
               captionShown={false}
@@ -216,7 +303,14 @@ function CostVariancePanel() {
                     <td className="num">{formatMoney(p.worstCaseEstimate)}</td>
                     <td className="num">
                       {formatMoney(p.actual)}
-                      {p.incompleteActuals > 0 && <span title="a variant had no rate at completion: a lower bound"> (at least)</span>}
+                      {p.incompleteActuals > 0 && (
+                        <span
+                          title={`${p.incompleteActuals} ${p.incompleteActuals === 1 ? 'lot' : 'lots'} consumed stock that had no cost yet: the actual is a lower bound`}
+                        >
+                          {' '}
+                          (at least)
+                        </span>
+                      )}
                     </td>
                     <td className={`num ${p.variance.startsWith('-') ? 'under' : p.variance === '0' || /^0(\.0+)?$/.test(p.variance) ? '' : 'over'}`}>
                       {formatMoney(p.variance)}

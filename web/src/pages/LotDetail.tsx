@@ -469,11 +469,20 @@ function Costs({ lot }: { lot: Lot }) {
           created.
         </p>
       )}
-      {lot.actual && !lot.actual.complete && <p className="caption">The actual cost is a lower bound: some variants had no current rate at completion.</p>}
+      {lot.actual?.valuation && (
+        <p className="caption">
+          The actual cost is what the lot consumed, at the stock’s average cost ({formatMoney(lot.actual.valuation.materials)}), plus its labour and other costs
+          ({formatMoney(lot.actual.valuation.conversion)}).
+          {!lot.actual.valuation.complete && ' It is a lower bound: some of the stock it consumed had no cost yet.'}
+        </p>
+      )}
+      {lot.actual && !lot.actual.valuation && !lot.actual.complete && (
+        <p className="caption">The actual cost is a lower bound: some variants had no current rate at completion.</p>
+      )}
       {lot.estimate && (
         <p className="caption">
           Estimated at the rates of {lot.estimate.ratesAt}
-          {lot.actual ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.
+          {lot.actual && !lot.actual.valuation ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.
         </p>
       )}
       {lot.actualCost && <BarChart label="Estimate against actual cost" series={['Cost']} bars={bars} format={money} />}
