@@ -22,6 +22,7 @@ const LotDetail = lazy(() => import('./pages/LotDetail.tsx'));
 const Imports = lazy(() => import('./pages/Imports.tsx'));
 const ImportDetail = lazy(() => import('./pages/ImportDetail.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
+const Suggestions = lazy(() => import('./pages/Suggestions.tsx'));
 const StockValue = lazy(() => import('./pages/StockValue.tsx'));
 const SchemaHealth = lazy(() => import('./pages/SchemaHealth.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
@@ -62,6 +63,7 @@ const router = createBrowserRouter(
         <Route path="lots/new" element={<LotNew />} />
         <Route path="lots/:id" element={<LotDetail />} />
         <Route path="stock/value" element={<StockValue />} />
+        <Route path="purchasing/suggestions" element={<Suggestions />} />
         <Route path="imports" element={<Imports />} />
         <Route path="imports/:id" element={<ImportDetail />} />
         <Route path="users" element={<Users />} />
