@@ -1135,6 +1135,49 @@ for (const backend of backends) {
       }
     });
 
+    test('what a process makes: its output variant and quantity are set at creation, changed, cleared, copied, and a missing or deleted variant is refused by name', async () => {
+      const chair = await variant('Output chair', 'Oak', 'One');
+      const stool = await variant('Output stool', 'Oak', 'One');
+      const made = await process({ outputVariantId: chair, outputQuantity: '2' });
+      assert.equal(made.outputVariantId, chair);
+      assert.equal(made.outputQuantity, '2');
+      assert.deepEqual(made.output, { variantId: chair, item: 'Output chair', color: 'Oak', size: 'One', unit: 'pcs', variantDeleted: false });
+      const plain = await process({});
+      assert.deepEqual([plain.outputVariantId, plain.outputQuantity, plain.output], [null, '1', null], 'a process names no output unless told');
+
+      const changed = await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { outputVariantId: stool, outputQuantity: '0.5' } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.deepEqual([json(changed).output.item, json(changed).outputQuantity], ['Output stool', '0.5']);
+      const listed = json(await api.call('GET', `/api/processes?q=${encodeURIComponent(made.name)}`, { as: 'viewer' })).processes as any[];
+      assert.equal(listed.find((p) => p.processId === made.processId).output.item, 'Output stool', 'the list shows what each process makes');
+      const update = (await audits('process', made.processId)).find((e) => e.action === 'update')!;
+      assert.deepEqual([update.before.outputVariantId, update.after.outputVariantId], [chair, stool], 'the change is audited');
+
+      const copied = await api.call('POST', `/api/processes/${made.processId}/copy`, { as: 'planner', body: { name: `Copy of ${made.name}` } });
+      assert.equal(copied.statusCode, 201, copied.body);
+      assert.deepEqual([json(copied).outputVariantId, json(copied).outputQuantity], [stool, '0.5'], 'a copy makes what its source makes');
+
+      const unknown = await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { outputVariantId: 999_999 } });
+      assert.equal(outcome(unknown), '400 INVALID_INPUT');
+      assert.deepEqual(fieldPaths(unknown), ['body/outputVariantId']);
+      assert.match(json(unknown).error.message, /no variant 999999/);
+      const gone = await variant('Output gone', 'Oak', 'One');
+      assert.equal((await api.call('DELETE', `/api/variants/${gone}`, { as: 'planner' })).statusCode, 200);
+      const deleted = await api.call('POST', '/api/processes', { as: 'planner', body: { name: 'Makes a deleted variant', outputVariantId: gone } });
+      assert.equal(outcome(deleted), '400 INVALID_INPUT');
+      assert.match(json(deleted).error.message, /is deleted: restore it or choose another/);
+      assert.equal((await api.db.query("SELECT 1 FROM public.processes WHERE name = 'Makes a deleted variant'")).rows.length, 0, 'nothing is half made');
+      for (const bad of ['0', '-1', '1.2345', 'one'])
+        assert.equal(
+          outcome(await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { outputQuantity: bad } })),
+          '400 INVALID_INPUT',
+          bad,
+        );
+
+      const cleared = await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { outputVariantId: null } });
+      assert.deepEqual([json(cleared).outputVariantId, json(cleared).output], [null, null], 'null clears what the process makes');
+    });
+
     test('concurrent step edits on one process serialise: the order stays 1..n with no gaps or repeats', async () => {
       const sub = await subprocess('Raced');
       const p = await process({ steps: Array.from({ length: 4 }, (_, i) => ({ subprocessId: sub, customName: `S${i}` })) });

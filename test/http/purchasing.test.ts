@@ -44,6 +44,32 @@ for (const backend of backends) {
         assert.ok(!api.app.hasRoute({ method: 'POST', url: `/api/purchase-orders/:id/${action}` }), `${action} is the system’s, not routed`);
     });
 
+    test('a draft’s lines are added, changed and taken off one at a time: each answers the line and the order’s new totals; the order’s own notes are not the line’s; once sent, 409', async () => {
+      const made = json(await api.call('POST', '/api/purchase-orders', { as: 'planner', body: { supplierId: supplier, notes: 'the order’s note' } }));
+      const url = `/api/purchase-orders/${made.purchaseOrderId}`;
+      const added = await api.call('POST', `${url}/lines`, { as: 'planner', body: { variantId: variant, quantity: '3', notes: 'blue boxes' } });
+      assert.equal(added.statusCode, 201, added.body);
+      assert.deepEqual([json(added).line.quantity, json(added).line.unitPrice, json(added).line.notes], ['3.000', '8.4000', 'blue boxes']);
+      assert.equal(json(added).order.total, '25.2');
+      const second = json(await api.call('POST', `${url}/lines`, { as: 'planner', body: { variantId: variant, quantity: '1', unitPrice: '9' } }));
+      assert.equal(second.line.lineNo, 2, 'the new line is answered, not the first');
+      const changed = await api.call('PATCH', `${url}/lines/${json(added).line.lineId}`, { as: 'planner', body: { quantity: '4', notes: 'red boxes' } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.deepEqual([json(changed).line.quantity, json(changed).line.notes], ['4.000', 'red boxes']);
+      assert.equal(json(changed).order.notes, 'the order’s note', 'the order keeps its own notes');
+      assert.equal(json(changed).order.total, '42.6', '4 × 8.40 + 1 × 9');
+      const noLine = await api.call('PATCH', `${url}/lines/999999`, { as: 'planner', body: { quantity: '1' } });
+      assert.equal(noLine.statusCode, 404, noLine.body);
+      const removed = await api.call('DELETE', `${url}/lines/${second.line.lineId}`, { as: 'planner' });
+      assert.equal(removed.statusCode, 200, removed.body);
+      assert.equal(json(removed).lines.length, 1);
+      assert.equal((await api.call('POST', `${url}/send`, { as: 'planner' })).statusCode, 200);
+      const late = await api.call('PATCH', `${url}/lines/${json(added).line.lineId}`, { as: 'planner', body: { quantity: '5' } });
+      assert.equal(late.statusCode, 409, late.body);
+      assert.equal(json(late).error.code, 'PO_NOT_EDITABLE');
+      assert.equal((await api.call('POST', `${url}/lines`, { as: 'planner', body: { variantId: variant, quantity: '1' } })).statusCode, 409);
+    });
+
     test('a planner orders and an operator receives; each is offered only the moves its role may make; a viewer changes nothing', async () => {
       const made = await api.call('POST', '/api/purchase-orders', {
         as: 'planner',

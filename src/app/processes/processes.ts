@@ -4,7 +4,7 @@ import { violates } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import type { AuditAction } from '../audit/audit.ts';
-import { ProcessError, notFound } from './errors.ts';
+import { ProcessError, invalidInput, notFound } from './errors.ts';
 import { PROCESS_ACTIONS, PROCESS_MACHINE, moveRefusal } from './status.ts';
 import type { ProcessAction } from './status.ts';
 import { lockLiveProcess, writeStructure } from './structure.ts';
@@ -22,6 +22,29 @@ export interface ProcessInput {
   description?: string | null;
   processClass?: string | null;
   salesPrice?: string | null;
+  /** The variant the process makes, null for none (a live variant: INVALID_INPUT naming outputVariantId otherwise). */
+  outputVariantId?: number | null;
+  /** How much of it one unit of the process yields: a decimal string > 0, at most 3 decimals. */
+  outputQuantity?: string;
+}
+
+/**
+ * INVALID_INPUT (400) naming outputVariantId when the output is no variant, or one that is
+ * deleted (a deleted variant the process makes already may stay: `current`).
+ */
+async function checkOutput(q: Queryable, variantId: number | null | undefined, current: number | null | undefined): Promise<void> {
+  if (variantId === undefined || variantId === null || variantId === current) return;
+  const v = (
+    await q.query<{ name: string; live: boolean }>(
+      `SELECT i.name || ', ' || c.color_name || ', ' || sz.size_name AS name, v.deleted_at IS NULL AND i.deleted_at IS NULL AS live
+         FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+         JOIN public.color_master c ON c.color_id = v.color_id JOIN public.size_master sz ON sz.size_id = v.size_id
+        WHERE v.variant_id = $1`,
+      [variantId],
+    )
+  ).rows[0];
+  if (!v) throw invalidInput([{ path: 'body/outputVariantId', message: `no variant ${variantId}: name the variant the process makes` }]);
+  if (!v.live) throw invalidInput([{ path: 'body/outputVariantId', message: `variant ${variantId} (${v.name}) is deleted: restore it or choose another` }]);
 }
 
 /** A process's state before and after a change. */
@@ -85,10 +108,22 @@ export async function createProcessIn(
 ): Promise<Process> {
   const { auditAfter, ...structureOptions } = options;
   await assertNameFree(q, input.name, null);
+  // A copy keeps the output of its source even when that variant is deleted since.
+  const keptOutput = input.outputVariantId != null && [...(structureOptions.allowDeleted?.variantIds ?? [])].includes(input.outputVariantId);
+  await checkOutput(q, input.outputVariantId, keptOutput ? input.outputVariantId : null);
   const r = await uniqueName(input.name, () =>
     q.query<{ id: number }>(
-      `INSERT INTO public.processes (name, description, process_class, sales_price, status, created_by) VALUES ($1, $2, $3, $4::numeric, 'draft', $5) RETURNING id`,
-      [input.name, input.description ?? null, input.processClass ?? null, input.salesPrice ?? null, actor.userId],
+      `INSERT INTO public.processes (name, description, process_class, sales_price, output_variant_id, output_quantity, status, created_by)
+       VALUES ($1, $2, $3, $4::numeric, $5, coalesce($6::numeric, 1), 'draft', $7) RETURNING id`,
+      [
+        input.name,
+        input.description ?? null,
+        input.processClass ?? null,
+        input.salesPrice ?? null,
+        input.outputVariantId ?? null,
+        input.outputQuantity ?? null,
+        actor.userId,
+      ],
     ),
   );
   const processId = r.rows[0]!.id;
@@ -109,12 +144,15 @@ export async function updateProcess(db: Database, processId: number, change: Par
     await lockLiveProcess(q, processId);
     const before = (await getProcess(q, processId))!;
     if (change.name !== undefined && change.name !== before.name) await assertNameFree(q, change.name, processId);
+    await checkOutput(q, change.outputVariantId, before.outputVariantId);
     await uniqueName(change.name ?? before.name, () =>
       q.query(
         `UPDATE public.processes SET name = coalesce($2, name),
                 description = CASE WHEN $3::boolean THEN $4 ELSE description END,
                 process_class = CASE WHEN $5::boolean THEN $6 ELSE process_class END,
-                sales_price = CASE WHEN $7::boolean THEN $8::numeric ELSE sales_price END
+                sales_price = CASE WHEN $7::boolean THEN $8::numeric ELSE sales_price END,
+                output_variant_id = CASE WHEN $9::boolean THEN $10::int ELSE output_variant_id END,
+                output_quantity = coalesce($11::numeric, output_quantity)
           WHERE id = $1`,
         [
           processId,
@@ -125,6 +163,9 @@ export async function updateProcess(db: Database, processId: number, change: Par
           change.processClass ?? null,
           change.salesPrice !== undefined,
           change.salesPrice ?? null,
+          change.outputVariantId !== undefined,
+          change.outputVariantId ?? null,
+          change.outputQuantity ?? null,
         ],
       ),
     );
@@ -230,9 +271,19 @@ export async function copyProcess(db: Database, processId: number, name: string,
     }));
     const additionalCosts = source.additionalCosts.map((a) => ({ costType: a.costType, description: a.description, amount: a.amount, isFixed: a.isFixed }));
     const variantIds = source.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variantId));
+    if (source.outputVariantId !== null) variantIds.push(source.outputVariantId);
     return createProcessIn(
       q,
-      { name, description: source.description, processClass: source.processClass, salesPrice: source.salesPrice, steps, additionalCosts },
+      {
+        name,
+        description: source.description,
+        processClass: source.processClass,
+        salesPrice: source.salesPrice,
+        outputVariantId: source.outputVariantId,
+        outputQuantity: source.outputQuantity,
+        steps,
+        additionalCosts,
+      },
       actor,
       {
         allowDeleted: { variantIds, subprocessIds: source.steps.map((s) => s.subprocessId) },

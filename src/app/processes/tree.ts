@@ -74,6 +74,16 @@ export interface StructureWarning {
   message: string;
 }
 
+/** What a process makes: its output variant, by name. */
+export interface ProcessOutput {
+  variantId: number;
+  item: string;
+  color: string;
+  size: string;
+  unit: string;
+  variantDeleted: boolean;
+}
+
 /** A process without its structure, as lists show it. */
 export interface ProcessSummary {
   processId: number;
@@ -83,6 +93,12 @@ export interface ProcessSummary {
   status: ProcessStatus;
   /** Decimal string ≥ 0 with 2 decimals, or null when not set. */
   salesPrice: string | null;
+  /** The variant the process makes (finished goods), null when it names none. */
+  outputVariantId: number | null;
+  /** How much of the output variant one unit of the process yields: a decimal string > 0 ("1" unless set). */
+  outputQuantity: string;
+  /** The output variant's names, null when the process names none. */
+  output: ProcessOutput | null;
   stepCount: number;
   createdBy: number | null;
   createdAt: string;
@@ -98,6 +114,12 @@ export interface Process extends ProcessSummary {
 }
 
 const SUMMARY_COLUMNS = `p.id AS "processId", p.name, p.description, p.process_class AS "processClass", p.status, p.sales_price::text AS "salesPrice",
+  p.output_variant_id AS "outputVariantId", trim_scale(p.output_quantity)::text AS "outputQuantity",
+  (SELECT json_build_object('variantId', v.variant_id, 'item', i.name, 'color', c.color_name, 'size', sz.size_name, 'unit', v.unit,
+                            'variantDeleted', v.deleted_at IS NOT NULL OR i.deleted_at IS NOT NULL)
+     FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+     JOIN public.color_master c ON c.color_id = v.color_id JOIN public.size_master sz ON sz.size_id = v.size_id
+    WHERE v.variant_id = p.output_variant_id) AS output,
   (SELECT count(*)::int FROM public.process_subprocesses ps WHERE ps.process_id = p.id) AS "stepCount", p.created_by AS "createdBy",
   ${isoUtc('p.created_at')} AS "createdAt", ${isoUtc('p.updated_at')} AS "updatedAt", ${isoUtc('p.deleted_at')} AS "deletedAt"`;
 

@@ -63,6 +63,19 @@ const ProcessSummarySchema = {
   processClass: Type.Union([Type.String(), Type.Null()]),
   status: StatusSchema,
   salesPrice: Type.Union([Type.String(), Type.Null()]),
+  outputVariantId: Type.Union([Type.Integer(), Type.Null()], { description: 'the variant the process makes (finished goods), null for none' }),
+  outputQuantity: Type.String({ description: 'how much of the output variant one unit of the process yields' }),
+  output: Type.Union([
+    Type.Object({
+      variantId: Type.Integer(),
+      item: Type.String(),
+      color: Type.String(),
+      size: Type.String(),
+      unit: Type.String(),
+      variantDeleted: Type.Boolean(),
+    }),
+    Type.Null(),
+  ]),
   stepCount: Type.Integer(),
   createdBy: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Stamp,
@@ -176,6 +189,11 @@ const ProcessFields = {
   description: Text(10_000),
   processClass: Nullable(Name(50)),
   salesPrice: Nullable(Money),
+  outputVariantId: Type.Union([Id, Type.Null()]),
+  outputQuantity: Type.String({
+    pattern: '^(?!0*(\\.0*)?$)\\d{1,9}(\\.\\d{1,3})?$',
+    description: 'how much of the output variant one unit of the process yields: above zero, at most 3 decimals, e.g. "1"',
+  }),
 };
 const StepParams = Type.Object({ id: Id, stepId: Id });
 
@@ -365,6 +383,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
             description: Type.Optional(ProcessFields.description),
             processClass: Type.Optional(ProcessFields.processClass),
             salesPrice: Type.Optional(ProcessFields.salesPrice),
+            outputVariantId: Type.Optional(ProcessFields.outputVariantId),
+            outputQuantity: Type.Optional(ProcessFields.outputQuantity),
             steps: Type.Optional(Steps),
             additionalCosts: Type.Optional(AdditionalCosts),
           },
@@ -401,7 +421,8 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: write,
       schema: {
         tags: ['processes'],
-        summary: 'Change a live process’s name, description, class or sales price: fields left out stay, null clears',
+        summary:
+          'Change a live process’s name, description, class, sales price or what it makes (output variant and quantity): fields left out stay, null clears',
         params: IdParams,
         body: Type.Partial(Type.Object(ProcessFields), { additionalProperties: false, minProperties: 1 }),
         response: { 200: ProcessSchema, ...errors(404, 409) },

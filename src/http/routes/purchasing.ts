@@ -83,6 +83,8 @@ const OrderSchema = Type.Object({
   lines: Type.Array(LineSchema),
   warnings: Type.Array(Type.Object({ lineNo: Type.Integer(), code: Type.String(), message: Type.String() })),
 });
+/** A line added or changed: the line as it is now, and its order (the order's own notes are not the line's). */
+const LineChangeSchema = Type.Object({ line: LineSchema, order: OrderSchema });
 const LineBody = Type.Object(
   {
     variantId: Id,
@@ -268,13 +270,17 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       config: order,
       schema: {
         tags: ['purchasing'],
-        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent)',
+        summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent): answers the new line and the whole order with its new totals',
         params: IdParams,
         body: LineBody,
-        response: { 200: OrderSchema, ...errors(404, 409) },
+        response: { 201: LineChangeSchema, ...errors(404, 409) },
       },
     },
-    async (request) => view(request, await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)))),
+    async (request, reply) => {
+      const po = await withBodyPaths(() => addPurchaseOrderLine(db, request.params.id, request.body, actorOf(request)));
+      const line = po.lines.reduce((a, b) => (b.lineNo > a.lineNo ? b : a));
+      return reply.status(201).send({ line, order: view(request, po) });
+    },
   );
 
   app.patch(
@@ -283,7 +289,8 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       config: order,
       schema: {
         tags: ['purchasing'],
-        summary: 'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes',
+        summary:
+          'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes; answers the line as it is now and the whole order with its new totals',
         params: Type.Object({ id: Id, lineId: Id }),
         body: Type.Object(
           {
@@ -295,11 +302,14 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           },
           { additionalProperties: false, minProperties: 1 },
         ),
-        response: { 200: OrderSchema, ...errors(404, 409) },
+        response: { 200: LineChangeSchema, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      view(request, await withBodyPaths(() => changePurchaseOrderLine(db, request.params.id, request.params.lineId, request.body, actorOf(request)))),
+    async (request) => {
+      const { id, lineId } = request.params;
+      const po = await withBodyPaths(() => changePurchaseOrderLine(db, id, lineId, request.body, actorOf(request)));
+      return { line: po.lines.find((l) => l.lineId === lineId)!, order: view(request, po) };
+    },
   );
 
   app.delete(
