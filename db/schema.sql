@@ -237,7 +237,8 @@ CREATE TABLE public.item_variant (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
-    stock_value numeric
+    stock_value numeric,
+    preferred_supplier_id integer
 );
 
 CREATE TABLE public.login_attempts (
@@ -728,6 +729,8 @@ ALTER TABLE public.item_master ADD CONSTRAINT item_master_variation_id_fkey FORE
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_color_id_fkey FOREIGN KEY (color_id) REFERENCES public.color_master(color_id) ON DELETE RESTRICT;
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE RESTRICT;
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_preferred_supplier_id_fkey FOREIGN KEY (preferred_supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE SET NULL;
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_size_id_fkey FOREIGN KEY (size_id) REFERENCES public.size_master(size_id) ON DELETE RESTRICT;
 

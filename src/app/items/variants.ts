@@ -16,6 +16,8 @@ export interface Variant {
   unit: string;
   stock: string;
   reorderThreshold: string;
+  /** The supplier reorder suggestions buy it from when that supplier has a rate in effect; null: the cheapest. */
+  preferredSupplierId: number | null;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
@@ -29,13 +31,18 @@ export interface VariantInput {
   reorderThreshold?: string;
 }
 
+/** What a change of a variant may say: its fields, and its preferred supplier (null: none). */
+export interface VariantChangeInput extends Partial<VariantInput> {
+  preferredSupplierId?: number | null;
+}
+
 /** The FROM clause and columns of a Variant, for the modules that list variants. */
 export const VARIANT_FROM = `FROM public.item_variant v
   JOIN public.item_master i ON i.item_id = v.item_id
   JOIN public.color_master c ON c.color_id = v.color_id
   JOIN public.size_master s ON s.size_id = v.size_id`;
 export const VARIANT_COLUMNS = `v.variant_id AS "variantId", v.item_id AS "itemId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
-  v.stock::text AS stock, v.reorder_threshold::text AS "reorderThreshold",
+  v.stock::text AS stock, v.reorder_threshold::text AS "reorderThreshold", v.preferred_supplier_id AS "preferredSupplierId",
   ${isoUtc('v.created_at')} AS "createdAt", ${isoUtc('v.updated_at')} AS "updatedAt", ${isoUtc('v.deleted_at')} AS "deletedAt"`;
 
 /** One variant, deleted or not; null when there is none. */
@@ -118,26 +125,37 @@ async function lockVariant(q: Queryable, variantId: number): Promise<{ itemId: n
 }
 
 /**
- * Changes a live variant's colour, size, unit or reorder threshold (never its stock) as the
- * actor, audited with before and after. Null when there is none; VARIANT_DELETED or
- * VARIANT_EXISTS (409).
+ * Changes a live variant's colour, size, unit, reorder threshold or preferred supplier (never
+ * its stock) as the actor, audited with before and after. Null when there is none;
+ * VARIANT_DELETED or VARIANT_EXISTS (409); SUPPLIER_NOT_FOUND (400, naming
+ * preferredSupplierId) for a supplier there is not.
  */
-export async function updateVariant(db: Database, variantId: number, change: Partial<VariantInput>, actor: Actor): Promise<Variant | null> {
+export async function updateVariant(db: Database, variantId: number, change: VariantChangeInput, actor: Actor): Promise<Variant | null> {
   return auditedChange(db, actor, { action: 'update', entity: 'item_variant', entityId: variantId }, (tx) => changeVariant(tx, variantId, change));
 }
 
-async function changeVariant(q: Queryable, variantId: number, change: Partial<VariantInput>): Promise<VariantChange | null> {
+async function changeVariant(q: Queryable, variantId: number, change: VariantChangeInput): Promise<VariantChange | null> {
   const locked = await lockVariant(q, variantId);
   if (!locked) return null;
   if (locked.deleted) throw new ItemError('VARIANT_DELETED', `variant ${variantId} is deleted: restore it before changing it`, 'state', { variantId });
+  const supplier = change.preferredSupplierId;
+  // Held until the end (as the foreign key would): the supplier cannot be deleted under the change.
+  if (supplier != null && (await q.query('SELECT 1 FROM public.suppliers WHERE supplier_id = $1 FOR KEY SHARE', [supplier])).rowCount === 0) {
+    const message = `names no supplier (${supplier})`;
+    throw new ItemError('SUPPLIER_NOT_FOUND', `preferredSupplierId ${message}`, 'usage', {
+      field: 'preferredSupplierId',
+      fields: [{ path: 'body/preferredSupplierId', message }],
+    });
+  }
   const before = (await getVariant(q, variantId))!;
   const colorId = change.color === undefined ? null : await masterId(q, 'color', change.color);
   const sizeId = change.size === undefined ? null : await masterId(q, 'size', change.size);
   await guarded(locked.itemId, () =>
     q.query(
       `UPDATE public.item_variant SET color_id = coalesce($2, color_id), size_id = coalesce($3, size_id), unit = coalesce($4, unit),
-              reorder_threshold = coalesce($5::numeric, reorder_threshold) WHERE variant_id = $1`,
-      [variantId, colorId, sizeId, change.unit ?? null, change.reorderThreshold ?? null],
+              reorder_threshold = coalesce($5::numeric, reorder_threshold),
+              preferred_supplier_id = CASE WHEN $6::boolean THEN $7::int ELSE preferred_supplier_id END WHERE variant_id = $1`,
+      [variantId, colorId, sizeId, change.unit ?? null, change.reorderThreshold ?? null, supplier !== undefined, supplier ?? null],
     ),
   );
   return { before, after: (await getVariant(q, variantId))! };

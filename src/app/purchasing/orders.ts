@@ -182,7 +182,7 @@ export async function getPurchaseOrder(q: Queryable, id: number): Promise<Purcha
 }
 
 /** The supplier's active rate for a variant on a day: the latest that has started and not ended. */
-const RATE_IN_EFFECT = (supplier: string, variant: string, day: string) =>
+export const RATE_IN_EFFECT = (supplier: string, variant: string, day: string) =>
   `SELECT p.cost_per_unit AS price, p.currency, p.minimum_order_quantity AS moq FROM public.variant_supplier_pricing p
     WHERE p.supplier_id = ${supplier} AND p.variant_id = ${variant} AND p.is_active
       AND p.effective_from <= ${day} AND (p.effective_to IS NULL OR p.effective_to >= ${day})

@@ -40,6 +40,9 @@ const VariantSchema = Type.Object({
   unit: Type.String(),
   stock: Type.String(),
   reorderThreshold: Type.String(),
+  preferredSupplierId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the supplier reorder suggestions buy it from while it has a rate in effect; null: the one with the lowest rate',
+  }),
   createdAt: Stamp,
   updatedAt: Stamp,
   deletedAt: Type.Union([Stamp, Type.Null()]),
@@ -221,9 +224,13 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       config: write,
       schema: {
         tags: ['variants'],
-        summary: 'Change a live variant’s colour, size, unit or reorder threshold (stock moves only through /api/stock/movements)',
+        summary:
+          'Change a live variant’s colour, size, unit, reorder threshold or preferred supplier (null: none; 400 SUPPLIER_NOT_FOUND for one there is not). Stock moves only through /api/stock/movements',
         params: IdParams,
-        body: Type.Partial(Type.Object(VariantFields), { additionalProperties: false, minProperties: 1 }),
+        body: Type.Partial(Type.Object({ ...VariantFields, preferredSupplierId: Type.Union([IdParams.properties.id, Type.Null()]) }), {
+          additionalProperties: false,
+          minProperties: 1,
+        }),
         response: { 200: VariantSchema, ...errors(404, 409) },
       },
     },

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { offeredMoves, nextActions } from '../../app/rules/machine.ts';
@@ -18,6 +19,8 @@ import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
 import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
 import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
 import { stockValue } from '../../app/items/value.ts';
+import { supplierLedger, supplierVariantHistory } from '../../app/purchasing/ledger.ts';
+import { createOrdersFromSuggestions, reorderSuggestions } from '../../app/purchasing/suggestions.ts';
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -134,6 +137,42 @@ const ReceiptSchema = Type.Object({
   ...ReceiptFields,
   lines: Type.Array(ReceiptLineSchema),
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const SuggestionSchema = Type.Object({
+  variantId: Type.Integer(),
+  item: Type.String(),
+  color: Type.String(),
+  size: Type.String(),
+  unit: Type.String(),
+  stock: Decimal,
+  threshold: Type.String({ description: 'the variant’s reorder threshold' }),
+  demand: Type.String({ description: 'what the lots in planning and ready need of it (a substitute group counts once chosen)' }),
+  onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
+  shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
+  minimumOrderQuantity: Nullable(Decimal),
+  quantity: Type.String({ description: 'max(shortfall, the chosen rate’s minimum order quantity)' }),
+  supplierId: Nullable(Type.Integer()),
+  supplier: Nullable(Type.String()),
+  unitPrice: Nullable(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
+  currency: Nullable(Type.String({ description: 'the chosen rate’s currency' })),
+  amount: Nullable(Type.String({ description: 'quantity × unit price' })),
+  why: Nullable(Literals(['preferred supplier', 'lowest rate'] as const)),
+});
+const LedgerVariantSchema = Type.Object({
+  variantId: Type.Integer(),
+  item: Type.String(),
+  color: Type.String(),
+  size: Type.String(),
+  unit: Type.String(),
+  orderedQuantity: Type.String({ description: 'on orders not cancelled' }),
+  receivedQuantity: Type.String({ description: 'over all receipts, net of reversals' }),
+  openQuantity: Type.String({ description: 'still to come on orders sent or partially received' }),
+  lastPricePaid: Nullable(Type.String({ description: 'the unit cost of the last receipt that stands (neither a reversal nor reversed)' })),
+  lastReceivedOn: Nullable(Day),
+  rateInEffect: Nullable(Type.String({ description: 'the supplier’s active rate today' })),
+  difference: Nullable(Type.String({ description: 'lastPricePaid − rateInEffect' })),
 });
 
 /** A module's input problems (`details.fields`, paths relative to the body) as the API spells them: 400 with `body/…` paths. */
@@ -434,6 +473,137 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     },
     async (request, reply) =>
       reply.status(201).send(await withBodyPaths(() => reverseGoodsReceipt(db, request.params.id, request.body.reason, actorOf(request)))),
+  );
+
+  app.get(
+    '/api/purchasing/suggestions',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What to buy next: each live variant whose threshold + what lots in planning and ready need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
+        querystring: Type.Object(
+          {
+            supplierId: Type.Optional(Id),
+            q: Type.Optional(Type.String({ maxLength: 200, description: 'a part of the item’s name, any case' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            suppliers: Type.Array(
+              Type.Object({
+                supplierId: Type.Integer(),
+                supplier: Type.String(),
+                lineCount: Type.Integer(),
+                total: Type.String({ description: 'Σ amount, exact' }),
+                lines: Type.Array(SuggestionSchema),
+              }),
+            ),
+            withoutSupplier: Type.Array(SuggestionSchema),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => reorderSuggestions(db, request.query),
+  );
+
+  app.post(
+    '/api/purchasing/suggestions/orders',
+    {
+      config: order,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'Turn the suggestions (of these suppliers and variants, or all) into draft orders, one per supplier, at the suggested quantities and rates, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
+        body: Type.Object(
+          {
+            supplierIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+            variantIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ purchaseOrders: Type.Array(SummarySchema) }), ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const made = await createOrdersFromSuggestions(db, request.body ?? {}, actorOf(request));
+      return reply.status(201).send({ purchaseOrders: made.map((po) => view(request, po)) });
+    },
+  );
+
+  app.get(
+    '/api/suppliers/:id/ledger',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'A supplier’s ledger: its orders by status with the amounts ordered and still open, what it delivered (net of reversals), its on-time share (of the orders with an expected day that are received or closed, those whose last receipt came on or before that day), per variant what was ordered, received and is open with the last price paid against today’s rate, and its last 10 receipts',
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            supplierId: Type.Integer(),
+            supplier: Type.String(),
+            orders: Type.Object({
+              count: Type.Integer(),
+              open: Type.Integer({ description: 'sent or partially received' }),
+              byStatus: Type.Object(Object.fromEntries(PO_STATUSES.map((s) => [s, Type.Integer()]))),
+              orderedAmount: Type.String({ description: 'Σ total of the orders not cancelled' }),
+              openAmount: Type.String({ description: 'Σ open quantity × price less discount plus tax, on open orders' }),
+            }),
+            receipts: Type.Object({
+              count: Type.Integer({ description: 'receipts that stand: neither a reversal nor reversed' }),
+              receivedAmount: Type.String({ description: 'Σ the receipts’ totalAmount, net of reversals' }),
+              lastReceivedOn: Nullable(Day),
+            }),
+            onTime: Type.Object({
+              due: Type.Integer(),
+              onTime: Type.Integer(),
+              share: Nullable(Type.String({ description: 'onTime ÷ due to 3 decimals ("0.750"); null when nothing is due' })),
+            }),
+            variants: Type.Array(LedgerVariantSchema),
+            recentReceipts: Type.Array(ReceiptSummarySchema),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => supplierLedger(db, request.params.id),
+  );
+
+  app.get(
+    '/api/suppliers/:id/ledger/variants/:variantId',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary: 'What a supplier delivered of one variant, newest first (reversals with a negative quantity), and its rate in effect today',
+        params: Type.Object({ id: Id, variantId: Id }),
+        querystring: Type.Object({ ...Page }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            total: Type.Integer(),
+            rateInEffect: Nullable(Decimal),
+            history: Type.Array(
+              Type.Object({
+                receiptId: Type.Integer(),
+                receiptNumber: Type.String(),
+                receivedOn: Day,
+                poNumber: Nullable(Type.String()),
+                billNumber: Nullable(Type.String()),
+                quantity: Type.String({ description: 'negative in a reversing receipt' }),
+                unitCost: Decimal,
+              }),
+            ),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => supplierVariantHistory(db, request.params.id, request.params.variantId, request.query),
   );
 
   app.get(
