@@ -19,6 +19,7 @@ import type {
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
+import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/shapes.ts';
 import type { StockValue } from './valuation/shapes.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OrdersByStatus, RoleInfo, User, Variant } from './shapes.ts';
 
@@ -103,4 +104,11 @@ export type SupplierShapes = [
 export type ValuationShapes = [
   Holds<Reads<StockValue, ResponseOf<'/api/stock/value', 'get'>>>,
   Holds<Reads<OrdersByStatus, ResponseOf<'/api/reports/purchase-orders', 'get'>>>,
+];
+
+export type PurchasingShapes = [
+  Holds<Reads<Suggestions, ResponseOf<'/api/purchasing/suggestions', 'get'>>>,
+  Holds<Reads<{ purchaseOrders: OrderLink[] }, ResponseOf<'/api/purchasing/suggestions/orders', 'post'>>>,
+  Holds<Reads<SupplierLedger, ResponseOf<'/api/suppliers/{id}/ledger', 'get'>>>,
+  Holds<Reads<PurchaseHistory, ResponseOf<'/api/suppliers/{id}/ledger/variants/{variantId}', 'get'>>>,
 ];

@@ -149,6 +149,9 @@ export interface ProcessGroup {
 }
 
 export interface ProcessTree extends ProcessSummary {
+  /** What one unit of the process yields of its output variant (output null: it makes nothing that goes into stock). */
+  outputQuantity: string;
+  output: { variantId: number; item: string; color: string; size: string; unit: string } | null;
   steps: { stepId: number; name: string; lines: ProcessLine[]; groups: ProcessGroup[] }[];
 }
 

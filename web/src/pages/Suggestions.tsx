@@ -233,7 +233,7 @@ function SupplierGroup({
                 </td>
                 <td className="num">{l.unitPrice === null ? '—' : formatUnitCost(l.unitPrice)}</td>
                 <td className="num">{l.amount === null ? '—' : formatMoney(l.amount)}</td>
-                <td>{l.why}</td>
+                <td>{l.why ?? '—'}</td>
               </tr>
             ))}
           </tbody>

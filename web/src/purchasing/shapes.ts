@@ -25,8 +25,8 @@ export interface Suggestion {
   supplier: string | null;
   unitPrice: string | null;
   amount: string | null;
-  /** Why this supplier: the variant's preferred one, or the lowest rate. */
-  why: string;
+  /** Why this supplier: the variant's preferred one, or the lowest rate (null without a supplier). */
+  why: string | null;
 }
 
 export interface SupplierSuggestions {
