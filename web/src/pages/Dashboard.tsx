@@ -199,7 +199,8 @@ function StockValuePanel() {
         <>
           <p className="figure">{formatMoney(total.value)}</p>
           <p className="caption">
-            What stock is worth today at moving weighted-average cost, over {total.variants} {total.variants === 1 ? 'variant' : 'variants'}.
+            What stock is worth today, at moving weighted-average cost: {total.variants - total.unvaluedVariants} of the {total.variants}{' '}
+            {total.variants === 1 ? 'variant' : 'variants'} in stock have a cost.
           </p>
           {total.unvaluedVariants > 0 && (
             <p className="unvalued-note">

@@ -117,7 +117,7 @@ export default function LotDetail() {
       </dl>
       {l.outputReason && <p>Yielded other than planned because: {l.outputReason}</p>}
       {l.notes && <p className="description">Notes: {l.notes}</p>}
-      {l.statusReason && (
+      {l.statusReason && l.statusReason !== l.outputReason && (
         <p>
           {formatStatus(l.status)} because: {l.statusReason}
         </p>
@@ -199,7 +199,11 @@ function StatusActions({ lot, process, onChanged }: { lot: Lot; process: Process
 
   /** The move's body: a reason when it needs one; the output (and why it is not the planned one) when it records it. */
   const bodyOf = (a: LotAction) =>
-    a.needsReason ? { reason } : a.recordsOutput && planned !== null ? { outputQuantity: given.trim(), ...(differs ? { reason } : {}) } : undefined;
+    a.needsReason
+      ? { reason }
+      : a.recordsOutput && planned !== null
+        ? { outputQuantity: given.trim(), ...(differs && reason.trim() !== '' ? { reason } : {}) }
+        : undefined;
 
   async function run(a: LotAction) {
     setRunning(a.action);

@@ -98,6 +98,9 @@ function LedgerBody({ ledger, history, onHistory }: { ledger: Ledger; history: n
       </dl>
       {orders.count > 0 && (
         <ul className="status-counts" aria-label="Orders by status">
+          <li className="label" aria-hidden="true">
+            Orders by status:
+          </li>
           {Object.entries(orders.byStatus)
             .filter(([, n]) => n > 0)
             .map(([status, n]) => (
