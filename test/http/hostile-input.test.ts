@@ -257,12 +257,22 @@ interface Targets {
   supplierId: number;
   rateId: number;
   userId: number;
+  /** A draft order with one line, to the target supplier for the target variant. */
+  purchaseOrderId: number;
+  lineId: number;
 }
+
+/** Makes something through the API as an admin: its answer. */
+type Maker = (method: string, url: string, body?: unknown) => Promise<Record<string, any>>;
 
 /** What the walk knows of a write route: where its writes are read back, and which rows it may change. */
 interface WriteRoute {
   /** The id in its path. */
   id?: (t: Targets) => number;
+  /** The other ids in its path, by name. */
+  params?: (t: Targets) => Record<string, number>;
+  /** A new thing for each value, for a write that can be made once (a move, a reversal): its id, made before the value is sent. */
+  fresh?: (make: Maker, t: Targets) => Promise<number>;
   /** Properties over the schema's sample body, so that the body is accepted but for the hostile one. */
   body?: (t: Targets) => Record<string, unknown>;
   /** The URL that reads back what it wrote (from the path id and its answer), and the thing in what that answers. */
@@ -341,7 +351,76 @@ Object.assign(WRITES, {
   },
   'PATCH /api/users/{id}': { id: (t) => t.userId, read: (id) => `/api/users/${id}`, rows: (id) => [`users (${id})`], unreadable: { password: passwordWorks } },
 } satisfies Record<string, WriteRoute>);
-const WALKED_TAGS = ['items', 'variants', 'stock', 'suppliers', 'users'];
+/** A purchase order to the target supplier for one unit of the target variant, sent or not: its answer. */
+const order = (make: Maker, t: Targets, send: boolean) =>
+  make('POST', '/api/purchase-orders', { supplierId: t.supplierId, lines: [{ variantId: t.variantId, quantity: '2' }] }).then(async (o) =>
+    send ? make('POST', `/api/purchase-orders/${o.purchaseOrderId}/send`) : o,
+  );
+/** What a receipt may write: itself, its lines, ledger rows and its variants' stock. */
+const receiptRows = (a: Record<string, any>) => [
+  `goods_receipts (${a.receiptId})`,
+  ...(a.lines as { receiptLineId: number; variantId: number }[]).flatMap((l) => [`goods_receipt_lines (${l.receiptLineId})`, `item_variant (${l.variantId})`]),
+];
+Object.assign(WRITES, {
+  'POST /api/purchase-orders': {
+    body: (t) => ({ supplierId: t.supplierId }),
+    read: (_, a) => `/api/purchase-orders/${a.purchaseOrderId}`,
+    rows: (_, a) => [`purchase_orders (${a.purchaseOrderId})`],
+  },
+  'PATCH /api/purchase-orders/{id}': {
+    id: (t) => t.purchaseOrderId,
+    read: (id) => `/api/purchase-orders/${id}`,
+    rows: (id) => [`purchase_orders (${id})`],
+  },
+  'POST /api/purchase-orders/{id}/lines': {
+    id: (t) => t.purchaseOrderId,
+    body: (t) => ({ variantId: t.variantId, quantity: '1' }),
+    read: (id) => `/api/purchase-orders/${id}`,
+    pick: (read, a) => (read.lines as { lineId: number }[]).find((l) => l.lineId === a.line.lineId),
+    rows: (id, a) => [`purchase_order_lines (${a.line.lineId})`, `purchase_orders (${id})`],
+  },
+  'PATCH /api/purchase-orders/{id}/lines/{lineId}': {
+    id: (t) => t.purchaseOrderId,
+    params: (t) => ({ lineId: t.lineId }),
+    read: (id) => `/api/purchase-orders/${id}`,
+    pick: (read, a) => (read.lines as { lineId: number }[]).find((l) => l.lineId === a.line.lineId),
+    rows: (id, a) => [`purchase_order_lines (${a.line.lineId})`, `purchase_orders (${id})`],
+  },
+  'POST /api/purchase-orders/{id}/cancel': {
+    fresh: async (make, t) => (await order(make, t, false)).purchaseOrderId,
+    read: (id) => `/api/purchase-orders/${id}`,
+    rows: (id) => [`purchase_orders (${id})`],
+    renamed: { reason: 'statusReason' },
+    trimmed: ['reason'],
+  },
+  'POST /api/purchase-orders/{id}/close_short': {
+    fresh: async (make, t) => {
+      const o = await order(make, t, true);
+      await make('POST', '/api/goods-receipts', { purchaseOrderId: o.purchaseOrderId, lines: [{ poLineId: o.lines[0].lineId, quantity: '1' }] });
+      return o.purchaseOrderId;
+    },
+    read: (id) => `/api/purchase-orders/${id}`,
+    rows: (id) => [`purchase_orders (${id})`],
+    renamed: { reason: 'statusReason' },
+    trimmed: ['reason'],
+  },
+  // A receipt on its own: no order to lock or move.
+  'POST /api/goods-receipts': {
+    body: (t) => ({ supplierId: t.supplierId, lines: [{ variantId: t.variantId, quantity: '1', unitCost: '2.5' }] }),
+    read: (_, a) => `/api/goods-receipts/${a.receiptId}`,
+    rows: (_, a) => receiptRows(a),
+    masters: ['inventory_transactions'],
+  },
+  'POST /api/goods-receipts/{id}/reverse': {
+    trimmed: ['reason'],
+    fresh: async (make, t) =>
+      (await make('POST', '/api/goods-receipts', { supplierId: t.supplierId, lines: [{ variantId: t.variantId, quantity: '1', unitCost: '3' }] })).receiptId,
+    read: (_, a) => `/api/goods-receipts/${a.receiptId}`,
+    rows: (_, a) => receiptRows(a),
+    masters: ['inventory_transactions'],
+  },
+} satisfies Record<string, WriteRoute>);
+const WALKED_TAGS = ['items', 'variants', 'stock', 'suppliers', 'users', 'purchasing'];
 
 const ROW_TABLES_SQL = `
 SELECT c.relname AS name,
@@ -514,7 +593,17 @@ for (const backend of backends) {
         role: 'viewer',
         password: 'walk target password',
       });
-      const targets: Targets = { itemId: item.itemId, variantId: variant.variantId, supplierId: supplier.supplierId, rateId: rate.rateId, userId: user.userId };
+      const draft = await made('POST', '/api/purchase-orders', { supplierId: supplier.supplierId, lines: [{ variantId: variant.variantId, quantity: '5' }] });
+      const targets: Targets = {
+        itemId: item.itemId,
+        variantId: variant.variantId,
+        supplierId: supplier.supplierId,
+        rateId: rate.rateId,
+        userId: user.userId,
+        purchaseOrderId: draft.purchaseOrderId,
+        lineId: draft.lines[0].lineId,
+      };
+      const make: Maker = (method, url, body) => made(method, url, body);
 
       const changes = await changeWatcher(api.db);
       const failures: string[] = [];
@@ -522,8 +611,9 @@ for (const backend of backends) {
       // Changes first, then creations: a name a creation takes is then not yet taken when a change tries it.
       for (const op of writes.sort((a, b) => (a.method === 'PATCH' ? 0 : 1) - (b.method === 'PATCH' ? 0 : 1))) {
         const route = WRITES[`${op.method} ${op.path}`]!;
-        const id = route.id?.(targets) ?? 0;
-        const url = op.path.replace('{id}', String(id));
+        const fixedId = route.id?.(targets) ?? 0;
+        const pathOf = (id: number) =>
+          Object.entries(route.params?.(targets) ?? {}).reduce((u, [name, v]) => u.replace(`{${name}}`, String(v)), op.path.replace('{id}', String(id)));
         // Ids, flags and choices refuse any such string before a handler runs; the first test has them.
         const text = (p: string) => stringSchema(op.bodySchema?.properties?.[p]);
         for (const prop of op.body.filter((p) => text(p) && text(p)!.const === undefined && text(p)!.enum === undefined)) {
@@ -535,6 +625,12 @@ for (const backend of backends) {
           for (const value of values) {
             const body = { ...(op.method === 'PATCH' ? {} : (sample(op.bodySchema) as object)), ...route.body?.(targets), [prop]: value };
             const label = `${op.method} ${op.path} ${prop}=${JSON.stringify(value).slice(0, 40)}`;
+            let id = fixedId;
+            if (route.fresh) {
+              id = await route.fresh(make, targets);
+              await changes(); // what making it wrote is not the write's
+            }
+            const url = pathOf(id);
             const r = await api.call(op.method, url, { as: 'admin', body });
             const { changed, audits } = await changes();
             if (r.statusCode >= 300) {

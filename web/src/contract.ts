@@ -21,7 +21,7 @@ import type {
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/shapes.ts';
 import type { StockValue } from './valuation/shapes.ts';
-import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OrdersByStatus, RoleInfo, User, Variant } from './shapes.ts';
+import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -103,7 +103,7 @@ export type SupplierShapes = [
 
 export type ValuationShapes = [
   Holds<Reads<StockValue, ResponseOf<'/api/stock/value', 'get'>>>,
-  Holds<Reads<OrdersByStatus, ResponseOf<'/api/reports/purchase-orders', 'get'>>>,
+  Holds<Reads<OpenOrders, ResponseOf<'/api/purchase-orders/open', 'get'>>>,
 ];
 
 export type PurchasingShapes = [

@@ -78,17 +78,11 @@ export interface ImportJob {
   createdAt: string;
 }
 
-/** Purchase orders per status (GET /api/reports/purchase-orders), every status in the API's order. */
-export interface OrdersByStatus {
-  statuses: {
-    status: string;
-    label: string;
-    /** An order in it never leaves it. */
-    final: boolean;
-    count: number;
-    /** Σ the orders' totals, exact. */
-    total: string;
-    /** What of them is still to be received, with tax. */
-    openAmount: string;
-  }[];
+/** What is on order now (GET /api/purchase-orders/open): the orders waiting for goods per status, the drafts, what is still to come in per currency, the late ones. */
+export interface OpenOrders {
+  statuses: { status: string; label: string; count: number }[];
+  drafts: number;
+  /** Exact, tax included. */
+  amounts: { currency: string; open: string }[];
+  overdue: number;
 }

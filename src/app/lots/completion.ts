@@ -12,12 +12,16 @@ import { LotError } from './status.ts';
  * the variants it needs are locked in variant order, so lots competing for stock queue on them
  * without deadlocking, and checked again (INSUFFICIENT_STOCK, and nothing is changed, when any
  * is short); then each is consumed: one 'production' ledger row per variant (negative, the
- * lot's need) and the variant's stock down by the same amount. The actual cost is taken at
- * today's rates with the lot's selections (the worst-case figure, i.e. each variant at its
- * highest current rate, for the lot's quantity) and stored with its variance against the worst-case
- * estimate. A consumed variant without a current rate does not stop the completion: the
- * actual is then marked incomplete (`actual.complete` false, `actual.unpriced` naming it) and
- * its cost is a lower bound.
+ * lot's need), taken out of stock at the variant's moving weighted-average cost (postStock).
+ * The actual cost is what the lot really cost: the value of what it consumed at those
+ * average costs, plus its labour and additional costs (`valuation`), stored with its variance
+ * against the worst-case estimate. Stock with no cost yet (from before costs were kept) makes
+ * the actual incomplete (`valuation.complete` false, `valuation.uncosted` naming the variants):
+ * its total is then a lower bound. The rate-based costing at the lot's selections is kept
+ * beside it (`total`, `complete`, `unpriced`: what the same lot would cost at today's
+ * highest rates). When the process names what it makes, the output (planned, or the quantity
+ * the person gives with a reason) goes into stock as an 'output' ledger row at the lot's
+ * actual unit cost, in the same transaction.
  */
 export async function consumeAndCost(
   q: Queryable,

@@ -67,7 +67,7 @@ const MOVES = {
     recordsOutput: true,
     confirm: 'Completing the lot takes what it needs from stock and records its actual cost; it cannot be undone.',
     summary:
-      'Complete a lot in progress, in one transaction: stock is checked again with the variants locked (409 INSUFFICIENT_STOCK, nothing changed, when short), consumed through the ledger, and the actual cost taken at today’s rates with its variance against the estimate',
+      'Complete a lot in progress, in one transaction: stock is checked again with the variants locked (409 INSUFFICIENT_STOCK, nothing changed, when short), consumed through the ledger at the stock’s average cost, the actual cost (what was consumed at that cost, plus labour and additional costs) kept with its variance against the estimate, and the process’s output put into stock at the lot’s actual unit cost (outputQuantity and a reason when it yielded a different quantity)',
   },
   fail: {
     from: ['in_progress'],

@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { isoUtc } from '../timestamps.ts';
-import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PurchasingError } from './status.ts';
+import { LINES_EDITABLE, PO_MACHINE, PurchasingError, RECEIVABLE } from './status.ts';
 import type { PoAction, PoStatus } from './status.ts';
 
 /**
@@ -116,34 +116,6 @@ const PO_TOTALS = `LEFT JOIN LATERAL (
     SELECT count(*)::int AS "lineCount", coalesce(sum(${LINE_MONEY}), 0) AS net, coalesce(sum(${LINE_MONEY} * l.tax_rate / 100), 0) AS tax
       FROM public.purchase_order_lines l WHERE l.po_id = o.id) t ON true`;
 
-/** The orders in one status: how many, what they come to, and what of them is still to be received. */
-export interface OrdersInStatus {
-  status: PoStatus;
-  count: number;
-  /** Σ the orders' totals (net + tax), exact. */
-  total: string;
-  /** Σ each line's open quantity at its price less discount, plus tax: what is still to come. */
-  openAmount: string;
-}
-
-/** Every status of PO_STATUSES in its order, with its orders counted and summed (0 for a status no order has). */
-export async function ordersByStatus(q: Queryable): Promise<OrdersInStatus[]> {
-  const open = `(greatest(l.quantity - l.received_quantity, 0) * l.unit_price * (1 - l.discount_rate / 100) * (1 + l.tax_rate / 100))`;
-  const rows = (
-    await q.query<OrdersInStatus>(
-      `SELECT s.status, count(o.id)::int AS count, trim_scale(coalesce(sum(t.total), 0))::text AS total, trim_scale(coalesce(sum(t.open), 0))::text AS "openAmount"
-         FROM unnest($1::text[]) AS s(status)
-         LEFT JOIN public.purchase_orders o ON o.status = s.status
-         LEFT JOIN LATERAL (
-           SELECT coalesce(sum(${LINE_MONEY} * (1 + l.tax_rate / 100)), 0) AS total, coalesce(sum(${open}), 0) AS open
-             FROM public.purchase_order_lines l WHERE l.po_id = o.id) t ON o.id IS NOT NULL
-        GROUP BY s.status`,
-      [PO_STATUSES],
-    )
-  ).rows;
-  return PO_STATUSES.map((status) => rows.find((r) => r.status === status) ?? { status, count: 0, total: '0', openAmount: '0' });
-}
-
 export async function getPurchaseOrderSummary(q: Queryable, id: number): Promise<PurchaseOrderSummary | null> {
   return (await q.query<PurchaseOrderSummary>(`SELECT ${PO_COLUMNS} FROM ${PO_FROM} ${PO_TOTALS} WHERE o.id = $1`, [id])).rows[0] ?? null;
 }
@@ -210,6 +182,43 @@ export async function listPurchaseOrders(q: Queryable, f: OrderFilter): Promise<
     ])
   ).rows;
   return { total, purchaseOrders };
+}
+
+/** What is on order now: the orders still to come in, by status, what they are worth by currency, and how many are late. */
+export interface OpenOrders {
+  /** Each status an order waits in (sent, partially received; drafts apart), with its count. */
+  statuses: { status: PoStatus; count: number }[];
+  drafts: number;
+  /** Per currency (orders are in their supplier's): the open quantity's worth, tax included, exact. */
+  amounts: { currency: string; open: string }[];
+  /** Orders still to come in whose expected day has passed. */
+  overdue: number;
+}
+
+/** The dashboard's view of purchasing: orders waiting for goods, what is still to come in, and the late ones (today: the database's day). */
+export async function openPurchaseOrders(q: Queryable): Promise<OpenOrders> {
+  const statuses = (
+    await q.query<{ status: PoStatus; count: number }>(
+      `SELECT status, count(*)::int AS count FROM public.purchase_orders WHERE status = ANY($1::text[]) GROUP BY status`,
+      [[...RECEIVABLE, 'draft']],
+    )
+  ).rows;
+  const amounts = (
+    await q.query<{ currency: string; open: string }>(
+      `SELECT o.currency::text AS currency,
+              trim_scale(sum(greatest(l.quantity - l.received_quantity, 0) * l.unit_price * (1 - l.discount_rate / 100) * (1 + l.tax_rate / 100)))::text AS open
+         FROM public.purchase_orders o JOIN public.purchase_order_lines l ON l.po_id = o.id
+        WHERE o.status = ANY($1::text[]) GROUP BY o.currency ORDER BY o.currency`,
+      [[...RECEIVABLE]],
+    )
+  ).rows;
+  const overdue = (
+    await q.query<{ n: number }>('SELECT count(*)::int AS n FROM public.purchase_orders WHERE status = ANY($1::text[]) AND expected_on < current_date', [
+      [...RECEIVABLE],
+    ])
+  ).rows[0]!.n;
+  const count = (s: PoStatus) => statuses.find((r) => r.status === s)?.count ?? 0;
+  return { statuses: RECEIVABLE.map((status) => ({ status, count: count(status) })), drafts: count('draft'), amounts, overdue };
 }
 
 /** The order's row, locked until the transaction ends (every change of an order takes this lock first). */

@@ -11,7 +11,7 @@ import {
   createPurchaseOrder,
   getPurchaseOrder,
   listPurchaseOrders,
-  ordersByStatus,
+  openPurchaseOrders,
   removePurchaseOrderLine,
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
@@ -24,16 +24,16 @@ import { createOrdersFromSuggestions, reorderSuggestions } from '../../app/purch
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { ActionsSchema, Day, IdParams, Literals, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 const Id = IdParams.properties.id;
 const Decimal = Type.String({ description: 'a decimal string, exact: never a JSON number' });
-const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'more than 0, at most 3 decimals, e.g. "12.5"' });
-const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
-const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'a percentage from 0 to 100, at most 2 decimals' });
-const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'an amount ≥ 0, at most 4 decimals' });
-const Text = (max: number) => Type.Union([Type.String({ maxLength: max }), Type.Null()]);
-const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change' });
+const Quantity = Type.String({ pattern: '^\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string more than 0, at most 3 decimals, e.g. "12.5"' });
+const Price = Type.String({ pattern: '^\\d{1,10}(\\.\\d{1,4})?$', description: 'decimal string: an amount ≥ 0, at most 4 decimals, e.g. "14.25"' });
+const Percent = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,2})?$', description: 'decimal string: a percentage from 0 to 100, at most 2 decimals' });
+const Amount = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,4})?$', description: 'decimal string: an amount ≥ 0, at most 4 decimals' });
+const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
+const Reason = Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'why: kept with the change, trimmed of surrounding white space' });
 const Status = Literals(PO_STATUSES);
 
 const LineSchema = Type.Object({
@@ -92,7 +92,10 @@ const LineBody = Type.Object(
   {
     variantId: Id,
     quantity: Quantity,
-    unitPrice: Type.Optional(Type.Union([Price, Type.Null()], { description: 'omitted or null: the supplier’s rate in effect on the order’s date' })),
+    unitPrice: Type.Optional({
+      ...Nullable(Price),
+      description: 'decimal string, an amount ≥ 0 with at most 4 decimals; omitted or null: the supplier’s rate in effect on the order’s date',
+    }),
     taxRate: Type.Optional(Percent),
     discountRate: Type.Optional(Percent),
     notes: Type.Optional(Text(2000)),
@@ -139,7 +142,8 @@ const ReceiptSchema = Type.Object({
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** A schema or null (for any schema; schemas.ts's Nullable is for strings). */
+const NullOr = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const SuggestionSchema = Type.Object({
   variantId: Type.Integer(),
   item: Type.String(),
@@ -151,14 +155,14 @@ const SuggestionSchema = Type.Object({
   demand: Type.String({ description: 'what the lots in planning and ready need of it (a substitute group counts once chosen)' }),
   onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
   shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
-  minimumOrderQuantity: Nullable(Decimal),
+  minimumOrderQuantity: NullOr(Decimal),
   quantity: Type.String({ description: 'max(shortfall, the chosen rate’s minimum order quantity)' }),
-  supplierId: Nullable(Type.Integer()),
-  supplier: Nullable(Type.String()),
-  unitPrice: Nullable(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
-  currency: Nullable(Type.String({ description: 'the chosen rate’s currency' })),
-  amount: Nullable(Type.String({ description: 'quantity × unit price' })),
-  why: Nullable(Literals(['preferred supplier', 'lowest rate'] as const)),
+  supplierId: NullOr(Type.Integer()),
+  supplier: NullOr(Type.String()),
+  unitPrice: NullOr(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
+  currency: NullOr(Type.String({ description: 'the chosen rate’s currency' })),
+  amount: NullOr(Type.String({ description: 'quantity × unit price' })),
+  why: NullOr(Literals(['preferred supplier', 'lowest rate'] as const)),
 });
 const LedgerVariantSchema = Type.Object({
   variantId: Type.Integer(),
@@ -169,10 +173,10 @@ const LedgerVariantSchema = Type.Object({
   orderedQuantity: Type.String({ description: 'on orders not cancelled' }),
   receivedQuantity: Type.String({ description: 'over all receipts, net of reversals' }),
   openQuantity: Type.String({ description: 'still to come on orders sent or partially received' }),
-  lastPricePaid: Nullable(Type.String({ description: 'the unit cost of the last receipt that stands (neither a reversal nor reversed)' })),
-  lastReceivedOn: Nullable(Day),
-  rateInEffect: Nullable(Type.String({ description: 'the supplier’s active rate today' })),
-  difference: Nullable(Type.String({ description: 'lastPricePaid − rateInEffect' })),
+  lastPricePaid: NullOr(Type.String({ description: 'the unit cost of the last receipt that stands (neither a reversal nor reversed)' })),
+  lastReceivedOn: NullOr(Day),
+  rateInEffect: NullOr(Type.String({ description: 'the supplier’s active rate today' })),
+  difference: NullOr(Type.String({ description: 'lastPricePaid − rateInEffect' })),
 });
 
 /** A module's input problems (`details.fields`, paths relative to the body) as the API spells them: 400 with `body/…` paths. */
@@ -245,6 +249,31 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     async () => PO_STATUSES.map((name) => ({ name, label: PO_STATUS_LABELS[name], final: PO_MACHINE.final.includes(name) })),
   );
 
+  app.get(
+    '/api/purchase-orders/open',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What is on order now: the orders waiting for goods by status (with their labels), the drafts, what is still to come in per currency (tax included, exact), and how many are past their expected day',
+        response: {
+          200: Type.Object({
+            statuses: Type.Array(Type.Object({ status: Status, label: Type.String(), count: Type.Integer() })),
+            drafts: Type.Integer(),
+            amounts: Type.Array(Type.Object({ currency: Type.String(), open: Decimal })),
+            overdue: Type.Integer(),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async () => {
+      const open = await openPurchaseOrders(db);
+      return { ...open, statuses: open.statuses.map((s) => ({ ...s, label: PO_STATUS_LABELS[s.status] })) };
+    },
+  );
+
   app.post(
     '/api/purchase-orders',
     {
@@ -257,7 +286,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           {
             supplierId: Id,
             orderDate: Type.Optional(Day),
-            expectedOn: Type.Optional(Type.Union([Day, Type.Null()])),
+            expectedOn: Type.Optional(NullOr(Day)),
             currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; INR when not given' })),
             notes: Type.Optional(Text(2000)),
             lines: Type.Optional(Type.Array(LineBody, { maxItems: MAX_ORDER_LINES })),
@@ -296,7 +325,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         tags: ['purchasing'],
         summary: 'Change the day an order is expected or its notes (until it is closed or cancelled)',
         params: IdParams,
-        body: Type.Object({ expectedOn: Type.Optional(Type.Union([Day, Type.Null()])), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
+        body: Type.Object({ expectedOn: Type.Optional(NullOr(Day)), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
         response: { 200: OrderSchema, ...errors(404, 409) },
       },
     },
@@ -434,7 +463,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             taxPercentage: Type.Optional(Percent),
             discountPercentage: Type.Optional(Percent),
             discountAmount: Type.Optional(Amount),
-            grandTotal: Type.Optional(Type.Union([Amount, Type.Null()])),
+            grandTotal: Type.Optional(NullOr(Amount)),
             notes: Type.Optional(Text(2000)),
             lines: Type.Array(
               Type.Object(
@@ -442,7 +471,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
                   poLineId: Type.Optional(Id),
                   variantId: Type.Optional(Id),
                   quantity: Quantity,
-                  unitCost: Type.Optional(Type.Union([Price, Type.Null()])),
+                  unitCost: Type.Optional(NullOr(Price)),
                   overReceiptReason: Type.Optional(Text(2000)),
                 },
                 { additionalProperties: false },
@@ -557,12 +586,12 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             receipts: Type.Object({
               count: Type.Integer({ description: 'receipts that stand: neither a reversal nor reversed' }),
               receivedAmount: Type.String({ description: 'Σ the receipts’ totalAmount, net of reversals' }),
-              lastReceivedOn: Nullable(Day),
+              lastReceivedOn: NullOr(Day),
             }),
             onTime: Type.Object({
               due: Type.Integer(),
               onTime: Type.Integer(),
-              share: Nullable(Type.String({ description: 'onTime ÷ due to 3 decimals ("0.750"); null when nothing is due' })),
+              share: NullOr(Type.String({ description: 'onTime ÷ due to 3 decimals ("0.750"); null when nothing is due' })),
             }),
             variants: Type.Array(LedgerVariantSchema),
             recentReceipts: Type.Array(ReceiptSummarySchema),
@@ -586,14 +615,14 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         response: {
           200: Type.Object({
             total: Type.Integer(),
-            rateInEffect: Nullable(Decimal),
+            rateInEffect: NullOr(Decimal),
             history: Type.Array(
               Type.Object({
                 receiptId: Type.Integer(),
                 receiptNumber: Type.String(),
                 receivedOn: Day,
-                poNumber: Nullable(Type.String()),
-                billNumber: Nullable(Type.String()),
+                poNumber: NullOr(Type.String()),
+                billNumber: NullOr(Type.String()),
                 quantity: Type.String({ description: 'negative in a reversing receipt' }),
                 unitCost: Decimal,
               }),
@@ -647,35 +676,5 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async (request) => stockValue(db, { ...request.query, by: request.query.by ?? 'variant' }),
-  );
-
-  app.get(
-    '/api/reports/purchase-orders',
-    {
-      config: read,
-      schema: {
-        tags: ['purchasing'],
-        summary:
-          'Purchase orders per status, every status in its order: how many, their total (net + tax) and what of them is still to be received (open quantity × price less discount, plus tax)',
-        response: {
-          200: Type.Object({
-            statuses: Type.Array(
-              Type.Object({
-                status: Status,
-                label: Type.String(),
-                final: Type.Boolean({ description: 'an order in it never leaves it' }),
-                count: Type.Integer(),
-                total: Decimal,
-                openAmount: Decimal,
-              }),
-            ),
-          }),
-          ...errors(),
-        },
-      },
-    },
-    async () => ({
-      statuses: (await ordersByStatus(db)).map((s) => ({ ...s, label: PO_STATUS_LABELS[s.status], final: PO_MACHINE.final.includes(s.status) })),
-    }),
   );
 };

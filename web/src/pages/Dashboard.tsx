@@ -4,7 +4,7 @@ import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
-import type { CostVariance, ImportJob, LotsByStatus, OrdersByStatus, Variant } from '../shapes.ts';
+import type { CostVariance, ImportJob, LotsByStatus, OpenOrders, Variant } from '../shapes.ts';
 import { useCan } from '../session.tsx';
 import type { StockValue } from '../valuation/shapes.ts';
 import { usePageTitle } from '../title.ts';
@@ -136,53 +136,58 @@ function LowStockPanel() {
   );
 }
 
-/** The orders not yet closed or cancelled, per status (each a link to the orders in it), with what they come to and what is still to be received. */
+/** The orders waiting for goods, per status (each a link to those orders), the drafts, what is still to come in per currency, and the late ones. */
 function OpenOrdersPanel() {
-  const loaded = useApi<OrdersByStatus>('/api/reports/purchase-orders');
+  const loaded = useApi<OpenOrders>('/api/purchase-orders/open');
   return (
     <Panel title="Open purchase orders" loaded={loaded}>
-      {({ statuses }) => {
-        const open = statuses.filter((s) => !s.final && s.count > 0);
-        const count = open.reduce((n, s) => n + s.count, 0);
-        if (count === 0)
+      {({ statuses, drafts, amounts, overdue }) => {
+        const waiting = statuses.reduce((n, s) => n + s.count, 0);
+        if (waiting === 0 && drafts === 0)
           return (
             <p className="empty">
-              No open purchase orders. <Link to="/purchasing/suggestions">See what to buy next</Link>
+              No order is waiting for goods. <Link to="/purchasing/suggestions">See what to buy next</Link>
             </p>
           );
         return (
           <>
+            <p className="figure">{amounts.length === 0 ? '0.00' : amounts.map((a) => `${a.currency} ${formatMoney(a.open)}`).join(' · ')}</p>
             <p className="caption">
-              {count} {count === 1 ? 'order is' : 'orders are'} not yet closed or cancelled; “still to come” is what has not been received, with tax.
+              Still to come in on {waiting} {waiting === 1 ? 'order' : 'orders'} waiting for goods, tax included.
             </p>
+            {overdue > 0 && (
+              <p className="unvalued-note">
+                {overdue} {overdue === 1 ? 'order is' : 'orders are'} past the day expected.
+              </p>
+            )}
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Status</th>
+                  <th scope="col">Waiting for goods</th>
                   <th scope="col" className="num">
                     Orders
-                  </th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col" className="num">
-                    Still to come
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {open.map((s) => (
+                {statuses.map((s) => (
                   <tr key={s.status}>
                     <td>
                       <Link to={`/purchase-orders${query({ status: s.status })}`}>{s.label}</Link>
                     </td>
                     <td className="num">{s.count}</td>
-                    <td className="num">{formatMoney(s.total)}</td>
-                    <td className="num">{formatMoney(s.openAmount)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            {drafts > 0 && (
+              <p>
+                <Link to={`/purchase-orders${query({ status: 'draft' })}`}>
+                  {drafts} draft {drafts === 1 ? 'order' : 'orders'}
+                </Link>{' '}
+                not sent yet.
+              </p>
+            )}
           </>
         );
       }}
