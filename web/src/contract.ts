@@ -19,7 +19,7 @@ import type {
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
-import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/shapes.ts';
+import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
 import type { StockValue } from './valuation/shapes.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 

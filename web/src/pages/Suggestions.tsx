@@ -6,12 +6,12 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
 import { formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
-import type { OrderLink, Suggestion, Suggestions as SuggestionsAnswer, SupplierSuggestions } from '../purchasing/shapes.ts';
+import type { OrderLink, Suggestion, Suggestions as SuggestionsAnswer, SupplierSuggestions } from '../purchasing/planning.ts';
 import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { useSearchPage } from '../useSearchPage.ts';
-import '../purchasing/purchasing.css';
+import '../purchasing/planning.css';
 
 const variantName = (s: Suggestion) => `${s.item} · ${s.color} · ${s.size}`;
 

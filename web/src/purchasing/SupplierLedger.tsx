@@ -6,8 +6,8 @@ import { formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../fo
 import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
-import type { LedgerVariant, PurchaseHistory, SupplierLedger as Ledger } from './shapes.ts';
-import './purchasing.css';
+import type { LedgerVariant, PurchaseHistory, SupplierLedger as Ledger } from './planning.ts';
+import './planning.css';
 
 const HISTORY_PAGE = 20;
 

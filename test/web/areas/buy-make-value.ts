@@ -269,6 +269,27 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
     const w = await adminAt('/');
     const { page } = w;
     await settled(page);
+    // The loop's order came in whole: nothing waits for goods, and the tile says what to do.
+    await section(page, 'Open purchase orders')
+      .getByText(/No order is waiting for goods/)
+      .waitFor();
+    assert.equal(
+      await section(page, 'Open purchase orders').getByRole('link', { name: 'See what to buy next' }).getAttribute('href'),
+      '/purchasing/suggestions',
+    );
+    // An order sent and waiting for goods: 4 rims from Loop Supplies, at its rate of 12.50.
+    const supplier = (await apiGet<{ suppliers: { supplierId: number; firmName: string }[] }>(page, '/api/suppliers?search=Loop%20Supplies')).suppliers.find(
+      (x) => x.firmName === 'Loop Supplies',
+    )!;
+    const rimItem = (await apiGet<{ items: { itemId: number; name: string }[] }>(page, '/api/items?q=Loop%20Rim')).items.find((i) => i.name === 'Loop Rim')!;
+    const rim = (await apiGet<{ variantId: number }[]>(page, `/api/items/${rimItem.itemId}/variants`))[0]!;
+    const sent = await apiSend<{ purchaseOrderId: number }>(page, 'POST', '/api/purchase-orders', {
+      supplierId: supplier.supplierId,
+      lines: [{ variantId: rim.variantId, quantity: '4' }],
+    });
+    await apiSend(page, 'POST', `/api/purchase-orders/${sent.purchaseOrderId}/send`);
+    await page.reload();
+    await settled(page);
     const open = await apiGet<{ statuses: { status: string; label: string; count: number }[]; drafts: number; amounts: { currency: string; open: string }[] }>(
       page,
       '/api/purchase-orders/open',
@@ -281,6 +302,7 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
       assert.equal((await row.locator('td').last().innerText()).trim(), String(s.count));
     }
     const text = await figures(orders);
+    assert.ok(open.amounts.length > 0 && Number(open.amounts[0]!.open) >= 50, 'the 4 rims at 12.50 are still to come');
     for (const a of open.amounts) assert.ok(text.includes(`${a.currency}${shown(a.open)}`), `still to come in ${a.currency} ${a.open}: ${text}`);
     const value = await apiGet<StockValueAnswer>(page, '/api/stock/value?limit=1');
     const tile = section(page, 'Stock value');
