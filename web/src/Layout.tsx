@@ -3,42 +3,42 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Loading } from './feedback.tsx';
 import { useSession } from './session.tsx';
 
-/** A page of the main navigation: shown to whoever has the permission it reads with; the entries of a `group` are listed together under its name. */
+/** A page of the main navigation, shown to whoever has the permission its page reads with. */
 interface Section {
   to: string;
   label: string;
   needs?: string;
-  group?: string;
+}
+
+/** Pages that belong together, under a heading of their own (Purchasing: Orders, Receipts, Suggestions). */
+interface Group {
+  group: string;
+  needs?: string;
+  links: readonly Section[];
 }
 
 /** The app's sections, in the order the main navigation lists them. */
-const SECTIONS: readonly Section[] = [
+const SECTIONS: readonly (Section | Group)[] = [
   { to: '/', label: 'Dashboard' },
   { to: '/items', label: 'Items' },
-  { to: '/stock/value', label: 'Stock value', needs: 'purchasing.read' },
   { to: '/suppliers', label: 'Suppliers' },
-  { to: '/purchasing/suggestions', label: 'Suggestions', needs: 'purchasing.read', group: 'Purchasing' },
   { to: '/subprocesses', label: 'Subprocesses' },
   { to: '/processes', label: 'Processes' },
   { to: '/lots', label: 'Lots' },
+  {
+    group: 'Purchasing',
+    needs: 'purchasing.read',
+    links: [
+      { to: '/purchase-orders', label: 'Orders' },
+      { to: '/goods-receipts', label: 'Receipts' },
+      { to: '/purchasing/suggestions', label: 'Suggestions' },
+    ],
+  },
+  { to: '/stock/value', label: 'Stock value', needs: 'purchasing.read' },
   { to: '/imports', label: 'Imports' },
   { to: '/users', label: 'Users', needs: 'users.manage' },
   { to: '/schema', label: 'Schema health', needs: 'schema.read' },
 ];
-
-/** The sections in order, those of a group gathered where its first one stands. */
-function grouped(sections: readonly Section[]): (Section | { group: string; sections: Section[] })[] {
-  const out: (Section | { group: string; sections: Section[] })[] = [];
-  for (const s of sections) {
-    if (s.group === undefined) out.push(s);
-    else {
-      const found = out.find((e): e is { group: string; sections: Section[] } => 'sections' in e && e.group === s.group);
-      if (found) found.sections.push(s);
-      else out.push({ group: s.group, sections: [s] });
-    }
-  }
-  return out;
-}
 
 /** The frame of every page after login: the main navigation, who is signed in, and the page. */
 export function Layout() {
@@ -66,24 +66,26 @@ export function Layout() {
         <nav aria-label="Main">
           <span className="brand">MTC</span>
           <ul className="links">
-            {grouped(SECTIONS.filter((s) => !s.needs || permissions.has(s.needs))).map((entry) =>
-              'sections' in entry ? (
-                <li key={entry.group} className="nav-group">
-                  <span className="nav-group-label" id={`nav-${entry.group.toLowerCase()}`}>
-                    {entry.group}
+            {SECTIONS.filter((s) => !s.needs || permissions.has(s.needs)).map((s) =>
+              'group' in s ? (
+                <li key={s.group} className="group">
+                  <span className="group-label" id={`nav-${s.group}`}>
+                    {s.group}
                   </span>
-                  <ul aria-labelledby={`nav-${entry.group.toLowerCase()}`}>
-                    {entry.sections.map((s) => (
-                      <li key={s.to}>
-                        <NavLink to={s.to}>{s.label}</NavLink>
-                      </li>
-                    ))}
+                  <ul aria-labelledby={`nav-${s.group}`}>
+                    {s.links
+                      .filter((l) => !l.needs || permissions.has(l.needs))
+                      .map((l) => (
+                        <li key={l.to}>
+                          <NavLink to={l.to}>{l.label}</NavLink>
+                        </li>
+                      ))}
                   </ul>
                 </li>
               ) : (
-                <li key={entry.to}>
-                  <NavLink to={entry.to} end={entry.to === '/'}>
-                    {entry.label}
+                <li key={s.to}>
+                  <NavLink to={s.to} end={s.to === '/'}>
+                    {s.label}
                   </NavLink>
                 </li>
               ),

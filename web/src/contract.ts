@@ -18,6 +18,7 @@ import type {
   StockCheck,
   SupplierComparison as LotComparison,
 } from './lots/types.ts';
+import type { Order, OrderStatusInfo, OrderSummary, Receipt, ReceiptSummary } from './purchasing/shapes.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
 import type { StockValue } from './valuation/shapes.ts';
@@ -106,9 +107,22 @@ export type ValuationShapes = [
   Holds<Reads<OpenOrders, ResponseOf<'/api/purchase-orders/open', 'get'>>>,
 ];
 
-export type PurchasingShapes = [
+export type PlanningShapes = [
   Holds<Reads<Suggestions, ResponseOf<'/api/purchasing/suggestions', 'get'>>>,
   Holds<Reads<{ purchaseOrders: OrderLink[] }, ResponseOf<'/api/purchasing/suggestions/orders', 'post'>>>,
   Holds<Reads<SupplierLedger, ResponseOf<'/api/suppliers/{id}/ledger', 'get'>>>,
   Holds<Reads<PurchaseHistory, ResponseOf<'/api/suppliers/{id}/ledger/variants/{variantId}', 'get'>>>,
+];
+
+export type PurchasingShapes = [
+  Holds<Reads<OrderStatusInfo, RowOf<'/api/purchase-orders/statuses'>>>,
+  Holds<Reads<OrderSummary, RowOf<'/api/purchase-orders', 'purchaseOrders'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}', 'get'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders', 'post'>>>,
+  Holds<Reads<{ order: Order }, ResponseOf<'/api/purchase-orders/{id}/lines', 'post'>>>,
+  Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}/send', 'post'>>>,
+  Holds<Reads<ReceiptSummary, RowOf<'/api/goods-receipts', 'receipts'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}', 'get'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts', 'post'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}/reverse', 'post'>>>,
 ];

@@ -19,6 +19,14 @@ const ProcessEditor = lazy(() => import('./pages/ProcessEditor.tsx'));
 const Lots = lazy(() => import('./pages/Lots.tsx'));
 const LotNew = lazy(() => import('./pages/LotNew.tsx'));
 const LotDetail = lazy(() => import('./pages/LotDetail.tsx'));
+const PurchaseOrders = lazy(() => import('./pages/PurchaseOrders.tsx'));
+const PurchaseOrderNew = lazy(() => import('./pages/PurchaseOrderNew.tsx'));
+const PurchaseOrderDetail = lazy(() => import('./pages/PurchaseOrderDetail.tsx'));
+const PurchaseOrderReceive = lazy(() => import('./pages/PurchaseOrderReceive.tsx'));
+const PurchaseOrderPrint = lazy(() => import('./pages/PurchaseOrderPrint.tsx'));
+const GoodsReceipts = lazy(() => import('./pages/GoodsReceipts.tsx'));
+const GoodsReceiptNew = lazy(() => import('./pages/GoodsReceiptNew.tsx'));
+const GoodsReceiptDetail = lazy(() => import('./pages/GoodsReceiptDetail.tsx'));
 const Imports = lazy(() => import('./pages/Imports.tsx'));
 const ImportDetail = lazy(() => import('./pages/ImportDetail.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
@@ -62,6 +70,14 @@ const router = createBrowserRouter(
         <Route path="lots" element={<Lots />} />
         <Route path="lots/new" element={<LotNew />} />
         <Route path="lots/:id" element={<LotDetail />} />
+        <Route path="purchase-orders" element={<PurchaseOrders />} />
+        <Route path="purchase-orders/new" element={<PurchaseOrderNew />} />
+        <Route path="purchase-orders/:id" element={<PurchaseOrderDetail />} />
+        <Route path="purchase-orders/:id/receive" element={<PurchaseOrderReceive />} />
+        <Route path="purchase-orders/:id/print" element={<PurchaseOrderPrint />} />
+        <Route path="goods-receipts" element={<GoodsReceipts />} />
+        <Route path="goods-receipts/new" element={<GoodsReceiptNew />} />
+        <Route path="goods-receipts/:id" element={<GoodsReceiptDetail />} />
         <Route path="stock/value" element={<StockValue />} />
         <Route path="purchasing/suggestions" element={<Suggestions />} />
         <Route path="imports" element={<Imports />} />

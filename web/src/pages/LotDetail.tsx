@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
+import { MoveButtons } from '../MoveButtons.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../format.ts';
 import { compare, decimal, text, times } from '../lots/decimal.ts';
 import { FieldError } from '../lots/FieldError.tsx';
@@ -17,6 +17,7 @@ import '../lots/lots.css';
 import { useCan, useSession } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
+import { useNotice } from '../useNotice.ts';
 
 /**
  * One production lot: what it makes, its status and the moves the API offers the user now
@@ -33,18 +34,11 @@ export default function LotDetail() {
   // The process names what the lot makes: asked for when the lot may record its output, or has.
   const wantsOutput = lot.data !== undefined && (lot.data.outputQuantity !== null || lot.data.actions.some((a) => a.recordsOutput));
   const process = useApi<ProcessTree>(wantsOutput && lot.data ? `/api/processes/${lot.data.processId}` : null);
-  const [notice, setNotice] = useState<string | null>(created ? `Lot ${created} created, in planning.` : null);
+  const { notice, ref: noticeRef, say } = useNotice(created ? `Lot ${created} created, in planning.` : null);
   usePageTitle(lot.data ? `Lot ${lot.data.lotNumber}` : 'Lot');
-  // After a change the button that made it may be gone: focus goes to what happened.
-  const noticeRef = useRef<HTMLParagraphElement>(null);
-  const [changes, setChanges] = useState(0);
-  useEffect(() => {
-    if (changes > 0) noticeRef.current?.focus();
-  }, [changes]);
 
   const changed = (message: string) => {
-    setNotice(message);
-    setChanges((n) => n + 1);
+    say(message);
     lot.reload();
     check.reload();
   };
@@ -184,52 +178,65 @@ export default function LotDetail() {
  */
 function StatusActions({ lot, process, onChanged }: { lot: Lot; process: ProcessTree | undefined; onChanged: (message: string) => void }) {
   const { user } = useSession();
-  const [running, setRunning] = useState<string | null>(null);
-  const [asking, setAsking] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
   const [output, setOutput] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(undefined);
-  const asked = lot.actions.find((a) => a.action === asking);
+  const [why, setWhy] = useState('');
   const status = formatStatus(lot.status).toLowerCase();
   // What the lot is to yield: the process's output per unit × the lot's quantity, exact.
   const planned = process?.output ? trimmed(text(times(decimal(process.outputQuantity), decimal(lot.quantity)))) : null;
   const given = output ?? planned ?? '';
   const differs = planned !== null && OUTPUT.test(given.trim()) && compare(decimal(given.trim()), decimal(planned)) !== 0;
-  const recording = asked?.recordsOutput === true && planned !== null;
 
   /** The move's body: a reason when it needs one; the output (and why it is not the planned one) when it records it. */
-  const bodyOf = (a: LotAction) =>
+  const bodyOf = (a: LotAction, reason: string) =>
     a.needsReason
       ? { reason }
       : a.recordsOutput && planned !== null
-        ? { outputQuantity: given.trim(), ...(differs && reason.trim() !== '' ? { reason } : {}) }
+        ? { outputQuantity: given.trim(), ...(differs && why.trim() !== '' ? { reason: why } : {}) }
         : undefined;
 
-  async function run(a: LotAction) {
-    setRunning(a.action);
-    setFailure(undefined);
-    try {
-      const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, bodyOf(a));
-      setAsking(null);
-      setReason('');
-      setOutput(null);
-      onChanged(
-        `Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.${
-          after.outputQuantity !== null && process?.output
-            ? ` ${formatQuantity(after.outputQuantity)} ${process.output.unit} of ${outputName(process.output)} went into stock${after.outputUnitCost !== null ? ` at ${formatUnitCost(after.outputUnitCost)} each` : ''}.`
-            : ''
-        }`,
-      );
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setRunning(null);
-    }
-  }
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (asked) void run(asked);
+  /** What a move that records the output asks, inside its form: the quantity (the planned one to start with) and, when it is another, why. */
+  const outputFields = (a: LotAction) => {
+    if (!a.recordsOutput) return null;
+    if (!process) return <Loading />;
+    if (!process.output || planned === null) return <p className="caption">{process.name} names no output: completing the lot puts nothing into stock.</p>;
+    return (
+      <>
+        <div className="output-form">
+          <label htmlFor="lot-output">
+            Output: {outputName(process.output)} ({process.output.unit})
+          </label>
+          <input
+            id="lot-output"
+            inputMode="decimal"
+            value={given}
+            onChange={(e) => setOutput(e.target.value)}
+            aria-describedby="lot-output-help"
+            aria-invalid={!OUTPUT.test(given.trim()) || undefined}
+            autoComplete="off"
+          />
+          <p id="lot-output-help" className="caption">
+            Planned: {formatQuantity(planned)} ({formatQuantity(process.outputQuantity)} a unit × {lot.quantity}). It goes into stock at the lot’s actual cost.
+          </p>
+        </div>
+        {differs && (
+          <>
+            <label htmlFor="lot-output-reason">Why it yielded other than planned</label>
+            <textarea
+              id="lot-output-reason"
+              rows={2}
+              maxLength={2000}
+              value={why}
+              onChange={(e) => setWhy(e.target.value)}
+              aria-describedby="lot-output-reason-help"
+              required
+            />
+            <p id="lot-output-reason-help" className="caption">
+              A yield loss (or gain) is kept with the lot.
+            </p>
+          </>
+        )}
+      </>
+    );
   };
 
   return (
@@ -242,100 +249,25 @@ function StatusActions({ lot, process, onChanged }: { lot: Lot; process: Process
           This lot is {status}: your role ({user?.role}) may not move it on from here.
         </p>
       ) : (
-        <div className="lot-actions">
-          {lot.actions.map((a) => {
-            const asks = a.needsReason || a.confirm !== null;
-            return (
-              <button
-                key={a.action}
-                type="button"
-                className={a.needsReason ? 'secondary' : undefined}
-                disabled={running !== null}
-                aria-expanded={asks ? asking === a.action : undefined}
-                onClick={() => {
-                  setFailure(undefined);
-                  if (asks) setAsking(asking === a.action ? null : a.action);
-                  else void run(a);
-                }}
-              >
-                {running === a.action ? 'Working…' : asks ? `${a.label}…` : a.label}
-              </button>
+        <MoveButtons
+          moves={lot.actions}
+          idPrefix="lot"
+          reasonHelp="Why: it is kept in the lot’s history."
+          fields={outputFields}
+          onMove={async (a: LotAction, reason) => {
+            const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, bodyOf(a, reason));
+            setOutput(null);
+            setWhy('');
+            onChanged(
+              `Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.${
+                after.outputQuantity !== null && process?.output
+                  ? ` ${formatQuantity(after.outputQuantity)} ${process.output.unit} of ${outputName(process.output)} went into stock${after.outputUnitCost !== null ? ` at ${formatUnitCost(after.outputUnitCost)} each` : ''}.`
+                  : ''
+              }`,
             );
-          })}
-        </div>
+          }}
+        />
       )}
-      {asked && (
-        <form className="reason-form" onSubmit={submit} noValidate aria-label={asked.label}>
-          {asked.confirm && <p>{asked.confirm}</p>}
-          {asked.recordsOutput && !process && <Loading />}
-          {asked.recordsOutput && process && !process.output && (
-            <p className="caption">{process.name} names no output: completing the lot puts nothing into stock.</p>
-          )}
-          {recording && process?.output && (
-            <div className="output-form">
-              <label htmlFor="lot-output">
-                Output: {outputName(process.output)} ({process.output.unit})
-              </label>
-              <input
-                id="lot-output"
-                inputMode="decimal"
-                value={given}
-                onChange={(e) => setOutput(e.target.value)}
-                aria-describedby="lot-output-help"
-                aria-invalid={!OUTPUT.test(given.trim()) || undefined}
-                autoComplete="off"
-              />
-              <p id="lot-output-help" className="caption">
-                Planned: {formatQuantity(planned)} ({formatQuantity(process.outputQuantity)} a unit × {lot.quantity}). It goes into stock at the lot’s actual
-                cost.
-              </p>
-            </div>
-          )}
-          {recording && differs && (
-            <>
-              <label htmlFor="lot-output-reason">Why it yielded other than planned</label>
-              <textarea
-                id="lot-output-reason"
-                rows={2}
-                maxLength={2000}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                aria-describedby="lot-output-reason-help"
-                required
-              />
-              <p id="lot-output-reason-help" className="caption">
-                A yield loss (or gain) is kept with the lot.
-              </p>
-            </>
-          )}
-          {asked.needsReason && (
-            <>
-              <label htmlFor="lot-reason">Reason</label>
-              <textarea
-                id="lot-reason"
-                rows={3}
-                maxLength={2000}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                aria-describedby="lot-reason-help"
-                required
-              />
-              <p id="lot-reason-help" className="caption">
-                Why: it is kept in the lot’s history.
-              </p>
-            </>
-          )}
-          <div className="wizard-buttons">
-            <button type="submit" disabled={running !== null}>
-              {running === asked.action ? 'Working…' : asked.label}
-            </button>
-            <button type="button" className="secondary" onClick={() => setAsking(null)} disabled={running !== null}>
-              Keep it as it is
-            </button>
-          </div>
-        </form>
-      )}
-      {failure !== undefined && <FieldError error={failure} />}
     </section>
   );
 }

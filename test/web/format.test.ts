@@ -1,0 +1,25 @@
+// How the web app shows money: the API's exact decimal strings, rounded to cents only to show
+// them (halves away from zero, as PostgreSQL's round does), never through a binary float.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatMoney, formatQuantity } from '../../web/src/format.ts';
+
+test('money is rounded to cents, halves away from zero, with separators', () => {
+  assert.equal(formatMoney('1234.5'), '1,234.50');
+  assert.equal(formatMoney('874.06848'), '874.07');
+  assert.equal(formatMoney('133.33248'), '133.33');
+  assert.equal(formatMoney('10.005'), '10.01', 'a half goes up, where a cut would show 10.00');
+  assert.equal(formatMoney('0.995'), '1.00', 'rounding carries into the whole');
+  assert.equal(formatMoney('999999.995'), '1,000,000.00');
+  assert.equal(formatMoney('-2.345'), '−2.35', 'a negative half goes away from zero');
+  assert.equal(formatMoney('-0.004'), '0.00', 'what rounds to nothing has no sign');
+  assert.equal(formatMoney('42'), '42.00');
+  // A float would lose this: 2^53 + 1 and a fraction.
+  assert.equal(formatMoney('9007199254740993.125'), '9,007,199,254,740,993.13');
+});
+
+test('a quantity keeps its figures, trailing zeros dropped', () => {
+  assert.equal(formatQuantity('1200.500'), '1,200.5');
+  assert.equal(formatQuantity('24.000'), '24');
+  assert.equal(formatQuantity('-15.000'), '-15');
+});
