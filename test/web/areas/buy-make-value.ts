@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
-import { apiGet, apiSend, arrive, figures, section, settled, status, webArea } from '../harness.ts';
+import { TABLET, apiGet, apiSend, arrive, figures, section, settled, status, webArea } from '../harness.ts';
 
 interface StockValueAnswer {
   asOf: string;
@@ -16,6 +16,9 @@ interface StockValueAnswer {
   count: number;
   rows: { key: string; name: string; stock: string | null; value: string; averageCost: string | null }[];
 }
+
+/** Whether the page is wider than the window (a tablet would scroll it sideways). */
+const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
 /** A money figure as the page shows it, without separators ("1234.5" → "1234.50"). */
 const shown = (decimal: string) => Number(decimal).toFixed(2);
@@ -166,6 +169,11 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
       assert.ok(rowText.toLowerCase().includes(part.toLowerCase()), `the suggestion shows ${part}: ${await row.innerText()}`);
     assert.equal(await group.getByRole('checkbox', { name: 'Order Loop Rim · Silver · 26in' }).isChecked(), true, 'ticked to start with');
     await checkPage(w, 'suggestions');
+    // On a tablet held upright the page is no wider than the screen: the table scrolls in its box, by keyboard too.
+    await page.setViewportSize(TABLET);
+    assert.equal(await overflows(page), false, 'the suggestions fit a tablet');
+    await checkPage(w, 'suggestions-tablet');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await main.getByRole('button', { name: 'Create draft orders', exact: true }).click();
     const made = section(page, 'Draft orders made');
     const orderLink = made.getByRole('link', { name: /^PO-\d{8}-\d{6}$/ });
@@ -270,6 +278,9 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
     await showing(page, main.getByRole('row', { name: /Loop Rim/ }), ['17pcs', '12.50', '212.50'], 'the rims left');
     await showing(page, main.getByTestId('stock-value-total'), ['332.50'], 'the total of the search');
     await checkPage(w, 'stock-value-made');
+    await page.setViewportSize(TABLET);
+    assert.equal(await overflows(page), false, 'the stock value fits a tablet');
+    await checkPage(w, 'stock-value-tablet');
   });
 
   test('the dashboard: the orders waiting for goods per status, each a link to them, what is still to come in, and what stock is worth, as the API figures them', async () => {

@@ -45,7 +45,8 @@ function Panel<T>({
 }) {
   const id = `panel-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
-    <section className={`card panel${wide ? ' wide' : ''}`} aria-labelledby={id}>
+    // Focusable: a table wider than its panel scrolls inside it, by keyboard too.
+    <section className={`card panel${wide ? ' wide' : ''}`} aria-labelledby={id} tabIndex={0}>
       <h2 id={id}>{title}</h2>
       {loaded.error !== undefined ? <ErrorAlert error={loaded.error} /> : loaded.data === undefined ? <Loading /> : children(loaded.data)}
     </section>

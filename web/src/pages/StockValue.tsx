@@ -78,7 +78,7 @@ export default function StockValue() {
             </p>
           ) : (
             <>
-              <div className="table-scroll">
+              <div className="table-scroll" tabIndex={0} role="region" aria-label="Stock value rows">
                 <table>
                   <caption className="visually-hidden">
                     Stock value by {noun[0]} on {formatDay(data.asOf)}, the most valuable first

@@ -13,6 +13,9 @@ import { useApi } from '../useApi.ts';
 import { useSearchPage } from '../useSearchPage.ts';
 import '../purchasing/planning.css';
 
+/** How many variants (and suppliers) the API takes in one list. */
+const MAX_LISTED = 1000;
+
 const variantName = (s: Suggestion) => `${s.item} · ${s.color} · ${s.size}`;
 
 /**
@@ -49,10 +52,12 @@ export default function Suggestions() {
     void action
       .run(
         () =>
-          api<{ purchaseOrders: OrderLink[] }>('POST', '/api/purchasing/suggestions/orders', {
-            supplierIds,
-            variantIds: ticked.map((l) => l.variantId),
-          }),
+          api<{ purchaseOrders: OrderLink[] }>(
+            'POST',
+            '/api/purchasing/suggestions/orders',
+            // The lines shown and ticked; past the API's 1,000 a list, everything suggested (when that is what is ticked) goes unfiltered.
+            ticked.length > MAX_LISTED && !q && left.size === 0 ? {} : { supplierIds, variantIds: ticked.map((l) => l.variantId) },
+          ),
         (r) => {
           setMade(r.purchaseOrders);
           const n = r.purchaseOrders.length;
@@ -168,7 +173,7 @@ function SupplierGroup({
           </label>
         )}
       </div>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={`Suggested lines of ${group.supplier}`}>
         <table>
           <caption className="visually-hidden">What to order from {group.supplier}</caption>
           <thead>
@@ -249,7 +254,7 @@ function WithoutSupplier({ lines }: { lines: Suggestion[] }) {
     <section className="card supplier-group" aria-labelledby="without-supplier-heading">
       <h2 id="without-supplier-heading">No supplier with a rate</h2>
       <p className="caption">These are short too, but no supplier has an active rate for them in effect today: give one a rate to order them from here.</p>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Variants with no supplier rate">
         <table>
           <caption className="visually-hidden">Variants short of stock with no supplier rate</caption>
           <thead>

@@ -117,7 +117,7 @@ function LedgerBody({ ledger, history, onHistory }: { ledger: Ledger; history: n
       {ledger.variants.length === 0 ? (
         <p className="empty">Nothing has been ordered from or received of {ledger.supplier} yet.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Bought by variant">
           <table>
             <caption className="visually-hidden">What has been bought of each variant from {ledger.supplier}</caption>
             <thead>
@@ -161,7 +161,7 @@ function LedgerBody({ ledger, history, onHistory }: { ledger: Ledger; history: n
       {ledger.recentReceipts.length === 0 ? (
         <p className="empty">No goods received from {ledger.supplier} yet.</p>
       ) : (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Recent receipts">
           <table>
             <caption className="visually-hidden">The last receipts from {ledger.supplier}, newest first</caption>
             <thead>
@@ -248,7 +248,7 @@ function History({ supplierId, variant, onClose }: { supplierId: number; variant
           {loaded.data.history.length === 0 ? (
             <p className="empty">Nothing received of it yet.</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={`Purchase history of ${name}`}>
               <table>
                 <caption className="visually-hidden">Receipts of {name}, newest first</caption>
                 <thead>
