@@ -66,12 +66,14 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
     // By category: the address keeps it, the rows are the API's categories.
     await main.getByLabel('By', { exact: true }).selectOption({ label: 'Category' });
     await arrive(page, (u) => u.searchParams.get('by') === 'category', '?by=category');
-    await settled(page);
     const byCategory = await apiGet<StockValueAnswer>(page, '/api/stock/value?by=category&limit=25');
-    assert.deepEqual(
-      (await main.getByRole('table').locator('tbody th').allInnerTexts()).map((t) => t.trim()),
-      byCategory.rows.map((r) => r.name),
+    const names = async () => (await main.getByRole('table').locator('tbody th').allInnerTexts()).map((t) => t.trim());
+    await waitFor(async () => JSON.stringify(await names()) === JSON.stringify(byCategory.rows.map((r) => r.name)), 'the rows by category').catch(
+      async (err: Error) => {
+        throw new Error(`${err.message}: ${JSON.stringify(await names())}`);
+      },
     );
+    await settled(page);
     assert.equal(await figures(main.getByTestId('stock-value-total')), shown(byCategory.total.value), 'the same total, however grouped');
     await checkPage(w, 'stock-value-by-category');
 
@@ -82,12 +84,12 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
     const word = first.name.split(' ')[0]!;
     await main.getByLabel('Search', { exact: true }).fill(word);
     await arrive(page, (u) => u.searchParams.get('q') === word, `?q=${word}`);
+    await main.getByRole('heading', { level: 2, name: `Total of the items matching “${word}”` }).waitFor();
     await settled(page);
     const searched = await apiGet<StockValueAnswer>(page, `/api/stock/value?by=item&q=${encodeURIComponent(word)}&limit=25`);
     const links = main.getByRole('table').getByRole('link');
     assert.equal(await links.count(), searched.rows.length);
     assert.equal(await links.first().getAttribute('href'), `/items/${searched.rows[0]!.key}`);
-    await main.getByRole('heading', { level: 2, name: `Total of the items matching “${word}”` }).waitFor();
 
     // A day before anything was in stock: nothing, said so.
     await main.getByLabel('As of the end of').fill('2001-01-01');
