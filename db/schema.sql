@@ -836,6 +836,8 @@ CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id
 
 CREATE INDEX idx_item_variant_item_id ON public.item_variant USING btree (item_id);
 
+CREATE INDEX idx_item_variant_preferred_supplier ON public.item_variant USING btree (preferred_supplier_id);
+
 CREATE INDEX idx_item_variant_size ON public.item_variant USING btree (size_id);
 
 CREATE UNIQUE INDEX idx_item_variant_unique_combo ON public.item_variant USING btree (item_id, color_id, size_id) WHERE (deleted_at IS NULL);

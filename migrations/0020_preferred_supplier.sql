@@ -3,9 +3,7 @@
 -- in effect, whatever the other suppliers charge. A supplier that is deleted leaves its
 -- variants with no preference (rather than refusing the delete). The column is new and NULL
 -- everywhere, so checking the key finds nothing to refuse; it is added NOT VALID and validated
--- at once all the same, the way every key on the large tables is added. No index: a
--- supplier's delete reads item_variant once to clear its preferences, and nothing else looks
--- variants up by it (suggestions read every variant anyway).
+-- at once all the same. Its index is built concurrently by 0021_preferred_supplier_index.
 
 ALTER TABLE public.item_variant ADD COLUMN preferred_supplier_id integer;
 

@@ -275,5 +275,22 @@ for (const backend of backends) {
         [b],
       );
     });
+
+    test('makers racing each other order a shortfall once: the others find it on order', {
+      skip: backend.name === 'pglite' && 'PGlite has one connection: makers cannot race there',
+    }, async () => {
+      const q = tag();
+      const v = await variant(`${q} seal`, '0', '6');
+      await rate(v, `${q} seals`, '1');
+      const all = await Promise.allSettled(Array.from({ length: 10 }, () => createOrdersFromSuggestions(db, { variantIds: [v] }, ACTOR)));
+      const refused = all.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as PurchasingError);
+      assert.equal(all.length - refused.length, 1, 'one maker made the order');
+      assert.ok(
+        refused.every((e) => e.code === 'NOTHING_TO_ORDER'),
+        refused.map((e) => e.message).join('; '),
+      );
+      const lines = await db.query<{ n: string }>('SELECT trim_scale(sum(quantity))::text AS n FROM public.purchase_order_lines WHERE variant_id = $1', [v]);
+      assert.equal(lines.rows[0]!.n, '6');
+    });
   });
 }

@@ -86,7 +86,7 @@ const SUGGESTIONS_SQL = `
      WHERE o.status IN (${ON_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})
      GROUP BY l.variant_id),
   short AS (
-    SELECT v.variant_id, v.item_id, v.color_id, v.size_id, v.unit, v.stock, v.reorder_threshold, v.preferred_supplier_id,
+    SELECT v.variant_id, i.name AS item, v.color_id, v.size_id, v.unit, v.stock, v.reorder_threshold, v.preferred_supplier_id,
            coalesce(d.demand, 0) AS demand, coalesce(oo.on_order, 0) AS on_order,
            v.reorder_threshold + coalesce(d.demand, 0) - v.stock - coalesce(oo.on_order, 0) AS shortfall
       FROM public.item_variant v
@@ -96,17 +96,8 @@ const SUGGESTIONS_SQL = `
      WHERE v.deleted_at IS NULL AND i.deleted_at IS NULL
        AND v.reorder_threshold + coalesce(d.demand, 0) - v.stock - coalesce(oo.on_order, 0) > 0
        AND ($4::text IS NULL OR position(${folded('$4::text')} in ${folded('i.name')}) > 0)
-       AND ($5::int[] IS NULL OR v.variant_id = ANY($5::int[]))),
-  rate AS (
-    SELECT DISTINCT ON (p.variant_id, p.supplier_id) p.variant_id, p.supplier_id, p.cost_per_unit AS price, p.currency, p.minimum_order_quantity AS moq
-      FROM public.variant_supplier_pricing p JOIN short s ON s.variant_id = p.variant_id
-     WHERE p.is_active AND p.effective_from <= CURRENT_DATE AND (p.effective_to IS NULL OR p.effective_to >= CURRENT_DATE)
-     ORDER BY p.variant_id, p.supplier_id, p.effective_from DESC, p.id DESC),
-  chosen AS (
-    SELECT DISTINCT ON (r.variant_id) r.*, r.supplier_id = s.preferred_supplier_id AS preferred
-      FROM rate r JOIN short s ON s.variant_id = r.variant_id
-     ORDER BY r.variant_id, r.supplier_id = s.preferred_supplier_id DESC NULLS LAST, r.price, r.supplier_id)
-  SELECT s.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size, s.unit,
+       AND ($5::int[] IS NULL OR v.variant_id = ANY($5::int[])))
+  SELECT s.variant_id AS "variantId", s.item, c.color_name AS color, sz.size_name AS size, s.unit,
          trim_scale(s.stock)::text AS stock, trim_scale(s.reorder_threshold)::text AS threshold, trim_scale(s.demand)::text AS demand,
          trim_scale(s.on_order)::text AS "onOrder", trim_scale(s.shortfall)::text AS shortfall,
          trim_scale(ch.moq)::text AS "minimumOrderQuantity", trim_scale(greatest(s.shortfall, coalesce(ch.moq, 0)))::text AS quantity,
@@ -115,13 +106,20 @@ const SUGGESTIONS_SQL = `
          CASE WHEN ch.preferred THEN 'preferred supplier' WHEN ch.supplier_id IS NOT NULL THEN 'lowest rate' END AS why,
          trim_scale(sum(greatest(s.shortfall, ch.moq) * ch.price) OVER (PARTITION BY ch.supplier_id))::text AS "supplierTotal"
     FROM short s
-    JOIN public.item_master i ON i.item_id = s.item_id
     JOIN public.color_master c ON c.color_id = s.color_id
     JOIN public.size_master sz ON sz.size_id = s.size_id
-    LEFT JOIN chosen ch ON ch.variant_id = s.variant_id
+    LEFT JOIN LATERAL (
+      SELECT r.*, r.supplier_id = s.preferred_supplier_id AS preferred
+        FROM (SELECT DISTINCT ON (p.supplier_id) p.supplier_id, p.cost_per_unit AS price, p.currency, p.minimum_order_quantity AS moq
+                FROM public.variant_supplier_pricing p
+               WHERE p.variant_id = s.variant_id AND p.is_active
+                 AND p.effective_from <= CURRENT_DATE AND (p.effective_to IS NULL OR p.effective_to >= CURRENT_DATE)
+               ORDER BY p.supplier_id, p.effective_from DESC, p.id DESC) r
+       ORDER BY r.supplier_id = s.preferred_supplier_id DESC NULLS LAST, r.price, r.supplier_id
+       LIMIT 1) ch ON true
     LEFT JOIN public.suppliers sup ON sup.supplier_id = ch.supplier_id
    WHERE ($3::int IS NULL OR ch.supplier_id = $3::int) AND ($6::int[] IS NULL OR ch.supplier_id = ANY($6::int[]))
-   ORDER BY lower(sup.firm_name) NULLS LAST, ch.supplier_id, lower(i.name), lower(c.color_name), lower(sz.size_name), s.variant_id`;
+   ORDER BY lower(sup.firm_name) NULLS LAST, ch.supplier_id, lower(s.item), lower(c.color_name), lower(sz.size_name), s.variant_id`;
 
 async function suggestionRows(q: Queryable, f: SuggestionFilter): Promise<(Suggestion & { supplierTotal: string | null })[]> {
   const lots = await q.query<{ id: number }>(`SELECT id FROM public.production_lots WHERE status IN ('planning', 'ready')`);

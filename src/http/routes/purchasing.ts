@@ -546,7 +546,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       schema: {
         tags: ['purchasing'],
         summary:
-          'Turn the suggestions (of these suppliers and variants, or all) into draft orders, one per supplier, at the suggested quantities and rates, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
+          'Turn the suggestions (of these suppliers and variants; {} for all) into draft orders, one per supplier, at the suggested quantities and rates, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
         body: Type.Object(
           {
             supplierIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
@@ -558,7 +558,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async (request, reply) => {
-      const made = await createOrdersFromSuggestions(db, request.body ?? {}, actorOf(request));
+      const made = await createOrdersFromSuggestions(db, request.body, actorOf(request));
       return reply.status(201).send({ purchaseOrders: made.map((po) => view(request, po)) });
     },
   );
