@@ -170,7 +170,7 @@ webArea('purchasing in a real browser', (suite) => {
     assert.match(await warnings.innerText(), new RegExp(`line 1 .*below ${firm}'s minimum order quantity`));
     // The totals, exact from the API, shown rounded to cents.
     const lines = section(page, 'Lines');
-    assert.ok((await figures(lines.locator('tfoot'))).includes(cents(po.total)), `the order's total ${po.total} shows as ${cents(po.total)}`);
+    assert.ok((await figures(lines.locator('dl.totals'))).includes(cents(po.total)), `the order's total ${po.total} shows as ${cents(po.total)}`);
     await checkPage(w, 'purchase-order-draft');
 
     // A draft's line is changed in place.

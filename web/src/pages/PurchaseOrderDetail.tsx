@@ -12,6 +12,7 @@ import { OrderLineFields, emptyLine, lineBody } from '../purchasing/OrderLineFie
 import type { LineDraft } from '../purchasing/OrderLineFields.tsx';
 import { OrderStatus } from '../purchasing/OrderStatus.tsx';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt, refusal } from '../purchasing/problems.tsx';
+import { OrderTotals } from '../purchasing/OrderTotals.tsx';
 import '../purchasing/purchasing.css';
 import { ReceiptsTable } from '../purchasing/ReceiptsTable.tsx';
 import type { Order, OrderAction, OrderLine, OrderStatusInfo, ReceiptSummary } from '../purchasing/shapes.ts';
@@ -449,22 +450,10 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                 );
               })}
             </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={order.linesEditable ? 6 : 8} className="num">
-                  Totals ({order.currency})
-                </th>
-                <td className="num">{formatMoney(order.net)}</td>
-                <td className="num">{formatMoney(order.tax)}</td>
-                <td className="num" aria-label="Order total">
-                  {formatMoney(order.total)}
-                </td>
-                {editable && <td />}
-              </tr>
-            </tfoot>
           </table>
         </div>
       )}
+      {order.lines.length > 0 && <OrderTotals order={order} />}
       {editable &&
         (adding ? (
           <form className="card line-form" onSubmit={addLine} noValidate aria-label="Add a line">

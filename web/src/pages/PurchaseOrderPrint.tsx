@@ -2,6 +2,7 @@ import { Link, useParams } from 'react-router';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatQuantity } from '../format.ts';
 import { variantName } from '../items/variants.ts';
+import { OrderTotals } from '../purchasing/OrderTotals.tsx';
 import '../purchasing/purchasing.css';
 import type { Order } from '../purchasing/shapes.ts';
 import type { Supplier } from '../suppliers/shapes.ts';
@@ -106,14 +107,7 @@ export default function PurchaseOrderPrint() {
               ))}
             </tbody>
           </table>
-          <dl className="totals">
-            <dt>Net</dt>
-            <dd>{formatMoney(po.net)}</dd>
-            <dt>Tax</dt>
-            <dd>{formatMoney(po.tax)}</dd>
-            <dt className="grand">Total ({po.currency})</dt>
-            <dd className="grand">{formatMoney(po.total)}</dd>
-          </dl>
+          <OrderTotals order={po} />
         </section>
         {po.notes && <p>Notes: {po.notes}</p>}
         <div className="signature">
