@@ -21,6 +21,7 @@ interface Group {
 const SECTIONS: readonly (Section | Group)[] = [
   { to: '/', label: 'Dashboard' },
   { to: '/items', label: 'Items' },
+  { to: '/stock/value', label: 'Stock value', needs: 'purchasing.read' },
   { to: '/suppliers', label: 'Suppliers' },
   { to: '/subprocesses', label: 'Subprocesses' },
   { to: '/processes', label: 'Processes' },
@@ -34,7 +35,6 @@ const SECTIONS: readonly (Section | Group)[] = [
       { to: '/purchasing/suggestions', label: 'Suggestions' },
     ],
   },
-  { to: '/stock/value', label: 'Stock value', needs: 'purchasing.read' },
   { to: '/imports', label: 'Imports' },
   { to: '/users', label: 'Users', needs: 'users.manage' },
   { to: '/schema', label: 'Schema health', needs: 'schema.read' },

@@ -225,7 +225,7 @@ function StockValuePanel() {
 function ImportsPanel() {
   const loaded = useApi<{ total: number; jobs: ImportJob[] }>(`/api/imports${query({ limit: IMPORTS_SHOWN })}`);
   return (
-    <Panel title="Recent imports" loaded={loaded}>
+    <Panel title="Recent imports" loaded={loaded} wide>
       {({ jobs }) =>
         jobs.length === 0 ? (
           <p className="empty">No imports yet.</p>

@@ -6,6 +6,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
 import { formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
+import { compare, decimal } from '../lots/decimal.ts';
 import type { OrderLink, Suggestion, Suggestions as SuggestionsAnswer, SupplierSuggestions } from '../purchasing/planning.ts';
 import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
@@ -185,6 +186,18 @@ function SupplierGroup({
               )}
               <th scope="col">Variant</th>
               <th scope="col" className="num">
+                Order
+              </th>
+              <th scope="col" className="num">
+                Unit price
+              </th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col" className="num">
+                Short by
+              </th>
+              <th scope="col" className="num">
                 Stock
               </th>
               <th scope="col" className="num">
@@ -195,18 +208,6 @@ function SupplierGroup({
               </th>
               <th scope="col" className="num">
                 On order
-              </th>
-              <th scope="col" className="num">
-                Short by
-              </th>
-              <th scope="col" className="num">
-                Order
-              </th>
-              <th scope="col" className="num">
-                Unit price
-              </th>
-              <th scope="col" className="num">
-                Amount
               </th>
               <th scope="col">Why this supplier</th>
             </tr>
@@ -225,19 +226,19 @@ function SupplierGroup({
                   </td>
                 )}
                 <th scope="row">{variantName(l)}</th>
-                <td className="num">{formatQuantity(l.stock)}</td>
-                <td className="num">{formatQuantity(l.threshold)}</td>
-                <td className="num">{formatQuantity(l.demand)}</td>
-                <td className="num">{formatQuantity(l.onOrder)}</td>
-                <td className="num">{formatQuantity(l.shortfall)}</td>
                 <td className="num">
                   {formatQuantity(l.quantity)} {l.unit}
-                  {l.minimumOrderQuantity !== null && l.quantity !== l.shortfall && Number(l.quantity) > Number(l.shortfall) && (
+                  {l.minimumOrderQuantity !== null && compare(decimal(l.quantity), decimal(l.shortfall)) > 0 && (
                     <span className="hint-line">minimum order {formatQuantity(l.minimumOrderQuantity)}</span>
                   )}
                 </td>
                 <td className="num">{l.unitPrice === null ? '—' : formatUnitCost(l.unitPrice)}</td>
                 <td className="num">{l.amount === null ? '—' : formatMoney(l.amount)}</td>
+                <td className="num">{formatQuantity(l.shortfall)}</td>
+                <td className="num">{formatQuantity(l.stock)}</td>
+                <td className="num">{formatQuantity(l.threshold)}</td>
+                <td className="num">{formatQuantity(l.demand)}</td>
+                <td className="num">{formatQuantity(l.onOrder)}</td>
                 <td>{l.why ?? '—'}</td>
               </tr>
             ))}
