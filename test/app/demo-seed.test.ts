@@ -14,6 +14,7 @@ interface SeedJson {
   counts: Record<DemoTable, number>;
   lots: { lotNumber: string; process: string; status: string; quantity: number }[];
   belowReorderThreshold: number;
+  stockValue: string;
 }
 
 /** Opens the test database, runs `fn`, closes it (a PGlite directory admits one process at a time). */
@@ -36,8 +37,8 @@ async function tableContents(conn: Database, ignore: readonly string[] = []): Pr
   return out;
 }
 
-/** Columns that hold the time of the run (lot numbers carry the date). */
-const RUN_TIME_COLUMNS = ['created_at', 'updated_at', 'started_at', 'completed_at', 'lot_number'];
+/** Columns that hold the time of the run (lot, order and receipt numbers carry the date). */
+const RUN_TIME_COLUMNS = ['created_at', 'updated_at', 'started_at', 'completed_at', 'sent_at', 'closed_at', 'lot_number', 'po_number', 'receipt_number'];
 
 test('mtc seed without --demo is a usage error: exit 2, saying what is available', async () => {
   const r = await mtc(['seed', '--database', 'memory://']);
@@ -108,16 +109,17 @@ for (const backend of backends) {
       }
     });
 
-    test("every variant's stock is the sum of its stock ledger: one opening row each, production rows only for the completed lot", async () => {
+    test("every variant's stock is the sum of its stock ledger: one opening row each bought variant (none for what the processes make), production rows only for the completed lot", async () => {
       const c = await conn();
       const off = await c.query(`
         SELECT v.variant_id, v.stock, sum(t.quantity) AS ledger
         FROM item_variant v LEFT JOIN inventory_transactions t USING (variant_id)
-        GROUP BY v.variant_id, v.stock HAVING v.stock IS DISTINCT FROM sum(t.quantity)`);
+        GROUP BY v.variant_id, v.stock HAVING v.stock IS DISTINCT FROM coalesce(sum(t.quantity), 0)`);
       assert.deepEqual(off.rows, []);
       const openings = await c.query<{ n: string }>(`
         SELECT count(*) AS n FROM item_variant v
-        WHERE (SELECT count(*) FROM inventory_transactions t WHERE t.variant_id = v.variant_id AND t.transaction_type = 'opening') <> 1`);
+        WHERE (SELECT count(*) FROM inventory_transactions t WHERE t.variant_id = v.variant_id AND t.transaction_type = 'opening')
+           <> CASE WHEN EXISTS (SELECT 1 FROM processes p WHERE p.output_variant_id = v.variant_id) THEN 0 ELSE 1 END`);
       assert.equal(openings.rows[0]?.n, '0');
       const production = await c.query<{ status: string; n: string; positive: string }>(`
         SELECT l.status, count(*) AS n, count(*) FILTER (WHERE t.quantity >= 0) AS positive
@@ -294,19 +296,21 @@ for (const backend of backends) {
       }
     });
 
-    test('the variants processes use have several rates (some inactive, some expired), the others one; all in INR', async () => {
+    test('the variants processes use have several rates (some inactive, some expired), the others one, what the processes make none; all in INR', async () => {
       const c = await conn();
-      const r = await c.query<{ used: boolean; min: number; max: number; variants: string }>(`
-        SELECT EXISTS (SELECT 1 FROM variant_usage u WHERE u.variant_id = v.variant_id) AS used,
+      const r = await c.query<{ kind: string; min: number; max: number; variants: string }>(`
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM processes p WHERE p.output_variant_id = v.variant_id) THEN 'made'
+                    WHEN EXISTS (SELECT 1 FROM variant_usage u WHERE u.variant_id = v.variant_id) THEN 'used' ELSE 'other' END AS kind,
                min(n)::int AS min, max(n)::int AS max, count(*) AS variants
         FROM item_variant v
         CROSS JOIN LATERAL (SELECT count(*) AS n FROM variant_supplier_pricing p WHERE p.variant_id = v.variant_id) AS rates
         GROUP BY 1 ORDER BY 1`);
       assert.deepEqual(
-        r.rows.map((x) => [x.used, x.min, x.max]),
+        r.rows.map((x) => [x.kind, x.min, x.max]),
         [
-          [false, 1, 1],
-          [true, 2, 3],
+          ['made', 0, 0],
+          ['other', 1, 1],
+          ['used', 2, 3],
         ],
       );
       const kinds = await c.query<{ inactive: string; expired: string; currencies: string[] }>(`
@@ -317,6 +321,77 @@ for (const backend of backends) {
       assert.ok(Number(kinds.rows[0]?.inactive) > 0, 'no inactive rate');
       assert.ok(Number(kinds.rows[0]?.expired) > 0, 'no expired rate');
       assert.deepEqual(kinds.rows[0]?.currencies, ['INR']);
+    });
+
+    test('purchasing: an order in every status, made and sent by the planner at the supplier rates, received bill by bill by the operator, and a receipt without an order', async () => {
+      const c = await conn();
+      const orders = await c.query<{ id: number; status: string; lines: number; priced: boolean; role: string; receipts: string[] }>(`
+        SELECT o.id, o.status, (SELECT count(*)::int FROM purchase_order_lines l WHERE l.po_id = o.id) AS lines,
+               (SELECT bool_and(l.unit_price = (SELECT p.cost_per_unit FROM variant_supplier_pricing p
+                                                  WHERE p.supplier_id = o.supplier_id AND p.variant_id = l.variant_id AND p.is_active
+                                                    AND p.effective_from <= o.order_date AND (p.effective_to IS NULL OR p.effective_to >= o.order_date)))
+                  FROM purchase_order_lines l WHERE l.po_id = o.id) AS priced,
+               u.role, coalesce((SELECT array_agg(r.bill_number ORDER BY r.id) FROM goods_receipts r WHERE r.po_id = o.id), '{}') AS receipts
+          FROM purchase_orders o JOIN users u ON u.user_id = o.created_by ORDER BY o.order_date, o.id`);
+      assert.deepEqual(orders.rows.map((o) => o.status).sort(), ['cancelled', 'closed', 'draft', 'partially_received', 'received', 'sent']);
+      for (const o of orders.rows) {
+        assert.ok(o.lines >= 1, `order ${o.id} has lines`);
+        assert.equal(o.priced, true, `order ${o.id}: every line at the supplier's rate of the order's day`);
+        assert.equal(o.role, 'planner');
+        const received = ['partially_received', 'received', 'closed'].includes(o.status);
+        assert.equal(o.receipts.length > 0, received, `order ${o.id} (${o.status}): ${o.receipts.join(', ')}`);
+      }
+      assert.deepEqual(
+        orders.rows.map((o) => o.id),
+        [...orders.rows.map((o) => o.id)].sort((a, b) => a - b),
+        'numbered in the order they were placed',
+      );
+      const receipts = await c.query<{ po: number | null; bill: string | null; tax: string; discounted: boolean; role: string; via: string }>(`
+        SELECT r.po_id AS po, r.bill_number AS bill, r.tax_percentage::text AS tax, (r.discount_percentage > 0 OR r.discount_amount > 0) AS discounted,
+               u.role, (SELECT e.via FROM audit_events e WHERE e.entity = 'goods_receipt' AND e.entity_id = r.id::text) AS via
+          FROM goods_receipts r JOIN users u ON u.user_id = r.created_by ORDER BY r.id`);
+      assert.ok(receipts.rows.length >= 4);
+      for (const r of receipts.rows) {
+        assert.match(r.bill ?? '', /\S/, 'every receipt has its bill number');
+        assert.ok(Number(r.tax) > 0, 'and its tax');
+        assert.equal(r.role, 'operator');
+        assert.equal(r.via, 'seed');
+      }
+      assert.equal(receipts.rows.filter((r) => r.po === null).length, 1, 'one receipt on its own');
+      assert.ok(receipts.rows.filter((r) => r.discounted).length >= 2, 'receipts with a discount');
+      const ledger = await c.query<{ off: string }>(`
+        SELECT count(*) AS off FROM goods_receipt_lines l JOIN goods_receipts r ON r.id = l.receipt_id
+         WHERE NOT EXISTS (SELECT 1 FROM inventory_transactions t WHERE t.reference_type = 'goods_receipt' AND t.reference_id = r.id
+                              AND t.variant_id = l.variant_id AND t.quantity = l.quantity AND t.unit_cost = l.unit_cost
+                              AND t.created_at::date = r.received_on)`);
+      assert.equal(ledger.rows[0]?.off, '0', 'every receipt line is in the ledger at its cost, on the day it was received');
+    });
+
+    test('the stock has a value: every variant with stock is valued, the total is the sum of the ledger; the completed lot put its bicycles into stock at its actual cost', async () => {
+      const c = await conn();
+      const v = await c.query<{ unvalued: string; total: string; ledger: string }>(`
+        SELECT count(*) FILTER (WHERE stock <> 0 AND stock_value IS NULL) AS unvalued, trim_scale(sum(stock_value))::text AS total,
+               (SELECT trim_scale(sum(value))::text FROM inventory_transactions) AS ledger
+          FROM item_variant`);
+      assert.equal(v.rows[0]?.unvalued, '0');
+      assert.equal(v.rows[0]?.total, seeded.stockValue);
+      assert.equal(v.rows[0]?.ledger, seeded.stockValue);
+      assert.ok(Number(seeded.stockValue) > 1_000_000, seeded.stockValue);
+      const outputs = await c.query<{ status: string; actual: string; quantity: string; unitCost: string; stock: string; value: string; made: string }>(`
+        SELECT l.status, l.actual_cost::text AS actual, trim_scale(l.output_quantity)::text AS quantity, trim_scale(l.output_unit_cost)::text AS "unitCost",
+               trim_scale(v.stock)::text AS stock, trim_scale(v.stock_value)::text AS value, i.name AS made
+          FROM production_lots l JOIN processes p ON p.id = l.process_id
+          JOIN item_variant v ON v.variant_id = p.output_variant_id JOIN item_master i ON i.item_id = v.item_id
+         WHERE l.status = 'completed'`);
+      assert.equal(outputs.rows.length, 1);
+      const lot = outputs.rows[0]!;
+      assert.equal(lot.made, 'Sparrow 12 Kids Bicycle');
+      assert.equal(lot.quantity, '50');
+      assert.equal(lot.stock, '50', 'the bicycles it made are in stock');
+      assert.equal(Math.abs(Number(lot.value) - Number(lot.actual)) < 0.0001, true, `worth the lot's actual cost: ${lot.value} vs ${lot.actual}`);
+      assert.equal(Math.abs(Number(lot.unitCost) * 50 - Number(lot.actual)) < 0.0001, true, `${lot.unitCost} × 50 vs ${lot.actual}`);
+      const processes = await c.query<{ n: string }>('SELECT count(*) AS n FROM processes WHERE output_variant_id IS NULL');
+      assert.equal(processes.rows[0]?.n, '0', 'every process names what it makes');
     });
 
     test('a second seed fails with exit 1, naming a table that holds rows, and changes nothing', async () => {

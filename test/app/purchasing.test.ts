@@ -165,7 +165,8 @@ for (const backend of backends) {
         () => createGoodsReceipt(db, { purchaseOrderId: po.purchaseOrderId, lines: [{ poLineId: line, quantity: '7' }] }, ACTOR),
         'OVER_RECEIPT',
       );
-      assert.match(over.message, /7 of .* is more than the 6 still open on line 1/);
+      // the message names the variant: item, colour and size
+      assert.match(over.message, /^lines\/0: 7 of Bought part \d+ Natural One size is more than the 6 still open on line 1 of PO-/);
       // the rest, and one more with a reason, at a price of its own: 7 × 12 = 84
       const second = await createGoodsReceipt(
         db,
@@ -183,10 +184,25 @@ for (const backend of backends) {
       const { supplier, variant } = await setUp('5');
       let po = await createPurchaseOrder(db, { supplierId: supplier, lines: [{ variantId: variant, quantity: '10' }] }, ACTOR);
       po = await transitionPurchaseOrder(db, po.purchaseOrderId, 'send', {}, ACTOR);
-      const r = await createGoodsReceipt(db, { purchaseOrderId: po.purchaseOrderId, lines: [{ poLineId: po.lines[0]!.lineId, quantity: '10' }] }, ACTOR);
+      const r = await createGoodsReceipt(
+        db,
+        {
+          purchaseOrderId: po.purchaseOrderId,
+          taxPercentage: '18',
+          discountAmount: '3',
+          grandTotal: '61.02',
+          lines: [{ poLineId: po.lines[0]!.lineId, quantity: '10' }],
+        },
+        ACTOR,
+      );
       await refused(() => reverseGoodsReceipt(db, r.receiptId, ' ', ACTOR), 'REASON_REQUIRED');
       const back = await reverseGoodsReceipt(db, r.receiptId, 'wrong variant delivered', ACTOR);
       assert.equal(back.reversesReceiptId, r.receiptId);
+      assert.deepEqual(
+        [back.taxPercentage, back.discountAmount, back.totalAmount, back.grandTotal],
+        ['18', '3', `-${r.totalAmount}`, '-61.02'],
+        'the bill is taken back whole: its tax and discount, and its grand total as the bill said it',
+      );
       assert.equal(back.lines[0]!.quantity, '-10');
       assert.deepEqual(await stock(variant), { stock: '0', value: '0' });
       const status = (await db.query<{ status: string }>('SELECT status FROM public.purchase_orders WHERE id = $1', [po.purchaseOrderId])).rows[0]!.status;

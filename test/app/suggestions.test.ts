@@ -107,7 +107,7 @@ for (const backend of backends) {
       assert.deepEqual((await reorderSuggestions(db, { q, supplierId: await supplierId(db, `${q} dear`) })).suppliers, []);
     });
 
-    test('lots in planning and ready raise the demand by what they need; a lot that leaves them does not', async () => {
+    test('lots in planning, ready and in progress raise the demand by what they need (a lot consumes only when it completes); a lot that ends does not', async () => {
       const q = tag();
       const v = await variant(`${q} tube`, '10', '5');
       await rate(v, `${q} mill`, '2');
@@ -126,7 +126,11 @@ for (const backend of backends) {
       s = await one(q);
       assert.deepEqual([s.demand, s.shortfall], ['4', '1']);
       await transitionLot(db, ready.lotId, 'start', ACTOR);
-      assert.deepEqual(await lines(q), [], 'a lot in progress is no longer counted (as the issue says: planning and ready)');
+      s = await one(q);
+      assert.deepEqual([s.demand, s.shortfall], ['4', '1'], 'a lot in progress still needs its materials: it has not consumed them');
+      await transitionLot(db, ready.lotId, 'complete', ACTOR);
+      s = await one(q);
+      assert.deepEqual([s.stock, s.demand, s.shortfall], ['6', '0', '1'], 'once complete, its need is out of stock, not demand');
     });
 
     test('what is open on orders in draft, sent or partially received lowers the suggestion; cancelled and closed orders do not', async () => {

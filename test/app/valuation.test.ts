@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { postStock } from '../../src/app/items/stock.ts';
-import { stockValue } from '../../src/app/items/value.ts';
+import { stockValue, stockValueTotal } from '../../src/app/items/value.ts';
 import type { StockEntry } from '../../src/app/items/stock.ts';
 import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
@@ -181,6 +181,14 @@ for (const backend of backends) {
       );
       const before = await stockValue(db, { asOf: '2025-12-31', by: 'variant', q: 'Dated bell', limit: 10, offset: 0 });
       assert.deepEqual(before.rows, [], 'nothing was in stock before the first row');
+      // The total alone is the grouped answer's total, on every day (the other tests' stock too).
+      for (const asOf of ['2025-12-31', '2026-01-01', '2026-01-02', undefined]) {
+        const grouped = await stockValue(db, { ...(asOf ? { asOf } : {}), by: 'variant', limit: 1, offset: 0 });
+        const total = await stockValueTotal(db, asOf ? { asOf } : {});
+        assert.deepEqual(total, { asOf: grouped.asOf, ...grouped.total }, `on ${asOf ?? 'today'}`);
+      }
+      const day1Total = await stockValueTotal(db, { asOf: '2026-01-01' });
+      assert.ok(day1Total.variants >= 2 && day1Total.unvaluedVariants >= 1, 'day 1 counts both bells, the one without a cost apart');
     });
   });
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createItem } from '../../src/app/items/items.ts';
+import { createPurchaseOrder, transitionPurchaseOrder } from '../../src/app/purchasing/orders.ts';
+import { createGoodsReceipt } from '../../src/app/purchasing/receipts.ts';
 import { createVariant } from '../../src/app/items/variants.ts';
 import { createRate } from '../../src/app/suppliers/rates.ts';
 import { createSupplier } from '../../src/app/suppliers/suppliers.ts';
@@ -21,6 +23,8 @@ for (const backend of backends) {
     let url: string;
     let drop: () => Promise<void>;
     let dir: string;
+    let poNumber = '';
+    let receiptNumber = '';
     const file = (name: string) => join(dir, name);
 
     before(async () => {
@@ -43,6 +47,25 @@ for (const backend of backends) {
         },
         CLI_ACTOR,
       );
+      const po = await createPurchaseOrder(
+        t.db,
+        {
+          supplierId: hostile.supplierId,
+          orderDate: '2026-02-01',
+          notes: 'Say "urgent"',
+          lines: [{ variantId: variant!.variantId, quantity: '30', taxRate: '5', discountRate: '10' }],
+        },
+        CLI_ACTOR,
+      );
+      poNumber = po.poNumber;
+      await transitionPurchaseOrder(t.db, po.purchaseOrderId, 'send', {}, CLI_ACTOR);
+      receiptNumber = (
+        await createGoodsReceipt(
+          t.db,
+          { purchaseOrderId: po.purchaseOrderId, billNumber: '=B1', receivedOn: '2026-02-03', lines: [{ poLineId: po.lines[0]!.lineId, quantity: '30' }] },
+          CLI_ACTOR,
+        )
+      ).receiptNumber;
       await t.db.close();
       url = t.url;
       drop = t.drop;
@@ -78,6 +101,29 @@ for (const backend of backends) {
       assert.deepEqual((await readdir(dir)).filter((f) => f.includes('rates.csv') || f.includes('suppliers.csv')).sort(), ['rates.csv', 'suppliers.csv']);
     });
 
+    test('purchase orders and goods receipts: a row per line on stdout, or to -o FILE with the count (and --json), formulas guarded, the quote in the notes quoted', async () => {
+      const orders = await mtc(['export', '--kind', 'purchase-orders', '--database', url]);
+      assert.equal(orders.code, 0, orders.stderr);
+      // 30 × 10.50 less 10 % = 283.5; 5 % tax 14.175
+      assert.equal(
+        orders.stdout,
+        '\uFEFFPO Number,Supplier,Status,Order Date,Expected On,Currency,Notes,Line,Item,Color,Size,Unit,Quantity,Received,Unit Price,Tax %,Discount %,Net,Tax,Total\r\n' +
+          `${poNumber},'=SUM(A1:A9),received,2026-02-01,,INR,"Say ""urgent""",1,Frame,Black,M,pcs,30,30,10.5,5,10,283.5,14.175,297.675\r\n`,
+      );
+      const r = await mtc(['export', '--kind', 'goods-receipts', '-o', file('receipts.csv'), '--database', url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `Exported 1 row of goods-receipts to ${file('receipts.csv')}.\n`);
+      assert.equal(
+        await readFile(file('receipts.csv'), 'utf8'),
+        '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount,Total Amount,Grand Total,Line,Item,Color,Size,Unit,Quantity,Unit Cost,Amount,Over-receipt Reason\r\n' +
+          `${receiptNumber},'=SUM(A1:A9),${poNumber},'=B1,2026-02-03,,,0,0,0,283.5,283.5,1,Frame,Black,M,pcs,30,9.45,283.5,\r\n`,
+      );
+      const j = await mtc(['export', '--kind', 'purchase-orders', '-o', file('orders.csv'), '--database', url, '--json']);
+      assert.equal(j.code, 0, j.stderr);
+      assert.deepEqual(JSON.parse(j.stdout), { kind: 'purchase-orders', file: file('orders.csv'), rows: 1 });
+      assert.equal(await readFile(file('orders.csv'), 'utf8'), orders.stdout);
+    });
+
     test('the exported files import back into the same database as a no-op, every row accounted for', async () => {
       for (const kind of ['items', 'suppliers', 'rates']) {
         const out = file(`${kind}-again.csv`);
@@ -98,7 +144,7 @@ for (const backend of backends) {
     test('usage errors exit 2 with a message, before the database is opened: an unknown kind names the kinds', async () => {
       const unknown = await mtc(['export', '--kind', 'widgets', '--database', url]);
       assert.equal(unknown.code, 2);
-      assert.equal(unknown.stderr, 'mtc: unknown import kind "widgets": use items, suppliers, rates\n');
+      assert.equal(unknown.stderr, 'mtc: unknown export kind "widgets": use items, suppliers, rates, purchase-orders, goods-receipts\n');
       assert.equal(unknown.stdout, '');
 
       const json = await mtc(['export', '--kind', 'widgets', '--database', url, '--json']);
@@ -107,7 +153,7 @@ for (const backend of backends) {
 
       const none = await mtc(['export', '--database', url]);
       assert.equal(none.code, 2);
-      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates/);
+      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates, purchase-orders, goods-receipts/);
 
       const positional = await mtc(['export', 'out.csv', '--kind', 'items', '--database', url]);
       assert.equal(positional.code, 2);

@@ -1,4 +1,4 @@
-// The README's walk from a process to a completed lot, run as a newcomer would: a migrated
+// The README's walk from a purchase order to finished goods in stock, run as a newcomer would: a migrated
 // database, the first admin made with `mtc user add`, `mtc serve`, and the curl script in
 // examples/ against it. What it prints is what the README says it prints.
 import assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | 
 }
 
 for (const backend of backends) {
-  describe(`the README's walk from a process to a completed lot on ${backend.name}`, { skip: backend.skip }, () => {
+  describe(`the README's walk from a purchase order to finished goods on ${backend.name}`, { skip: backend.skip }, () => {
     let db: TestDatabase;
     let server: ReturnType<typeof startMtc> | undefined;
     let api = '';
@@ -43,26 +43,39 @@ for (const backend of backends) {
       await db?.drop();
     });
 
-    test('examples/lot-walkthrough.sh runs from materials to a completed lot, and prints the figures the README shows', async () => {
+    test('examples/lot-walkthrough.sh runs from a purchase order to finished goods in stock, and prints the figures the README shows', async () => {
       const run = await bash(join(ROOT, 'examples', 'lot-walkthrough.sh'), { API: api, EMAIL: 'you@example.com', PASSWORD: password });
       assert.equal(run.code, 0, run.out);
       const lines = run.out.trim().split('\n');
-      assert.deepEqual(lines.slice(0, 2), [
+      assert.deepEqual(lines.slice(0, 4), [
+        // The order at Bolt & Sons' rates: 50 × 1150 less 2 % = 56350, plus 12 % GST; 50 × 180 = 9000, plus 12 %.
+        '["Steel frame 50.000 at 1150.0000 less 2.00 %: 63112","Saddle 50.000 at 180.0000 less 0.00 %: 10080"]',
+        '["sent","73192"]',
+        // Received at the price paid: the frame's price less its discount (the GST is recovered, not a cost).
+        '["Steel frame 50 at 1127","Saddle 50 at 180"]',
+        'received',
+      ]);
+      assert.deepEqual(lines.slice(4, 6), [
         // One bicycle: frame 1200.00 (the dearer supplier) + leather saddle 450.00 + labour 150.00 + freight 500.00; best 1150 + foam 180 + 150 + 500.
         '{"worst":"2300.00","best":"1980.00"}',
         // Ten: (1800 × 10 + 500) / 10 and (1480 × 10 + 500) / 10: the freight spread over the run.
         '{"worst":"1850.00","best":"1530.00"}',
       ]);
-      assert.deepEqual(lines.slice(2, 6), [
+      assert.deepEqual(lines.slice(6, 10), [
         '["Saddle: needs 10.000, has 50.000","Steel frame: needs 10.000, has 50.000"]',
         'ready',
         'in_progress',
         'completed',
       ]);
-      // Estimate 1800 × 10 + 500; actual with the foam saddle at the frame's dearer rate: (1200 + 180 + 150) × 10 + 500.
-      assert.match(lines[6]!, /^\["LOT-\d{8}-\d{6}","18500\.00","15800\.00","-2700\.00"\]$/);
-      assert.equal(lines[7], '["production -10.000","opening 50.000"]');
-      assert.equal(lines.length, 8, run.out);
+      // Estimate 1800 × 10 + 500; actual with what was consumed at the price paid: (1127 + 180 + 150) × 10 + 500 = 15070, 1507 a bicycle.
+      assert.match(lines[10]!, /^\["LOT-\d{8}-\d{6}","18500\.00","15070\.00","-3430\.00","10","1507"\]$/);
+      assert.equal(lines[11], '["production -10.000","receipt 50.000"]');
+      // 40 frames × 1127, the 10 bicycles at the lot's actual cost, 40 saddles × 180: 65350 bought − 13070 consumed + 15070 made.
+      assert.equal(
+        lines[12],
+        '["Steel frame Black M: 40 worth 45080","City bicycle Black M: 10 worth 15070","Saddle Black Foam: 40 worth 7200","total 67350"]',
+      );
+      assert.equal(lines.length, 13, run.out);
     });
   });
 }

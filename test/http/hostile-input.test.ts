@@ -419,6 +419,12 @@ Object.assign(WRITES, {
     rows: (_, a) => receiptRows(a),
     masters: ['inventory_transactions'],
   },
+  // Its body holds only lists of ids (no text to read back); the first test walks their shapes.
+  'POST /api/purchasing/suggestions/orders': {
+    read: (_, a) => `/api/purchase-orders/${a.purchaseOrders[0].purchaseOrderId}`,
+    rows: (_, a) => (a.purchaseOrders as { purchaseOrderId: number }[]).map((o) => `purchase_orders (${o.purchaseOrderId})`),
+    masters: ['purchase_order_lines'],
+  },
 } satisfies Record<string, WriteRoute>);
 const WALKED_TAGS = ['items', 'variants', 'stock', 'suppliers', 'users', 'purchasing'];
 

@@ -125,6 +125,43 @@ for (const backend of backends) {
       assert.equal(Math.round((openInr(after) - openInr(before)) * 1e4) / 1e4, 55.44, 'the 6 still open × 8.40 + 10% tax');
     });
 
+    test('the variant’s ledger over HTTP shows what each row moved at and its value: a receipt at its price, an issue at the average', async () => {
+      const own = await insertVariant(api.db, 'Ledger-valued chain');
+      const received = await api.call('POST', '/api/goods-receipts', {
+        as: 'operator',
+        body: {
+          supplierId: supplier,
+          lines: [
+            { variantId: own, quantity: '4', unitCost: '2.5' },
+            { variantId: own, quantity: '4', unitCost: '3.5' },
+          ],
+        },
+      });
+      assert.equal(received.statusCode, 201, received.body);
+      const issued = await api.call('POST', '/api/stock/movements', { as: 'operator', body: { variantId: own, type: 'issue', quantity: '2' } });
+      assert.equal(issued.statusCode, 201, issued.body);
+      const entries = json(await api.call('GET', `/api/variants/${own}/ledger`, { as: 'viewer' })).entries as Record<string, string>[];
+      assert.deepEqual(
+        entries.map((e) => [e.type, Number(e.quantity), Number(e.unitCost), Number(e.value)]),
+        [
+          ['issue', -2, 3, -6],
+          ['receipt', 4, 3.5, 14],
+          ['receipt', 4, 2.5, 10],
+        ],
+      );
+    });
+
+    test('what all stock is worth, alone: the total of the stock value, for any role that reads; a day that is no day is a 400 naming asOf', async () => {
+      const total = await api.call('GET', '/api/stock/value/total?asOf=2099-12-31', { as: 'operator' });
+      assert.equal(total.statusCode, 200, total.body);
+      const grouped = json(await api.call('GET', '/api/stock/value?asOf=2099-12-31&by=category&limit=1', { as: 'viewer' }));
+      assert.deepEqual(json(total), { asOf: '2099-12-31', ...grouped.total });
+      const bad = await api.call('GET', '/api/stock/value/total?asOf=2026-02-30', { as: 'viewer' });
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.match(json(bad).error.message, /asOf/);
+      assert.equal((await api.app.inject({ method: 'GET', url: '/api/stock/value/total' })).statusCode, 401);
+    });
+
     test('a planner orders and an operator receives; each is offered only the moves its role may make; a viewer changes nothing', async () => {
       const made = await api.call('POST', '/api/purchase-orders', {
         as: 'planner',

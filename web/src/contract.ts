@@ -120,6 +120,7 @@ export type PurchasingShapes = [
   Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}', 'get'>>>,
   Holds<Reads<Order, ResponseOf<'/api/purchase-orders', 'post'>>>,
   Holds<Reads<{ order: Order }, ResponseOf<'/api/purchase-orders/{id}/lines', 'post'>>>,
+  Holds<Reads<{ order: Order }, ResponseOf<'/api/purchase-orders/{id}/lines/{lineId}', 'patch'>>>,
   Holds<Reads<Order, ResponseOf<'/api/purchase-orders/{id}/send', 'post'>>>,
   Holds<Reads<ReceiptSummary, RowOf<'/api/goods-receipts', 'receipts'>>>,
   Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}', 'get'>>>,

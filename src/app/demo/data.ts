@@ -16,7 +16,7 @@ export const USERS: readonly (readonly [name: string, email: string, role: Role]
   ['Demo Viewer', 'viewer@example.com', 'viewer'],
 ];
 
-export const COLOURS = ['Black', 'White', 'Red', 'Navy', 'Sea Green', 'Pink', 'Yellow', 'Metallic Grey', 'Floro Orange', 'Plain'] as const;
+export const COLOURS = ['Black', 'White', 'Red', 'Navy', 'Sea Green', 'Pink', 'Yellow', 'Metallic Grey', 'Floro Orange', 'Plain', 'Assorted'] as const;
 export const SIZES = ['12 inch', '16 inch', '20 inch', '26 inch', 'S', 'M', 'L', 'XL', 'General'] as const;
 export const MODELS = ['Sparrow', 'Comet', 'Falcon', 'Trekker', 'Breeze', 'Universal'] as const;
 export const VARIATIONS = ['Steel', 'Alloy', 'Shocker', 'Single Speed', 'Standard'] as const;
@@ -31,7 +31,11 @@ export const WHEELS = 'Wheels & Tyres';
 export const PARTS = 'Components';
 export const FINISH = 'Paint & Packing';
 export const ACCESSORIES = 'Accessories';
-export type Category = typeof FRAMES | typeof WHEELS | typeof PARTS | typeof FINISH | typeof ACCESSORIES;
+/** What the demo maker makes: its processes put their output here (no supplier sells it). */
+export const BICYCLES = 'Finished Bicycles';
+export type Category = typeof FRAMES | typeof WHEELS | typeof PARTS | typeof FINISH | typeof ACCESSORIES | typeof BICYCLES;
+/** The categories bought from suppliers. */
+export type BoughtCategory = Exclude<Category, typeof BICYCLES>;
 
 export const WHEEL_SIZES: readonly Size[] = ['12 inch', '16 inch', '20 inch', '26 inch'];
 export const KID_SIZES: readonly Size[] = ['12 inch', '16 inch', '20 inch'];
@@ -40,7 +44,8 @@ export const GARMENT_SIZES: readonly Size[] = ['S', 'M', 'L', 'XL'];
 /**
  * One item and its variants: one variant per size × colour. `stock` is the usual opening
  * stock of a variant (spread by STOCK_SPREAD), `rate` the usual supplier's rate per unit in
- * INR for the smallest size.
+ * INR for the smallest size; null for what the maker makes itself (no supplier, no rate: its
+ * stock comes from the lots that make it, at their actual cost).
  */
 export type ItemRow = readonly [
   key: string,
@@ -50,7 +55,7 @@ export type ItemRow = readonly [
   model: Model,
   variation: Variation,
   unit: Unit,
-  rate: string,
+  rate: string | null,
   stock: number,
   reorder: number,
   sizes: readonly Size[],
@@ -190,7 +195,17 @@ export const ITEMS: readonly ItemRow[] = [
   ['gloves', ACCESSORIES, 'Cycling Gloves', 'Half finger', 'Universal', 'Standard', 'pcs', '145.00', 40, 10, GARMENT_SIZES, ['Black', 'Red']],
   ['basket', ACCESSORIES, 'Basket', 'Front wire basket', 'Breeze', 'Standard', 'pcs', '180.00', 60, 20, ['General'], ['White', 'Pink']],
   ['bell', ACCESSORIES, 'Bell', 'Alloy ding-dong', 'Universal', 'Alloy', 'pcs', '42.00', 250, 60, ['General'], ['Metallic Grey', 'Black', 'Red']],
+  // what the processes make: one variant each, colours assorted as the lots choose them
+  ['bike-sparrow', BICYCLES, 'Sparrow 12 Kids Bicycle', 'Boxed, with training wheels', 'Sparrow', 'Steel', 'pcs', null, 0, 0, ['12 inch'], ['Assorted']],
+  ['bike-comet', BICYCLES, 'Comet 16 Bicycle', 'Boxed, with training wheels', 'Comet', 'Steel', 'pcs', null, 0, 0, ['16 inch'], ['Assorted']],
+  ['bike-falcon', BICYCLES, 'Falcon 20 MTB', 'Boxed, suspension fork', 'Falcon', 'Shocker', 'pcs', null, 0, 0, ['20 inch'], ['Assorted']],
 ];
+
+/**
+ * What the opening stock is worth, in percent of the usual supplier's current rate: it was
+ * bought last year, cheaper, so the receipts at this year's prices move the average cost.
+ */
+export const OPENING_COST_PERCENT = 94;
 
 /** Opening stock of the n-th variant of an item, in percent of the item's usual stock. */
 export const STOCK_SPREAD = [100, 80, 125, 65, 110, 90, 140, 75] as const;
@@ -253,7 +268,7 @@ export const SUPPLIERS: readonly (readonly [key: string, firmName: string, addre
 ];
 
 /** Who sells each category: the usual supplier, a second source, and a third that once quoted. */
-export const CATEGORY_SUPPLIERS: Readonly<Record<Category, readonly [string, string, string]>> = {
+export const CATEGORY_SUPPLIERS: Readonly<Record<BoughtCategory, readonly [string, string, string]>> = {
   [FRAMES]: ['ankur', 'saarthi', 'chakra'],
   [WHEELS]: ['chakra', 'dhara', 'saarthi'],
   [PARTS]: ['saarthi', 'dhara', 'ankur'],
@@ -297,6 +312,8 @@ export interface ProcessDef {
   description: string;
   processClass: string;
   salesPrice: string;
+  /** What one run of the process makes (one bicycle): a lot puts its quantity of it into stock at its actual cost. */
+  output: VariantRef;
   steps: readonly StepDef[];
   /** Costs of a whole run: fixed per lot, or (isFixed false) per bicycle. */
   additional: readonly (readonly [type: CostType, description: string, amount: string, isFixed: boolean])[];
@@ -308,6 +325,7 @@ export const PROCESSES: readonly ProcessDef[] = [
     description: '12 inch kids bicycle with training wheels, from a bought-in painted frame',
     processClass: 'Kids bicycle',
     salesPrice: '3450.00',
+    output: ['bike-sparrow', 'Assorted', '12 inch'],
     steps: [
       {
         subprocess: 'Wheel Building',
@@ -400,6 +418,7 @@ export const PROCESSES: readonly ProcessDef[] = [
     description: '16 inch double-bar bicycle with training wheels',
     processClass: 'Kids bicycle',
     salesPrice: '4650.00',
+    output: ['bike-comet', 'Assorted', '16 inch'],
     steps: [
       {
         subprocess: 'Wheel Building',
@@ -486,6 +505,7 @@ export const PROCESSES: readonly ProcessDef[] = [
     description: '20 inch mountain bicycle with suspension fork, painted in house',
     processClass: 'MTB',
     salesPrice: '7250.00',
+    output: ['bike-falcon', 'Assorted', '20 inch'],
     steps: [
       {
         subprocess: 'Frame Painting',
@@ -624,5 +644,150 @@ export const LOTS: readonly LotDef[] = [
     notes: 'Next month, if the pink frames arrive',
     days: { created: 1 },
     picks: { 'Frame colour': ['frame-sparrow', 'Pink', '12 inch'], Seat: ['seat', 'Pink', 'General'], Mudguards: ['mudguard', 'Pink', '12 inch'] },
+  },
+];
+
+/** A line of a demo purchase order: the supplier's rate in effect on the order's day is its price. */
+export interface PurchaseLineDef {
+  variant: VariantRef;
+  quantity: string;
+  /** GST in percent. */
+  taxRate: string;
+  discountRate?: string;
+}
+
+/** A goods receipt against an order: how much of each of its lines came (in line order; '0' for none), as the bill says. */
+export interface ReceiptDef {
+  daysAgo: number;
+  billNumber: string;
+  taxPercentage: string;
+  discountPercentage?: string;
+  discountAmount?: string;
+  quantities: readonly string[];
+  notes?: string;
+}
+
+export type PurchaseStatus = 'draft' | 'sent' | 'partially_received' | 'received' | 'closed' | 'cancelled';
+
+export interface PurchaseOrderDef {
+  supplier: string;
+  status: PurchaseStatus;
+  notes: string | null;
+  /** Ordered and expected (negative: still to come), in days before the seed runs. */
+  days: { ordered: number; expected: number };
+  /** Why it was cancelled or closed short. */
+  reason?: string;
+  lines: readonly PurchaseLineDef[];
+  receipts: readonly ReceiptDef[];
+}
+
+/**
+ * The demo's purchase orders, one in every status, in the order they were placed, each to a
+ * supplier that has a rate for its lines (the category's usual supplier, or the second source
+ * of what processes use). Their receipts come before the completed lot is finished, so it
+ * consumes at the average cost they made.
+ */
+export const PURCHASE_ORDERS: readonly PurchaseOrderDef[] = [
+  {
+    supplier: 'ankur',
+    status: 'closed',
+    notes: 'Frames for the festive season lots',
+    days: { ordered: 26, expected: 18 },
+    lines: [
+      { variant: ['frame-sparrow', 'Red', '12 inch'], quantity: '60', taxRate: '12', discountRate: '2' },
+      { variant: ['frame-comet', 'Navy', '16 inch'], quantity: '60', taxRate: '12', discountRate: '2' },
+    ],
+    receipts: [{ daysAgo: 19, billNumber: 'AFW/2526/0412', taxPercentage: '12', quantities: ['60', '60'] }],
+  },
+  {
+    supplier: 'saarthi',
+    status: 'received',
+    notes: null,
+    days: { ordered: 20, expected: 12 },
+    lines: [
+      { variant: ['seat', 'Black', 'General'], quantity: '150', taxRate: '18' },
+      { variant: ['grip', 'Black', 'General'], quantity: '200', taxRate: '18' },
+      { variant: ['mudguard', 'Red', '12 inch'], quantity: '80', taxRate: '18' },
+      { variant: ['chainwheel', 'Black', '12 inch'], quantity: '60', taxRate: '18', discountRate: '5' },
+    ],
+    receipts: [
+      { daysAgo: 14, billNumber: 'SCA-7781', taxPercentage: '18', discountPercentage: '1.5', quantities: ['150', '200', '0', '60'] },
+      { daysAgo: 9, billNumber: 'SCA-7824', taxPercentage: '18', quantities: ['0', '0', '80', '0'], notes: 'The red mudguards came late' },
+    ],
+  },
+  {
+    supplier: 'dhara',
+    status: 'cancelled',
+    notes: null,
+    days: { ordered: 15, expected: 8 },
+    reason: 'Chakra delivers sooner at a lower rate',
+    lines: [
+      { variant: ['tube', 'Black', '20 inch'], quantity: '100', taxRate: '12' },
+      { variant: ['tyre', 'Black', '20 inch'], quantity: '100', taxRate: '12' },
+    ],
+    receipts: [],
+  },
+  {
+    supplier: 'chakra',
+    status: 'partially_received',
+    notes: 'Wheels for the Comet school order',
+    days: { ordered: 10, expected: 3 },
+    lines: [
+      { variant: ['rim-steel', 'Black', '16 inch'], quantity: '120', taxRate: '12', discountRate: '3' },
+      { variant: ['spokes', 'Plain', '16 inch'], quantity: '120', taxRate: '12' },
+      { variant: ['tyre', 'Black', '16 inch'], quantity: '160', taxRate: '12' },
+      { variant: ['tube', 'Black', '16 inch'], quantity: '160', taxRate: '12' },
+    ],
+    receipts: [
+      {
+        daysAgo: 6,
+        billNumber: 'CRS/1187',
+        taxPercentage: '12',
+        discountAmount: '250.00',
+        quantities: ['120', '60', '160', '100'],
+        notes: 'Spokes and tubes to follow',
+      },
+    ],
+  },
+  {
+    supplier: 'ankur',
+    status: 'sent',
+    notes: 'Pink frames for the Sparrow lot next month',
+    days: { ordered: 3, expected: -7 },
+    lines: [{ variant: ['frame-sparrow', 'Pink', '12 inch'], quantity: '100', taxRate: '12' }],
+    receipts: [],
+  },
+  {
+    supplier: 'rangoli',
+    status: 'draft',
+    notes: 'Orange powder for the Falcon lot; check the carton price before sending',
+    days: { ordered: 1, expected: -10 },
+    lines: [
+      { variant: ['powder', 'Floro Orange', 'General'], quantity: '50', taxRate: '18' },
+      { variant: ['carton', 'Plain', '20 inch'], quantity: '60', taxRate: '12' },
+    ],
+    receipts: [],
+  },
+];
+
+/** A receipt without an order: bought at the counter. */
+export const RECEIPTS_ON_THEIR_OWN: readonly {
+  supplier: string;
+  daysAgo: number;
+  billNumber: string;
+  taxPercentage: string;
+  notes: string;
+  lines: readonly { variant: VariantRef; quantity: string; unitCost: string }[];
+}[] = [
+  {
+    supplier: 'saarthi',
+    daysAgo: 5,
+    billNumber: 'SCA-C-0093',
+    taxPercentage: '18',
+    notes: 'Bought at the counter, no order',
+    lines: [
+      { variant: ['bell', 'Metallic Grey', 'General'], quantity: '40', unitCost: '41.50' },
+      { variant: ['basket', 'White', 'General'], quantity: '12', unitCost: '176.00' },
+    ],
   },
 ];

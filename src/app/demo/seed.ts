@@ -15,6 +15,8 @@ import { createVariantIn } from '../items/variants.ts';
 import { createRateIn } from '../suppliers/rates.ts';
 import { createSupplierIn } from '../suppliers/suppliers.ts';
 import { createLotIn } from '../lots/lots.ts';
+import { createPurchaseOrderIn, getPurchaseOrder, transitionPurchaseOrderIn } from '../purchasing/orders.ts';
+import { createGoodsReceiptIn } from '../purchasing/receipts.ts';
 import { transitionLotIn } from '../lots/lifecycle.ts';
 import type { LotAction } from '../lots/status.ts';
 import { createProcessIn, moveProcessIn } from '../processes/processes.ts';
@@ -36,6 +38,10 @@ import {
   SUBPROCESSES,
   PROCESSES,
   LOTS,
+  BICYCLES,
+  OPENING_COST_PERCENT,
+  PURCHASE_ORDERS,
+  RECEIPTS_ON_THEIR_OWN,
 } from './data.ts';
 import type { Role, Unit, Size, Category, VariantRef, LotDef, LotStatus } from './data.ts';
 
@@ -50,6 +56,10 @@ export const DEMO_TABLES = [
   'item_variant',
   'suppliers',
   'variant_supplier_pricing',
+  'purchase_orders',
+  'purchase_order_lines',
+  'goods_receipts',
+  'goods_receipt_lines',
   'subprocesses',
   'processes',
   'process_subprocesses',
@@ -75,6 +85,8 @@ export interface DemoSummary {
   lots: { lotNumber: string; process: string; status: LotStatus; quantity: number }[];
   /** Variants whose stock is below their reorder threshold. */
   belowReorderThreshold: number;
+  /** What the stock is worth after seeding (INR, exact). */
+  stockValue: string;
 }
 
 /** The database already holds MTC data; the demo fills only an empty one. */
@@ -130,12 +142,13 @@ export async function seedDemo(db: Database): Promise<DemoSummary> {
 
     const users = await insertUsers(tx);
     const variants = await insertItems(tx);
-    await insertRates(tx, variants);
+    const suppliers = await insertRates(tx, variants);
     const processes = await insertProcesses(tx, variants, users);
     await insertOpeningStock(tx, variants, users);
+    await insertPurchasing(tx, suppliers, variants, users);
     const lots = await insertLots(tx, processes, variants, users);
 
-    return { counts: await countRows(tx), lots, belowReorderThreshold: await countBelowReorder(tx) };
+    return { counts: await countRows(tx), lots, belowReorderThreshold: await countBelowReorder(tx), stockValue: await totalStockValue(tx) };
   });
 }
 
@@ -148,8 +161,14 @@ async function missingTables(tx: Queryable): Promise<DemoTable[]> {
   return DEMO_TABLES.filter((t) => !present.has(t));
 }
 
-/** Blocks other writers (and a second seed) until commit, so the emptiness check stays true. */
+/**
+ * Blocks other writers (and a second seed) until commit, so the emptiness check stays true. A
+ * second seed queues behind the first on a lock of the seed's own, however long the first
+ * takes, and then finds the database filled; the wait for the tables is bounded only against
+ * other writers (a server busy with its own work).
+ */
 async function lockTables(tx: Queryable): Promise<void> {
+  await tx.exec(`SELECT pg_advisory_xact_lock(hashtext('mtc.demo.seed'))`);
   await tx.exec(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   try {
     await tx.exec(`LOCK TABLE ${DEMO_TABLES.map((t) => `public.${t}`).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
@@ -184,6 +203,11 @@ async function countBelowReorder(tx: Queryable): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
+async function totalStockValue(tx: Queryable): Promise<string> {
+  const r = await tx.query<{ v: string }>('SELECT trim_scale(coalesce(sum(stock_value), 0))::text AS v FROM public.item_variant WHERE deleted_at IS NULL');
+  return r.rows[0]?.v ?? '0';
+}
+
 /** Looks a key up, treating a miss as a mistake in the data above. */
 function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
   const v = map.get(key);
@@ -215,7 +239,8 @@ interface SeededVariant {
   category: Category;
   size: Size;
   unit: Unit;
-  rate: string;
+  /** The usual supplier's rate for the smallest size; null for what the maker makes. */
+  rate: string | null;
   /** Its opening stock. */
   opening: string;
 }
@@ -279,7 +304,7 @@ function scaleRate(rate: string, percent: number): string {
  * get a second source too, and every other one of them a third rate: last year's (expired)
  * or a quote that was withdrawn (inactive).
  */
-async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
+async function insertRates(tx: Queryable, variants: VariantIds): Promise<ReadonlyMap<string, number>> {
   const supplierId = new Map<string, number>();
   for (const [key, firmName, address, gstin, email, phone] of SUPPLIERS)
     supplierId.set(key, (await createSupplierIn(tx, { firmName, address, gstin, email, phone }, SEED_ACTOR)).supplierId);
@@ -287,6 +312,7 @@ async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
   const used = new Set(variantsUsedByProcesses());
   let nthUsed = 0;
   for (const [key, v] of variants) {
+    if (v.rate === null || v.category === BICYCLES) continue;
     const [primary, second, third] = CATEGORY_SUPPLIERS[v.category];
     const base = scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]);
     const moq = MINIMUM_ORDER[v.unit];
@@ -312,6 +338,7 @@ async function insertRates(tx: Queryable, variants: VariantIds): Promise<void> {
     else if (nthUsed % 3 === 1) await rate(third, 103, moq, RATE_YEAR.from, null, false);
     nthUsed++;
   }
+  return supplierId;
 }
 
 /** A seeded process: its id, and its substitute groups' ids by group name. */
@@ -341,6 +368,8 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
         description: p.description,
         processClass: p.processClass,
         salesPrice: p.salesPrice,
+        outputVariantId: variantId(p.output),
+        outputQuantity: '1',
         steps: p.steps.map((step) => ({
           subprocessId: must(subprocessIds, step.subprocess, 'subprocess'),
           customName: step.customName ?? null,
@@ -437,11 +466,94 @@ async function insertLots(tx: Queryable, processes: ReadonlyMap<string, SeededPr
   return made.map((m) => ({ lotNumber: m.lotNumber, process: m.def.process, status: m.def.status, quantity: m.def.quantity }));
 }
 
-/** One opening movement per variant, a month back: the stock the variant is given, recorded and audited as any movement. */
+/**
+ * One opening movement per variant, a month back: the stock the variant is given, recorded and
+ * audited as any movement, and valued at OPENING_COST_PERCENT of its usual supplier's rate (last
+ * year's price), so the stock has a value from the start. What the maker makes has no opening:
+ * it comes only from the lots that make it.
+ */
 async function insertOpeningStock(tx: Queryable, variants: VariantIds, users: UserIds): Promise<void> {
   for (const v of [...variants.values()].sort((a, b) => a.id - b.id)) {
-    await recordMovementIn(tx, { variantId: v.id, type: 'opening', quantity: v.opening }, seededBy(users.admin));
+    if (v.rate === null) continue;
+    const unitCost = scaleRate(scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]), OPENING_COST_PERCENT);
+    await recordMovementIn(tx, { variantId: v.id, type: 'opening', quantity: v.opening, unitCost }, seededBy(users.admin));
   }
   // the demo's history: its openings a month back (the seed runs on an empty database)
   await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '30 days' WHERE transaction_type = 'opening'`);
+}
+
+/**
+ * The purchase orders and goods receipts, by the purchasing module as the demo planner (orders)
+ * and operator (receipts) would make them: each order made on its day at its supplier's rates,
+ * sent, received bill by bill, then closed or cancelled as the data says; then the receipt
+ * on its own. Afterwards the orders and the receipts' ledger rows are dated back to their days.
+ */
+async function insertPurchasing(tx: Queryable, suppliers: ReadonlyMap<string, number>, variants: VariantIds, users: UserIds): Promise<void> {
+  const dayAgo = async (n: number) => (await tx.query<{ d: string }>(`SELECT to_char(CURRENT_DATE - $1::int, 'YYYY-MM-DD') AS d`, [n])).rows[0]!.d;
+  const variantId = (ref: VariantRef) => must(variants, variantKey(ref), 'variant').id;
+  const planner = seededBy(users.planner);
+  const operator = seededBy(users.operator);
+  const receipts: { id: number; daysAgo: number }[] = [];
+  const orders: { id: number; daysAgo: number }[] = [];
+  for (const def of PURCHASE_ORDERS) {
+    const order = await createPurchaseOrderIn(
+      tx,
+      {
+        supplierId: must(suppliers, def.supplier, 'supplier'),
+        orderDate: await dayAgo(def.days.ordered),
+        expectedOn: await dayAgo(def.days.expected),
+        notes: def.notes,
+        lines: def.lines.map((l) => ({ variantId: variantId(l.variant), quantity: l.quantity, taxRate: l.taxRate, discountRate: l.discountRate ?? '0' })),
+      },
+      planner,
+    );
+    orders.push({ id: order.purchaseOrderId, daysAgo: def.days.ordered });
+    if (def.status !== 'draft') await transitionPurchaseOrderIn(tx, order.purchaseOrderId, 'send', {}, planner);
+    for (const r of def.receipts) {
+      if (r.quantities.length !== order.lines.length) throw new Error(`demo data: a receipt of ${order.poNumber} must say how much of each line came`);
+      const made = await createGoodsReceiptIn(
+        tx,
+        {
+          purchaseOrderId: order.purchaseOrderId,
+          billNumber: r.billNumber,
+          receivedOn: await dayAgo(r.daysAgo),
+          taxPercentage: r.taxPercentage,
+          discountPercentage: r.discountPercentage ?? '0',
+          discountAmount: r.discountAmount ?? '0',
+          notes: r.notes ?? null,
+          lines: order.lines.flatMap((line, i) => (r.quantities[i] === '0' ? [] : [{ poLineId: line.lineId, quantity: r.quantities[i]! }])),
+        },
+        operator,
+      );
+      receipts.push({ id: made.receiptId, daysAgo: r.daysAgo });
+    }
+    if (def.status === 'closed') await transitionPurchaseOrderIn(tx, order.purchaseOrderId, 'close', {}, planner);
+    if (def.status === 'cancelled') await transitionPurchaseOrderIn(tx, order.purchaseOrderId, 'cancel', { reason: def.reason ?? null }, planner);
+    const reached = (await getPurchaseOrder(tx, order.purchaseOrderId))!.status;
+    if (reached !== def.status) throw new Error(`demo data: purchase order ${order.poNumber} is ${reached}, not ${def.status}`);
+  }
+  for (const r of RECEIPTS_ON_THEIR_OWN) {
+    const made = await createGoodsReceiptIn(
+      tx,
+      {
+        supplierId: must(suppliers, r.supplier, 'supplier'),
+        billNumber: r.billNumber,
+        receivedOn: await dayAgo(r.daysAgo),
+        taxPercentage: r.taxPercentage,
+        notes: r.notes,
+        lines: r.lines.map((l) => ({ variantId: variantId(l.variant), quantity: l.quantity, unitCost: l.unitCost })),
+      },
+      operator,
+    );
+    receipts.push({ id: made.receiptId, daysAgo: r.daysAgo });
+  }
+  // the demo's history: each order on its day, and the stock each receipt brought on its day
+  // (a receipt itself is never changed, not even its time: its received_on says the day)
+  for (const o of orders) await tx.query(`UPDATE public.purchase_orders SET created_at = now() - $2::interval WHERE id = $1`, [o.id, `${o.daysAgo} days`]);
+  for (const r of receipts) {
+    await tx.query(`UPDATE public.inventory_transactions SET created_at = now() - $2::interval WHERE reference_type = 'goods_receipt' AND reference_id = $1`, [
+      r.id,
+      `${r.daysAgo} days`,
+    ]);
+  }
 }

@@ -8,7 +8,7 @@ import { ratesKind } from './kinds/rates.ts';
 import { suppliersKind } from './kinds/suppliers.ts';
 
 /** How many rows an export reads at a time: memory stays flat however many there are. */
-const PAGE = 2000;
+export const PAGE = 2000;
 
 /** What an export reports as it goes: the data rows written so far (the header not counted). */
 export interface ExportOptions {
@@ -16,24 +16,26 @@ export interface ExportOptions {
 }
 
 /**
- * A kind's rows as CSV: a BOM (spreadsheets then read UTF-8), the kind's own column labels,
- * then one CRLF line per row, a page at a time. `page(after)` reads the rows whose key is past
- * `after` in key order; a page shorter than PAGE is the last one.
+ * Rows as CSV: a BOM (spreadsheets then read UTF-8), the column labels, then one CRLF line per
+ * row, a page at a time. `page(after)` reads at most PAGE rows whose key is past `after` in key
+ * order; a page shorter than PAGE is the last one. `line` writes a row's cells (csvLine: every
+ * cell guarded against formulas).
  */
-async function* pagedCsv<K>(
-  columns: readonly ColumnSpec[],
+export async function* pagedCsv<K>(
+  columns: readonly (ColumnSpec | string)[],
   first: K,
   options: ExportOptions,
   page: (after: K) => Promise<{ key: K; cells: (string | null)[] }[]>,
+  line: (cells: readonly (string | null)[]) => string = csvLine,
 ): AsyncGenerator<string> {
-  yield `\uFEFF${csvLine(columns.map((c) => c.label))}`;
+  yield `\uFEFF${csvLine(columns.map((c) => (typeof c === 'string' ? c : c.label)))}`;
   let after = first;
   let total = 0;
   for (;;) {
     const rows = await page(after);
     if (rows.length === 0) return;
     total += rows.length;
-    yield rows.map((r) => csvLine(r.cells)).join('');
+    yield rows.map((r) => line(r.cells)).join('');
     options.onRows?.(total);
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]!.key;

@@ -20,6 +20,12 @@ export interface MovementInput {
   type: MovementType;
   quantity: string;
   reason?: string | null;
+  /**
+   * What one unit of an opening balance is worth (an amount with at most 4 decimals): the
+   * opening then enters the ledger with its value, and the variant's average cost starts there.
+   * Without it an opening has no cost until the first receipt at a price values it. Only for an opening.
+   */
+  unitCost?: string | null;
 }
 
 /** One row of a variant's stock ledger; `quantity` is signed (negative goes out). */
@@ -44,7 +50,12 @@ const DECIMAL = /^(-?)(\d{1,9})(?:\.(\d{1,3}))?$/;
  * What is wrong with a movement before the database is asked, as the field and what to fix, or
  * null. The one place these rules live: the API answers them as 400 with the field's path.
  */
-export function movementProblem(m: Omit<MovementInput, 'variantId'>): { field: 'quantity' | 'reason'; message: string } | null {
+export function movementProblem(m: Omit<MovementInput, 'variantId'>): { field: 'quantity' | 'reason' | 'unitCost'; message: string } | null {
+  if (m.unitCost != null) {
+    if (m.type !== 'opening') return { field: 'unitCost', message: 'is for an opening balance only: a receipt at a price is a goods receipt' };
+    if (!/^\d{1,10}(\.\d{1,4})?$/.test(m.unitCost))
+      return { field: 'unitCost', message: 'must be an amount of 0 or more, with at most 10 digits before the point and 4 after' };
+  }
   const d = DECIMAL.exec(m.quantity);
   if (!d) return { field: 'quantity', message: 'must be a decimal number with at most 9 digits before the point and 3 after' };
   const negative = d[1] === '-';
@@ -143,7 +154,9 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
       { ...id, stock: v.stock, quantity: signed },
     );
   if (v.tooLarge) throw new ItemError('STOCK_TOO_LARGE', `variant ${m.variantId} would hold ${v.after}, more than stock can record`, 'state', id);
-  const [entry] = await postStock(q, [{ variantId: m.variantId, type: m.type, quantity: signed, notes: m.reason?.trim() || null, createdBy: userId }]);
+  const [entry] = await postStock(q, [
+    { variantId: m.variantId, type: m.type, quantity: signed, unitCost: m.unitCost ?? null, notes: m.reason?.trim() || null, createdBy: userId },
+  ]);
   return { entry: entry!, stockBefore: v.stock, stockAfter: v.after };
 }
 

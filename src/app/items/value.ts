@@ -47,43 +47,51 @@ const PER_VARIANT = `
  */
 export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrouping; q?: string; limit: number; offset: number }): Promise<StockValue> {
   const asOf = f.asOf ?? (await q.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
-  const key = { variant: 'v.variant_id::text', item: 'i.item_id::text', category: "coalesce(i.category, '')" }[f.by];
-  const name = {
-    variant: `min(i.name || ' ' || c.color_name || ' ' || s.size_name)`,
-    item: 'min(i.name)',
-    category: "coalesce(min(i.category), 'No category')",
-  }[f.by];
+  // A variant's row is its per-variant figures as they are; an item's or a category's groups
+  // them (by the item's integer id). Every figure is written out as text only for the page's
+  // rows, after the sort and the limit. pv is computed once (MATERIALIZED): in a parallel plan
+  // each worker would otherwise aggregate the whole ledger again.
+  const g =
+    f.by === 'variant'
+      ? `SELECT v.variant_id AS k, i.name || ' ' || c.color_name || ' ' || s.size_name AS name, 1 AS n, pv.stock, v.unit, pv.value AS one_value,
+                CASE WHEN pv.unvalued THEN 0 ELSE pv.value END AS sort, pv.unvalued, CASE WHEN pv.unvalued AND pv.stock <> 0 THEN 1 ELSE 0 END AS unvalued_variants
+           FROM pv
+           JOIN public.item_variant v ON v.variant_id = pv.variant_id
+           JOIN public.item_master i ON i.item_id = v.item_id
+           JOIN public.color_master c ON c.color_id = v.color_id
+           JOIN public.size_master s ON s.size_id = v.size_id
+          WHERE pv.stock <> 0 OR pv.value <> 0`
+      : `SELECT ${f.by === 'item' ? 'i.item_id' : "coalesce(i.category, '')"} AS k, ${f.by === 'item' ? 'min(i.name)' : "coalesce(min(i.category), 'No category')"} AS name,
+                count(*) AS n, min(pv.stock) AS stock, min(v.unit) AS unit, min(pv.value) AS one_value,
+                coalesce(sum(pv.value) FILTER (WHERE NOT pv.unvalued), 0) AS sort, bool_or(pv.unvalued) AS unvalued,
+                count(*) FILTER (WHERE pv.unvalued AND pv.stock <> 0) AS unvalued_variants
+           FROM pv
+           JOIN public.item_variant v ON v.variant_id = pv.variant_id
+           JOIN public.item_master i ON i.item_id = v.item_id
+          WHERE pv.stock <> 0 OR pv.value <> 0
+          GROUP BY 1`;
   const sql = `
-    WITH pv AS (${PER_VARIANT}),
-         rows AS (
-           SELECT ${key} AS key, ${name} AS name,
-                  CASE WHEN count(*) = 1 THEN trim_scale(min(pv.stock))::text END AS stock,
-                  CASE WHEN count(*) = 1 THEN min(v.unit) END AS unit,
-                  trim_scale(coalesce(sum(pv.value) FILTER (WHERE NOT pv.unvalued), 0))::text AS value,
-                  CASE WHEN count(*) = 1 AND NOT bool_or(pv.unvalued) AND min(pv.stock) > 0 THEN trim_scale(round(min(pv.value) / min(pv.stock), 6))::text END AS "averageCost",
-                  (count(*) FILTER (WHERE pv.unvalued AND pv.stock <> 0))::int AS "unvaluedVariants",
-                  CASE WHEN count(*) = 1 AND bool_or(pv.unvalued) THEN trim_scale(min(pv.stock))::text END AS "unvaluedStock",
-                  coalesce(sum(pv.value) FILTER (WHERE NOT pv.unvalued), 0) AS sort
-             FROM pv
-             JOIN public.item_variant v ON v.variant_id = pv.variant_id
-             JOIN public.item_master i ON i.item_id = v.item_id
-             JOIN public.color_master c ON c.color_id = v.color_id
-             JOIN public.size_master s ON s.size_id = v.size_id
-            WHERE pv.stock <> 0 OR pv.value <> 0
-            GROUP BY ${key})
-    SELECT key, name, stock, unit, value, "averageCost", "unvaluedVariants", "unvaluedStock",
-           count(*) OVER ()::int AS count,
-           trim_scale(sum(sort) OVER ())::text AS "totalValue",
-           sum("unvaluedVariants") OVER ()::int AS "totalUnvalued"
-      FROM rows
-     WHERE $2::text IS NULL OR position(lower($2::text) in lower(name)) > 0
-     ORDER BY sort DESC, name, key
-     LIMIT $3 OFFSET $4`;
+    WITH pv AS MATERIALIZED (${PER_VARIANT}),
+         g AS (${g}),
+         page AS (
+           SELECT g.*, g.k::text AS key, count(*) OVER () AS count, sum(g.sort) OVER () AS total, sum(g.unvalued_variants) OVER () AS total_unvalued
+             FROM g
+            WHERE $2::text IS NULL OR position(lower($2::text) in lower(g.name)) > 0
+            ORDER BY g.sort DESC, g.name, key
+            LIMIT $3 OFFSET $4)
+    SELECT key, name,
+           CASE WHEN n = 1 THEN trim_scale(stock)::text END AS stock,
+           CASE WHEN n = 1 THEN unit END AS unit,
+           trim_scale(sort)::text AS value,
+           CASE WHEN n = 1 AND NOT unvalued AND stock > 0 THEN trim_scale(round(one_value / stock, 6))::text END AS "averageCost",
+           unvalued_variants::int AS "unvaluedVariants",
+           CASE WHEN n = 1 AND unvalued THEN trim_scale(stock)::text END AS "unvaluedStock",
+           count::int AS count, trim_scale(total)::text AS "totalValue", total_unvalued::int AS "totalUnvalued"
+      FROM page
+     ORDER BY sort DESC, name, key`;
   const r = await q.query<StockValueRow & { count: number; totalValue: string; totalUnvalued: number }>(sql, [asOf, f.q?.trim() || null, f.limit, f.offset]);
   const first = r.rows[0];
-  const totals = first
-    ? first
-    : (await q.query<{ count: number; totalValue: string; totalUnvalued: number }>(`SELECT 0 AS count, '0' AS "totalValue", 0 AS "totalUnvalued"`)).rows[0]!;
+  const totals = first ?? { count: 0, totalValue: '0', totalUnvalued: 0 };
   return {
     asOf,
     by: f.by,
@@ -91,4 +99,33 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
     count: totals.count,
     rows: r.rows.map(({ count: _c, totalValue: _t, totalUnvalued: _u, ...row }) => row),
   };
+}
+
+/** What all stock is worth on a day, without rows: the grouped answer's total, read in one pass over the ledger. */
+export interface StockValueTotal {
+  asOf: string;
+  /** The value of the stock that has a cost, exact. */
+  value: string;
+  /** Variants with stock or value that day. */
+  variants: number;
+  /** Of those, the ones whose stock has no cost that day (counted apart, never as worth 0). */
+  unvaluedVariants: number;
+}
+
+/**
+ * The total of stockValue on `asOf` (today when not given), for a caller that wants only it
+ * (the dashboard): the per-variant pass over the ledger and a sum, with no join to the
+ * catalog, no grouping and no page.
+ */
+export async function stockValueTotal(q: Queryable, f: { asOf?: string } = {}): Promise<StockValueTotal> {
+  const r = await q.query<StockValueTotal>(
+    `WITH pv AS (${PER_VARIANT.replace('$1::date', 'coalesce($1::date, CURRENT_DATE)')})
+     SELECT to_char(coalesce($1::date, CURRENT_DATE), 'YYYY-MM-DD') AS "asOf",
+            trim_scale(coalesce(sum(value) FILTER (WHERE NOT unvalued), 0))::text AS value,
+            count(*) FILTER (WHERE stock <> 0 OR value <> 0)::int AS variants,
+            count(*) FILTER (WHERE unvalued AND stock <> 0)::int AS "unvaluedVariants"
+       FROM pv`,
+    [f.asOf ?? null],
+  );
+  return r.rows[0]!;
 }

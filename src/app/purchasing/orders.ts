@@ -437,19 +437,28 @@ export async function transitionPurchaseOrder(
   by: { reason?: string | null },
   actor: Actor,
 ): Promise<PurchaseOrder> {
-  return db.transaction(async (tx) => {
-    const before = await lockOrder(tx, id);
-    await movePurchaseOrder(tx, before, action, by.reason ?? null);
-    const after = (await getPurchaseOrder(tx, id))!;
-    await auditAs(tx, actor, { action: 'transition', entity: 'purchase_order', entityId: id, before: auditView(before), after: auditView(after) });
-    return after;
-  });
+  return db.transaction((tx) => transitionPurchaseOrderIn(tx, id, action, by, actor));
+}
+
+/** transitionPurchaseOrder in the caller's transaction (the demo seed's). */
+export async function transitionPurchaseOrderIn(
+  q: Queryable,
+  id: number,
+  action: PoAction,
+  by: { reason?: string | null },
+  actor: Actor,
+): Promise<PurchaseOrder> {
+  const before = await lockOrder(q, id);
+  await movePurchaseOrder(q, before, action, by.reason ?? null);
+  const after = (await getPurchaseOrder(q, id))!;
+  await auditAs(q, actor, { action: 'transition', entity: 'purchase_order', entityId: id, before: auditView(before), after: auditView(after) });
+  return after;
 }
 
 /** The move itself, in the caller's transaction with the order locked; receipts call it with their own (not offered) moves. */
 export async function movePurchaseOrder(
   q: Queryable,
-  order: PurchaseOrderSummary & { lines: PurchaseOrderLine[] },
+  order: Pick<PurchaseOrderSummary, 'purchaseOrderId' | 'poNumber' | 'status'> & { lines: readonly unknown[] },
   action: PoAction,
   reason: string | null,
 ): Promise<void> {

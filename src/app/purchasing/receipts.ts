@@ -3,9 +3,10 @@ import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { postStock } from '../items/stock.ts';
 import { isoUtc } from '../timestamps.ts';
-import { getPurchaseOrder, movePurchaseOrder } from './orders.ts';
-import type { PurchaseOrder } from './orders.ts';
+import { movePurchaseOrder } from './orders.ts';
+import type { PurchaseOrderLine } from './orders.ts';
 import { PO_MACHINE, PurchasingError, RECEIVABLE } from './status.ts';
+import type { PoStatus } from './status.ts';
 
 /**
  * Goods receipts: what came in from a supplier, against a purchase order or on its own, as the
@@ -122,6 +123,10 @@ const RECEIPT_COLUMNS = `r.id AS "receiptId", r.receipt_number AS "receiptNumber
   r.reason, r.notes, r.created_by AS "createdBy", ${isoUtc('r.created_at')} AS "createdAt"`;
 const RECEIPT_FROM = `public.goods_receipts r JOIN public.suppliers s ON s.supplier_id = r.supplier_id LEFT JOIN public.purchase_orders o ON o.id = r.po_id`;
 
+/** The variant of a line `l`, its item, colour and size, for their names. */
+const LINE_VARIANT = `JOIN public.item_variant v ON v.variant_id = l.variant_id JOIN public.item_master i ON i.item_id = v.item_id
+  JOIN public.color_master c ON c.color_id = v.color_id JOIN public.size_master sz ON sz.size_id = v.size_id`;
+
 /** One receipt with its lines; null when there is none. */
 export async function getGoodsReceipt(q: Queryable, id: number): Promise<Omit<GoodsReceipt, 'warnings'> | null> {
   const receipt = (await q.query<Omit<GoodsReceipt, 'lines' | 'warnings'>>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
@@ -131,16 +136,46 @@ export async function getGoodsReceipt(q: Queryable, id: number): Promise<Omit<Go
       `SELECT l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
               trim_scale(l.quantity)::text AS quantity, trim_scale(l.unit_cost)::text AS "unitCost", trim_scale(l.quantity * l.unit_cost)::text AS amount,
               l.over_receipt_reason AS "overReceiptReason"
-         FROM public.goods_receipt_lines l
-         JOIN public.item_variant v ON v.variant_id = l.variant_id
-         JOIN public.item_master i ON i.item_id = v.item_id
-         JOIN public.color_master c ON c.color_id = v.color_id
-         JOIN public.size_master sz ON sz.size_id = v.size_id
+         FROM public.goods_receipt_lines l ${LINE_VARIANT}
         WHERE l.receipt_id = $1 ORDER BY l.id`,
       [id],
     )
   ).rows;
   return { ...receipt, lines };
+}
+
+/** What receiving needs of an order: its head, and its lines with what one unit of each costs by default. */
+interface ReceivingOrder {
+  purchaseOrderId: number;
+  poNumber: string;
+  supplierId: number;
+  supplier: string;
+  status: PoStatus;
+  lines: (Pick<PurchaseOrderLine, 'lineId' | 'lineNo' | 'variantId' | 'quantity' | 'receivedQuantity'> & {
+    /** The unit price less the line's discount, exactly (tax, which is recovered, is not part of the cost). */
+    net: string;
+  })[];
+}
+
+/** The order receiving reads, once the caller has locked it; null when there is none. */
+async function receivingOrder(q: Queryable, id: number): Promise<ReceivingOrder | null> {
+  const head = (
+    await q.query<Omit<ReceivingOrder, 'lines'>>(
+      `SELECT o.id AS "purchaseOrderId", o.po_number AS "poNumber", o.supplier_id AS "supplierId", s.firm_name AS supplier, o.status
+         FROM public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id WHERE o.id = $1`,
+      [id],
+    )
+  ).rows[0];
+  if (!head) return null;
+  const lines = (
+    await q.query<ReceivingOrder['lines'][number]>(
+      `SELECT l.id AS "lineId", l.line_no AS "lineNo", l.variant_id AS "variantId",
+              l.quantity::text AS quantity, l.received_quantity::text AS "receivedQuantity", trim_scale(l.unit_price * (1 - l.discount_rate / 100))::text AS net
+         FROM public.purchase_order_lines l WHERE l.po_id = $1 ORDER BY l.line_no`,
+      [id],
+    )
+  ).rows;
+  return { ...head, lines };
 }
 
 interface PlannedLine {
@@ -168,10 +203,10 @@ export async function createGoodsReceipt(db: Database, input: ReceiptInput, acto
 
 export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, actor: Actor): Promise<GoodsReceipt> {
   checkHeader(input);
-  let order: PurchaseOrder | null = null;
+  let order: ReceivingOrder | null = null;
   if (input.purchaseOrderId != null) {
     await q.query('SELECT 1 FROM public.purchase_orders WHERE id = $1 FOR UPDATE', [input.purchaseOrderId]);
-    order = await getPurchaseOrder(q, input.purchaseOrderId);
+    order = await receivingOrder(q, input.purchaseOrderId);
     if (!order) throw usage('PO_NOT_FOUND', 'purchaseOrderId', `names no purchase order (${input.purchaseOrderId})`);
     if (!RECEIVABLE.includes(order.status))
       throw new PurchasingError(
@@ -185,25 +220,27 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
   }
   const supplierId = order?.supplierId ?? input.supplierId;
   if (supplierId === undefined) throw usage('INVALID_RECEIPT', 'supplierId', 'is required for a receipt without a purchase order');
-  const supplier = (await q.query('SELECT 1 FROM public.suppliers WHERE supplier_id = $1', [supplierId])).rowCount;
-  if (!supplier) throw usage('SUPPLIER_NOT_FOUND', 'supplierId', `names no supplier (${supplierId})`);
+  // an order's supplier exists (a foreign key keeps it)
+  if (!order) {
+    const supplier = (await q.query('SELECT 1 FROM public.suppliers WHERE supplier_id = $1', [supplierId])).rowCount;
+    if (!supplier) throw usage('SUPPLIER_NOT_FOUND', 'supplierId', `names no supplier (${supplierId})`);
+  }
 
-  // what one unit of each order line costs by default: its price less its discount, exactly
-  const netPrices = new Map<number, string>(
-    order
-      ? (
-          await q.query<{ id: number; net: string }>(
-            'SELECT id, trim_scale(unit_price * (1 - discount_rate / 100))::text AS net FROM public.purchase_order_lines WHERE po_id = $1',
-            [order.purchaseOrderId],
-          )
-        ).rows.map((r) => [r.id, r.net])
-      : [],
+  const orderLines = new Map(order?.lines.map((x) => [x.lineId, x]));
+  // the variants received on their own that are in the catalog, in one statement
+  const alone = input.lines.flatMap((l) => (l.poLineId === undefined ? [l.variantId!] : []));
+  const live = new Set(
+    alone.length === 0
+      ? []
+      : (
+          await q.query<{ id: number }>('SELECT variant_id AS id FROM public.item_variant WHERE variant_id = ANY($1::int[]) AND deleted_at IS NULL', [alone])
+        ).rows.map((r) => r.id),
   );
   const planned: PlannedLine[] = [];
   const receivedNow = new Map<number, bigint>();
   for (const [i, l] of input.lines.entries()) {
     if (l.poLineId !== undefined) {
-      const line = order?.lines.find((x) => x.lineId === l.poLineId);
+      const line = orderLines.get(l.poLineId);
       if (!line)
         throw usage(
           'PO_LINE_NOT_FOUND',
@@ -214,23 +251,30 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
       receivedNow.set(line.lineId, now);
       const open = milli(line.quantity) - milli(line.receivedQuantity);
       const reason = l.overReceiptReason?.trim() || null;
-      if (now > open && !reason)
+      if (now > open && !reason) {
+        // the line's variant named only for the message
+        const v = (
+          await q.query<{ item: string; color: string; size: string }>(
+            `SELECT i.name AS item, c.color_name AS color, sz.size_name AS size FROM public.purchase_order_lines l ${LINE_VARIANT} WHERE l.id = $1`,
+            [line.lineId],
+          )
+        ).rows[0]!;
         throw new PurchasingError(
           'OVER_RECEIPT',
-          `lines/${i}: ${fromMilli(now)} of ${line.item} ${line.color} ${line.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or give overReceiptReason`,
+          `lines/${i}: ${fromMilli(now)} of ${v.item} ${v.color} ${v.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or give overReceiptReason`,
           'state',
           { line: i, poLineId: line.lineId, open: fromMilli(open > 0n ? open : 0n), received: fromMilli(now) },
         );
+      }
       planned.push({
         poLineId: line.lineId,
         variantId: line.variantId,
         quantity: l.quantity,
-        unitCost: l.unitCost ?? netPrices.get(line.lineId)!,
+        unitCost: l.unitCost ?? line.net,
         overReceiptReason: now > open ? reason : null,
       });
     } else {
-      const exists = (await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1 AND deleted_at IS NULL', [l.variantId])).rowCount;
-      if (!exists) throw usage('VARIANT_NOT_FOUND', `lines/${i}/variantId`, `names no variant in the catalog (${l.variantId})`);
+      if (!live.has(l.variantId!)) throw usage('VARIANT_NOT_FOUND', `lines/${i}/variantId`, `names no variant in the catalog (${l.variantId})`);
       if (l.unitCost == null) throw usage('INVALID_LINE', `lines/${i}/unitCost`, 'is required for a line that is not on the order: say what one unit cost');
       planned.push({ poLineId: null, variantId: l.variantId!, quantity: l.quantity, unitCost: l.unitCost, overReceiptReason: null });
     }
@@ -251,7 +295,7 @@ async function writeReceipt(
   q: Queryable,
   r: {
     supplierId: number;
-    order: PurchaseOrder | null;
+    order: ReceivingOrder | null;
     input: Omit<ReceiptInput, 'lines'>;
     planned: PlannedLine[];
     reverses: number | null;
@@ -260,14 +304,19 @@ async function writeReceipt(
   actor: Actor,
 ): Promise<GoodsReceipt> {
   const { input } = r;
+  // the receipt and its lines (in the order given) in one statement
   const made = (
     await q.query<{ id: number; computed: string }>(
-      `WITH l AS (SELECT sum(q * c) AS total FROM unnest($10::numeric[], $11::numeric[]) AS x(q, c)),
-            f AS (SELECT l.total, (l.total - $7::numeric - l.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM l)
-       INSERT INTO public.goods_receipts (supplier_id, po_id, bill_number, received_on, tax_percentage, discount_percentage, discount_amount,
-                                          total_amount, grand_total, reverses_receipt_id, reason, notes, created_by)
-       SELECT $1, $2, $3, coalesce($4::date, CURRENT_DATE), $5, $6, $7, f.total, coalesce($8::numeric, f.grand), $9, $12, $13, $14 FROM f
-       RETURNING id, trim_scale((SELECT grand FROM f))::text AS computed`,
+      `WITH x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
+            t AS (SELECT sum(x.q * x.c) AS total FROM x),
+            f AS (SELECT t.total, (t.total - $7::numeric - t.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM t),
+            r AS (INSERT INTO public.goods_receipts (supplier_id, po_id, bill_number, received_on, tax_percentage, discount_percentage, discount_amount,
+                                                     total_amount, grand_total, reverses_receipt_id, reason, notes, created_by)
+                  SELECT $1, $2, $3, coalesce($4::date, CURRENT_DATE), $5, $6, $7, f.total, coalesce($8::numeric, f.grand), $9, $12, $13, $14 FROM f
+                  RETURNING id),
+            l AS (INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
+                  SELECT r.id, x.po_line_id, x.variant_id, x.q, x.c, x.why FROM r, x ORDER BY x.n)
+       SELECT r.id, trim_scale(f.grand)::text AS computed FROM r, f`,
       [
         r.supplierId,
         r.order?.purchaseOrderId ?? null,
@@ -283,21 +332,12 @@ async function writeReceipt(
         r.reason,
         input.notes ?? null,
         actor.userId,
+        r.planned.map((l) => l.poLineId),
+        r.planned.map((l) => l.variantId),
+        r.planned.map((l) => l.overReceiptReason),
       ],
     )
   ).rows[0]!;
-  await q.query(
-    `INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
-     SELECT $1, * FROM unnest($2::int[], $3::int[], $4::numeric[], $5::numeric[], $6::text[])`,
-    [
-      made.id,
-      r.planned.map((l) => l.poLineId),
-      r.planned.map((l) => l.variantId),
-      r.planned.map((l) => l.quantity),
-      r.planned.map((l) => l.unitCost),
-      r.planned.map((l) => l.overReceiptReason),
-    ],
-  );
   // the variants in variant order (as every stock write locks them), then the ledger
   const variants = [...new Set(r.planned.map((l) => l.variantId))].sort((a, b) => a - b);
   await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = ANY($1::int[]) ORDER BY variant_id FOR UPDATE', [variants]);
@@ -329,18 +369,24 @@ async function writeReceipt(
     })),
   );
   if (r.order) {
-    await q.query(
-      `UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q
-         FROM (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id) n WHERE l.id = n.id`,
-      [r.planned.map((l) => l.poLineId), r.planned.map((l) => l.quantity)],
-    );
-    const after = (await getPurchaseOrder(q, r.order.purchaseOrderId))!;
-    const anything = after.lines.some((l) => Number(l.receivedQuantity) > 0);
-    const all = after.lines.every((l) => Number(l.openQuantity) === 0);
-    const action = !anything ? 'reopen' : all ? 'receive_all' : 'receive_part';
+    // the order's received quantities, then whether anything and whether all of it has come
+    // (the lines not received now as they were, those received now as the update left them)
+    const after = (
+      await q.query<{ status: PoStatus; anything: boolean; all: boolean }>(
+        `WITH n AS (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id),
+              u AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q FROM n WHERE l.id = n.id
+                    RETURNING l.id, l.received_quantity)
+         SELECT o.status, coalesce(bool_or(coalesce(u.received_quantity, l.received_quantity) > 0), false) AS anything,
+                coalesce(bool_and(coalesce(u.received_quantity, l.received_quantity) >= l.quantity), true) AS "all"
+           FROM public.purchase_orders o LEFT JOIN public.purchase_order_lines l ON l.po_id = o.id LEFT JOIN u ON u.id = l.id
+          WHERE o.id = $3 GROUP BY o.id`,
+        [r.planned.map((l) => l.poLineId), r.planned.map((l) => l.quantity), r.order.purchaseOrderId],
+      )
+    ).rows[0]!;
+    const action = !after.anything ? 'reopen' : after.all ? 'receive_all' : 'receive_part';
     const target = action === 'reopen' ? 'sent' : action === 'receive_all' ? 'received' : 'partially_received';
     // a closed or cancelled order keeps its status: a reversal still takes its quantities back
-    if (after.status !== target && !PO_MACHINE.final.includes(after.status)) await movePurchaseOrder(q, after, action, null);
+    if (after.status !== target && !PO_MACHINE.final.includes(after.status)) await movePurchaseOrder(q, { ...r.order, status: after.status }, action, null);
   }
   const receipt = (await getGoodsReceipt(q, made.id))!;
   const warnings: GoodsReceipt['warnings'] = [];
@@ -359,6 +405,9 @@ async function writeReceipt(
  * with them. Refused: a receipt already reversed or itself a reversal (RECEIPT_REVERSED, 409),
  * stock that has been used since (STOCK_NEGATIVE, 409), no reason (400).
  */
+/** A decimal string with its sign turned ("0" stays "0"). */
+const negated = (d: string) => (d.startsWith('-') ? d.slice(1) : /^[0.]+$/.test(d) ? d : `-${d}`);
+
 export async function reverseGoodsReceipt(db: Database, receiptId: number, reason: string, actor: Actor): Promise<GoodsReceipt> {
   const why = reason.trim();
   if (!why) throw usage('REASON_REQUIRED', 'reason', 'is required: say why the receipt is reversed');
@@ -376,13 +425,22 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
         'state',
         { receiptNumber: original.receiptNumber },
       );
-    const order = head.po === null ? null : await getPurchaseOrder(tx, head.po);
+    const order = head.po === null ? null : await receivingOrder(tx, head.po);
     return writeReceipt(
       tx,
       {
         supplierId: original.supplierId,
         order,
-        input: { billNumber: original.billNumber, receivedOn: undefined, notes: null },
+        // The bill's tax and discount come along, and its grand total is taken back whole.
+        input: {
+          billNumber: original.billNumber,
+          receivedOn: undefined,
+          notes: null,
+          taxPercentage: original.taxPercentage,
+          discountPercentage: original.discountPercentage,
+          discountAmount: original.discountAmount,
+          grandTotal: negated(original.grandTotal),
+        },
         planned: original.lines.map((l) => ({
           poLineId: l.poLineId,
           variantId: l.variantId,

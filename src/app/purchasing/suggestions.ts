@@ -9,7 +9,8 @@ import { PurchasingError } from './status.ts';
 /**
  * What to buy next. For every live variant:
  *   shortfall = reorder threshold + demand − stock − on order
- * where demand is what the lots in planning and ready need of it (as each lot's stock check
+ * where demand is what the lots in planning, ready and in progress need of it (a lot in
+ * progress has passed its stock check but consumes only when it completes; as each lot's stock check
  * counts it: NEEDS_SQL of lots/needs.ts, so a substitute group with no choice yet needs
  * nothing) and on order is what is still open on the lines of orders in draft, sent or
  * partially received (drafts count: they are about to be sent; cancelled, received and
@@ -73,7 +74,7 @@ export interface SuggestionFilter {
 export const ON_ORDER_STATUSES = ['draft', 'sent', 'partially_received'] as const;
 
 /**
- * The suggestions as SQL: $1 the lots in planning and ready, $2 '[]' (NEEDS_SQL's assumed
+ * The suggestions as SQL: $1 the lots in planning, ready and in progress, $2 '[]' (NEEDS_SQL's assumed
  * choices: none), $3 a supplier, $4 a part of the item's name, $5 variant ids, $6 supplier ids
  * (each null for no filter).
  */
@@ -122,7 +123,7 @@ const SUGGESTIONS_SQL = `
    ORDER BY lower(sup.firm_name) NULLS LAST, ch.supplier_id, lower(s.item), lower(c.color_name), lower(sz.size_name), s.variant_id`;
 
 async function suggestionRows(q: Queryable, f: SuggestionFilter): Promise<(Suggestion & { supplierTotal: string | null })[]> {
-  const lots = await q.query<{ id: number }>(`SELECT id FROM public.production_lots WHERE status IN ('planning', 'ready')`);
+  const lots = await q.query<{ id: number }>(`SELECT id FROM public.production_lots WHERE status IN ('planning', 'ready', 'in_progress')`);
   const r = await q.query<Suggestion & { supplierTotal: string | null }>(SUGGESTIONS_SQL, [
     lots.rows.map((l) => l.id),
     '[]',

@@ -8,7 +8,9 @@ import type { CommandContext } from '../command.ts';
 import { plural, withDatabase } from '../project.ts';
 import { UsageError } from '../usage.ts';
 import { exportCsv } from '../../app/imports/export.ts';
+import { ImportError } from '../../app/imports/errors.ts';
 import { IMPORT_KIND_NAMES, kindName } from '../../app/imports/kinds/index.ts';
+import { PURCHASING_EXPORT_NAMES, isPurchasingExport, purchasingExportCsv } from '../../app/purchasing/export.ts';
 
 export const options = {
   kind: { type: 'string' },
@@ -17,7 +19,7 @@ export const options = {
 
 export const help = `Usage: mtc export --kind KIND [-o FILE] [--database URL] [--json]
 
-Writes the rows of a kind of import as a CSV file in that import's own columns, so that
+Writes the rows of a kind of import (or a purchasing report) as a CSV file in that import's own columns, so that
 mtc import reads it back as it is: into another MTC as the same data (items, then suppliers,
 then rates), or into this one as a no-op. UTF-8 with a BOM, CRLF line ends; a cell a
 spreadsheet would run as a formula (starting with =, +, - or @) has an apostrophe in front,
@@ -30,8 +32,17 @@ Kinds (--kind):
              a rate no row could name (of a deleted variant, or shadowed by another with the
              same supplier, variant and Effective From) is left out
 
+Reports (--kind), which no import reads back: a row per line, the order's or receipt's
+columns repeated on each, amounts and quantities exact:
+  purchase-orders  every purchase order: number, supplier, status, dates, notes, then line,
+                   item, colour, size, quantity, received, unit price, tax %, discount %,
+                   net, tax and total of the line
+  goods-receipts   every goods receipt: number, supplier, order, bill number, day received,
+                   tax, discount and totals, then line, item, colour, size, quantity, unit
+                   cost and amount (a reversal's quantities negative)
+
 Options:
-  --kind KIND        items, suppliers or rates (required)
+  --kind KIND        items, suppliers, rates, purchase-orders or goods-receipts (required)
   -o, --output FILE  write the file there (written aside and renamed into place, so a failed
                      export leaves no half file); default: standard output
 
@@ -40,8 +51,9 @@ Exit codes: 0 exported; 2 usage error; 3 could not connect.`;
 export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length > 0) throw new UsageError(`mtc export takes no FILE argument (got ${ctx.positionals.join(' ')}): write to a file with -o FILE`);
   const kindOption = ctx.values.kind;
-  if (typeof kindOption !== 'string') throw new UsageError(`mtc export needs --kind: one of ${IMPORT_KIND_NAMES.join(', ')}`);
-  const kind = kindName(kindOption);
+  if (typeof kindOption !== 'string') throw new UsageError(`mtc export needs --kind: one of ${[...IMPORT_KIND_NAMES, ...PURCHASING_EXPORT_NAMES].join(', ')}`);
+  const report = isPurchasingExport(kindOption);
+  const kind = report ? kindOption : exportKind(kindOption);
   const output = ctx.values.output;
   if (output === '' || output === true) throw new UsageError('-o needs a FILE');
   if (typeof output === 'string') {
@@ -50,7 +62,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   return withDatabase(ctx, async (db) => {
     let rows = 0;
-    const csv = exportCsv(db, kind, { onRows: (n) => (rows = n) });
+    const onRows = (n: number) => (rows = n);
+    const csv = report ? purchasingExportCsv(db, kind, { onRows }) : exportCsv(db, kind, { onRows });
     if (typeof output !== 'string') {
       for await (const piece of csv) if (!ctx.stdout.write(piece)) await once(ctx.stdout, 'drain');
       return 0;
@@ -68,4 +81,15 @@ export async function run(ctx: CommandContext): Promise<number> {
     else ctx.out(`Exported ${plural(rows, 'row')} of ${kind} to ${output}.`);
     return 0;
   });
+}
+
+/** The import kind named (or its alias); an unknown one is IMPORT_UNKNOWN_KIND naming every kind mtc export writes. */
+function exportKind(name: string): string {
+  try {
+    return kindName(name);
+  } catch (err) {
+    if (!(err instanceof ImportError) || err.code !== 'IMPORT_UNKNOWN_KIND') throw err;
+    const kinds = [...IMPORT_KIND_NAMES, ...PURCHASING_EXPORT_NAMES];
+    throw new ImportError('IMPORT_UNKNOWN_KIND', `unknown export kind "${name}": use ${kinds.join(', ')}`, 'usage', { field: 'kind', kinds });
+  }
 }

@@ -52,8 +52,16 @@ export function formatSummary(s: DemoSummary): string {
     `Seeded the demo data: ${plural(c.users, 'user')}, ${plural(c.item_master, 'item')}, ${plural(c.item_variant, 'variant')} ` +
       `(${s.belowReorderThreshold} below their reorder threshold), ${plural(c.suppliers, 'supplier')} with ${plural(c.variant_supplier_pricing, 'rate')}, ` +
       `${c.processes} process${c.processes === 1 ? '' : 'es'} of ${plural(c.process_subprocesses, 'step')} with ${plural(c.substitute_groups, 'substitute group')}, ` +
-      `${plural(c.production_lots, 'production lot')}, ${plural(c.inventory_transactions, 'stock movement')}.`,
+      `${plural(c.purchase_orders, 'purchase order')} with ${plural(c.goods_receipts, 'goods receipt')}, ` +
+      `${plural(c.production_lots, 'production lot')}, ${plural(c.inventory_transactions, 'stock movement')}; the stock is worth INR ${toPaise(s.stockValue)}.`,
     `Lots: ${s.lots.map((l) => `${l.lotNumber} (${l.process}, ${l.quantity}, ${l.status.replace('_', ' ')})`).join('; ')}.`,
     'Try: mtc schema show item_variant, or mtc verify.',
   ].join('\n');
+}
+
+/** A non-negative decimal string rounded half up to two decimals, for a person (the JSON keeps it exact). */
+export function toPaise(d: string): string {
+  const [whole = '0', frac = ''] = d.split('.');
+  const cents = BigInt(whole + frac.padEnd(2, '0').slice(0, 2)) + (Number(frac[2] ?? '0') >= 5 ? 1n : 0n);
+  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
 }

@@ -54,6 +54,10 @@ const EntrySchema = Type.Object({
   type: Type.String(),
   quantity: Type.String(),
   unit: Type.Union([Type.String(), Type.Null()]),
+  unitCost: Type.Union([Type.String(), Type.Null()], {
+    description: 'what one unit moved at: the price paid coming in, the average cost going out; null while the variant has no cost',
+  }),
+  value: Type.Union([Type.String(), Type.Null()], { description: 'the change of the variant’s stock value this row made, signed; null while it has no cost' }),
   notes: Type.Union([Type.String(), Type.Null()]),
   createdBy: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Stamp,

@@ -18,7 +18,7 @@ import {
 import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
 import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
 import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
-import { stockValue } from '../../app/items/value.ts';
+import { stockValue, stockValueTotal } from '../../app/items/value.ts';
 import { supplierLedger, supplierVariantHistory } from '../../app/purchasing/ledger.ts';
 import { createOrdersFromSuggestions, reorderSuggestions } from '../../app/purchasing/suggestions.ts';
 import type { Database } from '../../db/types.ts';
@@ -142,7 +142,7 @@ const ReceiptSchema = Type.Object({
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
-/** A schema or null (for any schema; schemas.ts's Nullable is for strings). */
+/** Any schema or null, for answers (a request's nullable string is schemas.ts's Nullable, which judges "" as the string it is). */
 const NullOr = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const SuggestionSchema = Type.Object({
   variantId: Type.Integer(),
@@ -152,7 +152,7 @@ const SuggestionSchema = Type.Object({
   unit: Type.String(),
   stock: Decimal,
   threshold: Type.String({ description: 'the variant’s reorder threshold' }),
-  demand: Type.String({ description: 'what the lots in planning and ready need of it (a substitute group counts once chosen)' }),
+  demand: Type.String({ description: 'what the lots in planning, ready and in progress need of it (a substitute group counts once chosen)' }),
   onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
   shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
   minimumOrderQuantity: NullOr(Decimal),
@@ -286,7 +286,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
           {
             supplierId: Id,
             orderDate: Type.Optional(Day),
-            expectedOn: Type.Optional(NullOr(Day)),
+            expectedOn: Type.Optional(Nullable(Day)),
             currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; INR when not given' })),
             notes: Type.Optional(Text(2000)),
             lines: Type.Optional(Type.Array(LineBody, { maxItems: MAX_ORDER_LINES })),
@@ -325,7 +325,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         tags: ['purchasing'],
         summary: 'Change the day an order is expected or its notes (until it is closed or cancelled)',
         params: IdParams,
-        body: Type.Object({ expectedOn: Type.Optional(NullOr(Day)), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
+        body: Type.Object({ expectedOn: Type.Optional(Nullable(Day)), notes: Type.Optional(Text(2000)) }, { additionalProperties: false }),
         response: { 200: OrderSchema, ...errors(404, 409) },
       },
     },
@@ -463,7 +463,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             taxPercentage: Type.Optional(Percent),
             discountPercentage: Type.Optional(Percent),
             discountAmount: Type.Optional(Amount),
-            grandTotal: Type.Optional(NullOr(Amount)),
+            grandTotal: Type.Optional(Nullable(Amount)),
             notes: Type.Optional(Text(2000)),
             lines: Type.Array(
               Type.Object(
@@ -471,7 +471,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
                   poLineId: Type.Optional(Id),
                   variantId: Type.Optional(Id),
                   quantity: Quantity,
-                  unitCost: Type.Optional(NullOr(Price)),
+                  unitCost: Type.Optional(Nullable(Price)),
                   overReceiptReason: Type.Optional(Text(2000)),
                 },
                 { additionalProperties: false },
@@ -511,7 +511,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       schema: {
         tags: ['purchasing'],
         summary:
-          'What to buy next: each live variant whose threshold + what lots in planning and ready need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
+          'What to buy next: each live variant whose threshold + what lots in planning, ready and in progress need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
         querystring: Type.Object(
           {
             supplierId: Type.Optional(Id),
@@ -591,7 +591,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             onTime: Type.Object({
               due: Type.Integer(),
               onTime: Type.Integer(),
-              share: NullOr(Type.String({ description: 'onTime ÷ due to 3 decimals ("0.750"); null when nothing is due' })),
+              share: Nullable(Type.String({ description: 'onTime ÷ due to 3 decimals ("0.750"); null when nothing is due' })),
             }),
             variants: Type.Array(LedgerVariantSchema),
             recentReceipts: Type.Array(ReceiptSummarySchema),
@@ -615,14 +615,14 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         response: {
           200: Type.Object({
             total: Type.Integer(),
-            rateInEffect: NullOr(Decimal),
+            rateInEffect: Nullable(Decimal),
             history: Type.Array(
               Type.Object({
                 receiptId: Type.Integer(),
                 receiptNumber: Type.String(),
                 receivedOn: Day,
-                poNumber: NullOr(Type.String()),
-                billNumber: NullOr(Type.String()),
+                poNumber: Nullable(Type.String()),
+                billNumber: Nullable(Type.String()),
                 quantity: Type.String({ description: 'negative in a reversing receipt' }),
                 unitCost: Decimal,
               }),
@@ -633,6 +633,21 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       },
     },
     async (request) => supplierVariantHistory(db, request.params.id, request.params.variantId, request.query),
+  );
+
+  app.get(
+    '/api/stock/value/total',
+    {
+      config: read,
+      schema: {
+        tags: ['purchasing'],
+        summary:
+          'What all stock is worth at the end of a day (UTC; today when not given): the total of GET /api/stock/value alone, with the variants that have stock and those whose stock has no cost yet (counted apart, never as worth 0)',
+        querystring: Type.Object({ asOf: Type.Optional(Day) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ asOf: Day, value: Decimal, variants: Type.Integer(), unvaluedVariants: Type.Integer() }), ...errors() },
+      },
+    },
+    async (request) => stockValueTotal(db, request.query),
   );
 
   app.get(
