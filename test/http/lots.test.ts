@@ -430,6 +430,16 @@ for (const backend of backends) {
           assert.equal(json(r).error.details.status, status);
         }
       }
+      // The move that records the lot's output says so, for the page to ask for it; no other does.
+      const offered = json(await api.call('GET', `/api/lots/${lots.in_progress}`, { as: 'admin' })).actions as { action: string; recordsOutput: boolean }[];
+      assert.deepEqual(
+        offered.map((a) => [a.action, a.recordsOutput]),
+        [
+          ['complete', true],
+          ['fail', false],
+          ['cancel', false],
+        ],
+      );
       const r = await act(lots.planning!, 'start');
       assert.match(json(r).error.message, /is planning: only a lot that is ready can be started \(it can be marked ready or cancelled\)/);
       assert.match(json(await act(lots.completed!, 'cancel', 'admin', { reason: 'x' })).error.message, /is completed, which is final: it cannot be cancelled/);

@@ -12,5 +12,6 @@ import './areas/processes.ts';
 import './areas/lots.ts';
 import './areas/imports.ts';
 import './areas/purchasing.ts';
+import './areas/buy-make-value.ts';
 
 webSuites('the web app in a real browser');

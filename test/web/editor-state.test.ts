@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { editorReducer, initialEditorState, isDirty } from '../../web/src/processes/editor-state.ts';
 import type { EditorAction, EditorState } from '../../web/src/processes/editor-state.ts';
-import { draftOf, newStep } from '../../web/src/processes/model.ts';
+import { draftOf, fieldsBody, newStep, problemsOf } from '../../web/src/processes/model.ts';
+
+const pick = <T extends object, K extends keyof T>(o: T, ...keys: K[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
 import type { ApiLine, ApiProcess, ApiStep } from '../../web/src/processes/model.ts';
 
 const line = (lineId: number, variantId: number, quantity = '1'): ApiLine => ({
@@ -42,6 +44,9 @@ const PROCESS: ApiProcess = {
   processClass: null,
   status: 'draft',
   salesPrice: '1000',
+  outputVariantId: null,
+  outputQuantity: '1',
+  output: null,
   stepCount: 3,
   updatedAt: '2024-01-01T00:00:00Z',
   deletedAt: null,
@@ -235,6 +240,25 @@ describe('unsaved changes', () => {
     s = editorReducer(s, { type: 'setField', field: 'salesPrice', value: '1200' });
     assert.equal(s.draft!.fields.salesPrice, '1200');
     assert.deepEqual([s.fieldsDirty, s.structureDirty, s.notice], [true, false, '']);
+  });
+
+  test('the output chosen, changed or cleared is a detail: it marks the details unsaved and goes in the body PATCH sends', () => {
+    const chain = { variantId: 77, item: 'Chain', color: 'Black', size: '1/2', unit: 'pcs' };
+    let s = editorReducer(loaded(), { type: 'setOutputVariant', variant: chain });
+    assert.deepEqual(s.draft!.fields.outputVariant, chain);
+    assert.deepEqual([s.fieldsDirty, s.structureDirty], [true, false]);
+    s = editorReducer(s, { type: 'setField', field: 'outputQuantity', value: ' 2.5 ' });
+    assert.deepEqual(pick(fieldsBody(s.draft!.fields), 'outputVariantId', 'outputQuantity'), { outputVariantId: 77, outputQuantity: '2.5' });
+    assert.deepEqual(problemsOf(s.draft!), []);
+    s = editorReducer(s, { type: 'setOutputVariant', variant: null });
+    assert.equal(fieldsBody(s.draft!.fields).outputVariantId, null, 'cleared: null, as the API clears it');
+    for (const bad of ['0', '', '1.2345', '-1'])
+      assert.match(problemsOf(editorReducer(s, { type: 'setField', field: 'outputQuantity', value: bad }).draft!).join(' '), /Output quantity/, bad);
+    // A process that makes something loads with it, and discarding goes back to it.
+    const making: ApiProcess = { ...PROCESS, outputVariantId: 77, outputQuantity: '2', output: { ...chain, variantDeleted: false } };
+    const m = editorReducer(editorReducer(run({ type: 'loaded', process: making }), { type: 'setOutputVariant', variant: null }), { type: 'discard' });
+    assert.deepEqual(m.draft!.fields.outputVariant, { ...chain, deleted: false });
+    assert.equal(m.draft!.fields.outputQuantity, '2');
   });
 
   test('marking both parts saved clears dirty, and the saved structure (with its new ids) becomes the draft', () => {

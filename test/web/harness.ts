@@ -36,6 +36,14 @@ export async function apiGet<T>(page: Page, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** An unsafe call of the API with the page's session and its CSRF token; its JSON answer (it must succeed). */
+export async function apiSend<T>(page: Page, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, data?: unknown): Promise<T> {
+  const me = await apiGet<{ csrfToken: string }>(page, '/api/auth/me');
+  const res = await page.request.fetch(path, { method, ...(data === undefined ? {} : { data }), headers: { 'x-csrf-token': me.csrfToken } });
+  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`);
+  return (res.status() === 204 ? undefined : await res.json()) as T;
+}
+
 /**
  * Waits until the page's address passes `check`. The app moves between its pages in the
  * document (history API), so the address is read, not a navigation awaited.

@@ -10,7 +10,7 @@ interface Section {
   needs?: string;
 }
 
-/** Pages that belong together, under a heading of their own (Purchasing: Orders, Receipts). */
+/** Pages that belong together, under a heading of their own (Purchasing: Orders, Receipts, Suggestions). */
 interface Group {
   group: string;
   needs?: string;
@@ -21,6 +21,7 @@ interface Group {
 const SECTIONS: readonly (Section | Group)[] = [
   { to: '/', label: 'Dashboard' },
   { to: '/items', label: 'Items' },
+  { to: '/stock/value', label: 'Stock value', needs: 'purchasing.read' },
   { to: '/suppliers', label: 'Suppliers' },
   { to: '/subprocesses', label: 'Subprocesses' },
   { to: '/processes', label: 'Processes' },
@@ -31,6 +32,7 @@ const SECTIONS: readonly (Section | Group)[] = [
     links: [
       { to: '/purchase-orders', label: 'Orders' },
       { to: '/goods-receipts', label: 'Receipts' },
+      { to: '/purchasing/suggestions', label: 'Suggestions' },
     ],
   },
   { to: '/imports', label: 'Imports' },

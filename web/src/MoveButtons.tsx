@@ -1,7 +1,7 @@
 // The moves the API offers on an entity (its `actions`), as buttons: a move that needs a
 // reason asks for it, and one that cannot be undone shows its sentence to confirm first.
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { errorField } from './forms.tsx';
 
 /** A move as the API offers it in an entity's `actions`. */
@@ -23,6 +23,7 @@ export function MoveButtons<M extends OfferedMove>({
   idPrefix,
   reasonHelp,
   onMove,
+  fields,
   className = 'move-buttons',
 }: {
   moves: readonly M[];
@@ -30,6 +31,8 @@ export function MoveButtons<M extends OfferedMove>({
   /** What becomes of the reason, under its box ("Why: it is kept in the lot's history."). */
   reasonHelp: string;
   onMove: (move: M, reason: string) => Promise<void>;
+  /** What else the move's form asks (the lot's output when completing), shown after its sentence to confirm. */
+  fields?: (move: M) => ReactNode;
   className?: string;
 }) {
   const [running, setRunning] = useState<string | null>(null);
@@ -84,6 +87,7 @@ export function MoveButtons<M extends OfferedMove>({
       {asked && (
         <form className="reason-form" onSubmit={submit} noValidate aria-label={asked.label}>
           {asked.confirm && <p>{asked.confirm}</p>}
+          {fields?.(asked)}
           {asked.needsReason && (
             <>
               <label htmlFor={`${idPrefix}-reason`}>Reason</label>

@@ -20,7 +20,9 @@ import type {
 } from './lots/types.ts';
 import type { Order, OrderStatusInfo, OrderSummary, Receipt, ReceiptSummary } from './purchasing/shapes.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
-import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, RoleInfo, User, Variant } from './shapes.ts';
+import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
+import type { StockValue } from './valuation/shapes.ts';
+import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -98,6 +100,18 @@ export type SupplierShapes = [
   Holds<Reads<Rate, RowOf<'/api/suppliers/{id}/rates'>>>,
   Holds<Reads<Rate, RowOf<'/api/variants/{id}/rates'>>>,
   Holds<Reads<SupplierComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
+];
+
+export type ValuationShapes = [
+  Holds<Reads<StockValue, ResponseOf<'/api/stock/value', 'get'>>>,
+  Holds<Reads<OpenOrders, ResponseOf<'/api/purchase-orders/open', 'get'>>>,
+];
+
+export type PlanningShapes = [
+  Holds<Reads<Suggestions, ResponseOf<'/api/purchasing/suggestions', 'get'>>>,
+  Holds<Reads<{ purchaseOrders: OrderLink[] }, ResponseOf<'/api/purchasing/suggestions/orders', 'post'>>>,
+  Holds<Reads<SupplierLedger, ResponseOf<'/api/suppliers/{id}/ledger', 'get'>>>,
+  Holds<Reads<PurchaseHistory, ResponseOf<'/api/suppliers/{id}/ledger/variants/{variantId}', 'get'>>>,
 ];
 
 export type PurchasingShapes = [

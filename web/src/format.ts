@@ -1,7 +1,8 @@
-// How figures and moments read on the page. Quantities and money arrive as decimal strings
-// and are only re-punctuated here (money rounded to cents, exactly), never turned into binary floats.
+import { decimal, round, text, ZERO } from './lots/decimal.ts';
+import type { Decimal } from './lots/decimal.ts';
 
-import { decimal, round, text } from './lots/decimal.ts';
+// How figures and moments read on the page. Quantities and money arrive as decimal strings
+// and are only rounded (money, for the eye) and re-punctuated here, never turned into binary floats.
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -21,13 +22,33 @@ export function formatQuantity(decimal: string): string {
 
 /**
  * A sum of money as a decimal string, rounded to two places (halves away from zero, as
- * PostgreSQL rounds) with separators ("1234.5" → "1,234.50", "10.005" → "10.01").
+ * PostgreSQL rounds) with separators ("1234.5" → "1,234.50", "0.125" → "0.13"). The rounding is
+ * only for the eye: the API keeps and sums the exact figures.
  */
-export function formatMoney(amount: string): string {
-  const [whole = '0', fraction = ''] = text(round(decimal(amount), 2)).split('.');
-  const sign = whole.startsWith('-') && /[1-9]/.test(whole + fraction) ? '−' : '';
+export function formatMoney(decimal: string): string {
+  return grouped(text(round(parse(decimal), 2)), '−');
+}
+
+/** A unit cost or price: at least two places, up to four when it has them ("12.5" → "12.50", "0.123456" → "0.1235"). */
+export function formatUnitCost(decimal: string): string {
+  const exact = parse(decimal);
+  const places = Math.min(4, Math.max(2, exact.scale - (text(exact).match(/0*$/)?.[0].length ?? 0)));
+  return grouped(text(round(exact, places)), '−');
+}
+
+function grouped(fixed: string, minus: string): string {
+  const [whole = '0', fraction = ''] = fixed.split('.');
+  const negative = whole.startsWith('-') && /[1-9]/.test(fixed);
   const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${digits}.${fraction}`;
+  return `${negative ? minus : ''}${digits}${fraction ? `.${fraction}` : ''}`;
+}
+
+function parse(value: string): Decimal {
+  try {
+    return decimal(value);
+  } catch {
+    return ZERO;
+  }
 }
 
 /** A lot or job status as words ("in_progress" → "In progress"). */

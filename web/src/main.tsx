@@ -30,6 +30,8 @@ const GoodsReceiptDetail = lazy(() => import('./pages/GoodsReceiptDetail.tsx'));
 const Imports = lazy(() => import('./pages/Imports.tsx'));
 const ImportDetail = lazy(() => import('./pages/ImportDetail.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
+const Suggestions = lazy(() => import('./pages/Suggestions.tsx'));
+const StockValue = lazy(() => import('./pages/StockValue.tsx'));
 const SchemaHealth = lazy(() => import('./pages/SchemaHealth.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
@@ -76,6 +78,8 @@ const router = createBrowserRouter(
         <Route path="goods-receipts" element={<GoodsReceipts />} />
         <Route path="goods-receipts/new" element={<GoodsReceiptNew />} />
         <Route path="goods-receipts/:id" element={<GoodsReceiptDetail />} />
+        <Route path="stock/value" element={<StockValue />} />
+        <Route path="purchasing/suggestions" element={<Suggestions />} />
         <Route path="imports" element={<Imports />} />
         <Route path="imports/:id" element={<ImportDetail />} />
         <Route path="users" element={<Users />} />

@@ -77,3 +77,12 @@ export interface ImportJob {
   failureCount: number;
   createdAt: string;
 }
+
+/** What is on order now (GET /api/purchase-orders/open): the orders waiting for goods per status, the drafts, what is still to come in per currency, the late ones. */
+export interface OpenOrders {
+  statuses: { status: string; label: string; count: number }[];
+  drafts: number;
+  /** Exact, tax included. */
+  amounts: { currency: string; open: string }[];
+  overdue: number;
+}

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../db/types.ts';
 import { createLot, getLot, getLotSummary, listLots, MAX_LOT_QUANTITY } from '../../app/lots/lots.ts';
 import type { LotSummary } from '../../app/lots/lots.ts';
+import type { LotAction } from '../../app/lots/status.ts';
 import { clearSelection, setSelections, transitionLot } from '../../app/lots/lifecycle.ts';
 import { stockCheck } from '../../app/lots/needs.ts';
 import { FINAL_STATUSES, LOT_MACHINE, LOT_STATUSES, LotError, lotStatusLabel, SELECTIONS_EDITABLE } from '../../app/lots/status.ts';
@@ -68,7 +69,17 @@ const LotSummarySchema = Type.Object({
   outputUnitCost: Type.Union([Decimal, Type.Null()], { description: 'the unit cost the output went into stock at: the actual cost ÷ the output' }),
   final: Type.Boolean({ description: 'the status is one a lot never leaves' }),
   selectionsEditable: Type.Boolean({ description: 'the status lets the substitute choices change (given lot.plan)' }),
-  actions: ActionsSchema,
+  actions: Type.Array(
+    Type.Composite([
+      ActionsSchema.items,
+      Type.Object({
+        recordsOutput: Type.Boolean({
+          description: 'the move may record what the lot yielded: its body takes outputQuantity (and a reason when that is not the planned yield)',
+        }),
+      }),
+    ]),
+    { description: ActionsSchema.description },
+  ),
 });
 const StatusesSchema = Type.Array(
   Type.Object({ status: Status, label: Type.String({ description: 'the status as a person reads it' }), final: Type.Boolean() }),
@@ -138,7 +149,10 @@ function presented<L extends LotSummary>(lot: L, request: FastifyRequest) {
     ...lot,
     final: FINAL_STATUSES.includes(lot.status),
     selectionsEditable: SELECTIONS_EDITABLE.includes(lot.status),
-    actions: nextActions(LOT_MACHINE, lot.status, callerOf(request).user.role),
+    actions: nextActions(LOT_MACHINE, lot.status, callerOf(request).user.role).map((a) => ({
+      ...a,
+      recordsOutput: LOT_MACHINE.moves[a.action as LotAction].recordsOutput === true,
+    })),
   };
 }
 

@@ -110,7 +110,7 @@ webArea('purchasing in a real browser', (suite) => {
     await main.getByRole('heading', { level: 1, name: 'Purchase orders', exact: true }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
     const purchasing = nav.getByRole('list', { name: 'Purchasing' });
-    assert.deepEqual(await purchasing.getByRole('link').allInnerTexts(), ['Orders', 'Receipts'], 'the Purchasing group of the navigation');
+    assert.deepEqual(await purchasing.getByRole('link').allInnerTexts(), ['Orders', 'Receipts', 'Suggestions'], 'the Purchasing group of the navigation');
     await settled(page);
     // The status filter offers the API's statuses, by their labels.
     const statuses = await apiGet<{ name: string; label: string }[]>(page, '/api/purchase-orders/statuses');

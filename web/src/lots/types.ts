@@ -10,6 +10,8 @@ export interface LotAction {
   needsReason: boolean;
   /** A sentence to confirm before a move that cannot be undone. */
   confirm: string | null;
+  /** The move may record what the lot yielded: its body takes outputQuantity, and a reason when that is not the planned yield. */
+  recordsOutput: boolean;
 }
 
 /** A status a lot can have (GET /api/lots/statuses). */
@@ -36,6 +38,10 @@ export interface LotSummary {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** What the lot put into stock when it completed (its process's output), the reason when that was not the planned yield, and the unit cost it went in at. */
+  outputQuantity: string | null;
+  outputReason: string | null;
+  outputUnitCost: string | null;
   /** The lot never leaves its status. */
   final: boolean;
   /** Its status lets its substitutes change (for a user with lot.plan). */
@@ -61,6 +67,8 @@ export interface LotCosting {
   total: CostFigure;
   complete: boolean;
   unpriced: Unpriced[];
+  /** At completion: what the lot really cost, from the stock ledger (absent for a lot completed before stock had costs). */
+  valuation?: { materials: string; conversion: string; total: string; complete: boolean; uncosted: number[] };
 }
 
 export interface LotSelection {
@@ -141,6 +149,9 @@ export interface ProcessGroup {
 }
 
 export interface ProcessTree extends ProcessSummary {
+  /** What one unit of the process yields of its output variant (output null: it makes nothing that goes into stock). */
+  outputQuantity: string;
+  output: { variantId: number; item: string; color: string; size: string; unit: string } | null;
   steps: { stepId: number; name: string; lines: ProcessLine[]; groups: ProcessGroup[] }[];
 }
 

@@ -4,7 +4,9 @@ import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
-import type { CostVariance, ImportJob, LotsByStatus, Variant } from '../shapes.ts';
+import type { CostVariance, ImportJob, LotsByStatus, OpenOrders, Variant } from '../shapes.ts';
+import { useCan } from '../session.tsx';
+import type { StockValue } from '../valuation/shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
@@ -13,12 +15,15 @@ const IMPORTS_SHOWN = 5;
 
 export default function Dashboard() {
   usePageTitle('Dashboard');
+  const canReadPurchasing = useCan('purchasing.read');
   return (
     <>
       <h1>Dashboard</h1>
       <div className="panels">
         <LotsPanel />
         <LowStockPanel />
+        {canReadPurchasing && <OpenOrdersPanel />}
+        {canReadPurchasing && <StockValuePanel />}
         <ImportsPanel />
         <CostVariancePanel />
       </div>
@@ -40,7 +45,8 @@ function Panel<T>({
 }) {
   const id = `panel-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
-    <section className={`card panel${wide ? ' wide' : ''}`} aria-labelledby={id}>
+    // Focusable: a table wider than its panel scrolls inside it, by keyboard too.
+    <section className={`card panel${wide ? ' wide' : ''}`} aria-labelledby={id} tabIndex={0}>
       <h2 id={id}>{title}</h2>
       {loaded.error !== undefined ? <ErrorAlert error={loaded.error} /> : loaded.data === undefined ? <Loading /> : children(loaded.data)}
     </section>
@@ -131,10 +137,95 @@ function LowStockPanel() {
   );
 }
 
+/** The orders waiting for goods, per status (each a link to those orders), the drafts, what is still to come in per currency, and the late ones. */
+function OpenOrdersPanel() {
+  const loaded = useApi<OpenOrders>('/api/purchase-orders/open');
+  return (
+    <Panel title="Open purchase orders" loaded={loaded}>
+      {({ statuses, drafts, amounts, overdue }) => {
+        const waiting = statuses.reduce((n, s) => n + s.count, 0);
+        if (waiting === 0 && drafts === 0)
+          return (
+            <p className="empty">
+              No order is waiting for goods. <Link to="/purchasing/suggestions">See what to buy next</Link>
+            </p>
+          );
+        return (
+          <>
+            <p className="figure">{amounts.length === 0 ? '0.00' : amounts.map((a) => `${a.currency} ${formatMoney(a.open)}`).join(' · ')}</p>
+            <p className="caption">
+              Still to come in on {waiting} {waiting === 1 ? 'order' : 'orders'} waiting for goods, tax included.
+            </p>
+            {overdue > 0 && (
+              <p className="unvalued-note">
+                {overdue} {overdue === 1 ? 'order is' : 'orders are'} past the day expected.
+              </p>
+            )}
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Waiting for goods</th>
+                  <th scope="col" className="num">
+                    Orders
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {statuses.map((s) => (
+                  <tr key={s.status}>
+                    <td>
+                      <Link to={`/purchase-orders${query({ status: s.status })}`}>{s.label}</Link>
+                    </td>
+                    <td className="num">{s.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {drafts > 0 && (
+              <p>
+                <Link to={`/purchase-orders${query({ status: 'draft' })}`}>
+                  {drafts} draft {drafts === 1 ? 'order' : 'orders'}
+                </Link>{' '}
+                not sent yet.
+              </p>
+            )}
+          </>
+        );
+      }}
+    </Panel>
+  );
+}
+
+/** What stock is worth today, and how much of it has no cost yet (counted apart). */
+function StockValuePanel() {
+  const loaded = useApi<StockValue>(`/api/stock/value${query({ limit: 1 })}`);
+  return (
+    <Panel title="Stock value" loaded={loaded}>
+      {({ total }) => (
+        <>
+          <p className="figure">{formatMoney(total.value)}</p>
+          <p className="caption">
+            What stock is worth today, at moving weighted-average cost: {total.variants - total.unvaluedVariants} of the {total.variants}{' '}
+            {total.variants === 1 ? 'variant' : 'variants'} in stock have a cost.
+          </p>
+          {total.unvaluedVariants > 0 && (
+            <p className="unvalued-note">
+              {total.unvaluedVariants} {total.unvaluedVariants === 1 ? 'variant has' : 'variants have'} stock with no cost yet: not counted in the total.
+            </p>
+          )}
+          <p>
+            <Link to="/stock/value">Stock value by variant, item or category</Link>
+          </p>
+        </>
+      )}
+    </Panel>
+  );
+}
+
 function ImportsPanel() {
   const loaded = useApi<{ total: number; jobs: ImportJob[] }>(`/api/imports${query({ limit: IMPORTS_SHOWN })}`);
   return (
-    <Panel title="Recent imports" loaded={loaded}>
+    <Panel title="Recent imports" loaded={loaded} wide>
       {({ jobs }) =>
         jobs.length === 0 ? (
           <p className="empty">No imports yet.</p>
@@ -182,7 +273,10 @@ function CostVariancePanel() {
           <p className="empty">No completed lots yet: variance shows once a lot is completed.</p>
         ) : (
           <>
-            <p className="caption">Actual cost against the worst-case estimate, over all completed lots; the largest overrun first.</p>
+            <p className="caption">
+              What completed lots really cost (the stock they consumed at its average cost, plus labour and overheads) against the worst-case estimate; the
+              largest overrun first.
+            </p>
             <BarChart
               label="Worst-case estimate and actual cost by process"
               captionShown={false}
@@ -216,7 +310,14 @@ function CostVariancePanel() {
                     <td className="num">{formatMoney(p.worstCaseEstimate)}</td>
                     <td className="num">
                       {formatMoney(p.actual)}
-                      {p.incompleteActuals > 0 && <span title="a variant had no rate at completion: a lower bound"> (at least)</span>}
+                      {p.incompleteActuals > 0 && (
+                        <span
+                          title={`${p.incompleteActuals} ${p.incompleteActuals === 1 ? 'lot' : 'lots'} consumed stock that had no cost yet: the actual is a lower bound`}
+                        >
+                          {' '}
+                          (at least)
+                        </span>
+                      )}
                     </td>
                     <td className={`num ${p.variance.startsWith('-') ? 'under' : p.variance === '0' || /^0(\.0+)?$/.test(p.variance) ? '' : 'over'}`}>
                       {formatMoney(p.variance)}

@@ -4,7 +4,8 @@ import { api } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { MoveButtons } from '../MoveButtons.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
+import { formatDateTime, formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../format.ts';
+import { compare, decimal, text, times } from '../lots/decimal.ts';
 import { FieldError } from '../lots/FieldError.tsx';
 import { GroupChooser } from '../lots/GroupChooser.tsx';
 import { useVariantFacts } from '../lots/facts.ts';
@@ -30,6 +31,9 @@ export default function LotDetail() {
   const lot = useApi<Lot>(`/api/lots/${encodeURIComponent(id)}`);
   const final = lot.data?.final ?? true;
   const check = useApi<StockCheck>(lot.data && !final ? `/api/lots/${encodeURIComponent(id)}/stock-check` : null);
+  // The process names what the lot makes: asked for when the lot may record its output, or has.
+  const wantsOutput = lot.data !== undefined && (lot.data.outputQuantity !== null || lot.data.actions.some((a) => a.recordsOutput));
+  const process = useApi<ProcessTree>(wantsOutput && lot.data ? `/api/processes/${lot.data.processId}` : null);
   const { notice, ref: noticeRef, say } = useNotice(created ? `Lot ${created} created, in planning.` : null);
   usePageTitle(lot.data ? `Lot ${lot.data.lotNumber}` : 'Lot');
 
@@ -95,9 +99,19 @@ export default function LotDetail() {
             <dd>{formatDateTime(l.completedAt)}</dd>
           </div>
         )}
+        {l.outputQuantity !== null && (
+          <div>
+            <dt>Put into stock</dt>
+            <dd>
+              {formatQuantity(l.outputQuantity)} {process.data?.output ? `${process.data.output.unit} of ${outputName(process.data.output)}` : ''}
+              {l.outputUnitCost !== null && ` at ${formatUnitCost(l.outputUnitCost)} each`}
+            </dd>
+          </div>
+        )}
       </dl>
+      {l.outputReason && <p>Yielded other than planned because: {l.outputReason}</p>}
       {l.notes && <p className="description">Notes: {l.notes}</p>}
-      {l.statusReason && (
+      {l.statusReason && l.statusReason !== l.outputReason && (
         <p>
           {formatStatus(l.status)} because: {l.statusReason}
         </p>
@@ -108,7 +122,7 @@ export default function LotDetail() {
         </p>
       )}
 
-      <StatusActions lot={l} onChanged={changed} />
+      <StatusActions lot={l} process={process.data} onChanged={changed} />
       <Selections lot={l} onChanged={changed} />
 
       <section>
@@ -162,9 +176,69 @@ export default function LotDetail() {
  * The moves the API offers the user on this lot, as buttons: a move that needs a reason asks
  * for it, and one that cannot be undone shows its sentence to confirm, before it is made.
  */
-function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: string) => void }) {
+function StatusActions({ lot, process, onChanged }: { lot: Lot; process: ProcessTree | undefined; onChanged: (message: string) => void }) {
   const { user } = useSession();
+  const [output, setOutput] = useState<string | null>(null);
+  const [why, setWhy] = useState('');
   const status = formatStatus(lot.status).toLowerCase();
+  // What the lot is to yield: the process's output per unit × the lot's quantity, exact.
+  const planned = process?.output ? trimmed(text(times(decimal(process.outputQuantity), decimal(lot.quantity)))) : null;
+  const given = output ?? planned ?? '';
+  const differs = planned !== null && OUTPUT.test(given.trim()) && compare(decimal(given.trim()), decimal(planned)) !== 0;
+
+  /** The move's body: a reason when it needs one; the output (and why it is not the planned one) when it records it. */
+  const bodyOf = (a: LotAction, reason: string) =>
+    a.needsReason
+      ? { reason }
+      : a.recordsOutput && planned !== null
+        ? { outputQuantity: given.trim(), ...(differs && why.trim() !== '' ? { reason: why } : {}) }
+        : undefined;
+
+  /** What a move that records the output asks, inside its form: the quantity (the planned one to start with) and, when it is another, why. */
+  const outputFields = (a: LotAction) => {
+    if (!a.recordsOutput) return null;
+    if (!process) return <Loading />;
+    if (!process.output || planned === null) return <p className="caption">{process.name} names no output: completing the lot puts nothing into stock.</p>;
+    return (
+      <>
+        <div className="output-form">
+          <label htmlFor="lot-output">
+            Output: {outputName(process.output)} ({process.output.unit})
+          </label>
+          <input
+            id="lot-output"
+            inputMode="decimal"
+            value={given}
+            onChange={(e) => setOutput(e.target.value)}
+            aria-describedby="lot-output-help"
+            aria-invalid={!OUTPUT.test(given.trim()) || undefined}
+            autoComplete="off"
+          />
+          <p id="lot-output-help" className="caption">
+            Planned: {formatQuantity(planned)} ({formatQuantity(process.outputQuantity)} a unit × {lot.quantity}). It goes into stock at the lot’s actual cost.
+          </p>
+        </div>
+        {differs && (
+          <>
+            <label htmlFor="lot-output-reason">Why it yielded other than planned</label>
+            <textarea
+              id="lot-output-reason"
+              rows={2}
+              maxLength={2000}
+              value={why}
+              onChange={(e) => setWhy(e.target.value)}
+              aria-describedby="lot-output-reason-help"
+              required
+            />
+            <p id="lot-output-reason-help" className="caption">
+              A yield loss (or gain) is kept with the lot.
+            </p>
+          </>
+        )}
+      </>
+    );
+  };
+
   return (
     <section>
       <h2>Status</h2>
@@ -179,15 +253,37 @@ function StatusActions({ lot, onChanged }: { lot: Lot; onChanged: (message: stri
           moves={lot.actions}
           idPrefix="lot"
           reasonHelp="Why: it is kept in the lot’s history."
+          fields={outputFields}
           onMove={async (a: LotAction, reason) => {
-            const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, a.needsReason ? { reason } : undefined);
-            onChanged(`Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.`);
+            const after = await api<Lot>('POST', `/api/lots/${lot.lotId}/${a.action}`, bodyOf(a, reason));
+            setOutput(null);
+            setWhy('');
+            onChanged(
+              `Lot ${lot.lotNumber} is ${formatStatus(after.status).toLowerCase()} now.${
+                after.outputQuantity !== null && process?.output
+                  ? ` ${formatQuantity(after.outputQuantity)} ${process.output.unit} of ${outputName(process.output)} went into stock${after.outputUnitCost !== null ? ` at ${formatUnitCost(after.outputUnitCost)} each` : ''}.`
+                  : ''
+              }`,
+            );
           }}
         />
       )}
     </section>
   );
 }
+
+/** What a lot's output is called: its item, colour and size. */
+function outputName(o: { item: string; color: string; size: string }): string {
+  return `${o.item} · ${o.color} · ${o.size}`;
+}
+
+/** A decimal string without the zeros after its point that say nothing ("12.000" → "12", "2.50" → "2.5"). */
+function trimmed(t: string): string {
+  return t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
+}
+
+/** An output quantity as the API takes it: 0 or more, at most 3 decimals. */
+const OUTPUT = /^\d{1,9}(\.\d{1,3})?$/;
 
 /** The lot's substitute choices and the groups still to choose; changeable while the API says so, by a user with lot.plan. */
 function Selections({ lot, onChanged }: { lot: Lot; onChanged: (message: string) => void }) {
@@ -394,11 +490,20 @@ function Costs({ lot }: { lot: Lot }) {
           created.
         </p>
       )}
-      {lot.actual && !lot.actual.complete && <p className="caption">The actual cost is a lower bound: some variants had no current rate at completion.</p>}
+      {lot.actual?.valuation && (
+        <p className="caption">
+          The actual cost is what the lot consumed, at the stock’s average cost ({formatMoney(lot.actual.valuation.materials)}), plus its labour and other costs
+          ({formatMoney(lot.actual.valuation.conversion)}).
+          {!lot.actual.valuation.complete && ' It is a lower bound: some of the stock it consumed had no cost yet.'}
+        </p>
+      )}
+      {lot.actual && !lot.actual.valuation && !lot.actual.complete && (
+        <p className="caption">The actual cost is a lower bound: some variants had no current rate at completion.</p>
+      )}
       {lot.estimate && (
         <p className="caption">
           Estimated at the rates of {lot.estimate.ratesAt}
-          {lot.actual ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.
+          {lot.actual && !lot.actual.valuation ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.
         </p>
       )}
       {lot.actualCost && <BarChart label="Estimate against actual cost" series={['Cost']} bars={bars} format={money} />}

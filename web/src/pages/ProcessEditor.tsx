@@ -8,8 +8,12 @@ import { formatMoney, formatStatus } from '../format.ts';
 import { useCan } from '../session.tsx';
 import { centsText, costDraft, money, toNumber } from '../processes/cost.ts';
 import type { ProcessCost } from '../processes/cost.ts';
-import { MONEY, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
-import type { ApiProcess, DraftAdditionalCost, ProcessAction, Subprocess } from '../processes/model.ts';
+import { MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
+import type { ApiProcess, DraftAdditionalCost, ProcessAction, Subprocess, VariantLabel } from '../processes/model.ts';
+import { variantName } from '../items/variants.ts';
+import type { Variant } from '../shapes.ts';
+import { VariantPicker } from '../suppliers/VariantPicker.tsx';
+import '../forms.css';
 import { editorReducer, initialEditorState, isDirty } from '../processes/editor-state.ts';
 import type { EditorAction } from '../processes/editor-state.ts';
 import { useRates } from '../processes/rates.ts';
@@ -24,6 +28,8 @@ const LABELS = {
   description: 'Description',
   processClass: 'Class',
   salesPrice: 'Sales price',
+  outputVariantId: 'Output variant',
+  outputQuantity: 'Output per unit',
   steps: 'Steps',
   additionalCosts: 'Additional costs',
 };
@@ -50,6 +56,102 @@ function useLeaveWarning(dirty: boolean) {
     window.addEventListener('beforeunload', beforeUnload);
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [dirty]);
+}
+
+/**
+ * What the process makes (its output variant: completing a lot puts it into stock at the lot's
+ * cost) and how much of it one unit of the process yields. The variant is found by searching
+ * items; "No output" clears it.
+ */
+function OutputFields({
+  variant,
+  quantity,
+  dispatch,
+  readOnly,
+}: {
+  variant: VariantLabel | null;
+  quantity: string;
+  dispatch: Dispatch<EditorAction>;
+  readOnly: boolean;
+}) {
+  const [choosing, setChoosing] = useState(false);
+  const [picked, setPicked] = useState<number | undefined>(undefined);
+  const [problem, setProblem] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const use = async () => {
+    if (picked === undefined) return;
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const v = await api<Variant>('GET', `/api/variants/${picked}`);
+      dispatch({ type: 'setOutputVariant', variant: { variantId: v.variantId, item: v.item, color: v.color, size: v.size, unit: v.unit } });
+      setChoosing(false);
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <div className="field wide output-field" role="group" aria-labelledby="process-output-label">
+        <span className="label" id="process-output-label">
+          Output
+        </span>
+        <p className="output-now">
+          {variant ? (
+            <>
+              <strong>{variantName(variant)}</strong> ({variant.unit}){variant.deleted && <span className="badge status-cancelled">deleted</span>}: a completed
+              lot puts it into stock at the lot’s cost.
+            </>
+          ) : (
+            'None: completing a lot puts nothing into stock.'
+          )}
+        </p>
+        {!readOnly && !choosing && (
+          <div className="row-actions">
+            <button type="button" className="secondary" onClick={() => (setPicked(undefined), setChoosing(true))}>
+              {variant ? 'Change the output…' : 'Choose the output…'}
+            </button>
+            {variant && (
+              <button type="button" className="secondary" onClick={() => dispatch({ type: 'setOutputVariant', variant: null })}>
+                No output
+              </button>
+            )}
+          </div>
+        )}
+        {!readOnly && choosing && (
+          <div className="output-picker">
+            <VariantPicker idPrefix="process-output" value={picked} onChange={setPicked} />
+            <div className="row-actions">
+              <button type="button" onClick={() => void use()} disabled={picked === undefined || busy}>
+                {busy ? 'Fetching…' : 'Use this variant'}
+              </button>
+              <button type="button" className="secondary" onClick={() => setChoosing(false)}>
+                Keep it as it is
+              </button>
+            </div>
+            {problem !== undefined && <ActionError error={problem} />}
+          </div>
+        )}
+      </div>
+      <div className="field narrow">
+        <label htmlFor="process-output-quantity">Output per unit</label>
+        <input
+          id="process-output-quantity"
+          value={quantity}
+          onChange={(e) => dispatch({ type: 'setField', field: 'outputQuantity', value: e.target.value })}
+          inputMode="decimal"
+          aria-describedby="process-output-quantity-help"
+          aria-invalid={!OUTPUT_QUANTITY.test(quantity.trim())}
+          autoComplete="off"
+        />
+        <p className="hint" id="process-output-quantity-help">
+          How much of the output one unit of the process yields.
+        </p>
+      </div>
+    </>
+  );
 }
 
 /** Adds a library subprocess as a new last step: search the library, choose, add. */
@@ -468,6 +570,7 @@ function ProcessEditor({ id }: { id: string }) {
                 autoComplete="off"
               />
             </div>
+            <OutputFields variant={draft.fields.outputVariant} quantity={draft.fields.outputQuantity} dispatch={dispatch} readOnly={readOnly} />
             <div className="field wide">
               <label htmlFor="process-description">Description</label>
               <textarea

@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
+import { SupplierLedger } from '../purchasing/SupplierLedger.tsx';
 import { useCan } from '../session.tsx';
 import { SUPPLIER_LABELS, SupplierForm } from '../suppliers/SupplierForm.tsx';
 import { SupplierRates } from '../suppliers/SupplierRates.tsx';
@@ -12,7 +13,8 @@ import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
 /**
- * One supplier: its details (to edit), deleting it (refused while it has rates), and its rates.
+ * One supplier: its details (to edit), deleting it (refused while it has rates), its rates, and
+ * its purchasing ledger (orders, receipts, on-time share, per variant the last price paid and its history).
  * A user whose role may not change the catalog (useCan('catalog.write')) reads the details and rates only.
  */
 export default function SupplierDetail() {
@@ -20,6 +22,7 @@ export default function SupplierDetail() {
   const path = `/api/suppliers/${encodeURIComponent(id ?? '')}`;
   const supplier = useApi<Supplier>(path);
   const canWrite = useCan('catalog.write');
+  const canReadPurchasing = useCan('purchasing.read');
   usePageTitle(supplier.data?.firmName ?? 'Supplier');
 
   if (supplier.error !== undefined) {
@@ -60,6 +63,7 @@ export default function SupplierDetail() {
         )}
       </section>
       <SupplierRates supplier={s} canWrite={canWrite} />
+      {canReadPurchasing && <SupplierLedger supplierId={s.supplierId} />}
       {canWrite && <DeleteSupplier supplier={s} />}
     </>
   );

@@ -3,7 +3,7 @@
 // Nothing here reads the clock, the DOM or a counter: new rows arrive with their keys, a save
 // with its time, so each transition can be tested on plain data (test/web/editor-state.test.ts).
 import { draftOf } from './model.ts';
-import type { ApiProcess, Draft, DraftAdditionalCost, DraftCostItem, DraftFields, DraftGroup, DraftLine, DraftStep } from './model.ts';
+import type { ApiProcess, Draft, DraftAdditionalCost, DraftCostItem, DraftGroup, DraftLine, DraftStep, TextField, VariantLabel } from './model.ts';
 
 export interface EditorState {
   /** The process as the API last answered it; null until it has loaded. */
@@ -38,7 +38,8 @@ export interface LinePlace {
 
 export type EditorAction =
   | { type: 'loaded'; process: ApiProcess }
-  | { type: 'setField'; field: keyof DraftFields; value: string }
+  | { type: 'setField'; field: TextField; value: string }
+  | { type: 'setOutputVariant'; variant: VariantLabel | null }
   | { type: 'addStep'; step: DraftStep }
   | { type: 'removeStep'; stepKey: string }
   | { type: 'moveStep'; stepKey: string; by: number }
@@ -140,6 +141,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'setField':
       if (!d) return state;
       return { ...state, draft: { ...d, fields: { ...d.fields, [action.field]: action.value } }, fieldsDirty: true, notice: '' };
+    case 'setOutputVariant':
+      if (!d) return state;
+      return { ...state, draft: { ...d, fields: { ...d.fields, outputVariant: action.variant } }, fieldsDirty: true, notice: '' };
     case 'addStep':
       if (!d) return state;
       return {

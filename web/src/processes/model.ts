@@ -73,6 +73,10 @@ export interface ApiStep {
 }
 
 export interface ApiProcess extends ProcessSummary {
+  /** The variant the process makes (its finished goods), null for none, and how much of it one unit of the process yields. */
+  outputVariantId: number | null;
+  outputQuantity: string;
+  output: { variantId: number; item: string; color: string; size: string; unit: string; variantDeleted: boolean } | null;
   steps: ApiStep[];
   additionalCosts: { additionalCostId: number; costType: string; description: string | null; amount: string; isFixed: boolean }[];
   warnings: { code: string; path: string; message: string }[];
@@ -136,7 +140,12 @@ export interface DraftFields {
   description: string;
   processClass: string;
   salesPrice: string;
+  /** What the process makes (none: null), and how much of it one unit yields. */
+  outputVariant: VariantLabel | null;
+  outputQuantity: string;
 }
+/** The fields typed as text. */
+export type TextField = Exclude<keyof DraftFields, 'outputVariant'>;
 export interface Draft {
   fields: DraftFields;
   steps: DraftStep[];
@@ -161,7 +170,23 @@ function lineOf(l: ApiLine): DraftLine {
 /** The draft of a process as the API holds it; the same draft (keys included) every time for the same answer. */
 export function draftOf(p: ApiProcess): Draft {
   return {
-    fields: { name: p.name, description: p.description ?? '', processClass: p.processClass ?? '', salesPrice: p.salesPrice ?? '' },
+    fields: {
+      name: p.name,
+      description: p.description ?? '',
+      processClass: p.processClass ?? '',
+      salesPrice: p.salesPrice ?? '',
+      outputVariant: p.output
+        ? {
+            variantId: p.output.variantId,
+            item: p.output.item,
+            color: p.output.color,
+            size: p.output.size,
+            unit: p.output.unit,
+            deleted: p.output.variantDeleted,
+          }
+        : null,
+      outputQuantity: p.outputQuantity,
+    },
     steps: p.steps.map((s) => ({
       key: `s${s.stepId}`,
       stepId: s.stepId,
@@ -219,7 +244,14 @@ const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
 
 /** The fields as PATCH /api/processes/:id takes them. */
 export function fieldsBody(f: DraftFields) {
-  return { name: f.name.trim(), description: orNull(f.description), processClass: orNull(f.processClass), salesPrice: orNull(f.salesPrice) };
+  return {
+    name: f.name.trim(),
+    description: orNull(f.description),
+    processClass: orNull(f.processClass),
+    salesPrice: orNull(f.salesPrice),
+    outputVariantId: f.outputVariant?.variantId ?? null,
+    outputQuantity: f.outputQuantity.trim(),
+  };
 }
 
 /** The structure as PUT /api/processes/:id/structure takes it. */
@@ -258,12 +290,16 @@ export function structureBody(d: Draft) {
 export const USAGE_QUANTITY = /^(?!0*(\.0*)?$)\d{1,8}(\.\d{1,4})?$/;
 export const COST_QUANTITY = /^\d{1,9}(\.\d{1,3})?$/;
 export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
+/** What one unit of a process yields of its output: above zero, at most 3 decimals (as the API takes it). */
+export const OUTPUT_QUANTITY = /^(?!0*(\.0*)?$)\d{1,9}(\.\d{1,3})?$/;
 
 /** What must be put right before the draft can be saved, in words a planner acts on; [] when it can be. */
 export function problemsOf(d: Draft): string[] {
   const out: string[] = [];
   if (d.fields.name.trim() === '') out.push('Give the process a name.');
   if (d.fields.salesPrice.trim() !== '' && !MONEY.test(d.fields.salesPrice.trim())) out.push('Sales price: enter an amount such as 1250 or 1250.50.');
+  if (!OUTPUT_QUANTITY.test(d.fields.outputQuantity.trim()))
+    out.push('Output quantity: enter what one unit of the process yields, above zero with at most 3 decimals (e.g. 1 or 2.5).');
   d.steps.forEach((s, i) => {
     const where = `Step ${i + 1} (${s.customName.trim() || s.subprocessName})`;
     const badLine = (l: DraftLine) => !USAGE_QUANTITY.test(l.quantity.trim());
