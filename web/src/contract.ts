@@ -21,7 +21,7 @@ import type {
 import type { Order, OrderStatusInfo, OrderSummary, Receipt, ReceiptSummary } from './purchasing/shapes.ts';
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
-import type { StockValue } from './valuation/shapes.ts';
+import type { StockValue, StockValueTotal } from './valuation/shapes.ts';
 import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -104,6 +104,7 @@ export type SupplierShapes = [
 
 export type ValuationShapes = [
   Holds<Reads<StockValue, ResponseOf<'/api/stock/value', 'get'>>>,
+  Holds<Reads<StockValueTotal, ResponseOf<'/api/stock/value/total', 'get'>>>,
   Holds<Reads<OpenOrders, ResponseOf<'/api/purchase-orders/open', 'get'>>>,
 ];
 

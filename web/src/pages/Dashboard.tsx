@@ -6,7 +6,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
 import type { CostVariance, ImportJob, LotsByStatus, OpenOrders, Variant } from '../shapes.ts';
 import { useCan } from '../session.tsx';
-import type { StockValue } from '../valuation/shapes.ts';
+import type { StockValueTotal } from '../valuation/shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
@@ -198,10 +198,10 @@ function OpenOrdersPanel() {
 
 /** What stock is worth today, and how much of it has no cost yet (counted apart). */
 function StockValuePanel() {
-  const loaded = useApi<StockValue>(`/api/stock/value${query({ limit: 1 })}`);
+  const loaded = useApi<StockValueTotal>('/api/stock/value/total');
   return (
     <Panel title="Stock value" loaded={loaded}>
-      {({ total }) => (
+      {(total) => (
         <>
           <p className="figure">{formatMoney(total.value)}</p>
           <p className="caption">

@@ -21,10 +21,18 @@ export interface StockValueRow {
   unvaluedStock: string | null;
 }
 
+/** What all stock is worth on a day (GET /api/stock/value/total): the variants with stock, and those whose stock has no cost yet. */
+export interface StockValueTotal {
+  asOf: string;
+  value: string;
+  variants: number;
+  unvaluedVariants: number;
+}
+
 export interface StockValue {
   asOf: string;
   by: string;
-  total: { value: string; variants: number; unvaluedVariants: number };
+  total: Omit<StockValueTotal, 'asOf'>;
   count: number;
   rows: StockValueRow[];
 }
