@@ -21,7 +21,7 @@ const variantName = (s: Suggestion) => `${s.item} · ${s.color} · ${s.size}`;
 
 /**
  * What to buy next: the variants below their reorder threshold or short for the lots in
- * planning and ready, less what is on order, each from its preferred supplier or the one with
+ * planning, ready and in progress, less what is on order, each from its preferred supplier or the one with
  * the lowest rate, grouped per supplier. A user who may order ticks suppliers and lines (all
  * ticked to start with) and makes one draft order per supplier in one go, then opens them.
  */
@@ -73,7 +73,7 @@ export default function Suggestions() {
       <p className="crumbs">Purchasing</p>
       <h1>Suggestions</h1>
       <p className="caption">
-        Variants whose stock, with what is on order (drafts included), falls short of their reorder threshold plus what the lots in planning and ready need;
+        Variants whose stock, with what is on order (drafts included), falls short of their reorder threshold plus what the lots in planning, ready and in progress need;
         each from its preferred supplier when that one has a rate in effect, else from the lowest rate, rounded up to the rate’s minimum order quantity.
       </p>
       <div className="toolbar">

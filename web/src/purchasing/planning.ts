@@ -11,7 +11,7 @@ export interface Suggestion {
   unit: string;
   stock: string;
   threshold: string;
-  /** What lots in planning and ready need of it. */
+  /** What lots in planning, ready and in progress need of it. */
   demand: string;
   /** Open quantity on orders not yet received in full (drafts too). */
   onOrder: string;
