@@ -167,6 +167,7 @@ for (const backend of backends) {
       );
       // the message names the variant: item, colour and size
       assert.match(over.message, /^lines\/0: 7 of Bought part \d+ Natural One size is more than the 6 still open on line 1 of PO-/);
+      assert.match(over.message, /or say why more came in the line's over-receipt reason/, 'what to do, in words');
       // the rest, and one more with a reason, at a price of its own: 7 × 12 = 84
       const second = await createGoodsReceipt(
         db,

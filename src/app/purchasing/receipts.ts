@@ -261,7 +261,7 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
         ).rows[0]!;
         throw new PurchasingError(
           'OVER_RECEIPT',
-          `lines/${i}: ${fromMilli(now)} of ${v.item} ${v.color} ${v.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or give overReceiptReason`,
+          `lines/${i}: ${fromMilli(now)} of ${v.item} ${v.color} ${v.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or say why more came in the line's over-receipt reason (overReceiptReason)`,
           'state',
           { line: i, poLineId: line.lineId, open: fromMilli(open > 0n ? open : 0n), received: fromMilli(now) },
         );
