@@ -486,11 +486,12 @@ for (const backend of backends) {
       }
     });
 
-    test('the low-stock list: live variants of live items at or below their threshold, furthest below first', async () => {
+    test('the low-stock list: live variants of live items at or below their threshold (a threshold of 0 is none), furthest below first', async () => {
       const chain = await item({ name: 'Low Chain' });
       const short = await variant(chain.itemId, { color: 'Silver', size: '110', reorderThreshold: '10' });
       const enough = await variant(chain.itemId, { color: 'Silver', size: '120', reorderThreshold: '1' });
       const edge = await variant(chain.itemId, { color: 'Gold', size: '110', reorderThreshold: '2' });
+      await variant(chain.itemId, { color: 'Gold', size: '120' }); // no threshold, no stock: nothing to reorder
       await move({ variantId: short.variantId, type: 'opening', quantity: '3' });
       await move({ variantId: enough.variantId, type: 'opening', quantity: '5' });
       await move({ variantId: edge.variantId, type: 'opening', quantity: '2' });

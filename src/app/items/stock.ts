@@ -277,9 +277,9 @@ export async function variantLedger(
   return { total, entries };
 }
 
-/** Live variants of live items at or below their reorder threshold, the furthest below first, one page of them. */
+/** Live variants of live items at or below their reorder threshold, the furthest below first, one page of them; a threshold of 0 is none (finished goods made to order). */
 export async function lowStock(q: Queryable, page: { limit: number; offset: number }): Promise<{ total: number; variants: Variant[] }> {
-  const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.stock <= v.reorder_threshold';
+  const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold';
   const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${VARIANT_FROM} WHERE ${where}`)).rows[0]!.n);
   const variants = (
     await q.query<Variant>(

@@ -304,7 +304,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       config: read,
       schema: {
         tags: ['stock'],
-        summary: 'Live variants at or below their reorder threshold, the furthest below first',
+        summary: 'Live variants at or below their reorder threshold (a threshold of 0 is none), the furthest below first',
         querystring: Type.Object(Page, { additionalProperties: false }),
         response: { 200: Type.Object({ total: Type.Integer(), variants: Type.Array(VariantSchema) }), ...errors() },
       },
