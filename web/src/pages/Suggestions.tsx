@@ -73,8 +73,9 @@ export default function Suggestions() {
       <p className="crumbs">Purchasing</p>
       <h1>Suggestions</h1>
       <p className="caption">
-        Variants whose stock, with what is on order (drafts included), falls short of their reorder threshold plus what the lots in planning, ready and in progress need;
-        each from its preferred supplier when that one has a rate in effect, else from the lowest rate, rounded up to the rate’s minimum order quantity.
+        Variants whose stock, with what is on order (drafts included), falls short of their reorder threshold plus what the lots in planning, ready and in
+        progress need; each from its preferred supplier when that one has a rate in effect, else from the lowest rate, rounded up to the rate’s minimum order
+        quantity.
       </p>
       <div className="toolbar">
         <label htmlFor="suggestion-search">Search items</label>
