@@ -122,6 +122,9 @@ export const LOT_ACTIONS = Object.keys(MOVES) as LotAction[];
 /** Statuses a lot never leaves. */
 export const FINAL_STATUSES: readonly LotStatus[] = LOT_MACHINE.final;
 
+/** A lot that has not ended (every status of the machine but its final ones): it still needs its materials. */
+export const OPEN_LOT_STATUSES: readonly LotStatus[] = LOT_STATUSES.filter((s) => !LOT_MACHINE.final.includes(s));
+
 /** Statuses in which a lot's substitute selections may change. */
 export const SELECTIONS_EDITABLE: readonly LotStatus[] = ['planning', 'ready'];
 

@@ -1,4 +1,4 @@
-import { LOT_MACHINE, LOT_STATUSES } from '../lots/status.ts';
+import { OPEN_LOT_STATUSES } from '../lots/status.ts';
 import type { Database, Queryable } from '../../db/types.ts';
 import { violates } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
@@ -52,10 +52,6 @@ export interface ProcessChange {
   before: Process;
   after: Process;
 }
-
-/** Lots that are not finished: a process with any of these is not deleted. */
-/** A lot that has not ended: every status of the lot machine but its final ones. */
-const OPEN_LOT_STATUSES = LOT_STATUSES.filter((s) => !LOT_MACHINE.final.includes(s));
 
 /** PROCESS_NAME_TAKEN when a live process other than `exceptId` has this name in any case (a deleted one frees its name). */
 async function assertNameFree(q: Queryable, name: string, exceptId: number | null): Promise<void> {

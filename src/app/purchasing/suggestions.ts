@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/types.ts';
 import type { Actor } from '../audit/actor.ts';
 import { folded } from '../items/sql.ts';
 import { NEEDS_SQL } from '../lots/needs.ts';
+import { OPEN_LOT_STATUSES } from '../lots/status.ts';
 import { MAX_ORDER_LINES, createPurchaseOrderIn, getPurchaseOrderSummary } from './orders.ts';
 import type { PurchaseOrderSummary } from './orders.ts';
 import { PurchasingError } from './status.ts';
@@ -123,7 +124,7 @@ const SUGGESTIONS_SQL = `
    ORDER BY lower(sup.firm_name) NULLS LAST, ch.supplier_id, lower(s.item), lower(c.color_name), lower(sz.size_name), s.variant_id`;
 
 async function suggestionRows(q: Queryable, f: SuggestionFilter): Promise<(Suggestion & { supplierTotal: string | null })[]> {
-  const lots = await q.query<{ id: number }>(`SELECT id FROM public.production_lots WHERE status IN ('planning', 'ready', 'in_progress')`);
+  const lots = await q.query<{ id: number }>('SELECT id FROM public.production_lots WHERE status = ANY($1::text[])', [[...OPEN_LOT_STATUSES]]);
   const r = await q.query<Suggestion & { supplierTotal: string | null }>(SUGGESTIONS_SQL, [
     lots.rows.map((l) => l.id),
     '[]',
