@@ -32,12 +32,12 @@ export interface StockValue {
   rows: StockValueRow[];
 }
 
-/** Per variant, as of the day: stock, value, and whether the last row had one. */
-const PER_VARIANT = `
+/** Per variant, as of the end of `day` (an SQL date): stock, value, and whether the last row had one. */
+const perVariant = (day: string) => `
   SELECT t.variant_id, sum(t.quantity) AS stock, coalesce(sum(t.value), 0) AS value,
          coalesce(max(t.id) FILTER (WHERE t.value IS NULL AND t.quantity <> 0), 0) > coalesce(max(t.id) FILTER (WHERE t.value IS NOT NULL), 0) AS unvalued
     FROM public.inventory_transactions t
-   WHERE t.created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'
+   WHERE t.created_at < (${day} + 1)::timestamp AT TIME ZONE 'UTC'
    GROUP BY t.variant_id`;
 
 /**
@@ -71,7 +71,7 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
           WHERE pv.stock <> 0 OR pv.value <> 0
           GROUP BY 1`;
   const sql = `
-    WITH pv AS MATERIALIZED (${PER_VARIANT}),
+    WITH pv AS MATERIALIZED (${perVariant('$1::date')}),
          g AS (${g}),
          page AS (
            SELECT g.*, g.k::text AS key, count(*) OVER () AS count, sum(g.n) OVER () AS total_variants, sum(g.sort) OVER () AS total, sum(g.unvalued_variants) OVER () AS total_unvalued
@@ -124,7 +124,7 @@ export interface StockValueTotal {
  */
 export async function stockValueTotal(q: Queryable, f: { asOf?: string } = {}): Promise<StockValueTotal> {
   const r = await q.query<StockValueTotal>(
-    `WITH pv AS (${PER_VARIANT.replace('$1::date', 'coalesce($1::date, CURRENT_DATE)')})
+    `WITH pv AS (${perVariant('coalesce($1::date, CURRENT_DATE)')})
      SELECT to_char(coalesce($1::date, CURRENT_DATE), 'YYYY-MM-DD') AS "asOf",
             trim_scale(coalesce(sum(value) FILTER (WHERE NOT unvalued), 0))::text AS value,
             count(*) FILTER (WHERE stock <> 0 OR value <> 0)::int AS variants,
