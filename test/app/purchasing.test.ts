@@ -213,6 +213,31 @@ for (const backend of backends) {
       await assert.rejects(db.query('UPDATE public.goods_receipts SET bill_number = $2 WHERE id = $1', [r.receiptId, 'X']), /never changed/);
     });
 
+    test('a receipt whose figures each fit but add up to more than MTC records is a 400 naming the lines, and nothing is received', async () => {
+      const { supplier, variant } = await setUp();
+      const before = await stock(variant);
+      const huge = { variantId: variant, quantity: '999999999.999', unitCost: '9999999999.9999' };
+      await refused(() => createGoodsReceipt(db, { supplierId: supplier, lines: [huge, huge] }, ACTOR), 'RECEIPT_TOO_LARGE');
+      await refused(
+        () =>
+          createGoodsReceipt(
+            db,
+            {
+              supplierId: supplier,
+              lines: [
+                { ...huge, unitCost: '1' },
+                { ...huge, unitCost: '1' },
+              ],
+            },
+            ACTOR,
+          ),
+        'RECEIPT_TOO_LARGE',
+      );
+      assert.deepEqual(await stock(variant), before, 'neither the stock nor its value moved');
+      const receipts = await db.query('SELECT 1 FROM public.goods_receipt_lines WHERE variant_id = $1', [variant]);
+      assert.equal(receipts.rows.length, 0, 'no receipt was kept');
+    });
+
     test('a receipt on its own needs a supplier and a cost per line', async () => {
       const { supplier, variant } = await setUp();
       await refused(() => createGoodsReceipt(db, { lines: [{ variantId: variant, quantity: '1', unitCost: '2' }] }, ACTOR), 'INVALID_RECEIPT');

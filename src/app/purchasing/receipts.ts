@@ -1,3 +1,4 @@
+import { DatabaseError } from '../../db/types.ts';
 import type { Database, Queryable } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
@@ -198,7 +199,19 @@ interface PlannedLine {
  */
 export async function createGoodsReceipt(db: Database, input: ReceiptInput, actor: Actor): Promise<GoodsReceipt> {
   checkHeader(input);
-  return db.transaction((tx) => createGoodsReceiptIn(tx, input, actor));
+  try {
+    return await db.transaction((tx) => createGoodsReceiptIn(tx, input, actor));
+  } catch (err) {
+    // Each figure fits its column, but what they add up to may not: the lines' total, or a
+    // variant's stock after the receipt. The transaction is rolled back: nothing is received.
+    if (err instanceof DatabaseError && err.code === '22003')
+      throw usage(
+        'RECEIPT_TOO_LARGE',
+        'lines',
+        "add up to more than MTC records (a receipt's lines at most 999,999,999,999.9999 in all, a variant's stock at most 999,999,999.999): check the quantities and unit costs, or split the receipt",
+      );
+    throw err;
+  }
 }
 
 export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, actor: Actor): Promise<GoodsReceipt> {
