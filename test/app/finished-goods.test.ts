@@ -85,6 +85,28 @@ for (const backend of backends) {
       ]);
     });
 
+    test('an output that would take stock past what MTC records refuses the completion, naming the variant, and nothing moves', async () => {
+      const { m, f, processId } = await setUp();
+      const lotId = await run(processId, 2);
+      // the frame's stock (made by hand here) one short of the limit: 2 more are too many
+      await db.query('UPDATE public.item_variant SET stock = 999999999, stock_value = 999999999 WHERE variant_id = $1', [f]);
+      await assert.rejects(
+        transitionLot(db, lotId, 'complete', ACTOR),
+        (e: unknown) =>
+          e instanceof Error &&
+          (e as { code?: string }).code === 'STOCK_TOO_LARGE' &&
+          e.message.includes(`variant ${f} (Frame `) &&
+          e.message.includes('would hold 1000000001') &&
+          /more than stock can record/.test(e.message),
+      );
+      assert.deepEqual(await stock(m), { stock: '20', value: '100' }, 'nothing was consumed');
+      assert.deepEqual(await stock(f), { stock: '999999999', value: '999999999' });
+      const lot = await db.query<{ status: string }>('SELECT status FROM public.production_lots WHERE id = $1', [lotId]);
+      assert.equal(lot.rows[0]!.status, 'in_progress', 'the lot is still in progress');
+      const rows = await db.query('SELECT 1 FROM public.inventory_transactions WHERE production_lot_id = $1', [lotId]);
+      assert.equal(rows.rows.length, 0, 'no ledger row was kept');
+    });
+
     test('a yield that differs from the plan needs its reason, and nothing moves without it', async () => {
       const { m, f, processId } = await setUp();
       const lotId = await run(processId, 2);

@@ -13,6 +13,7 @@ import {
 } from '../../src/app/purchasing/orders.ts';
 import { createGoodsReceipt, reverseGoodsReceipt } from '../../src/app/purchasing/receipts.ts';
 import { PurchasingError } from '../../src/app/purchasing/status.ts';
+import { MtcError } from '../../src/errors.ts';
 import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
@@ -20,12 +21,12 @@ import { insertRate, insertVariant, supplierId } from '../helpers/processes.ts';
 
 const ACTOR: Actor = { userId: null, via: 'cli' };
 
-/** The error `fn` throws, which must be a PurchasingError with `code`. */
-async function refused(fn: () => Promise<unknown>, code: string): Promise<PurchasingError> {
+/** The error `fn` throws, which must be one of MTC's (a PurchasingError, or the stock's own) with `code`. */
+async function refused(fn: () => Promise<unknown>, code: string): Promise<MtcError> {
   try {
     await fn();
   } catch (err) {
-    assert.ok(err instanceof PurchasingError, `expected a PurchasingError, got ${String(err)}`);
+    assert.ok(err instanceof MtcError, `expected an error of MTC's, got ${String(err)}`);
     assert.equal(err.code, code, err.message);
     return err;
   }
@@ -213,7 +214,7 @@ for (const backend of backends) {
       await assert.rejects(db.query('UPDATE public.goods_receipts SET bill_number = $2 WHERE id = $1', [r.receiptId, 'X']), /never changed/);
     });
 
-    test('a receipt whose figures each fit but add up to more than MTC records is a 400 naming the lines, and nothing is received', async () => {
+    test("a receipt whose figures each fit but add up to more than MTC records is refused (its lines a 400, a variant's stock a 409 naming it), and nothing is received", async () => {
       const { supplier, variant } = await setUp();
       const before = await stock(variant);
       const huge = { variantId: variant, quantity: '999999999.999', unitCost: '9999999999.9999' };
@@ -231,7 +232,7 @@ for (const backend of backends) {
             },
             ACTOR,
           ),
-        'RECEIPT_TOO_LARGE',
+        'STOCK_TOO_LARGE',
       );
       assert.deepEqual(await stock(variant), before, 'neither the stock nor its value moved');
       const receipts = await db.query('SELECT 1 FROM public.goods_receipt_lines WHERE variant_id = $1', [variant]);

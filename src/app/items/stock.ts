@@ -204,10 +204,43 @@ export async function postStock(q: Queryable, entries: readonly StockEntry[]): P
   const posted = new Map<StockEntry, LedgerEntry>();
   for (const round of rounds) {
     const rows = await postRound(q, round);
-    if (rows.length !== round.length) throw new ItemError('VARIANT_NOT_FOUND', 'a stock change names a variant that does not exist', 'state', {});
+    if (rows.length !== round.length) throw await unposted(q, round);
     round.forEach((e, i) => posted.set(e, rows[i]!));
   }
   return entries.map((e) => posted.get(e)!);
+}
+
+/** What stock (numeric(12,3)) and a ledger row's quantity hold: less than this. */
+const STOCK_LIMIT = 1_000_000_000;
+
+/**
+ * Why a round posted nothing: a variant that does not exist (VARIANT_NOT_FOUND), or stock
+ * that would reach what the column cannot hold (STOCK_TOO_LARGE, naming each variant and what
+ * it would hold). Asked only when a round wrote nothing, which postRound does rather than fail
+ * half-way: the caller's transaction is still usable and rolls back on the error.
+ */
+async function unposted(q: Queryable, round: readonly StockEntry[]): Promise<ItemError> {
+  const r = await q.query<{ variantId: number; name: string | null; after: string | null; tooLarge: boolean | null }>(
+    `SELECT e.variant_id AS "variantId", i.name || ' ' || c.color_name || ' ' || s.size_name AS name, trim_scale(v.stock + e.quantity)::text AS after,
+            round(abs(v.stock + e.quantity), 3) >= ${STOCK_LIMIT} OR round(abs(e.quantity), 3) >= ${STOCK_LIMIT} AS "tooLarge"
+       FROM unnest($1::int[], $2::numeric[]) AS e(variant_id, quantity)
+       LEFT JOIN public.item_variant v ON v.variant_id = e.variant_id
+       LEFT JOIN public.item_master i ON i.item_id = v.item_id
+       LEFT JOIN public.color_master c ON c.color_id = v.color_id
+       LEFT JOIN public.size_master s ON s.size_id = v.size_id
+      ORDER BY e.variant_id`,
+    [round.map((e) => e.variantId), round.map((e) => e.quantity)],
+  );
+  const missing = r.rows.filter((x) => x.after === null).map((x) => x.variantId);
+  if (missing.length > 0)
+    return new ItemError('VARIANT_NOT_FOUND', `a stock change names a variant that does not exist (${missing.join(', ')})`, 'state', { variants: missing });
+  const large = r.rows.filter((x) => x.tooLarge);
+  return new ItemError(
+    'STOCK_TOO_LARGE',
+    `${large.map((x) => `variant ${x.variantId} (${x.name}) would hold ${x.after}`).join(', ')}: more than stock can record (less than 1,000,000,000 of a variant, and of one movement); move less at a time`,
+    'state',
+    { variants: large.map((x) => ({ variantId: x.variantId, stock: x.after })) },
+  );
 }
 
 /** Posts entries that each name a different variant, in one statement; the rows in the entries' order. */
@@ -218,8 +251,9 @@ async function postRound(q: Queryable, entries: readonly StockEntry[]): Promise<
                  WITH ORDINALITY AS e(variant_id, type, quantity, unit_cost, notes, created_by, lot_id, reference_type, reference_id, ord)),
           c AS (SELECT e.*, left(v.unit, 20) AS unit, v.stock AS old_stock, v.stock + e.quantity AS new_stock,
                        (v.stock_value IS NULL AND e.unit_cost IS NOT NULL AND e.quantity > 0) AS first_cost,
-                       CASE WHEN v.stock_value IS NULL AND e.unit_cost IS NOT NULL AND e.quantity > 0 THEN v.stock * e.unit_cost ELSE v.stock_value END AS base
-                  FROM e JOIN public.item_variant v USING (variant_id)),
+                       CASE WHEN v.stock_value IS NULL AND e.unit_cost IS NOT NULL AND e.quantity > 0 THEN v.stock * e.unit_cost ELSE v.stock_value END AS base,
+                       round(abs(v.stock + e.quantity), 3) >= ${STOCK_LIMIT} OR round(abs(e.quantity), 3) >= ${STOCK_LIMIT} AS too_large
+                  FROM e CROSS JOIN LATERAL (SELECT v.unit, v.stock, v.stock_value FROM public.item_variant v WHERE v.variant_id = e.variant_id OFFSET 0) v),
           m AS (SELECT c.*,
                        CASE WHEN c.quantity > 0 AND c.unit_cost IS NOT NULL THEN c.quantity * c.unit_cost
                             WHEN c.base IS NULL OR c.old_stock <= 0 THEN NULL
@@ -229,9 +263,9 @@ async function postRound(q: Queryable, entries: readonly StockEntry[]): Promise<
                        CASE WHEN c.unit_cost IS NOT NULL AND (c.quantity > 0 OR c.base IS NOT NULL) THEN c.unit_cost
                             WHEN c.base IS NULL OR c.old_stock <= 0 THEN NULL
                             ELSE round(c.base / c.old_stock, 6) END AS cost
-                  FROM c),
+                  FROM c WHERE NOT EXISTS (SELECT 1 FROM c x WHERE x.too_large)),
           s AS (UPDATE public.item_variant v SET stock = m.new_stock, stock_value = m.base + m.moved
-                  FROM m WHERE v.variant_id = m.variant_id RETURNING v.variant_id),
+                  FROM m WHERE v.variant_id = m.variant_id AND v.variant_id = ANY($1::int[]) RETURNING v.variant_id),
           rv AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by)
                  SELECT m.variant_id, 'revaluation', 0, m.unit, m.unit_cost, m.base, m.reference_type, m.reference_id,
                         'stock that had no cost valued at the first cost received', m.created_by

@@ -128,15 +128,22 @@ const RECEIPT_FROM = `public.goods_receipts r JOIN public.suppliers s ON s.suppl
 const LINE_VARIANT = `JOIN public.item_variant v ON v.variant_id = l.variant_id JOIN public.item_master i ON i.item_id = v.item_id
   JOIN public.color_master c ON c.color_id = v.color_id JOIN public.size_master sz ON sz.size_id = v.size_id`;
 
+/** A receipt line `l` as answered, with its variant's names (LINE_VARIANT). */
+const LINE_COLUMNS = `l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
+  trim_scale(l.quantity)::text AS quantity, trim_scale(l.unit_cost)::text AS "unitCost", trim_scale(l.quantity * l.unit_cost)::text AS amount,
+  l.over_receipt_reason AS "overReceiptReason"`;
+
+async function receiptHead(q: Queryable, id: number): Promise<Omit<GoodsReceipt, 'lines' | 'warnings'> | undefined> {
+  return (await q.query<Omit<GoodsReceipt, 'lines' | 'warnings'>>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
+}
+
 /** One receipt with its lines; null when there is none. */
 export async function getGoodsReceipt(q: Queryable, id: number): Promise<Omit<GoodsReceipt, 'warnings'> | null> {
-  const receipt = (await q.query<Omit<GoodsReceipt, 'lines' | 'warnings'>>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
+  const receipt = await receiptHead(q, id);
   if (!receipt) return null;
   const lines = (
     await q.query<GoodsReceiptLine>(
-      `SELECT l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
-              trim_scale(l.quantity)::text AS quantity, trim_scale(l.unit_cost)::text AS "unitCost", trim_scale(l.quantity * l.unit_cost)::text AS amount,
-              l.over_receipt_reason AS "overReceiptReason"
+      `SELECT ${LINE_COLUMNS}
          FROM public.goods_receipt_lines l ${LINE_VARIANT}
         WHERE l.receipt_id = $1 ORDER BY l.id`,
       [id],
@@ -158,12 +165,16 @@ interface ReceivingOrder {
   })[];
 }
 
-/** The order receiving reads, once the caller has locked it; null when there is none. */
+/**
+ * The order receiving reads, locked first (the head's statement takes the lock, and reads the
+ * order as the transaction that held it left it); null when there is none. The lines are read
+ * after the lock, in a statement of their own, so they are as the last receipt left them.
+ */
 async function receivingOrder(q: Queryable, id: number): Promise<ReceivingOrder | null> {
   const head = (
     await q.query<Omit<ReceivingOrder, 'lines'>>(
       `SELECT o.id AS "purchaseOrderId", o.po_number AS "poNumber", o.supplier_id AS "supplierId", s.firm_name AS supplier, o.status
-         FROM public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id WHERE o.id = $1`,
+         FROM public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id WHERE o.id = $1 FOR UPDATE OF o`,
       [id],
     )
   ).rows[0];
@@ -202,13 +213,14 @@ export async function createGoodsReceipt(db: Database, input: ReceiptInput, acto
   try {
     return await db.transaction((tx) => createGoodsReceiptIn(tx, input, actor));
   } catch (err) {
-    // Each figure fits its column, but what they add up to may not: the lines' total, or a
-    // variant's stock after the receipt. The transaction is rolled back: nothing is received.
+    // Each figure fits its column, but what they add up to may not: the lines' total. The
+    // transaction is rolled back: nothing is received. (A variant's stock past what it holds
+    // is postStock's STOCK_TOO_LARGE, naming the variant.)
     if (err instanceof DatabaseError && err.code === '22003')
       throw usage(
         'RECEIPT_TOO_LARGE',
         'lines',
-        "add up to more than MTC records (a receipt's lines at most 999,999,999,999.9999 in all, a variant's stock at most 999,999,999.999): check the quantities and unit costs, or split the receipt",
+        "add up to more than MTC records (a receipt's lines at most 999,999,999,999.9999 in all): check the quantities and unit costs, or split the receipt",
       );
     throw err;
   }
@@ -218,7 +230,6 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
   checkHeader(input);
   let order: ReceivingOrder | null = null;
   if (input.purchaseOrderId != null) {
-    await q.query('SELECT 1 FROM public.purchase_orders WHERE id = $1 FOR UPDATE', [input.purchaseOrderId]);
     order = await receivingOrder(q, input.purchaseOrderId);
     if (!order) throw usage('PO_NOT_FOUND', 'purchaseOrderId', `names no purchase order (${input.purchaseOrderId})`);
     if (!RECEIVABLE.includes(order.status))
@@ -317,9 +328,11 @@ async function writeReceipt(
   actor: Actor,
 ): Promise<GoodsReceipt> {
   const { input } = r;
-  // the receipt and its lines (in the order given) in one statement
-  const made = (
-    await q.query<{ id: number; computed: string }>(
+  // the receipt and its lines (in the order given) in one statement, which answers the lines
+  // as getGoodsReceipt would (with their variants' names), each with the receipt's id and the
+  // grand total its lines add up to
+  const inserted = (
+    await q.query<GoodsReceiptLine & { id: number; computed: string }>(
       `WITH x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
             t AS (SELECT sum(x.q * x.c) AS total FROM x),
             f AS (SELECT t.total, (t.total - $7::numeric - t.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM t),
@@ -328,8 +341,10 @@ async function writeReceipt(
                   SELECT $1, $2, $3, coalesce($4::date, CURRENT_DATE), $5, $6, $7, f.total, coalesce($8::numeric, f.grand), $9, $12, $13, $14 FROM f
                   RETURNING id),
             l AS (INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
-                  SELECT r.id, x.po_line_id, x.variant_id, x.q, x.c, x.why FROM r, x ORDER BY x.n)
-       SELECT r.id, trim_scale(f.grand)::text AS computed FROM r, f`,
+                  SELECT r.id, x.po_line_id, x.variant_id, x.q, x.c, x.why FROM r, x ORDER BY x.n
+                  RETURNING *)
+       SELECT l.receipt_id AS id, trim_scale(f.grand)::text AS computed, ${LINE_COLUMNS}
+         FROM f, l ${LINE_VARIANT} ORDER BY l.id`,
       [
         r.supplierId,
         r.order?.purchaseOrderId ?? null,
@@ -350,7 +365,8 @@ async function writeReceipt(
         r.planned.map((l) => l.overReceiptReason),
       ],
     )
-  ).rows[0]!;
+  ).rows;
+  const made = inserted[0]!;
   // the variants in variant order (as every stock write locks them), then the ledger
   const variants = [...new Set(r.planned.map((l) => l.variantId))].sort((a, b) => a - b);
   await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = ANY($1::int[]) ORDER BY variant_id FOR UPDATE', [variants]);
@@ -401,7 +417,7 @@ async function writeReceipt(
     // a closed or cancelled order keeps its status: a reversal still takes its quantities back
     if (after.status !== target && !PO_MACHINE.final.includes(after.status)) await movePurchaseOrder(q, { ...r.order, status: after.status }, action, null);
   }
-  const receipt = (await getGoodsReceipt(q, made.id))!;
+  const receipt = { ...(await receiptHead(q, made.id))!, lines: inserted.map(({ id: _id, computed: _c, ...line }) => line) };
   const warnings: GoodsReceipt['warnings'] = [];
   if (input.grandTotal != null && Math.abs(Number(input.grandTotal) - Number(made.computed)) > 0.01)
     warnings.push({
