@@ -180,6 +180,17 @@ for (const backend of backends) {
       const status = (await db.query<{ status: string }>('SELECT status FROM public.purchase_orders WHERE id = $1', [po.purchaseOrderId])).rows[0]!.status;
       assert.equal(status, 'received');
       assert.deepEqual(await audits('goods_receipt', second.receiptId), [{ action: 'create', via: 'cli' }]);
+      // the trail keeps the receipt as it was made: its row and each line's terms
+      const kept = (
+        await db.query<{ after: { receiptNumber: string; purchaseOrderId: number; totalAmount: string; lines: unknown[] } }>(
+          `SELECT after FROM public.audit_events WHERE entity = 'goods_receipt' AND entity_id = $1`,
+          [String(second.receiptId)],
+        )
+      ).rows[0]!.after;
+      assert.equal(kept.receiptNumber, second.receiptNumber);
+      assert.equal(kept.purchaseOrderId, po.purchaseOrderId);
+      assert.equal(kept.totalAmount, '84');
+      assert.deepEqual(kept.lines, [{ poLineId: line, variantId: variant, quantity: '7', unitCost: '12', overReceiptReason: 'supplier sent a spare' }]);
     });
 
     test('a reversal takes back stock, value and the order’s quantities; a receipt is reversed once and never edited', async () => {

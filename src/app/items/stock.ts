@@ -193,7 +193,11 @@ export interface StockEntry {
  * named twice is posted in turn (each round names a variant once, as the average moves).
  * Answers the rows in the entries' order.
  */
-export async function postStock(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]> {
+export function postStock(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]>;
+/** postStock for a caller that does not read the rows back (a receipt): the rows are written, not answered. */
+export function postStock(q: Queryable, entries: readonly StockEntry[], options: { answer: false }): Promise<void>;
+export async function postStock(q: Queryable, entries: readonly StockEntry[], options?: { answer: false }): Promise<LedgerEntry[] | void> {
+  const answer = options?.answer !== false;
   const rounds: StockEntry[][] = [];
   const seen = new Map<number, number>();
   for (const e of entries) {
@@ -203,11 +207,11 @@ export async function postStock(q: Queryable, entries: readonly StockEntry[]): P
   }
   const posted = new Map<StockEntry, LedgerEntry>();
   for (const round of rounds) {
-    const rows = await postRound(q, round);
+    const rows = await postRound(q, round, answer);
     if (rows.length !== round.length) throw await unposted(q, round);
-    round.forEach((e, i) => posted.set(e, rows[i]!));
+    if (answer) round.forEach((e, i) => posted.set(e, rows[i] as LedgerEntry));
   }
-  return entries.map((e) => posted.get(e)!);
+  if (answer) return entries.map((e) => posted.get(e)!);
 }
 
 /** What stock (numeric(12,3)) and a ledger row's quantity hold: less than this. */
@@ -243,10 +247,14 @@ async function unposted(q: Queryable, round: readonly StockEntry[]): Promise<Ite
   );
 }
 
-/** Posts entries that each name a different variant, in one statement; the rows in the entries' order. */
-async function postRound(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]> {
+/**
+ * Posts entries that each name a different variant, in one statement; the rows in the entries'
+ * order (`answer`), or as many rows, empty, as were written. None when any variant would hold
+ * more than stock records, or does not exist.
+ */
+async function postRound(q: Queryable, entries: readonly StockEntry[], answer: boolean): Promise<readonly object[]> {
   // s and rv run though nothing reads them: PostgreSQL runs every data-modifying WITH to completion.
-  const r = await q.query<LedgerEntry>(
+  const r = await q.query(
     `WITH e AS (SELECT * FROM unnest($1::int[], $2::text[], $3::numeric[], $4::numeric[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[])
                  WITH ORDINALITY AS e(variant_id, type, quantity, unit_cost, notes, created_by, lot_id, reference_type, reference_id, ord)),
           c AS (SELECT e.*, left(v.unit, 20) AS unit, v.stock AS old_stock, v.stock + e.quantity AS new_stock,
@@ -275,7 +283,7 @@ async function postRound(q: Queryable, entries: readonly StockEntry[]): Promise<
                 SELECT m.variant_id, m.lot_id, m.type, m.quantity, m.unit, m.cost, m.moved, m.reference_type, m.reference_id, m.notes, m.created_by
                   FROM m ORDER BY m.ord
                 RETURNING *)
-     SELECT ${ENTRY_COLUMNS} FROM l ORDER BY id`,
+     ${answer ? `SELECT ${ENTRY_COLUMNS} FROM l ORDER BY id` : 'SELECT FROM l'}`,
     [
       entries.map((e) => e.variantId),
       entries.map((e) => e.type),

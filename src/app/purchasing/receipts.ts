@@ -396,6 +396,7 @@ async function writeReceipt(
       createdBy: actor.userId,
       reference: { type: 'goods_receipt', id: made.id },
     })),
+    { answer: false },
   );
   if (r.order) {
     // the order's received quantities, then whether anything and whether all of it has come
@@ -403,7 +404,7 @@ async function writeReceipt(
     const after = (
       await q.query<{ status: PoStatus; anything: boolean; all: boolean }>(
         `WITH n AS (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id),
-              u AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q FROM n WHERE l.id = n.id
+              u AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q FROM n WHERE l.id = n.id AND l.id = ANY($1::int[])
                     RETURNING l.id, l.received_quantity)
          SELECT o.status, coalesce(bool_or(coalesce(u.received_quantity, l.received_quantity) > 0), false) AS anything,
                 coalesce(bool_and(coalesce(u.received_quantity, l.received_quantity) >= l.quantity), true) AS "all"
@@ -424,8 +425,23 @@ async function writeReceipt(
       code: 'GRAND_TOTAL_DIFFERS',
       message: `the bill's grand total ${input.grandTotal} differs from the lines' ${made.computed} (after discount and tax): check the bill`,
     });
-  await auditAs(q, actor, { action: 'create', entity: 'goods_receipt', entityId: made.id, after: receipt });
+  await auditAs(q, actor, { action: 'create', entity: 'goods_receipt', entityId: made.id, after: auditView(receipt) });
   return { ...receipt, warnings };
+}
+
+/** What the audit trail keeps of a receipt: its row and its lines' terms (the names are the catalog's). */
+function auditView(r: Omit<GoodsReceipt, 'warnings'>) {
+  const { lines, supplier: _s, poNumber: _p, ...head } = r;
+  return {
+    ...head,
+    lines: lines.map((l) => ({
+      poLineId: l.poLineId,
+      variantId: l.variantId,
+      quantity: l.quantity,
+      unitCost: l.unitCost,
+      overReceiptReason: l.overReceiptReason,
+    })),
+  };
 }
 
 /**
