@@ -302,5 +302,26 @@ for (const backend of backends) {
         .rows[0]!.q;
       assert.equal(received, '10');
     });
+
+    test('receipts on their own of the same variants at once, in any order, all go through: none deadlocks another', {
+      skip: backend.name === 'pglite' && 'PGlite has one connection: receipts cannot race there',
+    }, async () => {
+      const a = await setUp('1');
+      const b = await insertVariant(db, `Bought part ${++n}`);
+      // each receipt names both variants, half of them b first
+      const results = await Promise.allSettled(
+        Array.from({ length: 16 }, (_, i) => {
+          const lines = [
+            { variantId: a.variant, quantity: '1', unitCost: '2' },
+            { variantId: b, quantity: '1', unitCost: '3' },
+          ];
+          return createGoodsReceipt(db, { supplierId: a.supplier, lines: i % 2 === 0 ? lines : lines.reverse() }, ACTOR);
+        }),
+      );
+      const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+      assert.deepEqual(failed, [], 'every receipt went through');
+      assert.deepEqual(await stock(a.variant), { stock: '16', value: '32' });
+      assert.deepEqual(await stock(b), { stock: '16', value: '48' });
+    });
   });
 }

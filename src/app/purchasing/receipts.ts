@@ -328,12 +328,18 @@ async function writeReceipt(
   actor: Actor,
 ): Promise<GoodsReceipt> {
   const { input } = r;
-  // the receipt and its lines (in the order given) in one statement, which answers the lines
+  // The variants are locked first, in variant order (as every stock write locks them), by the
+  // statement that inserts the receipt: lk runs before anything else (the one-time filter that
+  // reads it), so before the lines' foreign keys take their key-share locks on the same
+  // variants at the statement's end. Locked after them, two receipts of one variant would each
+  // hold a key-share lock the other's lock waits for: a deadlock.
+  // The receipt and its lines (in the order given) in one statement, which answers the lines
   // as getGoodsReceipt would (with their variants' names), each with the receipt's id and the
   // grand total its lines add up to
   const inserted = (
     await q.query<GoodsReceiptLine & { id: number; computed: string }>(
-      `WITH x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
+      `WITH lk AS (SELECT v.variant_id FROM public.item_variant v WHERE v.variant_id = ANY($18::int[]) ORDER BY v.variant_id FOR UPDATE),
+            x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
             t AS (SELECT sum(x.q * x.c) AS total FROM x),
             f AS (SELECT t.total, (t.total - $7::numeric - t.total * $6::numeric / 100) * (1 + $5::numeric / 100) AS grand FROM t),
             r AS (INSERT INTO public.goods_receipts (supplier_id, po_id, bill_number, received_on, tax_percentage, discount_percentage, discount_amount,
@@ -344,7 +350,7 @@ async function writeReceipt(
                   SELECT r.id, x.po_line_id, x.variant_id, x.q, x.c, x.why FROM r, x ORDER BY x.n
                   RETURNING *)
        SELECT l.receipt_id AS id, trim_scale(f.grand)::text AS computed, ${LINE_COLUMNS}
-         FROM f, l ${LINE_VARIANT} ORDER BY l.id`,
+         FROM f, l ${LINE_VARIANT} WHERE (SELECT count(*) FROM lk) >= 0 ORDER BY l.id`,
       [
         r.supplierId,
         r.order?.purchaseOrderId ?? null,
@@ -363,13 +369,11 @@ async function writeReceipt(
         r.planned.map((l) => l.poLineId),
         r.planned.map((l) => l.variantId),
         r.planned.map((l) => l.overReceiptReason),
+        [...new Set(r.planned.map((l) => l.variantId))].sort((a, b) => a - b),
       ],
     )
   ).rows;
   const made = inserted[0]!;
-  // the variants in variant order (as every stock write locks them), then the ledger
-  const variants = [...new Set(r.planned.map((l) => l.variantId))].sort((a, b) => a - b);
-  await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = ANY($1::int[]) ORDER BY variant_id FOR UPDATE', [variants]);
   if (r.reverses !== null) {
     const short = await q.query<{ variantId: number; stock: string }>(
       `SELECT v.variant_id AS "variantId", trim_scale(v.stock)::text AS stock
