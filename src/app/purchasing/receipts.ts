@@ -333,11 +333,13 @@ async function writeReceipt(
   // reads it), so before the lines' foreign keys take their key-share locks on the same
   // variants at the statement's end. Locked after them, two receipts of one variant would each
   // hold a key-share lock the other's lock waits for: a deadlock.
-  // The receipt and its lines (in the order given) in one statement, which answers the lines
-  // as getGoodsReceipt would (with their variants' names), each with the receipt's id and the
-  // grand total its lines add up to
+  // The receipt and its lines (in the order given) in one statement, with the order lines'
+  // received quantities raised, which answers the lines as getGoodsReceipt would (with their
+  // variants' names), each with the receipt's id, the grand total its lines add up to, and
+  // whether anything and whether all of the order has come (the lines not received now as
+  // they were, those received now as the update left them)
   const inserted = (
-    await q.query<GoodsReceiptLine & { id: number; computed: string }>(
+    await q.query<GoodsReceiptLine & { id: number; computed: string; anything: boolean; all: boolean }>(
       `WITH lk AS (SELECT v.variant_id FROM public.item_variant v WHERE v.variant_id = ANY($18::int[]) ORDER BY v.variant_id FOR UPDATE),
             x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
             t AS (SELECT sum(x.q * x.c) AS total FROM x),
@@ -348,9 +350,15 @@ async function writeReceipt(
                   RETURNING id),
             l AS (INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost, over_receipt_reason)
                   SELECT r.id, x.po_line_id, x.variant_id, x.q, x.c, x.why FROM r, x ORDER BY x.n
-                  RETURNING *)
-       SELECT l.receipt_id AS id, trim_scale(f.grand)::text AS computed, ${LINE_COLUMNS}
-         FROM f, l ${LINE_VARIANT} WHERE (SELECT count(*) FROM lk) >= 0 ORDER BY l.id`,
+                  RETURNING *),
+            n AS (SELECT x.po_line_id AS id, sum(x.q) AS q FROM x WHERE x.po_line_id IS NOT NULL GROUP BY x.po_line_id),
+            u AS (UPDATE public.purchase_order_lines ol SET received_quantity = ol.received_quantity + n.q FROM n
+                   WHERE ol.id = n.id AND ol.id = ANY($15::int[]) RETURNING ol.id, ol.received_quantity),
+            st AS (SELECT coalesce(bool_or(coalesce(u.received_quantity, ol.received_quantity) > 0), false) AS anything,
+                          coalesce(bool_and(coalesce(u.received_quantity, ol.received_quantity) >= ol.quantity), true) AS "all"
+                     FROM public.purchase_order_lines ol LEFT JOIN u ON u.id = ol.id WHERE ol.po_id = $2)
+       SELECT l.receipt_id AS id, trim_scale(f.grand)::text AS computed, st.anything, st."all", ${LINE_COLUMNS}
+         FROM f, st, l ${LINE_VARIANT} WHERE (SELECT count(*) FROM lk) >= 0 ORDER BY l.id`,
       [
         r.supplierId,
         r.order?.purchaseOrderId ?? null,
@@ -403,26 +411,14 @@ async function writeReceipt(
     { answer: false },
   );
   if (r.order) {
-    // the order's received quantities, then whether anything and whether all of it has come
-    // (the lines not received now as they were, those received now as the update left them)
-    const after = (
-      await q.query<{ status: PoStatus; anything: boolean; all: boolean }>(
-        `WITH n AS (SELECT x.id, sum(x.q) AS q FROM unnest($1::int[], $2::numeric[]) AS x(id, q) WHERE x.id IS NOT NULL GROUP BY x.id),
-              u AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + n.q FROM n WHERE l.id = n.id AND l.id = ANY($1::int[])
-                    RETURNING l.id, l.received_quantity)
-         SELECT o.status, coalesce(bool_or(coalesce(u.received_quantity, l.received_quantity) > 0), false) AS anything,
-                coalesce(bool_and(coalesce(u.received_quantity, l.received_quantity) >= l.quantity), true) AS "all"
-           FROM public.purchase_orders o LEFT JOIN public.purchase_order_lines l ON l.po_id = o.id LEFT JOIN u ON u.id = l.id
-          WHERE o.id = $3 GROUP BY o.id`,
-        [r.planned.map((l) => l.poLineId), r.planned.map((l) => l.quantity), r.order.purchaseOrderId],
-      )
-    ).rows[0]!;
-    const action = !after.anything ? 'reopen' : after.all ? 'receive_all' : 'receive_part';
+    // Whether anything and whether all of the order has come, as the insert's statement left
+    // the order's lines; the status is as read under the order's lock.
+    const action = !made.anything ? 'reopen' : made.all ? 'receive_all' : 'receive_part';
     const target = action === 'reopen' ? 'sent' : action === 'receive_all' ? 'received' : 'partially_received';
     // a closed or cancelled order keeps its status: a reversal still takes its quantities back
-    if (after.status !== target && !PO_MACHINE.final.includes(after.status)) await movePurchaseOrder(q, { ...r.order, status: after.status }, action, null);
+    if (r.order.status !== target && !PO_MACHINE.final.includes(r.order.status)) await movePurchaseOrder(q, r.order, action, null);
   }
-  const receipt = { ...(await receiptHead(q, made.id))!, lines: inserted.map(({ id: _id, computed: _c, ...line }) => line) };
+  const receipt = { ...(await receiptHead(q, made.id))!, lines: inserted.map(({ id: _id, computed: _c, anything: _a, all: _l, ...line }) => line) };
   const warnings: GoodsReceipt['warnings'] = [];
   if (input.grandTotal != null && Math.abs(Number(input.grandTotal) - Number(made.computed)) > 0.01)
     warnings.push({
