@@ -49,6 +49,8 @@ export interface PurchaseOrderSummary {
   tax: string;
   total: string;
   createdBy: number | null;
+  /** The name of the user who made the order (its buyer); null when made from the command line or the user is gone. */
+  createdByName: string | null;
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
@@ -105,11 +107,13 @@ function checkLine(line: LineInput, at: string): void {
   }
 }
 
-const PO_FROM = 'public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id';
+const PO_FROM = `public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id
+  LEFT JOIN public.users cu ON cu.user_id = o.created_by`;
 const LINE_MONEY = `(l.quantity * l.unit_price * (1 - l.discount_rate / 100))`;
 const PO_COLUMNS = `o.id AS "purchaseOrderId", o.po_number AS "poNumber", o.supplier_id AS "supplierId", s.firm_name AS supplier, o.status,
   o.status_reason AS "statusReason", to_char(o.order_date, 'YYYY-MM-DD') AS "orderDate", to_char(o.expected_on, 'YYYY-MM-DD') AS "expectedOn",
-  o.currency::text AS currency, o.notes, o.created_by AS "createdBy", ${isoUtc('o.created_at')} AS "createdAt", ${isoUtc('o.updated_at')} AS "updatedAt",
+  o.currency::text AS currency, o.notes, o.created_by AS "createdBy", cu.name AS "createdByName",
+  ${isoUtc('o.created_at')} AS "createdAt", ${isoUtc('o.updated_at')} AS "updatedAt",
   ${isoUtc('o.sent_at')} AS "sentAt", ${isoUtc('o.closed_at')} AS "closedAt",
   t."lineCount", trim_scale(t.net)::text AS net, trim_scale(t.tax)::text AS tax, trim_scale(t.net + t.tax)::text AS total`;
 const PO_TOTALS = `LEFT JOIN LATERAL (
