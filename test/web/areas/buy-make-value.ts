@@ -47,10 +47,12 @@ webArea('buying, making and valuing in a real browser', (suite) => {
     await settled(page);
     const nav = page.getByRole('navigation', { name: 'Main' });
     assert.equal(await nav.getByRole('link', { name: 'Stock value', exact: true }).getAttribute('aria-current'), 'page');
+    await nav.getByRole('button', { name: 'Purchasing', exact: true }).click();
     assert.equal(
       await nav.getByRole('list', { name: 'Purchasing' }).getByRole('link', { name: 'Suggestions', exact: true }).getAttribute('href'),
       '/purchasing/suggestions',
     );
+    await page.keyboard.press('Escape');
 
     const api = await apiGet<StockValueAnswer>(page, '/api/stock/value?limit=25');
     assert.ok(api.count > 0, 'the demo has stock');

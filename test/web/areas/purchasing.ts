@@ -109,8 +109,10 @@ webArea('purchasing in a real browser', (suite) => {
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Purchase orders', exact: true }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: 'Purchasing', exact: true }).click();
     const purchasing = nav.getByRole('list', { name: 'Purchasing' });
     assert.deepEqual(await purchasing.getByRole('link').allInnerTexts(), ['Orders', 'Receipts', 'Suggestions'], 'the Purchasing group of the navigation');
+    await page.keyboard.press('Escape');
     await settled(page);
     // The status filter offers the API's statuses, by their labels.
     const statuses = await apiGet<{ name: string; label: string }[]>(page, '/api/purchase-orders/statuses');
