@@ -14,6 +14,7 @@ import { installTwoPassValidation } from './validation.ts';
 import { installInputChecks } from './input-checks.ts';
 import { keepInexactNumbersAsWritten } from './json-body.ts';
 import { MAX_BODY_BYTES, installBodyLimits } from './body-limits.ts';
+import { documentOmittableBodies } from './optional-body.ts';
 import { contentSecurityPolicy, defaultWebRoot, installWebApp } from './web-app.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -127,7 +128,10 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     if (request.is404) return reply.code(404).send(notFoundBody(request.method, request.url));
   });
   await app.register(import('@fastify/cookie'));
+  // Bodies a route lets a caller leave out are documented as optional (optional-body.ts).
+  const omittableBodies = documentOmittableBodies(app);
   await app.register(import('@fastify/swagger'), {
+    transformObject: omittableBodies,
     openapi: {
       info: { title: 'MTC API', version: '1', description: 'Inventory and production costing for small manufacturers.' },
       components: {

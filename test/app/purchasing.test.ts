@@ -93,6 +93,80 @@ for (const backend of backends) {
       assert.notEqual(two.poNumber, po.poNumber);
     });
 
+    test('the lines of an order of many are numbered in the order given, each priced as given or at its own rate, warned each below its minimum; a line added after is numbered next', async () => {
+      const { supplier, variant } = await setUp('12.50', '100');
+      const second = await insertVariant(db, `Second part ${n}`);
+      await insertRate(db, second, { supplier: `Supplier ${n}`, cost: '3.25', from: '2020-01-01' });
+      const deleted = await insertVariant(db, `Deleted part ${n}`);
+      await db.query('UPDATE public.item_variant SET deleted_at = now() WHERE variant_id = $1', [deleted]);
+      // 300 lines: the two variants in turn, every third line at a price of its own, every fifth with tax and a note.
+      const lines = Array.from({ length: 300 }, (_, i) => ({
+        variantId: i % 2 ? second : variant,
+        quantity: String(i + 1),
+        ...(i % 3 === 0 ? { unitPrice: `${i}.5` } : {}),
+        ...(i % 5 === 0 ? { taxRate: '18', notes: `line ${i + 1}` } : {}),
+      }));
+      const po = await createPurchaseOrder(db, { supplierId: supplier, lines }, ACTOR);
+      assert.equal(po.lines.length, 300);
+      po.lines.forEach((l, i) => {
+        assert.deepEqual(
+          [l.lineNo, l.variantId, l.quantity, Number(l.unitPrice), l.taxRate, l.notes],
+          [
+            i + 1,
+            i % 2 ? second : variant,
+            `${i + 1}.000`,
+            i % 3 === 0 ? i + 0.5 : i % 2 ? 3.25 : 12.5,
+            i % 5 === 0 ? '18.00' : '0.00',
+            i % 5 === 0 ? `line ${i + 1}` : null,
+          ],
+          `line ${i + 1}`,
+        );
+      });
+      // Only the first variant's rate has a minimum (100): its lines of fewer than 100 are warned, each by its number.
+      assert.deepEqual(
+        po.warnings.map((w) => w.lineNo),
+        po.lines.filter((l) => l.variantId === variant && Number(l.quantity) < 100).map((l) => l.lineNo),
+      );
+      const added = await addPurchaseOrderLine(db, po.purchaseOrderId, { variantId: second, quantity: '7' }, ACTOR);
+      assert.deepEqual([added.lines.at(-1)!.lineNo, added.lines.at(-1)!.unitPrice], [301, '3.2500']);
+
+      // The first line at fault is the one refused, by its index, whatever is wrong further on; no order is made.
+      const orders = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM public.purchase_orders')).rows[0]!.n);
+      const before = await orders();
+      const at = (i: number, line: object) => lines.map((l, j) => (j === i ? { ...l, ...line } : l));
+      const gone = await refused(
+        () =>
+          createPurchaseOrder(
+            db,
+            { supplierId: supplier, lines: at(250, { variantId: deleted }).map((l, j) => (j === 270 ? { ...l, quantity: '0' } : l)) },
+            ACTOR,
+          ),
+        'VARIANT_NOT_FOUND',
+      );
+      assert.equal(gone.message, `lines/250/variantId names no variant in the catalog (${deleted})`);
+      const bad = await refused(
+        () =>
+          createPurchaseOrder(
+            db,
+            { supplierId: supplier, lines: at(270, { quantity: '0' }).map((l, j) => (j === 280 ? { ...l, variantId: deleted } : l)) },
+            ACTOR,
+          ),
+        'INVALID_LINE',
+      );
+      assert.match(bad.message, /^lines\/270\/quantity must be a number more than 0/);
+      const unpriced = await insertVariant(db, `Unpriced part ${n}`);
+      const noRate = await refused(
+        () => createPurchaseOrder(db, { supplierId: supplier, lines: at(299, { variantId: unpriced, unitPrice: null }) }, ACTOR),
+        'NO_RATE',
+      );
+      assert.match(
+        noRate.message,
+        new RegExp(`^lines/299/unitPrice is required: Supplier ${n} has no active rate for variant ${unpriced} on \\d{4}-\\d{2}-\\d{2}`),
+      );
+      assert.deepEqual(noRate.details.fields, [{ path: 'lines/299/unitPrice', message: noRate.message.replace('lines/299/unitPrice ', '') }]);
+      assert.equal(await orders(), before, 'no order was left half-made');
+    });
+
     test('bad lines are refused naming the field, and nothing is written', async () => {
       const { supplier, variant } = await setUp();
       const before = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM public.purchase_orders')).rows[0]!.n);

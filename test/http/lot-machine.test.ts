@@ -127,11 +127,13 @@ for (const backend of backends) {
           assert.ok(body, `${action} takes a body: it needs a reason`);
           assert.deepEqual(Object.keys(body.properties), ['reason'], action);
           assert.deepEqual(body.required, ['reason'], `${action} requires its reason`);
+          assert.equal(op.requestBody.required, true, `${action} needs its body`);
         } else if (move.recordsOutput) {
           recording.push(action);
           assert.ok(body, `${action} takes a body: what the lot yielded`);
           assert.deepEqual(Object.keys(body.properties).sort(), ['outputQuantity', 'reason'], action);
           assert.deepEqual(body.required ?? [], [], `${action}'s body is all optional`);
+          assert.equal(op.requestBody.required, false, `${action} may come with no body at all, and the document says so`);
         } else {
           assert.equal(op.requestBody, undefined, `${action} takes no body`);
         }

@@ -46,6 +46,13 @@ for (const backend of backends) {
 
     test('a draft’s lines are added, changed and taken off one at a time: each answers the line and the order’s new totals; the order’s own notes are not the line’s; once sent, 409', async () => {
       const made = json(await api.call('POST', '/api/purchase-orders', { as: 'planner', body: { supplierId: supplier, notes: 'the order’s note' } }));
+      // The buyer, by id and by name (the printed order shows the name), in the answer, the order and the list.
+      assert.deepEqual([typeof made.createdBy, made.createdByName], ['number', 'The planner']);
+      const listed = json(await api.call('GET', '/api/purchase-orders?limit=500', { as: 'viewer' })).purchaseOrders.find(
+        (o: { purchaseOrderId: number }) => o.purchaseOrderId === made.purchaseOrderId,
+      );
+      assert.equal(listed.createdByName, 'The planner');
+      assert.equal(json(await api.call('GET', `/api/purchase-orders/${made.purchaseOrderId}`, { as: 'viewer' })).createdByName, 'The planner');
       const url = `/api/purchase-orders/${made.purchaseOrderId}`;
       const added = await api.call('POST', `${url}/lines`, { as: 'planner', body: { variantId: variant, quantity: '3', notes: 'blue boxes' } });
       assert.equal(added.statusCode, 201, added.body);

@@ -34,6 +34,9 @@ export interface Variant {
   /** Decimal strings, never floats. */
   stock: string;
   reorderThreshold: string;
+  /** The supplier reorder suggestions buy it from while that one has a rate in effect, and its name; null: none. */
+  preferredSupplierId: number | null;
+  preferredSupplier: string | null;
 }
 
 export interface LedgerEntry {

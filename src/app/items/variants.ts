@@ -18,6 +18,8 @@ export interface Variant {
   reorderThreshold: string;
   /** The supplier reorder suggestions buy it from when that supplier has a rate in effect; null: the cheapest. */
   preferredSupplierId: number | null;
+  /** That supplier's firm name (null: none). */
+  preferredSupplier: string | null;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
@@ -40,9 +42,11 @@ export interface VariantChangeInput extends Partial<VariantInput> {
 export const VARIANT_FROM = `FROM public.item_variant v
   JOIN public.item_master i ON i.item_id = v.item_id
   JOIN public.color_master c ON c.color_id = v.color_id
-  JOIN public.size_master s ON s.size_id = v.size_id`;
+  JOIN public.size_master s ON s.size_id = v.size_id
+  LEFT JOIN public.suppliers pref ON pref.supplier_id = v.preferred_supplier_id`;
 export const VARIANT_COLUMNS = `v.variant_id AS "variantId", v.item_id AS "itemId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
   v.stock::text AS stock, v.reorder_threshold::text AS "reorderThreshold", v.preferred_supplier_id AS "preferredSupplierId",
+  pref.firm_name AS "preferredSupplier",
   ${isoUtc('v.created_at')} AS "createdAt", ${isoUtc('v.updated_at')} AS "updatedAt", ${isoUtc('v.deleted_at')} AS "deletedAt"`;
 
 /** One variant, deleted or not; null when there is none. */

@@ -49,6 +49,8 @@ export interface PurchaseOrderSummary {
   tax: string;
   total: string;
   createdBy: number | null;
+  /** The name of the user who made the order (its buyer); null when made from the command line or the user is gone. */
+  createdByName: string | null;
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
@@ -105,11 +107,13 @@ function checkLine(line: LineInput, at: string): void {
   }
 }
 
-const PO_FROM = 'public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id';
+const PO_FROM = `public.purchase_orders o JOIN public.suppliers s ON s.supplier_id = o.supplier_id
+  LEFT JOIN public.users cu ON cu.user_id = o.created_by`;
 const LINE_MONEY = `(l.quantity * l.unit_price * (1 - l.discount_rate / 100))`;
 const PO_COLUMNS = `o.id AS "purchaseOrderId", o.po_number AS "poNumber", o.supplier_id AS "supplierId", s.firm_name AS supplier, o.status,
   o.status_reason AS "statusReason", to_char(o.order_date, 'YYYY-MM-DD') AS "orderDate", to_char(o.expected_on, 'YYYY-MM-DD') AS "expectedOn",
-  o.currency::text AS currency, o.notes, o.created_by AS "createdBy", ${isoUtc('o.created_at')} AS "createdAt", ${isoUtc('o.updated_at')} AS "updatedAt",
+  o.currency::text AS currency, o.notes, o.created_by AS "createdBy", cu.name AS "createdByName",
+  ${isoUtc('o.created_at')} AS "createdAt", ${isoUtc('o.updated_at')} AS "updatedAt",
   ${isoUtc('o.sent_at')} AS "sentAt", ${isoUtc('o.closed_at')} AS "closedAt",
   t."lineCount", trim_scale(t.net)::text AS net, trim_scale(t.tax)::text AS tax, trim_scale(t.net + t.tax)::text AS total`;
 const PO_TOTALS = `LEFT JOIN LATERAL (
@@ -239,43 +243,63 @@ function requireDraft(order: PurchaseOrderSummary): void {
     );
 }
 
-async function insertLine(
-  q: Queryable,
-  order: { id: number; supplierId: number; supplier: string; orderDate: string; currency: string },
-  line: LineInput,
-  at: string,
-) {
-  checkLine(line, at);
-  const v = (
-    await q.query<{ deleted: boolean; price: string | null; currency: string | null }>(
-      `SELECT v.deleted_at IS NOT NULL OR i.deleted_at IS NOT NULL AS deleted, r.price::text AS price, r.currency::text AS currency
-         FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
-         LEFT JOIN LATERAL (${RATE_IN_EFFECT('$2::int', 'v.variant_id', '$3::date')}) r ON true
-        WHERE v.variant_id = $1`,
-      [line.variantId, order.supplierId, order.orderDate],
-    )
-  ).rows[0];
-  if (!v || v.deleted) throw usage('VARIANT_NOT_FOUND', `${at}/variantId`, `names no variant in the catalog (${line.variantId})`);
-  let price = line.unitPrice ?? null;
-  if (price === null) {
+type OrderTerms = { id: number; supplierId: number; supplier: string; orderDate: string; currency: string };
+
+/**
+ * Checks `lines` in turn (the first fault found is the one refused: its own fields first,
+ * then its variant and price) and adds them to the order after its last line, in the order
+ * given, with one read of the variants and their rates and one INSERT however many lines.
+ * A line without a unit price takes the supplier's rate in effect on the order's date.
+ * `at(i)` names a line in an error (`lines/3`, or `body` for a line added alone).
+ */
+async function insertLines(q: Queryable, order: OrderTerms, lines: readonly LineInput[], at: (i: number) => string): Promise<void> {
+  if (lines.length === 0) return;
+  const found = new Map(
+    (
+      await q.query<{ variantId: number; deleted: boolean; price: string | null; currency: string | null }>(
+        `SELECT v.variant_id AS "variantId", v.deleted_at IS NOT NULL OR i.deleted_at IS NOT NULL AS deleted, r.price::text AS price, r.currency::text AS currency
+           FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+           LEFT JOIN LATERAL (${RATE_IN_EFFECT('$2::int', 'v.variant_id', '$3::date')}) r ON true
+          WHERE v.variant_id = ANY($1::int[])`,
+        [[...new Set(lines.map((l) => l.variantId))], order.supplierId, order.orderDate],
+      )
+    ).rows.map((v) => [v.variantId, v]),
+  );
+  const prices = lines.map((line, i) => {
+    checkLine(line, at(i));
+    const v = found.get(line.variantId);
+    if (!v || v.deleted) throw usage('VARIANT_NOT_FOUND', `${at(i)}/variantId`, `names no variant in the catalog (${line.variantId})`);
+    if (line.unitPrice != null) return line.unitPrice;
     if (v.price === null)
       throw usage(
         'NO_RATE',
-        `${at}/unitPrice`,
+        `${at(i)}/unitPrice`,
         `is required: ${order.supplier} has no active rate for variant ${line.variantId} on ${order.orderDate} to take the price from`,
       );
     if (v.currency !== order.currency)
       throw usage(
         'NO_RATE',
-        `${at}/unitPrice`,
+        `${at(i)}/unitPrice`,
         `is required: ${order.supplier}'s rate for variant ${line.variantId} is in ${v.currency}, the order in ${order.currency}`,
       );
-    price = v.price;
-  }
+    return v.price;
+  });
   await q.query(
     `INSERT INTO public.purchase_order_lines (po_id, line_no, variant_id, quantity, unit_price, tax_rate, discount_rate, notes)
-     VALUES ($1, (SELECT coalesce(max(line_no), 0) + 1 FROM public.purchase_order_lines WHERE po_id = $1), $2, $3, $4, $5, $6, $7)`,
-    [order.id, line.variantId, line.quantity, price, line.taxRate ?? '0', line.discountRate ?? '0', line.notes ?? null],
+     SELECT $1, last.n + x.n, x.variant_id, x.quantity, x.unit_price, x.tax_rate, x.discount_rate, x.notes
+       FROM unnest($2::int[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::text[])
+            WITH ORDINALITY AS x(variant_id, quantity, unit_price, tax_rate, discount_rate, notes, n),
+            (SELECT coalesce(max(line_no), 0) AS n FROM public.purchase_order_lines WHERE po_id = $1) last
+      ORDER BY x.n`,
+    [
+      order.id,
+      lines.map((l) => l.variantId),
+      lines.map((l) => l.quantity),
+      prices,
+      lines.map((l) => l.taxRate ?? '0'),
+      lines.map((l) => l.discountRate ?? '0'),
+      lines.map((l) => l.notes ?? null),
+    ],
   );
 }
 
@@ -310,7 +334,7 @@ export async function createPurchaseOrderIn(q: Queryable, input: OrderInput, act
     )
   ).rows[0]!;
   const order = { ...made, supplierId: input.supplierId, supplier: supplier.name };
-  for (const [i, line] of lines.entries()) await insertLine(q, order, line, `lines/${i}`);
+  await insertLines(q, order, lines, (i) => `lines/${i}`);
   const after = (await getPurchaseOrder(q, made.id))!;
   await auditAs(q, actor, { action: 'create', entity: 'purchase_order', entityId: made.id, after: auditView(after) });
   return after;
@@ -356,7 +380,7 @@ export function addPurchaseOrderLine(db: Database, id: number, line: LineInput, 
   return changeOrder(db, id, actor, async (tx, order) => {
     requireDraft(order);
     if (order.lines.length >= MAX_ORDER_LINES) throw usage('TOO_MANY_LINES', 'lines', `an order holds at most ${MAX_ORDER_LINES} lines; start another`);
-    await insertLine(tx, { id, ...order }, line, 'body');
+    await insertLines(tx, { id, ...order }, [line], () => 'body');
   });
 }
 

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { omittableBody } from '../optional-body.ts';
 import type { Database } from '../../db/types.ts';
 import { createImportJob } from '../../app/imports/engine.ts';
 import { previewImport } from '../../app/imports/preview.ts';
@@ -373,13 +374,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
           response: { 200: ImportJobSchema, ...errors(404, 409) },
         },
         // A reason that is optional may come with no body at all.
-        ...(takesReason && !move.needsReason
-          ? {
-              preValidation: async (request: FastifyRequest) => {
-                request.body ??= {};
-              },
-            }
-          : {}),
+        ...(takesReason && !move.needsReason ? { preValidation: omittableBody } : {}),
       },
       async (request) => {
         const reason = (request.body as { reason?: string } | undefined)?.reason;

@@ -43,6 +43,7 @@ const VariantSchema = Type.Object({
   preferredSupplierId: Type.Union([Type.Integer(), Type.Null()], {
     description: 'the supplier reorder suggestions buy it from while it has a rate in effect; null: the one with the lowest rate',
   }),
+  preferredSupplier: Type.Union([Type.String(), Type.Null()], { description: 'the preferred supplier’s firm name; null: none' }),
   createdAt: Stamp,
   updatedAt: Stamp,
   deletedAt: Type.Union([Stamp, Type.Null()]),

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { omittableBody } from '../optional-body.ts';
 import type { Database } from '../../db/types.ts';
 import { createLot, getLot, getLotSummary, listLots, MAX_LOT_QUANTITY } from '../../app/lots/lots.ts';
 import type { LotSummary } from '../../app/lots/lots.ts';
@@ -357,13 +358,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           response: { 200: LotSchema, ...errors(404, 409) },
         },
         // A move whose body is all optional may come with no body at all.
-        ...(move.recordsOutput && !move.needsReason
-          ? {
-              preValidation: async (request: FastifyRequest) => {
-                request.body ??= {};
-              },
-            }
-          : {}),
+        ...(move.recordsOutput && !move.needsReason ? { preValidation: omittableBody } : {}),
       },
       async (request) => {
         const body = request.body as { reason?: string; outputQuantity?: string } | undefined;

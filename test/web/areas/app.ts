@@ -20,7 +20,7 @@ async function chooseVariant(ledger: Locator, words: readonly string[]): Promise
   await picker.selectOption({ label });
 }
 
-webArea('the web app in a real browser', ({ server, open, logInAt, checkPage }) => {
+webArea('the web app in a real browser', ({ server, open, logInAt, adminAt, checkPage }) => {
   test('a visitor is sent to /login, a wrong password shows the API’s message, and the right one opens the dashboard', async () => {
     const w = await open();
     const { page } = w;
@@ -219,5 +219,89 @@ webArea('the web app in a real browser', ({ server, open, logInAt, checkPage }) 
     const me = await page.request.get('/api/auth/me');
     assert.equal(me.status(), 401, 'the session is over on the server too');
     await checkPage(w, 'logged-out');
+  });
+
+  test('the main navigation holds one line at 1280 pixels, its groups open as menus (Escape and a click elsewhere close them); at 1024 and on a phone it folds behind Menu', async () => {
+    const w = await adminAt('/');
+    const { page } = w;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
+    await settled(page);
+    const menu = nav.getByRole('button', { name: 'Menu', exact: true });
+    const purchasing = nav.getByRole('button', { name: 'Purchasing', exact: true });
+    const more = nav.getByRole('button', { name: 'More', exact: true });
+    /** How many lines the bar's visible parts sit on: one when every one's middle is within 8 pixels of the first's. */
+    const lines = async () =>
+      nav.evaluate((n) => {
+        const parts = [...n.querySelectorAll(':scope > *, :scope > ul > li')].filter((e) => (e as HTMLElement).offsetParent !== null);
+        const middles = parts.map((e) => e.getBoundingClientRect()).map((r) => r.top + r.height / 2);
+        return 1 + middles.filter((m) => Math.abs(m - middles[0]!) > 8).length;
+      });
+    /** Whether the bar (or anything in it) reaches past the window's right edge. */
+    const overflows = () =>
+      nav.evaluate((n) => {
+        const right = document.documentElement.clientWidth;
+        return n.scrollWidth > n.clientWidth || [...n.querySelectorAll('*')].some((e) => e.getBoundingClientRect().right > right + 0.5);
+      });
+
+    // 1280: every link and group in one line, no Menu button, nothing past the edge.
+    assert.equal(await overflows(), false, 'the bar fits 1280 pixels');
+    assert.equal(await lines(), 1, 'the bar holds one line at 1280 pixels');
+    assert.equal(await menu.isVisible(), false);
+    assert.deepEqual(
+      await nav.getByRole('link').allInnerTexts(),
+      ['Dashboard', 'Items', 'Stock value', 'Suppliers', 'Subprocesses', 'Processes', 'Lots'],
+      'the links outside the groups, the groups closed',
+    );
+    await checkPage(w, 'nav-1280');
+    await purchasing.click();
+    assert.equal(await purchasing.getAttribute('aria-expanded'), 'true');
+    assert.deepEqual(await nav.getByRole('list', { name: 'Purchasing' }).getByRole('link').allInnerTexts(), ['Orders', 'Receipts', 'Suggestions']);
+    await checkPage(w, 'nav-1280-purchasing');
+    await page.keyboard.press('Escape');
+    assert.equal(await nav.getByRole('list', { name: 'Purchasing' }).isVisible(), false, 'Escape closes it');
+    assert.equal(await purchasing.evaluate((b) => b === document.activeElement), true, 'and leaves focus on its button');
+    await more.click();
+    assert.deepEqual(await nav.getByRole('list', { name: 'More' }).getByRole('link').allInnerTexts(), ['Imports', 'Users', 'Schema health']);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).click();
+    assert.equal(await nav.getByRole('list', { name: 'More' }).isVisible(), false, 'a click elsewhere closes it');
+    await purchasing.click();
+    await nav.getByRole('link', { name: 'Orders', exact: true }).click();
+    await arrive(page, (u) => u.pathname === '/purchase-orders', '/purchase-orders');
+    await page.getByRole('heading', { level: 1, name: 'Purchase orders', exact: true }).waitFor();
+    assert.equal(await nav.getByRole('list', { name: 'Purchasing' }).isVisible(), false, 'arriving closes the menu');
+    assert.match((await purchasing.getAttribute('class')) ?? '', /\bcurrent\b/, 'the group of the page is marked');
+
+    // 1024: folded behind Menu, the bar one line; opened, the links as a list, groups inside it.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await settled(page);
+    assert.equal(await menu.isVisible(), true);
+    assert.equal(await nav.getByRole('link', { name: 'Dashboard', exact: true }).isVisible(), false, 'the links folded');
+    assert.equal(await lines(), 1, 'the folded bar holds one line at 1024 pixels');
+    assert.equal(await overflows(), false, 'the bar fits 1024 pixels');
+    await checkPage(w, 'nav-1024');
+    await menu.click();
+    assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+    await nav.getByRole('link', { name: 'Dashboard', exact: true }).waitFor();
+    await more.click();
+    await checkPage(w, 'nav-1024-open');
+    await nav.getByRole('link', { name: 'Users', exact: true }).click();
+    await arrive(page, (u) => u.pathname === '/users', '/users');
+    await page.getByRole('heading', { level: 1, name: 'Users', exact: true }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Dashboard', exact: true }).isVisible(), false, 'arriving folds it again');
+
+    // A phone: the same, the bar no wider than the screen, open or not.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await settled(page);
+    assert.equal(await overflows(), false, 'the bar fits a phone');
+    await menu.click();
+    await purchasing.click();
+    await nav.getByRole('link', { name: 'Suggestions', exact: true }).waitFor();
+    assert.equal(await overflows(), false, 'and so does the open menu');
+    await checkPage(w, 'nav-phone-open');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    assert.equal(await nav.getByRole('link', { name: 'Dashboard', exact: true }).isVisible(), false, 'Escape folds it');
+    assert.equal(await menu.evaluate((b) => b === document.activeElement), true, 'focus back on Menu');
   });
 });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, apiSend, arrive, figures, section, settled, status, webArea } from '../harness.ts';
+import { pageAsRole } from '../roles.ts';
 
 interface StockValueAnswer {
   asOf: string;
@@ -36,7 +37,8 @@ async function showing(page: Page, where: ReturnType<Page['locator']>, parts: st
   return text;
 }
 
-webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage }) => {
+webArea('buying, making and valuing in a real browser', (suite) => {
+  const { adminAt, checkPage } = suite;
   test('stock value: the total as the API figures it, by variant, item and category, searched, as of an earlier day, stock without a cost said apart', async () => {
     const w = await adminAt('/stock/value');
     const { page } = w;
@@ -45,10 +47,12 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
     await settled(page);
     const nav = page.getByRole('navigation', { name: 'Main' });
     assert.equal(await nav.getByRole('link', { name: 'Stock value', exact: true }).getAttribute('aria-current'), 'page');
+    await nav.getByRole('button', { name: 'Purchasing', exact: true }).click();
     assert.equal(
       await nav.getByRole('list', { name: 'Purchasing' }).getByRole('link', { name: 'Suggestions', exact: true }).getAttribute('href'),
       '/purchasing/suggestions',
     );
+    await page.keyboard.press('Escape');
 
     const api = await apiGet<StockValueAnswer>(page, '/api/stock/value?limit=25');
     assert.ok(api.count > 0, 'the demo has stock');
@@ -336,5 +340,103 @@ webArea('buying, making and valuing in a real browser', ({ adminAt, checkPage })
     assert.match(await variance.innerText(), /consumed at its average cost, plus labour and overheads/);
     assert.doesNotMatch(await variance.innerText(), /today.s rates/);
     await checkPage(w, 'dashboard-purchasing');
+  });
+
+  test('a variant’s preferred supplier: chosen on the item’s page among those with a rate (said so) or any other, suggestions then buy from it, cleared again; a viewer sees it but cannot change it', async () => {
+    const w = await adminAt('/');
+    const { page } = w;
+    const main = page.getByRole('main');
+    // A tyre short of stock (threshold 10, none held) that two suppliers sell: Pref Cheap at 10.00, Pref Dear at 11.00; Pref Idle has no rate for it.
+    const tyreItem = await apiSend<{ itemId: number }>(page, 'POST', '/api/items', { name: 'Pref Tyre', category: 'Loop parts' });
+    const tyre = await apiSend<{ variantId: number }>(page, 'POST', `/api/items/${tyreItem.itemId}/variants`, {
+      color: 'Black',
+      size: '700c',
+      unit: 'pcs',
+      reorderThreshold: '10',
+    });
+    const firms: Record<string, number> = {};
+    for (const firm of ['Pref Cheap', 'Pref Dear', 'Pref Idle'])
+      firms[firm] = (await apiSend<{ supplierId: number }>(page, 'POST', '/api/suppliers', { firmName: firm })).supplierId;
+    for (const [firm, cost] of [
+      ['Pref Cheap', '10.00'],
+      ['Pref Dear', '11.00'],
+    ] as const)
+      await apiSend(page, 'POST', '/api/rates', {
+        supplierId: firms[firm],
+        variantId: tyre.variantId,
+        costPerUnit: cost,
+        currency: 'INR',
+        effectiveFrom: '2020-01-01',
+      });
+
+    const suggestedBy = async (firm: string, why: string) => {
+      await page.goto('/purchasing/suggestions?q=Pref%20Tyre');
+      await main.getByRole('heading', { level: 1, name: 'Suggestions', exact: true }).waitFor();
+      await settled(page);
+      const row = section(page, firm).getByRole('row', { name: /Pref Tyre/ });
+      await row.waitFor();
+      assert.match(await row.innerText(), new RegExp(why), `${firm}'s suggestion says why`);
+      assert.equal(await page.getByRole('row', { name: /Pref Tyre/ }).count(), 1, 'the tyre is suggested once');
+    };
+    // With no preferred supplier: the lowest rate.
+    await suggestedBy('Pref Cheap', 'lowest rate');
+
+    await page.goto(`/items/${tyreItem.itemId}`);
+    await main.getByRole('heading', { level: 1, name: 'Pref Tyre', exact: true }).waitFor();
+    await settled(page);
+    const preferred = section(page, 'Preferred supplier');
+    const now = preferred.getByTestId('preferred-supplier-now');
+    assert.match(await now.innerText(), /^None: reorder suggestions buy Black \/ 700c from the supplier with the lowest rate/);
+    const select = preferred.getByLabel('Preferred supplier of Black / 700c', { exact: true });
+    await waitFor(
+      async () => (await select.locator('optgroup[label="No rate in effect today"] option').allTextContents()).includes('Pref Idle (no rate in effect)'),
+      'the suppliers without a rate',
+    );
+    // Those with a rate in effect today come first, cheapest first, with their rate; the others are said to have none.
+    assert.deepEqual(await select.locator('optgroup[label="With a rate in effect today"] option').allTextContents(), [
+      'Pref Cheap — 10.00 INR',
+      'Pref Dear — 11.00 INR',
+    ]);
+    assert.equal(await select.locator('optgroup[label="With a rate in effect today"] + optgroup').getAttribute('label'), 'No rate in effect today');
+    /** Opens the item's page (unless on it), chooses `option`, saves, and waits for the page to say `saved`. */
+    const prefer = async (option: string, saved: string) => {
+      if (new URL(page.url()).pathname !== `/items/${tyreItem.itemId}`) await page.goto(`/items/${tyreItem.itemId}`);
+      await settled(page);
+      await select.selectOption({ label: option });
+      await preferred.getByRole('button', { name: 'Save preferred supplier', exact: true }).click();
+      await preferred.getByRole('status').filter({ hasText: saved }).waitFor();
+    };
+    await prefer('Pref Dear — 11.00 INR', 'Saved: Pref Dear is the preferred supplier.');
+    await waitFor(
+      async () => /^Pref Dear: reorder suggestions buy Black \/ 700c from it, at its rate in effect today \(11\.00 INR\)/.test(await now.innerText()),
+      'the preferred supplier shown',
+    );
+    assert.equal((await apiGet<{ preferredSupplierId: number | null }>(page, `/api/variants/${tyre.variantId}`)).preferredSupplierId, firms['Pref Dear']);
+    assert.match(await main.getByRole('row', { name: /700c/ }).innerText(), /Pref Dear/, 'the variants table names it');
+    await checkPage(w, 'item-preferred-supplier');
+
+    // Suggestions now buy from it, though it is dearer.
+    await suggestedBy('Pref Dear', 'preferred supplier');
+    await checkPage(w, 'suggestions-preferred');
+
+    // A supplier with no rate can be preferred: the page says suggestions fall back to the lowest rate, and they do.
+    await prefer('Pref Idle (no rate in effect)', 'Saved: Pref Idle is the preferred supplier.');
+    await waitFor(async () => /^Pref Idle, which has no rate in effect today: until it has one/.test(await now.innerText()), 'the fallback said');
+    await suggestedBy('Pref Cheap', 'lowest rate');
+
+    // A viewer sees the preferred supplier, with nothing to change it by.
+    const viewer = await pageAsRole(suite, 'viewer', `/items/${tyreItem.itemId}`);
+    const seen = section(viewer.page, 'Preferred supplier');
+    await seen.getByTestId('preferred-supplier-now').waitFor();
+    await settled(viewer.page);
+    assert.match(await seen.innerText(), /Pref Idle, which has no rate in effect today/);
+    assert.equal(await seen.getByRole('combobox').count(), 0, 'no choice for a viewer');
+    assert.equal(await seen.getByRole('button').count(), 0, 'no button for a viewer');
+    await checkPage(viewer, 'item-preferred-supplier-viewer');
+
+    // Cleared: back to none.
+    await prefer('None: the lowest rate in effect', 'Saved: no preferred supplier.');
+    assert.equal((await apiGet<{ preferredSupplierId: number | null }>(page, `/api/variants/${tyre.variantId}`)).preferredSupplierId, null);
+    await waitFor(async () => (await now.innerText()).startsWith('None'), 'none shown');
   });
 });

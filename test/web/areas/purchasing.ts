@@ -109,8 +109,10 @@ webArea('purchasing in a real browser', (suite) => {
     const main = page.getByRole('main');
     await main.getByRole('heading', { level: 1, name: 'Purchase orders', exact: true }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: 'Purchasing', exact: true }).click();
     const purchasing = nav.getByRole('list', { name: 'Purchasing' });
     assert.deepEqual(await purchasing.getByRole('link').allInnerTexts(), ['Orders', 'Receipts', 'Suggestions'], 'the Purchasing group of the navigation');
+    await page.keyboard.press('Escape');
     await settled(page);
     // The status filter offers the API's statuses, by their labels.
     const statuses = await apiGet<{ name: string; label: string }[]>(page, '/api/purchase-orders/statuses');
@@ -302,6 +304,17 @@ webArea('purchasing in a real browser', (suite) => {
     for (const part of [po.poNumber, firm, '2099-01-31', label(first), label(second), 'Authorised signature'])
       assert.ok(sheetText.includes(part), `the printable order shows ${part}:\n${sheetText}`);
     assert.ok((await figures(sheet)).includes(cents(po.total)), `it shows the total ${cents(po.total)}`);
+    // Who ordered it (the admin, who made it on the New order page) and when it was sent, as this browser writes a moment.
+    const printed = await apiGet<{ createdByName: string | null; sentAt: string; orderDate: string }>(page, `/api/purchase-orders/${id}`);
+    assert.equal(printed.createdByName, suite.server().admin.name);
+    const fact = (term: string) => sheet.locator('dt', { hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]');
+    assert.equal((await fact('Ordered by').innerText()).trim(), suite.server().admin.name);
+    const sentShown = await page.evaluate(
+      (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+      printed.sentAt,
+    );
+    assert.equal((await fact('Sent').innerText()).trim(), sentShown);
+    assert.equal((await fact('Order date').innerText()).trim(), printed.orderDate);
     await page.evaluate(() => {
       (window as unknown as { printed: number }).printed = 0;
       window.print = () => {

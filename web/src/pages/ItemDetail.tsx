@@ -7,6 +7,7 @@ import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { StockMovementForm } from '../items/StockMovementForm.tsx';
+import { PreferredSupplierSection } from '../items/PreferredSupplier.tsx';
 import { RateHistorySection, SupplierComparisonSection } from '../items/VariantRates.tsx';
 import { VariantForm } from '../items/VariantForm.tsx';
 import { Pager } from '../Pager.tsx';
@@ -182,6 +183,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                   <th scope="col" className="num">
                     Threshold
                   </th>
+                  <th scope="col">Preferred supplier</th>
                   <th scope="col">Actions</th>
                 </tr>
               </thead>
@@ -199,6 +201,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                       </td>
                       <td>{v.unit}</td>
                       <td className="num">{formatQuantity(v.reorderThreshold)}</td>
+                      <td>{v.preferredSupplier ?? '—'}</td>
                       <td>
                         <div className="actions">
                           <button
@@ -350,6 +353,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
               />
             </section>
           )}
+          <PreferredSupplierSection key={`preferred-${chosen.variantId}`} variant={chosen} canChange={canWrite && live} onSaved={reload} />
           <SupplierComparisonSection key={`compare-${chosen.variantId}`} variant={chosen} />
           <RateHistorySection key={`history-${chosen.variantId}`} variant={chosen} />
         </>

@@ -89,6 +89,10 @@ export default function PurchaseOrderDetail() {
           <dd className="day">{po.orderDate}</dd>
         </div>
         <div>
+          <dt>Ordered by</dt>
+          <dd>{po.createdByName ?? '—'}</dd>
+        </div>
+        <div>
           <dt>Expected on</dt>
           <dd className="day">{po.expectedOn ?? '—'}</dd>
         </div>

@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatQuantity } from '../format.ts';
+import { formatDateTime, formatMoney, formatQuantity } from '../format.ts';
 import { variantName } from '../items/variants.ts';
 import { OrderTotals } from '../purchasing/OrderTotals.tsx';
 import '../purchasing/purchasing.css';
@@ -10,8 +10,9 @@ import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
 /**
- * A purchase order as it is sent to its supplier: to whom, the number and days, the lines with
- * their prices, tax and discount, and the totals. Printed (the "Print" button, or the browser's
+ * A purchase order as it is sent to its supplier: to whom, the number, its days (ordered, sent,
+ * to deliver by), who ordered it (the user who made it; left out for an order made from the
+ * command line), the lines with their prices, tax and discount, and the totals. Printed (the "Print" button, or the browser's
  * own), the app's navigation and buttons are left out (the print stylesheet in styles.css).
  */
 export default function PurchaseOrderPrint() {
@@ -45,6 +46,18 @@ export default function PurchaseOrderPrint() {
               <dt>Order date</dt>
               <dd className="day">{po.orderDate}</dd>
             </div>
+            {po.sentAt && (
+              <div>
+                <dt>Sent</dt>
+                <dd>{formatDateTime(po.sentAt)}</dd>
+              </div>
+            )}
+            {po.createdByName && (
+              <div>
+                <dt>Ordered by</dt>
+                <dd>{po.createdByName}</dd>
+              </div>
+            )}
             <div>
               <dt>Deliver by</dt>
               <dd className="day">{po.expectedOn ?? '—'}</dd>

@@ -38,6 +38,8 @@ export interface OrderSummary {
   net: string;
   tax: string;
   total: string;
+  /** The name of the user who made the order (its buyer); null when made from the command line. */
+  createdByName: string | null;
   createdAt: string;
   sentAt: string | null;
   closedAt: string | null;
