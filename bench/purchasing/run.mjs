@@ -115,13 +115,15 @@ WITH x AS (SELECT * FROM unnest($3::int[], $4::int[], $5::numeric[], $6::numeric
            SELECT $2, $1, sum(p.quantity * p.unit_cost), sum(p.quantity * p.unit_cost) FROM p RETURNING id),
      rl AS (INSERT INTO public.goods_receipt_lines (receipt_id, po_line_id, variant_id, quantity, unit_cost)
             SELECT r.id, p.po_line_id, p.variant_id, p.quantity, p.unit_cost FROM r, p ORDER BY p.n),
-     ol AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + p.quantity FROM p WHERE l.id = p.po_line_id),
+     ol AS (UPDATE public.purchase_order_lines l SET received_quantity = l.received_quantity + p.quantity FROM p
+             WHERE l.id = p.po_line_id AND l.id = ANY($3::int[])),
      os AS (UPDATE public.purchase_orders o SET status = 'received' WHERE o.id = $1),
-     v AS (SELECT p.*, iv.unit, iv.stock, iv.stock_value FROM p JOIN public.item_variant iv USING (variant_id)),
+     v AS (SELECT p.*, iv.unit, iv.stock, iv.stock_value
+             FROM p CROSS JOIN LATERAL (SELECT iv.unit, iv.stock, iv.stock_value FROM public.item_variant iv WHERE iv.variant_id = p.variant_id OFFSET 0) iv),
      led AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id)
              SELECT v.variant_id, 'receipt', v.quantity, v.unit, v.unit_cost, v.quantity * v.unit_cost, 'goods_receipt', r.id FROM v, r ORDER BY v.n),
      sv AS (UPDATE public.item_variant iv SET stock = v.stock + v.quantity, stock_value = coalesce(v.stock_value, v.stock * v.unit_cost) + v.quantity * v.unit_cost
-              FROM v WHERE iv.variant_id = v.variant_id)
+              FROM v WHERE iv.variant_id = v.variant_id AND iv.variant_id = ANY(ARRAY(SELECT variant_id FROM p)))
 SELECT id FROM r`;
 
 /** The floor of stock value on a day: the ledger rows up to the day summed per variant, grouped by `key` over the variants and items. */
