@@ -304,6 +304,10 @@ webArea('purchasing in a real browser', (suite) => {
     for (const part of [po.poNumber, firm, '2099-01-31', label(first), label(second), 'Authorised signature'])
       assert.ok(sheetText.includes(part), `the printable order shows ${part}:\n${sheetText}`);
     assert.ok((await figures(sheet)).includes(cents(po.total)), `it shows the total ${cents(po.total)}`);
+    // a unit price reads as a price, with at least two places: the first line's rate, the second's 12.3456 with its four
+    const priceOf = (row: number) => sheet.locator('tbody tr').nth(row).locator('td.num').nth(1);
+    assert.equal(await figures(priceOf(0)), cents(firmRate(firstRate)));
+    assert.equal(await figures(priceOf(1)), '12.3456');
     // Who ordered it (the admin, who made it on the New order page) and when it was sent, as this browser writes a moment.
     const printed = await apiGet<{ createdByName: string | null; sentAt: string; orderDate: string }>(page, `/api/purchase-orders/${id}`);
     assert.equal(printed.createdByName, suite.server().admin.name);

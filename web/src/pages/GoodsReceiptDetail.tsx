@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatQuantity } from '../format.ts';
+import { formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import '../forms.css';
 import { variantName } from '../items/variants.ts';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt } from '../purchasing/problems.tsx';
@@ -129,7 +129,7 @@ export default function GoodsReceiptDetail() {
                 <tr key={l.receiptLineId}>
                   <th scope="row">{variantName(l)}</th>
                   <td className="num">{formatQuantity(l.quantity)}</td>
-                  <td className="num">{formatQuantity(l.unitCost)}</td>
+                  <td className="num">{formatUnitCost(l.unitCost)}</td>
                   <td className="num">{formatMoney(l.amount)}</td>
                   <td>{l.overReceiptReason ?? ''}</td>
                 </tr>

@@ -4,7 +4,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { MoveButtons } from '../MoveButtons.tsx';
-import { formatDateTime, formatMoney, formatQuantity } from '../format.ts';
+import { formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import '../forms.css';
 import { FormActions, orNull } from '../forms.tsx';
 import { variantName } from '../items/variants.ts';
@@ -419,7 +419,7 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                       {name} <span className="hint">({l.unit})</span>
                     </th>
                     <td className="num">{formatQuantity(l.quantity)}</td>
-                    <td className="num">{formatQuantity(l.unitPrice)}</td>
+                    <td className="num">{formatUnitCost(l.unitPrice)}</td>
                     <td className="num">{formatQuantity(l.taxRate)}</td>
                     <td className="num">{formatQuantity(l.discountRate)}</td>
                     {!order.linesEditable && (

@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatQuantity } from '../format.ts';
+import { formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import { variantName } from '../items/variants.ts';
 import { OrderTotals } from '../purchasing/OrderTotals.tsx';
 import '../purchasing/purchasing.css';
@@ -112,7 +112,7 @@ export default function PurchaseOrderPrint() {
                   <td className="num">
                     {formatQuantity(l.quantity)} {l.unit}
                   </td>
-                  <td className="num">{formatQuantity(l.unitPrice)}</td>
+                  <td className="num">{formatUnitCost(l.unitPrice)}</td>
                   <td className="num">{formatQuantity(l.discountRate)}</td>
                   <td className="num">{formatQuantity(l.taxRate)}</td>
                   <td className="num">{formatMoney(l.total)}</td>
