@@ -1,7 +1,11 @@
-// bench/api: throughput and p99 latency of the API's item search and variant list with
-// 20,000 items and 100,000 variants, under 50 concurrent connections (autocannon), beside a
-// bare Fastify route answering the same bytes on the same machine in the same run (the
-// ceiling). Usage: node bench/api/run.mjs [--seconds S] [--connections N] [--json]
+// bench/api: throughput and p99 latency of the API's searches, lists and reports on a
+// factory-sized database (bench/api/generate.mjs: 400,000 items, 1,000,000 variants,
+// 5,000,000 ledger rows, 50,000 lots, 5,000 import jobs, 1,000,000 audit events by default),
+// under 10 concurrent connections (autocannon), each beside a bare Fastify route answering the
+// same bytes on the same machine in the same run (the ceiling).
+// Usage: node bench/api/run.mjs [--seconds S] [--connections N] [--items N] [--variants-per-item K]
+//   [--ledger N] [--lots N] [--imports N] [--audit N] [--only NAME,…] [--json]
+// BENCH_API_DATABASE_URL: a database generate.mjs filled already (development: no set-up).
 import '../lib/node24.mjs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,13 +15,25 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { PGBIN, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
+import { DEFAULT_SIZES, generate } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const work = join(repo, 'bench', '.work');
 mkdirSync(work, { recursive: true });
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, json: { type: 'boolean' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    items: { type: 'string' },
+    'variants-per-item': { type: 'string' },
+    ledger: { type: 'string' },
+    lots: { type: 'string' },
+    imports: { type: 'string' },
+    audit: { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'boolean' },
+  },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
@@ -25,42 +41,37 @@ const { env } = toolEnvironment();
 const { run, mustRun } = runner(env, repo);
 const log = (m) => process.stderr.write(`${m}\n`);
 
-const server = await startServer({ run, mustRun }, { prefix: 'mtc-api-pg-' });
-log(`server: ${server.description}`);
-const url = new URL(server.adminUrl);
-url.pathname = '/mtc_api';
+const sizes = { ...DEFAULT_SIZES };
+for (const [flag, key] of [
+  ['items', 'items'],
+  ['variants-per-item', 'variantsPerItem'],
+  ['ledger', 'ledger'],
+  ['lots', 'lots'],
+  ['imports', 'imports'],
+  ['audit', 'audit'],
+])
+  if (values[flag] !== undefined) sizes[key] = Number(values[flag]);
+let url;
+if (process.env.BENCH_API_DATABASE_URL) {
+  url = new URL(process.env.BENCH_API_DATABASE_URL);
+  log(`database: ${url.pathname.slice(1)} as it is (BENCH_API_DATABASE_URL)`);
+} else {
+  const server = await startServer({ run, mustRun }, { prefix: 'mtc-api-pg-' });
+  log(`server: ${server.description}`);
+  url = new URL(server.adminUrl);
+  url.pathname = '/mtc_api';
+  mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-d', server.adminUrl, '-c', 'CREATE DATABASE mtc_api']);
+  mustRun(process.execPath, ['bin/mtc.cjs', 'migrate', '--database', url.toString()]);
+  generate(url.toString(), sizes, log);
+}
 const psql = (text) => mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url.toString(), '-c', text]).trim();
-mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-d', server.adminUrl, '-c', 'CREATE DATABASE mtc_api']);
-mustRun(process.execPath, ['bin/mtc.cjs', 'migrate', '--database', url.toString()]);
+const counted = psql(`SELECT (SELECT count(*) FROM public.item_master) || ' items, ' || (SELECT count(*) FROM public.item_variant) || ' variants, ' ||
+  (SELECT count(*) FROM public.inventory_transactions) || ' ledger rows, ' || (SELECT count(*) FROM public.production_lots) || ' lots, ' ||
+  (SELECT count(*) FROM public.import_jobs) || ' import jobs, ' || (SELECT count(*) FROM public.audit_events) || ' audit events'`);
+log(`rows: ${counted}`);
+const email = `bench-${process.pid}@example.com`;
 
-log('loading 20,000 items and 100,000 variants');
-psql(`
-INSERT INTO public.model_master (model_name) SELECT 'Model ' || g FROM generate_series(1, 50) g;
-INSERT INTO public.variation_master (variation_name) SELECT 'Variation ' || g FROM generate_series(1, 20) g;
-INSERT INTO public.color_master (color_name) SELECT 'Colour ' || g FROM generate_series(1, 10) g;
-INSERT INTO public.size_master (size_name) SELECT 'Size ' || g FROM generate_series(1, 10) g;
-INSERT INTO public.item_master (name, description, category, model_id, variation_id)
-  SELECT (ARRAY['Frame','Fork','Wheel','Tyre','Saddle','Pédale','Chain','Brake','Handlebar','Mudguard'])[1 + g % 10] || ' ' || g,
-         'Item ' || g, 'Category ' || (g % 12), 1 + g % 50, 1 + g % 20
-    FROM generate_series(1, 20000) g;
-INSERT INTO public.item_variant (item_id, color_id, size_id, unit, stock, reorder_threshold)
-  SELECT i.item_id, 1 + (v % 10), 1 + (v / 10) % 10, 'pcs', (i.item_id * 7 + v) % 200, 20
-    FROM public.item_master i CROSS JOIN generate_series(0, 4) v;
-ANALYZE;`);
-log(`rows: ${psql('SELECT count(*) FROM public.item_master')} items, ${psql('SELECT count(*) FROM public.item_variant')} variants`);
-
-const out = mustRun(process.execPath, [
-  'bin/mtc.cjs',
-  'user',
-  'add',
-  '--role',
-  'admin',
-  '--email',
-  'bench@example.com',
-  '--database',
-  url.toString(),
-  '--json',
-]);
+const out = mustRun(process.execPath, ['bin/mtc.cjs', 'user', 'add', '--role', 'admin', '--email', email, '--database', url.toString(), '--json']);
 const password = JSON.parse(out).password;
 
 /** Starts a process that prints "listening on URL" and resolves with that URL. */
@@ -83,7 +94,7 @@ const api = await serve(['bin/mtc.cjs', 'serve', '--port', '0', '--database', ur
 const login = await fetch(`${api.address}/api/auth/login`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: 'bench@example.com', password }),
+  body: JSON.stringify({ email, password }),
 });
 const session = login.headers.get('set-cookie').split(';')[0];
 const { csrfToken } = await login.json();
@@ -95,10 +106,27 @@ const tokenRes = await fetch(`${api.address}/api/tokens`, {
 const { token } = await tokenRes.json();
 const headers = { authorization: `Bearer ${token}` };
 
+// Each endpoint a factory's people use to find things, at the depth they use it.
 const cases = [
-  { name: 'item search', path: '/api/items?q=fram&limit=50' },
-  { name: 'variant list', path: '/api/items/12345/variants' },
-];
+  { name: 'item search', path: '/api/items?q=frame&limit=50' },
+  { name: 'item search, 2 words', path: '/api/items?q=frame%20part123&limit=50' },
+  { name: 'item search, rare', path: '/api/items?q=123456&limit=50' },
+  { name: 'item list', path: '/api/items?limit=50' },
+  { name: 'item list, page 100', path: '/api/items?limit=50&offset=4950' },
+  { name: 'variant list', path: '/api/items/123456/variants' },
+  { name: 'ledger', path: '/api/variants/12345/ledger?limit=50' },
+  { name: 'lots', path: '/api/lots?limit=50' },
+  { name: 'lots search', path: '/api/lots?q=order%2012&limit=50' },
+  { name: 'imports', path: '/api/imports?limit=50' },
+  { name: 'audit', path: '/api/audit?limit=50' },
+  { name: 'audit, one item', path: '/api/audit?entity=item&entityId=4321&limit=50' },
+  { name: 'stock low', path: '/api/stock/low?limit=50' },
+  { name: 'stock value', path: '/api/stock/value?limit=50' },
+  { name: 'report lots by status', path: '/api/reports/lots-by-status?from=2026-01-01&to=2026-12-31&period=month' },
+  { name: 'report cost variance', path: '/api/reports/cost-variance' },
+  { name: 'report variant usage', path: '/api/reports/variant-usage' },
+  { name: 'report stock needs', path: '/api/reports/stock-needs' },
+].filter((c) => !values.only || values.only.split(',').some((o) => c.name.startsWith(o)));
 const results = [];
 for (const c of cases) {
   const t0 = performance.now();
@@ -130,6 +158,7 @@ for (const c of cases) {
 api.child.kill('SIGTERM');
 const meta = {
   date: new Date().toISOString(),
+  rows: counted,
   cpus: availableParallelism(),
   memGiB: Math.round(totalmem() / 2 ** 30),
   connections,
@@ -139,10 +168,10 @@ const meta = {
 writeFileSync(join(work, 'api-results.json'), JSON.stringify({ meta, results }, null, 2));
 if (values.json) console.log(JSON.stringify({ meta, results }, null, 2));
 else {
-  console.log(`\ncase          bytes  alone ms   api req/s  api p99 ms  bare req/s  bare p99 ms  api/bare`);
+  console.log(`\n${'case'.padEnd(24)}  bytes  alone ms   api req/s  api p99 ms  bare req/s  bare p99 ms  api/bare`);
   for (const r of results)
     console.log(
-      `${r.case.padEnd(12)} ${String(r.bytes).padStart(6)}  ${String(r.aloneMs).padStart(8)}  ${r.api.rps.toFixed(0).padStart(10)}  ${String(r.api.p99).padStart(10)}  ${r.bare.rps.toFixed(0).padStart(10)}  ${String(r.bare.p99).padStart(11)}  ${r.ratio.toFixed(3).padStart(8)}`,
+      `${r.case.padEnd(24)} ${String(r.bytes).padStart(6)}  ${String(r.aloneMs).padStart(8)}  ${r.api.rps.toFixed(0).padStart(10)}  ${String(r.api.p99).padStart(10)}  ${r.bare.rps.toFixed(0).padStart(10)}  ${String(r.bare.p99).padStart(11)}  ${r.ratio.toFixed(3).padStart(8)}`,
     );
   console.log(`${connections} connections, ${seconds} s each, ${meta.cpus} CPUs; errors: ${results.map((r) => r.api.errors + r.bare.errors).join(', ')}`);
 }
