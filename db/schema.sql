@@ -6,6 +6,8 @@ SET client_min_messages = warning;
 
 CREATE SCHEMA IF NOT EXISTS public;
 
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
 CREATE SEQUENCE public.additional_costs_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
 CREATE SEQUENCE public.api_tokens_id_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
@@ -827,6 +829,8 @@ CREATE INDEX idx_item_master_category ON public.item_master USING btree (categor
 CREATE INDEX idx_item_master_lower_name ON public.item_master USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
 
 CREATE INDEX idx_item_master_model ON public.item_master USING btree (model_id);
+
+CREATE INDEX idx_item_master_search_trgm ON public.item_master USING gin (search_text public.gin_trgm_ops);
 
 CREATE UNIQUE INDEX idx_item_master_unique ON public.item_master USING btree (name, model_id, variation_id, COALESCE(description, ''::text)) WHERE (deleted_at IS NULL);
 

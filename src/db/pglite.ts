@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { Extensions, PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './types.ts';
 import { toDatabaseError } from './types.ts';
 import { oneSessionDatabase, sessionTurns } from './one-session.ts';
@@ -26,6 +26,12 @@ export interface PgliteOptions {
    * the lean client, without loading node-postgres. Opened in this process, it changes nothing.
    */
   lean?: boolean | undefined;
+  /**
+   * Load the PostgreSQL extensions MTC uses where a server has them (pg_trgm, for item search);
+   * default true. False opens PGlite as a server without them is (tests of the fallback); a
+   * directory whose database created them cannot be opened so.
+   */
+  extensions?: boolean | undefined;
 }
 
 // One transaction that creates thousands of tables and indexes (a snapshot, a big migration)
@@ -85,9 +91,11 @@ export async function openPglite(dir: string | undefined, location: string, opti
   }
   compileWasmQuickly();
   const { PGlite } = await import('@electric-sql/pglite');
+  const extensions: Extensions = options.extensions === false ? {} : { pg_trgm: (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm };
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
+      extensions,
       startParams: [...PGlite.defaultStartParams, ...[...START_SETTINGS, ...(options.share ? [] : COMMAND_SETTINGS)].flatMap((s) => ['-c', s])],
       ...(dir !== undefined ? { dataDir: dir } : {}),
       ...(options.template ? { loadDataDir: options.template } : {}),

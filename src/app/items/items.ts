@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/types.ts';
-import { pageTotal } from '../paging.ts';
+import { cappedTotal } from '../paging.ts';
 import { auditAs, auditedChange } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { optionalMasterId } from './masters.ts';
@@ -214,48 +214,96 @@ export interface ItemFilter {
 const ORDER = { name: 'lower(i.name)', createdAt: 'i.created_at' } as const;
 const DIRECTION = { asc: 'ASC', desc: 'DESC' } as const;
 
+/** The most words a search may have, and the longest word: a search costs a condition per word. */
+export const SEARCH_LIMITS = { words: 10, wordLength: 50 } as const;
+
 /**
- * One page of items and how many match in all. Search, category and model ignore case and
- * accents ("fram" finds "Frame", "eclair" finds "Éclair"); category and model match whole.
+ * The words of a search as the list takes them (split on white space), or a refusal naming
+ * `q` (400 INVALID_INPUT) when there are more than SEARCH_LIMITS.words or one is longer than
+ * SEARCH_LIMITS.wordLength: each word is a condition on every candidate item.
+ */
+export function searchWords(text: string | undefined): string[] {
+  const words = text === undefined ? [] : text.split(/\s+/).filter((w) => w !== '');
+  const problem =
+    words.length > SEARCH_LIMITS.words
+      ? `has ${words.length} words: at most ${SEARCH_LIMITS.words}`
+      : words.some((w) => [...w].length > SEARCH_LIMITS.wordLength)
+        ? `has a word longer than ${SEARCH_LIMITS.wordLength} characters`
+        : null;
+  if (problem)
+    throw new ItemError('INVALID_INPUT', `invalid input: querystring/q ${problem}`, 'usage', {
+      field: 'q',
+      fields: [{ path: 'querystring/q', message: problem }],
+    });
+  return words;
+}
+
+/** A LIKE pattern matching `text` anywhere, its own % _ and \\ taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * One page of items and how many match (counted up to COUNT_CAP: beyond it `total` is the cap
+ * and `totalCapped` true). Search, category and model ignore case and accents ("fram" finds
+ * "Frame", "eclair" finds "Éclair"); category and model match whole.
  *
  * Every word must appear in the item's name or category (its stored folded search_text), or
- * in its model's or variation's name. The words are folded once, and for each the few models
- * and variations it matches are found once (a materialised CTE), so the scan of the items
- * compares each with stored text and two small id lists; the page is chosen, with the total
- * beside each row (count(*) OVER ()), before the masters are joined for its 50 rows only.
+ * in its model's or variation's name. The words are folded, and each one's few models and
+ * variations found, in one small query first; then each word is one condition,
+ * `search_text LIKE '%word%'` or one of those ids, which the trigram index on search_text
+ * (migration 0023, where pg_trgm is installed) answers without reading every item; without
+ * it the same condition is checked on every item, with the same rows in the same order.
  */
-export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; items: Item[] }> {
-  const words = `words AS MATERIALIZED (
-      SELECT w.word,
-             coalesce((SELECT array_agg(model_id) FROM public.model_master WHERE strpos(name_folded, w.word) > 0), '{}') AS models,
-             coalesce((SELECT array_agg(variation_id) FROM public.variation_master WHERE strpos(name_folded, w.word) > 0), '{}') AS variations
-        FROM (SELECT ${folded('x')} AS word FROM unnest($4::text[]) AS x WHERE x <> '') AS w)`;
-  const where = `($1::boolean OR i.deleted_at IS NULL)
-    AND ($2::text IS NULL OR ${folded('i.category')} = ${folded('$2::text')})
-    AND ($3::text IS NULL OR i.model_id IN (SELECT model_id FROM public.model_master WHERE name_folded = ${folded('$3::text')}))
-    AND ($4::text[] IS NULL OR NOT EXISTS (
-          SELECT 1 FROM words w
-           WHERE strpos(i.search_text, w.word) = 0
-             AND NOT coalesce(i.model_id = ANY (w.models), false) AND NOT coalesce(i.variation_id = ANY (w.variations), false)))`;
-  const split = f.q === undefined ? [] : f.q.split(/\s+/).filter((w) => w !== '');
-  const params = [f.includeDeleted ?? false, f.category ?? null, f.model ?? null, split.length === 0 ? null : split];
+export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; totalCapped: boolean; items: Item[] }> {
+  const words = searchWords(f.q);
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = [f.includeDeleted ? 'TRUE' : 'i.deleted_at IS NULL'];
+  if (f.category !== undefined) where.push(`${folded('i.category')} = ${folded(`${param(f.category)}::text`)}`);
+  if (f.model !== undefined) where.push(`i.model_id IN (SELECT model_id FROM public.model_master WHERE name_folded = ${folded(`${param(f.model)}::text`)})`);
+  if (words.length > 0) {
+    const found = (
+      await q.query<{ word: string; models: number[]; variations: number[] }>(
+        `SELECT w.word,
+                coalesce((SELECT array_agg(model_id ORDER BY model_id) FROM public.model_master WHERE strpos(name_folded, w.word) > 0), '{}') AS models,
+                coalesce((SELECT array_agg(variation_id ORDER BY variation_id) FROM public.variation_master WHERE strpos(name_folded, w.word) > 0), '{}') AS variations
+           FROM (SELECT ${folded('x')} AS word, n FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n)) AS w ORDER BY w.n`,
+        [words],
+      )
+    ).rows;
+    for (const w of found) {
+      const either = [`i.search_text LIKE ${param(containing(w.word))}`];
+      if (w.models.length > 0) either.push(`i.model_id = ANY (${param(w.models)}::int[])`);
+      if (w.variations.length > 0) either.push(`i.variation_id = ANY (${param(w.variations)}::int[])`);
+      where.push(either.length === 1 ? either[0]! : `(${either.join(' OR ')})`);
+    }
+  }
+  const fromWhere = `FROM public.item_master i WHERE ${where.join(' AND ')}`;
   const dir = DIRECTION[f.direction ?? 'asc'];
+  const filterParams = [...params];
+  // A search counts its matches as it reads them (count(*) OVER ()): they are few, or found by
+  // the trigram index, and all are read to sort them anyway. Its name order is written so that
+  // it cannot walk idx_item_master_lower_name: items that share a word share a prefix of their
+  // name, so that walk read 120,000 items past the others before the first "frame".
+  // A list without words walks that index for its page and counts apart, up to COUNT_CAP.
+  const searching = words.length > 0;
+  const sortKey = searching && (f.sort ?? 'name') === 'name' ? `${ORDER.name} || ''` : ORDER[f.sort ?? 'name'];
   const rows = (
-    await q.query<Item & { total: string }>(
-      `WITH ${words},
-       page AS (
-         SELECT i.item_id, ${ORDER[f.sort ?? 'name']} AS sort_key, count(*) OVER () AS total FROM public.item_master i
-          WHERE ${where} ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT $5 OFFSET $6)
+    await q.query<Item & { total: string | null }>(
+      `WITH page AS (
+         SELECT i.item_id, ${sortKey} AS sort_key, ${searching ? 'count(*) OVER ()' : 'NULL::bigint'} AS total ${fromWhere}
+          ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)})
        SELECT ${ITEM_COLUMNS}, page.total::text AS total
          FROM page JOIN public.item_master i ON i.item_id = page.item_id
          LEFT JOIN public.model_master m ON m.model_id = i.model_id
          LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
         ORDER BY page.sort_key ${dir}, page.item_id ${dir}`,
-      [...params, f.limit, f.offset],
+      params,
     )
   ).rows;
-  const total = await pageTotal(q, rows, f.offset, `WITH ${words} SELECT count(*)::text AS n FROM public.item_master i WHERE ${where}`, params);
-  return { total, items: rows.map(({ total: _total, ...item }) => item) };
+  const items = rows.map(({ total: _total, ...item }) => item);
+  const counted = rows[0]?.total;
+  const total = counted != null ? { total: Number(counted), totalCapped: false } : await cappedTotal(q, rows.length, f, fromWhere, filterParams);
+  return { ...total, items };
 }
 
 /** A category in use, and how many live items are in it. */

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
+import { SEARCH_LIMITS, createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
+import { COUNT_CAP } from '../../app/paging.ts';
 import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
 import { actorOf } from '../auth.ts';
@@ -86,7 +87,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       config: read,
       schema: {
         tags: ['items'],
-        summary: 'Search items: words in q must each appear in the name, model, variation or category (case, accents and partial words do not matter)',
+        summary: `Search items: words in q must each appear in the name, model, variation or category (case, accents and partial words do not matter); at most ${SEARCH_LIMITS.words} words of at most ${SEARCH_LIMITS.wordLength} characters`,
         querystring: Type.Object(
           {
             q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -99,7 +100,14 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(ItemSchema) }), ...errors() },
+        response: {
+          200: Type.Object({
+            total: Type.Integer({ description: `how many match, counted up to ${COUNT_CAP.toLocaleString('en')}` }),
+            totalCapped: Type.Boolean({ description: `true: ${COUNT_CAP.toLocaleString('en')} or more match (total is the cap)` }),
+            items: Type.Array(ItemSchema),
+          }),
+          ...errors(),
+        },
       },
     },
     async (request) => listItems(db, request.query),
