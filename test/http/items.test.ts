@@ -42,6 +42,20 @@ for (const backend of backends) {
         via: string;
       }[];
 
+    test('a search of more than 10 words, or with a word of more than 50 characters, is 400 naming q, and nothing is searched', async () => {
+      const many = await api.call('GET', `/api/items?q=${encodeURIComponent(Array(100).fill('a').join(' '))}`, { as: 'viewer' });
+      assert.equal(outcome(many), '400 INVALID_INPUT');
+      assert.deepEqual(fieldPaths(many), ['querystring/q']);
+      assert.match(json(many).error.message, /querystring\/q has 100 words: at most 10/);
+      const long = await api.call('GET', `/api/items?q=frame%20${'x'.repeat(51)}`, { as: 'viewer' });
+      assert.equal(outcome(long), '400 INVALID_INPUT');
+      assert.match(json(long).error.message, /querystring\/q has a word longer than 50 characters/);
+      const ten = await api.call('GET', `/api/items?q=${encodeURIComponent(Array(10).fill('frame').join(' '))}`, { as: 'viewer' });
+      assert.equal(outcome(ten), '200');
+      const longest = await api.call('GET', `/api/items?q=${encodeURIComponent(Array(3).fill('y'.repeat(50)).join(' '))}`, { as: 'viewer' });
+      assert.equal(outcome(longest), '200', 'words of 50 characters are taken');
+    });
+
     test('an item is created with its masters by name, read back, and a duplicate is 409 ITEM_EXISTS', async () => {
       const made = await item({ name: 'Bike Frame', description: 'steel', category: 'Frames', model: 'Roadster', variation: 'Classic' });
       assert.deepEqual(
@@ -152,6 +166,8 @@ for (const backend of backends) {
       assert.deepEqual([past.total, past.items], [3, []], 'a page past the end still says how many match');
       const none = json(await api.call('GET', '/api/items?q=nothing-like-this', { as: 'viewer' }));
       assert.deepEqual([none.total, none.items], [0, []]);
+      assert.equal(all.totalCapped, false, 'five items are counted exactly');
+      assert.equal(page.totalCapped, false);
 
       const categories = json(await api.call('GET', '/api/categories', { as: 'viewer' }));
       assert.deepEqual(categories, [
