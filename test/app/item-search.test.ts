@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
-import { migrateProject } from '../helpers/migrated.ts';
+import { migrateProject, projectPlan } from '../helpers/migrated.ts';
+import { buildServer } from '../../src/http/server.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database, Queryable } from '../../src/db/types.ts';
 import { SEARCH_LIMITS, listItems, searchWords } from '../../src/app/items/items.ts';
@@ -141,6 +142,20 @@ describe('item search on a PostgreSQL without pg_trgm (PGlite without its extens
               (SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_item_master_search_trgm')::text AS idx`,
     );
     assert.deepEqual(r.rows[0], { ext: '0', idx: '0' });
+  });
+
+  test('/ready is ready, with a warning that search reads every item', async () => {
+    const app = await buildServer({ db, plan: await projectPlan(), logger: false });
+    try {
+      const r = await app.inject({ method: 'GET', url: '/ready' });
+      assert.equal(r.statusCode, 200);
+      assert.deepEqual(JSON.parse(r.body), {
+        ready: true,
+        warnings: ['extension pg_trgm is not installed: item search reads every item (slower, with the same answers); README.md, "Search", says how to add it'],
+      });
+    } finally {
+      await app.close();
+    }
   });
 
   test('search answers what it answers with the index', async () => {

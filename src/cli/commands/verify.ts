@@ -13,15 +13,19 @@ indexes with one definition). The snapshot is loaded into an in-process PostgreS
 (PGlite) and read back, so differences in how PostgreSQL versions print a definition are
 not reported. Objects named in mtc.config.json under "unmanaged", and those mtc adopt left
 in place (recorded in the database), are listed as unmanaged; those under "ignore" not at
-all. Exit 1 when there is any difference.`;
+all. An optional extension the server lacks (pg_trgm, for item search) is a warning on
+stderr, with what goes slower, not a difference. Exit 1 when there is any difference.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig();
   const { verifyDatabase } = await import('../../schema/catalog/verify.ts');
   const { formatFinding } = await import('../../schema/catalog/compare.ts');
-  const { findings, differences } = await withDatabase(ctx, (db) => verifyDatabase(db, () => loadSnapshotModel(ctx), config), { lean: true });
-  if (ctx.json) ctx.out(JSON.stringify({ findings, differences }, null, 2));
+  const { OPTIONAL_EXTENSIONS } = await import('../../app/items/trigram.ts');
+  const scope = { ...config, optional: OPTIONAL_EXTENSIONS };
+  const { findings, differences, warnings } = await withDatabase(ctx, (db) => verifyDatabase(db, () => loadSnapshotModel(ctx), scope), { lean: true });
+  if (ctx.json) ctx.out(JSON.stringify({ findings, differences, warnings }, null, 2));
   else {
+    for (const w of warnings) ctx.err(`warning: ${w}`);
     for (const f of findings) ctx.out(formatFinding(f));
     ctx.out(differences === 0 ? `The database matches ${ctx.snapshot}.` : `${differences} difference${differences === 1 ? '' : 's'} from ${ctx.snapshot}.`);
   }

@@ -5,10 +5,12 @@ import { fingerprintOf } from '../../schema/migrations/drift.ts';
 import { LEDGER_TABLE } from '../../schema/migrations/ledger.ts';
 import type { Plan } from '../../schema/migrations/plan.ts';
 import { createMigrator } from '../../schema/migrator.ts';
+import { extensionWarnings } from '../../app/items/trigram.ts';
 
 /**
  * /health: the process answers. /ready: the database answers, every migration is applied
- * and the schema is what the last migration left (the drift guard's one-query fingerprint).
+ * and the schema is what the last migration left (the drift guard's one-query fingerprint);
+ * ready with `warnings` when an optional extension is missing (pg_trgm: search is slower).
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan }> = async (app, { db, plan }) => {
   const migrator = createMigrator(db, { plan });
@@ -16,7 +18,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan 
     status: 'ok' as const,
   }));
 
-  const Ready = Type.Object({ ready: Type.Boolean(), reason: Type.Optional(Type.String()) });
+  const Ready = Type.Object({
+    ready: Type.Boolean(),
+    reason: Type.Optional(Type.String()),
+    warnings: Type.Optional(Type.Array(Type.String(), { description: 'what works, but slower: an optional extension the server lacks' })),
+  });
   app.get('/ready', { config: { permission: 'public' }, schema: { response: { 200: Ready, 503: Ready } } }, async (_request, reply) => {
     try {
       const status = await migrator.status();
@@ -31,7 +37,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan: Plan 
       ).rows[0]?.fingerprint;
       if (recorded && recorded !== (await fingerprintOf(db)))
         return reply.status(503).send({ ready: false, reason: 'the schema was changed by hand since the last migration: run mtc verify' });
-      return { ready: true };
+      const warnings = await extensionWarnings(db);
+      return warnings.length > 0 ? { ready: true, warnings } : { ready: true };
     } catch {
       return reply.status(503).send({ ready: false, reason: 'the database does not answer' });
     }

@@ -4,6 +4,7 @@ import type { Database } from '../../db/types.ts';
 import { formatFinding } from '../../schema/catalog/compare.ts';
 import type { SchemaModel } from '../../schema/catalog/model.ts';
 import { verifyDatabase } from '../../schema/catalog/verify.ts';
+import { OPTIONAL_EXTENSIONS } from '../../app/items/trigram.ts';
 import type { VerifyScope } from '../../schema/catalog/verify.ts';
 import { createMigrator } from '../../schema/migrator.ts';
 import type { Plan } from '../../schema/migrations/plan.ts';
@@ -51,7 +52,13 @@ const Health = Type.Object({
     partial: Type.Array(Type.Object({ id: Type.String(), have: Type.Array(Type.String()), lack: Type.Array(Type.String()) })),
   }),
   verify: Type.Union([
-    Type.Object({ available: Type.Literal(true), source: Type.String(), differences: Type.Integer(), findings: Type.Array(Finding) }),
+    Type.Object({
+      available: Type.Literal(true),
+      source: Type.String(),
+      differences: Type.Integer(),
+      warnings: Type.Array(Type.String(), { description: 'an optional extension the server lacks, and what is slower for it: not a difference' }),
+      findings: Type.Array(Finding),
+    }),
     Type.Object({ available: Type.Literal(false), reason: Type.String() }),
   ]),
 });
@@ -107,7 +114,7 @@ export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan:
           verify: { available: false as const, reason: 'this server was started without the declared schema (db/schema.sql): run mtc verify on the server' },
         };
       try {
-        const { findings, differences } = await verifyDatabase(db, expected, declared);
+        const { findings, differences, warnings } = await verifyDatabase(db, expected, { ...declared, optional: OPTIONAL_EXTENSIONS });
         const shown = findings.map((f) => ({
           kind: f.kind,
           object: f.object,
@@ -116,7 +123,7 @@ export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan:
           name: f.kind === 'duplicate' ? f.names.join(', ') : f.name,
           text: formatFinding(f),
         }));
-        return { checkedAt, migrations, verify: { available: true as const, source: declared.source, differences, findings: shown } };
+        return { checkedAt, migrations, verify: { available: true as const, source: declared.source, differences, warnings, findings: shown } };
       } catch (err) {
         app.log.error({ err }, 'schema health: verify failed');
         return {
