@@ -872,6 +872,8 @@ CREATE INDEX idx_production_lot_selections_group ON public.production_lot_select
 
 CREATE INDEX idx_production_lot_selections_variant ON public.production_lot_selections USING btree (variant_id);
 
+CREATE INDEX idx_production_lots_created_at ON public.production_lots USING btree (created_at DESC, id DESC);
+
 CREATE INDEX idx_production_lots_created_by ON public.production_lots USING btree (created_by);
 
 CREATE INDEX idx_production_lots_process ON public.production_lots USING btree (process_id);

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { TLiteral, TNull, TSchema, TString, TUnion } from '@sinclair/typebox';
 import { PERMISSIONS, ROLES } from '../app/access/roles.ts';
 import type { Permission, Role } from '../app/access/roles.ts';
+import { COUNT_CAP } from '../app/paging.ts';
 
 /** The error body every failing route answers with. */
 export const ErrorSchema = Type.Object(
@@ -64,6 +65,12 @@ export const Password = Type.String({ minLength: 10, maxLength: 200 });
 export const Email = Type.String({ minLength: 3, maxLength: 255, pattern: '^[^\\s@]+@[^\\s@]+$' });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+
+/** A list's total counted up to COUNT_CAP (src/app/paging.ts), and whether it stopped there. */
+export const CappedTotal = {
+  total: Type.Integer({ description: `how many match, counted up to ${COUNT_CAP.toLocaleString('en')}` }),
+  totalCapped: Type.Boolean({ description: `true: ${COUNT_CAP.toLocaleString('en')} or more match, and total is ${COUNT_CAP.toLocaleString('en')}` }),
+};
 
 export const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),

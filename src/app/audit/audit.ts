@@ -1,5 +1,7 @@
 import { isoUtc } from '../timestamps.ts';
 import type { Queryable } from '../../db/types.ts';
+import { cappedTotal } from '../paging.ts';
+import type { PageTotal } from '../paging.ts';
 
 /** How a person acted: through the API, the mtc command, an import job, or the demo seed. */
 export type ActorVia = 'http' | 'cli' | 'import' | 'seed';
@@ -49,14 +51,13 @@ export async function recordAudit(
   );
 }
 
-/** The newest events first, optionally of one action, for one entity (and one of its rows), by one user. */
+/** The newest events first, optionally of one action, for one entity (and one of its rows), by one user; counted up to COUNT_CAP. */
 export async function listAudit(
   q: Queryable,
   filter: { entity?: string; entityId?: string; action?: string; userId?: number; limit: number; offset: number },
-): Promise<{ total: number; events: AuditEvent[] }> {
+): Promise<PageTotal & { events: AuditEvent[] }> {
   const where = `($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::text IS NULL OR action = $3) AND ($4::int IS NULL OR user_id = $4)`;
   const params = [filter.entity ?? null, filter.entityId ?? null, filter.action ?? null, filter.userId ?? null];
-  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.audit_events WHERE ${where}`, params)).rows[0]?.n ?? 0);
   const events = (
     await q.query<AuditEvent>(
       `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId", via,
@@ -65,5 +66,5 @@ export async function listAudit(
       [...params, filter.limit, filter.offset],
     )
   ).rows;
-  return { total, events };
+  return { ...(await cappedTotal(q, events.length, filter, `FROM public.audit_events WHERE ${where}`, params)), events };
 }

@@ -10,6 +10,8 @@ import { unselectedGroups } from './needs.ts';
 import type { UnselectedGroup } from './needs.ts';
 import { LOT_MACHINE, LotError } from './status.ts';
 import type { LotStatus } from './status.ts';
+import { cappedTotal } from '../paging.ts';
+import type { PageTotal } from '../paging.ts';
 
 /**
  * A costing of a whole lot, frozen in the lot: at creation (`estimate`, over every
@@ -174,14 +176,13 @@ export interface LotFilter {
   offset: number;
 }
 
-/** Lots newest first, filtered by status, process and the days they were created, one page of them and how many match in all. */
-export async function listLots(q: Queryable, filter: LotFilter): Promise<{ total: number; lots: LotSummary[] }> {
+/** Lots newest first, filtered by status, process and the days they were created, one page of them and how many match (counted up to COUNT_CAP). */
+export async function listLots(q: Queryable, filter: LotFilter): Promise<PageTotal & { lots: LotSummary[] }> {
   const where = `($1::text IS NULL OR l.status = $1) AND ($2::int IS NULL OR l.process_id = $2)
     AND ($3::date IS NULL OR l.created_at >= $3::date::timestamp AT TIME ZONE 'UTC')
     AND ($4::date IS NULL OR l.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')
     AND ($5::text IS NULL OR position(lower($5::text) in lower(l.lot_number || ' ' || p.name || ' ' || coalesce(l.notes, ''))) > 0)`;
   const params = [filter.status ?? null, filter.processId ?? null, filter.from ?? null, filter.to ?? null, filter.q?.trim() || null];
-  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${LOT_FROM} WHERE ${where}`, params)).rows[0]?.n ?? 0);
   const lots = (
     await q.query<LotSummary>(`SELECT ${LOT_COLUMNS} FROM ${LOT_FROM} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT $6 OFFSET $7`, [
       ...params,
@@ -189,7 +190,7 @@ export async function listLots(q: Queryable, filter: LotFilter): Promise<{ total
       filter.offset,
     ])
   ).rows;
-  return { total, lots };
+  return { ...(await cappedTotal(q, lots.length, filter, `FROM ${LOT_FROM} WHERE ${where}`, params)), lots };
 }
 
 /** Today's date as the database sees it (the day whose rates a costing takes by default). */

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { listAudit } from '../../app/audit/audit.ts';
-import { Page, errors } from '../schemas.ts';
+import { CappedTotal, Page, errors } from '../schemas.ts';
 
 const Event = Type.Object({
   id: Type.Integer(),
@@ -38,7 +38,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ total: Type.Integer(), events: Type.Array(Event) }), ...errors() },
+        response: { 200: Type.Object({ ...CappedTotal, events: Type.Array(Event) }), ...errors() },
       },
     },
     async (request) => listAudit(db, request.query),

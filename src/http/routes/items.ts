@@ -2,12 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { SEARCH_LIMITS, createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
-import { COUNT_CAP } from '../../app/paging.ts';
 import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
 import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { IdParams, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { CappedTotal, IdParams, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 /** A quantity as a decimal string (a JSON number is read as written: one with more decimals than allowed is refused, never rounded). */
 const Quantity = Type.String({ pattern: '^-?\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal, up to 3 places, e.g. "12.5"' });
@@ -101,11 +100,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            total: Type.Integer({ description: `how many match, counted up to ${COUNT_CAP.toLocaleString('en')}` }),
-            totalCapped: Type.Boolean({ description: `true: ${COUNT_CAP.toLocaleString('en')} or more match (total is the cap)` }),
-            items: Type.Array(ItemSchema),
-          }),
+          200: Type.Object({ ...CappedTotal, items: Type.Array(ItemSchema) }),
           ...errors(),
         },
       },

@@ -13,7 +13,7 @@ import { nextActions, offeredMoves } from '../../app/rules/machine.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { ProcessCostSchema } from './costing.ts';
-import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, CappedTotal, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 const Decimal = Type.String({ description: 'decimal string, never a JSON number' });
 const NullableDecimal = Type.Union([Decimal, Type.Null()]);
@@ -221,7 +221,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ total: Type.Integer(), lots: Type.Array(LotSummarySchema) }), ...errors() },
+        response: { 200: Type.Object({ ...CappedTotal, lots: Type.Array(LotSummarySchema) }), ...errors() },
       },
     },
     async (request) => {
@@ -231,8 +231,8 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           fields: [{ path: 'querystring/to', message: 'must not be before from' }],
         });
       }
-      const { total, lots } = await listLots(db, request.query);
-      return { total, lots: lots.map((lot) => presented(lot, request)) };
+      const { lots, ...total } = await listLots(db, request.query);
+      return { ...total, lots: lots.map((lot) => presented(lot, request)) };
     },
   );
 
