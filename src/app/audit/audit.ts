@@ -58,11 +58,12 @@ export async function listAudit(
 ): Promise<PageTotal & { events: AuditEvent[] }> {
   const where = `($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_id = $2) AND ($3::text IS NULL OR action = $3) AND ($4::int IS NULL OR user_id = $4)`;
   const params = [filter.entity ?? null, filter.entityId ?? null, filter.action ?? null, filter.userId ?? null];
+  // Ordered by the table's id (e.id), not the output column "id" (id::int), which no index has.
   const events = (
     await q.query<AuditEvent>(
       `SELECT id::int AS id, user_id AS "userId", action, entity, entity_id AS "entityId", before, after, request_id AS "requestId", via,
               ${isoUtc('created_at')} AS "createdAt"
-         FROM public.audit_events WHERE ${where} ORDER BY id DESC LIMIT $5 OFFSET $6`,
+         FROM public.audit_events e WHERE ${where} ORDER BY e.id DESC LIMIT $5 OFFSET $6`,
       [...params, filter.limit, filter.offset],
     )
   ).rows;
