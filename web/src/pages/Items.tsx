@@ -24,7 +24,7 @@ export default function Items() {
   const navigate = useNavigate();
   const canWrite = useCan('catalog.write');
 
-  const loaded = useApi<{ total: number; items: (Item & { deletedAt: string | null })[] }>(
+  const loaded = useApi<{ total: number; totalCapped: boolean; items: (Item & { deletedAt: string | null })[] }>(
     `/api/items${query({ q, category, includeDeleted: withDeleted ? 'true' : undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
   );
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
@@ -117,7 +117,7 @@ export default function Items() {
               </tbody>
             </table>
           </div>
-          <Pager page={page} pages={pages} total={loaded.data.total} noun={['item', 'items']} onPage={setPage} />
+          <Pager page={page} pages={pages} total={loaded.data.total} capped={loaded.data.totalCapped} noun={['item', 'items']} onPage={setPage} />
         </>
       )}
     </>

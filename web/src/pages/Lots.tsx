@@ -31,7 +31,7 @@ export default function Lots() {
 
   const statuses = useApi<LotStatusInfo[]>('/api/lots/statuses');
   const processes = useApi<{ total: number; processes: ProcessSummary[] }>('/api/processes?limit=500');
-  const loaded = useApi<{ total: number; lots: LotSummary[] }>(
+  const loaded = useApi<{ total: number; totalCapped: boolean; lots: LotSummary[] }>(
     `/api/lots${query({ q, status, processId, from, to, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
   );
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
@@ -154,7 +154,7 @@ export default function Lots() {
               </tbody>
             </table>
           </div>
-          <Pager page={page} pages={pages} total={loaded.data.total} noun={['lot', 'lots']} onPage={setPage} />
+          <Pager page={page} pages={pages} total={loaded.data.total} capped={loaded.data.totalCapped} noun={['lot', 'lots']} onPage={setPage} />
         </>
       )}
     </div>
