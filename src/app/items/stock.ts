@@ -5,6 +5,8 @@ import { ItemError } from './sql.ts';
 import { VARIANT_COLUMNS, VARIANT_FROM } from './variants.ts';
 import type { Variant } from './variants.ts';
 import { isoUtc } from '../timestamps.ts';
+import { cappedTotal } from '../paging.ts';
+import type { PageTotal } from '../paging.ts';
 
 /** The movements a person records by hand; `production` belongs to production lots. */
 export const MOVEMENT_TYPES = ['opening', 'receipt', 'issue', 'adjustment'] as const;
@@ -319,15 +321,18 @@ export async function variantLedger(
   return { total, entries };
 }
 
-/** Live variants of live items at or below their reorder threshold, the furthest below first, one page of them; a threshold of 0 is none (finished goods made to order). */
-export async function lowStock(q: Queryable, page: { limit: number; offset: number }): Promise<{ total: number; variants: Variant[] }> {
+/**
+ * Live variants of live items at or below their reorder threshold, the furthest below first, one
+ * page of them, counted up to COUNT_CAP; a threshold of 0 is none (finished goods made to order).
+ */
+export async function lowStock(q: Queryable, page: { limit: number; offset: number }): Promise<PageTotal & { variants: Variant[] }> {
   const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold';
-  const total = Number((await q.query<{ n: string }>(`SELECT count(*)::text AS n ${VARIANT_FROM} WHERE ${where}`)).rows[0]!.n);
   const variants = (
     await q.query<Variant>(
       `SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE ${where} ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id LIMIT $1 OFFSET $2`,
       [page.limit, page.offset],
     )
   ).rows;
-  return { total, variants };
+  const counted = `FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id WHERE ${where}`;
+  return { ...(await cappedTotal(q, variants.length, page, counted, [])), variants };
 }

@@ -310,7 +310,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         tags: ['stock'],
         summary: 'Live variants at or below their reorder threshold (a threshold of 0 is none), the furthest below first',
         querystring: Type.Object(Page, { additionalProperties: false }),
-        response: { 200: Type.Object({ total: Type.Integer(), variants: Type.Array(VariantSchema) }), ...errors() },
+        response: { 200: Type.Object({ ...CappedTotal, variants: Type.Array(VariantSchema) }), ...errors() },
       },
     },
     async (request) => lowStock(db, request.query),
