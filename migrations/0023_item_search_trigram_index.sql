@@ -4,7 +4,8 @@
 -- with every item. Without pg_trgm nothing is made and search reads every item, as before.
 -- Not built concurrently: whether to build at all depends on the extension, and a DO block
 -- cannot build concurrently. Reads go on during the build; writes to item_master wait for it
--- (about 10 s for 400,000 items on 2 cores, docs/BENCHMARKS.md).
+-- (3.4 s for 400,000 items on 2 shared cores, docs/BENCHMARKS.md, bench/api).
+-- mtc:allow INDEX_WITHOUT_CONCURRENTLY: a DO block cannot build concurrently, and whether to build depends on the extension (the header says so)
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_trgm') THEN
