@@ -10,7 +10,7 @@ import { migrateProject, projectPlan } from '../helpers/migrated.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database, Queryable } from '../../src/db/types.ts';
-import { SEARCH_LIMITS, listItems, searchWords } from '../../src/app/items/items.ts';
+import { SEARCH_LIMITS, findItems, listItems, searchWords } from '../../src/app/items/items.ts';
 import type { ItemFilter } from '../../src/app/items/items.ts';
 import { MtcError } from '../../src/errors.ts';
 
@@ -103,6 +103,14 @@ for (const backend of backends) {
           .join('\n');
       });
       assert.match(plan, /idx_item_master_search_trgm/);
+    });
+
+    test('the API’s search (findItems) answers as listItems does, and leaves the session’s settings as they were', async () => {
+      const setting = async () => (await db.query<{ v: string }>(`SELECT current_setting('max_parallel_workers_per_gather') AS v`)).rows[0]!.v;
+      const before = await setting();
+      for (const f of [{ q: 'frame part1' }, {}])
+        assert.deepEqual(await findItems(db, { ...f, limit: 7, offset: 7 }), await listItems(db, { ...f, limit: 7, offset: 7 }));
+      assert.equal(await setting(), before);
     });
 
     test('the same rows in the same order, with the index used and with it dropped', async () => {

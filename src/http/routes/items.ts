@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { SEARCH_LIMITS, createItem, deleteItem, getItem, listCategories, listItems, restoreItem, updateItem } from '../../app/items/items.ts';
+import { SEARCH_LIMITS, createItem, deleteItem, findItems, getItem, listCategories, restoreItem, updateItem } from '../../app/items/items.ts';
 import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
 import { actorOf } from '../auth.ts';
@@ -105,7 +105,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
         },
       },
     },
-    async (request) => listItems(db, request.query),
+    async (request) => findItems(db, request.query),
   );
 
   app.post(
