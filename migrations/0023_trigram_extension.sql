@@ -1,5 +1,5 @@
 -- pg_trgm where the server has it: item search then finds a word inside names by a trigram
--- index (0023) instead of reading every item. PGlite ships it, Debian's PostgreSQL and every
+-- index (0024) instead of reading every item. PGlite ships it, Debian's PostgreSQL and every
 -- managed PostgreSQL have it, and it is trusted (a database owner may create it). Where it is
 -- missing, or this role may not create it, nothing fails: search reads every item, as
 -- before, with the same answers; `mtc verify` and /ready say so.

@@ -1,6 +1,6 @@
--- requires: 0009_item_search 0022_trigram_extension
+-- requires: 0009_item_search 0023_trigram_extension
 -- A trigram index on the items' stored folded search text (0009), where pg_trgm is installed
--- (0022): a search word is then looked up ("search_text LIKE '%word%'") instead of compared
+-- (0023): a search word is then looked up ("search_text LIKE '%word%'") instead of compared
 -- with every item. Without pg_trgm nothing is made and search reads every item, as before.
 -- Not built concurrently: whether to build at all depends on the extension, and a DO block
 -- cannot build concurrently. Reads go on during the build; writes to item_master wait for it
