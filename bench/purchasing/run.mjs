@@ -11,7 +11,7 @@
 // On a PostgreSQL server (a throwaway cluster, or BENCH_DATABASE_URL: a database
 // mtc_bench_purchasing is made on it) and on PGlite (in memory), one after the other.
 // Usage: node bench/purchasing/run.mjs [--backend postgres|pglite|both] [--variants N]
-//        [--ledger N] [--lines N] [--runs N] [--json]
+//        [--ledger N] [--lines N] [--runs N] [--only value|receipts] [--json]
 // Plain Node ESM; src/ is loaded as it is (Node 24 strips its types), not dist/.
 import '../lib/node24.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     ledger: { type: 'string', default: '1000000' },
     lines: { type: 'string', default: '500' },
     runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
     json: { type: 'boolean' },
   },
 });
@@ -41,6 +42,9 @@ const LINES = Number(values.lines);
 const RUNS = Number(values.runs);
 const BACKENDS = values.backend === 'both' ? ['postgres', 'pglite'] : [values.backend];
 if (!BACKENDS.every((b) => b === 'postgres' || b === 'pglite')) throw new Error(`--backend must be postgres, pglite or both, not ${values.backend}`);
+/** --only value or --only receipts: time just those cases (the load is the same). */
+const ONLY = values.only;
+if (ONLY !== undefined && ONLY !== 'value' && ONLY !== 'receipts') throw new Error(`--only must be value or receipts, not ${ONLY}`);
 if (VARIANTS % 5 !== 0 || LEDGER % VARIANTS !== 0 || LEDGER / VARIANTS < 2)
   throw new Error('--variants must be a multiple of 5 and --ledger at least 2 × and a multiple of it');
 if ((RUNS + 1) * 4 * LINES > VARIANTS * 0.98) throw new Error('(--runs + 1) × 4 × --lines must stay under --variants: each receipt takes variants of its own');
@@ -202,7 +206,7 @@ async function benchBackend(kind) {
     },
   };
   const value = {};
-  for (const [name, c] of Object.entries(cases)) {
+  for (const [name, c] of Object.entries(ONLY === 'receipts' ? {} : cases)) {
     const m = { app: [], floor: [] };
     const first = await c.app();
     const floor = (await db.query(c.floor, [asOf])).rows[0];
@@ -218,6 +222,10 @@ async function benchBackend(kind) {
     log(`${kind}: stock value by ${name}: ${JSON.stringify(value[name])}`);
   }
 
+  if (ONLY === 'value') {
+    await db.close();
+    return { server, description, loadSeconds: Math.round(loadS), value, receipts: null };
+  }
   // Receipts: each round takes fresh variants (so each app receipt and floor receipt moves the
   // same kind of rows), the app first in even rounds, the floor first in odd ones.
   let next = 0;
@@ -304,8 +312,12 @@ else {
   console.log(`\nbackend   case                                   app ms   floor ms   app/floor`);
   for (const [kind, b] of Object.entries(results.backends)) {
     const rows = [
-      [`receipt of ${LINES} lines against an order`, b.receipts.order],
-      [`receipt of ${LINES} lines on its own`, b.receipts.alone],
+      ...(b.receipts
+        ? [
+            [`receipt of ${LINES} lines against an order`, b.receipts.order],
+            [`receipt of ${LINES} lines on its own`, b.receipts.alone],
+          ]
+        : []),
       ...Object.entries(b.value).map(([k, r]) => [k === 'total' ? 'stock value: the total' : `stock value by ${k}`, r]),
     ];
     for (const [name, r] of rows)
