@@ -245,6 +245,37 @@ for (const backend of backends) {
       }
     });
 
+    test('every page of the stock per variant, with no name to match, is its slice of the whole list: most valuable first, equal values by name', async () => {
+      // Ties on purpose, named against the order they are made in: four worth 6 each, three
+      // without a cost (worth 0), two worth 9.
+      const made: number[] = [];
+      for (const [name, cost] of [
+        ['Tie bell Z', '2'],
+        ['Tie bell C', '2'],
+        ['Tie bell Q', '2'],
+        ['Tie bell A', '2'],
+        ['Tie bell Y', '3'],
+        ['Tie bell B', '3'],
+      ] as const) {
+        const v = await insertVariant(db, name, { category: 'Tie bells' });
+        await post(entry(v, 'receipt', '3', cost));
+        made.push(v);
+      }
+      for (const name of ['Tie bell X', 'Tie bell D', 'Tie bell M']) made.push(await insertVariant(db, name, { stock: '5', category: 'Tie bells' }));
+      const whole = await stockValue(db, { by: 'variant', limit: 10_000, offset: 0 });
+      assert.equal(whole.rows.length, whole.count, 'the whole list in one page');
+      for (let i = 1; i < whole.rows.length; i++)
+        assert.ok(Number(whole.rows[i - 1]!.value) >= Number(whole.rows[i]!.value), `row ${i} is worth no more than the one before`);
+      const ties = whole.rows.filter((r) => r.name.startsWith('Tie bell')).map((r) => r.name.charAt('Tie bell '.length));
+      assert.deepEqual(ties, ['B', 'Y', 'A', 'C', 'Q', 'Z', 'D', 'M', 'X'], 'the most valuable first, equal values by name (not by when they were made)');
+      for (const limit of [1, 2, 3, 5])
+        for (let offset = 0; offset <= whole.count + 1; offset++) {
+          const page = await stockValue(db, { by: 'variant', limit, offset });
+          assert.deepEqual(page.rows, whole.rows.slice(offset, offset + limit), `limit ${limit}, offset ${offset}`);
+          assert.deepEqual([page.total, page.count], [whole.total, whole.count], `limit ${limit}, offset ${offset}: the totals`);
+        }
+    });
+
     test('a page past the last row has no rows but still the total and the count', async () => {
       for (const by of ['variant', 'item', 'category'] as const) {
         const first = await stockValue(db, { asOf: '2026-02-04', by, limit: 1, offset: 0 });

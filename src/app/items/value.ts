@@ -76,15 +76,40 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
            JOIN public.item_master i ON i.item_id = v.item_id
           WHERE pv.stock <> 0 OR pv.value <> 0
           GROUP BY 1`;
-  const sql = `
-    WITH pv AS MATERIALIZED (${perVariant('$1::date')}),
-         g AS (${g}),
+  // Per variant with no name to match (the usual page): the variants are named only when they
+  // can be on the page. The page is the first offset + limit rows by value, then name, then
+  // key; each of them is worth at least the (offset + limit)th value (cut), so only the
+  // variants worth that or more are joined to the catalog for their names and sorted in full;
+  // the totals are one pass over all of them.
+  const namedLast = f.by === 'variant' && !f.q?.trim();
+  const body = namedLast
+    ? `g AS MATERIALIZED (
+           SELECT pv.variant_id AS k, 1 AS n, pv.stock, pv.value AS one_value, CASE WHEN pv.unvalued THEN 0 ELSE pv.value END AS sort, pv.unvalued,
+                  CASE WHEN pv.unvalued AND pv.stock <> 0 THEN 1 ELSE 0 END AS unvalued_variants
+             FROM pv WHERE (pv.stock <> 0 OR pv.value <> 0) AND $2::text IS NULL),
+         tot AS (SELECT count(*) AS count, count(*) AS total_variants, sum(g.sort) AS total, sum(g.unvalued_variants) AS total_unvalued FROM g),
+         cut AS (SELECT g.sort FROM g ORDER BY g.sort DESC LIMIT 1 OFFSET greatest($3::int + $4::int - 1, 0)),
+         page AS (
+           SELECT g.*, g.k::text AS key, i.name || ' ' || c.color_name || ' ' || s.size_name AS name, v.unit, tot.*
+             FROM g
+             JOIN public.item_variant v ON v.variant_id = g.k
+             JOIN public.item_master i ON i.item_id = v.item_id
+             JOIN public.color_master c ON c.color_id = v.color_id
+             JOIN public.size_master s ON s.size_id = v.size_id
+            CROSS JOIN tot
+            WHERE g.sort >= coalesce((SELECT cut.sort FROM cut), g.sort)
+            ORDER BY g.sort DESC, name, key
+            LIMIT $3 OFFSET $4)`
+    : `g AS (${g}),
          page AS (
            SELECT g.*, g.k::text AS key, count(*) OVER () AS count, sum(g.n) OVER () AS total_variants, sum(g.sort) OVER () AS total, sum(g.unvalued_variants) OVER () AS total_unvalued
              FROM g
             WHERE $2::text IS NULL OR position(lower($2::text) in lower(g.name)) > 0
             ORDER BY g.sort DESC, g.name, key
-            LIMIT $3 OFFSET $4)
+            LIMIT $3 OFFSET $4)`;
+  const sql = `
+    WITH pv AS MATERIALIZED (${perVariant('$1::date')}),
+         ${body}
     SELECT key, name,
            CASE WHEN n = 1 THEN trim_scale(stock)::text END AS stock,
            CASE WHEN n = 1 THEN unit END AS unit,
