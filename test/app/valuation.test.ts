@@ -268,12 +268,34 @@ for (const backend of backends) {
         assert.ok(Number(whole.rows[i - 1]!.value) >= Number(whole.rows[i]!.value), `row ${i} is worth no more than the one before`);
       const ties = whole.rows.filter((r) => r.name.startsWith('Tie bell')).map((r) => r.name.charAt('Tie bell '.length));
       assert.deepEqual(ties, ['B', 'Y', 'A', 'C', 'Q', 'Z', 'D', 'M', 'X'], 'the most valuable first, equal values by name (not by when they were made)');
-      for (const limit of [1, 2, 3, 5])
-        for (let offset = 0; offset <= whole.count + 1; offset++) {
-          const page = await stockValue(db, { by: 'variant', limit, offset });
-          assert.deepEqual(page.rows, whole.rows.slice(offset, offset + limit), `limit ${limit}, offset ${offset}`);
-          assert.deepEqual([page.total, page.count], [whole.total, whole.count], `limit ${limit}, offset ${offset}: the totals`);
-        }
+      // by item too (each tie bell is an item of its own): the same order, the same slices
+      const items = await stockValue(db, { by: 'item', limit: 10_000, offset: 0 });
+      assert.deepEqual(
+        items.rows.filter((r) => r.name.startsWith('Tie bell')).map((r) => r.name.charAt('Tie bell '.length)),
+        ['B', 'Y', 'A', 'C', 'Q', 'Z', 'D', 'M', 'X'],
+      );
+      for (const [by, list] of [
+        ['variant', whole],
+        ['item', items],
+      ] as const)
+        for (const limit of [1, 2, 3, 5])
+          for (let offset = 0; offset <= list.count + 1; offset++) {
+            const page = await stockValue(db, { by, limit, offset });
+            assert.deepEqual(page.rows, list.rows.slice(offset, offset + limit), `by ${by}, limit ${limit}, offset ${offset}`);
+            assert.deepEqual([page.total, page.count], [list.total, list.count], `by ${by}, limit ${limit}, offset ${offset}: the totals`);
+          }
+      // and the same rows as when every name is matched (the page sorted whole, before the change)
+      for (const [by, list] of [
+        ['variant', whole],
+        ['item', items],
+      ] as const) {
+        const matched = await stockValue(db, { by, q: 'Tie bell', limit: 100, offset: 0 });
+        assert.deepEqual(
+          matched.rows,
+          list.rows.filter((r) => r.name.startsWith('Tie bell')),
+          `by ${by}`,
+        );
+      }
     });
 
     test('a page past the last row has no rows but still the total and the count', async () => {

@@ -76,26 +76,40 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
            JOIN public.item_master i ON i.item_id = v.item_id
           WHERE pv.stock <> 0 OR pv.value <> 0
           GROUP BY 1`;
-  // Per variant with no name to match (the usual page): the variants are named only when they
-  // can be on the page. The page is the first offset + limit rows by value, then name, then
-  // key; each of them is worth at least the (offset + limit)th value (cut), so only the
-  // variants worth that or more are joined to the catalog for their names and sorted in full;
-  // the totals are one pass over all of them.
-  const namedLast = f.by === 'variant' && !f.q?.trim();
-  const body = namedLast
-    ? `g AS MATERIALIZED (
-           SELECT pv.variant_id AS k, 1 AS n, pv.stock, pv.value AS one_value, CASE WHEN pv.unvalued THEN 0 ELSE pv.value END AS sort, pv.unvalued,
-                  CASE WHEN pv.unvalued AND pv.stock <> 0 THEN 1 ELSE 0 END AS unvalued_variants
-             FROM pv WHERE (pv.stock <> 0 OR pv.value <> 0) AND $2::text IS NULL),
-         tot AS (SELECT count(*) AS count, count(*) AS total_variants, sum(g.sort) AS total, sum(g.unvalued_variants) AS total_unvalued FROM g),
-         cut AS (SELECT g.sort FROM g ORDER BY g.sort DESC LIMIT 1 OFFSET greatest($3::int + $4::int - 1, 0)),
-         page AS (
-           SELECT g.*, g.k::text AS key, i.name || ' ' || c.color_name || ' ' || s.size_name AS name, v.unit, tot.*
+  // Per variant or item with no name to match (the usual page): the rows are named only when
+  // they can be on the page. The page is the first offset + limit rows by value, then name,
+  // then key; each of them is worth at least the (offset + limit)th value (cut), so only the
+  // rows worth that or more are joined to the catalog for their names and sorted in full; the
+  // totals are one pass over all of them.
+  const namedLast = f.by !== 'category' && !f.q?.trim();
+  const unnamed =
+    f.by === 'variant'
+      ? `SELECT pv.variant_id AS k, 1 AS n, pv.stock, NULL::text AS unit, pv.value AS one_value, CASE WHEN pv.unvalued THEN 0 ELSE pv.value END AS sort, pv.unvalued,
+                CASE WHEN pv.unvalued AND pv.stock <> 0 THEN 1 ELSE 0 END AS unvalued_variants
+           FROM pv WHERE (pv.stock <> 0 OR pv.value <> 0) AND $2::text IS NULL`
+      : `SELECT v.item_id AS k, count(*) AS n, min(pv.stock) AS stock, min(v.unit) AS unit, min(pv.value) AS one_value,
+                coalesce(sum(pv.value) FILTER (WHERE NOT pv.unvalued), 0) AS sort, bool_or(pv.unvalued) AS unvalued,
+                count(*) FILTER (WHERE pv.unvalued AND pv.stock <> 0) AS unvalued_variants
+           FROM pv JOIN public.item_variant v ON v.variant_id = pv.variant_id
+          WHERE (pv.stock <> 0 OR pv.value <> 0) AND $2::text IS NULL
+          GROUP BY v.item_id`;
+  const named =
+    f.by === 'variant'
+      ? `i.name || ' ' || c.color_name || ' ' || s.size_name AS name, v.unit
              FROM g
              JOIN public.item_variant v ON v.variant_id = g.k
              JOIN public.item_master i ON i.item_id = v.item_id
              JOIN public.color_master c ON c.color_id = v.color_id
-             JOIN public.size_master s ON s.size_id = v.size_id
+             JOIN public.size_master s ON s.size_id = v.size_id`
+      : `i.name, g.unit
+             FROM g JOIN public.item_master i ON i.item_id = g.k`;
+  const body = namedLast
+    ? `g AS MATERIALIZED (${unnamed}),
+         tot AS (SELECT count(*) AS count, sum(g.n) AS total_variants, sum(g.sort) AS total, sum(g.unvalued_variants) AS total_unvalued FROM g),
+         cut AS (SELECT g.sort FROM g ORDER BY g.sort DESC LIMIT 1 OFFSET greatest($3::int + $4::int - 1, 0)),
+         page AS (
+           SELECT g.k, g.n, g.stock, g.one_value, g.sort, g.unvalued, g.unvalued_variants, g.k::text AS key,
+                  tot.count, tot.total_variants, tot.total, tot.total_unvalued, ${named}
             CROSS JOIN tot
             WHERE g.sort >= coalesce((SELECT cut.sort FROM cut), g.sort)
             ORDER BY g.sort DESC, name, key
