@@ -58,16 +58,19 @@ export async function run(ctx: CommandContext): Promise<number> {
   const target = await loadSnapshotModel(ctx);
   const { adopt } = await import('../../schema/adopt/adopt.ts');
   const progress = ctx.isTTY && !ctx.json ? (m: string) => ctx.err(`mtc adopt: ${m}…`) : undefined;
-  const result = await withDatabase(ctx, (db) =>
-    adopt(db, plan, {
-      target,
-      mapping,
-      dryRun: ctx.values['dry-run'] === true,
-      ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
-      unmanaged: config.unmanaged,
-      lockTimeoutMs,
-      ...(progress ? { onProgress: progress } : {}),
-    }),
+  const result = await withDatabase(
+    ctx,
+    (db) =>
+      adopt(db, plan, {
+        target,
+        mapping,
+        dryRun: ctx.values['dry-run'] === true,
+        ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
+        unmanaged: config.unmanaged,
+        lockTimeoutMs,
+        ...(progress ? { onProgress: progress } : {}),
+      }),
+    { session: true },
   );
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(formatReport(result, ctx.snapshot));

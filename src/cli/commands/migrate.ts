@@ -1,5 +1,5 @@
 import type { CommandContext } from '../command.ts';
-import { loadProject, plural, withDatabase } from '../project.ts';
+import { connectForSession, loadProject, plural, withDatabase } from '../project.ts';
 import type { MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
 import { parseDatabaseUrl } from '../../db/open.ts';
 import type { MigrationFailure } from '../../schema/migrations/locate.ts';
@@ -49,7 +49,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const allowDrift = ctx.values['allow-drift'] === true;
   // On a server, connect while the files are read: the first look needs no lock and no driver
   // (the lean client; the full one only where the address needs it).
-  const opening = parseDatabaseUrl(ctx.database).kind === 'postgres' ? ctx.connect(ctx.database, { lean: true }) : undefined;
+  const opening = parseDatabaseUrl(ctx.directDatabase ?? ctx.database).kind === 'postgres' ? connectForSession(ctx, { lean: true }) : undefined;
   let project;
   try {
     project = await loadProject(ctx);
@@ -77,7 +77,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       });
       return report(ctx, outcome);
     },
-    opened ? { opened } : {},
+    opened ? { opened } : { session: true },
   );
 }
 
