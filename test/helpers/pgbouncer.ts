@@ -54,6 +54,8 @@ export async function startPgBouncer(serverUrl: string, mode: Pooler['mode']): P
     // transactions of different clients share them, as in production.
     'default_pool_size = 6',
     'max_client_conn = 200',
+    // its admin console (database pgbouncer: SHOW CLIENTS…), for the tests to look
+    `admin_users = ${user}`,
     `logfile = ${join(dir, 'pgbouncer.log')}`,
     `pidfile = ${join(dir, 'pgbouncer.pid')}`,
   ].join('\n');
