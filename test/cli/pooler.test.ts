@@ -34,6 +34,8 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
   /** The test database itself, to look at what the commands left. */
   let direct: Database | undefined;
   let servers: ServingMtc[] = [];
+  /** What a test made for itself, undone after the servers stop, last first. */
+  const cleanups: (() => Promise<void>)[] = [];
   let scratch = '';
   before(async () => {
     pooler = await startPgBouncer(serverUrl as string, 'transaction');
@@ -44,6 +46,7 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
+    for (const undo of cleanups.reverse()) await undo();
     await direct?.close();
     await t?.drop();
     pooler?.stop();
@@ -53,9 +56,9 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
   const tables = async () =>
     Number((await direct!.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_catalog.pg_tables WHERE schemaname = 'public'`)).rows[0]?.n);
   /** The advisory locks held in the test database now (the server is shared), each as its keys and its holder's application, state and statement. */
-  const advisoryLocks = async () =>
+  const advisoryLocks = async (db: Database = direct!) =>
     (
-      await direct!.query<{ lock: string }>(
+      await db.query<{ lock: string }>(
         `SELECT concat_ws(' ', l.classid, l.objid, l.objsubid, a.application_name, a.state, a.query) AS lock
            FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
           WHERE l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`,
@@ -110,9 +113,15 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
   });
 
   test('two mtc serve answer requests through it, and imports run to completion with their counters true at every moment', async () => {
-    const admin = await createUser(direct!, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
-    const token = (await createApiToken(direct!, admin.userId, 'tests', CLI_ACTOR)).token;
-    servers = await Promise.all([0, 1].map(() => serveMtc(pooled, { MTC_IMPORT_BATCH_ROWS: '25' })));
+    // a database of its own, migrated: this test needs nothing of the ones before it
+    const served = await postgresBackend.create({ migrated: true });
+    cleanups.push(() => served.drop());
+    const db = await served.open();
+    cleanups.push(() => db.close());
+    const url = pooler.through(served.url);
+    const admin = await createUser(db, { name: 'Admin', email: 'admin@example.com', role: 'admin', password: 'correct horse battery' }, CLI_ACTOR);
+    const token = (await createApiToken(db, admin.userId, 'tests', CLI_ACTOR)).token;
+    servers = await Promise.all([0, 1].map(() => serveMtc(url, { MTC_IMPORT_BATCH_ROWS: '25' })));
     const auth = { authorization: `Bearer ${token}` };
     const json = { ...auth, 'content-type': 'application/json' };
 
@@ -129,9 +138,9 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
       statuses,
       servers.flatMap(() => Array.from({ length: 12 }, (_, k) => (k % 2 === 0 ? 201 : 200))),
     );
-    const made = await direct!.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.item_master WHERE name LIKE 'Server % item %'`);
+    const made = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.item_master WHERE name LIKE 'Server % item %'`);
     assert.equal(Number(made.rows[0]?.n), 12);
-    assert.ok((await poolerClients(pooler, t)) >= 2, 'both servers reach the database through the pooler');
+    assert.ok((await poolerClients(pooler, served)) >= 2, 'both servers reach the database through the pooler');
 
     // An import uploaded to one server, run by a worker (its lease a transaction held open on one server connection)
     const upload = await fetch(`${servers[0]!.api}/api/imports?kind=items&fileName=pooled.csv&start=true`, {
@@ -145,7 +154,7 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
     const seen: string[] = [];
     await waitFor(
       async () => {
-        const r = await direct!.query<{ status: string; processed: number; success: number; failure: number; variants: number; errors: number }>(
+        const r = await db.query<{ status: string; processed: number; success: number; failure: number; variants: number; errors: number }>(
           `SELECT j.status, j.processed_rows AS processed, j.success_count AS success, j.failure_count AS failure,
                   (SELECT count(*)::int FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id WHERE i.name LIKE 'Pooled %') AS variants,
                   (SELECT count(*)::int FROM public.import_job_errors e WHERE e.import_job_id = j.id) AS errors
@@ -162,7 +171,7 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
       'the import to end',
       120_000,
     );
-    const row = await jobRow(direct!, jobId);
+    const row = await jobRow(db, jobId);
     assert.deepEqual([row.status, row.total, row.processed, row.success, row.failure], ['completed_with_errors', 600, 600, 588, 12], seen.join(', '));
     const claims = servers.map((s) => s.events().filter((e) => e.event === 'claimed' && e.jobId === jobId).length);
     assert.equal(
@@ -182,17 +191,17 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
     // And mtc import through the pooler, in a process of its own, while both servers look for work.
     const file = join(scratch, 'cli.csv');
     await writeFile(file, itemsCsv(200, { prefix: 'Command', badEvery: 40 }));
-    const cli = await mtc(['import', file, '--kind', 'items', '--json'], { env: { DATABASE_URL: pooled, MTC_IMPORT_BATCH_ROWS: '25' } });
+    const cli = await mtc(['import', file, '--kind', 'items', '--json'], { env: { DATABASE_URL: url, MTC_IMPORT_BATCH_ROWS: '25' } });
     assert.equal(cli.code, 1, cli.stderr);
-    const cliJob = await direct!.query<{ id: number }>(`SELECT id::int FROM public.import_jobs WHERE id <> $1`, [jobId]);
-    const cliRow = await jobRow(direct!, cliJob.rows[0]!.id);
+    const cliJob = await db.query<{ id: number }>(`SELECT id::int FROM public.import_jobs WHERE id <> $1`, [jobId]);
+    const cliRow = await jobRow(db, cliJob.rows[0]!.id);
     assert.deepEqual([cliRow.status, cliRow.processed, cliRow.success, cliRow.failure], ['completed_with_errors', 200, 195, 5]);
     assert.equal(
       servers.flatMap((s) => s.events().filter((e) => e.event === 'claimed' && e.jobId === cliJob.rows[0]!.id)).length,
       0,
       'no server took the job mtc import ran',
     );
-    assert.deepEqual(await advisoryLocks(), []);
+    assert.deepEqual(await advisoryLocks(db), []);
   });
 });
 
