@@ -78,9 +78,17 @@ export async function startPgBouncer(serverUrl: string, mode: Pooler['mode']): P
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    // SIGTERM: PgBouncer shuts down at once, closing every connection (runuser passes it on)
+    // SIGTERM: PgBouncer shuts down at once, closing every connection. It is signalled itself
+    // (its pidfile), not through runuser, and waited for: until it is gone it writes its log,
+    // and the directory would not go.
+    const pid = pidIn(join(dir, 'pgbouncer.pid'));
+    if (pid !== undefined && running(pid)) {
+      process.kill(pid, 'SIGTERM');
+      const until = Date.now() + 5000;
+      while (running(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   };
   atEnd(stop);
   const until = Date.now() + 20_000;
@@ -115,4 +123,22 @@ function accepts(port: number): Promise<boolean> {
     });
     s.once('error', () => resolve(false));
   });
+}
+
+/** Whether process `pid` runs (a zombie, ended but not yet reaped, does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The process id a pidfile holds, if it is there. */
+function pidIn(file: string): number | undefined {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }
