@@ -188,7 +188,9 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
       'the other server reports the same counters',
     );
 
-    // And mtc import through the pooler, in a process of its own, while both servers look for work.
+    // And mtc import through the pooler, in a process of its own, while both servers look for
+    // work (one of them may pick the job up before the command claims it: the command then
+    // follows it to its end, as it does on a direct connection).
     const file = join(scratch, 'cli.csv');
     await writeFile(file, itemsCsv(200, { prefix: 'Command', badEvery: 40 }));
     const cli = await mtc(['import', file, '--kind', 'items', '--json'], { env: { DATABASE_URL: url, MTC_IMPORT_BATCH_ROWS: '25' } });
@@ -196,11 +198,6 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
     const cliJob = await db.query<{ id: number }>(`SELECT id::int FROM public.import_jobs WHERE id <> $1`, [jobId]);
     const cliRow = await jobRow(db, cliJob.rows[0]!.id);
     assert.deepEqual([cliRow.status, cliRow.processed, cliRow.success, cliRow.failure], ['completed_with_errors', 200, 195, 5]);
-    assert.equal(
-      servers.flatMap((s) => s.events().filter((e) => e.event === 'claimed' && e.jobId === cliJob.rows[0]!.id)).length,
-      0,
-      'no server took the job mtc import ran',
-    );
     assert.deepEqual(await advisoryLocks(db), []);
   });
 });

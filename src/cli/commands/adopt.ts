@@ -46,8 +46,9 @@ Options:
   --lock-timeout SECS  how long to wait for another mtc run's lock (default 60), then exit 3
 
 Exit codes: 0 adopted (or nothing to do); 1 adoption stopped (a conflict, data that would
-not survive, a database already managed): the report says why; 2 usage; 3 could not
-connect or lock.`;
+not survive, a database already managed): the report says why; 2 usage, or a connection
+through a pooler that may not keep the lock's session (give --direct-database URL or
+MTC_DIRECT_DATABASE_URL, as for mtc migrate); 3 could not connect or lock.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const { plan } = await loadProject(ctx);

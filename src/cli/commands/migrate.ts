@@ -41,7 +41,12 @@ Options:
 
 Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
 was changed by hand since the last run (the ledger keeps the schema each run left; mtc
-verify compares with the snapshot at any time).`;
+verify compares with the snapshot at any time).
+
+The lock needs a session of its own: through a connection pooler (PgBouncer in transaction
+mode) migrate refuses with exit 2 before doing anything, unless --direct-database URL, or
+MTC_DIRECT_DATABASE_URL beside DATABASE_URL, names the database at an address that keeps
+sessions (PostgreSQL itself, or a pooler in session mode): migrate then connects there.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const dryRun = ctx.values['dry-run'] === true;
