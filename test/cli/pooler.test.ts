@@ -89,7 +89,7 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
     assert.equal(await tables(), 0);
   });
 
-  test('with a direct address (a pooler in session mode, or PostgreSQL itself) migrate applies under the lock; with nothing pending the pooler alone does', async () => {
+  test('with a direct address (a pooler in session mode, or PostgreSQL itself) migrate applies under the lock; with nothing pending the pooler alone does, as status, verify and seed do', async () => {
     const sessionPooler = await startPgBouncer(serverUrl as string, 'session');
     try {
       const first = await mtc(['migrate', '--to', '0003_suppliers'], { env: { DATABASE_URL: pooled, MTC_DIRECT_DATABASE_URL: sessionPooler.through(t.url) } });
@@ -105,7 +105,8 @@ describe('MTC behind PgBouncer in transaction mode', { skip: postgresBackend.ski
     assert.equal(Number(ledger.rows[0]?.n), MIGRATIONS);
     assert.deepEqual(await advisoryLocks(), [], 'the lock was let go');
 
-    for (const args of [['migrate'], ['status'], ['verify']]) {
+    // the demo seed locks in its one transaction (pg_advisory_xact_lock): no session needed
+    for (const args of [['migrate'], ['status'], ['verify'], ['seed', '--demo']]) {
       const r = await mtc(args, { env: { DATABASE_URL: pooled } });
       assert.equal(r.code, 0, `${args[0]}: ${r.stderr}`);
     }
