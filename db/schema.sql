@@ -820,6 +820,8 @@ CREATE INDEX idx_inventory_transactions_created_by ON public.inventory_transacti
 
 CREATE INDEX idx_inventory_transactions_lot ON public.inventory_transactions USING btree (production_lot_id);
 
+CREATE INDEX idx_inventory_transactions_unvalued ON public.inventory_transactions USING btree (variant_id, created_at) INCLUDE (id) WHERE ((value IS NULL) AND (quantity <> (0)::numeric));
+
 CREATE INDEX idx_inventory_transactions_variant ON public.inventory_transactions USING btree (variant_id);
 
 CREATE INDEX idx_inventory_transactions_variant_at ON public.inventory_transactions USING btree (variant_id, created_at) INCLUDE (quantity, value, id);

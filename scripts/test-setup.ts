@@ -1,5 +1,6 @@
 // What `npm test` needs of the machine, set up before the suite runs (scripts/test.mjs):
-// PostgreSQL for the server half of the tests, Debian's chromium for the web app's tests in
+// PostgreSQL for the server half of the tests, PgBouncer to put in front of it (the tests of MTC
+// behind a connection pooler, test/cli/pooler.test.ts), Debian's chromium for the web app's tests in
 // a real browser (test/web/; none is downloaded), curl and bash for the README's walk
 // (examples/, test/cli/walkthrough.test.ts), and `script` (util-linux, in bsdutils) for the
 // pseudo-terminal of mtc import's progress bar test (test/cli/import-terminal.test.ts).
@@ -21,12 +22,14 @@ export const EXIT_NO_SERVER = 3;
 
 /** Where the suite expects Debian's chromium (test/helpers/browser.ts). */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Where Debian's pgbouncer package puts PgBouncer (test/helpers/pgbouncer.ts starts it). */
+export const PGBOUNCER = '/usr/sbin/pgbouncer';
 /** Where Debian installs each PostgreSQL major version's programs: DIR/15/bin/initdb. */
 export const POSTGRES_LIB = '/usr/lib/postgresql';
 
 /** A thing the suite needs, and the Debian package that brings it. */
 export interface Need {
-  package: 'postgresql' | 'chromium' | 'curl' | 'bsdutils' | 'bash';
+  package: 'postgresql' | 'pgbouncer' | 'chromium' | 'curl' | 'bsdutils' | 'bash';
   /** What is looked for, in words. */
   what: string;
   /** Only a run that starts its own PostgreSQL needs it. */
@@ -36,6 +39,8 @@ export interface Need {
 /** In the order packages are named in messages and installed. */
 export const NEEDS: readonly Need[] = [
   { package: 'postgresql', what: `PostgreSQL's server programs (${POSTGRES_LIB}/*/bin/initdb)`, serverOnly: true },
+  // also in front of a server of the user's (MTC_TEST_DATABASE_URL): not only for the run's own
+  { package: 'pgbouncer', what: `PgBouncer (${PGBOUNCER})`, serverOnly: false },
   { package: 'chromium', what: `Debian's chromium (${CHROMIUM})`, serverOnly: false },
   { package: 'curl', what: 'curl', serverOnly: false },
   { package: 'bsdutils', what: 'script (util-linux)', serverOnly: false },
@@ -58,6 +63,7 @@ export interface Machine {
 export interface Places {
   path?: string;
   chromium?: string;
+  pgbouncer?: string;
   postgresLib?: string;
 }
 
@@ -98,6 +104,7 @@ export function probeMachine(places: Places = {}): Machine {
   const postgresBin = newestPostgres(places.postgresLib);
   const present = new Set<Need['package']>();
   if (postgresBin) present.add('postgresql');
+  if (isExecutable(places.pgbouncer ?? PGBOUNCER)) present.add('pgbouncer');
   if (isExecutable(places.chromium ?? CHROMIUM)) present.add('chromium');
   if (onPath('curl', path)) present.add('curl');
   if (onPath('script', path)) present.add('bsdutils');
@@ -286,14 +293,14 @@ export async function startThrowawayCluster(bin: string): Promise<Cluster> {
   }
 }
 
-function postgresUid(): number {
+export function postgresUid(): number {
   const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error('there is no postgres user to run PostgreSQL as (initdb refuses root): is the postgresql package installed?');
   return Number(r.stdout.trim());
 }
 
 /** A TCP port of 127.0.0.1 that nothing listens on now. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);

@@ -82,6 +82,7 @@ function timedSession(s: Session): Session {
     });
   return {
     pid: s.pid,
+    keepsState: s.keepsState,
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const t0 = performance.now();
       const r = await s.query<R>(sql, params);

@@ -2,7 +2,7 @@
 // processes, medians, and a throwaway PostgreSQL cluster on 127.0.0.1 (as the postgres
 // user when run as root), stopped and removed when the process exits.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +110,36 @@ export async function startServer({ run, mustRun }, { prefix, extraSettings = []
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     description: `throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${settings.join(' ')}`,
+    /** The CPU time (ms) the cluster's processes have used so far: the postmaster and its children (Linux). */
+    cpuMs: () => clusterCpuMs(Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])),
   };
+}
+
+/**
+ * The CPU time in ms (on a CPU, from /proc/PID/schedstat) of process `pid` and its children:
+ * for a PostgreSQL cluster, the postmaster and every backend, so a statement's work is counted
+ * whichever backend ran it and however loaded the machine was.
+ */
+export function clusterCpuMs(pid) {
+  const onCpu = (p) => {
+    try {
+      return Number(readFileSync(`/proc/${p}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return 0; // gone meanwhile
+    }
+  };
+  let ms = onCpu(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) ms += onCpu(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ms;
 }
 
 /** The URL of database `name` on the server of `adminUrl`. */

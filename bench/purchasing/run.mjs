@@ -11,7 +11,7 @@
 // On a PostgreSQL server (a throwaway cluster, or BENCH_DATABASE_URL: a database
 // mtc_bench_purchasing is made on it) and on PGlite (in memory), one after the other.
 // Usage: node bench/purchasing/run.mjs [--backend postgres|pglite|both] [--variants N]
-//        [--ledger N] [--lines N] [--runs N] [--json]
+//        [--ledger N] [--lines N] [--runs N] [--only value|receipts] [--json]
 // Plain Node ESM; src/ is loaded as it is (Node 24 strips its types), not dist/.
 import '../lib/node24.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     ledger: { type: 'string', default: '1000000' },
     lines: { type: 'string', default: '500' },
     runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
     json: { type: 'boolean' },
   },
 });
@@ -41,6 +42,9 @@ const LINES = Number(values.lines);
 const RUNS = Number(values.runs);
 const BACKENDS = values.backend === 'both' ? ['postgres', 'pglite'] : [values.backend];
 if (!BACKENDS.every((b) => b === 'postgres' || b === 'pglite')) throw new Error(`--backend must be postgres, pglite or both, not ${values.backend}`);
+/** --only value or --only receipts: time just those cases (the load is the same). */
+const ONLY = values.only;
+if (ONLY !== undefined && ONLY !== 'value' && ONLY !== 'receipts') throw new Error(`--only must be value or receipts, not ${ONLY}`);
 if (VARIANTS % 5 !== 0 || LEDGER % VARIANTS !== 0 || LEDGER / VARIANTS < 2)
   throw new Error('--variants must be a multiple of 5 and --ledger at least 2 × and a multiple of it');
 if ((RUNS + 1) * 4 * LINES > VARIANTS * 0.98) throw new Error('(--runs + 1) × 4 × --lines must stay under --variants: each receipt takes variants of its own');
@@ -139,10 +143,25 @@ SELECT count(*)::int AS rows, sum(g.value)::text AS value FROM (
 const TOTAL_FLOOR = `SELECT count(DISTINCT t.variant_id)::int AS rows, sum(t.value)::text AS value FROM public.inventory_transactions t
   WHERE t.created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC'`;
 
+/**
+ * CPU time (ms) used so far by what does the work: this process (the app's code, node-postgres,
+ * or PGlite itself) and, on a throwaway server, the cluster's processes. Beside the wall time,
+ * it says how much work each side did however loaded the machine was (a loaded machine stretches
+ * the wall time of the side with more round trips the most).
+ */
+let serverCpu = () => 0;
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const time = async (fn) => {
+  const server0 = serverCpu();
+  const client0 = cpuNow();
   const s = performance.now();
   const value = await fn();
-  return { ms: performance.now() - s, value };
+  const ms = performance.now() - s;
+  const client = cpuNow() - client0;
+  return { ms, cpu: client + serverCpu() - server0, value };
 };
 const summarise = (m) => {
   const app = median(m.app);
@@ -167,7 +186,8 @@ async function benchBackend(kind) {
     await admin.close();
     url = databaseUrl(server.adminUrl, 'mtc_bench_purchasing');
     description = server.description;
-  }
+    serverCpu = server.cpuMs ?? (() => 0);
+  } else serverCpu = () => 0;
   log(`${kind}: ${description}`);
   const db = await openDatabase(url);
   const migrated = await migrate(db, planMigrations(await loadMigrations(join(repo, 'migrations'))), { splitStatements });
@@ -202,8 +222,9 @@ async function benchBackend(kind) {
     },
   };
   const value = {};
-  for (const [name, c] of Object.entries(cases)) {
+  for (const [name, c] of Object.entries(ONLY === 'receipts' ? {} : cases)) {
     const m = { app: [], floor: [] };
+    const cpu = { app: [], floor: [] };
     const first = await c.app();
     const floor = (await db.query(c.floor, [asOf])).rows[0];
     // every grouping's total is the ledger's value up to the day (rows without a cost have none)
@@ -211,13 +232,21 @@ async function benchBackend(kind) {
     if (Number(first.total.value) !== Number(ledger) || Number(floor.value) !== Number(ledger))
       throw new Error(`${name}: stockValue's total ${first.total.value} and the floor's ${floor.value} are not the ledger's ${ledger}`);
     for (let i = 0; i < RUNS; i++) {
-      m.app.push((await time(c.app)).ms);
-      m.floor.push((await time(() => db.query(c.floor, [asOf]))).ms);
+      const a = await time(c.app);
+      const f = await time(() => db.query(c.floor, [asOf]));
+      m.app.push(a.ms);
+      m.floor.push(f.ms);
+      cpu.app.push(a.cpu);
+      cpu.floor.push(f.cpu);
     }
-    value[name] = { ...summarise(m), rows: first.count, floorRows: floor.rows, total: first.total };
+    value[name] = { ...summarise(m), cpu: summarise(cpu), rows: first.count, floorRows: floor.rows, total: first.total };
     log(`${kind}: stock value by ${name}: ${JSON.stringify(value[name])}`);
   }
 
+  if (ONLY === 'value') {
+    await db.close();
+    return { server, description, loadSeconds: Math.round(loadS), value, receipts: null };
+  }
   // Receipts: each round takes fresh variants (so each app receipt and floor receipt moves the
   // same kind of rows), the app first in even rounds, the floor first in odd ones.
   let next = 0;
@@ -232,6 +261,7 @@ async function benchBackend(kind) {
   };
   const cost = (v) => String((100 + ((v * 37) % 9900)) / 100);
   const receipt = { order: { app: [], floor: [] }, alone: { app: [], floor: [] } };
+  const receiptCpu = { order: { app: [], floor: [] }, alone: { app: [], floor: [] } };
   const ledgerBefore = Number((await db.query('SELECT count(*) AS n FROM public.inventory_transactions')).rows[0].n);
   for (let i = 0; i <= RUNS; i++) {
     const warm = i === 0;
@@ -243,12 +273,12 @@ async function benchBackend(kind) {
             createGoodsReceipt(db, { purchaseOrderId: po, lines: lineIds.map((id) => ({ poLineId: id, quantity: '10' })) }, CLI_ACTOR),
           );
           if (t.value.lines.length !== LINES) throw new Error('the receipt has the wrong number of lines');
-          return t.ms;
+          return t;
         },
         floor: async () => {
           const { po, lineIds } = await sentOrder(db, variantsFor());
           const nulls = lineIds.map(() => null);
-          return (await time(() => db.query(RECEIPT_FLOOR, [po, 1, lineIds, nulls, lineIds.map(() => '10'), nulls]))).ms;
+          return time(() => db.query(RECEIPT_FLOOR, [po, 1, lineIds, nulls, lineIds.map(() => '10'), nulls]));
         },
       },
       alone: {
@@ -258,27 +288,33 @@ async function benchBackend(kind) {
             createGoodsReceipt(db, { supplierId: 2, lines: vs.map((v) => ({ variantId: v, quantity: '10', unitCost: cost(v) })) }, CLI_ACTOR),
           );
           if (t.value.lines.length !== LINES) throw new Error('the receipt has the wrong number of lines');
-          return t.ms;
+          return t;
         },
         floor: async () => {
           const vs = variantsFor();
           const nulls = vs.map(() => null);
-          return (await time(() => db.query(RECEIPT_FLOOR, [null, 2, nulls, vs, vs.map(() => '10'), vs.map(cost)]))).ms;
+          return time(() => db.query(RECEIPT_FLOOR, [null, 2, nulls, vs, vs.map(() => '10'), vs.map(cost)]));
         },
       },
     };
     for (const [name, s] of Object.entries(steps)) {
       const order = i % 2 === 0 ? ['app', 'floor'] : ['floor', 'app'];
       for (const which of order) {
-        const ms = await s[which]();
-        if (!warm) receipt[name][which].push(ms);
+        const t = await s[which]();
+        if (!warm) {
+          receipt[name][which].push(t.ms);
+          receiptCpu[name][which].push(t.cpu);
+        }
       }
     }
   }
   const ledgerAfter = Number((await db.query('SELECT count(*) AS n FROM public.inventory_transactions')).rows[0].n);
   if (ledgerAfter - ledgerBefore !== (RUNS + 1) * 4 * LINES)
     throw new Error(`the receipts wrote ${ledgerAfter - ledgerBefore} ledger rows, not ${(RUNS + 1) * 4 * LINES}`);
-  const receipts = { order: summarise(receipt.order), alone: summarise(receipt.alone) };
+  const receipts = {
+    order: { ...summarise(receipt.order), cpu: summarise(receiptCpu.order) },
+    alone: { ...summarise(receipt.alone), cpu: summarise(receiptCpu.alone) },
+  };
   log(`${kind}: receipts: ${JSON.stringify(receipts)}`);
   await db.close();
   return { server, description, loadSeconds: Math.round(loadS), value, receipts };
@@ -301,15 +337,21 @@ results.meta.loadAfter = loadavg().map((x) => x.toFixed(2));
 writeFileSync(join(work, 'purchasing-results.json'), JSON.stringify(results, null, 2));
 if (values.json) console.log(JSON.stringify(results, null, 2));
 else {
-  console.log(`\nbackend   case                                   app ms   floor ms   app/floor`);
+  console.log(`\nbackend   case                                   app ms   floor ms   app/floor   app cpu  floor cpu  cpu ratio`);
   for (const [kind, b] of Object.entries(results.backends)) {
     const rows = [
-      [`receipt of ${LINES} lines against an order`, b.receipts.order],
-      [`receipt of ${LINES} lines on its own`, b.receipts.alone],
+      ...(b.receipts
+        ? [
+            [`receipt of ${LINES} lines against an order`, b.receipts.order],
+            [`receipt of ${LINES} lines on its own`, b.receipts.alone],
+          ]
+        : []),
       ...Object.entries(b.value).map(([k, r]) => [k === 'total' ? 'stock value: the total' : `stock value by ${k}`, r]),
     ];
     for (const [name, r] of rows)
-      console.log(`${kind.padEnd(9)} ${name.padEnd(38)} ${String(r.appMs).padStart(7)}  ${String(r.floorMs).padStart(9)}  ${String(r.ratio).padStart(10)}`);
+      console.log(
+        `${kind.padEnd(9)} ${name.padEnd(38)} ${String(r.appMs).padStart(7)}  ${String(r.floorMs).padStart(9)}  ${String(r.ratio).padStart(10)}  ${String(r.cpu.appMs).padStart(8)}  ${String(r.cpu.floorMs).padStart(9)}  ${String(r.cpu.ratio).padStart(9)}`,
+      );
   }
   console.log(
     `medians of ${RUNS} runs; ${VARIANTS} variants, ${LEDGER} ledger rows; ${results.meta.cpus} CPUs, load ${results.meta.loadBefore[0]} → ${results.meta.loadAfter[0]}; PostgreSQL ${Object.values(

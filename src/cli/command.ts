@@ -5,6 +5,12 @@ import type { Database } from '../db/types.ts';
 export interface CommandContext {
   /** --database, else DATABASE_URL, else undefined (the embedded default). */
   database: string | undefined;
+  /**
+   * The same server database at an address that keeps sessions (--direct-database, else
+   * MTC_DIRECT_DATABASE_URL with DATABASE_URL): where the commands that hold a session-level
+   * lock (migrate, adopt) connect when it is set. See withDatabase's `session`.
+   */
+  directDatabase: string | undefined;
   migrationsDir: string;
   /** --lock-timeout: how long to wait for the embedded database's directory or the schema lock (default 60 s). */
   lockTimeoutMs: number;
@@ -28,7 +34,7 @@ export interface CommandContext {
    * --lock-timeout. `lean`: the command sends only SQL without parameters and reads values as
    * text (the schema engine), so a server or a serving process is reached without node-postgres.
    */
-  connect(url: string | undefined, options?: { lean?: boolean }): Promise<Database>;
+  connect(url: string | undefined, options?: { lean?: boolean; keepsSessions?: boolean }): Promise<Database>;
 }
 
 /** What a command writes to: a writable stream (whether it is a terminal is the caller's to say). */

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
 
 const GLOBAL_OPTIONS = {
   database: { type: 'string' },
+  'direct-database': { type: 'string' },
   migrations: { type: 'string' },
   snapshot: { type: 'string' },
   'lock-timeout': { type: 'string' },
@@ -53,6 +54,10 @@ ${Object.entries(COMMANDS)
 Options for every command:
   --database URL     postgres://… for a server, memory:// or a directory for embedded PGlite
                      (default: $DATABASE_URL, else the embedded database in ./.mtc/pgdata)
+  --direct-database URL  the same server database, reached without a pooler in transaction
+                     mode: migrate and adopt hold a session-level lock and use it when the
+                     database goes through one (default: $MTC_DIRECT_DATABASE_URL, with
+                     $DATABASE_URL only)
   --migrations DIR   the migrations directory (default: migrations/)
   --snapshot FILE    the schema snapshot (default: db/schema.sql)
   --lock-timeout S   how long to wait for the embedded database while another process has
@@ -68,6 +73,24 @@ Exit codes: 0 success; 1 the database or files are not as they should be (failed
 migration, lint error, changed migration); 2 usage or configuration error; 3 could not
 connect or lock.
 `;
+}
+
+/**
+ * --direct-database, else MTC_DIRECT_DATABASE_URL when the database is DATABASE_URL's (so that
+ * an explicit --database is never paired with another database's direct address); a usage
+ * error when it is not a server's URL.
+ */
+function directDatabase(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  const [from, url] =
+    typeof values['direct-database'] === 'string'
+      ? ['--direct-database', values['direct-database']]
+      : values.database === undefined && env.DATABASE_URL
+        ? ['MTC_DIRECT_DATABASE_URL', env.MTC_DIRECT_DATABASE_URL?.trim() || undefined]
+        : ['', undefined];
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(url))
+    throw new UsageError(`${from}: expected the postgres:// URL of the database reached directly (or through a pooler in session mode), got "${url}"`);
+  return url;
 }
 
 /** MTC's version: from the package.json above this file (dist/mtc.cjs when built, src/cli/main.ts in tests). */
@@ -143,6 +166,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   const line = (stream: OutputStream) => (s: string) => void stream.write(s.endsWith('\n') ? s : `${s}\n`);
   const ctx: CommandContext = {
     database: (values.database as string | undefined) ?? io.env.DATABASE_URL,
+    directDatabase: directDatabase(values, io.env),
     migrationsDir: (values.migrations as string | undefined) ?? 'migrations',
     lockTimeoutMs: parseDuration('lock-timeout', values['lock-timeout'], 60_000),
     snapshot: (values.snapshot as string | undefined) ?? 'db/schema.sql',

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { parse, serialize } from 'pg-protocol';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
-import type { Database, QueryResult, Session } from './types.ts';
+import type { Database, Queryable, QueryResult, Session } from './types.ts';
 import { inTransaction, toDatabaseError } from './types.ts';
 
 /**
@@ -14,8 +14,9 @@ import { inTransaction, toDatabaseError } from './types.ts';
  * `mtc migrate` start as fast as a Go tool's. The application uses the full adapter.
  */
 
-/** One connection; `pid` is the server process, from BackendKeyData. */
-export interface LeanConnection extends Session {
+/** One connection; `pid` is the server process it was told of at start (BackendKeyData: a pooler's own, through one). */
+export interface LeanConnection extends Queryable {
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -136,10 +137,10 @@ export async function connectLean(url: string | LeanTarget): Promise<LeanConnect
 /**
  * A Database over lean connections: each session is a connection of its own, closed
  * afterwards. Enough for the schema engine, which sends SQL without parameters.
- * Returns undefined when the address needs the full client.
+ * Returns undefined when the address needs the full client. `keepsSessions`: see OpenOptions.
  */
-export async function openLeanDatabase(url: string, location: string, first?: LeanConnection): Promise<Database | undefined> {
-  const main = first ?? (await connectLean(url));
+export async function openLeanDatabase(url: string, location: string, options: { keepsSessions?: boolean } = {}): Promise<Database | undefined> {
+  const main = await connectLean(url);
   if (!main) return undefined;
   const open = async (): Promise<LeanConnection> => {
     const c = await connectLean(url);
@@ -155,7 +156,10 @@ export async function openLeanDatabase(url: string, location: string, first?: Le
     async session(fn) {
       const c = await open();
       try {
-        return await fn(c);
+        const pid = Number((await c.query<{ pid: string }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0);
+        // Through a pooler the process named at start (BackendKeyData) is the pooler's own.
+        const session: Session = { query: c.query, exec: c.exec, pid, keepsState: options.keepsSessions === true || pid === c.pid };
+        return await fn(session);
       } finally {
         await c.close();
       }

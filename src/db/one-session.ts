@@ -74,7 +74,8 @@ export function oneSessionDatabase(parts: {
         pid ??= Number((await raw.query<{ pid: number | string }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0);
         const end = outermost ? await parts.sessionScope?.(raw) : undefined;
         try {
-          return await fn({ ...raw, pid: pid ?? 0 });
+          // one session, never a pooler's: its state stays
+          return await fn({ ...raw, pid: pid ?? 0, keepsState: true });
         } finally {
           await end?.();
         }

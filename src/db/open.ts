@@ -32,7 +32,14 @@ export function redactUrl(url: string): string {
   }
 }
 
-export interface OpenOptions extends PgliteOptions {}
+export interface OpenOptions extends PgliteOptions {
+  /**
+   * The address keeps each client's session: PostgreSQL itself, or a connection pooler in
+   * session mode (MTC_DIRECT_DATABASE_URL says so). A server's sessions are then taken as
+   * keeping their state even when a pooler answers (Session.keepsState).
+   */
+  keepsSessions?: boolean;
+}
 
 /** Opens the database `url` names (see parseDatabaseUrl); the driver is loaded only for the kind used. */
 export async function openDatabase(url?: string, options: OpenOptions = {}): Promise<Database> {
@@ -40,11 +47,11 @@ export async function openDatabase(url?: string, options: OpenOptions = {}): Pro
   if (target.kind === 'postgres') {
     if (options.lean) {
       const { openLeanDatabase } = await import('./lean.ts');
-      const lean = await openLeanDatabase(target.url, target.location);
+      const lean = await openLeanDatabase(target.url, target.location, { keepsSessions: options.keepsSessions === true });
       if (lean) return lean;
     }
     const { openPostgres } = await import('./postgres.ts');
-    return openPostgres(target.url, target.location);
+    return openPostgres(target.url, target.location, { keepsSessions: options.keepsSessions === true });
   }
   const { openPglite } = await import('./pglite.ts');
   return openPglite(target.dir, target.location, options);

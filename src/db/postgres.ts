@@ -31,8 +31,8 @@ export function wrap(client: pg.ClientBase): Queryable {
   };
 }
 
-/** A PostgreSQL server through node-postgres, with a small pool. */
-export async function openPostgres(url: string, location: string): Promise<Database> {
+/** A PostgreSQL server through node-postgres, with a small pool; `keepsSessions`: see OpenOptions. */
+export async function openPostgres(url: string, location: string, options: { keepsSessions?: boolean } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'mtc' } as pg.PoolConfig);
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
@@ -46,9 +46,11 @@ export async function openPostgres(url: string, location: string): Promise<Datab
     transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => withClient(pool, false, (tx) => inTransaction(tx, fn)),
     async session<T>(fn: (s: Session) => Promise<T>): Promise<T> {
       // A session's connection is closed afterwards, never pooled: its locks and settings die with it.
-      return withClient(pool, true, async (w) => {
-        const pidRow = await w.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-        return fn({ ...w, pid: pidRow.rows[0]?.pid ?? 0 });
+      return withClient(pool, true, async (w, client) => {
+        const pid = (await w.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+        // Through a pooler the process named at start (BackendKeyData) is the pooler's own.
+        const keepsState = options.keepsSessions === true || (client as { processID?: number }).processID === pid;
+        return fn({ ...w, pid, keepsState });
       });
     },
     async close(): Promise<void> {
@@ -58,7 +60,7 @@ export async function openPostgres(url: string, location: string): Promise<Datab
   return db;
 }
 
-async function withClient<T>(pool: pg.Pool, destroy: boolean, fn: (q: Queryable) => Promise<T>): Promise<T> {
+async function withClient<T>(pool: pg.Pool, destroy: boolean, fn: (q: Queryable, client: pg.PoolClient) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -72,7 +74,7 @@ async function withClient<T>(pool: pg.Pool, destroy: boolean, fn: (q: Queryable)
   const ignore = () => {};
   client.on('error', ignore);
   try {
-    return await fn(wrap(client));
+    return await fn(wrap(client), client);
   } catch (err) {
     failed = true;
     throw err;

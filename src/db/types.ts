@@ -14,10 +14,22 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
-/** A dedicated connection: session state (advisory locks, SET, transactions) stays on it. */
+/**
+ * A dedicated connection: a transaction's state stays on it, and session state (SET, session
+ * advisory locks) does too where `keepsState` says so.
+ */
 export interface Session extends Queryable {
   /** The server process id of this session. */
   readonly pid: number;
+  /**
+   * Whether session state (SET, session-level advisory locks) is sure to outlast a
+   * transaction on this connection. False through a connection pooler (seen as the server's
+   * process not being the one the connection was told of at start), since one in transaction
+   * mode (PgBouncer's) hands each transaction to any server connection; true there only when
+   * the address was opened as one that keeps sessions (OpenOptions.keepsSessions: PostgreSQL
+   * itself, or a pooler in session mode, in the user's word).
+   */
+  readonly keepsState: boolean;
 }
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -39,7 +51,7 @@ export interface Database extends Queryable {
    * Runs `fn` inside BEGIN … COMMIT on one connection; rolls back and rethrows when `fn` throws.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `fn` on a connection of its own, released (and its session locks with it) afterwards. */
+  /** Runs `fn` on a connection of its own, released (and its session locks with it) afterwards; see Session.keepsState. */
   session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -184,6 +184,7 @@ for (const backend of backends) {
       // The total alone is the grouped answer's total, on every day (the other tests' stock too).
       for (const asOf of ['2025-12-31', '2026-01-01', '2026-01-02', undefined]) {
         const total = await stockValueTotal(db, asOf ? { asOf } : {});
+        assert.deepEqual(await stockValueTotal(db, { ...(asOf ? { asOf } : {}), oneByOne: 0 }), total, 'the whole pass answers the same');
         for (const by of ['variant', 'item', 'category'] as const) {
           const grouped = await stockValue(db, { ...(asOf ? { asOf } : {}), by, limit: 1, offset: 0 });
           assert.deepEqual(total, { asOf: grouped.asOf, ...grouped.total }, `on ${asOf ?? 'today'} by ${by}: the total counts variants, not rows`);
@@ -191,6 +192,130 @@ for (const backend of backends) {
       }
       const day1Total = await stockValueTotal(db, { asOf: '2026-01-01' });
       assert.ok(day1Total.variants >= 2 && day1Total.unvaluedVariants >= 1, 'day 1 counts both bells, the one without a cost apart');
+    });
+
+    test('stock without a cost, then valued, then without one again; and rows without a cost only after the day', async () => {
+      // X: 4 from before costs (day 1); 2 @ 10 received (day 2: the 4 valued at 10, 60 for 6);
+      // all 6 issued, then 2 more from no stock (day 3: that issue has no value, so X's stock,
+      // -2, has no cost again).
+      const x = await insertVariant(db, 'Flip bell X', { stock: '4', category: 'Flip bells' });
+      await dated(x, '2026-02-01');
+      await post(entry(x, 'receipt', '2', '10'));
+      await dated(x, '2026-02-02');
+      await post(entry(x, 'issue', '-6'));
+      const [noCost] = await post(entry(x, 'issue', '-2'));
+      assert.equal(noCost!.value, null, 'an issue from no stock moves without a value');
+      await dated(x, '2026-02-03');
+      // Y: 3 @ 2 received (day 1), all issued (day 2), then 1 more issued from no stock, without a
+      // value, only on day 4: up to day 3 Y's rows all have one.
+      const y = await insertVariant(db, 'Flip bell Y', { category: 'Flip bells' });
+      await post(entry(y, 'receipt', '3', '2'));
+      await dated(y, '2026-02-01');
+      await post(entry(y, 'issue', '-3'));
+      await dated(y, '2026-02-02');
+      await post(entry(y, 'issue', '-1'));
+      await dated(y, '2026-02-04');
+      const page = async (asOf: string) => {
+        const v = await stockValue(db, { asOf, by: 'variant', q: 'Flip bell', limit: 10, offset: 0 });
+        return { rows: v.rows.map((r) => [r.key, r.stock, r.value, r.averageCost, r.unvaluedStock]), total: v.total };
+      };
+      assert.deepEqual(await page('2026-02-01'), {
+        rows: [
+          [String(y), '3', '6', '2', null],
+          [String(x), '4', '0', null, '4'],
+        ],
+        total: { value: '6', variants: 2, unvaluedVariants: 1 },
+      });
+      assert.deepEqual(await page('2026-02-02'), { rows: [[String(x), '6', '60', '10', null]], total: { value: '60', variants: 1, unvaluedVariants: 0 } });
+      assert.deepEqual(await page('2026-02-03'), { rows: [[String(x), '-2', '0', null, '-2']], total: { value: '0', variants: 1, unvaluedVariants: 1 } });
+      assert.deepEqual(await page('2026-02-04'), {
+        rows: [
+          [String(x), '-2', '0', null, '-2'],
+          [String(y), '-1', '0', null, '-1'],
+        ],
+        total: { value: '0', variants: 2, unvaluedVariants: 2 },
+      });
+      // The total alone, asking only the variants with a row without a value and in the whole
+      // pass, is the grouped answer's on each of those days (with every other test's stock).
+      for (const asOf of ['2026-01-31', '2026-02-01', '2026-02-02', '2026-02-03', '2026-02-04']) {
+        const grouped = await stockValue(db, { asOf, by: 'category', limit: 1, offset: 0 });
+        const expected = { asOf, ...grouped.total };
+        assert.deepEqual(await stockValueTotal(db, { asOf }), expected, `on ${asOf}, one by one`);
+        assert.deepEqual(await stockValueTotal(db, { asOf, oneByOne: 0 }), expected, `on ${asOf}, in the whole pass`);
+      }
+    });
+
+    test('every page of the stock per variant, with no name to match, is its slice of the whole list: most valuable first, equal values by name', async () => {
+      // Ties on purpose, named against the order they are made in: four worth 6 each, three
+      // without a cost (worth 0), two worth 9.
+      const made: number[] = [];
+      for (const [name, cost] of [
+        ['Tie bell Z', '2'],
+        ['Tie bell C', '2'],
+        ['Tie bell Q', '2'],
+        ['Tie bell A', '2'],
+        ['Tie bell Y', '3'],
+        ['Tie bell B', '3'],
+      ] as const) {
+        const v = await insertVariant(db, name, { category: 'Tie bells' });
+        await post(entry(v, 'receipt', '3', cost));
+        made.push(v);
+      }
+      for (const name of ['Tie bell X', 'Tie bell D', 'Tie bell M']) made.push(await insertVariant(db, name, { stock: '5', category: 'Tie bells' }));
+      const whole = await stockValue(db, { by: 'variant', limit: 10_000, offset: 0 });
+      assert.equal(whole.rows.length, whole.count, 'the whole list in one page');
+      for (let i = 1; i < whole.rows.length; i++)
+        assert.ok(Number(whole.rows[i - 1]!.value) >= Number(whole.rows[i]!.value), `row ${i} is worth no more than the one before`);
+      const ties = whole.rows.filter((r) => r.name.startsWith('Tie bell')).map((r) => r.name.charAt('Tie bell '.length));
+      assert.deepEqual(ties, ['B', 'Y', 'A', 'C', 'Q', 'Z', 'D', 'M', 'X'], 'the most valuable first, equal values by name (not by when they were made)');
+      // by item too (each tie bell is an item of its own): the same order, the same slices
+      const items = await stockValue(db, { by: 'item', limit: 10_000, offset: 0 });
+      assert.deepEqual(
+        items.rows.filter((r) => r.name.startsWith('Tie bell')).map((r) => r.name.charAt('Tie bell '.length)),
+        ['B', 'Y', 'A', 'C', 'Q', 'Z', 'D', 'M', 'X'],
+      );
+      for (const [by, list] of [
+        ['variant', whole],
+        ['item', items],
+      ] as const)
+        for (const limit of [1, 2, 3, 5])
+          for (let offset = 0; offset <= list.count + 1; offset++) {
+            const page = await stockValue(db, { by, limit, offset });
+            assert.deepEqual(page.rows, list.rows.slice(offset, offset + limit), `by ${by}, limit ${limit}, offset ${offset}`);
+            assert.deepEqual([page.total, page.count], [list.total, list.count], `by ${by}, limit ${limit}, offset ${offset}: the totals`);
+          }
+      // and the same rows as when every name is matched (the page sorted whole, before the change)
+      for (const [by, list] of [
+        ['variant', whole],
+        ['item', items],
+      ] as const) {
+        const matched = await stockValue(db, { by, q: 'Tie bell', limit: 100, offset: 0 });
+        assert.deepEqual(
+          matched.rows,
+          list.rows.filter((r) => r.name.startsWith('Tie bell')),
+          `by ${by}`,
+        );
+      }
+    });
+
+    test('a page past the last row has no rows but still the total and the count', async () => {
+      for (const by of ['variant', 'item', 'category'] as const) {
+        const first = await stockValue(db, { asOf: '2026-02-04', by, limit: 1, offset: 0 });
+        assert.ok(first.count > 0 && first.rows.length === 1, `by ${by}: there is stock that day`);
+        const past = await stockValue(db, { asOf: '2026-02-04', by, limit: 5, offset: first.count + 3 });
+        assert.deepEqual(past, { ...first, rows: [] }, `by ${by}: the same total and count, no rows`);
+        const named = await stockValue(db, { asOf: '2026-02-04', by, q: 'Flip bell', limit: 5, offset: 10 });
+        assert.deepEqual(
+          { total: named.total, count: named.count, rows: named.rows },
+          { total: { value: '0', variants: 2, unvaluedVariants: 2 }, count: by === 'category' ? 1 : 2, rows: [] },
+          `by ${by}: the rows named count, past them too`,
+        );
+      }
+      const none = await stockValue(db, { asOf: '2026-02-04', by: 'variant', q: 'no such bell', limit: 5, offset: 5 });
+      assert.deepEqual(
+        { total: none.total, count: none.count, rows: none.rows },
+        { total: { value: '0', variants: 0, unvaluedVariants: 0 }, count: 0, rows: [] },
+      );
     });
   });
 }

@@ -21,8 +21,11 @@ export function startMtc(
 ): { child: ChildProcess; done: Promise<CliResult> } {
   // V8 does not recompile PGlite's WebAssembly for speed in a server that lives seconds (src/db/wasm.ts)
   const env: NodeJS.ProcessEnv = { MTC_WASM_OPTIMISE: '0', ...process.env, ...options.env };
-  delete env.DATABASE_URL;
-  if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
+  // the database is the test's to name, never the environment's it runs in
+  for (const name of ['DATABASE_URL', 'MTC_DIRECT_DATABASE_URL']) {
+    delete env[name];
+    if (options.env?.[name]) env[name] = options.env[name];
+  }
   return startProcess(options.node ?? process.execPath, [MTC, ...args], { cwd: options.cwd, env });
 }
 
@@ -77,6 +80,7 @@ async function mtcHere(args: readonly string[], databaseUrl: string | undefined,
   const err = collect();
   const env = { ...process.env };
   delete env.DATABASE_URL;
+  delete env.MTC_DIRECT_DATABASE_URL;
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   const { openForCli } = await import('./backends.ts');
   const code = await runCli(args, { stdout: out.stream, stderr: err.stream, stdin: Readable.from([stdin]), isTTY: false, env, openDatabase: openForCli });

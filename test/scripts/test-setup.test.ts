@@ -13,6 +13,7 @@ import { ROOT, startProcess } from '../helpers/cli.ts';
 import {
   CHROMIUM,
   EXIT_MISSING,
+  PGBOUNCER,
   EXIT_NO_SERVER,
   installPlan,
   missingPackages,
@@ -45,10 +46,10 @@ const machine = (present: Machine['present'], more: Partial<Machine> = {}): Mach
   sudo: 'none',
   ...more,
 });
-const everything = new Set(['postgresql', 'chromium', 'curl', 'bsdutils', 'bash'] as const);
+const everything = new Set(['postgresql', 'pgbouncer', 'chromium', 'curl', 'bsdutils', 'bash'] as const);
 
 describe('what npm test needs of the machine', () => {
-  test('each needed program is looked for where the tests run it: PATH, /usr/bin/chromium, the newest PostgreSQL', () => {
+  test('each needed program is looked for where the tests run it: PATH, /usr/bin/chromium, /usr/sbin/pgbouncer, the newest PostgreSQL', () => {
     const dir = join(scratch, 'probe');
     const bin = join(dir, 'bin');
     program(join(bin, 'curl'));
@@ -57,13 +58,14 @@ describe('what npm test needs of the machine', () => {
     const lib = join(dir, 'postgresql');
     for (const v of ['9.6', '13', '15']) for (const p of ['initdb', 'pg_ctl']) program(join(lib, v, 'bin', p));
     program(join(lib, '16', 'bin', 'initdb')); // half installed: no pg_ctl
-    const places = { path: `${bin}:${join(dir, 'nowhere')}`, chromium: join(dir, 'chromium'), postgresLib: lib };
+    const places = { path: `${bin}:${join(dir, 'nowhere')}`, chromium: join(dir, 'chromium'), pgbouncer: join(dir, 'pgbouncer'), postgresLib: lib };
 
     const found = probeMachine(places);
     assert.deepEqual([...found.present].sort(), ['bash', 'curl', 'postgresql']);
     assert.equal(found.postgresBin, join(lib, '15', 'bin'), 'the newest complete version, 15 after 9.6 and 13, not the half-installed 16');
-    assert.deepEqual(missingPackages(found, { ownServer: true }), ['chromium', 'bsdutils']);
+    assert.deepEqual(missingPackages(found, { ownServer: true }), ['pgbouncer', 'chromium', 'bsdutils']);
 
+    program(join(dir, 'pgbouncer'));
     chmodSync(join(dir, 'chromium'), 0o755);
     program(join(bin, 'script'));
     assert.deepEqual(missingPackages(probeMachine(places), { ownServer: true }), []);
@@ -73,11 +75,11 @@ describe('what npm test needs of the machine', () => {
 
   test('PostgreSQL is needed only when the run starts its own server; packages come in one order', () => {
     const none = machine(new Set());
-    assert.deepEqual(missingPackages(none, { ownServer: true }), ['postgresql', 'chromium', 'curl', 'bsdutils', 'bash']);
+    assert.deepEqual(missingPackages(none, { ownServer: true }), ['postgresql', 'pgbouncer', 'chromium', 'curl', 'bsdutils', 'bash']);
     assert.deepEqual(
       missingPackages(none, { ownServer: false }),
-      ['chromium', 'curl', 'bsdutils', 'bash'],
-      'MTC_TEST_DATABASE_URL names the server: no PostgreSQL to install',
+      ['pgbouncer', 'chromium', 'curl', 'bsdutils', 'bash'],
+      'MTC_TEST_DATABASE_URL names the server: no PostgreSQL to install, and PgBouncer still goes in front of it',
     );
     assert.deepEqual(missingPackages(machine(everything), { ownServer: true }), []);
   });
@@ -134,7 +136,7 @@ describe('what npm test needs of the machine', () => {
       r.stderr,
       /^npm test: the tests need .*curl and script \(util-linux\), which are not on this machine, and npm test cannot install them itself/,
     );
-    assert.match(r.stderr, /\n {2}sudo apt-get install -y (postgresql )?(chromium )?curl bsdutils\n/);
+    assert.match(r.stderr, /\n {2}sudo apt-get install -y (postgresql )?(pgbouncer )?(chromium )?curl bsdutils\n/);
     assert.doesNotMatch(r.stderr, /apt-get ran|sudo ran/);
   });
 
@@ -169,7 +171,13 @@ describe('what npm test needs of the machine', () => {
   ];
   for (const [i, run] of aptGetRuns.entries()) {
     test(`as root, what is missing is installed with apt-get before anything else; when apt-get ${run.what}, ${run.code ? `the run stops with exit ${run.code}` : 'the run goes on'}`, {
-      skip: !root ? 'not root: apt-get would run through sudo' : existsSync(CHROMIUM) ? false : `no ${CHROMIUM} for the stand-in to leave in place`,
+      skip: !root
+        ? 'not root: apt-get would run through sudo'
+        : !existsSync(CHROMIUM)
+          ? `no ${CHROMIUM} for the stand-in to leave in place`
+          : existsSync(PGBOUNCER)
+            ? false
+            : `no ${PGBOUNCER} for the stand-in to leave in place`,
     }, async () => {
       const dir = join(scratch, `apt-get-${i}`);
       mkdirSync(dir);

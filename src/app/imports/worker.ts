@@ -235,11 +235,12 @@ export async function runLeased(
   }
   return db.session(async (lease) => {
     // The lease must outlive any idle time the job's batches leave it; a vanished host
-    // (no FIN, no RST) must still lose it within half a minute.
+    // (no FIN, no RST) must still lose it within half a minute. The settings are the
+    // transaction's (LOCAL): through a pooler in transaction mode only a transaction keeps its
+    // server connection, and a plain SET would stay on whichever one ran it, for its next client.
     await lease.exec(
-      "SET idle_in_transaction_session_timeout = 0; SET statement_timeout = 0; SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3; SET application_name = 'mtc import lease'",
+      "BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0; SET LOCAL statement_timeout = 0; SET LOCAL tcp_keepalives_idle = 10; SET LOCAL tcp_keepalives_interval = 5; SET LOCAL tcp_keepalives_count = 3; SET LOCAL application_name = 'mtc import lease'",
     );
-    await lease.exec('BEGIN');
     const held = (await lease.query<{ status: string }>(LEASE_SQL, [jobId, options.name])).rows[0];
     if (!held || !(RUNNABLE as readonly string[]).includes(held.status)) {
       await lease.exec('ROLLBACK');

@@ -128,10 +128,12 @@ const RECEIPT_FROM = `public.goods_receipts r JOIN public.suppliers s ON s.suppl
 const LINE_VARIANT = `JOIN public.item_variant v ON v.variant_id = l.variant_id JOIN public.item_master i ON i.item_id = v.item_id
   JOIN public.color_master c ON c.color_id = v.color_id JOIN public.size_master sz ON sz.size_id = v.size_id`;
 
-/** A receipt line `l` as answered, with its variant's names (LINE_VARIANT). */
-const LINE_COLUMNS = `l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
+/** A receipt line `l` as answered but for its variant's names. */
+const LINE_FIGURES = `l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.variant_id AS "variantId",
   trim_scale(l.quantity)::text AS quantity, trim_scale(l.unit_cost)::text AS "unitCost", trim_scale(l.quantity * l.unit_cost)::text AS amount,
   l.over_receipt_reason AS "overReceiptReason"`;
+/** A receipt line `l` as answered, with its variant's names (LINE_VARIANT). */
+const LINE_COLUMNS = `${LINE_FIGURES}, i.name AS item, c.color_name AS color, sz.size_name AS size`;
 
 async function receiptHead(q: Queryable, id: number): Promise<Omit<GoodsReceipt, 'lines' | 'warnings'> | undefined> {
   return (await q.query<Omit<GoodsReceipt, 'lines' | 'warnings'>>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
@@ -159,11 +161,15 @@ interface ReceivingOrder {
   supplierId: number;
   supplier: string;
   status: PoStatus;
-  lines: (Pick<PurchaseOrderLine, 'lineId' | 'lineNo' | 'variantId' | 'quantity' | 'receivedQuantity'> & {
-    /** The unit price less the line's discount, exactly (tax, which is recovered, is not part of the cost). */
-    net: string;
-  })[];
+  lines: (Pick<PurchaseOrderLine, 'lineId' | 'lineNo' | 'variantId' | 'quantity' | 'receivedQuantity'> &
+    VariantNames & {
+      /** The unit price less the line's discount, exactly (tax, which is recovered, is not part of the cost). */
+      net: string;
+    })[];
 }
+
+/** A variant's names as a receipt line shows them. */
+type VariantNames = Pick<GoodsReceiptLine, 'item' | 'color' | 'size'>;
 
 /**
  * The order receiving reads, locked first (the head's statement takes the lock, and reads the
@@ -181,16 +187,16 @@ async function receivingOrder(q: Queryable, id: number): Promise<ReceivingOrder 
   if (!head) return null;
   const lines = (
     await q.query<ReceivingOrder['lines'][number]>(
-      `SELECT l.id AS "lineId", l.line_no AS "lineNo", l.variant_id AS "variantId",
+      `SELECT l.id AS "lineId", l.line_no AS "lineNo", l.variant_id AS "variantId", i.name AS item, c.color_name AS color, sz.size_name AS size,
               l.quantity::text AS quantity, l.received_quantity::text AS "receivedQuantity", trim_scale(l.unit_price * (1 - l.discount_rate / 100))::text AS net
-         FROM public.purchase_order_lines l WHERE l.po_id = $1 ORDER BY l.line_no`,
+         FROM public.purchase_order_lines l ${LINE_VARIANT} WHERE l.po_id = $1 ORDER BY l.line_no`,
       [id],
     )
   ).rows;
   return { ...head, lines };
 }
 
-interface PlannedLine {
+interface PlannedLine extends VariantNames {
   poLineId: number | null;
   variantId: number;
   quantity: string;
@@ -253,12 +259,18 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
   const orderLines = new Map(order?.lines.map((x) => [x.lineId, x]));
   // the variants received on their own that are in the catalog, in one statement
   const alone = input.lines.flatMap((l) => (l.poLineId === undefined ? [l.variantId!] : []));
-  const live = new Set(
+  const live = new Map(
     alone.length === 0
       ? []
       : (
-          await q.query<{ id: number }>('SELECT variant_id AS id FROM public.item_variant WHERE variant_id = ANY($1::int[]) AND deleted_at IS NULL', [alone])
-        ).rows.map((r) => r.id),
+          await q.query<VariantNames & { id: number }>(
+            `SELECT v.variant_id AS id, i.name AS item, c.color_name AS color, sz.size_name AS size
+               FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+               JOIN public.color_master c ON c.color_id = v.color_id JOIN public.size_master sz ON sz.size_id = v.size_id
+              WHERE v.variant_id = ANY($1::int[]) AND v.deleted_at IS NULL`,
+            [alone],
+          )
+        ).rows.map(({ id, ...names }) => [id, names] as const),
   );
   const planned: PlannedLine[] = [];
   const receivedNow = new Map<number, bigint>();
@@ -276,16 +288,9 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
       const open = milli(line.quantity) - milli(line.receivedQuantity);
       const reason = l.overReceiptReason?.trim() || null;
       if (now > open && !reason) {
-        // the line's variant named only for the message
-        const v = (
-          await q.query<{ item: string; color: string; size: string }>(
-            `SELECT i.name AS item, c.color_name AS color, sz.size_name AS size FROM public.purchase_order_lines l ${LINE_VARIANT} WHERE l.id = $1`,
-            [line.lineId],
-          )
-        ).rows[0]!;
         throw new PurchasingError(
           'OVER_RECEIPT',
-          `lines/${i}: ${fromMilli(now)} of ${v.item} ${v.color} ${v.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or say why more came in the line's over-receipt reason (overReceiptReason)`,
+          `lines/${i}: ${fromMilli(now)} of ${line.item} ${line.color} ${line.size} is more than the ${fromMilli(open > 0n ? open : 0n)} still open on line ${line.lineNo} of ${order!.poNumber}; receive no more than that, or say why more came in the line's over-receipt reason (overReceiptReason)`,
           'state',
           { line: i, poLineId: line.lineId, open: fromMilli(open > 0n ? open : 0n), received: fromMilli(now) },
         );
@@ -293,6 +298,9 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
       planned.push({
         poLineId: line.lineId,
         variantId: line.variantId,
+        item: line.item,
+        color: line.color,
+        size: line.size,
         quantity: l.quantity,
         unitCost: l.unitCost ?? line.net,
         overReceiptReason: now > open ? reason : null,
@@ -300,7 +308,14 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
     } else {
       if (!live.has(l.variantId!)) throw usage('VARIANT_NOT_FOUND', `lines/${i}/variantId`, `names no variant in the catalog (${l.variantId})`);
       if (l.unitCost == null) throw usage('INVALID_LINE', `lines/${i}/unitCost`, 'is required for a line that is not on the order: say what one unit cost');
-      planned.push({ poLineId: null, variantId: l.variantId!, quantity: l.quantity, unitCost: l.unitCost, overReceiptReason: null });
+      planned.push({
+        poLineId: null,
+        variantId: l.variantId!,
+        ...live.get(l.variantId!)!,
+        quantity: l.quantity,
+        unitCost: l.unitCost,
+        overReceiptReason: null,
+      });
     }
   }
   return writeReceipt(q, { supplierId, order, input, planned, reverses: null, reason: null }, actor);
@@ -334,12 +349,14 @@ async function writeReceipt(
   // variants at the statement's end. Locked after them, two receipts of one variant would each
   // hold a key-share lock the other's lock waits for: a deadlock.
   // The receipt and its lines (in the order given) in one statement, with the order lines'
-  // received quantities raised, which answers the lines as getGoodsReceipt would (with their
-  // variants' names), each with the receipt's id, the grand total its lines add up to, and
-  // whether anything and whether all of the order has come (the lines not received now as
-  // they were, those received now as the update left them)
+  // received quantities raised, which answers the lines (in the order given: their ids are
+  // taken in that order) as getGoodsReceipt would but for their names, which the planned
+  // lines carry (read with the order or the variants: joined here, they made the statement
+  // take ten times as long to plan), each with the receipt's id, the grand total its lines add
+  // up to, and whether anything and whether all of the order has come (the lines not received
+  // now as they were, those received now as the update left them)
   const inserted = (
-    await q.query<GoodsReceiptLine & { id: number; computed: string; anything: boolean; all: boolean }>(
+    await q.query<Omit<GoodsReceiptLine, keyof VariantNames> & { id: number; computed: string; anything: boolean; all: boolean }>(
       `WITH lk AS (SELECT v.variant_id FROM public.item_variant v WHERE v.variant_id = ANY($18::int[]) ORDER BY v.variant_id FOR UPDATE),
             x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
             t AS (SELECT sum(x.q * x.c) AS total FROM x),
@@ -357,8 +374,8 @@ async function writeReceipt(
             st AS (SELECT coalesce(bool_or(coalesce(u.received_quantity, ol.received_quantity) > 0), false) AS anything,
                           coalesce(bool_and(coalesce(u.received_quantity, ol.received_quantity) >= ol.quantity), true) AS "all"
                      FROM public.purchase_order_lines ol LEFT JOIN u ON u.id = ol.id WHERE ol.po_id = $2)
-       SELECT l.receipt_id AS id, trim_scale(f.grand)::text AS computed, st.anything, st."all", ${LINE_COLUMNS}
-         FROM f, st, l ${LINE_VARIANT} WHERE (SELECT count(*) FROM lk) >= 0 ORDER BY l.id`,
+       SELECT l.receipt_id AS id, trim_scale(f.grand)::text AS computed, st.anything, st."all", ${LINE_FIGURES}
+         FROM f, st, l WHERE (SELECT count(*) FROM lk) >= 0 ORDER BY l.id`,
       [
         r.supplierId,
         r.order?.purchaseOrderId ?? null,
@@ -418,7 +435,13 @@ async function writeReceipt(
     // a closed or cancelled order keeps its status: a reversal still takes its quantities back
     if (r.order.status !== target && !PO_MACHINE.final.includes(r.order.status)) await movePurchaseOrder(q, r.order, action, null);
   }
-  const receipt = { ...(await receiptHead(q, made.id))!, lines: inserted.map(({ id: _id, computed: _c, anything: _a, all: _l, ...line }) => line) };
+  const receipt = {
+    ...(await receiptHead(q, made.id))!,
+    lines: inserted.map(({ id: _id, computed: _c, anything: _a, all: _l, ...line }, i) => {
+      const { item, color, size } = r.planned[i]!;
+      return { ...line, item, color, size };
+    }),
+  };
   const warnings: GoodsReceipt['warnings'] = [];
   if (input.grandTotal != null && Math.abs(Number(input.grandTotal) - Number(made.computed)) > 0.01)
     warnings.push({
@@ -489,6 +512,9 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
         planned: original.lines.map((l) => ({
           poLineId: l.poLineId,
           variantId: l.variantId,
+          item: l.item,
+          color: l.color,
+          size: l.size,
           quantity: `-${l.quantity}`,
           unitCost: l.unitCost,
           overReceiptReason: null,

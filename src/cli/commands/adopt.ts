@@ -46,8 +46,9 @@ Options:
   --lock-timeout SECS  how long to wait for another mtc run's lock (default 60), then exit 3
 
 Exit codes: 0 adopted (or nothing to do); 1 adoption stopped (a conflict, data that would
-not survive, a database already managed): the report says why; 2 usage; 3 could not
-connect or lock.`;
+not survive, a database already managed): the report says why; 2 usage, or a connection
+through a pooler that may not keep the lock's session (give --direct-database URL or
+MTC_DIRECT_DATABASE_URL, as for mtc migrate); 3 could not connect or lock.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const { plan } = await loadProject(ctx);
@@ -58,16 +59,19 @@ export async function run(ctx: CommandContext): Promise<number> {
   const target = await loadSnapshotModel(ctx);
   const { adopt } = await import('../../schema/adopt/adopt.ts');
   const progress = ctx.isTTY && !ctx.json ? (m: string) => ctx.err(`mtc adopt: ${m}…`) : undefined;
-  const result = await withDatabase(ctx, (db) =>
-    adopt(db, plan, {
-      target,
-      mapping,
-      dryRun: ctx.values['dry-run'] === true,
-      ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
-      unmanaged: config.unmanaged,
-      lockTimeoutMs,
-      ...(progress ? { onProgress: progress } : {}),
-    }),
+  const result = await withDatabase(
+    ctx,
+    (db) =>
+      adopt(db, plan, {
+        target,
+        mapping,
+        dryRun: ctx.values['dry-run'] === true,
+        ...(typeof ctx.values.timezone === 'string' ? { timeZone: ctx.values.timezone } : {}),
+        unmanaged: config.unmanaged,
+        lockTimeoutMs,
+        ...(progress ? { onProgress: progress } : {}),
+      }),
+    { session: true },
   );
   if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(formatReport(result, ctx.snapshot));

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../command.ts';
-import { loadProject, plural, withDatabase } from '../project.ts';
+import { connectForSession, loadProject, plural, withDatabase } from '../project.ts';
 import type { MigrateResult, StepResult } from '../../schema/migrations/migrate.ts';
 import { parseDatabaseUrl } from '../../db/open.ts';
 import type { MigrationFailure } from '../../schema/migrations/locate.ts';
@@ -41,7 +41,12 @@ Options:
 
 Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
 was changed by hand since the last run (the ledger keeps the schema each run left; mtc
-verify compares with the snapshot at any time).`;
+verify compares with the snapshot at any time).
+
+The lock needs a session of its own: through a connection pooler (PgBouncer in transaction
+mode) migrate refuses with exit 2 before doing anything, unless --direct-database URL, or
+MTC_DIRECT_DATABASE_URL beside DATABASE_URL, names the database at an address that keeps
+sessions (PostgreSQL itself, or a pooler in session mode): migrate then connects there.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const dryRun = ctx.values['dry-run'] === true;
@@ -49,7 +54,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const allowDrift = ctx.values['allow-drift'] === true;
   // On a server, connect while the files are read: the first look needs no lock and no driver
   // (the lean client; the full one only where the address needs it).
-  const opening = parseDatabaseUrl(ctx.database).kind === 'postgres' ? ctx.connect(ctx.database, { lean: true }) : undefined;
+  const opening = parseDatabaseUrl(ctx.directDatabase ?? ctx.database).kind === 'postgres' ? connectForSession(ctx, { lean: true }) : undefined;
   let project;
   try {
     project = await loadProject(ctx);
@@ -77,7 +82,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       });
       return report(ctx, outcome);
     },
-    opened ? { opened } : {},
+    opened ? { opened } : { session: true },
   );
 }
 

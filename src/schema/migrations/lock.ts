@@ -31,6 +31,7 @@ const TAKE_SQL = `SELECT CASE WHEN ${HELD_IN_THIS_SESSION} THEN false ELSE ${LOC
  * session itself, for another command: then it is looked at again every 200 ms.
  */
 export async function acquireSchemaLock(session: Session, timeoutMs: number): Promise<void> {
+  assertKeepsState(session);
   const deadline = Date.now() + timeoutMs;
   await session.exec(`SET lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
   try {
@@ -64,6 +65,21 @@ export async function acquireSchemaLock(session: Session, timeoutMs: number): Pr
   } finally {
     await session.exec('RESET lock_timeout').catch(() => {});
   }
+}
+
+/**
+ * Refuses (SESSION_NOT_KEPT, a configuration error) a session that may not keep the lock: one
+ * through a connection pooler in transaction mode would leave it on whichever server
+ * connection ran that statement, held for another client or released by no one, while the run
+ * went on unguarded. Raised before anything is done.
+ */
+function assertKeepsState(session: Session): void {
+  if (session.keepsState) return;
+  throw new MtcError(
+    'SESSION_NOT_KEPT',
+    'the schema lock is a session-level advisory lock, and this connection reaches PostgreSQL through a connection pooler, which may not keep a session (PgBouncer in transaction mode hands each transaction to any server connection); nothing was done. Set MTC_DIRECT_DATABASE_URL (or --direct-database URL) to an address that keeps sessions, PostgreSQL itself or a pooler in session mode, and run this again: migrate and adopt use it, everything else DATABASE_URL',
+    'usage',
+  );
 }
 
 /** Releases the schema lock (closing the session releases it too). */
