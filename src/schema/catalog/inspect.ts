@@ -37,6 +37,11 @@ export const INSPECT_QUERY_COUNT = Object.keys(CATALOG_QUERIES).length + 2;
  * client too. Inside a transaction, the caller's search_path is left as it was.
  */
 export async function inspect(q: Queryable): Promise<SchemaModel> {
+  return buildModel(await inspectRaw(q));
+}
+
+/** The catalog's rows as the queries answer them, parsed but not yet a model (bench/verify/profile.mjs times the two apart). */
+export async function inspectRaw(q: Queryable): Promise<RawCatalog> {
   const path = await q.query<{ search_path: string }>(SEARCH_PATH_QUERY);
   const searchPath = path.rows[0]?.search_path ?? '';
   let raw: RawCatalog;
@@ -51,10 +56,10 @@ export async function inspect(q: Queryable): Promise<SchemaModel> {
   } finally {
     await q.query(restoreSearchPathQuery(searchPath));
   }
-  return buildModel(raw);
+  return raw;
 }
 
-interface RawCatalog {
+export interface RawCatalog {
   schemas: { name: string }[];
   extensions: { name: string; schema: string }[];
   enums: { schema: string; name: string; values: string[] | null }[];
@@ -187,7 +192,7 @@ function byTable<R extends { schema: string; table: string }, T>(rows: R[], map:
   return out;
 }
 
-function buildModel(raw: RawCatalog): SchemaModel {
+export function buildModel(raw: RawCatalog): SchemaModel {
   const constraints = byTable(raw.constraints, toConstraint);
   const indexes = byTable(raw.indexes, toIndex);
   const triggers = byTable(raw.triggers, (t): TriggerModel => ({ name: t.name, definition: normalizeTriggerDef(t.definition), enabled: t.enabled }));
