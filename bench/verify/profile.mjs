@@ -28,7 +28,7 @@ const { connectLean } = await import('../../src/db/lean.ts');
 const { inspect, inspectRaw, buildModel } = await import('../../src/schema/catalog/inspect.ts');
 const { compareModels } = await import('../../src/schema/catalog/compare.ts');
 const { verifyDatabase } = await import('../../src/schema/catalog/verify.ts');
-const { CATALOG_QUERIES } = await import('../../src/schema/catalog/queries.ts');
+const { CATALOG_QUERIES, INSPECT_QUERIES } = await import('../../src/schema/catalog/queries.ts');
 
 const db = await connectLean(url);
 if (!db) {
@@ -78,6 +78,23 @@ for (const [kind, sql] of Object.entries(CATALOG_QUERIES)) {
   queries.push({ kind, server_ms: median(server), rows: JSON.parse(data).length, bytes: Buffer.byteLength(data) });
 }
 
+// the statements inspect sends (the few kinds together, the large ones one each): their server time together
+const inspectServer = [];
+for (let i = 0; i < repeat; i++) {
+  let sum = 0;
+  for (const { sql } of INSPECT_QUERIES) {
+    const c0 = backendCpu();
+    if (c0 !== null) {
+      await db.query(sql);
+      sum += backendCpu() - c0;
+    } else {
+      const plan = JSON.parse(Object.values((await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`)).rows[0])[0])[0];
+      sum += plan['Planning Time'] + plan['Execution Time'];
+    }
+  }
+  inspectServer.push(sum);
+}
+
 // the client's CPU: the whole inspection, then its parts
 const counting = (q, sink) => ({
   query: (sql, params) => {
@@ -119,7 +136,8 @@ const out = {
   server_clock: serverClock,
   queries,
   server_ms_total: queries.reduce((s, q) => s + q.server_ms, 0),
-  bytes_total: queries.reduce((s, q) => s + q.bytes, 0),
+  server_ms_inspect: median(inspectServer),
+  inspect_statements: INSPECT_QUERIES.length + 2,
   client_cpu_ms: {
     inspect: median(inspectCpu),
     build_model: median(buildCpu),
@@ -135,7 +153,9 @@ else {
     console.log(
       `  ${q.kind.padEnd(12)} server ${q.server_ms.toFixed(1).padStart(8)} ms  ${String(q.rows).padStart(6)} rows  ${(q.bytes / 1024).toFixed(0).padStart(6)} KiB`,
     );
-  console.log(`  ${'all'.padEnd(12)} server ${out.server_ms_total.toFixed(1).padStart(8)} ms  ${(out.bytes_total / 1024).toFixed(0).padStart(19)} KiB`);
+  console.log(
+    `  ${'all'.padEnd(12)} server ${out.server_ms_total.toFixed(1).padStart(8)} ms one statement each; as inspect sends them (${out.inspect_statements} statements): ${out.server_ms_inspect.toFixed(1)} ms`,
+  );
   const c = out.client_cpu_ms;
   console.log(
     `  client CPU: inspect ${c.inspect.toFixed(1)} ms (of which building the model from parsed rows ${c.build_model.toFixed(1)} ms), compare ${c.compare.toFixed(1)} ms, verifyDatabase ${c.verify.toFixed(1)} ms`,

@@ -414,6 +414,8 @@ function fnNamed(value: FunctionModel): Keyed<FunctionModel> {
 
 /** Groups of two or more, each sorted by name, in order of their first member's name. */
 function groupBy<T extends { name: string }>(list: T[], key: (x: T) => string): T[][] {
+  if (list.length < 2) return [];
+  if (new Set(list.map(key)).size === list.length) return []; // no two alike (the usual case): no sorting
   const groups = new Map<string, T[]>();
   for (const x of [...list].sort((a, b) => cmp(a.name, b.name))) {
     const k = key(x);
