@@ -240,6 +240,11 @@ class Comparison {
     const exp = kept(expected);
     const act = kept(actual);
     const key = (k: Keyed<T>) => `${k.schema}\u0000${k.name}`;
+    // The usual case, both sides alike in the same order: pairs by position, no maps to build.
+    if (exp.length === act.length && exp.every((e, i) => e.schema === act[i]!.schema && e.name === act[i]!.name)) {
+      if (compare) exp.forEach((e, i) => compare(e, act[i]!, ref(e)));
+      return;
+    }
     const actualByKey = new Map(act.map((k) => [key(k), k]));
     const expectedKeys = new Set(exp.map(key));
     const missing: MissingFinding[] = [];
