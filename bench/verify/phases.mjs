@@ -32,8 +32,8 @@ const { openDatabase } = await import('../../src/db/open.ts');
 const { inspect } = await import('../../src/schema/catalog/inspect.ts');
 const { compareModels } = await import('../../src/schema/catalog/compare.ts');
 const { openScratchDatabase } = await import('../../src/db/scratch.ts');
-const { CATALOG_QUERIES } = await import('../../src/schema/catalog/queries.ts');
-const labels = new Map(Object.entries(CATALOG_QUERIES).map(([k, v]) => [v, k]));
+const { CATALOG_QUERIES, INSPECT_QUERIES } = await import('../../src/schema/catalog/queries.ts');
+const labels = new Map([...Object.entries(CATALOG_QUERIES).map(([k, v]) => [v, k]), ...INSPECT_QUERIES.map((s) => [s.sql, s.kinds.join('+')])]);
 stamp('load modules');
 
 // per-query timings of an inspection

@@ -21,13 +21,13 @@ import {
   normalizeViewDef,
   indexShape,
 } from './normalize.ts';
-import { CATALOG_QUERIES, type CatalogKind, SEARCH_PATH_QUERY, restoreSearchPathQuery } from './queries.ts';
+import { type ConstraintRow, type IndexRow, INSPECT_QUERIES, SEARCH_PATH_QUERY, type SequenceRow, type TableRow, restoreSearchPathQuery } from './queries.ts';
 
 /**
- * How many statements one `inspect` sends, whatever the size of the schema: one per object
- * kind, plus reading and restoring the caller's search_path.
+ * How many statements one `inspect` sends, whatever the size of the schema: reading the
+ * caller's search_path, the catalog's (see INSPECT_QUERIES), restoring the search_path.
  */
-export const INSPECT_QUERY_COUNT = Object.keys(CATALOG_QUERIES).length + 2;
+export const INSPECT_QUERY_COUNT = INSPECT_QUERIES.length + 2;
 
 /**
  * Reads the schema of a live database into a `SchemaModel`: user schemas only (no system
@@ -37,24 +37,107 @@ export const INSPECT_QUERY_COUNT = Object.keys(CATALOG_QUERIES).length + 2;
  * client too. Inside a transaction, the caller's search_path is left as it was.
  */
 export async function inspect(q: Queryable): Promise<SchemaModel> {
+  return buildModel(await inspectRaw(q));
+}
+
+/** The catalog's rows as the queries answer them, parsed but not yet a model (bench/verify/profile.mjs times the two apart). */
+export async function inspectRaw(q: Queryable): Promise<RawCatalog> {
   const path = await q.query<{ search_path: string }>(SEARCH_PATH_QUERY);
   const searchPath = path.rows[0]?.search_path ?? '';
-  let raw: RawCatalog;
+  const parts: Record<string, unknown> = {};
   try {
     // One after another: a transaction's client must not be sent a second query while it runs one.
-    const parts: Partial<Record<CatalogKind, unknown>> = {};
-    for (const kind of Object.keys(CATALOG_QUERIES) as CatalogKind[]) {
-      const r = await q.query<{ data: string }>(CATALOG_QUERIES[kind]);
-      parts[kind] = JSON.parse(r.rows[0]?.data ?? '[]');
+    for (const { kinds, sql } of INSPECT_QUERIES) {
+      const row = (await q.query<Record<string, string>>(sql)).rows[0];
+      for (const kind of kinds) parts[kind] = JSON.parse(row?.[kind] ?? '[]');
     }
-    raw = parts as RawCatalog;
   } finally {
     await q.query(restoreSearchPathQuery(searchPath));
   }
-  return buildModel(raw);
+  return fromAnswer(parts as unknown as Answer);
 }
 
-interface RawCatalog {
+/** What INSPECT_QUERIES answer: objects for the few, arrays for the many (queries.ts). */
+interface Answer {
+  schemas: RawCatalog['schemas'];
+  extensions: RawCatalog['extensions'];
+  enums: RawCatalog['enums'];
+  sequences: SequenceRow[];
+  tables: TableRow[];
+  constraints: ConstraintRow[];
+  indexes: IndexRow[];
+  triggers: RawCatalog['triggers'];
+  functions: RawCatalog['functions'];
+  views: RawCatalog['views'];
+}
+
+function fromAnswer(a: Answer): RawCatalog {
+  return {
+    schemas: a.schemas,
+    extensions: a.extensions,
+    enums: a.enums,
+    sequences: a.sequences.map(([schema, name, type, start, increment, min, max, cycle, owner_table, owner_column]) => ({
+      schema,
+      name,
+      type,
+      start,
+      increment,
+      min,
+      max,
+      cycle,
+      owner_table,
+      owner_column,
+    })),
+    tables: a.tables.map(([schema, name, columns]) => ({
+      schema,
+      name,
+      columns: columns.map(([name, attnum, type, notNull, defaultValue, identity, generated]) => ({
+        name,
+        attnum,
+        type,
+        notNull,
+        default: defaultValue,
+        identity,
+        generated,
+      })),
+    })),
+    constraints: a.constraints.map(
+      ([schema, table, name, kind, definition, columns, ref_schema, ref_table, ref_columns, on_update, on_delete, match, deferrable, deferred, validated]) => ({
+        schema,
+        table,
+        name,
+        kind,
+        definition,
+        columns,
+        ref_schema,
+        ref_table,
+        ref_columns,
+        on_update,
+        on_delete,
+        match,
+        deferrable,
+        deferred,
+        validated,
+      }),
+    ),
+    indexes: a.indexes.map(([schema, table, name, definition, unique, method, keys, predicate, constraint]) => ({
+      schema,
+      table,
+      name,
+      definition,
+      unique,
+      method,
+      keys,
+      predicate,
+      constraint,
+    })),
+    triggers: a.triggers,
+    functions: a.functions,
+    views: a.views,
+  };
+}
+
+export interface RawCatalog {
   schemas: { name: string }[];
   extensions: { name: string; schema: string }[];
   enums: { schema: string; name: string; values: string[] | null }[];
@@ -187,7 +270,7 @@ function byTable<R extends { schema: string; table: string }, T>(rows: R[], map:
   return out;
 }
 
-function buildModel(raw: RawCatalog): SchemaModel {
+export function buildModel(raw: RawCatalog): SchemaModel {
   const constraints = byTable(raw.constraints, toConstraint);
   const indexes = byTable(raw.indexes, toIndex);
   const triggers = byTable(raw.triggers, (t): TriggerModel => ({ name: t.name, definition: normalizeTriggerDef(t.definition), enabled: t.enabled }));

@@ -46,6 +46,7 @@ const ELEMENT_LIST = new RegExp(String.raw`ARRAY\[((?:\(${LITERAL}::character va
  * whole, so a quote inside a value cannot end one early.
  */
 export function varcharArrayAsTextArray(definition: string): string {
+  if (!definition.includes('::character varying')) return definition; // most definitions: three RegExps saved
   return definition
     .replace(ELEMENT_OLD, '($1::character varying)::text')
     .replace(ELEMENT_LIST, (_all, list: string) => `(ARRAY[${list.replace(ELEMENT, '$1::character varying')}])::text[]`);
@@ -73,11 +74,12 @@ export function normalizeViewDef(s: string): string {
 /** The index definition without the index's own name: two indexes with one shape are duplicates. */
 export function indexShape(definition: string, name: string): string {
   const quoted = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-  return definition.replace(new RegExp(`^(CREATE (?:UNIQUE )?INDEX )${escapeRegExp(quoted)} ON `), '$1ON ');
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // String prefixes, not a RegExp made per index: 12,500 of those cost half a second.
+  for (const head of ['CREATE INDEX ', 'CREATE UNIQUE INDEX ']) {
+    const prefix = `${head}${quoted} ON `;
+    if (definition.startsWith(prefix)) return `${head}ON ${definition.slice(prefix.length)}`;
+  }
+  return definition;
 }
 
 interface Token {
