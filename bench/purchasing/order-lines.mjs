@@ -17,7 +17,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { databaseUrl, median, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
+import { median, runner, toolEnvironment } from '../lib/harness.mjs';
+import { migratedDatabase } from './database.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -35,18 +36,13 @@ const LINES = Number(values.lines);
 const RUNS = Number(values.runs);
 const BACKENDS = values.backend === 'both' ? ['postgres', 'pglite'] : [values.backend];
 if (!BACKENDS.every((b) => b === 'postgres' || b === 'pglite')) throw new Error(`--backend must be postgres, pglite or both, not ${values.backend}`);
-if (!(LINES >= 500 && LINES % 500 === 0)) throw new Error('--lines must be a multiple of 500 (the lines of one order)');
+if (!(LINES >= 2500 && LINES % 2500 === 0)) throw new Error('--lines must be a multiple of 2,500 (five suppliers, each with whole orders of 500 lines)');
 
 const { env } = toolEnvironment();
 const { run, mustRun } = runner(env, repo, 600_000);
 const log = (m) => process.stderr.write(`${m}\n`);
 const src = (p) => import(pathToFileURL(join(repo, 'src', p)).href);
 
-const { openDatabase } = await src('db/open.ts');
-const { loadMigrations } = await src('schema/migrations/source.ts');
-const { planMigrations } = await src('schema/migrations/plan.ts');
-const { migrate } = await src('schema/migrations/migrate.ts');
-const { splitStatements } = await src('schema/lint/index.ts');
 const { MAX_ORDER_LINES, createPurchaseOrder } = await src('app/purchasing/orders.ts');
 const { createOrdersFromSuggestions } = await src('app/purchasing/suggestions.ts');
 const { CLI_ACTOR } = await src('app/audit/actor.ts');
@@ -70,21 +66,8 @@ const time = async (fn) => {
 const round = (ms) => Math.round(ms);
 
 async function benchBackend(kind) {
-  let url = 'memory://';
-  let description = 'PGlite in memory';
-  if (kind === 'postgres') {
-    const server = await startServer({ run, mustRun }, { prefix: 'mtc-order-lines-pg-' });
-    const admin = await openDatabase(server.adminUrl);
-    await admin.exec('DROP DATABASE IF EXISTS mtc_bench_order_lines');
-    await admin.exec('CREATE DATABASE mtc_bench_order_lines');
-    await admin.close();
-    url = databaseUrl(server.adminUrl, 'mtc_bench_order_lines');
-    description = server.description;
-  }
+  const { db, description } = await migratedDatabase(kind, { name: 'mtc_bench_order_lines', runner: { run, mustRun }, prefix: 'mtc-order-lines-pg-' });
   log(`${kind}: ${description}`);
-  const db = await openDatabase(url);
-  const migrated = await migrate(db, planMigrations(await loadMigrations(join(repo, 'migrations'))), { splitStatements });
-  if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
   await db.exec(LOAD);
   const variants = (await db.query('SELECT variant_id AS id, variant_id % 5 + 1 AS supplier FROM public.item_variant ORDER BY variant_id')).rows;
   const clear = () => db.exec('DELETE FROM public.purchase_orders');

@@ -19,7 +19,8 @@ import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PGBIN, databaseUrl, median, runner, startServer, toolEnvironment } from '../lib/harness.mjs';
+import { PGBIN, median, runner, toolEnvironment } from '../lib/harness.mjs';
+import { migratedDatabase } from './database.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -57,11 +58,6 @@ const { run, mustRun } = runner(env, repo, 1_800_000);
 const log = (m) => process.stderr.write(`${m}\n`);
 const src = (p) => import(pathToFileURL(join(repo, 'src', p)).href);
 
-const { openDatabase } = await src('db/open.ts');
-const { loadMigrations } = await src('schema/migrations/source.ts');
-const { planMigrations } = await src('schema/migrations/plan.ts');
-const { migrate } = await src('schema/migrations/migrate.ts');
-const { splitStatements } = await src('schema/lint/index.ts');
 const { createGoodsReceipt } = await src('app/purchasing/receipts.ts');
 const { stockValue, stockValueTotal } = await src('app/items/value.ts');
 const { CLI_ACTOR } = await src('app/audit/actor.ts');
@@ -176,22 +172,15 @@ const summarise = (m) => {
 };
 
 async function benchBackend(kind) {
-  let url = 'memory://';
-  let description = 'PGlite in memory';
-  if (kind === 'postgres') {
-    const server = await startServer({ run, mustRun }, { prefix: 'mtc-purchasing-pg-', extraSettings: ['shared_buffers=512MB'] });
-    const admin = await openDatabase(server.adminUrl);
-    await admin.exec('DROP DATABASE IF EXISTS mtc_bench_purchasing');
-    await admin.exec('CREATE DATABASE mtc_bench_purchasing');
-    await admin.close();
-    url = databaseUrl(server.adminUrl, 'mtc_bench_purchasing');
-    description = server.description;
-    serverCpu = server.cpuMs ?? (() => 0);
-  } else serverCpu = () => 0;
+  const opened = await migratedDatabase(kind, {
+    name: 'mtc_bench_purchasing',
+    runner: { run, mustRun },
+    prefix: 'mtc-purchasing-pg-',
+    extraSettings: ['shared_buffers=512MB'],
+  });
+  const { db, description } = opened;
+  serverCpu = opened.serverCpu;
   log(`${kind}: ${description}`);
-  const db = await openDatabase(url);
-  const migrated = await migrate(db, planMigrations(await loadMigrations(join(repo, 'migrations'))), { splitStatements });
-  if (migrated.failure) throw new Error(`migrate failed: ${migrated.failure.message}`);
   log(`${kind}: loading ${VARIANTS} variants and ${LEDGER} ledger rows`);
   const t0 = performance.now();
   await db.exec(LOAD);
