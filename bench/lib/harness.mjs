@@ -118,7 +118,9 @@ export async function startServer({ run, mustRun }, { prefix, extraSettings = []
 /**
  * The CPU time in ms (on a CPU, from /proc/PID/schedstat) of process `pid` and its children:
  * for a PostgreSQL cluster, the postmaster and every backend, so a statement's work is counted
- * whichever backend ran it and however loaded the machine was.
+ * whichever backend ran it and however loaded the machine was. Backends that have exited
+ * count too (the postmaster's reaped children, `cutime + cstime`, to a clock tick: 10 ms), so
+ * a whole client process's server work is the difference of two readings around it.
  */
 export function clusterCpuMs(pid) {
   const onCpu = (p) => {
@@ -128,7 +130,8 @@ export function clusterCpuMs(pid) {
       return 0; // gone meanwhile
     }
   };
-  let ms = onCpu(pid);
+  // the children it has reaped (backends of connections that have ended): cutime + cstime, in clock ticks
+  let ms = onCpu(pid) + reapedMs(pid);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -154,3 +157,14 @@ export const psqlRunner =
   (mustRun) =>
   (db, ...args) =>
     mustRun(join(PGBIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, ...args]);
+
+/** CPU time in ms of the children `pid` has waited for (fields cutime and cstime of /proc/PID/stat; USER_HZ is 100 on Linux). */
+function reapedMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return 0;
+  }
+}

@@ -5,7 +5,9 @@
 //
 // Env: BENCH_RUNS (default 5), BENCH_DATABASE_URL (use that server instead of a throwaway
 // PostgreSQL 15 cluster; needs CREATEDB: databases mtc_verify_<size> are dropped and
-// recreated on it), BENCH_MTC_BIN (another mtc entry point than bin/mtc.cjs).
+// recreated on it), BENCH_MTC_BIN (another mtc entry point than bin/mtc.cjs), BENCH_MTC_BIN_BASE
+// (a second build, say main's, copied out of the tree: its verify runs in the same rotation as
+// 'verify (base)', for an A/B on a loaded machine).
 //
 // For each size: one database holding a generated schema (tables with numeric, timestamptz
 // and text columns, a primary key, 1-2 indexes, a foreign key to an earlier table, and an
@@ -18,7 +20,11 @@
 //                of verify comparable to pg_dump; verify also loads the snapshot into PGlite)
 // If the warm-up round of a size shows that N rounds would take more than --budget seconds
 // (default 600), that size gets fewer rounds, and the report says so.
-// Whole-process wall time around a child-process spawn; the median is reported.
+// Whole-process wall time around a child-process spawn; the median is reported. Next to it, CPU
+// time, which other work on the machine inflates far less: the process's user + system time
+// (/usr/bin/time) and the server's (the throwaway cluster's processes, ended backends included:
+// bench/lib/harness.mjs clusterCpuMs; not measured on BENCH_DATABASE_URL). The ratio against
+// pg_dump is reported for both, CPU as process + server.
 // --phases: after the rounds of each size, one untimed run of bench/verify/phases.mjs (on
 // src/ as it is), which times verify's stages: live inspection, PGlite start, the
 // snapshot's load, PGlite inspection, comparison.
@@ -26,7 +32,7 @@
 // Plain Node ESM, no dependencies. Writes bench/.work/verify-results.json.
 
 import '../lib/node24.mjs';
-import { rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,17 +167,24 @@ function createDatabase(n) {
 const node = process.execPath;
 const mtcBin = process.env.BENCH_MTC_BIN ? resolve(process.env.BENCH_MTC_BIN) : 'bin/mtc.cjs';
 const snapshot = (n) => join(work, `verify-snapshot-${n}.sql`);
-const TOOLS = ['pg_dump', 'mtc verify', 'mtc dump'];
+const baseBin = process.env.BENCH_MTC_BIN_BASE ? resolve(process.env.BENCH_MTC_BIN_BASE) : null;
+const TOOLS = ['pg_dump', 'mtc verify', 'mtc dump', ...(baseBin ? ['verify (base)'] : [])];
 const cmds = {
   pg_dump: (n) => [pgDump, ['--schema-only', '-d', dbUrl(n), '-f', '/dev/null']],
   'mtc verify': (n) => [node, [mtcBin, 'verify', '--database', dbUrl(n), '--snapshot', snapshot(n)]],
   'mtc dump': (n) => [node, [mtcBin, 'schema', 'dump', '--database', dbUrl(n), '-o', '/dev/null']],
+  'verify (base)': (n) => [node, [baseBin, 'verify', '--database', dbUrl(n), '--snapshot', snapshot(n)]],
 };
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const timeFile = join(work, `verify-time-${process.pid}.txt`);
 function once(tool, n) {
   const [c, a] = cmds[tool](n);
-  const t = timed(c, a);
+  const s0 = server.cpuMs?.();
+  const t = gnuTime ? timed(gnuTime, ['-f', '%U %S', '-o', timeFile, c, ...a]) : timed(c, a);
+  const serverMs = s0 === undefined ? null : server.cpuMs() - s0;
   if (!t.ok) return { err: `${tool} failed (${t.r.error?.message ?? `exit ${t.r.status}`}): ${tail(t.r.stderr || t.r.stdout, 8)}` };
-  return { s: t.s };
+  const [user, system] = gnuTime ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : [Number.NaN, Number.NaN];
+  return { s: t.s, cpu: gnuTime ? user + system : null, server: serverMs === null ? null : serverMs / 1000 };
 }
 
 // ---------------------------------------------------------------- run
@@ -205,7 +218,7 @@ for (const n of sizes) {
   }
   r.snapshot_bytes = statSync(snapshot(n)).size;
   log(`  snapshot: ${(r.snapshot_bytes / 1024).toFixed(0)} KiB in ${((Date.now() - t0) / 1000).toFixed(2)} s (${snapshot(n)})`);
-  const st = Object.fromEntries(TOOLS.map((t) => [t, { samples: [], failure: null, warmup: null }]));
+  const st = Object.fromEntries(TOOLS.map((t) => [t, { samples: [], cpu: [], server: [], failure: null, warmup: null }]));
   // warm-up: untimed (also the first PGlite start, which caches its template in ~/.cache/mtc)
   let live = [];
   const w0 = Date.now();
@@ -237,7 +250,11 @@ for (const n of sizes) {
         st[t].failure = `round ${i + 1}: ${o.err}`;
         log(`\n  ${t} failed in round ${i + 1}: ${o.err}`);
         live = live.filter((x) => x !== t);
-      } else st[t].samples.push(o.s);
+      } else {
+        st[t].samples.push(o.s);
+        st[t].cpu.push(o.cpu);
+        st[t].server.push(o.server);
+      }
     }
   }
   process.stdout.write('\n');
@@ -245,7 +262,17 @@ for (const n of sizes) {
     const s = st[t];
     r.tools[t] = s.failure
       ? { status: 'failed', failure: s.failure }
-      : { status: 'ok', median: median(s.samples), min: Math.min(...s.samples), max: Math.max(...s.samples), warmup: s.warmup, samples: s.samples };
+      : {
+          status: 'ok',
+          median: median(s.samples),
+          min: Math.min(...s.samples),
+          max: Math.max(...s.samples),
+          warmup: s.warmup,
+          samples: s.samples,
+          ...(s.cpu.every((x) => x !== null) ? { cpu_median: median(s.cpu), cpu_samples: s.cpu } : {}),
+          ...(s.server.every((x) => x !== null) ? { server_median: median(s.server), server_samples: s.server } : {}),
+          ...(s.cpu.every((x) => x !== null) && s.server.every((x) => x !== null) ? { total_cpu_median: median(s.cpu.map((c, i) => c + s.server[i])) } : {}),
+        };
   }
   if (phases) {
     const p = run(node, [join(here, 'phases.mjs'), '--database', dbUrl(n), '--snapshot', snapshot(n)]);
@@ -253,7 +280,12 @@ for (const n of sizes) {
     log(`  verify's stages (one run, on src/):\n    ${r.phases.replace(/\n/g, '\n    ')}`);
   }
   const m = (t) => (r.tools[t].median == null ? 'FAILED' : `${r.tools[t].median.toFixed(3)} s`);
-  log(`  medians: pg_dump ${m('pg_dump')}, mtc verify ${m('mtc verify')}, mtc dump ${m('mtc dump')}`);
+  log(`  medians: pg_dump ${m('pg_dump')}, mtc verify ${m('mtc verify')}, mtc dump ${m('mtc dump')}${baseBin ? `, verify (base) ${m('verify (base)')}` : ''}`);
+  const c = (t) => {
+    const x = r.tools[t];
+    return x.cpu_median == null ? '—' : `${x.cpu_median.toFixed(2)} + ${x.server_median?.toFixed(2) ?? '?'} = ${x.total_cpu_median?.toFixed(2) ?? '?'} s`;
+  };
+  log(`  CPU (process + server = total, medians): ${TOOLS.map((t) => `${t} ${c(t)}`).join('; ')}`);
 }
 
 // ---------------------------------------------------------------- report
@@ -292,6 +324,46 @@ rows.forEach((r, k) => {
   if (k === 0) log(widths.map((w) => '-'.repeat(w)).join('  '));
 });
 log('');
+// CPU time: the process's user + system, plus the server's (the cluster's processes), medians
+const cpuOf = (n, t) => results[n]?.tools?.[t]?.total_cpu_median ?? null;
+if (sizes.some((n) => cpuOf(n, 'pg_dump') !== null)) {
+  const part = (n, t, k) => fmt(results[n]?.tools?.[t]?.[k] ?? null, 2);
+  const cpuRows = [
+    [
+      'tables',
+      'pg_dump proc+server (s)',
+      'verify proc+server (s)',
+      'verify/pg_dump CPU',
+      ...(baseBin ? ['base proc+server (s)', 'base/pg_dump CPU'] : []),
+      'pg_dump CPU /10×',
+      'verify CPU /10×',
+    ],
+  ];
+  const cpuGrowth = (i, t) => {
+    if (i === 0) return '—';
+    const [x, y] = [cpuOf(sizes[i - 1], t), cpuOf(sizes[i], t)];
+    return x == null || y == null ? '—' : `${((y / x) ** (1 / Math.log10(sizes[i] / sizes[i - 1]))).toFixed(1)}×`;
+  };
+  sizes.forEach((n, i) => {
+    const both = (t) => `${part(n, t, 'cpu_median')} + ${part(n, t, 'server_median')} = ${fmt(cpuOf(n, t), 2)}`;
+    cpuRows.push([
+      n.toLocaleString('en-US'),
+      both('pg_dump'),
+      both('mtc verify'),
+      ratio(cpuOf(n, 'mtc verify'), cpuOf(n, 'pg_dump')),
+      ...(baseBin ? [both('verify (base)'), ratio(cpuOf(n, 'verify (base)'), cpuOf(n, 'pg_dump'))] : []),
+      cpuGrowth(i, 'pg_dump'),
+      cpuGrowth(i, 'mtc verify'),
+    ]);
+  });
+  const w = cpuRows[0].map((_, i) => Math.max(...cpuRows.map((r) => String(r[i]).length)));
+  cpuRows.forEach((r, k) => {
+    log(r.map((cell, i) => String(cell).padStart(w[i])).join('  '));
+    if (k === 0) log(w.map((x) => '-'.repeat(x)).join('  '));
+  });
+  log("CPU: user + system time of the process (/usr/bin/time) + the cluster's (its processes, ended backends included), medians");
+  log('');
+}
 if (sizes.some((n) => results[n].reduced)) log(`* fewer rounds than --runs ${runs}: a round would have exceeded the budget of ${budget} s`);
 for (const n of sizes) {
   if (results[n].failure) log(`${n}: ${results[n].failure}`);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SchemaModel } from '../schema/catalog/model.ts';
+import type { Verification, VerificationCache } from '../schema/catalog/verify.ts';
 import type { CommandContext } from './command.ts';
 import { UsageError } from './usage.ts';
 
@@ -20,23 +21,9 @@ const modelsSeen = new Map<string, SchemaModel>();
  * source (tests of the library), or with MTC_NO_CACHE=1; within one process a snapshot is
  * loaded once.
  */
-export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaModel> {
-  let snapshot: string;
-  try {
-    snapshot = await readFile(ctx.snapshot, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
-    throw err;
-  }
-  const { cacheDirectory, pgliteVersion } = await import('../db/scratch.ts');
-  const built = typeof __MTC_SOURCE_HASH__ === 'string' ? __MTC_SOURCE_HASH__ : null;
-  const cached = built !== null && process.env.MTC_NO_CACHE !== '1';
-  const key = createHash('sha256')
-    .update(`${built}\0${await pgliteVersion()}\0`)
-    .update(snapshot)
-    .digest('hex')
-    .slice(0, 32);
+export async function loadSnapshotModel(ctx: CommandContext, read?: SnapshotFile): Promise<SchemaModel> {
+  const { snapshot, key, cached } = read ?? (await readSnapshot(ctx));
+  const { cacheDirectory } = await import('../db/scratch.ts');
   // a process that reads one snapshot more than once (a server, tests) loads it once
   const known = modelsSeen.get(key);
   if (known) return structuredClone(known);
@@ -57,6 +44,62 @@ export async function loadSnapshotModel(ctx: CommandContext): Promise<SchemaMode
     await rename(tmp, file);
   }
   return model;
+}
+
+export interface SnapshotFile {
+  snapshot: string;
+  key: string;
+  cached: boolean;
+}
+
+/** The snapshot's text and its cache key (its bytes, the PGlite version, the sources MTC was built from); `cached`: whether the disk cache is used. */
+export async function readSnapshot(ctx: CommandContext): Promise<SnapshotFile> {
+  let snapshot: string;
+  try {
+    snapshot = await readFile(ctx.snapshot, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`snapshot ${ctx.snapshot} does not exist; write it with mtc schema dump, or pass --snapshot FILE`);
+    throw err;
+  }
+  const { pgliteVersion } = await import('../db/scratch.ts');
+  const built = typeof __MTC_SOURCE_HASH__ === 'string' ? __MTC_SOURCE_HASH__ : null;
+  const key = createHash('sha256')
+    .update(`${built}\0${await pgliteVersion()}\0`)
+    .update(snapshot)
+    .digest('hex')
+    .slice(0, 32);
+  return { snapshot, key, cached: built !== null && process.env.MTC_NO_CACHE !== '1' };
+}
+
+/**
+ * Where `mtc verify` keeps its last verification of each database (verifyDatabase reuses it
+ * while the catalog, the snapshot and the scope are unchanged): a file per database (and
+ * address it was reached at) in MTC's cache directory, holding the latest only. Undefined where the snapshot's model is not cached either (MTC run from
+ * source, MTC_NO_CACHE=1).
+ */
+export async function verificationCache({ key, cached }: SnapshotFile, location: string): Promise<VerificationCache | undefined> {
+  if (!cached) return undefined;
+  const { cacheDirectory } = await import('../db/scratch.ts');
+  const file = (server: string) => join(cacheDirectory(), `verify-${createHash('sha256').update(`${server}\0${location}`).digest('hex').slice(0, 32)}.json`);
+  return {
+    declared: key,
+    async read(server, wanted) {
+      try {
+        const kept = JSON.parse(await readFile(file(server), 'utf8')) as { key: string; verification: Verification };
+        return kept.key === wanted ? kept.verification : undefined;
+      } catch {
+        return undefined; // none yet, or unreadable
+      }
+    },
+    async write(server, kept, verification) {
+      await mkdir(cacheDirectory(), { recursive: true });
+      const target = file(server);
+      const tmp = `${target}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify({ key: kept, verification }));
+      await rename(tmp, target);
+    },
+  };
 }
 
 /** The schema a snapshot's SQL makes, read back from a throwaway in-process PostgreSQL (PGlite); `progress` hears of its start. */

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command.ts';
 import { loadConfig } from '../config.ts';
 import { withDatabase } from '../project.ts';
-import { loadSnapshotModel } from '../snapshot.ts';
+import { loadSnapshotModel, readSnapshot, verificationCache } from '../snapshot.ts';
 
 export const options = {} as const;
 
@@ -22,7 +22,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   const { formatFinding } = await import('../../schema/catalog/compare.ts');
   const { OPTIONAL_EXTENSIONS } = await import('../../app/items/trigram.ts');
   const scope = { ...config, optional: OPTIONAL_EXTENSIONS };
-  const { findings, differences, warnings } = await withDatabase(ctx, (db) => verifyDatabase(db, () => loadSnapshotModel(ctx), scope), { lean: true });
+  const { findings, differences, warnings } = await withDatabase(
+    ctx,
+    async (db) => {
+      const snapshot = await readSnapshot(ctx);
+      return verifyDatabase(db, () => loadSnapshotModel(ctx, snapshot), scope, await verificationCache(snapshot, db.location));
+    },
+    { lean: true },
+  );
   if (ctx.json) ctx.out(JSON.stringify({ findings, differences, warnings }, null, 2));
   else {
     for (const w of warnings) ctx.err(`warning: ${w}`);

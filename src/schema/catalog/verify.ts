@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/types.ts';
 import { readUnmanaged } from '../adopt/adopt.ts';
 import { compareModels } from './compare.ts';
 import type { Finding } from './compare.ts';
 import { inspect } from './inspect.ts';
 import type { SchemaModel } from './model.ts';
+import { CATALOG_STATE_QUERY } from './queries.ts';
 
 /** Objects left out of a comparison: `ignore` never reported, `unmanaged` listed but not compared (mtc.config.json). */
 export interface VerifyScope {
@@ -36,13 +38,63 @@ export interface Verification {
 }
 
 /**
+ * Where earlier verifications are kept (`mtc verify` keeps them in MTC's cache directory), so
+ * that a database whose catalog has not been written since is not read again.
+ */
+export interface VerificationCache {
+  /** Names the declared schema: a new one for any change to it (the snapshot's content key). */
+  declared: string;
+  /** The verification stored for `server` (a database: CATALOG_STATE_QUERY's `server`) under `key`, if that is the one stored. */
+  read(server: string, key: string): Promise<Verification | undefined>;
+  write(server: string, key: string, verification: Verification): Promise<void>;
+}
+
+/**
  * What `mtc verify` reports: the live database (`db`) compared with the declared schema
  * (`expected`, loaded once the database has been read), leaving out what the scope and `mtc adopt` (recorded in the database) say
  * is not MTC's.
+ *
+ * With a `cache`, the catalog's state is read first (CATALOG_STATE_QUERY, one statement with no
+ * pg_get_*def): when it, the declared schema, the scope and the adopted objects are all what
+ * they were at a verification kept in the cache, that verification is the answer, and neither
+ * model is made. Otherwise the database is inspected and compared, and the answer kept if the
+ * catalog's state was the same after the inspection as before it (no DDL ran meanwhile).
  */
-export async function verifyDatabase(db: Queryable, expected: () => Promise<SchemaModel>, scope: VerifyScope): Promise<Verification> {
-  const actual = await inspect(db);
+export async function verifyDatabase(
+  db: Queryable,
+  expected: () => Promise<SchemaModel>,
+  scope: VerifyScope,
+  cache?: VerificationCache,
+): Promise<Verification> {
+  const state = cache ? await catalogState(db) : undefined;
   const adopted = await readUnmanaged(db);
+  const key =
+    cache && state
+      ? createHash('sha256')
+          .update(JSON.stringify([state.fingerprint, cache.declared, scope.ignore, scope.unmanaged, scope.optional ?? [], adopted]))
+          .digest('hex')
+      : undefined;
+  if (cache && state && key) {
+    const known = await cache.read(state.server, key);
+    if (known) return known;
+  }
+  const verification = await compareWith(await inspect(db), adopted, expected, scope);
+  if (cache && state && key && (await catalogState(db))?.fingerprint === state.fingerprint) await cache.write(state.server, key, verification);
+  return verification;
+}
+
+/** The catalog's state (CATALOG_STATE_QUERY), or undefined where the server does not tell it (a function it lacks or refuses). */
+async function catalogState(db: Queryable): Promise<{ server: string; fingerprint: string } | undefined> {
+  try {
+    const row = (await db.query<{ server: string | null; fingerprint: string }>(CATALOG_STATE_QUERY)).rows[0];
+    return row?.server ? { server: row.server, fingerprint: row.fingerprint } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live model (`actual`) compared with the declared one, within the scope. */
+async function compareWith(actual: SchemaModel, adopted: readonly string[], expected: () => Promise<SchemaModel>, scope: VerifyScope): Promise<Verification> {
   const declared = await expected();
   const compared = compareModels(declared, actual, { ignore: [...scope.ignore], unmanaged: [...scope.unmanaged, ...adopted] });
   const absent = (scope.optional ?? []).filter(
