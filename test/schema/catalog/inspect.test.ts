@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { connectLean } from '../../../src/db/lean.ts';
-import type { Database, Queryable } from '../../../src/db/types.ts';
+import type { Database } from '../../../src/db/types.ts';
 import { INSPECT_QUERY_COUNT, inspect } from '../../../src/schema/catalog/inspect.ts';
 import type { SchemaModel, TableModel } from '../../../src/schema/catalog/model.ts';
 import { CREATE_LEDGER_SQL } from '../../../src/schema/migrations/ledger.ts';
 import { type Backend, type TestDatabase, backends, postgresBackend } from '../../helpers/backends.ts';
+import { counting } from '../../helpers/counting.ts';
 
 const ZOO = readFileSync(new URL('../../fixtures/catalog/zoo.sql', import.meta.url), 'utf8');
 
@@ -20,24 +21,6 @@ async function withDatabase<T>(backend: Backend, fn: (db: Database, t: TestDatab
     await db.close();
     await t.drop();
   }
-}
-
-/** A Queryable that counts the statements it is sent. */
-function counting(q: Queryable): { q: Queryable; count: () => number } {
-  let n = 0;
-  return {
-    q: {
-      query: (sql, params) => {
-        n++;
-        return q.query(sql, params);
-      },
-      exec: (sql) => {
-        n++;
-        return q.exec(sql);
-      },
-    },
-    count: () => n,
-  };
 }
 
 function tableOf(model: SchemaModel, schema: string, name: string): TableModel {
