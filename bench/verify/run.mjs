@@ -15,7 +15,10 @@
 // once with `mtc schema dump`, then N rounds, tools in rotation, after one untimed warm-up
 // round that also checks each works:
 //   pg_dump      pg_dump --schema-only -f /dev/null (the floor: reads the live catalog)
-//   mtc verify   mtc verify --snapshot FILE, must exit 0 (the database matches its snapshot)
+//   mtc verify   mtc verify --snapshot FILE, must exit 0 (the database matches its snapshot);
+//                a repeat run, answered from the verification it keeps while the catalog is unchanged
+//   verify (full) the same, with that kept verification removed first (untimed): verify as
+//                after a change to the catalog (live inspection, the cached snapshot model, compare)
 //   mtc dump     mtc schema dump -o /dev/null (the live-database inspection alone, the part
 //                of verify comparable to pg_dump; verify also loads the snapshot into PGlite)
 // If the warm-up round of a size shows that N rounds would take more than --budget seconds
@@ -32,8 +35,8 @@
 // Plain Node ESM, no dependencies. Writes bench/.work/verify-results.json.
 
 import '../lib/node24.mjs';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, release, loadavg } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, release, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGBIN, SERVER_SETTINGS, median, runner, startServer, tail, toolEnvironment } from '../lib/harness.mjs';
@@ -168,17 +171,31 @@ const node = process.execPath;
 const mtcBin = process.env.BENCH_MTC_BIN ? resolve(process.env.BENCH_MTC_BIN) : 'bin/mtc.cjs';
 const snapshot = (n) => join(work, `verify-snapshot-${n}.sql`);
 const baseBin = process.env.BENCH_MTC_BIN_BASE ? resolve(process.env.BENCH_MTC_BIN_BASE) : null;
-const TOOLS = ['pg_dump', 'mtc verify', 'mtc dump', ...(baseBin ? ['verify (base)'] : [])];
+const TOOLS = ['pg_dump', 'mtc verify', 'verify (full)', 'mtc dump', ...(baseBin ? ['verify (base)'] : [])];
 const cmds = {
   pg_dump: (n) => [pgDump, ['--schema-only', '-d', dbUrl(n), '-f', '/dev/null']],
   'mtc verify': (n) => [node, [mtcBin, 'verify', '--database', dbUrl(n), '--snapshot', snapshot(n)]],
   'mtc dump': (n) => [node, [mtcBin, 'schema', 'dump', '--database', dbUrl(n), '-o', '/dev/null']],
+  'verify (full)': (n) => [node, [mtcBin, 'verify', '--database', dbUrl(n), '--snapshot', snapshot(n)]],
   'verify (base)': (n) => [node, [baseBin, 'verify', '--database', dbUrl(n), '--snapshot', snapshot(n)]],
+};
+// 'verify (full)' is verify as after any change to the catalog: without the verification it
+// keeps per database (removed before each run, untimed), so it inspects and compares. MTC's
+// cache is the benchmark's own, started with the PGlite template of the user's if there is one.
+const userCache = join(toolEnv.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mtc');
+toolEnv.XDG_CACHE_HOME = join(work, 'verify-cache');
+const mtcCache = join(toolEnv.XDG_CACHE_HOME, 'mtc');
+mkdirSync(mtcCache, { recursive: true });
+for (const f of existsSync(userCache) ? readdirSync(userCache) : [])
+  if (f.startsWith('pglite-') && !existsSync(join(mtcCache, f))) copyFileSync(join(userCache, f), join(mtcCache, f));
+const forgetVerifications = () => {
+  for (const f of existsSync(mtcCache) ? readdirSync(mtcCache) : []) if (f.startsWith('verify-')) rmSync(join(mtcCache, f), { force: true });
 };
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const timeFile = join(work, `verify-time-${process.pid}.txt`);
 function once(tool, n) {
   const [c, a] = cmds[tool](n);
+  if (tool === 'verify (full)') forgetVerifications();
   const s0 = server.cpuMs?.();
   const t = gnuTime ? timed(gnuTime, ['-f', '%U %S', '-o', timeFile, c, ...a]) : timed(c, a);
   const serverMs = s0 === undefined ? null : server.cpuMs() - s0;
@@ -280,7 +297,7 @@ for (const n of sizes) {
     log(`  verify's stages (one run, on src/):\n    ${r.phases.replace(/\n/g, '\n    ')}`);
   }
   const m = (t) => (r.tools[t].median == null ? 'FAILED' : `${r.tools[t].median.toFixed(3)} s`);
-  log(`  medians: pg_dump ${m('pg_dump')}, mtc verify ${m('mtc verify')}, mtc dump ${m('mtc dump')}${baseBin ? `, verify (base) ${m('verify (base)')}` : ''}`);
+  log(`  medians: ${TOOLS.map((t) => `${t} ${m(t)}`).join(', ')}`);
   const c = (t) => {
     const x = r.tools[t];
     return x.cpu_median == null ? '—' : `${x.cpu_median.toFixed(2)} + ${x.server_median?.toFixed(2) ?? '?'} = ${x.total_cpu_median?.toFixed(2) ?? '?'} s`;
@@ -334,6 +351,8 @@ if (sizes.some((n) => cpuOf(n, 'pg_dump') !== null)) {
       'pg_dump proc+server (s)',
       'verify proc+server (s)',
       'verify/pg_dump CPU',
+      'full proc+server (s)',
+      'full/pg_dump CPU',
       ...(baseBin ? ['base proc+server (s)', 'base/pg_dump CPU'] : []),
       'pg_dump CPU /10×',
       'verify CPU /10×',
@@ -351,6 +370,8 @@ if (sizes.some((n) => cpuOf(n, 'pg_dump') !== null)) {
       both('pg_dump'),
       both('mtc verify'),
       ratio(cpuOf(n, 'mtc verify'), cpuOf(n, 'pg_dump')),
+      both('verify (full)'),
+      ratio(cpuOf(n, 'verify (full)'), cpuOf(n, 'pg_dump')),
       ...(baseBin ? [both('verify (base)'), ratio(cpuOf(n, 'verify (base)'), cpuOf(n, 'pg_dump'))] : []),
       cpuGrowth(i, 'pg_dump'),
       cpuGrowth(i, 'mtc verify'),

@@ -14,7 +14,10 @@ indexes with one definition). The snapshot is loaded into an in-process PostgreS
 not reported. Objects named in mtc.config.json under "unmanaged", and those mtc adopt left
 in place (recorded in the database), are listed as unmanaged; those under "ignore" not at
 all. An optional extension the server lacks (pg_trgm, for item search) is a warning on
-stderr, with what goes slower, not a difference. Exit 1 when there is any difference.`;
+stderr, with what goes slower, not a difference. A repeat run gives the last answer for
+that database again, without reading its definitions, while its catalog has not been
+written to since (nor the snapshot or mtc.config.json changed, nor the server restarted);
+MTC_NO_CACHE=1 reads everything. Exit 1 when there is any difference.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await loadConfig();
