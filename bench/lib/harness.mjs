@@ -112,6 +112,8 @@ export async function startServer({ run, mustRun }, { prefix, extraSettings = []
     description: `throwaway cluster on 127.0.0.1:${port}, data in ${dir}, with ${settings.join(' ')}`,
     /** The CPU time (ms) the cluster's processes have used so far: the postmaster and its children (Linux). */
     cpuMs: () => clusterCpuMs(Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])),
+    /** Waits (up to `ms`) until no client's backend is left: an ended connection's CPU time then counts in clusterCpuMs (Linux). */
+    clientsGone: (ms = 2000) => clientsGone(Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]), ms),
   };
 }
 
@@ -166,5 +168,28 @@ function reapedMs(pid) {
     return (Number(f[13]) + Number(f[14])) * 10;
   } catch {
     return 0;
+  }
+}
+
+/** Waits up to `ms` until process `pid` (a postmaster) has no child serving a client over TCP (a title naming `host(port)`) nor any ended and not reaped. */
+function clientsGone(pid, ms) {
+  const until = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let clients = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(ppid) !== pid) continue;
+        // a client's backend, or any child ended and not yet reaped (its CPU time not yet the postmaster's)
+        if (state === 'Z' || /\d\(\d+\)/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) clients++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (clients === 0 || Date.now() > until) return clients === 0;
+    Atomics.wait(pause, 0, 0, 20);
   }
 }

@@ -198,6 +198,8 @@ function once(tool, n) {
   if (tool === 'verify (full)') forgetVerifications();
   const s0 = server.cpuMs?.();
   const t = gnuTime ? timed(gnuTime, ['-f', '%U %S', '-o', timeFile, c, ...a]) : timed(c, a);
+  // the backend of the run's connection has ended and been reaped: its CPU time counts here, not in the next run
+  server.clientsGone?.();
   const serverMs = s0 === undefined ? null : server.cpuMs() - s0;
   if (!t.ok) return { err: `${tool} failed (${t.r.error?.message ?? `exit ${t.r.status}`}): ${tail(t.r.stderr || t.r.stdout, 8)}` };
   const [user, system] = gnuTime ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : [Number.NaN, Number.NaN];
