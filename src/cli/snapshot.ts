@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SchemaModel } from '../schema/catalog/model.ts';
 import type { Verification, VerificationCache } from '../schema/catalog/verify.ts';
@@ -93,11 +93,16 @@ export async function verificationCache({ key, cached }: SnapshotFile, location:
       }
     },
     async write(server, kept, verification) {
-      await mkdir(cacheDirectory(), { recursive: true });
       const target = file(server);
       const tmp = `${target}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ key: kept, verification }));
-      await rename(tmp, target);
+      try {
+        await mkdir(cacheDirectory(), { recursive: true });
+        await writeFile(tmp, JSON.stringify({ key: kept, verification }));
+        await rename(tmp, target);
+      } catch {
+        // a cache that cannot be written (read-only, full) only means the next run reads everything
+        await rm(tmp, { force: true }).catch(() => undefined);
+      }
     },
   };
 }
