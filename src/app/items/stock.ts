@@ -323,6 +323,8 @@ export async function variantLedger(
 /**
  * Live variants of live items at or below their reorder threshold, the furthest below first, one
  * page of them, counted up to COUNT_CAP; a threshold of 0 is none (finished goods made to order).
+ * The page is read in the order of the low-stock index (migration 0026); only the variants
+ * tied on the page's last deficit are sorted by name.
  */
 export async function lowStock(q: Queryable, page: { limit: number; offset: number }): Promise<PageTotal & { variants: Variant[] }> {
   const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold';
@@ -332,6 +334,10 @@ export async function lowStock(q: Queryable, page: { limit: number; offset: numb
       [page.limit, page.offset],
     )
   ).rows;
-  const counted = `FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id WHERE ${where}`;
+  // Counted from the low-stock index alone (migration 0026), each variant's item tested against
+  // the deleted items held in memory: the same rows as the join (every variant has its item).
+  const counted = `FROM public.item_variant v
+    WHERE v.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold
+      AND v.item_id NOT IN (SELECT i.item_id FROM public.item_master i WHERE i.deleted_at IS NOT NULL)`;
   return { ...(await cappedTotal(q, variants.length, page, counted, [])), variants };
 }

@@ -144,9 +144,29 @@ export interface VariantUsage {
   lots: number;
 }
 
-/** The variants production consumed most in the period (from the ledger's 'production' rows), the most first. */
+/**
+ * The variants production consumed most in the period (from the ledger's 'production' rows), the
+ * most first. Over all time (no `from` nor `to`) it reads the ledger's totals per variant
+ * (migration 0028), in the order of their usage index, instead of summing the ledger.
+ */
 export async function mostUsedVariants(q: Queryable, p: { from?: string; to?: string; limit: number }): Promise<{ variants: VariantUsage[] }> {
   if (p.from && p.to) checkPeriod(p.from, p.to);
+  if (!p.from && !p.to) {
+    const r = await q.query<VariantUsage>(
+      `SELECT t.variant_id AS "variantId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
+              (-t.production_quantity)::text AS consumed, t.production_lots AS lots
+         FROM public.ledger_variant_totals t
+         JOIN public.item_variant v ON v.variant_id = t.variant_id
+         JOIN public.item_master i ON i.item_id = v.item_id
+         JOIN public.color_master c ON c.color_id = v.color_id
+         JOIN public.size_master s ON s.size_id = v.size_id
+        WHERE t.production_rows > 0
+        ORDER BY t.production_quantity, lower(i.name), t.variant_id
+        LIMIT $1`,
+      [p.limit],
+    );
+    return { variants: r.rows };
+  }
   const r = await q.query<VariantUsage>(
     `SELECT t.variant_id AS "variantId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
             (-sum(t.quantity))::text AS consumed, count(DISTINCT t.production_lot_id)::int AS lots

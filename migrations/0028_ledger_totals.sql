@@ -1,0 +1,151 @@
+-- requires: 0017_stock_valuation
+-- The stock ledger summed per variant, kept exact by triggers on the ledger in the same
+-- statement as its rows are written (whoever writes them: postStock, the legacy import, a
+-- bulk load), so that what the reports and stock value read "as of now" is one row a variant
+-- instead of an aggregate of the whole ledger (5,000,000 rows: seconds a request).
+--
+-- ledger_variant_totals, one row a variant with ledger rows: sum(quantity), the sum of the
+-- values, the last row (by id) with a value and the last that moved stock without one (the
+-- variant's stock is unvalued when that comes later), and of its 'production' rows: how many,
+-- sum(quantity), and how many lots. Its row is the aggregate GET /api/stock/value and
+-- /api/reports/variant-usage made of the whole ledger, exactly.
+--
+-- ledger_value_totals: the total of stock value over every variant (variants with stock or
+-- value, their value where it has a cost, the unvalued ones with stock), kept as the sum of
+-- its rows: each writer adds what its statement changed to a row of its own, keyed by its
+-- server process (pg_backend_pid()), which no other transaction writes at the same time, so
+-- writers of different variants never wait for each other there. Its rows are as many as
+-- the server processes that ever wrote stock.
+--
+-- What it costs a write: a statement adding ledger rows runs one more statement (the trigger)
+-- that sums them per variant and upserts each variant's row (a heap row and, as its value
+-- moves, entries of the two indexes below) and the writer's total row; a 'production' row of
+-- a lot probes the ledger's lot index once to know whether the lot is new to the variant.
+-- An update or delete of ledger rows (the demo back-dating its rows, a lot deleted) sums its
+-- variants again from their own rows.
+
+CREATE TABLE public.ledger_variant_totals (
+    variant_id integer PRIMARY KEY REFERENCES public.item_variant (variant_id) ON DELETE CASCADE,
+    quantity numeric NOT NULL,
+    value numeric NOT NULL,
+    last_valued_id bigint NOT NULL,
+    last_unvalued_id bigint NOT NULL,
+    production_rows bigint NOT NULL,
+    production_quantity numeric NOT NULL,
+    production_lots integer NOT NULL,
+    unvalued boolean GENERATED ALWAYS AS (last_unvalued_id > last_valued_id) STORED,
+    -- what the variant's stock is worth where it has a cost; 0 where it has none
+    sort_value numeric GENERATED ALWAYS AS (CASE WHEN last_unvalued_id > last_valued_id THEN 0 ELSE value END) STORED
+);
+-- stock value's page, the most valuable first
+CREATE INDEX idx_ledger_variant_totals_value ON public.ledger_variant_totals (sort_value DESC, variant_id)
+    WHERE quantity <> 0 OR value <> 0;
+-- variant usage's page, the most consumed first
+CREATE INDEX idx_ledger_variant_totals_usage ON public.ledger_variant_totals (production_quantity, variant_id)
+    WHERE production_rows > 0;
+
+CREATE TABLE public.ledger_value_totals (
+    backend_pid integer PRIMARY KEY,
+    variants bigint NOT NULL,
+    value numeric NOT NULL,
+    unvalued_variants bigint NOT NULL
+);
+
+-- Each function below ends with the same statement: what the variants' rows were ("before",
+-- none for a new variant) and are ("after") adds its difference to the writer's total row.
+
+-- Sums the variants' ledger rows again into their totals (none left: no row).
+CREATE FUNCTION public.ledger_totals_recount(ids integer[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    WITH before AS (SELECT t.* FROM public.ledger_variant_totals t WHERE t.variant_id = ANY (ids)),
+    fresh AS (
+        SELECT t.variant_id, sum(t.quantity) AS quantity, coalesce(sum(t.value), 0) AS value,
+               coalesce(max(t.id) FILTER (WHERE t.value IS NOT NULL), 0) AS last_valued_id,
+               coalesce(max(t.id) FILTER (WHERE t.value IS NULL AND t.quantity <> 0), 0) AS last_unvalued_id,
+               count(*) FILTER (WHERE t.transaction_type = 'production') AS production_rows,
+               coalesce(sum(t.quantity) FILTER (WHERE t.transaction_type = 'production'), 0) AS production_quantity,
+               count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production') AS production_lots
+          FROM public.inventory_transactions t WHERE t.variant_id = ANY (ids)
+         GROUP BY t.variant_id),
+    gone AS (DELETE FROM public.ledger_variant_totals t WHERE t.variant_id = ANY (ids) AND t.variant_id NOT IN (SELECT f.variant_id FROM fresh f)),
+    after AS (
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots)
+        SELECT * FROM fresh
+        ON CONFLICT (variant_id) DO UPDATE
+           SET quantity = excluded.quantity, value = excluded.value, last_valued_id = excluded.last_valued_id,
+               last_unvalued_id = excluded.last_unvalued_id, production_rows = excluded.production_rows,
+               production_quantity = excluded.production_quantity, production_lots = excluded.production_lots
+        RETURNING t.*),
+    s AS (SELECT 1 AS sign, a.* FROM after a UNION ALL SELECT -1, b.* FROM before b)
+    INSERT INTO public.ledger_value_totals AS v (backend_pid, variants, value, unvalued_variants)
+    SELECT pg_backend_pid(), coalesce(sum(s.sign * (s.quantity <> 0 OR s.value <> 0)::int), 0), coalesce(sum(s.sign * s.sort_value), 0),
+           coalesce(sum(s.sign * (s.unvalued AND s.quantity <> 0)::int), 0)
+      FROM s
+    ON CONFLICT (backend_pid) DO UPDATE
+       SET variants = v.variants + excluded.variants, value = v.value + excluded.value, unvalued_variants = v.unvalued_variants + excluded.unvalued_variants;
+$$;
+
+-- Added rows: each variant's row moves by their sums.
+CREATE FUNCTION public.ledger_totals_added() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    WITH before AS (SELECT t.* FROM public.ledger_variant_totals t WHERE t.variant_id IN (SELECT a.variant_id FROM added a)),
+    d AS (
+        SELECT a.variant_id, sum(a.quantity) AS quantity, coalesce(sum(a.value), 0) AS value,
+               coalesce(max(a.id) FILTER (WHERE a.value IS NOT NULL), 0) AS last_valued_id,
+               coalesce(max(a.id) FILTER (WHERE a.value IS NULL AND a.quantity <> 0), 0) AS last_unvalued_id,
+               count(*) FILTER (WHERE a.transaction_type = 'production') AS production_rows,
+               coalesce(sum(a.quantity) FILTER (WHERE a.transaction_type = 'production'), 0) AS production_quantity,
+               -- the lots whose first production row of the variant this is
+               count(DISTINCT a.production_lot_id) FILTER (
+                   WHERE a.transaction_type = 'production' AND NOT EXISTS (
+                       SELECT 1 FROM public.inventory_transactions t
+                        WHERE t.production_lot_id = a.production_lot_id AND t.variant_id = a.variant_id AND t.transaction_type = 'production'
+                          AND t.id NOT IN (SELECT x.id FROM added x WHERE x.production_lot_id = a.production_lot_id))) AS production_lots
+          FROM added a GROUP BY a.variant_id),
+    after AS (
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots)
+        SELECT * FROM d
+        ON CONFLICT (variant_id) DO UPDATE
+           SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value,
+               last_valued_id = greatest(t.last_valued_id, excluded.last_valued_id),
+               last_unvalued_id = greatest(t.last_unvalued_id, excluded.last_unvalued_id),
+               production_rows = t.production_rows + excluded.production_rows,
+               production_quantity = t.production_quantity + excluded.production_quantity,
+               production_lots = t.production_lots + excluded.production_lots
+        RETURNING t.*),
+    s AS (SELECT 1 AS sign, a.* FROM after a UNION ALL SELECT -1, b.* FROM before b)
+    INSERT INTO public.ledger_value_totals AS v (backend_pid, variants, value, unvalued_variants)
+    SELECT pg_backend_pid(), coalesce(sum(s.sign * (s.quantity <> 0 OR s.value <> 0)::int), 0), coalesce(sum(s.sign * s.sort_value), 0),
+           coalesce(sum(s.sign * (s.unvalued AND s.quantity <> 0)::int), 0)
+      FROM s
+    ON CONFLICT (backend_pid) DO UPDATE
+       SET variants = v.variants + excluded.variants, value = v.value + excluded.value, unvalued_variants = v.unvalued_variants + excluded.unvalued_variants;
+    RETURN NULL;
+END;
+$$;
+
+-- Changed or removed rows: their variants are summed again (old and new variant of a row moved).
+CREATE FUNCTION public.ledger_totals_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM public.ledger_totals_recount(array(SELECT r.variant_id FROM removed r UNION SELECT a.variant_id FROM added a));
+    ELSE
+        PERFORM public.ledger_totals_recount(array(SELECT DISTINCT r.variant_id FROM removed r));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER inventory_transactions_totals_insert AFTER INSERT ON public.inventory_transactions
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_added();
+CREATE TRIGGER inventory_transactions_totals_update AFTER UPDATE ON public.inventory_transactions
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_changed();
+CREATE TRIGGER inventory_transactions_totals_delete AFTER DELETE ON public.inventory_transactions
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_changed();
+
+SELECT public.ledger_totals_recount(array(SELECT DISTINCT t.variant_id FROM public.inventory_transactions t));
