@@ -1,0 +1,264 @@
+// The summaries kept beside the data so that reports and lists answer at a factory's size
+// (issue 20 point 1): the ledger's totals per variant and overall (migration 0028), the lots'
+// search text (0027), the low-stock index (0026). Each answer read from them must be the one
+// the direct query over the data gives: checked here after receipts, issues, openings without
+// a cost, reversals, lots' consumption, back-dated and deleted rows, on PGlite and a server.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { seedDemo } from '../../src/app/demo/seed.ts';
+import { lowStock, postStock } from '../../src/app/items/stock.ts';
+import type { StockEntry } from '../../src/app/items/stock.ts';
+import { stockValue, stockValueFromLedger } from '../../src/app/items/value.ts';
+import { listLots } from '../../src/app/lots/lots.ts';
+import { mostUsedVariants } from '../../src/app/lots/reports.ts';
+import type { Database, Queryable } from '../../src/db/types.ts';
+import { backends } from '../helpers/backends.ts';
+import type { TestDatabase } from '../helpers/backends.ts';
+import { addStock, insertVariant } from '../helpers/processes.ts';
+
+const entry = (variantId: number, type: StockEntry['type'], quantity: string, extra: Partial<StockEntry> = {}): StockEntry => ({
+  variantId,
+  type,
+  quantity,
+  notes: null,
+  createdBy: null,
+  ...extra,
+});
+
+/** The ledger summed per variant straight from its rows, as migration 0028 keeps it. */
+const DIRECT_TOTALS = `
+  SELECT t.variant_id, trim_scale(sum(t.quantity))::text AS quantity, trim_scale(coalesce(sum(t.value), 0))::text AS value,
+         coalesce(max(t.id) FILTER (WHERE t.value IS NOT NULL), 0)::text AS last_valued_id,
+         coalesce(max(t.id) FILTER (WHERE t.value IS NULL AND t.quantity <> 0), 0)::text AS last_unvalued_id,
+         count(*) FILTER (WHERE t.transaction_type = 'production')::int AS production_rows,
+         trim_scale(coalesce(sum(t.quantity) FILTER (WHERE t.transaction_type = 'production'), 0))::text AS production_quantity,
+         count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production')::int AS production_lots
+    FROM public.inventory_transactions t GROUP BY t.variant_id ORDER BY t.variant_id`;
+
+const KEPT_TOTALS = `
+  SELECT t.variant_id, trim_scale(t.quantity)::text AS quantity, trim_scale(t.value)::text AS value, t.last_valued_id::text AS last_valued_id,
+         t.last_unvalued_id::text AS last_unvalued_id, t.production_rows::int AS production_rows,
+         trim_scale(t.production_quantity)::text AS production_quantity, t.production_lots
+    FROM public.ledger_variant_totals t ORDER BY t.variant_id`;
+
+/** The overall total kept (the sum of the writers' rows) and the same figures from the direct sums. */
+async function overall(q: Queryable): Promise<{ kept: unknown; direct: unknown }> {
+  const kept = (
+    await q.query(
+      `SELECT coalesce(sum(variants), 0)::int AS variants, trim_scale(coalesce(sum(value), 0))::text AS value, coalesce(sum(unvalued_variants), 0)::int AS unvalued
+         FROM public.ledger_value_totals`,
+    )
+  ).rows[0];
+  const direct = (
+    await q.query(
+      `WITH pv AS (SELECT sum(t.quantity) AS stock, coalesce(sum(t.value), 0) AS value,
+                          coalesce(max(t.id) FILTER (WHERE t.value IS NULL AND t.quantity <> 0), 0) > coalesce(max(t.id) FILTER (WHERE t.value IS NOT NULL), 0) AS unvalued
+                     FROM public.inventory_transactions t GROUP BY t.variant_id)
+       SELECT count(*) FILTER (WHERE stock <> 0 OR value <> 0)::int AS variants,
+              trim_scale(coalesce(sum(CASE WHEN unvalued THEN 0 ELSE value END), 0))::text AS value,
+              count(*) FILTER (WHERE unvalued AND stock <> 0)::int AS unvalued
+         FROM pv`,
+    )
+  ).rows[0];
+  return { kept, direct };
+}
+
+/** Every summary against its direct query: the totals per variant and overall, stock value's pages, variant usage. */
+async function assertKeptExact(q: Queryable, what: string): Promise<void> {
+  assert.deepEqual((await q.query(KEPT_TOTALS)).rows, (await q.query(DIRECT_TOTALS)).rows, `${what}: totals per variant`);
+  const { kept, direct } = await overall(q);
+  assert.deepEqual(kept, direct, `${what}: the overall total`);
+  const today = (await q.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
+  for (const page of [
+    { limit: 3, offset: 0 },
+    { limit: 3, offset: 2 },
+    { limit: 50, offset: 0 },
+    { limit: 5, offset: 1000 },
+  ]) {
+    assert.deepEqual(
+      await stockValue(q, { by: 'variant', ...page }),
+      await stockValueFromLedger(q, { asOf: today, by: 'variant', ...page }),
+      `${what}: stock value, page ${JSON.stringify(page)}`,
+    );
+  }
+  for (const limit of [1, 3, 100])
+    assert.deepEqual(
+      await mostUsedVariants(q, { limit }),
+      await mostUsedVariants(q, { from: '1900-01-01', to: '2999-12-31', limit }),
+      `${what}: variant usage, ${limit}`,
+    );
+}
+
+for (const backend of backends) {
+  describe(`kept summaries on ${backend.name}`, { skip: backend.skip }, () => {
+    let t: TestDatabase;
+    let db: Database;
+
+    before(async () => {
+      t = await backend.create({ migrated: true });
+      db = await t.open();
+    });
+    after(async () => {
+      await db?.close();
+      await t?.drop();
+    });
+
+    test('an empty ledger: no totals, stock value and variant usage empty either way', async () => {
+      await assertKeptExact(db, 'empty');
+      const { total, count, rows } = await stockValue(db, { by: 'variant', limit: 10, offset: 0 });
+      assert.deepEqual({ total, count, rows }, { total: { value: '0', variants: 0, unvaluedVariants: 0 }, count: 0, rows: [] });
+      assert.deepEqual((await mostUsedVariants(db, { limit: 10 })).variants, []);
+    });
+
+    test('receipts, issues, openings without a cost, reversals, lots consuming, back-dated and deleted rows: the totals stay the direct sums', async () => {
+      const a = await insertVariant(db, 'Kept axle', { stock: '10', cost: '2.5' });
+      const b = await insertVariant(db, 'Kept bolt');
+      const c = await insertVariant(db, 'Kept chain', { stock: '4' }); // an opening without a cost: unvalued
+      const d = await insertVariant(db, 'Kept disc', { stock: '6', cost: '1' });
+      await assertKeptExact(db, 'after receipts and an opening');
+
+      const post = (...entries: StockEntry[]) => db.transaction((tx) => postStock(tx, entries));
+      await post(entry(a, 'issue', '-3'), entry(b, 'receipt', '7', { unitCost: '1.2345' }), entry(c, 'receipt', '2', { unitCost: '3' }));
+      await post(entry(a, 'receipt', '5', { unitCost: '4' }), entry(a, 'issue', '-1')); // a named twice: two rounds
+      await post(entry(b, 'receipt', '-2', { unitCost: '1.2345', notes: 'reversed' })); // a receipt reversed leaves at its price
+      await post(entry(d, 'issue', '-6')); // the last unit out takes what is left
+      await addStock(db, d, '3'); // stock again, without a cost: unvalued, with a value of 0 summed
+      await assertKeptExact(db, 'after issues, a reversal and stock without a cost');
+
+      const processId = (await db.query<{ id: number }>(`INSERT INTO public.processes (name, status) VALUES ('Kept wheel build', 'active') RETURNING id`))
+        .rows[0]!.id;
+      const lot = async () =>
+        (await db.query<{ id: number }>('INSERT INTO public.production_lots (process_id, quantity) VALUES ($1, 1) RETURNING id', [processId])).rows[0]!.id;
+      const [l1, l2] = [await lot(), await lot()];
+      await post(entry(a, 'production', '-2', { lotId: l1 }), entry(b, 'production', '-1', { lotId: l1 }));
+      await post(entry(a, 'production', '-1', { lotId: l1 })); // the same lot again: still one lot
+      await post(entry(a, 'production', '-1', { lotId: l2 }), entry(c, 'production', '-1', { lotId: null }));
+      await post(entry(a, 'production', '1', { lotId: l2, notes: 'returned' }));
+      await assertKeptExact(db, 'after lots consumed');
+      assert.deepEqual(
+        (await mostUsedVariants(db, { limit: 10 })).variants.map((v) => [v.variantId, v.consumed, v.lots]),
+        [
+          [a, '3.000', 2],
+          [b, '1.000', 1],
+          [c, '1.000', 0],
+        ],
+      );
+
+      // back-dated (as the demo dates its history): an update of the rows sums their variants again
+      await db.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '40 days' WHERE variant_id = $1`, [b]);
+      // a lot deleted: its rows lose their lot (ON DELETE SET NULL), so the variant's lots count drops
+      await db.query('DELETE FROM public.production_lots WHERE id = $1', [l2]);
+      await assertKeptExact(db, 'after back-dating and a lot deleted');
+      // rows deleted outright (no writer does; a hand-made correction might)
+      await db.query(`DELETE FROM public.inventory_transactions WHERE variant_id = $1 AND transaction_type = 'issue'`, [a]);
+      await db.query('DELETE FROM public.inventory_transactions WHERE variant_id = $1', [d]);
+      await assertKeptExact(db, 'after rows deleted');
+      assert.equal((await db.query('SELECT 1 FROM public.ledger_variant_totals WHERE variant_id = $1', [d])).rowCount, 0, 'no rows left: no totals');
+    });
+
+    test('a ledger row dated after the day asked: stock value sums the ledger up to the day instead of the totals', async () => {
+      const v = await insertVariant(db, 'Kept later', { stock: '2', cost: '10' });
+      await db.query(
+        `INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit_cost, value, created_at)
+         VALUES ($1, 'receipt', 1, 10, 10, now() + interval '3 days')`,
+        [v],
+      );
+      const today = (await db.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
+      const page = { limit: 50, offset: 0 };
+      const answer = await stockValue(db, { by: 'variant', ...page });
+      assert.deepEqual(answer, await stockValueFromLedger(db, { asOf: today, by: 'variant', ...page }));
+      assert.equal(answer.rows.find((r) => r.key === String(v))?.stock, '2', 'the row of 3 days ahead is not in today');
+      await db.query(`DELETE FROM public.inventory_transactions WHERE variant_id = $1 AND created_at > now()`, [v]);
+    });
+
+    test('the demo data (lots completed, receipts, back-dated history): every summary is its direct query', { timeout: 300_000 }, async () => {
+      const demo = await backend.create({ migrated: true });
+      const conn = await demo.open();
+      try {
+        await seedDemo(conn);
+        await assertKeptExact(conn, 'demo');
+        assert.ok((await conn.query('SELECT 1 FROM public.ledger_variant_totals WHERE production_lots > 0')).rowCount! > 0, 'the demo consumes stock in lots');
+        // lot search: every lot found by a part of its number, its process or its notes, as before
+        const lots = (await conn.query<{ lotNumber: string }>('SELECT lot_number AS "lotNumber" FROM public.production_lots ORDER BY id')).rows;
+        for (const q of [lots[0]!.lotNumber.slice(-3), 'FRAME', 'build', 'x%', '_', ' '])
+          assert.deepEqual(
+            (await listLots(conn, { q, limit: 500, offset: 0 })).lots.map((l) => l.lotId),
+            await positionMatches(conn, q),
+            `lot search "${q}"`,
+          );
+      } finally {
+        await conn.close();
+        await demo.drop();
+      }
+    });
+
+    test('lot search: a part spanning the number and the process, any case, LIKE signs taken literally; a rename or new notes found at once', async () => {
+      const p = (await db.query<{ id: number }>(`INSERT INTO public.processes (name, status) VALUES ('Spoke_Truing 100%', 'active') RETURNING id`)).rows[0]!.id;
+      const lot = (
+        await db.query<{ id: number; n: string }>(
+          `INSERT INTO public.production_lots (process_id, quantity, notes) VALUES ($1, 1, 'Rush \\ order') RETURNING id, lot_number AS n`,
+          [p],
+        )
+      ).rows[0]!;
+      const found = async (q: string) => (await listLots(db, { q, limit: 50, offset: 0 })).lots.map((l) => l.lotId);
+      for (const q of [`${lot.n.slice(-2)} spoke_t`, 'SPOKE_TRUING 100% RUSH', '100%', 'rush \\ order', lot.n.toLowerCase()]) {
+        assert.deepEqual(await found(q), [lot.id], q);
+        assert.deepEqual(await positionMatches(db, q), [lot.id], `the direct query agrees on ${q}`);
+      }
+      for (const q of ['spoke%truing', 'spoke_truing_', 'rush \\\\ order']) assert.deepEqual(await found(q), [], q);
+      await db.query(`UPDATE public.processes SET name = 'Hub lacing' WHERE id = $1`, [p]);
+      await db.query(`UPDATE public.production_lots SET notes = 'Slow lane' WHERE id = $1`, [lot.id]);
+      assert.deepEqual(await found('spoke'), []);
+      assert.deepEqual(await found(`${lot.n.slice(-2)} hub lacing slow`), [lot.id]);
+      assert.deepEqual(await found('rush'), []);
+    });
+
+    test('low stock: the page and the count are the direct query`s, a deleted item`s variants left out, ties by name', async () => {
+      const low = async (name: string, stock: string, threshold: string) => {
+        const v = await insertVariant(db, name, { stock });
+        await db.query('UPDATE public.item_variant SET reorder_threshold = $2 WHERE variant_id = $1', [v, threshold]);
+        return v;
+      };
+      await low('Low zeta', '0', '5');
+      await low('low Alpha', '0', '5');
+      await low('Low mid', '3', '5');
+      await low('Low none', '3', '0'); // a threshold of 0 is none
+      const gone = await low('Low gone', '1', '9');
+      await db.query('UPDATE public.item_master SET deleted_at = now() WHERE item_id = (SELECT item_id FROM public.item_variant WHERE variant_id = $1)', [
+        gone,
+      ]);
+      const direct = (
+        await db.query<{ id: number }>(
+          `SELECT v.variant_id AS id FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+            WHERE v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold
+            ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id`,
+        )
+      ).rows.map((r) => r.id);
+      assert.ok(!direct.includes(gone));
+      for (const [limit, offset] of [
+        [2, 0],
+        [2, 1],
+        [100, 0],
+      ] as const) {
+        const page = await lowStock(db, { limit, offset });
+        assert.deepEqual(
+          page.variants.map((v) => v.variantId),
+          direct.slice(offset, offset + limit),
+        );
+        assert.deepEqual({ total: page.total, totalCapped: page.totalCapped }, { total: direct.length, totalCapped: false });
+      }
+    });
+  });
+}
+
+/** The lots whose "number process notes" holds `q` (any case), newest first: the search as it was, by position(). */
+async function positionMatches(q: Queryable, words: string): Promise<number[]> {
+  return (
+    await q.query<{ id: number }>(
+      `SELECT l.id FROM public.production_lots l JOIN public.processes p ON p.id = l.process_id
+        WHERE position(lower($1::text) in lower(l.lot_number || ' ' || p.name || ' ' || coalesce(l.notes, ''))) > 0
+        ORDER BY l.created_at DESC, l.id DESC`,
+      [words.trim()],
+    )
+  ).rows.map((r) => r.id);
+}
