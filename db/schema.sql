@@ -272,6 +272,13 @@ CREATE TABLE public.login_attempts (
     attempts integer NOT NULL
 );
 
+CREATE TABLE public.lot_status_days (
+    day date NOT NULL,
+    status character varying(20) NOT NULL,
+    backend_pid integer NOT NULL,
+    lots integer NOT NULL
+);
+
 CREATE TABLE public.model_master (
     model_id integer DEFAULT nextval('public.model_master_model_id_seq'::regclass) NOT NULL,
     model_name character varying(255) NOT NULL
@@ -559,6 +566,32 @@ AS $function$
        SET variants = v.variants + excluded.variants, value = v.value + excluded.value, unvalued_variants = v.unvalued_variants + excluded.unvalued_variants;
 $function$;
 
+CREATE OR REPLACE FUNCTION public.lot_status_days_count()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO public.lot_status_days AS d (day, status, backend_pid, lots)
+        SELECT (a.created_at AT TIME ZONE 'UTC')::date, a.status, pg_backend_pid(), count(*) FROM added a GROUP BY 1, 2
+        ON CONFLICT (day, status, backend_pid) DO UPDATE SET lots = d.lots + excluded.lots;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO public.lot_status_days AS d (day, status, backend_pid, lots)
+        SELECT (r.created_at AT TIME ZONE 'UTC')::date, r.status, pg_backend_pid(), -count(*) FROM removed r GROUP BY 1, 2
+        ON CONFLICT (day, status, backend_pid) DO UPDATE SET lots = d.lots + excluded.lots;
+    ELSE
+        INSERT INTO public.lot_status_days AS d (day, status, backend_pid, lots)
+        SELECT c.day, c.status, pg_backend_pid(), sum(c.n)
+          FROM (SELECT (a.created_at AT TIME ZONE 'UTC')::date AS day, a.status, 1 AS n FROM added a
+                UNION ALL
+                SELECT (r.created_at AT TIME ZONE 'UTC')::date, r.status, -1 FROM removed r) c
+         GROUP BY c.day, c.status HAVING sum(c.n) <> 0
+        ON CONFLICT (day, status, backend_pid) DO UPDATE SET lots = d.lots + excluded.lots;
+    END IF;
+    RETURN NULL;
+END;
+$function$;
+
 CREATE OR REPLACE FUNCTION public.mtc_fold(value text)
  RETURNS text
  LANGUAGE sql
@@ -686,6 +719,8 @@ ALTER TABLE public.ledger_value_totals ADD CONSTRAINT ledger_value_totals_pkey P
 ALTER TABLE public.ledger_variant_totals ADD CONSTRAINT ledger_variant_totals_pkey PRIMARY KEY (variant_id);
 
 ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_pkey PRIMARY KEY (key);
+
+ALTER TABLE public.lot_status_days ADD CONSTRAINT lot_status_days_pkey PRIMARY KEY (day, status, backend_pid);
 
 ALTER TABLE public.model_master ADD CONSTRAINT model_master_pkey PRIMARY KEY (model_id);
 
@@ -1104,6 +1139,12 @@ CREATE TRIGGER processes_lot_search AFTER UPDATE OF name ON public.processes FOR
 CREATE TRIGGER update_processes_updated_at BEFORE UPDATE ON public.processes FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER production_lots_search AFTER INSERT OR UPDATE OF lot_number, process_id, notes ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.production_lot_search_write();
+
+CREATE TRIGGER production_lots_status_days_delete AFTER DELETE ON public.production_lots REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION public.lot_status_days_count();
+
+CREATE TRIGGER production_lots_status_days_insert AFTER INSERT ON public.production_lots REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.lot_status_days_count();
+
+CREATE TRIGGER production_lots_status_days_update AFTER UPDATE ON public.production_lots REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.lot_status_days_count();
 
 CREATE TRIGGER update_production_lots_updated_at BEFORE UPDATE ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 

@@ -10,7 +10,7 @@ import { lowStock, postStock } from '../../src/app/items/stock.ts';
 import type { StockEntry } from '../../src/app/items/stock.ts';
 import { stockValue, stockValueFromLedger } from '../../src/app/items/value.ts';
 import { listLots } from '../../src/app/lots/lots.ts';
-import { mostUsedVariants } from '../../src/app/lots/reports.ts';
+import { lotsByStatus, mostUsedVariants } from '../../src/app/lots/reports.ts';
 import type { Database, Queryable } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
@@ -177,6 +177,13 @@ for (const backend of backends) {
       try {
         await seedDemo(conn);
         await assertKeptExact(conn, 'demo');
+        const span1 = await span(conn);
+        for (const period of ['day', 'week', 'month'] as const)
+          assert.deepEqual(
+            await reportedLotsByStatus(conn, period, span1.from, span1.to),
+            await directLotsByStatus(conn, period, span1.from, span1.to),
+            `demo lots by ${period}`,
+          );
         assert.ok((await conn.query('SELECT 1 FROM public.ledger_variant_totals WHERE production_lots > 0')).rowCount! > 0, 'the demo consumes stock in lots');
         // lot search: every lot found by a part of its number, its process or its notes, as before
         const lots = (await conn.query<{ lotNumber: string }>('SELECT lot_number AS "lotNumber" FROM public.production_lots ORDER BY id')).rows;
@@ -211,6 +218,30 @@ for (const backend of backends) {
       assert.deepEqual(await found('spoke'), []);
       assert.deepEqual(await found(`${lot.n.slice(-2)} hub lacing slow`), [lot.id]);
       assert.deepEqual(await found('rush'), []);
+    });
+
+    test('lots by status: the counts kept per day and status are the lots', async () => {
+      const p = (await db.query<{ id: number }>(`INSERT INTO public.processes (name, status) VALUES ('Kept status count', 'active') RETURNING id`)).rows[0]!.id;
+      const ids = (
+        await db.query<{ id: number }>(
+          `INSERT INTO public.production_lots (process_id, quantity, created_at)
+           SELECT $1, 1, now() - make_interval(days => g * 5) FROM generate_series(0, 11) g RETURNING id`,
+          [p],
+        )
+      ).rows.map((r) => r.id);
+      const check = async (what: string) => {
+        const { from, to } = await span(db);
+        for (const period of ['day', 'week', 'month'] as const)
+          assert.deepEqual(await reportedLotsByStatus(db, period, from, to), await directLotsByStatus(db, period, from, to), `${what}, by ${period}`);
+      };
+      await check('created');
+      await db.query(`UPDATE public.production_lots SET status = 'ready' WHERE id = ANY ($1::int[])`, [ids.slice(0, 5)]);
+      await db.query(`UPDATE public.production_lots SET status = 'cancelled', notes = 'no' WHERE id = $1`, [ids[0]]);
+      await db.query(`UPDATE public.production_lots SET notes = 'only notes' WHERE id = $1`, [ids[6]]);
+      await check('after status changes');
+      await db.query(`UPDATE public.production_lots SET created_at = created_at - interval '40 days' WHERE id = ANY ($1::int[])`, [ids.slice(3, 8)]);
+      await db.query('DELETE FROM public.production_lots WHERE id = ANY ($1::int[])', [ids.slice(9)]);
+      await check('after back-dating and deletion');
     });
 
     test('low stock: the page and the count are the direct query`s, a deleted item`s variants left out, ties by name', async () => {
@@ -249,6 +280,35 @@ for (const backend of backends) {
       }
     });
   });
+}
+
+/** The last 900 days and the next 30: a day-by-day report of it has fewer than MAX_BUCKETS buckets. */
+async function span(q: Queryable): Promise<{ from: string; to: string }> {
+  return (
+    await q.query<{ from: string; to: string }>(`SELECT to_char(CURRENT_DATE - 900, 'YYYY-MM-DD') AS "from", to_char(CURRENT_DATE + 30, 'YYYY-MM-DD') AS "to"`)
+  ).rows[0]!;
+}
+
+/** Per bucket start, the lots created in it by status (none left out): the report's counts as the direct query over the lots gives them. */
+async function directLotsByStatus(q: Queryable, period: 'day' | 'week' | 'month', from: string, to: string): Promise<Record<string, Record<string, number>>> {
+  const r = await q.query<{ start: string; status: string; n: number }>(
+    `SELECT to_char(date_trunc($3, l.created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS start, l.status, count(*)::int AS n
+       FROM public.production_lots l
+      WHERE l.created_at >= $1::date::timestamp AT TIME ZONE 'UTC' AND l.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
+      GROUP BY 1, 2`,
+    [from, to, period],
+  );
+  const out: Record<string, Record<string, number>> = {};
+  for (const row of r.rows) (out[row.start] ??= {})[row.status] = row.n;
+  return out;
+}
+
+/** lotsByStatus's counts in the same shape (buckets with no lot left out). */
+async function reportedLotsByStatus(q: Queryable, period: 'day' | 'week' | 'month', from: string, to: string): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const b of (await lotsByStatus(q, { from, to, period })).buckets)
+    for (const [status, n] of Object.entries(b.counts)) if (n !== 0) (out[b.start] ??= {})[status] = n;
+  return out;
 }
 
 /** The lots whose "number process notes" holds `q` (any case), newest first: the search as it was, by position(). */
