@@ -259,6 +259,8 @@ CREATE TABLE public.ledger_variant_totals (
     production_rows bigint NOT NULL,
     production_quantity numeric NOT NULL,
     production_lots integer NOT NULL,
+    item_name text NOT NULL,
+    name text NOT NULL,
     unvalued boolean GENERATED ALWAYS AS ((last_unvalued_id > last_valued_id)) STORED,
     sort_value numeric GENERATED ALWAYS AS (CASE
     WHEN (last_unvalued_id > last_valued_id) THEN (0)::numeric
@@ -499,8 +501,8 @@ BEGIN
                           AND t.id NOT IN (SELECT x.id FROM added x WHERE x.production_lot_id = a.production_lot_id))) AS production_lots
           FROM added a GROUP BY a.variant_id),
     after AS (
-        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots)
-        SELECT * FROM d
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
+        SELECT d.*, n.item_name, n.name FROM d JOIN public.ledger_variant_names n ON n.variant_id = d.variant_id
         ON CONFLICT (variant_id) DO UPDATE
            SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value,
                last_valued_id = greatest(t.last_valued_id, excluded.last_valued_id),
@@ -548,12 +550,13 @@ AS $function$
                count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production') AS production_lots
           FROM public.inventory_transactions t WHERE t.variant_id = ANY (ids)
          GROUP BY t.variant_id),
+    named AS (SELECT f.*, n.item_name, n.name FROM fresh f JOIN public.ledger_variant_names n ON n.variant_id = f.variant_id),
     gone AS (DELETE FROM public.ledger_variant_totals t WHERE t.variant_id = ANY (ids) AND t.variant_id NOT IN (SELECT f.variant_id FROM fresh f)),
     after AS (
-        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots)
-        SELECT * FROM fresh
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
+        SELECT * FROM named
         ON CONFLICT (variant_id) DO UPDATE
-           SET quantity = excluded.quantity, value = excluded.value, last_valued_id = excluded.last_valued_id,
+           SET item_name = excluded.item_name, name = excluded.name, quantity = excluded.quantity, value = excluded.value, last_valued_id = excluded.last_valued_id,
                last_unvalued_id = excluded.last_unvalued_id, production_rows = excluded.production_rows,
                production_quantity = excluded.production_quantity, production_lots = excluded.production_lots
         RETURNING t.*),
@@ -564,6 +567,29 @@ AS $function$
       FROM s
     ON CONFLICT (backend_pid) DO UPDATE
        SET variants = v.variants + excluded.variants, value = v.value + excluded.value, unvalued_variants = v.unvalued_variants + excluded.unvalued_variants;
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_totals_rename()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    ids integer[];
+BEGIN
+    IF TG_TABLE_NAME = 'item_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.item_id = NEW.item_id);
+    ELSIF TG_TABLE_NAME = 'color_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.color_id = NEW.color_id);
+    ELSIF TG_TABLE_NAME = 'size_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.size_id = NEW.size_id);
+    ELSE
+        ids := ARRAY[NEW.variant_id];
+    END IF;
+    UPDATE public.ledger_variant_totals t SET item_name = n.item_name, name = n.name
+      FROM public.ledger_variant_names n
+     WHERE n.variant_id = ANY (ids) AND t.variant_id = n.variant_id AND (t.item_name, t.name) IS DISTINCT FROM (n.item_name, n.name);
+    RETURN NULL;
+END;
 $function$;
 
 CREATE OR REPLACE FUNCTION public.lot_status_days_count()
@@ -1038,9 +1064,9 @@ CREATE INDEX idx_item_variant_size ON public.item_variant USING btree (size_id);
 
 CREATE UNIQUE INDEX idx_item_variant_unique_combo ON public.item_variant USING btree (item_id, color_id, size_id) WHERE (deleted_at IS NULL);
 
-CREATE INDEX idx_ledger_variant_totals_usage ON public.ledger_variant_totals USING btree (production_quantity, variant_id) WHERE (production_rows > 0);
+CREATE INDEX idx_ledger_variant_totals_usage ON public.ledger_variant_totals USING btree (production_quantity, lower(item_name), variant_id) WHERE (production_rows > 0);
 
-CREATE INDEX idx_ledger_variant_totals_value ON public.ledger_variant_totals USING btree (sort_value DESC, variant_id) WHERE ((quantity <> (0)::numeric) OR (value <> (0)::numeric));
+CREATE INDEX idx_ledger_variant_totals_value ON public.ledger_variant_totals USING btree (sort_value DESC, name, ((variant_id)::text)) WHERE ((quantity <> (0)::numeric) OR (value <> (0)::numeric));
 
 CREATE INDEX login_attempts_window_start_idx ON public.login_attempts USING btree (window_start);
 
@@ -1112,7 +1138,18 @@ CREATE INDEX idx_variant_usage_variant ON public.variant_usage USING btree (vari
 
 CREATE UNIQUE INDEX variation_master_name_key ON public.variation_master USING btree (lower((variation_name)::text));
 
+CREATE VIEW public.ledger_variant_names AS
+SELECT v.variant_id,
+    (i.name)::text AS item_name,
+    (((((i.name)::text || ' '::text) || (c.color_name)::text) || ' '::text) || (s.size_name)::text) AS name
+   FROM (((public.item_variant v
+     JOIN public.item_master i ON ((i.item_id = v.item_id)))
+     JOIN public.color_master c ON ((c.color_id = v.color_id)))
+     JOIN public.size_master s ON ((s.size_id = v.size_id)));
+
 CREATE TRIGGER update_additional_costs_updated_at BEFORE UPDATE ON public.additional_costs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER color_master_ledger_names AFTER UPDATE OF color_name ON public.color_master FOR EACH ROW WHEN (((old.color_name)::text IS DISTINCT FROM (new.color_name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_cost_items_updated_at BEFORE UPDATE ON public.cost_items FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
@@ -1128,7 +1165,11 @@ CREATE TRIGGER inventory_transactions_totals_insert AFTER INSERT ON public.inven
 
 CREATE TRIGGER inventory_transactions_totals_update AFTER UPDATE ON public.inventory_transactions REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_changed();
 
+CREATE TRIGGER item_master_ledger_names AFTER UPDATE OF name ON public.item_master FOR EACH ROW WHEN (((old.name)::text IS DISTINCT FROM (new.name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
+
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER item_variant_ledger_names AFTER UPDATE OF item_id, color_id, size_id ON public.item_variant FOR EACH ROW WHEN ((((old.item_id IS DISTINCT FROM new.item_id) OR (old.color_id IS DISTINCT FROM new.color_id)) OR (old.size_id IS DISTINCT FROM new.size_id))) EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_item_variant_updated_at BEFORE UPDATE ON public.item_variant FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
@@ -1149,6 +1190,8 @@ CREATE TRIGGER production_lots_status_days_update AFTER UPDATE ON public.product
 CREATE TRIGGER update_production_lots_updated_at BEFORE UPDATE ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER update_purchase_orders_updated_at BEFORE UPDATE ON public.purchase_orders FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER size_master_ledger_names AFTER UPDATE OF size_name ON public.size_master FOR EACH ROW WHEN (((old.size_name)::text IS DISTINCT FROM (new.size_name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_subprocesses_updated_at BEFORE UPDATE ON public.subprocesses FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 

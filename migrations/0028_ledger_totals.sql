@@ -10,6 +10,11 @@
 -- sum(quantity), and how many lots. Its row is the aggregate GET /api/stock/value and
 -- /api/reports/variant-usage made of the whole ledger, exactly.
 --
+-- The row carries the variant's names too (its item's, and "item colour size"), kept by
+-- triggers on the catalog when an item, colour or size is renamed or a variant moved: the
+-- pages are sorted by value then name, and the ties of a value (thousands of variants worth
+-- the same) are then read in the index's order instead of each variant's names being looked up.
+--
 -- ledger_value_totals: the total of stock value over every variant (variants with stock or
 -- value, their value where it has a cost, the unvalued ones with stock), kept as the sum of
 -- its rows: each writer adds what its statement changed to a row of its own, keyed by its
@@ -22,7 +27,8 @@
 -- moves, entries of the two indexes below) and the writer's total row; a 'production' row of
 -- a lot probes the ledger's lot index once to know whether the lot is new to the variant.
 -- An update or delete of ledger rows (the demo back-dating its rows, a lot deleted) sums its
--- variants again from their own rows.
+-- variants again from their own rows. A rename of an item rewrites its variants' rows; of a
+-- colour or a size, every variant's of that colour or size (rare, and as many rows).
 
 CREATE TABLE public.ledger_variant_totals (
     variant_id integer PRIMARY KEY REFERENCES public.item_variant (variant_id) ON DELETE CASCADE,
@@ -33,15 +39,18 @@ CREATE TABLE public.ledger_variant_totals (
     production_rows bigint NOT NULL,
     production_quantity numeric NOT NULL,
     production_lots integer NOT NULL,
+    item_name text NOT NULL,
+    -- item name, colour and size, as GET /api/stock/value names a variant
+    name text NOT NULL,
     unvalued boolean GENERATED ALWAYS AS (last_unvalued_id > last_valued_id) STORED,
     -- what the variant's stock is worth where it has a cost; 0 where it has none
     sort_value numeric GENERATED ALWAYS AS (CASE WHEN last_unvalued_id > last_valued_id THEN 0 ELSE value END) STORED
 );
 -- stock value's page, the most valuable first
-CREATE INDEX idx_ledger_variant_totals_value ON public.ledger_variant_totals (sort_value DESC, variant_id)
+CREATE INDEX idx_ledger_variant_totals_value ON public.ledger_variant_totals (sort_value DESC, name, ((variant_id)::text))
     WHERE quantity <> 0 OR value <> 0;
 -- variant usage's page, the most consumed first
-CREATE INDEX idx_ledger_variant_totals_usage ON public.ledger_variant_totals (production_quantity, variant_id)
+CREATE INDEX idx_ledger_variant_totals_usage ON public.ledger_variant_totals (production_quantity, lower(item_name), variant_id)
     WHERE production_rows > 0;
 
 CREATE TABLE public.ledger_value_totals (
@@ -50,6 +59,47 @@ CREATE TABLE public.ledger_value_totals (
     value numeric NOT NULL,
     unvalued_variants bigint NOT NULL
 );
+
+-- A variant's names as the totals carry them: its item's, and "item colour size".
+CREATE VIEW public.ledger_variant_names AS
+    SELECT v.variant_id, i.name::text AS item_name, i.name || ' ' || c.color_name || ' ' || s.size_name AS name
+      FROM public.item_variant v
+      JOIN public.item_master i ON i.item_id = v.item_id
+      JOIN public.color_master c ON c.color_id = v.color_id
+      JOIN public.size_master s ON s.size_id = v.size_id;
+
+-- An item, colour or size renamed, or a variant moved to another: the names its variants' totals carry follow.
+CREATE FUNCTION public.ledger_totals_rename() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    ids integer[];
+BEGIN
+    IF TG_TABLE_NAME = 'item_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.item_id = NEW.item_id);
+    ELSIF TG_TABLE_NAME = 'color_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.color_id = NEW.color_id);
+    ELSIF TG_TABLE_NAME = 'size_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.size_id = NEW.size_id);
+    ELSE
+        ids := ARRAY[NEW.variant_id];
+    END IF;
+    UPDATE public.ledger_variant_totals t SET item_name = n.item_name, name = n.name
+      FROM public.ledger_variant_names n
+     WHERE n.variant_id = ANY (ids) AND t.variant_id = n.variant_id AND (t.item_name, t.name) IS DISTINCT FROM (n.item_name, n.name);
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER item_master_ledger_names AFTER UPDATE OF name ON public.item_master
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION public.ledger_totals_rename();
+CREATE TRIGGER color_master_ledger_names AFTER UPDATE OF color_name ON public.color_master
+    FOR EACH ROW WHEN (OLD.color_name IS DISTINCT FROM NEW.color_name) EXECUTE FUNCTION public.ledger_totals_rename();
+CREATE TRIGGER size_master_ledger_names AFTER UPDATE OF size_name ON public.size_master
+    FOR EACH ROW WHEN (OLD.size_name IS DISTINCT FROM NEW.size_name) EXECUTE FUNCTION public.ledger_totals_rename();
+CREATE TRIGGER item_variant_ledger_names AFTER UPDATE OF item_id, color_id, size_id ON public.item_variant
+    FOR EACH ROW WHEN ((OLD.item_id, OLD.color_id, OLD.size_id) IS DISTINCT FROM (NEW.item_id, NEW.color_id, NEW.size_id))
+    EXECUTE FUNCTION public.ledger_totals_rename();
 
 -- Each function below ends with the same statement: what the variants' rows were ("before",
 -- none for a new variant) and are ("after") adds its difference to the writer's total row.
@@ -68,12 +118,13 @@ CREATE FUNCTION public.ledger_totals_recount(ids integer[]) RETURNS void
                count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production') AS production_lots
           FROM public.inventory_transactions t WHERE t.variant_id = ANY (ids)
          GROUP BY t.variant_id),
+    named AS (SELECT f.*, n.item_name, n.name FROM fresh f JOIN public.ledger_variant_names n ON n.variant_id = f.variant_id),
     gone AS (DELETE FROM public.ledger_variant_totals t WHERE t.variant_id = ANY (ids) AND t.variant_id NOT IN (SELECT f.variant_id FROM fresh f)),
     after AS (
-        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots)
-        SELECT * FROM fresh
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
+        SELECT * FROM named
         ON CONFLICT (variant_id) DO UPDATE
-           SET quantity = excluded.quantity, value = excluded.value, last_valued_id = excluded.last_valued_id,
+           SET item_name = excluded.item_name, name = excluded.name, quantity = excluded.quantity, value = excluded.value, last_valued_id = excluded.last_valued_id,
                last_unvalued_id = excluded.last_unvalued_id, production_rows = excluded.production_rows,
                production_quantity = excluded.production_quantity, production_lots = excluded.production_lots
         RETURNING t.*),
@@ -106,8 +157,8 @@ BEGIN
                           AND t.id NOT IN (SELECT x.id FROM added x WHERE x.production_lot_id = a.production_lot_id))) AS production_lots
           FROM added a GROUP BY a.variant_id),
     after AS (
-        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots)
-        SELECT * FROM d
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
+        SELECT d.*, n.item_name, n.name FROM d JOIN public.ledger_variant_names n ON n.variant_id = d.variant_id
         ON CONFLICT (variant_id) DO UPDATE
            SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value,
                last_valued_id = greatest(t.last_valued_id, excluded.last_valued_id),

@@ -25,20 +25,26 @@ const entry = (variantId: number, type: StockEntry['type'], quantity: string, ex
   ...extra,
 });
 
-/** The ledger summed per variant straight from its rows, as migration 0028 keeps it. */
+/** The ledger summed per variant straight from its rows, with the variant's names now, as migration 0028 keeps them. */
 const DIRECT_TOTALS = `
   SELECT t.variant_id, trim_scale(sum(t.quantity))::text AS quantity, trim_scale(coalesce(sum(t.value), 0))::text AS value,
          coalesce(max(t.id) FILTER (WHERE t.value IS NOT NULL), 0)::text AS last_valued_id,
          coalesce(max(t.id) FILTER (WHERE t.value IS NULL AND t.quantity <> 0), 0)::text AS last_unvalued_id,
          count(*) FILTER (WHERE t.transaction_type = 'production')::int AS production_rows,
          trim_scale(coalesce(sum(t.quantity) FILTER (WHERE t.transaction_type = 'production'), 0))::text AS production_quantity,
-         count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production')::int AS production_lots
-    FROM public.inventory_transactions t GROUP BY t.variant_id ORDER BY t.variant_id`;
+         count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production')::int AS production_lots,
+         min(i.name) AS item_name, min(i.name || ' ' || c.color_name || ' ' || s.size_name) AS name
+    FROM public.inventory_transactions t
+    JOIN public.item_variant v ON v.variant_id = t.variant_id
+    JOIN public.item_master i ON i.item_id = v.item_id
+    JOIN public.color_master c ON c.color_id = v.color_id
+    JOIN public.size_master s ON s.size_id = v.size_id
+   GROUP BY t.variant_id ORDER BY t.variant_id`;
 
 const KEPT_TOTALS = `
   SELECT t.variant_id, trim_scale(t.quantity)::text AS quantity, trim_scale(t.value)::text AS value, t.last_valued_id::text AS last_valued_id,
          t.last_unvalued_id::text AS last_unvalued_id, t.production_rows::int AS production_rows,
-         trim_scale(t.production_quantity)::text AS production_quantity, t.production_lots
+         trim_scale(t.production_quantity)::text AS production_quantity, t.production_lots, t.item_name, t.name
     FROM public.ledger_variant_totals t ORDER BY t.variant_id`;
 
 /** The overall total kept (the sum of the writers' rows) and the same figures from the direct sums. */
@@ -153,6 +159,17 @@ for (const backend of backends) {
       await db.query(`DELETE FROM public.inventory_transactions WHERE variant_id = $1 AND transaction_type = 'issue'`, [a]);
       await db.query('DELETE FROM public.inventory_transactions WHERE variant_id = $1', [d]);
       await assertKeptExact(db, 'after rows deleted');
+
+      // the names the totals carry follow the catalog: an item, a colour and a size renamed, a variant moved
+      const { ca, sa } = (
+        await db.query<{ ca: number; sa: number }>('SELECT color_id AS ca, size_id AS sa FROM public.item_variant WHERE variant_id = $1', [a])
+      ).rows[0]!;
+      await db.query(`UPDATE public.item_master SET name = 'A kept axle' WHERE item_id = (SELECT item_id FROM public.item_variant WHERE variant_id = $1)`, [a]);
+      await db.query(`UPDATE public.color_master SET color_name = 'Kept grey' WHERE color_id = $1`, [ca]);
+      await db.query(`UPDATE public.size_master SET size_name = 'Kept XL' WHERE size_id = $1`, [sa]);
+      const other = (await db.query<{ id: number }>(`INSERT INTO public.color_master (color_name) VALUES ('Kept teal') RETURNING color_id AS id`)).rows[0]!.id;
+      await db.query('UPDATE public.item_variant SET color_id = $2 WHERE variant_id = $1', [b, other]);
+      await assertKeptExact(db, 'after renames');
       assert.equal((await db.query('SELECT 1 FROM public.ledger_variant_totals WHERE variant_id = $1', [d])).rowCount, 0, 'no rows left: no totals');
     });
 

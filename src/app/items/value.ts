@@ -173,7 +173,8 @@ export async function stockValueFromLedger(
  * variant, and the total kept apart) when they are the answer: when no ledger row is dated
  * after `asOf`, the day's figures are every row's. Null when a row is (a day in the past):
  * the caller sums the ledger up to the day. Asked in one statement, so the totals and the
- * test see the same rows. The page is read in the order of the totals' value index.
+ * test see the same rows. The page is read in the order of the totals' value index (value,
+ * name, key: the variant's name is carried by its totals row).
  */
 async function keptStockValue(q: Queryable, f: { asOf: string; limit: number; offset: number }): Promise<StockValue | null> {
   const r = await q.query<StockValueRow & { later: boolean; count: string; totalValue: string; totalUnvalued: string }>(
@@ -182,15 +183,10 @@ async function keptStockValue(q: Queryable, f: { asOf: string; limit: number; of
               coalesce(sum(x.variants), 0) AS count, coalesce(sum(x.value), 0) AS total, coalesce(sum(x.unvalued_variants), 0) AS total_unvalued
          FROM public.ledger_value_totals x),
      page AS (
-       SELECT t.variant_id::text AS key, i.name || ' ' || c.color_name || ' ' || s.size_name AS name, t.quantity AS stock, v.unit,
-              t.value AS one_value, t.sort_value AS sort, t.unvalued
-         FROM public.ledger_variant_totals t
-         JOIN public.item_variant v ON v.variant_id = t.variant_id
-         JOIN public.item_master i ON i.item_id = v.item_id
-         JOIN public.color_master c ON c.color_id = v.color_id
-         JOIN public.size_master s ON s.size_id = v.size_id
+       SELECT t.variant_id::text AS key, t.name, t.quantity AS stock, v.unit, t.value AS one_value, t.sort_value AS sort, t.unvalued
+         FROM public.ledger_variant_totals t JOIN public.item_variant v ON v.variant_id = t.variant_id
         WHERE t.quantity <> 0 OR t.value <> 0
-        ORDER BY t.sort_value DESC, name, key
+        ORDER BY t.sort_value DESC, t.name, t.variant_id::text
         LIMIT $2 OFFSET $3)
      SELECT tot.later, tot.count::text AS count, trim_scale(tot.total)::text AS "totalValue", tot.total_unvalued::text AS "totalUnvalued",
             page.key, page.name, trim_scale(page.stock)::text AS stock, page.unit, trim_scale(page.sort)::text AS value,

@@ -163,7 +163,7 @@ export async function mostUsedVariants(q: Queryable, p: { from?: string; to?: st
          JOIN public.color_master c ON c.color_id = v.color_id
          JOIN public.size_master s ON s.size_id = v.size_id
         WHERE t.production_rows > 0
-        ORDER BY t.production_quantity, lower(i.name), t.variant_id
+        ORDER BY t.production_quantity, lower(t.item_name), t.variant_id
         LIMIT $1`,
       [p.limit],
     );
