@@ -1169,7 +1169,7 @@ CREATE TRIGGER item_master_ledger_names AFTER UPDATE OF name ON public.item_mast
 
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
-CREATE TRIGGER item_variant_ledger_names AFTER UPDATE OF item_id, color_id, size_id ON public.item_variant FOR EACH ROW WHEN ((((old.item_id IS DISTINCT FROM new.item_id) OR (old.color_id IS DISTINCT FROM new.color_id)) OR (old.size_id IS DISTINCT FROM new.size_id))) EXECUTE FUNCTION public.ledger_totals_rename();
+CREATE TRIGGER item_variant_ledger_names AFTER UPDATE OF item_id, color_id, size_id ON public.item_variant FOR EACH ROW EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_item_variant_updated_at BEFORE UPDATE ON public.item_variant FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 

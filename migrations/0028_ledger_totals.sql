@@ -97,9 +97,9 @@ CREATE TRIGGER color_master_ledger_names AFTER UPDATE OF color_name ON public.co
     FOR EACH ROW WHEN (OLD.color_name IS DISTINCT FROM NEW.color_name) EXECUTE FUNCTION public.ledger_totals_rename();
 CREATE TRIGGER size_master_ledger_names AFTER UPDATE OF size_name ON public.size_master
     FOR EACH ROW WHEN (OLD.size_name IS DISTINCT FROM NEW.size_name) EXECUTE FUNCTION public.ledger_totals_rename();
+-- (a variant's update that sets these columns to what they were updates no totals row: the function compares the names)
 CREATE TRIGGER item_variant_ledger_names AFTER UPDATE OF item_id, color_id, size_id ON public.item_variant
-    FOR EACH ROW WHEN ((OLD.item_id, OLD.color_id, OLD.size_id) IS DISTINCT FROM (NEW.item_id, NEW.color_id, NEW.size_id))
-    EXECUTE FUNCTION public.ledger_totals_rename();
+    FOR EACH ROW EXECUTE FUNCTION public.ledger_totals_rename();
 
 -- Each function below ends with the same statement: what the variants' rows were ("before",
 -- none for a new variant) and are ("after") adds its difference to the writer's total row.
