@@ -148,17 +148,21 @@ BEGIN
                coalesce(max(a.id) FILTER (WHERE a.value IS NOT NULL), 0) AS last_valued_id,
                coalesce(max(a.id) FILTER (WHERE a.value IS NULL AND a.quantity <> 0), 0) AS last_unvalued_id,
                count(*) FILTER (WHERE a.transaction_type = 'production') AS production_rows,
-               coalesce(sum(a.quantity) FILTER (WHERE a.transaction_type = 'production'), 0) AS production_quantity,
-               -- the lots whose first production row of the variant this is
-               count(DISTINCT a.production_lot_id) FILTER (
-                   WHERE a.transaction_type = 'production' AND NOT EXISTS (
-                       SELECT 1 FROM public.inventory_transactions t
-                        WHERE t.production_lot_id = a.production_lot_id AND t.variant_id = a.variant_id AND t.transaction_type = 'production'
-                          AND t.id NOT IN (SELECT x.id FROM added x WHERE x.production_lot_id = a.production_lot_id))) AS production_lots
+               coalesce(sum(a.quantity) FILTER (WHERE a.transaction_type = 'production'), 0) AS production_quantity
           FROM added a GROUP BY a.variant_id),
+    -- the lots new to a variant: all the ledger's production rows of the lot and variant are this statement's
+    pairs AS (
+        SELECT a.variant_id, a.production_lot_id, count(*) AS n FROM added a
+         WHERE a.transaction_type = 'production' AND a.production_lot_id IS NOT NULL GROUP BY 1, 2),
+    new_lots AS (
+        SELECT p.variant_id, count(*) AS lots FROM pairs p
+         WHERE (SELECT count(*) FROM public.inventory_transactions t
+                 WHERE t.production_lot_id = p.production_lot_id AND t.variant_id = p.variant_id AND t.transaction_type = 'production') = p.n
+         GROUP BY p.variant_id),
     after AS (
         INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
-        SELECT d.*, n.item_name, n.name FROM d JOIN public.ledger_variant_names n ON n.variant_id = d.variant_id
+        SELECT d.*, coalesce(l.lots, 0), n.item_name, n.name
+          FROM d JOIN public.ledger_variant_names n ON n.variant_id = d.variant_id LEFT JOIN new_lots l ON l.variant_id = d.variant_id
         ON CONFLICT (variant_id) DO UPDATE
            SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value,
                last_valued_id = greatest(t.last_valued_id, excluded.last_valued_id),

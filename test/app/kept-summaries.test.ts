@@ -150,6 +150,18 @@ for (const backend of backends) {
         ],
       );
 
+      // one statement with two rows of a lot for a variant, and a row of a lot already counted (as a bulk load writes)
+      await db.query(
+        `INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity)
+         VALUES ($1, $2, 'production', -1), ($1, $2, 'production', -1), ($3, $2, 'production', -1)`,
+        [c, l2, a],
+      );
+      await assertKeptExact(db, 'after a bulk insert');
+      assert.deepEqual(
+        (await db.query('SELECT production_lots FROM public.ledger_variant_totals WHERE variant_id = ANY ($1::int[]) ORDER BY variant_id', [[a, c]])).rows,
+        [{ production_lots: 2 }, { production_lots: 1 }],
+      );
+
       // back-dated (as the demo dates its history): an update of the rows sums their variants again
       await db.query(`UPDATE public.inventory_transactions SET created_at = now() - interval '40 days' WHERE variant_id = $1`, [b]);
       // a lot deleted: its rows lose their lot (ON DELETE SET NULL), so the variant's lots count drops
