@@ -243,10 +243,42 @@ CREATE TABLE public.item_variant (
     preferred_supplier_id integer
 );
 
+CREATE TABLE public.ledger_value_totals (
+    backend_pid integer NOT NULL,
+    variants bigint NOT NULL,
+    value numeric NOT NULL,
+    unvalued_variants bigint NOT NULL
+);
+
+CREATE TABLE public.ledger_variant_totals (
+    variant_id integer NOT NULL,
+    quantity numeric NOT NULL,
+    value numeric NOT NULL,
+    last_valued_id bigint NOT NULL,
+    last_unvalued_id bigint NOT NULL,
+    production_rows bigint NOT NULL,
+    production_quantity numeric NOT NULL,
+    production_lots integer NOT NULL,
+    item_name text NOT NULL,
+    name text NOT NULL,
+    unvalued boolean GENERATED ALWAYS AS ((last_unvalued_id > last_valued_id)) STORED,
+    sort_value numeric GENERATED ALWAYS AS (CASE
+    WHEN (last_unvalued_id > last_valued_id) THEN (0)::numeric
+    ELSE value
+END) STORED
+);
+
 CREATE TABLE public.login_attempts (
     key text NOT NULL,
     window_start timestamp with time zone NOT NULL,
     attempts integer NOT NULL
+);
+
+CREATE TABLE public.lot_status_days (
+    day date NOT NULL,
+    status character varying(20) NOT NULL,
+    backend_pid integer NOT NULL,
+    lots integer NOT NULL
 );
 
 CREATE TABLE public.model_master (
@@ -289,6 +321,11 @@ CREATE TABLE public.production_lot_events (
     reason text,
     user_id integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.production_lot_search (
+    lot_id integer NOT NULL,
+    search_text text NOT NULL
 );
 
 CREATE TABLE public.production_lot_selections (
@@ -444,6 +481,147 @@ CREATE TABLE public.variation_master (
     variation_name character varying(255) NOT NULL
 );
 
+CREATE OR REPLACE FUNCTION public.ledger_totals_added()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    WITH before AS (SELECT t.* FROM public.ledger_variant_totals t WHERE t.variant_id IN (SELECT a.variant_id FROM added a)),
+    d AS (
+        SELECT a.variant_id, sum(a.quantity) AS quantity, coalesce(sum(a.value), 0) AS value,
+               coalesce(max(a.id) FILTER (WHERE a.value IS NOT NULL), 0) AS last_valued_id,
+               coalesce(max(a.id) FILTER (WHERE a.value IS NULL AND a.quantity <> 0), 0) AS last_unvalued_id,
+               count(*) FILTER (WHERE a.transaction_type = 'production') AS production_rows,
+               coalesce(sum(a.quantity) FILTER (WHERE a.transaction_type = 'production'), 0) AS production_quantity
+          FROM added a GROUP BY a.variant_id),
+    -- the lots new to a variant: all the ledger's production rows of the lot and variant are this statement's
+    pairs AS (
+        SELECT a.variant_id, a.production_lot_id, count(*) AS n FROM added a
+         WHERE a.transaction_type = 'production' AND a.production_lot_id IS NOT NULL GROUP BY 1, 2),
+    new_lots AS (
+        SELECT p.variant_id, count(*) AS lots FROM pairs p
+         WHERE (SELECT count(*) FROM public.inventory_transactions t
+                 WHERE t.production_lot_id = p.production_lot_id AND t.variant_id = p.variant_id AND t.transaction_type = 'production') = p.n
+         GROUP BY p.variant_id),
+    after AS (
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
+        SELECT d.*, coalesce(l.lots, 0), n.item_name, n.name
+          FROM d JOIN public.ledger_variant_names n ON n.variant_id = d.variant_id LEFT JOIN new_lots l ON l.variant_id = d.variant_id
+        ON CONFLICT (variant_id) DO UPDATE
+           SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value,
+               last_valued_id = greatest(t.last_valued_id, excluded.last_valued_id),
+               last_unvalued_id = greatest(t.last_unvalued_id, excluded.last_unvalued_id),
+               production_rows = t.production_rows + excluded.production_rows,
+               production_quantity = t.production_quantity + excluded.production_quantity,
+               production_lots = t.production_lots + excluded.production_lots
+        RETURNING t.*),
+    s AS (SELECT 1 AS sign, a.* FROM after a UNION ALL SELECT -1, b.* FROM before b)
+    INSERT INTO public.ledger_value_totals AS v (backend_pid, variants, value, unvalued_variants)
+    SELECT pg_backend_pid(), coalesce(sum(s.sign * (s.quantity <> 0 OR s.value <> 0)::int), 0), coalesce(sum(s.sign * s.sort_value), 0),
+           coalesce(sum(s.sign * (s.unvalued AND s.quantity <> 0)::int), 0)
+      FROM s
+    ON CONFLICT (backend_pid) DO UPDATE
+       SET variants = v.variants + excluded.variants, value = v.value + excluded.value, unvalued_variants = v.unvalued_variants + excluded.unvalued_variants;
+    RETURN NULL;
+END;
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_totals_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM public.ledger_totals_recount(array(SELECT r.variant_id FROM removed r UNION SELECT a.variant_id FROM added a));
+    ELSE
+        PERFORM public.ledger_totals_recount(array(SELECT DISTINCT r.variant_id FROM removed r));
+    END IF;
+    RETURN NULL;
+END;
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_totals_recount(ids integer[])
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+    WITH before AS (SELECT t.* FROM public.ledger_variant_totals t WHERE t.variant_id = ANY (ids)),
+    fresh AS (
+        SELECT t.variant_id, sum(t.quantity) AS quantity, coalesce(sum(t.value), 0) AS value,
+               coalesce(max(t.id) FILTER (WHERE t.value IS NOT NULL), 0) AS last_valued_id,
+               coalesce(max(t.id) FILTER (WHERE t.value IS NULL AND t.quantity <> 0), 0) AS last_unvalued_id,
+               count(*) FILTER (WHERE t.transaction_type = 'production') AS production_rows,
+               coalesce(sum(t.quantity) FILTER (WHERE t.transaction_type = 'production'), 0) AS production_quantity,
+               count(DISTINCT t.production_lot_id) FILTER (WHERE t.transaction_type = 'production') AS production_lots
+          FROM public.inventory_transactions t WHERE t.variant_id = ANY (ids)
+         GROUP BY t.variant_id),
+    named AS (SELECT f.*, n.item_name, n.name FROM fresh f JOIN public.ledger_variant_names n ON n.variant_id = f.variant_id),
+    gone AS (DELETE FROM public.ledger_variant_totals t WHERE t.variant_id = ANY (ids) AND t.variant_id NOT IN (SELECT f.variant_id FROM fresh f)),
+    after AS (
+        INSERT INTO public.ledger_variant_totals AS t (variant_id, quantity, value, last_valued_id, last_unvalued_id, production_rows, production_quantity, production_lots, item_name, name)
+        SELECT * FROM named
+        ON CONFLICT (variant_id) DO UPDATE
+           SET item_name = excluded.item_name, name = excluded.name, quantity = excluded.quantity, value = excluded.value, last_valued_id = excluded.last_valued_id,
+               last_unvalued_id = excluded.last_unvalued_id, production_rows = excluded.production_rows,
+               production_quantity = excluded.production_quantity, production_lots = excluded.production_lots
+        RETURNING t.*),
+    s AS (SELECT 1 AS sign, a.* FROM after a UNION ALL SELECT -1, b.* FROM before b)
+    INSERT INTO public.ledger_value_totals AS v (backend_pid, variants, value, unvalued_variants)
+    SELECT pg_backend_pid(), coalesce(sum(s.sign * (s.quantity <> 0 OR s.value <> 0)::int), 0), coalesce(sum(s.sign * s.sort_value), 0),
+           coalesce(sum(s.sign * (s.unvalued AND s.quantity <> 0)::int), 0)
+      FROM s
+    ON CONFLICT (backend_pid) DO UPDATE
+       SET variants = v.variants + excluded.variants, value = v.value + excluded.value, unvalued_variants = v.unvalued_variants + excluded.unvalued_variants;
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_totals_rename()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    ids integer[];
+BEGIN
+    IF TG_TABLE_NAME = 'item_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.item_id = NEW.item_id);
+    ELSIF TG_TABLE_NAME = 'color_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.color_id = NEW.color_id);
+    ELSIF TG_TABLE_NAME = 'size_master' THEN
+        ids := array(SELECT v.variant_id FROM public.item_variant v WHERE v.size_id = NEW.size_id);
+    ELSE
+        ids := ARRAY[NEW.variant_id];
+    END IF;
+    UPDATE public.ledger_variant_totals t SET item_name = n.item_name, name = n.name
+      FROM public.ledger_variant_names n
+     WHERE n.variant_id = ANY (ids) AND t.variant_id = n.variant_id AND (t.item_name, t.name) IS DISTINCT FROM (n.item_name, n.name);
+    RETURN NULL;
+END;
+$function$;
+
+CREATE OR REPLACE FUNCTION public.lot_status_days_count()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO public.lot_status_days AS d (day, status, backend_pid, lots)
+        SELECT (a.created_at AT TIME ZONE 'UTC')::date, a.status, pg_backend_pid(), count(*) FROM added a GROUP BY 1, 2
+        ON CONFLICT (day, status, backend_pid) DO UPDATE SET lots = d.lots + excluded.lots;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO public.lot_status_days AS d (day, status, backend_pid, lots)
+        SELECT (r.created_at AT TIME ZONE 'UTC')::date, r.status, pg_backend_pid(), -count(*) FROM removed r GROUP BY 1, 2
+        ON CONFLICT (day, status, backend_pid) DO UPDATE SET lots = d.lots + excluded.lots;
+    ELSE
+        INSERT INTO public.lot_status_days AS d (day, status, backend_pid, lots)
+        SELECT c.day, c.status, pg_backend_pid(), sum(c.n)
+          FROM (SELECT (a.created_at AT TIME ZONE 'UTC')::date AS day, a.status, 1 AS n FROM added a
+                UNION ALL
+                SELECT (r.created_at AT TIME ZONE 'UTC')::date, r.status, -1 FROM removed r) c
+         GROUP BY c.day, c.status HAVING sum(c.n) <> 0
+        ON CONFLICT (day, status, backend_pid) DO UPDATE SET lots = d.lots + excluded.lots;
+    END IF;
+    RETURN NULL;
+END;
+$function$;
+
 CREATE OR REPLACE FUNCTION public.mtc_fold(value text)
  RETURNS text
  LANGUAGE sql
@@ -477,6 +655,32 @@ CREATE OR REPLACE FUNCTION public.next_purchase_order_number()
 AS $function$
 SELECT 'PO-' || to_char(now(), 'YYYYMMDD') || '-' || lpad(n::text, greatest(6, length(n::text)), '0')
 FROM (SELECT nextval('public.purchase_order_number_seq'::regclass) AS n) AS next
+$function$;
+
+CREATE OR REPLACE FUNCTION public.production_lot_search_rename()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    UPDATE public.production_lot_search s
+       SET search_text = lower(l.lot_number || ' ' || NEW.name || ' ' || coalesce(l.notes, ''))
+      FROM public.production_lots l
+     WHERE l.process_id = NEW.id AND s.lot_id = l.id;
+    RETURN NULL;
+END;
+$function$;
+
+CREATE OR REPLACE FUNCTION public.production_lot_search_write()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    INSERT INTO public.production_lot_search (lot_id, search_text)
+    SELECT NEW.id, lower(NEW.lot_number || ' ' || p.name || ' ' || coalesce(NEW.notes, ''))
+      FROM public.processes p WHERE p.id = NEW.process_id
+    ON CONFLICT (lot_id) DO UPDATE SET search_text = excluded.search_text;
+    RETURN NULL;
+END;
 $function$;
 
 CREATE OR REPLACE FUNCTION public.refuse_receipt_change()
@@ -540,7 +744,13 @@ ALTER TABLE public.item_master ADD CONSTRAINT item_master_pkey PRIMARY KEY (item
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_pkey PRIMARY KEY (variant_id);
 
+ALTER TABLE public.ledger_value_totals ADD CONSTRAINT ledger_value_totals_pkey PRIMARY KEY (backend_pid);
+
+ALTER TABLE public.ledger_variant_totals ADD CONSTRAINT ledger_variant_totals_pkey PRIMARY KEY (variant_id);
+
 ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_pkey PRIMARY KEY (key);
+
+ALTER TABLE public.lot_status_days ADD CONSTRAINT lot_status_days_pkey PRIMARY KEY (day, status, backend_pid);
 
 ALTER TABLE public.model_master ADD CONSTRAINT model_master_pkey PRIMARY KEY (model_id);
 
@@ -549,6 +759,8 @@ ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_pkey
 ALTER TABLE public.processes ADD CONSTRAINT processes_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.production_lot_search ADD CONSTRAINT production_lot_search_pkey PRIMARY KEY (lot_id);
 
 ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_pkey PRIMARY KEY (id);
 
@@ -736,6 +948,8 @@ ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_preferred_supplier_i
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_size_id_fkey FOREIGN KEY (size_id) REFERENCES public.size_master(size_id) ON DELETE RESTRICT;
 
+ALTER TABLE public.ledger_variant_totals ADD CONSTRAINT ledger_variant_totals_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.item_variant(variant_id) ON DELETE CASCADE;
+
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_process_id_fkey FOREIGN KEY (process_id) REFERENCES public.processes(id) ON DELETE CASCADE;
 
 ALTER TABLE public.process_subprocesses ADD CONSTRAINT process_subprocesses_subprocess_id_fkey FOREIGN KEY (subprocess_id) REFERENCES public.subprocesses(id) ON DELETE RESTRICT;
@@ -747,6 +961,8 @@ ALTER TABLE public.processes ADD CONSTRAINT processes_output_variant_id_fkey FOR
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
 
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.production_lot_search ADD CONSTRAINT production_lot_search_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
 
 ALTER TABLE public.production_lot_selections ADD CONSTRAINT production_lot_selections_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES public.production_lots(id) ON DELETE CASCADE;
 
@@ -828,6 +1044,8 @@ CREATE INDEX idx_inventory_transactions_variant_at ON public.inventory_transacti
 
 CREATE INDEX idx_item_master_category ON public.item_master USING btree (category);
 
+CREATE INDEX idx_item_master_deleted ON public.item_master USING btree (item_id) WHERE (deleted_at IS NOT NULL);
+
 CREATE INDEX idx_item_master_lower_name ON public.item_master USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
 
 CREATE INDEX idx_item_master_model ON public.item_master USING btree (model_id);
@@ -842,11 +1060,17 @@ CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id
 
 CREATE INDEX idx_item_variant_item_id ON public.item_variant USING btree (item_id);
 
+CREATE INDEX idx_item_variant_low_stock ON public.item_variant USING btree (((stock - reorder_threshold)), variant_id) INCLUDE (item_id, stock, reorder_threshold) WHERE ((deleted_at IS NULL) AND (reorder_threshold > (0)::numeric) AND (stock <= reorder_threshold));
+
 CREATE INDEX idx_item_variant_preferred_supplier ON public.item_variant USING btree (preferred_supplier_id);
 
 CREATE INDEX idx_item_variant_size ON public.item_variant USING btree (size_id);
 
 CREATE UNIQUE INDEX idx_item_variant_unique_combo ON public.item_variant USING btree (item_id, color_id, size_id) WHERE (deleted_at IS NULL);
+
+CREATE INDEX idx_ledger_variant_totals_usage ON public.ledger_variant_totals USING btree (production_quantity, lower(item_name), variant_id) WHERE (production_rows > 0);
+
+CREATE INDEX idx_ledger_variant_totals_value ON public.ledger_variant_totals USING btree (sort_value DESC, name, ((variant_id)::text)) WHERE ((quantity <> (0)::numeric) OR (value <> (0)::numeric));
 
 CREATE INDEX login_attempts_window_start_idx ON public.login_attempts USING btree (window_start);
 
@@ -869,6 +1093,8 @@ CREATE INDEX idx_production_lot_events_created_at ON public.production_lot_event
 CREATE INDEX idx_production_lot_events_lot ON public.production_lot_events USING btree (lot_id);
 
 CREATE INDEX idx_production_lot_events_user ON public.production_lot_events USING btree (user_id);
+
+CREATE INDEX idx_production_lot_search_trgm ON public.production_lot_search USING gin (search_text public.gin_trgm_ops);
 
 CREATE INDEX idx_production_lot_selections_group ON public.production_lot_selections USING btree (substitute_group_id);
 
@@ -916,7 +1142,18 @@ CREATE INDEX idx_variant_usage_variant ON public.variant_usage USING btree (vari
 
 CREATE UNIQUE INDEX variation_master_name_key ON public.variation_master USING btree (lower((variation_name)::text));
 
+CREATE VIEW public.ledger_variant_names AS
+SELECT v.variant_id,
+    (i.name)::text AS item_name,
+    (((((i.name)::text || ' '::text) || (c.color_name)::text) || ' '::text) || (s.size_name)::text) AS name
+   FROM (((public.item_variant v
+     JOIN public.item_master i ON ((i.item_id = v.item_id)))
+     JOIN public.color_master c ON ((c.color_id = v.color_id)))
+     JOIN public.size_master s ON ((s.size_id = v.size_id)));
+
 CREATE TRIGGER update_additional_costs_updated_at BEFORE UPDATE ON public.additional_costs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER color_master_ledger_names AFTER UPDATE OF color_name ON public.color_master FOR EACH ROW WHEN (((old.color_name)::text IS DISTINCT FROM (new.color_name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_cost_items_updated_at BEFORE UPDATE ON public.cost_items FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
@@ -926,17 +1163,39 @@ CREATE TRIGGER goods_receipts_never_change BEFORE DELETE OR UPDATE ON public.goo
 
 CREATE TRIGGER update_import_jobs_updated_at BEFORE UPDATE ON public.import_jobs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
+CREATE TRIGGER inventory_transactions_totals_delete AFTER DELETE ON public.inventory_transactions REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_changed();
+
+CREATE TRIGGER inventory_transactions_totals_insert AFTER INSERT ON public.inventory_transactions REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_added();
+
+CREATE TRIGGER inventory_transactions_totals_update AFTER UPDATE ON public.inventory_transactions REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_changed();
+
+CREATE TRIGGER item_master_ledger_names AFTER UPDATE OF name ON public.item_master FOR EACH ROW WHEN (((old.name)::text IS DISTINCT FROM (new.name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
+
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER item_variant_ledger_names AFTER UPDATE OF item_id, color_id, size_id ON public.item_variant FOR EACH ROW EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_item_variant_updated_at BEFORE UPDATE ON public.item_variant FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER update_process_subprocesses_updated_at BEFORE UPDATE ON public.process_subprocesses FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
+CREATE TRIGGER processes_lot_search AFTER UPDATE OF name ON public.processes FOR EACH ROW WHEN (((old.name)::text IS DISTINCT FROM (new.name)::text)) EXECUTE FUNCTION public.production_lot_search_rename();
+
 CREATE TRIGGER update_processes_updated_at BEFORE UPDATE ON public.processes FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER production_lots_search AFTER INSERT OR UPDATE OF lot_number, process_id, notes ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.production_lot_search_write();
+
+CREATE TRIGGER production_lots_status_days_delete AFTER DELETE ON public.production_lots REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION public.lot_status_days_count();
+
+CREATE TRIGGER production_lots_status_days_insert AFTER INSERT ON public.production_lots REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.lot_status_days_count();
+
+CREATE TRIGGER production_lots_status_days_update AFTER UPDATE ON public.production_lots REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.lot_status_days_count();
 
 CREATE TRIGGER update_production_lots_updated_at BEFORE UPDATE ON public.production_lots FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER update_purchase_orders_updated_at BEFORE UPDATE ON public.purchase_orders FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER size_master_ledger_names AFTER UPDATE OF size_name ON public.size_master FOR EACH ROW WHEN (((old.size_name)::text IS DISTINCT FROM (new.size_name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
 
 CREATE TRIGGER update_subprocesses_updated_at BEFORE UPDATE ON public.subprocesses FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 

@@ -428,6 +428,13 @@ Object.assign(WRITES, {
 } satisfies Record<string, WriteRoute>);
 const WALKED_TAGS = ['items', 'variants', 'stock', 'suppliers', 'users', 'purchasing'];
 
+/**
+ * Tables kept by triggers from the rows of others (migrations 0027–0029): a write changes them
+ * as it changes their source rows, which are watched; test/app/kept-summaries.test.ts proves
+ * each equal to its source.
+ */
+const KEPT_SUMMARIES = ['ledger_variant_totals', 'ledger_value_totals', 'production_lot_search', 'lot_status_days'];
+
 const ROW_TABLES_SQL = `
 SELECT c.relname AS name,
   (SELECT string_agg('$1.' || quote_ident(a.attname), ', ' ORDER BY k.ord)
@@ -437,7 +444,8 @@ SELECT c.relname AS name,
     WHERE i.indrelid = c.oid AND i.indisprimary) AS key
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE 'mtc\\_%'
-  AND c.relname NOT IN ('api_tokens', 'user_sessions')`;
+  AND c.relname NOT IN ('api_tokens', 'user_sessions')
+  AND c.relname NOT IN (${KEPT_SUMMARIES.map((t) => `'${t}'`).join(', ')})`;
 
 /** What changed since the last look: rows added, removed or written again, audit_events aside, and how many audit events were added. */
 interface Changes {

@@ -323,15 +323,30 @@ export async function variantLedger(
 /**
  * Live variants of live items at or below their reorder threshold, the furthest below first, one
  * page of them, counted up to COUNT_CAP; a threshold of 0 is none (finished goods made to order).
+ * The page is read in the order of the low-stock index (migration 0026); only the variants
+ * tied on a deficit are sorted by name.
  */
 export async function lowStock(q: Queryable, page: { limit: number; offset: number }): Promise<PageTotal & { variants: Variant[] }> {
   const where = 'v.deleted_at IS NULL AND i.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold';
+  // The page's variants first, from the index alone and their items' names (the ties on a
+  // deficit are sorted by name: every tied variant's item is read, never its own row); then
+  // the page's rows, with the rest of their columns.
   const variants = (
     await q.query<Variant>(
-      `SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE ${where} ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id LIMIT $1 OFFSET $2`,
+      `WITH page AS MATERIALIZED (
+         SELECT v.variant_id, v.stock - v.reorder_threshold AS deficit, lower(i.name) AS lname
+           FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id
+          WHERE ${where}
+          ORDER BY v.stock - v.reorder_threshold, lower(i.name), v.variant_id LIMIT $1 OFFSET $2)
+       SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} JOIN page ON page.variant_id = v.variant_id
+        ORDER BY page.deficit, page.lname, page.variant_id`,
       [page.limit, page.offset],
     )
   ).rows;
-  const counted = `FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id WHERE ${where}`;
+  // Counted from the low-stock index alone (migration 0026), each variant's item tested against
+  // the deleted items held in memory: the same rows as the join (every variant has its item).
+  const counted = `FROM public.item_variant v
+    WHERE v.deleted_at IS NULL AND v.reorder_threshold > 0 AND v.stock <= v.reorder_threshold
+      AND v.item_id NOT IN (SELECT i.item_id FROM public.item_master i WHERE i.deleted_at IS NOT NULL)`;
   return { ...(await cappedTotal(q, variants.length, page, counted, [])), variants };
 }

@@ -2,13 +2,14 @@ import type { Queryable } from '../../db/types.ts';
 import type { OptionalExtension } from '../../schema/catalog/verify.ts';
 
 /**
- * pg_trgm, which item search uses where the server has it (migrations 0022 and 0023 create it
- * and the trigram index only then): without it search reads every item, with the same answers.
+ * pg_trgm, which item and lot search use where the server has it (migrations 0023 and 0024
+ * create it and the items' trigram index only then, 0027 the lots'): without it search reads
+ * every item or lot, with the same answers.
  */
 export const ITEM_SEARCH_EXTENSION: OptionalExtension = {
   extension: 'pg_trgm',
-  objects: ['public.item_master.idx_item_master_search_trgm'],
-  without: 'item search reads every item (slower, with the same answers); README.md, "Search", says how to add it',
+  objects: ['public.item_master.idx_item_master_search_trgm', 'public.production_lot_search.idx_production_lot_search_trgm'],
+  without: 'item search reads every item, and lot search every lot (slower, with the same answers); README.md, "Search", says how to add it',
 };
 
 /** The extensions MTC's schema uses where the server has them. */

@@ -53,6 +53,19 @@ const perVariant = (day: string) => `
  */
 export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrouping; q?: string; limit: number; offset: number }): Promise<StockValue> {
   const asOf = f.asOf ?? (await q.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
+  if (f.by === 'variant' && !f.q?.trim()) {
+    const kept = await keptStockValue(q, { asOf, limit: f.limit, offset: f.offset });
+    if (kept) return kept;
+  }
+  return stockValueFromLedger(q, { ...f, asOf });
+}
+
+/** stockValue summed from the ledger rows up to `asOf`: every grouping, any day (the way to a day in the past, and to a grouping by item or category). */
+export async function stockValueFromLedger(
+  q: Queryable,
+  f: { asOf: string; by: ValueGrouping; q?: string; limit: number; offset: number },
+): Promise<StockValue> {
+  const asOf = f.asOf;
   // A variant's row is its per-variant figures as they are; an item's or a category's groups
   // them (by the item's integer id). Every figure is written out as text only for the page's
   // rows, after the sort and the limit. pv is computed once (MATERIALIZED): in a parallel plan
@@ -152,6 +165,47 @@ export async function stockValue(q: Queryable, f: { asOf?: string; by: ValueGrou
     total: { value: totals.totalValue ?? '0', variants: totals.totalVariants, unvaluedVariants: totals.totalUnvalued },
     count: totals.count,
     rows: r.rows.map(({ count: _c, totalVariants: _v, totalValue: _t, totalUnvalued: _u, ...row }) => row),
+  };
+}
+
+/**
+ * stockValue per variant without `q`, read from the ledger's totals (migration 0028: one row a
+ * variant, and the total kept apart) when they are the answer: when no ledger row is dated
+ * after `asOf`, the day's figures are every row's. Null when a row is (a day in the past):
+ * the caller sums the ledger up to the day. Asked in one statement, so the totals and the
+ * test see the same rows. The page is read in the order of the totals' value index (value,
+ * name, key: the variant's name is carried by its totals row).
+ */
+async function keptStockValue(q: Queryable, f: { asOf: string; limit: number; offset: number }): Promise<StockValue | null> {
+  const r = await q.query<StockValueRow & { later: boolean; count: string; totalValue: string; totalUnvalued: string }>(
+    `WITH tot AS (
+       SELECT EXISTS (SELECT 1 FROM public.inventory_transactions t WHERE t.created_at >= ${dayEnd('$1::date')}) AS later,
+              coalesce(sum(x.variants), 0) AS count, coalesce(sum(x.value), 0) AS total, coalesce(sum(x.unvalued_variants), 0) AS total_unvalued
+         FROM public.ledger_value_totals x),
+     page AS (
+       SELECT t.variant_id::text AS key, t.name, t.quantity AS stock, v.unit, t.value AS one_value, t.sort_value AS sort, t.unvalued
+         FROM public.ledger_variant_totals t JOIN public.item_variant v ON v.variant_id = t.variant_id
+        WHERE t.quantity <> 0 OR t.value <> 0
+        ORDER BY t.sort_value DESC, t.name, t.variant_id::text
+        LIMIT $2 OFFSET $3)
+     SELECT tot.later, tot.count::text AS count, trim_scale(tot.total)::text AS "totalValue", tot.total_unvalued::text AS "totalUnvalued",
+            page.key, page.name, trim_scale(page.stock)::text AS stock, page.unit, trim_scale(page.sort)::text AS value,
+            CASE WHEN NOT page.unvalued AND page.stock > 0 THEN trim_scale(round(page.one_value / page.stock, 6))::text END AS "averageCost",
+            CASE WHEN page.unvalued AND page.stock <> 0 THEN 1 ELSE 0 END AS "unvaluedVariants",
+            CASE WHEN page.unvalued THEN trim_scale(page.stock)::text END AS "unvaluedStock"
+       FROM tot LEFT JOIN page ON true
+      ORDER BY page.sort DESC, page.name, page.key`,
+    [f.asOf, f.limit, f.offset],
+  );
+  const first = r.rows[0]!;
+  if (first.later) return null;
+  const count = Number(first.count);
+  return {
+    asOf: f.asOf,
+    by: 'variant',
+    total: { value: first.totalValue, variants: count, unvaluedVariants: Number(first.totalUnvalued) },
+    count,
+    rows: r.rows.filter((x) => x.key !== null).map(({ later: _l, count: _c, totalValue: _t, totalUnvalued: _u, ...row }) => row),
   };
 }
 

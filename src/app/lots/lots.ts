@@ -176,13 +176,22 @@ export interface LotFilter {
   offset: number;
 }
 
-/** Lots newest first, filtered by status, process and the days they were created, one page of them and how many match (counted up to COUNT_CAP). */
+/** A LIKE pattern matching `text` anywhere, its own % _ and \\ taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * Lots newest first, filtered by status, process and the days they were created, one page of
+ * them and how many match (counted up to COUNT_CAP). `q` is looked up in each lot's lowered
+ * "number, process, notes" (production_lot_search, migration 0027, by its trigram index where
+ * pg_trgm is installed).
+ */
 export async function listLots(q: Queryable, filter: LotFilter): Promise<PageTotal & { lots: LotSummary[] }> {
   const where = `($1::text IS NULL OR l.status = $1) AND ($2::int IS NULL OR l.process_id = $2)
     AND ($3::date IS NULL OR l.created_at >= $3::date::timestamp AT TIME ZONE 'UTC')
     AND ($4::date IS NULL OR l.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')
-    AND ($5::text IS NULL OR position(lower($5::text) in lower(l.lot_number || ' ' || p.name || ' ' || coalesce(l.notes, ''))) > 0)`;
-  const params = [filter.status ?? null, filter.processId ?? null, filter.from ?? null, filter.to ?? null, filter.q?.trim() || null];
+    AND ($5::text IS NULL OR l.id IN (SELECT s.lot_id FROM public.production_lot_search s WHERE s.search_text LIKE lower($5)))`;
+  const words = filter.q?.trim();
+  const params = [filter.status ?? null, filter.processId ?? null, filter.from ?? null, filter.to ?? null, words ? containing(words) : null];
   const lots = (
     await q.query<LotSummary>(`SELECT ${LOT_COLUMNS} FROM ${LOT_FROM} WHERE ${where} ORDER BY l.created_at DESC, l.id DESC LIMIT $6 OFFSET $7`, [
       ...params,

@@ -32,7 +32,8 @@ function checkPeriod(from: string, to: string): void {
 
 /**
  * Lots created between `from` and `to` per day, week or month, counted by their current
- * status; every bucket of the period is listed, empty ones with zeros. INVALID_PERIOD (400)
+ * status (from the lots per day of creation and status that migration 0029 keeps, not from
+ * every lot); every bucket of the period is listed, empty ones with zeros. INVALID_PERIOD (400)
  * when `to` is before `from` or the period holds more than MAX_BUCKETS buckets.
  */
 export async function lotsByStatus(
@@ -63,12 +64,13 @@ export async function lotsByStatus(
   const r = await q.query<{ start: string; status: LotStatus | null; n: number }>(
     `WITH bucket AS (SELECT b::date AS start FROM generate_series(date_trunc($3, $1::date::timestamp), $2::date::timestamp, $4::interval) AS b),
      lot AS (
-       SELECT date_trunc($3, l.created_at AT TIME ZONE 'UTC')::date AS start, l.status
-         FROM public.production_lots l
-        WHERE l.created_at >= $1::date::timestamp AT TIME ZONE 'UTC' AND l.created_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC')
-     SELECT to_char(b.start, 'YYYY-MM-DD') AS start, lot.status, count(lot.status)::int AS n
+       SELECT date_trunc($3, d.day::timestamp)::date AS start, d.status, sum(d.lots)::int AS n
+         FROM public.lot_status_days d
+        WHERE d.day >= $1::date AND d.day <= $2::date
+        GROUP BY 1, 2 HAVING sum(d.lots) <> 0)
+     SELECT to_char(b.start, 'YYYY-MM-DD') AS start, lot.status, coalesce(lot.n, 0) AS n
        FROM bucket b LEFT JOIN lot ON lot.start = b.start
-      GROUP BY b.start, lot.status ORDER BY b.start`,
+      ORDER BY b.start`,
     [p.from, p.to, p.period, unit],
   );
   const zero = () => Object.fromEntries(LOT_STATUSES.map((s) => [s, 0])) as Record<LotStatus, number>;
@@ -144,9 +146,29 @@ export interface VariantUsage {
   lots: number;
 }
 
-/** The variants production consumed most in the period (from the ledger's 'production' rows), the most first. */
+/**
+ * The variants production consumed most in the period (from the ledger's 'production' rows), the
+ * most first. Over all time (no `from` nor `to`) it reads the ledger's totals per variant
+ * (migration 0028), in the order of their usage index, instead of summing the ledger.
+ */
 export async function mostUsedVariants(q: Queryable, p: { from?: string; to?: string; limit: number }): Promise<{ variants: VariantUsage[] }> {
   if (p.from && p.to) checkPeriod(p.from, p.to);
+  if (!p.from && !p.to) {
+    const r = await q.query<VariantUsage>(
+      `SELECT t.variant_id AS "variantId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
+              (-t.production_quantity)::text AS consumed, t.production_lots AS lots
+         FROM public.ledger_variant_totals t
+         JOIN public.item_variant v ON v.variant_id = t.variant_id
+         JOIN public.item_master i ON i.item_id = v.item_id
+         JOIN public.color_master c ON c.color_id = v.color_id
+         JOIN public.size_master s ON s.size_id = v.size_id
+        WHERE t.production_rows > 0
+        ORDER BY t.production_quantity, lower(t.item_name), t.variant_id
+        LIMIT $1`,
+      [p.limit],
+    );
+    return { variants: r.rows };
+  }
   const r = await q.query<VariantUsage>(
     `SELECT t.variant_id AS "variantId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
             (-sum(t.quantity))::text AS consumed, count(DISTINCT t.production_lot_id)::int AS lots
@@ -238,11 +260,18 @@ export interface AssumedSelection {
  * assumption is listed.
  */
 export async function stockNeededByOpenLots(q: Queryable): Promise<{ lots: number; variants: VariantNeed[]; assumed: AssumedSelection[] }> {
+  // Only the open lots whose process has a step can need stock or have a group to choose: the
+  // others are counted (an index-only count) but not read, nor sent back in the queries below.
+  const openLots = Number(
+    (await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM public.production_lots WHERE status IN ('planning', 'ready')`)).rows[0]!.n,
+  );
+  if (openLots === 0) return { lots: 0, variants: [], assumed: [] };
   const open = await q.query<{ id: number; lotNumber: string; processId: number }>(
-    `SELECT id, lot_number AS "lotNumber", process_id AS "processId" FROM public.production_lots WHERE status IN ('planning', 'ready') ORDER BY id`,
+    `SELECT id, lot_number AS "lotNumber", process_id AS "processId" FROM public.production_lots
+      WHERE status IN ('planning', 'ready') AND process_id IN (SELECT ps.process_id FROM public.process_subprocesses ps) ORDER BY id`,
   );
   const lotIds = open.rows.map((l) => l.id);
-  if (lotIds.length === 0) return { lots: 0, variants: [], assumed: [] };
+  if (lotIds.length === 0) return { lots: openLots, variants: [], assumed: [] };
   const lotNumber = new Map(open.rows.map((l) => [l.id, l.lotNumber]));
   const unselected = await unselectedGroups(q, lotIds);
   const worst = new Map<number, number>();
@@ -288,5 +317,5 @@ export async function stockNeededByOpenLots(q: Queryable): Promise<{ lots: numbe
       ORDER BY greatest(t.needed - v.stock, 0) DESC, lower(i.name), lower(c.color_name), lower(s.size_name), v.variant_id`,
     [lotIds, JSON.stringify(choices)],
   );
-  return { lots: lotIds.length, variants: r.rows, assumed };
+  return { lots: openLots, variants: r.rows, assumed };
 }
