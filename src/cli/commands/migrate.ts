@@ -6,6 +6,8 @@ import type { MigrationFailure } from '../../schema/migrations/locate.ts';
 import { formatPosition } from '../../schema/text-position.ts';
 import type { Finding } from '../../schema/catalog/compare.ts';
 import { createMigrator } from '../../schema/migrator.ts';
+import { stage } from '../../stages.ts';
+import { lintFor } from '../lint-cache.ts';
 import type { MigratorEvent, MigratorOutcome } from '../../schema/migrator.ts';
 
 export const options = {
@@ -14,9 +16,10 @@ export const options = {
   'allow-drift': { type: 'boolean' },
   rehearse: { type: 'boolean' },
   'quiet-warnings': { type: 'boolean' },
+  'no-lint-cache': { type: 'boolean' },
 } as const;
 
-export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--quiet-warnings] [--database URL] [--migrations DIR] [--json]
+export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--quiet-warnings] [--no-lint-cache] [--database URL] [--migrations DIR] [--json]
 
 Applies the pending migrations in plan order (see mtc plan). First it lints them with the
 PostgreSQL parser and refuses on any error; then it takes the schema lock (a PostgreSQL
@@ -38,6 +41,9 @@ Options:
   --quiet-warnings       print none of the lint's warnings (risky DDL on a big table); its
                          errors still stop the run and are printed. npm start passes it:
                          warnings are for whoever writes migrations (mtc lint lists them)
+  --no-lint-cache        lint the pending migrations anew, without reading or writing the
+                         lint's results in .mtc/cache/lint (also MTC_LINT_CACHE=0; see
+                         mtc lint --help)
 
 Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
 was changed by hand since the last run (the ledger keeps the schema each run left; mtc
@@ -66,12 +72,15 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw err;
   }
   const opened = opening ? await opening : undefined;
+  if (opened) stage('connected');
   return withDatabase(
     ctx,
     async (db) => {
+      if (!opened) stage('connected');
       const migrator = createMigrator(db, project, {
         lockTimeoutMs: ctx.lockTimeoutMs,
         lintRules: async () => (await (await import('../config.ts')).loadConfig()).lint.rules,
+        lintWith: lintFor(ctx),
       });
       const outcome = await migrator.migrate({
         dryRun,
