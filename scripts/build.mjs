@@ -66,7 +66,14 @@ const bundle = (entry, outfile) =>
       '@sinclair/typebox',
       '@node-rs/argon2',
       'exceljs',
+      'iconv-lite',
+      'csv-parse',
+      'csv-parse/*',
     ],
+    // ASCII only: one character above U+00FF (a '…' in a comment) makes V8 hold and scan the
+    // whole 1.7 MB bundle as UTF-16
+    charset: 'ascii',
+    minifyWhitespace: true,
     // the sources are ES modules: give them their import.meta.url in the CommonJS bundle
     define: { 'import.meta.url': '__mtcModuleUrl', __MTC_SOURCE_HASH__: source },
     banner: { js: "const __mtcModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

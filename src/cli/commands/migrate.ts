@@ -8,7 +8,8 @@ import type { Finding } from '../../schema/catalog/compare.ts';
 import { createMigrator } from '../../schema/migrator.ts';
 import { stage } from '../../stages.ts';
 import { lintFor } from '../lint-cache.ts';
-import type { MigratorEvent, MigratorOutcome } from '../../schema/migrator.ts';
+import type { MigrateRunOptions, MigratorEvent, MigratorOutcome, MigratorProject } from '../../schema/migrator.ts';
+import type { Database } from '../../db/types.ts';
 
 export const options = {
   'dry-run': { type: 'boolean' },
@@ -77,22 +78,39 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx,
     async (db) => {
       if (!opened) stage('connected');
-      const migrator = createMigrator(db, project, {
-        lockTimeoutMs: ctx.lockTimeoutMs,
-        lintRules: async () => (await (await import('../config.ts')).loadConfig()).lint.rules,
-        lintWith: lintFor(ctx),
-      });
-      const outcome = await migrator.migrate({
+      return migrateOpened(ctx, db, project, {
         dryRun,
         allowDrift,
         rehearse: ctx.values.rehearse === true,
+        quietWarnings: ctx.values['quiet-warnings'] === true,
         ...(to !== undefined ? { to } : {}),
-        onEvent: ctx.json ? undefined : textProgress(ctx, dryRun, ctx.values['quiet-warnings'] !== true),
       });
-      return report(ctx, outcome);
     },
     opened ? { opened } : { session: true },
   );
+}
+
+/**
+ * Migrates `db` (open already) as \`mtc migrate\` does, printing through `ctx` what it did;
+ * resolves to mtc migrate's exit code. \`mtc serve --migrate\` runs it before serving.
+ */
+export async function migrateOpened(
+  ctx: CommandContext,
+  db: Database,
+  project: MigratorProject,
+  run: Omit<MigrateRunOptions, 'onEvent'> & { quietWarnings?: boolean },
+): Promise<number> {
+  const { quietWarnings, ...options } = run;
+  const migrator = createMigrator(db, project, {
+    lockTimeoutMs: ctx.lockTimeoutMs,
+    lintRules: async () => (await (await import('../config.ts')).loadConfig()).lint.rules,
+    lintWith: lintFor(ctx),
+  });
+  const outcome = await migrator.migrate({
+    ...options,
+    onEvent: ctx.json ? undefined : textProgress(ctx, options.dryRun === true, quietWarnings !== true),
+  });
+  return report(ctx, outcome);
 }
 
 /** Prints what the migrator did; the exit code. */
