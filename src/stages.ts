@@ -1,7 +1,7 @@
 /**
  * Stage stamps: with MTC_STAGES=1 in the environment, each call writes one line to stderr,
  * `mtc stage NAME wall=MS cpu=MS`: the wall time since the process started and the CPU
- * time (user and system) it has used so far. bench/migrate/stages.mjs reads them to say
+ * time (user and system) it has used so far. bench/migrate/phases.mjs reads them to say
  * where a run of `mtc migrate` spends its time. Without the variable it costs one lookup.
  * At the bottom of the tree beside errors.ts: the command line, the database layer and the
  * schema engine all mark their stages.

@@ -7,7 +7,7 @@
 // first, `cli-loaded`, counts from the process's start (Node's own start and the bundle's
 // load). Medians over --runs (default 9), after one untimed warm-up of each.
 //
-//   node bench/migrate/stages.mjs [--runs N]
+//   node bench/migrate/phases.mjs [--runs N]
 //
 // Env: BENCH_DATABASE_URL (a server with CREATEDB instead of a throwaway cluster),
 // BENCH_MTC_BIN (another mtc entry point than bin/mtc.cjs).
