@@ -76,6 +76,9 @@ const log = (...a) => console.log(...a);
 // Environment for every tool: NODE_EXTRA_CA_CERTS costs each Node process ~40 ms of
 // CA parsing on this machine; libpq/node-postgres variables could redirect a tool.
 const { env: toolEnv, removed: removedEnv } = toolEnvironment();
+// The figures are without mtc's lint cache (issue 20): every fresh apply lints anew. The
+// variable rather than --no-lint-cache, so that BENCH_MTC_BIN may be a build from before it.
+toolEnv.MTC_LINT_CACHE = '0';
 const { run, mustRun, timed } = runner(toolEnv, repo, 300_000);
 
 // ---------------------------------------------------------------- corpus

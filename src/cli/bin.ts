@@ -2,6 +2,9 @@
 // code. bin/mtc.cjs loads this file's bundle (dist/mtc.cjs, scripts/build.mjs); tests that
 // are not about the process call runCli (main.ts) in their own.
 import { runCli } from './main.ts';
+import { stage } from '../stages.ts';
+
+stage('cli-loaded');
 
 void runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -16,5 +19,6 @@ void runCli(process.argv.slice(2), {
   process.once('SIGINT', ignore);
   process.once('SIGTERM', ignore);
   process.exitCode = code;
+  stage('exit');
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 });

@@ -4,11 +4,14 @@ import type { Plan } from '../schema/migrations/plan.ts';
 import { loadMigrations } from '../schema/migrations/source.ts';
 import type { MigrationSource } from '../schema/migrations/source.ts';
 import type { CommandContext } from './command.ts';
+import { stage } from '../stages.ts';
 
 /** Reads the migrations directory and plans it: every file error is raised here, before any database work. */
 export async function loadProject(ctx: CommandContext): Promise<{ sources: MigrationSource[]; plan: Plan }> {
   const sources = await loadMigrations(ctx.migrationsDir);
-  return { sources, plan: planMigrations(sources) };
+  const plan = planMigrations(sources);
+  stage('files-read-and-hashed');
+  return { sources, plan };
 }
 
 /**

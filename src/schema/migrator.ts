@@ -1,6 +1,6 @@
 import type { Database } from '../db/types.ts';
 import type { Finding } from './catalog/compare.ts';
-import type { LintReport } from './lint/index.ts';
+import type { LintOptions, LintReport } from './lint/index.ts';
 import type { RuleLevels } from './lint/rules.ts';
 import { compareLedger, readLedger } from './migrations/ledger.ts';
 import type { MigrationStatus } from './migrations/ledger.ts';
@@ -9,6 +9,7 @@ import type { MigrateEvent, MigrateResult } from './migrations/migrate.ts';
 import { pendingMigrations } from './migrations/plan.ts';
 import type { Plan } from './migrations/plan.ts';
 import type { MigrationSource } from './migrations/source.ts';
+import { stage } from '../stages.ts';
 
 /**
  * The migrator: the one pipeline that reads the ledger, plans and applies the project's
@@ -49,6 +50,8 @@ export interface MigratorOptions {
   lint?: boolean;
   /** The levels of the lint's rules (mtc.config.json), asked for only when something is pending. */
   lintRules?: () => Promise<RuleLevels | undefined>;
+  /** How to lint (default lintMigrations): mtc's command line passes one that keeps its results (src/cli/lint-cache.ts). */
+  lintWith?: (all: readonly MigrationSource[], options: LintOptions) => Promise<LintReport>;
 }
 
 export interface MigrateRunOptions {
@@ -96,17 +99,21 @@ export function createMigrator(db: Database, project: MigratorProject, options: 
       const to = run.to;
       const emit = run.onEvent ?? (() => {});
       const { before, pending } = await planFor(to);
+      stage('ledger-read');
       if (pending.length === 0) {
         // The fast path: no lint, no parser, no lock; the drift guard still looks (one query).
         const { checkDrift } = await import('./migrations/drift.ts');
         const drift = await checkDrift(db, run.allowDrift === true);
+        stage('drift-checked');
         return { kind: 'up-to-date', before, dryRun, drift };
       }
       const lint = await import('./lint/index.ts');
-      const [, rules] = await Promise.all([lint.loadPgParser(), options.lint === false ? undefined : options.lintRules?.()]);
       if (options.lint !== false) {
-        const report = await lint.lintMigrations([...(project.sources ?? plan.order)], { only: pending.map((m) => m.id), ...(rules ? { rules } : {}) });
+        const rules = await options.lintRules?.();
+        const lintWith = options.lintWith ?? lint.lintMigrations;
+        const report = await lintWith([...(project.sources ?? plan.order)], { only: pending.map((m) => m.id), ...(rules ? { rules } : {}) });
         const lines = report.findings.map((f) => lint.formatFinding(f));
+        stage('linted');
         if (report.errors > 0) return { kind: 'lint-failed', lint: report, lines };
         emit({ type: 'linted', report, lines });
       }
@@ -129,6 +136,7 @@ export function createMigrator(db: Database, project: MigratorProject, options: 
         ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
         ...(to !== undefined ? { to } : {}),
       });
+      stage('applied');
       return { kind: 'ran', result };
     },
   };

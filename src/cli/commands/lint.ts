@@ -3,10 +3,13 @@ import type { CommandContext } from '../command.ts';
 import { CONFIG_FILE, loadConfig } from '../config.ts';
 import { loadProject, plural } from '../project.ts';
 import { UsageError } from '../usage.ts';
+import { lintFor } from '../lint-cache.ts';
 
-export const options = {};
+export const options = {
+  'no-lint-cache': { type: 'boolean' },
+} as const;
 
-export const help = `Usage: mtc lint [FILES…] [--migrations DIR] [--json]
+export const help = `Usage: mtc lint [FILES…] [--no-lint-cache] [--migrations DIR] [--json]
 
 Checks migrations with the real PostgreSQL parser, before any database is touched:
   errors    syntax errors (file:line:col, inside DO blocks, function bodies and EXECUTE
@@ -24,7 +27,12 @@ reason, naming an unknown rule, or acknowledging nothing is an error (ALLOW_INVA
 ALLOW_UNUSED). ${CONFIG_FILE} sets the warnings' levels for the project:
 {"lint": {"rules": {"TABLE_REWRITE": "off" | "warning" | "error"}}}.
 With FILES, only those files are reported (the whole directory is still read, to know
-which migration creates what). Exit 1 when there is any error.`;
+which migration creates what). Exit 1 when there is any error.
+
+The results are kept in .mtc/cache/lint (in the working directory), keyed by every
+migration's exact text, the rules and MTC's build: a run over unchanged files reads them
+instead of linting again (mtc migrate too). --no-lint-cache, or MTC_LINT_CACHE=0, lints
+anew and keeps nothing.`;
 
 export async function run(ctx: CommandContext): Promise<number> {
   const { sources } = await loadProject(ctx);
@@ -39,7 +47,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const { rules } = (await loadConfig()).lint;
   const lint = await import('../../schema/lint/index.ts');
-  const report = await lint.lintMigrations(sources, { rules, ...(only ? { only } : {}) });
+  const report = await lintFor(ctx)(sources, { rules, ...(only ? { only } : {}) });
   if (ctx.json) ctx.out(JSON.stringify(report, null, 2));
   else {
     for (const f of report.findings) ctx.out(lint.formatFinding(f));

@@ -6,7 +6,10 @@ import type { MigrationFailure } from '../../schema/migrations/locate.ts';
 import { formatPosition } from '../../schema/text-position.ts';
 import type { Finding } from '../../schema/catalog/compare.ts';
 import { createMigrator } from '../../schema/migrator.ts';
-import type { MigratorEvent, MigratorOutcome } from '../../schema/migrator.ts';
+import { stage } from '../../stages.ts';
+import { lintFor } from '../lint-cache.ts';
+import type { MigrateRunOptions, MigratorEvent, MigratorOutcome, MigratorProject } from '../../schema/migrator.ts';
+import type { Database } from '../../db/types.ts';
 
 export const options = {
   'dry-run': { type: 'boolean' },
@@ -14,9 +17,10 @@ export const options = {
   'allow-drift': { type: 'boolean' },
   rehearse: { type: 'boolean' },
   'quiet-warnings': { type: 'boolean' },
+  'no-lint-cache': { type: 'boolean' },
 } as const;
 
-export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--quiet-warnings] [--database URL] [--migrations DIR] [--json]
+export const help = `Usage: mtc migrate [--dry-run] [--to ID] [--lock-timeout SECONDS] [--quiet-warnings] [--no-lint-cache] [--database URL] [--migrations DIR] [--json]
 
 Applies the pending migrations in plan order (see mtc plan). First it lints them with the
 PostgreSQL parser and refuses on any error; then it takes the schema lock (a PostgreSQL
@@ -38,6 +42,9 @@ Options:
   --quiet-warnings       print none of the lint's warnings (risky DDL on a big table); its
                          errors still stop the run and are printed. npm start passes it:
                          warnings are for whoever writes migrations (mtc lint lists them)
+  --no-lint-cache        lint the pending migrations anew, without reading or writing the
+                         lint's results in .mtc/cache/lint (also MTC_LINT_CACHE=0; see
+                         mtc lint --help)
 
 Refuses (exit 1) when an applied migration was changed or deleted, and when the schema
 was changed by hand since the last run (the ledger keeps the schema each run left; mtc
@@ -66,24 +73,44 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw err;
   }
   const opened = opening ? await opening : undefined;
+  if (opened) stage('connected');
   return withDatabase(
     ctx,
     async (db) => {
-      const migrator = createMigrator(db, project, {
-        lockTimeoutMs: ctx.lockTimeoutMs,
-        lintRules: async () => (await (await import('../config.ts')).loadConfig()).lint.rules,
-      });
-      const outcome = await migrator.migrate({
+      if (!opened) stage('connected');
+      return migrateOpened(ctx, db, project, {
         dryRun,
         allowDrift,
         rehearse: ctx.values.rehearse === true,
+        quietWarnings: ctx.values['quiet-warnings'] === true,
         ...(to !== undefined ? { to } : {}),
-        onEvent: ctx.json ? undefined : textProgress(ctx, dryRun, ctx.values['quiet-warnings'] !== true),
       });
-      return report(ctx, outcome);
     },
     opened ? { opened } : { session: true },
   );
+}
+
+/**
+ * Migrates `db` (open already) as \`mtc migrate\` does, printing through `ctx` what it did;
+ * resolves to mtc migrate's exit code. \`mtc serve --migrate\` runs it before serving.
+ */
+export async function migrateOpened(
+  ctx: CommandContext,
+  db: Database,
+  project: MigratorProject,
+  run: Omit<MigrateRunOptions, 'onEvent'> & { quietWarnings?: boolean },
+): Promise<number> {
+  const { quietWarnings, ...options } = run;
+  const migrator = createMigrator(db, project, {
+    lockTimeoutMs: ctx.lockTimeoutMs,
+    lintRules: async () => (await (await import('../config.ts')).loadConfig()).lint.rules,
+    lintWith: lintFor(ctx),
+  });
+  const outcome = await migrator.migrate({
+    ...options,
+    onEvent: ctx.json ? undefined : textProgress(ctx, options.dryRun === true, quietWarnings !== true),
+  });
+  return report(ctx, outcome);
 }
 
 /** Prints what the migrator did; the exit code. */

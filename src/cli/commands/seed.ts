@@ -3,6 +3,7 @@ import { plural, withDatabase } from '../project.ts';
 import { UsageError } from '../usage.ts';
 import { DemoNotEmptyError, describeTables, seedDemo } from '../../app/demo/seed.ts';
 import type { DemoSummary } from '../../app/demo/seed.ts';
+import type { Database } from '../../db/types.ts';
 
 export const options = {
   demo: { type: 'boolean' },
@@ -31,11 +32,24 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (ctx.values.demo !== true)
     throw new UsageError('mtc seed needs --demo: the demo data set is the only one available (mtc seed --demo; see mtc seed --help)');
   if (ctx.positionals.length > 0) throw new UsageError(`mtc seed takes no arguments (got ${ctx.positionals.join(' ')}); see mtc seed --help`);
+  if (ctx.values['if-empty'] === true) return withDatabase(ctx, (db) => seedDemoIfEmpty(ctx, db));
+  const summary = await withDatabase(ctx, (db) => seedDemo(db));
+  if (ctx.json) ctx.out(JSON.stringify({ seeded: true, ...summary }, null, 2));
+  else ctx.out(formatSummary(summary));
+  return 0;
+}
+
+/**
+ * \`mtc seed --demo --if-empty\` on `db` (open already), printing through `ctx` what it did:
+ * seeds the demo data, or says the database already holds data. Resolves to 0. \`mtc serve
+ * --seed-demo-if-empty\` runs it before serving.
+ */
+export async function seedDemoIfEmpty(ctx: CommandContext, db: Database): Promise<number> {
   let summary: DemoSummary;
   try {
-    summary = await withDatabase(ctx, (db) => seedDemo(db));
+    summary = await seedDemo(db);
   } catch (err) {
-    if (!(ctx.values['if-empty'] === true && err instanceof DemoNotEmptyError)) throw err;
+    if (!(err instanceof DemoNotEmptyError)) throw err;
     if (ctx.json) ctx.out(JSON.stringify({ seeded: false, tablesWithRows: err.tables }, null, 2));
     else ctx.out(`Nothing seeded: the database already holds data (${describeTables(err.tables)}).`);
     return 0;

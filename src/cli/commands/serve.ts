@@ -1,7 +1,8 @@
 import type { CommandContext } from '../command.ts';
 import { loadConfig } from '../config.ts';
 import { loadSnapshotModel } from '../snapshot.ts';
-import { loadProject } from '../project.ts';
+import { loadProject, withDatabase } from '../project.ts';
+import { stage } from '../../stages.ts';
 import { UsageError } from '../usage.ts';
 import { DEFAULT_LOGIN_LIMITS } from '../../app/access/throttle.ts';
 import { chooseLogFormat, humanLog } from '../log-format.ts';
@@ -14,14 +15,20 @@ export const options = {
   'import-workers': { type: 'string' },
   'log-format': { type: 'string' },
   'first-admin': { type: 'string' },
+  migrate: { type: 'boolean' },
+  'seed-demo-if-empty': { type: 'boolean' },
+  'no-lint-cache': { type: 'boolean' },
 } as const;
 
 export const help = `Usage: mtc serve [--port N] [--host ADDRESS] [--log-format json|human] [--first-admin EMAIL]
-                 [--secure-cookies] [--import-workers N] [--database URL] [--lock-timeout SECONDS]
+                 [--migrate] [--seed-demo-if-empty] [--secure-cookies] [--import-workers N]
+                 [--database URL] [--lock-timeout SECONDS]
 
 Serves the web app (at /, built by npm run build) and the HTTP API (JSON under /api, its
 OpenAPI document and explorer at /api/docs, /health and /ready) on http://127.0.0.1:3000 by default (PORT and HOST work too). The
-database must be migrated (mtc migrate; npm start does both). SIGINT or SIGTERM stops it
+database must be migrated: mtc migrate first, or --migrate (what npm start runs, in one
+process: mtc serve --migrate --seed-demo-if-empty --first-admin admin@localhost on the
+embedded database, mtc serve --migrate on DATABASE_URL). SIGINT or SIGTERM stops it
 gracefully: requests in flight finish, then the database is closed.
 
 The log goes to stdout. On a terminal it is one line per request (time, method, path,
@@ -50,6 +57,15 @@ Options:
                      address once the server listens: the password is shown this once.
                      When someone can log in it makes nothing. npm start passes
                      admin@localhost on the embedded database, never for DATABASE_URL
+  --migrate          first apply the pending migrations, as mtc migrate --quiet-warnings
+                     does (the lint's errors stop it, its warnings are not printed), saying
+                     what it did on stderr. When a migration fails (or the lint finds an
+                     error) it prints mtc migrate's report, naming the migration, and exits
+                     1 without serving. On a server it migrates on a connection of its own
+                     (at --direct-database's address when there is one), then serves
+  --seed-demo-if-empty  after migrating, fill the database with the demo data (mtc seed
+                     --demo) while it holds none; a database with data is left as it is
+  --no-lint-cache    with --migrate: lint anew, without .mtc/cache/lint (mtc lint --help)
   --secure-cookies   mark the session cookie Secure (when served behind HTTPS)
   --import-workers N 1 (the default, or $MTC_IMPORT_WORKERS) runs import jobs here, one at
                      a time; 0 runs none (this server only serves; others run the jobs)
@@ -97,20 +113,29 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const project = await loadProject(ctx);
   const { plan } = project;
-  const { openDatabase } = await import('../../db/open.ts');
-  const { createMigrator } = await import('../../schema/migrator.ts');
+  const { openDatabase, parseDatabaseUrl } = await import('../../db/open.ts');
+  // What the server says of itself goes to stderr: stdout is the request log.
+  const say: CommandContext = { ...ctx, out: ctx.err, json: false };
+  const migrating = ctx.values.migrate === true;
+  const onServer = parseDatabaseUrl(ctx.database).kind === 'postgres';
+  // On a server the migrations hold a lock that needs a session of their own (and its direct
+  // address): migrate there first, on a connection that is then closed.
+  if (migrating && onServer) {
+    const code = await migrateFirst(say, (fn) => withDatabase(ctx, fn, { session: true, lean: true }), project);
+    if (code !== 0) return code;
+  }
   // An embedded database is offered to this machine's other mtc commands while it is served.
   const db = await openDatabase(ctx.database, { lockTimeoutMs: ctx.lockTimeoutMs, share: true });
-  const status = await createMigrator(db, project)
-    .status()
-    .catch(async (err: unknown) => {
+  stage('opened');
+  const ready = await beforeServing(say, db, project, { migrate: migrating && !onServer, seed: ctx.values['seed-demo-if-empty'] === true }).catch(
+    async (err: unknown) => {
       await db.close();
       throw err;
-    });
-  if (status.pending.length > 0) {
+    },
+  );
+  if (ready !== 0) {
     await db.close();
-    const { MtcError } = await import('../../errors.ts');
-    throw new MtcError('NOT_MIGRATED', `${status.pending.length} migration(s) pending: run mtc migrate first (npm start does)`);
+    return ready;
   }
   const { buildServer } = await import('../../http/server.ts');
   const { startImportWorker } = await import('../../app/imports/worker.ts');
@@ -162,10 +187,54 @@ export async function run(ctx: CommandContext): Promise<number> {
   // After listening, not before: a first admin whose password was never shown (the port was
   // taken, say) would lock the person out for good.
   const login = await whoCanLogIn(db, firstAdmin);
+  stage('listening');
   ctx.err(`mtc serve: listening on ${address} (the web app at ${address}/, API under /api, docs at ${address}/api/docs)`);
   ctx.err(loginAdvice(login, address));
   if (db.sharedAt) ctx.err(`mtc serve: other mtc commands on ${db.location} go through this process meanwhile (socket ${db.sharedAt})`);
   await stopped;
+  return 0;
+}
+
+/** Runs `migrate` on a database `open` hands over (mtc migrate --quiet-warnings); its exit code, with a last word when it failed. */
+async function migrateFirst(
+  say: CommandContext,
+  open: (fn: (db: Database) => Promise<number>) => Promise<number>,
+  project: Awaited<ReturnType<typeof loadProject>>,
+): Promise<number> {
+  const { migrateOpened } = await import('./migrate.ts');
+  const code = await open((db) => migrateOpened(say, db, project, { quietWarnings: true }));
+  if (code !== 0) say.err('mtc serve: not serving: the database could not be migrated (see above); nothing was started');
+  stage('migrated');
+  return code;
+}
+
+/**
+ * What comes before serving on the database the server opened: migrating it (--migrate, on
+ * the embedded database), seeding the demo (--seed-demo-if-empty), and in any case making sure
+ * nothing is pending. Resolves to 0, or the exit code to stop with.
+ */
+async function beforeServing(
+  say: CommandContext,
+  db: Database,
+  project: Awaited<ReturnType<typeof loadProject>>,
+  steps: { migrate: boolean; seed: boolean },
+): Promise<number> {
+  if (steps.migrate) {
+    const code = await migrateFirst(say, (fn) => fn(db), project);
+    if (code !== 0) return code;
+  } else {
+    const { createMigrator } = await import('../../schema/migrator.ts');
+    const status = await createMigrator(db, project).status();
+    if (status.pending.length > 0) {
+      const { MtcError } = await import('../../errors.ts');
+      throw new MtcError('NOT_MIGRATED', `${status.pending.length} migration(s) pending: run mtc migrate first, or mtc serve --migrate (npm start does)`);
+    }
+  }
+  if (steps.seed) {
+    const { seedDemoIfEmpty } = await import('./seed.ts');
+    await seedDemoIfEmpty(say, db);
+    stage('seeded');
+  }
   return 0;
 }
 

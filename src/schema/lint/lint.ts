@@ -20,6 +20,7 @@ import { LineCursor } from './line-cursor.ts';
 import { loadPgParser } from './parser.ts';
 import { projectOf, type Project } from './project.ts';
 import { ruleLevelProblem, type RuleLevels } from './rules.ts';
+import { stage } from '../../stages.ts';
 
 export interface LintReport {
   /** What is wrong: sorted by file, line, column. */
@@ -70,6 +71,7 @@ export async function lintMigrations(all: readonly MigrationSource[], options: L
   const targets = selectTargets(all, options.only);
   if (targets.size === 0) return { findings: [], errors: 0, warnings: 0, acknowledged: [], files: 0 };
   const parser = await loadPgParser();
+  stage('parser-loaded');
   const analyses = all.map((m) => analyzeMigration(parser, m, { creationsOnly: !targets.has(m) }));
   const project = projectOf(analyses);
   const findings: LintFinding[] = [];

@@ -65,40 +65,54 @@ export async function fingerprintOf(q: Queryable): Promise<string> {
   return r.rows[0]?.fingerprint ?? '';
 }
 
+// booleans as text: the lean client (db/lean.ts) returns every value as PostgreSQL prints it
 interface RecordRow {
   id: string;
-  fingerprint: string | null;
-  schema_model: string | null;
+  recorded: string;
+  same: string | null;
 }
 
 /**
- * The recorded schema to check against: the latest ledger row's, if it has one. When the
- * latest row has none (applied by a rendered psql script, or adopted), there is nothing
- * trustworthy to compare with, and the check is skipped until the next run records one.
+ * The last run's record, set against the live schema in one round trip: the latest ledger
+ * row's id, whether it keeps a schema (a row applied by a rendered psql script, or adopted,
+ * keeps none: there is nothing trustworthy to compare with, and the check is skipped until
+ * the next run records one), and whether its fingerprint is the live one. The recorded model
+ * itself, large, is read only when the fingerprints differ.
  */
-async function lastRecord(q: Queryable): Promise<{ id: string; fingerprint: string; model: SchemaModel } | undefined> {
+async function lastRecord(q: Queryable): Promise<{ id: string; same: boolean } | undefined> {
   let row: RecordRow | undefined;
   try {
-    row = (await q.query<RecordRow>(`SELECT id, fingerprint, schema_model FROM ${LEDGER_TABLE} ORDER BY applied_at DESC, id DESC LIMIT 1`)).rows[0];
+    row = (
+      await q.query<RecordRow>(
+        `SELECT l.id, (l.fingerprint IS NOT NULL AND l.has_model)::text AS recorded, (l.fingerprint = f.fingerprint)::text AS same
+           FROM (SELECT id, fingerprint, schema_model IS NOT NULL AS has_model FROM ${LEDGER_TABLE} ORDER BY applied_at DESC, id DESC LIMIT 1) l
+          CROSS JOIN (${FINGERPRINT_SQL}) f`,
+      )
+    ).rows[0];
   } catch (err) {
     if (err instanceof DatabaseError && err.code === '42P01') return undefined; // no ledger yet (a dry run does not create it)
     throw err;
   }
-  if (!row || row.fingerprint === null || row.schema_model === null) return undefined;
-  return { id: row.id, fingerprint: row.fingerprint, model: JSON.parse(row.schema_model) as SchemaModel };
+  if (row?.recorded !== 'true') return undefined;
+  return { id: row.id, same: row.same === 'true' };
+}
+
+/** The schema model recorded on the ledger row of `id`. */
+async function recordedModel(q: Queryable, id: string): Promise<SchemaModel> {
+  const r = await q.query<{ schema_model: string }>(`SELECT schema_model FROM ${LEDGER_TABLE} WHERE id = ${sqlLiteral(id)}`);
+  return JSON.parse(r.rows[0]?.schema_model ?? 'null') as SchemaModel;
 }
 
 /**
  * Compares the live schema with the one recorded after the last run. Returns the
  * differences (none when it matches or nothing was recorded); with `allow` false, a
- * difference is a SCHEMA_DRIFT error naming them.
+ * difference is a SCHEMA_DRIFT error naming them. When nothing changed it costs one query.
  */
 export async function checkDrift(q: Queryable, allow: boolean): Promise<Finding[]> {
   const recorded = await lastRecord(q);
-  if (!recorded) return [];
-  if ((await fingerprintOf(q)) === recorded.fingerprint) return [];
+  if (!recorded || recorded.same) return [];
   // The cheap look says something changed: read the whole schema to confirm and name it.
-  const findings = compareModels(recorded.model, await inspect(q));
+  const findings = compareModels(await recordedModel(q, recorded.id), await inspect(q));
   if (!allow && findings.length > 0) {
     const shown = findings.slice(0, 20).map((f) => `  ${formatFinding(f)}`);
     if (findings.length > shown.length) shown.push(`  … and ${findings.length - shown.length} more (mtc verify lists them all)`);

@@ -11,6 +11,7 @@ import type { Finding } from '../catalog/compare.ts';
 import { pendingMigrations } from './plan.ts';
 import type { Plan } from './plan.ts';
 import type { MigrationSource } from './source.ts';
+import { stage } from '../../stages.ts';
 
 export interface MigrateOptions {
   /** Run everything pending in one transaction that is rolled back, and report. */
@@ -69,6 +70,7 @@ export async function migrate(db: Database, plan: Plan, options: MigrateOptions)
     const t0 = Date.now();
     await acquireSchemaLock(lockSession, options.lockTimeoutMs ?? 60_000);
     options.onEvent?.({ type: 'locked', waitedMs: Date.now() - t0 });
+    stage('locked');
     try {
       return await db.session(async (work) => {
         await watchClient(work);
@@ -77,10 +79,13 @@ export async function migrate(db: Database, plan: Plan, options: MigrateOptions)
         assertUnchanged(before);
         const pending = pendingMigrations(plan, new Set(before.applied.map((a) => a.id)), options.to);
         const drift = pending.length > 0 ? await checkDrift(work, options.allowDrift === true) : [];
+        stage('drift-checked');
         const run = options.dryRun ? rehearse : applyAll;
         const { steps, failure } = await run(work, pending, options);
         const lastApplied = steps.filter((s) => s.status === 'applied').pop();
+        stage('migrations-run');
         if (lastApplied && !options.dryRun && options.recordSchema !== false) await recordSchema(work, lastApplied.id);
+        stage('schema-recorded');
         return { before, steps, failure, dryRun: options.dryRun === true, drift };
       });
     } finally {

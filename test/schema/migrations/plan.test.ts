@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { MtcError } from '../../../src/errors.ts';
 import { pendingMigrations, planMigrations, requiresClosure } from '../../../src/schema/migrations/plan.ts';
@@ -101,6 +104,28 @@ describe('migration files', () => {
   test('a header value that is not understood is an error naming the line', () => {
     assert.throws(() => migrationFromText('m/0001.sql', '-- transaction: maybe\nSELECT 1;'), /m\/0001\.sql:1: .*transaction: maybe/);
     assert.throws(() => migrationFromText('m/0001.sql', '\n-- requires: bad$id\nSELECT 1;'), /m\/0001\.sql:2: "bad\$id" is not a migration id/);
+  });
+
+  test('the .sql files of subdirectories are read too, in id order, other files left alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtc-source-'));
+    try {
+      await mkdir(join(dir, 'lots', 'older'), { recursive: true });
+      await writeFile(join(dir, '0002_b.sql'), 'SELECT 2;\n');
+      await writeFile(join(dir, 'lots', '0003_c.SQL'), 'SELECT 3;\n');
+      await writeFile(join(dir, 'lots', 'older', '0001_a.sql'), 'SELECT 1;\n');
+      await writeFile(join(dir, 'lots', 'README.md'), 'not a migration\n');
+      const sources = await loadMigrations(dir);
+      assert.deepEqual(
+        sources.map((m) => [m.id, relative(dir, resolve(m.path))]),
+        [
+          ['0001_a', 'lots/older/0001_a.sql'],
+          ['0002_b', '0002_b.sql'],
+          ['0003_c', 'lots/0003_c.SQL'],
+        ],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('a missing migrations directory is a usage error', async () => {
