@@ -228,6 +228,12 @@ CREATE TABLE public.item_master (
     deleted_at timestamp with time zone
 );
 
+CREATE TABLE public.item_search_word (
+    word text NOT NULL,
+    sort_name text NOT NULL,
+    item_id integer NOT NULL
+);
+
 CREATE TABLE public.item_variant (
     variant_id integer DEFAULT nextval('public.item_variant_variant_id_seq'::regclass) NOT NULL,
     item_id integer NOT NULL,
@@ -353,6 +359,10 @@ CREATE TABLE public.purchase_orders (
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.search_vocabulary (
+    word text NOT NULL
+);
+
 CREATE TABLE public.size_master (
     size_id integer DEFAULT nextval('public.size_master_size_id_seq'::regclass) NOT NULL,
     size_name character varying(100) NOT NULL
@@ -443,6 +453,30 @@ CREATE TABLE public.variation_master (
     variation_id integer DEFAULT nextval('public.variation_master_variation_id_seq'::regclass) NOT NULL,
     variation_name character varying(255) NOT NULL
 );
+
+CREATE OR REPLACE FUNCTION public.item_search_words_sync()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND lower(NEW.name) = lower(OLD.name)
+           AND (NEW.deleted_at IS NULL) = (OLD.deleted_at IS NULL) THEN
+            RETURN NULL;
+        END IF;
+        DELETE FROM public.item_search_word WHERE item_id = NEW.item_id;
+    END IF;
+    IF NEW.deleted_at IS NULL THEN
+        INSERT INTO public.search_vocabulary (word)
+            SELECT DISTINCT w FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> ''
+            ON CONFLICT DO NOTHING;
+        INSERT INTO public.item_search_word (word, sort_name, item_id)
+            SELECT DISTINCT w, lower(NEW.name), NEW.item_id FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> '';
+    END IF;
+    RETURN NULL;
+END
+$function$;
 
 CREATE OR REPLACE FUNCTION public.mtc_fold(value text)
  RETURNS text
@@ -538,6 +572,8 @@ ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_
 
 ALTER TABLE public.item_master ADD CONSTRAINT item_master_pkey PRIMARY KEY (item_id);
 
+ALTER TABLE public.item_search_word ADD CONSTRAINT item_search_word_pkey PRIMARY KEY (word, sort_name, item_id);
+
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_pkey PRIMARY KEY (variant_id);
 
 ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_pkey PRIMARY KEY (key);
@@ -557,6 +593,8 @@ ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_pkey PRIMARY K
 ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.search_vocabulary ADD CONSTRAINT search_vocabulary_pkey PRIMARY KEY (word);
 
 ALTER TABLE public.size_master ADD CONSTRAINT size_master_pkey PRIMARY KEY (size_id);
 
@@ -728,6 +766,8 @@ ALTER TABLE public.item_master ADD CONSTRAINT item_master_model_id_fkey FOREIGN 
 
 ALTER TABLE public.item_master ADD CONSTRAINT item_master_variation_id_fkey FOREIGN KEY (variation_id) REFERENCES public.variation_master(variation_id) ON DELETE RESTRICT;
 
+ALTER TABLE public.item_search_word ADD CONSTRAINT item_search_word_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE CASCADE;
+
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_color_id_fkey FOREIGN KEY (color_id) REFERENCES public.color_master(color_id) ON DELETE RESTRICT;
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE RESTRICT;
@@ -838,6 +878,8 @@ CREATE UNIQUE INDEX idx_item_master_unique ON public.item_master USING btree (na
 
 CREATE INDEX idx_item_master_variation ON public.item_master USING btree (variation_id);
 
+CREATE INDEX idx_item_search_word_item ON public.item_search_word USING btree (item_id);
+
 CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id);
 
 CREATE INDEX idx_item_variant_item_id ON public.item_variant USING btree (item_id);
@@ -890,6 +932,8 @@ CREATE INDEX idx_purchase_orders_status ON public.purchase_orders USING btree (s
 
 CREATE INDEX idx_purchase_orders_supplier ON public.purchase_orders USING btree (supplier_id);
 
+CREATE INDEX idx_search_vocabulary_trgm ON public.search_vocabulary USING gin (word public.gin_trgm_ops);
+
 CREATE UNIQUE INDEX size_master_name_key ON public.size_master USING btree (lower((size_name)::text));
 
 CREATE INDEX idx_subprocesses_category ON public.subprocesses USING btree (category);
@@ -925,6 +969,8 @@ CREATE TRIGGER goods_receipt_lines_never_change BEFORE DELETE OR UPDATE ON publi
 CREATE TRIGGER goods_receipts_never_change BEFORE DELETE OR UPDATE ON public.goods_receipts FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
 
 CREATE TRIGGER update_import_jobs_updated_at BEFORE UPDATE ON public.import_jobs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER item_search_words_sync AFTER INSERT OR UPDATE OF name, category, deleted_at ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.item_search_words_sync();
 
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
