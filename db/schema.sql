@@ -868,9 +868,9 @@ CREATE INDEX idx_inventory_transactions_variant_at ON public.inventory_transacti
 
 CREATE INDEX idx_item_master_category ON public.item_master USING btree (category);
 
-CREATE INDEX idx_item_master_lower_name ON public.item_master USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
-
 CREATE INDEX idx_item_master_model ON public.item_master USING btree (model_id);
+
+CREATE INDEX idx_item_master_name_order ON public.item_master USING btree (lower((name)::text), item_id) INCLUDE (name) WHERE (deleted_at IS NULL);
 
 CREATE INDEX idx_item_master_search_trgm ON public.item_master USING gin (search_text public.gin_trgm_ops);
 

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/types.ts';
-import { cappedTotal } from '../paging.ts';
+import { COUNT_CAP, cappedTotal } from '../paging.ts';
 import { auditAs, auditedChange } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { optionalMasterId } from './masters.ts';
@@ -307,7 +307,7 @@ async function listFound(q: Queryable, f: ItemFilter, found: readonly FoundWord[
   const filterParams = [...params];
   // A search counts its matches as it reads them (count(*) OVER ()): they are few, or found by
   // the trigram index, and all are read to sort them anyway. Its name order is written so that
-  // it cannot walk idx_item_master_lower_name: items that share a word share a prefix of their
+  // it cannot walk idx_item_master_name_order: items that share a word share a prefix of their
   // name, so that walk read 120,000 items past the others before the first "frame".
   // A list without words walks that index for its page and counts apart, up to COUNT_CAP.
   const searching = found.length > 0;
@@ -336,21 +336,29 @@ async function walkWord(q: Queryable, f: ItemFilter, lead: FoundWord, where: str
   // One ordered read per item word, merged in order; an item with two of them comes once.
   const words = tokens.map((t) => `SELECT item_id, sort_name FROM public.item_search_word WHERE word = ${t}`).join(' UNION ALL ');
   const joined = `FROM (${words}) AS s JOIN public.item_master i ON i.item_id = s.item_id WHERE ${where.join(' AND ')}`;
-  const countParams = [...params];
-  const rows = await pageOf(
-    q,
-    `SELECT DISTINCT ON (s.sort_name, s.item_id) s.item_id, s.sort_name AS sort_key, NULL::bigint AS total ${joined}
-      ORDER BY s.sort_name ${dir}, s.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
-    params,
-    dir,
-  );
   // The word index holds live items only: without other conditions, it alone is counted.
   const alone = where.length === 1 && where[0] === 'i.deleted_at IS NULL';
   const counted =
     tokens.length === 1 && alone
       ? `FROM public.item_search_word s WHERE s.word = ${tokens[0]}`
       : `FROM (SELECT DISTINCT item_id FROM public.item_search_word WHERE word = ANY (ARRAY[${tokens.join(', ')}])) AS s JOIN public.item_master i ON i.item_id = s.item_id WHERE ${where.join(' AND ')}`;
-  const total = await cappedTotal(q, rows.length, f, counted, countParams);
+  const countParams = [...params];
+  // The count rides on the page's query (one round trip, not two), up to one past COUNT_CAP.
+  const rows = await pageOf(
+    q,
+    `SELECT DISTINCT ON (s.sort_name, s.item_id) s.item_id, s.sort_name AS sort_key,
+            (SELECT count(*) FROM (SELECT 1 ${counted} LIMIT ${COUNT_CAP + 1}) AS matches) AS total ${joined}
+      ORDER BY s.sort_name ${dir}, s.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
+    params,
+    dir,
+  );
+  const n = rows[0]?.total;
+  const total =
+    n == null
+      ? await cappedTotal(q, rows.length, f, counted, countParams)
+      : Number(n) > COUNT_CAP
+        ? { total: COUNT_CAP, totalCapped: true }
+        : { total: Number(n), totalCapped: false };
   return { ...total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 
