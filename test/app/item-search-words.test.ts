@@ -11,6 +11,7 @@ import { createItem, deleteItem, findItems, listItems, restoreItem, searchWords,
 import type { ItemFilter } from '../../src/app/items/items.ts';
 import { FEW_ITEMS, findWords, planSearch } from '../../src/app/items/search.ts';
 import { CLI_ACTOR } from '../../src/app/audit/actor.ts';
+import { COUNT_CAP } from '../../src/app/paging.ts';
 
 /**
  * 2,600 items: "frame" is in more than FEW_ITEMS of them through three item words (Frame,
@@ -33,7 +34,7 @@ type Search = Omit<ItemFilter, 'limit' | 'offset'>;
 async function defined(db: Database, s: Search, limit: number, offset: number): Promise<{ total: number; ids: number[] }> {
   const words = searchWords(s.q);
   const params: unknown[] = [words];
-  const where = [s.includeDeleted ? 'TRUE' : 'i.deleted_at IS NULL'];
+  const where = [s.includeDeleted ? 'TRUE' : 'i.deleted_at IS NULL', 'cardinality($1::text[]) >= 0'];
   words.forEach((_, n) => {
     const w = `public.mtc_fold(($1::text[])[${n + 1}])`;
     where.push(`(strpos(i.search_text, ${w}) > 0 OR strpos(m.name_folded, ${w}) > 0 OR strpos(v.name_folded, ${w}) > 0)`);
@@ -104,6 +105,25 @@ for (const backend of backends) {
           assert.equal(r.totalCapped, false);
           assert.deepEqual(await listItems(db, { ...s, limit, offset }), r);
         }
+    });
+
+    test('past COUNT_CAP matches, a walked search and the list say "10,000 or more"; a page past the end still knows the total', async () => {
+      await db.exec(`INSERT INTO public.item_master (name) SELECT 'Frame extra ' || g FROM generate_series(1, ${COUNT_CAP}) g`);
+      for (const f of [{ q: 'frame' }, {}]) {
+        const r = await findItems(db, { ...f, limit: 50, offset: 0 });
+        assert.deepEqual([r.total, r.totalCapped, r.items.length], [COUNT_CAP, true, 50], JSON.stringify(f));
+        const want = await defined(db, f, 50, 4950);
+        assert.deepEqual(
+          (await findItems(db, { ...f, limit: 50, offset: 4950 })).items.map((i) => i.itemId),
+          want.ids,
+        );
+        const past = await findItems(db, { ...f, limit: 50, offset: 20_000 });
+        assert.deepEqual([past.total, past.totalCapped, past.items.length], [COUNT_CAP, true, 0], JSON.stringify(f));
+      }
+      const few = await findItems(db, { q: 'frame', category: 'tools', limit: 50, offset: 0 });
+      assert.equal(few.total, (await defined(db, { q: 'frame', category: 'tools' }, 50, 0)).total);
+      assert.equal(few.totalCapped, false);
+      await db.exec("DELETE FROM public.item_master WHERE name LIKE 'Frame extra %'");
     });
 
     test('a renamed, recategorised, deleted or restored item is found by what it is now', async () => {

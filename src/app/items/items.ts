@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { COUNT_CAP, cappedTotal } from '../paging.ts';
+import type { PageTotal } from '../paging.ts';
 import { auditAs, auditedChange } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { optionalMasterId } from './masters.ts';
@@ -309,21 +310,28 @@ async function listFound(q: Queryable, f: ItemFilter, found: readonly FoundWord[
   // the trigram index, and all are read to sort them anyway. Its name order is written so that
   // it cannot walk idx_item_master_name_order: items that share a word share a prefix of their
   // name, so that walk read 120,000 items past the others before the first "frame".
-  // A list without words walks that index for its page and counts apart, up to COUNT_CAP.
+  // A list without words walks that index for its page and counts up to COUNT_CAP: the whole
+  // list in the same query (one round trip, not two); a filtered one apart, only when its page
+  // is full (the count may read every item to find few).
   const searching = found.length > 0;
+  const whole = !searching && where.length === 1;
   const sortKey = searching && (f.sort ?? 'name') === 'name' ? `${ORDER.name} || ''` : ORDER[f.sort ?? 'name'];
   const rows = await pageOf(
     q,
-    `SELECT i.item_id, ${sortKey} AS sort_key, ${searching ? 'count(*) OVER ()' : 'NULL::bigint'} AS total ${fromWhere}
+    `SELECT i.item_id, ${sortKey} AS sort_key,
+            ${searching ? 'count(*) OVER ()' : whole ? `(SELECT count(*) FROM (SELECT 1 ${fromWhere} LIMIT ${COUNT_CAP + 1}) AS matches)` : 'NULL::bigint'} AS total ${fromWhere}
       ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
     params,
     dir,
   );
   const items = rows.map(({ total: _total, ...item }) => item);
-  const counted = rows[0]?.total;
-  const total = counted != null ? { total: Number(counted), totalCapped: false } : await cappedTotal(q, rows.length, f, fromWhere, filterParams);
+  const n = rows[0]?.total;
+  const total = n != null ? counted(n) : await cappedTotal(q, rows.length, f, fromWhere, filterParams);
   return { ...total, items };
 }
+
+/** A total a page's query counted: exactly, or up to one past COUNT_CAP. */
+const counted = (n: string | null): PageTotal => (Number(n) > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: Number(n), totalCapped: false });
 
 /**
  * A page of one word's items in name order, read from the word index (its key is word, sort
@@ -338,7 +346,7 @@ async function walkWord(q: Queryable, f: ItemFilter, lead: FoundWord, where: str
   const joined = `FROM (${words}) AS s JOIN public.item_master i ON i.item_id = s.item_id WHERE ${where.join(' AND ')}`;
   // The word index holds live items only: without other conditions, it alone is counted.
   const alone = where.length === 1 && where[0] === 'i.deleted_at IS NULL';
-  const counted =
+  const matches =
     tokens.length === 1 && alone
       ? `FROM public.item_search_word s WHERE s.word = ${tokens[0]}`
       : `FROM (SELECT DISTINCT item_id FROM public.item_search_word WHERE word = ANY (ARRAY[${tokens.join(', ')}])) AS s JOIN public.item_master i ON i.item_id = s.item_id WHERE ${where.join(' AND ')}`;
@@ -347,18 +355,12 @@ async function walkWord(q: Queryable, f: ItemFilter, lead: FoundWord, where: str
   const rows = await pageOf(
     q,
     `SELECT DISTINCT ON (s.sort_name, s.item_id) s.item_id, s.sort_name AS sort_key,
-            (SELECT count(*) FROM (SELECT 1 ${counted} LIMIT ${COUNT_CAP + 1}) AS matches) AS total ${joined}
+            (SELECT count(*) FROM (SELECT 1 ${matches} LIMIT ${COUNT_CAP + 1}) AS matches) AS total ${joined}
       ORDER BY s.sort_name ${dir}, s.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
     params,
     dir,
   );
-  const n = rows[0]?.total;
-  const total =
-    n == null
-      ? await cappedTotal(q, rows.length, f, counted, countParams)
-      : Number(n) > COUNT_CAP
-        ? { total: COUNT_CAP, totalCapped: true }
-        : { total: Number(n), totalCapped: false };
+  const total = rows.length > 0 ? counted(rows[0]!.total) : await cappedTotal(q, rows.length, f, matches, countParams);
   return { ...total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 
