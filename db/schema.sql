@@ -454,22 +454,37 @@ CREATE TABLE public.variation_master (
     variation_name character varying(255) NOT NULL
 );
 
-CREATE OR REPLACE FUNCTION public.item_search_words_sync()
+CREATE OR REPLACE FUNCTION public.item_search_words_insert()
  RETURNS trigger
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND lower(NEW.name) = lower(OLD.name)
-           AND (NEW.deleted_at IS NULL) = (OLD.deleted_at IS NULL) THEN
-            RETURN NULL;
-        END IF;
-        DELETE FROM public.item_search_word WHERE item_id = NEW.item_id;
+    INSERT INTO public.search_vocabulary (word)
+        SELECT DISTINCT w FROM new_items i, regexp_split_to_table(i.search_text, ' ') AS w
+         WHERE i.deleted_at IS NULL AND w <> '' ORDER BY w
+        ON CONFLICT DO NOTHING;
+    INSERT INTO public.item_search_word (word, sort_name, item_id)
+        SELECT DISTINCT w, lower(i.name), i.item_id FROM new_items i, regexp_split_to_table(i.search_text, ' ') AS w
+         WHERE i.deleted_at IS NULL AND w <> '';
+    RETURN NULL;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.item_search_words_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+BEGIN
+    IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND lower(NEW.name) = lower(OLD.name)
+       AND (NEW.deleted_at IS NULL) = (OLD.deleted_at IS NULL) THEN
+        RETURN NULL;
     END IF;
+    DELETE FROM public.item_search_word WHERE item_id = NEW.item_id;
     IF NEW.deleted_at IS NULL THEN
         INSERT INTO public.search_vocabulary (word)
-            SELECT DISTINCT w FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> ''
+            SELECT DISTINCT w FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> '' ORDER BY w
             ON CONFLICT DO NOTHING;
         INSERT INTO public.item_search_word (word, sort_name, item_id)
             SELECT DISTINCT w, lower(NEW.name), NEW.item_id FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> '';
@@ -970,7 +985,9 @@ CREATE TRIGGER goods_receipts_never_change BEFORE DELETE OR UPDATE ON public.goo
 
 CREATE TRIGGER update_import_jobs_updated_at BEFORE UPDATE ON public.import_jobs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
-CREATE TRIGGER item_search_words_sync AFTER INSERT OR UPDATE OF name, category, deleted_at ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.item_search_words_sync();
+CREATE TRIGGER item_search_words_insert AFTER INSERT ON public.item_master REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION public.item_search_words_insert();
+
+CREATE TRIGGER item_search_words_update AFTER UPDATE OF name, category, deleted_at ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.item_search_words_update();
 
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
