@@ -2,12 +2,13 @@ import type { Queryable } from '../../db/types.ts';
 import type { OptionalExtension } from '../../schema/catalog/verify.ts';
 
 /**
- * pg_trgm, which item search uses where the server has it (migrations 0022 and 0023 create it
- * and the trigram index only then): without it search reads every item, with the same answers.
+ * pg_trgm, which item search uses where the server has it (migrations 0023 and 0024 create it
+ * and the trigram index only then, 0026 the one on search_vocabulary): without it search reads
+ * every item, or every word of the word index, with the same answers.
  */
 export const ITEM_SEARCH_EXTENSION: OptionalExtension = {
   extension: 'pg_trgm',
-  objects: ['public.item_master.idx_item_master_search_trgm'],
+  objects: ['public.item_master.idx_item_master_search_trgm', 'public.search_vocabulary.idx_search_vocabulary_trgm'],
   without: 'item search reads every item (slower, with the same answers); README.md, "Search", says how to add it',
 };
 
