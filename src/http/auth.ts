@@ -63,8 +63,9 @@ export function installAuth(app: FastifyInstance, db: Database, tokenCache: Toke
   const tokens = new TokenCache(tokenCache);
   app.decorateRequest('caller', null);
   // Before the answer of any change leaves, so that the caller's next request sees the change.
+  // Only a caller's: an anonymous request changes nothing, and could otherwise keep it empty.
   app.addHook('onSend', async (request) => {
-    if (UNSAFE.has(request.method)) tokens.clear();
+    if (request.caller && UNSAFE.has(request.method)) tokens.clear();
   });
   app.addHook('onRoute', (route) => {
     const url = route.url;

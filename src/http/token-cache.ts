@@ -12,9 +12,9 @@ export interface TokenCacheOptions {
 /**
  * The users of API tokens this server looked up in the last TOKEN_CACHE_MS, so that a script's
  * burst of requests costs one lookup, not one each. Staying correct is the point:
- * - any change through this server (every POST, PUT, PATCH or DELETE, revoking a token or
- *   deactivating or changing a user among them) empties it before its answer is sent, so the
- *   caller's next request is checked afresh;
+ * - any change through this server (every POST, PUT, PATCH or DELETE of an identified
+ *   caller, revoking a token or deactivating or changing a user among them) empties it
+ *   before its answer is sent, so the caller's next request is checked afresh;
  * - a lookup that was under way while the cache was emptied is not kept (the generation moved
  *   on), so it cannot bring a revoked token back;
  * - a change made elsewhere (another server, `mtc` on the command line, SQL) takes effect here
