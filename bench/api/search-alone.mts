@@ -15,7 +15,7 @@ const counted = <Q extends Queryable>(q: Q): Q => ({ ...q, query: (sql: string, 
 const counting = {
   ...counted(db),
   // BEGIN and COMMIT are a round trip each.
-  transaction: <T>(fn: (tx: Queryable) => Promise<T>) => ((trips += 2), db.transaction((tx) => fn(counted(tx)))),
+  transaction: <T,>(fn: (tx: Queryable) => Promise<T>) => ((trips += 2), db.transaction((tx) => fn(counted(tx)))),
 } as typeof db;
 const cases: [string, Partial<ItemFilter>][] = [
   ['item search q=frame', { q: 'frame' }],
