@@ -228,6 +228,12 @@ CREATE TABLE public.item_master (
     deleted_at timestamp with time zone
 );
 
+CREATE TABLE public.item_search_word (
+    word text NOT NULL,
+    sort_name text NOT NULL,
+    item_id integer NOT NULL
+);
+
 CREATE TABLE public.item_variant (
     variant_id integer DEFAULT nextval('public.item_variant_variant_id_seq'::regclass) NOT NULL,
     item_id integer NOT NULL,
@@ -390,6 +396,10 @@ CREATE TABLE public.purchase_orders (
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.search_vocabulary (
+    word text NOT NULL
+);
+
 CREATE TABLE public.size_master (
     size_id integer DEFAULT nextval('public.size_master_size_id_seq'::regclass) NOT NULL,
     size_name character varying(100) NOT NULL
@@ -480,6 +490,45 @@ CREATE TABLE public.variation_master (
     variation_id integer DEFAULT nextval('public.variation_master_variation_id_seq'::regclass) NOT NULL,
     variation_name character varying(255) NOT NULL
 );
+
+CREATE OR REPLACE FUNCTION public.item_search_words_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+BEGIN
+    INSERT INTO public.search_vocabulary (word)
+        SELECT DISTINCT w FROM new_items i, regexp_split_to_table(i.search_text, ' ') AS w
+         WHERE i.deleted_at IS NULL AND w <> '' ORDER BY w
+        ON CONFLICT DO NOTHING;
+    INSERT INTO public.item_search_word (word, sort_name, item_id)
+        SELECT DISTINCT w, lower(i.name), i.item_id FROM new_items i, regexp_split_to_table(i.search_text, ' ') AS w
+         WHERE i.deleted_at IS NULL AND w <> '';
+    RETURN NULL;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.item_search_words_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+BEGIN
+    IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND lower(NEW.name) = lower(OLD.name)
+       AND (NEW.deleted_at IS NULL) = (OLD.deleted_at IS NULL) THEN
+        RETURN NULL;
+    END IF;
+    DELETE FROM public.item_search_word WHERE item_id = NEW.item_id;
+    IF NEW.deleted_at IS NULL THEN
+        INSERT INTO public.search_vocabulary (word)
+            SELECT DISTINCT w FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> '' ORDER BY w
+            ON CONFLICT DO NOTHING;
+        INSERT INTO public.item_search_word (word, sort_name, item_id)
+            SELECT DISTINCT w, lower(NEW.name), NEW.item_id FROM regexp_split_to_table(NEW.search_text, ' ') AS w WHERE w <> '';
+    END IF;
+    RETURN NULL;
+END
+$function$;
 
 CREATE OR REPLACE FUNCTION public.ledger_totals_added()
  RETURNS trigger
@@ -742,6 +791,8 @@ ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_
 
 ALTER TABLE public.item_master ADD CONSTRAINT item_master_pkey PRIMARY KEY (item_id);
 
+ALTER TABLE public.item_search_word ADD CONSTRAINT item_search_word_pkey PRIMARY KEY (word, sort_name, item_id);
+
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_pkey PRIMARY KEY (variant_id);
 
 ALTER TABLE public.ledger_value_totals ADD CONSTRAINT ledger_value_totals_pkey PRIMARY KEY (backend_pid);
@@ -769,6 +820,8 @@ ALTER TABLE public.production_lots ADD CONSTRAINT production_lots_pkey PRIMARY K
 ALTER TABLE public.purchase_order_lines ADD CONSTRAINT purchase_order_lines_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_pkey PRIMARY KEY (id);
+
+ALTER TABLE public.search_vocabulary ADD CONSTRAINT search_vocabulary_pkey PRIMARY KEY (word);
 
 ALTER TABLE public.size_master ADD CONSTRAINT size_master_pkey PRIMARY KEY (size_id);
 
@@ -940,6 +993,8 @@ ALTER TABLE public.item_master ADD CONSTRAINT item_master_model_id_fkey FOREIGN 
 
 ALTER TABLE public.item_master ADD CONSTRAINT item_master_variation_id_fkey FOREIGN KEY (variation_id) REFERENCES public.variation_master(variation_id) ON DELETE RESTRICT;
 
+ALTER TABLE public.item_search_word ADD CONSTRAINT item_search_word_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE CASCADE;
+
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_color_id_fkey FOREIGN KEY (color_id) REFERENCES public.color_master(color_id) ON DELETE RESTRICT;
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item_master(item_id) ON DELETE RESTRICT;
@@ -1046,15 +1101,17 @@ CREATE INDEX idx_item_master_category ON public.item_master USING btree (categor
 
 CREATE INDEX idx_item_master_deleted ON public.item_master USING btree (item_id) WHERE (deleted_at IS NOT NULL);
 
-CREATE INDEX idx_item_master_lower_name ON public.item_master USING btree (lower((name)::text)) WHERE (deleted_at IS NULL);
-
 CREATE INDEX idx_item_master_model ON public.item_master USING btree (model_id);
+
+CREATE INDEX idx_item_master_name_order ON public.item_master USING btree (lower((name)::text), item_id) INCLUDE (name) WHERE (deleted_at IS NULL);
 
 CREATE INDEX idx_item_master_search_trgm ON public.item_master USING gin (search_text public.gin_trgm_ops);
 
 CREATE UNIQUE INDEX idx_item_master_unique ON public.item_master USING btree (name, model_id, variation_id, COALESCE(description, ''::text)) WHERE (deleted_at IS NULL);
 
 CREATE INDEX idx_item_master_variation ON public.item_master USING btree (variation_id);
+
+CREATE INDEX idx_item_search_word_item ON public.item_search_word USING btree (item_id);
 
 CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id);
 
@@ -1116,6 +1173,8 @@ CREATE INDEX idx_purchase_orders_status ON public.purchase_orders USING btree (s
 
 CREATE INDEX idx_purchase_orders_supplier ON public.purchase_orders USING btree (supplier_id);
 
+CREATE INDEX idx_search_vocabulary_trgm ON public.search_vocabulary USING gin (word public.gin_trgm_ops);
+
 CREATE UNIQUE INDEX size_master_name_key ON public.size_master USING btree (lower((size_name)::text));
 
 CREATE INDEX idx_subprocesses_category ON public.subprocesses USING btree (category);
@@ -1170,6 +1229,10 @@ CREATE TRIGGER inventory_transactions_totals_insert AFTER INSERT ON public.inven
 CREATE TRIGGER inventory_transactions_totals_update AFTER UPDATE ON public.inventory_transactions REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_totals_changed();
 
 CREATE TRIGGER item_master_ledger_names AFTER UPDATE OF name ON public.item_master FOR EACH ROW WHEN (((old.name)::text IS DISTINCT FROM (new.name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
+
+CREATE TRIGGER item_search_words_insert AFTER INSERT ON public.item_master REFERENCING NEW TABLE AS new_items FOR EACH STATEMENT EXECUTE FUNCTION public.item_search_words_insert();
+
+CREATE TRIGGER item_search_words_update AFTER UPDATE OF name, category, deleted_at ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.item_search_words_update();
 
 CREATE TRIGGER update_item_master_updated_at BEFORE UPDATE ON public.item_master FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 

@@ -8,7 +8,7 @@
 // BENCH_API_DATABASE_URL: a database generate.mjs filled already (development: no set-up).
 import '../lib/node24.mjs';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,12 @@ const email = `bench-${process.pid}@example.com`;
 
 const out = mustRun(process.execPath, ['bin/mtc.cjs', 'user', 'add', '--role', 'admin', '--email', email, '--database', url.toString(), '--json']);
 const password = JSON.parse(out).password;
+
+/** CPU time in ms of process `pid`, all its threads (the garbage collector's too): utime + stime of /proc/PID/stat, in ticks of 10 ms. */
+function processCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /** Starts a process that prints "listening on URL" and resolves with that URL. */
 function serve(argv, extraEnv = {}) {
@@ -139,20 +145,23 @@ for (const c of cases) {
   const bare = await serve([join(here, 'bare.mjs'), bodyFile, '0']);
   const measure = (address) => autocannon({ url: `${address}${c.path}`, connections, duration: seconds, headers, timeout: 60 });
   await autocannon({ url: `${api.address}${c.path}`, connections, duration: 2, headers }); // warm-up
+  const cpu0 = processCpuMs(api.child.pid);
   const real = await measure(api.address);
+  // The API server's own CPU time (node, not PostgreSQL) for each request it answered.
+  const serverCpuMs = (processCpuMs(api.child.pid) - cpu0) / Math.max(1, real.requests.total);
   const ceiling = await measure(bare.address);
   bare.child.kill();
   const row = {
     case: c.name,
     bytes: Buffer.byteLength(body),
     aloneMs: Math.round(alone),
-    api: { rps: real.requests.average, p99: real.latency.p99, errors: real.errors + real.non2xx },
+    api: { rps: real.requests.average, p99: real.latency.p99, errors: real.errors + real.non2xx, serverCpuMs },
     bare: { rps: ceiling.requests.average, p99: ceiling.latency.p99, errors: ceiling.errors + ceiling.non2xx },
   };
   row.ratio = row.api.rps / row.bare.rps;
   results.push(row);
   log(
-    `${c.name}: one request alone ${row.aloneMs} ms; api ${row.api.rps.toFixed(0)} req/s p99 ${row.api.p99} ms; bare ${row.bare.rps.toFixed(0)} req/s p99 ${row.bare.p99} ms; ratio ${row.ratio.toFixed(3)}`,
+    `${c.name}: one request alone ${row.aloneMs} ms; api ${row.api.rps.toFixed(0)} req/s p99 ${row.api.p99} ms, server CPU ${serverCpuMs.toFixed(2)} ms/req; bare ${row.bare.rps.toFixed(0)} req/s p99 ${row.bare.p99} ms; ratio ${row.ratio.toFixed(3)}`,
   );
 }
 api.child.kill('SIGTERM');
@@ -168,10 +177,10 @@ const meta = {
 writeFileSync(join(work, 'api-results.json'), JSON.stringify({ meta, results }, null, 2));
 if (values.json) console.log(JSON.stringify({ meta, results }, null, 2));
 else {
-  console.log(`\n${'case'.padEnd(24)}  bytes  alone ms   api req/s  api p99 ms  bare req/s  bare p99 ms  api/bare`);
+  console.log(`\n${'case'.padEnd(24)}  bytes  alone ms   api req/s  api p99 ms  cpu ms/req  bare req/s  bare p99 ms  api/bare`);
   for (const r of results)
     console.log(
-      `${r.case.padEnd(24)} ${String(r.bytes).padStart(6)}  ${String(r.aloneMs).padStart(8)}  ${r.api.rps.toFixed(0).padStart(10)}  ${String(r.api.p99).padStart(10)}  ${r.bare.rps.toFixed(0).padStart(10)}  ${String(r.bare.p99).padStart(11)}  ${r.ratio.toFixed(3).padStart(8)}`,
+      `${r.case.padEnd(24)} ${String(r.bytes).padStart(6)}  ${String(r.aloneMs).padStart(8)}  ${r.api.rps.toFixed(0).padStart(10)}  ${String(r.api.p99).padStart(10)}  ${r.api.serverCpuMs.toFixed(2).padStart(10)}  ${r.bare.rps.toFixed(0).padStart(10)}  ${String(r.bare.p99).padStart(11)}  ${r.ratio.toFixed(3).padStart(8)}`,
     );
   console.log(`${connections} connections, ${seconds} s each, ${meta.cpus} CPUs; errors: ${results.map((r) => r.api.errors + r.bare.errors).join(', ')}`);
 }

@@ -5,8 +5,10 @@ import { sessionUser, tokenUser } from '../app/access/accounts.ts';
 import type { User } from '../app/access/accounts.ts';
 import { allows } from '../app/access/roles.ts';
 import type { Permission } from '../app/access/roles.ts';
-import { sameSecret } from '../app/access/secrets.ts';
+import { sameSecret, secretHash } from '../app/access/secrets.ts';
 import { HttpError } from './errors.ts';
+import { TokenCache } from './token-cache.ts';
+import type { TokenCacheOptions } from './token-cache.ts';
 
 export const SESSION_COOKIE = 'mtc_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -32,12 +34,13 @@ declare module 'fastify' {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The caller, or null for an anonymous request. */
-async function identify(db: Database, request: FastifyRequest): Promise<Caller | null> {
+async function identify(db: Database, tokens: TokenCache, request: FastifyRequest): Promise<Caller | null> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new HttpError(401, 'UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"');
-    const user = await tokenUser(db, m[1]!);
+    const token = m[1]!;
+    const user = await tokens.user(secretHash(token), () => tokenUser(db, token));
     if (!user) throw new HttpError(401, 'UNAUTHENTICATED', 'this API token is unknown or revoked');
     return { user, via: 'token' };
   }
@@ -53,9 +56,17 @@ async function identify(db: Database, request: FastifyRequest): Promise<Caller |
  * at start-up); before the body is even read, the caller is identified (401 without one), the
  * role checked against the permission table (403), and for a browser session an unsafe
  * method must carry the session's CSRF token in `x-csrf-token` (403 `CSRF_INVALID`).
+ * An API token's lookup is kept for a moment (TokenCache: how it stays correct); a browser
+ * session is looked up on every request (its idle time is written as it is used).
  */
-export function installAuth(app: FastifyInstance, db: Database): void {
+export function installAuth(app: FastifyInstance, db: Database, tokenCache: TokenCacheOptions = {}): void {
+  const tokens = new TokenCache(tokenCache);
   app.decorateRequest('caller', null);
+  // Before the answer of any change leaves, so that the caller's next request sees the change.
+  // Only a caller's: an anonymous request changes nothing, and could otherwise keep it empty.
+  app.addHook('onSend', async (request) => {
+    if (request.caller && UNSAFE.has(request.method)) tokens.clear();
+  });
   app.addHook('onRoute', (route) => {
     const url = route.url;
     if (url.startsWith('/api/docs') || route.config?.permission !== undefined) return;
@@ -65,7 +76,7 @@ export function installAuth(app: FastifyInstance, db: Database): void {
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission === 'public' || permission === undefined) return;
-    const caller = await identify(db, request);
+    const caller = await identify(db, tokens, request);
     if (!caller) throw new HttpError(401, 'UNAUTHENTICATED', 'log in (POST /api/auth/login) or send an API token (Authorization: Bearer …)');
     if (!allows(caller.user.role, permission))
       throw new HttpError(403, 'FORBIDDEN', `the role ${caller.user.role} may not do this (needs ${permission})`, { permission });

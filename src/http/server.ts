@@ -8,6 +8,7 @@ import type { Database } from '../db/types.ts';
 import { DEFAULT_LOGIN_LIMITS } from '../app/access/throttle.ts';
 import type { LoginLimits } from '../app/access/throttle.ts';
 import { installAuth } from './auth.ts';
+import type { TokenCacheOptions } from './token-cache.ts';
 import { installErrorHandler, notFoundBody } from './errors.ts';
 import type { ErrorBody } from './errors.ts';
 import { installTwoPassValidation } from './validation.ts';
@@ -50,6 +51,8 @@ export interface ServerOptions {
   declaredSchema?: DeclaredSchema;
   /** The built web app to serve at / (default: dist/web in the project). */
   webRoot?: string;
+  /** How long API token lookups are trusted, and the clock (default TOKEN_CACHE_MS, the real one). */
+  tokenCache?: TokenCacheOptions;
 }
 
 export type App = FastifyInstance;
@@ -150,7 +153,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
   });
-  installAuth(app, options.db);
+  installAuth(app, options.db, options.tokenCache);
   installInputChecks(app);
   keepInexactNumbersAsWritten(app);
   app.addHook('onSend', async (request, reply) => {

@@ -116,7 +116,7 @@ for (const backend of backends) {
     test('the same rows in the same order, with the index used and with it dropped', async () => {
       // The name index dropped too, so that the only way to the rows short of reading them all is the trigram index.
       const withIndex = await rolledBack(db, async (tx) => {
-        await tx.query('DROP INDEX public.idx_item_master_lower_name');
+        await tx.query('DROP INDEX public.idx_item_master_name_order');
         await tx.query('SET LOCAL enable_seqscan = off');
         return answers(tx);
       });

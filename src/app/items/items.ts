@@ -1,10 +1,13 @@
 import type { Database, Queryable } from '../../db/types.ts';
-import { cappedTotal } from '../paging.ts';
+import { COUNT_CAP, cappedTotal } from '../paging.ts';
+import type { PageTotal } from '../paging.ts';
 import { auditAs, auditedChange } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { optionalMasterId } from './masters.ts';
 import { violates } from '../../db/types.ts';
 import { ItemError, folded } from './sql.ts';
+import { findWords, planSearch } from './search.ts';
+import type { FoundWord, SearchPlan } from './search.ts';
 import { isoUtc } from '../timestamps.ts';
 
 /** An item as the API shows it: its model and variation by name. */
@@ -241,6 +244,8 @@ export function searchWords(text: string | undefined): string[] {
 /** A LIKE pattern matching `text` anywhere, its own % _ and \\ taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
+type ItemPage = { total: number; totalCapped: boolean; items: Item[] };
+
 /**
  * One page of items and how many match (counted up to COUNT_CAP: beyond it `total` is the cap
  * and `totalCapped` true). Search, category and model ignore case and accents ("fram" finds
@@ -248,50 +253,122 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
  *
  * Every word must appear in the item's name or category (its stored folded search_text), or
  * in its model's or variation's name. The words are folded, and each one's few models and
- * variations found, in one small query first; then each word is one condition,
- * `search_text LIKE '%word%'` or one of those ids, which the trigram index on search_text
- * (migration 0023, where pg_trgm is installed) answers without reading every item; without
- * it the same condition is checked on every item, with the same rows in the same order.
+ * variations and the item words containing it found, in one small query first (findWords);
+ * then planSearch picks how to read the items: one word's few items from the word index
+ * (migration 0030), or a word's items in name order from it until the page is full, or
+ * (`scan`) each word as the condition `search_text LIKE '%word%'` or one of those ids, which
+ * the trigram index on search_text (migration 0024, where pg_trgm is installed) answers
+ * without reading every item. Each way gives the same rows in the same order.
  */
-export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: number; totalCapped: boolean; items: Item[] }> {
+export async function listItems(q: Queryable, f: ItemFilter): Promise<ItemPage> {
   const words = searchWords(f.q);
+  const found = words.length > 0 ? await findWords(q, words) : [];
+  return listFound(q, f, found, planSearch(found, f));
+}
+
+/**
+ * listItems as the API runs it. A search that scans runs in a transaction of its own without
+ * parallel workers: one whose word is in many items reads them all to sort them, and
+ * PostgreSQL would split that among workers that, under concurrent requests on few cores, only
+ * compete with the other requests (bench/api, `q=frame` before the word index: 9 → 38 req/s,
+ * p99 1,546 → 431 ms). SET LOCAL ends with the transaction: nothing stays on the connection (a
+ * pooler's too). A search led by the word index reads few rows and needs neither.
+ */
+export async function findItems(db: Database, f: ItemFilter): Promise<ItemPage> {
+  const words = searchWords(f.q);
+  if (words.length === 0) return listFound(db, f, [], { kind: 'scan' });
+  const found = await findWords(db, words);
+  const plan = planSearch(found, f);
+  if (plan.kind !== 'scan') return listFound(db, f, found, plan);
+  return db.transaction(async (tx) => {
+    await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
+    return listFound(tx, f, found, plan);
+  });
+}
+
+async function listFound(q: Queryable, f: ItemFilter, found: readonly FoundWord[], plan: SearchPlan): Promise<ItemPage> {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = [f.includeDeleted ? 'TRUE' : 'i.deleted_at IS NULL'];
   if (f.category !== undefined) where.push(`${folded('i.category')} = ${folded(`${param(f.category)}::text`)}`);
   if (f.model !== undefined) where.push(`i.model_id IN (SELECT model_id FROM public.model_master WHERE name_folded = ${folded(`${param(f.model)}::text`)})`);
-  if (words.length > 0) {
-    const found = (
-      await q.query<{ word: string; models: number[]; variations: number[] }>(
-        `SELECT w.word,
-                coalesce((SELECT array_agg(model_id ORDER BY model_id) FROM public.model_master WHERE strpos(name_folded, w.word) > 0), '{}') AS models,
-                coalesce((SELECT array_agg(variation_id ORDER BY variation_id) FROM public.variation_master WHERE strpos(name_folded, w.word) > 0), '{}') AS variations
-           FROM (SELECT ${folded('x')} AS word, n FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n)) AS w ORDER BY w.n`,
-        [words],
-      )
-    ).rows;
-    for (const w of found) {
-      const either = [`i.search_text LIKE ${param(containing(w.word))}`];
-      if (w.models.length > 0) either.push(`i.model_id = ANY (${param(w.models)}::int[])`);
-      if (w.variations.length > 0) either.push(`i.variation_id = ANY (${param(w.variations)}::int[])`);
-      where.push(either.length === 1 ? either[0]! : `(${either.join(' OR ')})`);
-    }
+  const lead = plan.kind === 'scan' ? undefined : found[plan.word]!;
+  for (const w of found) {
+    // The leading word's items are read from the word index: they have it (migration 0030).
+    if (w === lead) continue;
+    const either = [`i.search_text LIKE ${param(containing(w.word))}`];
+    if (w.models.length > 0) either.push(`i.model_id = ANY (${param(w.models)}::int[])`);
+    if (w.variations.length > 0) either.push(`i.variation_id = ANY (${param(w.variations)}::int[])`);
+    where.push(either.length === 1 ? either[0]! : `(${either.join(' OR ')})`);
   }
-  const fromWhere = `FROM public.item_master i WHERE ${where.join(' AND ')}`;
   const dir = DIRECTION[f.direction ?? 'asc'];
+  if (lead && plan.kind === 'walk') return walkWord(q, f, lead, where, params, dir);
+  if (lead) where.push(`i.item_id IN (SELECT item_id FROM public.item_search_word WHERE word = ANY (${param(lead.tokens)}::text[]))`);
+  const fromWhere = `FROM public.item_master i WHERE ${where.join(' AND ')}`;
   const filterParams = [...params];
   // A search counts its matches as it reads them (count(*) OVER ()): they are few, or found by
   // the trigram index, and all are read to sort them anyway. Its name order is written so that
-  // it cannot walk idx_item_master_lower_name: items that share a word share a prefix of their
+  // it cannot walk idx_item_master_name_order: items that share a word share a prefix of their
   // name, so that walk read 120,000 items past the others before the first "frame".
-  // A list without words walks that index for its page and counts apart, up to COUNT_CAP.
-  const searching = words.length > 0;
+  // A list without words walks that index for its page and counts up to COUNT_CAP: the whole
+  // list in the same query (one round trip, not two); a filtered one apart, only when its page
+  // is full (the count may read every item to find few).
+  const searching = found.length > 0;
+  const whole = !searching && where.length === 1;
   const sortKey = searching && (f.sort ?? 'name') === 'name' ? `${ORDER.name} || ''` : ORDER[f.sort ?? 'name'];
-  const rows = (
+  const rows = await pageOf(
+    q,
+    `SELECT i.item_id, ${sortKey} AS sort_key,
+            ${searching ? 'count(*) OVER ()' : whole ? `(SELECT count(*) FROM (SELECT 1 ${fromWhere} LIMIT ${COUNT_CAP + 1}) AS matches)` : 'NULL::bigint'} AS total ${fromWhere}
+      ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
+    params,
+    dir,
+  );
+  const items = rows.map(({ total: _total, ...item }) => item);
+  const n = rows[0]?.total;
+  const total = n != null ? counted(n) : await cappedTotal(q, rows.length, f, fromWhere, filterParams);
+  return { ...total, items };
+}
+
+/** A total a page's query counted: exactly, or up to one past COUNT_CAP. */
+const counted = (n: string | null): PageTotal => (Number(n) > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: Number(n), totalCapped: false });
+
+/**
+ * A page of one word's items in name order, read from the word index (its key is word, sort
+ * name, item) until the page is full; the other conditions are checked on each. Its total is
+ * counted up to COUNT_CAP, from the word index alone when nothing else is asked.
+ */
+async function walkWord(q: Queryable, f: ItemFilter, lead: FoundWord, where: string[], params: unknown[], dir: string): Promise<ItemPage> {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const tokens = lead.tokens.map(param);
+  // One ordered read per item word, merged in order; an item with two of them comes once.
+  const words = tokens.map((t) => `SELECT item_id, sort_name FROM public.item_search_word WHERE word = ${t}`).join(' UNION ALL ');
+  const joined = `FROM (${words}) AS s JOIN public.item_master i ON i.item_id = s.item_id WHERE ${where.join(' AND ')}`;
+  // The word index holds live items only: without other conditions, it alone is counted.
+  const alone = where.length === 1 && where[0] === 'i.deleted_at IS NULL';
+  const matches =
+    tokens.length === 1 && alone
+      ? `FROM public.item_search_word s WHERE s.word = ${tokens[0]}`
+      : `FROM (SELECT DISTINCT item_id FROM public.item_search_word WHERE word = ANY (ARRAY[${tokens.join(', ')}])) AS s JOIN public.item_master i ON i.item_id = s.item_id WHERE ${where.join(' AND ')}`;
+  const countParams = [...params];
+  // The count rides on the page's query (one round trip, not two), up to one past COUNT_CAP.
+  const rows = await pageOf(
+    q,
+    `SELECT DISTINCT ON (s.sort_name, s.item_id) s.item_id, s.sort_name AS sort_key,
+            (SELECT count(*) FROM (SELECT 1 ${matches} LIMIT ${COUNT_CAP + 1}) AS matches) AS total ${joined}
+      ORDER BY s.sort_name ${dir}, s.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
+    params,
+    dir,
+  );
+  const total = rows.length > 0 ? counted(rows[0]!.total) : await cappedTotal(q, rows.length, f, matches, countParams);
+  return { ...total, items: rows.map(({ total: _total, ...item }) => item) };
+}
+
+/** The items of a page query (item_id, sort_key, total) with their columns, in its order. */
+async function pageOf(q: Queryable, page: string, params: unknown[], dir: string): Promise<(Item & { total: string | null })[]> {
+  return (
     await q.query<Item & { total: string | null }>(
-      `WITH page AS (
-         SELECT i.item_id, ${sortKey} AS sort_key, ${searching ? 'count(*) OVER ()' : 'NULL::bigint'} AS total ${fromWhere}
-          ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)})
+      `WITH page AS (${page})
        SELECT ${ITEM_COLUMNS}, page.total::text AS total
          FROM page JOIN public.item_master i ON i.item_id = page.item_id
          LEFT JOIN public.model_master m ON m.model_id = i.model_id
@@ -300,25 +377,6 @@ export async function listItems(q: Queryable, f: ItemFilter): Promise<{ total: n
       params,
     )
   ).rows;
-  const items = rows.map(({ total: _total, ...item }) => item);
-  const counted = rows[0]?.total;
-  const total = counted != null ? { total: Number(counted), totalCapped: false } : await cappedTotal(q, rows.length, f, fromWhere, filterParams);
-  return { ...total, items };
-}
-
-/**
- * listItems as the API runs it. A search runs in a transaction of its own without parallel
- * workers: one whose word is in many items reads them all to sort them, and PostgreSQL would
- * split that among workers that, under concurrent requests on few cores, only compete with
- * the other requests (bench/api, `q=frame`, 40,000 matches: 9 → 38 req/s, p99 1,546 → 431
- * ms). SET LOCAL ends with the transaction: nothing stays on the connection (a pooler's too).
- */
-export async function findItems(db: Database, f: ItemFilter): Promise<{ total: number; totalCapped: boolean; items: Item[] }> {
-  if (searchWords(f.q).length === 0) return listItems(db, f);
-  return db.transaction(async (tx) => {
-    await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
-    return listItems(tx, f);
-  });
 }
 
 /** A category in use, and how many live items are in it. */

@@ -3,12 +3,17 @@ import type { OptionalExtension } from '../../schema/catalog/verify.ts';
 
 /**
  * pg_trgm, which item and lot search use where the server has it (migrations 0023 and 0024
- * create it and the items' trigram index only then, 0027 the lots'): without it search reads
- * every item or lot, with the same answers.
+ * create it and the items' trigram index only then, 0027 the lots', 0030 the one on
+ * search_vocabulary): without it search reads every item or lot, or every word of the word
+ * index, with the same answers.
  */
 export const ITEM_SEARCH_EXTENSION: OptionalExtension = {
   extension: 'pg_trgm',
-  objects: ['public.item_master.idx_item_master_search_trgm', 'public.production_lot_search.idx_production_lot_search_trgm'],
+  objects: [
+    'public.item_master.idx_item_master_search_trgm',
+    'public.production_lot_search.idx_production_lot_search_trgm',
+    'public.search_vocabulary.idx_search_vocabulary_trgm',
+  ],
   without: 'item search reads every item, and lot search every lot (slower, with the same answers); README.md, "Search", says how to add it',
 };
 
