@@ -159,7 +159,9 @@ describe('item search on a PostgreSQL without pg_trgm (PGlite without its extens
       assert.equal(r.statusCode, 200);
       assert.deepEqual(JSON.parse(r.body), {
         ready: true,
-        warnings: ['extension pg_trgm is not installed: item search reads every item, and lot search every lot (slower, with the same answers); README.md, "Search", says how to add it'],
+        warnings: [
+          'extension pg_trgm is not installed: item search reads every item, and lot search every lot (slower, with the same answers); README.md, "Search", says how to add it',
+        ],
       });
     } finally {
       await app.close();

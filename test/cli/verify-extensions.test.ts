@@ -32,7 +32,10 @@ for (const backend of backends) {
       await exec('DROP EXTENSION pg_trgm CASCADE');
       const without = await mtc(['verify', '--database', t.url]);
       assert.equal(without.code, 0, without.stdout + without.stderr);
-      assert.match(without.stderr, /warning: extension pg_trgm is not installed: item search reads every item, and lot search every lot \(slower, with the same answers\)/);
+      assert.match(
+        without.stderr,
+        /warning: extension pg_trgm is not installed: item search reads every item, and lot search every lot \(slower, with the same answers\)/,
+      );
       assert.match(without.stdout, /The database matches/);
       const json = JSON.parse((await mtc(['verify', '--json', '--database', t.url])).stdout) as { differences: number; warnings: string[] };
       assert.equal(json.differences, 0);
