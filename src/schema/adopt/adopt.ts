@@ -75,6 +75,9 @@ export async function adopt(db: Database, plan: Plan, options: AdoptOptions): Pr
         try {
           // What the mapping leaves implicit (a cast, CURRENT_DATE) follows the chosen zone too.
           await work.query("SELECT pg_catalog.set_config('TimeZone', $1, true)", [zone.name]);
+          // A function's body may name a table or view the structure step creates after it (as
+          // pg_dump and mtc schema dump do, bodies are checked when called, not when created).
+          await work.exec('SET LOCAL check_function_bodies = off');
           const result = await new Adoption(work, plan, options, zone).execute();
           await work.exec(options.dryRun || result.actions.length === 0 ? 'ROLLBACK' : 'COMMIT');
           return result;
