@@ -316,7 +316,8 @@ CREATE TABLE public.processes (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
     output_variant_id integer,
-    output_quantity numeric(12,3) DEFAULT 1 NOT NULL
+    output_quantity numeric(12,3) DEFAULT 1 NOT NULL,
+    lot_size integer DEFAULT 1 NOT NULL
 );
 
 CREATE TABLE public.production_lot_events (
@@ -902,6 +903,8 @@ ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_check CHECK ((reorder_threshold >= (0)::numeric));
 
 ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_attempts_check CHECK ((attempts > 0));
+
+ALTER TABLE public.processes ADD CONSTRAINT processes_lot_size_check CHECK (((lot_size >= 1) AND (lot_size <= 1000000)));
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_output_quantity_check CHECK ((output_quantity > (0)::numeric));
 

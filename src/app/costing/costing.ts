@@ -13,7 +13,8 @@ import { MtcError } from '../../errors.ts';
  * rate); a process costs its steps + its additional costs. An additional cost is either per
  * unit (is_fixed false) or fixed, once per run (is_fixed true: tooling, a setup); so the cost
  * of making `quantity` units is (steps + per-unit additional costs) × quantity + fixed costs,
- * and quantity defaults to 1 (the whole fixed cost on one unit: the worst case). A variant without such a rate is
+ * and quantity defaults to the process's usual lot size (its `lot_size`, 1 unless set), so a
+ * margin shown without a quantity is that of a usual run. A variant without such a rate is
  * listed as unpriced and the result is incomplete: its lines add nothing (never a cost of 0
  * presented as known), so the figures are then lower bounds. Every figure is a sum of
  * unrounded values, rounded to 2 decimals only when presented.
@@ -63,7 +64,7 @@ export interface ProcessCost {
   name: string;
   status: string;
   salesPrice: string | null;
-  /** How many units were costed (1 unless asked). */
+  /** How many units were costed: the quantity asked for, else the process's usual lot size. */
   quantity: number;
   /** The whole run: (steps + additionalCosts) × quantity + fixedCosts. */
   total: CostFigure;
@@ -89,7 +90,7 @@ export interface CostOptions {
   selections?: Map<number, number>;
   /** The day (YYYY-MM-DD) whose rates count; default today in the database's time zone. */
   at?: string;
-  /** How many units the run makes (a whole number ≥ 1; default 1). */
+  /** How many units the run makes (a whole number ≥ 1; default each process's usual lot size). */
   quantity?: number;
 }
 
@@ -217,18 +218,20 @@ bad_choice AS (
     JOIN step ON step.id = g.process_subprocess_id
    WHERE NOT EXISTS (SELECT 1 FROM public.variant_usage vu WHERE vu.substitute_group_id = g.id AND vu.variant_id = c.variant_id)),
 total AS (
-  SELECT p.id, p.name, p.status, p.sales_price * $5::numeric AS sales,
-         (coalesce(s.worst, 0) + coalesce(e.per_unit, 0)) * $5::numeric + coalesce(e.fixed, 0) AS worst,
-         (coalesce(s.best, 0) + coalesce(e.per_unit, 0)) * $5::numeric + coalesce(e.fixed, 0) AS best, p.sales_price,
+  SELECT p.id, p.name, p.status, run.n AS quantity, p.sales_price * run.n AS sales,
+         (coalesce(s.worst, 0) + coalesce(e.per_unit, 0)) * run.n + coalesce(e.fixed, 0) AS worst,
+         (coalesce(s.best, 0) + coalesce(e.per_unit, 0)) * run.n + coalesce(e.fixed, 0) AS best, p.sales_price,
          coalesce(e.per_unit, 0) AS extra, coalesce(e.fixed, 0) AS fixed, coalesce(s.steps, '[]'::json) AS steps, coalesce(u.variants, '[]'::json) AS unpriced
     FROM public.processes p
+    -- The run: the quantity asked for, else the process's usual lot size.
+    CROSS JOIN LATERAL (SELECT coalesce($5::int, p.lot_size)::numeric AS n) run
     LEFT JOIN step_sum s ON s.process_id = p.id
     LEFT JOIN extra e ON e.process_id = p.id
     LEFT JOIN unpriced u ON u.process_id = p.id
    WHERE p.id = ANY($1::int[]) AND p.deleted_at IS NULL)
-SELECT t.id AS "processId", t.name, t.status, t.sales_price::text AS "salesPrice",
+SELECT t.id AS "processId", t.name, t.status, t.sales_price::text AS "salesPrice", t.quantity::int AS quantity,
        round(t.worst, 2)::text AS worst, round(t.best, 2)::text AS best,
-       round(t.worst / $5::numeric, 2)::text AS "unitWorst", round(t.best / $5::numeric, 2)::text AS "unitBest",
+       round(t.worst / t.quantity, 2)::text AS "unitWorst", round(t.best / t.quantity, 2)::text AS "unitBest",
        round(t.extra, 2)::text AS "additionalCosts", round(t.fixed, 2)::text AS "fixedCosts", t.steps AS subprocesses, t.unpriced,
        round(t.sales - t.worst, 2)::text AS "profitWorst", round(t.sales - t.best, 2)::text AS "profitBest",
        round((t.sales - t.worst) * 100 / nullif(t.sales, 0), 2)::text AS "marginWorst",
@@ -236,13 +239,14 @@ SELECT t.id AS "processId", t.name, t.status, t.sales_price::text AS "salesPrice
        NULL::json AS bad
   FROM total t
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, choices FROM bad_choice WHERE choices IS NOT NULL`;
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, choices FROM bad_choice WHERE choices IS NOT NULL`;
 
 interface CostRow {
   processId: number | null;
   name: string;
   status: string;
   salesPrice: string | null;
+  quantity: number;
   worst: string;
   best: string;
   unitWorst: string;
@@ -271,15 +275,15 @@ export async function costProcesses(q: Queryable, processIds: number[], options:
   if (options.at !== undefined && !isDay(options.at)) {
     throw new CostingError('INVALID_DATE', `at must be a day written YYYY-MM-DD, not ${JSON.stringify(options.at)}`, 'usage', { field: 'at' });
   }
-  const quantity = options.quantity ?? 1;
-  if (!Number.isSafeInteger(quantity) || quantity < 1) {
+  const quantity = options.quantity;
+  if (quantity !== undefined && (!Number.isSafeInteger(quantity) || quantity < 1)) {
     throw new CostingError('INVALID_QUANTITY', `quantity must be a whole number of at least 1, not ${JSON.stringify(options.quantity)}`, 'usage', {
       field: 'quantity',
     });
   }
   if (processIds.length === 0) return out;
   const selections = [...(options.selections ?? new Map<number, number>())];
-  const r = await q.query<CostRow>(COST_SQL, [processIds, options.at ?? null, selections.map(([g]) => g), selections.map(([, v]) => v), quantity]);
+  const r = await q.query<CostRow>(COST_SQL, [processIds, options.at ?? null, selections.map(([g]) => g), selections.map(([, v]) => v), quantity ?? null]);
   for (const row of r.rows) {
     if (row.bad) {
       const list = row.bad.map((b) => `variant ${b.variantId} for group ${b.groupId}`).join(', ');
@@ -293,7 +297,7 @@ export async function costProcesses(q: Queryable, processIds: number[], options:
       name: row.name,
       status: row.status,
       salesPrice: row.salesPrice,
-      quantity,
+      quantity: row.quantity,
       total: { worst: row.worst, best: row.best },
       unit: { worst: row.unitWorst, best: row.unitBest },
       complete: row.unpriced.length === 0,
@@ -317,12 +321,12 @@ export async function costProcess(q: Queryable, processId: number, options: Cost
 export type ProcessCostSummary = Omit<ProcessCost, 'subprocesses'>;
 
 /**
- * The live processes (optionally of one status) by name, a page of them with their costs,
- * and how many match in all: two queries whatever the page size.
+ * The live processes (optionally of one status) by name, a page of them with their costs
+ * (each at its usual lot size unless `quantity` is given), and how many match in all: two queries whatever the page size.
  */
 export async function listProcessCosts(
   q: Queryable,
-  filter: { status?: string; limit: number; offset: number; at?: string },
+  filter: { status?: string; limit: number; offset: number; at?: string; quantity?: number },
 ): Promise<{ total: number; processes: ProcessCostSummary[] }> {
   if (filter.at !== undefined && !isDay(filter.at)) {
     throw new CostingError('INVALID_DATE', `at must be a day written YYYY-MM-DD, not ${JSON.stringify(filter.at)}`, 'usage', { field: 'at' });
@@ -344,7 +348,10 @@ export async function listProcessCosts(
           ).rows[0]!.n,
         );
   const ids = page.rows.map((r) => r.id);
-  const costs = await costProcesses(q, ids, filter.at !== undefined ? { at: filter.at } : {});
+  const costs = await costProcesses(q, ids, {
+    ...(filter.at !== undefined ? { at: filter.at } : {}),
+    ...(filter.quantity !== undefined ? { quantity: filter.quantity } : {}),
+  });
   const processes = ids.flatMap((id) => {
     const c = costs.get(id);
     if (!c) return []; // deleted between the two queries

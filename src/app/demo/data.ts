@@ -314,6 +314,8 @@ export interface ProcessDef {
   salesPrice: string;
   /** What one run of the process makes (one bicycle): a lot puts its quantity of it into stock at its actual cost. */
   output: VariantRef;
+  /** The usual lot size: how many bicycles a run makes, the fixed per-lot costs shared over them (the lots below are about this size). */
+  lotSize: number;
   steps: readonly StepDef[];
   /** Costs of a whole run: fixed per lot, or (isFixed false) per bicycle. */
   additional: readonly (readonly [type: CostType, description: string, amount: string, isFixed: boolean])[];
@@ -325,6 +327,7 @@ export const PROCESSES: readonly ProcessDef[] = [
     description: '12 inch kids bicycle with training wheels, from a bought-in painted frame',
     processClass: 'Kids bicycle',
     salesPrice: '3450.00',
+    lotSize: 50,
     output: ['bike-sparrow', 'Assorted', '12 inch'],
     steps: [
       {
@@ -418,6 +421,7 @@ export const PROCESSES: readonly ProcessDef[] = [
     description: '16 inch double-bar bicycle with training wheels',
     processClass: 'Kids bicycle',
     salesPrice: '4650.00',
+    lotSize: 40,
     output: ['bike-comet', 'Assorted', '16 inch'],
     steps: [
       {
@@ -505,6 +509,7 @@ export const PROCESSES: readonly ProcessDef[] = [
     description: '20 inch mountain bicycle with suspension fork, painted in house',
     processClass: 'MTB',
     salesPrice: '7250.00',
+    lotSize: 25,
     output: ['bike-falcon', 'Assorted', '20 inch'],
     steps: [
       {

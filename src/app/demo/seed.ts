@@ -370,6 +370,7 @@ async function insertProcesses(tx: Queryable, variants: VariantIds, users: UserI
         salesPrice: p.salesPrice,
         outputVariantId: variantId(p.output),
         outputQuantity: '1',
+        lotSize: p.lotSize,
         steps: p.steps.map((step) => ({
           subprocessId: must(subprocessIds, step.subprocess, 'subprocess'),
           customName: step.customName ?? null,

@@ -26,6 +26,22 @@ export interface ProcessInput {
   outputVariantId?: number | null;
   /** How much of it one unit of the process yields: a decimal string > 0, at most 3 decimals. */
   outputQuantity?: string;
+  /** The usual lot size: a whole number from 1 to MAX_LOT_SIZE (INVALID_INPUT naming lotSize otherwise); 1 when left out of a new process. */
+  lotSize?: number;
+}
+
+/** The largest usual lot size: a lot's largest quantity. */
+export const MAX_LOT_SIZE = 1_000_000;
+
+/** INVALID_INPUT (400) naming lotSize unless it is left out or a whole number from 1 to MAX_LOT_SIZE. */
+function checkLotSize(lotSize: unknown): void {
+  if (lotSize === undefined || (Number.isSafeInteger(lotSize) && (lotSize as number) >= 1 && (lotSize as number) <= MAX_LOT_SIZE)) return;
+  throw invalidInput([
+    {
+      path: 'body/lotSize',
+      message: `the usual lot size is how many units a run makes: a whole number from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}, not ${JSON.stringify(lotSize)}`,
+    },
+  ]);
 }
 
 /**
@@ -103,14 +119,15 @@ export async function createProcessIn(
   options: StructureOptions & { auditAfter?: Record<string, unknown> } = {},
 ): Promise<Process> {
   const { auditAfter, ...structureOptions } = options;
+  checkLotSize(input.lotSize);
   await assertNameFree(q, input.name, null);
   // A copy keeps the output of its source even when that variant is deleted since.
   const keptOutput = input.outputVariantId != null && [...(structureOptions.allowDeleted?.variantIds ?? [])].includes(input.outputVariantId);
   await checkOutput(q, input.outputVariantId, keptOutput ? input.outputVariantId : null);
   const r = await uniqueName(input.name, () =>
     q.query<{ id: number }>(
-      `INSERT INTO public.processes (name, description, process_class, sales_price, output_variant_id, output_quantity, status, created_by)
-       VALUES ($1, $2, $3, $4::numeric, $5, coalesce($6::numeric, 1), 'draft', $7) RETURNING id`,
+      `INSERT INTO public.processes (name, description, process_class, sales_price, output_variant_id, output_quantity, lot_size, status, created_by)
+       VALUES ($1, $2, $3, $4::numeric, $5, coalesce($6::numeric, 1), coalesce($8::int, 1), 'draft', $7) RETURNING id`,
       [
         input.name,
         input.description ?? null,
@@ -119,6 +136,7 @@ export async function createProcessIn(
         input.outputVariantId ?? null,
         input.outputQuantity ?? null,
         actor.userId,
+        input.lotSize ?? null,
       ],
     ),
   );
@@ -136,6 +154,7 @@ export async function createProcessIn(
  * PROCESS_DELETED (409), PROCESS_NAME_TAKEN (409).
  */
 export async function updateProcess(db: Database, processId: number, change: Partial<ProcessInput>, actor: Actor): Promise<Process> {
+  checkLotSize(change.lotSize);
   return db.transaction(async (q) => {
     await lockLiveProcess(q, processId);
     const before = (await getProcess(q, processId))!;
@@ -148,7 +167,8 @@ export async function updateProcess(db: Database, processId: number, change: Par
                 process_class = CASE WHEN $5::boolean THEN $6 ELSE process_class END,
                 sales_price = CASE WHEN $7::boolean THEN $8::numeric ELSE sales_price END,
                 output_variant_id = CASE WHEN $9::boolean THEN $10::int ELSE output_variant_id END,
-                output_quantity = coalesce($11::numeric, output_quantity)
+                output_quantity = coalesce($11::numeric, output_quantity),
+                lot_size = coalesce($12::int, lot_size)
           WHERE id = $1`,
         [
           processId,
@@ -162,6 +182,7 @@ export async function updateProcess(db: Database, processId: number, change: Par
           change.outputVariantId !== undefined,
           change.outputVariantId ?? null,
           change.outputQuantity ?? null,
+          change.lotSize ?? null,
         ],
       ),
     );
@@ -277,6 +298,7 @@ export async function copyProcess(db: Database, processId: number, name: string,
         salesPrice: source.salesPrice,
         outputVariantId: source.outputVariantId,
         outputQuantity: source.outputQuantity,
+        lotSize: source.lotSize,
         steps,
         additionalCosts,
       },

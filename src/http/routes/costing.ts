@@ -12,6 +12,8 @@ const Figure = Type.Object({ worst: Amount, best: Amount }, { description: 'the 
 /** The day whose rates count (default today). */
 const At = Type.Optional(Day);
 const Status = Literals(PROCESS_STATUSES);
+/** How many units a run makes, when not the process's usual lot size. */
+const RunSize = Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'units in the run (default: each process’s usual lot size)' });
 
 const Unpriced = Type.Object({ variantId: Type.Integer(), item: Type.String(), color: Type.String(), size: Type.String() });
 const Summary = {
@@ -19,7 +21,7 @@ const Summary = {
   name: Type.String(),
   status: Type.String(),
   salesPrice: Type.Union([Type.String(), Type.Null()]),
-  quantity: Type.Integer({ description: 'how many units the run makes (1 unless asked)' }),
+  quantity: Type.Integer({ description: 'how many units the run makes: the quantity asked for, else the process’s usual lot size (`lotSize`)' }),
   total: Figure,
   unit: Type.Object(Figure.properties, { description: 'total / quantity: one unit’s share, fixed costs spread over the run' }),
   complete: Type.Boolean({ description: 'false when a used variant has no active rate in effect on the day: the figures are then lower bounds' }),
@@ -57,7 +59,7 @@ export const ProcessCostSchema = Type.Object({
 
 const RULES =
   'Worst case: each variant at its highest active rate in effect on the day, each substitute group at its dearest alternative (unit cost × that alternative’s quantity); ' +
-  'best case: lowest rates, cheapest alternatives. A run of `quantity` units (default 1) costs (steps + per-unit additional costs) × quantity + the fixed costs; ' +
+  'best case: lowest rates, cheapest alternatives. A run of `quantity` units (default: the process’s usual lot size, `lotSize`) costs (steps + per-unit additional costs) × quantity + the fixed costs; ' +
   'steps are per unit. Computed on every request (a rate change shows at once). ' +
   'A variant without such a rate is listed in `unpriced` and `complete` is false: its lines add nothing, so the figures are lower bounds.';
 
@@ -71,10 +73,11 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: read,
       schema: {
         tags: ['costing'],
-        summary: 'What a run of a process costs at worst and at best (one unit, or `quantity`), step by step, with profit and margin against its sales price',
+        summary:
+          'What a run of a process costs at worst and at best (its usual lot size, or `quantity`), step by step, with profit and margin against its sales price',
         description: RULES,
         params: IdParams,
-        querystring: Type.Object({ at: At, quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ at: At, quantity: Type.Optional(RunSize) }, { additionalProperties: false }),
         response: { 200: ProcessCostSchema, ...errors(404) },
       },
     },
@@ -130,15 +133,21 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       config: read,
       schema: {
         tags: ['costing'],
-        summary: 'Every live process’s totals (optionally of one status), by name, a page at a time',
+        summary: 'Every live process’s totals (optionally of one status), each at its usual lot size unless `quantity` is given, by name, a page at a time',
         description: RULES,
-        querystring: Type.Object({ status: Type.Optional(Status), at: At, ...Page }, { additionalProperties: false }),
+        querystring: Type.Object({ status: Type.Optional(Status), at: At, quantity: Type.Optional(RunSize), ...Page }, { additionalProperties: false }),
         response: { 200: Type.Object({ total: Type.Integer(), processes: Type.Array(Type.Object(Summary)) }), ...errors() },
       },
     },
     async (request) => {
-      const { status, at, limit, offset } = request.query;
-      return listProcessCosts(db, { limit, offset, ...(status !== undefined ? { status } : {}), ...(at !== undefined ? { at } : {}) });
+      const { status, at, quantity, limit, offset } = request.query;
+      return listProcessCosts(db, {
+        limit,
+        offset,
+        ...(status !== undefined ? { status } : {}),
+        ...(at !== undefined ? { at } : {}),
+        ...(quantity !== undefined ? { quantity } : {}),
+      });
     },
   );
 };

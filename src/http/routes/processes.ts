@@ -65,6 +65,7 @@ const ProcessSummarySchema = {
   salesPrice: Type.Union([Type.String(), Type.Null()]),
   outputVariantId: Type.Union([Type.Integer(), Type.Null()], { description: 'the variant the process makes (finished goods), null for none' }),
   outputQuantity: Type.String({ description: 'how much of the output variant one unit of the process yields' }),
+  lotSize: Type.Integer({ description: 'the usual lot size: how many units a run usually makes; costing shares fixed per-run costs over it unless asked for another' }),
   output: Type.Union([
     Type.Object({
       variantId: Type.Integer(),
@@ -194,6 +195,8 @@ const ProcessFields = {
     pattern: '^(?!0*(\\.0*)?$)\\d{1,9}(\\.\\d{1,3})?$',
     description: 'how much of the output variant one unit of the process yields: above zero, at most 3 decimals, e.g. "1"',
   }),
+  // The bounds are checked by the process functions, whose message says what to write.
+  lotSize: Type.Integer({ description: 'the usual lot size: how many units a run usually makes, a whole number from 1 to 1,000,000 (1 unless set)' }),
 };
 const StepParams = Type.Object({ id: Id, stepId: Id });
 
@@ -385,6 +388,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
             salesPrice: Type.Optional(ProcessFields.salesPrice),
             outputVariantId: Type.Optional(ProcessFields.outputVariantId),
             outputQuantity: Type.Optional(ProcessFields.outputQuantity),
+            lotSize: Type.Optional(ProcessFields.lotSize),
             steps: Type.Optional(Steps),
             additionalCosts: Type.Optional(AdditionalCosts),
           },
