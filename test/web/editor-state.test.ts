@@ -46,6 +46,7 @@ const PROCESS: ApiProcess = {
   salesPrice: '1000',
   outputVariantId: null,
   outputQuantity: '1',
+  lotSize: 1,
   output: null,
   stepCount: 3,
   updatedAt: '2024-01-01T00:00:00Z',
@@ -70,16 +71,34 @@ const names = (s: EditorState) => s.draft!.steps.map((x) => x.subprocessName);
 const weld = (s: EditorState) => s.draft!.steps.find((x) => x.subprocessName === 'Weld')!;
 
 describe('loading', () => {
-  test('the loaded process becomes the draft, clean, with a short process open step by step', () => {
+  test('the loaded process becomes the draft, clean, with its steps folded', () => {
     const s = loaded();
     assert.deepEqual(names(s), ['Cut', 'Weld', 'Paint']);
     assert.equal(isDirty(s), false);
-    assert.deepEqual([...s.expanded], ['s1', 's2', 's3']);
+    assert.equal(s.expanded.size, 0);
   });
 
-  test('a process of more than four steps opens with every step closed', () => {
-    const long = { ...PROCESS, steps: [1, 2, 3, 4, 5].map((n) => step(n, `Step ${n}`)) };
-    assert.equal(run({ type: 'loaded', process: long }).expanded.size, 0);
+  test('a process of one step opens with it open', () => {
+    const one = { ...PROCESS, steps: [step(1, 'Cut')] };
+    assert.deepEqual([...run({ type: 'loaded', process: one }).expanded], ['s1']);
+  });
+});
+
+describe('folding steps', () => {
+  test('opening a step folds the one open before; folding it leaves none open', () => {
+    const first = editorReducer(loaded(), { type: 'toggleStep', stepKey: 's1' });
+    assert.deepEqual([...first.expanded], ['s1']);
+    const second = editorReducer(first, { type: 'toggleStep', stepKey: 's2' });
+    assert.deepEqual([...second.expanded], ['s2']);
+    assert.equal(editorReducer(second, { type: 'toggleStep', stepKey: 's2' }).expanded.size, 0);
+  });
+
+  test('Expand all opens every step, and folding one then leaves the others open; Collapse all folds them all', () => {
+    const all = editorReducer(loaded(), { type: 'setAllSteps', open: true });
+    assert.deepEqual([...all.expanded], ['s1', 's2', 's3']);
+    assert.deepEqual([...editorReducer(all, { type: 'toggleStep', stepKey: 's2' }).expanded], ['s1', 's3']);
+    assert.equal(editorReducer(all, { type: 'setAllSteps', open: false }).expanded.size, 0);
+    assert.equal(isDirty(all), false, 'folding is no change to the process');
   });
 
   test('the same process answered again does not replace the draft being edited', () => {
@@ -133,7 +152,7 @@ describe('adding and removing', () => {
     });
     const s = editorReducer(loaded(), { type: 'addStep', step: added });
     assert.deepEqual(names(s), ['Cut', 'Weld', 'Paint', 'Polish']);
-    assert.ok(s.expanded.has(added.key));
+    assert.deepEqual([...s.expanded], [added.key], 'the new step alone is open');
     assert.equal(s.announce, 'Added step Polish.');
     assert.deepEqual(
       s.draft!.steps[3]!.costItems.map((c) => [c.costType, c.rate]),
@@ -263,6 +282,7 @@ describe('unsaved changes', () => {
 
   test('marking both parts saved clears dirty, and the saved structure (with its new ids) becomes the draft', () => {
     let s = editorReducer(loaded(), { type: 'setField', field: 'name', value: 'Frame v2' });
+    s = editorReducer(s, { type: 'setAllSteps', open: true });
     s = editorReducer(s, { type: 'moveStep', stepKey: 's3', by: -2 });
     const sent = s.draft!;
     s = editorReducer(s, { type: 'saveStarted', problems: [] });

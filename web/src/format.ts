@@ -13,11 +13,20 @@ export function formatDateTime(iso: string): string {
 
 /** A decimal string with thousands separators, trailing zeros after the point dropped ("1200.500" → "1,200.5"). */
 export function formatQuantity(decimal: string): string {
-  const [whole = '0', fraction = ''] = decimal.split('.');
+  const [whole = '0', fraction = ''] = plainQuantity(decimal).split('.');
   const sign = whole.startsWith('-') ? '-' : '';
   const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${digits}${fraction ? `.${fraction}` : ''}`;
+}
+
+/**
+ * A quantity as an input holds it: as formatQuantity writes it but without separators, so the
+ * API takes it back as typed ("1.0000" → "1", "1200.500" → "1200.5").
+ */
+export function plainQuantity(decimal: string): string {
+  const [whole = '0', fraction = ''] = decimal.split('.');
   const kept = fraction.replace(/0+$/, '');
-  return `${sign}${digits}${kept ? `.${kept}` : ''}`;
+  return `${whole}${kept ? `.${kept}` : ''}`;
 }
 
 /**

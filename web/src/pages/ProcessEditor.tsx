@@ -6,9 +6,9 @@ import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatStatus } from '../format.ts';
 import { useCan } from '../session.tsx';
-import { centsText, costDraft, money, toNumber } from '../processes/cost.ts';
+import { centsText, costDraft, money, perUnitAt, toNumber } from '../processes/cost.ts';
 import type { ProcessCost } from '../processes/cost.ts';
-import { MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, structureBody } from '../processes/model.ts';
+import { MAX_LOT_SIZE, MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, runSizeOf, structureBody } from '../processes/model.ts';
 import type { ApiProcess, DraftAdditionalCost, ProcessAction, Subprocess, VariantLabel } from '../processes/model.ts';
 import { variantName } from '../items/variants.ts';
 import type { Variant } from '../shapes.ts';
@@ -17,7 +17,7 @@ import '../forms.css';
 import { editorReducer, initialEditorState, isDirty } from '../processes/editor-state.ts';
 import type { EditorAction } from '../processes/editor-state.ts';
 import { useRates } from '../processes/rates.ts';
-import { StepCard } from '../processes/StepEditor.tsx';
+import { GrowingText, StepCard } from '../processes/StepEditor.tsx';
 import { ActionError, StatusBadge, useCostTypes, useProcessStatuses } from '../processes/ui.tsx';
 import '../processes/processes.css';
 import { usePageTitle } from '../title.ts';
@@ -30,6 +30,7 @@ const LABELS = {
   salesPrice: 'Sales price',
   outputVariantId: 'Output variant',
   outputQuantity: 'Output per unit',
+  lotSize: 'Usual lot size',
   steps: 'Steps',
   additionalCosts: 'Additional costs',
 };
@@ -211,18 +212,55 @@ function AddStep({ onAdd }: { onAdd: (s: Subprocess) => void }) {
   );
 }
 
-/** The figures the editor shows as it is edited: total, profitability, what is unpriced. */
+/**
+ * The run the editor costs: the process's usual lot size, or another typed here to see what a
+ * run of that size would cost (never saved). `typed` is null while it follows the usual lot size.
+ */
+function RunSizeField({ typed, usual, onChange }: { typed: string | null; usual: number | null; onChange: (typed: string | null) => void }) {
+  const value = typed ?? (usual === null ? '' : String(usual));
+  const valid = runSizeOf(value) !== null;
+  return (
+    <div className="run-size">
+      <div className="field narrow">
+        <label htmlFor="process-run-size">Run size</label>
+        <input
+          id="process-run-size"
+          className="count"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          inputMode="numeric"
+          aria-describedby="process-run-size-help"
+          aria-invalid={!valid}
+          autoComplete="off"
+        />
+      </div>
+      <p className="hint" id="process-run-size-help">
+        {valid
+          ? `Units in the run costed below: fixed per-run costs are shared over them. ${usual === null ? '' : `The usual lot size is ${usual.toLocaleString('en')} (under Details); a run size typed here is not saved.`}`
+          : `Enter a whole number of units from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}: the figures below are for the usual lot size until then.`}
+      </p>
+      {typed !== null && usual !== null && runSizeOf(typed) !== usual && (
+        <button type="button" className="secondary small" onClick={() => onChange(null)}>
+          Back to the usual lot size ({usual.toLocaleString('en')})
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The figures the editor shows as it is edited: one unit's cost and profit in a run of `cost.runSize`, what is unpriced. */
 function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: string }) {
   const hasPrice = salesPrice.trim() !== '' && MONEY.test(salesPrice.trim());
+  const at = perUnitAt(cost.runSize);
   return (
     <div aria-live="polite" aria-atomic="false">
       <dl className="facts cost-facts">
         <div>
-          <dt>Worst case, per unit</dt>
+          <dt>Worst case, {at}</dt>
           <dd data-figure="worst">{show(cost.total.worst)}</dd>
         </div>
         <div>
-          <dt>Best case, per unit</dt>
+          <dt>Best case, {at}</dt>
           <dd data-figure="best">{show(cost.total.best)}</dd>
         </div>
         <div>
@@ -232,17 +270,27 @@ function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: stri
         {cost.profit && (
           <>
             <div>
-              <dt>Profit, worst case</dt>
-              <dd className={cost.profit.worst < 0n ? 'over' : 'under'}>
+              <dt>Profit, worst case, {at}</dt>
+              <dd className={cost.profit.worst < 0n ? 'over' : 'under'} data-figure="profit-worst">
                 {show(cost.profit.worst)}
-                {cost.margin && ` (${centsText(cost.margin.worst)}%)`}
+                {cost.margin && (
+                  <>
+                    {' ('}
+                    <span data-figure="margin-worst">{centsText(cost.margin.worst)}</span>%)
+                  </>
+                )}
               </dd>
             </div>
             <div>
-              <dt>Profit, best case</dt>
-              <dd className={cost.profit.best < 0n ? 'over' : 'under'}>
+              <dt>Profit, best case, {at}</dt>
+              <dd className={cost.profit.best < 0n ? 'over' : 'under'} data-figure="profit-best">
                 {show(cost.profit.best)}
-                {cost.margin && ` (${centsText(cost.margin.best)}%)`}
+                {cost.margin && (
+                  <>
+                    {' ('}
+                    <span data-figure="margin-best">{centsText(cost.margin.best)}</span>%)
+                  </>
+                )}
               </dd>
             </div>
           </>
@@ -250,7 +298,8 @@ function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: stri
       </dl>
       {(cost.additionalCosts > 0n || cost.fixedCosts > 0n) && (
         <p className="caption">
-          Includes additional costs of {show(cost.additionalCosts)} per unit and {show(cost.fixedCosts)} fixed per run (counted whole on one unit).
+          Includes additional costs of {show(cost.additionalCosts)} per unit and {show(cost.fixedCosts)} fixed per run, shared over the run of{' '}
+          {cost.runSize.toLocaleString('en')}.
         </p>
       )}
       {!hasPrice && <p className="caption">Set a sales price under Details to see the profit.</p>}
@@ -313,12 +362,7 @@ function AdditionalCosts({ costs, dispatch, readOnly }: { costs: DraftAdditional
                       />
                     </td>
                     <td>
-                      <input
-                        value={a.description}
-                        onChange={(e) => set(a.key, { description: e.target.value })}
-                        aria-label={`Description of ${n}`}
-                        autoComplete="off"
-                      />
+                      <GrowingText value={a.description} onChange={(description) => set(a.key, { description })} label={`Description of ${n}`} />
                     </td>
                     <td>
                       <input
@@ -384,6 +428,8 @@ function ProcessEditor({ id }: { id: string }) {
   const costTypes = useCostTypes();
   const canWrite = useCan('process.write');
   const [state, dispatch] = useReducer(editorReducer, initialEditorState);
+  /** A run size typed in the Cost section (not saved); null: the usual lot size. */
+  const [runTyped, setRunTyped] = useState<string | null>(null);
   const { saved, draft, expanded, saving, saveError, problems, notice, statusBusy, statusError, announce } = state;
   const focusAfter = useRef<string | null>(null);
   const dragged = useRef<string | null>(null);
@@ -403,7 +449,10 @@ function ProcessEditor({ id }: { id: string }) {
     [draft],
   );
   const { rates, error: ratesError } = useRates(variantIds);
-  const cost = useMemo(() => (draft ? costDraft(draft, rates) : null), [draft, rates]);
+  // The run costed: the size typed, else the usual lot size as edited, else as saved.
+  const usualLotSize = draft ? (runSizeOf(draft.fields.lotSize) ?? saved?.lotSize ?? 1) : 1;
+  const runSize = (runTyped !== null ? runSizeOf(runTyped) : null) ?? usualLotSize;
+  const cost = useMemo(() => (draft ? costDraft(draft, rates, runSize) : null), [draft, rates, runSize]);
 
   const onMove = useCallback((stepKey: string, by: number) => {
     focusAfter.current = `${stepKey}-${by < 0 ? 'up' : 'down'}`;
@@ -516,7 +565,7 @@ function ProcessEditor({ id }: { id: string }) {
             Discard changes
           </button>
           <p className="savebar-total" aria-hidden="true">
-            Worst <strong>{show(cost.total.worst)}</strong> · Best <strong>{show(cost.total.best)}</strong>
+            Worst <strong>{show(cost.total.worst)}</strong> · Best <strong>{show(cost.total.best)}</strong> {perUnitAt(cost.runSize)}
           </p>
         </div>
       )}
@@ -539,7 +588,7 @@ function ProcessEditor({ id }: { id: string }) {
         <h2>Details</h2>
         <fieldset className="plain" disabled={readOnly}>
           <div className="sp-form">
-            <div className="field">
+            <div className="field wide">
               <label htmlFor="process-name">Name</label>
               <input
                 id="process-name"
@@ -569,6 +618,22 @@ function ProcessEditor({ id }: { id: string }) {
                 aria-invalid={draft.fields.salesPrice.trim() !== '' && !MONEY.test(draft.fields.salesPrice.trim())}
                 autoComplete="off"
               />
+            </div>
+            <div className="field narrow">
+              <label htmlFor="process-lot-size">Usual lot size</label>
+              <input
+                id="process-lot-size"
+                className="count"
+                value={draft.fields.lotSize}
+                onChange={(e) => dispatch({ type: 'setField', field: 'lotSize', value: e.target.value })}
+                inputMode="numeric"
+                aria-describedby="process-lot-size-help"
+                aria-invalid={runSizeOf(draft.fields.lotSize) === null}
+                autoComplete="off"
+              />
+              <p className="hint" id="process-lot-size-help">
+                Units a run usually makes: margins are for a run of this size.
+              </p>
             </div>
             <OutputFields variant={draft.fields.outputVariant} quantity={draft.fields.outputQuantity} dispatch={dispatch} readOnly={readOnly} />
             <div className="field wide">
@@ -605,9 +670,10 @@ function ProcessEditor({ id }: { id: string }) {
       <section>
         <h2>Cost</h2>
         <p className="caption">
-          One unit, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best case at the lowest.
-          Updated as you edit.
+          One unit’s share of a run, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best
+          case at the lowest. Updated as you edit.
         </p>
+        <RunSizeField typed={runTyped} usual={runSizeOf(draft.fields.lotSize) ?? saved.lotSize} onChange={setRunTyped} />
         {ratesError !== undefined && <ActionError error={ratesError} prefix="The rates could not be fetched, so the figures are incomplete:" />}
         <CostSummary cost={cost} salesPrice={draft.fields.salesPrice} />
         {draft.steps.length > 0 && (
@@ -616,7 +682,7 @@ function ProcessEditor({ id }: { id: string }) {
             series={['Worst case', 'Best case']}
             bars={bars}
             format={(n) => formatMoney(n.toFixed(2))}
-            note="Per unit, each step’s lines, groups and cost items."
+            note="Per unit (whatever the run size), each step’s lines, groups and cost items."
           />
         )}
       </section>
@@ -627,9 +693,31 @@ function ProcessEditor({ id }: { id: string }) {
           <p className="empty">{readOnly ? 'No steps.' : 'No steps yet: add the first from the library below.'}</p>
         ) : (
           <>
-            <p className="caption">
-              {readOnly ? 'In the order they are done.' : 'In the order they are done. Reorder with Move up / Move down, or drag a step by its handle.'}
-            </p>
+            <div className="steps-bar">
+              <p className="caption">
+                {readOnly
+                  ? 'In the order they are done; open a step to see what it uses.'
+                  : 'In the order they are done; open a step to change what it uses. Reorder with Move up / Move down, or drag a step by its handle.'}
+              </p>
+              <div className="row-actions">
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => dispatch({ type: 'setAllSteps', open: true })}
+                  disabled={draft.steps.every((s) => expanded.has(s.key))}
+                >
+                  Expand all
+                </button>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => dispatch({ type: 'setAllSteps', open: false })}
+                  disabled={expanded.size === 0}
+                >
+                  Collapse all
+                </button>
+              </div>
+            </div>
             <ol className={lineCount > 100 ? 'steps big' : 'steps'}>
               {draft.steps.map((s, i) => (
                 <StepCard

@@ -87,6 +87,14 @@ const LineRow = memo(function LineRow({ stepKey, groupKey, line, unit, decides, 
   );
 });
 
+/**
+ * A description in a table row: a text area as wide as its column allows that grows a line at
+ * a time as the text wraps, so a description is read whole, never cut at the input's edge.
+ */
+export function GrowingText({ value, onChange, label }: { value: string; onChange: (value: string) => void; label: string }) {
+  return <textarea className="grow" value={value} onChange={(e) => onChange(e.target.value)} aria-label={label} rows={1} autoComplete="off" />;
+}
+
 function LinesTable({ caption, children }: { caption: string; children: ReactNode }) {
   return (
     <div className="table-scroll">
@@ -307,12 +315,7 @@ function CostItems({ step, costTypes, dispatch }: { step: DraftStep; costTypes: 
                       </select>
                     </td>
                     <td>
-                      <input
-                        value={c.description}
-                        onChange={(e) => set(c.key, { description: e.target.value })}
-                        aria-label={`Description of ${n}`}
-                        autoComplete="off"
-                      />
+                      <GrowingText value={c.description} onChange={(description) => set(c.key, { description })} label={`Description of ${n}`} />
                     </td>
                     <td>
                       <input
@@ -421,9 +424,10 @@ export const StepCard = memo(function StepCard({
   const detailOf = (g: DraftGroup): GroupCost | undefined => cost.groupDetail.find((d) => d.key === g.key);
   const id = step.key;
   const unpriced = cost.unpriced.size;
+  const lineCount = step.lines.length + step.groups.reduce((n, g) => n + g.alternatives.length, 0);
 
   return (
-    <li className="step" data-step={step.key}>
+    <li className={expanded ? 'step open' : 'step'} data-step={step.key}>
       <div className="step-head">
         {!readOnly && (
           <span
@@ -463,6 +467,9 @@ export const StepCard = memo(function StepCard({
           {step.subprocessDeleted && <span className="badge">deleted from the library</span>}
         </h3>
         <p className="step-figures">
+          <span data-figure="lines">
+            {lineCount} line{lineCount === 1 ? '' : 's'}
+          </span>
           <span>
             Worst <strong>{show(cost.total.worst)}</strong>
           </span>
@@ -477,6 +484,16 @@ export const StepCard = memo(function StepCard({
           {cost.pending > 0 && <span className="caption">fetching rates…</span>}
         </p>
         <div className="step-actions">
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => dispatch({ type: 'toggleStep', stepKey: step.key })}
+            aria-expanded={expanded}
+            aria-controls={`${id}-body`}
+          >
+            {expanded ? 'Hide details' : 'Show details'}
+            <span className="visually-hidden"> of {name}</span>
+          </button>
           {!readOnly && (
             <button
               type="button"
@@ -501,16 +518,6 @@ export const StepCard = memo(function StepCard({
               Move down
             </button>
           )}
-          <button
-            type="button"
-            className="secondary small"
-            onClick={() => dispatch({ type: 'toggleStep', stepKey: step.key })}
-            aria-expanded={expanded}
-            aria-controls={`${id}-body`}
-          >
-            {expanded ? 'Hide details' : 'Show details'}
-            <span className="visually-hidden"> of {name}</span>
-          </button>
           {!readOnly && (
             <button
               type="button"
@@ -526,7 +533,7 @@ export const StepCard = memo(function StepCard({
       {expanded && (
         <fieldset className="plain step-body" id={`${id}-body`} disabled={readOnly}>
           <div className="step-fields">
-            <div className="field">
+            <div className="field wide">
               <label htmlFor={`${id}-custom`}>Name in this process</label>
               <input
                 id={`${id}-custom`}
@@ -575,7 +582,7 @@ export const StepCard = memo(function StepCard({
             return (
               <div className="group" key={g.key}>
                 <div className="group-head">
-                  <div className="field">
+                  <div className="field group-name">
                     <label htmlFor={gid}>Group name</label>
                     <input
                       id={gid}

@@ -4,7 +4,8 @@
 // lowest; a line costs unit cost × quantity; a substitute group costs its dearest (worst) /
 // cheapest (best) alternative's unit cost × that alternative's quantity; a step costs its
 // lines + groups + cost items (quantity × rate); the process its steps + its additional
-// costs (per unit and fixed; one unit is costed). A variant without such a rate is unpriced:
+// costs, for a run of N units as GET …/cost?quantity=N: (steps + per-unit additional costs)
+// × N + the fixed costs, one unit's share of it that ÷ N. A variant without such a rate is unpriced:
 // it adds nothing and the figures are lower bounds. Sums are exact (integers in millionths:
 // rates have 2 decimals and line quantities 4), rounded half away from zero to 2 decimals
 // only when shown, as PostgreSQL's round() does.
@@ -48,10 +49,15 @@ export interface ProcessCost {
   steps: StepCost[];
   additionalCosts: bigint;
   fixedCosts: bigint;
+  /** How many units the run makes. */
+  runSize: number;
+  /** The whole run, exact: (steps + additional costs) × runSize + fixed costs. */
+  run: Figure;
+  /** One unit's share of the run, rounded to the paisa (as the API's `unit`), in millionths. */
   total: Figure;
-  /** Sales price − total, exact; null without a (valid) sales price. */
+  /** One unit's profit (sales price − its share of the run), rounded to the paisa, in millionths; null without a (valid) sales price. */
   profit: Figure | null;
-  /** Profit as a percentage of the sales price, in hundredths of a percent (already rounded); null without a sales price or at 0. */
+  /** Profit as a percentage of the sales price, in hundredths of a percent (already rounded, as the API's `margin`); null without a sales price or at 0. */
   margin: Figure | null;
   unpriced: VariantLabel[];
   pending: number;
@@ -90,6 +96,9 @@ export function centsText(cents: bigint): string {
 export function money(micro: bigint): string {
   return centsText(divRound(micro, 10_000n));
 }
+
+/** Which run a per-unit figure is for ("per unit at a run of 40"). */
+export const perUnitAt = (runSize: number) => `per unit at a run of ${runSize.toLocaleString('en')}`;
 
 /** Millionths as a number of rupees, for a bar's length only (never for a figure shown as text). */
 export const toNumber = (micro: bigint) => Number(divRound(micro, 10_000n)) / 100;
@@ -184,8 +193,11 @@ export function stepCost(step: DraftStep, rates: Rates): StepCost {
   return c;
 }
 
-/** The process's cost for one unit, as GET /api/processes/:id/cost figures it. */
-export function costDraft(draft: Draft, rates: Rates): ProcessCost {
+/**
+ * The process's cost per unit in a run of `runSize` units (a whole number ≥ 1), as
+ * GET /api/processes/:id/cost?quantity=runSize figures it: its `unit` and `margin` to the paisa.
+ */
+export function costDraft(draft: Draft, rates: Rates, runSize = 1): ProcessCost {
   const steps = draft.steps.map((s) => stepCost(s, rates));
   let additionalCosts = 0n;
   let fixedCosts = 0n;
@@ -195,7 +207,7 @@ export function costDraft(draft: Draft, rates: Rates): ProcessCost {
     if (a.isFixed) fixedCosts += amount * 10_000n;
     else additionalCosts += amount * 10_000n;
   }
-  let worst = additionalCosts + fixedCosts;
+  let worst = additionalCosts;
   let best = worst;
   const unpriced = new Map<number, VariantLabel>();
   let pending = 0;
@@ -205,17 +217,25 @@ export function costDraft(draft: Draft, rates: Rates): ProcessCost {
     pending += c.pending;
     for (const [id, v] of c.unpriced) unpriced.set(id, v);
   }
+  const n = BigInt(runSize);
+  const run = { worst: worst * n + fixedCosts, best: best * n + fixedCosts };
+  /** A run's figure as one unit's share, rounded to the paisa, in millionths. */
+  const perUnit = (micro: bigint) => divRound(micro, n * 10_000n) * 10_000n;
   const salesCents = draft.fields.salesPrice.trim() === '' ? null : parseScaled(draft.fields.salesPrice, 2);
-  const sales = salesCents === null || salesCents < 0n ? null : salesCents * 10_000n;
-  const profit = sales === null ? null : { worst: sales - worst, best: sales - best };
+  const sales = salesCents === null || salesCents < 0n ? null : salesCents * 10_000n * n;
+  const runProfit = sales === null ? null : { worst: sales - run.worst, best: sales - run.best };
   const margin =
-    sales === null || sales === 0n || !profit ? null : { worst: divRound(profit.worst * 10_000n, sales), best: divRound(profit.best * 10_000n, sales) };
+    sales === null || sales === 0n || !runProfit
+      ? null
+      : { worst: divRound(runProfit.worst * 10_000n, sales), best: divRound(runProfit.best * 10_000n, sales) };
   return {
     steps,
     additionalCosts,
     fixedCosts,
-    total: { worst, best },
-    profit,
+    runSize,
+    run,
+    total: { worst: perUnit(run.worst), best: perUnit(run.best) },
+    profit: runProfit && { worst: perUnit(runProfit.worst), best: perUnit(runProfit.best) },
     margin,
     unpriced: [...unpriced.values()].sort((a, b) => a.variantId - b.variantId),
     pending,

@@ -14,7 +14,7 @@ export interface EditorState {
   fieldsDirty: boolean;
   /** The steps or additional costs (PUT …/structure) differ from the saved process. */
   structureDirty: boolean;
-  /** The keys of the steps shown with their details. */
+  /** The keys of the steps shown open (with their details); the others are folded to one line. One at a time, or all by "Expand all". */
   expanded: ReadonlySet<string>;
   saving: boolean;
   saveError: { error: unknown; prefix: string } | null;
@@ -45,6 +45,7 @@ export type EditorAction =
   | { type: 'moveStep'; stepKey: string; by: number }
   | { type: 'dropStep'; stepKey: string; onto: string }
   | { type: 'toggleStep'; stepKey: string }
+  | { type: 'setAllSteps'; open: boolean }
   | { type: 'setStepText'; stepKey: string; field: 'customName' | 'notes'; value: string }
   | { type: 'addLine'; stepKey: string; target: 'lines' | string; line: DraftLine }
   | ({ type: 'setLineQuantity'; quantity: string } & LinePlace)
@@ -87,8 +88,8 @@ export const initialEditorState: EditorState = {
 /** Whether anything differs from the saved process (Save and Discard apply; leaving warns). */
 export const isDirty = (s: EditorState) => s.fieldsDirty || s.structureDirty;
 
-/** A short process is shown with every step open; a long one with all closed. */
-const openAtFirst = (d: Draft): ReadonlySet<string> => new Set(d.steps.length <= 4 ? d.steps.map((s) => s.key) : []);
+/** A process is shown with its steps folded to a line each (a process of one step with it open). */
+const openAtFirst = (d: Draft): ReadonlySet<string> => new Set(d.steps.length === 1 ? [d.steps[0]!.key] : []);
 
 const stepName = (s: DraftStep) => s.customName.trim() || s.subprocessName;
 
@@ -148,7 +149,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       if (!d) return state;
       return {
         ...withStructure(state, { ...d, steps: [...d.steps, action.step] }, `Added step ${action.step.subprocessName}.`),
-        expanded: new Set(state.expanded).add(action.step.key),
+        expanded: new Set([action.step.key]),
       };
     case 'removeStep':
       if (!d?.steps.some((s) => s.key === action.stepKey)) return state;
@@ -173,11 +174,14 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
           );
     }
     case 'toggleStep': {
+      // Opening a step folds the others; folding one leaves the others as they are (all open after "Expand all").
+      if (!state.expanded.has(action.stepKey)) return { ...state, expanded: new Set([action.stepKey]) };
       const expanded = new Set(state.expanded);
-      if (expanded.has(action.stepKey)) expanded.delete(action.stepKey);
-      else expanded.add(action.stepKey);
+      expanded.delete(action.stepKey);
       return { ...state, expanded };
     }
+    case 'setAllSteps':
+      return { ...state, expanded: new Set(action.open && d ? d.steps.map((s) => s.key) : []) };
     case 'setStepText':
       return editStep(state, action.stepKey, (s) => ({ ...s, [action.field]: action.value }));
     case 'addLine':

@@ -1,6 +1,8 @@
 // The process editor's shapes: what the API answers (GET /api/processes/:id), the draft the
 // editor changes in memory, and the body that saves it (PUT /api/processes/:id/structure).
-// Money and quantities stay decimal strings, as the API gives them.
+// Money and quantities stay decimal strings, as the API gives them (quantities without the
+// trailing zeros of their column's scale, as formatQuantity shows them everywhere).
+import { plainQuantity } from '../format.ts';
 
 /** A process's status as the API names it; what each means, and the moves from it, come from the API (`actions`, GET /api/processes/statuses). */
 export type ProcessStatus = string;
@@ -76,6 +78,8 @@ export interface ApiProcess extends ProcessSummary {
   /** The variant the process makes (its finished goods), null for none, and how much of it one unit of the process yields. */
   outputVariantId: number | null;
   outputQuantity: string;
+  /** The usual lot size: the run the costing shares fixed per-run costs over unless asked for another. */
+  lotSize: number;
   output: { variantId: number; item: string; color: string; size: string; unit: string; variantDeleted: boolean } | null;
   steps: ApiStep[];
   additionalCosts: { additionalCostId: number; costType: string; description: string | null; amount: string; isFixed: boolean }[];
@@ -143,6 +147,8 @@ export interface DraftFields {
   /** What the process makes (none: null), and how much of it one unit yields. */
   outputVariant: VariantLabel | null;
   outputQuantity: string;
+  /** The usual lot size, as typed (a whole number from 1 to MAX_LOT_SIZE to save). */
+  lotSize: string;
 }
 /** The fields typed as text. */
 export type TextField = Exclude<keyof DraftFields, 'outputVariant'>;
@@ -163,7 +169,7 @@ function lineOf(l: ApiLine): DraftLine {
   return {
     key: `l${l.lineId}`,
     variant: { variantId: l.variantId, item: l.item, color: l.color, size: l.size, unit: l.unit, deleted: l.variantDeleted },
-    quantity: l.quantity,
+    quantity: plainQuantity(l.quantity),
   };
 }
 
@@ -185,7 +191,8 @@ export function draftOf(p: ApiProcess): Draft {
             deleted: p.output.variantDeleted,
           }
         : null,
-      outputQuantity: p.outputQuantity,
+      outputQuantity: plainQuantity(p.outputQuantity),
+      lotSize: String(p.lotSize),
     },
     steps: p.steps.map((s) => ({
       key: `s${s.stepId}`,
@@ -207,7 +214,7 @@ export function draftOf(p: ApiProcess): Draft {
         key: `c${c.costItemId}`,
         costType: c.costType,
         description: c.description ?? '',
-        quantity: c.quantity,
+        quantity: plainQuantity(c.quantity),
         unit: c.unit ?? '',
         rate: c.rate,
       })),
@@ -251,6 +258,7 @@ export function fieldsBody(f: DraftFields) {
     salesPrice: orNull(f.salesPrice),
     outputVariantId: f.outputVariant?.variantId ?? null,
     outputQuantity: f.outputQuantity.trim(),
+    lotSize: Number(f.lotSize.trim()),
   };
 }
 
@@ -292,6 +300,16 @@ export const COST_QUANTITY = /^\d{1,9}(\.\d{1,3})?$/;
 export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
 /** What one unit of a process yields of its output: above zero, at most 3 decimals (as the API takes it). */
 export const OUTPUT_QUANTITY = /^(?!0*(\.0*)?$)\d{1,9}(\.\d{1,3})?$/;
+/** The largest run (and usual lot size) the API takes: a lot's largest quantity. */
+export const MAX_LOT_SIZE = 1_000_000;
+
+/** A run size (or usual lot size) as typed, as a whole number from 1 to MAX_LOT_SIZE; null when it is not one. */
+export function runSizeOf(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d{1,7}$/.test(t)) return null;
+  const n = Number(t);
+  return n >= 1 && n <= MAX_LOT_SIZE ? n : null;
+}
 
 /** What must be put right before the draft can be saved, in words a planner acts on; [] when it can be. */
 export function problemsOf(d: Draft): string[] {
@@ -300,6 +318,7 @@ export function problemsOf(d: Draft): string[] {
   if (d.fields.salesPrice.trim() !== '' && !MONEY.test(d.fields.salesPrice.trim())) out.push('Sales price: enter an amount such as 1250 or 1250.50.');
   if (!OUTPUT_QUANTITY.test(d.fields.outputQuantity.trim()))
     out.push('Output quantity: enter what one unit of the process yields, above zero with at most 3 decimals (e.g. 1 or 2.5).');
+  if (runSizeOf(d.fields.lotSize) === null) out.push(`Usual lot size: enter how many units a run makes, a whole number from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}.`);
   d.steps.forEach((s, i) => {
     const where = `Step ${i + 1} (${s.customName.trim() || s.subprocessName})`;
     const badLine = (l: DraftLine) => !USAGE_QUANTITY.test(l.quantity.trim());
