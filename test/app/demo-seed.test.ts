@@ -1,6 +1,7 @@
 // `mtc seed --demo`: what a newcomer relies on after seeding, on PGlite and on a server.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { costProcesses } from '../../src/app/costing/costing.ts';
 import { DEMO_TABLES, DemoNotEmptyError, seedDemo } from '../../src/app/demo/seed.ts';
 import type { DemoTable } from '../../src/app/demo/seed.ts';
 import type { Database } from '../../src/db/types.ts';
@@ -151,6 +152,20 @@ for (const backend of backends) {
       );
       const active = await c.query<{ n: string }>(`SELECT count(*) AS n FROM processes WHERE status = 'active'`);
       assert.equal(Number(active.rows[0]!.n), seeded.counts.processes);
+    });
+
+    test('every process has a usual lot size of a real run, at which it makes a profit: its fixed per-run costs shared, not charged to one bicycle', async () => {
+      const c = await conn();
+      const ids = (await c.query<{ id: number }>('SELECT id FROM processes ORDER BY id')).rows.map((r) => r.id);
+      const usual = await costProcesses(c, ids);
+      const single = await costProcesses(c, ids, { quantity: 1 });
+      assert.equal(usual.size, 3);
+      for (const [id, cost] of usual) {
+        const one = single.get(id)!;
+        assert.ok(cost.quantity >= 20 && cost.quantity <= 100, `${cost.name}: a usual lot of ${cost.quantity}`);
+        assert.ok(Number(cost.margin!.worst) > 0, `${cost.name}: a margin of ${cost.margin!.worst} % at worst in a run of ${cost.quantity}`);
+        assert.ok(Number(one.margin!.worst) < 0, `${cost.name}: one bicycle alone carries the whole fixed cost (${one.margin!.worst} %)`);
+      }
     });
 
     test('every process has 3 or 4 ordered steps, labour and overhead, an additional cost, a sales price, and substitute groups of 2 or more alternatives', async () => {

@@ -185,6 +185,45 @@ for (const backend of backends) {
       );
     });
 
+    test('without a quantity a process is costed at its usual lot size: fixed costs shared over it, in the cost and in the list', async () => {
+      // "Satchel": V × 1 at 10.00 a unit, a fixed setup of 100.00 a run; sells at 20.00; usual lot size 40.
+      //   a run of 40: 400.00 + 100.00 = 500.00, 12.50 a unit, profit 800.00 − 500.00 = 300.00, margin 37.50
+      //   a run of 1:  10.00 + 100.00 = 110.00, profit −90.00, margin −450.00
+      const v = await insertVariant(api.db, 'Leather');
+      await insertRate(api.db, v, { supplier: 'S1', cost: '10.00' });
+      const satchel = await insertProcess(api.db, {
+        name: 'Satchel',
+        salesPrice: '20.00',
+        steps: [{ lines: [{ variantId: v, quantity: '1' }] }],
+        additionalCosts: [{ type: 'tooling', amount: '100.00' }],
+      });
+      const patched = await api.call('PATCH', `/api/processes/${satchel.processId}`, { as: 'planner', body: { lotSize: 40 } });
+      assert.equal(patched.statusCode, 200, patched.body);
+      const usual = json(await api.call('GET', `/api/processes/${satchel.processId}/cost`, { as: 'viewer' }));
+      assert.deepEqual(
+        [usual.quantity, usual.total, usual.unit, usual.profit, usual.margin],
+        [40, { worst: '500.00', best: '500.00' }, { worst: '12.50', best: '12.50' }, { worst: '300.00', best: '300.00' }, { worst: '37.50', best: '37.50' }],
+      );
+      const one = json(await api.call('GET', `/api/processes/${satchel.processId}/cost?quantity=1`, { as: 'viewer' }));
+      assert.deepEqual([one.quantity, one.unit, one.margin], [1, { worst: '110.00', best: '110.00' }, { worst: '-450.00', best: '-450.00' }], 'a quantity asked for wins');
+      const listed = json(await api.call('GET', '/api/costing?limit=100', { as: 'viewer' })).processes as any[];
+      const row = listed.find((p) => p.name === 'Satchel');
+      assert.deepEqual([row.quantity, row.unit, row.margin], [40, { worst: '12.50', best: '12.50' }, { worst: '37.50', best: '37.50' }], 'the list is at the usual lot size');
+      const tote = listed.find((p) => p.name === 'Tote bag');
+      assert.equal(tote.quantity, 1, 'a process whose lot size was never set is costed for one unit, as before');
+      const asked = json(await api.call('GET', '/api/costing?limit=100&quantity=2', { as: 'viewer' })).processes as any[];
+      assert.deepEqual(
+        asked.map((p) => p.quantity),
+        asked.map(() => 2),
+        'the list at a quantity asked for',
+      );
+      for (const bad of ['0', '-1', '1.5', '1000001']) {
+        const r = await api.call('GET', `/api/costing?quantity=${bad}`, { as: 'viewer' });
+        assert.equal(r.statusCode, 400, `${bad}: ${r.body}`);
+        assert.deepEqual(fieldPaths(r), ['querystring/quantity'], bad);
+      }
+    });
+
     test('GET /api/costing refuses an unknown status, a bad `at` or a bad page with 400', async () => {
       for (const [query, path] of [
         ['status=inactive', 'querystring/status'],

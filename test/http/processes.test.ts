@@ -1178,6 +1178,49 @@ for (const backend of backends) {
       assert.deepEqual([json(cleared).outputVariantId, json(cleared).output], [null, null], 'null clears what the process makes');
     });
 
+    test('the usual lot size: 1 unless set, set at creation, changed, copied and audited; anything but a whole number from 1 to 1,000,000 refused by name', async () => {
+      const plain = await process({});
+      assert.equal(plain.lotSize, 1, 'a process runs one unit unless told');
+      const made = await process({ lotSize: 40 });
+      assert.equal(made.lotSize, 40);
+      const changed = await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { lotSize: 25 } });
+      assert.equal(changed.statusCode, 200, changed.body);
+      assert.equal(json(changed).lotSize, 25);
+      assert.equal(json(await api.call('GET', `/api/processes/${made.processId}`, { as: 'viewer' })).lotSize, 25);
+      const listed = json(await api.call('GET', `/api/processes?q=${encodeURIComponent(made.name)}`, { as: 'viewer' })).processes as any[];
+      assert.equal(listed.find((p) => p.processId === made.processId).lotSize, 25, 'the list shows it');
+      const update = (await audits('process', made.processId)).find((e) => e.action === 'update')!;
+      assert.deepEqual([update.before.lotSize, update.after.lotSize], [40, 25], 'the change is audited');
+      const other = await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { name: `${made.name} renamed` } });
+      assert.equal(json(other).lotSize, 25, 'a change of another field keeps it');
+      const copied = await api.call('POST', `/api/processes/${made.processId}/copy`, { as: 'planner', body: { name: `Copy of ${made.name}` } });
+      assert.equal(json(copied).lotSize, 25, 'a copy runs as its source does');
+      assert.equal(
+        (await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { lotSize: 1_000_000 } })).statusCode,
+        200,
+        'the largest lot',
+      );
+
+      for (const bad of [0, -5, 1_000_001, 1e15]) {
+        for (const r of [
+          await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { lotSize: bad } }),
+          await api.call('POST', '/api/processes', { as: 'planner', body: { name: `Bad lot ${bad}`, lotSize: bad } }),
+        ]) {
+          assert.equal(outcome(r), '400 INVALID_INPUT', `${bad}: ${r.body}`);
+          assert.deepEqual(fieldPaths(r), ['body/lotSize'], String(bad));
+          assert.match(json(r).error.message, /lotSize.*usual lot size is how many units a run makes: a whole number from 1 to 1,000,000/, String(bad));
+        }
+      }
+      for (const bad of [2.5, 'forty']) {
+        const r = await api.call('PATCH', `/api/processes/${made.processId}`, { as: 'planner', body: { lotSize: bad } });
+        assert.equal(outcome(r), '400 INVALID_INPUT', `${JSON.stringify(bad)}: ${r.body}`);
+        assert.deepEqual(fieldPaths(r), ['body/lotSize'], JSON.stringify(bad));
+        assert.match(json(r).error.message, /lotSize/, 'the message names the field');
+      }
+      assert.equal(json(await api.call('GET', `/api/processes/${made.processId}`, { as: 'viewer' })).lotSize, 1_000_000, 'a refused change changes nothing');
+      assert.equal((await api.db.query("SELECT 1 FROM public.processes WHERE name LIKE 'Bad lot %'")).rows.length, 0, 'nothing is made');
+    });
+
     test('concurrent step edits on one process serialise: the order stays 1..n with no gaps or repeats', async () => {
       const sub = await subprocess('Raced');
       const p = await process({ steps: Array.from({ length: 4 }, (_, i) => ({ subprocessId: sub, customName: `S${i}` })) });
