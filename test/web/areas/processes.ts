@@ -3,11 +3,15 @@
 // new process built from the library with a line and a substitute group of two
 // alternatives, its worst and best cost changing as it is edited and agreeing with the API's
 // costing once saved; steps reordered by keyboard and by drag-and-drop; an unpriced variant
-// flagged; the API's refusals (activating a process with no step) shown.
+// flagged; the API's refusals (activating a process with no step) shown. The editor costs a
+// run: at the process's usual lot size, or a run size typed, per unit and margin as the API's
+// ?quantity=N; its steps fold, one open at a time or all; long names and descriptions are read
+// whole; quantities are written one way.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
+import { formatQuantity } from '../../../web/src/format.ts';
 import { centsText, costDraft, money } from '../../../web/src/processes/cost.ts';
 import type { Rates } from '../../../web/src/processes/cost.ts';
 import { draftOf } from '../../../web/src/processes/model.ts';
@@ -17,7 +21,10 @@ import type { UnitCosts } from '../../../web/src/processes/rates.ts';
 import { TABLET, apiGet, arrive, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 interface Cost {
+  quantity: number;
   total: { worst: string; best: string };
+  unit: { worst: string; best: string };
+  margin: { worst: string; best: string } | null;
   complete: boolean;
   unpriced: { variantId: number; item: string; color: string }[];
   subprocesses: { name: string; total: { worst: string; best: string } }[];
@@ -38,6 +45,22 @@ async function shownTotal(page: Page): Promise<{ worst: string; best: string }> 
     worst: plain(await cost.locator('[data-figure="worst"]').innerText()),
     best: plain(await cost.locator('[data-figure="best"]').innerText()),
   };
+}
+
+/** The editor's margins as shown in the Cost section. */
+async function shownMargin(page: Page): Promise<{ worst: string; best: string }> {
+  const cost = section(page, 'Cost');
+  return {
+    worst: plain(await cost.locator('[data-figure="margin-worst"]').innerText()),
+    best: plain(await cost.locator('[data-figure="margin-best"]').innerText()),
+  };
+}
+
+/** Opens the step card named `name` (folding the one open), unless it is open already. */
+async function openStep(page: Page, name: string): Promise<void> {
+  const show = section(page, 'Steps').getByRole('button', { name: `Show details of ${name}`, exact: true });
+  if ((await show.count()) > 0) await show.click();
+  await section(page, 'Steps').getByRole('button', { name: `Hide details of ${name}`, exact: true }).waitFor();
 }
 
 /** Waits until the shown total differs from `before` and no rate is still being fetched; the new total. */
@@ -158,18 +181,23 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
       const p = await apiGet<ApiProcess>(page, `/api/processes/${processId}`);
       const ids = [...new Set(p.steps.flatMap((s) => [...s.lines, ...s.groups.flatMap((g) => g.alternatives)].map((l) => l.variantId)))];
       const rates: Rates = ratesOf(await apiGet<UnitCosts>(page, `/api/unit-costs?variantIds=${ids.join(',')}`));
-      const mine = costDraft(draftOf(p), rates);
-      const theirs = await apiGet<Cost & { margin: { worst: string; best: string } | null }>(page, `/api/processes/${processId}/cost`);
-      assert.deepEqual(
-        {
-          total: { worst: money(mine.total.worst), best: money(mine.total.best) },
-          steps: mine.steps.map((c) => ({ worst: money(c.total.worst), best: money(c.total.best) })),
-          profit: mine.profit && { worst: money(mine.profit.worst), best: money(mine.profit.best) },
-          margin: mine.margin && { worst: centsText(mine.margin.worst), best: centsText(mine.margin.best) },
-        },
-        { total: theirs.total, steps: theirs.subprocesses.map((s) => s.total), profit: theirs.profit, margin: theirs.margin },
-        `process ${processId}`,
-      );
+      // At its usual lot size (the API's default) and at other runs, fixed costs shared over them.
+      for (const run of [undefined, 1, 7, 1000]) {
+        const size = run ?? (p as ApiProcess & { lotSize: number }).lotSize;
+        const mine = costDraft(draftOf(p), rates, size);
+        const theirs = await apiGet<Cost>(page, `/api/processes/${processId}/cost${run === undefined ? '' : `?quantity=${run}`}`);
+        assert.equal(theirs.quantity, size);
+        assert.deepEqual(
+          {
+            run: { worst: money(mine.run.worst), best: money(mine.run.best) },
+            unit: { worst: money(mine.total.worst), best: money(mine.total.best) },
+            steps: mine.steps.map((c) => ({ worst: money(c.total.worst), best: money(c.total.best) })),
+            margin: mine.margin && { worst: centsText(mine.margin.worst), best: centsText(mine.margin.best) },
+          },
+          { run: theirs.total, unit: theirs.unit, steps: theirs.subprocesses.map((s) => s.total), margin: theirs.margin },
+          `process ${processId}, a run of ${size}`,
+        );
+      }
     }
     await settled(page);
     await checkPage(w, 'processes');
@@ -206,13 +234,16 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     await page.getByRole('status').filter({ hasText: 'Unsaved changes' }).waitFor();
     const labourOnly = await shownTotal(page);
 
-    // A line: two tyres in Wheel Building.
+    // A line: two tyres in Wheel Building (added last, Quality Check is the step open: opening another folds it).
     const wheel = steps.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Wheel Building/ }) });
+    await openStep(page, 'Wheel Building');
     await addVariant(wheel, 'tyre', /^Tyre/, 'Black · 16 inch', '2', 'Variant lines');
     const withLine = await totalChangedFrom(page, labourOnly, 'a line');
 
     // A substitute group of two seats: worst and best cost change, and differ by the seats' rates.
     const assembly = steps.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Final Assembly/ }) });
+    await openStep(page, 'Final Assembly');
+    assert.equal(await wheel.getByLabel('Find an item').count(), 0, 'opening a step folds the one open');
     await assembly.getByLabel('New substitute group').fill('Seat');
     await assembly.getByRole('button', { name: 'Add group' }).click();
     await addVariant(assembly, 'seat', /^Seat/, 'Black', '1', /Seat/);
@@ -242,7 +273,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
       .waitFor();
     const shown = await shownTotal(page);
     const cost = await apiGet<Cost>(page, `/api/processes/${processId}/cost`);
-    assert.deepEqual(shown, cost.total, 'the editor’s total is the API’s');
+    assert.deepEqual(shown, cost.unit, 'the editor’s cost per unit is the API’s');
     assert.ok(cost.complete, 'every variant used so far has a rate');
     const saved = await apiGet<Process>(page, `/api/processes/${processId}`);
     assert.deepEqual(
@@ -278,6 +309,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
       size: '16 inch',
     });
     const beforeBare = await shownTotal(page);
+    await openStep(page, 'Wheel Building');
     await addVariant(wheel, 'tyre', /^Tyre/, `Unpriced ${backend.name}`, '1', 'Variant lines');
     await wheel.getByText('Unpriced: no active rate').waitFor();
     const summary = section(page, 'Cost');
@@ -308,7 +340,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
       after.unpriced.map((u) => u.variantId),
       [bare.variantId],
     );
-    assert.deepEqual(await shownTotal(page), after.total);
+    assert.deepEqual(await shownTotal(page), after.unit);
     assert.deepEqual(
       (await apiGet<Process>(page, `/api/processes/${processId}`)).steps.map((s) => s.name),
       ['Final Assembly', 'Wheel Building', 'Quality Check'],
@@ -351,6 +383,101 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     );
     await page.close();
   });
+  test('the editor costs a run: the usual lot size, or a run size typed, per unit and margin as the API’s; steps fold; names read whole; quantities one way', async () => {
+    const w = await adminAt('/processes');
+    const { page } = w;
+    await page.getByRole('heading', { level: 1, name: 'Processes' }).waitFor();
+    const list = await apiGet<{ processes: { processId: number; name: string; stepCount: number }[] }>(page, '/api/processes?status=active&limit=100');
+    const demo = list.processes.find((p) => p.name === 'Comet 16 Bicycle')!;
+    const p = await apiGet<ApiProcess & { lotSize: number }>(page, `/api/processes/${demo.processId}`);
+    await page.goto(`/processes/${demo.processId}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(demo.name) }).waitFor();
+    await settled(page);
+    const cost = section(page, 'Cost');
+
+    // At first, the usual lot size: the figures are the API's default (which is that run), and say which run they are for.
+    const runSize = page.getByLabel('Run size');
+    assert.equal(await runSize.inputValue(), String(p.lotSize));
+    assert.equal(await page.getByLabel('Usual lot size').inputValue(), String(p.lotSize));
+    const usual = await apiGet<Cost>(page, `/api/processes/${demo.processId}/cost`);
+    assert.equal(usual.quantity, p.lotSize);
+    await waitFor(async () => (await page.getByText(/Fetching the rates/).count()) === 0, 'the rates fetched');
+    assert.deepEqual(await shownTotal(page), usual.unit, 'per unit at the usual lot size, as the API');
+    assert.deepEqual(await shownMargin(page), usual.margin, 'the margin at the usual lot size, as the API');
+    assert.ok(Number(usual.margin!.worst) > 0, `the demo process makes a profit at its usual run: ${usual.margin!.worst} %`);
+    await cost.getByText(`Worst case, per unit at a run of ${p.lotSize}`, { exact: true }).waitFor();
+
+    // Another run size typed: the figures are the API's for that quantity, at once, and nothing is unsaved.
+    for (const n of [1, 7, 250]) {
+      await runSize.fill(String(n));
+      const theirs = await apiGet<Cost>(page, `/api/processes/${demo.processId}/cost?quantity=${n}`);
+      await waitFor(async () => (await shownTotal(page)).worst === theirs.unit.worst, `the cost of a run of ${n}`);
+      assert.deepEqual(await shownTotal(page), theirs.unit, `per unit at a run of ${n}, as the API`);
+      assert.deepEqual(await shownMargin(page), theirs.margin, `the margin at a run of ${n}, as the API`);
+      await cost.getByText(`Worst case, per unit at a run of ${n}`, { exact: true }).waitFor();
+    }
+    assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled(), true, 'a run size is not a change to save');
+    await runSize.fill('0');
+    await cost.getByText(/Enter a whole number of units from 1 to 1,000,000/).waitFor();
+    assert.deepEqual(await shownTotal(page), usual.unit, 'a run size that is no number: the usual lot size');
+    await cost.getByRole('button', { name: `Back to the usual lot size (${p.lotSize})` }).click();
+    assert.equal(await runSize.inputValue(), String(p.lotSize));
+
+    // Steps fold: all folded at first, each a line with its name, line count and cost.
+    const steps = section(page, 'Steps');
+    const folded = await page.evaluate(() => document.documentElement.scrollHeight);
+    assert.equal(await steps.getByRole('button', { name: /^Hide details/ }).count(), 0, 'every step folded');
+    for (const [i, s] of p.steps.entries()) {
+      const card = steps.getByRole('listitem').nth(i);
+      const lines = s.lines.length + s.groups.reduce((n, g) => n + g.alternatives.length, 0);
+      const head = await card.innerText();
+      assert.match(head, new RegExp(`${lines} lines?`), `${s.name}: its line count`);
+      assert.match(plain(head), new RegExp(`Worst${usual.subprocesses[i]!.total.worst.replace('.', '\\.')}`), `${s.name}: its cost`);
+      const box = await card.locator('.step-head').boundingBox();
+      assert.ok(box && box.height < 60, `${s.name}: its head is one line at 1280 px (${box?.height} px tall)`);
+    }
+    // One open at a time: opening another folds it.
+    const [first, second] = [p.steps[0]!.name, p.steps[1]!.name];
+    await openStep(page, first);
+    await openStep(page, second);
+    assert.equal(await steps.getByRole('button', { name: /^Hide details/ }).count(), 1, 'one step open');
+    assert.equal(await steps.getByRole('button', { name: `Show details of ${first}`, exact: true }).count(), 1, `${first} folded again`);
+    // …or all, by one control, and all folded again by another.
+    await steps.getByRole('button', { name: 'Expand all' }).click();
+    assert.equal(await steps.getByRole('button', { name: /^Hide details/ }).count(), p.steps.length);
+    const open = await page.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(folded * 2 < open, `folded, the editor is ${folded} px tall; with every step open ${open} px`);
+    await checkPage(w, 'process-editor-expanded');
+    await steps.getByRole('button', { name: 'Collapse all' }).click();
+    assert.equal(await steps.getByRole('button', { name: /^Hide details/ }).count(), 0);
+
+    // Quantities one way: as formatQuantity writes them, without a column's trailing zeros ("0.5", not "0.500"; "1", not "1.0000").
+    await steps.getByRole('button', { name: 'Expand all' }).click();
+    const quantities = await page.locator('input[aria-label^="Quantity of"]').evaluateAll((all) => all.map((i) => (i as HTMLInputElement).value));
+    assert.ok(quantities.length > 10, `the quantities: ${quantities.length}`);
+    for (const q of quantities) assert.match(q, /^\d+(\.\d*[1-9])?$/, `a quantity written "${q}"`);
+    const apiLine = p.steps[0]!.lines[0]!;
+    assert.match(apiLine.quantity, /\.0+$/, 'the API sends a line quantity at its column’s scale');
+    assert.equal(await page.getByLabel(new RegExp(`^Quantity of ${apiLine.item}`)).first().inputValue(), formatQuantity(apiLine.quantity));
+
+    // Names and descriptions read whole: the demo's "Lacing and truing two wheels", and a long step name typed.
+    const lacing = page.locator('textarea[aria-label^="Description of cost item"]').filter({ hasText: 'Lacing and truing two wheels' }).first();
+    await lacing.waitFor();
+    const fits = (l: Locator) => l.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, value: (e as HTMLInputElement).value }));
+    const lacingFit = await fits(lacing);
+    assert.ok(lacingFit.scroll <= lacingFit.client, `"${lacingFit.value}" is cut: ${lacingFit.scroll} px in ${lacingFit.client} px`);
+    const customName = page.getByLabel('Name in this process').first();
+    await customName.fill('Lacing and truing two wheels, then checking the dish and the tension of every spoke');
+    const nameFit = await fits(customName);
+    assert.ok(nameFit.scroll <= nameFit.client, `the step's name is cut: ${nameFit.scroll} px in ${nameFit.client} px`);
+    for (const l of await page.locator('textarea.grow').all()) {
+      const f = await fits(l);
+      assert.ok(f.scroll <= f.client, `"${f.value}" is cut: ${f.scroll} px in ${f.client} px`);
+    }
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.close();
+  });
+
   test('a viewer reads processes and the library but is offered no change: no New process, no Copy, no status move, no Save, no Edit', async () => {
     const w = await adminAt('/processes');
     const email = `process.viewer.${backend.name}@example.com`;
@@ -391,8 +518,10 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     assert.equal(await page.getByRole('button', { name: /^(Move up|Move down|Remove step)/ }).count(), 0, 'no step moved or removed');
     // The steps' details still open and close: reading is not changing.
     const hide = page.getByRole('button', { name: /^Hide details/ });
+    assert.equal(await hide.count(), 0, 'the demo process shows its steps folded');
+    await page.getByRole('button', { name: 'Expand all' }).click();
     const shown = await hide.count();
-    assert.ok(shown > 0, 'the demo process shows its steps open');
+    assert.ok(shown > 1, 'Expand all opens every step');
     await hide.first().click();
     await waitFor(async () => (await hide.count()) === shown - 1, 'a step closed');
     assert.ok(await page.getByLabel('Name', { exact: true }).isDisabled(), 'the name cannot be edited');

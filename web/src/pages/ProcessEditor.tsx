@@ -619,6 +619,7 @@ function ProcessEditor({ id }: { id: string }) {
                 autoComplete="off"
               />
             </div>
+            <OutputFields variant={draft.fields.outputVariant} quantity={draft.fields.outputQuantity} dispatch={dispatch} readOnly={readOnly} />
             <div className="field narrow">
               <label htmlFor="process-lot-size">Usual lot size</label>
               <input
@@ -632,10 +633,9 @@ function ProcessEditor({ id }: { id: string }) {
                 autoComplete="off"
               />
               <p className="hint" id="process-lot-size-help">
-                Units a run usually makes: margins are for a run of this size.
+                How many units a run usually makes: the margins are for a run of this size.
               </p>
             </div>
-            <OutputFields variant={draft.fields.outputVariant} quantity={draft.fields.outputQuantity} dispatch={dispatch} readOnly={readOnly} />
             <div className="field wide">
               <label htmlFor="process-description">Description</label>
               <textarea
