@@ -205,10 +205,18 @@ for (const backend of backends) {
         [40, { worst: '500.00', best: '500.00' }, { worst: '12.50', best: '12.50' }, { worst: '300.00', best: '300.00' }, { worst: '37.50', best: '37.50' }],
       );
       const one = json(await api.call('GET', `/api/processes/${satchel.processId}/cost?quantity=1`, { as: 'viewer' }));
-      assert.deepEqual([one.quantity, one.unit, one.margin], [1, { worst: '110.00', best: '110.00' }, { worst: '-450.00', best: '-450.00' }], 'a quantity asked for wins');
+      assert.deepEqual(
+        [one.quantity, one.unit, one.margin],
+        [1, { worst: '110.00', best: '110.00' }, { worst: '-450.00', best: '-450.00' }],
+        'a quantity asked for wins',
+      );
       const listed = json(await api.call('GET', '/api/costing?limit=100', { as: 'viewer' })).processes as any[];
       const row = listed.find((p) => p.name === 'Satchel');
-      assert.deepEqual([row.quantity, row.unit, row.margin], [40, { worst: '12.50', best: '12.50' }, { worst: '37.50', best: '37.50' }], 'the list is at the usual lot size');
+      assert.deepEqual(
+        [row.quantity, row.unit, row.margin],
+        [40, { worst: '12.50', best: '12.50' }, { worst: '37.50', best: '37.50' }],
+        'the list is at the usual lot size',
+      );
       const tote = listed.find((p) => p.name === 'Tote bag');
       assert.equal(tote.quantity, 1, 'a process whose lot size was never set is costed for one unit, as before');
       const asked = json(await api.call('GET', '/api/costing?limit=100&quantity=2', { as: 'viewer' })).processes as any[];

@@ -65,7 +65,9 @@ const ProcessSummarySchema = {
   salesPrice: Type.Union([Type.String(), Type.Null()]),
   outputVariantId: Type.Union([Type.Integer(), Type.Null()], { description: 'the variant the process makes (finished goods), null for none' }),
   outputQuantity: Type.String({ description: 'how much of the output variant one unit of the process yields' }),
-  lotSize: Type.Integer({ description: 'the usual lot size: how many units a run usually makes; costing shares fixed per-run costs over it unless asked for another' }),
+  lotSize: Type.Integer({
+    description: 'the usual lot size: how many units a run usually makes; costing shares fixed per-run costs over it unless asked for another',
+  }),
   output: Type.Union([
     Type.Object({
       variantId: Type.Integer(),

@@ -84,6 +84,8 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     // Step 2: a quantity the API refuses shows its message, naming the field; then a good one.
     await main.getByRole('heading', { level: 2, name: /Step 2 of 4/ }).waitFor();
     const quantity = main.getByLabel('Quantity', { exact: true });
+    const sparrow = (await apiGet<{ processes: { name: string; lotSize: number }[] }>(page, '/api/processes?q=sparrow')).processes[0]!;
+    assert.equal(await quantity.inputValue(), String(sparrow.lotSize), 'a lot of the process’s usual size unless another is typed');
     await quantity.fill('0');
     await w.expecting(status(400), async () => {
       const message = await apiMessage(page, `/api/processes/${await processId(page)}/cost`, () =>

@@ -60,7 +60,9 @@ async function shownMargin(page: Page): Promise<{ worst: string; best: string }>
 async function openStep(page: Page, name: string): Promise<void> {
   const show = section(page, 'Steps').getByRole('button', { name: `Show details of ${name}`, exact: true });
   if ((await show.count()) > 0) await show.click();
-  await section(page, 'Steps').getByRole('button', { name: `Hide details of ${name}`, exact: true }).waitFor();
+  await section(page, 'Steps')
+    .getByRole('button', { name: `Hide details of ${name}`, exact: true })
+    .waitFor();
 }
 
 /** Waits until the shown total differs from `before` and no rate is still being fetched; the new total. */
@@ -458,7 +460,13 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     for (const q of quantities) assert.match(q, /^\d+(\.\d*[1-9])?$/, `a quantity written "${q}"`);
     const apiLine = p.steps[0]!.lines[0]!;
     assert.match(apiLine.quantity, /\.0+$/, 'the API sends a line quantity at its column’s scale');
-    assert.equal(await page.getByLabel(new RegExp(`^Quantity of ${apiLine.item}`)).first().inputValue(), formatQuantity(apiLine.quantity));
+    assert.equal(
+      await page
+        .getByLabel(new RegExp(`^Quantity of ${apiLine.item}`))
+        .first()
+        .inputValue(),
+      formatQuantity(apiLine.quantity),
+    );
 
     // Names and descriptions read whole: the demo's "Lacing and truing two wheels", and a long step name typed.
     const lacing = page.locator('textarea[aria-label^="Description of cost item"]').filter({ hasText: 'Lacing and truing two wheels' }).first();

@@ -130,6 +130,8 @@ export interface ProcessSummary {
   processClass: string | null;
   status: 'draft' | 'active' | 'archived';
   stepCount: number;
+  /** How many units a run of the process usually makes: a new lot's quantity until another is typed. */
+  lotSize: number;
 }
 
 export interface ProcessLine {

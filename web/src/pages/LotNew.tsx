@@ -61,7 +61,10 @@ export default function LotNew() {
   const preset = params.get('process');
   const presetProcess = useApi<ProcessSummary>(preset && /^\d+$/.test(preset) ? `/api/processes/${preset}` : null);
   useEffect(() => {
-    if (presetProcess.data?.status === 'active') setProcess((p) => p ?? presetProcess.data ?? null);
+    const preset = presetProcess.data;
+    if (preset?.status !== 'active') return;
+    setProcess((p) => p ?? preset);
+    setQuantity((q) => (q.trim() === '' ? String(preset.lotSize) : q));
   }, [presetProcess.data]);
 
   const tree = useApi<ProcessTree>(process ? `/api/processes/${process.processId}` : null);
@@ -90,6 +93,8 @@ export default function LotNew() {
       setEstimate(null);
     }
     setProcess(p);
+    // A lot of the process's usual size, unless a quantity is typed already.
+    setQuantity((q) => (q.trim() === '' || p.processId !== process?.processId ? String(p.lotSize) : q));
     setFailure(null);
   };
 
@@ -199,7 +204,7 @@ export default function LotNew() {
               required
             />
             <p id="lot-quantity-hint" className="caption">
-              How many units this lot makes: a whole number from 1 to 1,000,000.
+              How many units this lot makes: a whole number from 1 to 1,000,000 ({process.name} usually runs {formatQuantity(String(process.lotSize))}).
             </p>
             <label htmlFor="lot-notes">Notes (optional)</label>
             <textarea id="lot-notes" rows={3} maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} />

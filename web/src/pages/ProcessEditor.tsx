@@ -6,9 +6,8 @@ import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatStatus } from '../format.ts';
 import { useCan } from '../session.tsx';
-import { centsText, costDraft, money, perUnitAt, toNumber } from '../processes/cost.ts';
-import type { ProcessCost } from '../processes/cost.ts';
-import { MAX_LOT_SIZE, MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, runSizeOf, structureBody } from '../processes/model.ts';
+import { costDraft, money, perUnitAt, toNumber } from '../processes/cost.ts';
+import { MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, runSizeOf, structureBody } from '../processes/model.ts';
 import type { ApiProcess, DraftAdditionalCost, ProcessAction, Subprocess, VariantLabel } from '../processes/model.ts';
 import { variantName } from '../items/variants.ts';
 import type { Variant } from '../shapes.ts';
@@ -17,6 +16,7 @@ import '../forms.css';
 import { editorReducer, initialEditorState, isDirty } from '../processes/editor-state.ts';
 import type { EditorAction } from '../processes/editor-state.ts';
 import { useRates } from '../processes/rates.ts';
+import { CostSummary, RunSizeField } from '../processes/CostSummary.tsx';
 import { GrowingText, StepCard } from '../processes/StepEditor.tsx';
 import { ActionError, StatusBadge, useCostTypes, useProcessStatuses } from '../processes/ui.tsx';
 import '../processes/processes.css';
@@ -209,121 +209,6 @@ function AddStep({ onAdd }: { onAdd: (s: Subprocess) => void }) {
         </p>
       )}
     </fieldset>
-  );
-}
-
-/**
- * The run the editor costs: the process's usual lot size, or another typed here to see what a
- * run of that size would cost (never saved). `typed` is null while it follows the usual lot size.
- */
-function RunSizeField({ typed, usual, onChange }: { typed: string | null; usual: number | null; onChange: (typed: string | null) => void }) {
-  const value = typed ?? (usual === null ? '' : String(usual));
-  const valid = runSizeOf(value) !== null;
-  return (
-    <div className="run-size">
-      <div className="field narrow">
-        <label htmlFor="process-run-size">Run size</label>
-        <input
-          id="process-run-size"
-          className="count"
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          inputMode="numeric"
-          aria-describedby="process-run-size-help"
-          aria-invalid={!valid}
-          autoComplete="off"
-        />
-      </div>
-      <p className="hint" id="process-run-size-help">
-        {valid
-          ? `Units in the run costed below: fixed per-run costs are shared over them. ${usual === null ? '' : `The usual lot size is ${usual.toLocaleString('en')} (under Details); a run size typed here is not saved.`}`
-          : `Enter a whole number of units from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}: the figures below are for the usual lot size until then.`}
-      </p>
-      {typed !== null && usual !== null && runSizeOf(typed) !== usual && (
-        <button type="button" className="secondary small" onClick={() => onChange(null)}>
-          Back to the usual lot size ({usual.toLocaleString('en')})
-        </button>
-      )}
-    </div>
-  );
-}
-
-/** The figures the editor shows as it is edited: one unit's cost and profit in a run of `cost.runSize`, what is unpriced. */
-function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: string }) {
-  const hasPrice = salesPrice.trim() !== '' && MONEY.test(salesPrice.trim());
-  const at = perUnitAt(cost.runSize);
-  return (
-    <div aria-live="polite" aria-atomic="false">
-      <dl className="facts cost-facts">
-        <div>
-          <dt>Worst case, {at}</dt>
-          <dd data-figure="worst">{show(cost.total.worst)}</dd>
-        </div>
-        <div>
-          <dt>Best case, {at}</dt>
-          <dd data-figure="best">{show(cost.total.best)}</dd>
-        </div>
-        <div>
-          <dt>Sales price</dt>
-          <dd>{hasPrice ? formatMoney(salesPrice.trim()) : 'none set'}</dd>
-        </div>
-        {cost.profit && (
-          <>
-            <div>
-              <dt>Profit, worst case, {at}</dt>
-              <dd className={cost.profit.worst < 0n ? 'over' : 'under'} data-figure="profit-worst">
-                {show(cost.profit.worst)}
-                {cost.margin && (
-                  <>
-                    {' ('}
-                    <span data-figure="margin-worst">{centsText(cost.margin.worst)}</span>%)
-                  </>
-                )}
-              </dd>
-            </div>
-            <div>
-              <dt>Profit, best case, {at}</dt>
-              <dd className={cost.profit.best < 0n ? 'over' : 'under'} data-figure="profit-best">
-                {show(cost.profit.best)}
-                {cost.margin && (
-                  <>
-                    {' ('}
-                    <span data-figure="margin-best">{centsText(cost.margin.best)}</span>%)
-                  </>
-                )}
-              </dd>
-            </div>
-          </>
-        )}
-      </dl>
-      {(cost.additionalCosts > 0n || cost.fixedCosts > 0n) && (
-        <p className="caption">
-          Includes additional costs of {show(cost.additionalCosts)} per unit and {show(cost.fixedCosts)} fixed per run, shared over the run of{' '}
-          {cost.runSize.toLocaleString('en')}.
-        </p>
-      )}
-      {!hasPrice && <p className="caption">Set a sales price under Details to see the profit.</p>}
-      {cost.pending > 0 && (
-        <p className="caption">
-          Fetching the rates of {cost.pending} line{cost.pending === 1 ? '' : 's'}: the figures will change.
-        </p>
-      )}
-      {cost.unpriced.length > 0 && (
-        <div className="unpriced-box" role="note">
-          <p>
-            <strong>⚠ Incomplete:</strong> {cost.unpriced.length === 1 ? 'this variant has' : 'these variants have'} no active supplier rate, so{' '}
-            {cost.unpriced.length === 1 ? 'it adds' : 'they add'} nothing and the figures are lower bounds. Add a rate on the supplier’s page.
-          </p>
-          <ul>
-            {cost.unpriced.map((v) => (
-              <li key={v.variantId}>
-                {v.item} · {v.color} · {v.size}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </div>
   );
 }
 
@@ -670,8 +555,8 @@ function ProcessEditor({ id }: { id: string }) {
       <section>
         <h2>Cost</h2>
         <p className="caption">
-          One unit’s share of a run, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best
-          case at the lowest. Updated as you edit.
+          One unit’s share of a run, at today’s active supplier rates: worst case at each variant’s highest rate and each group’s dearest alternative, best case
+          at the lowest. Updated as you edit.
         </p>
         <RunSizeField typed={runTyped} usual={runSizeOf(draft.fields.lotSize) ?? saved.lotSize} onChange={setRunTyped} />
         {ratesError !== undefined && <ActionError error={ratesError} prefix="The rates could not be fetched, so the figures are incomplete:" />}
@@ -708,12 +593,7 @@ function ProcessEditor({ id }: { id: string }) {
                 >
                   Expand all
                 </button>
-                <button
-                  type="button"
-                  className="secondary small"
-                  onClick={() => dispatch({ type: 'setAllSteps', open: false })}
-                  disabled={expanded.size === 0}
-                >
+                <button type="button" className="secondary small" onClick={() => dispatch({ type: 'setAllSteps', open: false })} disabled={expanded.size === 0}>
                   Collapse all
                 </button>
               </div>

@@ -318,7 +318,8 @@ export function problemsOf(d: Draft): string[] {
   if (d.fields.salesPrice.trim() !== '' && !MONEY.test(d.fields.salesPrice.trim())) out.push('Sales price: enter an amount such as 1250 or 1250.50.');
   if (!OUTPUT_QUANTITY.test(d.fields.outputQuantity.trim()))
     out.push('Output quantity: enter what one unit of the process yields, above zero with at most 3 decimals (e.g. 1 or 2.5).');
-  if (runSizeOf(d.fields.lotSize) === null) out.push(`Usual lot size: enter how many units a run makes, a whole number from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}.`);
+  if (runSizeOf(d.fields.lotSize) === null)
+    out.push(`Usual lot size: enter how many units a run makes, a whole number from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}.`);
   d.steps.forEach((s, i) => {
     const where = `Step ${i + 1} (${s.customName.trim() || s.subprocessName})`;
     const badLine = (l: DraftLine) => !USAGE_QUANTITY.test(l.quantity.trim());
