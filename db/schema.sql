@@ -901,9 +901,9 @@ ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((
 
 ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying, 'output'::character varying, 'revaluation'::character varying])::text[])));
 
-ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_barcode_check CHECK (((barcode IS NULL) OR (((char_length(barcode) >= 1) AND (char_length(barcode) <= 64)) AND (barcode !~ '[[:space:][:cntrl:]]'::text))));
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_barcode_check CHECK (((barcode IS NULL) OR ((char_length(barcode) <= 64) AND (barcode ~ '^[^[:space:][:cntrl:]]+$'::text))));
 
-ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_code_check CHECK (((code IS NULL) OR (((char_length(code) >= 1) AND (char_length(code) <= 40)) AND (code !~ '[[:space:][:cntrl:]]'::text))));
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_code_check CHECK (((code IS NULL) OR ((char_length(code) <= 40) AND (code ~ '^[^[:space:][:cntrl:]]+$'::text))));
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_check CHECK ((reorder_threshold >= (0)::numeric));
 

@@ -16,11 +16,11 @@ ALTER TABLE public.item_variant ADD COLUMN IF NOT EXISTS barcode text;
 
 ALTER TABLE public.item_variant DROP CONSTRAINT IF EXISTS item_variant_code_check;
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_code_check
-    CHECK (code IS NULL OR (char_length(code) BETWEEN 1 AND 40 AND code !~ '[[:space:][:cntrl:]]')) NOT VALID;
+    CHECK (code IS NULL OR (char_length(code) <= 40 AND code ~ '^[^[:space:][:cntrl:]]+$')) NOT VALID;
 ALTER TABLE public.item_variant VALIDATE CONSTRAINT item_variant_code_check;
 ALTER TABLE public.item_variant DROP CONSTRAINT IF EXISTS item_variant_barcode_check;
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_barcode_check
-    CHECK (barcode IS NULL OR (char_length(barcode) BETWEEN 1 AND 64 AND barcode !~ '[[:space:][:cntrl:]]')) NOT VALID;
+    CHECK (barcode IS NULL OR (char_length(barcode) <= 64 AND barcode ~ '^[^[:space:][:cntrl:]]+$')) NOT VALID;
 ALTER TABLE public.item_variant VALIDATE CONSTRAINT item_variant_barcode_check;
 
 DROP INDEX CONCURRENTLY IF EXISTS public.idx_item_variant_code;

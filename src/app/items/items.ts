@@ -392,17 +392,18 @@ async function pageOf(q: Queryable, page: string, params: unknown[], dir: string
   return (
     await q.query<ListedItem & { total: string | null }>(
       `WITH page AS (${page})
-       SELECT ${ITEM_COLUMNS}, sv.stock, sv.codes[1:${CODES_SHOWN}] AS codes, greatest(cardinality(sv.codes) - ${CODES_SHOWN}, 0) AS "moreCodes",
+       SELECT ${ITEM_COLUMNS}, coalesce(st.stock, '[]') AS stock, coalesce(cv.codes, '{}') AS codes, coalesce(cv.more, 0) AS "moreCodes",
               page.total::text AS total
          FROM page JOIN public.item_master i ON i.item_id = page.item_id
          LEFT JOIN public.model_master m ON m.model_id = i.model_id
          LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
-        CROSS JOIN LATERAL (
-              SELECT coalesce((SELECT json_agg(json_build_object('unit', u.unit, 'quantity', u.quantity) ORDER BY u.unit)
-                                 FROM (SELECT v.unit, sum(v.stock)::text AS quantity FROM public.item_variant v
-                                        WHERE v.item_id = i.item_id AND v.deleted_at IS NULL GROUP BY v.unit) AS u), '[]') AS stock,
-                     coalesce((SELECT array_agg(v.code ORDER BY lower(v.code)) FROM public.item_variant v
-                                WHERE v.item_id = i.item_id AND v.deleted_at IS NULL AND v.code IS NOT NULL), '{}') AS codes) AS sv
+         LEFT JOIN LATERAL (
+              SELECT json_agg(json_build_object('unit', u.unit, 'quantity', u.quantity) ORDER BY u.unit) AS stock
+                FROM (SELECT v.unit, sum(v.stock)::text AS quantity FROM public.item_variant v
+                       WHERE v.item_id = i.item_id AND v.deleted_at IS NULL GROUP BY v.unit) AS u) AS st ON TRUE
+         LEFT JOIN LATERAL (
+              SELECT (array_agg(v.code ORDER BY lower(v.code)))[1:${CODES_SHOWN}] AS codes, greatest(count(*) - ${CODES_SHOWN}, 0)::int AS more
+                FROM public.item_variant v WHERE v.item_id = i.item_id AND v.deleted_at IS NULL AND v.code IS NOT NULL) AS cv ON TRUE
         ORDER BY page.first DESC, page.sort_key ${dir}, page.item_id ${dir}`,
       params,
     )

@@ -42,8 +42,7 @@ export function VariantForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void action.run(
-      () =>
-        save({ color: color.trim(), size: size.trim(), unit: unit.trim(), reorderThreshold: threshold.trim(), code: code.trim(), barcode: barcode.trim() }),
+      () => save({ color: color.trim(), size: size.trim(), unit: unit.trim(), reorderThreshold: threshold.trim(), code: code.trim(), barcode: barcode.trim() }),
       (message) => message,
     );
   };
