@@ -14,8 +14,8 @@ export const LOOKUP_LIMITS = { limit: 50, offset: 500 } as const;
 
 /**
  * Live variants of live items found by what a person types into one box (a name, a code, a
- * barcode a scanner sent): a word that is a colour's or size's whole name ("pink", "54")
- * picks those variants; the other words find items as the item search does (name, category,
+ * barcode a scanner sent): a word found in a colour's or size's name ("pink", "16" of "16
+ * inch") picks the variants of those colours or sizes; the other words find items as the item search does (name, category,
  * model, variation, a variant's code's start or its barcode), and their variants come in the
  * search's order, by colour and size. One word that is a code, a code's start or a barcode
  * finds those variants only, the exact one first (a scan, or a code typed in full).
@@ -26,13 +26,15 @@ export async function lookupVariants(db: Database, f: { q: string; limit: number
   if (words.length === 0) return { variants: [], more: false };
   if (words.length === 1) {
     const byCode = await byMark(db, words[0]!, f);
-    if (byCode.variants.length > 0 || f.offset > 0) return byCode;
+    // A later page of codes may be empty: whether the word is a code at all is on the first.
+    const isMark = byCode.variants.length > 0 || (f.offset > 0 && (await byMark(db, words[0]!, { limit: 1, offset: 0 })).variants.length > 0);
+    if (isMark) return byCode;
   }
   const named = (
     await db.query<{ word: string; colors: number[]; sizes: number[] }>(
       `SELECT w AS word,
-              coalesce((SELECT array_agg(color_id) FROM public.color_master WHERE ${folded('color_name')} = ${folded('w')}), '{}') AS colors,
-              coalesce((SELECT array_agg(size_id) FROM public.size_master WHERE ${folded('size_name')} = ${folded('w')}), '{}') AS sizes
+              coalesce((SELECT array_agg(color_id) FROM public.color_master WHERE strpos(${folded('color_name')}, ${folded('w')}) > 0), '{}') AS colors,
+              coalesce((SELECT array_agg(size_id) FROM public.size_master WHERE strpos(${folded('size_name')}, ${folded('w')}) > 0), '{}') AS sizes
          FROM unnest($1::text[]) AS w`,
       [words],
     )

@@ -5,7 +5,7 @@ import type { FoundVariant } from '../shapes.ts';
 import { variantName } from './variants.ts';
 import './finder.css';
 
-const SHOWN = 10;
+const SHOWN = 20;
 const TYPING_PAUSE_MS = 250;
 
 type Found = { q: string; variants: FoundVariant[]; more: boolean };
