@@ -92,28 +92,31 @@ async function guarded<T>(itemId: number, marks: Marks, write: () => Promise<T>)
 /** A variant's code and barcode as given: a string (set), null (clear) or left out (keep). */
 type Marks = Pick<VariantInput, 'code' | 'barcode'>;
 const MARK_FIELDS = ['code', 'barcode'] as const;
-type MarkField = (typeof MARK_FIELDS)[number];
+export type MarkField = (typeof MARK_FIELDS)[number];
 const MARK_INDEX = { code: 'idx_item_variant_code', barcode: 'idx_item_variant_barcode' } as const;
 /** The longest code and barcode (migration 0034 checks the same). */
 export const MARK_LIMITS = { code: 40, barcode: 64 } as const;
 
 /**
- * A code or barcode as stored: trimmed, null for none (empty). INVALID_INPUT (400, naming the
- * field) for one longer than MARK_LIMITS or with white space inside: a scanner sends none, and a
- * search word never has any.
+ * What is wrong with a trimmed, non-empty code or barcode, in words, or null: longer than
+ * MARK_LIMITS, or white space or an invisible character inside (a scanner sends none, and a
+ * search word never has any). The API and the items import say the same.
  */
+export function markProblem(field: MarkField, v: string): string | null {
+  const length = [...v].length;
+  if (length > MARK_LIMITS[field]) return `is ${length} characters long: write at most ${MARK_LIMITS[field]}`;
+  if (/[\s\p{Cc}]/u.test(v)) return 'has a space or an invisible character inside: write it without (letters, digits and signs such as - / .)';
+  return null;
+}
+
+/** A code or barcode as stored: trimmed, null for none (empty). INVALID_INPUT (400, naming the field) for one markProblem refuses. */
 export function cleanMark(field: MarkField, value: string | null | undefined): string | null | undefined {
   if (value == null) return value;
   const v = value.trim();
   if (v === '') return null;
-  const problem =
-    [...v].length > MARK_LIMITS[field]
-      ? `is ${[...v].length} characters long: write at most ${MARK_LIMITS[field]}`
-      : /[\s\p{Cc}]/u.test(v)
-        ? 'has a space or an invisible character inside: write it without (letters, digits and signs such as - / .)'
-        : null;
+  const problem = markProblem(field, v);
   if (problem)
-    throw new ItemError('INVALID_INPUT', `The ${field === 'code' ? 'code' : 'barcode'} "${v}" ${problem}.`, 'usage', {
+    throw new ItemError('INVALID_INPUT', `The ${field} "${v}" ${problem}.`, 'usage', {
       field,
       fields: [{ path: `body/${field}`, message: problem }],
     });
