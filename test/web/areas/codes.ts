@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { apiGet, arrive, section, settled, webArea } from '../harness.ts';
+import { TABLET, apiGet, arrive, section, settled, webArea } from '../harness.ts';
 
 interface FoundVariant {
   variantId: number;
@@ -55,6 +55,14 @@ webArea('codes and barcodes', (suite) => {
       ['Stock', 'Code'],
     );
     await checkPage(w, 'items-list-codes');
+    for (const [width, viewport] of [
+      ['1024', { width: 1024, height: 768 }],
+      ['768', TABLET],
+    ] as const) {
+      const narrow = await adminAt('/items?q=frame', viewport);
+      await narrow.page.getByRole('main').getByRole('columnheader', { name: 'Code' }).waitFor();
+      await checkPage(narrow, `items-list-codes-${width}`);
+    }
   });
 
   test('a barcode scanned into the items search (typed at once, then Enter) opens its item with the variant shown', async () => {

@@ -143,13 +143,15 @@ export function VariantFinder({
         onFocus={() => q !== '' && !picked && setOpen(true)}
         {...(invalid ? { 'aria-invalid': true } : {})}
       />
-      <ul id={listId} role="listbox" aria-label={`${label}: found`} className="finder-list" hidden={!expanded}>
+      <div id={listId} role="listbox" aria-label={`${label}: found`} className="finder-list" hidden={!expanded}>
         {expanded &&
           shown.variants.map((v, k) => (
-            <li
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox's input takes the keys for its options
+            <div
               key={v.variantId}
               id={`${optionId}-${k}`}
               role="option"
+              tabIndex={-1}
               aria-selected={k === active}
               className={k === active ? 'active' : undefined}
               // Chosen before the input's blur closes the list.
@@ -158,9 +160,9 @@ export function VariantFinder({
             >
               <span>{variantName(v)}</span>
               {(v.code || v.barcode) && <span className="finder-code">{[v.code, v.barcode].filter(Boolean).join(' · ')}</span>}
-            </li>
+            </div>
           ))}
-      </ul>
+      </div>
       <p className="hint" id={`${id}-status`} aria-live="polite">
         {status}
       </p>
