@@ -58,7 +58,7 @@ export async function catalogState(db: Database) {
   return (
     await db.query<Record<string, unknown>>(
       `SELECT i.name, m.model_name AS model, va.variation_name AS variation, i.description, i.category, c.color_name AS color, s.size_name AS size,
-              v.unit, v.stock::text AS stock, v.reorder_threshold::text AS threshold, v.code, v.barcode,
+              v.unit, v.stock::text AS stock, v.reorder_threshold::text AS threshold,
               (SELECT coalesce(sum(t.quantity), 0)::text FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS ledger,
               (SELECT count(*)::int FROM public.inventory_transactions t WHERE t.variant_id = v.variant_id) AS movements
          FROM public.item_master i LEFT JOIN public.model_master m ON m.model_id = i.model_id LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
