@@ -50,7 +50,12 @@ export default function Items() {
             void findVariants(text, 1).then(
               (r) => {
                 const exact = r.variants.find((v) => v.exact);
-                if (exact) void navigate(`/items/${exact.itemId}?variant=${exact.variantId}`);
+                if (!exact) return;
+                // The box goes back to the list's search, so that its pending push to the
+                // address (useSearchPage) is cancelled: this page stays mounted while the
+                // item's page loads, and would otherwise rewrite that page's address.
+                setTyped(q);
+                void navigate(`/items/${exact.itemId}?variant=${exact.variantId}`);
               },
               () => {},
             );
