@@ -4,6 +4,7 @@ import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatQuantity, formatStatus } from '../format.ts';
 import '../forms.css';
+import '../items/finder.css';
 import { Outcome, useAction } from '../forms.tsx';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { StockMovementForm } from '../items/StockMovementForm.tsx';

@@ -8,6 +8,7 @@ import { Pager } from '../Pager.tsx';
 import { useCan } from '../session.tsx';
 import { findVariants } from '../items/VariantFinder.tsx';
 import { formatQuantity } from '../format.ts';
+import '../items/finder.css';
 import type { Item, ListedItem } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -144,8 +145,16 @@ export default function Items() {
                     <td className="num nobreak">
                       {item.stock.length === 0 ? '—' : item.stock.map((s) => `${formatQuantity(s.quantity)} ${s.unit}`).join(' · ')}
                     </td>
-                    <td className="code">
-                      {item.codes.length === 0 ? '—' : item.codes.join(', ')}
+                    <td className="codes">
+                      {item.codes.length === 0
+                        ? '—'
+                        : item.codes.map((c, k) => (
+                            // Each code whole; the list wraps between them on a narrow screen.
+                            <span key={c} className="nobreak">
+                              {c}
+                              {k < item.codes.length - 1 ? ', ' : ''}
+                            </span>
+                          ))}
                       {item.moreCodes > 0 && ` +${item.moreCodes}`}
                     </td>
                   </tr>
