@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
@@ -149,11 +149,11 @@ export default function Items() {
                       {item.codes.length === 0
                         ? '—'
                         : item.codes.map((c, k) => (
-                            // Each code whole; the list wraps between them on a narrow screen.
-                            <span key={c} className="nobreak">
-                              {c}
-                              {k < item.codes.length - 1 ? ', ' : ''}
-                            </span>
+                            // Each code whole; the list wraps between them (at the space after a comma) on a narrow screen.
+                            <Fragment key={c}>
+                              {k > 0 && ', '}
+                              <span className="nobreak">{c}</span>
+                            </Fragment>
                           ))}
                       {item.moreCodes > 0 && ` +${item.moreCodes}`}
                     </td>
