@@ -246,7 +246,9 @@ CREATE TABLE public.item_variant (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
     stock_value numeric,
-    preferred_supplier_id integer
+    preferred_supplier_id integer,
+    code text,
+    barcode text
 );
 
 CREATE TABLE public.ledger_value_totals (
@@ -900,6 +902,10 @@ ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((
 
 ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying, 'output'::character varying, 'revaluation'::character varying])::text[])));
 
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_barcode_check CHECK (((barcode IS NULL) OR ((char_length(barcode) <= 64) AND (barcode ~ '^[^[:space:][:cntrl:]]+$'::text))));
+
+ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_code_check CHECK (((code IS NULL) OR ((char_length(code) <= 40) AND (code ~ '^[^[:space:][:cntrl:]]+$'::text))));
+
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_reorder_threshold_check CHECK ((reorder_threshold >= (0)::numeric));
 
 ALTER TABLE public.login_attempts ADD CONSTRAINT login_attempts_attempts_check CHECK ((attempts > 0));
@@ -1115,6 +1121,10 @@ CREATE UNIQUE INDEX idx_item_master_unique ON public.item_master USING btree (na
 CREATE INDEX idx_item_master_variation ON public.item_master USING btree (variation_id);
 
 CREATE INDEX idx_item_search_word_item ON public.item_search_word USING btree (item_id);
+
+CREATE UNIQUE INDEX idx_item_variant_barcode ON public.item_variant USING btree (barcode) WHERE ((barcode IS NOT NULL) AND (deleted_at IS NULL));
+
+CREATE UNIQUE INDEX idx_item_variant_code ON public.item_variant USING btree (lower(code) text_pattern_ops) WHERE ((code IS NOT NULL) AND (deleted_at IS NULL));
 
 CREATE INDEX idx_item_variant_color ON public.item_variant USING btree (color_id);
 

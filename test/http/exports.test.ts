@@ -47,7 +47,7 @@ for (const backend of backends) {
       assert.equal(r.body, '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n');
       const items = await api.call('GET', '/api/exports/items.csv', { as: 'planner' });
       assert.equal(items.statusCode, 200, items.body);
-      assert.equal(items.body, '\uFEFFItem,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold\r\n');
+      assert.equal(items.body, '\uFEFFItem,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold,Code,Barcode\r\n');
     });
 
     test('an unknown kind is 400 naming the kinds', async () => {

@@ -7,6 +7,7 @@ import { webSuites } from './harness.ts';
 import './areas/app.ts';
 import './areas/admin.ts';
 import './areas/items.ts';
+import './areas/codes.ts';
 import './areas/suppliers.ts';
 import './areas/processes.ts';
 import './areas/lots.ts';

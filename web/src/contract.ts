@@ -22,7 +22,7 @@ import type { Order, OrderStatusInfo, OrderSummary, Receipt, ReceiptSummary } fr
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
 import type { StockValue, StockValueTotal } from './valuation/shapes.ts';
-import type { CostVariance, ImportJob, Item, LedgerEntry, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
+import type { CostVariance, FoundVariant, ImportJob, Item, LedgerEntry, ListedItem, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -52,7 +52,8 @@ export type SharedShapes = [
   Holds<Reads<{ user: User }, ResponseOf<'/api/auth/me', 'get'>>>,
   Holds<Reads<RoleInfo, RowOf<'/api/roles'>>>,
   Holds<Reads<Item, ResponseOf<'/api/items/{id}', 'get'>>>,
-  Holds<Reads<Item, RowOf<'/api/items', 'items'>>>,
+  Holds<Reads<ListedItem, RowOf<'/api/items', 'items'>>>,
+  Holds<Reads<FoundVariant, RowOf<'/api/variants', 'variants'>>>,
   Holds<Reads<Variant, RowOf<'/api/items/{id}/variants'>>>,
   Holds<Reads<Variant, RowOf<'/api/stock/low', 'variants'>>>,
   Holds<Reads<LedgerEntry, RowOf<'/api/variants/{id}/ledger', 'entries'>>>,

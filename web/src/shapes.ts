@@ -24,6 +24,13 @@ export interface Item {
   variation: string | null;
 }
 
+/** An item as the items list shows it: its live variants' stock per unit and their first codes. */
+export interface ListedItem extends Item {
+  stock: { unit: string; quantity: string }[];
+  codes: string[];
+  moreCodes: number;
+}
+
 export interface Variant {
   variantId: number;
   itemId: number;
@@ -31,12 +38,20 @@ export interface Variant {
   color: string;
   size: string;
   unit: string;
+  /** Its code (SKU) and barcode; null: none. */
+  code: string | null;
+  barcode: string | null;
   /** Decimal strings, never floats. */
   stock: string;
   reorderThreshold: string;
   /** The supplier reorder suggestions buy it from while that one has a rate in effect, and its name; null: none. */
   preferredSupplierId: number | null;
   preferredSupplier: string | null;
+}
+
+/** A variant the lookup (GET /api/variants) found; `exact` when its code or barcode is the whole text. */
+export interface FoundVariant extends Variant {
+  exact: boolean;
 }
 
 export interface LedgerEntry {

@@ -21,6 +21,32 @@ export const SIZES = ['12 inch', '16 inch', '20 inch', '26 inch', 'S', 'M', 'L',
 export const MODELS = ['Sparrow', 'Comet', 'Falcon', 'Trekker', 'Breeze', 'Universal'] as const;
 export const VARIATIONS = ['Steel', 'Alloy', 'Shocker', 'Single Speed', 'Standard'] as const;
 
+/** The short forms a variant's code (SKU) is made of: `<ITEM KEY>-<COLOUR>-<SIZE>`, "FRAME-SPARROW-RD-12". */
+export const COLOUR_CODES: Readonly<Record<(typeof COLOURS)[number], string>> = {
+  Black: 'BK',
+  White: 'WH',
+  Red: 'RD',
+  Navy: 'NV',
+  'Sea Green': 'SG',
+  Pink: 'PK',
+  Yellow: 'YL',
+  'Metallic Grey': 'GY',
+  'Floro Orange': 'OR',
+  Plain: 'PL',
+  Assorted: 'AS',
+};
+export const SIZE_CODES: Readonly<Record<(typeof SIZES)[number], string>> = {
+  '12 inch': '12',
+  '16 inch': '16',
+  '20 inch': '20',
+  '26 inch': '26',
+  S: 'S',
+  M: 'M',
+  L: 'L',
+  XL: 'XL',
+  General: 'GEN',
+};
+
 export type Colour = (typeof COLOURS)[number];
 export type Size = (typeof SIZES)[number];
 export type Model = (typeof MODELS)[number];

@@ -28,6 +28,8 @@ import {
   MODELS,
   VARIATIONS,
   ITEMS,
+  COLOUR_CODES,
+  SIZE_CODES,
   STOCK_SPREAD,
   SHORT_OPENING,
   SIZE_RATE_PERCENT,
@@ -262,11 +264,15 @@ async function insertItems(tx: Queryable): Promise<VariantIds> {
 
   const short = new Map(SHORT_OPENING.map(([item, colour, size, stock]) => [variantKey([item, colour, size]), stock]));
   const variants = new Map<string, SeededVariant>();
-  for (const [key, category, name, description, model, variation, unit, rate, stock, reorder, itemSizes, itemColours] of ITEMS) {
+  let scanned = 0;
+  for (const [n, [key, category, name, description, model, variation, unit, rate, stock, reorder, itemSizes, itemColours]] of ITEMS.entries()) {
     const item = await createItemIn(tx, { name, description, category, model, variation }, SEED_ACTOR);
     for (const [c, colour] of itemColours.entries()) {
       for (const [s, size] of itemSizes.entries()) {
-        const made = await createVariantIn(tx, item.itemId, { color: colour, size, unit, reorderThreshold: String(reorder) }, SEED_ACTOR);
+        const code = `${key.toUpperCase()}-${COLOUR_CODES[colour]}-${SIZE_CODES[size]}`;
+        // Every other item's variants carry an EAN-13 barcode (890: India), as bought parts often do.
+        const barcode = n % 2 === 0 ? ean13(`890${String(1000 + scanned++).padStart(9, '0')}`) : null;
+        const made = await createVariantIn(tx, item.itemId, { color: colour, size, unit, reorderThreshold: String(reorder), code, barcode }, SEED_ACTOR);
         if (!made) throw new Error(`demo data: item ${name} vanished`);
         const vKey = variantKey([key, colour, size]);
         const spread = STOCK_SPREAD[(c * itemSizes.length + s) % STOCK_SPREAD.length] ?? 100;
@@ -276,6 +282,12 @@ async function insertItems(tx: Queryable): Promise<VariantIds> {
   }
   for (const key of short.keys()) must(variants, key, 'variant');
   return variants;
+}
+
+/** Twelve digits with their EAN-13 check digit: weights 1 and 3 from the left, to a multiple of 10. */
+export function ean13(twelve: string): string {
+  const sum = [...twelve].reduce((t, d, k) => t + Number(d) * (k % 2 === 0 ? 1 : 3), 0);
+  return `${twelve}${(10 - (sum % 10)) % 10}`;
 }
 
 /** The variants some process uses, in the order the processes name them. */

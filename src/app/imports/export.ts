@@ -44,7 +44,7 @@ export async function* pagedCsv<K>(
 
 /**
  * Every live item and its live variants as CSV in the items import's own columns (Item,
- * Model, Variation, Description, Category, Color, Size, Stock, Unit, Threshold), so the file
+ * Model, Variation, Description, Category, Color, Size, Stock, Unit, Threshold, Code, Barcode), so the file
  * imports back as it is: into another MTC, or into this one as a no-op. An item without
  * variants is one row with Color and Size empty. Cells a spreadsheet would run as a formula
  * are guarded (csvCell), and the import takes the guard off again. UTF-8 with a BOM, CRLF;
@@ -56,7 +56,7 @@ export function exportItemsCsv(q: Queryable, options: ExportOptions = {}): Async
       await q.query<{ itemId: number; variantId: number; cells: (string | null)[] }>(
         `SELECT i.item_id AS "itemId", coalesce(v.variant_id, 0) AS "variantId",
                 ARRAY[i.name::text, m.model_name::text, va.variation_name::text, i.description, i.category::text, c.color_name::text, s.size_name::text,
-                      v.stock::text, v.unit::text, v.reorder_threshold::text] AS cells
+                      v.stock::text, v.unit::text, v.reorder_threshold::text, v.code, v.barcode] AS cells
            FROM public.item_master i
            LEFT JOIN public.model_master m ON m.model_id = i.model_id
            LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id

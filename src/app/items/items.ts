@@ -244,7 +244,22 @@ export function searchWords(text: string | undefined): string[] {
 /** A LIKE pattern matching `text` anywhere, its own % _ and \\ taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
-type ItemPage = { total: number; totalCapped: boolean; items: Item[] };
+/**
+ * An item as a list shows it: with its live variants' stock, added up per unit (pieces and
+ * metres are not added together), and their codes, so that two items of the same name differ.
+ */
+export interface ListedItem extends Item {
+  stock: { unit: string; quantity: string }[];
+  /** Its live variants' codes, in order, the first CODES_SHOWN of them. */
+  codes: string[];
+  /** How many more of its live variants have a code. */
+  moreCodes: number;
+}
+
+/** The codes a list shows per item (the item's page shows them all). */
+export const CODES_SHOWN = 3;
+
+type ItemPage = { total: number; totalCapped: boolean; items: ListedItem[] };
 
 /**
  * One page of items and how many match (counted up to COUNT_CAP: beyond it `total` is the cap
@@ -299,6 +314,7 @@ async function listFound(q: Queryable, f: ItemFilter, found: readonly FoundWord[
     const either = [`i.search_text LIKE ${param(containing(w.word))}`];
     if (w.models.length > 0) either.push(`i.model_id = ANY (${param(w.models)}::int[])`);
     if (w.variations.length > 0) either.push(`i.variation_id = ANY (${param(w.variations)}::int[])`);
+    if (w.codeItems.length > 0) either.push(`i.item_id = ANY (${param(w.codeItems)}::int[])`);
     where.push(either.length === 1 ? either[0]! : `(${either.join(' OR ')})`);
   }
   const dir = DIRECTION[f.direction ?? 'asc'];
@@ -316,11 +332,14 @@ async function listFound(q: Queryable, f: ItemFilter, found: readonly FoundWord[
   const searching = found.length > 0;
   const whole = !searching && where.length === 1;
   const sortKey = searching && (f.sort ?? 'name') === 'name' ? `${ORDER.name} || ''` : ORDER[f.sort ?? 'name'];
+  // The items of a variant whose code or barcode is a search word come first, whatever the order.
+  const exact = [...new Set(found.flatMap((w) => w.exact.map((e) => e.itemId)))];
+  const first = exact.length > 0 ? `i.item_id = ANY (${param(exact)}::int[])` : 'FALSE';
   const rows = await pageOf(
     q,
-    `SELECT i.item_id, ${sortKey} AS sort_key,
+    `SELECT i.item_id, ${first} AS first, ${sortKey} AS sort_key,
             ${searching ? 'count(*) OVER ()' : whole ? `(SELECT count(*) FROM (SELECT 1 ${fromWhere} LIMIT ${COUNT_CAP + 1}) AS matches)` : 'NULL::bigint'} AS total ${fromWhere}
-      ORDER BY 2 ${dir}, i.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
+      ORDER BY ${exact.length > 0 ? '2 DESC, ' : ''}3 ${dir}, i.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
     params,
     dir,
   );
@@ -354,7 +373,7 @@ async function walkWord(q: Queryable, f: ItemFilter, lead: FoundWord, where: str
   // The count rides on the page's query (one round trip, not two), up to one past COUNT_CAP.
   const rows = await pageOf(
     q,
-    `SELECT DISTINCT ON (s.sort_name, s.item_id) s.item_id, s.sort_name AS sort_key,
+    `SELECT DISTINCT ON (s.sort_name, s.item_id) s.item_id, FALSE AS first, s.sort_name AS sort_key,
             (SELECT count(*) FROM (SELECT 1 ${matches} LIMIT ${COUNT_CAP + 1}) AS matches) AS total ${joined}
       ORDER BY s.sort_name ${dir}, s.item_id ${dir} LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`,
     params,
@@ -364,16 +383,28 @@ async function walkWord(q: Queryable, f: ItemFilter, lead: FoundWord, where: str
   return { ...total, items: rows.map(({ total: _total, ...item }) => item) };
 }
 
-/** The items of a page query (item_id, sort_key, total) with their columns, in its order. */
-async function pageOf(q: Queryable, page: string, params: unknown[], dir: string): Promise<(Item & { total: string | null })[]> {
+/**
+ * The items of a page query (item_id, first, sort_key, total) with their columns and their
+ * variants' summary (ListedItem), in its order. The summary reads only the page's items'
+ * variants (idx_item_variant_item_id): a page of 50 costs 50 index lookups whatever the list's size.
+ */
+async function pageOf(q: Queryable, page: string, params: unknown[], dir: string): Promise<(ListedItem & { total: string | null })[]> {
   return (
-    await q.query<Item & { total: string | null }>(
+    await q.query<ListedItem & { total: string | null }>(
       `WITH page AS (${page})
-       SELECT ${ITEM_COLUMNS}, page.total::text AS total
+       SELECT ${ITEM_COLUMNS}, coalesce(st.stock, '[]') AS stock, coalesce(cv.codes, '{}') AS codes, coalesce(cv.more, 0) AS "moreCodes",
+              page.total::text AS total
          FROM page JOIN public.item_master i ON i.item_id = page.item_id
          LEFT JOIN public.model_master m ON m.model_id = i.model_id
          LEFT JOIN public.variation_master va ON va.variation_id = i.variation_id
-        ORDER BY page.sort_key ${dir}, page.item_id ${dir}`,
+         LEFT JOIN LATERAL (
+              SELECT json_agg(json_build_object('unit', u.unit, 'quantity', u.quantity) ORDER BY u.unit) AS stock
+                FROM (SELECT v.unit, sum(v.stock)::text AS quantity FROM public.item_variant v
+                       WHERE v.item_id = i.item_id AND v.deleted_at IS NULL GROUP BY v.unit) AS u) AS st ON TRUE
+         LEFT JOIN LATERAL (
+              SELECT (array_agg(v.code ORDER BY lower(v.code)))[1:${CODES_SHOWN}] AS codes, greatest(count(*) - ${CODES_SHOWN}, 0)::int AS more
+                FROM public.item_variant v WHERE v.item_id = i.item_id AND v.deleted_at IS NULL AND v.code IS NOT NULL) AS cv ON TRUE
+        ORDER BY page.first DESC, page.sort_key ${dir}, page.item_id ${dir}`,
       params,
     )
   ).rows;

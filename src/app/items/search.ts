@@ -14,6 +14,14 @@ export interface FoundWord {
   tokens: string[];
   /** How many live items have one of `tokens`, up to FEW_ITEMS + 1. */
   items: number;
+  /**
+   * The items with a live variant whose code starts with the word (whatever its case), or
+   * whose barcode is the word (migration 0034); a prefix shared by more than FEW_ITEMS
+   * variants is not searched by (it finds too much to be what a person types to find one).
+   */
+  codeItems: number[];
+  /** The live variants whose code (whatever its case) or barcode is the word, as typed. */
+  exact: { itemId: number; variantId: number }[];
 }
 
 /** Past this many item words containing a search word ("1", "a"), the word index is not worth walking. */
@@ -22,20 +30,30 @@ export const MANY_TOKENS = 32;
 export const FEW_ITEMS = 1000;
 
 /**
- * Each search word (in order) folded, with its models, variations and item words: one query.
+ * Each search word (in order) folded, with its models, variations, item words and the items of
+ * variants it is the code or barcode of, or a code's start (by idx_item_variant_code's range,
+ * "~>=~ word AND ~<~ word || U+10FFFF", which the index answers as LIKE 'word%' it could only
+ * for a constant): one query.
  * A search word is a substring of an item's folded search text exactly when it is a substring
  * of one of that text's words split on ' ' (a search word, split on white space, never has a
  * space), so its items are those of `tokens`.
  */
 export async function findWords(q: Queryable, words: readonly string[]): Promise<FoundWord[]> {
-  return (
-    await q.query<FoundWord>(
+  const rows = (
+    await q.query<Omit<FoundWord, 'codeItems'> & { prefixed: number[] }>(
       `SELECT w.word,
               coalesce((SELECT array_agg(model_id ORDER BY model_id) FROM public.model_master WHERE strpos(name_folded, w.word) > 0), '{}') AS models,
               coalesce((SELECT array_agg(variation_id ORDER BY variation_id) FROM public.variation_master WHERE strpos(name_folded, w.word) > 0), '{}') AS variations,
               v.tokens,
-              (SELECT count(*)::int FROM (SELECT 1 FROM public.item_search_word s WHERE s.word = ANY (v.tokens) LIMIT ${FEW_ITEMS + 1}) AS c) AS items
-         FROM (SELECT ${folded('x')} AS word, n FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n)) AS w
+              (SELECT count(*)::int FROM (SELECT 1 FROM public.item_search_word s WHERE s.word = ANY (v.tokens) LIMIT ${FEW_ITEMS + 1}) AS c) AS items,
+              coalesce((SELECT array_agg(p.item_id) FROM (SELECT cv.item_id FROM public.item_variant cv
+                                   WHERE cv.code IS NOT NULL AND cv.deleted_at IS NULL
+                                     AND lower(cv.code) ~>=~ w.code AND lower(cv.code) ~<~ (w.code || chr(1114111))
+                                   LIMIT ${FEW_ITEMS + 1}) AS p), '{}') AS prefixed,
+              coalesce((SELECT json_agg(json_build_object('itemId', ev.item_id, 'variantId', ev.variant_id) ORDER BY ev.variant_id)
+                          FROM public.item_variant ev
+                         WHERE ev.deleted_at IS NULL AND ((ev.code IS NOT NULL AND lower(ev.code) = w.code) OR (ev.barcode IS NOT NULL AND ev.barcode = w.x))), '[]') AS exact
+         FROM (SELECT ${folded('x')} AS word, lower(x) AS code, x, n FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n)) AS w
         CROSS JOIN LATERAL (
               SELECT coalesce(array_agg(t.word), '{}') AS tokens
                 FROM (SELECT sv.word FROM public.search_vocabulary sv
@@ -45,6 +63,10 @@ export async function findWords(q: Queryable, words: readonly string[]): Promise
       [words],
     )
   ).rows;
+  return rows.map(({ prefixed, ...w }) => ({
+    ...w,
+    codeItems: [...new Set([...(prefixed.length > FEW_ITEMS ? [] : prefixed), ...w.exact.map((e) => e.itemId)])],
+  }));
 }
 
 /**
@@ -61,12 +83,14 @@ export type SearchPlan = { kind: 'few' | 'walk'; word: number } | { kind: 'scan'
 
 /**
  * The plan for a search (see SearchPlan). The word index holds live items' names and
- * categories only, so a word also found in a model's or variation's name, or a search of
- * deleted items, is never led by it.
+ * categories only, so a word also found in a model's or variation's name or a variant's code or
+ * barcode, or a search of deleted items, is never led by it.
  */
 export function planSearch(found: readonly FoundWord[], f: { includeDeleted?: boolean; sort?: 'name' | 'createdAt' }): SearchPlan {
   if (f.includeDeleted) return { kind: 'scan' };
-  const leaders = found.map((w, word) => ({ w, word })).filter(({ w }) => w.models.length === 0 && w.variations.length === 0 && w.tokens.length <= MANY_TOKENS);
+  const leaders = found
+    .map((w, word) => ({ w, word }))
+    .filter(({ w }) => w.models.length === 0 && w.variations.length === 0 && w.codeItems.length === 0 && w.tokens.length <= MANY_TOKENS);
   if (leaders.length === 0) return { kind: 'scan' };
   const rarest = leaders.reduce((a, b) => (b.w.items < a.w.items ? b : a));
   if (rarest.w.items <= FEW_ITEMS) return { kind: 'few', word: rarest.word };

@@ -14,6 +14,10 @@ export interface Variant {
   color: string;
   size: string;
   unit: string;
+  /** Its code (SKU): unique among live variants whatever its case; null: none. */
+  code: string | null;
+  /** Its barcode as a scanner sends it: unique among live variants; null: none. */
+  barcode: string | null;
   stock: string;
   reorderThreshold: string;
   /** The supplier reorder suggestions buy it from when that supplier has a rate in effect; null: the cheapest. */
@@ -31,6 +35,10 @@ export interface VariantInput {
   size: string;
   unit?: string;
   reorderThreshold?: string;
+  /** Trimmed; empty or null: none. */
+  code?: string | null;
+  /** Trimmed; empty or null: none. */
+  barcode?: string | null;
 }
 
 /** What a change of a variant may say: its fields, and its preferred supplier (null: none). */
@@ -44,7 +52,7 @@ export const VARIANT_FROM = `FROM public.item_variant v
   JOIN public.color_master c ON c.color_id = v.color_id
   JOIN public.size_master s ON s.size_id = v.size_id
   LEFT JOIN public.suppliers pref ON pref.supplier_id = v.preferred_supplier_id`;
-export const VARIANT_COLUMNS = `v.variant_id AS "variantId", v.item_id AS "itemId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit,
+export const VARIANT_COLUMNS = `v.variant_id AS "variantId", v.item_id AS "itemId", i.name AS item, c.color_name AS color, s.size_name AS size, v.unit, v.code, v.barcode,
   v.stock::text AS stock, v.reorder_threshold::text AS "reorderThreshold", v.preferred_supplier_id AS "preferredSupplierId",
   pref.firm_name AS "preferredSupplier",
   ${isoUtc('v.created_at')} AS "createdAt", ${isoUtc('v.updated_at')} AS "updatedAt", ${isoUtc('v.deleted_at')} AS "deletedAt"`;
@@ -70,13 +78,84 @@ export async function listVariants(q: Queryable, itemId: number, includeDeleted 
 const comboTaken = (itemId: number) =>
   new ItemError('VARIANT_EXISTS', `item ${itemId} has a live variant of this colour and size already`, 'state', { itemId });
 
-async function guarded<T>(itemId: number, write: () => Promise<T>): Promise<T> {
+async function guarded<T>(itemId: number, marks: Marks, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
     if (violates(err, 'idx_item_variant_unique_combo')) throw comboTaken(itemId);
+    // A race with another write of the same code or barcode: the index refused it.
+    for (const field of MARK_FIELDS) if (violates(err, MARK_INDEX[field])) throw markTaken(field, marks[field] ?? '', null);
     throw err;
   }
+}
+
+/** A variant's code and barcode as given: a string (set), null (clear) or left out (keep). */
+type Marks = Pick<VariantInput, 'code' | 'barcode'>;
+const MARK_FIELDS = ['code', 'barcode'] as const;
+export type MarkField = (typeof MARK_FIELDS)[number];
+const MARK_INDEX = { code: 'idx_item_variant_code', barcode: 'idx_item_variant_barcode' } as const;
+/** The longest code and barcode (migration 0034 checks the same). */
+export const MARK_LIMITS = { code: 40, barcode: 64 } as const;
+
+/**
+ * What is wrong with a trimmed, non-empty code or barcode, in words, or null: longer than
+ * MARK_LIMITS, or white space or an invisible character inside (a scanner sends none, and a
+ * search word never has any). The API and the items import say the same.
+ */
+export function markProblem(field: MarkField, v: string): string | null {
+  const length = [...v].length;
+  if (length > MARK_LIMITS[field]) return `is ${length} characters long: write at most ${MARK_LIMITS[field]}`;
+  if (/[\s\p{Cc}]/u.test(v)) return 'has a space or an invisible character inside: write it without (letters, digits and signs such as - / .)';
+  return null;
+}
+
+/** A code or barcode as stored: trimmed, null for none (empty). INVALID_INPUT (400, naming the field) for one markProblem refuses. */
+export function cleanMark(field: MarkField, value: string | null | undefined): string | null | undefined {
+  if (value == null) return value;
+  const v = value.trim();
+  if (v === '') return null;
+  const problem = markProblem(field, v);
+  if (problem)
+    throw new ItemError('INVALID_INPUT', `The ${field} "${v}" ${problem}.`, 'usage', {
+      field,
+      fields: [{ path: `body/${field}`, message: problem }],
+    });
+  return v;
+}
+
+/** The live variant holding this code (whatever its case) or barcode, but for `exceptId`. */
+async function markHolder(q: Queryable, field: MarkField, value: string, exceptId: number | null): Promise<Variant | null> {
+  const where = field === 'code' ? 'lower(v.code) = lower($1)' : 'v.barcode = $1';
+  const r = await q.query<Variant>(
+    `SELECT ${VARIANT_COLUMNS} ${VARIANT_FROM} WHERE ${where} AND v.deleted_at IS NULL AND v.variant_id <> coalesce($2::int, 0)`,
+    [value, exceptId],
+  );
+  return r.rows[0] ?? null;
+}
+
+const markTaken = (field: MarkField, value: string, holder: Variant | null) =>
+  new ItemError(
+    field === 'code' ? 'CODE_TAKEN' : 'BARCODE_TAKEN',
+    `The ${field} "${value}" is taken${holder ? ` by variant ${holder.variantId} (${holder.item}, ${holder.color}, ${holder.size}${field === 'code' ? `: "${holder.code}"` : ''})` : ' by another variant'}: give this one another ${field}${field === 'code' ? ' (case does not make codes differ)' : ''}.`,
+    'state',
+    { field, ...(holder ? { variantId: holder.variantId, itemId: holder.itemId } : {}) },
+  );
+
+/**
+ * The code and barcode cleaned (cleanMark), refused with CODE_TAKEN or BARCODE_TAKEN (409,
+ * naming the variant that has it) when a live variant other than `exceptId` holds one.
+ */
+async function checkedMarks(q: Queryable, input: Marks, exceptId: number | null): Promise<Marks> {
+  const out: Marks = {};
+  for (const field of MARK_FIELDS) {
+    const value = cleanMark(field, input[field]);
+    if (value) {
+      const holder = await markHolder(q, field, value, exceptId);
+      if (holder) throw markTaken(field, value, holder);
+    }
+    out[field] = value;
+  }
+  return out;
 }
 
 async function liveItem(q: Queryable, itemId: number): Promise<boolean | null> {
@@ -90,7 +169,8 @@ const itemDeleted = (itemId: number) => new ItemError('ITEM_DELETED', `item ${it
  * Adds a variant to a live item as the actor, audited (`create` of `item_variant`) in the same
  * transaction, with no stock (record an opening balance for that); its colour and size are made
  * when new. Null when there is no such item; ITEM_DELETED (409) for a deleted one;
- * VARIANT_EXISTS (409) when the item has a live variant of this colour and size.
+ * VARIANT_EXISTS (409) when the item has a live variant of this colour and size; CODE_TAKEN or
+ * BARCODE_TAKEN (409) when a live variant has its code (whatever the case) or barcode.
  */
 export async function createVariant(db: Database, itemId: number, input: VariantInput, actor: Actor): Promise<Variant | null> {
   return db.transaction((tx) => createVariantIn(tx, itemId, input, actor));
@@ -103,10 +183,12 @@ export async function createVariantIn(q: Queryable, itemId: number, input: Varia
   if (!live) throw itemDeleted(itemId);
   const colorId = await masterId(q, 'color', input.color);
   const sizeId = await masterId(q, 'size', input.size);
-  const r = await guarded(itemId, () =>
+  const marks = await checkedMarks(q, input, null);
+  const r = await guarded(itemId, marks, () =>
     q.query<{ id: number }>(
-      `INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold) VALUES ($1, $2, $3, coalesce($4, 'pcs'), coalesce($5::numeric, 0)) RETURNING variant_id AS id`,
-      [itemId, colorId, sizeId, input.unit ?? null, input.reorderThreshold ?? null],
+      `INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, code, barcode)
+       VALUES ($1, $2, $3, coalesce($4, 'pcs'), coalesce($5::numeric, 0), $6, $7) RETURNING variant_id AS id`,
+      [itemId, colorId, sizeId, input.unit ?? null, input.reorderThreshold ?? null, marks.code ?? null, marks.barcode ?? null],
     ),
   );
   const variant = (await getVariant(q, r.rows[0]!.id))!;
@@ -131,7 +213,7 @@ async function lockVariant(q: Queryable, variantId: number): Promise<{ itemId: n
 /**
  * Changes a live variant's colour, size, unit, reorder threshold or preferred supplier (never
  * its stock) as the actor, audited with before and after. Null when there is none;
- * VARIANT_DELETED or VARIANT_EXISTS (409); SUPPLIER_NOT_FOUND (400, naming
+ * VARIANT_DELETED, VARIANT_EXISTS, CODE_TAKEN or BARCODE_TAKEN (409); SUPPLIER_NOT_FOUND (400, naming
  * preferredSupplierId) for a supplier there is not.
  */
 export async function updateVariant(db: Database, variantId: number, change: VariantChangeInput, actor: Actor): Promise<Variant | null> {
@@ -154,12 +236,27 @@ async function changeVariant(q: Queryable, variantId: number, change: VariantCha
   const before = (await getVariant(q, variantId))!;
   const colorId = change.color === undefined ? null : await masterId(q, 'color', change.color);
   const sizeId = change.size === undefined ? null : await masterId(q, 'size', change.size);
-  await guarded(locked.itemId, () =>
+  const marks = await checkedMarks(q, change, variantId);
+  await guarded(locked.itemId, marks, () =>
     q.query(
       `UPDATE public.item_variant SET color_id = coalesce($2, color_id), size_id = coalesce($3, size_id), unit = coalesce($4, unit),
               reorder_threshold = coalesce($5::numeric, reorder_threshold),
-              preferred_supplier_id = CASE WHEN $6::boolean THEN $7::int ELSE preferred_supplier_id END WHERE variant_id = $1`,
-      [variantId, colorId, sizeId, change.unit ?? null, change.reorderThreshold ?? null, supplier !== undefined, supplier ?? null],
+              preferred_supplier_id = CASE WHEN $6::boolean THEN $7::int ELSE preferred_supplier_id END,
+              code = CASE WHEN $8::boolean THEN $9::text ELSE code END,
+              barcode = CASE WHEN $10::boolean THEN $11::text ELSE barcode END WHERE variant_id = $1`,
+      [
+        variantId,
+        colorId,
+        sizeId,
+        change.unit ?? null,
+        change.reorderThreshold ?? null,
+        supplier !== undefined,
+        supplier ?? null,
+        marks.code !== undefined,
+        marks.code ?? null,
+        marks.barcode !== undefined,
+        marks.barcode ?? null,
+      ],
     ),
   );
   return { before, after: (await getVariant(q, variantId))! };
@@ -185,7 +282,7 @@ async function markVariantDeleted(q: Queryable, variantId: number): Promise<Vari
   return { before, after: (await getVariant(q, variantId))! };
 }
 
-/** Brings a deleted variant back as the actor, audited. Null when there is none; NOT_DELETED, ITEM_DELETED or VARIANT_EXISTS (409). */
+/** Brings a deleted variant back as the actor, audited. Null when there is none; NOT_DELETED, ITEM_DELETED, VARIANT_EXISTS, CODE_TAKEN or BARCODE_TAKEN (409). */
 export async function restoreVariant(db: Database, variantId: number, actor: Actor): Promise<Variant | null> {
   return auditedChange(db, actor, { action: 'restore', entity: 'item_variant', entityId: variantId }, (tx) => markVariantRestored(tx, variantId));
 }
@@ -196,6 +293,8 @@ async function markVariantRestored(q: Queryable, variantId: number): Promise<Var
   if (!locked.deleted) throw new ItemError('NOT_DELETED', `variant ${variantId} is not deleted`, 'state', { variantId });
   if (!(await liveItem(q, locked.itemId))) throw itemDeleted(locked.itemId);
   const before = (await getVariant(q, variantId))!;
-  await guarded(locked.itemId, () => q.query('UPDATE public.item_variant SET deleted_at = NULL WHERE variant_id = $1', [variantId]));
+  // Its code and barcode were freed when it was deleted: another variant may hold them now.
+  await checkedMarks(q, { code: before.code, barcode: before.barcode }, variantId);
+  await guarded(locked.itemId, before, () => q.query('UPDATE public.item_variant SET deleted_at = NULL WHERE variant_id = $1', [variantId]));
   return { before, after: (await getVariant(q, variantId))! };
 }

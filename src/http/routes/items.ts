@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
-import { SEARCH_LIMITS, createItem, deleteItem, findItems, getItem, listCategories, restoreItem, updateItem } from '../../app/items/items.ts';
-import { createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
+import { CODES_SHOWN, SEARCH_LIMITS, createItem, deleteItem, findItems, getItem, listCategories, restoreItem, updateItem } from '../../app/items/items.ts';
+import { MARK_LIMITS, createVariant, deleteVariant, getVariant, listVariants, restoreVariant, updateVariant } from '../../app/items/variants.ts';
+import { LOOKUP_LIMITS, lookupVariants } from '../../app/items/lookup.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
 import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -24,6 +25,15 @@ const ItemSchema = Type.Object({
   updatedAt: Stamp,
   deletedAt: Type.Union([Stamp, Type.Null()]),
 });
+/** An item in a list: with its live variants' stock per unit and their codes, so that two items of one name differ. */
+const ListedItemSchema = Type.Object({
+  ...ItemSchema.properties,
+  stock: Type.Array(Type.Object({ unit: Type.String(), quantity: Type.String() }), {
+    description: 'its live variants’ stock added up per unit (units are never added together); empty: no live variant',
+  }),
+  codes: Type.Array(Type.String(), { description: `its live variants’ codes, the first ${CODES_SHOWN}` }),
+  moreCodes: Type.Integer({ description: 'how many more of its live variants have a code' }),
+});
 const ItemFields = {
   name: Name(255),
   description: Description,
@@ -38,6 +48,8 @@ const VariantSchema = Type.Object({
   color: Type.String(),
   size: Type.String(),
   unit: Type.String(),
+  code: Type.Union([Type.String(), Type.Null()], { description: 'its code (SKU), unique among live variants whatever its case; null: none' }),
+  barcode: Type.Union([Type.String(), Type.Null()], { description: 'its barcode as a scanner sends it, unique among live variants; null: none' }),
   stock: Type.String(),
   reorderThreshold: Type.String(),
   preferredSupplierId: Type.Union([Type.Integer(), Type.Null()], {
@@ -48,7 +60,17 @@ const VariantSchema = Type.Object({
   updatedAt: Stamp,
   deletedAt: Type.Union([Stamp, Type.Null()]),
 });
-const VariantFields = { color: Name(100), size: Name(100), unit: Name(20), reorderThreshold: Threshold };
+/** A code or barcode as typed: the app trims it, refuses white space inside and one over its limit (MARK_LIMITS), and takes empty as none. */
+const Mark = (what: string) =>
+  Nullable(Type.String({ maxLength: 200, description: `${what}, trimmed; empty or null: none; no white space inside; unique among live variants` }));
+const VariantFields = {
+  color: Name(100),
+  size: Name(100),
+  unit: Name(20),
+  reorderThreshold: Threshold,
+  code: Mark(`the code (SKU), up to ${MARK_LIMITS.code} characters, whatever its case`),
+  barcode: Mark(`the barcode as a scanner sends it, up to ${MARK_LIMITS.barcode} characters`),
+};
 const EntrySchema = Type.Object({
   id: Type.Integer(),
   variantId: Type.Integer(),
@@ -86,7 +108,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       config: read,
       schema: {
         tags: ['items'],
-        summary: `Search items: words in q must each appear in the name, model, variation or category (case, accents and partial words do not matter); at most ${SEARCH_LIMITS.words} words of at most ${SEARCH_LIMITS.wordLength} characters`,
+        summary: `Search items: words in q must each appear in the name, model, variation or category (case, accents and partial words do not matter), or start a variant’s code or be its barcode (the items of a variant whose code or barcode is a word come first); at most ${SEARCH_LIMITS.words} words of at most ${SEARCH_LIMITS.wordLength} characters`,
         querystring: Type.Object(
           {
             q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -100,7 +122,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ ...CappedTotal, items: Type.Array(ItemSchema) }),
+          200: Type.Object({ ...CappedTotal, items: Type.Array(ListedItemSchema) }),
           ...errors(),
         },
       },
@@ -207,6 +229,8 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
             size: VariantFields.size,
             unit: Type.Optional(VariantFields.unit),
             reorderThreshold: Type.Optional(VariantFields.reorderThreshold),
+            code: Type.Optional(VariantFields.code),
+            barcode: Type.Optional(VariantFields.barcode),
           },
           { additionalProperties: false },
         ),
@@ -215,6 +239,34 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     },
     async (request, reply) =>
       reply.status(201).send(found(await createVariant(db, request.params.id, request.body, actorOf(request)), 'item', request.params.id)),
+  );
+
+  app.get(
+    '/api/variants',
+    {
+      config: read,
+      schema: {
+        tags: ['variants'],
+        summary:
+          'Find live variants by what a person types in one box: item words (as the item search), words of a colour’s or size’s name, a code’s start, a barcode. The variant whose code (whatever its case) or barcode is the whole text comes first, marked exact',
+        querystring: Type.Object(
+          {
+            q: Type.String({ minLength: 1, maxLength: 200 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LOOKUP_LIMITS.limit, default: 20 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: LOOKUP_LIMITS.offset, default: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            variants: Type.Array(Type.Object({ ...VariantSchema.properties, exact: Type.Boolean({ description: 'its code or barcode is the whole text' }) })),
+            more: Type.Boolean({ description: 'more variants match: page on with offset, or type more' }),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => lookupVariants(db, { q: request.query.q, limit: request.query.limit ?? 20, offset: request.query.offset ?? 0 }),
   );
 
   app.get(
@@ -233,7 +285,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
       schema: {
         tags: ['variants'],
         summary:
-          'Change a live variant’s colour, size, unit, reorder threshold or preferred supplier (null: none; 400 SUPPLIER_NOT_FOUND for one there is not). Stock moves only through /api/stock/movements',
+          'Change a live variant’s colour, size, unit, reorder threshold, code, barcode or preferred supplier (null: none; 400 SUPPLIER_NOT_FOUND for one there is not). Stock moves only through /api/stock/movements',
         params: IdParams,
         body: Type.Partial(Type.Object({ ...VariantFields, preferredSupplierId: Type.Union([IdParams.properties.id, Type.Null()]) }), {
           additionalProperties: false,

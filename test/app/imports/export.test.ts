@@ -133,14 +133,20 @@ for (const backend of backends) {
 
     test('items: cells a spreadsheet would run are guarded with an apostrophe', () => {
       const line = items.split('\r\n').find((l) => l.includes('HYPERLINK'))!;
-      assert.equal(line, `"'=HYPERLINK(""http://evil.example"",""x"")",,,'+1 tricky,'@risk,'-red,M,0.000,pcs,0.000`);
-      assert.ok(items.startsWith('\uFEFFItem,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold\r\n'));
+      assert.equal(line, `"'=HYPERLINK(""http://evil.example"",""x"")",,,'+1 tricky,'@risk,'-red,M,0.000,pcs,0.000,,`);
+      assert.ok(items.startsWith('\uFEFFItem,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold,Code,Barcode\r\n'));
     });
 
     test('items: the file imports into an empty MTC as the same catalogue, every row accounted for', async () => {
       const rows = items.split('\r\n').length - 2;
       assert.deepEqual(await importCsv(b.db, 'items', items), { status: 'completed', message: null, total: rows, processed: rows, success: rows, failure: 0 });
       assert.deepEqual(withoutHistory(await catalogState(b.db)), withoutHistory(await catalogState(a.db)));
+      // The demo's codes and barcodes come across with their variants.
+      const marks = async (db: Database) =>
+        (await db.query('SELECT code, barcode FROM public.item_variant WHERE deleted_at IS NULL AND code IS NOT NULL ORDER BY code')).rows;
+      const shipped = await marks(a.db);
+      assert.ok(shipped.length > 100);
+      assert.deepEqual(await marks(b.db), shipped);
     });
 
     test('items: imported into the MTC it came from, it changes nothing', async () => {

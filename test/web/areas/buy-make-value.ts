@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, apiSend, arrive, figures, section, settled, status, webArea } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
@@ -146,9 +147,7 @@ webArea('buying, making and valuing in a real browser', (suite) => {
     const output = main.getByRole('group', { name: 'Output' });
     await output.getByText('None: completing a lot puts nothing into stock.').waitFor();
     await output.getByRole('button', { name: 'Choose the output…' }).click();
-    await output.getByLabel('Find item').fill('Loop Wheel');
-    const variantSelect = output.getByLabel('Variant', { exact: true });
-    await waitFor(async () => (await variantSelect.inputValue()) === String(wheel.variantId), 'the Loop Wheel variant to be offered');
+    await findVariant(output, 'Loop Wheel', 'Loop Wheel — Black / 26in');
     await output.getByRole('button', { name: 'Use this variant' }).click();
     await output.getByText(/Loop Wheel — Black \/ 26in/).waitFor();
     await main.getByLabel('Output per unit').fill('1');

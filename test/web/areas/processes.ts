@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { formatQuantity } from '../../../web/src/format.ts';
 import { centsText, costDraft, money } from '../../../web/src/processes/cost.ts';
@@ -84,17 +85,9 @@ async function apiWrite<T>(page: Page, method: 'POST' | 'PATCH', path: string, b
   return (await res.json()) as T;
 }
 
-/** In the step card `step`, picks an item by search and the variant whose label contains `variant`, and adds it to `to`. */
+/** In the step card `step`, finds a variant by `search` in the variant finder, picks the one of an item matching `item` whose label contains `variant` ("Black / 16 inch"), and adds it to `to`. */
 async function addVariant(step: Locator, search: string, item: RegExp, variant: string, quantity: string, to: string | RegExp) {
-  await step.getByLabel('Find an item').fill(search);
-  const items = step.getByLabel('Item', { exact: true });
-  await waitFor(async () => (await items.locator('option').allTextContents()).some((t) => item.test(t)), `items matching ${search}`);
-  const label = (await items.locator('option').allTextContents()).find((t) => item.test(t))!;
-  await items.selectOption({ label });
-  const variants = step.getByLabel('Variant', { exact: true });
-  await waitFor(async () => (await variants.locator('option').allTextContents()).some((t) => t.includes(variant)), `a variant ${variant}`);
-  const vlabel = (await variants.locator('option').allTextContents()).find((t) => t.includes(variant))!;
-  await variants.selectOption({ label: vlabel });
+  await findVariant(step, search, new RegExp(`${item.source.replace(/^\^/, '^')}.* — .*${variant.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   await step.getByLabel('Quantity', { exact: true }).fill(quantity);
   const target = step.getByLabel('Add to');
   const targets = await target.locator('option').allTextContents();
@@ -239,18 +232,18 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     // A line: two tyres in Wheel Building (added last, Quality Check is the step open: opening another folds it).
     const wheel = steps.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Wheel Building/ }) });
     await openStep(page, 'Wheel Building');
-    await addVariant(wheel, 'tyre', /^Tyre/, 'Black · 16 inch', '2', 'Variant lines');
+    await addVariant(wheel, 'tyre black 16', /^Tyre/, 'Black / 16 inch', '2', 'Variant lines');
     const withLine = await totalChangedFrom(page, labourOnly, 'a line');
 
     // A substitute group of two seats: worst and best cost change, and differ by the seats' rates.
     const assembly = steps.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Final Assembly/ }) });
     await openStep(page, 'Final Assembly');
-    assert.equal(await wheel.getByLabel('Find an item').count(), 0, 'opening a step folds the one open');
+    assert.equal(await wheel.getByLabel('Variant', { exact: true }).count(), 0, 'opening a step folds the one open');
     await assembly.getByLabel('New substitute group').fill('Seat');
     await assembly.getByRole('button', { name: 'Add group' }).click();
-    await addVariant(assembly, 'seat', /^Seat/, 'Black', '1', /Seat/);
+    await addVariant(assembly, 'seat black', /^Seat/, 'Black', '1', /Seat/);
     const oneSeat = await totalChangedFrom(page, withLine, 'a first alternative');
-    await addVariant(assembly, 'seat', /^Seat/, 'Red', '1', /Seat/);
+    await addVariant(assembly, 'seat red', /^Seat/, 'Red', '1', /Seat/);
     await assembly.getByRole('table', { name: 'Alternatives of group Seat' }).getByRole('row').nth(2).waitFor();
     // A quantity edited: the figures follow at once.
     await assembly.getByLabel(/^Quantity of Seat Red/).fill('3');
@@ -312,7 +305,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     });
     const beforeBare = await shownTotal(page);
     await openStep(page, 'Wheel Building');
-    await addVariant(wheel, 'tyre', /^Tyre/, `Unpriced ${backend.name}`, '1', 'Variant lines');
+    await addVariant(wheel, `tyre unpriced`, /^Tyre/, `Unpriced ${backend.name}`, '1', 'Variant lines');
     await wheel.getByText('Unpriced: no active rate').waitFor();
     const summary = section(page, 'Cost');
     await summary.getByText(/Incomplete/).waitFor();

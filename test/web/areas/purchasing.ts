@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
@@ -73,10 +74,7 @@ const label = (v: Variant) => `${v.item} — ${v.color} / ${v.size}`;
 
 /** Finds `v` in a variant picker inside `scope` (by its item's name) and chooses it. */
 async function pickVariant(scope: Locator, v: Variant): Promise<void> {
-  await scope.getByLabel('Find item', { exact: true }).fill(v.item);
-  const picker = scope.getByLabel('Variant', { exact: true });
-  await waitFor(async () => (await picker.locator('option').allTextContents()).includes(label(v)), `the variant picker to offer ${label(v)}`);
-  await picker.selectOption({ label: label(v) });
+  await findVariant(scope, `${v.item} ${v.color}`, label(v));
 }
 
 /** Waits for an alert inside `scope` saying `words`; on a timeout, says what the alerts of the page do say. */

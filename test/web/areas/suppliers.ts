@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, arrive, section, settled, status, webArea } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
@@ -140,11 +141,7 @@ webArea('suppliers and rates', (suite) => {
     const addRate = async (cost: string) => {
       const adding = page.getByRole('group', { name: 'Add rate' });
       if ((await adding.count()) === 0) await rates.getByRole('button', { name: 'Add rate', exact: true }).click();
-      await adding.getByLabel('Find item', { exact: true }).fill(variant.item);
-      const picker = adding.getByLabel('Variant', { exact: true });
-      const label = `${variant.item} — ${variant.color} / ${variant.size}`;
-      await waitFor(async () => (await picker.locator('option').allTextContents()).includes(label), `the variant picker to offer ${label}`);
-      await picker.selectOption({ label });
+      await findVariant(adding, `${variant.item} ${variant.color}`, `${variant.item} — ${variant.color} / ${variant.size}`);
       await adding.getByLabel('Rate per unit', { exact: true }).fill(cost);
       await adding.getByRole('button', { name: 'Add rate', exact: true }).click();
     };

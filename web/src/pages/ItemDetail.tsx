@@ -4,6 +4,7 @@ import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime, formatQuantity, formatStatus } from '../format.ts';
 import '../forms.css';
+import '../items/finder.css';
 import { Outcome, useAction } from '../forms.tsx';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { StockMovementForm } from '../items/StockMovementForm.tsx';
@@ -180,6 +181,8 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                     Stock
                   </th>
                   <th scope="col">Unit</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Barcode</th>
                   <th scope="col" className="num">
                     Threshold
                   </th>
@@ -200,6 +203,8 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                         {low && <span className="badge status-failed">low stock</span>}
                       </td>
                       <td>{v.unit}</td>
+                      <td className="code">{v.code ?? '—'}</td>
+                      <td className="code">{v.barcode ?? '—'}</td>
                       <td className="num">{formatQuantity(v.reorderThreshold)}</td>
                       <td>{v.preferredSupplier ?? '—'}</td>
                       <td>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
@@ -6,7 +6,10 @@ import '../forms.css';
 import { ItemForm } from '../items/ItemForm.tsx';
 import { Pager } from '../Pager.tsx';
 import { useCan } from '../session.tsx';
-import type { Item } from '../shapes.ts';
+import { findVariants } from '../items/VariantFinder.tsx';
+import { formatQuantity } from '../format.ts';
+import '../items/finder.css';
+import type { Item, ListedItem } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
@@ -24,7 +27,7 @@ export default function Items() {
   const navigate = useNavigate();
   const canWrite = useCan('catalog.write');
 
-  const loaded = useApi<{ total: number; totalCapped: boolean; items: (Item & { deletedAt: string | null })[] }>(
+  const loaded = useApi<{ total: number; totalCapped: boolean; items: (ListedItem & { deletedAt: string | null })[] }>(
     `/api/items${query({ q, category, includeDeleted: withDeleted ? 'true' : undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`,
   );
   const pages = pageCount(loaded.data?.total ?? 0, PAGE_SIZE);
@@ -39,9 +42,32 @@ export default function Items() {
           type="search"
           value={typed}
           onChange={(e) => setTyped(e.target.value)}
-          placeholder="name, model, variation or category"
+          onKeyDown={(e) => {
+            // Enter on a variant's code or barcode (a scanner types it and Enter) opens that variant.
+            // The box's own value: a scanner's keys come faster than the list follows them.
+            const text = e.currentTarget.value.trim();
+            if (e.key !== 'Enter' || text === '') return;
+            e.preventDefault();
+            void findVariants(text, 1).then(
+              (r) => {
+                const exact = r.variants.find((v) => v.exact);
+                if (!exact) return;
+                // The box goes back to the list's search, so that its pending push to the
+                // address (useSearchPage) is cancelled: this page stays mounted while the
+                // item's page loads, and would otherwise rewrite that page's address.
+                setTyped(q);
+                void navigate(`/items/${exact.itemId}?variant=${exact.variantId}`);
+              },
+              () => {},
+            );
+          }}
+          placeholder="name, code, barcode, model or category"
           autoComplete="off"
+          aria-describedby="item-search-hint"
         />
+        <span className="visually-hidden" id="item-search-hint">
+          Enter on a code or barcode opens its variant.
+        </span>
         <label htmlFor="item-category">Category</label>
         <select id="item-category" value={category} onChange={(e) => setFilter('category', e.target.value)}>
           <option value="">All categories</option>
@@ -100,6 +126,10 @@ export default function Items() {
                   <th scope="col">Category</th>
                   <th scope="col">Model</th>
                   <th scope="col">Variation</th>
+                  <th scope="col" className="num">
+                    Stock
+                  </th>
+                  <th scope="col">Code</th>
                 </tr>
               </thead>
               <tbody>
@@ -112,6 +142,21 @@ export default function Items() {
                     <td>{item.category ?? '—'}</td>
                     <td>{item.model ?? '—'}</td>
                     <td>{item.variation ?? '—'}</td>
+                    <td className="num nobreak">
+                      {item.stock.length === 0 ? '—' : item.stock.map((s) => `${formatQuantity(s.quantity)} ${s.unit}`).join(' · ')}
+                    </td>
+                    <td className="codes">
+                      {item.codes.length === 0
+                        ? '—'
+                        : item.codes.map((c, k) => (
+                            // Each code whole; the list wraps between them (at the space after a comma) on a narrow screen.
+                            <Fragment key={c}>
+                              {k > 0 && ', '}
+                              <span className="nobreak">{c}</span>
+                            </Fragment>
+                          ))}
+                      {item.moreCodes > 0 && ` +${item.moreCodes}`}
+                    </td>
                   </tr>
                 ))}
               </tbody>

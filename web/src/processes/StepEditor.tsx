@@ -3,11 +3,9 @@
 // redraws that row and the step's figures, not the other rows.
 import { memo, useCallback, useState } from 'react';
 import type { Dispatch, ReactNode } from 'react';
-import { query } from '../api.ts';
-import { ErrorAlert } from '../feedback.tsx';
 import { formatMoney } from '../format.ts';
-import type { Item, Variant } from '../shapes.ts';
-import { useApi } from '../useApi.ts';
+import { VariantFinder } from '../items/VariantFinder.tsx';
+import type { FoundVariant } from '../shapes.ts';
 import { money, parseScaled } from './cost.ts';
 import type { GroupCost, Rates, StepCost, UnitCost } from './cost.ts';
 import type { EditorAction } from './editor-state.ts';
@@ -124,85 +122,32 @@ function LinesTable({ caption, children }: { caption: string; children: ReactNod
   );
 }
 
-/** Finds a variant: an item by search, then one of its variants; adds it as a line or to a group. */
+/** Finds a variant in one box (name, code or barcode: VariantFinder); adds it as a line or to a group. */
 function VariantPicker({ step, onAdd }: { step: DraftStep; onAdd: (target: string, variant: VariantLabel, quantity: string) => void }) {
-  const [search, setSearch] = useState('');
-  const [itemId, setItemId] = useState('');
-  const [variantId, setVariantId] = useState('');
+  const [variant, setVariant] = useState<FoundVariant | undefined>(undefined);
   const [quantity, setQuantity] = useState('1');
   const [target, setTarget] = useState('lines');
   const [problem, setProblem] = useState('');
-  const items = useApi<{ total: number; items: Item[] }>(search.trim().length >= 2 ? `/api/items${query({ q: search.trim(), limit: 20 })}` : null);
-  const variants = useApi<Variant[]>(itemId ? `/api/items/${itemId}/variants` : null);
+  // A new finder after each add: its text empties for the next variant.
+  const [round, setRound] = useState(0);
   const id = `${step.key}-pick`;
   const targetValue = target === 'lines' || step.groups.some((g) => g.key === target) ? target : 'lines';
 
   function add() {
-    const v = variants.data?.find((x) => String(x.variantId) === variantId);
-    if (!v) return setProblem('Choose an item and one of its variants first.');
+    const v = variant;
+    if (!v) return setProblem('Find a variant by its name, code or barcode and choose it first.');
     if (!USAGE_QUANTITY.test(quantity.trim())) return setProblem('Quantity: enter an amount above zero with at most 4 decimals, e.g. 1 or 2.5.');
     setProblem('');
     onAdd(targetValue, { variantId: v.variantId, item: v.item, color: v.color, size: v.size, unit: v.unit }, quantity.trim());
-    setVariantId('');
+    setVariant(undefined);
+    setRound((r) => r + 1);
   }
 
   return (
     <fieldset className="picker">
       <legend>Add a variant</legend>
       <div className="field">
-        <label htmlFor={`${id}-search`}>Find an item</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setItemId('');
-            setVariantId('');
-          }}
-          placeholder="at least 2 letters"
-          autoComplete="off"
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-item`}>Item</label>
-        <select
-          id={`${id}-item`}
-          value={itemId}
-          onChange={(e) => {
-            setItemId(e.target.value);
-            setVariantId('');
-          }}
-          disabled={!items.data}
-        >
-          <option value="">
-            {!items.data
-              ? items.loading
-                ? 'Searching…'
-                : 'Search first'
-              : items.data.items.length === 0
-                ? 'No item matches'
-                : `Choose (${items.data.items.length}${items.data.total > items.data.items.length ? ` of ${items.data.total}` : ''})`}
-          </option>
-          {items.data?.items.map((i) => (
-            <option key={i.itemId} value={i.itemId}>
-              {i.name}
-              {i.model ? ` · ${i.model}` : ''}
-              {i.variation ? ` · ${i.variation}` : ''}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-variant`}>Variant</label>
-        <select id={`${id}-variant`} value={variantId} onChange={(e) => setVariantId(e.target.value)} disabled={!variants.data}>
-          <option value="">{!itemId ? 'Choose an item first' : variants.loading ? 'Loading variants…' : 'Choose'}</option>
-          {variants.data?.map((v) => (
-            <option key={v.variantId} value={v.variantId}>
-              {v.color} · {v.size} ({v.unit})
-            </option>
-          ))}
-        </select>
+        <VariantFinder key={round} id={`${id}-variant`} onPick={setVariant} />
       </div>
       <div className="field narrow">
         <label htmlFor={`${id}-qty`}>Quantity</label>
@@ -224,7 +169,6 @@ function VariantPicker({ step, onAdd }: { step: DraftStep; onAdd: (target: strin
           Add variant
         </button>
       </div>
-      {(items.error !== undefined || variants.error !== undefined) && <ErrorAlert error={items.error ?? variants.error} />}
       {problem && (
         <p className="alert" role="alert">
           {problem}

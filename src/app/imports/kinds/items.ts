@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../db/types.ts';
 import { masterIds } from '../../items/masters.ts';
 import { movementProblem, postStock } from '../../items/stock.ts';
+import { markProblem } from '../../items/variants.ts';
 import { RowReader } from './fields.ts';
 import { emptyResult, reject } from './kind.ts';
 import type { ImportKind, ParsedRow, WriteContext, WriteResult } from './kind.ts';
@@ -19,6 +20,9 @@ export interface ItemRow {
   stock: string | null;
   unit: string | null;
   threshold: string | null;
+  /** The variant's code (SKU) and barcode; null (no column, or the cell empty): left as stored. */
+  code: string | null;
+  barcode: string | null;
 }
 
 const lower = (s: string | null) => (s === null ? '' : s.toLowerCase());
@@ -40,7 +44,9 @@ export function severalItems(candidates: readonly { id: number; description: str
 
 /**
  * Items and their variants, in the old system's columns (Item, Model, Variation, Description,
- * Category, Color, Size, Stock, Unit, Threshold). A row names an item by name (whatever its
+ * Category, Color, Size, Stock, Unit, Threshold) and a variant's Code and Barcode (unique: a
+ * code whatever its case; a clash with another row of the file or another variant refuses
+ * the row, naming them; an empty cell leaves what is stored). A row names an item by name (whatever its
  * case), model and variation (empty: none), and by description when it gives one: a row with
  * no Description (no such column, or the cell empty) names the item by the other three alone.
  * A row that names more than one live item is rejected, naming them; one that names none
@@ -66,6 +72,8 @@ export const itemsKind: ImportKind<ItemRow> = {
     { key: 'stock', label: 'Stock', aliases: ['opening stock', 'quantity', 'qty', 'stock level', 'on hand'], required: false },
     { key: 'unit', label: 'Unit', aliases: ['uom', 'unit of measure'], required: false },
     { key: 'threshold', label: 'Threshold', aliases: ['reorder threshold', 'reorder level', 'min stock', 'minimum stock'], required: false },
+    { key: 'code', label: 'Code', aliases: ['sku', 'item code', 'variant code', 'product code'], required: false },
+    { key: 'barcode', label: 'Barcode', aliases: ['ean', 'upc', 'gtin', 'bar code'], required: false },
   ],
 
   parse(cells) {
@@ -81,7 +89,19 @@ export const itemsKind: ImportKind<ItemRow> = {
       stock: r.text('stock', 40),
       unit: r.text('unit', 20),
       threshold: r.decimal('threshold', 9, 3),
+      code: r.text('code', 200),
+      barcode: r.text('barcode', 200),
     };
+    for (const [field, label] of [
+      ['code', 'Code'],
+      ['barcode', 'Barcode'],
+    ] as const) {
+      const problem = v[field] === null ? null : markProblem(field, v[field]);
+      if (problem) {
+        r.error(field, `${label} "${v[field]}" ${problem}`);
+        v[field] = null;
+      }
+    }
     if (v.stock !== null) {
       const problem = movementProblem({ type: 'opening', quantity: v.stock });
       if (problem) {
@@ -98,6 +118,8 @@ export const itemsKind: ImportKind<ItemRow> = {
         ['stock', 'Stock'],
         ['unit', 'Unit'],
         ['threshold', 'Threshold'],
+        ['code', 'Code'],
+        ['barcode', 'Barcode'],
       ] as const) {
         if (v[field] !== null) r.error(field, `${label} belongs to a variant: give its Color and Size`);
       }
@@ -177,20 +199,23 @@ async function writeItems(tx: Queryable, rows: ParsedRow<ItemRow>[], ctx: WriteC
 
   // Variants: each (item, colour, size) once in a write (the kind's key). A new variant is made
   // with its stock and its opening entry at once; an existing one's stock is brought to the target.
-  const variantRows = rows.filter((r) => r.value.color !== null && r.value.size !== null && itemIds.has(itemOf.get(r.rowNumber)!));
-  const variants = await upsertVariants(
-    tx,
-    variantRows.map((r) => ({
-      rowNumber: r.rowNumber,
-      itemId: itemIds.get(itemOf.get(r.rowNumber)!)!.id,
-      colorId: id(colors, r.value.color)!,
-      sizeId: id(sizes, r.value.size)!,
-      unit: r.value.unit,
-      threshold: r.value.threshold,
-      stock: r.value.stock,
-    })),
-    ctx,
+  const targetOf = (r: ParsedRow<ItemRow>): VariantTarget => ({
+    rowNumber: r.rowNumber,
+    itemId: itemIds.get(itemOf.get(r.rowNumber)!)!.id,
+    colorId: id(colors, r.value.color)!,
+    sizeId: id(sizes, r.value.size)!,
+    unit: r.value.unit,
+    threshold: r.value.threshold,
+    stock: r.value.stock,
+    code: r.value.code,
+    barcode: r.value.barcode,
+  });
+  const marked = rows.filter((r) => r.value.color !== null && r.value.size !== null && itemIds.has(itemOf.get(r.rowNumber)!)).map(targetOf);
+  for (const [n, field, message] of await markClashes(tx, marked)) reject(result, n, field, message);
+  const variantRows = rows.filter(
+    (r) => r.value.color !== null && r.value.size !== null && itemIds.has(itemOf.get(r.rowNumber)!) && !result.rejected.has(r.rowNumber),
   );
+  const variants = await upsertVariants(tx, variantRows.map(targetOf), ctx);
   // A variant not in the answer was made (the answer leaves those out unless outcomes are wanted).
   const stockRows = variantRows.filter((r) => r.value.stock !== null && (variants.get(r.rowNumber)?.word ?? 'created') !== 'created');
   const moved = await setStock(
@@ -269,6 +294,59 @@ interface VariantTarget {
   unit: string | null;
   threshold: string | null;
   stock: string | null;
+  code: string | null;
+  barcode: string | null;
+}
+
+/**
+ * The rows whose code or barcode cannot be written, with the field and why: one another row of
+ * the batch gives too (whatever the case, for a code: every row after the first is refused,
+ * naming it), or one a live variant other than the row's own holds (naming that variant). An
+ * earlier batch of the same file has written its codes: a clash with one is named by variant.
+ */
+async function markClashes(tx: Queryable, list: VariantTarget[]): Promise<[row: number, field: 'code' | 'barcode', message: string][]> {
+  const out: [number, 'code' | 'barcode', string][] = [];
+  const first = new Map<string, number>();
+  const clear: VariantTarget[] = [];
+  for (const v of list) {
+    let clashed = false;
+    for (const [field, label, value] of [
+      ['code', 'Code', v.code?.toLowerCase()],
+      ['barcode', 'Barcode', v.barcode],
+    ] as const) {
+      if (value == null) continue;
+      const seen = first.get(`${field}\u0000${value}`);
+      if (seen === undefined) first.set(`${field}\u0000${value}`, v.rowNumber);
+      else {
+        out.push([v.rowNumber, field, `${label} "${v[field]}" is given on row ${seen} too: a ${field} belongs to one variant`]);
+        clashed = true;
+      }
+    }
+    if (!clashed && (v.code !== null || v.barcode !== null)) clear.push(v);
+  }
+  if (clear.length === 0) return out;
+  // A holder is the row's own variant when it has the row's item, colour and size.
+  const r = await tx.query<{ ord: string; field: 'code' | 'barcode'; variantId: number; item: string; color: string; size: string }>(
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[]) WITH ORDINALITY AS k(item_id, color_id, size_id, code, barcode, ord))
+     SELECT k.ord::text AS ord, h.field, v.variant_id AS "variantId", i.name AS item, c.color_name AS color, s.size_name AS size
+       FROM k CROSS JOIN LATERAL (
+              SELECT 'code' AS field, variant_id FROM public.item_variant WHERE k.code IS NOT NULL AND code IS NOT NULL AND lower(code) = lower(k.code) AND deleted_at IS NULL
+              UNION ALL
+              SELECT 'barcode', variant_id FROM public.item_variant WHERE k.barcode IS NOT NULL AND barcode = k.barcode AND deleted_at IS NULL) AS h
+       JOIN public.item_variant v ON v.variant_id = h.variant_id
+       JOIN public.item_master i ON i.item_id = v.item_id
+       JOIN public.color_master c ON c.color_id = v.color_id
+       JOIN public.size_master s ON s.size_id = v.size_id
+      WHERE (v.item_id, v.color_id, v.size_id) <> (k.item_id, k.color_id, k.size_id)
+      ORDER BY k.ord, h.field`,
+    [clear.map((v) => v.itemId), clear.map((v) => v.colorId), clear.map((v) => v.sizeId), clear.map((v) => v.code), clear.map((v) => v.barcode)],
+  );
+  for (const h of r.rows) {
+    const v = clear[Number(h.ord) - 1]!;
+    const label = h.field === 'code' ? 'Code' : 'Barcode';
+    out.push([v.rowNumber, h.field, `${label} "${v[h.field]}" is taken by variant ${h.variantId} (${h.item}, ${h.color}, ${h.size}): give this one another`]);
+  }
+  return out;
 }
 
 /** The words for the ledger's notes on a movement an import made. */
@@ -288,17 +366,19 @@ async function upsertVariants(
   // changes them; the rest are made, each with its stock and its opening ledger entry. Made
   // ones are in the answer only when outcomes are wanted (a preview): a run needs no word on them.
   const r = await tx.query<{ ord: string; variantId: number; word: string; opening: string | null }>(
-    `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
-                 WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, stock, row_number, ord)),
-          f AS (SELECT k.ord, k.unit, k.threshold, v.variant_id,
-                       (k.unit IS NOT NULL AND k.unit <> v.unit) OR (k.threshold IS NOT NULL AND k.threshold <> v.reorder_threshold) AS changed
+    `WITH k AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[], $8::text[], $9::text[])
+                 WITH ORDINALITY AS k(item_id, color_id, size_id, unit, threshold, stock, row_number, code, barcode, ord)),
+          f AS (SELECT k.ord, k.unit, k.threshold, k.code, k.barcode, v.variant_id,
+                       (k.unit IS NOT NULL AND k.unit <> v.unit) OR (k.threshold IS NOT NULL AND k.threshold <> v.reorder_threshold)
+                       OR (k.code IS NOT NULL AND k.code IS DISTINCT FROM v.code) OR (k.barcode IS NOT NULL AND k.barcode IS DISTINCT FROM v.barcode) AS changed
                   FROM k JOIN public.item_variant v ON v.item_id = k.item_id AND v.color_id = k.color_id AND v.size_id = k.size_id
                  WHERE v.item_id = ANY (ARRAY(SELECT DISTINCT item_id FROM k)) AND v.deleted_at IS NULL),
-          u AS (UPDATE public.item_variant v SET unit = coalesce(f.unit, v.unit), reorder_threshold = coalesce(f.threshold, v.reorder_threshold)
+          u AS (UPDATE public.item_variant v SET unit = coalesce(f.unit, v.unit), reorder_threshold = coalesce(f.threshold, v.reorder_threshold),
+                       code = coalesce(f.code, v.code), barcode = coalesce(f.barcode, v.barcode)
                   FROM f WHERE v.variant_id = f.variant_id AND f.changed RETURNING v.variant_id),
           n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.ord = k.ord)),
-          ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold)
-                  SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0) FROM n ORDER BY ord
+          ins AS (INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold, code, barcode)
+                  SELECT item_id, color_id, size_id, coalesce(unit, 'pcs'), coalesce(threshold, 0), code, barcode FROM n ORDER BY ord
                   RETURNING variant_id, item_id, color_id, size_id),
           j AS (SELECT n.ord, n.row_number, coalesce(n.stock, 0) AS stock, ins.variant_id FROM ins JOIN n USING (item_id, color_id, size_id))
      SELECT ord::text AS ord, variant_id AS "variantId", CASE WHEN changed THEN 'updated' ELSE 'unchanged' END AS word, NULL AS opening FROM f
@@ -312,6 +392,8 @@ async function upsertVariants(
       list.map((v) => v.threshold),
       list.map((v) => v.stock),
       list.map((v) => v.rowNumber),
+      list.map((v) => v.code),
+      list.map((v) => v.barcode),
     ],
   );
   // A made variant's stock is its opening entry in the ledger, written as every stock change is.
