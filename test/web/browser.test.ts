@@ -14,6 +14,7 @@ import './areas/lots.ts';
 import './areas/imports.ts';
 import './areas/purchasing.ts';
 import './areas/buy-make-value.ts';
+import './areas/confirm.ts';
 import './areas/every-page.ts';
 
 webSuites('the web app in a real browser');
