@@ -243,7 +243,7 @@ function ImportsPanel() {
                 <th scope="col">Kind</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">
-                  Rows <span className="caption">accepted / rejected</span>
+                  Rows accepted / rejected
                 </th>
                 <th scope="col">Uploaded</th>
               </tr>
