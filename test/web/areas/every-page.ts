@@ -6,7 +6,8 @@
 // operator may not do (the catalog, processes, planning lots, purchasing orders, imports, users).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, Route as Intercepted } from 'playwright-core';
+import { waitFor } from '../../helpers/wait.ts';
 import { TABLET, apiGet, settled, webArea } from '../harness.ts';
 import type { WebSuite } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
@@ -227,6 +228,32 @@ webArea('the dashboard leads to its lists', (suite) => {
     const listed = await apiGet<{ total: number }>(page, `/api/lots?status=${asked.get('status')}&from=${asked.get('from')}&to=${asked.get('to')}`);
     assert.equal(listed.total, counted, `the ${barName} bar (${counted}) leads to its ${counted} lots`);
     await main.getByRole('heading', { level: 1, name: 'Lots' }).waitFor();
+    w.assertNoProblems();
+  });
+});
+
+webArea('no placeholder before names load', (suite) => {
+  test('a supplier’s rates show no made-up name while their variants’ names load, then the names', async () => {
+    const w = await suite.adminAt('/suppliers');
+    const { page } = w;
+    const { suppliers } = await apiGet<{ suppliers: { supplierId: number }[] }>(page, '/api/suppliers?limit=1');
+    // The variants' names are held back until the page has been read without them.
+    const held: Intercepted[] = [];
+    let holding = true;
+    await page.route(/\/api\/variants\/\d+$/, (route) => {
+      if (holding) held.push(route);
+      else void route.continue();
+    });
+    await page.goto(`/suppliers/${suppliers[0]!.supplierId}`);
+    const rates = page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: 'Rates', exact: true }) });
+    await rates.getByRole('table').waitFor();
+    await waitFor(async () => held.length > 0, 'the page to ask for the variants’ names');
+    assert.doesNotMatch(await rates.innerText(), /Variant \d+/, 'no name made of an id while the names load');
+    holding = false;
+    for (const r of held.splice(0)) await r.continue();
+    await rates.getByRole('table').getByRole('link').first().waitFor();
+    assert.doesNotMatch(await rates.innerText(), /Variant \d+/);
+    await settled(page);
     w.assertNoProblems();
   });
 });
