@@ -2,7 +2,8 @@
 // PGlite and on the PostgreSQL server: every page, as its users use it, found by its labels,
 // roles and headings; each page screenshotted (test/.artifacts/screenshots/), with no console
 // error, page error or failed request and no serious axe-core violation. The areas are in
-// test/web/areas/, one per part of the app, and run in this order on one server per backend.
+// test/web/areas/, one per part of the app, and run in this order on one server per backend; the
+// last opens every page at a laptop's and a tablet's width, and as each role.
 import { webSuites } from './harness.ts';
 import './areas/app.ts';
 import './areas/admin.ts';
@@ -14,5 +15,7 @@ import './areas/lots.ts';
 import './areas/imports.ts';
 import './areas/purchasing.ts';
 import './areas/buy-make-value.ts';
+import './areas/confirm.ts';
+import './areas/every-page.ts';
 
 webSuites('the web app in a real browser');

@@ -97,15 +97,20 @@ webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, 
     await edit.getByRole('button', { name: 'Close', exact: true }).click();
 
     // The admin cannot deactivate themselves: the API says to ask another admin.
-    page.once('dialog', (d) => void d.accept());
     await w.expecting(status(409), async () => {
       await table.getByRole('button', { name: `Deactivate ${server().admin.name}`, exact: true }).click();
+      await table.getByRole('button', { name: 'Yes, deactivate', exact: true }).click();
       await main.getByRole('alert').filter({ hasText: 'another admin' }).waitFor();
     });
 
     // Deactivate Priya (confirmed): her session ends, and she cannot log in again.
-    page.once('dialog', (d) => void d.accept());
+    // It asks first: No keeps her active, Yes deactivates her.
     await table.getByRole('button', { name: 'Deactivate Priya Planner', exact: true }).click();
+    const asked = table.getByRole('group', { name: /^Deactivate Priya Planner \(viewer\)\? They are logged out now/ });
+    await asked.getByRole('button', { name: 'No, keep them active', exact: true }).click();
+    assert.equal((await apiGet<Account[]>(page, '/api/users')).find((u) => u.email === 'priya@example.com')?.deactivatedAt, null, 'No keeps her active');
+    await table.getByRole('button', { name: 'Deactivate Priya Planner', exact: true }).click();
+    await asked.getByRole('button', { name: 'Yes, deactivate', exact: true }).click();
     await table.getByRole('button', { name: 'Reactivate Priya Planner', exact: true }).waitFor();
     assert.ok((await apiGet<Account[]>(page, '/api/users')).find((u) => u.email === 'priya@example.com')?.deactivatedAt, 'deactivated in the API');
     assert.equal((await other.page.request.get('/api/auth/me')).status(), 401, 'her session ended');

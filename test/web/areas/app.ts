@@ -180,8 +180,8 @@ webArea('the web app in a real browser', ({ server, open, logInAt, adminAt, chec
       entries.entries.map((e) => [e.type, Number(e.quantity)]),
       [['opening', 4]],
     );
-    // A row of the ledger reads "Opening", then 4 (with its unit, the date and notes after).
-    const shown = (text: string) => /^opening\s+4(\.0+)?\b/im.test(text);
+    // A row of the ledger reads "Opening", then +4, into stock (with its unit, the date and notes after).
+    const shown = (text: string) => /^opening\s+\+4(\.0+)?\b/im.test(text);
     await waitFor(async () => shown(await ledger.innerText()), 'the Stock ledger to show the Pink XL helmet’s opening 4').catch(async (err: Error) => {
       throw new Error(`${err.message}:\n${await ledger.innerText()}`);
     });

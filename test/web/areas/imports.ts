@@ -78,6 +78,11 @@ webArea('imports in a real browser', ({ adminAt, open, checkPage }) => {
     await settled(page);
     const rows = preview.getByRole('table').locator('tbody tr');
     assert.equal(await rows.count(), 20, 'the first 20 rows');
+    assert.deepEqual(
+      (await preview.getByRole('columnheader').allTextContents()).slice(0, 2),
+      ['Row', 'Result'],
+      'what each row would do is read first, before its values',
+    );
     const first = await rows.nth(0).innerText();
     assert.ok(first.includes(`${PREFIX} 1`) && /item created/i.test(first), `row 2 would create its item: ${first}`);
     const bad = rows.filter({ has: page.getByRole('rowheader', { name: '8', exact: true }) });
@@ -222,7 +227,7 @@ webArea('imports in a real browser', ({ adminAt, open, checkPage }) => {
       ['Start import', 'Cancel import'],
     );
     await preview.getByRole('button', { name: 'Cancel import', exact: true }).click();
-    await preview.getByRole('group', { name: offered[1]!.confirm! }).waitFor();
+    await preview.getByRole('group', { name: `${offered[1]!.confirm!} Nothing of the file has been imported yet.` }).waitFor();
     await preview.getByRole('button', { name: 'No, go back', exact: true }).click();
     assert.equal((await apiGet<Job>(page, `/api/imports/${id}`)).status, 'pending');
     await preview.getByRole('button', { name: 'Cancel import', exact: true }).click();

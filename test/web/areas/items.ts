@@ -159,7 +159,7 @@ webArea('items and variants', (suite) => {
       .waitFor();
     await waitFor(async () => (await row.getByRole('cell').allInnerTexts()).some((c) => parseFloat(c) === 12), 'the variant’s stock to read 12');
     const ledger = section(page, 'Stock ledger');
-    await waitFor(async () => /^receipt\s+12 pcs\b.*Delivery note 42/im.test(await ledger.innerText()), 'the ledger to show the receipt of 12');
+    await waitFor(async () => /^receipt\s+\+12 pcs\b.*Delivery note 42/im.test(await ledger.innerText()), 'the ledger to show the receipt of 12');
     assert.equal((await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`))[0]!.stock.replace(/\.0+$/, ''), '12');
 
     // An adjustment must say why: the API's message, naming the Reason field.
@@ -176,6 +176,7 @@ webArea('items and variants', (suite) => {
     // A variant with stock is not deleted: the API says what to do. One without is, and is restored.
     await w.expecting(status(409), async () => {
       await row.getByRole('button', { name: 'Delete Black / General', exact: true }).click();
+      await row.getByRole('button', { name: 'Yes, delete it', exact: true }).click();
       await alertSays(page, 'still has stock');
     });
     await variants.getByRole('button', { name: 'Add variant', exact: true }).click();
@@ -186,12 +187,19 @@ webArea('items and variants', (suite) => {
     await variants.getByRole('button', { name: 'Show White / General', pressed: true }).waitFor();
     await settled(page);
     await variants.getByRole('button', { name: 'Delete White / General', exact: true }).click();
+    await variants.getByRole('group', { name: 'Delete White / General? It holds 0 pcs in stock.' }).getByRole('button', { name: 'Yes, delete it' }).click();
     await variants.getByRole('button', { name: 'Restore White / General', exact: true }).click();
     await variants.getByRole('button', { name: 'Delete White / General', exact: true }).waitFor();
     assert.deepEqual((await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`)).map((v) => v.color).sort(), ['Black', 'White']);
 
-    // Deleting the item takes it out of use until it is restored.
+    // Deleting the item asks first, saying what it holds: No keeps it; Yes takes it out of use until it is restored.
     await main.getByRole('button', { name: 'Delete item', exact: true }).click();
+    const asked = main.getByRole('group', { name: /^Delete / });
+    assert.match(await asked.innerText(), /Its 2 variants hold [\d.,]+ pcs in stock\. It is left out of lists/);
+    await asked.getByRole('button', { name: 'No, keep it', exact: true }).click();
+    assert.equal((await apiGet<{ deletedAt: string | null }>(page, `/api/items/${itemId}`)).deletedAt, null, 'No keeps the item');
+    await main.getByRole('button', { name: 'Delete item', exact: true }).click();
+    await asked.getByRole('button', { name: 'Yes, delete the item', exact: true }).click();
     await main.getByText(/This item was deleted on/).waitFor();
     assert.notEqual((await apiGet<{ deletedAt: string | null }>(page, `/api/items/${itemId}`)).deletedAt, null);
     assert.equal(await section(page, 'Record stock movement').count(), 0, 'a deleted item’s stock does not move');

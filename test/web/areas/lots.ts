@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
+import { formatQuantity } from '../../../web/src/format.ts';
 import { TABLET, apiGet, arrive, figures, section, settled, status, submitLogin, webArea } from '../harness.ts';
 
 interface LotShape {
@@ -164,10 +165,10 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     assert.deepEqual(await actions.getByRole('button').allInnerTexts(), buttonsOf(lot));
     assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Mark ready', 'Cancel lot…']);
     const stockBefore = new Map<number, number>();
-    const needs = await apiGet<{ sufficient: boolean; needs: { variantId: number; needed: string; available: string }[] }>(
-      page,
-      `/api/lots/${lotId}/stock-check`,
-    );
+    const needs = await apiGet<{
+      sufficient: boolean;
+      needs: { variantId: number; item: string; color: string; size: string; unit: string; needed: string; available: string }[];
+    }>(page, `/api/lots/${lotId}/stock-check`);
     assert.equal(needs.sufficient, true);
     for (const n of needs.needs) stockBefore.set(n.variantId, Number(n.available));
     assert.match(await section(page, 'Stock check').innerText(), /Stock covers all/);
@@ -184,6 +185,10 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     const sentence = offered.find((a) => a.action === 'complete')?.confirm;
     assert.ok(sentence, 'the API asks to confirm completion');
     assert.ok((await confirmation.innerText()).includes(sentence), `the page shows "${sentence}"`);
+    // …with what it consumes, in numbers: every variant the stock check lists, at the quantity completion takes.
+    const consumes = needs.needs.map((n) => `${formatQuantity(n.needed)} ${n.unit} × ${n.item} · ${n.color} · ${n.size}`);
+    assert.ok(consumes.length > 0, 'the lot consumes something');
+    assert.ok((await confirmation.innerText()).includes(`It consumes ${consumes.join(', ')}.`), `the page says it consumes ${consumes.join(', ')}`);
     await confirmation.getByRole('button', { name: 'Keep it as it is', exact: true }).click();
     await confirmation.waitFor({ state: 'detached' });
     assert.equal((await apiGet<LotShape>(page, `/api/lots/${lotId}`)).status, 'in_progress', 'keeping it changes nothing');
@@ -278,8 +283,8 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     await reason.waitFor();
     assert.match(
       await actions.getByRole('form', { name: 'Cancel lot' }).innerText(),
-      /cannot be planned or run again/,
-      'cancelling is confirmed: the API’s sentence',
+      /cannot be planned or run again\. Its \d+ units? of .+ (is|are) not made, and nothing is taken from stock\./,
+      'cancelling is confirmed: the API’s sentence, and what is not made',
     );
     await w.expecting(status(400), async () => {
       const message = await apiMessage(page, `/api/lots/${big.lotId}/cancel`, () => actions.getByRole('button', { name: 'Cancel lot', exact: true }).click());

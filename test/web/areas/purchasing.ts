@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { formatQuantity } from '../../../web/src/format.ts';
 import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
 
@@ -273,6 +274,14 @@ webArea('purchasing in a real browser', (suite) => {
     assert.match(await main.innerText(), /The supplier sent one spare; we keep it\./, 'the over-receipt’s reason is shown with its line');
     await checkPage(w, 'goods-receipt');
     await main.getByRole('button', { name: 'Reverse this receipt…', exact: true }).click();
+    // It says what leaves stock, in numbers: every line of the receipt.
+    const reversing = await apiGet<{ lines: { item: string; color: string; size: string; quantity: string }[] }>(
+      page,
+      `/api/goods-receipts/${newest.receiptId}`,
+    );
+    const asked = await main.getByRole('form', { name: 'Reverse this receipt' }).innerText();
+    for (const l of reversing.lines)
+      assert.ok(asked.includes(`${formatQuantity(l.quantity)} × ${l.item} · ${l.color} · ${l.size}`), `it names ${l.item}: ${asked}`);
     await main.getByLabel('Reason', { exact: true }).fill('Booked against the wrong bill.');
     await main.getByRole('button', { name: 'Reverse receipt', exact: true }).click();
     await arrive(page, (u) => /^\/goods-receipts\/\d+$/.test(u.pathname) && u.pathname !== `/goods-receipts/${newest.receiptId}`, 'the reversing receipt');

@@ -197,7 +197,14 @@ webArea('suppliers and rates', (suite) => {
     await compared.getByRole('link', { name: firm, exact: true }).click();
     await arrive(page, (u) => u.pathname === `/suppliers/${supplierId}`, `/suppliers/${supplierId}`);
     await settled(page);
+    // It asks first, saying what remains: No keeps the rate as it was, Yes deactivates it.
     await row.getByRole('button', { name: /^Deactivate/ }).click();
+    const asked = row.getByRole('group', { name: /^Deactivate .* a unit for / });
+    assert.match(await asked.innerText(), /Costing and purchasing stop using it; \d+ other active rates? of this supplier for it remain/);
+    await asked.getByRole('button', { name: 'No, keep it', exact: true }).click();
+    assert.equal((await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`))[0]!.isActive, true, 'No keeps the rate active');
+    await row.getByRole('button', { name: /^Deactivate/ }).click();
+    await asked.getByRole('button', { name: 'Yes, deactivate', exact: true }).click();
     await row.getByRole('cell', { name: 'Inactive', exact: true }).waitFor();
     assert.equal((await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`))[0]!.isActive, false);
     const after = await apiGet<{ rates: Rate[] }>(page, `/api/variants/${variant.variantId}/supplier-comparison`);
@@ -206,6 +213,7 @@ webArea('suppliers and rates', (suite) => {
     // A supplier with rates is kept: deleting it is refused with the API's message.
     const removal = section(page, 'Delete supplier');
     await removal.getByRole('button', { name: 'Delete supplier', exact: true }).click();
+    await removal.getByText(/It has \d+ rates?, \d+ active\./).waitFor();
     await w.expecting(status(409), async () => {
       await removal.getByRole('button', { name: 'Yes, delete', exact: true }).click();
       await alertSays(page, 'deactivate its rates');

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../feedback.tsx';
-import { ConfirmButton } from './ConfirmButton.tsx';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import type { ImportJobDetail, JobAction } from './shapes.ts';
 
 /**
@@ -52,7 +52,7 @@ export function JobActions({
             <ConfirmButton
               key={a.action}
               label={a.label}
-              question={a.confirm}
+              question={inNumbers(a.confirm, a, job)}
               confirmLabel={`Yes, ${a.label.charAt(0).toLowerCase()}${a.label.slice(1)}`}
               busyLabel="Working…"
               keepLabel="No, go back"
@@ -68,4 +68,15 @@ export function JobActions({
       </div>
     </>
   );
+}
+
+/**
+ * The API's sentence to confirm `a`, with what cancelling leaves undone in numbers: how many
+ * of the file's rows are imported already and how many are left unprocessed.
+ */
+function inNumbers(confirm: string, a: JobAction, job: ImportJobDetail): string {
+  if (a.to !== 'cancelled') return confirm;
+  if (job.totalRows === 0) return `${confirm} Nothing of the file has been imported yet.`;
+  const left = Math.max(job.totalRows - job.processedRows, 0);
+  return `${confirm} ${job.processedRows} of its ${job.totalRows} rows are processed; ${left} ${left === 1 ? 'row is' : 'rows are'} left unprocessed.`;
 }

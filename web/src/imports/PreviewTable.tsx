@@ -48,13 +48,14 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
                 <th scope="col" className="num">
                   Row
                 </th>
+                {/* What importing the row would do comes first: it is what the preview is read for. */}
+                <th scope="col">Result</th>
                 {shown.map((c) => (
                   <th scope="col" key={c.key}>
                     {c.label}
                     {c.header !== null && c.header.toLowerCase() !== c.label.toLowerCase() && <span className="import-header-read"> (“{c.header}”)</span>}
                   </th>
                 ))}
-                <th scope="col">Result</th>
               </tr>
             </thead>
             <tbody>
@@ -63,9 +64,6 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
                   <th scope="row" className="num">
                     {row.rowNumber}
                   </th>
-                  {shown.map((c) => (
-                    <td key={c.key}>{row.values[c.key] ?? ''}</td>
-                  ))}
                   <td className="result">
                     {row.errors.length > 0 ? (
                       <ul className="import-row-errors">
@@ -79,6 +77,9 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
                       <span className="import-outcome">{row.outcome ?? 'imported'}</span>
                     )}
                   </td>
+                  {shown.map((c) => (
+                    <td key={c.key}>{row.values[c.key] ?? ''}</td>
+                  ))}
                 </tr>
               ))}
             </tbody>

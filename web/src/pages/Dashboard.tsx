@@ -77,7 +77,13 @@ function LotsPanel() {
               series={['Lots']}
               bars={Object.entries(report.totals)
                 .filter(([status]) => status !== 'all')
-                .map(([status, n]) => ({ key: status, label: formatStatus(status), values: [n], tone: status }))}
+                .map(([status, n]) => ({
+                  key: status,
+                  // Each bar leads to its lots: the list filtered by the status and the same twelve months.
+                  label: <Link to={`/lots${query({ status, from: isoDay(from), to: isoDay(today) })}`}>{formatStatus(status)}</Link>,
+                  values: [n],
+                  tone: status,
+                }))}
               format={(n) => String(n)}
             />
           </>
@@ -230,14 +236,14 @@ function ImportsPanel() {
         jobs.length === 0 ? (
           <p className="empty">No imports yet.</p>
         ) : (
-          <table>
+          <table className="fitted">
             <thead>
               <tr>
                 <th scope="col">File</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">
-                  Rows (accepted / rejected)
+                  Rows accepted / rejected
                 </th>
                 <th scope="col">Uploaded</th>
               </tr>
@@ -245,10 +251,16 @@ function ImportsPanel() {
             <tbody>
               {jobs.map((j) => (
                 <tr key={j.id}>
-                  <td>{j.fileName ?? `import ${j.id}`}</td>
-                  <td>{j.kind}</td>
+                  <td className="file-name">
+                    <Link to={`/imports/${j.id}`}>{j.fileName ?? `import ${j.id}`}</Link>
+                  </td>
                   <td>
-                    <span className={`badge status-${j.status}`}>{formatStatus(j.status)}</span>
+                    <Link to={`/imports${query({ kind: j.kind })}`}>{j.kind}</Link>
+                  </td>
+                  <td>
+                    <Link to={`/imports${query({ status: j.status })}`}>
+                      <span className={`badge status-${j.status}`}>{formatStatus(j.status)}</span>
+                    </Link>
                   </td>
                   <td className="num">
                     {j.successCount} / {j.failureCount}
@@ -263,6 +275,9 @@ function ImportsPanel() {
     </Panel>
   );
 }
+
+/** The completed lots of a process: what a cost variance is measured over. */
+const completedLots = (processId: number) => `/lots${query({ status: 'completed', process: processId })}`;
 
 function CostVariancePanel() {
   const loaded = useApi<{ processes: CostVariance[] }>('/api/reports/cost-variance');
@@ -281,7 +296,11 @@ function CostVariancePanel() {
               label="Worst-case estimate and actual cost by process"
               captionShown={false}
               series={['Worst-case estimate', 'Actual']}
-              bars={processes.map((p) => ({ key: p.processId, label: p.process, values: [Number(p.worstCaseEstimate), Number(p.actual)] }))}
+              bars={processes.map((p) => ({
+                key: p.processId,
+                label: <Link to={completedLots(p.processId)}>{p.process}</Link>,
+                values: [Number(p.worstCaseEstimate), Number(p.actual)],
+              }))}
               format={(n) => formatMoney(n.toFixed(2))}
             />
             <table>
@@ -305,8 +324,12 @@ function CostVariancePanel() {
               <tbody>
                 {processes.map((p) => (
                   <tr key={p.processId}>
-                    <td>{p.process}</td>
-                    <td className="num">{p.lots}</td>
+                    <td>
+                      <Link to={`/processes/${p.processId}`}>{p.process}</Link>
+                    </td>
+                    <td className="num">
+                      <Link to={completedLots(p.processId)}>{p.lots}</Link>
+                    </td>
                     <td className="num">{formatMoney(p.worstCaseEstimate)}</td>
                     <td className="num">
                       {formatMoney(p.actual)}

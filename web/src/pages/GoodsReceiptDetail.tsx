@@ -185,7 +185,11 @@ function Reverse({ receipt }: { receipt: Receipt }) {
         </button>
       ) : (
         <form className="reason-form" onSubmit={submit} noValidate aria-label="Reverse this receipt">
-          <p>A new receipt takes every line of {receipt.receiptNumber} back out of stock, at the cost it came in at, and off its order.</p>
+          <p>
+            A new receipt takes every line of {receipt.receiptNumber} back out of stock, at the cost it came in at, and off its order:{' '}
+            {receipt.lines.map((l) => `${formatQuantity(l.quantity)} × ${l.item} · ${l.color} · ${l.size}`).join(', ')}, worth {formatMoney(receipt.grandTotal)}{' '}
+            with tax.
+          </p>
           <label htmlFor="gr-reason">Reason</label>
           <textarea id="gr-reason" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} {...invalidAt(error, 'reason')} />
           <ProblemAt error={error} path="reason" label="Reason" />

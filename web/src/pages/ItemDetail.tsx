@@ -11,6 +11,7 @@ import { StockMovementForm } from '../items/StockMovementForm.tsx';
 import { PreferredSupplierSection } from '../items/PreferredSupplier.tsx';
 import { RateHistorySection, SupplierComparisonSection } from '../items/VariantRates.tsx';
 import { VariantForm } from '../items/VariantForm.tsx';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Pager } from '../Pager.tsx';
 import { useCan } from '../session.tsx';
 import type { Item, LedgerEntry, Variant } from '../shapes.ts';
@@ -53,7 +54,7 @@ export default function ItemDetail() {
         <Link to="/items">Items</Link>
       </p>
       <h1>{it.name}</h1>
-      <ItemFacts item={it} reload={item.reload} />
+      <ItemFacts item={it} variants={variants.data} reload={item.reload} />
       {variants.error !== undefined ? (
         <ErrorAlert error={variants.error} />
       ) : !variants.data ? (
@@ -66,18 +67,20 @@ export default function ItemDetail() {
 }
 
 /** What the item is, with editing it, and deleting or restoring it. */
-function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void }) {
+function ItemFacts({ item, variants, reload }: { item: Deletable<Item>; variants: Deletable<Variant>[] | undefined; reload: () => void }) {
   const canWrite = useCan('catalog.write');
   const [editing, setEditing] = useState(false);
   const life = useAction();
   const deleted = item.deletedAt !== null;
   const toggleDeleted = () =>
-    void life
+    life
       .run(
         () => (deleted ? api<Item>('POST', `/api/items/${item.itemId}/restore`) : api<Item>('DELETE', `/api/items/${item.itemId}`)),
         deleted ? `Restored ${item.name}.` : `Deleted ${item.name}: restore it to use it again.`,
       )
-      .then((ok) => ok && reload());
+      .then((ok) => {
+        if (ok) reload();
+      });
   return (
     <>
       {deleted && (
@@ -108,9 +111,21 @@ function ItemFacts({ item, reload }: { item: Deletable<Item>; reload: () => void
               Edit item
             </button>
           )}
-          <button type="button" className="secondary" disabled={life.busy} onClick={toggleDeleted}>
-            {life.busy ? (deleted ? 'Restoring…' : 'Deleting…') : deleted ? 'Restore item' : 'Delete item'}
-          </button>
+          {deleted ? (
+            <button type="button" className="secondary" disabled={life.busy} onClick={() => void toggleDeleted()}>
+              {life.busy ? 'Restoring…' : 'Restore item'}
+            </button>
+          ) : (
+            <ConfirmButton
+              label="Delete item"
+              question={`Delete ${item.name}? ${whatItHolds(variants)} It is left out of lists and its stock cannot move until it is restored.`}
+              confirmLabel="Yes, delete the item"
+              busyLabel="Deleting…"
+              keepLabel="No, keep it"
+              disabled={life.busy || variants === undefined}
+              onConfirm={toggleDeleted}
+            />
+          )}
         </div>
       )}
       <Outcome action={life} />
@@ -153,7 +168,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
   const [acting, setActing] = useState<number | undefined>(undefined);
   const lifecycle = (v: Variant, restore: boolean) => {
     setActing(v.variantId);
-    void life
+    return life
       .run(
         () => api<Variant>(restore ? 'POST' : 'DELETE', `/api/variants/${v.variantId}${restore ? '/restore' : ''}`),
         `${restore ? 'Restored' : 'Deleted'} ${v.color} / ${v.size}.`,
@@ -228,15 +243,16 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                               >
                                 Edit
                               </button>
-                              <button
-                                type="button"
-                                className="secondary"
-                                aria-label={`Delete ${v.color} / ${v.size}`}
+                              <ConfirmButton
+                                label="Delete"
+                                labelForAll={`Delete ${v.color} / ${v.size}`}
+                                question={`Delete ${v.color} / ${v.size}? It holds ${formatQuantity(v.stock)} ${v.unit} in stock.`}
+                                confirmLabel="Yes, delete it"
+                                busyLabel="Deleting…"
+                                keepLabel="No, keep it"
                                 disabled={life.busy}
-                                onClick={() => lifecycle(v, false)}
-                              >
-                                {acting === v.variantId ? 'Deleting…' : 'Delete'}
-                              </button>
+                                onConfirm={() => lifecycle(v, false)}
+                              />
                             </>
                           )}
                         </div>
@@ -262,7 +278,7 @@ function VariantsAndLedger({ item, all, reload }: { item: Deletable<Item>; all: 
                       className="secondary"
                       aria-label={`Restore ${v.color} / ${v.size}`}
                       disabled={life.busy}
-                      onClick={() => lifecycle(v, true)}
+                      onClick={() => void lifecycle(v, true)}
                     >
                       {acting === v.variantId ? 'Restoring…' : 'Restore'}
                     </button>
@@ -397,8 +413,8 @@ function Ledger({ variant, canMove }: { variant: Variant; canMove: boolean }) {
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{formatStatus(e.type)}</td>
-                <td className={`num ${e.quantity.startsWith('-') ? 'under' : ''}`}>
-                  {formatQuantity(e.quantity)} {e.unit ?? variant.unit}
+                <td className={`num ${e.quantity.startsWith('-') ? 'stock-out' : 'stock-in'}`}>
+                  {signed(e.quantity)} {e.unit ?? variant.unit}
                 </td>
                 <td>{formatDateTime(e.createdAt)}</td>
                 <td>{e.notes ?? ''}</td>
@@ -410,4 +426,23 @@ function Ledger({ variant, canMove }: { variant: Variant; canMove: boolean }) {
       <Pager page={page} pages={Math.max(1, Math.ceil(total / LEDGER_PAGE_SIZE))} total={total} noun={['movement', 'movements']} onPage={setPage} />
     </>
   );
+}
+
+/**
+ * What an item's live variants hold, for the question before deleting it: how many, and their
+ * stock summed per unit ("Its 3 variants hold 12 pcs and 4.5 kg in stock.").
+ */
+function whatItHolds(variants: readonly Deletable<Variant>[] | undefined): string {
+  const live = (variants ?? []).filter((v) => v.deletedAt === null);
+  if (live.length === 0) return 'It has no variants.';
+  const perUnit = new Map<string, number>();
+  for (const v of live) perUnit.set(v.unit, (perUnit.get(v.unit) ?? 0) + Math.round(Number(v.stock) * 1000));
+  const stock = [...perUnit].filter(([, milli]) => milli !== 0).map(([unit, milli]) => `${formatQuantity(String(milli / 1000))} ${unit}`);
+  const count = live.length === 1 ? 'Its 1 variant holds' : `Its ${live.length} variants hold`;
+  return stock.length === 0 ? `${count} no stock.` : `${count} ${stock.join(' and ')} in stock.`;
+}
+
+/** A movement's quantity with its direction: "+12" into stock, "−10" out of it (a true minus sign). */
+function signed(quantity: string): string {
+  return quantity.startsWith('-') ? `−${formatQuantity(quantity.slice(1))}` : `+${formatQuantity(quantity)}`;
 }

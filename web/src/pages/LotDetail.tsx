@@ -10,9 +10,10 @@ import { FieldError } from '../lots/FieldError.tsx';
 import { GroupChooser } from '../lots/GroupChooser.tsx';
 import { useVariantFacts } from '../lots/facts.ts';
 import { groupsOf } from '../lots/needs.ts';
+import { confirmInNumbers } from '../lots/confirm.ts';
 import { StatusBadge } from '../lots/StatusBadge.tsx';
 import { StockTable } from '../lots/StockTable.tsx';
-import type { Lot, LotAction, ProcessTree, StockCheck } from '../lots/types.ts';
+import type { Lot, LotAction, ProcessTree, StockCheck, StockNeed } from '../lots/types.ts';
 import '../lots/lots.css';
 import { useCan, useSession } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
@@ -122,7 +123,7 @@ export default function LotDetail() {
         </p>
       )}
 
-      <StatusActions lot={l} process={process.data} onChanged={changed} />
+      <StatusActions lot={l} process={process.data} needs={check.data?.needs} onChanged={changed} />
       <Selections lot={l} onChanged={changed} />
 
       <section>
@@ -176,7 +177,18 @@ export default function LotDetail() {
  * The moves the API offers the user on this lot, as buttons: a move that needs a reason asks
  * for it, and one that cannot be undone shows its sentence to confirm, before it is made.
  */
-function StatusActions({ lot, process, onChanged }: { lot: Lot; process: ProcessTree | undefined; onChanged: (message: string) => void }) {
+function StatusActions({
+  lot,
+  process,
+  needs,
+  onChanged,
+}: {
+  lot: Lot;
+  process: ProcessTree | undefined;
+  /** What the lot takes from stock (its stock check), said when completing it is confirmed. */
+  needs: readonly StockNeed[] | undefined;
+  onChanged: (message: string) => void;
+}) {
   const { user } = useSession();
   const [output, setOutput] = useState<string | null>(null);
   const [why, setWhy] = useState('');
@@ -250,7 +262,7 @@ function StatusActions({ lot, process, onChanged }: { lot: Lot; process: Process
         </p>
       ) : (
         <MoveButtons
-          moves={lot.actions}
+          moves={lot.actions.map((a) => ({ ...a, confirm: confirmInNumbers(a, lot, needs) }))}
           idPrefix="lot"
           reasonHelp="Why: it is kept in the lot’s history."
           fields={outputFields}

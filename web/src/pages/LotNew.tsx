@@ -12,6 +12,7 @@ import { FieldError, fieldLabel } from '../lots/FieldError.tsx';
 import type { Lot, ProcessCost, ProcessSummary, ProcessTree } from '../lots/types.ts';
 import '../lots/lots.css';
 import { Pager } from '../Pager.tsx';
+import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
@@ -42,8 +43,25 @@ function stepOf(error: unknown): Step {
  * stock check of what the lot would need. Back and Next keep what was entered; an error the
  * API gives on creating is shown at the step it belongs to, naming the field.
  */
+/** The wizard for a user whose role may plan lots; anyone else reads why not. */
 export default function LotNew() {
+  const canPlan = useCan('lot.plan');
   usePageTitle('New lot');
+  if (!canPlan) {
+    return (
+      <>
+        <p className="crumbs">
+          <Link to="/lots">Lots</Link>
+        </p>
+        <h1>New lot</h1>
+        <p className="empty">Your role may not plan lots: ask a planner. You can follow the lots on the list.</p>
+      </>
+    );
+  }
+  return <LotWizard />;
+}
+
+function LotWizard() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [step, setStep] = useState<Step>(1);

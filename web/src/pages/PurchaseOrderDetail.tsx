@@ -177,7 +177,7 @@ function StatusActions({ order, onChanged }: { order: Order; onChanged: (message
     <section aria-labelledby="po-status-heading">
       <h2 id="po-status-heading">Status</h2>
       <MoveButtons
-        moves={order.actions}
+        moves={order.actions.map((a) => ({ ...a, confirm: openInNumbers(a, order) }))}
         idPrefix="po"
         reasonHelp="Why: it is kept with the order."
         onMove={async (a: OrderAction, reason) => {
@@ -498,4 +498,16 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
         ))}
     </section>
   );
+}
+
+/**
+ * The API's sentence to confirm a move that ends the order (cancel, close short), with what is
+ * still open on it in numbers: "3 lines are still open: 40 pcs × Seat · Pink · General, …".
+ */
+function openInNumbers(a: OrderAction, order: Order): string | null {
+  if (a.confirm === null || (a.to !== 'cancelled' && a.to !== 'closed')) return a.confirm;
+  const open = order.lines.filter((l) => Number(l.openQuantity) > 0);
+  if (open.length === 0) return `${a.confirm} Nothing is still open on it.`;
+  const what = open.map((l) => `${formatQuantity(l.openQuantity)} ${l.unit} × ${l.item} · ${l.color} · ${l.size}`).join(', ');
+  return `${a.confirm} ${open.length === 1 ? '1 line is' : `${open.length} lines are`} still open: ${what}.`;
 }

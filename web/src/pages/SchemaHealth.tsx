@@ -3,6 +3,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime } from '../format.ts';
 import '../forms.css';
 import { Pager } from '../Pager.tsx';
+import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
@@ -48,7 +49,20 @@ const KIND_HELP: Record<Finding['kind'], string> = {
  * with what to do. The findings are searched and paged in the page.
  */
 export default function SchemaHealth() {
+  const canRead = useCan('schema.read');
   usePageTitle('Schema health');
+  if (!canRead) {
+    return (
+      <>
+        <h1>Schema health</h1>
+        <p className="empty">Only an administrator reads the schema’s health.</p>
+      </>
+    );
+  }
+  return <HealthReport />;
+}
+
+function HealthReport() {
   const health = useApi<Health>('/api/schema/health');
   return (
     <>

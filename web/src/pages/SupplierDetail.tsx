@@ -87,6 +87,8 @@ function SupplierFacts({ supplier }: { supplier: Supplier }) {
 function DeleteSupplier({ supplier }: { supplier: Supplier }) {
   const [asked, setAsked] = useState(false);
   const action = useAction();
+  // How many rates it has, for the question: asked when the question is.
+  const rates = useApi<{ isActive: boolean }[]>(asked ? `/api/suppliers/${supplier.supplierId}/rates` : null);
   const navigate = useNavigate();
   const remove = () =>
     void action
@@ -106,7 +108,14 @@ function DeleteSupplier({ supplier }: { supplier: Supplier }) {
           </button>
         ) : (
           <>
-            <span>Delete {supplier.firmName} for good?</span>
+            <span>
+              Delete {supplier.firmName} for good?{' '}
+              {rates.data === undefined
+                ? ''
+                : rates.data.length === 0
+                  ? 'It has no rates.'
+                  : `It has ${rates.data.length} rate${rates.data.length === 1 ? '' : 's'}, ${rates.data.filter((r) => r.isActive).length} active.`}
+            </span>
             <button type="button" disabled={action.busy} onClick={remove}>
               {action.busy ? 'Deleting…' : 'Yes, delete'}
             </button>

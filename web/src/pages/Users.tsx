@@ -6,8 +6,9 @@ import { formatDateTime } from '../format.ts';
 import '../forms.css';
 import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
 import type { Action } from '../forms.tsx';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Pager } from '../Pager.tsx';
-import { useSession } from '../session.tsx';
+import { useCan, useSession } from '../session.tsx';
 import type { RoleInfo, User } from '../shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
@@ -29,7 +30,20 @@ interface Account extends User {
  * (name, role, a new password), deactivated and reactivated.
  */
 export default function Users() {
+  const canManage = useCan('users.manage');
   usePageTitle('Users');
+  if (!canManage) {
+    return (
+      <>
+        <h1>Users</h1>
+        <p className="empty">Only an administrator manages user accounts.</p>
+      </>
+    );
+  }
+  return <Accounts />;
+}
+
+function Accounts() {
   const { user: me } = useSession();
   const users = useApi<Account[]>('/api/users');
   // The roles and what each is for, from the API's table: the page names none itself.
@@ -273,20 +287,26 @@ function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => voi
   const action = useAction();
   const verb = user.deactivatedAt ? 'reactivate' : 'deactivate';
   const act = async () => {
-    if (verb === 'deactivate' && !window.confirm(`Deactivate ${user.name}? They are logged out now and cannot log in until reactivated.`)) return;
     if (await action.run(() => api<Account>('POST', `/api/users/${user.userId}/${verb}`), '')) onChanged();
   };
   return (
     <>
-      <button
-        type="button"
-        className="secondary"
-        disabled={action.busy}
-        onClick={() => void act()}
-        aria-label={`${verb === 'deactivate' ? 'Deactivate' : 'Reactivate'} ${user.name}`}
-      >
-        {action.busy ? 'Working…' : verb === 'deactivate' ? 'Deactivate' : 'Reactivate'}
-      </button>
+      {verb === 'deactivate' ? (
+        <ConfirmButton
+          label="Deactivate"
+          labelForAll={`Deactivate ${user.name}`}
+          question={`Deactivate ${user.name} (${user.role})? They are logged out now, their API tokens stop working, and they cannot log in until reactivated.`}
+          confirmLabel="Yes, deactivate"
+          busyLabel="Working…"
+          keepLabel="No, keep them active"
+          disabled={action.busy}
+          onConfirm={act}
+        />
+      ) : (
+        <button type="button" className="secondary" disabled={action.busy} onClick={() => void act()} aria-label={`Reactivate ${user.name}`}>
+          {action.busy ? 'Working…' : 'Reactivate'}
+        </button>
+      )}
       {action.error !== undefined && <Outcome action={action} />}
     </>
   );

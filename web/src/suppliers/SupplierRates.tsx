@@ -5,6 +5,7 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatQuantity } from '../format.ts';
 import { Outcome, useAction } from '../forms.tsx';
 import { useVariants, variantName } from '../items/variants.ts';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
@@ -28,7 +29,8 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Rate | undefined>(undefined);
   const deactivate = useAction();
-  const [deactivating, setDeactivating] = useState<number | undefined>(undefined);
+  /** How many of the supplier's rates for a variant are active. */
+  const activeFor = (variantId: number) => (rates.data ?? []).filter((r) => r.isActive && r.variantId === variantId).length;
 
   const [search, setSearch] = useState('');
   const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -49,7 +51,8 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
   const onPage = listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   const nameOf = (variantId: number) => {
     const v = variants.get(variantId);
-    return v ? variantName(v) : `Variant ${variantId}`;
+    // Until its name arrives a variant is "this variant", never a number a person cannot place.
+    return v ? variantName(v) : 'this variant';
   };
 
   const actionsColumn: RateColumn = {
@@ -65,23 +68,20 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
           Edit
         </button>
         {r.isActive && (
-          <button
-            type="button"
-            className="secondary"
-            aria-label={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+          <ConfirmButton
+            label="Deactivate"
+            labelForAll={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+            question={`Deactivate ${formatMoney(r.costPerUnit)} ${r.currency} a unit for ${nameOf(r.variantId)}? Costing and purchasing stop using it; ${activeFor(r.variantId) - 1} other active rate${activeFor(r.variantId) - 1 === 1 ? '' : 's'} of this supplier for it remain.`}
+            confirmLabel="Yes, deactivate"
+            busyLabel="Deactivating…"
+            keepLabel="No, keep it"
             disabled={deactivate.busy}
-            onClick={() => {
-              setDeactivating(r.rateId);
-              void deactivate
+            onConfirm={() =>
+              deactivate
                 .run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`)
-                .then(() => {
-                  setDeactivating(undefined);
-                  rates.reload();
-                });
-            }}
-          >
-            {deactivating === r.rateId ? 'Deactivating…' : 'Deactivate'}
-          </button>
+                .then(() => rates.reload())
+            }
+          />
         )}
       </div>
     ),
@@ -182,7 +182,13 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
                 header: 'Variant',
                 cell: (r) => {
                   const v = variants.get(r.variantId);
-                  return v ? <Link to={`/items/${v.itemId}?variant=${v.variantId}`}>{variantName(v)}</Link> : `Variant ${r.variantId}`;
+                  return v ? (
+                    <Link to={`/items/${v.itemId}?variant=${v.variantId}`}>{variantName(v)}</Link>
+                  ) : (
+                    <span className="caption" title="Loading the variant’s name">
+                      …
+                    </span>
+                  );
                 },
               },
               RATE_COLUMNS.rate,

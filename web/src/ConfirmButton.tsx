@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
  */
 export function ConfirmButton({
   label,
+  labelForAll,
   question,
   confirmLabel,
   busyLabel,
@@ -15,6 +16,9 @@ export function ConfirmButton({
   onConfirm,
 }: {
   label: string;
+  /** The first button's name for assistive technology, when its label alone says too little ("Delete" in a row). */
+  labelForAll?: string;
+  /** What the action will do, in numbers where it has them ("Its 3 variants hold 12 pcs."). */
   question: string;
   confirmLabel: string;
   busyLabel: string;
@@ -34,17 +38,17 @@ export function ConfirmButton({
 
   if (!asking) {
     return (
-      <button type="button" className="secondary" ref={trigger} disabled={disabled} onClick={() => setAsking(true)}>
+      <button type="button" className="secondary" ref={trigger} aria-label={labelForAll} disabled={disabled} onClick={() => setAsking(true)}>
         {label}
       </button>
     );
   }
   return (
-    <div className="import-confirm" role="group" aria-label={question}>
+    <div className="confirm-ask" role="group" aria-label={question}>
       <span>{question}</span>
       <button
         type="button"
-        className="import-danger"
+        className="danger"
         disabled={busy}
         autoFocus
         onClick={() => {
