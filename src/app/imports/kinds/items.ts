@@ -68,8 +68,8 @@ export const itemsKind: ImportKind<ItemRow> = {
     { key: 'threshold', label: 'Threshold', aliases: ['reorder threshold', 'reorder level', 'min stock', 'minimum stock'], required: false },
   ],
 
-  parse(cells) {
-    const r = new RowReader(cells);
+  parse(cells, context) {
+    const r = new RowReader(cells, context);
     const v: ItemRow = {
       name: r.required('item', 255, 'Item') ?? '',
       model: r.text('model', 255),
