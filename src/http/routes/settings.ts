@@ -13,7 +13,7 @@ const SettingsSchema = Type.Object({
     description: 'how a day is written on every page and in exports, and read by the import (which also reads YYYY-MM-DD)',
   }),
   updatedAt: Type.String({ format: 'date-time' }),
-  dateFormats: Type.Array(Type.String(), { description: 'the date formats that may be chosen' }),
+  dateFormats: Type.Array(Literals(DATE_FORMATS), { description: 'the date formats that may be chosen' }),
   currencies: Type.Array(Type.String(), { description: 'the ISO 4217 codes that may be chosen' }),
 });
 
