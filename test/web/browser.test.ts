@@ -13,5 +13,6 @@ import './areas/lots.ts';
 import './areas/imports.ts';
 import './areas/purchasing.ts';
 import './areas/buy-make-value.ts';
+import './areas/settings.ts';
 
 webSuites('the web app in a real browser');

@@ -21,8 +21,10 @@ export interface AppSettings {
 
 interface SettingsState {
   settings: AppSettings;
-  /** Shows every page with the settings the API answered a change with. */
-  changed(settings: AppSettings): void;
+  /** What the last change made here said (kept while every page is drawn again), '' before one. */
+  saved: string;
+  /** Shows every page with the settings the API answered a change with, and says `saved`. */
+  changed(settings: AppSettings, saved: string): void;
 }
 
 const SettingsContext = createContext<SettingsState | null>(null);
@@ -30,17 +32,19 @@ const SettingsContext = createContext<SettingsState | null>(null);
 export function SettingsProvider({ children }: { children: ReactNode }) {
   const [settings, setSettings] = useState<AppSettings | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState('');
   useEffect(() => {
     api<AppSettings>('GET', '/api/settings').then((s) => {
       showWith(s);
       setSettings(s);
     }, setError);
   }, []);
-  const changed = useCallback((s: AppSettings) => {
+  const changed = useCallback((s: AppSettings, message: string) => {
     showWith(s);
     setSettings(s);
+    setSaved(message);
   }, []);
-  const value = useMemo(() => (settings ? { settings, changed } : null), [settings, changed]);
+  const value = useMemo(() => (settings ? { settings, saved, changed } : null), [settings, saved, changed]);
   if (error !== undefined) return <ErrorAlert error={error} />;
   if (!value) return <Loading />;
   // Keyed by what the pages show, so that a change draws every page again with it.

@@ -29,7 +29,7 @@ function currencyName(code: string): string {
  */
 export default function Settings() {
   usePageTitle('Settings');
-  const { settings, changed } = useSettings();
+  const { settings, saved, changed } = useSettings();
   const canChange = useCan('settings.manage');
   const [currency, setCurrency] = useState(settings.currency);
   const [dateFormat, setDateFormat] = useState(settings.dateFormat);
@@ -37,13 +37,13 @@ export default function Settings() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // Every page is drawn again with the new settings (this one too), so the saying is kept by settings.tsx.
     void action.run(
       async () => {
-        const saved = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat });
-        changed(saved);
-        return saved;
+        const answer = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat });
+        changed(answer, `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}.`);
       },
-      (saved) => `Saved: money is shown in ${saved.currency}, days as ${saved.dateFormat}.`,
+      '',
     );
   };
 
@@ -83,7 +83,13 @@ export default function Settings() {
             <p className="hint">5 November 2026 is written {writeDay(SAMPLE_DAY, dateFormat)}.</p>
           </div>
           <FormActions busy={action.busy} submitLabel="Save settings" busyLabel="Saving…" />
-          <Outcome action={action} labels={LABELS} />
+          {action.error === undefined && !action.done ? (
+            <p className="done" role="status">
+              {saved}
+            </p>
+          ) : (
+            <Outcome action={action} labels={LABELS} />
+          )}
         </form>
       ) : (
         <dl className="card">
