@@ -38,13 +38,10 @@ export default function Settings() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // Every page is drawn again with the new settings (this one too), so the saying is kept by settings.tsx.
-    void action.run(
-      async () => {
-        const answer = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat });
-        changed(answer, `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}.`);
-      },
-      '',
-    );
+    void action.run(async () => {
+      const answer = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat });
+      changed(answer, `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}.`);
+    }, '');
   };
 
   return (
