@@ -330,7 +330,8 @@ webArea('buying, making and valuing in a real browser', (suite) => {
     }
     const text = await figures(orders);
     assert.ok(open.amounts.length > 0 && Number(open.amounts[0]!.open) >= 50, 'the 4 rims at 12.50 are still to come');
-    for (const a of open.amounts) assert.ok(text.includes(`${a.currency}${shown(a.open)}`), `still to come in ${a.currency} ${a.open}: ${text}`);
+    for (const a of open.amounts) assert.ok(text.includes(shown(a.open)), `still to come in ${a.currency} ${a.open}: ${text}`);
+    assert.match(await orders.innerText(), /₹[\d,]+\.\d\d/, 'in rupees, the demo’s orders’ currency, by its symbol');
     const value = await apiGet<StockValueAnswer>(page, '/api/stock/value?limit=1');
     const tile = section(page, 'Stock value');
     assert.ok((await figures(tile)).includes(shown(value.total.value)), await tile.innerText());
