@@ -230,7 +230,7 @@ webArea('purchasing in a real browser', (suite) => {
       ],
     );
     const row1 = lines.getByRole('row').filter({ hasText: label(first) });
-    assert.match(await row1.innerText(), /24\s+[\d.,]+\s+0\s+0\s+10\s+14\b/, 'line 1 shows 10 received and 14 open');
+    assert.match(await row1.innerText(), /24\s+₹[\d.,]+\s+0\s+0\s+10\s+14\b/, 'line 1 shows 10 received and 14 open');
     await section(page, 'Receipts').getByRole('link', { name: /^GR-/ }).waitFor();
     await checkPage(w, 'purchase-order-partly-received');
 
