@@ -94,6 +94,13 @@ CREATE TABLE public.api_tokens (
     revoked_at timestamp with time zone
 );
 
+CREATE TABLE public.app_settings (
+    only_row boolean DEFAULT true NOT NULL,
+    currency character(3) DEFAULT 'INR'::bpchar NOT NULL,
+    date_format character varying(10) DEFAULT 'DD/MM/YYYY'::character varying NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.audit_events (
     id bigint DEFAULT nextval('public.audit_events_id_seq'::regclass) NOT NULL,
     user_id integer,
@@ -772,6 +779,8 @@ ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_pkey PRIMARY
 
 ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 
+ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_pkey PRIMARY KEY (only_row);
+
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.color_master ADD CONSTRAINT color_master_pkey PRIMARY KEY (color_id);
@@ -869,6 +878,12 @@ ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_firm_name_key UNIQUE (firm
 ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_token_hash_key UNIQUE (token_hash);
 
 ALTER TABLE public.additional_costs ADD CONSTRAINT additional_costs_amount_check CHECK ((amount >= (0)::numeric));
+
+ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text));
+
+ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_date_format_check CHECK (((date_format)::text = ANY ((ARRAY['DD/MM/YYYY'::character varying, 'MM/DD/YYYY'::character varying, 'YYYY-MM-DD'::character varying])::text[])));
+
+ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_only_row_check CHECK (only_row);
 
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_action_check CHECK (((action)::text = ANY ((ARRAY['create'::character varying, 'update'::character varying, 'delete'::character varying, 'restore'::character varying, 'login'::character varying, 'logout'::character varying, 'login_failed'::character varying, 'deactivate'::character varying, 'reactivate'::character varying, 'transition'::character varying])::text[])));
 
@@ -1224,6 +1239,8 @@ SELECT v.variant_id,
      JOIN public.size_master s ON ((s.size_id = v.size_id)));
 
 CREATE TRIGGER update_additional_costs_updated_at BEFORE UPDATE ON public.additional_costs FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
+
+CREATE TRIGGER update_app_settings_updated_at BEFORE UPDATE ON public.app_settings FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
 CREATE TRIGGER color_master_ledger_names AFTER UPDATE OF color_name ON public.color_master FOR EACH ROW WHEN (((old.color_name)::text IS DISTINCT FROM (new.color_name)::text)) EXECUTE FUNCTION public.ledger_totals_rename();
 

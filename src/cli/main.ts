@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   serve: { summary: 'serve the HTTP API (and its docs at /api/docs)', load: () => import('./commands/serve.ts') },
   user: { summary: 'user add: create a user who can log in; user set-password: a new password for one', load: () => import('./commands/user.ts') },
   import: { summary: 'import a CSV or XLSX file of items, suppliers or rates, with progress and per-row errors', load: () => import('./commands/import.ts') },
+  settings: { summary: 'settings [show]: the currency and date format; settings set: change them', load: () => import('./commands/settings.ts') },
   export: { summary: 'items, suppliers or rates as a CSV file that mtc import reads back as it is', load: () => import('./commands/export.ts') },
   seed: { summary: 'seed --demo: fill an empty, migrated database with demo data', load: () => import('./commands/seed.ts') },
 };

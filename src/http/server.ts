@@ -32,6 +32,7 @@ import { processRoutes } from './routes/processes.ts';
 import { purchasingRoutes } from './routes/purchasing.ts';
 import { userRoutes } from './routes/users.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
 import type { Plan } from '../schema/migrations/plan.ts';
 
@@ -171,6 +172,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
   await app.register(userRoutes, { db: options.db });
   await app.register(sessionRoutes, { db: options.db });
+  await app.register(settingsRoutes, { db: options.db });
   await app.register(auditRoutes, { db: options.db });
   await app.register(itemRoutes, { db: options.db });
   await app.register(supplierRoutes, { db: options.db });

@@ -10,6 +10,7 @@ import { exportGoodsReceiptsCsv, exportPurchaseOrdersCsv, purchasingExportCsv } 
 import { createPurchaseOrder, transitionPurchaseOrder } from '../../src/app/purchasing/orders.ts';
 import { createGoodsReceipt, reverseGoodsReceipt } from '../../src/app/purchasing/receipts.ts';
 import { PurchasingError } from '../../src/app/purchasing/status.ts';
+import { changeSettings } from '../../src/app/settings/settings.ts';
 import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
@@ -26,7 +27,7 @@ async function text(csv: AsyncGenerator<string>): Promise<string> {
 const ORDER_HEADER =
   '\uFEFFPO Number,Supplier,Status,Order Date,Expected On,Currency,Notes,Line,Item,Color,Size,Unit,Quantity,Received,Unit Price,Tax %,Discount %,Net,Tax,Total\r\n';
 const RECEIPT_HEADER =
-  '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount,Total Amount,Grand Total,Line,Item,Color,Size,Unit,Quantity,Unit Cost,Amount,Over-receipt Reason\r\n';
+  '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (INR),Total Amount (INR),Grand Total (INR),Line,Item,Color,Size,Unit,Quantity,Unit Cost (INR),Amount (INR),Over-receipt Reason\r\n';
 
 for (const backend of backends) {
   describe(`purchasing exports on ${backend.name}`, { skip: backend.skip }, () => {
@@ -86,7 +87,7 @@ for (const backend of backends) {
         )
       ).receiptNumber;
       empty = (await createPurchaseOrder(db, { supplierId: plain, orderDate: '2026-03-12' }, ACTOR)).poNumber;
-      today = (await db.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
+      today = (await db.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'DD/MM/YYYY') AS d`)).rows[0]!.d;
     });
     after(async () => {
       await db?.close();
@@ -101,10 +102,10 @@ for (const backend of backends) {
         csv,
         ORDER_HEADER +
           // 10 × 1200.5 less 2.5 % = 11704.875; tax 12 % of it 1404.585
-          `${po},${evil},sent,2026-03-02,2026-03-10,INR,${notes},1,Frame,Black,M,pcs,10,0,1200.5,12,2.5,11704.875,1404.585,13109.46\r\n` +
+          `${po},${evil},sent,02/03/2026,10/03/2026,INR,${notes},1,Frame,Black,M,pcs,10,0,1200.5,12,2.5,11704.875,1404.585,13109.46\r\n` +
           // 3.5 × 42.13 = 147.455; 18 % of it 26.5419; a size of "-1" is text and guarded
-          `${po},${evil},sent,2026-03-02,2026-03-10,INR,${notes},2,'@Bell,Red,'-1,pcs,3.5,0,42.13,18,0,147.455,26.5419,173.9969\r\n` +
-          `${empty},Plain Traders,draft,2026-03-12,,INR,,,,,,,,,,,,,,\r\n`,
+          `${po},${evil},sent,02/03/2026,10/03/2026,INR,${notes},2,'@Bell,Red,'-1,pcs,3.5,0,42.13,18,0,147.455,26.5419,173.9969\r\n` +
+          `${empty},Plain Traders,draft,12/03/2026,,INR,,,,,,,,,,,,,,\r\n`,
       );
     });
 
@@ -115,10 +116,10 @@ for (const backend of backends) {
       assert.equal(
         csv,
         RECEIPT_HEADER +
-          `${receipt},${evil},${po},'-INV 7,2026-03-09,,,12,0,100,4681.95,5131.784,1,Frame,Black,M,pcs,4,1170.4875,4681.95,\r\n` +
+          `${receipt},${evil},${po},'-INV 7,09/03/2026,,,12,0,100,4681.95,5131.784,1,Frame,Black,M,pcs,4,1170.4875,4681.95,\r\n` +
           // the reversal takes back the lines at their cost, with the bill's tax and discount, and its grand total whole
           `${reversal},${evil},${po},'-INV 7,${today},${receipt},,12,0,100,-4681.95,-5131.784,1,Frame,Black,M,pcs,-4,1170.4875,-4681.95,\r\n` +
-          `${counter},Plain Traders,,,2026-03-11,,'+cash,0,0,0,80,80,1,'@Bell,Red,'-1,pcs,2,40,80,\r\n`,
+          `${counter},Plain Traders,,,11/03/2026,,'+cash,0,0,0,80,80,1,'@Bell,Red,'-1,pcs,2,40,80,\r\n`,
       );
     });
 
@@ -140,6 +141,24 @@ for (const backend of backends) {
         Array.from({ length: 5 }, () => Array.from({ length: 450 }, (_, i) => String(i + 1))).flat(),
         'each line once, in line order within its order',
       );
+    });
+
+    test('days follow the installation’s date format and a receipt’s amounts name its currency (MM/DD/YYYY and USD here); numbers stay numbers', async () => {
+      await changeSettings(db, { currency: 'USD', dateFormat: 'MM/DD/YYYY' }, ACTOR);
+      try {
+        const orders = (await text(exportPurchaseOrdersCsv(db))).split('\r\n');
+        assert.match(orders[1]!, new RegExp(`^${po},.*,sent,03/02/2026,03/10/2026,INR,`), 'the order’s own currency stays in its column');
+        const receipts = (await text(exportGoodsReceiptsCsv(db))).split('\r\n');
+        assert.equal(
+          receipts[0],
+          '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (USD),Total Amount (USD),Grand Total (USD),Line,Item,Color,Size,Unit,Quantity,Unit Cost (USD),Amount (USD),Over-receipt Reason',
+        );
+        assert.match(receipts[1]!, /,03\/09\/2026,,,12,0,100,4681\.95,5131\.784,1,Frame,/);
+        await changeSettings(db, { dateFormat: 'YYYY-MM-DD' }, ACTOR);
+        assert.match((await text(exportGoodsReceiptsCsv(db))).split('\r\n')[1]!, /,2026-03-09,,,12,/);
+      } finally {
+        await changeSettings(db, { currency: 'INR', dateFormat: 'DD/MM/YYYY' }, ACTOR);
+      }
     });
 
     test('an export by a name there is not is a usage error naming the ones there are', () => {

@@ -95,7 +95,7 @@ for (const backend of backends) {
       assert.equal(
         await readFile(file('rates.csv'), 'utf8'),
         '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' +
-          `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,2025-04-01,,yes\r\n`,
+          `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,01/04/2025,,yes\r\n`,
       );
       // no partial file (.NAME.PID.partial) beside them; other tests write files of their own in the folder
       assert.deepEqual((await readdir(dir)).filter((f) => f.includes('rates.csv') || f.includes('suppliers.csv')).sort(), ['rates.csv', 'suppliers.csv']);
@@ -108,15 +108,15 @@ for (const backend of backends) {
       assert.equal(
         orders.stdout,
         '\uFEFFPO Number,Supplier,Status,Order Date,Expected On,Currency,Notes,Line,Item,Color,Size,Unit,Quantity,Received,Unit Price,Tax %,Discount %,Net,Tax,Total\r\n' +
-          `${poNumber},'=SUM(A1:A9),received,2026-02-01,,INR,"Say ""urgent""",1,Frame,Black,M,pcs,30,30,10.5,5,10,283.5,14.175,297.675\r\n`,
+          `${poNumber},'=SUM(A1:A9),received,01/02/2026,,INR,"Say ""urgent""",1,Frame,Black,M,pcs,30,30,10.5,5,10,283.5,14.175,297.675\r\n`,
       );
       const r = await mtc(['export', '--kind', 'goods-receipts', '-o', file('receipts.csv'), '--database', url]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, `Exported 1 row of goods-receipts to ${file('receipts.csv')}.\n`);
       assert.equal(
         await readFile(file('receipts.csv'), 'utf8'),
-        '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount,Total Amount,Grand Total,Line,Item,Color,Size,Unit,Quantity,Unit Cost,Amount,Over-receipt Reason\r\n' +
-          `${receiptNumber},'=SUM(A1:A9),${poNumber},'=B1,2026-02-03,,,0,0,0,283.5,283.5,1,Frame,Black,M,pcs,30,9.45,283.5,\r\n`,
+        '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (INR),Total Amount (INR),Grand Total (INR),Line,Item,Color,Size,Unit,Quantity,Unit Cost (INR),Amount (INR),Over-receipt Reason\r\n' +
+          `${receiptNumber},'=SUM(A1:A9),${poNumber},'=B1,03/02/2026,,,0,0,0,283.5,283.5,1,Frame,Black,M,pcs,30,9.45,283.5,\r\n`,
       );
       const j = await mtc(['export', '--kind', 'purchase-orders', '-o', file('orders.csv'), '--database', url, '--json']);
       assert.equal(j.code, 0, j.stderr);

@@ -57,7 +57,7 @@ for (const backend of backends) {
       assert.equal(r.headers['content-disposition'], 'attachment; filename="purchase-orders.csv"');
       assert.equal(r.body, await text(exportPurchaseOrdersCsv(api.db)));
       assert.deepEqual(r.body.split('\r\n').slice(1), [
-        `${poNumber},"'=cmd|""/C calc""!A0",partially_received,2026-05-04,,INR,"Deliver to ""Gate 2""",1,Saddle,Brown,Leather,pcs,20,8,450,18,0,9000,1620,10620`,
+        `${poNumber},"'=cmd|""/C calc""!A0",partially_received,04/05/2026,,INR,"Deliver to ""Gate 2""",1,Saddle,Brown,Leather,pcs,20,8,450,18,0,9000,1620,10620`,
         '',
       ]);
     });
@@ -68,7 +68,7 @@ for (const backend of backends) {
       assert.equal(r.headers['content-disposition'], 'attachment; filename="goods-receipts.csv"');
       assert.equal(r.body, await text(exportGoodsReceiptsCsv(api.db)));
       assert.deepEqual(r.body.split('\r\n').slice(1), [
-        `${receiptNumber},"'=cmd|""/C calc""!A0",${poNumber},B-17,2026-05-06,,,0,0,0,3600,3600,1,Saddle,Brown,Leather,pcs,8,450,3600,`,
+        `${receiptNumber},"'=cmd|""/C calc""!A0",${poNumber},B-17,06/05/2026,,,0,0,0,3600,3600,1,Saddle,Brown,Leather,pcs,8,450,3600,`,
         '',
       ]);
     });

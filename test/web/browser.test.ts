@@ -17,5 +17,6 @@ import './areas/purchasing.ts';
 import './areas/buy-make-value.ts';
 import './areas/confirm.ts';
 import './areas/every-page.ts';
+import './areas/settings.ts';
 
 webSuites('the web app in a real browser');

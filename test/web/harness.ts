@@ -26,8 +26,11 @@ export async function settled(page: Page): Promise<void> {
   await waitFor(async () => (await page.getByText('Loading…').count()) === 0, `${page.url()} to finish loading`);
 }
 
-/** The page's text with thousands separators and spaces removed, for finding a figure however it is grouped. */
-export const figures = async (locator: Locator) => (await locator.innerText()).replace(/[,\s\u00a0\u202f]/g, '');
+/** The page's text with thousands separators, spaces and currency symbols removed, for finding a figure however it is grouped and whatever its currency. */
+export const figures = async (locator: Locator) => (await locator.innerText()).replace(/[,\s\u00a0\u202f₹$€£]/g, '');
+
+/** A day (YYYY-MM-DD) as the demo's settings (DD/MM/YYYY) show it. */
+export const shownDay = (day: string) => day.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$3/$2/$1');
 
 /** A GET of the API with the page's session (the browser's cookies); its JSON. */
 export async function apiGet<T>(page: Page, path: string): Promise<T> {

@@ -43,6 +43,7 @@ const SECTIONS: readonly (Section | Group)[] = [
     links: [
       { to: '/imports', label: 'Imports' },
       { to: '/users', label: 'Users', needs: 'users.manage' },
+      { to: '/settings', label: 'Settings' },
       { to: '/schema', label: 'Schema health', needs: 'schema.read' },
     ],
   },

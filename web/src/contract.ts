@@ -22,6 +22,7 @@ import type { Order, OrderStatusInfo, OrderSummary, Receipt, ReceiptSummary } fr
 import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
 import type { StockValue, StockValueTotal } from './valuation/shapes.ts';
+import type { AppSettings } from './settings.tsx';
 import type { CostVariance, FoundVariant, ImportJob, Item, LedgerEntry, ListedItem, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -51,6 +52,8 @@ type Holds<T extends true> = T;
 export type SharedShapes = [
   Holds<Reads<{ user: User }, ResponseOf<'/api/auth/me', 'get'>>>,
   Holds<Reads<RoleInfo, RowOf<'/api/roles'>>>,
+  Holds<Reads<AppSettings, ResponseOf<'/api/settings', 'get'>>>,
+  Holds<Reads<AppSettings, ResponseOf<'/api/settings', 'patch'>>>,
   Holds<Reads<Item, ResponseOf<'/api/items/{id}', 'get'>>>,
   Holds<Reads<ListedItem, RowOf<'/api/items', 'items'>>>,
   Holds<Reads<FoundVariant, RowOf<'/api/variants', 'variants'>>>,

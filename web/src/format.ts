@@ -1,14 +1,49 @@
 import { decimal, round, text, ZERO } from './lots/decimal.ts';
 import type { Decimal } from './lots/decimal.ts';
+import { writeDay } from '../../src/app/settings/days.ts';
+import type { DateFormat } from '../../src/app/settings/days.ts';
 
 // How figures and moments read on the page. Quantities and money arrive as decimal strings
 // and are only rounded (money, for the eye) and re-punctuated here, never turned into binary floats.
+// Days and money follow the installation's settings (GET /api/settings), which settings.tsx
+// hands to `showWith` before any page draws; the day rule is the API's own (src/app/settings/days.ts).
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** How days and money are shown: the installation's date format and currency. */
+export interface DisplaySettings {
+  dateFormat: DateFormat;
+  currency: string;
+}
 
-/** A moment from the API (ISO-8601) in the reader's locale and time zone. */
+let shown: DisplaySettings = { dateFormat: 'DD/MM/YYYY', currency: 'INR' };
+const symbols = new Map<string, { before: string; after: string }>();
+
+/** Every page from now on shows days and money this way (settings.tsx calls it with the API's settings). */
+export function showWith(settings: DisplaySettings): void {
+  shown = { dateFormat: settings.dateFormat, currency: settings.currency };
+}
+
+/** The date format days are shown and typed in now. */
+export function shownDateFormat(): DateFormat {
+  return shown.dateFormat;
+}
+
+/** A day from the API (YYYY-MM-DD) in the installation's date format ("2026-11-05" → "05/11/2026" in DD/MM/YYYY). */
+export function formatDay(day: string): string {
+  return writeDay(day, shown.dateFormat);
+}
+
+const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** A moment from the API (ISO-8601): its day in the reader's time zone, in the installation's date format, and the time ("05/11/2026 14:05"). */
 export function formatDateTime(iso: string): string {
-  return dateTime.format(new Date(iso));
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${formatDay(localDay(d))} ${time.format(d)}`;
+}
+
+/** A moment's day in the reader's time zone, as YYYY-MM-DD. */
+export function localDay(d: Date = new Date()): string {
+  return `${String(d.getFullYear()).padStart(4, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /** A decimal string with thousands separators, trailing zeros after the point dropped ("1200.500" → "1,200.5"). */
@@ -31,25 +66,47 @@ export function plainQuantity(decimal: string): string {
 
 /**
  * A sum of money as a decimal string, rounded to two places (halves away from zero, as
- * PostgreSQL rounds) with separators ("1234.5" → "1,234.50", "0.125" → "0.13"). The rounding is
+ * PostgreSQL rounds) with separators and the currency's symbol (the installation's unless
+ * told: "1234.5" → "₹1,234.50", "0.125" → "₹0.13"). The rounding is
  * only for the eye: the API keeps and sums the exact figures.
  */
-export function formatMoney(decimal: string): string {
-  return grouped(text(round(parse(decimal), 2)), '−');
+export function formatMoney(decimal: string, currency: string = shown.currency): string {
+  return grouped(text(round(parse(decimal), 2)), '−', currency);
 }
 
-/** A unit cost or price: at least two places, up to four when it has them ("12.5" → "12.50", "0.123456" → "0.1235"). */
-export function formatUnitCost(decimal: string): string {
+/** A unit cost or price: at least two places, up to four when it has them ("12.5" → "₹12.50", "0.123456" → "₹0.1235"). */
+export function formatUnitCost(decimal: string, currency: string = shown.currency): string {
   const exact = parse(decimal);
   const places = Math.min(4, Math.max(2, exact.scale - (text(exact).match(/0*$/)?.[0].length ?? 0)));
-  return grouped(text(round(exact, places)), '−');
+  return grouped(text(round(exact, places)), '−', currency);
 }
 
-function grouped(fixed: string, minus: string): string {
+/** A figure with separators, and the currency's symbol where the currency puts it (Intl's, in English: ₹, $, €, CHF …). */
+function grouped(fixed: string, minus: string, currency: string): string {
   const [whole = '0', fraction = ''] = fixed.split('.');
   const negative = whole.startsWith('-') && /[1-9]/.test(fixed);
   const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? minus : ''}${digits}${fraction ? `.${fraction}` : ''}`;
+  const { before, after } = symbolOf(currency);
+  return `${negative ? minus : ''}${before}${digits}${fraction ? `.${fraction}` : ''}${after}`;
+}
+
+/** Where a currency's symbol goes, and with what space, taken from Intl's own formatting of 1 (only the symbol and its place: the figure is ours). */
+function symbolOf(currency: string): { before: string; after: string } {
+  let found = symbols.get(currency);
+  if (!found) {
+    try {
+      const parts = new Intl.NumberFormat('en', { style: 'currency', currency, currencyDisplay: 'symbol' }).formatToParts(1);
+      const at = parts.findIndex((p) => p.type === 'currency');
+      const number = parts.findIndex((p) => p.type === 'integer');
+      const symbol = parts[at]?.value ?? currency;
+      const space = parts.some((p) => p.type === 'literal' && p.value.trim() === '') ? '\u00a0' : '';
+      found = at < number ? { before: `${symbol}${space}`, after: '' } : { before: '', after: `${space}${symbol}` };
+    } catch {
+      found = { before: '', after: `\u00a0${currency}` };
+    }
+    symbols.set(currency, found);
+  }
+  return found;
 }
 
 function parse(value: string): Decimal {

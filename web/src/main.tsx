@@ -4,6 +4,7 @@ import { Outlet, Route, RouterProvider, createBrowserRouter, createRoutesFromEle
 import { Loading } from './feedback.tsx';
 import { Layout } from './Layout.tsx';
 import { RequireSession, SessionProvider } from './session.tsx';
+import { SettingsProvider } from './settings.tsx';
 import './styles.css';
 
 // Each page is its own chunk, fetched when first visited: the first load carries only the frame.
@@ -30,6 +31,7 @@ const GoodsReceiptDetail = lazy(() => import('./pages/GoodsReceiptDetail.tsx'));
 const Imports = lazy(() => import('./pages/Imports.tsx'));
 const ImportDetail = lazy(() => import('./pages/ImportDetail.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
+const Settings = lazy(() => import('./pages/Settings.tsx'));
 const Suggestions = lazy(() => import('./pages/Suggestions.tsx'));
 const StockValue = lazy(() => import('./pages/StockValue.tsx'));
 const SchemaHealth = lazy(() => import('./pages/SchemaHealth.tsx'));
@@ -55,7 +57,9 @@ const router = createBrowserRouter(
       <Route
         element={
           <RequireSession>
-            <Layout />
+            <SettingsProvider>
+              <Layout />
+            </SettingsProvider>
           </RequireSession>
         }
       >
@@ -83,6 +87,7 @@ const router = createBrowserRouter(
         <Route path="imports" element={<Imports />} />
         <Route path="imports/:id" element={<ImportDetail />} />
         <Route path="users" element={<Users />} />
+        <Route path="settings" element={<Settings />} />
         <Route path="schema" element={<SchemaHealth />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   /** Manage user accounts and read the audit trail. */
   'users.manage': ['admin'],
   'audit.read': ['admin'],
+  /** Change the installation's settings: its currency and date format (everyone signed in reads them). */
+  'settings.manage': ['admin'],
   /** Read the schema's health: migration status and verify's findings. */
   'schema.read': ['admin'],
   /** Own session and API tokens. */
@@ -52,7 +54,7 @@ export function permissionsOf(role: string): Permission[] {
 
 /** What each role is for, in a sentence a person choosing one reads. */
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
-  admin: 'everything, including user accounts, the audit trail and the schema’s health',
+  admin: 'everything, including user accounts, the settings, the audit trail and the schema’s health',
   planner: 'the catalog, processes, imports and planning lots, and running them',
   operator: 'running lots on the floor and recording stock movements; reads the rest',
   viewer: 'reads everything but user accounts, the audit trail and the schema’s health; changes nothing',

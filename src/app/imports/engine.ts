@@ -6,7 +6,8 @@ import { ImportError } from './errors.ts';
 import { matchHeader } from './headers.ts';
 import type { HeaderMatch } from './headers.ts';
 import { kindNamed } from './kinds/index.ts';
-import type { FieldError, ImportKind, WriteContext } from './kinds/kind.ts';
+import type { FieldError, ImportKind, RowContext, WriteContext } from './kinds/kind.ts';
+import { getSettings } from '../settings/settings.ts';
 import { SourceProbe, readDeclared } from './formats/detect.ts';
 import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
@@ -192,7 +193,7 @@ export async function runImport(db: Database, jobId: number, options: RunOptions
     if (first.value.error) return await finish(db, jobId, 'fail', unreadableHeader(first.value));
     const header = matchHeader(kind, first.value.cells);
     if ('missing' in header) return await finish(db, jobId, 'fail', header.message);
-    const runner = new BatchRunner(db, jobId, kind, header, job, options);
+    const runner = new BatchRunner(db, jobId, kind, header, await getSettings(db), job, options);
     // The rows are counted by a second reader. On a server it reads while the first imports,
     // costing the import no time (the database writes meanwhile); embedded, where everything
     // takes turns, it reads first, so the total is known from the first progress report.
@@ -265,6 +266,7 @@ class BatchRunner<T> {
   private readonly jobId: number;
   private readonly kind: ImportKind<T>;
   private readonly header: HeaderMatch;
+  private readonly reading: RowContext;
   private readonly options: RunOptions;
   processed: number;
   success: number;
@@ -275,11 +277,12 @@ class BatchRunner<T> {
   private readonly batchRows: number;
   private readonly batchMs: number;
 
-  constructor(db: Database, jobId: number, kind: ImportKind<T>, header: HeaderMatch, job: JobRecord, options: RunOptions) {
+  constructor(db: Database, jobId: number, kind: ImportKind<T>, header: HeaderMatch, reading: RowContext, job: JobRecord, options: RunOptions) {
     this.db = db;
     this.jobId = jobId;
     this.kind = kind;
     this.header = header;
+    this.reading = reading;
     this.options = options;
     this.processed = job.processed;
     this.success = job.success;
@@ -318,7 +321,7 @@ class BatchRunner<T> {
           skip--;
           continue;
         }
-        batch.push(checkRow(this.kind, this.header, row));
+        batch.push(checkRow(this.kind, this.header, row, this.reading));
         // Reading a stored chunk takes only microtasks: without a turn of the event loop now
         // and then, the replies of the batch being written would wait for the chunk's end.
         if (batch.length % YIELD_ROWS === 0) {

@@ -6,6 +6,7 @@ import { itemsKind } from './kinds/items.ts';
 import type { ColumnSpec } from './kinds/kind.ts';
 import { ratesKind } from './kinds/rates.ts';
 import { suppliersKind } from './kinds/suppliers.ts';
+import { getSettings } from '../settings/settings.ts';
 
 /** How many rows an export reads at a time: memory stays flat however many there are. */
 export const PAGE = 2000;
@@ -96,7 +97,9 @@ export function exportSuppliersCsv(q: Queryable, options: ExportOptions = {}): A
 
 /**
  * Supplier rates as CSV in the rates import's own columns (Supplier, Item, Model, Variation,
- * Description, Color, Size, Cost, Currency, MOQ, Effective From, Effective To, Active), by rate id.
+ * Description, Color, Size, Cost, Currency, MOQ, Effective From, Effective To, Active), by rate id,
+ * the days in the installation's date format (which the import reads back). Cost needs no
+ * currency in its header: each row names its own.
  *
  * Which rates: all of them, active or not, past, current and future, each with its own period
  * and Active flag, because the rates import reads those and keys a rate by supplier, variant
@@ -115,14 +118,15 @@ export function exportSuppliersCsv(q: Queryable, options: ExportOptions = {}): A
  * same one (the import rejects such a row, naming both); and, as in exportSuppliersCsv, rates
  * of a supplier whose firm name differs only in case from an older supplier's.
  */
-export function exportRatesCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
-  return pagedCsv(ratesKind.columns, 0, options, async (after) =>
+export async function* exportRatesCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
+  const { dateFormat } = await getSettings(q);
+  yield* pagedCsv(ratesKind.columns, 0, options, async (after) =>
     (
       await q.query<{ rateId: number; cells: (string | null)[] }>(
         `SELECT p.id AS "rateId",
                 ARRAY[s.firm_name::text, i.name::text, m.model_name::text, va.variation_name::text, i.description, c.color_name::text, z.size_name::text,
                       p.cost_per_unit::text, p.currency::text, p.minimum_order_quantity::text,
-                      to_char(p.effective_from, 'YYYY-MM-DD'), to_char(p.effective_to, 'YYYY-MM-DD'), CASE WHEN p.is_active THEN 'yes' ELSE 'no' END] AS cells
+                      to_char(p.effective_from, $2), to_char(p.effective_to, $2), CASE WHEN p.is_active THEN 'yes' ELSE 'no' END] AS cells
            FROM public.variant_supplier_pricing p
            JOIN public.suppliers s ON s.supplier_id = p.supplier_id
            JOIN public.item_variant v ON v.variant_id = p.variant_id AND v.deleted_at IS NULL
@@ -142,7 +146,7 @@ export function exportRatesCsv(q: Queryable, options: ExportOptions = {}): Async
                                AND v2.color_id = v.color_id AND v2.size_id = v.size_id)
             AND NOT EXISTS (SELECT 1 FROM public.suppliers s2 WHERE lower(s2.firm_name) = lower(s.firm_name) AND s2.supplier_id < s.supplier_id)
           ORDER BY p.id LIMIT ${PAGE}`,
-        [after],
+        [after, dateFormat],
       )
     ).rows.map((r) => ({ key: r.rateId, cells: r.cells })),
   );

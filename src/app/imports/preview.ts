@@ -3,6 +3,7 @@ import { ImportError } from './errors.ts';
 import { matchHeader } from './headers.ts';
 import { kindNamed } from './kinds/index.ts';
 import type { FieldError, ParsedRow } from './kinds/kind.ts';
+import { getSettings } from '../settings/settings.ts';
 import { SourceProbe, readDeclared } from './formats/detect.ts';
 import type { DeclaredOptions, SourceOptions } from './formats/detect.ts';
 import { openRows } from './formats/rows.ts';
@@ -123,7 +124,8 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
     const i = match.indexes.get(c.key);
     c.header = i === undefined ? null : (header[i] ?? null);
   }
-  const checked = rows.map((r) => checkRow(kind, match, r));
+  const reading = await getSettings(db);
+  const checked = rows.map((r) => checkRow(kind, match, r, reading));
   const valid = checked.flatMap((c) => ('parsed' in c ? [c.parsed as ParsedRow<unknown>] : []));
   let written = { rejected: new Map<number, FieldError[]>(), outcomes: new Map<number, string>() };
   if (valid.length > 0) {

@@ -4,7 +4,7 @@
 import type { Queryable } from '../../db/types.ts';
 import { DatabaseError } from '../../db/types.ts';
 import type { HeaderMatch } from './headers.ts';
-import type { FieldError, ImportKind, ParsedRow, WriteContext, WriteResult } from './kinds/kind.ts';
+import type { FieldError, ImportKind, ParsedRow, RowContext, WriteContext, WriteResult } from './kinds/kind.ts';
 import type { SourceRow } from './formats/rows.ts';
 
 /** Why a job cannot start when its header row could not be read (a quote left open in it, a line too long). */
@@ -15,13 +15,13 @@ export function unreadableHeader(row: SourceRow): string {
 /** One input row checked: either a value for the kind's write, or why not. */
 export type Checked<T> = { row: SourceRow; parsed: ParsedRow<T> } | { row: SourceRow; errors: FieldError[] };
 
-/** Checks one source row against its kind (no database). */
-export function checkRow<T>(kind: ImportKind<T>, header: HeaderMatch, row: SourceRow): Checked<T> {
+/** Checks one source row against its kind (no database), its days read as `context` says. */
+export function checkRow<T>(kind: ImportKind<T>, header: HeaderMatch, row: SourceRow, context: RowContext): Checked<T> {
   if (row.error) return { row, errors: [{ field: null, message: row.error }] };
   const extra = row.cells.length > header.width && row.cells.slice(header.width).some((c) => c.trim() !== '');
   const cells: Record<string, string> = {};
   for (const [key, index] of header.indexes) cells[key] = unquoteFormula(row.cells[index] ?? '');
-  const parsed = kind.parse(cells);
+  const parsed = kind.parse(cells, context);
   const errors = 'errors' in parsed ? parsed.errors : [];
   if (extra)
     errors.unshift({ field: null, message: `the row has ${row.cells.length} cells, the header ${header.width}: cells beyond the header are not read` });

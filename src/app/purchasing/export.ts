@@ -3,6 +3,7 @@ import { csvCell } from '../imports/errors-csv.ts';
 import { PAGE, pagedCsv } from '../imports/export.ts';
 import type { ExportOptions } from '../imports/export.ts';
 import { PurchasingError } from './status.ts';
+import { getSettings } from '../settings/settings.ts';
 
 /**
  * Purchase orders and goods receipts as CSV for a spreadsheet or an accountant: one row per
@@ -10,8 +11,11 @@ import { PurchasingError } from './status.ts';
  * lines is one row with the line's columns empty. Amounts and quantities are the exact
  * decimals the database holds (never rounded); text cells a spreadsheet would run as a formula
  * get an apostrophe in front (csvCell), numbers go out as they are (a reversal's -5 is a
- * number, not a formula). UTF-8 with a BOM, CRLF; pages of 2,000 lines by key, so memory stays
- * flat however many there are. These files are reports: no import reads them back.
+ * number, not a formula). Days are written in the installation's date format; a receipt's
+ * amounts name the installation's currency in their headers ("Unit Cost (INR)"), an order's
+ * are in the order's own currency, its Currency column. UTF-8 with a BOM, CRLF; pages of 2,000
+ * lines by key, so memory stays flat however many there are. These files are reports: no import
+ * reads them back.
  */
 export const PURCHASE_ORDER_COLUMNS = [
   'PO Number',
@@ -83,14 +87,18 @@ const RECEIPT_NUMBERS = indexes(GOODS_RECEIPT_COLUMNS, [
   'Amount',
 ]);
 
+/** A receipt's amounts, in the installation's currency: their headers name it. */
+const RECEIPT_MONEY: ReadonlySet<string> = new Set(['Discount Amount', 'Total Amount', 'Grand Total', 'Unit Cost', 'Amount']);
+
 const LINE_MONEY = '(l.quantity * l.unit_price * (1 - l.discount_rate / 100))';
 /** The names of a line's variant (i, c, sz, v), when there is a line `l`. */
 const LINE_VARIANT = `LEFT JOIN public.item_variant v ON v.variant_id = l.variant_id LEFT JOIN public.item_master i ON i.item_id = v.item_id
              LEFT JOIN public.color_master c ON c.color_id = v.color_id LEFT JOIN public.size_master sz ON sz.size_id = v.size_id`;
 
 /** Every purchase order, oldest first, a row per line in line order (the columns of PURCHASE_ORDER_COLUMNS). */
-export function exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
-  return pagedCsv(
+export async function* exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
+  const { dateFormat } = await getSettings(q);
+  yield* pagedCsv(
     PURCHASE_ORDER_COLUMNS,
     { order: 0, line: -1 },
     options,
@@ -98,7 +106,7 @@ export function exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {
       (
         await q.query<{ orderId: number; lineNo: number; cells: (string | null)[] }>(
           `SELECT o.id AS "orderId", coalesce(l.line_no, 0) AS "lineNo",
-                  ARRAY[o.po_number::text, s.firm_name::text, o.status::text, to_char(o.order_date, 'YYYY-MM-DD'), to_char(o.expected_on, 'YYYY-MM-DD'),
+                  ARRAY[o.po_number::text, s.firm_name::text, o.status::text, to_char(o.order_date, $3), to_char(o.expected_on, $3),
                         o.currency::text, o.notes, l.line_no::text, i.name::text, c.color_name::text, sz.size_name::text, v.unit::text,
                         trim_scale(l.quantity)::text, trim_scale(l.received_quantity)::text, trim_scale(l.unit_price)::text,
                         trim_scale(l.tax_rate)::text, trim_scale(l.discount_rate)::text, trim_scale(${LINE_MONEY})::text,
@@ -109,7 +117,7 @@ export function exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {
              ${LINE_VARIANT}
             WHERE (o.id, coalesce(l.line_no, 0)) > ($1::int, $2::int)
             ORDER BY o.id, coalesce(l.line_no, 0) LIMIT ${PAGE}`,
-          [after.order, after.line],
+          [after.order, after.line, dateFormat],
         )
       ).rows.map((r) => ({ key: { order: r.orderId, line: r.lineNo }, cells: r.cells })),
     lineWith(ORDER_NUMBERS),
@@ -120,16 +128,17 @@ export function exportPurchaseOrdersCsv(q: Queryable, options: ExportOptions = {
  * Every goods receipt, oldest first, a row per line (numbered 1, 2… in the order received);
  * a reversing receipt names the receipt it reverses and has negative quantities.
  */
-export function exportGoodsReceiptsCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
-  return pagedCsv(
-    GOODS_RECEIPT_COLUMNS,
+export async function* exportGoodsReceiptsCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
+  const { dateFormat, currency } = await getSettings(q);
+  yield* pagedCsv(
+    GOODS_RECEIPT_COLUMNS.map((c) => (RECEIPT_MONEY.has(c) ? `${c} (${currency})` : c)),
     { receipt: 0, line: 0 },
     options,
     async (after) =>
       (
         await q.query<{ receiptId: number; lineId: number; cells: (string | null)[] }>(
           `SELECT r.id AS "receiptId", coalesce(l.id, 0) AS "lineId",
-                  ARRAY[r.receipt_number::text, s.firm_name::text, o.po_number::text, r.bill_number::text, to_char(r.received_on, 'YYYY-MM-DD'),
+                  ARRAY[r.receipt_number::text, s.firm_name::text, o.po_number::text, r.bill_number::text, to_char(r.received_on, $3),
                         x.receipt_number::text, r.notes, trim_scale(r.tax_percentage)::text, trim_scale(r.discount_percentage)::text,
                         trim_scale(r.discount_amount)::text, trim_scale(r.total_amount)::text, trim_scale(r.grand_total)::text,
                         CASE WHEN l.id IS NOT NULL THEN (SELECT count(*) FROM public.goods_receipt_lines n WHERE n.receipt_id = r.id AND n.id <= l.id)::text END,
@@ -143,7 +152,7 @@ export function exportGoodsReceiptsCsv(q: Queryable, options: ExportOptions = {}
              ${LINE_VARIANT}
             WHERE (r.id, coalesce(l.id, 0)) > ($1::int, $2::int)
             ORDER BY r.id, coalesce(l.id, 0) LIMIT ${PAGE}`,
-          [after.receipt, after.line],
+          [after.receipt, after.line, dateFormat],
         )
       ).rows.map((r) => ({ key: { receipt: r.receiptId, line: r.lineId }, cells: r.cells })),
     lineWith(RECEIPT_NUMBERS),

@@ -328,7 +328,7 @@ export async function createPurchaseOrderIn(q: Queryable, input: OrderInput, act
   const made = (
     await q.query<{ id: number; orderDate: string; currency: string }>(
       `INSERT INTO public.purchase_orders (supplier_id, order_date, expected_on, currency, notes, created_by)
-       VALUES ($1, coalesce($2::date, CURRENT_DATE), $3, coalesce($4, 'INR'), $5, $6)
+       VALUES ($1, coalesce($2::date, CURRENT_DATE), $3, coalesce($4, (SELECT currency FROM public.app_settings), 'INR'), $5, $6)
        RETURNING id, to_char(order_date, 'YYYY-MM-DD') AS "orderDate", currency::text AS currency`,
       [input.supplierId, input.orderDate ?? null, input.expectedOn ?? null, input.currency ?? null, input.notes ?? null, actor.userId],
     )

@@ -288,7 +288,9 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
             supplierId: Id,
             orderDate: Type.Optional(Day),
             expectedOn: Type.Optional(Nullable(Day)),
-            currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; INR when not given' })),
+            currency: Type.Optional(
+              Type.String({ pattern: '^[A-Z]{3}$', description: 'three capital letters; the installation’s currency (GET /api/settings) when not given' }),
+            ),
             notes: Type.Optional(Text(2000)),
             lines: Type.Optional(Type.Array(LineBody, { maxItems: MAX_ORDER_LINES })),
           },

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createImportJob, runImport } from '../../../src/app/imports/engine.ts';
 import { CLI_ACTOR } from '../../../src/app/audit/actor.ts';
 import { previewImport } from '../../../src/app/imports/preview.ts';
+import { changeSettings } from '../../../src/app/settings/settings.ts';
 import type { Database } from '../../../src/db/types.ts';
 import { backends } from '../../helpers/backends.ts';
 import { catalogState, jobErrors, jobState, migratedDatabase } from '../../helpers/imports.ts';
@@ -244,6 +245,59 @@ Acme Cycles,Frame,Roadster,Classic,Black,L,12.345,inr,0,2026-02-30,
       assert.deepEqual(stored, [
         { cost: '1250.00', from: '2026-01-01', to: '2026-06-30' },
         { cost: '1300.00', from: '2026-07-01', to: null },
+      ]);
+    });
+
+    test('rates: days in the configured format (DD/MM/YYYY, then MM/DD/YYYY) and as ISO; a day that does not exist says so, by row and column', async () => {
+      await importText(t.db, FRAMES);
+      await importText(t.db, 'Firm Name\nDate Works\n', 'suppliers');
+      const head = 'Supplier,Item,Model,Variation,Color,Size,Cost,Currency,MOQ,Effective From,Effective To\n';
+      const row = (from: string, to = '') => `Date Works,Frame,Roadster,Classic,Black,L,10,INR,,${from},${to}\n`;
+      const r = await importText(
+        t.db,
+        head +
+          row('01/03/2026', '31/03/2026') +
+          row('30/02/2026') +
+          row('2026-02-30') +
+          row('2026-04-01', '2026-04-30') +
+          row('March 5 2026') +
+          row('01/05/2026', '15/04/2026') +
+          row('29/02/2027') +
+          row('13/13/2026'),
+        'rates',
+      );
+      assert.deepEqual(
+        r.errors.map((e) => [e.row, e.field, e.message]),
+        [
+          [3, 'from', '30 February does not exist: February has 28 days'],
+          [4, 'from', '30 February does not exist: February has 28 days'],
+          [6, 'from', '"March 5 2026" is not a day: write it DD/MM/YYYY (as 05/11/2026) or YYYY-MM-DD (as 2026-11-05)'],
+          [7, 'to', 'Effective To 15/04/2026 is before Effective From 01/05/2026'],
+          [8, 'from', '29 February 2027 does not exist: 2027 is not a leap year'],
+          [9, 'from', '"13/13/2026" names month 13: a month is 1 to 12 (written DD/MM/YYYY (as 05/11/2026) or YYYY-MM-DD (as 2026-11-05))'],
+        ],
+      );
+      assert.equal(r.state.success, 2);
+      await changeSettings(t.db, { dateFormat: 'MM/DD/YYYY' }, CLI_ACTOR);
+      try {
+        const us = await importText(t.db, head + row('05/01/2026', '05/31/2026') + row('31/05/2026'), 'rates');
+        assert.deepEqual(
+          us.errors.map((e) => [e.row, e.field, e.message]),
+          [[3, 'from', '"31/05/2026" names month 31: a month is 1 to 12 (written MM/DD/YYYY (as 11/05/2026) or YYYY-MM-DD (as 2026-11-05))']],
+        );
+      } finally {
+        await changeSettings(t.db, { dateFormat: 'DD/MM/YYYY' }, CLI_ACTOR);
+      }
+      const stored = (
+        await t.db.query<{ from: string; to: string | null }>(
+          `SELECT to_char(effective_from, 'YYYY-MM-DD') AS "from", to_char(effective_to, 'YYYY-MM-DD') AS "to" FROM public.variant_supplier_pricing p
+             JOIN public.suppliers s USING (supplier_id) WHERE s.firm_name = 'Date Works' ORDER BY effective_from`,
+        )
+      ).rows;
+      assert.deepEqual(stored, [
+        { from: '2026-03-01', to: '2026-03-31' },
+        { from: '2026-04-01', to: '2026-04-30' },
+        { from: '2026-05-01', to: '2026-05-31' },
       ]);
     });
 

@@ -208,9 +208,9 @@ for (const backend of backends) {
       const hostile = dataLines(rates).filter((l) => l.includes('HYPERLINK'));
       const item = `"'=HYPERLINK(""http://evil.example"",""x"")",,,'+1 tricky,'-red,M`;
       assert.deepEqual(hostile, [
-        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},12.30,USD,2.500,2026-01-01,,yes`,
-        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},11.00,USD,2.500,2025-01-01,2025-12-31,yes`,
-        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},9.99,USD,2.500,2025-06-01,,no`,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},12.30,USD,2.500,01/01/2026,,yes`,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},11.00,USD,2.500,01/01/2025,31/12/2025,yes`,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},9.99,USD,2.500,01/06/2025,,no`,
       ]);
       assert.ok(
         dataLines(rates).some((l) => l.endsWith(',no') && !l.includes('HYPERLINK')),
@@ -318,7 +318,7 @@ for (const backend of backends) {
       });
       await deleteVariant(a.db, goneId, CLI_ACTOR);
       const again = await text(exportCsv(a.db, 'rates'));
-      assert.deepEqual(dataLines(again), [...before, `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,2026-01-01,,yes`]);
+      assert.deepEqual(dataLines(again), [...before, `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,01/01/2026,,yes`]);
       const state = await ratesState(a.db, true);
       assert.equal((await importCsv(a.db, 'rates', again)).failure, 0);
       assert.deepEqual(await ratesState(a.db, true), state);

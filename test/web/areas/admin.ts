@@ -80,7 +80,11 @@ webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, 
     const nav = other.page.getByRole('navigation', { name: 'Main' });
     await nav.getByText('Priya Planner').waitFor();
     await nav.getByRole('button', { name: 'More', exact: true }).click();
-    assert.deepEqual(await nav.getByRole('list', { name: 'More' }).getByRole('link').allInnerTexts(), ['Imports'], 'no Users or Schema health for a planner');
+    assert.deepEqual(
+      await nav.getByRole('list', { name: 'More' }).getByRole('link').allInnerTexts(),
+      ['Imports', 'Settings'],
+      'no Users or Schema health for a planner (the settings to read)',
+    );
     await settled(other.page);
     other.assertNoProblems();
 

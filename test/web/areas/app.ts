@@ -262,7 +262,7 @@ webArea('the web app in a real browser', ({ server, open, logInAt, adminAt, chec
     assert.equal(await nav.getByRole('list', { name: 'Purchasing' }).isVisible(), false, 'Escape closes it');
     assert.equal(await purchasing.evaluate((b) => b === document.activeElement), true, 'and leaves focus on its button');
     await more.click();
-    assert.deepEqual(await nav.getByRole('list', { name: 'More' }).getByRole('link').allInnerTexts(), ['Imports', 'Users', 'Schema health']);
+    assert.deepEqual(await nav.getByRole('list', { name: 'More' }).getByRole('link').allInnerTexts(), ['Imports', 'Users', 'Settings', 'Schema health']);
     await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).click();
     assert.equal(await nav.getByRole('list', { name: 'More' }).isVisible(), false, 'a click elsewhere closes it');
     await purchasing.click();

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { TABLET, apiGet, apiSend, arrive, figures, section, settled, status, webArea } from '../harness.ts';
+import { TABLET, apiGet, apiSend, arrive, figures, section, settled, shownDay, status, webArea } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
 
 interface StockValueAnswer {
@@ -57,7 +57,7 @@ webArea('buying, making and valuing in a real browser', (suite) => {
 
     const api = await apiGet<StockValueAnswer>(page, '/api/stock/value?limit=25');
     assert.ok(api.count > 0, 'the demo has stock');
-    assert.equal(await main.getByLabel('As of the end of').inputValue(), api.asOf, 'today by default');
+    assert.equal(await main.getByLabel('As of the end of').inputValue(), shownDay(api.asOf), 'today by default, as the settings write a day');
     assert.equal(await figures(main.getByTestId('stock-value-total')), shown(api.total.value).replace(/^-/, '−'));
     const rows = main.getByRole('table').locator('tbody tr');
     assert.equal(await rows.count(), api.rows.length);
@@ -329,7 +329,8 @@ webArea('buying, making and valuing in a real browser', (suite) => {
     }
     const text = await figures(orders);
     assert.ok(open.amounts.length > 0 && Number(open.amounts[0]!.open) >= 50, 'the 4 rims at 12.50 are still to come');
-    for (const a of open.amounts) assert.ok(text.includes(`${a.currency}${shown(a.open)}`), `still to come in ${a.currency} ${a.open}: ${text}`);
+    for (const a of open.amounts) assert.ok(text.includes(shown(a.open)), `still to come in ${a.currency} ${a.open}: ${text}`);
+    assert.match(await orders.innerText(), /₹[\d,]+\.\d\d/, 'in rupees, the demo’s orders’ currency, by its symbol');
     const value = await apiGet<StockValueAnswer>(page, '/api/stock/value?limit=1');
     const tile = section(page, 'Stock value');
     assert.ok((await figures(tile)).includes(shown(value.total.value)), await tile.innerText());
@@ -393,8 +394,8 @@ webArea('buying, making and valuing in a real browser', (suite) => {
     );
     // Those with a rate in effect today come first, cheapest first, with their rate; the others are said to have none.
     assert.deepEqual(await select.locator('optgroup[label="With a rate in effect today"] option').allTextContents(), [
-      'Pref Cheap — 10.00 INR',
-      'Pref Dear — 11.00 INR',
+      'Pref Cheap — ₹10.00',
+      'Pref Dear — ₹11.00',
     ]);
     assert.equal(await select.locator('optgroup[label="With a rate in effect today"] + optgroup').getAttribute('label'), 'No rate in effect today');
     /** Opens the item's page (unless on it), chooses `option`, saves, and waits for the page to say `saved`. */
@@ -405,9 +406,9 @@ webArea('buying, making and valuing in a real browser', (suite) => {
       await preferred.getByRole('button', { name: 'Save preferred supplier', exact: true }).click();
       await preferred.getByRole('status').filter({ hasText: saved }).waitFor();
     };
-    await prefer('Pref Dear — 11.00 INR', 'Saved: Pref Dear is the preferred supplier.');
+    await prefer('Pref Dear — ₹11.00', 'Saved: Pref Dear is the preferred supplier.');
     await waitFor(
-      async () => /^Pref Dear: reorder suggestions buy Black \/ 700c from it, at its rate in effect today \(11\.00 INR\)/.test(await now.innerText()),
+      async () => /^Pref Dear: reorder suggestions buy Black \/ 700c from it, at its rate in effect today \(₹11\.00\)/.test(await now.innerText()),
       'the preferred supplier shown',
     );
     assert.equal((await apiGet<{ preferredSupplierId: number | null }>(page, `/api/variants/${tyre.variantId}`)).preferredSupplierId, firms['Pref Dear']);

@@ -104,7 +104,7 @@ webArea('production lots in a real browser', ({ adminAt, open, checkPage }) => {
     const frames = main.getByRole('group', { name: /Frame colour/ });
     const frameText = await frames.innerText();
     assert.match(frameText, /in stock/, `each alternative shows its stock:\n${frameText}`);
-    assert.match(frameText, /Cost for the lot: INR [\d,]+\.\d\d/, `each alternative shows its cost for the lot:\n${frameText}`);
+    assert.match(frameText, /Cost for the lot: ₹[\d,]+\.\d\d/, `each alternative shows its cost for the lot:\n${frameText}`);
     assert.match(frameText, /Needs 2 pcs/, 'what the lot needs of it: 1 a unit × 2');
     await frames.getByRole('radio', { name: 'Painted Frame · Navy · 12 inch' }).check();
     await main.getByRole('group', { name: /Seat/ }).getByRole('radio', { name: 'Seat · Red · General' }).check();

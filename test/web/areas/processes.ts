@@ -36,8 +36,8 @@ interface Process {
   steps: { name: string; lines: { variantId: number }[]; groups: { name: string; alternatives: { variantId: number }[] }[] }[];
 }
 
-/** "1,234.50" as the API writes it: "1234.50" (a minus sign as "-"). */
-const plain = (shown: string) => shown.replace(/[,\s\u00a0\u202f]/g, '').replace('−', '-');
+/** "₹1,234.50" as the API writes it: "1234.50" (a minus sign as "-"). */
+const plain = (shown: string) => shown.replace(/[,\s\u00a0\u202f₹]/g, '').replace('−', '-');
 
 /** The editor's worst and best total as shown in the Cost section. */
 async function shownTotal(page: Page): Promise<{ worst: string; best: string }> {

@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { findVariant } from '../finder.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { formatQuantity } from '../../../web/src/format.ts';
-import { TABLET, apiGet, arrive, figures, section, settled, status, webArea } from '../harness.ts';
+import { TABLET, apiGet, arrive, figures, section, settled, shownDay, status, webArea } from '../harness.ts';
 import { pageAsRole } from '../roles.ts';
 
 interface Rate {
@@ -229,7 +229,7 @@ webArea('purchasing in a real browser', (suite) => {
       ],
     );
     const row1 = lines.getByRole('row').filter({ hasText: label(first) });
-    assert.match(await row1.innerText(), /24\s+[\d.,]+\s+0\s+0\s+10\s+14\b/, 'line 1 shows 10 received and 14 open');
+    assert.match(await row1.innerText(), /24\s+₹[\d.,]+\s+0\s+0\s+10\s+14\b/, 'line 1 shows 10 received and 14 open');
     await section(page, 'Receipts').getByRole('link', { name: /^GR-/ }).waitFor();
     await checkPage(w, 'purchase-order-partly-received');
 
@@ -308,7 +308,7 @@ webArea('purchasing in a real browser', (suite) => {
     await settled(page);
     const sheet = main.getByRole('article');
     const sheetText = await sheet.innerText();
-    for (const part of [po.poNumber, firm, '2099-01-31', label(first), label(second), 'Authorised signature'])
+    for (const part of [po.poNumber, firm, '31/01/2099', label(first), label(second), 'Authorised signature'])
       assert.ok(sheetText.includes(part), `the printable order shows ${part}:\n${sheetText}`);
     assert.ok((await figures(sheet)).includes(cents(po.total)), `it shows the total ${cents(po.total)}`);
     // a unit price reads as a price, with at least two places: the first line's rate, the second's 12.3456 with its four
@@ -320,12 +320,14 @@ webArea('purchasing in a real browser', (suite) => {
     assert.equal(printed.createdByName, suite.server().admin.name);
     const fact = (term: string) => sheet.locator('dt', { hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]');
     assert.equal((await fact('Ordered by').innerText()).trim(), suite.server().admin.name);
-    const sentShown = await page.evaluate(
-      (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
-      printed.sentAt,
-    );
+    // As the settings write a day (DD/MM/YYYY, the demo's) with the time, in this browser's zone.
+    const sentShown = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+    }, printed.sentAt);
     assert.equal((await fact('Sent').innerText()).trim(), sentShown);
-    assert.equal((await fact('Order date').innerText()).trim(), printed.orderDate);
+    assert.equal((await fact('Order date').innerText()).trim(), shownDay(printed.orderDate));
     await page.evaluate(() => {
       (window as unknown as { printed: number }).printed = 0;
       window.print = () => {

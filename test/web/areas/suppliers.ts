@@ -152,7 +152,7 @@ webArea('suppliers and rates', (suite) => {
     await addRate('0.50');
     await rates
       .getByRole('status')
-      .getByText(/Added the rate 0\.50 INR/)
+      .getByText(/Added the rate ₹0\.50/)
       .waitFor();
     const made = await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`);
     assert.deepEqual(
@@ -176,7 +176,7 @@ webArea('suppliers and rates', (suite) => {
     await editing.getByRole('button', { name: 'Save rate', exact: true }).click();
     await editing
       .getByRole('status')
-      .getByText(/Saved the rate 0\.60 INR/)
+      .getByText(/Saved the rate ₹0\.60/)
       .waitFor();
     assert.equal((await apiGet<Rate[]>(page, `/api/suppliers/${supplierId}/rates`))[0]!.costPerUnit, '0.60');
 

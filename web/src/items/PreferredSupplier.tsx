@@ -12,7 +12,7 @@ import type { Variant } from '../shapes.ts';
 import type { Rate, SupplierComparison } from '../suppliers/shapes.ts';
 import { useApi } from '../useApi.ts';
 
-const price = (r: Rate) => `${formatUnitCost(r.costPerUnit)} ${r.currency}`;
+const price = (r: Rate) => formatUnitCost(r.costPerUnit, r.currency);
 
 /**
  * The preferred supplier of `variant` and whether it has a rate in effect today (so whether

@@ -1,7 +1,7 @@
 // A variant's supplier rates, on the item's page: its suppliers compared on a day, and every rate it has had.
 import { useState } from 'react';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatQuantity } from '../format.ts';
+import { formatDay, formatQuantity } from '../format.ts';
 import { Pager } from '../Pager.tsx';
 import type { Variant } from '../shapes.ts';
 import { RATE_COLUMNS, RatesTable } from '../suppliers/RatesTable.tsx';
@@ -9,6 +9,7 @@ import { today } from '../suppliers/RateForm.tsx';
 import type { Rate, SupplierComparison } from '../suppliers/shapes.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
+import { DayInput } from '../DayInput.tsx';
 
 const HISTORY_PAGE_SIZE = 10;
 
@@ -32,28 +33,28 @@ export function SupplierComparisonSection({ variant }: { variant: Variant }) {
       </p>
       <div className="toolbar">
         <label htmlFor="compare-as-of">As of</label>
-        <input id="compare-as-of" type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+        <DayInput id="compare-as-of" value={asOf} onChange={(v) => setAsOf(v)} />
       </div>
       {loaded.error !== undefined ? (
         <ErrorAlert error={loaded.error} />
       ) : !c ? (
         <Loading />
       ) : c.rates.length === 0 ? (
-        <p className="empty">No supplier has an active rate for this variant on {c.asOf}: add one from a supplier’s page.</p>
+        <p className="empty">No supplier has an active rate for this variant on {formatDay(c.asOf)}: add one from a supplier’s page.</p>
       ) : (
         <>
           {c.currencies.length > 1 && (
             <p className="caption">The rates are in different currencies ({c.currencies.join(', ')}), so none is marked cheapest or dearest.</p>
           )}
           <RatesTable
-            caption={`Suppliers of ${variant.color} / ${variant.size} on ${c.asOf}, cheapest first`}
+            caption={`Suppliers of ${variant.color} / ${variant.size} on ${formatDay(c.asOf)}, cheapest first`}
             rates={c.rates}
             columns={[
               RATE_COLUMNS.supplier,
               RATE_COLUMNS.rate,
               RATE_COLUMNS.currency,
               { header: 'Minimum order', num: true, cell: (r) => `${formatQuantity(r.minimumOrderQuantity)} ${variant.unit}` },
-              { header: 'Effective', cell: (r) => `${r.effectiveFrom} to ${r.effectiveTo ?? 'open-ended'}` },
+              { header: 'Effective', cell: (r) => `${formatDay(r.effectiveFrom)} to ${r.effectiveTo ? formatDay(r.effectiveTo) : 'open-ended'}` },
               { header: 'Compared', cell: mark },
             ]}
           />
@@ -89,8 +90,8 @@ export function RateHistorySection({ variant }: { variant: Variant }) {
               RATE_COLUMNS.supplier,
               RATE_COLUMNS.rate,
               RATE_COLUMNS.currency,
-              { header: 'Effective from', cell: (r) => r.effectiveFrom },
-              { header: 'Effective to', cell: (r) => r.effectiveTo ?? 'open-ended' },
+              { header: 'Effective from', cell: (r) => formatDay(r.effectiveFrom) },
+              { header: 'Effective to', cell: (r) => (r.effectiveTo ? formatDay(r.effectiveTo) : 'open-ended') },
               RATE_COLUMNS.active,
             ]}
           />

@@ -14,7 +14,7 @@ function altCost(rates: SupplierComparison | undefined, perUnit: string, quantit
   const worst = text(round(times(decimal(rates.highest.costPerUnit), used), 2));
   const best = text(round(times(decimal(rates.lowest.costPerUnit), used), 2));
   const currency = rates.highest.currency;
-  return worst === best ? `${currency} ${formatMoney(worst)}` : `${currency} ${formatMoney(best)} to ${formatMoney(worst)}`;
+  return worst === best ? formatMoney(worst, currency) : `${formatMoney(best, currency)} to ${formatMoney(worst, currency)}`;
 }
 
 /**

@@ -158,7 +158,7 @@ function OpenOrdersPanel() {
           );
         return (
           <>
-            <p className="figure">{amounts.length === 0 ? '0.00' : amounts.map((a) => `${a.currency} ${formatMoney(a.open)}`).join(' · ')}</p>
+            <p className="figure">{amounts.length === 0 ? formatMoney('0') : amounts.map((a) => formatMoney(a.open, a.currency)).join(' · ')}</p>
             <p className="caption">
               Still to come in on {waiting} {waiting === 1 ? 'order' : 'orders'} waiting for goods, tax included.
             </p>

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
+import { formatDay, formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import '../forms.css';
 import { variantName } from '../items/variants.ts';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt } from '../purchasing/problems.tsx';
@@ -80,7 +80,7 @@ export default function GoodsReceiptDetail() {
         </div>
         <div>
           <dt>Received on</dt>
-          <dd className="day">{r.receivedOn}</dd>
+          <dd className="day">{formatDay(r.receivedOn)}</dd>
         </div>
         <div>
           <dt>Bill number</dt>

@@ -4,7 +4,7 @@ import { api } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { MoveButtons } from '../MoveButtons.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../format.ts';
+import { formatDateTime, formatDay, formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../format.ts';
 import { compare, decimal, text, times } from '../lots/decimal.ts';
 import { FieldError } from '../lots/FieldError.tsx';
 import { GroupChooser } from '../lots/GroupChooser.tsx';
@@ -514,8 +514,8 @@ function Costs({ lot }: { lot: Lot }) {
       )}
       {lot.estimate && (
         <p className="caption">
-          Estimated at the rates of {lot.estimate.ratesAt}
-          {lot.actual && !lot.actual.valuation ? `; the actual cost at the rates of ${lot.actual.ratesAt}` : ''}.
+          Estimated at the rates of {formatDay(lot.estimate.ratesAt)}
+          {lot.actual && !lot.actual.valuation ? `; the actual cost at the rates of ${formatDay(lot.actual.ratesAt)}` : ''}.
         </p>
       )}
       {lot.actualCost && <BarChart label="Estimate against actual cost" series={['Cost']} bars={bars} format={money} />}

@@ -11,6 +11,7 @@ import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
+import { DayInput } from '../DayInput.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -84,11 +85,11 @@ export default function Lots() {
         </div>
         <div>
           <label htmlFor="lot-from">Created from</label>
-          <input id="lot-from" type="date" value={from} onChange={(e) => setFilter('from', e.target.value)} />
+          <DayInput id="lot-from" value={from} onChange={(v, valid) => valid && setFilter('from', v)} />
         </div>
         <div>
           <label htmlFor="lot-to">Created to</label>
-          <input id="lot-to" type="date" value={to} onChange={(e) => setFilter('to', e.target.value)} />
+          <DayInput id="lot-to" value={to} onChange={(v, valid) => valid && setFilter('to', v)} />
         </div>
         {filtered && (
           <Link to="/lots" className="clear-filters">

@@ -4,7 +4,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { MoveButtons } from '../MoveButtons.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
+import { formatDay, formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import '../forms.css';
 import { FormActions, orNull } from '../forms.tsx';
 import { variantName } from '../items/variants.ts';
@@ -20,6 +20,7 @@ import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { useNotice } from '../useNotice.ts';
+import { DayInput } from '../DayInput.tsx';
 
 /**
  * One purchase order: its supplier, days and status, the moves the API offers the user now
@@ -86,7 +87,7 @@ export default function PurchaseOrderDetail() {
         </div>
         <div>
           <dt>Order date</dt>
-          <dd className="day">{po.orderDate}</dd>
+          <dd className="day">{formatDay(po.orderDate)}</dd>
         </div>
         <div>
           <dt>Ordered by</dt>
@@ -94,7 +95,7 @@ export default function PurchaseOrderDetail() {
         </div>
         <div>
           <dt>Expected on</dt>
-          <dd className="day">{po.expectedOn ?? '—'}</dd>
+          <dd className="day">{po.expectedOn ? formatDay(po.expectedOn) : '—'}</dd>
         </div>
         <div>
           <dt>Currency</dt>
@@ -239,7 +240,7 @@ function Details({ order, onChanged }: { order: Order; onChanged: (message: stri
           <div className="form-grid">
             <div>
               <label htmlFor="po-edit-expected">Expected on</label>
-              <input id="po-edit-expected" type="date" value={expectedOn} onChange={(e) => setExpectedOn(e.target.value)} {...invalidAt(error, 'expectedOn')} />
+              <DayInput id="po-edit-expected" value={expectedOn} onChange={(v) => setExpectedOn(v)} {...invalidAt(error, 'expectedOn')} />
               <ProblemAt error={error} path="expectedOn" label="Expected on" />
             </div>
             <div className="wide">
@@ -419,7 +420,7 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                       {name} <span className="hint">({l.unit})</span>
                     </th>
                     <td className="num">{formatQuantity(l.quantity)}</td>
-                    <td className="num">{formatUnitCost(l.unitPrice)}</td>
+                    <td className="num">{formatUnitCost(l.unitPrice, order.currency)}</td>
                     <td className="num">{formatQuantity(l.taxRate)}</td>
                     <td className="num">{formatQuantity(l.discountRate)}</td>
                     {!order.linesEditable && (
@@ -428,9 +429,9 @@ function Lines({ order, onChanged }: { order: Order; onChanged: (message: string
                         <td className="num">{formatQuantity(l.openQuantity)}</td>
                       </>
                     )}
-                    <td className="num">{formatMoney(l.net)}</td>
-                    <td className="num">{formatMoney(l.tax)}</td>
-                    <td className="num">{formatMoney(l.total)}</td>
+                    <td className="num">{formatMoney(l.net, order.currency)}</td>
+                    <td className="num">{formatMoney(l.tax, order.currency)}</td>
+                    <td className="num">{formatMoney(l.total, order.currency)}</td>
                     {editable && (
                       <td>
                         <div className="actions">

@@ -13,6 +13,8 @@ import { SupplierSelect } from '../purchasing/SupplierSelect.tsx';
 import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { today } from '../purchasing/days.ts';
+import { DayInput } from '../DayInput.tsx';
+import { useSettings } from '../settings.tsx';
 
 /** The fields of the order the form shows next to themselves. */
 const HEADER_FIELDS = ['supplierId', 'orderDate', 'expectedOn', 'currency', 'notes'];
@@ -30,7 +32,8 @@ export default function PurchaseOrderNew() {
   const [supplierId, setSupplierId] = useState('');
   const [orderDate, setOrderDate] = useState(today());
   const [expectedOn, setExpectedOn] = useState('');
-  const [currency, setCurrency] = useState('INR');
+  const { settings } = useSettings();
+  const [currency, setCurrency] = useState(settings.currency);
   const [notes, setNotes] = useState('');
   const [lines, setLines] = useState<LineDraft[]>(() => [emptyLine()]);
   const [error, setError] = useState<unknown>(undefined);
@@ -96,12 +99,12 @@ export default function PurchaseOrderNew() {
             </div>
             <div>
               <label htmlFor="po-date">Order date</label>
-              <input id="po-date" type="date" value={orderDate} onChange={(e) => setOrderDate(e.target.value)} {...invalidAt(error, 'orderDate')} />
+              <DayInput id="po-date" value={orderDate} onChange={(v) => setOrderDate(v)} {...invalidAt(error, 'orderDate')} />
               <ProblemAt error={error} path="orderDate" label="Order date" />
             </div>
             <div>
               <label htmlFor="po-expected">Expected on (optional)</label>
-              <input id="po-expected" type="date" value={expectedOn} onChange={(e) => setExpectedOn(e.target.value)} {...invalidAt(error, 'expectedOn')} />
+              <DayInput id="po-expected" value={expectedOn} onChange={(v) => setExpectedOn(v)} {...invalidAt(error, 'expectedOn')} />
               <ProblemAt error={error} path="expectedOn" label="Expected on" />
             </div>
             <div>

@@ -1,6 +1,6 @@
 import { Link, useParams } from 'react-router';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
+import { formatDay, formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import { variantName } from '../items/variants.ts';
 import { OrderTotals } from '../purchasing/OrderTotals.tsx';
 import '../purchasing/purchasing.css';
@@ -44,7 +44,7 @@ export default function PurchaseOrderPrint() {
           <dl className="facts">
             <div>
               <dt>Order date</dt>
-              <dd className="day">{po.orderDate}</dd>
+              <dd className="day">{formatDay(po.orderDate)}</dd>
             </div>
             {po.sentAt && (
               <div>
@@ -60,7 +60,7 @@ export default function PurchaseOrderPrint() {
             )}
             <div>
               <dt>Deliver by</dt>
-              <dd className="day">{po.expectedOn ?? '—'}</dd>
+              <dd className="day">{po.expectedOn ? formatDay(po.expectedOn) : '—'}</dd>
             </div>
             <div>
               <dt>Currency</dt>
@@ -112,10 +112,10 @@ export default function PurchaseOrderPrint() {
                   <td className="num">
                     {formatQuantity(l.quantity)} {l.unit}
                   </td>
-                  <td className="num">{formatUnitCost(l.unitPrice)}</td>
+                  <td className="num">{formatUnitCost(l.unitPrice, po.currency)}</td>
                   <td className="num">{formatQuantity(l.discountRate)}</td>
                   <td className="num">{formatQuantity(l.taxRate)}</td>
-                  <td className="num">{formatMoney(l.total)}</td>
+                  <td className="num">{formatMoney(l.total, po.currency)}</td>
                 </tr>
               ))}
             </tbody>

@@ -218,7 +218,7 @@ export default function PurchaseOrderReceive() {
           </table>
         </div>
         <p className="totals-line">
-          Lines’ amount: <strong>{formatMoney(text(amount))}</strong> {po.currency} (before the bill’s discount and tax)
+          Lines’ amount: <strong>{formatMoney(text(amount), po.currency)}</strong> (before the bill’s discount and tax)
         </p>
       </section>
       <section aria-labelledby="gr-bill">

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney } from '../format.ts';
+import { formatDay, formatMoney } from '../format.ts';
 import '../forms.css';
 import { Pager } from '../Pager.tsx';
 import { OrderStatus } from '../purchasing/OrderStatus.tsx';
@@ -115,12 +115,10 @@ export default function PurchaseOrders() {
                     <td>
                       <OrderStatus order={po} />
                     </td>
-                    <td className="day">{po.orderDate}</td>
-                    <td className="day">{po.expectedOn ?? '—'}</td>
+                    <td className="day">{formatDay(po.orderDate)}</td>
+                    <td className="day">{po.expectedOn ? formatDay(po.expectedOn) : '—'}</td>
                     <td className="num">{po.lineCount}</td>
-                    <td className="num">
-                      {formatMoney(po.total)} {po.currency}
-                    </td>
+                    <td className="num">{formatMoney(po.total, po.currency)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,12 +1,13 @@
 import { Link } from 'react-router';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
+import { formatDay, formatMoney, formatQuantity, formatUnitCost, localDay } from '../format.ts';
 import { Pager } from '../Pager.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount, useSearchPage } from '../useSearchPage.ts';
 import type { StockValue as StockValueAnswer, StockValueRow, ValueGrouping } from '../valuation/shapes.ts';
+import { DayInput } from '../DayInput.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -18,17 +19,6 @@ const GROUPINGS: Record<ValueGrouping, { label: string; noun: [string, string] }
 };
 
 const groupingOf = (text: string): ValueGrouping => (text in GROUPINGS ? (text as ValueGrouping) : 'variant');
-
-/** Today as the reader's calendar has it (YYYY-MM-DD), the date input's default. */
-function localToday(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
-
-/** "2026-12-05" as the reader's locale writes a day. */
-function formatDay(day: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
-}
 
 /**
  * What stock is worth at the end of a day (today unless another is chosen), at moving
@@ -52,7 +42,7 @@ export default function StockValue() {
       <h1>Stock value</h1>
       <div className="toolbar">
         <label htmlFor="value-as-of">As of the end of</label>
-        <input id="value-as-of" type="date" value={asOf || data?.asOf || localToday()} onChange={(e) => setFilter('asOf', e.target.value)} required />
+        <DayInput id="value-as-of" value={asOf || data?.asOf || localDay()} onChange={(v, valid) => valid && v !== '' && setFilter('asOf', v)} required />
         <label htmlFor="value-by">By</label>
         <select id="value-by" value={by} onChange={(e) => setFilter('by', e.target.value === 'variant' ? '' : e.target.value)}>
           {(Object.keys(GROUPINGS) as ValueGrouping[]).map((g) => (

@@ -6,11 +6,11 @@ export function OrderTotals({ order }: { order: Pick<OrderSummary, 'net' | 'tax'
   return (
     <dl className="totals">
       <dt>Net</dt>
-      <dd>{formatMoney(order.net)}</dd>
+      <dd>{formatMoney(order.net, order.currency)}</dd>
       <dt>Tax</dt>
-      <dd>{formatMoney(order.tax)}</dd>
+      <dd>{formatMoney(order.tax, order.currency)}</dd>
       <dt className="grand">Total ({order.currency})</dt>
-      <dd className="grand">{formatMoney(order.total)}</dd>
+      <dd className="grand">{formatMoney(order.total, order.currency)}</dd>
     </dl>
   );
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ProblemAt, invalidAt } from './problems.tsx';
 import { today } from './days.ts';
+import { DayInput } from '../DayInput.tsx';
 
 /** What a receipt's form holds of the bill: its number, day, tax, discount and grand total. */
 export interface ReceiptHeaderDraft {
@@ -43,14 +44,18 @@ export function ReceiptHeaderFields({
   const field = (key: (typeof HEADER_PATHS)[number], label: string, props: Record<string, string> = {}, hint?: string) => (
     <div>
       <label htmlFor={`gr-${key}`}>{label}</label>
-      <input
-        id={`gr-${key}`}
-        value={header[key]}
-        onChange={(e) => onChange({ [key]: e.target.value })}
-        {...props}
-        {...(hint ? { 'aria-describedby': `gr-${key}-hint` } : {})}
-        {...invalidAt(error, key)}
-      />
+      {key === 'receivedOn' ? (
+        <DayInput id={`gr-${key}`} value={header[key]} onChange={(v) => onChange({ receivedOn: v })} {...invalidAt(error, key)} />
+      ) : (
+        <input
+          id={`gr-${key}`}
+          value={header[key]}
+          onChange={(e) => onChange({ [key]: e.target.value })}
+          {...props}
+          {...(hint ? { 'aria-describedby': `gr-${key}-hint` } : {})}
+          {...invalidAt(error, key)}
+        />
+      )}
       {hint && (
         <p className="hint" id={`gr-${key}-hint`}>
           {hint}
@@ -63,7 +68,7 @@ export function ReceiptHeaderFields({
     <div className="form-grid">
       {lead}
       {field('billNumber', 'Bill number (optional)', { maxLength: '255', autoComplete: 'off' })}
-      {field('receivedOn', 'Received on', { type: 'date' })}
+      {field('receivedOn', 'Received on')}
       {field('taxPercentage', 'Tax %', { inputMode: 'decimal', placeholder: '0' })}
       {field('discountPercentage', 'Discount %', { inputMode: 'decimal', placeholder: '0' })}
       {field('discountAmount', 'Discount amount', { inputMode: 'decimal', placeholder: '0' })}

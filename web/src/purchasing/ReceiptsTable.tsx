@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatMoney } from '../format.ts';
+import { formatDay, formatMoney } from '../format.ts';
 import type { ReceiptSummary } from './shapes.ts';
 
 /** Goods receipts as a table: number, day, supplier, order, bill, amounts, and which reverses which. */
@@ -40,7 +40,7 @@ export function ReceiptsTable({
               <th scope="row" className="nobreak">
                 <Link to={`/goods-receipts/${r.receiptId}`}>{r.receiptNumber}</Link>
               </th>
-              <td className="day">{r.receivedOn}</td>
+              <td className="day">{formatDay(r.receivedOn)}</td>
               {showSupplier && <td>{r.supplier}</td>}
               {showOrder && (
                 <td className="nobreak">{r.purchaseOrderId && r.poNumber ? <Link to={`/purchase-orders/${r.purchaseOrderId}`}>{r.poNumber}</Link> : '—'}</td>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../format.ts';
+import { formatDay, formatMoney, formatQuantity, formatStatus, formatUnitCost } from '../format.ts';
 import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
@@ -80,7 +80,7 @@ function LedgerBody({ ledger, history, onHistory }: { ledger: Ledger; history: n
             {formatMoney(receipts.receivedAmount)}
             <small>
               {receipts.count} {receipts.count === 1 ? 'receipt' : 'receipts'}
-              {receipts.lastReceivedOn ? `, the last on ${receipts.lastReceivedOn}` : ''}
+              {receipts.lastReceivedOn ? `, the last on ${formatDay(receipts.lastReceivedOn)}` : ''}
             </small>
           </dd>
         </div>
@@ -182,7 +182,7 @@ function LedgerBody({ ledger, history, onHistory }: { ledger: Ledger; history: n
                     <Link to={`/goods-receipts/${r.receiptId}`}>{r.receiptNumber}</Link>
                     {r.reversesReceiptId !== null && <span className="badge status-cancelled">reversal</span>}
                   </td>
-                  <td>{r.receivedOn}</td>
+                  <td>{formatDay(r.receivedOn)}</td>
                   <td>{r.poNumber ?? '—'}</td>
                   <td>{r.billNumber ?? '—'}</td>
                   <td className="num">{formatMoney(r.grandTotal)}</td>
@@ -268,7 +268,7 @@ function History({ supplierId, variant, onClose }: { supplierId: number; variant
                 <tbody>
                   {loaded.data.history.map((h, i) => (
                     <tr key={`${h.receiptId}-${i}`}>
-                      <td>{h.receivedOn}</td>
+                      <td>{formatDay(h.receivedOn)}</td>
                       <td>
                         <Link to={`/goods-receipts/${h.receiptId}`}>{h.receiptNumber}</Link>
                       </td>

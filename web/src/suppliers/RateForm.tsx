@@ -3,6 +3,8 @@ import type { FormEvent } from 'react';
 import { FormActions, Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
 import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
+import { DayInput } from '../DayInput.tsx';
+import { useSettings } from '../settings.tsx';
 
 export const RATE_LABELS: Record<string, string> = {
   variantId: 'Variant',
@@ -51,7 +53,8 @@ export function RateForm({
 }) {
   const [variantId, setVariantId] = useState<number | undefined>(rate?.variantId);
   const [costPerUnit, setCost] = useState(rate?.costPerUnit ?? '');
-  const [currency, setCurrency] = useState(rate?.currency ?? 'INR');
+  const { settings } = useSettings();
+  const [currency, setCurrency] = useState(rate?.currency ?? settings.currency);
   const [minimum, setMinimum] = useState(rate?.minimumOrderQuantity ?? '1');
   const [from, setFrom] = useState(rate?.effectiveFrom ?? today());
   const [to, setTo] = useState(rate?.effectiveTo ?? '');
@@ -120,11 +123,11 @@ export function RateForm({
         </div>
         <div>
           <label htmlFor={id('from')}>Effective from</label>
-          <input id={id('from')} type="date" value={from} onChange={(e) => setFrom(e.target.value)} {...invalidIf(action, 'effectiveFrom')} />
+          <DayInput id={id('from')} value={from} onChange={(v) => setFrom(v)} {...invalidIf(action, 'effectiveFrom')} />
         </div>
         <div>
           <label htmlFor={id('to')}>Effective to (empty: open-ended)</label>
-          <input id={id('to')} type="date" value={to} onChange={(e) => setTo(e.target.value)} {...invalidIf(action, 'effectiveTo')} />
+          <DayInput id={id('to')} value={to} onChange={(v) => setTo(v)} {...invalidIf(action, 'effectiveTo')} />
         </div>
         {rate && (
           <div>

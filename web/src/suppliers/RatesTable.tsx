@@ -16,7 +16,7 @@ export interface RateColumn {
 /** The columns every rates table may share. */
 export const RATE_COLUMNS = {
   supplier: { header: 'Supplier', cell: (r) => <Link to={`/suppliers/${r.supplierId}`}>{r.firmName}</Link> },
-  rate: { header: 'Rate', num: true, cell: (r) => formatMoney(r.costPerUnit) },
+  rate: { header: 'Rate', num: true, cell: (r) => formatMoney(r.costPerUnit, r.currency) },
   currency: { header: 'Currency', cell: (r) => r.currency },
   active: { header: 'Active', cell: (r) => (r.isActive ? 'Active' : 'Inactive') },
 } satisfies Record<string, RateColumn>;

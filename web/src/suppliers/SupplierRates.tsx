@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatQuantity } from '../format.ts';
+import { formatDay, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import { Outcome, useAction } from '../forms.tsx';
 import { useVariants, variantName } from '../items/variants.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
@@ -62,7 +62,7 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
         <button
           type="button"
           className="secondary"
-          aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
+          aria-label={`Edit the rate for ${nameOf(r.variantId)} from ${formatDay(r.effectiveFrom)}`}
           onClick={() => setEditing(r)}
         >
           Edit
@@ -70,15 +70,18 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
         {r.isActive && (
           <ConfirmButton
             label="Deactivate"
-            labelForAll={`Deactivate the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}`}
-            question={`Deactivate ${formatMoney(r.costPerUnit)} ${r.currency} a unit for ${nameOf(r.variantId)}? Costing and purchasing stop using it; ${activeFor(r.variantId) - 1} other active rate${activeFor(r.variantId) - 1 === 1 ? '' : 's'} of this supplier for it remain.`}
+            labelForAll={`Deactivate the rate for ${nameOf(r.variantId)} from ${formatDay(r.effectiveFrom)}`}
+            question={`Deactivate ${formatUnitCost(r.costPerUnit, r.currency)} a unit for ${nameOf(r.variantId)}? Costing and purchasing stop using it; ${activeFor(r.variantId) - 1} other active rate${activeFor(r.variantId) - 1 === 1 ? '' : 's'} of this supplier for it remain.`}
             confirmLabel="Yes, deactivate"
             busyLabel="Deactivating…"
             keepLabel="No, keep it"
             disabled={deactivate.busy}
             onConfirm={() =>
               deactivate
-                .run(() => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`), `Deactivated the rate for ${nameOf(r.variantId)} from ${r.effectiveFrom}.`)
+                .run(
+                  () => api<Rate>('POST', `/api/rates/${r.rateId}/deactivate`),
+                  `Deactivated the rate for ${nameOf(r.variantId)} from ${formatDay(r.effectiveFrom)}.`,
+                )
                 .then(() => rates.reload())
             }
           />
@@ -135,7 +138,7 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
             save={async (variantId, terms) => {
               const made = await api<Rate>('POST', '/api/rates', { supplierId: supplier.supplierId, variantId, ...terms });
               rates.reload();
-              return `Added the rate ${formatMoney(made.costPerUnit)} ${made.currency} from ${made.effectiveFrom}.`;
+              return `Added the rate ${formatMoney(made.costPerUnit, made.currency)} from ${formatDay(made.effectiveFrom)}.`;
             }}
           />
         </fieldset>
@@ -153,7 +156,7 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
             save={async (_variantId, terms) => {
               const saved = await api<Rate>('PATCH', `/api/rates/${editing.rateId}`, terms);
               rates.reload();
-              return `Saved the rate ${formatMoney(saved.costPerUnit)} ${saved.currency} from ${saved.effectiveFrom}.`;
+              return `Saved the rate ${formatMoney(saved.costPerUnit, saved.currency)} from ${formatDay(saved.effectiveFrom)}.`;
             }}
           />
         </fieldset>
@@ -198,7 +201,8 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
                 header: 'Effective',
                 cell: (r) => (
                   <>
-                    <span className="day">from {r.effectiveFrom}</span> <span className="day">to {r.effectiveTo ?? 'open-ended'}</span>
+                    <span className="day">from {formatDay(r.effectiveFrom)}</span>{' '}
+                    <span className="day">to {r.effectiveTo ? formatDay(r.effectiveTo) : 'open-ended'}</span>
                   </>
                 ),
               },

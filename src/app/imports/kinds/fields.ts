@@ -1,4 +1,5 @@
-import type { FieldError } from './kind.ts';
+import { readDay, writeDay } from '../../settings/days.ts';
+import type { FieldError, RowContext } from './kind.ts';
 
 /**
  * Reads the cells of one row into typed values, gathering an error per bad field rather than
@@ -7,10 +8,12 @@ import type { FieldError } from './kind.ts';
  */
 export class RowReader {
   private readonly cells: Readonly<Record<string, string>>;
+  private readonly context: RowContext;
   readonly errors: FieldError[] = [];
 
-  constructor(cells: Readonly<Record<string, string>>) {
+  constructor(cells: Readonly<Record<string, string>>, context: RowContext) {
     this.cells = cells;
+    this.context = context;
   }
 
   private fail(field: string, message: string): null {
@@ -48,16 +51,25 @@ export class RowReader {
     return v;
   }
 
-  /** A day as YYYY-MM-DD that exists (not 2025-02-30); null when empty. */
+  /**
+   * A day that exists, written in the installation's date format or as YYYY-MM-DD, answered as
+   * YYYY-MM-DD; null when empty. "30 February does not exist" when it is written well but does not.
+   */
   day(field: string): string | null {
     const v = this.text(field, 40);
     if (v === null) return null;
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    if (m) {
-      const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-      if (d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) return v;
-    }
-    return this.fail(field, `"${v}" is not a day written YYYY-MM-DD`);
+    const read = readDay(v, this.context.dateFormat);
+    return 'day' in read ? read.day : this.fail(field, read.problem);
+  }
+
+  /** The currency of an amount whose row names none: the installation's. */
+  get currency(): string {
+    return this.context.currency;
+  }
+
+  /** A day (YYYY-MM-DD) as the installation writes it, for a message. */
+  shown(day: string): string {
+    return writeDay(day, this.context.dateFormat);
   }
 
   /** yes/no, true/false, 1/0, y/n, active/inactive; null when empty. */

@@ -76,8 +76,8 @@ export const itemsKind: ImportKind<ItemRow> = {
     { key: 'barcode', label: 'Barcode', aliases: ['ean', 'upc', 'gtin', 'bar code'], required: false },
   ],
 
-  parse(cells) {
-    const r = new RowReader(cells);
+  parse(cells, context) {
+    const r = new RowReader(cells, context);
     const v: ItemRow = {
       name: r.required('item', 255, 'Item') ?? '',
       model: r.text('model', 255),

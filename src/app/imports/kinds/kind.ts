@@ -1,5 +1,6 @@
 import type { MasterCache } from '../../items/masters.ts';
 import type { Queryable } from '../../../db/types.ts';
+import type { DateFormat } from '../../settings/days.ts';
 
 /** What is wrong with one field of one row (`field` null when it is the row as a whole). */
 export interface FieldError {
@@ -14,6 +15,14 @@ export interface ColumnSpec {
   aliases: readonly string[];
   /** A required column must be in the header (its cells may still be empty where the kind allows). */
   required: boolean;
+}
+
+/** What reading a row depends on: the installation's settings (`app/settings`), read once per run or preview. */
+export interface RowContext {
+  /** How the file's days may be written, besides YYYY-MM-DD. */
+  dateFormat: DateFormat;
+  /** The currency of an amount whose row names none. */
+  currency: string;
 }
 
 /** A row that passed its kind's checks, with where it came from. */
@@ -58,7 +67,7 @@ export interface ImportKind<T> {
   /** The web app's page where the imported rows can be seen. */
   listPath: string;
   columns: readonly ColumnSpec[];
-  parse(cells: Readonly<Record<string, string>>): { value: T } | { errors: FieldError[] };
+  parse(cells: Readonly<Record<string, string>>, context: RowContext): { value: T } | { errors: FieldError[] };
   key(value: T): string;
   /**
    * Rows that share a slot but differ in tag are never written together (an item's name, model

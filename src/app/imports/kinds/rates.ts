@@ -24,9 +24,6 @@ export interface RateRow {
 }
 
 const lower = (s: string | null) => (s ?? '').toLowerCase();
-/** The currency a rate gets when the file gives none: the adoption's default too. */
-export const DEFAULT_CURRENCY = 'INR';
-
 /**
  * What suppliers charge for variants. A row names its supplier by firm name and its variant
  * by item (name, model, variation, and description when the row gives one, as the items import
@@ -60,8 +57,8 @@ export const ratesKind: ImportKind<RateRow> = {
     { key: 'to', label: 'Effective To', aliases: ['to', 'valid to', 'valid until', 'end date'], required: false },
     { key: 'active', label: 'Active', aliases: ['is active', 'status'], required: false },
   ],
-  parse(cells) {
-    const r = new RowReader({ ...cells, currency: (cells.currency ?? '').toUpperCase() });
+  parse(cells, context) {
+    const r = new RowReader({ ...cells, currency: (cells.currency ?? '').toUpperCase() }, context);
     const v: RateRow = {
       supplier: r.required('supplier', 255, 'Supplier') ?? '',
       item: r.required('item', 255, 'Item') ?? '',
@@ -71,7 +68,7 @@ export const ratesKind: ImportKind<RateRow> = {
       color: r.required('color', 100, 'Color') ?? '',
       size: r.required('size', 100, 'Size') ?? '',
       cost: r.decimal('cost', 10, 2, 'an amount') ?? '',
-      currency: r.matching('currency', 3, /^[A-Z]{3}$/, 'a currency code of three letters (e.g. INR)') ?? DEFAULT_CURRENCY,
+      currency: r.matching('currency', 3, /^[A-Z]{3}$/, 'a currency code of three letters (e.g. INR)') ?? r.currency,
       moq: r.decimal('moq', 9, 3),
       from: r.day('from'),
       to: r.day('to'),
@@ -79,7 +76,7 @@ export const ratesKind: ImportKind<RateRow> = {
     };
     if (v.cost === '' && !r.errors.some((e) => e.field === 'cost')) r.error('cost', 'Cost is required');
     if (v.moq !== null && /^0*(\.0*)?$/.test(v.moq)) r.error('moq', 'the minimum order quantity must be more than 0');
-    if (v.from !== null && v.to !== null && v.to < v.from) r.error('to', `Effective To ${v.to} is before Effective From ${v.from}`);
+    if (v.from !== null && v.to !== null && v.to < v.from) r.error('to', `Effective To ${r.shown(v.to)} is before Effective From ${r.shown(v.from)}`);
     return r.result(v);
   },
   // One supplier-and-variant pair per write: each write's overlap check sees the rows before it.

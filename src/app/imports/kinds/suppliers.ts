@@ -31,8 +31,8 @@ export const suppliersKind: ImportKind<SupplierRow> = {
     { key: 'email', label: 'Email', aliases: ['e-mail', 'mail', 'email address'], required: false },
     { key: 'phone', label: 'Phone', aliases: ['mobile', 'telephone', 'tel', 'contact', 'phone number'], required: false },
   ],
-  parse(cells) {
-    const r = new RowReader({ ...cells, gstin: (cells.gstin ?? '').toUpperCase() });
+  parse(cells, context) {
+    const r = new RowReader({ ...cells, gstin: (cells.gstin ?? '').toUpperCase() }, context);
     return r.result<SupplierRow>({
       firmName: r.required('firmName', 255, 'Firm Name') ?? '',
       address: r.text('address', 2000, true),
