@@ -38,6 +38,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportLotsByStatus',
         tags: ['reports'],
         summary: `Lots created from \`from\` to \`to\` per day, week (from Monday) or month, counted by their current status; every bucket listed (at most ${MAX_BUCKETS})`,
         querystring: Type.Object(
@@ -64,6 +65,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportCostVariance',
         tags: ['reports'],
         summary:
           'Per process, over the lots completed in the period (all time without one): worst- and best-case estimates, actual costs and the variance (actual − worst case), the largest overrun first',
@@ -100,6 +102,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportVariantUsage',
         tags: ['reports'],
         summary: 'The variants completed lots consumed most in the period (from the stock ledger’s production rows)',
         querystring: Type.Object({ ...OptionalPeriod, limit: Limit }, { additionalProperties: false }),
@@ -129,6 +132,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportSubprocessUsage',
         tags: ['reports'],
         summary:
           'Library subprocesses by use: units made and lots completed in the period by processes with a step of it, lots made in the period, and the live processes using it',
@@ -158,6 +162,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportStockNeeds',
         tags: ['reports'],
         summary:
           'What the lots in planning and ready need of each variant against the stock on hand, the biggest shortfall first. A group a lot has not chosen for counts at its worst-case alternative (the costliest at today’s worst rates; with none priced, the one used in the largest quantity), each such assumption listed',
