@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { FormActions, Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
+import { FieldMessage, FormActions, Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
 import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
 
@@ -96,6 +96,7 @@ export function RateForm({
             placeholder="e.g. 1250.50"
             {...invalidIf(action, 'costPerUnit')}
           />
+          <FieldMessage action={action} field="costPerUnit" />
         </div>
         <div>
           <label htmlFor={id('currency')}>Currency</label>
@@ -107,6 +108,7 @@ export function RateForm({
             placeholder="INR"
             {...invalidIf(action, 'currency')}
           />
+          <FieldMessage action={action} field="currency" />
         </div>
         <div>
           <label htmlFor={id('minimum')}>Minimum order quantity</label>
@@ -117,14 +119,17 @@ export function RateForm({
             onChange={(e) => setMinimum(e.target.value)}
             {...invalidIf(action, 'minimumOrderQuantity')}
           />
+          <FieldMessage action={action} field="minimumOrderQuantity" />
         </div>
         <div>
           <label htmlFor={id('from')}>Effective from</label>
           <input id={id('from')} type="date" value={from} onChange={(e) => setFrom(e.target.value)} {...invalidIf(action, 'effectiveFrom')} />
+          <FieldMessage action={action} field="effectiveFrom" />
         </div>
         <div>
           <label htmlFor={id('to')}>Effective to (empty: open-ended)</label>
           <input id={id('to')} type="date" value={to} onChange={(e) => setTo(e.target.value)} {...invalidIf(action, 'effectiveTo')} />
+          <FieldMessage action={action} field="effectiveTo" />
         </div>
         {rate && (
           <div>
