@@ -114,3 +114,16 @@ export function invalidInput(part: string, problems: readonly { field: string; m
   }));
   return new HttpError(400, 'INVALID_INPUT', problemsMessage(fields), { fields });
 }
+
+/**
+ * A module's refusal of input (`details.fields` with paths relative to `part`: `lines/0/quantity`)
+ * as the API answers input problems: 400 with the module's code and details, each field named
+ * (`lines[0].quantity`) with its `part/…` path, and a message of each field's name and sentence.
+ */
+export function refusedInPart(part: string, code: string, details: Record<string, unknown>, problems: readonly { path: string; message: string }[]): HttpError {
+  const fields = problems.map((p) => {
+    const inPart = p.path === part ? '' : p.path.replace(new RegExp(`^${part}/`), '');
+    return { path: inPart === '' ? part : `${part}/${inPart}`, field: fieldName(part, inPart === '' ? '' : `/${inPart}`), message: p.message, in: part };
+  });
+  return new HttpError(400, code, problemsMessage(fields), { ...details, fields });
+}

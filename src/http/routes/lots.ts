@@ -11,7 +11,7 @@ import { stockCheck } from '../../app/lots/needs.ts';
 import { FINAL_STATUSES, LOT_MACHINE, LOT_STATUSES, LotError, lotStatusLabel, SELECTIONS_EDITABLE } from '../../app/lots/status.ts';
 import { nextActions, offeredMoves } from '../../app/rules/machine.ts';
 import { actorOf, callerOf } from '../auth.ts';
-import { HttpError, invalidInput } from '../errors.ts';
+import { HttpError, invalidInput, refusedInPart } from '../errors.ts';
 import { ProcessCostSchema } from './costing.ts';
 import { ActionsSchema, CappedTotal, Day, IdParams, Literals, Nullable, Page, Stamp, errors, moveOperationId } from '../schemas.ts';
 
@@ -167,11 +167,7 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     const fields = err instanceof LotError && err.category === 'usage' ? (err.details.fields as { path: string; message: string }[] | undefined) : undefined;
     if (!fields) throw err;
-    const inBody = fields.map((f) => ({ path: `body/${f.path}`, message: f.message }));
-    throw new HttpError(400, (err as LotError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, {
-      ...(err as LotError).details,
-      fields: inBody,
-    });
+    throw refusedInPart('body', (err as LotError).code, (err as LotError).details, fields);
   }
 }
 

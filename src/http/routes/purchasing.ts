@@ -23,7 +23,7 @@ import { supplierLedger, supplierVariantHistory } from '../../app/purchasing/led
 import { createOrdersFromSuggestions, reorderSuggestions } from '../../app/purchasing/suggestions.ts';
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, refusedInPart } from '../errors.ts';
 import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors, moveOperationId } from '../schemas.ts';
 
 const Id = IdParams.properties.id;
@@ -188,11 +188,7 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
     const fields =
       err instanceof PurchasingError && err.category === 'usage' ? (err.details.fields as { path: string; message: string }[] | undefined) : undefined;
     if (!fields) throw err;
-    const inBody = fields.map((f) => ({ path: f.path === 'body' ? 'body' : `body/${f.path.replace(/^body\//, '')}`, message: f.message }));
-    throw new HttpError(400, (err as PurchasingError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, {
-      ...(err as PurchasingError).details,
-      fields: inBody,
-    });
+    throw refusedInPart('body', (err as PurchasingError).code, (err as PurchasingError).details, fields);
   }
 }
 

@@ -5,7 +5,7 @@ import type { Database } from '../../db/types.ts';
 import { costVarianceByProcess, lotsByStatus, MAX_BUCKETS, mostUsedSubprocesses, mostUsedVariants, stockNeededByOpenLots } from '../../app/lots/reports.ts';
 import { LOT_STATUSES, LotError } from '../../app/lots/status.ts';
 import type { LotStatus } from '../../app/lots/status.ts';
-import { HttpError } from '../errors.ts';
+import { refusedInPart } from '../errors.ts';
 import { errors } from '../schemas.ts';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD (UTC), inclusive' });
@@ -21,8 +21,7 @@ async function inQuery<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (!(err instanceof LotError) || err.category !== 'usage') throw err;
-    const fields = ((err.details.fields ?? []) as { path: string; message: string }[]).map((f) => ({ path: `querystring/${f.path}`, message: f.message }));
-    throw new HttpError(400, 'INVALID_INPUT', `invalid input: ${err.message}`, { fields });
+    throw refusedInPart('querystring', 'INVALID_INPUT', {}, (err.details.fields ?? []) as { path: string; message: string }[]);
   }
 }
 
