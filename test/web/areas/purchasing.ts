@@ -416,7 +416,7 @@ webArea('purchasing in a real browser', (suite) => {
     await line.getByLabel('Unit cost', { exact: true }).fill('-3');
     await w.expecting(status(400), async () => {
       await main.getByRole('button', { name: 'Receive goods', exact: true }).click();
-      await alertIn(line, 'Unit cost: enter a cost of 0 or more');
+      await alertIn(line, 'Unit cost: write an amount of 0 or more with up to 4 decimals');
     });
     await line.getByLabel('Unit cost', { exact: true }).fill('7.5');
     await checkPage(w, 'goods-receipt-new');
