@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
-import type { Database } from '../src/db/types.ts';
+import { noDatabase } from '../src/db/none.ts';
 import { buildServer } from '../src/http/server.ts';
 import { planMigrations } from '../src/schema/migrations/plan.ts';
 import { loadMigrations } from '../src/schema/migrations/source.ts';
@@ -15,21 +15,8 @@ import { loadMigrations } from '../src/schema/migrations/source.ts';
 const root = new URL('..', import.meta.url).pathname;
 // The document lists routes only: the database is never asked anything, so none is opened
 // (a PGlite start would cost a second or more of every build); asking one fails loudly.
-const refuse = (): never => {
-  throw new Error('scripts/api-types.ts: the OpenAPI document was built with a database query; it must need none');
-};
-const db: Database = {
-  kind: 'postgres',
-  concurrent: true,
-  location: 'none (building the OpenAPI document)',
-  query: refuse,
-  exec: refuse,
-  transaction: refuse,
-  session: refuse,
-  close: async () => {},
-};
 const app = await buildServer({
-  db,
+  db: noDatabase('scripts/api-types.ts, building the OpenAPI document'),
   plan: planMigrations(await loadMigrations(join(root, 'migrations'))),
   logger: false,
   webRoot: join(root, 'dist', 'no-web-app'),

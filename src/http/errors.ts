@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MtcError } from '../errors.ts';
-import { FORMAT_WORDS } from './formats.ts';
 import { formatBytes } from './body-limits.ts';
 import { isFirstErrorOnly } from './validation.ts';
+import { describeProblems, fieldName, problemsMessage } from './validation-words.ts';
+import type { AjvProblem, FieldProblem } from './validation-words.ts';
 
 /** An error a route raises on purpose: its status, a stable code and a message a caller can act on. */
 export class HttpError extends Error {
@@ -46,19 +47,15 @@ export function installErrorHandler(app: FastifyInstance): void {
       reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
     if ('validation' in err && Array.isArray(err.validation)) {
       // A body of a million wrong values is one error listing the first few, not a megabyte of them.
-      const { fields, more } = validationFields(err as FastifyError);
-      const rest = isFirstErrorOnly(err.validation)
-        ? ' (the first error found: a body this large is not searched for more)'
-        : more > 0
-          ? `; and ${more} more errors about other fields`
-          : '';
-      return send(400, 'INVALID_INPUT', `invalid input: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}${rest}`, {
+      const { fields, more } = describeProblems((err as FastifyError).validationContext ?? 'body', err.validation as AjvProblem[], MAX_FIELDS_LISTED);
+      return send(400, 'INVALID_INPUT', problemsMessage(fields, more, isFirstErrorOnly(err.validation)), {
         fields,
         ...(more > 0 ? { moreErrors: more } : {}),
       });
     }
-    if (err instanceof HttpError) return send(err.status, err.code, err.message, err.details);
-    if (err instanceof MtcError) return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, { ...err.details });
+    if (err instanceof HttpError) return send(err.status, err.code, err.message, withFieldNames(err.details));
+    if (err instanceof MtcError)
+      return send(err.category === 'usage' ? 400 : (STATE_STATUS[err.code] ?? 409), err.code, err.message, withFieldNames({ ...err.details }));
     const status = (err as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       const fastifyCode = (err as FastifyError).code;
@@ -84,41 +81,49 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
+const PARTS = new Set(['body', 'querystring', 'params']);
+
 /**
- * Each invalid field once, with its path (`body/role`) and what is wrong, for the first
- * MAX_FIELDS_LISTED fields; the errors about further fields are only counted (a body of a
- * hundred thousand wrong values costs a count, not a hundred thousand messages). A field that
- * may be one of several things (a union) reads as the alternatives it missed joined by "or"
- * ("must match pattern … or must be null"), and a choice among constants as "must be one of: a, b, c".
+ * Details whose `fields` (a module's `{path, message}`) each also carry the field's name as a
+ * person reads it (`lines[2].quantity`) and the request part it is in, as a schema's failure
+ * does: the web app shows each field's sentence beside its input by that name.
  */
-function validationFields(err: FastifyError): { fields: { path: string; message: string }[]; more: number } {
-  const byPath = new Map<string, { choices: unknown[]; messages: string[]; union: boolean }>();
-  let more = 0;
-  for (const v of err.validation ?? []) {
-    const params = (v.params ?? {}) as Record<string, unknown>;
-    const extra =
-      'missingProperty' in params ? `/${String(params.missingProperty)}` : 'additionalProperty' in params ? `/${String(params.additionalProperty)}` : '';
-    const path = `${err.validationContext ?? 'body'}${v.instancePath || ''}${extra}`;
-    let field = byPath.get(path);
-    if (!field) {
-      if (byPath.size >= MAX_FIELDS_LISTED) {
-        more += 1;
-        continue;
-      }
-      field = { choices: [], messages: [], union: false };
-      byPath.set(path, field);
-    }
-    const format =
-      v.keyword === 'format' && typeof params.format === 'string' && Object.hasOwn(FORMAT_WORDS, params.format) ? FORMAT_WORDS[params.format] : undefined;
-    if (v.keyword === 'const') field.choices.push(params.allowedValue);
-    else if (format !== undefined) field.messages.push(format);
-    else if (v.keyword === 'anyOf') field.union = true;
-    else if (!field.messages.includes(v.message ?? 'is not valid')) field.messages.push(v.message ?? 'is not valid');
-  }
-  const fields = [...byPath].map(([path, f]) => {
-    const choice = f.choices.length > 0 ? [`must be one of: ${f.choices.map(String).join(', ')}`] : [];
-    const parts = [...choice, ...f.messages];
-    return { path, message: parts.length === 0 ? 'is not valid' : parts.join(f.union ? ' or ' : '; ') };
+function withFieldNames(details: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(details.fields)) return details;
+  const fields = details.fields.map((f: { path?: unknown; field?: unknown }) => {
+    if (typeof f !== 'object' || f === null || typeof f.path !== 'string' || typeof f.field === 'string') return f;
+    const [first = '', ...rest] = f.path.split('/');
+    const part = PARTS.has(first) ? first : 'body';
+    const inPart = PARTS.has(first) ? rest : [first, ...rest];
+    return { ...f, field: fieldName(part, inPart.map((s) => `/${s}`).join('')), in: part };
   });
-  return { fields, more };
+  return { ...details, fields };
+}
+
+/**
+ * The 400 INVALID_INPUT of a check no schema can make (a route's or an input check's), in the
+ * shape a schema's failure has: each field named, with a sentence saying what to write instead.
+ */
+export function invalidInput(part: string, problems: readonly { field: string; message: string }[]): HttpError {
+  const fields: FieldProblem[] = problems.map((p) => ({
+    field: p.field,
+    path: `${part}/${p.field.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`,
+    message: p.message,
+    in: part,
+    rules: [],
+  }));
+  return new HttpError(400, 'INVALID_INPUT', problemsMessage(fields), { fields });
+}
+
+/**
+ * A module's refusal of input (`details.fields` with paths relative to `part`: `lines/0/quantity`)
+ * as the API answers input problems: 400 with the module's code and details, each field named
+ * (`lines[0].quantity`) with its `part/…` path, and a message of each field's name and sentence.
+ */
+export function refusedInPart(part: string, code: string, details: Record<string, unknown>, problems: readonly { path: string; message: string }[]): HttpError {
+  const fields = problems.map((p) => {
+    const inPart = p.path === part ? '' : p.path.replace(new RegExp(`^${part}/`), '');
+    return { path: inPart === '' ? part : `${part}/${inPart}`, field: fieldName(part, inPart === '' ? '' : `/${inPart}`), message: p.message, in: part };
+  });
+  return new HttpError(400, code, problemsMessage(fields), { ...details, fields });
 }

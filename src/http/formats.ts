@@ -27,10 +27,10 @@ export function holdDatesToStorableYears(ajv: FormatRegistry): void {
   }
 }
 
-/** What a format asks of a value, in words: what a person should write instead. */
+/** What a format asks of a value, as the end of "write …": what a person should write instead. */
 export const FORMAT_WORDS: Record<string, string> = {
-  date: 'must be a day written YYYY-MM-DD, from 0001-01-01 to 9999-12-31 (e.g. 2026-03-01)',
-  'date-time': 'must be a moment written YYYY-MM-DDTHH:MM:SSZ (e.g. 2026-03-01T09:30:00Z), from year 0001 to 9999',
-  uuid: 'must be a UUID (e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427)',
-  email: 'must be an email address',
+  date: 'a day as YYYY-MM-DD, such as 2026-03-01 (a day that exists, in the years 0001 to 9999)',
+  'date-time': 'a moment as YYYY-MM-DDTHH:MM:SSZ, such as 2026-03-01T09:30:00Z (in the years 0001 to 9999)',
+  uuid: 'a UUID, such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+  email: 'an email address, such as ana@example.com',
 };

@@ -1,7 +1,8 @@
 // Checks on every request's input that no route schema can express: text a column cannot
 // store, and numbers that are not numbers at all (which the schema's coercion can make).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from './errors.ts';
+import { invalidInput } from './errors.ts';
+import { fieldName } from './validation-words.ts';
 
 /** NUL (PostgreSQL text cannot hold it) or half of a surrogate pair (not Unicode at all). */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -38,11 +39,11 @@ const PARTS = (request: FastifyRequest) =>
     ['body', request.body],
   ] as const;
 
-/** The path of the first bad value in the request's query, params or body, as `body/steps/2/name`. */
-function findInRequest(request: FastifyRequest, bad: (v: unknown) => boolean): string | null {
+/** The first bad value in the request's query, params or body: its part and its field (`steps[2].name`). */
+function findInRequest(request: FastifyRequest, bad: (v: unknown) => boolean): { part: string; field: string } | null {
   for (const [part, value] of PARTS(request)) {
     const found = findValue(value, bad);
-    if (found) return [part, ...found].join('/');
+    if (found) return { part, field: fieldName(part, found.map((s) => `/${s}`).join('')) };
   }
   return null;
 }
@@ -64,14 +65,11 @@ export function installInputChecks(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
     const text = findInRequest(request, unstorable);
     if (text) {
-      throw new HttpError(400, 'INVALID_INPUT', `invalid input: ${text} holds a character that cannot be stored (NUL, or half of a surrogate pair)`, {
-        fields: [{ path: text, message: 'holds a character that cannot be stored' }],
-      });
+      throw invalidInput(text.part, [
+        { field: text.field, message: 'holds a character that cannot be stored (NUL, or half of a surrogate pair): take it out' },
+      ]);
     }
     const number = findInRequest(request, notFinite);
-    if (number)
-      throw new HttpError(400, 'INVALID_INPUT', `invalid input: ${number} must be a finite number`, {
-        fields: [{ path: number, message: 'must be a finite number' }],
-      });
+    if (number) throw invalidInput(number.part, [{ field: number.field, message: 'write a finite number, such as 12 (not Infinity)' }]);
   });
 }

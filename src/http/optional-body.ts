@@ -12,7 +12,23 @@ export async function omittableBody(request: FastifyRequest): Promise<void> {
 }
 
 /** The part of an OpenAPI document's paths this module corrects. */
-type Operations = Record<string, Record<string, { requestBody?: { required?: boolean } } | undefined> | undefined>;
+type Operations = Record<
+  string,
+  | Record<string, { requestBody?: { required?: boolean }; parameters?: { in?: string; required?: boolean; schema?: { default?: unknown } }[] } | undefined>
+  | undefined
+>;
+
+/**
+ * Marks each query parameter that has a default `required: false` in the document: the schema
+ * lists it as required (TypeBox: not Optional, so the handler's type has it) and the validator
+ * fills the default in, so a caller may leave it out; a client generated from the document
+ * would otherwise insist on `limit` and `offset` in every call.
+ */
+export function documentDefaultedParameters(document: { paths?: unknown }): void {
+  for (const item of Object.values((document.paths ?? {}) as Operations))
+    for (const op of Object.values(item ?? {}))
+      for (const p of op?.parameters ?? []) if (p.in === 'query' && p.schema?.default !== undefined) p.required = false;
+}
 
 /**
  * Notes every route registered after it whose preValidation is omittableBody; the function it
@@ -32,6 +48,7 @@ export function documentOmittableBodies(app: FastifyInstance): SwaggerTransformO
       const body = paths?.[path]?.[method]?.requestBody;
       if (body) body.required = false;
     }
+    documentDefaultedParameters(documents.openapiObject);
     return documents.openapiObject;
   };
 }

@@ -19,6 +19,12 @@ export function errors(...more: (404 | 409)[]): Record<number, TSchema> {
   return out;
 }
 
+/**
+ * The operationId of a state machine's move route (`close_short` of a purchase order:
+ * `closeShortPurchaseOrder`): from the move's name in the machine's table, never from the path.
+ */
+export const moveOperationId = (action: string, entity: string): string => `${action.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())}${entity}`;
+
 /** A tuple of literal schemas, one per value (the union keeps each literal type). */
 type LiteralsOf<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> } extends infer U extends TSchema[] ? U : never;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '../db/types.ts';
 import { DEFAULT_LOGIN_LIMITS } from '../app/access/throttle.ts';
@@ -77,6 +77,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   permission: string | undefined;
+  /** Its request and response schemas, as declared (what the walks over every route's input read). */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
@@ -137,7 +139,13 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   await app.register(import('@fastify/swagger'), {
     transformObject: omittableBodies,
     openapi: {
-      info: { title: 'MTC API', version: '1', description: 'Inventory and production costing for small manufacturers.' },
+      info: {
+        title: 'MTC API',
+        version: '1',
+        description: 'Inventory and production costing for small manufacturers.',
+      },
+      // Relative: the document is right wherever the server is reached (a client generator and the explorer call the server that served it).
+      servers: [{ url: '/', description: 'the server that serves this document' }],
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'mtc_session' },
@@ -152,7 +160,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission, schema: r.schema });
   });
   installAuth(app, options.db, options.tokenCache);
   installInputChecks(app);

@@ -4,8 +4,12 @@ import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { holdDatesToStorableYears } from './formats.ts';
 
-/** What every validator does besides checking: numbers and booleans from query strings, defaults filled in. */
-const OPTIONS = { removeAdditional: false, coerceTypes: true, useDefaults: true } as const;
+/**
+ * What every validator does besides checking: numbers and booleans from query strings, defaults
+ * filled in; and its errors carry the schema they broke (`verbose`), so that the error handler
+ * can word them (validation-words.ts: a number's both bounds, the fields an object takes).
+ */
+const OPTIONS = { removeAdditional: false, coerceTypes: true, useDefaults: true, verbose: true } as const;
 
 /**
  * Values (arrays, objects, strings, numbers…) an input may hold and still have every error

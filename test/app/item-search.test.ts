@@ -202,8 +202,8 @@ describe('the words of a search', () => {
     assert.deepEqual(refusal(Array(100).fill('a').join(' ')), {
       code: 'INVALID_INPUT',
       category: 'usage',
-      message: `invalid input: querystring/q has 100 words: at most ${SEARCH_LIMITS.words}`,
-      fields: [{ path: 'querystring/q', message: `has 100 words: at most ${SEARCH_LIMITS.words}` }],
+      message: `q: has 100 words: search with at most ${SEARCH_LIMITS.words}`,
+      fields: [{ path: 'querystring/q', message: `has 100 words: search with at most ${SEARCH_LIMITS.words}` }],
     });
   });
 
@@ -211,7 +211,7 @@ describe('the words of a search', () => {
     assert.deepEqual(searchWords('é'.repeat(SEARCH_LIMITS.wordLength)), ['é'.repeat(SEARCH_LIMITS.wordLength)]);
     assert.equal(
       refusal(`frame ${'x'.repeat(SEARCH_LIMITS.wordLength + 1)}`).message,
-      `invalid input: querystring/q has a word longer than ${SEARCH_LIMITS.wordLength} characters`,
+      `q: has a word longer than ${SEARCH_LIMITS.wordLength} characters: search with a shorter part of it`,
     );
   });
 });

@@ -71,10 +71,10 @@ for (const backend of backends) {
         );
         assert.deepEqual(await state(v), { stock: '0', value: null, rows: '0' });
       };
-      await refused({ variantId: v, type: 'receipt', quantity: '5', unitCost: '10' }, /^unitCost is for an opening balance only/);
+      await refused({ variantId: v, type: 'receipt', quantity: '5', unitCost: '10' }, /^unitCost: is for an opening balance only/);
       await refused({ variantId: v, type: 'adjustment', quantity: '5', reason: 'found', unitCost: '10' }, /opening balance only/);
-      await refused({ variantId: v, type: 'opening', quantity: '5', unitCost: '-1' }, /^unitCost must be an amount of 0 or more/);
-      await refused({ variantId: v, type: 'opening', quantity: '5', unitCost: '1.23456' }, /at most 10 digits before the point and 4 after/);
+      await refused({ variantId: v, type: 'opening', quantity: '5', unitCost: '-1' }, /^unitCost: write an amount of 0 or more/);
+      await refused({ variantId: v, type: 'opening', quantity: '5', unitCost: '1.23456' }, /^unitCost: write an amount of 0 or more with up to 4 decimals/);
     });
   });
 }

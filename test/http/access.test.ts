@@ -130,7 +130,7 @@ for (const backend of backends) {
       for (const p of ['body/name', 'body/email', 'body/role', 'body/password', 'body/extra']) assert.ok(paths.includes(p), `${p} not in ${paths.join(', ')}`);
       assert.ok(
         (json(bad).error.details.fields as { path: string; message: string }[]).some(
-          (f) => f.path === 'body/role' && f.message === 'must be one of: admin, planner, operator, viewer',
+          (f) => f.path === 'body/role' && f.message === 'choose one of: admin, planner, operator, viewer',
         ),
       );
 

@@ -243,7 +243,7 @@ for (const backend of backends) {
       assert.equal(some.details.fields.length, 20);
       assert.equal(some.details.fields[0]!.path, 'body/steps/0/subprocessId');
       assert.ok(some.details.moreErrors >= 80, String(some.details.moreErrors));
-      assert.match(some.message, /; and \d+ more errors about other fields$/);
+      assert.match(some.message, /; and \d+ more problems with other fields$/);
       // a body of tens of thousands of values gets the first error found, and says so
       const manyWrong = await send(
         port,
@@ -254,7 +254,7 @@ for (const backend of backends) {
       );
       const many = JSON.parse(manyWrong.body).error as { message: string; details: { fields: unknown[] } };
       assert.equal(many.details.fields.length, 1);
-      assert.match(many.message, /^invalid input: body\/steps .+ \(the first error found: a body this large is not searched for more\)$/);
+      assert.match(many.message, /^steps: .+ \(only the first problem is named: a request this large is not searched for more\)$/);
     });
   });
 }

@@ -425,7 +425,9 @@ for (const backend of backends) {
       assert.equal(json(await api.call('GET', '/api/processes?q=Bad', { as: 'viewer' })).total, 0, 'nothing was written');
       assert.deepEqual(fieldPaths(await api.call('POST', '/api/processes', { as: 'planner', body: { steps: [] } })), ['body/name']);
       const noSubprocess = await api.call('POST', '/api/processes', { as: 'planner', body: { name: 'No subprocess', steps: [{ lines: [] }] } });
-      assert.deepEqual(json(noSubprocess).error.details.fields, [{ path: 'body/steps/0/subprocessId', message: 'is required for a new step' }]);
+      assert.deepEqual(json(noSubprocess).error.details.fields, [
+        { path: 'body/steps/0/subprocessId', message: 'is required for a new step', field: 'steps[0].subprocessId', in: 'body' },
+      ]);
     });
 
     test('PUT structure replaces the tree in one transaction: steps and groups given with their ids keep them, what a step leaves out stays, the rest goes', async () => {

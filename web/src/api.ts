@@ -1,6 +1,13 @@
 // The one way the app talks to the API: JSON over fetch, with the session cookie, the CSRF
 // token on every unsafe request, and the API's errors thrown as ApiError values.
 
+/** A field the API refused: its path (`body/quantity`), its name (`quantity`, `lines[2].unitPrice`) and what to write instead. */
+export interface FieldProblem {
+  path: string;
+  field: string;
+  message: string;
+}
+
 /** An error the API answered with: its HTTP status, stable code and a message that says what to do. */
 export class ApiError extends Error {
   readonly status: number;
@@ -8,6 +15,8 @@ export class ApiError extends Error {
   /** The first invalid field's path (`body/email`), when the API named one. */
   readonly field: string | undefined;
   readonly details: Record<string, unknown>;
+  /** Every field the API refused, each with its own sentence (empty when it named none). */
+  readonly fields: FieldProblem[];
 
   constructor(status: number, code: string, message: string, field: string | undefined = undefined, details: Record<string, unknown> = {}) {
     super(message);
@@ -15,8 +24,28 @@ export class ApiError extends Error {
     this.code = code;
     this.field = field;
     this.details = details;
+    this.fields = fieldProblems(details.fields);
     this.name = 'ApiError';
   }
+}
+
+/**
+ * What a page shows after the label of the field an error names: the field's own sentence when
+ * the API named one field ("write a number with up to 3 decimals…"), else the API's message.
+ */
+export function refusalMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.fields.length === 1 ? error.fields[0]!.message : error.message;
+  return error instanceof Error ? error.message : 'Something went wrong: reload the page and try again.';
+}
+
+/** The API's `details.fields`, each with a path, a name and a sentence; anything else left out. */
+function fieldProblems(fields: unknown): FieldProblem[] {
+  if (!Array.isArray(fields)) return [];
+  return fields.flatMap((f: { path?: unknown; field?: unknown; message?: unknown }) =>
+    typeof f === 'object' && f !== null && typeof f.path === 'string' && typeof f.message === 'string'
+      ? [{ path: f.path, field: typeof f.field === 'string' ? f.field : f.path.replace(/^(body|querystring|params)\//, ''), message: f.message }]
+      : [],
+  );
 }
 
 let csrfToken: string | undefined;

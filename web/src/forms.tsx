@@ -1,16 +1,27 @@
 // What every form of the app shares: an action that says it is running,
-// that it worked, or the API's refusal with the field it named.
-import { useCallback, useState } from 'react';
+// that it worked, or the API's refusal, each field's sentence shown beside the field.
+import { useCallback, useId, useState } from 'react';
 import { ApiError } from './api.ts';
+import type { FieldProblem } from './api.ts';
+
+/** The form field a path names: its first part after the request part ("body/lines/2/quantity" → "lines"). */
+const formField = (path: string) => path.replace(/^(body|querystring|params)\//, '').split('/')[0];
 
 /** The field an API error named ("body/email" → "email"), if it named one. */
 export function errorField(error: unknown): string | undefined {
   if (!(error instanceof ApiError) || !error.field) return undefined;
-  return error.field.replace(/^body\//, '').split('/')[0];
+  return formField(error.field);
+}
+
+/** What the API said of one form field: the sentences of every problem it named under it. */
+export function fieldProblems(error: unknown, field: string): FieldProblem[] {
+  return error instanceof ApiError ? error.fields.filter((f) => formField(f.path) === field) : [];
 }
 
 /** An action a button starts: busy while it runs, then its success message or its error. */
 export interface Action {
+  /** Unique on the page: the ids of the field sentences (FieldMessage) are made from it. */
+  id: string;
   busy: boolean;
   error: unknown;
   done: string;
@@ -20,6 +31,7 @@ export interface Action {
 }
 
 export function useAction(): Action {
+  const id = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState('');
@@ -42,18 +54,36 @@ export function useAction(): Action {
     setError(undefined);
     setDone('');
   }, []);
-  return { busy, error, done, run, clear };
+  return { id, busy, error, done, run, clear };
 }
 
-/** The outcome of an action: the API's message in an alert (naming the field, by its label, when the API named one), or the success in a status. */
+/**
+ * The outcome of an action: the API's refusal in an alert, or the success in a status. A refusal
+ * that names fields lists each by its label with its sentence (each is also beside its field,
+ * FieldMessage); one that names none shows the API's message.
+ */
 export function Outcome({ action, labels = {} }: { action: Action; labels?: Record<string, string> }) {
   if (action.error !== undefined) {
     const err = action.error;
+    const fields = err instanceof ApiError ? err.fields : [];
+    const label = (f: FieldProblem) => {
+      const top = formField(f.path) ?? '';
+      return f.field === top ? (labels[top] ?? top) : `${labels[top] ?? top} (${f.field})`;
+    };
+    if (fields.length > 0)
+      return (
+        <div className="alert" role="alert">
+          {fields.map((f) => (
+            <p key={f.path}>
+              <strong>{label(f)}: </strong>
+              {f.message}
+            </p>
+          ))}
+        </div>
+      );
     const message = err instanceof Error ? err.message : 'Something went wrong: try again.';
-    const field = errorField(err);
     return (
       <p className="alert" role="alert">
-        {field && <strong>{labels[field] ?? field}: </strong>}
         {message}
       </p>
     );
@@ -61,6 +91,21 @@ export function Outcome({ action, labels = {} }: { action: Action; labels?: Reco
   return (
     <p className="done" role="status">
       {action.done}
+    </p>
+  );
+}
+
+const upperFirst = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+
+const messageId = (action: Action, field: string) => `${action.id}-${field}-problem`;
+
+/** What the API said is wrong with `field`, beside it: each sentence, or nothing while the field is fine. */
+export function FieldMessage({ action, field }: { action: Action; field: string }) {
+  const problems = fieldProblems(action.error, field);
+  if (problems.length === 0) return null;
+  return (
+    <p className="field-problem" id={messageId(action, field)}>
+      {upperFirst(problems.map((p) => (problems.length > 1 || p.field !== field ? `${p.field}: ${p.message}` : p.message)).join('; '))}
     </p>
   );
 }
@@ -102,9 +147,13 @@ export function FormActions({
   );
 }
 
-/** The props that mark an input invalid when the action's error named its field. */
-export function invalidIf(action: Action, field: string): { 'aria-invalid'?: true } {
-  return errorField(action.error) === field ? { 'aria-invalid': true } : {};
+/**
+ * The props that mark an input invalid when the action's error named its field, and point to
+ * its sentence (FieldMessage); `describedBy`, the input's own description (a hint), is kept.
+ */
+export function invalidIf(action: Action, field: string, describedBy?: string): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  if (fieldProblems(action.error, field).length === 0) return describedBy ? { 'aria-describedby': describedBy } : {};
+  return { 'aria-invalid': true, 'aria-describedby': [describedBy, messageId(action, field)].filter(Boolean).join(' ') };
 }
 
 /** A form's text as the API takes it: trimmed, and null when empty (to clear an optional field). */

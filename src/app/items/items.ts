@@ -229,12 +229,12 @@ export function searchWords(text: string | undefined): string[] {
   const words = text === undefined ? [] : text.split(/\s+/).filter((w) => w !== '');
   const problem =
     words.length > SEARCH_LIMITS.words
-      ? `has ${words.length} words: at most ${SEARCH_LIMITS.words}`
+      ? `has ${words.length} words: search with at most ${SEARCH_LIMITS.words}`
       : words.some((w) => [...w].length > SEARCH_LIMITS.wordLength)
-        ? `has a word longer than ${SEARCH_LIMITS.wordLength} characters`
+        ? `has a word longer than ${SEARCH_LIMITS.wordLength} characters: search with a shorter part of it`
         : null;
   if (problem)
-    throw new ItemError('INVALID_INPUT', `invalid input: querystring/q ${problem}`, 'usage', {
+    throw new ItemError('INVALID_INPUT', `q: ${problem}`, 'usage', {
       field: 'q',
       fields: [{ path: 'querystring/q', message: problem }],
     });

@@ -54,21 +54,29 @@ const DECIMAL = /^(-?)(\d{1,9})(?:\.(\d{1,3}))?$/;
  */
 export function movementProblem(m: Omit<MovementInput, 'variantId'>): { field: 'quantity' | 'reason' | 'unitCost'; message: string } | null {
   if (m.unitCost != null) {
-    if (m.type !== 'opening') return { field: 'unitCost', message: 'is for an opening balance only: a receipt at a price is a goods receipt' };
-    if (!/^\d{1,10}(\.\d{1,4})?$/.test(m.unitCost))
-      return { field: 'unitCost', message: 'must be an amount of 0 or more, with at most 10 digits before the point and 4 after' };
+    if (m.type !== 'opening') return { field: 'unitCost', message: 'is for an opening balance only: record a receipt at a price as a goods receipt' };
+    if (!/^\d{1,10}(\.\d{1,4})?$/.test(m.unitCost)) return { field: 'unitCost', message: 'write an amount of 0 or more with up to 4 decimals, such as 14.25' };
   }
   const d = DECIMAL.exec(m.quantity);
-  if (!d) return { field: 'quantity', message: 'must be a decimal number with at most 9 digits before the point and 3 after' };
+  if (!d) return { field: 'quantity', message: 'write a number with up to 3 decimals, such as 12.5' };
   const negative = d[1] === '-';
   const zero = /^0+$/.test(d[2]!) && /^0*$/.test(d[3] ?? '');
   if (m.type === 'adjustment') {
-    if (zero) return { field: 'quantity', message: 'an adjustment must change the stock (not 0)' };
+    if (zero) return { field: 'quantity', message: 'write a change other than 0: an adjustment changes the stock' };
     if (!m.reason?.trim()) return { field: 'reason', message: 'is required for an adjustment: say why the stock is corrected' };
     return null;
   }
-  if (negative) return { field: 'quantity', message: `must not be negative for ${m.type === 'issue' ? 'an issue (it is taken out as given)' : `a ${m.type}`}` };
-  if (zero && m.type !== 'opening') return { field: 'quantity', message: `must be more than 0 for ${m.type === 'issue' ? 'an issue' : 'a receipt'}` };
+  if (negative)
+    return {
+      field: 'quantity',
+      message:
+        m.type === 'issue'
+          ? 'write the quantity taken out, above 0 (an issue takes it out as given)'
+          : m.type === 'opening'
+            ? 'write a quantity of 0 or more for an opening balance'
+            : 'write a quantity above 0 for a receipt',
+    };
+  if (zero && m.type !== 'opening') return { field: 'quantity', message: `write a quantity above 0 for ${m.type === 'issue' ? 'an issue' : 'a receipt'}` };
   return null;
 }
 
@@ -113,7 +121,7 @@ export async function recordMovementIn(q: Queryable, m: MovementInput, actor: Ac
 
 async function moveStock(q: Queryable, m: MovementInput, userId: number | null): Promise<Movement | null> {
   const problem = movementProblem(m);
-  if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field} ${problem.message}`, 'usage', { field: problem.field });
+  if (problem) throw new ItemError('INVALID_MOVEMENT', `${problem.field}: ${problem.message}`, 'usage', { field: problem.field });
   const signed = m.type === 'issue' ? `-${m.quantity}` : m.quantity;
   // The lock first, in a statement of its own: a statement that waited for it still reads with
   // the snapshot it began with (READ COMMITTED), so it would not see the ledger row of the

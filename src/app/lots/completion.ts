@@ -142,8 +142,8 @@ async function plannedOutput(
   }
   if (given === null) return { variantId: p.variantId, quantity: p.planned, differs: false };
   if (!/^\d{1,9}(\.\d{1,3})?$/.test(given))
-    throw new LotError('INVALID_OUTPUT', 'outputQuantity must be a number of 0 or more, with at most 3 decimals', 'usage', {
-      fields: [{ path: 'outputQuantity', message: 'must be a number of 0 or more, with at most 3 decimals' }],
+    throw new LotError('INVALID_OUTPUT', 'outputQuantity: write a number of 0 or more with up to 3 decimals, such as 48', 'usage', {
+      fields: [{ path: 'outputQuantity', message: 'write a number of 0 or more with up to 3 decimals, such as 48' }],
     });
   const differs = Number(given) !== Number(p.planned);
   if (differs && !reason)

@@ -247,8 +247,8 @@ export async function createLot(db: Database, input: LotInput, actor: Actor, opt
 export async function createLotIn(q: Queryable, input: LotInput, actor: Actor, options: { at?: string } = {}): Promise<Lot> {
   const userId = actor.userId;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_LOT_QUANTITY) {
-    throw new LotError('INVALID_QUANTITY', `quantity must be a whole number from 1 to ${MAX_LOT_QUANTITY}`, 'usage', {
-      fields: [{ path: 'quantity', message: `must be an integer from 1 to ${MAX_LOT_QUANTITY}` }],
+    throw new LotError('INVALID_QUANTITY', `quantity: write a whole number from 1 to ${MAX_LOT_QUANTITY}`, 'usage', {
+      fields: [{ path: 'quantity', message: `write a whole number from 1 to ${MAX_LOT_QUANTITY}` }],
     });
   }
   // Shared lock: the process cannot be archived or deleted under a lot being made from it.

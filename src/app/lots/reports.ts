@@ -26,7 +26,7 @@ export const MAX_BUCKETS = 1000;
 function checkPeriod(from: string, to: string): void {
   if (from > to)
     throw new LotError('INVALID_PERIOD', `the period ends (${to}) before it starts (${from})`, 'usage', {
-      fields: [{ path: 'to', message: 'must not be before from' }],
+      fields: [{ path: 'to', message: `is before from (${from}): write a day on or after it` }],
     });
 }
 
@@ -57,7 +57,7 @@ export async function lotsByStatus(
       `${n.rows[0]!.n} ${p.period}s from ${p.from} to ${p.to} is more than ${MAX_BUCKETS}: take a longer period or a shorter span`,
       'usage',
       {
-        fields: [{ path: 'period', message: `gives more than ${MAX_BUCKETS} buckets` }],
+        fields: [{ path: 'period', message: `gives ${n.rows[0]!.n} ${p.period}s, more than ${MAX_BUCKETS}: choose a longer period or a shorter span` }],
       },
     );
   }

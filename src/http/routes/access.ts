@@ -43,6 +43,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
       // Anyone may call it: what it reads is bounded to what an email and a password need.
       bodyLimit: LOGIN_BODY_BYTES,
       schema: {
+        operationId: 'logIn',
         tags: ['access'],
         summary: 'Log in: sets the session cookie and returns the CSRF token for unsafe requests',
         security: [],
@@ -79,7 +80,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
 
   app.post(
     '/api/auth/logout',
-    { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Log out: closes this session', response: { 204: Type.Null(), ...errors() } } },
+    {
+      config: { permission: 'self' },
+      schema: { operationId: 'logOut', tags: ['access'], summary: 'Log out: closes this session', response: { 204: Type.Null(), ...errors() } },
+    },
     async (request, reply) => {
       await logOut(db, callerOf(request).sessionId, actorOf(request));
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -92,6 +96,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     {
       config: { permission: 'self' },
       schema: {
+        operationId: 'getCaller',
         tags: ['access'],
         summary: 'Who is calling (and the session’s CSRF token)',
         response: {
@@ -115,7 +120,12 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     '/api/tokens',
     {
       config: { permission: 'self' },
-      schema: { tags: ['access'], summary: 'Your API tokens (never the tokens themselves)', response: { 200: Type.Array(Token), ...errors() } },
+      schema: {
+        operationId: 'listTokens',
+        tags: ['access'],
+        summary: 'Your API tokens (never the tokens themselves)',
+        response: { 200: Type.Array(Token), ...errors() },
+      },
     },
     async (request) => listApiTokens(db, callerOf(request).user.userId),
   );
@@ -125,6 +135,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     {
       config: { permission: 'self' },
       schema: {
+        operationId: 'createToken',
         tags: ['access'],
         summary: 'Make an API token for scripts: shown this once, stored only as a hash',
         body: Type.Object({ name: Name(100) }, { additionalProperties: false }),
@@ -143,7 +154,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox<{ db: Database; secureCooki
     '/api/tokens/:id',
     {
       config: { permission: 'self' },
-      schema: { tags: ['access'], summary: 'Revoke one of your API tokens', params: IdParams, response: { 204: Type.Null(), ...errors(404) } },
+      schema: {
+        operationId: 'revokeToken',
+        tags: ['access'],
+        summary: 'Revoke one of your API tokens',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(404) },
+      },
     },
     async (request, reply) => {
       if (!(await revokeApiToken(db, callerOf(request).user.userId, request.params.id, actorOf(request))))

@@ -26,6 +26,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     {
       config: { permission: 'audit.read' },
       schema: {
+        operationId: 'listAuditEvents',
         tags: ['audit'],
         summary: 'Who changed what, when, with the values before and after',
         querystring: Type.Object(

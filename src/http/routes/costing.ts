@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { costProcess, listProcessCosts, unitCosts } from '../../app/costing/costing.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, invalidInput } from '../errors.ts';
 import { PROCESS_STATUSES } from '../../app/processes/tree.ts';
 import { Day, IdParams, Literals, Page, errors } from '../schemas.ts';
 
@@ -72,6 +72,7 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'getProcessCost',
         tags: ['costing'],
         summary:
           'What a run of a process costs at worst and at best (its usual lot size, or `quantity`), step by step, with profit and margin against its sales price',
@@ -94,6 +95,7 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'listUnitCosts',
         tags: ['costing'],
         summary:
           'Variants’ unit costs on a day by the costing rule (worst: the dearest active rate in effect, best: the cheapest; null when none), for costing a process as it is edited',
@@ -120,9 +122,7 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       const ids = request.query.variantIds.split(',').map(Number);
       const bad = ids.find((id) => id < 1 || id > 2147483647);
       if (bad !== undefined)
-        throw new HttpError(400, 'INVALID_INPUT', `invalid input: querystring/variantIds: ${bad} is not a variant id (1 to 2147483647)`, {
-          fields: [{ path: 'querystring/variantIds', message: 'not a variant id' }],
-        });
+        throw invalidInput('querystring', [{ field: 'variantIds', message: `${bad} is not a variant id: write ids from 1 to 2147483647` }]);
       return unitCosts(db, ids, request.query.at);
     },
   );
@@ -132,6 +132,7 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'listProcessCosts',
         tags: ['costing'],
         summary: 'Every live process’s totals (optionally of one status), each at its usual lot size unless `quantity` is given, by name, a page at a time',
         description: RULES,

@@ -19,6 +19,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: { permission: 'imports.read' },
       schema: {
+        operationId: 'exportCatalog',
         tags: ['imports'],
         summary:
           'Items (with their variants), suppliers or supplier rates as one CSV download in the columns their import reads, so the file imports back as it is (into this MTC as a no-op); UTF-8 with a BOM, streamed; a cell starting with =, +, - or @ is prefixed with an apostrophe so that a spreadsheet does not run it, and the import takes it off',
@@ -34,6 +35,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     },
   );
 
+  const purchasingOperationIds = { 'purchase-orders': 'exportPurchaseOrders', 'goods-receipts': 'exportGoodsReceipts' } as const;
   const purchasingSummaries = {
     'purchase-orders':
       'Every purchase order as one CSV download, a row per line with the order’s columns repeated (number, supplier, status, dates, currency, notes, then line, item, colour, size, unit, quantity, received, unit price, tax %, discount %, net, tax, total); amounts and quantities are the exact decimals held; a text cell starting with =, +, - or @ is prefixed with an apostrophe so that a spreadsheet does not run it; UTF-8 with a BOM, streamed',
@@ -46,6 +48,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
       {
         config: { permission: 'purchasing.read' },
         schema: {
+          operationId: purchasingOperationIds[name],
           tags: ['purchasing'],
           summary: purchasingSummaries[name],
           produces: ['text/csv'],

@@ -22,7 +22,7 @@ import { IMPORT_MACHINE, IMPORT_STATUSES, describeImportStatuses } from '../../a
 import type { ImportStatus } from '../../app/imports/status.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { ActionsSchema, IdParams, Literals, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, IdParams, Literals, Page, Stamp, errors, moveOperationId } from '../schemas.ts';
 
 /** The largest file the API takes (the command line has no limit). */
 export const UPLOAD_LIMIT_BYTES = 200 * 1024 * 1024;
@@ -194,6 +194,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: runs,
       schema: {
+        operationId: 'uploadImport',
         tags: ['imports'],
         summary:
           'Upload a file to import: the raw bytes of a CSV or XLSX file as the body (Content-Type text/csv, application/octet-stream or the XLSX type; at most 200 MB). The job waits for POST …/start unless start=true; the encoding (UTF-8, with or without BOM, or Windows-1252) and the delimiter are detected unless given',
@@ -258,6 +259,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: read,
       schema: {
+        operationId: 'listImportKinds',
         tags: ['imports'],
         summary: 'The kinds of import, each with what it is called, what a row makes, and the columns a file must and may have',
         response: {
@@ -285,6 +287,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: read,
       schema: {
+        operationId: 'listImportStatuses',
         tags: ['imports'],
         summary: 'The statuses an import job can be in, in order, each with what a person reads and whether it is final',
         response: {
@@ -303,6 +306,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: read,
       schema: {
+        operationId: 'listImports',
         tags: ['imports'],
         summary:
           'Import jobs, newest first, by status, kind, who uploaded them and q (a part of the file’s name or the job’s message, any case), a page at a time',
@@ -330,6 +334,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: read,
       schema: {
+        operationId: 'getImport',
         tags: ['imports'],
         summary: 'One job’s progress: status, counters (updated at least every second while it runs), rows per second and the time left',
         params: IdParams,
@@ -348,6 +353,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: runs,
       schema: {
+        operationId: 'previewImport',
         tags: ['imports'],
         summary: 'The first rows of the job’s file as they would be imported, each with its errors; nothing is written',
         params: IdParams,
@@ -367,6 +373,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
       {
         config: { permission: move.permission },
         schema: {
+          operationId: moveOperationId(action, 'Import'),
           tags: ['imports'],
           summary: move.summary,
           params: IdParams,
@@ -390,6 +397,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: read,
       schema: {
+        operationId: 'listImportErrors',
         tags: ['imports'],
         summary:
           'The job’s rejected rows in row order, one entry per problem (a row may have several), a page at a time; q keeps those whose field, message or row as read holds it (any case)',
@@ -406,6 +414,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ db: Database; queued: () 
     {
       config: read,
       schema: {
+        operationId: 'downloadImportErrors',
         tags: ['imports'],
         summary:
           'All of the job’s rejected rows as one CSV download (UTF-8 with a BOM: row, field, message, raw row); a cell starting with =, +, - or @ is prefixed with an apostrophe so that a spreadsheet does not run it',

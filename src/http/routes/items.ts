@@ -6,7 +6,7 @@ import { MARK_LIMITS, createVariant, deleteVariant, getVariant, listVariants, re
 import { LOOKUP_LIMITS, lookupVariants } from '../../app/items/lookup.ts';
 import { lowStock, movementProblem, recordMovement, variantLedger } from '../../app/items/stock.ts';
 import { actorOf } from '../auth.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, invalidInput } from '../errors.ts';
 import { CappedTotal, IdParams, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
 
 /** A quantity as a decimal string (a JSON number is read as written: one with more decimals than allowed is refused, never rounded). */
@@ -107,6 +107,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: read,
       schema: {
+        operationId: 'listItems',
         tags: ['items'],
         summary: `Search items: words in q must each appear in the name, model, variation or category (case, accents and partial words do not matter), or start a variant’s code or be its barcode (the items of a variant whose code or barcode is a word come first); at most ${SEARCH_LIMITS.words} words of at most ${SEARCH_LIMITS.wordLength} characters`,
         querystring: Type.Object(
@@ -135,6 +136,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: write,
       schema: {
+        operationId: 'createItem',
         tags: ['items'],
         summary: 'Create an item (model and variation by name, made when new)',
         body: Type.Object(
@@ -155,7 +157,10 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
 
   app.get(
     '/api/items/:id',
-    { config: read, schema: { tags: ['items'], summary: 'One item, deleted or not', params: IdParams, response: { 200: ItemSchema, ...errors(404) } } },
+    {
+      config: read,
+      schema: { operationId: 'getItem', tags: ['items'], summary: 'One item, deleted or not', params: IdParams, response: { 200: ItemSchema, ...errors(404) } },
+    },
     async (request) => found(await getItem(db, request.params.id), 'item', request.params.id),
   );
 
@@ -164,6 +169,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: write,
       schema: {
+        operationId: 'updateItem',
         tags: ['items'],
         summary: 'Change a live item: fields left out stay, null clears',
         params: IdParams,
@@ -174,15 +180,15 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     async (request) => found(await updateItem(db, request.params.id, request.body, actorOf(request)), 'item', request.params.id),
   );
 
-  for (const [method, url, summary, change] of [
-    ['DELETE', '/api/items/:id', 'Soft-delete an item: it leaves lists and frees its name', deleteItem],
-    ['POST', '/api/items/:id/restore', 'Restore a deleted item', restoreItem],
+  for (const [method, url, operationId, summary, change] of [
+    ['DELETE', '/api/items/:id', 'deleteItem', 'Soft-delete an item: it leaves lists and frees its name', deleteItem],
+    ['POST', '/api/items/:id/restore', 'restoreItem', 'Restore a deleted item', restoreItem],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
-      schema: { tags: ['items'], summary, params: IdParams, response: { 200: ItemSchema, ...errors(404, 409) } },
+      schema: { operationId, tags: ['items'], summary, params: IdParams, response: { 200: ItemSchema, ...errors(404, 409) } },
       handler: async (request) => found(await change(db, request.params.id, actorOf(request)), 'item', request.params.id),
     });
   }
@@ -192,6 +198,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: read,
       schema: {
+        operationId: 'listCategories',
         tags: ['items'],
         summary: 'The categories of live items, with how many items each has',
         response: { 200: Type.Array(Type.Object({ category: Type.String(), itemCount: Type.Integer() })), ...errors() },
@@ -205,6 +212,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: read,
       schema: {
+        operationId: 'listItemVariants',
         tags: ['variants'],
         summary: 'An item’s variants',
         params: IdParams,
@@ -220,6 +228,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: write,
       schema: {
+        operationId: 'createVariant',
         tags: ['variants'],
         summary: 'Add a variant (colour and size by name); it starts with no stock: record an opening balance',
         params: IdParams,
@@ -273,7 +282,13 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     '/api/variants/:id',
     {
       config: read,
-      schema: { tags: ['variants'], summary: 'One variant, deleted or not', params: IdParams, response: { 200: VariantSchema, ...errors(404) } },
+      schema: {
+        operationId: 'getVariant',
+        tags: ['variants'],
+        summary: 'One variant, deleted or not',
+        params: IdParams,
+        response: { 200: VariantSchema, ...errors(404) },
+      },
     },
     async (request) => found(await getVariant(db, request.params.id), 'variant', request.params.id),
   );
@@ -283,6 +298,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: write,
       schema: {
+        operationId: 'updateVariant',
         tags: ['variants'],
         summary:
           'Change a live variant’s colour, size, unit, reorder threshold, code, barcode or preferred supplier (null: none; 400 SUPPLIER_NOT_FOUND for one there is not). Stock moves only through /api/stock/movements',
@@ -297,15 +313,15 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     async (request) => found(await updateVariant(db, request.params.id, request.body, actorOf(request)), 'variant', request.params.id),
   );
 
-  for (const [method, url, summary, change] of [
-    ['DELETE', '/api/variants/:id', 'Soft-delete a variant with no stock', deleteVariant],
-    ['POST', '/api/variants/:id/restore', 'Restore a deleted variant', restoreVariant],
+  for (const [method, url, operationId, summary, change] of [
+    ['DELETE', '/api/variants/:id', 'deleteVariant', 'Soft-delete a variant with no stock', deleteVariant],
+    ['POST', '/api/variants/:id/restore', 'restoreVariant', 'Restore a deleted variant', restoreVariant],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
-      schema: { tags: ['variants'], summary, params: IdParams, response: { 200: VariantSchema, ...errors(404, 409) } },
+      schema: { operationId, tags: ['variants'], summary, params: IdParams, response: { 200: VariantSchema, ...errors(404, 409) } },
       handler: async (request) => found(await change(db, request.params.id, actorOf(request)), 'variant', request.params.id),
     });
   }
@@ -315,6 +331,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: read,
       schema: {
+        operationId: 'listVariantLedger',
         tags: ['stock'],
         summary: 'A variant’s stock ledger, newest first; its stock is the sum of every quantity',
         params: IdParams,
@@ -330,6 +347,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: { permission: 'stock.write' },
       schema: {
+        operationId: 'recordStockMovement',
         tags: ['stock'],
         summary: 'Record a stock movement: opening (once, first), receipt, issue (quantities given positive), or adjustment (signed, with a reason)',
         body: Type.Object(
@@ -346,10 +364,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     },
     async (request, reply) => {
       const problem = movementProblem(request.body);
-      if (problem)
-        throw new HttpError(400, 'INVALID_INPUT', `invalid input: body/${problem.field} ${problem.message}`, {
-          fields: [{ path: `body/${problem.field}`, message: problem.message }],
-        });
+      if (problem) throw invalidInput('body', [problem]);
       return reply.status(201).send(found(await recordMovement(db, request.body, actorOf(request)), 'variant', request.body.variantId));
     },
   );
@@ -359,6 +374,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: read,
       schema: {
+        operationId: 'listLowStock',
         tags: ['stock'],
         summary: 'Live variants at or below their reorder threshold (a threshold of 0 is none), the furthest below first',
         querystring: Type.Object(Page, { additionalProperties: false }),

@@ -11,9 +11,9 @@ import { stockCheck } from '../../app/lots/needs.ts';
 import { FINAL_STATUSES, LOT_MACHINE, LOT_STATUSES, LotError, lotStatusLabel, SELECTIONS_EDITABLE } from '../../app/lots/status.ts';
 import { nextActions, offeredMoves } from '../../app/rules/machine.ts';
 import { actorOf, callerOf } from '../auth.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, invalidInput, refusedInPart } from '../errors.ts';
 import { ProcessCostSchema } from './costing.ts';
-import { ActionsSchema, CappedTotal, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, CappedTotal, Day, IdParams, Literals, Nullable, Page, Stamp, errors, moveOperationId } from '../schemas.ts';
 
 const Decimal = Type.String({ description: 'decimal string, never a JSON number' });
 const NullableDecimal = Type.Union([Decimal, Type.Null()]);
@@ -167,11 +167,7 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     const fields = err instanceof LotError && err.category === 'usage' ? (err.details.fields as { path: string; message: string }[] | undefined) : undefined;
     if (!fields) throw err;
-    const inBody = fields.map((f) => ({ path: `body/${f.path}`, message: f.message }));
-    throw new HttpError(400, (err as LotError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, {
-      ...(err as LotError).details,
-      fields: inBody,
-    });
+    throw refusedInPart('body', (err as LotError).code, (err as LotError).details, fields);
   }
 }
 
@@ -207,6 +203,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: read,
       schema: {
+        operationId: 'listLots',
         tags: ['lots'],
         summary:
           'Production lots, newest first: by status, process, the days they were created (from/to inclusive, UTC) and q (a part of the lot number, the process’s name or the notes, any case), a page at a time',
@@ -227,9 +224,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     async (request) => {
       const { from, to } = request.query;
       if (from !== undefined && to !== undefined && from > to) {
-        throw new HttpError(400, 'INVALID_INPUT', 'invalid input: querystring/to must not be before from', {
-          fields: [{ path: 'querystring/to', message: 'must not be before from' }],
-        });
+        throw invalidInput('querystring', [{ field: 'to', message: `is before from (${from}): write a day on or after it` }]);
       }
       const { lots, ...total } = await listLots(db, request.query);
       return { ...total, lots: lots.map((lot) => presented(lot, request)) };
@@ -241,6 +236,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: read,
       schema: {
+        operationId: 'listLotStatuses',
         tags: ['lots'],
         summary: 'Every status a lot can have, with the words a person reads for it and whether it is final (a lot never leaves it)',
         response: { 200: StatusesSchema, ...errors() },
@@ -254,6 +250,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: plan,
       schema: {
+        operationId: 'createLot',
         tags: ['lots'],
         summary:
           'Make a lot of an active process: its number is given (LOT-YYYYMMDD-NNNNNN), its worst- and best-case estimate frozen now (per-unit cost × quantity, over every alternative; marked incomplete, as lower bounds, when a variant has no current rate)',
@@ -280,6 +277,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: read,
       schema: {
+        operationId: 'getLot',
         tags: ['lots'],
         summary: 'One lot: its selections, the groups still to choose, its estimate, actual cost and history',
         params: IdParams,
@@ -298,6 +296,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: read,
       schema: {
+        operationId: 'checkLotStock',
         tags: ['lots'],
         summary:
           'What the lot needs of each variant (quantity per unit × lot quantity, for the chosen alternative of each group), what is on hand and what is short; groups not chosen yet are listed apart',
@@ -317,6 +316,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: plan,
       schema: {
+        operationId: 'chooseLotSelections',
         tags: ['lots'],
         summary:
           'Choose the variant of substitute groups (the others keep theirs) while the lot is planning or ready; a ready lot whose choices change goes back to planning',
@@ -333,6 +333,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
     {
       config: plan,
       schema: {
+        operationId: 'clearLotSelection',
         tags: ['lots'],
         summary:
           'Take back the choice for one substitute group while the lot is planning or ready (a ready lot goes back to planning); 404 when the group is not one of the lot’s process',
@@ -351,6 +352,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       {
         config: { permission: move.permission },
         schema: {
+          operationId: moveOperationId(action, 'Lot'),
           tags: ['lots'],
           summary: move.summary,
           params: IdParams,

@@ -11,7 +11,7 @@ import { COST_TYPES, PROCESS_STATUSES, getProcess, listProcesses } from '../../a
 import type { CostType, ProcessStatus, ProcessSummary } from '../../app/processes/tree.ts';
 import { actorOf, callerOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { ActionsSchema, IdParams, Literals, Money, Name, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { ActionsSchema, IdParams, Literals, Money, Name, Nullable, Page, Stamp, errors, moveOperationId } from '../schemas.ts';
 
 const Text = (max: number) => Nullable(Type.String({ maxLength: max }));
 const Id = IdParams.properties.id;
@@ -224,6 +224,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'listSubprocesses',
         tags: ['subprocesses'],
         summary: 'The subprocess library by name: q is a part of the name (any case)',
         querystring: Type.Object(
@@ -246,6 +247,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'createSubprocess',
         tags: ['subprocesses'],
         summary:
           'Add a subprocess to the library (names are unique whatever their case, deleted ones included); its labour cost is proposed as a labour cost item when it is added to a process',
@@ -269,7 +271,13 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     '/api/subprocesses/:id',
     {
       config: read,
-      schema: { tags: ['subprocesses'], summary: 'One subprocess, deleted or not', params: IdParams, response: { 200: SubprocessSchema, ...errors(404) } },
+      schema: {
+        operationId: 'getSubprocess',
+        tags: ['subprocesses'],
+        summary: 'One subprocess, deleted or not',
+        params: IdParams,
+        response: { 200: SubprocessSchema, ...errors(404) },
+      },
     },
     async (request) => {
       const s = await getSubprocess(db, request.params.id);
@@ -283,6 +291,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'updateSubprocess',
         tags: ['subprocesses'],
         summary: 'Change a live subprocess: fields left out stay, null clears; steps using it show the change',
         params: IdParams,
@@ -293,20 +302,21 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     async (request) => updateSubprocess(db, request.params.id, request.body, actorOf(request)),
   );
 
-  for (const [method, url, summary, run] of [
+  for (const [method, url, operationId, summary, run] of [
     [
       'DELETE',
       '/api/subprocesses/:id',
+      'deleteSubprocess',
       'Soft-delete a subprocess: it leaves the library and cannot be added again; steps using it stay (a subprocess is never hard-deleted)',
       deleteSubprocess,
     ],
-    ['POST', '/api/subprocesses/:id/restore', 'Restore a deleted subprocess to the library', restoreSubprocess],
+    ['POST', '/api/subprocesses/:id/restore', 'restoreSubprocess', 'Restore a deleted subprocess to the library', restoreSubprocess],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
-      schema: { tags: ['subprocesses'], summary, params: IdParams, response: { 200: SubprocessSchema, ...errors(404, 409) } },
+      schema: { operationId, tags: ['subprocesses'], summary, params: IdParams, response: { 200: SubprocessSchema, ...errors(404, 409) } },
       handler: async (request) => run(db, request.params.id, actorOf(request)),
     });
   }
@@ -318,6 +328,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'listProcesses',
         tags: ['processes'],
         summary:
           'Processes without their structure: q is a part of the name (any case); filter by status, by a variant or a subprocess they use; a page at a time with the total',
@@ -348,6 +359,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'listProcessStatuses',
         tags: ['processes'],
         summary: 'The statuses a process can be in, in order, each with the words a person reads for it',
         response: {
@@ -366,6 +378,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'listCostTypes',
         tags: ['processes'],
         summary: 'The kinds of cost item a step may have, in order',
         response: { 200: Type.Object({ costTypes: Type.Array(CostTypeSchema) }), ...errors() },
@@ -379,6 +392,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'createProcess',
         tags: ['processes'],
         summary:
           'Create a process as a draft, with its whole structure at once when given (steps in order, each with lines, groups and cost items; additional costs), in one transaction',
@@ -407,6 +421,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: read,
       schema: {
+        operationId: 'getProcess',
         tags: ['processes'],
         summary:
           'One process, deleted or not, with its whole structure: steps in order, each with its variant lines, substitute groups and their alternatives, and cost items; additional costs; warnings',
@@ -426,6 +441,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'updateProcess',
         tags: ['processes'],
         summary:
           'Change a live process’s name, description, class, sales price or what it makes (output variant and quantity): fields left out stay, null clears',
@@ -442,6 +458,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'replaceProcessStructure',
         tags: ['processes'],
         summary:
           'Replace a live process’s structure in one transaction: steps in the order given (a step with its stepId keeps what it leaves out; steps not listed are removed), additional costs replaced. Lots made earlier keep their frozen estimate',
@@ -461,6 +478,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       {
         config: { permission: move.permission },
         schema: {
+          operationId: moveOperationId(action, 'Process'),
           tags: ['processes'],
           summary: `${move.summary} (from ${move.from.join(' or ')})`,
           params: IdParams,
@@ -471,20 +489,21 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     );
   }
 
-  for (const [method, url, summary, run] of [
+  for (const [method, url, operationId, summary, run] of [
     [
       'DELETE',
       '/api/processes/:id',
+      'deleteProcess',
       'Soft-delete a process with no unfinished lots: it leaves lists and frees its name; lots that ran it keep it',
       deleteProcess,
     ],
-    ['POST', '/api/processes/:id/restore', 'Restore a deleted process, with the status it had', restoreProcess],
+    ['POST', '/api/processes/:id/restore', 'restoreProcess', 'Restore a deleted process, with the status it had', restoreProcess],
   ] as const) {
     app.route({
       method,
       url,
       config: write,
-      schema: { tags: ['processes'], summary, params: IdParams, response: { 200: ProcessSchema, ...errors(404, 409) } },
+      schema: { operationId, tags: ['processes'], summary, params: IdParams, response: { 200: ProcessSchema, ...errors(404, 409) } },
       handler: async (request) => withActions(request, await run(db, request.params.id, actorOf(request))),
     });
   }
@@ -494,6 +513,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'copyProcess',
         tags: ['processes'],
         summary: 'Copy a process (deleted or not) as a new draft with another name: its fields, steps, lines, groups, cost items and additional costs',
         params: IdParams,
@@ -511,6 +531,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'addProcessStep',
         tags: ['processes'],
         summary:
           'Add a step (a library subprocess) at a position (1-based, default last); later steps move down. Without costItems, the subprocess’s labour cost is proposed as a labour item',
@@ -530,6 +551,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'updateProcessStep',
         tags: ['processes'],
         summary: 'Change a step: what the body gives (subprocess, custom name, notes, lines, groups, cost items) is replaced, the rest stays',
         params: StepParams,
@@ -545,6 +567,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'removeProcessStep',
         tags: ['processes'],
         summary: 'Remove a step; later steps move up. Refused for the last step of an active process and for a step whose groups lots chose from',
         params: StepParams,
@@ -559,6 +582,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: write,
       schema: {
+        operationId: 'orderProcessSteps',
         tags: ['processes'],
         summary: 'Put the steps in this order (each of the process’s step ids exactly once); sequence numbers become 1..n',
         params: IdParams,

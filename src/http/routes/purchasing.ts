@@ -23,8 +23,8 @@ import { supplierLedger, supplierVariantHistory } from '../../app/purchasing/led
 import { createOrdersFromSuggestions, reorderSuggestions } from '../../app/purchasing/suggestions.ts';
 import type { Database } from '../../db/types.ts';
 import { actorOf, callerOf } from '../auth.ts';
-import { HttpError } from '../errors.ts';
-import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors } from '../schemas.ts';
+import { HttpError, refusedInPart } from '../errors.ts';
+import { ActionsSchema, Day, IdParams, Literals, Nullable, Page, Stamp, errors, moveOperationId } from '../schemas.ts';
 
 const Id = IdParams.properties.id;
 const Decimal = Type.String({ description: 'a decimal string, exact: never a JSON number' });
@@ -188,11 +188,7 @@ async function withBodyPaths<T>(fn: () => Promise<T>): Promise<T> {
     const fields =
       err instanceof PurchasingError && err.category === 'usage' ? (err.details.fields as { path: string; message: string }[] | undefined) : undefined;
     if (!fields) throw err;
-    const inBody = fields.map((f) => ({ path: f.path === 'body' ? 'body' : `body/${f.path.replace(/^body\//, '')}`, message: f.message }));
-    throw new HttpError(400, (err as PurchasingError).code, `invalid input: ${inBody.map((f) => `${f.path} ${f.message}`).join('; ')}`, {
-      ...(err as PurchasingError).details,
-      fields: inBody,
-    });
+    throw refusedInPart('body', (err as PurchasingError).code, (err as PurchasingError).details, fields);
   }
 }
 
@@ -222,6 +218,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listPurchaseOrders',
         tags: ['purchasing'],
         summary: 'Purchase orders, newest first: by status, supplier and q (a part of the number or the supplier’s name, any case), a page at a time',
         querystring: Type.Object(
@@ -242,6 +239,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listPurchaseOrderStatuses',
         tags: ['purchasing'],
         summary: 'A purchase order’s statuses in order, each with its label and whether it is final',
         response: { 200: Type.Array(Type.Object({ name: Status, label: Type.String(), final: Type.Boolean() })), ...errors() },
@@ -255,6 +253,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listOpenPurchaseOrders',
         tags: ['purchasing'],
         summary:
           'What is on order now: the orders waiting for goods by status (with their labels), the drafts, what is still to come in per currency (tax included, exact), and how many are past their expected day',
@@ -280,6 +279,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: order,
       schema: {
+        operationId: 'createPurchaseOrder',
         tags: ['purchasing'],
         summary:
           'Make a draft order to a supplier (numbered PO-YYYYMMDD-NNNNNN), with lines if given: a line without a unit price takes the supplier’s rate in effect on the order’s date; a quantity below the rate’s minimum order quantity is warned of in `warnings`',
@@ -307,6 +307,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'getPurchaseOrder',
         tags: ['purchasing'],
         summary: 'One order with its lines, what is open on each, and its totals',
         params: IdParams,
@@ -325,6 +326,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: order,
       schema: {
+        operationId: 'updatePurchaseOrder',
         tags: ['purchasing'],
         summary: 'Change the day an order is expected or its notes (until it is closed or cancelled)',
         params: IdParams,
@@ -340,6 +342,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: order,
       schema: {
+        operationId: 'addPurchaseOrderLine',
         tags: ['purchasing'],
         summary: 'Add a line to a draft order (409 PO_NOT_EDITABLE once it is sent): answers the new line and the whole order with its new totals',
         params: IdParams,
@@ -359,6 +362,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: order,
       schema: {
+        operationId: 'updatePurchaseOrderLine',
         tags: ['purchasing'],
         summary:
           'Change a line of a draft order: its quantity, unit price, tax rate, discount or notes; answers the line as it is now and the whole order with its new totals',
@@ -388,6 +392,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: order,
       schema: {
+        operationId: 'removePurchaseOrderLine',
         tags: ['purchasing'],
         summary: 'Take a line off a draft order',
         params: Type.Object({ id: Id, lineId: Id }),
@@ -404,6 +409,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
       {
         config: { permission: move.permission },
         schema: {
+          operationId: moveOperationId(action, 'PurchaseOrder'),
           tags: ['purchasing'],
           summary: move.summary,
           params: IdParams,
@@ -423,6 +429,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listGoodsReceipts',
         tags: ['purchasing'],
         summary:
           'Goods receipts, newest first: of a supplier, of an order, by q (a part of the receipt’s or bill’s number or the supplier’s name), a page at a time',
@@ -440,7 +447,13 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     '/api/goods-receipts/:id',
     {
       config: read,
-      schema: { tags: ['purchasing'], summary: 'One receipt with its lines', params: IdParams, response: { 200: ReceiptSchema, ...errors(404) } },
+      schema: {
+        operationId: 'getGoodsReceipt',
+        tags: ['purchasing'],
+        summary: 'One receipt with its lines',
+        params: IdParams,
+        response: { 200: ReceiptSchema, ...errors(404) },
+      },
     },
     async (request) => {
       const r = await getGoodsReceipt(db, request.params.id);
@@ -454,6 +467,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: receive,
       schema: {
+        operationId: 'createGoodsReceipt',
         tags: ['purchasing'],
         summary:
           'Receive goods, against an order (each line names its poLineId; the unit cost defaults to the line’s price less its discount) or on their own (supplierId, and each line its variantId and unitCost). Each line goes into stock at its unit cost, in one transaction; more than is open on an order line is refused (409 OVER_RECEIPT) unless overReceiptReason says why',
@@ -495,6 +509,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: receive,
       schema: {
+        operationId: 'reverseGoodsReceipt',
         tags: ['purchasing'],
         summary:
           'Reverse a receipt, saying why: a new receipt takes back each line at the cost it came in at, from stock and from the order (409 STOCK_NEGATIVE when what it brought has been used since; 409 RECEIPT_REVERSED when it was reversed already)',
@@ -512,6 +527,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listPurchaseSuggestions',
         tags: ['purchasing'],
         summary:
           'What to buy next: each live variant whose threshold + what lots in planning, ready and in progress need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
@@ -547,6 +563,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: order,
       schema: {
+        operationId: 'orderSuggestions',
         tags: ['purchasing'],
         summary:
           'Turn the suggestions (of these suppliers and variants; {} for all) into draft orders, one per supplier, at the suggested quantities and rates, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
@@ -571,6 +588,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'getSupplierLedger',
         tags: ['purchasing'],
         summary:
           'A supplier’s ledger: its orders by status with the amounts ordered and still open, what it delivered (net of reversals), its on-time share (of the orders with an expected day that are received or closed, those whose last receipt came on or before that day), per variant what was ordered, received and is open with the last price paid against today’s rate, and its last 10 receipts',
@@ -611,6 +629,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listSupplierDeliveries',
         tags: ['purchasing'],
         summary: 'What a supplier delivered of one variant, newest first (reversals with a negative quantity), and its rate in effect today',
         params: Type.Object({ id: Id, variantId: Id }),
@@ -643,6 +662,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'getStockValueTotal',
         tags: ['purchasing'],
         summary:
           'What all stock is worth at the end of a day (UTC; today when not given): the total of GET /api/stock/value alone, with the variants that have stock and those whose stock has no cost yet (counted apart, never as worth 0)',
@@ -658,6 +678,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     {
       config: read,
       schema: {
+        operationId: 'listStockValue',
         tags: ['purchasing'],
         summary:
           'What stock is worth at the end of a day (UTC; today when not given), by moving weighted-average cost, per variant, item or category, the most valuable first, with the total; stock with no cost yet (from before costs were kept) is counted apart, never as worth 0',

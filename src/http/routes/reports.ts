@@ -5,7 +5,7 @@ import type { Database } from '../../db/types.ts';
 import { costVarianceByProcess, lotsByStatus, MAX_BUCKETS, mostUsedSubprocesses, mostUsedVariants, stockNeededByOpenLots } from '../../app/lots/reports.ts';
 import { LOT_STATUSES, LotError } from '../../app/lots/status.ts';
 import type { LotStatus } from '../../app/lots/status.ts';
-import { HttpError } from '../errors.ts';
+import { refusedInPart } from '../errors.ts';
 import { errors } from '../schemas.ts';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD (UTC), inclusive' });
@@ -21,8 +21,7 @@ async function inQuery<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (!(err instanceof LotError) || err.category !== 'usage') throw err;
-    const fields = ((err.details.fields ?? []) as { path: string; message: string }[]).map((f) => ({ path: `querystring/${f.path}`, message: f.message }));
-    throw new HttpError(400, 'INVALID_INPUT', `invalid input: ${err.message}`, { fields });
+    throw refusedInPart('querystring', 'INVALID_INPUT', {}, (err.details.fields ?? []) as { path: string; message: string }[]);
   }
 }
 
@@ -38,6 +37,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportLotsByStatus',
         tags: ['reports'],
         summary: `Lots created from \`from\` to \`to\` per day, week (from Monday) or month, counted by their current status; every bucket listed (at most ${MAX_BUCKETS})`,
         querystring: Type.Object(
@@ -64,6 +64,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportCostVariance',
         tags: ['reports'],
         summary:
           'Per process, over the lots completed in the period (all time without one): worst- and best-case estimates, actual costs and the variance (actual − worst case), the largest overrun first',
@@ -100,6 +101,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportVariantUsage',
         tags: ['reports'],
         summary: 'The variants completed lots consumed most in the period (from the stock ledger’s production rows)',
         querystring: Type.Object({ ...OptionalPeriod, limit: Limit }, { additionalProperties: false }),
@@ -129,6 +131,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportSubprocessUsage',
         tags: ['reports'],
         summary:
           'Library subprocesses by use: units made and lots completed in the period by processes with a step of it, lots made in the period, and the live processes using it',
@@ -158,6 +161,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     {
       config: read,
       schema: {
+        operationId: 'reportStockNeeds',
         tags: ['reports'],
         summary:
           'What the lots in planning and ready need of each variant against the stock on hand, the biggest shortfall first. A group a lot has not chosen for counts at its worst-case alternative (the costliest at today’s worst rates; with none priced, the one used in the largest quantity), each such assumption listed',

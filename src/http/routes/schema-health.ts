@@ -91,6 +91,7 @@ export const schemaHealthRoutes: FastifyPluginAsyncTypebox<{ db: Database; plan:
     {
       config: { permission: 'schema.read' },
       schema: {
+        operationId: 'getSchemaHealth',
         tags: ['schema'],
         summary: 'Migration status and verify’s findings for the database this server uses (what mtc status and mtc verify report)',
         response: { 200: Health, ...errors() },

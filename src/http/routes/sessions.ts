@@ -23,6 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: { permission: 'users.manage' },
       schema: {
+        operationId: 'listSessions',
         tags: ['users'],
         summary: 'Live sessions, newest first, of every user or of one (never their tokens)',
         querystring: Type.Object({ userId: Type.Optional(IdParams.properties.id) }, { additionalProperties: false }),
@@ -37,6 +38,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     {
       config: { permission: 'users.manage' },
       schema: {
+        operationId: 'endSession',
         tags: ['users'],
         summary: 'End a live session: its cookie is refused from now on',
         params: IdParams,

@@ -64,6 +64,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: read,
       schema: {
+        operationId: 'listSuppliers',
         tags: ['suppliers'],
         summary: 'Suppliers by firm name, optionally those whose name contains `search` (any case), a page at a time',
         querystring: Type.Object({ search: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), ...Page }, { additionalProperties: false }),
@@ -75,7 +76,10 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
 
   app.get(
     '/api/suppliers/:id',
-    { config: read, schema: { tags: ['suppliers'], summary: 'One supplier', params: IdParams, response: { 200: SupplierSchema, ...errors(404) } } },
+    {
+      config: read,
+      schema: { operationId: 'getSupplier', tags: ['suppliers'], summary: 'One supplier', params: IdParams, response: { 200: SupplierSchema, ...errors(404) } },
+    },
     async (request) => requireSupplier(db, request.params.id),
   );
 
@@ -84,6 +88,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: write,
       schema: {
+        operationId: 'createSupplier',
         tags: ['suppliers'],
         summary: 'Create a supplier (firm names are unique whatever their case)',
         body: Type.Object({ firmName: Name(255), ...SupplierFields }, { additionalProperties: false }),
@@ -98,6 +103,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: write,
       schema: {
+        operationId: 'updateSupplier',
         tags: ['suppliers'],
         summary: 'Change a supplier’s fields (null clears an optional one)',
         params: IdParams,
@@ -113,6 +119,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: write,
       schema: {
+        operationId: 'deleteSupplier',
         tags: ['suppliers'],
         summary: 'Delete a supplier without rates; one with rates is refused (409 SUPPLIER_HAS_RATES): deactivate its rates instead',
         params: IdParams,
@@ -130,6 +137,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: read,
       schema: {
+        operationId: 'listSupplierRates',
         tags: ['suppliers'],
         summary: 'Every rate of a supplier, newest effective date first',
         params: IdParams,
@@ -144,6 +152,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: read,
       schema: {
+        operationId: 'listVariantRates',
         tags: ['suppliers'],
         summary: 'A variant’s rate history: every rate, active or not, newest effective date first',
         params: IdParams,
@@ -158,6 +167,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: read,
       schema: {
+        operationId: 'compareVariantSuppliers',
         tags: ['suppliers'],
         summary:
           'A variant’s suppliers side by side: each one’s active rate in effect on `asOf` (default today), cheapest first, with the highest (worst-case costing) and lowest',
@@ -181,7 +191,10 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
 
   app.get(
     '/api/rates/:id',
-    { config: read, schema: { tags: ['suppliers'], summary: 'One rate', params: IdParams, response: { 200: RateSchema, ...errors(404) } } },
+    {
+      config: read,
+      schema: { operationId: 'getRate', tags: ['suppliers'], summary: 'One rate', params: IdParams, response: { 200: RateSchema, ...errors(404) } },
+    },
     async (request) => {
       const rate = await getRate(db, request.params.id);
       if (!rate) throw new HttpError(404, 'NOT_FOUND', `no rate ${request.params.id}`);
@@ -194,6 +207,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: write,
       schema: {
+        operationId: 'createRate',
         tags: ['suppliers'],
         summary:
           'Create a rate: what a supplier charges for a variant from a date; active periods of one supplier and variant may not overlap (409 RATE_OVERLAP)',
@@ -225,6 +239,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: write,
       schema: {
+        operationId: 'updateRate',
         tags: ['suppliers'],
         summary: 'Change a rate’s terms (its supplier and variant stay); the overlap rule applies',
         params: IdParams,
@@ -240,6 +255,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: write,
       schema: {
+        operationId: 'deactivateRate',
         tags: ['suppliers'],
         summary: 'Deactivate a rate: it stays in the history but no longer counts in comparisons or costing',
         params: IdParams,

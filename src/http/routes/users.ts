@@ -22,6 +22,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: { permission: 'self' },
       schema: {
+        operationId: 'listRoles',
         tags: ['users'],
         summary: 'Every role, with what it is for and its permissions (src/app/access/roles.ts), in the table’s order',
         response: { 200: Type.Array(RoleDescriptionSchema), ...errors() },
@@ -32,7 +33,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
 
   app.get(
     '/api/users',
-    { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary: 'Every user', response: { 200: Type.Array(UserSchema), ...errors() } } },
+    {
+      config: { permission: 'users.manage' },
+      schema: { operationId: 'listUsers', tags: ['users'], summary: 'Every user', response: { 200: Type.Array(UserSchema), ...errors() } },
+    },
     async () => listUsers(db),
   );
 
@@ -40,7 +44,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     '/api/users/:id',
     {
       config: { permission: 'users.manage' },
-      schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errors(404) } },
+      schema: { operationId: 'getUser', tags: ['users'], summary: 'One user', params: IdParams, response: { 200: UserSchema, ...errors(404) } },
     },
     async (request) => {
       const user = await getUser(db, request.params.id);
@@ -54,6 +58,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: { permission: 'users.manage' },
       schema: {
+        operationId: 'createUser',
         tags: ['users'],
         summary: 'Create a user',
         body: Type.Object({ name: Name(150), email: Email, role: RoleSchema, password: Password }, { additionalProperties: false }),
@@ -71,6 +76,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: { permission: 'users.manage' },
       schema: {
+        operationId: 'updateUser',
         tags: ['users'],
         summary: 'Change a user’s name, role or password (a new password closes their sessions)',
         params: IdParams,
@@ -95,7 +101,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
   ] as const) {
     app.post(
       `/api/users/:id/${verb}`,
-      { config: { permission: 'users.manage' }, schema: { tags: ['users'], summary, params: IdParams, response: { 200: UserSchema, ...errors(404, 409) } } },
+      {
+        config: { permission: 'users.manage' },
+        schema: { operationId: `${verb}User`, tags: ['users'], summary, params: IdParams, response: { 200: UserSchema, ...errors(404, 409) } },
+      },
       async (request) => {
         const user = await setAccountActive(db, request.params.id, verb, actorOf(request));
         if (!user) throw new HttpError(404, 'NOT_FOUND', `no user ${request.params.id}`);

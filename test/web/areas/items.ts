@@ -96,7 +96,7 @@ webArea('items and variants', (suite) => {
     const form = section(page, 'New item');
     await w.expecting(status(400), async () => {
       await form.getByRole('button', { name: 'Create item', exact: true }).click();
-      const shown = await alertSays(page, 'invalid input');
+      const shown = await alertSays(page, /write something|give it a value/);
       assert.match(shown, /^Name:/, `the alert names the field: ${shown}`);
     });
     await checkPage(w, 'items-new-invalid');
@@ -161,6 +161,27 @@ webArea('items and variants', (suite) => {
     const ledger = section(page, 'Stock ledger');
     await waitFor(async () => /^receipt\s+\+12 pcs\b.*Delivery note 42/im.test(await ledger.innerText()), 'the ledger to show the receipt of 12');
     assert.equal((await apiGet<Variant[]>(page, `/api/items/${itemId}/variants`))[0]!.stock.replace(/\.0+$/, ''), '12');
+
+    // A quantity that is not a number: the API's sentence shows beside the field, which it describes.
+    const quantity = movement.getByLabel(/^Quantity/);
+    await quantity.fill('abc');
+    await w.expecting(status(400), async () => {
+      await movement.getByRole('button', { name: 'Record movement', exact: true }).click();
+      const shown = await alertSays(page, 'write a number with up to 3 decimals');
+      assert.match(shown, /^Quantity: write a number with up to 3 decimals, such as 12\.5/, `the alert names the field by its label: ${shown}`);
+    });
+    assert.equal(await quantity.getAttribute('aria-invalid'), 'true');
+    const sentence = 'Write a number with up to 3 decimals, such as 12.5 (or -12.5 to take away)';
+    assert.equal(await quantity.evaluate((el) => el.nextElementSibling?.textContent), sentence, 'the sentence is right after the field');
+    const description = await quantity.evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent)
+        .join(' '),
+    );
+    assert.equal(description, sentence, 'the field is described by its sentence');
+    assert.doesNotMatch(await movement.innerText(), /\^|\\d|must match|body\//, 'no pattern or path is shown');
+    await checkPage(w, 'item-quantity-in-words');
 
     // An adjustment must say why: the API's message, naming the Reason field.
     await movement.getByLabel('Type', { exact: true }).selectOption('adjustment');

@@ -148,7 +148,7 @@ webArea('purchasing in a real browser', (suite) => {
     await line2.getByLabel('Tax %', { exact: true }).fill('18');
     await w.expecting(status(400), async () => {
       await main.getByRole('button', { name: 'Create draft order', exact: true }).click();
-      await alertIn(line2, 'Quantity: enter a quantity more than 0');
+      await alertIn(line2, 'Quantity: write a number of 0 or more with up to 3 decimals');
     });
     assert.equal(await line2.getByLabel('Quantity', { exact: true }).getAttribute('aria-invalid'), 'true');
     assert.equal(await line1.getByRole('alert').count(), 0, 'the first line is not blamed');
@@ -425,7 +425,7 @@ webArea('purchasing in a real browser', (suite) => {
     await line.getByLabel('Unit cost', { exact: true }).fill('-3');
     await w.expecting(status(400), async () => {
       await main.getByRole('button', { name: 'Receive goods', exact: true }).click();
-      await alertIn(line, 'Unit cost: enter a cost of 0 or more');
+      await alertIn(line, 'Unit cost: write an amount of 0 or more with up to 4 decimals');
     });
     await line.getByLabel('Unit cost', { exact: true }).fill('7.5');
     await checkPage(w, 'goods-receipt-new');

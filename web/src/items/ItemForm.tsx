@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Item } from '../shapes.ts';
 import { useApi } from '../useApi.ts';
-import { FormActions, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
+import { FormActions, FieldMessage, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 
 export const ITEM_LABELS: Record<string, string> = { name: 'Name', category: 'Category', model: 'Model', variation: 'Variation', description: 'Description' };
 
@@ -49,6 +49,7 @@ export function ItemForm({
         <div>
           <label htmlFor={id('name')}>Name</label>
           <input id={id('name')} value={name} onChange={(e) => setName(e.target.value)} maxLength={255} required {...invalidIf(action, 'name')} />
+          <FieldMessage action={action} field="name" />
         </div>
         <div>
           <label htmlFor={id('category')}>Category</label>
@@ -62,6 +63,7 @@ export function ItemForm({
             autoComplete="off"
             {...invalidIf(action, 'category')}
           />
+          <FieldMessage action={action} field="category" />
           <datalist id={id('categories')}>
             {categories.data?.map((c) => (
               <option key={c.category} value={c.category} />
@@ -71,10 +73,12 @@ export function ItemForm({
         <div>
           <label htmlFor={id('model')}>Model</label>
           <input id={id('model')} value={model} onChange={(e) => setModel(e.target.value)} maxLength={255} {...invalidIf(action, 'model')} />
+          <FieldMessage action={action} field="model" />
         </div>
         <div>
           <label htmlFor={id('variation')}>Variation</label>
           <input id={id('variation')} value={variation} onChange={(e) => setVariation(e.target.value)} maxLength={255} {...invalidIf(action, 'variation')} />
+          <FieldMessage action={action} field="variation" />
         </div>
         <div className="wide">
           <label htmlFor={id('description')}>Description</label>
@@ -86,6 +90,7 @@ export function ItemForm({
             maxLength={10000}
             {...invalidIf(action, 'description')}
           />
+          <FieldMessage action={action} field="description" />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />

@@ -6,7 +6,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatUnitCost } from '../format.ts';
-import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, FieldMessage, Outcome, invalidIf, useAction } from '../forms.tsx';
 import { useSuppliers } from '../purchasing/SupplierSelect.tsx';
 import type { Variant } from '../shapes.ts';
 import type { Rate, SupplierComparison } from '../suppliers/shapes.ts';
@@ -108,6 +108,7 @@ function PreferredSupplierForm({ variant, inEffect, onSaved }: { variant: Varian
               </optgroup>
             )}
           </select>
+          <FieldMessage action={action} field="preferredSupplierId" />
           <p className="hint" id="preferred-supplier-hint">
             {suppliers.error !== undefined
               ? 'The suppliers without a rate could not be loaded: only those with a rate in effect today are offered.'

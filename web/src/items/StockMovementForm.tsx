@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import { formatQuantity } from '../format.ts';
 import type { LedgerEntry, Variant } from '../shapes.ts';
-import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, FieldMessage, Outcome, invalidIf, useAction } from '../forms.tsx';
 
 const TYPES = {
   receipt: { label: 'Receipt (stock in)', hint: 'The quantity received, above 0.' },
@@ -62,6 +62,7 @@ export function StockMovementForm({ variant, onRecorded }: { variant: Variant; o
         <div>
           <label htmlFor="movement-quantity">Quantity ({variant.unit})</label>
           <input id="movement-quantity" inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} {...invalidIf(action, 'quantity')} />
+          <FieldMessage action={action} field="quantity" />
         </div>
         <div className="wide">
           <label htmlFor="movement-reason">Reason{type === 'adjustment' ? '' : ' (optional)'}</label>
@@ -73,6 +74,7 @@ export function StockMovementForm({ variant, onRecorded }: { variant: Variant; o
             maxLength={2000}
             {...invalidIf(action, 'reason')}
           />
+          <FieldMessage action={action} field="reason" />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel="Record movement" busyLabel="Recording…" />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Variant } from '../shapes.ts';
-import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, FieldMessage, Outcome, invalidIf, useAction } from '../forms.tsx';
 
 export const VARIANT_LABELS: Record<string, string> = {
   color: 'Colour',
@@ -53,14 +53,17 @@ export function VariantForm({
         <div>
           <label htmlFor={id('color')}>Colour</label>
           <input id={id('color')} value={color} onChange={(e) => setColor(e.target.value)} maxLength={100} {...invalidIf(action, 'color')} />
+          <FieldMessage action={action} field="color" />
         </div>
         <div>
           <label htmlFor={id('size')}>Size</label>
           <input id={id('size')} value={size} onChange={(e) => setSize(e.target.value)} maxLength={100} {...invalidIf(action, 'size')} />
+          <FieldMessage action={action} field="size" />
         </div>
         <div>
           <label htmlFor={id('unit')}>Unit</label>
           <input id={id('unit')} value={unit} onChange={(e) => setUnit(e.target.value)} maxLength={20} {...invalidIf(action, 'unit')} />
+          <FieldMessage action={action} field="unit" />
         </div>
         <div>
           <label htmlFor={id('threshold')}>Reorder threshold</label>
@@ -71,6 +74,7 @@ export function VariantForm({
             onChange={(e) => setThreshold(e.target.value)}
             {...invalidIf(action, 'reorderThreshold')}
           />
+          <FieldMessage action={action} field="reorderThreshold" />
         </div>
         <div>
           <label htmlFor={id('code')}>Code (SKU)</label>

@@ -1,4 +1,4 @@
-import { ApiError } from '../api.ts';
+import { ApiError, refusalMessage } from '../api.ts';
 
 const LABELS: Record<string, string> = {
   quantity: 'Quantity',
@@ -20,7 +20,7 @@ export function fieldLabel(error: unknown): string | undefined {
 /** An error in role=alert: the field it is about first, when the API named one, then the API's message (it says what to do). */
 export function FieldError({ error }: { error: unknown }) {
   const label = fieldLabel(error);
-  const message = error instanceof Error ? error.message : 'Something went wrong: reload the page and try again.';
+  const message = refusalMessage(error);
   return (
     <p className="alert" role="alert">
       {label && <strong>{label}: </strong>}

@@ -4,7 +4,7 @@ import { api } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDateTime } from '../format.ts';
 import '../forms.css';
-import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FormActions, FieldMessage, Outcome, invalidIf, useAction } from '../forms.tsx';
 import type { Action } from '../forms.tsx';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Pager } from '../Pager.tsx';
@@ -180,37 +180,46 @@ function AddUser({ roles, onAdded, onClose }: { roles: RoleInfo[]; onAdded: () =
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="add-user-title">
       <h2 id="add-user-title">Add a user</h2>
       <div className="form-grid">
-        <label>
-          Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} autoComplete="off" {...invalidIf(action, 'name')} />
-        </label>
-        <label>
-          Email
-          <input
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-            maxLength={255}
-            autoComplete="off"
-            {...invalidIf(action, 'email')}
-          />
-        </label>
+        <div>
+          <label>
+            Name
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} autoComplete="off" {...invalidIf(action, 'name')} />
+          </label>
+          <FieldMessage action={action} field="name" />
+        </div>
+        <div>
+          <label>
+            Email
+            <input
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+              maxLength={255}
+              autoComplete="off"
+              {...invalidIf(action, 'email')}
+            />
+          </label>
+          <FieldMessage action={action} field="email" />
+        </div>
         <RoleSelect roles={roles} role={role} onChange={setRole} action={action} />
-        <label>
-          Password
-          <input
-            type="text"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-            minLength={10}
-            maxLength={200}
-            autoComplete="new-password"
-            spellCheck={false}
-            {...invalidIf(action, 'password')}
-          />
-        </label>
+        <div>
+          <label>
+            Password
+            <input
+              type="text"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+              minLength={10}
+              maxLength={200}
+              autoComplete="new-password"
+              spellCheck={false}
+              {...invalidIf(action, 'password')}
+            />
+          </label>
+          <FieldMessage action={action} field="password" />
+        </div>
       </div>
       <p className="hint">At least 10 characters. Shown here so you can hand it over; MTC keeps only its hash.</p>
       <div className="actions">
@@ -255,25 +264,31 @@ function EditUser({ user, roles, self, onSaved, onClose }: { user: Account; role
       <h2 id="edit-user-title">Edit {user.name}</h2>
       <p className="hint">{user.email}</p>
       <div className="form-grid">
-        <label>
-          Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} {...invalidIf(action, 'name')} />
-        </label>
+        <div>
+          <label>
+            Name
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={150} {...invalidIf(action, 'name')} />
+          </label>
+          <FieldMessage action={action} field="name" />
+        </div>
         <RoleSelect roles={roles} role={role} onChange={setRole} action={action} />
-        <label>
-          New password
-          <input
-            type="text"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            minLength={10}
-            maxLength={200}
-            autoComplete="new-password"
-            spellCheck={false}
-            placeholder="leave empty to keep it"
-            {...invalidIf(action, 'password')}
-          />
-        </label>
+        <div>
+          <label>
+            New password
+            <input
+              type="text"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              minLength={10}
+              maxLength={200}
+              autoComplete="new-password"
+              spellCheck={false}
+              placeholder="leave empty to keep it"
+              {...invalidIf(action, 'password')}
+            />
+          </label>
+          <FieldMessage action={action} field="password" />
+        </div>
       </div>
       {self && <p className="hint">This is your own account: another admin must change your role.</p>}
       <FormActions busy={action.busy} submitLabel="Save" busyLabel="Saving…" onCancel={onClose} cancelLabel="Close" />
@@ -323,13 +338,14 @@ function RoleSelect({ roles, role, onChange, action }: { roles: RoleInfo[]; role
   return (
     <div>
       <label htmlFor={id}>Role</label>
-      <select id={id} value={role} onChange={(e) => onChange(e.target.value)} aria-describedby={`${id}-what`} {...invalidIf(action, 'role')}>
+      <select id={id} value={role} onChange={(e) => onChange(e.target.value)} {...invalidIf(action, 'role', `${id}-what`)}>
         {roles.map((r) => (
           <option key={r.role} value={r.role}>
             {r.role}: {r.description}
           </option>
         ))}
       </select>
+      <FieldMessage action={action} field="role" />
       <p className="hint" id={`${id}-what`}>
         {chosen ? `${chosen.role[0]?.toUpperCase()}${chosen.role.slice(1)}: ${chosen.description}.` : ''}
       </p>

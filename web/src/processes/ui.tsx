@@ -1,5 +1,5 @@
 // Small pieces the subprocess and process pages share.
-import { ApiError } from '../api.ts';
+import { ApiError, refusalMessage } from '../api.ts';
 import { formatStatus } from '../format.ts';
 import { useApi } from '../useApi.ts';
 import type { ProcessStatus, ProcessStatusInfo } from './model.ts';
@@ -9,8 +9,8 @@ import type { ProcessStatus, ProcessStatusInfo } from './model.ts';
  * names as the form labels it ("body/name" → "Name").
  */
 export function ActionError({ error, labels = {}, prefix }: { error: unknown; labels?: Record<string, string>; prefix?: string }) {
-  const message = error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong: reload the page and try again.';
   const field = error instanceof ApiError && error.field ? error.field.replace(/^body\//, '') : undefined;
+  const message = refusalMessage(error);
   const label = field ? (labels[field] ?? labels[field.split('/')[0] ?? ''] ?? field) : undefined;
   return (
     <p className="alert" role="alert">

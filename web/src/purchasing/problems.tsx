@@ -21,26 +21,10 @@ export function lineOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** What a figure of a purchasing form must look like, in words, for a refusal that quotes the API's pattern. */
-const FORMATS: Record<string, string> = {
-  quantity: 'enter a quantity more than 0, with at most 3 decimals (e.g. 12.5)',
-  unitPrice: 'enter a price of 0 or more, with at most 4 decimals (e.g. 14.25), or leave it empty for the supplier’s rate',
-  unitCost: 'enter a cost of 0 or more, with at most 4 decimals (e.g. 14.25)',
-  taxRate: 'enter a percentage from 0 to 100, with at most 2 decimals (e.g. 18)',
-  discountRate: 'enter a percentage from 0 to 100, with at most 2 decimals (e.g. 5)',
-  taxPercentage: 'enter a percentage from 0 to 100, with at most 2 decimals (e.g. 18)',
-  discountPercentage: 'enter a percentage from 0 to 100, with at most 2 decimals (e.g. 5)',
-  discountAmount: 'enter an amount of 0 or more, with at most 4 decimals',
-  grandTotal: 'enter an amount of 0 or more, with at most 4 decimals, or leave it empty',
-  currency: 'enter three capital letters, such as INR',
-};
-
-/** What to say of an error: the field's own message when the API gave one (in words where it quoted a pattern), else its whole message. */
+/** What to say of an error: the field's own sentence when the API gave one (it says what to write), else its whole message. */
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) {
     const field = (error.details.fields as { message?: string }[] | undefined)?.[0]?.message;
-    const name = pathOf(error)?.split('/').pop() ?? '';
-    if (field && /must match pattern/.test(field) && FORMATS[name]) return FORMATS[name];
     return field ?? error.message;
   }
   return error instanceof Error ? error.message : 'Something went wrong: try again.';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { FormActions, Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
+import { FieldMessage, FormActions, Outcome, errorField, invalidIf, useAction } from '../forms.tsx';
 import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
 import { DayInput } from '../DayInput.tsx';
@@ -99,6 +99,7 @@ export function RateForm({
             placeholder="e.g. 1250.50"
             {...invalidIf(action, 'costPerUnit')}
           />
+          <FieldMessage action={action} field="costPerUnit" />
         </div>
         <div>
           <label htmlFor={id('currency')}>Currency</label>
@@ -110,6 +111,7 @@ export function RateForm({
             placeholder="INR"
             {...invalidIf(action, 'currency')}
           />
+          <FieldMessage action={action} field="currency" />
         </div>
         <div>
           <label htmlFor={id('minimum')}>Minimum order quantity</label>
@@ -120,14 +122,17 @@ export function RateForm({
             onChange={(e) => setMinimum(e.target.value)}
             {...invalidIf(action, 'minimumOrderQuantity')}
           />
+          <FieldMessage action={action} field="minimumOrderQuantity" />
         </div>
         <div>
           <label htmlFor={id('from')}>Effective from</label>
           <DayInput id={id('from')} value={from} onChange={(v) => setFrom(v)} {...invalidIf(action, 'effectiveFrom')} />
+          <FieldMessage action={action} field="effectiveFrom" />
         </div>
         <div>
           <label htmlFor={id('to')}>Effective to (empty: open-ended)</label>
           <DayInput id={id('to')} value={to} onChange={(v) => setTo(v)} {...invalidIf(action, 'effectiveTo')} />
+          <FieldMessage action={action} field="effectiveTo" />
         </div>
         {rate && (
           <div>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { FormActions, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
+import { FormActions, FieldMessage, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 import type { Supplier } from './shapes.ts';
 
 export const SUPPLIER_LABELS: Record<string, string> = { firmName: 'Firm name', address: 'Address', gstin: 'GSTIN', email: 'Email', phone: 'Phone' };
@@ -52,6 +52,7 @@ export function SupplierForm({
             maxLength={255}
             {...invalidIf(action, 'firmName')}
           />
+          <FieldMessage action={action} field="firmName" />
         </div>
         <div>
           <label htmlFor={id('gstin')}>GSTIN</label>
@@ -63,14 +64,17 @@ export function SupplierForm({
             placeholder="27AAPFU0939F1ZV"
             {...invalidIf(action, 'gstin')}
           />
+          <FieldMessage action={action} field="gstin" />
         </div>
         <div>
           <label htmlFor={id('email')}>Email</label>
           <input id={id('email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} maxLength={255} {...invalidIf(action, 'email')} />
+          <FieldMessage action={action} field="email" />
         </div>
         <div>
           <label htmlFor={id('phone')}>Phone</label>
           <input id={id('phone')} type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} maxLength={40} {...invalidIf(action, 'phone')} />
+          <FieldMessage action={action} field="phone" />
         </div>
         <div className="wide">
           <label htmlFor={id('address')}>Address</label>
@@ -82,6 +86,7 @@ export function SupplierForm({
             rows={2}
             {...invalidIf(action, 'address')}
           />
+          <FieldMessage action={action} field="address" />
         </div>
       </div>
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} />
