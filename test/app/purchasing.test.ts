@@ -153,7 +153,7 @@ for (const backend of backends) {
           ),
         'INVALID_LINE',
       );
-      assert.match(bad.message, /^lines\/270\/quantity must be a number more than 0/);
+      assert.match(bad.message, /^lines\/270\/quantity: write a number more than 0/);
       const unpriced = await insertVariant(db, `Unpriced part ${n}`);
       const noRate = await refused(
         () => createPurchaseOrder(db, { supplierId: supplier, lines: at(299, { variantId: unpriced, unitPrice: null }) }, ACTOR),
@@ -185,7 +185,7 @@ for (const backend of backends) {
           ),
         'INVALID_LINE',
       );
-      assert.match(e.message, /^lines\/1\/quantity must be a number more than 0/);
+      assert.match(e.message, /^lines\/1\/quantity: write a number more than 0/);
       const other = await insertVariant(db, `Unpriced part ${n}`);
       const noRate = await refused(() => createPurchaseOrder(db, { supplierId: supplier, lines: [{ variantId: other, quantity: '5' }] }, ACTOR), 'NO_RATE');
       assert.match(noRate.message, /^lines\/0\/unitPrice is required: .* has no active rate/);
@@ -199,7 +199,7 @@ for (const backend of backends) {
         () => createPurchaseOrder(db, { supplierId: supplier, orderDate: '2026-03-10', expectedOn: '0001-01-01' }, ACTOR),
         'INVALID_ORDER',
       );
-      assert.match(early.message, /^expectedOn must be a day written YYYY-MM-DD, not before the order's date 2026-03-10/);
+      assert.match(early.message, /^expectedOn: write a day as YYYY-MM-DD, on or after the order's date 2026-03-10/);
       const after = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM public.purchase_orders')).rows[0]!.n);
       assert.equal(after, before, 'no order was left half-made');
     });

@@ -38,7 +38,12 @@ const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digi
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${formatDay(localDay(d))} ${time.format(d)}`;
+  return `${formatDay(localDay(d))} ${formatTime(d)}`;
+}
+
+/** A moment's time of day in the reader's time zone, 24-hour ("14:05"): how every time is shown. */
+export function formatTime(d: Date = new Date()): string {
+  return time.format(d);
 }
 
 /** A moment's day in the reader's time zone, as YYYY-MM-DD. */

@@ -273,11 +273,11 @@ interface CostRow {
 export async function costProcesses(q: Queryable, processIds: number[], options: CostOptions = {}): Promise<Map<number, ProcessCost>> {
   const out = new Map<number, ProcessCost>();
   if (options.at !== undefined && !isDay(options.at)) {
-    throw new CostingError('INVALID_DATE', `at must be a day written YYYY-MM-DD, not ${JSON.stringify(options.at)}`, 'usage', { field: 'at' });
+    throw new CostingError('INVALID_DATE', `at: write a day as YYYY-MM-DD, such as 2026-11-05, not ${JSON.stringify(options.at)}`, 'usage', { field: 'at' });
   }
   const quantity = options.quantity;
   if (quantity !== undefined && (!Number.isSafeInteger(quantity) || quantity < 1)) {
-    throw new CostingError('INVALID_QUANTITY', `quantity must be a whole number of at least 1, not ${JSON.stringify(options.quantity)}`, 'usage', {
+    throw new CostingError('INVALID_QUANTITY', `quantity: write a whole number of at least 1, not ${JSON.stringify(options.quantity)}`, 'usage', {
       field: 'quantity',
     });
   }
@@ -287,7 +287,7 @@ export async function costProcesses(q: Queryable, processIds: number[], options:
   for (const row of r.rows) {
     if (row.bad) {
       const list = row.bad.map((b) => `variant ${b.variantId} for group ${b.groupId}`).join(', ');
-      throw new CostingError('INVALID_SELECTION', `a selection must be one of its group's alternatives: ${list} is not`, 'usage', { selections: row.bad });
+      throw new CostingError('INVALID_SELECTION', `selections: choose one of each group's alternatives: ${list} is not one`, 'usage', { selections: row.bad });
     }
   }
   for (const row of r.rows) {
@@ -329,7 +329,7 @@ export async function listProcessCosts(
   filter: { status?: string; limit: number; offset: number; at?: string; quantity?: number },
 ): Promise<{ total: number; processes: ProcessCostSummary[] }> {
   if (filter.at !== undefined && !isDay(filter.at)) {
-    throw new CostingError('INVALID_DATE', `at must be a day written YYYY-MM-DD, not ${JSON.stringify(filter.at)}`, 'usage', { field: 'at' });
+    throw new CostingError('INVALID_DATE', `at: write a day as YYYY-MM-DD, such as 2026-11-05, not ${JSON.stringify(filter.at)}`, 'usage', { field: 'at' });
   }
   const page = await q.query<{ id: number; total: string }>(
     `WITH matching AS (SELECT id, name FROM public.processes WHERE deleted_at IS NULL AND ($1::text IS NULL OR status = $1::text))

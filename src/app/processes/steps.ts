@@ -42,7 +42,8 @@ export async function addStep(db: Database, processId: number, step: Omit<StepIn
     const ids = await stepIdsOf(q, processId);
     const { position, ...fresh } = step;
     const at = (position ?? ids.length + 1) - 1;
-    if (at > ids.length) throw invalidInput([{ path: 'body/position', message: `must be at most ${ids.length + 1}: the process has ${ids.length} step(s)` }]);
+    if (at > ids.length)
+      throw invalidInput([{ path: 'body/position', message: `write a position from 1 to ${ids.length + 1}: the process has ${ids.length} step(s)` }]);
     const steps: StepInput[] = ids.map((stepId) => ({ stepId }));
     steps.splice(at, 0, fresh);
     await writeStructure(q, processId, { steps }, { stepPath: (i) => (i === at ? 'body' : `steps/${i}`) });
@@ -90,9 +91,7 @@ export async function reorderSteps(db: Database, processId: number, stepIds: num
         foreign.length > 0 ? `not steps of process ${processId}: ${foreign.join(', ')}` : '',
         twice.length > 0 ? `given twice: ${[...new Set(twice)].join(', ')}` : '',
       ].filter((p) => p !== '');
-      throw invalidInput([
-        { path: 'body/stepIds', message: `must name each of the process's ${ids.length} step(s) once (${ids.join(', ')}); ${parts.join('; ')}` },
-      ]);
+      throw invalidInput([{ path: 'body/stepIds', message: `name each of the process's ${ids.length} step(s) once (${ids.join(', ')}); ${parts.join('; ')}` }]);
     }
     await writeStructure(q, processId, { steps: stepIds.map((stepId) => ({ stepId })) });
   });

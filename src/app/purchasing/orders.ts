@@ -91,19 +91,19 @@ const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function usage(code: string, path: string, message: string, details: Record<string, unknown> = {}): PurchasingError {
-  return new PurchasingError(code, `${path} ${message}`, 'usage', { ...details, fields: [{ path, message }] });
+  return new PurchasingError(code, `${path}: ${message}`, 'usage', { ...details, fields: [{ path, message }] });
 }
 
 /** What is wrong with a line before the database is asked, naming the field (`lines/2/quantity`), or nothing. */
 function checkLine(line: LineInput, at: string): void {
   if (!QUANTITY.test(line.quantity) || /^0+(\.0+)?$/.test(line.quantity))
-    throw usage('INVALID_LINE', `${at}/quantity`, 'must be a number more than 0, with at most 9 digits before the point and 3 after (e.g. 12.5)');
+    throw usage('INVALID_LINE', `${at}/quantity`, 'write a number more than 0, with at most 9 digits before the point and 3 after, such as 12.5');
   if (line.unitPrice != null && !PRICE.test(line.unitPrice))
-    throw usage('INVALID_LINE', `${at}/unitPrice`, 'must be an amount of 0 or more, with at most 10 digits before the point and 4 after (e.g. 14.25)');
+    throw usage('INVALID_LINE', `${at}/unitPrice`, 'write an amount of 0 or more, with at most 10 digits before the point and 4 after, such as 14.25');
   for (const field of ['taxRate', 'discountRate'] as const) {
     const v = line[field];
     if (v !== undefined && (!PERCENT.test(v) || Number(v) > 100))
-      throw usage('INVALID_LINE', `${at}/${field}`, 'must be a percentage from 0 to 100, with at most 2 decimals (e.g. 18 or 2.5)');
+      throw usage('INVALID_LINE', `${at}/${field}`, 'write a percentage from 0 to 100, with at most 2 decimals, such as 18 or 2.5');
   }
 }
 
@@ -315,13 +315,13 @@ export async function createPurchaseOrder(db: Database, input: OrderInput, actor
 export async function createPurchaseOrderIn(q: Queryable, input: OrderInput, actor: Actor): Promise<PurchaseOrder> {
   const lines = input.lines ?? [];
   if (lines.length > MAX_ORDER_LINES) throw usage('TOO_MANY_LINES', 'lines', `has ${lines.length} lines: an order holds at most ${MAX_ORDER_LINES}; split it`);
-  if (input.orderDate !== undefined && !DAY.test(input.orderDate)) throw usage('INVALID_ORDER', 'orderDate', 'must be a day written YYYY-MM-DD');
+  if (input.orderDate !== undefined && !DAY.test(input.orderDate)) throw usage('INVALID_ORDER', 'orderDate', 'write a day as YYYY-MM-DD, such as 2026-11-05');
   if (input.currency !== undefined && !/^[A-Z]{3}$/.test(input.currency))
-    throw usage('INVALID_ORDER', 'currency', 'must be a three-letter currency code such as INR');
+    throw usage('INVALID_ORDER', 'currency', 'write a three-letter currency code, such as INR');
   if (input.expectedOn != null) {
     const day = input.orderDate ?? (await q.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
     if (!DAY.test(input.expectedOn) || input.expectedOn < day)
-      throw usage('INVALID_ORDER', 'expectedOn', `must be a day written YYYY-MM-DD, not before the order's date ${day}`);
+      throw usage('INVALID_ORDER', 'expectedOn', `write a day as YYYY-MM-DD, on or after the order's date ${day}`);
   }
   const supplier = (await q.query<{ name: string }>('SELECT firm_name AS name FROM public.suppliers WHERE supplier_id = $1', [input.supplierId])).rows[0];
   if (!supplier) throw usage('SUPPLIER_NOT_FOUND', 'supplierId', `names no supplier (${input.supplierId})`);
@@ -439,7 +439,7 @@ export function changePurchaseOrder(
         status: order.status,
       });
     if (change.expectedOn != null && (!DAY.test(change.expectedOn) || change.expectedOn < order.orderDate))
-      throw usage('INVALID_ORDER', 'expectedOn', `must be a day written YYYY-MM-DD, not before the order's date ${order.orderDate}`);
+      throw usage('INVALID_ORDER', 'expectedOn', `write a day as YYYY-MM-DD, on or after the order's date ${order.orderDate}`);
     await tx.query('UPDATE public.purchase_orders SET expected_on = $2, notes = $3 WHERE id = $1', [
       id,
       change.expectedOn === undefined ? order.expectedOn : change.expectedOn,

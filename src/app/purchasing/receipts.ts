@@ -89,30 +89,31 @@ const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function usage(code: string, path: string, message: string, details: Record<string, unknown> = {}): PurchasingError {
-  return new PurchasingError(code, `${path} ${message}`, 'usage', { ...details, fields: [{ path, message }] });
+  return new PurchasingError(code, `${path}: ${message}`, 'usage', { ...details, fields: [{ path, message }] });
 }
 
 function checkHeader(input: ReceiptInput): void {
-  if (input.lines.length === 0) throw usage('INVALID_RECEIPT', 'lines', 'must list at least one line received');
+  if (input.lines.length === 0) throw usage('INVALID_RECEIPT', 'lines', 'list at least one line received');
   if (input.lines.length > MAX_RECEIPT_LINES)
     throw usage('TOO_MANY_LINES', 'lines', `has ${input.lines.length} lines: a receipt holds at most ${MAX_RECEIPT_LINES}; split the bill into two receipts`);
-  if (input.receivedOn !== undefined && !DAY.test(input.receivedOn)) throw usage('INVALID_RECEIPT', 'receivedOn', 'must be a day written YYYY-MM-DD');
+  if (input.receivedOn !== undefined && !DAY.test(input.receivedOn))
+    throw usage('INVALID_RECEIPT', 'receivedOn', 'write a day as YYYY-MM-DD, such as 2026-11-05');
   for (const f of ['taxPercentage', 'discountPercentage'] as const) {
     const v = input[f];
     if (v !== undefined && (!PERCENT.test(v) || Number(v) > 100))
-      throw usage('INVALID_RECEIPT', f, 'must be a percentage from 0 to 100, with at most 2 decimals');
+      throw usage('INVALID_RECEIPT', f, 'write a percentage from 0 to 100, with at most 2 decimals, such as 18 or 2.5');
   }
   for (const f of ['discountAmount', 'grandTotal'] as const) {
     const v = input[f];
-    if (v != null && !AMOUNT.test(v)) throw usage('INVALID_RECEIPT', f, 'must be an amount of 0 or more, with at most 4 decimals');
+    if (v != null && !AMOUNT.test(v)) throw usage('INVALID_RECEIPT', f, 'write an amount of 0 or more, with at most 4 decimals, such as 14.25');
   }
   input.lines.forEach((l, i) => {
     if (!QUANTITY.test(l.quantity) || /^0+(\.0+)?$/.test(l.quantity))
-      throw usage('INVALID_LINE', `lines/${i}/quantity`, 'must be a number more than 0, with at most 9 digits before the point and 3 after');
+      throw usage('INVALID_LINE', `lines/${i}/quantity`, 'write a number more than 0, with at most 9 digits before the point and 3 after, such as 12.5');
     if (l.unitCost != null && !PRICE.test(l.unitCost))
-      throw usage('INVALID_LINE', `lines/${i}/unitCost`, 'must be an amount of 0 or more, with at most 10 digits before the point and 4 after');
+      throw usage('INVALID_LINE', `lines/${i}/unitCost`, 'write an amount of 0 or more, with at most 10 digits before the point and 4 after, such as 14.25');
     if ((l.poLineId === undefined) === (l.variantId === undefined))
-      throw usage('INVALID_LINE', `lines/${i}`, 'must name either poLineId (a line of the order) or variantId (a variant received on its own), not both');
+      throw usage('INVALID_LINE', `lines/${i}`, 'name either poLineId (a line of the order) or variantId (a variant received on its own), one of the two');
   });
 }
 

@@ -479,7 +479,7 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     await page.close();
   });
 
-  test('a viewer reads processes and the library but is offered no change: no New process, no Copy, no status move, no Save, no Edit', async () => {
+  test('a viewer reads processes and the library but is offered no change: no New process, no Copy, no status move, no Save, no Edit, no Remove or Add in a step', async () => {
     const w = await adminAt('/processes');
     const email = `process.viewer.${backend.name}@example.com`;
     const password = `viewer-pw-${backend.name}-1`;
@@ -523,6 +523,12 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     await page.getByRole('button', { name: 'Expand all' }).click();
     const shown = await hide.count();
     assert.ok(shown > 1, 'Expand all opens every step');
+    // Every step open: no control that changes the process, not even a disabled one.
+    assert.equal(
+      await page.getByRole('button', { name: /^(Remove|Add cost item|Add additional cost|Add variant|Add group)/ }).count(),
+      0,
+      'no Remove or Add button in any step',
+    );
     await hide.first().click();
     await waitFor(async () => (await hide.count()) === shown - 1, 'a step closed');
     assert.ok(await page.getByLabel('Name', { exact: true }).isDisabled(), 'the name cannot be edited');

@@ -193,7 +193,7 @@ webArea('purchasing in a real browser', (suite) => {
     await details.getByLabel('Expected on', { exact: true }).fill('2020-01-01');
     await w.expecting(status(400), async () => {
       await details.getByRole('button', { name: 'Save', exact: true }).click();
-      await alertIn(details, 'Expected on: must be a day written YYYY-MM-DD, not before the order');
+      await alertIn(details, 'Expected on: write a day as YYYY-MM-DD, on or after the order');
     });
     await details.getByLabel('Expected on', { exact: true }).fill('2099-01-31');
     await details.getByLabel('Notes', { exact: true }).fill('Deliver to the back gate.');

@@ -4,7 +4,7 @@ import { Link, useBlocker, useParams } from 'react-router';
 import { api, query } from '../api.ts';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatStatus } from '../format.ts';
+import { formatMoney, formatStatus, formatTime } from '../format.ts';
 import { useCan } from '../session.tsx';
 import { costDraft, money, perUnitAt, toNumber } from '../processes/cost.ts';
 import { MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, runSizeOf, structureBody } from '../processes/model.ts';
@@ -268,14 +268,16 @@ function AdditionalCosts({ costs, dispatch, readOnly }: { costs: DraftAdditional
                       />
                     </td>
                     <td>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => dispatch({ type: 'removeAdditionalCost', key: a.key })}
-                        aria-label={`Remove ${n}`}
-                      >
-                        Remove
-                      </button>
+                      {!readOnly && (
+                        <button
+                          type="button"
+                          className="secondary small"
+                          onClick={() => dispatch({ type: 'removeAdditionalCost', key: a.key })}
+                          aria-label={`Remove ${n}`}
+                        >
+                          Remove
+                        </button>
+                      )}
                     </td>
                   </tr>
                 );
@@ -397,7 +399,7 @@ function ProcessEditor({ id }: { id: string }) {
         const after = await api<ApiProcess>('PUT', `/api/processes/${saved.processId}/structure`, structureBody(sent));
         dispatch({ type: 'structureSaved', process: after, sent });
       }
-      dispatch({ type: 'saveDone', at: new Date().toLocaleTimeString() });
+      dispatch({ type: 'saveDone', at: formatTime() });
     } catch (error) {
       dispatch({ type: 'saveFailed', error, fieldsSaved });
     }

@@ -36,7 +36,8 @@ interface LineRowProps {
   /** In a group: this alternative decides the worst / best case. */
   decides?: string;
   onQuantity: (stepKey: string, groupKey: string | null, lineKey: string, quantity: string) => void;
-  onRemove: (stepKey: string, groupKey: string | null, lineKey: string) => void;
+  /** Absent for a reader: no Remove button. */
+  onRemove?: (stepKey: string, groupKey: string | null, lineKey: string) => void;
 }
 
 const LineRow = memo(function LineRow({ stepKey, groupKey, line, unit, decides, onQuantity, onRemove }: LineRowProps) {
@@ -77,9 +78,11 @@ const LineRow = memo(function LineRow({ stepKey, groupKey, line, unit, decides, 
       <td className="num">{priced && q !== null ? show(unit.worst! * q) : '—'}</td>
       <td className="num">{priced && q !== null ? show(unit.best! * q) : '—'}</td>
       <td>
-        <button type="button" className="secondary small" onClick={() => onRemove(stepKey, groupKey, line.key)} aria-label={`Remove ${name}`}>
-          Remove
-        </button>
+        {onRemove && (
+          <button type="button" className="secondary small" onClick={() => onRemove(stepKey, groupKey, line.key)} aria-label={`Remove ${name}`}>
+            Remove
+          </button>
+        )}
       </td>
     </tr>
   );
@@ -211,7 +214,17 @@ function NewGroup({ step, onAdd }: { step: DraftStep; onAdd: (name: string) => v
   );
 }
 
-function CostItems({ step, costTypes, dispatch }: { step: DraftStep; costTypes: readonly string[] | undefined; dispatch: Dispatch<EditorAction> }) {
+function CostItems({
+  step,
+  costTypes,
+  dispatch,
+  readOnly,
+}: {
+  step: DraftStep;
+  costTypes: readonly string[] | undefined;
+  dispatch: Dispatch<EditorAction>;
+  readOnly: boolean;
+}) {
   const set = (key: string, change: Partial<DraftCostItem>) => dispatch({ type: 'setCostItem', stepKey: step.key, key, change });
   return (
     <>
@@ -292,14 +305,16 @@ function CostItems({ step, costTypes, dispatch }: { step: DraftStep; costTypes: 
                     </td>
                     <td className="num">{amount}</td>
                     <td>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => dispatch({ type: 'removeCostItem', stepKey: step.key, key: c.key })}
-                        aria-label={`Remove ${n}`}
-                      >
-                        Remove
-                      </button>
+                      {!readOnly && (
+                        <button
+                          type="button"
+                          className="secondary small"
+                          onClick={() => dispatch({ type: 'removeCostItem', stepKey: step.key, key: c.key })}
+                          aria-label={`Remove ${n}`}
+                        >
+                          Remove
+                        </button>
+                      )}
                     </td>
                   </tr>
                 );
@@ -308,9 +323,11 @@ function CostItems({ step, costTypes, dispatch }: { step: DraftStep; costTypes: 
           </table>
         </div>
       )}
-      <button type="button" className="secondary" onClick={() => dispatch({ type: 'addCostItem', stepKey: step.key, key: newKey('c') })}>
-        Add cost item
-      </button>
+      {!readOnly && (
+        <button type="button" className="secondary" onClick={() => dispatch({ type: 'addCostItem', stepKey: step.key, key: newKey('c') })}>
+          Add cost item
+        </button>
+      )}
     </>
   );
 }
@@ -501,7 +518,7 @@ export const StepCard = memo(function StepCard({
 
           <h4>Variant lines</h4>
           {step.lines.length === 0 ? (
-            <p className="empty">No variant lines: add one below.</p>
+            <p className="empty">{readOnly ? 'No variant lines.' : 'No variant lines: add one below.'}</p>
           ) : (
             <LinesTable caption={`Variant lines of ${name}`}>
               {step.lines.map((l) => (
@@ -512,7 +529,7 @@ export const StepCard = memo(function StepCard({
                   line={l}
                   unit={rates.get(l.variant.variantId)}
                   onQuantity={onQuantity}
-                  onRemove={onRemoveLine}
+                  onRemove={readOnly ? undefined : onRemoveLine}
                 />
               ))}
             </LinesTable>
@@ -544,14 +561,16 @@ export const StepCard = memo(function StepCard({
                       Best <strong>{d ? show(d.best) : '—'}</strong>
                     </span>
                   </p>
-                  <button
-                    type="button"
-                    className="secondary small"
-                    onClick={() => dispatch({ type: 'removeGroup', stepKey: step.key, groupKey: g.key })}
-                    aria-label={`Remove group ${g.name}`}
-                  >
-                    Remove group
-                  </button>
+                  {!readOnly && (
+                    <button
+                      type="button"
+                      className="secondary small"
+                      onClick={() => dispatch({ type: 'removeGroup', stepKey: step.key, groupKey: g.key })}
+                      aria-label={`Remove group ${g.name}`}
+                    >
+                      Remove group
+                    </button>
+                  )}
                 </div>
                 {g.alternatives.length === 0 ? (
                   <p className="empty">No alternatives yet: add variants to this group with “Add to” below.</p>
@@ -578,7 +597,7 @@ export const StepCard = memo(function StepCard({
                               : undefined
                           }
                           onQuantity={onQuantity}
-                          onRemove={onRemoveLine}
+                          onRemove={readOnly ? undefined : onRemoveLine}
                         />
                       ))}
                     </LinesTable>
@@ -598,7 +617,7 @@ export const StepCard = memo(function StepCard({
           )}
 
           <h4>Cost items</h4>
-          <CostItems step={step} costTypes={costTypes} dispatch={dispatch} />
+          <CostItems step={step} costTypes={costTypes} dispatch={dispatch} readOnly={readOnly} />
         </fieldset>
       )}
     </li>

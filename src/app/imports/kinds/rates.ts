@@ -75,7 +75,7 @@ export const ratesKind: ImportKind<RateRow> = {
       active: r.flag('active'),
     };
     if (v.cost === '' && !r.errors.some((e) => e.field === 'cost')) r.error('cost', 'Cost is required');
-    if (v.moq !== null && /^0*(\.0*)?$/.test(v.moq)) r.error('moq', 'the minimum order quantity must be more than 0');
+    if (v.moq !== null && /^0*(\.0*)?$/.test(v.moq)) r.error('moq', 'write a minimum order quantity more than 0, or leave it empty');
     if (v.from !== null && v.to !== null && v.to < v.from) r.error('to', `Effective To ${r.shown(v.to)} is before Effective From ${r.shown(v.from)}`);
     return r.result(v);
   },
