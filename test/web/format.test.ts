@@ -23,6 +23,11 @@ test('money shows the installation’s currency, or the one it is in: its symbol
   assert.equal(formatMoney('-1234.5', 'EUR'), '−€1,234.50');
   assert.equal(formatUnitCost('0.123456', 'GBP'), '£0.1235');
   assert.equal(formatMoney('10', 'CHF'), 'CHF\u00a010.00');
+  // Each currency's own decimals: the yen has none, the Kuwaiti dinar three.
+  assert.equal(formatMoney('1234.5', 'JPY'), '¥1,235');
+  assert.equal(formatUnitCost('12.25', 'JPY'), '¥12.25', 'a unit cost keeps what it has, up to four places');
+  assert.equal(formatUnitCost('12', 'JPY'), '¥12');
+  assert.equal(formatMoney('1.2345', 'KWD'), 'KWD\u00a01.235');
   showWith({ currency: 'USD', dateFormat: 'MM/DD/YYYY' });
   try {
     assert.equal(formatMoney('1234.5'), '$1,234.50');

@@ -15,7 +15,14 @@ export interface DisplaySettings {
 }
 
 let shown: DisplaySettings = { dateFormat: 'DD/MM/YYYY', currency: 'INR' };
-const symbols = new Map<string, { before: string; after: string }>();
+const symbols = new Map<string, CurrencyShape>();
+
+/** Where a currency's symbol goes, and how many decimals its amounts show (2 for INR, 0 for JPY, 3 for KWD). */
+interface CurrencyShape {
+  before: string;
+  after: string;
+  places: number;
+}
 
 /** Every page from now on shows days and money this way (settings.tsx calls it with the API's settings). */
 export function showWith(settings: DisplaySettings): void {
@@ -70,19 +77,20 @@ export function plainQuantity(decimal: string): string {
 }
 
 /**
- * A sum of money as a decimal string, rounded to two places (halves away from zero, as
+ * A sum of money as a decimal string, rounded to its currency's places (two for most, none for the yen; halves away from zero, as
  * PostgreSQL rounds) with separators and the currency's symbol (the installation's unless
  * told: "1234.5" → "₹1,234.50", "0.125" → "₹0.13"). The rounding is
  * only for the eye: the API keeps and sums the exact figures.
  */
 export function formatMoney(decimal: string, currency: string = shown.currency): string {
-  return grouped(text(round(parse(decimal), 2)), '−', currency);
+  return grouped(text(round(parse(decimal), symbolOf(currency).places)), '−', currency);
 }
 
 /** A unit cost or price: at least two places, up to four when it has them ("12.5" → "₹12.50", "0.123456" → "₹0.1235"). */
 export function formatUnitCost(decimal: string, currency: string = shown.currency): string {
   const exact = parse(decimal);
-  const places = Math.min(4, Math.max(2, exact.scale - (text(exact).match(/0*$/)?.[0].length ?? 0)));
+  const least = symbolOf(currency).places;
+  const places = Math.min(Math.max(4, least), Math.max(least, exact.scale - (text(exact).match(/0*$/)?.[0].length ?? 0)));
   return grouped(text(round(exact, places)), '−', currency);
 }
 
@@ -96,18 +104,20 @@ function grouped(fixed: string, minus: string, currency: string): string {
 }
 
 /** Where a currency's symbol goes, and with what space, taken from Intl's own formatting of 1 (only the symbol and its place: the figure is ours). */
-function symbolOf(currency: string): { before: string; after: string } {
+function symbolOf(currency: string): CurrencyShape {
   let found = symbols.get(currency);
   if (!found) {
     try {
-      const parts = new Intl.NumberFormat('en', { style: 'currency', currency, currencyDisplay: 'symbol' }).formatToParts(1);
+      const format = new Intl.NumberFormat('en', { style: 'currency', currency, currencyDisplay: 'symbol' });
+      const parts = format.formatToParts(1);
+      const places = format.resolvedOptions().maximumFractionDigits ?? 2;
       const at = parts.findIndex((p) => p.type === 'currency');
       const number = parts.findIndex((p) => p.type === 'integer');
       const symbol = parts[at]?.value ?? currency;
       const space = parts.some((p) => p.type === 'literal' && p.value.trim() === '') ? '\u00a0' : '';
-      found = at < number ? { before: `${symbol}${space}`, after: '' } : { before: '', after: `${space}${symbol}` };
+      found = at < number ? { before: `${symbol}${space}`, after: '', places } : { before: '', after: `${space}${symbol}`, places };
     } catch {
-      found = { before: '', after: `\u00a0${currency}` };
+      found = { before: '', after: `\u00a0${currency}`, places: 2 };
     }
     symbols.set(currency, found);
   }
