@@ -13,6 +13,7 @@ export function ConfirmButton({
   busyLabel,
   keepLabel,
   disabled = false,
+  onAsk,
   onConfirm,
 }: {
   label: string;
@@ -25,6 +26,8 @@ export function ConfirmButton({
   keepLabel: string;
   /** The first button is off (another action runs, or the page holds this one back). */
   disabled?: boolean;
+  /** Called as the question is asked: to fetch the numbers it gives (the question updates when they arrive). */
+  onAsk?: () => void;
   onConfirm: () => Promise<void>;
 }) {
   const [asking, setAsking] = useState(false);
@@ -38,7 +41,17 @@ export function ConfirmButton({
 
   if (!asking) {
     return (
-      <button type="button" className="secondary" ref={trigger} aria-label={labelForAll} disabled={disabled} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="secondary"
+        ref={trigger}
+        aria-label={labelForAll}
+        disabled={disabled}
+        onClick={() => {
+          onAsk?.();
+          setAsking(true);
+        }}
+      >
         {label}
       </button>
     );

@@ -110,7 +110,7 @@ webArea('the admin pages in a real browser', ({ backend, server, open, adminAt, 
     // Deactivate Priya (confirmed): her session ends, and she cannot log in again.
     // It asks first: No keeps her active, Yes deactivates her.
     await table.getByRole('button', { name: 'Deactivate Priya Planner', exact: true }).click();
-    const asked = table.getByRole('group', { name: /^Deactivate Priya Planner \(viewer\)\? They are logged out now/ });
+    const asked = table.getByRole('group', { name: /^Deactivate Priya Planner \(viewer\)\? Their 1 live session ends now/ });
     await asked.getByRole('button', { name: 'No, keep them active', exact: true }).click();
     assert.equal((await apiGet<Account[]>(page, '/api/users')).find((u) => u.email === 'priya@example.com')?.deactivatedAt, null, 'No keeps her active');
     await table.getByRole('button', { name: 'Deactivate Priya Planner', exact: true }).click();

@@ -301,6 +301,21 @@ function EditUser({ user, roles, self, onSaved, onClose }: { user: Account; role
 function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => void }) {
   const action = useAction();
   const verb = user.deactivatedAt ? 'reactivate' : 'deactivate';
+  // How many live sessions deactivating ends, asked when the question is: the numbers as they are then.
+  const [sessions, setSessions] = useState<number | undefined>(undefined);
+  const countSessions = () => {
+    setSessions(undefined);
+    api<unknown[]>('GET', `/api/sessions?userId=${user.userId}`).then(
+      (live) => setSessions(live.length),
+      () => setSessions(undefined),
+    );
+  };
+  const loggedOut =
+    sessions === undefined
+      ? 'They are logged out now'
+      : sessions === 0
+        ? 'They have no live session'
+        : `Their ${sessions} live session${sessions === 1 ? ' ends' : 's end'} now`;
   const act = async () => {
     if (await action.run(() => api<Account>('POST', `/api/users/${user.userId}/${verb}`), '')) onChanged();
   };
@@ -310,11 +325,12 @@ function ActiveToggle({ user, onChanged }: { user: Account; onChanged: () => voi
         <ConfirmButton
           label="Deactivate"
           labelForAll={`Deactivate ${user.name}`}
-          question={`Deactivate ${user.name} (${user.role})? They are logged out now, their API tokens stop working, and they cannot log in until reactivated.`}
+          question={`Deactivate ${user.name} (${user.role})? ${loggedOut}, their API tokens stop working, and they cannot log in until reactivated.`}
           confirmLabel="Yes, deactivate"
           busyLabel="Working…"
           keepLabel="No, keep them active"
           disabled={action.busy}
+          onAsk={countSessions}
           onConfirm={act}
         />
       ) : (
