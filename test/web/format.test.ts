@@ -2,7 +2,7 @@
 // them (halves away from zero, as PostgreSQL's round does), never through a binary float.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDateTime, formatDay, formatMoney, formatQuantity, formatUnitCost, showWith } from '../../web/src/format.ts';
+import { formatDateTime, formatDay, formatMoney, formatPercent, formatQuantity, formatUnitCost, showWith } from '../../web/src/format.ts';
 
 test('money is rounded to cents, halves away from zero, with separators', () => {
   assert.equal(formatMoney('1234.5'), '₹1,234.50');
@@ -53,4 +53,9 @@ test('a quantity keeps its figures, trailing zeros dropped', () => {
   assert.equal(formatQuantity('1200.500'), '1,200.5');
   assert.equal(formatQuantity('24.000'), '24');
   assert.equal(formatQuantity('-15.000'), '-15');
+});
+
+test('a percentage takes the same minus sign as money', () => {
+  assert.equal(formatPercent('-9.24'), '−9.24%');
+  assert.equal(formatPercent('4.35'), '4.35%');
 });

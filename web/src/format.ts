@@ -132,6 +132,11 @@ function parse(value: string): Decimal {
   }
 }
 
+/** A percentage as a decimal string, with the same minus sign as money ("-9.24" → "−9.24%"). */
+export function formatPercent(decimal: string): string {
+  return `${decimal.replace(/^-/, '−')}%`;
+}
+
 /** A lot or job status as words ("in_progress" → "In progress"). */
 export function formatStatus(status: string): string {
   const words = status.replace(/_/g, ' ');

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
+import { formatDateTime, formatMoney, formatPercent, formatQuantity, formatStatus } from '../format.ts';
 import type { CostVariance, ImportJob, LotsByStatus, OpenOrders, Variant } from '../shapes.ts';
 import { useCan } from '../session.tsx';
 import type { StockValueTotal } from '../valuation/shapes.ts';
@@ -344,7 +344,7 @@ function CostVariancePanel() {
                     </td>
                     <td className={`num ${p.variance.startsWith('-') ? 'under' : p.variance === '0' || /^0(\.0+)?$/.test(p.variance) ? '' : 'over'}`}>
                       {formatMoney(p.variance)}
-                      {p.variancePercent !== null && ` (${p.variancePercent}%)`}
+                      {p.variancePercent !== null && ` (${formatPercent(p.variancePercent)})`}
                     </td>
                   </tr>
                 ))}
