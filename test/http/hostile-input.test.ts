@@ -285,6 +285,8 @@ interface WriteRoute {
   derived?: string[];
   /** Properties it documents as stored trimmed of surrounding white space. */
   trimmed?: string[];
+  /** Of those, the ones it documents as none (null) when nothing is left: a variant's code and barcode. */
+  blankIsNone?: string[];
   /** Properties answered under another name. */
   renamed?: Record<string, string>;
   /** Properties never answered (a password), each checked instead by what it lets one do: an error or null. */
@@ -317,14 +319,16 @@ const WRITES: Record<string, WriteRoute> = {
     read: (id) => `/api/variants/${id}`,
     rows: (id) => [`item_variant (${id})`],
     masters: ['color_master', 'size_master'],
-    trimmed: ['color', 'size'],
+    trimmed: ['color', 'size', 'code', 'barcode'],
+    blankIsNone: ['code', 'barcode'],
   },
   'POST /api/items/{id}/variants': {
     id: (t) => t.itemId,
     read: (_, a) => `/api/variants/${a.variantId}`,
     rows: (_, a) => [`item_variant (${a.variantId})`],
     masters: ['color_master', 'size_master'],
-    trimmed: ['color', 'size'],
+    trimmed: ['color', 'size', 'code', 'barcode'],
+    blankIsNone: ['code', 'barcode'],
   },
   'POST /api/stock/movements': {
     body: (t) => ({ variantId: t.variantId, type: 'adjustment', quantity: '1', reason: 'counted' }),
@@ -684,7 +688,8 @@ for (const backend of backends) {
                 continue;
               }
               const got = stored[route.renamed?.[k] ?? k];
-              const want = route.trimmed?.includes(k) ? sent.trim() : sent;
+              const trimmed = route.trimmed?.includes(k) ? sent.trim() : sent;
+              const want = trimmed === '' && route.blankIsNone?.includes(k) ? null : trimmed;
               const same = isDecimal(op.bodySchema?.properties?.[k]) ? typeof got === 'string' && Number(got) === Number(want) : got === want;
               if (!same) failures.push(`${label}: ${k} reads back ${JSON.stringify(got)?.slice(0, 60)} for ${JSON.stringify(sent).slice(0, 60)}`);
             }

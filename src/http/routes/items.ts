@@ -60,16 +60,16 @@ const VariantSchema = Type.Object({
   updatedAt: Stamp,
   deletedAt: Type.Union([Stamp, Type.Null()]),
 });
-/** A code or barcode as typed: the app trims it, refuses white space inside and one over its limit (MARK_LIMITS), and takes empty as none. */
-const Mark = (what: string) =>
-  Nullable(Type.String({ maxLength: 200, description: `${what}, trimmed; empty or null: none; no white space inside; unique among live variants` }));
+/** A code or barcode as typed, at most its limit (MARK_LIMITS): the app trims it, refuses white space inside, and takes empty as none. */
+const Mark = (what: string, limit: number) =>
+  Nullable(Type.String({ maxLength: limit, description: `${what}, trimmed; empty or null: none; no white space inside; unique among live variants` }));
 const VariantFields = {
   color: Name(100),
   size: Name(100),
   unit: Name(20),
   reorderThreshold: Threshold,
-  code: Mark(`the code (SKU), up to ${MARK_LIMITS.code} characters, whatever its case`),
-  barcode: Mark(`the barcode as a scanner sends it, up to ${MARK_LIMITS.barcode} characters`),
+  code: Mark(`the code (SKU), up to ${MARK_LIMITS.code} characters, whatever its case`, MARK_LIMITS.code),
+  barcode: Mark(`the barcode as a scanner sends it, up to ${MARK_LIMITS.barcode} characters`, MARK_LIMITS.barcode),
 };
 const EntrySchema = Type.Object({
   id: Type.Integer(),
