@@ -255,6 +255,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (ap
     {
       config: read,
       schema: {
+        operationId: 'findVariants',
         tags: ['variants'],
         summary:
           'Find live variants by what a person types in one box: item words (as the item search), words of a colour’s or size’s name, a code’s start, a barcode. The variant whose code (whatever its case) or barcode is the whole text comes first, marked exact',

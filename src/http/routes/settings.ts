@@ -30,6 +30,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: { permission: 'self' },
       schema: {
+        operationId: 'getSettings',
         tags: ['settings'],
         summary: 'The currency and date format every page, export and import uses, with the values each may take',
         response: { 200: SettingsSchema, ...errors() },
@@ -43,6 +44,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: { permission: 'settings.manage' },
       schema: {
+        operationId: 'setSettings',
         tags: ['settings'],
         summary: 'Set the currency and the date format (both), audited; a value not accepted is SETTING_INVALID naming the field',
         body: Type.Object({ currency: CurrencyInput, dateFormat: DateFormatInput }, { additionalProperties: false }),
@@ -57,6 +59,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
     {
       config: { permission: 'settings.manage' },
       schema: {
+        operationId: 'changeSettings',
         tags: ['settings'],
         summary: 'Change the currency, the date format or both, audited; a value not accepted is SETTING_INVALID naming the field',
         body: Type.Object(
