@@ -1,4 +1,6 @@
 import type { Queryable } from '../../../db/types.ts';
+import { writeDay } from '../../settings/days.ts';
+import { getSettings } from '../../settings/settings.ts';
 import { RowReader } from './fields.ts';
 import { itemName, severalItems } from './items.ts';
 import { emptyResult, reject } from './kind.ts';
@@ -157,6 +159,9 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
       col('description'),
     ],
   );
+  // Days in a rejection are written as the file writes them: the installation's date format.
+  const { dateFormat } = await getSettings(tx);
+  const day = (iso: string) => writeDay(iso, dateFormat);
   const updates: { rateId: number; row: RateRow; to: string | null; active: boolean }[] = [];
   const inserts: { supplierId: number; variantId: number; row: RateRow; from: string; to: string | null; active: boolean }[] = [];
   for (const t of resolved.rows) {
@@ -178,7 +183,7 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
     }
     if (t.supplierId === null || t.variantId === null) continue;
     if (t.to !== null && t.to < t.from) {
-      reject(result, n, 'to', `Effective To ${t.to} is before Effective From ${t.from}`);
+      reject(result, n, 'to', `Effective To ${day(t.to)} is before Effective From ${day(t.from)}`);
       continue;
     }
     if (t.clash !== null) {
@@ -186,7 +191,7 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
         result,
         n,
         'from',
-        `supplier "${row.value.supplier}" has an active rate ${t.clash} for this variant whose period overlaps ${t.from} to ${t.to ?? 'open-ended'}: end or deactivate it first`,
+        `supplier "${row.value.supplier}" has an active rate ${t.clash} for this variant whose period overlaps ${day(t.from)} to ${t.to === null ? 'open-ended' : day(t.to)}: end or deactivate it first`,
       );
       continue;
     }
