@@ -116,9 +116,10 @@ async function writeControls(page: Page): Promise<string[]> {
       if (WRITE.test(name) && (await el.isEnabled())) names.push(`${role} "${name}"`);
     }
   }
-  // A field to fill is a write too; a search box, a filter's day or a box to tick is not, nor a field shown read-only (disabled).
+  // A field to fill is a write too; a search box, a box to tick, or a field that only changes what is shown (marked
+  // data-view-only: a filter's day, an as-of day, the process editor's run size) is not, nor a field shown read-only (disabled).
   const fields = await main
-    .locator('input:not([type=search]):not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=date]):enabled, textarea:enabled')
+    .locator('input:not([type=search]):not([type=checkbox]):not([type=radio]):not([type=hidden]):not([data-view-only]):enabled, textarea:enabled')
     .count();
   if (fields > 0) names.push(`${fields} field(s) to fill`);
   return names;

@@ -33,7 +33,7 @@ export function SupplierComparisonSection({ variant }: { variant: Variant }) {
       </p>
       <div className="toolbar">
         <label htmlFor="compare-as-of">As of</label>
-        <DayInput id="compare-as-of" value={asOf} onChange={(v) => setAsOf(v)} />
+        <DayInput id="compare-as-of" data-view-only value={asOf} onChange={(v) => setAsOf(v)} />
       </div>
       {loaded.error !== undefined ? (
         <ErrorAlert error={loaded.error} />

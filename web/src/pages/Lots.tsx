@@ -85,11 +85,11 @@ export default function Lots() {
         </div>
         <div>
           <label htmlFor="lot-from">Created from</label>
-          <DayInput id="lot-from" value={from} onChange={(v, valid) => valid && setFilter('from', v)} />
+          <DayInput id="lot-from" data-view-only value={from} onChange={(v, valid) => valid && setFilter('from', v)} />
         </div>
         <div>
           <label htmlFor="lot-to">Created to</label>
-          <DayInput id="lot-to" value={to} onChange={(v, valid) => valid && setFilter('to', v)} />
+          <DayInput id="lot-to" data-view-only value={to} onChange={(v, valid) => valid && setFilter('to', v)} />
         </div>
         {filtered && (
           <Link to="/lots" className="clear-filters">

@@ -42,7 +42,13 @@ export default function StockValue() {
       <h1>Stock value</h1>
       <div className="toolbar">
         <label htmlFor="value-as-of">As of the end of</label>
-        <DayInput id="value-as-of" value={asOf || data?.asOf || localDay()} onChange={(v, valid) => valid && v !== '' && setFilter('asOf', v)} required />
+        <DayInput
+          id="value-as-of"
+          data-view-only
+          value={asOf || data?.asOf || localDay()}
+          onChange={(v, valid) => valid && v !== '' && setFilter('asOf', v)}
+          required
+        />
         <label htmlFor="value-by">By</label>
         <select id="value-by" value={by} onChange={(e) => setFilter('by', e.target.value === 'variant' ? '' : e.target.value)}>
           {(Object.keys(GROUPINGS) as ValueGrouping[]).map((g) => (

@@ -21,6 +21,7 @@ export function RunSizeField({ typed, usual, onChange }: { typed: string | null;
         <label htmlFor="process-run-size">Run size</label>
         <input
           id="process-run-size"
+          data-view-only
           className="count"
           value={value}
           onChange={(e) => onChange(e.target.value)}
