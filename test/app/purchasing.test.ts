@@ -143,7 +143,7 @@ for (const backend of backends) {
           ),
         'VARIANT_NOT_FOUND',
       );
-      assert.equal(gone.message, `lines/250/variantId names no variant in the catalog (${deleted})`);
+      assert.equal(gone.message, `lines/250/variantId: names no variant in the catalog (${deleted})`);
       const bad = await refused(
         () =>
           createPurchaseOrder(
@@ -161,9 +161,9 @@ for (const backend of backends) {
       );
       assert.match(
         noRate.message,
-        new RegExp(`^lines/299/unitPrice is required: Supplier ${n} has no active rate for variant ${unpriced} on \\d{4}-\\d{2}-\\d{2}`),
+        new RegExp(`^lines/299/unitPrice: is required: Supplier ${n} has no active rate for variant ${unpriced} on \\d{4}-\\d{2}-\\d{2}`),
       );
-      assert.deepEqual(noRate.details.fields, [{ path: 'lines/299/unitPrice', message: noRate.message.replace('lines/299/unitPrice ', '') }]);
+      assert.deepEqual(noRate.details.fields, [{ path: 'lines/299/unitPrice', message: noRate.message.replace('lines/299/unitPrice: ', '') }]);
       assert.equal(await orders(), before, 'no order was left half-made');
     });
 
@@ -188,7 +188,7 @@ for (const backend of backends) {
       assert.match(e.message, /^lines\/1\/quantity: write a number more than 0/);
       const other = await insertVariant(db, `Unpriced part ${n}`);
       const noRate = await refused(() => createPurchaseOrder(db, { supplierId: supplier, lines: [{ variantId: other, quantity: '5' }] }, ACTOR), 'NO_RATE');
-      assert.match(noRate.message, /^lines\/0\/unitPrice is required: .* has no active rate/);
+      assert.match(noRate.message, /^lines\/0\/unitPrice: is required: .* has no active rate/);
       await refused(
         () => createPurchaseOrder(db, { supplierId: supplier, lines: [{ variantId: variant, quantity: '1', taxRate: '101' }] }, ACTOR),
         'INVALID_LINE',
@@ -331,7 +331,7 @@ for (const backend of backends) {
         () => createGoodsReceipt(db, { supplierId: supplier, lines: [{ variantId: variant, quantity: '1' }] }, ACTOR),
         'INVALID_LINE',
       );
-      assert.match(noCost.message, /^lines\/0\/unitCost is required/);
+      assert.match(noCost.message, /^lines\/0\/unitCost: is required/);
       const r = await createGoodsReceipt(
         db,
         {
