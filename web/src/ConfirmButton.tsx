@@ -61,7 +61,7 @@ export function ConfirmButton({
       <span>{question}</span>
       <button
         type="button"
-        className="danger"
+        className="confirm-yes"
         disabled={busy}
         autoFocus
         onClick={() => {

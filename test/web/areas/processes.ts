@@ -390,6 +390,11 @@ webArea('processes and the subprocess library in a real browser', ({ backend, ad
     await settled(page);
     const cost = section(page, 'Cost');
 
+    // Every step's Remove step reads: its words are not drawn in the colour of its own background.
+    const remove = page.getByRole('button', { name: /^Remove step/ }).first();
+    const { color, background } = await remove.evaluate((el) => ({ color: getComputedStyle(el).color, background: getComputedStyle(el).backgroundColor }));
+    assert.notEqual(color, background, `Remove step's words (${color}) stand out from its background (${background})`);
+
     // At first, the usual lot size: the figures are the API's default (which is that run), and say which run they are for.
     const runSize = page.getByLabel('Run size');
     assert.equal(await runSize.inputValue(), String(p.lotSize));
