@@ -288,7 +288,7 @@ class BatchRunner<T> {
     this.success = job.success;
     this.failure = job.failure;
     this.total = job.total;
-    this.ctx = { jobId, userId: job.userId, fileName: job.fileName, masters: masterCache(), outcomes: false };
+    this.ctx = { jobId, userId: job.userId, fileName: job.fileName, reading, masters: masterCache(), outcomes: false };
     this.batchRows = options.batchRows ?? 2000;
     this.batchMs = options.batchMs ?? 500;
   }

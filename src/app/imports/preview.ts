@@ -131,7 +131,7 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   if (valid.length > 0) {
     try {
       await db.transaction(async (tx) => {
-        written = await writeRows(tx, kind, valid, { jobId, userId, fileName });
+        written = await writeRows(tx, kind, valid, { jobId, userId, fileName, reading });
         throw new RollBack();
       });
     } catch (err) {

@@ -6,18 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { TABLET, apiGet, arrive, section, settled, webArea } from '../harness.ts';
-
-interface FoundVariant {
-  variantId: number;
-  itemId: number;
-  item: string;
-  color: string;
-  size: string;
-  unit: string;
-  code: string | null;
-  barcode: string | null;
-  exact: boolean;
-}
+import type { FoundVariant } from '../../../web/src/shapes.ts';
 
 /** A demo variant with a code and a barcode (every other demo item's variants have one). */
 async function scannable(page: Page): Promise<FoundVariant> {

@@ -37,6 +37,8 @@ export interface WriteContext {
   jobId: number | null;
   userId: number | null;
   fileName: string;
+  /** The settings the run read once (RowContext): a refusal writes its days in the file's date format. */
+  reading: RowContext;
   /**
    * Master ids (colours, sizes, models, variations) already found by this run: a batch looks
    * up only names it has not met. Cleared when a batch is refused, so a retry looks again.

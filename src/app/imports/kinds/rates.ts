@@ -1,10 +1,9 @@
 import type { Queryable } from '../../../db/types.ts';
 import { writeDay } from '../../settings/days.ts';
-import { getSettings } from '../../settings/settings.ts';
 import { RowReader } from './fields.ts';
 import { itemName, severalItems } from './items.ts';
 import { emptyResult, reject } from './kind.ts';
-import type { ImportKind, ParsedRow, WriteResult } from './kind.ts';
+import type { ImportKind, ParsedRow, WriteContext, WriteResult } from './kind.ts';
 
 /** One row of a supplier-rates file, checked. */
 export interface RateRow {
@@ -100,7 +99,7 @@ interface Resolved {
   clash: number | null;
 }
 
-async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<WriteResult> {
+async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteContext): Promise<WriteResult> {
   const result = emptyResult();
   const col = <K extends keyof RateRow>(k: K) => rows.map((r) => r.value[k]);
   // The suppliers' rows are locked in id order, as createRate does one at a time: writers of one supplier's rates queue.
@@ -160,8 +159,7 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[]): Promise<Wr
     ],
   );
   // Days in a rejection are written as the file writes them: the installation's date format.
-  const { dateFormat } = await getSettings(tx);
-  const day = (iso: string) => writeDay(iso, dateFormat);
+  const day = (iso: string) => writeDay(iso, ctx.reading.dateFormat);
   const updates: { rateId: number; row: RateRow; to: string | null; active: boolean }[] = [];
   const inserts: { supplierId: number; variantId: number; row: RateRow; from: string; to: string | null; active: boolean }[] = [];
   for (const t of resolved.rows) {
