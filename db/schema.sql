@@ -472,6 +472,12 @@ CREATE TABLE public.users (
     deactivated_at timestamp with time zone
 );
 
+CREATE TABLE public.variant_supplier_price_breaks (
+    rate_id integer NOT NULL,
+    min_quantity numeric(12,3) NOT NULL,
+    cost_per_unit numeric(12,2) NOT NULL
+);
+
 CREATE TABLE public.variant_supplier_pricing (
     id integer DEFAULT nextval('public.variant_supplier_pricing_id_seq'::regclass) NOT NULL,
     supplier_id integer NOT NULL,
@@ -742,6 +748,16 @@ BEGIN
 END;
 $function$;
 
+CREATE OR REPLACE FUNCTION public.rate_price_at(rate integer, base numeric, quantity numeric)
+ RETURNS numeric
+ LANGUAGE sql
+ STABLE
+AS $function$
+SELECT coalesce((SELECT b.cost_per_unit FROM public.variant_supplier_price_breaks b
+                  WHERE b.rate_id = rate AND b.min_quantity <= quantity
+                  ORDER BY b.min_quantity DESC LIMIT 1), base)
+$function$;
+
 CREATE OR REPLACE FUNCTION public.refuse_receipt_change()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -846,6 +862,8 @@ ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_pkey PRIMARY KEY (supplier
 ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.users ADD CONSTRAINT users_pkey PRIMARY KEY (user_id);
+
+ALTER TABLE public.variant_supplier_price_breaks ADD CONSTRAINT variant_supplier_price_breaks_pkey PRIMARY KEY (rate_id, min_quantity);
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_pkey PRIMARY KEY (id);
 
@@ -967,6 +985,10 @@ ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_time_check CHECK ((e
 
 ALTER TABLE public.users ADD CONSTRAINT users_role_check CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'planner'::character varying, 'operator'::character varying, 'viewer'::character varying])::text[])));
 
+ALTER TABLE public.variant_supplier_price_breaks ADD CONSTRAINT variant_supplier_price_breaks_cost_check CHECK ((cost_per_unit >= (0)::numeric));
+
+ALTER TABLE public.variant_supplier_price_breaks ADD CONSTRAINT variant_supplier_price_breaks_quantity_check CHECK ((min_quantity > (1)::numeric));
+
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_cost_check CHECK ((cost_per_unit >= (0)::numeric));
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text));
@@ -1064,6 +1086,8 @@ ALTER TABLE public.purchase_orders ADD CONSTRAINT purchase_orders_supplier_id_fk
 ALTER TABLE public.substitute_groups ADD CONSTRAINT substitute_groups_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
 
 ALTER TABLE public.user_sessions ADD CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE CASCADE;
+
+ALTER TABLE public.variant_supplier_price_breaks ADD CONSTRAINT variant_supplier_price_breaks_rate_id_fkey FOREIGN KEY (rate_id) REFERENCES public.variant_supplier_pricing(id) ON DELETE CASCADE;
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_supplier_id_fkey FOREIGN KEY (supplier_id) REFERENCES public.suppliers(supplier_id) ON DELETE CASCADE;
 
