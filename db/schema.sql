@@ -98,7 +98,8 @@ CREATE TABLE public.app_settings (
     only_row boolean DEFAULT true NOT NULL,
     currency character(3) DEFAULT 'INR'::bpchar NOT NULL,
     date_format character varying(10) DEFAULT 'DD/MM/YYYY'::character varying NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    target_margin numeric(5,2) DEFAULT 15 NOT NULL
 );
 
 CREATE TABLE public.audit_events (
@@ -326,7 +327,8 @@ CREATE TABLE public.processes (
     deleted_at timestamp with time zone,
     output_variant_id integer,
     output_quantity numeric(12,3) DEFAULT 1 NOT NULL,
-    lot_size integer DEFAULT 1 NOT NULL
+    lot_size integer DEFAULT 1 NOT NULL,
+    target_margin numeric(5,2)
 );
 
 CREATE TABLE public.production_lot_events (
@@ -373,7 +375,8 @@ CREATE TABLE public.production_lots (
     status_reason text,
     output_quantity numeric(12,3),
     output_reason text,
-    output_unit_cost numeric(18,6)
+    output_unit_cost numeric(18,6),
+    planned_start date
 );
 
 CREATE TABLE public.purchase_order_lines (
@@ -445,7 +448,8 @@ CREATE TABLE public.suppliers (
     email character varying(255),
     phone character varying(40),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    lead_time_days integer DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE public.user_sessions (
@@ -489,7 +493,9 @@ CREATE TABLE public.variant_supplier_pricing (
     effective_to date,
     is_active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    lead_time_days integer,
+    pack_size numeric(12,3) DEFAULT 1 NOT NULL
 );
 
 CREATE TABLE public.variant_usage (
@@ -903,6 +909,8 @@ ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_date_format_check CH
 
 ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_only_row_check CHECK (only_row);
 
+ALTER TABLE public.app_settings ADD CONSTRAINT app_settings_target_margin_check CHECK (((target_margin >= (0)::numeric) AND (target_margin < (100)::numeric)));
+
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_action_check CHECK (((action)::text = ANY ((ARRAY['create'::character varying, 'update'::character varying, 'delete'::character varying, 'restore'::character varying, 'login'::character varying, 'logout'::character varying, 'login_failed'::character varying, 'deactivate'::character varying, 'reactivate'::character varying, 'transition'::character varying])::text[])));
 
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_via_check CHECK (((via)::text = ANY ((ARRAY['http'::character varying, 'cli'::character varying, 'import'::character varying, 'seed'::character varying])::text[])));
@@ -951,6 +959,8 @@ ALTER TABLE public.processes ADD CONSTRAINT processes_sales_price_check CHECK ((
 
 ALTER TABLE public.processes ADD CONSTRAINT processes_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'archived'::character varying])::text[])));
 
+ALTER TABLE public.processes ADD CONSTRAINT processes_target_margin_check CHECK (((target_margin IS NULL) OR ((target_margin >= (0)::numeric) AND (target_margin < (100)::numeric))));
+
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_from_status_check CHECK (((from_status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
 
 ALTER TABLE public.production_lot_events ADD CONSTRAINT production_lot_events_to_status_check CHECK (((to_status)::text = ANY ((ARRAY['planning'::character varying, 'ready'::character varying, 'in_progress'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
@@ -983,6 +993,8 @@ ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_labour_cost_check CH
 
 ALTER TABLE public.subprocesses ADD CONSTRAINT subprocesses_time_check CHECK ((estimated_time_minutes >= 0));
 
+ALTER TABLE public.suppliers ADD CONSTRAINT suppliers_lead_time_check CHECK (((lead_time_days >= 0) AND (lead_time_days <= 730)));
+
 ALTER TABLE public.users ADD CONSTRAINT users_role_check CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'planner'::character varying, 'operator'::character varying, 'viewer'::character varying])::text[])));
 
 ALTER TABLE public.variant_supplier_price_breaks ADD CONSTRAINT variant_supplier_price_breaks_cost_check CHECK ((cost_per_unit >= (0)::numeric));
@@ -993,7 +1005,11 @@ ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pric
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text));
 
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_lead_time_check CHECK (((lead_time_days IS NULL) OR ((lead_time_days >= 0) AND (lead_time_days <= 730))));
+
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_moq_check CHECK ((minimum_order_quantity > (0)::numeric));
+
+ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_pack_size_check CHECK ((pack_size > (0)::numeric));
 
 ALTER TABLE public.variant_supplier_pricing ADD CONSTRAINT variant_supplier_pricing_period_check CHECK (((effective_to IS NULL) OR (effective_to >= effective_from)));
 
