@@ -18,6 +18,8 @@ CREATE SEQUENCE public.color_master_color_id_seq AS integer START WITH 1 INCREME
 
 CREATE SEQUENCE public.cost_items_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
+CREATE SEQUENCE public.goods_receipt_charges_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
+
 CREATE SEQUENCE public.goods_receipt_lines_id_seq AS integer START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 NO CYCLE;
 
 CREATE SEQUENCE public.goods_receipt_number_seq AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 NO CYCLE;
@@ -130,6 +132,26 @@ CREATE TABLE public.cost_items (
     rate numeric(12,2) NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.goods_receipt_charge_lines (
+    charge_id integer NOT NULL,
+    receipt_line_id integer NOT NULL,
+    amount numeric NOT NULL
+);
+
+CREATE TABLE public.goods_receipt_charges (
+    id integer DEFAULT nextval('public.goods_receipt_charges_id_seq'::regclass) NOT NULL,
+    receipt_id integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    description text,
+    amount numeric(16,4) NOT NULL,
+    spread character varying(10) NOT NULL,
+    added_later boolean DEFAULT false NOT NULL,
+    bill_number character varying(255),
+    charged_on date DEFAULT CURRENT_DATE NOT NULL,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 CREATE TABLE public.goods_receipt_lines (
@@ -809,6 +831,10 @@ ALTER TABLE public.color_master ADD CONSTRAINT color_master_pkey PRIMARY KEY (co
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_pkey PRIMARY KEY (id);
 
+ALTER TABLE public.goods_receipt_charge_lines ADD CONSTRAINT goods_receipt_charge_lines_pkey PRIMARY KEY (charge_id, receipt_line_id);
+
+ALTER TABLE public.goods_receipt_charges ADD CONSTRAINT goods_receipt_charges_pkey PRIMARY KEY (id);
+
 ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_pkey PRIMARY KEY (id);
 
 ALTER TABLE public.goods_receipts ADD CONSTRAINT goods_receipts_pkey PRIMARY KEY (id);
@@ -921,6 +947,12 @@ ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_quantity_check CHECK ((q
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_rate_check CHECK ((rate >= (0)::numeric));
 
+ALTER TABLE public.goods_receipt_charges ADD CONSTRAINT goods_receipt_charges_amount_check CHECK ((amount <> (0)::numeric));
+
+ALTER TABLE public.goods_receipt_charges ADD CONSTRAINT goods_receipt_charges_kind_check CHECK (((kind)::text = ANY ((ARRAY['freight'::character varying, 'duty'::character varying, 'other'::character varying])::text[])));
+
+ALTER TABLE public.goods_receipt_charges ADD CONSTRAINT goods_receipt_charges_spread_check CHECK (((spread)::text = ANY ((ARRAY['quantity'::character varying, 'value'::character varying, 'manual'::character varying])::text[])));
+
 ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_quantity_check CHECK ((quantity <> (0)::numeric));
 
 ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_unit_cost_check CHECK ((unit_cost >= (0)::numeric));
@@ -941,7 +973,7 @@ ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_counts_check CHECK (((
 
 ALTER TABLE public.import_jobs ADD CONSTRAINT import_jobs_status_check CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'running'::character varying, 'completed'::character varying, 'completed_with_errors'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[])));
 
-ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying, 'output'::character varying, 'revaluation'::character varying])::text[])));
+ALTER TABLE public.inventory_transactions ADD CONSTRAINT inventory_transactions_transaction_type_check CHECK (((transaction_type)::text = ANY ((ARRAY['opening'::character varying, 'receipt'::character varying, 'issue'::character varying, 'production'::character varying, 'adjustment'::character varying, 'output'::character varying, 'revaluation'::character varying, 'landed_cost'::character varying])::text[])));
 
 ALTER TABLE public.item_variant ADD CONSTRAINT item_variant_barcode_check CHECK (((barcode IS NULL) OR ((char_length(barcode) <= 64) AND (barcode ~ '^[^[:space:][:cntrl:]]+$'::text))));
 
@@ -1022,6 +1054,14 @@ ALTER TABLE public.api_tokens ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY
 ALTER TABLE public.audit_events ADD CONSTRAINT audit_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(user_id) ON DELETE SET NULL;
 
 ALTER TABLE public.cost_items ADD CONSTRAINT cost_items_process_subprocess_id_fkey FOREIGN KEY (process_subprocess_id) REFERENCES public.process_subprocesses(id) ON DELETE CASCADE;
+
+ALTER TABLE public.goods_receipt_charge_lines ADD CONSTRAINT goods_receipt_charge_lines_charge_id_fkey FOREIGN KEY (charge_id) REFERENCES public.goods_receipt_charges(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipt_charge_lines ADD CONSTRAINT goods_receipt_charge_lines_receipt_line_id_fkey FOREIGN KEY (receipt_line_id) REFERENCES public.goods_receipt_lines(id) ON DELETE RESTRICT;
+
+ALTER TABLE public.goods_receipt_charges ADD CONSTRAINT goods_receipt_charges_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(user_id) ON DELETE SET NULL;
+
+ALTER TABLE public.goods_receipt_charges ADD CONSTRAINT goods_receipt_charges_receipt_id_fkey FOREIGN KEY (receipt_id) REFERENCES public.goods_receipts(id) ON DELETE RESTRICT;
 
 ALTER TABLE public.goods_receipt_lines ADD CONSTRAINT goods_receipt_lines_po_line_id_fkey FOREIGN KEY (po_line_id) REFERENCES public.purchase_order_lines(id) ON DELETE RESTRICT;
 
@@ -1128,6 +1168,12 @@ CREATE INDEX idx_audit_events_user ON public.audit_events USING btree (user_id);
 CREATE UNIQUE INDEX color_master_name_key ON public.color_master USING btree (lower((color_name)::text));
 
 CREATE INDEX idx_cost_items_subprocess ON public.cost_items USING btree (process_subprocess_id);
+
+CREATE INDEX idx_goods_receipt_charge_lines_line ON public.goods_receipt_charge_lines USING btree (receipt_line_id);
+
+CREATE INDEX idx_goods_receipt_charges_created_by ON public.goods_receipt_charges USING btree (created_by);
+
+CREATE INDEX idx_goods_receipt_charges_receipt ON public.goods_receipt_charges USING btree (receipt_id);
 
 CREATE INDEX idx_goods_receipt_lines_po_line ON public.goods_receipt_lines USING btree (po_line_id);
 
@@ -1286,6 +1332,10 @@ CREATE TRIGGER color_master_ledger_names AFTER UPDATE OF color_name ON public.co
 
 CREATE TRIGGER update_cost_items_updated_at BEFORE UPDATE ON public.cost_items FOR EACH ROW EXECUTE FUNCTION public.update_updated_at_column();
 
+CREATE TRIGGER goods_receipt_charge_lines_never_change BEFORE DELETE OR UPDATE ON public.goods_receipt_charge_lines FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
+
+CREATE TRIGGER goods_receipt_charges_never_change BEFORE DELETE OR UPDATE ON public.goods_receipt_charges FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
+
 CREATE TRIGGER goods_receipt_lines_never_change BEFORE DELETE OR UPDATE ON public.goods_receipt_lines FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
 
 CREATE TRIGGER goods_receipts_never_change BEFORE DELETE OR UPDATE ON public.goods_receipts FOR EACH ROW EXECUTE FUNCTION public.refuse_receipt_change();
@@ -1351,6 +1401,8 @@ ALTER SEQUENCE public.audit_events_id_seq OWNED BY public.audit_events.id;
 ALTER SEQUENCE public.color_master_color_id_seq OWNED BY public.color_master.color_id;
 
 ALTER SEQUENCE public.cost_items_id_seq OWNED BY public.cost_items.id;
+
+ALTER SEQUENCE public.goods_receipt_charges_id_seq OWNED BY public.goods_receipt_charges.id;
 
 ALTER SEQUENCE public.goods_receipt_lines_id_seq OWNED BY public.goods_receipt_lines.id;
 
