@@ -242,7 +242,8 @@ CREATE TABLE public.inventory_transactions (
     created_by integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     unit_cost numeric,
-    value numeric
+    value numeric,
+    entered_at timestamp with time zone
 );
 
 CREATE TABLE public.item_master (
@@ -572,6 +573,124 @@ BEGIN
     END IF;
     RETURN NULL;
 END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_replay(p_variant integer, p_at timestamp with time zone, p_id bigint, p_guard boolean)
+ RETURNS TABLE(status text, place timestamp with time zone, stock numeric, stock_value numeric, lots integer[], rows_read integer, rows_changed integer)
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    s numeric;
+    v numeric;
+    last_value numeric;
+    has_last boolean;
+    r record;
+    own boolean;
+    c numeric;
+    x numeric;
+    -- the first cost of a receipt whose revaluation row follows it (rows written before 0039)
+    pending numeric;
+    n integer := 0;
+    k integer := 0;
+    ids bigint[] := '{}';
+    costs numeric[] := '{}';
+    vals numeric[] := '{}';
+    moved_lots integer[] := '{}';
+BEGIN
+    SELECT coalesce(sum(t.quantity), 0), sum(t.value) INTO s, v
+      FROM public.inventory_transactions t
+     WHERE t.variant_id = p_variant AND t.created_at <= p_at AND (t.created_at < p_at OR t.id < p_id);
+    SELECT t.value, true INTO last_value, has_last
+      FROM public.inventory_transactions t
+     WHERE t.variant_id = p_variant AND t.created_at <= p_at AND (t.created_at < p_at OR t.id < p_id)
+     ORDER BY t.created_at DESC, t.id DESC LIMIT 1;
+    IF has_last IS NULL OR last_value IS NULL THEN
+        v := NULL;
+    END IF;
+    FOR r IN
+        SELECT t.id, t.created_at, t.transaction_type AS type, t.quantity AS q, t.unit_cost, t.value, t.production_lot_id AS lot
+          FROM public.inventory_transactions t
+         WHERE t.variant_id = p_variant AND t.created_at >= p_at AND (t.created_at > p_at OR t.id >= p_id)
+         ORDER BY t.created_at, t.id
+    LOOP
+        n := n + 1;
+        IF r.type = 'revaluation' THEN
+            c := r.unit_cost;
+            IF pending IS NOT NULL THEN
+                x := pending;
+                pending := NULL;
+            ELSIF v IS NULL AND s <> 0 THEN
+                x := s * c;
+                v := x;
+            ELSE
+                x := 0;
+            END IF;
+        ELSE
+            IF pending IS NOT NULL THEN
+                RETURN QUERY SELECT 'unvalued'::text, r.created_at, s, v, NULL::integer[], n, 0;
+                RETURN;
+            END IF;
+            own := r.unit_cost IS NOT NULL AND r.type IN ('receipt', 'output', 'opening');
+            IF r.type = 'landed_cost' THEN
+                IF v IS NULL THEN
+                    RETURN QUERY SELECT 'unvalued'::text, r.created_at, s, v, NULL::integer[], n, 0;
+                    RETURN;
+                END IF;
+                c := NULL;
+                x := r.value;
+                v := v + x;
+            ELSIF own AND r.q > 0 THEN
+                c := r.unit_cost;
+                x := r.q * c;
+                IF v IS NULL THEN
+                    IF s <> 0 THEN
+                        pending := s * c;
+                    END IF;
+                    v := coalesce(pending, 0) + x;
+                ELSE
+                    v := v + x;
+                END IF;
+            ELSIF v IS NULL OR s <= 0 THEN
+                c := NULL;
+                x := NULL;
+                v := NULL;
+            ELSIF own THEN
+                c := r.unit_cost;
+                x := CASE WHEN s + r.q = 0 THEN -v ELSE greatest(r.q * c, -v) END;
+                v := v + x;
+            ELSE
+                c := round(v / s, 6);
+                x := CASE WHEN s + r.q = 0 THEN -v ELSE round(r.q * v / s, 6) END;
+                v := v + x;
+            END IF;
+        END IF;
+        s := s + r.q;
+        IF p_guard AND s < 0 THEN
+            RETURN QUERY SELECT 'negative'::text, r.created_at, s, v, NULL::integer[], n, 0;
+            RETURN;
+        END IF;
+        IF c IS DISTINCT FROM r.unit_cost OR x IS DISTINCT FROM r.value THEN
+            k := k + 1;
+            ids[k] := r.id;
+            costs[k] := c;
+            vals[k] := x;
+            IF r.type = 'production' AND r.lot IS NOT NULL AND x IS DISTINCT FROM r.value THEN
+                moved_lots := moved_lots || r.lot;
+            END IF;
+        END IF;
+    END LOOP;
+    IF pending IS NOT NULL THEN
+        RETURN QUERY SELECT 'unvalued'::text, NULL::timestamptz, s, v, NULL::integer[], n, 0;
+        RETURN;
+    END IF;
+    IF k > 0 THEN
+        UPDATE public.inventory_transactions t SET unit_cost = u.c, value = u.x
+          FROM unnest(ids, costs, vals) AS u(id, c, x)
+         WHERE t.id = u.id;
+    END IF;
+    UPDATE public.item_variant iv SET stock = s, stock_value = v WHERE iv.variant_id = p_variant;
+    RETURN QUERY SELECT 'ok'::text, NULL::timestamptz, s, v, moved_lots, n, k;
+END;
 $function$;
 
 CREATE OR REPLACE FUNCTION public.ledger_totals_added()

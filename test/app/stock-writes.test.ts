@@ -53,12 +53,12 @@ test('the matcher finds the forms a stock write takes', () => {
   assert.equal(stockWrites('`INSERT INTO public.item_variant (item_id, color_id, size_id, unit, reorder_threshold) VALUES`').length, 0);
 });
 
-test('only the stock module (and mtc adopt, which opens the ledger of a database it takes over and values the stock it found) adds to the ledger', async () => {
+test('only the stock module (postStock, and the entries it places in the past: back-dating.ts) (and mtc adopt, which opens the ledger of a database it takes over and values the stock it found) adds to the ledger', async () => {
   const files = await sourceFiles(SRC);
   const writers: string[] = [];
   for (const file of files) {
     if (/INSERT\s+INTO\s+public\.inventory_transactions\b/i.test(await readFile(file, 'utf8'))) writers.push(relative(SRC, file));
   }
   // adopt's two: the opening row of the stock as found (mapping.ts), and its first value from the old receipts (purchasing.ts)
-  assert.deepEqual(writers.sort(), ['app/items/stock.ts', 'app/legacy/mapping.ts', 'app/legacy/purchasing.ts']);
+  assert.deepEqual(writers.sort(), ['app/items/back-dating.ts', 'app/items/stock.ts', 'app/legacy/mapping.ts', 'app/legacy/purchasing.ts']);
 });

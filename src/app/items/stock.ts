@@ -6,6 +6,7 @@ import { VARIANT_COLUMNS, VARIANT_FROM } from './variants.ts';
 import type { Variant } from './variants.ts';
 import { isoUtc } from '../timestamps.ts';
 import { cappedTotal } from '../paging.ts';
+import { postPlaced } from './back-dating.ts';
 import type { PageTotal } from '../paging.ts';
 
 /** The movements a person records by hand; `production` belongs to production lots. */
@@ -177,9 +178,18 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
  */
 export interface StockEntry {
   variantId: number;
-  type: MovementType | 'production' | 'output' | 'revaluation';
+  type: MovementType | 'production' | 'output' | 'revaluation' | 'landed_cost';
   quantity: string;
   unitCost?: string | null;
+  /**
+   * The entry's place in the ledger (an ISO timestamp, not after now); absent or null: now. An
+   * entry placed before rows of its variant is valued as the stock stood there, and every later
+   * row of the variant (and what it moved: the lots that consumed them, their output) is valued
+   * again in the caller's transaction.
+   */
+  at?: string | null;
+  /** For a `landed_cost` entry (quantity '0'): the value it adds to the stock at its place, signed. */
+  value?: string | null;
   notes: string | null;
   createdBy: number | null;
   lotId?: number | null;
@@ -209,7 +219,12 @@ export async function postStock(q: Queryable, entries: readonly StockEntry[], op
   const answer = options?.answer !== false;
   const rounds: StockEntry[][] = [];
   const seen = new Map<number, number>();
+  const placed: StockEntry[] = [];
   for (const e of entries) {
+    if (e.at != null || e.type === 'landed_cost' || e.value != null) {
+      placed.push(e);
+      continue;
+    }
     const n = seen.get(e.variantId) ?? 0;
     seen.set(e.variantId, n + 1);
     (rounds[n] ??= []).push(e);
@@ -219,6 +234,13 @@ export async function postStock(q: Queryable, entries: readonly StockEntry[], op
     const rows = await postRound(q, round, answer);
     if (rows.length !== round.length) throw await unposted(q, round);
     if (answer) round.forEach((e, i) => posted.set(e, rows[i] as LedgerEntry));
+  }
+  const placedIds: number[] = [];
+  for (const e of placed) placedIds.push(await postPlaced(q, e));
+  if (answer && placed.length > 0) {
+    const rows = (await q.query<LedgerEntry>(`SELECT ${ENTRY_COLUMNS} FROM public.inventory_transactions WHERE id = ANY($1::bigint[])`, [placedIds])).rows;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    placed.forEach((e, i) => posted.set(e, byId.get(placedIds[i]!)!));
   }
   if (answer) return entries.map((e) => posted.get(e)!);
 }
@@ -262,9 +284,16 @@ async function unposted(q: Queryable, round: readonly StockEntry[]): Promise<Ite
  * more than stock records, or does not exist.
  */
 async function postRound(q: Queryable, entries: readonly StockEntry[], answer: boolean): Promise<readonly object[]> {
-  // s and rv run though nothing reads them: PostgreSQL runs every data-modifying WITH to completion.
+  // s runs though nothing reads it: PostgreSQL runs every data-modifying WITH to completion. The
+  // rows are placed at the moment the round is computed (clock_timestamp(), after the caller's
+  // lock; now() is the transaction's start, which would put a row computed after another one,
+  // that waited for its lock, before it), and a revaluation row before the entry that caused it
+  // (l reads rv, so rv is written first and takes the lower id): the ledger's order is
+  // (created_at, id), and that is the order a replay values them in (migration 0039).
+  // Entries with a place of their own (`at`), and value-only ones, are postPlaced's.
   const r = await q.query(
-    `WITH e AS (SELECT * FROM unnest($1::int[], $2::text[], $3::numeric[], $4::numeric[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[])
+    `WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS t),
+          e AS (SELECT * FROM unnest($1::int[], $2::text[], $3::numeric[], $4::numeric[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[])
                  WITH ORDINALITY AS e(variant_id, type, quantity, unit_cost, notes, created_by, lot_id, reference_type, reference_id, ord)),
           c AS (SELECT e.*, left(v.unit, 20) AS unit, v.stock AS old_stock, v.stock + e.quantity AS new_stock,
                        (v.stock_value IS NULL AND e.unit_cost IS NOT NULL AND e.quantity > 0) AS first_cost,
@@ -283,14 +312,14 @@ async function postRound(q: Queryable, entries: readonly StockEntry[], answer: b
                   FROM c WHERE NOT EXISTS (SELECT 1 FROM c x WHERE x.too_large)),
           s AS (UPDATE public.item_variant v SET stock = m.new_stock, stock_value = m.base + m.moved
                   FROM m WHERE v.variant_id = m.variant_id AND v.variant_id = ANY($1::int[]) RETURNING v.variant_id),
-          rv AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by)
+          rv AS (INSERT INTO public.inventory_transactions (variant_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by, created_at)
                  SELECT m.variant_id, 'revaluation', 0, m.unit, m.unit_cost, m.base, m.reference_type, m.reference_id,
-                        'stock that had no cost valued at the first cost received', m.created_by
+                        'stock that had no cost valued at the first cost received', m.created_by, (SELECT clock.t FROM clock)
                    FROM m WHERE m.first_cost AND m.old_stock <> 0 ORDER BY m.ord
                  RETURNING id),
-          l AS (INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by)
-                SELECT m.variant_id, m.lot_id, m.type, m.quantity, m.unit, m.cost, m.moved, m.reference_type, m.reference_id, m.notes, m.created_by
-                  FROM m ORDER BY m.ord
+          l AS (INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by, created_at)
+                SELECT m.variant_id, m.lot_id, m.type, m.quantity, m.unit, m.cost, m.moved, m.reference_type, m.reference_id, m.notes, m.created_by, (SELECT clock.t FROM clock)
+                  FROM m WHERE (SELECT count(*) FROM rv) >= 0 ORDER BY m.ord
                 RETURNING *)
      ${answer ? `SELECT ${ENTRY_COLUMNS} FROM l ORDER BY id` : 'SELECT FROM l'}`,
     [

@@ -2,6 +2,7 @@ import { DatabaseError } from '../../db/types.ts';
 import type { Database, Queryable } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
+import { placeOfDay } from '../items/back-dating.ts';
 import { postStock } from '../items/stock.ts';
 import { isoUtc } from '../timestamps.ts';
 import { movePurchaseOrder } from './orders.ts';
@@ -415,6 +416,8 @@ async function writeReceipt(
         { variants: short.rows },
       );
   }
+  // received on an earlier day: placed at that day's end, the later entries valued again (back-dating.ts)
+  const at = await placeOfDay(q, input.receivedOn, 'receivedOn');
   await postStock(
     q,
     r.planned.map((l) => ({
@@ -422,6 +425,7 @@ async function writeReceipt(
       type: 'receipt' as const,
       quantity: l.quantity,
       unitCost: l.unitCost,
+      at,
       notes: null,
       createdBy: actor.userId,
       reference: { type: 'goods_receipt', id: made.id },

@@ -1,0 +1,257 @@
+import type { Queryable } from '../../db/types.ts';
+import { ItemError } from './sql.ts';
+
+/**
+ * Entries placed in the ledger's past (a receipt received on an earlier day, a charge added
+ * later to a posted receipt) and what they move. The ledger's order is (created_at, id): an
+ * entry placed at `at` goes after every row of its variant at or before `at`, is valued as the
+ * stock stood there, and the rows after it are valued again by public.ledger_replay (migration
+ * 0039), in the caller's transaction: no queue, nothing left to do later. A completed lot that
+ * consumed some of those rows has a different actual cost, so its output row a different unit
+ * cost, and the output's variant is valued again from there: a worklist in ledger order.
+ */
+
+/** An entry with a place (postStock's StockEntry with `at`, or a value-only `landed_cost`). */
+export interface PlacedEntry {
+  variantId: number;
+  type: string;
+  quantity: string;
+  unitCost?: string | null;
+  value?: string | null;
+  at?: string | null;
+  notes: string | null;
+  createdBy: number | null;
+  lotId?: number | null;
+  reference?: { type: string; id: number | null } | null;
+}
+
+/** What the ledger's replays did for one placed entry: how many rows they read and rewrote, and the lots costed again. */
+export interface ReplayWork {
+  replays: number;
+  rowsRead: number;
+  rowsChanged: number;
+  lots: number[];
+}
+
+const DAY_OF = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+
+/**
+ * Where an entry of `day` (YYYY-MM-DD) goes in the ledger: null (now) for today or no day; for
+ * a day before today, the end of that day (UTC; the last microsecond): after everything
+ * recorded on that day, so it counts in that day's stock and value and every later row is
+ * valued with it. A day after today is refused (DAY_AHEAD, 400, naming `field`).
+ */
+export async function placeOfDay(q: Queryable, day: string | null | undefined, field: string): Promise<string | null> {
+  if (day == null) return null;
+  const r = (
+    await q.query<{ ahead: boolean; before: boolean; at: string }>(
+      `SELECT $1::date > CURRENT_DATE AS ahead, $1::date < CURRENT_DATE AS before,
+              to_char((($1::date + 1)::timestamp - interval '1 microsecond'), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at`,
+      [day],
+    )
+  ).rows[0]!;
+  if (r.ahead)
+    throw new ItemError('DAY_AHEAD', `${field}: write today or an earlier day: ${day} has not come yet`, 'usage', {
+      field,
+      fields: [{ path: field, message: `write today or an earlier day: ${day} has not come yet` }],
+    });
+  return r.before ? r.at : null;
+}
+
+/**
+ * Posts one entry at its place (now when `at` is null) and values again everything its place
+ * moves; answers the new row's id. The variant is locked here (the caller has usually locked
+ * it already, with the others of its change, in variant order). Refused (409), with nothing
+ * written: STOCK_NEGATIVE when an entry going out would leave the variant's stock below zero
+ * at its place or at any later row (naming the day and the shortfall); PLACE_BEFORE_OPENING
+ * before the variant's opening balance; STOCK_UNVALUED when a value would land on stock
+ * without a cost; PLACE_AHEAD (400) for a place after now; INVALID_ENTRY (400) for a value on
+ * anything but a landed_cost entry of quantity 0.
+ */
+export async function postPlaced(q: Queryable, e: PlacedEntry): Promise<number> {
+  if (e.type === 'landed_cost' ? e.value == null || Number(e.quantity) !== 0 : e.value != null)
+    throw new ItemError(
+      'INVALID_ENTRY',
+      'value: is for a landed_cost entry of quantity 0 (a value added to the stock at its place), and required there',
+      'usage',
+      {
+        variantId: e.variantId,
+      },
+    );
+  await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1 FOR UPDATE', [e.variantId]);
+  // The stock and value where the entry goes: every row at or before its place (the entry's
+  // id comes after theirs); no value when the last of them has none.
+  const p = (
+    await q.query<{
+      at: string;
+      us: number;
+      ahead: boolean;
+      unit: string;
+      name: string;
+      firstCost: boolean;
+      opening: string | null;
+    }>(
+      `WITH at AS (SELECT coalesce($2::timestamptz, clock_timestamp()) AS t),
+            before AS (SELECT coalesce(sum(t.quantity), 0) AS stock,
+                              (SELECT b.value IS NULL FROM public.inventory_transactions b, at WHERE b.variant_id = $1 AND b.created_at <= at.t
+                                ORDER BY b.created_at DESC, b.id DESC LIMIT 1) AS unvalued
+                         FROM public.inventory_transactions t, at WHERE t.variant_id = $1 AND t.created_at <= at.t)
+       SELECT ${PLACE('at.t')}, at.t > clock_timestamp() AS ahead, left(v.unit, 20) AS unit, i.name || ' ' || c.color_name || ' ' || s.size_name AS name,
+              coalesce(before.unvalued, true) AND $3::numeric IS NOT NULL AND $4::numeric > 0 AND before.stock <> 0 AS "firstCost",
+              (SELECT ${DAY_OF('o.created_at')} FROM public.inventory_transactions o WHERE o.variant_id = $1 AND o.transaction_type = 'opening' AND o.created_at > at.t LIMIT 1) AS opening
+         FROM at, before, public.item_variant v
+         JOIN public.item_master i ON i.item_id = v.item_id
+         JOIN public.color_master c ON c.color_id = v.color_id
+         JOIN public.size_master s ON s.size_id = v.size_id
+        WHERE v.variant_id = $1`,
+      [e.variantId, e.at ?? null, e.unitCost ?? null, e.quantity],
+    )
+  ).rows[0];
+  if (!p) throw new ItemError('VARIANT_NOT_FOUND', `a stock change names a variant that does not exist (${e.variantId})`, 'state', { variants: [e.variantId] });
+  if (p.ahead)
+    throw new ItemError('PLACE_AHEAD', `at: a stock entry cannot be placed after now (${e.at}): place it now or earlier`, 'usage', {
+      variantId: e.variantId,
+      at: e.at,
+    });
+  if (p.opening !== null)
+    throw new ItemError(
+      'PLACE_BEFORE_OPENING',
+      `variant ${e.variantId} (${p.name}) starts with its opening balance on ${p.opening}: nothing can be placed before it; record it on that day or later`,
+      'state',
+      { variantId: e.variantId, opening: p.opening },
+    );
+  const insert = (type: string, quantity: string, unitCost: string | null, value: string | null, notes: string | null, lotId: number | null) =>
+    q.query<{ id: string }>(
+      `INSERT INTO public.inventory_transactions (variant_id, production_lot_id, transaction_type, quantity, unit, unit_cost, value, reference_type, reference_id, notes, created_by, created_at, entered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $13::boolean THEN clock_timestamp() END) RETURNING id::text AS id`,
+      [e.variantId, lotId, type, quantity, p.unit, unitCost, value, e.reference?.type ?? null, e.reference?.id ?? null, notes, e.createdBy, p.at, e.at != null],
+    );
+  // Stock without a cost valued at the first cost received, as postStock does: the revaluation
+  // row first (its value is the replay's), then the entry.
+  const revaluation = p.firstCost
+    ? await insert('revaluation', '0', e.unitCost!, null, 'stock that had no cost valued at the first cost received', null)
+    : null;
+  const own = e.unitCost != null && ['receipt', 'output', 'opening'].includes(e.type) ? e.unitCost : null;
+  const row = await insert(e.type, e.quantity, own, e.value ?? null, e.notes, e.lotId ?? null);
+  const from = Number((revaluation ?? row).rows[0]!.id);
+  await replayFrom(q, { variantId: e.variantId, at: p.at, us: p.us, id: from, guard: Number(e.quantity) < 0, name: p.name, unit: p.unit });
+  return Number(row.rows[0]!.id);
+}
+
+/** A row's place in the ledger: its created_at (as text, for SQL, and in microseconds since 1970, to compare) and id. */
+interface Place {
+  at: string;
+  us: number;
+  id: number;
+}
+const before = (a: Place, b: Place) => a.us < b.us || (a.us === b.us && a.id < b.id);
+/** A row's place as SQL answers it, for the column `c` of created_at. */
+const PLACE = (c: string) => `${c}::text AS at, (extract(epoch FROM ${c}) * 1000000)::bigint::float8 AS us`;
+
+/**
+ * Replays the variant from the place, then what it moved, in ledger order: the completed lots
+ * whose consumption changed value are costed again (their actual cost, variance and output unit
+ * cost, by the rule completion.ts costs a lot by), and each lot's output variant is replayed
+ * from its output row. Every new task lies after the one that made it, so taking them earliest
+ * first costs each lot once and replays a variant at most once per lot that outputs into it:
+ * at most 1 + 2 × L statements' work for L lots reached.
+ */
+async function replayFrom(q: Queryable, start: Place & { variantId: number; guard: boolean; name: string; unit: string }): Promise<ReplayWork> {
+  const work: ReplayWork = { replays: 0, rowsRead: 0, rowsChanged: 0, lots: [] };
+  const variants = new Map<number, Place>([[start.variantId, { at: start.at, us: start.us, id: start.id }]]);
+  const lots = new Map<number, Place>();
+  const costed = new Set<number>();
+  for (;;) {
+    const next = earliest(variants, lots);
+    if (!next) return work;
+    if (next.kind === 'variant') {
+      variants.delete(next.key);
+      const guard = next.key === start.variantId && next.place.id === start.id && start.guard;
+      const r = (
+        await q.query<{ status: string; place: string | null; day: string | null; stock: string; lots: number[] | null; read: number; changed: number }>(
+          `SELECT status, place::text AS place, ${DAY_OF('place')} AS day, trim_scale(stock)::text AS stock, lots, rows_read AS read, rows_changed AS changed
+             FROM public.ledger_replay($1, $2::timestamptz, $3, $4)`,
+          [next.key, next.place.at, next.place.id, guard],
+        )
+      ).rows[0]!;
+      if (r.status === 'negative')
+        throw new ItemError(
+          'STOCK_NEGATIVE',
+          `variant ${start.variantId} (${start.name}) would have ${r.stock} ${start.unit} on ${r.day}: ${r.stock.replace(/^-/, '')} short there; stock never goes below zero at any point of the ledger, so take out less, or on a later day`,
+          'state',
+          { variantId: start.variantId, day: r.day, stock: r.stock, shortfall: r.stock.replace(/^-/, '') },
+        );
+      if (r.status === 'unvalued')
+        throw new ItemError(
+          'STOCK_UNVALUED',
+          `variant ${next.key}'s stock has no cost where this entry goes${r.day ? ` (${r.day})` : ''}, and its later rows could not be valued consistently: give its opening balance a cost, or record the entry today`,
+          'state',
+          { variantId: next.key, day: r.day },
+        );
+      work.replays++;
+      work.rowsRead += r.read;
+      work.rowsChanged += r.changed;
+      if (r.lots && r.lots.length > 0) {
+        const outputs = await q.query<{ lot: number; at: string; us: number; id: string }>(
+          `SELECT l.id AS lot, ${PLACE('coalesce(o.created_at, p.created_at)')}, coalesce(o.id, p.id)::text AS id
+             FROM public.production_lots l
+             CROSS JOIN LATERAL (SELECT t.created_at, t.id FROM public.inventory_transactions t WHERE t.production_lot_id = l.id AND t.transaction_type = 'production'
+                                  ORDER BY t.created_at DESC, t.id DESC LIMIT 1) p
+             LEFT JOIN LATERAL (SELECT t.created_at, t.id FROM public.inventory_transactions t WHERE t.production_lot_id = l.id AND t.transaction_type = 'output' LIMIT 1) o ON true
+            WHERE l.id = ANY($1::int[]) AND l.actual_cost IS NOT NULL`,
+          [[...new Set(r.lots)]],
+        );
+        for (const o of outputs.rows) if (!costed.has(o.lot)) lots.set(o.lot, { at: o.at, us: o.us, id: Number(o.id) });
+      }
+    } else {
+      lots.delete(next.key);
+      costed.add(next.key);
+      work.lots.push(next.key);
+      const moved = await recostLot(q, next.key);
+      for (const m of moved) {
+        await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1 FOR UPDATE', [m.variantId]);
+        const known = variants.get(m.variantId);
+        const place = { at: m.at, us: m.us, id: Number(m.id) };
+        if (!known || before(place, known)) variants.set(m.variantId, place);
+      }
+    }
+  }
+}
+
+function earliest(variants: Map<number, Place>, lots: Map<number, Place>): { kind: 'variant' | 'lot'; key: number; place: Place } | null {
+  let best: { kind: 'variant' | 'lot'; key: number; place: Place } | null = null;
+  for (const [key, place] of variants) if (!best || before(place, best.place)) best = { kind: 'variant', key, place };
+  for (const [key, place] of lots) if (!best || before(place, best.place)) best = { kind: 'lot', key, place };
+  return best;
+}
+
+/**
+ * Costs a completed lot again from its consumption as the ledger now values it: materials (the
+ * value its 'production' rows took), the conversion it was costed with, the total to the cent,
+ * its variance against the worst-case estimate, and its output's unit cost (total ÷ output
+ * quantity, to a millionth), as completion.ts first costed it. Answers the output row when its
+ * unit cost changed (its variant is to be valued again from there).
+ */
+async function recostLot(q: Queryable, lotId: number): Promise<{ variantId: number; at: string; us: number; id: string }[]> {
+  return (
+    await q.query<{ variantId: number; at: string; us: number; id: string }>(
+      `WITH m AS (SELECT coalesce(-sum(t.value), 0) AS materials,
+                         coalesce(jsonb_agg(t.variant_id ORDER BY t.variant_id) FILTER (WHERE t.value IS NULL), '[]'::jsonb) AS uncosted
+                    FROM public.inventory_transactions t WHERE t.production_lot_id = $1 AND t.transaction_type = 'production'),
+            g AS (SELECT l.id, m.materials, m.uncosted, round(m.materials + (l.actual -> 'valuation' ->> 'conversion')::numeric, 2) AS total
+                    FROM public.production_lots l, m WHERE l.id = $1 AND l.actual_cost IS NOT NULL AND l.actual -> 'valuation' ? 'conversion'),
+            u AS (UPDATE public.production_lots l
+                     SET actual_cost = g.total, cost_variance = g.total - l.worst_case_estimated_cost,
+                         actual = jsonb_set(l.actual, '{valuation}', (l.actual -> 'valuation') || jsonb_build_object(
+                                  'materials', trim_scale(g.materials)::text, 'total', g.total::text,
+                                  'complete', jsonb_array_length(g.uncosted) = 0, 'uncosted', g.uncosted)),
+                         output_unit_cost = CASE WHEN l.output_unit_cost IS NOT NULL AND l.output_quantity > 0 THEN round(g.total / l.output_quantity, 6) END
+                    FROM g WHERE l.id = g.id
+                  RETURNING l.id, l.output_unit_cost)
+       UPDATE public.inventory_transactions t SET unit_cost = u.output_unit_cost FROM u
+        WHERE t.production_lot_id = u.id AND t.transaction_type = 'output' AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost
+       RETURNING t.variant_id AS "variantId", ${PLACE('t.created_at')}, t.id::text AS id`,
+      [lotId],
+    )
+  ).rows;
+}
