@@ -26,7 +26,7 @@ export interface PlacedEntry {
 }
 
 /** What the ledger's replays did for one placed entry: how many rows they read and rewrote, and the lots costed again. */
-export interface ReplayWork {
+interface ReplayWork {
   replays: number;
   rowsRead: number;
   rowsChanged: number;
@@ -149,29 +149,31 @@ const before = (a: Place, b: Place) => a.us < b.us || (a.us === b.us && a.id < b
 const PLACE = (c: string) => `${c}::text AS at, (extract(epoch FROM ${c}) * 1000000)::bigint::float8 AS us`;
 
 /**
- * Replays the variant from the place, then what it moved, in ledger order: the completed lots
- * whose consumption changed value are costed again (their actual cost, variance and output unit
- * cost, by the rule completion.ts costs a lot by), and each lot's output variant is replayed
- * from its output row. Every new task lies after the one that made it, so taking them earliest
- * first costs each lot once and replays a variant at most once per lot that outputs into it:
- * at most 1 + 2 × L statements' work for L lots reached.
+ * Replays the variant from the place, then what it moved, in waves: the completed lots whose
+ * consumption changed value in a wave are costed again together (their actual cost, variance
+ * and output unit cost, by the rule completion.ts first costed them by), and each variant
+ * holding an output row whose cost changed is replayed in the next wave, once, from the
+ * earliest of them. A lot costed again whose consumption a later wave moves once more is costed
+ * again then (its output row follows its consumption, so each wave starts later in a chain of
+ * lots). Bound: as many waves as the longest chain of lots reached (a lot consuming the output
+ * of a lot reached before, made after it: the depth of the bills of materials), each wave one
+ * replay per variant it reaches and one statement costing its lots.
  */
 async function replayFrom(q: Queryable, start: Place & { variantId: number; guard: boolean; name: string; unit: string }): Promise<ReplayWork> {
   const work: ReplayWork = { replays: 0, rowsRead: 0, rowsChanged: 0, lots: [] };
-  const variants = new Map<number, Place>([[start.variantId, { at: start.at, us: start.us, id: start.id }]]);
-  const lots = new Map<number, Place>();
-  const costed = new Set<number>();
-  for (;;) {
-    const next = earliest(variants, lots);
-    if (!next) return work;
-    if (next.kind === 'variant') {
-      variants.delete(next.key);
-      const guard = next.key === start.variantId && next.place.id === start.id && start.guard;
+  let wave = new Map<number, Place>([[start.variantId, { at: start.at, us: start.us, id: start.id }]]);
+  let first = true;
+  while (wave.size > 0) {
+    const ids = [...wave.keys()].sort((a, b) => a - b);
+    if (!first) await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = ANY($1::int[]) ORDER BY variant_id FOR UPDATE', [ids]);
+    const moved = new Set<number>();
+    for (const variantId of ids) {
+      const place = wave.get(variantId)!;
       const r = (
-        await q.query<{ status: string; place: string | null; day: string | null; stock: string; lots: number[] | null; read: number; changed: number }>(
-          `SELECT status, place::text AS place, ${DAY_OF('place')} AS day, trim_scale(stock)::text AS stock, lots, rows_read AS read, rows_changed AS changed
+        await q.query<{ status: string; day: string | null; stock: string; lots: number[] | null; read: number; changed: number }>(
+          `SELECT status, ${DAY_OF('place')} AS day, trim_scale(stock)::text AS stock, lots, rows_read AS read, rows_changed AS changed
              FROM public.ledger_replay($1, $2::timestamptz, $3, $4)`,
-          [next.key, next.place.at, next.place.id, guard],
+          [variantId, place.at, place.id, first && start.guard],
         )
       ).rows[0]!;
       if (r.status === 'negative')
@@ -184,74 +186,58 @@ async function replayFrom(q: Queryable, start: Place & { variantId: number; guar
       if (r.status === 'unvalued')
         throw new ItemError(
           'STOCK_UNVALUED',
-          `variant ${next.key}'s stock has no cost where this entry goes${r.day ? ` (${r.day})` : ''}, and its later rows could not be valued consistently: give its opening balance a cost, or record the entry today`,
+          `variant ${variantId}'s stock has no cost where this entry goes${r.day ? ` (${r.day})` : ''}, and its later rows could not be valued consistently: give its opening balance a cost, or record the entry today`,
           'state',
-          { variantId: next.key, day: r.day },
+          { variantId, day: r.day },
         );
       work.replays++;
       work.rowsRead += r.read;
       work.rowsChanged += r.changed;
-      if (r.lots && r.lots.length > 0) {
-        const outputs = await q.query<{ lot: number; at: string; us: number; id: string }>(
-          `SELECT l.id AS lot, ${PLACE('coalesce(o.created_at, p.created_at)')}, coalesce(o.id, p.id)::text AS id
-             FROM public.production_lots l
-             CROSS JOIN LATERAL (SELECT t.created_at, t.id FROM public.inventory_transactions t WHERE t.production_lot_id = l.id AND t.transaction_type = 'production'
-                                  ORDER BY t.created_at DESC, t.id DESC LIMIT 1) p
-             LEFT JOIN LATERAL (SELECT t.created_at, t.id FROM public.inventory_transactions t WHERE t.production_lot_id = l.id AND t.transaction_type = 'output' LIMIT 1) o ON true
-            WHERE l.id = ANY($1::int[]) AND l.actual_cost IS NOT NULL`,
-          [[...new Set(r.lots)]],
-        );
-        for (const o of outputs.rows) if (!costed.has(o.lot)) lots.set(o.lot, { at: o.at, us: o.us, id: Number(o.id) });
-      }
-    } else {
-      lots.delete(next.key);
-      costed.add(next.key);
-      work.lots.push(next.key);
-      const moved = await recostLot(q, next.key);
-      for (const m of moved) {
-        await q.query('SELECT 1 FROM public.item_variant WHERE variant_id = $1 FOR UPDATE', [m.variantId]);
-        const known = variants.get(m.variantId);
-        const place = { at: m.at, us: m.us, id: Number(m.id) };
-        if (!known || before(place, known)) variants.set(m.variantId, place);
-      }
+      for (const lot of r.lots ?? []) moved.add(lot);
+    }
+    first = false;
+    wave = new Map();
+    if (moved.size === 0) break;
+    work.lots.push(...moved);
+    for (const o of await recostLots(q, [...moved])) {
+      const place = { at: o.at, us: o.us, id: Number(o.id) };
+      const known = wave.get(o.variantId);
+      if (!known || before(place, known)) wave.set(o.variantId, place);
     }
   }
-}
-
-function earliest(variants: Map<number, Place>, lots: Map<number, Place>): { kind: 'variant' | 'lot'; key: number; place: Place } | null {
-  let best: { kind: 'variant' | 'lot'; key: number; place: Place } | null = null;
-  for (const [key, place] of variants) if (!best || before(place, best.place)) best = { kind: 'variant', key, place };
-  for (const [key, place] of lots) if (!best || before(place, best.place)) best = { kind: 'lot', key, place };
-  return best;
+  return work;
 }
 
 /**
- * Costs a completed lot again from its consumption as the ledger now values it: materials (the
- * value its 'production' rows took), the conversion it was costed with, the total to the cent,
- * its variance against the worst-case estimate, and its output's unit cost (total ÷ output
- * quantity, to a millionth), as completion.ts first costed it. Answers the output row when its
- * unit cost changed (its variant is to be valued again from there).
+ * Costs completed lots again from their consumption as the ledger now values it: materials (the
+ * value their 'production' rows took), the conversion each was costed with, the total to the
+ * cent, the variance against the worst-case estimate, and the output's unit cost (total ÷
+ * output quantity, to a millionth), as completion.ts first costed them. Answers the output rows
+ * whose unit cost changed (their variants are to be valued again from there).
  */
-async function recostLot(q: Queryable, lotId: number): Promise<{ variantId: number; at: string; us: number; id: string }[]> {
+async function recostLots(q: Queryable, lotIds: number[]): Promise<{ variantId: number; at: string; us: number; id: string }[]> {
   return (
     await q.query<{ variantId: number; at: string; us: number; id: string }>(
-      `WITH m AS (SELECT coalesce(-sum(t.value), 0) AS materials,
+      `WITH m AS (SELECT t.production_lot_id AS lot, coalesce(-sum(t.value), 0) AS materials,
                          coalesce(jsonb_agg(t.variant_id ORDER BY t.variant_id) FILTER (WHERE t.value IS NULL), '[]'::jsonb) AS uncosted
-                    FROM public.inventory_transactions t WHERE t.production_lot_id = $1 AND t.transaction_type = 'production'),
+                    FROM public.inventory_transactions t WHERE t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'production'
+                   GROUP BY t.production_lot_id),
             g AS (SELECT l.id, m.materials, m.uncosted, round(m.materials + (l.actual -> 'valuation' ->> 'conversion')::numeric, 2) AS total
-                    FROM public.production_lots l, m WHERE l.id = $1 AND l.actual_cost IS NOT NULL AND l.actual -> 'valuation' ? 'conversion'),
+                    FROM public.production_lots l JOIN m ON m.lot = l.id
+                   WHERE l.id = ANY($1::int[]) AND l.actual_cost IS NOT NULL AND l.actual -> 'valuation' ? 'conversion'),
             u AS (UPDATE public.production_lots l
                      SET actual_cost = g.total, cost_variance = g.total - l.worst_case_estimated_cost,
                          actual = jsonb_set(l.actual, '{valuation}', (l.actual -> 'valuation') || jsonb_build_object(
                                   'materials', trim_scale(g.materials)::text, 'total', g.total::text,
                                   'complete', jsonb_array_length(g.uncosted) = 0, 'uncosted', g.uncosted)),
                          output_unit_cost = CASE WHEN l.output_unit_cost IS NOT NULL AND l.output_quantity > 0 THEN round(g.total / l.output_quantity, 6) END
-                    FROM g WHERE l.id = g.id
+                    FROM g WHERE l.id = g.id AND l.id = ANY($1::int[])
                   RETURNING l.id, l.output_unit_cost)
        UPDATE public.inventory_transactions t SET unit_cost = u.output_unit_cost FROM u
-        WHERE t.production_lot_id = u.id AND t.transaction_type = 'output' AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost
+        WHERE t.production_lot_id = u.id AND t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'output'
+          AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost
        RETURNING t.variant_id AS "variantId", ${PLACE('t.created_at')}, t.id::text AS id`,
-      [lotId],
+      [lotIds],
     )
   ).rows;
 }
