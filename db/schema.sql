@@ -575,7 +575,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION public.ledger_replay(p_variant integer, p_at timestamp with time zone, p_id bigint, p_guard boolean)
+CREATE OR REPLACE FUNCTION public.ledger_replay(p_variant integer, p_at timestamp with time zone, p_id bigint, p_guard boolean, p_ids bigint[] DEFAULT '{}'::bigint[], p_costs numeric[] DEFAULT '{}'::numeric[])
  RETURNS TABLE(status text, place timestamp with time zone, stock numeric, stock_value numeric, lots integer[], rows_read integer, rows_changed integer)
  LANGUAGE plpgsql
 AS $function$
@@ -585,6 +585,8 @@ DECLARE
     last_value numeric;
     has_last boolean;
     r record;
+    uc numeric;
+    j integer := 1;
     own boolean;
     c numeric;
     x numeric;
@@ -614,8 +616,13 @@ BEGIN
          ORDER BY t.created_at, t.id
     LOOP
         n := n + 1;
+        uc := r.unit_cost;
+        IF j <= cardinality(p_ids) AND p_ids[j] = r.id THEN
+            uc := p_costs[j];
+            j := j + 1;
+        END IF;
         IF r.type = 'revaluation' THEN
-            c := r.unit_cost;
+            c := uc;
             IF pending IS NOT NULL THEN
                 x := pending;
                 pending := NULL;
@@ -630,7 +637,7 @@ BEGIN
                 RETURN QUERY SELECT 'unvalued'::text, r.created_at, s, v, NULL::integer[], n, 0;
                 RETURN;
             END IF;
-            own := r.unit_cost IS NOT NULL AND r.type IN ('receipt', 'output', 'opening');
+            own := uc IS NOT NULL AND r.type IN ('receipt', 'output', 'opening');
             IF r.type = 'landed_cost' THEN
                 IF v IS NULL THEN
                     RETURN QUERY SELECT 'unvalued'::text, r.created_at, s, v, NULL::integer[], n, 0;
@@ -640,7 +647,7 @@ BEGIN
                 x := r.value;
                 v := v + x;
             ELSIF own AND r.q > 0 THEN
-                c := r.unit_cost;
+                c := uc;
                 x := r.q * c;
                 IF v IS NULL THEN
                     IF s <> 0 THEN
@@ -655,7 +662,7 @@ BEGIN
                 x := NULL;
                 v := NULL;
             ELSIF own THEN
-                c := r.unit_cost;
+                c := uc;
                 x := CASE WHEN s + r.q = 0 THEN -v ELSE greatest(r.q * c, -v) END;
                 v := v + x;
             ELSE
@@ -682,6 +689,9 @@ BEGIN
     IF pending IS NOT NULL THEN
         RETURN QUERY SELECT 'unvalued'::text, NULL::timestamptz, s, v, NULL::integer[], n, 0;
         RETURN;
+    END IF;
+    IF j <= cardinality(p_ids) THEN
+        RAISE EXCEPTION 'ledger_replay: row % given a cost is not a row of variant % from the place given, in ledger order', p_ids[j], p_variant;
     END IF;
     IF k > 0 THEN
         UPDATE public.inventory_transactions t SET unit_cost = u.c, value = u.x

@@ -19,7 +19,9 @@ ALTER TABLE public.inventory_transactions ADD COLUMN entered_at timestamp with t
 -- (to a millionth; the last unit out takes what is left); nothing is valued while the stock has
 -- no cost; a revaluation row values only stock that still has no cost (else it moves 0); a
 -- landed_cost row adds its value. The rows whose unit cost or value changed are written in
--- one UPDATE, then the variant's stock and value.
+-- one UPDATE, then the variant's stock and value. p_ids and p_costs (in ledger order) give rows
+-- a new cost of their own (the output rows of lots costed again): written with their value in
+-- the same UPDATE.
 --
 -- Answers status 'ok' with the stock and value left and the lots whose 'production' rows
 -- changed value (their actual cost moves: the caller costs them again); 'negative' (only when
@@ -27,7 +29,8 @@ ALTER TABLE public.inventory_transactions ADD COLUMN entered_at timestamp with t
 -- 'unvalued' with the row that cannot be valued (stock without a cost given a first cost with
 -- no revaluation row to carry it; a landed cost on stock without a cost). Either refusal
 -- writes nothing: the caller refuses the whole change.
-CREATE FUNCTION public.ledger_replay(p_variant integer, p_at timestamp with time zone, p_id bigint, p_guard boolean)
+CREATE FUNCTION public.ledger_replay(p_variant integer, p_at timestamp with time zone, p_id bigint, p_guard boolean,
+                                     p_ids bigint[] DEFAULT '{}', p_costs numeric[] DEFAULT '{}')
     RETURNS TABLE (status text, place timestamp with time zone, stock numeric, stock_value numeric, lots integer[], rows_read integer, rows_changed integer)
     LANGUAGE plpgsql
     AS $$
@@ -37,6 +40,8 @@ DECLARE
     last_value numeric;
     has_last boolean;
     r record;
+    uc numeric;
+    j integer := 1;
     own boolean;
     c numeric;
     x numeric;
@@ -66,8 +71,13 @@ BEGIN
          ORDER BY t.created_at, t.id
     LOOP
         n := n + 1;
+        uc := r.unit_cost;
+        IF j <= cardinality(p_ids) AND p_ids[j] = r.id THEN
+            uc := p_costs[j];
+            j := j + 1;
+        END IF;
         IF r.type = 'revaluation' THEN
-            c := r.unit_cost;
+            c := uc;
             IF pending IS NOT NULL THEN
                 x := pending;
                 pending := NULL;
@@ -82,7 +92,7 @@ BEGIN
                 RETURN QUERY SELECT 'unvalued'::text, r.created_at, s, v, NULL::integer[], n, 0;
                 RETURN;
             END IF;
-            own := r.unit_cost IS NOT NULL AND r.type IN ('receipt', 'output', 'opening');
+            own := uc IS NOT NULL AND r.type IN ('receipt', 'output', 'opening');
             IF r.type = 'landed_cost' THEN
                 IF v IS NULL THEN
                     RETURN QUERY SELECT 'unvalued'::text, r.created_at, s, v, NULL::integer[], n, 0;
@@ -92,7 +102,7 @@ BEGIN
                 x := r.value;
                 v := v + x;
             ELSIF own AND r.q > 0 THEN
-                c := r.unit_cost;
+                c := uc;
                 x := r.q * c;
                 IF v IS NULL THEN
                     IF s <> 0 THEN
@@ -107,7 +117,7 @@ BEGIN
                 x := NULL;
                 v := NULL;
             ELSIF own THEN
-                c := r.unit_cost;
+                c := uc;
                 x := CASE WHEN s + r.q = 0 THEN -v ELSE greatest(r.q * c, -v) END;
                 v := v + x;
             ELSE
@@ -134,6 +144,9 @@ BEGIN
     IF pending IS NOT NULL THEN
         RETURN QUERY SELECT 'unvalued'::text, NULL::timestamptz, s, v, NULL::integer[], n, 0;
         RETURN;
+    END IF;
+    IF j <= cardinality(p_ids) THEN
+        RAISE EXCEPTION 'ledger_replay: row % given a cost is not a row of variant % from the place given, in ledger order', p_ids[j], p_variant;
     END IF;
     IF k > 0 THEN
         UPDATE public.inventory_transactions t SET unit_cost = u.c, value = u.x

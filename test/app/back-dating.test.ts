@@ -164,6 +164,32 @@ for (const backend of backends) {
       assert.deepEqual(placed.rows, [{ day: '2026-01-02', entered: true }]);
     });
 
+    test('a chain of lots: the lot that consumed the output of a lot costed again is costed again too, and its output', async () => {
+      const { m, f: s, processId: a } = await material();
+      await insertRate(db, s, { supplier: `Frame shop B${n}`, cost: '20' });
+      const bike = await insertVariant(db, `Back-dated bicycle ${n}`);
+      const b = await insertProcess(db, {
+        name: `Assemble back-dated bicycle ${n}`,
+        steps: [{ lines: [{ variantId: s, quantity: '1' }], costItems: [{ type: 'labour', quantity: '1', rate: '1' }] }],
+      });
+      await db.query('UPDATE public.processes SET output_variant_id = $2, output_quantity = 1 WHERE id = $1', [b.processId, bike]);
+      // 1 Jan 10 M @ 4; today lot A (2 frames) takes 4 M at 4: 16 + 6 + 10 = 32, frames 2 @ 16;
+      // lot B (2 bicycles) takes the 2 frames at 16: 32 + 2 = 34, bicycles 2 @ 17
+      await post(entry(m, 'receipt', '10', noon('2026-01-01'), { unitCost: '4' }));
+      const lotA = await completeLot(a, 2);
+      const lotB = await completeLot(b.processId, 2);
+      assert.deepEqual([(await lotFigures(lotA)).actual, (await lotFigures(lotB)).actual, (await lotFigures(lotB)).unit], ['32.00', '34.00', '17']);
+      // 2 Jan 10 M @ 10: 20 for 140 (7); lot A's 4 at 7 = 28: 28 + 16 = 44.00, frames 2 @ 22;
+      // lot B's 2 frames at 22 = 44: 46.00, bicycles 2 @ 23
+      await post(entry(m, 'receipt', '10', endOf('2026-01-02'), { unitCost: '10' }));
+      assert.deepEqual([(await lotFigures(lotA)).actual, (await lotFigures(lotA)).unit], ['44.00', '22']);
+      assert.deepEqual(await ledger(s), ['output 2 @ 22 = 44', 'production -2 @ 22 = -44']);
+      assert.deepEqual([(await lotFigures(lotB)).actual, (await lotFigures(lotB)).unit], ['46.00', '23']);
+      assert.deepEqual(await ledger(bike), ['output 2 @ 23 = 46']);
+      assert.deepEqual(await state(bike), { stock: '2', value: '46', ledger: '46', totals: '46 for 2' });
+      assert.deepEqual(await state(s), { stock: '0', value: '0', ledger: '0', totals: '0 for 0' });
+    });
+
     test('stock without a cost valued at a back-dated receipt’s cost from its place on, with the revaluation row there', async () => {
       const { m } = await material();
       // 1 Jan: 10 from before, no cost; 3 Jan: 2 issued, without a value (8 left, no cost)

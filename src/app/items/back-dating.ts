@@ -161,7 +161,7 @@ const PLACE = (c: string) => `${c}::text AS at, (extract(epoch FROM ${c}) * 1000
  */
 async function replayFrom(q: Queryable, start: Place & { variantId: number; guard: boolean; name: string; unit: string }): Promise<ReplayWork> {
   const work: ReplayWork = { replays: 0, rowsRead: 0, rowsChanged: 0, lots: [] };
-  let wave = new Map<number, Place>([[start.variantId, { at: start.at, us: start.us, id: start.id }]]);
+  let wave = new Map<number, Place & { costs: { place: Place; cost: string }[] }>([[start.variantId, { at: start.at, us: start.us, id: start.id, costs: [] }]]);
   let first = true;
   while (wave.size > 0) {
     const ids = [...wave.keys()].sort((a, b) => a - b);
@@ -169,11 +169,12 @@ async function replayFrom(q: Queryable, start: Place & { variantId: number; guar
     const moved = new Set<number>();
     for (const variantId of ids) {
       const place = wave.get(variantId)!;
+      const costs = place.costs.sort((a, b) => (before(a.place, b.place) ? -1 : 1));
       const r = (
         await q.query<{ status: string; day: string | null; stock: string; lots: number[] | null; read: number; changed: number }>(
           `SELECT status, ${DAY_OF('place')} AS day, trim_scale(stock)::text AS stock, lots, rows_read AS read, rows_changed AS changed
-             FROM public.ledger_replay($1, $2::timestamptz, $3, $4)`,
-          [variantId, place.at, place.id, first && start.guard],
+             FROM public.ledger_replay($1, $2::timestamptz, $3, $4, $5::bigint[], $6::numeric[])`,
+          [variantId, place.at, place.id, first && start.guard, costs.map((c) => c.place.id), costs.map((c) => c.cost)],
         )
       ).rows[0]!;
       if (r.status === 'negative')
@@ -202,7 +203,11 @@ async function replayFrom(q: Queryable, start: Place & { variantId: number; guar
     for (const o of await recostLots(q, [...moved])) {
       const place = { at: o.at, us: o.us, id: Number(o.id) };
       const known = wave.get(o.variantId);
-      if (!known || before(place, known)) wave.set(o.variantId, place);
+      if (!known) wave.set(o.variantId, { ...place, costs: [{ place, cost: o.cost }] });
+      else {
+        known.costs.push({ place, cost: o.cost });
+        if (before(place, known)) Object.assign(known, place);
+      }
     }
   }
   return work;
@@ -213,11 +218,12 @@ async function replayFrom(q: Queryable, start: Place & { variantId: number; guar
  * value their 'production' rows took), the conversion each was costed with, the total to the
  * cent, the variance against the worst-case estimate, and the output's unit cost (total ÷
  * output quantity, to a millionth), as completion.ts first costed them. Answers the output rows
- * whose unit cost changed (their variants are to be valued again from there).
+ * whose unit cost changes and the new cost, which the replay of their variant writes with their
+ * value (one write of each row).
  */
-async function recostLots(q: Queryable, lotIds: number[]): Promise<{ variantId: number; at: string; us: number; id: string }[]> {
+async function recostLots(q: Queryable, lotIds: number[]): Promise<{ variantId: number; at: string; us: number; id: string; cost: string }[]> {
   return (
-    await q.query<{ variantId: number; at: string; us: number; id: string }>(
+    await q.query<{ variantId: number; at: string; us: number; id: string; cost: string }>(
       `WITH m AS (SELECT t.production_lot_id AS lot, coalesce(-sum(t.value), 0) AS materials,
                          coalesce(jsonb_agg(t.variant_id ORDER BY t.variant_id) FILTER (WHERE t.value IS NULL), '[]'::jsonb) AS uncosted
                     FROM public.inventory_transactions t WHERE t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'production'
@@ -233,10 +239,10 @@ async function recostLots(q: Queryable, lotIds: number[]): Promise<{ variantId: 
                          output_unit_cost = CASE WHEN l.output_unit_cost IS NOT NULL AND l.output_quantity > 0 THEN round(g.total / l.output_quantity, 6) END
                     FROM g WHERE l.id = g.id AND l.id = ANY($1::int[])
                   RETURNING l.id, l.output_unit_cost)
-       UPDATE public.inventory_transactions t SET unit_cost = u.output_unit_cost FROM u
-        WHERE t.production_lot_id = u.id AND t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'output'
-          AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost
-       RETURNING t.variant_id AS "variantId", ${PLACE('t.created_at')}, t.id::text AS id`,
+       SELECT t.variant_id AS "variantId", ${PLACE('t.created_at')}, t.id::text AS id, u.output_unit_cost::text AS cost
+         FROM u JOIN public.inventory_transactions t ON t.production_lot_id = u.id
+        WHERE t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'output'
+          AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost`,
       [lotIds],
     )
   ).rows;
