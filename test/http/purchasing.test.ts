@@ -231,6 +231,15 @@ for (const backend of backends) {
       assert.equal(noReason.statusCode, 400);
       const missing = await api.call('GET', '/api/purchase-orders/999999', { as: 'viewer' });
       assert.equal(missing.statusCode, 404);
+      // goods cannot be received on a day to come (an earlier day is back-dated: test/app/back-dating.test.ts)
+      const ahead = await api.call('POST', '/api/goods-receipts', {
+        as: 'operator',
+        body: { supplierId: supplier, receivedOn: '2999-01-01', lines: [{ variantId: variant, quantity: '1', unitCost: '2' }] },
+      });
+      assert.equal(ahead.statusCode, 400, ahead.body);
+      assert.equal(json(ahead).error.code, 'DAY_AHEAD');
+      assert.equal(json(ahead).error.details.fields[0].path, 'body/receivedOn');
+      assert.match(json(ahead).error.message, /write today or an earlier day: 2999-01-01 has not come yet/);
     });
   });
 }

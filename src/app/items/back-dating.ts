@@ -36,13 +36,13 @@ interface ReplayWork {
 const DAY_OF = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
 /**
- * Where an entry of `day` (YYYY-MM-DD) goes in the ledger: null (now) for today or no day; for
- * a day before today, the end of that day (UTC; the last microsecond): after everything
+ * Where an entry of `day` (YYYY-MM-DD) goes in the ledger: `at` null (now) for today or no day;
+ * for a day before today, the end of that day (UTC; the last microsecond): after everything
  * recorded on that day, so it counts in that day's stock and value and every later row is
- * valued with it. A day after today is refused (DAY_AHEAD, 400, naming `field`).
+ * valued with it. `ahead` for a day after today, which the caller refuses in its own words.
  */
-export async function placeOfDay(q: Queryable, day: string | null | undefined, field: string): Promise<string | null> {
-  if (day == null) return null;
+export async function placeOfDay(q: Queryable, day: string | null | undefined): Promise<{ at: string | null; ahead: boolean }> {
+  if (day == null) return { at: null, ahead: false };
   const r = (
     await q.query<{ ahead: boolean; before: boolean; at: string }>(
       `SELECT $1::date > CURRENT_DATE AS ahead, $1::date < CURRENT_DATE AS before,
@@ -50,12 +50,7 @@ export async function placeOfDay(q: Queryable, day: string | null | undefined, f
       [day],
     )
   ).rows[0]!;
-  if (r.ahead)
-    throw new ItemError('DAY_AHEAD', `${field}: write today or an earlier day: ${day} has not come yet`, 'usage', {
-      field,
-      fields: [{ path: field, message: `write today or an earlier day: ${day} has not come yet` }],
-    });
-  return r.before ? r.at : null;
+  return { at: r.before ? r.at : null, ahead: r.ahead };
 }
 
 /**

@@ -417,7 +417,8 @@ async function writeReceipt(
       );
   }
   // received on an earlier day: placed at that day's end, the later entries valued again (back-dating.ts)
-  const at = await placeOfDay(q, input.receivedOn, 'receivedOn');
+  const { at, ahead } = await placeOfDay(q, input.receivedOn);
+  if (ahead) throw usage('DAY_AHEAD', 'receivedOn', `write today or an earlier day: ${input.receivedOn} has not come yet`);
   await postStock(
     q,
     r.planned.map((l) => ({
