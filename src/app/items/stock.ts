@@ -210,6 +210,10 @@ export interface StockEntry {
  * The caller has locked the variants (in variant order, where there are several) and checked
  * the change; the ledger's unit is the variant's, cut to the ledger's 20 characters. A variant
  * named twice is posted in turn (each round names a variant once, as the average moves).
+ * Entries with a place (`at`) and value-only `landed_cost` entries are posted after the others,
+ * one at a time, by back-dating.ts: each valued where it stands, the later rows of its variant
+ * (and the lots and outputs they moved) valued again; one going out that would leave stock
+ * below zero at any point after its place is refused (STOCK_NEGATIVE, naming the day).
  * Answers the rows in the entries' order.
  */
 export function postStock(q: Queryable, entries: readonly StockEntry[]): Promise<LedgerEntry[]>;
