@@ -49,6 +49,7 @@ DECLARE
     pending numeric;
     n integer := 0;
     k integer := 0;
+    nl integer := 0;
     ids bigint[] := '{}';
     costs numeric[] := '{}';
     vals numeric[] := '{}';
@@ -137,7 +138,8 @@ BEGIN
             costs[k] := c;
             vals[k] := x;
             IF r.type = 'production' AND r.lot IS NOT NULL AND x IS DISTINCT FROM r.value THEN
-                moved_lots := moved_lots || r.lot;
+                nl := nl + 1;
+                moved_lots[nl] := r.lot;
             END IF;
         END IF;
     END LOOP;

@@ -221,23 +221,23 @@ async function recostLots(q: Queryable, lotIds: number[]): Promise<{ variantId: 
     await q.query<{ variantId: number; at: string; us: number; id: string; cost: string }>(
       `WITH m AS (SELECT t.production_lot_id AS lot, coalesce(-sum(t.value), 0) AS materials,
                          coalesce(jsonb_agg(t.variant_id ORDER BY t.variant_id) FILTER (WHERE t.value IS NULL), '[]'::jsonb) AS uncosted
-                    FROM public.inventory_transactions t WHERE t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'production'
+                    FROM unnest($1::int[]) AS x(lot)
+                    JOIN public.inventory_transactions t ON t.production_lot_id = x.lot AND t.transaction_type = 'production'
                    GROUP BY t.production_lot_id),
             g AS (SELECT l.id, m.materials, m.uncosted, round(m.materials + (l.actual -> 'valuation' ->> 'conversion')::numeric, 2) AS total
-                    FROM public.production_lots l JOIN m ON m.lot = l.id
-                   WHERE l.id = ANY($1::int[]) AND l.actual_cost IS NOT NULL AND l.actual -> 'valuation' ? 'conversion'),
+                    FROM m JOIN public.production_lots l ON l.id = m.lot
+                   WHERE l.actual_cost IS NOT NULL AND l.actual -> 'valuation' ? 'conversion'),
             u AS (UPDATE public.production_lots l
                      SET actual_cost = g.total, cost_variance = g.total - l.worst_case_estimated_cost,
                          actual = jsonb_set(l.actual, '{valuation}', (l.actual -> 'valuation') || jsonb_build_object(
                                   'materials', trim_scale(g.materials)::text, 'total', g.total::text,
                                   'complete', jsonb_array_length(g.uncosted) = 0, 'uncosted', g.uncosted)),
                          output_unit_cost = CASE WHEN l.output_unit_cost IS NOT NULL AND l.output_quantity > 0 THEN round(g.total / l.output_quantity, 6) END
-                    FROM g WHERE l.id = g.id AND l.id = ANY($1::int[])
+                    FROM g WHERE l.id = g.id
                   RETURNING l.id, l.output_unit_cost)
        SELECT t.variant_id AS "variantId", ${PLACE('t.created_at')}, t.id::text AS id, u.output_unit_cost::text AS cost
          FROM u JOIN public.inventory_transactions t ON t.production_lot_id = u.id
-        WHERE t.production_lot_id = ANY($1::int[]) AND t.transaction_type = 'output'
-          AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost`,
+        WHERE t.transaction_type = 'output' AND u.output_unit_cost IS NOT NULL AND t.unit_cost IS DISTINCT FROM u.output_unit_cost`,
       [lotIds],
     )
   ).rows;
