@@ -177,13 +177,17 @@ async function moveStock(q: Queryable, m: MovementInput, userId: number | null):
  */
 export interface StockEntry {
   variantId: number;
-  type: MovementType | 'production' | 'output' | 'revaluation';
+  type: MovementType | 'production' | 'output' | 'revaluation' | 'landed_cost';
   quantity: string;
   unitCost?: string | null;
   notes: string | null;
   createdBy: number | null;
   lotId?: number | null;
   reference?: { type: string; id: number | null } | null;
+  /** ISO timestamp: the row's place in the ledger; absent = now. */
+  at?: string | null;
+  /** For type 'landed_cost', quantity '0': the value added at its place. */
+  value?: string | null;
 }
 
 /**
