@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../../src/app/audit/actor.ts';
 import { recordMovement } from '../../src/app/items/stock.ts';
+import { exportGoodsReceiptsCsv, exportReceiptChargesCsv } from '../../src/app/purchasing/export.ts';
 import { addReceiptCharge } from '../../src/app/purchasing/later-charges.ts';
 import { createGoodsReceipt, getGoodsReceipt, reverseGoodsReceipt } from '../../src/app/purchasing/receipts.ts';
 import type { ReceiptInput } from '../../src/app/purchasing/receipts.ts';
@@ -418,6 +419,43 @@ for (const backend of backends) {
         'RECEIPT_REVERSED',
       );
       assert.equal(reversal.message, `receipt ${back.receiptNumber} is a reversal: a charge belongs on the receipt that brought the goods in`);
+    });
+
+    test('the exports write each line’s charges and landed unit cost, and each charge’s share of each line', async () => {
+      const [a, b] = [await variant(), await variant()];
+      const r = await receive(
+        [
+          [a, '10', '5'],
+          [b, '30', '2'],
+        ],
+        { receivedOn: '2026-11-05', charges: [{ kind: 'freight', description: 'Truck', amount: '100', spread: 'quantity' }] },
+      );
+      const text = async (csv: AsyncGenerator<string>) => {
+        let out = '';
+        for await (const piece of csv) out += piece;
+        return out.split('\r\n');
+      };
+      const receipts = await text(exportGoodsReceiptsCsv(db));
+      assert.ok(receipts[0]!.endsWith(',Amount (INR),Over-receipt Reason,Charges (INR),Landed Unit Cost (INR)'), receipts[0]);
+      assert.deepEqual(
+        receipts.filter((row) => row.startsWith(`${r.receiptNumber},`)).map((row) => row.split(',').slice(-5)),
+        [
+          ['5', '50', '', '25', '7.5'],
+          ['2', '60', '', '75', '4.5'],
+        ],
+      );
+      const charges = await text(exportReceiptChargesCsv(db));
+      assert.equal(
+        charges[0],
+        '\uFEFFReceipt Number,Supplier,Received On,Kind,Description,Spread,Added Later,Bill Number,Charged On,Charge Amount (INR),Line,Item,Color,Size,Quantity,Unit Cost (INR),Share (INR),Landed Unit Cost (INR)',
+      );
+      assert.deepEqual(
+        charges.filter((row) => row.startsWith(`${r.receiptNumber},`)),
+        [
+          `${r.receiptNumber},Carrier and parts,05/11/2026,freight,Truck,quantity,no,,05/11/2026,100,1,Landed part ${n - 1},Natural,One size,10,5,25,7.5`,
+          `${r.receiptNumber},Carrier and parts,05/11/2026,freight,Truck,quantity,no,,05/11/2026,100,2,Landed part ${n},Natural,One size,30,2,75,4.5`,
+        ],
+      );
     });
   });
 }

@@ -208,6 +208,10 @@ export async function writeCharges(q: Queryable, receiptId: number, charges: rea
   return r.rows.map((x) => x.id);
 }
 
+/** SQL: the landed unit cost of a line of `unitCost` and `quantity` whose shares of the charges add up to `shares` (NULL: none). */
+export const landedUnitCostSql = (unitCost: string, quantity: string, shares: string) =>
+  `(${unitCost} + coalesce(round((${shares})::numeric(40,24) / ${quantity}, 20), 0))`;
+
 /** A receipt's charges, each line's shares of them and its landed unit cost (its unit cost when it carries none), the lines by id. */
 export async function chargesOf(
   q: Queryable,
@@ -224,7 +228,7 @@ export async function chargesOf(
   const lines = (
     await q.query<{ lineId: number; landed: string; shares: LineShare[] | null }>(
       `SELECT l.id AS "lineId",
-              trim_scale(l.unit_cost + coalesce(round(sum(cl.amount)::numeric(40,24) / l.quantity, 20), 0))::text AS landed,
+              trim_scale(${landedUnitCostSql('l.unit_cost', 'l.quantity', 'sum(cl.amount)')})::text AS landed,
               json_agg(json_build_object('chargeId', cl.charge_id, 'amount', trim_scale(cl.amount)::text) ORDER BY cl.charge_id)
                 FILTER (WHERE cl.charge_id IS NOT NULL) AS shares
          FROM public.goods_receipt_lines l LEFT JOIN public.goods_receipt_charge_lines cl ON cl.receipt_line_id = l.id

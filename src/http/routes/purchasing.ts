@@ -16,6 +16,8 @@ import {
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
 import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
+import { CHARGE_KINDS, CHARGE_SPREADS, MAX_RECEIPT_CHARGES } from '../../app/purchasing/charges.ts';
+import { addReceiptCharge } from '../../app/purchasing/later-charges.ts';
 import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
 import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
 import { stockValue, stockValueTotal } from '../../app/items/value.ts';
@@ -114,7 +116,34 @@ const ReceiptLineSchema = Type.Object({
   unitCost: Decimal,
   amount: Decimal,
   overReceiptReason: Type.Union([Type.String(), Type.Null()]),
+  shares: Type.Array(Type.Object({ chargeId: Type.Integer(), amount: Decimal }), { description: 'the line’s share of each of the receipt’s charges' }),
+  landedUnitCost: Type.String({
+    description: 'unit cost + the line’s shares ÷ its quantity, exact (to 20 decimals when the division does not end): the ledger’s cost',
+  }),
 });
+const ChargeSchema = Type.Object({
+  chargeId: Type.Integer(),
+  kind: Literals(CHARGE_KINDS),
+  description: Type.Union([Type.String(), Type.Null()]),
+  amount: Type.String({ description: 'the charge, exact; negative on a reversal' }),
+  spread: Literals(CHARGE_SPREADS),
+  addedLater: Type.Boolean({ description: 'added to the receipt after it was posted (a freight bill), as its own entry' }),
+  billNumber: Type.Union([Type.String(), Type.Null()]),
+  chargedOn: Day,
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Stamp,
+});
+const ChargeAmount = Type.String({
+  pattern: '^(?!0*(\\.0*)?$)\\d{1,12}(\\.\\d{1,4})?$',
+  description: 'decimal string: an amount above 0, at most 4 decimals, e.g. "1250.50"',
+});
+/** A charge's terms, on a receipt as it is posted and added later alike. */
+const ChargeTermsFields = {
+  kind: Literals(CHARGE_KINDS, { description: 'freight, duty or other' }),
+  description: Type.Optional(Text(500)),
+  amount: ChargeAmount,
+  spread: Literals(CHARGE_SPREADS, { description: 'by quantity, by value (quantity × unit cost), or by hand (manual: each line’s share in lines)' }),
+};
 const ReceiptFields = {
   receiptId: Type.Integer(),
   receiptNumber: Type.String({ description: 'GR-YYYYMMDD-NNNNNN' }),
@@ -140,6 +169,7 @@ const ReceiptSummarySchema = Type.Object(ReceiptFields);
 const ReceiptSchema = Type.Object({
   ...ReceiptFields,
   lines: Type.Array(ReceiptLineSchema),
+  charges: Type.Array(ChargeSchema),
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
@@ -470,7 +500,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'createGoodsReceipt',
         tags: ['purchasing'],
         summary:
-          'Receive goods, against an order (each line names its poLineId; the unit cost defaults to the line’s price less its discount) or on their own (supplierId, and each line its variantId and unitCost). Each line goes into stock at its unit cost, in one transaction; more than is open on an order line is refused (409 OVER_RECEIPT) unless overReceiptReason says why',
+          'Receive goods, against an order (each line names its poLineId; the unit cost defaults to the line’s price less its discount) or on their own (supplierId, and each line its variantId and unitCost), with any freight, duty or other charges spread onto the lines by quantity, value or by hand (400 CHARGE_SHARES_DIFFER when shares by hand do not add up to the charge). Each line goes into stock at its landed unit cost, in one transaction; more than is open on an order line is refused (409 OVER_RECEIPT) unless overReceiptReason says why',
         body: Type.Object(
           {
             supplierId: Type.Optional(Id),
@@ -495,6 +525,26 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
               ),
               { minItems: 1, maxItems: MAX_RECEIPT_LINES },
             ),
+            charges: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    ...ChargeTermsFields,
+                    lines: Type.Optional(
+                      Type.Array(
+                        Type.Object(
+                          { line: Type.Integer({ minimum: 0, description: 'the line’s position in lines, from 0' }), amount: Amount },
+                          { additionalProperties: false },
+                        ),
+                        { maxItems: MAX_RECEIPT_LINES, description: 'by hand only: each line’s share; the shares add up to the charge exactly' },
+                      ),
+                    ),
+                  },
+                  { additionalProperties: false },
+                ),
+                { maxItems: MAX_RECEIPT_CHARGES },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -512,7 +562,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'reverseGoodsReceipt',
         tags: ['purchasing'],
         summary:
-          'Reverse a receipt, saying why: a new receipt takes back each line at the cost it came in at, from stock and from the order (409 STOCK_NEGATIVE when what it brought has been used since; 409 RECEIPT_REVERSED when it was reversed already)',
+          'Reverse a receipt, saying why: a new receipt takes back each line at the landed cost it came in at (its charges go back negated), from stock and from the order (409 STOCK_NEGATIVE when what it brought has been used since; 409 RECEIPT_REVERSED when it was reversed already)',
         params: IdParams,
         body: Type.Object({ reason: Reason }, { additionalProperties: false }),
         response: { 201: ReceiptSchema, ...errors(404, 409) },
@@ -520,6 +570,36 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     },
     async (request, reply) =>
       reply.status(201).send(await withBodyPaths(() => reverseGoodsReceipt(db, request.params.id, request.body.reason, actorOf(request)))),
+  );
+
+  app.post(
+    '/api/goods-receipts/:id/charges',
+    {
+      config: receive,
+      schema: {
+        operationId: 'addGoodsReceiptCharge',
+        tags: ['purchasing'],
+        summary:
+          'Add a charge that arrived later (a freight bill) to a posted receipt, as its own entry: spread onto the lines like a charge on the receipt, each share entering the ledger where the receipt’s goods did, so what was consumed since carries it (409 RECEIPT_REVERSED for a receipt reversed or a reversal)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            ...ChargeTermsFields,
+            billNumber: Type.Optional(Text(255)),
+            chargedOn: Type.Optional(Day),
+            lines: Type.Optional(
+              Type.Array(Type.Object({ receiptLineId: Id, amount: Amount }, { additionalProperties: false }), {
+                maxItems: MAX_RECEIPT_LINES,
+                description: 'by hand only: each line’s share; the shares add up to the charge exactly',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ReceiptSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await withBodyPaths(() => addReceiptCharge(db, request.params.id, request.body, actorOf(request)))),
   );
 
   app.get(
