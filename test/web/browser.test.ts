@@ -14,6 +14,7 @@ import './areas/processes.ts';
 import './areas/lots.ts';
 import './areas/imports.ts';
 import './areas/purchasing.ts';
+import './areas/landed-costs.ts';
 import './areas/buy-make-value.ts';
 import './areas/confirm.ts';
 import './areas/every-page.ts';
