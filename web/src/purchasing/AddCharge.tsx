@@ -2,10 +2,11 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import { DayInput } from '../DayInput.tsx';
-import { formatMoney, formatUnitCost } from '../format.ts';
+import { formatUnitCost } from '../format.ts';
 import { variantName } from '../items/variants.ts';
-import { CHARGE_KINDS, CHARGE_SPREADS, KIND_LABELS, SPREAD_LABELS, chargesBody, emptyCharge, landedUnitCosts, unspread } from './landed.ts';
-import type { ChargeDraft, ChargeKind, ChargeSpread } from './landed.ts';
+import { ChargeTermsFields } from './ChargeTermsFields.tsx';
+import { chargesBody, emptyCharge, landedUnitCosts } from './landed.ts';
+import type { ChargeDraft } from './landed.ts';
 import { ProblemAt, ProblemElsewhere, invalidAt, pathOf } from './problems.tsx';
 import type { Receipt } from './shapes.ts';
 import { today } from './days.ts';
@@ -28,7 +29,6 @@ export function AddCharge({ receipt, onAdded }: { receipt: Receipt; onAdded: (r:
   // Each line weighs by its price (spread by value), and the new charge adds to its landed unit cost so far.
   const lines = receipt.lines.map((l) => ({ quantity: l.quantity, unitCost: l.unitCost, carried: l.landedUnitCost }));
   const landed = landedUnitCosts([charge], lines);
-  const left = charge.spread === 'manual' ? unspread(charge, lines.length) : null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -66,90 +66,35 @@ export function AddCharge({ receipt, onAdded }: { receipt: Receipt; onAdded: (r:
         </>
       ) : (
         <form onSubmit={submit} noValidate aria-label="Add a charge">
-          <div className="form-grid">
-            <div>
-              <label htmlFor="ch-kind">Kind</label>
-              <select id="ch-kind" value={charge.kind} onChange={(e) => change({ kind: e.target.value as ChargeKind })} {...invalidAt(error, 'kind')}>
-                {CHARGE_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {KIND_LABELS[k]}
-                  </option>
-                ))}
-              </select>
-              <ProblemAt error={error} path="kind" label="Kind" />
-            </div>
-            <div>
-              <label htmlFor="ch-amount">Amount</label>
-              <input
-                id="ch-amount"
-                inputMode="decimal"
-                value={charge.amount}
-                onChange={(e) => change({ amount: e.target.value })}
-                {...invalidAt(error, 'amount')}
-              />
-              <ProblemAt error={error} path="amount" label="Amount" />
-            </div>
-            <div>
-              <label htmlFor="ch-spread">Spread</label>
-              <select id="ch-spread" value={charge.spread} onChange={(e) => change({ spread: e.target.value as ChargeSpread })} {...invalidAt(error, 'spread')}>
-                {CHARGE_SPREADS.map((s) => (
-                  <option key={s} value={s}>
-                    {SPREAD_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-              <ProblemAt error={error} path="spread" label="Spread" />
-            </div>
-            <div>
-              <label htmlFor="ch-bill">Bill number (optional)</label>
-              <input
-                id="ch-bill"
-                maxLength={255}
-                autoComplete="off"
-                value={billNumber}
-                onChange={(e) => setBillNumber(e.target.value)}
-                {...invalidAt(error, 'billNumber')}
-              />
-              <ProblemAt error={error} path="billNumber" label="Bill number" />
-            </div>
-            <div>
-              <label htmlFor="ch-day">Bill’s day</label>
-              <DayInput id="ch-day" value={chargedOn} onChange={(v) => setChargedOn(v)} {...invalidAt(error, 'chargedOn')} />
-              <ProblemAt error={error} path="chargedOn" label="Bill’s day" />
-            </div>
-            <div>
-              <label htmlFor="ch-description">Description (optional)</label>
-              <input
-                id="ch-description"
-                maxLength={500}
-                value={charge.description}
-                onChange={(e) => change({ description: e.target.value })}
-                {...invalidAt(error, 'description')}
-              />
-              <ProblemAt error={error} path="description" label="Description" />
-            </div>
-            {charge.spread === 'manual' &&
-              receipt.lines.map((l, j) => (
-                <div key={l.receiptLineId}>
-                  <label htmlFor={`ch-share-${j}`}>Share of {variantName(l)}</label>
+          <ChargeTermsFields
+            charge={charge}
+            onChange={change}
+            error={error}
+            id="ch"
+            at={(f) => f}
+            shareLabels={receipt.lines.map((l) => `Share of ${variantName(l)}`)}
+            extra={
+              <>
+                <div>
+                  <label htmlFor="ch-bill">Bill number (optional)</label>
                   <input
-                    id={`ch-share-${j}`}
-                    inputMode="decimal"
-                    value={charge.shares[j] ?? ''}
-                    onChange={(e) => change({ shares: receipt.lines.map((_, k) => (k === j ? e.target.value : (charge.shares[k] ?? ''))) })}
-                    {...invalidAt(error, `lines/${j}`)}
+                    id="ch-bill"
+                    maxLength={255}
+                    autoComplete="off"
+                    value={billNumber}
+                    onChange={(e) => setBillNumber(e.target.value)}
+                    {...invalidAt(error, 'billNumber')}
                   />
+                  <ProblemAt error={error} path="billNumber" label="Bill number" />
                 </div>
-              ))}
-          </div>
-          {left !== null && !/^-?0(\.0*)?$/.test(left) && (
-            <p className="hint" role="status">
-              {left.startsWith('-')
-                ? `The shares are ${formatMoney(left.slice(1))} more than the charge.`
-                : `${formatMoney(left)} of the charge is not spread yet.`}
-            </p>
-          )}
-          <ProblemAt error={error} path="lines" label="Shares" />
+                <div>
+                  <label htmlFor="ch-day">Bill’s day</label>
+                  <DayInput id="ch-day" value={chargedOn} onChange={(v) => setChargedOn(v)} {...invalidAt(error, 'chargedOn')} />
+                  <ProblemAt error={error} path="chargedOn" label="Bill’s day" />
+                </div>
+              </>
+            }
+          />
           <ul className="plain" aria-label="Landed unit costs with this charge">
             {receipt.lines.map((l, j) => (
               <li key={l.receiptLineId}>

@@ -1,9 +1,10 @@
 import type { Dispatch, SetStateAction } from 'react';
 import { formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import { ZERO, plus, text } from '../lots/decimal.ts';
-import { CHARGE_KINDS, CHARGE_SPREADS, KIND_LABELS, SPREAD_LABELS, emptyCharge, landedUnitCosts, sharesOf, unspread } from './landed.ts';
-import type { ChargeDraft, ChargeKind, ChargeSpread, SpreadLine } from './landed.ts';
-import { ProblemAt, invalidAt } from './problems.tsx';
+import { ChargeTermsFields } from './ChargeTermsFields.tsx';
+import { emptyCharge, landedUnitCosts, sharesOf } from './landed.ts';
+import type { ChargeDraft, SpreadLine } from './landed.ts';
+import { ProblemAt } from './problems.tsx';
 
 /** A line of the receipt's form as the charges see it: its name, and its quantity and unit cost as typed. */
 export interface ChargedLine extends SpreadLine {
@@ -41,92 +42,17 @@ export function ChargesFields({
       </p>
       <ProblemAt error={error} path="charges" label="Charges" />
       {charges.map((c, i) => {
-        const at = (f: string) => `charges/${i}/${f}`;
-        const id = `gr-charge-${c.key}`;
-        const left = c.spread === 'manual' ? unspread(c, lines.length) : null;
         return (
           <fieldset key={c.key} className="card">
             <legend>Charge {i + 1}</legend>
-            <div className="form-grid">
-              <div>
-                <label htmlFor={`${id}-kind`}>Kind</label>
-                <select
-                  id={`${id}-kind`}
-                  value={c.kind}
-                  onChange={(e) => change(c.key, { kind: e.target.value as ChargeKind })}
-                  {...invalidAt(error, at('kind'))}
-                >
-                  {CHARGE_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {KIND_LABELS[k]}
-                    </option>
-                  ))}
-                </select>
-                <ProblemAt error={error} path={at('kind')} label="Kind" />
-              </div>
-              <div>
-                <label htmlFor={`${id}-amount`}>Amount</label>
-                <input
-                  id={`${id}-amount`}
-                  inputMode="decimal"
-                  value={c.amount}
-                  onChange={(e) => change(c.key, { amount: e.target.value })}
-                  {...invalidAt(error, at('amount'))}
-                />
-                <ProblemAt error={error} path={at('amount')} label="Amount" />
-              </div>
-              <div>
-                <label htmlFor={`${id}-spread`}>Spread</label>
-                <select
-                  id={`${id}-spread`}
-                  value={c.spread}
-                  onChange={(e) => change(c.key, { spread: e.target.value as ChargeSpread })}
-                  {...invalidAt(error, at('spread'))}
-                >
-                  {CHARGE_SPREADS.map((s) => (
-                    <option key={s} value={s}>
-                      {SPREAD_LABELS[s]}
-                    </option>
-                  ))}
-                </select>
-                <ProblemAt error={error} path={at('spread')} label="Spread" />
-              </div>
-              <div>
-                <label htmlFor={`${id}-description`}>Description (optional)</label>
-                <input
-                  id={`${id}-description`}
-                  maxLength={500}
-                  value={c.description}
-                  onChange={(e) => change(c.key, { description: e.target.value })}
-                  {...invalidAt(error, at('description'))}
-                />
-                <ProblemAt error={error} path={at('description')} label="Description" />
-              </div>
-              {c.spread === 'manual' &&
-                lines.map((l, j) => (
-                  <div key={l.key}>
-                    <label htmlFor={`${id}-share-${j}`}>
-                      Share of line {j + 1}
-                      {l.name ? ` (${l.name})` : ''}
-                    </label>
-                    <input
-                      id={`${id}-share-${j}`}
-                      inputMode="decimal"
-                      value={c.shares[j] ?? ''}
-                      onChange={(e) => change(c.key, { shares: lines.map((_, k) => (k === j ? e.target.value : (c.shares[k] ?? ''))) })}
-                      {...invalidAt(error, at(`lines/${j}`))}
-                    />
-                  </div>
-                ))}
-            </div>
-            {left !== null && !/^-?0(\.0*)?$/.test(left) && (
-              <p className="hint" role="status">
-                {left.startsWith('-')
-                  ? `The shares are ${formatMoney(left.slice(1))} more than the charge.`
-                  : `${formatMoney(left)} of the charge is not spread yet.`}
-              </p>
-            )}
-            <ProblemAt error={error} path={at('lines')} label="Shares" />
+            <ChargeTermsFields
+              charge={c}
+              onChange={(patch) => change(c.key, patch)}
+              error={error}
+              id={`gr-charge-${c.key}`}
+              at={(f) => `charges/${i}/${f}`}
+              shareLabels={lines.map((l, j) => `Share of line ${j + 1}${l.name ? ` (${l.name})` : ''}`)}
+            />
             <button type="button" className="secondary" onClick={() => setCharges((cs) => cs.filter((x) => x.key !== c.key))}>
               Remove charge {i + 1}
             </button>
