@@ -457,5 +457,30 @@ for (const backend of backends) {
         ],
       );
     });
+
+    test('a charge added later and a reversal of one receipt racing: the reversal carries the charge back, or the charge is refused; never one without the other', {
+      skip: backend.name === 'pglite' && 'PGlite has one connection: nothing races there',
+    }, async () => {
+      const a = await variant();
+      const receipts = [];
+      for (let i = 0; i < 6; i++) receipts.push(await receive([[a, '2', '5']]));
+      const results = await Promise.allSettled(
+        receipts.flatMap((r) => [
+          addReceiptCharge(db, r.receiptId, { kind: 'freight', amount: '4', spread: 'quantity' }, ACTOR),
+          reverseGoodsReceipt(db, r.receiptId, 'raced', ACTOR),
+        ]),
+      );
+      receipts.forEach((r, i) => {
+        const [charge, back] = [results[2 * i]!, results[2 * i + 1]!];
+        assert.equal(back.status, 'fulfilled', `the reversal of ${r.receiptNumber}: ${String((back as PromiseRejectedResult).reason)}`);
+        const carried = (back as PromiseFulfilledResult<Awaited<ReturnType<typeof reverseGoodsReceipt>>>).value.charges.map((c) => c.amount);
+        if (charge.status === 'fulfilled') assert.deepEqual(carried, ['-4'], `${r.receiptNumber}: the charge came first, so the reversal carries it back`);
+        else {
+          assert.equal((charge.reason as MtcError).code, 'RECEIPT_REVERSED', String(charge.reason));
+          assert.deepEqual(carried, [], `${r.receiptNumber}: the reversal came first`);
+        }
+      });
+      assert.equal((await stock(a)).stock, '0');
+    });
   });
 }
