@@ -137,28 +137,27 @@ const SUGGESTIONS_SQL = `
        AND ($5::int[] IS NULL OR v.variant_id = ANY($5::int[]))),
   rate AS (
     SELECT DISTINCT ON (p.variant_id, p.supplier_id) p.variant_id, p.supplier_id, p.id AS rate_id, p.cost_per_unit AS base, p.currency,
-           p.minimum_order_quantity AS moq, p.pack_size AS pack, coalesce(p.lead_time_days, sup.lead_time_days) AS lead
+           p.minimum_order_quantity AS moq, p.pack_size AS pack, coalesce(p.lead_time_days, sup.lead_time_days) AS lead,
+           s.reorder_threshold - s.stock - s.on_order AS net, p.supplier_id = s.preferred_supplier_id AS preferred
       FROM short s
       JOIN public.variant_supplier_pricing p ON p.variant_id = s.variant_id
       JOIN public.suppliers sup ON sup.supplier_id = p.supplier_id
      WHERE p.is_active AND p.effective_from <= CURRENT_DATE AND (p.effective_to IS NULL OR p.effective_to >= CURRENT_DATE)
      ORDER BY p.variant_id, p.supplier_id, p.effective_from DESC, p.id DESC),
   covered AS (
-    SELECT r.variant_id, r.supplier_id, r.rate_id, r.base, r.currency, r.moq, r.pack, r.lead,
+    SELECT r.variant_id, r.supplier_id, r.rate_id, r.base, r.currency, r.moq, r.pack, r.lead, r.net, r.preferred,
            coalesce(sum(n.needed) FILTER (WHERE n.starts <= CURRENT_DATE + r.lead), 0) AS due,
            min(n.starts) FILTER (WHERE n.starts <= CURRENT_DATE + r.lead) AS first_start,
            coalesce(sum(n.needed) FILTER (WHERE n.starts > CURRENT_DATE + r.lead), 0) AS later,
            min(n.starts) FILTER (WHERE n.starts > CURRENT_DATE + r.lead) AS later_from
       FROM rate r LEFT JOIN lot_need n ON n.variant_id = r.variant_id
-     GROUP BY r.variant_id, r.supplier_id, r.rate_id, r.base, r.currency, r.moq, r.pack, r.lead),
+     GROUP BY r.variant_id, r.supplier_id, r.rate_id, r.base, r.currency, r.moq, r.pack, r.lead, r.net, r.preferred),
   sized AS (
-    SELECT c.*, z.shortfall, ceil(greatest(z.shortfall, c.moq) / c.pack) * c.pack AS quantity
-      FROM covered c JOIN short s ON s.variant_id = c.variant_id
-      CROSS JOIN LATERAL (SELECT s.reorder_threshold + c.due - s.stock - s.on_order AS shortfall) z),
+    SELECT c.*, c.net + c.due AS shortfall, ceil(greatest(c.net + c.due, c.moq) / c.pack) * c.pack AS quantity FROM covered c),
   chosen AS (
-    SELECT DISTINCT ON (z.variant_id) z.*, public.rate_price_at(z.rate_id, z.base, z.quantity) AS price, z.supplier_id = s.preferred_supplier_id AS preferred
-      FROM sized z JOIN short s ON s.variant_id = z.variant_id
-     ORDER BY z.variant_id, z.supplier_id = s.preferred_supplier_id DESC NULLS LAST, public.rate_price_at(z.rate_id, z.base, z.quantity), z.supplier_id)
+    SELECT DISTINCT ON (z.variant_id) z.*, public.rate_price_at(z.rate_id, z.base, z.quantity) AS price
+      FROM sized z
+     ORDER BY z.variant_id, z.preferred DESC NULLS LAST, public.rate_price_at(z.rate_id, z.base, z.quantity), z.supplier_id)
   SELECT s.variant_id AS "variantId", s.item, c.color_name AS color, sz.size_name AS size, s.unit,
          trim_scale(s.stock)::text AS stock, trim_scale(s.reorder_threshold)::text AS threshold,
          trim_scale(coalesce(ch.due, s.demand))::text AS demand, trim_scale(coalesce(ch.later, 0))::text AS later,
