@@ -19,7 +19,8 @@ Exit codes: 0 set; 1 no such lot, or it has started; 2 a day not accepted or a u
 
 export async function run(ctx: CommandContext): Promise<number> {
   const [sub, lot, ...rest] = ctx.positionals;
-  if (sub !== 'plan') throw new UsageError(`mtc lot ${sub === undefined ? 'needs a subcommand' : `${sub}: no such subcommand`}: the one there is is "plan"; see mtc lot --help`);
+  if (sub !== 'plan')
+    throw new UsageError(`mtc lot ${sub === undefined ? 'needs a subcommand' : `${sub}: no such subcommand`}: the one there is is "plan"; see mtc lot --help`);
   if (lot === undefined || rest.length > 0) throw new UsageError('mtc lot plan takes one LOT (its id or number); see mtc lot --help');
   const start = ctx.values.start;
   if (typeof start !== 'string') throw new UsageError('mtc lot plan needs --start YYYY-MM-DD, or --start asap for as soon as possible');
@@ -35,7 +36,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (id === undefined) throw new LotError('NOT_FOUND', `no production lot ${lot}: give its id or its number (LOT-YYYYMMDD-NNNNNN)`, 'state', { lot });
     return setPlannedStart(db, id, start.trim().toLowerCase() === 'asap' ? null : start, CLI_ACTOR);
   });
-  if (ctx.json) ctx.out(JSON.stringify({ lot: { lotId: saved.lotId, lotNumber: saved.lotNumber, status: saved.status, plannedStart: saved.plannedStart } }, null, 2));
+  if (ctx.json)
+    ctx.out(JSON.stringify({ lot: { lotId: saved.lotId, lotNumber: saved.lotNumber, status: saved.status, plannedStart: saved.plannedStart } }, null, 2));
   else ctx.out(`Lot ${saved.lotNumber} (${saved.status}) is planned to start ${saved.plannedStart ?? 'as soon as possible'}.`);
   return 0;
 }
