@@ -114,7 +114,9 @@ async function benchBackend(kind) {
   const summary = {};
   for (const [name, { wall, cpu }] of Object.entries(results)) {
     summary[name] = { medianMs: round(median(wall)), cpuMs: round(median(cpu)), runs: wall.map(round), lines: lines[name] };
-    log(`${kind}: ${name}: ${lines[name]} lines in ${summary[name].medianMs} ms wall, ${summary[name].cpuMs} ms CPU (median of ${RUNS}: ${summary[name].runs.join(', ')})`);
+    log(
+      `${kind}: ${name}: ${lines[name]} lines in ${summary[name].medianMs} ms wall, ${summary[name].cpuMs} ms CPU (median of ${RUNS}: ${summary[name].runs.join(', ')})`,
+    );
   }
   const ratio = Math.round((summary.after.medianMs / summary.before.medianMs) * 100) / 100;
   log(`${kind}: after ÷ before = ${ratio} (wall), ${Math.round((summary.after.cpuMs / summary.before.cpuMs) * 100) / 100} (CPU)`);
