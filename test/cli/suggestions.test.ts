@@ -47,7 +47,7 @@ for (const backend of backends) {
       assert.equal(shown.code, 0, shown.stderr);
       assert.equal(
         shown.stdout,
-        `Bolt Works (supplier 1): 1 line, 108; lead time 0 days; order by ${plus(day, -6)}\n` +
+        `Bolt Works (supplier 1): 1 line, 108; lead time 0 days by default; order by ${plus(day, -6)}\n` +
           `  Cli bolt · Natural · One size: order 60 pcs (+23 by rounding) at 1.8 (break from 50; rate 2) = 108; short by 37 (stock 3, threshold 0, lots need 40, on order 0; later 20 from ${plus(day, 30)}); lead time 10 days; order by ${plus(day, -6)}\n`,
       );
       const asJson = JSON.parse((await run('suggestions', 'show', '--json')).stdout) as { suppliers: { lines: { quantity: string; extra: string }[] }[] };

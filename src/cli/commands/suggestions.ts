@@ -80,7 +80,7 @@ function printSuggestions(ctx: CommandContext, s: Suggestions): void {
   for (const g of s.suppliers) {
     const by = g.orderBy !== null ? `; order by ${g.orderBy}` : '';
     ctx.out(
-      `${g.supplier} (supplier ${g.supplierId}): ${g.lineCount} ${g.lineCount === 1 ? 'line' : 'lines'}, ${g.total}; lead time ${days(g.leadTimeDays)}${by}`,
+      `${g.supplier} (supplier ${g.supplierId}): ${g.lineCount} ${g.lineCount === 1 ? 'line' : 'lines'}, ${g.total}; lead time ${days(g.leadTimeDays)} by default${by}`,
     );
     for (const l of g.lines) ctx.out(line(l));
   }

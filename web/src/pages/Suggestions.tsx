@@ -164,7 +164,7 @@ function SupplierGroup({
           <Link to={`/suppliers/${group.supplierId}`}>{group.supplier}</Link>
         </h2>
         <span className="caption">
-          {group.lineCount} {group.lineCount === 1 ? 'line' : 'lines'}, {formatMoney(group.total)}; lead time {days(group.leadTimeDays)}
+          {group.lineCount} {group.lineCount === 1 ? 'line' : 'lines'}, {formatMoney(group.total)}; lead time {days(group.leadTimeDays)} by default
           {group.orderBy !== null && <>; order by {formatDay(group.orderBy)}</>}
         </span>
         {canOrder && (
