@@ -17,11 +17,9 @@ import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { insertProcess, insertRate, insertVariant, supplierId } from '../helpers/processes.ts';
+import { daysAfter } from '../helpers/days.ts';
 
 const ACTOR: Actor = { userId: null, via: 'cli' };
-
-/** The day `n` days after `day` (YYYY-MM-DD). */
-const plus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 for (const backend of backends) {
   describe(`reorder suggestions with lead times on ${backend.name}`, { skip: backend.skip }, () => {
@@ -95,23 +93,23 @@ for (const backend of backends) {
       const v = await variant(`${q} rod`, '10', '0');
       const mill = await rate(v, `${q} mill`, '2', { lead: 10 });
       const p = await process(`${q} frame`, v, '4');
-      await createLot(db, { processId: p, quantity: 5, plannedStart: plus(day, 7) }, ACTOR); // needs 20, day +7: within 10 days
-      const far = await createLot(db, { processId: p, quantity: 3, plannedStart: plus(day, 20) }, ACTOR); // needs 12, day +20: after
+      await createLot(db, { processId: p, quantity: 5, plannedStart: daysAfter(day, 7) }, ACTOR); // needs 20, day +7: within 10 days
+      const far = await createLot(db, { processId: p, quantity: 3, plannedStart: daysAfter(day, 20) }, ACTOR); // needs 12, day +20: after
       const now = await createLot(db, { processId: p, quantity: 1 }, ACTOR); // needs 4, no day: today
       // due 20 + 4 = 24; shortfall 0 + 24 − 10 − 0 = 14; ordered by today (the lot with no day) − 10
       assert.deepEqual(figures(await one(q)), {
         demand: '24',
         later: '12',
-        laterFrom: plus(day, 20),
+        laterFrom: daysAfter(day, 20),
         shortfall: '14',
         quantity: '14',
         extra: '0',
         leadTimeDays: 10,
-        orderBy: plus(day, -10),
+        orderBy: daysAfter(day, -10),
       });
-      await setPlannedStart(db, now.lotId, plus(day, 9), ACTOR); // still within: the first covered start is now day +7
-      assert.equal((await one(q)).orderBy, plus(day, -3));
-      await setPlannedStart(db, far.lotId, plus(day, 10), ACTOR); // on the last day the lead time covers
+      await setPlannedStart(db, now.lotId, daysAfter(day, 9), ACTOR); // still within: the first covered start is now day +7
+      assert.equal((await one(q)).orderBy, daysAfter(day, -3));
+      await setPlannedStart(db, far.lotId, daysAfter(day, 10), ACTOR); // on the last day the lead time covers
       assert.deepEqual([(await one(q)).demand, (await one(q)).later, (await one(q)).laterFrom, (await one(q)).shortfall], ['36', '0', null, '26']);
 
       // the rate's lead time cleared: the supplier's default (0 days) covers no lot planned ahead
@@ -121,12 +119,12 @@ for (const backend of backends) {
       assert.deepEqual(figures(await one(q)), {
         demand: '20',
         later: '16',
-        laterFrom: plus(day, 9),
+        laterFrom: daysAfter(day, 9),
         shortfall: '10',
         quantity: '10',
         extra: '0',
         leadTimeDays: 8,
-        orderBy: plus(day, -1),
+        orderBy: daysAfter(day, -1),
       });
       // a lot that ends is no demand, covered or later
       await transitionLot(db, far.lotId, 'cancel', ACTOR, { reason: 'not needed' });
@@ -154,7 +152,7 @@ for (const backend of backends) {
       const v = await variant(`${q} pin`, '5', '0');
       const sup = await rate(v, `${q} pins`, '1', { lead: 30 });
       const p = await process(`${q} hook`, v, '3');
-      await createLot(db, { processId: p, quantity: 10, plannedStart: plus(day, 14) }, ACTOR); // needs 30 within 30 days
+      await createLot(db, { processId: p, quantity: 10, plannedStart: daysAfter(day, 14) }, ACTOR); // needs 30 within 30 days
       await createPurchaseOrder(db, { supplierId: sup, lines: [{ variantId: v, quantity: '6' }] }, ACTOR); // draft: 6 open
       const sent = await createPurchaseOrder(db, { supplierId: sup, lines: [{ variantId: v, quantity: '4' }] }, ACTOR);
       await transitionPurchaseOrder(db, sent.purchaseOrderId, 'send', {}, ACTOR); // sent: 4 open
@@ -213,7 +211,7 @@ for (const backend of backends) {
       await rate(b, `${q} east`, '4', { lead: 2 });
       const west = await rate(c, `${q} west`, '1.25');
       await supplierLead(east, 5);
-      await createLot(db, { processId: await process(`${q} cart`, a, '2'), quantity: 6, plannedStart: plus(day, 4) }, ACTOR); // axle: 12 due by day +4
+      await createLot(db, { processId: await process(`${q} cart`, a, '2'), quantity: 6, plannedStart: daysAfter(day, 4) }, ACTOR); // axle: 12 due by day +4
       const s = await reorderSuggestions(db, { q });
       // east: axle 12 → 20 (packs of 10) × 2.50 = 50, by day +4 − 5; bush 5 × 4 = 20, no lot: 70
       // west: cog 3 × 1.25 = 3.75
@@ -230,7 +228,7 @@ for (const backend of backends) {
           [
             east,
             5,
-            plus(day, -1),
+            daysAfter(day, -1),
             2,
             '70',
             [

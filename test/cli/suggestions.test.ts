@@ -10,8 +10,7 @@ import { backends, withOpen } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { migratedByMtc, mtc } from '../helpers/cli.ts';
 import { insertProcess, insertRate, insertVariant } from '../helpers/processes.ts';
-
-const plus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+import { daysAfter } from '../helpers/days.ts';
 
 for (const backend of backends) {
   describe(`mtc suggestions and mtc lot plan on ${backend.name}`, { skip: backend.skip }, () => {
@@ -29,7 +28,7 @@ for (const backend of backends) {
         await d.query('UPDATE public.variant_supplier_pricing SET minimum_order_quantity = 50, pack_size = 12, lead_time_days = 10 WHERE id = $1', [rate]);
         await d.query('INSERT INTO public.variant_supplier_price_breaks (rate_id, min_quantity, cost_per_unit) VALUES ($1, 50, 1.8)', [rate]);
         const p = (await insertProcess(d, { name: 'Cli frame', steps: [{ lines: [{ variantId: v, quantity: '4' }] }] })).processId;
-        const near = await createLot(d, { processId: p, quantity: 10, plannedStart: plus(day, 4) }, CLI_ACTOR); // 40 bolts on day +4
+        const near = await createLot(d, { processId: p, quantity: 10, plannedStart: daysAfter(day, 4) }, CLI_ACTOR); // 40 bolts on day +4
         const far = await createLot(d, { processId: p, quantity: 5 }, CLI_ACTOR); // 20 bolts, as soon as possible for now
         return { near, far };
       });
@@ -39,16 +38,16 @@ for (const backend of backends) {
     });
 
     test('lot plan moves a lot past the lead time; show then buys for the lot within it, rounded and at the break; order makes the draft', async () => {
-      const planned = await run('lot', 'plan', lots.far.lotNumber, '--start', plus(day, 30));
+      const planned = await run('lot', 'plan', lots.far.lotNumber, '--start', daysAfter(day, 30));
       assert.equal(planned.code, 0, planned.stderr);
-      assert.equal(planned.stdout, `Lot ${lots.far.lotNumber} (planning) is planned to start ${plus(day, 30)}.\n`);
+      assert.equal(planned.stdout, `Lot ${lots.far.lotNumber} (planning) is planned to start ${daysAfter(day, 30)}.\n`);
       // due 40 − 3 = 37 short → 50 (minimum) → 60 (5 packs of 12), 23 extra, at 1.80 = 108; by day +4 − 10
       const shown = await run('suggestions');
       assert.equal(shown.code, 0, shown.stderr);
       assert.equal(
         shown.stdout,
-        `Bolt Works (supplier 1): 1 line, 108; lead time 0 days by default; order by ${plus(day, -6)}\n` +
-          `  Cli bolt · Natural · One size: order 60 pcs (+23 by rounding) at 1.8 (break from 50; rate 2) = 108; short by 37 (stock 3, threshold 0, lots need 40, on order 0; later 20 from ${plus(day, 30)}); lead time 10 days; order by ${plus(day, -6)}\n`,
+        `Bolt Works (supplier 1): 1 line, 108; lead time 0 days by default; order by ${daysAfter(day, -6)}\n` +
+          `  Cli bolt · Natural · One size: order 60 pcs (+23 by rounding) at 1.8 (break from 50; rate 2) = 108; short by 37 (stock 3, threshold 0, lots need 40, on order 0; later 20 from ${daysAfter(day, 30)}); lead time 10 days; order by ${daysAfter(day, -6)}\n`,
       );
       const asJson = JSON.parse((await run('suggestions', 'show', '--json')).stdout) as { suppliers: { lines: { quantity: string; extra: string }[] }[] };
       assert.deepEqual(
@@ -65,9 +64,9 @@ for (const backend of backends) {
     });
 
     test('a day not accepted, a lot that is not there and a bad supplier id are refused in words', async () => {
-      const past = await run('lot', 'plan', String(lots.near.lotId), '--start', plus(day, -1));
+      const past = await run('lot', 'plan', String(lots.near.lotId), '--start', daysAfter(day, -1));
       assert.equal(past.code, 2);
-      assert.equal(past.stderr, `mtc: plannedStart: write a day from today (${day}) to ${plus(day, 730)}, not ${plus(day, -1)}\n`);
+      assert.equal(past.stderr, `mtc: plannedStart: write a day from today (${day}) to ${daysAfter(day, 730)}, not ${daysAfter(day, -1)}\n`);
       const notADay = await run('lot', 'plan', String(lots.near.lotId), '--start', 'next week');
       assert.equal(notADay.code, 2);
       assert.match(notADay.stderr, /plannedStart: write a real day as YYYY-MM-DD \(not "next week"\), or nothing for as soon as possible/);

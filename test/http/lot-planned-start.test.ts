@@ -12,9 +12,9 @@ import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
 import { insertProcess, insertVariant } from '../helpers/processes.ts';
+import { daysAfter } from '../helpers/days.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
-const plus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 for (const backend of backends) {
   describe(`a lot's planned start over HTTP on ${backend.name}`, { skip: backend.skip }, () => {
@@ -37,14 +37,14 @@ for (const backend of backends) {
     };
 
     test('a lot is made with a planned start, listed with it, moved and cleared while it is planning or ready', async () => {
-      const made = await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 2, plannedStart: plus(day, 5) } });
+      const made = await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 2, plannedStart: daysAfter(day, 5) } });
       assert.equal(made.statusCode, 201, made.body);
       const lot = json(made);
-      assert.equal(lot.plannedStart, plus(day, 5));
+      assert.equal(lot.plannedStart, daysAfter(day, 5));
       const listed = json(await api.call('GET', '/api/lots?q=Planned%20wheel', { as: 'viewer' })).lots;
       assert.deepEqual(
         listed.map((l: any) => [l.lotId, l.plannedStart]),
-        [[lot.lotId, plus(day, 5)]],
+        [[lot.lotId, daysAfter(day, 5)]],
       );
       const asap = json(await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 1 } }));
       assert.equal(asap.plannedStart, null, 'no day: as soon as possible');
@@ -53,8 +53,12 @@ for (const backend of backends) {
       assert.equal(moved.statusCode, 200, moved.body);
       assert.deepEqual([json(moved).plannedStart, json(moved).status], [day, 'planning']);
       await transitionLot(api.db, lot.lotId, 'ready', CLI_ACTOR);
-      const ready = await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: plus(day, 730) } });
-      assert.deepEqual([json(ready).plannedStart, json(ready).status], [plus(day, 730), 'ready'], 'a ready lot stays ready: readiness is not about the day');
+      const ready = await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: daysAfter(day, 730) } });
+      assert.deepEqual(
+        [json(ready).plannedStart, json(ready).status],
+        [daysAfter(day, 730), 'ready'],
+        'a ready lot stays ready: readiness is not about the day',
+      );
       const cleared = await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: null } });
       assert.equal(json(cleared).plannedStart, null);
       const audit = await api.db.query<{ n: number }>(
@@ -66,14 +70,14 @@ for (const backend of backends) {
 
     test('a day past, more than two years ahead or not a day is refused in words naming the field; nothing is made or changed', async () => {
       const before = (await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.production_lots')).rows[0]!.n;
-      assert.deepEqual(refusal(await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 1, plannedStart: plus(day, -1) } })), [
+      assert.deepEqual(refusal(await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 1, plannedStart: daysAfter(day, -1) } })), [
         400,
         'INVALID_PLANNED_START',
-        `plannedStart: write a day from today (${day}) to ${plus(day, 730)}, not ${plus(day, -1)}`,
+        `plannedStart: write a day from today (${day}) to ${daysAfter(day, 730)}, not ${daysAfter(day, -1)}`,
         ['body/plannedStart'],
       ]);
       assert.deepEqual(
-        refusal(await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 1, plannedStart: plus(day, 731) } })).slice(0, 2),
+        refusal(await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 1, plannedStart: daysAfter(day, 731) } })).slice(0, 2),
         [400, 'INVALID_PLANNED_START'],
       );
       const notADay = await api.call('POST', '/api/lots', { as: 'planner', body: { processId, quantity: 1, plannedStart: '2026-02-30' } });
@@ -85,24 +89,24 @@ for (const backend of backends) {
       assert.doesNotMatch(json(notADay).error.message, /must|\^|\\d/, `in words: ${json(notADay).error.message}`);
       assert.equal((await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.production_lots')).rows[0]!.n, before);
 
-      const lot = await createLot(api.db, { processId, quantity: 1, plannedStart: plus(day, 3) }, CLI_ACTOR);
-      assert.deepEqual(refusal(await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: plus(day, -2) } })), [
+      const lot = await createLot(api.db, { processId, quantity: 1, plannedStart: daysAfter(day, 3) }, CLI_ACTOR);
+      assert.deepEqual(refusal(await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: daysAfter(day, -2) } })), [
         400,
         'INVALID_PLANNED_START',
-        `plannedStart: write a day from today (${day}) to ${plus(day, 730)}, not ${plus(day, -2)}`,
+        `plannedStart: write a day from today (${day}) to ${daysAfter(day, 730)}, not ${daysAfter(day, -2)}`,
         ['body/plannedStart'],
       ]);
       const missing = await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: {} });
       assert.equal(missing.statusCode, 400, 'the field is required: null clears it');
       await transitionLot(api.db, lot.lotId, 'ready', CLI_ACTOR);
       await transitionLot(api.db, lot.lotId, 'start', CLI_ACTOR);
-      assert.deepEqual(refusal(await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: plus(day, 1) } })), [
+      assert.deepEqual(refusal(await api.call('PUT', `/api/lots/${lot.lotId}/planned-start`, { as: 'planner', body: { plannedStart: daysAfter(day, 1) } })), [
         409,
         'LOT_NOT_EDITABLE',
         `lot ${lot.lotNumber} is in_progress: its planned start can change only while it is planning or ready`,
         [],
       ]);
-      assert.equal(json(await api.call('GET', `/api/lots/${lot.lotId}`, { as: 'viewer' })).plannedStart, plus(day, 3), 'unchanged');
+      assert.equal(json(await api.call('GET', `/api/lots/${lot.lotId}`, { as: 'viewer' })).plannedStart, daysAfter(day, 3), 'unchanged');
       assert.equal((await api.call('PUT', '/api/lots/999999/planned-start', { as: 'planner', body: { plannedStart: null } })).statusCode, 404);
     });
 

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiGet, apiSend, figures, section, settled, shownDay, status, webArea } from '../harness.ts';
-
-const plus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+import { daysAfter } from '../../helpers/days.ts';
 
 webArea('reorder with lead times in a real browser', (suite) => {
   const { adminAt, checkPage } = suite;
@@ -44,17 +43,17 @@ webArea('reorder with lead times in a real browser', (suite) => {
     await page.goto(`/lots/${ahead.lotId}`);
     await main.getByRole('heading', { level: 1, name: `Lot ${ahead.lotNumber}` }).waitFor();
     const form = main.getByRole('form', { name: 'Planned start' });
-    await form.getByLabel('Planned start').fill(shownDay(plus(today, -1)));
+    await form.getByLabel('Planned start').fill(shownDay(daysAfter(today, -1)));
     await w.expecting(status(400), async () => {
       await form.getByRole('button', { name: 'Save planned start' }).click();
       await form.getByRole('alert').getByText(`Planned start: write a day from today (${today})`, { exact: false }).waitFor();
     });
     assert.equal(await form.getByLabel('Planned start').getAttribute('aria-invalid'), 'true');
     await checkPage(w, 'lot-planned-start-refused');
-    await form.getByLabel('Planned start').fill(shownDay(plus(today, 10)));
+    await form.getByLabel('Planned start').fill(shownDay(daysAfter(today, 10)));
     await form.getByRole('button', { name: 'Save planned start' }).click();
-    await main.getByText(`Planned to start on ${shownDay(plus(today, 10))}.`).waitFor();
-    assert.equal((await apiGet<{ plannedStart: string | null }>(page, `/api/lots/${ahead.lotId}`)).plannedStart, plus(today, 10));
+    await main.getByText(`Planned to start on ${shownDay(daysAfter(today, 10))}.`).waitFor();
+    assert.equal((await apiGet<{ plannedStart: string | null }>(page, `/api/lots/${ahead.lotId}`)).plannedStart, daysAfter(today, 10));
     await checkPage(w, 'lot-planned-start');
 
     // The lots list shows each lot's planned start.
@@ -62,7 +61,7 @@ webArea('reorder with lead times in a real browser', (suite) => {
     const list = main.getByRole('table');
     await list
       .getByRole('row', { name: new RegExp(ahead.lotNumber) })
-      .getByText(shownDay(plus(today, 10)))
+      .getByText(shownDay(daysAfter(today, 10)))
       .waitFor();
     await list.getByRole('row').filter({ hasNotText: ahead.lotNumber }).getByText('as soon as possible').first().waitFor();
 
@@ -75,7 +74,7 @@ webArea('reorder with lead times in a real browser', (suite) => {
     for (const part of ['1line', '100.00', 'leadtime0days', `orderby${shownDay(today)}`]) assert.ok(head.includes(part), `the group shows ${part}: ${head}`);
     const row = group.getByRole('row', { name: /Lead Spoke/ });
     const text = await figures(row);
-    for (const part of ['50pcs', '+30byrounding(minimumorder50)', '2.00', '100.00', '0days', shownDay(today), '12', `from${shownDay(plus(today, 10))}`])
+    for (const part of ['50pcs', '+30byrounding(minimumorder50)', '2.00', '100.00', '0days', shownDay(today), '12', `from${shownDay(daysAfter(today, 10))}`])
       assert.ok(text.includes(part), `the suggestion shows ${part}: ${await row.innerText()}`);
     await checkPage(w, 'suggestions-lead-times');
   });
