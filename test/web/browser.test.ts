@@ -16,6 +16,7 @@ import './areas/imports.ts';
 import './areas/purchasing.ts';
 import './areas/landed-costs.ts';
 import './areas/buy-make-value.ts';
+import './areas/reorder.ts';
 import './areas/confirm.ts';
 import './areas/every-page.ts';
 import './areas/settings.ts';

@@ -183,17 +183,32 @@ const SuggestionSchema = Type.Object({
   unit: Type.String(),
   stock: Decimal,
   threshold: Type.String({ description: 'the variant’s reorder threshold' }),
-  demand: Type.String({ description: 'what the lots in planning, ready and in progress need of it (a substitute group counts once chosen)' }),
+  demand: Type.String({
+    description:
+      'what the lots in planning, ready and in progress planned to start within the lead time need of it (no planned start: today; a substitute group counts once chosen); without a supplier, every open lot',
+  }),
+  later: Type.String({ description: 'what the lots planned after the lead time need: not bought by this suggestion' }),
+  laterFrom: NullOr(Day),
   onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
   shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
   minimumOrderQuantity: NullOr(Decimal),
-  quantity: Type.String({ description: 'max(shortfall, the chosen rate’s minimum order quantity)' }),
+  packSize: NullOr(Type.String({ description: 'the chosen rate’s pack size: the quantity is whole packs' })),
+  quantity: Type.String({ description: '⌈max(shortfall, minimum order quantity) ÷ pack size⌉ × pack size' }),
+  extra: NullOr(Type.String({ description: 'quantity − shortfall: what rounding to the minimum order and whole packs adds' })),
+  leadTimeDays: NullOr(Type.Integer({ description: 'the chosen rate’s lead time, else its supplier’s default' })),
+  orderBy: NullOr(
+    Type.String({ format: 'date', description: 'the earliest planned start among the lots covered − the lead time (past: late); null when no lot is covered' }),
+  ),
   supplierId: NullOr(Type.Integer()),
   supplier: NullOr(Type.String()),
-  unitPrice: NullOr(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
+  unitPrice: NullOr(Type.String({ description: 'the price at the break the quantity reaches (the rate’s own price below its first break)' })),
+  ratePrice: NullOr(Type.String({ description: 'the rate’s own price, from 1' })),
+  breakFrom: NullOr(Type.String({ description: 'the quantity from which unitPrice applies; null at the rate’s own price' })),
   currency: NullOr(Type.String({ description: 'the chosen rate’s currency' })),
   amount: NullOr(Type.String({ description: 'quantity × unit price' })),
-  why: NullOr(Literals(['preferred supplier', 'lowest rate'] as const)),
+  why: NullOr(
+    Literals(['preferred supplier', 'lowest rate'] as const, { description: 'lowest rate: the lowest unit price at the quantity it would be bought in' }),
+  ),
 });
 const LedgerVariantSchema = Type.Object({
   variantId: Type.Integer(),
@@ -610,7 +625,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'listPurchaseSuggestions',
         tags: ['purchasing'],
         summary:
-          'What to buy next: each live variant whose threshold + what lots in planning, ready and in progress need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
+          'What to buy next: each live variant whose threshold + what the open lots planned to start within the supplier’s lead time need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the one with the lowest unit price at the quantity (ties: the lower id), rounded up to the rate’s minimum order quantity and then to whole packs, at the price of the break reached, with the day to order by; grouped per supplier by name, and the variants no supplier has a rate for apart',
         querystring: Type.Object(
           {
             supplierId: Type.Optional(Id),
@@ -624,6 +639,8 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
               Type.Object({
                 supplierId: Type.Integer(),
                 supplier: Type.String(),
+                leadTimeDays: Type.Integer({ description: 'the supplier’s default lead time (each line says its own)' }),
+                orderBy: NullOr(Type.String({ format: 'date', description: 'the earliest orderBy of its lines' })),
                 lineCount: Type.Integer(),
                 total: Type.String({ description: 'Σ amount, exact' }),
                 lines: Type.Array(SuggestionSchema),
@@ -646,7 +663,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'orderSuggestions',
         tags: ['purchasing'],
         summary:
-          'Turn the suggestions (of these suppliers and variants; {} for all) into draft orders, one per supplier, at the suggested quantities and rates, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
+          'Turn the suggestions (of these suppliers and variants; {} for all) into draft orders, one per supplier, at the suggested quantities (minimum order, whole packs) and the prices of the breaks they reach, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
         body: Type.Object(
           {
             supplierIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
