@@ -27,6 +27,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   import: { summary: 'import a CSV or XLSX file of items, suppliers or rates, with progress and per-row errors', load: () => import('./commands/import.ts') },
   settings: { summary: 'settings [show]: the currency and date format; settings set: change them', load: () => import('./commands/settings.ts') },
   export: { summary: 'items, suppliers or rates as a CSV file that mtc import reads back as it is', load: () => import('./commands/export.ts') },
+  suggestions: {
+    summary: 'suggestions [show]: what to buy next, per supplier, with lead times; suggestions order: make the draft orders',
+    load: () => import('./commands/suggestions.ts'),
+  },
+  lot: { summary: 'lot plan LOT --start DAY: the day a production lot is planned to start', load: () => import('./commands/lot.ts') },
   seed: { summary: 'seed --demo: fill an empty, migrated database with demo data', load: () => import('./commands/seed.ts') },
 };
 

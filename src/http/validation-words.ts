@@ -18,6 +18,7 @@ export const PATTERN_WORDS: Record<string, string> = {
   '^\\d{1,10}(\\.\\d{1,2})?$': 'an amount of 0 or more with up to 2 decimals, such as 12.50',
   '^\\d{1,10}(\\.\\d{1,4})?$': 'an amount of 0 or more with up to 4 decimals, such as 14.25',
   '^\\d{1,12}(\\.\\d{1,4})?$': 'an amount of 0 or more with up to 4 decimals, such as 1250.50',
+  '^(?!0*(\\.0*)?$)\\d{1,12}(\\.\\d{1,4})?$': 'an amount above 0 with up to 4 decimals, such as 1250.50',
   '^\\d{1,3}(\\.\\d{1,2})?$': 'a percentage from 0 to 100 with up to 2 decimals, such as 18 or 2.5',
   '^-?\\d+\\.\\d{2}$': 'an amount with 2 decimals, such as 12.50',
   '^[A-Z]{3}$': 'a currency as three capital letters, such as INR',

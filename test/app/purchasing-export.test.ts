@@ -27,7 +27,7 @@ async function text(csv: AsyncGenerator<string>): Promise<string> {
 const ORDER_HEADER =
   '\uFEFFPO Number,Supplier,Status,Order Date,Expected On,Currency,Notes,Line,Item,Color,Size,Unit,Quantity,Received,Unit Price,Tax %,Discount %,Net,Tax,Total\r\n';
 const RECEIPT_HEADER =
-  '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (INR),Total Amount (INR),Grand Total (INR),Line,Item,Color,Size,Unit,Quantity,Unit Cost (INR),Amount (INR),Over-receipt Reason\r\n';
+  '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (INR),Total Amount (INR),Grand Total (INR),Line,Item,Color,Size,Unit,Quantity,Unit Cost (INR),Amount (INR),Over-receipt Reason,Charges (INR),Landed Unit Cost (INR)\r\n';
 
 for (const backend of backends) {
   describe(`purchasing exports on ${backend.name}`, { skip: backend.skip }, () => {
@@ -116,10 +116,10 @@ for (const backend of backends) {
       assert.equal(
         csv,
         RECEIPT_HEADER +
-          `${receipt},${evil},${po},'-INV 7,09/03/2026,,,12,0,100,4681.95,5131.784,1,Frame,Black,M,pcs,4,1170.4875,4681.95,\r\n` +
+          `${receipt},${evil},${po},'-INV 7,09/03/2026,,,12,0,100,4681.95,5131.784,1,Frame,Black,M,pcs,4,1170.4875,4681.95,,0,1170.4875\r\n` +
           // the reversal takes back the lines at their cost, with the bill's tax and discount, and its grand total whole
-          `${reversal},${evil},${po},'-INV 7,${today},${receipt},,12,0,100,-4681.95,-5131.784,1,Frame,Black,M,pcs,-4,1170.4875,-4681.95,\r\n` +
-          `${counter},Plain Traders,,,11/03/2026,,'+cash,0,0,0,80,80,1,'@Bell,Red,'-1,pcs,2,40,80,\r\n`,
+          `${reversal},${evil},${po},'-INV 7,${today},${receipt},,12,0,100,-4681.95,-5131.784,1,Frame,Black,M,pcs,-4,1170.4875,-4681.95,,0,1170.4875\r\n` +
+          `${counter},Plain Traders,,,11/03/2026,,'+cash,0,0,0,80,80,1,'@Bell,Red,'-1,pcs,2,40,80,,0,40\r\n`,
       );
     });
 
@@ -151,7 +151,7 @@ for (const backend of backends) {
         const receipts = (await text(exportGoodsReceiptsCsv(db))).split('\r\n');
         assert.equal(
           receipts[0],
-          '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (USD),Total Amount (USD),Grand Total (USD),Line,Item,Color,Size,Unit,Quantity,Unit Cost (USD),Amount (USD),Over-receipt Reason',
+          '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (USD),Total Amount (USD),Grand Total (USD),Line,Item,Color,Size,Unit,Quantity,Unit Cost (USD),Amount (USD),Over-receipt Reason,Charges (USD),Landed Unit Cost (USD)',
         );
         assert.match(receipts[1]!, /,03\/09\/2026,,,12,0,100,4681\.95,5131\.784,1,Frame,/);
         await changeSettings(db, { dateFormat: 'YYYY-MM-DD' }, ACTOR);

@@ -164,7 +164,14 @@ for (const backend of backends) {
       assert.deepEqual([s.shortfall, s.minimumOrderQuantity, s.quantity, s.amount], ['8.5', '50', '50', '112.5']);
       await db.query('UPDATE public.item_variant SET reorder_threshold = 60.25 WHERE variant_id = $1', [v]);
       const more = await one(q);
-      assert.deepEqual([more.shortfall, more.quantity], ['60.25', '60.25'], 'more than the minimum: the shortfall itself');
+      assert.deepEqual(
+        [more.shortfall, more.quantity, more.extra],
+        ['60.25', '61', '0.75'],
+        'more than the minimum: the shortfall in whole packs (of 1 by default)',
+      );
+      await db.query('UPDATE public.variant_supplier_pricing SET pack_size = 0.001 WHERE variant_id = $1', [v]);
+      const loose = await one(q);
+      assert.deepEqual([loose.shortfall, loose.quantity, loose.extra], ['60.25', '60.25', '0'], 'a rate sold by the thousandth buys the shortfall itself');
     });
 
     test('the preferred supplier wins over a cheaper one while it has a rate in effect', async () => {

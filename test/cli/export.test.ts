@@ -115,8 +115,8 @@ for (const backend of backends) {
       assert.equal(r.stdout, `Exported 1 row of goods-receipts to ${file('receipts.csv')}.\n`);
       assert.equal(
         await readFile(file('receipts.csv'), 'utf8'),
-        '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (INR),Total Amount (INR),Grand Total (INR),Line,Item,Color,Size,Unit,Quantity,Unit Cost (INR),Amount (INR),Over-receipt Reason\r\n' +
-          `${receiptNumber},'=SUM(A1:A9),${poNumber},'=B1,03/02/2026,,,0,0,0,283.5,283.5,1,Frame,Black,M,pcs,30,9.45,283.5,\r\n`,
+        '\uFEFFReceipt Number,Supplier,PO Number,Bill Number,Received On,Reverses,Notes,Tax %,Discount %,Discount Amount (INR),Total Amount (INR),Grand Total (INR),Line,Item,Color,Size,Unit,Quantity,Unit Cost (INR),Amount (INR),Over-receipt Reason,Charges (INR),Landed Unit Cost (INR)\r\n' +
+          `${receiptNumber},'=SUM(A1:A9),${poNumber},'=B1,03/02/2026,,,0,0,0,283.5,283.5,1,Frame,Black,M,pcs,30,9.45,283.5,,0,9.45\r\n`,
       );
       const j = await mtc(['export', '--kind', 'purchase-orders', '-o', file('orders.csv'), '--database', url, '--json']);
       assert.equal(j.code, 0, j.stderr);
@@ -144,7 +144,7 @@ for (const backend of backends) {
     test('usage errors exit 2 with a message, before the database is opened: an unknown kind names the kinds', async () => {
       const unknown = await mtc(['export', '--kind', 'widgets', '--database', url]);
       assert.equal(unknown.code, 2);
-      assert.equal(unknown.stderr, 'mtc: unknown export kind "widgets": use items, suppliers, rates, purchase-orders, goods-receipts\n');
+      assert.equal(unknown.stderr, 'mtc: unknown export kind "widgets": use items, suppliers, rates, purchase-orders, goods-receipts, receipt-charges\n');
       assert.equal(unknown.stdout, '');
 
       const json = await mtc(['export', '--kind', 'widgets', '--database', url, '--json']);
@@ -153,7 +153,7 @@ for (const backend of backends) {
 
       const none = await mtc(['export', '--database', url]);
       assert.equal(none.code, 2);
-      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates, purchase-orders, goods-receipts/);
+      assert.match(none.stderr, /mtc export needs --kind: one of items, suppliers, rates, purchase-orders, goods-receipts, receipt-charges/);
 
       const positional = await mtc(['export', 'out.csv', '--kind', 'items', '--database', url]);
       assert.equal(positional.code, 2);

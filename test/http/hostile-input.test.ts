@@ -427,6 +427,18 @@ Object.assign(WRITES, {
     rows: (_, a) => receiptRows(a),
     masters: ['inventory_transactions'],
   },
+  // A charge that came later, on a receipt of its own: the charge and its shares are new rows, the variant's value moves.
+  'POST /api/goods-receipts/{id}/charges': {
+    body: () => ({ kind: 'freight', amount: '1', spread: 'quantity' }),
+    trimmed: ['description', 'billNumber'],
+    blankIsNone: ['description', 'billNumber'],
+    fresh: async (make, t) =>
+      (await make('POST', '/api/goods-receipts', { supplierId: t.supplierId, lines: [{ variantId: t.variantId, quantity: '1', unitCost: '3' }] })).receiptId,
+    read: (_, a) => `/api/goods-receipts/${a.receiptId}`,
+    pick: (read) => (read.charges as Record<string, unknown>[]).at(-1),
+    rows: (_, a) => (a.lines as { variantId: number }[]).map((l) => `item_variant (${l.variantId})`),
+    masters: ['inventory_transactions', 'goods_receipt_charges', 'goods_receipt_charge_lines'],
+  },
   // Its body holds only lists of ids (no text to read back); the first test walks their shapes.
   'POST /api/purchasing/suggestions/orders': {
     read: (_, a) => `/api/purchase-orders/${a.purchaseOrders[0].purchaseOrderId}`,

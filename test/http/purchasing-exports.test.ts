@@ -68,13 +68,13 @@ for (const backend of backends) {
       assert.equal(r.headers['content-disposition'], 'attachment; filename="goods-receipts.csv"');
       assert.equal(r.body, await text(exportGoodsReceiptsCsv(api.db)));
       assert.deepEqual(r.body.split('\r\n').slice(1), [
-        `${receiptNumber},"'=cmd|""/C calc""!A0",${poNumber},B-17,06/05/2026,,,0,0,0,3600,3600,1,Saddle,Brown,Leather,pcs,8,450,3600,`,
+        `${receiptNumber},"'=cmd|""/C calc""!A0",${poNumber},B-17,06/05/2026,,,0,0,0,3600,3600,1,Saddle,Brown,Leather,pcs,8,450,3600,,0,450`,
         '',
       ]);
     });
 
     test('an anonymous caller is refused with 401; the routes need purchasing.read, not imports.read', async () => {
-      for (const name of ['purchase-orders', 'goods-receipts']) {
+      for (const name of ['purchase-orders', 'goods-receipts', 'receipt-charges']) {
         const r = await api.call('GET', `/api/exports/${name}.csv`);
         assert.equal(r.statusCode, 401, name);
         assert.equal(json(r).error.code, 'UNAUTHENTICATED');

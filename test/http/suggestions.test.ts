@@ -25,6 +25,8 @@ for (const backend of backends) {
       await insertRate(api.db, variant, { supplier: 'Hinge Cheap', cost: '4.5', from: '2020-01-01' });
       dear = await supplierId(api.db, 'Hinge Dear');
       cheap = await supplierId(api.db, 'Hinge Cheap');
+      // sold by the half: the 12.5 short is whole packs, bought as it is
+      await api.db.query('UPDATE public.variant_supplier_pricing SET pack_size = 0.5 WHERE variant_id = $1', [variant]);
     });
     after(async () => {
       await api?.close();

@@ -131,4 +131,5 @@ export type PurchasingShapes = [
   Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}', 'get'>>>,
   Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts', 'post'>>>,
   Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}/reverse', 'post'>>>,
+  Holds<Reads<Receipt, ResponseOf<'/api/goods-receipts/{id}/charges', 'post'>>>,
 ];

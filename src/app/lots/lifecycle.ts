@@ -5,7 +5,7 @@ import type { AuditAction } from '../audit/audit.ts';
 import { validateSelections, writeSelections } from './choices.ts';
 import type { SelectionInput } from './choices.ts';
 import { consumeAndCost } from './completion.ts';
-import { getLot, lockLot, lotAuditView, lotNotFound } from './lots.ts';
+import { checkedPlannedStart, getLot, lockLot, lotAuditView, lotNotFound } from './lots.ts';
 import type { Lot, LotSummary } from './lots.ts';
 import { insufficientStockError, isZero, lotNeeds, notReadyError, unselectedGroups } from './needs.ts';
 import { LOT_MACHINE, LotError, SELECTIONS_EDITABLE, transitionRefusal } from './status.ts';
@@ -132,4 +132,27 @@ export async function clearSelection(db: Database, lotId: number, groupId: numbe
       throw new LotError('NOT_FOUND', `lot ${lotId} has no substitute group ${groupId} to choose for: ${err.message}`, 'state', { lotId, groupId });
     throw err;
   }
+}
+
+/**
+ * Sets the day a lot is planned to start (null: as soon as possible), while it is planning or
+ * ready (LOT_NOT_EDITABLE, 409, otherwise; readiness does not depend on the day, so a ready lot
+ * stays ready); the day as checkedPlannedStart takes it (INVALID_PLANNED_START, 400). One
+ * transaction with its audit event (production_lot, update, by `actor`); NOT_FOUND (404).
+ */
+export async function setPlannedStart(db: Database, lotId: number, plannedStart: string | null, actor: Actor): Promise<Lot> {
+  return db.transaction((tx) =>
+    audited(tx, lotId, 'update', actor, async (lot) => {
+      if (!SELECTIONS_EDITABLE.includes(lot.status)) {
+        throw new LotError(
+          'LOT_NOT_EDITABLE',
+          `lot ${lot.lotNumber} is ${lot.status}: its planned start can change only while it is ${SELECTIONS_EDITABLE.join(' or ')}`,
+          'state',
+          { lotNumber: lot.lotNumber, status: lot.status },
+        );
+      }
+      const day = await checkedPlannedStart(tx, plannedStart);
+      await tx.query('UPDATE public.production_lots SET planned_start = $2::date WHERE id = $1', [lotId, day]);
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../db/types.ts';
 import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
-import { costProcess } from '../costing/costing.ts';
+import { costProcess, isDay } from '../costing/costing.ts';
 import type { CostFigure, ProcessCost, UnpricedVariant } from '../costing/costing.ts';
 import { isoUtc } from '../timestamps.ts';
 import { validateSelections, writeSelections } from './choices.ts';
@@ -49,6 +49,8 @@ export interface LotSummary {
   status: LotStatus;
   statusReason: string | null;
   notes: string | null;
+  /** The day the lot is planned to start, YYYY-MM-DD; null: as soon as possible (purchase suggestions count it as today). */
+  plannedStart: string | null;
   worstCaseEstimatedCost: string | null;
   bestCaseEstimatedCost: string | null;
   actualCost: string | null;
@@ -101,14 +103,18 @@ export interface LotInput {
   processId: number;
   quantity: number;
   notes?: string | null;
+  /** YYYY-MM-DD, from today to MAX_PLANNED_DAYS ahead; null or absent: as soon as possible. */
+  plannedStart?: string | null;
   selections?: SelectionInput[];
 }
 
 export const MAX_LOT_QUANTITY = 1_000_000;
+/** How far ahead a lot may be planned: two years (a supplier's lead time is at most 730 days). */
+export const MAX_PLANNED_DAYS = 730;
 
 const LOT_FROM = 'public.production_lots l JOIN public.processes p ON p.id = l.process_id';
 const LOT_COLUMNS = `l.id AS "lotId", l.lot_number AS "lotNumber", l.process_id AS "processId", p.name AS process, l.quantity, l.status,
-  l.status_reason AS "statusReason", l.notes, l.worst_case_estimated_cost::text AS "worstCaseEstimatedCost",
+  l.status_reason AS "statusReason", l.notes, to_char(l.planned_start, 'YYYY-MM-DD') AS "plannedStart", l.worst_case_estimated_cost::text AS "worstCaseEstimatedCost",
   l.best_case_estimated_cost::text AS "bestCaseEstimatedCost", l.actual_cost::text AS "actualCost", l.cost_variance::text AS "costVariance",
   l.created_by AS "createdBy", ${isoUtc('l.created_at')} AS "createdAt", ${isoUtc('l.updated_at')} AS "updatedAt",
   ${isoUtc('l.started_at')} AS "startedAt", ${isoUtc('l.completed_at')} AS "completedAt",
@@ -207,6 +213,26 @@ export async function today(q: Queryable): Promise<string> {
   return (await q.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d;
 }
 
+/**
+ * A planned start as written, checked: null for none (as soon as possible); else a real day
+ * from today to MAX_PLANNED_DAYS ahead (today as the database sees it), or INVALID_PLANNED_START
+ * (400) naming the field. A day already past is refused: a plan starts today at the earliest.
+ */
+export async function checkedPlannedStart(q: Queryable, plannedStart: string | null | undefined): Promise<string | null> {
+  const day = plannedStart?.trim() || null;
+  if (day === null) return null;
+  const refuse = (message: string) =>
+    new LotError('INVALID_PLANNED_START', `plannedStart: ${message}`, 'usage', { plannedStart: day, fields: [{ path: 'plannedStart', message }] });
+  if (!isDay(day)) throw refuse(`write a real day as YYYY-MM-DD (not ${JSON.stringify(day)}), or nothing for as soon as possible`);
+  const r = await q.query<{ first: string; last: string }>(
+    `SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS first, to_char(CURRENT_DATE + $1::int, 'YYYY-MM-DD') AS last`,
+    [MAX_PLANNED_DAYS],
+  );
+  const { first, last } = r.rows[0]!;
+  if (day < first || day > last) throw refuse(`write a day from today (${first}) to ${last}, not ${day}`);
+  return day;
+}
+
 /** A lot's cost must fit production_lots' numeric(16,2). */
 const LOT_COST_LIMIT = 10n ** 14n;
 
@@ -235,7 +261,7 @@ export function lotCosting(lotNumber: string | null, costing: ProcessCost, rates
  * frozen now (over every alternative, so it bounds whatever is chosen; incomplete when a variant
  * has no rate), the selections given, and its first event (→ planning). Refusals: NOT_FOUND (no
  * such process), PROCESS_DELETED, PROCESS_NOT_ACTIVE, PROCESS_HAS_NO_STEPS, LOT_COST_TOO_LARGE
- * (409); INVALID_QUANTITY, SELECTION_INVALID (400). `options.at` costs at another day's rates
+ * (409); INVALID_QUANTITY, SELECTION_INVALID, INVALID_PLANNED_START (400). `options.at` costs at another day's rates
  * (the demo seed's lots made in the past). The lot and its audit event (production_lot,
  * create, by `actor`) are written in one transaction: a refusal writes nothing.
  */
@@ -279,15 +305,16 @@ export async function createLotIn(q: Queryable, input: LotInput, actor: Actor, o
     );
   const selections = input.selections ?? [];
   await validateSelections(q, input.processId, selections);
+  const plannedStart = await checkedPlannedStart(q, input.plannedStart);
 
   const ratesAt = options.at ?? (await today(q));
   const costing = await costProcess(q, input.processId, { at: ratesAt, quantity: input.quantity });
   if (!costing) throw new LotError('NOT_FOUND', `no process ${input.processId}`, 'state', { processId: input.processId });
   const estimate = lotCosting(null, costing, ratesAt, []);
   const r = await q.query<{ id: number }>(
-    `INSERT INTO public.production_lots (process_id, quantity, status, notes, created_by, worst_case_estimated_cost, best_case_estimated_cost, estimate)
-     VALUES ($1, $2, 'planning', $3, $4, $5::numeric, $6::numeric, $7::jsonb) RETURNING id`,
-    [input.processId, input.quantity, input.notes?.trim() || null, userId, estimate.total.worst, estimate.total.best, JSON.stringify(estimate)],
+    `INSERT INTO public.production_lots (process_id, quantity, status, notes, created_by, worst_case_estimated_cost, best_case_estimated_cost, estimate, planned_start)
+     VALUES ($1, $2, 'planning', $3, $4, $5::numeric, $6::numeric, $7::jsonb, $8::date) RETURNING id`,
+    [input.processId, input.quantity, input.notes?.trim() || null, userId, estimate.total.worst, estimate.total.best, JSON.stringify(estimate), plannedStart],
   );
   const lotId = r.rows[0]!.id;
   await writeSelections(q, lotId, selections);

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/types.ts';
 import { csvCell } from '../imports/errors-csv.ts';
 import { PAGE, pagedCsv } from '../imports/export.ts';
 import type { ExportOptions } from '../imports/export.ts';
+import { landedUnitCostSql } from './charges.ts';
 import { PurchasingError } from './status.ts';
 import { getSettings } from '../settings/settings.ts';
 
@@ -62,6 +63,30 @@ export const GOODS_RECEIPT_COLUMNS = [
   'Unit Cost',
   'Amount',
   'Over-receipt Reason',
+  'Charges',
+  'Landed Unit Cost',
+] as const;
+
+/** A receipt's charges (freight, duty, other), a row per charge and line with the line's share. */
+export const RECEIPT_CHARGE_COLUMNS = [
+  'Receipt Number',
+  'Supplier',
+  'Received On',
+  'Kind',
+  'Description',
+  'Spread',
+  'Added Later',
+  'Bill Number',
+  'Charged On',
+  'Charge Amount',
+  'Line',
+  'Item',
+  'Color',
+  'Size',
+  'Quantity',
+  'Unit Cost',
+  'Share',
+  'Landed Unit Cost',
 ] as const;
 
 /** A cell that holds a number the database wrote (optionally negative, with decimals): written as it is. */
@@ -85,10 +110,29 @@ const RECEIPT_NUMBERS = indexes(GOODS_RECEIPT_COLUMNS, [
   'Quantity',
   'Unit Cost',
   'Amount',
+  'Charges',
+  'Landed Unit Cost',
 ]);
+const CHARGE_NUMBERS = indexes(RECEIPT_CHARGE_COLUMNS, ['Charge Amount', 'Line', 'Quantity', 'Unit Cost', 'Share', 'Landed Unit Cost']);
 
 /** A receipt's amounts, in the installation's currency: their headers name it. */
-const RECEIPT_MONEY: ReadonlySet<string> = new Set(['Discount Amount', 'Total Amount', 'Grand Total', 'Unit Cost', 'Amount']);
+const RECEIPT_MONEY: ReadonlySet<string> = new Set([
+  'Discount Amount',
+  'Total Amount',
+  'Grand Total',
+  'Unit Cost',
+  'Amount',
+  'Charges',
+  'Landed Unit Cost',
+  'Charge Amount',
+  'Share',
+]);
+/** A receipt's header, each amount naming the installation's currency. */
+const inCurrency = (columns: readonly string[], currency: string) => columns.map((c) => (RECEIPT_MONEY.has(c) ? `${c} (${currency})` : c));
+/** What the shares of a receipt line `l` add up to (NULL: it carries no charge). */
+const LINE_SHARES = '(SELECT sum(cl.amount) FROM public.goods_receipt_charge_lines cl WHERE cl.receipt_line_id = l.id)';
+/** A receipt line `l`'s position in its receipt (1, 2… in the order received). */
+const LINE_POSITION = '(SELECT count(*) FROM public.goods_receipt_lines n WHERE n.receipt_id = l.receipt_id AND n.id <= l.id)::text';
 
 const LINE_MONEY = '(l.quantity * l.unit_price * (1 - l.discount_rate / 100))';
 /** The names of a line's variant (i, c, sz, v), when there is a line `l`. */
@@ -131,7 +175,7 @@ export async function* exportPurchaseOrdersCsv(q: Queryable, options: ExportOpti
 export async function* exportGoodsReceiptsCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
   const { dateFormat, currency } = await getSettings(q);
   yield* pagedCsv(
-    GOODS_RECEIPT_COLUMNS.map((c) => (RECEIPT_MONEY.has(c) ? `${c} (${currency})` : c)),
+    inCurrency(GOODS_RECEIPT_COLUMNS, currency),
     { receipt: 0, line: 0 },
     options,
     async (after) =>
@@ -141,9 +185,11 @@ export async function* exportGoodsReceiptsCsv(q: Queryable, options: ExportOptio
                   ARRAY[r.receipt_number::text, s.firm_name::text, o.po_number::text, r.bill_number::text, to_char(r.received_on, $3),
                         x.receipt_number::text, r.notes, trim_scale(r.tax_percentage)::text, trim_scale(r.discount_percentage)::text,
                         trim_scale(r.discount_amount)::text, trim_scale(r.total_amount)::text, trim_scale(r.grand_total)::text,
-                        CASE WHEN l.id IS NOT NULL THEN (SELECT count(*) FROM public.goods_receipt_lines n WHERE n.receipt_id = r.id AND n.id <= l.id)::text END,
+                        CASE WHEN l.id IS NOT NULL THEN ${LINE_POSITION} END,
                         i.name::text, c.color_name::text, sz.size_name::text, v.unit::text,
-                        trim_scale(l.quantity)::text, trim_scale(l.unit_cost)::text, trim_scale(l.quantity * l.unit_cost)::text, l.over_receipt_reason] AS cells
+                        trim_scale(l.quantity)::text, trim_scale(l.unit_cost)::text, trim_scale(l.quantity * l.unit_cost)::text, l.over_receipt_reason,
+                        trim_scale(coalesce(${LINE_SHARES}, CASE WHEN l.id IS NOT NULL THEN 0 END))::text,
+                        trim_scale(${landedUnitCostSql('l.unit_cost', 'l.quantity', LINE_SHARES)})::text] AS cells
              FROM public.goods_receipts r
              JOIN public.suppliers s ON s.supplier_id = r.supplier_id
              LEFT JOIN public.purchase_orders o ON o.id = r.po_id
@@ -159,10 +205,45 @@ export async function* exportGoodsReceiptsCsv(q: Queryable, options: ExportOptio
   );
 }
 
+/**
+ * Every charge of every receipt, oldest first, a row per charge and line (in the order
+ * received) with the line's share and landed unit cost; a reversal's charges are negative.
+ */
+export async function* exportReceiptChargesCsv(q: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
+  const { dateFormat, currency } = await getSettings(q);
+  yield* pagedCsv(
+    inCurrency(RECEIPT_CHARGE_COLUMNS, currency),
+    { charge: 0, line: 0 },
+    options,
+    async (after) =>
+      (
+        await q.query<{ chargeId: number; lineId: number; cells: (string | null)[] }>(
+          `SELECT ch.id AS "chargeId", l.id AS "lineId",
+                  ARRAY[r.receipt_number::text, s.firm_name::text, to_char(r.received_on, $3), ch.kind::text, ch.description, ch.spread::text,
+                        CASE WHEN ch.added_later THEN 'yes' ELSE 'no' END, ch.bill_number::text, to_char(ch.charged_on, $3), trim_scale(ch.amount)::text,
+                        ${LINE_POSITION}, i.name::text, c.color_name::text, sz.size_name::text,
+                        trim_scale(l.quantity)::text, trim_scale(l.unit_cost)::text, trim_scale(cl.amount)::text,
+                        trim_scale(${landedUnitCostSql('l.unit_cost', 'l.quantity', LINE_SHARES)})::text] AS cells
+             FROM public.goods_receipt_charges ch
+             JOIN public.goods_receipts r ON r.id = ch.receipt_id
+             JOIN public.suppliers s ON s.supplier_id = r.supplier_id
+             JOIN public.goods_receipt_charge_lines cl ON cl.charge_id = ch.id
+             JOIN public.goods_receipt_lines l ON l.id = cl.receipt_line_id
+             ${LINE_VARIANT}
+            WHERE (ch.id, l.id) > ($1::int, $2::int)
+            ORDER BY ch.id, l.id LIMIT ${PAGE}`,
+          [after.charge, after.line, dateFormat],
+        )
+      ).rows.map((r) => ({ key: { charge: r.chargeId, line: r.lineId }, cells: r.cells })),
+    lineWith(CHARGE_NUMBERS),
+  );
+}
+
 /** The purchasing exports by name, as `GET /api/exports/NAME.csv` and `mtc export --kind NAME` take them. */
 export const PURCHASING_EXPORTS = {
   'purchase-orders': exportPurchaseOrdersCsv,
   'goods-receipts': exportGoodsReceiptsCsv,
+  'receipt-charges': exportReceiptChargesCsv,
 } as const;
 export type PurchasingExportName = keyof typeof PURCHASING_EXPORTS;
 export const PURCHASING_EXPORT_NAMES = Object.keys(PURCHASING_EXPORTS) as PurchasingExportName[];

@@ -4,10 +4,12 @@ import { auditAs } from '../audit/actor.ts';
 import type { Actor } from '../audit/actor.ts';
 import { placeOfDay } from '../items/back-dating.ts';
 import { postStock } from '../items/stock.ts';
+import { MAX_RECEIPT_CHARGES, chargesOf, negatedCharge, planCharge, writeCharges } from './charges.ts';
+import type { ChargeInput, LineShare, PlannedCharge, ReceiptCharge } from './charges.ts';
 import { isoUtc } from '../timestamps.ts';
 import { movePurchaseOrder } from './orders.ts';
 import type { PurchaseOrderLine } from './orders.ts';
-import { PO_MACHINE, PurchasingError, RECEIVABLE } from './status.ts';
+import { PO_MACHINE, PurchasingError, RECEIVABLE, fieldRefusal } from './status.ts';
 import type { PoStatus } from './status.ts';
 
 /**
@@ -41,6 +43,8 @@ export interface ReceiptInput {
   grandTotal?: string | null;
   notes?: string | null;
   lines: ReceiptLineInput[];
+  /** Freight, duty and other charges, spread onto the lines: each line's landed unit cost, which the ledger is posted at, includes its shares. */
+  charges?: ChargeInput[];
 }
 
 export interface GoodsReceiptLine {
@@ -54,6 +58,10 @@ export interface GoodsReceiptLine {
   unitCost: string;
   amount: string;
   overReceiptReason: string | null;
+  /** The line's share of each of the receipt's charges (those added later too). */
+  shares: LineShare[];
+  /** Unit cost + the line's shares ÷ its quantity, exact: what one unit came in at. */
+  landedUnitCost: string;
 }
 
 export interface GoodsReceipt {
@@ -77,6 +85,7 @@ export interface GoodsReceipt {
   createdBy: number | null;
   createdAt: string;
   lines: GoodsReceiptLine[];
+  charges: ReceiptCharge[];
   warnings: { code: 'GRAND_TOTAL_DIFFERS'; message: string }[];
 }
 
@@ -89,9 +98,7 @@ const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
 const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function usage(code: string, path: string, message: string, details: Record<string, unknown> = {}): PurchasingError {
-  return new PurchasingError(code, `${path}: ${message}`, 'usage', { ...details, fields: [{ path, message }] });
-}
+const usage = fieldRefusal;
 
 function checkHeader(input: ReceiptInput): void {
   if (input.lines.length === 0) throw usage('INVALID_RECEIPT', 'lines', 'list at least one line received');
@@ -108,6 +115,12 @@ function checkHeader(input: ReceiptInput): void {
     const v = input[f];
     if (v != null && !AMOUNT.test(v)) throw usage('INVALID_RECEIPT', f, 'write an amount of 0 or more, with at most 4 decimals, such as 14.25');
   }
+  if ((input.charges?.length ?? 0) > MAX_RECEIPT_CHARGES)
+    throw usage(
+      'INVALID_CHARGE',
+      'charges',
+      `has ${input.charges!.length} charges: a receipt carries at most ${MAX_RECEIPT_CHARGES}; add the rest as one charge`,
+    );
   input.lines.forEach((l, i) => {
     if (!QUANTITY.test(l.quantity) || /^0+(\.0+)?$/.test(l.quantity))
       throw usage('INVALID_LINE', `lines/${i}/quantity`, 'write a number more than 0, with at most 9 digits before the point and 3 after, such as 12.5');
@@ -137,8 +150,8 @@ const LINE_FIGURES = `l.id AS "receiptLineId", l.po_line_id AS "poLineId", l.var
 /** A receipt line `l` as answered, with its variant's names (LINE_VARIANT). */
 const LINE_COLUMNS = `${LINE_FIGURES}, i.name AS item, c.color_name AS color, sz.size_name AS size`;
 
-async function receiptHead(q: Queryable, id: number): Promise<Omit<GoodsReceipt, 'lines' | 'warnings'> | undefined> {
-  return (await q.query<Omit<GoodsReceipt, 'lines' | 'warnings'>>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
+async function receiptHead(q: Queryable, id: number): Promise<GoodsReceiptSummary | undefined> {
+  return (await q.query<GoodsReceiptSummary>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.id = $1`, [id])).rows[0];
 }
 
 /** One receipt with its lines; null when there is none. */
@@ -146,14 +159,25 @@ export async function getGoodsReceipt(q: Queryable, id: number): Promise<Omit<Go
   const receipt = await receiptHead(q, id);
   if (!receipt) return null;
   const lines = (
-    await q.query<GoodsReceiptLine>(
+    await q.query<Omit<GoodsReceiptLine, 'shares' | 'landedUnitCost'>>(
       `SELECT ${LINE_COLUMNS}
          FROM public.goods_receipt_lines l ${LINE_VARIANT}
         WHERE l.receipt_id = $1 ORDER BY l.id`,
       [id],
     )
   ).rows;
-  return { ...receipt, lines };
+  return { ...receipt, ...withCharges(lines, await chargesOf(q, id)) };
+}
+
+/** The lines with their shares of the charges and landed unit costs, and the charges. */
+function withCharges(
+  lines: Omit<GoodsReceiptLine, 'shares' | 'landedUnitCost'>[],
+  c: Awaited<ReturnType<typeof chargesOf>>,
+): Pick<GoodsReceipt, 'lines' | 'charges'> {
+  return {
+    lines: lines.map((l) => ({ ...l, shares: c.shares.get(l.receiptLineId) ?? [], landedUnitCost: c.landed.get(l.receiptLineId) ?? l.unitCost })),
+    charges: c.charges,
+  };
 }
 
 /** What receiving needs of an order: its head, and its lines with what one unit of each costs by default. */
@@ -320,7 +344,20 @@ export async function createGoodsReceiptIn(q: Queryable, input: ReceiptInput, ac
       });
     }
   }
-  return writeReceipt(q, { supplierId, order, input, planned, reverses: null, reason: null }, actor);
+  const charges = (input.charges ?? []).map((c, i) =>
+    planCharge(
+      c,
+      c.lines?.map((s) => ({ index: Number.isInteger(s.line) && s.line >= 0 && s.line < planned.length ? s.line : undefined, amount: s.amount })),
+      planned,
+      `charges/${i}/`,
+      {
+        billNumber: null,
+        chargedOn: input.receivedOn ?? null,
+        lineProblem: `names no line of the receipt: write a line's position, from 0 to ${planned.length - 1}`,
+      },
+    ),
+  );
+  return writeReceipt(q, { supplierId, order, input, planned, charges, reverses: null, reason: null }, actor);
 }
 
 const milli = (d: string): bigint => {
@@ -339,6 +376,7 @@ async function writeReceipt(
     order: ReceivingOrder | null;
     input: Omit<ReceiptInput, 'lines'>;
     planned: PlannedLine[];
+    charges: PlannedCharge[];
     reverses: number | null;
     reason: string | null;
   },
@@ -358,7 +396,7 @@ async function writeReceipt(
   // up to, and whether anything and whether all of the order has come (the lines not received
   // now as they were, those received now as the update left them)
   const inserted = (
-    await q.query<Omit<GoodsReceiptLine, keyof VariantNames> & { id: number; computed: string; anything: boolean; all: boolean }>(
+    await q.query<Omit<GoodsReceiptLine, keyof VariantNames | 'shares' | 'landedUnitCost'> & { id: number; computed: string; anything: boolean; all: boolean }>(
       `WITH lk AS (SELECT v.variant_id FROM public.item_variant v WHERE v.variant_id = ANY($18::int[]) ORDER BY v.variant_id FOR UPDATE),
             x AS (SELECT * FROM unnest($15::int[], $16::int[], $10::numeric[], $11::numeric[], $17::text[]) WITH ORDINALITY AS x(po_line_id, variant_id, q, c, why, n)),
             t AS (SELECT sum(x.q * x.c) AS total FROM x),
@@ -419,13 +457,17 @@ async function writeReceipt(
   // received on an earlier day: placed at that day's end, the later entries valued again (back-dating.ts)
   const { at, ahead } = await placeOfDay(q, input.receivedOn);
   if (ahead) throw usage('DAY_AHEAD', 'receivedOn', `write today or an earlier day: ${input.receivedOn} has not come yet`);
+  // The charges and their shares, then the ledger at each line's landed unit cost.
+  if (r.charges.length > 0) await writeCharges(q, made.id, r.charges, false, actor.userId);
+  const charged = r.charges.length > 0 ? await chargesOf(q, made.id) : null;
+  const landed = inserted.map((l) => charged?.landed.get(l.receiptLineId) ?? l.unitCost);
   await postStock(
     q,
-    r.planned.map((l) => ({
+    r.planned.map((l, i) => ({
       variantId: l.variantId,
       type: 'receipt' as const,
       quantity: l.quantity,
-      unitCost: l.unitCost,
+      unitCost: landed[i]!,
       at,
       notes: null,
       createdBy: actor.userId,
@@ -443,10 +485,13 @@ async function writeReceipt(
   }
   const receipt = {
     ...(await receiptHead(q, made.id))!,
-    lines: inserted.map(({ id: _id, computed: _c, anything: _a, all: _l, ...line }, i) => {
-      const { item, color, size } = r.planned[i]!;
-      return { ...line, item, color, size };
-    }),
+    ...withCharges(
+      inserted.map(({ id: _id, computed: _c, anything: _a, all: _l, ...line }, i) => {
+        const { item, color, size } = r.planned[i]!;
+        return { ...line, item, color, size };
+      }),
+      charged ?? { charges: [], shares: new Map(), landed: new Map() },
+    ),
   };
   const warnings: GoodsReceipt['warnings'] = [];
   if (input.grandTotal != null && Math.abs(Number(input.grandTotal) - Number(made.computed)) > 0.01)
@@ -469,6 +514,7 @@ function auditView(r: Omit<GoodsReceipt, 'warnings'>) {
       quantity: l.quantity,
       unitCost: l.unitCost,
       overReceiptReason: l.overReceiptReason,
+      ...(l.shares.length > 0 ? { shares: l.shares, landedUnitCost: l.landedUnitCost } : {}),
     })),
   };
 }
@@ -486,7 +532,8 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
   const why = reason.trim();
   if (!why) throw usage('REASON_REQUIRED', 'reason', 'is required: say why the receipt is reversed');
   return db.transaction(async (tx) => {
-    const head = (await tx.query<{ po: number | null }>('SELECT po_id AS po FROM public.goods_receipts WHERE id = $1', [receiptId])).rows[0];
+    // the receipt's row locked first, as a charge added later locks it (later-charges.ts)
+    const head = (await tx.query<{ po: number | null }>('SELECT po_id AS po FROM public.goods_receipts WHERE id = $1 FOR UPDATE', [receiptId])).rows[0];
     if (!head) throw new PurchasingError('NOT_FOUND', `no goods receipt ${receiptId}`, 'state', { receiptId });
     if (head.po !== null) await tx.query('SELECT 1 FROM public.purchase_orders WHERE id = $1 FOR UPDATE', [head.po]);
     const original = (await getGoodsReceipt(tx, receiptId))!;
@@ -515,6 +562,13 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
           discountAmount: original.discountAmount,
           grandTotal: negated(original.grandTotal),
         },
+        // The charges go back with the goods: each negated, with its shares, so every line leaves at its landed unit cost.
+        charges: original.charges.map((c) =>
+          negatedCharge(
+            c,
+            original.lines.map((l) => l.shares.find((s) => s.chargeId === c.chargeId)?.amount ?? '0'),
+          ),
+        ),
         planned: original.lines.map((l) => ({
           poLineId: l.poLineId,
           variantId: l.variantId,
@@ -533,7 +587,7 @@ export async function reverseGoodsReceipt(db: Database, receiptId: number, reaso
   });
 }
 
-export type GoodsReceiptSummary = Omit<GoodsReceipt, 'lines' | 'warnings'>;
+export type GoodsReceiptSummary = Omit<GoodsReceipt, 'lines' | 'charges' | 'warnings'>;
 
 /** Receipts, newest first, of a supplier, of an order, and by a part of the receipt's or the bill's number. */
 export async function listGoodsReceipts(

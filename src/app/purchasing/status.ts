@@ -7,6 +7,11 @@ import type { Machine, Move } from '../rules/machine.ts';
  */
 export class PurchasingError extends MtcError {}
 
+/** A usage refusal (400) of one field: "path: message", with the field in `details.fields` for the API to name. */
+export function fieldRefusal(code: string, path: string, message: string, details: Record<string, unknown> = {}): PurchasingError {
+  return new PurchasingError(code, `${path}: ${message}`, 'usage', { ...details, fields: [{ path, message }] });
+}
+
 /** A purchase order's status (the CHECK constraint of purchase_orders). */
 export const PO_STATUSES = ['draft', 'sent', 'partially_received', 'received', 'closed', 'cancelled'] as const;
 export type PoStatus = (typeof PO_STATUSES)[number];

@@ -39,10 +39,14 @@ columns repeated on each, amounts and quantities exact:
                    net, tax and total of the line
   goods-receipts   every goods receipt: number, supplier, order, bill number, day received,
                    tax, discount and totals, then line, item, colour, size, quantity, unit
-                   cost and amount (a reversal's quantities negative)
+                   cost and amount (a reversal's quantities negative), the line's charges
+                   and its landed unit cost
+  receipt-charges  every charge on a receipt (freight, duty, other): a row per charge and
+                   line, with the line's share and landed unit cost
 
 Options:
-  --kind KIND        items, suppliers, rates, purchase-orders or goods-receipts (required)
+  --kind KIND        items, suppliers, rates, purchase-orders, goods-receipts or receipt-charges
+                     (required)
   -o, --output FILE  write the file there (written aside and renamed into place, so a failed
                      export leaves no half file); default: standard output
 

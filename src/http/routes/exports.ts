@@ -35,12 +35,18 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     },
   );
 
-  const purchasingOperationIds = { 'purchase-orders': 'exportPurchaseOrders', 'goods-receipts': 'exportGoodsReceipts' } as const;
+  const purchasingOperationIds = {
+    'purchase-orders': 'exportPurchaseOrders',
+    'goods-receipts': 'exportGoodsReceipts',
+    'receipt-charges': 'exportReceiptCharges',
+  } as const;
   const purchasingSummaries = {
     'purchase-orders':
       'Every purchase order as one CSV download, a row per line with the order’s columns repeated (number, supplier, status, dates, currency, notes, then line, item, colour, size, unit, quantity, received, unit price, tax %, discount %, net, tax, total); amounts and quantities are the exact decimals held; a text cell starting with =, +, - or @ is prefixed with an apostrophe so that a spreadsheet does not run it; UTF-8 with a BOM, streamed',
     'goods-receipts':
-      'Every goods receipt as one CSV download, a row per line with the receipt’s columns repeated (number, supplier, order, bill number, day received, the receipt it reverses, notes, tax %, discount, totals, then line, item, colour, size, unit, quantity, unit cost, amount, over-receipt reason); a reversal has negative quantities; exact decimals, guarded text cells, UTF-8 with a BOM, streamed',
+      'Every goods receipt as one CSV download, a row per line with the receipt’s columns repeated (number, supplier, order, bill number, day received, the receipt it reverses, notes, tax %, discount, totals, then line, item, colour, size, unit, quantity, unit cost, amount, over-receipt reason, the line’s charges and landed unit cost); a reversal has negative quantities; exact decimals, guarded text cells, UTF-8 with a BOM, streamed',
+    'receipt-charges':
+      'Every charge on a receipt (freight, duty, other) as one CSV download, a row per charge and line (receipt, supplier, day received, kind, description, spread, added later, bill number, day charged, the charge, then line, item, colour, size, quantity, unit cost, the line’s share, its landed unit cost); a reversal’s charges are negative; exact decimals, guarded text cells, UTF-8 with a BOM, streamed',
   } as const;
   for (const name of PURCHASING_EXPORT_NAMES) {
     app.get(

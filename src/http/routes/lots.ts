@@ -6,7 +6,7 @@ import type { Database } from '../../db/types.ts';
 import { createLot, getLot, getLotSummary, listLots, MAX_LOT_QUANTITY } from '../../app/lots/lots.ts';
 import type { LotSummary } from '../../app/lots/lots.ts';
 import type { LotAction } from '../../app/lots/status.ts';
-import { clearSelection, setSelections, transitionLot } from '../../app/lots/lifecycle.ts';
+import { clearSelection, setPlannedStart, setSelections, transitionLot } from '../../app/lots/lifecycle.ts';
 import { stockCheck } from '../../app/lots/needs.ts';
 import { FINAL_STATUSES, LOT_MACHINE, LOT_STATUSES, LotError, lotStatusLabel, SELECTIONS_EDITABLE } from '../../app/lots/status.ts';
 import { nextActions, offeredMoves } from '../../app/rules/machine.ts';
@@ -56,6 +56,9 @@ const LotSummarySchema = Type.Object({
   status: Status,
   statusReason: Type.Union([Type.String(), Type.Null()]),
   notes: Type.Union([Type.String(), Type.Null()]),
+  plannedStart: Type.Union([Day, Type.Null()], {
+    description: 'the day the lot is planned to start; null: as soon as possible (purchase suggestions count it as today)',
+  }),
   worstCaseEstimatedCost: NullableDecimal,
   bestCaseEstimatedCost: NullableDecimal,
   actualCost: NullableDecimal,
@@ -138,6 +141,10 @@ const StockCheckSchema = Type.Object({
   sufficient: Type.Boolean({ description: 'every group chosen and nothing short' }),
   needs: Type.Array(StockNeedSchema),
   unselectedGroups: Type.Array(UnselectedGroupSchema, { description: 'groups with no choice yet: they need nothing until one is made' }),
+});
+const PlannedStart = Type.String({
+  format: 'date',
+  description: 'YYYY-MM-DD, from today to two years ahead: the day the lot is planned to start (purchase suggestions cover it within a supplier’s lead time)',
 });
 const SelectionItem = Type.Object(
   { groupId: Id, variantId: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'one of the group’s alternatives' }) },
@@ -259,6 +266,7 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
             processId: Id,
             quantity: Type.Integer({ minimum: 1, maximum: MAX_LOT_QUANTITY }),
             notes: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+            plannedStart: Type.Optional(Nullable(PlannedStart)),
             selections: Type.Optional(Type.Array(SelectionItem, { maxItems: 1000 })),
           },
           { additionalProperties: false },
@@ -326,6 +334,23 @@ export const lotRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       },
     },
     async (request) => presented(await withBodyPaths(() => setSelections(db, request.params.id, request.body.selections, actorOf(request))), request),
+  );
+
+  app.put(
+    '/api/lots/:id/planned-start',
+    {
+      config: plan,
+      schema: {
+        operationId: 'planLotStart',
+        tags: ['lots'],
+        summary:
+          'Set the day the lot is planned to start (null: as soon as possible) while it is planning or ready (409 LOT_NOT_EDITABLE otherwise; a ready lot stays ready); 400 INVALID_PLANNED_START for a day before today or more than two years ahead',
+        params: IdParams,
+        body: Type.Object({ plannedStart: Nullable(PlannedStart) }, { additionalProperties: false }),
+        response: { 200: LotSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) => presented(await withBodyPaths(() => setPlannedStart(db, request.params.id, request.body.plannedStart, actorOf(request))), request),
   );
 
   app.delete(

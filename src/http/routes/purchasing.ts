@@ -16,6 +16,8 @@ import {
   transitionPurchaseOrder,
 } from '../../app/purchasing/orders.ts';
 import type { PurchaseOrderSummary } from '../../app/purchasing/orders.ts';
+import { CHARGE_KINDS, CHARGE_SPREADS, MAX_RECEIPT_CHARGES } from '../../app/purchasing/charges.ts';
+import { addReceiptCharge } from '../../app/purchasing/later-charges.ts';
 import { MAX_RECEIPT_LINES, createGoodsReceipt, getGoodsReceipt, listGoodsReceipts, reverseGoodsReceipt } from '../../app/purchasing/receipts.ts';
 import { LINES_EDITABLE, PO_MACHINE, PO_STATUSES, PO_STATUS_LABELS, PurchasingError, RECEIVABLE } from '../../app/purchasing/status.ts';
 import { stockValue, stockValueTotal } from '../../app/items/value.ts';
@@ -114,7 +116,34 @@ const ReceiptLineSchema = Type.Object({
   unitCost: Decimal,
   amount: Decimal,
   overReceiptReason: Type.Union([Type.String(), Type.Null()]),
+  shares: Type.Array(Type.Object({ chargeId: Type.Integer(), amount: Decimal }), { description: 'the line’s share of each of the receipt’s charges' }),
+  landedUnitCost: Type.String({
+    description: 'unit cost + the line’s shares ÷ its quantity, exact (to 20 decimals when the division does not end): the ledger’s cost',
+  }),
 });
+const ChargeSchema = Type.Object({
+  chargeId: Type.Integer(),
+  kind: Literals(CHARGE_KINDS),
+  description: Type.Union([Type.String(), Type.Null()]),
+  amount: Type.String({ description: 'the charge, exact; negative on a reversal' }),
+  spread: Literals(CHARGE_SPREADS),
+  addedLater: Type.Boolean({ description: 'added to the receipt after it was posted (a freight bill), as its own entry' }),
+  billNumber: Type.Union([Type.String(), Type.Null()]),
+  chargedOn: Day,
+  createdBy: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Stamp,
+});
+const ChargeAmount = Type.String({
+  pattern: '^(?!0*(\\.0*)?$)\\d{1,12}(\\.\\d{1,4})?$',
+  description: 'decimal string: an amount above 0, at most 4 decimals, e.g. "1250.50"',
+});
+/** A charge's terms, on a receipt as it is posted and added later alike. */
+const ChargeTermsFields = {
+  kind: Literals(CHARGE_KINDS, { description: 'freight, duty or other' }),
+  description: Type.Optional(Text(500)),
+  amount: ChargeAmount,
+  spread: Literals(CHARGE_SPREADS, { description: 'by quantity, by value (quantity × unit cost), or by hand (manual: each line’s share in lines)' }),
+};
 const ReceiptFields = {
   receiptId: Type.Integer(),
   receiptNumber: Type.String({ description: 'GR-YYYYMMDD-NNNNNN' }),
@@ -140,6 +169,7 @@ const ReceiptSummarySchema = Type.Object(ReceiptFields);
 const ReceiptSchema = Type.Object({
   ...ReceiptFields,
   lines: Type.Array(ReceiptLineSchema),
+  charges: Type.Array(ChargeSchema),
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
 
@@ -153,17 +183,32 @@ const SuggestionSchema = Type.Object({
   unit: Type.String(),
   stock: Decimal,
   threshold: Type.String({ description: 'the variant’s reorder threshold' }),
-  demand: Type.String({ description: 'what the lots in planning, ready and in progress need of it (a substitute group counts once chosen)' }),
+  demand: Type.String({
+    description:
+      'what the lots in planning, ready and in progress planned to start within the lead time need of it (no planned start: today; a substitute group counts once chosen); without a supplier, every open lot',
+  }),
+  later: Type.String({ description: 'what the lots planned after the lead time need: not bought by this suggestion' }),
+  laterFrom: NullOr(Day),
   onOrder: Type.String({ description: 'still open on orders in draft, sent or partially received' }),
   shortfall: Type.String({ description: 'threshold + demand − stock − on order, more than 0' }),
   minimumOrderQuantity: NullOr(Decimal),
-  quantity: Type.String({ description: 'max(shortfall, the chosen rate’s minimum order quantity)' }),
+  packSize: NullOr(Type.String({ description: 'the chosen rate’s pack size: the quantity is whole packs' })),
+  quantity: Type.String({ description: '⌈max(shortfall, minimum order quantity) ÷ pack size⌉ × pack size' }),
+  extra: NullOr(Type.String({ description: 'quantity − shortfall: what rounding to the minimum order and whole packs adds' })),
+  leadTimeDays: NullOr(Type.Integer({ description: 'the chosen rate’s lead time, else its supplier’s default' })),
+  orderBy: NullOr(
+    Type.String({ format: 'date', description: 'the earliest planned start among the lots covered − the lead time (past: late); null when no lot is covered' }),
+  ),
   supplierId: NullOr(Type.Integer()),
   supplier: NullOr(Type.String()),
-  unitPrice: NullOr(Type.String({ description: 'the chosen supplier’s active rate in effect today' })),
+  unitPrice: NullOr(Type.String({ description: 'the price at the break the quantity reaches (the rate’s own price below its first break)' })),
+  ratePrice: NullOr(Type.String({ description: 'the rate’s own price, from 1' })),
+  breakFrom: NullOr(Type.String({ description: 'the quantity from which unitPrice applies; null at the rate’s own price' })),
   currency: NullOr(Type.String({ description: 'the chosen rate’s currency' })),
   amount: NullOr(Type.String({ description: 'quantity × unit price' })),
-  why: NullOr(Literals(['preferred supplier', 'lowest rate'] as const)),
+  why: NullOr(
+    Literals(['preferred supplier', 'lowest rate'] as const, { description: 'lowest rate: the lowest unit price at the quantity it would be bought in' }),
+  ),
 });
 const LedgerVariantSchema = Type.Object({
   variantId: Type.Integer(),
@@ -470,7 +515,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'createGoodsReceipt',
         tags: ['purchasing'],
         summary:
-          'Receive goods, against an order (each line names its poLineId; the unit cost defaults to the line’s price less its discount) or on their own (supplierId, and each line its variantId and unitCost). Each line goes into stock at its unit cost, in one transaction; more than is open on an order line is refused (409 OVER_RECEIPT) unless overReceiptReason says why',
+          'Receive goods, against an order (each line names its poLineId; the unit cost defaults to the line’s price less its discount) or on their own (supplierId, and each line its variantId and unitCost), with any freight, duty or other charges spread onto the lines by quantity, value or by hand (400 CHARGE_SHARES_DIFFER when shares by hand do not add up to the charge). Each line goes into stock at its landed unit cost, in one transaction; more than is open on an order line is refused (409 OVER_RECEIPT) unless overReceiptReason says why',
         body: Type.Object(
           {
             supplierId: Type.Optional(Id),
@@ -495,6 +540,26 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
               ),
               { minItems: 1, maxItems: MAX_RECEIPT_LINES },
             ),
+            charges: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    ...ChargeTermsFields,
+                    lines: Type.Optional(
+                      Type.Array(
+                        Type.Object(
+                          { line: Type.Integer({ minimum: 0, description: 'the line’s position in lines, from 0' }), amount: Amount },
+                          { additionalProperties: false },
+                        ),
+                        { maxItems: MAX_RECEIPT_LINES, description: 'by hand only: each line’s share; the shares add up to the charge exactly' },
+                      ),
+                    ),
+                  },
+                  { additionalProperties: false },
+                ),
+                { maxItems: MAX_RECEIPT_CHARGES },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -512,7 +577,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'reverseGoodsReceipt',
         tags: ['purchasing'],
         summary:
-          'Reverse a receipt, saying why: a new receipt takes back each line at the cost it came in at, from stock and from the order (409 STOCK_NEGATIVE when what it brought has been used since; 409 RECEIPT_REVERSED when it was reversed already)',
+          'Reverse a receipt, saying why: a new receipt takes back each line at the landed cost it came in at (its charges go back negated), from stock and from the order (409 STOCK_NEGATIVE when what it brought has been used since; 409 RECEIPT_REVERSED when it was reversed already)',
         params: IdParams,
         body: Type.Object({ reason: Reason }, { additionalProperties: false }),
         response: { 201: ReceiptSchema, ...errors(404, 409) },
@@ -520,6 +585,36 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
     },
     async (request, reply) =>
       reply.status(201).send(await withBodyPaths(() => reverseGoodsReceipt(db, request.params.id, request.body.reason, actorOf(request)))),
+  );
+
+  app.post(
+    '/api/goods-receipts/:id/charges',
+    {
+      config: receive,
+      schema: {
+        operationId: 'addGoodsReceiptCharge',
+        tags: ['purchasing'],
+        summary:
+          'Add a charge that arrived later (a freight bill) to a posted receipt, as its own entry: spread onto the lines like a charge on the receipt, each share entering the ledger where the receipt’s goods did, so what was consumed since carries it (409 RECEIPT_REVERSED for a receipt reversed or a reversal)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            ...ChargeTermsFields,
+            billNumber: Type.Optional(Text(255)),
+            chargedOn: Type.Optional(Day),
+            lines: Type.Optional(
+              Type.Array(Type.Object({ receiptLineId: Id, amount: Amount }, { additionalProperties: false }), {
+                maxItems: MAX_RECEIPT_LINES,
+                description: 'by hand only: each line’s share; the shares add up to the charge exactly',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ReceiptSchema, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await withBodyPaths(() => addReceiptCharge(db, request.params.id, request.body, actorOf(request)))),
   );
 
   app.get(
@@ -530,7 +625,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'listPurchaseSuggestions',
         tags: ['purchasing'],
         summary:
-          'What to buy next: each live variant whose threshold + what lots in planning, ready and in progress need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the supplier with the lowest (ties: the lower id), at that shortfall rounded up to the rate’s minimum order quantity; grouped per supplier by name, and the variants no supplier has a rate for apart',
+          'What to buy next: each live variant whose threshold + what the open lots planned to start within the supplier’s lead time need − stock − what is open on orders (drafts included) is more than 0, from its preferred supplier when that one has an active rate today, else from the one with the lowest unit price at the quantity (ties: the lower id), rounded up to the rate’s minimum order quantity and then to whole packs, at the price of the break reached, with the day to order by; grouped per supplier by name, and the variants no supplier has a rate for apart',
         querystring: Type.Object(
           {
             supplierId: Type.Optional(Id),
@@ -544,6 +639,8 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
               Type.Object({
                 supplierId: Type.Integer(),
                 supplier: Type.String(),
+                leadTimeDays: Type.Integer({ description: 'the supplier’s default lead time (each line says its own)' }),
+                orderBy: NullOr(Type.String({ format: 'date', description: 'the earliest orderBy of its lines' })),
                 lineCount: Type.Integer(),
                 total: Type.String({ description: 'Σ amount, exact' }),
                 lines: Type.Array(SuggestionSchema),
@@ -566,7 +663,7 @@ export const purchasingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asy
         operationId: 'orderSuggestions',
         tags: ['purchasing'],
         summary:
-          'Turn the suggestions (of these suppliers and variants; {} for all) into draft orders, one per supplier, at the suggested quantities and rates, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
+          'Turn the suggestions (of these suppliers and variants; {} for all) into draft orders, one per supplier, at the suggested quantities (minimum order, whole packs) and the prices of the breaks they reach, in one transaction (409 NOTHING_TO_ORDER when no suggestion with a supplier matches)',
         body: Type.Object(
           {
             supplierIds: Type.Optional(Type.Array(Id, { maxItems: 1000 })),

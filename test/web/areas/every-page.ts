@@ -125,8 +125,8 @@ async function writeControls(page: Page): Promise<string[]> {
   return names;
 }
 
-/** What an operator may do (src/app/access/roles.ts): run lots, record stock, receive goods. */
-const OPERATOR_MAY = /^(button|link) "(record|start|complete|fail|receive|reverse|new receipt)\b/i;
+/** What an operator may do (src/app/access/roles.ts): run lots, record stock, receive goods (and add a charge that came later to a receipt). */
+const OPERATOR_MAY = /^(button|link) "(record|start|complete|fail|receive|reverse|new receipt|add a charge)\b/i;
 /** The pages that are wholly an operator's to fill (receiving goods): every control on them is the operator's. */
 const OPERATOR_PAGES = new Set(['goods-receipt-new', 'purchase-order-receive']);
 

@@ -3,6 +3,7 @@ import { ApiError, refusalMessage } from '../api.ts';
 const LABELS: Record<string, string> = {
   quantity: 'Quantity',
   notes: 'Notes',
+  plannedStart: 'Planned start',
   selections: 'Substitutes',
   processId: 'Process',
   reason: 'Reason',

@@ -30,6 +30,8 @@ export interface LotSummary {
   status: string;
   statusReason: string | null;
   notes: string | null;
+  /** YYYY-MM-DD; null: as soon as possible. */
+  plannedStart: string | null;
   worstCaseEstimatedCost: string | null;
   bestCaseEstimatedCost: string | null;
   actualCost: string | null;

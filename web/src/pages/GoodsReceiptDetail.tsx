@@ -6,6 +6,9 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatDay, formatDateTime, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import '../forms.css';
 import { variantName } from '../items/variants.ts';
+import { ZERO, decimal, plus, text } from '../lots/decimal.ts';
+import { AddCharge } from '../purchasing/AddCharge.tsx';
+import { KIND_LABELS, SPREAD_LABELS } from '../purchasing/landed.ts';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt } from '../purchasing/problems.tsx';
 import '../purchasing/purchasing.css';
 import type { Receipt } from '../purchasing/shapes.ts';
@@ -14,15 +17,18 @@ import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 
 /**
- * One goods receipt: its supplier, order, bill and lines at the cost each went into stock, and
- * which receipt reverses it (or which it reverses). A user who may receive reverses it,
- * saying why: a new receipt takes each line back out of stock and off the order.
+ * One goods receipt: its supplier, order, bill and lines at the cost each went into stock
+ * (with its charges, each line's landed unit cost), its charges, and which receipt reverses it
+ * (or which it reverses). A user who may receive adds a charge that came later (a freight
+ * bill), or reverses it, saying why: a new receipt takes each line back out of stock and off
+ * the order.
  */
 export default function GoodsReceiptDetail() {
   const { id = '' } = useParams();
   const location = useLocation();
   const arrived = location.state as { created?: string; reversed?: string; warnings?: string[] } | null;
   const receipt = useApi<Receipt>(`/api/goods-receipts/${encodeURIComponent(id)}`);
+  const [added, setAdded] = useState<Receipt | null>(null);
   usePageTitle(receipt.data ? `Goods receipt ${receipt.data.receiptNumber}` : 'Goods receipt');
   const canReceive = useCan('purchasing.receive');
   const notice = arrived?.created
@@ -47,7 +53,8 @@ export default function GoodsReceiptDetail() {
     );
   }
   if (!receipt.data) return <Loading />;
-  const r = receipt.data;
+  const r = added?.receiptId === receipt.data.receiptId ? added : receipt.data;
+  const charged = r.charges.length > 0;
   const warnings = arrived?.warnings ?? [];
   return (
     <div className="purchasing-page">
@@ -121,6 +128,16 @@ export default function GoodsReceiptDetail() {
                 <th scope="col" className="num">
                   Amount
                 </th>
+                {charged && (
+                  <>
+                    <th scope="col" className="num">
+                      Charges
+                    </th>
+                    <th scope="col" className="num">
+                      Landed unit cost
+                    </th>
+                  </>
+                )}
                 <th scope="col">Over-receipt reason</th>
               </tr>
             </thead>
@@ -131,6 +148,12 @@ export default function GoodsReceiptDetail() {
                   <td className="num">{formatQuantity(l.quantity)}</td>
                   <td className="num">{formatUnitCost(l.unitCost)}</td>
                   <td className="num">{formatMoney(l.amount)}</td>
+                  {charged && (
+                    <>
+                      <td className="num">{formatMoney(text(l.shares.reduce((sum, x) => plus(sum, decimal(x.amount)), ZERO)))}</td>
+                      <td className="num">{formatUnitCost(l.landedUnitCost)}</td>
+                    </>
+                  )}
                   <td>{l.overReceiptReason ?? ''}</td>
                 </tr>
               ))}
@@ -150,8 +173,46 @@ export default function GoodsReceiptDetail() {
           <dd className="grand">{formatMoney(r.grandTotal)}</dd>
         </dl>
       </section>
+      {charged && <Charges receipt={r} />}
+      {canReceive && !r.reversesReceiptId && !r.reversedByReceiptId && <AddCharge receipt={r} onAdded={setAdded} />}
       {canReceive && !r.reversesReceiptId && !r.reversedByReceiptId && <Reverse receipt={r} />}
     </div>
+  );
+}
+
+/** The receipt's charges: on it when posted, or added later (a freight bill), each with how it was spread. */
+function Charges({ receipt }: { receipt: Receipt }) {
+  return (
+    <section aria-labelledby="gr-charges">
+      <h2 id="gr-charges">Charges</h2>
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="The receipt’s charges">
+        <table>
+          <caption className="visually-hidden">The charges of {receipt.receiptNumber}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Description</th>
+              <th scope="col">Spread</th>
+              <th scope="col">Added</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {receipt.charges.map((c) => (
+              <tr key={c.chargeId}>
+                <th scope="row">{KIND_LABELS[c.kind]}</th>
+                <td>{c.description ?? ''}</td>
+                <td>{SPREAD_LABELS[c.spread]}</td>
+                <td>{c.addedLater ? `later: bill ${c.billNumber ?? 'without a number'} of ${formatDay(c.chargedOn)}` : 'with the receipt'}</td>
+                <td className="num">{formatMoney(c.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
@@ -186,7 +247,7 @@ function Reverse({ receipt }: { receipt: Receipt }) {
       ) : (
         <form className="reason-form" onSubmit={submit} noValidate aria-label="Reverse this receipt">
           <p>
-            A new receipt takes every line of {receipt.receiptNumber} back out of stock, at the cost it came in at, and off its order:{' '}
+            A new receipt takes every line of {receipt.receiptNumber} back out of stock, at the cost it came in at (with its charges), and off its order:{' '}
             {receipt.lines.map((l) => `${formatQuantity(l.quantity)} × ${l.item} · ${l.color} · ${l.size}`).join(', ')}, worth {formatMoney(receipt.grandTotal)}{' '}
             with tax.
           </p>

@@ -3,6 +3,9 @@ import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import '../forms.css';
+import { ChargesFields, isChargePath } from '../purchasing/ChargesFields.tsx';
+import { chargesBody } from '../purchasing/landed.ts';
+import type { ChargeDraft } from '../purchasing/landed.ts';
 import { LineCards } from '../purchasing/LineCards.tsx';
 import { ProblemAt, ProblemElsewhere, invalidAt, isAt, pathOf, refusal } from '../purchasing/problems.tsx';
 import '../purchasing/purchasing.css';
@@ -36,6 +39,7 @@ export default function GoodsReceiptNew() {
   const [supplierId, setSupplierId] = useState('');
   const [header, setHeader] = useState<ReceiptHeaderDraft>(emptyHeader);
   const [lines, setLines] = useState<Line[]>(() => [emptyLine()]);
+  const [charges, setCharges] = useState<ChargeDraft[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const change = (key: number, patch: Partial<Line>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
@@ -52,6 +56,7 @@ export default function GoodsReceiptNew() {
         supplierId: Number(supplierId),
         ...headerBody(header),
         lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity.trim(), unitCost: l.unitCost.trim() })),
+        ...(charges.length > 0 ? { charges: chargesBody(charges) } : {}),
       });
       navigate(`/goods-receipts/${made.receiptId}`, { state: { created: made.receiptNumber, warnings: made.warnings.map((w) => w.message) } });
     } catch (err) {
@@ -76,7 +81,10 @@ export default function GoodsReceiptNew() {
       </div>
     );
   const shownHere = (err: unknown) =>
-    isAt(err, 'supplierId') || HEADER_PATHS.some((p) => isAt(err, p)) || /^lines\/\d+\/(variantId|quantity|unitCost)$/.test(pathOf(err) ?? '');
+    isAt(err, 'supplierId') ||
+    HEADER_PATHS.some((p) => isAt(err, p)) ||
+    /^lines\/\d+\/(variantId|quantity|unitCost)$/.test(pathOf(err) ?? '') ||
+    isChargePath(pathOf(err));
   return (
     <div className="purchasing-page">
       {head}
@@ -146,6 +154,12 @@ export default function GoodsReceiptNew() {
               </div>
             );
           }}
+        />
+        <ChargesFields
+          charges={charges}
+          setCharges={setCharges}
+          lines={lines.map((l) => ({ key: l.key, name: '', quantity: l.quantity, unitCost: l.unitCost }))}
+          error={error}
         />
         <ProblemElsewhere error={error} shown={shownHere} />
         <div className="actions">

@@ -1,6 +1,8 @@
 import { useState } from 'react';
+import type { FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
-import { api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
+import { DayInput } from '../DayInput.tsx';
 import { BarChart } from '../Chart.tsx';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import { MoveButtons } from '../MoveButtons.tsx';
@@ -19,6 +21,54 @@ import { useCan, useSession } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
 import { useNotice } from '../useNotice.ts';
+
+/**
+ * The day a lot is planned to start, changed while it is planning or ready by a user who may
+ * plan lots (empty: as soon as possible); the API's refusal is shown naming the field.
+ */
+function PlannedStart({ lot, onChanged }: { lot: Lot; onChanged: (message: string) => void }) {
+  const editable = useCan('lot.plan') && lot.selectionsEditable;
+  const [typed, setTyped] = useState({ day: lot.plannedStart ?? '', valid: true });
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  if (!editable) return null;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!typed.valid) {
+      setError(new ApiError(400, 'INVALID_PLANNED_START', 'write a day, or nothing for as soon as possible', 'body/plannedStart'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const saved = await api<Lot>('PUT', `/api/lots/${lot.lotId}/planned-start`, { plannedStart: typed.day || null });
+      onChanged(saved.plannedStart ? `Planned to start on ${formatDay(saved.plannedStart)}.` : 'Planned to start as soon as possible.');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="planned-start" onSubmit={(e) => void save(e)} noValidate aria-label="Planned start">
+      <label htmlFor="lot-planned-start">Planned start</label>
+      <DayInput
+        id="lot-planned-start"
+        value={typed.day}
+        onChange={(day, valid) => setTyped({ day, valid })}
+        aria-describedby="lot-planned-start-hint"
+        aria-invalid={error !== undefined ? true : undefined}
+      />
+      <button type="submit" className="secondary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save planned start'}
+      </button>
+      <p id="lot-planned-start-hint" className="caption">
+        From today to two years ahead; empty for as soon as possible. Purchase suggestions buy for the lot once its day falls within a supplier’s lead time.
+      </p>
+      {error !== undefined && <FieldError error={error} />}
+    </form>
+  );
+}
 
 /**
  * One production lot: what it makes, its status and the moves the API offers the user now
@@ -85,6 +135,10 @@ export default function LotDetail() {
           </dd>
         </div>
         <div>
+          <dt>Planned start</dt>
+          <dd>{l.plannedStart ? formatDay(l.plannedStart) : 'as soon as possible'}</dd>
+        </div>
+        <div>
           <dt>Created</dt>
           <dd>{formatDateTime(l.createdAt)}</dd>
         </div>
@@ -123,6 +177,7 @@ export default function LotDetail() {
         </p>
       )}
 
+      <PlannedStart lot={l} onChanged={changed} />
       <StatusActions lot={l} process={process.data} needs={check.data?.needs} onChanged={changed} />
       <Selections lot={l} onChanged={changed} />
 

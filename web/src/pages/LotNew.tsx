@@ -3,7 +3,8 @@ import type { FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatMoney, formatQuantity } from '../format.ts';
+import { DayInput } from '../DayInput.tsx';
+import { formatDay, formatMoney, formatQuantity } from '../format.ts';
 import { GroupChooser } from '../lots/GroupChooser.tsx';
 import { useVariantFacts } from '../lots/facts.ts';
 import { groupsOf, lotNeeds, variantsOf } from '../lots/needs.ts';
@@ -31,7 +32,13 @@ interface StepError {
 function stepOf(error: unknown): Step {
   if (!(error instanceof ApiError)) return 4;
   const field = error.field ?? '';
-  if (/quantity|notes/.test(field) || error.code === 'LOT_COST_TOO_LARGE' || error.code === 'INVALID_QUANTITY') return 2;
+  if (
+    /quantity|notes|plannedStart/.test(field) ||
+    error.code === 'INVALID_PLANNED_START' ||
+    error.code === 'LOT_COST_TOO_LARGE' ||
+    error.code === 'INVALID_QUANTITY'
+  )
+    return 2;
   if (/selections/.test(field) || error.code === 'SELECTION_INVALID') return 3;
   if (/processId/.test(field) || ['PROCESS_NOT_ACTIVE', 'PROCESS_DELETED', 'PROCESS_HAS_NO_STEPS', 'NOT_FOUND'].includes(error.code)) return 1;
   return 4;
@@ -68,6 +75,8 @@ function LotWizard() {
   const [process, setProcess] = useState<ProcessSummary | null>(null);
   const [quantity, setQuantity] = useState('');
   const [notes, setNotes] = useState('');
+  /** The planned start as the API takes it (YYYY-MM-DD, '' for as soon as possible), and whether what is typed is a day. */
+  const [plannedStart, setPlannedStart] = useState({ day: '', valid: true });
   const [choices, setChoices] = useState<Record<number, number>>({});
   const [estimate, setEstimate] = useState<ProcessCost | null>(null);
   const [failure, setFailure] = useState<StepError | null>(null);
@@ -124,6 +133,10 @@ function LotWizard() {
       setFailure({ step: 2, error: new ApiError(400, 'INVALID_INPUT', 'enter a whole number of units, 1 or more', 'body/quantity') });
       return;
     }
+    if (!plannedStart.valid) {
+      setFailure({ step: 2, error: new ApiError(400, 'INVALID_PLANNED_START', 'write a day, or nothing for as soon as possible', 'body/plannedStart') });
+      return;
+    }
     setBusy('checking');
     setFailure(null);
     try {
@@ -151,6 +164,7 @@ function LotWizard() {
         processId: process.processId,
         quantity: units,
         ...(notes.trim() ? { notes: notes.trim() } : {}),
+        ...(plannedStart.day ? { plannedStart: plannedStart.day } : {}),
         selections: Object.entries(choices).map(([groupId, variantId]) => ({ groupId: Number(groupId), variantId })),
       });
       navigate(`/lots/${lot.lotId}`, { state: { created: lot.lotNumber } });
@@ -224,6 +238,18 @@ function LotWizard() {
             <p id="lot-quantity-hint" className="caption">
               How many units this lot makes: a whole number from 1 to 1,000,000 ({process.name} usually runs {formatQuantity(String(process.lotSize))}).
             </p>
+            <label htmlFor="lot-planned-start">Planned start (optional)</label>
+            <DayInput
+              id="lot-planned-start"
+              value={plannedStart.day}
+              onChange={(day, valid) => setPlannedStart({ day, valid })}
+              aria-invalid={failureHere !== undefined && fieldLabel(failureHere) === 'Planned start' ? true : undefined}
+              aria-describedby="lot-planned-start-hint"
+            />
+            <p id="lot-planned-start-hint" className="caption">
+              The day the lot should start, from today to two years ahead; empty for as soon as possible. Purchase suggestions buy for it once it falls within a
+              supplier’s lead time.
+            </p>
             <label htmlFor="lot-notes">Notes (optional)</label>
             <textarea id="lot-notes" rows={3} maxLength={2000} value={notes} onChange={(e) => setNotes(e.target.value)} />
             {failureHere !== undefined && <FieldError error={failureHere} />}
@@ -289,6 +315,10 @@ function LotWizard() {
             <div>
               <dt>Quantity</dt>
               <dd>{formatQuantity(String(units))}</dd>
+            </div>
+            <div>
+              <dt>Planned start</dt>
+              <dd>{plannedStart.day ? formatDay(plannedStart.day) : 'as soon as possible'}</dd>
             </div>
             {estimate && (
               <div>

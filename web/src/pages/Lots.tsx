@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { query } from '../api.ts';
 import { Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatQuantity, formatStatus } from '../format.ts';
+import { formatDateTime, formatDay, formatMoney, formatQuantity, formatStatus } from '../format.ts';
 import { FieldError } from '../lots/FieldError.tsx';
 import { StatusBadge } from '../lots/StatusBadge.tsx';
 import type { LotStatusInfo, LotSummary, ProcessSummary } from '../lots/types.ts';
@@ -127,6 +127,7 @@ export default function Lots() {
                     Quantity
                   </th>
                   <th scope="col">Status</th>
+                  <th scope="col">Planned start</th>
                   <th scope="col">Created</th>
                   <th scope="col" className="num">
                     Estimate (worst)
@@ -147,6 +148,7 @@ export default function Lots() {
                     <td>
                       <StatusBadge status={lot.status} />
                     </td>
+                    <td>{lot.plannedStart ? formatDay(lot.plannedStart) : lot.final ? '—' : 'as soon as possible'}</td>
                     <td>{formatDateTime(lot.createdAt)}</td>
                     <td className="num">{lot.worstCaseEstimatedCost ? formatMoney(lot.worstCaseEstimatedCost) : '—'}</td>
                     <td className="num">{lot.actualCost ? formatMoney(lot.actualCost) : '—'}</td>

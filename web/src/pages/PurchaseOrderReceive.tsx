@@ -9,6 +9,9 @@ import { variantName } from '../items/variants.ts';
 import { compare, decimal, minus, plus, round, text, times, ZERO } from '../lots/decimal.ts';
 import { ProblemAt, ProblemElsewhere, ProblemOnLine, invalidAt, isAt, lineOf, pathOf } from '../purchasing/problems.tsx';
 import '../purchasing/purchasing.css';
+import { ChargesFields, isChargePath } from '../purchasing/ChargesFields.tsx';
+import { chargesBody } from '../purchasing/landed.ts';
+import type { ChargeDraft } from '../purchasing/landed.ts';
 import { HEADER_PATHS, ReceiptHeaderFields, emptyHeader, headerBody } from '../purchasing/ReceiptHeader.tsx';
 import type { ReceiptHeaderDraft } from '../purchasing/ReceiptHeader.tsx';
 import type { Order, OrderLine, Receipt } from '../purchasing/shapes.ts';
@@ -58,6 +61,7 @@ export default function PurchaseOrderReceive() {
   usePageTitle(order.data ? `Receive against ${order.data.poNumber}` : 'Receive goods');
   const [rows, setRows] = useState<Record<number, Row>>({});
   const [header, setHeader] = useState<ReceiptHeaderDraft>(emptyHeader);
+  const [charges, setCharges] = useState<ChargeDraft[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const open = order.data?.lines.filter((l) => compare(decimal(l.openQuantity), ZERO) > 0) ?? [];
@@ -120,6 +124,7 @@ export default function PurchaseOrderReceive() {
             ...(r.overReceiptReason.trim() ? { overReceiptReason: r.overReceiptReason.trim() } : {}),
           };
         }),
+        ...(charges.length > 0 ? { charges: chargesBody(charges) } : {}),
       });
       navigate(back, { state: { received: made.receiptNumber, warnings: made.warnings.map((w) => w.message) } });
     } catch (err) {
@@ -128,7 +133,8 @@ export default function PurchaseOrderReceive() {
     }
   }
 
-  const shownHere = (err: unknown) => HEADER_PATHS.some((p) => isAt(err, p)) || (lineOf(err) !== undefined && sent[lineOf(err) as number] !== undefined);
+  const shownHere = (err: unknown) =>
+    HEADER_PATHS.some((p) => isAt(err, p)) || (lineOf(err) !== undefined && sent[lineOf(err) as number] !== undefined) || isChargePath(pathOf(err));
   return shell(
     <form onSubmit={submit} noValidate>
       <p className="caption">
@@ -225,6 +231,12 @@ export default function PurchaseOrderReceive() {
         <h2 id="gr-bill">The bill</h2>
         <ReceiptHeaderFields header={header} onChange={(patch) => setHeader((h) => ({ ...h, ...patch }))} error={error} />
       </section>
+      <ChargesFields
+        charges={charges}
+        setCharges={setCharges}
+        lines={sent.map((l) => ({ key: l.lineId, name: variantName(l), quantity: rowOf(l).quantity, unitCost: rowOf(l).unitCost }))}
+        error={error}
+      />
       <ProblemElsewhere error={error} shown={shownHere} />
       <div className="actions">
         <button type="submit" disabled={busy}>

@@ -5,7 +5,7 @@ import { api, query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
 import '../forms.css';
 import { Outcome, useAction } from '../forms.tsx';
-import { formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
+import { formatDay, formatMoney, formatQuantity, formatUnitCost } from '../format.ts';
 import { compare, decimal } from '../lots/decimal.ts';
 import type { OrderLink, Suggestion, Suggestions as SuggestionsAnswer, SupplierSuggestions } from '../purchasing/planning.ts';
 import { useCan } from '../session.tsx';
@@ -19,10 +19,14 @@ const MAX_LISTED = 1000;
 
 const variantName = (s: Suggestion) => `${s.item} · ${s.color} · ${s.size}`;
 
+const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
+
 /**
- * What to buy next: the variants below their reorder threshold or short for the lots in
- * planning, ready and in progress, less what is on order, each from its preferred supplier or the one with
- * the lowest rate, grouped per supplier. A user who may order ticks suppliers and lines (all
+ * What to buy next: the variants below their reorder threshold or short for the open lots
+ * planned to start within the supplier's lead time, less what is on order, each from its
+ * preferred supplier or the one cheapest at the quantity, rounded to the minimum order and
+ * whole packs (the extra shown), at the break price reached, grouped per supplier with the day
+ * to order by. A user who may order ticks suppliers and lines (all
  * ticked to start with) and makes one draft order per supplier in one go, then opens them.
  */
 export default function Suggestions() {
@@ -73,9 +77,10 @@ export default function Suggestions() {
       <p className="crumbs">Purchasing</p>
       <h1>Suggestions</h1>
       <p className="caption">
-        Variants whose stock, with what is on order (drafts included), falls short of their reorder threshold plus what the lots in planning, ready and in
-        progress need; each from its preferred supplier when that one has a rate in effect, else from the lowest rate, rounded up to the rate’s minimum order
-        quantity.
+        Variants whose stock, with what is on order (drafts included), falls short of their reorder threshold plus what the open lots planned to start within
+        the supplier’s lead time need (a lot with no planned start counts as today; later lots are shown, not bought). Each comes from its preferred supplier
+        when that one has a rate in effect, else from the lowest price at the quantity; the quantity is rounded up to the minimum order, then to whole packs,
+        and priced at the break it reaches. Order by: the first covered lot’s start less the lead time.
       </p>
       <div className="toolbar">
         <label htmlFor="suggestion-search">Search items</label>
@@ -159,7 +164,8 @@ function SupplierGroup({
           <Link to={`/suppliers/${group.supplierId}`}>{group.supplier}</Link>
         </h2>
         <span className="caption">
-          {group.lineCount} {group.lineCount === 1 ? 'line' : 'lines'}, {formatMoney(group.total)}
+          {group.lineCount} {group.lineCount === 1 ? 'line' : 'lines'}, {formatMoney(group.total)}; lead time {days(group.leadTimeDays)} by default
+          {group.orderBy !== null && <>; order by {formatDay(group.orderBy)}</>}
         </span>
         {canOrder && (
           <label className="check">
@@ -199,6 +205,10 @@ function SupplierGroup({
                 Short by
               </th>
               <th scope="col" className="num">
+                Lead time
+              </th>
+              <th scope="col">Order by</th>
+              <th scope="col" className="num">
                 Stock
               </th>
               <th scope="col" className="num">
@@ -206,6 +216,9 @@ function SupplierGroup({
               </th>
               <th scope="col" className="num">
                 Lots need
+              </th>
+              <th scope="col" className="num">
+                Later
               </th>
               <th scope="col" className="num">
                 On order
@@ -229,16 +242,31 @@ function SupplierGroup({
                 <th scope="row">{variantName(l)}</th>
                 <td className="num">
                   {formatQuantity(l.quantity)} {l.unit}
-                  {l.minimumOrderQuantity !== null && compare(decimal(l.quantity), decimal(l.shortfall)) > 0 && (
-                    <span className="hint-line">minimum order {formatQuantity(l.minimumOrderQuantity)}</span>
+                  {l.extra !== null && compare(decimal(l.extra), decimal('0')) > 0 && (
+                    <span className="hint-line">
+                      +{formatQuantity(l.extra)} by rounding ({roundedTo(l)})
+                    </span>
                   )}
                 </td>
-                <td className="num">{l.unitPrice === null ? '—' : formatUnitCost(l.unitPrice)}</td>
+                <td className="num">
+                  {l.unitPrice === null ? '—' : formatUnitCost(l.unitPrice)}
+                  {l.breakFrom !== null && l.ratePrice !== null && (
+                    <span className="hint-line">
+                      break from {formatQuantity(l.breakFrom)} (rate {formatUnitCost(l.ratePrice)})
+                    </span>
+                  )}
+                </td>
                 <td className="num">{l.amount === null ? '—' : formatMoney(l.amount)}</td>
                 <td className="num">{formatQuantity(l.shortfall)}</td>
+                <td className="num">{l.leadTimeDays === null ? '—' : days(l.leadTimeDays)}</td>
+                <td>{l.orderBy === null ? '—' : formatDay(l.orderBy)}</td>
                 <td className="num">{formatQuantity(l.stock)}</td>
                 <td className="num">{formatQuantity(l.threshold)}</td>
                 <td className="num">{formatQuantity(l.demand)}</td>
+                <td className="num">
+                  {formatQuantity(l.later)}
+                  {l.laterFrom !== null && <span className="hint-line">from {formatDay(l.laterFrom)}</span>}
+                </td>
                 <td className="num">{formatQuantity(l.onOrder)}</td>
                 <td>{l.why ?? '—'}</td>
               </tr>
@@ -248,6 +276,15 @@ function SupplierGroup({
       </div>
     </section>
   );
+}
+
+/** What the quantity was rounded to: the minimum order, whole packs, or both. */
+function roundedTo(l: Suggestion): string {
+  const parts: string[] = [];
+  if (l.minimumOrderQuantity !== null && compare(decimal(l.minimumOrderQuantity), decimal(l.shortfall)) > 0)
+    parts.push(`minimum order ${formatQuantity(l.minimumOrderQuantity)}`);
+  if (l.packSize !== null && compare(decimal(l.packSize), decimal('1')) !== 0) parts.push(`packs of ${formatQuantity(l.packSize)}`);
+  return parts.join(', ') || 'whole units';
 }
 
 /** Variants short of stock that no supplier has an active rate for: they cannot be ordered until one has. */

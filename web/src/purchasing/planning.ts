@@ -2,7 +2,7 @@
 // /api/purchasing/suggestions, GET /api/suppliers/:id/ledger and its per-variant history; the
 // OpenAPI document at /api/docs has them whole). Money and quantities are decimal strings, exact.
 
-/** A variant to reorder: why (stock, threshold, what lots need, what is on order) and from whom, at what rate. */
+/** A variant to reorder: why (stock, threshold, what lots need within the lead time, what is on order) and from whom, in what quantity and at what price. */
 export interface Suggestion {
   variantId: number;
   item: string;
@@ -11,27 +11,44 @@ export interface Suggestion {
   unit: string;
   stock: string;
   threshold: string;
-  /** What lots in planning, ready and in progress need of it. */
+  /** What the open lots planned to start within the lead time need of it (no planned start: today). */
   demand: string;
+  /** What the lots planned after the lead time need: not bought yet. */
+  later: string;
+  laterFrom: string | null;
   /** Open quantity on orders not yet received in full (drafts too). */
   onOrder: string;
   /** threshold + demand − stock − onOrder: more than 0. */
   shortfall: string;
   minimumOrderQuantity: string | null;
-  /** The shortfall, or the rate's minimum order quantity when that is more. */
+  packSize: string | null;
+  /** The shortfall rounded up to the minimum order, then to whole packs. */
   quantity: string;
+  /** quantity − shortfall: what the rounding adds. */
+  extra: string | null;
+  leadTimeDays: number | null;
+  /** The first planned start among the lots covered less the lead time (past: late). */
+  orderBy: string | null;
   /** Null when no supplier has an active rate for it. */
   supplierId: number | null;
   supplier: string | null;
+  /** The price at the break the quantity reaches. */
   unitPrice: string | null;
+  /** The rate's own price, from 1. */
+  ratePrice: string | null;
+  /** The break reached (null: the rate's own price). */
+  breakFrom: string | null;
   amount: string | null;
-  /** Why this supplier: the variant's preferred one, or the lowest rate (null without a supplier). */
+  /** Why this supplier: the variant's preferred one, or the lowest price at the quantity (null without a supplier). */
   why: string | null;
 }
 
 export interface SupplierSuggestions {
   supplierId: number;
   supplier: string;
+  /** The supplier's default lead time (each line has its own). */
+  leadTimeDays: number;
+  orderBy: string | null;
   lineCount: number;
   total: string;
   lines: Suggestion[];

@@ -109,9 +109,27 @@ export interface ReceiptLine {
   unitCost: string;
   amount: string;
   overReceiptReason: string | null;
+  /** The line's share of each of the receipt's charges. */
+  shares: { chargeId: number; amount: string }[];
+  /** Unit cost + the line's shares ÷ its quantity: what one unit came in at. */
+  landedUnitCost: string;
+}
+
+/** A charge on a receipt (freight, duty, other), on it when posted or added later. */
+export interface ReceiptCharge {
+  chargeId: number;
+  kind: 'freight' | 'duty' | 'other';
+  description: string | null;
+  amount: string;
+  spread: 'quantity' | 'value' | 'manual';
+  addedLater: boolean;
+  billNumber: string | null;
+  chargedOn: string;
+  createdAt: string;
 }
 
 export interface Receipt extends ReceiptSummary {
   lines: ReceiptLine[];
+  charges: ReceiptCharge[];
   warnings: { code: string; message: string }[];
 }
