@@ -5,9 +5,16 @@ import { MtcError } from '../../errors.ts';
  * Worst- and best-case costing of processes, computed by PostgreSQL in NUMERIC: one query
  * however many processes, steps and lines are costed (no query per process or per line).
  *
- * Rules (issue 6): a variant's worst unit cost is its highest rate that is active and in
- * effect on the day (effective_from ≤ day ≤ effective_to, open-ended when null), its best
- * unit cost the lowest such rate; a line costs unit cost × quantity; a substitute group
+ * Rules (issue 6, price breaks issue 22): a variant's worst unit cost is the highest price,
+ * among its rates that are active and in effect on the day (effective_from ≤ day ≤
+ * effective_to, open-ended when null), at the quantity the run buys of it; its best unit
+ * cost the lowest such price. A rate's price at a quantity is that of the largest break the
+ * quantity reaches, else the rate's own cost (public.rate_price_at). The quantity a run of N
+ * buys of a variant is N × the sum of the quantities of the process's plain lines (not in a
+ * substitute group) using it, across all its steps: they are bought together. A substitute
+ * alternative is priced at what the run would buy of its variant were it chosen: N × (its
+ * own line's quantity + those plain lines'). So a variant on two plain lines of 2 and 3 in
+ * a run of 40 is priced at 200 units, on both lines. A line costs unit cost × quantity; a substitute group
  * costs the largest (worst) / smallest (best) of its alternatives' unit cost × that
  * alternative's quantity; a step costs its lines + its groups + its cost items (quantity ×
  * rate); a process costs its steps + its additional costs. An additional cost is either per
@@ -136,21 +143,37 @@ step AS NOT MATERIALIZED (
   SELECT ps.id, ps.process_id, ps.sequence_order, ps.subprocess_id, ps.custom_name
     FROM public.process_subprocesses ps
    WHERE ps.process_id = ANY($1::int[])),
+-- The run of each process: the quantity asked for, else the process's usual lot size.
+run AS (SELECT p.id AS process_id, coalesce($5::int, p.lot_size)::numeric AS n FROM public.processes p WHERE p.id = ANY($1::int[])),
 -- The lines and alternatives that count: plain lines, and the alternatives of live groups
 -- (only the chosen one where the group has a selection).
 used AS NOT MATERIALIZED (
-  SELECT vu.id, vu.process_subprocess_id AS step_id, vu.variant_id, vu.quantity, vu.substitute_group_id AS group_id
+  SELECT vu.id, vu.process_subprocess_id AS step_id, step.process_id, vu.variant_id, vu.quantity, vu.substitute_group_id AS group_id
     FROM step
     JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id
     LEFT JOIN public.substitute_groups g ON g.id = vu.substitute_group_id
     LEFT JOIN chosen c ON c.group_id = vu.substitute_group_id
    WHERE vu.substitute_group_id IS NULL OR (g.deleted_at IS NULL AND (c.variant_id IS NULL OR c.variant_id = vu.variant_id))),
-unit AS (
-  SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best
-    FROM public.variant_supplier_pricing r CROSS JOIN day
-   WHERE r.variant_id IN (SELECT vu.variant_id FROM step JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id)
-     AND ${RATE_IN_EFFECT}
-   GROUP BY r.variant_id),
+-- What a run buys of each variant on the process's plain lines, then what each line is priced
+-- at: that (plus its own quantity for an alternative), times the run.
+plain AS (
+  SELECT u.process_id, u.variant_id, sum(u.quantity) AS quantity FROM used u WHERE u.group_id IS NULL GROUP BY u.process_id, u.variant_id),
+bought AS MATERIALIZED (
+  SELECT u.id, u.step_id, u.group_id, u.variant_id, u.quantity,
+         (coalesce(pl.quantity, 0) + CASE WHEN u.group_id IS NULL THEN 0 ELSE u.quantity END) * run.n AS bought
+    FROM used u
+    JOIN run ON run.process_id = u.process_id
+    LEFT JOIN plain pl ON pl.process_id = u.process_id AND pl.variant_id = u.variant_id),
+-- Each variant's dearest and cheapest price at each quantity bought (plain lines of a variant
+-- share one quantity, so it is priced once), over its rates that count.
+priced AS MATERIALIZED (
+  SELECT r.variant_id, x.quantity, max(public.rate_price_at(r.id, r.cost_per_unit, x.quantity)) AS worst,
+         min(public.rate_price_at(r.id, r.cost_per_unit, x.quantity)) AS best
+    FROM (SELECT DISTINCT variant_id, bought AS quantity FROM bought) x
+    JOIN public.variant_supplier_pricing r ON r.variant_id = x.variant_id
+    CROSS JOIN day
+   WHERE ${RATE_IN_EFFECT}
+   GROUP BY r.variant_id, x.quantity),
 -- Per step: its plain lines (group_id null) summed; per group: its alternatives' dearest and cheapest.
 agg AS (
   SELECT u.step_id, u.group_id,
@@ -159,7 +182,7 @@ agg AS (
          max(ARRAY[unit.worst * u.quantity, -u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND unit.worst IS NOT NULL) AS worst_pick,
          min(ARRAY[unit.best * u.quantity, u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND unit.best IS NOT NULL) AS best_pick,
          array_agg(u.variant_id) FILTER (WHERE unit.worst IS NULL) AS unpriced
-    FROM used u LEFT JOIN unit ON unit.variant_id = u.variant_id
+    FROM bought u LEFT JOIN priced unit ON unit.variant_id = u.variant_id AND unit.quantity = u.bought
    GROUP BY u.step_id, u.group_id),
 grp AS (
   SELECT g.process_subprocess_id AS step_id, g.id, g.group_name AS name,
@@ -223,8 +246,7 @@ total AS (
          (coalesce(s.best, 0) + coalesce(e.per_unit, 0)) * run.n + coalesce(e.fixed, 0) AS best, p.sales_price,
          coalesce(e.per_unit, 0) AS extra, coalesce(e.fixed, 0) AS fixed, coalesce(s.steps, '[]'::json) AS steps, coalesce(u.variants, '[]'::json) AS unpriced
     FROM public.processes p
-    -- The run: the quantity asked for, else the process's usual lot size.
-    CROSS JOIN LATERAL (SELECT coalesce($5::int, p.lot_size)::numeric AS n) run
+    JOIN run ON run.process_id = p.id
     LEFT JOIN step_sum s ON s.process_id = p.id
     LEFT JOIN extra e ON e.process_id = p.id
     LEFT JOIN unpriced u ON u.process_id = p.id
