@@ -383,16 +383,29 @@ export async function listProcessCosts(
   return { total, processes };
 }
 
-/** A variant's unit cost on a day: its dearest and cheapest rate that counts, null for both when none does (unpriced). */
+/** From a quantity bought on, a variant's dearest and cheapest price among its rates that count. */
+export interface UnitCostBreak {
+  fromQuantity: string;
+  worst: string;
+  best: string;
+}
+
+/**
+ * A variant's unit cost on a day: its dearest and cheapest rate that counts, null for both when
+ * none does (unpriced); with `breaks`, the dearest and cheapest price from each quantity at
+ * which any of those rates has a break, smallest first (the price of N units is that of the
+ * last break whose fromQuantity ≤ N, else worst and best).
+ */
 export interface UnitCost {
   variantId: number;
   worst: string | null;
   best: string | null;
+  breaks: UnitCostBreak[];
 }
 
 /**
  * The unit costs of `variantIds` on `at` (YYYY-MM-DD, default the database's today), by the
- * costing's own rule, for a page that costs a process as it is edited: every variant asked
+ * costing's own rule (with the breaks at which they change), for a page that costs a process as it is edited: every variant asked
  * for, in the order asked, unpriced ones with nulls; unknown ids are left out.
  */
 export async function unitCosts(q: Queryable, variantIds: readonly number[], at?: string): Promise<{ asOf: string; costs: UnitCost[] }> {
@@ -402,11 +415,28 @@ export async function unitCosts(q: Queryable, variantIds: readonly number[], at?
           unit AS (SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best
                      FROM public.variant_supplier_pricing r CROSS JOIN day
                     WHERE r.variant_id = ANY($1::int[]) AND ${RATE_IN_EFFECT}
-                    GROUP BY r.variant_id)
+                    GROUP BY r.variant_id),
+          -- Every quantity at which a rate that counts has a break, and each variant's prices from there.
+          point AS (SELECT DISTINCT r.variant_id, b.min_quantity
+                      FROM public.variant_supplier_pricing r CROSS JOIN day
+                      JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id
+                     WHERE r.variant_id = ANY($1::int[]) AND ${RATE_IN_EFFECT}),
+          stepped AS (SELECT pt.variant_id,
+                             json_agg(json_build_object('fromQuantity', pt.min_quantity::text, 'worst', pt.worst::text, 'best', pt.best::text)
+                                      ORDER BY pt.min_quantity) AS breaks
+                        FROM (SELECT point.variant_id, point.min_quantity,
+                                     max(public.rate_price_at(r.id, r.cost_per_unit, point.min_quantity)) AS worst,
+                                     min(public.rate_price_at(r.id, r.cost_per_unit, point.min_quantity)) AS best
+                                FROM point JOIN public.variant_supplier_pricing r ON r.variant_id = point.variant_id CROSS JOIN day
+                               WHERE ${RATE_IN_EFFECT}
+                               GROUP BY point.variant_id, point.min_quantity) pt
+                       GROUP BY pt.variant_id)
      SELECT to_char(day.d, 'YYYY-MM-DD') AS as_of,
-            (SELECT json_agg(json_build_object('variantId', v.variant_id, 'worst', unit.worst::text, 'best', unit.best::text) ORDER BY asked.ord)
+            (SELECT json_agg(json_build_object('variantId', v.variant_id, 'worst', unit.worst::text, 'best', unit.best::text,
+                                               'breaks', coalesce(stepped.breaks, '[]'::json)) ORDER BY asked.ord)
                FROM asked JOIN public.item_variant v ON v.variant_id = asked.id
-               LEFT JOIN unit ON unit.variant_id = v.variant_id) AS costs
+               LEFT JOIN unit ON unit.variant_id = v.variant_id
+               LEFT JOIN stepped ON stepped.variant_id = v.variant_id) AS costs
        FROM day`,
     [variantIds, at ?? null],
   );
