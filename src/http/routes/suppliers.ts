@@ -14,6 +14,8 @@ const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 cod
 const Gstin = Type.String({ pattern: '^[0-9]{2}[A-Z0-9]{10}[0-9A-Z]Z[0-9A-Z]$', description: 'GSTIN, 15 characters, e.g. 27AAPFU0939F1ZV' });
 /** Days from an order to its delivery. */
 const LeadTime = Type.Integer({ minimum: 0, maximum: 730, description: 'whole days from an order to its delivery, 0 to 730' });
+/** A rate's lead time, or null for its supplier's default (nullable, as Nullable: a union would coerce null to 0). */
+const RateLeadTime = Type.Unsafe<number | null>({ ...LeadTime, nullable: true });
 /** A price break: from this many units bought (more than 1), this price each. */
 const PriceBreakSchema = Type.Object(
   { fromQuantity: Quantity, costPerUnit: Money },
@@ -69,7 +71,7 @@ const RateTermFields = {
   effectiveTo: Nullable(Day),
   isActive: Type.Boolean(),
   breaks: Breaks,
-  leadTimeDays: Type.Union([LeadTime, Type.Null()]),
+  leadTimeDays: RateLeadTime,
   packSize: Quantity,
 };
 
@@ -241,7 +243,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
             effectiveTo: Type.Optional(Nullable(Day)),
             isActive: Type.Optional(Type.Boolean()),
             breaks: Type.Optional(Breaks),
-            leadTimeDays: Type.Optional(Type.Union([LeadTime, Type.Null()])),
+            leadTimeDays: Type.Optional(RateLeadTime),
             packSize: Type.Optional(Quantity),
           },
           { additionalProperties: false },
