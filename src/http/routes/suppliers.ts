@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { TInteger, TNull, TUnion } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { compareSuppliers } from '../../app/suppliers/comparison.ts';
@@ -15,7 +16,7 @@ const Gstin = Type.String({ pattern: '^[0-9]{2}[A-Z0-9]{10}[0-9A-Z]Z[0-9A-Z]$', 
 /** Days from an order to its delivery. */
 const LeadTime = Type.Integer({ minimum: 0, maximum: 730, description: 'whole days from an order to its delivery, 0 to 730' });
 /** A rate's lead time, or null for its supplier's default (nullable, as Nullable: a union would coerce null to 0). */
-const RateLeadTime = Type.Unsafe<number | null>({ ...LeadTime, nullable: true });
+const RateLeadTime = { ...LeadTime, nullable: true } as unknown as TUnion<[TInteger, TNull]>;
 /** A price break: from this many units bought (more than 1), this price each. */
 const PriceBreakSchema = Type.Object(
   { fromQuantity: Quantity, costPerUnit: Money },
