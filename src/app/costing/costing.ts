@@ -165,15 +165,21 @@ bought AS MATERIALIZED (
     JOIN run ON run.process_id = u.process_id
     LEFT JOIN plain pl ON pl.process_id = u.process_id AND pl.variant_id = u.variant_id),
 -- Each variant's dearest and cheapest price at each quantity bought (plain lines of a variant
--- share one quantity, so it is priced once), over its rates that count.
+-- share one quantity, so it is priced once), over its rates that count. A rate's price at a
+-- quantity is public.rate_price_at's rule written as a join: the cost of its largest break
+-- reached (max of [min_quantity, cost] arrays), else its own. Not a call of that function: a
+-- SQL function holding a subquery is never inlined, and a call per row cost ~40 µs (10 s
+-- over 200,000 pairs in bench/costing) and an estimate that made the planner JIT-compile.
 priced AS MATERIALIZED (
-  SELECT r.variant_id, x.quantity, max(public.rate_price_at(r.id, r.cost_per_unit, x.quantity)) AS worst,
-         min(public.rate_price_at(r.id, r.cost_per_unit, x.quantity)) AS best
-    FROM (SELECT DISTINCT variant_id, bought AS quantity FROM bought) x
-    JOIN public.variant_supplier_pricing r ON r.variant_id = x.variant_id
-    CROSS JOIN day
-   WHERE ${RATE_IN_EFFECT}
-   GROUP BY r.variant_id, x.quantity),
+  SELECT x.variant_id, x.quantity, max(x.price) AS worst, min(x.price) AS best
+    FROM (SELECT q.variant_id, q.quantity, coalesce((max(ARRAY[b.min_quantity, b.cost_per_unit]))[2], r.cost_per_unit) AS price
+            FROM (SELECT DISTINCT variant_id, bought AS quantity FROM bought) q
+            JOIN public.variant_supplier_pricing r ON r.variant_id = q.variant_id
+            CROSS JOIN day
+            LEFT JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id AND b.min_quantity <= q.quantity
+           WHERE ${RATE_IN_EFFECT}
+           GROUP BY q.variant_id, q.quantity, r.id, r.cost_per_unit) x
+   GROUP BY x.variant_id, x.quantity),
 -- Per step: its plain lines (group_id null) summed; per group: its alternatives' dearest and cheapest.
 agg AS (
   SELECT u.step_id, u.group_id,
