@@ -25,7 +25,7 @@ export const RATE_COLUMNS = {
       r.breaks.length === 0 ? (
         <span className="caption">none</span>
       ) : (
-        <ul className="plain">
+        <ul className="in-cell">
           {r.breaks.map((b) => (
             <li key={b.fromQuantity}>
               from {formatQuantity(b.fromQuantity)}: {formatMoney(b.costPerUnit, r.currency)}
