@@ -322,7 +322,10 @@ for (const backend of backends) {
       });
       await deleteVariant(a.db, goneId, CLI_ACTOR);
       const again = await text(exportCsv(a.db, 'rates'));
-      assert.deepEqual(dataLines(again), [...before, `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,01/01/2026,,yes,,,1.000`]);
+      assert.deepEqual(dataLines(again), [
+        ...before,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,01/01/2026,,yes,,,1.000`,
+      ]);
       const state = await ratesState(a.db, true);
       assert.equal((await importCsv(a.db, 'rates', again)).failure, 0);
       assert.deepEqual(await ratesState(a.db, true), state);
