@@ -3,7 +3,10 @@
 // variants with 5 suppliers each: the time to cost one process and to recost all 2,000 after
 // a rate change, beside the floor, a single scan of the same rows (the lines and
 // alternatives of those processes joined to every rate of their variants) in the same run.
-// Usage: node bench/costing/run.mjs [--processes N] [--variants N] [--runs N] [--json]
+// With --breaks N (default 2), every rate has N price breaks (from 2, from 4, … units, each
+// 1% cheaper), so costing looks up the break each line's run reaches; --breaks 0 is the data
+// of before price breaks. CPU time is the database cluster's, beside the wall time.
+// Usage: node bench/costing/run.mjs [--processes N] [--variants N] [--runs N] [--breaks N] [--json]
 // Plain Node ESM; src/ is loaded as it is (Node 24 strips its types), not dist/.
 import '../lib/node24.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,12 +25,14 @@ const { values } = parseArgs({
     processes: { type: 'string', default: '2000' },
     variants: { type: 'string', default: '20000' },
     runs: { type: 'string', default: '5' },
+    breaks: { type: 'string', default: '2' },
     json: { type: 'boolean' },
   },
 });
 const PROCESSES = Number(values.processes);
 const VARIANTS = Number(values.variants);
 const RUNS = Number(values.runs);
+const BREAKS = Number(values.breaks);
 // The shape of one process: 10 steps of 50 lines and 5 groups (3 alternatives) each = 500
 // lines and 50 groups; 2 cost items per step, 1 additional cost; 5 suppliers per variant.
 const STEPS = 10;
@@ -73,6 +78,8 @@ INSERT INTO public.suppliers (firm_name) SELECT 'Supplier ' || s FROM generate_s
 INSERT INTO public.variant_supplier_pricing (supplier_id, variant_id, cost_per_unit, currency, effective_from)
   SELECT s, v.variant_id, (100 + (v.variant_id::bigint * 37 + s * 101) % 9900) / 100.0, 'INR', CURRENT_DATE - 365
     FROM public.item_variant v CROSS JOIN generate_series(1, ${SUPPLIERS}) s;
+INSERT INTO public.variant_supplier_price_breaks (rate_id, min_quantity, cost_per_unit)
+  SELECT r.id, 2 * b, round(r.cost_per_unit * (1 - b / 100.0), 2) FROM public.variant_supplier_pricing r CROSS JOIN generate_series(1, ${BREAKS}) b;
 INSERT INTO public.subprocesses (name) SELECT 'Step ' || s FROM generate_series(1, ${STEPS}) s;
 INSERT INTO public.processes (name, status, sales_price) SELECT 'Process ' || g, 'active', 250000 FROM generate_series(1, ${PROCESSES}) g;
 INSERT INTO public.process_subprocesses (process_id, subprocess_id, sequence_order)
@@ -92,15 +99,19 @@ psql('VACUUM (FREEZE, ANALYZE)');
 const loadS = (performance.now() - t0) / 1000;
 const count = (table) => Number(psql(`SELECT count(*) FROM public.${table}`));
 const rows = Object.fromEntries(
-  ['processes', 'process_subprocesses', 'substitute_groups', 'variant_usage', 'cost_items', 'variant_supplier_pricing'].map((t) => [t, count(t)]),
+  ['processes', 'process_subprocesses', 'substitute_groups', 'variant_usage', 'cost_items', 'variant_supplier_pricing', 'variant_supplier_price_breaks'].map(
+    (t) => [t, count(t)],
+  ),
 );
 log(`loaded in ${loadS.toFixed(1)} s: ${JSON.stringify(rows)}`);
 
 const ids = (await db.query('SELECT id FROM public.processes ORDER BY id')).rows.map((r) => r.id);
+/** Wall time and the database cluster's CPU time of one call. */
 const time = async (fn) => {
+  const cpu = server.cpuMs();
   const s = performance.now();
   const value = await fn();
-  return { ms: performance.now() - s, value };
+  return { ms: performance.now() - s, cpuMs: server.cpuMs() - cpu, value };
 };
 /** The floor: one scan of the rows costing reads, every line and alternative of the processes joined to every rate of its variant. */
 const FLOOR = `SELECT count(*), sum(vu.quantity * r.cost_per_unit)::text AS s
@@ -115,20 +126,23 @@ await costProcesses(db, ids);
 await db.query(FLOOR, [ids]);
 
 // One process: different processes in turn, median of RUNS × 5.
-const one = { cost: [], floor: [] };
+const one = { cost: [], floor: [], costCpu: [], floorCpu: [] };
 for (let i = 0; i < RUNS * 5; i++) {
   const id = ids[(i * 389) % ids.length];
   const c = await time(() => costProcess(db, id));
   if (!c.value || c.value.subprocesses.length !== STEPS) throw new Error(`process ${id}: no cost or wrong shape`);
   one.cost.push(c.ms);
-  one.floor.push((await time(() => db.query(FLOOR, [[id]]))).ms);
+  one.costCpu.push(c.cpuMs);
+  const f = await time(() => db.query(FLOOR, [[id]]));
+  one.floor.push(f.ms);
+  one.floorCpu.push(f.cpuMs);
 }
 const oneFloorRows = await floorRows([ids[0]]);
 
 // All processes after a rate change: each round raises one rate of a variant used by the
 // first process, then recosts everything (one costProcesses call) and checks that the first
 // process's worst case moved.
-const all = { cost: [], floor: [] };
+const all = { cost: [], floor: [], costCpu: [], floorCpu: [] };
 let before = (await costProcess(db, ids[0])).total.worst;
 const usedVariant = (
   await db.query(
@@ -138,13 +152,21 @@ const usedVariant = (
 ).rows[0].variant_id;
 for (let i = 0; i < RUNS; i++) {
   await db.query(`UPDATE public.variant_supplier_pricing SET cost_per_unit = cost_per_unit + 1000 WHERE variant_id = $1 AND supplier_id = 1`, [usedVariant]);
+  await db.query(
+    `UPDATE public.variant_supplier_price_breaks SET cost_per_unit = cost_per_unit + 1000
+      WHERE rate_id IN (SELECT id FROM public.variant_supplier_pricing WHERE variant_id = $1 AND supplier_id = 1)`,
+    [usedVariant],
+  );
   const c = await time(() => costProcesses(db, ids));
   if (c.value.size !== ids.length) throw new Error(`costed ${c.value.size} of ${ids.length}`);
   const after = c.value.get(ids[0]).total.worst;
   if (after === before) throw new Error(`rate change not reflected: ${before} → ${after}`);
   before = after;
   all.cost.push(c.ms);
-  all.floor.push((await time(() => db.query(FLOOR, [ids]))).ms);
+  all.costCpu.push(c.cpuMs);
+  const f = await time(() => db.query(FLOOR, [ids]));
+  all.floor.push(f.ms);
+  all.floorCpu.push(f.cpuMs);
 }
 const allFloorRows = await floorRows(ids);
 const sample = await costProcess(db, ids[0]);
@@ -157,6 +179,8 @@ const summarise = (m, floorRowCount) => {
     costMs: Math.round(cost * 10) / 10,
     floorMs: Math.round(floor * 10) / 10,
     ratio: Math.round((cost / floor) * 100) / 100,
+    costCpuMs: Math.round(median(m.costCpu) * 10) / 10,
+    floorCpuMs: Math.round(median(m.floorCpu) * 10) / 10,
     floorRows: floorRowCount,
     costRuns: m.cost.map(Math.round),
     floorRuns: m.floor.map(Math.round),
@@ -177,6 +201,7 @@ const results = {
     processes: PROCESSES,
     variants: VARIANTS,
     suppliersPerVariant: SUPPLIERS,
+    breaksPerRate: BREAKS,
     steps: STEPS,
     linesPerProcess: STEPS * LINES_PER_STEP,
     groupsPerProcess: STEPS * GROUPS_PER_STEP,
@@ -190,15 +215,17 @@ const results = {
 writeFileSync(join(work, 'costing-results.json'), JSON.stringify(results, null, 2));
 if (values.json) console.log(JSON.stringify(results, null, 2));
 else {
-  console.log(`\ncase                     cost ms   floor ms   cost/floor   floor rows`);
+  console.log(`\ncase                     cost ms   floor ms   cost/floor   floor rows   cost CPU ms   floor CPU ms`);
   for (const [name, r] of [
     ['one process', results.one],
     [`all ${PROCESSES} after a rate change`, results.all],
   ]) {
     console.log(
-      `${name.padEnd(24)} ${String(r.costMs).padStart(8)}  ${String(r.floorMs).padStart(9)}  ${String(r.ratio).padStart(11)}  ${String(r.floorRows).padStart(11)}`,
+      `${name.padEnd(24)} ${String(r.costMs).padStart(8)}  ${String(r.floorMs).padStart(9)}  ${String(r.ratio).padStart(11)}  ${String(r.floorRows).padStart(11)}  ${String(r.costCpuMs).padStart(12)}  ${String(r.floorCpuMs).padStart(13)}`,
     );
   }
-  console.log(`median of ${RUNS * 5} (one) and ${RUNS} (all) runs; ${results.meta.cpus} CPUs, load ${results.meta.load}; PostgreSQL ${results.meta.server}`);
+  console.log(
+    `median of ${RUNS * 5} (one) and ${RUNS} (all) runs; ${BREAKS} breaks a rate; ${results.meta.cpus} CPUs, load ${results.meta.load}; PostgreSQL ${results.meta.server}`,
+  );
 }
 process.exit(0);

@@ -204,6 +204,9 @@ for (const backend of backends) {
           effectiveFrom: '2024-04-01',
           effectiveTo: null,
           isActive: true,
+          breaks: [],
+          leadTimeDays: null,
+          packSize: '1.000',
           createdAt: '',
           updatedAt: '',
         },
@@ -245,6 +248,57 @@ for (const backend of backends) {
       assert.equal((await api.call('GET', '/api/variants/999999/rates', { as: 'viewer' })).statusCode, 404);
       assert.equal((await api.call('GET', '/api/suppliers/999999/rates', { as: 'viewer' })).statusCode, 404);
       assert.equal((await api.call('GET', '/api/variants/999999/supplier-comparison', { as: 'viewer' })).statusCode, 404);
+    });
+
+    test('a rate’s breaks, lead time and pack size over HTTP: set, replaced, and refused in words naming the field', async () => {
+      const s = await supplier('Breaking Bolts', { leadTimeDays: 9 });
+      assert.equal(json(await api.call('GET', `/api/suppliers/${s}`, { as: 'viewer' })).leadTimeDays, 9);
+      const v = await makeVariant(api, 'break shirt');
+      const base = { supplierId: s, variantId: v, costPerUnit: '10.00', currency: 'INR', effectiveFrom: '2024-01-01' };
+      const made = await rate({ ...base, breaks: [{ fromQuantity: '100', costPerUnit: '9.50' }], leadTimeDays: 20, packSize: '12' });
+      assert.equal(made.statusCode, 201, made.body);
+      assert.deepEqual((({ breaks, leadTimeDays, packSize }) => ({ breaks, leadTimeDays, packSize }))(json(made)), {
+        breaks: [{ fromQuantity: '100.000', costPerUnit: '9.50' }],
+        leadTimeDays: 20,
+        packSize: '12.000',
+      });
+      const id = json(made).rateId;
+      const replaced = await api.call('PATCH', `/api/rates/${id}`, {
+        as: 'planner',
+        body: { breaks: [{ fromQuantity: '50', costPerUnit: '9.75' }], leadTimeDays: null },
+      });
+      assert.equal(replaced.statusCode, 200, replaced.body);
+      assert.deepEqual(json(replaced).breaks, [{ fromQuantity: '50.000', costPerUnit: '9.75' }]);
+      assert.equal(json(replaced).leadTimeDays, null);
+      // The module's rules, in words.
+      const fromOne = await api.call('PATCH', `/api/rates/${id}`, { as: 'planner', body: { breaks: [{ fromQuantity: '1', costPerUnit: '9.00' }] } });
+      assert.equal(fromOne.statusCode, 400);
+      assert.equal(json(fromOne).error.code, 'INVALID_BREAKS');
+      assert.equal(json(fromOne).error.message, "breaks: write each break from more than 1 unit (the rate's own cost is its price from 1 unit), not from 1");
+      const twice = await api.call('PATCH', `/api/rates/${id}`, {
+        as: 'planner',
+        body: {
+          breaks: [
+            { fromQuantity: '100', costPerUnit: '9.00' },
+            { fromQuantity: '100.000', costPerUnit: '8.00' },
+          ],
+        },
+      });
+      assert.equal(json(twice).error.message, 'breaks: write each quantity once: two breaks are from 100.000');
+      // The schema's: a negative cost, a break without its cost, more than 20, a lead time past 730 days, a pack of 0.
+      const negative = await rate({ ...base, effectiveFrom: '2030-01-01', breaks: [{ fromQuantity: '100', costPerUnit: '-1.00' }] });
+      assert.deepEqual(fieldPaths(negative), ['body/breaks/0/costPerUnit']);
+      assert.deepEqual(fieldPaths(await rate({ ...base, effectiveFrom: '2030-01-01', breaks: [{ fromQuantity: '100' }] })), ['body/breaks/0/costPerUnit']);
+      const many = Array.from({ length: 21 }, (_, i) => ({ fromQuantity: String(2 + i), costPerUnit: '1.00' }));
+      assert.deepEqual(fieldPaths(await rate({ ...base, effectiveFrom: '2030-01-01', breaks: many })), ['body/breaks']);
+      assert.deepEqual(fieldPaths(await rate({ ...base, effectiveFrom: '2030-01-01', leadTimeDays: 731 })), ['body/leadTimeDays']);
+      assert.deepEqual(fieldPaths(await rate({ ...base, effectiveFrom: '2030-01-01', packSize: '0' })), ['body/packSize']);
+      assert.deepEqual(fieldPaths(await api.call('PATCH', `/api/suppliers/${s}`, { as: 'planner', body: { leadTimeDays: -1 } })), ['body/leadTimeDays']);
+      assert.deepEqual(
+        json(await api.call('GET', `/api/rates/${id}`, { as: 'viewer' })).breaks,
+        [{ fromQuantity: '50.000', costPerUnit: '9.75' }],
+        'refusals change nothing',
+      );
     });
 
     test('invalid rate input is 400 with field paths: floats beyond cents, negative money, lower-case currency, zero quantity, impossible dates, a period ending before it starts', async () => {

@@ -5,9 +5,16 @@ import { MtcError } from '../../errors.ts';
  * Worst- and best-case costing of processes, computed by PostgreSQL in NUMERIC: one query
  * however many processes, steps and lines are costed (no query per process or per line).
  *
- * Rules (issue 6): a variant's worst unit cost is its highest rate that is active and in
- * effect on the day (effective_from ≤ day ≤ effective_to, open-ended when null), its best
- * unit cost the lowest such rate; a line costs unit cost × quantity; a substitute group
+ * Rules (issue 6, price breaks issue 22): a variant's worst unit cost is the highest price,
+ * among its rates that are active and in effect on the day (effective_from ≤ day ≤
+ * effective_to, open-ended when null), at the quantity the run buys of it; its best unit
+ * cost the lowest such price. A rate's price at a quantity is that of the largest break the
+ * quantity reaches, else the rate's own cost (public.rate_price_at). The quantity a run of N
+ * buys of a variant is N × the sum of the quantities of the process's plain lines (not in a
+ * substitute group) using it, across all its steps: they are bought together. A substitute
+ * alternative is priced at what the run would buy of its variant were it chosen: N × (its
+ * own line's quantity + those plain lines'). So a variant on two plain lines of 2 and 3 in
+ * a run of 40 is priced at 200 units, on both lines. A line costs unit cost × quantity; a substitute group
  * costs the largest (worst) / smallest (best) of its alternatives' unit cost × that
  * alternative's quantity; a step costs its lines + its groups + its cost items (quantity ×
  * rate); a process costs its steps + its additional costs. An additional cost is either per
@@ -121,8 +128,9 @@ export function isDay(text: string): boolean {
  * Shaped for PostgreSQL's planner (bench/costing): `step` and `used`, the CTEs over the
  * lines, are NOT MATERIALIZED, so each use is planned over the tables and their statistics
  * (a materialised CTE has none, and the wild row estimates that followed made the server
- * JIT-compile and spill for seconds); only `agg`, one row per step and group, is
- * materialised. The lines are read twice (their variants, then their costs) and aggregated
+ * JIT-compile and spill for seconds); only `bought` (the lines with the quantity a run buys),
+ * `priced` (one row per variant and quantity bought) and `agg` (one row per step and group)
+ * are materialised. The lines are read twice (their variants, then their costs) and aggregated
  * once; the alternative deciding a group is the max/min of an array [cost, ±line id,
  * variant], so no sort is needed.
  */
@@ -136,21 +144,43 @@ step AS NOT MATERIALIZED (
   SELECT ps.id, ps.process_id, ps.sequence_order, ps.subprocess_id, ps.custom_name
     FROM public.process_subprocesses ps
    WHERE ps.process_id = ANY($1::int[])),
+-- The run of each process: the quantity asked for, else the process's usual lot size.
+run AS (SELECT p.id AS process_id, coalesce($5::int, p.lot_size)::numeric AS n FROM public.processes p WHERE p.id = ANY($1::int[])),
 -- The lines and alternatives that count: plain lines, and the alternatives of live groups
 -- (only the chosen one where the group has a selection).
 used AS NOT MATERIALIZED (
-  SELECT vu.id, vu.process_subprocess_id AS step_id, vu.variant_id, vu.quantity, vu.substitute_group_id AS group_id
+  SELECT vu.id, vu.process_subprocess_id AS step_id, step.process_id, vu.variant_id, vu.quantity, vu.substitute_group_id AS group_id
     FROM step
     JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id
     LEFT JOIN public.substitute_groups g ON g.id = vu.substitute_group_id
     LEFT JOIN chosen c ON c.group_id = vu.substitute_group_id
    WHERE vu.substitute_group_id IS NULL OR (g.deleted_at IS NULL AND (c.variant_id IS NULL OR c.variant_id = vu.variant_id))),
-unit AS (
-  SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best
-    FROM public.variant_supplier_pricing r CROSS JOIN day
-   WHERE r.variant_id IN (SELECT vu.variant_id FROM step JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id)
-     AND ${RATE_IN_EFFECT}
-   GROUP BY r.variant_id),
+-- What a run buys of each variant on the process's plain lines, then what each line is priced
+-- at: that (plus its own quantity for an alternative), times the run.
+plain AS (
+  SELECT u.process_id, u.variant_id, sum(u.quantity) AS quantity FROM used u WHERE u.group_id IS NULL GROUP BY u.process_id, u.variant_id),
+bought AS MATERIALIZED (
+  SELECT u.id, u.step_id, u.group_id, u.variant_id, u.quantity,
+         (coalesce(pl.quantity, 0) + CASE WHEN u.group_id IS NULL THEN 0 ELSE u.quantity END) * run.n AS bought
+    FROM used u
+    JOIN run ON run.process_id = u.process_id
+    LEFT JOIN plain pl ON pl.process_id = u.process_id AND pl.variant_id = u.variant_id),
+-- Each variant's dearest and cheapest price at each quantity bought (plain lines of a variant
+-- share one quantity, so it is priced once), over its rates that count. A rate's price at a
+-- quantity is public.rate_price_at's rule written as a join: the cost of its largest break
+-- reached (max of [min_quantity, cost] arrays), else its own. Not a call of that function: a
+-- SQL function holding a subquery is never inlined, and a call per row cost ~40 µs (10 s
+-- over 200,000 pairs in bench/costing) and an estimate that made the planner JIT-compile.
+priced AS MATERIALIZED (
+  SELECT x.variant_id, x.quantity, max(x.price) AS worst, min(x.price) AS best
+    FROM (SELECT q.variant_id, q.quantity, coalesce((max(ARRAY[b.min_quantity, b.cost_per_unit]))[2], r.cost_per_unit) AS price
+            FROM (SELECT DISTINCT variant_id, bought AS quantity FROM bought) q
+            JOIN public.variant_supplier_pricing r ON r.variant_id = q.variant_id
+            CROSS JOIN day
+            LEFT JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id AND b.min_quantity <= q.quantity
+           WHERE ${RATE_IN_EFFECT}
+           GROUP BY q.variant_id, q.quantity, r.id, r.cost_per_unit) x
+   GROUP BY x.variant_id, x.quantity),
 -- Per step: its plain lines (group_id null) summed; per group: its alternatives' dearest and cheapest.
 agg AS (
   SELECT u.step_id, u.group_id,
@@ -159,7 +189,7 @@ agg AS (
          max(ARRAY[unit.worst * u.quantity, -u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND unit.worst IS NOT NULL) AS worst_pick,
          min(ARRAY[unit.best * u.quantity, u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND unit.best IS NOT NULL) AS best_pick,
          array_agg(u.variant_id) FILTER (WHERE unit.worst IS NULL) AS unpriced
-    FROM used u LEFT JOIN unit ON unit.variant_id = u.variant_id
+    FROM bought u LEFT JOIN priced unit ON unit.variant_id = u.variant_id AND unit.quantity = u.bought
    GROUP BY u.step_id, u.group_id),
 grp AS (
   SELECT g.process_subprocess_id AS step_id, g.id, g.group_name AS name,
@@ -223,8 +253,7 @@ total AS (
          (coalesce(s.best, 0) + coalesce(e.per_unit, 0)) * run.n + coalesce(e.fixed, 0) AS best, p.sales_price,
          coalesce(e.per_unit, 0) AS extra, coalesce(e.fixed, 0) AS fixed, coalesce(s.steps, '[]'::json) AS steps, coalesce(u.variants, '[]'::json) AS unpriced
     FROM public.processes p
-    -- The run: the quantity asked for, else the process's usual lot size.
-    CROSS JOIN LATERAL (SELECT coalesce($5::int, p.lot_size)::numeric AS n) run
+    JOIN run ON run.process_id = p.id
     LEFT JOIN step_sum s ON s.process_id = p.id
     LEFT JOIN extra e ON e.process_id = p.id
     LEFT JOIN unpriced u ON u.process_id = p.id
@@ -361,16 +390,29 @@ export async function listProcessCosts(
   return { total, processes };
 }
 
-/** A variant's unit cost on a day: its dearest and cheapest rate that counts, null for both when none does (unpriced). */
+/** From a quantity bought on, a variant's dearest and cheapest price among its rates that count. */
+export interface UnitCostBreak {
+  fromQuantity: string;
+  worst: string;
+  best: string;
+}
+
+/**
+ * A variant's unit cost on a day: its dearest and cheapest rate that counts, null for both when
+ * none does (unpriced); with `breaks`, the dearest and cheapest price from each quantity at
+ * which any of those rates has a break, smallest first (the price of N units is that of the
+ * last break whose fromQuantity ≤ N, else worst and best).
+ */
 export interface UnitCost {
   variantId: number;
   worst: string | null;
   best: string | null;
+  breaks: UnitCostBreak[];
 }
 
 /**
  * The unit costs of `variantIds` on `at` (YYYY-MM-DD, default the database's today), by the
- * costing's own rule, for a page that costs a process as it is edited: every variant asked
+ * costing's own rule (with the breaks at which they change), for a page that costs a process as it is edited: every variant asked
  * for, in the order asked, unpriced ones with nulls; unknown ids are left out.
  */
 export async function unitCosts(q: Queryable, variantIds: readonly number[], at?: string): Promise<{ asOf: string; costs: UnitCost[] }> {
@@ -380,11 +422,28 @@ export async function unitCosts(q: Queryable, variantIds: readonly number[], at?
           unit AS (SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best
                      FROM public.variant_supplier_pricing r CROSS JOIN day
                     WHERE r.variant_id = ANY($1::int[]) AND ${RATE_IN_EFFECT}
-                    GROUP BY r.variant_id)
+                    GROUP BY r.variant_id),
+          -- Every quantity at which a rate that counts has a break, and each variant's prices from there.
+          point AS (SELECT DISTINCT r.variant_id, b.min_quantity
+                      FROM public.variant_supplier_pricing r CROSS JOIN day
+                      JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id
+                     WHERE r.variant_id = ANY($1::int[]) AND ${RATE_IN_EFFECT}),
+          stepped AS (SELECT pt.variant_id,
+                             json_agg(json_build_object('fromQuantity', pt.min_quantity::text, 'worst', pt.worst::text, 'best', pt.best::text)
+                                      ORDER BY pt.min_quantity) AS breaks
+                        FROM (SELECT point.variant_id, point.min_quantity,
+                                     max(public.rate_price_at(r.id, r.cost_per_unit, point.min_quantity)) AS worst,
+                                     min(public.rate_price_at(r.id, r.cost_per_unit, point.min_quantity)) AS best
+                                FROM point JOIN public.variant_supplier_pricing r ON r.variant_id = point.variant_id CROSS JOIN day
+                               WHERE ${RATE_IN_EFFECT}
+                               GROUP BY point.variant_id, point.min_quantity) pt
+                       GROUP BY pt.variant_id)
      SELECT to_char(day.d, 'YYYY-MM-DD') AS as_of,
-            (SELECT json_agg(json_build_object('variantId', v.variant_id, 'worst', unit.worst::text, 'best', unit.best::text) ORDER BY asked.ord)
+            (SELECT json_agg(json_build_object('variantId', v.variant_id, 'worst', unit.worst::text, 'best', unit.best::text,
+                                               'breaks', coalesce(stepped.breaks, '[]'::json)) ORDER BY asked.ord)
                FROM asked JOIN public.item_variant v ON v.variant_id = asked.id
-               LEFT JOIN unit ON unit.variant_id = v.variant_id) AS costs
+               LEFT JOIN unit ON unit.variant_id = v.variant_id
+               LEFT JOIN stepped ON stepped.variant_id = v.variant_id) AS costs
        FROM day`,
     [variantIds, at ?? null],
   );

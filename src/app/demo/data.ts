@@ -293,6 +293,24 @@ export const SUPPLIERS: readonly (readonly [key: string, firmName: string, addre
   ],
 ];
 
+/** Each supplier's usual lead time in days: from an order to its delivery. */
+export const SUPPLIER_LEAD_DAYS: Readonly<Record<string, number>> = { ankur: 21, chakra: 10, dhara: 14, rangoli: 7, saarthi: 5 };
+
+/**
+ * Price breaks of the current rates of the variants processes use, as [multiple of the
+ * minimum order, percent of the rate's own cost]: the usual supplier is 4% cheaper from 2
+ * minimum orders (100 pieces) and 8% from 10; the second source (whose minimum is 2 orders)
+ * 3% cheaper from 2, still dearer than the usual supplier. A usual run of Sparrow (50) buys
+ * 100 of some parts, so its costing reaches the first breaks; bigger runs reach more.
+ */
+export const PRICE_BREAKS = {
+  primary: [
+    [2, 96],
+    [10, 92],
+  ],
+  second: [[2, 103]],
+} as const satisfies Record<string, readonly (readonly [number, number])[]>;
+
 /** Who sells each category: the usual supplier, a second source, and a third that once quoted. */
 export const CATEGORY_SUPPLIERS: Readonly<Record<BoughtCategory, readonly [string, string, string]>> = {
   [FRAMES]: ['ankur', 'saarthi', 'chakra'],

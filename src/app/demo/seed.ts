@@ -42,8 +42,10 @@ import {
   LOTS,
   BICYCLES,
   OPENING_COST_PERCENT,
+  PRICE_BREAKS,
   PURCHASE_ORDERS,
   RECEIPTS_ON_THEIR_OWN,
+  SUPPLIER_LEAD_DAYS,
 } from './data.ts';
 import type { Role, Unit, Size, Category, VariantRef, LotDef, LotStatus } from './data.ts';
 
@@ -319,7 +321,10 @@ function scaleRate(rate: string, percent: number): string {
 async function insertRates(tx: Queryable, variants: VariantIds): Promise<ReadonlyMap<string, number>> {
   const supplierId = new Map<string, number>();
   for (const [key, firmName, address, gstin, email, phone] of SUPPLIERS)
-    supplierId.set(key, (await createSupplierIn(tx, { firmName, address, gstin, email, phone }, SEED_ACTOR)).supplierId);
+    supplierId.set(
+      key,
+      (await createSupplierIn(tx, { firmName, address, gstin, email, phone, leadTimeDays: SUPPLIER_LEAD_DAYS[key] ?? 0 }, SEED_ACTOR)).supplierId,
+    );
 
   const used = new Set(variantsUsedByProcesses());
   let nthUsed = 0;
@@ -328,7 +333,15 @@ async function insertRates(tx: Queryable, variants: VariantIds): Promise<Readonl
     const [primary, second, third] = CATEGORY_SUPPLIERS[v.category];
     const base = scaleRate(v.rate, SIZE_RATE_PERCENT[v.size]);
     const moq = MINIMUM_ORDER[v.unit];
-    const rate = (supplier: string, percent: number, minimum: number, effectiveFrom: string, effectiveTo: string | null, isActive: boolean) =>
+    const rate = (
+      supplier: string,
+      percent: number,
+      minimum: number,
+      effectiveFrom: string,
+      effectiveTo: string | null,
+      isActive: boolean,
+      breaks: readonly (readonly [number, number])[] = [],
+    ) =>
       createRateIn(
         tx,
         {
@@ -340,12 +353,16 @@ async function insertRates(tx: Queryable, variants: VariantIds): Promise<Readonl
           effectiveFrom,
           effectiveTo,
           isActive,
+          breaks: breaks.map(([times, pct]) => ({ fromQuantity: String(moq * times), costPerUnit: scaleRate(base, pct) })),
         },
         SEED_ACTOR,
       );
-    await rate(primary, 100, moq, RATE_YEAR.from, null, true);
-    if (!used.has(key)) continue;
-    await rate(second, 106, moq * 2, RATE_YEAR.from, null, true);
+    if (!used.has(key)) {
+      await rate(primary, 100, moq, RATE_YEAR.from, null, true);
+      continue;
+    }
+    await rate(primary, 100, moq, RATE_YEAR.from, null, true, PRICE_BREAKS.primary);
+    await rate(second, 106, moq * 2, RATE_YEAR.from, null, true, PRICE_BREAKS.second);
     if (nthUsed % 3 === 0) await rate(primary, 92, moq, RATE_YEAR.lastFrom, RATE_YEAR.lastTo, true);
     else if (nthUsed % 3 === 1) await rate(third, 103, moq, RATE_YEAR.from, null, false);
     nthUsed++;

@@ -97,7 +97,8 @@ export function exportSuppliersCsv(q: Queryable, options: ExportOptions = {}): A
 
 /**
  * Supplier rates as CSV in the rates import's own columns (Supplier, Item, Model, Variation,
- * Description, Color, Size, Cost, Currency, MOQ, Effective From, Effective To, Active), by rate id,
+ * Description, Color, Size, Cost, Currency, MOQ, Effective From, Effective To, Active, Price Breaks
+ * as "100:9.50; 500:9.00", Lead Time (days) empty for the supplier's default, Pack Size), by rate id,
  * the days in the installation's date format (which the import reads back). Cost needs no
  * currency in its header: each row names its own.
  *
@@ -126,7 +127,10 @@ export async function* exportRatesCsv(q: Queryable, options: ExportOptions = {})
         `SELECT p.id AS "rateId",
                 ARRAY[s.firm_name::text, i.name::text, m.model_name::text, va.variation_name::text, i.description, c.color_name::text, z.size_name::text,
                       p.cost_per_unit::text, p.currency::text, p.minimum_order_quantity::text,
-                      to_char(p.effective_from, $2), to_char(p.effective_to, $2), CASE WHEN p.is_active THEN 'yes' ELSE 'no' END] AS cells
+                      to_char(p.effective_from, $2), to_char(p.effective_to, $2), CASE WHEN p.is_active THEN 'yes' ELSE 'no' END,
+                      (SELECT string_agg(trim_scale(b.min_quantity)::text || ':' || b.cost_per_unit::text, '; ' ORDER BY b.min_quantity)
+                         FROM public.variant_supplier_price_breaks b WHERE b.rate_id = p.id),
+                      p.lead_time_days::text, p.pack_size::text] AS cells
            FROM public.variant_supplier_pricing p
            JOIN public.suppliers s ON s.supplier_id = p.supplier_id
            JOIN public.item_variant v ON v.variant_id = p.variant_id AND v.deleted_at IS NULL

@@ -13,6 +13,8 @@ export interface Supplier {
   gstin: string | null;
   email: string | null;
   phone: string | null;
+  /** Days from an order to its delivery, for each rate of this supplier that names none. */
+  leadTimeDays: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +26,8 @@ export interface SupplierInput {
   gstin?: string | null;
   email?: string | null;
   phone?: string | null;
+  /** A whole number of days, 0 to 730; 0 when not given. */
+  leadTimeDays?: number;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface SupplierInput {
  */
 export class SupplierError extends MtcError {}
 
-const SUPPLIER_COLUMNS = `supplier_id AS "supplierId", firm_name AS "firmName", address, gstin, email, phone, ${isoUtc('created_at')} AS "createdAt", ${isoUtc('updated_at')} AS "updatedAt"`;
+const SUPPLIER_COLUMNS = `supplier_id AS "supplierId", firm_name AS "firmName", address, gstin, email, phone, lead_time_days AS "leadTimeDays", ${isoUtc('created_at')} AS "createdAt", ${isoUtc('updated_at')} AS "updatedAt"`;
 /** The optional columns, by their API name: the only names that ever reach SQL text. */
 const OPTIONAL_COLUMNS = { address: 'address', gstin: 'gstin', email: 'email', phone: 'phone' } as const;
 
@@ -97,15 +101,13 @@ export async function createSupplier(db: Database, input: SupplierInput, actor: 
 
 /** createSupplier inside the caller's transaction (the demo seed's, a test's). */
 export async function createSupplierIn(q: Queryable, input: SupplierInput, actor: Actor): Promise<Supplier> {
+  assertLeadTime(input.leadTimeDays);
   await assertNameFree(q, input.firmName, null);
   const r = await uniqueName(input.firmName, () =>
-    q.query<Supplier>(`INSERT INTO public.suppliers (firm_name, address, gstin, email, phone) VALUES ($1, $2, $3, $4, $5) RETURNING ${SUPPLIER_COLUMNS}`, [
-      input.firmName,
-      input.address ?? null,
-      input.gstin ?? null,
-      input.email ?? null,
-      input.phone ?? null,
-    ]),
+    q.query<Supplier>(
+      `INSERT INTO public.suppliers (firm_name, address, gstin, email, phone, lead_time_days) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SUPPLIER_COLUMNS}`,
+      [input.firmName, input.address ?? null, input.gstin ?? null, input.email ?? null, input.phone ?? null, input.leadTimeDays ?? 0],
+    ),
   );
   const made = r.rows[0]!;
   await auditAs(q, actor, { action: 'create', entity: 'supplier', entityId: made.supplierId, after: made });
@@ -121,7 +123,15 @@ export async function updateSupplier(db: Database, supplierId: number, change: P
   return after!;
 }
 
+/** `INVALID_LEAD_TIME` (400) unless a lead time given is a whole number of days from 0 to 730. */
+function assertLeadTime(days: number | undefined): void {
+  if (days !== undefined && !(Number.isInteger(days) && days >= 0 && days <= 730)) {
+    throw new SupplierError('INVALID_LEAD_TIME', `leadTimeDays: write a whole number of days from 0 to 730, not ${days}`, 'usage', { field: 'leadTimeDays' });
+  }
+}
+
 async function changeSupplier(q: Queryable, supplierId: number, change: Partial<SupplierInput>): Promise<{ before: Supplier; after: Supplier }> {
+  assertLeadTime(change.leadTimeDays);
   const before = await requireSupplier(q, supplierId, true);
   const sets: string[] = [];
   const params: unknown[] = [supplierId];
@@ -135,6 +145,10 @@ async function changeSupplier(q: Queryable, supplierId: number, change: Partial<
     if (value === undefined) continue;
     params.push(value);
     sets.push(`${column} = $${params.length}`);
+  }
+  if (change.leadTimeDays !== undefined && change.leadTimeDays !== before.leadTimeDays) {
+    params.push(change.leadTimeDays);
+    sets.push(`lead_time_days = $${params.length}`);
   }
   if (sets.length === 0) return { before, after: before };
   const r = await uniqueName(change.firmName ?? before.firmName, () =>

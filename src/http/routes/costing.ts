@@ -98,7 +98,7 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         operationId: 'listUnitCosts',
         tags: ['costing'],
         summary:
-          'Variants’ unit costs on a day by the costing rule (worst: the dearest active rate in effect, best: the cheapest; null when none), for costing a process as it is edited',
+          'Variants’ unit costs on a day by the costing rule (worst: the dearest active rate in effect, best: the cheapest; null when none) and at each price break, for costing a process as it is edited',
         querystring: Type.Object(
           {
             variantIds: Type.String({ pattern: '^[0-9]{1,10}(,[0-9]{1,10}){0,499}$', description: 'up to 500 variant ids, comma-separated' }),
@@ -110,7 +110,14 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
           200: Type.Object({
             asOf: Day,
             costs: Type.Array(
-              Type.Object({ variantId: Type.Integer(), worst: Type.Union([Type.String(), Type.Null()]), best: Type.Union([Type.String(), Type.Null()]) }),
+              Type.Object({
+                variantId: Type.Integer(),
+                worst: Type.Union([Type.String(), Type.Null()]),
+                best: Type.Union([Type.String(), Type.Null()]),
+                breaks: Type.Array(Type.Object({ fromQuantity: Type.String(), worst: Type.String(), best: Type.String() }), {
+                  description: 'from each quantity at which a rate has a break, the dearest and cheapest price; smallest first',
+                }),
+              }),
               { description: 'in the order asked; unknown variants left out' },
             ),
           }),

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
+import type { TInteger, TNull, TUnion } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { compareSuppliers } from '../../app/suppliers/comparison.ts';
-import { createRate, deactivateRate, getRate, rateHistory, updateRate } from '../../app/suppliers/rates.ts';
+import { MAX_BREAKS, createRate, deactivateRate, getRate, rateHistory, updateRate } from '../../app/suppliers/rates.ts';
 import { createSupplier, deleteSupplier, listSuppliers, requireSupplier, updateSupplier } from '../../app/suppliers/suppliers.ts';
 import { actorOf } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -12,6 +13,19 @@ import { Day, Email, IdParams, Money, Name, Nullable, Page, Stamp, errors } from
 const Quantity = Type.String({ pattern: '^(?!0*(\\.0*)?$)\\d{1,9}(\\.\\d{1,3})?$', description: 'decimal string above zero, e.g. "100" or "2.5"' });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. INR' });
 const Gstin = Type.String({ pattern: '^[0-9]{2}[A-Z0-9]{10}[0-9A-Z]Z[0-9A-Z]$', description: 'GSTIN, 15 characters, e.g. 27AAPFU0939F1ZV' });
+/** Days from an order to its delivery. */
+const LeadTime = Type.Integer({ minimum: 0, maximum: 730, description: 'whole days from an order to its delivery, 0 to 730' });
+/** A rate's lead time, or null for its supplier's default (nullable, as Nullable: a union would coerce null to 0). */
+const RateLeadTime = { ...LeadTime, nullable: true } as unknown as TUnion<[TInteger, TNull]>;
+/** A price break: from this many units bought (more than 1), this price each. */
+const PriceBreakSchema = Type.Object(
+  { fromQuantity: Quantity, costPerUnit: Money },
+  { additionalProperties: false, description: 'from `fromQuantity` units bought (more than 1), `costPerUnit` each' },
+);
+const Breaks = Type.Array(PriceBreakSchema, {
+  maxItems: MAX_BREAKS,
+  description: `the rate's price breaks (at most ${MAX_BREAKS}); replaces the rate's set; [] removes them`,
+});
 const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^[0-9+()\\-. ]+$' });
 
 const SupplierSchema = Type.Object({
@@ -21,6 +35,7 @@ const SupplierSchema = Type.Object({
   gstin: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()]),
   phone: Type.Union([Type.String(), Type.Null()]),
+  leadTimeDays: Type.Integer(),
   createdAt: Stamp,
   updatedAt: Stamp,
 });
@@ -29,6 +44,7 @@ const SupplierFields = {
   gstin: Type.Optional(Nullable(Gstin)),
   email: Type.Optional(Nullable(Email)),
   phone: Type.Optional(Nullable(Phone)),
+  leadTimeDays: Type.Optional(LeadTime),
 };
 
 const RateSchema = Type.Object({
@@ -42,6 +58,9 @@ const RateSchema = Type.Object({
   effectiveFrom: Type.String(),
   effectiveTo: Type.Union([Type.String(), Type.Null()]),
   isActive: Type.Boolean(),
+  breaks: Type.Array(Type.Object({ fromQuantity: Type.String(), costPerUnit: Type.String() })),
+  leadTimeDays: Type.Union([Type.Integer(), Type.Null()]),
+  packSize: Type.String(),
   createdAt: Stamp,
   updatedAt: Stamp,
 });
@@ -52,6 +71,9 @@ const RateTermFields = {
   effectiveFrom: Day,
   effectiveTo: Nullable(Day),
   isActive: Type.Boolean(),
+  breaks: Breaks,
+  leadTimeDays: RateLeadTime,
+  packSize: Quantity,
 };
 
 /** Suppliers, what each charges per variant over time, and a variant's suppliers compared. Each write is one app function, which records its audit event. */
@@ -210,7 +232,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
         operationId: 'createRate',
         tags: ['suppliers'],
         summary:
-          'Create a rate: what a supplier charges for a variant from a date; active periods of one supplier and variant may not overlap (409 RATE_OVERLAP)',
+          'Create a rate: what a supplier charges for a variant from a date, with its price breaks, lead time and pack size; active periods of one supplier and variant may not overlap (409 RATE_OVERLAP)',
         body: Type.Object(
           {
             supplierId: IdParams.properties.id,
@@ -221,6 +243,9 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
             effectiveFrom: Day,
             effectiveTo: Type.Optional(Nullable(Day)),
             isActive: Type.Optional(Type.Boolean()),
+            breaks: Type.Optional(Breaks),
+            leadTimeDays: Type.Optional(RateLeadTime),
+            packSize: Type.Optional(Quantity),
           },
           { additionalProperties: false },
         ),
@@ -241,7 +266,7 @@ export const supplierRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async
       schema: {
         operationId: 'updateRate',
         tags: ['suppliers'],
-        summary: 'Change a rate’s terms (its supplier and variant stay); the overlap rule applies',
+        summary: 'Change a rate’s terms (its supplier and variant stay); `breaks` replaces its set of breaks; the overlap rule applies',
         params: IdParams,
         body: Type.Partial(Type.Object(RateTermFields), { additionalProperties: false, minProperties: 1 }),
         response: { 200: RateSchema, ...errors(404, 409) },

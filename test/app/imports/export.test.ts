@@ -203,17 +203,21 @@ for (const backend of backends) {
     });
 
     test('rates: every rate, active or not, with its own period, in the import’s own columns', async () => {
-      assert.ok(rates.startsWith('\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n'));
+      assert.ok(
+        rates.startsWith(
+          '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active,Price Breaks,Lead Time (days),Pack Size\r\n',
+        ),
+      );
       assert.equal(dataLines(rates).length, (await ratesState(a.db)).length);
       const hostile = dataLines(rates).filter((l) => l.includes('HYPERLINK'));
       const item = `"'=HYPERLINK(""http://evil.example"",""x"")",,,'+1 tricky,'-red,M`;
       assert.deepEqual(hostile, [
-        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},12.30,USD,2.500,01/01/2026,,yes`,
-        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},11.00,USD,2.500,01/01/2025,31/12/2025,yes`,
-        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},9.99,USD,2.500,01/06/2025,,no`,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},12.30,USD,2.500,01/01/2026,,yes,,,1.000`,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},11.00,USD,2.500,01/01/2025,31/12/2025,yes,,,1.000`,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",${item},9.99,USD,2.500,01/06/2025,,no,,,1.000`,
       ]);
       assert.ok(
-        dataLines(rates).some((l) => l.endsWith(',no') && !l.includes('HYPERLINK')),
+        dataLines(rates).some((l) => l.includes(',no,') && !l.includes('HYPERLINK')),
         'the demo’s withdrawn quotes are exported too',
       );
     });
@@ -318,7 +322,10 @@ for (const backend of backends) {
       });
       await deleteVariant(a.db, goneId, CLI_ACTOR);
       const again = await text(exportCsv(a.db, 'rates'));
-      assert.deepEqual(dataLines(again), [...before, `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,01/01/2026,,yes`]);
+      assert.deepEqual(dataLines(again), [
+        ...before,
+        `"'=HYPERLINK(""http://evil.example"",""x"")",Twin,,,right,Black,M,2.00,USD,1.000,01/01/2026,,yes,,,1.000`,
+      ]);
       const state = await ratesState(a.db, true);
       assert.equal((await importCsv(a.db, 'rates', again)).failure, 0);
       assert.deepEqual(await ratesState(a.db, true), state);

@@ -54,6 +54,7 @@ export function SupplierComparisonSection({ variant }: { variant: Variant }) {
               RATE_COLUMNS.rate,
               RATE_COLUMNS.currency,
               { header: 'Minimum order', num: true, cell: (r) => `${formatQuantity(r.minimumOrderQuantity)} ${variant.unit}` },
+              RATE_COLUMNS.breaks,
               { header: 'Effective', cell: (r) => `${formatDay(r.effectiveFrom)} to ${r.effectiveTo ? formatDay(r.effectiveTo) : 'open-ended'}` },
               { header: 'Compared', cell: mark },
             ]}

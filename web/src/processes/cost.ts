@@ -1,7 +1,10 @@
 // Worst- and best-case costing of a process draft in the browser, by the API's rules
 // (src/app/costing, GET /api/processes/:id/cost) so the figures agree to the paisa:
-// a variant's worst unit cost is its highest active rate in effect on the day, its best the
-// lowest; a line costs unit cost × quantity; a substitute group costs its dearest (worst) /
+// a variant's worst unit cost is its highest active rate in effect on the day at the quantity
+// the run buys of it (the price of the largest break that quantity reaches), its best the
+// lowest; the quantity a run of N buys of a variant is N × its plain lines' quantities summed
+// over the whole process, and for a substitute alternative N × (its own quantity + those);
+// a line costs unit cost × quantity; a substitute group costs its dearest (worst) /
 // cheapest (best) alternative's unit cost × that alternative's quantity; a step costs its
 // lines + groups + cost items (quantity × rate); the process its steps + its additional
 // costs, for a run of N units as GET …/cost?quantity=N: (steps + per-unit additional costs)
@@ -18,6 +21,8 @@ import type { Draft, DraftLine, DraftStep, VariantLabel } from './model.ts';
 export interface UnitCost {
   worst: bigint | null;
   best: bigint | null;
+  /** From `from` units bought (in ten-thousandths) on, the dearest and cheapest price in paise; smallest first. */
+  breaks: { from: bigint; worst: bigint; best: bigint }[];
 }
 /** Unit costs by variant id; a variant not in the map is still being fetched. */
 export type Rates = ReadonlyMap<number, UnitCost>;
@@ -108,12 +113,30 @@ const quantityOf = (l: DraftLine) => {
   return q !== null && q > 0n ? q : null;
 };
 
-function costStep(step: DraftStep, rates: Rates): StepCost {
+/** What prices a line: the rates, the run's size and what the run buys of each variant on plain lines (in ten-thousandths, before × runSize). */
+interface Pricing {
+  rates: Rates;
+  runSize: bigint;
+  plain: ReadonlyMap<number, bigint>;
+}
+
+/** A unit cost at `bought` units (ten-thousandths): the last break reached, else the price from 1. */
+function priceAt(unit: UnitCost, bought: bigint): { worst: bigint | null; best: bigint | null } {
+  let price = { worst: unit.worst, best: unit.best };
+  for (const b of unit.breaks) if (b.from <= bought) price = { worst: b.worst, best: b.best };
+  return price;
+}
+
+function costStep(step: DraftStep, pricing: Pricing): StepCost {
+  const { rates } = pricing;
   const unpriced = new Map<number, VariantLabel>();
   let pending = 0;
   /** The line's cost in millionths at worst and best, or null when it adds nothing. */
-  const lineCost = (l: DraftLine): Figure | null => {
-    const unit = rates.get(l.variant.variantId);
+  const lineCost = (l: DraftLine, alternative: boolean): Figure | null => {
+    const found = rates.get(l.variant.variantId);
+    const q = quantityOf(l);
+    const bought = ((pricing.plain.get(l.variant.variantId) ?? 0n) + (alternative && q !== null ? q : 0n)) * pricing.runSize;
+    const unit = found && priceAt(found, bought);
     if (unit === undefined) {
       pending++;
       return null;
@@ -122,14 +145,13 @@ function costStep(step: DraftStep, rates: Rates): StepCost {
       unpriced.set(l.variant.variantId, l.variant);
       return null;
     }
-    const q = quantityOf(l);
     if (q === null) return null;
     return { worst: unit.worst * q, best: unit.best * q }; // paise × ten-thousandths = millionths
   };
   let linesWorst = 0n;
   let linesBest = 0n;
   for (const l of step.lines) {
-    const c = lineCost(l);
+    const c = lineCost(l, false);
     if (c) {
       linesWorst += c.worst;
       linesBest += c.best;
@@ -144,7 +166,7 @@ function costStep(step: DraftStep, rates: Rates): StepCost {
     let worstVariantId: number | null = null;
     let bestVariantId: number | null = null;
     for (const a of g.alternatives) {
-      const c = lineCost(a);
+      const c = lineCost(a, true);
       if (!c) continue;
       if (worst === null || c.worst > worst) {
         worst = c.worst;
@@ -176,18 +198,41 @@ function costStep(step: DraftStep, rates: Rates): StepCost {
   };
 }
 
-const memo = new WeakMap<Rates, WeakMap<DraftStep, StepCost>>();
+/** Step costs by rates, then by what the run buys of the variants that have breaks, then by step. */
+const memo = new WeakMap<Rates, Map<string, WeakMap<DraftStep, StepCost>>>();
 
-/** One step's cost, reused while neither the step nor the rates change. */
-export function stepCost(step: DraftStep, rates: Rates): StepCost {
-  let byStep = memo.get(rates);
+/** The draft's pricing for a run, and a key that changes only when a price could (the run, or the quantities of variants with breaks). */
+function pricingOf(draft: Draft, rates: Rates, runSize: number): { pricing: Pricing; key: string } {
+  const plain = new Map<number, bigint>();
+  for (const step of draft.steps)
+    for (const l of step.lines) {
+      const q = quantityOf(l);
+      if (q !== null) plain.set(l.variant.variantId, (plain.get(l.variant.variantId) ?? 0n) + q);
+    }
+  const withBreaks = new Set<number>();
+  for (const step of draft.steps)
+    for (const l of [...step.lines, ...step.groups.flatMap((g) => g.alternatives)])
+      if ((rates.get(l.variant.variantId)?.breaks.length ?? 0) > 0) withBreaks.add(l.variant.variantId);
+  const key = [runSize, ...[...withBreaks].sort((a, b) => a - b).map((id) => `${id}:${plain.get(id) ?? 0n}`)].join(' ');
+  return { pricing: { rates, runSize: BigInt(runSize), plain }, key };
+}
+
+/** One step's cost, reused while neither the step nor its prices change. */
+function stepCost(step: DraftStep, pricing: Pricing, key: string): StepCost {
+  let byKey = memo.get(pricing.rates);
+  if (!byKey) {
+    byKey = new Map();
+    memo.set(pricing.rates, byKey);
+  }
+  let byStep = byKey.get(key);
   if (!byStep) {
+    if (byKey.size > 50) byKey.clear(); // runs typed one after another: keep the last few
     byStep = new WeakMap();
-    memo.set(rates, byStep);
+    byKey.set(key, byStep);
   }
   let c = byStep.get(step);
   if (!c) {
-    c = costStep(step, rates);
+    c = costStep(step, pricing);
     byStep.set(step, c);
   }
   return c;
@@ -198,7 +243,8 @@ export function stepCost(step: DraftStep, rates: Rates): StepCost {
  * GET /api/processes/:id/cost?quantity=runSize figures it: its `unit` and `margin` to the paisa.
  */
 export function costDraft(draft: Draft, rates: Rates, runSize = 1): ProcessCost {
-  const steps = draft.steps.map((s) => stepCost(s, rates));
+  const { pricing, key } = pricingOf(draft, rates, runSize);
+  const steps = draft.steps.map((s) => stepCost(s, pricing, key));
   let additionalCosts = 0n;
   let fixedCosts = 0n;
   for (const a of draft.additionalCosts) {

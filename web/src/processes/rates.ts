@@ -1,6 +1,6 @@
 // The unit costs a process's costing needs, fetched once per variant (not per edit) from
 // GET /api/unit-costs, which reduces each variant's rates by the costing's own rule (the
-// dearest and cheapest active rate in effect today): up to 500 variants a request, so a
+// dearest and cheapest active rate in effect today, and at each price break): up to 500 variants a request, so a
 // 500-line process opens with one or two requests.
 import { useEffect, useRef, useState } from 'react';
 import { api, query } from '../api.ts';
@@ -10,7 +10,7 @@ import type { Rates, UnitCost } from './cost.ts';
 /** What GET /api/unit-costs answers. */
 export interface UnitCosts {
   asOf: string;
-  costs: { variantId: number; worst: string | null; best: string | null }[];
+  costs: { variantId: number; worst: string | null; best: string | null; breaks: { fromQuantity: string; worst: string; best: string }[] }[];
 }
 
 /** The API's unit costs as the page's costing takes them (money in hundredths, null when unpriced). */
@@ -18,7 +18,12 @@ export function ratesOf(answer: UnitCosts): Rates {
   return new Map(
     answer.costs.map((c): [number, UnitCost] => [
       c.variantId,
-      { worst: c.worst === null ? null : parseScaled(c.worst, 2), best: c.best === null ? null : parseScaled(c.best, 2) },
+      {
+        worst: c.worst === null ? null : parseScaled(c.worst, 2),
+        best: c.best === null ? null : parseScaled(c.best, 2),
+        // Break quantities have 3 decimals, line quantities 4: both in ten-thousandths.
+        breaks: c.breaks.map((b) => ({ from: parseScaled(b.fromQuantity, 4)!, worst: parseScaled(b.worst, 2)!, best: parseScaled(b.best, 2)! })),
+      },
     ]),
   );
 }

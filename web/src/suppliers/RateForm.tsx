@@ -14,6 +14,9 @@ export const RATE_LABELS: Record<string, string> = {
   effectiveFrom: 'Effective from',
   effectiveTo: 'Effective to',
   isActive: 'Active',
+  breaks: 'Price breaks',
+  leadTimeDays: 'Lead time',
+  packSize: 'Pack size',
 };
 
 /** A rate's terms as the API takes them. */
@@ -24,6 +27,25 @@ export interface RateTerms {
   effectiveFrom: string;
   effectiveTo: string | null;
   isActive: boolean;
+  breaks: { fromQuantity: string; costPerUnit: string }[];
+  leadTimeDays: number | null;
+  packSize: string;
+}
+
+/** Breaks as the form writes them, "100:9.50; 500:9.00" (the rates import's Price Breaks column). */
+export const breaksText = (breaks: RateTerms['breaks']) => breaks.map((b) => `${b.fromQuantity.replace(/\.?0+$/, '')}:${b.costPerUnit}`).join('; ');
+
+/** The breaks a person wrote, or the part that is not `quantity:rate`. */
+export function readBreaks(text: string): { breaks: RateTerms['breaks'] } | { problem: string } {
+  const breaks: RateTerms['breaks'] = [];
+  for (const part of text.split(';').map((p) => p.trim())) {
+    if (part === '') continue;
+    const [q, c, ...rest] = part.split(':');
+    if (c === undefined || rest.length > 0)
+      return { problem: `"${part}" is not a break: write each as quantity:rate, separated by semicolons, e.g. 100:9.50; 500:9.00` };
+    breaks.push({ fromQuantity: q!.trim(), costPerUnit: c.trim() });
+  }
+  return { breaks };
 }
 
 /** Today in the reader's calendar, as YYYY-MM-DD. */
@@ -59,6 +81,10 @@ export function RateForm({
   const [from, setFrom] = useState(rate?.effectiveFrom ?? today());
   const [to, setTo] = useState(rate?.effectiveTo ?? '');
   const [active, setActive] = useState(rate?.isActive ?? true);
+  const [breaks, setBreaks] = useState(rate ? breaksText(rate.breaks) : '');
+  const [lead, setLead] = useState(rate?.leadTimeDays == null ? '' : String(rate.leadTimeDays));
+  const [pack, setPack] = useState(rate ? rate.packSize.replace(/\.?0+$/, '') : '1');
+  const [badBreaks, setBadBreaks] = useState<string | null>(null);
   const action = useAction();
   const [noVariant, setNoVariant] = useState(false);
 
@@ -69,6 +95,9 @@ export function RateForm({
       return;
     }
     setNoVariant(false);
+    const read = readBreaks(breaks);
+    setBadBreaks('problem' in read ? read.problem : null);
+    if ('problem' in read) return;
     void action.run(
       () =>
         save(variantId, {
@@ -78,6 +107,9 @@ export function RateForm({
           effectiveFrom: from,
           effectiveTo: to === '' ? null : to,
           isActive: active,
+          breaks: read.breaks,
+          leadTimeDays: lead.trim() === '' ? null : Number(lead.trim()),
+          packSize: pack.trim(),
         }),
       (message) => message,
     );
@@ -133,6 +165,36 @@ export function RateForm({
           <label htmlFor={id('to')}>Effective to (empty: open-ended)</label>
           <DayInput id={id('to')} value={to} onChange={(v) => setTo(v)} {...invalidIf(action, 'effectiveTo')} />
           <FieldMessage action={action} field="effectiveTo" />
+        </div>
+        <div className="wide">
+          <label htmlFor={id('breaks')}>Price breaks (quantity:rate; …, empty for none)</label>
+          <input
+            id={id('breaks')}
+            value={breaks}
+            onChange={(e) => setBreaks(e.target.value)}
+            placeholder="e.g. 100:9.50; 500:9.00"
+            aria-invalid={badBreaks !== null || errorField(action.error) === 'breaks' || undefined}
+            aria-describedby={id('breaks-note')}
+          />
+          <p className="caption" id={id('breaks-note')}>
+            From that many units bought on, that rate each: costing a run uses the break its quantity reaches.
+          </p>
+          {badBreaks !== null && (
+            <p className="field-problem" role="alert">
+              {badBreaks}
+            </p>
+          )}
+          <FieldMessage action={action} field="breaks" />
+        </div>
+        <div>
+          <label htmlFor={id('lead')}>Lead time in days (empty: the supplier’s)</label>
+          <input id={id('lead')} inputMode="numeric" value={lead} onChange={(e) => setLead(e.target.value)} {...invalidIf(action, 'leadTimeDays')} />
+          <FieldMessage action={action} field="leadTimeDays" />
+        </div>
+        <div>
+          <label htmlFor={id('pack')}>Pack size</label>
+          <input id={id('pack')} inputMode="decimal" value={pack} onChange={(e) => setPack(e.target.value)} {...invalidIf(action, 'packSize')} />
+          <FieldMessage action={action} field="packSize" />
         </div>
         {rate && (
           <div>

@@ -2,7 +2,7 @@
 // variant's suppliers compared on a day, a variant's rate history), each choosing its columns.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { formatMoney } from '../format.ts';
+import { formatMoney, formatQuantity } from '../format.ts';
 import type { Rate } from './shapes.ts';
 
 /** One column of a rates table: its heading and what each rate shows in it. */
@@ -19,6 +19,30 @@ export const RATE_COLUMNS = {
   rate: { header: 'Rate', num: true, cell: (r) => formatMoney(r.costPerUnit, r.currency) },
   currency: { header: 'Currency', cell: (r) => r.currency },
   active: { header: 'Active', cell: (r) => (r.isActive ? 'Active' : 'Inactive') },
+  breaks: {
+    header: 'Price breaks',
+    cell: (r) =>
+      r.breaks.length === 0 ? (
+        <span className="caption">none</span>
+      ) : (
+        <ul className="in-cell">
+          {r.breaks.map((b) => (
+            <li key={b.fromQuantity}>
+              from {formatQuantity(b.fromQuantity)}: {formatMoney(b.costPerUnit, r.currency)}
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+  terms: {
+    header: 'Lead time, pack',
+    cell: (r) => (
+      <>
+        {r.leadTimeDays === null ? 'supplier’s lead time' : `${r.leadTimeDays} days`}
+        {formatQuantity(r.packSize) === '1' ? '' : `, packs of ${formatQuantity(r.packSize)}`}
+      </>
+    ),
+  },
 } satisfies Record<string, RateColumn>;
 
 /** The rates in the order given, one row each, under a caption read to screen readers. */

@@ -3,9 +3,16 @@ import type { FormEvent } from 'react';
 import { FormActions, FieldMessage, Outcome, invalidIf, orNull, useAction } from '../forms.tsx';
 import type { Supplier } from './shapes.ts';
 
-export const SUPPLIER_LABELS: Record<string, string> = { firmName: 'Firm name', address: 'Address', gstin: 'GSTIN', email: 'Email', phone: 'Phone' };
+export const SUPPLIER_LABELS: Record<string, string> = {
+  firmName: 'Firm name',
+  address: 'Address',
+  gstin: 'GSTIN',
+  email: 'Email',
+  phone: 'Phone',
+  leadTimeDays: 'Lead time',
+};
 
-export type SupplierFields = Pick<Supplier, 'firmName' | 'address' | 'gstin' | 'email' | 'phone'>;
+export type SupplierFields = Pick<Supplier, 'firmName' | 'address' | 'gstin' | 'email' | 'phone' | 'leadTimeDays'>;
 
 /**
  * A supplier's fields, empty for a new one or filled from `supplier`; `save` gets them as the
@@ -29,12 +36,22 @@ export function SupplierForm({
   const [gstin, setGstin] = useState(supplier?.gstin ?? '');
   const [email, setEmail] = useState(supplier?.email ?? '');
   const [phone, setPhone] = useState(supplier?.phone ?? '');
+  const [lead, setLead] = useState(String(supplier?.leadTimeDays ?? 0));
   const action = useAction();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void action.run(
-      () => save({ firmName: firmName.trim(), address: orNull(address), gstin: orNull(gstin.toUpperCase()), email: orNull(email), phone: orNull(phone) }),
+      () =>
+        save({
+          firmName: firmName.trim(),
+          address: orNull(address),
+          gstin: orNull(gstin.toUpperCase()),
+          email: orNull(email),
+          phone: orNull(phone),
+          // A lead time that is not a whole number goes as written: the API names the field.
+          leadTimeDays: /^\d+$/.test(lead.trim()) ? Number(lead.trim()) : (lead.trim() as unknown as number),
+        }),
       (message) => message,
     );
   };
@@ -75,6 +92,11 @@ export function SupplierForm({
           <label htmlFor={id('phone')}>Phone</label>
           <input id={id('phone')} type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} maxLength={40} {...invalidIf(action, 'phone')} />
           <FieldMessage action={action} field="phone" />
+        </div>
+        <div>
+          <label htmlFor={id('lead')}>Lead time in days</label>
+          <input id={id('lead')} inputMode="numeric" value={lead} onChange={(e) => setLead(e.target.value)} {...invalidIf(action, 'leadTimeDays')} />
+          <FieldMessage action={action} field="leadTimeDays" />
         </div>
         <div className="wide">
           <label htmlFor={id('address')}>Address</label>

@@ -206,6 +206,8 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
                   </>
                 ),
               },
+              RATE_COLUMNS.breaks,
+              RATE_COLUMNS.terms,
               RATE_COLUMNS.active,
               ...(canWrite ? [actionsColumn] : []),
             ]}

@@ -7,6 +7,8 @@ export interface Supplier {
   gstin: string | null;
   email: string | null;
   phone: string | null;
+  /** Days from an order to its delivery, for the rates that name none. */
+  leadTimeDays: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +26,11 @@ export interface Rate {
   effectiveFrom: string;
   effectiveTo: string | null;
   isActive: boolean;
+  /** From `fromQuantity` units bought on, `costPerUnit` each; smallest first. */
+  breaks: { fromQuantity: string; costPerUnit: string }[];
+  /** Null: the supplier's default lead time. */
+  leadTimeDays: number | null;
+  packSize: string;
 }
 
 export interface SupplierComparison {

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../../db/types.ts';
 import { writeDay } from '../../settings/days.ts';
+import { breaksProblem, decimalText } from '../../suppliers/rates.ts';
+import type { PriceBreak } from '../../suppliers/rates.ts';
 import { RowReader } from './fields.ts';
 import { itemName, severalItems } from './items.ts';
 import { emptyResult, reject } from './kind.ts';
@@ -22,7 +24,37 @@ export interface RateRow {
   from: string | null;
   to: string | null;
   active: boolean | null;
+  /** Null: the rate's breaks stay as they are (none for a new rate); [] ("none"): it has none. */
+  breaks: PriceBreak[] | null;
+  /** Null: the rate's lead time stays (the supplier's default for a new rate). */
+  leadTimeDays: number | null;
+  /** Null: the rate's pack size stays (1 for a new rate). */
+  packSize: string | null;
 }
+
+/**
+ * A Price Breaks cell: `quantity:cost` pairs separated by semicolons ("100:9.50; 500:9.00"), or
+ * "none" for no breaks; the breaks or what is wrong, in words.
+ */
+export function readBreaks(text: string): { breaks: PriceBreak[] } | { problem: string } {
+  if (text.toLowerCase() === 'none') return { breaks: [] };
+  const breaks: PriceBreak[] = [];
+  for (const part of text.split(';').map((p) => p.trim())) {
+    if (part === '') continue;
+    const m = /^([^:]*):(.*)$/.exec(part);
+    if (!m) return { problem: `"${part}" is not a break: write each as quantity:cost, separated by semicolons, e.g. 100:9.50; 500:9.00 (or none)` };
+    breaks.push({ fromQuantity: m[1]!.trim(), costPerUnit: m[2]!.trim() });
+  }
+  const problem = breaksProblem(breaks);
+  return problem === null ? { breaks } : { problem };
+}
+
+/** Breaks as a Price Breaks cell writes them, smallest quantity first, numbers as PostgreSQL keeps them: to tell a change from none. */
+const breaksKey = (breaks: readonly PriceBreak[]) =>
+  [...breaks]
+    .sort((a, b) => Number(a.fromQuantity) - Number(b.fromQuantity))
+    .map((b) => `${decimalText(b.fromQuantity, 3)}:${decimalText(b.costPerUnit, 2)}`)
+    .join(';');
 
 const lower = (s: string | null) => (s ?? '').toLowerCase();
 /**
@@ -57,6 +89,9 @@ export const ratesKind: ImportKind<RateRow> = {
     { key: 'from', label: 'Effective From', aliases: ['from', 'valid from', 'start date', 'effective date'], required: false },
     { key: 'to', label: 'Effective To', aliases: ['to', 'valid to', 'valid until', 'end date'], required: false },
     { key: 'active', label: 'Active', aliases: ['is active', 'status'], required: false },
+    { key: 'breaks', label: 'Price Breaks', aliases: ['breaks', 'quantity breaks', 'price break'], required: false },
+    { key: 'lead', label: 'Lead Time (days)', aliases: ['lead time', 'lead time days', 'lead days'], required: false },
+    { key: 'pack', label: 'Pack Size', aliases: ['pack', 'pack qty', 'pack quantity'], required: false },
   ],
   parse(cells, context) {
     const r = new RowReader({ ...cells, currency: (cells.currency ?? '').toUpperCase() }, context);
@@ -74,7 +109,22 @@ export const ratesKind: ImportKind<RateRow> = {
       from: r.day('from'),
       to: r.day('to'),
       active: r.flag('active'),
+      breaks: null,
+      leadTimeDays: null,
+      packSize: r.decimal('pack', 9, 3, 'a pack size'),
     };
+    const breaks = r.text('breaks', 2000);
+    if (breaks !== null) {
+      const read = readBreaks(breaks);
+      if ('breaks' in read) v.breaks = read.breaks;
+      else r.error('breaks', read.problem);
+    }
+    const lead = r.text('lead', 10);
+    if (lead !== null) {
+      if (/^\d{1,3}$/.test(lead) && Number(lead) <= 730) v.leadTimeDays = Number(lead);
+      else r.error('lead', `"${lead}" is not a lead time: write a whole number of days from 0 to 730, or leave it empty for the supplier's default`);
+    }
+    if (v.packSize !== null && /^0*(\.0*)?$/.test(v.packSize)) r.error('pack', 'write a pack size more than 0, or leave it empty');
     if (v.cost === '' && !r.errors.some((e) => e.field === 'cost')) r.error('cost', 'Cost is required');
     if (v.moq !== null && /^0*(\.0*)?$/.test(v.moq)) r.error('moq', 'write a minimum order quantity more than 0, or leave it empty');
     if (v.from !== null && v.to !== null && v.to < v.from) r.error('to', `Effective To ${r.shown(v.to)} is before Effective From ${r.shown(v.from)}`);
@@ -96,6 +146,8 @@ interface Resolved {
   to: string | null;
   active: boolean;
   changed: boolean;
+  /** The rate's breaks now, as breaksKey writes them ('' for none); null for a new rate. */
+  breaksNow: string | null;
   clash: number | null;
 }
 
@@ -109,8 +161,8 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
   // Resolve names to ids (nothing is made: a rate's supplier and variant must exist), find the
   // rate each row means, work out its terms, and look for an active rate its period would overlap.
   const resolved = await tx.query<Resolved>(
-    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::numeric[], $10::date[], $11::date[], $12::boolean[], $13::text[])
-                 WITH ORDINALITY AS k(supplier, item, model, variation, color, size, cost, currency, moq, "from", "to", active, description, ord)),
+    `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::numeric[], $10::date[], $11::date[], $12::boolean[], $13::text[], $14::int[], $15::numeric[])
+                 WITH ORDINALITY AS k(supplier, item, model, variation, color, size, cost, currency, moq, "from", "to", active, description, lead, pack, ord)),
           s AS (SELECT DISTINCT ON (k.ord) k.ord, s.supplier_id FROM k JOIN public.suppliers s ON lower(s.firm_name) = lower(k.supplier) ORDER BY k.ord, s.supplier_id),
           vm AS (SELECT k.ord, v.variant_id, i.item_id, i.description, count(*) OVER (PARTITION BY k.ord) AS matches FROM k
                   JOIN public.item_master i ON lower(i.name) = lower(k.item) AND i.deleted_at IS NULL
@@ -123,7 +175,10 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
                  WHERE lower(coalesce(m.model_name, '')) = lower(coalesce(k.model, '')) AND lower(coalesce(va.variation_name, '')) = lower(coalesce(k.variation, ''))),
           v AS (SELECT ord, variant_id FROM vm WHERE matches = 1),
           several AS (SELECT ord, jsonb_agg(jsonb_build_object('id', item_id, 'description', description) ORDER BY item_id) AS items FROM vm WHERE matches > 1 GROUP BY ord),
-          r AS (SELECT DISTINCT ON (k.ord) k.ord, p.id, p.effective_from, p.effective_to, p.is_active, p.cost_per_unit, p.currency, p.minimum_order_quantity
+          r AS (SELECT DISTINCT ON (k.ord) k.ord, p.id, p.effective_from, p.effective_to, p.is_active, p.cost_per_unit, p.currency, p.minimum_order_quantity,
+                       p.lead_time_days, p.pack_size,
+                       (SELECT coalesce(string_agg(b.min_quantity::text || ':' || b.cost_per_unit::text, ';' ORDER BY b.min_quantity), '')
+                          FROM public.variant_supplier_price_breaks b WHERE b.rate_id = p.id) AS breaks
                   FROM k JOIN s USING (ord) JOIN v USING (ord)
                   JOIN public.variant_supplier_pricing p ON p.supplier_id = s.supplier_id AND p.variant_id = v.variant_id
                  WHERE CASE WHEN k."from" IS NOT NULL THEN p.effective_from = k."from"
@@ -134,10 +189,12 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
                        coalesce(k."to", r.effective_to) AS "to",
                        coalesce(k.active, r.is_active, true) AS active,
                        r.id IS NOT NULL AND (k.cost <> r.cost_per_unit OR k.currency <> r.currency OR coalesce(k.moq, r.minimum_order_quantity) <> r.minimum_order_quantity
-                         OR k."to" IS DISTINCT FROM NULL AND k."to" IS DISTINCT FROM r.effective_to OR k.active IS NOT NULL AND k.active <> r.is_active) AS changed
+                         OR k."to" IS DISTINCT FROM NULL AND k."to" IS DISTINCT FROM r.effective_to OR k.active IS NOT NULL AND k.active <> r.is_active
+                         OR k.lead IS NOT NULL AND k.lead IS DISTINCT FROM r.lead_time_days OR k.pack IS NOT NULL AND k.pack <> r.pack_size) AS changed,
+                       r.breaks
                   FROM k LEFT JOIN s USING (ord) LEFT JOIN v USING (ord) LEFT JOIN r USING (ord))
      SELECT t.ord::text AS ord, t.supplier_id AS "supplierId", t.variant_id AS "variantId", (SELECT items FROM several WHERE several.ord = t.ord) AS several, t.rate_id AS "rateId",
-            to_char(t."from", 'YYYY-MM-DD') AS "from", to_char(t."to", 'YYYY-MM-DD') AS "to", t.active, coalesce(t.changed, false) AS changed,
+            to_char(t."from", 'YYYY-MM-DD') AS "from", to_char(t."to", 'YYYY-MM-DD') AS "to", t.active, coalesce(t.changed, false) AS changed, t.breaks AS "breaksNow",
             (SELECT p.id FROM public.variant_supplier_pricing p
               WHERE t.active AND p.supplier_id = t.supplier_id AND p.variant_id = t.variant_id AND p.is_active AND p.id IS DISTINCT FROM t.rate_id
                 AND daterange(p.effective_from, p.effective_to, '[]') && daterange(t."from", t."to", '[]') ORDER BY p.effective_from LIMIT 1) AS clash
@@ -156,12 +213,15 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
       col('to'),
       col('active'),
       col('description'),
+      col('leadTimeDays'),
+      col('packSize'),
     ],
   );
   // Days in a rejection are written as the file writes them: the installation's date format.
   const day = (iso: string) => writeDay(iso, ctx.reading.dateFormat);
   const updates: { rateId: number; row: RateRow; to: string | null; active: boolean }[] = [];
   const inserts: { supplierId: number; variantId: number; row: RateRow; from: string; to: string | null; active: boolean }[] = [];
+  const breakSets: { rateId: number; breaks: PriceBreak[] }[] = [];
   for (const t of resolved.rows) {
     const row = rows[Number(t.ord) - 1]!;
     const n = row.rowNumber;
@@ -194,8 +254,10 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
       continue;
     }
     if (t.rateId !== null) {
-      if (t.changed) updates.push({ rateId: t.rateId, row: row.value, to: t.to, active: t.active });
-      result.outcomes.set(n, `rate ${t.changed ? 'updated' : 'unchanged'}`);
+      const newBreaks = v.breaks !== null && breaksKey(v.breaks) !== t.breaksNow;
+      if (newBreaks) breakSets.push({ rateId: t.rateId, breaks: v.breaks! });
+      if (t.changed || newBreaks) updates.push({ rateId: t.rateId, row: row.value, to: t.to, active: t.active });
+      result.outcomes.set(n, `rate ${t.changed || newBreaks ? 'updated' : 'unchanged'}`);
     } else {
       inserts.push({ supplierId: t.supplierId, variantId: t.variantId, row: row.value, from: t.from, to: t.to, active: t.active });
       result.outcomes.set(n, 'rate created');
@@ -204,8 +266,9 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
   if (updates.length > 0) {
     await tx.query(
       `UPDATE public.variant_supplier_pricing p SET cost_per_unit = u.cost, currency = u.currency, minimum_order_quantity = coalesce(u.moq, p.minimum_order_quantity),
-              effective_to = u."to", is_active = u.active
-         FROM unnest($1::int[], $2::numeric[], $3::text[], $4::numeric[], $5::date[], $6::boolean[]) AS u(id, cost, currency, moq, "to", active) WHERE p.id = u.id`,
+              effective_to = u."to", is_active = u.active, lead_time_days = coalesce(u.lead, p.lead_time_days), pack_size = coalesce(u.pack, p.pack_size)
+         FROM unnest($1::int[], $2::numeric[], $3::text[], $4::numeric[], $5::date[], $6::boolean[], $7::int[], $8::numeric[])
+              AS u(id, cost, currency, moq, "to", active, lead, pack) WHERE p.id = u.id`,
       [
         updates.map((u) => u.rateId),
         updates.map((u) => u.row.cost),
@@ -213,15 +276,20 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
         updates.map((u) => u.row.moq),
         updates.map((u) => u.to),
         updates.map((u) => u.active),
+        updates.map((u) => u.row.leadTimeDays),
+        updates.map((u) => u.row.packSize),
       ],
     );
   }
   if (inserts.length > 0) {
-    await tx.query(
-      `INSERT INTO public.variant_supplier_pricing (supplier_id, variant_id, cost_per_unit, currency, minimum_order_quantity, effective_from, effective_to, is_active)
-       SELECT supplier_id, variant_id, cost, currency, coalesce(moq, 1), "from", "to", active
-         FROM unnest($1::int[], $2::int[], $3::numeric[], $4::text[], $5::numeric[], $6::date[], $7::date[], $8::boolean[]) WITH ORDINALITY
-              AS u(supplier_id, variant_id, cost, currency, moq, "from", "to", active, ord) ORDER BY ord`,
+    // One row per supplier-and-variant pair in a write (the kind's key): the pair names the rate made.
+    const made = await tx.query<{ id: number; supplier_id: number; variant_id: number }>(
+      `INSERT INTO public.variant_supplier_pricing (supplier_id, variant_id, cost_per_unit, currency, minimum_order_quantity, effective_from, effective_to, is_active,
+                                                    lead_time_days, pack_size)
+       SELECT supplier_id, variant_id, cost, currency, coalesce(moq, 1), "from", "to", active, lead, coalesce(pack, 1)
+         FROM unnest($1::int[], $2::int[], $3::numeric[], $4::text[], $5::numeric[], $6::date[], $7::date[], $8::boolean[], $9::int[], $10::numeric[]) WITH ORDINALITY
+              AS u(supplier_id, variant_id, cost, currency, moq, "from", "to", active, lead, pack, ord) ORDER BY ord
+       RETURNING id, supplier_id, variant_id`,
       [
         inserts.map((i) => i.supplierId),
         inserts.map((i) => i.variantId),
@@ -231,7 +299,20 @@ async function writeRates(tx: Queryable, rows: ParsedRow<RateRow>[], ctx: WriteC
         inserts.map((i) => i.from),
         inserts.map((i) => i.to),
         inserts.map((i) => i.active),
+        inserts.map((i) => i.row.leadTimeDays),
+        inserts.map((i) => i.row.packSize),
       ],
+    );
+    const rateOf = new Map(made.rows.map((m) => [`${m.supplier_id}:${m.variant_id}`, m.id]));
+    for (const i of inserts)
+      if (i.row.breaks !== null && i.row.breaks.length > 0) breakSets.push({ rateId: rateOf.get(`${i.supplierId}:${i.variantId}`)!, breaks: i.row.breaks });
+  }
+  if (breakSets.length > 0) {
+    await tx.query('DELETE FROM public.variant_supplier_price_breaks WHERE rate_id = ANY($1::int[])', [breakSets.map((b) => b.rateId)]);
+    const each = breakSets.flatMap((set) => set.breaks.map((b) => ({ rateId: set.rateId, ...b })));
+    await tx.query(
+      `INSERT INTO public.variant_supplier_price_breaks (rate_id, min_quantity, cost_per_unit) SELECT * FROM unnest($1::int[], $2::numeric[], $3::numeric[])`,
+      [each.map((b) => b.rateId), each.map((b) => b.fromQuantity), each.map((b) => b.costPerUnit)],
     );
   }
   return result;
