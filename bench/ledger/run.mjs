@@ -150,7 +150,8 @@ for (const kind of BACKENDS) {
       rolledBack(
         db,
         async (tx) => tx.query('SELECT 1 FROM public.item_variant WHERE variant_id = 1 FOR UPDATE'),
-        (tx) => postStock(tx, [{ variantId: 1, type: 'receipt', quantity: '100', unitCost: '9', at: at(10), notes: 'bench', createdBy: null }], { answer: false }),
+        (tx) =>
+          postStock(tx, [{ variantId: 1, type: 'receipt', quantity: '100', unitCost: '9', at: at(10), notes: 'bench', createdBy: null }], { answer: false }),
       ),
     // the one pass alone: the row inserted first (not timed), then ledger_replay of M from it
     replayAlone: () =>
@@ -176,8 +177,11 @@ for (const kind of BACKENDS) {
         db,
         async () => null,
         async (tx) =>
-          (await tx.query(`SELECT count(*)::int AS n, min(s)::text AS low FROM (SELECT sum(quantity) OVER (ORDER BY created_at, id) AS s FROM public.inventory_transactions WHERE ${later}) x`))
-            .rows[0],
+          (
+            await tx.query(
+              `SELECT count(*)::int AS n, min(s)::text AS low FROM (SELECT sum(quantity) OVER (ORDER BY created_at, id) AS s FROM public.inventory_transactions WHERE ${later}) x`,
+            )
+          ).rows[0],
       ),
   };
   const m = Object.fromEntries(Object.keys(cases).map((k) => [k, { ms: [], cpu: [], value: null }]));
@@ -188,7 +192,11 @@ for (const kind of BACKENDS) {
       m[name].cpu.push(t.cpu);
       m[name].value = t.value;
     }
-    log(`run ${r + 1}: ${Object.entries(m).map(([k, v]) => `${k} ${Math.round(v.ms.at(-1))} ms`).join(', ')}`);
+    log(
+      `run ${r + 1}: ${Object.entries(m)
+        .map(([k, v]) => `${k} ${Math.round(v.ms.at(-1))} ms`)
+        .join(', ')}`,
+    );
   }
   const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ms: Math.round(median(v.ms)), cpuMs: Math.round(median(v.cpu)), value: v.value }]));
   const ratio = (a, b) => Number((a / b).toFixed(2));
@@ -213,12 +221,14 @@ else {
   for (const [kind, r] of Object.entries(results.backends)) {
     for (const [name, label] of [
       ['app', 'back-dated receipt (postStock, lots, outputs)'],
-      ['replayAlone', "ledger_replay of M alone (one pass)"],
+      ['replayAlone', 'ledger_replay of M alone (one pass)'],
       ['update', 'floor: one UPDATE of the later rows'],
       ['select', 'floor: one SELECT of them in order'],
     ])
       console.log(`${kind.padEnd(9)} ${label.padEnd(44)} ${String(r[name].ms).padStart(6)}  ${String(r[name].cpuMs).padStart(6)}`);
     console.log(`${kind.padEnd(9)} ratios ${JSON.stringify(r.ratios)}`);
   }
-  console.log(`medians of ${RUNS} runs; ${ENTRIES} later entries, ${LOTS} lots; ${results.meta.cpus} CPUs, load ${results.meta.loadBefore.join(' ')} → ${results.meta.loadAfter.join(' ')}`);
+  console.log(
+    `medians of ${RUNS} runs; ${ENTRIES} later entries, ${LOTS} lots; ${results.meta.cpus} CPUs, load ${results.meta.loadBefore.join(' ')} → ${results.meta.loadAfter.join(' ')}`,
+  );
 }

@@ -39,7 +39,18 @@ async function tableContents(conn: Database, ignore: readonly string[] = []): Pr
 }
 
 /** Columns that hold the time of the run (lot, order and receipt numbers carry the date; entered_at, when a back-dated receipt was entered). */
-const RUN_TIME_COLUMNS = ['created_at', 'entered_at', 'updated_at', 'started_at', 'completed_at', 'sent_at', 'closed_at', 'lot_number', 'po_number', 'receipt_number'];
+const RUN_TIME_COLUMNS = [
+  'created_at',
+  'entered_at',
+  'updated_at',
+  'started_at',
+  'completed_at',
+  'sent_at',
+  'closed_at',
+  'lot_number',
+  'po_number',
+  'receipt_number',
+];
 
 test('mtc seed without --demo is a usage error: exit 2, saying what is available', async () => {
   const r = await mtc(['seed', '--database', 'memory://']);
