@@ -16,7 +16,7 @@ webArea('reorder with lead times in a real browser', (suite) => {
     const main = page.getByRole('main');
     await settled(page);
 
-    // Spokes (none in stock, no threshold) at 2.00 from a supplier with no lead time, 50 at least; a wheel uses 4.
+    // Spokes (none in stock, no threshold) at 2.00 from a supplier with no lead time, 50 at least, 1.80 each from 50; a wheel uses 4.
     const item = await apiSend<{ itemId: number }>(page, 'POST', '/api/items', { name: 'Lead Spoke', category: 'Lead parts' });
     const spoke = await apiSend<{ variantId: number }>(page, 'POST', `/api/items/${item.itemId}/variants`, { color: 'Steel', size: '2mm', unit: 'pcs' });
     const supplier = await apiSend<{ supplierId: number }>(page, 'POST', '/api/suppliers', { firmName: 'Lead Spokes Ltd' });
@@ -27,6 +27,7 @@ webArea('reorder with lead times in a real browser', (suite) => {
       currency: 'INR',
       minimumOrderQuantity: '50',
       effectiveFrom: '2020-01-01',
+      breaks: [{ fromQuantity: '50', costPerUnit: '1.80' }],
     });
     const subprocess = (await apiGet<{ subprocesses: { subprocessId: number }[] }>(page, '/api/subprocesses?limit=1')).subprocesses[0]!;
     const process = await apiSend<{ processId: number }>(page, 'POST', '/api/processes', {
@@ -65,16 +66,16 @@ webArea('reorder with lead times in a real browser', (suite) => {
       .waitFor();
     await list.getByRole('row').filter({ hasNotText: ahead.lotNumber }).getByText('as soon as possible').first().waitFor();
 
-    // With no lead time only the lot of today is covered: 20 short, 50 bought (30 extra), by today; the 12 of the later lot are shown apart.
+    // With no lead time only the lot of today is covered: 20 short, 50 bought (30 extra) at the break from 50 (1.80, 90.00), by today; the 12 of the later lot are shown apart.
     await page.goto('/purchasing/suggestions?q=Lead%20Spoke');
     await main.getByRole('heading', { level: 1, name: 'Suggestions', exact: true }).waitFor();
     await settled(page);
     const group = section(page, 'Lead Spokes Ltd');
     const head = await figures(group.locator('.group-head'));
-    for (const part of ['1line', '100.00', 'leadtime0days', `orderby${shownDay(today)}`]) assert.ok(head.includes(part), `the group shows ${part}: ${head}`);
+    for (const part of ['1line', '90.00', 'leadtime0days', `orderby${shownDay(today)}`]) assert.ok(head.includes(part), `the group shows ${part}: ${head}`);
     const row = group.getByRole('row', { name: /Lead Spoke/ });
     const text = await figures(row);
-    for (const part of ['50pcs', '+30byrounding(minimumorder50)', '2.00', '100.00', '0days', shownDay(today), '12', `from${shownDay(daysAfter(today, 10))}`])
+    for (const part of ['50pcs', '+30byrounding(minimumorder50)', '1.80', 'breakfrom50(rate2.00)', '90.00', '0days', shownDay(today), '12', `from${shownDay(daysAfter(today, 10))}`])
       assert.ok(text.includes(part), `the suggestion shows ${part}: ${await row.innerText()}`);
     await checkPage(w, 'suggestions-lead-times');
   });
