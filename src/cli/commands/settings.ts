@@ -72,8 +72,8 @@ function print(ctx: CommandContext, settings: Settings, before: Settings | null)
   }
   if (before && !changed) ctx.out('Nothing changed: the settings were already these.');
   else if (before) ctx.out('Changed the settings.');
-  ctx.out(`Currency:    ${settings.currency}`);
-  ctx.out(`Date format: ${settings.dateFormat}`);
-  ctx.out(`Target margin: ${settings.targetMargin}% (each process's unless it sets its own)`);
+  ctx.out(`Currency:      ${settings.currency}`);
+  ctx.out(`Date format:   ${settings.dateFormat}`);
+  ctx.out(`Target margin: ${settings.targetMargin}% (every process's, unless it sets its own)`);
   return 0;
 }

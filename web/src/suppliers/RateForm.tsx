@@ -5,6 +5,7 @@ import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
 import { DayInput } from '../DayInput.tsx';
 import { useSettings } from '../settings.tsx';
+import { WhatIfPreview } from '../margins/WhatIfPreview.tsx';
 
 export const RATE_LABELS: Record<string, string> = {
   variantId: 'Variant',
@@ -32,6 +33,32 @@ export function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** An existing rate's change as the what-if takes it: its id and the terms that differ; null when none does. */
+export function changeOf(rate: Rate, terms: RateTerms): Record<string, unknown> | null {
+  const differs = {
+    costPerUnit: Number(terms.costPerUnit) !== Number(rate.costPerUnit),
+    currency: terms.currency !== rate.currency,
+    minimumOrderQuantity: Number(terms.minimumOrderQuantity) !== Number(rate.minimumOrderQuantity),
+    effectiveFrom: terms.effectiveFrom !== rate.effectiveFrom,
+    effectiveTo: terms.effectiveTo !== rate.effectiveTo,
+    isActive: terms.isActive !== rate.isActive,
+  };
+  const changed = (Object.keys(differs) as (keyof RateTerms)[]).filter((k) => differs[k]);
+  return changed.length === 0 ? null : { rateId: rate.rateId, ...Object.fromEntries(changed.map((k) => [k, terms[k]])) };
+}
+
+/** Terms whose amount, currency, quantity and days are written as the API reads them. */
+function looksComplete(t: RateTerms): boolean {
+  return (
+    /^\d{1,10}(\.\d{1,2})?$/.test(t.costPerUnit) &&
+    /^[A-Z]{3}$/.test(t.currency) &&
+    /^\d{1,9}(\.\d{1,3})?$/.test(t.minimumOrderQuantity) &&
+    Number(t.minimumOrderQuantity) > 0 &&
+    /^\d{4}-\d{2}-\d{2}$/.test(t.effectiveFrom) &&
+    (t.effectiveTo === null || /^\d{4}-\d{2}-\d{2}$/.test(t.effectiveTo))
+  );
+}
+
 /**
  * A rate's terms: for a new rate (`rate` absent) with a variant picked by searching items, for
  * an existing one with its variant fixed. `save` gets the variant (new rates) and the terms.
@@ -42,6 +69,7 @@ export function RateForm({
   submitLabel,
   busyLabel,
   save,
+  propose,
   onCancel,
 }: {
   idPrefix: string;
@@ -49,6 +77,8 @@ export function RateForm({
   submitLabel: string;
   busyLabel: string;
   save: (variantId: number, terms: RateTerms) => Promise<string>;
+  /** The change the form's terms make, as the what-if takes it (null: none to try); absent: no what-if. */
+  propose?: (variantId: number, terms: RateTerms) => Record<string, unknown> | null;
   onCancel?: () => void;
 }) {
   const [variantId, setVariantId] = useState<number | undefined>(rate?.variantId);
@@ -62,6 +92,16 @@ export function RateForm({
   const action = useAction();
   const [noVariant, setNoVariant] = useState(false);
 
+  const terms: RateTerms = {
+    costPerUnit: costPerUnit.trim(),
+    currency: currency.trim().toUpperCase(),
+    minimumOrderQuantity: minimum.trim(),
+    effectiveFrom: from,
+    effectiveTo: to === '' ? null : to,
+    isActive: active,
+  };
+  // Asked only of terms the API would read, so a half-typed amount asks nothing.
+  const proposal = propose && variantId !== undefined && looksComplete(terms) ? propose(variantId, terms) : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (variantId === undefined) {
@@ -70,15 +110,7 @@ export function RateForm({
     }
     setNoVariant(false);
     void action.run(
-      () =>
-        save(variantId, {
-          costPerUnit: costPerUnit.trim(),
-          currency: currency.trim().toUpperCase(),
-          minimumOrderQuantity: minimum.trim(),
-          effectiveFrom: from,
-          effectiveTo: to === '' ? null : to,
-          isActive: active,
-        }),
+      () => save(variantId, terms),
       (message) => message,
     );
   };
@@ -142,6 +174,7 @@ export function RateForm({
           </div>
         )}
       </div>
+      {propose && <WhatIfPreview request={proposal === null ? null : { changes: [proposal] }} what={rate ? 'this change' : 'this rate'} />}
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
       {noVariant ? (
         <p className="alert" role="alert">
