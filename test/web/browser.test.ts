@@ -10,6 +10,7 @@ import './areas/admin.ts';
 import './areas/items.ts';
 import './areas/codes.ts';
 import './areas/suppliers.ts';
+import './areas/margins.ts';
 import './areas/processes.ts';
 import './areas/lots.ts';
 import './areas/imports.ts';

@@ -61,9 +61,24 @@ export function MarginMoves({ whatIf, what }: { whatIf: WhatIf; what: string }) 
               <tr key={p.processId}>
                 <th scope="row">
                   <Link to={`/processes/${p.processId}`}>{p.name}</Link>
-                  {p.crossed === 'below' && <span className="badge below-target">falls below target</span>}
-                  {p.crossed === 'above' && <span className="badge">back to target</span>}
-                  {p.crossed === null && p.after.belowTarget && <span className="badge below-target">below target</span>}
+                  {p.crossed === 'below' && (
+                    <>
+                      {' '}
+                      <span className="badge below-target">falls below target</span>
+                    </>
+                  )}
+                  {p.crossed === 'above' && (
+                    <>
+                      {' '}
+                      <span className="badge">back to target</span>
+                    </>
+                  )}
+                  {p.crossed === null && p.after.belowTarget && (
+                    <>
+                      {' '}
+                      <span className="badge below-target">still below target</span>
+                    </>
+                  )}
                   {!p.after.complete && <span className="caption"> (some variants unpriced: lower bounds)</span>}
                 </th>
                 <td className="num">{p.quantity}</td>
