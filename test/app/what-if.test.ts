@@ -17,26 +17,19 @@ import type { Database } from '../../src/db/types.ts';
 import { backends } from '../helpers/backends.ts';
 import type { TestDatabase } from '../helpers/backends.ts';
 import { insertProcess, insertRate, insertVariant, supplierId } from '../helpers/processes.ts';
+import { insertShirtCase } from '../helpers/margins.ts';
+import type { ShirtCase } from '../helpers/margins.ts';
 import { migrateProject } from '../helpers/migrated.ts';
 
 /**
- * The case, by hand. Thread (rate S1 2.00) and Button (rates S1 0.50 and S2 0.40).
- * Shirt: sales price 100.00, usual lot 10, target 40; one step: Thread × 5, Button × 8, labour
- * 1 × 40.00; a fixed cost of 50.00 per run.
- *   worst unit: 2.00 × 5 + 0.50 × 8 + 40.00 = 10.00 + 4.00 + 40.00 = 54.00
- *   run of 10:  54.00 × 10 + 50.00 = 590.00 (unit 59.00); sales 1,000.00; profit 410.00; margin 41.00 ≥ 40
+ * The case, by hand: the shirt of test/helpers/margins.ts (590.00 a run of 10, unit 59.00,
+ * margin 41.00) with a target of 40; and
  * Cap: sales price 10.00, lot 1, default target (15): Button × 4 → 0.50 × 4 = 2.00; margin 80.00.
  * Scarf: uses neither (Wool 3.00 × 2 = 6.00 of 9.00): no change moves it.
  */
-interface World {
-  thread: number;
-  button: number;
-  threadRate: number;
-  buttonS1: number;
-  shirt: number;
+interface World extends ShirtCase {
   cap: number;
   scarf: number;
-  s1: string;
 }
 
 for (const backend of backends) {
@@ -48,32 +41,12 @@ for (const backend of backends) {
     /** A fresh copy of the case (its own names), so each test starts from the hand-computed figures. */
     async function world(): Promise<World> {
       const k = ++n;
-      const s1 = `Supplier one ${k}`;
-      const thread = await insertVariant(db, `Thread ${k}`);
-      const button = await insertVariant(db, `Button ${k}`);
+      const shirt = await insertShirtCase(db, ` ${k}`, '40');
       const wool = await insertVariant(db, `Wool ${k}`);
-      const threadRate = await insertRate(db, thread, { supplier: s1, cost: '2.00' });
-      const buttonS1 = await insertRate(db, button, { supplier: s1, cost: '0.50' });
-      await insertRate(db, button, { supplier: `Supplier two ${k}`, cost: '0.40' });
-      await insertRate(db, wool, { supplier: s1, cost: '3.00' });
-      const shirt = await insertProcess(db, {
-        name: `Shirt ${k}`,
-        salesPrice: '100.00',
-        steps: [
-          {
-            lines: [
-              { variantId: thread, quantity: '5' },
-              { variantId: button, quantity: '8' },
-            ],
-            costItems: [{ type: 'labour', quantity: '1', rate: '40.00' }],
-          },
-        ],
-        additionalCosts: [{ type: 'setup', amount: '50.00' }],
-      });
-      await db.query('UPDATE public.processes SET lot_size = 10, target_margin = 40 WHERE id = $1', [shirt.processId]);
-      const cap = await insertProcess(db, { name: `Cap ${k}`, salesPrice: '10.00', steps: [{ lines: [{ variantId: button, quantity: '4' }] }] });
+      await insertRate(db, wool, { supplier: shirt.s1, cost: '3.00' });
+      const cap = await insertProcess(db, { name: `Cap ${k}`, salesPrice: '10.00', steps: [{ lines: [{ variantId: shirt.button, quantity: '4' }] }] });
       const scarf = await insertProcess(db, { name: `Scarf ${k}`, salesPrice: '9.00', steps: [{ lines: [{ variantId: wool, quantity: '2' }] }] });
-      return { thread, button, threadRate, buttonS1, shirt: shirt.processId, cap: cap.processId, scarf: scarf.processId, s1 };
+      return { ...shirt, cap: cap.processId, scarf: scarf.processId };
     }
 
     before(async () => {
@@ -189,45 +162,26 @@ for (const backend of backends) {
       // A third supplier's thread at 3.00 from 2030-01-01: on that day the thread's worst is 3.00;
       // Shirt 15.00 + 4.00 + 40.00 = 59.00; run 640.00; margin 36.00.
       const s3 = await supplierId(db, `Supplier three ${n}`);
-      const r = await rateWhatIf(
-        db,
-        [
-          {
-            supplierId: s3,
-            variantId: w.thread,
-            costPerUnit: '3.00',
-            currency: 'INR',
-            minimumOrderQuantity: '1',
-            effectiveFrom: '2030-01-01',
-            effectiveTo: null,
-            isActive: true,
-          },
-        ],
-        CLI_ACTOR,
-      );
+      const later: RateProposal = {
+        supplierId: s3,
+        variantId: w.thread,
+        costPerUnit: '3.00',
+        currency: 'INR',
+        minimumOrderQuantity: '1',
+        effectiveFrom: '2030-01-01',
+        effectiveTo: null,
+        isActive: true,
+      };
+      const r = await rateWhatIf(db, [later], CLI_ACTOR);
       assert.equal(r.asOf, '2030-01-01');
       assert.deepEqual(
         r.processes.map((p) => [p.processId, p.after.total, p.after.margin, p.crossed]),
         [[w.shirt, '640.00', '36.00', 'below']],
       );
       // Asked about today, the same rate moves nothing.
-      const today = await rateWhatIf(
-        db,
-        [
-          {
-            supplierId: s3,
-            variantId: w.thread,
-            costPerUnit: '3.00',
-            currency: 'INR',
-            minimumOrderQuantity: '1',
-            effectiveFrom: '2030-01-01',
-            effectiveTo: null,
-            isActive: true,
-          },
-        ],
-        CLI_ACTOR,
-        { at: (await db.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d },
-      );
+      const today = await rateWhatIf(db, [later], CLI_ACTOR, {
+        at: (await db.query<{ d: string }>(`SELECT to_char(CURRENT_DATE, 'YYYY-MM-DD') AS d`)).rows[0]!.d,
+      });
       assert.deepEqual(today.processes, []);
     });
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.ts';
 import { testApi } from '../helpers/api.ts';
 import type { TestApi } from '../helpers/api.ts';
-import { insertProcess, insertRate, insertVariant } from '../helpers/processes.ts';
+import { insertShirtCase } from '../helpers/margins.ts';
 
 const json = (r: { body: string }) => JSON.parse(r.body) as Record<string, any>;
 
@@ -18,28 +18,8 @@ for (const backend of backends) {
 
     before(async () => {
       api = await testApi(backend);
-      // Shirt: Thread (2.00) × 5 + Button (0.50) × 8 + labour 40.00 = 54.00 a unit; a run of 10
-      // is 540.00 + a fixed 50.00 = 590.00 against sales of 100.00 × 10: margin 41.00.
-      const thread = await insertVariant(api.db, 'Thread');
-      const button = await insertVariant(api.db, 'Button');
-      threadRate = await insertRate(api.db, thread, { supplier: 'S1', cost: '2.00' });
-      await insertRate(api.db, button, { supplier: 'S1', cost: '0.50' });
-      const p = await insertProcess(api.db, {
-        name: 'Shirt',
-        salesPrice: '100.00',
-        steps: [
-          {
-            lines: [
-              { variantId: thread, quantity: '5' },
-              { variantId: button, quantity: '8' },
-            ],
-            costItems: [{ type: 'labour', quantity: '1', rate: '40.00' }],
-          },
-        ],
-        additionalCosts: [{ type: 'setup', amount: '50.00' }],
-      });
-      shirt = p.processId;
-      await api.db.query('UPDATE public.processes SET lot_size = 10 WHERE id = $1', [shirt]);
+      // The shirt of test/helpers/margins.ts: 590.00 a run of 10 against sales of 1,000.00, margin 41.00.
+      ({ threadRate, shirt } = await insertShirtCase(api.db, '', null));
     });
     after(async () => {
       await api?.close();
