@@ -5,12 +5,14 @@
 // their target at today's rates, as GET /api/margins/watch does, each a link to its process.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../../helpers/wait.ts';
-import { TABLET, apiGet, apiSend, section, settled, shownDay, webArea } from '../harness.ts';
+import { TABLET, apiGet, apiSend, arrive, section, settled, shownDay, webArea } from '../harness.ts';
 
 interface Rate {
   rateId: number;
   supplierId: number;
+  firmName: string;
   variantId: number;
   costPerUnit: string;
   effectiveFrom: string;
@@ -24,6 +26,27 @@ interface Move {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A CSV cell: quoted when it holds a comma, a quote or a line break. */
+const cell = (s: string | null) => (s === null ? '' : /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+
+/** A demo process with a margin, the rate that decides the worst case of its first line's variant, and that variant. */
+async function decidingRate(page: Page) {
+  const { processes } = await apiGet<{ processes: { processId: number; name: string; margin: { worst: string } | null }[] }>(
+    page,
+    '/api/costing?status=active',
+  );
+  const process = processes.find((p) => p.margin !== null)!;
+  const tree = await apiGet<{ steps: { lines: { variantId: number }[] }[] }>(page, `/api/processes/${process.processId}`);
+  const variantId = tree.steps.flatMap((s) => s.lines)[0]!.variantId;
+  const { highest: rate } = await apiGet<{ highest: Rate }>(page, `/api/variants/${variantId}/supplier-comparison`);
+  const variant = await apiGet<{ itemId: number; item: string; color: string; size: string }>(page, `/api/variants/${variantId}`);
+  // Five times dearer (and 10 more): enough to move the process's margin.
+  const dearer = (Number(rate.costPerUnit) * 5 + 10).toFixed(2);
+  const expected = await apiSend<{ processes: Move[] }>(page, 'POST', '/api/rates/what-if', { changes: [{ rateId: rate.rateId, costPerUnit: dearer }] });
+  const move = expected.processes.find((p) => p.processId === process.processId);
+  assert.ok(move, `the what-if moves ${process.name}`);
+  return { process, rate, variant, dearer, move };
+}
 
 webArea('what a rate change does to the margins', (suite) => {
   const { adminAt, checkPage } = suite;
@@ -31,21 +54,7 @@ webArea('what a rate change does to the margins', (suite) => {
   test('change a rate, see the margins it moves before saving; nothing is saved until Save', async () => {
     const w = await adminAt('/suppliers');
     const { page } = w;
-    // A demo process with a margin, and the rate that decides the worst case of its first line's variant.
-    const { processes } = await apiGet<{ processes: { processId: number; name: string; margin: { worst: string } | null }[] }>(
-      page,
-      '/api/costing?status=active',
-    );
-    const process = processes.find((p) => p.margin !== null)!;
-    const tree = await apiGet<{ steps: { lines: { variantId: number }[] }[] }>(page, `/api/processes/${process.processId}`);
-    const variantId = tree.steps.flatMap((s) => s.lines)[0]!.variantId;
-    const { highest: rate } = await apiGet<{ highest: Rate }>(page, `/api/variants/${variantId}/supplier-comparison`);
-    const variant = await apiGet<{ item: string; color: string; size: string }>(page, `/api/variants/${variantId}`);
-    // Five times dearer (and 10 more): enough to move the process's margin.
-    const dearer = (Number(rate.costPerUnit) * 5 + 10).toFixed(2);
-    const expected = await apiSend<{ processes: Move[] }>(page, 'POST', '/api/rates/what-if', { changes: [{ rateId: rate.rateId, costPerUnit: dearer }] });
-    const move = expected.processes.find((p) => p.processId === process.processId);
-    assert.ok(move, `the what-if moves ${process.name}`);
+    const { process, rate, variant, dearer, move } = await decidingRate(page);
 
     await page.goto(`/suppliers/${rate.supplierId}`);
     const main = page.getByRole('main');
@@ -112,5 +121,36 @@ webArea('what a rate change does to the margins', (suite) => {
       }
       await checkPage(w, viewport ? 'dashboard-margin-watch-768' : 'dashboard-margin-watch');
     }
+  });
+
+  test('a rates file’s preview shows the margins the file would move, before it is imported', async () => {
+    const w = await adminAt('/imports');
+    const { page } = w;
+    const { process, rate, variant, dearer, move } = await decidingRate(page);
+    const item = await apiGet<{ model: string | null; variation: string | null }>(page, `/api/items/${variant.itemId}`);
+    const csv = [
+      'Supplier,Item,Model,Variation,Color,Size,Cost,Effective From',
+      [rate.firmName, variant.item, item.model, item.variation, variant.color, variant.size, dearer, rate.effectiveFrom].map(cell).join(','),
+    ].join('\n');
+    const upload = section(page, 'Upload a file');
+    await upload.getByLabel('What the file holds').selectOption({ label: 'Supplier rates' });
+    await upload.getByLabel(/^File/).setInputFiles({ name: 'dearer.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
+    await upload.getByRole('button', { name: 'Upload and preview', exact: true }).click();
+    await arrive(page, (u) => /^\/imports\/\d+$/.test(u.pathname), '/imports/{id}');
+    const preview = section(page, 'Preview');
+    const margins = preview.getByRole('region', { name: 'Margins this file moves' });
+    const row = margins.getByRole('row').filter({ has: page.getByRole('link', { name: process.name, exact: true }) });
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`${escape(`${move.before.margin}% → ${move.after.margin}%`)}`));
+    assert.match(await preview.innerText(), /rate updated/);
+    assert.equal((await apiGet<Rate>(page, `/api/rates/${rate.rateId}`)).costPerUnit, rate.costPerUnit, 'a preview saves nothing');
+    await checkPage(w, 'import-preview-margins');
+    await preview.getByRole('button', { name: 'Cancel import', exact: true }).click();
+    await preview.getByRole('button', { name: 'Yes, cancel import', exact: true }).click();
+    await waitFor(
+      async () => (await apiGet<{ ended: boolean }>(page, `/api/imports/${/\d+$/.exec(new URL(page.url()).pathname)![0]}`)).ended,
+      'the import cancelled',
+    );
+    assert.equal((await apiGet<Rate>(page, `/api/rates/${rate.rateId}`)).costPerUnit, rate.costPerUnit, 'cancelled: nothing imported');
   });
 });

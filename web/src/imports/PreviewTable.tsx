@@ -32,6 +32,7 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
           <h3 className="what-if-title">Margins this file moves</h3>
           <MarginMoves
             whatIf={preview.margins}
+            doing="Importing"
             what={preview.margins.wholeFile ? 'this file' : `the file's first ${preview.margins.rowsRead.toLocaleString('en')} rows`}
           />
         </section>

@@ -17,9 +17,10 @@ function Move({ before, after, show }: { before: MarginState; after: MarginState
 /**
  * The processes a change of rates moves (its what-if): each one's run, unit cost and
  * worst-case margin before → after, against its target; those the change takes below target
- * are marked first. `what` names the change in the caption ("this rate", "this file").
+ * are marked first. `what` names the change in the caption ("this rate", "this file"), `doing`
+ * what would make it happen.
  */
-export function MarginMoves({ whatIf, what }: { whatIf: WhatIf; what: string }) {
+export function MarginMoves({ whatIf, what, doing = 'Saving' }: { whatIf: WhatIf; what: string; doing?: 'Saving' | 'Importing' }) {
   const day = formatDay(whatIf.asOf);
   if (whatIf.processes.length === 0)
     return (
@@ -32,8 +33,8 @@ export function MarginMoves({ whatIf, what }: { whatIf: WhatIf; what: string }) 
   return (
     <div className="margin-moves" role="region" aria-label="Margins this change moves">
       <p className="caption" role="status">
-        Saving {what} would move {whatIf.processes.length} {whatIf.processes.length === 1 ? 'process' : 'processes'} (worst case, usual lot size, rates of {day}
-        ){whatIf.fellBelow > 0 ? `: ${whatIf.fellBelow} would fall below target` : ''}
+        {doing} {what} would move {whatIf.processes.length} {whatIf.processes.length === 1 ? 'process' : 'processes'} (worst case, usual lot size, rates of{' '}
+        {day}){whatIf.fellBelow > 0 ? `: ${whatIf.fellBelow} would fall below target` : ''}
         {whatIf.roseAbove > 0 ? `${whatIf.fellBelow > 0 ? ',' : ':'} ${whatIf.roseAbove} would reach target again` : ''}.
       </p>
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Processes and their margins before and after">
