@@ -25,7 +25,7 @@ interface Move {
   crossed: 'below' | 'above' | null;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A CSV cell: quoted when it holds a comma, a quote or a line break. */
 const cell = (s: string | null) => (s === null ? '' : /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
@@ -117,7 +117,7 @@ webArea('what a rate change does to the margins', (suite) => {
         const link = panel.getByRole('link', { name: p.name, exact: true });
         await link.waitFor();
         assert.equal(await link.getAttribute('href'), `/processes/${p.processId}`);
-        assert.match(await panel.innerText(), new RegExp(`${escape(p.name)}: margin ${escape(p.margin)}% against a target of ${escape(p.targetMargin)}%`));
+        assert.match(await panel.innerText(), new RegExp(`${literal(p.name)}: margin ${literal(p.margin)}% against a target of ${literal(p.targetMargin)}%`));
       }
       await checkPage(w, viewport ? 'dashboard-margin-watch-768' : 'dashboard-margin-watch');
     }
@@ -141,7 +141,7 @@ webArea('what a rate change does to the margins', (suite) => {
     const margins = preview.getByRole('region', { name: 'Margins this file moves' });
     const row = margins.getByRole('row').filter({ has: page.getByRole('link', { name: process.name, exact: true }) });
     await row.waitFor();
-    assert.match(await row.innerText(), new RegExp(`${escape(`${move.before.margin}% → ${move.after.margin}%`)}`));
+    assert.match(await row.innerText(), new RegExp(`${literal(`${move.before.margin}% → ${move.after.margin}%`)}`));
     assert.match(await preview.innerText(), /rate updated/);
     assert.equal((await apiGet<Rate>(page, `/api/rates/${rate.rateId}`)).costPerUnit, rate.costPerUnit, 'a preview saves nothing');
     await checkPage(w, 'import-preview-margins');
