@@ -582,7 +582,12 @@ function ProcessEditor({ id }: { id: string }) {
         </p>
         <RunSizeField typed={runTyped} usual={runSizeOf(draft.fields.lotSize) ?? saved.lotSize} onChange={setRunTyped} />
         {ratesError !== undefined && <ActionError error={ratesError} prefix="The rates could not be fetched, so the figures are incomplete:" />}
-        <CostSummary cost={cost} salesPrice={draft.fields.salesPrice} />
+        <CostSummary
+          cost={cost}
+          salesPrice={draft.fields.salesPrice}
+          target={TARGET_MARGIN.test(draft.fields.targetMargin.trim()) ? draft.fields.targetMargin.trim() : settings.targetMargin}
+          ownTarget={TARGET_MARGIN.test(draft.fields.targetMargin.trim())}
+        />
         {draft.steps.length > 0 && (
           <BarChart
             label="Costs by subprocess"
