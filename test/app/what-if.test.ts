@@ -197,7 +197,7 @@ for (const backend of backends) {
       assert.deepEqual([r.fellBelow, r.roseAbove], [0, 1]);
     });
 
-    test('a change saving would refuse is refused the same way, naming its place in the list; too many or none are refused in words', async () => {
+    test('a change saving would refuse is answered with saving’s refusal, naming its place in the list; too many or none are refused in words', async () => {
       const w = await world();
       await assert.rejects(rateWhatIf(db, [], CLI_ACTOR), { code: 'WHAT_IF_EMPTY', message: 'changes: give at least one rate change to try' });
       const many: RateProposal[] = Array.from({ length: MAX_PROPOSALS + 1 }, () => ({ rateId: w.threadRate, costPerUnit: '2.10' }));
@@ -206,18 +206,15 @@ for (const backend of backends) {
         assert.match(err.message, /^changes: try at most 100 rate changes at a time, not 101: split them/);
         return true;
       });
-      await assert.rejects(rateWhatIf(db, [{ rateId: w.threadRate, costPerUnit: '2.10' }, { rateId: 2147483000 }], CLI_ACTOR), {
-        code: 'NOT_FOUND',
-        message: 'changes[1] (rate 2147483000): no rate 2147483000',
-      });
-      await assert.rejects(rateWhatIf(db, [{ rateId: w.threadRate, effectiveTo: '2000-01-01' }], CLI_ACTOR), (err: MtcError) => {
-        assert.equal(err.code, 'INVALID_PERIOD');
-        assert.match(err.message, /^changes\[0\] \(rate \d+\): effectiveTo 2000-01-01 is before effectiveFrom/);
-        return true;
-      });
+      const missing = await rateWhatIf(db, [{ rateId: w.threadRate, costPerUnit: '2.10' }, { rateId: 2147483000 }], CLI_ACTOR);
+      assert.deepEqual(missing.refused, { code: 'NOT_FOUND', message: 'changes[1] (rate 2147483000): no rate 2147483000', index: 1 });
+      assert.deepEqual([missing.processes, missing.processesCosted], [[], 0], 'nothing is costed when saving would be refused');
+      const period = await rateWhatIf(db, [{ rateId: w.threadRate, effectiveTo: '2000-01-01' }], CLI_ACTOR);
+      assert.equal(period.refused?.code, 'INVALID_PERIOD');
+      assert.match(period.refused!.message, /^changes\[0\] \(rate \d+\): effectiveTo 2000-01-01 is before effectiveFrom/);
       const s1 = await supplierId(db, w.s1);
-      await assert.rejects(
-        rateWhatIf(
+      const overlap = (
+        await rateWhatIf(
           db,
           [
             {
@@ -232,15 +229,12 @@ for (const backend of backends) {
             },
           ],
           CLI_ACTOR,
-        ),
-        (err: MtcError) => {
-          assert.equal(err.code, 'RATE_OVERLAP');
-          assert.match(
-            err.message,
-            new RegExp(`^changes\\[0\\] \\(a new rate of supplier ${s1} for variant ${w.thread}\\): supplier ${s1} has an active rate`),
-          );
-          return true;
-        },
+        )
+      ).refused;
+      assert.equal(overlap?.code, 'RATE_OVERLAP');
+      assert.match(
+        overlap!.message,
+        new RegExp(`^changes\\[0\\] \\(a new rate of supplier ${s1} for variant ${w.thread}\\): supplier ${s1} has an active rate`),
       );
       await assert.rejects(rateWhatIf(db, [{ rateId: w.threadRate, costPerUnit: '2.10' }], CLI_ACTOR, { at: '2026-02-30' }), { code: 'INVALID_DATE' });
       // Nothing of any refused try stays.

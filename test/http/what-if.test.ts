@@ -91,19 +91,23 @@ for (const backend of backends) {
           /^changes\[0\]: give rateId to change a rate, or supplierId, variantId, currency, effectiveFrom for a new one$/,
         ],
         [{ changes: [{ rateId: threadRate, supplierId: 1 }] }, 400, 'WHAT_IF_INCOMPLETE', /a rate keeps its supplier and variant/],
-        [{ changes: [{ rateId: 2147483000, costPerUnit: '1.00' }] }, 404, 'NOT_FOUND', /^changes\[0\] \(rate 2147483000\): no rate 2147483000$/],
-        [
-          { changes: [{ rateId: threadRate, effectiveTo: '2001-01-01' }] },
-          400,
-          'INVALID_PERIOD',
-          /^changes\[0\] \(rate \d+\): effectiveTo 2001-01-01 is before/,
-        ],
       ];
       for (const [body, status, code, message] of cases) {
         const r = await api.call('POST', '/api/rates/what-if', { as: 'admin', body });
         assert.equal(r.statusCode, status, r.body);
         assert.equal(json(r).error.code, code);
         assert.match(json(r).error.message, message);
+      }
+      // What saving would refuse is an answer, not an error of the what-if: saving's code and words, nothing costed.
+      for (const [change, code, message] of [
+        [{ rateId: 2147483000, costPerUnit: '1.00' }, 'NOT_FOUND', /^changes\[0\] \(rate 2147483000\): no rate 2147483000$/],
+        [{ rateId: threadRate, effectiveTo: '2001-01-01' }, 'INVALID_PERIOD', /^changes\[0\] \(rate \d+\): effectiveTo 2001-01-01 is before/],
+      ] as const) {
+        const r = await api.call('POST', '/api/rates/what-if', { as: 'admin', body: { changes: [change] } });
+        assert.equal(r.statusCode, 200, r.body);
+        assert.equal(json(r).refused.code, code);
+        assert.match(json(r).refused.message, message);
+        assert.deepEqual(json(r).processes, []);
       }
       const cost = await api.call('POST', '/api/rates/what-if', { as: 'admin', body: { changes: [{ rateId: threadRate, costPerUnit: 'lots' }] } });
       assert.equal(cost.statusCode, 400, cost.body);

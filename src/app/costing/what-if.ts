@@ -12,7 +12,7 @@ import type { ProcessCost } from './costing.ts';
  * write) inside a transaction that is rolled back: the processes that use the variants whose
  * rates were written are costed after the change, the writes are rolled back to a savepoint,
  * and the same processes are costed again as they stand. So no rule of rates or costing is
- * written twice, a change saving would refuse is refused here with the same error, and what
+ * written twice, a change saving would refuse is answered with saving's own refusal, and what
  * the what-if shows is exactly what saving would do (price breaks and all).
  *
  * Both costings are of each process's usual lot size, on one day: `at` when given, else the
@@ -65,6 +65,20 @@ export interface WhatIf {
   processes: MarginMove[];
   fellBelow: number;
   roseAbove: number;
+  /**
+   * Saving would be refused: saving's own code and message (the change's place in the list
+   * first) and which change; nothing is costed then. Null when saving would go through.
+   */
+  refused: { code: string; message: string; index: number } | null;
+}
+
+/** A proposed change saving would refuse: ends the what-if's transaction. */
+class Refused extends Error {
+  readonly refusal: { code: string; message: string; index: number };
+  constructor(refusal: { code: string; message: string; index: number }) {
+    super(refusal.message);
+    this.refusal = refusal;
+  }
 }
 
 /** Raised to end a what-if's transaction: everything it wrote is rolled back. */
@@ -79,9 +93,10 @@ class RollBack extends Error {
 /**
  * What saving `proposals` would do to every margin, saving nothing: the changes are applied in
  * order, as the rates API would apply them one by one, in a transaction that is rolled back.
- * `WHAT_IF_EMPTY` / `WHAT_IF_TOO_LARGE` (400) for no change or more than MAX_PROPOSALS; a
- * change saving would refuse is refused with saving's code (`NOT_FOUND`, `RATE_OVERLAP`,
- * `INVALID_PERIOD`), its message starting with the change's place in the list.
+ * `WHAT_IF_EMPTY` / `WHAT_IF_TOO_LARGE` (400) for no change or more than MAX_PROPOSALS. A
+ * change saving would refuse is no error of the what-if: its answer says so in `refused`, with
+ * saving's code (`NOT_FOUND`, `RATE_OVERLAP`, `INVALID_PERIOD`) and message, the message
+ * starting with the change's place in the list, and costs nothing.
  */
 export async function rateWhatIf(db: Database, proposals: readonly RateProposal[], actor: Actor, options: { at?: string } = {}): Promise<WhatIf> {
   if (proposals.length === 0) throw new CostingError('WHAT_IF_EMPTY', 'changes: give at least one rate change to try', 'usage', { field: 'changes' });
@@ -92,7 +107,7 @@ export async function rateWhatIf(db: Database, proposals: readonly RateProposal[
       'usage',
       { field: 'changes', limit: MAX_PROPOSALS },
     );
-  return rolledBack(db, (tx) =>
+  const result = rolledBack(db, (tx) =>
     marginsMovedBy(
       tx,
       async () => {
@@ -103,15 +118,22 @@ export async function rateWhatIf(db: Database, proposals: readonly RateProposal[
               await updateRateIn(tx, rateId, change, actor);
             } else await createRateIn(tx, p, actor);
           } catch (err) {
-            if (!(err instanceof MtcError)) throw err;
+            if (!(err instanceof MtcError) || (err.category !== 'state' && err.category !== 'usage')) throw err;
             const which = 'rateId' in p ? `rate ${p.rateId}` : `a new rate of supplier ${p.supplierId} for variant ${p.variantId}`;
-            throw new MtcError(err.code, `changes[${i}] (${which}): ${err.message}`, err.category, { ...err.details, index: i });
+            throw new Refused({ code: err.code, message: `changes[${i}] (${which}): ${err.message}`, index: i });
           }
         }
       },
       options,
     ),
   );
+  try {
+    return await result;
+  } catch (err) {
+    if (!(err instanceof Refused)) throw err;
+    const today = (await db.query<{ d: string }>(`SELECT to_char(coalesce($1::date, CURRENT_DATE), 'YYYY-MM-DD') AS d`, [options.at ?? null])).rows[0]!.d;
+    return { asOf: today, variantIds: [], processesCosted: 0, processes: [], fellBelow: 0, roseAbove: 0, refused: err.refusal };
+  }
 }
 
 /** Runs `fn` in a transaction that is always rolled back, and answers what it found. */
@@ -184,6 +206,7 @@ export async function marginsMovedBy(tx: Queryable, apply: () => Promise<void>, 
     processes,
     fellBelow: processes.filter((p) => p.crossed === 'below').length,
     roseAbove: processes.filter((p) => p.crossed === 'above').length,
+    refused: null,
   };
 }
 

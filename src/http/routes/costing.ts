@@ -97,6 +97,16 @@ export const WhatIfSchema = Type.Object({
   ),
   fellBelow: Type.Integer(),
   roseAbove: Type.Integer(),
+  refused: Type.Union(
+    [
+      Type.Object({ code: Type.String(), message: Type.String(), index: Type.Integer({ description: 'the refused change’s place in `changes`' }) }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'saving would be refused (RATE_OVERLAP, INVALID_PERIOD, NOT_FOUND…): saving’s code and message, and nothing is costed; null when saving would go through',
+    },
+  ),
 });
 const Optional = <T extends Record<string, TSchema>>(fields: T) =>
   Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: TOptional<T[K]> };
@@ -223,13 +233,13 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         tags: ['costing'],
         summary: `What saving rate changes would do to every margin, saving nothing: each process whose worst case moves, old and new, and those falling below their target (at most ${MAX_PROPOSALS} changes)`,
         description:
-          'The changes are applied in order by the same functions that save them, inside a transaction that is rolled back: a change saving would refuse is refused with the same code (404 NOT_FOUND, 409 RATE_OVERLAP, 400 INVALID_PERIOD), its message naming its place in `changes`. ' +
+          'The changes are applied in order by the same functions that save them, inside a transaction that is rolled back: a change saving would refuse is answered (200) in `refused` with saving’s code (NOT_FOUND, RATE_OVERLAP, INVALID_PERIOD) and message, naming its place in `changes`. ' +
           'Each process using a changed variant is costed at its usual lot size before and after, on `at` or else the later of today and the earliest day a changed rate starts.',
         body: Type.Object(
           { changes: Type.Array(ProposalSchema, { maxItems: 1000, description: `the changes, applied in order (at most ${MAX_PROPOSALS})` }), at: At },
           { additionalProperties: false },
         ),
-        response: { 200: WhatIfSchema, ...errors(404, 409) },
+        response: { 200: WhatIfSchema, ...errors() },
       },
     },
     async (request) => {

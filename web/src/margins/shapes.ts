@@ -29,6 +29,8 @@ export interface WhatIf {
   processes: MarginMove[];
   fellBelow: number;
   roseAbove: number;
+  /** Saving would be refused: why, in saving's words; null when it would go through. */
+  refused: { code: string; message: string; index: number } | null;
 }
 
 export interface RateChange {
