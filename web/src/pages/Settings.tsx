@@ -43,7 +43,7 @@ export default function Settings() {
       const answer = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat, targetMargin: targetMargin.trim() });
       changed(
         answer,
-        `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}; processes aim at a ${answer.targetMargin}% margin unless they set their own.`,
+        `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}. Processes aim at a ${answer.targetMargin}% margin unless they set their own.`,
       );
     }, '');
   };
