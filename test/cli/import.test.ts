@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/db/open.ts';
 import { backends } from '../helpers/backends.ts';
 import { ROOT, mtc } from '../helpers/cli.ts';
 import { migratedDatabase } from '../helpers/imports.ts';
+import { insertShirtCase } from '../helpers/margins.ts';
 
 const GOOD = 'Item,Colour,Size,Qty\nFrame,Black,M,10\nFrame,Black,L,5\nBell,Silver,One,3\n';
 const BAD = 'Item,Colour,Size,Qty\nFrame,Black,M,12\nFrame,Black,L,many\nBell,,One,3\n';
@@ -128,6 +129,24 @@ for (const backend of backends) {
       assert.match(r.stdout, /row 2: ok \(item unchanged, variant unchanged, stock adjusted by 2\.000\)/, 'good.csv has 10 where bad.csv has 12');
       assert.match(r.stdout, /row 3: REJECTED/);
       assert.equal(await count(`SELECT count(*) AS n FROM public.import_jobs`), jobs);
+    });
+
+    test('--preview of a rates file shows the margins it would move, worked by hand', async () => {
+      const db = await openDatabase(url);
+      try {
+        // The shirt of test/helpers/margins.ts: a run of 10 at 590.00 (59.00 a unit), margin 41.00.
+        await insertShirtCase(db, ' (cli)', null);
+      } finally {
+        await db.close();
+      }
+      // Thread 2.00 → 2.50: 5 × 2.50 + 8 × 0.50 + 40.00 = 56.50 a unit; 565.00 + 50.00 = 615.00 (61.50); margin 38.50.
+      await writeFile(file('rates.csv'), 'Supplier,Item,Color,Size,Cost\nSupplier one (cli),Thread (cli),Natural,One size,2.50\n');
+      const r = await mtc(['import', file('rates.csv'), '--kind', 'rates', '--preview', '--database', url]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /row 2: ok \(rate updated\)/);
+      assert.match(r.stdout, /Margins importing the file would move on \d{4}-\d{2}-\d{2} \(worst case, usual lot size; 0 falling below target\):/);
+      assert.match(r.stdout, /\n {2}Shirt \(cli\): unit 59\.00 → 61\.50, margin 41\.00% → 38\.50% \(target 15\.00%\)\n?/);
+      assert.equal(await count(`SELECT count(*) AS n FROM public.variant_supplier_pricing WHERE cost_per_unit = 2.50`), 0, 'a preview imports nothing');
     });
 
     test('usage errors exit 2', async () => {

@@ -21,7 +21,7 @@ for (const backend of backends) {
     test('show prints INR and DD/MM/YYYY on a new database, as text and as JSON', async () => {
       const shown = await settings();
       assert.equal(shown.code, 0, shown.stderr);
-      assert.equal(shown.stdout, 'Currency:    INR\nDate format: DD/MM/YYYY\n');
+      assert.equal(shown.stdout, "Currency:      INR\nDate format:   DD/MM/YYYY\nTarget margin: 15.00% (every process's, unless it sets its own)\n");
       const asJson = await settings('show', '--json');
       assert.equal(asJson.code, 0, asJson.stderr);
       const { settings: s } = JSON.parse(asJson.stdout) as { settings: { currency: string; dateFormat: string } };
@@ -31,7 +31,10 @@ for (const backend of backends) {
     test('set changes the currency and the date format, audited as the CLI’s; the same again changes and records nothing', async () => {
       const set = await settings('set', '--currency', 'usd', '--date-format', 'MM/DD/YYYY');
       assert.equal(set.code, 0, set.stderr);
-      assert.equal(set.stdout, 'Changed the settings.\nCurrency:    USD\nDate format: MM/DD/YYYY\n');
+      assert.equal(
+        set.stdout,
+        "Changed the settings.\nCurrency:      USD\nDate format:   MM/DD/YYYY\nTarget margin: 15.00% (every process's, unless it sets its own)\n",
+      );
       const again = await settings('set', '--currency', 'USD', '--json');
       assert.equal(again.code, 0, again.stderr);
       const answer = JSON.parse(again.stdout) as { settings: { currency: string; dateFormat: string }; changed: boolean };
@@ -47,7 +50,14 @@ for (const backend of backends) {
       );
       assert.deepEqual(trail, [{ userId: null, via: 'cli', currency: 'USD' }]);
       assert.equal((await settings('set', '--date-format', 'YYYY-MM-DD')).code, 0);
-      assert.equal((await settings()).stdout, 'Currency:    USD\nDate format: YYYY-MM-DD\n');
+      assert.equal(
+        (await settings()).stdout,
+        "Currency:      USD\nDate format:   YYYY-MM-DD\nTarget margin: 15.00% (every process's, unless it sets its own)\n",
+      );
+      const target = await settings('set', '--target-margin', '12.5', '--json');
+      assert.equal(target.code, 0, target.stderr);
+      assert.equal((JSON.parse(target.stdout) as { settings: { targetMargin: string } }).settings.targetMargin, '12.50');
+      assert.equal((await settings('set', '--target-margin', '15')).code, 0);
     });
 
     test('a value not accepted exits 2 naming it and what is accepted; set without a value and unknown subcommands are usage errors', async () => {
@@ -59,13 +69,20 @@ for (const backend of backends) {
       assert.match(format.stderr, /date format "DD\.MM\.YYYY" is not one MTC writes: choose DD\/MM\/YYYY, MM\/DD\/YYYY, YYYY-MM-DD/);
       const nothing = await settings('set');
       assert.equal(nothing.code, 2);
-      assert.match(nothing.stderr, /mtc settings set needs --currency CODE, --date-format FORMAT or both/);
+      assert.match(nothing.stderr, /mtc settings set needs --currency CODE, --date-format FORMAT, --target-margin PERCENT or several/);
+      const target = await settings('set', '--target-margin', '100');
+      assert.equal(target.code, 2);
+      assert.match(target.stderr, /target margin "100" is not a percentage MTC keeps: write one from 0 to 99\.99 with at most 2 decimals/);
       const other = await settings('reset');
       assert.equal(other.code, 2);
       assert.match(other.stderr, /the subcommands are "show" and "set"/);
       const showWithValue = await settings('show', '--currency', 'EUR');
       assert.equal(showWithValue.code, 2);
-      assert.equal((await settings()).stdout, 'Currency:    USD\nDate format: YYYY-MM-DD\n', 'nothing changed');
+      assert.equal(
+        (await settings()).stdout,
+        "Currency:      USD\nDate format:   YYYY-MM-DD\nTarget margin: 15.00% (every process's, unless it sets its own)\n",
+        'nothing changed',
+      );
     });
   });
 }

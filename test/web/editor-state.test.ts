@@ -47,6 +47,7 @@ const PROCESS: ApiProcess = {
   outputVariantId: null,
   outputQuantity: '1',
   lotSize: 1,
+  targetMargin: null,
   output: null,
   stepCount: 3,
   updatedAt: '2024-01-01T00:00:00Z',

@@ -23,6 +23,7 @@ import type { Rate, Supplier, SupplierComparison } from './suppliers/shapes.ts';
 import type { OrderLink, PurchaseHistory, Suggestions, SupplierLedger } from './purchasing/planning.ts';
 import type { StockValue, StockValueTotal } from './valuation/shapes.ts';
 import type { AppSettings } from './settings.tsx';
+import type { MarginWatch, WhatIf } from './margins/shapes.ts';
 import type { CostVariance, FoundVariant, ImportJob, Item, LedgerEntry, ListedItem, LotsByStatus, OpenOrders, RoleInfo, User, Variant } from './shapes.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -105,6 +106,8 @@ export type SupplierShapes = [
   Holds<Reads<Rate, RowOf<'/api/variants/{id}/rates'>>>,
   Holds<Reads<SupplierComparison, ResponseOf<'/api/variants/{id}/supplier-comparison', 'get'>>>,
 ];
+
+export type MarginShapes = [Holds<Reads<WhatIf, ResponseOf<'/api/rates/what-if', 'post'>>>, Holds<Reads<MarginWatch, ResponseOf<'/api/margins/watch', 'get'>>>];
 
 export type ValuationShapes = [
   Holds<Reads<StockValue, ResponseOf<'/api/stock/value', 'get'>>>,

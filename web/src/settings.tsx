@@ -12,6 +12,8 @@ import type { DateFormat } from '../../src/app/settings/days.ts';
 export interface AppSettings {
   currency: string;
   dateFormat: DateFormat;
+  /** The margin every process aims at unless it sets its own, in percent ("15.00"). */
+  targetMargin: string;
   updatedAt: string;
   /** The date formats an admin may choose. */
   dateFormats: DateFormat[];

@@ -24,7 +24,9 @@ import { MtcError } from '../../errors.ts';
  * margin shown without a quantity is that of a usual run. A variant without such a rate is
  * listed as unpriced and the result is incomplete: its lines add nothing (never a cost of 0
  * presented as known), so the figures are then lower bounds. Every figure is a sum of
- * unrounded values, rounded to 2 decimals only when presented.
+ * unrounded values, rounded to 2 decimals only when presented. Each process has a target
+ * margin (its own, else the settings' default); it is below target when its worst-case margin,
+ * as shown (2 decimals), is less than the target.
  */
 
 /** Money as NUMERIC text with 2 decimals: the dearest and the cheapest case. */
@@ -90,6 +92,12 @@ export interface ProcessCost {
   profit: CostFigure | null;
   /** profit / (salesPrice × quantity) as a percentage with 2 decimals; null without a sales price or when it is 0. */
   margin: CostFigure | null;
+  /** The margin the process aims at, in percent (2 decimals): its own target, else the settings' default. */
+  targetMargin: string;
+  /** Whether the process's own target is set (false: the settings' default applies). */
+  ownTarget: boolean;
+  /** The worst-case margin (as shown, 2 decimals) is below the target; null without a margin. */
+  belowTarget: boolean | null;
 }
 
 export interface CostOptions {
@@ -251,7 +259,8 @@ total AS (
   SELECT p.id, p.name, p.status, run.n AS quantity, p.sales_price * run.n AS sales,
          (coalesce(s.worst, 0) + coalesce(e.per_unit, 0)) * run.n + coalesce(e.fixed, 0) AS worst,
          (coalesce(s.best, 0) + coalesce(e.per_unit, 0)) * run.n + coalesce(e.fixed, 0) AS best, p.sales_price,
-         coalesce(e.per_unit, 0) AS extra, coalesce(e.fixed, 0) AS fixed, coalesce(s.steps, '[]'::json) AS steps, coalesce(u.variants, '[]'::json) AS unpriced
+         coalesce(e.per_unit, 0) AS extra, coalesce(e.fixed, 0) AS fixed, coalesce(s.steps, '[]'::json) AS steps, coalesce(u.variants, '[]'::json) AS unpriced,
+         p.target_margin AS own_target
     FROM public.processes p
     JOIN run ON run.process_id = p.id
     LEFT JOIN step_sum s ON s.process_id = p.id
@@ -265,10 +274,12 @@ SELECT t.id AS "processId", t.name, t.status, t.sales_price::text AS "salesPrice
        round(t.sales - t.worst, 2)::text AS "profitWorst", round(t.sales - t.best, 2)::text AS "profitBest",
        round((t.sales - t.worst) * 100 / nullif(t.sales, 0), 2)::text AS "marginWorst",
        round((t.sales - t.best) * 100 / nullif(t.sales, 0), 2)::text AS "marginBest",
+       -- The target: the process's own, else the settings' default (15 if the settings row is missing).
+       coalesce(t.own_target, (SELECT a.target_margin FROM public.app_settings a), 15)::text AS "targetMargin", t.own_target IS NOT NULL AS "ownTarget",
        NULL::json AS bad
   FROM total t
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, choices FROM bad_choice WHERE choices IS NOT NULL`;
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, choices FROM bad_choice WHERE choices IS NOT NULL`;
 
 interface CostRow {
   processId: number | null;
@@ -288,6 +299,8 @@ interface CostRow {
   profitBest: string | null;
   marginWorst: string | null;
   marginBest: string | null;
+  targetMargin: string;
+  ownTarget: boolean;
   bad: { groupId: number; variantId: number }[] | null;
 }
 
@@ -336,9 +349,17 @@ export async function costProcesses(q: Queryable, processIds: number[], options:
       fixedCosts: row.fixedCosts,
       profit: priced ? { worst: row.profitWorst!, best: row.profitBest! } : null,
       margin: priced && row.marginWorst !== null ? { worst: row.marginWorst, best: row.marginBest! } : null,
+      targetMargin: row.targetMargin,
+      ownTarget: row.ownTarget,
+      belowTarget: priced && row.marginWorst !== null ? hundredths(row.marginWorst) < hundredths(row.targetMargin) : null,
     });
   }
   return out;
+}
+
+/** A NUMERIC text of at most 2 decimals as a whole number of hundredths, so two figures compare exactly. */
+function hundredths(text: string): number {
+  return Math.round(Number(text) * 100);
 }
 
 /** The cost of one process (see costProcesses), or null when there is no such live process. */

@@ -11,6 +11,8 @@ import type { SourceRow } from './formats/rows.ts';
 import type { XlsxReading } from './formats/xlsx/limits.ts';
 import { storedChunks } from './store.ts';
 import { checkRow, unreadableHeader, writeRows } from './write.ts';
+import { marginsMovedBy } from '../costing/what-if.ts';
+import type { WhatIf } from '../costing/what-if.ts';
 
 /** A file to preview that is not stored as a job (mtc import --preview). */
 export interface PreviewFile {
@@ -40,7 +42,16 @@ export interface Preview {
   ignoredColumns: string[];
   rows: PreviewRow[];
   problem: string | null;
+  /**
+   * For a kind whose rows change what processes cost (rates): what importing the file's first
+   * `rowsRead` rows would do to every margin (see what-if.ts); null for other kinds or when no
+   * row can be written.
+   */
+  margins: (WhatIf & { rowsRead: number; wholeFile: boolean }) | null;
 }
+
+/** The most rows of a file a preview writes to show the margins it moves (one import batch). */
+export const MARGIN_ROWS = 2000;
 
 /** Signals the end of a preview's transaction: whatever it wrote is rolled back. */
 class RollBack extends Error {}
@@ -91,7 +102,11 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
     ignoredColumns: [],
     rows: [],
     problem: null,
+    margins: null,
   };
+  // A file that changes costs is read further than the rows shown, so its margins are the file's.
+  const reach = kind.costsProcesses ? Math.max(limit, MARGIN_ROWS) : limit;
+  let more = false;
   const rows: SourceRow[] = [];
   let header: string[] | null = null;
   try {
@@ -102,8 +117,11 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
           return preview;
         }
         header = row.cells;
-      } else rows.push(row);
-      if (rows.length >= limit) break;
+      } else if (rows.length < reach) rows.push(row);
+      else {
+        more = true;
+        break;
+      }
     }
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;
@@ -131,14 +149,18 @@ export async function previewImport(db: Database, source: number | PreviewFile, 
   if (valid.length > 0) {
     try {
       await db.transaction(async (tx) => {
-        written = await writeRows(tx, kind, valid, { jobId, userId, fileName, reading });
+        const write = async () => {
+          written = await writeRows(tx, kind, valid, { jobId, userId, fileName, reading });
+        };
+        if (kind.costsProcesses) preview.margins = { ...(await marginsMovedBy(tx, write)), rowsRead: rows.length, wholeFile: !more };
+        else await write();
         throw new RollBack();
       });
     } catch (err) {
       if (!(err instanceof RollBack)) throw err;
     }
   }
-  preview.rows = checked.map((c) => {
+  preview.rows = checked.slice(0, limit).map((c) => {
     const values: Record<string, string> = {};
     for (const [key, i] of match.indexes) values[key] = c.row.cells[i] ?? '';
     const errors = 'errors' in c ? c.errors : (written.rejected.get(c.row.rowNumber) ?? []);

@@ -28,6 +28,8 @@ export interface ProcessInput {
   outputQuantity?: string;
   /** The usual lot size: a whole number from 1 to MAX_LOT_SIZE (INVALID_INPUT naming lotSize otherwise); 1 when left out of a new process. */
   lotSize?: number;
+  /** The margin the process aims at, in percent: a decimal string from 0 to 99.99 (2 decimals), null for the settings' default. */
+  targetMargin?: string | null;
 }
 
 /** The largest usual lot size: a lot's largest quantity. */
@@ -40,6 +42,18 @@ function checkLotSize(lotSize: unknown): void {
     {
       path: 'body/lotSize',
       message: `the usual lot size is how many units a run makes: a whole number from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}, not ${JSON.stringify(lotSize)}`,
+    },
+  ]);
+}
+
+/** INVALID_INPUT (400) naming targetMargin unless it is left out, null, or a percentage from 0 to 99.99 with at most 2 decimals. */
+export function checkTargetMargin(target: unknown, path = 'body/targetMargin'): void {
+  if (target === undefined || target === null) return;
+  if (typeof target === 'string' && /^\d{1,2}(\.\d{1,2})?$/.test(target.trim())) return;
+  throw invalidInput([
+    {
+      path,
+      message: `the target margin is a percentage from 0 to 99.99 with at most 2 decimals, such as 15 or 12.5 (leave it empty for the default), not ${JSON.stringify(target)}`,
     },
   ]);
 }
@@ -120,14 +134,15 @@ export async function createProcessIn(
 ): Promise<Process> {
   const { auditAfter, ...structureOptions } = options;
   checkLotSize(input.lotSize);
+  checkTargetMargin(input.targetMargin);
   await assertNameFree(q, input.name, null);
   // A copy keeps the output of its source even when that variant is deleted since.
   const keptOutput = input.outputVariantId != null && [...(structureOptions.allowDeleted?.variantIds ?? [])].includes(input.outputVariantId);
   await checkOutput(q, input.outputVariantId, keptOutput ? input.outputVariantId : null);
   const r = await uniqueName(input.name, () =>
     q.query<{ id: number }>(
-      `INSERT INTO public.processes (name, description, process_class, sales_price, output_variant_id, output_quantity, lot_size, status, created_by)
-       VALUES ($1, $2, $3, $4::numeric, $5, coalesce($6::numeric, 1), coalesce($8::int, 1), 'draft', $7) RETURNING id`,
+      `INSERT INTO public.processes (name, description, process_class, sales_price, output_variant_id, output_quantity, lot_size, target_margin, status, created_by)
+       VALUES ($1, $2, $3, $4::numeric, $5, coalesce($6::numeric, 1), coalesce($8::int, 1), $9::numeric, 'draft', $7) RETURNING id`,
       [
         input.name,
         input.description ?? null,
@@ -137,6 +152,7 @@ export async function createProcessIn(
         input.outputQuantity ?? null,
         actor.userId,
         input.lotSize ?? null,
+        input.targetMargin?.trim() ?? null,
       ],
     ),
   );
@@ -155,6 +171,7 @@ export async function createProcessIn(
  */
 export async function updateProcess(db: Database, processId: number, change: Partial<ProcessInput>, actor: Actor): Promise<Process> {
   checkLotSize(change.lotSize);
+  checkTargetMargin(change.targetMargin);
   return db.transaction(async (q) => {
     await lockLiveProcess(q, processId);
     const before = (await getProcess(q, processId))!;
@@ -168,7 +185,8 @@ export async function updateProcess(db: Database, processId: number, change: Par
                 sales_price = CASE WHEN $7::boolean THEN $8::numeric ELSE sales_price END,
                 output_variant_id = CASE WHEN $9::boolean THEN $10::int ELSE output_variant_id END,
                 output_quantity = coalesce($11::numeric, output_quantity),
-                lot_size = coalesce($12::int, lot_size)
+                lot_size = coalesce($12::int, lot_size),
+                target_margin = CASE WHEN $13::boolean THEN $14::numeric ELSE target_margin END
           WHERE id = $1`,
         [
           processId,
@@ -183,6 +201,8 @@ export async function updateProcess(db: Database, processId: number, change: Par
           change.outputVariantId ?? null,
           change.outputQuantity ?? null,
           change.lotSize ?? null,
+          change.targetMargin !== undefined,
+          change.targetMargin?.trim() ?? null,
         ],
       ),
     );
@@ -299,6 +319,7 @@ export async function copyProcess(db: Database, processId: number, name: string,
         outputVariantId: source.outputVariantId,
         outputQuantity: source.outputQuantity,
         lotSize: source.lotSize,
+        targetMargin: source.targetMargin,
         steps,
         additionalCosts,
       },

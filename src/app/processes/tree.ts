@@ -99,6 +99,8 @@ export interface ProcessSummary {
   outputQuantity: string;
   /** The usual lot size: how many units a run usually makes (1 unless set); costing shares fixed per-run costs over it unless asked for another. */
   lotSize: number;
+  /** The margin it aims at, in percent (2 decimals); null: the settings' default applies. */
+  targetMargin: string | null;
   /** The output variant's names, null when the process names none. */
   output: ProcessOutput | null;
   stepCount: number;
@@ -117,6 +119,7 @@ export interface Process extends ProcessSummary {
 
 const SUMMARY_COLUMNS = `p.id AS "processId", p.name, p.description, p.process_class AS "processClass", p.status, p.sales_price::text AS "salesPrice",
   p.output_variant_id AS "outputVariantId", trim_scale(p.output_quantity)::text AS "outputQuantity", p.lot_size AS "lotSize",
+  p.target_margin::text AS "targetMargin",
   (SELECT json_build_object('variantId', v.variant_id, 'item', i.name, 'color', c.color_name, 'size', sz.size_name, 'unit', v.unit,
                             'variantDeleted', v.deleted_at IS NOT NULL OR i.deleted_at IS NOT NULL)
      FROM public.item_variant v JOIN public.item_master i ON i.item_id = v.item_id

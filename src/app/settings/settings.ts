@@ -12,17 +12,24 @@ export interface Settings {
   currency: string;
   /** How a day is written on every page and in exports, and read (besides ISO) by the import. */
   dateFormat: DateFormat;
+  /** The margin every process aims at unless it sets its own, in percent (2 decimals): "15.00" unless changed. */
+  targetMargin: string;
   updatedAt: string;
 }
 
-export type SettingsChange = Partial<Pick<Settings, 'currency' | 'dateFormat'>>;
+export type SettingsChange = Partial<Pick<Settings, 'currency' | 'dateFormat' | 'targetMargin'>>;
+type SettingsInput = { currency?: string; dateFormat?: string; targetMargin?: string };
 
 /** What migration 0033 puts in the row: what an installation that changed nothing has. */
-export const DEFAULT_SETTINGS: Readonly<Pick<Settings, 'currency' | 'dateFormat'>> = Object.freeze({ currency: 'INR', dateFormat: 'DD/MM/YYYY' });
+export const DEFAULT_SETTINGS: Readonly<Pick<Settings, 'currency' | 'dateFormat' | 'targetMargin'>> = Object.freeze({
+  currency: 'INR',
+  dateFormat: 'DD/MM/YYYY',
+  targetMargin: '15.00',
+});
 
 /** A setting refused: `field` names it, `accepted` what it takes. */
 export class SettingsError extends MtcError {
-  constructor(field: 'currency' | 'dateFormat', message: string, accepted: readonly string[]) {
+  constructor(field: 'currency' | 'dateFormat' | 'targetMargin', message: string, accepted: readonly string[]) {
     super('SETTING_INVALID', message, 'usage', { field, accepted });
     this.name = 'SettingsError';
   }
@@ -33,7 +40,7 @@ export function currencyCodes(): string[] {
   return Intl.supportedValuesOf('currency');
 }
 
-const COLUMNS = `currency::text AS currency, date_format AS "dateFormat", ${isoUtc('updated_at')} AS "updatedAt"`;
+const COLUMNS = `currency::text AS currency, date_format AS "dateFormat", target_margin::text AS "targetMargin", ${isoUtc('updated_at')} AS "updatedAt"`;
 
 /** The installation's settings, as everyone signed in may read them. */
 export async function getSettings(q: Queryable): Promise<Settings> {
@@ -44,9 +51,9 @@ export async function getSettings(q: Queryable): Promise<Settings> {
 
 /**
  * The change checked: a currency is an ISO 4217 code (any case, answered in capitals), a date
- * format one of DATE_FORMATS; SETTING_INVALID (usage) names the field and what it accepts.
+ * format one of DATE_FORMATS, a target margin a percentage from 0 to 99.99 (answered with 2 decimals); SETTING_INVALID (usage) names the field and what it accepts.
  */
-export function checkSettingsChange(change: { currency?: string; dateFormat?: string }): SettingsChange {
+export function checkSettingsChange(change: SettingsInput): SettingsChange {
   const checked: SettingsChange = {};
   if (change.currency !== undefined) {
     const code = change.currency.trim().toUpperCase();
@@ -65,23 +72,37 @@ export function checkSettingsChange(change: { currency?: string; dateFormat?: st
       throw new SettingsError('dateFormat', `date format "${change.dateFormat}" is not one MTC writes: choose ${DATE_FORMATS.join(', ')}`, DATE_FORMATS);
     checked.dateFormat = format;
   }
+  if (change.targetMargin !== undefined) {
+    const target = change.targetMargin.trim();
+    if (!/^\d{1,2}(\.\d{1,2})?$/.test(target))
+      throw new SettingsError(
+        'targetMargin',
+        `target margin "${change.targetMargin}" is not a percentage MTC keeps: write one from 0 to 99.99 with at most 2 decimals, such as 15 or 12.5`,
+        [],
+      );
+    checked.targetMargin = Number(target).toFixed(2);
+  }
   return checked;
 }
 
 /**
- * Changes the currency, the date format or both (an admin's change), audited as an `update` of
+ * Changes the currency, the date format, the default target margin or several (an admin's change), audited as an `update` of
  * `settings` with the values before and after; a change that changes nothing records nothing.
  * Answers the settings after.
  */
-export async function changeSettings(db: Database, change: { currency?: string; dateFormat?: string }, actor: Actor): Promise<Settings> {
+export async function changeSettings(db: Database, change: SettingsInput, actor: Actor): Promise<Settings> {
   const checked = checkSettingsChange(change);
   const after = await auditedChange(db, actor, { action: 'update', entity: 'settings', entityId: 'app' }, async (tx) => {
     const before = (await tx.query<Settings>(`SELECT ${COLUMNS} FROM public.app_settings FOR UPDATE`)).rows[0];
     if (!before) throw new MtcError('SETTINGS_MISSING', 'the settings row is missing: run mtc migrate (migration 0033 makes it)', 'state');
     const next = { ...before, ...checked };
-    if (next.currency === before.currency && next.dateFormat === before.dateFormat) return null;
+    if (next.currency === before.currency && next.dateFormat === before.dateFormat && next.targetMargin === before.targetMargin) return null;
     const updated = (
-      await tx.query<Settings>(`UPDATE public.app_settings SET currency = $1, date_format = $2 RETURNING ${COLUMNS}`, [next.currency, next.dateFormat])
+      await tx.query<Settings>(`UPDATE public.app_settings SET currency = $1, date_format = $2, target_margin = $3::numeric RETURNING ${COLUMNS}`, [
+        next.currency,
+        next.dateFormat,
+        next.targetMargin,
+      ])
     ).rows[0]!;
     return { before, after: updated };
   });

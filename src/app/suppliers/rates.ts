@@ -237,12 +237,15 @@ export async function createRateIn(q: Queryable, input: NewRate, actor: Actor): 
  * `assertRateFits`. A change that changes nothing (deactivating an inactive rate) records no event.
  */
 export async function updateRate(db: Database, rateId: number, change: Partial<RateTerms>, actor: Actor): Promise<Rate> {
-  return db.transaction(async (tx) => {
-    const { before, after } = await changeRate(tx, rateId, change);
-    if (JSON.stringify(termsOf(before)) !== JSON.stringify(termsOf(after)))
-      await auditAs(tx, actor, { action: 'update', entity: 'supplier_rate', entityId: rateId, before, after });
-    return after;
-  });
+  return db.transaction((tx) => updateRateIn(tx, rateId, change, actor));
+}
+
+/** updateRate inside the caller's transaction (a what-if's, which rolls it back). */
+export async function updateRateIn(q: Queryable, rateId: number, change: Partial<RateTerms>, actor: Actor): Promise<Rate> {
+  const { before, after } = await changeRate(q, rateId, change);
+  if (JSON.stringify(termsOf(before)) !== JSON.stringify(termsOf(after)))
+    await auditAs(q, actor, { action: 'update', entity: 'supplier_rate', entityId: rateId, before, after });
+  return after;
 }
 
 /** Takes a rate out of comparisons and costing as the actor; it stays in the history. Audited when it was active. */

@@ -285,6 +285,19 @@ export function formatPreview(p: Preview, file: string): string {
     lines.push(`  row ${r.rowNumber}: ${r.errors.length === 0 ? `ok (${r.outcome ?? 'no change'})` : 'REJECTED'}  ${values}`);
     for (const e of r.errors) lines.push(`      ${e.field ?? 'row'}: ${e.message}`);
   }
+  if (p.margins) {
+    const m = p.margins;
+    const of = m.wholeFile ? 'the file' : `the file's first ${m.rowsRead} rows`;
+    lines.push(
+      m.processes.length === 0
+        ? `Margins: importing ${of} moves no process's worst-case cost on ${m.asOf}.`
+        : `Margins importing ${of} would move on ${m.asOf} (worst case, usual lot size; ${m.fellBelow} falling below target):`,
+    );
+    for (const p of m.processes)
+      lines.push(
+        `  ${p.name}: unit ${p.before.unit} → ${p.after.unit}, margin ${p.before.margin ?? '-'}% → ${p.after.margin ?? '-'}% (target ${p.targetMargin}%)${p.crossed === 'below' ? ' FALLS BELOW TARGET' : p.crossed === 'above' ? ' back to target' : ''}`,
+      );
+  }
   return lines.join('\n');
 }
 

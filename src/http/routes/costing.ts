@@ -1,10 +1,16 @@
 import { Type } from '@sinclair/typebox';
+import type { Static, TOptional, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Database } from '../../db/types.ts';
 import { costProcess, listProcessCosts, unitCosts } from '../../app/costing/costing.ts';
+import { MAX_PROPOSALS, rateWhatIf } from '../../app/costing/what-if.ts';
+import type { RateProposal } from '../../app/costing/what-if.ts';
+import { marginWatch } from '../../app/costing/watch.ts';
+import { actorOf } from '../auth.ts';
 import { HttpError, invalidInput } from '../errors.ts';
 import { PROCESS_STATUSES } from '../../app/processes/tree.ts';
 import { Day, IdParams, Literals, Page, errors } from '../schemas.ts';
+import { RateTermFields } from './suppliers.ts';
 
 /** Money as NUMERIC text with 2 decimals (may be negative for a profit), never a JSON number. */
 const Amount = Type.String({ pattern: '^-?\\d+\\.\\d{2}$', description: 'decimal string with 2 places, e.g. "12.50"' });
@@ -30,6 +36,11 @@ const Summary = {
   fixedCosts: Type.String({ ...Amount, description: 'the additional costs fixed per run, counted once whatever the quantity' }),
   profit: Type.Union([Figure, Type.Null()], { description: 'sales price × quantity − total (worst: − the worst total); null without a sales price' }),
   margin: Type.Union([Figure, Type.Null()], { description: 'profit as a percentage of sales price × quantity, 2 places; null without a sales price or at 0' }),
+  targetMargin: Type.String({ description: 'the margin the process aims at, in percent: its own target, else the settings’ default' }),
+  ownTarget: Type.Boolean({ description: 'true when the process sets its own target; false when the settings’ default applies' }),
+  belowTarget: Type.Union([Type.Boolean(), Type.Null()], {
+    description: 'true when the worst-case margin (as shown, 2 places) is below the target; null without a margin',
+  }),
 };
 /** A process's costing, step by step (the routes of costing and of lots answer it). */
 export const ProcessCostSchema = Type.Object({
@@ -56,6 +67,94 @@ export const ProcessCostSchema = Type.Object({
     }),
   ),
 });
+
+const MarginState = Type.Object({
+  total: Amount,
+  unit: Amount,
+  margin: Type.Union([Type.String(), Type.Null()], { description: 'worst-case margin in percent, 2 places; null without a sales price' }),
+  complete: Type.Boolean(),
+  belowTarget: Type.Union([Type.Boolean(), Type.Null()]),
+});
+/** What a change of rates does to the margins (the what-if of a rate and of a rates file's preview). */
+export const WhatIfSchema = Type.Object({
+  asOf: Type.String({ description: 'the day whose rates count: `at`, else the later of today and the earliest day a changed rate starts' }),
+  variantIds: Type.Array(Type.Integer(), { description: 'the variants whose rates the change writes' }),
+  processesCosted: Type.Integer({ description: 'the live processes using them, each costed before and after' }),
+  processes: Type.Array(
+    Type.Object({
+      processId: Type.Integer(),
+      name: Type.String(),
+      status: Type.String(),
+      quantity: Type.Integer({ description: 'the run costed: the usual lot size' }),
+      targetMargin: Type.String(),
+      before: MarginState,
+      after: MarginState,
+      crossed: Type.Union([Literals(['below', 'above'] as const), Type.Null()], {
+        description: '"below": the change takes the process below its target; "above": back to it or above it',
+      }),
+    }),
+    { description: 'every process whose worst-case total the change moves, those falling below target first' },
+  ),
+  fellBelow: Type.Integer(),
+  roseAbove: Type.Integer(),
+  refused: Type.Union(
+    [
+      Type.Object({ code: Type.String(), message: Type.String(), index: Type.Integer({ description: 'the refused change’s place in `changes`' }) }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'saving would be refused (RATE_OVERLAP, INVALID_PERIOD, NOT_FOUND…): saving’s code and message, and nothing is costed; null when saving would go through',
+    },
+  ),
+});
+const Optional = <T extends Record<string, TSchema>>(fields: T) =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: TOptional<T[K]> };
+const ProposalSchema = Type.Object(
+  {
+    rateId: Type.Optional(IdParams.properties.id),
+    supplierId: Type.Optional(IdParams.properties.id),
+    variantId: Type.Optional(IdParams.properties.id),
+    ...Optional(RateTermFields),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'an existing rate’s new terms (`rateId` and the terms that change; `isActive: false` deactivates it), or a new rate (`supplierId`, `variantId`, `costPerUnit`, `currency`, `effectiveFrom`, and optionally the other terms)',
+  },
+);
+type ProposalBody = Static<typeof ProposalSchema>;
+
+/** A proposal of the body as the what-if takes it: WHAT_IF_INCOMPLETE (400) names what a new rate lacks. */
+function proposalOf(p: ProposalBody, i: number): RateProposal {
+  const { rateId, supplierId, variantId, ...terms } = p;
+  if (rateId !== undefined) {
+    if (supplierId !== undefined || variantId !== undefined)
+      throw new HttpError(400, 'WHAT_IF_INCOMPLETE', `changes[${i}]: a rate keeps its supplier and variant: leave out supplierId and variantId with rateId`, {
+        field: `changes[${i}]`,
+      });
+    return { rateId, ...terms };
+  }
+  const missing = (['supplierId', 'variantId', 'costPerUnit', 'currency', 'effectiveFrom'] as const).filter((k) => p[k] === undefined);
+  if (missing.length > 0)
+    throw new HttpError(400, 'WHAT_IF_INCOMPLETE', `changes[${i}]: give rateId to change a rate, or ${missing.join(', ')} for a new one`, {
+      field: `changes[${i}]`,
+      missing,
+    });
+  return {
+    supplierId: supplierId!,
+    variantId: variantId!,
+    costPerUnit: terms.costPerUnit!,
+    currency: terms.currency!,
+    effectiveFrom: terms.effectiveFrom!,
+    minimumOrderQuantity: terms.minimumOrderQuantity ?? '1',
+    effectiveTo: terms.effectiveTo ?? null,
+    isActive: terms.isActive ?? true,
+    ...(terms.breaks === undefined ? {} : { breaks: terms.breaks }),
+    ...(terms.leadTimeDays === undefined ? {} : { leadTimeDays: terms.leadTimeDays }),
+    ...(terms.packSize === undefined ? {} : { packSize: terms.packSize }),
+  };
+}
 
 const RULES =
   'Worst case: each variant at its highest active rate in effect on the day, each substitute group at its dearest alternative (unit cost × that alternative’s quantity); ' +
@@ -132,6 +231,88 @@ export const costingRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         throw invalidInput('querystring', [{ field: 'variantIds', message: `${bad} is not a variant id: write ids from 1 to 2147483647` }]);
       return unitCosts(db, ids, request.query.at);
     },
+  );
+
+  app.post(
+    '/api/rates/what-if',
+    {
+      // Those who may change a rate may ask what the change would do (it runs the change's own checks and locks).
+      config: { permission: 'catalog.write' },
+      schema: {
+        operationId: 'rateWhatIf',
+        tags: ['costing'],
+        summary: `What saving rate changes would do to every margin, saving nothing: each process whose worst case moves, old and new, and those falling below their target (at most ${MAX_PROPOSALS} changes)`,
+        description:
+          'The changes are applied in order by the same functions that save them, inside a transaction that is rolled back: a change saving would refuse is answered (200) in `refused` with saving’s code (NOT_FOUND, RATE_OVERLAP, INVALID_PERIOD) and message, naming its place in `changes`. ' +
+          'Each process using a changed variant is costed at its usual lot size before and after, on `at` or else the later of today and the earliest day a changed rate starts.',
+        body: Type.Object(
+          { changes: Type.Array(ProposalSchema, { maxItems: 1000, description: `the changes, applied in order (at most ${MAX_PROPOSALS})` }), at: At },
+          { additionalProperties: false },
+        ),
+        response: { 200: WhatIfSchema, ...errors() },
+      },
+    },
+    async (request) => {
+      const { changes, at } = request.body;
+      return rateWhatIf(db, changes.map(proposalOf), actorOf(request), at !== undefined ? { at } : {});
+    },
+  );
+
+  app.get(
+    '/api/margins/watch',
+    {
+      config: read,
+      schema: {
+        operationId: 'getMarginWatch',
+        tags: ['costing'],
+        summary:
+          'The active processes below their target margin at today’s rates (worst case, usual lot size), with the changes of their variants’ rates in the last `days` days',
+        description:
+          'A change is `edited` (through MTC, from the audit trail: the cost before the first edit in the window → now), `started` (a rate whose period began in the window: the same supplier’s rate before it → this one) or `imported` (rewritten without an audit event, as an import does: the cost before unknown).',
+        querystring: Type.Object(
+          { days: Type.Optional(Type.Integer({ description: 'how many days back to look for rate changes, 1 to 365 (default 30)' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            asOf: Day,
+            days: Type.Integer(),
+            costed: Type.Integer({ description: 'the active processes with a sales price that were costed' }),
+            processes: Type.Array(
+              Type.Object({
+                processId: Type.Integer(),
+                name: Type.String(),
+                status: Type.String(),
+                quantity: Type.Integer(),
+                salesPrice: Type.Union([Type.String(), Type.Null()]),
+                targetMargin: Type.String(),
+                ownTarget: Type.Boolean(),
+                complete: Type.Boolean(),
+                margin: Type.String(),
+                total: Amount,
+                unit: Amount,
+                changes: Type.Array(
+                  Type.Object({
+                    rateId: Type.Integer(),
+                    supplierId: Type.Integer(),
+                    firmName: Type.String(),
+                    variantId: Type.Integer(),
+                    variant: Type.String(),
+                    how: Literals(['edited', 'started', 'imported'] as const),
+                    changedOn: Day,
+                    previousCost: Type.Union([Type.String(), Type.Null()]),
+                    costPerUnit: Type.String(),
+                    isActive: Type.Boolean(),
+                  }),
+                ),
+              }),
+            ),
+          }),
+          ...errors(),
+        },
+      },
+    },
+    async (request) => marginWatch(db, request.query.days !== undefined ? { days: request.query.days } : {}),
   );
 
   app.get(

@@ -12,6 +12,7 @@ import { omittableBody } from '../optional-body.ts';
 import type { Database } from '../../db/types.ts';
 import { createImportJob } from '../../app/imports/engine.ts';
 import { previewImport } from '../../app/imports/preview.ts';
+import { WhatIfSchema } from './costing.ts';
 import { errorsCsv } from '../../app/imports/errors-csv.ts';
 import { describeImportKinds } from '../../app/imports/kinds/index.ts';
 import { getImportJob, listImportErrors, listImportJobs } from '../../app/imports/jobs.ts';
@@ -142,6 +143,19 @@ const PreviewSchema = Type.Object({
     }),
   ),
   problem: Type.Union([Type.String(), Type.Null()], { description: 'why the file cannot be imported at all (a missing column, an unreadable file), or null' }),
+  margins: Type.Union(
+    [
+      Type.Composite([
+        WhatIfSchema,
+        Type.Object({
+          rowsRead: Type.Integer({ description: 'the rows of the file written to find the margins (up to one batch of 2,000)' }),
+          wholeFile: Type.Boolean({ description: 'false when the file has more rows than were read' }),
+        }),
+      ]),
+      Type.Null(),
+    ],
+    { description: 'for a rates file: what importing it would do to every margin (as POST /api/rates/what-if answers); null for other kinds' },
+  ),
 });
 
 /** The job as the caller sees it: with the moves their role may make on it now. */

@@ -68,6 +68,9 @@ const ProcessSummarySchema = {
   lotSize: Type.Integer({
     description: 'the usual lot size: how many units a run usually makes; costing shares fixed per-run costs over it unless asked for another',
   }),
+  targetMargin: Type.Union([Type.String(), Type.Null()], {
+    description: 'the margin the process aims at, in percent (2 decimals); null: the settings’ default (`targetMargin` of /api/settings) applies',
+  }),
   output: Type.Union([
     Type.Object({
       variantId: Type.Integer(),
@@ -199,6 +202,10 @@ const ProcessFields = {
   }),
   // The bounds are checked by the process functions, whose message says what to write.
   lotSize: Type.Integer({ description: 'the usual lot size: how many units a run usually makes, a whole number from 1 to 1,000,000 (1 unless set)' }),
+  // Checked by the process functions (checkTargetMargin), whose message says what to write.
+  targetMargin: Nullable(
+    Type.String({ maxLength: 20, description: 'the margin the process aims at, in percent from 0 to 99.99, e.g. "15"; null for the settings’ default' }),
+  ),
 };
 const StepParams = Type.Object({ id: Id, stepId: Id });
 
@@ -405,6 +412,7 @@ export const processRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
             outputVariantId: Type.Optional(ProcessFields.outputVariantId),
             outputQuantity: Type.Optional(ProcessFields.outputQuantity),
             lotSize: Type.Optional(ProcessFields.lotSize),
+            targetMargin: Type.Optional(ProcessFields.targetMargin),
             steps: Type.Optional(Steps),
             additionalCosts: Type.Optional(AdditionalCosts),
           },

@@ -64,7 +64,8 @@ const RateSchema = Type.Object({
   createdAt: Stamp,
   updatedAt: Stamp,
 });
-const RateTermFields = {
+/** The terms a rate's writes take (the what-if of a rate change takes them too). */
+export const RateTermFields = {
   costPerUnit: Money,
   currency: Currency,
   minimumOrderQuantity: Quantity,

@@ -75,7 +75,17 @@ webArea('reorder with lead times in a real browser', (suite) => {
     for (const part of ['1line', '90.00', 'leadtime0days', `orderby${shownDay(today)}`]) assert.ok(head.includes(part), `the group shows ${part}: ${head}`);
     const row = group.getByRole('row', { name: /Lead Spoke/ });
     const text = await figures(row);
-    for (const part of ['50pcs', '+30byrounding(minimumorder50)', '1.80', 'breakfrom50(rate2.00)', '90.00', '0days', shownDay(today), '12', `from${shownDay(daysAfter(today, 10))}`])
+    for (const part of [
+      '50pcs',
+      '+30byrounding(minimumorder50)',
+      '1.80',
+      'breakfrom50(rate2.00)',
+      '90.00',
+      '0days',
+      shownDay(today),
+      '12',
+      `from${shownDay(daysAfter(today, 10))}`,
+    ])
       assert.ok(text.includes(part), `the suggestion shows ${part}: ${await row.innerText()}`);
     await checkPage(w, 'suggestions-lead-times');
   });

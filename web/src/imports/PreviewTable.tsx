@@ -1,4 +1,5 @@
 import type { ImportPreview } from './shapes.ts';
+import { MarginMoves } from '../margins/MarginMoves.tsx';
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
 
@@ -25,6 +26,16 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
           Read as {read.join(', ')}. The first {preview.rows.length} rows as they would be imported: {preview.rows.length - rejected} would be imported,{' '}
           {rejected} rejected. Nothing has been written yet.
         </p>
+      )}
+      {preview.margins !== null && (
+        <section className="what-if" aria-label="Margins this file moves">
+          <h3 className="what-if-title">Margins this file moves</h3>
+          <MarginMoves
+            whatIf={preview.margins}
+            doing="Importing"
+            what={preview.margins.wholeFile ? 'this file' : `the file's first ${preview.margins.rowsRead.toLocaleString('en')} rows`}
+          />
+        </section>
       )}
       {preview.problem !== null && (
         <p className="alert" role="alert">

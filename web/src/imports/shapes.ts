@@ -2,6 +2,8 @@
 // The job's state machine is the API's: a job says what it is called, whether it has ended and
 // what the caller may do to it next; the statuses to filter by come from GET /api/imports/statuses.
 
+import type { WhatIf } from '../margins/shapes.ts';
+
 /** A move the caller may make on a job now, as the API offers it. */
 export interface JobAction {
   /** The move, and the last part of its route (POST /api/imports/{id}/{action}). */
@@ -79,6 +81,8 @@ export interface ImportPreview {
   rows: PreviewRow[];
   /** Why the file cannot be imported at all, or null. */
   problem: string | null;
+  /** For a rates file: the margins importing it would move (its first `rowsRead` rows); null for other kinds. */
+  margins: (WhatIf & { rowsRead: number; wholeFile: boolean }) | null;
 }
 
 /** A job the server is working on or will take up by itself: its page keeps asking how it goes. */

@@ -3,12 +3,14 @@ import { Link } from 'react-router';
 import { BarChart } from '../Chart.tsx';
 import { query } from '../api.ts';
 import { ErrorAlert, Loading } from '../feedback.tsx';
-import { formatDateTime, formatMoney, formatPercent, formatQuantity, formatStatus } from '../format.ts';
+import { formatDateTime, formatDay, formatMoney, formatPercent, formatQuantity, formatStatus } from '../format.ts';
 import type { CostVariance, ImportJob, LotsByStatus, OpenOrders, Variant } from '../shapes.ts';
 import { useCan } from '../session.tsx';
 import type { StockValueTotal } from '../valuation/shapes.ts';
 import { usePageTitle } from '../title.ts';
 import { useApi } from '../useApi.ts';
+import type { MarginWatch, RateChange } from '../margins/shapes.ts';
+import '../margins/margins.css';
 
 const LOW_STOCK_SHOWN = 8;
 const IMPORTS_SHOWN = 5;
@@ -26,6 +28,7 @@ export default function Dashboard() {
         {canReadPurchasing && <StockValuePanel />}
         <ImportsPanel />
         <CostVariancePanel />
+        <MarginWatchPanel />
       </div>
     </>
   );
@@ -350,6 +353,67 @@ function CostVariancePanel() {
                 ))}
               </tbody>
             </table>
+          </>
+        )
+      }
+    </Panel>
+  );
+}
+
+/** How one rate change reads on the margin watch: who, what, the cost before → now, and how it changed. */
+function changeWords(c: RateChange): string {
+  const cost = c.previousCost === null ? `now ${formatMoney(c.costPerUnit)}` : `${formatMoney(c.previousCost)} → ${formatMoney(c.costPerUnit)}`;
+  const how =
+    c.how === 'edited'
+      ? `changed ${formatDay(c.changedOn)}`
+      : c.how === 'started'
+        ? `took effect ${formatDay(c.changedOn)}`
+        : `rewritten by an import ${formatDay(c.changedOn)}`;
+  return `${c.variant} from ${c.firmName}: ${cost}${c.isActive ? '' : ' (inactive)'}, ${how}`;
+}
+
+/**
+ * The margin watch: the active processes below their target margin at today's rates (worst
+ * case, usual lot size), lowest first, each with its variants' rate changes of the last 30
+ * days that may have put it there (GET /api/margins/watch).
+ */
+function MarginWatchPanel() {
+  const loaded = useApi<MarginWatch>('/api/margins/watch');
+  return (
+    <Panel title="Margin watch" loaded={loaded}>
+      {(watch) =>
+        watch.processes.length === 0 ? (
+          <p className="empty">
+            {watch.costed === 0
+              ? 'No active process has a sales price to watch.'
+              : `All ${watch.costed} active ${watch.costed === 1 ? 'process is' : 'processes are'} at or above their target margin at today’s rates.`}
+          </p>
+        ) : (
+          <>
+            <p className="caption">
+              {watch.processes.length} of {watch.costed} active {watch.costed === 1 ? 'process' : 'processes'} below target at today’s rates (worst case, usual
+              lot size), with their variants’ rate changes of the last {watch.days} days
+            </p>
+            <ul className="margin-watch">
+              {watch.processes.map((p) => (
+                <li key={p.processId}>
+                  <Link to={`/processes/${p.processId}`}>{p.name}</Link>: margin {p.margin}% against a target of {p.targetMargin}%
+                  {p.ownTarget ? '' : ' (the default)'}
+                  {p.complete ? '' : ', some variants unpriced'}
+                  {p.changes.length === 0 ? (
+                    <span className="caption"> — no rate of its variants changed in the last {watch.days} days.</span>
+                  ) : (
+                    <ul className="margin-watch-changes">
+                      {p.changes.map((c) => (
+                        <li key={`${c.how}-${c.rateId}`}>
+                          <Link to={`/suppliers/${c.supplierId}`}>{changeWords(c)}</Link>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              ))}
+            </ul>
           </>
         )
       }

@@ -97,7 +97,13 @@ export default function ImportDetail() {
       {waiting && <Waiting job={job} canPreview={canPreview} onChange={update} />}
       {job.status === 'cancelled' && !started && (
         <p className="import-summary" role="status">
-          Cancelled before it started: nothing was imported. <Link to="/imports">Upload a file</Link>
+          Cancelled before it started: nothing was imported.
+          {canPreview && (
+            <>
+              {' '}
+              <Link to="/imports">Upload a file</Link>
+            </>
+          )}
         </p>
       )}
       {started && (

@@ -7,7 +7,8 @@ import { ErrorAlert, Loading } from '../feedback.tsx';
 import { formatMoney, formatStatus, formatTime } from '../format.ts';
 import { useCan } from '../session.tsx';
 import { costDraft, money, perUnitAt, toNumber } from '../processes/cost.ts';
-import { MONEY, OUTPUT_QUANTITY, fieldsBody, newKey, newStep, problemsOf, runSizeOf, structureBody } from '../processes/model.ts';
+import { useSettings } from '../settings.tsx';
+import { MONEY, OUTPUT_QUANTITY, TARGET_MARGIN, fieldsBody, newKey, newStep, problemsOf, runSizeOf, structureBody } from '../processes/model.ts';
 import type { ApiProcess, DraftAdditionalCost, ProcessAction, Subprocess, VariantLabel } from '../processes/model.ts';
 import { variantName } from '../items/variants.ts';
 import type { Variant } from '../shapes.ts';
@@ -31,6 +32,7 @@ const LABELS = {
   outputVariantId: 'Output variant',
   outputQuantity: 'Output per unit',
   lotSize: 'Usual lot size',
+  targetMargin: 'Target margin',
   steps: 'Steps',
   additionalCosts: 'Additional costs',
 };
@@ -310,6 +312,7 @@ export default function ProcessEditorPage() {
 }
 
 function ProcessEditor({ id }: { id: string }) {
+  const { settings } = useSettings();
   const loaded = useApi<ApiProcess>(`/api/processes/${id}`);
   const statuses = useProcessStatuses();
   const costTypes = useCostTypes();
@@ -523,6 +526,23 @@ function ProcessEditor({ id }: { id: string }) {
                 How many units a run usually makes: the margins are for a run of this size.
               </p>
             </div>
+            <div className="field narrow">
+              <label htmlFor="process-target-margin">Target margin (%)</label>
+              <input
+                id="process-target-margin"
+                className="count"
+                value={draft.fields.targetMargin}
+                onChange={(e) => dispatch({ type: 'setField', field: 'targetMargin', value: e.target.value })}
+                inputMode="decimal"
+                placeholder={settings.targetMargin.replace(/\.00$/, '')}
+                aria-describedby="process-target-margin-help"
+                aria-invalid={draft.fields.targetMargin.trim() !== '' && !TARGET_MARGIN.test(draft.fields.targetMargin.trim())}
+                autoComplete="off"
+              />
+              <p className="hint" id="process-target-margin-help">
+                The worst-case margin it aims at; empty: the default ({settings.targetMargin}%, in Settings).
+              </p>
+            </div>
             <div className="field wide">
               <label htmlFor="process-description">Description</label>
               <textarea
@@ -562,7 +582,12 @@ function ProcessEditor({ id }: { id: string }) {
         </p>
         <RunSizeField typed={runTyped} usual={runSizeOf(draft.fields.lotSize) ?? saved.lotSize} onChange={setRunTyped} />
         {ratesError !== undefined && <ActionError error={ratesError} prefix="The rates could not be fetched, so the figures are incomplete:" />}
-        <CostSummary cost={cost} salesPrice={draft.fields.salesPrice} />
+        <CostSummary
+          cost={cost}
+          salesPrice={draft.fields.salesPrice}
+          target={TARGET_MARGIN.test(draft.fields.targetMargin.trim()) ? draft.fields.targetMargin.trim() : settings.targetMargin}
+          ownTarget={TARGET_MARGIN.test(draft.fields.targetMargin.trim())}
+        />
         {draft.steps.length > 0 && (
           <BarChart
             label="Costs by subprocess"

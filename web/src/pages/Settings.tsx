@@ -4,13 +4,13 @@ import { writeDay } from '../../../src/app/settings/days.ts';
 import { api } from '../api.ts';
 import { formatDay, formatMoney } from '../format.ts';
 import '../forms.css';
-import { FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
+import { FieldMessage, FormActions, Outcome, invalidIf, useAction } from '../forms.tsx';
 import { useCan } from '../session.tsx';
 import { useSettings } from '../settings.tsx';
 import type { AppSettings } from '../settings.tsx';
 import { usePageTitle } from '../title.ts';
 
-const LABELS = { currency: 'Currency', dateFormat: 'Date format' };
+const LABELS = { currency: 'Currency', dateFormat: 'Date format', targetMargin: 'Default target margin' };
 const SAMPLE_DAY = '2026-11-05';
 
 /** A currency's name in English ("Indian Rupee"), or its code where the browser knows none. */
@@ -33,14 +33,18 @@ export default function Settings() {
   const canChange = useCan('settings.manage');
   const [currency, setCurrency] = useState(settings.currency);
   const [dateFormat, setDateFormat] = useState(settings.dateFormat);
+  const [targetMargin, setTargetMargin] = useState(settings.targetMargin);
   const action = useAction();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // Every page is drawn again with the new settings (this one too), so the saying is kept by settings.tsx.
     void action.run(async () => {
-      const answer = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat });
-      changed(answer, `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}.`);
+      const answer = await api<AppSettings>('PATCH', '/api/settings', { currency, dateFormat, targetMargin: targetMargin.trim() });
+      changed(
+        answer,
+        `Saved: money is shown in ${answer.currency}, days as ${answer.dateFormat}. Processes aim at a ${answer.targetMargin}% margin unless they set their own.`,
+      );
     }, '');
   };
 
@@ -79,6 +83,21 @@ export default function Settings() {
             </select>
             <p className="hint">5 November 2026 is written {writeDay(SAMPLE_DAY, dateFormat)}.</p>
           </div>
+          <div className="field">
+            <label htmlFor="settings-target-margin">Default target margin (%)</label>
+            <input
+              id="settings-target-margin"
+              inputMode="decimal"
+              value={targetMargin}
+              onChange={(e) => setTargetMargin(e.target.value)}
+              {...invalidIf(action, 'targetMargin')}
+            />
+            <FieldMessage action={action} field="targetMargin" />
+            <p className="hint">
+              Every process aims at this worst-case margin unless it sets its own; costing, a rate’s what-if and the dashboard’s margin watch mark the processes
+              below it.
+            </p>
+          </div>
           <FormActions busy={action.busy} submitLabel="Save settings" busyLabel="Saving…" />
           {action.error === undefined && !action.done ? (
             <p className="done" role="status">
@@ -98,6 +117,8 @@ export default function Settings() {
           <dd>
             {settings.dateFormat} ({formatDay(SAMPLE_DAY)})
           </dd>
+          <dt>Default target margin</dt>
+          <dd>{settings.targetMargin}%</dd>
         </dl>
       )}
     </>

@@ -45,8 +45,12 @@ export function RunSizeField({ typed, usual, onChange }: { typed: string | null;
   );
 }
 
-/** The figures the editor shows as it is edited: one unit's cost and profit in a run of `cost.runSize`, what is unpriced. */
-export function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPrice: string }) {
+/**
+ * The figures the editor shows as it is edited: one unit's cost and profit in a run of
+ * `cost.runSize`, whether the worst-case margin reaches the target (`target`: percent, as
+ * typed or the settings' default; `ownTarget`: typed), what is unpriced.
+ */
+export function CostSummary({ cost, salesPrice, target, ownTarget }: { cost: ProcessCost; salesPrice: string; target: string; ownTarget: boolean }) {
   const hasPrice = salesPrice.trim() !== '' && MONEY.test(salesPrice.trim());
   const at = perUnitAt(cost.runSize);
   return (
@@ -97,6 +101,12 @@ export function CostSummary({ cost, salesPrice }: { cost: ProcessCost; salesPric
         <p className="caption">
           Includes additional costs of {show(cost.additionalCosts)} per unit and {show(cost.fixedCosts)} fixed per run, shared over the run of{' '}
           {cost.runSize.toLocaleString('en')}.
+        </p>
+      )}
+      {cost.margin && (
+        <p className="caption" data-figure="target">
+          Target margin {target}%{ownTarget ? '' : ' (the default)'}: the worst case is{' '}
+          {cost.margin.worst < BigInt(Math.round(Number(target) * 100)) ? <strong className="over">below it</strong> : 'at or above it'}.
         </p>
       )}
       {!hasPrice && <p className="caption">Set a sales price under Details to see the profit.</p>}

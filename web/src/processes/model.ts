@@ -80,6 +80,8 @@ export interface ApiProcess extends ProcessSummary {
   outputQuantity: string;
   /** The usual lot size: the run the costing shares fixed per-run costs over unless asked for another. */
   lotSize: number;
+  /** The margin it aims at in percent; null: the settings' default. */
+  targetMargin: string | null;
   output: { variantId: number; item: string; color: string; size: string; unit: string; variantDeleted: boolean } | null;
   steps: ApiStep[];
   additionalCosts: { additionalCostId: number; costType: string; description: string | null; amount: string; isFixed: boolean }[];
@@ -149,6 +151,8 @@ export interface DraftFields {
   outputQuantity: string;
   /** The usual lot size, as typed (a whole number from 1 to MAX_LOT_SIZE to save). */
   lotSize: string;
+  /** The target margin in percent as typed; empty: the settings' default. */
+  targetMargin: string;
 }
 /** The fields typed as text. */
 export type TextField = Exclude<keyof DraftFields, 'outputVariant'>;
@@ -193,6 +197,7 @@ export function draftOf(p: ApiProcess): Draft {
         : null,
       outputQuantity: plainQuantity(p.outputQuantity),
       lotSize: String(p.lotSize),
+      targetMargin: p.targetMargin === null ? '' : plainQuantity(p.targetMargin),
     },
     steps: p.steps.map((s) => ({
       key: `s${s.stepId}`,
@@ -259,6 +264,7 @@ export function fieldsBody(f: DraftFields) {
     outputVariantId: f.outputVariant?.variantId ?? null,
     outputQuantity: f.outputQuantity.trim(),
     lotSize: Number(f.lotSize.trim()),
+    targetMargin: orNull(f.targetMargin),
   };
 }
 
@@ -300,6 +306,8 @@ export const COST_QUANTITY = /^\d{1,9}(\.\d{1,3})?$/;
 export const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
 /** What one unit of a process yields of its output: above zero, at most 3 decimals (as the API takes it). */
 export const OUTPUT_QUANTITY = /^(?!0*(\.0*)?$)\d{1,9}(\.\d{1,3})?$/;
+/** A target margin as the API takes it: a percentage from 0 to 99.99, at most 2 decimals. */
+export const TARGET_MARGIN = /^\d{1,2}(\.\d{1,2})?$/;
 /** The largest run (and usual lot size) the API takes: a lot's largest quantity. */
 export const MAX_LOT_SIZE = 1_000_000;
 
@@ -320,6 +328,8 @@ export function problemsOf(d: Draft): string[] {
     out.push('Output quantity: enter what one unit of the process yields, above zero with at most 3 decimals (e.g. 1 or 2.5).');
   if (runSizeOf(d.fields.lotSize) === null)
     out.push(`Usual lot size: enter how many units a run makes, a whole number from 1 to ${MAX_LOT_SIZE.toLocaleString('en')}.`);
+  if (d.fields.targetMargin.trim() !== '' && !TARGET_MARGIN.test(d.fields.targetMargin.trim()))
+    out.push('Target margin: enter a percentage from 0 to 99.99 (e.g. 15 or 12.5), or leave it empty for the default.');
   d.steps.forEach((s, i) => {
     const where = `Step ${i + 1} (${s.customName.trim() || s.subprocessName})`;
     const badLine = (l: DraftLine) => !USAGE_QUANTITY.test(l.quantity.trim());

@@ -5,6 +5,7 @@ import type { Rate } from './shapes.ts';
 import { VariantPicker } from './VariantPicker.tsx';
 import { DayInput } from '../DayInput.tsx';
 import { useSettings } from '../settings.tsx';
+import { WhatIfPreview } from '../margins/WhatIfPreview.tsx';
 
 export const RATE_LABELS: Record<string, string> = {
   variantId: 'Variant',
@@ -54,6 +55,39 @@ export function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** An existing rate's change as the what-if takes it: its id and the terms that differ; null when none does. */
+export function changeOf(rate: Rate, terms: RateTerms): Record<string, unknown> | null {
+  const differs = {
+    costPerUnit: Number(terms.costPerUnit) !== Number(rate.costPerUnit),
+    currency: terms.currency !== rate.currency,
+    minimumOrderQuantity: Number(terms.minimumOrderQuantity) !== Number(rate.minimumOrderQuantity),
+    effectiveFrom: terms.effectiveFrom !== rate.effectiveFrom,
+    effectiveTo: terms.effectiveTo !== rate.effectiveTo,
+    isActive: terms.isActive !== rate.isActive,
+    breaks: breaksText(terms.breaks) !== breaksText(rate.breaks),
+    leadTimeDays: terms.leadTimeDays !== rate.leadTimeDays,
+    packSize: Number(terms.packSize) !== Number(rate.packSize),
+  };
+  const changed = (Object.keys(differs) as (keyof RateTerms)[]).filter((k) => differs[k]);
+  return changed.length === 0 ? null : { rateId: rate.rateId, ...Object.fromEntries(changed.map((k) => [k, terms[k]])) };
+}
+
+/** Terms whose amount, currency, quantity and days are written as the API reads them. */
+function looksComplete(t: RateTerms): boolean {
+  return (
+    /^\d{1,10}(\.\d{1,2})?$/.test(t.costPerUnit) &&
+    /^[A-Z]{3}$/.test(t.currency) &&
+    /^\d{1,9}(\.\d{1,3})?$/.test(t.minimumOrderQuantity) &&
+    Number(t.minimumOrderQuantity) > 0 &&
+    /^\d{4}-\d{2}-\d{2}$/.test(t.effectiveFrom) &&
+    (t.effectiveTo === null || /^\d{4}-\d{2}-\d{2}$/.test(t.effectiveTo)) &&
+    (t.leadTimeDays === null || (Number.isInteger(t.leadTimeDays) && t.leadTimeDays >= 0 && t.leadTimeDays <= 730)) &&
+    /^\d{1,9}(\.\d{1,3})?$/.test(t.packSize) &&
+    Number(t.packSize) > 0 &&
+    t.breaks.every((b) => /^\d{1,9}(\.\d{1,3})?$/.test(b.fromQuantity) && /^\d{1,10}(\.\d{1,2})?$/.test(b.costPerUnit))
+  );
+}
+
 /**
  * A rate's terms: for a new rate (`rate` absent) with a variant picked by searching items, for
  * an existing one with its variant fixed. `save` gets the variant (new rates) and the terms.
@@ -64,6 +98,7 @@ export function RateForm({
   submitLabel,
   busyLabel,
   save,
+  propose,
   onCancel,
 }: {
   idPrefix: string;
@@ -71,6 +106,8 @@ export function RateForm({
   submitLabel: string;
   busyLabel: string;
   save: (variantId: number, terms: RateTerms) => Promise<string>;
+  /** The change the form's terms make, as the what-if takes it (null: none to try); absent: no what-if. */
+  propose?: (variantId: number, terms: RateTerms) => Record<string, unknown> | null;
   onCancel?: () => void;
 }) {
   const [variantId, setVariantId] = useState<number | undefined>(rate?.variantId);
@@ -88,6 +125,21 @@ export function RateForm({
   const action = useAction();
   const [noVariant, setNoVariant] = useState(false);
 
+  const terms: RateTerms = {
+    costPerUnit: costPerUnit.trim(),
+    currency: currency.trim().toUpperCase(),
+    minimumOrderQuantity: minimum.trim(),
+    effectiveFrom: from,
+    effectiveTo: to === '' ? null : to,
+    isActive: active,
+    breaks: [],
+    leadTimeDays: lead.trim() === '' ? null : Number(lead.trim()),
+    packSize: pack.trim(),
+  };
+  // Asked only of terms the API would read, so a half-typed amount (or break) asks nothing.
+  const written = readBreaks(breaks);
+  const tried = 'breaks' in written ? { ...terms, breaks: written.breaks } : null;
+  const proposal = propose && variantId !== undefined && tried !== null && looksComplete(tried) ? propose(variantId, tried) : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (variantId === undefined) {
@@ -99,18 +151,7 @@ export function RateForm({
     setBadBreaks('problem' in read ? read.problem : null);
     if ('problem' in read) return;
     void action.run(
-      () =>
-        save(variantId, {
-          costPerUnit: costPerUnit.trim(),
-          currency: currency.trim().toUpperCase(),
-          minimumOrderQuantity: minimum.trim(),
-          effectiveFrom: from,
-          effectiveTo: to === '' ? null : to,
-          isActive: active,
-          breaks: read.breaks,
-          leadTimeDays: lead.trim() === '' ? null : Number(lead.trim()),
-          packSize: pack.trim(),
-        }),
+      () => save(variantId, { ...terms, breaks: read.breaks }),
       (message) => message,
     );
   };
@@ -204,6 +245,7 @@ export function RateForm({
           </div>
         )}
       </div>
+      {propose && <WhatIfPreview request={proposal === null ? null : { changes: [proposal] }} what={rate ? 'this change' : 'this rate'} />}
       <FormActions busy={action.busy} submitLabel={submitLabel} busyLabel={busyLabel} onCancel={onCancel} />
       {noVariant ? (
         <p className="alert" role="alert">

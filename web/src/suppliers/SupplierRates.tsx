@@ -9,7 +9,7 @@ import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Pager } from '../Pager.tsx';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';
-import { RateForm } from './RateForm.tsx';
+import { RateForm, changeOf } from './RateForm.tsx';
 import { RATE_COLUMNS, RatesTable } from './RatesTable.tsx';
 import type { RateColumn } from './RatesTable.tsx';
 import type { Rate, Supplier } from './shapes.ts';
@@ -135,6 +135,7 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
             submitLabel="Add rate"
             busyLabel="Adding…"
             onCancel={() => setAdding(false)}
+            propose={(variantId, terms) => ({ supplierId: supplier.supplierId, variantId, ...terms })}
             save={async (variantId, terms) => {
               const made = await api<Rate>('POST', '/api/rates', { supplierId: supplier.supplierId, variantId, ...terms });
               rates.reload();
@@ -153,6 +154,7 @@ export function SupplierRates({ supplier, canWrite }: { supplier: Supplier; canW
             submitLabel="Save rate"
             busyLabel="Saving…"
             onCancel={() => setEditing(undefined)}
+            propose={(_variantId, terms) => changeOf(editing, terms)}
             save={async (_variantId, terms) => {
               const saved = await api<Rate>('PATCH', `/api/rates/${editing.rateId}`, terms);
               rates.reload();

@@ -69,6 +69,8 @@ export interface ImportKind<T> {
   /** The web app's page where the imported rows can be seen. */
   listPath: string;
   columns: readonly ColumnSpec[];
+  /** Its rows change what processes cost (rates): a preview shows the margins the file moves. */
+  costsProcesses?: boolean;
   parse(cells: Readonly<Record<string, string>>, context: RowContext): { value: T } | { errors: FieldError[] };
   key(value: T): string;
   /**

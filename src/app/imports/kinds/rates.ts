@@ -75,6 +75,7 @@ export const ratesKind: ImportKind<RateRow> = {
   about:
     'One row per rate: what a supplier charges for a variant from a date; the supplier and the variant must exist (a Description tells apart items of one name, model and variation).',
   listPath: '/suppliers',
+  costsProcesses: true,
   columns: [
     { key: 'supplier', label: 'Supplier', aliases: ['firm name', 'firm', 'supplier name', 'vendor'], required: true },
     { key: 'item', label: 'Item', aliases: ['item name', 'product'], required: true },
