@@ -75,6 +75,30 @@ for (const backend of backends) {
       assert.equal(json(await api.call('GET', `/api/rates/${threadRate}`, { as: 'viewer' })).costPerUnit, '2.00');
     });
 
+    test('a price break alone is a change: the run of 10 buys 50 thread, reaching a break from 50, and the margin rises; the rate keeps no break', async () => {
+      // Thread from 50 at 1.00: a run of 10 buys 5 × 10 = 50, so 1.00 × 5 + 4.00 + 40.00 = 49.00 a unit;
+      // 490.00 + 50.00 = 540.00 (54.00 a unit); margin (1,000.00 − 540.00) / 1,000.00 = 46.00.
+      const r = await api.call('POST', '/api/rates/what-if', {
+        as: 'planner',
+        body: { changes: [{ rateId: threadRate, breaks: [{ fromQuantity: '50', costPerUnit: '1.00' }] }] },
+      });
+      assert.equal(r.statusCode, 200, r.body);
+      const moved = json(r).processes.find((p: { processId: number }) => p.processId === shirt);
+      assert.deepEqual([moved.before.total, moved.after.total, moved.after.unit, moved.after.margin], ['590.00', '540.00', '54.00', '46.00']);
+      // A break from 51 is not reached by a run of 10 (50 thread): nothing moves.
+      const none = json(
+        await api.call('POST', '/api/rates/what-if', {
+          as: 'planner',
+          body: { changes: [{ rateId: threadRate, breaks: [{ fromQuantity: '51', costPerUnit: '1.00' }] }] },
+        }),
+      );
+      assert.equal(
+        none.processes.some((p: { processId: number }) => p.processId === shirt),
+        false,
+      );
+      assert.deepEqual(json(await api.call('GET', `/api/rates/${threadRate}`, { as: 'viewer' })).breaks, []);
+    });
+
     test('only those who may change a rate may ask; a viewer is refused', async () => {
       const r = await api.call('POST', '/api/rates/what-if', { as: 'viewer', body: { changes: [{ rateId: threadRate, costPerUnit: '2.50' }] } });
       assert.equal(r.statusCode, 403, r.body);
