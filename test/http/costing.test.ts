@@ -88,13 +88,13 @@ for (const backend of backends) {
       const u = json(r);
       assert.match(u.asOf, /^\d{4}-\d{2}-\d{2}$/);
       assert.deepEqual(u.costs, [
-        { variantId: b, worst: '4.00', best: '4.00' },
-        { variantId: unpriced, worst: null, best: null },
-        { variantId: a, worst: '10.00', best: '2.00' },
+        { variantId: b, worst: '4.00', best: '4.00', breaks: [] },
+        { variantId: unpriced, worst: null, best: null, breaks: [] },
+        { variantId: a, worst: '10.00', best: '2.00', breaks: [] },
       ]);
       // Before the rates took effect, every variant is unpriced, as the process's cost says.
       const before = json(await api.call('GET', `/api/unit-costs?variantIds=${a}&at=2000-01-01`, { as: 'viewer' }));
-      assert.deepEqual(before, { asOf: '2000-01-01', costs: [{ variantId: a, worst: null, best: null }] });
+      assert.deepEqual(before, { asOf: '2000-01-01', costs: [{ variantId: a, worst: null, best: null, breaks: [] }] });
       assert.deepEqual(json(await api.call('GET', `/api/processes/${processId}/cost?at=2000-01-01`, { as: 'viewer' })).total, { worst: '5.00', best: '5.00' });
       for (const bad of ['', 'x', '1,,2', '0', '99999999999', Array.from({ length: 501 }, (_, i) => i + 1).join(',')]) {
         const refused = await api.call('GET', `/api/unit-costs?variantIds=${bad}`, { as: 'viewer' });
