@@ -155,16 +155,25 @@ used AS NOT MATERIALIZED (
     LEFT JOIN public.substitute_groups g ON g.id = vu.substitute_group_id
     LEFT JOIN chosen c ON c.group_id = vu.substitute_group_id
    WHERE vu.substitute_group_id IS NULL OR (g.deleted_at IS NULL AND (c.variant_id IS NULL OR c.variant_id = vu.variant_id))),
--- Each used variant's dearest and cheapest rate that counts, as before price breaks, and
--- whether any of those rates has a break (stepped): a variant without one costs that whatever
--- the quantity, so only the lines of stepped variants need the quantity a run buys.
-unit AS (
-  SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best,
-         bool_or(EXISTS (SELECT 1 FROM public.variant_supplier_price_breaks b WHERE b.rate_id = r.id)) AS stepped
+-- The rates that count of the variants used, read once, and their breaks: looked up by the
+-- rate's key, one index probe a rate (OFFSET 0 keeps the lateral subquery from being turned
+-- into a join, which the planner would hash over every break), so costing one process never
+-- scans them all.
+rate AS MATERIALIZED (
+  SELECT r.id, r.variant_id, r.cost_per_unit
     FROM public.variant_supplier_pricing r CROSS JOIN day
    WHERE r.variant_id IN (SELECT vu.variant_id FROM step JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id)
-     AND ${RATE_IN_EFFECT}
-   GROUP BY r.variant_id),
+     AND ${RATE_IN_EFFECT}),
+rate_break AS MATERIALIZED (
+  SELECT r.id, r.variant_id, b.min_quantity, b.cost_per_unit
+    FROM rate r
+    CROSS JOIN LATERAL (SELECT b.min_quantity, b.cost_per_unit FROM public.variant_supplier_price_breaks b WHERE b.rate_id = r.id OFFSET 0) b),
+-- Each used variant's dearest and cheapest rate, as before price breaks, and whether any of
+-- those rates has a break (stepped): a variant without one costs that whatever the quantity,
+-- so only the lines of stepped variants need the quantity a run buys.
+unit AS (
+  SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best, r.variant_id IN (SELECT b.variant_id FROM rate_break b) AS stepped
+    FROM rate r GROUP BY r.variant_id),
 -- What a run buys of each stepped variant on the process's plain lines (they are bought together).
 plain AS (
   SELECT u.process_id, u.variant_id, sum(u.quantity) AS quantity
@@ -176,19 +185,13 @@ plain AS (
 -- arrays), else its own. Not a call of that function: a SQL function holding a subquery is
 -- never inlined, and a call per row cost ~40 µs (10 s over 200,000 pairs in bench/costing)
 -- and an estimate that made the planner JIT-compile.
-point AS (
-  SELECT DISTINCT r.variant_id, b.min_quantity
-    FROM unit JOIN public.variant_supplier_pricing r ON r.variant_id = unit.variant_id CROSS JOIN day
-    JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id
-   WHERE unit.stepped AND ${RATE_IN_EFFECT}),
+point AS (SELECT DISTINCT b.variant_id, b.min_quantity FROM rate_break b),
 stepped AS (
   SELECT x.variant_id, x.from_q, max(x.price) AS worst, min(x.price) AS best
     FROM (SELECT pt.variant_id, pt.min_quantity AS from_q, coalesce((max(ARRAY[b.min_quantity, b.cost_per_unit]))[2], r.cost_per_unit) AS price
             FROM point pt
-            JOIN public.variant_supplier_pricing r ON r.variant_id = pt.variant_id
-            CROSS JOIN day
-            LEFT JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id AND b.min_quantity <= pt.min_quantity
-           WHERE ${RATE_IN_EFFECT}
+            JOIN rate r ON r.variant_id = pt.variant_id
+            LEFT JOIN rate_break b ON b.id = r.id AND b.min_quantity <= pt.min_quantity
            GROUP BY pt.variant_id, pt.min_quantity, r.id, r.cost_per_unit) x
    GROUP BY x.variant_id, x.from_q),
 -- Each used variant's prices as steps: from no quantity (from_q null) its rates' own, then
