@@ -128,9 +128,12 @@ export function isDay(text: string): boolean {
  * Shaped for PostgreSQL's planner (bench/costing): `step` and `used`, the CTEs over the
  * lines, are NOT MATERIALIZED, so each use is planned over the tables and their statistics
  * (a materialised CTE has none, and the wild row estimates that followed made the server
- * JIT-compile and spill for seconds); only `bought` (the lines with the quantity a run buys),
- * `priced` (one row per variant and quantity bought) and `agg` (one row per step and group)
- * are materialised. The lines are read twice (their variants, then their costs) and aggregated
+ * JIT-compile and spill for seconds); only `rate` (the rates that count of the used
+ * variants), `rate_break` (their breaks) and `tier` (each variant's prices as steps) are
+ * materialised, all per variant, never per line. A variant without breaks has one step, its
+ * rates' max/min, as before breaks; the quantity a run buys (`plain`) is summed only for the
+ * others. Each line finds its step by a hash join on the variant (no join on a computed
+ * quantity, which the planner sorted both sides for). The lines are aggregated
  * once; the alternative deciding a group is the max/min of an array [cost, ±line id,
  * variant], so no sort is needed.
  */
