@@ -128,12 +128,9 @@ export function isDay(text: string): boolean {
  * Shaped for PostgreSQL's planner (bench/costing): `step` and `used`, the CTEs over the
  * lines, are NOT MATERIALIZED, so each use is planned over the tables and their statistics
  * (a materialised CTE has none, and the wild row estimates that followed made the server
- * JIT-compile and spill for seconds); only `rate` (the rates that count of the used
- * variants), `rate_break` (their breaks) and `tier` (each variant's prices as steps) are
- * materialised, all per variant, never per line. A variant without breaks has one step, its
- * rates' max/min, as before breaks; the quantity a run buys (`plain`) is summed only for the
- * others. Each line finds its step by a hash join on the variant (no join on a computed
- * quantity, which the planner sorted both sides for). The lines are aggregated
+ * JIT-compile and spill for seconds); only `bought` (the lines with the quantity a run buys),
+ * `priced` (one row per variant and quantity bought) and `agg` (one row per step and group)
+ * are materialised. The lines are read twice (their variants, then their costs) and aggregated
  * once; the alternative deciding a group is the max/min of an array [cost, ±line id,
  * variant], so no sort is needed.
  */
@@ -158,74 +155,41 @@ used AS NOT MATERIALIZED (
     LEFT JOIN public.substitute_groups g ON g.id = vu.substitute_group_id
     LEFT JOIN chosen c ON c.group_id = vu.substitute_group_id
    WHERE vu.substitute_group_id IS NULL OR (g.deleted_at IS NULL AND (c.variant_id IS NULL OR c.variant_id = vu.variant_id))),
--- The rates that count of the variants used, read once, and their breaks: looked up by the
--- rate's key, one index probe a rate (OFFSET 0 keeps the lateral subquery from being turned
--- into a join, which the planner would hash over every break), so costing one process never
--- scans them all.
-rate AS MATERIALIZED (
-  SELECT r.id, r.variant_id, r.cost_per_unit
-    FROM public.variant_supplier_pricing r CROSS JOIN day
-   WHERE r.variant_id IN (SELECT vu.variant_id FROM step JOIN public.variant_usage vu ON vu.process_subprocess_id = step.id)
-     AND ${RATE_IN_EFFECT}),
-rate_break AS MATERIALIZED (
-  SELECT r.id, r.variant_id, b.min_quantity, b.cost_per_unit
-    FROM rate r
-    CROSS JOIN LATERAL (SELECT b.min_quantity, b.cost_per_unit FROM public.variant_supplier_price_breaks b WHERE b.rate_id = r.id OFFSET 0) b),
--- Each used variant's dearest and cheapest rate, as before price breaks, and whether any of
--- those rates has a break (stepped): a variant without one costs that whatever the quantity,
--- so only the lines of stepped variants need the quantity a run buys.
-unit AS (
-  SELECT r.variant_id, max(r.cost_per_unit) AS worst, min(r.cost_per_unit) AS best, r.variant_id IN (SELECT b.variant_id FROM rate_break b) AS stepped
-    FROM rate r GROUP BY r.variant_id),
--- What a run buys of each stepped variant on the process's plain lines (they are bought together).
+-- What a run buys of each variant on the process's plain lines, then what each line is priced
+-- at: that (plus its own quantity for an alternative), times the run.
 plain AS (
-  SELECT u.process_id, u.variant_id, sum(u.quantity) AS quantity
-    FROM used u JOIN unit ON unit.variant_id = u.variant_id AND unit.stepped
-   WHERE u.group_id IS NULL GROUP BY u.process_id, u.variant_id),
--- Each stepped variant's dearest and cheapest price from each quantity at which one of its
--- rates that count has a break. A rate's price at a quantity is public.rate_price_at's rule
--- written as a join: the cost of its largest break reached (max of [min_quantity, cost]
--- arrays), else its own. Not a call of that function: a SQL function holding a subquery is
--- never inlined, and a call per row cost ~40 µs (10 s over 200,000 pairs in bench/costing)
--- and an estimate that made the planner JIT-compile.
-point AS (SELECT DISTINCT b.variant_id, b.min_quantity FROM rate_break b),
-stepped AS (
-  SELECT x.variant_id, x.from_q, max(x.price) AS worst, min(x.price) AS best
-    FROM (SELECT pt.variant_id, pt.min_quantity AS from_q, coalesce((max(ARRAY[b.min_quantity, b.cost_per_unit]))[2], r.cost_per_unit) AS price
-            FROM point pt
-            JOIN rate r ON r.variant_id = pt.variant_id
-            LEFT JOIN rate_break b ON b.id = r.id AND b.min_quantity <= pt.min_quantity
-           GROUP BY pt.variant_id, pt.min_quantity, r.id, r.cost_per_unit) x
-   GROUP BY x.variant_id, x.from_q),
--- Each used variant's prices as steps: from no quantity (from_q null) its rates' own, then
--- from each break point; a step lasts up to the next one (upto, null for the last). So the
--- price of a quantity is that of the one step holding it, found by a hash join on the variant.
-tier AS MATERIALIZED (
-  SELECT t.variant_id, t.from_q, lead(t.from_q) OVER (PARTITION BY t.variant_id ORDER BY t.from_q NULLS FIRST) AS upto, t.worst, t.best
-    FROM (SELECT unit.variant_id, NULL::numeric AS from_q, unit.worst, unit.best FROM unit
-          UNION ALL
-          SELECT stepped.variant_id, stepped.from_q, stepped.worst, stepped.best FROM stepped) t),
--- Every line that counts with the quantity it is priced at: what the run buys of its variant on
--- the process's plain lines (plus its own quantity for an alternative), times the run (only
--- stepped variants have more than one step, so only theirs need plain), and its unit prices
--- (null for both when its variant has no rate that counts: unpriced).
-line AS (
-  SELECT u.id, u.step_id, u.group_id, u.variant_id, u.quantity, t.worst, t.best
+  SELECT u.process_id, u.variant_id, sum(u.quantity) AS quantity FROM used u WHERE u.group_id IS NULL GROUP BY u.process_id, u.variant_id),
+bought AS MATERIALIZED (
+  SELECT u.id, u.step_id, u.group_id, u.variant_id, u.quantity,
+         (coalesce(pl.quantity, 0) + CASE WHEN u.group_id IS NULL THEN 0 ELSE u.quantity END) * run.n AS bought
     FROM used u
     JOIN run ON run.process_id = u.process_id
-    LEFT JOIN plain pl ON pl.process_id = u.process_id AND pl.variant_id = u.variant_id
-    LEFT JOIN tier t ON t.variant_id = u.variant_id
-      AND (t.from_q IS NULL OR t.from_q <= (coalesce(pl.quantity, 0) + CASE WHEN u.group_id IS NULL THEN 0 ELSE u.quantity END) * run.n)
-      AND (t.upto IS NULL OR t.upto > (coalesce(pl.quantity, 0) + CASE WHEN u.group_id IS NULL THEN 0 ELSE u.quantity END) * run.n)),
+    LEFT JOIN plain pl ON pl.process_id = u.process_id AND pl.variant_id = u.variant_id),
+-- Each variant's dearest and cheapest price at each quantity bought (plain lines of a variant
+-- share one quantity, so it is priced once), over its rates that count. A rate's price at a
+-- quantity is public.rate_price_at's rule written as a join: the cost of its largest break
+-- reached (max of [min_quantity, cost] arrays), else its own. Not a call of that function: a
+-- SQL function holding a subquery is never inlined, and a call per row cost ~40 µs (10 s
+-- over 200,000 pairs in bench/costing) and an estimate that made the planner JIT-compile.
+priced AS MATERIALIZED (
+  SELECT x.variant_id, x.quantity, max(x.price) AS worst, min(x.price) AS best
+    FROM (SELECT q.variant_id, q.quantity, coalesce((max(ARRAY[b.min_quantity, b.cost_per_unit]))[2], r.cost_per_unit) AS price
+            FROM (SELECT DISTINCT variant_id, bought AS quantity FROM bought) q
+            JOIN public.variant_supplier_pricing r ON r.variant_id = q.variant_id
+            CROSS JOIN day
+            LEFT JOIN public.variant_supplier_price_breaks b ON b.rate_id = r.id AND b.min_quantity <= q.quantity
+           WHERE ${RATE_IN_EFFECT}
+           GROUP BY q.variant_id, q.quantity, r.id, r.cost_per_unit) x
+   GROUP BY x.variant_id, x.quantity),
 -- Per step: its plain lines (group_id null) summed; per group: its alternatives' dearest and cheapest.
 agg AS (
   SELECT u.step_id, u.group_id,
-         sum(u.worst * u.quantity) FILTER (WHERE u.group_id IS NULL) AS sum_worst,
-         sum(u.best * u.quantity) FILTER (WHERE u.group_id IS NULL) AS sum_best,
-         max(ARRAY[u.worst * u.quantity, -u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND u.worst IS NOT NULL) AS worst_pick,
-         min(ARRAY[u.best * u.quantity, u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND u.best IS NOT NULL) AS best_pick,
-         array_agg(u.variant_id) FILTER (WHERE u.worst IS NULL) AS unpriced
-    FROM line u
+         sum(unit.worst * u.quantity) FILTER (WHERE u.group_id IS NULL) AS sum_worst,
+         sum(unit.best * u.quantity) FILTER (WHERE u.group_id IS NULL) AS sum_best,
+         max(ARRAY[unit.worst * u.quantity, -u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND unit.worst IS NOT NULL) AS worst_pick,
+         min(ARRAY[unit.best * u.quantity, u.id, u.variant_id]) FILTER (WHERE u.group_id IS NOT NULL AND unit.best IS NOT NULL) AS best_pick,
+         array_agg(u.variant_id) FILTER (WHERE unit.worst IS NULL) AS unpriced
+    FROM bought u LEFT JOIN priced unit ON unit.variant_id = u.variant_id AND unit.quantity = u.bought
    GROUP BY u.step_id, u.group_id),
 grp AS (
   SELECT g.process_subprocess_id AS step_id, g.id, g.group_name AS name,
