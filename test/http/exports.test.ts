@@ -44,7 +44,10 @@ for (const backend of backends) {
       const r = await api.call('GET', '/api/exports/supplier-rates.csv', { as: 'operator' });
       assert.equal(r.statusCode, 200, r.body);
       assert.equal(r.headers['content-disposition'], 'attachment; filename="rates.csv"');
-      assert.equal(r.body, '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active,Price Breaks,Lead Time (days),Pack Size\r\n');
+      assert.equal(
+        r.body,
+        '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active,Price Breaks,Lead Time (days),Pack Size\r\n',
+      );
       const items = await api.call('GET', '/api/exports/items.csv', { as: 'planner' });
       assert.equal(items.statusCode, 200, items.body);
       assert.equal(items.body, '\uFEFFItem,Model,Variation,Description,Category,Color,Size,Stock,Unit,Threshold,Code,Barcode\r\n');
