@@ -94,8 +94,8 @@ for (const backend of backends) {
       assert.deepEqual(JSON.parse(j.stdout), { kind: 'rates', file: file('rates.csv'), rows: 1 });
       assert.equal(
         await readFile(file('rates.csv'), 'utf8'),
-        '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active\r\n' +
-          `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,01/04/2025,,yes\r\n`,
+        '\uFEFFSupplier,Item,Model,Variation,Description,Color,Size,Cost,Currency,MOQ,Effective From,Effective To,Active,Price Breaks,Lead Time (days),Pack Size\r\n' +
+          `'=SUM(A1:A9),Frame,,,,Black,M,10.50,INR,1.000,01/04/2025,,yes,,,1.000\r\n`,
       );
       // no partial file (.NAME.PID.partial) beside them; other tests write files of their own in the folder
       assert.deepEqual((await readdir(dir)).filter((f) => f.includes('rates.csv') || f.includes('suppliers.csv')).sort(), ['rates.csv', 'suppliers.csv']);
