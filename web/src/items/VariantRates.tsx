@@ -5,7 +5,7 @@ import { formatDay, formatQuantity } from '../format.ts';
 import { Pager } from '../Pager.tsx';
 import type { Variant } from '../shapes.ts';
 import { RATE_COLUMNS, RatesTable } from '../suppliers/RatesTable.tsx';
-import { today } from '../suppliers/RateForm.tsx';
+import { today } from '../days.ts';
 import type { Rate, SupplierComparison } from '../suppliers/shapes.ts';
 import { useApi } from '../useApi.ts';
 import { pageCount } from '../useSearchPage.ts';

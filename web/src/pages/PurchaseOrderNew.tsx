@@ -12,7 +12,7 @@ import type { Order } from '../purchasing/shapes.ts';
 import { SupplierSelect } from '../purchasing/SupplierSelect.tsx';
 import { useCan } from '../session.tsx';
 import { usePageTitle } from '../title.ts';
-import { today } from '../purchasing/days.ts';
+import { today } from '../days.ts';
 import { DayInput } from '../DayInput.tsx';
 import { useSettings } from '../settings.tsx';
 

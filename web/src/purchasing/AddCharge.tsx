@@ -9,7 +9,7 @@ import { chargesBody, emptyCharge, landedUnitCosts } from './landed.ts';
 import type { ChargeDraft } from './landed.ts';
 import { ProblemAt, ProblemElsewhere, invalidAt, pathOf } from './problems.tsx';
 import type { Receipt } from './shapes.ts';
-import { today } from './days.ts';
+import { today } from '../days.ts';
 
 const SHOWN = /^(kind|amount|spread|description|billNumber|chargedOn|lines)(\/|$)/;
 

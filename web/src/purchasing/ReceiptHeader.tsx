@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { ProblemAt, invalidAt } from './problems.tsx';
-import { today } from './days.ts';
+import { today } from '../days.ts';
 import { DayInput } from '../DayInput.tsx';
 
 /** What a receipt's form holds of the bill: its number, day, tax, discount and grand total. */

@@ -6,6 +6,7 @@ import { VariantPicker } from './VariantPicker.tsx';
 import { DayInput } from '../DayInput.tsx';
 import { useSettings } from '../settings.tsx';
 import { WhatIfPreview } from '../margins/WhatIfPreview.tsx';
+import { today } from '../days.ts';
 
 export const RATE_LABELS: Record<string, string> = {
   variantId: 'Variant',
@@ -47,12 +48,6 @@ export function readBreaks(text: string): { breaks: RateTerms['breaks'] } | { pr
     breaks.push({ fromQuantity: q!.trim(), costPerUnit: c.trim() });
   }
   return { breaks };
-}
-
-/** Today in the reader's calendar, as YYYY-MM-DD. */
-export function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /** An existing rate's change as the what-if takes it: its id and the terms that differ; null when none does. */
